@@ -1,0 +1,22 @@
+"""App manifest of Smooth LMS and Smooth HR (modules listed in modules.txt).
+
+Plain data: every dotted path here is imported when a site loads, so a typo fails loudly.
+"""
+
+app_name = "smooth_apps"
+app_title = "Smooth LMS & HR"
+app_publisher = "Smooth"
+app_description = "Evaluator-led certification (LMS) and training compliance (HR)"
+app_license = "MIT"
+
+required_apps = ["smooth"]
+
+fixtures = [
+    {"dt": "Role", "filters": [["role_name", "in", ["Moderator", "Course Creator", "Batch Evaluator", "LMS Student",
+                                                 "HR Manager", "HR User"]]]},
+]
+
+doc_events: dict = {}
+scheduler_events: dict = {}
+permission_query_conditions: dict = {}
+has_permission: dict = {}

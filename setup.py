@@ -1,0 +1,26 @@
+"""Packaging for Smooth: the framework core (`smooth`) and its two apps."""
+from setuptools import find_packages, setup
+
+setup(
+    name="smooth",
+    version="0.1.0",
+    description="A Frappe-style metadata-driven framework with an LMS and an HR app",
+    python_requires=">=3.11",
+    packages=find_packages(include=["smooth", "smooth.*", "smooth_lms", "smooth_lms.*", "smooth_hr", "smooth_hr.*"]),
+    include_package_data=True,
+    package_data={"": ["*.json", "*.html", "*.txt", "*.css", "*.js"]},
+    install_requires=[
+        "SQLAlchemy>=2.0,<2.2",
+        "alembic>=1.13",
+        "PyMySQL>=1.1",
+        "click>=8.1",
+        "argon2-cffi>=23.1",
+        "cryptography>=42",
+        "Jinja2>=3.1",
+        "tzdata",
+    ],
+    extras_require={
+        "test": ["pytest>=8", "hypothesis>=6.100"],
+    },
+    entry_points={"console_scripts": ["bench = smooth.cli:main"]},
+)

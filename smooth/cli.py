@@ -1,0 +1,315 @@
+"""`bench`: create and migrate sites, manage users, lint metadata, run code against a site.
+
+Each command is a thin Click wrapper over a function in the core; any SmoothError ends the
+command with one clear line on stderr and the error's exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import code
+import json
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+import smooth
+from smooth.exceptions import SmoothError, ValidationError
+from smooth.site import CURRENT_SITE, current_site, default_sites_path, get_site, list_sites
+
+
+class Bench:
+    def __init__(self, site: str | None, sites_path: str | None) -> None:
+        self.sites_path = Path(sites_path) if sites_path else default_sites_path()
+        self._site = site
+
+    @property
+    def site(self) -> str:
+        name = self._site or current_site(self.sites_path)
+        if not name:
+            raise click.UsageError("No site given: pass --site NAME or run `bench use NAME` first")
+        return name
+
+    @contextmanager
+    def connected(self, user: str = "Administrator") -> Iterator[None]:
+        with smooth.site_context(self.site, self.sites_path, user=user):
+            yield
+
+
+pass_bench = click.make_pass_decorator(Bench)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--site", envvar="SMOOTH_SITE", help="Site to act on (default: the one set by `bench use`).")
+@click.option("--sites-path", envvar="SMOOTH_SITES_PATH", type=click.Path(file_okay=False),
+              help="Folder holding the sites (default: ./sites of the bench).")
+@click.pass_context
+def cli(ctx: click.Context, site: str | None, sites_path: str | None) -> None:
+    """Smooth's bench: sites, migrations, users and developer tools."""
+    ctx.obj = Bench(site, sites_path)
+
+
+# -- sites --------------------------------------------------------------------------------------
+
+
+@cli.command("new-site")
+@click.argument("name")
+@click.option("--db-type", type=click.Choice(["sqlite", "mariadb"]), default="sqlite", show_default=True)
+@click.option("--db-url", help="SQLAlchemy URL; for MariaDB the server (the database defaults to the site name).")
+@click.option("--admin-password", help="Administrator's password (generated and printed when omitted).")
+@click.option("--time-zone", help="System time zone (IANA), default UTC.")
+@click.option("--force", is_flag=True, help="Reinstall over an existing site and database.")
+@click.option("--set-default", is_flag=True, help="Also make it the current site (like `bench use`).")
+@pass_bench
+def new_site(bench: Bench, name: str, db_type: str, db_url: str | None, admin_password: str | None,
+             time_zone: str | None, force: bool, set_default: bool) -> None:
+    """Create site NAME: its config, database, tables, standard roles and users."""
+    from smooth.install import new_site as install
+
+    password = install(name, bench.sites_path, db_type=db_type, db_url=db_url, admin_password=admin_password,
+                       time_zone=time_zone, force=force, echo=click.echo)
+    if not admin_password:
+        click.echo(f"Administrator password: {password}")
+    if set_default:
+        _use(bench.sites_path, name)
+
+
+@cli.command("use")
+@click.argument("name")
+@pass_bench
+def use(bench: Bench, name: str) -> None:
+    """Make NAME the site commands act on by default."""
+    _use(bench.sites_path, name)
+
+
+def _use(sites_path: Path, name: str) -> None:
+    if name not in list_sites(sites_path):
+        raise ValidationError(f"Site {name!r} does not exist in {sites_path}")
+    (sites_path / CURRENT_SITE).write_text(name + "\n")
+    click.echo(f"Current site is now {name}")
+
+
+@cli.command("list-sites")
+@pass_bench
+def list_sites_command(bench: Bench) -> None:
+    """List the sites of this bench (* marks the current one)."""
+    current = current_site(bench.sites_path)
+    names = list_sites(bench.sites_path)
+    if not names:
+        click.echo(f"No sites in {bench.sites_path}; create one with `bench new-site NAME`")
+    for name in names:
+        click.echo(f"{'*' if name == current else ' '} {name}")
+
+
+@cli.command("drop-site")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_bench
+def drop_site(bench: Bench, name: str, yes: bool) -> None:
+    """Delete site NAME, its files and (on MariaDB) its database."""
+    from smooth.site import forget_site
+
+    site = get_site(name, bench.sites_path)
+    if not yes:
+        click.confirm(f"Delete site {name} and all its data?", abort=True)
+    url = site.engine.url
+    forget_site(name, bench.sites_path)
+    if url.get_backend_name() != "sqlite":
+        from sqlalchemy import create_engine, text
+
+        from smooth.db.engine import server_url
+
+        server = create_engine(server_url(url), isolation_level="AUTOCOMMIT")
+        with server.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS `{url.database}`"))
+        server.dispose()
+    shutil.rmtree(bench.sites_path / name)
+    click.echo(f"Site {name} deleted")
+
+
+# -- migrate ------------------------------------------------------------------------------------
+
+
+@cli.command("migrate")
+@click.option("--check", "only_check", is_flag=True, help="Only report differences; exit 1 if there are any.")
+@click.option("--drop-removed-columns", is_flag=True, help="Drop columns of fields removed from metadata.")
+@pass_bench
+def migrate_command(bench: Bench, only_check: bool, drop_removed_columns: bool) -> None:
+    """Run patches, sync the schema to the doctype JSON files, sync fixtures."""
+    from smooth.migrate import check, migrate
+
+    with bench.connected():
+        if only_check:
+            plan = check()
+            for change in plan.changes:
+                click.echo(f"pending: {change}")
+            for column in plan.kept_columns:
+                click.echo(f"removed from metadata, still in the database: {column}")
+            if plan.changes:
+                raise click.exceptions.Exit(1)
+            click.echo(f"{bench.site}: database and metadata agree")
+            return
+        report = migrate(drop_removed_columns=drop_removed_columns, echo=click.echo)
+    click.echo(f"Migrated {bench.site}: {len(report.patches_run)} patches, {len(report.schema_changes)} schema "
+               f"changes, fixtures {report.fixtures}")
+
+
+# -- running code -------------------------------------------------------------------------------
+
+
+@cli.command("execute")
+@click.argument("method")
+@click.option("--args", "args_json", help="JSON list of positional arguments.")
+@click.option("--kwargs", "kwargs_json", help="JSON object of keyword arguments.")
+@pass_bench
+def execute(bench: Bench, method: str, args_json: str | None, kwargs_json: str | None) -> None:
+    """Call a dotted-path function on the site and commit (prints its result as JSON)."""
+    from smooth.hooks import resolve
+
+    args = _json_arg(args_json, list, "--args")
+    kwargs = _json_arg(kwargs_json, dict, "--kwargs")
+    with bench.connected():
+        fn = resolve(method, "bench execute")
+        result = fn(*args, **kwargs)
+        smooth.db.commit()
+    if result is not None:
+        click.echo(json.dumps(result, default=str, indent=1))
+
+
+def _json_arg(value: str | None, kind: type, option: str) -> Any:
+    if value is None:
+        return kind()
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"not valid JSON ({exc.msg})", param_hint=option) from None
+    if not isinstance(parsed, kind):
+        raise click.BadParameter(f"must be a JSON {'list' if kind is list else 'object'}", param_hint=option)
+    return parsed
+
+
+@cli.command("console")
+@pass_bench
+def console(bench: Bench) -> None:
+    """An interactive Python shell with the site connected (`smooth` is imported; commit yourself)."""
+    with bench.connected():
+        banner = f"Smooth console on {bench.site}: smooth.get_doc(...), smooth.db.commit()"
+        code.interact(banner=banner, local={"smooth": smooth}, exitmsg="")
+
+
+# -- users and roles ----------------------------------------------------------------------------
+
+
+@cli.command("add-user")
+@click.argument("email")
+@click.option("--first-name", help="Defaults to the part of the email before @.")
+@click.option("--last-name")
+@click.option("--password")
+@click.option("--role", "roles", multiple=True, help="Role to give (repeatable).")
+@click.option("--website-user", is_flag=True, help="A portal-only user (no desk access).")
+@pass_bench
+def add_user(bench: Bench, email: str, first_name: str | None, last_name: str | None, password: str | None,
+             roles: tuple[str, ...], website_user: bool) -> None:
+    """Create a user."""
+    with bench.connected():
+        user = smooth.get_doc({
+            "doctype": "User", "email": email, "first_name": first_name or email.split("@")[0],
+            "last_name": last_name, "new_password": password,
+            "user_type": "Website User" if website_user else "System User",
+            "roles": [{"role": r} for r in roles],
+        }).insert()
+        smooth.db.commit()
+    click.echo(f"Added user {user.name}" + (f" with roles {', '.join(roles)}" if roles else ""))
+
+
+@cli.command("add-role")
+@click.argument("name")
+@click.option("--no-desk-access", is_flag=True, help="A portal-only role.")
+@pass_bench
+def add_role(bench: Bench, name: str, no_desk_access: bool) -> None:
+    """Create a role."""
+    with bench.connected():
+        smooth.get_doc({"doctype": "Role", "role_name": name, "desk_access": int(not no_desk_access)}).insert()
+        smooth.db.commit()
+    click.echo(f"Added role {name}")
+
+
+@cli.command("set-password")
+@click.argument("user")
+@click.argument("password", required=False)
+@pass_bench
+def set_password(bench: Bench, user: str, password: str | None) -> None:
+    """Set USER's password (asked for when not given)."""
+    if not password:
+        password = click.prompt(f"New password for {user}", hide_input=True, confirmation_prompt=True)
+    with bench.connected():
+        doc = smooth.get_doc("User", user)
+        doc.new_password = password
+        doc.save()
+        smooth.db.commit()
+    click.echo(f"Password of {user} updated")
+
+
+# -- developer tools ----------------------------------------------------------------------------
+
+
+@cli.command("export-fixtures")
+@pass_bench
+def export_fixtures(bench: Bench) -> None:
+    """Write the records named by the apps' `fixtures` hook to their fixtures/ folders."""
+    from smooth.fixtures import export_fixtures as export
+
+    with bench.connected():
+        written = export(progress=lambda doctype, count: click.echo(f"Exporting {count} {doctype} records"))
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@cli.command("check")
+@pass_bench
+def check_command(bench: Bench) -> None:
+    """Lint every doctype JSON, hooks.py and patches.txt; exit 1 on any error."""
+    from smooth.lint import lint_apps
+
+    issues = lint_apps(bench.sites_path, bench._site or current_site(bench.sites_path))
+    for issue in issues:
+        click.echo(f"{issue.level.upper():7} {issue}")
+    errors = sum(1 for i in issues if i.level == "error")
+    click.echo(f"{errors} error(s), {len(issues) - errors} warning(s)")
+    if errors:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command("doctor")
+@pass_bench
+def doctor(bench: Bench) -> None:
+    """Show what the site is configured with and whether each part is reachable."""
+    from smooth.doctor import diagnose
+
+    problems = 0
+    for label, ok, detail in diagnose(bench.site, bench.sites_path):
+        problems += not ok
+        click.echo(f"{'ok ' if ok else 'BAD'} {label:18} {detail}")
+    if problems:
+        raise click.exceptions.Exit(1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="bench", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except SmoothError as exc:
+        click.echo(f"Error: {exc.message or exc}", err=True)
+        sys.exit(exc.exit_code)
+

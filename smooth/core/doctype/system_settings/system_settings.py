@@ -1,0 +1,20 @@
+"""System Settings: site-wide preferences; the time zone every stored date and time is in."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from smooth.exceptions import ValidationError
+from smooth.model.document import Document
+from smooth.session import local
+
+
+class SystemSettings(Document):
+    def validate(self) -> None:
+        try:
+            zoneinfo.ZoneInfo(self.time_zone or "")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValidationError(f"Time Zone {self.time_zone!r} is not an IANA zone name") from None
+
+    def on_update(self) -> None:
+        local().site.set_time_zone(self.time_zone)

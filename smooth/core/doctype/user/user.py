@@ -1,0 +1,66 @@
+"""User: people who sign in. Passwords and API secrets are hashed into __Auth, never stored."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import zoneinfo
+
+from smooth.exceptions import ValidationError
+from smooth.model.document import Document
+from smooth.passwords import set_password
+from smooth.permissions import clear_role_cache
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+STANDARD_USERS = ("Administrator", "Guest")
+
+
+class User(Document):
+    def autoname(self) -> None:
+        if self.name not in STANDARD_USERS:
+            self.name = (self.email or "").strip().lower()
+
+    def validate(self) -> None:
+        self.validate_email()
+        self.validate_time_zone()
+        self.full_name = " ".join(p for p in (self.first_name, self.last_name) if p) or self.name
+
+    def validate_email(self) -> None:
+        self.email = (self.email or "").strip().lower()
+        if not EMAIL_RE.match(self.email):
+            raise ValidationError(f"{self.email!r} is not a valid email address")
+
+    def validate_time_zone(self) -> None:
+        if not self.time_zone:
+            return
+        try:
+            zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValidationError(
+                f"Time Zone {self.time_zone!r} is not an IANA zone name (for example Europe/Berlin)") from None
+
+    def get_password_mode(self, fieldname: str) -> str:
+        return "hash"
+
+    def before_save(self) -> None:
+        if self.new_password and set(self.new_password) != {"*"}:
+            set_password("User", self.name, "password", self.new_password, mode="hash")
+        self.new_password = None
+
+    def on_update(self) -> None:
+        clear_role_cache(self.name)
+
+    def add_roles(self, *roles: str) -> None:
+        current = {r.role for r in self.roles}
+        for role in roles:
+            if role not in current:
+                self.append("roles", {"role": role})
+        self.save()
+
+    def generate_api_credentials(self) -> tuple[str, str]:
+        """A fresh key pair; the secret is returned once and only its hash is kept."""
+        self.api_key = secrets.token_hex(8)
+        secret = secrets.token_hex(16)
+        self.api_secret = secret
+        self.save()
+        return self.api_key, secret

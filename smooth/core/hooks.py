@@ -1,0 +1,7 @@
+"""Manifest of the framework's built-in app (module Core)."""
+
+app_name = "smooth"
+app_title = "Smooth"
+app_publisher = "Smooth"
+app_description = "Framework core: users, roles, versions, settings"
+app_license = "MIT"

@@ -1,0 +1,313 @@
+"""`smooth.db`: one connection and one transaction per unit of work.
+
+Nothing is committed implicitly: a request, job or CLI command commits once at the end
+(`commit`) or rolls everything back. `after_commit` callbacks (emails, jobs) run only after
+the commit succeeded; a rollback discards them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy.engine import Connection, Result
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from smooth import filters as filter_rules
+from smooth.db import query
+from smooth.exceptions import DoesNotExistError, QueryLockError
+
+if TYPE_CHECKING:
+    from smooth.site import Site
+
+LOCK_ERROR_CODES = {1205, 1213}  # MariaDB: lock wait timeout, deadlock
+
+
+class CallbackManager:
+    """Functions queued to run at a transaction boundary (Frappe's `db.after_commit.add`)."""
+
+    def __init__(self) -> None:
+        self._callbacks: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = []
+
+    def add(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        self._callbacks.append((fn, args, kwargs))
+
+    def run(self) -> None:
+        while self._callbacks:
+            fn, args, kwargs = self._callbacks.pop(0)
+            fn(*args, **kwargs)
+
+    def reset(self) -> None:
+        self._callbacks.clear()
+
+    def __len__(self) -> int:
+        return len(self._callbacks)
+
+
+class Database:
+    def __init__(self, site: Site, *, write_intent: bool = True) -> None:
+        self.site = site
+        self.engine = site.engine
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self.write_intent = write_intent
+        self._conn: Connection | None = None
+        self._write_locked = False
+        self.before_commit = CallbackManager()
+        self.after_commit = CallbackManager()
+        self.after_rollback = CallbackManager()
+
+    # -- connection and transaction -------------------------------------------------------
+
+    @property
+    def db_type(self) -> str:
+        return "sqlite" if self.is_sqlite else "mariadb"
+
+    def connection(self) -> Connection:
+        if self._conn is None or self._conn.closed:
+            self._conn = self.engine.connect()
+        return self._conn
+
+    def _ensure_transaction(self, write: bool) -> Connection:
+        conn = self.connection()
+        if not conn.in_transaction():
+            if self.is_sqlite and (write or self.write_intent):
+                conn.info["sqlite_begin"] = "IMMEDIATE"
+                self._write_locked = True
+            else:
+                self._write_locked = False
+            conn.begin()
+        elif write and not self._write_locked:
+            self._write_locked = True
+        return conn
+
+    def execute(self, statement: Any, params: Any = None, *, write: bool = False) -> Result[Any]:
+        conn = self._ensure_transaction(write)
+        try:
+            return conn.execute(statement, params) if params is not None else conn.execute(statement)
+        except OperationalError as exc:
+            raise _translate_lock_error(exc) or exc
+        except DBAPIError as exc:
+            translated = _translate_lock_error(exc)
+            if translated:
+                raise translated from exc
+            raise
+
+    def commit(self) -> None:
+        self.before_commit.run()
+        if self._conn is not None and self._conn.in_transaction():
+            self._conn.commit()
+        self._write_locked = False
+        self.after_rollback.reset()
+        self.after_commit.run()
+
+    def rollback(self) -> None:
+        self.before_commit.reset()
+        self.after_commit.reset()
+        if self._conn is not None and self._conn.in_transaction():
+            self._conn.rollback()
+        self._write_locked = False
+        self.after_rollback.run()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            if self._conn.in_transaction():
+                self._conn.rollback()
+            self._conn.close()
+            self._conn = None
+
+    # -- tables ---------------------------------------------------------------------------
+
+    def table(self, doctype: str) -> Table:
+        return self.site.table(doctype)
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def get_all(
+        self,
+        doctype: str,
+        *,
+        fields: Sequence[str] | str | None = None,
+        filters: Any = None,
+        or_filters: Any = None,
+        extra_filters: Sequence[filter_rules.Filter] = (),
+        extra_or_filters: Sequence[filter_rules.Filter] = (),
+        order_by: str | None = None,
+        group_by: str | None = None,
+        limit_start: int = 0,
+        limit_page_length: int | None = None,
+        distinct: bool = False,
+        pluck: str | None = None,
+        as_list: bool = False,
+        for_update: bool = False,
+    ) -> list[Any]:
+        """Rows without permission checks; `smooth.get_list` is the permission-checked door."""
+        meta = self.site.get_meta(doctype)
+        table = self.table(doctype)
+        if pluck:
+            fields = [pluck]
+        normalized = filter_rules.normalize(meta, filters) + list(extra_filters)
+        normalized_or = filter_rules.normalize(meta, or_filters)
+        stmt = query.build_select(
+            meta, table, fields=fields, filters=normalized, or_filters=normalized_or, order_by=order_by,
+            group_by=group_by, limit=limit_page_length or None, offset=int(limit_start or 0), distinct=distinct,
+            for_update=for_update,
+        )
+        if extra_or_filters:
+            stmt = stmt.where(query.where(table, [], list(extra_or_filters)))
+        result = self.execute(stmt, write=for_update)
+        if pluck:
+            return [row[0] for row in result]
+        if as_list:
+            return [tuple(row) for row in result]
+        keys = list(result.keys())
+        return [dict(zip(keys, row, strict=True)) for row in result]
+
+    def get_value(
+        self,
+        doctype: str,
+        filters: Any = None,
+        fieldname: str | Sequence[str] = "name",
+        *,
+        as_dict: bool = False,
+        order_by: str | None = None,
+        for_update: bool = False,
+    ) -> Any:
+        """First matching row's field(s); a single-doctype value when the doctype is a Single."""
+        meta = self.site.get_meta(doctype)
+        if meta.issingle:
+            return self._single_values(doctype, fieldname, as_dict)
+        if filters is None:
+            filters = {}
+        if isinstance(filters, str):
+            filters = {"name": filters}
+        fields = [fieldname] if isinstance(fieldname, str) else list(fieldname)
+        rows = self.get_all(doctype, fields=fields, filters=filters, order_by=order_by, limit_page_length=1,
+                            for_update=for_update)
+        if not rows:
+            return None
+        row = rows[0]
+        if as_dict:
+            return row
+        if isinstance(fieldname, str) and fieldname != "*":
+            return next(iter(row.values()))
+        return tuple(row.values())
+
+    def exists(self, doctype: str, filters: Any = None) -> str | None:
+        if isinstance(filters, Mapping) and "doctype" in filters:
+            filters = {k: v for k, v in filters.items() if k != "doctype"}
+        if filters is None:
+            return None
+        meta = self.site.get_meta(doctype)
+        if meta.issingle:
+            return doctype
+        return self.get_value(doctype, filters, "name", order_by="")
+
+    def count(self, doctype: str, filters: Any = None, *, or_filters: Any = None,
+              extra_filters: Sequence[filter_rules.Filter] = (),
+              extra_or_filters: Sequence[filter_rules.Filter] = ()) -> int:
+        meta = self.site.get_meta(doctype)
+        table = self.table(doctype)
+        stmt = select(func.count()).select_from(table)
+        clause = query.where(table, filter_rules.normalize(meta, filters) + list(extra_filters),
+                             filter_rules.normalize(meta, or_filters))
+        if clause is not None:
+            stmt = stmt.where(clause)
+        if extra_or_filters:
+            stmt = stmt.where(query.where(table, [], list(extra_or_filters)))
+        return int(self.execute(stmt).scalar_one())
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def set_value(
+        self,
+        doctype: str,
+        name: str | Mapping[str, Any],
+        fieldname: str | Mapping[str, Any],
+        value: Any = None,
+        *,
+        update_modified: bool = True,
+        modified: Any = None,
+        modified_by: str | None = None,
+    ) -> None:
+        """Write columns directly: no validation, hooks or versions (the escape hatch)."""
+        from smooth.model.document import coerce_for_db
+        from smooth.session import now_datetime, session_user
+
+        meta = self.site.get_meta(doctype)
+        values = dict(fieldname) if isinstance(fieldname, Mapping) else {fieldname: value}
+        values = {k: coerce_for_db(meta, k, v) for k, v in values.items()}
+        if meta.issingle:
+            for key, val in values.items():
+                self.set_single_value(doctype, key, val)
+            return
+        for key in values:
+            if key not in meta.column_set:
+                raise DoesNotExistError(f"Field {key!r} does not exist on {doctype}")
+        if update_modified:
+            values["modified"] = modified or now_datetime()
+            values["modified_by"] = modified_by or session_user()
+        table = self.table(doctype)
+        filters = {"name": name} if isinstance(name, str) else name
+        clause = query.where(table, filter_rules.normalize(meta, filters))
+        stmt = update(table).values(**values)
+        if clause is not None:
+            stmt = stmt.where(clause)
+        self.execute(stmt, write=True)
+
+    def insert_row(self, table: Table, row: Mapping[str, Any]) -> None:
+        self.execute(insert(table), [dict(row)], write=True)
+
+    def insert_rows(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+        rows = [dict(r) for r in rows]
+        if rows:
+            self.execute(insert(table), rows, write=True)
+
+    def delete(self, doctype: str, filters: Any) -> int:
+        meta = self.site.get_meta(doctype)
+        table = self.table(doctype)
+        clause = query.where(table, filter_rules.normalize(meta, filters))
+        stmt = delete(table)
+        if clause is not None:
+            stmt = stmt.where(clause)
+        return self.execute(stmt, write=True).rowcount
+
+    # -- singles --------------------------------------------------------------------------
+
+    def get_singles_dict(self, doctype: str) -> dict[str, Any]:
+        singles = self.table("Singles")
+        rows = self.execute(select(singles.c.field, singles.c.value).where(singles.c.doctype == doctype))
+        return {field: value for field, value in rows}
+
+    def _single_values(self, doctype: str, fieldname: str | Sequence[str], as_dict: bool) -> Any:
+        from smooth.model.document import coerce_from_single
+
+        meta = self.site.get_meta(doctype)
+        stored = self.get_singles_dict(doctype)
+        names = [fieldname] if isinstance(fieldname, str) else list(fieldname)
+        values = {n: coerce_from_single(meta, n, stored.get(n)) for n in names}
+        if as_dict:
+            return values
+        return values[names[0]] if isinstance(fieldname, str) else tuple(values.values())
+
+    def get_single_value(self, doctype: str, fieldname: str) -> Any:
+        return self._single_values(doctype, fieldname, False)
+
+    def set_single_value(self, doctype: str, fieldname: str, value: Any) -> None:
+        from smooth.model.document import single_text
+
+        singles = self.table("Singles")
+        self.execute(delete(singles).where((singles.c.doctype == doctype) & (singles.c.field == fieldname)),
+                     write=True)
+        if value is not None:
+            self.execute(insert(singles).values(doctype=doctype, field=fieldname, value=single_text(value)),
+                         write=True)
+
+
+def _translate_lock_error(exc: DBAPIError) -> QueryLockError | None:
+    orig = getattr(exc, "orig", None)
+    code = orig.args[0] if orig is not None and getattr(orig, "args", None) else None
+    text = str(orig or exc).lower()
+    if code in LOCK_ERROR_CODES or "database is locked" in text or "database is busy" in text:
+        return QueryLockError("The database is busy with another change to the same records; please retry")
+    return None

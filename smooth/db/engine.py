@@ -1,0 +1,97 @@
+"""One SQLAlchemy engine per site, configured for how Smooth uses each database.
+
+SQLite: WAL journal, a busy timeout, and explicit BEGIN statements so a unit of work that
+will write can take the write lock up front (`BEGIN IMMEDIATE`) instead of failing when it
+tries to upgrade a stale read snapshot.
+
+MariaDB: READ COMMITTED, so a check made after taking a row lock sees rows other
+transactions committed while we waited for the lock (REPEATABLE READ would show the
+snapshot from our first read and let a double booking through).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Engine, make_url
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def site_db_url(config: dict[str, Any], site_path: Path) -> str:
+    url = config.get("db_url")
+    if url:
+        return str(url)
+    db_file = config.get("db_path") or "site.sqlite3"
+    path = Path(db_file)
+    if not path.is_absolute():
+        path = site_path / path
+    return f"sqlite:///{path}"
+
+
+def create_site_engine(url: str, config: dict[str, Any] | None = None) -> Engine:
+    config = config or {}
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    return _mariadb_engine(url, config)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        pool_size=10,
+        max_overflow=20,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.info.pop("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def _mariadb_engine(url: str, config: dict[str, Any]) -> Engine:
+    parsed = make_url(url)
+    query = dict(parsed.query)
+    query.setdefault("charset", "utf8mb4")
+    engine = create_engine(
+        parsed.set(query=query),
+        isolation_level="READ COMMITTED",
+        pool_pre_ping=True,
+        pool_recycle=3600,
+        pool_size=int(config.get("db_pool_size", 10)),
+        max_overflow=int(config.get("db_max_overflow", 40)),
+    )
+    lock_wait = int(config.get("lock_wait_timeout", 10))
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"SET SESSION innodb_lock_wait_timeout = {lock_wait}")
+        cursor.execute("SET SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION'")
+        cursor.close()
+
+    return engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def server_url(url: URL) -> URL:
+    """The same server without a database (to create or drop one). `URL.set(database=None)` is a no-op."""
+    return url._replace(database=None)

@@ -1,0 +1,146 @@
+"""Metadata -> SQLAlchemy tables: `tab<DocType>` with Frappe's standard columns.
+
+Every index gets an explicit, database-wide unique name (SQLite's index names are global),
+so schema sync can diff and recreate them by name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    Time,
+)
+from sqlalchemy.dialects import mysql
+from sqlalchemy.types import TypeEngine
+
+from smooth.meta import fieldtypes
+from smooth.meta.doctype import DocField, Meta, scrub
+
+DATETIME = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+LONGTEXT = Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
+DECIMAL = Numeric(21, 9, asdecimal=False)
+MAX_INDEX_NAME = 60
+NAME_LENGTH = 140
+
+
+def column_type(field: DocField) -> TypeEngine:  # type: ignore[type-arg]
+    fieldtype = field.fieldtype
+    if fieldtype in ("Int", "Check"):
+        return Integer()
+    if fieldtype == "Long Int":
+        return BigInteger()
+    if fieldtype in fieldtypes.DECIMAL:
+        return DECIMAL
+    if fieldtype == "Date":
+        return Date()
+    if fieldtype == "Time":
+        return Time()
+    if fieldtype == "Datetime":
+        return DATETIME
+    if fieldtype in ("Small Text", "Text"):
+        return Text()
+    if fieldtype in fieldtypes.LONG_TEXT:
+        return LONGTEXT
+    return String(field.length or fieldtypes.DEFAULT_LENGTH)
+
+
+def index_name(table: str, columns: Iterable[str], unique: bool = False) -> str:
+    stem = ("ux_" if unique else "ix_") + scrub(table[3:] if table.startswith("tab") else table)
+    name = f"{stem}__{'__'.join(columns)}"
+    if len(name) <= MAX_INDEX_NAME:
+        return name
+    digest = hashlib.sha1(name.encode()).hexdigest()[:10]
+    return f"{name[:MAX_INDEX_NAME - 11]}_{digest}"
+
+
+def standard_columns(meta: Meta) -> list[Column]:  # type: ignore[type-arg]
+    columns = [
+        Column("name", String(NAME_LENGTH), primary_key=True),
+        Column("owner", String(NAME_LENGTH)),
+        Column("creation", DATETIME),
+        Column("modified", DATETIME),
+        Column("modified_by", String(NAME_LENGTH)),
+        Column("docstatus", Integer, nullable=False, server_default="0"),
+        Column("idx", Integer, nullable=False, server_default="0"),
+    ]
+    if meta.istable:
+        columns += [
+            Column("parent", String(NAME_LENGTH)),
+            Column("parenttype", String(NAME_LENGTH)),
+            Column("parentfield", String(NAME_LENGTH)),
+        ]
+    return columns
+
+
+def build_table(meta: Meta, metadata: MetaData) -> Table:
+    table_name = meta.table_name
+    columns = standard_columns(meta) + [
+        Column(field.fieldname, column_type(field)) for field in meta.value_fields
+    ]
+    table = Table(table_name, metadata, *columns)
+    wanted: dict[tuple[str, ...], bool] = {}
+    if meta.istable:
+        wanted[("parent",)] = False
+    else:
+        wanted[("modified",)] = False
+    for field in meta.value_fields:
+        if field.unique:
+            wanted[(field.fieldname,)] = True
+        elif field.search_index or field.fieldtype == "Link" or field.fieldname == meta.sort_field:
+            wanted.setdefault((field.fieldname,), False)
+    for spec in meta.indexes:
+        key = tuple(spec["fields"])
+        wanted[key] = wanted.get(key, False) or spec["unique"]
+    for cols, unique in wanted.items():
+        if all(c in table.c for c in cols) and not _is_long_text(meta, cols):
+            Index(index_name(table_name, cols, unique), *(table.c[c] for c in cols), unique=unique)
+    return table
+
+
+def _is_long_text(meta: Meta, cols: tuple[str, ...]) -> bool:
+    return any((f := meta.get_field(c)) is not None and f.fieldtype in fieldtypes.LONG_TEXT for c in cols)
+
+
+def build_internal_tables(metadata: MetaData) -> None:
+    """Framework tables that are not doctypes."""
+    Table(
+        "tabSingles", metadata,
+        Column("doctype", String(NAME_LENGTH), primary_key=True),
+        Column("field", String(NAME_LENGTH), primary_key=True),
+        Column("value", LONGTEXT),
+    )
+    Table(
+        "tabSeries", metadata,
+        Column("name", String(NAME_LENGTH), primary_key=True),
+        Column("current", Integer, nullable=False, server_default="0"),
+    )
+    Table(
+        "__Auth", metadata,
+        Column("doctype", String(NAME_LENGTH), primary_key=True),
+        Column("name", String(255), primary_key=True),
+        Column("fieldname", String(NAME_LENGTH), primary_key=True),
+        Column("password", Text, nullable=False),
+        Column("encrypted", Integer, nullable=False, server_default="0"),
+    )
+
+
+def build_metadata(metas: Iterable[Meta]) -> MetaData:
+    metadata = MetaData()
+    build_internal_tables(metadata)
+    for meta in metas:
+        if not meta.issingle:
+            build_table(meta, metadata)
+    return metadata

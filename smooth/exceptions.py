@@ -1,0 +1,124 @@
+"""Every error Smooth raises on purpose.
+
+Each class carries the HTTP status Frappe clients expect (`http_status_code`) and the exit
+code the `bench` CLI uses, so the API and the CLI translate any of them without special cases::
+
+    SmoothError (500)
+    ├── ValidationError (417)
+    │   ├── MandatoryError
+    │   ├── DataError                  a value that cannot be coerced to its field type
+    │   ├── LinkValidationError
+    │   ├── UniqueValidationError
+    │   ├── TimestampMismatchError     a save based on a stale `modified`
+    │   ├── DocstatusTransitionError
+    │   ├── UpdateAfterSubmitError
+    │   ├── LinkExistsError
+    │   ├── FilterError                a filter, field or order that metadata does not allow
+    │   ├── MetaError                  a doctype JSON that cannot be loaded
+    │   └── HookError                  a hooks.py entry that cannot be resolved
+    ├── PermissionError (403)
+    ├── DoesNotExistError (404)
+    │   └── SiteNotFoundError
+    ├── DuplicateEntryError (409)
+    ├── AuthenticationError (401)
+    ├── CSRFTokenError (400)
+    ├── TooManyRequestsError (429)
+    ├── QueryLockError (503)          the database stayed busy or locked; retry
+    └── PatchError                     a data patch raised during migrate
+"""
+
+from __future__ import annotations
+
+
+class SmoothError(Exception):
+    http_status_code = 500
+    exit_code = 1
+
+    def __init__(self, message: str = "", *, title: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.title = title
+
+
+class ValidationError(SmoothError):
+    http_status_code = 417
+
+
+class MandatoryError(ValidationError):
+    pass
+
+
+class DataError(ValidationError):
+    pass
+
+
+class LinkValidationError(ValidationError):
+    pass
+
+
+class UniqueValidationError(ValidationError):
+    pass
+
+
+class TimestampMismatchError(ValidationError):
+    pass
+
+
+class DocstatusTransitionError(ValidationError):
+    pass
+
+
+class UpdateAfterSubmitError(ValidationError):
+    pass
+
+
+class LinkExistsError(ValidationError):
+    pass
+
+
+class FilterError(ValidationError):
+    pass
+
+
+class MetaError(ValidationError):
+    pass
+
+
+class HookError(ValidationError):
+    pass
+
+
+class PermissionError(SmoothError):  # noqa: A001 - Frappe's name, shadowing is intended
+    http_status_code = 403
+
+
+class DoesNotExistError(SmoothError):
+    http_status_code = 404
+
+
+class SiteNotFoundError(DoesNotExistError):
+    pass
+
+
+class DuplicateEntryError(SmoothError):
+    http_status_code = 409
+
+
+class AuthenticationError(SmoothError):
+    http_status_code = 401
+
+
+class CSRFTokenError(SmoothError):
+    http_status_code = 400
+
+
+class TooManyRequestsError(SmoothError):
+    http_status_code = 429
+
+
+class QueryLockError(SmoothError):
+    http_status_code = 503
+
+
+class PatchError(SmoothError):
+    pass

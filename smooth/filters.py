@@ -1,0 +1,213 @@
+"""Frappe's filter shapes, normalised and checked against metadata.
+
+Accepted forms (filters and or_filters alike)::
+
+    {"status": "Pending", "date": [">=", "2026-01-01"]}
+    [["status", "=", "Pending"], ["LMS Certificate Request", "date", ">=", "2026-01-01"]]
+    [["status", "Pending"]]                      # two items: "="
+
+Every field must exist on the doctype (or be a standard column) and every operator must be
+one of OPERATORS; anything else is a FilterError (HTTP 417), never SQL. `matches` evaluates
+the same filters on a document in Python, with the same NULL semantics as the SQL side, so
+record rules agree between lists and single reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from smooth.exceptions import FilterError
+from smooth.meta import fieldtypes
+from smooth.meta.doctype import Meta
+from smooth.model.coerce import STANDARD_COERCERS, CoercionError, coercer_for
+
+OPERATORS = frozenset({"=", "!=", ">", "<", ">=", "<=", "like", "not like", "in", "not in", "between", "is"})
+ALIASES = {"==": "=", "<>": "!=", "not_in": "not in", "not_like": "not like"}
+
+
+@dataclass(frozen=True)
+class Filter:
+    field: str
+    operator: str
+    value: Any
+    fieldtype: str
+
+
+def fieldtype_of(meta: Meta, fieldname: str) -> str:
+    if fieldname in ("creation", "modified"):
+        return "Datetime"
+    if fieldname in ("docstatus", "idx"):
+        return "Int"
+    if fieldname in meta.standard_columns:
+        return "Data"
+    field = meta.get_field(fieldname)
+    if field is None or not field.has_value:
+        raise FilterError(f"Field {fieldname!r} does not exist on {meta.name}; it cannot be used in a filter")
+    return field.fieldtype
+
+
+def normalize(meta: Meta, filters: Any) -> list[Filter]:
+    if not filters:
+        return []
+    if isinstance(filters, str):
+        return [_make(meta, "name", "=", filters)]
+    if isinstance(filters, Mapping):
+        out = []
+        for field, value in filters.items():
+            if isinstance(value, list | tuple) and len(value) == 2 and isinstance(value[0], str) \
+                    and _op(value[0]) in OPERATORS:
+                out.append(_make(meta, field, value[0], value[1]))
+            else:
+                out.append(_make(meta, field, "=", value))
+        return out
+    if isinstance(filters, list | tuple):
+        if filters and isinstance(filters[0], str) and len(filters) in (3, 4):
+            filters = [filters]  # a single filter given without the outer list
+        out = []
+        for item in filters:
+            if isinstance(item, Mapping):
+                out.extend(normalize(meta, item))
+                continue
+            if not isinstance(item, list | tuple):
+                raise FilterError(f"Filter {item!r} must be [field, operator, value]")
+            if len(item) == 4:
+                doctype, field, op, value = item
+                if doctype != meta.name:
+                    raise FilterError(f"Filters on other doctypes ({doctype!r}) are not supported here")
+            elif len(item) == 3:
+                field, op, value = item
+            elif len(item) == 2:
+                (field, value), op = item, "="
+            else:
+                raise FilterError(f"Filter {list(item)!r} must be [field, operator, value]")
+            out.append(_make(meta, field, op, value))
+        return out
+    raise FilterError(f"Filters must be a list or an object, not {type(filters).__name__}")
+
+
+def _op(operator: Any) -> str:
+    if not isinstance(operator, str):
+        raise FilterError(f"Operator {operator!r} must be a string")
+    op = " ".join(operator.strip().lower().split())
+    return ALIASES.get(op, op)
+
+
+def _make(meta: Meta, field: Any, operator: Any, value: Any) -> Filter:
+    if not isinstance(field, str):
+        raise FilterError(f"Filter field {field!r} must be a field name")
+    op = _op(operator)
+    if op not in OPERATORS:
+        raise FilterError(f"Operator {operator!r} is not allowed; use one of {', '.join(sorted(OPERATORS))}")
+    fieldtype = fieldtype_of(meta, field)
+    return Filter(field, op, _coerce_value(meta, field, fieldtype, op, value), fieldtype)
+
+
+def _coerce_value(meta: Meta, field: str, fieldtype: str, op: str, value: Any) -> Any:
+    if op == "is":
+        text = str(value).strip().lower() if value is not None else ""
+        if text not in ("set", "not set"):
+            raise FilterError(f"Operator 'is' takes 'set' or 'not set', not {value!r}")
+        return text
+    if op in ("like", "not like"):
+        if not isinstance(value, str | int | float):
+            raise FilterError(f"'{op}' on {field!r} needs a text pattern")
+        return str(value)
+    coerce = STANDARD_COERCERS.get(field) or coercer_for(fieldtype)
+    try:
+        if op in ("in", "not in"):
+            items = value.split(",") if isinstance(value, str) else value
+            if items is None:
+                items = []
+            if not isinstance(items, list | tuple | set):
+                raise FilterError(f"'{op}' on {field!r} needs a list of values")
+            return tuple(_item(coerce, v) for v in items)
+        if op == "between":
+            if not isinstance(value, list | tuple) or len(value) != 2:
+                raise FilterError(f"'between' on {field!r} needs [from, to]")
+            low, high = coerce(value[0]), coerce(value[1])
+            if fieldtype == "Datetime" and _is_date_only(value[1]):
+                high = dt.datetime.combine(high.date(), dt.time.max)
+            return (low, high)
+        if isinstance(value, list | tuple | dict):
+            raise FilterError(f"Filter value for {field!r} must be a single value")
+        return _item(coerce, value)
+    except CoercionError as exc:
+        raise FilterError(f"Filter value {value!r} for {meta.get_label(field)} ({field}) {exc}") from None
+
+
+def _item(coerce: Any, value: Any) -> Any:
+    if isinstance(value, str) and value.strip() == "":
+        return ""
+    return coerce(value)
+
+
+def _is_date_only(value: Any) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime) or \
+        isinstance(value, str) and len(value.strip()) == 10
+
+
+def null_fallback(fieldtype: str) -> Any:
+    """What a NULL column counts as in comparisons (Frappe's ifnull semantics)."""
+    if fieldtype in fieldtypes.NUMERIC:
+        return 0
+    if fieldtype == "Date":
+        return dt.date.min
+    if fieldtype == "Datetime":
+        return dt.datetime.min
+    if fieldtype == "Time":
+        return dt.time.min
+    return ""
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def matches(doc: Mapping[str, Any], filters: list[Filter]) -> bool:
+    return all(_match_one(doc.get(f.field), f) for f in filters)
+
+
+def matches_any(doc: Mapping[str, Any], filters: list[Filter]) -> bool:
+    return not filters or any(_match_one(doc.get(f.field), f) for f in filters)
+
+
+def _match_one(raw: Any, f: Filter) -> bool:
+    coerce = STANDARD_COERCERS.get(f.field) or coercer_for(f.fieldtype)
+    try:
+        value = coerce(raw) if not is_blank(raw) else None
+    except CoercionError:
+        value = raw
+    if f.operator == "is":
+        blank = is_blank(value) if f.fieldtype not in fieldtypes.NUMERIC else value is None
+        return blank if f.value == "not set" else not blank
+    effective = null_fallback(f.fieldtype) if value is None else value
+    op, target = f.operator, f.value
+    if op in ("like", "not like"):
+        found = _like(str(value or ""), target)
+        return found if op == "like" else not found
+    if op in ("in", "not in"):
+        found = effective in target or (value is None and "" in target)
+        return found if op == "in" else not found
+    if op == "between":
+        return target[0] <= effective <= target[1]
+    if target == "" and f.fieldtype in fieldtypes.NUMERIC:
+        target = 0
+    if target == "" and not isinstance(effective, str):
+        effective = "" if value is None else effective
+    try:
+        return {
+            "=": lambda a, b: a == b, "!=": lambda a, b: a != b,
+            ">": lambda a, b: a > b, "<": lambda a, b: a < b,
+            ">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b,
+        }[op](effective, target)
+    except TypeError:
+        return False
+
+
+def _like(text: str, pattern: str) -> bool:
+    regex = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern)
+    return re.fullmatch(regex, text, flags=re.IGNORECASE | re.DOTALL) is not None

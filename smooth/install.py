@@ -1,0 +1,128 @@
+"""Create a site: config, database, schema, the standard roles and users, patches marked done."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from smooth.db.engine import server_url
+from smooth.exceptions import ValidationError
+from smooth.migrate import Echo, mark_all_patches_done, migrate
+from smooth.site import SITE_CONFIG, forget_site, write_config
+
+STANDARD_ROLES = ("Administrator", "System Manager", "Guest", "All")
+SITE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_]{0,62}$")
+
+
+def database_name(site: str) -> str:
+    return "_" + re.sub(r"[^a-z0-9_]", "_", site.lower())[:60]
+
+
+def prepare_mariadb(url: str, site: str, force: bool) -> str:
+    """Create (or with force, recreate) the site's database on the server; return the full URL."""
+    parsed = make_url(url)
+    name = parsed.database or database_name(site)
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+        raise ValidationError(f"Database name {name!r} may only hold letters, digits and underscores")
+    server = create_engine(server_url(parsed), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as conn:
+            exists = conn.execute(text("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = :n"),
+                                  {"n": name}).first()
+            if exists and force:
+                conn.execute(text(f"DROP DATABASE `{name}`"))
+                exists = None
+            if not exists:
+                conn.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+    finally:
+        server.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def new_site(
+    name: str,
+    sites_path: Path,
+    *,
+    db_type: str = "sqlite",
+    db_url: str | None = None,
+    admin_password: str | None = None,
+    apps: list[str] | None = None,
+    time_zone: str | None = None,
+    force: bool = False,
+    echo: Echo = print,
+) -> str:
+    """Create site `name`; returns the Administrator password (generated when not given)."""
+    import smooth
+
+    if not SITE_NAME_RE.match(name):
+        raise ValidationError(f"{name!r} is not a valid site name (letters, digits, dots, dashes)")
+    site_path = sites_path / name
+    if (site_path / SITE_CONFIG).exists() and not force:
+        raise ValidationError(f"Site {name} already exists; pass --force to reinstall it")
+    config: dict[str, object] = {"encryption_key": Fernet.generate_key().decode()}
+    if db_type == "mariadb":
+        if not db_url:
+            raise ValidationError("--db-url is required for MariaDB (mariadb+pymysql://user:password@host:port)")
+        config["db_url"] = prepare_mariadb(db_url, name, force)
+    elif db_type == "sqlite":
+        if db_url:
+            config["db_url"] = db_url
+        else:
+            config["db_path"] = "site.sqlite3"
+            if force:
+                for suffix in ("", "-wal", "-shm"):
+                    (site_path / f"site.sqlite3{suffix}").unlink(missing_ok=True)
+    else:
+        raise ValidationError(f"Unknown --db-type {db_type!r}; use sqlite or mariadb")
+    if apps is not None:
+        config["apps"] = apps
+    if time_zone:
+        config["time_zone"] = time_zone
+    forget_site(name, sites_path)
+    write_config(sites_path, name, config)
+    password = admin_password or secrets.token_urlsafe(12)
+    with smooth.site_context(name, sites_path):
+        loc = smooth.local
+        loc.flags.in_install = True
+        _check_empty(loc.site.engine, force)
+        migrate(echo=echo)
+        install_standard_records(password, time_zone)
+        mark_all_patches_done()
+        for hook in loc.site.hooks.lists["after_install"]:
+            hook()
+        smooth.db.commit()
+    echo(f"Site {name} created ({db_type}).")
+    return password
+
+
+def _check_empty(engine: object, force: bool) -> None:
+    tables = inspect(engine).get_table_names()  # type: ignore[arg-type]
+    if tables and not force:
+        raise ValidationError("The site's database already has tables; pass --force to reinstall")
+
+
+def install_standard_records(admin_password: str, time_zone: str | None) -> None:
+    import smooth
+
+    for role in STANDARD_ROLES:
+        if not smooth.db.exists("Role", role):
+            smooth.get_doc({"doctype": "Role", "role_name": role, "desk_access": int(role != "Guest")}).insert(
+                ignore_permissions=True)
+    if not smooth.db.exists("User", "Administrator"):
+        admin = smooth.get_doc({"doctype": "User", "email": "admin@example.com", "first_name": "Administrator",
+                                "new_password": admin_password, "roles": [{"role": "Administrator"},
+                                                                          {"role": "System Manager"}]})
+        admin.insert(ignore_permissions=True, set_name="Administrator")
+    if not smooth.db.exists("User", "Guest"):
+        guest = smooth.get_doc({"doctype": "User", "email": "guest@example.com", "first_name": "Guest",
+                                "user_type": "Website User", "roles": [{"role": "Guest"}]})
+        guest.insert(ignore_permissions=True, set_name="Guest")
+    settings = smooth.get_doc("System Settings")
+    settings.time_zone = time_zone or settings.time_zone or "UTC"
+    settings.flags.ignore_permissions = True
+    settings.save()

@@ -1,0 +1,133 @@
+"""Lint rules for doctype JSON, each with a stable id and a hint.
+
+`check_doctype` looks at one file on its own; `check_links` needs every doctype of the site.
+The registry raises MetaError on any error-level issue, `bench check` prints them all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from smooth.meta import fieldtypes
+from smooth.meta.doctype import PERM_TYPES, Meta
+
+FIELDNAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+RESERVED = frozenset(fieldtypes.STANDARD_FIELDS + fieldtypes.CHILD_FIELDS + ("doctype",))
+AUTONAME_RE = re.compile(r"^(|hash|prompt|Prompt|naming_series:|field:[a-z_][a-z0-9_]*|format:.+|autoincrement|.*#.*)$")
+
+
+@dataclass(frozen=True)
+class Issue:
+    id: str
+    level: str  # "error" or "warning"
+    message: str
+    hint: str = ""
+    path: str = ""
+    field: str = ""
+
+    def __str__(self) -> str:
+        where = self.path + (f" (field {self.field!r})" if self.field else "")
+        hint = f"\n    hint: {self.hint}" if self.hint else ""
+        return f"{where}: {self.id} {self.message}{hint}"
+
+
+def _issue(id: str, message: str, path: Path | str | None, field: str = "", hint: str = "",
+           level: str = "error") -> Issue:
+    return Issue(id=id, level=level, message=message, hint=hint, path=str(path or ""), field=field)
+
+
+def check_doctype(data: Mapping[str, Any], path: Path | None) -> list[Issue]:
+    issues: list[Issue] = []
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        return [_issue("meta.E002", "the doctype has no `name`", path, hint='add "name": "My DocType"')]
+    if path is not None and path.stem != name.replace(" ", "_").replace("-", "_").lower():
+        issues.append(_issue("meta.E002", f"doctype {name!r} does not match its file name {path.name!r}", path,
+                             hint="the folder and file stem must be the scrubbed doctype name"))
+    autoname = (data.get("autoname") or "").strip()
+    if not AUTONAME_RE.match(autoname):
+        issues.append(_issue("meta.E009", f"autoname {autoname!r} is not understood", path,
+                             hint="use hash, prompt, field:<fieldname>, naming_series:, format:... or PRE-.#####"))
+    fields = data.get("fields") or []
+    if not isinstance(fields, list):
+        return issues + [_issue("meta.E001", "`fields` must be a list", path)]
+    seen: set[str] = set()
+    for position, field in enumerate(fields, start=1):
+        issues.extend(_check_field(field, position, seen, path))
+    if autoname.startswith("field:") and autoname[6:] not in seen:
+        issues.append(_issue("meta.E009", f"autoname names the field {autoname[6:]!r}, which does not exist",
+                             path))
+    for position, perm in enumerate(data.get("permissions") or [], start=1):
+        if not isinstance(perm, dict) or not perm.get("role"):
+            issues.append(_issue("meta.E012", f"permission row {position} has no role", path))
+            continue
+        unknown = set(perm) - set(PERM_TYPES) - {"role", "permlevel", "if_owner", "doctype", "name", "parent",
+                                                   "parentfield", "parenttype", "idx"}
+        if unknown:
+            issues.append(_issue("meta.E012", f"permission row {position} has unknown keys {sorted(unknown)}",
+                                 path, hint=f"rights are {', '.join(PERM_TYPES)}"))
+    for spec in data.get("indexes") or []:
+        cols = spec if isinstance(spec, list) else (spec or {}).get("fields", [])
+        missing = [c for c in cols if c not in seen and c not in RESERVED]
+        if missing or not cols:
+            issues.append(_issue("meta.E013", f"index {cols!r} names unknown fields {missing}", path))
+    return issues
+
+
+def _check_field(field: Any, position: int, seen: set[str], path: Path | None) -> Iterable[Issue]:
+    if not isinstance(field, dict):
+        yield _issue("meta.E001", f"field {position} is not an object", path)
+        return
+    fieldname = field.get("fieldname")
+    fieldtype = field.get("fieldtype")
+    if not fieldname:
+        yield _issue("meta.E007", f"field {position} has no fieldname", path)
+        return
+    if fieldtype not in fieldtypes.ALL:
+        yield _issue("meta.E003", f"unknown fieldtype {fieldtype!r}", path, fieldname,
+                     hint="known types: " + ", ".join(sorted(fieldtypes.VALUE | fieldtypes.TABLE)))
+    if not FIELDNAME_RE.match(fieldname):
+        yield _issue("meta.E008", f"fieldname {fieldname!r} is not snake_case", path, fieldname)
+    elif fieldname in RESERVED:
+        yield _issue("meta.E008", f"fieldname {fieldname!r} is a standard column", path, fieldname,
+                     hint="rename the field")
+    if fieldname in seen:
+        yield _issue("meta.E004", f"duplicate fieldname {fieldname!r}", path, fieldname)
+    seen.add(fieldname)
+    if fieldtype in ("Link", "Table", "Table MultiSelect", "Dynamic Link") and not field.get("options"):
+        yield _issue("meta.E005", f"{fieldtype} field needs `options`", path, fieldname,
+                     hint="name the target doctype" if fieldtype != "Dynamic Link"
+                     else "name the field that holds the doctype")
+    if fieldtype == "Select" and field.get("default") not in (None, ""):
+        options = [o.strip() for o in (field.get("options") or "").split("\n")]
+        if str(field["default"]) not in options:
+            yield _issue("meta.E010", f"default {field['default']!r} is not one of the options", path, fieldname)
+    if field.get("unique") and fieldtype in fieldtypes.LONG_TEXT:
+        yield _issue("meta.E014", "a long text field cannot be unique", path, fieldname)
+
+
+def check_links(metas: Mapping[str, Meta]) -> list[Issue]:
+    """Link and Table targets must exist; Table targets must be child doctypes."""
+    issues: list[Issue] = []
+    for meta in metas.values():
+        for field in meta.fields:
+            target = field.options
+            if field.fieldtype == "Link" and target and target != "DocType" and target not in metas:
+                issues.append(_issue("meta.E005", f"Link to missing doctype {target!r}", meta.path, field.fieldname,
+                                     hint="fix the options or add the doctype"))
+            elif field.fieldtype in fieldtypes.TABLE and target:
+                child = metas.get(target)
+                if child is None:
+                    issues.append(_issue("meta.E006", f"Table of missing doctype {target!r}", meta.path,
+                                         field.fieldname))
+                elif not child.istable:
+                    issues.append(_issue("meta.E006", f"Table target {target!r} is not a child doctype", meta.path,
+                                         field.fieldname, hint=f'set "istable": 1 in {target}'))
+            elif field.fieldtype == "Dynamic Link" and target and not meta.has_field(target):
+                issues.append(_issue("meta.E005", f"Dynamic Link options names missing field {target!r}",
+                                     meta.path, field.fieldname))
+    return issues

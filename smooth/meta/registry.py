@@ -1,0 +1,84 @@
+"""Every doctype of a site's apps, loaded once and checked as a whole."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from smooth.apps import App
+from smooth.exceptions import DoesNotExistError, MetaError
+from smooth.meta.checks import Issue, check_doctype, check_links
+from smooth.meta.doctype import Meta
+
+
+def read_doctype_file(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise MetaError(f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    if not isinstance(data, dict):
+        raise MetaError(f"{path}: a doctype file must hold one JSON object")
+    return data
+
+
+class MetaRegistry:
+    """Doctype name -> Meta for a site. Raises MetaError listing every error found."""
+
+    def __init__(self, apps: Sequence[App]) -> None:
+        self.metas: dict[str, Meta] = {}
+        self.issues: list[Issue] = []
+        for app in apps:
+            for module, path in app.doctype_files():
+                self._load(app, module.package, path)
+        self.issues.extend(check_links(self.metas))
+        errors = [i for i in self.issues if i.level == "error"]
+        if errors:
+            raise MetaError("invalid doctype metadata:\n" + "\n".join(f"  {e}" for e in errors))
+
+    def _load(self, app: App, package: str, path: Path) -> None:
+        data = read_doctype_file(path)
+        issues = check_doctype(data, path)
+        self.issues.extend(issues)
+        if any(i.level == "error" for i in issues):
+            return
+        name = data["name"]
+        if name in self.metas:
+            self.issues.append(Issue("meta.E011", "error", f"doctype {name!r} is defined twice",
+                                     path=str(path), hint=f"also in {self.metas[name].path}"))
+            return
+        data["_module_package"] = package
+        self.metas[name] = Meta(data, path=path, app=app.name)
+
+    def get(self, doctype: str) -> Meta:
+        try:
+            return self.metas[doctype]
+        except KeyError:
+            raise DoesNotExistError(f"DocType {doctype} not found") from None
+
+    def __contains__(self, doctype: object) -> bool:
+        return doctype in self.metas
+
+    def __iter__(self) -> Iterator[Meta]:
+        return iter(self.metas.values())
+
+
+def lint(apps: Sequence[App]) -> list[Issue]:
+    """Every issue of every doctype file, without stopping at the first broken one."""
+    issues: list[Issue] = []
+    metas: dict[str, Meta] = {}
+    for app in apps:
+        for module, path in app.doctype_files():
+            try:
+                data = read_doctype_file(path)
+            except MetaError as exc:
+                issues.append(Issue("meta.E001", "error", str(exc).split(": ", 1)[-1], path=str(path)))
+                continue
+            found = check_doctype(data, path)
+            issues.extend(found)
+            if not any(i.level == "error" for i in found):
+                data["_module_package"] = module.package
+                metas[data["name"]] = Meta(data, path=path, app=app.name)
+    issues.extend(check_links(metas))
+    return issues

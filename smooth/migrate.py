@@ -1,0 +1,103 @@
+"""`bench migrate` and site installation.
+
+migrate: before_migrate hooks -> [pre_model_sync] patches -> schema sync of every doctype
+-> [post_model_sync] patches -> `finally:` patches -> fixtures -> after_migrate hooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import MetaData, inspect
+
+from smooth import patches
+from smooth.db import sync
+from smooth.db.schema import build_internal_tables, build_table
+from smooth.fixtures import sync_fixtures
+from smooth.session import db, local
+
+Echo = Callable[[str], None]
+
+
+@dataclass
+class MigrateReport:
+    patches_run: list[str] = field(default_factory=list)
+    schema_changes: list[str] = field(default_factory=list)
+    kept_columns: list[str] = field(default_factory=list)
+    fixtures: dict[str, int] = field(default_factory=dict)
+
+
+def _bootstrap_tables() -> None:
+    """Patch Log and the framework tables must exist before pre-model-sync patches can be recorded."""
+    site = local().site
+    metadata = MetaData()
+    build_internal_tables(metadata)
+    build_table(site.get_meta("Patch Log"), metadata)
+    existing = set(inspect(site.engine).get_table_names())
+    missing = [t for name, t in metadata.tables.items() if name not in existing]
+    if missing:
+        metadata.create_all(site.engine, tables=missing)
+
+
+def migrate(*, drop_removed_columns: bool = False, echo: Echo = print) -> MigrateReport:
+    loc = local()
+    site = loc.site
+    site.load_metadata()
+    report = MigrateReport()
+    loc.flags.in_migrate = True
+    database = db()
+    try:
+        for hook in site.hooks.lists["before_migrate"]:
+            hook()
+        database.commit()
+        _bootstrap_tables()
+        _run_patches(patches.PRE, report, echo)
+        echo("Syncing schema of %d doctypes ..." % len(site.registry.metas))
+        database.close()  # DDL runs on its own connection; ours must not hold locks meanwhile
+        schema = sync.sync(site.engine, site.metadata, drop_removed_columns=drop_removed_columns)
+        report.schema_changes, report.kept_columns = schema.changes, schema.kept_columns
+        for change in schema.changes:
+            echo(f"  {change}")
+        if not schema.changes:
+            echo("  schema is up to date: no DDL issued")
+        for column in schema.kept_columns:
+            echo(f"  kept column {column} (no longer in metadata; pass --drop-removed-columns to drop it)")
+        _run_patches(patches.POST, report, echo)
+        _run_patches(patches.FINAL, report, echo)
+        report.fixtures = sync_fixtures(site.apps, progress=lambda path: echo(f"Syncing fixtures {path}"))
+        for hook in site.hooks.lists["after_migrate"]:
+            hook()
+        database.commit()
+    except BaseException:
+        database.rollback()
+        raise
+    finally:
+        loc.flags.in_migrate = False
+    return report
+
+
+def _run_patches(section: str, report: MigrateReport, echo: Echo) -> None:
+    done = patches.executed()
+    todo = [p for p in patches.all_patches(local().site.apps, section) if p.line not in done]
+    for position, patch in enumerate(todo, start=1):
+        echo(f"Running {section} patch {position}/{len(todo)}: {patch.line}")
+        patches.run_patch(patch)
+        report.patches_run.append(patch.line)
+
+
+def check() -> sync.SchemaPlan:
+    """Differences between the database and the metadata, without changing anything."""
+    site = local().site
+    site.load_metadata()
+    return sync.pending(site.engine, site.metadata)
+
+
+def mark_all_patches_done() -> None:
+    """A fresh site already has the latest schema and data: its patches must never run."""
+    done = patches.executed()
+    site = local().site
+    for section in (patches.PRE, patches.POST, patches.FINAL):
+        for patch in patches.all_patches(site.apps, section):
+            if patch.line not in done:
+                patches.record(patch)

@@ -1,0 +1,162 @@
+"""Document names: hash, field:x, prompt, naming series and format: patterns.
+
+Series counters live in `tabSeries` and are incremented with one UPDATE, which holds the
+row lock until commit, so concurrent inserts never draw the same number.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from smooth.exceptions import MandatoryError, ValidationError
+from smooth.session import db, now_datetime
+
+if TYPE_CHECKING:
+    from smooth.model.document import Document
+
+HASH_ALPHABET = string.digits + string.ascii_lowercase
+FORBIDDEN_NAME_CHARS = re.compile(r"[<>]")
+MAX_NAME_LENGTH = 140
+_BRACES = re.compile(r"\{([^{}]+)\}")
+
+
+def make_hash(length: int = 10) -> str:
+    return "".join(secrets.choice(HASH_ALPHABET) for _ in range(length))
+
+
+def set_new_name(doc: Document) -> None:
+    meta = doc.meta
+    if meta.issingle:
+        doc.name = meta.name
+        return
+    doc.run_method("before_naming")
+    autoname = meta.autoname
+    custom = getattr(doc, "autoname", None)
+    if callable(custom):
+        custom()
+    elif doc.name and (doc.flags.get("name_set") or autoname.lower() in ("prompt", "")):
+        pass  # a name the caller chose (prompt, or explicit set_name)
+    elif autoname.startswith("field:"):
+        fieldname = autoname[6:]
+        value = doc.get(fieldname)
+        if value in (None, ""):
+            raise MandatoryError(f"{meta.get_label(fieldname)} is required to name this {meta.name}")
+        doc.name = str(value).strip()
+    elif autoname == "naming_series:":
+        series = doc.get("naming_series") or _first_series_option(doc)
+        if not series:
+            raise MandatoryError(f"Naming Series is required for {meta.name}")
+        doc.name = from_dotted_pattern(series if "#" in series else series + ".#####", doc)
+    elif autoname.lower().startswith("format:"):
+        doc.name = from_format(autoname[7:], doc)
+    elif "#" in autoname:
+        doc.name = from_dotted_pattern(autoname, doc)
+    elif autoname.lower() == "prompt":
+        raise MandatoryError(f"A name is required for the new {meta.name}")
+    else:
+        doc.name = make_hash()
+    doc.name = validate_name(meta.name, doc.name)
+
+
+def _first_series_option(doc: Document) -> str | None:
+    field = doc.meta.get_field("naming_series")
+    options = field.select_options if field else []
+    return options[0] if options else None
+
+
+def validate_name(doctype: str, name: Any) -> str:
+    text = str(name or "").strip()
+    if not text:
+        raise MandatoryError(f"A name is required for the new {doctype}")
+    if FORBIDDEN_NAME_CHARS.search(text):
+        raise ValidationError(f"Name {text!r} of {doctype} cannot contain < or >")
+    if len(text) > MAX_NAME_LENGTH:
+        raise ValidationError(f"Name of {doctype} is longer than {MAX_NAME_LENGTH} characters")
+    if text == f"New {doctype}" or text == doctype:
+        raise ValidationError(f"{text!r} is a reserved name")
+    return text
+
+
+def _date_part(part: str) -> str | None:
+    now = now_datetime()
+    return {
+        "YYYY": f"{now.year:04d}", "YY": f"{now.year % 100:02d}", "MM": f"{now.month:02d}",
+        "DD": f"{now.day:02d}", "WW": f"{now.isocalendar()[1]:02d}",
+    }.get(part)
+
+
+def from_format(pattern: str, doc: Document) -> str:
+    """`LMS-CR-{YYYY}-{#####}`: date parts, field values and one counter in braces."""
+    prefix_parts: list[str] = []
+    digits = 0
+    result: list[str] = []
+    position = 0
+    for match in _BRACES.finditer(pattern):
+        result.append(pattern[position:match.start()])
+        token = match.group(1)
+        if set(token) == {"#"}:
+            digits = len(token)
+            result.append("\0")
+        else:
+            result.append(_part_value(token, doc))
+        position = match.end()
+    result.append(pattern[position:])
+    text = "".join(result)
+    if not digits:
+        return text
+    prefix_parts = text.split("\0")
+    counter = next_series_value(prefix_parts[0])
+    return f"{prefix_parts[0]}{counter:0{digits}d}{prefix_parts[1]}"
+
+
+def from_dotted_pattern(pattern: str, doc: Document) -> str:
+    """Old-style `PRE-.YYYY.-.#####`: dot-separated parts, `#` run is the counter."""
+    prefix = ""
+    digits = 0
+    for part in pattern.split("."):
+        if not part:
+            continue
+        if set(part) == {"#"}:
+            digits = len(part)
+            break
+        prefix += _part_value(part, doc, literal_ok=True)
+    if not digits:
+        return prefix
+    return f"{prefix}{next_series_value(prefix):0{digits}d}"
+
+
+def _part_value(token: str, doc: Document, literal_ok: bool = False) -> str:
+    date = _date_part(token)
+    if date is not None:
+        return date
+    if doc.meta.has_field(token):
+        value = doc.get(token)
+        if value in (None, ""):
+            raise MandatoryError(f"{doc.meta.get_label(token)} is required to name this {doc.meta.name}")
+        return str(value)
+    if literal_ok:
+        return token
+    raise ValidationError(f"Naming pattern part {{{token}}} of {doc.meta.name} is not a date part or field")
+
+
+def next_series_value(prefix: str) -> int:
+    database = db()
+    series = database.table("Series")
+    for _attempt in range(3):
+        result = database.execute(
+            update(series).where(series.c.name == prefix).values(current=series.c.current + 1), write=True)
+        if result.rowcount:
+            return int(database.execute(select(series.c.current).where(series.c.name == prefix)).scalar_one())
+        try:
+            database.execute(insert(series).values(name=prefix, current=1), write=True)
+            return 1
+        except IntegrityError:
+            continue  # another transaction created the row first; increment it instead
+    raise ValidationError(f"Could not allocate a number in series {prefix!r}; please retry")
+

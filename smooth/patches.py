@@ -1,0 +1,104 @@
+"""Data patches listed in each app's patches.txt, run once per site and recorded in Patch Log.
+
+Format (Frappe's)::
+
+    [pre_model_sync]
+    smooth_lms.patches.v0_1.backfill_timezone        # module with an execute() function
+    execute:smooth.db.set_value("LMS Settings", None, "x", 1)   # a one-line statement
+    [post_model_sync]
+    finally:smooth_lms.patches.v0_1.reindex          # runs after every other patch
+
+Lines before the first section header are pre-model-sync. The whole line (comments
+included) is the patch's identity: edit the trailing `# date` to make it run again. Each
+patch runs in its own transaction; one that raises stops migrate and leaves no Patch Log row.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from smooth.exceptions import PatchError
+from smooth.session import db, local
+
+if TYPE_CHECKING:
+    from smooth.apps import App
+
+PRE, POST, FINAL = "pre_model_sync", "post_model_sync", "finally"
+
+
+@dataclass(frozen=True)
+class Patch:
+    app: str
+    line: str
+    section: str
+
+    @property
+    def target(self) -> str:
+        text = self.line.split("#", 1)[0].strip() if not self.line.startswith("execute:") else self.line
+        return text[len("finally:"):] if text.startswith("finally:") else text
+
+
+def read_patches(app: App) -> list[Patch]:
+    path = app.patches_file
+    if not path.is_file():
+        return []
+    patches = []
+    section = PRE
+    for raw in path.read_text().splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+            if section not in (PRE, POST):
+                raise PatchError(f"{path}: unknown section [{section}]; use [pre_model_sync] or [post_model_sync]")
+            continue
+        patches.append(Patch(app.name, line, FINAL if line.startswith("finally:") else section))
+    return patches
+
+
+def all_patches(apps: list[App], section: str) -> list[Patch]:
+    return [p for app in apps for p in read_patches(app) if p.section == section]
+
+
+def executed() -> set[str]:
+    table = db().table("Patch Log")
+    return {line for (line,) in db().execute(select(table.c.patch))}
+
+
+def run_patch(patch: Patch) -> None:
+    """Run one patch in its own transaction and record it; raise PatchError naming it on failure."""
+    database = db()
+    loc = local()
+    loc.flags.in_patch = True
+    try:
+        target = patch.target
+        if target.startswith("execute:"):
+            import smooth
+
+            exec(target[len("execute:"):], {"smooth": smooth})  # noqa: S102 - Frappe's execute: one-liners
+        else:
+            module = importlib.import_module(target)
+            execute = getattr(module, "execute", None)
+            if not callable(execute):
+                raise PatchError(f"{target} has no execute() function")
+            execute()
+        record(patch)
+        database.commit()
+    except Exception as exc:
+        database.rollback()
+        raise PatchError(f"Patch {patch.line!r} of app {patch.app} failed: {type(exc).__name__}: {exc}") from exc
+    finally:
+        loc.flags.in_patch = False
+
+
+def record(patch: Patch) -> None:
+    from smooth.model.document import Document
+
+    log = Document({"doctype": "Patch Log", "patch": patch.line, "app": patch.app})
+    log.flags.ignore_permissions = True
+    log.insert()

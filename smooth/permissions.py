@@ -1,0 +1,179 @@
+"""Who may do what: role DocPerms from metadata, then the apps' record rules.
+
+A right is granted when any DocPerm row of the user's roles grants it. Rows marked
+`if_owner` grant it only on records the user owns. Apps narrow access with two hooks:
+
+- `permission_query_conditions[doctype](user)` returns filters (never SQL): None for no
+  restriction, a filter list/dict, or {"filters": [...], "or_filters": [...]}. Lists and
+  counts add them to the query; single-record checks evaluate the same filters on the
+  record, so the two can never disagree.
+- `has_permission[doctype](doc, ptype, user)` may return False to deny; it cannot grant.
+
+Administrator may do everything. Child rows follow their parent doctype's permissions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, select
+
+from smooth import filters as filter_rules
+from smooth.exceptions import PermissionError
+from smooth.meta.doctype import Meta
+from smooth.session import db, local, session_user
+
+if TYPE_CHECKING:
+    from smooth.model.document import Document
+
+AUTOMATIC_ROLES = ("Guest", "All")
+ADMINISTRATOR = "Administrator"
+GUEST = "Guest"
+
+
+def get_roles(user: str | None = None) -> list[str]:
+    user = user or session_user()
+    loc = local()
+    cached = loc.roles.get(user)
+    if cached is not None:
+        return cached
+    if user == ADMINISTRATOR:
+        roles = [str(meta_role) for meta_role in _all_roles()] + [ADMINISTRATOR]
+    elif user == GUEST:
+        roles = [GUEST]
+    else:
+        has_role = db().table("Has Role")
+        rows = db().execute(select(has_role.c.role).where(and_(
+            has_role.c.parent == user, has_role.c.parenttype == "User")))
+        roles = [r for (r,) in rows] + list(AUTOMATIC_ROLES)
+    loc.roles[user] = roles
+    return roles
+
+
+def _all_roles() -> list[str]:
+    return [name for name in db().get_all("Role", pluck="name", order_by="")]
+
+
+def clear_role_cache(user: str | None = None) -> None:
+    loc = local()
+    if user is None:
+        loc.roles.clear()
+    else:
+        loc.roles.pop(user, None)
+
+
+def role_rights(meta: Meta, user: str) -> tuple[set[str], set[str]]:
+    """(rights granted outright, rights granted only on owned records)."""
+    roles = set(get_roles(user))
+    granted: set[str] = set()
+    owner_only: set[str] = set()
+    for perm in meta.permissions:
+        if perm.get("role") not in roles or int(perm.get("permlevel") or 0) != 0:
+            continue
+        rights = {k for k, v in perm.items() if v and k not in ("role", "permlevel", "if_owner")}
+        (owner_only if perm.get("if_owner") else granted).update(rights)
+    return granted, owner_only - granted
+
+
+def _permission_meta(doctype: str, doc: Document | None) -> Meta:
+    site = local().site
+    meta = site.get_meta(doctype)
+    if meta.istable:
+        parent = (doc.parenttype if doc is not None else None) or _parent_doctype(meta)
+        if parent:
+            return site.get_meta(parent)
+    return meta
+
+
+def _parent_doctype(child: Meta) -> str | None:
+    for meta in local().site.registry:
+        if any(f.options == child.name for f in meta.table_fields):
+            return meta.name
+    return None
+
+
+def has_permission(doctype: str, ptype: str = "read", doc: Document | None = None, user: str | None = None,
+                   raise_exception: bool = False) -> bool:
+    user = user or session_user()
+    if user == ADMINISTRATOR:
+        return True
+    meta = _permission_meta(doctype, doc)
+    if doc is not None and doc.parent_doc is not None:
+        doc = doc.parent_doc
+    allowed = _check(meta, ptype, doc, user)
+    if not allowed and raise_exception:
+        what = f"{meta.name} {doc.name}" if doc is not None and doc.name else meta.name
+        raise PermissionError(f"Not permitted: {user} may not {ptype} {what}")
+    return allowed
+
+
+def _check(meta: Meta, ptype: str, doc: Document | None, user: str) -> bool:
+    granted, owner_only = role_rights(meta, user)
+    if ptype == "select" and "read" in granted:
+        granted.add("select")
+    if ptype not in granted:
+        if ptype not in owner_only:
+            return False
+        if doc is not None and doc.owner and doc.owner != user:
+            return False
+    if doc is None or (doc.is_new() and ptype == "create"):
+        return _hooks_allow(meta, doc, ptype, user)
+    rule = record_rule(meta.name, user)
+    if rule is not None:
+        values = doc.as_dict()
+        if not (filter_rules.matches(values, rule[0]) and filter_rules.matches_any(values, rule[1])):
+            return False
+    return _hooks_allow(meta, doc, ptype, user)
+
+
+def _hooks_allow(meta: Meta, doc: Document | None, ptype: str, user: str) -> bool:
+    if doc is None:
+        return True
+    for hook in local().site.hooks.mapped_for("has_permission", meta.name) + \
+            local().site.hooks.mapped_for("has_permission", "*"):
+        if hook(doc, ptype, user) is False:
+            return False
+    return True
+
+
+def record_rule(doctype: str, user: str) -> tuple[list[filter_rules.Filter], list[filter_rules.Filter]] | None:
+    """The apps' permission_query_conditions for `doctype`, normalised; None when unrestricted."""
+    site = local().site
+    meta = site.get_meta(doctype)
+    hooks = site.hooks.mapped_for("permission_query_conditions", doctype)
+    if not hooks:
+        return None
+    and_filters: list[filter_rules.Filter] = []
+    or_filters: list[filter_rules.Filter] = []
+    restricted = False
+    for hook in hooks:
+        result: Any = hook(user)
+        if result is None:
+            continue
+        restricted = True
+        if isinstance(result, dict) and set(result) <= {"filters", "or_filters"} and result:
+            and_filters += filter_rules.normalize(meta, result.get("filters"))
+            or_filters += filter_rules.normalize(meta, result.get("or_filters"))
+        else:
+            and_filters += filter_rules.normalize(meta, result)
+    return (and_filters, or_filters) if restricted else None
+
+
+def list_filters(doctype: str, user: str | None = None, ptype: str = "read") -> tuple[
+        list[filter_rules.Filter], list[filter_rules.Filter]]:
+    """Filters that restrict a list of `doctype` to what `user` may see (PermissionError if nothing)."""
+    user = user or session_user()
+    if user == ADMINISTRATOR:
+        return [], []
+    meta = local().site.get_meta(doctype)
+    granted, owner_only = role_rights(meta, user)
+    if ptype not in granted and not (ptype == "select" and "read" in granted):
+        if ptype not in owner_only:
+            raise PermissionError(f"Not permitted: {user} may not {ptype} {doctype}")
+        and_filters = filter_rules.normalize(meta, {"owner": user})
+    else:
+        and_filters = []
+    rule = record_rule(doctype, user)
+    if rule is None:
+        return and_filters, []
+    return and_filters + rule[0], rule[1]

@@ -1,0 +1,164 @@
+"""Sites: `sites/<name>/site_config.json`, the apps installed on it, its engine and metadata.
+
+A Site object is shared by every unit of work in the process (engine pools and parsed
+metadata are expensive); per-request state lives in `smooth.session`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.engine import Engine
+
+from smooth.apps import App, core_app, load_app
+from smooth.db.engine import create_site_engine, site_db_url
+from smooth.db.schema import build_metadata
+from smooth.exceptions import SiteNotFoundError, ValidationError
+from smooth.hooks import Hooks
+from smooth.meta.doctype import Meta
+from smooth.meta.registry import MetaRegistry
+
+SITE_CONFIG = "site_config.json"
+COMMON_CONFIG = "common_site_config.json"
+CURRENT_SITE = "currentsite.txt"
+
+
+def bench_root() -> Path:
+    """The folder holding `sites/`: $SMOOTH_BENCH, else the nearest parent of the cwd with hooks.py."""
+    env = os.environ.get("SMOOTH_BENCH")
+    if env:
+        return Path(env).resolve()
+    here = Path.cwd().resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "hooks.py").is_file() and (candidate / "setup.py").is_file():
+            return candidate
+    return here
+
+
+def default_sites_path() -> Path:
+    return Path(os.environ.get("SMOOTH_SITES_PATH") or bench_root() / "sites")
+
+
+def default_app_paths() -> list[str]:
+    root = bench_root()
+    return [str(root)] if (root / "hooks.py").is_file() else []
+
+
+def list_sites(sites_path: Path | None = None) -> list[str]:
+    path = sites_path or default_sites_path()
+    if not path.is_dir():
+        return []
+    return sorted(p.name for p in path.iterdir() if (p / SITE_CONFIG).is_file())
+
+
+def current_site(sites_path: Path | None = None) -> str | None:
+    marker = (sites_path or default_sites_path()) / CURRENT_SITE
+    return marker.read_text().strip() or None if marker.is_file() else None
+
+
+def read_config(sites_path: Path, name: str) -> dict[str, Any]:
+    site_path = sites_path / name
+    config_file = site_path / SITE_CONFIG
+    if not config_file.is_file():
+        known = ", ".join(list_sites(sites_path)) or "none"
+        raise SiteNotFoundError(
+            f"Site {name!r} does not exist in {sites_path} (sites: {known}); create it with `bench new-site {name}`")
+    config: dict[str, Any] = {}
+    common = sites_path / COMMON_CONFIG
+    if common.is_file():
+        config.update(json.loads(common.read_text()))
+    config.update(json.loads(config_file.read_text()))
+    return config
+
+
+class Site:
+    def __init__(self, name: str, sites_path: Path) -> None:
+        self.name = name
+        self.sites_path = sites_path
+        self.path = sites_path / name
+        self.config = read_config(sites_path, name)
+        app_paths = self.config.get("apps")
+        if app_paths is None:
+            app_paths = default_app_paths()
+        self.apps: list[App] = [core_app()] + [load_app(self._resolve_app(p)) for p in app_paths]
+        self.engine: Engine = create_site_engine(site_db_url(self.config, self.path), self.config)
+        self._lock = threading.Lock()
+        self.load_metadata()
+
+    def _resolve_app(self, path: str) -> Path:
+        candidate = Path(path)
+        return candidate if candidate.is_absolute() else (bench_root() / candidate)
+
+    def load_metadata(self) -> None:
+        """(Re)read every doctype JSON and hooks.py of the site's apps."""
+        registry = MetaRegistry(self.apps)
+        hooks = Hooks(self.apps)
+        metadata = build_metadata(registry)
+        self.registry, self.hooks, self.metadata = registry, hooks, metadata
+        self.controllers: dict[str, type] = {}
+        self._time_zone: str | None = None
+
+    def get_meta(self, doctype: str) -> Meta:
+        return self.registry.get(doctype)
+
+    def table(self, doctype: str) -> Table:
+        name = doctype if doctype.startswith("__") else f"tab{doctype}"
+        table = self.metadata.tables.get(name)
+        if table is None:
+            self.get_meta(doctype)  # raises DoesNotExistError for unknown doctypes
+            raise ValidationError(f"{doctype} is a Single doctype and has no table")
+        return table
+
+    @property
+    def db_type(self) -> str:
+        return "sqlite" if self.engine.dialect.name == "sqlite" else "mariadb"
+
+    @property
+    def time_zone(self) -> str:
+        return self._time_zone or self.config.get("time_zone") or "UTC"
+
+    def set_time_zone(self, zone: str | None) -> None:
+        if zone:
+            zoneinfo.ZoneInfo(zone)
+        self._time_zone = zone or None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+_sites: dict[tuple[Path, str], Site] = {}
+_sites_lock = threading.Lock()
+
+
+def get_site(name: str, sites_path: Path | None = None) -> Site:
+    path = (sites_path or default_sites_path()).resolve()
+    key = (path, name)
+    site = _sites.get(key)
+    if site is None:
+        with _sites_lock:
+            site = _sites.get(key)
+            if site is None:
+                site = _sites[key] = Site(name, path)
+    return site
+
+
+def forget_site(name: str, sites_path: Path | None = None) -> None:
+    """Drop the cached Site (after its config or apps changed, or the site was removed)."""
+    path = (sites_path or default_sites_path()).resolve()
+    site = _sites.pop((path, name), None)
+    if site is not None:
+        site.dispose()
+
+
+def write_config(sites_path: Path, name: str, config: dict[str, Any]) -> Path:
+    site_path = sites_path / name
+    site_path.mkdir(parents=True, exist_ok=True)
+    (site_path / SITE_CONFIG).write_text(json.dumps(config, indent=1, sort_keys=True) + "\n")
+    return site_path
+

@@ -1,0 +1,17 @@
+"""Manifest of the app the framework's own tests run against."""
+
+app_name = "smooth_test_app"
+
+doc_events = {
+    "Test Hooked": {
+        event: "smooth_tests.events.record"
+        for event in ("before_insert", "before_validate", "validate", "before_save", "after_insert", "on_update",
+                      "on_change", "before_submit", "on_submit", "before_cancel", "on_cancel", "on_trash",
+                      "after_delete")
+    },
+}
+
+permission_query_conditions = {"Test Record": "smooth_tests.rules.test_record_conditions"}
+has_permission = {"Test Record": "smooth_tests.rules.test_record_permission"}
+
+fixtures = [{"dt": "Test Category", "filters": [["category_name", "like", "Fixture%"]]}]
