@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Result
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from smooth import filters as filter_rules
 from smooth.db import query
@@ -85,13 +85,11 @@ class Database:
         conn = self._ensure_transaction(write)
         try:
             return conn.execute(statement, params) if params is not None else conn.execute(statement)
-        except OperationalError as exc:
-            raise _translate_lock_error(exc) or exc
         except DBAPIError as exc:
             translated = _translate_lock_error(exc)
-            if translated:
-                raise translated from exc
-            raise
+            if translated is None:
+                raise
+            raise translated from exc
 
     def commit(self) -> None:
         self.before_commit.run()

@@ -1,0 +1,3 @@
+"""Manifest of the app the benchmarks run against."""
+
+app_name = "bench_app"

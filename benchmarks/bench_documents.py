@@ -1,0 +1,137 @@
+"""Document API overhead: insert + get_all of N documents vs the same rows through SQLAlchemy Core.
+
+    .venv/bin/python benchmarks/bench_documents.py [--rows 10000] [--rounds 5] [--mariadb-url URL]
+
+Both paths run in the same process against the same table, one transaction per round. The
+baseline does what a careful hand-written data layer would: build the row (name, owner,
+timestamps, values) and INSERT it, then SELECT every column back as dicts. The judged
+numbers are the median ratios (document API / baseline); medians in ms are printed too.
+MariaDB runs when --mariadb-url (a server URL without a database) or $SMOOTH_TEST_MARIADB_URL
+is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import create_engine, delete, insert, select, text
+from sqlalchemy.engine import make_url
+
+import smooth
+from smooth.db.engine import server_url
+from smooth.install import new_site
+from smooth.model.naming import make_hash
+from smooth.site import forget_site
+
+APP = Path(__file__).parent / "apps" / "bench_app"
+
+
+def rows(n: int) -> list[dict[str, object]]:
+    day = dt.date(2026, 1, 1)
+    return [{"title": f"Item {i}", "qty": i % 97, "rate": i * 0.25, "status": "Open" if i % 2 else "Closed",
+             "note": "a short note", "due": day + dt.timedelta(days=i % 365)} for i in range(n)]
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def run(backend: str, n: int, rounds: int, server_url: str | None) -> dict[str, float]:
+    root = Path(tempfile.mkdtemp(prefix="smooth-bench-"))
+    name = f"bench-{backend}.local"
+    db_url = f"{server_url.rstrip('/')}/smooth_bench_{secrets.token_hex(4)}" if server_url else None
+    new_site(name, root, db_type=backend, db_url=db_url, admin_password="admin", apps=[str(APP)],
+             echo=lambda _m: None)
+    data = rows(n)
+    results: dict[str, list[float]] = {"insert_doc": [], "insert_core": [], "get_all_doc": [], "get_all_core": []}
+    with smooth.site_context(name, root):
+        database = smooth.db
+        table = database.table("Bench Item")
+
+        def clear() -> None:
+            database.execute(delete(table), write=True)
+            database.commit()
+
+        def insert_documents() -> None:
+            for values in data:
+                smooth.get_doc({"doctype": "Bench Item", **values}).insert()
+            database.commit()
+
+        def insert_core() -> None:
+            conn = database.connection()
+            statement = insert(table)
+            for values in data:
+                now = dt.datetime.now()
+                conn.execute(statement, {"name": make_hash(), "owner": "Administrator", "creation": now,
+                                         "modified": now, "modified_by": "Administrator", "docstatus": 0,
+                                         "idx": 0, **values})
+            database.commit()
+
+        def get_all_documents() -> None:
+            got = smooth.get_all("Bench Item", fields=["*"], limit_page_length=0, order_by="")
+            assert len(got) == n
+
+        def get_all_core() -> None:
+            result = database.connection().execute(select(table))
+            keys = list(result.keys())
+            got = [dict(zip(keys, row, strict=True)) for row in result]
+            assert len(got) == n
+
+        for _ in range(rounds):
+            clear()
+            results["insert_core"].append(timed(insert_core))
+            clear()
+            results["insert_doc"].append(timed(insert_documents))
+            results["get_all_core"].append(timed(get_all_core))
+            results["get_all_doc"].append(timed(get_all_documents))
+            database.commit()
+    forget_site(name, root)
+    if db_url:
+        drop_database(db_url)
+    return {key: statistics.median(values) for key, values in results.items()}
+
+
+def drop_database(url: str) -> None:
+    parsed = make_url(url)
+    engine = create_engine(server_url(parsed), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS `{parsed.database}`"))
+    engine.dispose()
+
+
+def report(backend: str, n: int, medians: dict[str, float]) -> None:
+    insert_ratio = medians["insert_doc"] / medians["insert_core"]
+    get_ratio = medians["get_all_doc"] / medians["get_all_core"]
+    print(f"[{backend}] {n} rows, medians: insert doc {medians['insert_doc'] * 1000:.0f} ms vs core "
+          f"{medians['insert_core'] * 1000:.0f} ms -> ratio {insert_ratio:.2f} (aim < 5); get_all doc "
+          f"{medians['get_all_doc'] * 1000:.1f} ms vs core {medians['get_all_core'] * 1000:.1f} ms -> ratio "
+          f"{get_ratio:.2f} (aim < 3)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--mariadb-url", default=os.environ.get("SMOOTH_TEST_MARIADB_URL"))
+    args = parser.parse_args()
+    report("sqlite", args.rows, run("sqlite", args.rows, args.rounds, None))
+    if args.mariadb_url:
+        report("mariadb", args.rows, run("mariadb", args.rows, args.rounds, args.mariadb_url))
+    else:
+        print("[mariadb] skipped: pass --mariadb-url or set SMOOTH_TEST_MARIADB_URL", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
