@@ -1,0 +1,69 @@
+"""Course Evaluator: who evaluates which courses, on which weekly schedule, and when not."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import smooth
+from smooth.exceptions import ValidationError
+from smooth.model.document import Document
+from smooth_lms.evaluators import unavailable_ranges
+from smooth_lms.timezones import zone
+
+EVALUATOR_ROLE = "Batch Evaluator"
+
+
+class CourseEvaluator(Document):
+    def validate(self) -> None:
+        if self.timezone:
+            zone(self.timezone)
+        self.validate_schedule()
+        self.validate_unavailability()
+
+    def validate_schedule(self) -> None:
+        by_day: dict[str, list[tuple[dt.time, dt.time, int]]] = {}
+        for row in self.schedule:
+            if row.start_time and row.end_time and row.start_time >= row.end_time:
+                raise ValidationError(f"Row #{row.idx} in Schedule: the start time must be before the end time")
+            by_day.setdefault(row.day, []).append((row.start_time, row.end_time, row.idx))
+        for day, rows in by_day.items():
+            rows.sort()
+            for (_s1, e1, i1), (s2, _e2, i2) in zip(rows, rows[1:], strict=False):
+                if s2 < e1:
+                    raise ValidationError(f"Schedule rows #{i1} and #{i2} overlap on {day}")
+
+    def validate_unavailability(self) -> None:
+        if self.unavailable_to and not self.unavailable_from:
+            raise ValidationError("Set Unavailable From as well as Unavailable To")
+        for row in self.unavailability:
+            if row.from_date and row.to_date and row.from_date > row.to_date:
+                raise ValidationError(f"Row #{row.idx} in Unavailability: From must be on or before To")
+        if self.unavailable_from and self.unavailable_to and self.unavailable_from > self.unavailable_to:
+            raise ValidationError("Unavailable From must be on or before Unavailable To")
+
+    def on_update(self) -> None:
+        self.grant_evaluator_role()
+        affected = self.requests_in_unavailability()
+        if affected:
+            smooth.msgprint(
+                "These pending evaluations fall in your unavailability and need a new evaluator or date: "
+                + ", ".join(f"{r['name']} ({r['member']}, {r['date']:%Y-%m-%d})" for r in affected),
+                title="Evaluations affected")
+
+    def grant_evaluator_role(self) -> None:
+        if EVALUATOR_ROLE in smooth.get_roles(self.evaluator):
+            return
+        user = smooth.get_doc("User", self.evaluator)
+        user.append("roles", {"role": EVALUATOR_ROLE})
+        user.flags.ignore_permissions = True
+        user.save()
+
+    def requests_in_unavailability(self) -> list[dict]:
+        """Pending requests of this evaluator inside any unavailability range (for reassignment)."""
+        affected = []
+        for blocked in unavailable_ranges(self):
+            affected += smooth.get_all(
+                "LMS Certificate Request", fields=["name", "member", "date", "start_time", "course"],
+                filters={"evaluator": self.evaluator, "status": "Pending",
+                         "date": ["between", [blocked.start, blocked.end]]}, order_by="date asc")
+        return affected

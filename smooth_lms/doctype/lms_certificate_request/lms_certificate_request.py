@@ -1,0 +1,233 @@
+"""LMS Certificate Request: a learner's booked evaluation slot.
+
+Every rule runs in the controller, so it holds whichever door the request comes through
+(Python, REST, desk, portal). Date, start and end are system-zone wall clock; `timezone`
+records the learner's zone. The database has the last word on the two races that matter:
+the pool's Course Evaluator rows are locked before the clash check, and `active_key`
+(unique, set only while Pending) refuses a second active request of the same learner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import smooth
+from smooth.exceptions import PermissionError, UniqueValidationError, ValidationError
+from smooth.model.document import Document
+from smooth_lms import evaluators
+from smooth_lms.slots import WEEKDAYS, free_slots, offered_slots
+from smooth_lms.timezones import interval, zone
+
+PRIVILEGED = ("Moderator", "System Manager", "Administrator")
+EVALUATOR_ROLES = ("Batch Evaluator",) + PRIVILEGED
+
+
+class SlotBookedError(ValidationError):
+    pass
+
+
+class EvaluatorUnavailableError(ValidationError):
+    pass
+
+
+class DuplicateRequestError(ValidationError):
+    pass
+
+
+class LMSCertificateRequest(Document):
+    def before_validate(self) -> None:
+        if not self.status:
+            self.status = "Pending"
+
+    def validate(self) -> None:
+        if not (self.course and self.date and self.start_time):
+            return  # the mandatory check names what is missing
+        if self.is_new():
+            self.validate_member()
+            self.validate_enrollment()
+            self.set_timezone()
+            self.validate_dates()
+            self.assign_evaluator()
+        else:
+            self.validate_change()
+        self.day = WEEKDAYS[self.date.weekday()]
+        self.active_key = self.active_key_value() if self.status == "Pending" else None
+
+    def insert(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return super().insert(*args, **kwargs)
+        except UniqueValidationError:
+            if self.active_key and smooth.db.exists("LMS Certificate Request", {"active_key": self.active_key}):
+                raise self.duplicate_error() from None
+            raise
+
+    # -- who books --------------------------------------------------------------------------------
+
+    def validate_member(self) -> None:
+        user = smooth.session.user
+        if not self.member:
+            self.member = user
+        if self.member != user and not _has_any_role(user, PRIVILEGED):
+            raise PermissionError("You can only book an evaluation for yourself")
+
+    def validate_enrollment(self) -> None:
+        course = smooth.db.get_value("LMS Course", self.course, ["title", "evaluation_required"], as_dict=True)
+        if course is None:
+            return  # the Link check names the missing course
+        required = bool(course["evaluation_required"])
+        if self.batch_name:
+            batch = smooth.get_doc("LMS Batch", self.batch_name)
+            required = required or bool(batch.evaluation_required)
+            if self.member not in {m.member for m in batch.members}:
+                raise ValidationError(f"{self.member} is not a member of cohort {batch.title}")
+            if self.course not in {c.course for c in batch.courses}:
+                raise ValidationError(f"Course {course['title']} is not part of cohort {batch.title}")
+        if not required:
+            return
+        progress = smooth.db.get_value("LMS Enrollment", {"member": self.member, "course": self.course}, "progress")
+        if progress is None:
+            raise ValidationError(f"Enroll in {course['title']} and complete it before booking an evaluation")
+        if float(progress) < 100:
+            raise ValidationError(
+                f"Complete the content of {course['title']} before booking an evaluation "
+                f"(your progress is {float(progress):.0f}%)")
+
+    # -- when ---------------------------------------------------------------------------------------
+
+    def set_timezone(self) -> None:
+        """The learner's zone: given with the request, else their User setting, else the system zone."""
+        chosen = self.timezone or smooth.db.get_value("User", self.member, "time_zone") or smooth.local.site.time_zone
+        zone(chosen)
+        self.timezone = chosen
+
+    def validate_dates(self) -> None:
+        today_limit = self.evaluation_end_date()
+        if today_limit is not None and self.date > today_limit[0]:
+            raise ValidationError(
+                f"Evaluations for {today_limit[1]} end on {today_limit[0]:%Y-%m-%d}; pick a date on or before it")
+        notice = int(smooth.db.get_single_value("LMS Settings", "min_booking_notice_hours") or 0)
+        earliest = smooth.now_datetime() + dt.timedelta(hours=notice)
+        if dt.datetime.combine(self.date, self.start_time) < earliest:
+            extra = f" (bookings need {notice} hours' notice)" if notice else ""
+            raise ValidationError(f"This slot is in the past{extra}; pick a later one")
+
+    def evaluation_end_date(self) -> tuple[dt.date, str] | None:
+        limits = []
+        if self.batch_name:
+            batch = smooth.db.get_value("LMS Batch", self.batch_name, ["title", "evaluation_end_date", "end_date"],
+                                        as_dict=True) or {}
+            for key in ("evaluation_end_date", "end_date"):
+                if batch.get(key):
+                    limits.append((batch[key], f"cohort {batch['title']}"))
+        return min(limits) if limits else None
+
+    # -- with whom ----------------------------------------------------------------------------------
+
+    def assign_evaluator(self) -> None:
+        """Lock the pool, then give the slot to the least-loaded evaluator who offers it and is free."""
+        pool = evaluators.get_evaluator(self.course, self.batch_name)
+        smooth.db.get_value("User", self.member, "name", for_update=True)  # one booking per learner at a time
+        evaluators.lock(pool)
+        self.check_no_active_request()
+        start, end = self.requested_interval(pool)
+        reasons: list[Exception] = []
+        candidates = []
+        for user in pool:
+            try:
+                self.check_evaluator(user, start, end)
+            except ValidationError as exc:
+                reasons.append(exc)
+                continue
+            candidates.append((evaluators.load(user), evaluators.last_assigned(user), user))
+        if not candidates:
+            raise _most_specific(reasons)
+        self.evaluator = min(candidates)[2]
+        self.end_time = end.time()
+
+    def requested_interval(self, pool: list[str]) -> tuple[dt.datetime, dt.datetime]:
+        start = dt.datetime.combine(self.date, self.start_time)
+        minutes = {evaluators.calendar(user, self.course).slot_minutes for user in pool}
+        length = dt.timedelta(minutes=min(minutes))
+        if self.end_time:
+            given = interval(self.date, self.start_time, self.end_time)
+            if given[1] - given[0] in {dt.timedelta(minutes=m) for m in minutes}:
+                length = given[1] - given[0]
+        return start, start + length
+
+    def check_evaluator(self, user: str, start: dt.datetime, end: dt.datetime) -> None:
+        cal = evaluators.calendar(user, self.course)
+        local_day = start.replace(tzinfo=zone(smooth.local.site.time_zone)).astimezone(zone(cal.zone)).date()
+        for blocked in cal.unavailable:
+            if local_day in blocked:
+                why = f" ({blocked.reason})" if blocked.reason else ""
+                raise EvaluatorUnavailableError(
+                    f"The evaluator is unavailable from {blocked.start:%Y-%m-%d} to {blocked.end:%Y-%m-%d}{why}; "
+                    f"select a date after {blocked.end:%Y-%m-%d}")
+        system_zone = smooth.local.site.time_zone
+        offered = [s for s in offered_slots(cal, local_day - dt.timedelta(days=1), local_day + dt.timedelta(days=1),
+                                            system_zone) if s.start == start and s.end == end]
+        if not offered:
+            raise ValidationError(
+                f"{self.start_time:%H:%M} on {self.date:%Y-%m-%d} is not a slot the evaluator offers; "
+                "pick one of the available slots")
+        booked = evaluators.booked_intervals(user, start.date() - dt.timedelta(days=1), end.date(),
+                                             exclude=self.name)
+        if not list(free_slots(offered, booked, not_before=dt.datetime.min)):
+            raise SlotBookedError("Slot already booked: pick a different time; another member holds this slot")
+        if cal.max_per_day:
+            same_day = sum(1 for b in booked if b[0].date() == start.date())
+            if same_day >= cal.max_per_day:
+                raise SlotBookedError(
+                    f"The evaluator is fully booked on {self.date:%Y-%m-%d}; pick another date")
+
+    # -- one active request ---------------------------------------------------------------------------
+
+    def active_key_value(self) -> str:
+        return "|".join((self.member or "", self.course or "", self.batch_name or ""))
+
+    def check_no_active_request(self) -> None:
+        if smooth.db.exists("LMS Certificate Request", {"active_key": self.active_key_value(),
+                                                        "name": ["!=", self.name or ""]}):
+            raise self.duplicate_error()
+
+    def duplicate_error(self) -> DuplicateRequestError:
+        existing = smooth.db.get_value("LMS Certificate Request", {"active_key": self.active_key_value()},
+                                       ["name", "date", "start_time"], as_dict=True) or {}
+        when = f" on {existing['date']:%Y-%m-%d} at {existing['start_time']:%H:%M}" if existing else ""
+        return DuplicateRequestError(
+            f"You already have a pending evaluation request for this course{when} ({existing.get('name', '')}); "
+            "complete or cancel it before booking another")
+
+    # -- later changes ----------------------------------------------------------------------------------
+
+    def validate_change(self) -> None:
+        before = self.get_doc_before_save()
+        if before is None:
+            return
+        user = smooth.session.user
+        privileged = _has_any_role(user, PRIVILEGED)
+        if self.evaluator != before.evaluator and not privileged:
+            raise PermissionError("The evaluator is assigned by the system; only a Moderator can change it")
+        if before.status != "Pending" and self.status != before.status:
+            raise ValidationError(f"A {before.status} request cannot change its status")
+        if self.status == "Completed" and before.status == "Pending":
+            if not privileged and user != self.evaluator:
+                raise PermissionError("Only the assigned evaluator or a Moderator can mark this request Completed")
+        if self.status == "Cancelled" and before.status == "Pending":
+            if not privileged and user not in (self.member, self.evaluator):
+                raise PermissionError("Only the learner, the evaluator or a Moderator can cancel this request")
+        for field in ("course", "member", "batch_name", "date", "start_time", "end_time", "timezone"):
+            if self.get(field) != before.get(field) and not self.flags.rescheduling:
+                raise ValidationError(f"{self.meta.get_label(field)} cannot be edited; use reschedule instead")
+
+
+def _has_any_role(user: str, roles: tuple[str, ...]) -> bool:
+    return user == "Administrator" or bool(set(smooth.get_roles(user)) & set(roles))
+
+
+def _most_specific(reasons: list[Exception]) -> Exception:
+    for kind in (SlotBookedError, EvaluatorUnavailableError):
+        for reason in reasons:
+            if isinstance(reason, kind):
+                return reason
+    return reasons[0] if reasons else ValidationError("No evaluator can take this slot; pick another")

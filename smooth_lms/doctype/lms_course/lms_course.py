@@ -1,0 +1,11 @@
+"""LMS Course: a training container; evaluation_required courses certify through a live evaluation."""
+
+from __future__ import annotations
+
+from smooth.model.document import Document
+from smooth_lms.naming import slug_name
+
+
+class LMSCourse(Document):
+    def autoname(self) -> None:
+        self.name = self.name or slug_name(self.doctype, self.title)
