@@ -75,18 +75,23 @@ def unavailable_ranges(doc: Any) -> list[DateRange]:
     return ranges
 
 
-def booked_intervals(evaluator: str, first: dt.date, last: dt.date, exclude: str | None = None) -> list[
-        tuple[dt.datetime, dt.datetime]]:
-    """Non-cancelled requests of the evaluator in the window: one indexed query (evaluator, date)."""
+def booked_intervals(pool: list[str], first: dt.date, last: dt.date, exclude: str | None = None) -> dict[
+        str, list[tuple[dt.datetime, dt.datetime]]]:
+    """Non-cancelled requests of the pool in the window, per evaluator and sorted: one query on (evaluator, date)."""
     from smooth_lms.timezones import interval
 
-    filters: list[Any] = [["evaluator", "=", evaluator], ["date", "between", [first, last]],
+    filters: list[Any] = [["evaluator", "in", pool], ["date", "between", [first, last]],
                           ["status", "!=", "Cancelled"]]
     if exclude:
         filters.append(["name", "!=", exclude])
-    rows = smooth.db.get_all("LMS Certificate Request", fields=["date", "start_time", "end_time"],
+    rows = smooth.db.get_all("LMS Certificate Request", fields=["evaluator", "date", "start_time", "end_time"],
                              filters=filters, order_by="date asc, start_time asc", as_list=True)
-    return sorted(interval(d, s, e or s) for d, s, e in rows)
+    by_evaluator: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {user: [] for user in pool}
+    for evaluator, day, start, end in rows:
+        by_evaluator.setdefault(evaluator, []).append(interval(day, start, end or start))
+    for intervals in by_evaluator.values():
+        intervals.sort()
+    return by_evaluator
 
 
 def load(evaluator: str) -> int:

@@ -170,8 +170,8 @@ class LMSCertificateRequest(Document):
             raise ValidationError(
                 f"{self.start_time:%H:%M} on {self.date:%Y-%m-%d} is not a slot the evaluator offers; "
                 "pick one of the available slots")
-        booked = evaluators.booked_intervals(user, start.date() - dt.timedelta(days=1), end.date(),
-                                             exclude=self.name)
+        booked = evaluators.booked_intervals([user], start.date() - dt.timedelta(days=1), end.date(),
+                                             exclude=self.name)[user]
         if not list(free_slots(offered, booked, not_before=dt.datetime.min)):
             raise SlotBookedError("Slot already booked: pick a different time; another member holds this slot")
         if cal.max_per_day:

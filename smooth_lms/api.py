@@ -1,0 +1,84 @@
+"""Whitelisted LMS methods (served at /api/method/smooth_lms.api.<name>)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import smooth
+from smooth.model.coerce import to_date
+from smooth_lms import evaluators
+from smooth_lms.slots import Slot, free_slots, offered_slots
+from smooth_lms.timezones import utc_offset_label, zone
+
+MAX_WINDOW_DAYS = 366
+
+
+@smooth.whitelist()
+def get_available_slots(course: str, batch: str | None = None, from_date: str | dt.date | None = None,
+                        days: int = 60, timezone: str | None = None) -> list[dict[str, Any]]:
+    """Free evaluation slots for `course` (through cohort `batch`), grouped by date in the learner's zone.
+
+    Each slot carries what to book (system `date`, `start_time`, `end_time`) and what to show
+    (`local_date`, `local_start_time`, `local_end_time` in `timezone`). A pool's slots are merged:
+    a time is offered while any of its evaluators is free.
+    """
+    system_zone = smooth.local.site.time_zone
+    learner_zone = timezone or smooth.db.get_value("User", smooth.session.user, "time_zone") or system_zone
+    zone(learner_zone)
+    days = max(1, min(int(days or 60), MAX_WINDOW_DAYS))
+    first = to_date(from_date) if from_date else smooth.today()
+    last = first + dt.timedelta(days=days - 1)
+    end_limit = _evaluation_end(batch)
+    if end_limit is not None:
+        last = min(last, end_limit)
+    if last < first:
+        return []
+    pool = evaluators.get_evaluator(course, batch)
+    notice = int(smooth.db.get_single_value("LMS Settings", "min_booking_notice_hours") or 0)
+    not_before = max(smooth.now_datetime() + dt.timedelta(hours=notice), dt.datetime.combine(first, dt.time()))
+    bookings = evaluators.booked_intervals(pool, first - dt.timedelta(days=1), last + dt.timedelta(days=1))
+    offered: dict[tuple[dt.datetime, dt.datetime], int] = {}
+    for user in pool:
+        cal = evaluators.calendar(user, course)
+        slots = offered_slots(cal, first - dt.timedelta(days=1), last + dt.timedelta(days=1), system_zone)
+        for slot in free_slots(slots, bookings.get(user, []), not_before=not_before, last_date=last,
+                               max_per_day=cal.max_per_day):
+            offered[(slot.start, slot.end)] = offered.get((slot.start, slot.end), 0) + 1
+    return _group([Slot(s, e) for s, e in sorted(offered)], offered, system_zone, learner_zone)
+
+
+def _evaluation_end(batch: str | None) -> dt.date | None:
+    if not batch:
+        return None
+    values = smooth.db.get_value("LMS Batch", batch, ["evaluation_end_date", "end_date"], as_dict=True) or {}
+    limits = [v for v in values.values() if v]
+    return min(limits) if limits else None
+
+
+def _group(slots: list[Slot], counts: dict[tuple[dt.datetime, dt.datetime], int], system_zone: str,
+           learner_zone: str) -> list[dict[str, Any]]:
+    source, target = zone(system_zone), zone(learner_zone)
+    groups: dict[dt.date, dict[str, Any]] = {}
+    for slot in slots:
+        local_start = slot.start.replace(tzinfo=source).astimezone(target)
+        local_end = slot.end.replace(tzinfo=source).astimezone(target)
+        group = groups.get(local_start.date())
+        if group is None:
+            group = groups[local_start.date()] = {
+                "date": local_start.date().isoformat(),
+                "label": f"{local_start:%A, %d %B %Y}",
+                "timezone": utc_offset_label(learner_zone, local_start.replace(tzinfo=None)),
+                "slots": [],
+            }
+        group["slots"].append({
+            "date": slot.start.date().isoformat(),
+            "start_time": slot.start.time().isoformat(),
+            "end_time": slot.end.time().isoformat(),
+            "local_date": local_start.date().isoformat(),
+            "local_start_time": f"{local_start:%H:%M}",
+            "local_end_time": f"{local_end:%H:%M}",
+            "local_end_date": local_end.date().isoformat(),
+            "evaluators_free": counts[(slot.start, slot.end)],
+        })
+    return list(groups.values())
