@@ -18,5 +18,7 @@ fixtures = [
 
 doc_events: dict = {}
 scheduler_events: dict = {}
-permission_query_conditions: dict = {}
+permission_query_conditions = {
+    "LMS Certificate Request": "smooth_lms.permissions.certificate_request_conditions",
+}
 has_permission: dict = {}

@@ -82,3 +82,48 @@ def _group(slots: list[Slot], counts: dict[tuple[dt.datetime, dt.datetime], int]
             "evaluators_free": counts[(slot.start, slot.end)],
         })
     return list(groups.values())
+
+
+@smooth.whitelist(methods=["POST"])
+def book_evaluation(course: str, date: str, start_time: str, batch: str | None = None,
+                    timezone: str | None = None) -> dict[str, Any]:
+    """Book the slot the learner picked on their own clock (`date`, `start_time` in `timezone`)."""
+    system_day, system_time = _to_system(date, start_time, timezone)
+    request = smooth.get_doc({"doctype": "LMS Certificate Request", "course": course, "batch_name": batch,
+                              "member": smooth.session.user, "date": system_day, "start_time": system_time,
+                              "timezone": timezone}).insert()
+    return request.as_dict(convert_dates_to_str=True)
+
+
+@smooth.whitelist(methods=["POST"])
+def cancel_evaluation(name: str, reason: str | None = None) -> dict[str, Any]:
+    request = smooth.get_doc("LMS Certificate Request", name, for_update=True)
+    request.check_permission("read")
+    request.status = "Cancelled"
+    if reason:
+        request.cutoff_override_reason = reason
+    request.save()
+    return request.as_dict(convert_dates_to_str=True)
+
+
+@smooth.whitelist(methods=["POST"])
+def reschedule_evaluation(name: str, date: str, start_time: str, timezone: str | None = None,
+                          reason: str | None = None) -> dict[str, Any]:
+    """Move a Pending request to another slot (on the learner's clock); all or nothing."""
+    request = smooth.get_doc("LMS Certificate Request", name, for_update=True)
+    request.check_permission("read")
+    system_day, system_time = _to_system(date, start_time, timezone or request.timezone)
+    request.reschedule(system_day, system_time, reason=reason)
+    return request.as_dict(convert_dates_to_str=True)
+
+
+def _to_system(date: str, start_time: str, timezone: str | None) -> tuple[dt.date, dt.time]:
+    from smooth.model.coerce import to_time
+    from smooth_lms.timezones import convert
+
+    system_zone = smooth.local.site.time_zone
+    learner_zone = timezone or smooth.db.get_value("User", smooth.session.user, "time_zone") or system_zone
+    day, clock = to_date(date), to_time(start_time)
+    if day is None or clock is None:
+        raise smooth.ValidationError("Pick a date and a start time")
+    return convert(day, clock, learner_zone, system_zone)

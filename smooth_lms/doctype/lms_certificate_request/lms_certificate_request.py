@@ -36,7 +36,7 @@ class DuplicateRequestError(ValidationError):
 
 class LMSCertificateRequest(Document):
     def before_validate(self) -> None:
-        if not self.status:
+        if not self.status or self.status == "Upcoming":  # Frappe LMS calls a pending request Upcoming
             self.status = "Pending"
 
     def validate(self) -> None:
@@ -46,10 +46,11 @@ class LMSCertificateRequest(Document):
             self.validate_member()
             self.validate_enrollment()
             self.set_timezone()
-            self.validate_dates()
-            self.assign_evaluator()
         else:
             self.validate_change()
+        if self.is_new() or self.flags.rescheduling:
+            self.validate_dates()
+            self.assign_evaluator()
         self.day = WEEKDAYS[self.date.weekday()]
         self.active_key = self.active_key_value() if self.status == "Pending" else None
 
@@ -216,9 +217,41 @@ class LMSCertificateRequest(Document):
         if self.status == "Cancelled" and before.status == "Pending":
             if not privileged and user not in (self.member, self.evaluator):
                 raise PermissionError("Only the learner, the evaluator or a Moderator can cancel this request")
+            self.check_cutoff(before, "cancel")
+        if self.flags.rescheduling:
+            if before.status != "Pending":
+                raise ValidationError(f"A {before.status} request cannot be rescheduled")
+            if not privileged and user not in (self.member, self.evaluator):
+                raise PermissionError("Only the learner, the evaluator or a Moderator can reschedule this request")
+            self.check_cutoff(before, "reschedule")
+        movable = ("date", "start_time", "end_time") if self.flags.rescheduling else ()
         for field in ("course", "member", "batch_name", "date", "start_time", "end_time", "timezone"):
-            if self.get(field) != before.get(field) and not self.flags.rescheduling:
+            if field not in movable and self.get(field) != before.get(field):
                 raise ValidationError(f"{self.meta.get_label(field)} cannot be edited; use reschedule instead")
+
+
+    def check_cutoff(self, before: Document, action: str) -> None:
+        """Learners cannot cancel or move a slot inside the cutoff; evaluators and Moderators may, with a reason."""
+        hours = int(smooth.db.get_single_value("LMS Settings", "cancellation_cutoff_hours") or 0)
+        slot_start = dt.datetime.combine(before.date, before.start_time)
+        if not hours or smooth.now_datetime() < slot_start - dt.timedelta(hours=hours):
+            return
+        if _has_any_role(smooth.session.user, EVALUATOR_ROLES) and (self.cutoff_override_reason or "").strip():
+            return
+        raise ValidationError(
+            f"Requests can no longer {action} within {hours} hours of the slot ({before.date:%Y-%m-%d} "
+            f"{before.start_time:%H:%M}); ask the evaluator or a Moderator, who can override with a reason")
+
+    def reschedule(self, new_date: dt.date | str, new_start_time: dt.time | str, reason: str | None = None) -> None:
+        """Move a Pending request in one transaction: the old slot is released only if the new one is taken."""
+        if reason:
+            self.cutoff_override_reason = reason
+        self.flags.rescheduling = True
+        self.date, self.start_time, self.end_time = new_date, new_start_time, None
+        try:
+            self.save()
+        finally:
+            self.flags.rescheduling = False
 
 
 def _has_any_role(user: str, roles: tuple[str, ...]) -> bool:
