@@ -1,0 +1,144 @@
+"""A small, realistic data set to try Smooth with: `bench --site S execute smooth_lms.demo.make_demo_data`.
+
+Idempotent: records that already exist are left alone, so running it twice changes nothing.
+Dates are relative to today, so the bookable slots are always in the future.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import smooth
+
+PASSWORD = "demo1234"
+EVALUATORS = {
+    "ava.evaluator@example.com": ("Ava", "Evaluator", "Europe/Berlin",
+                                  [("Monday", "09:00", "12:00"), ("Wednesday", "13:00", "16:00")]),
+    "ben.evaluator@example.com": ("Ben", "Evaluator", "America/New_York",
+                                  [("Tuesday", "09:00", "12:00"), ("Thursday", "09:00", "11:00")]),
+}
+LEARNERS = {
+    "lena.learner@example.com": ("Lena", "Learner", "Europe/Berlin", 100),
+    "omar.learner@example.com": ("Omar", "Learner", "Asia/Kolkata", 100),
+    "sara.learner@example.com": ("Sara", "Learner", "America/New_York", 100),
+    "tom.learner@example.com": ("Tom", "Learner", None, 40),
+}
+COURSES = [
+    {"title": "Workplace Safety", "published": 1, "mandatory": 1, "evaluation_required": 1,
+     "short_introduction": "Hazards, PPE and reporting; certified by a short practical evaluation."},
+    {"title": "Forklift Operation", "published": 1, "evaluation_required": 1, "evaluation_slot_minutes": 45,
+     "short_introduction": "Safe forklift handling, with a live demonstration for certification."},
+    {"title": "Data Privacy Essentials", "published": 1, "mandatory": 1,
+     "short_introduction": "Self-paced policy training; certified on completion."},
+]
+
+
+def make_demo_data() -> dict[str, Any]:
+    """Create the demo records; returns what was created, for the CLI to print."""
+    created: dict[str, int] = {}
+    _user("moderator@example.com", "Mira", "Moderator", None, ["Moderator"], created)
+    for email, (first, last, zone, _schedule) in EVALUATORS.items():
+        _user(email, first, last, zone, [], created)
+    for email, (first, last, zone, _progress) in LEARNERS.items():
+        _user(email, first, last, zone, ["LMS Student"], created)
+    courses = [_course(values, created) for values in COURSES]
+    safety, forklift = courses[0], courses[1]
+    for index, (email, (_f, _l, zone, schedule)) in enumerate(EVALUATORS.items()):
+        _evaluator(email, zone, schedule, [safety, forklift] if index == 0 else [safety], created)
+    _unavailability("ben.evaluator@example.com")
+    for email, (_f, _l, _z, progress) in LEARNERS.items():
+        for course in (safety, forklift):
+            _enrollment(email, course, progress, created)
+    cohort = _cohort(safety, forklift, created)
+    _requests(safety, forklift, cohort, created)
+    smooth.db.commit()
+    return created
+
+
+def _count(created: dict[str, int], doctype: str) -> None:
+    created[doctype] = created.get(doctype, 0) + 1
+
+
+def _user(email: str, first: str, last: str, zone: str | None, roles: list[str], created: dict[str, int]) -> None:
+    if smooth.db.exists("User", email):
+        return
+    smooth.get_doc({"doctype": "User", "email": email, "first_name": first, "last_name": last, "time_zone": zone,
+                    "new_password": PASSWORD, "roles": [{"role": r} for r in roles]}).insert(ignore_permissions=True)
+    _count(created, "User")
+
+
+def _course(values: dict[str, Any], created: dict[str, int]) -> str:
+    existing = smooth.db.get_value("LMS Course", {"title": values["title"]})
+    if existing:
+        return existing
+    _count(created, "LMS Course")
+    return smooth.get_doc({"doctype": "LMS Course", **values}).insert(ignore_permissions=True).name
+
+
+def _evaluator(email: str, zone: str, schedule: list[tuple[str, str, str]], courses: list[str],
+               created: dict[str, int]) -> None:
+    if smooth.db.exists("Course Evaluator", email):
+        return
+    smooth.get_doc({"doctype": "Course Evaluator", "evaluator": email, "timezone": zone,
+                    "courses": [{"course": c} for c in courses],
+                    "schedule": [{"day": d, "start_time": s, "end_time": e} for d, s, e in schedule]}).insert(
+        ignore_permissions=True)
+    _count(created, "Course Evaluator")
+
+
+def _unavailability(email: str) -> None:
+    doc = smooth.get_doc("Course Evaluator", email)
+    if doc.unavailability:
+        return
+    start = smooth.today() + dt.timedelta(days=14)
+    doc.append("unavailability", {"from_date": start, "to_date": start + dt.timedelta(days=6),
+                                  "reason": "Annual leave"})
+    doc.save(ignore_permissions=True)
+
+
+def _enrollment(member: str, course: str, progress: float, created: dict[str, int]) -> None:
+    if smooth.db.exists("LMS Enrollment", {"member": member, "course": course}):
+        return
+    smooth.get_doc({"doctype": "LMS Enrollment", "member": member, "course": course, "progress": progress}).insert(
+        ignore_permissions=True)
+    _count(created, "LMS Enrollment")
+
+
+def _cohort(safety: str, forklift: str, created: dict[str, int]) -> str:
+    existing = smooth.db.get_value("LMS Batch", {"title": "Warehouse Operators Cohort"})
+    if existing:
+        return existing
+    today = smooth.today()
+    cohort = smooth.get_doc({
+        "doctype": "LMS Batch", "title": "Warehouse Operators Cohort", "start_date": today - dt.timedelta(days=30),
+        "end_date": today + dt.timedelta(days=60), "evaluation_required": 1,
+        "evaluation_end_date": today + dt.timedelta(days=45), "evaluator": "ava.evaluator@example.com",
+        "courses": [{"course": safety, "evaluator": "ava.evaluator@example.com"}, {"course": forklift}],
+        "members": [{"member": m} for m in LEARNERS],
+    }).insert(ignore_permissions=True)
+    _count(created, "LMS Batch")
+    return cohort.name
+
+
+def _requests(safety: str, forklift: str, cohort: str, created: dict[str, int]) -> None:
+    from smooth_lms.api import get_available_slots
+
+    if smooth.db.count("LMS Certificate Request"):
+        return
+    plan = [("lena.learner@example.com", safety, None, "Pending"),
+            ("omar.learner@example.com", safety, None, "Completed"),
+            ("sara.learner@example.com", forklift, cohort, "Pending"),
+            ("omar.learner@example.com", forklift, cohort, "Cancelled")]
+    for position, (member, course, batch, status) in enumerate(plan):
+        slots = [s for g in get_available_slots(course, batch=batch, days=30) for s in g["slots"]]
+        if not slots:
+            continue
+        slot = slots[min(position * 3, len(slots) - 1)]
+        request = smooth.get_doc({"doctype": "LMS Certificate Request", "course": course, "member": member,
+                                  "batch_name": batch, "date": slot["date"], "start_time": slot["start_time"],
+                                  "notes": "Demo booking"}).insert(ignore_permissions=True)
+        if status != "Pending":
+            request.status = status
+            request.save(ignore_permissions=True)
+        _count(created, "LMS Certificate Request")

@@ -1,0 +1,16 @@
+"""The demo data set the README's run command loads."""
+
+from __future__ import annotations
+
+import smooth
+from smooth_lms.demo import make_demo_data
+
+
+def test_demo_data_is_realistic_and_idempotent(lms):
+    created = make_demo_data()
+    assert created["LMS Course"] == 3 and created["Course Evaluator"] == 2 and created["LMS Batch"] == 1
+    statuses = sorted(smooth.get_all("LMS Certificate Request", pluck="status"))
+    assert statuses == ["Cancelled", "Completed", "Pending", "Pending"]
+    evaluator = smooth.get_doc("Course Evaluator", "ben.evaluator@example.com")
+    assert evaluator.unavailability and evaluator.unavailability[0].reason == "Annual leave"
+    assert make_demo_data() == {}
