@@ -18,8 +18,8 @@ from typing import Any
 import click
 
 import smooth
-from smooth.exceptions import SmoothError, ValidationError
-from smooth.site import CURRENT_SITE, current_site, default_sites_path, get_site, list_sites
+from smooth.exceptions import SmoothError
+from smooth.site import CURRENT_SITE, current_site, default_sites_path, list_sites, read_config
 
 
 class Bench:
@@ -87,8 +87,7 @@ def use(bench: Bench, name: str) -> None:
 
 
 def _use(sites_path: Path, name: str) -> None:
-    if name not in list_sites(sites_path):
-        raise ValidationError(f"Site {name!r} does not exist in {sites_path}")
+    read_config(sites_path, name)  # SiteNotFoundError names the existing sites
     (sites_path / CURRENT_SITE).write_text(name + "\n")
     click.echo(f"Current site is now {name}")
 
@@ -111,12 +110,15 @@ def list_sites_command(bench: Bench) -> None:
 @pass_bench
 def drop_site(bench: Bench, name: str, yes: bool) -> None:
     """Delete site NAME, its files and (on MariaDB) its database."""
+    from sqlalchemy.engine import make_url
+
+    from smooth.db.engine import site_db_url
     from smooth.site import forget_site
 
-    site = get_site(name, bench.sites_path)
+    # only the config is read: a site whose apps no longer load can still be dropped
+    url = make_url(site_db_url(read_config(bench.sites_path, name), bench.sites_path / name))
     if not yes:
         click.confirm(f"Delete site {name} and all its data?", abort=True)
-    url = site.engine.url
     forget_site(name, bench.sites_path)
     if url.get_backend_name() != "sqlite":
         from sqlalchemy import create_engine, text
@@ -299,8 +301,10 @@ def doctor(bench: Bench) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The `bench` console script: exit codes and one-line errors instead of tracebacks."""
     try:
-        cli.main(args=argv, prog_name="bench", standalone_mode=False)
+        # without standalone mode, click returns the code of an Exit raised by a command
+        code = cli.main(args=argv, prog_name="bench", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
@@ -312,4 +316,6 @@ def main(argv: list[str] | None = None) -> None:
     except SmoothError as exc:
         click.echo(f"Error: {exc.message or exc}", err=True)
         sys.exit(exc.exit_code)
+    if isinstance(code, int) and code:
+        sys.exit(code)
 

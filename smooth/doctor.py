@@ -8,15 +8,19 @@ from pathlib import Path
 from sqlalchemy import text
 
 from smooth.db.sync import pending
+from smooth.exceptions import SiteNotFoundError
 from smooth.site import get_site
 
 Check = tuple[str, bool, str]
 
 
 def diagnose(site_name: str, sites_path: Path) -> list[Check]:
+    """(label, ok, detail) for each part of the site; only a missing site raises."""
     checks: list[Check] = []
     try:
         site = get_site(site_name, sites_path)
+    except SiteNotFoundError:
+        raise  # nothing to diagnose: the CLI says which sites exist
     except Exception as exc:  # noqa: BLE001 - doctor reports every failure instead of stopping
         return [("site", False, f"{site_name}: {exc}")]
     checks.append(("site", True, f"{site.name} at {site.path}"))

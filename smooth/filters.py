@@ -119,7 +119,7 @@ def _coerce_value(meta: Meta, field: str, fieldtype: str, op: str, value: Any) -
     coerce = STANDARD_COERCERS.get(field) or coercer_for(fieldtype)
     try:
         if op in ("in", "not in"):
-            items = value.split(",") if isinstance(value, str) else value
+            items = [v.strip() for v in value.split(",")] if isinstance(value, str) else value
             if items is None:
                 items = []
             if not isinstance(items, list | tuple | set):
@@ -128,6 +128,8 @@ def _coerce_value(meta: Meta, field: str, fieldtype: str, op: str, value: Any) -
         if op == "between":
             if not isinstance(value, list | tuple) or len(value) != 2:
                 raise FilterError(f"'between' on {field!r} needs [from, to]")
+            if any(is_blank(v) for v in value):
+                raise FilterError(f"'between' on {field!r} needs both bounds, [from, to]")
             low, high = coerce(value[0]), coerce(value[1])
             if fieldtype == "Datetime" and _is_date_only(value[1]):
                 high = dt.datetime.combine(high.date(), dt.time.max)
@@ -140,7 +142,8 @@ def _coerce_value(meta: Meta, field: str, fieldtype: str, op: str, value: Any) -
 
 
 def _item(coerce: Any, value: Any) -> Any:
-    if isinstance(value, str) and value.strip() == "":
+    """One filter value; None and blank text both mean "unset" (""), as in Frappe."""
+    if value is None or isinstance(value, str) and value.strip() == "":
         return ""
     return coerce(value)
 
@@ -184,20 +187,27 @@ def _match_one(raw: Any, f: Filter) -> bool:
     if f.operator == "is":
         blank = is_blank(value) if f.fieldtype not in fieldtypes.NUMERIC else value is None
         return blank if f.value == "not set" else not blank
-    effective = null_fallback(f.fieldtype) if value is None else value
     op, target = f.operator, f.value
     if op in ("like", "not like"):
-        found = _like(str(value or ""), target)
+        found = raw is not None and _like(str(raw if value is None else value), target)
         return found if op == "like" else not found
     if op in ("in", "not in"):
-        found = effective in target or (value is None and "" in target)
+        found = any(_compare("=", value, f.fieldtype, item) for item in target or ("",))
         return found if op == "in" else not found
     if op == "between":
-        return target[0] <= effective <= target[1]
-    if target == "" and f.fieldtype in fieldtypes.NUMERIC:
+        return _compare(">=", value, f.fieldtype, target[0]) and _compare("<=", value, f.fieldtype, target[1])
+    return _compare(op, value, f.fieldtype, target)
+
+
+def _compare(op: str, value: Any, fieldtype: str, target: Any) -> bool:
+    """`value op target` with NULL counted as the field type's fallback; "" means unset; text ignores case."""
+    if target == "" and fieldtype in fieldtypes.NUMERIC:
         target = 0
-    if target == "" and not isinstance(effective, str):
-        effective = "" if value is None else effective
+    elif target == "" and fieldtype in fieldtypes.TEMPORAL:
+        return {"=": value is None, "!=": value is not None}.get(op, False)
+    effective = null_fallback(fieldtype) if value is None else value
+    if isinstance(effective, str) and isinstance(target, str):
+        effective, target = effective.casefold(), target.casefold()  # as MariaDB's _ci collation
     try:
         return {
             "=": lambda a, b: a == b, "!=": lambda a, b: a != b,

@@ -10,12 +10,15 @@ import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smooth.apps import App
 from smooth.exceptions import DoesNotExistError, ValidationError
 from smooth.meta.doctype import scrub
 from smooth.session import db, local
+
+if TYPE_CHECKING:
+    from smooth.model.document import Document
 
 SKIPPED_KEYS = frozenset({"creation", "modified", "modified_by", "owner", "docstatus", "idx", "parent",
                           "parenttype", "parentfield"})
@@ -32,16 +35,38 @@ def fixture_files(apps: Sequence[App]) -> list[Path]:
 def sync_fixtures(apps: Sequence[App], progress: Callable[[str], None] | None = None) -> dict[str, int]:
     """Upsert every shipped record. Returns counts of inserted / updated / unchanged records."""
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
-    for path in fixture_files(apps):
-        try:
-            records = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise ValidationError(f"{path}: malformed JSON at line {exc.lineno}: {exc.msg}") from exc
+    for path, records in _in_link_order([(path, _read(path)) for path in fixture_files(apps)]):
         if progress:
             progress(str(path))
-        for record in records if isinstance(records, list) else [records]:
+        for record in records:
             counts[upsert(record, path)] += 1
     return counts
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    try:
+        records = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"{path}: malformed JSON at line {exc.lineno}: {exc.msg}") from exc
+    return records if isinstance(records, list) else [records]
+
+
+def _in_link_order(files: list[tuple[Path, list[dict[str, Any]]]]) -> list[tuple[Path, list[dict[str, Any]]]]:
+    """Files holding the records others link to go first, so link validation finds them; else file order."""
+    registry = local().site.registry
+    held = [{r.get("doctype") for r in records} for _, records in files]
+    needs = []
+    for doctypes in held:
+        metas = [registry.get(d) for d in doctypes if d in registry]
+        metas += [registry.get(f.options) for m in metas for f in m.table_fields if f.options in registry]
+        needs.append({f.options for m in metas for f in m.link_fields} - doctypes)
+    ordered, pending = [], list(range(len(files)))
+    while pending:
+        free = (i for i in pending if not any(needs[i] & held[j] for j in pending if j != i))
+        ready = next(free, pending[0])  # a cycle: fall back to file order
+        ordered.append(files[ready])
+        pending.remove(ready)
+    return ordered
 
 
 def upsert(record: dict[str, Any], path: Path | None = None) -> str:
@@ -100,17 +125,20 @@ def export_fixtures(progress: Callable[[str, int], None] | None = None) -> list[
     from smooth import get_doc
 
     written = []
-    for app, spec in local().site.hooks.fixtures:
+    site = local().site
+    for app, spec in site.hooks.fixtures:
         doctype = spec if isinstance(spec, str) else spec.get("dt") or spec.get("doctype")
         filters = None if isinstance(spec, str) else spec.get("filters")
         or_filters = None if isinstance(spec, str) else spec.get("or_filters")
-        names = db().get_all(doctype, filters=filters, or_filters=or_filters, pluck="name", order_by="name asc")
+        if site.get_meta(doctype).issingle:
+            docs = [get_doc(doctype)]
+        else:
+            names = db().get_all(doctype, filters=filters, or_filters=or_filters, pluck="name",
+                                 order_by="name asc")
+            docs = [get_doc(doctype, name) for name in names]
         if progress:
-            progress(doctype, len(names))
-        records = []
-        for name in names:
-            data = get_doc(doctype, name).as_dict(convert_dates_to_str=True)
-            records.append(_strip(data))
+            progress(doctype, len(docs))
+        records = [_strip(doc) for doc in docs]
         app.fixtures_path.mkdir(exist_ok=True)
         target = app.fixtures_path / f"{scrub(doctype)}.json"
         target.write_text(json.dumps(records, indent=1, sort_keys=True, default=str) + "\n")
@@ -118,12 +146,17 @@ def export_fixtures(progress: Callable[[str, int], None] | None = None) -> list[
     return written
 
 
-def _strip(data: dict[str, Any]) -> dict[str, Any]:
+def _strip(doc: Document, child: bool = False) -> dict[str, Any]:
+    """The shipped part of a record: no bookkeeping columns, no (masked) passwords, no child row names."""
+    data = doc.as_dict(convert_dates_to_str=True)
+    dropped = SKIPPED_KEYS | {f.fieldname for f in doc.meta.password_fields}
+    if child:
+        dropped |= {"name", "doctype"}
     out = {}
     for key, value in data.items():
-        if key in SKIPPED_KEYS:
+        if key in dropped:
             continue
         if isinstance(value, list):
-            value = [{k: v for k, v in _strip(row).items() if k not in ("name", "doctype")} for row in value]
+            value = [_strip(row, child=True) for row in doc.get(key) or []]
         out[key] = value
     return out

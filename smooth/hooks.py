@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from types import ModuleType
 from typing import Any
 
 from smooth.apps import App
@@ -26,7 +27,7 @@ SCHEDULER_FREQUENCIES = ("all", "hourly", "daily", "weekly", "monthly", "hourly_
 
 
 def resolve(path: str, where: str) -> Callable[..., Any]:
-    """Import `pkg.module.attr`, raising HookError that names `where` on any failure."""
+    """Import `pkg.module.attr`, raising HookError that names `where` and `path` on any failure."""
     if not isinstance(path, str) or "." not in path:
         raise HookError(f"{where}: {path!r} is not a dotted path to a function")
     module_name, _, attr = path.rpartition(".")
@@ -34,10 +35,13 @@ def resolve(path: str, where: str) -> Callable[..., Any]:
         module = importlib.import_module(module_name)
     except ImportError as exc:
         raise HookError(f"{where}: cannot import {module_name!r} for {path!r} ({exc})") from exc
+    except Exception as exc:  # noqa: BLE001 - a module that fails while importing is a broken hook too
+        raise HookError(f"{where}: importing {module_name!r} for {path!r} failed: {type(exc).__name__}: {exc}") \
+            from exc
     try:
         target = getattr(module, attr)
     except AttributeError:
-        raise HookError(f"{where}: module {module_name!r} has no attribute {attr!r}") from None
+        raise HookError(f"{where}: {path!r}: module {module_name!r} has no attribute {attr!r}") from None
     if not callable(target):
         raise HookError(f"{where}: {path!r} is not callable")
     return target
@@ -50,50 +54,95 @@ def _as_list(value: Any) -> list[Any]:
 
 
 class Hooks:
-    """Hooks of all apps, in install order (later apps' handlers run later)."""
+    """Hooks of all apps, in install order (later apps' handlers run later).
 
-    def __init__(self, apps: Sequence[App]) -> None:
+    Raises the first HookError found; `Hooks.check(apps)` returns all of them instead.
+    """
+
+    def __init__(self, apps: Sequence[App], *, errors: list[HookError] | None = None) -> None:
         self.apps = list(apps)
         self.doc_events: dict[str, dict[str, list[Callable[..., Any]]]] = defaultdict(lambda: defaultdict(list))
         self.mapped: dict[str, dict[str, list[Callable[..., Any]]]] = {k: defaultdict(list) for k in MAPPED_KEYS}
         self.lists: dict[str, list[Callable[..., Any]]] = {k: [] for k in LIST_KEYS}
         self.scheduler: dict[str, list[tuple[str, Callable[..., Any]]]] = defaultdict(list)
         self.fixtures: list[tuple[App, Any]] = []
+        self._errors = errors
         for app in self.apps:
             self._load(app)
+
+    @classmethod
+    def check(cls, apps: Sequence[App]) -> list[HookError]:
+        """Every unresolvable entry of every app's hooks.py (for `bench check`)."""
+        errors: list[HookError] = []
+        cls(apps, errors=errors)
+        return errors
+
+    def _fail(self, message: str) -> None:
+        error = HookError(message)
+        if self._errors is None:
+            raise error
+        self._errors.append(error)
+
+    def _resolve(self, path: str, where: str) -> Callable[..., Any] | None:
+        try:
+            return resolve(path, where)
+        except HookError as exc:
+            self._fail(exc.message)
+            return None
+
+    def _mapping(self, manifest: ModuleType, key: str, where: str) -> dict[Any, Any]:
+        value = getattr(manifest, key, None) or {}
+        if not isinstance(value, dict):
+            self._fail(f"{where}: {key} must be a dict, not {type(value).__name__}")
+            return {}
+        return value
 
     def _load(self, app: App) -> None:
         manifest = app.manifest
         where = f"hooks.py of app {app.name!r}"
-        for doctype, events in (getattr(manifest, "doc_events", None) or {}).items():
+        for doctype, events in self._mapping(manifest, "doc_events", where).items():
             if not isinstance(events, dict):
-                raise HookError(f"{where}: doc_events[{doctype!r}] must be a dict of event -> path")
+                self._fail(f"{where}: doc_events[{doctype!r}] must be a dict of event -> path")
+                continue
             for event, paths in events.items():
                 for path in _as_list(paths):
-                    self.doc_events[doctype][event].append(
-                        resolve(path, f"{where}: doc_events[{doctype!r}][{event!r}]"))
+                    handler = self._resolve(path, f"{where}: doc_events[{doctype!r}][{event!r}]")
+                    if handler:
+                        self.doc_events[doctype][event].append(handler)
         for key in MAPPED_KEYS:
-            for name, paths in (getattr(manifest, key, None) or {}).items():
+            for name, paths in self._mapping(manifest, key, where).items():
                 for path in _as_list(paths):
-                    self.mapped[key][name].append(resolve(path, f"{where}: {key}[{name!r}]"))
+                    handler = self._resolve(path, f"{where}: {key}[{name!r}]")
+                    if handler:
+                        self.mapped[key][name].append(handler)
         for key in LIST_KEYS:
             for path in _as_list(getattr(manifest, key, None)):
-                self.lists[key].append(resolve(path, f"{where}: {key}"))
-        for frequency, paths in (getattr(manifest, "scheduler_events", None) or {}).items():
+                handler = self._resolve(path, f"{where}: {key}")
+                if handler:
+                    self.lists[key].append(handler)
+        for frequency, paths in self._mapping(manifest, "scheduler_events", where).items():
             if frequency == "cron":
+                if not isinstance(paths, dict):
+                    self._fail(f"{where}: scheduler_events['cron'] must be a dict of cron expression -> path")
+                    continue
                 for expression, cron_paths in paths.items():
                     for path in _as_list(cron_paths):
-                        self.scheduler[f"cron:{expression}"].append(
-                            (path, resolve(path, f"{where}: scheduler_events['cron'][{expression!r}]")))
+                        handler = self._resolve(path, f"{where}: scheduler_events['cron'][{expression!r}]")
+                        if handler:
+                            self.scheduler[f"cron:{expression}"].append((path, handler))
             elif frequency in SCHEDULER_FREQUENCIES:
                 for path in _as_list(paths):
-                    self.scheduler[frequency].append(
-                        (path, resolve(path, f"{where}: scheduler_events[{frequency!r}]")))
+                    handler = self._resolve(path, f"{where}: scheduler_events[{frequency!r}]")
+                    if handler:
+                        self.scheduler[frequency].append((path, handler))
             else:
-                raise HookError(f"{where}: unknown scheduler_events frequency {frequency!r}")
+                self._fail(f"{where}: unknown scheduler_events frequency {frequency!r}; use "
+                           f"{', '.join(SCHEDULER_FREQUENCIES)} or cron")
         for spec in _as_list(getattr(manifest, "fixtures", None)):
-            if not isinstance(spec, str | dict):
-                raise HookError(f"{where}: fixtures entries are doctype names or dicts")
+            doctype = (spec.get("dt") or spec.get("doctype")) if isinstance(spec, dict) else spec
+            if not doctype or not isinstance(doctype, str):
+                self._fail(f"{where}: fixtures entries are doctype names or dicts with a \"dt\" key")
+                continue
             self.fixtures.append((app, spec))
 
     def events_for(self, doctype: str, event: str) -> list[Callable[..., Any]]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from smooth.db.engine import server_url
 from smooth.exceptions import ValidationError
@@ -25,13 +26,22 @@ def database_name(site: str) -> str:
 
 def prepare_mariadb(url: str, site: str, force: bool) -> str:
     """Create (or with force, recreate) the site's database on the server; return the full URL."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValidationError(f"--db-url {url!r} is not a database URL (mariadb+pymysql://user:pw@host:port)") \
+            from None
     name = parsed.database or database_name(site)
     if not re.fullmatch(r"[A-Za-z0-9_]+", name):
         raise ValidationError(f"Database name {name!r} may only hold letters, digits and underscores")
     server = create_engine(server_url(parsed), isolation_level="AUTOCOMMIT")
     try:
-        with server.connect() as conn:
+        try:
+            conn = server.connect()
+        except OperationalError as exc:
+            shown = server_url(parsed).render_as_string(hide_password=True)
+            raise ValidationError(f"Cannot connect to the MariaDB server at {shown}: {exc.orig}") from None
+        with conn:
             exists = conn.execute(text("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = :n"),
                                   {"n": name}).first()
             if exists and force:
@@ -64,6 +74,7 @@ def new_site(
     site_path = sites_path / name
     if (site_path / SITE_CONFIG).exists() and not force:
         raise ValidationError(f"Site {name} already exists; pass --force to reinstall it")
+    forget_site(name, sites_path)  # release pooled connections before the database is recreated
     config: dict[str, object] = {"encryption_key": Fernet.generate_key().decode()}
     if db_type == "mariadb":
         if not db_url:
@@ -83,7 +94,6 @@ def new_site(
         config["apps"] = apps
     if time_zone:
         config["time_zone"] = time_zone
-    forget_site(name, sites_path)
     write_config(sites_path, name, config)
     password = admin_password or secrets.token_urlsafe(12)
     with smooth.site_context(name, sites_path):
@@ -91,7 +101,7 @@ def new_site(
         loc.flags.in_install = True
         _check_empty(loc.site.engine, force)
         migrate(echo=echo)
-        install_standard_records(password, time_zone)
+        install_standard_records(password, time_zone or loc.site.config.get("time_zone"))
         mark_all_patches_done()
         for hook in loc.site.hooks.lists["after_install"]:
             hook()

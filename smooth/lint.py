@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -9,46 +10,87 @@ from smooth.apps import App, core_app, load_app
 from smooth.exceptions import HookError, PatchError
 from smooth.hooks import Hooks
 from smooth.meta.checks import Issue
-from smooth.meta.registry import lint
+from smooth.meta.registry import MetaRegistry
 from smooth.patches import read_patches
 from smooth.site import bench_root, default_app_paths, read_config
 
 
-def site_apps(sites_path: Path, site: str | None) -> list[App]:
+def app_paths(sites_path: Path, site: str | None) -> list[Path]:
+    """The site's configured apps (or the bench's default app), as absolute folders."""
     paths = default_app_paths()
     if site:
         configured = read_config(sites_path, site).get("apps")
         if configured is not None:
             paths = configured
-    apps = [core_app()]
-    for path in paths:
-        candidate = Path(path)
-        apps.append(load_app(candidate if candidate.is_absolute() else bench_root() / candidate))
-    return apps
+    return [Path(p) if Path(p).is_absolute() else bench_root() / p for p in paths]
+
+
+def site_apps(sites_path: Path, site: str | None) -> list[App]:
+    return [core_app()] + [load_app(path) for path in app_paths(sites_path, site)]
 
 
 def lint_apps(sites_path: Path, site: str | None = None) -> list[Issue]:
-    try:
-        apps = site_apps(sites_path, site)
-    except HookError as exc:
-        return [Issue("hooks.E001", "error", str(exc))]
-    issues = lint(apps)
-    try:
-        Hooks(apps)
-    except HookError as exc:
-        issues.append(Issue("hooks.E001", "error", str(exc), hint="fix the dotted path in hooks.py"))
-    for app in apps:
+    """Every issue, not just the first: an app whose hooks.py cannot load is reported and skipped."""
+    issues: list[Issue] = []
+    apps = [core_app()]
+    for path in app_paths(sites_path, site):
         try:
-            read_patches(app)
-        except PatchError as exc:
-            issues.append(Issue("patches.E001", "error", str(exc), path=str(app.patches_file)))
-        for path in sorted(app.fixtures_path.glob("*.json")) if app.fixtures_path.is_dir() else []:
-            try:
-                json.loads(path.read_text())
-            except json.JSONDecodeError as exc:
-                issues.append(Issue("fixtures.E001", "error", f"malformed JSON: {exc.msg} at line {exc.lineno}",
-                                    path=str(path)))
+            apps.append(load_app(path))
+        except HookError as exc:
+            issues.append(Issue("hooks.E001", "error", exc.message, path=str(path / "hooks.py"),
+                                hint="hooks.py must be importable plain data"))
+    registry = MetaRegistry(apps, strict=False)
+    issues.extend(registry.issues)
+    for app in apps:
+        hooks_file = str(app.path / "hooks.py")
+        for error in Hooks.check([app]):
+            issues.append(Issue("hooks.E001", "error", error.message, path=hooks_file,
+                                hint="fix the dotted path in hooks.py"))
+        issues.extend(_patch_issues(app))
+        issues.extend(_fixture_issues(app, registry))
     return issues
 
 
+def _patch_issues(app: App) -> list[Issue]:
+    try:
+        patches = read_patches(app)
+    except PatchError as exc:
+        message = exc.message.removeprefix(f"{app.patches_file}: ")
+        return [Issue("patches.E001", "error", message, path=str(app.patches_file),
+                      hint="sections are [pre_model_sync] and [post_model_sync]")]
+    issues = []
+    for patch in patches:
+        target = patch.target
+        if target.startswith("execute:"):
+            continue
+        try:
+            found = importlib.util.find_spec(target) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            issues.append(Issue("patches.E002", "error", f"patch module {target!r} cannot be found",
+                                path=str(app.patches_file), hint="each line names a module with an execute()"))
+    return issues
 
+
+def _fixture_issues(app: App, registry: MetaRegistry) -> list[Issue]:
+    issues = []
+    for path in sorted(app.fixtures_path.glob("*.json")) if app.fixtures_path.is_dir() else []:
+        problem = None
+        try:
+            records = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            problem = f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        except UnicodeDecodeError as exc:
+            problem = f"malformed JSON: not UTF-8 ({exc.reason} at byte {exc.start})"
+        if problem:
+            issues.append(Issue("fixtures.E001", "error", problem, path=str(path),
+                                hint="fixture files hold a JSON list of records"))
+            continue
+        for position, record in enumerate(records if isinstance(records, list) else [records], start=1):
+            doctype = record.get("doctype") if isinstance(record, dict) else None
+            if doctype not in registry:
+                issues.append(Issue("fixtures.E002", "error",
+                                    f"record {position} names no known doctype ({doctype!r})", path=str(path),
+                                    hint='every record needs "doctype": "<an existing DocType>"'))
+    return issues

@@ -53,7 +53,7 @@ def migrate(*, drop_removed_columns: bool = False, echo: Echo = print) -> Migrat
         database.commit()
         _bootstrap_tables()
         _run_patches(patches.PRE, report, echo)
-        echo("Syncing schema of %d doctypes ..." % len(site.registry.metas))
+        echo(f"Syncing schema of {len(site.registry.metas)} doctypes ...")
         database.close()  # DDL runs on its own connection; ours must not hold locks meanwhile
         schema = sync.sync(site.engine, site.metadata, drop_removed_columns=drop_removed_columns)
         report.schema_changes, report.kept_columns = schema.changes, schema.kept_columns
@@ -78,6 +78,8 @@ def migrate(*, drop_removed_columns: bool = False, echo: Echo = print) -> Migrat
 
 
 def _run_patches(section: str, report: MigrateReport, echo: Echo) -> None:
+    if local().flags.in_install:
+        return  # a new site starts at the latest schema and data: install marks every patch done instead
     done = patches.executed()
     todo = [p for p in patches.all_patches(local().site.apps, section) if p.line not in done]
     for position, patch in enumerate(todo, start=1):

@@ -73,9 +73,11 @@ def check_password(doctype: str, name: str, fieldname: str, plain: str) -> bool:
 
 
 def check_user_password(user: str, plain: str) -> str:
-    """Return the user's name if the password matches, else raise AuthenticationError."""
+    """Return the user's name if the password matches and the user is enabled, else raise AuthenticationError."""
     if not check_password("User", user, "password", plain):
         raise AuthenticationError("Invalid login credentials")
+    if not db().get_value("User", user, "enabled"):
+        raise AuthenticationError(f"User {user} is disabled")
     return user
 
 

@@ -48,14 +48,15 @@ def read_patches(app: App) -> list[Patch]:
         return []
     patches = []
     section = PRE
-    for raw in path.read_text().splitlines():
+    for number, raw in enumerate(path.read_text().splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        if line.startswith("[") and line.endswith("]"):
-            section = line[1:-1].strip()
+        if line.startswith("["):  # a header, possibly commented or malformed: never a patch to import
+            section = line.split("#", 1)[0].strip().removeprefix("[").removesuffix("]").strip()
             if section not in (PRE, POST):
-                raise PatchError(f"{path}: unknown section [{section}]; use [pre_model_sync] or [post_model_sync]")
+                raise PatchError(f"{path} line {number}: unknown section [{section}]; "
+                                 "use [pre_model_sync] or [post_model_sync]")
             continue
         patches.append(Patch(app.name, line, FINAL if line.startswith("finally:") else section))
     return patches
@@ -80,7 +81,7 @@ def run_patch(patch: Patch) -> None:
         if target.startswith("execute:"):
             import smooth
 
-            exec(target[len("execute:"):], {"smooth": smooth})  # noqa: S102 - Frappe's execute: one-liners
+            exec(target[len("execute:"):], {"smooth": smooth})  # Frappe's execute: one-liners
         else:
             module = importlib.import_module(target)
             execute = getattr(module, "execute", None)
@@ -91,7 +92,8 @@ def run_patch(patch: Patch) -> None:
         database.commit()
     except Exception as exc:
         database.rollback()
-        raise PatchError(f"Patch {patch.line!r} of app {patch.app} failed: {type(exc).__name__}: {exc}") from exc
+        reason = f"{type(exc).__name__}: {exc}"
+        raise PatchError(f"Patch {patch.line!r} of app {patch.app} failed: {reason}") from exc
     finally:
         loc.flags.in_patch = False
 

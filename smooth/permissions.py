@@ -114,7 +114,7 @@ def _check(meta: Meta, ptype: str, doc: Document | None, user: str) -> bool:
     if ptype not in granted:
         if ptype not in owner_only:
             return False
-        if doc is not None and doc.owner and doc.owner != user:
+        if doc is not None and not (doc.is_new() and not doc.owner) and doc.owner != user:
             return False
     if doc is None or (doc.is_new() and ptype == "create"):
         return _hooks_allow(meta, doc, ptype, user)
@@ -136,7 +136,8 @@ def _hooks_allow(meta: Meta, doc: Document | None, ptype: str, user: str) -> boo
     return True
 
 
-def record_rule(doctype: str, user: str) -> tuple[list[filter_rules.Filter], list[filter_rules.Filter]] | None:
+def record_rule(doctype: str,
+                user: str) -> tuple[list[filter_rules.Filter], list[filter_rules.Filter]] | None:
     """The apps' permission_query_conditions for `doctype`, normalised; None when unrestricted."""
     site = local().site
     meta = site.get_meta(doctype)

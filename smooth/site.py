@@ -13,8 +13,9 @@ import zoneinfo
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from smooth.apps import App, core_app, load_app
 from smooth.db.engine import create_site_engine, site_db_url
@@ -72,9 +73,19 @@ def read_config(sites_path: Path, name: str) -> dict[str, Any]:
     config: dict[str, Any] = {}
     common = sites_path / COMMON_CONFIG
     if common.is_file():
-        config.update(json.loads(common.read_text()))
-    config.update(json.loads(config_file.read_text()))
+        config.update(_read_json(common))
+    config.update(_read_json(config_file))
     return config
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise ValidationError(f"{path}: the configuration must be one JSON object")
+    return data
 
 
 class Site:
@@ -103,6 +114,7 @@ class Site:
         self.registry, self.hooks, self.metadata = registry, hooks, metadata
         self.controllers: dict[str, type] = {}
         self._time_zone: str | None = None
+        self._time_zone_loaded = False
 
     def get_meta(self, doctype: str) -> Meta:
         return self.registry.get(doctype)
@@ -121,12 +133,27 @@ class Site:
 
     @property
     def time_zone(self) -> str:
+        """System Settings' zone, else site_config `time_zone`, else UTC; read once per process."""
+        if not self._time_zone_loaded:
+            self._load_time_zone()
         return self._time_zone or self.config.get("time_zone") or "UTC"
+
+    def _load_time_zone(self) -> None:
+        singles = self.metadata.tables["tabSingles"]
+        statement = select(singles.c.value).where(
+            (singles.c.doctype == "System Settings") & (singles.c.field == "time_zone"))
+        try:
+            with self.engine.connect() as conn:  # its own short read: never inside a caller's transaction
+                self._time_zone = conn.execute(statement).scalar() or None
+        except SQLAlchemyError:
+            return  # not migrated yet: fall back to the configuration
+        self._time_zone_loaded = True
 
     def set_time_zone(self, zone: str | None) -> None:
         if zone:
             zoneinfo.ZoneInfo(zone)
         self._time_zone = zone or None
+        self._time_zone_loaded = True
 
     def dispose(self) -> None:
         self.engine.dispose()

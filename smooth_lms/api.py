@@ -34,13 +34,15 @@ def get_available_slots(course: str, batch: str | None = None, from_date: str | 
         last = min(last, end_limit)
     if last < first:
         return []
-    pool = evaluators.get_evaluator(course, batch)
+    settings = evaluators.course_settings(course)
+    pool = evaluators.get_evaluator(course, batch, settings)
+    default_minutes = evaluators.slot_minutes(settings)
     notice = int(smooth.db.get_single_value("LMS Settings", "min_booking_notice_hours") or 0)
     not_before = max(smooth.now_datetime() + dt.timedelta(hours=notice), dt.datetime.combine(first, dt.time()))
     bookings = evaluators.booked_intervals(pool, first - dt.timedelta(days=1), last + dt.timedelta(days=1))
     offered: dict[tuple[dt.datetime, dt.datetime], int] = {}
     for user in pool:
-        cal = evaluators.calendar(user, course)
+        cal = evaluators.calendar(user, default_minutes)
         slots = offered_slots(cal, first - dt.timedelta(days=1), last + dt.timedelta(days=1), system_zone)
         for slot in free_slots(slots, bookings.get(user, []), not_before=not_before, last_date=last,
                                max_per_day=cal.max_per_day):
@@ -60,15 +62,23 @@ def _group(slots: list[Slot], counts: dict[tuple[dt.datetime, dt.datetime], int]
            learner_zone: str) -> list[dict[str, Any]]:
     source, target = zone(system_zone), zone(learner_zone)
     groups: dict[dt.date, dict[str, Any]] = {}
+    shifts: dict[dt.date, dt.timedelta | None] = {}
     for slot in slots:
-        local_start = slot.start.replace(tzinfo=source).astimezone(target)
-        local_end = slot.end.replace(tzinfo=source).astimezone(target)
+        day = slot.start.date()
+        if day not in shifts:
+            shifts[day] = _day_shift(day, source, target)
+        shift = shifts[day]
+        if shift is not None and slot.end.date() == day:
+            local_start, local_end = slot.start + shift, slot.end + shift
+        else:
+            local_start = slot.start.replace(tzinfo=source).astimezone(target).replace(tzinfo=None)
+            local_end = slot.end.replace(tzinfo=source).astimezone(target).replace(tzinfo=None)
         group = groups.get(local_start.date())
         if group is None:
             group = groups[local_start.date()] = {
                 "date": local_start.date().isoformat(),
                 "label": f"{local_start:%A, %d %B %Y}",
-                "timezone": utc_offset_label(learner_zone, local_start.replace(tzinfo=None)),
+                "timezone": utc_offset_label(learner_zone, local_start),
                 "slots": [],
             }
         group["slots"].append({
@@ -82,6 +92,14 @@ def _group(slots: list[Slot], counts: dict[tuple[dt.datetime, dt.datetime], int]
             "evaluators_free": counts[(slot.start, slot.end)],
         })
     return list(groups.values())
+
+
+def _day_shift(day: dt.date, source: dt.tzinfo, target: dt.tzinfo) -> dt.timedelta | None:
+    """Learner minus system wall clock for a whole system day, unless a DST change falls inside it."""
+    shifts = set()
+    for moment in (dt.datetime.combine(day, dt.time()), dt.datetime.combine(day, dt.time(23, 59, 59))):
+        shifts.add(moment.replace(tzinfo=source).astimezone(target).replace(tzinfo=None) - moment)
+    return shifts.pop() if len(shifts) == 1 else None
 
 
 @smooth.whitelist(methods=["POST"])

@@ -20,58 +20,75 @@ class NoEvaluatorError(ValidationError):
     pass
 
 
-def course_title(course: str) -> str:
-    return smooth.db.get_value("LMS Course", course, "title") or course
+COURSE_FIELDS = ["name", "title", "evaluation_required", "evaluator", "evaluation_slot_minutes"]
 
 
-def get_evaluator(course: str, batch: str | None = None) -> list[str]:
-    """Evaluator users for a booking of `course` (through `batch`), as a pool; never empty."""
+def course_settings(course: str) -> dict[str, Any]:
+    """What booking needs to know about a course, in one read ({} for an unknown course)."""
+    return smooth.db.get_value("LMS Course", course, COURSE_FIELDS, as_dict=True) or {}
+
+
+def get_evaluator(course: str, batch: str | None = None, settings: dict[str, Any] | None = None) -> list[str]:
+    """Evaluator users for a booking of `course` (through `batch`), as a pool; never empty.
+
+    Course Evaluator records are named by their user (autoname field:evaluator), so a Link to
+    one is the evaluator's user name.
+    """
     if batch:
         row = smooth.get_all("Batch Course", fields=["evaluator"],
                              filters={"parent": batch, "parenttype": "LMS Batch", "course": course}, limit=1)
         chosen = (row[0]["evaluator"] if row else None) or smooth.db.get_value("LMS Batch", batch, "evaluator")
         if chosen:
-            return [_user_of(chosen)]
+            return [chosen]
+    settings = settings if settings is not None else course_settings(course)
     pool = set(smooth.get_all("Evaluator Course", filters={"course": course, "parenttype": "Course Evaluator"},
                               pluck="parent"))
-    default = smooth.db.get_value("LMS Course", course, "evaluator")
-    if default:
-        pool.add(default)
+    if settings.get("evaluator"):
+        pool.add(settings["evaluator"])
     if not pool:
         raise NoEvaluatorError(
-            f"No evaluator assigned to {course_title(course)}: configure a Course Evaluator for {course} "
-            "(or set the course's default evaluator) before learners can book")
-    return sorted(_user_of(name) for name in pool)
+            f"No evaluator assigned to {settings.get('title') or course}: configure a Course Evaluator for "
+            f"{course} (or set the course's default evaluator) before learners can book")
+    return sorted(pool)
 
 
-def _user_of(course_evaluator: str) -> str:
-    return smooth.db.get_value("Course Evaluator", course_evaluator, "evaluator") or course_evaluator
+def slot_minutes(settings: dict[str, Any]) -> int:
+    return int(settings.get("evaluation_slot_minutes")
+               or smooth.db.get_single_value("LMS Settings", "default_slot_minutes") or 30)
 
 
-def lock(evaluators: list[str]) -> None:
-    """Hold the Course Evaluator rows until commit: bookings for these evaluators run one at a time."""
-    for name in sorted(evaluators):
-        smooth.db.get_value("Course Evaluator", {"evaluator": name}, "name", for_update=True)
+CALENDAR_FIELDS = ["name", "timezone", "slot_minutes", "max_evaluations_per_day", "unavailable_from",
+                   "unavailable_to"]
 
 
-def calendar(evaluator: str, course: str) -> EvaluatorCalendar:
-    doc = smooth.get_doc("Course Evaluator", smooth.db.get_value("Course Evaluator", {"evaluator": evaluator}) or
-                         evaluator)
+def calendar(evaluator: str, default_minutes: int, *, for_update: bool = False) -> EvaluatorCalendar:
+    """The evaluator's schedule and leave; `for_update` also locks the Course Evaluator row until commit,
+    so bookings for one evaluator run one at a time (lock a pool in name order: no deadlocks)."""
+    row = smooth.db.get_value("Course Evaluator", evaluator, CALENDAR_FIELDS, as_dict=True, for_update=for_update)
+    if row is None:
+        raise NoEvaluatorError(f"{evaluator} is named as an evaluator but has no Course Evaluator record; "
+                               "create one with their weekly schedule")
+    owner = {"parent": evaluator, "parenttype": "Course Evaluator"}
+    schedule = smooth.db.get_all("Evaluator Schedule", fields=["day", "start_time", "end_time"], filters=owner,
+                                 order_by="idx asc", as_list=True)
+    leave = smooth.db.get_all("Evaluator Unavailability", fields=["from_date", "to_date", "reason"],
+                              filters=owner, order_by="idx asc", as_list=True)
     return EvaluatorCalendar(
         evaluator=evaluator,
-        schedule=[ScheduleRow(r.day, r.start_time, r.end_time) for r in doc.schedule],
-        slot_minutes=int(doc.slot_minutes or smooth.db.get_value("LMS Course", course, "evaluation_slot_minutes")
-                         or smooth.db.get_single_value("LMS Settings", "default_slot_minutes") or 30),
-        zone=doc.timezone or smooth.local.site.time_zone,
-        unavailable=unavailable_ranges(doc),
-        max_per_day=int(doc.max_evaluations_per_day or 0),
+        schedule=[ScheduleRow(day, start, end) for day, start, end in schedule],
+        slot_minutes=int(row["slot_minutes"] or default_minutes),
+        zone=row["timezone"] or smooth.local.site.time_zone,
+        unavailable=unavailable_ranges(leave, row["unavailable_from"], row["unavailable_to"]),
+        max_per_day=int(row["max_evaluations_per_day"] or 0),
     )
 
 
-def unavailable_ranges(doc: Any) -> list[DateRange]:
-    ranges = [DateRange(r.from_date, r.to_date, r.reason or "") for r in doc.unavailability]
-    if doc.unavailable_from:
-        ranges.append(DateRange(doc.unavailable_from, doc.unavailable_to or doc.unavailable_from))
+def unavailable_ranges(rows: list[tuple[Any, Any, Any]], legacy_from: dt.date | None = None,
+                       legacy_to: dt.date | None = None) -> list[DateRange]:
+    """The unavailability table plus Frappe LMS's single unavailable_from/unavailable_to range."""
+    ranges = [DateRange(start, end, reason or "") for start, end, reason in rows]
+    if legacy_from:
+        ranges.append(DateRange(legacy_from, legacy_to or legacy_from))
     return ranges
 
 

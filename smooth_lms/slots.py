@@ -72,12 +72,26 @@ def offered_slots(calendar: EvaluatorCalendar, first_day: dt.date, last_day: dt.
             for row in by_day.get(WEEKDAYS[day.weekday()], ()):
                 begin = dt.datetime.combine(day, row.start)
                 finish = dt.datetime.combine(day, row.end)
+                delta = _constant_shift(begin, finish, calendar.zone, target)
                 while begin + step <= finish:
-                    slot = _to_system(calendar, begin, step, target)
-                    if slot is not None:
-                        yield slot
+                    if delta is not None:  # no DST change inside the row: plain arithmetic
+                        yield Slot(begin + delta, begin + step + delta, calendar.evaluator)
+                    else:
+                        slot = _to_system(calendar, begin, step, target)
+                        if slot is not None:
+                            yield slot
                     begin += step
         day += dt.timedelta(days=1)
+
+
+def _constant_shift(begin: dt.datetime, finish: dt.datetime, source: str, target: dt.tzinfo) -> dt.timedelta | None:
+    """System minus local wall clock, when it is the same at both ends of a schedule row."""
+    try:
+        first = localize(begin.date(), begin.time(), source).astimezone(target).replace(tzinfo=None) - begin
+        last = localize(finish.date(), finish.time(), source).astimezone(target).replace(tzinfo=None) - finish
+    except ValidationError:
+        return None
+    return first if first == last else None
 
 
 def _to_system(calendar: EvaluatorCalendar, begin: dt.datetime, step: dt.timedelta, target: dt.tzinfo) -> Slot | None:

@@ -148,7 +148,7 @@ class Database:
         normalized_or = filter_rules.normalize(meta, or_filters)
         stmt = query.build_select(
             meta, table, fields=fields, filters=normalized, or_filters=normalized_or, order_by=order_by,
-            group_by=group_by, limit=limit_page_length or None, offset=int(limit_start or 0), distinct=distinct,
+            group_by=group_by, limit=limit_page_length or None, offset=limit_start or 0, distinct=distinct,
             for_update=for_update,
         )
         if extra_or_filters:
@@ -191,7 +191,10 @@ class Database:
             return next(iter(row.values()))
         return tuple(row.values())
 
-    def exists(self, doctype: str, filters: Any = None) -> str | None:
+    def exists(self, doctype: str | Mapping[str, Any], filters: Any = None) -> str | None:
+        if isinstance(doctype, Mapping):  # Frappe's exists({"doctype": ..., field: value})
+            filters = dict(doctype)
+            doctype = filters.pop("doctype")
         if isinstance(filters, Mapping) and "doctype" in filters:
             filters = {k: v for k, v in filters.items() if k != "doctype"}
         if filters is None:
@@ -238,6 +241,8 @@ class Database:
         if meta.issingle:
             for key, val in values.items():
                 self.set_single_value(doctype, key, val)
+            if update_modified:
+                self.set_single_value(doctype, "modified", modified or now_datetime())
             return
         for key in values:
             if key not in meta.column_set:
@@ -292,8 +297,14 @@ class Database:
         return self._single_values(doctype, fieldname, False)
 
     def set_single_value(self, doctype: str, fieldname: str, value: Any) -> None:
-        from smooth.model.document import single_text
+        from smooth.model.document import PASSWORD_MASK, single_text
 
+        field = self.site.get_meta(doctype).get_field(fieldname)
+        if field is not None and field.fieldtype == "Password" and value not in (None, "", PASSWORD_MASK):
+            from smooth.passwords import set_password
+
+            set_password(doctype, doctype, fieldname, str(value))
+            value = PASSWORD_MASK
         singles = self.table("Singles")
         self.execute(delete(singles).where((singles.c.doctype == doctype) & (singles.c.field == fieldname)),
                      write=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -24,16 +25,42 @@ from sqlalchemy import (
     Time,
 )
 from sqlalchemy.dialects import mysql
-from sqlalchemy.types import TypeEngine
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField, Meta, scrub
 
 DATETIME = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
-LONGTEXT = Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
-DECIMAL = Numeric(21, 9, asdecimal=False)
+LONGTEXT = Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb").with_variant(Text(collation="NOCASE"), "sqlite")
+
+
+class FloatDecimal(TypeDecorator):  # type: ignore[type-arg]
+    """DECIMAL(21,9) read back as float on every backend.
+
+    SQLite's NUMERIC affinity stores 5.0 as the integer 5, so without this a Float field
+    would read as int on SQLite and as float on MariaDB.
+    """
+
+    impl = Numeric(21, 9, asdecimal=False)
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> float | None:
+        return None if value is None else float(value)
+
+
+DECIMAL = FloatDecimal()
 MAX_INDEX_NAME = 60
 NAME_LENGTH = 140
+
+
+def text(length: int) -> TypeEngine:  # type: ignore[type-arg]
+    """VARCHAR that compares like MariaDB's utf8mb4_unicode_ci: case-insensitively, SQLite included."""
+    return String(length).with_variant(String(length, collation="NOCASE"), "sqlite")
+
+
+def long_text() -> TypeEngine:  # type: ignore[type-arg]
+    return Text().with_variant(Text(collation="NOCASE"), "sqlite")
 
 
 def column_type(field: DocField) -> TypeEngine:  # type: ignore[type-arg]
@@ -51,10 +78,10 @@ def column_type(field: DocField) -> TypeEngine:  # type: ignore[type-arg]
     if fieldtype == "Datetime":
         return DATETIME
     if fieldtype in ("Small Text", "Text"):
-        return Text()
+        return long_text()
     if fieldtype in fieldtypes.LONG_TEXT:
         return LONGTEXT
-    return String(field.length or fieldtypes.DEFAULT_LENGTH)
+    return text(field.length or fieldtypes.DEFAULT_LENGTH)
 
 
 def index_name(table: str, columns: Iterable[str], unique: bool = False) -> str:
@@ -68,19 +95,19 @@ def index_name(table: str, columns: Iterable[str], unique: bool = False) -> str:
 
 def standard_columns(meta: Meta) -> list[Column]:  # type: ignore[type-arg]
     columns = [
-        Column("name", String(NAME_LENGTH), primary_key=True),
-        Column("owner", String(NAME_LENGTH)),
+        Column("name", text(NAME_LENGTH), primary_key=True),
+        Column("owner", text(NAME_LENGTH)),
         Column("creation", DATETIME),
         Column("modified", DATETIME),
-        Column("modified_by", String(NAME_LENGTH)),
+        Column("modified_by", text(NAME_LENGTH)),
         Column("docstatus", Integer, nullable=False, server_default="0"),
         Column("idx", Integer, nullable=False, server_default="0"),
     ]
     if meta.istable:
         columns += [
-            Column("parent", String(NAME_LENGTH)),
-            Column("parenttype", String(NAME_LENGTH)),
-            Column("parentfield", String(NAME_LENGTH)),
+            Column("parent", text(NAME_LENGTH)),
+            Column("parenttype", text(NAME_LENGTH)),
+            Column("parentfield", text(NAME_LENGTH)),
         ]
     return columns
 
@@ -118,20 +145,20 @@ def build_internal_tables(metadata: MetaData) -> None:
     """Framework tables that are not doctypes."""
     Table(
         "tabSingles", metadata,
-        Column("doctype", String(NAME_LENGTH), primary_key=True),
-        Column("field", String(NAME_LENGTH), primary_key=True),
+        Column("doctype", text(NAME_LENGTH), primary_key=True),
+        Column("field", text(NAME_LENGTH), primary_key=True),
         Column("value", LONGTEXT),
     )
     Table(
         "tabSeries", metadata,
-        Column("name", String(NAME_LENGTH), primary_key=True),
+        Column("name", text(NAME_LENGTH), primary_key=True),
         Column("current", Integer, nullable=False, server_default="0"),
     )
     Table(
         "__Auth", metadata,
-        Column("doctype", String(NAME_LENGTH), primary_key=True),
-        Column("name", String(255), primary_key=True),
-        Column("fieldname", String(NAME_LENGTH), primary_key=True),
+        Column("doctype", text(NAME_LENGTH), primary_key=True),
+        Column("name", text(255), primary_key=True),
+        Column("fieldname", text(NAME_LENGTH), primary_key=True),
         Column("password", Text, nullable=False),
         Column("encrypted", Integer, nullable=False, server_default="0"),
     )

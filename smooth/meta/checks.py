@@ -7,7 +7,7 @@ The registry raises MetaError on any error-level issue, `bench check` prints the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ class Issue:
     def __str__(self) -> str:
         where = self.path + (f" (field {self.field!r})" if self.field else "")
         hint = f"\n    hint: {self.hint}" if self.hint else ""
-        return f"{where}: {self.id} {self.message}{hint}"
+        return f"{where + ': ' if where else ''}{self.id} {self.message}{hint}"
 
 
 def _issue(id: str, message: str, path: Path | str | None, field: str = "", hint: str = "",
@@ -54,16 +54,32 @@ def check_doctype(data: Mapping[str, Any], path: Path | None) -> list[Issue]:
                              hint="use hash, prompt, field:<fieldname>, naming_series:, format:... or PRE-.#####"))
     fields = data.get("fields") or []
     if not isinstance(fields, list):
-        return issues + [_issue("meta.E001", "`fields` must be a list", path)]
+        return issues + [_issue("meta.E001", "`fields` must be a list", path, hint='"fields": [{...}, ...]')]
     seen: set[str] = set()
     for position, field in enumerate(fields, start=1):
         issues.extend(_check_field(field, position, seen, path))
-    if autoname.startswith("field:") and autoname[6:] not in seen:
-        issues.append(_issue("meta.E009", f"autoname names the field {autoname[6:]!r}, which does not exist",
-                             path))
+    if autoname.startswith("field:"):
+        target = autoname[6:]
+        fieldtype = next((f.get("fieldtype") for f in fields if isinstance(f, dict) and f.get("fieldname") == target),
+                         None)
+        if target not in seen:
+            issues.append(_issue("meta.E009", f"autoname names the field {target!r}, which does not exist", path,
+                                 hint="add the field or fix the autoname"))
+        elif fieldtype not in fieldtypes.VALUE:
+            issues.append(_issue("meta.E009", f"autoname names the field {target!r}, a {fieldtype} that holds no "
+                                 "value", path, target, hint="name documents after a value field"))
+    for key in ("title_field", "sort_field"):
+        value = data.get(key)
+        if value and value not in seen and value not in RESERVED:
+            issues.append(_issue("meta.E015", f"{key} names the field {value!r}, which does not exist", path,
+                                 hint="name one of the doctype's fields"))
+    if (data.get("sort_order") or "DESC").upper() not in ("ASC", "DESC"):
+        issues.append(_issue("meta.E015", f"sort_order {data['sort_order']!r} is not ASC or DESC", path,
+                             hint='use "ASC" or "DESC"'))
     for position, perm in enumerate(data.get("permissions") or [], start=1):
         if not isinstance(perm, dict) or not perm.get("role"):
-            issues.append(_issue("meta.E012", f"permission row {position} has no role", path))
+            issues.append(_issue("meta.E012", f"permission row {position} has no role", path,
+                                 hint='add "role": "<Role name>"'))
             continue
         unknown = set(perm) - set(PERM_TYPES) - {"role", "permlevel", "if_owner", "doctype", "name", "parent",
                                                    "parentfield", "parenttype", "idx"}
@@ -74,29 +90,33 @@ def check_doctype(data: Mapping[str, Any], path: Path | None) -> list[Issue]:
         cols = spec if isinstance(spec, list) else (spec or {}).get("fields", [])
         missing = [c for c in cols if c not in seen and c not in RESERVED]
         if missing or not cols:
-            issues.append(_issue("meta.E013", f"index {cols!r} names unknown fields {missing}", path))
+            issues.append(_issue("meta.E013", f"index {cols!r} names unknown fields {missing}", path,
+                                 hint="an index lists existing fieldnames"))
     return issues
 
 
 def _check_field(field: Any, position: int, seen: set[str], path: Path | None) -> Iterable[Issue]:
     if not isinstance(field, dict):
-        yield _issue("meta.E001", f"field {position} is not an object", path)
+        yield _issue("meta.E001", f"field {position} is not an object", path,
+                     hint='each field is {"fieldname": ..., "fieldtype": ...}')
         return
     fieldname = field.get("fieldname")
     fieldtype = field.get("fieldtype")
     if not fieldname:
-        yield _issue("meta.E007", f"field {position} has no fieldname", path)
+        yield _issue("meta.E007", f"field {position} has no fieldname", path, hint='add "fieldname": "snake_case"')
         return
     if fieldtype not in fieldtypes.ALL:
         yield _issue("meta.E003", f"unknown fieldtype {fieldtype!r}", path, fieldname,
                      hint="known types: " + ", ".join(sorted(fieldtypes.VALUE | fieldtypes.TABLE)))
     if not FIELDNAME_RE.match(fieldname):
-        yield _issue("meta.E008", f"fieldname {fieldname!r} is not snake_case", path, fieldname)
+        yield _issue("meta.E008", f"fieldname {fieldname!r} is not snake_case", path, fieldname,
+                     hint="lowercase letters, digits and underscores")
     elif fieldname in RESERVED:
         yield _issue("meta.E008", f"fieldname {fieldname!r} is a standard column", path, fieldname,
                      hint="rename the field")
     if fieldname in seen:
-        yield _issue("meta.E004", f"duplicate fieldname {fieldname!r}", path, fieldname)
+        yield _issue("meta.E004", f"duplicate fieldname {fieldname!r}", path, fieldname,
+                     hint="rename or remove one of the fields")
     seen.add(fieldname)
     if fieldtype in ("Link", "Table", "Table MultiSelect", "Dynamic Link") and not field.get("options"):
         yield _issue("meta.E005", f"{fieldtype} field needs `options`", path, fieldname,
@@ -105,17 +125,24 @@ def _check_field(field: Any, position: int, seen: set[str], path: Path | None) -
     if fieldtype == "Select" and field.get("default") not in (None, ""):
         options = [o.strip() for o in (field.get("options") or "").split("\n")]
         if str(field["default"]) not in options:
-            yield _issue("meta.E010", f"default {field['default']!r} is not one of the options", path, fieldname)
+            yield _issue("meta.E010", f"default {field['default']!r} is not one of the options", path, fieldname,
+                         hint="options are one per line")
     if field.get("unique") and fieldtype in fieldtypes.LONG_TEXT:
-        yield _issue("meta.E014", "a long text field cannot be unique", path, fieldname)
+        yield _issue("meta.E014", "a long text field cannot be unique", path, fieldname,
+                     hint="use Data for unique values")
 
 
-def check_links(metas: Mapping[str, Meta]) -> list[Issue]:
-    """Link and Table targets must exist; Table targets must be child doctypes."""
+def check_links(metas: Mapping[str, Meta], broken: Collection[str] = ()) -> list[Issue]:
+    """Link and Table targets must exist; Table targets must be child doctypes.
+
+    Targets named in `broken` exist but failed their own checks: they are already reported.
+    """
     issues: list[Issue] = []
     for meta in metas.values():
         for field in meta.fields:
             target = field.options
+            if target in broken and field.fieldtype != "Dynamic Link":
+                continue
             if field.fieldtype == "Link" and target and target != "DocType" and target not in metas:
                 issues.append(_issue("meta.E005", f"Link to missing doctype {target!r}", meta.path, field.fieldname,
                                      hint="fix the options or add the doctype"))
@@ -123,11 +150,11 @@ def check_links(metas: Mapping[str, Meta]) -> list[Issue]:
                 child = metas.get(target)
                 if child is None:
                     issues.append(_issue("meta.E006", f"Table of missing doctype {target!r}", meta.path,
-                                         field.fieldname))
+                                         field.fieldname, hint="fix the options or add the child doctype"))
                 elif not child.istable:
                     issues.append(_issue("meta.E006", f"Table target {target!r} is not a child doctype", meta.path,
                                          field.fieldname, hint=f'set "istable": 1 in {target}'))
             elif field.fieldtype == "Dynamic Link" and target and not meta.has_field(target):
                 issues.append(_issue("meta.E005", f"Dynamic Link options names missing field {target!r}",
-                                     meta.path, field.fieldname))
+                                     meta.path, field.fieldname, hint="name the Link field that holds the doctype"))
     return issues

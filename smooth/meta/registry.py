@@ -18,30 +18,43 @@ def read_doctype_file(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise MetaError(f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    except UnicodeDecodeError as exc:
+        raise MetaError(f"{path}: malformed JSON: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
     if not isinstance(data, dict):
         raise MetaError(f"{path}: a doctype file must hold one JSON object")
     return data
 
 
 class MetaRegistry:
-    """Doctype name -> Meta for a site. Raises MetaError listing every error found."""
+    """Doctype name -> Meta for a site. Raises MetaError listing every error found.
 
-    def __init__(self, apps: Sequence[App]) -> None:
+    With `strict=False` (what `bench check` uses) nothing is raised: `issues` holds everything.
+    """
+
+    def __init__(self, apps: Sequence[App], *, strict: bool = True) -> None:
         self.metas: dict[str, Meta] = {}
         self.issues: list[Issue] = []
+        broken: set[str] = set()
         for app in apps:
             for module, path in app.doctype_files():
-                self._load(app, module.package, path)
-        self.issues.extend(check_links(self.metas))
+                self._load(app, module.package, path, broken)
+        self.issues.extend(check_links(self.metas, broken=broken))
         errors = [i for i in self.issues if i.level == "error"]
-        if errors:
+        if errors and strict:
             raise MetaError("invalid doctype metadata:\n" + "\n".join(f"  {e}" for e in errors))
 
-    def _load(self, app: App, package: str, path: Path) -> None:
-        data = read_doctype_file(path)
+    def _load(self, app: App, package: str, path: Path, broken: set[str]) -> None:
+        try:
+            data = read_doctype_file(path)
+        except MetaError as exc:
+            self.issues.append(Issue("meta.E001", "error", exc.message.removeprefix(f"{path}: "), path=str(path),
+                                     hint="fix the JSON syntax (a trailing comma or a missing quote?)"))
+            return
         issues = check_doctype(data, path)
         self.issues.extend(issues)
         if any(i.level == "error" for i in issues):
+            if isinstance(data.get("name"), str):
+                broken.add(data["name"])  # its own error is reported; links to it are not also "missing"
             return
         name = data["name"]
         if name in self.metas:
@@ -66,19 +79,4 @@ class MetaRegistry:
 
 def lint(apps: Sequence[App]) -> list[Issue]:
     """Every issue of every doctype file, without stopping at the first broken one."""
-    issues: list[Issue] = []
-    metas: dict[str, Meta] = {}
-    for app in apps:
-        for module, path in app.doctype_files():
-            try:
-                data = read_doctype_file(path)
-            except MetaError as exc:
-                issues.append(Issue("meta.E001", "error", str(exc).split(": ", 1)[-1], path=str(path)))
-                continue
-            found = check_doctype(data, path)
-            issues.extend(found)
-            if not any(i.level == "error" for i in found):
-                data["_module_package"] = module.package
-                metas[data["name"]] = Meta(data, path=path, app=app.name)
-    issues.extend(check_links(metas))
-    return issues
+    return MetaRegistry(apps, strict=False).issues

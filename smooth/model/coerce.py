@@ -42,6 +42,22 @@ def to_int(value: Any) -> int | None:
     raise CoercionError("is not a whole number")
 
 
+INT_RANGE = (-(2**31), 2**31 - 1)
+LONG_INT_RANGE = (-(2**63), 2**63 - 1)
+
+
+def _bounded(convert: Callable[[Any], int | None], low: int, high: int) -> Callable[[Any], int | None]:
+    """An integer coercer that refuses what the column cannot hold (MariaDB would fail, SQLite would not)."""
+
+    def coerce(value: Any) -> int | None:
+        number = convert(value)
+        if number is not None and not low <= number <= high:
+            raise CoercionError(f"is out of range (from {low} to {high})")
+        return number
+
+    return coerce
+
+
 def to_check(value: Any) -> int:
     if value in (None, "", 0, "0", False, "false", "False", "no", "No", "off"):
         return 0
@@ -153,8 +169,8 @@ def to_json_text(value: Any) -> str | None:
 
 
 COERCERS: dict[str, Callable[[Any], Any]] = {
-    "Int": to_int,
-    "Long Int": to_int,
+    "Int": _bounded(to_int, *INT_RANGE),
+    "Long Int": _bounded(to_int, *LONG_INT_RANGE),
     "Check": to_check,
     "Date": to_date,
     "Time": to_time,

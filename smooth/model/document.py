@@ -46,7 +46,7 @@ from smooth.exceptions import (
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField, Meta
 from smooth.model import naming
-from smooth.model.coerce import CoercionError, coercer_for, to_text
+from smooth.model.coerce import CoercionError, coercer_for, to_datetime, to_text
 from smooth.session import db, local, now_datetime, session_user, today
 
 PASSWORD_MASK = "*****"
@@ -251,11 +251,11 @@ class Document:
             self.check_permission("create")
         self._set_defaults()
         self._set_user_and_timestamp()
+        self._coerce_all()
         if self.docstatus not in (0, 1):
             raise DocstatusTransitionError(f"A new {self.doctype} can only be saved as Draft or Submitted")
         if self.docstatus == 1 and not self.meta.is_submittable:
             raise DocstatusTransitionError(f"{self.doctype} is not submittable")
-        self._coerce_all()
         self.run_method("before_insert")
         naming.set_new_name(self)
         self._set_child_parents()
@@ -381,12 +381,28 @@ class Document:
             f"Cannot change the status of {self.doctype} {self.name} from {_DOCSTATUS[old]} to {_DOCSTATUS[new]}")
 
     def _validate_update_after_submit(self, before: Document) -> None:
+        """Only allow_on_submit fields may change; a table not marked so keeps its rows as they were."""
         for field in self.meta.value_fields:
             if field.allow_on_submit:
                 continue
             if _comparable(before.get(field.fieldname)) != _comparable(self.get(field.fieldname)):
                 raise UpdateAfterSubmitError(
-                    f"Not allowed to change {field.label} after submission of {self.doctype} {self.name}")
+                    f"{self._where()}Not allowed to change {field.label} after submission of "
+                    f"{(self.parent_doc or self).doctype} {(self.parent_doc or self).name}")
+        for table_field in self.meta.table_fields:
+            old_rows = {row.name: row for row in before.get(table_field.fieldname) or []}
+            for row in self.get(table_field.fieldname) or []:
+                previous = old_rows.pop(row.name, None)
+                if previous is not None:
+                    row._validate_update_after_submit(previous)
+                elif not table_field.allow_on_submit:
+                    raise UpdateAfterSubmitError(
+                        f"Not allowed to add rows to {table_field.label} after submission of "
+                        f"{self.doctype} {self.name}")
+            if old_rows and not table_field.allow_on_submit:
+                raise UpdateAfterSubmitError(
+                    f"Not allowed to remove rows from {table_field.label} after submission of "
+                    f"{self.doctype} {self.name}")
 
     def _run_before_save_methods(self, action: str = "save") -> None:
         if action in ("save", "submit"):
@@ -671,7 +687,10 @@ def _default_value(field: DocField) -> Any:
             return now if field.fieldtype == "Datetime" else now.time().replace(microsecond=0)
         if default == "__user":
             return session_user()
-    return default
+    try:
+        return coercer_for(field.fieldtype)(default)
+    except CoercionError:
+        return default  # a bad default in the JSON: validation reports it on insert, naming the field
 
 
 def _ts(value: Any) -> str:
@@ -771,7 +790,7 @@ def load_single(doctype: str) -> Document:
             doc.__dict__[field.fieldname] = coerce_from_single(meta, field.fieldname, stored[field.fieldname])
         else:
             doc.__dict__[field.fieldname] = _default_value(field)
-    doc.modified = stored.get("modified")
+    doc.modified = to_datetime(stored.get("modified"))
     doc.__dict__["_loaded"] = True
     return doc
 

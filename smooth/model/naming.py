@@ -1,6 +1,6 @@
 """Document names: hash, field:x, prompt, naming series and format: patterns.
 
-Series counters live in `tabSeries` and are incremented with one UPDATE, which holds the
+Series counters live in `tabSeries` and are incremented with one upsert, which holds the
 row lock until commit, so concurrent inserts never draw the same number.
 """
 
@@ -11,8 +11,9 @@ import secrets
 import string
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
+from sqlalchemy.dialects.mysql import insert as mysql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from smooth.exceptions import MandatoryError, ValidationError
 from smooth.session import db, now_datetime
@@ -146,17 +147,20 @@ def _part_value(token: str, doc: Document, literal_ok: bool = False) -> str:
 
 
 def next_series_value(prefix: str) -> int:
+    """Increment (or start at 1) the counter of `prefix` in one atomic upsert.
+
+    A separate UPDATE-then-INSERT lets concurrent first users of a new prefix all fail the
+    INSERT on MariaDB; each then holds a shared lock on the new row and their retried UPDATEs
+    deadlock. The upsert takes the row's exclusive lock directly, so callers simply queue.
+    """
     database = db()
     series = database.table("Series")
-    for _attempt in range(3):
-        result = database.execute(
-            update(series).where(series.c.name == prefix).values(current=series.c.current + 1), write=True)
-        if result.rowcount:
-            return int(database.execute(select(series.c.current).where(series.c.name == prefix)).scalar_one())
-        try:
-            database.execute(insert(series).values(name=prefix, current=1), write=True)
-            return 1
-        except IntegrityError:
-            continue  # another transaction created the row first; increment it instead
-    raise ValidationError(f"Could not allocate a number in series {prefix!r}; please retry")
-
+    stmt: Any
+    if database.is_sqlite:
+        stmt = sqlite_insert(series).values(name=prefix, current=1).on_conflict_do_update(
+            index_elements=[series.c.name], set_={"current": series.c.current + 1})
+    else:
+        stmt = mysql_insert(series).values(name=prefix, current=1)
+        stmt = stmt.on_duplicate_key_update(current=series.c.current + 1)
+    database.execute(stmt, write=True)
+    return int(database.execute(select(series.c.current).where(series.c.name == prefix)).scalar_one())

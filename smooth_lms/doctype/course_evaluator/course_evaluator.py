@@ -61,7 +61,8 @@ class CourseEvaluator(Document):
     def requests_in_unavailability(self) -> list[dict]:
         """Pending requests of this evaluator inside any unavailability range (for reassignment)."""
         affected = []
-        for blocked in unavailable_ranges(self):
+        for blocked in unavailable_ranges([(r.from_date, r.to_date, r.reason) for r in self.unavailability],
+                                          self.unavailable_from, self.unavailable_to):
             affected += smooth.get_all(
                 "LMS Certificate Request", fields=["name", "member", "date", "start_time", "course"],
                 filters={"evaluator": self.evaluator, "status": "Pending",

@@ -15,7 +15,7 @@ import smooth
 from smooth.exceptions import PermissionError, UniqueValidationError, ValidationError
 from smooth.model.document import Document
 from smooth_lms import evaluators
-from smooth_lms.slots import WEEKDAYS, free_slots, offered_slots
+from smooth_lms.slots import WEEKDAYS, EvaluatorCalendar, free_slots, offered_slots
 from smooth_lms.timezones import interval, zone
 
 PRIVILEGED = ("Moderator", "System Manager", "Administrator")
@@ -71,9 +71,14 @@ class LMSCertificateRequest(Document):
         if self.member != user and not _has_any_role(user, PRIVILEGED):
             raise PermissionError("You can only book an evaluation for yourself")
 
+    def course_settings(self) -> dict:
+        if self.flags.course_settings is None:
+            self.flags.course_settings = evaluators.course_settings(self.course)
+        return self.flags.course_settings
+
     def validate_enrollment(self) -> None:
-        course = smooth.db.get_value("LMS Course", self.course, ["title", "evaluation_required"], as_dict=True)
-        if course is None:
+        course = self.course_settings()
+        if not course:
             return  # the Link check names the missing course
         required = bool(course["evaluation_required"])
         if self.batch_name:
@@ -125,29 +130,36 @@ class LMSCertificateRequest(Document):
     # -- with whom ----------------------------------------------------------------------------------
 
     def assign_evaluator(self) -> None:
-        """Lock the pool, then give the slot to the least-loaded evaluator who offers it and is free."""
-        pool = evaluators.get_evaluator(self.course, self.batch_name)
+        """Lock the learner, then the pool, then give the slot to the least-loaded evaluator who offers it."""
+        pool = evaluators.get_evaluator(self.course, self.batch_name, self.course_settings())
         smooth.db.get_value("User", self.member, "name", for_update=True)  # one booking per learner at a time
-        evaluators.lock(pool)
+        minutes = evaluators.slot_minutes(self.course_settings())
+        self.flags.calendars = {user: evaluators.calendar(user, minutes, for_update=True) for user in pool}
         self.check_no_active_request()
         start, end = self.requested_interval(pool)
         reasons: list[Exception] = []
-        candidates = []
+        free = []
         for user in pool:
             try:
                 self.check_evaluator(user, start, end)
             except ValidationError as exc:
                 reasons.append(exc)
                 continue
-            candidates.append((evaluators.load(user), evaluators.last_assigned(user), user))
-        if not candidates:
+            free.append(user)
+        if not free:
             raise _most_specific(reasons)
-        self.evaluator = min(candidates)[2]
+        if len(free) > 1:
+            free.sort(key=lambda user: (evaluators.load(user), evaluators.last_assigned(user), user))
+        self.evaluator = free[0]
         self.end_time = end.time()
+
+    def calendar(self, user: str) -> EvaluatorCalendar:
+        """The evaluator's calendar, read (and locked) once per save by assign_evaluator."""
+        return self.flags.calendars[user]
 
     def requested_interval(self, pool: list[str]) -> tuple[dt.datetime, dt.datetime]:
         start = dt.datetime.combine(self.date, self.start_time)
-        minutes = {evaluators.calendar(user, self.course).slot_minutes for user in pool}
+        minutes = {self.calendar(user).slot_minutes for user in pool}
         length = dt.timedelta(minutes=min(minutes))
         if self.end_time:
             given = interval(self.date, self.start_time, self.end_time)
@@ -156,7 +168,7 @@ class LMSCertificateRequest(Document):
         return start, start + length
 
     def check_evaluator(self, user: str, start: dt.datetime, end: dt.datetime) -> None:
-        cal = evaluators.calendar(user, self.course)
+        cal = self.calendar(user)
         local_day = start.replace(tzinfo=zone(smooth.local.site.time_zone)).astimezone(zone(cal.zone)).date()
         for blocked in cal.unavailable:
             if local_day in blocked:

@@ -1,0 +1,177 @@
+"""hooks.py dotted paths are resolved when an app's hooks load, so a typo fails early and clearly."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+
+from _app_builder import ThrowawayApp
+from smooth.apps import core_app, load_app
+from smooth.exceptions import HookError
+from smooth.hooks import Hooks
+
+HANDLERS = """
+def validate(doc, method=None):
+    pass
+
+def on_update(doc, method=None):
+    pass
+
+def every_hour():
+    pass
+
+def conditions(user=None):
+    return {}
+
+NOT_A_FUNCTION = 42
+"""
+
+
+def _app_with_handlers(tmp_path: Path) -> ThrowawayApp:
+    app = ThrowawayApp(tmp_path, prefix="Hook Test")
+    app.python("handlers", HANDLERS)
+    return app
+
+
+def _hook_error(app: ThrowawayApp) -> str:
+    with pytest.raises(HookError) as raised:
+        Hooks([core_app(), app.load()])
+    return str(raised.value)
+
+
+def test_valid_hooks_resolve_to_the_real_functions(tmp_path: Path) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.hooks(f"""
+        doc_events = {{"Note": {{"validate": "{app.package}.handlers.validate",
+                                 "on_update": ["{app.package}.handlers.on_update"]}}}}
+        scheduler_events = {{"hourly": ["{app.package}.handlers.every_hour"],
+                             "cron": {{"*/5 * * * *": "{app.package}.handlers.every_hour"}}}}
+        permission_query_conditions = {{"Note": "{app.package}.handlers.conditions"}}
+        after_install = "{app.package}.handlers.every_hour"
+    """)
+    hooks = Hooks([core_app(), app.load()])
+    handlers = importlib.import_module(f"{app.package}.handlers")
+
+    assert hooks.events_for("Note", "validate") == [handlers.validate]
+    assert hooks.events_for("Note", "on_update") == [handlers.on_update]
+    assert hooks.events_for("Other", "validate") == []
+    assert hooks.scheduler["hourly"] == [(f"{app.package}.handlers.every_hour", handlers.every_hour)]
+    assert hooks.scheduler["cron:*/5 * * * *"][0][1] is handlers.every_hour
+    assert hooks.mapped_for("permission_query_conditions", "Note") == [handlers.conditions]
+    assert hooks.lists["after_install"] == [handlers.every_hour]
+
+
+def test_handlers_of_several_apps_run_in_install_order(tmp_path: Path) -> None:
+    first, second = _app_with_handlers(tmp_path), _app_with_handlers(tmp_path)
+    first.hooks(f'doc_events = {{"Note": {{"validate": "{first.package}.handlers.validate"}}}}\n')
+    second.hooks(f'doc_events = {{"Note": {{"validate": "{second.package}.handlers.validate"}},\n'
+                 f'              "*": {{"validate": "{second.package}.handlers.on_update"}}}}\n')
+
+    hooks = Hooks([core_app(), first.load(), second.load()])
+    names = [(fn.__module__, fn.__name__) for fn in hooks.events_for("Note", "validate")]
+    assert names == [(f"{first.package}.handlers", "validate"), (f"{second.package}.handlers", "validate"),
+                     (f"{second.package}.handlers", "on_update")]
+
+    reversed_order = Hooks([core_app(), second.load(), first.load()])
+    assert [fn.__module__ for fn in reversed_order.events_for("Note", "validate")][:2] == [
+        f"{second.package}.handlers", f"{first.package}.handlers"]
+
+
+def test_missing_module_is_a_hook_error_naming_app_key_and_path(tmp_path: Path) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.hooks(f'doc_events = {{"X": {{"validate": "{app.package}.handlerz.validate"}}}}\n')
+    message = _hook_error(app)
+    assert f"app {app.name!r}" in message
+    assert "doc_events['X']['validate']" in message
+    assert f"{app.package}.handlerz.validate" in message
+
+
+def test_missing_attribute_is_a_hook_error_naming_app_key_and_path(tmp_path: Path) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.hooks(f'doc_events = {{"X": {{"validate": "{app.package}.handlers.validat"}}}}\n')
+    message = _hook_error(app)
+    assert f"app {app.name!r}" in message
+    assert "doc_events['X']['validate']" in message
+    assert f"{app.package}.handlers.validat" in message
+    assert "no attribute 'validat'" in message
+
+
+def test_attribute_that_is_not_callable_is_a_hook_error(tmp_path: Path) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.hooks(f'doc_events = {{"X": {{"on_update": "{app.package}.handlers.NOT_A_FUNCTION"}}}}\n')
+    message = _hook_error(app)
+    assert "doc_events['X']['on_update']" in message
+    assert f"{app.package}.handlers.NOT_A_FUNCTION' is not callable" in message
+
+
+def test_module_that_fails_to_import_is_a_hook_error(tmp_path: Path) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.python("exploding", "raise RuntimeError('boom at import')\n")
+    app.hooks(f'on_login = "{app.package}.exploding.handler"\n')
+    message = _hook_error(app)
+    assert "on_login" in message
+    assert "RuntimeError: boom at import" in message
+
+
+def test_path_without_a_dot_is_a_hook_error(tmp_path: Path) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.hooks('has_permission = {"Note": "validate"}\n')
+    message = _hook_error(app)
+    assert "has_permission['Note']" in message
+    assert "'validate' is not a dotted path" in message
+
+
+def test_the_error_comes_when_hooks_load_not_when_the_hook_fires(tmp_path: Path) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.hooks(f'scheduler_events = {{"daily": ["{app.package}.handlers.nightly"]}}\n')
+    loaded = app.load()
+    with pytest.raises(HookError, match=r"scheduler_events\['daily'\]"):
+        Hooks([core_app(), loaded])
+
+
+def test_unknown_scheduler_frequency_is_an_error(tmp_path: Path) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.hooks(f'scheduler_events = {{"fortnightly": ["{app.package}.handlers.every_hour"]}}\n')
+    message = _hook_error(app)
+    assert "unknown scheduler_events frequency 'fortnightly'" in message
+    assert "daily" in message
+
+
+@pytest.mark.parametrize("body", [
+    'doc_events = ["X"]\n',
+    'doc_events = {"X": "pkg.mod.fn"}\n',
+    'scheduler_events = {"cron": "pkg.mod.fn"}\n',
+    'has_permission = "pkg.mod.fn"\n',
+    'fixtures = [{"filters": []}]\n',
+])
+def test_malformed_hook_values_are_hook_errors(tmp_path: Path, body: str) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.hooks(body)
+    assert f"app {app.name!r}" in _hook_error(app)
+
+
+def test_check_collects_every_broken_entry(tmp_path: Path) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.hooks(f"""
+        doc_events = {{"X": {{"validate": "{app.package}.handlers.nope_one"}}}}
+        on_logout = "{app.package}.missing.fn"
+        scheduler_events = {{"sometimes": []}}
+    """)
+    errors = Hooks.check([core_app(), app.load()])
+    messages = "\n".join(str(e) for e in errors)
+    assert len(errors) == 3
+    assert "nope_one" in messages and f"{app.package}.missing.fn" in messages and "'sometimes'" in messages
+
+
+def test_hooks_file_that_cannot_load_is_a_hook_error(tmp_path: Path) -> None:
+    app = _app_with_handlers(tmp_path)
+    (app.path / "hooks.py").write_text("doc_events = {\n")
+    with pytest.raises(HookError, match="hooks.py failed to load: SyntaxError"):
+        load_app(app.path)
+
+
+def test_folder_without_hooks_is_not_an_app(tmp_path: Path) -> None:
+    with pytest.raises(HookError, match="is not an app: it has no hooks.py"):
+        load_app(tmp_path)
