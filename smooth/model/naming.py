@@ -11,7 +11,7 @@ import secrets
 import string
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -155,12 +155,11 @@ def next_series_value(prefix: str) -> int:
     """
     database = db()
     series = database.table("Series")
-    stmt: Any
     if database.is_sqlite:
         stmt = sqlite_insert(series).values(name=prefix, current=1).on_conflict_do_update(
-            index_elements=[series.c.name], set_={"current": series.c.current + 1})
-    else:
-        stmt = mysql_insert(series).values(name=prefix, current=1)
-        stmt = stmt.on_duplicate_key_update(current=series.c.current + 1)
-    database.execute(stmt, write=True)
-    return int(database.execute(select(series.c.current).where(series.c.name == prefix)).scalar_one())
+            index_elements=[series.c.name], set_={"current": series.c.current + 1}).returning(series.c.current)
+        return int(database.execute(stmt, write=True).scalar_one())
+    # MariaDB has no RETURNING on upserts: LAST_INSERT_ID(expr) hands the new value back in the reply
+    stmt = mysql_insert(series).values(name=prefix, current=func.last_insert_id(1))
+    stmt = stmt.on_duplicate_key_update(current=func.last_insert_id(series.c.current + 1))
+    return int(database.execute(stmt, write=True).lastrowid)

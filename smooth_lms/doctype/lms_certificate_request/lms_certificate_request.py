@@ -4,7 +4,7 @@ Every rule runs in the controller, so it holds whichever door the request comes 
 (Python, REST, desk, portal). Date, start and end are system-zone wall clock; `timezone`
 records the learner's zone. The database has the last word on the two races that matter:
 the pool's Course Evaluator rows are locked before the clash check, and `active_key`
-(unique, set only while Pending) refuses a second active request of the same learner.
+(a unique index, set only while Pending) refuses a second active request of the same learner.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import smooth
-from smooth.exceptions import PermissionError, UniqueValidationError, ValidationError
+from smooth.exceptions import DuplicateEntryError, PermissionError, ValidationError
 from smooth.model.document import Document
 from smooth_lms import evaluators
 from smooth_lms.slots import WEEKDAYS, EvaluatorCalendar, free_slots, offered_slots
@@ -57,7 +57,8 @@ class LMSCertificateRequest(Document):
     def insert(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         try:
             return super().insert(*args, **kwargs)
-        except UniqueValidationError:
+        except DuplicateEntryError:
+            # the unique index on active_key settled a race the locked pre-check could not see
             if self.active_key and smooth.db.exists("LMS Certificate Request", {"active_key": self.active_key}):
                 raise self.duplicate_error() from None
             raise
@@ -101,8 +102,12 @@ class LMSCertificateRequest(Document):
     # -- when ---------------------------------------------------------------------------------------
 
     def set_timezone(self) -> None:
-        """The learner's zone: given with the request, else their User setting, else the system zone."""
-        chosen = self.timezone or smooth.db.get_value("User", self.member, "time_zone") or smooth.local.site.time_zone
+        """The learner's zone: given with the request, else their User setting, else the system zone.
+
+        Reading the user row FOR UPDATE also serialises this learner's bookings (two tabs).
+        """
+        user_zone = smooth.db.get_value("User", self.member, "time_zone", for_update=True)
+        chosen = self.timezone or user_zone or smooth.local.site.time_zone
         zone(chosen)
         self.timezone = chosen
 
@@ -132,7 +137,8 @@ class LMSCertificateRequest(Document):
     def assign_evaluator(self) -> None:
         """Lock the learner, then the pool, then give the slot to the least-loaded evaluator who offers it."""
         pool = evaluators.get_evaluator(self.course, self.batch_name, self.course_settings())
-        smooth.db.get_value("User", self.member, "name", for_update=True)  # one booking per learner at a time
+        if not self.is_new():
+            smooth.db.get_value("User", self.member, "name", for_update=True)  # new requests locked it already
         minutes = evaluators.slot_minutes(self.course_settings())
         self.flags.calendars = {user: evaluators.calendar(user, minutes, for_update=True) for user in pool}
         self.check_no_active_request()
