@@ -17,18 +17,14 @@ import random
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, create_engine, func, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import and_, func, insert, select
 
 import smooth
-from smooth.db.engine import server_url
-from smooth.install import new_site
-from smooth.site import forget_site
+from harness import each_backend, temporary_site
 from smooth_lms.api import get_available_slots
 
 REPO = Path(__file__).resolve().parents[1]
@@ -131,55 +127,47 @@ def learners(course: str, count: int, prefix: str) -> list[str]:
     return emails
 
 
-def run(backend: str, requests: int, bookings: int, server: str | None) -> dict[str, Any]:
-    root = Path(tempfile.mkdtemp(prefix="smooth-bench-"))
-    name = f"booking-{backend}.local"
-    db_url = f"{server.rstrip('/')}/smooth_bench_{secrets.token_hex(4)}" if server else None
-    new_site(name, root, db_type=backend, db_url=db_url, admin_password="admin", apps=[str(REPO)],
-             echo=lambda _m: None)
+def run(backend: str, requests: int, bookings: int, mariadb_url: str | None) -> dict[str, Any]:
+    with temporary_site(backend, [str(REPO)], mariadb_url):
+        return measure(requests, bookings)
+
+
+def measure(requests: int, bookings: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    with smooth.site_context(name, root):
-        course = setup(requests)
-        ours, base = [], []
-        for _ in range(21):
-            start = time.perf_counter()
-            offered = get_available_slots(course, days=60)
-            ours.append(time.perf_counter() - start)
-            smooth.db.commit()
-            start = time.perf_counter()
-            reference = baseline_availability(60)
-            base.append(time.perf_counter() - start)
-            smooth.db.commit()
-        count = sum(len(g["slots"]) for g in offered)
-        assert count == len(reference), (count, len(reference))
-        out["slots"] = count
-        out["availability"] = (statistics.median(ours), statistics.median(base))
-        free = [(dt.date.fromisoformat(s["date"]), dt.time.fromisoformat(s["start_time"]))
-                for g in offered for s in g["slots"]]
-        ours_members = learners(course, bookings, "o")
-        base_members = learners(course, bookings, "b")
-        ours, base = [], []
-        for i in range(bookings):
-            day, start_time = free[2 * i]
-            smooth.set_user(ours_members[i])
-            t0 = time.perf_counter()
-            smooth.get_doc({"doctype": "LMS Certificate Request", "course": course, "member": ours_members[i],
-                            "date": day, "start_time": start_time}).insert()
-            smooth.db.commit()
-            ours.append(time.perf_counter() - t0)
-            smooth.set_user("Administrator")
-            day, start_time = free[2 * i + 1]
-            t0 = time.perf_counter()
-            baseline_book(course, base_members[i], day, start_time)
-            base.append(time.perf_counter() - t0)
-        out["booking"] = (statistics.median(ours), statistics.median(base))
-    forget_site(name, root)
-    if db_url:
-        parsed = make_url(db_url)
-        engine = create_engine(server_url(parsed), isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS `{parsed.database}`"))
-        engine.dispose()
+    course = setup(requests)
+    ours, base = [], []
+    for _ in range(21):
+        start = time.perf_counter()
+        offered = get_available_slots(course, days=60)
+        ours.append(time.perf_counter() - start)
+        smooth.db.commit()
+        start = time.perf_counter()
+        reference = baseline_availability(60)
+        base.append(time.perf_counter() - start)
+        smooth.db.commit()
+    count = sum(len(g["slots"]) for g in offered)
+    assert count == len(reference), (count, len(reference))
+    out["slots"] = count
+    out["availability"] = (statistics.median(ours), statistics.median(base))
+    free = [(dt.date.fromisoformat(s["date"]), dt.time.fromisoformat(s["start_time"]))
+            for g in offered for s in g["slots"]]
+    ours_members = learners(course, bookings, "o")
+    base_members = learners(course, bookings, "b")
+    ours, base = [], []
+    for i in range(bookings):
+        day, start_time = free[2 * i]
+        smooth.set_user(ours_members[i])
+        t0 = time.perf_counter()
+        smooth.get_doc({"doctype": "LMS Certificate Request", "course": course, "member": ours_members[i],
+                        "date": day, "start_time": start_time}).insert()
+        smooth.db.commit()
+        ours.append(time.perf_counter() - t0)
+        smooth.set_user("Administrator")
+        day, start_time = free[2 * i + 1]
+        t0 = time.perf_counter()
+        baseline_book(course, base_members[i], day, start_time)
+        base.append(time.perf_counter() - t0)
+    out["booking"] = (statistics.median(ours), statistics.median(base))
     return out
 
 
@@ -198,12 +186,8 @@ def main() -> int:
     parser.add_argument("--bookings", type=int, default=100)
     parser.add_argument("--mariadb-url", default=os.environ.get("SMOOTH_TEST_MARIADB_URL"))
     args = parser.parse_args()
-    report("sqlite", args.requests, run("sqlite", args.requests, args.bookings, None))
-    if args.mariadb_url:
-        report("mariadb", args.requests, run("mariadb", args.requests, args.bookings, args.mariadb_url))
-    else:
-        print("[mariadb] skipped: pass --mariadb-url or set SMOOTH_TEST_MARIADB_URL", file=sys.stderr)
-    return 0
+    return each_backend(args.mariadb_url, lambda backend: report(
+        backend, args.requests, run(backend, args.requests, args.bookings, args.mariadb_url)))
 
 
 if __name__ == "__main__":

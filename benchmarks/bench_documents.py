@@ -15,22 +15,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import secrets
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import delete, insert, select
 
 import smooth
-from smooth.db.engine import server_url
-from smooth.install import new_site
+from harness import each_backend, temporary_site
 from smooth.model.naming import make_hash
-from smooth.site import forget_site
 
 APP = Path(__file__).parent / "apps" / "bench_app"
 
@@ -47,67 +42,55 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def run(backend: str, n: int, rounds: int, server_url: str | None) -> dict[str, float]:
-    root = Path(tempfile.mkdtemp(prefix="smooth-bench-"))
-    name = f"bench-{backend}.local"
-    db_url = f"{server_url.rstrip('/')}/smooth_bench_{secrets.token_hex(4)}" if server_url else None
-    new_site(name, root, db_type=backend, db_url=db_url, admin_password="admin", apps=[str(APP)],
-             echo=lambda _m: None)
+def run(backend: str, n: int, rounds: int, mariadb_url: str | None) -> dict[str, float]:
+    with temporary_site(backend, [str(APP)], mariadb_url):
+        return measure(n, rounds)
+
+
+def measure(n: int, rounds: int) -> dict[str, float]:
     data = rows(n)
     results: dict[str, list[float]] = {"insert_doc": [], "insert_core": [], "get_all_doc": [], "get_all_core": []}
-    with smooth.site_context(name, root):
-        database = smooth.db
-        table = database.table("Bench Item")
+    database = smooth.db
+    table = database.table("Bench Item")
 
-        def clear() -> None:
-            database.execute(delete(table), write=True)
-            database.commit()
+    def clear() -> None:
+        database.execute(delete(table), write=True)
+        database.commit()
 
-        def insert_documents() -> None:
-            for values in data:
-                smooth.get_doc({"doctype": "Bench Item", **values}).insert()
-            database.commit()
+    def insert_documents() -> None:
+        for values in data:
+            smooth.get_doc({"doctype": "Bench Item", **values}).insert()
+        database.commit()
 
-        def insert_core() -> None:
-            conn = database.connection()
-            statement = insert(table)
-            for values in data:
-                now = dt.datetime.now()
-                conn.execute(statement, {"name": make_hash(), "owner": "Administrator", "creation": now,
-                                         "modified": now, "modified_by": "Administrator", "docstatus": 0,
-                                         "idx": 0, **values})
-            database.commit()
+    def insert_core() -> None:
+        conn = database.connection()
+        statement = insert(table)
+        for values in data:
+            now = dt.datetime.now()
+            conn.execute(statement, {"name": make_hash(), "owner": "Administrator", "creation": now,
+                                     "modified": now, "modified_by": "Administrator", "docstatus": 0,
+                                     "idx": 0, **values})
+        database.commit()
 
-        def get_all_documents() -> None:
-            got = smooth.get_all("Bench Item", fields=["*"], limit_page_length=0, order_by="")
-            assert len(got) == n
+    def get_all_documents() -> None:
+        got = smooth.get_all("Bench Item", fields=["*"], limit_page_length=0, order_by="")
+        assert len(got) == n
 
-        def get_all_core() -> None:
-            result = database.connection().execute(select(table))
-            keys = list(result.keys())
-            got = [dict(zip(keys, row, strict=True)) for row in result]
-            assert len(got) == n
+    def get_all_core() -> None:
+        result = database.connection().execute(select(table))
+        keys = list(result.keys())
+        got = [dict(zip(keys, row, strict=True)) for row in result]
+        assert len(got) == n
 
-        for _ in range(rounds):
-            clear()
-            results["insert_core"].append(timed(insert_core))
-            clear()
-            results["insert_doc"].append(timed(insert_documents))
-            results["get_all_core"].append(timed(get_all_core))
-            results["get_all_doc"].append(timed(get_all_documents))
-            database.commit()
-    forget_site(name, root)
-    if db_url:
-        drop_database(db_url)
+    for _ in range(rounds):
+        clear()
+        results["insert_core"].append(timed(insert_core))
+        clear()
+        results["insert_doc"].append(timed(insert_documents))
+        results["get_all_core"].append(timed(get_all_core))
+        results["get_all_doc"].append(timed(get_all_documents))
+        database.commit()
     return {key: statistics.median(values) for key, values in results.items()}
-
-
-def drop_database(url: str) -> None:
-    parsed = make_url(url)
-    engine = create_engine(server_url(parsed), isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS `{parsed.database}`"))
-    engine.dispose()
 
 
 def report(backend: str, n: int, medians: dict[str, float]) -> None:
@@ -125,12 +108,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--mariadb-url", default=os.environ.get("SMOOTH_TEST_MARIADB_URL"))
     args = parser.parse_args()
-    report("sqlite", args.rows, run("sqlite", args.rows, args.rounds, None))
-    if args.mariadb_url:
-        report("mariadb", args.rows, run("mariadb", args.rows, args.rounds, args.mariadb_url))
-    else:
-        print("[mariadb] skipped: pass --mariadb-url or set SMOOTH_TEST_MARIADB_URL", file=sys.stderr)
-    return 0
+    return each_backend(args.mariadb_url, lambda backend: report(
+        backend, args.rows, run(backend, args.rows, args.rounds, args.mariadb_url)))
 
 
 if __name__ == "__main__":
