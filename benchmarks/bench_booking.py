@@ -21,10 +21,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from harness import each_backend, temporary_site
 from sqlalchemy import and_, func, insert, select
 
 import smooth
-from harness import each_backend, temporary_site
 from smooth_lms.api import get_available_slots
 
 REPO = Path(__file__).resolve().parents[1]
@@ -75,7 +75,8 @@ def baseline_availability(days: int) -> list[tuple[dt.datetime, dt.datetime]]:
     booked = sorted(
         (dt.datetime.combine(d, s), dt.datetime.combine(d, e))
         for d, s, e in conn.execute(select(requests.c.date, requests.c.start_time, requests.c.end_time).where(and_(
-            requests.c.evaluator == EVALUATOR, requests.c.date.between(first, last), requests.c.status != "Cancelled"))))
+            requests.c.evaluator == EVALUATOR, requests.c.date.between(first, last),
+            requests.c.status != "Cancelled"))))
     now = dt.datetime.now()
     free, position, latest = [], 0, dt.datetime.min
     step = dt.timedelta(minutes=30)

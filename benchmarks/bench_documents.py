@@ -21,10 +21,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from harness import each_backend, temporary_site
 from sqlalchemy import delete, insert, select
 
 import smooth
-from harness import each_backend, temporary_site
 from smooth.model.naming import make_hash
 
 APP = Path(__file__).parent / "apps" / "bench_app"

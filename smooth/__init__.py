@@ -105,7 +105,7 @@ def get_doc(arg: Any, name: str | None = None, *, for_update: bool = False, chec
             **kwargs: Any) -> Any:
     """`get_doc(dict)` builds a new document; `get_doc(doctype, name)` loads one."""
     from smooth.model.controller import get_controller
-    from smooth.model.document import load_document, load_single
+    from smooth.model.loader import load_document, load_single
 
     site = _session.local().site
     if isinstance(arg, dict) or (arg is None and kwargs):
@@ -164,7 +164,7 @@ def get_all(doctype: str, fields: Sequence[str] | str | None = None, filters: An
 
 def delete_doc(doctype: str, name: str, *, ignore_permissions: bool = False, force: bool = False,
                ignore_missing: bool = True) -> None:
-    from smooth.model.document import delete_doc as _delete
+    from smooth.model.delete import delete_doc as _delete
 
     _delete(doctype, name, ignore_permissions=ignore_permissions, force=force, ignore_missing=ignore_missing)
 
@@ -201,7 +201,8 @@ def throw(message: str, exc: type[Exception] = ValidationError, title: str | Non
 _whitelisted: dict[Callable[..., Any], dict[str, Any]] = {}
 
 
-def whitelist(allow_guest: bool = False, methods: Sequence[str] | None = None, xss_safe: bool = False) -> Callable[[F], F]:
+def whitelist(allow_guest: bool = False, methods: Sequence[str] | None = None,
+              xss_safe: bool = False) -> Callable[[F], F]:
     """Expose a function at /api/method/<dotted.path> (Frappe's @frappe.whitelist())."""
 
     def register(fn: F) -> F:

@@ -271,6 +271,30 @@ def export_fixtures(bench: Bench) -> None:
         click.echo(f"wrote {path}")
 
 
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Worker processes.")
+@pass_bench
+def serve(bench: Bench, host: str, port: int, workers: int) -> None:
+    """Serve the REST API (and every other site in the bench, chosen by Host header) with Uvicorn."""
+    import os
+
+    import uvicorn
+
+    from smooth.api.app import create_app
+
+    site = bench.site
+    read_config(bench.sites_path, site)  # a missing site fails here, not on the first request
+    click.echo(f"Serving {site} on http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''})")
+    if workers > 1:
+        os.environ["SMOOTH_SITES_PATH"] = str(bench.sites_path.resolve())
+        os.environ["SMOOTH_SITE"] = site
+        uvicorn.run("smooth.api.app:app_from_env", factory=True, host=host, port=port, workers=workers)
+    else:
+        uvicorn.run(create_app(bench.sites_path, site), host=host, port=port)
+
+
 @cli.command("check")
 @pass_bench
 def check_command(bench: Bench) -> None:

@@ -21,7 +21,7 @@ def diagnose(site_name: str, sites_path: Path) -> list[Check]:
         site = get_site(site_name, sites_path)
     except SiteNotFoundError:
         raise  # nothing to diagnose: the CLI says which sites exist
-    except Exception as exc:  # noqa: BLE001 - doctor reports every failure instead of stopping
+    except Exception as exc:
         return [("site", False, f"{site_name}: {exc}")]
     checks.append(("site", True, f"{site.name} at {site.path}"))
     checks.append(("apps", True, ", ".join(app.name for app in site.apps)))
@@ -34,8 +34,9 @@ def diagnose(site_name: str, sites_path: Path) -> list[Check]:
         checks.append(("database", True, f"{site.db_type} {version} ({url})"))
         plan = pending(site.engine, site.metadata)
         checks.append(("schema", not plan.changes,
-                       "up to date" if not plan.changes else f"{len(plan.changes)} pending change(s): run bench migrate"))
-    except Exception as exc:  # noqa: BLE001
+                       "up to date" if not plan.changes
+                       else f"{len(plan.changes)} pending change(s): run bench migrate"))
+    except Exception as exc:
         checks.append(("database", False, f"{url} unreachable: {exc}"))
     redis_url = site.config.get("redis_url")
     if redis_url:
@@ -54,5 +55,5 @@ def _redis(url: str) -> Check:
 
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
         return ("redis", True, url)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return ("redis", False, f"{url} unreachable: {exc}")

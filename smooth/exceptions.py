@@ -88,7 +88,7 @@ class HookError(ValidationError):
     pass
 
 
-class PermissionError(SmoothError):  # noqa: A001 - Frappe's name, shadowing is intended
+class PermissionError(SmoothError):
     http_status_code = 403
 
 

@@ -35,7 +35,7 @@ def resolve(path: str, where: str) -> Callable[..., Any]:
         module = importlib.import_module(module_name)
     except ImportError as exc:
         raise HookError(f"{where}: cannot import {module_name!r} for {path!r} ({exc})") from exc
-    except Exception as exc:  # noqa: BLE001 - a module that fails while importing is a broken hook too
+    except Exception as exc:
         raise HookError(f"{where}: importing {module_name!r} for {path!r} failed: {type(exc).__name__}: {exc}") \
             from exc
     try:

@@ -53,7 +53,8 @@ class Slot:
     evaluator: str = ""
 
 
-def offered_slots(calendar: EvaluatorCalendar, first_day: dt.date, last_day: dt.date, system_zone: str) -> Iterator[Slot]:
+def offered_slots(calendar: EvaluatorCalendar, first_day: dt.date, last_day: dt.date,
+                  system_zone: str) -> Iterator[Slot]:
     """Every slot the schedule offers between two evaluator-local dates, in start order.
 
     Slots are cut from the start of each schedule row; a slot that would run past the row's

@@ -35,7 +35,6 @@ from smooth.exceptions import (
     DocstatusTransitionError,
     DoesNotExistError,
     DuplicateEntryError,
-    LinkExistsError,
     LinkValidationError,
     MandatoryError,
     TimestampMismatchError,
@@ -46,7 +45,7 @@ from smooth.exceptions import (
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField, Meta
 from smooth.model import naming
-from smooth.model.coerce import CoercionError, coercer_for, to_datetime, to_text
+from smooth.model.coerce import CoercionError, coercer_for, to_text
 from smooth.session import db, local, now_datetime, session_user, today
 
 PASSWORD_MASK = "*****"
@@ -277,7 +276,7 @@ class Document:
         for field in self.meta.value_fields:
             if self.__dict__.get(field.fieldname) is not None:
                 continue
-            default = _default_value(field)
+            default = default_value(field)
             if default is not None:
                 self.__dict__[field.fieldname] = default
         for child in self.get_all_children():
@@ -355,6 +354,8 @@ class Document:
         return self.save()
 
     def _load_before_save(self) -> Document:
+        from smooth.model.loader import load_document
+
         try:
             before = load_document(self.doctype, self.name, for_update=True)
         except DoesNotExistError:
@@ -611,6 +612,8 @@ class Document:
                              mode=self.get_password_mode(field.fieldname))
 
     def _save_single(self) -> Document:
+        from smooth.model.loader import load_single
+
         if not self.flags.ignore_permissions:
             self.check_permission("write")
         self._doc_before_save = load_single(self.doctype)
@@ -642,6 +645,8 @@ class Document:
     # -- other operations -----------------------------------------------------------------
 
     def reload(self) -> Document:
+        from smooth.model.loader import load_document
+
         fresh = load_document(self.doctype, self.name)
         self.__dict__.update({k: v for k, v in fresh.__dict__.items() if k not in ("flags", "meta")})
         for child in self.get_all_children():
@@ -663,13 +668,15 @@ class Document:
         self.run_method("on_change")
 
     def delete(self, ignore_permissions: bool = False, force: bool = False) -> None:
+        from smooth.model.delete import delete_doc
+
         delete_doc(self.doctype, self.name, ignore_permissions=ignore_permissions, force=force, doc=self)
 
 
 _DOCSTATUS = {0: "Draft", 1: "Submitted", 2: "Cancelled"}
 
 
-def _default_value(field: DocField) -> Any:
+def default_value(field: DocField) -> Any:
     default = field.default
     if default in (None, ""):
         if field.fieldtype == "Check":
@@ -720,129 +727,6 @@ def _duplicate_error(doc: Document, exc: IntegrityError) -> Exception:
     for spec in doc.meta.indexes:
         if spec["unique"] and all(col.lower() in text for col in spec["fields"]):
             return DuplicateEntryError(
-                f"Another {doc.doctype} already has the same " + ", ".join(doc.meta.get_label(c) for c in spec["fields"]))
+                f"Another {doc.doctype} already has the same "
+                + ", ".join(doc.meta.get_label(c) for c in spec["fields"]))
     return DuplicateEntryError(f"{doc.doctype} {doc.name} already exists")
-
-
-# -- loading ----------------------------------------------------------------------------------
-
-
-def load_document(doctype: str, name: str, *, for_update: bool = False) -> Document:
-    from smooth.model.controller import get_controller
-
-    site = local().site
-    meta = site.get_meta(doctype)
-    if meta.issingle:
-        return load_single(doctype)
-    database = db()
-    table = database.table(doctype)
-    stmt = select(table).where(table.c.name == name)
-    if for_update:
-        stmt = stmt.with_for_update()
-    row = database.execute(stmt, write=for_update).mappings().first()
-    if row is None:
-        raise DoesNotExistError(f"{doctype} {name} not found")
-    cls = get_controller(site, doctype)
-    doc = cls.__new__(cls)
-    _init_loaded(doc, meta, dict(row))
-    for table_field in meta.table_fields:
-        child_table = database.table(table_field.options or "")
-        child_meta = site.get_meta(table_field.options or "")
-        child_cls = get_controller(site, child_meta.name)
-        rows = database.execute(
-            select(child_table).where(and_(
-                child_table.c.parent == name, child_table.c.parenttype == doctype,
-                child_table.c.parentfield == table_field.fieldname)).order_by(child_table.c.idx)).mappings().all()
-        children = []
-        for child_row in rows:
-            child = child_cls.__new__(child_cls)
-            _init_loaded(child, child_meta, dict(child_row))
-            child.parent_doc = doc
-            children.append(child)
-        doc.__dict__[table_field.fieldname] = children
-    return doc
-
-
-def _init_loaded(doc: Document, meta: Meta, row: dict[str, Any]) -> None:
-    doc.__dict__.update(row)
-    doc.doctype = meta.name
-    doc.meta = meta
-    doc.flags = DocFlags()
-    doc.parent_doc = None
-    doc._doc_before_save = None
-    doc._original_modified = row.get("modified")
-    doc.__dict__["_loaded"] = True
-    for table_field in meta.table_fields:
-        doc.__dict__.setdefault(table_field.fieldname, [])
-
-
-def load_single(doctype: str) -> Document:
-    from smooth.model.controller import get_controller
-
-    site = local().site
-    meta = site.get_meta(doctype)
-    stored = db().get_singles_dict(doctype)
-    cls = get_controller(site, doctype)
-    doc = cls({"doctype": doctype})
-    doc.name = doctype
-    for field in meta.value_fields:
-        if field.fieldname in stored:
-            doc.__dict__[field.fieldname] = coerce_from_single(meta, field.fieldname, stored[field.fieldname])
-        else:
-            doc.__dict__[field.fieldname] = _default_value(field)
-    doc.modified = to_datetime(stored.get("modified"))
-    doc.__dict__["_loaded"] = True
-    return doc
-
-
-# -- delete -----------------------------------------------------------------------------------
-
-
-def delete_doc(doctype: str, name: str, *, ignore_permissions: bool = False, force: bool = False,
-               ignore_missing: bool = True, doc: Document | None = None) -> None:
-    database = db()
-    try:
-        stored = load_document(doctype, name, for_update=True)
-    except DoesNotExistError:
-        if ignore_missing:
-            return
-        raise
-    target = doc or stored
-    if not ignore_permissions:
-        target.check_permission("delete")
-    if int(stored.docstatus or 0) == 1:
-        raise ValidationError(f"Cannot delete submitted {doctype} {name}; cancel it first")
-    target.flags.in_delete = True
-    target.run_method("on_trash")
-    if not force:
-        check_no_links(doctype, name)
-    for table_field in stored.meta.table_fields:
-        child_table = database.table(table_field.options or "")
-        database.execute(delete(child_table).where(and_(child_table.c.parent == name,
-                                                        child_table.c.parenttype == doctype)), write=True)
-    table = database.table(doctype)
-    database.execute(delete(table).where(table.c.name == name), write=True)
-    if stored.meta.password_fields:
-        from smooth.passwords import delete_passwords
-
-        delete_passwords(doctype, name)
-    target.run_method("after_delete")
-
-
-def check_no_links(doctype: str, name: str) -> None:
-    """Refuse to delete a record other records still link to (LinkExistsError names one)."""
-    site = local().site
-    database = db()
-    for meta in site.registry:
-        if meta.issingle:
-            continue
-        for field in meta.link_fields:
-            if field.options != doctype or (meta.name == doctype and field.fieldname == "name"):
-                continue
-            columns = ["name", "parenttype", "parent"] if meta.istable else ["name"]
-            row = database.get_value(meta.name, {field.fieldname: name}, columns, as_dict=True, order_by="")
-            if row is None or (meta.name == doctype and row["name"] == name):
-                continue
-            linked = f"{row['parenttype']} {row['parent']}" if meta.istable else f"{meta.name} {row['name']}"
-            raise LinkExistsError(f"Cannot delete or cancel because {doctype} {name} is linked with {linked}")
-

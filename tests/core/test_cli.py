@@ -9,13 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _app_builder import ThrowawayApp, field
 from click.testing import CliRunner, Result
+from conftest import BACKENDS, mariadb_server_url
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 import smooth
-from _app_builder import ThrowawayApp, field
-from conftest import BACKENDS, mariadb_server_url
 from smooth.cli import cli, main
 from smooth.db.engine import server_url
 from smooth.exceptions import AuthenticationError

@@ -29,7 +29,7 @@ def run_together(site: Any, count: int, work: Callable[[int, threading.Barrier],
         with site.context():
             try:
                 results[i] = ("ok", work(i, barrier))
-            except Exception as exc:  # noqa: BLE001 - reported to the test
+            except Exception as exc:
                 smooth.db.rollback()
                 results[i] = ("error", exc)
 

@@ -6,8 +6,8 @@ import importlib
 from pathlib import Path
 
 import pytest
-
 from _app_builder import ThrowawayApp
+
 from smooth.apps import core_app, load_app
 from smooth.exceptions import HookError
 from smooth.hooks import Hooks

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from _app_builder import ThrowawayApp, field
 from click.testing import CliRunner
 
-from _app_builder import ThrowawayApp, field
 from smooth.cli import cli, main
 from smooth.lint import lint_apps
 from smooth.meta.checks import Issue

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from _app_builder import ThrowawayApp, field
+
 from smooth.apps import core_app
 from smooth.db.schema import build_metadata
 from smooth.exceptions import MetaError

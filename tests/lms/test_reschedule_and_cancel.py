@@ -9,8 +9,8 @@ import pytest
 import smooth
 from smooth.exceptions import PermissionError, ValidationError
 from smooth_lms import api
-from smooth_lms.timezones import convert
 from smooth_lms.doctype.lms_certificate_request.lms_certificate_request import SlotBookedError
+from smooth_lms.timezones import convert
 from tests.conftest import make_user
 from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday
 

@@ -1,0 +1,93 @@
+"""The ASGI application: `/api/...` routed to the resource, method and OpenAPI handlers.
+
+Frappe's paths are served under both `/api/` and `/api/v1/`, with or without a trailing
+slash. The path is split on its raw (still percent-encoded) form, so a document name may
+contain an encoded slash.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from smooth.api import method, openapi, resource
+from smooth.api.context import ApiRequest, dispatch
+from smooth.api.errors import MethodNotAllowedError
+from smooth.exceptions import DoesNotExistError
+from smooth.site import default_sites_path
+
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+API_PREFIX = "/api"
+
+
+def _segments(request: Request) -> list[str]:
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    path = raw.decode("latin-1").split("?", 1)[0]
+    parts = [unquote(p) for p in path.split("/")]
+    while parts and parts[-1] == "":
+        parts.pop()
+    return parts[2:]  # drop "" and "api"
+
+
+def route(segments: list[str], http_method: str) -> Callable[[ApiRequest], Any]:
+    """The handler for an API path below /api (a DoesNotExistError for unknown paths)."""
+    if segments and segments[0] == "v1":
+        segments = segments[1:]
+    verb = "GET" if http_method == "HEAD" else http_method
+    if len(segments) == 1 and segments[0] == "openapi.json" and verb == "GET":
+        return lambda api: openapi.build_openapi()
+    if len(segments) == 2 and segments[0] == "method" and segments[1]:
+        return partial(_call_method, path=segments[1])
+    if segments and segments[0] == "resource" and len(segments) in (2, 3) and all(segments[1:]):
+        doctype = segments[1]
+        if len(segments) == 2:
+            handlers = {"GET": resource.list_docs, "POST": resource.create_doc}
+            args: tuple[str, ...] = (doctype,)
+        else:
+            handlers = {"GET": resource.read_doc, "PUT": resource.update_doc, "DELETE": resource.delete_doc}
+            args = (doctype, segments[2])
+        handler = handlers.get(verb)
+        if handler is None:
+            raise MethodNotAllowedError(f"{http_method} is not allowed here; use {', '.join(handlers)}")
+        return lambda api: handler(api, *args)
+    raise DoesNotExistError(f"No API endpoint at /api/{'/'.join(segments)}")
+
+
+def _call_method(api: ApiRequest, path: str) -> Any:
+    return method.call(api, path)
+
+
+def create_app(sites_path: str | Path | None = None, default_site: str | None = None, *,
+               routes: Sequence[BaseRoute] = ()) -> Starlette:
+    """The ASGI app serving every site in `sites_path` (by Host header, else `default_site`)."""
+    base = Path(sites_path).resolve() if sites_path else default_sites_path().resolve()
+
+    async def api_endpoint(request: Request) -> Response:
+        def handler(api: ApiRequest) -> Any:
+            return route(_segments(request), api.method)(api)
+
+        return await dispatch(request, handler, base, default_site)
+
+    all_routes: list[BaseRoute] = [
+        *routes,
+        Route(API_PREFIX, api_endpoint, methods=ALL_METHODS),
+        Route(API_PREFIX + "/{rest:path}", api_endpoint, methods=ALL_METHODS),
+    ]
+    app = Starlette(routes=all_routes)
+    app.state.sites_path = base
+    app.state.default_site = default_site
+    return app
+
+
+def app_from_env() -> Starlette:
+    """Factory for `uvicorn --factory` (several workers): $SMOOTH_SITES_PATH and $SMOOTH_SITE."""
+    return create_app(os.environ.get("SMOOTH_SITES_PATH") or None, os.environ.get("SMOOTH_SITE") or None)

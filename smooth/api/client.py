@@ -1,0 +1,245 @@
+"""frappe.client for Smooth: the whitelisted document API Frappe clients call by name.
+
+Reachable as `/api/method/frappe.client.<fn>`, `/api/method/smooth.client.<fn>` and
+`/api/method/smooth.api.client.<fn>`. Reads go through permission-checked queries (DocPerms
+plus the apps' record rules), so lists, counts and single values always agree on what the
+user may see; writes run the full document lifecycle.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import smooth
+from smooth import permissions
+from smooth.api.args import clean_doc_values, parse_fields, parse_filters, parse_json, parse_object, \
+    to_bool
+from smooth.exceptions import DoesNotExistError, PermissionError, ValidationError
+from smooth.meta import fieldtypes
+from smooth.model.document import Document
+
+INSERT_MANY_LIMIT = 200
+READ = ("GET", "POST")
+WRITE = ("POST", "PUT")
+
+
+def _meta(doctype: str) -> Any:
+    if not isinstance(doctype, str) or not doctype:
+        raise ValidationError("A doctype is required")
+    return smooth.get_meta(doctype)
+
+
+def _cleaned(doctype: str, data: Any, *, keep_name: bool = True) -> dict[str, Any]:
+    return clean_doc_values(_meta(doctype), data, site_meta=smooth.get_meta, keep_name=keep_name)
+
+
+def _only_own_child_rows(doc: Document, values: dict[str, Any]) -> None:
+    """Row names that are not this document's rows are dropped, so the rows are added as new ones."""
+    for table_field in doc.meta.table_fields:
+        rows = values.get(table_field.fieldname)
+        if rows is None:
+            continue
+        own = {row.name for row in doc.get(table_field.fieldname) or []}
+        for row in rows:
+            if row.get("name") not in own:
+                row.pop("name", None)
+
+
+def apply_update(doc: Document, data: Any) -> Document:
+    """Apply a client's changes to a loaded document; a `modified` value makes the save optimistic."""
+    modified = data.get("modified") if isinstance(data, dict) else None
+    values = _cleaned(doc.doctype, data, keep_name=False)
+    _only_own_child_rows(doc, values)
+    if modified:
+        doc._original_modified = modified
+    doc.update(values)
+    return doc
+
+
+def new_document(doctype: str, data: Any) -> Document:
+    """A new document from a client's values; asking for docstatus 1 needs the submit right too."""
+    doc = smooth.new_doc(doctype, **_cleaned(doctype, data))
+    if doc.docstatus and int(doc.docstatus) == 1:
+        doc.check_permission("submit")
+    return doc
+
+
+def load_for_read(doctype: str, name: str | None) -> Document:
+    meta = _meta(doctype)
+    if not permissions.has_permission(doctype, "read"):
+        raise PermissionError(f"Not permitted: {smooth.session.user} may not read {doctype}")
+    doc = smooth.get_doc(doctype, name or (doctype if meta.issingle else None))
+    doc.check_permission("read")
+    return doc
+
+
+@smooth.whitelist(methods=READ)
+def get_list(doctype: str, fields: Any = None, filters: Any = None, group_by: str | None = None,
+             order_by: str | None = None, limit_start: Any = None, limit_page_length: Any = 20,
+             parent: str | None = None, debug: Any = False, as_dict: Any = True, or_filters: Any = None,
+             limit: Any = None) -> list[Any]:
+    """Records the user may read, with Frappe's query arguments."""
+    _meta(doctype)
+    return smooth.get_list(
+        doctype, fields=parse_fields(fields), filters=parse_filters(filters),
+        or_filters=parse_filters(or_filters, "or_filters"), order_by=order_by or None, group_by=group_by or None,
+        limit_start=limit_start or 0, limit_page_length=limit if limit not in (None, "") else limit_page_length,
+        as_list=not to_bool(as_dict))
+
+
+@smooth.whitelist(methods=READ)
+def get_count(doctype: str, filters: Any = None, debug: Any = False, cache: Any = False,
+              or_filters: Any = None) -> int:
+    """How many records the user may read match `filters` (the same rules as get_list)."""
+    _meta(doctype)
+    extra, extra_or = permissions.list_filters(doctype)
+    return smooth.db.count(doctype, parse_filters(filters), or_filters=parse_filters(or_filters, "or_filters"),
+                           extra_filters=extra, extra_or_filters=extra_or)
+
+
+@smooth.whitelist(methods=READ)
+def get(doctype: str, name: str | None = None, filters: Any = None, parent: str | None = None) -> dict[str, Any]:
+    """One document with its child tables (read permission); by name, by filters, or a Single."""
+    if filters and not name:
+        names = smooth.get_list(doctype, filters=parse_filters(filters, allow_name=True), pluck="name",
+                                limit_page_length=1)
+        if not names:
+            raise DoesNotExistError(f"No {doctype} matches the given filters")
+        name = names[0]
+    return load_for_read(doctype, name).as_dict()
+
+
+@smooth.whitelist(methods=READ)
+def get_value(doctype: str, fieldname: Any = "name", filters: Any = None, as_dict: Any = True, debug: Any = False,
+              parent: str | None = None) -> Any:
+    """Field value(s) of the first record the user may read that matches `filters`; {} / None when none."""
+    meta = _meta(doctype)
+    fields = parse_fields(fieldname, "fieldname") or ["name"]
+    want_dict = to_bool(as_dict)
+    if meta.issingle:
+        if not permissions.has_permission(doctype, "read"):
+            raise PermissionError(f"Not permitted: {smooth.session.user} may not read {doctype}")
+        values = smooth.db.get_value(doctype, None, fields, as_dict=True)
+        if want_dict:
+            return values
+        return values[fields[0]] if len(fields) == 1 else list(values.values())
+    rows = smooth.get_list(doctype, fields=fields, filters=parse_filters(filters, allow_name=True),
+                           limit_page_length=1, as_list=not want_dict)
+    if want_dict:
+        return rows[0] if rows else {}
+    if not rows:
+        return None
+    return list(rows[0]) if len(fields) > 1 or fields == ["*"] else rows[0][0]
+
+
+@smooth.whitelist(methods=READ)
+def get_single_value(doctype: str, field: str) -> Any:
+    if not _meta(doctype).issingle:
+        raise ValidationError(f"{doctype} is not a Single doctype")
+    return get_value(doctype, field, as_dict=False)
+
+
+@smooth.whitelist(methods=WRITE)
+def set_value(doctype: str, name: str, fieldname: Any, value: Any = None) -> dict[str, Any]:
+    """Set one field (or a JSON object of fields) through a full save; returns the saved document."""
+    values = parse_json(fieldname, "fieldname") if isinstance(fieldname, str) and \
+        fieldname.strip().startswith("{") else {fieldname: value}
+    if not isinstance(values, dict) or not values:
+        raise ValidationError("fieldname must be a field name or a JSON object of field values")
+    for key in values:
+        if key in fieldtypes.STANDARD_FIELDS or key in fieldtypes.CHILD_FIELDS:
+            raise ValidationError(f"Cannot edit standard fields ({key})")
+        if not _meta(doctype).has_field(key):
+            raise ValidationError(f"Field {key!r} does not exist on {doctype}")
+    meta = _meta(doctype)
+    if meta.istable:
+        row = smooth.db.get_value(doctype, name, ["parent", "parenttype"], as_dict=True)
+        if not row or not row["parent"]:
+            raise DoesNotExistError(f"{doctype} {name} not found")
+        parent_doc = smooth.get_doc(row["parenttype"], row["parent"], for_update=True)
+        child = next((c for c in parent_doc.get_all_children() if c.name == name), None)
+        if child is None:
+            raise DoesNotExistError(f"{doctype} {name} not found")
+        child.update(_cleaned(doctype, values, keep_name=False))
+        return parent_doc.save().as_dict()
+    doc = smooth.get_doc(doctype, name, for_update=True)
+    apply_update(doc, values)
+    return doc.save().as_dict()
+
+
+@smooth.whitelist(methods=WRITE)
+def insert(doc: Any) -> dict[str, Any]:
+    """Insert a document (a child row with parent/parenttype/parentfield is appended to its parent)."""
+    data = parse_object(doc, "doc")
+    if not isinstance(data, dict) or not data.get("doctype"):
+        raise ValidationError("doc must be a JSON object with a doctype")
+    meta = _meta(data["doctype"])
+    if meta.istable and data.get("parent") and data.get("parenttype"):
+        parent_doc = smooth.get_doc(data["parenttype"], data["parent"], for_update=True)
+        parentfield = data.get("parentfield") or next(
+            (f.fieldname for f in parent_doc.meta.get_table_field_for(meta.name)), None)
+        if not parentfield:
+            raise ValidationError(f"{data['parenttype']} has no table of {meta.name}")
+        parent_doc.append(parentfield, _cleaned(meta.name, data, keep_name=False))
+        return parent_doc.save().as_dict()
+    return new_document(meta.name, data).insert().as_dict()
+
+
+@smooth.whitelist(methods=WRITE)
+def insert_many(docs: Any) -> list[str]:
+    """Insert up to 200 documents in one transaction; returns their names."""
+    items = parse_object(docs, "docs")
+    if not isinstance(items, list):
+        raise ValidationError("docs must be a JSON list of documents")
+    if len(items) > INSERT_MANY_LIMIT:
+        raise ValidationError(f"Only {INSERT_MANY_LIMIT} inserts are allowed in one request")
+    names = []
+    for item in items:
+        if not isinstance(item, dict) or not item.get("doctype"):
+            raise ValidationError("every document in docs needs a doctype")
+        names.append(new_document(item["doctype"], item).insert().name)
+    return names
+
+
+@smooth.whitelist(methods=WRITE)
+def save(doc: Any) -> dict[str, Any]:
+    """Save changes to an existing document (insert when it has no name yet)."""
+    data = parse_object(doc, "doc")
+    if not isinstance(data, dict) or not data.get("doctype"):
+        raise ValidationError("doc must be a JSON object with a doctype")
+    if not data.get("name"):
+        return new_document(data["doctype"], data).insert().as_dict()
+    loaded = smooth.get_doc(data["doctype"], data["name"], for_update=True)
+    return apply_update(loaded, data).save().as_dict()
+
+
+@smooth.whitelist(methods=("POST", "DELETE"))
+def delete(doctype: str, name: str) -> None:
+    _meta(doctype)
+    smooth.delete_doc(doctype, name, ignore_missing=False)
+
+
+@smooth.whitelist(methods=WRITE)
+def submit(doc: Any) -> dict[str, Any]:
+    """Submit a document (saving the given values first); a new one is inserted as submitted."""
+    data = parse_object(doc, "doc")
+    if not isinstance(data, dict) or not data.get("doctype"):
+        raise ValidationError("doc must be a JSON object with a doctype")
+    if not data.get("name") or not smooth.db.exists(data["doctype"], data["name"]):
+        return new_document(data["doctype"], {**data, "docstatus": 1}).insert().as_dict()
+    loaded = smooth.get_doc(data["doctype"], data["name"], for_update=True)
+    apply_update(loaded, {k: v for k, v in data.items() if k != "docstatus"})
+    return loaded.submit().as_dict()
+
+
+@smooth.whitelist(methods=WRITE)
+def cancel(doctype: str, name: str) -> dict[str, Any]:
+    _meta(doctype)
+    return smooth.get_doc(doctype, name, for_update=True).cancel().as_dict()
+
+
+@smooth.whitelist(methods=WRITE)
+def rename_doc(doctype: str, old_name: str, new_name: str, merge: Any = False) -> str:
+    """Not available yet: renaming must rewrite every Link to the record, which Smooth does not do."""
+    raise ValidationError(f"Renaming is not supported: {doctype} {old_name} keeps its name")
+

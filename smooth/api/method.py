@@ -1,0 +1,106 @@
+"""`/api/method/{dotted.path}`: call a function registered with `@smooth.whitelist()`.
+
+Resolution order (as Frappe's handler): a built-in name (`ping`, and whatever auth
+registers, e.g. `login`), then the apps' `override_whitelisted_methods` hook, then the
+`frappe.client.*` / `smooth.client.*` aliases, then the dotted import path. Only modules
+that are already loaded or belong to the framework or an installed app are imported.
+Arguments come from the merged request arguments by name; names the function does not
+take are dropped unless it takes **kwargs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import smooth
+from smooth.api.context import ApiRequest
+from smooth.exceptions import DoesNotExistError, PermissionError, ValidationError
+
+_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
+ALIASES = {"frappe.client.": "smooth.api.client.", "smooth.client.": "smooth.api.client."}
+_builtin: dict[str, Callable[..., Any]] = {}
+
+
+def register_method(name: str, fn: Callable[..., Any]) -> None:
+    """Serve whitelisted `fn` at /api/method/<name> (for short names such as `login`)."""
+    if smooth.is_whitelisted(fn) is None:
+        raise ValidationError(f"{name}: {fn!r} must be decorated with @smooth.whitelist()")
+    _builtin[name] = fn
+
+
+@smooth.whitelist(allow_guest=True, methods=("GET", "POST"))
+def ping() -> str:
+    """Health check: answers without touching documents."""
+    return "pong"
+
+
+register_method("ping", ping)
+
+
+def _allowed_packages() -> set[str]:
+    packages = {"smooth"}
+    for app in smooth.local.site.apps:
+        packages.add(app.name)
+        packages.update(module.package.split(".")[0] for module in app.modules)
+    return packages
+
+
+def resolve(path: str) -> Callable[..., Any]:
+    if path in _builtin:
+        return _builtin[path]
+    overrides = smooth.local.site.hooks.mapped_for("override_whitelisted_methods", path)
+    if overrides:
+        return overrides[-1]
+    for prefix, target in ALIASES.items():
+        if path.startswith(prefix):
+            path = target + path[len(prefix):]
+            break
+    if not _PATH.match(path):
+        raise DoesNotExistError(f"No method {path!r}: give a dotted path such as app.module.function")
+    module_name, _, attr = path.rpartition(".")
+    module = sys.modules.get(module_name)
+    if module is None:
+        if module_name.split(".")[0] not in _allowed_packages():
+            raise DoesNotExistError(f"No method {path!r}")
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            raise DoesNotExistError(f"No method {path!r}: module {module_name!r} not found") from None
+    fn = getattr(module, attr, None)
+    if not callable(fn):
+        raise DoesNotExistError(f"No method {path!r}")
+    return fn
+
+
+def bind_arguments(fn: Callable[..., Any], form: dict[str, Any], path: str) -> dict[str, Any]:
+    """The request arguments `fn` takes; missing required ones are a 417 naming them."""
+    params = inspect.signature(fn).parameters
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    named = {n for n, p in params.items()
+             if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)}
+    kwargs = {k: v for k, v in form.items() if takes_any or k in named}
+    missing = [n for n in named if params[n].default is inspect.Parameter.empty and n not in kwargs]
+    if missing:
+        raise ValidationError(f"{path} needs the argument(s): {', '.join(missing)}")
+    return kwargs
+
+
+def call(api: ApiRequest, path: str) -> Any:
+    """Handler for /api/method/<path>: {"message": result}, or {} when the function returns None."""
+    fn = resolve(path)
+    options = smooth.is_whitelisted(fn)
+    if options is None:
+        raise PermissionError(f"Not permitted: function {path} is not whitelisted")
+    method = "GET" if api.method == "HEAD" else api.method
+    if method not in options["methods"]:
+        raise PermissionError(f"Not permitted: {path} does not accept {method} requests "
+                              f"(allowed: {', '.join(options['methods'])})")
+    if api.user == "Guest" and not options["allow_guest"]:
+        raise PermissionError(f"Not permitted: log in to call {path}")
+    result = fn(**bind_arguments(fn, api.form, path))
+    return {} if result is None else {"message": result}

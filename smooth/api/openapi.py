@@ -1,0 +1,166 @@
+"""`/api/openapi.json`: an OpenAPI 3 description of the REST API, generated from metadata.
+
+One schema per doctype (field types, required fields, Select enums, Link targets as
+`x-link-doctype`, child tables as arrays of the child schema) and the resource paths for
+every non-child doctype, so generic tools (schemathesis, client generators) can use the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import smooth
+from smooth.meta import fieldtypes
+from smooth.meta.doctype import DocField, Meta
+
+ENVELOPE_ERROR = {
+    "type": "object",
+    "properties": {
+        "exc_type": {"type": "string"},
+        "exception": {"type": "string"},
+        "_server_messages": {"type": "string", "description": "JSON list of JSON-encoded {message, title, "
+                                                               "indicator} objects"},
+    },
+    "required": ["exc_type", "exception"],
+}
+STANDARD_PROPERTIES: dict[str, dict[str, Any]] = {
+    "name": {"type": "string"},
+    "owner": {"type": "string", "readOnly": True},
+    "creation": {"type": "string", "readOnly": True, "description": "YYYY-MM-DD HH:MM:SS[.ffffff]"},
+    "modified": {"type": "string", "description": "send it back on update for an optimistic check"},
+    "modified_by": {"type": "string", "readOnly": True},
+    "docstatus": {"type": "integer", "enum": [0, 1, 2]},
+    "idx": {"type": "integer", "readOnly": True},
+    "parent": {"type": "string", "readOnly": True},
+    "parenttype": {"type": "string", "readOnly": True},
+    "parentfield": {"type": "string", "readOnly": True},
+}
+LIST_PARAMETERS = [
+    ("fields", 'JSON list of field names, or ["*"]'),
+    ("filters", 'JSON filters: [["field", "operator", value], ...] or {"field": value}'),
+    ("or_filters", "JSON filters, OR-ed together"),
+    ("order_by", '"field asc|desc"'),
+    ("group_by", "a field name"),
+    ("limit_start", "offset"),
+    ("limit_page_length", "page size (default 20, 0 = all)"),
+    ("as_dict", "1 (objects) or 0 (lists)"),
+]
+
+
+def schema_name(doctype: str) -> str:
+    return doctype.replace(" ", "_")
+
+
+def field_schema(field: DocField) -> dict[str, Any]:
+    ftype = field.fieldtype
+    schema: dict[str, Any]
+    if ftype == "Check":
+        schema = {"type": "integer", "enum": [0, 1]}
+    elif ftype in fieldtypes.INTEGER:
+        schema = {"type": "integer"}
+    elif ftype in fieldtypes.DECIMAL:
+        schema = {"type": "number"}
+    elif ftype == "Date":
+        schema = {"type": "string", "format": "date"}
+    elif ftype in fieldtypes.TABLE:
+        schema = {"type": "array", "items": {"$ref": f"#/components/schemas/{schema_name(field.options or '')}"}}
+    elif ftype == "Select":
+        schema = {"type": "string", "enum": ["", *field.select_options]}
+    else:
+        schema = {"type": "string"}
+        if ftype in ("Data", "Link", "Dynamic Link", "Select", "Password") and field.length:
+            schema["maxLength"] = field.length
+    if ftype == "Link":
+        schema["x-link-doctype"] = field.options
+    if ftype == "Dynamic Link":
+        schema["x-link-doctype-field"] = field.options
+    if ftype == "Password":
+        schema["writeOnly"] = True
+    if field.read_only or ftype == "Read Only":
+        schema["readOnly"] = True
+    schema["title"] = field.label
+    schema["x-fieldtype"] = ftype
+    if field.description:
+        schema["description"] = field.description
+    return schema
+
+
+def doctype_schema(meta: Meta) -> dict[str, Any]:
+    properties = {c: dict(STANDARD_PROPERTIES[c]) for c in meta.standard_columns}
+    for field in meta.fields:
+        if field.fieldname and (field.has_value or field.fieldtype in fieldtypes.TABLE):
+            properties[field.fieldname] = field_schema(field)
+    schema: dict[str, Any] = {"type": "object", "title": meta.name, "properties": properties}
+    required = [f.fieldname for f in meta.mandatory_fields]
+    if required:
+        schema["required"] = required
+    if meta.description:
+        schema["description"] = meta.description
+    return schema
+
+
+def _json_response(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    names = {401: "not authenticated", 403: "not permitted", 404: "not found", 409: "duplicate",
+             417: "validation failed"}
+    return {str(c): _json_response({"$ref": "#/components/schemas/Error"}, names[c]) for c in codes}
+
+
+def _doc_envelope(ref: str) -> dict[str, Any]:
+    return {"type": "object", "properties": {"data": {"$ref": ref}}, "required": ["data"]}
+
+
+def resource_paths(meta: Meta) -> dict[str, Any]:
+    ref = f"#/components/schemas/{schema_name(meta.name)}"
+    base = f"/api/resource/{quote(meta.name)}"
+    tag = [meta.name]
+    body = {"required": True, "content": {"application/json": {"schema": {"$ref": ref}}}}
+    name_param = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+    one = {
+        "get": {"tags": tag, "summary": f"Read one {meta.name}", "parameters": [name_param],
+                "responses": {"200": _json_response(_doc_envelope(ref), meta.name), **_errors(403, 404)}},
+        "put": {"tags": tag, "summary": f"Update a {meta.name}", "parameters": [name_param], "requestBody": body,
+                "responses": {"200": _json_response(_doc_envelope(ref), meta.name), **_errors(403, 404, 417)}},
+    }
+    if meta.issingle:
+        return {f"{base}/{quote(meta.name)}": {k: {**v, "parameters": []} for k, v in one.items()}}
+    one["delete"] = {"tags": tag, "summary": f"Delete a {meta.name}", "parameters": [name_param],
+                     "responses": {"202": _json_response(
+                         {"type": "object", "properties": {"data": {"type": "string", "enum": ["ok"]}}}, "deleted"),
+                         **_errors(403, 404, 417)}}
+    listing = {
+        "get": {"tags": tag, "summary": f"List {meta.name} records the caller may read",
+                "parameters": [{"name": n, "in": "query", "required": False, "description": d,
+                                "schema": {"type": "string"}} for n, d in LIST_PARAMETERS],
+                "responses": {"200": _json_response({"type": "object", "properties": {"data": {
+                    "type": "array", "items": {}}}, "required": ["data"]}, "records"), **_errors(403, 417)}},
+        "post": {"tags": tag, "summary": f"Create a {meta.name}", "requestBody": body,
+                 "responses": {"200": _json_response(_doc_envelope(ref), meta.name), **_errors(403, 409, 417)}},
+    }
+    return {base: listing, f"{base}/{{name}}": one}
+
+
+def build_openapi() -> dict[str, Any]:
+    """The whole document for the current site."""
+    site = smooth.local.site
+    metas = sorted(site.registry, key=lambda m: m.name)
+    schemas: dict[str, Any] = {"Error": ENVELOPE_ERROR}
+    paths: dict[str, Any] = {
+        "/api/method/ping": {"get": {"summary": "Health check", "responses": {"200": _json_response(
+            {"type": "object", "properties": {"message": {"type": "string", "enum": ["pong"]}}}, "pong")}}},
+    }
+    for meta in metas:
+        schemas[schema_name(meta.name)] = doctype_schema(meta)
+        if not meta.istable:
+            paths.update(resource_paths(meta))
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": f"Smooth REST API ({site.name})", "version": smooth.__version__,
+                 "description": "Frappe-compatible REST API v1 generated from doctype metadata."},
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }

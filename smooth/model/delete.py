@@ -1,0 +1,60 @@
+"""Deleting documents: permissions, on_trash, the links check, child rows and stored secrets."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, delete
+
+from smooth.exceptions import DoesNotExistError, LinkExistsError, ValidationError
+from smooth.model.document import Document
+from smooth.model.loader import load_document
+from smooth.session import db, local
+
+
+def delete_doc(doctype: str, name: str, *, ignore_permissions: bool = False, force: bool = False,
+               ignore_missing: bool = True, doc: Document | None = None) -> None:
+    database = db()
+    try:
+        stored = load_document(doctype, name, for_update=True)
+    except DoesNotExistError:
+        if ignore_missing:
+            return
+        raise
+    target = doc or stored
+    if not ignore_permissions:
+        target.check_permission("delete")
+    if int(stored.docstatus or 0) == 1:
+        raise ValidationError(f"Cannot delete submitted {doctype} {name}; cancel it first")
+    target.flags.in_delete = True
+    target.run_method("on_trash")
+    if not force:
+        check_no_links(doctype, name)
+    for table_field in stored.meta.table_fields:
+        child_table = database.table(table_field.options or "")
+        database.execute(delete(child_table).where(and_(child_table.c.parent == name,
+                                                        child_table.c.parenttype == doctype)), write=True)
+    table = database.table(doctype)
+    database.execute(delete(table).where(table.c.name == name), write=True)
+    if stored.meta.password_fields:
+        from smooth.passwords import delete_passwords
+
+        delete_passwords(doctype, name)
+    target.run_method("after_delete")
+
+
+def check_no_links(doctype: str, name: str) -> None:
+    """Refuse to delete a record other records still link to (LinkExistsError names one)."""
+    site = local().site
+    database = db()
+    for meta in site.registry:
+        if meta.issingle:
+            continue
+        for field in meta.link_fields:
+            if field.options != doctype or (meta.name == doctype and field.fieldname == "name"):
+                continue
+            columns = ["name", "parenttype", "parent"] if meta.istable else ["name"]
+            row = database.get_value(meta.name, {field.fieldname: name}, columns, as_dict=True, order_by="")
+            if row is None or (meta.name == doctype and row["name"] == name):
+                continue
+            linked = f"{row['parenttype']} {row['parent']}" if meta.istable else f"{meta.name} {row['name']}"
+            raise LinkExistsError(f"Cannot delete or cancel because {doctype} {name} is linked with {linked}")
+
