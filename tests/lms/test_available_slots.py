@@ -60,7 +60,8 @@ def test_window_stops_at_the_cohort_evaluation_end(lms):
     make_learner("lea@example.com", course)
     monday = next_weekday(0)
     batch = smooth.get_doc({"doctype": "LMS Batch", "title": "Cohort",
-                            "evaluation_end_date": monday + dt.timedelta(days=3), "courses": [{"course": course}], "members": [{"member": "lea@example.com"}]}).insert()
+                            "evaluation_end_date": monday + dt.timedelta(days=3),
+                            "courses": [{"course": course}], "members": [{"member": "lea@example.com"}]}).insert()
     dates = {s["date"] for s in flat(get_available_slots(course, batch=batch.name, from_date=monday, days=30))}
     assert dates == {monday.isoformat(), (monday + dt.timedelta(days=2)).isoformat()}
 
