@@ -18,9 +18,12 @@ setup(
         "cryptography>=42",
         "Jinja2>=3.1",
         "tzdata",
+        "fastapi>=0.110",
+        "uvicorn>=0.29",
+        "python-multipart>=0.0.9",
     ],
     extras_require={
-        "test": ["pytest>=8", "hypothesis>=6.100"],
+        "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27"],
     },
     entry_points={"console_scripts": ["bench = smooth.cli:main"]},
 )

@@ -166,7 +166,7 @@ def list_filters(doctype: str, user: str | None = None, ptype: str = "read") -> 
     user = user or session_user()
     if user == ADMINISTRATOR:
         return [], []
-    meta = local().site.get_meta(doctype)
+    meta = _permission_meta(doctype, None)  # child rows follow their parent doctype's DocPerms
     granted, owner_only = role_rights(meta, user)
     if ptype not in granted and not (ptype == "select" and "read" in granted):
         if ptype not in owner_only:

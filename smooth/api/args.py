@@ -47,13 +47,15 @@ def parse_filters(value: Any, name: str = "filters", *, allow_name: bool = False
     return value
 
 
-def parse_fields(value: Any, name: str = "fields") -> list[str] | None:
-    """A JSON list of fields, "*", or comma-separated names."""
+def parse_fields(value: Any, name: str = "fields") -> list[str] | str | None:
+    """A JSON list of fields, "*", or comma-separated names (split by the query layer)."""
     if value is None or value == "":
         return None
     if isinstance(value, str):
         text = value.strip()
-        value = parse_json(text, name) if text.startswith(("[", '"')) else [text]
+        if not text.startswith(("[", '"')):
+            return text
+        value = parse_json(text, name)
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(f, str) for f in value):

@@ -12,9 +12,8 @@ from typing import Any
 
 import smooth
 from smooth import permissions
-from smooth.api.args import clean_doc_values, parse_fields, parse_filters, parse_json, parse_object, \
-    to_bool
-from smooth.exceptions import DoesNotExistError, PermissionError, ValidationError
+from smooth.api.args import clean_doc_values, parse_fields, parse_filters, parse_json, parse_object, to_bool
+from smooth.exceptions import DoesNotExistError, FilterError, PermissionError, ValidationError
 from smooth.meta import fieldtypes
 from smooth.model.document import Document
 
@@ -114,11 +113,16 @@ def get_value(doctype: str, fieldname: Any = "name", filters: Any = None, as_dic
               parent: str | None = None) -> Any:
     """Field value(s) of the first record the user may read that matches `filters`; {} / None when none."""
     meta = _meta(doctype)
-    fields = parse_fields(fieldname, "fieldname") or ["name"]
+    parsed = parse_fields(fieldname, "fieldname") or ["name"]
+    fields = [parsed] if isinstance(parsed, str) and "(" in parsed else \
+        [f.strip() for f in parsed.split(",")] if isinstance(parsed, str) else parsed
     want_dict = to_bool(as_dict)
     if meta.issingle:
         if not permissions.has_permission(doctype, "read"):
             raise PermissionError(f"Not permitted: {smooth.session.user} may not read {doctype}")
+        unknown = [f for f in fields if not (meta.get_field(f) and meta.get_field(f).has_value)]
+        if unknown:
+            raise FilterError(f"Field {unknown[0]!r} does not exist on {doctype}")
         values = smooth.db.get_value(doctype, None, fields, as_dict=True)
         if want_dict:
             return values

@@ -151,7 +151,7 @@ def _run(api: ApiRequest, handler: Handler) -> Response:
                 else:
                     smooth.db.rollback()
                 response = result if body is None else json_response(body, api.status_code)
-            except Exception as exc:  # noqa: BLE001 - every failure becomes an envelope
+            except Exception as exc:
                 _safe_rollback()
                 status, error = error_body(exc, loc.message_log, developer_mode=developer_mode,
                                            request_id=api.request_id)
@@ -168,7 +168,7 @@ def _run(api: ApiRequest, handler: Handler) -> Response:
 def _safe_rollback() -> None:
     try:
         smooth.db.rollback()
-    except Exception:  # noqa: BLE001 - the connection may be gone; closing the context cleans up
+    except Exception:
         log.exception("rollback failed")
 
 
@@ -184,7 +184,7 @@ async def dispatch(request: Request, handler: Handler, sites_path: Path, default
                          sites_path=sites_path, request_id=request_id)
         response = await run_in_threadpool(_run, api, handler)
         user = api.user
-    except Exception as exc:  # noqa: BLE001 - failures before the unit of work (no site, bad body)
+    except Exception as exc:
         status, error = error_body(exc, [], request_id=request_id)
         response = json_response(error, status)
     response.headers[REQUEST_ID_HEADER] = request_id

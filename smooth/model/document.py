@@ -134,8 +134,9 @@ class Document:
                 self.name = value
             elif self.meta.get_field(key) is not None and self.meta.get_field(key).fieldtype in fieldtypes.TABLE:
                 self.set(key, value)
-            elif key not in ("doctype", "meta", "flags"):
-                setattr(self, key, value)
+            elif key in self.meta.column_set or not hasattr(type(self), key) and key not in (
+                    "doctype", "meta", "flags", "parent_doc"):
+                setattr(self, key, value)  # never shadows a method or class attribute (e.g. "validate")
         return self
 
     def append(self, table_field: str, row: Mapping[str, Any] | Document | None = None) -> Document:
@@ -248,6 +249,8 @@ class Document:
             self.flags.name_set = True
         if not self.flags.ignore_permissions:
             self.check_permission("create")
+            if int(self.docstatus or 0) == 1:
+                self.check_permission("submit")
         self._set_defaults()
         self._set_user_and_timestamp()
         self._coerce_all()
@@ -590,10 +593,16 @@ class Document:
             if keep:
                 stmt = stmt.where(child_table.c.name.not_in(keep))
             database.execute(stmt, write=True)
-            existing = {
-                n for (n,) in database.execute(select(child_table.c.name).where(child_table.c.name.in_(keep)))
-            } if keep else set()
+            stored = database.execute(select(
+                child_table.c.name, child_table.c.parent, child_table.c.parenttype, child_table.c.parentfield,
+            ).where(child_table.c.name.in_(keep))).all() if keep else []
+            ours = (self.name, self.doctype, table_field.fieldname)
+            existing = {name for name, *owner in stored if tuple(owner) == ours}
+            foreign = {name for name, *owner in stored if tuple(owner) != ours}
             new_rows = [r for r in rows if r.name not in existing]
+            for row in new_rows:
+                if row.name in foreign:
+                    row.name = naming.make_hash()  # a row of another document: insert a copy, never move it
             for row in rows:
                 if row.name in existing:
                     values = row._row()

@@ -17,12 +17,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from conftest import SiteHandle, create_site, drop_site
 from sqlalchemy import event, inspect
 
 import smooth
 from smooth.meta.doctype import scrub
 from smooth.migrate import MigrateReport, migrate
+from tests.conftest import SiteHandle, create_site, drop_site
 
 DDL_WORDS = ("CREATE", "ALTER", "DROP")
 

@@ -9,9 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _app_builder import ThrowawayApp, field
 from click.testing import CliRunner, Result
-from conftest import BACKENDS, mariadb_server_url
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -21,6 +19,8 @@ from smooth.db.engine import server_url
 from smooth.exceptions import AuthenticationError
 from smooth.passwords import check_user_password
 from smooth.site import forget_site, list_sites, write_config
+from tests.conftest import BACKENDS, mariadb_server_url
+from tests.core._app_builder import ThrowawayApp, field
 
 API = """
 import smooth

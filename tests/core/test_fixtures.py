@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from _mini_app import MiniApp, data_field, mini_site, run_migrate
-from conftest import BACKENDS, create_site, drop_site
 
 import smooth
 from smooth.fixtures import export_fixtures
+from tests.conftest import BACKENDS, create_site, drop_site
+from tests.core._mini_app import MiniApp, data_field, mini_site, run_migrate
 
 CATEGORY = [
     data_field("category_name", reqd=1, unique=1), data_field("description", "Small Text"),

@@ -6,11 +6,11 @@ import importlib
 from pathlib import Path
 
 import pytest
-from _app_builder import ThrowawayApp
 
 from smooth.apps import core_app, load_app
 from smooth.exceptions import HookError
 from smooth.hooks import Hooks
+from tests.core._app_builder import ThrowawayApp
 
 HANDLERS = """
 def validate(doc, method=None):

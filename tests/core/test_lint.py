@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from _app_builder import ThrowawayApp, field
 from click.testing import CliRunner
 
 from smooth.cli import cli, main
 from smooth.lint import lint_apps
 from smooth.meta.checks import Issue
 from smooth.site import write_config
+from tests.core._app_builder import ThrowawayApp, field
 
 SITE = "lint.test"
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _app_builder import ThrowawayApp, field
 
 from smooth.apps import core_app
 from smooth.db.schema import build_metadata
 from smooth.exceptions import MetaError
 from smooth.meta.registry import MetaRegistry
+from tests.core._app_builder import ThrowawayApp, field
 
 VALUE_TYPES = ("Data", "Link", "Dynamic Link", "Select", "Int", "Float", "Currency", "Percent", "Check", "Date",
                "Time", "Datetime", "Duration", "Small Text", "Text", "Long Text", "Text Editor", "Code", "JSON",

@@ -8,7 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from _mini_app import (
+from click.testing import CliRunner
+from sqlalchemy import MetaData, Table, select
+
+import smooth
+from smooth.cli import cli
+from smooth.migrate import check
+from tests.conftest import BACKENDS
+from tests.core._mini_app import (
     MiniApp,
     columns,
     data_field,
@@ -19,13 +26,6 @@ from _mini_app import (
     run_migrate,
     table_names,
 )
-from click.testing import CliRunner
-from conftest import BACKENDS
-from sqlalchemy import MetaData, Table, select
-
-import smooth
-from smooth.cli import cli
-from smooth.migrate import check
 
 ITEM_FIELDS = [data_field("title", reqd=1), data_field("qty", "Int"), data_field("code")]
 

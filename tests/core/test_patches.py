@@ -6,11 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from _mini_app import MiniApp, columns, data_field, mini_site, run_migrate
-from conftest import BACKENDS
 
 import smooth
 from smooth.exceptions import PatchError
+from tests.conftest import BACKENDS
+from tests.core._mini_app import MiniApp, columns, data_field, mini_site, run_migrate
 
 ITEM = [data_field("title", reqd=1), data_field("old_status")]
 RENAMED = [data_field("title", reqd=1), data_field("status")]

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import make_user
 
 import smooth
 from smooth import permissions
+from tests.conftest import make_user
 
 READER, CREATOR, WRITER, OTHER_WRITER, NOBODY = (
     "reader@example.com", "creator@example.com", "writer@example.com", "writer2@example.com",

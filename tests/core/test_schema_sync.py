@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _mini_app import (
+from sqlalchemy import inspect, text
+
+import smooth
+from smooth.db.schema import MAX_INDEX_NAME, index_name
+from smooth.migrate import check
+from tests.conftest import BACKENDS
+from tests.core._mini_app import (
     MiniApp,
     columns,
     data_field,
@@ -15,12 +21,6 @@ from _mini_app import (
     recorded_sql,
     run_migrate,
 )
-from conftest import BACKENDS
-from sqlalchemy import inspect, text
-
-import smooth
-from smooth.db.schema import MAX_INDEX_NAME, index_name
-from smooth.migrate import check
 
 MARIADB_IDENTIFIER_LIMIT = 64
 STANDARD = ["name", "owner", "creation", "modified", "modified_by", "docstatus", "idx"]

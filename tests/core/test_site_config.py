@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _app_builder import ThrowawayApp, field
 
 import smooth
 from smooth.exceptions import SiteNotFoundError, SmoothError
 from smooth.install import new_site
 from smooth.site import Site, forget_site, get_site, read_config, write_config
+from tests.core._app_builder import ThrowawayApp, field
 
 
 @pytest.fixture

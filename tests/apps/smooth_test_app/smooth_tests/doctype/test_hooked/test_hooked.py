@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from smooth_tests.events import CALLS
+
 from smooth.exceptions import ValidationError
 from smooth.model.document import Document
-from smooth_tests.events import CALLS
 
 EVENTS = ("before_insert", "before_naming", "before_validate", "validate", "before_save", "after_insert",
           "on_update", "on_change", "before_submit", "on_submit", "before_cancel", "on_cancel", "on_trash",
@@ -12,7 +13,7 @@ EVENTS = ("before_insert", "before_naming", "before_validate", "validate", "befo
 
 
 def _recorder(event: str):  # type: ignore[no-untyped-def]
-    def method(self: "TestHooked") -> None:
+    def method(self: TestHooked) -> None:
         CALLS.append(event)
         if self.fail_in == event:
             raise ValidationError(f"failing in {event} as asked")

@@ -1,0 +1,83 @@
+"""A real Uvicorn server per backend (SQLite and MariaDB) serving a site with the test app.
+
+The server runs in a thread of the test process on a loopback socket; tests talk to it
+with httpx only. The site trusts the `X-Smooth-Test-User` header (site config
+`allow_test_user_header`), so a test picks the calling user per request; no header = Guest.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+from sqlalchemy import delete
+
+import smooth
+import tests.api.whitelisted  # noqa: F401 - registers the whitelisted test functions in this process
+from smooth.api.app import create_app
+from tests.api.helpers import Api, set_site_config
+from tests.conftest import BACKENDS, TEST_APP, TEST_ROLES, SiteHandle, create_site, drop_site
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def api_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    handle = create_site(tmp_path_factory.mktemp(f"api-{request.param}"), request.param, [str(TEST_APP)],
+                         prefix="api")
+    with handle.context():
+        for role in TEST_ROLES:
+            smooth.get_doc({"doctype": "Role", "role_name": role}).insert()
+        smooth.db.commit()
+    set_site_config(handle, allow_test_user_header=True)
+    sock = _free_socket()
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(handle.sites_path, handle.name), log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the API server did not start")
+        time.sleep(0.02)
+    api = Api(f"http://127.0.0.1:{port}", handle)
+    yield api
+    api.http.close()
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+    drop_site(handle)
+
+
+def _clean(handle: SiteHandle) -> None:
+    with handle.context():
+        site = smooth.local.site
+        for meta in site.registry:
+            if meta.app == "smooth_test_app" and not meta.issingle:
+                smooth.db.execute(delete(site.table(meta.name)), write=True)
+        for table in ("Version", "Series"):
+            smooth.db.execute(delete(site.table(table)), write=True)
+        singles = site.table("Singles")
+        test_singles = [m.name for m in site.registry if m.app == "smooth_test_app" and m.issingle]
+        smooth.db.execute(delete(singles).where(singles.c.doctype.in_(test_singles)), write=True)
+        for user in smooth.get_all("User", filters={"name": ["not in", ["Administrator", "Guest"]]}, pluck="name"):
+            smooth.delete_doc("User", user, force=True)
+        smooth.db.commit()
+
+
+@pytest.fixture
+def api(api_server: Api) -> Iterator[Api]:
+    """The running server's client, with the site's test-app records and users removed before and after."""
+    _clean(api_server.handle)
+    yield api_server
+    _clean(api_server.handle)
