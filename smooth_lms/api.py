@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import smooth
-from smooth.model.coerce import to_date
+from smooth.model.coerce import CoercionError, to_date, to_time
 from smooth_lms import evaluators
 from smooth_lms.slots import Slot, free_slots, offered_slots
 from smooth_lms.timezones import utc_offset_label, zone
@@ -27,7 +27,10 @@ def get_available_slots(course: str, batch: str | None = None, from_date: str | 
     learner_zone = timezone or smooth.db.get_value("User", smooth.session.user, "time_zone") or system_zone
     zone(learner_zone)
     days = max(1, min(int(days or 60), MAX_WINDOW_DAYS))
-    first = to_date(from_date) if from_date else smooth.today()
+    try:
+        first = to_date(from_date) if from_date else smooth.today()
+    except CoercionError as exc:
+        raise smooth.ValidationError(f"from_date {from_date!r} {exc}") from None
     last = first + dt.timedelta(days=days - 1)
     end_limit = _evaluation_end(batch)
     if end_limit is not None:
@@ -136,12 +139,14 @@ def reschedule_evaluation(name: str, date: str, start_time: str, timezone: str |
 
 
 def _to_system(date: str, start_time: str, timezone: str | None) -> tuple[dt.date, dt.time]:
-    from smooth.model.coerce import to_time
     from smooth_lms.timezones import convert
 
     system_zone = smooth.local.site.time_zone
     learner_zone = timezone or smooth.db.get_value("User", smooth.session.user, "time_zone") or system_zone
-    day, clock = to_date(date), to_time(start_time)
+    try:
+        day, clock = to_date(date), to_time(start_time)
+    except CoercionError as exc:
+        raise smooth.ValidationError(f"{date!r} / {start_time!r}: {exc}") from None
     if day is None or clock is None:
         raise smooth.ValidationError("Pick a date and a start time")
     return convert(day, clock, learner_zone, system_zone)

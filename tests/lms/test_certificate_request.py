@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 import smooth
-from smooth.exceptions import PermissionError, ValidationError
+from smooth.exceptions import LinkValidationError, PermissionError, ValidationError
 from smooth_lms.doctype.lms_certificate_request.lms_certificate_request import (
     DuplicateRequestError,
     EvaluatorUnavailableError,
@@ -112,7 +112,7 @@ def test_date_after_cohort_evaluation_end_is_refused(setup):
 def test_one_pending_request_per_course(setup):
     day = next_weekday(MONDAY)
     book("lea@example.com", setup, day, "09:00")
-    with pytest.raises(DuplicateRequestError, match=f"complete or cancel it.*|on {day:%Y-%m-%d} at 09:00"):
+    with pytest.raises(DuplicateRequestError, match=f"on {day:%Y-%m-%d} 09:00 .*complete or cancel it"):
         book("lea@example.com", setup, day + dt.timedelta(days=7), "09:00")
 
 
@@ -241,3 +241,16 @@ def test_status_rules_after_booking(setup):
     with pytest.raises(ValidationError, match="cannot change its status"):
         theirs.save()
     smooth.set_user("Administrator")
+
+
+def test_unknown_course_is_a_link_error_not_a_missing_evaluator(lms):
+    make_user("lea@example.com", "LMS Student")
+    with pytest.raises(LinkValidationError, match="Could not find Course: no-such-course"):
+        book("lea@example.com", "no-such-course", next_weekday(MONDAY), "09:00")
+
+
+def test_messages_show_the_learners_clock(setup):
+    smooth.db.set_value("User", "leo@example.com", "time_zone", "Asia/Kolkata")
+    smooth.db.commit()
+    with pytest.raises(ValidationError, match=r"09:40 \(Asia/Kolkata\) is not a slot the evaluator offers"):
+        book("leo@example.com", setup, next_weekday(MONDAY), "04:10")

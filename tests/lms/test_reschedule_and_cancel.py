@@ -119,3 +119,12 @@ def test_learners_list_only_their_own_requests_and_evaluators_their_assignments(
     assert len(smooth.get_list("LMS Certificate Request", pluck="name", user="mod@example.com")) == 2
     other = smooth.get_doc("LMS Certificate Request", theirs)
     assert not smooth.has_permission("LMS Certificate Request", "read", doc=other, user="lea@example.com")
+
+
+def test_a_date_that_is_not_a_date_is_a_clear_validation_error(course):
+    as_user("lea@example.com")
+    with pytest.raises(ValidationError, match="'someday'.*is not a date"):
+        api.book_evaluation(course, "someday", "09:00")
+    with pytest.raises(ValidationError, match="from_date 'soon' is not a date"):
+        api.get_available_slots(course, from_date="soon")
+    as_user("Administrator")

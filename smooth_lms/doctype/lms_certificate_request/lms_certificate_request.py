@@ -16,7 +16,7 @@ from smooth.exceptions import DuplicateEntryError, PermissionError, ValidationEr
 from smooth.model.document import Document
 from smooth_lms import evaluators
 from smooth_lms.slots import WEEKDAYS, EvaluatorCalendar, free_slots, offered_slots
-from smooth_lms.timezones import interval, zone
+from smooth_lms.timezones import convert, interval, zone
 
 PRIVILEGED = ("Moderator", "System Manager", "Administrator")
 EVALUATOR_ROLES = ("Batch Evaluator",) + PRIVILEGED
@@ -40,8 +40,8 @@ class LMSCertificateRequest(Document):
             self.status = "Pending"
 
     def validate(self) -> None:
-        if not (self.course and self.date and self.start_time):
-            return  # the mandatory check names what is missing
+        if not (self.course and self.date and self.start_time) or not self.course_settings():
+            return  # the mandatory and link checks name what is missing
         if self.is_new():
             self.validate_member()
             self.validate_enrollment()
@@ -187,7 +187,7 @@ class LMSCertificateRequest(Document):
                                             system_zone) if s.start == start and s.end == end]
         if not offered:
             raise ValidationError(
-                f"{self.start_time:%H:%M} on {self.date:%Y-%m-%d} is not a slot the evaluator offers; "
+                f"{self.learner_clock(self.date, self.start_time)} is not a slot the evaluator offers; "
                 "pick one of the available slots")
         booked = evaluators.booked_intervals([user], start.date() - dt.timedelta(days=1), end.date(),
                                              exclude=self.name)[user]
@@ -209,10 +209,18 @@ class LMSCertificateRequest(Document):
                                                         "name": ["!=", self.name or ""]}):
             raise self.duplicate_error()
 
+    def learner_clock(self, day: dt.date, clock: dt.time) -> str:
+        """A stored (system-zone) moment as the learner reads it: `2026-11-30 14:00 (Asia/Kolkata)`."""
+        system_zone = smooth.local.site.time_zone
+        learner_zone = self.timezone or system_zone
+        if learner_zone != system_zone:
+            day, clock = convert(day, clock, system_zone, learner_zone)
+        return f"{day:%Y-%m-%d} {clock:%H:%M}" + (f" ({learner_zone})" if learner_zone != system_zone else "")
+
     def duplicate_error(self) -> DuplicateRequestError:
         existing = smooth.db.get_value("LMS Certificate Request", {"active_key": self.active_key_value()},
                                        ["name", "date", "start_time"], as_dict=True) or {}
-        when = f" on {existing['date']:%Y-%m-%d} at {existing['start_time']:%H:%M}" if existing else ""
+        when = f" on {self.learner_clock(existing['date'], existing['start_time'])}" if existing else ""
         return DuplicateRequestError(
             f"You already have a pending evaluation request for this course{when} ({existing.get('name', '')}); "
             "complete or cancel it before booking another")
