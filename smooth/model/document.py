@@ -487,8 +487,10 @@ class Document:
             raise MandatoryError(f"{self.doctype} {self.name or ''}: value missing for " + ", ".join(missing))
 
     def _validate_links(self) -> None:
-        database = db()
+        """Every Link value must exist; one query per target doctype also brings the fetch_from values."""
         site = local().site
+        wanted: dict[str, dict[str, list[DocField]]] = {}
+        columns: dict[str, set[str]] = {}
         for field in self.meta.value_fields:
             if field.fieldtype not in ("Link", "Dynamic Link"):
                 continue
@@ -498,21 +500,30 @@ class Document:
             target = field.options if field.fieldtype == "Link" else self.get(field.options or "")
             if not target:
                 raise LinkValidationError(f"{self._where()}{field.label}: choose a DocType first")
-            if target == "DocType":
-                if target not in site.registry and value not in site.registry:
+            if target == "DocType" or target not in site.registry:
+                if (value if target == "DocType" else target) not in site.registry:
                     raise LinkValidationError(f"{self._where()}Could not find {field.label}: {value}")
                 continue
-            fetches = self._fetches_for(field.fieldname)
             target_meta = site.get_meta(target)
             if target_meta.issingle:
                 continue
-            columns = ["name"] + [source for _, source in fetches if source in target_meta.column_set]
-            row = database.get_value(target, {"name": value}, columns, as_dict=True, order_by="")
-            if row is None:
-                raise LinkValidationError(f"{self._where()}Could not find {field.label}: {value}")
-            for fieldname, source in fetches:
-                if source in row and (self.has_value_changed(field.fieldname) or self.get(fieldname) in (None, "")):
-                    self.__dict__[fieldname] = row[source]
+            wanted.setdefault(target, {}).setdefault(str(value), []).append(field)
+            columns.setdefault(target, {"name"}).update(
+                source for _, source in self._fetches_for(field.fieldname) if source in target_meta.column_set)
+        for target, by_value in wanted.items():
+            found = {str(row["name"]).lower(): row for row in db().get_all(
+                target, fields=sorted(columns[target]), filters=[["name", "in", list(by_value)]], order_by="")}
+            for value, fields in by_value.items():
+                row = found.get(value.lower())
+                if row is None:
+                    raise LinkValidationError(f"{self._where()}Could not find {fields[0].label}: {value}")
+                for field in fields:
+                    self._apply_fetches(field, row)
+
+    def _apply_fetches(self, link: DocField, row: Mapping[str, Any]) -> None:
+        for fieldname, source in self._fetches_for(link.fieldname):
+            if source in row and (self.has_value_changed(link.fieldname) or self.get(fieldname) in (None, "")):
+                self.__dict__[fieldname] = row[source]
 
     def _fetches_for(self, link_fieldname: str) -> list[tuple[str, str]]:
         pairs = []
