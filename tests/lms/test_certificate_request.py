@@ -254,3 +254,9 @@ def test_messages_show_the_learners_clock(setup):
     smooth.db.commit()
     with pytest.raises(ValidationError, match=r"09:40 \(Asia/Kolkata\) is not a slot the evaluator offers"):
         book("leo@example.com", setup, next_weekday(MONDAY), "04:10")
+
+
+def test_minimum_notice_is_enforced_with_the_first_allowed_time(setup):
+    smooth.db.set_single_value("LMS Settings", "min_booking_notice_hours", 24 * 60)
+    with pytest.raises(ValidationError, match="must be booked 1440 hours ahead; pick a slot from"):
+        book("lea@example.com", setup, next_weekday(MONDAY), "09:00")

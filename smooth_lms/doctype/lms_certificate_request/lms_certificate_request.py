@@ -112,15 +112,19 @@ class LMSCertificateRequest(Document):
         self.timezone = chosen
 
     def validate_dates(self) -> None:
-        today_limit = self.evaluation_end_date()
-        if today_limit is not None and self.date > today_limit[0]:
+        limit = self.evaluation_end_date()
+        if limit is not None and self.date > limit[0]:
             raise ValidationError(
-                f"Evaluations for {today_limit[1]} end on {today_limit[0]:%Y-%m-%d}; pick a date on or before it")
+                f"Evaluations for {limit[1]} end on {limit[0]:%Y-%m-%d}; pick a date on or before it")
+        starts = dt.datetime.combine(self.date, self.start_time)
+        now = smooth.now_datetime()
+        if starts < now:
+            raise ValidationError("This slot is in the past; pick a later one")
         notice = int(smooth.db.get_single_value("LMS Settings", "min_booking_notice_hours") or 0)
-        earliest = smooth.now_datetime() + dt.timedelta(hours=notice)
-        if dt.datetime.combine(self.date, self.start_time) < earliest:
-            extra = f" (bookings need {notice} hours' notice)" if notice else ""
-            raise ValidationError(f"This slot is in the past{extra}; pick a later one")
+        earliest = now + dt.timedelta(hours=notice)
+        if starts < earliest:
+            raise ValidationError(f"Evaluations must be booked {notice} hours ahead; pick a slot from "
+                                  f"{self.learner_clock(earliest.date(), earliest.time())} on")
 
     def evaluation_end_date(self) -> tuple[dt.date, str] | None:
         limits = []
