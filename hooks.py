@@ -11,6 +11,9 @@ app_license = "MIT"
 
 required_apps = ["smooth"]
 
+# where portal-only users land after login
+website_user_home_page = "/lms"
+
 fixtures = [
     {"dt": "Role", "filters": [["role_name", "in", ["Moderator", "Course Creator", "Batch Evaluator", "LMS Student",
                                                  "HR Manager", "HR User"]]]},

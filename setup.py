@@ -23,7 +23,7 @@ setup(
         "python-multipart>=0.0.9",
     ],
     extras_require={
-        "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27"],
+        "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27", "schemathesis>=4.0"],
     },
     entry_points={"console_scripts": ["bench = smooth.cli:main"]},
 )

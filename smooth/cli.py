@@ -256,6 +256,21 @@ def set_password(bench: Bench, user: str, password: str | None) -> None:
     click.echo(f"Password of {user} updated")
 
 
+@cli.command("generate-api-key")
+@click.argument("user")
+@pass_bench
+def generate_api_key(bench: Bench, user: str) -> None:
+    """Give USER a new API key pair (replacing any old one) and print it; the secret is shown only now."""
+    with bench.connected():
+        doc = smooth.get_doc("User", user)
+        key, secret = doc.generate_api_credentials()
+        smooth.db.commit()
+    click.echo(f"API key pair of {user} (the secret is not stored and will not be shown again):")
+    click.echo(f"api_key: {key}")
+    click.echo(f"api_secret: {secret}")
+    click.echo(f"Authorization: token {key}:{secret}")
+
+
 # -- developer tools ----------------------------------------------------------------------------
 
 

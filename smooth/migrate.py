@@ -28,7 +28,7 @@ class MigrateReport:
     fixtures: dict[str, int] = field(default_factory=dict)
 
 
-def _bootstrap_tables() -> None:
+def _bootstrap_tables() -> list[str]:
     """Patch Log and the framework tables must exist before pre-model-sync patches can be recorded."""
     site = local().site
     metadata = MetaData()
@@ -38,6 +38,7 @@ def _bootstrap_tables() -> None:
     missing = [t for name, t in metadata.tables.items() if name not in existing]
     if missing:
         metadata.create_all(site.engine, tables=missing)
+    return [f"create table {table.name}" for table in missing]
 
 
 def migrate(*, drop_removed_columns: bool = False, echo: Echo = print) -> MigrateReport:
@@ -51,15 +52,18 @@ def migrate(*, drop_removed_columns: bool = False, echo: Echo = print) -> Migrat
         for hook in site.hooks.lists["before_migrate"]:
             hook()
         database.commit()
-        _bootstrap_tables()
+        report.schema_changes = _bootstrap_tables()
+        for change in report.schema_changes:
+            echo(f"  {change}")
         _run_patches(patches.PRE, report, echo)
         echo(f"Syncing schema of {len(site.registry.metas)} doctypes ...")
         database.close()  # DDL runs on its own connection; ours must not hold locks meanwhile
         schema = sync.sync(site.engine, site.metadata, drop_removed_columns=drop_removed_columns)
-        report.schema_changes, report.kept_columns = schema.changes, schema.kept_columns
+        report.schema_changes += schema.changes
+        report.kept_columns = schema.kept_columns
         for change in schema.changes:
             echo(f"  {change}")
-        if not schema.changes:
+        if not report.schema_changes:
             echo("  schema is up to date: no DDL issued")
         for column in schema.kept_columns:
             echo(f"  kept column {column} (no longer in metadata; pass --drop-removed-columns to drop it)")

@@ -46,7 +46,7 @@ def set_password(doctype: str, name: str, fieldname: str, plain: str, *, mode: s
                                          encrypted=int(mode != "hash")), write=True)
 
 
-def _stored(doctype: str, name: str, fieldname: str) -> tuple[str, int] | None:
+def stored_secret(doctype: str, name: str, fieldname: str) -> tuple[str, int] | None:
     auth = db().table("__Auth")
     row = db().execute(select(auth.c.password, auth.c.encrypted).where(and_(
         auth.c.doctype == doctype, auth.c.name == name, auth.c.fieldname == fieldname))).first()
@@ -55,7 +55,7 @@ def _stored(doctype: str, name: str, fieldname: str) -> tuple[str, int] | None:
 
 def get_decrypted_password(doctype: str, name: str, fieldname: str = "password", *,
                            raise_exception: bool = True) -> str | None:
-    stored = _stored(doctype, name, fieldname)
+    stored = stored_secret(doctype, name, fieldname)
     if stored is None or not stored[1]:
         if raise_exception:
             raise DoesNotExistError(f"No stored {fieldname} for {doctype} {name}")
@@ -68,7 +68,7 @@ def get_decrypted_password(doctype: str, name: str, fieldname: str = "password",
 
 
 def check_password(doctype: str, name: str, fieldname: str, plain: str) -> bool:
-    stored = _stored(doctype, name, fieldname)
+    stored = stored_secret(doctype, name, fieldname)
     return stored is not None and not stored[1] and verify_hash(stored[0], plain)
 
 

@@ -15,15 +15,32 @@ from typing import Any
 from urllib.parse import unquote
 
 from starlette.applications import Starlette
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+import smooth.auth.login  # noqa: F401 - registers the login, logout and get_logged_user methods
 from smooth.api import method, openapi, resource
 from smooth.api.context import ApiRequest, dispatch
 from smooth.api.errors import MethodNotAllowedError
 from smooth.exceptions import DoesNotExistError
 from smooth.site import default_sites_path
+
+
+class _AnythingConvertor(Convertor[str]):
+    """Starlette's `path` stops at a newline; document names may hold one (`%0A`)."""
+
+    regex = "(?s:.*)"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("anything", _AnythingConvertor())
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 API_PREFIX = "/api"
@@ -80,7 +97,7 @@ def create_app(sites_path: str | Path | None = None, default_site: str | None = 
     all_routes: list[BaseRoute] = [
         *routes,
         Route(API_PREFIX, api_endpoint, methods=ALL_METHODS),
-        Route(API_PREFIX + "/{rest:path}", api_endpoint, methods=ALL_METHODS),
+        Route(API_PREFIX + "/{rest:anything}", api_endpoint, methods=ALL_METHODS),
     ]
     app = Starlette(routes=all_routes)
     app.state.sites_path = base

@@ -84,6 +84,16 @@ def to_bool(value: Any, default: bool = True) -> bool:
     return bool(value)
 
 
+def docstatus_value(value: Any) -> int:
+    """A client's docstatus as 0, 1 or 2; anything else is a 417 (it would otherwise fail deep in a save)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValidationError(f"docstatus must be 0, 1 or 2, not {value!r}"[:200])
+    text = str(value).strip()
+    if text not in ("0", "1", "2"):
+        raise ValidationError(f"docstatus must be 0, 1 or 2, not {value!r}"[:200])
+    return int(text)
+
+
 def clean_doc_values(meta: Meta, data: Mapping[str, Any], *, site_meta: Any, keep_name: bool = True) -> dict[
         str, Any]:
     """Only the doctype's fields (and `name`/`docstatus`); child rows cleaned the same way, recursively."""
@@ -103,6 +113,8 @@ def clean_doc_values(meta: Meta, data: Mapping[str, Any], *, site_meta: Any, kee
                 raise ValidationError(f"{meta.name}: {field.label} ({key}) must be a list of rows")
             child_meta = site_meta(field.options or "")
             out[key] = [clean_doc_values(child_meta, row, site_meta=site_meta) for row in rows]
+        elif key == "docstatus" and key in allowed:
+            out[key] = None if value is None or value == "" else docstatus_value(value)
         elif key in allowed:
             out[key] = value
     return out

@@ -1,10 +1,15 @@
 """Who is calling: the one place authentication plugs into the request pipeline.
 
 `resolve_user` runs inside the request's site context (as Guest, with the database
-connected), so an implementation may read sessions or API keys from the site. It may raise
-AuthenticationError (401) or CSRFTokenError (400). Until real authentication exists, a test
-site may name its user in the `X-Smooth-Test-User` header when its site config says
-`"allow_test_user_header": true`; every other caller is Guest.
+connected), before the handler. In order:
+
+1. `X-Smooth-Test-User: <user>`, only on a site whose config says `"allow_test_user_header": true`
+   (test sites; never set it in production).
+2. `Authorization: token key:secret` / `Basic base64(key:secret)`: that key's user, or
+   AuthenticationError (401) for a wrong, unknown or malformed credential. No CSRF check.
+3. The `sid` cookie: the session's user; an unknown or expired sid (or a disabled user) is
+   Guest and the cookie is cleared. Unsafe methods need the session's CSRF token (400).
+4. Guest.
 """
 
 from __future__ import annotations
@@ -12,6 +17,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
+
+from smooth.api import context
+from smooth.auth import csrf, sessions, tokens
+from smooth.auth.cookies import clear_session_cookies, set_session_cookies
+from smooth.session import db
 
 if TYPE_CHECKING:
     from smooth.site import Site
@@ -21,9 +31,34 @@ TEST_USER_HEADER = "X-Smooth-Test-User"
 
 
 def resolve_user(request: Request, site: Site) -> str:
-    """The user the request acts as (never raises for an anonymous caller: that is Guest)."""
+    """The user the request acts as (Guest for an anonymous caller; raises only for bad credentials)."""
+    api = context.current_request()
     if site.config.get("allow_test_user_header") is True:
         user = (request.headers.get(TEST_USER_HEADER) or "").strip()
         if user:
+            if api is not None:
+                api.auth_method = "test-header"
             return user
-    return GUEST
+    authorization = (request.headers.get("authorization") or "").strip()
+    if authorization:
+        user = tokens.authenticate(authorization)
+        if api is not None:
+            api.auth_method = "token"
+        return user
+    sid = request.cookies.get(sessions.COOKIE)
+    if not sid or sid == GUEST:
+        return GUEST
+    session = sessions.resume(site, sid)
+    if session is not None and not db().get_value("User", {"name": session.user, "enabled": 1}):
+        sessions.end(site, sid)
+        session = None
+    if session is None:
+        if api is not None:
+            clear_session_cookies(api)
+        return GUEST
+    csrf.validate(request, api.form if api is not None else {}, session.csrf_token, site.config)
+    if api is not None:
+        api.session, api.auth_method = session, "session"
+        if session.refreshed:
+            set_session_cookies(api, site, session)
+    return session.user

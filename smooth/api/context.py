@@ -54,6 +54,9 @@ class ApiRequest:
     status_code: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     cookies: list[dict[str, Any]] = field(default_factory=list)
+    response: dict[str, Any] = field(default_factory=dict)  # extra top-level body keys (Frappe's frappe.response)
+    auth_method: str = ""  # how the user was established: "token", "session", "test-header" or "" (Guest)
+    session: Any = None  # the smooth.auth.sessions.Session of a cookie-authenticated request
 
     def set_cookie(self, key: str, value: str = "", **options: Any) -> None:
         """Queue a Set-Cookie (Starlette's set_cookie options: max_age, httponly, samesite, secure, path...)."""
@@ -143,7 +146,7 @@ def _run(api: ApiRequest, handler: Handler) -> Response:
                 if isinstance(result, Response):
                     body = None
                 else:
-                    body = dict(result or {})
+                    body = {**api.response, **dict(result or {})}
                     if loc.message_log:
                         body["_server_messages"] = server_messages(loc.message_log)
                 if write:
@@ -155,7 +158,7 @@ def _run(api: ApiRequest, handler: Handler) -> Response:
                 _safe_rollback()
                 status, error = error_body(exc, loc.message_log, developer_mode=developer_mode,
                                            request_id=api.request_id)
-                response = json_response(error, status)
+                response = json_response({**api.response, **error}, status)
     finally:
         _current.reset(token)
     for key, value in api.headers.items():

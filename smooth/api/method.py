@@ -17,6 +17,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from starlette.responses import Response
+
 import smooth
 from smooth.api.context import ApiRequest
 from smooth.exceptions import DoesNotExistError, PermissionError, ValidationError
@@ -103,4 +105,6 @@ def call(api: ApiRequest, path: str) -> Any:
     if api.user == "Guest" and not options["allow_guest"]:
         raise PermissionError(f"Not permitted: log in to call {path}")
     result = fn(**bind_arguments(fn, api.form, path))
+    if isinstance(result, Response):
+        return result  # a function that builds its own response (a file, a redirect) skips the envelope
     return {} if result is None else {"message": result}

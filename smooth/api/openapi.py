@@ -86,10 +86,34 @@ def field_schema(field: DocField) -> dict[str, Any]:
     return schema
 
 
-def doctype_schema(meta: Meta) -> dict[str, Any]:
+MASKED = {"type": "string", "readOnly": True, "x-fieldtype": "Password",
+          "description": "a stored password reads back as a mask (*****), never its value"}
+
+
+def has_password(meta: Meta) -> bool:
+    """Whether documents of `meta` (or of its child tables) carry a Password field."""
+    return bool(meta.password_fields) or any(
+        smooth.get_meta(f.options or "").password_fields for f in meta.table_fields)
+
+
+def read_schema_name(meta: Meta) -> str:
+    """The schema responses use: `<Name>_read` when Password fields read back masked, else the doctype's."""
+    return schema_name(meta.name) + ("_read" if has_password(meta) else "")
+
+
+def doctype_schema(meta: Meta, *, read: bool = False) -> dict[str, Any]:
+    """The doctype as a JSON schema; with `read`, as responses carry it (Password fields masked)."""
     properties = {c: dict(STANDARD_PROPERTIES[c]) for c in meta.standard_columns}
     for field in meta.fields:
-        if field.fieldname and (field.has_value or field.fieldtype in fieldtypes.TABLE):
+        if not field.fieldname:
+            continue
+        if read and field.fieldtype == "Password":
+            properties[field.fieldname] = {**MASKED, "title": field.label}
+        elif read and field.fieldtype in fieldtypes.TABLE:
+            child = smooth.get_meta(field.options or "")
+            properties[field.fieldname] = {**field_schema(field), "items": {
+                "$ref": f"#/components/schemas/{read_schema_name(child)}"}}
+        elif field.has_value or field.fieldtype in fieldtypes.TABLE:
             properties[field.fieldname] = field_schema(field)
     schema: dict[str, Any] = {"type": "object", "title": meta.name, "properties": properties}
     required = [f.fieldname for f in meta.mandatory_fields]
@@ -105,9 +129,11 @@ def _json_response(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 def _errors(*codes: int) -> dict[str, Any]:
-    names = {401: "not authenticated", 403: "not permitted", 404: "not found", 409: "duplicate",
-             417: "validation failed"}
-    return {str(c): _json_response({"$ref": "#/components/schemas/Error"}, names[c]) for c in codes}
+    """Error envelopes for `codes`; 401 (a bad token or expired session) is possible everywhere."""
+    names = {400: "refused request (CSRF)", 401: "not authenticated", 403: "not permitted", 404: "not found",
+             409: "duplicate", 417: "validation failed"}
+    return {str(c): _json_response({"$ref": "#/components/schemas/Error"}, names[c])
+            for c in sorted({401, *codes})}
 
 
 def _doc_envelope(ref: str) -> dict[str, Any]:
@@ -116,15 +142,16 @@ def _doc_envelope(ref: str) -> dict[str, Any]:
 
 def resource_paths(meta: Meta) -> dict[str, Any]:
     ref = f"#/components/schemas/{schema_name(meta.name)}"
+    read_ref = f"#/components/schemas/{read_schema_name(meta)}"
     base = f"/api/resource/{quote(meta.name)}"
     tag = [meta.name]
     body = {"required": True, "content": {"application/json": {"schema": {"$ref": ref}}}}
     name_param = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
     one = {
         "get": {"tags": tag, "summary": f"Read one {meta.name}", "parameters": [name_param],
-                "responses": {"200": _json_response(_doc_envelope(ref), meta.name), **_errors(403, 404)}},
+                "responses": {"200": _json_response(_doc_envelope(read_ref), meta.name), **_errors(403, 404)}},
         "put": {"tags": tag, "summary": f"Update a {meta.name}", "parameters": [name_param], "requestBody": body,
-                "responses": {"200": _json_response(_doc_envelope(ref), meta.name), **_errors(403, 404, 417)}},
+                "responses": {"200": _json_response(_doc_envelope(read_ref), meta.name), **_errors(403, 404, 417)}},
     }
     if meta.issingle:
         return {f"{base}/{quote(meta.name)}": {k: {**v, "parameters": []} for k, v in one.items()}}
@@ -139,9 +166,67 @@ def resource_paths(meta: Meta) -> dict[str, Any]:
                 "responses": {"200": _json_response({"type": "object", "properties": {"data": {
                     "type": "array", "items": {}}}, "required": ["data"]}, "records"), **_errors(403, 417)}},
         "post": {"tags": tag, "summary": f"Create a {meta.name}", "requestBody": body,
-                 "responses": {"200": _json_response(_doc_envelope(ref), meta.name), **_errors(403, 409, 417)}},
+                 "responses": {"200": _json_response(_doc_envelope(read_ref), meta.name), **_errors(403, 409, 417)}},
     }
     return {base: listing, f"{base}/{{name}}": one}
+
+
+def _message(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": {"message": schema}}
+
+
+ANY: dict[str, Any] = {}
+JSON_TEXT = {"type": "string", "description": "JSON text"}
+DOC_BODY = {"type": "object", "description": "a document: {\"doctype\": ..., field: value, ...}",
+            "properties": {"doctype": {"type": "string"}}, "required": ["doctype"]}
+# name: (HTTP method, summary, [(argument, required, schema)], result schema); GET ones take query arguments
+CLIENT_METHODS: dict[str, tuple[str, str, list[tuple[str, bool, dict[str, Any]]], dict[str, Any]]] = {
+    "get_list": ("get", "Records the caller may read (the same arguments as GET /api/resource)", [
+        ("fields", False, JSON_TEXT), ("filters", False, JSON_TEXT), ("or_filters", False, JSON_TEXT),
+        ("order_by", False, {"type": "string"}), ("group_by", False, {"type": "string"}),
+        ("limit_start", False, {"type": "integer", "minimum": 0}),
+        ("limit_page_length", False, {"type": "integer", "minimum": 0}),
+        ("as_dict", False, {"type": "integer", "enum": [0, 1]})], {"type": "array"}),
+    "get_count": ("get", "How many records the caller may read match the filters", [
+        ("filters", False, JSON_TEXT), ("or_filters", False, JSON_TEXT)], {"type": "integer"}),
+    "get_value": ("get", "Field value(s) of the first readable record matching the filters", [
+        ("fieldname", False, {"type": "string", "description": "a field, comma-separated fields or a JSON list"}),
+        ("filters", False, {"type": "string", "description": "JSON filters or a document name"}),
+        ("as_dict", False, {"type": "integer", "enum": [0, 1]})], ANY),
+    "get": ("get", "One document with its child tables", [
+        ("name", False, {"type": "string"}), ("filters", False, JSON_TEXT)], {"type": "object"}),
+    "insert": ("post", "Insert a document", [("doc", True, DOC_BODY)], {"type": "object"}),
+    "save": ("post", "Save changes to a document (insert when it has no name)", [("doc", True, DOC_BODY)],
+             {"type": "object"}),
+    "set_value": ("post", "Set one field (or a JSON object of fields) and save", [
+        ("name", True, {"type": "string"}), ("fieldname", True, {"type": "string"}), ("value", False, ANY)],
+        {"type": "object"}),
+    "submit": ("post", "Submit a document", [("doc", True, DOC_BODY)], {"type": "object"}),
+    "cancel": ("post", "Cancel a submitted document", [("name", True, {"type": "string"})], {"type": "object"}),
+    "delete": ("post", "Delete a document", [("name", True, {"type": "string"})], {"type": "object"}),
+}
+DOCTYPE_ARGUMENT = {"submit", "save", "insert"}
+
+
+def client_method_paths(doctypes: list[str]) -> dict[str, Any]:
+    """`/api/method/frappe.client.*`: the document API Frappe clients call by name."""
+    doctype_schema_ = {"type": "string", "enum": doctypes}
+    paths: dict[str, Any] = {}
+    for name, (verb, summary, arguments, result) in CLIENT_METHODS.items():
+        if name not in DOCTYPE_ARGUMENT:
+            arguments = [("doctype", True, doctype_schema_), *arguments]
+        operation: dict[str, Any] = {
+            "tags": ["frappe.client"], "summary": summary,
+            "responses": {"200": _json_response(_message(result), "result"), **_errors(403, 404, 409, 417)}}
+        if verb == "get":
+            operation["parameters"] = [{"name": a, "in": "query", "required": req, "schema": schema}
+                                       for a, req, schema in arguments]
+        else:
+            body = {"type": "object", "properties": {a: schema for a, _req, schema in arguments},
+                    "required": [a for a, req, _schema in arguments if req]}
+            operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+        paths[f"/api/method/frappe.client.{name}"] = {verb: operation}
+    return paths
 
 
 def build_openapi() -> dict[str, Any]:
@@ -155,8 +240,11 @@ def build_openapi() -> dict[str, Any]:
     }
     for meta in metas:
         schemas[schema_name(meta.name)] = doctype_schema(meta)
+        if has_password(meta):
+            schemas[read_schema_name(meta)] = doctype_schema(meta, read=True)
         if not meta.istable:
             paths.update(resource_paths(meta))
+    paths.update(client_method_paths([m.name for m in metas]))
     return {
         "openapi": "3.0.3",
         "info": {"title": f"Smooth REST API ({site.name})", "version": smooth.__version__,

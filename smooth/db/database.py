@@ -60,6 +60,11 @@ class Database:
     # -- connection and transaction -------------------------------------------------------
 
     @property
+    def has_write_lock(self) -> bool:
+        """Whether the current transaction may write without upgrading a read snapshot (SQLite)."""
+        return self._write_locked
+
+    @property
     def db_type(self) -> str:
         return "sqlite" if self.is_sqlite else "mariadb"
 

@@ -162,6 +162,17 @@ def build_internal_tables(metadata: MetaData) -> None:
         Column("password", Text, nullable=False),
         Column("encrypted", Integer, nullable=False, server_default="0"),
     )
+    sessions = Table(  # login sessions when the site has no redis_url (smooth.auth.sessions)
+        "__Sessions", metadata,
+        Column("sid", String(64), primary_key=True),  # sha256 of the cookie value, never the value itself
+        Column("user", text(NAME_LENGTH), nullable=False),
+        Column("csrf_token", String(64), nullable=False),
+        Column("ip", String(64)),
+        Column("created", BigInteger, nullable=False),  # epoch milliseconds
+        Column("last_seen", BigInteger, nullable=False),
+    )
+    Index("ix_sessions__user", sessions.c.user)
+    Index("ix_sessions__last_seen", sessions.c.last_seen)
 
 
 def build_metadata(metas: Iterable[Meta]) -> MetaData:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -66,19 +67,25 @@ def to_check(value: Any) -> int:
     raise CoercionError("is not a checkbox value (0 or 1)")
 
 
+DECIMAL_LIMIT = 10**12  # the columns are DECIMAL(21, 9): 12 digits before the point
+
+
 def to_float(value: Any) -> float | None:
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, int | float | Decimal):
-        return float(value)
-    if isinstance(value, str):
+    number: float | None = None
+    if isinstance(value, bool | int | float | Decimal):
+        number = float(value)
+    elif isinstance(value, str):
         try:
-            return float(value.strip().replace(",", ""))
+            number = float(value.strip().replace(",", ""))
         except ValueError:
             pass
-    raise CoercionError("is not a number")
+    if number is None:
+        raise CoercionError("is not a number")
+    if not math.isfinite(number) or abs(number) >= DECIMAL_LIMIT:
+        raise CoercionError(f"is out of range (a finite number below {DECIMAL_LIMIT:,} in size)")
+    return number
 
 
 def to_date(value: Any) -> dt.date | None:

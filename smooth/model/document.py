@@ -636,6 +636,8 @@ class Document:
 
         if not self.flags.ignore_permissions:
             self.check_permission("write")
+        if str(self.docstatus or 0) != "0":
+            raise DocstatusTransitionError(f"{self.doctype} holds settings and cannot be submitted or cancelled")
         self._doc_before_save = load_single(self.doctype)
         self.name = self.doctype
         self._set_user_and_timestamp()

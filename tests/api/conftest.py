@@ -19,6 +19,7 @@ from sqlalchemy import delete
 import smooth
 import tests.api.whitelisted  # noqa: F401 - registers the whitelisted test functions in this process
 from smooth.api.app import create_app
+from tests.api.auth_fixtures import auth, store  # noqa: F401 - fixtures of the test_auth_* modules
 from tests.api.helpers import Api, set_site_config
 from tests.conftest import BACKENDS, TEST_APP, TEST_ROLES, SiteHandle, create_site, drop_site
 

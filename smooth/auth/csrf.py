@@ -1,0 +1,37 @@
+"""CSRF protection for cookie sessions, as Frappe does it.
+
+A browser sends the `sid` cookie with any request, including one forged by another site, so
+a state-changing request (POST/PUT/PATCH/DELETE) on a cookie session must also carry the
+session's token in the `X-Frappe-CSRF-Token` header (or a `csrf_token` form field), which a
+foreign page cannot read. Token-authenticated calls carry no ambient credential and are
+exempt, as is `login` itself (a stale cookie must not block logging in again). Site config
+`ignore_csrf: true` turns the check off.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from starlette.requests import Request
+
+from smooth.exceptions import CSRFTokenError
+
+HEADER = "X-Frappe-CSRF-Token"
+FORM_FIELD = "csrf_token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+EXEMPT_PATHS = frozenset({"/api/method/login", "/api/v1/method/login"})
+
+
+def validate(request: Request, form: dict[str, Any], expected: str, config: dict[str, Any]) -> None:
+    """Raise CSRFTokenError (400) when an unsafe cookie-session request lacks the session's token."""
+    if request.method.upper() not in UNSAFE_METHODS or config.get("ignore_csrf") is True:
+        return
+    if request.url.path.rstrip("/") in EXEMPT_PATHS:
+        return
+    given = request.headers.get(HEADER) or form.get(FORM_FIELD) or ""
+    if not isinstance(given, str) or not given:
+        raise CSRFTokenError(f"Invalid Request: a {request.method.upper()} on a login session needs the "
+                             f"session's CSRF token in the {HEADER} header")
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        raise CSRFTokenError(f"Invalid Request: the {HEADER} does not match this session's CSRF token")

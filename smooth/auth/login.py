@@ -1,0 +1,154 @@
+"""The `login`, `logout` and `get_logged_user` API methods (Frappe's paths and envelopes).
+
+`POST /api/method/login` (`usr`, `pwd`; form or JSON) starts a session: cookie `sid`
+(HttpOnly, SameSite=Lax, Secure on https, Max-Age = the idle expiry) plus Frappe's
+informational cookies `system_user`, `full_name`, `user_id`; body
+`{"message": "Logged In", "home_page": ..., "full_name": ..., "csrf_token": ...}`.
+The CSRF token is in the body because Smooth has no desk page to embed it in.
+Website Users land on the apps' `website_user_home_page` hook (default "/me"), others on /app.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+import smooth
+from smooth.api.context import ApiRequest, current_request
+from smooth.api.method import register_method
+from smooth.auth import rate_limit, sessions
+from smooth.auth.cookies import clear_session_cookies, set_session_cookies
+from smooth.exceptions import AuthenticationError, PermissionError, TooManyRequestsError, ValidationError
+from smooth.passwords import check_password, hash_password, verify_hash
+from smooth.session import now_datetime
+
+DESK_HOME = "/app"
+DEFAULT_WEBSITE_HOME = "/me"
+
+
+@dataclass
+class LoginInfo:
+    """What on_login / on_session_creation / on_logout hooks receive (a hook may change home_page)."""
+
+    user: str
+    full_name: str = ""
+    home_page: str = DESK_HOME
+
+
+def _api() -> ApiRequest:
+    api = current_request()
+    if api is None:
+        raise ValidationError("login and logout are API methods: call them through /api/method/")
+    return api
+
+
+def client_ip(request: Request) -> str:
+    """The peer address (Uvicorn already applied X-Forwarded-For from trusted proxies)."""
+    return request.client.host if request.client else ""
+
+
+def _fail(api: ApiRequest, message: str) -> AuthenticationError:
+    api.response["message"] = message
+    return AuthenticationError(message)
+
+
+def _find_user(usr: str) -> str | None:
+    usr = usr.strip()
+    return smooth.db.get_value("User", {"name": usr}) or smooth.db.get_value("User", {"email": usr.lower()})
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_hex(16))
+
+
+def _spend_a_hash_check(pwd: str) -> None:
+    verify_hash(_dummy_hash(), pwd)
+
+
+def _home_page(user_type: str | None) -> str:
+    if user_type != "Website User":
+        return DESK_HOME
+    pages = [p for p in smooth.local.site.hooks.get("website_user_home_page") if isinstance(p, str) and p]
+    page = pages[-1] if pages else DEFAULT_WEBSITE_HOME
+    return page if page.startswith("/") else "/" + page
+
+
+@smooth.whitelist(allow_guest=True, methods=("POST",), xss_safe=True)
+def login(usr: str | None = None, pwd: str | None = None) -> str:
+    """Check the credentials (throttled per user and IP) and open a session."""
+    api = _api()
+    site = smooth.local.site
+    if not usr or not pwd or not isinstance(usr, str) or not isinstance(pwd, str):
+        raise _fail(api, "Incomplete login details")
+    ip = client_ip(api.request)
+    user = _find_user(usr)
+    try:
+        rate_limit.check(site, user or usr.strip().lower(), ip)
+    except TooManyRequestsError as exc:
+        api.headers["Retry-After"] = str(getattr(exc, "retry_after", 1))
+        api.response["message"] = exc.message
+        raise
+    if user is None:
+        _spend_a_hash_check(pwd)  # an unknown name must not answer faster than a wrong password
+    if user is None or not check_password("User", user, "password", pwd):
+        rate_limit.record_failure(site, user or usr.strip().lower(), ip)
+        raise _fail(api, "Invalid login credentials")
+    details = smooth.db.get_value("User", user, ["enabled", "full_name", "user_type"], as_dict=True)
+    if not details["enabled"]:
+        raise _fail(api, f"User {user} is disabled")
+    rate_limit.clear_user(site, user)
+    previous = api.request.cookies.get(sessions.COOKIE)
+    if previous:
+        sessions.end(site, previous)  # a fresh sid on every login: no session fixation
+    session = sessions.create(site, user, ip)
+    smooth.set_user(user)
+    smooth.db.set_value("User", user, "last_login", now_datetime(), update_modified=False)
+    info = LoginInfo(user=user, full_name=details["full_name"] or user, home_page=_home_page(details["user_type"]))
+    for hook in site.hooks.lists["on_session_creation"] + site.hooks.lists["on_login"]:
+        hook(info)
+    api.user, api.session, api.auth_method = user, session, "session"
+    set_session_cookies(api, site, session, full_name=info.full_name,
+                        system_user=details["user_type"] != "Website User")
+    api.response.update(home_page=info.home_page, full_name=info.full_name, csrf_token=session.csrf_token)
+    return "Logged In"
+
+
+@smooth.whitelist(allow_guest=True, methods=("GET", "POST"))
+def logout() -> None:
+    """End the cookie's session (if any) and expire the cookies."""
+    api = _api()
+    site = smooth.local.site
+    sid = api.request.cookies.get(sessions.COOKIE)
+    user = smooth.session.user
+    if sid:
+        sessions.end(site, sid)
+    clear_session_cookies(api)
+    for hook in site.hooks.lists["on_logout"]:
+        hook(LoginInfo(user=user))
+    smooth.set_user("Guest")
+
+
+@smooth.whitelist(methods=("GET", "POST"))
+def get_logged_user() -> str:
+    """The calling user (Guest gets 403: the method is not guest-allowed)."""
+    return smooth.session.user
+
+
+@smooth.whitelist(methods=("GET",))
+def get_csrf_token() -> str:
+    """The session's CSRF token, for a page that lost it (only cookie sessions have one)."""
+    api = _api()
+    if api.session is None:
+        raise PermissionError("Not permitted: only login (cookie) sessions have a CSRF token")
+    return str(api.session.csrf_token)
+
+
+register_method("login", login)
+register_method("logout", logout)
+register_method("frappe.auth.get_logged_user", get_logged_user)
+register_method("smooth.auth.get_logged_user", get_logged_user)
+register_method("smooth.auth.get_csrf_token", get_csrf_token)

@@ -1,0 +1,136 @@
+"""Throttling of failed logins, per user and per client IP.
+
+Site config: `login_attempts_per_user` (default 10), `login_attempts_per_ip` (default 50),
+within `login_attempt_window_seconds` (default 300); 0 turns a limit off. Once a user or an
+IP has that many failures in the window, every login for it (even with the right password)
+is refused with TooManyRequestsError (429) saying when to retry, until the window passes.
+A successful login clears the user's count (not the IP's).
+
+With `redis_url` the counts live in Redis (fixed window per key: the first failure starts
+it), so every worker process sees them; otherwise in this process's memory (sliding window).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from typing import TYPE_CHECKING
+
+from smooth.auth.settings import int_setting, redis_call, redis_for, redis_key
+from smooth.exceptions import TooManyRequestsError
+
+if TYPE_CHECKING:
+    from smooth.site import Site
+
+DEFAULT_PER_USER = 10
+DEFAULT_PER_IP = 50
+DEFAULT_WINDOW_SECONDS = 300
+_MAX_MEMORY_KEYS = 100_000
+
+_failures: dict[tuple[str, str, str], deque[float]] = {}
+_lock = threading.Lock()
+
+
+def _limits(site: Site) -> tuple[int, int, int]:
+    return (int_setting(site, "login_attempts_per_user", DEFAULT_PER_USER),
+            int_setting(site, "login_attempts_per_ip", DEFAULT_PER_IP),
+            int_setting(site, "login_attempt_window_seconds", DEFAULT_WINDOW_SECONDS, minimum=1))
+
+
+def check(site: Site, user: str, ip: str) -> None:
+    """Raise TooManyRequestsError (with `.retry_after` seconds) when `user` or `ip` used up its failed attempts."""
+    per_user, per_ip, window = _limits(site)
+    for kind, key, limit, whom in (("user", user, per_user, f"user {user}"),
+                                   ("ip", ip, per_ip, f"IP address {ip}")):
+        if not limit or not key:
+            continue
+        count, retry_after = _count(site, kind, key, window)
+        if count >= limit:
+            wait = max(1, math.ceil(retry_after))
+            exc = TooManyRequestsError(
+                f"Too many failed login attempts for {whom}: {count} in the last {_duration(window)}. "
+                f"Try again in {wait} second{'s' if wait != 1 else ''}.", title="Too Many Requests")
+            exc.retry_after = wait  # type: ignore[attr-defined]
+            raise exc
+
+
+def record_failure(site: Site, user: str, ip: str) -> None:
+    _, _, window = _limits(site)
+    for kind, key in (("user", user), ("ip", ip)):
+        if key:
+            _add(site, kind, key, window)
+
+
+def clear_user(site: Site, user: str) -> None:
+    _clear(site, "user", user)
+
+
+def clear_all(site: Site) -> None:
+    """Forget every count of the site (an administrator's reset; also used by tests)."""
+    with _lock:
+        for key in [k for k in _failures if k[0] == site.name]:
+            del _failures[key]
+    client = redis_for(site)
+    if client is not None:
+        keys = list(redis_call(client.scan_iter, match=redis_key(site, "login_failures", "*")))
+        if keys:
+            redis_call(client.delete, *keys)
+
+
+def _count(site: Site, kind: str, key: str, window: int) -> tuple[int, float]:
+    """(failures in the window, seconds until the oldest one stops counting)."""
+    client = redis_for(site)
+    if client is not None:
+        name = redis_key(site, "login_failures", kind, key.lower())
+        pipe = client.pipeline()
+        pipe.get(name)
+        pipe.pttl(name)
+        raw, ttl_ms = redis_call(pipe.execute)
+        return int(raw or 0), max(ttl_ms, 0) / 1000
+    now = time.time()
+    with _lock:
+        stamps = _failures.get((site.name, kind, key.lower()))
+        if not stamps:
+            return 0, 0.0
+        while stamps and stamps[0] <= now - window:
+            stamps.popleft()
+        return len(stamps), (stamps[0] + window - now) if stamps else 0.0
+
+
+def _add(site: Site, kind: str, key: str, window: int) -> None:
+    client = redis_for(site)
+    if client is not None:
+        name = redis_key(site, "login_failures", kind, key.lower())
+        pipe = client.pipeline()
+        pipe.set(name, 0, ex=window, nx=True)
+        pipe.incr(name)
+        redis_call(pipe.execute)
+        return
+    now = time.time()
+    with _lock:
+        if len(_failures) >= _MAX_MEMORY_KEYS:
+            _prune(now, window)
+        _failures.setdefault((site.name, kind, key.lower()), deque()).append(now)
+
+
+def _clear(site: Site, kind: str, key: str) -> None:
+    client = redis_for(site)
+    if client is not None:
+        redis_call(client.delete, redis_key(site, "login_failures", kind, key.lower()))
+        return
+    with _lock:
+        _failures.pop((site.name, kind, key.lower()), None)
+
+
+def _prune(now: float, window: int) -> None:
+    for key in [k for k, stamps in _failures.items() if not stamps or stamps[-1] <= now - window]:
+        del _failures[key]
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 60 == 0 and seconds >= 60:
+        minutes = seconds // 60
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"

@@ -1,0 +1,162 @@
+"""Server-side login sessions: a random `sid` cookie pointing at {user, csrf_token, created, last_seen}.
+
+A session ends after `session_expiry_seconds` (site config, default 6 hours) without a
+request. Only a SHA-256 of the sid is stored, so a copy of the store does not hand out live
+sessions. Storage is Redis when the site config has `redis_url` (key TTL = idle expiry),
+else the framework table `__Sessions`.
+
+`last_seen` is written at most once per `touch_interval` (a tenth of the expiry, at most a
+minute), so reading a session is not a write on every request.
+
+Database writes outside login happen in their own short transaction on the request's
+connection (`_write_now`), before the handler starts, so a GET (which rolls back) still
+keeps its session alive and SQLite never has to upgrade a stale read snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, insert, select, update
+
+from smooth.auth.settings import int_setting, redis_call, redis_for, redis_key
+from smooth.session import db
+
+if TYPE_CHECKING:
+    from smooth.site import Site
+
+COOKIE = "sid"
+DEFAULT_EXPIRY_SECONDS = 6 * 3600
+TABLE = "__Sessions"
+
+
+@dataclass
+class Session:
+    sid: str
+    user: str
+    csrf_token: str
+    created: float
+    last_seen: float
+    ip: str = ""
+    refreshed: bool = False  # last_seen was just extended: the cookie should be re-sent
+
+
+def expiry_seconds(site: Site) -> int:
+    return int_setting(site, "session_expiry_seconds", DEFAULT_EXPIRY_SECONDS, minimum=1)
+
+
+def touch_interval(expiry: int) -> float:
+    return min(60.0, expiry / 10)
+
+
+def _digest(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+def create(site: Site, user: str, ip: str = "") -> Session:
+    """A new session for `user`; in the database it is part of the caller's (login) transaction."""
+    now = time.time()
+    session = Session(sid=secrets.token_urlsafe(32), user=user, csrf_token=secrets.token_urlsafe(24),
+                      created=now, last_seen=now, ip=ip[:64])
+    client = redis_for(site)
+    expiry = expiry_seconds(site)
+    if client is not None:
+        redis_call(client.set, redis_key(site, "session", _digest(session.sid)), _encode(session), px=expiry * 1000)
+    else:
+        table = site.table(TABLE)
+        db().execute(delete(table).where(table.c.last_seen < _ms(now - expiry)), write=True)
+        db().execute(insert(table).values(sid=_digest(session.sid), user=user, csrf_token=session.csrf_token,
+                                          ip=session.ip, created=_ms(now), last_seen=_ms(now)), write=True)
+    return session
+
+
+def resume(site: Site, sid: str) -> Session | None:
+    """The live session for cookie value `sid`, extending its idle expiry; None when unknown or expired."""
+    if not sid or len(sid) > 200:
+        return None
+    client = redis_for(site)
+    expiry = expiry_seconds(site)
+    now = time.time()
+    digest = _digest(sid)
+    if client is not None:
+        key = redis_key(site, "session", digest)
+        raw = redis_call(client.get, key)
+        session = _decode(sid, raw) if raw else None
+        if session is None:
+            return None
+        if now - session.last_seen > expiry:
+            redis_call(client.delete, key)
+            return None
+        if now - session.last_seen >= touch_interval(expiry):
+            session.last_seen, session.refreshed = now, True
+            redis_call(client.set, key, _encode(session), px=expiry * 1000)
+        return session
+    table = site.table(TABLE)
+    row = db().execute(select(table).where(table.c.sid == digest)).mappings().first()
+    if row is None:
+        return None
+    session = Session(sid=sid, user=row["user"], csrf_token=row["csrf_token"], created=row["created"] / 1000,
+                      last_seen=row["last_seen"] / 1000, ip=row["ip"] or "")
+    if now - session.last_seen > expiry:
+        _write_now(delete(table).where(table.c.sid == digest))
+        return None
+    if now - session.last_seen >= touch_interval(expiry):
+        session.last_seen, session.refreshed = now, True
+        _write_now(update(table).where(table.c.sid == digest).values(last_seen=_ms(now)))
+    return session
+
+
+def end(site: Site, sid: str) -> None:
+    """Forget the session (logout); committed at once (with the caller's writes so far), whatever the method."""
+    if not sid:
+        return
+    client = redis_for(site)
+    if client is not None:
+        redis_call(client.delete, redis_key(site, "session", _digest(sid)))
+        return
+    table = site.table(TABLE)
+    _write_now(delete(table).where(table.c.sid == _digest(sid)))
+
+
+def exists(site: Site, sid: str) -> bool:
+    """Whether the store still holds the session (for tests and tooling; no expiry check)."""
+    client = redis_for(site)
+    if client is not None:
+        return bool(redis_call(client.exists, redis_key(site, "session", _digest(sid))))
+    table = site.table(TABLE)
+    return db().execute(select(table.c.sid).where(table.c.sid == _digest(sid))).first() is not None
+
+
+def _write_now(statement: Any) -> None:
+    """Run and commit `statement`. A transaction that has not written yet is ended first (nothing is
+    lost), so the write starts a fresh one instead of upgrading a read snapshot SQLite may refuse."""
+    database = db()
+    if not database.has_write_lock:
+        database.rollback()
+    database.execute(statement, write=True)
+    database.commit()
+
+
+def _ms(seconds: float) -> int:
+    return int(seconds * 1000)
+
+
+def _encode(session: Session) -> str:
+    data = asdict(session)
+    data.pop("sid")
+    data.pop("refreshed")
+    return json.dumps(data)
+
+
+def _decode(sid: str, raw: str) -> Session | None:
+    try:
+        data = json.loads(raw)
+        return Session(sid=sid, user=data["user"], csrf_token=data["csrf_token"], created=float(data["created"]),
+                       last_seen=float(data["last_seen"]), ip=data.get("ip") or "")
+    except (ValueError, KeyError, TypeError):
+        return None

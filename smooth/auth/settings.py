@@ -1,0 +1,68 @@
+"""Reading auth settings from site config: integers with defaults, and the site's Redis."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from smooth.exceptions import SmoothError, ValidationError
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+    from smooth.site import Site
+
+_clients: dict[str, Redis] = {}
+_lock = threading.Lock()
+
+
+def int_setting(site: Site, key: str, default: int, *, minimum: int = 0) -> int:
+    """A non-negative integer from site config; a wrong value is a clear error, not a silent default."""
+    value: Any = site.config.get(key)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"site config {key} must be a whole number of seconds or attempts, not {value!r}") \
+            from None
+    if number < minimum:
+        raise ValidationError(f"site config {key} must be at least {minimum}, not {number}")
+    return number
+
+
+def redis_for(site: Site) -> Redis | None:
+    """The site's Redis client (one connection pool per URL and process), or None without `redis_url`."""
+    url = site.config.get("redis_url")
+    if not url:
+        return None
+    client = _clients.get(url)
+    if client is None:
+        with _lock:
+            client = _clients.get(url)
+            if client is None:
+                import redis
+
+                client = _clients[url] = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5,
+                                                              decode_responses=True)
+    return client
+
+
+def redis_key(site: Site, *parts: str) -> str:
+    """Keys are prefixed by the site name, so several sites can share one Redis."""
+    return ":".join(("smooth", site.name, *parts))
+
+
+class AuthStoreUnavailable(SmoothError):
+    """Redis is configured but does not answer (the URL is not repeated: it may hold a password)."""
+
+    http_status_code = 503
+
+
+def redis_call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    import redis
+
+    try:
+        return fn(*args, **kwargs)
+    except redis.RedisError as exc:
+        raise AuthStoreUnavailable(f"The session store (Redis) is not reachable: {type(exc).__name__}") from None
