@@ -21,6 +21,7 @@ setup(
         "fastapi>=0.110",
         "uvicorn>=0.29",
         "python-multipart>=0.0.9",
+        "redis>=5",
     ],
     extras_require={
         "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27", "schemathesis>=4.0"],
