@@ -169,6 +169,13 @@ def delete_doc(doctype: str, name: str, *, ignore_permissions: bool = False, for
     _delete(doctype, name, ignore_permissions=ignore_permissions, force=force, ignore_missing=ignore_missing)
 
 
+def rename_doc(doctype: str, old: str, new: str, merge: bool = False, *, ignore_permissions: bool = False) -> str:
+    """Rename a record and repoint every Link, Dynamic Link and child row to it (needs allow_rename)."""
+    from smooth.model.rename import rename_doc as _rename
+
+    return _rename(doctype, old, new, merge, ignore_permissions=ignore_permissions)
+
+
 def has_permission(doctype: str, ptype: str = "read", doc: Any = None, user: str | None = None,
                    throw: bool = False) -> bool:
     from smooth.permissions import has_permission as _has
@@ -224,6 +231,7 @@ __all__ = [
     "PermissionError", "QueryLockError", "SmoothError", "TimestampMismatchError", "TooManyRequestsError",
     "UniqueValidationError", "ValidationError", "_", "conf", "connect", "db", "delete_doc", "destroy", "flags",
     "get_all", "get_doc", "get_hooks", "get_list", "get_meta", "get_roles", "has_permission", "init",
-    "is_whitelisted", "local", "msgprint", "new_doc", "now_datetime", "session", "set_user", "site_context",
+    "is_whitelisted", "local", "msgprint", "new_doc", "now_datetime", "rename_doc", "session", "set_user",
+    "site_context",
     "throw", "today", "unit_of_work", "whitelist",
 ]

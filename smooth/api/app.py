@@ -1,4 +1,5 @@
-"""The ASGI application: `/api/...` routed to the resource, method and OpenAPI handlers.
+"""The ASGI application: `/api/...` routed to the resource, method and OpenAPI handlers, and
+the stored files at `/files/<name>` (public) and `/private/files/<name>` (permission-checked).
 
 Frappe's paths are served under both `/api/` and `/api/v1/`, with or without a trailing
 slash. The path is split on its raw (still percent-encoded) form, so a document name may
@@ -21,7 +22,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 import smooth.auth.login  # noqa: F401 - registers the login, logout and get_logged_user methods
-from smooth.api import method, openapi, resource
+from smooth.api import files, method, openapi, resource
 from smooth.api.context import ApiRequest, dispatch
 from smooth.api.errors import MethodNotAllowedError
 from smooth.exceptions import DoesNotExistError
@@ -94,8 +95,15 @@ def create_app(sites_path: str | Path | None = None, default_site: str | None = 
 
         return await dispatch(request, handler, base, default_site)
 
+    async def files_endpoint(request: Request) -> Response:
+        private = request.url.path.startswith("/private/")
+        name = request.path_params["name"]
+        return await dispatch(request, lambda api: files.serve_file(name, private), base, default_site)
+
     all_routes: list[BaseRoute] = [
         *routes,
+        Route("/files/{name:anything}", files_endpoint, methods=["GET", "HEAD"]),
+        Route("/private/files/{name:anything}", files_endpoint, methods=["GET", "HEAD"]),
         Route(API_PREFIX, api_endpoint, methods=ALL_METHODS),
         Route(API_PREFIX + "/{rest:anything}", api_endpoint, methods=ALL_METHODS),
     ]

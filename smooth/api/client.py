@@ -244,6 +244,6 @@ def cancel(doctype: str, name: str) -> dict[str, Any]:
 
 @smooth.whitelist(methods=WRITE)
 def rename_doc(doctype: str, old_name: str, new_name: str, merge: Any = False) -> str:
-    """Not available yet: renaming must rewrite every Link to the record, which Smooth does not do."""
-    raise ValidationError(f"Renaming is not supported: {doctype} {old_name} keeps its name")
-
+    """Rename a record (the doctype must allow it; write permission); every link to it follows. Returns the new name."""
+    _meta(doctype)
+    return smooth.rename_doc(doctype, old_name, new_name, merge=to_bool(merge, default=False))

@@ -159,10 +159,28 @@ def test_submit_and_cancel(api: Api, prefix: str) -> None:
     assert again.status_code == 417 and again.json()["exc_type"] == "DocstatusTransitionError"
 
 
-def test_rename_doc_is_refused_clearly(api: Api, prefix: str) -> None:
+def test_rename_doc_is_refused_for_a_doctype_without_allow_rename(api: Api, prefix: str) -> None:
     insert(api, {"doctype": "Test Category", "category_name": "Old"})
     response = api.call(f"{prefix}.rename_doc", "POST", doctype="Test Category", old_name="Old", new_name="New")
-    assert response.status_code == 417 and "Renaming is not supported" in response.json()["exception"]
+    assert response.status_code == 417 and "Test Category does not allow renaming" in response.json()["exception"]
+    assert stored(api, "Test Category", "Old") == "Old"
+
+
+def test_rename_doc_renames_and_repoints_links(api: Api, prefix: str) -> None:
+    insert(api, {"doctype": "Test Renamable", "name": "old-name"})
+    insert(api, {"doctype": "Test Renamable", "name": "pointer", "parent_item": "old-name"})
+    response = api.call(f"{prefix}.rename_doc", "POST", doctype="Test Renamable", old_name="old-name",
+                        new_name="new-name")
+    assert response.status_code == 200 and response.json() == {"message": "new-name"}
+    assert stored(api, "Test Renamable", "new-name") == "new-name"
+    assert stored(api, "Test Renamable", "pointer", "parent_item") == "new-name"
+
+
+def test_rename_doc_to_a_taken_name_is_409(api: Api, prefix: str) -> None:
+    insert(api, {"doctype": "Test Renamable", "name": "one"})
+    insert(api, {"doctype": "Test Renamable", "name": "two"})
+    response = api.call(f"{prefix}.rename_doc", "POST", doctype="Test Renamable", old_name="one", new_name="two")
+    assert response.status_code == 409 and response.json()["exc_type"] == "DuplicateEntryError"
 
 
 def test_writes_obey_docperms(api: Api, prefix: str) -> None:

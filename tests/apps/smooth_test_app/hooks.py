@@ -9,6 +9,10 @@ doc_events = {
                       "on_change", "before_submit", "on_submit", "before_cancel", "on_cancel", "on_trash",
                       "after_delete")
     },
+    "Test Renamable": {
+        event: "smooth_tests.doctype.test_renamable.test_renamable.record_rename"
+        for event in ("before_rename", "after_rename")
+    },
 }
 
 permission_query_conditions = {"Test Record": "smooth_tests.rules.test_record_conditions"}

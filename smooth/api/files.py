@@ -1,0 +1,109 @@
+"""Files over HTTP: `POST /api/method/upload_file`, `GET /files/<name>`, `GET /private/files/<name>`.
+
+upload_file takes Frappe's multipart form (field `file`, plus `doctype`, `docname`,
+`fieldname`, `is_private` (default 1), `folder`) and answers `{"message": <File>}`. Downloads
+are served with `X-Content-Type-Options: nosniff`, a sandboxing Content-Security-Policy and
+`Content-Disposition: attachment` for every type a browser could execute or render as a page.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from typing import Any
+from urllib.parse import quote
+
+from starlette.datastructures import UploadFile
+from starlette.responses import FileResponse
+
+import smooth
+from smooth.api.args import to_bool
+from smooth.api.context import NO_STORE
+from smooth.api.method import register_method
+from smooth.core.doctype.file.file import (
+    ATTACH_FIELDTYPES,
+    PRIVATE_PREFIX,
+    PUBLIC_PREFIX,
+    can_read,
+    is_safe_name,
+    local_path,
+    max_file_size,
+)
+from smooth.exceptions import DoesNotExistError, PermissionError, ValidationError
+
+INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"})
+SANDBOX_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
+
+
+def _read_upload(upload: UploadFile) -> bytes:
+    """The uploaded bytes, reading at most one byte more than the limit (the File refuses oversize content)."""
+    limit = max_file_size()
+    upload.file.seek(0)
+    return upload.file.read(limit + 1)
+
+
+@smooth.whitelist(methods=("POST",))
+def upload_file(file: Any = None, doctype: str | None = None, docname: str | None = None,
+                fieldname: str | None = None, is_private: Any = 1, folder: str | None = None,
+                file_url: str | None = None) -> dict[str, Any]:
+    """Store an uploaded file as a File (private unless is_private=0), optionally attached to a document.
+
+    With `fieldname` (an Attach / Attach Image field of `doctype`), the document's field is set
+    to the new file's URL and the document saved, all in the request's transaction.
+    """
+    if (doctype or docname) and not (doctype and docname):
+        raise ValidationError("Attaching a file needs both doctype and docname")
+    if fieldname and not doctype:
+        raise ValidationError("fieldname needs doctype and docname")
+    values = {"is_private": 1 if to_bool(is_private, default=True) else 0, "folder": folder or None,
+              "attached_to_doctype": doctype or None, "attached_to_name": docname or None,
+              "attached_to_field": fieldname or None}
+    if isinstance(file, UploadFile):
+        record = smooth.new_doc("File", file_name=file.filename, **values)
+        record.content = _read_upload(file)
+    elif file_url and not file:
+        record = smooth.new_doc("File", file_url=file_url, **values)
+    else:
+        raise ValidationError("No file was uploaded: send it as the multipart form field 'file'")
+    record.insert()
+    if fieldname:
+        meta = smooth.get_meta(doctype or "")
+        field = meta.get_field(fieldname)
+        if field is None or field.fieldtype not in ATTACH_FIELDTYPES:
+            raise ValidationError(f"{doctype} has no Attach field {fieldname!r}")
+        target = smooth.get_doc(doctype, docname, for_update=True)
+        target.set(fieldname, record.file_url)
+        target.save()
+    return record.as_dict()
+
+
+register_method("upload_file", upload_file)
+
+
+def _disposition(kind: str, file_name: str) -> str:
+    mode = "inline" if kind in INLINE_TYPES else "attachment"
+    ascii_name = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\' else "_" for ch in file_name) or "file"
+    return f"{mode}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file_name, safe='')}"
+
+
+def serve_file(name: str, private: bool) -> FileResponse:
+    """The stored content at /files/<name> or /private/files/<name> (404 unknown, 403 not permitted)."""
+    if not is_safe_name(name):
+        raise DoesNotExistError(f"No file {name!r}")
+    url = (PRIVATE_PREFIX if private else PUBLIC_PREFIX) + name
+    rows = smooth.db.get_all("File", filters={"file_url": url}, fields=["file_name", "is_private"],
+                             limit_page_length=1, order_by="")
+    path = local_path(url)
+    if not rows or path is None or not path.is_file():
+        raise DoesNotExistError(f"No file at {url}")
+    if private and not can_read(url):
+        raise PermissionError(f"Not permitted: {smooth.session.user} may not read {url}")
+    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    headers = {
+        "Content-Disposition": _disposition(kind, rows[0]["file_name"] or name),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": NO_STORE if private else "public, max-age=300",
+    }
+    if kind != "application/pdf":
+        headers["Content-Security-Policy"] = SANDBOX_CSP
+    media_type = f"{kind}; charset=utf-8" if kind.startswith("text/") else kind
+    return FileResponse(path, media_type=media_type, headers=headers)

@@ -1,0 +1,267 @@
+"""File: an uploaded file's record; its content lives beside the site, never in the database.
+
+Public files are stored in `sites/<site>/public/files/` and served at `/files/<name>` to
+anyone; private ones (the default) in `sites/<site>/private/files/`, served at
+`/private/files/<name>` only to users who may read the File or the document it is attached to.
+
+The content is written while the File is inserted, under a name no other file holds (an
+exclusive create, with a random suffix on a clash), and removed again if the transaction
+rolls back; deleting a File removes its content once the deletion is committed. So a
+committed File always has its content, and no content outlives its record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+import smooth
+from smooth import permissions
+from smooth.exceptions import DoesNotExistError, LinkValidationError, ValidationError
+from smooth.model.document import Document
+from smooth.model.loader import load_document
+from smooth.session import db, local
+
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+DEFAULT_ALLOWED_EXTENSIONS = ("pdf", "png", "jpg", "jpeg", "gif", "webp", "txt", "csv", "xlsx", "docx", "odt",
+                              "ods", "zip")
+PUBLIC_PREFIX = "/files/"
+PRIVATE_PREFIX = "/private/files/"
+ATTACH_FIELDTYPES = frozenset({"Attach", "Attach Image"})
+IMMUTABLE = ("file_url", "is_private", "file_size", "content_hash")
+MAX_STORED_NAME = 120
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def max_file_size() -> int:
+    """Site config `max_file_size` in bytes (default 10 MiB)."""
+    value = local().site.config.get("max_file_size")
+    try:
+        return int(value) if value not in (None, "") else DEFAULT_MAX_FILE_SIZE
+    except (TypeError, ValueError):
+        raise ValidationError(f"site_config max_file_size must be a number of bytes, not {value!r}") from None
+
+
+def allowed_extensions() -> set[str]:
+    """Site config `allowed_file_extensions` (a list or a comma-separated string), else the default list."""
+    value = local().site.config.get("allowed_file_extensions")
+    if value in (None, ""):
+        items: Any = DEFAULT_ALLOWED_EXTENSIONS
+    elif isinstance(value, str):
+        items = value.split(",")
+    else:
+        items = value
+    return {str(item).strip().lower().lstrip(".") for item in items if str(item).strip()}
+
+
+def human_size(size: int) -> str:
+    for unit, factor in (("MiB", 1024 * 1024), ("KiB", 1024)):
+        if size >= factor:
+            amount = size / factor
+            return f"{amount:.0f} {unit}" if amount == int(amount) else f"{amount:.1f} {unit}"
+    return f"{size} bytes"
+
+
+def extension_of(file_name: str) -> str:
+    stem, dot, ext = file_name.rpartition(".")
+    return ext.lower() if dot and stem.strip(".") else ""
+
+
+def display_name(file_name: Any) -> str:
+    """The uploaded name without any folder part a client may have sent."""
+    text = str(file_name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    text = "".join(ch for ch in text if ch.isprintable())
+    return text[:140]
+
+
+def stored_name(file_name: str) -> str:
+    """A name safe on any file system and in a URL: ASCII letters, digits, dot, dash, underscore."""
+    stem, dot, ext = file_name.rpartition(".")
+    if not dot:
+        stem, ext = file_name, ""
+    stem = _UNSAFE.sub("_", stem).strip("._") or "file"
+    ext = _UNSAFE.sub("", ext).lower()
+    stem = stem[:MAX_STORED_NAME - len(ext) - 8]
+    return f"{stem}.{ext}" if ext else stem
+
+
+def files_folder(is_private: bool) -> Path:
+    site = local().site
+    return site.path / ("private" if is_private else "public") / "files"
+
+
+def local_path(file_url: str | None) -> Path | None:
+    """The file behind a `/files/...` or `/private/files/...` URL (None for any other URL or a bad name)."""
+    if not file_url:
+        return None
+    for prefix, private in ((PRIVATE_PREFIX, True), (PUBLIC_PREFIX, False)):
+        if file_url.startswith(prefix):
+            name = file_url[len(prefix):]
+            if not is_safe_name(name):
+                return None
+            return files_folder(private) / name
+    return None
+
+
+def is_safe_name(name: str) -> bool:
+    return bool(name) and "/" not in name and "\\" not in name and not name.startswith(".") and "\0" not in name
+
+
+def is_local_url(file_url: str | None) -> bool:
+    return bool(file_url) and str(file_url).startswith((PUBLIC_PREFIX, PRIVATE_PREFIX))
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _reserve(folder: Path, name: str) -> tuple[Path, int]:
+    """Create `name` exclusively in `folder` (a random suffix when taken): the path and an open descriptor."""
+    folder.mkdir(parents=True, exist_ok=True)
+    candidate = name
+    for _attempt in range(50):
+        path = folder / candidate
+        try:
+            return path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+        except FileExistsError:
+            stem, dot, ext = name.rpartition(".")
+            if not dot:
+                stem, ext = name, ""
+            candidate = f"{stem}-{secrets.token_hex(3)}" + (f".{ext}" if ext else "")
+    raise ValidationError(f"Could not find a free file name for {name} in {folder}")
+
+
+class File(Document):
+    content: bytes | None = None  # set by the uploader before insert; never a column, never taken from a request
+
+    def validate(self) -> None:
+        self.file_name = display_name(self.file_name) or None
+        if self.is_new():
+            self._validate_new_content()
+        else:
+            self._validate_unchanged()
+        self._validate_attachment()
+
+    def _validate_new_content(self) -> None:
+        if self.content is not None:
+            if not self.file_name:
+                raise ValidationError("The uploaded file has no name")
+            ext = extension_of(self.file_name)
+            allowed = allowed_extensions()
+            if ext not in allowed:
+                what = f"Files of type .{ext}" if ext else "Files without an extension"
+                raise ValidationError(f"{what} are not allowed ({self.file_name}); allowed types: "
+                                      + ", ".join(sorted(allowed)))
+            limit = max_file_size()
+            if len(self.content) > limit:
+                raise ValidationError(f"{self.file_name} is larger than the maximum file size of "
+                                      f"{human_size(limit)} ({limit} bytes)")
+            return
+        url = str(self.file_url or "")
+        if is_local_url(url) or not url.startswith(("http://", "https://")):
+            raise ValidationError("A File needs uploaded content (POST /api/method/upload_file) or an http(s) "
+                                  "file_url; it cannot point at a stored file")
+        self.file_name = self.file_name or display_name(url.split("?", 1)[0]) or url[:140]
+        self.file_size = None
+        self.content_hash = None
+
+    def _validate_unchanged(self) -> None:
+        before = self.get_doc_before_save()
+        if before is None:
+            return
+        for fieldname in IMMUTABLE:
+            if (before.get(fieldname) or None) != (self.get(fieldname) or None):
+                raise ValidationError(f"{self.meta.get_label(fieldname)} of a File cannot be changed; "
+                                      "upload the file again instead")
+
+    def _validate_attachment(self) -> None:
+        doctype, name, fieldname = self.attached_to_doctype, self.attached_to_name, self.attached_to_field
+        if not doctype and not name and not fieldname:
+            return
+        if not doctype or not name:
+            raise ValidationError("Attaching a file needs both the document type (doctype) and its name (docname)")
+        if doctype not in local().site.registry:
+            raise LinkValidationError(f"Could not find Attached To DocType: {doctype}")
+        meta = smooth.get_meta(doctype)
+        if meta.issingle or meta.istable:
+            raise ValidationError(f"Files cannot be attached to {doctype}")
+        if fieldname:
+            field = meta.get_field(fieldname)
+            if field is None or field.fieldtype not in ATTACH_FIELDTYPES:
+                raise ValidationError(f"{doctype} has no Attach field {fieldname!r}")
+        before = self.get_doc_before_save()
+        moved = before is None or (before.attached_to_doctype, before.attached_to_name) != (doctype, name)
+        if moved and not self.flags.ignore_permissions:
+            target = load_document(doctype, name)
+            if not permissions.has_permission(doctype, "write", doc=target):
+                raise smooth.PermissionError(
+                    f"Not permitted: {smooth.session.user} may not attach files to {doctype} {name} "
+                    "(write permission needed)")
+
+    def before_save(self) -> None:
+        if self.is_new() and self.content is not None:
+            self._write_content()
+
+    def _write_content(self) -> None:
+        content = bytes(self.content or b"")
+        private = bool(int(self.is_private or 0))
+        path, fd = _reserve(files_folder(private), stored_name(self.file_name or "file"))
+        db().after_rollback.add(_remove, path)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+        except BaseException:
+            _remove(path)
+            raise
+        self.file_url = (PRIVATE_PREFIX if private else PUBLIC_PREFIX) + path.name
+        self.file_size = len(content)
+        self.content_hash = hashlib.sha256(content).hexdigest()
+
+    def on_trash(self) -> None:
+        path = local_path(self.file_url)
+        if path is not None:
+            others = db().get_all("File", filters={"file_url": self.file_url, "name": ["!=", self.name]},
+                                  pluck="name", limit_page_length=1, order_by="")
+            if not others:
+                db().after_commit.add(_remove, path)
+
+    def get_content(self) -> bytes:
+        path = local_path(self.file_url)
+        if path is None or not path.is_file():
+            raise DoesNotExistError(f"The content of File {self.name} is not stored on this site")
+        return path.read_bytes()
+
+
+def delete_attachments(doc: Document, method: str) -> None:
+    """doc_events on_trash for every doctype: a deleted document takes its attached files with it."""
+    if doc.doctype == "File" or doc.meta.issingle or doc.meta.istable:
+        return
+    names = db().get_all("File", filters={"attached_to_doctype": doc.doctype, "attached_to_name": doc.name},
+                         pluck="name", order_by="")
+    for name in names:
+        smooth.delete_doc("File", name, ignore_permissions=True)
+
+
+def can_read(file_url: str, user: str | None = None) -> bool:
+    """Whether `user` may download the stored file at `file_url` (its File, or the document it is attached to)."""
+    user = user or smooth.session.user
+    for name in db().get_all("File", filters={"file_url": file_url}, pluck="name", order_by=""):
+        record = load_document("File", name)
+        if permissions.has_permission("File", "read", doc=record, user=user):
+            return True
+        doctype, docname = record.attached_to_doctype, record.attached_to_name
+        if doctype and docname and doctype in local().site.registry:
+            try:
+                target = load_document(doctype, docname)
+            except DoesNotExistError:
+                continue
+            if permissions.has_permission(doctype, "read", doc=target, user=user):
+                return True
+    return False
