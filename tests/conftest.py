@@ -66,6 +66,12 @@ def drop_site(handle: SiteHandle) -> None:
         server.dispose()
 
 
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """For tests that build their own site: run them once per database backend."""
+    return request.param
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def test_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteHandle]:
     """A site with the framework's test app installed, once per backend."""

@@ -9,7 +9,7 @@ import pytest
 
 import smooth
 from smooth.fixtures import export_fixtures
-from tests.conftest import BACKENDS, create_site, drop_site
+from tests.conftest import create_site, drop_site
 from tests.core._mini_app import MiniApp, data_field, mini_site, run_migrate
 
 CATEGORY = [
@@ -20,11 +20,6 @@ CATEGORY = [
 ]
 ALIAS = [data_field("alias", reqd=1), data_field("weight", "Int")]
 HOOKS = 'fixtures = [{"dt": "Mig Category", "filters": [["category_name", "like", "Ship%"]]}]\n'
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
 
 
 @pytest.fixture

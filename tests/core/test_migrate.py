@@ -14,7 +14,6 @@ from sqlalchemy import MetaData, Table, select
 import smooth
 from smooth.cli import cli
 from smooth.migrate import check
-from tests.conftest import BACKENDS
 from tests.core._mini_app import (
     MiniApp,
     columns,
@@ -28,11 +27,6 @@ from tests.core._mini_app import (
 )
 
 ITEM_FIELDS = [data_field("title", reqd=1), data_field("qty", "Int"), data_field("code")]
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
 
 
 @pytest.fixture

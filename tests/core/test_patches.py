@@ -9,7 +9,6 @@ import pytest
 
 import smooth
 from smooth.exceptions import PatchError
-from tests.conftest import BACKENDS
 from tests.core._mini_app import MiniApp, columns, data_field, mini_site, run_migrate
 
 ITEM = [data_field("title", reqd=1), data_field("old_status")]
@@ -29,11 +28,6 @@ def live_columns(doctype: str) -> list[str]:
 
     return [c["name"] for c in inspect(smooth.db.connection()).get_columns(f"tab{doctype}")]
 """
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from sqlalchemy import inspect, text
 import smooth
 from smooth.db.schema import MAX_INDEX_NAME, index_name
 from smooth.migrate import check
-from tests.conftest import BACKENDS
 from tests.core._mini_app import (
     MiniApp,
     columns,
@@ -24,11 +23,6 @@ from tests.core._mini_app import (
 
 MARIADB_IDENTIFIER_LIMIT = 64
 STANDARD = ["name", "owner", "creation", "modified", "modified_by", "docstatus", "idx"]
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
 
 
 def all_index_names(handle) -> list[str]:  # type: ignore[no-untyped-def]
