@@ -119,14 +119,15 @@ def test_two_threads_saving_copies_at_once_lose_no_update(site):
 # -- series numbers -------------------------------------------------------------------------------
 
 
-def test_ten_threads_inserting_at_once_get_ten_consecutive_numbers(site):
-    def insert(i: int, barrier: threading.Barrier) -> str:
-        barrier.wait()
-        doc = smooth.get_doc({"doctype": "Test Submittable", "title": f"thread {i}"}).insert()
-        smooth.db.commit()
-        return doc.name
+def insert_submittable(i: int, barrier: threading.Barrier) -> str:
+    barrier.wait()
+    doc = smooth.get_doc({"doctype": "Test Submittable", "title": f"thread {i}"}).insert()
+    smooth.db.commit()
+    return doc.name
 
-    results = run_together(site, 10, insert)
+
+def test_ten_threads_inserting_at_once_get_ten_consecutive_numbers(site):
+    results = run_together(site, 10, insert_submittable)
     assert errors(results) == []
     year = smooth.now_datetime().year
     assert sorted(value for _, value in results) == [f"TS-{year:04d}-{n:04d}" for n in range(1, 11)]
@@ -139,13 +140,7 @@ def test_ten_threads_continue_an_existing_series(site):
         smooth.get_doc({"doctype": "Test Submittable", "title": "first"}).insert()
         smooth.db.commit()
 
-    def insert(i: int, barrier: threading.Barrier) -> str:
-        barrier.wait()
-        doc = smooth.get_doc({"doctype": "Test Submittable", "title": f"thread {i}"}).insert()
-        smooth.db.commit()
-        return doc.name
-
-    results = run_together(site, 10, insert)
+    results = run_together(site, 10, insert_submittable)
     assert errors(results) == []
     year = smooth.now_datetime().year
     assert sorted(value for _, value in results) == [f"TS-{year:04d}-{n:04d}" for n in range(2, 12)]
