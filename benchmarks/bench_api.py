@@ -302,7 +302,7 @@ def measure(backend: str, records: int, clients: int, seconds: float) -> dict[st
 
 
 def _stored_hash(email: str) -> str:
-    from smooth.passwords import _stored
+    from smooth.model.passwords import _stored
 
     found = _stored("User", email, "api_secret")
     assert found is not None

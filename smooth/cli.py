@@ -1,13 +1,18 @@
 """`bench`: create and migrate sites, manage users, lint metadata, run code against a site.
 
-Each command is a thin Click wrapper over a function in the core; any SmoothError ends the
-command with one clear line on stderr and the error's exit code, never a traceback.
+Each command is a thin Click wrapper over a function in the core and runs its work through
+the one unit-of-work door (`smooth.context.unit_of_work`): it commits when the command
+succeeds and rolls back otherwise. Exit codes follow Click's conventions: 2 for usage
+errors (a bad option, an unknown site), 1 for an operation Smooth refused; any SmoothError
+ends the command with one clear line on stderr and its class's exit code, never a traceback.
 """
 
 from __future__ import annotations
 
 import code
+import importlib
 import json
+import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -16,10 +21,20 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-import smooth
+from smooth.context import Local, site_context, unit_of_work
+from smooth.db.engine import server_url, site_db_url
+from smooth.doctor import diagnose
 from smooth.exceptions import SmoothError
-from smooth.site import CURRENT_SITE, current_site, default_sites_path, list_sites, read_config
+from smooth.fixtures import export_fixtures as export
+from smooth.hooks import resolve
+from smooth.install import new_site as install
+from smooth.lint import lint_apps
+from smooth.migrate import check, migrate
+from smooth.model.records import get_doc
+from smooth.site import CURRENT_SITE, current_site, default_sites_path, forget_site, list_sites, read_config
 
 
 class Bench:
@@ -35,9 +50,10 @@ class Bench:
         return name
 
     @contextmanager
-    def connected(self, user: str = "Administrator") -> Iterator[None]:
-        with smooth.site_context(self.site, self.sites_path, user=user):
-            yield
+    def unit(self, user: str = "Administrator", *, commit: bool = True) -> Iterator[Local]:
+        """The command's unit of work on its site: commit on success, roll back on any error."""
+        with unit_of_work(self.site, sites_path=self.sites_path, user=user, commit=commit) as bound:
+            yield bound
 
 
 pass_bench = click.make_pass_decorator(Bench)
@@ -68,8 +84,6 @@ def cli(ctx: click.Context, site: str | None, sites_path: str | None) -> None:
 def new_site(bench: Bench, name: str, db_type: str, db_url: str | None, admin_password: str | None,
              time_zone: str | None, force: bool, set_default: bool) -> None:
     """Create site NAME: its config, database, tables, standard roles and users."""
-    from smooth.install import new_site as install
-
     password = install(name, bench.sites_path, db_type=db_type, db_url=db_url, admin_password=admin_password,
                        time_zone=time_zone, force=force, echo=click.echo)
     if not admin_password:
@@ -110,21 +124,12 @@ def list_sites_command(bench: Bench) -> None:
 @pass_bench
 def drop_site(bench: Bench, name: str, yes: bool) -> None:
     """Delete site NAME, its files and (on MariaDB) its database."""
-    from sqlalchemy.engine import make_url
-
-    from smooth.db.engine import site_db_url
-    from smooth.site import forget_site
-
     # only the config is read: a site whose apps no longer load can still be dropped
     url = make_url(site_db_url(read_config(bench.sites_path, name), bench.sites_path / name))
     if not yes:
         click.confirm(f"Delete site {name} and all its data?", abort=True)
     forget_site(name, bench.sites_path)
     if url.get_backend_name() != "sqlite":
-        from sqlalchemy import create_engine, text
-
-        from smooth.db.engine import server_url
-
         server = create_engine(server_url(url), isolation_level="AUTOCOMMIT")
         with server.connect() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS `{url.database}`"))
@@ -142,9 +147,7 @@ def drop_site(bench: Bench, name: str, yes: bool) -> None:
 @pass_bench
 def migrate_command(bench: Bench, only_check: bool, drop_removed_columns: bool) -> None:
     """Run patches, sync the schema to the doctype JSON files, sync fixtures."""
-    from smooth.migrate import check, migrate
-
-    with bench.connected():
+    with bench.unit(commit=not only_check):
         if only_check:
             plan = check()
             for change in plan.changes:
@@ -170,14 +173,11 @@ def migrate_command(bench: Bench, only_check: bool, drop_removed_columns: bool) 
 @pass_bench
 def execute(bench: Bench, method: str, args_json: str | None, kwargs_json: str | None) -> None:
     """Call a dotted-path function on the site and commit (prints its result as JSON)."""
-    from smooth.hooks import resolve
-
     args = _json_arg(args_json, list, "--args")
     kwargs = _json_arg(kwargs_json, dict, "--kwargs")
-    with bench.connected():
+    with bench.unit():
         fn = resolve(method, "bench execute")
         result = fn(*args, **kwargs)
-        smooth.db.commit()
     if result is not None:
         click.echo(json.dumps(result, default=str, indent=1))
 
@@ -198,9 +198,9 @@ def _json_arg(value: str | None, kind: type, option: str) -> Any:
 @pass_bench
 def console(bench: Bench) -> None:
     """An interactive Python shell with the site connected (`smooth` is imported; commit yourself)."""
-    with bench.connected():
+    with site_context(bench.site, bench.sites_path):
         banner = f"Smooth console on {bench.site}: smooth.get_doc(...), smooth.db.commit()"
-        code.interact(banner=banner, local={"smooth": smooth}, exitmsg="")
+        code.interact(banner=banner, local={"smooth": importlib.import_module("smooth")}, exitmsg="")
 
 
 # -- users and roles ----------------------------------------------------------------------------
@@ -217,14 +217,13 @@ def console(bench: Bench) -> None:
 def add_user(bench: Bench, email: str, first_name: str | None, last_name: str | None, password: str | None,
              roles: tuple[str, ...], website_user: bool) -> None:
     """Create a user."""
-    with bench.connected():
-        user = smooth.get_doc({
+    with bench.unit():
+        user = get_doc({
             "doctype": "User", "email": email, "first_name": first_name or email.split("@")[0],
             "last_name": last_name, "new_password": password,
             "user_type": "Website User" if website_user else "System User",
             "roles": [{"role": r} for r in roles],
         }).insert()
-        smooth.db.commit()
     click.echo(f"Added user {user.name}" + (f" with roles {', '.join(roles)}" if roles else ""))
 
 
@@ -234,9 +233,8 @@ def add_user(bench: Bench, email: str, first_name: str | None, last_name: str | 
 @pass_bench
 def add_role(bench: Bench, name: str, no_desk_access: bool) -> None:
     """Create a role."""
-    with bench.connected():
-        smooth.get_doc({"doctype": "Role", "role_name": name, "desk_access": int(not no_desk_access)}).insert()
-        smooth.db.commit()
+    with bench.unit():
+        get_doc({"doctype": "Role", "role_name": name, "desk_access": int(not no_desk_access)}).insert()
     click.echo(f"Added role {name}")
 
 
@@ -248,11 +246,10 @@ def set_password(bench: Bench, user: str, password: str | None) -> None:
     """Set USER's password (asked for when not given)."""
     if not password:
         password = click.prompt(f"New password for {user}", hide_input=True, confirmation_prompt=True)
-    with bench.connected():
-        doc = smooth.get_doc("User", user)
+    with bench.unit():
+        doc = get_doc("User", user)
         doc.new_password = password
         doc.save()
-        smooth.db.commit()
     click.echo(f"Password of {user} updated")
 
 
@@ -261,10 +258,9 @@ def set_password(bench: Bench, user: str, password: str | None) -> None:
 @pass_bench
 def generate_api_key(bench: Bench, user: str) -> None:
     """Give USER a new API key pair (replacing any old one) and print it; the secret is shown only now."""
-    with bench.connected():
-        doc = smooth.get_doc("User", user)
+    with bench.unit():
+        doc = get_doc("User", user)
         key, secret = doc.generate_api_credentials()
-        smooth.db.commit()
     click.echo(f"API key pair of {user} (the secret is not stored and will not be shown again):")
     click.echo(f"api_key: {key}")
     click.echo(f"api_secret: {secret}")
@@ -278,9 +274,7 @@ def generate_api_key(bench: Bench, user: str) -> None:
 @pass_bench
 def export_fixtures(bench: Bench) -> None:
     """Write the records named by the apps' `fixtures` hook to their fixtures/ folders."""
-    from smooth.fixtures import export_fixtures as export
-
-    with bench.connected():
+    with bench.unit(commit=False):
         written = export(progress=lambda doctype, count: click.echo(f"Exporting {count} {doctype} records"))
     for path in written:
         click.echo(f"wrote {path}")
@@ -293,11 +287,9 @@ def export_fixtures(bench: Bench) -> None:
 @pass_bench
 def serve(bench: Bench, host: str, port: int, workers: int) -> None:
     """Serve the REST API (and every other site in the bench, chosen by Host header) with Uvicorn."""
-    import os
+    import uvicorn  # lazy: the web server is heavy, and only `serve` needs it
 
-    import uvicorn
-
-    from smooth.api.app import create_app
+    from smooth.api.app import create_app  # lazy: imports the web stack along with it
 
     site = bench.site
     read_config(bench.sites_path, site)  # a missing site fails here, not on the first request
@@ -314,8 +306,6 @@ def serve(bench: Bench, host: str, port: int, workers: int) -> None:
 @pass_bench
 def check_command(bench: Bench) -> None:
     """Lint every doctype JSON, hooks.py and patches.txt; exit 1 on any error."""
-    from smooth.lint import lint_apps
-
     issues = lint_apps(bench.sites_path, bench._site or current_site(bench.sites_path))
     for issue in issues:
         click.echo(f"{issue.level.upper():7} {issue}")
@@ -329,8 +319,6 @@ def check_command(bench: Bench) -> None:
 @pass_bench
 def doctor(bench: Bench) -> None:
     """Show what the site is configured with and whether each part is reachable."""
-    from smooth.doctor import diagnose
-
     problems = 0
     for label, ok, detail in diagnose(bench.site, bench.sites_path):
         problems += not ok

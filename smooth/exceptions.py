@@ -97,7 +97,7 @@ class DoesNotExistError(SmoothError):
 
 
 class SiteNotFoundError(DoesNotExistError):
-    pass
+    exit_code = 2  # a --site that names no site is a usage error, as Click counts them
 
 
 class DuplicateEntryError(SmoothError):

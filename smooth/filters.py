@@ -22,8 +22,8 @@ from typing import Any
 
 from smooth.exceptions import FilterError
 from smooth.meta import fieldtypes
+from smooth.meta.coerce import STANDARD_COERCERS, CoercionError, coercer_for
 from smooth.meta.doctype import Meta
-from smooth.model.coerce import STANDARD_COERCERS, CoercionError, coercer_for
 
 OPERATORS = frozenset({"=", "!=", ">", "<", ">=", "<=", "like", "not like", "in", "not in", "between", "is"})
 ALIASES = {"==": "=", "<>": "!=", "not_in": "not in", "not_like": "not like"}

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smooth.apps import App
+from smooth.context import db, local
 from smooth.exceptions import DoesNotExistError, ValidationError
 from smooth.meta.doctype import scrub
-from smooth.session import db, local
+from smooth.model.records import get_doc
 
 if TYPE_CHECKING:
     from smooth.model.document import Document
@@ -70,8 +71,6 @@ def _in_link_order(files: list[tuple[Path, list[dict[str, Any]]]]) -> list[tuple
 
 
 def upsert(record: dict[str, Any], path: Path | None = None) -> str:
-    from smooth import get_doc
-
     doctype = record.get("doctype")
     if not doctype:
         raise ValidationError(f"{path}: every fixture record needs a doctype")
@@ -122,8 +121,6 @@ def _plain(value: Any) -> Any:
 
 def export_fixtures(progress: Callable[[str, int], None] | None = None) -> list[Path]:
     """Write every record named by the apps' `fixtures` hook to `<app>/fixtures/<doctype>.json`."""
-    from smooth import get_doc
-
     written = []
     site = local().site
     for app, spec in site.hooks.fixtures:

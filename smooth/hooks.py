@@ -2,7 +2,9 @@
 
 hooks.py files are plain data (dotted paths as strings, Frappe's key names). Every dotted
 path is imported when the site loads, so a typo is a HookError naming the app and the key,
-not a surprise the first time the hook fires.
+not a surprise the first time the hook fires. Every key is either dispatched (where is
+listed beside it below), plain data Smooth reads, or refused: a key Smooth does not act on
+must not look as if it worked.
 """
 
 from __future__ import annotations
@@ -16,14 +18,23 @@ from typing import Any
 from smooth.apps import App
 from smooth.exceptions import HookError
 
-# keys whose values are {doctype_or_name: path | [paths]}
+# {doctype_or_name: path | [paths]}: permissions.py, api/method.py, model/document.py (get_controller)
 MAPPED_KEYS = ("permission_query_conditions", "has_permission", "override_whitelisted_methods",
                "override_doctype_class")
-# keys whose values are path | [paths]
+# path | [paths]: install.py (before/after_install), migrate.py (before/after_migrate),
+# auth/login.py (on_login, on_logout, on_session_creation), api/dispatch.py (the request hooks)
 LIST_KEYS = ("before_install", "after_install", "before_migrate", "after_migrate", "on_login", "on_logout",
-             "on_session_creation", "before_request", "after_request", "auth_hooks", "before_tests")
-SCHEDULER_FREQUENCIES = ("all", "hourly", "daily", "weekly", "monthly", "hourly_long", "daily_long",
-                         "weekly_long", "monthly_long")
+             "on_session_creation", "before_request", "after_request", "auth_hooks")
+# read as data: the app's description, `fixtures` (migrate), `website_user_home_page` (login),
+# `required_apps` (checked against the site's apps), `doc_events` (every document event)
+DATA_KEYS = ("app_name", "app_title", "app_publisher", "app_description", "app_license", "app_email",
+             "app_version", "app_icon", "app_color", "required_apps", "fixtures", "website_user_home_page",
+             "doc_events")
+NOT_SUPPORTED_YET = {
+    "scheduler_events": "background jobs and `bench schedule` are not built yet; run the work from "
+                        "`bench execute` or a doc_events handler meanwhile",
+    "before_tests": "Smooth has no `bench run-tests`; prepare test data in pytest fixtures",
+}
 
 
 def resolve(path: str, where: str) -> Callable[..., Any]:
@@ -64,7 +75,6 @@ class Hooks:
         self.doc_events: dict[str, dict[str, list[Callable[..., Any]]]] = defaultdict(lambda: defaultdict(list))
         self.mapped: dict[str, dict[str, list[Callable[..., Any]]]] = {k: defaultdict(list) for k in MAPPED_KEYS}
         self.lists: dict[str, list[Callable[..., Any]]] = {k: [] for k in LIST_KEYS}
-        self.scheduler: dict[str, list[tuple[str, Callable[..., Any]]]] = defaultdict(list)
         self.fixtures: list[tuple[App, Any]] = []
         self._errors = errors
         for app in self.apps:
@@ -120,30 +130,25 @@ class Hooks:
                 handler = self._resolve(path, f"{where}: {key}")
                 if handler:
                     self.lists[key].append(handler)
-        for frequency, paths in self._mapping(manifest, "scheduler_events", where).items():
-            if frequency == "cron":
-                if not isinstance(paths, dict):
-                    self._fail(f"{where}: scheduler_events['cron'] must be a dict of cron expression -> path")
-                    continue
-                for expression, cron_paths in paths.items():
-                    for path in _as_list(cron_paths):
-                        handler = self._resolve(path, f"{where}: scheduler_events['cron'][{expression!r}]")
-                        if handler:
-                            self.scheduler[f"cron:{expression}"].append((path, handler))
-            elif frequency in SCHEDULER_FREQUENCIES:
-                for path in _as_list(paths):
-                    handler = self._resolve(path, f"{where}: scheduler_events[{frequency!r}]")
-                    if handler:
-                        self.scheduler[frequency].append((path, handler))
-            else:
-                self._fail(f"{where}: unknown scheduler_events frequency {frequency!r}; use "
-                           f"{', '.join(SCHEDULER_FREQUENCIES)} or cron")
+        self._refuse_unknown_keys(manifest, where)
         for spec in _as_list(getattr(manifest, "fixtures", None)):
             doctype = (spec.get("dt") or spec.get("doctype")) if isinstance(spec, dict) else spec
             if not doctype or not isinstance(doctype, str):
                 self._fail(f"{where}: fixtures entries are doctype names or dicts with a \"dt\" key")
                 continue
             self.fixtures.append((app, spec))
+
+    def _refuse_unknown_keys(self, manifest: ModuleType, where: str) -> None:
+        known = set(MAPPED_KEYS) | set(LIST_KEYS) | set(DATA_KEYS)
+        for key, value in vars(manifest).items():
+            if key.startswith("_") or key in known or isinstance(value, ModuleType) or callable(value):
+                continue
+            if key in NOT_SUPPORTED_YET:
+                if value:
+                    self._fail(f"{where}: {key} is not supported yet: {NOT_SUPPORTED_YET[key]}")
+            else:
+                self._fail(f"{where}: unknown key {key!r}; Smooth dispatches "
+                           f"{', '.join(sorted(set(MAPPED_KEYS) | set(LIST_KEYS)))}")
 
     def events_for(self, doctype: str, event: str) -> list[Callable[..., Any]]:
         handlers = []

@@ -11,9 +11,11 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
+from smooth.context import db, unit_of_work
 from smooth.db.engine import server_url
 from smooth.exceptions import ValidationError
 from smooth.migrate import Echo, mark_all_patches_done, migrate
+from smooth.model.records import get_doc
 from smooth.site import SITE_CONFIG, forget_site, write_config
 
 STANDARD_ROLES = ("Administrator", "System Manager", "Guest", "All")
@@ -67,8 +69,6 @@ def new_site(
     echo: Echo = print,
 ) -> str:
     """Create site `name`; returns the Administrator password (generated when not given)."""
-    import smooth
-
     if not SITE_NAME_RE.match(name):
         raise ValidationError(f"{name!r} is not a valid site name (letters, digits, dots, dashes)")
     site_path = sites_path / name
@@ -96,17 +96,18 @@ def new_site(
         config["time_zone"] = time_zone
     write_config(sites_path, name, config)
     password = admin_password or secrets.token_urlsafe(12)
-    with smooth.site_context(name, sites_path):
-        loc = smooth.local
+    with unit_of_work(name, sites_path=sites_path) as loc:
         loc.flags.in_install = True
         _check_empty(loc.site.engine, force)
+        for hook in loc.site.hooks.lists["before_install"]:
+            hook()
         migrate(echo=echo)
         install_standard_records(password, time_zone or loc.site.config.get("time_zone"))
         mark_all_patches_done()
         for hook in loc.site.hooks.lists["after_install"]:
             hook()
-        smooth.db.commit()
-    echo(f"Site {name} created ({db_type}).")
+        installed = [app.name for app in loc.site.apps]
+    echo(f"Site {name} created ({db_type}) with apps: {', '.join(installed)}.")
     return password
 
 
@@ -117,22 +118,21 @@ def _check_empty(engine: object, force: bool) -> None:
 
 
 def install_standard_records(admin_password: str, time_zone: str | None) -> None:
-    import smooth
-
+    database = db()
     for role in STANDARD_ROLES:
-        if not smooth.db.exists("Role", role):
-            smooth.get_doc({"doctype": "Role", "role_name": role, "desk_access": int(role != "Guest")}).insert(
+        if not database.exists("Role", role):
+            get_doc({"doctype": "Role", "role_name": role, "desk_access": int(role != "Guest")}).insert(
                 ignore_permissions=True)
-    if not smooth.db.exists("User", "Administrator"):
-        admin = smooth.get_doc({"doctype": "User", "email": "admin@example.com", "first_name": "Administrator",
+    if not database.exists("User", "Administrator"):
+        admin = get_doc({"doctype": "User", "email": "admin@example.com", "first_name": "Administrator",
                                 "new_password": admin_password, "roles": [{"role": "Administrator"},
                                                                           {"role": "System Manager"}]})
         admin.insert(ignore_permissions=True, set_name="Administrator")
-    if not smooth.db.exists("User", "Guest"):
-        guest = smooth.get_doc({"doctype": "User", "email": "guest@example.com", "first_name": "Guest",
+    if not database.exists("User", "Guest"):
+        guest = get_doc({"doctype": "User", "email": "guest@example.com", "first_name": "Guest",
                                 "user_type": "Website User", "roles": [{"role": "Guest"}]})
         guest.insert(ignore_permissions=True, set_name="Guest")
-    settings = smooth.get_doc("System Settings")
+    settings = get_doc("System Settings")
     settings.time_zone = time_zone or settings.time_zone or "UTC"
     settings.flags.ignore_permissions = True
     settings.save()

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import MetaData, inspect
 
-from smooth import patches
+import smooth.patches as patches
+from smooth.context import db, local, unit_of_work
 from smooth.db import sync
 from smooth.db.schema import build_internal_tables, build_table
 from smooth.fixtures import sync_fixtures
-from smooth.session import db, local
 
 Echo = Callable[[str], None]
 
@@ -42,42 +42,34 @@ def _bootstrap_tables() -> list[str]:
 
 
 def migrate(*, drop_removed_columns: bool = False, echo: Echo = print) -> MigrateReport:
-    loc = local()
-    site = loc.site
+    """Run on a bound site; each step is its own unit of work, so a failure keeps what came before."""
+    site = local().site
     site.load_metadata()
     report = MigrateReport()
-    loc.flags.in_migrate = True
-    database = db()
-    try:
+    with unit_of_work():
         for hook in site.hooks.lists["before_migrate"]:
             hook()
-        database.commit()
-        report.schema_changes = _bootstrap_tables()
-        for change in report.schema_changes:
-            echo(f"  {change}")
-        _run_patches(patches.PRE, report, echo)
-        echo(f"Syncing schema of {len(site.registry.metas)} doctypes ...")
-        database.close()  # DDL runs on its own connection; ours must not hold locks meanwhile
-        schema = sync.sync(site.engine, site.metadata, drop_removed_columns=drop_removed_columns)
-        report.schema_changes += schema.changes
-        report.kept_columns = schema.kept_columns
-        for change in schema.changes:
-            echo(f"  {change}")
-        if not report.schema_changes:
-            echo("  schema is up to date: no DDL issued")
-        for column in schema.kept_columns:
-            echo(f"  kept column {column} (no longer in metadata; pass --drop-removed-columns to drop it)")
-        _run_patches(patches.POST, report, echo)
-        _run_patches(patches.FINAL, report, echo)
+    report.schema_changes = _bootstrap_tables()
+    for change in report.schema_changes:
+        echo(f"  {change}")
+    _run_patches(patches.PRE, report, echo)
+    echo(f"Syncing schema of {len(site.registry.metas)} doctypes ...")
+    db().close()  # DDL runs on its own connection; ours must not hold locks meanwhile
+    schema = sync.sync(site.engine, site.metadata, drop_removed_columns=drop_removed_columns)
+    report.schema_changes += schema.changes
+    report.kept_columns = schema.kept_columns
+    for change in schema.changes:
+        echo(f"  {change}")
+    if not report.schema_changes:
+        echo("  schema is up to date: no DDL issued")
+    for column in schema.kept_columns:
+        echo(f"  kept column {column} (no longer in metadata; pass --drop-removed-columns to drop it)")
+    _run_patches(patches.POST, report, echo)
+    _run_patches(patches.FINAL, report, echo)
+    with unit_of_work():
         report.fixtures = sync_fixtures(site.apps, progress=lambda path: echo(f"Syncing fixtures {path}"))
         for hook in site.hooks.lists["after_migrate"]:
             hook()
-        database.commit()
-    except BaseException:
-        database.rollback()
-        raise
-    finally:
-        loc.flags.in_migrate = False
     return report
 
 

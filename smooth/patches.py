@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from smooth.context import db, unit_of_work
 from smooth.exceptions import PatchError
-from smooth.session import db, local
+from smooth.model.records import get_doc
 
 if TYPE_CHECKING:
     from smooth.apps import App
@@ -73,34 +74,25 @@ def executed() -> set[str]:
 
 def run_patch(patch: Patch) -> None:
     """Run one patch in its own transaction and record it; raise PatchError naming it on failure."""
-    database = db()
-    loc = local()
-    loc.flags.in_patch = True
     try:
-        target = patch.target
-        if target.startswith("execute:"):
-            import smooth
-
-            exec(target[len("execute:"):], {"smooth": smooth})  # Frappe's execute: one-liners
-        else:
-            module = importlib.import_module(target)
-            execute = getattr(module, "execute", None)
-            if not callable(execute):
-                raise PatchError(f"{target} has no execute() function")
-            execute()
-        record(patch)
-        database.commit()
+        with unit_of_work():
+            target = patch.target
+            if target.startswith("execute:"):
+                # Frappe's execute: one-liners run with the public API as their namespace
+                exec(target[len("execute:"):], {"smooth": importlib.import_module("smooth")})
+            else:
+                module = importlib.import_module(target)
+                execute = getattr(module, "execute", None)
+                if not callable(execute):
+                    raise PatchError(f"{target} has no execute() function")
+                execute()
+            record(patch)
     except Exception as exc:
-        database.rollback()
         reason = f"{type(exc).__name__}: {exc}"
         raise PatchError(f"Patch {patch.line!r} of app {patch.app} failed: {reason}") from exc
-    finally:
-        loc.flags.in_patch = False
 
 
 def record(patch: Patch) -> None:
-    from smooth.model.document import Document
-
-    log = Document({"doctype": "Patch Log", "patch": patch.line, "app": patch.app})
+    log = get_doc({"doctype": "Patch Log", "patch": patch.line, "app": patch.app})
     log.flags.ignore_permissions = True
     log.insert()

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, select
 
-from smooth import filters as filter_rules
+import smooth.filters as filter_rules
+from smooth.context import db, local, session_user
 from smooth.exceptions import PermissionError
 from smooth.meta.doctype import Meta
-from smooth.session import db, local, session_user
 
 if TYPE_CHECKING:
     from smooth.model.document import Document

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import smooth
-from smooth.model.coerce import CoercionError, to_date, to_time
+from smooth.meta.coerce import CoercionError, to_date, to_time
 from smooth_lms import evaluators
 from smooth_lms.slots import Slot, free_slots, offered_slots
 from smooth_lms.timezones import utc_offset_label, zone

@@ -21,10 +21,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-import smooth.auth.login  # noqa: F401 - registers the login, logout and get_logged_user methods
 from smooth.api import files, method, openapi, resource
-from smooth.api.context import ApiRequest, dispatch
+from smooth.api.dispatch import dispatch
 from smooth.api.errors import MethodNotAllowedError
+from smooth.api.request import ApiRequest
 from smooth.exceptions import DoesNotExistError
 from smooth.site import default_sites_path
 

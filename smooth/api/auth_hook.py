@@ -16,12 +16,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from starlette.requests import Request
-
-from smooth.api import context
+from smooth.api.request import ApiRequest
 from smooth.auth import csrf, sessions, tokens
 from smooth.auth.cookies import clear_session_cookies, set_session_cookies
-from smooth.session import db
+from smooth.context import db
 
 if TYPE_CHECKING:
     from smooth.site import Site
@@ -30,20 +28,18 @@ GUEST = "Guest"
 TEST_USER_HEADER = "X-Smooth-Test-User"
 
 
-def resolve_user(request: Request, site: Site) -> str:
+def resolve_user(api: ApiRequest, site: Site) -> str:
     """The user the request acts as (Guest for an anonymous caller; raises only for bad credentials)."""
-    api = context.current_request()
+    request = api.request
     if site.config.get("allow_test_user_header") is True:
         user = (request.headers.get(TEST_USER_HEADER) or "").strip()
         if user:
-            if api is not None:
-                api.auth_method = "test-header"
+            api.auth_method = "test-header"
             return user
     authorization = (request.headers.get("authorization") or "").strip()
     if authorization:
         user = tokens.authenticate(authorization)
-        if api is not None:
-            api.auth_method = "token"
+        api.auth_method = "token"
         return user
     sid = request.cookies.get(sessions.COOKIE)
     if not sid or sid == GUEST:
@@ -53,12 +49,10 @@ def resolve_user(request: Request, site: Site) -> str:
         sessions.end(site, sid)
         session = None
     if session is None:
-        if api is not None:
-            clear_session_cookies(api)
+        clear_session_cookies(api)
         return GUEST
-    csrf.validate(request, api.form if api is not None else {}, session.csrf_token, site.config)
-    if api is not None:
-        api.session, api.auth_method = session, "session"
-        if session.refreshed:
-            set_session_cookies(api, site, session)
+    csrf.validate(request, api.form, session.csrf_token, site.config)
+    api.session, api.auth_method = session, "session"
+    if session.refreshed:
+        set_session_cookies(api, site, session)
     return session.user

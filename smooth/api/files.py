@@ -17,8 +17,7 @@ from starlette.responses import FileResponse
 
 import smooth
 from smooth.api.args import to_bool
-from smooth.api.context import NO_STORE
-from smooth.api.method import register_method
+from smooth.api.request import NO_STORE
 from smooth.core.doctype.file.file import (
     ATTACH_FIELDTYPES,
     PRIVATE_PREFIX,
@@ -76,7 +75,6 @@ def upload_file(file: Any = None, doctype: str | None = None, docname: str | Non
     return record.as_dict()
 
 
-register_method("upload_file", upload_file)
 
 
 def _disposition(kind: str, file_name: str) -> str:

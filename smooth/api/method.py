@@ -1,8 +1,9 @@
 """`/api/method/{dotted.path}`: call a function registered with `@smooth.whitelist()`.
 
-Resolution order (as Frappe's handler): a built-in name (`ping`, and whatever auth
-registers, e.g. `login`), then the apps' `override_whitelisted_methods` hook, then the
-`frappe.client.*` / `smooth.client.*` aliases, then the dotted import path. Only modules
+Resolution order (as Frappe's handler): the `override_whitelisted_methods` hook of the
+site's apps (the core app maps its short names there: `ping`, `login`, `upload_file`...; a
+later app's entry wins), then the `frappe.client.*` / `smooth.client.*` aliases, then the
+dotted import path. Only modules
 that are already loaded or belong to the framework or an installed app are imported.
 Arguments come from the merged request arguments by name; names the function does not
 take are dropped unless it takes **kwargs.
@@ -20,28 +21,16 @@ from typing import Any
 from starlette.responses import Response
 
 import smooth
-from smooth.api.context import ApiRequest
+from smooth.api.request import ApiRequest
 from smooth.exceptions import DoesNotExistError, PermissionError, ValidationError
 
 _PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 ALIASES = {"frappe.client.": "smooth.api.client.", "smooth.client.": "smooth.api.client."}
-_builtin: dict[str, Callable[..., Any]] = {}
-
-
-def register_method(name: str, fn: Callable[..., Any]) -> None:
-    """Serve whitelisted `fn` at /api/method/<name> (for short names such as `login`)."""
-    if smooth.is_whitelisted(fn) is None:
-        raise ValidationError(f"{name}: {fn!r} must be decorated with @smooth.whitelist()")
-    _builtin[name] = fn
-
-
 @smooth.whitelist(allow_guest=True, methods=("GET", "POST"))
 def ping() -> str:
     """Health check: answers without touching documents."""
     return "pong"
 
-
-register_method("ping", ping)
 
 
 def _allowed_packages() -> set[str]:
@@ -53,8 +42,6 @@ def _allowed_packages() -> set[str]:
 
 
 def resolve(path: str) -> Callable[..., Any]:
-    if path in _builtin:
-        return _builtin[path]
     overrides = smooth.local.site.hooks.mapped_for("override_whitelisted_methods", path)
     if overrides:
         return overrides[-1]
@@ -99,10 +86,10 @@ def call(api: ApiRequest, path: str) -> Any:
     if options is None:
         raise PermissionError(f"Not permitted: function {path} is not whitelisted")
     method = "GET" if api.method == "HEAD" else api.method
-    if method not in options["methods"]:
+    if method not in options.methods:
         raise PermissionError(f"Not permitted: {path} does not accept {method} requests "
-                              f"(allowed: {', '.join(options['methods'])})")
-    if api.user == "Guest" and not options["allow_guest"]:
+                              f"(allowed: {', '.join(options.methods)})")
+    if api.user == "Guest" and not options.allow_guest:
         raise PermissionError(f"Not permitted: log in to call {path}")
     result = fn(**bind_arguments(fn, api.form, path))
     if isinstance(result, Response):

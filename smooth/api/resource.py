@@ -12,7 +12,7 @@ from typing import Any
 import smooth
 from smooth.api import client
 from smooth.api.args import parse_object
-from smooth.api.context import ApiRequest
+from smooth.api.request import ApiRequest
 from smooth.exceptions import ValidationError
 
 DEFAULT_PAGE_LENGTH = 20

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from smooth.auth import sessions
 
 if TYPE_CHECKING:
-    from smooth.api.context import ApiRequest
+    from smooth.api.request import ApiRequest
     from smooth.site import Site
 
 INFO_COOKIES = ("system_user", "full_name", "user_id")

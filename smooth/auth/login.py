@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 import smooth
-from smooth.api.context import ApiRequest, current_request
-from smooth.api.method import register_method
+from smooth.api.request import ApiRequest, current_request
 from smooth.auth import rate_limit, sessions
 from smooth.auth.cookies import clear_session_cookies, set_session_cookies
+from smooth.context import now_datetime
 from smooth.exceptions import AuthenticationError, PermissionError, TooManyRequestsError, ValidationError
-from smooth.passwords import check_password, hash_password, verify_hash
-from smooth.session import now_datetime
+from smooth.model.passwords import check_password, hash_password, verify_hash
 
 DESK_HOME = "/app"
 DEFAULT_WEBSITE_HOME = "/me"
@@ -146,9 +145,3 @@ def get_csrf_token() -> str:
         raise PermissionError("Not permitted: only login (cookie) sessions have a CSRF token")
     return str(api.session.csrf_token)
 
-
-register_method("login", login)
-register_method("logout", logout)
-register_method("frappe.auth.get_logged_user", get_logged_user)
-register_method("smooth.auth.get_logged_user", get_logged_user)
-register_method("smooth.auth.get_csrf_token", get_csrf_token)

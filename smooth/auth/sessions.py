@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, insert, select, update
 
 from smooth.auth.settings import int_setting, redis_call, redis_for, redis_key
-from smooth.session import db
+from smooth.context import db, unit_of_work
 
 if TYPE_CHECKING:
     from smooth.site import Site
@@ -133,13 +133,14 @@ def exists(site: Site, sid: str) -> bool:
 
 
 def _write_now(statement: Any) -> None:
-    """Run and commit `statement`. A transaction that has not written yet is ended first (nothing is
-    lost), so the write starts a fresh one instead of upgrading a read snapshot SQLite may refuse."""
+    """Run and commit `statement` in a unit of its own: a session outlives the request that touched it,
+    even a read-only or failing one. A transaction that has not written yet is ended first (nothing
+    is lost), so the write starts a fresh one instead of upgrading a read snapshot SQLite may refuse."""
     database = db()
     if not database.has_write_lock:
         database.rollback()
-    database.execute(statement, write=True)
-    database.commit()
+    with unit_of_work():
+        database.execute(statement, write=True)
 
 
 def _ms(seconds: float) -> int:

@@ -14,9 +14,9 @@ import hashlib
 import threading
 from collections import OrderedDict
 
+from smooth.context import db
 from smooth.exceptions import AuthenticationError
-from smooth.passwords import stored_secret, verify_hash
-from smooth.session import db
+from smooth.model.passwords import stored_secret, verify_hash
 
 SCHEMES = ("token", "basic")
 _CACHE_SIZE = 1024

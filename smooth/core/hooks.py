@@ -6,6 +6,18 @@ app_publisher = "Smooth"
 app_description = "Framework core: users, roles, versions, settings, files"
 app_license = "MIT"
 
+# The framework's short method names (Frappe serves these from frappe.handler); an app's
+# override_whitelisted_methods entry for the same name wins, as apps load after the core.
+override_whitelisted_methods = {
+    "ping": "smooth.api.method.ping",
+    "login": "smooth.auth.login.login",
+    "logout": "smooth.auth.login.logout",
+    "frappe.auth.get_logged_user": "smooth.auth.login.get_logged_user",
+    "smooth.auth.get_logged_user": "smooth.auth.login.get_logged_user",
+    "smooth.auth.get_csrf_token": "smooth.auth.login.get_csrf_token",
+    "upload_file": "smooth.api.files.upload_file",
+}
+
 doc_events = {
     "*": {"on_trash": "smooth.core.doctype.file.file.delete_attachments"},
 }

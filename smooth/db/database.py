@@ -3,6 +3,10 @@
 Nothing is committed implicitly: a request, job or CLI command commits once at the end
 (`commit`) or rolls everything back. `after_commit` callbacks (emails, jobs) run only after
 the commit succeeded; a rollback discards them.
+
+This layer moves rows in and out. It knows tables and filters, not documents: callers hand
+it values already coerced to their field types, and the timestamp and user to stamp
+(`smooth.model.database_api` adds both for the Frappe-shaped `smooth.db`).
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Result
 from sqlalchemy.exc import DBAPIError
 
-from smooth import filters as filter_rules
+import smooth.filters as filter_rules
 from smooth.db import query
-from smooth.exceptions import DoesNotExistError, QueryLockError
+from smooth.exceptions import DoesNotExistError, QueryLockError, ValidationError
 
 if TYPE_CHECKING:
     from smooth.site import Site
@@ -176,10 +180,9 @@ class Database:
         order_by: str | None = None,
         for_update: bool = False,
     ) -> Any:
-        """First matching row's field(s); a single-doctype value when the doctype is a Single."""
-        meta = self.site.get_meta(doctype)
-        if meta.issingle:
-            return self._single_values(doctype, fieldname, as_dict)
+        """First matching row's field(s)."""
+        if self.site.get_meta(doctype).issingle:
+            raise ValidationError(f"{doctype} is a Single doctype: use get_singles_dict")
         if filters is None:
             filters = {}
         if isinstance(filters, str):
@@ -225,36 +228,19 @@ class Database:
 
     # -- writes ---------------------------------------------------------------------------
 
-    def set_value(
-        self,
-        doctype: str,
-        name: str | Mapping[str, Any],
-        fieldname: str | Mapping[str, Any],
-        value: Any = None,
-        *,
-        update_modified: bool = True,
-        modified: Any = None,
-        modified_by: str | None = None,
-    ) -> None:
-        """Write columns directly: no validation, hooks or versions (the escape hatch)."""
-        from smooth.model.document import coerce_for_db
-        from smooth.session import now_datetime, session_user
-
+    def set_value(self, doctype: str, name: str | Mapping[str, Any], values: Mapping[str, Any], *,
+                  modified: Any = None, modified_by: str | None = None) -> None:
+        """Write columns directly (no validation, hooks or versions); stamps `modified` when given."""
         meta = self.site.get_meta(doctype)
-        values = dict(fieldname) if isinstance(fieldname, Mapping) else {fieldname: value}
-        values = {k: coerce_for_db(meta, k, v) for k, v in values.items()}
         if meta.issingle:
-            for key, val in values.items():
-                self.set_single_value(doctype, key, val)
-            if update_modified:
-                self.set_single_value(doctype, "modified", modified or now_datetime())
-            return
+            raise ValidationError(f"{doctype} is a Single doctype: use set_single_value")
+        values = dict(values)
         for key in values:
             if key not in meta.column_set:
                 raise DoesNotExistError(f"Field {key!r} does not exist on {doctype}")
-        if update_modified:
-            values["modified"] = modified or now_datetime()
-            values["modified_by"] = modified_by or session_user()
+        if modified is not None:
+            values["modified"] = modified
+            values["modified_by"] = modified_by
         table = self.table(doctype)
         filters = {"name": name} if isinstance(name, str) else name
         clause = query.where(table, filter_rules.normalize(meta, filters))
@@ -287,35 +273,13 @@ class Database:
         rows = self.execute(select(singles.c.field, singles.c.value).where(singles.c.doctype == doctype))
         return {field: value for field, value in rows}
 
-    def _single_values(self, doctype: str, fieldname: str | Sequence[str], as_dict: bool) -> Any:
-        from smooth.model.document import coerce_from_single
-
-        meta = self.site.get_meta(doctype)
-        stored = self.get_singles_dict(doctype)
-        names = [fieldname] if isinstance(fieldname, str) else list(fieldname)
-        values = {n: coerce_from_single(meta, n, stored.get(n)) for n in names}
-        if as_dict:
-            return values
-        return values[names[0]] if isinstance(fieldname, str) else tuple(values.values())
-
-    def get_single_value(self, doctype: str, fieldname: str) -> Any:
-        return self._single_values(doctype, fieldname, False)
-
-    def set_single_value(self, doctype: str, fieldname: str, value: Any) -> None:
-        from smooth.model.document import PASSWORD_MASK, single_text
-
-        field = self.site.get_meta(doctype).get_field(fieldname)
-        if field is not None and field.fieldtype == "Password" and value not in (None, "", PASSWORD_MASK):
-            from smooth.passwords import set_password
-
-            set_password(doctype, doctype, fieldname, str(value))
-            value = PASSWORD_MASK
+    def set_single_value(self, doctype: str, fieldname: str, text: str | None) -> None:
+        """Store one field of a Single as text (None removes it)."""
         singles = self.table("Singles")
         self.execute(delete(singles).where((singles.c.doctype == doctype) & (singles.c.field == fieldname)),
                      write=True)
-        if value is not None:
-            self.execute(insert(singles).values(doctype=doctype, field=fieldname, value=single_text(value)),
-                         write=True)
+        if text is not None:
+            self.execute(insert(singles).values(doctype=doctype, field=fieldname, value=text), write=True)
 
 
 def _translate_lock_error(exc: DBAPIError) -> QueryLockError | None:

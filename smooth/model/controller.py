@@ -1,4 +1,8 @@
-"""Find a doctype's controller class by convention: `<package>.doctype.<snake>.<snake>.<ClassName>`."""
+"""Find a doctype's controller class by convention: `<package>.doctype.<snake>.<snake>.<ClassName>`.
+
+Only finding lives here; `smooth.model.document.get_controller` adds the default (a plain
+Document) and the subclass check, so this module never needs the Document class.
+"""
 
 from __future__ import annotations
 
@@ -9,31 +13,22 @@ from smooth.exceptions import MetaError
 from smooth.meta.doctype import controller_class_name, scrub
 
 if TYPE_CHECKING:
-    from smooth.model.document import Document
     from smooth.site import Site
 
 
-def get_controller(site: Site, doctype: str) -> type[Document]:
-    cached = site.controllers.get(doctype)
-    if cached is not None:
-        return cached
-    from smooth.model.document import Document
-
+def find_controller(site: Site, doctype: str) -> type | None:
+    """The class hooks.py `override_doctype_class` names, else the controller module's class, else None."""
     meta = site.get_meta(doctype)
     overrides = site.hooks.mapped_for("override_doctype_class", doctype)
     if overrides:
         cls = overrides[-1]
-    else:
-        cls = _import_controller(meta.module_package, doctype, meta.path)
-    if cls is None:
-        cls = Document
-    if not isinstance(cls, type) or not issubclass(cls, Document):
-        raise MetaError(f"The controller of {doctype} must subclass smooth.model.document.Document")
-    site.controllers[doctype] = cls
-    return cls
+        if not isinstance(cls, type):
+            raise MetaError(f"override_doctype_class[{doctype!r}] must name a class")
+        return cls
+    return _import_controller(meta.module_package, doctype, meta.path)
 
 
-def _import_controller(package: str, doctype: str, json_path: object) -> type[Document] | None:
+def _import_controller(package: str, doctype: str, json_path: object) -> type | None:
     module_name = f"{package}.doctype.{scrub(doctype)}.{scrub(doctype)}"
     try:
         module = importlib.import_module(module_name)

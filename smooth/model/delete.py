@@ -1,25 +1,24 @@
-"""Deleting documents: permissions, on_trash, the links check, child rows and stored secrets."""
+"""Deleting a document: permissions, on_trash, the links check, child rows and stored secrets."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import and_, delete
 
-from smooth.exceptions import DoesNotExistError, LinkExistsError, ValidationError
-from smooth.model.document import Document
-from smooth.model.loader import load_document
-from smooth.session import db, local
+from smooth.context import db, local
+from smooth.exceptions import LinkExistsError, ValidationError
+from smooth.model.passwords import delete_passwords
+
+if TYPE_CHECKING:
+    from smooth.model.document import Document
 
 
-def delete_doc(doctype: str, name: str, *, ignore_permissions: bool = False, force: bool = False,
-               ignore_missing: bool = True, doc: Document | None = None) -> None:
+def delete_document(stored: Document, target: Document, *, ignore_permissions: bool = False,
+                    force: bool = False) -> None:
+    """Delete `stored` (loaded FOR UPDATE); `target` is the object whose hooks run (often the same)."""
     database = db()
-    try:
-        stored = load_document(doctype, name, for_update=True)
-    except DoesNotExistError:
-        if ignore_missing:
-            return
-        raise
-    target = doc or stored
+    doctype, name = stored.doctype, stored.name
     if not ignore_permissions:
         target.check_permission("delete")
     if int(stored.docstatus or 0) == 1:
@@ -35,8 +34,6 @@ def delete_doc(doctype: str, name: str, *, ignore_permissions: bool = False, for
     table = database.table(doctype)
     database.execute(delete(table).where(table.c.name == name), write=True)
     if stored.meta.password_fields:
-        from smooth.passwords import delete_passwords
-
         delete_passwords(doctype, name)
     target.run_method("after_delete")
 
@@ -57,4 +54,3 @@ def check_no_links(doctype: str, name: str) -> None:
                 continue
             linked = f"{row['parenttype']} {row['parent']}" if meta.istable else f"{meta.name} {row['name']}"
             raise LinkExistsError(f"Cannot delete or cancel because {doctype} {name} is linked with {linked}")
-

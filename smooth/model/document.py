@@ -12,44 +12,46 @@ save():
     -> before_validate -> validate -> before_save | before_submit | before_cancel |
     before_update_after_submit -> standard validation -> UPDATE parent, upsert/delete
     children -> on_update | on_submit | on_cancel | on_update_after_submit -> Version -> on_change
-delete (smooth.delete_doc): delete permission -> on_trash -> links check -> DELETE
-    -> after_delete.
+delete(): delete permission -> on_trash -> links check -> DELETE -> after_delete.
 
 Each event runs the controller method first, then every `doc_events` handler from the
 apps' hooks.py (`handler(doc, method)`), for the doctype and then for "*". Nothing here
-commits: the unit of work around the call does, or rolls everything back.
+commits: the unit of work around the call does, or rolls everything back. The standard
+checks live in `validation`, the row writes in `persistence`, stored rows are read by `rows`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import and_, delete, select, update
-from sqlalchemy.exc import IntegrityError
-
-from smooth import permissions
+import smooth.permissions as permissions
+from smooth.context import db, local, now_datetime, session_user
 from smooth.exceptions import (
-    DataError,
     DocstatusTransitionError,
     DoesNotExistError,
     DuplicateEntryError,
-    LinkValidationError,
-    MandatoryError,
+    MetaError,
     TimestampMismatchError,
-    UniqueValidationError,
-    UpdateAfterSubmitError,
     ValidationError,
 )
 from smooth.meta import fieldtypes
-from smooth.meta.doctype import DocField, Meta
-from smooth.model import naming
-from smooth.model.coerce import CoercionError, coercer_for, to_text
-from smooth.session import db, local, now_datetime, session_user, today
-
-PASSWORD_MASK = "*****"
-ACTIONS = {0: "save", 1: "submit", 2: "cancel"}
+from smooth.meta.coerce import to_datetime
+from smooth.meta.doctype import Meta
+from smooth.model import delete, docstatus, naming, persistence, rows, validation
+from smooth.model.controller import find_controller
+from smooth.model.passwords import get_decrypted_password
+from smooth.model.values import (
+    PASSWORD_MASK,
+    coerce_for_db,
+    coerce_from_single,
+    coerce_value,
+    default_value,
+    single_text,
+)
+from smooth.model.versioning import version_record
+from smooth.site import Site
 
 
 class DocFlags(dict):  # type: ignore[type-arg]
@@ -61,33 +63,6 @@ class DocFlags(dict):  # type: ignore[type-arg]
     def __setattr__(self, key: str, value: Any) -> None:
         self[key] = value
 
-
-def coerce_value(meta: Meta, field: DocField, value: Any) -> Any:
-    try:
-        return coercer_for(field.fieldtype)(value)
-    except CoercionError as exc:
-        raise DataError(f"{meta.name}: value {value!r} for {field.label} ({field.fieldname}) {exc}") from None
-
-
-def coerce_for_db(meta: Meta, fieldname: str, value: Any) -> Any:
-    field = meta.get_field(fieldname)
-    if field is None:
-        return value
-    value = coerce_value(meta, field, value)
-    return None if value == "" and field.fieldtype not in fieldtypes.SHORT_TEXT | fieldtypes.LONG_TEXT else value
-
-
-def single_text(value: Any) -> str:
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
-    return to_text(value) or ""
-
-
-def coerce_from_single(meta: Meta, fieldname: str, value: Any) -> Any:
-    field = meta.get_field(fieldname)
-    if field is None or value is None:
-        return value
-    return coerce_value(meta, field, value)
 
 
 class Document:
@@ -146,8 +121,6 @@ class Document:
         if isinstance(row, Document):
             child = row
         else:
-            from smooth.model.controller import get_controller
-
             child_cls = get_controller(local().site, field.options or "")
             child = child_cls({**(row or {}), "doctype": field.options})
         rows = self.__dict__.setdefault(table_field, [])
@@ -184,8 +157,6 @@ class Document:
         return {f.fieldname for f in self.meta.password_fields}
 
     def get_password(self, fieldname: str = "password", raise_exception: bool = True) -> str | None:
-        from smooth.passwords import get_decrypted_password
-
         return get_decrypted_password(self.doctype, self.name, fieldname, raise_exception=raise_exception)
 
     def get_password_mode(self, fieldname: str) -> str:
@@ -261,10 +232,10 @@ class Document:
         self.run_method("before_insert")
         naming.set_new_name(self)
         self._set_child_parents()
-        self._run_before_save_methods(ACTIONS[self.docstatus])
+        self._run_before_save_methods(docstatus.ACTIONS[self.docstatus])
         self._validate()
         try:
-            self._db_insert()
+            persistence.insert_document(self)
         except DuplicateEntryError:
             if ignore_if_duplicate:
                 return self
@@ -332,7 +303,7 @@ class Document:
         if self.is_new():
             return self.insert()
         before = self._load_before_save()
-        action = self._check_transition(before)
+        action = docstatus.transition(before, self)
         if not self.flags.ignore_permissions:
             self.check_permission({"save": "write", "update_after_submit": "submit"}.get(action, action))
         self._doc_before_save = before
@@ -343,8 +314,8 @@ class Document:
         if action != "cancel":
             self._validate()
         if action == "update_after_submit":
-            self._validate_update_after_submit(before)
-        self._db_update()
+            docstatus.check_update_after_submit(self, before)
+        persistence.update_document(self, before)
         self._run_post_save_methods(action)
         return self
 
@@ -357,8 +328,6 @@ class Document:
         return self.save()
 
     def _load_before_save(self) -> Document:
-        from smooth.model.loader import load_document
-
         try:
             before = load_document(self.doctype, self.name, for_update=True)
         except DoesNotExistError:
@@ -368,45 +337,6 @@ class Document:
                 f"{self.doctype} {self.name} has been modified after you opened it "
                 f"({before.modified} by {before.modified_by}); refresh to get the latest version, then retry")
         return before
-
-    def _check_transition(self, before: Document) -> str:
-        old, new = int(before.docstatus or 0), int(self.docstatus or 0)
-        if old == 0 and new in (0, 1):
-            if new == 1 and not self.meta.is_submittable:
-                raise DocstatusTransitionError(f"{self.doctype} is not submittable")
-            return ACTIONS[new]
-        if old == 1 and new == 1:
-            return "update_after_submit"
-        if old == 1 and new == 2:
-            return "cancel"
-        if old == 2:
-            raise DocstatusTransitionError(f"Cannot edit cancelled {self.doctype} {self.name}")
-        raise DocstatusTransitionError(
-            f"Cannot change the status of {self.doctype} {self.name} from {_DOCSTATUS[old]} to {_DOCSTATUS[new]}")
-
-    def _validate_update_after_submit(self, before: Document) -> None:
-        """Only allow_on_submit fields may change; a table not marked so keeps its rows as they were."""
-        for field in self.meta.value_fields:
-            if field.allow_on_submit:
-                continue
-            if _comparable(before.get(field.fieldname)) != _comparable(self.get(field.fieldname)):
-                raise UpdateAfterSubmitError(
-                    f"{self._where()}Not allowed to change {field.label} after submission of "
-                    f"{(self.parent_doc or self).doctype} {(self.parent_doc or self).name}")
-        for table_field in self.meta.table_fields:
-            old_rows = {row.name: row for row in before.get(table_field.fieldname) or []}
-            for row in self.get(table_field.fieldname) or []:
-                previous = old_rows.pop(row.name, None)
-                if previous is not None:
-                    row._validate_update_after_submit(previous)
-                elif not table_field.allow_on_submit:
-                    raise UpdateAfterSubmitError(
-                        f"Not allowed to add rows to {table_field.label} after submission of "
-                        f"{self.doctype} {self.name}")
-            if old_rows and not table_field.allow_on_submit:
-                raise UpdateAfterSubmitError(
-                    f"Not allowed to remove rows from {table_field.label} after submission of "
-                    f"{self.doctype} {self.name}")
 
     def _run_before_save_methods(self, action: str = "save") -> None:
         if action in ("save", "submit"):
@@ -420,7 +350,7 @@ class Document:
                          "update_after_submit": "before_update_after_submit"}[action])
 
     def _run_post_save_methods(self, action: str | None = None) -> None:
-        action = action or ACTIONS.get(int(self.docstatus or 0), "save")
+        action = action or docstatus.ACTIONS.get(int(self.docstatus or 0), "save")
         if action == "cancel":
             self.run_method("on_cancel")
         elif action == "update_after_submit":
@@ -438,202 +368,10 @@ class Document:
 
     def _validate(self) -> None:
         self._coerce_all()
-        for doc in (self, *self.get_all_children()):
-            doc._validate_values()
-        if not self.flags.ignore_mandatory:
-            self._validate_mandatory()
-        if not self.flags.ignore_links:
-            for doc in (self, *self.get_all_children()):
-                doc._validate_links()
-        self._validate_unique()
-
-    def _validate_values(self) -> None:
-        for field in self.meta.value_fields:
-            value = self.__dict__.get(field.fieldname)
-            if value is None or value == "":
-                continue
-            if field.fieldtype == "Select":
-                options = field.select_options
-                if options and value not in options:
-                    raise ValidationError(
-                        f"{self._where()}{field.label} cannot be {value!r}; it should be one of "
-                        + ", ".join(repr(o) for o in options))
-            elif field.fieldtype in fieldtypes.SHORT_TEXT and field.fieldtype != "Password":
-                limit = field.length or fieldtypes.DEFAULT_LENGTH
-                if len(value) > limit:
-                    raise ValidationError(
-                        f"{self._where()}{field.label} is too long: {len(value)} characters, at most {limit}")
-            elif field.non_negative and field.fieldtype in fieldtypes.NUMERIC and value < 0:
-                raise ValidationError(f"{self._where()}{field.label} cannot be negative")
-
-    def _where(self) -> str:
-        if self.parent_doc is not None:
-            table_field = self.parent_doc.meta.get_field(self.parentfield or "")
-            label = table_field.label if table_field else self.doctype
-            return f"Row #{self.idx} in {label}: "
-        return ""
-
-    def _validate_mandatory(self) -> None:
-        missing: list[str] = []
-        for doc in (self, *self.get_all_children()):
-            for field in doc.meta.mandatory_fields:
-                value = doc.__dict__.get(field.fieldname)
-                if value is None or (isinstance(value, str) and not value.strip()):
-                    missing.append(doc._where() + field.label)
-        for table_field in self.meta.table_fields:
-            if table_field.reqd and not self.__dict__.get(table_field.fieldname):
-                missing.append(table_field.label)
-        if missing:
-            raise MandatoryError(f"{self.doctype} {self.name or ''}: value missing for " + ", ".join(missing))
-
-    def _validate_links(self) -> None:
-        """Every Link value must exist; one query per target doctype also brings the fetch_from values."""
-        site = local().site
-        wanted: dict[str, dict[str, list[DocField]]] = {}
-        columns: dict[str, set[str]] = {}
-        for field in self.meta.value_fields:
-            if field.fieldtype not in ("Link", "Dynamic Link"):
-                continue
-            value = self.__dict__.get(field.fieldname)
-            if value in (None, ""):
-                continue
-            target = field.options if field.fieldtype == "Link" else self.get(field.options or "")
-            if not target:
-                raise LinkValidationError(f"{self._where()}{field.label}: choose a DocType first")
-            if target == "DocType" or target not in site.registry:
-                if (value if target == "DocType" else target) not in site.registry:
-                    raise LinkValidationError(f"{self._where()}Could not find {field.label}: {value}")
-                continue
-            target_meta = site.get_meta(target)
-            if target_meta.issingle:
-                continue
-            wanted.setdefault(target, {}).setdefault(str(value), []).append(field)
-            columns.setdefault(target, {"name"}).update(
-                source for _, source in self._fetches_for(field.fieldname) if source in target_meta.column_set)
-        for target, by_value in wanted.items():
-            found = {str(row["name"]).lower(): row for row in db().get_all(
-                target, fields=sorted(columns[target]), filters=[["name", "in", list(by_value)]], order_by="")}
-            for value, fields in by_value.items():
-                row = found.get(value.lower())
-                if row is None:
-                    raise LinkValidationError(f"{self._where()}Could not find {fields[0].label}: {value}")
-                for field in fields:
-                    self._apply_fetches(field, row)
-
-    def _apply_fetches(self, link: DocField, row: Mapping[str, Any]) -> None:
-        for fieldname, source in self._fetches_for(link.fieldname):
-            if source in row and (self.has_value_changed(link.fieldname) or self.get(fieldname) in (None, "")):
-                self.__dict__[fieldname] = row[source]
-
-    def _fetches_for(self, link_fieldname: str) -> list[tuple[str, str]]:
-        pairs = []
-        for field in self.meta.value_fields:
-            if field.fetch_from and field.fetch_from.split(".", 1)[0] == link_fieldname:
-                pairs.append((field.fieldname, field.fetch_from.split(".", 1)[1]))
-        return pairs
-
-    def _validate_unique(self) -> None:
-        for field in self.meta.unique_fields:
-            value = self.__dict__.get(field.fieldname)
-            if value in (None, ""):
-                continue
-            other = db().get_value(self.doctype, {field.fieldname: value, "name": ["!=", self.name or ""]},
-                                   "name", order_by="")
-            if other:
-                raise UniqueValidationError(
-                    f"{field.label} {value!r} is already used by {self.doctype} {other}; it must be unique")
-
-    # -- database writes ------------------------------------------------------------------
-
-    def _row(self) -> dict[str, Any]:
-        values = self.__dict__
-        row = {column: values.get(column) for column in self.meta.columns}
-        for field in self.meta.value_fields:
-            value = row[field.fieldname]
-            if value == "" and field.fieldtype not in fieldtypes.SHORT_TEXT | fieldtypes.LONG_TEXT:
-                row[field.fieldname] = None
-        for field in self.meta.password_fields:
-            if row[field.fieldname]:
-                row[field.fieldname] = PASSWORD_MASK
-        return row
-
-    def _db_insert(self) -> None:
-        database = db()
-        self._save_passwords()
-        try:
-            database.insert_row(database.table(self.doctype), self._row())
-            self._insert_children(self.get_all_children())
-        except IntegrityError as exc:
-            raise _duplicate_error(self, exc) from exc
-
-    def _insert_children(self, children: Iterable[Document]) -> None:
-        database = db()
-        by_doctype: dict[str, list[dict[str, Any]]] = {}
-        for child in children:
-            child._save_passwords()
-            by_doctype.setdefault(child.doctype, []).append(child._row())
-            child.__dict__["_loaded"] = True
-        for doctype, rows in by_doctype.items():
-            database.insert_rows(database.table(doctype), rows)
-
-    def _db_update(self) -> None:
-        database = db()
-        self._save_passwords()
-        table = database.table(self.doctype)
-        row = self._row()
-        row.pop("name")
-        for field in self.meta.password_fields:
-            if self.__dict__.get(field.fieldname) in (None, "") and self._doc_before_save is not None:
-                row.pop(field.fieldname)
-        try:
-            database.execute(update(table).where(table.c.name == self.name).values(**row), write=True)
-            self._update_children()
-        except IntegrityError as exc:
-            raise _duplicate_error(self, exc) from exc
-
-    def _update_children(self) -> None:
-        """Rows still present are rewritten, rows removed from a table are deleted."""
-        database = db()
-        for table_field in self.meta.table_fields:
-            child_table = database.table(table_field.options or "")
-            rows = self.__dict__.get(table_field.fieldname) or []
-            keep = [r.name for r in rows]
-            stmt = delete(child_table).where(and_(
-                child_table.c.parent == self.name, child_table.c.parenttype == self.doctype,
-                child_table.c.parentfield == table_field.fieldname))
-            if keep:
-                stmt = stmt.where(child_table.c.name.not_in(keep))
-            database.execute(stmt, write=True)
-            stored = database.execute(select(
-                child_table.c.name, child_table.c.parent, child_table.c.parenttype, child_table.c.parentfield,
-            ).where(child_table.c.name.in_(keep))).all() if keep else []
-            ours = (self.name, self.doctype, table_field.fieldname)
-            existing = {name for name, *owner in stored if tuple(owner) == ours}
-            foreign = {name for name, *owner in stored if tuple(owner) != ours}
-            new_rows = [r for r in rows if r.name not in existing]
-            for row in new_rows:
-                if row.name in foreign:
-                    row.name = naming.make_hash()  # a row of another document: insert a copy, never move it
-            for row in rows:
-                if row.name in existing:
-                    values = row._row()
-                    values.pop("name")
-                    database.execute(update(child_table).where(child_table.c.name == row.name).values(**values),
-                                     write=True)
-            self._insert_children(new_rows)
-
-    def _save_passwords(self) -> None:
-        from smooth.passwords import set_password
-
-        for field in self.meta.password_fields:
-            value = self.__dict__.get(field.fieldname)
-            if value and value != PASSWORD_MASK and not (isinstance(value, str) and set(value) == {"*"}):
-                set_password(self.doctype, self.name, field.fieldname, value,
-                             mode=self.get_password_mode(field.fieldname))
+        validation.validate_document(self, ignore_mandatory=bool(self.flags.ignore_mandatory),
+                                     ignore_links=bool(self.flags.ignore_links))
 
     def _save_single(self) -> Document:
-        from smooth.model.loader import load_single
-
         if not self.flags.ignore_permissions:
             self.check_permission("write")
         if str(self.docstatus or 0) != "0":
@@ -647,11 +385,11 @@ class Document:
         database = db()
         for field in self.meta.value_fields:
             value = self.__dict__.get(field.fieldname)
-            if field.fieldtype == "Password":
-                continue
-            database.set_single_value(self.doctype, field.fieldname, None if value == "" else value)
-        database.set_single_value(self.doctype, "modified", self.modified)
-        self._save_passwords()
+            if field.fieldtype != "Password":
+                database.set_single_value(self.doctype, field.fieldname,
+                                          None if value in (None, "") else single_text(value))
+        database.set_single_value(self.doctype, "modified", single_text(self.modified))
+        persistence.save_passwords(self)
         self._run_post_save_methods("save")
         return self
 
@@ -660,15 +398,16 @@ class Document:
     def _save_version(self) -> None:
         if not self.meta.track_changes or self.flags.ignore_version or self.meta.istable:
             return
-        from smooth.versioning import record_version
-
-        record_version(self, self._doc_before_save)
+        record = version_record(self, self._doc_before_save)
+        if record is not None:
+            version = get_controller(local().site, "Version")(record)
+            version.flags.ignore_permissions = True
+            version.flags.ignore_links = True
+            version.insert()
 
     # -- other operations -----------------------------------------------------------------
 
     def reload(self) -> Document:
-        from smooth.model.loader import load_document
-
         fresh = load_document(self.doctype, self.name)
         self.__dict__.update({k: v for k, v in fresh.__dict__.items() if k not in ("flags", "meta")})
         for child in self.get_all_children():
@@ -684,42 +423,17 @@ class Document:
         if update_modified:
             self.modified = now_datetime()
             self.modified_by = session_user()
-        db().set_value(self.doctype, self.name, values, update_modified=update_modified, modified=self.modified,
+        meta = self.meta
+        stored = {key: coerce_for_db(meta, key, val) for key, val in values.items()}
+        db().set_value(self.doctype, self.name, stored, modified=self.modified if update_modified else None,
                        modified_by=self.modified_by)
         self._original_modified = self.modified
         self.run_method("on_change")
 
     def delete(self, ignore_permissions: bool = False, force: bool = False) -> None:
-        from smooth.model.delete import delete_doc
-
-        delete_doc(self.doctype, self.name, ignore_permissions=ignore_permissions, force=force, doc=self)
-
-
-_DOCSTATUS = {0: "Draft", 1: "Submitted", 2: "Cancelled"}
-
-
-def default_value(field: DocField) -> Any:
-    default = field.default
-    if default in (None, ""):
-        if field.fieldtype == "Check":
-            return 0
-        if field.fieldtype == "Select" and field.options:
-            first = field.options.split("\n")[0].strip()
-            return first or None
-        return None
-    if isinstance(default, str):
-        lowered = default.lower()
-        if field.fieldtype in ("Date", "Datetime") and lowered == "today":
-            return today() if field.fieldtype == "Date" else now_datetime()
-        if lowered == "now" and field.fieldtype in ("Datetime", "Time"):
-            now = now_datetime()
-            return now if field.fieldtype == "Datetime" else now.time().replace(microsecond=0)
-        if default == "__user":
-            return session_user()
-    try:
-        return coercer_for(field.fieldtype)(default)
-    except CoercionError:
-        return default  # a bad default in the JSON: validation reports it on insert, naming the field
+        """Delete this record (the stored version is locked and checked, this object's hooks run)."""
+        stored = load_document(self.doctype, self.name, for_update=True)
+        delete.delete_document(stored, self, ignore_permissions=ignore_permissions, force=force)
 
 
 def _ts(value: Any) -> str:
@@ -728,27 +442,65 @@ def _ts(value: Any) -> str:
     return str(value or "")
 
 
-def _comparable(value: Any) -> Any:
-    return None if value == "" else value
+def get_controller(site: Site, doctype: str) -> type[Document]:
+    """The doctype's controller class (cached on the site); a plain Document when it has none."""
+    cached = site.controllers.get(doctype)
+    if cached is not None:
+        return cached
+    cls = find_controller(site, doctype) or Document
+    if not issubclass(cls, Document):
+        raise MetaError(f"The controller of {doctype} must subclass smooth.model.document.Document")
+    site.controllers[doctype] = cls
+    return cls
 
 
-def is_duplicate_key(exc: IntegrityError) -> bool:
-    orig = exc.orig
-    code = orig.args[0] if getattr(orig, "args", None) else None
-    return code == 1062 or "unique constraint failed" in str(orig).lower()
+def load_document(doctype: str, name: str, *, for_update: bool = False) -> Document:
+    site = local().site
+    meta = site.get_meta(doctype)
+    if meta.issingle:
+        return load_single(doctype)
+    row = rows.read_row(doctype, name, for_update=for_update)
+    if row is None:
+        raise DoesNotExistError(f"{doctype} {name} not found")
+    doc = _loaded(get_controller(site, doctype), meta, row)
+    for fieldname, child_rows in rows.read_children(meta, name).items():
+        child_meta = site.get_meta(meta.get_field(fieldname).options or "")
+        child_cls = get_controller(site, child_meta.name)
+        children = []
+        for child_row in child_rows:
+            child = _loaded(child_cls, child_meta, child_row)
+            child.parent_doc = doc
+            children.append(child)
+        doc.__dict__[fieldname] = children
+    return doc
 
 
-def _duplicate_error(doc: Document, exc: IntegrityError) -> Exception:
-    if not is_duplicate_key(exc):
-        return exc
-    text = str(exc.orig).lower()
-    for field in doc.meta.unique_fields:
-        if field.fieldname.lower() in text and "name" != field.fieldname:
-            return UniqueValidationError(
-                f"{field.label} {doc.get(field.fieldname)!r} is already used by another {doc.doctype}")
-    for spec in doc.meta.indexes:
-        if spec["unique"] and all(col.lower() in text for col in spec["fields"]):
-            return DuplicateEntryError(
-                f"Another {doc.doctype} already has the same "
-                + ", ".join(doc.meta.get_label(c) for c in spec["fields"]))
-    return DuplicateEntryError(f"{doc.doctype} {doc.name} already exists")
+def _loaded(cls: type[Document], meta: Meta, row: dict[str, Any]) -> Document:
+    doc = cls.__new__(cls)
+    doc.__dict__.update(row)
+    doc.doctype = meta.name
+    doc.meta = meta
+    doc.flags = DocFlags()
+    doc.parent_doc = None
+    doc._doc_before_save = None
+    doc._original_modified = row.get("modified")
+    doc.__dict__["_loaded"] = True
+    for table_field in meta.table_fields:
+        doc.__dict__.setdefault(table_field.fieldname, [])
+    return doc
+
+
+def load_single(doctype: str) -> Document:
+    site = local().site
+    meta = site.get_meta(doctype)
+    stored = rows.read_single(doctype)
+    doc = get_controller(site, doctype)({"doctype": doctype})
+    doc.name = doctype
+    for field in meta.value_fields:
+        if field.fieldname in stored:
+            doc.__dict__[field.fieldname] = coerce_from_single(meta, field.fieldname, stored[field.fieldname])
+        else:
+            doc.__dict__[field.fieldname] = default_value(field)
+    doc.modified = to_datetime(stored.get("modified"))
+    doc.__dict__["_loaded"] = True
+    return doc

@@ -15,8 +15,8 @@ from sqlalchemy import func
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from smooth.context import db, now_datetime
 from smooth.exceptions import MandatoryError, ValidationError
-from smooth.session import db, now_datetime
 
 if TYPE_CHECKING:
     from smooth.model.document import Document

@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import and_, update
 from sqlalchemy.exc import IntegrityError
 
+from smooth.context import db, local
 from smooth.exceptions import DuplicateEntryError, ValidationError
 from smooth.meta.doctype import Meta
-from smooth.model.document import is_duplicate_key
-from smooth.model.loader import load_document
+from smooth.model.document import load_document
 from smooth.model.naming import validate_name
-from smooth.session import db, local
+from smooth.model.persistence import is_duplicate_key
 
 
 def rename_doc(doctype: str, old: str, new: str, merge: bool = False, *,

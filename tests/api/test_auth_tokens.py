@@ -87,7 +87,7 @@ def test_api_secret_is_stored_only_as_a_hash(auth: AuthSite) -> None:
     _key, secret = _keys(auth, ANN)
     assert stored(auth.api, "User", ANN, "api_secret") != secret
     with auth.handle.context():
-        from smooth.passwords import stored_secret
+        from smooth.model.passwords import stored_secret
 
         hashed, encrypted = stored_secret("User", ANN, "api_secret")
     assert encrypted == 0 and hashed.startswith("$argon2") and secret not in hashed

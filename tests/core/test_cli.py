@@ -17,7 +17,7 @@ import smooth
 from smooth.cli import cli, main
 from smooth.db.engine import server_url
 from smooth.exceptions import AuthenticationError
-from smooth.passwords import check_user_password
+from smooth.model.passwords import check_user_password
 from smooth.site import forget_site, list_sites, write_config
 from tests.conftest import BACKENDS, mariadb_server_url
 from tests.core._app_builder import ThrowawayApp, field

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 import smooth
-from smooth.passwords import check_user_password
+from smooth.model.passwords import check_user_password
 
 
 def note(**values):  # type: ignore[no-untyped-def]

@@ -46,8 +46,6 @@ def test_valid_hooks_resolve_to_the_real_functions(tmp_path: Path) -> None:
     app.hooks(f"""
         doc_events = {{"Note": {{"validate": "{app.package}.handlers.validate",
                                  "on_update": ["{app.package}.handlers.on_update"]}}}}
-        scheduler_events = {{"hourly": ["{app.package}.handlers.every_hour"],
-                             "cron": {{"*/5 * * * *": "{app.package}.handlers.every_hour"}}}}
         permission_query_conditions = {{"Note": "{app.package}.handlers.conditions"}}
         after_install = "{app.package}.handlers.every_hour"
     """)
@@ -57,8 +55,6 @@ def test_valid_hooks_resolve_to_the_real_functions(tmp_path: Path) -> None:
     assert hooks.events_for("Note", "validate") == [handlers.validate]
     assert hooks.events_for("Note", "on_update") == [handlers.on_update]
     assert hooks.events_for("Other", "validate") == []
-    assert hooks.scheduler["hourly"] == [(f"{app.package}.handlers.every_hour", handlers.every_hour)]
-    assert hooks.scheduler["cron:*/5 * * * *"][0][1] is handlers.every_hour
     assert hooks.mapped_for("permission_query_conditions", "Note") == [handlers.conditions]
     assert hooks.lists["after_install"] == [handlers.every_hour]
 
@@ -125,24 +121,39 @@ def test_path_without_a_dot_is_a_hook_error(tmp_path: Path) -> None:
 
 def test_the_error_comes_when_hooks_load_not_when_the_hook_fires(tmp_path: Path) -> None:
     app = _app_with_handlers(tmp_path)
-    app.hooks(f'scheduler_events = {{"daily": ["{app.package}.handlers.nightly"]}}\n')
+    app.hooks(f'on_logout = ["{app.package}.handlers.nightly"]\n')
     loaded = app.load()
-    with pytest.raises(HookError, match=r"scheduler_events\['daily'\]"):
+    with pytest.raises(HookError, match=r"on_logout: .*has no attribute 'nightly'"):
         Hooks([core_app(), loaded])
 
 
-def test_unknown_scheduler_frequency_is_an_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("key", "hint"), [
+    ("scheduler_events", "bench schedule"),
+    ("before_tests", "pytest fixtures"),
+])
+def test_keys_smooth_does_not_dispatch_yet_are_refused_with_a_hint(tmp_path: Path, key: str, hint: str) -> None:
     app = _app_with_handlers(tmp_path)
-    app.hooks(f'scheduler_events = {{"fortnightly": ["{app.package}.handlers.every_hour"]}}\n')
+    app.hooks(f'{key} = {{"daily": ["{app.package}.handlers.every_hour"]}}\n')
     message = _hook_error(app)
-    assert "unknown scheduler_events frequency 'fortnightly'" in message
-    assert "daily" in message
+    assert f"{key} is not supported yet" in message and hint in message
+
+
+def test_an_empty_key_that_is_not_supported_yet_is_harmless(tmp_path: Path) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.hooks("scheduler_events: dict = {}\nbefore_tests = []\n")
+    assert Hooks.check([core_app(), app.load()]) == []
+
+
+def test_an_unknown_key_is_refused_naming_the_keys_smooth_dispatches(tmp_path: Path) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.hooks(f'app_include_js = "{app.package}.handlers.every_hour"\n')
+    message = _hook_error(app)
+    assert "unknown key 'app_include_js'" in message and "before_request" in message
 
 
 @pytest.mark.parametrize("body", [
     'doc_events = ["X"]\n',
     'doc_events = {"X": "pkg.mod.fn"}\n',
-    'scheduler_events = {"cron": "pkg.mod.fn"}\n',
     'has_permission = "pkg.mod.fn"\n',
     'fixtures = [{"filters": []}]\n',
 ])
@@ -157,12 +168,12 @@ def test_check_collects_every_broken_entry(tmp_path: Path) -> None:
     app.hooks(f"""
         doc_events = {{"X": {{"validate": "{app.package}.handlers.nope_one"}}}}
         on_logout = "{app.package}.missing.fn"
-        scheduler_events = {{"sometimes": []}}
+        app_colour = "blue"
     """)
     errors = Hooks.check([core_app(), app.load()])
     messages = "\n".join(str(e) for e in errors)
     assert len(errors) == 3
-    assert "nope_one" in messages and f"{app.package}.missing.fn" in messages and "'sometimes'" in messages
+    assert "nope_one" in messages and f"{app.package}.missing.fn" in messages and "'app_colour'" in messages
 
 
 def test_hooks_file_that_cannot_load_is_a_hook_error(tmp_path: Path) -> None:

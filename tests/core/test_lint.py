@@ -168,7 +168,7 @@ def test_bench_check_for_a_missing_site(tmp_path: Path, capsys: pytest.CaptureFi
     sites = _site_for(tmp_path, _clean_app(tmp_path))
     with pytest.raises(SystemExit) as exited:
         main(["--sites-path", str(sites), "--site", "nope.test", "check"])
-    assert exited.value.code == 1
+    assert exited.value.code == 2  # a --site naming no site is a usage error
     err = capsys.readouterr().err
     assert err.startswith("Error: Site 'nope.test' does not exist")
     assert "Traceback" not in err

@@ -8,7 +8,7 @@ import pytest
 
 import smooth
 from smooth.exceptions import DoesNotExistError, DuplicateEntryError, PermissionError, ValidationError
-from smooth.passwords import get_decrypted_password
+from smooth.model.passwords import get_decrypted_password
 from tests.conftest import SiteHandle, make_user
 
 

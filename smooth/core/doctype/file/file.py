@@ -19,12 +19,11 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-import smooth
-from smooth import permissions
-from smooth.exceptions import DoesNotExistError, LinkValidationError, ValidationError
-from smooth.model.document import Document
-from smooth.model.loader import load_document
-from smooth.session import db, local
+import smooth.permissions as permissions
+from smooth.context import db, local, session_user
+from smooth.exceptions import DoesNotExistError, LinkValidationError, PermissionError, ValidationError
+from smooth.model.document import Document, load_document
+from smooth.model.records import delete_doc
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 DEFAULT_ALLOWED_EXTENSIONS = ("pdf", "png", "jpg", "jpeg", "gif", "webp", "txt", "csv", "xlsx", "docx", "odt",
@@ -189,7 +188,7 @@ class File(Document):
             raise ValidationError("Attaching a file needs both the document type (doctype) and its name (docname)")
         if doctype not in local().site.registry:
             raise LinkValidationError(f"Could not find Attached To DocType: {doctype}")
-        meta = smooth.get_meta(doctype)
+        meta = local().site.get_meta(doctype)
         if meta.issingle or meta.istable:
             raise ValidationError(f"Files cannot be attached to {doctype}")
         if fieldname:
@@ -201,8 +200,8 @@ class File(Document):
         if moved and not self.flags.ignore_permissions:
             target = load_document(doctype, name)
             if not permissions.has_permission(doctype, "write", doc=target):
-                raise smooth.PermissionError(
-                    f"Not permitted: {smooth.session.user} may not attach files to {doctype} {name} "
+                raise PermissionError(
+                    f"Not permitted: {session_user()} may not attach files to {doctype} {name} "
                     "(write permission needed)")
 
     def before_save(self) -> None:
@@ -246,12 +245,12 @@ def delete_attachments(doc: Document, method: str) -> None:
     names = db().get_all("File", filters={"attached_to_doctype": doc.doctype, "attached_to_name": doc.name},
                          pluck="name", order_by="")
     for name in names:
-        smooth.delete_doc("File", name, ignore_permissions=True)
+        delete_doc("File", name, ignore_permissions=True)
 
 
 def can_read(file_url: str, user: str | None = None) -> bool:
     """Whether `user` may download the stored file at `file_url` (its File, or the document it is attached to)."""
-    user = user or smooth.session.user
+    user = user or session_user()
     for name in db().get_all("File", filters={"file_url": file_url}, pluck="name", order_by=""):
         record = load_document("File", name)
         if permissions.has_permission("File", "read", doc=record, user=user):

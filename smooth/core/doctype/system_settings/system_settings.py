@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import zoneinfo
 
+from smooth.context import local
 from smooth.exceptions import ValidationError
 from smooth.model.document import Document
-from smooth.session import local
 
 
 class SystemSettings(Document):

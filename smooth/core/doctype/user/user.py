@@ -8,7 +8,7 @@ import zoneinfo
 
 from smooth.exceptions import ValidationError
 from smooth.model.document import Document
-from smooth.passwords import set_password
+from smooth.model.passwords import set_password
 from smooth.permissions import clear_role_cache
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

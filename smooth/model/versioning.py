@@ -57,14 +57,10 @@ def _row_values(row: Document) -> dict[str, Any]:
     return {k: _plain(v) for k, v in row.as_dict(no_nulls=True).items() if k not in IGNORED}
 
 
-def record_version(doc: Document, before: Document | None) -> None:
-    from smooth.model.document import Document as Doc
-
+def version_record(doc: Document, before: Document | None) -> dict[str, Any] | None:
+    """The Version record describing this save of `doc`, or None when nothing changed."""
     data = diff(before, doc)
     if data is None:
-        return
-    version = Doc({"doctype": "Version", "ref_doctype": doc.doctype, "docname": doc.name,
-                   "data": json.dumps(data, default=str, sort_keys=True)})
-    version.flags.ignore_permissions = True
-    version.flags.ignore_links = True
-    version.insert()
+        return None
+    return {"doctype": "Version", "ref_doctype": doc.doctype, "docname": doc.name,
+            "data": json.dumps(data, default=str, sort_keys=True)}

@@ -1,9 +1,11 @@
 """One request = one unit of work: pick the site, resolve the user, run, commit or roll back.
 
-The handler runs in a worker thread (the database layer is synchronous) inside
-`smooth.site_context`. Unsafe methods (POST/PUT/PATCH/DELETE) commit when the handler
-succeeds; GET/HEAD always roll back, as Frappe does. Any exception rolls back and becomes
-an error envelope. Each response carries `X-Request-Id` and each request logs one line.
+The handler runs in a worker thread (the database layer is synchronous) inside the one
+unit-of-work door (`smooth.context.unit_of_work`). Unsafe methods (POST/PUT/PATCH/DELETE)
+commit when the handler succeeds; GET/HEAD always roll back, as Frappe does. Any exception
+rolls back and becomes an error envelope. Hooks: `auth_hooks` and `before_request` (no
+arguments) run after the user is known, `after_request(response, request)` before the
+commit. Each response carries `X-Request-Id` and each request logs one line.
 """
 
 from __future__ import annotations
@@ -13,9 +15,6 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
-from contextvars import ContextVar
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +23,12 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-import smooth
+import smooth.api.request as request_state
 from smooth.api import auth_hook
 from smooth.api.encoding import dumps
 from smooth.api.errors import error_body, server_messages
+from smooth.api.request import NO_STORE, ApiRequest, Handler
+from smooth.context import Local, set_user, unit_of_work
 from smooth.exceptions import SiteNotFoundError, ValidationError
 from smooth.site import SITE_CONFIG, current_site
 
@@ -35,45 +36,8 @@ log = logging.getLogger("smooth.api")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 REQUEST_ID_HEADER = "X-Request-Id"
-NO_STORE = "no-store, no-cache, must-revalidate, max-age=0"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _SITE_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,252}$")
-
-
-@dataclass
-class ApiRequest:
-    """What a handler sees: the raw request, its merged arguments (Frappe's form_dict) and the response to shape."""
-
-    request: Request
-    method: str
-    form: dict[str, Any]
-    site: str
-    sites_path: Path
-    request_id: str
-    user: str = "Guest"
-    status_code: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    cookies: list[dict[str, Any]] = field(default_factory=list)
-    response: dict[str, Any] = field(default_factory=dict)  # extra top-level body keys (Frappe's frappe.response)
-    auth_method: str = ""  # how the user was established: "token", "session", "test-header" or "" (Guest)
-    session: Any = None  # the smooth.auth.sessions.Session of a cookie-authenticated request
-
-    def set_cookie(self, key: str, value: str = "", **options: Any) -> None:
-        """Queue a Set-Cookie (Starlette's set_cookie options: max_age, httponly, samesite, secure, path...)."""
-        self.cookies.append({"key": key, "value": value, **options})
-
-    def delete_cookie(self, key: str, path: str = "/") -> None:
-        self.cookies.append({"key": key, "value": "", "max_age": 0, "expires": 0, "path": path})
-
-
-Handler = Callable[[ApiRequest], Any]
-
-_current: ContextVar[ApiRequest | None] = ContextVar("smooth_api_request", default=None)
-
-
-def current_request() -> ApiRequest | None:
-    """The request being handled in this thread, if any (for whitelisted methods that set cookies)."""
-    return _current.get()
 
 
 def choose_site(request: Request, sites_path: Path, default_site: str | None) -> str:
@@ -133,46 +97,40 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 def _run(api: ApiRequest, handler: Handler) -> Response:
-    """The synchronous part: site context, user, handler, commit/rollback, envelope."""
+    """The synchronous part, one unit of work: user, hooks, handler, envelope, commit or roll back."""
     write = api.method not in SAFE_METHODS
-    token = _current.set(api)
+    token = request_state.bind(api)
+    bound: Local | None = None
     try:
-        with smooth.site_context(api.site, api.sites_path, user=auth_hook.GUEST, write_intent=write) as loc:
-            developer_mode = bool(loc.site.config.get("developer_mode"))
-            try:
-                api.user = auth_hook.resolve_user(api.request, loc.site)
-                smooth.set_user(api.user)
-                result = handler(api)
-                if isinstance(result, Response):
-                    body = None
-                else:
-                    body = {**api.response, **dict(result or {})}
-                    if loc.message_log:
-                        body["_server_messages"] = server_messages(loc.message_log)
-                if write:
-                    smooth.db.commit()
-                else:
-                    smooth.db.rollback()
-                response = result if body is None else json_response(body, api.status_code)
-            except Exception as exc:
-                _safe_rollback()
-                status, error = error_body(exc, loc.message_log, developer_mode=developer_mode,
-                                           request_id=api.request_id)
-                response = json_response({**api.response, **error}, status)
+        with unit_of_work(api.site, sites_path=api.sites_path, user=auth_hook.GUEST, commit=write,
+                          write_intent=write) as bound:
+            hooks = bound.site.hooks.lists
+            api.user = auth_hook.resolve_user(api, bound.site)
+            set_user(api.user)
+            for hook in hooks["auth_hooks"] + hooks["before_request"]:
+                hook()
+            result = handler(api)
+            if isinstance(result, Response):
+                response = result
+            else:
+                body = {**api.response, **dict(result or {})}
+                if bound.message_log:
+                    body["_server_messages"] = server_messages(bound.message_log)
+                response = json_response(body, api.status_code)
+            for hook in hooks["after_request"]:
+                hook(response, api.request)
+    except Exception as exc:
+        developer_mode = bool(bound is not None and bound.site.config.get("developer_mode"))
+        status, error = error_body(exc, bound.message_log if bound is not None else [],
+                                   developer_mode=developer_mode, request_id=api.request_id)
+        response = json_response({**api.response, **error}, status)
     finally:
-        _current.reset(token)
+        request_state.unbind(token)
     for key, value in api.headers.items():
         response.headers[key] = value
     for cookie in api.cookies:
         response.set_cookie(**cookie)
     return response
-
-
-def _safe_rollback() -> None:
-    try:
-        smooth.db.rollback()
-    except Exception:
-        log.exception("rollback failed")
 
 
 async def dispatch(request: Request, handler: Handler, sites_path: Path, default_site: str | None) -> Response:

@@ -12,8 +12,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import and_, delete, insert, select
 
+from smooth.context import db, local
 from smooth.exceptions import AuthenticationError, DoesNotExistError, ValidationError
-from smooth.session import db, local
 
 _hasher = PasswordHasher()
 

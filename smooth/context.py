@@ -1,0 +1,175 @@
+"""The unit of work: which site, which user, which connection, and the one door every entry point uses.
+
+A unit of work is one transaction on one site for one user. HTTP requests, CLI commands,
+migrate and each patch, site installation, login-session writes and (later) jobs all go
+through `unit_of_work`, so commit, rollback, after-commit callbacks and per-unit state are
+handled in one place. The state lives in a ContextVar: each thread (and each asyncio task)
+has its own, and a new thread starts with none.
+
+Login sessions (the `sid` cookie) are a different thing and live in `smooth.auth.sessions`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from smooth.db.database import Database
+from smooth.exceptions import SmoothError
+from smooth.site import Site, current_site, get_site
+
+ADMINISTRATOR = "Administrator"
+
+
+@dataclass
+class Flags:
+    """Unit-wide switches (Frappe's `frappe.flags`); apps may set their own attributes too."""
+
+    in_install: bool = False
+
+
+@dataclass
+class Local:
+    site: Site
+    user: str = ADMINISTRATOR
+    db: Database | None = None
+    flags: Flags = field(default_factory=Flags)
+    message_log: list[dict[str, Any]] = field(default_factory=list)
+    roles: dict[str, list[str]] = field(default_factory=dict)
+
+
+_local: ContextVar[Local | None] = ContextVar("smooth_local", default=None)
+
+
+class NotInitializedError(SmoothError):
+    pass
+
+
+def init(site: str | None = None, sites_path: str | Path | None = None, *, user: str = ADMINISTRATOR) -> Local:
+    """Bind a site to the current context (thread/task). Connecting happens on first use."""
+    path = Path(sites_path) if sites_path else None
+    name = site or current_site(path)
+    if not name:
+        raise NotInitializedError("No site given and no current site set; pass --site or run `bench use SITE`")
+    bound = Local(site=get_site(name, path), user=user)
+    _local.set(bound)
+    return bound
+
+
+def local() -> Local:
+    value = _local.get()
+    if value is None:
+        raise NotInitializedError("No site is initialised in this context; call smooth.init(site) first")
+    return value
+
+
+def is_initialized() -> bool:
+    return _local.get() is not None
+
+
+def connect(*, write_intent: bool = True) -> Database:
+    bound = local()
+    if bound.db is None:
+        bound.db = Database(bound.site, write_intent=write_intent)
+    return bound.db
+
+
+def db() -> Database:
+    bound = local()
+    return bound.db if bound.db is not None else connect()
+
+
+def destroy() -> None:
+    bound = _local.get()
+    if bound is not None and bound.db is not None:
+        bound.db.close()
+    _local.set(None)
+
+
+def set_user(user: str) -> None:
+    local().user = user
+
+
+def session_user() -> str:
+    bound = _local.get()
+    return bound.user if bound is not None else ADMINISTRATOR
+
+
+@contextmanager
+def unit_of_work(site: str | None = None, *, user: str | None = None, sites_path: str | Path | None = None,
+                 commit: bool = True, write_intent: bool = True) -> Iterator[Local]:
+    """One transaction: commit (then after_commit callbacks) on success, roll everything back on error.
+
+    With `site`, the unit binds that site for its length (a fresh connection), and restores
+    whatever context the thread had before. Without it, the unit is a transaction on the site
+    already bound (a patch inside migrate, a test, `bench console`). `commit=False` rolls back
+    even on success (read-only requests).
+    """
+    if site is not None:
+        with site_context(site, sites_path, user=user or ADMINISTRATOR, write_intent=write_intent), \
+                _transaction(None, commit) as bound:
+            yield bound
+        return
+    with _transaction(user, commit) as bound:
+        yield bound
+
+
+@contextmanager
+def _transaction(user: str | None, commit: bool) -> Iterator[Local]:
+    bound = local()
+    database = db()
+    previous = bound.user
+    if user:
+        bound.user = user
+    try:
+        yield bound
+    except BaseException:
+        database.rollback()
+        raise
+    else:
+        if commit:
+            database.commit()
+        else:
+            database.rollback()
+    finally:
+        bound.roles.clear()
+        if user:
+            bound.user = previous
+
+
+@contextmanager
+def site_context(site: str, sites_path: str | Path | None = None, *, user: str = ADMINISTRATOR,
+                 write_intent: bool = True) -> Iterator[Local]:
+    """Bind a site for the length of a block without managing its transaction (tests, consoles).
+
+    Work inside still commits through `unit_of_work()` or `smooth.db.commit()`; what is left
+    uncommitted at the end is rolled back when the connection closes.
+    """
+    token = _local.set(None)
+    try:
+        bound = init(site, sites_path, user=user)
+        connect(write_intent=write_intent)
+        yield bound
+    finally:
+        destroy()
+        _local.reset(token)
+
+
+def system_time_zone() -> str:
+    bound = _local.get()
+    return bound.site.time_zone if bound is not None else "UTC"
+
+
+def now_datetime() -> dt.datetime:
+    """Now as a naive datetime in the system time zone (how Smooth stores datetimes)."""
+    return dt.datetime.now(zoneinfo.ZoneInfo(system_time_zone())).replace(tzinfo=None)
+
+
+def today() -> dt.date:
+    return now_datetime().date()

@@ -1,0 +1,60 @@
+"""Docstatus rules: which moves are allowed (0->0, 0->1, 1->1, 1->2) and what may change after submit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from smooth.exceptions import DocstatusTransitionError, UpdateAfterSubmitError
+from smooth.model.validation import row_label
+
+if TYPE_CHECKING:
+    from smooth.model.document import Document
+
+ACTIONS = {0: "save", 1: "submit", 2: "cancel"}
+_NAMES = {0: "Draft", 1: "Submitted", 2: "Cancelled"}
+
+
+def transition(before: Document, doc: Document) -> str:
+    """The save action a docstatus change means: save, submit, update_after_submit or cancel."""
+    old, new = int(before.docstatus or 0), int(doc.docstatus or 0)
+    if old == 0 and new in (0, 1):
+        if new == 1 and not doc.meta.is_submittable:
+            raise DocstatusTransitionError(f"{doc.doctype} is not submittable")
+        return ACTIONS[new]
+    if old == 1 and new == 1:
+        return "update_after_submit"
+    if old == 1 and new == 2:
+        return "cancel"
+    if old == 2:
+        raise DocstatusTransitionError(f"Cannot edit cancelled {doc.doctype} {doc.name}")
+    raise DocstatusTransitionError(
+        f"Cannot change the status of {doc.doctype} {doc.name} from {_NAMES[old]} to {_NAMES[new]}")
+
+
+def check_update_after_submit(doc: Document, before: Document) -> None:
+    """Only allow_on_submit fields may change; a table not marked so keeps its rows as they were."""
+    for field in doc.meta.value_fields:
+        if field.allow_on_submit:
+            continue
+        if _comparable(before.get(field.fieldname)) != _comparable(doc.get(field.fieldname)):
+            raise UpdateAfterSubmitError(
+                f"{row_label(doc)}Not allowed to change {field.label} after submission of "
+                f"{(doc.parent_doc or doc).doctype} {(doc.parent_doc or doc).name}")
+    for table_field in doc.meta.table_fields:
+        old_rows = {row.name: row for row in before.get(table_field.fieldname) or []}
+        for row in doc.get(table_field.fieldname) or []:
+            previous = old_rows.pop(row.name, None)
+            if previous is not None:
+                check_update_after_submit(row, previous)
+            elif not table_field.allow_on_submit:
+                raise UpdateAfterSubmitError(
+                    f"Not allowed to add rows to {table_field.label} after submission of "
+                    f"{doc.doctype} {doc.name}")
+        if old_rows and not table_field.allow_on_submit:
+            raise UpdateAfterSubmitError(
+                f"Not allowed to remove rows from {table_field.label} after submission of "
+                f"{doc.doctype} {doc.name}")
+
+
+def _comparable(value: Any) -> Any:
+    return None if value == "" else value

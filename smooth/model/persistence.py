@@ -1,0 +1,131 @@
+"""Writing a document's rows: the parent, its child tables and its secrets.
+
+A duplicate key from the database becomes UniqueValidationError or DuplicateEntryError naming
+the field or index, so a race lost at the unique index reads like the check it raced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from smooth.context import db
+from smooth.exceptions import DuplicateEntryError, UniqueValidationError
+from smooth.model import naming
+from smooth.model.passwords import set_password
+from smooth.model.values import PASSWORD_MASK, storable
+
+if TYPE_CHECKING:
+    from smooth.model.document import Document
+
+
+def row_of(doc: Document) -> dict[str, Any]:
+    values = doc.__dict__
+    row = {column: values.get(column) for column in doc.meta.columns}
+    for field in doc.meta.value_fields:
+        row[field.fieldname] = storable(field, row[field.fieldname])
+    for field in doc.meta.password_fields:
+        if row[field.fieldname]:
+            row[field.fieldname] = PASSWORD_MASK
+    return row
+
+
+def insert_document(doc: Document) -> None:
+    database = db()
+    save_passwords(doc)
+    try:
+        database.insert_row(database.table(doc.doctype), row_of(doc))
+        _insert_children(doc.get_all_children())
+    except IntegrityError as exc:
+        raise duplicate_error(doc, exc) from exc
+
+
+def _insert_children(children: Iterable[Document]) -> None:
+    database = db()
+    by_doctype: dict[str, list[dict[str, Any]]] = {}
+    for child in children:
+        save_passwords(child)
+        by_doctype.setdefault(child.doctype, []).append(row_of(child))
+        child.__dict__["_loaded"] = True
+    for doctype, rows in by_doctype.items():
+        database.insert_rows(database.table(doctype), rows)
+
+
+def update_document(doc: Document, before: Document | None) -> None:
+    database = db()
+    save_passwords(doc)
+    table = database.table(doc.doctype)
+    row = row_of(doc)
+    row.pop("name")
+    for field in doc.meta.password_fields:
+        if doc.__dict__.get(field.fieldname) in (None, "") and before is not None:
+            row.pop(field.fieldname)
+    try:
+        database.execute(update(table).where(table.c.name == doc.name).values(**row), write=True)
+        _update_children(doc)
+    except IntegrityError as exc:
+        raise duplicate_error(doc, exc) from exc
+
+
+def _update_children(doc: Document) -> None:
+    """Rows still present are rewritten, rows removed from a table are deleted."""
+    database = db()
+    for table_field in doc.meta.table_fields:
+        child_table = database.table(table_field.options or "")
+        rows = doc.__dict__.get(table_field.fieldname) or []
+        keep = [r.name for r in rows]
+        stmt = delete(child_table).where(and_(
+            child_table.c.parent == doc.name, child_table.c.parenttype == doc.doctype,
+            child_table.c.parentfield == table_field.fieldname))
+        if keep:
+            stmt = stmt.where(child_table.c.name.not_in(keep))
+        database.execute(stmt, write=True)
+        stored = database.execute(select(
+            child_table.c.name, child_table.c.parent, child_table.c.parenttype, child_table.c.parentfield,
+        ).where(child_table.c.name.in_(keep))).all() if keep else []
+        ours = (doc.name, doc.doctype, table_field.fieldname)
+        existing = {name for name, *owner in stored if tuple(owner) == ours}
+        foreign = {name for name, *owner in stored if tuple(owner) != ours}
+        new_rows = [r for r in rows if r.name not in existing]
+        for row in new_rows:
+            if row.name in foreign:
+                row.name = naming.make_hash()  # a row of another document: insert a copy, never move it
+        for row in rows:
+            if row.name in existing:
+                values = row_of(row)
+                values.pop("name")
+                database.execute(update(child_table).where(child_table.c.name == row.name).values(**values),
+                                 write=True)
+        _insert_children(new_rows)
+
+
+def save_passwords(doc: Document) -> None:
+    for field in doc.meta.password_fields:
+        value = doc.__dict__.get(field.fieldname)
+        if value and value != PASSWORD_MASK and not (isinstance(value, str) and set(value) == {"*"}):
+            set_password(doc.doctype, doc.name, field.fieldname, value, mode=doc.get_password_mode(field.fieldname))
+
+
+def is_duplicate_key(exc: IntegrityError) -> bool:
+    orig = exc.orig
+    code = orig.args[0] if getattr(orig, "args", None) else None
+    return code == 1062 or "unique constraint failed" in str(orig).lower()
+
+
+def duplicate_error(doc: Document, exc: IntegrityError) -> Exception:
+    if not is_duplicate_key(exc):
+        return exc
+    text = str(exc.orig).lower()
+    for field in doc.meta.unique_fields:
+        if field.fieldname.lower() in text and "name" != field.fieldname:
+            return UniqueValidationError(
+                f"{field.label} {doc.get(field.fieldname)!r} is already used by another {doc.doctype}")
+    for spec in doc.meta.indexes:
+        if spec["unique"] and all(col.lower() in text for col in spec["fields"]):
+            return DuplicateEntryError(
+                f"Another {doc.doctype} already has the same "
+                + ", ".join(doc.meta.get_label(c) for c in spec["fields"]))
+    return DuplicateEntryError(f"{doc.doctype} {doc.name} already exists")

@@ -1,0 +1,136 @@
+"""The standard checks every document passes before it is written.
+
+Types and lengths, Select options, mandatory values, Links (one query per target doctype,
+which also brings the `fetch_from` values) and unique fields. They run after the
+controller's `validate`, so a controller may fill values the checks then see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from smooth.context import db, local
+from smooth.exceptions import LinkValidationError, MandatoryError, UniqueValidationError, ValidationError
+from smooth.meta import fieldtypes
+from smooth.meta.doctype import DocField
+
+if TYPE_CHECKING:
+    from smooth.model.document import Document
+
+
+def validate_document(doc: Document, *, ignore_mandatory: bool = False, ignore_links: bool = False) -> None:
+    family = (doc, *doc.get_all_children())
+    for member in family:
+        validate_values(member)
+    if not ignore_mandatory:
+        validate_mandatory(doc)
+    if not ignore_links:
+        for member in family:
+            validate_links(member)
+    validate_unique(doc)
+
+
+def row_label(doc: Document) -> str:
+    """"Row #2 in Schedule: " for a child row, "" for a parent: the prefix of every message about it."""
+    if doc.parent_doc is not None:
+        table_field = doc.parent_doc.meta.get_field(doc.parentfield or "")
+        label = table_field.label if table_field else doc.doctype
+        return f"Row #{doc.idx} in {label}: "
+    return ""
+
+
+def validate_values(doc: Document) -> None:
+    values = doc.__dict__
+    for field in doc.meta.value_fields:
+        value = values.get(field.fieldname)
+        if value is None or value == "":
+            continue
+        if field.fieldtype == "Select":
+            options = field.select_options
+            if options and value not in options:
+                raise ValidationError(
+                    f"{row_label(doc)}{field.label} cannot be {value!r}; it should be one of "
+                    + ", ".join(repr(o) for o in options))
+        elif field.fieldtype in fieldtypes.SHORT_TEXT and field.fieldtype != "Password":
+            limit = field.length or fieldtypes.DEFAULT_LENGTH
+            if len(value) > limit:
+                raise ValidationError(
+                    f"{row_label(doc)}{field.label} is too long: {len(value)} characters, at most {limit}")
+        elif field.non_negative and field.fieldtype in fieldtypes.NUMERIC and value < 0:
+            raise ValidationError(f"{row_label(doc)}{field.label} cannot be negative")
+
+
+def validate_mandatory(doc: Document) -> None:
+    missing: list[str] = []
+    for member in (doc, *doc.get_all_children()):
+        for field in member.meta.mandatory_fields:
+            value = member.__dict__.get(field.fieldname)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                missing.append(row_label(member) + field.label)
+    for table_field in doc.meta.table_fields:
+        if table_field.reqd and not doc.__dict__.get(table_field.fieldname):
+            missing.append(table_field.label)
+    if missing:
+        raise MandatoryError(f"{doc.doctype} {doc.name or ''}: value missing for " + ", ".join(missing))
+
+
+def validate_links(doc: Document) -> None:
+    """Every Link value must exist; one query per target doctype also brings the fetch_from values."""
+    site = local().site
+    wanted: dict[str, dict[str, list[DocField]]] = {}
+    columns: dict[str, set[str]] = {}
+    for field in doc.meta.value_fields:
+        if field.fieldtype not in ("Link", "Dynamic Link"):
+            continue
+        value = doc.__dict__.get(field.fieldname)
+        if value in (None, ""):
+            continue
+        target = field.options if field.fieldtype == "Link" else doc.get(field.options or "")
+        if not target:
+            raise LinkValidationError(f"{row_label(doc)}{field.label}: choose a DocType first")
+        if target == "DocType" or target not in site.registry:
+            if (value if target == "DocType" else target) not in site.registry:
+                raise LinkValidationError(f"{row_label(doc)}Could not find {field.label}: {value}")
+            continue
+        target_meta = site.get_meta(target)
+        if target_meta.issingle:
+            continue
+        wanted.setdefault(target, {}).setdefault(str(value), []).append(field)
+        columns.setdefault(target, {"name"}).update(
+            source for _, source in _fetches_for(doc, field.fieldname) if source in target_meta.column_set)
+    for target, by_value in wanted.items():
+        found = {str(row["name"]).lower(): row for row in db().get_all(
+            target, fields=sorted(columns[target]), filters=[["name", "in", list(by_value)]], order_by="")}
+        for value, fields in by_value.items():
+            row = found.get(value.lower())
+            if row is None:
+                raise LinkValidationError(f"{row_label(doc)}Could not find {fields[0].label}: {value}")
+            for field in fields:
+                _apply_fetches(doc, field, row)
+
+
+def _apply_fetches(doc: Document, link: DocField, row: Mapping[str, Any]) -> None:
+    for fieldname, source in _fetches_for(doc, link.fieldname):
+        if source in row and (doc.has_value_changed(link.fieldname) or doc.get(fieldname) in (None, "")):
+            doc.__dict__[fieldname] = row[source]
+
+
+def _fetches_for(doc: Document, link_fieldname: str) -> list[tuple[str, str]]:
+    pairs = []
+    for field in doc.meta.value_fields:
+        if field.fetch_from and field.fetch_from.split(".", 1)[0] == link_fieldname:
+            pairs.append((field.fieldname, field.fetch_from.split(".", 1)[1]))
+    return pairs
+
+
+def validate_unique(doc: Document) -> None:
+    for field in doc.meta.unique_fields:
+        value = doc.__dict__.get(field.fieldname)
+        if value in (None, ""):
+            continue
+        other = db().get_value(doc.doctype, {field.fieldname: value, "name": ["!=", doc.name or ""]},
+                               "name", order_by="")
+        if other:
+            raise UniqueValidationError(
+                f"{field.label} {value!r} is already used by {doc.doctype} {other}; it must be unique")
