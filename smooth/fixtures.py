@@ -55,12 +55,12 @@ def _read(path: Path) -> list[dict[str, Any]]:
 def _in_link_order(files: list[tuple[Path, list[dict[str, Any]]]]) -> list[tuple[Path, list[dict[str, Any]]]]:
     """Files holding the records others link to go first, so link validation finds them; else file order."""
     registry = local().site.registry
-    held = [{r.get("doctype") for r in records} for _, records in files]
+    held = [{str(r.get("doctype")) for r in records} for _, records in files]
     needs = []
     for doctypes in held:
         metas = [registry.get(d) for d in doctypes if d in registry]
-        metas += [registry.get(f.options) for m in metas for f in m.table_fields if f.options in registry]
-        needs.append({f.options for m in metas for f in m.link_fields} - doctypes)
+        metas += [registry.get(f.options) for m in metas for f in m.table_fields if f.options and f.options in registry]
+        needs.append({str(f.options) for m in metas for f in m.link_fields} - doctypes)
     ordered, pending = [], list(range(len(files)))
     while pending:
         free = (i for i in pending if not any(needs[i] & held[j] for j in pending if j != i))

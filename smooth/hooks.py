@@ -151,7 +151,7 @@ class Hooks:
                            f"{', '.join(sorted(set(MAPPED_KEYS) | set(LIST_KEYS)))}")
 
     def events_for(self, doctype: str, event: str) -> list[Callable[..., Any]]:
-        handlers = []
+        handlers: list[Callable[..., Any]] = []
         if doctype in self.doc_events:
             handlers.extend(self.doc_events[doctype].get(event, ()))
         if "*" in self.doc_events:

@@ -112,7 +112,7 @@ def new_site(
 
 
 def _check_empty(engine: object, force: bool) -> None:
-    tables = inspect(engine).get_table_names()  # type: ignore[arg-type]
+    tables = inspect(engine).get_table_names()
     if tables and not force:
         raise ValidationError("The site's database already has tables; pass --force to reinstall")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
+import redis
+
 from smooth.exceptions import SmoothError, ValidationError
 
 if TYPE_CHECKING:
@@ -41,8 +43,6 @@ def redis_for(site: Site) -> Redis | None:
         with _lock:
             client = _clients.get(url)
             if client is None:
-                import redis
-
                 client = _clients[url] = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5,
                                                               decode_responses=True)
     return client
@@ -60,8 +60,6 @@ class AuthStoreUnavailable(SmoothError):
 
 
 def redis_call(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    import redis
-
     try:
         return fn(*args, **kwargs)
     except redis.RedisError as exc:

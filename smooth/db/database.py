@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Result
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.elements import ColumnElement
 
 import smooth.filters as filter_rules
 from smooth.db import query
@@ -161,7 +162,7 @@ class Database:
             for_update=for_update,
         )
         if extra_or_filters:
-            stmt = stmt.where(query.where(table, [], list(extra_or_filters)))
+            stmt = stmt.where(_required(query.where(table, [], list(extra_or_filters))))
         result = self.execute(stmt, write=for_update)
         if pluck:
             return [row[0] for row in result]
@@ -207,10 +208,10 @@ class Database:
             filters = {k: v for k, v in filters.items() if k != "doctype"}
         if filters is None:
             return None
-        meta = self.site.get_meta(doctype)
-        if meta.issingle:
-            return doctype
-        return self.get_value(doctype, filters, "name", order_by="")
+        name = str(doctype)
+        if self.site.get_meta(name).issingle:
+            return name
+        return self.get_value(name, filters, "name", order_by="")
 
     def count(self, doctype: str, filters: Any = None, *, or_filters: Any = None,
               extra_filters: Sequence[filter_rules.Filter] = (),
@@ -223,7 +224,7 @@ class Database:
         if clause is not None:
             stmt = stmt.where(clause)
         if extra_or_filters:
-            stmt = stmt.where(query.where(table, [], list(extra_or_filters)))
+            stmt = stmt.where(_required(query.where(table, [], list(extra_or_filters))))
         return int(self.execute(stmt).scalar_one())
 
     # -- writes ---------------------------------------------------------------------------
@@ -264,14 +265,15 @@ class Database:
         stmt = delete(table)
         if clause is not None:
             stmt = stmt.where(clause)
-        return self.execute(stmt, write=True).rowcount
+        result: Any = self.execute(stmt, write=True)
+        return int(result.rowcount)
 
     # -- singles --------------------------------------------------------------------------
 
     def get_singles_dict(self, doctype: str) -> dict[str, Any]:
         singles = self.table("Singles")
         rows = self.execute(select(singles.c.field, singles.c.value).where(singles.c.doctype == doctype))
-        return {field: value for field, value in rows}
+        return {str(row.field): row.value for row in rows}
 
     def set_single_value(self, doctype: str, fieldname: str, text: str | None) -> None:
         """Store one field of a Single as text (None removes it)."""
@@ -280,6 +282,13 @@ class Database:
                      write=True)
         if text is not None:
             self.execute(insert(singles).values(doctype=doctype, field=fieldname, value=text), write=True)
+
+
+def _required(clause: ColumnElement[bool] | None) -> ColumnElement[bool]:
+    """A WHERE clause built from a non-empty filter list (never None there)."""
+    if clause is None:
+        raise ValueError("a filter list that should have produced a condition produced none")
+    return clause
 
 
 def _translate_lock_error(exc: DBAPIError) -> QueryLockError | None:

@@ -35,7 +35,7 @@ DATETIME = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 LONGTEXT = Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb").with_variant(Text(collation="NOCASE"), "sqlite")
 
 
-class FloatDecimal(TypeDecorator):  # type: ignore[type-arg]
+class FloatDecimal(TypeDecorator):
     """DECIMAL(21,9) read back as float on every backend.
 
     SQLite's NUMERIC affinity stores 5.0 as the integer 5, so without this a Float field
@@ -54,16 +54,16 @@ MAX_INDEX_NAME = 60
 NAME_LENGTH = 140
 
 
-def text(length: int) -> TypeEngine:  # type: ignore[type-arg]
+def text(length: int) -> TypeEngine:
     """VARCHAR that compares like MariaDB's utf8mb4_unicode_ci: case-insensitively, SQLite included."""
     return String(length).with_variant(String(length, collation="NOCASE"), "sqlite")
 
 
-def long_text() -> TypeEngine:  # type: ignore[type-arg]
+def long_text() -> TypeEngine:
     return Text().with_variant(Text(collation="NOCASE"), "sqlite")
 
 
-def column_type(field: DocField) -> TypeEngine:  # type: ignore[type-arg]
+def column_type(field: DocField) -> TypeEngine:
     fieldtype = field.fieldtype
     if fieldtype in ("Int", "Check"):
         return Integer()
@@ -93,7 +93,7 @@ def index_name(table: str, columns: Iterable[str], unique: bool = False) -> str:
     return f"{name[:MAX_INDEX_NAME - 11]}_{digest}"
 
 
-def standard_columns(meta: Meta) -> list[Column]:  # type: ignore[type-arg]
+def standard_columns(meta: Meta) -> list[Column]:
     columns = [
         Column("name", text(NAME_LENGTH), primary_key=True),
         Column("owner", text(NAME_LENGTH)),

@@ -36,7 +36,7 @@ def _include_object(metadata: MetaData) -> Callable[..., bool]:
         if type_ == "table":
             return name in metadata.tables  # tables we do not know are never touched
         if type_ == "index" and reflected and compare_to is None:
-            return bool(name) and name.startswith(MANAGED_INDEX_PREFIXES)
+            return bool(name) and str(name).startswith(MANAGED_INDEX_PREFIXES)
         return True
 
     return include
@@ -50,7 +50,7 @@ def plan(connection: Connection, metadata: MetaData, *, drop_removed_columns: bo
     })
     script = produce_migrations(context, metadata)
     result = SchemaPlan()
-    for op in script.upgrade_ops.ops:
+    for op in script.upgrade_ops.ops if script.upgrade_ops is not None else []:
         if isinstance(op, ops.ModifyTableOps):
             kept = []
             for sub in op.ops:

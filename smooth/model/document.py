@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import smooth.permissions as permissions
 from smooth.context import db, local, now_datetime, session_user
@@ -54,7 +54,7 @@ from smooth.model.versioning import version_record
 from smooth.site import Site
 
 
-class DocFlags(dict):  # type: ignore[type-arg]
+class DocFlags(dict):
     """`doc.flags.ignore_permissions` style access; missing flags read as None."""
 
     def __getattr__(self, key: str) -> Any:
@@ -67,6 +67,21 @@ class DocFlags(dict):  # type: ignore[type-arg]
 
 class Document:
     """A record; controllers subclass it (`class LMSCourse(Document)`)."""
+
+    # standard columns every record has; its fields are attributes named by the doctype JSON
+    name: Any
+    owner: Any
+    creation: Any
+    modified: Any
+    modified_by: Any
+    docstatus: Any
+    idx: Any
+    parent: Any
+    parenttype: Any
+    parentfield: Any
+
+    if TYPE_CHECKING:
+        def __getattr__(self, fieldname: str) -> Any: ...
 
     def __init__(self, data: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
         values = dict(data or {}, **kwargs)
@@ -95,8 +110,9 @@ class Document:
         return default if value is None else value
 
     def set(self, key: str, value: Any) -> None:
+        field = self.meta.get_field(key)
         if key in self.__dict__ and isinstance(self.__dict__.get(key), list) and \
-                self.meta.get_field(key) is not None and self.meta.get_field(key).fieldtype in fieldtypes.TABLE:
+                field is not None and field.fieldtype in fieldtypes.TABLE:
             self.__dict__[key] = []
             for row in value or []:
                 self.append(key, row)
@@ -107,7 +123,7 @@ class Document:
         for key, value in values.items():
             if key == "name" and value is not None:
                 self.name = value
-            elif self.meta.get_field(key) is not None and self.meta.get_field(key).fieldtype in fieldtypes.TABLE:
+            elif (field := self.meta.get_field(key)) is not None and field.fieldtype in fieldtypes.TABLE:
                 self.set(key, value)
             elif key in self.meta.column_set or not hasattr(type(self), key) and key not in (
                     "doctype", "meta", "flags", "parent_doc"):
@@ -153,8 +169,8 @@ class Document:
             ]
         return out
 
-    def _password_fieldnames(self) -> set[str]:
-        return {f.fieldname for f in self.meta.password_fields}
+    def _password_fieldnames(self) -> frozenset[str]:
+        return frozenset(f.fieldname for f in self.meta.password_fields)
 
     def get_password(self, fieldname: str = "password", raise_exception: bool = True) -> str | None:
         return get_decrypted_password(self.doctype, self.name, fieldname, raise_exception=raise_exception)
@@ -463,8 +479,10 @@ def load_document(doctype: str, name: str, *, for_update: bool = False) -> Docum
     if row is None:
         raise DoesNotExistError(f"{doctype} {name} not found")
     doc = _loaded(get_controller(site, doctype), meta, row)
-    for fieldname, child_rows in rows.read_children(meta, name).items():
-        child_meta = site.get_meta(meta.get_field(fieldname).options or "")
+    children_by_field = rows.read_children(meta, name)
+    for table_field in meta.table_fields:
+        fieldname, child_rows = table_field.fieldname, children_by_field[table_field.fieldname]
+        child_meta = site.get_meta(table_field.options or "")
         child_cls = get_controller(site, child_meta.name)
         children = []
         for child_row in child_rows:

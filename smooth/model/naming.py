@@ -160,6 +160,7 @@ def next_series_value(prefix: str) -> int:
             index_elements=[series.c.name], set_={"current": series.c.current + 1}).returning(series.c.current)
         return int(database.execute(stmt, write=True).scalar_one())
     # MariaDB has no RETURNING on upserts: LAST_INSERT_ID(expr) hands the new value back in the reply
-    stmt = mysql_insert(series).values(name=prefix, current=func.last_insert_id(1))
-    stmt = stmt.on_duplicate_key_update(current=func.last_insert_id(series.c.current + 1))
-    return int(database.execute(stmt, write=True).lastrowid)
+    upsert = mysql_insert(series).values(name=prefix, current=func.last_insert_id(1)).on_duplicate_key_update(
+        current=func.last_insert_id(series.c.current + 1))
+    result: Any = database.execute(upsert, write=True)
+    return int(result.lastrowid)

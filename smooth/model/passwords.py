@@ -50,7 +50,7 @@ def stored_secret(doctype: str, name: str, fieldname: str) -> tuple[str, int] | 
     auth = db().table("__Auth")
     row = db().execute(select(auth.c.password, auth.c.encrypted).where(and_(
         auth.c.doctype == doctype, auth.c.name == name, auth.c.fieldname == fieldname))).first()
-    return (row[0], int(row[1])) if row else None
+    return (str(row.password), int(row.encrypted)) if row is not None else None
 
 
 def get_decrypted_password(doctype: str, name: str, fieldname: str = "password", *,

@@ -87,8 +87,8 @@ def _update_children(doc: Document) -> None:
             child_table.c.name, child_table.c.parent, child_table.c.parenttype, child_table.c.parentfield,
         ).where(child_table.c.name.in_(keep))).all() if keep else []
         ours = (doc.name, doc.doctype, table_field.fieldname)
-        existing = {name for name, *owner in stored if tuple(owner) == ours}
-        foreign = {name for name, *owner in stored if tuple(owner) != ours}
+        existing = {row[0] for row in stored if tuple(row[1:]) == ours}
+        foreign = {row[0] for row in stored if tuple(row[1:]) != ours}
         new_rows = [r for r in rows if r.name not in existing]
         for row in new_rows:
             if row.name in foreign:
@@ -111,7 +111,7 @@ def save_passwords(doc: Document) -> None:
 
 def is_duplicate_key(exc: IntegrityError) -> bool:
     orig = exc.orig
-    code = orig.args[0] if getattr(orig, "args", None) else None
+    code = orig.args[0] if orig is not None and orig.args else None
     return code == 1062 or "unique constraint failed" in str(orig).lower()
 
 

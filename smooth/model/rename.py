@@ -93,7 +93,7 @@ def _rewrite(meta: Meta, old: str, new: str) -> None:
         for field in links:
             _set(other.name, field.fieldname, old, new)
         for field in dynamic:
-            _set(other.name, field.fieldname, old, new, **{field.options: doctype})
+            _set(other.name, field.fieldname, old, new, **{str(field.options): doctype})
     _set("__Auth", "name", old, new, doctype=doctype)
     _set("Version", "docname", old, new, ref_doctype=doctype)
 

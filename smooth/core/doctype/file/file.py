@@ -138,6 +138,10 @@ def _reserve(folder: Path, name: str) -> tuple[Path, int]:
 
 
 class File(Document):
+    file_name: str | None
+    file_url: str | None
+    file_size: int | None
+    content_hash: str | None
     content: bytes | None = None  # set by the uploader before insert; never a column, never taken from a request
 
     def validate(self) -> None:

@@ -16,6 +16,9 @@ STANDARD_USERS = ("Administrator", "Guest")
 
 
 class User(Document):
+    email: str
+    new_password: str | None
+
     def autoname(self) -> None:
         if self.name not in STANDARD_USERS:
             self.name = (self.email or "").strip().lower()
