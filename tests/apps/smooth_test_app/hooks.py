@@ -19,3 +19,9 @@ permission_query_conditions = {"Test Record": "smooth_tests.rules.test_record_co
 has_permission = {"Test Record": "smooth_tests.rules.test_record_permission"}
 
 fixtures = [{"dt": "Test Category", "filters": [["category_name", "like", "Fixture%"]]}]
+
+before_request = "smooth_tests.request_hooks.before_request"
+after_request = ["smooth_tests.request_hooks.after_request"]
+auth_hooks = ["smooth_tests.request_hooks.deny_marked_requests"]
+before_install = "smooth_tests.request_hooks.before_install"
+after_install = "smooth_tests.request_hooks.after_install"
