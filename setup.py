@@ -23,7 +23,7 @@ setup(
         "redis>=5",
     ],
     extras_require={
-        "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27", "schemathesis>=4.0"],
+        "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27", "schemathesis>=4.0", "mypy>=1.10"],
     },
     entry_points={"console_scripts": ["bench = smooth.cli:main"]},
 )

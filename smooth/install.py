@@ -1,22 +1,27 @@
-"""Create a site: config, database, schema, the standard roles and users, patches marked done."""
+"""Sites and their apps: create a site (config, database, schema, standard roles and users, patches
+marked done), install an app on it, uninstall one."""
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from pathlib import Path
+from typing import Any
 
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
+from smooth.apps import App, core_app, load_app
 from smooth.context import db, unit_of_work
 from smooth.db.engine import server_url
 from smooth.exceptions import ValidationError
+from smooth.hooks import Hooks
 from smooth.migrate import Echo, mark_all_patches_done, migrate
 from smooth.model.records import get_doc
-from smooth.site import SITE_CONFIG, forget_site, write_config
+from smooth.site import SITE_CONFIG, bench_root, default_app_paths, forget_site, read_config, write_config
 
 STANDARD_ROLES = ("Administrator", "System Manager", "Guest", "All")
 SITE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_]{0,62}$")
@@ -136,3 +141,69 @@ def install_standard_records(admin_password: str, time_zone: str | None) -> None
     settings.time_zone = time_zone or settings.time_zone or "UTC"
     settings.flags.ignore_permissions = True
     settings.save()
+
+
+def resolve_app(app: str) -> Path:
+    """An app folder from a path, or from an app name found at the bench root or in its `apps/` folder."""
+    candidate = Path(app).expanduser()
+    if (candidate / "hooks.py").is_file():
+        return candidate.resolve()
+    root = bench_root()
+    searched = [root, root / "apps" / app]
+    for folder in searched:
+        if (folder / "hooks.py").is_file() and load_app(folder).name == app:
+            return folder.resolve()
+    raise ValidationError(f"No app {app!r}: give the path of a folder with hooks.py, or an app name found in "
+                          f"{', '.join(str(p) for p in searched)}")
+
+
+def installed_apps(name: str, sites_path: Path) -> list[App]:
+    """The site's apps in install order, the Core app first."""
+    with unit_of_work(name, sites_path=sites_path, commit=False) as bound:
+        return list(bound.site.apps)
+
+
+def install_app(name: str, sites_path: Path, app: str, *, echo: Echo = print) -> App:
+    """Add an app to a site: its tables, patches marked done, fixtures, then its install hooks."""
+    path = resolve_app(app)
+    config = _own_config(sites_path, name)
+    current = [str(p) for p in config.get("apps", default_app_paths())]
+    new_app = load_app(path)
+    if any(Path(p).resolve() == path for p in current) or new_app.name == core_app().name:
+        raise ValidationError(f"App {new_app.name} is already installed on {name}")
+    config["apps"] = [*current, str(path)]
+    write_config(sites_path, name, config)
+    forget_site(name, sites_path)
+    with unit_of_work(name, sites_path=sites_path) as bound:
+        hooks_of_app = Hooks([new_app])
+        for hook in hooks_of_app.lists["before_install"]:
+            hook()
+        migrate(echo=echo)
+        mark_all_patches_done()
+        for hook in hooks_of_app.lists["after_install"]:
+            hook()
+        del bound
+    echo(f"Installed {new_app.name} on {name}")
+    return new_app
+
+
+def uninstall_app(name: str, sites_path: Path, app: str, *, echo: Echo = print) -> None:
+    """Remove an app from a site's apps; its tables and records stay (migrate never drops data)."""
+    config = _own_config(sites_path, name)
+    current = [str(p) for p in config.get("apps", default_app_paths())]
+    keep = [p for p in current if load_app(Path(p) if Path(p).is_absolute() else bench_root() / p).name != app
+            and Path(p).resolve() != Path(app).resolve()]
+    if len(keep) == len(current):
+        installed = ", ".join(load_app(bench_root() / p).name for p in current) or "none besides the core"
+        raise ValidationError(f"App {app!r} is not installed on {name} (installed: {installed})")
+    config["apps"] = keep
+    write_config(sites_path, name, config)
+    forget_site(name, sites_path)
+    echo(f"Uninstalled {app} from {name}; its tables and records were kept")
+
+
+def _own_config(sites_path: Path, name: str) -> dict[str, Any]:
+    """The site's own site_config.json (without common_site_config.json merged in), to write back."""
+    read_config(sites_path, name)  # SiteNotFoundError names the existing sites
+    data = json.loads((sites_path / name / SITE_CONFIG).read_text(encoding="utf-8"))
+    return dict(data)
