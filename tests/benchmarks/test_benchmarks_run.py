@@ -41,6 +41,7 @@ PUBLIC_MODULES = {"smooth", "smooth.install", "smooth.cli", "smooth_lms.api"}
 
 
 def benchmark_files() -> list[Path]:
+    """The scripts and the harness: every file that could reach into Smooth."""
     return sorted(BENCHMARKS.glob("*.py"))
 
 
