@@ -1,18 +1,19 @@
 """Evaluation booking: availability over 60 days with 50,000 requests, and the booking insert path.
 
-    .venv/bin/python benchmarks/bench_booking.py [--requests 50000] [--bookings 100] [--mariadb-url URL]
+    .venv/bin/python benchmarks/bench_booking.py [--requests 50000] [--bookings 100] [--rounds 21]
+                                                 [--mariadb-url URL] [--quick]
 
 Each is measured against a hand-written SQLAlchemy baseline doing the same core job in the
 same run: for availability, read the schedule and the window's bookings with one indexed
 query and cut free 30-minute slots; for booking, lock the evaluator row, check overlap and
 duplicates with queries, insert, commit. Printed: medians in ms and the ratios (ours / baseline).
+--quick (or SMOOTH_BENCH_QUICK=1): 200 requests, 3 bookings, 1 round; every path, no meaningful ratio.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import secrets
 import statistics
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness import each_backend, temporary_site
+from harness import add_common_arguments, each_backend, size, temporary_site
 from sqlalchemy import and_, func, insert, select
 
 import smooth
@@ -33,6 +34,7 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
 
 def setup(requests: int) -> str:
+    """The evaluator, the course and `requests` past and future requests (bulk-inserted: setup is not judged)."""
     smooth.get_doc({"doctype": "User", "email": EVALUATOR, "first_name": "Eva"}).insert()
     course = smooth.get_doc({"doctype": "LMS Course", "title": "Bench Course", "published": 1,
                              "evaluation_slot_minutes": 30}).insert().name
@@ -63,6 +65,7 @@ def setup(requests: int) -> str:
 
 
 def baseline_availability(days: int) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Free slots of the next `days` days by hand: one schedule read, one indexed window read, one sweep."""
     conn = smooth.db.connection()
     schedule_table = smooth.db.table("Evaluator Schedule")
     requests = smooth.db.table("LMS Certificate Request")
@@ -96,6 +99,7 @@ def baseline_availability(days: int) -> list[tuple[dt.datetime, dt.datetime]]:
 
 
 def baseline_book(course: str, member: str, day: dt.date, start: dt.time) -> None:
+    """The booking by hand: the same lock, overlap and duplicate checks Smooth LMS makes, then the INSERT."""
     conn = smooth.db.connection()
     requests = smooth.db.table("LMS Certificate Request")
     evaluators = smooth.db.table("Course Evaluator")
@@ -118,6 +122,7 @@ def baseline_book(course: str, member: str, day: dt.date, start: dt.time) -> Non
 
 
 def learners(course: str, count: int, prefix: str) -> list[str]:
+    """One student per booking, so the duplicate-request check never refuses a measured booking."""
     emails = []
     for i in range(count):
         email = f"{prefix}{i}@bench.example"
@@ -128,16 +133,18 @@ def learners(course: str, count: int, prefix: str) -> list[str]:
     return emails
 
 
-def run(backend: str, requests: int, bookings: int, mariadb_url: str | None) -> dict[str, Any]:
+def run(backend: str, requests: int, bookings: int, rounds: int, mariadb_url: str | None) -> dict[str, Any]:
+    """Measure on a fresh site of `backend` with the repo's apps (Smooth LMS), dropped afterwards."""
     with temporary_site(backend, [str(REPO)], mariadb_url):
-        return measure(requests, bookings)
+        return measure(requests, bookings, rounds)
 
 
-def measure(requests: int, bookings: int) -> dict[str, Any]:
+def measure(requests: int, bookings: int, rounds: int) -> dict[str, Any]:
+    """Medians of `rounds` availability reads (answers compared) and of `bookings` bookings per side."""
     out: dict[str, Any] = {}
     course = setup(requests)
     ours, base = [], []
-    for _ in range(21):
+    for _ in range(rounds):
         start = time.perf_counter()
         offered = get_available_slots(course, days=60)
         ours.append(time.perf_counter() - start)
@@ -173,6 +180,7 @@ def measure(requests: int, bookings: int) -> dict[str, Any]:
 
 
 def report(backend: str, requests: int, result: dict[str, Any]) -> None:
+    """The two judged lines, one per scenario, each with its medians and ratio."""
     ours, base = result["availability"]
     print(f"[{backend}] availability, 60 days, {requests} requests, {result['slots']} free slots: median "
           f"{ours * 1000:.1f} ms vs baseline {base * 1000:.1f} ms -> ratio {ours / base:.2f} (aim: < 20 ms on SQLite)")
@@ -183,12 +191,16 @@ def report(backend: str, requests: int, result: dict[str, Any]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=50_000)
-    parser.add_argument("--bookings", type=int, default=100)
-    parser.add_argument("--mariadb-url", default=os.environ.get("SMOOTH_TEST_MARIADB_URL"))
+    parser.add_argument("--requests", type=int, help="certificate requests in the table (50,000; quick: 200)")
+    parser.add_argument("--bookings", type=int, help="bookings measured per side (100; quick: 3)")
+    parser.add_argument("--rounds", type=int, help="availability reads per side (21; quick: 1)")
+    add_common_arguments(parser)
     args = parser.parse_args()
+    requests = size(args.requests, full=50_000, quick=200, is_quick=args.quick)
+    bookings = size(args.bookings, full=100, quick=3, is_quick=args.quick)
+    rounds = size(args.rounds, full=21, quick=1, is_quick=args.quick)
     return each_backend(args.mariadb_url, lambda backend: report(
-        backend, args.requests, run(backend, args.requests, args.bookings, args.mariadb_url)))
+        backend, requests, run(backend, requests, bookings, rounds, args.mariadb_url)))
 
 
 if __name__ == "__main__":

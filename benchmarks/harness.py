@@ -1,47 +1,101 @@
-"""What every benchmark needs: a throwaway site per backend, and the backends to run on."""
+"""What every benchmark needs: a throwaway site per backend, the backends to run on, and a quick size.
+
+Benchmarks touch Smooth only through its public surface (the `smooth` facade, `smooth.install.new_site`,
+the bench CLI and HTTP), so a refactor of the core cannot break them without a public API changing;
+tests/benchmarks runs each one at its quick size (`--quick` or SMOOTH_BENCH_QUICK=1) so that it cannot
+break silently either.
+"""
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import io
+import os
 import secrets
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from typing import TypeVar
 
 import smooth
-from smooth.db.engine import server_url
+from smooth.cli import main as bench
 from smooth.install import new_site
-from smooth.site import forget_site
+
+QUICK_ENV = "SMOOTH_BENCH_QUICK"
+MARIADB_ENV = "SMOOTH_TEST_MARIADB_URL"
+
+T = TypeVar("T", int, float)
+
+
+@dataclass(frozen=True)
+class BenchSite:
+    """A site made for one benchmark run; `db_url` lets a hand-written baseline in another process reach it."""
+
+    name: str
+    sites_path: Path
+    backend: str
+    db_url: str
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """--quick and --mariadb-url, the same in every benchmark so the suite can drive them all alike."""
+    parser.add_argument("--quick", action="store_true", default=os.environ.get(QUICK_ENV, "") not in ("", "0"),
+                        help=f"Tiny sizes that still run every code path (also ${QUICK_ENV}=1); for CI, not "
+                             "for judging.")
+    parser.add_argument("--mariadb-url", default=os.environ.get(MARIADB_ENV),
+                        help=f"MariaDB server URL without a database (default ${MARIADB_ENV}); without it only "
+                             "SQLite runs.")
+
+
+def size(given: T | None, *, full: T, quick: T, is_quick: bool) -> T:
+    """An explicit option wins; otherwise the full size, or the quick one under --quick."""
+    if given is not None:
+        return given
+    return quick if is_quick else full
 
 
 @contextmanager
-def temporary_site(backend: str, apps: list[str], mariadb_url: str | None) -> Iterator[None]:
-    """A fresh site bound to this thread as Administrator; its files and database go away afterwards."""
+def temporary_site(backend: str, apps: list[str], mariadb_url: str | None) -> Iterator[BenchSite]:
+    """A fresh site bound to this thread as Administrator; `bench drop-site` removes its files and database after."""
     root = Path(tempfile.mkdtemp(prefix="smooth-bench-"))
     name = f"bench-{backend}.local"
     db_url = f"{mariadb_url.rstrip('/')}/smooth_bench_{secrets.token_hex(4)}" if backend == "mariadb" else None
-    new_site(name, root, db_type=backend, db_url=db_url, admin_password="admin", apps=apps, echo=lambda _m: None)
     try:
+        new_site(name, root, db_type=backend, db_url=db_url, admin_password="admin", apps=apps,
+                 echo=lambda _m: None)
         with smooth.site_context(name, root):
-            yield
+            yield BenchSite(name, root, backend, site_db_url(root / name))
     finally:
-        forget_site(name, root)
-        if db_url:
-            parsed = make_url(db_url)
-            engine = create_engine(server_url(parsed), isolation_level="AUTOCOMMIT")
-            with engine.connect() as conn:
-                conn.execute(text(f"DROP DATABASE IF EXISTS `{parsed.database}`"))
-            engine.dispose()
+        if (root / name).exists():
+            drop_site(name, root)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def site_db_url(site_path: Path) -> str:
+    """The bound site's database URL, from its site config (`db_url`, or the SQLite file `db_path`)."""
+    url = smooth.conf.get("db_url")
+    if url:
+        return str(url)
+    db_path = Path(smooth.conf.get("db_path") or "site.sqlite3")
+    return f"sqlite:///{db_path if db_path.is_absolute() else site_path / db_path}"
+
+
+def drop_site(name: str, sites_path: Path) -> None:
+    """`bench drop-site NAME --yes`, in this process so the cached site's pooled connections are closed too."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        bench(["--sites-path", str(sites_path), "drop-site", name, "--yes"])
 
 
 def each_backend(mariadb_url: str | None, measure: Callable[[str], None]) -> int:
+    """SQLite always; MariaDB when a server URL was given (said on stderr when it was not)."""
     measure("sqlite")
     if mariadb_url:
         measure("mariadb")
     else:
-        print("[mariadb] skipped: pass --mariadb-url or set SMOOTH_TEST_MARIADB_URL", file=sys.stderr)
+        print(f"[mariadb] skipped: pass --mariadb-url or set {MARIADB_ENV}", file=sys.stderr)
     return 0

@@ -1,0 +1,127 @@
+"""Every benchmark runs once at its quick size, on SQLite and MariaDB, so a benchmark that rots fails CI.
+
+Benchmarks are manual tools nothing else imports: without this, a core refactor breaks them silently
+(bench_api.py once died on an import of a private name that had been renamed). A quick run says
+nothing about speed; it proves the script still runs every path and prints the ratios it is judged
+by. A static check keeps the benchmarks on Smooth's public surface, the rule that makes them survive
+refactors in the first place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import mariadb_server_url
+
+REPO = Path(__file__).resolve().parents[2]
+BENCHMARKS = REPO / "benchmarks"
+RATIO = r"([0-9]+\.[0-9]+)"
+
+# each benchmark's judged lines; every pattern must match exactly once per backend, its groups are ratios
+RATIO_LINES: dict[str, list[str]] = {
+    "bench_documents.py": [r"^\[<backend>\] \d+ rows, medians: insert .* -> ratio <ratio> .*; get_all .* -> ratio "
+                           r"<ratio> "],
+    "bench_booking.py": [r"^\[<backend>\] availability, .* -> ratio <ratio> ",
+                         r"^\[<backend>\] booking insert: .* -> ratio <ratio> "],
+    "bench_api.py": [rf"^ +\[<backend>\] {scenario} ratio ours/baseline: req/s <ratio> +p50 <ratio> +p95 <ratio>$"
+                     for scenario in ("list", "insert")],
+}
+
+# what benchmarks may import from Smooth: the facade, site creation (the CLI cannot install apps), the bench
+# CLI (drop-site), and the LMS app's whitelisted API
+PUBLIC_MODULES = {"smooth", "smooth.install", "smooth.cli", "smooth_lms.api"}
+
+
+def benchmark_files() -> list[Path]:
+    """The scripts and the harness: every file that could reach into Smooth."""
+    return sorted(BENCHMARKS.glob("*.py"))
+
+
+def test_every_benchmark_is_run_here() -> None:
+    """A new benchmark script must be added to RATIO_LINES, or it would escape the quick run."""
+    scripts = {path.name for path in benchmark_files() if path.name.startswith("bench_")}
+    assert scripts == set(RATIO_LINES), f"benchmarks/ holds {sorted(scripts)}, this test runs {sorted(RATIO_LINES)}"
+
+
+@pytest.mark.parametrize("script", sorted(RATIO_LINES))
+def test_benchmark_quick_run(script: str) -> None:
+    """Exit code 0, no failed requests, and each judged ratio printed once per backend as a positive number."""
+    mariadb_url = mariadb_server_url()  # fails (never skips) without a server: MariaDB is half of what is judged
+    result = subprocess.run([sys.executable, str(BENCHMARKS / script), "--quick", "--mariadb-url", mariadb_url],
+                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    shown = f"\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+    assert result.returncode == 0, f"{script} --quick exited {result.returncode}{shown}"
+    assert ", errors {" not in result.stdout, f"{script}: requests failed under load{shown}"
+    for backend in ("sqlite", "mariadb"):
+        for pattern in RATIO_LINES[script]:
+            regex = pattern.replace("<backend>", backend).replace("<ratio>", RATIO)
+            found = re.findall(regex, result.stdout, re.MULTILINE)
+            assert len(found) == 1, f"{script}: expected one line matching {regex!r}{shown}"
+            ratios = found[0] if isinstance(found[0], tuple) else (found[0],)
+            for ratio in ratios:
+                assert math.isfinite(float(ratio)) and float(ratio) > 0, f"{script}: ratio {ratio}{shown}"
+
+
+def test_quick_mode_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SMOOTH_BENCH_QUICK=1 means --quick (for runners that cannot add flags); 0 or unset means full size."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    from harness import add_common_arguments
+
+    def quick() -> bool:
+        parser = argparse.ArgumentParser()
+        add_common_arguments(parser)
+        return bool(parser.parse_args([]).quick)
+
+    monkeypatch.setenv("SMOOTH_BENCH_QUICK", "1")
+    assert quick()
+    monkeypatch.setenv("SMOOTH_BENCH_QUICK", "0")
+    assert not quick()
+    monkeypatch.delenv("SMOOTH_BENCH_QUICK")
+    assert not quick()
+
+
+def private_reaches(path: Path) -> list[str]:
+    """Imports of non-public Smooth modules, and private names (leading underscore) taken from Smooth."""
+    tree = ast.parse(path.read_text(), str(path))
+    found: list[str] = []
+    smooth_names: set[str] = set()
+
+    def is_smooth(module: str) -> bool:
+        return module.split(".")[0] in ("smooth", "smooth_lms")
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if is_smooth(alias.name):
+                    smooth_names.add((alias.asname or alias.name).split(".")[0])
+                    if alias.name not in PUBLIC_MODULES:
+                        found.append(f"line {node.lineno}: import {alias.name}")
+        elif isinstance(node, ast.ImportFrom) and node.module and is_smooth(node.module):
+            if node.module not in PUBLIC_MODULES:
+                found.append(f"line {node.lineno}: from {node.module} import ...")
+            for alias in node.names:
+                smooth_names.add(alias.asname or alias.name)
+                if alias.name.startswith("_"):
+                    found.append(f"line {node.lineno}: from {node.module} import {alias.name}")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            root: ast.expr = node
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in smooth_names:
+                found.append(f"line {node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+@pytest.mark.parametrize("path", benchmark_files(), ids=lambda p: p.name)
+def test_benchmarks_use_public_api_only(path: Path) -> None:
+    """The quick run catches a broken reach only once it breaks; this refuses the reach itself."""
+    assert private_reaches(path) == [], f"{path.name} reaches past Smooth's public API"
