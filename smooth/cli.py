@@ -30,6 +30,7 @@ from smooth.doctor import diagnose
 from smooth.exceptions import SmoothError
 from smooth.fixtures import export_fixtures as export
 from smooth.hooks import resolve
+from smooth.install import install_app, installed_apps, uninstall_app
 from smooth.install import new_site as install
 from smooth.lint import lint_apps
 from smooth.migrate import check, migrate
@@ -90,6 +91,33 @@ def new_site(bench: Bench, name: str, db_type: str, db_url: str | None, admin_pa
         click.echo(f"Administrator password: {password}")
     if set_default:
         _use(bench.sites_path, name)
+
+
+@cli.command("install-app")
+@click.argument("app")
+@pass_bench
+def install_app_command(bench: Bench, app: str) -> None:
+    """Install APP (an app name, e.g. smooth_apps, or the path of a folder with hooks.py) on the site."""
+    install_app(bench.site, bench.sites_path, app, echo=click.echo)
+
+
+@cli.command("uninstall-app")
+@click.argument("app")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_bench
+def uninstall_app_command(bench: Bench, app: str, yes: bool) -> None:
+    """Remove APP from the site's apps (its tables and records are kept)."""
+    if not yes:
+        click.confirm(f"Uninstall {app} from {bench.site}?", abort=True)
+    uninstall_app(bench.site, bench.sites_path, app, echo=click.echo)
+
+
+@cli.command("list-apps")
+@pass_bench
+def list_apps(bench: Bench) -> None:
+    """List the apps installed on the site, in install order."""
+    for app in installed_apps(bench.site, bench.sites_path):
+        click.echo(f"{app.name:20} {app.path}")
 
 
 @cli.command("use")
