@@ -12,6 +12,14 @@ import smooth
 from smooth.cli import cli
 from tests.core._app_builder import ThrowawayApp, field
 
+INSTALL_HOOK = """
+import smooth
+
+def mark():
+    if not smooth.db.exists("Role", "Installed Marker"):
+        smooth.get_doc({"doctype": "Role", "role_name": "Installed Marker"}).insert(ignore_permissions=True)
+"""
+
 
 class Bench:
     """A bench folder with no app of its own (as when bench runs outside the repository)."""
@@ -23,9 +31,7 @@ class Bench:
         self.sites.mkdir()
         self.app = ThrowawayApp(root / "elsewhere", prefix="Installable")
         self.app.hooks(f'after_install = "{self.app.package}.install.mark"\n')
-        self.app.python("install", "import smooth\n\ndef mark():\n    if not smooth.db.exists('Role', 'Installed Marker'):\n"
-                                   "        smooth.get_doc({'doctype': 'Role', 'role_name': 'Installed Marker'})"
-                                   ".insert(ignore_permissions=True)\n")
+        self.app.python("install", INSTALL_HOOK)
         self.app.doctype("Installable Note", [field("title", reqd=1)], autoname="field:title")
 
     def run(self, *args: str, input: str | None = None) -> Result:
