@@ -85,7 +85,12 @@ class MetaError(ValidationError):
 
 
 class HookError(ValidationError):
-    pass
+    check_id = "hooks.E002"  # the `bench check` id: an entry that cannot be resolved
+
+    def __init__(self, message: str = "", *, title: str | None = None, check_id: str | None = None) -> None:
+        super().__init__(message, title=title)
+        if check_id:
+            self.check_id = check_id
 
 
 class PermissionError(SmoothError):

@@ -87,8 +87,8 @@ class Hooks:
         cls(apps, errors=errors)
         return errors
 
-    def _fail(self, message: str) -> None:
-        error = HookError(message)
+    def _fail(self, message: str, check_id: str | None = None) -> None:
+        error = HookError(message, check_id=check_id)
         if self._errors is None:
             raise error
         self._errors.append(error)
@@ -145,10 +145,10 @@ class Hooks:
                 continue
             if key in NOT_SUPPORTED_YET:
                 if value:
-                    self._fail(f"{where}: {key} is not supported yet: {NOT_SUPPORTED_YET[key]}")
+                    self._fail(f"{where}: {key} is not supported yet: {NOT_SUPPORTED_YET[key]}", "hooks.E003")
             else:
                 self._fail(f"{where}: unknown key {key!r}; Smooth dispatches "
-                           f"{', '.join(sorted(set(MAPPED_KEYS) | set(LIST_KEYS)))}")
+                           f"{', '.join(sorted(set(MAPPED_KEYS) | set(LIST_KEYS)))}", "hooks.E004")
 
     def events_for(self, doctype: str, event: str) -> list[Callable[..., Any]]:
         handlers: list[Callable[..., Any]] = []

@@ -14,6 +14,12 @@ from smooth.meta.registry import MetaRegistry
 from smooth.patches import read_patches
 from smooth.site import bench_root, default_app_paths, read_config
 
+HOOK_HINTS = {
+    "hooks.E002": "fix the dotted path or the value's shape in hooks.py",
+    "hooks.E003": "remove the key until Smooth supports it (it would never fire)",
+    "hooks.E004": "remove the key or correct its spelling (docs/architecture.md lists the keys)",
+}
+
 
 def app_paths(sites_path: Path, site: str | None) -> list[Path]:
     """The site's configured apps (or the bench's default app), as absolute folders."""
@@ -44,8 +50,8 @@ def lint_apps(sites_path: Path, site: str | None = None) -> list[Issue]:
     for app in apps:
         hooks_file = str(app.path / "hooks.py")
         for error in Hooks.check([app]):
-            issues.append(Issue("hooks.E001", "error", error.message, path=hooks_file,
-                                hint="fix the dotted path in hooks.py"))
+            issues.append(Issue(error.check_id, "error", error.message, path=hooks_file,
+                                hint=HOOK_HINTS[error.check_id]))
         issues.extend(_patch_issues(app))
         issues.extend(_fixture_issues(app, registry))
     return issues

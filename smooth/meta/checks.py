@@ -1,4 +1,14 @@
-"""Lint rules for doctype JSON, each with a stable id and a hint.
+"""Lint rules for doctype JSON, each condition with a stable id of its own and a hint.
+
+meta.E001 malformed JSON (registry) · E002 no name · E003 unknown fieldtype · E004 duplicate
+fieldname · E005 field needs options · E006 Table of a missing doctype · E007 no fieldname ·
+E008 fieldname not snake_case · E009 autoname not understood · E010 default not an option ·
+E012 permission row without role · E013 index of unknown fields · E014 unique long text ·
+E015 title/sort/search field missing · E016 name differs from the file name · E017 autoname
+field missing · E018 autoname field holds no value · E019 bad sort_order · E020 unknown
+permission keys · E021 field not an object · E022 fieldname is a standard column · E023 Link to
+a missing doctype · E024 Dynamic Link to a missing field · E025 Table of a non-child doctype ·
+E026 `fields` not a list.
 
 `check_doctype` looks at one file on its own; `check_links` needs every doctype of the site.
 The registry raises MetaError on any error-level issue, `bench check` prints them all.
@@ -46,7 +56,7 @@ def check_doctype(data: Mapping[str, Any], path: Path | None) -> list[Issue]:
     if not isinstance(name, str) or not name.strip():
         return [_issue("meta.E002", "the doctype has no `name`", path, hint='add "name": "My DocType"')]
     if path is not None and path.stem != name.replace(" ", "_").replace("-", "_").lower():
-        issues.append(_issue("meta.E002", f"doctype {name!r} does not match its file name {path.name!r}", path,
+        issues.append(_issue("meta.E016", f"doctype {name!r} does not match its file name {path.name!r}", path,
                              hint="the folder and file stem must be the scrubbed doctype name"))
     autoname = (data.get("autoname") or "").strip()
     if not AUTONAME_RE.match(autoname):
@@ -54,7 +64,7 @@ def check_doctype(data: Mapping[str, Any], path: Path | None) -> list[Issue]:
                              hint="use hash, prompt, field:<fieldname>, naming_series:, format:... or PRE-.#####"))
     fields = data.get("fields") or []
     if not isinstance(fields, list):
-        return issues + [_issue("meta.E001", "`fields` must be a list", path, hint='"fields": [{...}, ...]')]
+        return issues + [_issue("meta.E026", "`fields` must be a list", path, hint='"fields": [{...}, ...]')]
     seen: set[str] = set()
     for position, field in enumerate(fields, start=1):
         issues.extend(_check_field(field, position, seen, path))
@@ -63,10 +73,10 @@ def check_doctype(data: Mapping[str, Any], path: Path | None) -> list[Issue]:
         fieldtype = next((f.get("fieldtype") for f in fields if isinstance(f, dict) and f.get("fieldname") == target),
                          None)
         if target not in seen:
-            issues.append(_issue("meta.E009", f"autoname names the field {target!r}, which does not exist", path,
+            issues.append(_issue("meta.E017", f"autoname names the field {target!r}, which does not exist", path,
                                  hint="add the field or fix the autoname"))
         elif fieldtype not in fieldtypes.VALUE:
-            issues.append(_issue("meta.E009", f"autoname names the field {target!r}, a {fieldtype} that holds no "
+            issues.append(_issue("meta.E018", f"autoname names the field {target!r}, a {fieldtype} that holds no "
                                  "value", path, target, hint="name documents after a value field"))
     for key in ("title_field", "sort_field"):
         value = data.get(key)
@@ -74,7 +84,7 @@ def check_doctype(data: Mapping[str, Any], path: Path | None) -> list[Issue]:
             issues.append(_issue("meta.E015", f"{key} names the field {value!r}, which does not exist", path,
                                  hint="name one of the doctype's fields"))
     if (data.get("sort_order") or "DESC").upper() not in ("ASC", "DESC"):
-        issues.append(_issue("meta.E015", f"sort_order {data['sort_order']!r} is not ASC or DESC", path,
+        issues.append(_issue("meta.E019", f"sort_order {data['sort_order']!r} is not ASC or DESC", path,
                              hint='use "ASC" or "DESC"'))
     for position, perm in enumerate(data.get("permissions") or [], start=1):
         if not isinstance(perm, dict) or not perm.get("role"):
@@ -84,7 +94,7 @@ def check_doctype(data: Mapping[str, Any], path: Path | None) -> list[Issue]:
         unknown = set(perm) - set(PERM_TYPES) - {"role", "permlevel", "if_owner", "doctype", "name", "parent",
                                                    "parentfield", "parenttype", "idx"}
         if unknown:
-            issues.append(_issue("meta.E012", f"permission row {position} has unknown keys {sorted(unknown)}",
+            issues.append(_issue("meta.E020", f"permission row {position} has unknown keys {sorted(unknown)}",
                                  path, hint=f"rights are {', '.join(PERM_TYPES)}"))
     for spec in data.get("indexes") or []:
         cols = spec if isinstance(spec, list) else (spec or {}).get("fields", [])
@@ -97,7 +107,7 @@ def check_doctype(data: Mapping[str, Any], path: Path | None) -> list[Issue]:
 
 def _check_field(field: Any, position: int, seen: set[str], path: Path | None) -> Iterable[Issue]:
     if not isinstance(field, dict):
-        yield _issue("meta.E001", f"field {position} is not an object", path,
+        yield _issue("meta.E021", f"field {position} is not an object", path,
                      hint='each field is {"fieldname": ..., "fieldtype": ...}')
         return
     fieldname = field.get("fieldname")
@@ -112,7 +122,7 @@ def _check_field(field: Any, position: int, seen: set[str], path: Path | None) -
         yield _issue("meta.E008", f"fieldname {fieldname!r} is not snake_case", path, fieldname,
                      hint="lowercase letters, digits and underscores")
     elif fieldname in RESERVED:
-        yield _issue("meta.E008", f"fieldname {fieldname!r} is a standard column", path, fieldname,
+        yield _issue("meta.E022", f"fieldname {fieldname!r} is a standard column", path, fieldname,
                      hint="rename the field")
     if fieldname in seen:
         yield _issue("meta.E004", f"duplicate fieldname {fieldname!r}", path, fieldname,
@@ -144,7 +154,7 @@ def check_links(metas: Mapping[str, Meta], broken: Collection[str] = ()) -> list
             if target in broken and field.fieldtype != "Dynamic Link":
                 continue
             if field.fieldtype == "Link" and target and target != "DocType" and target not in metas:
-                issues.append(_issue("meta.E005", f"Link to missing doctype {target!r}", meta.path, field.fieldname,
+                issues.append(_issue("meta.E023", f"Link to missing doctype {target!r}", meta.path, field.fieldname,
                                      hint="fix the options or add the doctype"))
             elif field.fieldtype in fieldtypes.TABLE and target:
                 child = metas.get(target)
@@ -152,9 +162,9 @@ def check_links(metas: Mapping[str, Meta], broken: Collection[str] = ()) -> list
                     issues.append(_issue("meta.E006", f"Table of missing doctype {target!r}", meta.path,
                                          field.fieldname, hint="fix the options or add the child doctype"))
                 elif not child.istable:
-                    issues.append(_issue("meta.E006", f"Table target {target!r} is not a child doctype", meta.path,
+                    issues.append(_issue("meta.E025", f"Table target {target!r} is not a child doctype", meta.path,
                                          field.fieldname, hint=f'set "istable": 1 in {target}'))
             elif field.fieldtype == "Dynamic Link" and target and not meta.has_field(target):
-                issues.append(_issue("meta.E005", f"Dynamic Link options names missing field {target!r}",
+                issues.append(_issue("meta.E024", f"Dynamic Link options names missing field {target!r}",
                                      meta.path, field.fieldname, hint="name the Link field that holds the doctype"))
     return issues
