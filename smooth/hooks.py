@@ -77,8 +77,9 @@ class Hooks:
         self.lists: dict[str, list[Callable[..., Any]]] = {k: [] for k in LIST_KEYS}
         self.fixtures: list[tuple[App, Any]] = []
         self._errors = errors
-        for app in self.apps:
+        for position, app in enumerate(self.apps):
             self._load(app)
+            self._check_required(app, {a.name for a in self.apps[:position]})
 
     @classmethod
     def check(cls, apps: Sequence[App]) -> list[HookError]:
@@ -137,6 +138,12 @@ class Hooks:
                 self._fail(f"{where}: fixtures entries are doctype names or dicts with a \"dt\" key")
                 continue
             self.fixtures.append((app, spec))
+
+    def _check_required(self, app: App, installed_before: set[str]) -> None:
+        for required in _as_list(getattr(app.manifest, "required_apps", None)):
+            if required not in installed_before:
+                self._fail(f"hooks.py of app {app.name!r}: required_apps names {required!r}, which is not installed "
+                           f"before it (installed: {', '.join(sorted(installed_before)) or 'none'})", "hooks.E005")
 
     def _refuse_unknown_keys(self, manifest: ModuleType, where: str) -> None:
         known = set(MAPPED_KEYS) | set(LIST_KEYS) | set(DATA_KEYS)

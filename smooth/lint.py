@@ -18,6 +18,7 @@ HOOK_HINTS = {
     "hooks.E002": "fix the dotted path or the value's shape in hooks.py",
     "hooks.E003": "remove the key until Smooth supports it (it would never fire)",
     "hooks.E004": "remove the key or correct its spelling (docs/architecture.md lists the keys)",
+    "hooks.E005": "install the required app first (bench install-app), or drop it from required_apps",
 }
 
 

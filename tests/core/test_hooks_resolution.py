@@ -186,3 +186,12 @@ def test_hooks_file_that_cannot_load_is_a_hook_error(tmp_path: Path) -> None:
 def test_folder_without_hooks_is_not_an_app(tmp_path: Path) -> None:
     with pytest.raises(HookError, match="is not an app: it has no hooks.py"):
         load_app(tmp_path)
+
+
+def test_required_apps_must_be_installed_before_the_app(tmp_path: Path) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.hooks('required_apps = ["smooth", "hrms"]\n')
+    message = _hook_error(app)
+    assert "required_apps names 'hrms', which is not installed" in message
+    satisfied = ThrowawayApp(tmp_path, prefix="Hook Needs Core").hooks('required_apps = ["smooth"]\n')
+    assert Hooks.check([core_app(), satisfied.load()]) == []
