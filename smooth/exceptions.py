@@ -86,6 +86,7 @@ class MetaError(ValidationError):
 
 class HookError(ValidationError):
     check_id = "hooks.E002"  # the `bench check` id: an entry that cannot be resolved
+    path = ""  # the hooks.py it was found in
 
     def __init__(self, message: str = "", *, title: str | None = None, check_id: str | None = None) -> None:
         super().__init__(message, title=title)

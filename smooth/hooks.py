@@ -78,6 +78,7 @@ class Hooks:
         self.fixtures: list[tuple[App, Any]] = []
         self._errors = errors
         for position, app in enumerate(self.apps):
+            self._app = app
             self._load(app)
             self._check_required(app, {a.name for a in self.apps[:position]})
 
@@ -90,6 +91,7 @@ class Hooks:
 
     def _fail(self, message: str, check_id: str | None = None) -> None:
         error = HookError(message, check_id=check_id)
+        error.path = str(self._app.path / "hooks.py")
         if self._errors is None:
             raise error
         self._errors.append(error)

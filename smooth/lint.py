@@ -48,11 +48,9 @@ def lint_apps(sites_path: Path, site: str | None = None) -> list[Issue]:
                                 hint="hooks.py must be importable plain data"))
     registry = MetaRegistry(apps, strict=False)
     issues.extend(registry.issues)
+    for error in Hooks.check(apps):
+        issues.append(Issue(error.check_id, "error", error.message, path=error.path, hint=HOOK_HINTS[error.check_id]))
     for app in apps:
-        hooks_file = str(app.path / "hooks.py")
-        for error in Hooks.check([app]):
-            issues.append(Issue(error.check_id, "error", error.message, path=hooks_file,
-                                hint=HOOK_HINTS[error.check_id]))
         issues.extend(_patch_issues(app))
         issues.extend(_fixture_issues(app, registry))
     return issues
