@@ -41,10 +41,10 @@ from smooth.meta.coerce import to_datetime
 from smooth.meta.doctype import Meta
 from smooth.model import delete, docstatus, naming, persistence, rows, validation
 from smooth.model.controller import find_controller
+from smooth.model.database_api import DocumentDatabase
 from smooth.model.passwords import get_decrypted_password
 from smooth.model.values import (
     PASSWORD_MASK,
-    coerce_for_db,
     coerce_from_single,
     coerce_value,
     default_value,
@@ -439,10 +439,8 @@ class Document:
         if update_modified:
             self.modified = now_datetime()
             self.modified_by = session_user()
-        meta = self.meta
-        stored = {key: coerce_for_db(meta, key, val) for key, val in values.items()}
-        db().set_value(self.doctype, self.name, stored, modified=self.modified if update_modified else None,
-                       modified_by=self.modified_by)
+        DocumentDatabase(db()).set_value(self.doctype, self.name, values, update_modified=update_modified,
+                                         modified=self.modified, modified_by=self.modified_by)
         self._original_modified = self.modified
         self.run_method("on_change")
 

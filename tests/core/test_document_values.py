@@ -291,6 +291,14 @@ def test_db_set_value_writes_a_single_field(ctx):
     assert (loaded.max_items, loaded.start_on, loaded.enabled) == (21, dt.date(2026, 5, 4), 1)
 
 
+def test_doc_db_set_on_a_single_coerces_and_stamps(ctx):
+    settings = smooth.get_doc("Test Single")
+    settings.db_set({"max_items": "34", "start_on": "2026-06-01"})
+    loaded = smooth.get_doc("Test Single")
+    assert (loaded.max_items, loaded.start_on) == (34, dt.date(2026, 6, 1))
+    assert loaded.modified == settings.modified
+
+
 def test_single_values_are_validated_on_save(ctx):
     doc = smooth.get_doc("Test Single")
     doc.max_items = "lots"
