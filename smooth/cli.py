@@ -328,14 +328,13 @@ def check_command(bench: Bench) -> None:
 @cli.command("doctor")
 @pass_bench
 def doctor(bench: Bench) -> None:
-    """Show what the site is configured with and whether each part is reachable."""
-    from smooth.doctor import diagnose
+    """Show what the site is configured with and whether each part is reachable (exit 1 on errors, not warnings)."""
+    from smooth.doctor import diagnose, has_errors, line
 
-    problems = 0
-    for label, ok, detail in diagnose(bench.site, bench.sites_path):
-        problems += not ok
-        click.echo(f"{'ok ' if ok else 'BAD'} {label:18} {detail}")
-    if problems:
+    checks = diagnose(bench.site, bench.sites_path)
+    for check in checks:
+        click.echo(line(check))
+    if has_errors(checks):
         raise click.exceptions.Exit(1)
 
 
