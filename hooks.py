@@ -23,5 +23,9 @@ doc_events: dict = {}
 scheduler_events: dict = {}
 permission_query_conditions = {
     "LMS Certificate Request": "smooth_lms.permissions.certificate_request_conditions",
+    "Course Evaluator": "smooth_lms.permissions.course_evaluator_conditions",
+    "Evaluator Schedule": "smooth_lms.permissions.evaluator_child_conditions",
+    "Evaluator Unavailability": "smooth_lms.permissions.evaluator_child_conditions",
+    "Evaluator Course": "smooth_lms.permissions.evaluator_child_conditions",
 }
 has_permission: dict = {}

@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 
 from smooth.context import Local, site_context, unit_of_work
 from smooth.db.engine import server_url, site_db_url
-from smooth.doctor import diagnose
+from smooth.doctor import diagnose, has_errors, line
 from smooth.exceptions import SmoothError
 from smooth.fixtures import export_fixtures as export
 from smooth.hooks import resolve
@@ -346,12 +346,11 @@ def check_command(bench: Bench) -> None:
 @cli.command("doctor")
 @pass_bench
 def doctor(bench: Bench) -> None:
-    """Show what the site is configured with and whether each part is reachable."""
-    problems = 0
-    for label, ok, detail in diagnose(bench.site, bench.sites_path):
-        problems += not ok
-        click.echo(f"{'ok ' if ok else 'BAD'} {label:18} {detail}")
-    if problems:
+    """Show what the site is configured with and whether each part is reachable (exit 1 on errors, not warnings)."""
+    checks = diagnose(bench.site, bench.sites_path)
+    for finding in checks:
+        click.echo(line(finding))
+    if has_errors(checks):
         raise click.exceptions.Exit(1)
 
 

@@ -6,7 +6,8 @@ connected), before the handler. In order:
 1. `X-Smooth-Test-User: <user>`, only on a site whose config says `"allow_test_user_header": true`
    (test sites; never set it in production).
 2. `Authorization: token key:secret` / `Basic base64(key:secret)`: that key's user, or
-   AuthenticationError (401) for a wrong, unknown or malformed credential. No CSRF check.
+   AuthenticationError (401) for a wrong, unknown or malformed credential, TooManyRequestsError
+   (429, with Retry-After) once the key or the client IP failed too often. No CSRF check.
 3. The `sid` cookie: the session's user; an unknown or expired sid (or a disabled user) is
    Guest and the cookie is cleared. Unsafe methods need the session's CSRF token (400).
 4. Guest.
@@ -20,6 +21,7 @@ from smooth.api.request import ApiRequest
 from smooth.auth import csrf, sessions, tokens
 from smooth.auth.cookies import clear_session_cookies, set_session_cookies
 from smooth.context import db
+from smooth.exceptions import TooManyRequestsError
 
 if TYPE_CHECKING:
     from smooth.site import Site
@@ -38,7 +40,11 @@ def resolve_user(api: ApiRequest, site: Site) -> str:
             return user
     authorization = (request.headers.get("authorization") or "").strip()
     if authorization:
-        user = tokens.authenticate(authorization)
+        try:
+            user = tokens.authenticate(authorization, site, request.client.host if request.client else "")
+        except TooManyRequestsError as exc:
+            api.headers["Retry-After"] = str(getattr(exc, "retry_after", 1))
+            raise
         api.auth_method = "token"
         return user
     sid = request.cookies.get(sessions.COOKIE)

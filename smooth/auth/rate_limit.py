@@ -1,10 +1,12 @@
-"""Throttling of failed logins, per user and per client IP.
+"""Throttling of failed logins and failed API-key attempts, per subject (user / key) and per client IP.
 
-Site config: `login_attempts_per_user` (default 10), `login_attempts_per_ip` (default 50),
-within `login_attempt_window_seconds` (default 300); 0 turns a limit off. Once a user or an
-IP has that many failures in the window, every login for it (even with the right password)
-is refused with TooManyRequestsError (429) saying when to retry, until the window passes.
-A successful login clears the user's count (not the IP's).
+Site config for logins: `login_attempts_per_user` (default 10), `login_attempts_per_ip`
+(default 50), within `login_attempt_window_seconds` (default 300); for API keys
+(`Authorization: token key:secret` or Basic): `api_key_attempts_per_key`,
+`api_key_attempts_per_ip`, `api_key_attempt_window_seconds`, same defaults. 0 turns a limit
+off. Once a subject or an IP has that many failures in the window, every attempt for it (even
+with the right password) is refused with TooManyRequestsError (429) saying when to retry,
+until the window passes. A successful login clears the user's count (not the IP's).
 
 With `redis_url` the counts live in Redis (fixed window per key: the first failure starts
 it), so every worker process sees them; otherwise in this process's memory (sliding window).
@@ -16,6 +18,7 @@ import math
 import threading
 import time
 from collections import deque
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from smooth.auth.settings import int_setting, redis_call, redis_for, redis_key
@@ -29,42 +32,62 @@ DEFAULT_PER_IP = 50
 DEFAULT_WINDOW_SECONDS = 300
 _MAX_MEMORY_KEYS = 100_000
 
-_failures: dict[tuple[str, str, str], deque[float]] = {}
+
+@dataclass(frozen=True)
+class Throttle:
+    """One kind of failure being counted: its storage prefix, config keys and wording."""
+
+    bucket: str  # storage prefix (Redis key part)
+    kind: str  # what the first counter counts per: "user", "key"
+    who: str  # how a message names that subject
+    attempts: str  # what a message says was failed
+    per_subject: str
+    per_ip: str
+    window: str
+
+
+LOGIN = Throttle("login_failures", "user", "user", "failed login attempts", "login_attempts_per_user",
+                 "login_attempts_per_ip", "login_attempt_window_seconds")
+API_KEY = Throttle("api_key_failures", "key", "API key", "failed API key attempts", "api_key_attempts_per_key",
+                   "api_key_attempts_per_ip", "api_key_attempt_window_seconds")
+THROTTLES = (LOGIN, API_KEY)
+
+_failures: dict[tuple[str, str, str, str], deque[float]] = {}
 _lock = threading.Lock()
 
 
-def _limits(site: Site) -> tuple[int, int, int]:
-    return (int_setting(site, "login_attempts_per_user", DEFAULT_PER_USER),
-            int_setting(site, "login_attempts_per_ip", DEFAULT_PER_IP),
-            int_setting(site, "login_attempt_window_seconds", DEFAULT_WINDOW_SECONDS, minimum=1))
+def _limits(site: Site, throttle: Throttle) -> tuple[int, int, int]:
+    return (int_setting(site, throttle.per_subject, DEFAULT_PER_USER),
+            int_setting(site, throttle.per_ip, DEFAULT_PER_IP),
+            int_setting(site, throttle.window, DEFAULT_WINDOW_SECONDS, minimum=1))
 
 
-def check(site: Site, user: str, ip: str) -> None:
-    """Raise TooManyRequestsError (with `.retry_after` seconds) when `user` or `ip` used up its failed attempts."""
-    per_user, per_ip, window = _limits(site)
-    for kind, key, limit, whom in (("user", user, per_user, f"user {user}"),
+def check(site: Site, subject: str, ip: str, throttle: Throttle = LOGIN) -> None:
+    """Raise TooManyRequestsError (with `.retry_after` seconds) when `subject` or `ip` used up its failed attempts."""
+    per_subject, per_ip, window = _limits(site, throttle)
+    for kind, key, limit, whom in ((throttle.kind, subject, per_subject, f"{throttle.who} {subject}"),
                                    ("ip", ip, per_ip, f"IP address {ip}")):
         if not limit or not key:
             continue
-        count, retry_after = _count(site, kind, key, window)
+        count, retry_after = _count(site, throttle.bucket, kind, key, window)
         if count >= limit:
             wait = max(1, math.ceil(retry_after))
             exc = TooManyRequestsError(
-                f"Too many failed login attempts for {whom}: {count} in the last {_duration(window)}. "
+                f"Too many {throttle.attempts} for {whom}: {count} in the last {_duration(window)}. "
                 f"Try again in {wait} second{'s' if wait != 1 else ''}.", title="Too Many Requests")
             exc.retry_after = wait  # type: ignore[attr-defined]
             raise exc
 
 
-def record_failure(site: Site, user: str, ip: str) -> None:
-    _, _, window = _limits(site)
-    for kind, key in (("user", user), ("ip", ip)):
+def record_failure(site: Site, subject: str, ip: str, throttle: Throttle = LOGIN) -> None:
+    _, _, window = _limits(site, throttle)
+    for kind, key in ((throttle.kind, subject), ("ip", ip)):
         if key:
-            _add(site, kind, key, window)
+            _add(site, throttle.bucket, kind, key, window)
 
 
 def clear_user(site: Site, user: str) -> None:
-    _clear(site, "user", user)
+    _clear(site, LOGIN.bucket, LOGIN.kind, user)
 
 
 def clear_all(site: Site) -> None:
@@ -74,16 +97,17 @@ def clear_all(site: Site) -> None:
             del _failures[key]
     client = redis_for(site)
     if client is not None:
-        keys = list(redis_call(client.scan_iter, match=redis_key(site, "login_failures", "*")))
-        if keys:
-            redis_call(client.delete, *keys)
+        for throttle in THROTTLES:
+            keys = list(redis_call(client.scan_iter, match=redis_key(site, throttle.bucket, "*")))
+            if keys:
+                redis_call(client.delete, *keys)
 
 
-def _count(site: Site, kind: str, key: str, window: int) -> tuple[int, float]:
+def _count(site: Site, bucket: str, kind: str, key: str, window: int) -> tuple[int, float]:
     """(failures in the window, seconds until the oldest one stops counting)."""
     client = redis_for(site)
     if client is not None:
-        name = redis_key(site, "login_failures", kind, key.lower())
+        name = redis_key(site, bucket, kind, key.lower())
         pipe = client.pipeline()
         pipe.get(name)
         pipe.pttl(name)
@@ -91,7 +115,7 @@ def _count(site: Site, kind: str, key: str, window: int) -> tuple[int, float]:
         return int(raw or 0), max(ttl_ms, 0) / 1000
     now = time.time()
     with _lock:
-        stamps = _failures.get((site.name, kind, key.lower()))
+        stamps = _failures.get((site.name, bucket, kind, key.lower()))
         if not stamps:
             return 0, 0.0
         while stamps and stamps[0] <= now - window:
@@ -99,10 +123,10 @@ def _count(site: Site, kind: str, key: str, window: int) -> tuple[int, float]:
         return len(stamps), (stamps[0] + window - now) if stamps else 0.0
 
 
-def _add(site: Site, kind: str, key: str, window: int) -> None:
+def _add(site: Site, bucket: str, kind: str, key: str, window: int) -> None:
     client = redis_for(site)
     if client is not None:
-        name = redis_key(site, "login_failures", kind, key.lower())
+        name = redis_key(site, bucket, kind, key.lower())
         pipe = client.pipeline()
         pipe.set(name, 0, ex=window, nx=True)
         pipe.incr(name)
@@ -112,16 +136,16 @@ def _add(site: Site, kind: str, key: str, window: int) -> None:
     with _lock:
         if len(_failures) >= _MAX_MEMORY_KEYS:
             _prune(now, window)
-        _failures.setdefault((site.name, kind, key.lower()), deque()).append(now)
+        _failures.setdefault((site.name, bucket, kind, key.lower()), deque()).append(now)
 
 
-def _clear(site: Site, kind: str, key: str) -> None:
+def _clear(site: Site, bucket: str, kind: str, key: str) -> None:
     client = redis_for(site)
     if client is not None:
-        redis_call(client.delete, redis_key(site, "login_failures", kind, key.lower()))
+        redis_call(client.delete, redis_key(site, bucket, kind, key.lower()))
         return
     with _lock:
-        _failures.pop((site.name, kind, key.lower()), None)
+        _failures.pop((site.name, bucket, kind, key.lower()), None)
 
 
 def _prune(now: float, window: int) -> None:

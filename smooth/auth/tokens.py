@@ -4,6 +4,12 @@ The secret is checked against the argon2 hash kept in `__Auth` (User.api_secret)
 deliberately slow, so a successful check is remembered per process, keyed by the stored
 hash and a digest of the presented secret: a new key pair changes the stored hash and
 misses the cache, and `enabled` is read from the database on every request.
+
+Failed attempts are throttled per key and per client IP (rate_limit.API_KEY). The throttle
+is checked before the secret is verified, so once a key or an IP is over its limit a guess
+costs no argon2 verify. A secret this process has already verified is accepted without
+consulting the throttle: it costs no verify either, and an attacker who knows a key cannot
+lock its running integration out of the workers it already talks to.
 """
 
 from __future__ import annotations
@@ -13,12 +19,18 @@ import binascii
 import hashlib
 import threading
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
+from smooth.auth import rate_limit
 from smooth.context import db
 from smooth.exceptions import AuthenticationError
 from smooth.model.passwords import stored_secret, verify_hash
 
+if TYPE_CHECKING:
+    from smooth.site import Site
+
 SCHEMES = ("token", "basic")
+MAX_KEY_LENGTH = 64  # generated keys have 16; the cap bounds what the throttle stores per key
 _CACHE_SIZE = 1024
 _verified: OrderedDict[tuple[str, str], bool] = OrderedDict()
 _lock = threading.Lock()
@@ -40,33 +52,48 @@ def parse(header: str) -> tuple[str, str]:
     key, sep, secret = value.partition(":")
     if not sep or not key or not secret:
         raise AuthenticationError(f"Malformed Authorization header: expected {scheme} <api_key>:<api_secret>")
+    if len(key) > MAX_KEY_LENGTH:
+        raise AuthenticationError(f"Malformed Authorization header: an API key has at most {MAX_KEY_LENGTH} "
+                                  "characters")
     return key, secret
 
 
-def authenticate(header: str) -> str:
-    """The user owning the key pair in `header`; AuthenticationError (401) otherwise."""
+def authenticate(header: str, site: Site, ip: str) -> str:
+    """The user owning the key pair in `header`; AuthenticationError (401) otherwise, TooManyRequestsError (429)
+    once the key or `ip` used up its failed attempts."""
     key, secret = parse(header)
     row = db().get_value("User", {"api_key": key}, ["name", "enabled"], as_dict=True)
-    if not row:
-        raise AuthenticationError("Invalid API key or secret")
-    stored = stored_secret("User", row["name"], "api_secret")
-    if stored is None or stored[1] or not _verify(stored[0], secret):
-        raise AuthenticationError("Invalid API key or secret")
+    stored = stored_secret("User", row["name"], "api_secret") if row else None
+    stored_hash = stored[0] if stored is not None and not stored[1] else None
+    if stored_hash is None or not _known(stored_hash, secret):
+        rate_limit.check(site, key, ip, rate_limit.API_KEY)
+        if stored_hash is None or not _verify(stored_hash, secret):
+            rate_limit.record_failure(site, key, ip, rate_limit.API_KEY)
+            raise AuthenticationError("Invalid API key or secret")
     if not row["enabled"]:
         raise AuthenticationError(f"User {row['name']} is disabled")
     return str(row["name"])
 
 
-def _verify(stored_hash: str, secret: str) -> bool:
-    cache_key = (stored_hash, hashlib.sha256(secret.encode()).hexdigest())
+def _cache_key(stored_hash: str, secret: str) -> tuple[str, str]:
+    return stored_hash, hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _known(stored_hash: str, secret: str) -> bool:
+    """Whether this process already verified `secret` against `stored_hash` (no argon2 needed)."""
+    cache_key = _cache_key(stored_hash, secret)
     with _lock:
         if cache_key in _verified:
             _verified.move_to_end(cache_key)
             return True
+    return False
+
+
+def _verify(stored_hash: str, secret: str) -> bool:
     if not verify_hash(stored_hash, secret):
         return False
     with _lock:
-        _verified[cache_key] = True
+        _verified[_cache_key(stored_hash, secret)] = True
         while len(_verified) > _CACHE_SIZE:
             _verified.popitem(last=False)
     return True

@@ -386,7 +386,7 @@ def test_export_fixtures_then_a_new_site_gets_them(bench: Bench, backend: str) -
 def test_doctor_on_a_healthy_site(bench: Bench, backend: str) -> None:
     name = bench.new_site(backend=backend)
     lines = bench.ok("--site", name, "doctor").splitlines()
-    assert lines and all(line.startswith("ok ") for line in lines), lines
+    assert lines and all(line.startswith(("ok ", "WARN")) for line in lines), lines  # warnings: optional parts
     assert any("database" in line and backend in line for line in lines)
     assert any("schema" in line and "up to date" in line for line in lines)
 

@@ -1,24 +1,56 @@
-"""Course Evaluator: who evaluates which courses, on which weekly schedule, and when not."""
+"""Course Evaluator: who evaluates which courses, on which weekly schedule, and when not.
+
+The record is named by its evaluator (autoname field:evaluator) and record rules, bookings and
+Links all rely on that name, so the evaluator of a saved record never changes. Saving a record
+whose evaluator lacks the Batch Evaluator role grants it, which is why only those who may
+appoint evaluators can cause that save (see `validate_evaluator_role`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import smooth
-from smooth.exceptions import ValidationError
+from smooth.exceptions import PermissionError, ValidationError
 from smooth.model.document import Document
 from smooth_lms.evaluators import unavailable_ranges
 from smooth_lms.timezones import zone
 
 EVALUATOR_ROLE = "Batch Evaluator"
+APPOINTING_ROLES = ("System Manager", "Moderator")
 
 
 class CourseEvaluator(Document):
     def validate(self) -> None:
+        self.validate_evaluator_unchanged()
+        self.validate_evaluator_role()
         if self.timezone:
             zone(self.timezone)
         self.validate_schedule()
         self.validate_unavailability()
+
+    def validate_evaluator_unchanged(self) -> None:
+        if not self.is_new() and self.evaluator != self.name:
+            raise ValidationError(
+                f"The evaluator of Course Evaluator {self.name} cannot change (the record is named after them): "
+                f"create a Course Evaluator for {self.evaluator} instead")
+
+    def validate_evaluator_role(self) -> None:
+        """Who may make a user an evaluator, and so grant the Batch Evaluator role.
+
+        System Managers (who may write any User's roles) and Moderators (who run the LMS and
+        appoint its evaluators; they may grant this one role and no other). The check is on the
+        session user and ignores `ignore_permissions`: that flag skips DocPerm checks, it must
+        not let code acting for an evaluator or a learner hand out roles. Administrator passes
+        as a System Manager, so bench, patches and the demo data can appoint evaluators.
+        """
+        if not self.evaluator or EVALUATOR_ROLE in smooth.get_roles(self.evaluator):
+            return
+        if set(smooth.get_roles()) & set(APPOINTING_ROLES):
+            return
+        raise PermissionError(
+            f"Only a System Manager or a Moderator can make {self.evaluator} an evaluator (it grants the "
+            f"{EVALUATOR_ROLE} role): ask one to create or save this Course Evaluator")
 
     def validate_schedule(self) -> None:
         by_day: dict[str, list[tuple[dt.time, dt.time, int]]] = {}
@@ -51,6 +83,7 @@ class CourseEvaluator(Document):
                 title="Evaluations affected")
 
     def grant_evaluator_role(self) -> None:
+        """The session user was allowed to appoint (validate_evaluator_role); they need not write Users."""
         if EVALUATOR_ROLE in smooth.get_roles(self.evaluator):
             return
         user = smooth.get_doc("User", self.evaluator)

@@ -182,7 +182,8 @@ class LMSCertificateRequest(Document):
         local_day = start.replace(tzinfo=zone(smooth.local.site.time_zone)).astimezone(zone(cal.zone)).date()
         for blocked in cal.unavailable:
             if local_day in blocked:
-                why = f" ({blocked.reason})" if blocked.reason else ""
+                private = smooth.session.user != user and not _has_any_role(smooth.session.user, PRIVILEGED)
+                why = f" ({blocked.reason})" if blocked.reason and not private else ""  # reasons stay with staff
                 raise EvaluatorUnavailableError(
                     f"The evaluator is unavailable from {blocked.start:%Y-%m-%d} to {blocked.end:%Y-%m-%d}{why}; "
                     f"select a date after {blocked.end:%Y-%m-%d}")
