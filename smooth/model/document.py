@@ -39,14 +39,13 @@ from smooth.exceptions import (
 from smooth.meta import fieldtypes
 from smooth.meta.coerce import to_datetime
 from smooth.meta.doctype import Meta
-from smooth.model import delete, docstatus, naming, persistence, rows, validation
+from smooth.model import delete, docstatus, naming, persistence, preparation, rows, validation
 from smooth.model.controller import find_controller
 from smooth.model.database_api import DocumentDatabase
 from smooth.model.passwords import get_decrypted_password
 from smooth.model.values import (
     PASSWORD_MASK,
     coerce_from_single,
-    coerce_value,
     default_value,
     single_text,
 )
@@ -238,16 +237,16 @@ class Document:
             self.check_permission("create")
             if int(self.docstatus or 0) == 1:
                 self.check_permission("submit")
-        self._set_defaults()
-        self._set_user_and_timestamp()
-        self._coerce_all()
+        preparation.set_defaults(self)
+        preparation.stamp(self)
+        preparation.coerce_all(self)
         if self.docstatus not in (0, 1):
             raise DocstatusTransitionError(f"A new {self.doctype} can only be saved as Draft or Submitted")
         if self.docstatus == 1 and not self.meta.is_submittable:
             raise DocstatusTransitionError(f"{self.doctype} is not submittable")
         self.run_method("before_insert")
         naming.set_new_name(self)
-        self._set_child_parents()
+        preparation.link_children(self)
         self._run_before_save_methods(docstatus.ACTIONS[self.docstatus])
         self._validate()
         try:
@@ -261,51 +260,6 @@ class Document:
         self._run_post_save_methods()
         self.flags.is_new = False
         return self
-
-    def _set_defaults(self) -> None:
-        for field in self.meta.value_fields:
-            if self.__dict__.get(field.fieldname) is not None:
-                continue
-            default = default_value(field)
-            if default is not None:
-                self.__dict__[field.fieldname] = default
-        for child in self.get_all_children():
-            child._set_defaults()
-
-    def _set_user_and_timestamp(self) -> None:
-        now = now_datetime()
-        user = session_user()
-        self.modified = now
-        self.modified_by = user
-        if self.is_new():
-            self.creation = self.creation or now
-            self.owner = self.owner or user
-        for child in self.get_all_children():
-            child.modified, child.modified_by = now, user
-            if child.creation is None:
-                child.creation, child.owner = now, self.owner or user
-            child.docstatus = self.docstatus
-
-    def _set_child_parents(self) -> None:
-        for table_field in self.meta.table_fields:
-            for position, child in enumerate(self.__dict__.get(table_field.fieldname) or [], start=1):
-                child.parent, child.parenttype, child.parentfield = self.name, self.doctype, table_field.fieldname
-                child.idx = position
-                child.parent_doc = self
-                if not child.name:
-                    child.name = naming.make_hash()
-
-    def _coerce_all(self) -> None:
-        values = self.__dict__
-        meta = self.meta
-        for field in meta.value_fields:
-            value = values.get(field.fieldname)
-            if value is not None:
-                values[field.fieldname] = coerce_value(meta, field, value)
-        if not isinstance(self.docstatus, int):
-            self.docstatus = int(self.docstatus or 0)
-        for child in self.get_all_children():
-            child._coerce_all()
 
     # -- save -----------------------------------------------------------------------------
 
@@ -321,11 +275,13 @@ class Document:
         before = self._load_before_save()
         action = docstatus.transition(before, self)
         if not self.flags.ignore_permissions:
-            self.check_permission({"save": "write", "update_after_submit": "submit"}.get(action, action))
+            ptype = {"save": "write", "update_after_submit": "submit"}.get(action, action)
+            before.check_permission(ptype)  # the stored record: new values must not smuggle it into the rules
+            self.check_permission(ptype)
         self._doc_before_save = before
-        self._set_user_and_timestamp()
-        self._set_child_parents()
-        self._coerce_all()
+        preparation.stamp(self)
+        preparation.link_children(self)
+        preparation.coerce_all(self)
         self._run_before_save_methods(action)
         if action != "cancel":
             self._validate()
@@ -383,7 +339,7 @@ class Document:
     # -- standard validation ----------------------------------------------------------------
 
     def _validate(self) -> None:
-        self._coerce_all()
+        preparation.coerce_all(self)
         validation.validate_document(self, ignore_mandatory=bool(self.flags.ignore_mandatory),
                                      ignore_links=bool(self.flags.ignore_links))
 
@@ -394,8 +350,8 @@ class Document:
             raise DocstatusTransitionError(f"{self.doctype} holds settings and cannot be submitted or cancelled")
         self._doc_before_save = load_single(self.doctype)
         self.name = self.doctype
-        self._set_user_and_timestamp()
-        self._coerce_all()
+        preparation.stamp(self)
+        preparation.coerce_all(self)
         self._run_before_save_methods()
         self._validate()
         database = db()

@@ -6,6 +6,7 @@ from typing import Any
 
 from smooth.context import local
 from smooth.exceptions import DoesNotExistError, ValidationError
+from smooth.model import preparation
 from smooth.model.document import Document, get_controller, load_document, load_single
 
 
@@ -35,7 +36,7 @@ def get_doc(arg: Any = None, name: str | None = None, *, for_update: bool = Fals
 def new_doc(doctype: str, **values: Any) -> Any:
     """A new, unsaved document with its defaults filled in."""
     doc = get_doc({"doctype": doctype, **values})
-    doc._set_defaults()
+    preparation.set_defaults(doc)
     return doc
 
 

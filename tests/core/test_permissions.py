@@ -305,6 +305,16 @@ def test_record_rules_deny_writing_rows_outside_the_rule(records: dict[str, str]
         smooth.has_permission("Test Record", "read", doc=completed, throw=True)
 
 
+def test_a_save_cannot_move_someone_elses_record_into_the_users_rule(records: dict[str, str]) -> None:
+    as_user(STUDENT)
+    theirs = smooth.get_doc("Test Record", records["r4"])
+    theirs.member, theirs.score = STUDENT, 0
+    with pytest.raises(smooth.PermissionError, match=f"{STUDENT} may not write Test Record {records['r4']}"):
+        theirs.save()
+    as_user("Administrator")
+    assert smooth.db.get_value("Test Record", records["r4"], ["member", "score"]) == ("someone@example.com", None)
+
+
 def test_creating_records_follows_docperms(records: dict[str, str]) -> None:
     as_user(STUDENT)
     name = smooth.get_doc({"doctype": "Test Record", "title": "mine", "member": STUDENT}).insert().name

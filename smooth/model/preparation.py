@@ -1,0 +1,67 @@
+"""Getting a document's values ready to write: defaults, owner and timestamps, child links, types.
+
+Each step covers the document and its child rows, and can run again on a save without
+changing what an earlier run settled (an owner or creation time is never overwritten).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from smooth.context import now_datetime, session_user
+from smooth.model import naming
+from smooth.model.values import coerce_value, default_value
+
+if TYPE_CHECKING:
+    from smooth.model.document import Document
+
+
+def set_defaults(doc: Document) -> None:
+    for field in doc.meta.value_fields:
+        if doc.__dict__.get(field.fieldname) is not None:
+            continue
+        default = default_value(field)
+        if default is not None:
+            doc.__dict__[field.fieldname] = default
+    for child in doc.get_all_children():
+        set_defaults(child)
+
+
+def stamp(doc: Document) -> None:
+    """modified/modified_by now; owner and creation on a new record; children follow the parent."""
+    now = now_datetime()
+    user = session_user()
+    doc.modified = now
+    doc.modified_by = user
+    if doc.is_new():
+        doc.creation = doc.creation or now
+        doc.owner = doc.owner or user
+    for child in doc.get_all_children():
+        child.modified, child.modified_by = now, user
+        if child.creation is None:
+            child.creation, child.owner = now, doc.owner or user
+        child.docstatus = doc.docstatus
+
+
+def link_children(doc: Document) -> None:
+    """Child rows point at their parent and table, in order, each with a name."""
+    for table_field in doc.meta.table_fields:
+        for position, child in enumerate(doc.__dict__.get(table_field.fieldname) or [], start=1):
+            child.parent, child.parenttype, child.parentfield = doc.name, doc.doctype, table_field.fieldname
+            child.idx = position
+            child.parent_doc = doc
+            if not child.name:
+                child.name = naming.make_hash()
+
+
+def coerce_all(doc: Document) -> None:
+    values = doc.__dict__
+    meta = doc.meta
+    for field in meta.value_fields:
+        value = values.get(field.fieldname)
+        if value is not None:
+            values[field.fieldname] = coerce_value(meta, field, value)
+    if not isinstance(doc.docstatus, int):
+        doc.docstatus = int(doc.docstatus or 0)
+    for child in doc.get_all_children():
+        coerce_all(child)
