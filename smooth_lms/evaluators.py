@@ -92,22 +92,21 @@ def unavailable_ranges(rows: list[tuple[Any, Any, Any]], legacy_from: dt.date | 
     return ranges
 
 
-def booked_intervals(pool: list[str], first: dt.date, last: dt.date, exclude: str | None = None) -> dict[
+def booked_intervals(pool: list[str], first: dt.datetime, last: dt.datetime, exclude: str | None = None) -> dict[
         str, list[tuple[dt.datetime, dt.datetime]]]:
-    """Non-cancelled requests of the pool in the window, per evaluator and sorted: one query on (evaluator, date)."""
-    from smooth_lms.timezones import interval
+    """Non-cancelled requests of the pool starting in [first - 1 day, last), per evaluator, as sorted UTC instants.
 
-    filters: list[Any] = [["evaluator", "in", pool], ["date", "between", [first, last]],
-                          ["status", "!=", "Cancelled"]]
+    One query on the (evaluator, start_utc) index; the day of slack catches a long request that began earlier.
+    """
+    filters: list[Any] = [["evaluator", "in", pool], ["start_utc", ">=", first - dt.timedelta(days=1)],
+                          ["start_utc", "<", last], ["status", "!=", "Cancelled"]]
     if exclude:
         filters.append(["name", "!=", exclude])
-    rows = smooth.db.get_all("LMS Certificate Request", fields=["evaluator", "date", "start_time", "end_time"],
-                             filters=filters, order_by="date asc, start_time asc", as_list=True)
+    rows = smooth.db.get_all("LMS Certificate Request", fields=["evaluator", "start_utc", "end_utc"],
+                             filters=filters, order_by="start_utc asc", as_list=True)
     by_evaluator: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {user: [] for user in pool}
-    for evaluator, day, start, end in rows:
-        by_evaluator.setdefault(evaluator, []).append(interval(day, start, end or start))
-    for intervals in by_evaluator.values():
-        intervals.sort()
+    for evaluator, start, end in rows:
+        by_evaluator.setdefault(evaluator, []).append((start, end or start))
     return by_evaluator
 
 

@@ -66,5 +66,5 @@ class CourseEvaluator(Document):
             affected += smooth.get_all(
                 "LMS Certificate Request", fields=["name", "member", "date", "start_time", "course"],
                 filters={"evaluator": self.evaluator, "status": "Pending",
-                         "date": ["between", [blocked.start, blocked.end]]}, order_by="date asc")
+                         "date": ["between", [blocked.start, blocked.end]]}, order_by="start_utc asc")
         return affected
