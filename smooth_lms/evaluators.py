@@ -13,6 +13,8 @@ from typing import Any
 
 import smooth
 from smooth.exceptions import ValidationError
+from smooth_lms import evaluator_gaps
+from smooth_lms.permissions import is_staff
 from smooth_lms.slots import DateRange, EvaluatorCalendar, ScheduleRow
 
 
@@ -46,10 +48,20 @@ def get_evaluator(course: str, batch: str | None = None, settings: dict[str, Any
     if settings.get("evaluator"):
         pool.add(settings["evaluator"])
     if not pool:
-        raise NoEvaluatorError(
-            f"No evaluator assigned to {settings.get('title') or course}: configure a Course Evaluator for "
-            f"{course} (or set the course's default evaluator) before learners can book")
+        raise no_evaluator(course, settings.get("title") or course)
     return sorted(pool)
+
+
+def no_evaluator(course: str, title: str) -> NoEvaluatorError:
+    """Staff read how to fix it; a learner reads whom to ask, and staff get one LMS Evaluator Gap per course."""
+    if is_staff(smooth.session.user):
+        return NoEvaluatorError(
+            f"No evaluator assigned to {title}: configure a Course Evaluator for {course} (or set the course's "
+            "default evaluator) before learners can book")
+    evaluator_gaps.report(course)
+    return NoEvaluatorError(
+        f"{title} has no evaluator yet, so its evaluation cannot be booked; the LMS staff have been told. "
+        "Ask your training coordinator (or an LMS Moderator) when booking opens")
 
 
 def slot_minutes(settings: dict[str, Any]) -> int:

@@ -7,6 +7,7 @@ import datetime as dt
 import smooth
 from smooth.exceptions import ValidationError
 from smooth.model.document import Document
+from smooth_lms import evaluator_gaps
 from smooth_lms.evaluators import unavailable_ranges
 from smooth_lms.timezones import zone
 
@@ -43,6 +44,7 @@ class CourseEvaluator(Document):
 
     def on_update(self) -> None:
         self.grant_evaluator_role()
+        evaluator_gaps.resolve(row.course for row in self.courses)
         affected = self.requests_in_unavailability()
         if affected:
             smooth.msgprint(
