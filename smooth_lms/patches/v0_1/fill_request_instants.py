@@ -3,7 +3,9 @@
 Their only record is the system-zone wall clock, which cannot say which occurrence of a
 repeated hour was meant: such a request gets the first one (what it was checked against when it
 was booked). A start in a skipped hour (possible only through direct database writes) gets
-what zoneinfo gives it, so no row is left without instants.
+what zoneinfo gives it, so no row is left without instants. The old controller stored the end
+as start + length on the wall clock, which across a DST change differs from where the clock
+really reads it; the shorter of the two readings is the slot's length.
 """
 
 from __future__ import annotations
@@ -25,6 +27,13 @@ def execute() -> None:
         wall = dt.datetime.combine(day, start_time)
         found = instants(wall, tz)
         start = found[0] if found else wall.replace(tzinfo=tz).astimezone(dt.UTC).replace(tzinfo=None)
-        end = (end_after(start, end_time, system_zone) if end_time else None) or start
+        end = start + _length(wall, start, end_time, system_zone) if end_time else start
         smooth.db.set_value("LMS Certificate Request", name, {"start_utc": start, "end_utc": end},
                             update_modified=False)
+
+
+def _length(wall: dt.datetime, start: dt.datetime, end_time: dt.time, system_zone: str) -> dt.timedelta:
+    on_the_wall = (dt.datetime.combine(wall.date(), end_time) - wall) % dt.timedelta(days=1)
+    real_end = end_after(start, end_time, system_zone)
+    readings = [length for length in (on_the_wall, real_end - start if real_end else None) if length]
+    return min(readings, default=dt.timedelta())
