@@ -26,8 +26,11 @@ def group_by_local_date(slots: Sequence[Slot], counts: Mapping[tuple[dt.datetime
     for slot in slots:
         local_start, local_day, local_time = learner.read(slot.start)
         _end, local_end_day, local_end_time = learner.read(slot.end)
-        _start, system_day, system_time = system.read(slot.start)
-        system_end_time = system.read(slot.end)[2]
+        if system is learner:
+            system_day, system_time, system_end_time = local_day, local_time, local_end_time
+        else:
+            _start, system_day, system_time = system.read(slot.start)
+            system_end_time = system.read(slot.end)[2]
         shift = local_start - slot.start
         offset = offsets.get(shift) or offsets.setdefault(shift, format_offset(shift))
         group = groups.get(local_day)
