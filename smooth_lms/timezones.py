@@ -140,10 +140,5 @@ def describe(instant: dt.datetime, zone_name: str, *, with_zone: bool = True) ->
     return f"{text} ({zone_name})" if with_zone else text
 
 
-def utc_offset_label(zone_name: str, instant: dt.datetime) -> str:
-    """`Europe/Berlin (GMT+01:00)` for the offset in force at a naive UTC instant."""
-    return f"{zone_name} (GMT{format_offset(offset_at(instant, zone_name))})"
-
-
 def overlaps(a: tuple[dt.datetime, dt.datetime], b: tuple[dt.datetime, dt.datetime]) -> bool:
     return a[0] < b[1] and b[0] < a[1]

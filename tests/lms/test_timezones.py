@@ -20,7 +20,6 @@ from smooth_lms.timezones import (
     parse_offset,
     to_utc,
     to_wall,
-    utc_offset_label,
 )
 
 ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Sydney", "Pacific/Auckland",
@@ -91,8 +90,8 @@ def test_overlap_is_interval_overlap_not_equal_starts():
 
 
 def test_labels_follow_dst_and_name_the_occurrence_of_a_repeated_hour():
-    assert utc_offset_label("Europe/Berlin", dt.datetime(2026, 1, 1, 12)) == "Europe/Berlin (GMT+01:00)"
-    assert utc_offset_label("Europe/Berlin", dt.datetime(2026, 7, 1, 12)) == "Europe/Berlin (GMT+02:00)"
+    assert describe(dt.datetime(2026, 1, 1, 12), "Europe/Berlin") == "2026-01-01 13:00 (Europe/Berlin)"
+    assert describe(dt.datetime(2026, 7, 1, 12), "Europe/Berlin") == "2026-07-01 14:00 (Europe/Berlin)"
     assert describe(dt.datetime(2026, 11, 1, 6, 30), "America/New_York") == "2026-11-01 01:30 -05:00 (America/New_York)"
     assert describe(dt.datetime(2026, 11, 2, 6, 30), "America/New_York", with_zone=False) == "2026-11-02 01:30"
 
