@@ -8,8 +8,9 @@ from typing import Any
 import smooth
 from smooth.meta.coerce import CoercionError, to_date, to_time
 from smooth_lms import evaluators
+from smooth_lms.slot_labels import group_by_local_date
 from smooth_lms.slots import Slot, free_slots, offered_slots
-from smooth_lms.timezones import utc_offset_label, zone
+from smooth_lms.timezones import end_after, now_utc, to_utc, to_wall, wall_clock, zone
 
 MAX_WINDOW_DAYS = 366
 
@@ -19,9 +20,12 @@ def get_available_slots(course: str, batch: str | None = None, from_date: str | 
                         days: int = 60, timezone: str | None = None) -> list[dict[str, Any]]:
     """Free evaluation slots for `course` (through cohort `batch`), grouped by date in the learner's zone.
 
-    Each slot carries what to book (system `date`, `start_time`, `end_time`) and what to show
-    (`local_date`, `local_start_time`, `local_end_time` in `timezone`). A pool's slots are merged:
-    a time is offered while any of its evaluators is free.
+    The window is `days` system-zone dates from `from_date`. Each slot carries what to show
+    (`local_date`, `local_start_time`, `local_end_time` in `timezone`), its instants (`start_utc`,
+    `end_utc`) and the learner's `utc_offset` at its start: a repeated hour lists its wall-clock
+    times twice, and the offset is what tells the two apart when booking. System `date`,
+    `start_time` and `end_time` are there for Frappe clients. A pool's slots are merged: a time
+    is offered while any of its evaluators is free.
     """
     system_zone = smooth.local.site.time_zone
     learner_zone = timezone or smooth.db.get_value("User", smooth.session.user, "time_zone") or system_zone
@@ -41,16 +45,24 @@ def get_available_slots(course: str, batch: str | None = None, from_date: str | 
     pool = evaluators.get_evaluator(course, batch, settings)
     default_minutes = evaluators.slot_minutes(settings)
     notice = int(smooth.db.get_single_value("LMS Settings", "min_booking_notice_hours") or 0)
-    not_before = max(smooth.now_datetime() + dt.timedelta(hours=notice), dt.datetime.combine(first, dt.time()))
-    bookings = evaluators.booked_intervals(pool, first - dt.timedelta(days=1), last + dt.timedelta(days=1))
+    window_start, window_end = _day_start(first, system_zone), _day_start(last + dt.timedelta(days=1), system_zone)
+    not_before = max(now_utc() + dt.timedelta(hours=notice), window_start)
+    bookings = evaluators.booked_intervals(pool, window_start, window_end + dt.timedelta(days=1))
     offered: dict[tuple[dt.datetime, dt.datetime], int] = {}
     for user in pool:
         cal = evaluators.calendar(user, default_minutes)
-        slots = offered_slots(cal, first - dt.timedelta(days=1), last + dt.timedelta(days=1), system_zone)
-        for slot in free_slots(slots, bookings.get(user, []), not_before=not_before, last_date=last,
-                               max_per_day=cal.max_per_day):
+        tz = zone(cal.zone)
+        slots = offered_slots(cal, first - dt.timedelta(days=1), last + dt.timedelta(days=1))
+        for slot in free_slots(slots, bookings.get(user, []), not_before=not_before, before=window_end,
+                               max_per_day=cal.max_per_day, day_of=lambda i, tz=tz: wall_clock(i, tz).date()):
             offered[(slot.start, slot.end)] = offered.get((slot.start, slot.end), 0) + 1
-    return _group([Slot(s, e) for s, e in sorted(offered)], offered, system_zone, learner_zone)
+    return group_by_local_date([Slot(s, e) for s, e in sorted(offered)], offered, system_zone, learner_zone)
+
+
+def _day_start(day: dt.date, zone_name: str) -> dt.datetime:
+    """The first instant of a zone's date (fold=0 is the earlier of a repeated midnight, and a skipped midnight's
+    fold=0 offset lands on the jump itself)."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=zone(zone_name)).astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def _evaluation_end(batch: str | None) -> dt.date | None:
@@ -61,58 +73,20 @@ def _evaluation_end(batch: str | None) -> dt.date | None:
     return min(limits) if limits else None
 
 
-def _group(slots: list[Slot], counts: dict[tuple[dt.datetime, dt.datetime], int], system_zone: str,
-           learner_zone: str) -> list[dict[str, Any]]:
-    source, target = zone(system_zone), zone(learner_zone)
-    groups: dict[dt.date, dict[str, Any]] = {}
-    shifts: dict[dt.date, dt.timedelta | None] = {}
-    for slot in slots:
-        day = slot.start.date()
-        if day not in shifts:
-            shifts[day] = _day_shift(day, source, target)
-        shift = shifts[day]
-        if shift is not None and slot.end.date() == day:
-            local_start, local_end = slot.start + shift, slot.end + shift
-        else:
-            local_start = slot.start.replace(tzinfo=source).astimezone(target).replace(tzinfo=None)
-            local_end = slot.end.replace(tzinfo=source).astimezone(target).replace(tzinfo=None)
-        group = groups.get(local_start.date())
-        if group is None:
-            group = groups[local_start.date()] = {
-                "date": local_start.date().isoformat(),
-                "label": f"{local_start:%A, %d %B %Y}",
-                "timezone": utc_offset_label(learner_zone, local_start),
-                "slots": [],
-            }
-        group["slots"].append({
-            "date": slot.start.date().isoformat(),
-            "start_time": slot.start.time().isoformat(),
-            "end_time": slot.end.time().isoformat(),
-            "local_date": local_start.date().isoformat(),
-            "local_start_time": f"{local_start:%H:%M}",
-            "local_end_time": f"{local_end:%H:%M}",
-            "local_end_date": local_end.date().isoformat(),
-            "evaluators_free": counts[(slot.start, slot.end)],
-        })
-    return list(groups.values())
-
-
-def _day_shift(day: dt.date, source: dt.tzinfo, target: dt.tzinfo) -> dt.timedelta | None:
-    """Learner minus system wall clock for a whole system day, unless a DST change falls inside it."""
-    shifts = set()
-    for moment in (dt.datetime.combine(day, dt.time()), dt.datetime.combine(day, dt.time(23, 59, 59))):
-        shifts.add(moment.replace(tzinfo=source).astimezone(target).replace(tzinfo=None) - moment)
-    return shifts.pop() if len(shifts) == 1 else None
-
-
 @smooth.whitelist(methods=["POST"])
 def book_evaluation(course: str, date: str, start_time: str, batch: str | None = None,
-                    timezone: str | None = None) -> dict[str, Any]:
-    """Book the slot the learner picked on their own clock (`date`, `start_time` in `timezone`)."""
-    system_day, system_time = _to_system(date, start_time, timezone)
+                    timezone: str | None = None, utc_offset: str | None = None,
+                    end_time: str | None = None) -> dict[str, Any]:
+    """Book the slot the learner picked on their own clock (`date`, `start_time` in `timezone`).
+
+    `utc_offset` (as listed with the slot) says which occurrence of a repeated hour is meant; `end_time`,
+    when given, must be where the slot ends.
+    """
+    learner_zone = _learner_zone(timezone)
+    start, end = _instants(date, start_time, end_time, learner_zone, utc_offset)
     request = smooth.get_doc({"doctype": "LMS Certificate Request", "course": course, "batch_name": batch,
-                              "member": smooth.session.user, "date": system_day, "start_time": system_time,
-                              "timezone": timezone}).insert()
+                              "member": smooth.session.user, "timezone": timezone,
+                              **_system_fields(start, end)}).insert()
     return request.as_dict(convert_dates_to_str=True)
 
 
@@ -129,24 +103,44 @@ def cancel_evaluation(name: str, reason: str | None = None) -> dict[str, Any]:
 
 @smooth.whitelist(methods=["POST"])
 def reschedule_evaluation(name: str, date: str, start_time: str, timezone: str | None = None,
-                          reason: str | None = None) -> dict[str, Any]:
+                          reason: str | None = None, utc_offset: str | None = None) -> dict[str, Any]:
     """Move a Pending request to another slot (on the learner's clock); all or nothing."""
     request = smooth.get_doc("LMS Certificate Request", name, for_update=True)
     request.check_permission("read")
-    system_day, system_time = _to_system(date, start_time, timezone or request.timezone)
-    request.reschedule(system_day, system_time, reason=reason)
+    start, _end = _instants(date, start_time, None, _learner_zone(timezone or request.timezone), utc_offset)
+    fields = _system_fields(start, None)
+    request.reschedule(fields["date"], fields["start_time"], reason=reason, start_utc=start)
     return request.as_dict(convert_dates_to_str=True)
 
 
-def _to_system(date: str, start_time: str, timezone: str | None) -> tuple[dt.date, dt.time]:
-    from smooth_lms.timezones import convert
+def _learner_zone(timezone: str | None) -> str:
+    return (timezone or smooth.db.get_value("User", smooth.session.user, "time_zone")
+            or smooth.local.site.time_zone)
 
-    system_zone = smooth.local.site.time_zone
-    learner_zone = timezone or smooth.db.get_value("User", smooth.session.user, "time_zone") or system_zone
+
+def _instants(date: str, start_time: str, end_time: str | None, learner_zone: str,
+              utc_offset: str | None) -> tuple[dt.datetime, dt.datetime | None]:
+    """The learner's wall clock as instants; an end time is the first time their clock reads it after the start."""
     try:
         day, clock = to_date(date), to_time(start_time)
+        end_clock = to_time(end_time) if end_time else None
     except CoercionError as exc:
         raise smooth.ValidationError(f"{date!r} / {start_time!r}: {exc}") from None
     if day is None or clock is None:
         raise smooth.ValidationError("Pick a date and a start time")
-    return convert(day, clock, learner_zone, system_zone)
+    start = to_utc(day, clock, learner_zone, utc_offset)
+    if end_clock is None:
+        return start, None
+    end = end_after(start, end_clock, learner_zone)
+    if end is None:
+        raise smooth.ValidationError(f"End time {end_clock:%H:%M} is not after the start; leave it out")
+    return start, end
+
+
+def _system_fields(start: dt.datetime, end: dt.datetime | None) -> dict[str, Any]:
+    system_zone = smooth.local.site.time_zone
+    wall = to_wall(start, system_zone)
+    fields: dict[str, Any] = {"date": wall.date(), "start_time": wall.time(), "start_utc": start}
+    if end is not None:
+        fields.update(end_time=to_wall(end, system_zone).time(), end_utc=end)
+    return fields

@@ -139,6 +139,7 @@ def _requests(safety: str, forklift: str, cohort: str, created: dict[str, int]) 
         slot = slots[min(position * 3, len(slots) - 1)]
         request = smooth.get_doc({"doctype": "LMS Certificate Request", "course": course, "member": member,
                                   "batch_name": batch, "date": slot["date"], "start_time": slot["start_time"],
+                                  "start_utc": slot["start_utc"],
                                   "notes": "Demo booking"}).insert(ignore_permissions=True)
         if status != "Pending":
             request.status = status

@@ -13,6 +13,8 @@ from typing import Any
 
 import smooth
 from smooth.exceptions import ValidationError
+from smooth_lms import evaluator_gaps
+from smooth_lms.permissions import is_staff
 from smooth_lms.slots import DateRange, EvaluatorCalendar, ScheduleRow
 
 
@@ -46,10 +48,20 @@ def get_evaluator(course: str, batch: str | None = None, settings: dict[str, Any
     if settings.get("evaluator"):
         pool.add(settings["evaluator"])
     if not pool:
-        raise NoEvaluatorError(
-            f"No evaluator assigned to {settings.get('title') or course}: configure a Course Evaluator for "
-            f"{course} (or set the course's default evaluator) before learners can book")
+        raise no_evaluator(course, settings.get("title") or course)
     return sorted(pool)
+
+
+def no_evaluator(course: str, title: str) -> NoEvaluatorError:
+    """Staff read how to fix it; a learner reads whom to ask, and staff get one LMS Evaluator Gap per course."""
+    if is_staff(smooth.session.user):
+        return NoEvaluatorError(
+            f"No evaluator assigned to {title}: configure a Course Evaluator for {course} (or set the course's "
+            "default evaluator) before learners can book")
+    evaluator_gaps.report(course)
+    return NoEvaluatorError(
+        f"{title} has no evaluator yet, so its evaluation cannot be booked; the LMS staff have been told. "
+        "Ask your training coordinator (or an LMS Moderator) when booking opens")
 
 
 def slot_minutes(settings: dict[str, Any]) -> int:
@@ -92,22 +104,21 @@ def unavailable_ranges(rows: list[tuple[Any, Any, Any]], legacy_from: dt.date | 
     return ranges
 
 
-def booked_intervals(pool: list[str], first: dt.date, last: dt.date, exclude: str | None = None) -> dict[
+def booked_intervals(pool: list[str], first: dt.datetime, last: dt.datetime, exclude: str | None = None) -> dict[
         str, list[tuple[dt.datetime, dt.datetime]]]:
-    """Non-cancelled requests of the pool in the window, per evaluator and sorted: one query on (evaluator, date)."""
-    from smooth_lms.timezones import interval
+    """Non-cancelled requests of the pool starting in [first - 1 day, last), per evaluator, as sorted UTC instants.
 
-    filters: list[Any] = [["evaluator", "in", pool], ["date", "between", [first, last]],
-                          ["status", "!=", "Cancelled"]]
+    One query on the (evaluator, start_utc) index; the day of slack catches a long request that began earlier.
+    """
+    filters: list[Any] = [["evaluator", "in", pool], ["start_utc", ">=", first - dt.timedelta(days=1)],
+                          ["start_utc", "<", last], ["status", "!=", "Cancelled"]]
     if exclude:
         filters.append(["name", "!=", exclude])
-    rows = smooth.db.get_all("LMS Certificate Request", fields=["evaluator", "date", "start_time", "end_time"],
-                             filters=filters, order_by="date asc, start_time asc", as_list=True)
+    rows = smooth.db.get_all("LMS Certificate Request", fields=["evaluator", "start_utc", "end_utc"],
+                             filters=filters, order_by="start_utc asc", as_list=True)
     by_evaluator: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {user: [] for user in pool}
-    for evaluator, day, start, end in rows:
-        by_evaluator.setdefault(evaluator, []).append(interval(day, start, end or start))
-    for intervals in by_evaluator.values():
-        intervals.sort()
+    for evaluator, start, end in rows:
+        by_evaluator.setdefault(evaluator, []).append((start, end or start))
     return by_evaluator
 
 

@@ -1,18 +1,18 @@
 """Evaluation slots: what an evaluator's weekly schedule offers, minus what is taken.
 
 Pure functions over plain values, so booking validation and the availability API agree
-by construction and both can be property-tested without a database. Schedules are in
-the evaluator's zone; everything returned is naive system-zone time (how requests store it).
+by construction and both can be tested without a database. Schedules are wall clock in the
+evaluator's zone; every slot is a pair of naive UTC instants, so slots and bookings compare
+correctly whichever zones changed their clocks in between.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from smooth.exceptions import ValidationError
-from smooth_lms.timezones import localize, zone
+from smooth_lms.timezones import instants, wall_clock, zone
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -53,71 +53,61 @@ class Slot:
     evaluator: str = ""
 
 
-def offered_slots(calendar: EvaluatorCalendar, first_day: dt.date, last_day: dt.date,
-                  system_zone: str) -> Iterator[Slot]:
-    """Every slot the schedule offers between two evaluator-local dates, in start order.
+def offered_slots(calendar: EvaluatorCalendar, first_day: dt.date, last_day: dt.date) -> Iterator[Slot]:
+    """Every slot the schedule offers between two evaluator-local dates, as UTC instants in start order.
 
-    Slots are cut from the start of each schedule row; a slot that would run past the row's
-    end is not offered, and wall-clock times a DST change skips are left out.
+    Slots are cut on the evaluator's wall clock from each row's start (so they read 09:00, 09:45, ...
+    every day) and last `slot_minutes` of real time. A wall-clock start the spring-forward skips
+    offers nothing; one the fall-back repeats offers both occurrences (the repeated-hour policy). A
+    slot ends on the wall clock by the row's end, and a slot that would overlap the previous one
+    (next to a DST change, when the slot length does not divide the hour) is left out.
     """
     step = dt.timedelta(minutes=calendar.slot_minutes)
-    target = zone(system_zone)
+    tz = zone(calendar.zone)
     by_day: dict[str, list[ScheduleRow]] = {}
     for row in calendar.schedule:
         by_day.setdefault(row.day, []).append(row)
     for rows in by_day.values():
         rows.sort(key=lambda r: r.start)
+    previous_end = dt.datetime.min
     day = first_day
     while day <= last_day:
         if not any(day in r for r in calendar.unavailable):
             for row in by_day.get(WEEKDAYS[day.weekday()], ()):
-                begin = dt.datetime.combine(day, row.start)
-                finish = dt.datetime.combine(day, row.end)
-                delta = _constant_shift(begin, finish, calendar.zone, target)
-                while begin + step <= finish:
-                    if delta is not None:  # no DST change inside the row: plain arithmetic
-                        yield Slot(begin + delta, begin + step + delta, calendar.evaluator)
-                    else:
-                        slot = _to_system(calendar, begin, step, target)
-                        if slot is not None:
-                            yield slot
-                    begin += step
+                wall = dt.datetime.combine(day, row.start)
+                row_end = dt.datetime.combine(day, row.end)
+                current = instants(wall, tz)
+                starts = []
+                while wall < row_end:
+                    next_wall = wall + step
+                    following = instants(next_wall, tz)
+                    for start in current:
+                        end_wall = next_wall if following == (start + step,) else wall_clock(start + step, tz)
+                        if end_wall <= row_end:
+                            starts.append(start)
+                    wall, current = next_wall, following
+                starts.sort()  # a repeated hour lists both occurrences of a wall-clock time together
+                for start in starts:
+                    if start >= previous_end:
+                        previous_end = start + step
+                        yield Slot(start, previous_end, calendar.evaluator)
         day += dt.timedelta(days=1)
 
 
-def _constant_shift(begin: dt.datetime, finish: dt.datetime, source: str, target: dt.tzinfo) -> dt.timedelta | None:
-    """System minus local wall clock, when it is the same at both ends of a schedule row."""
-    try:
-        first = localize(begin.date(), begin.time(), source).astimezone(target).replace(tzinfo=None) - begin
-        last = localize(finish.date(), finish.time(), source).astimezone(target).replace(tzinfo=None) - finish
-    except ValidationError:
-        return None
-    return first if first == last else None
-
-
-def _to_system(calendar: EvaluatorCalendar, begin: dt.datetime, step: dt.timedelta, target: dt.tzinfo) -> Slot | None:
-    try:
-        start = localize(begin.date(), begin.time(), calendar.zone).astimezone(dt.UTC)
-    except ValidationError:
-        return None
-    end = start + step  # in UTC: a slot keeps its real length across a DST change
-    return Slot(start.astimezone(target).replace(tzinfo=None), end.astimezone(target).replace(tzinfo=None),
-                calendar.evaluator)
-
-
 def free_slots(offered: Iterable[Slot], booked: Sequence[tuple[dt.datetime, dt.datetime]], *,
-               not_before: dt.datetime, last_date: dt.date | None = None, max_per_day: int = 0) -> Iterator[Slot]:
-    """Offered slots that start at or after `not_before`, fall on or before `last_date` and overlap no booking.
+               not_before: dt.datetime, before: dt.datetime | None = None, max_per_day: int = 0,
+               day_of: Callable[[dt.datetime], dt.date] = dt.datetime.date) -> Iterator[Slot]:
+    """Offered slots starting in [`not_before`, `before`) that overlap no booking.
 
-    Both sequences are sorted by start and slots of one calendar have one length, so slot ends
+    Both sequences are sorted by start and slots of one calendar never overlap, so slot ends
     only grow: the bookings starting before a slot's end form a growing prefix, and the slot
     collides exactly when the latest end in that prefix is after the slot's start. One sweep,
-    O(slots + bookings).
+    O(slots + bookings). `max_per_day` caps bookings per `day_of(start)` (the evaluator's date).
     """
     per_day: dict[dt.date, int] = {}
     if max_per_day:
         for start, _end in booked:
-            per_day[start.date()] = per_day.get(start.date(), 0) + 1
+            per_day[day_of(start)] = per_day.get(day_of(start), 0) + 1
     position = 0
     latest_end = dt.datetime.min
     for slot in offered:
@@ -126,8 +116,8 @@ def free_slots(offered: Iterable[Slot], booked: Sequence[tuple[dt.datetime, dt.d
             position += 1
         if latest_end > slot.start:
             continue
-        if slot.start < not_before or (last_date is not None and slot.start.date() > last_date):
+        if slot.start < not_before or (before is not None and slot.start >= before):
             continue
-        if max_per_day and per_day.get(slot.start.date(), 0) >= max_per_day:
+        if max_per_day and per_day.get(day_of(slot.start), 0) >= max_per_day:
             continue
         yield slot

@@ -1,63 +1,144 @@
-"""Wall-clock conversions between a learner's zone and the system zone.
+"""Instants and wall clocks: the one place LMS code turns one into the other.
 
-Requests store date, start and end in the system zone (the site's System Settings) and the
-learner's IANA zone beside them. An interval is always [start, start + length): an end time
-at or before the start time means the slot ends on the next day, which happens whenever a
-slot crosses midnight in the zone it is shown in.
+An evaluation happens at an instant. Requests keep it as naive UTC (`start_utc`, `end_utc`)
+beside Frappe's system-zone wall clock (`date`, `start_time`, `end_time`), because a wall
+clock cannot name the second occurrence of a repeated hour and names times a spring-forward
+skips. Every conversion here goes through one instant at a time (zoneinfo), never through a
+shift assumed to hold for a whole day: two zones rarely change on the same hour.
+
+Repeated-hour policy: a wall-clock time that happens twice (clocks going back) is two
+different instants; callers name the one they mean with its UTC offset (`-04:00` or
+`-05:00`), and a wall-clock time given without one is refused as ambiguous rather than
+guessed. A wall-clock time the clocks skip does not exist and is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
+from functools import lru_cache
 
 from smooth.exceptions import ValidationError
 
+UTC = dt.UTC
+_OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})")
 
+
+class AmbiguousTimeError(ValidationError):
+    """A wall-clock time that happens twice, given without saying which occurrence."""
+
+    def __init__(self, message: str, instants: list[dt.datetime]) -> None:
+        super().__init__(message)
+        self.instants = instants
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(UTC).replace(tzinfo=None)
+
+
+@lru_cache(maxsize=256)
 def zone(name: str) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
         raise ValidationError(f"{name!r} is not an IANA time zone name (for example Europe/Berlin)") from None
 
 
-def localize(day: dt.date, clock: dt.time, zone_name: str) -> dt.datetime:
-    """An aware datetime for a wall-clock time; refuses times a DST jump skips.
+def instants(wall: dt.datetime, tz: dt.tzinfo) -> tuple[dt.datetime, ...]:
+    """The naive UTC instants at which a zone's clocks read `wall`: one, none (skipped) or two (repeated), in order.
 
-    A time that occurs twice (clocks going back) means its first occurrence.
+    zoneinfo gives a skipped time the offset before the change for fold=0 and the one after it for
+    fold=1, and a repeated time the reverse (PEP 495), so the two offsets tell the three cases apart.
     """
-    tz = zone(zone_name)
-    naive = dt.datetime.combine(day, clock)
-    aware = naive.replace(tzinfo=tz, fold=0)
-    round_trip = aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None)
-    if round_trip != naive:
+    first = wall.replace(tzinfo=tz, fold=0).utcoffset()
+    second = wall.replace(tzinfo=tz, fold=1).utcoffset()
+    if first == second:
+        return (wall - first,)
+    if first > second:
+        return (wall - first, wall - second)
+    return ()
+
+
+def wall_clock(instant: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """A naive UTC instant as a zone's naive wall clock."""
+    return tz.fromutc(instant.replace(tzinfo=tz)).replace(tzinfo=None, fold=0)
+
+
+def occurrences(day: dt.date, clock: dt.time, zone_name: str) -> list[dt.datetime]:
+    """`instants` of a zone's `day clock`, by zone name."""
+    return list(instants(dt.datetime.combine(day, clock), zone(zone_name)))
+
+
+def to_utc(day: dt.date, clock: dt.time, zone_name: str, utc_offset: str | None = None) -> dt.datetime:
+    """The one instant a wall-clock time names (naive UTC); `utc_offset` picks an occurrence of a repeated hour."""
+    found = occurrences(day, clock, zone_name)
+    if not found:
         raise ValidationError(
             f"{clock:%H:%M} does not exist on {day:%Y-%m-%d} in {zone_name} (the clocks skip it); pick another time")
-    return aware
+    if utc_offset:
+        wanted = parse_offset(utc_offset)
+        for instant in found:
+            if offset_at(instant, zone_name) == wanted:
+                return instant
+        raise ValidationError(
+            f"{clock:%H:%M} on {day:%Y-%m-%d} in {zone_name} is at UTC{_or(found, zone_name)}, not {utc_offset}; "
+            "pick the offset shown with the slot")
+    if len(found) > 1:
+        raise AmbiguousTimeError(
+            f"{clock:%H:%M} on {day:%Y-%m-%d} happens twice in {zone_name} (the clocks go back): book it with "
+            f"utc_offset {_or(found, zone_name)} to say which one you mean", found)
+    return found[0]
 
 
-def convert(day: dt.date, clock: dt.time, from_zone: str, to_zone: str) -> tuple[dt.date, dt.time]:
-    """Move a wall-clock moment from one zone to another: the tested conversion every path uses."""
-    moved = localize(day, clock, from_zone).astimezone(zone(to_zone))
-    return moved.date(), moved.time().replace(tzinfo=None)
+def _or(instants: list[dt.datetime], zone_name: str) -> str:
+    return " or ".join(format_offset(offset_at(i, zone_name)) for i in instants)
 
 
-def interval(day: dt.date, start: dt.time, end: dt.time) -> tuple[dt.datetime, dt.datetime]:
-    """Naive [start, end) in one zone; an end at or before the start is on the next day."""
-    begin = dt.datetime.combine(day, start)
-    finish = dt.datetime.combine(day, end)
-    if finish <= begin:
-        finish += dt.timedelta(days=1)
-    return begin, finish
+def to_wall(instant: dt.datetime, zone_name: str) -> dt.datetime:
+    return wall_clock(instant, zone(zone_name))
+
+
+def offset_at(instant: dt.datetime, zone_name: str) -> dt.timedelta:
+    return to_wall(instant, zone_name) - instant
+
+
+def format_offset(offset: dt.timedelta) -> str:
+    """`+05:45`, `-03:30`, `+00:00`: how a slot names its occurrence."""
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def parse_offset(text: str) -> dt.timedelta:
+    value = str(text).strip()
+    if value in ("Z", "z"):
+        return dt.timedelta()
+    match = _OFFSET.fullmatch(value)
+    if not match or int(match[3]) >= 60 or int(match[2]) > 18:
+        raise ValidationError(f"UTC offset {text!r} is not an offset like +05:30 or -04:00")
+    offset = dt.timedelta(hours=int(match[2]), minutes=int(match[3]))
+    return -offset if match[1] == "-" else offset
+
+
+def end_after(start: dt.datetime, clock: dt.time, zone_name: str) -> dt.datetime | None:
+    """The first instant after `start` at which the zone's clocks read `clock` (how people read an end time)."""
+    first_day = to_wall(start, zone_name).date()
+    for day in (first_day, first_day + dt.timedelta(days=1)):
+        for instant in occurrences(day, clock, zone_name):
+            if instant > start:
+                return instant
+    return None
+
+
+def describe(instant: dt.datetime, zone_name: str, *, with_zone: bool = True) -> str:
+    """`2027-11-07 01:30 (America/New_York)`; a repeated wall-clock time also names its offset."""
+    local = to_wall(instant, zone_name)
+    text = f"{local:%Y-%m-%d %H:%M}"
+    if len(occurrences(local.date(), local.time(), zone_name)) > 1:
+        text += f" {format_offset(local - instant)}"
+    return f"{text} ({zone_name})" if with_zone else text
 
 
 def overlaps(a: tuple[dt.datetime, dt.datetime], b: tuple[dt.datetime, dt.datetime]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
-
-
-def utc_offset_label(zone_name: str, at: dt.datetime) -> str:
-    """`Europe/Berlin (GMT+01:00)` for the offset in force at `at` (DST-aware)."""
-    offset = at.replace(tzinfo=zone(zone_name)).utcoffset() or dt.timedelta()
-    sign = "+" if offset >= dt.timedelta() else "-"
-    minutes = abs(int(offset.total_seconds())) // 60
-    return f"{zone_name} (GMT{sign}{minutes // 60:02d}:{minutes % 60:02d})"

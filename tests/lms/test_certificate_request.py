@@ -41,7 +41,7 @@ def test_evaluator_is_assigned_by_the_system_from_the_course_mapping(setup):
 def test_no_evaluator_configured_names_the_course(lms):
     course = make_course("Forklift")
     make_learner("lea@example.com", course)
-    with pytest.raises(NoEvaluatorError, match="configure a Course Evaluator for forklift"):
+    with pytest.raises(NoEvaluatorError, match="Forklift has no evaluator yet"):
         book("lea@example.com", course, next_weekday(MONDAY), "09:00")
 
 

@@ -10,7 +10,7 @@ import smooth
 from smooth.exceptions import PermissionError, ValidationError
 from smooth_lms import api
 from smooth_lms.doctype.lms_certificate_request.lms_certificate_request import SlotBookedError
-from smooth_lms.timezones import convert
+from smooth_lms.timezones import to_utc, to_wall
 from tests.conftest import make_user
 from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday
 
@@ -98,8 +98,8 @@ def test_reschedule_through_the_api_uses_the_requests_zone(course):
     booked = api.book_evaluation(course, monday.isoformat(), "10:00", timezone="Europe/London")
     moved = api.reschedule_evaluation(booked["name"], monday.isoformat(), "11:00")
     as_user("Administrator")
-    expected = convert(monday, dt.time(11), "Europe/London", "UTC")
-    assert (moved["date"], moved["start_time"]) == (expected[0].isoformat(), expected[1].isoformat())
+    expected = to_wall(to_utc(monday, dt.time(11), "Europe/London"), "UTC")
+    assert (moved["date"], moved["start_time"]) == (expected.date().isoformat(), expected.time().isoformat())
 
 
 def test_upcoming_from_frappe_lms_is_pending(course):

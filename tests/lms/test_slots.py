@@ -29,47 +29,47 @@ def calendar(**kwargs):
 
 
 def test_schedule_rows_are_cut_into_aligned_slots_within_the_row():
-    slots = list(offered_slots(calendar(slot_minutes=45), MONDAY, MONDAY, "UTC"))
+    slots = list(offered_slots(calendar(slot_minutes=45), MONDAY, MONDAY))
     assert [(s.start.time(), s.end.time()) for s in slots] == [(dt.time(9), dt.time(9, 45)),
                                                              (dt.time(9, 45), dt.time(10, 30))]
 
 
 def test_only_the_rows_weekday_offers_slots():
-    assert list(offered_slots(calendar(), MONDAY + dt.timedelta(days=1), MONDAY + dt.timedelta(days=6), "UTC")) == []
+    assert list(offered_slots(calendar(), MONDAY + dt.timedelta(days=1), MONDAY + dt.timedelta(days=6))) == []
 
 
 def test_unavailable_dates_offer_nothing():
     cal = calendar(unavailable=[DateRange(MONDAY, MONDAY, "leave")])
-    assert list(offered_slots(cal, MONDAY, MONDAY, "UTC")) == []
+    assert list(offered_slots(cal, MONDAY, MONDAY)) == []
 
 
 def test_evaluator_zone_is_converted_to_system_time():
-    slots = list(offered_slots(calendar(zone="Asia/Kolkata"), MONDAY, MONDAY, "UTC"))
+    slots = list(offered_slots(calendar(zone="Asia/Kolkata"), MONDAY, MONDAY))
     assert slots[0].start == dt.datetime(2026, 12, 7, 3, 30)
 
 
 def test_slot_keeps_its_real_length_across_dst():
     # a Sunday row in Berlin across the 2026-10-25 fall-back: 02:00-03:00 local has 60 real minutes per slot
     cal = calendar(zone="Europe/Berlin", schedule=[ScheduleRow("Sunday", dt.time(1), dt.time(4))], slot_minutes=60)
-    slots = list(offered_slots(cal, dt.date(2026, 10, 25), dt.date(2026, 10, 25), "UTC"))
+    slots = list(offered_slots(cal, dt.date(2026, 10, 25), dt.date(2026, 10, 25)))
     assert all(s.end - s.start == dt.timedelta(hours=1) for s in slots)
 
 
 def test_booked_overlap_removes_every_touched_slot_but_not_neighbours():
-    slots = list(offered_slots(calendar(), MONDAY, MONDAY, "UTC"))
+    slots = list(offered_slots(calendar(), MONDAY, MONDAY))
     booked = [(dt.datetime(2026, 12, 7, 9, 15), dt.datetime(2026, 12, 7, 9, 45))]
     free = list(free_slots(slots, booked, not_before=dt.datetime.min))
     assert [s.start.time() for s in free] == [dt.time(10), dt.time(10, 30)]
 
 
 def test_past_slots_and_slots_after_the_last_date_are_not_offered():
-    slots = list(offered_slots(calendar(), MONDAY, MONDAY + dt.timedelta(days=7), "UTC"))
-    free = list(free_slots(slots, [], not_before=dt.datetime(2026, 12, 7, 10), last_date=MONDAY))
+    slots = list(offered_slots(calendar(), MONDAY, MONDAY + dt.timedelta(days=7)))
+    free = list(free_slots(slots, [], not_before=dt.datetime(2026, 12, 7, 10), before=dt.datetime(2026, 12, 8)))
     assert [s.start for s in free] == [dt.datetime(2026, 12, 7, 10), dt.datetime(2026, 12, 7, 10, 30)]
 
 
 def test_daily_cap_hides_a_full_day():
-    slots = list(offered_slots(calendar(), MONDAY, MONDAY, "UTC"))
+    slots = list(offered_slots(calendar(), MONDAY, MONDAY))
     booked = [(dt.datetime(2026, 12, 7, 9), dt.datetime(2026, 12, 7, 9, 30))]
     assert list(free_slots(slots, booked, not_before=dt.datetime.min, max_per_day=1)) == []
 
@@ -99,7 +99,7 @@ def test_sweep_matches_brute_force(schedule, slot_minutes, evaluator_zone, booki
     cal = calendar(schedule=schedule, slot_minutes=slot_minutes, zone=evaluator_zone,
                    unavailable=[DateRange(start_day + dt.timedelta(days=a), start_day + dt.timedelta(days=a + n))
                                 for a, n in leave])
-    offered = list(offered_slots(cal, start_day, start_day + dt.timedelta(days=13), "UTC"))
+    offered = list(offered_slots(cal, start_day, start_day + dt.timedelta(days=13)))
     origin = dt.datetime.combine(start_day, dt.time())
     booked = sorted((origin + dt.timedelta(minutes=15 * s), origin + dt.timedelta(minutes=15 * (s + n)))
                     for s, n in bookings)

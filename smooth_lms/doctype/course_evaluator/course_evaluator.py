@@ -13,6 +13,7 @@ import datetime as dt
 import smooth
 from smooth.exceptions import PermissionError, ValidationError
 from smooth.model.document import Document
+from smooth_lms import evaluator_gaps
 from smooth_lms.evaluators import unavailable_ranges
 from smooth_lms.timezones import zone
 
@@ -75,6 +76,7 @@ class CourseEvaluator(Document):
 
     def on_update(self) -> None:
         self.grant_evaluator_role()
+        evaluator_gaps.resolve(row.course for row in self.courses)
         affected = self.requests_in_unavailability()
         if affected:
             smooth.msgprint(
@@ -99,5 +101,5 @@ class CourseEvaluator(Document):
             affected += smooth.get_all(
                 "LMS Certificate Request", fields=["name", "member", "date", "start_time", "course"],
                 filters={"evaluator": self.evaluator, "status": "Pending",
-                         "date": ["between", [blocked.start, blocked.end]]}, order_by="date asc")
+                         "date": ["between", [blocked.start, blocked.end]]}, order_by="start_utc asc")
         return affected

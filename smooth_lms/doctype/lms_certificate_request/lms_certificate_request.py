@@ -1,8 +1,12 @@
 """LMS Certificate Request: a learner's booked evaluation slot.
 
 Every rule runs in the controller, so it holds whichever door the request comes through
-(Python, REST, desk, portal). Date, start and end are system-zone wall clock; `timezone`
-records the learner's zone. The database has the last word on the two races that matter:
+(Python, REST, desk, portal). Date, start and end are system-zone wall clock, kept for Frappe
+compatibility and display; `start_utc` / `end_utc` are the instants the controller derives and
+every check uses (a wall clock cannot name the second 02:30 of a fall-back night). A caller
+names that second occurrence by giving `start_utc`; a repeated wall-clock time given alone is
+refused as ambiguous. `timezone` records the learner's zone. The database has the last word
+on the two races that matter:
 the pool's Course Evaluator rows are locked before the clash check, and `active_key`
 (a unique index, set only while Pending) refuses a second active request of the same learner.
 """
@@ -16,7 +20,7 @@ from smooth.exceptions import DuplicateEntryError, PermissionError, ValidationEr
 from smooth.model.document import Document
 from smooth_lms import evaluators
 from smooth_lms.slots import WEEKDAYS, EvaluatorCalendar, free_slots, offered_slots
-from smooth_lms.timezones import convert, interval, zone
+from smooth_lms.timezones import AmbiguousTimeError, describe, end_after, now_utc, to_utc, to_wall, zone
 
 PRIVILEGED = ("Moderator", "System Manager", "Administrator")
 EVALUATOR_ROLES = ("Batch Evaluator",) + PRIVILEGED
@@ -31,6 +35,10 @@ class EvaluatorUnavailableError(ValidationError):
 
 
 class DuplicateRequestError(ValidationError):
+    pass
+
+
+class SlotLengthError(ValidationError):
     pass
 
 
@@ -49,6 +57,7 @@ class LMSCertificateRequest(Document):
         else:
             self.validate_change()
         if self.is_new() or self.flags.rescheduling:
+            self.set_start()
             self.validate_dates()
             self.assign_evaluator()
         self.day = WEEKDAYS[self.date.weekday()]
@@ -111,20 +120,39 @@ class LMSCertificateRequest(Document):
         zone(chosen)
         self.timezone = chosen
 
+    def set_start(self) -> None:
+        """The start instant: `start_utc` when given (it must match date and start time), else the wall clock's."""
+        system_zone = smooth.local.site.time_zone
+        wall = dt.datetime.combine(self.date, self.start_time)
+        if self.start_utc:
+            start = _naive_utc(self.start_utc)
+            if to_wall(start, system_zone) != wall:
+                raise ValidationError(
+                    f"Start (UTC) {start:%Y-%m-%d %H:%M} is {to_wall(start, system_zone):%Y-%m-%d %H:%M} in "
+                    f"{system_zone}, not {wall:%Y-%m-%d %H:%M}; send the date and start time of the same moment")
+        else:
+            try:
+                start = to_utc(self.date, self.start_time, system_zone)
+            except AmbiguousTimeError as exc:
+                choices = " or ".join(f"{i:%Y-%m-%d %H:%M} ({self.learner_clock(i)})" for i in exc.instants)
+                raise ValidationError(
+                    f"{wall:%Y-%m-%d %H:%M} happens twice in {system_zone} (the clocks go back): set Start (UTC) "
+                    f"to {choices} to say which one you mean") from None
+        self.start_utc = start
+
     def validate_dates(self) -> None:
         limit = self.evaluation_end_date()
         if limit is not None and self.date > limit[0]:
             raise ValidationError(
                 f"Evaluations for {limit[1]} end on {limit[0]:%Y-%m-%d}; pick a date on or before it")
-        starts = dt.datetime.combine(self.date, self.start_time)
-        now = smooth.now_datetime()
-        if starts < now:
+        now = now_utc()
+        if self.start_utc < now:
             raise ValidationError("This slot is in the past; pick a later one")
         notice = int(smooth.db.get_single_value("LMS Settings", "min_booking_notice_hours") or 0)
         earliest = now + dt.timedelta(hours=notice)
-        if starts < earliest:
+        if self.start_utc < earliest:
             raise ValidationError(f"Evaluations must be booked {notice} hours ahead; pick a slot from "
-                                  f"{self.learner_clock(earliest.date(), earliest.time())} on")
+                                  f"{self.learner_clock(earliest)} on")
 
     def evaluation_end_date(self) -> tuple[dt.date, str] | None:
         limits = []
@@ -161,25 +189,42 @@ class LMSCertificateRequest(Document):
         if len(free) > 1:
             free.sort(key=lambda user: (evaluators.load(user), evaluators.last_assigned(user), user))
         self.evaluator = free[0]
-        self.end_time = end.time()
+        self.end_utc = end
+        self.end_time = to_wall(end, smooth.local.site.time_zone).time()
 
     def calendar(self, user: str) -> EvaluatorCalendar:
         """The evaluator's calendar, read (and locked) once per save by assign_evaluator."""
         return self.flags.calendars[user]
 
     def requested_interval(self, pool: list[str]) -> tuple[dt.datetime, dt.datetime]:
-        start = dt.datetime.combine(self.date, self.start_time)
-        minutes = {self.calendar(user).slot_minutes for user in pool}
-        length = dt.timedelta(minutes=min(minutes))
-        if self.end_time:
-            given = interval(self.date, self.start_time, self.end_time)
-            if given[1] - given[0] in {dt.timedelta(minutes=m) for m in minutes}:
-                length = given[1] - given[0]
-        return start, start + length
+        """[start, end) as instants; an end the caller gave must be where one of the pool's slots ends."""
+        start = self.start_utc
+        lengths = sorted({dt.timedelta(minutes=self.calendar(user).slot_minutes) for user in pool})
+        if self.end_utc:
+            end = _naive_utc(self.end_utc)
+        elif self.end_time:
+            end = end_after(start, self.end_time, smooth.local.site.time_zone)
+        else:
+            return start, start + lengths[0]
+        if end is None or end - start not in lengths:
+            raise self.slot_length_error(start, end, lengths)
+        return start, end
+
+    def slot_length_error(self, start: dt.datetime, end: dt.datetime | None,
+                          lengths: list[dt.timedelta]) -> SlotLengthError:
+        learner_zone = self.timezone or smooth.local.site.time_zone
+        given = to_wall(end, learner_zone) if end else self.end_time
+        ends = " or ".join(f"{to_wall(start + length, learner_zone):%H:%M}" for length in lengths)
+        minutes = " or ".join(str(int(length.total_seconds() // 60)) for length in lengths)
+        where = f" ({learner_zone})" if learner_zone != smooth.local.site.time_zone else ""
+        return SlotLengthError(
+            f"Evaluation slots for {self.course_settings().get('title') or self.course} are {minutes} minutes long: "
+            f"one starting at {to_wall(start, learner_zone):%H:%M} ends at {ends}, not {given:%H:%M}{where}; "
+            f"set the end time to {ends} or leave it out")
 
     def check_evaluator(self, user: str, start: dt.datetime, end: dt.datetime) -> None:
         cal = self.calendar(user)
-        local_day = start.replace(tzinfo=zone(smooth.local.site.time_zone)).astimezone(zone(cal.zone)).date()
+        local_day = to_wall(start, cal.zone).date()
         for blocked in cal.unavailable:
             if local_day in blocked:
                 private = smooth.session.user != user and not _has_any_role(smooth.session.user, PRIVILEGED)
@@ -187,22 +232,20 @@ class LMSCertificateRequest(Document):
                 raise EvaluatorUnavailableError(
                     f"The evaluator is unavailable from {blocked.start:%Y-%m-%d} to {blocked.end:%Y-%m-%d}{why}; "
                     f"select a date after {blocked.end:%Y-%m-%d}")
-        system_zone = smooth.local.site.time_zone
-        offered = [s for s in offered_slots(cal, local_day - dt.timedelta(days=1), local_day + dt.timedelta(days=1),
-                                            system_zone) if s.start == start and s.end == end]
+        offered = [s for s in offered_slots(cal, local_day - dt.timedelta(days=1), local_day + dt.timedelta(days=1))
+                   if s.start == start and s.end == end]
         if not offered:
             raise ValidationError(
-                f"{self.learner_clock(self.date, self.start_time)} is not a slot the evaluator offers; "
-                "pick one of the available slots")
-        booked = evaluators.booked_intervals([user], start.date() - dt.timedelta(days=1), end.date(),
+                f"{self.learner_clock(start)} is not a slot the evaluator offers; pick one of the available slots")
+        booked = evaluators.booked_intervals([user], start - dt.timedelta(days=1), end + dt.timedelta(days=1),
                                              exclude=self.name)[user]
         if not list(free_slots(offered, booked, not_before=dt.datetime.min)):
             raise SlotBookedError("Slot already booked: pick a different time; another member holds this slot")
         if cal.max_per_day:
-            same_day = sum(1 for b in booked if b[0].date() == start.date())
+            same_day = sum(1 for b in booked if to_wall(b[0], cal.zone).date() == local_day)
             if same_day >= cal.max_per_day:
                 raise SlotBookedError(
-                    f"The evaluator is fully booked on {self.date:%Y-%m-%d}; pick another date")
+                    f"The evaluator is fully booked on {self.learner_clock(start).split(' ')[0]}; pick another date")
 
     # -- one active request ---------------------------------------------------------------------------
 
@@ -214,18 +257,16 @@ class LMSCertificateRequest(Document):
                                                         "name": ["!=", self.name or ""]}):
             raise self.duplicate_error()
 
-    def learner_clock(self, day: dt.date, clock: dt.time) -> str:
-        """A stored (system-zone) moment as the learner reads it: `2026-11-30 14:00 (Asia/Kolkata)`."""
+    def learner_clock(self, instant: dt.datetime) -> str:
+        """An instant as the learner reads it: `2026-11-30 14:00 (Asia/Kolkata)` (the zone when not the system's)."""
         system_zone = smooth.local.site.time_zone
         learner_zone = self.timezone or system_zone
-        if learner_zone != system_zone:
-            day, clock = convert(day, clock, system_zone, learner_zone)
-        return f"{day:%Y-%m-%d} {clock:%H:%M}" + (f" ({learner_zone})" if learner_zone != system_zone else "")
+        return describe(instant, learner_zone, with_zone=learner_zone != system_zone)
 
     def duplicate_error(self) -> DuplicateRequestError:
         existing = smooth.db.get_value("LMS Certificate Request", {"active_key": self.active_key_value()},
-                                       ["name", "date", "start_time"], as_dict=True) or {}
-        when = f" on {self.learner_clock(existing['date'], existing['start_time'])}" if existing else ""
+                                       ["name", "start_utc"], as_dict=True) or {}
+        when = f" on {self.learner_clock(existing['start_utc'])}" if existing.get("start_utc") else ""
         return DuplicateRequestError(
             f"You already have a pending evaluation request for this course{when} ({existing.get('name', '')}); "
             "complete or cancel it before booking another")
@@ -255,8 +296,9 @@ class LMSCertificateRequest(Document):
             if not privileged and user not in (self.member, self.evaluator):
                 raise PermissionError("Only the learner, the evaluator or a Moderator can reschedule this request")
             self.check_cutoff(before, "reschedule")
-        movable = ("date", "start_time", "end_time") if self.flags.rescheduling else ()
-        for field in ("course", "member", "batch_name", "date", "start_time", "end_time", "timezone"):
+        movable = ("date", "start_time", "end_time", "start_utc", "end_utc") if self.flags.rescheduling else ()
+        for field in ("course", "member", "batch_name", "date", "start_time", "end_time", "start_utc", "end_utc",
+                      "timezone"):
             if field not in movable and self.get(field) != before.get(field):
                 raise ValidationError(f"{self.meta.get_label(field)} cannot be edited; use reschedule instead")
 
@@ -264,21 +306,26 @@ class LMSCertificateRequest(Document):
     def check_cutoff(self, before: Document, action: str) -> None:
         """Learners cannot cancel or move a slot inside the cutoff; evaluators and Moderators may, with a reason."""
         hours = int(smooth.db.get_single_value("LMS Settings", "cancellation_cutoff_hours") or 0)
-        slot_start = dt.datetime.combine(before.date, before.start_time)
-        if not hours or smooth.now_datetime() < slot_start - dt.timedelta(hours=hours):
+        slot_start = before.start_utc
+        if not hours or now_utc() < slot_start - dt.timedelta(hours=hours):
             return
         if _has_any_role(smooth.session.user, EVALUATOR_ROLES) and (self.cutoff_override_reason or "").strip():
             return
         raise ValidationError(
-            f"Requests can no longer {action} within {hours} hours of the slot ({before.date:%Y-%m-%d} "
-            f"{before.start_time:%H:%M}); ask the evaluator or a Moderator, who can override with a reason")
+            f"Requests can no longer {action} within {hours} hours of the slot ({self.learner_clock(slot_start)}); "
+            "ask the evaluator or a Moderator, who can override with a reason")
 
-    def reschedule(self, new_date: dt.date | str, new_start_time: dt.time | str, reason: str | None = None) -> None:
-        """Move a Pending request in one transaction: the old slot is released only if the new one is taken."""
+    def reschedule(self, new_date: dt.date | str, new_start_time: dt.time | str, reason: str | None = None, *,
+                   start_utc: dt.datetime | None = None) -> None:
+        """Move a Pending request in one transaction: the old slot is released only if the new one is taken.
+
+        `start_utc` names the new slot's instant when its wall-clock time happens twice.
+        """
         if reason:
             self.cutoff_override_reason = reason
         self.flags.rescheduling = True
         self.date, self.start_time, self.end_time = new_date, new_start_time, None
+        self.start_utc, self.end_utc = start_utc, None
         try:
             self.save()
         finally:
@@ -295,3 +342,12 @@ def _most_specific(reasons: list[Exception]) -> Exception:
             if isinstance(reason, kind):
                 return reason
     return reasons[0] if reasons else ValidationError("No evaluator can take this slot; pick another")
+
+
+def _naive_utc(value: dt.datetime | str) -> dt.datetime:
+    """An instant as naive UTC; a value with an offset is converted, a naive one is already UTC."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.strip().replace(" ", "T"))
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from smooth.model.document import Document
+from smooth_lms import evaluator_gaps
 from smooth_lms.naming import slug_name
 
 
 class LMSCourse(Document):
     def autoname(self) -> None:
         self.name = self.name or slug_name(self.doctype, self.title)
+
+    def on_update(self) -> None:
+        if self.evaluator:
+            evaluator_gaps.resolve([self.name])
