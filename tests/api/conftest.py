@@ -7,28 +7,17 @@ with httpx only. The site trusts the `X-Smooth-Test-User` header (site config
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from sqlalchemy import delete
 
 import smooth
-import tests.api.whitelisted  # noqa: F401 - registers the whitelisted test functions in this process
-from smooth.api.app import create_app
+import tests.api.whitelisted  # noqa: F401 - loaded, so /api/method resolves it (apps import on demand)
 from tests.api.auth_fixtures import auth, store  # noqa: F401 - fixtures of the test_auth_* modules
 from tests.api.helpers import Api, set_site_config
+from tests.api.serving import running_server
 from tests.conftest import BACKENDS, TEST_APP, TEST_ROLES, SiteHandle, create_site, drop_site
-
-
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -40,23 +29,10 @@ def api_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
             smooth.get_doc({"doctype": "Role", "role_name": role}).insert()
         smooth.db.commit()
     set_site_config(handle, allow_test_user_header=True)
-    sock = _free_socket()
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(handle.sites_path, handle.name), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the API server did not start")
-        time.sleep(0.02)
-    api = Api(f"http://127.0.0.1:{port}", handle)
-    yield api
-    api.http.close()
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with running_server(handle) as base_url:
+        api = Api(base_url, handle)
+        yield api
+        api.http.close()
     drop_site(handle)
 
 
