@@ -8,7 +8,6 @@ an error envelope. Each response carries `X-Request-Id` and each request logs on
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -20,16 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
 import smooth
-from smooth.api import auth_hook
+from smooth.api import auth_hook, body
 from smooth.api.encoding import dumps
 from smooth.api.errors import error_body, server_messages
 from smooth.exceptions import SiteNotFoundError, ValidationError
-from smooth.site import SITE_CONFIG, current_site
+from smooth.site import SITE_CONFIG, current_site, get_site
 
 log = logging.getLogger("smooth.api")
 
@@ -93,27 +91,27 @@ def choose_site(request: Request, sites_path: Path, default_site: str | None) ->
 
 
 async def read_form(request: Request) -> dict[str, Any]:
-    """Frappe's form_dict: query arguments, then a JSON body (a list becomes `data`) or form fields."""
+    """Frappe's form_dict: query arguments, then a JSON body (a list becomes `data`) or form fields.
+
+    The body is read within the size cap of the site's config (smooth.api.body).
+    """
     form: dict[str, Any] = dict(request.query_params)
     if request.method not in SAFE_METHODS:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type == "application/json" or content_type.endswith("+json"):
-            raw = await request.body()
-            if raw.strip():
-                try:
-                    body = json.loads(raw)
-                except (ValueError, UnicodeDecodeError) as exc:
-                    raise ValidationError(f"The request body is not valid JSON: {exc}") from None
-                if isinstance(body, dict):
-                    form.update(body)
-                elif isinstance(body, list):
-                    form["data"] = body
-                else:
+        is_json = content_type == "application/json" or content_type.endswith("+json")
+        if is_json or content_type in (body.URLENCODED, body.MULTIPART):
+            site = choose_site(request, request.app.state.sites_path, request.app.state.default_site)
+            cap = body.body_cap(get_site(site, request.app.state.sites_path).config, content_type)
+            if is_json:
+                data = await body.read_json(request, cap)
+                if isinstance(data, dict):
+                    form.update(data)
+                elif isinstance(data, list):
+                    form["data"] = data
+                elif data is not None:
                     raise ValidationError("The request body must be a JSON object or list")
-        elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            data = await request.form()
-            for key, value in data.multi_items():
-                form[key] = value if isinstance(value, UploadFile) else str(value)
+            else:
+                form.update(await body.read_form_fields(request, cap))
     form.pop("_", None)
     form.pop("cmd", None)
     return form
