@@ -14,6 +14,7 @@ code the `bench` CLI uses, so the API and the CLI translate any of them without 
     │   ├── UpdateAfterSubmitError
     │   ├── LinkExistsError
     │   ├── FilterError                a filter, field or order that metadata does not allow
+    │   ├── CharacterLengthExceededError  a value longer than its column holds
     │   ├── MetaError                  a doctype JSON that cannot be loaded
     │   └── HookError                  a hooks.py entry that cannot be resolved
     ├── PermissionError (403)
@@ -80,6 +81,10 @@ class LinkExistsError(ValidationError):
 
 
 class FilterError(ValidationError):
+    pass
+
+
+class CharacterLengthExceededError(ValidationError):
     pass
 
 
