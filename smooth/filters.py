@@ -23,7 +23,7 @@ from typing import Any
 from smooth.exceptions import FilterError
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import Meta
-from smooth.model.coerce import STANDARD_COERCERS, CoercionError, coercer_for
+from smooth.model.coerce import CoercionError, filter_coercer_for
 
 OPERATORS = frozenset({"=", "!=", ">", "<", ">=", "<=", "like", "not like", "in", "not in", "between", "is"})
 ALIASES = {"==": "=", "<>": "!=", "not_in": "not in", "not_like": "not like"}
@@ -149,7 +149,7 @@ def _coerce_value(meta: Meta, field: str, fieldtype: str, op: str, value: Any) -
         if not isinstance(value, str | int | float):
             raise FilterError(f"'{op}' on {field!r} needs a text pattern")
         return str(value)
-    coerce = STANDARD_COERCERS.get(field) or coercer_for(fieldtype)
+    coerce = filter_coercer_for(field, fieldtype)
     try:
         if op in ("in", "not in"):
             items = [v.strip() for v in value.split(",")] if isinstance(value, str) else value
@@ -212,7 +212,7 @@ def matches_any(doc: Mapping[str, Any], filters: list[Filter]) -> bool:
 
 
 def _match_one(raw: Any, f: Filter) -> bool:
-    coerce = STANDARD_COERCERS.get(f.field) or coercer_for(f.fieldtype)
+    coerce = filter_coercer_for(f.field, f.fieldtype)
     try:
         value = coerce(raw) if not is_blank(raw) else None
     except CoercionError:

@@ -53,9 +53,18 @@ def _is_whole(number: float | Decimal) -> bool:
     return math.isfinite(number) and number.is_integer()
 
 
+def _plain(value: Any) -> str | None:
+    """Stripped text of printable ASCII only, else None: Python's parsers read other scripts' digits,
+    `_` between digits, and (fromisoformat) some trailing control characters."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    return text if text.isascii() and text.isprintable() and "_" not in text else None
+
+
 def _ascii_float(text: str) -> float | None:
-    """float() of ASCII text only (Python's float also reads other scripts' digits)."""
-    if not text.isascii():
+    """float() of plain ASCII text only."""
+    if _plain(text) is None:
         return None
     try:
         return float(text)
@@ -119,19 +128,25 @@ def _in_range(day: dt.date) -> None:
 
 
 def to_date(value: Any) -> dt.date | None:
+    """A date to store: within DATE_RANGE."""
+    day = read_date(value)
+    if day is not None:
+        _in_range(day)
+    return day
+
+
+def read_date(value: Any) -> dt.date | None:
+    """Any date Python holds (a filter may compare with 9999-12-31)."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        day = value.date()
-    elif isinstance(value, dt.date):
-        day = value
-    elif isinstance(value, str) and value.strip().isascii():
-        day = _parse_date(value.strip())
-    else:
-        day = None
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _plain(value)
+    day = _parse_date(text) if text is not None else None
     if day is None:
         raise CoercionError("is not a date (use YYYY-MM-DD)")
-    _in_range(day)
     return day
 
 
@@ -164,8 +179,8 @@ def to_time(value: Any) -> dt.time | None:
         if not 0 <= seconds < 86400:
             raise CoercionError("is not a time of day")
         return dt.time(seconds // 3600, seconds % 3600 // 60, seconds % 60)
-    if isinstance(value, str) and value.strip().isascii():
-        text = value.strip()
+    text = _plain(value)
+    if text is not None:
         parts = _TIME.fullmatch(text)
         try:
             if parts:
@@ -182,22 +197,28 @@ def to_time(value: Any) -> dt.time | None:
 
 
 def to_datetime(value: Any) -> dt.datetime | None:
+    """A date and time to store: its date within DATE_RANGE."""
+    moment = read_datetime(value)
+    if moment is not None:
+        _in_range(moment.date())
+    return moment
+
+
+def read_datetime(value: Any) -> dt.datetime | None:
+    """Any date and time Python holds (a filter may compare with 9999-12-31 23:59:59)."""
     if value is None or value == "":
         return None
-    parsed = None
     if isinstance(value, dt.datetime):
-        parsed = value
-    elif isinstance(value, dt.date):
-        parsed = dt.datetime.combine(value, dt.time())
-    elif isinstance(value, str) and value.strip().isascii():
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    text = _plain(value)
+    if text is not None:
         try:
-            parsed = dt.datetime.fromisoformat(value.strip())
+            return dt.datetime.fromisoformat(text)
         except ValueError:
             pass
-    if parsed is None:
-        raise CoercionError("is not a date and time (use YYYY-MM-DD HH:MM:SS)")
-    _in_range(parsed.date())
-    return parsed
+    raise CoercionError("is not a date and time (use YYYY-MM-DD HH:MM:SS)")
 
 
 def to_text(value: Any) -> str | None:
@@ -248,5 +269,14 @@ STANDARD_COERCERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+FILTER_COERCERS: dict[str, Callable[[Any], Any]] = {**COERCERS, "Date": read_date, "Datetime": read_datetime}
+STANDARD_FILTER_COERCERS = {**STANDARD_COERCERS, "creation": read_datetime, "modified": read_datetime}
+
+
 def coercer_for(fieldtype: str) -> Callable[[Any], Any]:
     return COERCERS.get(fieldtype, to_text)
+
+
+def filter_coercer_for(fieldname: str, fieldtype: str) -> Callable[[Any], Any]:
+    """What a filter value is read with: as a stored value, except that dates may lie beyond DATE_RANGE."""
+    return STANDARD_FILTER_COERCERS.get(fieldname) or FILTER_COERCERS.get(fieldtype, to_text)
