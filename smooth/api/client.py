@@ -159,8 +159,10 @@ def get_single_value(doctype: str, field: str) -> Any:
 @smooth.whitelist(methods=WRITE)
 def set_value(doctype: str, name: str, fieldname: Any, value: Any = None) -> dict[str, Any]:
     """Set one field (or a JSON object of fields) through a full save; returns the saved document."""
-    values = parse_json(fieldname, "fieldname") if isinstance(fieldname, str) and \
-        fieldname.strip().startswith("{") else {fieldname: value}
+    if isinstance(fieldname, str):
+        values = parse_json(fieldname, "fieldname") if fieldname.strip().startswith("{") else {fieldname: value}
+    else:
+        values = fieldname
     if not isinstance(values, dict) or not values:
         raise ValidationError("fieldname must be a field name or a JSON object of field values")
     for key in values:

@@ -86,6 +86,8 @@ CORPUS = [
         body('{"title": "t", "name": {"a": 1}}'), words=("name",)),
     Raw("insert-name-list", "POST", "/api/method/frappe.client.insert", 417, "ValidationError",
         body('{"doc": {"doctype": "Test Prompt", "title": "t", "name": ["x"]}}'), words=("name",)),
+    Raw("set-value-fieldname-list", "POST", "/api/method/frappe.client.set_value", 417, "ValidationError",
+        body('{"doctype": "Test Note", "name": "x", "fieldname": [{}, {"": null}]}'), words=("fieldname",)),
     # malformed multipart: Starlette's own 400 must stay a 400
     Raw("multipart-no-boundary", "POST", "/api/method/upload_file", 400, "BadRequestError",
         body("--x\r\n\r\n"), headers={"Content-Type": "multipart/form-data"}),
@@ -176,6 +178,14 @@ def test_times_without_an_offset_are_still_accepted(api: Api, value: str, expect
     response = api.post(NOTE, json={"title": "time", "start_time": value})
     assert response.status_code == 200, response.text
     assert response.json()["data"]["start_time"] == expected
+
+
+def test_set_value_takes_a_json_object_of_fields(api: Api) -> None:
+    name = api.post(NOTE, json={"title": "before"}).json()["data"]["name"]
+    response = api.post("/api/method/frappe.client.set_value",
+                        json={"doctype": "Test Note", "name": name, "fieldname": {"title": "after", "priority": 2}})
+    assert response.status_code == 200, response.text
+    assert (stored(api, "Test Note", name, "title"), stored(api, "Test Note", name, "priority")) == ("after", 2)
 
 
 def test_whole_number_arguments_arrive_as_int(api: Api) -> None:
