@@ -238,13 +238,15 @@ def to_text(value: Any) -> str | None:
 def to_json_text(value: Any) -> str | None:
     if value is None or value == "":
         return None
-    if isinstance(value, str):
-        try:
+    try:
+        if isinstance(value, str):
             json.loads(value)
-        except ValueError:
-            raise CoercionError("is not valid JSON") from None
-        return value
-    return json.dumps(value, default=str, sort_keys=True)
+            return value
+        return json.dumps(value, default=str, sort_keys=True)
+    except RecursionError:
+        raise CoercionError("is nested too deeply to be read back") from None
+    except ValueError:
+        raise CoercionError("is not valid JSON") from None
 
 
 COERCERS: dict[str, Callable[[Any], Any]] = {

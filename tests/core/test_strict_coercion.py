@@ -23,6 +23,7 @@ from smooth.model.coerce import (
     to_datetime,
     to_float,
     to_int,
+    to_json_text,
     to_time,
 )
 
@@ -65,6 +66,17 @@ ACCEPTED = [
                          ids=[f"{c.__name__}-{v!r}" for c, v, _ in ACCEPTED])
 def test_what_clients_send_is_still_read(coerce: Any, value: Any, expected: Any) -> None:
     assert coerce(value) == expected
+
+
+def test_json_too_deep_to_read_back_is_refused_not_a_recursion_error() -> None:
+    with pytest.raises(CoercionError, match="nested too deeply"):
+        to_json_text("[" * 100_000 + "]" * 100_000)
+    deep: list[Any] = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(CoercionError, match="nested too deeply"):
+        to_json_text(deep)
+    assert to_json_text({"b": [1, {"c": None}], "a": 1}) == '{"a": 1, "b": [1, {"c": null}]}'
 
 
 def test_messages_say_what_to_send() -> None:
