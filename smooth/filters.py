@@ -66,7 +66,7 @@ def _conditions(doctype: str, filters: Any) -> Iterator[tuple[Any, Any, Any]]:
     if isinstance(filters, Mapping):
         for field, value in filters.items():
             if isinstance(value, list | tuple) and len(value) == 2 and isinstance(value[0], str) \
-                    and _op(value[0]) in OPERATORS:
+                    and len(value[0]) <= MAX_OPERATOR_LENGTH and _op(value[0]) in OPERATORS:
                 yield field, value[0], value[1]
             else:
                 yield field, "=", value
@@ -79,17 +79,17 @@ def _conditions(doctype: str, filters: Any) -> Iterator[tuple[Any, Any, Any]]:
                 yield from _conditions(doctype, item)
                 continue
             if not isinstance(item, list | tuple):
-                raise FilterError(f"Filter {_shown(item)} must be [field, operator, value]")
+                raise FilterError(f"Filter {shown(item)} must be [field, operator, value]")
             if len(item) == 4:
                 filter_doctype, field, op, value = item
                 if filter_doctype != doctype:
-                    raise FilterError(f"Filters on other doctypes ({_shown(filter_doctype)}) are not supported here")
+                    raise FilterError(f"Filters on other doctypes ({shown(filter_doctype)}) are not supported here")
             elif len(item) == 3:
                 field, op, value = item
             elif len(item) == 2:
                 (field, value), op = item, "="
             else:
-                raise FilterError(f"Filter {_shown(list(item))} must be [field, operator, value]")
+                raise FilterError(f"Filter {shown(list(item))} must be [field, operator, value]")
             yield field, op, value
         return
     raise FilterError(f"Filters must be a list or an object, not {type(filters).__name__}")
@@ -113,25 +113,26 @@ def check_size(doctype: str, filter_sets: Iterable[Any], *, max_conditions: int,
                 size = len(value) if isinstance(value, list | tuple | set) else \
                     value.count(",") + 1 if isinstance(value, str) else 0
                 if size > max_values:
-                    raise FilterError(f"'{_op(op)}' on {_shown(field)} lists {size} values; at most {max_values} are "
+                    raise FilterError(f"'{_op(op)}' on {shown(field)} lists {size} values; at most {max_values} are "
                                       "allowed (the site's cap is site config max_in_values)")
 
 
-def _shown(value: Any) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= 80 else shown[:80] + "..."
+def shown(value: Any, size: int = 80) -> str:
+    """A repr short enough for an error message, whatever the client sent."""
+    text = repr(value)
+    return text if len(text) <= size else text[:size] + "..."
 
 
 def _op(operator: Any) -> str:
     if not isinstance(operator, str) or len(operator) > MAX_OPERATOR_LENGTH:
-        raise FilterError(f"Operator {_shown(operator)} must be one of {', '.join(sorted(OPERATORS))}")
+        raise FilterError(f"Operator {shown(operator)} must be one of {', '.join(sorted(OPERATORS))}")
     op = " ".join(operator.strip().lower().split())
     return ALIASES.get(op, op)
 
 
 def _make(meta: Meta, field: Any, operator: Any, value: Any) -> Filter:
     if not isinstance(field, str) or len(field) > MAX_FIELDNAME_LENGTH:
-        raise FilterError(f"Filter field {_shown(field)} must be a field name")
+        raise FilterError(f"Filter field {shown(field)} must be a field name")
     op = _op(operator)
     if op not in OPERATORS:
         raise FilterError(f"Operator {operator!r} is not allowed; use one of {', '.join(sorted(OPERATORS))}")

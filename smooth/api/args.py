@@ -16,6 +16,7 @@ from typing import Any
 
 from smooth import filters as filter_rules
 from smooth.exceptions import FilterError, SmoothError, ValidationError
+from smooth.filters import shown
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import Meta
 from smooth.session import local
@@ -55,9 +56,9 @@ def load_json(text: str | bytes, what: str, error: type[SmoothError] = Validatio
     except RecursionError:
         raise error(f"{what} is nested more than {MAX_JSON_DEPTH} levels deep") from None
     except json.JSONDecodeError as exc:
-        raise error(f"{what} is not valid JSON ({exc.msg} at position {exc.pos}): {shorten(exc.doc)}") from None
+        raise error(f"{what} is not valid JSON ({exc.msg} at position {exc.pos}): {shown(exc.doc)}") from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise error(f"{what} is not valid JSON: {shorten(str(exc))}") from None
+        raise error(f"{what} is not valid JSON: {shown(str(exc))}") from None
     check_json_value(value, what, error)
     return value
 
@@ -89,12 +90,6 @@ def check_text(text: str, what: str, error: type[SmoothError] = ValidationError)
     except UnicodeEncodeError as exc:
         raise error(f"{what} holds an unpaired surrogate ({text[exc.start]!r} at position {exc.start}), "
                     "which is not valid Unicode text") from None
-
-
-def shorten(text: Any, size: int = 80) -> str:
-    """A repr short enough for an error message, whatever the client sent."""
-    shown = repr(text)
-    return shown if len(shown) <= size else shown[:size] + "..."
 
 
 def parse_json(value: Any, name: str) -> Any:
@@ -173,7 +168,7 @@ def document_name(value: Any, doctype: str) -> Any:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
-    raise ValidationError(f"The name of a {doctype} must be text, not {type(value).__name__} {shorten(value)}")
+    raise ValidationError(f"The name of a {doctype} must be text, not {type(value).__name__} {shown(value)}")
 
 
 def clean_doc_values(meta: Meta, data: Mapping[str, Any], *, site_meta: Any, keep_name: bool = True) -> dict[

@@ -240,3 +240,9 @@ def test_internal_queries_are_not_held_to_the_request_caps(notes: Any) -> None:
     assert smooth.get_all("Test Note", filters={"title": ["in", many]}, pluck="title") == ["Alpha"]
     conditions = [["title", "!=", f"t{i}"] for i in range(300)]
     assert sorted(smooth.get_list("Test Note", filters=conditions, pluck="title")) == list(TITLES)
+
+
+def test_a_long_text_value_in_an_object_filter_is_a_value_not_an_operator(notes: Any) -> None:
+    pattern = "%" * 30 + "lpha"
+    assert smooth.get_all("Test Note", filters={"title": ["like", pattern]}, pluck="title") == ["Alpha"]
+    assert_refused(lambda: smooth.get_all("Test Note", filters={"title": [pattern, "x"]}), "single value")
