@@ -14,6 +14,7 @@ code the `bench` CLI uses, so the API and the CLI translate any of them without 
     │   ├── UpdateAfterSubmitError
     │   ├── LinkExistsError
     │   ├── FilterError                a filter, field or order that metadata does not allow
+    │   ├── CharacterLengthExceededError  a value longer than its column holds
     │   ├── MetaError                  a doctype JSON that cannot be loaded
     │   └── HookError                  a hooks.py entry that cannot be resolved
     ├── PermissionError (403)
@@ -22,8 +23,11 @@ code the `bench` CLI uses, so the API and the CLI translate any of them without 
     ├── DuplicateEntryError (409)
     ├── AuthenticationError (401)
     ├── CSRFTokenError (400)
+    ├── BadRequestError (400)          a request that cannot be read (e.g. multipart without a boundary)
+    ├── RequestTooLargeError (413)     a body over the site's size cap
     ├── TooManyRequestsError (429)
     ├── QueryLockError (503)          the database stayed busy or locked; retry
+    ├── DatabaseUnavailableError (503) the database cannot be reached; retry
     └── PatchError                     a data patch raised during migrate
 """
 
@@ -80,6 +84,10 @@ class FilterError(ValidationError):
     pass
 
 
+class CharacterLengthExceededError(ValidationError):
+    pass
+
+
 class MetaError(ValidationError):
     pass
 
@@ -118,11 +126,23 @@ class CSRFTokenError(SmoothError):
     http_status_code = 400
 
 
+class BadRequestError(SmoothError):
+    http_status_code = 400
+
+
+class RequestTooLargeError(SmoothError):
+    http_status_code = 413
+
+
 class TooManyRequestsError(SmoothError):
     http_status_code = 429
 
 
 class QueryLockError(SmoothError):
+    http_status_code = 503
+
+
+class DatabaseUnavailableError(SmoothError):
     http_status_code = 503
 
 

@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from smooth.exceptions import FilterError
 from smooth.meta import fieldtypes
-from smooth.meta.coerce import STANDARD_COERCERS, CoercionError, coercer_for
+from smooth.meta.coerce import CoercionError, filter_coercer_for
 from smooth.meta.doctype import Meta
 
 OPERATORS = frozenset({"=", "!=", ">", "<", ">=", "<=", "like", "not like", "in", "not in", "between", "is"})
 ALIASES = {"==": "=", "<>": "!=", "not_in": "not in", "not_like": "not like"}
+MAX_FIELDNAME_LENGTH = 64  # MariaDB's longest column name
+MAX_OPERATOR_LENGTH = 20
 
 
 @dataclass(frozen=True)
@@ -51,54 +53,86 @@ def fieldtype_of(meta: Meta, fieldname: str) -> str:
 
 
 def normalize(meta: Meta, filters: Any) -> list[Filter]:
+    return [_make(meta, field, op, value) for field, op, value in _conditions(meta.name, filters)]
+
+
+def _conditions(doctype: str, filters: Any) -> Iterator[tuple[Any, Any, Any]]:
+    """(field, operator, value) of each condition, whichever of Frappe's shapes `filters` has."""
     if not filters:
-        return []
+        return
     if isinstance(filters, str):
-        return [_make(meta, "name", "=", filters)]
+        yield "name", "=", filters
+        return
     if isinstance(filters, Mapping):
-        out = []
         for field, value in filters.items():
             if isinstance(value, list | tuple) and len(value) == 2 and isinstance(value[0], str) \
-                    and _op(value[0]) in OPERATORS:
-                out.append(_make(meta, field, value[0], value[1]))
+                    and len(value[0]) <= MAX_OPERATOR_LENGTH and _op(value[0]) in OPERATORS:
+                yield field, value[0], value[1]
             else:
-                out.append(_make(meta, field, "=", value))
-        return out
+                yield field, "=", value
+        return
     if isinstance(filters, list | tuple):
         if filters and isinstance(filters[0], str) and len(filters) in (3, 4):
             filters = [filters]  # a single filter given without the outer list
-        out = []
         for item in filters:
             if isinstance(item, Mapping):
-                out.extend(normalize(meta, item))
+                yield from _conditions(doctype, item)
                 continue
             if not isinstance(item, list | tuple):
-                raise FilterError(f"Filter {item!r} must be [field, operator, value]")
+                raise FilterError(f"Filter {shown(item)} must be [field, operator, value]")
             if len(item) == 4:
-                doctype, field, op, value = item
-                if doctype != meta.name:
-                    raise FilterError(f"Filters on other doctypes ({doctype!r}) are not supported here")
+                filter_doctype, field, op, value = item
+                if filter_doctype != doctype:
+                    raise FilterError(f"Filters on other doctypes ({shown(filter_doctype)}) are not supported here")
             elif len(item) == 3:
                 field, op, value = item
             elif len(item) == 2:
                 (field, value), op = item, "="
             else:
-                raise FilterError(f"Filter {list(item)!r} must be [field, operator, value]")
-            out.append(_make(meta, field, op, value))
-        return out
+                raise FilterError(f"Filter {shown(list(item))} must be [field, operator, value]")
+            yield field, op, value
+        return
     raise FilterError(f"Filters must be a list or an object, not {type(filters).__name__}")
 
 
+def check_size(doctype: str, filter_sets: Iterable[Any], *, max_conditions: int, max_values: int) -> None:
+    """Refuse more than `max_conditions` conditions in all `filter_sets` together, or an `in` list over `max_values`.
+
+    Each condition is a term the database plans and evaluates per row (3,000 cost seconds of
+    MariaDB CPU; SQLite refuses deep expression trees), so callers that take filters from
+    users bound them; internal queries do not.
+    """
+    count = 0
+    for filters in filter_sets:
+        for field, op, value in _conditions(doctype, filters):
+            count += 1
+            if count > max_conditions:
+                raise FilterError(f"More than {max_conditions} filter conditions in one query; narrow the query "
+                                  "(the site's cap is site config max_filter_conditions)")
+            if _op(op) in ("in", "not in"):
+                size = len(value) if isinstance(value, list | tuple | set) else \
+                    value.count(",") + 1 if isinstance(value, str) else 0
+                if size > max_values:
+                    raise FilterError(f"'{_op(op)}' on {shown(field)} lists {size} values; at most {max_values} are "
+                                      "allowed (the site's cap is site config max_in_values)")
+
+
+def shown(value: Any, size: int = 80) -> str:
+    """A repr short enough for an error message, whatever the client sent."""
+    text = repr(value)
+    return text if len(text) <= size else text[:size] + "..."
+
+
 def _op(operator: Any) -> str:
-    if not isinstance(operator, str):
-        raise FilterError(f"Operator {operator!r} must be a string")
+    if not isinstance(operator, str) or len(operator) > MAX_OPERATOR_LENGTH:
+        raise FilterError(f"Operator {shown(operator)} must be one of {', '.join(sorted(OPERATORS))}")
     op = " ".join(operator.strip().lower().split())
     return ALIASES.get(op, op)
 
 
 def _make(meta: Meta, field: Any, operator: Any, value: Any) -> Filter:
-    if not isinstance(field, str):
-        raise FilterError(f"Filter field {field!r} must be a field name")
+    if not isinstance(field, str) or len(field) > MAX_FIELDNAME_LENGTH:
+        raise FilterError(f"Filter field {shown(field)} must be a field name")
     op = _op(operator)
     if op not in OPERATORS:
         raise FilterError(f"Operator {operator!r} is not allowed; use one of {', '.join(sorted(OPERATORS))}")
@@ -116,7 +150,7 @@ def _coerce_value(meta: Meta, field: str, fieldtype: str, op: str, value: Any) -
         if not isinstance(value, str | int | float):
             raise FilterError(f"'{op}' on {field!r} needs a text pattern")
         return str(value)
-    coerce = STANDARD_COERCERS.get(field) or coercer_for(fieldtype)
+    coerce = filter_coercer_for(field, fieldtype)
     try:
         if op in ("in", "not in"):
             items = [v.strip() for v in value.split(",")] if isinstance(value, str) else value
@@ -179,7 +213,7 @@ def matches_any(doc: Mapping[str, Any], filters: list[Filter]) -> bool:
 
 
 def _match_one(raw: Any, f: Filter) -> bool:
-    coerce = STANDARD_COERCERS.get(f.field) or coercer_for(f.fieldtype)
+    coerce = filter_coercer_for(f.field, f.fieldtype)
     try:
         value = coerce(raw) if not is_blank(raw) else None
     except CoercionError:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import smooth
-from smooth.meta.coerce import CoercionError, to_date, to_time
+from smooth.meta.coerce import DATE_RANGE, CoercionError, to_date, to_time
 from smooth_lms import evaluators
 from smooth_lms.slot_labels import group_by_local_date
 from smooth_lms.slots import Slot, free_slots, offered_slots
@@ -35,7 +35,7 @@ def get_available_slots(course: str, batch: str | None = None, from_date: str | 
         first = to_date(from_date) if from_date else smooth.today()
     except CoercionError as exc:
         raise smooth.ValidationError(f"from_date {from_date!r} {exc}") from None
-    last = first + dt.timedelta(days=days - 1)
+    last = min(first + dt.timedelta(days=days - 1), DATE_RANGE[1])  # the window ends where dates end
     end_limit = _evaluation_end(batch)
     if end_limit is not None:
         last = min(last, end_limit)

@@ -17,9 +17,11 @@ from urllib.parse import unquote
 
 from starlette.applications import Starlette
 from starlette.convertors import Convertor, register_url_convertor
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smooth.api import files, method, openapi, resource
 from smooth.api.dispatch import dispatch
@@ -42,6 +44,27 @@ class _AnythingConvertor(Convertor[str]):
 
 
 register_url_convertor("anything", _AnythingConvertor())
+
+class RetryAfter:
+    """Every 503 (database unreachable or locked) tells the client when to try again."""
+
+    def __init__(self, app: ASGIApp, seconds: int = 5) -> None:
+        self.app, self.value = app, str(seconds).encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_retry_after(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 503:
+                headers = list(message.get("headers", []))
+                if not any(key.lower() == b"retry-after" for key, _ in headers):
+                    message = {**message, "headers": [*headers, (b"retry-after", self.value)]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_retry_after)
+
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 API_PREFIX = "/api"
@@ -67,6 +90,7 @@ def route(segments: list[str], http_method: str) -> Callable[[ApiRequest], Any]:
         return partial(_call_method, path=segments[1])
     if segments and segments[0] == "resource" and len(segments) in (2, 3) and all(segments[1:]):
         doctype = segments[1]
+        handlers: dict[str, Callable[..., Any]]
         if len(segments) == 2:
             handlers = {"GET": resource.list_docs, "POST": resource.create_doc}
             args: tuple[str, ...] = (doctype,)
@@ -107,7 +131,7 @@ def create_app(sites_path: str | Path | None = None, default_site: str | None = 
         Route(API_PREFIX, api_endpoint, methods=ALL_METHODS),
         Route(API_PREFIX + "/{rest:anything}", api_endpoint, methods=ALL_METHODS),
     ]
-    app = Starlette(routes=all_routes)
+    app = Starlette(routes=all_routes, middleware=[Middleware(RetryAfter)])
     app.state.sites_path = base
     app.state.default_site = default_site
     return app

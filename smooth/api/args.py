@@ -1,9 +1,11 @@
 """Request arguments as Frappe clients send them: JSON text in query strings, "1"/"true" flags.
 
 A parameter that should hold JSON but does not is a FilterError (HTTP 417) naming the
-parameter, never a 500. Document bodies are reduced to the doctype's own fields so a client
-can neither overwrite server-set columns (owner, creation, modified_by) nor shadow a
-controller attribute with a stray key.
+parameter, never a 500; so is JSON nested deeper than MAX_JSON_DEPTH (Python's parser and
+every recursive step after it would hit the recursion limit) or text holding a lone
+surrogate (no database driver can encode it). Document bodies are reduced to the doctype's
+own fields so a client can neither overwrite server-set columns (owner, creation,
+modified_by) nor shadow a controller attribute with a stray key; a document name must be text.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from smooth.exceptions import FilterError, ValidationError
+from smooth import filters as filter_rules
+from smooth.context import local
+from smooth.exceptions import FilterError, SmoothError, ValidationError
+from smooth.filters import shown
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import Meta
 
@@ -20,15 +25,78 @@ SERVER_SET = ("owner", "creation", "modified", "modified_by")
 CHILD_LINKS = fieldtypes.CHILD_FIELDS
 
 
+MAX_JSON_DEPTH = 100
+DEFAULT_MAX_FILTER_CONDITIONS = 200
+DEFAULT_MAX_IN_VALUES = 1000
+
+
+def site_limit(config: Mapping[str, Any], key: str, default: int) -> int:
+    """A positive whole-number cap from site config (`default` when unset)."""
+    value = config.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValidationError(f"site_config {key} must be a positive whole number, not {value!r}")
+    return value
+
+
+def check_filter_caps(doctype: str, *filter_sets: Any) -> None:
+    """A client's filters (and or_filters) within the site's caps: max_filter_conditions, max_in_values."""
+    config = local().site.config
+    filter_rules.check_size(
+        doctype, filter_sets,
+        max_conditions=site_limit(config, "max_filter_conditions", DEFAULT_MAX_FILTER_CONDITIONS),
+        max_values=site_limit(config, "max_in_values", DEFAULT_MAX_IN_VALUES))
+
+
+def load_json(text: str | bytes, what: str, error: type[SmoothError] = ValidationError) -> Any:
+    """JSON text decoded and checked by `check_json_value`; anything else raises `error` naming `what`."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise error(f"{what} is nested more than {MAX_JSON_DEPTH} levels deep") from None
+    except json.JSONDecodeError as exc:
+        raise error(f"{what} is not valid JSON ({exc.msg} at position {exc.pos}): {shown(exc.doc)}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise error(f"{what} is not valid JSON: {shown(str(exc))}") from None
+    check_json_value(value, what, error)
+    return value
+
+
+def check_json_value(value: Any, what: str, error: type[SmoothError] = ValidationError) -> None:
+    """Refuse nesting deeper than MAX_JSON_DEPTH and text no driver can store; iterative, so no depth breaks it."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, str):
+            check_text(node, what, error)
+        elif isinstance(node, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise error(f"{what} is nested more than {MAX_JSON_DEPTH} levels deep")
+            if isinstance(node, dict):
+                for key, item in node.items():
+                    if isinstance(key, str):
+                        check_text(key, what, error)
+                    stack.append((item, depth + 1))
+            else:
+                stack.extend((item, depth + 1) for item in node)
+
+
+def check_text(text: str, what: str, error: type[SmoothError] = ValidationError) -> None:
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise error(f"{what} holds an unpaired surrogate ({text[exc.start]!r} at position {exc.start}), "
+                    "which is not valid Unicode text") from None
+
+
 def parse_json(value: Any, name: str) -> Any:
     """`value` decoded when it is JSON text; other values unchanged."""
     if not isinstance(value, str):
         return value
-    try:
-        return json.loads(value)
-    except ValueError as exc:
-        raise FilterError(f"Parameter {name!r} is not valid JSON ({exc.msg} at position {exc.pos}): "
-                          f"{value[:80]!r}") from None
+    return load_json(value, f"Parameter {name!r}", FilterError)
 
 
 def parse_filters(value: Any, name: str = "filters", *, allow_name: bool = False) -> Any:
@@ -94,6 +162,15 @@ def docstatus_value(value: Any) -> int:
     return int(text)
 
 
+def document_name(value: Any, doctype: str) -> Any:
+    """A client's document name: text (or a number, as text); a list or object would be stored as its repr."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise ValidationError(f"The name of a {doctype} must be text, not {type(value).__name__} {shown(value)}")
+
+
 def clean_doc_values(meta: Meta, data: Mapping[str, Any], *, site_meta: Any, keep_name: bool = True) -> dict[
         str, Any]:
     """Only the doctype's fields (and `name`/`docstatus`); child rows cleaned the same way, recursively."""
@@ -113,6 +190,8 @@ def clean_doc_values(meta: Meta, data: Mapping[str, Any], *, site_meta: Any, kee
                 raise ValidationError(f"{meta.name}: {field.label} ({key}) must be a list of rows")
             child_meta = site_meta(field.options or "")
             out[key] = [clean_doc_values(child_meta, row, site_meta=site_meta) for row in rows]
+        elif key == "name" and key in allowed:
+            out[key] = document_name(value, meta.name)
         elif key == "docstatus" and key in allowed:
             out[key] = None if value is None or value == "" else docstatus_value(value)
         elif key in allowed:

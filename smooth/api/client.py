@@ -12,7 +12,15 @@ from typing import Any
 
 import smooth
 from smooth import permissions
-from smooth.api.args import clean_doc_values, parse_fields, parse_filters, parse_json, parse_object, to_bool
+from smooth.api.args import (
+    check_filter_caps,
+    clean_doc_values,
+    parse_fields,
+    parse_filters,
+    parse_json,
+    parse_object,
+    to_bool,
+)
 from smooth.exceptions import DoesNotExistError, FilterError, PermissionError, ValidationError
 from smooth.meta import fieldtypes
 from smooth.model.document import Document
@@ -79,9 +87,11 @@ def get_list(doctype: str, fields: Any = None, filters: Any = None, group_by: st
              limit: Any = None) -> list[Any]:
     """Records the user may read, with Frappe's query arguments."""
     _meta(doctype)
+    parsed, parsed_or = parse_filters(filters), parse_filters(or_filters, "or_filters")
+    check_filter_caps(doctype, parsed, parsed_or)
     return smooth.get_list(
-        doctype, fields=parse_fields(fields), filters=parse_filters(filters),
-        or_filters=parse_filters(or_filters, "or_filters"), order_by=order_by or None, group_by=group_by or None,
+        doctype, fields=parse_fields(fields), filters=parsed,
+        or_filters=parsed_or, order_by=order_by or None, group_by=group_by or None,
         limit_start=limit_start or 0, limit_page_length=limit if limit not in (None, "") else limit_page_length,
         as_list=not to_bool(as_dict))
 
@@ -91,17 +101,19 @@ def get_count(doctype: str, filters: Any = None, debug: Any = False, cache: Any 
               or_filters: Any = None) -> int:
     """How many records the user may read match `filters` (the same rules as get_list)."""
     _meta(doctype)
+    parsed, parsed_or = parse_filters(filters), parse_filters(or_filters, "or_filters")
+    check_filter_caps(doctype, parsed, parsed_or)
     extra, extra_or = permissions.list_filters(doctype)
-    return smooth.db.count(doctype, parse_filters(filters), or_filters=parse_filters(or_filters, "or_filters"),
-                           extra_filters=extra, extra_or_filters=extra_or)
+    return smooth.db.count(doctype, parsed, or_filters=parsed_or, extra_filters=extra, extra_or_filters=extra_or)
 
 
 @smooth.whitelist(methods=READ)
 def get(doctype: str, name: str | None = None, filters: Any = None, parent: str | None = None) -> dict[str, Any]:
     """One document with its child tables (read permission); by name, by filters, or a Single."""
     if filters and not name:
-        names = smooth.get_list(doctype, filters=parse_filters(filters, allow_name=True), pluck="name",
-                                limit_page_length=1)
+        parsed = parse_filters(filters, allow_name=True)
+        check_filter_caps(doctype, parsed)
+        names = smooth.get_list(doctype, filters=parsed, pluck="name", limit_page_length=1)
         if not names:
             raise DoesNotExistError(f"No {doctype} matches the given filters")
         name = names[0]
@@ -127,8 +139,9 @@ def get_value(doctype: str, fieldname: Any = "name", filters: Any = None, as_dic
         if want_dict:
             return values
         return values[fields[0]] if len(fields) == 1 else list(values.values())
-    rows = smooth.get_list(doctype, fields=fields, filters=parse_filters(filters, allow_name=True),
-                           limit_page_length=1, as_list=not want_dict)
+    parsed = parse_filters(filters, allow_name=True)
+    check_filter_caps(doctype, parsed)
+    rows = smooth.get_list(doctype, fields=fields, filters=parsed, limit_page_length=1, as_list=not want_dict)
     if want_dict:
         return rows[0] if rows else {}
     if not rows:
@@ -146,8 +159,10 @@ def get_single_value(doctype: str, field: str) -> Any:
 @smooth.whitelist(methods=WRITE)
 def set_value(doctype: str, name: str, fieldname: Any, value: Any = None) -> dict[str, Any]:
     """Set one field (or a JSON object of fields) through a full save; returns the saved document."""
-    values = parse_json(fieldname, "fieldname") if isinstance(fieldname, str) and \
-        fieldname.strip().startswith("{") else {fieldname: value}
+    if isinstance(fieldname, str):
+        values = parse_json(fieldname, "fieldname") if fieldname.strip().startswith("{") else {fieldname: value}
+    else:
+        values = fieldname
     if not isinstance(values, dict) or not values:
         raise ValidationError("fieldname must be a field name or a JSON object of field values")
     for key in values:

@@ -10,27 +10,26 @@ commit. Each response carries `X-Request-Id` and each request logs one line.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
 import smooth.api.request as request_state
-from smooth.api import auth_hook
+from smooth.api import auth_hook, body
 from smooth.api.encoding import dumps
 from smooth.api.errors import error_body, server_messages
 from smooth.api.request import NO_STORE, ApiRequest, Handler
 from smooth.context import Local, set_user, unit_of_work
 from smooth.exceptions import SiteNotFoundError, ValidationError
-from smooth.site import SITE_CONFIG, current_site
+from smooth.site import SITE_CONFIG, current_site, get_site
 
 log = logging.getLogger("smooth.api")
 
@@ -56,28 +55,27 @@ def choose_site(request: Request, sites_path: Path, default_site: str | None) ->
     return name
 
 
-async def read_form(request: Request) -> dict[str, Any]:
-    """Frappe's form_dict: query arguments, then a JSON body (a list becomes `data`) or form fields."""
+async def read_form(request: Request, config: Mapping[str, Any]) -> dict[str, Any]:
+    """Frappe's form_dict: query arguments, then a JSON body (a list becomes `data`) or form fields.
+
+    The body is read within the size cap of the site's config (smooth.api.body).
+    """
     form: dict[str, Any] = dict(request.query_params)
     if request.method not in SAFE_METHODS:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type == "application/json" or content_type.endswith("+json"):
-            raw = await request.body()
-            if raw.strip():
-                try:
-                    body = json.loads(raw)
-                except (ValueError, UnicodeDecodeError) as exc:
-                    raise ValidationError(f"The request body is not valid JSON: {exc}") from None
-                if isinstance(body, dict):
-                    form.update(body)
-                elif isinstance(body, list):
-                    form["data"] = body
-                else:
+        is_json = content_type == "application/json" or content_type.endswith("+json")
+        if is_json or content_type in (body.URLENCODED, body.MULTIPART):
+            cap = body.body_cap(config, content_type)
+            if is_json:
+                data = await body.read_json(request, cap)
+                if isinstance(data, dict):
+                    form.update(data)
+                elif isinstance(data, list):
+                    form["data"] = data
+                elif data is not None:
                     raise ValidationError("The request body must be a JSON object or list")
-        elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            data = await request.form()
-            for key, value in data.multi_items():
-                form[key] = value if isinstance(value, UploadFile) else str(value)
+            else:
+                form.update(await body.read_form_fields(request, cap))
     form.pop("_", None)
     form.pop("cmd", None)
     return form
@@ -88,8 +86,8 @@ def _request_id(request: Request) -> str:
     return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
 
 
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = Response(dumps(body), status_code=status, media_type="application/json")
+def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    response = Response(dumps(payload), status_code=status, media_type="application/json")
     response.headers["Cache-Control"] = NO_STORE
     for key, value in (headers or {}).items():
         response.headers[key] = value
@@ -140,7 +138,7 @@ async def dispatch(request: Request, handler: Handler, sites_path: Path, default
     user, site = "-", "-"
     try:
         site = choose_site(request, sites_path, default_site)
-        form = await read_form(request)
+        form = await read_form(request, get_site(site, sites_path).config)
         api = ApiRequest(request=request, method=request.method.upper(), form=form, site=site,
                          sites_path=sites_path, request_id=request_id)
         response = await run_in_threadpool(_run, api, handler)

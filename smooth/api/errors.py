@@ -4,7 +4,9 @@ Body: `exc_type` (the class name), `exception` ("module.Class: message", never a
 `_server_messages` (a JSON string holding a list of JSON strings, each {message, title,
 indicator}, as Frappe encodes it) and, only when the site config sets `developer_mode`,
 `exc` (the traceback, a JSON string of lines). An exception that is not a SmoothError is a
-bug: the client gets 500 with a generic message and the traceback goes to the log.
+bug: the client gets 500 with a generic message and the traceback goes to the log, except
+a database that cannot be reached (refused, gone away, too many connections, pool timeout):
+that is an outage the client should wait out, 503 (the app adds Retry-After to every 503).
 """
 
 from __future__ import annotations
@@ -15,12 +17,34 @@ import traceback
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
 from smooth.api.encoding import dumps
-from smooth.exceptions import SmoothError
+from smooth.exceptions import DatabaseUnavailableError, SmoothError
 
 log = logging.getLogger("smooth.api")
 
 INTERNAL_ERROR = "Internal Server Error"
+# MariaDB client and server codes for "no usable connection": cannot connect (2002, 2003, 2005), gone away
+# or lost (2006, 2013), too many connections (1040, 1203), shutting down (1053), connection killed (1927, 4031)
+UNREACHABLE_CODES = frozenset({2002, 2003, 2005, 2006, 2013, 1040, 1203, 1053, 1927, 4031})
+
+
+def translate(exc: BaseException) -> BaseException:
+    """A database outage as DatabaseUnavailableError; every other exception unchanged."""
+    unreachable = isinstance(exc, PoolTimeoutError) or isinstance(exc, DBAPIError) and (
+        exc.connection_invalidated or _error_code(exc) in UNREACHABLE_CODES)
+    if not unreachable:
+        return exc
+    log.warning("database unavailable: %s", " ".join(str(getattr(exc, "orig", None) or exc).split())[:300])
+    return DatabaseUnavailableError("The database cannot be reached right now; try again in a few seconds",
+                                    title="Service Unavailable")
+
+
+def _error_code(exc: DBAPIError) -> int | None:
+    args = getattr(exc.orig, "args", None) or (None,)
+    return args[0] if isinstance(args[0], int) else None
 
 
 def status_for(exc: BaseException) -> int:
@@ -36,6 +60,7 @@ def server_messages(messages: Iterable[Mapping[str, Any]]) -> str:
 def error_body(exc: BaseException, messages: list[dict[str, Any]], *, developer_mode: bool = False,
                request_id: str = "") -> tuple[int, dict[str, Any]]:
     """(status, body) for an exception raised while handling a request."""
+    exc = translate(exc)
     status = status_for(exc)
     known = isinstance(exc, SmoothError)
     if known:

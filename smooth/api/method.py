@@ -6,7 +6,10 @@ later app's entry wins), then the `frappe.client.*` / `smooth.client.*` aliases,
 dotted import path. Only modules
 that are already loaded or belong to the framework or an installed app are imported.
 Arguments come from the merged request arguments by name; names the function does not
-take are dropped unless it takes **kwargs.
+take are dropped unless it takes **kwargs. A parameter annotated with scalar types only
+(`name: str`, `days: int = 60`, `from_date: str | dt.date | None`) refuses a JSON list or
+object with a 417 (it would otherwise reach a query as a list), and an `int` one takes a
+whole number only, arriving as int: whatever a client sends, the function sees what it declared.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ from smooth.api.request import ApiRequest
 from smooth.exceptions import DoesNotExistError, PermissionError, ValidationError
 
 _PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
+_TYPE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,18}")
+SCALAR_TYPES = frozenset({"str", "int", "float", "bool", "None", "Decimal", "date", "datetime", "time",
+                          "dt.date", "dt.datetime", "dt.time", "datetime.date", "datetime.datetime", "datetime.time"})
 ALIASES = {"frappe.client.": "smooth.api.client.", "smooth.client.": "smooth.api.client."}
 @smooth.whitelist(allow_guest=True, methods=("GET", "POST"))
 def ping() -> str:
@@ -73,10 +80,47 @@ def bind_arguments(fn: Callable[..., Any], form: dict[str, Any], path: str) -> d
     named = {n for n, p in params.items()
              if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)}
     kwargs = {k: v for k, v in form.items() if takes_any or k in named}
+    for key, value in kwargs.items():
+        if key in named:
+            kwargs[key] = typed_argument(key, value, annotation_types(params[key]))
     missing = [n for n in named if params[n].default is inspect.Parameter.empty and n not in kwargs]
     if missing:
         raise ValidationError(f"{path} needs the argument(s): {', '.join(missing)}")
     return kwargs
+
+
+def annotation_types(param: inspect.Parameter) -> frozenset[str]:
+    """The type names in a parameter's annotation (`str | None` -> {"str", "None"}), read without evaluating it."""
+    annotation = param.annotation
+    if annotation is inspect.Parameter.empty:
+        return frozenset()
+    text = annotation if isinstance(annotation, str) else \
+        annotation.__name__ if isinstance(annotation, type) else str(annotation)
+    return frozenset(_TYPE_NAME.findall(text))
+
+
+def typed_argument(name: str, value: Any, types: frozenset[str]) -> Any:
+    """`value` checked against scalar-only annotations; other annotations take anything."""
+    if not types or not types <= SCALAR_TYPES or value is None:
+        return value
+    if isinstance(value, dict | list):
+        kind = "an object" if isinstance(value, dict) else "a list"
+        raise ValidationError(f"Argument {name!r} must be a single value, not {kind}")
+    if types - {"None"} == {"int"}:
+        return _whole_number(name, value)
+    return value
+
+
+def _whole_number(name: str, value: Any) -> Any:
+    if value == "":
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
+        return int(value.strip())
+    raise ValidationError(f"Argument {name!r} must be a whole number, not {str(value)[:40]!r}")
 
 
 def call(api: ApiRequest, path: str) -> Any:

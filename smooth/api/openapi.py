@@ -128,7 +128,7 @@ def _json_response(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _errors(*codes: int) -> dict[str, Any]:
+def _errors(*codes: int) -> dict[str, dict[str, Any]]:
     """Error envelopes for `codes`; 401 (a bad token or expired session) is possible everywhere."""
     names = {400: "refused request (CSRF)", 401: "not authenticated", 403: "not permitted", 404: "not found",
              409: "duplicate", 417: "validation failed"}
@@ -147,7 +147,7 @@ def resource_paths(meta: Meta) -> dict[str, Any]:
     tag = [meta.name]
     body = {"required": True, "content": {"application/json": {"schema": {"$ref": ref}}}}
     name_param = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
-    one = {
+    one: dict[str, dict[str, Any]] = {
         "get": {"tags": tag, "summary": f"Read one {meta.name}", "parameters": [name_param],
                 "responses": {"200": _json_response(_doc_envelope(read_ref), meta.name), **_errors(403, 404)}},
         "put": {"tags": tag, "summary": f"Update a {meta.name}", "parameters": [name_param], "requestBody": body,

@@ -3,12 +3,16 @@
 Only names that metadata knows reach SQL, always as SQLAlchemy column objects; values are
 bound parameters. A field list may hold plain fieldnames, `*`, `field as alias` and the
 aggregates count/sum/avg/min/max over a field (or `count(*)`).
+
+Expressions are split with str methods and anchored patterns that cannot backtrack, so the
+time to refuse one grows linearly with its length, and every name, expression and list is
+capped before it is parsed: a request cannot make the worker spin.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Float, Integer, Select, Table, and_, false, func, not_, or_, select, type_coerce
@@ -21,12 +25,15 @@ from smooth.meta import fieldtypes
 from smooth.meta.doctype import Meta
 
 _NAME = r"`?([A-Za-z_][A-Za-z0-9_]*)`?"
-_QUALIFIED = re.compile(rf"^`?tab([^`.]+)`?\.{_NAME}$")
-_PLAIN = re.compile(rf"^{_NAME}$")
-_ALIAS = re.compile(r"^(.*?)\s+as\s+([A-Za-z_][A-Za-z0-9_]*)$", re.IGNORECASE | re.DOTALL)
-_AGGREGATE = re.compile(r"^(count|sum|avg|min|max)\s*\(\s*(distinct\s+)?(.+?)\s*\)$", re.IGNORECASE)
-_ORDER = re.compile(r"^(.+?)(?:\s+(asc|desc))?$", re.IGNORECASE)
-AGGREGATES = {"count": func.count, "sum": func.sum, "avg": func.avg, "min": func.min, "max": func.max}
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_QUALIFIED = re.compile(rf"`?tab([^`.]+)`?\.{_NAME}")
+_PLAIN = re.compile(_NAME)
+AGGREGATES: dict[str, Callable[[Any], Any]] = {
+    "count": func.count, "sum": func.sum, "avg": func.avg, "min": func.min, "max": func.max}
+MAX_EXPRESSION_LENGTH = 300  # `tab<a 140-character doctype>`.<a 64-character column> as <alias>, with room
+MAX_TERMS = 500  # fields, order_by or group_by terms in one query
+MAX_LIST_TEXT = 64 * 1024  # a comma-separated fields / order_by / group_by string
+MAX_ROWS = 2**63 - 1  # the largest LIMIT / OFFSET both backends take
 
 
 class _Whole(TypeDecorator[int]):
@@ -49,17 +56,68 @@ class _Real(TypeDecorator[float]):
         return None if value is None else float(value)
 
 
+def _expression(text: str, what: str = "Field") -> str:
+    """`text` stripped, refused when longer than any expression metadata could name."""
+    if len(text) > MAX_EXPRESSION_LENGTH:
+        raise FilterError(f"{what} {text[:60]!r}... is longer than {MAX_EXPRESSION_LENGTH} characters")
+    return text.strip()
+
+
+def _terms(text: str, what: str) -> list[str]:
+    if len(text) > MAX_LIST_TEXT:
+        raise FilterError(f"{what} is longer than {MAX_LIST_TEXT:,} characters")
+    terms = _split_top_level(text) if "(" in text else text.split(",")
+    return list(_few(terms, what))
+
+
+def _few(terms: Sequence[Any], what: str) -> Sequence[Any]:
+    if len(terms) > MAX_TERMS:
+        raise FilterError(f"{what} has {len(terms)} terms; at most {MAX_TERMS} are allowed in one query")
+    return terms
+
+
+def _alias(text: str) -> tuple[str, str | None]:
+    """`expression as alias` -> (expression, alias); (text, None) without a well-formed alias."""
+    parts = text.rsplit(None, 2)
+    if len(parts) == 3 and parts[1].lower() == "as" and _IDENTIFIER.fullmatch(parts[2]):
+        return parts[0], parts[2]
+    return text, None
+
+
+def _call(text: str) -> tuple[str, bool, str] | None:
+    """`fn([distinct] arg)` for an aggregate fn -> (fn, distinct, arg); None for anything else."""
+    start = text.find("(")
+    if start <= 0 or not text.endswith(")"):
+        return None
+    fn = text[:start].rstrip().lower()
+    inner = text[start + 1:-1].strip()
+    if fn not in AGGREGATES or not inner:
+        return None
+    words = inner.split(None, 1)
+    if len(words) == 2 and words[0].lower() == "distinct":
+        return fn, True, words[1].strip()
+    return fn, False, inner
+
+
+def _direction(text: str) -> tuple[str, str]:
+    """`expression [asc|desc]` -> (expression, direction)."""
+    parts = text.rsplit(None, 1)
+    if len(parts) == 2 and parts[1].lower() in ("asc", "desc"):
+        return parts[0], parts[1].lower()
+    return text, "asc"
+
+
 def column(meta: Meta, table: Table, expression: str) -> Any:
     """A plain or `tabDocType`-qualified field reference -> the table's column."""
-    text = expression.strip()
-    qualified = _QUALIFIED.match(text)
+    text = _expression(expression)
+    qualified = _QUALIFIED.fullmatch(text)
     if qualified:
         doctype, name = qualified.groups()
         if doctype != meta.name:
             raise FilterError(
                 f"Field {expression!r} belongs to another doctype; only {meta.name} fields are allowed")
     else:
-        plain = _PLAIN.match(text)
+        plain = _PLAIN.fullmatch(text)
         if not plain:
             raise FilterError(f"{expression!r} is not a field name")
         name = plain.group(1)
@@ -71,30 +129,26 @@ def column(meta: Meta, table: Table, expression: str) -> Any:
 def select_columns(meta: Meta, table: Table, fields: Sequence[str] | str | None) -> list[Any]:
     if fields is None or fields == [] or fields == "":
         return [table.c.name]
-    if isinstance(fields, str):
-        fields = [f for f in fields.split(",")] if "(" not in fields else _split_top_level(fields)
+    fields = _terms(fields, "fields") if isinstance(fields, str) else _few(fields, "fields")
     columns: list[Any] = []
     for raw in fields:
         if not isinstance(raw, str):
             raise FilterError(f"Field {raw!r} must be a string")
-        text = raw.strip()
+        text = _expression(raw)
         if text in ("*", f"`tab{meta.name}`.*", f"tab{meta.name}.*"):
             columns.extend(table.c[c] for c in meta.columns)
             continue
-        alias = None
-        aliased = _ALIAS.match(text)
-        if aliased:
-            text, alias = aliased.group(1).strip(), aliased.group(2)
-        aggregate = _AGGREGATE.match(text)
+        text, alias = _alias(text)
+        aggregate = _call(text)
         if aggregate:
-            fn, distinct, arg = aggregate.groups()
-            if arg.strip() == "*":
-                if fn.lower() != "count" or distinct:
+            fn, distinct, arg = aggregate
+            if arg == "*":
+                if fn != "count" or distinct:
                     raise FilterError(f"{raw!r}: only count(*) may take *")
                 expr = func.count()
             else:
-                expr = _aggregate(meta, table, fn.lower(), arg, bool(distinct))
-            columns.append(expr.label(alias or f"{fn.lower()}({arg.strip()})"))
+                expr = _aggregate(meta, table, fn, arg, distinct)
+            columns.append(expr.label(alias or f"{fn}({arg})"))
             continue
         col = column(meta, table, text)
         columns.append(col.label(alias) if alias else col)
@@ -115,7 +169,9 @@ def _aggregate(meta: Meta, table: Table, fn: str, arg: str, distinct: bool) -> A
 
 
 def _split_top_level(text: str) -> list[str]:
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "," and depth == 0:
             parts.append("".join(current))
@@ -203,18 +259,18 @@ def order_clause(meta: Meta, table: Table, order_by: str | None) -> list[Any]:
     if not order_by.strip():
         return []
     clauses = []
-    for part in order_by.split(","):
-        m = _ORDER.match(part.strip())
-        if not m:
+    for part in _terms(order_by, "order_by"):
+        text = _expression(part, "order_by term")
+        if not text:
             raise FilterError(f"Cannot order by {part!r}")
-        expression, direction = m.group(1).strip(), (m.group(2) or "asc").lower()
-        aggregate = _AGGREGATE.match(expression)
+        expression, direction = _direction(text)
+        aggregate = _call(expression)
         if aggregate:
-            fn, distinct, arg = aggregate.groups()
-            if arg.strip() == "*":
+            fn, distinct, arg = aggregate
+            if arg == "*":
                 col = func.count()
             else:
-                col = _aggregate(meta, table, fn.lower(), arg, bool(distinct))
+                col = _aggregate(meta, table, fn, arg, distinct)
         else:
             col = column(meta, table, expression)
         clauses.append(col.desc() if direction == "desc" else col.asc())
@@ -227,10 +283,10 @@ def _row_count(value: Any, what: str) -> int:
         return 0
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         number = -1
-    if number < 0 or isinstance(value, bool) or isinstance(value, float) and value != number:
-        raise FilterError(f"{what} must be a whole number of rows, not {value!r}")
+    if not 0 <= number <= MAX_ROWS or isinstance(value, bool) or isinstance(value, float) and value != number:
+        raise FilterError(f"{what} must be a whole number of rows from 0 to {MAX_ROWS}, not {str(value)[:40]!r}")
     return number
 
 
@@ -253,7 +309,7 @@ def build_select(
     if clause is not None:
         stmt = stmt.where(clause)
     if group_by:
-        stmt = stmt.group_by(*(column(meta, table, g) for g in group_by.split(",")))
+        stmt = stmt.group_by(*(column(meta, table, g) for g in _terms(group_by, "group_by")))
         if order_by is None:
             order_by = ""
     stmt = stmt.order_by(*order_clause(meta, table, order_by))

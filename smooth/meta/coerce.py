@@ -1,7 +1,10 @@
 """Turn incoming values (JSON strings, form input, Python objects) into each field type's Python value.
 
 The same coercion serves documents and filters, so `"2026-03-01"` compares with a Date
-column the same way on SQLite and MariaDB.
+column the same way on SQLite and MariaDB. It is strict where leniency would store something
+other than what was meant: digits are ASCII, a date is the whole text (no trailing bytes),
+a time carries no UTC offset (times are wall clock: with no date, an offset cannot be applied
+across DST), a Check is 0/1/true/false, and no number is NaN or infinite.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -20,6 +24,10 @@ class CoercionError(ValueError):
     """Raised with a short reason; callers add the doctype and field."""
 
 
+_INTEGER = re.compile(r"[+-]?[0-9]{1,4000}")
+_TIME = re.compile(r"([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2})(?:\.([0-9]{1,6}))?)?")
+
+
 def to_int(value: Any) -> int | None:
     if value is None or value == "":
         return None
@@ -27,20 +35,41 @@ def to_int(value: Any) -> int | None:
         return int(value)
     if isinstance(value, int):
         return value
-    if isinstance(value, float | Decimal) and value == int(value):
+    if isinstance(value, float | Decimal) and _is_whole(value):
         return int(value)
     if isinstance(value, str):
         text = value.strip().replace(",", "")
-        try:
+        if _INTEGER.fullmatch(text):
             return int(text)
-        except ValueError:
-            try:
-                number = float(text)
-            except ValueError:
-                raise CoercionError("is not a whole number") from None
-            if number == int(number):
-                return int(number)
+        number = _ascii_float(text)
+        if number is not None and _is_whole(number):
+            return int(number)
     raise CoercionError("is not a whole number")
+
+
+def _is_whole(number: float | Decimal) -> bool:
+    if isinstance(number, Decimal):
+        return number.is_finite() and number == number.to_integral_value()
+    return math.isfinite(number) and number.is_integer()
+
+
+def _plain(value: Any) -> str | None:
+    """Stripped text of printable ASCII only, else None: Python's parsers read other scripts' digits,
+    `_` between digits, and (fromisoformat) some trailing control characters."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    return text if text.isascii() and text.isprintable() and "_" not in text else None
+
+
+def _ascii_float(text: str) -> float | None:
+    """float() of plain ASCII text only."""
+    if _plain(text) is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 INT_RANGE = (-(2**31), 2**31 - 1)
@@ -60,9 +89,11 @@ def _bounded(convert: Callable[[Any], int | None], low: int, high: int) -> Calla
 
 
 def to_check(value: Any) -> int:
-    if value in (None, "", 0, "0", False, "false", "False", "no", "No", "off"):
+    if isinstance(value, str):
+        value = value.strip().lower()
+    if value in (None, "", 0, "0", False, "false"):
         return 0
-    if value in (1, "1", True, "true", "True", "yes", "Yes", "on"):
+    if value in (1, "1", True, "true"):
         return 1
     raise CoercionError("is not a checkbox value (0 or 1)")
 
@@ -77,10 +108,7 @@ def to_float(value: Any) -> float | None:
     if isinstance(value, bool | int | float | Decimal):
         number = float(value)
     elif isinstance(value, str):
-        try:
-            number = float(value.strip().replace(",", ""))
-        except ValueError:
-            pass
+        number = _ascii_float(value.strip().replace(",", ""))
     if number is None:
         raise CoercionError("is not a number")
     if not math.isfinite(number) or abs(number) >= DECIMAL_LIMIT:
@@ -88,64 +116,108 @@ def to_float(value: Any) -> float | None:
     return number
 
 
+DATE_RANGE = (dt.date(1000, 1, 1), dt.date(9998, 12, 31))
+"""MariaDB's DATE starts at 1000-01-01; the last year Python could hold is kept free, so a day window
+or a time zone shift from a valid date never overflows."""
+
+
+def _in_range(day: dt.date) -> None:
+    low, high = DATE_RANGE
+    if not low <= day <= high:
+        raise CoercionError(f"is out of range (use a date from {low.isoformat()} to {high.isoformat()})")
+
+
 def to_date(value: Any) -> dt.date | None:
+    """A date to store: within DATE_RANGE."""
+    day = read_date(value)
+    if day is not None:
+        _in_range(day)
+    return day
+
+
+def read_date(value: Any) -> dt.date | None:
+    """Any date Python holds (a filter may compare with 9999-12-31)."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return dt.date.fromisoformat(text[:10])
-        except ValueError:
-            pass
-    raise CoercionError("is not a date (use YYYY-MM-DD)")
+    text = _plain(value)
+    day = _parse_date(text) if text is not None else None
+    if day is None:
+        raise CoercionError("is not a date (use YYYY-MM-DD)")
+    return day
+
+
+def _parse_date(text: str) -> dt.date | None:
+    """YYYY-MM-DD, or the date of a date and time (as Frappe's getdate reads it)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        return None
+
+
+OFFSET_REFUSED = "has a UTC offset: a time is wall-clock time, give it as HH:MM or HH:MM:SS without an offset"
 
 
 def to_time(value: Any) -> dt.time | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return value.time()
+        value = value.timetz()
     if isinstance(value, dt.time):
+        if value.tzinfo is not None:
+            raise CoercionError(OFFSET_REFUSED)
         return value
     if isinstance(value, dt.timedelta):
         seconds = int(value.total_seconds())
         if not 0 <= seconds < 86400:
             raise CoercionError("is not a time of day")
         return dt.time(seconds // 3600, seconds % 3600 // 60, seconds % 60)
-    if isinstance(value, str):
-        text = value.strip()
+    text = _plain(value)
+    if text is not None:
+        parts = _TIME.fullmatch(text)
         try:
-            return dt.time.fromisoformat(text)
+            if parts:
+                hour, minute, second, fraction = parts.groups()
+                return dt.time(int(hour), int(minute), int(second or 0), int((fraction or "0").ljust(6, "0")))
+            parsed = dt.time.fromisoformat(text)
         except ValueError:
-            pass
-        parts = text.split(":")
-        if 2 <= len(parts) <= 3 and all(p.strip().split(".")[0].isdigit() for p in parts):
-            try:
-                numbers = [int(float(p)) for p in parts]
-                return dt.time(*numbers)
-            except ValueError:
-                pass
+            parsed = None
+        if parsed is not None and parsed.tzinfo is not None:
+            raise CoercionError(OFFSET_REFUSED)
+        if parsed is not None:
+            return parsed
     raise CoercionError("is not a time (use HH:MM or HH:MM:SS)")
 
 
 def to_datetime(value: Any) -> dt.datetime | None:
+    """A date and time to store: its date within DATE_RANGE."""
+    moment = read_datetime(value)
+    if moment is not None:
+        _in_range(moment.date())
+    return moment
+
+
+def read_datetime(value: Any) -> dt.datetime | None:
+    """Any date and time Python holds (a filter may compare with 9999-12-31 23:59:59)."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time())
-    if isinstance(value, str):
-        text = value.strip().replace("T", " ")
+    text = _plain(value)
+    if text is not None:
         try:
-            parsed = dt.datetime.fromisoformat(text)
+            return dt.datetime.fromisoformat(text)
         except ValueError:
-            raise CoercionError("is not a date and time (use YYYY-MM-DD HH:MM:SS)") from None
-        return parsed
+            pass
     raise CoercionError("is not a date and time (use YYYY-MM-DD HH:MM:SS)")
 
 
@@ -166,13 +238,15 @@ def to_text(value: Any) -> str | None:
 def to_json_text(value: Any) -> str | None:
     if value is None or value == "":
         return None
-    if isinstance(value, str):
-        try:
+    try:
+        if isinstance(value, str):
             json.loads(value)
-        except ValueError:
-            raise CoercionError("is not valid JSON") from None
-        return value
-    return json.dumps(value, default=str, sort_keys=True)
+            return value
+        return json.dumps(value, default=str, sort_keys=True)
+    except RecursionError:
+        raise CoercionError("is nested too deeply to be read back") from None
+    except ValueError:
+        raise CoercionError("is not valid JSON") from None
 
 
 COERCERS: dict[str, Callable[[Any], Any]] = {
@@ -197,5 +271,14 @@ STANDARD_COERCERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+FILTER_COERCERS: dict[str, Callable[[Any], Any]] = {**COERCERS, "Date": read_date, "Datetime": read_datetime}
+STANDARD_FILTER_COERCERS = {**STANDARD_COERCERS, "creation": read_datetime, "modified": read_datetime}
+
+
 def coercer_for(fieldtype: str) -> Callable[[Any], Any]:
     return COERCERS.get(fieldtype, to_text)
+
+
+def filter_coercer_for(fieldname: str, fieldtype: str) -> Callable[[Any], Any]:
+    """What a filter value is read with: as a stored value, except that dates may lie beyond DATE_RANGE."""
+    return STANDARD_FILTER_COERCERS.get(fieldname) or FILTER_COERCERS.get(fieldtype, to_text)

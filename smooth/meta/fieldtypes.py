@@ -1,6 +1,11 @@
-"""The field types a doctype JSON may use, grouped by how they behave."""
+"""The field types a doctype JSON may use, grouped by how they behave, and how long a value each holds."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from smooth.exceptions import CharacterLengthExceededError
 
 LAYOUT = frozenset({"Section Break", "Column Break", "Tab Break", "HTML", "Heading", "Button", "Fold", "Image"})
 TABLE = frozenset({"Table", "Table MultiSelect"})
@@ -24,3 +29,52 @@ STANDARD_FIELDS = ("name", "owner", "creation", "modified", "modified_by", "docs
 CHILD_FIELDS = ("parent", "parenttype", "parentfield")
 DEFAULT_LENGTH = 140
 
+
+# The columns smooth.db.schema makes (utf8mb4 on MariaDB): VARCHAR(n) counts characters,
+# TEXT and LONGTEXT count bytes. SQLite would store anything, so the same limits hold there.
+TEXT_BYTES = 65_535  # TEXT: Small Text, Text
+LONGTEXT_BYTES = 4_294_967_295  # LONGTEXT: every other long text type
+TEXT_COLUMN = frozenset({"Small Text", "Text"})
+
+
+@dataclass(frozen=True)
+class MaxLength:
+    size: int
+    unit: str  # "characters" or "bytes" (UTF-8)
+
+
+class LengthLimited(Protocol):
+    fieldtype: str
+    label: str
+    length: int
+
+
+def max_length(fieldtype: str, length: int = 0) -> MaxLength | None:
+    """The longest value a field's column holds; None for types that are not text."""
+    if fieldtype in TEXT_COLUMN:
+        return MaxLength(TEXT_BYTES, "bytes")
+    if fieldtype in LONG_TEXT:
+        return MaxLength(LONGTEXT_BYTES, "bytes")
+    if fieldtype in SHORT_TEXT:
+        return MaxLength(length or DEFAULT_LENGTH, "characters")
+    return None
+
+
+def check_length(field: LengthLimited, value: Any, where: str = "") -> None:
+    """Refuse a value its column cannot hold, before MariaDB fails with a DataError (SQLite would keep it).
+
+    `where` prefixes the message ("LMS Course COURSE-1: ") as Document._where() does.
+    """
+    limit = max_length(field.fieldtype, field.length)
+    if limit is None or value is None:
+        return
+    text = value if isinstance(value, str) else str(value)
+    if limit.unit == "characters":
+        size = len(text)
+    elif len(text) * 4 <= limit.size:  # no UTF-8 character takes more than 4 bytes
+        return
+    else:
+        size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limit.size:
+        raise CharacterLengthExceededError(
+            f"{where}{field.label} is too long: {size:,} {limit.unit}, at most {limit.size:,}")

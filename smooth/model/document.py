@@ -425,6 +425,7 @@ def get_controller(site: Site, doctype: str) -> type[Document]:
 
 
 def load_document(doctype: str, name: str, *, for_update: bool = False) -> Document:
+    naming.check_name_type(doctype, name)
     site = local().site
     meta = site.get_meta(doctype)
     if meta.issingle:

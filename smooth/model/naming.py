@@ -72,6 +72,8 @@ def _first_series_option(doc: Document) -> str | None:
 
 
 def validate_name(doctype: str, name: Any) -> str:
+    """The name as stored: text within MAX_NAME_LENGTH (a number becomes text; a list or object is refused)."""
+    check_name_type(doctype, name)
     text = str(name or "").strip()
     if not text:
         raise MandatoryError(f"A name is required for the new {doctype}")
@@ -82,6 +84,13 @@ def validate_name(doctype: str, name: Any) -> str:
     if text == f"New {doctype}" or text == doctype:
         raise ValidationError(f"{text!r} is a reserved name")
     return text
+
+
+def check_name_type(doctype: str, name: Any) -> None:
+    """A name must be text (or a number): a list or object would be stored as its repr or reach SQL as a list."""
+    if name is None or isinstance(name, str) or isinstance(name, int | float) and not isinstance(name, bool):
+        return
+    raise ValidationError(f"The name of a {doctype} must be text, not {type(name).__name__}")
 
 
 def _date_part(part: str) -> str | None:

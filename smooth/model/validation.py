@@ -52,11 +52,8 @@ def validate_values(doc: Document) -> None:
                 raise ValidationError(
                     f"{row_label(doc)}{field.label} cannot be {value!r}; it should be one of "
                     + ", ".join(repr(o) for o in options))
-        elif field.fieldtype in fieldtypes.SHORT_TEXT and field.fieldtype != "Password":
-            limit = field.length or fieldtypes.DEFAULT_LENGTH
-            if len(value) > limit:
-                raise ValidationError(
-                    f"{row_label(doc)}{field.label} is too long: {len(value)} characters, at most {limit}")
+        elif field.fieldtype in fieldtypes.SHORT_TEXT | fieldtypes.LONG_TEXT and field.fieldtype != "Password":
+            fieldtypes.check_length(field, value, row_label(doc))
         elif field.non_negative and field.fieldtype in fieldtypes.NUMERIC and value < 0:
             raise ValidationError(f"{row_label(doc)}{field.label} cannot be negative")
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from smooth.context import now_datetime, session_user, today
 from smooth.exceptions import DataError
+from smooth.filters import shown
 from smooth.meta import fieldtypes
 from smooth.meta.coerce import CoercionError, coercer_for, to_text
 from smooth.meta.doctype import DocField, Meta
@@ -23,7 +24,7 @@ def coerce_value(meta: Meta, field: DocField, value: Any) -> Any:
     try:
         return coercer_for(field.fieldtype)(value)
     except CoercionError as exc:
-        raise DataError(f"{meta.name}: value {value!r} for {field.label} ({field.fieldname}) {exc}") from None
+        raise DataError(f"{meta.name}: value {shown(value)} for {field.label} ({field.fieldname}) {exc}") from None
 
 
 def storable(field: DocField, value: Any) -> Any:

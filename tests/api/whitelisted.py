@@ -57,3 +57,8 @@ def crashes() -> None:
 
 def not_whitelisted() -> str:
     return "should never run"
+
+
+@smooth.whitelist()
+def takes_days(days: int = 60) -> dict[str, Any]:
+    return {"days": days, "type": type(days).__name__}

@@ -7,6 +7,7 @@ just data.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import event
 
 import smooth
+from smooth.db import query
 
 TITLES = ("Alpha", "Beta", "Gamma")
 
@@ -180,3 +182,67 @@ def test_sql_in_a_value_is_only_data(notes: Any, value: str) -> None:
     smooth.get_doc({"doctype": "Test Note", "title": value}).insert()
     assert smooth.get_all("Test Note", filters={"title": value}, pluck="title") == [value]
     assert smooth.db.count("Test Note") == len(TITLES) + 1
+
+
+@pytest.mark.parametrize("expression", [
+    "count(" + " " * 200_000 + "x",
+    "count(" + " " * 200_000 + "x)",
+    "count(distinct" + " " * 200_000 + ")",
+    "title" + " " * 200_000 + "as",
+    "title" + " " * 200_000 + "as x y",
+    "`tab" + "a" * 200_000 + ".title",
+])
+def test_field_expressions_are_parsed_in_linear_time(notes: Any, monkeypatch: pytest.MonkeyPatch,
+                                                     expression: str) -> None:
+    """With the length cap lifted, a 200,000-character expression is still refused at once (the old
+    aggregate pattern needed minutes for 8,000 spaces): the cap is a second line, not the fix."""
+    monkeypatch.setattr(query, "MAX_EXPRESSION_LENGTH", 10**7)
+    started = time.perf_counter()
+    assert_refused(lambda: smooth.get_all("Test Note", fields=[expression]))
+    assert_refused(lambda: smooth.get_all("Test Note", order_by=expression + " desc"))
+    assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize("call", [
+    lambda: smooth.get_all("Test Note", fields=["title" + " " * 300]),
+    lambda: smooth.get_all("Test Note", order_by="title" + " " * 300 + "desc"),
+    lambda: smooth.get_all("Test Note", fields=["count(*)"], group_by=" " * 301 + "status"),
+    lambda: smooth.get_all("Test Note", fields=",".join(["title"] * 501)),
+    lambda: smooth.get_all("Test Note", fields=["title"] * 501),
+    lambda: smooth.get_all("Test Note", order_by=",".join(["title"] * 501)),
+    lambda: smooth.get_all("Test Note", fields="title," * 20_000),
+])
+def test_every_expression_and_list_is_capped(notes: Any, call: Any) -> None:
+    assert_refused(call)
+
+
+def test_a_name_longer_than_any_column_is_refused_without_echoing_it(notes: Any) -> None:
+    with pytest.raises(smooth.FilterError) as info:
+        smooth.get_all("Test Note", filters={"x" * 100_000: 1})
+    assert len(str(info.value)) < 200
+
+
+@pytest.mark.parametrize("limit", [2**63, 2**70, -1, "1e3", float("inf"), float("nan"), "9" * 5000])
+def test_limits_beyond_what_the_databases_take_are_refused(notes: Any, limit: Any) -> None:
+    assert_refused(lambda: smooth.get_all("Test Note", limit_page_length=limit), "limit_page_length")
+    assert_refused(lambda: smooth.get_all("Test Note", limit_start=limit), "limit_start")
+
+
+def test_the_largest_limits_both_databases_take_are_accepted(notes: Any) -> None:
+    assert len(smooth.get_all("Test Note", limit_page_length=2**63 - 1)) == len(TITLES)
+    assert smooth.get_all("Test Note", limit_start=2**63 - 1, limit_page_length=1) == []
+
+
+def test_internal_queries_are_not_held_to_the_request_caps(notes: Any) -> None:
+    """The caps on conditions and `in` values guard the HTTP door (smooth.api.args); code such as
+    link validation filters by many names at once and must keep working."""
+    many = [f"missing {i}" for i in range(5000)] + ["Alpha"]
+    assert smooth.get_all("Test Note", filters={"title": ["in", many]}, pluck="title") == ["Alpha"]
+    conditions = [["title", "!=", f"t{i}"] for i in range(300)]
+    assert sorted(smooth.get_list("Test Note", filters=conditions, pluck="title")) == list(TITLES)
+
+
+def test_a_long_text_value_in_an_object_filter_is_a_value_not_an_operator(notes: Any) -> None:
+    pattern = "%" * 30 + "lpha"
+    assert smooth.get_all("Test Note", filters={"title": ["like", pattern]}, pluck="title") == ["Alpha"]
+    assert_refused(lambda: smooth.get_all("Test Note", filters={"title": [pattern, "x"]}), "single value")

@@ -1,0 +1,152 @@
+"""The booking doors of Smooth LMS refuse bad input with a 417, never a 500 (issue 8's corpus).
+
+A site with the LMS app is served per backend; a course, an evaluator offering Mondays
+09:00-12:00 and a learner who finished the course are set up once per module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+import smooth
+from smooth.api.app import create_app
+from tests.api.helpers import USER_HEADER, set_site_config
+from tests.api.server import serving
+from tests.conftest import BACKENDS, SiteHandle, create_site, drop_site
+from tests.lms.conftest import make_course, make_evaluator, make_learner, next_weekday
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LEARNER = "lea.bad@example.com"
+EVALUATOR = "eva.bad@example.com"
+
+
+class Lms:
+    def __init__(self, http: httpx.Client, handle: SiteHandle, course: str, monday: dt.date) -> None:
+        self.http, self.handle, self.course, self.monday = http, handle, course, monday
+
+    def call(self, method: str, path: str, user: str = LEARNER, **kwargs: Any) -> httpx.Response:
+        headers = {**kwargs.pop("headers", {}), USER_HEADER: user}
+        return self.http.request(method, path, headers=headers, **kwargs)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def lms_api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lms]:
+    handle = create_site(tmp_path_factory.mktemp(f"lms-api-{request.param}"), request.param, [str(REPO_ROOT)],
+                         prefix="lmsapi")
+    with handle.context():
+        course = make_course("Bad Input Basics")
+        make_evaluator(EVALUATOR, [course], [("Monday", "09:00", "12:00")])
+        make_learner(LEARNER, course)
+        monday = next_weekday(0)
+    set_site_config(handle, allow_test_user_header=True)
+    with serving(create_app(handle.sites_path, handle.name)) as url, httpx.Client(base_url=url, timeout=30) as http:
+        yield Lms(http, handle, course, monday)
+    drop_site(handle)
+
+
+def refused(response: httpx.Response, *words: str) -> dict[str, Any]:
+    assert response.status_code == 417, response.text[:500]
+    body = response.json()
+    for word in words:
+        assert word in body["exception"], body["exception"]
+    return body
+
+
+SLOTS = "/api/method/smooth_lms.api.get_available_slots"
+BOOK = "/api/method/smooth_lms.api.book_evaluation"
+
+
+def test_a_request_name_given_as_a_list_or_object_is_refused(lms_api: Lms) -> None:
+    for name in (["x"], {}, {"name": "x"}):
+        refused(lms_api.call("POST", "/api/method/smooth_lms.api.cancel_evaluation", json={"name": name}), "'name'")
+        refused(lms_api.call("POST", "/api/method/smooth_lms.api.reschedule_evaluation", json={
+            "name": name, "date": lms_api.monday.isoformat(), "start_time": "09:00"}), "'name'")
+        refused(lms_api.call("POST", "/api/method/frappe.client.cancel", user="Administrator",
+                             json={"doctype": "Batch Course", "name": name}), "'name'")
+    body = refused(lms_api.call("POST", "/api/resource/LMS%20Course", user="Administrator",
+                                json={"title": "t", "name": ["x"]}), "name")
+    assert body["exc_type"] == "ValidationError"
+
+
+@pytest.mark.parametrize("days", ["abc", "1e3", "1.5", "[1]", "nan", ""])
+def test_days_must_be_a_whole_number(lms_api: Lms, days: str) -> None:
+    response = lms_api.call("GET", SLOTS, params={"course": lms_api.course, "days": days})
+    if days == "":
+        assert response.status_code == 200, response.text  # unset: the default window
+        return
+    refused(response, "'days' must be a whole number")
+
+
+def test_a_whole_number_of_days_is_taken_as_text_or_json(lms_api: Lms) -> None:
+    for days in ("7", 7):
+        response = lms_api.call("POST", SLOTS, json={"course": lms_api.course, "from_date": lms_api.monday.isoformat(),
+                                                     "days": days})
+        assert response.status_code == 200, response.text
+        assert [g["date"] for g in response.json()["message"]] == [lms_api.monday.isoformat()]
+
+
+@pytest.mark.parametrize("from_date", ["9999-12-31", "0001-01-01", "2026-01-01\x00", "2026-13-01"])
+def test_a_from_date_out_of_range_is_refused(lms_api: Lms, from_date: str) -> None:
+    refused(lms_api.call("GET", SLOTS, params={"course": lms_api.course, "from_date": from_date}), "from_date")
+
+
+def test_the_last_date_a_site_stores_gives_an_empty_window_not_an_overflow(lms_api: Lms) -> None:
+    for from_date, days in (("9998-12-31", 366), ("9998-12-01", 60)):
+        response = lms_api.call("GET", SLOTS, params={"course": lms_api.course, "from_date": from_date, "days": days})
+        assert response.status_code == 200, response.text
+        assert all(g["date"] <= "9999-01-01" for g in response.json()["message"])
+
+
+@pytest.mark.parametrize("date, start_time, words", [
+    ("9999-12-31", "09:00", ("9999-12-31", "9998-12-31")),
+    ("MONDAY", "10:00:00+05:30", ("UTC offset",)),
+    ("MONDAY", "10:00Z", ("UTC offset",)),
+    ("MONDAY", "\u0661\u0660:00", ("is not a time",)),
+    ("MONDAY", ["09:00"], ("'start_time' must be a single value",)),
+])
+def test_a_booking_with_a_bad_date_or_time_is_refused(lms_api: Lms, date: str, start_time: Any,
+                                                      words: tuple[str, ...]) -> None:
+    day = lms_api.monday.isoformat() if date == "MONDAY" else date
+    response = lms_api.call("POST", BOOK, json={"course": lms_api.course, "date": day, "start_time": start_time})
+    refused(response, *words)
+    with lms_api.handle.context():
+        assert smooth.get_all("LMS Certificate Request", filters={"member": LEARNER}) == []
+
+
+def test_a_request_stored_through_the_resource_door_is_held_to_the_same_rules(lms_api: Lms) -> None:
+    for values, words in (({"date": "9999-12-31", "start_time": "09:00"}, ("Date",)),
+                          ({"date": lms_api.monday.isoformat(), "start_time": "09:00+02:00"}, ("UTC offset",))):
+        response = lms_api.call("POST", "/api/resource/LMS%20Certificate%20Request",
+                                json={"course": lms_api.course, "member": LEARNER, **values})
+        refused(response, *words)
+
+
+def test_an_evaluator_schedule_time_with_an_offset_is_refused_not_dropped(lms_api: Lms) -> None:
+    """09:00+02:00 was stored as 09:00: the offset silently lost."""
+    path = f"/api/resource/Course%20Evaluator/{EVALUATOR}"
+    response = lms_api.call("PUT", path, user="Administrator", json={
+        "schedule": [{"day": "Monday", "start_time": "09:00+02:00", "end_time": "12:00"}]})
+    refused(response, "Start Time", "UTC offset")
+    schedule = lms_api.call("GET", path, user="Administrator").json()["data"]["schedule"]
+    assert [(r["start_time"], r["end_time"]) for r in schedule] == [("09:00:00", "12:00:00")]
+
+
+@pytest.mark.parametrize("raw", ["NaN", "1e400", "-Infinity", '"nan"', "12.5"])
+def test_evaluation_slot_minutes_must_be_a_whole_number(lms_api: Lms, raw: str) -> None:
+    body = '{"title": "Slots", "evaluation_slot_minutes": ' + raw + "}"
+    response = lms_api.call("POST", "/api/resource/LMS%20Course", user="Administrator", content=body,
+                            headers={"Content-Type": "application/json"})
+    refused(response, "(evaluation_slot_minutes) is not a whole number")
+    response = lms_api.call("PUT", f"/api/resource/LMS%20Course/{lms_api.course}", user="Administrator",
+                            content=body.replace('"title": "Slots", ', ""),
+                            headers={"Content-Type": "application/json"})
+    refused(response, "(evaluation_slot_minutes) is not a whole number")
+    assert json.loads(lms_api.call("GET", f"/api/resource/LMS%20Course/{lms_api.course}", user="Administrator")
+                      .text)["data"]["evaluation_slot_minutes"] == 30
