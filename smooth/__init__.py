@@ -43,13 +43,14 @@ from smooth.exceptions import (
     ValidationError,
 )
 from smooth.messages import _, msgprint, throw
-from smooth.model.database_api import DocumentDatabase
+from smooth.model.database_api import document_db
 from smooth.model.listing import get_all, get_list
 from smooth.model.records import delete_doc, get_doc, new_doc
 from smooth.model.rename import rename_doc
+from smooth.version import VERSION
 from smooth.whitelist import is_whitelisted, whitelist
 
-__version__ = "0.1.0"
+__version__ = VERSION
 
 
 class _Proxy:
@@ -88,7 +89,7 @@ class _SessionView:
         return _context.session_user()
 
 
-db = _Proxy(lambda: DocumentDatabase(_context.db()), "db")
+db = _Proxy(document_db, "db")
 local = _Proxy(_context.local, "local")
 flags = _Proxy(lambda: _context.local().flags, "flags")
 conf = _Proxy(lambda: _DictView(_context.local().site.config), "conf")

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import smooth
-from smooth import permissions
+import smooth.permissions as permissions
 from smooth.api.args import (
     check_filter_caps,
     clean_doc_values,
@@ -21,9 +20,13 @@ from smooth.api.args import (
     parse_object,
     to_bool,
 )
+from smooth.context import local, session_user
 from smooth.exceptions import DoesNotExistError, FilterError, PermissionError, ValidationError
 from smooth.meta import fieldtypes
+from smooth.model import listing, records, rename
+from smooth.model.database_api import document_db
 from smooth.model.document import Document
+from smooth.whitelist import whitelist
 
 INSERT_MANY_LIMIT = 200
 READ = ("GET", "POST")
@@ -33,11 +36,11 @@ WRITE = ("POST", "PUT")
 def _meta(doctype: str) -> Any:
     if not isinstance(doctype, str) or not doctype:
         raise ValidationError("A doctype is required")
-    return smooth.get_meta(doctype)
+    return local().site.get_meta(doctype)
 
 
 def _cleaned(doctype: str, data: Any, *, keep_name: bool = True) -> dict[str, Any]:
-    return clean_doc_values(_meta(doctype), data, site_meta=smooth.get_meta, keep_name=keep_name)
+    return clean_doc_values(_meta(doctype), data, site_meta=local().site.get_meta, keep_name=keep_name)
 
 
 def _only_own_child_rows(doc: Document, values: dict[str, Any]) -> None:
@@ -65,7 +68,7 @@ def apply_update(doc: Document, data: Any) -> Document:
 
 def new_document(doctype: str, data: Any) -> Document:
     """A new document from a client's values; asking for docstatus 1 needs the submit right too."""
-    doc = smooth.new_doc(doctype, **_cleaned(doctype, data))
+    doc = records.new_doc(doctype, **_cleaned(doctype, data))
     if doc.docstatus and int(doc.docstatus) == 1:
         doc.check_permission("submit")
     return doc
@@ -74,13 +77,13 @@ def new_document(doctype: str, data: Any) -> Document:
 def load_for_read(doctype: str, name: str | None) -> Document:
     meta = _meta(doctype)
     if not permissions.has_permission(doctype, "read"):
-        raise PermissionError(f"Not permitted: {smooth.session.user} may not read {doctype}")
-    doc = smooth.get_doc(doctype, name or (doctype if meta.issingle else None))
+        raise PermissionError(f"Not permitted: {session_user()} may not read {doctype}")
+    doc = records.get_doc(doctype, name or (doctype if meta.issingle else None))
     doc.check_permission("read")
     return doc
 
 
-@smooth.whitelist(methods=READ)
+@whitelist(methods=READ)
 def get_list(doctype: str, fields: Any = None, filters: Any = None, group_by: str | None = None,
              order_by: str | None = None, limit_start: Any = None, limit_page_length: Any = 20,
              parent: str | None = None, debug: Any = False, as_dict: Any = True, or_filters: Any = None,
@@ -89,14 +92,14 @@ def get_list(doctype: str, fields: Any = None, filters: Any = None, group_by: st
     _meta(doctype)
     parsed, parsed_or = parse_filters(filters), parse_filters(or_filters, "or_filters")
     check_filter_caps(doctype, parsed, parsed_or)
-    return smooth.get_list(
+    return listing.get_list(
         doctype, fields=parse_fields(fields), filters=parsed,
         or_filters=parsed_or, order_by=order_by or None, group_by=group_by or None,
         limit_start=limit_start or 0, limit_page_length=limit if limit not in (None, "") else limit_page_length,
         as_list=not to_bool(as_dict))
 
 
-@smooth.whitelist(methods=READ)
+@whitelist(methods=READ)
 def get_count(doctype: str, filters: Any = None, debug: Any = False, cache: Any = False,
               or_filters: Any = None) -> int:
     """How many records the user may read match `filters` (the same rules as get_list)."""
@@ -104,23 +107,23 @@ def get_count(doctype: str, filters: Any = None, debug: Any = False, cache: Any 
     parsed, parsed_or = parse_filters(filters), parse_filters(or_filters, "or_filters")
     check_filter_caps(doctype, parsed, parsed_or)
     extra, extra_or = permissions.list_filters(doctype)
-    return smooth.db.count(doctype, parsed, or_filters=parsed_or, extra_filters=extra, extra_or_filters=extra_or)
+    return document_db().count(doctype, parsed, or_filters=parsed_or, extra_filters=extra, extra_or_filters=extra_or)
 
 
-@smooth.whitelist(methods=READ)
+@whitelist(methods=READ)
 def get(doctype: str, name: str | None = None, filters: Any = None, parent: str | None = None) -> dict[str, Any]:
     """One document with its child tables (read permission); by name, by filters, or a Single."""
     if filters and not name:
         parsed = parse_filters(filters, allow_name=True)
         check_filter_caps(doctype, parsed)
-        names = smooth.get_list(doctype, filters=parsed, pluck="name", limit_page_length=1)
+        names = listing.get_list(doctype, filters=parsed, pluck="name", limit_page_length=1)
         if not names:
             raise DoesNotExistError(f"No {doctype} matches the given filters")
         name = names[0]
     return load_for_read(doctype, name).as_dict()
 
 
-@smooth.whitelist(methods=READ)
+@whitelist(methods=READ)
 def get_value(doctype: str, fieldname: Any = "name", filters: Any = None, as_dict: Any = True, debug: Any = False,
               parent: str | None = None) -> Any:
     """Field value(s) of the first record the user may read that matches `filters`; {} / None when none."""
@@ -131,17 +134,17 @@ def get_value(doctype: str, fieldname: Any = "name", filters: Any = None, as_dic
     want_dict = to_bool(as_dict)
     if meta.issingle:
         if not permissions.has_permission(doctype, "read"):
-            raise PermissionError(f"Not permitted: {smooth.session.user} may not read {doctype}")
+            raise PermissionError(f"Not permitted: {session_user()} may not read {doctype}")
         unknown = [f for f in fields if not (meta.get_field(f) and meta.get_field(f).has_value)]
         if unknown:
             raise FilterError(f"Field {unknown[0]!r} does not exist on {doctype}")
-        values = smooth.db.get_value(doctype, None, fields, as_dict=True)
+        values = document_db().get_value(doctype, None, fields, as_dict=True)
         if want_dict:
             return values
         return values[fields[0]] if len(fields) == 1 else list(values.values())
     parsed = parse_filters(filters, allow_name=True)
     check_filter_caps(doctype, parsed)
-    rows = smooth.get_list(doctype, fields=fields, filters=parsed, limit_page_length=1, as_list=not want_dict)
+    rows = listing.get_list(doctype, fields=fields, filters=parsed, limit_page_length=1, as_list=not want_dict)
     if want_dict:
         return rows[0] if rows else {}
     if not rows:
@@ -149,14 +152,14 @@ def get_value(doctype: str, fieldname: Any = "name", filters: Any = None, as_dic
     return list(rows[0]) if len(fields) > 1 or fields == ["*"] else rows[0][0]
 
 
-@smooth.whitelist(methods=READ)
+@whitelist(methods=READ)
 def get_single_value(doctype: str, field: str) -> Any:
     if not _meta(doctype).issingle:
         raise ValidationError(f"{doctype} is not a Single doctype")
     return get_value(doctype, field, as_dict=False)
 
 
-@smooth.whitelist(methods=WRITE)
+@whitelist(methods=WRITE)
 def set_value(doctype: str, name: str, fieldname: Any, value: Any = None) -> dict[str, Any]:
     """Set one field (or a JSON object of fields) through a full save; returns the saved document."""
     if isinstance(fieldname, str):
@@ -172,21 +175,21 @@ def set_value(doctype: str, name: str, fieldname: Any, value: Any = None) -> dic
             raise ValidationError(f"Field {key!r} does not exist on {doctype}")
     meta = _meta(doctype)
     if meta.istable:
-        row = smooth.db.get_value(doctype, name, ["parent", "parenttype"], as_dict=True)
+        row = document_db().get_value(doctype, name, ["parent", "parenttype"], as_dict=True)
         if not row or not row["parent"]:
             raise DoesNotExistError(f"{doctype} {name} not found")
-        parent_doc = smooth.get_doc(row["parenttype"], row["parent"], for_update=True)
+        parent_doc = records.get_doc(row["parenttype"], row["parent"], for_update=True)
         child = next((c for c in parent_doc.get_all_children() if c.name == name), None)
         if child is None:
             raise DoesNotExistError(f"{doctype} {name} not found")
         child.update(_cleaned(doctype, values, keep_name=False))
         return parent_doc.save().as_dict()
-    doc = smooth.get_doc(doctype, name, for_update=True)
+    doc = records.get_doc(doctype, name, for_update=True)
     apply_update(doc, values)
     return doc.save().as_dict()
 
 
-@smooth.whitelist(methods=WRITE)
+@whitelist(methods=WRITE)
 def insert(doc: Any) -> dict[str, Any]:
     """Insert a document (a child row with parent/parenttype/parentfield is appended to its parent)."""
     data = parse_object(doc, "doc")
@@ -194,7 +197,7 @@ def insert(doc: Any) -> dict[str, Any]:
         raise ValidationError("doc must be a JSON object with a doctype")
     meta = _meta(data["doctype"])
     if meta.istable and data.get("parent") and data.get("parenttype"):
-        parent_doc = smooth.get_doc(data["parenttype"], data["parent"], for_update=True)
+        parent_doc = records.get_doc(data["parenttype"], data["parent"], for_update=True)
         parentfield = data.get("parentfield") or next(
             (f.fieldname for f in parent_doc.meta.get_table_field_for(meta.name)), None)
         if not parentfield:
@@ -204,7 +207,7 @@ def insert(doc: Any) -> dict[str, Any]:
     return new_document(meta.name, data).insert().as_dict()
 
 
-@smooth.whitelist(methods=WRITE)
+@whitelist(methods=WRITE)
 def insert_many(docs: Any) -> list[str]:
     """Insert up to 200 documents in one transaction; returns their names."""
     items = parse_object(docs, "docs")
@@ -220,7 +223,7 @@ def insert_many(docs: Any) -> list[str]:
     return names
 
 
-@smooth.whitelist(methods=WRITE)
+@whitelist(methods=WRITE)
 def save(doc: Any) -> dict[str, Any]:
     """Save changes to an existing document (insert when it has no name yet)."""
     data = parse_object(doc, "doc")
@@ -228,37 +231,37 @@ def save(doc: Any) -> dict[str, Any]:
         raise ValidationError("doc must be a JSON object with a doctype")
     if not data.get("name"):
         return new_document(data["doctype"], data).insert().as_dict()
-    loaded = smooth.get_doc(data["doctype"], data["name"], for_update=True)
+    loaded = records.get_doc(data["doctype"], data["name"], for_update=True)
     return apply_update(loaded, data).save().as_dict()
 
 
-@smooth.whitelist(methods=("POST", "DELETE"))
+@whitelist(methods=("POST", "DELETE"))
 def delete(doctype: str, name: str) -> None:
     _meta(doctype)
-    smooth.delete_doc(doctype, name, ignore_missing=False)
+    records.delete_doc(doctype, name, ignore_missing=False)
 
 
-@smooth.whitelist(methods=WRITE)
+@whitelist(methods=WRITE)
 def submit(doc: Any) -> dict[str, Any]:
     """Submit a document (saving the given values first); a new one is inserted as submitted."""
     data = parse_object(doc, "doc")
     if not isinstance(data, dict) or not data.get("doctype"):
         raise ValidationError("doc must be a JSON object with a doctype")
-    if not data.get("name") or not smooth.db.exists(data["doctype"], data["name"]):
+    if not data.get("name") or not document_db().exists(data["doctype"], data["name"]):
         return new_document(data["doctype"], {**data, "docstatus": 1}).insert().as_dict()
-    loaded = smooth.get_doc(data["doctype"], data["name"], for_update=True)
+    loaded = records.get_doc(data["doctype"], data["name"], for_update=True)
     apply_update(loaded, {k: v for k, v in data.items() if k != "docstatus"})
     return loaded.submit().as_dict()
 
 
-@smooth.whitelist(methods=WRITE)
+@whitelist(methods=WRITE)
 def cancel(doctype: str, name: str) -> dict[str, Any]:
     _meta(doctype)
-    return smooth.get_doc(doctype, name, for_update=True).cancel().as_dict()
+    return records.get_doc(doctype, name, for_update=True).cancel().as_dict()
 
 
-@smooth.whitelist(methods=WRITE)
+@whitelist(methods=WRITE)
 def rename_doc(doctype: str, old_name: str, new_name: str, merge: Any = False) -> str:
     """Rename a record (the doctype must allow it; write permission); every link to it follows. Returns the new name."""
     _meta(doctype)
-    return smooth.rename_doc(doctype, old_name, new_name, merge=to_bool(merge, default=False))
+    return rename.rename_doc(doctype, old_name, new_name, merge=to_bool(merge, default=False))

@@ -15,9 +15,9 @@ from urllib.parse import quote
 from starlette.datastructures import UploadFile
 from starlette.responses import FileResponse
 
-import smooth
 from smooth.api.args import to_bool
 from smooth.api.request import NO_STORE
+from smooth.context import local, session_user
 from smooth.core.doctype.file.file import (
     ATTACH_FIELDTYPES,
     PRIVATE_PREFIX,
@@ -28,6 +28,9 @@ from smooth.core.doctype.file.file import (
     max_file_size,
 )
 from smooth.exceptions import DoesNotExistError, PermissionError, ValidationError
+from smooth.model import records
+from smooth.model.database_api import document_db
+from smooth.whitelist import whitelist
 
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"})
 SANDBOX_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
@@ -40,7 +43,7 @@ def _read_upload(upload: UploadFile) -> bytes:
     return upload.file.read(limit + 1)
 
 
-@smooth.whitelist(methods=("POST",))
+@whitelist(methods=("POST",))
 def upload_file(file: Any = None, doctype: str | None = None, docname: str | None = None,
                 fieldname: str | None = None, is_private: Any = 1, folder: str | None = None,
                 file_url: str | None = None) -> dict[str, Any]:
@@ -57,19 +60,19 @@ def upload_file(file: Any = None, doctype: str | None = None, docname: str | Non
               "attached_to_doctype": doctype or None, "attached_to_name": docname or None,
               "attached_to_field": fieldname or None}
     if isinstance(file, UploadFile):
-        record = smooth.new_doc("File", file_name=file.filename, **values)
+        record = records.new_doc("File", file_name=file.filename, **values)
         record.content = _read_upload(file)
     elif file_url and not file:
-        record = smooth.new_doc("File", file_url=file_url, **values)
+        record = records.new_doc("File", file_url=file_url, **values)
     else:
         raise ValidationError("No file was uploaded: send it as the multipart form field 'file'")
     record.insert()
     if fieldname:
-        meta = smooth.get_meta(doctype or "")
+        meta = local().site.get_meta(doctype or "")
         field = meta.get_field(fieldname)
         if field is None or field.fieldtype not in ATTACH_FIELDTYPES:
             raise ValidationError(f"{doctype} has no Attach field {fieldname!r}")
-        target = smooth.get_doc(doctype, docname, for_update=True)
+        target = records.get_doc(doctype, docname, for_update=True)
         target.set(fieldname, record.file_url)
         target.save()
     return record.as_dict()
@@ -88,13 +91,13 @@ def serve_file(name: str, private: bool) -> FileResponse:
     if not is_safe_name(name):
         raise DoesNotExistError(f"No file {name!r}")
     url = (PRIVATE_PREFIX if private else PUBLIC_PREFIX) + name
-    rows = smooth.db.get_all("File", filters={"file_url": url}, fields=["file_name", "is_private"],
+    rows = document_db().get_all("File", filters={"file_url": url}, fields=["file_name", "is_private"],
                              limit_page_length=1, order_by="")
     path = local_path(url)
     if not rows or path is None or not path.is_file():
         raise DoesNotExistError(f"No file at {url}")
     if private and not can_read(url):
-        raise PermissionError(f"Not permitted: {smooth.session.user} may not read {url}")
+        raise PermissionError(f"Not permitted: {session_user()} may not read {url}")
     kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
     headers = {
         "Content-Disposition": _disposition(kind, rows[0]["file_name"] or name),

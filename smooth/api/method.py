@@ -1,4 +1,4 @@
-"""`/api/method/{dotted.path}`: call a function registered with `@smooth.whitelist()`.
+"""`/api/method/{dotted.path}`: call a function registered with `@whitelist()`.
 
 Resolution order (as Frappe's handler): the `override_whitelisted_methods` hook of the
 site's apps (the core app maps its short names there: `ping`, `login`, `upload_file`...; a
@@ -23,9 +23,10 @@ from typing import Any
 
 from starlette.responses import Response
 
-import smooth
 from smooth.api.request import ApiRequest
+from smooth.context import local
 from smooth.exceptions import DoesNotExistError, PermissionError, ValidationError
+from smooth.whitelist import is_whitelisted, whitelist
 
 _PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 _TYPE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
@@ -33,7 +34,7 @@ _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,18}")
 SCALAR_TYPES = frozenset({"str", "int", "float", "bool", "None", "Decimal", "date", "datetime", "time",
                           "dt.date", "dt.datetime", "dt.time", "datetime.date", "datetime.datetime", "datetime.time"})
 ALIASES = {"frappe.client.": "smooth.api.client.", "smooth.client.": "smooth.api.client."}
-@smooth.whitelist(allow_guest=True, methods=("GET", "POST"))
+@whitelist(allow_guest=True, methods=("GET", "POST"))
 def ping() -> str:
     """Health check: answers without touching documents."""
     return "pong"
@@ -42,14 +43,14 @@ def ping() -> str:
 
 def _allowed_packages() -> set[str]:
     packages = {"smooth"}
-    for app in smooth.local.site.apps:
+    for app in local().site.apps:
         packages.add(app.name)
         packages.update(module.package.split(".")[0] for module in app.modules)
     return packages
 
 
 def resolve(path: str) -> Callable[..., Any]:
-    overrides = smooth.local.site.hooks.mapped_for("override_whitelisted_methods", path)
+    overrides = local().site.hooks.mapped_for("override_whitelisted_methods", path)
     if overrides:
         return overrides[-1]
     for prefix, target in ALIASES.items():
@@ -126,7 +127,7 @@ def _whole_number(name: str, value: Any) -> Any:
 def call(api: ApiRequest, path: str) -> Any:
     """Handler for /api/method/<path>: {"message": result}, or {} when the function returns None."""
     fn = resolve(path)
-    options = smooth.is_whitelisted(fn)
+    options = is_whitelisted(fn)
     if options is None:
         raise PermissionError(f"Not permitted: function {path} is not whitelisted")
     method = "GET" if api.method == "HEAD" else api.method

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-import smooth
+from smooth.context import local
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField, Meta
+from smooth.version import VERSION
 
 ENVELOPE_ERROR = {
     "type": "object",
@@ -93,7 +94,7 @@ MASKED = {"type": "string", "readOnly": True, "x-fieldtype": "Password",
 def has_password(meta: Meta) -> bool:
     """Whether documents of `meta` (or of its child tables) carry a Password field."""
     return bool(meta.password_fields) or any(
-        smooth.get_meta(f.options or "").password_fields for f in meta.table_fields)
+        local().site.get_meta(f.options or "").password_fields for f in meta.table_fields)
 
 
 def read_schema_name(meta: Meta) -> str:
@@ -110,7 +111,7 @@ def doctype_schema(meta: Meta, *, read: bool = False) -> dict[str, Any]:
         if read and field.fieldtype == "Password":
             properties[field.fieldname] = {**MASKED, "title": field.label}
         elif read and field.fieldtype in fieldtypes.TABLE:
-            child = smooth.get_meta(field.options or "")
+            child = local().site.get_meta(field.options or "")
             properties[field.fieldname] = {**field_schema(field), "items": {
                 "$ref": f"#/components/schemas/{read_schema_name(child)}"}}
         elif field.has_value or field.fieldtype in fieldtypes.TABLE:
@@ -231,7 +232,7 @@ def client_method_paths(doctypes: list[str]) -> dict[str, Any]:
 
 def build_openapi() -> dict[str, Any]:
     """The whole document for the current site."""
-    site = smooth.local.site
+    site = local().site
     metas = sorted(site.registry, key=lambda m: m.name)
     schemas: dict[str, Any] = {"Error": ENVELOPE_ERROR}
     paths: dict[str, Any] = {
@@ -247,7 +248,7 @@ def build_openapi() -> dict[str, Any]:
     paths.update(client_method_paths([m.name for m in metas]))
     return {
         "openapi": "3.0.3",
-        "info": {"title": f"Smooth REST API ({site.name})", "version": smooth.__version__,
+        "info": {"title": f"Smooth REST API ({site.name})", "version": VERSION,
                  "description": "Frappe-compatible REST API v1 generated from doctype metadata."},
         "paths": paths,
         "components": {"schemas": schemas},

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import smooth
 from smooth.api import client
 from smooth.api.args import parse_object
 from smooth.api.request import ApiRequest
+from smooth.context import local
 from smooth.exceptions import ValidationError
+from smooth.model import records
 
 DEFAULT_PAGE_LENGTH = 20
 
@@ -48,15 +49,15 @@ def read_doc(api: ApiRequest, doctype: str, name: str) -> dict[str, Any]:
 
 
 def update_doc(api: ApiRequest, doctype: str, name: str) -> dict[str, Any]:
-    smooth.get_meta(doctype)
+    local().site.get_meta(doctype)
     values = _body(api)
     values.pop("flags", None)
-    doc = smooth.get_doc(doctype, name, for_update=True)
+    doc = records.get_doc(doctype, name, for_update=True)
     return {"data": client.apply_update(doc, values).save()}
 
 
 def delete_doc(api: ApiRequest, doctype: str, name: str) -> dict[str, Any]:
-    smooth.get_meta(doctype)
-    smooth.delete_doc(doctype, name, ignore_missing=False)
+    local().site.get_meta(doctype)
+    records.delete_doc(doctype, name, ignore_missing=False)
     api.status_code = 202
     return {"data": "ok"}

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-import smooth
 from smooth.api.request import ApiRequest, current_request
 from smooth.auth import rate_limit, sessions
 from smooth.auth.cookies import clear_session_cookies, set_session_cookies
-from smooth.context import now_datetime
+from smooth.context import local, now_datetime, session_user, set_user
 from smooth.exceptions import AuthenticationError, PermissionError, TooManyRequestsError, ValidationError
+from smooth.model.database_api import document_db
 from smooth.model.passwords import check_password, hash_password, verify_hash
+from smooth.whitelist import whitelist
 
 DESK_HOME = "/app"
 DEFAULT_WEBSITE_HOME = "/me"
@@ -56,7 +57,7 @@ def _fail(api: ApiRequest, message: str) -> AuthenticationError:
 
 def _find_user(usr: str) -> str | None:
     usr = usr.strip()
-    return smooth.db.get_value("User", {"name": usr}) or smooth.db.get_value("User", {"email": usr.lower()})
+    return document_db().get_value("User", {"name": usr}) or document_db().get_value("User", {"email": usr.lower()})
 
 
 @functools.cache
@@ -71,16 +72,16 @@ def _spend_a_hash_check(pwd: str) -> None:
 def _home_page(user_type: str | None) -> str:
     if user_type != "Website User":
         return DESK_HOME
-    pages = [p for p in smooth.local.site.hooks.get("website_user_home_page") if isinstance(p, str) and p]
+    pages = [p for p in local().site.hooks.get("website_user_home_page") if isinstance(p, str) and p]
     page = pages[-1] if pages else DEFAULT_WEBSITE_HOME
     return page if page.startswith("/") else "/" + page
 
 
-@smooth.whitelist(allow_guest=True, methods=("POST",), xss_safe=True)
+@whitelist(allow_guest=True, methods=("POST",), xss_safe=True)
 def login(usr: str | None = None, pwd: str | None = None) -> str:
     """Check the credentials (throttled per user and IP) and open a session."""
     api = _api()
-    site = smooth.local.site
+    site = local().site
     if not usr or not pwd or not isinstance(usr, str) or not isinstance(pwd, str):
         raise _fail(api, "Incomplete login details")
     ip = client_ip(api.request)
@@ -96,7 +97,7 @@ def login(usr: str | None = None, pwd: str | None = None) -> str:
     if user is None or not check_password("User", user, "password", pwd):
         rate_limit.record_failure(site, user or usr.strip().lower(), ip)
         raise _fail(api, "Invalid login credentials")
-    details = smooth.db.get_value("User", user, ["enabled", "full_name", "user_type"], as_dict=True)
+    details = document_db().get_value("User", user, ["enabled", "full_name", "user_type"], as_dict=True)
     if not details["enabled"]:
         raise _fail(api, f"User {user} is disabled")
     rate_limit.clear_user(site, user)
@@ -104,8 +105,8 @@ def login(usr: str | None = None, pwd: str | None = None) -> str:
     if previous:
         sessions.end(site, previous)  # a fresh sid on every login: no session fixation
     session = sessions.create(site, user, ip)
-    smooth.set_user(user)
-    smooth.db.set_value("User", user, "last_login", now_datetime(), update_modified=False)
+    set_user(user)
+    document_db().set_value("User", user, "last_login", now_datetime(), update_modified=False)
     info = LoginInfo(user=user, full_name=details["full_name"] or user, home_page=_home_page(details["user_type"]))
     for hook in site.hooks.lists["on_session_creation"] + site.hooks.lists["on_login"]:
         hook(info)
@@ -116,28 +117,28 @@ def login(usr: str | None = None, pwd: str | None = None) -> str:
     return "Logged In"
 
 
-@smooth.whitelist(allow_guest=True, methods=("GET", "POST"))
+@whitelist(allow_guest=True, methods=("GET", "POST"))
 def logout() -> None:
     """End the cookie's session (if any) and expire the cookies."""
     api = _api()
-    site = smooth.local.site
+    site = local().site
     sid = api.request.cookies.get(sessions.COOKIE)
-    user = smooth.session.user
+    user = session_user()
     if sid:
         sessions.end(site, sid)
     clear_session_cookies(api)
     for hook in site.hooks.lists["on_logout"]:
         hook(LoginInfo(user=user))
-    smooth.set_user("Guest")
+    set_user("Guest")
 
 
-@smooth.whitelist(methods=("GET", "POST"))
+@whitelist(methods=("GET", "POST"))
 def get_logged_user() -> str:
     """The calling user (Guest gets 403: the method is not guest-allowed)."""
-    return smooth.session.user
+    return session_user()
 
 
-@smooth.whitelist(methods=("GET",))
+@whitelist(methods=("GET",))
 def get_csrf_token() -> str:
     """The session's CSRF token, for a page that lost it (only cookie sessions have one)."""
     api = _api()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from smooth.context import now_datetime, session_user
+from smooth.context import db, now_datetime, session_user
 from smooth.db.database import Database
 from smooth.model.passwords import set_password
 from smooth.model.values import PASSWORD_MASK, coerce_for_db, coerce_from_single, single_text
@@ -70,3 +70,8 @@ class DocumentDatabase:
             set_password(doctype, doctype, fieldname, str(value))
             value = PASSWORD_MASK
         self._db.set_single_value(doctype, fieldname, None if value is None else single_text(value))
+
+
+def document_db() -> DocumentDatabase:
+    """The current unit's database, Frappe-shaped (what `smooth.db` resolves to)."""
+    return DocumentDatabase(db())
