@@ -19,6 +19,7 @@ import secrets
 import statistics
 import sys
 import time
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,6 @@ from sqlalchemy import and_, func, insert, select
 
 import smooth
 from smooth_lms.api import get_available_slots
-from smooth_lms.timezones import to_utc
 
 REPO = Path(__file__).resolve().parents[1]
 EVALUATOR = "eva@bench.example"
@@ -43,7 +43,7 @@ def setup(requests: int) -> str:
                     "schedule": [{"day": d, "start_time": "08:00", "end_time": "18:00"} for d in WEEKDAYS]}).insert()
     table = smooth.db.table("LMS Certificate Request")
     rng = random.Random(7)
-    zone_name = smooth.local.site.time_zone
+    zone = zoneinfo.ZoneInfo(smooth.local.site.time_zone)
     today = smooth.today()
     rows = []
     now = smooth.now_datetime()
@@ -52,7 +52,7 @@ def setup(requests: int) -> str:
         day = today + dt.timedelta(days=rng.randint(-365, 365))
         start = dt.time(8 + rng.randint(0, 19) // 2, 30 * rng.randint(0, 1))
         end = (dt.datetime.combine(day, start) + dt.timedelta(minutes=30)).time()
-        start_utc = to_utc(day, start, zone_name)
+        start_utc = dt.datetime.combine(day, start, zone).astimezone(dt.UTC).replace(tzinfo=None)
         rows.append({"name": f"BENCH-{i:06d}", "owner": "Administrator", "creation": now, "modified": now,
                      "modified_by": "Administrator", "docstatus": 0, "idx": 0, "course": course,
                      "member": f"learner{i}@bench.example", "evaluator": EVALUATOR if mine else f"other{i % 97}@x",

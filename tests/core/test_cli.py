@@ -208,7 +208,7 @@ def test_list_sites_on_an_empty_bench(bench: Bench) -> None:
 def test_use_of_a_missing_site(bench: Bench, capsys: pytest.CaptureFixture[str]) -> None:
     existing = bench.new_site()
     code, output = _fails(["--sites-path", str(bench.sites), "use", "ghost.test"], capsys)
-    assert code == 1
+    assert code == 2  # a site that does not exist is a usage error, as Click counts them
     (line,) = _error_lines(output)
     assert line.startswith("Error: Site 'ghost.test' does not exist")
     assert f"(sites: {existing})" in line
@@ -462,7 +462,7 @@ def test_missing_site_is_one_error_line(bench: Bench, capsys: pytest.CaptureFixt
                                         command: list[str]) -> None:
     bench.new_site()
     code, output = _fails(["--sites-path", str(bench.sites), "--site", "ghost.test", *command], capsys)
-    assert code == 1
+    assert code == 2  # a site that does not exist is a usage error, as Click counts them
     (line,) = _error_lines(output)
     assert line.startswith(f"Error: Site 'ghost.test' does not exist in {bench.sites}")
     assert "bench new-site ghost.test" in line
