@@ -18,7 +18,7 @@ import pytest
 import smooth
 from smooth.api.app import create_app
 from tests.api.helpers import USER_HEADER, set_site_config
-from tests.api.server import serving
+from tests.api.serving import serving
 from tests.conftest import BACKENDS, SiteHandle, create_site, drop_site
 from tests.lms.conftest import make_course, make_evaluator, make_learner, next_weekday
 

@@ -16,7 +16,7 @@ import pytest
 from smooth.api.app import create_app
 from smooth.site import forget_site, write_config
 from tests.api.helpers import USER_HEADER
-from tests.api.server import serving
+from tests.api.serving import serving
 from tests.conftest import TEST_APP
 
 SITE = "down.test"
