@@ -209,6 +209,9 @@ def test_an_evaluator_reads_only_their_own_child_rows(lms_api_server: Api, world
         assert count == {"message": 0}, doctype
         row = world["ben_rows"][doctype][0]
         assert api.get(f"/api/resource/{doctype}/{row}", user=EVA).status_code == 403, doctype
+        (own,) = api.list(doctype, user=EVA, fields=["name"], limit_page_length=1).json()["data"]
+        read = api.get(f"/api/resource/{doctype}/{own['name']}", user=EVA)
+        assert read.status_code == 200 and read.json()["data"]["parent"] == EVA, (doctype, read.text)
     reasons = api.list("Evaluator Unavailability", user=EVA, fields=["reason"]).json()
     assert reasons == {"data": [{"reason": "Conference"}]}
 

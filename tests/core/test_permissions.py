@@ -315,6 +315,19 @@ def test_a_save_cannot_move_someone_elses_record_into_the_users_rule(records: di
     assert smooth.db.get_value("Test Record", records["r4"], ["member", "score"]) == ("someone@example.com", None)
 
 
+def test_a_child_row_read_on_its_own_follows_its_parents_record_rule(records: dict[str, str]) -> None:
+    line_names = {}
+    for title in ("r1", "r4"):
+        record = smooth.get_doc("Test Record", records[title])
+        record.append("lines", {"remark": f"about {title}"})
+        record.save()
+        line_names[title] = record.lines[0].name
+    own, theirs = (smooth.get_doc("Test Record Line", line_names[t]) for t in ("r1", "r4"))
+    assert smooth.has_permission("Test Record Line", "read", doc=own, user=STUDENT)
+    assert not smooth.has_permission("Test Record Line", "read", doc=theirs, user=STUDENT)
+    assert smooth.has_permission("Test Record Line", "read", doc=theirs, user=EVALUATOR)  # r4 is Pending
+
+
 def test_creating_records_follows_docperms(records: dict[str, str]) -> None:
     as_user(STUDENT)
     name = smooth.get_doc({"doctype": "Test Record", "title": "mine", "member": STUDENT}).insert().name
