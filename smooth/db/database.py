@@ -11,6 +11,9 @@ it values already coerced to their field types, and the timestamp and user to st
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import zoneinfo
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +27,7 @@ from smooth.db import query
 from smooth.exceptions import DoesNotExistError, QueryLockError, ValidationError
 
 if TYPE_CHECKING:
+    from smooth.meta.doctype import Meta
     from smooth.site import Site
 
 LOCK_ERROR_CODES = {1205, 1213}  # MariaDB: lock wait timeout, deadlock
@@ -124,7 +128,11 @@ class Database:
             self._conn.close()
             self._conn = None
 
-    # -- tables ---------------------------------------------------------------------------
+    # -- tables and filters ---------------------------------------------------------------
+
+    def _filters(self, meta: Meta, filters: Any) -> list[filter_rules.Filter]:
+        """Normalised filters; a datetime given with a UTC offset compares as the site's wall clock."""
+        return [_wall_clock(f, self.site.time_zone) for f in filter_rules.normalize(meta, filters)]
 
     def table(self, doctype: str) -> Table:
         return self.site.table(doctype)
@@ -154,8 +162,8 @@ class Database:
         table = self.table(doctype)
         if pluck:
             fields = [pluck]
-        normalized = filter_rules.normalize(meta, filters) + list(extra_filters)
-        normalized_or = filter_rules.normalize(meta, or_filters)
+        normalized = self._filters(meta, filters) + list(extra_filters)
+        normalized_or = self._filters(meta, or_filters)
         stmt = query.build_select(
             meta, table, fields=fields, filters=normalized, or_filters=normalized_or, order_by=order_by,
             group_by=group_by, limit=limit_page_length or None, offset=limit_start or 0, distinct=distinct,
@@ -219,8 +227,8 @@ class Database:
         meta = self.site.get_meta(doctype)
         table = self.table(doctype)
         stmt = select(func.count()).select_from(table)
-        clause = query.where(table, filter_rules.normalize(meta, filters) + list(extra_filters),
-                             filter_rules.normalize(meta, or_filters))
+        clause = query.where(table, self._filters(meta, filters) + list(extra_filters),
+                             self._filters(meta, or_filters))
         if clause is not None:
             stmt = stmt.where(clause)
         if extra_or_filters:
@@ -244,7 +252,7 @@ class Database:
             values["modified_by"] = modified_by
         table = self.table(doctype)
         filters = {"name": name} if isinstance(name, str) else name
-        clause = query.where(table, filter_rules.normalize(meta, filters))
+        clause = query.where(table, self._filters(meta, filters))
         stmt = update(table).values(**values)
         if clause is not None:
             stmt = stmt.where(clause)
@@ -261,7 +269,7 @@ class Database:
     def delete(self, doctype: str, filters: Any) -> int:
         meta = self.site.get_meta(doctype)
         table = self.table(doctype)
-        clause = query.where(table, filter_rules.normalize(meta, filters))
+        clause = query.where(table, self._filters(meta, filters))
         stmt = delete(table)
         if clause is not None:
             stmt = stmt.where(clause)
@@ -282,6 +290,17 @@ class Database:
                      write=True)
         if text is not None:
             self.execute(insert(singles).values(doctype=doctype, field=fieldname, value=text), write=True)
+
+
+def _wall_clock(condition: filter_rules.Filter, zone: str) -> filter_rules.Filter:
+    def local(value: Any) -> Any:
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            return value.astimezone(zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
+        return value
+
+    value = condition.value
+    converted = tuple(local(v) for v in value) if isinstance(value, tuple) else local(value)
+    return condition if converted == value else dataclasses.replace(condition, value=converted)
 
 
 def _required(clause: ColumnElement[bool] | None) -> ColumnElement[bool]:

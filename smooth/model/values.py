@@ -8,9 +8,10 @@ non-text types, the text form Singles are kept in, and defaults such as `Today` 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any
 
-from smooth.context import now_datetime, session_user, today
+from smooth.context import now_datetime, session_user, system_time_zone, today
 from smooth.exceptions import DataError
 from smooth.filters import shown
 from smooth.meta import fieldtypes
@@ -22,9 +23,18 @@ PASSWORD_MASK = "*****"
 
 def coerce_value(meta: Meta, field: DocField, value: Any) -> Any:
     try:
-        return coercer_for(field.fieldtype)(value)
+        coerced = coercer_for(field.fieldtype)(value)
     except CoercionError as exc:
         raise DataError(f"{meta.name}: value {shown(value)} for {field.label} ({field.fieldname}) {exc}") from None
+    if isinstance(coerced, dt.datetime) and coerced.tzinfo is not None:
+        coerced = system_wall_clock(coerced)
+    return coerced
+
+
+def system_wall_clock(moment: dt.datetime) -> dt.datetime:
+    """An instant given with its UTC offset ("...Z", "+05:30"), as the system zone's naive wall clock:
+    how Smooth stores datetimes. Dropping the offset instead would move the instant."""
+    return moment.astimezone(zoneinfo.ZoneInfo(system_time_zone())).replace(tzinfo=None)
 
 
 def storable(field: DocField, value: Any) -> Any:

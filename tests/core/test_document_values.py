@@ -410,3 +410,21 @@ def test_single_records_when_it_was_modified(ctx):
     loaded = smooth.get_doc("Test Single")
     assert isinstance(loaded.modified, dt.datetime)
     assert loaded.modified == saved.modified
+
+
+def test_a_datetime_with_an_offset_is_stored_and_compared_as_the_system_wall_clock(ctx):
+    site = smooth.local.site
+    previous = site.time_zone
+    site.set_time_zone("Europe/Berlin")
+    try:
+        doc = smooth.get_doc({"doctype": "Test Note", "title": "tz", "happened_at": "2026-03-01T10:00:00Z"}).insert()
+        assert smooth.db.get_value("Test Note", doc.name, "happened_at") == dt.datetime(2026, 3, 1, 11, 0)
+        smooth.db.set_value("Test Note", doc.name, "happened_at", "2026-07-01T10:00:00+05:30")
+        assert smooth.db.get_value("Test Note", doc.name, "happened_at") == dt.datetime(2026, 7, 1, 6, 30)
+        assert smooth.get_all("Test Note", filters={"happened_at": "2026-07-01T04:30:00Z"}, pluck="name") == [doc.name]
+        assert smooth.get_all("Test Note", filters={"happened_at": ["between", ["2026-07-01T04:00:00Z",
+                                                                                "2026-07-01T05:00:00Z"]]},
+                              pluck="name") == [doc.name]
+        assert smooth.db.count("Test Note", {"happened_at": [">", "2026-07-01T05:00:00Z"]}) == 0
+    finally:
+        site.set_time_zone(previous)
