@@ -25,6 +25,7 @@ from sqlalchemy.sql.elements import ColumnElement
 import smooth.filters as filter_rules
 from smooth.db import query
 from smooth.exceptions import DoesNotExistError, QueryLockError, ValidationError
+from smooth.meta import fieldtypes
 
 if TYPE_CHECKING:
     from smooth.meta.doctype import Meta
@@ -131,8 +132,9 @@ class Database:
     # -- tables and filters ---------------------------------------------------------------
 
     def _filters(self, meta: Meta, filters: Any) -> list[filter_rules.Filter]:
-        """Normalised filters; a datetime given with a UTC offset compares as the site's wall clock."""
-        return [_wall_clock(f, self.site.time_zone) for f in filter_rules.normalize(meta, filters)]
+        """Normalised filters; a datetime given with a UTC offset compares in its column's zone."""
+        return [_wall_clock(f, fieldtypes.column_zone(meta.get_field(f.field), self.site.time_zone))
+                for f in filter_rules.normalize(meta, filters)]
 
     def table(self, doctype: str) -> Table:
         return self.site.table(doctype)

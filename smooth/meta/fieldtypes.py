@@ -78,3 +78,10 @@ def check_length(field: LengthLimited, value: Any, where: str = "") -> None:
     if size > limit.size:
         raise CharacterLengthExceededError(
             f"{where}{field.label} is too long: {size:,} {limit.unit}, at most {limit.size:,}")
+
+
+def column_zone(field: Any, system_zone: str) -> str:
+    """The zone a Datetime column's naive values are in: the system zone, or UTC when the field's
+    options say "UTC" (canonical instants). A value given with an offset is converted to it,
+    never stored with the offset dropped."""
+    return "UTC" if getattr(field, "options", None) == "UTC" else system_zone

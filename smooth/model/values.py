@@ -17,6 +17,7 @@ from smooth.filters import shown
 from smooth.meta import fieldtypes
 from smooth.meta.coerce import CoercionError, coercer_for, to_text
 from smooth.meta.doctype import DocField, Meta
+from smooth.meta.fieldtypes import column_zone
 
 PASSWORD_MASK = "*****"
 
@@ -27,14 +28,8 @@ def coerce_value(meta: Meta, field: DocField, value: Any) -> Any:
     except CoercionError as exc:
         raise DataError(f"{meta.name}: value {shown(value)} for {field.label} ({field.fieldname}) {exc}") from None
     if isinstance(coerced, dt.datetime) and coerced.tzinfo is not None:
-        coerced = system_wall_clock(coerced)
+        coerced = coerced.astimezone(zoneinfo.ZoneInfo(column_zone(field, system_time_zone()))).replace(tzinfo=None)
     return coerced
-
-
-def system_wall_clock(moment: dt.datetime) -> dt.datetime:
-    """An instant given with its UTC offset ("...Z", "+05:30"), as the system zone's naive wall clock:
-    how Smooth stores datetimes. Dropping the offset instead would move the instant."""
-    return moment.astimezone(zoneinfo.ZoneInfo(system_time_zone())).replace(tzinfo=None)
 
 
 def storable(field: DocField, value: Any) -> Any:
