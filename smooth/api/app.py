@@ -1,5 +1,6 @@
-"""The ASGI application: `/api/...` routed to the resource, method and OpenAPI handlers, and
-the stored files at `/files/<name>` (public) and `/private/files/<name>` (permission-checked).
+"""The ASGI application: `/api/...` routed to the resource, method and OpenAPI handlers, the
+stored files at `/files/<name>` (public) and `/private/files/<name>` (permission-checked), and
+the HTML pages (`smooth.pages`: login, the desk at /app, the apps' portal pages, /assets).
 
 Frappe's paths are served under both `/api/` and `/api/v1/`, with or without a trailing
 slash. The path is split on its raw (still percent-encoded) form, so a document name may
@@ -28,6 +29,7 @@ from smooth.api.dispatch import dispatch
 from smooth.api.errors import MethodNotAllowedError
 from smooth.api.request import ApiRequest
 from smooth.exceptions import DoesNotExistError
+from smooth.pages.routes import page_routes
 from smooth.site import default_sites_path
 
 
@@ -130,6 +132,7 @@ def create_app(sites_path: str | Path | None = None, default_site: str | None = 
         Route("/private/files/{name:anything}", files_endpoint, methods=["GET", "HEAD"]),
         Route(API_PREFIX, api_endpoint, methods=ALL_METHODS),
         Route(API_PREFIX + "/{rest:anything}", api_endpoint, methods=ALL_METHODS),
+        *page_routes(),
     ]
     app = Starlette(routes=all_routes, middleware=[Middleware(RetryAfter)])
     app.state.sites_path = base

@@ -26,7 +26,7 @@ import smooth.api.request as request_state
 from smooth.api import auth_hook, body
 from smooth.api.encoding import dumps
 from smooth.api.errors import error_body, server_messages
-from smooth.api.request import NO_STORE, ApiRequest, Handler
+from smooth.api.request import NO_STORE, ApiRequest, ErrorRenderer, Handler
 from smooth.context import Local, set_user, unit_of_work
 from smooth.exceptions import SiteNotFoundError, ValidationError
 from smooth.site import SITE_CONFIG, current_site, get_site
@@ -94,7 +94,12 @@ def json_response(payload: Any, status: int = 200, headers: dict[str, str] | Non
     return response
 
 
-def _run(api: ApiRequest, handler: Handler) -> Response:
+def json_error(status: int, body: dict[str, Any], api: ApiRequest | None) -> Response:
+    """The API's error response: Frappe's JSON envelope."""
+    return json_response({**(api.response if api else {}), **body}, status)
+
+
+def _run(api: ApiRequest, handler: Handler, render_error: ErrorRenderer) -> Response:
     """The synchronous part, one unit of work: user, hooks, handler, envelope, commit or roll back."""
     write = api.method not in SAFE_METHODS
     token = request_state.bind(api)
@@ -121,7 +126,7 @@ def _run(api: ApiRequest, handler: Handler) -> Response:
         developer_mode = bool(bound is not None and bound.site.config.get("developer_mode"))
         status, error = error_body(exc, bound.message_log if bound is not None else [],
                                    developer_mode=developer_mode, request_id=api.request_id)
-        response = json_response({**api.response, **error}, status)
+        response = render_error(status, error, api)
     finally:
         request_state.unbind(token)
     for key, value in api.headers.items():
@@ -131,8 +136,13 @@ def _run(api: ApiRequest, handler: Handler) -> Response:
     return response
 
 
-async def dispatch(request: Request, handler: Handler, sites_path: Path, default_site: str | None) -> Response:
-    """Run `handler` for `request` as one unit of work and return its response."""
+async def dispatch(request: Request, handler: Handler, sites_path: Path, default_site: str | None,
+                   render_error: ErrorRenderer = json_error) -> Response:
+    """Run `handler` for `request` as one unit of work and return its response.
+
+    `render_error(status, envelope, api)` shapes a failure: the JSON envelope for the API, an
+    HTML page for the desk and portal (`api` is None when no site could be chosen).
+    """
     started = time.perf_counter()
     request_id = _request_id(request)
     user, site = "-", "-"
@@ -141,11 +151,11 @@ async def dispatch(request: Request, handler: Handler, sites_path: Path, default
         form = await read_form(request, get_site(site, sites_path).config)
         api = ApiRequest(request=request, method=request.method.upper(), form=form, site=site,
                          sites_path=sites_path, request_id=request_id)
-        response = await run_in_threadpool(_run, api, handler)
+        response = await run_in_threadpool(_run, api, handler, render_error)
         user = api.user
     except Exception as exc:
         status, error = error_body(exc, [], request_id=request_id)
-        response = json_response(error, status)
+        response = render_error(status, error, None)
     response.headers[REQUEST_ID_HEADER] = request_id
     elapsed = (time.perf_counter() - started) * 1000
     log.info("%s %s %s %.1fms site=%s user=%s request_id=%s", request.method, request.url.path,

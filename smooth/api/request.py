@@ -44,6 +44,8 @@ class ApiRequest:
 
 
 Handler = Callable[[ApiRequest], Any]
+# (status, Frappe error envelope, the request or None when no site could be chosen) -> response
+ErrorRenderer = Callable[[int, dict[str, Any], "ApiRequest | None"], Any]
 
 _current: ContextVar[ApiRequest | None] = ContextVar("smooth_api_request", default=None)
 

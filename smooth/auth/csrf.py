@@ -4,8 +4,8 @@ A browser sends the `sid` cookie with any request, including one forged by anoth
 a state-changing request (POST/PUT/PATCH/DELETE) on a cookie session must also carry the
 session's token in the `X-Frappe-CSRF-Token` header (or a `csrf_token` form field), which a
 foreign page cannot read. Token-authenticated calls carry no ambient credential and are
-exempt, as is `login` itself (a stale cookie must not block logging in again). Site config
-`ignore_csrf: true` turns the check off.
+exempt, as is logging in (the API method and the /login page: a stale cookie must not block
+logging in again). Site config `ignore_csrf: true` turns the check off.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from smooth.exceptions import CSRFTokenError
 HEADER = "X-Frappe-CSRF-Token"
 FORM_FIELD = "csrf_token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-EXEMPT_PATHS = frozenset({"/api/method/login", "/api/v1/method/login"})
+EXEMPT_PATHS = frozenset({"/api/method/login", "/api/v1/method/login", "/login"})
 
 
 def validate(request: Request, form: dict[str, Any], expected: str, config: dict[str, Any]) -> None:

@@ -4,7 +4,7 @@
 (HttpOnly, SameSite=Lax, Secure on https, Max-Age = the idle expiry) plus Frappe's
 informational cookies `system_user`, `full_name`, `user_id`; body
 `{"message": "Logged In", "home_page": ..., "full_name": ..., "csrf_token": ...}`.
-The CSRF token is in the body because Smooth has no desk page to embed it in.
+The CSRF token is in the body for API clients; pages embed it in their forms.
 Website Users land on the apps' `website_user_home_page` hook (default "/me"), others on /app.
 """
 
@@ -69,12 +69,15 @@ def _spend_a_hash_check(pwd: str) -> None:
     verify_hash(_dummy_hash(), pwd)
 
 
-def _home_page(user_type: str | None) -> str:
-    if user_type != "Website User":
-        return DESK_HOME
+def website_home() -> str:
+    """Where portal-only users (Website Users) land: the last app's `website_user_home_page`."""
     pages = [p for p in local().site.hooks.get("website_user_home_page") if isinstance(p, str) and p]
     page = pages[-1] if pages else DEFAULT_WEBSITE_HOME
     return page if page.startswith("/") else "/" + page
+
+
+def _home_page(user_type: str | None) -> str:
+    return DESK_HOME if user_type != "Website User" else website_home()
 
 
 @whitelist(allow_guest=True, methods=("POST",), xss_safe=True)

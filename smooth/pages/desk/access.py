@@ -1,0 +1,38 @@
+"""Who may use the desk, and which doctype a URL names.
+
+The desk is for System Users: a Guest is sent to log in, a Website User (portal-only, e.g. an
+LMS Student) to their portal home. A doctype is addressed by its slug, Frappe's way: lower
+case with spaces as hyphens (`/app/lms-certificate-request`).
+"""
+
+from __future__ import annotations
+
+from smooth.api.request import ApiRequest
+from smooth.auth.login import website_home
+from smooth.context import local
+from smooth.exceptions import DoesNotExistError
+from smooth.meta.doctype import Meta
+from smooth.pages.rendering import GUEST, Redirect, Viewer, login_url, viewer
+
+
+def slug(doctype: str) -> str:
+    return doctype.lower().replace(" ", "-")
+
+
+def require_desk_user(api: ApiRequest) -> Viewer:
+    """The viewer, when they may use the desk; otherwise a Redirect to login or to their portal."""
+    if api.user == GUEST:
+        raise Redirect(login_url(api))
+    seen = viewer(api)
+    if not seen.desk_user:
+        raise Redirect(website_home())
+    return seen
+
+
+def doctype_for(slug_text: str) -> Meta:
+    """The doctype a URL slug names (404 for none, and for child tables, which have no pages)."""
+    registry = local().site.registry
+    for meta in registry:
+        if slug(meta.name) == slug_text and not meta.istable:
+            return meta
+    raise DoesNotExistError(f"There is no page /app/{slug_text}: no doctype has that name")

@@ -1,0 +1,120 @@
+"""Turning a page handler's result into HTML: the page chrome, redirects and error pages.
+
+Every HTML response is `no-store` (pages show private records) and carries headers that keep
+it out of frames and stop scripts from anywhere but this server.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from smooth.api.request import NO_STORE, ApiRequest
+from smooth.context import local
+from smooth.model.database_api import document_db
+from smooth.pages import assets, templating
+
+GUEST = "Guest"
+SECURITY_HEADERS = {
+    "Cache-Control": NO_STORE,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                               "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+}
+
+
+class Redirect(Exception):
+    """Raised by a page handler (or a guard it calls) to send the browser elsewhere."""
+
+    def __init__(self, location: str, status: int = 303) -> None:
+        super().__init__(location)
+        self.location, self.status = location, status
+
+
+def redirect(location: str, status: int = 303) -> Response:
+    response = RedirectResponse(location, status_code=status)
+    response.headers["Cache-Control"] = NO_STORE
+    return response
+
+
+def local_path(target: Any, fallback: str) -> str:
+    """`target` when it is a path on this server (not `//host`, not a scheme), else `fallback`."""
+    if not isinstance(target, str) or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return fallback
+    if any(ch in target for ch in "\r\n\t\\") or ":" in target.split("?", 1)[0].split("/", 2)[1]:
+        return fallback
+    return target
+
+
+def login_url(api: ApiRequest) -> str:
+    here = api.request.url.path + (f"?{api.request.url.query}" if api.request.url.query else "")
+    return "/login?redirect-to=" + quote(here, safe="/")
+
+
+@dataclass
+class Viewer:
+    """Who is looking at a page, for its chrome (user menu, CSRF token of the forms)."""
+
+    user: str
+    full_name: str
+    csrf_token: str
+    desk_user: bool
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user == GUEST
+
+
+def viewer(api: ApiRequest) -> Viewer:
+    if api.user == GUEST:
+        return Viewer(GUEST, GUEST, "", False)
+    from_db = document_db().get_value("User", api.user, ["full_name", "user_type"], as_dict=True) or {}
+    token = str(api.session.csrf_token) if api.session is not None else ""
+    return Viewer(api.user, from_db.get("full_name") or api.user, token,
+                  from_db.get("user_type") != "Website User")
+
+
+def template_folders() -> list[Path]:
+    site = local().site
+    assets.register_apps(site.apps)
+    return [module.path / "templates" for app in site.apps for module in app.modules]
+
+
+def render_page(api: ApiRequest, template: str, context: dict[str, Any] | None = None, *,
+                status: int = 200) -> Response:
+    """Render `template` with the viewer and request in its context (inside the request's unit of work)."""
+    full = {"viewer": viewer(api), "path": api.request.url.path, "request_id": api.request_id, **(context or {})}
+    html = templating.render(template, full, template_folders())
+    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+def _messages(body: dict[str, Any]) -> list[str]:
+    try:
+        return [json.loads(m).get("message") or "" for m in json.loads(body.get("_server_messages") or "[]")]
+    except (TypeError, ValueError, AttributeError):
+        return []
+
+
+TITLES = {400: "Bad Request", 401: "Not Logged In", 403: "Not Permitted", 404: "Not Found", 409: "Conflict",
+          413: "Too Large", 417: "Not Valid", 422: "Not Valid", 429: "Too Many Requests",
+          503: "Service Unavailable"}
+
+
+def html_error(status: int, body: dict[str, Any], api: ApiRequest | None) -> Response:
+    """An error page with the server's own message (a Guest asking for a page is sent to log in)."""
+    if api is not None and api.user == GUEST and status in (401, 403) and api.method in ("GET", "HEAD"):
+        return redirect(login_url(api))
+    messages = [m for m in _messages(body) if m]
+    context = {"status": status, "title": TITLES.get(status, "Something went wrong"), "messages": messages,
+               "request_id": api.request_id if api else "", "viewer": Viewer(GUEST, GUEST, "", False),
+               "path": api.request.url.path if api else "/"}
+    html = templating.render("error.html", context)
+    headers = {**SECURITY_HEADERS, **(api.headers if api else {})}
+    return HTMLResponse(html, status_code=status, headers=headers)

@@ -1,0 +1,41 @@
+"""Every HTML route: login and logout, the desk, the static assets."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from smooth.api.dispatch import choose_site
+from smooth.api.request import ApiRequest
+from smooth.exceptions import SmoothError
+from smooth.pages import assets, login
+from smooth.pages.desk import home
+from smooth.pages.endpoints import page_route
+from smooth.pages.rendering import GUEST, Redirect
+from smooth.site import get_site
+
+
+def site_root(api: ApiRequest) -> Response:
+    raise Redirect("/login" if api.user == GUEST else login.home_for(api))
+
+
+async def _asset(request: Request) -> Response:
+    state = request.app.state
+    if request.path_params["package"] != "smooth":
+        try:
+            assets.register_apps(get_site(choose_site(request, state.sites_path, state.default_site),
+                                          state.sites_path).apps)
+        except SmoothError:
+            pass  # no site: only the core's assets are served
+    return assets.serve(request)
+
+
+def page_routes() -> list[BaseRoute]:
+    return [
+        page_route("/", site_root),
+        page_route("/login", login.login_page, methods=("GET", "POST")),
+        page_route("/logout", login.logout_page, methods=("GET", "POST")),
+        page_route("/app", home.show_home),
+        Route("/assets/{package}/{path:path}", _asset, methods=["GET", "HEAD"]),
+    ]

@@ -1,0 +1,40 @@
+"""The Jinja2 environment: core templates first, then each app module's `templates/` folder.
+
+Autoescaping is always on, for every template name: user content reaches pages only
+escaped, and markup a page means to emit (sanitised rich text) is marked safe explicitly.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from smooth.pages import assets
+
+CORE_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@functools.cache
+def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["asset_url"] = assets.asset_url
+    return env
+
+
+def environment(template_folders: Sequence[Path] = ()) -> jinja2.Environment:
+    """The environment for the core templates plus `template_folders` (cached per folder list)."""
+    return _environment((CORE_TEMPLATES, *(f for f in template_folders if f.is_dir())))
+
+
+def render(template: str, context: dict[str, Any], template_folders: Sequence[Path] = ()) -> str:
+    return environment(template_folders).get_template(template).render(context)
