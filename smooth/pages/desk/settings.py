@@ -1,0 +1,46 @@
+"""Per-doctype view settings, kept in the doctype's folder beside its JSON.
+
+`<snake_name>_list.json` (list and report views) and `<snake_name>_calendar.json` (calendar
+view) hold what metadata alone cannot say, Frappe's `<doctype>_list.js` and
+`<doctype>_calendar.js` as data, for example:
+
+    lms_certificate_request_list.json
+    {"indicator": {"field": "status", "colors": {"Pending": "orange", "Completed": "green"}},
+     "assigned_to_field": "evaluator", "group_by": ["status", "evaluator", "course"]}
+
+    lms_certificate_request_calendar.json
+    {"start": "start_utc", "end": "end_utc", "title": "member_name", "color_by": "status"}
+
+A doctype without such a file gets the defaults each view derives from its metadata.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+from smooth.exceptions import MetaError
+from smooth.meta.doctype import Meta, scrub
+
+
+@functools.cache
+def _read(path: Path, mtime: float) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text())
+    except ValueError as exc:
+        raise MetaError(f"{path}: not valid JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise MetaError(f"{path}: view settings must be a JSON object")
+    return data
+
+
+def view_settings(meta: Meta, kind: str) -> dict[str, Any]:
+    """The `<doctype>_<kind>.json` settings of `meta` ({} when the doctype has none)."""
+    if meta.path is None:
+        return {}
+    path = meta.path.parent / f"{scrub(meta.name)}_{kind}.json"
+    if not path.is_file():
+        return {}
+    return _read(path, path.stat().st_mtime)
