@@ -22,10 +22,12 @@ setup(
         "python-multipart>=0.0.9",
         "redis>=5",
         "Jinja2>=3.1",
+        "rq>=2.0",
+        "croniter>=2.0",
     ],
     extras_require={
         "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27", "schemathesis>=4.0", "mypy>=1.10",
-                 "playwright>=1.45", "axe-playwright-python>=0.1.7"],
+                 "playwright>=1.45", "axe-playwright-python>=0.1.7", "aiosmtpd>=1.4"],
     },
     entry_points={"console_scripts": ["bench = smooth.cli:main"]},
 )

@@ -23,6 +23,7 @@ from smooth.context import (
     today,
     unit_of_work,
 )
+from smooth.email.queue import sendmail
 from smooth.exceptions import (
     AuthenticationError,
     CSRFTokenError,
@@ -42,6 +43,7 @@ from smooth.exceptions import (
     UniqueValidationError,
     ValidationError,
 )
+from smooth.jobs.enqueue import enqueue
 from smooth.messages import _, msgprint, throw
 from smooth.model.database_api import document_db
 from smooth.model.listing import get_all, get_list
@@ -117,8 +119,8 @@ __all__ = [
     "AuthenticationError", "CSRFTokenError", "DataError", "DocstatusTransitionError", "DoesNotExistError",
     "DuplicateEntryError", "FilterError", "LinkExistsError", "LinkValidationError", "MandatoryError",
     "PermissionError", "QueryLockError", "SmoothError", "TimestampMismatchError", "TooManyRequestsError",
-    "UniqueValidationError", "ValidationError", "_", "conf", "connect", "db", "delete_doc", "destroy", "flags",
-    "get_all", "get_doc", "get_hooks", "get_list", "get_meta", "get_roles", "has_permission", "init",
-    "is_whitelisted", "local", "msgprint", "new_doc", "now_datetime", "rename_doc", "session", "set_user",
-    "site_context", "throw", "today", "unit_of_work", "whitelist",
+    "UniqueValidationError", "ValidationError", "_", "conf", "connect", "db", "delete_doc", "destroy", "enqueue",
+    "flags", "get_all", "get_doc", "get_hooks", "get_list", "get_meta", "get_roles", "has_permission", "init",
+    "is_whitelisted", "local", "msgprint", "new_doc", "now_datetime", "rename_doc", "sendmail", "session",
+    "set_user", "site_context", "throw", "today", "unit_of_work", "whitelist",
 ]

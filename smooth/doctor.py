@@ -4,7 +4,8 @@ Each check is ok, a warning or an error. Errors are the site itself: its config 
 metadata and hooks resolve, its database answers and matches the doctype JSON, and a Redis the
 config names (sessions and throttling live there, so logins fail without it). Warnings are
 optional parts that are missing or do not answer: wkhtmltopdf (PDFs), Chromium (browser tests),
-Redis when none is configured (jobs run inline), an SMTP server (emails stay queued). Only
+Redis when none is configured (jobs run inline), no live worker, a scheduler that has not
+ticked, an SMTP server (emails stay queued). Only
 errors make doctor exit 1, so `scripts/run` serves on a machine that has nothing but Python.
 """
 
@@ -18,6 +19,7 @@ from sqlalchemy import text
 
 from smooth.db.sync import pending
 from smooth.exceptions import SiteNotFoundError
+from smooth.jobs.status import queue_check, scheduler_check
 from smooth.site import Site, get_site
 
 OK, WARN, ERROR = "ok", "WARN", "BAD"
@@ -51,6 +53,8 @@ def diagnose(site_name: str, sites_path: Path) -> list[Check]:
     except Exception as exc:
         checks.append(("database", ERROR, f"{url} unreachable: {exc}"))
     checks.append(_redis(site))
+    checks.append(queue_check(site))
+    checks.append(scheduler_check(site, site.path))
     checks.append(_pdf(site))
     checks.append(_smtp(site))
     checks.append(_chromium(site))
@@ -70,8 +74,7 @@ def line(check: Check) -> str:
 def _redis(site: Site) -> Check:
     url = site.config.get("redis_url")
     if not url:
-        return ("redis", WARN, "no redis_url: background jobs run inline after commit, sessions live in the "
-                               "database and login throttling is per process")
+        return ("redis", WARN, "no redis_url: sessions live in the database and login throttling is per process")
     try:
         import redis
 

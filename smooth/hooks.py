@@ -12,8 +12,11 @@ from __future__ import annotations
 import importlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
+
+from croniter import croniter
 
 from smooth.apps import App
 from smooth.exceptions import HookError
@@ -26,13 +29,12 @@ MAPPED_KEYS = ("permission_query_conditions", "has_permission", "override_whitel
 LIST_KEYS = ("before_install", "after_install", "before_migrate", "after_migrate", "on_login", "on_logout",
              "on_session_creation", "before_request", "after_request", "auth_hooks")
 # read as data: the app's description, `fixtures` (migrate), `website_user_home_page` (login),
-# `required_apps` (checked against the site's apps), `doc_events` (every document event)
+# `required_apps` (checked against the site's apps), `doc_events` (every document event),
+# `scheduler_events` (checked here, fired by smooth/jobs/scheduler.py)
 DATA_KEYS = ("app_name", "app_title", "app_publisher", "app_description", "app_license", "app_email",
              "app_version", "app_icon", "app_color", "required_apps", "fixtures", "website_user_home_page",
-             "doc_events")
+             "doc_events", "scheduler_events")
 NOT_SUPPORTED_YET = {
-    "scheduler_events": "background jobs and `bench schedule` are not built yet; run the work from "
-                        "`bench execute` or a doc_events handler meanwhile",
     "before_tests": "Smooth has no `bench run-tests`; prepare test data in pytest fixtures",
 }
 
@@ -64,6 +66,25 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
+# Frappe's scheduler frequencies as cron strings; `<frequency>_long` runs on the long queue
+FREQUENCIES = {"all": "*/4 * * * *", "hourly": "0 * * * *", "daily": "0 0 * * *", "weekly": "0 0 * * 0",
+               "monthly": "0 0 1 * *"}
+
+
+@dataclass(frozen=True)
+class ScheduledEvent:
+    """One `scheduler_events` entry: a method, its frequency key and when it is due."""
+
+    method: str
+    frequency: str  # "daily", "hourly_long", "cron:*/15 * * * *", ...
+    cron: str
+    queue: str
+
+    @property
+    def job_type(self) -> str:
+        return f"{self.method} ({self.frequency})"
+
+
 class Hooks:
     """Hooks of all apps, in install order (later apps' handlers run later).
 
@@ -76,6 +97,7 @@ class Hooks:
         self.mapped: dict[str, dict[str, list[Callable[..., Any]]]] = {k: defaultdict(list) for k in MAPPED_KEYS}
         self.lists: dict[str, list[Callable[..., Any]]] = {k: [] for k in LIST_KEYS}
         self.fixtures: list[tuple[App, Any]] = []
+        self.scheduled: list[ScheduledEvent] = []
         self._errors = errors
         for position, app in enumerate(self.apps):
             self._app = app
@@ -133,6 +155,7 @@ class Hooks:
                 handler = self._resolve(path, f"{where}: {key}")
                 if handler:
                     self.lists[key].append(handler)
+        self._load_scheduler_events(manifest, where)
         self._refuse_unknown_keys(manifest, where)
         for spec in _as_list(getattr(manifest, "fixtures", None)):
             doctype = (spec.get("dt") or spec.get("doctype")) if isinstance(spec, dict) else spec
@@ -140,6 +163,31 @@ class Hooks:
                 self._fail(f"{where}: fixtures entries are doctype names or dicts with a \"dt\" key")
                 continue
             self.fixtures.append((app, spec))
+
+    def _load_scheduler_events(self, manifest: ModuleType, where: str) -> None:
+        where = f"{where}: scheduler_events"
+        for key, paths in self._mapping(manifest, "scheduler_events", where).items():
+            if key == "cron":
+                if not isinstance(paths, dict):
+                    self._fail(f'{where}["cron"] must map a cron string to a list of dotted paths')
+                    continue
+                for expr, cron_paths in paths.items():
+                    if not isinstance(expr, str) or not croniter.is_valid(expr):
+                        self._fail(f'{where}["cron"]: {expr!r} is not a valid cron string')
+                        continue
+                    self._add_events(cron_paths, f"cron:{expr}", expr, "default", where)
+                continue
+            base = key.removesuffix("_long") if isinstance(key, str) else key
+            if base not in FREQUENCIES:
+                self._fail(f"{where}: unknown frequency {key!r}; use {', '.join(FREQUENCIES)}, their _long "
+                           "variants, or cron")
+                continue
+            self._add_events(paths, key, FREQUENCIES[base], "long" if key.endswith("_long") else "default", where)
+
+    def _add_events(self, paths: Any, frequency: str, cron: str, queue: str, where: str) -> None:
+        for path in _as_list(paths):
+            if self._resolve(path, f"{where}[{frequency!r}]"):
+                self.scheduled.append(ScheduledEvent(path, frequency, cron, queue))
 
     def _check_required(self, app: App, installed_before: set[str]) -> None:
         for required in _as_list(getattr(app.manifest, "required_apps", None)):

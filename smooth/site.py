@@ -189,3 +189,15 @@ def write_config(sites_path: Path, name: str, config: dict[str, Any]) -> Path:
     (site_path / SITE_CONFIG).write_text(json.dumps(config, indent=1, sort_keys=True) + "\n")
     return site_path
 
+
+def update_site_config(sites_path: Path, name: str, updates: dict[str, Any]) -> dict[str, Any]:
+    """Set keys of the site's own site_config.json (None removes a key); returns the file's new content."""
+    read_config(sites_path, name)  # a missing site fails with the list of sites
+    own = _read_json(sites_path / name / SITE_CONFIG)
+    for key, value in updates.items():
+        if value is None:
+            own.pop(key, None)
+        else:
+            own[key] = value
+    write_config(sites_path, name, own)
+    return own

@@ -21,3 +21,8 @@ override_whitelisted_methods = {
 doc_events = {
     "*": {"on_trash": "smooth.core.doctype.file.file.delete_attachments"},
 }
+
+# the Email Queue is flushed every few minutes: new mails without a worker, retries after a backoff
+scheduler_events = {
+    "all": ["smooth.email.queue.flush"],
+}

@@ -128,7 +128,6 @@ def test_the_error_comes_when_hooks_load_not_when_the_hook_fires(tmp_path: Path)
 
 
 @pytest.mark.parametrize(("key", "hint"), [
-    ("scheduler_events", "bench schedule"),
     ("before_tests", "pytest fixtures"),
 ])
 def test_keys_smooth_does_not_dispatch_yet_are_refused_with_a_hint(tmp_path: Path, key: str, hint: str) -> None:
@@ -136,6 +135,26 @@ def test_keys_smooth_does_not_dispatch_yet_are_refused_with_a_hint(tmp_path: Pat
     app.hooks(f'{key} = {{"daily": ["{app.package}.handlers.every_hour"]}}\n')
     message = _hook_error(app)
     assert f"{key} is not supported yet" in message and hint in message
+
+
+def test_scheduler_events_load_with_their_frequency_cron_and_queue(tmp_path: Path) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.hooks(f'scheduler_events = {{"daily_long": ["{app.package}.handlers.every_hour"], '
+              f'"cron": {{"*/15 * * * *": ["{app.package}.handlers.every_hour"]}}}}\n')
+    events = Hooks([core_app(), app.load()]).scheduled
+    mine = [(e.frequency, e.cron, e.queue) for e in events if e.method.startswith(app.package)]
+    assert mine == [("daily_long", "0 0 * * *", "long"), ("cron:*/15 * * * *", "*/15 * * * *", "default")]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ('{"fortnightly": ["PKG.handlers.every_hour"]}', "unknown frequency 'fortnightly'"),
+    ('{"cron": {"every day": ["PKG.handlers.every_hour"]}}', "'every day' is not a valid cron string"),
+    ('{"daily": ["PKG.handlers.nightly"]}', "has no attribute 'nightly'"),
+])
+def test_a_bad_scheduler_event_fails_when_the_site_loads(tmp_path: Path, value: str, expected: str) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.hooks(f"scheduler_events = {value.replace('PKG', app.package)}\n")
+    assert expected in _hook_error(app)
 
 
 def test_an_empty_key_that_is_not_supported_yet_is_harmless(tmp_path: Path) -> None:

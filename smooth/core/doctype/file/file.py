@@ -27,7 +27,7 @@ from smooth.model.records import delete_doc
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 DEFAULT_ALLOWED_EXTENSIONS = ("pdf", "png", "jpg", "jpeg", "gif", "webp", "txt", "csv", "xlsx", "docx", "odt",
-                              "ods", "zip")
+                              "ods", "zip", "ics")
 PUBLIC_PREFIX = "/files/"
 PRIVATE_PREFIX = "/private/files/"
 ATTACH_FIELDTYPES = frozenset({"Attach", "Attach Image"})

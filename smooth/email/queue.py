@@ -1,0 +1,205 @@
+"""The Email Queue: `sendmail` queues, `send_queued` delivers one row, `flush` retries what is due.
+
+Delivery of a row: claim it (an UPDATE from Not Sent to Sending that only one process can
+win), send outside any transaction, record the outcome per recipient. A temporary failure
+(server down, 4xx) puts the row back to Not Sent with `send_after` pushed out (1, 2, 4, 8...
+minutes) until `email_retry_limit` attempts (default 5) are spent; a permanent refusal (5xx)
+marks the recipient Error with the server's reason while the others are sent. A row left in
+Sending by a crashed sender is picked up again by `flush` after STALE_SENDING, with the same
+Message-ID, so the receiving side can recognise a duplicate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import mimetypes
+import re
+import smtplib
+from collections.abc import Iterable, Sequence
+from email.utils import make_msgid
+from typing import Any
+
+from sqlalchemy import update
+
+from smooth.context import local, now_datetime, unit_of_work
+from smooth.email import smtp
+from smooth.email.rendering import html_to_text, render_template
+from smooth.exceptions import ValidationError
+from smooth.jobs.enqueue import enqueue
+from smooth.model.database_api import document_db
+from smooth.model.records import get_doc
+
+log = logging.getLogger("smooth.email")
+QUEUE = "Email Queue"
+DEFAULT_RETRY_LIMIT = 5
+STALE_SENDING = dt.timedelta(minutes=15)
+FLUSH_BATCH = 500
+_ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+
+
+def split_addresses(value: str | Iterable[str] | None) -> list[str]:
+    """Addresses from a list or a comma/semicolon separated string, de-duplicated, checked."""
+    items = re.split(r"[,;\n]", value) if isinstance(value, str) else list(value or [])
+    seen: list[str] = []
+    for item in (str(i).strip() for i in items):
+        if not item:
+            continue
+        if not _ADDRESS.match(item):
+            raise ValidationError(f"{item!r} is not a valid email address")
+        if item.lower() not in (s.lower() for s in seen):
+            seen.append(item)
+    return seen
+
+
+def sendmail(recipients: str | Iterable[str], subject: str | None = None, template: str | None = None,
+             args: dict[str, Any] | None = None, message: str | None = None,
+             attachments: Sequence[dict[str, Any]] | None = None, reference_doctype: str | None = None,
+             reference_name: str | None = None, now: bool = False, sender: str | None = None,
+             cc: str | Iterable[str] | None = None) -> str:
+    """Queue a mail (in the current transaction) and send it after commit; returns the Email Queue name.
+
+    Either `template` (an Email Template, rendered with `args`) or `message` (HTML) gives the
+    body. `attachments`: dicts with `fname` and `fcontent` (bytes or text), or `file` (a File
+    name). `now=True` sends in this process right after commit, even when a worker queue exists.
+    """
+    to = split_addresses(recipients)
+    copies = split_addresses(cc)
+    if not to:
+        raise ValidationError("An email needs at least one recipient")
+    if template:
+        rendered = render_template(template, args or {})
+        subject, markup, text = subject or rendered.subject, rendered.html, rendered.text
+    elif message is not None:
+        markup, text = message, html_to_text(message)
+    else:
+        raise ValidationError("sendmail needs a template or a message")
+    if not subject:
+        raise ValidationError("An email needs a subject")
+    site = local().site
+    row = get_doc({
+        "doctype": QUEUE, "status": "Not Sent", "subject": subject[:255],
+        "sender": sender or smtp.default_sender(site.config), "message_html": markup, "message_text": text,
+        "cc": ", ".join(copies) or None, "reference_doctype": reference_doctype, "reference_name": reference_name,
+        "message_id": make_msgid(domain=site.name.split(":")[0] or "smooth.localhost"),
+        "recipients": [{"recipient": address, "status": "Not Sent"} for address in to],
+    }).insert(ignore_permissions=True)
+    files = [_attach(row.name, item) for item in attachments or ()]
+    if files:
+        document_db().set_value(QUEUE, row.name, "attachments", json.dumps(files), update_modified=False)
+    if smtp.settings(site.config) is not None:  # else it waits until SMTP is configured (bench doctor says so)
+        if now:
+            document_db().after_commit.add(send_queued, row.name)
+        else:
+            enqueue(send_queued, queue="short", job_id=f"email:{row.name}", deduplicate=True, name=row.name)
+    return str(row.name)
+
+
+def _attach(queue_name: str, item: dict[str, Any]) -> str:
+    if item.get("file"):
+        return str(item["file"])
+    content = item.get("fcontent")
+    if not item.get("fname") or content is None:
+        raise ValidationError("An attachment needs fname and fcontent, or file (a File name)")
+    file = get_doc({"doctype": "File", "file_name": item["fname"], "is_private": 1,
+                    "attached_to_doctype": QUEUE, "attached_to_name": queue_name})
+    file.content = content.encode() if isinstance(content, str) else bytes(content)
+    file.insert(ignore_permissions=True)
+    return str(file.name)
+
+
+def _claim(name: str) -> bool:
+    """Move the row from Not Sent (or a stale Sending) to Sending; False when another sender has it."""
+    table = local().site.table(QUEUE)
+    stale = now_datetime() - STALE_SENDING
+    with unit_of_work():
+        claimable = (table.c.status == "Not Sent") | ((table.c.status == "Sending") & (table.c.modified < stale))
+        statement = (update(table).where(table.c.name == name).where(claimable)
+                     .values(status="Sending", attempts=table.c.attempts + 1, modified=now_datetime()))
+        return bool(document_db().execute(statement, write=True).rowcount)
+
+
+def _attachments(row: dict[str, Any]) -> list[smtp.Attachment]:
+    found = []
+    for file_name in json.loads(row.get("attachments") or "[]"):
+        file = get_doc("File", file_name)
+        filename = str(file.file_name or file_name)
+        found.append(smtp.Attachment(filename, file.get_content(),
+                                     mimetypes.guess_type(filename)[0] or "application/octet-stream"))
+    return found
+
+
+def send_queued(name: str) -> str:
+    """Deliver one queued mail (the job `sendmail` enqueues); returns the row's status afterwards."""
+    site = local().site
+    settings = smtp.settings(site.config)
+    if settings is None:
+        return "Not Sent"
+    if not _claim(name):
+        return str(document_db().get_value(QUEUE, name, "status") or "")
+    with unit_of_work():
+        row = get_doc(QUEUE, name)
+        values = row.as_dict()
+        pending = [r.recipient for r in row.recipients if r.status != "Sent"]
+        files = _attachments(values)
+    message = smtp.build_message(sender=values["sender"], recipients=pending, cc=split_addresses(values.get("cc")),
+                                 subject=values["subject"], html=values["message_html"] or "",
+                                 text=values["message_text"] or "", message_id=values["message_id"], attachments=files)
+    try:
+        refused = smtp.deliver(settings, message, pending + split_addresses(values.get("cc")))
+    except smtplib.SMTPRecipientsRefused as exc:
+        refused = {address: f"{code} {reason.decode(errors='replace')}" for address, (code, reason)
+                   in exc.recipients.items()}
+    except (smtplib.SMTPException, OSError) as exc:
+        return _retry_later(name, int(values["attempts"] or 0), f"{type(exc).__name__}: {exc}")
+    return _record_outcome(name, refused)
+
+
+def _retry_limit() -> int:
+    return int(local().site.config.get("email_retry_limit") or DEFAULT_RETRY_LIMIT)
+
+
+def _retry_later(name: str, attempts: int, error: str) -> str:
+    give_up = attempts >= _retry_limit()
+    status = "Error" if give_up else "Not Sent"
+    wait = dt.timedelta(minutes=2 ** max(0, attempts - 1))
+    with unit_of_work():
+        document_db().set_value(QUEUE, name, {"status": status, "last_error": error[:1000],
+                                              "send_after": None if give_up else now_datetime() + wait})
+    log.warning("email %s not sent (attempt %s): %s", name, attempts, error)
+    return status
+
+
+def _record_outcome(name: str, refused: dict[str, str]) -> str:
+    with unit_of_work():
+        row = get_doc(QUEUE, name)
+        for recipient in row.recipients:
+            if recipient.status == "Sent":
+                continue
+            reason = refused.get(recipient.recipient)
+            recipient.status, recipient.error = ("Error", reason) if reason else ("Sent", None)
+        errors = [r for r in row.recipients if r.status == "Error"]
+        row.status = "Sent" if not errors else "Error" if len(errors) == len(row.recipients) else "Partially Errored"
+        row.last_error = "; ".join(f"{r.recipient}: {r.error}" for r in errors) or None
+        row.save(ignore_permissions=True)
+        return str(row.status)
+
+
+def flush() -> int:
+    """Send every due row (new, waiting out a backoff, or stuck in Sending); returns how many were tried."""
+    if smtp.settings(local().site.config) is None:
+        return 0
+    now = now_datetime()
+    with unit_of_work():
+        due = document_db().get_all(QUEUE, filters={"status": "Not Sent"}, or_filters=[
+            ["send_after", "is", "not set"], ["send_after", "<=", now]], pluck="name", order_by="creation asc",
+            limit_page_length=FLUSH_BATCH)
+        stuck = document_db().get_all(QUEUE, filters={"status": "Sending", "modified": ["<", now - STALE_SENDING]},
+                                      pluck="name", order_by="creation asc", limit_page_length=FLUSH_BATCH)
+    for name in [*due, *stuck]:
+        try:
+            send_queued(name)
+        except Exception:
+            log.exception("email %s: sending failed", name)
+    return len(due) + len(stuck)

@@ -1,0 +1,84 @@
+"""Background work against real services: RQ on the test Redis, `bench worker` processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from rq import Queue
+
+import smooth
+from smooth.jobs import queues
+from tests.api.auth_fixtures import redis_test_url
+from tests.api.helpers import set_site_config
+from tests.conftest import SiteHandle
+
+RUNS_FILE = "job_runs.txt"
+
+
+def runs(handle: SiteHandle) -> list[str]:
+    """The labels of every job run so far on the site (failed runs too), in order."""
+    path = handle.sites_path / handle.name / RUNS_FILE
+    return [line.split()[0] for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def categories(handle: SiteHandle) -> list[str]:
+    with handle.context():
+        return sorted(smooth.get_all("Test Category", pluck="name"))
+
+
+def error_logs(handle: SiteHandle) -> list[dict]:
+    with handle.context():
+        return smooth.get_all("Error Log", fields=["method", "error", "job_id"], order_by="creation asc")
+
+
+def bench(handle: SiteHandle, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", "from smooth.cli import main; main()", "--sites-path", str(handle.sites_path), "--site",
+                           handle.name, *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONPATH": str(Path.cwd())})
+
+
+def start_bench(handle: SiteHandle, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", "from smooth.cli import main; main()", "--sites-path", str(handle.sites_path), "--site",
+                             handle.name, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "PYTHONPATH": str(Path.cwd())})
+
+
+def _empty(handle: SiteHandle) -> None:
+    (handle.sites_path / handle.name / RUNS_FILE).unlink(missing_ok=True)
+    with handle.context():
+        for doctype in ("Error Log", "Scheduled Job Log", "Email Queue"):
+            for name in smooth.get_all(doctype, pluck="name"):
+                smooth.delete_doc(doctype, name, force=True, ignore_permissions=True)
+        smooth.db.commit()
+
+
+@pytest.fixture
+def inline_site(site: SiteHandle) -> Iterator[SiteHandle]:
+    """The clean test site with no redis_queue: jobs run in-process after commit."""
+    set_site_config(site, redis_queue=None)
+    _empty(site)
+    yield site
+    _empty(site)
+
+
+@pytest.fixture
+def queued_site(site: SiteHandle) -> Iterator[SiteHandle]:
+    """The clean test site with `redis_queue` on the test Redis (its queues emptied)."""
+    url = redis_test_url()
+    redis.Redis.from_url(url).flushdb()
+    set_site_config(site, redis_queue=url)
+    _empty(site)
+    yield site
+    set_site_config(site, redis_queue=None)
+    redis.Redis.from_url(url).flushdb()
+    _empty(site)
+
+
+def queue(name: str = "default") -> Queue:
+    return Queue(queues.queue_name(name), connection=redis.Redis.from_url(redis_test_url()))
