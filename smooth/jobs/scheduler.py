@@ -54,7 +54,7 @@ def tick(site: str, sites_path: Path, now: dt.datetime | None = None) -> list[st
             due = latest_due(event.cron, moment)
             with unit_of_work():
                 runs = document_db().get_all(LOG, filters={"scheduled_job_type": event.job_type}, fields=["due_at"],
-                                             order_by="due_at desc", limit=1, pluck="due_at")
+                                             order_by="due_at desc", limit_page_length=1, pluck="due_at")
             last = runs[0] if runs else None
             if last is not None and due <= last:
                 continue

@@ -37,19 +37,25 @@ def error_logs(handle: SiteHandle) -> list[dict]:
         return smooth.get_all("Error Log", fields=["method", "error", "job_id"], order_by="creation asc")
 
 
+def _command(handle: SiteHandle, args: tuple[str, ...]) -> list[str]:
+    return [sys.executable, "-c", "from smooth.cli import main; main()", "--sites-path", str(handle.sites_path),
+            "--site", handle.name, *args]
+
+
+ENV = {**os.environ, "PYTHONPATH": str(Path.cwd())}
+
+
 def bench(handle: SiteHandle, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", "from smooth.cli import main; main()", "--sites-path", str(handle.sites_path), "--site",
-                           handle.name, *args], capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "PYTHONPATH": str(Path.cwd())})
+    """Run a `bench` command for the site in a new process (as an operator would)."""
+    return subprocess.run(_command(handle, args), capture_output=True, text=True, timeout=timeout, env=ENV)
 
 
 def start_bench(handle: SiteHandle, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", "from smooth.cli import main; main()", "--sites-path", str(handle.sites_path), "--site",
-                             handle.name, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "PYTHONPATH": str(Path.cwd())})
+    return subprocess.Popen(_command(handle, args), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=ENV)
 
 
-def _empty(handle: SiteHandle) -> None:
+def empty_logs(handle: SiteHandle) -> None:
     (handle.sites_path / handle.name / RUNS_FILE).unlink(missing_ok=True)
     with handle.context():
         for doctype in ("Error Log", "Scheduled Job Log", "Email Queue"):
@@ -62,9 +68,9 @@ def _empty(handle: SiteHandle) -> None:
 def inline_site(site: SiteHandle) -> Iterator[SiteHandle]:
     """The clean test site with no redis_queue: jobs run in-process after commit."""
     set_site_config(site, redis_queue=None)
-    _empty(site)
+    empty_logs(site)
     yield site
-    _empty(site)
+    empty_logs(site)
 
 
 @pytest.fixture
@@ -73,11 +79,11 @@ def queued_site(site: SiteHandle) -> Iterator[SiteHandle]:
     url = redis_test_url()
     redis.Redis.from_url(url).flushdb()
     set_site_config(site, redis_queue=url)
-    _empty(site)
+    empty_logs(site)
     yield site
     set_site_config(site, redis_queue=None)
     redis.Redis.from_url(url).flushdb()
-    _empty(site)
+    empty_logs(site)
 
 
 def queue(name: str = "default") -> Queue:

@@ -1,0 +1,142 @@
+"""Email through the queue and a real SMTP server: delivered once, never lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+
+import smooth
+from smooth.email.queue import flush, send_queued
+from tests.api.helpers import set_site_config
+from tests.conftest import SiteHandle
+from tests.jobs.conftest import empty_logs
+from tests.mail.conftest import SmtpServer
+
+ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Smooth//Test//EN\r\nEND:VCALENDAR\r\n"
+
+
+def _template() -> None:
+    smooth.get_doc({"doctype": "Email Template", "name": "Test Booking",
+                    "subject": "Booked: {{ course }} on {{ when }}",
+                    "response_html": "<p>Hello {{ name }},</p><p>your evaluation of {{ course }} is booked.</p>"
+                    }).insert()
+
+
+def _queue_rows(handle: SiteHandle) -> list[dict]:
+    with handle.context():
+        return smooth.get_all("Email Queue", fields=["name", "status", "attempts", "last_error", "message_id"],
+                              order_by="creation asc")
+
+
+def test_a_templated_mail_is_queued_then_delivered_after_commit(mail_site: SiteHandle,
+                                                                smtp_server: SmtpServer) -> None:
+    with mail_site.context(), smooth.unit_of_work():
+        _template()
+        smooth.sendmail(["ada@example.com", "bob@example.com"], template="Test Booking",
+                        args={"name": "Ada <b>", "course": "Safety & Health", "when": "Wed 3 Dec"},
+                        attachments=[{"fname": "evaluation.ics", "fcontent": ICS}],
+                        reference_doctype="Test Category", reference_name="x")
+        assert smtp_server.sink.received == []  # nothing leaves before the commit
+    (mail,) = smtp_server.sink.received
+    assert mail.recipients == ["ada@example.com", "bob@example.com"]
+    assert mail.message["Subject"] == "Booked: Safety & Health on Wed 3 Dec"
+    assert mail.message["From"] == "noreply@smooth.test"
+    html = mail.message.get_body(("html",)).get_content()
+    assert "Hello Ada &lt;b&gt;," in html and "Safety &amp; Health" in html
+    assert "Hello Ada <b>," in mail.message.get_body(("plain",)).get_content()
+    (attachment,) = list(mail.message.iter_attachments())
+    assert attachment.get_filename() == "evaluation.ics"
+    assert attachment.get_content_type() == "text/calendar"
+    (row,) = _queue_rows(mail_site)
+    assert row["status"] == "Sent" and row["attempts"] == 1
+    assert mail.message["Message-ID"] == row["message_id"]
+
+
+def test_a_rolled_back_mail_is_never_queued_nor_sent(mail_site: SiteHandle, smtp_server: SmtpServer) -> None:
+    with mail_site.context():
+        with pytest.raises(smooth.ValidationError), smooth.unit_of_work():
+            smooth.sendmail("ada@example.com", subject="Hi", message="<p>hi</p>")
+            raise smooth.ValidationError("the booking failed")
+    assert _queue_rows(mail_site) == [] and smtp_server.sink.received == []
+
+
+def test_without_smtp_mails_wait_in_the_queue(site: SiteHandle) -> None:
+    set_site_config(site, redis_queue=None, mail_server=None)
+    empty_logs(site)
+    with site.context(), smooth.unit_of_work():
+        smooth.sendmail("ada@example.com", subject="Hi", message="<p>hi</p>")
+    assert [r["status"] for r in _queue_rows(site)] == ["Not Sent"]
+    empty_logs(site)
+
+
+def test_a_mail_sent_while_smtp_is_down_arrives_once_after_it_is_back(mail_site: SiteHandle,
+                                                                      smtp_server: SmtpServer) -> None:
+    smtp_server.stop()
+    with mail_site.context(), smooth.unit_of_work():
+        smooth.sendmail("ada@example.com", subject="Your evaluation", message="<p>booked</p>")
+    (row,) = _queue_rows(mail_site)
+    assert row["status"] == "Not Sent" and row["attempts"] == 1
+    assert "Connection refused" in row["last_error"] or "ConnectionRefusedError" in row["last_error"]
+    with mail_site.context():
+        assert flush() == 0  # waiting out its backoff: not due yet
+        smooth.db.set_value("Email Queue", row["name"], "send_after", smooth.now_datetime() - dt.timedelta(seconds=1))
+        smooth.db.commit()
+    smtp_server.start()
+    with mail_site.context():
+        assert flush() == 1
+        assert flush() == 0
+    assert len(smtp_server.sink.received) == 1
+    assert [r["status"] for r in _queue_rows(mail_site)] == ["Sent"]
+
+
+def test_a_refused_recipient_is_an_error_with_the_reason_and_the_others_get_the_mail(
+        mail_site: SiteHandle, smtp_server: SmtpServer) -> None:
+    smtp_server.sink.refuse = {"gone@example.com"}
+    with mail_site.context(), smooth.unit_of_work():
+        name = smooth.sendmail(["ada@example.com", "gone@example.com"], subject="Hi", message="<p>hi</p>")
+    (mail,) = smtp_server.sink.received
+    assert mail.recipients == ["ada@example.com"]
+    with mail_site.context():
+        row = smooth.get_doc("Email Queue", name)
+        assert row.status == "Partially Errored"
+        states = {r.recipient: (r.status, r.error or "") for r in row.recipients}
+    assert states["ada@example.com"] == ("Sent", "")
+    assert states["gone@example.com"][0] == "Error" and "550" in states["gone@example.com"][1]
+    assert "mailbox unavailable" in states["gone@example.com"][1]
+
+
+def test_two_senders_racing_for_one_mail_deliver_it_once(mail_site: SiteHandle, smtp_server: SmtpServer) -> None:
+    set_site_config(mail_site, mail_server=None)  # queue it without sending
+    with mail_site.context(), smooth.unit_of_work():
+        name = smooth.sendmail("ada@example.com", subject="Once", message="<p>once</p>")
+    set_site_config(mail_site, mail_server="127.0.0.1")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def send() -> None:
+        with mail_site.context():
+            barrier.wait()
+            outcomes.append(send_queued(name))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(smtp_server.sink.received) == 1
+    assert "Sent" in outcomes
+
+
+def test_template_errors_and_sandbox_escapes_are_refused(mail_site: SiteHandle) -> None:
+    with mail_site.context():
+        smooth.get_doc({"doctype": "Email Template", "name": "Sneaky", "subject": "x",
+                        "response_html": "{{ ''.__class__.__mro__[1].__subclasses__() }}"}).insert()
+        with pytest.raises(smooth.ValidationError, match="could not be rendered"):
+            smooth.sendmail("ada@example.com", template="Sneaky")
+        with pytest.raises(smooth.ValidationError, match="Email Template 'Missing' does not exist"):
+            smooth.sendmail("ada@example.com", template="Missing")
+        with pytest.raises(smooth.ValidationError, match="not a valid email address"):
+            smooth.sendmail("not-an-address", subject="x", message="x")
+        smooth.db.rollback()
