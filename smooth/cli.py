@@ -342,6 +342,19 @@ def serve(bench: Bench, host: str, port: int, workers: int) -> None:
         uvicorn.run(create_app(bench.sites_path, site), host=host, port=port)
 
 
+@cli.command("set-config")
+@click.argument("key")
+@click.argument("value")
+@click.option("--parse", "as_json", is_flag=True, help="Read VALUE as JSON (numbers, true/false, null removes).")
+@pass_bench
+def set_config(bench: Bench, key: str, value: str, as_json: bool) -> None:
+    """Set KEY in the site's site_config.json (Frappe's `bench set-config`)."""
+    parsed = _json_arg(value, object, "VALUE") if as_json else value
+    update_site_config(bench.sites_path, bench.site, {key: parsed})
+    forget_site(bench.site, bench.sites_path)
+    click.echo(f"{key} {'removed from' if parsed is None else 'set in'} the site config of {bench.site}")
+
+
 @cli.command("worker")
 @click.option("--queue", "queue_names", default="short,default,long", show_default=True,
               help="Comma-separated queues to work, in priority order.")

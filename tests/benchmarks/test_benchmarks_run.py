@@ -31,6 +31,7 @@ RATIO_LINES: dict[str, list[str]] = {
                            r"<ratio> "],
     "bench_booking.py": [r"^\[<backend>\] availability, .* -> ratio <ratio> ",
                          r"^\[<backend>\] booking insert: .* -> ratio <ratio> "],
+    "bench_jobs.py": [r"^\[<backend>\] jobs: .* -> ratio <ratio> ", r"^\[<backend>\] mails: .* -> ratio <ratio> "],
     "bench_api.py": [rf"^ +\[<backend>\] {scenario} ratio ours/baseline: req/s <ratio> +p50 <ratio> +p95 <ratio>$"
                      for scenario in ("list", "insert")],
 }
