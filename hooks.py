@@ -17,10 +17,22 @@ website_user_home_page = "/lms"
 fixtures = [
     {"dt": "Role", "filters": [["role_name", "in", ["Moderator", "Course Creator", "Batch Evaluator", "LMS Student",
                                                  "HR Manager", "HR User"]]]},
+    {"dt": "Email Template", "filters": [["name", "in", ["Evaluation Booked", "Evaluation Assigned",
+                                                         "Evaluation Rescheduled", "Evaluation Cancelled",
+                                                         "Evaluation Reminder", "Evaluator Daily Digest"]]]},
 ]
 
-doc_events: dict = {}
-scheduler_events: dict = {}
+doc_events = {
+    "LMS Certificate Request": {
+        "after_insert": "smooth_lms.notifications.request_booked",
+        "on_update": "smooth_lms.notifications.request_changed",
+    },
+}
+scheduler_events = {
+    "cron": {"*/5 * * * *": ["smooth_lms.reminders.send_due_reminders"]},
+    "hourly": ["smooth_lms.reminders.send_evaluator_digests"],
+    "daily": ["smooth_lms.stale_requests.cancel_stale_requests"],
+}
 permission_query_conditions = {
     "LMS Certificate Request": "smooth_lms.permissions.certificate_request_conditions",
     "Course Evaluator": "smooth_lms.permissions.course_evaluator_conditions",

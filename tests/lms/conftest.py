@@ -12,6 +12,7 @@ from sqlalchemy import delete
 
 import smooth
 from tests.conftest import BACKENDS, SiteHandle, create_site, drop_site, make_user
+from tests.mail.conftest import smtp_server  # noqa: F401  (the SMTP sink, for the notification tests)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
