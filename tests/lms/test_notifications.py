@@ -177,3 +177,33 @@ def test_the_evaluator_digest_goes_at_their_local_morning_once(mail_lms: SiteHan
     (digest,) = _to(smtp_server, EVALUATOR)
     assert digest.message["Subject"] == f"Your evaluations on {day:%a} {day.day} {day:%b %Y}"
     assert "Forklift Safety" in digest.message.get_body(("html",)).get_content()
+
+
+def test_on_the_day_berlin_springs_forward_mails_reminders_and_the_digest_keep_each_clock(
+        mail_lms: SiteHandle, smtp_server: SmtpServer) -> None:
+    course = make_course("Forklift Safety")
+    make_evaluator(EVALUATOR, [course], schedule=[("Sunday", "00:00", "05:00")], timezone="Europe/Berlin")
+    make_learner(LEARNER, course)
+    dst_day = dt.date(2027, 3, 28)  # Europe/Berlin: 02:00 CET becomes 03:00 CEST (01:00 UTC)
+    with smooth.unit_of_work():
+        settings = smooth.get_doc("LMS Settings")
+        settings.availability_window_days = (dst_day - smooth.today()).days + 7
+        settings.send_evaluator_digest = 1
+        settings.evaluator_digest_hour = 7
+        settings.save()
+    with smooth.unit_of_work():
+        request = book(LEARNER, course, dst_day, "01:30", timezone="Asia/Kolkata")  # UTC wall clock
+    assert request.start_utc == dt.datetime(2027, 3, 28, 1, 30)
+    (assigned,) = _to(smtp_server, EVALUATOR)
+    assert assigned.message["Subject"].endswith("Sun 28 Mar 2027, 03:30-04:00 (Europe/Berlin)")
+    (booked,) = _to(smtp_server, LEARNER)
+    assert booked.message["Subject"].endswith("Sun 28 Mar 2027, 07:00-07:30 (Asia/Kolkata)")
+    smtp_server.sink.received.clear()
+    # 24 hours before the instant is 02:30 CET on the Saturday: a day of 23 hours lies between the clocks
+    assert send_due_reminders(now=dt.datetime(2027, 3, 27, 1, 35)) == 1
+    assert len(_to(smtp_server, EVALUATOR)) == 1
+    smtp_server.sink.received.clear()
+    with smooth.unit_of_work():
+        assert send_evaluator_digests(now=dt.datetime(2027, 3, 28, 5, 10)) == 1  # 07:10 CEST
+    (digest,) = _to(smtp_server, EVALUATOR)
+    assert "03:30-04:00 (Europe/Berlin)" in digest.message.get_body(("html",)).get_content()
