@@ -19,13 +19,14 @@ fixtures = [
                                                  "HR Manager", "HR User"]]]},
     {"dt": "Email Template", "filters": [["name", "in", ["Evaluation Booked", "Evaluation Assigned",
                                                          "Evaluation Rescheduled", "Evaluation Cancelled",
-                                                         "Evaluation Reminder", "Evaluator Daily Digest"]]]},
+                                                         "Evaluation Reminder", "Evaluator Daily Digest",
+                                                         "Evaluation Meet Link"]]]},
 ]
 
 doc_events = {
     "LMS Certificate Request": {
-        "after_insert": "smooth_lms.notifications.request_booked",
-        "on_update": "smooth_lms.notifications.request_changed",
+        "after_insert": ["smooth_lms.meet_links.on_request_booked", "smooth_lms.notifications.request_booked"],
+        "on_update": ["smooth_lms.meet_links.on_request_changed", "smooth_lms.notifications.request_changed"],
     },
 }
 scheduler_events = {

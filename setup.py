@@ -24,6 +24,9 @@ setup(
         "Jinja2>=3.1",
         "rq>=2.0",
         "croniter>=2.0",
+        "google-auth>=2.30",
+        "google-auth-oauthlib>=1.2",
+        "requests>=2.31",
     ],
     extras_require={
         "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27", "schemathesis>=4.0", "mypy>=1.10",

@@ -17,8 +17,10 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from smooth.context import unit_of_work
 from smooth.db.sync import pending
 from smooth.exceptions import SiteNotFoundError
+from smooth.integrations.google_calendar import doctor_check
 from smooth.jobs.status import queue_check, scheduler_check
 from smooth.site import Site, get_site
 
@@ -55,6 +57,7 @@ def diagnose(site_name: str, sites_path: Path) -> list[Check]:
     checks.append(_redis(site))
     checks.append(queue_check(site))
     checks.append(scheduler_check(site, site.path))
+    checks.append(_google(site_name, sites_path))
     checks.append(_pdf(site))
     checks.append(_smtp(site))
     checks.append(_chromium(site))
@@ -83,6 +86,15 @@ def _redis(site: Site) -> Check:
     except Exception as exc:
         return ("redis", ERROR, f"{url} unreachable: {exc} (sessions and login throttling use it: start Redis "
                                 "or remove redis_url from site_config.json)")
+
+
+def _google(site_name: str, sites_path: Path) -> Check:
+    try:
+        with unit_of_work(site_name, sites_path=sites_path, commit=False):
+            healthy, detail = doctor_check()
+    except Exception as exc:
+        return ("google", WARN, f"cannot read Google Settings: {exc}")
+    return ("google", OK if healthy else WARN, detail)
 
 
 def _pdf(site: Site) -> Check:

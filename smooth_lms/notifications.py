@@ -24,6 +24,7 @@ ASSIGNED = "Evaluation Assigned"
 RESCHEDULED = "Evaluation Rescheduled"
 CANCELLED = "Evaluation Cancelled"
 REMINDER = "Evaluation Reminder"
+MEET_LINK = "Evaluation Meet Link"
 
 
 def format_slot(start_utc: dt.datetime, end_utc: dt.datetime, zone_name: str) -> str:
@@ -74,12 +75,14 @@ def _both(doc: Any, learner_template: str, evaluator_template: str, **extra: Any
 
 def send_booking_mails(name: str, event: str, previous_start: str | None = None,
                        previous_end: str | None = None) -> None:
-    """The job: mails about request `name` after a `booked`, `moved` or `cancelled` event."""
+    """The job: mails about request `name` after a `booked`, `moved`, `cancelled` or `meet_link` event."""
     doc = smooth.get_doc("LMS Certificate Request", name)
     if event == "booked":
         _both(doc, BOOKED, ASSIGNED)
     elif event == "cancelled":
         _both(doc, CANCELLED, CANCELLED, reason=doc.cutoff_override_reason or "")
+    elif event == "meet_link":
+        _both(doc, MEET_LINK, MEET_LINK)
     elif event == "moved" and previous_start and previous_end:
         _both(doc, RESCHEDULED, RESCHEDULED, previous=(dt.datetime.fromisoformat(previous_start),
                                                         dt.datetime.fromisoformat(previous_end)))

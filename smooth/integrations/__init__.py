@@ -1,0 +1,1 @@
+"""Connections to outside services (Google Calendar), configured by admins in the desk."""

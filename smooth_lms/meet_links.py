@@ -1,0 +1,171 @@
+"""Google Meet links: one Calendar event per request on the evaluator's calendar, kept in step.
+
+After a booking commits, a job creates the event (learner as attendee, times with the
+evaluator's zone, a hangoutsMeet conference request) and stores its id and `hangoutLink` on
+the request; a move patches that event, a cancellation deletes it, always by the stored id.
+The event id is derived from the site and the request, so a retry after a lost answer finds
+the event it already made instead of creating a second one.
+
+`meet_status` says where things stand: Not Configured (with what is missing), Pending,
+Created, or Failed with Google's error. Transient errors are retried with backoff; an
+authorization that expired or was revoked fails at once, marks the evaluator's Google
+Calendar Expired and alerts the evaluator and the System Managers. Every change of the link
+goes through the document, so it is in the request's Version history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+from typing import Any
+
+import smooth
+from smooth.integrations import google_calendar as gcal
+from smooth_lms.calendar_file import description, summary
+from smooth_lms.notifications import evaluator_zone, send_booking_mails
+from smooth_lms.timezones import to_wall
+
+log = logging.getLogger("smooth_lms.meet_links")
+REQUEST = "LMS Certificate Request"
+BACKOFF_SECONDS = (1.0, 2.0, 4.0)
+TROUBLESHOOTING = "Meet link missing: check the Google Workspace integration settings"
+
+
+def event_id(request: str) -> str:
+    """Google event ids use base32hex characters (0-9, a-v): a hex digest of site and request qualifies."""
+    return "smooth" + hashlib.sha256(f"{smooth.local.site.name}\0{request}".encode()).hexdigest()[:32]
+
+
+def _when(instant: dt.datetime, zone_name: str) -> dict[str, str]:
+    return {"dateTime": f"{to_wall(instant, zone_name):%Y-%m-%dT%H:%M:%S}", "timeZone": zone_name}
+
+
+def event_body(doc: Any) -> dict[str, Any]:
+    zone_name = evaluator_zone(doc.evaluator)
+    values = doc.as_dict()
+    return {
+        "id": event_id(doc.name),
+        "summary": summary(values),
+        "description": description(values),
+        "start": _when(doc.start_utc, zone_name),
+        "end": _when(doc.end_utc, zone_name),
+        "attendees": [{"email": doc.member, "displayName": doc.member_name or doc.member}],
+        "conferenceData": {"createRequest": {"requestId": f"{event_id(doc.name)}-{int(doc.get('sequence') or 0)}",
+                                             "conferenceSolutionKey": {"type": "hangoutsMeet"}}},
+        "guestsCanModify": False,
+    }
+
+
+def on_request_booked(doc: Any, method: str) -> None:
+    """doc_events after_insert: mark the link Pending and create it after commit (or say why not)."""
+    if not gcal.is_enabled():
+        doc.db_set("meet_error", "The Google integration is off (Google Settings)", update_modified=False)
+        return
+    doc.db_set("meet_status", "Pending", update_modified=False)
+    smooth.enqueue(sync_meet_event, name=doc.name, event="booked")
+
+
+def on_request_changed(doc: Any, method: str) -> None:
+    """doc_events on_update: patch the event of a moved request, delete the one of a cancelled request."""
+    before = doc.get_doc_before_save()
+    if before is None or not doc.google_calendar_event_id and doc.meet_status != "Failed":
+        return
+    if doc.status == "Cancelled" and before.status != "Cancelled":
+        smooth.enqueue(sync_meet_event, name=doc.name, event="cancelled")
+    elif doc.status == "Pending" and doc.start_utc != before.start_utc:
+        smooth.enqueue(sync_meet_event, name=doc.name, event="moved")
+
+
+@smooth.whitelist(methods=("POST",))
+def retry_meet_link(name: str) -> str:
+    """The desk's "Retry Meet link": the evaluator or a Moderator asks again after fixing the settings."""
+    doc = smooth.get_doc(REQUEST, name)
+    if not smooth.has_permission(REQUEST, "write", doc=doc):
+        raise smooth.PermissionError(f"Not permitted to change the Meet link of {name}")
+    if doc.status != "Pending":
+        raise smooth.ValidationError(f"{name} is {doc.status}: only a Pending evaluation gets a Meet link")
+    doc.db_set({"meet_status": "Pending", "meet_error": None}, update_modified=False)
+    smooth.enqueue(sync_meet_event, name=name, event="retry")
+    return "Pending"
+
+
+def sync_meet_event(name: str, event: str) -> str:
+    """The job: bring the Calendar event in line with the request; returns the Meet status it left."""
+    smooth.set_user("Administrator")
+    doc = smooth.get_doc(REQUEST, name, for_update=True)
+    try:
+        connection = gcal.connect(doc.evaluator)
+        if event == "cancelled":
+            if doc.google_calendar_event_id:
+                _with_retries(lambda: gcal.cancel_event(connection, doc.google_calendar_event_id))
+            return str(doc.meet_status)
+        if doc.status != "Pending":
+            return str(doc.meet_status)
+        body = event_body(doc)
+        if doc.google_calendar_event_id and event == "moved":
+            result = _with_retries(lambda: gcal.patch_event(connection, doc.google_calendar_event_id,
+                                                            {k: body[k] for k in ("start", "end", "description")}))
+        else:
+            result = _with_retries(lambda: gcal.insert_event(connection, body))
+    except gcal.GoogleNotConfigured as exc:
+        return _record(doc, "Not Configured", f"{exc.message} ({TROUBLESHOOTING})")
+    except gcal.GoogleAuthorizationError as exc:
+        _authorization_lost(doc, exc.message)
+        return _record(doc, "Failed", f"{exc.message} ({TROUBLESHOOTING})")
+    except gcal.GoogleError as exc:
+        return _record(doc, "Failed", f"{exc.message} ({TROUBLESHOOTING})")
+    link = result.get("hangoutLink") or _entry_point(result)
+    if not link:
+        return _record(doc, "Failed", f"Google created the event but gave no Meet link ({TROUBLESHOOTING})",
+                       event_id=result.get("id"))
+    doc.google_meet_link, doc.google_calendar_event_id = link, result.get("id") or body["id"]
+    doc.meet_status, doc.meet_error = "Created", None
+    doc.save(ignore_permissions=True)
+    smooth.db.set_single_value("Google Settings", "last_success", smooth.now_datetime())
+    if event != "moved" and smooth.db.exists("Email Queue", {"reference_doctype": REQUEST, "reference_name": name}):
+        smooth.enqueue(send_booking_mails, name=name, event="meet_link")  # the booking mail said it would follow
+    return "Created"
+
+
+def _entry_point(result: dict[str, Any]) -> str | None:
+    for entry in (result.get("conferenceData") or {}).get("entryPoints") or []:
+        if entry.get("entryPointType") == "video" and entry.get("uri"):
+            return str(entry["uri"])
+    return None
+
+
+def _with_retries(call: Any) -> Any:
+    for pause in (*BACKOFF_SECONDS, None):
+        try:
+            return call()
+        except gcal.GoogleError as exc:
+            if not exc.retryable or pause is None:
+                raise
+            log.warning("Google Calendar: %s; retrying in %.0f s", exc.message, pause)
+            time.sleep(pause)
+    raise AssertionError("unreachable")
+
+
+def _record(doc: Any, status: str, error: str, event_id: str | None = None) -> str:
+    doc.meet_status, doc.meet_error = status, error
+    if event_id:
+        doc.google_calendar_event_id = event_id
+    doc.save(ignore_permissions=True)
+    return status
+
+
+def _authorization_lost(doc: Any, reason: str) -> None:
+    """Mark the evaluator's calendar Expired and tell the evaluator and the System Managers once."""
+    calendar = smooth.db.get_value("Google Calendar", {"user": doc.evaluator}, "name")
+    if calendar:
+        smooth.db.set_value("Google Calendar", calendar, {"authorization_status": "Expired", "last_error": reason})
+    admins = smooth.get_all("Has Role", filters={"role": "System Manager", "parenttype": "User"}, pluck="parent")
+    recipients = sorted({doc.evaluator, *[a for a in admins if a not in ("Administrator", "Guest")]})
+    smooth.sendmail(recipients, subject=f"Google Calendar authorization lost for {doc.evaluator}",
+                    message=f"<p>Smooth could not create the Google Meet link for evaluation {doc.name} because "
+                            f"Google refused the credentials of {doc.evaluator}'s calendar: {reason}</p>"
+                            "<p>Reconnect the calendar (Google Calendar in the desk) or check the service account in "
+                            "Google Settings, then use Retry Meet link on the request.</p>",
+                    reference_doctype=REQUEST, reference_name=doc.name)

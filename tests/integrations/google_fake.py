@@ -1,0 +1,171 @@
+"""A loopback fake of Google's token endpoint and Calendar v3 events, strict about request shapes.
+
+It verifies what google-auth sends (the service account's signed JWT grant against the
+account's public key, or an OAuth refresh with the client's id and secret), hands out access
+tokens, and checks every Calendar call's bearer token, query and body (explicit time zones,
+a hangoutsMeet conference request). Tests queue failures (`fail`) and read `calls`.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from google.auth import jwt
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+SCOPE = "https://www.googleapis.com/auth/calendar.events"
+GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
+CLIENT_ID, CLIENT_SECRET = "client-123.apps.example", "client-secret-xyz"
+
+
+@dataclass
+class GoogleFake:
+    base_url: str = ""
+    tokens: dict[str, str] = field(default_factory=dict)  # access token -> user it acts for
+    refresh_tokens: dict[str, str] = field(default_factory=dict)  # refresh token -> user
+    events: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (calendar, id) -> event
+    calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    failures: dict[str, list[int]] = field(default_factory=dict)  # "token" / "insert" / ... -> statuses to answer
+    lose_answer: set[str] = field(default_factory=set)  # operations that succeed but answer 500
+
+    def __post_init__(self) -> None:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                             serialization.NoEncryption()).decode()
+        self.public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                        serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.base_url}/token"
+
+    @property
+    def api_base_url(self) -> str:
+        return f"{self.base_url}/calendar/v3"
+
+    def service_account_info(self) -> dict[str, str]:
+        return {"type": "service_account", "project_id": "smooth-test", "private_key_id": "key-1",
+                "private_key": self.private_pem, "client_email": "smooth@smooth-test.iam.gserviceaccount.com",
+                "client_id": "1", "token_uri": "https://oauth2.googleapis.com/token"}
+
+    def fail(self, operation: str, *statuses: int) -> None:
+        self.failures.setdefault(operation, []).extend(statuses)
+
+    def _failure(self, operation: str) -> Response | None:
+        queued = self.failures.get(operation)
+        if queued:
+            status = queued.pop(0)
+            return JSONResponse({"error": {"code": status, "message": f"injected {status}"}}, status_code=status)
+        return None
+
+    async def token(self, request: Request) -> Response:
+        form = dict(await request.form())
+        self.calls.append(("POST", "/token", form))
+        if (failed := self._failure("token")) is not None:
+            return failed
+        grant = form.get("grant_type")
+        if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
+            try:
+                # Google checks the grant's audience against its public token URL, wherever it was posted
+                claims = jwt.decode(form["assertion"], certs=self.public_pem, audience=GOOGLE_TOKEN_AUDIENCE)
+            except ValueError as exc:
+                return JSONResponse({"error": "invalid_grant", "error_description": str(exc)}, status_code=400)
+            if claims.get("scope") != SCOPE or not claims.get("sub"):
+                return JSONResponse({"error": "invalid_scope"}, status_code=400)
+            user = claims["sub"]
+        elif grant == "refresh_token":
+            if (form.get("client_id"), form.get("client_secret")) != (CLIENT_ID, CLIENT_SECRET):
+                return JSONResponse({"error": "invalid_client"}, status_code=401)
+            user = self.refresh_tokens.get(form.get("refresh_token", ""))
+            if user is None:
+                return JSONResponse({"error": "invalid_grant",
+                                     "error_description": "Token has been expired or revoked."}, status_code=400)
+        else:
+            return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
+        access = "ya29." + secrets.token_urlsafe(16)
+        self.tokens[access] = user
+        return JSONResponse({"access_token": access, "expires_in": 3600, "token_type": "Bearer", "scope": SCOPE})
+
+    def _user(self, request: Request) -> str | None:
+        header = request.headers.get("authorization", "")
+        return self.tokens.get(header.removeprefix("Bearer ")) if header.startswith("Bearer ") else None
+
+    async def calendar_events(self, request: Request) -> Response:
+        calendar = request.path_params["calendar"]
+        event_id = request.path_params.get("event_id")
+        body = json.loads(await request.body() or b"{}")
+        self.calls.append((request.method, request.url.path, {"query": dict(request.query_params), "body": body}))
+        if self._user(request) is None:
+            return JSONResponse({"error": {"code": 401, "message": "Invalid Credentials"}}, status_code=401)
+        operation = {"POST": "insert", "PATCH": "patch", "DELETE": "delete", "GET": "get"}[request.method]
+        if (failed := self._failure(operation)) is not None:
+            return failed
+        if request.method == "POST":
+            return self._insert(calendar, request, body, operation)
+        key = (calendar, event_id or "")
+        if key not in self.events or self.events[key].get("status") == "cancelled" and request.method != "GET":
+            return JSONResponse({"error": {"code": 404, "message": "Not Found"}}, status_code=404)
+        if request.method == "GET":
+            return JSONResponse(self.events[key])
+        if request.method == "DELETE":
+            self.events[key]["status"] = "cancelled"
+            return Response(status_code=204)
+        problem = _check_times(body)
+        if problem:
+            return JSONResponse({"error": {"code": 400, "message": problem}}, status_code=400)
+        self.events[key].update(body)
+        return JSONResponse(self.events[key])
+
+    def _insert(self, calendar: str, request: Request, body: dict[str, Any], operation: str) -> Response:
+        if request.query_params.get("conferenceDataVersion") != "1":
+            return JSONResponse({"error": {"code": 400, "message": "conferenceDataVersion=1 is required"}},
+                                status_code=400)
+        create = (body.get("conferenceData") or {}).get("createRequest") or {}
+        problem = _check_times(body) or (
+            None if create.get("conferenceSolutionKey", {}).get("type") == "hangoutsMeet" and create.get("requestId")
+            else "conferenceData.createRequest needs a requestId and the hangoutsMeet solution")
+        if problem or not body.get("id") or not body.get("attendees"):
+            return JSONResponse({"error": {"code": 400, "message": problem or "id and attendees are required"}},
+                                status_code=400)
+        key = (calendar, body["id"])
+        if key in self.events:
+            return JSONResponse({"error": {"code": 409, "message": "The requested identifier already exists."}},
+                                status_code=409)
+        code = secrets.token_hex(5)
+        link = f"https://meet.google.com/{code[:3]}-{code[3:7]}-{code[7:]}"
+        self.events[key] = {**body, "status": "confirmed", "hangoutLink": link,
+                            "conferenceData": {**body["conferenceData"], "entryPoints": [
+                                {"entryPointType": "video", "uri": link}]}}
+        if operation in self.lose_answer:
+            self.lose_answer.discard(operation)
+            return JSONResponse({"error": {"code": 500, "message": "backend error after write"}}, status_code=500)
+        return JSONResponse(self.events[key])
+
+    def app(self) -> Starlette:
+        return Starlette(routes=[
+            Route("/token", self.token, methods=["POST"]),
+            Route("/calendar/v3/calendars/{calendar}/events", self.calendar_events, methods=["POST"]),
+            Route("/calendar/v3/calendars/{calendar}/events/{event_id}", self.calendar_events,
+                  methods=["GET", "PATCH", "DELETE"]),
+        ])
+
+    def live_events(self) -> list[dict[str, Any]]:
+        return [e for e in self.events.values() if e.get("status") != "cancelled"]
+
+
+def _check_times(body: dict[str, Any]) -> str | None:
+    for end in ("start", "end"):
+        value = body.get(end) or {}
+        if not value.get("dateTime") or not value.get("timeZone"):
+            return f"{end} needs dateTime and an explicit timeZone"
+        if value["dateTime"].endswith("Z") or "+" in value["dateTime"][10:]:
+            return f"{end}.dateTime is a wall clock in timeZone; it must carry no offset here"
+    return None
