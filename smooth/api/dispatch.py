@@ -99,9 +99,8 @@ def json_error(status: int, body: dict[str, Any], api: ApiRequest | None) -> Res
     return json_response({**(api.response if api else {}), **body}, status)
 
 
-def _run(api: ApiRequest, handler: Handler, render_error: ErrorRenderer) -> Response:
+def _run(api: ApiRequest, handler: Handler, render_error: ErrorRenderer, write: bool) -> Response:
     """The synchronous part, one unit of work: user, hooks, handler, envelope, commit or roll back."""
-    write = api.method not in SAFE_METHODS
     token = request_state.bind(api)
     bound: Local | None = None
     try:
@@ -137,11 +136,13 @@ def _run(api: ApiRequest, handler: Handler, render_error: ErrorRenderer) -> Resp
 
 
 async def dispatch(request: Request, handler: Handler, sites_path: Path, default_site: str | None,
-                   render_error: ErrorRenderer = json_error) -> Response:
+                   render_error: ErrorRenderer = json_error, *, commit_safe_methods: bool = False) -> Response:
     """Run `handler` for `request` as one unit of work and return its response.
 
     `render_error(status, envelope, api)` shapes a failure: the JSON envelope for the API, an
     HTML page for the desk and portal (`api` is None when no site could be chosen).
+    `commit_safe_methods` commits a GET too: for the rare page a third party can only reach
+    by a redirect (an OAuth callback).
     """
     started = time.perf_counter()
     request_id = _request_id(request)
@@ -151,7 +152,8 @@ async def dispatch(request: Request, handler: Handler, sites_path: Path, default
         form = await read_form(request, get_site(site, sites_path).config)
         api = ApiRequest(request=request, method=request.method.upper(), form=form, site=site,
                          sites_path=sites_path, request_id=request_id)
-        response = await run_in_threadpool(_run, api, handler, render_error)
+        write = commit_safe_methods or api.method not in SAFE_METHODS
+        response = await run_in_threadpool(_run, api, handler, render_error, write)
         user = api.user
     except Exception as exc:
         status, error = error_body(exc, [], request_id=request_id)

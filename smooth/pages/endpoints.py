@@ -28,11 +28,13 @@ def _call(handler: PageHandler, api: ApiRequest, params: dict[str, Any]) -> Resp
         return redirect(moved.location, moved.status)
 
 
-def page_route(path: str, handler: PageHandler, methods: Sequence[str] = ("GET",)) -> Route:
+def page_route(path: str, handler: PageHandler, methods: Sequence[str] = ("GET",), *,
+               commit_safe_methods: bool = False) -> Route:
+    """The route; `commit_safe_methods` for a page that must write on GET (an OAuth callback)."""
     async def endpoint(request: Request) -> Response:
         state = request.app.state
         params = dict(request.path_params)
         return await dispatch(request, lambda api: _call(handler, api, params), state.sites_path,
-                              state.default_site, html_error)
+                              state.default_site, html_error, commit_safe_methods=commit_safe_methods)
 
     return Route(path, endpoint, methods=[*methods, "HEAD"] if "GET" in methods else list(methods))

@@ -8,6 +8,8 @@ a hangoutsMeet conference request). Tests queue failures (`fail`) and read `call
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth import jwt
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 SCOPE = "https://www.googleapis.com/auth/calendar.events"
@@ -35,6 +37,8 @@ class GoogleFake:
     calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     failures: dict[str, list[int]] = field(default_factory=dict)  # "token" / "insert" / ... -> statuses to answer
     lose_answer: set[str] = field(default_factory=set)  # operations that succeed but answer 500
+    consenting_user: str = ""  # who is signed in to "Google" when a consent screen is shown
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)  # authorization code -> its grant
 
     def __post_init__(self) -> None:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -66,6 +70,24 @@ class GoogleFake:
             return JSONResponse({"error": {"code": status, "message": f"injected {status}"}}, status_code=status)
         return None
 
+    @property
+    def authorize_url(self) -> str:
+        return f"{self.base_url}/authorize"
+
+    async def authorize(self, request: Request) -> Response:
+        """The consent screen, already agreed to: back to the client with a code bound to the PKCE challenge."""
+        query = dict(request.query_params)
+        self.calls.append(("GET", "/authorize", query))
+        if query.get("client_id") != CLIENT_ID or query.get("code_challenge_method") != "S256" \
+                or not query.get("code_challenge") or query.get("access_type") != "offline" or SCOPE not in \
+                query.get("scope", "").split():
+            return JSONResponse({"error": "invalid_request"}, status_code=400)
+        code = "4/" + secrets.token_urlsafe(12)
+        self.codes[code] = {"challenge": query["code_challenge"], "redirect_uri": query["redirect_uri"],
+                            "user": self.consenting_user}
+        return RedirectResponse(f"{query['redirect_uri']}?code={code}&state={query.get('state', '')}&scope={SCOPE}",
+                                status_code=302)
+
     async def token(self, request: Request) -> Response:
         form = dict(await request.form())
         self.calls.append(("POST", "/token", form))
@@ -81,6 +103,20 @@ class GoogleFake:
             if claims.get("scope") != SCOPE or not claims.get("sub"):
                 return JSONResponse({"error": "invalid_scope"}, status_code=400)
             user = claims["sub"]
+        elif grant == "authorization_code":
+            issued = self.codes.pop(form.get("code", ""), None)
+            verifier = form.get("code_verifier", "")
+            challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+            if issued is None or issued["challenge"] != challenge or issued["redirect_uri"] != form.get("redirect_uri"):
+                return JSONResponse({"error": "invalid_grant", "error_description": "Bad code or code_verifier"},
+                                    status_code=400)
+            user = issued["user"]
+            refresh = "1//" + secrets.token_urlsafe(16)
+            self.refresh_tokens[refresh] = user
+            access = "ya29." + secrets.token_urlsafe(16)
+            self.tokens[access] = user
+            return JSONResponse({"access_token": access, "refresh_token": refresh, "expires_in": 3600,
+                                 "token_type": "Bearer", "scope": SCOPE})
         elif grant == "refresh_token":
             if (form.get("client_id"), form.get("client_secret")) != (CLIENT_ID, CLIENT_SECRET):
                 return JSONResponse({"error": "invalid_client"}, status_code=401)
@@ -152,6 +188,7 @@ class GoogleFake:
     def app(self) -> Starlette:
         return Starlette(routes=[
             Route("/token", self.token, methods=["POST"]),
+            Route("/authorize", self.authorize, methods=["GET"]),
             Route("/calendar/v3/calendars/{calendar}/events", self.calendar_events, methods=["POST"]),
             Route("/calendar/v3/calendars/{calendar}/events/{event_id}", self.calendar_events,
                   methods=["GET", "PATCH", "DELETE"]),

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 import smooth
 import smooth_lms.meet_links as meet_links
+from tests.api.auth_fixtures import PASSWORD
 from tests.api.helpers import set_site_config
-from tests.api.serving import serving
+from tests.api.serving import running_server, serving
 from tests.conftest import SiteHandle
 from tests.integrations.google_fake import CLIENT_ID, CLIENT_SECRET, GoogleFake
 from tests.jobs.conftest import bench
@@ -45,6 +47,7 @@ def google(lms_site: SiteHandle, monkeypatch: pytest.MonkeyPatch) -> Iterator[Go
 def _configure(fake: GoogleFake, mode: str) -> None:
     settings = smooth.get_doc("Google Settings")
     settings.update({"enabled": 1, "auth_mode": mode, "api_base_url": fake.api_base_url, "token_url": fake.token_url,
+                     "authorize_url": fake.authorize_url,
                      "service_account_json": json.dumps(fake.service_account_info()), "client_id": CLIENT_ID,
                      "client_secret": CLIENT_SECRET})
     settings.save()
@@ -177,3 +180,33 @@ def test_doctor_reports_the_google_integration(google: GoogleFake, lms_site: Sit
     report = bench(lms_site, "doctor").stdout
     (line,) = [text for text in report.splitlines() if " google " in f" {text} "]
     assert line.startswith("WARN") and "Administrator" in line
+
+
+def test_an_evaluator_connects_their_calendar_with_state_and_pkce(google: GoogleFake, lms_site: SiteHandle,  # noqa: F811
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")  # the fake is plain http on loopback
+    _configure(google, mode="OAuth")
+    course = _setup()
+    smooth.db.set_value("User", EVALUATOR, "user_type", "System User")
+    smooth.db.commit()
+    google.consenting_user = EVALUATOR
+    with running_server(lms_site) as url, httpx.Client(base_url=url) as client:
+        login = client.post("/api/method/login", json={"usr": EVALUATOR, "pwd": PASSWORD})
+        token = login.json()["csrf_token"]
+        refused = client.post("/google/connect")  # no CSRF token: a foreign page cannot start it
+        assert refused.status_code == 400
+        to_google = client.post("/google/connect", data={"csrf_token": token})
+        assert to_google.status_code == 303 and to_google.headers["location"].startswith(google.authorize_url)
+        back = httpx.get(to_google.headers["location"])  # Google's consent screen sends the browser back
+        callback = back.headers["location"]
+        forged = client.get(callback.replace("state=", "state=forged"))
+        assert forged.status_code == 403
+        done = client.get(callback)
+        assert done.status_code == 303 and done.headers["location"] == "/app/google-calendar/eva%40example.com"
+        assert client.get(callback).status_code == 403  # a code is good once
+    smooth.db.rollback()
+    assert smooth.db.get_value("Google Calendar", EVALUATOR, "authorization_status") == "Connected"
+    name = _book(course)
+    assert _request(name)["meet_status"] == "Created"
+    grants = [c[2]["grant_type"] for c in google.calls if c[1] == "/token"]
+    assert grants == ["authorization_code", "refresh_token"]
