@@ -101,7 +101,7 @@ def sidebar(ctx: ListContext, state: ListState) -> list[dict[str, Any]]:
             items.append({"text": text, "count": number, "active": condition in state.conditions,
                           "href": state.query(conditions=(*others, condition), page=1)})
         groups.append({"column": column, "items": items,
-                       "clear": state.query(conditions=others, page=1)
+                       "clear_url": state.query(conditions=others, page=1)
                        if len(others) != len(state.conditions) else ""})
     return groups
 
