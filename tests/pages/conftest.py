@@ -9,7 +9,7 @@ import pytest
 
 from tests.api.serving import running_server
 from tests.conftest import SiteHandle
-from tests.lms.conftest import clean, lms_site  # noqa: F401  (the LMS site fixture, one per backend)
+from tests.lms.conftest import clean, lms, lms_site  # noqa: F401  (the LMS site fixtures, one per backend)
 from tests.pages.desk_data import PASSWORD, DeskData, make_desk_data
 
 
