@@ -97,13 +97,14 @@ def show_report(api: ApiRequest, slug: str) -> Response:
         total = count(ctx, state)
         page = page_info(state, total, len(fetched))
     context = view_context(api, ctx, state)
-    chosen = {c.fieldname for c in columns} if not state.group_by else set(state.fields)
+    chosen = {c.fieldname for c in columns} if not state.group_by else set(state.fields)  # chosen first, in order
     context.update({
         "columns": columns, "rows": rows, "page": page, "total": total, "row_limit": ROW_LIMIT,
         "capped": total > ROW_LIMIT and not state.group_by,
         "sort": {} if state.group_by else sort_links(state, columns),
         "can_export": has_permission(ctx.meta.name, "export"),
-        "choices": [(c, c.fieldname in chosen) for c in context["filter_fields"]],
+        "choices": [(c, True) for c in columns if c.fieldname in chosen] +
+                   [(c, False) for c in context["filter_fields"] if c.fieldname not in chosen],
         "groupable": [c for c in context["filter_fields"] if c.sortable],
         "kept": [(k, v) for k, v in state.params() if k not in ("fields", "group_by", "page")],
         "list_url": state.query(fields=(), group_by="", page=1),
