@@ -151,6 +151,20 @@ def sort_links(state: ListState, columns: list[Column]) -> dict[str, dict[str, s
     return out
 
 
+def sort_choices(ctx: ListContext, state: ListState) -> list[tuple[str, str]]:
+    """(order_by value, label) for the sort select: each sortable field both ways, plus the current order."""
+    def label(order: tuple[tuple[str, str], ...]) -> str:
+        names = ", then ".join(ctx.columns[f].label for f, _ in order)
+        return f"{names} ({'ascending' if order[0][1] == 'asc' else 'descending'})"
+
+    choices = [(f"{c.fieldname} {d}", label(((c.fieldname, d),)))
+               for c in sorted(ctx.columns.values(), key=lambda c: c.label.lower()) if c.sortable
+               for d in ("asc", "desc")]
+    if state.order and state.order_by not in {value for value, _ in choices}:
+        choices.insert(0, (state.order_by, label(state.order)))
+    return choices
+
+
 def view_context(api: ApiRequest, ctx: ListContext, state: ListState) -> dict[str, Any]:
     """What list and report views share: filters, chips, quick filters, sort choices, add-filter form."""
     meta = ctx.meta
@@ -169,7 +183,7 @@ def view_context(api: ApiRequest, ctx: ListContext, state: ListState) -> dict[st
         "bar": filter_bar(ctx, state),
         "filter_fields": sorted(ctx.columns.values(), key=lambda c: c.label.lower()),
         "operators": OPERATOR_CHOICES,
-        "sortable": [c for c in sorted(ctx.columns.values(), key=lambda c: c.label.lower()) if c.sortable],
+        "sort_choices": sort_choices(ctx, state),
         "can_create": has_permission(meta.name, "create"),
         "can_report": has_permission(meta.name, "report"),
     }
