@@ -70,12 +70,21 @@ def test_filters_in_the_url_narrow_the_list_and_show_as_chips(desk, desk_data: D
 
 
 def test_the_add_filter_form_becomes_a_filter_in_the_url(desk, desk_data: Data) -> None:
-    page = desk(MODERATOR).get(LIST, add_field="member", add_op="like", add_value="lea1%").text
+    moved = desk(MODERATOR).get(LIST, order_by="date asc", add_field="member", add_op="like", add_value="lea1%")
+    assert moved.status_code == 303
+    assert moved.headers["location"] == f"{LIST}?member=%5B%22like%22%2C%22lea1%25%22%5D&order_by=date+asc"
+    page = desk(MODERATOR).get(moved.headers["location"]).text
     assert listed(page) == [desk_data.r1]
     assert "Member like lea1%" in page
     # every link on the page carries the filter in its canonical form, not the add_* fields
     assert "add_field" not in page.split('class="add-filter-form"')[0]
     assert "member=%5B%22like%22%2C%22lea1%25%22%5D" in page
+
+
+def test_htmx_requests_get_the_canonical_url_to_push(desk, desk_data: Data) -> None:
+    response = desk(MODERATOR).http.get(LIST, params={"status": "Pending", "order_by": "date asc"},
+                                        headers={"HX-Request": "true"})
+    assert response.headers["HX-Push-Url"] == f"{LIST}?status=Pending&order_by=date+asc"
 
 
 def test_quick_filters_assigned_to_me_and_created_by_me(desk, desk_data: Data) -> None:

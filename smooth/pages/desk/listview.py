@@ -74,6 +74,13 @@ def query_pairs(api: ApiRequest) -> list[tuple[str, str]]:
     return list(api.request.query_params.multi_items())
 
 
+def canonical(api: ApiRequest, path: str, state: ListState) -> None:
+    """Send a GET of the "add filter" form (add_field=...) to the state's canonical URL, so the
+    address bar, history and shared links hold the filter itself."""
+    if api.method == "GET" and any(key.startswith("add_") for key, _ in query_pairs(api)):
+        raise Redirect(path + state.query())
+
+
 def table_rows(ctx: ListContext, columns: list[Column], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     indicator = cells.indicator_settings(ctx.meta, ctx.settings)
     return [{"name": row["name"], "href": cells.form_url(ctx.meta.name, row["name"]),
@@ -193,6 +200,7 @@ def show_list(api: ApiRequest, slug: str) -> Response:
     require_desk_user(api)
     ctx = list_context(slug)
     state = parse_state(ctx, query_pairs(api))
+    canonical(api, f"/app/{slug_of(ctx.meta.name)}", state)
     result = None
     if api.method == "POST":
         names = [key[len("select:"):] for key in api.form if key.startswith("select:")]

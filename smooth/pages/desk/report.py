@@ -20,8 +20,10 @@ from smooth.context import session_user
 from smooth.exceptions import PermissionError
 from smooth.pages.desk import cells
 from smooth.pages.desk.access import require_desk_user
+from smooth.pages.desk.access import slug as slug_of
 from smooth.pages.desk.list_query import Column, ListContext, ListState, count, fetch, group_counts, parse_state
 from smooth.pages.desk.listview import (
+    canonical,
     fetch_fields,
     list_columns,
     list_context,
@@ -79,6 +81,7 @@ def show_report(api: ApiRequest, slug: str) -> Response:
     require_desk_user(api)
     ctx = list_context(slug, "report")
     state = parse_state(ctx, [(k, v) for k, v in query_pairs(api) if k != "format"], report=True)
+    canonical(api, f"/app/{slug_of(ctx.meta.name)}/view/report", state)
     if state.group_by:
         columns = [ctx.columns[state.group_by], COUNT]
     else:
