@@ -229,3 +229,12 @@ def test_bulk_actions_need_the_csrf_token(desk, desk_data: Data, desk_server) ->
     response = desk(MODERATOR).post(LIST, {f"select:{desk_data.r1}": "1", "bulk_action": "delete"}, csrf=False)
     assert response.status_code in (400, 403)
     assert status_of(desk_server[1], desk_data.r1) == "Pending"
+
+
+def test_record_values_are_escaped(desk, desk_data: Data, desk_server) -> None:
+    with desk_server[1].context():
+        smooth.db.set_value("LMS Certificate Request", desk_data.r1, "member_name", '<img src=x onerror="alert(1)">')
+        smooth.db.commit()
+    page = desk(MODERATOR).get(LIST, order_by="date asc").text
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=" in page
