@@ -238,3 +238,15 @@ def test_record_values_are_escaped(desk, desk_data: Data, desk_server) -> None:
     page = desk(MODERATOR).get(LIST, order_by="date asc").text
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=" in page
+
+
+def test_bulk_set_a_check_field(desk, desk_data: Data, desk_server) -> None:
+    response = desk(MODERATOR).post("/app/lms-course", {
+        f"select:{desk_data.course_a}": "1", f"select:{desk_data.course_b}": "1",
+        "bulk_action": "set", "set_to": "published:0"})
+    assert "Published set to No on 2 records." in text(response.text)
+    with desk_server[1].context():
+        assert smooth.db.get_all("LMS Course", filters={"published": 1}, pluck="name") == []
+    bad = desk(MODERATOR).post("/app/lms-course", {f"select:{desk_data.course_a}": "1", "bulk_action": "set",
+                                                   "set_to": "published:maybe"})
+    assert bad.status_code == 417 and "Published takes Yes (1) or No (0)" in text(bad.text)

@@ -46,7 +46,7 @@ def settable_fields(ctx: ListContext) -> list[Any]:
             if df.fieldtype in ("Select", "Check") and df.fieldname in ctx.columns and not df.read_only]
 
 
-def _value(ctx: ListContext, fieldname: str, raw: str) -> tuple[str, Any]:
+def _value(ctx: ListContext, fieldname: str, raw: str) -> tuple[str, Any, str]:
     df = next((f for f in settable_fields(ctx) if f.fieldname == fieldname), None)
     if df is None:
         raise ValidationError(f"{fieldname!r} cannot be set in bulk on {ctx.meta.name}: choose a Select or Check "
@@ -54,10 +54,11 @@ def _value(ctx: ListContext, fieldname: str, raw: str) -> tuple[str, Any]:
     if df.fieldtype == "Check":
         if raw.strip().lower() not in CHECK_VALUES:
             raise ValidationError(f"{df.label} takes Yes (1) or No (0), not {raw[:40]!r}")
-        return df.label, CHECK_VALUES[raw.strip().lower()]
+        value = CHECK_VALUES[raw.strip().lower()]
+        return df.label, value, "Yes" if value else "No"
     if raw and raw not in df.select_options:
         raise ValidationError(f"{raw[:40]!r} is not an option of {df.label}; use one of {', '.join(df.select_options)}")
-    return df.label, raw
+    return df.label, raw, raw or "nothing"
 
 
 def run(ctx: ListContext, action: str, names: Sequence[str], form: dict[str, Any]) -> BulkResult:
@@ -73,8 +74,8 @@ def run(ctx: ListContext, action: str, names: Sequence[str], form: dict[str, Any
         change: Any = None
     else:
         fieldname, _, raw = str(form.get("set_to") or "").partition(":")
-        label, value = _value(ctx, fieldname, raw)
-        result = BulkResult(action, f"{label} set to {raw or 'nothing'} on")
+        label, value, shown = _value(ctx, fieldname, raw)
+        result = BulkResult(action, f"{label} set to {shown} on")
         change = {fieldname: value}
     database = db()
     database.commit()
