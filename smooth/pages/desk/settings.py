@@ -11,6 +11,12 @@ view) hold what metadata alone cannot say, Frappe's `<doctype>_list.js` and
     lms_certificate_request_calendar.json
     {"start": "start_utc", "end": "end_utc", "title": "member_name", "color_by": "status"}
 
+List settings keys: `indicator` (a field shown as a coloured pill; colours red, orange, green,
+blue, gray), `assigned_to_field` (the field the "Assigned to me" quick filter compares with the
+user), `group_by` (the sidebar's count fields), `default_filters` (`[[field, operator, value]]`
+applied when a list URL has no query string; the date value `today` is today) and
+`default_order` (an `order_by` such as `"date asc, start_time asc"`).
+
 A doctype without such a file gets the defaults each view derives from its metadata.
 """
 

@@ -1,0 +1,75 @@
+"""A field value as list and report views show it: text, a link to the record it names, a status colour.
+
+Values are returned as plain text for the templates to escape; nothing here builds markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from smooth.meta.doctype import Meta
+from smooth.pages.desk.access import slug
+from smooth.pages.desk.list_query import Column
+
+DOCSTATUS = {0: ("Draft", "red"), 1: ("Submitted", "blue"), 2: ("Cancelled", "red")}
+COLOURS = frozenset({"red", "orange", "green", "blue", "gray"})
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str = ""
+    indicator: str = ""  # a colour when the value is shown as a status pill
+
+
+def form_url(doctype: str, name: Any) -> str:
+    return f"/app/{slug(doctype)}/{quote(str(name), safe='')}"
+
+
+def as_text(column: Column, value: Any) -> str:
+    """The value as text (CSV cells and table cells alike)."""
+    if value is None or value == "":
+        return ""
+    if column.fieldtype == "Check":
+        return "Yes" if value else "No"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+    if isinstance(value, dt.timedelta):
+        minutes = int(value.total_seconds() // 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:,.2f}" if column.fieldtype == "Currency" else f"{value:g}"
+    return str(value)
+
+
+def indicator_settings(meta: Meta, settings: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
+    """(field, value -> colour) from the list settings' `indicator`; docstatus for submittable doctypes."""
+    configured = settings.get("indicator")
+    if isinstance(configured, dict) and configured.get("field"):
+        colours = {str(k): str(v) for k, v in (configured.get("colors") or {}).items() if v in COLOURS}
+        return str(configured["field"]), colours
+    if meta.is_submittable:
+        return "docstatus", {label: colour for label, colour in DOCSTATUS.values()}
+    return None
+
+
+def cell(column: Column, value: Any, row: dict[str, Any],
+         indicator: tuple[str, dict[str, str]] | None = None) -> Cell:
+    if column.fieldname == "docstatus" and value is not None:
+        label, colour = DOCSTATUS.get(int(value), (str(value), "gray"))
+        return Cell(label, indicator=colour)
+    text = as_text(column, value)
+    if indicator and column.fieldname == indicator[0] and text:
+        return Cell(text, indicator=indicator[1].get(text, "gray"))
+    if column.fieldtype == "Link" and column.options and text:
+        return Cell(text, href=form_url(column.options, value))
+    if column.fieldtype == "Dynamic Link" and column.options and text and row.get(column.options):
+        return Cell(text, href=form_url(str(row[column.options]), value))
+    return Cell(text)

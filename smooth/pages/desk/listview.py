@@ -1,0 +1,221 @@
+"""`/app/<slug>`: the list view of any doctype, generated from its metadata and list settings.
+
+Columns are the title (or name) and the `in_list_view` fields; the filter bar holds the
+`in_standard_filter` fields; the sidebar counts the `group_by` fields of the list settings.
+All of it works as plain links and GET forms (htmx only swaps the list in place and pushes the
+URL); bulk actions are a POST form with the CSRF token. A Single doctype has no list: its
+URL goes to its one form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from starlette.responses import Response
+
+from smooth.api.request import ApiRequest
+from smooth.meta.doctype import Meta
+from smooth.pages.desk import bulk, cells
+from smooth.pages.desk.access import doctype_for, require_desk_user
+from smooth.pages.desk.access import slug as slug_of
+from smooth.pages.desk.list_query import (
+    OPERATOR_LABELS,
+    PAGE_LENGTHS,
+    Column,
+    Condition,
+    ListContext,
+    ListState,
+    columns_of,
+    count,
+    equality_value,
+    fetch,
+    group_by_fields,
+    group_counts,
+    parse_state,
+    standard_filter_fields,
+)
+from smooth.pages.desk.settings import view_settings
+from smooth.pages.rendering import Redirect, render_page
+from smooth.permissions import has_permission
+
+OPERATOR_CHOICES = [(op, OPERATOR_LABELS[op]) for op in
+                    ("=", "!=", "like", "not like", ">", "<", ">=", "<=", "in", "not in", "between", "is")]
+
+
+def single_form_url(meta: Meta) -> str:
+    """Where a Single doctype's desk URL leads: its one form (rendered by the form view)."""
+    return f"/app/{slug_of(meta.name)}/{quote(meta.name, safe='')}"
+
+
+def list_context(slug_text: str, ptype: str = "read") -> ListContext:
+    """The doctype a list URL names, when the user may `ptype` it (a 403 page otherwise)."""
+    meta = doctype_for(slug_text)
+    if meta.issingle:
+        raise Redirect(single_form_url(meta))
+    has_permission(meta.name, ptype, raise_exception=True)
+    return ListContext(meta, view_settings(meta, "list"), columns_of(meta))
+
+
+def list_columns(ctx: ListContext) -> list[Column]:
+    """The title column first, then the `in_list_view` fields and the status indicator's field."""
+    meta = ctx.meta
+    title = meta.title_field if meta.title_field in ctx.columns else "name"
+    shown = [ctx.columns[title]]
+    shown += [ctx.columns[df.fieldname] for df in meta.value_fields
+              if df.in_list_view and df.fieldname in ctx.columns and df.fieldname != title]
+    indicator = cells.indicator_settings(meta, ctx.settings)
+    if indicator and indicator[0] in ctx.columns and all(c.fieldname != indicator[0] for c in shown):
+        shown.append(ctx.columns[indicator[0]])
+    return shown
+
+
+def query_pairs(api: ApiRequest) -> list[tuple[str, str]]:
+    return list(api.request.query_params.multi_items())
+
+
+def canonical(api: ApiRequest, path: str, state: ListState) -> None:
+    """Send a GET of the "add filter" form (add_field=...) to the state's canonical URL, so the
+    address bar, history and shared links hold the filter itself."""
+    if api.method == "GET" and any(key.startswith("add_") for key, _ in query_pairs(api)):
+        raise Redirect(path + state.query())
+
+
+def table_rows(ctx: ListContext, columns: list[Column], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    indicator = cells.indicator_settings(ctx.meta, ctx.settings)
+    return [{"name": row["name"], "href": cells.form_url(ctx.meta.name, row["name"]),
+             "cells": [cells.cell(c, row.get(c.fieldname), row, indicator) for c in columns]} for row in rows]
+
+
+def fetch_fields(columns: list[Column]) -> list[str]:
+    """The columns' fields plus what a Dynamic Link needs to name its target."""
+    names = [c.fieldname for c in columns]
+    names += [c.options for c in columns if c.fieldtype == "Dynamic Link" and c.options]
+    return list(dict.fromkeys(names))
+
+
+def sidebar(ctx: ListContext, state: ListState) -> list[dict[str, Any]]:
+    """Each group-by field with its values' counts and the link that filters on each value."""
+    groups = []
+    for column in group_by_fields(ctx):
+        others = tuple(c for c in state.conditions if c.fieldname != column.fieldname)
+        items = []
+        for value, number in group_counts(ctx, state, column.fieldname):
+            text = cells.as_text(column, value) or "(not set)"
+            condition_value = "" if value is None or value == "" else str(value)
+            condition = Condition(column.fieldname, "=", condition_value) if condition_value else \
+                Condition(column.fieldname, "is", "not set")
+            items.append({"text": text, "count": number, "active": condition in state.conditions,
+                          "href": state.query(conditions=(*others, condition), page=1)})
+        groups.append({"column": column, "items": items,
+                       "clear_url": state.query(conditions=others, page=1)
+                       if len(others) != len(state.conditions) else ""})
+    return groups
+
+
+def filter_bar(ctx: ListContext, state: ListState) -> dict[str, Any]:
+    """The standard filter bar's inputs and the hidden inputs that keep the rest of the state."""
+    standard = standard_filter_fields(ctx)
+    names = {c.fieldname for c in standard}
+    kept = [c.param() for c in state.conditions if not (c.fieldname in names and c.operator == "=")]
+    for key, value in state.params():
+        if key in ("assigned_to_me", "created_by_me", "order_by", "page_length", "fields", "group_by"):
+            kept.append((key, value))
+    inputs = []
+    for column in standard:
+        options: list[tuple[str, str]] = []
+        df = ctx.meta.get_field(column.fieldname)
+        if column.fieldtype == "Select" and df is not None:
+            options = [(o, o) for o in df.select_options]
+        elif column.fieldtype == "Check":
+            options = [("1", "Yes"), ("0", "No")]
+        kind = "select" if options else "date" if column.fieldtype == "Date" else "text"
+        inputs.append({"column": column, "kind": kind, "options": options,
+                       "value": equality_value(state, column.fieldname)})
+    return {"inputs": inputs, "hidden": kept}
+
+
+def page_info(state: ListState, total: int, shown: int) -> dict[str, Any]:
+    first = (state.page - 1) * state.page_length + 1 if shown else 0
+    return {"first": first, "last": first + shown - 1 if shown else 0, "total": total,
+            "prev": state.query(page=state.page - 1) if state.page > 1 else "",
+            "next": state.query(page=state.page + 1) if first + shown - 1 < total else "",
+            "lengths": [(n, state.query(page_length=n, page=1)) for n in PAGE_LENGTHS]}
+
+
+def sort_links(state: ListState, columns: list[Column]) -> dict[str, dict[str, str]]:
+    """Per sortable column: its current direction ("" when not the first sort key) and the link that sorts by it."""
+    first, direction = state.order[0] if state.order else ("", "")
+    out = {}
+    for column in columns:
+        if not column.sortable:
+            continue
+        current = direction if column.fieldname == first else ""
+        flipped = "asc" if current == "desc" else "desc" if current == "asc" else \
+            ("asc" if column.fieldtype in ("Data", "Link", "Select") else "desc")
+        out[column.fieldname] = {"current": current,
+                                 "href": state.query(order=((column.fieldname, flipped),), page=1)}
+    return out
+
+
+def sort_choices(ctx: ListContext, state: ListState) -> list[tuple[str, str]]:
+    """(order_by value, label) for the sort select: each sortable field both ways, plus the current order."""
+    def label(order: tuple[tuple[str, str], ...]) -> str:
+        names = ", then ".join(ctx.columns[f].label for f, _ in order)
+        return f"{names} ({'ascending' if order[0][1] == 'asc' else 'descending'})"
+
+    choices = [(f"{c.fieldname} {d}", label(((c.fieldname, d),)))
+               for c in sorted(ctx.columns.values(), key=lambda c: c.label.lower()) if c.sortable
+               for d in ("asc", "desc")]
+    if state.order and state.order_by not in {value for value, _ in choices}:
+        choices.insert(0, (state.order_by, label(state.order)))
+    return choices
+
+
+def view_context(api: ApiRequest, ctx: ListContext, state: ListState) -> dict[str, Any]:
+    """What list and report views share: filters, chips, quick filters, sort choices, add-filter form."""
+    meta = ctx.meta
+    assigned = ctx.settings.get("assigned_to_field")
+    return {
+        "meta": meta, "slug": slug_of(meta.name), "state": state,
+        "chips": [{"text": c.describe(ctx.columns[c.fieldname]), "remove": state.without(c)}
+                  for c in state.conditions],
+        "quick": [q for q in (
+            {"label": "Assigned to me", "active": state.assigned_to_me,
+             "href": state.query(assigned_to_me=not state.assigned_to_me, page=1)} if assigned else None,
+            {"label": "Created by me", "active": state.created_by_me,
+             "href": state.query(created_by_me=not state.created_by_me, page=1)},
+        ) if q],
+        "clear_url": state.query(conditions=(), assigned_to_me=False, created_by_me=False, page=1),
+        "bar": filter_bar(ctx, state),
+        "filter_fields": sorted(ctx.columns.values(), key=lambda c: c.label.lower()),
+        "operators": OPERATOR_CHOICES,
+        "sort_choices": sort_choices(ctx, state),
+        "can_create": has_permission(meta.name, "create"),
+        "can_report": has_permission(meta.name, "report"),
+    }
+
+
+def show_list(api: ApiRequest, slug: str) -> Response:
+    require_desk_user(api)
+    ctx = list_context(slug)
+    state = parse_state(ctx, query_pairs(api))
+    canonical(api, f"/app/{slug_of(ctx.meta.name)}", state)
+    result = None
+    if api.method == "POST":
+        names = [key[len("select:"):] for key in api.form if key.startswith("select:")]
+        result = bulk.run(ctx, str(api.form.get("bulk_action") or ""), names, api.form)
+    columns = list_columns(ctx)
+    rows = fetch(ctx, state, fetch_fields(columns))
+    total = count(ctx, state)
+    context = view_context(api, ctx, state)
+    context.update({
+        "columns": columns, "rows": table_rows(ctx, columns, rows), "page": page_info(state, total, len(rows)),
+        "sort": sort_links(state, columns), "groups": sidebar(ctx, state), "result": result,
+        "set_choices": bulk.set_choices(ctx), "can_delete": has_permission(ctx.meta.name, "delete"),
+        "can_write": has_permission(ctx.meta.name, "write"),
+    })
+    response = render_page(api, "desk/list.html", context)
+    if api.method == "GET" and api.request.headers.get("hx-request"):
+        response.headers["HX-Push-Url"] = f"/app/{context['slug']}{state.query()}"
+    return response
