@@ -53,6 +53,9 @@ def parse_stats_filter(text: str | None, where: str) -> Any:
 
 
 class Workspace(Document):
+    label: str
+    title: str | None
+
     def validate(self) -> None:
         self.title = self.title or self.label
         slug = workspace_slug(self.label or "")
