@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import smooth
-from smooth.pages.desk.calendarview import Block, _lanes
+from smooth.pages.desk.calendarview import Block, CalendarSettings, Day, _lanes, place, zone_named
 from tests.api.helpers import Api
 from tests.conftest import make_user
 from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday
@@ -175,3 +175,17 @@ def test_next_offset_change_finds_a_real_change(zone: str) -> None:
     tz = ZoneInfo(zone)
     assert dt.datetime.combine(day, dt.time(), tzinfo=tz).utcoffset() != \
         dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz).utcoffset()
+
+
+def test_a_record_across_midnight_is_drawn_on_both_days(desk: Api) -> None:
+    settings = CalendarSettings("start_utc", "end_utc", ["member_name"], "status", {"Pending": "orange"}, True, True)
+    monday, tuesday = dt.date(2027, 3, 8), dt.date(2027, 3, 9)
+    days = [Day(monday, False, ""), Day(tuesday, False, "")]
+    row = {"name": "R1", "member_name": "lea", "status": "Pending",
+           "start_utc": dt.datetime(2027, 3, 9, 4, 30), "end_utc": dt.datetime(2027, 3, 9, 5, 30)}
+    with desk.handle.context():
+        place([row], days, settings, zone_named("America/Bogota"), "lms-certificate-request")  # 23:30-00:30
+    (late,), (early,) = days[0].blocks, days[1].blocks
+    assert (late.start_minute, late.end_minute, late.continues_after) == (23 * 60 + 30, 24 * 60, True)
+    assert (early.start_minute, early.end_minute, early.continues_before) == (0, 30, True)
+    assert late.when == "Mon 08 Mar 23:30 – Tue 09 Mar 00:30" and late.color == "orange"
