@@ -15,8 +15,11 @@ required_apps = ["smooth"]
 website_user_home_page = "/lms"
 
 fixtures = [
-    {"dt": "Role", "filters": [["role_name", "in", ["Moderator", "Course Creator", "Batch Evaluator", "LMS Student",
-                                                 "HR Manager", "HR User"]]]},
+    # System Manager is a standard role, shipped too: the Users workspace is for that role, and a new
+    # site syncs fixtures before it makes the standard roles (an existing role is left as it is)
+    {"dt": "Role", "filters": [["role_name", "in", ["System Manager", "Moderator", "Course Creator",
+                                                 "Batch Evaluator", "LMS Student", "HR Manager", "HR User"]]]},
+    {"dt": "Workspace", "filters": [["name", "in", ["Learning", "Users"]]]},
     {"dt": "Email Template", "filters": [["name", "in", ["Evaluation Booked", "Evaluation Assigned",
                                                          "Evaluation Rescheduled", "Evaluation Cancelled",
                                                          "Evaluation Reminder", "Evaluator Daily Digest",

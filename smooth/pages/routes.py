@@ -10,7 +10,7 @@ from smooth.api.dispatch import choose_site
 from smooth.api.request import ApiRequest
 from smooth.exceptions import SmoothError
 from smooth.pages import assets, google_connect, login
-from smooth.pages.desk import home, listview, report
+from smooth.pages.desk import calendarview, home, report, workspace
 from smooth.pages.endpoints import page_route
 from smooth.pages.rendering import GUEST, Redirect
 from smooth.site import get_site
@@ -37,8 +37,9 @@ def page_routes() -> list[BaseRoute]:
         page_route("/login", login.login_page, methods=("GET", "POST")),
         page_route("/logout", login.logout_page, methods=("GET", "POST")),
         page_route("/app", home.show_home),
-        page_route("/app/{slug}", listview.show_list, methods=("GET", "POST")),
+        page_route("/app/{slug}", workspace.show_workspace_or_list, methods=("GET", "POST")),
         page_route("/app/{slug}/view/report", report.show_report),
+        page_route("/app/{slug}/view/calendar", calendarview.show_calendar),
         page_route("/google/connect", google_connect.connect_page, methods=("POST",)),
         page_route(google_connect.CALLBACK_PATH, google_connect.callback_page, commit_safe_methods=True),
         Route("/assets/{package}/{path:path}", _asset, methods=["GET", "HEAD"]),

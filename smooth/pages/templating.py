@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from smooth.pages import assets
+from smooth.pages.desk.workspaces import visible_workspaces
 
 CORE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -28,6 +29,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["asset_url"] = assets.asset_url
+    env.globals["desk_workspaces"] = visible_workspaces  # the desk nav, asked for only by pages that show it
     return env
 
 

@@ -11,6 +11,7 @@ from tests.api.serving import running_server
 from tests.conftest import SiteHandle
 from tests.lms.conftest import clean, lms, lms_site  # noqa: F401  (the LMS site fixtures, one per backend)
 from tests.pages.desk_data import PASSWORD, DeskData, make_desk_data
+from tests.pages.served import served, served_site  # noqa: F401  (served by header-chosen user; see served.py)
 
 
 class Desk:

@@ -1,4 +1,8 @@
-"""`/app` without a workspace: every doctype the user may read, grouped by module."""
+"""`/app`: the user's default workspace (else the first they may see), and every doctype they may read.
+
+The list of doctypes by module stays below the workspace, folded, and is the whole page for
+a user who sees no workspace: nothing they may read is ever out of reach.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from starlette.responses import Response
 from smooth.api.request import ApiRequest
 from smooth.context import local
 from smooth.pages.desk.access import require_desk_user, slug
+from smooth.pages.desk.workspaces import default_workspace
 from smooth.pages.rendering import render_page
 from smooth.permissions import has_permission
 
@@ -24,4 +29,5 @@ def readable_doctypes() -> dict[str, list[tuple[str, str]]]:
 
 def show_home(api: ApiRequest) -> Response:
     require_desk_user(api)
-    return render_page(api, "desk/home.html", {"modules": readable_doctypes()})
+    return render_page(api, "desk/workspace.html", {"workspace": default_workspace(),
+                                                    "modules": readable_doctypes()})
