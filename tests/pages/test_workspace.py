@@ -112,7 +112,7 @@ def test_with_no_workspace_to_show_app_lists_the_readable_doctypes(served: Api) 
 def test_an_unknown_slug_is_a_404_page(served: Api) -> None:
     response = served.get("/app/no-such-workspace")
     assert response.status_code == 404
-    assert "There is no workspace /app/no-such-workspace" in response.text
+    assert "There is no page /app/no-such-workspace: no workspace or document type has that name" in response.text
 
 
 def test_count_filter_tokens_are_replaced_and_nothing_is_evaluated() -> None:

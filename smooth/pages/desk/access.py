@@ -35,4 +35,4 @@ def doctype_for(slug_text: str) -> Meta:
     for meta in registry:
         if slug(meta.name) == slug_text and not meta.istable:
             return meta
-    raise DoesNotExistError(f"There is no page /app/{slug_text}: no doctype has that name")
+    raise DoesNotExistError(f"There is no page /app/{slug_text}: no workspace or document type has that name")
