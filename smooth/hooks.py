@@ -26,10 +26,11 @@ MAPPED_KEYS = ("permission_query_conditions", "has_permission", "override_whitel
 LIST_KEYS = ("before_install", "after_install", "before_migrate", "after_migrate", "on_login", "on_logout",
              "on_session_creation", "before_request", "after_request", "auth_hooks")
 # read as data: the app's description, `fixtures` (migrate), `website_user_home_page` (login),
-# `required_apps` (checked against the site's apps), `doc_events` (every document event)
+# `required_apps` (checked against the site's apps), `doc_events` (every document event),
+# `website_route_rules` (pages/portal.py)
 DATA_KEYS = ("app_name", "app_title", "app_publisher", "app_description", "app_license", "app_email",
              "app_version", "app_icon", "app_color", "required_apps", "fixtures", "website_user_home_page",
-             "doc_events")
+             "doc_events", "website_route_rules")
 NOT_SUPPORTED_YET = {
     "scheduler_events": "background jobs and `bench schedule` are not built yet; run the work from "
                         "`bench execute` or a doc_events handler meanwhile",

@@ -9,7 +9,7 @@ from starlette.routing import BaseRoute, Route
 from smooth.api.dispatch import choose_site
 from smooth.api.request import ApiRequest
 from smooth.exceptions import SmoothError
-from smooth.pages import assets, login
+from smooth.pages import assets, login, portal
 from smooth.pages.desk import home
 from smooth.pages.endpoints import page_route
 from smooth.pages.rendering import GUEST, Redirect
@@ -38,4 +38,6 @@ def page_routes() -> list[BaseRoute]:
         page_route("/logout", login.logout_page, methods=("GET", "POST")),
         page_route("/app", home.show_home),
         Route("/assets/{package}/{path:path}", _asset, methods=["GET", "HEAD"]),
+        # keep last: any other path is an app's portal page (www/ folders, website_route_rules)
+        page_route("/{path:path}", portal.serve, methods=("GET", "POST")),
     ]

@@ -25,3 +25,5 @@ after_request = ["smooth_tests.request_hooks.after_request"]
 auth_hooks = ["smooth_tests.request_hooks.deny_marked_requests"]
 before_install = "smooth_tests.request_hooks.before_install"
 after_install = "smooth_tests.request_hooks.after_install"
+
+website_route_rules = [{"from_route": "/things/<thing>", "to_route": "things/thing"}]
