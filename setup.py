@@ -22,6 +22,9 @@ setup(
         "python-multipart>=0.0.9",
         "redis>=5",
         "Jinja2>=3.1",
+        "icalendar>=5",
+        "nh3>=0.2",
+        "markdown-it-py>=3",
     ],
     extras_require={
         "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27", "schemathesis>=4.0", "mypy>=1.10",
