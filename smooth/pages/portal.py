@@ -1,7 +1,8 @@
 """The apps' portal pages: Frappe's `www/` folders and `website_route_rules`.
 
 A module's `www/` folder holds pages: `www/lms/course.html` is the template of the page at
-`/lms/course`, and `www/lms/course.py` (optional) fills its context. `www/lms/index.html` is
+`/lms/course`, and `www/lms/course.py` (optional) fills its context (a page that only sends a file or redirects
+needs no template). `www/lms/index.html` is
 `/lms`. `website_route_rules` in hooks.py map other paths onto those pages, with the named
 parts of the path in the page's `form_dict`:
 
@@ -63,7 +64,7 @@ class PageContext(dict[str, Any]):
 class Page:
     """A `www/` page found for a route: its template (a name under the module root) and its Python module."""
 
-    template: str
+    template: str | None  # a page of code only (a download) has none
     root: Path
     module: str | None
 
@@ -100,10 +101,10 @@ def find_page(route: str) -> Page:
         for module in app.modules:
             www = module.path / "www"
             for stem in (["/".join(segments)] if segments else []) + ["/".join([*segments, "index"])]:
-                if (www / f"{stem}.html").is_file():
-                    has_code = (www / f"{stem}.py").is_file()
-                    dotted = f"{module.package}.www.{stem.replace('/', '.')}" if has_code else None
-                    return Page(f"www/{stem}.html", module.path, dotted)
+                has_template, has_code = (www / f"{stem}.html").is_file(), (www / f"{stem}.py").is_file()
+                if has_template or has_code:
+                    return Page(f"www/{stem}.html" if has_template else None, module.path,
+                                f"{module.package}.www.{stem.replace('/', '.')}" if has_code else None)
     raise DoesNotExistError("Page not found")
 
 
@@ -152,6 +153,8 @@ def serve(api: ApiRequest, path: str = "") -> Response:
         raise Redirect(local_path(context.redirect_to, "/"))
     if context.download:
         return _download(context.download)
+    if page.template is None:
+        raise DoesNotExistError("Page not found")
     folders = [*template_folders(), page.root]
     html = templating.render(page.template, {"request_id": api.request_id, **context}, folders)
     return HTMLResponse(html, status_code=int(context.http_status or 200), headers=SECURITY_HEADERS)

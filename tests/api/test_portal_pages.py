@@ -58,3 +58,10 @@ def test_unknown_or_unsafe_paths_are_not_found(api: Api) -> None:
 def test_a_guest_refused_by_a_page_is_sent_to_log_in(api: Api) -> None:
     response = api.get("/things/secret", user=None, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/login?redirect-to=")
+
+
+def test_a_page_of_code_only_sends_its_file_or_is_not_found(api: Api) -> None:
+    file = api.get("/code_only", params={"file": "1"})
+    assert file.status_code == 200 and file.content == b"bytes"
+    assert file.headers["content-disposition"] == 'attachment; filename="a_b.txt"'
+    assert api.get("/code_only").status_code == 404
