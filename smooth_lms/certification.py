@@ -110,7 +110,13 @@ def picker(course: str, batch: str | None, timezone: str, chosen_date: str | Non
     names = [smooth.db.get_value("User", user, "full_name") or user for user in pool]
     dates = [{"date": g["date"], "label": g["label"], "count": len(g["slots"])} for g in groups]
     chosen = next((g for g in groups if g["date"] == chosen_date), groups[0] if groups else None)
-    return Picker(timezone, dates, chosen["date"] if chosen else None, chosen["slots"] if chosen else [], names)
+    slots = chosen["slots"] if chosen else []
+    seen: dict[str, int] = {}
+    for slot in slots:
+        seen[slot["local_start_time"]] = seen.get(slot["local_start_time"], 0) + 1
+    for slot in slots:
+        slot["repeated"] = seen[slot["local_start_time"]] > 1  # the clocks go back: the offset tells them apart
+    return Picker(timezone, dates, chosen["date"] if chosen else None, slots, names)
 
 
 def slot_fields(start_utc: str, timezone: str) -> dict[str, str]:

@@ -84,3 +84,38 @@ def save_progress(lesson: str, status: str = progress.COMPLETE) -> dict[str, Any
         smooth.get_doc({"doctype": "LMS Course Progress", "member": user, "lesson": lesson,
                         "status": status}).insert(ignore_permissions=True)
     return progress.enrollment(user, course) or {}
+
+
+def require_login(what: str = "see your learning") -> str:
+    """The current user; a Guest is refused (the pages send them to log in and back)."""
+    user = smooth.session.user
+    if user == "Guest":
+        raise smooth.PermissionError(f"Log in to {what}")
+    return user
+
+
+def my_courses(user: str) -> list[dict[str, Any]]:
+    """The user's enrollments with their course titles and where to resume, newest first."""
+    rows = smooth.get_all("LMS Enrollment", fields=["name", "course", "progress", "completed", "batch"],
+                          filters={"member": user}, order_by="modified desc")
+    titles = {c["name"]: c for c in smooth.get_all(
+        "LMS Course", fields=["name", "title", "short_introduction", "evaluation_required"],
+        filters={"name": ["in", [r["course"] for r in rows] or [""]]})}
+    return [{**row, "progress": float(row["progress"] or 0), **{k: v for k, v in titles.get(row["course"], {}).items()
+                                                                if k != "name"}}
+            for row in rows]
+
+
+def my_cohorts(user: str) -> list[dict[str, Any]]:
+    names = smooth.get_all("Batch Member", filters={"member": user, "parenttype": "LMS Batch"}, pluck="parent")
+    if not names:
+        return []
+    return smooth.get_all("LMS Batch", fields=["name", "title", "start_date", "end_date", "evaluation_end_date",
+                                               "evaluation_required"],
+                          filters={"name": ["in", names]}, order_by="start_date desc")
+
+
+def resume_lesson(user: str, course: str) -> progress.Lesson | None:
+    """The first lesson of the outline the user has not completed (None when all are done or there are none)."""
+    done = progress.completed_lessons(user, course)
+    return next((lesson for lesson in progress.lessons(course) if lesson.name not in done), None)
