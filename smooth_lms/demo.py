@@ -128,11 +128,11 @@ def _unavailability(email: str) -> None:
 def _content(course: str, chapters: dict[str, list[tuple[str, str]]], created: dict[str, int]) -> None:
     if smooth.db.exists("Course Chapter", {"course": course}):
         return
-    for title, lessons in chapters.items():
+    for title, chapter_lessons in chapters.items():
         chapter = smooth.get_doc({"doctype": "Course Chapter", "title": title, "course": course}).insert(
             ignore_permissions=True)
         _count(created, "Course Chapter")
-        for lesson_title, body in lessons:
+        for lesson_title, body in chapter_lessons:
             smooth.get_doc({"doctype": "Course Lesson", "title": lesson_title, "chapter": chapter.name,
                             "body": body}).insert(ignore_permissions=True)
             _count(created, "Course Lesson")
