@@ -108,7 +108,8 @@ def picker(course: str, batch: str | None, timezone: str, chosen_date: str | Non
     except smooth.ValidationError as exc:
         return Picker(timezone, [], None, [], [], error=exc.message)
     names = [smooth.db.get_value("User", user, "full_name") or user for user in pool]
-    dates = [{"date": g["date"], "label": g["label"], "count": len(g["slots"])} for g in groups]
+    dates = [{"date": g["date"], "label": g["label"], "count": len(g["slots"]),
+              "short": f"{dt.date.fromisoformat(g['date']):%a %d %b}"} for g in groups]
     chosen = next((g for g in groups if g["date"] == chosen_date), groups[0] if groups else None)
     slots = chosen["slots"] if chosen else []
     seen: dict[str, int] = {}
