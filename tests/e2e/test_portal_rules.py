@@ -10,7 +10,7 @@ import zoneinfo
 from playwright.sync_api import Browser, Page, expect
 
 import smooth
-from tests.e2e.conftest import DESK_WIDTH, LiveSite, assert_accessible, screenshot
+from tests.e2e.conftest import DESK_WIDTH, PHONE_WIDTH, LiveSite, assert_accessible, screenshot
 from tests.e2e.portal import (
     KOLKATA,
     course_with_evaluator,
@@ -172,3 +172,58 @@ def test_booking_works_with_javascript_off(browser: Browser, live: LiveSite) -> 
     expect(page.locator("#local-time")).to_have_text(re.compile(rf"^{local:%H:%M}–"))
     screenshot(page, "portal-confirmation-nojs", live.handle.backend)
     ctx.close()
+
+
+def test_an_evaluators_leave_is_never_offered_and_a_forced_post_gets_the_servers_message(
+        page: Page, live: LiveSite) -> None:
+    course, lessons = course_with_evaluator(live)
+    leave = weekday_ahead(0, at_least_days=7)
+    with live.handle.context():
+        doc = smooth.get_doc("Course Evaluator", "eve.berlin@example.com")
+        doc.append("unavailability", {"from_date": leave, "to_date": leave + dt.timedelta(days=2),
+                                      "reason": "Training"})
+        doc.save()
+        learner("leave@example.com")
+        smooth.db.commit()
+    enrol_and_complete(live, "leave@example.com", course, lessons)
+    log_in_learner(page, "leave@example.com")
+    open_picker(page, course)
+    hrefs = page.locator(".date-list a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    offered = {dt.date.fromisoformat(re.search(r"date=([\d-]+)", h).group(1)) for h in hrefs}  # type: ignore[union-attr]
+    assert not offered & {leave, leave + dt.timedelta(days=1), leave + dt.timedelta(days=2)}
+    on_leave = dt.datetime.combine(leave, dt.time(9, 0), tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
+    page.locator("#slot-form input[name=slot]").first.evaluate(
+        "(el, v) => { el.value = v; el.checked = true; }", f"{on_leave.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%S}Z")
+    page.get_by_role("button", name="Book this slot").click()
+    until = leave + dt.timedelta(days=2)
+    expect(page.locator("#booking-error")).to_have_text(
+        f"The evaluator is unavailable from {leave.isoformat()} to {until.isoformat()}; "
+        f"select a date after {until.isoformat()}")
+    expect(page.locator("#slot-form")).to_be_visible()
+
+
+def test_every_portal_page_is_accessible_and_fits_a_phone(page: Page, live: LiveSite) -> None:
+    course, lessons = course_with_evaluator(live)
+    with live.handle.context():
+        learner("all@example.com")
+        cohort = smooth.get_doc({"doctype": "LMS Batch", "title": "All Pages Cohort", "courses": [{"course": course}],
+                                 "members": [{"member": "all@example.com"}]}).insert().name
+        smooth.db.commit()
+    enrol_and_complete(live, "all@example.com", course, lessons[:1])
+    page.goto("/lms/courses")
+    expect(page.get_by_role("link", name="Portal Safety")).to_be_visible()  # the catalogue is public
+    page.goto("/lms")
+    expect(page).to_have_url(re.compile(r"/login\?redirect-to=/lms$"))
+    log_in_learner(page, "all@example.com")
+    paths = ["/lms", "/lms/courses", f"/lms/courses/{course}", f"/lms/courses/{course}/learn/{lessons[1]}",
+             f"/lms/courses/{course}/certification", "/lms/evaluations", f"/lms/cohorts/{cohort}"]
+    for size in (DESK_WIDTH, PHONE_WIDTH):
+        page.set_viewport_size(size)
+        for path in paths:
+            response = page.goto(path)
+            assert response is not None and response.status == 200, path
+            assert_accessible(page)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (path, size)
+    screenshot(page, "portal-cohort-phone", live.handle.backend)
+    assert page.goto("/lms/cohorts/not-mine") is not None
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not Found")
