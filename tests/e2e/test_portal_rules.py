@@ -227,3 +227,19 @@ def test_every_portal_page_is_accessible_and_fits_a_phone(page: Page, live: Live
     screenshot(page, "portal-cohort-phone", live.handle.backend)
     assert page.goto("/lms/cohorts/not-mine") is not None
     expect(page.get_by_role("heading", level=1)).to_have_text("Not Found")
+
+
+def test_the_devices_zone_is_offered_when_it_differs(browser: Browser, live: LiveSite) -> None:
+    course, lessons = course_with_evaluator(live)
+    with live.handle.context():
+        learner("travel@example.com")
+    enrol_and_complete(live, "travel@example.com", course, lessons)
+    ctx = browser.new_context(base_url=live.url, viewport=DESK_WIDTH, timezone_id="America/Sao_Paulo")
+    page = ctx.new_page()
+    log_in_learner(page, "travel@example.com")
+    open_picker(page, course)
+    expect(page.get_by_label("Your time zone")).to_have_value("Asia/Kolkata")
+    page.get_by_role("button", name="Use this device's zone (America/Sao_Paulo)").click()
+    expect(page.get_by_label("Your time zone")).to_have_value("America/Sao_Paulo")
+    expect(page.get_by_role("button", name=re.compile("Use this device's zone"))).to_be_hidden()
+    ctx.close()
