@@ -27,6 +27,9 @@ setup(
         "google-auth>=2.30",
         "google-auth-oauthlib>=1.2",
         "requests>=2.31",
+        "icalendar>=5",
+        "nh3>=0.2",
+        "markdown-it-py>=3",
     ],
     extras_require={
         "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27", "schemathesis>=4.0", "mypy>=1.10",

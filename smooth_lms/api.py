@@ -49,8 +49,9 @@ def get_available_slots(course: str, batch: str | None = None, from_date: str | 
     not_before = max(now_utc() + dt.timedelta(hours=notice), window_start)
     bookings = evaluators.booked_intervals(pool, window_start, window_end + dt.timedelta(days=1))
     offered: dict[tuple[dt.datetime, dt.datetime], int] = {}
+    pool_calendars = evaluators.calendars(pool, default_minutes)
     for user in pool:
-        cal = evaluators.calendar(user, default_minutes)
+        cal = pool_calendars[user]
         tz = zone(cal.zone)
         slots = offered_slots(cal, first - dt.timedelta(days=1), last + dt.timedelta(days=1))
         for slot in free_slots(slots, bookings.get(user, []), not_before=not_before, before=window_end,

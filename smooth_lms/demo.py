@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 import smooth
+from smooth_lms.progress import lessons
 
 PASSWORD = "demo1234"
 EVALUATORS = {
@@ -23,6 +24,29 @@ LEARNERS = {
     "omar.learner@example.com": ("Omar", "Learner", "Asia/Kolkata", 100),
     "sara.learner@example.com": ("Sara", "Learner", "America/New_York", 100),
     "tom.learner@example.com": ("Tom", "Learner", None, 40),
+}
+CONTENT = {  # course title -> chapters -> lessons (title, Markdown body)
+    "Workplace Safety": {
+        "Hazards": [("Spotting hazards", "Walk the floor **before** a shift: spills, blocked exits, loose cables.\n\n"
+                                         "- Report what you find\n- Fix what you safely can"),
+                    ("Reporting an incident", "Every incident and near miss is reported the same day.")],
+        "Protective equipment": [("Choosing PPE", "Match the equipment to the task: gloves, goggles, boots."),
+                                 ("Wearing and checking PPE", "Check for damage before every use."),
+                                 ("Ready for the evaluation", "The evaluator will ask you to walk through a "
+                                                              "hazard check and pick the right PPE.")],
+    },
+    "Forklift Operation": {
+        "Before driving": [("Daily checks", "Forks, mast, chains, tyres, horn, lights and brakes."),
+                           ("Load capacity", "Read the data plate; never exceed the rated load.")],
+        "Driving": [("Travelling with a load", "Keep the load low and tilted back; look in the direction of "
+                                               "travel."),
+                    ("Stacking and unstacking", "Square up, stop, lift, then move slowly."),
+                    ("Parking safely", "Forks down, controls neutral, brake on, key out.")],
+    },
+    "Data Privacy Essentials": {
+        "Policy": [("What counts as personal data", "Names, emails, IDs and anything that identifies a person."),
+                   ("Handling requests", "Forward access and deletion requests to the privacy team.")],
+    },
 }
 COURSES = [
     {"title": "Workplace Safety", "published": 1, "mandatory": 1, "evaluation_required": 1,
@@ -43,6 +67,8 @@ def make_demo_data() -> dict[str, Any]:
     for email, (first, last, zone, _progress) in LEARNERS.items():
         _user(email, first, last, zone, ["LMS Student"], created)
     courses = [_course(values, created) for values in COURSES]
+    for values, course in zip(COURSES, courses, strict=True):
+        _content(course, CONTENT.get(values["title"], {}), created)
     safety, forklift = courses[0], courses[1]
     for index, (email, (_f, _l, zone, schedule)) in enumerate(EVALUATORS.items()):
         _evaluator(email, zone, schedule, [safety, forklift] if index == 0 else [safety], created)
@@ -99,12 +125,30 @@ def _unavailability(email: str) -> None:
     doc.save(ignore_permissions=True)
 
 
+def _content(course: str, chapters: dict[str, list[tuple[str, str]]], created: dict[str, int]) -> None:
+    if smooth.db.exists("Course Chapter", {"course": course}):
+        return
+    for title, chapter_lessons in chapters.items():
+        chapter = smooth.get_doc({"doctype": "Course Chapter", "title": title, "course": course}).insert(
+            ignore_permissions=True)
+        _count(created, "Course Chapter")
+        for lesson_title, body in chapter_lessons:
+            smooth.get_doc({"doctype": "Course Lesson", "title": lesson_title, "chapter": chapter.name,
+                            "body": body}).insert(ignore_permissions=True)
+            _count(created, "Course Lesson")
+
+
 def _enrollment(member: str, course: str, progress: float, created: dict[str, int]) -> None:
+    """Enrol `member` and complete the first `progress` percent of the course's lessons."""
     if smooth.db.exists("LMS Enrollment", {"member": member, "course": course}):
         return
-    smooth.get_doc({"doctype": "LMS Enrollment", "member": member, "course": course, "progress": progress}).insert(
+    smooth.get_doc({"doctype": "LMS Enrollment", "member": member, "course": course}).insert(
         ignore_permissions=True)
     _count(created, "LMS Enrollment")
+    in_order = lessons(course)
+    for lesson in in_order[:round(len(in_order) * progress / 100)]:
+        smooth.get_doc({"doctype": "LMS Course Progress", "member": member, "lesson": lesson.name,
+                        "status": "Complete"}).insert(ignore_permissions=True)
 
 
 def _cohort(safety: str, forklift: str, created: dict[str, int]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from smooth_lms.timezones import instants, wall_clock, zone
 
@@ -63,7 +64,6 @@ def offered_slots(calendar: EvaluatorCalendar, first_day: dt.date, last_day: dt.
     (next to a DST change, when the slot length does not divide the hour) is left out.
     """
     step = dt.timedelta(minutes=calendar.slot_minutes)
-    tz = zone(calendar.zone)
     by_day: dict[str, list[ScheduleRow]] = {}
     for row in calendar.schedule:
         by_day.setdefault(row.day, []).append(row)
@@ -74,24 +74,33 @@ def offered_slots(calendar: EvaluatorCalendar, first_day: dt.date, last_day: dt.
     while day <= last_day:
         if not any(day in r for r in calendar.unavailable):
             for row in by_day.get(WEEKDAYS[day.weekday()], ()):
-                wall = dt.datetime.combine(day, row.start)
-                row_end = dt.datetime.combine(day, row.end)
-                current = instants(wall, tz)
-                starts = []
-                while wall < row_end:
-                    next_wall = wall + step
-                    following = instants(next_wall, tz)
-                    for start in current:
-                        end_wall = next_wall if following == (start + step,) else wall_clock(start + step, tz)
-                        if end_wall <= row_end:
-                            starts.append(start)
-                    wall, current = next_wall, following
-                starts.sort()  # a repeated hour lists both occurrences of a wall-clock time together
-                for start in starts:
+                for start in row_starts(day, row.start, row.end, calendar.slot_minutes, calendar.zone):
                     if start >= previous_end:
                         previous_end = start + step
                         yield Slot(start, previous_end, calendar.evaluator)
         day += dt.timedelta(days=1)
+
+
+@lru_cache(maxsize=65536)
+def row_starts(day: dt.date, row_start: dt.time, row_end: dt.time, minutes: int, zone_name: str) -> tuple[
+        dt.datetime, ...]:
+    """The UTC starts of one schedule row's slots on one date, sorted (cached: a pool's evaluators
+    usually share rows, zone and slot length, and booking re-reads the same days)."""
+    step = dt.timedelta(minutes=minutes)
+    tz = zone(zone_name)
+    wall = dt.datetime.combine(day, row_start)
+    end = dt.datetime.combine(day, row_end)
+    current = instants(wall, tz)
+    starts = []
+    while wall < end:
+        next_wall = wall + step
+        following = instants(next_wall, tz)
+        for start in current:
+            end_wall = next_wall if following == (start + step,) else wall_clock(start + step, tz)
+            if end_wall <= end:
+                starts.append(start)
+        wall, current = next_wall, following
+    return tuple(sorted(starts))  # a repeated hour lists both occurrences of a wall-clock time together
 
 
 def free_slots(offered: Iterable[Slot], booked: Sequence[tuple[dt.datetime, dt.datetime]], *,

@@ -32,6 +32,8 @@ RATIO_LINES: dict[str, list[str]] = {
     "bench_booking.py": [r"^\[<backend>\] availability, .* -> ratio <ratio> ",
                          r"^\[<backend>\] booking insert: .* -> ratio <ratio> "],
     "bench_jobs.py": [r"^\[<backend>\] jobs: .* -> ratio <ratio> ", r"^\[<backend>\] mails: .* -> ratio <ratio> "],
+    "bench_portal.py": [rf"^\[<backend>\] slot picker page, {what}, .* -> ratio <ratio> "
+                        for what in ("pool of \\d+", "one evaluator")],
     "bench_api.py": [rf"^ +\[<backend>\] {scenario} ratio ours/baseline: req/s <ratio> +p50 <ratio> +p95 <ratio>$"
                      for scenario in ("list", "insert")],
 }

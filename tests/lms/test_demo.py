@@ -14,3 +14,12 @@ def test_demo_data_is_realistic_and_idempotent(lms):
     evaluator = smooth.get_doc("Course Evaluator", "ben.evaluator@example.com")
     assert evaluator.unavailability and evaluator.unavailability[0].reason == "Annual leave"
     assert make_demo_data() == {}
+
+
+def test_demo_courses_have_lessons_and_progress_follows_them(lms):
+    make_demo_data()
+    safety = smooth.db.get_value("LMS Course", {"title": "Workplace Safety"})
+    assert smooth.db.count("Course Lesson", {"course": safety}) == 5
+    progress = dict(smooth.get_all("LMS Enrollment", fields=["member", "progress"], filters={"course": safety},
+                                   as_list=True))
+    assert float(progress["tom.learner@example.com"]) == 40 and float(progress["omar.learner@example.com"]) == 100

@@ -296,9 +296,10 @@ class LMSCertificateRequest(Document):
             if not privileged and user not in (self.member, self.evaluator):
                 raise PermissionError("Only the learner, the evaluator or a Moderator can reschedule this request")
             self.check_cutoff(before, "reschedule")
-        movable = ("date", "start_time", "end_time", "start_utc", "end_utc") if self.flags.rescheduling else ()
+        movable = ("date", "start_time", "end_time", "start_utc", "end_utc", "sequence") \
+            if self.flags.rescheduling else ()
         for field in ("course", "member", "batch_name", "date", "start_time", "end_time", "start_utc", "end_utc",
-                      "timezone"):
+                      "timezone", "sequence"):
             if field not in movable and self.get(field) != before.get(field):
                 raise ValidationError(f"{self.meta.get_label(field)} cannot be edited; use reschedule instead")
 
@@ -324,6 +325,7 @@ class LMSCertificateRequest(Document):
         if reason:
             self.cutoff_override_reason = reason
         self.flags.rescheduling = True
+        self.sequence = int(self.sequence or 0) + 1  # calendars replace the event they hold (.ics SEQUENCE)
         self.date, self.start_time, self.end_time = new_date, new_start_time, None
         self.start_utc, self.end_utc = start_utc, None
         try:

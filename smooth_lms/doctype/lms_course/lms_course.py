@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from smooth.model.document import Document
-from smooth_lms import evaluator_gaps
+from smooth_lms import evaluator_gaps, progress
 from smooth_lms.naming import slug_name
 
 
@@ -14,3 +14,6 @@ class LMSCourse(Document):
     def on_update(self) -> None:
         if self.evaluator:
             evaluator_gaps.resolve([self.name])
+        before = self.get_doc_before_save()
+        if before is not None and [r.chapter for r in before.chapters or []] != [r.chapter for r in self.chapters]:
+            progress.refresh_course(self.name)  # the outline changed: every enrollment's share did too

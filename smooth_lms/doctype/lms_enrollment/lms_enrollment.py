@@ -1,9 +1,10 @@
-"""LMS Enrollment: a learner in a course, with progress; completed at 100%."""
+"""LMS Enrollment: a learner in a course, with progress computed from completed lessons; completed at 100%."""
 
 from __future__ import annotations
 
 from smooth.exceptions import ValidationError
 from smooth.model.document import Document
+from smooth_lms import progress
 
 
 class LMSEnrollment(Document):
@@ -11,7 +12,10 @@ class LMSEnrollment(Document):
         self.owner = self.member  # learners read their own enrollments (if_owner)
 
     def validate(self) -> None:
-        progress = float(self.progress or 0)
-        if not 0 <= progress <= 100:
+        computed = progress.computed_progress(self.member, self.course) if self.member and self.course else None
+        if computed is not None:
+            self.progress = computed  # whatever was sent: lessons decide
+        value = float(self.progress or 0)
+        if not 0 <= value <= 100:
             raise ValidationError("Progress must be between 0 and 100")
-        self.completed = int(progress >= 100)
+        self.completed = int(value >= 100)

@@ -27,3 +27,5 @@ before_install = "smooth_tests.request_hooks.before_install"
 after_install = "smooth_tests.request_hooks.after_install"
 
 scheduler_events = {"cron": {"*/5 * * * *": ["smooth_tests.jobs.scheduled_marker"]}}
+
+website_route_rules = [{"from_route": "/things/<thing>", "to_route": "things/thing"}]

@@ -1,0 +1,160 @@
+"""The apps' portal pages: Frappe's `www/` folders and `website_route_rules`.
+
+A module's `www/` folder holds pages: `www/lms/course.html` is the template of the page at
+`/lms/course`, and `www/lms/course.py` (optional) fills its context (a page that only sends a file or redirects
+needs no template). `www/lms/index.html` is
+`/lms`. `website_route_rules` in hooks.py map other paths onto those pages, with the named
+parts of the path in the page's `form_dict`:
+
+    website_route_rules = [{"from_route": "/lms/courses/<course>", "to_route": "lms/course"}]
+
+The page module knows nothing of HTTP. It receives a `PageContext` (attribute access to a
+dict, like Frappe's context) holding `form_dict` (query, form fields and route parts),
+`method`, `user`, `full_name`, `csrf_token` and `viewer`, and may define:
+
+- `get_context(context)`: fill the context for the template (a returned dict is merged in);
+- `handle_post(context)`: run a form post. Posts are handled by the page, not sent to an API
+  method, because a form that fails must come back with the server's message and what the
+  person chose still filled in (the same template, refreshed), which a JSON method cannot do
+  for a browser without JavaScript. The CSRF token is checked before the page runs (as for
+  every POST), and the request is one unit of work, committed when the page returns. After
+  `handle_post`, `get_context` runs as for a GET, so the page shows fresh data.
+
+Plain keys the page may set to steer the response: `redirect_to` (a path on this site: a 303
+after a post, so a reload does not post twice), `http_status` (e.g. 409 when a post was
+refused), `download` ({"filename", "content", "content_type"}: a file instead of HTML).
+A page raises the usual errors (`smooth.DoesNotExistError`, `smooth.PermissionError`) for
+the error pages; a POST to a page without `handle_post` is refused with 405.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from starlette.responses import HTMLResponse, Response
+
+from smooth.api.errors import MethodNotAllowedError
+from smooth.api.request import ApiRequest
+from smooth.context import local
+from smooth.exceptions import DoesNotExistError, HookError
+from smooth.pages import templating
+from smooth.pages.rendering import SECURITY_HEADERS, Redirect, local_path, template_folders, viewer
+
+HOOK = "website_route_rules"
+_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_PLACEHOLDER = re.compile(r"<(?:(path):)?([A-Za-z_][A-Za-z0-9_]*)>")
+
+
+class PageContext(dict[str, Any]):
+    """A page's context: a dict whose keys read as attributes (a missing one reads as None)."""
+
+    def __getattr__(self, key: str) -> Any:
+        return self.get(key)
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        self[key] = value
+
+
+@dataclass(frozen=True)
+class Page:
+    """A `www/` page found for a route: its template (a name under the module root) and its Python module."""
+
+    template: str | None  # a page of code only (a download) has none
+    root: Path
+    module: str | None
+
+
+def rule_pattern(from_route: str) -> re.Pattern[str]:
+    """`/lms/courses/<course>` as a regex with a named group per placeholder (`<path:rest>` spans slashes)."""
+    parts, last = [], 0
+    for match in _PLACEHOLDER.finditer(from_route):
+        parts.append(re.escape(from_route[last:match.start()]))
+        parts.append(f"(?P<{match.group(2)}>{'.+' if match.group(1) else '[^/]+'})")
+        last = match.end()
+    parts.append(re.escape(from_route[last:]))
+    return re.compile("^" + "".join(parts).rstrip("/") + "/?$")
+
+
+def match_rules(path: str, rules: list[Any]) -> tuple[str, dict[str, str]]:
+    """The page route and route parts for `path`: the first matching rule, else the path itself."""
+    for rule in rules:
+        if not isinstance(rule, dict) or not isinstance(rule.get("from_route"), str) \
+                or not isinstance(rule.get("to_route"), str):
+            raise HookError(f"{HOOK} entries are dicts with from_route and to_route strings, not {rule!r}")
+        found = rule_pattern(rule["from_route"]).match(path)
+        if found:
+            return rule["to_route"].strip("/"), found.groupdict()
+    return path.strip("/"), {}
+
+
+def find_page(route: str) -> Page:
+    """The `www/` page of a route in the site's apps (the first module that has it)."""
+    segments = route.split("/") if route else []
+    if not all(_SEGMENT.match(s) for s in segments):
+        raise DoesNotExistError("Page not found")
+    for app in local().site.apps:
+        for module in app.modules:
+            www = module.path / "www"
+            for stem in (["/".join(segments)] if segments else []) + ["/".join([*segments, "index"])]:
+                has_template, has_code = (www / f"{stem}.html").is_file(), (www / f"{stem}.py").is_file()
+                if has_template or has_code:
+                    return Page(f"www/{stem}.html" if has_template else None, module.path,
+                                f"{module.package}.www.{stem.replace('/', '.')}" if has_code else None)
+    raise DoesNotExistError("Page not found")
+
+
+def _page_module(page: Page) -> ModuleType | None:
+    return importlib.import_module(page.module) if page.module else None
+
+
+def _context(api: ApiRequest, params: dict[str, str]) -> PageContext:
+    seen_by = viewer(api)
+    return PageContext(form_dict={**api.form, **params}, method=api.method, path=api.request.url.path,
+                       user=seen_by.user, full_name=seen_by.full_name, csrf_token=seen_by.csrf_token,
+                       viewer=seen_by, title=None, redirect_to=None, http_status=None, download=None)
+
+
+def _fill(module: ModuleType | None, context: PageContext) -> None:
+    get_context = getattr(module, "get_context", None)
+    if get_context is not None:
+        returned = get_context(context)
+        if isinstance(returned, dict):
+            context.update(returned)
+
+
+def _download(spec: dict[str, Any]) -> Response:
+    filename = re.sub(r"[^A-Za-z0-9._-]", "_", str(spec.get("filename") or "download"))
+    content = spec.get("content") or b""
+    return Response(content.encode() if isinstance(content, str) else content,
+                    media_type=str(spec.get("content_type") or "application/octet-stream"),
+                    headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def serve(api: ApiRequest, path: str = "") -> Response:
+    """Render the portal page for `path` (the catch-all page route)."""
+    route, params = match_rules("/" + path.strip("/"), local().site.hooks.get(HOOK))
+    page = find_page(route)
+    module = _page_module(page)
+    context = _context(api, params)
+    if api.method == "POST":
+        handle_post = getattr(module, "handle_post", None)
+        if handle_post is None:
+            raise MethodNotAllowedError("This page takes no form posts")
+        handle_post(context)
+    if context.redirect_to:
+        raise Redirect(local_path(context.redirect_to, "/"))
+    _fill(module, context)
+    if context.redirect_to:
+        raise Redirect(local_path(context.redirect_to, "/"))
+    if context.download:
+        return _download(context.download)
+    if page.template is None:
+        raise DoesNotExistError("Page not found")
+    folders = [*template_folders(), page.root]
+    html = templating.render(page.template, {"request_id": api.request_id, **context}, folders)
+    return HTMLResponse(html, status_code=int(context.http_status or 200), headers=SECURITY_HEADERS)

@@ -1,0 +1,28 @@
+"""Course Lesson: Markdown body, optional video or file; a new lesson joins the end of its chapter."""
+
+from __future__ import annotations
+
+import smooth
+from smooth.model.document import Document
+from smooth_lms import progress
+
+
+class CourseLesson(Document):
+    def validate(self) -> None:
+        self.course = smooth.db.get_value("Course Chapter", self.chapter, "course") or self.course
+
+    def after_insert(self) -> None:
+        chapter = smooth.get_doc("Course Chapter", self.chapter)
+        if self.name not in {row.lesson for row in chapter.lessons}:
+            chapter.append("lessons", {"lesson": self.name})
+            chapter.save(ignore_permissions=True)
+
+    def on_trash(self) -> None:
+        for row in smooth.get_all("Lesson Reference", fields=["name", "parent"],
+                                  filters={"lesson": self.name, "parenttype": "Course Chapter"}):
+            chapter = smooth.get_doc("Course Chapter", row["parent"])
+            chapter.set("lessons", [r for r in chapter.lessons if r.lesson != self.name])
+            chapter.save(ignore_permissions=True)
+        for name in smooth.get_all("LMS Course Progress", filters={"lesson": self.name}, pluck="name"):
+            smooth.delete_doc("LMS Course Progress", name, ignore_permissions=True)
+        progress.refresh_course(self.course)

@@ -1,0 +1,43 @@
+"""/lms/courses/<course>: outline with my completed lessons, enrol, resume; the Certification tab links from here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import smooth
+from smooth_lms import learning, lesson_body, progress
+
+
+def handle_post(context: Any) -> None:
+    course = context.form_dict["course"]
+    learning.require_login("enrol")
+    if context.form_dict.get("action") != "enroll":
+        raise smooth.ValidationError("Unknown action")
+    try:
+        learning.enroll(course)
+    except smooth.ValidationError as exc:
+        smooth.db.rollback()
+        context.error, context.http_status = exc.message, exc.http_status_code
+        return
+    first = learning.resume_lesson(context.user, course)
+    context.redirect_to = f"/lms/courses/{course}/learn/{first.name}" if first else f"/lms/courses/{course}"
+
+
+def get_context(context: Any) -> None:
+    course = learning.course_for_viewer(context.form_dict["course"])
+    context.course = course
+    context.title = course["title"]
+    context.description = lesson_body.to_html(course.get("description"))
+    context.tag_list = [t.strip() for t in (course.get("tags") or "").split(",") if t.strip()]
+    context.instructors = [smooth.db.get_value("User", i, "full_name") or i for i in smooth.get_all(
+        "Course Instructor", filters={"parent": course["name"], "parenttype": "LMS Course"}, pluck="instructor",
+        order_by="idx asc")]
+    context.outline = progress.outline(course["name"])
+    context.lesson_total = sum(len(c.lessons) for c in context.outline)
+    enrollment = progress.enrollment(context.user, course["name"]) if context.user != "Guest" else None
+    context.enrollment = enrollment
+    context.done = progress.completed_lessons(context.user, course["name"]) if enrollment else set()
+    context.resume = learning.resume_lesson(context.user, course["name"]) if enrollment else None
+    context.can_enroll = bool(course["published"] and not course["upcoming"]) or bool(
+        context.user != "Guest" and learning.cohorts_with(context.user, course["name"]))
+    context.error = context.error or None

@@ -1,0 +1,53 @@
+"""/lms/evaluations/<request>: the confirmation and details of one request; cancel while Pending.
+
+Readable by the learner, the evaluator and staff (the request's record rule); anyone else gets
+the not-permitted page. A cancel inside the cutoff comes back with the server's message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import smooth
+from smooth_lms import api, learning
+from smooth_lms.certification import request_view
+from smooth_lms.permissions import is_staff
+
+
+def _request(name: str) -> Any:
+    if not smooth.db.exists("LMS Certificate Request", name):
+        raise smooth.DoesNotExistError(f"Evaluation request {name} not found")
+    doc = smooth.get_doc("LMS Certificate Request", name)
+    doc.check_permission("read")
+    return doc
+
+
+def handle_post(context: Any) -> None:
+    learning.require_login("change your evaluation")
+    name = context.form_dict["request"]
+    _request(name)
+    if context.form_dict.get("action") != "cancel":
+        raise smooth.ValidationError("Unknown action")
+    try:
+        api.cancel_evaluation(name, reason=context.form_dict.get("reason") or None)
+    except (smooth.ValidationError, smooth.PermissionError) as exc:
+        smooth.db.rollback()
+        context.error, context.http_status = exc.message, exc.http_status_code
+        return
+    back = context.form_dict.get("back")
+    context.redirect_to = "/lms/evaluations?cancelled=1" if back == "/lms/evaluations" else \
+        f"/lms/evaluations/{name}?cancelled=1"
+
+
+def get_context(context: Any) -> None:
+    user = learning.require_login("see your evaluation")
+    doc = _request(context.form_dict["request"])
+    context.r = request_view(doc.as_dict(), smooth.local.site.name)
+    context.title = f"Evaluation {doc.name}"
+    context.is_learner = doc.member == user
+    context.can_override = doc.evaluator == user or is_staff(user)
+    form = context.form_dict
+    context.notice = ("Evaluation booked: it is Pending until the evaluator completes it" if form.get("booked")
+                      else "Evaluation rescheduled" if form.get("rescheduled")
+                      else "Evaluation cancelled" if form.get("cancelled") else None)
+    context.error = context.error or None

@@ -1,0 +1,20 @@
+"""/lms/evaluations/<request>/ics: the request as an .ics file, for its learner, its evaluator and staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import smooth
+from smooth_lms import learning
+from smooth_lms.calendar_file import request_ics
+
+
+def get_context(context: Any) -> None:
+    learning.require_login("download the calendar file")
+    name = context.form_dict["request"]
+    if not smooth.db.exists("LMS Certificate Request", name):
+        raise smooth.DoesNotExistError(f"Evaluation request {name} not found")
+    doc = smooth.get_doc("LMS Certificate Request", name)
+    doc.check_permission("read")
+    context.download = {"filename": f"evaluation-{name}.ics", "content": request_ics(doc, smooth.local.site.name),
+                        "content_type": "text/calendar; charset=utf-8"}

@@ -1,0 +1,67 @@
+"""Apps' portal pages: `www/` folders, `website_route_rules`, get_context / handle_post (core, no LMS)."""
+
+from __future__ import annotations
+
+from smooth.pages.portal import match_rules, rule_pattern
+from tests.api.helpers import Api
+
+
+def test_route_rules_name_the_parts_of_the_path() -> None:
+    assert rule_pattern("/lms/courses/<course>").match("/lms/courses/safety-1").groupdict() == {"course": "safety-1"}
+    assert rule_pattern("/lms/courses/<course>").match("/lms/courses/a/b") is None
+    assert rule_pattern("/docs/<path:rest>").match("/docs/a/b").groupdict() == {"rest": "a/b"}
+    rules = [{"from_route": "/x/<a>/y", "to_route": "x/y"}]
+    assert match_rules("/x/1/y", rules) == ("x/y", {"a": "1"})
+    assert match_rules("/x/1/z", rules) == ("x/1/z", {})
+
+
+def test_an_index_page_and_a_routed_page_render_with_their_context(api: Api) -> None:
+    index = api.get("/things")
+    assert index.status_code == 200 and "All things" in index.text and "Administrator" in index.text
+    assert index.headers["content-type"].startswith("text/html")
+    assert "frame-ancestors 'none'" in index.headers["content-security-policy"]
+    page = api.get("/things/alpha")
+    assert page.status_code == 200 and "<h1>Thing alpha</h1>" in page.text
+
+
+def test_query_arguments_reach_the_page_escaped(api: Api) -> None:
+    page = api.get("/plain", params={"q": "<b>x</b>"})
+    assert page.status_code == 200 and "plain &lt;b&gt;x&lt;/b&gt;" in page.text
+
+
+def test_a_post_runs_handle_post_then_redirects_or_rerenders_with_the_message(api: Api) -> None:
+    refused = api.post("/things/beta", data={"note": ""})
+    assert refused.status_code == 417 and "A note is required" in refused.text
+    saved = api.post("/things/beta", data={"note": "hello <there>"}, follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"] == "/things/beta?saved=1"
+    assert "hello &lt;there&gt;" in api.get("/things/beta").text
+
+
+def test_a_page_without_handle_post_refuses_posts(api: Api) -> None:
+    assert api.post("/things", data={}).status_code == 405
+
+
+def test_a_download_is_a_file_not_a_page(api: Api) -> None:
+    file = api.get("/things/calendar")
+    assert file.status_code == 200 and file.text == "BEGIN:VCALENDAR"
+    assert file.headers["content-type"].startswith("text/calendar")
+    assert file.headers["content-disposition"] == 'attachment; filename="thing.ics"'
+
+
+def test_unknown_or_unsafe_paths_are_not_found(api: Api) -> None:
+    for path in ("/nothing-here", "/things/../hooks", "/things/alpha/deeper", "/_private", "/smooth_tests/rules"):
+        response = api.get(path)
+        assert response.status_code == 404, path
+        assert "text/html" in response.headers["content-type"]
+
+
+def test_a_guest_refused_by_a_page_is_sent_to_log_in(api: Api) -> None:
+    response = api.get("/things/secret", user=None, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/login?redirect-to=")
+
+
+def test_a_page_of_code_only_sends_its_file_or_is_not_found(api: Api) -> None:
+    file = api.get("/code_only", params={"file": "1"})
+    assert file.status_code == 200 and file.content == b"bytes"
+    assert file.headers["content-disposition"] == 'attachment; filename="a_b.txt"'
+    assert api.get("/code_only").status_code == 404
