@@ -22,6 +22,7 @@ setup(
         "python-multipart>=0.0.9",
         "redis>=5",
         "Jinja2>=3.1",
+        "nh3>=0.2",
     ],
     extras_require={
         "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27", "schemathesis>=4.0", "mypy>=1.10",
