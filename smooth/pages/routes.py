@@ -10,7 +10,7 @@ from smooth.api.dispatch import choose_site
 from smooth.api.request import ApiRequest
 from smooth.exceptions import SmoothError
 from smooth.pages import assets, login
-from smooth.pages.desk import home
+from smooth.pages.desk import formview, home
 from smooth.pages.endpoints import page_route
 from smooth.pages.rendering import GUEST, Redirect
 from smooth.site import get_site
@@ -37,5 +37,7 @@ def page_routes() -> list[BaseRoute]:
         page_route("/login", login.login_page, methods=("GET", "POST")),
         page_route("/logout", login.logout_page, methods=("GET", "POST")),
         page_route("/app", home.show_home),
+        page_route("/app/{slug}/new", formview.new_form, methods=("GET", "POST")),
+        page_route("/app/{slug}/{name}", formview.show_form, methods=("GET", "POST")),
         Route("/assets/{package}/{path:path}", _asset, methods=["GET", "HEAD"]),
     ]
