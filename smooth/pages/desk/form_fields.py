@@ -161,9 +161,9 @@ def state_from_post(meta: Meta, form: Mapping[str, Any], site_meta: Any) -> dict
     """The form state as posted (text kept as typed, for showing it again after an error)."""
     state: dict[str, Any] = {}
     for df in meta.value_fields:
-        if df.fieldtype == "Check":
+        if df.fieldtype == "Check" and df.fieldname in form:
             state[df.fieldname] = str(form.get(df.fieldname, "")) == "1"
-        elif df.fieldname in form and isinstance(form[df.fieldname], str):
+        elif df.fieldtype != "Check" and df.fieldname in form and isinstance(form[df.fieldname], str):
             state[df.fieldname] = form[df.fieldname]
     tables: dict[str, list[dict[str, Any]]] = {}
     for table in meta.table_fields:
