@@ -25,7 +25,7 @@ import datetime as dt
 import decimal
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from smooth.exceptions import ValidationError
 
@@ -59,6 +59,7 @@ _LITERALS = {"true": True, "false": False, "null": None, "undefined": UNDEFINED}
 # AST nodes are tuples: ("lit", v) ("field", name) ("list", [..]) ("not", x) ("neg", x)
 # ("bin", op, a, b) ("and", a, b) ("or", a, b) ("call", fname, [args])
 Node = tuple[Any, ...]
+_T = TypeVar("_T")
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -104,7 +105,7 @@ class _Parser:
             raise ExpressionError(f"Unexpected {self.tokens[self.pos][1]!r} in the condition {self.text!r}")
         return node
 
-    def nested(self, parse: Callable[[], Node]) -> Node:
+    def nested(self, parse: Callable[[], _T]) -> _T:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise ExpressionError(f"The condition {self.text[:60]!r}... is nested too deeply")

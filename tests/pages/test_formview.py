@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import zoneinfo
 import re
 from typing import Any
 
@@ -76,7 +78,7 @@ def test_a_save_redirects_and_writes_rows_checks_and_blank_rows_are_ignored(page
     rows = re.findall(r'name="schedule-(\d)-name" value="([^"]+)"', page)
     response = _post(pages, f"{FORM}/eva@example.com", {
         "modified": _modified(page), "evaluator": "eva@example.com", "max_evaluations_per_day": "",
-        f"courses-0-course": course,
+        "courses-0-course": course,
         "schedule-0-name": rows[1][1], "schedule-0-day": "Wednesday", "schedule-0-start_time": "14:00",
         "schedule-0-end_time": "15:00",
         "schedule-1-name": rows[0][1], "schedule-1-day": "Monday", "schedule-1-start_time": "09:00",
@@ -205,3 +207,36 @@ def test_mandatory_depends_on_is_enforced_on_save(pages: Api) -> None:
             field.mandatory_depends_on = None
             meta.conditionally_mandatory.remove(field)
             smooth.db.rollback()
+
+
+def test_utc_datetimes_are_shown_in_the_viewers_zone_and_labelled(pages: Api) -> None:
+    with pages.handle.context():
+        course = make_course()
+        make_evaluator("eva@example.com", [course])
+        make_learner("lea@example.com", course)
+        request = book("lea@example.com", course, next_weekday(0), "09:00")
+        smooth.db.set_value("User", "eva@example.com", "time_zone", "Asia/Kolkata")
+        smooth.db.commit()
+        start_utc = request.start_utc
+    page = _form(pages, f"/app/lms-certificate-request/{request.name}", user="eva@example.com")
+    shown = start_utc.replace(tzinfo=dt.UTC).astimezone(zoneinfo.ZoneInfo("Asia/Kolkata"))
+    assert f'{shown:%Y-%m-%d %H:%M} <span class="zone">(Asia/Kolkata)</span>' in page
+
+
+def test_link_search_and_fetch_from_methods_answer_under_frappes_names(pages: Api) -> None:
+    course = _setup(pages)
+    found = pages.call("frappe.desk.search.search_link", user=MOD, doctype="LMS Course", txt="fork")
+    assert found.status_code == 200, found.text
+    assert [r["value"] for r in found.json()["message"]] == [course]
+    none = pages.call("frappe.desk.search.search_link", user=MOD, doctype="LMS Course", txt="zzz")
+    assert none.json()["message"] == []
+    fetched = pages.call("smooth.desk.search.fetch_link_values", user="Administrator", doctype="Course Evaluator",
+                         fieldname="evaluator", value="eva@example.com")
+    assert fetched.json()["message"] == {"full_name": "eva"}
+    unreadable = pages.call("smooth.desk.search.fetch_link_values", user=MOD, doctype="Course Evaluator",
+                            fieldname="evaluator", value="eva@example.com")
+    assert unreadable.json()["message"] == {"full_name": None}  # a Moderator may not read Users
+    with pages.handle.context():
+        make_user("lea@example.com", "LMS Student")
+    refused = pages.call("frappe.desk.search.search_link", user="lea@example.com", doctype="Course Evaluator", txt="")
+    assert refused.status_code == 403

@@ -136,7 +136,7 @@ def input_text(field: DocField, value: Any, zone: str = "UTC") -> Any:
     return str(value)
 
 
-def state_from_doc(meta: Meta, doc: Mapping[str, Any], site_meta: Any, zones: tuple[str, str]) -> dict[str, Any]:
+def state_from_doc(meta: Meta, doc: Any, site_meta: Any, zones: tuple[str, str]) -> dict[str, Any]:
     """The form state of a stored (or new) document: {fieldname: text, "tables": {table: [rows]}}."""
     state: dict[str, Any] = {}
     for df in meta.value_fields:

@@ -142,8 +142,8 @@ def _prefill(meta: Meta, api: ApiRequest) -> Document:
                                         if not f.no_copy} for row in original.get(table.fieldname) or []]
     else:
         for key, value in api.form.items():
-            df = meta.get_field(key)
-            if df is not None and df.has_value and isinstance(value, str) and df.fieldtype != "Password":
+            known = meta.get_field(key)
+            if known is not None and known.has_value and isinstance(value, str) and known.fieldtype != "Password":
                 values[key] = value
     doc = records.new_doc(meta.name)
     doc.update(values)

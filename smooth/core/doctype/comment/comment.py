@@ -68,7 +68,7 @@ def add_comment(reference_doctype: str, reference_name: str, content: str, comme
 def update_comment(name: str, content: str) -> dict[str, Any]:
     """Change the text of one's own comment (a System Manager may change any)."""
     comment = _own(name)
-    comment.content = content
+    comment.set("content", content)
     comment.save(ignore_permissions=True)
     return comment.as_dict()
 
