@@ -35,7 +35,8 @@ def _fields(tabs: list[form_fields.Tab]) -> dict[str, form_fields.FieldView]:
 def test_tabs_sections_and_columns_follow_the_breaks() -> None:
     tabs = form_fields.layout(META, {"tables": {}}, _ctx())
     assert [t.label for t in tabs] == ["Details", "More"]
-    assert [[f.df.fieldname for f in c.fields] for c in tabs[0].sections[0].columns] == [["status", "reason"], ["count"]]
+    columns = tabs[0].sections[0].columns
+    assert [[f.df.fieldname for f in c.fields] for c in columns] == [["status", "reason"], ["count"]]
     assert [s.label for s in tabs[1].sections] == ["Notes"]
     widgets = {name: f.widget for name, f in _fields(tabs).items()}
     assert widgets == {"status": "select", "reason": "text", "count": "number", "notes": "rich_text",

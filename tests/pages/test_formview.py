@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import zoneinfo
 import re
+import zoneinfo
 from typing import Any
 
 import pytest
