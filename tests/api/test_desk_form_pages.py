@@ -17,7 +17,8 @@ def test_every_field_type_of_test_note_gets_its_widget(api: Api) -> None:
     page = api.get(f"{NOTE}/new").text
     for needle in ('type="date"', 'type="time"', 'type="datetime-local"', 'class="zone"', 'type="password" value=""',
                    'type="file" id="f-attachment" name="attachment__file"', 'accept="image/*"', 'role="tablist"',
-                   'class="code"', 'class="rich-source"', 'data-link="Test Category"', 'data-dynamic-link="ref_doctype"',
+                   'class="code"', 'class="rich-source"', 'data-link="Test Category"',
+                   'data-dynamic-link="ref_doctype"',
                    'data-grid="tags"', 'class="multiselect"', 'name="is_done" value="0"', 'type="checkbox" value="1"',
                    '<option value="Closed">Closed</option>', 'type="number" step="any"', 'name="summary"'):
         assert needle in page, needle
@@ -59,7 +60,8 @@ def test_submit_and_cancel_from_the_form(api: Api) -> None:
 
 
 def test_rename_where_allowed_and_prompt_names_for_new_records(api: Api) -> None:
-    created = api.post("/app/test-renamable/new", data={"__newname": "first-name", "title": "T"}, follow_redirects=False)
+    created = api.post("/app/test-renamable/new", data={"__newname": "first-name", "title": "T"},
+                       follow_redirects=False)
     assert created.status_code == 303, created.text[:1500]
     assert "Rename" in api.get("/app/test-renamable/first-name").text
     asked = api.get("/app/test-renamable/first-name?action=rename").text
