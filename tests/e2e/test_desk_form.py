@@ -264,3 +264,19 @@ def test_the_browser_evaluates_conditions_as_the_server_does(page: Page, live: L
     assert browser_results == server_results
     assert server_results[len(EXPRESSIONS):] == ["error"] * len(INVALID)
     assert True in server_results and False in server_results
+
+
+def test_link_type_ahead_open_link_fetch_from_and_unsaved_changes_warning(page: Page, live: LiveSite) -> None:
+    _moderator_and_course(live)
+    log_in(page, "Administrator", "admin", then="/app/course-evaluator/new")
+    evaluator = page.get_by_label("Evaluator", exact=True)
+    evaluator.fill("eve")
+    expect(page.locator("#f-evaluator-list option[value='eve@example.com']")).to_be_attached()
+    evaluator.fill("eve@example.com")
+    evaluator.press("Tab")  # change: the Link's fetch_from values arrive
+    expect(page.locator("[data-ro='full_name']")).to_have_text("eve")
+    expect(page.locator("[data-link-open]").first).to_have_attribute("href", "/app/user/eve%40example.com")
+    with page.expect_event("dialog") as leaving:
+        page.close(run_before_unload=True)
+    assert leaving.value.type == "beforeunload"  # typed, unsaved: the browser asks before leaving
+    leaving.value.dismiss()
