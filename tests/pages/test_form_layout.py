@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from smooth.meta.doctype import Meta
@@ -62,3 +63,17 @@ def test_posted_text_becomes_save_values() -> None:
     assert values == {"status": "Open", "count": None, "done": 1, "notes": "<b>x</b>"}
     typed = form_fields.state_from_post(META, {**posted, "secret": "new-pw"}, lambda name: None)
     assert form_fields.save_values(META, typed, {"secret"}, lambda name: None, ("", "UTC")) == {"secret": "new-pw"}
+
+
+def test_a_utc_datetime_is_shown_and_taken_in_the_viewers_zone() -> None:
+    meta = Meta({"name": "Zoned", "fields": [{"fieldname": "at", "fieldtype": "Datetime", "options": "UTC"},
+                                             {"fieldname": "local", "fieldtype": "Datetime"}]})
+    zones = ("Asia/Kolkata", "Europe/Berlin")
+    stored = dt.datetime(2030, 1, 1, 4, 30)
+    state = form_fields.state_from_doc(meta, {"at": stored, "local": stored}, lambda name: None, zones)
+    assert state["at"] == "2030-01-01T10:00" and state["local"] == "2030-01-01T04:30"
+    values = form_fields.save_values(meta, state, {"at", "local"}, lambda name: None, zones)
+    assert values == {"at": "2030-01-01T10:00:00+05:30", "local": "2030-01-01T04:30"}
+    views = {f.df.fieldname: f for t in form_fields.layout(meta, state, _ctx()) for s in t.sections
+             for c in s.columns for f in c.fields}
+    assert views["at"].zone == "UTC" and views["local"].zone == "UTC"  # _ctx(): no user zone, system UTC

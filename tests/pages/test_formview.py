@@ -76,6 +76,8 @@ def test_a_save_redirects_and_writes_rows_checks_and_blank_rows_are_ignored(page
     course = _setup(pages)
     page = _form(pages, f"{FORM}/eva@example.com")
     rows = re.findall(r'name="schedule-(\d)-name" value="([^"]+)"', page)
+    with pages.handle.context():
+        course_row = smooth.get_doc("Course Evaluator", "eva@example.com").courses[0].name
     response = _post(pages, f"{FORM}/eva@example.com", {
         "modified": _modified(page), "evaluator": "eva@example.com", "max_evaluations_per_day": "",
         "courses-0-course": course,
@@ -92,6 +94,7 @@ def test_a_save_redirects_and_writes_rows_checks_and_blank_rows_are_ignored(page
         doc = smooth.get_doc("Course Evaluator", "eva@example.com")
         assert [(r.name, r.day, str(r.end_time)[:5]) for r in doc.schedule] == [(rows[1][1], "Wednesday", "15:00")]
         assert [r.reason for r in doc.unavailability] == ["Away"]
+        assert [r.name for r in doc.courses] == [course_row]  # still chosen: the same row
         assert doc.max_evaluations_per_day in (None, 0)
 
 

@@ -219,6 +219,7 @@ def _save(api: ApiRequest, meta: Meta, name: str | None) -> Response:
             if not meta.issingle and isinstance(modified, str) and modified:
                 values["modified"] = modified
             doc = _load(meta, name)
+            _keep_multiselect_rows(meta, doc, values)
             apply_update(doc, values)
             _attach_uploads(api, meta, doc, editable)
             doc.save()
@@ -230,6 +231,21 @@ def _save(api: ApiRequest, meta: Meta, name: str | None) -> Response:
                        stale=isinstance(exc, TimestampMismatchError), status=exc.http_status_code,
                        modified=posted if isinstance(posted, str) and posted else None)
     raise Redirect(form_url(meta, doc.name) + "?saved=1")
+
+
+def _keep_multiselect_rows(meta: Meta, doc: Document, values: dict[str, Any]) -> None:
+    """A Table MultiSelect posts only the chosen links: rows still chosen keep their names (no Version noise)."""
+    for table in meta.table_fields:
+        if table.fieldtype != "Table MultiSelect" or table.fieldname not in values:
+            continue
+        child = local().site.get_meta(table.options or "")
+        link = next((f.fieldname for f in child.value_fields if f.fieldtype == "Link"), None)
+        if link is None:
+            continue
+        stored = {row.get(link): row.name for row in doc.get(table.fieldname) or []}
+        for row in values[table.fieldname]:
+            if not row.get("name") and row.get(link) in stored:
+                row["name"] = stored.pop(row[link])
 
 
 def _reload_or_new(meta: Meta, name: str) -> Document:
