@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+import smooth
 from tests.api.conftest import api, api_server  # noqa: F401  (the test-app site, one per backend)
 from tests.api.helpers import USER_HEADER, Api
 from tests.e2e.conftest import DESK_WIDTH, PHONE_WIDTH, assert_accessible, screenshot
@@ -52,3 +53,23 @@ def test_tabs_work_by_keyboard_and_every_widget_is_accessible(admin_page: Page, 
     second.focus()
     page.keyboard.press("Home")
     expect(first).to_have_attribute("aria-selected", "true")
+
+
+def test_rich_text_is_edited_with_a_toolbar_and_stored_sanitised(admin_page: Page, api: Api) -> None:  # noqa: F811
+    page = admin_page
+    page.goto("/app/test-note/new")
+    page.get_by_label("Title", exact=True).fill("Rich note")
+    page.get_by_role("tab", name="Tb1").click()
+    editor = page.get_by_role("textbox", name="Rich")
+    editor.click()
+    page.get_by_role("toolbar", name="Rich formatting").get_by_role("button", name="Bold").click()
+    page.keyboard.type("Strong")
+    expect(editor.locator("b")).to_have_text("Strong")
+    page.get_by_role("button", name="Save").first.click()
+    expect(page.get_by_role("status")).to_have_text("Saved")
+    name = page.url.split("/")[-1].split("?")[0]
+    with api.handle.context():
+        assert "<b>Strong</b>" in smooth.db.get_value("Test Note", name, "rich")
+    page.get_by_role("tab", name="Tb1").click()
+    expect(page.get_by_role("textbox", name="Rich").locator("b")).to_have_text("Strong")
+    assert_accessible(page)

@@ -239,6 +239,52 @@
     applyConditions();
   });
 
+  // -- rich text: the sanitised preview becomes the editor; the textarea still carries the value -------
+  var RICH_TOOLS = [["bold", "Bold", "B"], ["italic", "Italic", "I"], ["insertUnorderedList", "Bulleted list", "•"],
+                    ["insertOrderedList", "Numbered list", "1."], ["createLink", "Link", "🔗"]];
+  each("textarea[data-rich]", form, function (source) {
+    var editor = source.parentNode.querySelector("[data-rich-preview]");
+    var label = form.querySelector("label[for='" + source.id + "']");
+    if (!editor) return;
+    var toolbar = document.createElement("div");
+    toolbar.className = "rich-toolbar";
+    toolbar.setAttribute("role", "toolbar");
+    toolbar.setAttribute("aria-label", (label ? label.textContent.trim() : "Text") + " formatting");
+    RICH_TOOLS.forEach(function (tool) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-small";
+      button.textContent = tool[2];
+      button.setAttribute("aria-label", tool[1]);
+      button.title = tool[1];
+      button.addEventListener("mousedown", function (event) { event.preventDefault(); });
+      button.addEventListener("click", function () {
+        editor.focus();
+        if (tool[0] === "createLink") {
+          var url = window.prompt("Link address (https://...)");
+          if (url && /^(https?:|mailto:)/i.test(url)) document.execCommand("createLink", false, url);
+        } else {
+          document.execCommand(tool[0], false, null);
+        }
+        sync();
+      });
+      toolbar.appendChild(button);
+    });
+    function sync() {
+      source.value = editor.innerHTML;
+      markDirty();
+    }
+    editor.hidden = false;
+    editor.contentEditable = "true";
+    editor.setAttribute("role", "textbox");
+    editor.setAttribute("aria-multiline", "true");
+    editor.setAttribute("aria-label", label ? label.textContent.trim() : "Text");
+    editor.classList.add("rich-editor");
+    editor.addEventListener("input", sync);
+    source.hidden = true;
+    source.parentNode.insertBefore(toolbar, editor);
+  });
+
   // -- unsaved changes --------------------------------------------------------------------------------
   var dirty = form.getAttribute("data-dirty") === "1", leaving = false;
   function markDirty() { dirty = true; }
