@@ -9,6 +9,7 @@ needs to know where an action comes from.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from smooth.meta.doctype import Meta
 from smooth.model.document import Document
@@ -48,7 +49,8 @@ def form_actions(meta: Meta, doc: Document, url: str, new_url: str) -> list[Form
     if meta.issingle:
         return actions
     if has_permission(meta.name, "create"):
-        actions.append(FormAction("duplicate", "Duplicate", method="get", href=f"{new_url}?duplicate={doc.name}"))
+        copy_url = f"{new_url}?duplicate={quote(doc.name, safe='')}"
+        actions.append(FormAction("duplicate", "Duplicate", method="get", href=copy_url))
     if meta.allow_rename and has_permission(meta.name, "write", doc=doc):
         actions.append(FormAction("rename", "Rename", method="get", href=f"{url}?action=rename"))
     if status != 1 and has_permission(meta.name, "delete", doc=doc):
