@@ -243,3 +243,13 @@ def test_link_search_and_fetch_from_methods_answer_under_frappes_names(pages: Ap
         make_user("lea@example.com", "LMS Student")
     refused = pages.call("frappe.desk.search.search_link", user="lea@example.com", doctype="Course Evaluator", txt="")
     assert refused.status_code == 403
+
+
+def test_delete_is_offered_only_to_who_may_delete(pages: Api) -> None:
+    _setup(pages)
+    page = pages.get(f"{FORM}/eva@example.com?action=delete", user="eva@example.com")
+    assert page.status_code == 200 and "Delete Course Evaluator" not in page.text and ">Delete<" not in page.text
+    refused = _post(pages, f"{FORM}/eva@example.com", {"action": "delete"}, user="eva@example.com")
+    assert refused.status_code == 403
+    with pages.handle.context():
+        assert smooth.db.exists("Course Evaluator", "eva@example.com")

@@ -102,13 +102,15 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
     url = form_url(meta, doc.name) if not doc.is_new() else f"/app/{slug(meta.name)}/{NEW}"
     new_url = f"/app/{slug(meta.name)}/{NEW}"
     tabs = form_fields.layout(meta, state, ctx)
+    actions = form_actions(meta, doc, url, new_url)
     can_comment = not doc.is_new() and not meta.issingle
     context = {
         "meta": meta, "doc": doc, "title": _title(meta, doc), "tabs": tabs, "url": url, "new_url": new_url,
         "list_url": f"/app/{slug(meta.name)}", "can_save": ctx.can_edit and int(doc.docstatus or 0) < 2
         and (int(doc.docstatus or 0) == 0 or any(f.allow_on_submit for f in meta.fields)),
-        "actions": form_actions(meta, doc, url, new_url), "error": error, "stale": stale, "notice": notice,
-        "confirm": confirm, "rename_value": rename_value or (doc.name or ""),
+        "actions": actions, "error": error, "stale": stale, "notice": notice,
+        "confirm": confirm if confirm in {a.key for a in actions} else "",
+        "rename_value": rename_value or (doc.name or ""),
         "timeline": timeline.timeline(meta, doc.name, local().site.get_meta) if can_comment else [],
         "can_comment": can_comment, "modified": modified or (str(doc.modified or "") if not doc.is_new() else ""),
         "prompt_name": doc.is_new() and meta.autoname == "prompt", "posted_name": state.get("__newname", ""),
