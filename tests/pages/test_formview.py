@@ -253,3 +253,23 @@ def test_delete_is_offered_only_to_who_may_delete(pages: Api) -> None:
     assert refused.status_code == 403
     with pages.handle.context():
         assert smooth.db.exists("Course Evaluator", "eva@example.com")
+
+
+def test_what_the_controller_says_on_saving_is_shown_with_the_saved_form(pages: Api) -> None:
+    with pages.handle.context():
+        make_user(MOD, "Moderator")
+        course = make_course()
+        make_evaluator("eva@example.com", [course])
+        make_learner("lea@example.com", course)
+        day = next_weekday(0)
+        name = book("lea@example.com", course, day, "09:00").name
+        smooth.db.commit()
+    page = _form(pages, f"{FORM}/eva@example.com")
+    response = _post(pages, f"{FORM}/eva@example.com", {
+        "modified": _modified(page), "evaluator": "eva@example.com",
+        "unavailability-0-from_date": day.isoformat(), "unavailability-0-to_date": day.isoformat()})
+    assert response.status_code == 200
+    assert "These pending evaluations fall in your unavailability" in response.text and name in response.text
+    assert 'data-saved-url="/app/course-evaluator/eva%40example.com"' in response.text
+    with pages.handle.context():
+        assert len(smooth.get_doc("Course Evaluator", "eva@example.com").unavailability) == 1

@@ -97,7 +97,8 @@ def _condition_fields(meta: Meta) -> dict[str, dict[str, str]]:
 
 def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *, error: str = "",
             stale: bool = False, status: int = 200, notice: str = "", confirm: str = "",
-            rename_value: str = "", modified: str | None = None) -> Response:
+            rename_value: str = "", modified: str | None = None, messages: list[dict[str, Any]] | None = None,
+            saved_url: str = "") -> Response:
     ctx = _context(meta, doc)
     url = form_url(meta, doc.name) if not doc.is_new() else f"/app/{slug(meta.name)}/{NEW}"
     new_url = f"/app/{slug(meta.name)}/{NEW}"
@@ -110,7 +111,7 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         and (int(doc.docstatus or 0) == 0 or any(f.allow_on_submit for f in meta.fields)),
         "actions": actions, "error": error, "stale": stale, "notice": notice,
         "confirm": confirm if confirm in {a.key for a in actions} else "",
-        "rename_value": rename_value or (doc.name or ""),
+        "rename_value": rename_value or (doc.name or ""), "messages": messages or [], "saved_url": saved_url,
         "timeline": timeline.timeline(meta, doc.name, local().site.get_meta) if can_comment else [],
         "can_comment": can_comment, "modified": modified or (str(doc.modified or "") if not doc.is_new() else ""),
         "prompt_name": doc.is_new() and meta.autoname == "prompt", "posted_name": state.get("__newname", ""),
@@ -232,6 +233,11 @@ def _save(api: ApiRequest, meta: Meta, name: str | None) -> Response:
         return _render(api, meta, shown, state, error=exc.message or type(exc).__name__,
                        stale=isinstance(exc, TimestampMismatchError), status=exc.http_status_code,
                        modified=posted if isinstance(posted, str) and posted else None)
+    told = [m for m in local().message_log if isinstance(m, dict) and m.get("message")]
+    if told:  # what the controller said on saving (msgprint) is shown with the saved form, not lost in a redirect
+        saved = _load(meta, doc.name)
+        return _render(api, meta, saved, _state(meta, saved), notice="Saved", messages=told,
+                       saved_url=form_url(meta, saved.name))
     raise Redirect(form_url(meta, doc.name) + "?saved=1")
 
 

@@ -17,6 +17,11 @@
   each("[data-no-js]", document, function (el) { el.hidden = true; });
   if (!form) return;
 
+  // a save answered with the saved form (to show the server's messages): the address becomes the record's
+  if (form.getAttribute("data-saved-url") && window.history.replaceState) {
+    window.history.replaceState(null, "", form.getAttribute("data-saved-url"));
+  }
+
   // -- tabs -------------------------------------------------------------------------------------------
   var tabs = Array.prototype.slice.call(form.querySelectorAll("[role=tab]"));
   function selectTab(tab, focus) {
