@@ -280,3 +280,25 @@ def test_link_type_ahead_open_link_fetch_from_and_unsaved_changes_warning(page: 
         page.close(run_before_unload=True)
     assert leaving.value.type == "beforeunload"  # typed, unsaved: the browser asks before leaving
     leaving.value.dismiss()
+
+
+def test_without_scripts_the_form_still_adds_and_removes_rows(browser: Browser, live: LiveSite) -> None:
+    _moderator_and_course(live)
+    with live.handle.context():
+        make_evaluator("eva@example.com", [])
+    context = browser.new_context(base_url=live.url, viewport=DESK_WIDTH, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        log_in(page, MODERATOR, PASSWORD, then="/app/course-evaluator/eva@example.com")
+        blank = page.locator("table[data-grid='schedule'] tr[data-blank-row]")
+        blank.get_by_label("Day (Schedule row)").select_option("Friday")
+        blank.get_by_label("Start Time (Schedule row)").fill("08:00")
+        blank.get_by_label("End Time (Schedule row)").fill("09:00")
+        _grid_row(page, "schedule", 0).get_by_label("Remove").check()
+        page.get_by_role("button", name="Save").first.click()
+        expect(page.get_by_role("status")).to_have_text("Saved")
+        with live.handle.context():
+            assert [r.day for r in smooth.get_doc("Course Evaluator", "eva@example.com").schedule] == [
+                "Wednesday", "Friday"]
+    finally:
+        context.close()
