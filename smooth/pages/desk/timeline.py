@@ -61,7 +61,7 @@ def _version_entry(meta: Meta, site_meta: Any, row: dict[str, Any]) -> Entry:
     entry = Entry(kind="created" if data.get("created") else "version", when=row["creation"], who=row["owner"],
                   who_name=row["owner"])
     for fieldname, old, new in data.get("changed") or []:
-        label = "Status" if fieldname == "docstatus" else meta.get_label(fieldname)
+        label = "Document Status" if fieldname == "docstatus" else meta.get_label(fieldname)
         entry.changes.append(Change(label, _shown(old), _shown(new)))
     for verb, key in (("Added", "added"), ("Removed", "removed")):
         for fieldname, _values in data.get(key) or []:
