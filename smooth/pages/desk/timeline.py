@@ -25,6 +25,7 @@ from smooth.permissions import get_roles
 
 MAX_VERSIONS = 50
 MAX_SHOWN = 120
+DOCSTATUS = {0: "Draft", 1: "Submitted", 2: "Cancelled"}
 
 
 @dataclass
@@ -61,6 +62,8 @@ def _version_entry(meta: Meta, site_meta: Any, row: dict[str, Any]) -> Entry:
     entry = Entry(kind="created" if data.get("created") else "version", when=row["creation"], who=row["owner"],
                   who_name=row["owner"])
     for fieldname, old, new in data.get("changed") or []:
+        if fieldname == "docstatus":
+            old, new = DOCSTATUS.get(old, old), DOCSTATUS.get(new, new)
         label = "Document Status" if fieldname == "docstatus" else meta.get_label(fieldname)
         entry.changes.append(Change(label, _shown(old), _shown(new)))
     for verb, key in (("Added", "added"), ("Removed", "removed")):
