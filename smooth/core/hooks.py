@@ -16,6 +16,14 @@ override_whitelisted_methods = {
     "smooth.auth.get_logged_user": "smooth.auth.login.get_logged_user",
     "smooth.auth.get_csrf_token": "smooth.auth.login.get_csrf_token",
     "upload_file": "smooth.api.files.upload_file",
+    "frappe.desk.search.search_link": "smooth.core.search.search_link",
+    "smooth.desk.search.search_link": "smooth.core.search.search_link",
+    "smooth.desk.search.fetch_link_values": "smooth.core.search.fetch_link_values",
+    "frappe.desk.form.utils.add_comment": "smooth.core.doctype.comment.comment.add_comment",
+    "frappe.desk.form.utils.update_comment": "smooth.core.doctype.comment.comment.update_comment",
+    "smooth.desk.form.utils.add_comment": "smooth.core.doctype.comment.comment.add_comment",
+    "smooth.desk.form.utils.update_comment": "smooth.core.doctype.comment.comment.update_comment",
+    "smooth.desk.form.utils.delete_comment": "smooth.core.doctype.comment.comment.delete_comment",
 }
 
 doc_events = {

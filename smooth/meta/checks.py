@@ -8,7 +8,8 @@ E015 title/sort/search field missing · E016 name differs from the file name · 
 field missing · E018 autoname field holds no value · E019 bad sort_order · E020 unknown
 permission keys · E021 field not an object · E022 fieldname is a standard column · E023 Link to
 a missing doctype · E024 Dynamic Link to a missing field · E025 Table of a non-child doctype ·
-E026 `fields` not a list.
+E026 `fields` not a list · E027 a depends_on / mandatory_depends_on / read_only_depends_on
+condition outside the grammar of smooth.expressions.
 
 `check_doctype` looks at one file on its own; `check_links` needs every doctype of the site.
 The registry raises MetaError on any error-level issue, `bench check` prints them all.
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import smooth.expressions as expressions
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import PERM_TYPES, Meta
 
@@ -140,6 +142,14 @@ def _check_field(field: Any, position: int, seen: set[str], path: Path | None) -
     if field.get("unique") and fieldtype in fieldtypes.LONG_TEXT:
         yield _issue("meta.E014", "a long text field cannot be unique", path, fieldname,
                      hint="use Data for unique values")
+    for key in ("depends_on", "mandatory_depends_on", "read_only_depends_on"):
+        if field.get(key):
+            try:
+                expressions.check(field[key])
+            except expressions.ExpressionError as exc:
+                yield _issue("meta.E027", f"{key}: {exc.message}", path, fieldname,
+                             hint="a fieldname, or eval: with doc.<field>, literals, comparisons, && || !, "
+                                  "in_list() and cint()")
 
 
 def check_links(metas: Mapping[str, Meta], broken: Collection[str] = ()) -> list[Issue]:

@@ -23,7 +23,8 @@ class DocField:
     __slots__ = (
         "fieldname", "fieldtype", "label", "options", "reqd", "read_only", "default", "unique",
         "search_index", "in_list_view", "in_standard_filter", "hidden", "length", "allow_on_submit",
-        "no_copy", "fetch_from", "depends_on", "permlevel", "non_negative", "description", "idx", "raw",
+        "no_copy", "fetch_from", "depends_on", "mandatory_depends_on", "read_only_depends_on", "permlevel",
+        "non_negative", "description", "idx", "raw",
     )
 
     def __init__(self, data: Mapping[str, Any], idx: int = 0) -> None:
@@ -45,6 +46,8 @@ class DocField:
         self.no_copy = bool(data.get("no_copy"))
         self.fetch_from: str | None = data.get("fetch_from") or None
         self.depends_on: str | None = data.get("depends_on") or None
+        self.mandatory_depends_on: str | None = data.get("mandatory_depends_on") or None
+        self.read_only_depends_on: str | None = data.get("read_only_depends_on") or None
         self.permlevel = int(data.get("permlevel") or 0)
         self.non_negative = bool(data.get("non_negative"))
         self.description: str | None = data.get("description") or None
@@ -92,6 +95,8 @@ class Meta:
         self.table_fields: list[DocField] = [f for f in self.fields if f.fieldtype in fieldtypes.TABLE]
         self.link_fields: list[DocField] = [f for f in self.value_fields if f.fieldtype == "Link"]
         self.mandatory_fields: list[DocField] = [f for f in self.value_fields if f.reqd]
+        self.conditionally_mandatory: list[DocField] = [f for f in self.fields
+                                                        if f.mandatory_depends_on and not f.reqd and f.fieldname]
         self.password_fields: list[DocField] = [f for f in self.value_fields if f.fieldtype == "Password"]
         self.unique_fields: list[DocField] = [f for f in self.value_fields if f.unique]
         self.standard_columns: tuple[str, ...] = fieldtypes.STANDARD_FIELDS + (

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from smooth.context import now_datetime, session_user
-from smooth.model import naming
+from smooth.model import naming, rich_text
 from smooth.model.values import coerce_value, default_value
 
 if TYPE_CHECKING:
@@ -61,6 +61,8 @@ def coerce_all(doc: Document) -> None:
         value = values.get(field.fieldname)
         if value is not None:
             values[field.fieldname] = coerce_value(meta, field, value)
+            if field.fieldtype in rich_text.RICH_TEXT and values[field.fieldname]:
+                values[field.fieldname] = rich_text.sanitize(values[field.fieldname])
     if not isinstance(doc.docstatus, int):
         doc.docstatus = int(doc.docstatus or 0)
     for child in doc.get_all_children():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import smooth.expressions as expressions
 from smooth.context import db, local
 from smooth.exceptions import LinkValidationError, MandatoryError, UniqueValidationError, ValidationError
 from smooth.meta import fieldtypes
@@ -58,18 +59,35 @@ def validate_values(doc: Document) -> None:
             raise ValidationError(f"{row_label(doc)}{field.label} cannot be negative")
 
 
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, list) and not value)
+
+
 def validate_mandatory(doc: Document) -> None:
+    """`reqd` fields, and fields whose `mandatory_depends_on` condition holds for the document (or row)."""
     missing: list[str] = []
     for member in (doc, *doc.get_all_children()):
+        values = member.__dict__
         for field in member.meta.mandatory_fields:
-            value = member.__dict__.get(field.fieldname)
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if _empty(values.get(field.fieldname)):
+                missing.append(row_label(member) + field.label)
+        for field in member.meta.conditionally_mandatory:
+            if _empty(values.get(field.fieldname)) and expressions.evaluate(
+                    field.mandatory_depends_on or "", _condition_values(member)):
                 missing.append(row_label(member) + field.label)
     for table_field in doc.meta.table_fields:
         if table_field.reqd and not doc.__dict__.get(table_field.fieldname):
             missing.append(table_field.label)
     if missing:
         raise MandatoryError(f"{doc.doctype} {doc.name or ''}: value missing for " + ", ".join(missing))
+
+
+def _condition_values(doc: Document) -> dict[str, Any]:
+    """The values a field condition sees: every field (tables as their rows) plus the standard columns."""
+    values = {name: doc.__dict__.get(name) for name in doc.meta.columns}
+    for table_field in doc.meta.table_fields:
+        values[table_field.fieldname] = list(doc.__dict__.get(table_field.fieldname) or [])
+    return values
 
 
 def validate_links(doc: Document) -> None:

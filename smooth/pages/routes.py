@@ -10,7 +10,7 @@ from smooth.api.dispatch import choose_site
 from smooth.api.request import ApiRequest
 from smooth.exceptions import SmoothError
 from smooth.pages import assets, google_connect, login, portal
-from smooth.pages.desk import calendarview, home, report, workspace
+from smooth.pages.desk import calendarview, formview, home, report, workspace
 from smooth.pages.endpoints import page_route
 from smooth.pages.rendering import GUEST, Redirect
 from smooth.site import get_site
@@ -42,6 +42,8 @@ def page_routes() -> list[BaseRoute]:
         page_route("/app/{slug}/view/calendar", calendarview.show_calendar),
         page_route("/google/connect", google_connect.connect_page, methods=("POST",)),
         page_route(google_connect.CALLBACK_PATH, google_connect.callback_page, commit_safe_methods=True),
+        page_route("/app/{slug}/new", formview.new_form, methods=("GET", "POST")),
+        page_route("/app/{slug}/{name}", formview.show_form, methods=("GET", "POST")),
         Route("/assets/{package}/{path:path}", _asset, methods=["GET", "HEAD"]),
         # keep last: any other path is an app's portal page (www/ folders, website_route_rules)
         page_route("/{path:path}", portal.serve, methods=("GET", "POST")),

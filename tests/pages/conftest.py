@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from tests.api.helpers import Api
 from tests.api.serving import running_server
 from tests.conftest import SiteHandle
 from tests.lms.conftest import clean, lms, lms_site  # noqa: F401  (the LMS site fixtures, one per backend)
@@ -60,3 +61,9 @@ def desk(desk_server: tuple[str, SiteHandle]) -> Iterator[object]:
     yield login
     for client in clients:
         client.http.close()
+
+
+@pytest.fixture
+def pages(served: Api) -> Api:  # noqa: F811
+    """The served LMS site, any user per request by header (the form view tests' name for `served`)."""
+    return served

@@ -1,0 +1,58 @@
+"""The buttons of a form's action bar, computed per document and viewer.
+
+`form_actions` is the one place that decides them: the standard ones (save, submit, cancel,
+duplicate, rename, delete) from the doctype's metadata and the viewer's rights. The workflow
+issue adds its transitions here (`workflow_actions`, empty until then), so the template never
+needs to know where an action comes from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from smooth.meta.doctype import Meta
+from smooth.model.document import Document
+from smooth.permissions import has_permission
+
+
+@dataclass(frozen=True)
+class FormAction:
+    """One button. `method` "post" submits the action to the form's URL; "get" opens `href`."""
+
+    key: str
+    label: str
+    method: str = "post"
+    href: str = ""
+    primary: bool = False
+    danger: bool = False
+    confirm: str = ""
+
+
+def workflow_actions(meta: Meta, doc: Document) -> list[FormAction]:
+    """Workflow transitions the viewer may take (the workflow issue fills this in)."""
+    return []
+
+
+def form_actions(meta: Meta, doc: Document, url: str, new_url: str) -> list[FormAction]:
+    """The actions offered on `doc`'s form (a new document has none but save)."""
+    if doc.is_new():
+        return []
+    actions: list[FormAction] = []
+    status = int(doc.docstatus or 0)
+    if meta.is_submittable and status == 0 and has_permission(meta.name, "submit", doc=doc):
+        actions.append(FormAction("submit", "Submit", primary=True,
+                                  confirm=f"Submit {doc.name}? A submitted document can no longer be edited."))
+    if meta.is_submittable and status == 1 and has_permission(meta.name, "cancel", doc=doc):
+        actions.append(FormAction("cancel", "Cancel", danger=True, confirm=f"Cancel {doc.name}?"))
+    actions += workflow_actions(meta, doc)
+    if meta.issingle:
+        return actions
+    if has_permission(meta.name, "create"):
+        copy_url = f"{new_url}?duplicate={quote(doc.name, safe='')}"
+        actions.append(FormAction("duplicate", "Duplicate", method="get", href=copy_url))
+    if meta.allow_rename and has_permission(meta.name, "write", doc=doc):
+        actions.append(FormAction("rename", "Rename", method="get", href=f"{url}?action=rename"))
+    if status != 1 and has_permission(meta.name, "delete", doc=doc):
+        actions.append(FormAction("delete", "Delete", method="get", href=f"{url}?action=delete", danger=True))
+    return actions

@@ -1,0 +1,304 @@
+"""The form view: `/app/<slug>/new` and `/app/<slug>/<name>`, one template for every doctype.
+
+GET shows the document (read permission; 404 / 403 pages otherwise). POST to the same URL
+saves it (a plain form with the CSRF token; `modified` travels in a hidden field so a save
+over someone else's newer save fails with the core's TimestampMismatchError). A failed save
+is rolled back and the form is shown again with the server's message and everything the user
+typed. Other actions post an `action` field to the same URL (submit, cancel, delete, rename,
+comment, edit_comment, delete_comment); `?action=delete` / `?action=rename` ask first.
+A Single doctype has one form, at `/app/<slug>/<Doctype Name>`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from markupsafe import Markup
+from starlette.datastructures import UploadFile
+from starlette.responses import Response
+
+import smooth.permissions as permissions
+from smooth.api.client import apply_update, load_for_read, new_document
+from smooth.api.files import upload_file
+from smooth.api.request import ApiRequest
+from smooth.context import db, local, session_user, system_time_zone
+from smooth.core.doctype.comment import comment as comments
+from smooth.exceptions import (
+    DoesNotExistError,
+    PermissionError,
+    SmoothError,
+    TimestampMismatchError,
+    ValidationError,
+)
+from smooth.meta.doctype import DocField, Meta
+from smooth.model import listing, records, rename, rich_text
+from smooth.model.database_api import document_db
+from smooth.model.document import Document
+from smooth.pages.desk import form_fields, timeline
+from smooth.pages.desk.access import doctype_for, require_desk_user, slug
+from smooth.pages.desk.form_actions import form_actions
+from smooth.pages.rendering import Redirect, render_page
+
+NEW = "new"
+FILE_SUFFIX = "__file"
+ACTIONS = ("save", "submit", "cancel", "delete", "rename", "comment", "edit_comment", "delete_comment")
+
+
+def form_url(meta: Meta, name: str) -> str:
+    return f"/app/{slug(meta.name)}/{quote(name, safe='')}"
+
+
+def _zones() -> tuple[str, str]:
+    user_zone = document_db().get_value("User", session_user(), "time_zone") if session_user() != "Guest" else None
+    return (user_zone or "", system_time_zone())
+
+
+def _multiselect_options(child: Meta, link: DocField) -> list[str]:
+    target = link.options or ""
+    if not target or not permissions.has_permission(target, "read"):
+        return []
+    return [str(n) for n in listing.get_list(target, pluck="name", order_by="name asc",
+                                             limit_page_length=form_fields.MULTISELECT_LIMIT)]
+
+
+def _context(meta: Meta, doc: Document) -> form_fields.FormContext:
+    can_edit = permissions.has_permission(meta.name, "create" if doc.is_new() else "write",
+                                          doc=None if doc.is_new() else doc)
+    return form_fields.FormContext(can_edit=can_edit, docstatus=int(doc.docstatus or 0), is_new=doc.is_new(),
+                                   zones=_zones(), site_meta=local().site.get_meta,
+                                   multiselect_options=_multiselect_options)
+
+
+def _load(meta: Meta, name: str) -> Document:
+    if meta.issingle:
+        if name != meta.name:
+            raise Redirect(form_url(meta, meta.name))
+        return load_for_read(meta.name, None)
+    return load_for_read(meta.name, name)
+
+
+def _rich_html(html: Any) -> Markup:
+    """Stored rich text as markup, sanitised again on the way out (a value typed but not saved too)."""
+    return Markup(rich_text.sanitize(html)) if isinstance(html, str) and html else Markup("")
+
+
+def _title(meta: Meta, doc: Document) -> str:
+    if doc.is_new():
+        return f"New {meta.name}"
+    title = doc.get(meta.title_field) if meta.title_field else None
+    return str(title or doc.name)
+
+
+def _condition_fields(meta: Meta) -> dict[str, dict[str, str]]:
+    """Field types the browser's condition evaluator needs to read inputs as the server does."""
+    return {df.fieldname: {"type": df.fieldtype} for df in meta.value_fields}
+
+
+def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *, error: str = "",
+            stale: bool = False, status: int = 200, notice: str = "", confirm: str = "",
+            rename_value: str = "", modified: str | None = None, messages: list[dict[str, Any]] | None = None,
+            saved_url: str = "") -> Response:
+    ctx = _context(meta, doc)
+    url = form_url(meta, doc.name) if not doc.is_new() else f"/app/{slug(meta.name)}/{NEW}"
+    new_url = f"/app/{slug(meta.name)}/{NEW}"
+    tabs = form_fields.layout(meta, state, ctx)
+    actions = form_actions(meta, doc, url, new_url)
+    can_comment = not doc.is_new() and not meta.issingle
+    context = {
+        "meta": meta, "doc": doc, "title": _title(meta, doc), "tabs": tabs, "url": url, "new_url": new_url,
+        "list_url": f"/app/{slug(meta.name)}", "can_save": ctx.can_edit and int(doc.docstatus or 0) < 2
+        and (int(doc.docstatus or 0) == 0 or any(f.allow_on_submit for f in meta.fields)),
+        "actions": actions, "error": error, "stale": stale, "notice": notice,
+        "confirm": confirm if confirm in {a.key for a in actions} else "",
+        "rename_value": rename_value or (doc.name or ""), "messages": messages or [], "saved_url": saved_url,
+        "timeline": timeline.timeline(meta, doc.name, local().site.get_meta) if can_comment else [],
+        "can_comment": can_comment, "modified": modified or (str(doc.modified or "") if not doc.is_new() else ""),
+        "prompt_name": doc.is_new() and meta.autoname == "prompt", "posted_name": state.get("__newname", ""),
+        "condition_doc": form_fields.condition_values(meta, {k: v for k, v in state.items()
+                                                             if k != form_fields.STATE_TABLES}),
+        "condition_fields": _condition_fields(meta), "slug": slug(meta.name), "slugify": slug,
+        "rich_html": _rich_html,
+        "docstatus_label": {0: "Draft", 1: "Submitted", 2: "Cancelled"}.get(int(doc.docstatus or 0), ""),
+    }
+    return render_page(api, "desk/form.html", context, status=status)
+
+
+def _state(meta: Meta, doc: Document) -> dict[str, Any]:
+    return form_fields.state_from_doc(meta, doc, local().site.get_meta, _zones())
+
+
+# -- GET ----------------------------------------------------------------------------------------------
+
+def _prefill(meta: Meta, api: ApiRequest) -> Document:
+    """A new document: defaults, values from the query string (known fields only), or a duplicate's copy."""
+    values: dict[str, Any] = {}
+    source = api.form.get("duplicate")
+    if isinstance(source, str) and source:
+        original = load_for_read(meta.name, source)
+        for df in meta.value_fields:
+            if not df.no_copy and df.fieldtype != "Password" and not df.unique:
+                values[df.fieldname] = original.get(df.fieldname)
+        for table in meta.table_fields:
+            child = local().site.get_meta(table.options or "")
+            values[table.fieldname] = [{f.fieldname: row.get(f.fieldname) for f in child.value_fields
+                                        if not f.no_copy} for row in original.get(table.fieldname) or []]
+    else:
+        for key, value in api.form.items():
+            known = meta.get_field(key)
+            if known is not None and known.has_value and isinstance(value, str) and known.fieldtype != "Password":
+                values[key] = value
+    doc = records.new_doc(meta.name)
+    doc.update(values)
+    return doc
+
+
+def new_form(api: ApiRequest, slug: str) -> Response:
+    require_desk_user(api)
+    meta = doctype_for(slug)
+    if meta.issingle:
+        raise Redirect(form_url(meta, meta.name))
+    if not permissions.has_permission(meta.name, "create"):
+        raise PermissionError(f"Not permitted: you may not create a {meta.name}")
+    if api.method == "POST":
+        return _save(api, meta, None)
+    doc = _prefill(meta, api)
+    return _render(api, meta, doc, _state(meta, doc))
+
+
+def show_form(api: ApiRequest, slug: str, name: str) -> Response:
+    require_desk_user(api)
+    meta = doctype_for(slug)
+    if api.method == "POST":
+        action = api.form.get("action") or "save"
+        if action not in ACTIONS:
+            raise ValidationError(f"Unknown form action {action!r}")
+        if action == "save":
+            return _save(api, meta, name)
+        return _act(api, meta, name, str(action))
+    doc = _load(meta, name)
+    asked = api.form.get("action")
+    notice = {"1": "Saved", "submitted": "Submitted", "cancelled": "Cancelled", "renamed": "Renamed",
+              "comment": "Comment added"}.get(str(api.form.get("saved") or ""), "")
+    confirm = asked if asked in ("delete", "rename") else ""
+    return _render(api, meta, doc, _state(meta, doc), notice=notice, confirm=confirm)
+
+
+# -- saving --------------------------------------------------------------------------------------------
+
+def _attach_uploads(api: ApiRequest, meta: Meta, doc: Document, editable: set[str]) -> bool:
+    """Store files chosen in Attach fields (through upload_file) and point the fields at them."""
+    changed = False
+    for df in meta.value_fields:
+        upload = api.form.get(df.fieldname + FILE_SUFFIX)
+        if df.fieldtype in ("Attach", "Attach Image") and df.fieldname in editable and isinstance(upload, UploadFile) \
+                and upload.filename:
+            stored = upload_file(file=upload, doctype=meta.name, docname=doc.name)
+            doc.set(df.fieldname, stored["file_url"])
+            changed = True
+    return changed
+
+
+def _save(api: ApiRequest, meta: Meta, name: str | None) -> Response:
+    site_meta = local().site.get_meta
+    state = form_fields.state_from_post(meta, api.form, site_meta)
+    new_name = api.form.get("__newname")
+    if isinstance(new_name, str):
+        state["__newname"] = new_name
+    doc = records.new_doc(meta.name) if name is None else _load(meta, name)
+    ctx = _context(meta, doc)
+    editable = form_fields.editable_fields(meta, state, ctx)
+    values = form_fields.save_values(meta, state, editable, site_meta, ctx.zones)
+    try:
+        if name is None:
+            if meta.autoname == "prompt" and isinstance(new_name, str) and new_name.strip():
+                values["name"] = new_name.strip()
+            doc = new_document(meta.name, values)
+            doc.insert()
+            if _attach_uploads(api, meta, doc, editable):
+                doc.save()
+        else:
+            modified = api.form.get("modified")
+            if not meta.issingle and isinstance(modified, str) and modified:
+                values["modified"] = modified
+            doc = _load(meta, name)
+            _keep_multiselect_rows(meta, doc, values)
+            apply_update(doc, values)
+            _attach_uploads(api, meta, doc, editable)
+            doc.save()
+    except SmoothError as exc:
+        db().rollback()
+        shown = records.new_doc(meta.name) if name is None else _reload_or_new(meta, name)
+        posted = api.form.get("modified")
+        return _render(api, meta, shown, state, error=exc.message or type(exc).__name__,
+                       stale=isinstance(exc, TimestampMismatchError), status=exc.http_status_code,
+                       modified=posted if isinstance(posted, str) and posted else None)
+    told = [m for m in local().message_log if isinstance(m, dict) and m.get("message")]
+    if told:  # what the controller said on saving (msgprint) is shown with the saved form, not lost in a redirect
+        saved = _load(meta, doc.name)
+        return _render(api, meta, saved, _state(meta, saved), notice="Saved", messages=told,
+                       saved_url=form_url(meta, saved.name))
+    raise Redirect(form_url(meta, doc.name) + "?saved=1")
+
+
+def _keep_multiselect_rows(meta: Meta, doc: Document, values: dict[str, Any]) -> None:
+    """A Table MultiSelect posts only the chosen links: rows still chosen keep their names (no Version noise)."""
+    for table in meta.table_fields:
+        if table.fieldtype != "Table MultiSelect" or table.fieldname not in values:
+            continue
+        child = local().site.get_meta(table.options or "")
+        link = next((f.fieldname for f in child.value_fields if f.fieldtype == "Link"), None)
+        if link is None:
+            continue
+        stored = {row.get(link): row.name for row in doc.get(table.fieldname) or []}
+        for row in values[table.fieldname]:
+            if not row.get("name") and row.get(link) in stored:
+                row["name"] = stored.pop(row[link])
+
+
+def _reload_or_new(meta: Meta, name: str) -> Document:
+    try:
+        return _load(meta, name)
+    except DoesNotExistError:
+        return records.new_doc(meta.name)
+
+
+# -- other actions -------------------------------------------------------------------------------------
+
+def _act(api: ApiRequest, meta: Meta, name: str, action: str) -> Response:
+    doc = _load(meta, name)
+    url = form_url(meta, doc.name)
+    form = api.form
+    try:
+        if action == "delete":
+            records.delete_doc(meta.name, doc.name, ignore_missing=False)
+            raise Redirect(f"/app/{slug(meta.name)}?deleted={quote(doc.name, safe='')}")
+        if action in ("submit", "cancel"):
+            doc = records.get_doc(meta.name, doc.name, for_update=True)
+            modified = form.get("modified")
+            if isinstance(modified, str) and modified:
+                doc._original_modified = modified
+            (doc.submit if action == "submit" else doc.cancel)()
+            raise Redirect(url + ("?saved=submitted" if action == "submit" else "?saved=cancelled"))
+        if action == "rename":
+            target = form.get("new_name")
+            if not isinstance(target, str) or not target.strip():
+                raise ValidationError("Enter the new name")
+            renamed = rename.rename_doc(meta.name, doc.name, target.strip())
+            raise Redirect(form_url(meta, renamed) + "?saved=renamed")
+        content = form.get("content")
+        if action == "comment":
+            comments.add_comment(meta.name, doc.name, content if isinstance(content, str) else "")
+        elif action == "edit_comment":
+            comments.update_comment(str(form.get("comment") or ""), content if isinstance(content, str) else "")
+        else:
+            comments.delete_comment(str(form.get("comment") or ""))
+        raise Redirect(url + "#timeline")
+    except SmoothError as exc:
+        db().rollback()
+        doc = _load(meta, name)
+        return _render(api, meta, doc, _state(meta, doc), error=exc.message or type(exc).__name__,
+                       status=exc.http_status_code, stale=isinstance(exc, TimestampMismatchError),
+                       confirm="rename" if action == "rename" else "",
+                       rename_value=str(form.get("new_name") or ""))
+

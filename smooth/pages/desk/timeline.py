@@ -1,0 +1,103 @@
+"""The timeline under every form: Version history and comments, newest first.
+
+Versions are read for a document the viewer may read (the Version DocPerm is for System
+Managers, as in Frappe, but a form's history belongs to whoever may see the form); each
+entry says who changed which field from what to what, and which child rows were added,
+removed or changed. Comments come from the core Comment doctype, with edit / delete
+offered on the viewer's own (any, for a System Manager).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from smooth.context import session_user
+from smooth.core.doctype.comment.comment import MODERATOR_ROLE, comments_on
+from smooth.meta.doctype import Meta
+from smooth.model import rich_text
+from smooth.model.database_api import document_db
+from smooth.permissions import get_roles
+
+MAX_VERSIONS = 50
+MAX_SHOWN = 120
+DOCSTATUS = {0: "Draft", 1: "Submitted", 2: "Cancelled"}
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    kind: str  # "version", "created" or "comment"
+    when: dt.datetime
+    who: str
+    who_name: str
+    changes: list[Change] = field(default_factory=list)
+    rows: list[str] = field(default_factory=list)  # "Added a row to Schedule", ...
+    comment_name: str = ""
+    content: Markup = Markup("")
+    raw_content: str = ""
+    editable: bool = False
+
+
+def _shown(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
+
+
+def _version_entry(meta: Meta, site_meta: Any, row: dict[str, Any]) -> Entry:
+    try:
+        data = json.loads(row.get("data") or "{}")
+    except ValueError:
+        data = {}
+    entry = Entry(kind="created" if data.get("created") else "version", when=row["creation"], who=row["owner"],
+                  who_name=row["owner"])
+    for fieldname, old, new in data.get("changed") or []:
+        if fieldname == "docstatus":
+            old, new = DOCSTATUS.get(old, old), DOCSTATUS.get(new, new)
+        label = "Document Status" if fieldname == "docstatus" else meta.get_label(fieldname)
+        entry.changes.append(Change(label, _shown(old), _shown(new)))
+    for verb, key in (("Added", "added"), ("Removed", "removed")):
+        for fieldname, _values in data.get(key) or []:
+            entry.rows.append(f"{verb} a row {'to' if verb == 'Added' else 'from'} {meta.get_label(fieldname)}")
+    for fieldname, idx, _name, changes in data.get("row_changed") or []:
+        table = meta.get_field(fieldname)
+        child = site_meta(table.options) if table is not None and table.options else None
+        for child_field, old, new in changes:
+            label = child.get_label(child_field) if child else child_field
+            entry.changes.append(Change(f"{meta.get_label(fieldname)} row #{idx}: {label}", _shown(old), _shown(new)))
+    return entry
+
+
+def timeline(meta: Meta, name: str, site_meta: Any) -> list[Entry]:
+    """Versions and comments of one document the viewer may read, newest first."""
+    entries: list[Entry] = []
+    versions = document_db().get_all("Version", filters={"ref_doctype": meta.name, "docname": name},
+                                      fields=["owner", "creation", "data"], order_by="creation desc",
+                                      limit_page_length=MAX_VERSIONS)
+    entries += [_version_entry(meta, site_meta, v) for v in versions]
+    user = session_user()
+    moderator = user == "Administrator" or MODERATOR_ROLE in get_roles(user)
+    for comment in comments_on(meta.name, name):
+        content = comment.get("content") or ""
+        entries.append(Entry(kind="comment", when=comment["creation"], who=comment["owner"],
+                             who_name=comment.get("comment_by") or comment["owner"], comment_name=comment["name"],
+                             content=Markup(rich_text.sanitize(content)), raw_content=content,
+                             editable=moderator or comment["owner"] == user))
+    people = {e.who for e in entries}
+    if people:
+        names = dict(document_db().get_all("User", filters={"name": ["in", sorted(people)]},
+                                           fields=["name", "full_name"], as_list=True))
+        for entry in entries:
+            entry.who_name = names.get(entry.who) or entry.who_name
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries

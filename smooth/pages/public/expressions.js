@@ -1,0 +1,206 @@
+// The browser's twin of smooth/expressions.py: the same grammar of field conditions
+// (depends_on, mandatory_depends_on, read_only_depends_on), parsed, never eval'd.
+// window.SmoothExpressions.evaluate(condition, doc) -> boolean; it throws Error on a bad condition.
+(function () {
+  "use strict";
+  var MAX_LENGTH = 500, MAX_DEPTH = 20;
+  var UNDEFINED = { toString: function () { return "undefined"; } };
+  var TOKEN = /\s*(?:(\d+(?:\.\d+)?|\.\d+)|('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|([A-Za-z_][A-Za-z0-9_]*)|(===|!==|==|!=|<=|>=|&&|\|\||[-+*/%<>!()[\].,]))/y;
+  var ESCAPES = { n: "\n", t: "\t", r: "\r", "\\": "\\", "'": "'", '"': '"' };
+  var LITERALS = { "true": true, "false": false, "null": null, "undefined": UNDEFINED };
+  var FUNCTIONS = { in_list: 1, cint: 1 };
+
+  function fail(message) { throw new Error(message); }
+
+  function tokens(text) {
+    var out = [], pos = 0;
+    text = text.replace(/\s+$/, "");
+    while (pos < text.length) {
+      TOKEN.lastIndex = pos;
+      var m = TOKEN.exec(text);
+      if (!m || TOKEN.lastIndex === pos) fail("Cannot read the condition at position " + pos);
+      var kind = m[1] !== undefined ? "number" : m[2] !== undefined ? "string" : m[3] !== undefined ? "name" : "op";
+      out.push([kind, m[1] || m[2] || m[3] || m[4]]);
+      pos = TOKEN.lastIndex;
+    }
+    return out;
+  }
+
+  function unquote(token) {
+    return token.slice(1, -1).replace(/\\(.)/g, function (_, c) { return ESCAPES[c] !== undefined ? ESCAPES[c] : c; });
+  }
+
+  function Parser(text) { this.text = text; this.tokens = tokens(text); this.pos = 0; this.depth = 0; }
+  Parser.prototype.peek = function () { return this.pos < this.tokens.length ? this.tokens[this.pos][1] : null; };
+  Parser.prototype.take = function (expected) {
+    if (this.pos >= this.tokens.length) fail("The condition ends too early");
+    var t = this.tokens[this.pos];
+    if (expected !== undefined && t[1] !== expected) fail("Expected " + expected + ", found " + t[1]);
+    this.pos += 1;
+    return t;
+  };
+  Parser.prototype.parse = function () {
+    var node = this.or_();
+    if (this.pos !== this.tokens.length) fail("Unexpected " + this.tokens[this.pos][1]);
+    return node;
+  };
+  Parser.prototype.nested = function (fn) {
+    this.depth += 1;
+    if (this.depth > MAX_DEPTH) fail("The condition is nested too deeply");
+    try { return fn.call(this); } finally { this.depth -= 1; }
+  };
+  Parser.prototype.binary = function (ops, next, tag) {
+    var node = next.call(this);
+    while (ops.indexOf(this.peek()) >= 0) {
+      var op = this.take()[1];
+      node = tag ? [tag, node, next.call(this)] : ["bin", op, node, next.call(this)];
+    }
+    return node;
+  };
+  Parser.prototype.or_ = function () { return this.binary(["||"], this.and_, "or"); };
+  Parser.prototype.and_ = function () { return this.binary(["&&"], this.equality, "and"); };
+  Parser.prototype.equality = function () { return this.binary(["==", "!=", "===", "!=="], this.comparison); };
+  Parser.prototype.comparison = function () { return this.binary(["<", "<=", ">", ">="], this.additive); };
+  Parser.prototype.additive = function () { return this.binary(["+", "-"], this.term); };
+  Parser.prototype.term = function () { return this.binary(["*", "/", "%"], this.unary); };
+  Parser.prototype.unary = function () {
+    if (this.peek() === "!") { this.take(); return this.nested(function () { return ["not", this.unary()]; }); }
+    if (this.peek() === "-") { this.take(); return this.nested(function () { return ["neg", this.unary()]; }); }
+    return this.primary();
+  };
+  Parser.prototype.primary = function () {
+    var t = this.take(), kind = t[0], text = t[1];
+    if (kind === "number") return ["lit", Number(text)];
+    if (kind === "string") return ["lit", unquote(text)];
+    if (text === "(") { var inner = this.nested(this.or_); this.take(")"); return inner; }
+    if (text === "[") return ["list", this.nested(function () { return this.items("]"); })];
+    if (kind === "name") {
+      if (Object.prototype.hasOwnProperty.call(LITERALS, text)) return ["lit", LITERALS[text]];
+      if (text === "doc") return this.member();
+      if (FUNCTIONS[text]) { this.take("("); return ["call", text, this.nested(function () { return this.items(")"); })]; }
+    }
+    fail(text + " is not allowed in a condition");
+  };
+  Parser.prototype.member = function () {
+    var t;
+    if (this.peek() === ".") {
+      this.take(); t = this.take();
+      if (t[0] !== "name") fail("Expected a field name after doc.");
+      return ["field", t[1]];
+    }
+    if (this.peek() === "[") {
+      this.take(); t = this.take();
+      if (t[0] !== "string") fail("Expected a quoted field name after doc[");
+      this.take("]");
+      return ["field", unquote(t[1])];
+    }
+    fail("doc must be followed by a field");
+  };
+  Parser.prototype.items = function (close) {
+    var items = [];
+    while (this.peek() !== close) {
+      items.push(this.or_());
+      if (this.peek() !== close) this.take(",");
+    }
+    this.take(close);
+    return items;
+  };
+
+  function parse(condition) {
+    if (typeof condition !== "string") fail("A condition must be text");
+    if (condition.length > MAX_LENGTH) fail("A condition may be at most " + MAX_LENGTH + " characters long");
+    var text = condition.trim();
+    if (text.indexOf("eval:") === 0) return new Parser(text.slice(5)).parse();
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) return ["field", text];
+    fail("The condition is neither a field name nor eval:<expression>");
+  }
+
+  function isNumber(v) { return typeof v === "number"; }
+  function truthy(v) {
+    if (v === null || v === UNDEFINED || v === false || v === undefined) return false;
+    if (isNumber(v)) return v !== 0 && !isNaN(v);
+    if (typeof v === "string") return v !== "";
+    return true;
+  }
+  function number(v) {
+    if (v === true) return 1;
+    if (v === false) return 0;
+    if (isNumber(v)) return v;
+    if (typeof v === "string") {
+      var s = v.trim();
+      if (!s) return 0;
+      return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s) ? Number(s) : null;
+    }
+    if (v === null) return 0;
+    return null;
+  }
+  function looseEqual(a, b) {
+    var nullish = function (v) { return v === null || v === UNDEFINED || v === undefined; };
+    if (nullish(a) || nullish(b)) return nullish(a) && nullish(b);
+    if (typeof a === "boolean" || typeof b === "boolean" || isNumber(a) || isNumber(b)) {
+      var ok = function (v) { return typeof v === "string" || isNumber(v) || typeof v === "boolean"; };
+      if (ok(a) && ok(b)) { var x = number(a), y = number(b); return x !== null && y !== null && x === y; }
+      return false;
+    }
+    if (typeof a === "string" && typeof b === "string") return a === b;
+    return a === b;
+  }
+  function strictEqual(a, b) {
+    if (isNumber(a) && isNumber(b)) return a === b;
+    if (typeof a !== typeof b) return false;
+    return a === b;
+  }
+  function compare(op, a, b) {
+    var l, r;
+    if (typeof a === "string" && typeof b === "string") { l = a; r = b; }
+    else { l = number(a); r = number(b); if (l === null || r === null) return false; }
+    return op === "<" ? l < r : op === "<=" ? l <= r : op === ">" ? l > r : l >= r;
+  }
+  function arith(op, a, b) {
+    if (op === "+" && (typeof a === "string" || typeof b === "string")) fail("Joining text with + is not supported in conditions");
+    var x = number(a), y = number(b);
+    if (x === null || y === null) fail("Cannot compute " + op + " in a condition");
+    if ((op === "/" || op === "%") && y === 0) fail("Division by zero in a condition");
+    if (op === "+") return x + y;
+    if (op === "-") return x - y;
+    if (op === "*") return x * y;
+    if (op === "/") return x / y;
+    return x - y * Math.trunc(x / y);
+  }
+  function value(doc, name) {
+    if (!Object.prototype.hasOwnProperty.call(doc, name)) return UNDEFINED;
+    var v = doc[name];
+    if (v === undefined) return UNDEFINED;
+    if (v === true) return 1;
+    if (v === false) return 0;
+    if (Array.isArray(v)) return v.length;
+    return v;
+  }
+  function run(node, doc) {
+    var kind = node[0];
+    if (kind === "lit") return node[1];
+    if (kind === "field") return value(doc, node[1]);
+    if (kind === "list") return node[1].map(function (n) { return run(n, doc); });
+    if (kind === "not") return !truthy(run(node[1], doc));
+    if (kind === "neg") return arith("-", 0, run(node[1], doc));
+    if (kind === "and") { var l = run(node[1], doc); return truthy(l) ? run(node[2], doc) : l; }
+    if (kind === "or") { var o = run(node[1], doc); return truthy(o) ? o : run(node[2], doc); }
+    if (kind === "call") {
+      var args = node[2].map(function (n) { return run(n, doc); });
+      if (node[1] === "cint") { var c = number(args.length ? args[0] : null); return c === null ? 0 : Math.trunc(c); }
+      if (args.length !== 2 || !Array.isArray(args[0])) fail("in_list takes a [list] and a value");
+      return args[0].some(function (item) { return strictEqual(item, args[1]); });
+    }
+    var op = node[1], a = run(node[2], doc), b = run(node[3], doc);
+    if (op === "==") return looseEqual(a, b);
+    if (op === "!=") return !looseEqual(a, b);
+    if (op === "===") return strictEqual(a, b);
+    if (op === "!==") return !strictEqual(a, b);
+    if (op === "<" || op === "<=" || op === ">" || op === ">=") return compare(op, a, b);
+    return arith(op, a, b);
+  }
+
+  function evaluate(condition, doc) { return truthy(run(parse(condition), doc || {})); }
+
+  window.SmoothExpressions = { evaluate: evaluate, parse: parse };
+})();
