@@ -22,7 +22,7 @@ from smooth_lms.timezones import describe, format_offset, now_utc, offset_at, to
 
 REQUEST_FIELDS = ["name", "course", "course_title", "member", "member_name", "evaluator", "evaluator_name",
                   "batch_name", "batch_title", "timezone", "date", "start_time", "start_utc", "end_utc", "status",
-                  "google_meet_link", "sequence"]
+                  "google_meet_link", "sequence", "meet_status", "meet_error"]
 
 
 @cache

@@ -63,7 +63,7 @@ def make_demo_data() -> dict[str, Any]:
     created: dict[str, int] = {}
     _user("moderator@example.com", "Mira", "Moderator", None, ["Moderator"], created)
     for email, (first, last, zone, _schedule) in EVALUATORS.items():
-        _user(email, first, last, zone, [], created)
+        _user(email, first, last, zone, ["Batch Evaluator"], created)
     for email, (first, last, zone, _progress) in LEARNERS.items():
         _user(email, first, last, zone, ["LMS Student"], created)
     courses = [_course(values, created) for values in COURSES]

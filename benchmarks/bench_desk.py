@@ -1,0 +1,185 @@
+"""The desk: an evaluator's filtered list view and a request's form view, vs the REST API for the same rows.
+
+    .venv/bin/python benchmarks/bench_desk.py [--requests N] [--evaluators 200] [--rounds 21]
+                                              [--mariadb-url URL] [--quick]
+
+Data (bulk-inserted; setup is not judged): N LMS Certificate Requests (1,000,000 on MariaDB,
+100,000 on SQLite by default) spread over a pool of evaluators and two years. Measured on a
+Uvicorn server of Smooth, as the evaluator (API token), on kept-alive connections, medians of
+--rounds requests after a warm-up:
+
+- list: `GET /app/lms-certificate-request?evaluator=<them>` (the whole page: columns, standard
+  filters, the group-by sidebar counts, paging with the total) vs `GET /api/resource/LMS
+  Certificate Request` with the same filter, columns, order and page size;
+- form: `GET /app/lms-certificate-request/<name>` (layout, widgets, timeline) vs
+  `GET /api/resource/LMS Certificate Request/<name>`.
+
+Printed: medians in ms and the ratios page / API. Aims: list under 150 ms, form under 50 ms,
+ratios under 1.5. --quick (or SMOOTH_BENCH_QUICK=1): 600 requests, 3 evaluators, 1 round.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import zoneinfo
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from harness import BenchSite, add_common_arguments, each_backend, size, temporary_site
+from sqlalchemy import insert
+
+import smooth
+
+REPO = Path(__file__).resolve().parents[1]
+DOCTYPE = "LMS Certificate Request"
+SLUG = "lms-certificate-request"
+SLOT = dt.timedelta(minutes=30)
+BATCH = 5000
+
+
+def setup(requests: int, evaluators: int) -> tuple[str, str, str]:
+    """The course, the evaluators (the first one's API token returned), and `requests` requests."""
+    course = smooth.get_doc({"doctype": "LMS Course", "title": "Desk Course", "published": 1,
+                             "evaluation_required": 1, "evaluation_slot_minutes": 30}).insert().name
+    pool = [f"eva{i:03d}@bench.example" for i in range(evaluators)]
+    for i, email in enumerate(pool):
+        user = smooth.get_doc({"doctype": "User", "email": email, "first_name": f"Eva {i}",
+                               "roles": [{"role": "Batch Evaluator"}]}).insert()
+        if i == 0:
+            key, secret = user.generate_api_credentials()
+    table = smooth.db.table(DOCTYPE)
+    zone = zoneinfo.ZoneInfo(smooth.local.site.time_zone)
+    rng = random.Random(5)
+    now, today = smooth.now_datetime(), smooth.today()
+    rows: list[dict[str, Any]] = []
+    for i in range(requests):
+        start = dt.datetime.combine(today + dt.timedelta(days=rng.randint(-700, 30)),
+                                    dt.time(8 + rng.randint(0, 9), 30 * rng.randint(0, 1)))
+        start_utc = start.replace(tzinfo=zone).astimezone(dt.UTC).replace(tzinfo=None)
+        status = "Pending" if start.date() >= today else rng.choice(["Completed", "Completed", "Cancelled"])
+        rows.append({"name": f"DESK-{i:07d}", "owner": "Administrator", "creation": now, "modified": now,
+                     "modified_by": "Administrator", "docstatus": 0, "idx": 0, "course": course,
+                     "course_title": "Desk Course", "member": f"learner{i % 5000}@bench.example",
+                     "member_name": f"Learner {i % 5000}", "evaluator": pool[i % evaluators],
+                     "evaluator_name": f"Eva {i % evaluators}", "date": start.date(), "day": start.strftime("%A"),
+                     "start_time": start.time(), "end_time": (start + SLOT).time(), "start_utc": start_utc,
+                     "end_utc": start_utc + SLOT, "status": status, "timezone": "UTC", "sequence": 0,
+                     "meet_status": "Not Configured"})
+        if len(rows) == BATCH:
+            smooth.db.execute(insert(table), rows, write=True)
+            rows.clear()
+    if rows:
+        smooth.db.execute(insert(table), rows, write=True)
+    smooth.db.commit()
+    sample = smooth.db.get_value(DOCTYPE, {"evaluator": pool[0]}, "name", order_by="date desc")
+    return pool[0], str(sample), f"{key}:{secret}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve(site: BenchSite) -> tuple[subprocess.Popen[bytes], int]:
+    """Smooth's ASGI app (the factory `bench serve` runs) in a Uvicorn process on a free loopback port."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "smooth.api.app:app_from_env", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning", "--no-access-log"],
+        cwd=Path(__file__).parent, env={**os.environ, "PYTHONPATH": f"{REPO}:{Path(__file__).parent}",
+                                        "SMOOTH_SITES_PATH": str(site.sites_path), "SMOOTH_SITE": site.name})
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return process, port
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.terminate()
+                raise RuntimeError("the Smooth server did not start") from None
+            time.sleep(0.1)
+
+
+def timed_get(conn: http.client.HTTPConnection, path: str, token: str, must_contain: bytes) -> float:
+    start = time.perf_counter()
+    conn.request("GET", path, headers={"Authorization": f"token {token}"})
+    response = conn.getresponse()
+    body = response.read()
+    took = time.perf_counter() - start
+    if response.status != 200 or must_contain not in body:
+        raise RuntimeError(f"GET {path}: {response.status}:\n{body[:1500].decode(errors='replace')}")
+    return took
+
+
+def paths(evaluator: str, sample: str) -> dict[str, tuple[str, str, bytes, bytes]]:
+    fields = ["name", "course", "member_name", "date", "start_time", "status", "evaluator"]
+    api_list = f"/api/resource/{quote(DOCTYPE)}?" + urlencode({
+        "filters": json.dumps([["evaluator", "=", evaluator]]), "fields": json.dumps(fields),
+        "order_by": "creation desc", "limit_page_length": 20})
+    return {
+        "list": (f"/app/{SLUG}?" + urlencode({"evaluator": evaluator}), api_list, b"<table", b'"data"'),
+        "form": (f"/app/{SLUG}/{quote(sample)}", f"/api/resource/{quote(DOCTYPE)}/{quote(sample)}",
+                 sample.encode(), sample.encode()),
+    }
+
+
+def measure(site: BenchSite, requests: int, evaluators: int, rounds: int) -> dict[str, tuple[float, float]]:
+    evaluator, sample, token = setup(requests, evaluators)
+    process, port = serve(site)
+    out: dict[str, tuple[float, float]] = {}
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        for label, (page, api, page_mark, api_mark) in paths(evaluator, sample).items():
+            timed_get(conn, page, token, page_mark)  # warm-up: imports, templates, caches
+            timed_get(conn, api, token, api_mark)
+            pages = [timed_get(conn, page, token, page_mark) for _ in range(rounds)]
+            apis = [timed_get(conn, api, token, api_mark) for _ in range(rounds)]
+            out[label] = (statistics.median(pages), statistics.median(apis))
+        conn.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+    return out
+
+
+def report(backend: str, requests: int, result: dict[str, tuple[float, float]]) -> None:
+    for label, what, aim in (("list", "list view, one evaluator", 150), ("form", "form view", 50)):
+        page, api = result[label]
+        print(f"[{backend}] {what}, {requests} requests: median {page * 1000:.1f} ms vs REST API "
+              f"{api * 1000:.1f} ms -> ratio {page / api:.2f} (aim: page < {aim} ms, ratio < 1.5)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, help="requests in the table (MariaDB 1,000,000, SQLite 100,000; "
+                                                     "quick: 600)")
+    parser.add_argument("--evaluators", type=int, help="evaluators the requests are spread over (200; quick: 3)")
+    parser.add_argument("--rounds", type=int, help="requests per measured path (21; quick: 1)")
+    add_common_arguments(parser)
+    args = parser.parse_args()
+    evaluators = size(args.evaluators, full=200, quick=3, is_quick=args.quick)
+    rounds = size(args.rounds, full=21, quick=1, is_quick=args.quick)
+
+    def run(backend: str) -> None:
+        full = 1_000_000 if backend == "mariadb" else 100_000
+        requests = size(args.requests, full=full, quick=600, is_quick=args.quick)
+        with temporary_site(backend, [str(REPO)], args.mariadb_url) as site:
+            report(backend, requests, measure(site, requests, evaluators, rounds))
+
+    return each_backend(args.mariadb_url, run)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
