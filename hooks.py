@@ -51,6 +51,7 @@ website_route_rules = [
     {"from_route": "/lms/courses/<course>", "to_route": "lms/course"},
     {"from_route": "/lms/courses/<course>/learn/<lesson>", "to_route": "lms/lesson"},
     {"from_route": "/lms/courses/<course>/certification", "to_route": "lms/certification"},
+    {"from_route": "/lms/courses/<course>/quiz/<quiz>", "to_route": "lms/quiz"},
     {"from_route": "/lms/evaluations/<request>", "to_route": "lms/evaluation"},
     {"from_route": "/lms/evaluations/<request>/ics", "to_route": "lms/evaluation_ics"},
     {"from_route": "/lms/cohorts/<cohort>", "to_route": "lms/cohort"},
