@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import json
 import mimetypes
 import re
 from dataclasses import dataclass
@@ -112,8 +113,18 @@ def format_date(value: Any, pattern: str = "%d %B %Y") -> str:
     if not value:
         return ""
     if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
+        value = dt.datetime.fromisoformat(value.strip())
     return value.strftime(pattern)
+
+
+def from_json(value: Any) -> Any:
+    """A JSON text field as data for a template (`doc.result | from_json`); bad JSON is an empty list."""
+    if not isinstance(value, str):
+        return value or []
+    try:
+        return json.loads(value)
+    except ValueError:
+        return []
 
 
 def site_url(path: str = "") -> str:
@@ -121,6 +132,9 @@ def site_url(path: str = "") -> str:
     site = local().site
     base = (site.config.get("host_name") or f"http://{site.name}").rstrip("/")
     return base + path
+
+
+_env.filters["from_json"] = from_json
 
 
 def _standard_fields(doc: Document, meta: Meta) -> list[dict[str, Any]]:

@@ -286,7 +286,8 @@ class LMSCertificateRequest(Document):
         if self.status == "Completed" and before.status == "Pending":
             if not privileged and user != self.evaluator:
                 raise PermissionError("Only the assigned evaluator or a Moderator can mark this request Completed")
-            quizzes.check_mandatory_quizzes(self.member, self.course)  # on the save path: desk, REST, workflow
+            if self.flags.evaluation_outcome != "Fail":  # a Fail certifies nothing
+                quizzes.check_mandatory_quizzes(self.member, self.course)  # on the save path: desk, REST, workflow
         if self.status == "Cancelled" and before.status == "Pending":
             if not privileged and user not in (self.member, self.evaluator):
                 raise PermissionError("Only the learner, the evaluator or a Moderator can cancel this request")
