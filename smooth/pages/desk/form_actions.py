@@ -20,9 +20,8 @@ reloads the form. Conditions use the one expression grammar (`smooth.expressions
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
-
 from typing import Any
+from urllib.parse import quote
 
 from smooth.exceptions import PermissionError
 from smooth.expressions import evaluate
