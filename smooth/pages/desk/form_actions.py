@@ -58,7 +58,7 @@ def _button_offered(meta: Meta, doc: Document, button: dict[str, Any]) -> bool:
     if not has_permission(meta.name, "read", doc=doc):
         return False
     condition = str(button.get("condition") or "")
-    return not condition or evaluate(condition.removeprefix("eval:"), doc.as_dict())
+    return not condition or evaluate(condition, doc.as_dict())
 
 
 def doctype_buttons(meta: Meta) -> list[dict[str, Any]]:
