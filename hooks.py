@@ -58,4 +58,5 @@ website_route_rules = [
     {"from_route": "/lms/evaluations/<request>/ics", "to_route": "lms/evaluation_ics"},
     {"from_route": "/lms/cohorts/<cohort>", "to_route": "lms/cohort"},
     {"from_route": "/verify/<number>", "to_route": "verify"},
+    {"from_route": "/statistics/learning", "to_route": "learning_statistics"},
 ]

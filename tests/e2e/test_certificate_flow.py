@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import Browser, Page, expect
 
 import smooth
+from smooth_lms.certificates import issue_certificate, record_evaluation
 from tests.e2e.conftest import PHONE_WIDTH, LiveSite, assert_accessible, log_in, screenshot
 from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday
 
@@ -54,3 +55,23 @@ def test_pass_issue_download_and_verify(page: Page, browser: Browser, live: Live
         screenshot(mine, "verify-phone", live.handle.backend)
     finally:
         learner.close()
+
+
+def test_learning_statistics_page(page: Page, live: LiveSite) -> None:
+    with live.handle.context():
+        course = make_course("Ladder Safety")
+        make_evaluator(EVA, [course])
+        learner = make_learner(LEARNER, course)
+        request = book(learner, course, next_weekday(0), "09:00").name
+        smooth.set_user(EVA)
+        evaluation = smooth.get_doc("LMS Certificate Evaluation", record_evaluation(request)["name"])
+        evaluation.status = "Pass"
+        evaluation.save()
+        smooth.set_user("Administrator")
+        issue_certificate(learner, course, evaluation.name)
+        smooth.db.commit()
+    log_in(page, EVA, PASSWORD, then="/statistics/learning")
+    expect(page.get_by_role("heading", name="Learning statistics")).to_be_visible()
+    expect(page.get_by_role("img", name="Pass rate by course")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "learning-statistics", live.handle.backend)
