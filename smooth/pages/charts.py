@@ -41,7 +41,7 @@ def bar_chart(title: str, labels: list[str], series: list[Series], *, width: int
                      f"{_fmt(value)}{escape(unit)}</text>")
     for i, label in enumerate(labels):
         x = left + slot * i + (slot - bar_w) / 2
-        base = top + plot_h
+        base = float(top + plot_h)
         for n, s in enumerate(series):
             value = s.values[i]
             if value <= 0:
