@@ -60,3 +60,29 @@ def test_evaluator_records_pass_and_issues_from_the_desk(pages: Api) -> None:
     assert issued.status_code == 303 and issued.headers["location"].startswith("/app/lms-certificate/SMC-")
     with pages.handle.context():
         assert smooth.db.count("LMS Certificate", {"member": LEARNER}) == 1
+
+
+def test_a_button_asks_for_its_arguments(pages: Api) -> None:
+    with pages.handle.context():
+        smooth.get_doc({"doctype": "User", "email": "mod@example.com", "first_name": "Mod",
+                        "roles": [{"role": "Moderator"}]}).insert()
+        course = make_course("Rope Access")
+        make_learner(LEARNER, course)
+        cert = smooth.get_doc({"doctype": "LMS Certificate", "member": LEARNER, "course": course,
+                               "issue_date": smooth.today()}).insert().name
+        smooth.db.commit()
+    url = f"/app/lms-certificate/{cert}"
+    page = pages.get(url, user="mod@example.com").text
+    revoke = _buttons(page)["Revoke"]
+    assert 'name="reason" required' in page
+    assert "Revoke" not in _buttons(pages.get(url, user=LEARNER).text)
+    missing = pages.post(url, user="mod@example.com", data={"action": revoke, "reason": " "},
+                         follow_redirects=False)
+    assert missing.status_code == 417 and "Reason for revoking is required" in missing.text
+    done = pages.post(url, user="mod@example.com", data={"action": revoke, "reason": "Wrong person",
+                                                         "revoked": "0"}, follow_redirects=False)
+    assert done.status_code == 303
+    with pages.handle.context():
+        row = smooth.db.get_value("LMS Certificate", cert, ["revoked", "revoked_reason"], as_dict=True)
+        assert row == {"revoked": 1, "revoked_reason": "Wrong person"}
+    assert "Revoke" not in _buttons(pages.get(url, user="mod@example.com").text)

@@ -11,6 +11,9 @@ needs to know where an action comes from:
                   "condition": "eval:doc.status=='Completed'", "roles": ["Moderator", "Batch Evaluator"],
                   "primary": 1, "confirm": "Issue the certificate?"}]}
 
+A button may ask for values first: `"args": [{"fieldname": "reason", "label": "Reason", "reqd": 1}]`
+draws a text box per argument beside it, and the method receives them by name.
+
 A button posts `action=button:<position>` to the form; the form view checks again that the
 button is offered (condition, roles, read right), then calls the whitelisted `method` with the
 document's `name`. A returned `{"doctype": ..., "name": ...}` opens that document; anything else
@@ -44,6 +47,7 @@ class FormAction:
     primary: bool = False
     danger: bool = False
     confirm: str = ""
+    inputs: tuple[tuple[str, str, bool], ...] = ()  # (fieldname, label, required) the button asks for
 
 
 def workflow_actions(meta: Meta, doc: Document) -> list[FormAction]:
@@ -69,8 +73,10 @@ def doctype_buttons(meta: Meta) -> list[dict[str, Any]]:
 def button_actions(meta: Meta, doc: Document) -> list[FormAction]:
     """The doctype's own buttons whose condition holds for `doc` and whose roles the viewer has."""
     return [FormAction(f"{BUTTON_PREFIX}{i}", str(b["label"]), primary=bool(b.get("primary")),
-                       confirm=str(b.get("confirm") or "")) for i, b in enumerate(doctype_buttons(meta))
-            if _button_offered(meta, doc, b)]
+                       danger=bool(b.get("danger")), confirm=str(b.get("confirm") or ""),
+                       inputs=tuple((str(a["fieldname"]), str(a.get("label") or a["fieldname"]), bool(a.get("reqd")))
+                                    for a in b.get("args") or []))
+            for i, b in enumerate(doctype_buttons(meta)) if _button_offered(meta, doc, b)]
 
 
 def offered_button(meta: Meta, doc: Document, key: str) -> dict[str, Any]:

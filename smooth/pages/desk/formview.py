@@ -267,13 +267,21 @@ def _reload_or_new(meta: Meta, name: str) -> Document:
 
 # -- other actions -------------------------------------------------------------------------------------
 
-def _press(meta: Meta, doc: Document, key: str) -> None:
-    """A doctype's own button (`<snake_name>_form.json`): call its whitelisted method with the name."""
+def _press(meta: Meta, doc: Document, key: str, form: dict[str, Any]) -> None:
+    """A doctype's own button (`<snake_name>_form.json`): call its whitelisted method with the name
+    and the values the button asked for (its `args`, nothing else from the post)."""
     button = offered_button(meta, doc, key)
     fn = resolve(str(button["method"]))
     if is_whitelisted(fn) is None:
         raise PermissionError(f"Not permitted: function {button['method']} is not whitelisted")
-    result = fn(name=doc.name)
+    values = {}
+    for arg in button.get("args") or []:
+        value = form.get(str(arg["fieldname"]))
+        value = value.strip() if isinstance(value, str) else ""
+        if arg.get("reqd") and not value:
+            raise ValidationError(f"{arg.get('label') or arg['fieldname']} is required")
+        values[str(arg["fieldname"])] = value
+    result = fn(name=doc.name, **values)
     if isinstance(result, dict) and result.get("doctype") and result.get("name"):
         raise Redirect(form_url(local().site.registry.get(result["doctype"]), str(result["name"])) + "?saved=done")
     raise Redirect(form_url(meta, doc.name) + "?saved=done")
@@ -295,7 +303,7 @@ def _act(api: ApiRequest, meta: Meta, name: str, action: str) -> Response:
             (doc.submit if action == "submit" else doc.cancel)()
             raise Redirect(url + ("?saved=submitted" if action == "submit" else "?saved=cancelled"))
         if action.startswith(BUTTON_PREFIX):
-            _press(meta, doc, action)
+            _press(meta, doc, action, form)
         if action == "rename":
             target = form.get("new_name")
             if not isinstance(target, str) or not target.strip():
