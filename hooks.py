@@ -24,6 +24,7 @@ fixtures = [
                                                          "Evaluation Rescheduled", "Evaluation Cancelled",
                                                          "Evaluation Reminder", "Evaluator Daily Digest",
                                                          "Evaluation Meet Link"]]]},
+    {"dt": "Print Format", "filters": [["name", "in", ["LMS Certificate", "Quiz Submission Report"]]]},
 ]
 
 doc_events = {
@@ -40,6 +41,7 @@ scheduler_events = {
 permission_query_conditions = {
     "LMS Certificate Request": "smooth_lms.permissions.certificate_request_conditions",
     "Course Evaluator": "smooth_lms.permissions.course_evaluator_conditions",
+    "LMS Certificate Evaluation": "smooth_lms.permissions.certificate_evaluation_conditions",
     "Evaluator Schedule": "smooth_lms.permissions.evaluator_child_conditions",
     "Evaluator Unavailability": "smooth_lms.permissions.evaluator_child_conditions",
     "Evaluator Course": "smooth_lms.permissions.evaluator_child_conditions",
@@ -51,7 +53,10 @@ website_route_rules = [
     {"from_route": "/lms/courses/<course>", "to_route": "lms/course"},
     {"from_route": "/lms/courses/<course>/learn/<lesson>", "to_route": "lms/lesson"},
     {"from_route": "/lms/courses/<course>/certification", "to_route": "lms/certification"},
+    {"from_route": "/lms/courses/<course>/quiz/<quiz>", "to_route": "lms/quiz"},
     {"from_route": "/lms/evaluations/<request>", "to_route": "lms/evaluation"},
     {"from_route": "/lms/evaluations/<request>/ics", "to_route": "lms/evaluation_ics"},
     {"from_route": "/lms/cohorts/<cohort>", "to_route": "lms/cohort"},
+    {"from_route": "/verify/<number>", "to_route": "verify"},
+    {"from_route": "/statistics/learning", "to_route": "learning_statistics"},
 ]

@@ -30,6 +30,8 @@ setup(
         "icalendar>=5",
         "nh3>=0.2",
         "markdown-it-py>=3",
+        "pdfkit>=1.0",
+        "segno>=1.6",
     ],
     extras_require={
         "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27", "schemathesis>=4.0", "mypy>=1.10",

@@ -76,6 +76,7 @@ def make_demo_data() -> dict[str, Any]:
     for email, (_f, _l, _z, progress) in LEARNERS.items():
         for course in (safety, forklift):
             _enrollment(email, course, progress, created)
+    _quiz(courses[2], created)
     cohort = _cohort(safety, forklift, created)
     _requests(safety, forklift, cohort, created)
     smooth.db.commit()
@@ -136,6 +137,24 @@ def _content(course: str, chapters: dict[str, list[tuple[str, str]]], created: d
             smooth.get_doc({"doctype": "Course Lesson", "title": lesson_title, "chapter": chapter.name,
                             "body": body}).insert(ignore_permissions=True)
             _count(created, "Course Lesson")
+
+
+def _quiz(course: str, created: dict[str, int]) -> None:
+    """A mandatory quiz on the self-paced course: pass it after the lessons and the certificate is issued."""
+    if smooth.db.exists("LMS Quiz", {"course": course}):
+        return
+    smooth.get_doc({"doctype": "LMS Quiz", "title": "Privacy Check", "course": course, "passing_percentage": 70,
+                    "max_attempts": 3, "show_answers": 1, "mandatory_for_certification": 1, "questions": [
+                        {"question": "Which of these is personal data?", "type": "Multiple Choice",
+                         "options": "An email address\nAn employee ID\nThe office opening hours",
+                         "correct_answers": "An email address\nAn employee ID", "marks": 2},
+                        {"question": "Who handles a deletion request?", "type": "Single Choice",
+                         "options": "Whoever receives it\nThe privacy team\nIT support",
+                         "correct_answers": "The privacy team", "marks": 1},
+                        {"question": "Same day or next week: when do you forward an access request?",
+                         "type": "Short Answer", "correct_answers": "same day", "marks": 1}]}).insert(
+        ignore_permissions=True)
+    _count(created, "LMS Quiz")
 
 
 def _enrollment(member: str, course: str, progress: float, created: dict[str, int]) -> None:

@@ -42,3 +42,10 @@ def evaluator_child_conditions(user: str) -> Any:
     if is_staff(user):
         return None
     return {"parenttype": "Course Evaluator", "parent": user}
+
+
+def certificate_evaluation_conditions(user: str) -> Any:
+    """Evaluators see the evaluations they record; learners read theirs only through the portal (no private notes)."""
+    if is_staff(user):
+        return None
+    return {"evaluator": user}

@@ -63,12 +63,17 @@ def completed_lessons(member: str, course: str) -> set[str]:
 
 
 def computed_progress(member: str, course: str, in_order: list[Lesson] | None = None) -> float | None:
-    """Percent of the course's lessons `member` completed; None for a course without lessons."""
+    """Percent of the course's lessons and quizzes `member` completed (a quiz counts once passed);
+    None for a course without lessons (content delivered elsewhere: its quizzes still gate certification)."""
     in_order = lessons(course) if in_order is None else in_order
     if not in_order:
         return None
     done = completed_lessons(member, course)
-    return round(100 * sum(1 for lesson in in_order if lesson.name in done) / len(in_order), 2)
+    quizzes = smooth.get_all("LMS Quiz", filters={"course": course}, pluck="name")
+    passed = set(smooth.get_all("LMS Quiz Submission", filters={"member": member, "course": course, "passed": 1},
+                                pluck="quiz")) if quizzes else set()
+    finished = sum(1 for lesson in in_order if lesson.name in done) + sum(1 for q in quizzes if q in passed)
+    return round(100 * finished / (len(in_order) + len(quizzes)), 2)
 
 
 def refresh_course(course: str) -> None:

@@ -50,7 +50,10 @@ LOGIN = Throttle("login_failures", "user", "user", "failed login attempts", "log
                  "login_attempts_per_ip", "login_attempt_window_seconds")
 API_KEY = Throttle("api_key_failures", "key", "API key", "failed API key attempts", "api_key_attempts_per_key",
                    "api_key_attempts_per_ip", "api_key_attempt_window_seconds")
-THROTTLES = (LOGIN, API_KEY)
+# every lookup of a public page that answers about a secret (a certificate number) counts, per IP
+LOOKUP = Throttle("lookups", "subject", "subject", "lookups", "lookups_per_subject", "lookups_per_ip",
+                  "lookup_window_seconds")
+THROTTLES = (LOGIN, API_KEY, LOOKUP)
 
 _failures: dict[tuple[str, str, str, str], deque[float]] = {}
 _lock = threading.Lock()

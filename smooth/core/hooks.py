@@ -19,6 +19,8 @@ override_whitelisted_methods = {
     "frappe.desk.search.search_link": "smooth.core.search.search_link",
     "smooth.desk.search.search_link": "smooth.core.search.search_link",
     "smooth.desk.search.fetch_link_values": "smooth.core.search.fetch_link_values",
+    "frappe.utils.print_format.download_pdf": "smooth.api.printing.download_pdf",
+    "smooth.utils.print_format.download_pdf": "smooth.api.printing.download_pdf",
     "frappe.desk.form.utils.add_comment": "smooth.core.doctype.comment.comment.add_comment",
     "frappe.desk.form.utils.update_comment": "smooth.core.doctype.comment.comment.update_comment",
     "smooth.desk.form.utils.add_comment": "smooth.core.doctype.comment.comment.add_comment",

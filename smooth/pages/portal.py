@@ -23,6 +23,7 @@ dict, like Frappe's context) holding `form_dict` (query, form fields and route p
 Plain keys the page may set to steer the response: `redirect_to` (a path on this site: a 303
 after a post, so a reload does not post twice), `http_status` (e.g. 409 when a post was
 refused), `download` ({"filename", "content", "content_type"}: a file instead of HTML).
+The context also carries `client_ip` (for a page that throttles lookups per address).
 A page raises the usual errors (`smooth.DoesNotExistError`, `smooth.PermissionError`) for
 the error pages; a POST to a page without `handle_post` is refused with 405.
 """
@@ -40,6 +41,7 @@ from starlette.responses import HTMLResponse, Response
 
 from smooth.api.errors import MethodNotAllowedError
 from smooth.api.request import ApiRequest
+from smooth.auth.login import client_ip
 from smooth.context import local
 from smooth.exceptions import DoesNotExistError, HookError
 from smooth.pages import templating
@@ -116,7 +118,8 @@ def _context(api: ApiRequest, params: dict[str, str]) -> PageContext:
     seen_by = viewer(api)
     return PageContext(form_dict={**api.form, **params}, method=api.method, path=api.request.url.path,
                        user=seen_by.user, full_name=seen_by.full_name, csrf_token=seen_by.csrf_token,
-                       viewer=seen_by, title=None, redirect_to=None, http_status=None, download=None)
+                       viewer=seen_by, title=None, redirect_to=None, http_status=None, download=None,
+                       client_ip=client_ip(api.request))
 
 
 def _fill(module: ModuleType | None, context: PageContext) -> None:

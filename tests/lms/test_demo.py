@@ -9,6 +9,7 @@ from smooth_lms.demo import make_demo_data
 def test_demo_data_is_realistic_and_idempotent(lms):
     created = make_demo_data()
     assert created["LMS Course"] == 3 and created["Course Evaluator"] == 2 and created["LMS Batch"] == 1
+    assert created["LMS Quiz"] == 1
     statuses = sorted(smooth.get_all("LMS Certificate Request", pluck="status"))
     assert statuses == ["Cancelled", "Completed", "Pending", "Pending"]
     evaluator = smooth.get_doc("Course Evaluator", "ben.evaluator@example.com")

@@ -2,18 +2,38 @@
 
 `form_actions` is the one place that decides them: the standard ones (save, submit, cancel,
 duplicate, rename, delete) from the doctype's metadata and the viewer's rights. The workflow
-issue adds its transitions here (`workflow_actions`, empty until then), so the template never
-needs to know where an action comes from.
+issue adds its transitions here (`workflow_actions`, empty until then), and a doctype may
+contribute buttons of its own in `<snake_name>_form.json` beside its JSON, so the template never
+needs to know where an action comes from:
+
+    lms_certificate_request_form.json
+    {"buttons": [{"label": "Issue Certificate", "method": "smooth_lms.certificates.issue_from_request",
+                  "condition": "eval:doc.status=='Completed'", "roles": ["Moderator", "Batch Evaluator"],
+                  "primary": 1, "confirm": "Issue the certificate?"}]}
+
+A button may ask for values first: `"args": [{"fieldname": "reason", "label": "Reason", "reqd": 1}]`
+draws a text box per argument beside it, and the method receives them by name.
+
+A button posts `action=button:<position>` to the form; the form view checks again that the
+button is offered (condition, roles, read right), then calls the whitelisted `method` with the
+document's `name`. A returned `{"doctype": ..., "name": ...}` opens that document; anything else
+reloads the form. Conditions use the one expression grammar (`smooth.expressions`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
+from smooth.exceptions import PermissionError
+from smooth.expressions import evaluate
 from smooth.meta.doctype import Meta
 from smooth.model.document import Document
-from smooth.permissions import has_permission
+from smooth.pages.desk.settings import view_settings
+from smooth.permissions import get_roles, has_permission
+
+BUTTON_PREFIX = "button:"
 
 
 @dataclass(frozen=True)
@@ -27,11 +47,46 @@ class FormAction:
     primary: bool = False
     danger: bool = False
     confirm: str = ""
+    inputs: tuple[tuple[str, str, bool], ...] = ()  # (fieldname, label, required) the button asks for
 
 
 def workflow_actions(meta: Meta, doc: Document) -> list[FormAction]:
     """Workflow transitions the viewer may take (the workflow issue fills this in)."""
     return []
+
+
+def _button_offered(meta: Meta, doc: Document, button: dict[str, Any]) -> bool:
+    roles = button.get("roles")
+    if roles and not set(roles) & set(get_roles()):
+        return False
+    if not has_permission(meta.name, "read", doc=doc):
+        return False
+    condition = str(button.get("condition") or "")
+    return not condition or evaluate(condition, doc.as_dict())
+
+
+def doctype_buttons(meta: Meta) -> list[dict[str, Any]]:
+    """The buttons `<snake_name>_form.json` declares (each with label and method)."""
+    return list(view_settings(meta, "form").get("buttons") or [])
+
+
+def button_actions(meta: Meta, doc: Document) -> list[FormAction]:
+    """The doctype's own buttons whose condition holds for `doc` and whose roles the viewer has."""
+    return [FormAction(f"{BUTTON_PREFIX}{i}", str(b["label"]), primary=bool(b.get("primary")),
+                       danger=bool(b.get("danger")), confirm=str(b.get("confirm") or ""),
+                       inputs=tuple((str(a["fieldname"]), str(a.get("label") or a["fieldname"]), bool(a.get("reqd")))
+                                    for a in b.get("args") or []))
+            for i, b in enumerate(doctype_buttons(meta)) if _button_offered(meta, doc, b)]
+
+
+def offered_button(meta: Meta, doc: Document, key: str) -> dict[str, Any]:
+    """The button posted as `key`, refused unless it is offered on `doc` to this viewer right now."""
+    position = key.removeprefix(BUTTON_PREFIX)
+    buttons = doctype_buttons(meta)
+    if not position.isdigit() or int(position) >= len(buttons) or not _button_offered(meta, doc,
+                                                                                         buttons[int(position)]):
+        raise PermissionError("Not permitted: this action is not available on this document")
+    return buttons[int(position)]
 
 
 def form_actions(meta: Meta, doc: Document, url: str, new_url: str) -> list[FormAction]:
@@ -46,6 +101,7 @@ def form_actions(meta: Meta, doc: Document, url: str, new_url: str) -> list[Form
     if meta.is_submittable and status == 1 and has_permission(meta.name, "cancel", doc=doc):
         actions.append(FormAction("cancel", "Cancel", danger=True, confirm=f"Cancel {doc.name}?"))
     actions += workflow_actions(meta, doc)
+    actions += button_actions(meta, doc)
     if meta.issingle:
         return actions
     if has_permission(meta.name, "create"):

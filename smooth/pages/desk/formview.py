@@ -21,6 +21,7 @@ from starlette.responses import Response
 import smooth.permissions as permissions
 from smooth.api.client import apply_update, load_for_read, new_document
 from smooth.api.files import upload_file
+from smooth.api.method import resolve
 from smooth.api.request import ApiRequest
 from smooth.context import db, local, session_user, system_time_zone
 from smooth.core.doctype.comment import comment as comments
@@ -37,8 +38,9 @@ from smooth.model.database_api import document_db
 from smooth.model.document import Document
 from smooth.pages.desk import form_fields, timeline
 from smooth.pages.desk.access import doctype_for, require_desk_user, slug
-from smooth.pages.desk.form_actions import form_actions
+from smooth.pages.desk.form_actions import BUTTON_PREFIX, form_actions, offered_button
 from smooth.pages.rendering import Redirect, render_page
+from smooth.whitelist import is_whitelisted
 
 NEW = "new"
 FILE_SUFFIX = "__file"
@@ -171,7 +173,7 @@ def show_form(api: ApiRequest, slug: str, name: str) -> Response:
     meta = doctype_for(slug)
     if api.method == "POST":
         action = api.form.get("action") or "save"
-        if action not in ACTIONS:
+        if action not in ACTIONS and not str(action).startswith(BUTTON_PREFIX):
             raise ValidationError(f"Unknown form action {action!r}")
         if action == "save":
             return _save(api, meta, name)
@@ -179,7 +181,7 @@ def show_form(api: ApiRequest, slug: str, name: str) -> Response:
     doc = _load(meta, name)
     asked = api.form.get("action")
     notice = {"1": "Saved", "submitted": "Submitted", "cancelled": "Cancelled", "renamed": "Renamed",
-              "comment": "Comment added"}.get(str(api.form.get("saved") or ""), "")
+              "comment": "Comment added", "done": "Done"}.get(str(api.form.get("saved") or ""), "")
     confirm = asked if asked in ("delete", "rename") else ""
     return _render(api, meta, doc, _state(meta, doc), notice=notice, confirm=confirm)
 
@@ -265,6 +267,26 @@ def _reload_or_new(meta: Meta, name: str) -> Document:
 
 # -- other actions -------------------------------------------------------------------------------------
 
+def _press(meta: Meta, doc: Document, key: str, form: dict[str, Any]) -> None:
+    """A doctype's own button (`<snake_name>_form.json`): call its whitelisted method with the name
+    and the values the button asked for (its `args`, nothing else from the post)."""
+    button = offered_button(meta, doc, key)
+    fn = resolve(str(button["method"]))
+    if is_whitelisted(fn) is None:
+        raise PermissionError(f"Not permitted: function {button['method']} is not whitelisted")
+    values = {}
+    for arg in button.get("args") or []:
+        value = form.get(str(arg["fieldname"]))
+        value = value.strip() if isinstance(value, str) else ""
+        if arg.get("reqd") and not value:
+            raise ValidationError(f"{arg.get('label') or arg['fieldname']} is required")
+        values[str(arg["fieldname"])] = value
+    result = fn(name=doc.name, **values)
+    if isinstance(result, dict) and result.get("doctype") and result.get("name"):
+        raise Redirect(form_url(local().site.registry.get(result["doctype"]), str(result["name"])) + "?saved=done")
+    raise Redirect(form_url(meta, doc.name) + "?saved=done")
+
+
 def _act(api: ApiRequest, meta: Meta, name: str, action: str) -> Response:
     doc = _load(meta, name)
     url = form_url(meta, doc.name)
@@ -280,6 +302,8 @@ def _act(api: ApiRequest, meta: Meta, name: str, action: str) -> Response:
                 doc._original_modified = modified
             (doc.submit if action == "submit" else doc.cancel)()
             raise Redirect(url + ("?saved=submitted" if action == "submit" else "?saved=cancelled"))
+        if action.startswith(BUTTON_PREFIX):
+            _press(meta, doc, action, form)
         if action == "rename":
             target = form.get("new_name")
             if not isinstance(target, str) or not target.strip():

@@ -18,7 +18,7 @@ import datetime as dt
 import smooth
 from smooth.exceptions import DuplicateEntryError, PermissionError, ValidationError
 from smooth.model.document import Document
-from smooth_lms import evaluators
+from smooth_lms import evaluators, quizzes
 from smooth_lms.slots import WEEKDAYS, EvaluatorCalendar, free_slots, offered_slots
 from smooth_lms.timezones import AmbiguousTimeError, describe, end_after, now_utc, to_utc, to_wall, zone
 
@@ -286,6 +286,8 @@ class LMSCertificateRequest(Document):
         if self.status == "Completed" and before.status == "Pending":
             if not privileged and user != self.evaluator:
                 raise PermissionError("Only the assigned evaluator or a Moderator can mark this request Completed")
+            if self.flags.evaluation_outcome != "Fail":  # a Fail certifies nothing
+                quizzes.check_mandatory_quizzes(self.member, self.course)  # on the save path: desk, REST, workflow
         if self.status == "Cancelled" and before.status == "Pending":
             if not privileged and user not in (self.member, self.evaluator):
                 raise PermissionError("Only the learner, the evaluator or a Moderator can cancel this request")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from smooth.exceptions import ValidationError
 from smooth.model.document import Document
-from smooth_lms import progress
+from smooth_lms import certificates, progress
 
 
 class LMSEnrollment(Document):
@@ -19,3 +19,7 @@ class LMSEnrollment(Document):
         if not 0 <= value <= 100:
             raise ValidationError("Progress must be between 0 and 100")
         self.completed = int(value >= 100)
+
+    def on_update(self) -> None:
+        if self.completed:
+            certificates.auto_issue(self.member, self.course)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import learning, lesson_body, progress
+from smooth_lms import learning, lesson_body, progress, quizzes
 
 
 def handle_post(context: Any) -> None:
@@ -40,4 +40,6 @@ def get_context(context: Any) -> None:
     context.resume = learning.resume_lesson(context.user, course["name"]) if enrollment else None
     context.can_enroll = bool(course["published"] and not course["upcoming"]) or bool(
         context.user != "Guest" and learning.cohorts_with(context.user, course["name"]))
+    context.quizzes = quizzes.course_quizzes(course["name"])
+    context.quizzes_passed = quizzes.passed_quizzes(context.user, course["name"]) if enrollment else set()
     context.error = context.error or None

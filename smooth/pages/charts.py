@@ -1,0 +1,72 @@
+"""Bar charts drawn on the server as inline SVG: no script, readable without one, printable.
+
+`bar_chart` takes labels and one or more named series (stacked when several); the SVG carries a
+title and a description for screen readers, and every bar a <title> with its exact value. The
+data is also shown as a table by the pages that use it, so nothing is only in the picture.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+PALETTE = ("#2f6fb3", "#2e9e5b", "#d9822b", "#c23b3b", "#7a5cc2", "#6b7785")
+
+
+@dataclass
+class Series:
+    name: str
+    values: list[float]
+    color: str = ""
+
+
+def bar_chart(title: str, labels: list[str], series: list[Series], *, width: int = 640, height: int = 220,
+              unit: str = "", max_value: float | None = None) -> Markup:
+    """An SVG bar chart (stacked when given several series), sized by viewBox so it scales to its box."""
+    left, bottom, top, right = 40, 36, 12, 8
+    plot_w, plot_h = width - left - right, height - top - bottom
+    totals = [sum(s.values[i] for s in series) for i in range(len(labels))]
+    peak = max_value if max_value is not None else 4 * math.ceil(max(totals + [1]) / 4)  # counts: whole ticks
+    slot = plot_w / max(len(labels), 1)
+    bar_w = min(60.0, max(4.0, slot * 0.6))
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{_id(title)}-t" '
+             f'xmlns="http://www.w3.org/2000/svg"><title id="{_id(title)}-t">{escape(title)}</title>']
+    for step in range(5):
+        value = peak * step / 4
+        y = top + plot_h - plot_h * step / 4
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e2e6e9"/>'
+                     f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="10" fill="#555">'
+                     f"{_fmt(value)}{escape(unit)}</text>")
+    for i, label in enumerate(labels):
+        x = left + slot * i + (slot - bar_w) / 2
+        base = float(top + plot_h)
+        for n, s in enumerate(series):
+            value = s.values[i]
+            if value <= 0:
+                continue
+            h = plot_h * value / peak
+            base -= h
+            color = s.color or PALETTE[n % len(PALETTE)]
+            parts.append(f'<rect x="{x:.1f}" y="{base:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{color}">'
+                         f"<title>{escape(label)}: {escape(s.name)} {_fmt(value)}{escape(unit)}</title></rect>")
+        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom + 14}" text-anchor="middle" font-size="10" '
+                     f'fill="#333">{escape(label)}</text>')
+    if len(series) > 1:
+        x = left
+        for n, s in enumerate(series):
+            color = s.color or PALETTE[n % len(PALETTE)]
+            parts.append(f'<rect x="{x}" y="{height - 12}" width="10" height="10" fill="{color}"/>'
+                         f'<text x="{x + 14}" y="{height - 3}" font-size="10" fill="#333">{escape(s.name)}</text>')
+            x += 24 + 7 * len(s.name)
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _id(title: str) -> str:
+    return "chart-" + "".join(c if c.isalnum() else "-" for c in title.lower())[:40]

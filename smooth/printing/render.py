@@ -1,0 +1,199 @@
+"""A document drawn through its Print Format as one self-contained HTML page.
+
+Print Formats are edited in the desk, so their Jinja runs in an immutable sandbox with
+autoescape on, and sees the document as plain data (`doc` is its dict: no methods to call).
+The page must print the same on a machine with no network: site files (`/files/...`) are
+inlined as data URIs, and every other address (http, https, protocol-relative, file:) is
+blanked before wkhtmltopdf sees the page, so a template cannot make the renderer fetch anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import json
+import mimetypes
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import segno
+from jinja2 import TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from smooth.context import local
+from smooth.core.doctype.file.file import local_path
+from smooth.exceptions import DoesNotExistError, ValidationError
+from smooth.meta.doctype import Meta
+from smooth.model.database_api import document_db
+from smooth.model.document import Document
+from smooth.model.listing import get_all
+
+FORMAT_FIELDS = ["name", "doc_type", "html", "css", "page_size", "orientation", "margin_top", "margin_bottom",
+                 "margin_left", "margin_right", "disabled"]
+_env = ImmutableSandboxedEnvironment(autoescape=True)
+_URL_ATTR = re.compile(r"""(?P<attr>\b(?:src|href|srcset|poster|data|background|action|formaction|content)\s*=\s*)"""
+                       r"""(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s>"']+))""", re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\(\s*(?P<q>["']?)(?P<url>[^"')]*)(?P=q)\s*\)""", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*["']?[^;]*;""", re.IGNORECASE)
+BLANK = "data:,"  # an empty resource: loads instantly, from nowhere
+
+STANDARD_HTML = """<h1>{{ doc.doctype }} {{ doc.name }}</h1>
+<table class="fields">{% for f in fields %}<tr><th>{{ f.label }}</th><td>{{ f.value }}</td></tr>{% endfor %}</table>"""
+BASE_CSS = """body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11pt; color: #1f272e; margin: 0; }
+table.fields { border-collapse: collapse; width: 100%; } table.fields th, table.fields td { text-align: left;
+ padding: 4px 8px; border-bottom: 1px solid #d1d8dd; vertical-align: top; } table.fields th { width: 35%; }"""
+
+
+@dataclass
+class PrintLayout:
+    """The chosen format as the renderer needs it (a plain record: the doctype row or the standard one)."""
+
+    name: str
+    html: str
+    css: str = ""
+    page_size: str = "A4"
+    orientation: str = "Portrait"
+    margin_top: float = 15
+    margin_bottom: float = 15
+    margin_left: float = 15
+    margin_right: float = 15
+
+
+def check_template(source: str, where: str) -> None:
+    """Refuse a template Jinja cannot parse, naming where it is."""
+    try:
+        _env.parse(source)
+    except TemplateError as exc:
+        raise ValidationError(f"{where}: the template has an error: {exc}") from exc
+
+
+def _layout(row: dict[str, Any]) -> PrintLayout:
+    def margin(key: str) -> float:
+        return 15.0 if row.get(key) is None else float(row[key])
+    return PrintLayout(row["name"], row.get("html") or "", row.get("css") or "", row.get("page_size") or "A4",
+                       row.get("orientation") or "Portrait", margin("margin_top"), margin("margin_bottom"),
+                       margin("margin_left"), margin("margin_right"))
+
+
+def choose_format(doc: Document, name: str | None = None) -> PrintLayout:
+    """The format to print `doc` with: the one asked for, else the one the document names (a Link to
+    Print Format, e.g. a certificate's template), else the DocType's default, else the standard layout."""
+    db = document_db()
+    if not name:
+        for field in doc.meta.fields:
+            if field.fieldtype == "Link" and field.options == "Print Format" and doc.get(field.fieldname):
+                name = doc.get(field.fieldname)
+                break
+    if name:
+        row = db.get_value("Print Format", name, FORMAT_FIELDS, as_dict=True)
+        if not row:
+            raise DoesNotExistError(f"Print Format {name} not found")
+        if row["doc_type"] != doc.doctype:
+            raise ValidationError(f"Print Format {name} is for {row['doc_type']}, not {doc.doctype}")
+        if row["disabled"]:
+            raise ValidationError(f"Print Format {name} is disabled")
+        return _layout(row)
+    default = get_all("Print Format", filters={"doc_type": doc.doctype, "is_default": 1, "disabled": 0},
+                      fields=FORMAT_FIELDS, limit_page_length=1)
+    if default:
+        return _layout(default[0])
+    return PrintLayout("Standard", STANDARD_HTML)
+
+
+def qr_image(text: str, scale: int = 4) -> Markup:
+    """An <img> of a QR code for `text`, inlined (PNG data URI), for templates: `{{ qr_image(url) }}`."""
+    uri = segno.make(str(text), error="m").png_data_uri(scale=scale, border=2)
+    return Markup('<img class="qr" alt="QR code" src="{}">').format(uri)
+
+
+def format_date(value: Any, pattern: str = "%d %B %Y") -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.strip())
+    return value.strftime(pattern)
+
+
+def from_json(value: Any) -> Any:
+    """A JSON text field as data for a template (`doc.result | from_json`); bad JSON is an empty list."""
+    if not isinstance(value, str):
+        return value or []
+    try:
+        return json.loads(value)
+    except ValueError:
+        return []
+
+
+def site_url(path: str = "") -> str:
+    """The site's public address (site config `host_name`, else http://<site name>) joined with `path`."""
+    site = local().site
+    base = (site.config.get("host_name") or f"http://{site.name}").rstrip("/")
+    return base + path
+
+
+_env.filters["from_json"] = from_json
+
+
+def _standard_fields(doc: Document, meta: Meta) -> list[dict[str, Any]]:
+    rows = []
+    for field in meta.fields:
+        if field.fieldtype in ("Section Break", "Column Break", "Tab Break", "Table", "Table MultiSelect",
+                               "Password", "HTML", "Button") or field.hidden:
+            continue
+        value = doc.get(field.fieldname)
+        if value not in (None, ""):
+            rows.append({"label": field.label or field.fieldname, "value": value})
+    return rows
+
+
+def render_body(doc: Document, layout: PrintLayout, extra: dict[str, Any] | None = None) -> str:
+    context = {"doc": doc.as_dict(), "format": layout.name, "qr_image": qr_image, "format_date": format_date,
+               "site_url": site_url, "fields": _standard_fields(doc, doc.meta), **(extra or {})}
+    try:
+        return _env.from_string(layout.html).render(context)
+    except TemplateError as exc:
+        raise ValidationError(f"Print Format {layout.name} could not be rendered: {exc}") from exc
+
+
+def render_page(doc: Document, layout: PrintLayout, extra: dict[str, Any] | None = None) -> str:
+    """The whole HTML page: base CSS, the format's CSS, the body; local files inlined, other URLs blanked."""
+    body = render_body(doc, layout, extra)
+    page = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(str(doc.name))}</title>'
+            f"<style>{BASE_CSS}\n{layout.css}</style></head><body>{body}</body></html>")
+    return localize(page)
+
+
+def _data_uri(url: str) -> str:
+    path = local_path(url.split("?")[0].split("#")[0])
+    if path is None or not path.is_file() or url.startswith("/private/"):
+        return BLANK
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
+
+
+def _rewrite(url: str) -> str:
+    stripped = html.unescape(url).strip()
+    lowered = stripped.lower()
+    if not stripped or lowered.startswith(("data:", "#")):
+        return url
+    if lowered.startswith("/files/"):
+        return _data_uri(stripped)
+    return BLANK  # http(s), //host, file:, javascript:, relative paths: nothing leaves the page
+
+
+def localize(page: str) -> str:
+    """Inline site files, blank every other address (attributes, CSS url() and @import)."""
+    page = _CSS_IMPORT.sub("", page)
+    page = _CSS_URL.sub(lambda m: f'url("{_rewrite(m.group("url"))}")', page)
+    return _URL_ATTR.sub(_rewrite_attribute, page)
+
+
+def _rewrite_attribute(match: re.Match[str]) -> str:
+    value = next(v for v in (match.group("dq"), match.group("sq"), match.group("bare"), "") if v is not None)
+    if match.group("attr").lower().startswith("content"):
+        # <meta http-equiv="refresh" content="0;url=..."> is the one content= that names an address
+        return match.group(0) if "url=" not in value.lower() else f'{match.group("attr")}""'
+    return f'{match.group("attr")}"{html.escape(_rewrite(value), quote=True)}"'

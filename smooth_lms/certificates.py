@@ -1,0 +1,199 @@
+"""Certificates: issuing (by hand, by workflow, automatically), re-certification, revocation, verification.
+
+One current certificate per member and course is the database's rule, not only this module's:
+`valid_key` (member|course) has a unique index and is emptied when a certificate is revoked or
+superseded. Issuing locks the member's User row first, so two clicks or two workers take turns
+and the second finds the first's certificate; should anything slip past the lock, the unique
+index refuses the duplicate and the caller gets the certificate that won.
+
+A certificate number reads like `SMC-7KQ4-M9XD-2HPT`: 60 random bits in Crockford's base 32 (no
+I, L, O or U to misread), so numbers cannot be guessed or walked through.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import secrets
+from typing import Any
+
+import smooth
+from smooth.exceptions import DuplicateEntryError
+from smooth_lms import quizzes
+from smooth_lms.permissions import is_staff
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+ISSUERS = ("Batch Evaluator", "Moderator", "System Manager")
+VALID, EXPIRED, REVOKED, SUPERSEDED = "Valid", "Expired", "Revoked", "Superseded"
+
+
+def certificate_number() -> str:
+    groups = ["".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(3)]
+    return "SMC-" + "-".join(groups)
+
+
+def valid_key(member: str, course: str) -> str:
+    return f"{member}|{course}"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def state(cert: Any, today: dt.date | None = None) -> str:
+    """Valid, Expired, Revoked or Superseded (a re-certified one), as the verification page says it."""
+    today = today or smooth.today()
+    if cert.get("revoked"):
+        return REVOKED
+    if cert.get("superseded_by"):
+        return SUPERSEDED
+    expiry = cert.get("expiry_date")
+    if expiry and (dt.date.fromisoformat(str(expiry)[:10]) if not isinstance(expiry, dt.date) else expiry) < today:
+        return EXPIRED
+    return VALID
+
+
+def current(member: str, course: str) -> str | None:
+    return smooth.db.get_value("LMS Certificate", {"valid_key": valid_key(member, course)}, "name")
+
+
+def issue_certificate(member: str, course: str, evaluation: str | None = None, batch: str | None = None) -> Any:
+    """The member's current certificate of `course`, issuing it first if needed (idempotent).
+
+    A current certificate from the same evaluation (or any, when none is given) is returned as
+    it is; an expired one, or a new passing evaluation, re-certifies: the new certificate links
+    back (`supersedes`) and the old one forward (`superseded_by`), and stays as history.
+    """
+    quizzes.check_mandatory_quizzes(member, course)
+    smooth.db.get_value("User", member, "name", for_update=True)  # concurrent issues for a member take turns
+    existing_name = current(member, course)
+    existing = smooth.get_doc("LMS Certificate", existing_name) if existing_name else None
+    if existing is not None and state(existing) == VALID and (not evaluation or existing.evaluation == evaluation):
+        return existing
+    settings = smooth.db.get_value("LMS Course", course, ["certificate_validity_months", "certificate_template"],
+                                   as_dict=True) or {}
+    today = smooth.today()
+    months = int(settings.get("certificate_validity_months") or 0)
+    if existing is not None:
+        existing.valid_key = None
+        existing.flags.superseding = True
+        existing.save(ignore_permissions=True)
+    cert = smooth.get_doc({
+        "doctype": "LMS Certificate", "member": member, "course": course, "batch_name": batch,
+        "evaluation": evaluation, "issue_date": today, "expiry_date": add_months(today, months) if months else None,
+        "template": settings.get("certificate_template"), "published": 1,
+        "supersedes": existing.name if existing is not None else None})
+    try:
+        cert.insert(ignore_permissions=True)
+    except DuplicateEntryError:
+        winner = current(member, course)
+        if winner:
+            return smooth.get_doc("LMS Certificate", winner)
+        raise
+    if existing is not None:
+        smooth.db.set_value("LMS Certificate", existing.name, "superseded_by", cert.name)
+    if evaluation:
+        smooth.db.set_value("LMS Certificate Evaluation", evaluation, "certificate", cert.name)
+    return cert
+
+
+def _require_issuer() -> None:
+    user = smooth.session.user
+    if not (is_staff(user) or "Batch Evaluator" in smooth.get_roles(user)):
+        raise smooth.PermissionError("Only evaluators and Moderators can issue certificates")
+
+
+@smooth.whitelist(methods=["POST"])
+def issue_from_evaluation(name: str) -> dict[str, Any]:
+    """Issue (or return) the certificate a Pass evaluation earns."""
+    _require_issuer()
+    evaluation = smooth.get_doc("LMS Certificate Evaluation", name)
+    evaluation.check_permission("read")
+    if evaluation.status != "Pass":
+        raise smooth.ValidationError(f"Evaluation {name} is {evaluation.status}: only a Pass earns a certificate")
+    if not is_staff(smooth.session.user) and evaluation.evaluator != smooth.session.user:
+        raise smooth.PermissionError("Only the evaluator who passed the learner or a Moderator can issue this")
+    cert = issue_certificate(evaluation.member, evaluation.course, evaluation.name, evaluation.batch_name)
+    return {"doctype": "LMS Certificate", "name": cert.name, "certificate_number": cert.certificate_number}
+
+
+@smooth.whitelist(methods=["POST"])
+def issue_from_request(name: str) -> dict[str, Any]:
+    """Issue the certificate of a Completed request (through its Pass evaluation when there is one)."""
+    _require_issuer()
+    request = smooth.get_doc("LMS Certificate Request", name)
+    request.check_permission("read")
+    if request.status != "Completed":
+        raise smooth.ValidationError(f"Request {name} is {request.status}: complete it before issuing")
+    evaluation = smooth.db.get_value("LMS Certificate Evaluation", {"certificate_request": name},
+                                     ["name", "status"], as_dict=True)
+    if evaluation and evaluation["status"] != "Pass":
+        raise smooth.ValidationError(f"The evaluation of {name} is {evaluation['status']}: only a Pass earns a "
+                                     "certificate")
+    if not is_staff(smooth.session.user) and request.evaluator != smooth.session.user:
+        raise smooth.PermissionError("Only the request's evaluator or a Moderator can issue this certificate")
+    cert = issue_certificate(request.member, request.course, evaluation["name"] if evaluation else None,
+                             request.batch_name)
+    return {"doctype": "LMS Certificate", "name": cert.name, "certificate_number": cert.certificate_number}
+
+
+@smooth.whitelist(methods=["POST"])
+def record_evaluation(name: str) -> dict[str, Any]:
+    """The evaluation of request `name` (created on first use), for its evaluator to fill in."""
+    found = smooth.db.get_value("LMS Certificate Evaluation", {"certificate_request": name}, "name")
+    if found:
+        return {"doctype": "LMS Certificate Evaluation", "name": found}
+    doc = smooth.get_doc({"doctype": "LMS Certificate Evaluation", "certificate_request": name}).insert()
+    return {"doctype": "LMS Certificate Evaluation", "name": doc.name}
+
+
+@smooth.whitelist(methods=["POST"])
+def revoke_certificate(name: str, reason: str | None = None) -> dict[str, Any]:
+    if not is_staff(smooth.session.user):
+        raise smooth.PermissionError("Only Moderators can revoke certificates")
+    if not (reason or "").strip():
+        raise smooth.ValidationError("Give the reason for revoking the certificate")
+    cert = smooth.get_doc("LMS Certificate", name)
+    cert.revoked, cert.revoked_on, cert.revoked_reason, cert.valid_key = 1, smooth.today(), reason.strip(), None
+    cert.flags.revoking = True
+    cert.save(ignore_permissions=True)
+    return {"doctype": "LMS Certificate", "name": cert.name}
+
+
+def auto_issue(member: str, course: str) -> Any | None:
+    """A course without evaluation certifies on its own: at 100% with mandatory quizzes passed, once ever."""
+    settings = smooth.db.get_value("LMS Course", course, ["evaluation_required"], as_dict=True)
+    if not settings or settings["evaluation_required"]:
+        return None
+    enrollment = smooth.db.get_value("LMS Enrollment", {"member": member, "course": course},
+                                     ["progress", "batch"], as_dict=True) or {}
+    if float(enrollment.get("progress") or 0) < 100:
+        return None
+    if enrollment.get("batch") and smooth.db.get_value("LMS Batch", enrollment["batch"], "evaluation_required"):
+        return None
+    if quizzes.missing_mandatory(member, course):
+        return None
+    smooth.db.get_value("User", member, "name", for_update=True)
+    if smooth.db.exists("LMS Certificate", {"member": member, "course": course}):
+        return None  # once: a revoked or expired certificate is not re-issued by itself
+    return issue_certificate(member, course, batch=enrollment.get("batch"))
+
+
+def verification(number: str) -> dict[str, Any]:
+    """What /verify/<number> shows: the state and, for a known number, holder, course and dates."""
+    row = smooth.db.get_value("LMS Certificate", {"certificate_number": (number or "").strip().upper()[:32]},
+                              ["name", "certificate_number", "member_name", "member", "course", "course_title",
+                               "issue_date", "expiry_date", "revoked", "revoked_on", "superseded_by", "published"],
+                              as_dict=True)
+    if not row or not row["published"]:
+        return {"state": "Unknown", "number": number}
+    return {**row, "state": state(row), "holder": row["member_name"] or row["member"]}
+
+
+def my_certificates(member: str) -> list[dict[str, Any]]:
+    rows = smooth.get_all("LMS Certificate", filters={"member": member},
+                          fields=["name", "certificate_number", "course", "course_title", "issue_date", "expiry_date",
+                                  "revoked", "superseded_by", "published"], order_by="issue_date desc, creation desc")
+    return [{**r, "state": state(r)} for r in rows]

@@ -1,0 +1,140 @@
+"""Quizzes: server-side scoring, attempts, and the certification gate.
+
+A learner sends only what they answered; the score, the percentage, pass or fail and the
+attempt number are computed here (in the submission's controller), so a client that posts
+`score=100` changes nothing. The gate (`check_mandatory_quizzes`) runs on the certificate
+request's save path, so a desk save, the REST API and a workflow transition all meet it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import smooth
+
+SINGLE, MULTIPLE, SHORT = "Single Choice", "Multiple Choice", "Short Answer"
+
+
+def lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _normal(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+@dataclass
+class Marked:
+    """One question as scored: what was answered, whether it was right, the marks earned."""
+
+    idx: int
+    question: str
+    type: str
+    answer: list[str]
+    correct: bool
+    marks: int
+    earned: int
+    correct_answers: list[str]
+    options: list[str]
+
+
+def parse_answers(raw: Any) -> dict[str, list[str]]:
+    """Answers keyed by question number ("1", "2", ...), each a list of strings, from JSON or a dict."""
+    if raw in (None, ""):
+        return {}
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            raise smooth.ValidationError("Answers must be JSON: {\"1\": [\"choice\"], \"2\": \"text\"}") from None
+    if not isinstance(raw, dict):
+        raise smooth.ValidationError("Answers must map question numbers to answers")
+    parsed: dict[str, list[str]] = {}
+    for key, value in raw.items():
+        values = value if isinstance(value, list) else [value]
+        parsed[str(key)] = [str(v)[:2000] for v in values if v not in (None, "")][:50]
+    return parsed
+
+
+def mark(questions: list[Any], answers: dict[str, list[str]]) -> list[Marked]:
+    marked = []
+    for row in questions:
+        given = answers.get(str(row.idx), [])
+        options, accepted = lines(row.options), lines(row.correct_answers)
+        marks = int(row.marks if row.marks is not None else 1)
+        if row.type == SHORT:
+            right = bool(given) and _normal(given[0]) in {_normal(a) for a in accepted}
+            given = given[:1]
+        else:
+            chosen = {g for g in given if g in options}
+            right = chosen == set(accepted) and (row.type != SINGLE or len(chosen) == 1)
+            given = [o for o in options if o in chosen]
+        marked.append(Marked(int(row.idx), row.question, row.type, given, right, marks, marks if right else 0,
+                             accepted, options))
+    return marked
+
+
+def attempts(member: str, quiz: str) -> int:
+    return smooth.db.count("LMS Quiz Submission", {"member": member, "quiz": quiz})
+
+
+def best(member: str, quiz: str) -> dict[str, Any] | None:
+    rows = smooth.get_all("LMS Quiz Submission", filters={"member": member, "quiz": quiz},
+                          fields=["name", "percentage", "passed", "attempt"],
+                          order_by="passed desc, percentage desc, attempt asc", limit_page_length=1)
+    return rows[0] if rows else None
+
+
+def course_quizzes(course: str, mandatory_only: bool = False) -> list[dict[str, Any]]:
+    filters: dict[str, Any] = {"course": course}
+    if mandatory_only:
+        filters["mandatory_for_certification"] = 1
+    return smooth.get_all("LMS Quiz", filters=filters, order_by="creation asc",
+                          fields=["name", "title", "passing_percentage", "max_attempts", "mandatory_for_certification"])
+
+
+def passed_quizzes(member: str, course: str) -> set[str]:
+    return set(smooth.get_all("LMS Quiz Submission", filters={"member": member, "course": course, "passed": 1},
+                              pluck="quiz", distinct=True))
+
+
+def missing_mandatory(member: str, course: str) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """The mandatory quizzes of `course` that `member` has not passed, each with their best submission."""
+    done = passed_quizzes(member, course)
+    return [(quiz, best(member, quiz["name"])) for quiz in course_quizzes(course, mandatory_only=True)
+            if quiz["name"] not in done]
+
+
+def gate_message(missing: list[tuple[dict[str, Any], dict[str, Any] | None]], member: str) -> str:
+    parts = []
+    for quiz, top in missing:
+        score = f"best score {float(top['percentage']):.0f}%" if top else "no attempt yet"
+        parts.append(f"{quiz['title']} (needs {quiz['passing_percentage']}%, {score})")
+    return f"{member} has not passed the mandatory quiz{'zes' if len(parts) > 1 else ''} " + "; ".join(parts)
+
+
+def check_mandatory_quizzes(member: str, course: str) -> None:
+    """Refuse completing a certification while a mandatory quiz has no passing submission."""
+    missing = missing_mandatory(member, course)
+    if missing:
+        raise smooth.ValidationError(gate_message(missing, member))
+
+
+@smooth.whitelist(methods=["POST"])
+def submit_quiz(quiz: str, answers: Any = None) -> dict[str, Any]:
+    """The current user's attempt at `quiz`; scored by the server (any score sent is ignored)."""
+    user = smooth.session.user
+    if user == "Guest":
+        raise smooth.PermissionError("Log in to take a quiz")
+    course = smooth.db.get_value("LMS Quiz", quiz, "course")
+    if not course:
+        raise smooth.DoesNotExistError(f"Quiz {quiz} not found")
+    if not smooth.db.exists("LMS Enrollment", {"member": user, "course": course}):
+        raise smooth.ValidationError("Enrol in the course before taking its quizzes")
+    doc = smooth.get_doc({"doctype": "LMS Quiz Submission", "quiz": quiz, "member": user,
+                          "answers": json.dumps(parse_answers(answers))})
+    doc.insert(ignore_permissions=True)
+    return {"name": doc.name, "score": doc.score, "score_out_of": doc.score_out_of, "percentage": doc.percentage,
+            "passed": doc.passed, "attempt": doc.attempt}

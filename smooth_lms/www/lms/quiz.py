@@ -1,0 +1,77 @@
+"""/lms/courses/<course>/quiz/<quiz>: take a quiz (a plain form post) and read the result.
+
+The form sends only choices (by position) and typed answers; the submission's controller scores
+them. `?submission=<name>` shows one of the viewer's own attempts, with the correct answers
+when the quiz shows them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import smooth
+from smooth_lms import learning, progress, quizzes
+
+
+def _quiz(course: str, name: str) -> Any:
+    if not smooth.db.exists("LMS Quiz", name) or smooth.db.get_value("LMS Quiz", name, "course") != course:
+        raise smooth.DoesNotExistError(f"Quiz {name} not found in this course")
+    return smooth.get_doc("LMS Quiz", name)
+
+
+def answers_from_form(quiz: Any, form: dict[str, Any]) -> dict[str, list[str]]:
+    """Form fields back into answers: `q-<n>` (a choice's position or the typed text), `q-<n>-<i>` (boxes)."""
+    answers: dict[str, list[str]] = {}
+    for row in quiz.questions:
+        options = quizzes.lines(row.options)
+        key = f"q-{row.idx}"
+        if row.type == quizzes.SHORT:
+            answers[str(row.idx)] = [str(form.get(key) or "")]
+        elif row.type == quizzes.SINGLE:
+            position = str(form.get(key) or "")
+            answers[str(row.idx)] = [options[int(position)]] if position.isdigit() and int(position) < len(options) \
+                else []
+        else:
+            answers[str(row.idx)] = [o for i, o in enumerate(options) if form.get(f"{key}-{i}")]
+    return answers
+
+
+def handle_post(context: Any) -> None:
+    learning.require_login("take quizzes")
+    form = context.form_dict
+    learning.course_for_viewer(form["course"])
+    quiz = _quiz(form["course"], form["quiz"])
+    try:
+        result = quizzes.submit_quiz(quiz.name, answers_from_form(quiz, form))
+    except (smooth.ValidationError, smooth.PermissionError) as exc:
+        smooth.db.rollback()
+        context.error, context.http_status = exc.message, exc.http_status_code
+        return
+    context.redirect_to = f"/lms/courses/{form['course']}/quiz/{quiz.name}?submission={result['name']}"
+
+
+def get_context(context: Any) -> None:
+    user = learning.require_login("take quizzes")
+    form = context.form_dict
+    course = learning.course_for_viewer(form["course"])
+    quiz = _quiz(course["name"], form["quiz"])
+    context.course, context.title = course, f"{quiz.title} · {course['title']}"
+    context.quiz = {"name": quiz.name, "title": quiz.title, "passing_percentage": quiz.passing_percentage,
+                    "max_attempts": int(quiz.max_attempts or 0), "mandatory": quiz.mandatory_for_certification}
+    context.questions = [{"idx": row.idx, "question": row.question, "type": row.type,
+                          "options": list(enumerate(quizzes.lines(row.options)))} for row in quiz.questions]
+    context.enrollment = progress.enrollment(user, course["name"])
+    context.used = quizzes.attempts(user, quiz.name)
+    context.attempts_left = None if not quiz.max_attempts else max(0, int(quiz.max_attempts) - context.used)
+    context.best = quizzes.best(user, quiz.name)
+    context.error = context.error or None
+    context.result = None
+    chosen = form.get("submission")
+    if chosen:
+        row = smooth.db.get_value("LMS Quiz Submission", chosen, ["name", "member", "quiz", "score", "score_out_of",
+                                                                  "percentage", "passed", "attempt", "result"],
+                                  as_dict=True)
+        if not row or row["member"] != user or row["quiz"] != quiz.name:
+            raise smooth.DoesNotExistError(f"Submission {chosen} not found")
+        context.result = {**row, "marked": json.loads(row["result"] or "[]"), "show_answers": quiz.show_answers}

@@ -1,0 +1,88 @@
+"""Doctype form buttons (`<doctype>_form.json`): shown by condition and role, re-checked when pressed.
+
+The LMS flow uses them: the evaluator records the evaluation from the request, passes the learner,
+and issues the certificate from the evaluation.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import smooth
+from tests.api.helpers import Api
+from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday
+
+EVA, LEARNER = "eva@example.com", "lee@example.com"
+
+
+def _buttons(page: str) -> dict[str, str]:
+    return {html.unescape(label): key for key, label in
+            re.findall(r'name="action" value="(button:\d+)"[^>]*>([^<]+)</button>', page)}
+
+
+def _modified(page: str) -> str:
+    found = re.search(r'name="modified" value="([^"]*)"', page)
+    assert found
+    return html.unescape(found.group(1))
+
+
+def test_evaluator_records_pass_and_issues_from_the_desk(pages: Api) -> None:
+    with pages.handle.context():
+        course = make_course("Hoist Safety")
+        make_evaluator(EVA, [course])
+        make_learner(LEARNER, course)
+        request = book(LEARNER, course, next_weekday(0), "09:00").name
+        smooth.db.commit()
+    url = f"/app/lms-certificate-request/{request}"
+    page = pages.get(url, user=EVA).text
+    buttons = _buttons(page)
+    assert "Record Evaluation" in buttons and "Issue Certificate" not in buttons  # still Pending
+    assert _buttons(pages.get(url, user=LEARNER).text) == {}  # not the learner's buttons
+    refused = pages.post(url, user=EVA, data={"action": "button:1", "modified": _modified(page)},
+                         follow_redirects=False)
+    assert refused.status_code == 403  # Issue Certificate is not offered on a Pending request
+    moved = pages.post(url, user=EVA, data={"action": buttons["Record Evaluation"], "modified": _modified(page)},
+                       follow_redirects=False)
+    assert moved.status_code == 303, moved.text[:500]
+    evaluation_url = moved.headers["location"].split("?")[0]
+    assert evaluation_url.startswith("/app/lms-certificate-evaluation/")
+    form = pages.get(evaluation_url, user=EVA).text
+    saved = pages.post(evaluation_url, user=EVA, data={"status": "Pass", "summary": "Safe and steady",
+                                                       "modified": _modified(form), "action": "save"},
+                       follow_redirects=False)
+    assert saved.status_code == 303, saved.text[:800]
+    with pages.handle.context():
+        assert smooth.db.get_value("LMS Certificate Request", request, "status") == "Completed"
+    form = pages.get(evaluation_url, user=EVA).text
+    issued = pages.post(evaluation_url, user=EVA, data={"action": _buttons(form)["Issue Certificate"],
+                                                        "modified": _modified(form)}, follow_redirects=False)
+    assert issued.status_code == 303 and issued.headers["location"].startswith("/app/lms-certificate/SMC-")
+    with pages.handle.context():
+        assert smooth.db.count("LMS Certificate", {"member": LEARNER}) == 1
+
+
+def test_a_button_asks_for_its_arguments(pages: Api) -> None:
+    with pages.handle.context():
+        smooth.get_doc({"doctype": "User", "email": "mod@example.com", "first_name": "Mod",
+                        "roles": [{"role": "Moderator"}]}).insert()
+        course = make_course("Rope Access")
+        make_learner(LEARNER, course)
+        cert = smooth.get_doc({"doctype": "LMS Certificate", "member": LEARNER, "course": course,
+                               "issue_date": smooth.today()}).insert().name
+        smooth.db.commit()
+    url = f"/app/lms-certificate/{cert}"
+    page = pages.get(url, user="mod@example.com").text
+    revoke = _buttons(page)["Revoke"]
+    assert 'name="reason" required' in page
+    assert "Revoke" not in _buttons(pages.get(url, user=LEARNER).text)
+    missing = pages.post(url, user="mod@example.com", data={"action": revoke, "reason": " "},
+                         follow_redirects=False)
+    assert missing.status_code == 417 and "Reason for revoking is required" in missing.text
+    done = pages.post(url, user="mod@example.com", data={"action": revoke, "reason": "Wrong person",
+                                                         "revoked": "0"}, follow_redirects=False)
+    assert done.status_code == 303
+    with pages.handle.context():
+        row = smooth.db.get_value("LMS Certificate", cert, ["revoked", "revoked_reason"], as_dict=True)
+        assert row == {"revoked": 1, "revoked_reason": "Wrong person"}
+    assert "Revoke" not in _buttons(pages.get(url, user="mod@example.com").text)
