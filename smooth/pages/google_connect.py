@@ -11,11 +11,12 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
-from smooth.api.request import ApiRequest
-from smooth.exceptions import ValidationError
+from smooth.api.request import ApiRequest, current_request
+from smooth.exceptions import PermissionError, ValidationError
 from smooth.integrations import google_oauth
 from smooth.pages.desk.access import require_desk_user
 from smooth.pages.rendering import Redirect
+from smooth.whitelist import whitelist
 
 CALLBACK_PATH = "/google/oauth-callback"
 
@@ -27,6 +28,17 @@ def _callback_url(api: ApiRequest) -> str:
 def connect_page(api: ApiRequest) -> Response:
     viewer = require_desk_user(api)
     raise Redirect(google_oauth.consent_url(viewer.user, _callback_url(api)))
+
+
+@whitelist(methods=("POST",))
+def connect_calendar(name: str) -> dict[str, str]:
+    """The Google Calendar form's Connect button: its own user goes to Google's consent screen."""
+    api = current_request()
+    if api is None:
+        raise ValidationError("Connecting a Google Calendar happens in the browser, from the Google Calendar form")
+    if name != api.user:
+        raise PermissionError("Only the calendar's own user can connect it (Google asks them to consent)")
+    return {"redirect_to": google_oauth.consent_url(api.user, _callback_url(api))}
 
 
 def callback_page(api: ApiRequest) -> Response:

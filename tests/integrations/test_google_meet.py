@@ -210,3 +210,29 @@ def test_an_evaluator_connects_their_calendar_with_state_and_pkce(google: Google
     assert _request(name)["meet_status"] == "Created"
     grants = [c[2]["grant_type"] for c in google.calls if c[1] == "/token"]
     assert grants == ["authorization_code", "refresh_token"]
+
+
+def test_the_evaluator_retries_a_failed_link_from_the_desk_form(google: GoogleFake,
+                                                                lms_site: SiteHandle) -> None:  # noqa: F811
+    _configure(google, mode="OAuth")
+    course = _setup()
+    smooth.get_doc({"doctype": "Google Calendar", "user": EVALUATOR, "authorization_status": "Connected",
+                    "refresh_token": "1//good-token"}).insert()
+    smooth.db.set_value("User", EVALUATOR, "user_type", "System User")
+    google.fail("token", 400)  # the first refresh is refused: the link fails
+    google.refresh_tokens["1//good-token"] = EVALUATOR
+    smooth.db.commit()
+    name = _book(course)
+    assert _request(name)["meet_status"] == "Failed"
+    smooth.db.set_value("Google Calendar", EVALUATOR, "authorization_status", "Connected")
+    smooth.db.commit()
+    with running_server(lms_site) as url, httpx.Client(base_url=url) as client:
+        token = client.post("/api/method/login", json={"usr": EVALUATOR, "pwd": PASSWORD}).json()["csrf_token"]
+        form = client.get(f"/app/lms-certificate-request/{name}")
+        assert "Retry Meet link" in form.text and "integration settings" in form.text
+        pressed = client.post(f"/app/lms-certificate-request/{name}", data={
+            "csrf_token": token, "action": "button:2"})
+        assert pressed.status_code == 303
+        assert "Retry Meet link" not in client.get(f"/app/lms-certificate-request/{name}").text
+    smooth.db.rollback()
+    assert _request(name)["meet_status"] == "Created"

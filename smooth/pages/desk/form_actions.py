@@ -16,8 +16,9 @@ draws a text box per argument beside it, and the method receives them by name.
 
 A button posts `action=button:<position>` to the form; the form view checks again that the
 button is offered (condition, roles, read right), then calls the whitelisted `method` with the
-document's `name`. A returned `{"doctype": ..., "name": ...}` opens that document; anything else
-reloads the form. Conditions use the one expression grammar (`smooth.expressions`).
+document's `name`. A returned `{"doctype": ..., "name": ...}` opens that document, a returned
+`{"redirect_to": url}` sends the browser there (a consent screen); anything else reloads the form.
+Conditions use the one expression grammar (`smooth.expressions`).
 """
 
 from __future__ import annotations

@@ -282,6 +282,8 @@ def _press(meta: Meta, doc: Document, key: str, form: dict[str, Any]) -> None:
             raise ValidationError(f"{arg.get('label') or arg['fieldname']} is required")
         values[str(arg["fieldname"])] = value
     result = fn(name=doc.name, **values)
+    if isinstance(result, dict) and result.get("redirect_to"):  # e.g. a consent screen elsewhere
+        raise Redirect(str(result["redirect_to"]))
     if isinstance(result, dict) and result.get("doctype") and result.get("name"):
         raise Redirect(form_url(local().site.registry.get(result["doctype"]), str(result["name"])) + "?saved=done")
     raise Redirect(form_url(meta, doc.name) + "?saved=done")
