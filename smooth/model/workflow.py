@@ -110,6 +110,20 @@ def get_transitions(doc: Document, user: str | None = None, workflow: Document |
             and _condition_holds(t, doc, user, roles)]
 
 
+def may_edit(doc: Document, workflow: Document, user: str | None = None) -> bool:
+    """Whether `user` holds the allow_edit role of the document's current state."""
+    user = user or session_user()
+    row = state_row(workflow, state_of(doc, workflow))
+    return user == ADMINISTRATOR or not row.allow_edit or row.allow_edit in get_roles(user)
+
+
+def state_styles(workflow: Document) -> dict[str, str]:
+    """Each state's Workflow State style (Success, Danger, ...), for indicators."""
+    states = [row.state for row in workflow.states]
+    rows = db().get_all("Workflow State", fields=["name", "style"], filters={"name": ["in", states]})
+    return {row["name"]: row["style"] or "" for row in rows}
+
+
 def _refusal(doc: Document, workflow: Document, action: str | None, next_state: str | None, user: str) -> Exception:
     """Why `user` may not take `action` (or move to `next_state`) from the current state, as worded as possible."""
     current = state_of(doc, workflow)
@@ -167,8 +181,7 @@ def validate_workflow(doc: Document, method: str | None = None) -> None:
         return
     row = state_row(workflow, current)
     if target == current:
-        if applied is None and user != ADMINISTRATOR and not doc.flags.ignore_permissions \
-                and row.allow_edit and row.allow_edit not in get_roles(user):
+        if applied is None and not doc.flags.ignore_permissions and not may_edit(before, workflow, user):
             raise WorkflowPermissionError(f"Not permitted: in the state {current}, only {row.allow_edit} may edit "
                                           f"{doc.doctype} {doc.name}")
         return

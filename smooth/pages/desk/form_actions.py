@@ -1,8 +1,8 @@
 """The buttons of a form's action bar, computed per document and viewer.
 
 `form_actions` is the one place that decides them: the standard ones (save, submit, cancel,
-duplicate, rename, delete) from the doctype's metadata and the viewer's rights. The workflow
-issue adds its transitions here (`workflow_actions`, empty until then), so the template never
+duplicate, rename, delete) from the doctype's metadata and the viewer's rights, and the
+transitions of the doctype's active workflow (`workflow_actions`), so the template never
 needs to know where an action comes from.
 """
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from smooth.meta.doctype import Meta
+from smooth.model import workflow
 from smooth.model.document import Document
 from smooth.permissions import has_permission
 
@@ -30,8 +31,18 @@ class FormAction:
 
 
 def workflow_actions(meta: Meta, doc: Document) -> list[FormAction]:
-    """Workflow transitions the viewer may take (the workflow issue fills this in)."""
-    return []
+    """The workflow transitions the viewer may take now, each a button posting `workflow:<action>`."""
+    flow = workflow.get_workflow(meta.name)
+    if flow is None or doc.is_new():
+        return []
+    actions: list[FormAction] = []
+    for transition in workflow.get_transitions(doc, workflow=flow):
+        key = f"workflow:{transition.action}"
+        if any(a.key == key for a in actions):
+            continue  # the same action offered by two rows (two roles) is one button
+        actions.append(FormAction(key, transition.action, primary=not actions,
+                                  confirm=f"{transition.action} {doc.name}? It moves to {transition.next_state}."))
+    return actions
 
 
 def form_actions(meta: Meta, doc: Document, url: str, new_url: str) -> list[FormAction]:
@@ -40,10 +51,11 @@ def form_actions(meta: Meta, doc: Document, url: str, new_url: str) -> list[Form
         return []
     actions: list[FormAction] = []
     status = int(doc.docstatus or 0)
-    if meta.is_submittable and status == 0 and has_permission(meta.name, "submit", doc=doc):
+    managed = workflow.get_workflow(meta.name) is not None  # its states submit and cancel
+    if meta.is_submittable and not managed and status == 0 and has_permission(meta.name, "submit", doc=doc):
         actions.append(FormAction("submit", "Submit", primary=True,
                                   confirm=f"Submit {doc.name}? A submitted document can no longer be edited."))
-    if meta.is_submittable and status == 1 and has_permission(meta.name, "cancel", doc=doc):
+    if meta.is_submittable and not managed and status == 1 and has_permission(meta.name, "cancel", doc=doc):
         actions.append(FormAction("cancel", "Cancel", danger=True, confirm=f"Cancel {doc.name}?"))
     actions += workflow_actions(meta, doc)
     if meta.issingle:
