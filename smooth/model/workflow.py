@@ -213,42 +213,49 @@ def _enter_state(doc: Document, workflow: Document, state: str) -> None:
 
 
 def apply_workflow(doc: Document, action: str) -> Document:
-    """Take `action` on `doc`: its stored row is locked and must be the version `doc` was read at."""
+    """Take `action` on `doc` and save it. The save locks the stored row and refuses it when it is no
+    longer the version `doc` was read at, so of two users acting at once one wins."""
     workflow = get_workflow(doc.doctype)
     if workflow is None:
         raise WorkflowTransitionError(f"{doc.doctype} has no active workflow")
     user = session_user()
-    stored = load_document(doc.doctype, doc.name, for_update=True)
-    if not has_permission(doc.doctype, "read", doc=stored):
+    if not has_permission(doc.doctype, "read", doc=doc):
         raise PermissionError(f"Not permitted: {user} may not read {doc.doctype} {doc.name}")
-    opened = doc.get("modified")
-    if opened and _stamp(stored.modified) != _stamp(to_datetime(opened)):
-        raise TimestampMismatchError(
-            f"{doc.doctype} {doc.name} was changed by {stored.modified_by} at {_stamp(stored.modified)} "
-            f"(it is now {state_of(stored, workflow)}) while you were looking at it; "
-            f"reload it and check whether {action!r} is still needed")
-    transition = find_transition(stored, action, user, workflow)
+    if doc.get("modified") and not isinstance(doc.modified, dt.datetime):
+        doc.__dict__["modified"] = to_datetime(doc.modified)
+    doc._original_modified = doc.modified
+    transition = find_transition(doc, action, user, workflow)
     next_row = state_row(workflow, transition.next_state)
-    stored.set(workflow.workflow_state_field, transition.next_state)
-    _enter_state(stored, workflow, transition.next_state)
-    stored.flags.workflow_action_taken = transition
-    old, new = int(stored.docstatus or 0), int(next_row.doc_status or 0)
-    if (old, new) in ((0, 0), (1, 1)):
-        stored.save()
-    elif (old, new) == (0, 1):
-        stored.submit()
-    elif (old, new) == (1, 2):
-        stored.cancel()
-    else:
-        raise DocstatusTransitionError(
-            f"The workflow state {next_row.state} is {_DOCSTATUS[new]}, which a {_DOCSTATUS[old]} "
-            f"{doc.doctype} cannot become")
-    stored.flags.workflow_action_taken = None
-    if doc is not stored:
-        doc.__dict__.update({k: v for k, v in stored.__dict__.items() if k not in ("flags", "meta")})
-        for child in doc.get_all_children():
-            child.parent_doc = doc
+    doc.set(workflow.workflow_state_field, transition.next_state)
+    _enter_state(doc, workflow, transition.next_state)
+    doc.flags.workflow_action_taken = transition
+    old, new = int(doc.docstatus or 0), int(next_row.doc_status or 0)
+    try:
+        if (old, new) in ((0, 0), (1, 1)):
+            doc.save()
+        elif (old, new) == (0, 1):
+            doc.submit()
+        elif (old, new) == (1, 2):
+            doc.cancel()
+        else:
+            raise DocstatusTransitionError(
+                f"The workflow state {next_row.state} is {_DOCSTATUS[new]}, which a {_DOCSTATUS[old]} "
+                f"{doc.doctype} cannot become")
+    except TimestampMismatchError:
+        raise _conflict(doc.doctype, doc.name, action) from None
+    finally:
+        doc.flags.workflow_action_taken = None
     return doc
+
+
+def _conflict(doctype: str, name: str, action: str) -> TimestampMismatchError:
+    workflow = get_workflow(doctype)
+    field = workflow.workflow_state_field if workflow is not None else "docstatus"
+    now = db().get_value(doctype, name, [field, "modified_by", "modified"], as_dict=True) or {}
+    return TimestampMismatchError(
+        f"{doctype} {name} was changed by {now.get('modified_by')} at {_stamp(now.get('modified'))} "
+        f"(it is now {now.get(field)}) while you were looking at it; "
+        f"reload it and check whether {action!r} is still needed")
 
 
 _DOCSTATUS = {0: "Draft", 1: "Submitted", 2: "Cancelled"}
@@ -263,15 +270,15 @@ def _stamp(value: Any) -> str:
 # -- REST (frappe.model.workflow.*) ------------------------------------------------------------------
 
 
-def _document_from(doc: Any) -> Document:
+def _document_from(doc: Any, action: str = "") -> Document:
     data = json.loads(doc) if isinstance(doc, str) else doc
     if not isinstance(data, dict) or not data.get("doctype") or not data.get("name"):
         raise ValidationError("doc must be a document with its doctype and name")
     loaded = load_document(str(data["doctype"]), str(data["name"]))
     if not has_permission(loaded.doctype, "read", doc=loaded):
         raise PermissionError(f"Not permitted: {session_user()} may not read {loaded.doctype} {loaded.name}")
-    if data.get("modified"):
-        loaded.__dict__["modified"] = data["modified"]
+    if action and data.get("modified") and _stamp(to_datetime(data["modified"])) != _stamp(loaded.modified):
+        raise _conflict(loaded.doctype, loaded.name, action)
     return loaded
 
 
@@ -279,7 +286,6 @@ def _document_from(doc: Any) -> Document:
 def get_transitions_api(doc: Any, workflow: Any = None, raise_exception: Any = None) -> list[dict[str, Any]]:
     """REST: the transitions the session user may take on the stored document."""
     loaded = _document_from(doc)
-    loaded.__dict__["modified"] = load_document(loaded.doctype, loaded.name).modified
     return [{k: t.get(k) for k in ("state", "action", "next_state", "allowed", "allow_self_approval", "condition")}
             for t in get_transitions(loaded)]
 
@@ -289,4 +295,4 @@ def apply_workflow_api(doc: Any, action: str) -> dict[str, Any]:
     """REST: take `action`; `doc.modified`, when sent, must still be the stored one."""
     if not action:
         raise ValidationError("action is required")
-    return apply_workflow(_document_from(doc), str(action)).as_dict(convert_dates_to_str=True)
+    return apply_workflow(_document_from(doc, str(action)), str(action)).as_dict(convert_dates_to_str=True)
