@@ -88,6 +88,8 @@ def test_admin_adds_no_show_and_the_evaluator_uses_it(page: Page, shipped_workfl
     expect(page.get_by_role("status")).to_have_text("Workflow action taken")
     expect(page.locator(".form-head .indicator", has_text="No Show")).to_be_visible()
     expect(page.get_by_role("button", name="Mark No Show")).to_have_count(0)
+    expect(page.locator(".timeline-list")).to_contain_text("eva took the workflow action Mark No Show")
+    expect(page.locator(".timeline-list")).to_contain_text("Status: Pending → No Show")
     assert_accessible(page)
     screenshot(page, "form-request-no-show", live.handle.backend)
     with live.handle.context():
