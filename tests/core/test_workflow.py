@@ -237,3 +237,15 @@ def test_condition_names_user_roles_and_dates(people: Any) -> None:
     smooth.db.set_value(DOCTYPE, doc.name, "approver", OTHER_BOSS)
     assert actions_of(doc, BOSS) == ["Reject"]
     assert actions_of(doc, OTHER_BOSS) == ["Approve", "Reject"]
+
+
+def test_email_alert_queues_a_mail_to_who_can_act(people: Any) -> None:
+    workflow = smooth.get_doc("Workflow", "Expense Approval")
+    workflow.send_email_alert = 1
+    workflow.save()
+    doc = new_expense(CLERK)
+    mails = smooth.get_all("Email Queue", filters={"reference_doctype": DOCTYPE, "reference_name": doc.name},
+                           fields=["name", "subject"])
+    assert len(mails) == 1 and mails[0]["subject"] == f"{DOCTYPE} {doc.name} is Draft: your action is needed"
+    recipients = smooth.get_doc("Email Queue", mails[0]["name"]).recipients
+    assert {r.recipient for r in recipients} == {BOSS, OTHER_BOSS}
