@@ -15,9 +15,10 @@ required_apps = ["smooth"]
 website_user_home_page = "/lms"
 
 fixtures = [
-    # System Manager is a standard role, shipped too: the Users workspace is for that role, and a new
-    # site syncs fixtures before it makes the standard roles (an existing role is left as it is)
-    {"dt": "Role", "filters": [["role_name", "in", ["System Manager", "Moderator", "Course Creator",
+    # System Manager and All are standard roles, shipped too: the Users workspace is for System Manager, the
+    # request workflow lets All edit a Pending request, and a new site syncs fixtures before it makes the
+    # standard roles (an existing role is left as it is)
+    {"dt": "Role", "filters": [["role_name", "in", ["System Manager", "All", "Moderator", "Course Creator",
                                                  "Batch Evaluator", "LMS Student", "HR Manager", "HR User"]]]},
     {"dt": "Workspace", "filters": [["name", "in", ["Learning", "Users"]]]},
     {"dt": "Email Template", "filters": [["name", "in", ["Evaluation Booked", "Evaluation Assigned",
@@ -25,6 +26,10 @@ fixtures = [
                                                          "Evaluation Reminder", "Evaluator Daily Digest",
                                                          "Evaluation Meet Link"]]]},
     {"dt": "Print Format", "filters": [["name", "in", ["LMS Certificate", "Quiz Submission Report"]]]},
+    # the certificate request workflow (Pending -> Completed / Cancelled): admins edit it in the desk
+    {"dt": "Workflow State", "filters": [["name", "in", ["Pending", "Completed", "Cancelled"]]]},
+    {"dt": "Workflow Action Master", "filters": [["name", "in", ["Complete", "Cancel"]]]},
+    {"dt": "Workflow", "filters": [["name", "in", ["LMS Certificate Request"]]]},
 ]
 
 doc_events = {

@@ -12,12 +12,14 @@ code the `bench` CLI uses, so the API and the CLI translate any of them without 
     │   ├── TimestampMismatchError     a save based on a stale `modified`
     │   ├── DocstatusTransitionError
     │   ├── UpdateAfterSubmitError
+│   ├── WorkflowTransitionError    an action or state change the workflow does not offer
     │   ├── LinkExistsError
     │   ├── FilterError                a filter, field or order that metadata does not allow
     │   ├── CharacterLengthExceededError  a value longer than its column holds
     │   ├── MetaError                  a doctype JSON that cannot be loaded
     │   └── HookError                  a hooks.py entry that cannot be resolved
     ├── PermissionError (403)
+    │   └── WorkflowPermissionError
     ├── DoesNotExistError (404)
     │   └── SiteNotFoundError
     ├── DuplicateEntryError (409)
@@ -76,6 +78,10 @@ class UpdateAfterSubmitError(ValidationError):
     pass
 
 
+class WorkflowTransitionError(ValidationError):
+    """An action or state change the document's workflow does not offer from its current state."""
+
+
 class LinkExistsError(ValidationError):
     pass
 
@@ -104,6 +110,10 @@ class HookError(ValidationError):
 
 class PermissionError(SmoothError):
     http_status_code = 403
+
+
+class WorkflowPermissionError(PermissionError):
+    """The workflow does not let this user take the transition (or edit in this state)."""
 
 
 class DoesNotExistError(SmoothError):

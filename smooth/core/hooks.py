@@ -26,10 +26,26 @@ override_whitelisted_methods = {
     "smooth.desk.form.utils.add_comment": "smooth.core.doctype.comment.comment.add_comment",
     "smooth.desk.form.utils.update_comment": "smooth.core.doctype.comment.comment.update_comment",
     "smooth.desk.form.utils.delete_comment": "smooth.core.doctype.comment.comment.delete_comment",
+    "frappe.model.workflow.get_transitions": "smooth.model.workflow.get_transitions_api",
+    "frappe.model.workflow.apply_workflow": "smooth.model.workflow.apply_workflow_api",
+    "smooth.model.workflow.get_transitions": "smooth.model.workflow.get_transitions_api",
+    "smooth.model.workflow.apply_workflow": "smooth.model.workflow.apply_workflow_api",
 }
 
+# the record rule that makes Workflow Action a personal to-do list
+permission_query_conditions = {
+    "Workflow Action": "smooth.core.doctype.workflow_action.workflow_action.own_actions",
+}
+
+# every save of a document under an active workflow: state changes only by transitions, allow_edit per
+# state; after it, the users who can act on the new state get their Workflow Action
+_VALIDATE_WORKFLOW = "smooth.model.workflow.validate_workflow"
+_UPDATE_ACTIONS = "smooth.core.doctype.workflow_action.workflow_action.update_actions"
 doc_events = {
-    "*": {"on_trash": "smooth.core.doctype.file.file.delete_attachments"},
+    "*": {"on_trash": "smooth.core.doctype.file.file.delete_attachments",
+          "before_save": _VALIDATE_WORKFLOW, "before_submit": _VALIDATE_WORKFLOW,
+          "before_cancel": _VALIDATE_WORKFLOW, "before_update_after_submit": _VALIDATE_WORKFLOW,
+          "on_update": _UPDATE_ACTIONS, "on_cancel": _UPDATE_ACTIONS, "on_update_after_submit": _UPDATE_ACTIONS},
 }
 
 # the Email Queue is flushed every few minutes: new mails without a worker, retries after a backoff

@@ -34,7 +34,7 @@ def transition(before: Document, doc: Document) -> str:
 def check_update_after_submit(doc: Document, before: Document) -> None:
     """Only allow_on_submit fields may change; a table not marked so keeps its rows as they were."""
     for field in doc.meta.value_fields:
-        if field.allow_on_submit:
+        if field.allow_on_submit or field.fieldname in (doc.flags.workflow_fields or ()):
             continue
         if _comparable(before.get(field.fieldname)) != _comparable(doc.get(field.fieldname)):
             raise UpdateAfterSubmitError(

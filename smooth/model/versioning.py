@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
+from smooth.context import session_user
 from smooth.meta import fieldtypes
 
 if TYPE_CHECKING:
@@ -62,5 +63,9 @@ def version_record(doc: Document, before: Document | None) -> dict[str, Any] | N
     data = diff(before, doc)
     if data is None:
         return None
+    transition = doc.flags.workflow_transition
+    if transition is not None:
+        data["workflow"] = {"action": transition.action, "from": transition.state, "to": transition.next_state,
+                            "user": session_user()}
     return {"doctype": "Version", "ref_doctype": doc.doctype, "docname": doc.name,
             "data": json.dumps(data, default=str, sort_keys=True)}

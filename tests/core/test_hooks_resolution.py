@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from smooth.apps import core_app, load_app
+from smooth.core.doctype.workflow_action.workflow_action import update_actions
 from smooth.exceptions import HookError
 from smooth.hooks import Hooks
 from tests.core._app_builder import ThrowawayApp
@@ -53,7 +54,8 @@ def test_valid_hooks_resolve_to_the_real_functions(tmp_path: Path) -> None:
     handlers = importlib.import_module(f"{app.package}.handlers")
 
     assert hooks.events_for("Note", "validate") == [handlers.validate]
-    assert hooks.events_for("Note", "on_update") == [handlers.on_update]
+    # the core app's "*" handler (workflow to-dos) runs after the doctype's own
+    assert hooks.events_for("Note", "on_update") == [handlers.on_update, update_actions]
     assert hooks.events_for("Other", "validate") == []
     assert hooks.mapped_for("permission_query_conditions", "Note") == [handlers.conditions]
     assert hooks.lists["after_install"] == [handlers.every_hour]

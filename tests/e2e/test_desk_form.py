@@ -12,7 +12,7 @@ import smooth
 from smooth import expressions
 from tests.conftest import make_user
 from tests.e2e.conftest import DESK_WIDTH, PHONE_WIDTH, LiveSite, assert_accessible, log_in, screenshot
-from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday
+from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
 
 MODERATOR, PASSWORD = "mod@example.com", "mod-pw-1"
 MONDAY = 0
@@ -115,12 +115,15 @@ def _booked_request(live: LiveSite) -> tuple[str, str]:
 
 def test_an_evaluator_marks_their_request_completed(page: Page, live: LiveSite) -> None:
     _course, name = _booked_request(live)
+    with live.handle.context():
+        slot_started(name)  # the workflow completes a request once its slot has started
+        smooth.db.commit()
     log_in(page, "eva@example.com", "secret-pw", then=f"/app/lms-certificate-request/{name}")
     expect(page.get_by_role("heading", level=1)).to_have_text("lea")
-    page.get_by_label("Status").select_option("Completed")
-    page.get_by_role("button", name="Save").first.click()
-    expect(page.get_by_role("status")).to_have_text("Saved")
-    expect(page.get_by_label("Status")).to_have_value("Completed")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Complete").click()
+    expect(page.get_by_role("status")).to_have_text("Workflow action taken")
+    expect(page.locator(".form-head .indicator", has_text="Completed")).to_be_visible()
     expect(page.locator(".timeline-list")).to_contain_text("Status: Pending → Completed")
     with live.handle.context():
         assert smooth.db.get_value("LMS Certificate Request", name, "status") == "Completed"

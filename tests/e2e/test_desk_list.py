@@ -80,13 +80,13 @@ def test_a_moderator_sets_the_status_of_selected_requests(page: Page, live: Live
     log_in(page, MODERATOR, PASSWORD, then=LIST)
     page.get_by_role("checkbox", name=re.compile(re.escape(data.r1))).check()
     page.get_by_role("checkbox", name=re.compile(re.escape(data.r3))).check()
-    page.get_by_label("Set", exact=True).select_option(label="Status: Completed")
+    page.get_by_label("Set", exact=True).select_option(label="Status: Cancelled")  # Completed waits for the slot
     page.get_by_role("button", name="Apply to selected").click()
-    expect(page.get_by_role("status").first).to_contain_text("Status set to Completed on 2 records.")
+    expect(page.get_by_role("status").first).to_contain_text("Status set to Cancelled on 2 records.")
     with live.handle.context():
         statuses = dict(smooth.db.get_all("LMS Certificate Request", fields=["name", "status"], as_list=True))
-    assert statuses == {data.r1: "Completed", data.r2: "Completed", data.r3: "Completed"}
-    expect(page.locator("table.list-table .indicator.green")).to_have_count(3)
+    assert statuses == {data.r1: "Cancelled", data.r2: "Completed", data.r3: "Cancelled"}
+    expect(page.locator("table.list-table .indicator.red")).to_have_count(2)
     assert_accessible(page)
 
     page.get_by_label("Select all on this page").check()  # desk-list.js: every row on the page

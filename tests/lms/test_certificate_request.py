@@ -15,7 +15,7 @@ from smooth_lms.doctype.lms_certificate_request.lms_certificate_request import (
 )
 from smooth_lms.evaluators import NoEvaluatorError
 from tests.conftest import make_user
-from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday
+from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
 
 MONDAY = 0
 
@@ -119,6 +119,8 @@ def test_one_pending_request_per_course(setup):
 def test_completed_and_cancelled_requests_never_block(setup):
     day = next_weekday(MONDAY)
     first = book("lea@example.com", setup, day, "09:00")
+    slot_started(first.name)
+    first.reload()
     first.status = "Completed"
     first.save()
     second = book("lea@example.com", setup, day + dt.timedelta(days=7), "09:00")
@@ -231,14 +233,20 @@ def test_status_rules_after_booking(setup):
     smooth.set_user("lea@example.com")
     mine = smooth.get_doc("LMS Certificate Request", request.name)
     mine.status = "Completed"
-    with pytest.raises(PermissionError, match="Only the assigned evaluator"):
+    with pytest.raises(PermissionError, match="from Pending to Completed .* needs the role Batch Evaluator"):
         mine.save()
     smooth.set_user("eva@example.com")
     theirs = smooth.get_doc("LMS Certificate Request", request.name)
     theirs.status = "Completed"
+    with pytest.raises(PermissionError, match="the condition of .* does not hold"):  # the slot has not started
+        theirs.save()
+    slot_started(request.name)
+    smooth.db.commit()
+    theirs = smooth.get_doc("LMS Certificate Request", request.name)
+    theirs.status = "Completed"
     theirs.save()
     theirs.status = "Pending"
-    with pytest.raises(ValidationError, match="cannot change its status"):
+    with pytest.raises(ValidationError, match="from Completed to Pending is not a workflow action from Completed"):
         theirs.save()
     smooth.set_user("Administrator")
 

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from smooth.meta.doctype import Meta
+from smooth.model import workflow
 from smooth.pages.desk.access import slug
 from smooth.pages.desk.list_query import Column
 
@@ -49,9 +50,38 @@ def as_text(column: Column, value: Any) -> str:
     return str(value)
 
 
+STYLE_COLOURS = {"Primary": "blue", "Info": "blue", "Success": "green", "Warning": "orange", "Danger": "red",
+                 "Inverse": "gray"}
+
+
+def workflow_colours(doctype: str) -> tuple[str, dict[str, str]] | None:
+    """(state field, state -> colour) of the doctype's active workflow, from its Workflow State styles."""
+    flow = workflow.get_workflow(doctype)
+    if flow is None:
+        return None
+    styles = workflow.state_styles(flow)
+    return flow.workflow_state_field, {state: STYLE_COLOURS.get(style, "gray") for state, style in styles.items()}
+
+
+def workflow_indicator(doctype: str, doc: Any) -> tuple[str, str] | None:
+    """(state, colour) of a document under a workflow, for the form's head."""
+    found = workflow_colours(doctype)
+    if found is None or doc.is_new():
+        return None
+    state = str(doc.get(found[0]) or "")
+    return (state, found[1].get(state, "gray")) if state else None
+
+
 def indicator_settings(meta: Meta, settings: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
-    """(field, value -> colour) from the list settings' `indicator`; docstatus for submittable doctypes."""
+    """(field, value -> colour): the active workflow's states, else the list settings' `indicator`, else
+    docstatus for submittable doctypes."""
     configured = settings.get("indicator")
+    flow = workflow_colours(meta.name)
+    if flow is not None:
+        colours = dict(flow[1])
+        if isinstance(configured, dict) and configured.get("field") == flow[0]:
+            colours.update({str(k): str(v) for k, v in (configured.get("colors") or {}).items() if v in COLOURS})
+        return flow[0], colours
     if isinstance(configured, dict) and configured.get("field"):
         colours = {str(k): str(v) for k, v in (configured.get("colors") or {}).items() if v in COLOURS}
         return str(configured["field"]), colours

@@ -1,10 +1,10 @@
 """The buttons of a form's action bar, computed per document and viewer.
 
 `form_actions` is the one place that decides them: the standard ones (save, submit, cancel,
-duplicate, rename, delete) from the doctype's metadata and the viewer's rights. The workflow
-issue adds its transitions here (`workflow_actions`, empty until then), and a doctype may
-contribute buttons of its own in `<snake_name>_form.json` beside its JSON, so the template never
-needs to know where an action comes from:
+duplicate, rename, delete) from the doctype's metadata and the viewer's rights, the transitions
+of the doctype's active workflow (`workflow_actions`), and buttons a doctype contributes in
+`<snake_name>_form.json` beside its JSON, so the template never needs to know where an action
+comes from:
 
     lms_certificate_request_form.json
     {"buttons": [{"label": "Issue Certificate", "method": "smooth_lms.certificates.issue_from_request",
@@ -30,6 +30,7 @@ from urllib.parse import quote
 from smooth.exceptions import PermissionError
 from smooth.expressions import evaluate
 from smooth.meta.doctype import Meta
+from smooth.model import workflow
 from smooth.model.document import Document
 from smooth.pages.desk.settings import view_settings
 from smooth.permissions import get_roles, has_permission
@@ -52,8 +53,18 @@ class FormAction:
 
 
 def workflow_actions(meta: Meta, doc: Document) -> list[FormAction]:
-    """Workflow transitions the viewer may take (the workflow issue fills this in)."""
-    return []
+    """The workflow transitions the viewer may take now, each a button posting `workflow:<action>`."""
+    flow = workflow.get_workflow(meta.name)
+    if flow is None or doc.is_new():
+        return []
+    actions: list[FormAction] = []
+    for transition in workflow.get_transitions(doc, workflow=flow):
+        key = f"workflow:{transition.action}"
+        if any(a.key == key for a in actions):
+            continue  # the same action offered by two rows (two roles) is one button
+        actions.append(FormAction(key, transition.action, primary=not actions,
+                                  confirm=f"{transition.action} {doc.name}? It moves to {transition.next_state}."))
+    return actions
 
 
 def _button_offered(meta: Meta, doc: Document, button: dict[str, Any]) -> bool:
@@ -96,10 +107,11 @@ def form_actions(meta: Meta, doc: Document, url: str, new_url: str) -> list[Form
         return []
     actions: list[FormAction] = []
     status = int(doc.docstatus or 0)
-    if meta.is_submittable and status == 0 and has_permission(meta.name, "submit", doc=doc):
+    managed = workflow.get_workflow(meta.name) is not None  # its states submit and cancel
+    if meta.is_submittable and not managed and status == 0 and has_permission(meta.name, "submit", doc=doc):
         actions.append(FormAction("submit", "Submit", primary=True,
                                   confirm=f"Submit {doc.name}? A submitted document can no longer be edited."))
-    if meta.is_submittable and status == 1 and has_permission(meta.name, "cancel", doc=doc):
+    if meta.is_submittable and not managed and status == 1 and has_permission(meta.name, "cancel", doc=doc):
         actions.append(FormAction("cancel", "Cancel", danger=True, confirm=f"Cancel {doc.name}?"))
     actions += workflow_actions(meta, doc)
     actions += button_actions(meta, doc)

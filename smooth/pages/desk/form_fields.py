@@ -290,10 +290,13 @@ class FormContext:
     zones: tuple[str, str]  # (user zone, system zone)
     site_meta: Any
     multiselect_options: Any  # (child Meta) -> list of candidate record names
+    locked: frozenset[str] = frozenset()  # fields only the server sets (a workflow's state field)
 
 
 def field_is_editable(df: DocField, ctx: FormContext, values: Mapping[str, Any]) -> bool:
     if not ctx.can_edit or df.read_only or df.permlevel > 0 or df.fieldtype == "Read Only":
+        return False
+    if df.fieldname in ctx.locked:
         return False
     if ctx.docstatus == 2 or (ctx.docstatus == 1 and not df.allow_on_submit):
         return False

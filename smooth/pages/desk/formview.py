@@ -33,10 +33,10 @@ from smooth.exceptions import (
     ValidationError,
 )
 from smooth.meta.doctype import DocField, Meta
-from smooth.model import listing, records, rename, rich_text
+from smooth.model import listing, records, rename, rich_text, workflow
 from smooth.model.database_api import document_db
 from smooth.model.document import Document
-from smooth.pages.desk import form_fields, timeline
+from smooth.pages.desk import cells, form_fields, timeline
 from smooth.pages.desk.access import doctype_for, require_desk_user, slug
 from smooth.pages.desk.form_actions import BUTTON_PREFIX, form_actions, offered_button
 from smooth.pages.rendering import Redirect, render_page
@@ -45,6 +45,7 @@ from smooth.whitelist import is_whitelisted
 NEW = "new"
 FILE_SUFFIX = "__file"
 ACTIONS = ("save", "submit", "cancel", "delete", "rename", "comment", "edit_comment", "delete_comment")
+WORKFLOW_PREFIX = "workflow:"  # + a workflow action: take that transition (form_actions.workflow_actions)
 
 
 def form_url(meta: Meta, name: str) -> str:
@@ -67,9 +68,15 @@ def _multiselect_options(child: Meta, link: DocField) -> list[str]:
 def _context(meta: Meta, doc: Document) -> form_fields.FormContext:
     can_edit = permissions.has_permission(meta.name, "create" if doc.is_new() else "write",
                                           doc=None if doc.is_new() else doc)
+    locked: frozenset[str] = frozenset()
+    flow = workflow.get_workflow(meta.name)
+    if flow is not None:
+        locked = frozenset({flow.workflow_state_field})  # states change by the workflow's buttons
+        if not doc.is_new() and can_edit:
+            can_edit = workflow.may_edit(doc, flow)
     return form_fields.FormContext(can_edit=can_edit, docstatus=int(doc.docstatus or 0), is_new=doc.is_new(),
                                    zones=_zones(), site_meta=local().site.get_meta,
-                                   multiselect_options=_multiselect_options)
+                                   multiselect_options=_multiselect_options, locked=locked)
 
 
 def _load(meta: Meta, name: str) -> Document:
@@ -122,6 +129,7 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         "condition_fields": _condition_fields(meta), "slug": slug(meta.name), "slugify": slug,
         "rich_html": _rich_html,
         "docstatus_label": {0: "Draft", 1: "Submitted", 2: "Cancelled"}.get(int(doc.docstatus or 0), ""),
+        "workflow_state": cells.workflow_indicator(meta.name, doc),
     }
     return render_page(api, "desk/form.html", context, status=status)
 
@@ -173,6 +181,8 @@ def show_form(api: ApiRequest, slug: str, name: str) -> Response:
     meta = doctype_for(slug)
     if api.method == "POST":
         action = api.form.get("action") or "save"
+        if str(action).startswith(WORKFLOW_PREFIX):
+            return _act(api, meta, name, str(action))
         if action not in ACTIONS and not str(action).startswith(BUTTON_PREFIX):
             raise ValidationError(f"Unknown form action {action!r}")
         if action == "save":
@@ -181,7 +191,8 @@ def show_form(api: ApiRequest, slug: str, name: str) -> Response:
     doc = _load(meta, name)
     asked = api.form.get("action")
     notice = {"1": "Saved", "submitted": "Submitted", "cancelled": "Cancelled", "renamed": "Renamed",
-              "comment": "Comment added", "done": "Done"}.get(str(api.form.get("saved") or ""), "")
+              "comment": "Comment added", "done": "Done",
+              "workflow": "Workflow action taken"}.get(str(api.form.get("saved") or ""), "")
     confirm = asked if asked in ("delete", "rename") else ""
     return _render(api, meta, doc, _state(meta, doc), notice=notice, confirm=confirm)
 
@@ -306,6 +317,13 @@ def _act(api: ApiRequest, meta: Meta, name: str, action: str) -> Response:
             raise Redirect(url + ("?saved=submitted" if action == "submit" else "?saved=cancelled"))
         if action.startswith(BUTTON_PREFIX):
             _press(meta, doc, action, form)
+        if action.startswith(WORKFLOW_PREFIX):
+            doc = records.get_doc(meta.name, doc.name)
+            modified = form.get("modified")
+            if isinstance(modified, str) and modified:
+                doc.__dict__["modified"] = modified
+            workflow.apply_workflow(doc, action[len(WORKFLOW_PREFIX):])
+            raise Redirect(url + "?saved=workflow")
         if action == "rename":
             target = form.get("new_name")
             if not isinstance(target, str) or not target.strip():

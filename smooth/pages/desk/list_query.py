@@ -32,6 +32,7 @@ from smooth.exceptions import FilterError
 from smooth.filters import OPERATORS
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField, Meta
+from smooth.model import workflow
 
 PAGE_LENGTHS = (20, 100, 500)
 CONTROL_KEYS = frozenset({"order_by", "page", "page_length", "assigned_to_me", "created_by_me", "fields",
@@ -352,8 +353,11 @@ def group_by_fields(ctx: ListContext) -> list[Column]:
 
 
 def standard_filter_fields(ctx: ListContext) -> list[Column]:
+    """The `in_standard_filter` fields, and the state field of the doctype's active workflow."""
+    flow = workflow.get_workflow(ctx.meta.name)
+    state_field = flow.workflow_state_field if flow is not None else ""
     return [ctx.columns[df.fieldname] for df in ctx.meta.value_fields
-            if df.in_standard_filter and df.fieldname in ctx.columns]
+            if (df.in_standard_filter or df.fieldname == state_field) and df.fieldname in ctx.columns]
 
 
 def equality_value(state: ListState, fieldname: str) -> str:

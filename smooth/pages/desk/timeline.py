@@ -47,6 +47,7 @@ class Entry:
     content: Markup = Markup("")
     raw_content: str = ""
     editable: bool = False
+    action: str = ""  # the workflow action this save took, if any
 
 
 def _shown(value: Any) -> str:
@@ -61,6 +62,8 @@ def _version_entry(meta: Meta, site_meta: Any, row: dict[str, Any]) -> Entry:
         data = {}
     entry = Entry(kind="created" if data.get("created") else "version", when=row["creation"], who=row["owner"],
                   who_name=row["owner"])
+    if isinstance(data.get("workflow"), dict):
+        entry.action = str(data["workflow"].get("action") or "")
     for fieldname, old, new in data.get("changed") or []:
         if fieldname == "docstatus":
             old, new = DOCSTATUS.get(old, old), DOCSTATUS.get(new, new)

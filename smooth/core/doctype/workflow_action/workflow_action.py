@@ -1,0 +1,86 @@
+"""Workflow Action: one user's to-do on a document waiting in a workflow state (Frappe's Workflow Action).
+
+When a document enters a state (it is created, or a transition is taken), the open actions
+of its previous state are closed (`Completed`, with who acted) and an `Open` one is made for
+each user who may take a transition from the new state: the transition's role, read access to
+the document, its condition and the self-approval rule. With the workflow's
+`send_email_alert`, those users also get a mail through the email queue. Users see only their
+own actions (a record rule), so the Workflow Action list is a personal to-do list.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from sqlalchemy import select
+
+from smooth.context import db, local, session_user
+from smooth.email.queue import sendmail
+from smooth.exceptions import ValidationError
+from smooth.model.document import Document, get_controller
+from smooth.model.workflow import get_transitions, get_workflow, state_of
+from smooth.permissions import get_roles, has_permission
+
+SEE_ALL = "System Manager"
+
+
+class WorkflowAction(Document):
+    pass
+
+
+def own_actions(user: str) -> Any:
+    """permission_query_conditions: a user's own actions; System Managers see all."""
+    if user == "Administrator" or SEE_ALL in get_roles(user):
+        return None
+    return {"user": user}
+
+
+def _users_with(roles: set[str]) -> list[str]:
+    has_role, user_table = db().table("Has Role"), db().table("User")
+    rows = db().execute(select(has_role.c.parent).distinct().join(
+        user_table, user_table.c.name == has_role.c.parent).where(
+        has_role.c.parenttype == "User", has_role.c.role.in_(sorted(roles)), user_table.c.enabled == 1))
+    return sorted({row[0] for row in rows if row[0] not in ("Administrator", "Guest")})
+
+
+def _can_act(doc: Document, user: str, workflow: Document) -> bool:
+    """Whether `user` has a transition now; a condition that fails to evaluate gives no to-do (taking the
+    action reports the error)."""
+    try:
+        return bool(get_transitions(doc, user, workflow))
+    except ValidationError:
+        return False
+
+
+def update_actions(doc: Document, method: str | None = None) -> None:
+    """doc_events "*" on_update/on_submit/on_cancel: refresh the to-dos when the document entered a state."""
+    if doc.meta.istable or doc.meta.issingle or not (doc.flags.is_new or doc.flags.workflow_transition):
+        return
+    workflow = get_workflow(doc.doctype)
+    if workflow is None:
+        return
+    actor = session_user()
+    stored = db().table("Workflow Action")
+    db().execute(stored.update().where(
+        stored.c.reference_doctype == doc.doctype, stored.c.reference_name == doc.name,
+        stored.c.status == "Open").values(status="Completed", completed_by=actor), write=True)
+    state = state_of(doc, workflow)
+    roles = {t.allowed for t in workflow.transitions if t.state == state}
+    if not roles:
+        return
+    users = [u for u in _users_with(roles) if has_permission(doc.doctype, "read", doc=doc, user=u)
+             and _can_act(doc, u, workflow)]
+    for user in users:
+        action = get_controller(local().site, "Workflow Action")(
+            {"doctype": "Workflow Action", "status": "Open", "reference_doctype": doc.doctype,
+             "reference_name": doc.name, "workflow_state": state, "user": user})
+        action.flags.ignore_permissions = True
+        action.flags.ignore_links = True
+        action.insert()
+    if users and int(workflow.send_email_alert or 0):
+        actions = ", ".join(sorted({t.action for t in workflow.transitions if t.state == state}))
+        sendmail(users, subject=f"{doc.doctype} {doc.name} is {state}: your action is needed",
+                 message=f"<p>{html.escape(doc.doctype)} <b>{html.escape(str(doc.name))}</b> is now "
+                         f"<b>{html.escape(state)}</b>. You can take: {html.escape(actions)}.</p>",
+                 reference_doctype=doc.doctype, reference_name=str(doc.name))

@@ -1,0 +1,298 @@
+"""Workflows: the states a document moves through, and who may move it (Frappe's model.workflow).
+
+A doctype has at most one active Workflow. Its state lives in `workflow_state_field`; each
+Workflow Transition names a state, an action, the next state, the role allowed to take it, an
+optional Python condition (`smooth.python_expressions`) and whether the document's creator may
+take it (`allow_self_approval`). Every save of a document under a workflow passes
+`validate_workflow` (a core `doc_events` hook): a state change must be a transition this user
+may take, and otherwise the user needs the state's `allow_edit` role to change anything.
+`apply_workflow` takes an action: the stored row is locked first, so of two users acting at
+once one wins and the other is told the document moved on. The Version of that save names
+the action (`workflow`: action, from, to).
+
+The active workflow is read once per unit of work (request, job) and forgotten when a Workflow
+is saved, so an admin's edit applies from the next request on, in every process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from smooth.context import db, local, now_datetime, session_user
+from smooth.exceptions import (
+    DocstatusTransitionError,
+    PermissionError,
+    TimestampMismatchError,
+    ValidationError,
+    WorkflowPermissionError,
+    WorkflowTransitionError,
+)
+from smooth.expressions import ExpressionError
+from smooth.meta.coerce import to_datetime
+from smooth.model.document import Document, load_document
+from smooth.permissions import get_roles, has_permission
+from smooth.python_expressions import default_functions
+from smooth.python_expressions import evaluate as evaluate_condition
+from smooth.whitelist import whitelist
+
+ADMINISTRATOR = "Administrator"
+_CACHE = "workflows"
+# framework records that never run under a workflow (and are written while one is being applied)
+UNMANAGED = frozenset({"Workflow", "Workflow State", "Workflow Action Master", "Workflow Action", "Version",
+                       "Comment", "Email Queue", "Error Log", "Scheduled Job Log", "Patch Log", "DocType"})
+
+
+def condition_functions() -> dict[str, Any]:
+    return default_functions(now_datetime)
+
+
+def clear_cache(*_args: Any) -> None:
+    """Forget the workflows read in this unit (a Workflow was saved or deleted)."""
+    local().flags.__dict__.pop(_CACHE, None)
+
+
+def get_workflow(doctype: str) -> Document | None:
+    """The active Workflow of `doctype`, or None (read once per unit of work)."""
+    loc = local()
+    cache: dict[str, Document | None] = loc.flags.__dict__.setdefault(_CACHE, {})
+    if doctype in cache:
+        return cache[doctype]
+    workflow = None
+    if doctype not in UNMANAGED and not loc.flags.in_install:
+        name = db().get_value("Workflow", {"document_type": doctype, "is_active": 1}, "name")
+        if name:
+            workflow = load_document("Workflow", name)
+    cache[doctype] = workflow
+    return workflow
+
+
+def state_of(doc: Document, workflow: Document) -> str:
+    return doc.get(workflow.workflow_state_field) or workflow.states[0].state
+
+
+def state_row(workflow: Document, state: str) -> Document:
+    for row in workflow.states:
+        if row.state == state:
+            return row
+    raise WorkflowTransitionError(f"{state} is not a state of the workflow {workflow.name}; "
+                                  "update the workflow or the document")
+
+
+def _condition_holds(transition: Document, doc: Document, user: str, roles: list[str]) -> bool:
+    if not (transition.condition or "").strip():
+        return True
+    try:
+        return evaluate_condition(transition.condition, doc.as_dict(), {"user": user, "roles": roles},
+                                  condition_functions())
+    except ExpressionError as exc:
+        raise ValidationError(f"The condition of {transition.action} in the workflow cannot be evaluated: {exc}") \
+            from None
+
+
+def is_self_approval(doc: Document, transition: Document, user: str) -> bool:
+    return not int(transition.allow_self_approval or 0) and doc.owner == user and user != ADMINISTRATOR
+
+
+def get_transitions(doc: Document, user: str | None = None, workflow: Document | None = None) -> list[Document]:
+    """The transitions `user` may take from the document's current state (role, condition, self-approval)."""
+    workflow = workflow or get_workflow(doc.doctype)
+    if workflow is None:
+        return []
+    user = user or session_user()
+    roles = get_roles(user)
+    current = state_of(doc, workflow)
+    state_row(workflow, current)
+    return [t for t in workflow.transitions
+            if t.state == current and t.allowed in roles
+            and not is_self_approval(doc, t, user)
+            and _condition_holds(t, doc, user, roles)]
+
+
+def may_edit(doc: Document, workflow: Document, user: str | None = None) -> bool:
+    """Whether `user` holds the allow_edit role of the document's current state."""
+    user = user or session_user()
+    row = state_row(workflow, state_of(doc, workflow))
+    return user == ADMINISTRATOR or not row.allow_edit or row.allow_edit in get_roles(user)
+
+
+def state_styles(workflow: Document) -> dict[str, str]:
+    """Each state's Workflow State style (Success, Danger, ...), for indicators."""
+    states = [row.state for row in workflow.states]
+    rows = db().get_all("Workflow State", fields=["name", "style"], filters={"name": ["in", states]})
+    return {row["name"]: row["style"] or "" for row in rows}
+
+
+def _refusal(doc: Document, workflow: Document, action: str | None, next_state: str | None, user: str) -> Exception:
+    """Why `user` may not take `action` (or move to `next_state`) from the current state, as worded as possible."""
+    current = state_of(doc, workflow)
+    roles = get_roles(user)
+    candidates = [t for t in workflow.transitions if t.state == current
+                  and (t.action == action if action else t.next_state == next_state)]
+    what = f"{action!r}" if action else f"a change of {workflow.workflow_state_field} from {current} to {next_state}"
+    if not candidates:
+        offered = ", ".join(sorted({t.action for t in workflow.transitions if t.state == current})) or "none"
+        return WorkflowTransitionError(f"{what} is not a workflow action from {current} for {doc.doctype} "
+                                       f"{doc.name} (actions from {current}: {offered})")
+    if not any(t.allowed in roles for t in candidates):
+        needed = " or ".join(sorted({t.allowed for t in candidates}))
+        return WorkflowPermissionError(f"Not permitted: {what} on {doc.name} needs the role {needed}")
+    if all(is_self_approval(doc, t, user) for t in candidates if t.allowed in roles):
+        return WorkflowPermissionError(f"Self approval is not allowed: {user} created {doc.name}, "
+                                       f"so someone else must take {what}")
+    return WorkflowPermissionError(f"Not permitted: the condition of {what} does not hold for {doc.name}")
+
+
+def find_transition(doc: Document, action: str, user: str, workflow: Document) -> Document:
+    for transition in get_transitions(doc, user, workflow):
+        if transition.action == action:
+            return transition
+    raise _refusal(doc, workflow, action, None, user)
+
+
+# -- the save hook ---------------------------------------------------------------------------
+
+
+def validate_workflow(doc: Document, method: str | None = None) -> None:
+    """doc_events "*" before_save/before_submit/...: state changes only by transitions; allow_edit per state."""
+    if doc.meta.istable or doc.meta.issingle or doc.flags.ignore_workflow:
+        return
+    doc.flags.workflow_transition = None
+    workflow = get_workflow(doc.doctype)
+    if workflow is None:
+        return
+    field = workflow.workflow_state_field
+    doc.flags.workflow_state_field = field
+    doc.flags.workflow_fields = {field}  # a submitted document still moves through states (allow on submit)
+    doc.flags.workflow_states = {row.state for row in workflow.states}
+    user = session_user()
+    before = doc.get_doc_before_save()
+    first = workflow.states[0].state
+    if not doc.get(field):
+        doc.set(field, before.get(field) if before is not None and before.get(field) else first)
+    current = before.get(field) if before is not None and before.get(field) else first
+    target = doc.get(field)
+    applied = doc.flags.workflow_action_taken
+    if doc.is_new() or before is None:
+        if target != first and applied is None:
+            raise WorkflowTransitionError(f"A new {doc.doctype} starts in the workflow state {first}, not {target}; "
+                                          "take a workflow action after saving it")
+        return
+    row = state_row(workflow, current)
+    if target == current:
+        if applied is None and not doc.flags.ignore_permissions and not may_edit(before, workflow, user):
+            raise WorkflowPermissionError(f"Not permitted: in the state {current}, only {row.allow_edit} may edit "
+                                          f"{doc.doctype} {doc.name}")
+        return
+    if applied is not None and applied.state == current and applied.next_state == target:
+        doc.flags.workflow_transition = applied
+        update_field = state_row(workflow, target).update_field
+        if update_field:
+            doc.flags.workflow_fields = {field, update_field}
+        return
+    for transition in get_transitions(before, user, workflow):
+        if transition.next_state == target:
+            doc.flags.workflow_transition = transition
+            _enter_state(doc, workflow, target)
+            return
+    raise _refusal(before, workflow, None, target, user)
+
+
+def _enter_state(doc: Document, workflow: Document, state: str) -> None:
+    row = state_row(workflow, state)
+    if row.update_field:
+        doc.flags.workflow_fields = {workflow.workflow_state_field, row.update_field}
+        if not doc.meta.has_field(row.update_field):
+            raise ValidationError(f"The workflow state {state} updates {row.update_field}, "
+                                  f"which is not a field of {doc.doctype}")
+        doc.set(row.update_field, row.update_value)
+
+
+# -- taking an action --------------------------------------------------------------------------
+
+
+def apply_workflow(doc: Document, action: str) -> Document:
+    """Take `action` on `doc` and save it. The save locks the stored row and refuses it when it is no
+    longer the version `doc` was read at, so of two users acting at once one wins."""
+    workflow = get_workflow(doc.doctype)
+    if workflow is None:
+        raise WorkflowTransitionError(f"{doc.doctype} has no active workflow")
+    user = session_user()
+    if not has_permission(doc.doctype, "read", doc=doc):
+        raise PermissionError(f"Not permitted: {user} may not read {doc.doctype} {doc.name}")
+    if doc.get("modified") and not isinstance(doc.modified, dt.datetime):
+        doc.__dict__["modified"] = to_datetime(doc.modified)
+    doc._original_modified = doc.modified
+    transition = find_transition(doc, action, user, workflow)
+    next_row = state_row(workflow, transition.next_state)
+    doc.set(workflow.workflow_state_field, transition.next_state)
+    _enter_state(doc, workflow, transition.next_state)
+    doc.flags.workflow_action_taken = transition
+    old, new = int(doc.docstatus or 0), int(next_row.doc_status or 0)
+    try:
+        if (old, new) in ((0, 0), (1, 1)):
+            doc.save()
+        elif (old, new) == (0, 1):
+            doc.submit()
+        elif (old, new) == (1, 2):
+            doc.cancel()
+        else:
+            raise DocstatusTransitionError(
+                f"The workflow state {next_row.state} is {_DOCSTATUS[new]}, which a {_DOCSTATUS[old]} "
+                f"{doc.doctype} cannot become")
+    except TimestampMismatchError:
+        raise _conflict(doc.doctype, doc.name, action) from None
+    finally:
+        doc.flags.workflow_action_taken = None
+    return doc
+
+
+def _conflict(doctype: str, name: str, action: str) -> TimestampMismatchError:
+    workflow = get_workflow(doctype)
+    field = workflow.workflow_state_field if workflow is not None else "docstatus"
+    now = db().get_value(doctype, name, [field, "modified_by", "modified"], as_dict=True) or {}
+    return TimestampMismatchError(
+        f"{doctype} {name} was changed by {now.get('modified_by')} at {_stamp(now.get('modified'))} "
+        f"(it is now {now.get(field)}) while you were looking at it; "
+        f"reload it and check whether {action!r} is still needed")
+
+
+_DOCSTATUS = {0: "Draft", 1: "Submitted", 2: "Cancelled"}
+
+
+def _stamp(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="microseconds")
+    return str(value or "")
+
+
+# -- REST (frappe.model.workflow.*) ------------------------------------------------------------------
+
+
+def _document_from(doc: Any, action: str = "") -> Document:
+    data = json.loads(doc) if isinstance(doc, str) else doc
+    if not isinstance(data, dict) or not data.get("doctype") or not data.get("name"):
+        raise ValidationError("doc must be a document with its doctype and name")
+    loaded = load_document(str(data["doctype"]), str(data["name"]))
+    if not has_permission(loaded.doctype, "read", doc=loaded):
+        raise PermissionError(f"Not permitted: {session_user()} may not read {loaded.doctype} {loaded.name}")
+    if action and data.get("modified") and _stamp(to_datetime(data["modified"])) != _stamp(loaded.modified):
+        raise _conflict(loaded.doctype, loaded.name, action)
+    return loaded
+
+
+@whitelist(methods=("GET", "POST"))
+def get_transitions_api(doc: Any, workflow: Any = None, raise_exception: Any = None) -> list[dict[str, Any]]:
+    """REST: the transitions the session user may take on the stored document."""
+    loaded = _document_from(doc)
+    return [{k: t.get(k) for k in ("state", "action", "next_state", "allowed", "allow_self_approval", "condition")}
+            for t in get_transitions(loaded)]
+
+
+@whitelist(methods=("POST",))
+def apply_workflow_api(doc: Any, action: str) -> dict[str, Any]:
+    """REST: take `action`; `doc.modified`, when sent, must still be the stored one."""
+    if not action:
+        raise ValidationError("action is required")
+    return apply_workflow(_document_from(doc, str(action)), str(action)).as_dict(convert_dates_to_str=True)

@@ -1,0 +1,304 @@
+"""Python-style conditions (Workflow Transition `condition`), evaluated without `eval`.
+
+Frappe writes workflow conditions in Python: `doc.evaluator == user or "Moderator" in roles`,
+`get_datetime(doc.start_utc) <= now_datetime()`. The text is parsed with `ast` and walked
+here over a whitelist, so nothing the grammar does not name can run: literals, `doc.<field>`
+/ `doc["field"]`, the names `user` and `roles`, the date helpers below, `and or not`,
+comparisons (`in`, `is` too), arithmetic and `x if c else y`. Refused, with the position of the
+problem: any other name or call, attributes of anything but `doc`, fields starting with `_`,
+comprehensions and lambdas (so no loops), over 500 characters, nesting deeper than 20 levels,
+and arithmetic that would build a huge number (`9 ** 9 ** 9`) or repeat text.
+
+This is the Python twin of `smooth.expressions` (the desk's `eval:` grammar, JavaScript-like)
+and shares its ExpressionError, limits and the idea that a condition is data, not code.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from smooth.expressions import MAX_DEPTH, MAX_LENGTH, ExpressionError
+
+MAX_NUMBER = 10**18
+MAX_EXPONENT = 64
+
+_BOOL_OPS = (ast.And, ast.Or)
+_UNARY_OPS = (ast.Not, ast.USub, ast.UAdd)
+_BIN_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
+_CMP_OPS = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn, ast.Is, ast.IsNot)
+_CONSTANTS = (str, int, float, bool, type(None))
+
+
+def _get_datetime(value: Any) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    return dt.datetime.fromisoformat(str(value).strip())
+
+
+def _getdate(value: Any = None) -> dt.date | None:
+    if value is None:
+        return dt.date.today()
+    stamp = _get_datetime(value)
+    return stamp.date() if stamp else None
+
+
+def _add_days(value: Any, days: int) -> Any:
+    base = _get_datetime(value)
+    if base is None:
+        raise ExpressionError("add_days needs a date")
+    shifted = base + dt.timedelta(days=int(days))
+    return shifted.date() if isinstance(value, dt.date) and not isinstance(value, dt.datetime) \
+        or (isinstance(value, str) and len(value.strip()) == 10) else shifted
+
+
+def combine_datetime(date: Any, time: Any = None) -> dt.datetime | None:
+    """A date and a time of day as one datetime (Frappe's utils.combine_datetime)."""
+    if not date:
+        return None
+    day = date if isinstance(date, dt.date) and not isinstance(date, dt.datetime) else None
+    if day is None:
+        day = (date if isinstance(date, dt.datetime) else dt.datetime.fromisoformat(str(date).strip())).date()
+    if isinstance(time, dt.timedelta):
+        return dt.datetime.combine(day, dt.time()) + time
+    if isinstance(time, str) and time.strip():
+        time = dt.time.fromisoformat(time.strip())
+    return dt.datetime.combine(day, time if isinstance(time, dt.time) else dt.time())
+
+
+def _cint(value: Any) -> int:
+    try:
+        return int(float(value or 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _flt(value: Any) -> float:
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def default_functions(now: Callable[[], dt.datetime]) -> dict[str, Callable[..., Any]]:
+    """The helpers a condition may call; `now` is the site clock (naive, system zone)."""
+    return {
+        "now_datetime": now,
+        "today": lambda: now().date(),
+        "get_datetime": _get_datetime,
+        "getdate": lambda value=None: now().date() if value is None else _getdate(value),
+        "add_days": _add_days,
+        "combine_datetime": combine_datetime,
+        "cint": _cint,
+        "flt": _flt,
+        "len": len,
+    }
+
+
+FUNCTION_NAMES = frozenset(default_functions(dt.datetime.now))
+VARIABLE_NAMES = frozenset({"doc", "user", "roles"})
+_LITERAL_NAMES = {"True": True, "False": False, "None": None, "true": True, "false": False}
+
+
+def _where(node: ast.AST) -> str:
+    return f"at position {getattr(node, 'col_offset', 0) + 1}"
+
+
+def _check(node: ast.AST, depth: int, text: str) -> None:
+    if depth > MAX_DEPTH:
+        raise ExpressionError(f"The condition is nested too deeply {_where(node)}")
+    if isinstance(node, ast.Expression):
+        _check(node.body, depth + 1, text)
+        return
+    if isinstance(node, ast.Constant):
+        if not isinstance(node.value, _CONSTANTS):
+            raise ExpressionError(f"{node.value!r} is not allowed in a condition {_where(node)}")
+        return
+    if isinstance(node, ast.Name):
+        if node.id not in VARIABLE_NAMES and node.id not in _LITERAL_NAMES:
+            raise ExpressionError(f"{node.id!r} is not allowed in a condition {_where(node)}: use doc, user, "
+                                  f"roles or one of {', '.join(sorted(FUNCTION_NAMES))}()")
+        return
+    if isinstance(node, ast.Attribute):
+        if not (isinstance(node.value, ast.Name) and node.value.id == "doc"):
+            raise ExpressionError(f"Only fields of doc may be read with '.' in a condition {_where(node)}")
+        if node.attr.startswith("_"):
+            raise ExpressionError(f"{node.attr!r} is private and cannot be read in a condition {_where(node)}")
+        return
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        if not (isinstance(node.value, ast.Name) and node.value.id == "doc"
+                and isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            raise ExpressionError(f"Only doc['field'] may be indexed in a condition {_where(node)}")
+        if key.value.startswith("_"):
+            raise ExpressionError(f"{key.value!r} is private and cannot be read in a condition {_where(node)}")
+        return
+    if isinstance(node, ast.Call):
+        if not (isinstance(node.func, ast.Name) and node.func.id in FUNCTION_NAMES):
+            raise ExpressionError(f"Only {', '.join(sorted(FUNCTION_NAMES))}() may be called in a condition "
+                                  f"{_where(node)}")
+        if node.keywords:
+            raise ExpressionError(f"Keyword arguments are not allowed in a condition {_where(node)}")
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                raise ExpressionError(f"*arguments are not allowed in a condition {_where(arg)}")
+            _check(arg, depth + 1, text)
+        return
+    children: list[ast.AST]
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, _BOOL_OPS):
+        children = list(node.values)
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, _UNARY_OPS):
+        children = [node.operand]
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, _BIN_OPS):
+        if isinstance(node.op, ast.Pow) and not (isinstance(node.right, ast.Constant)
+                                                 and isinstance(node.right.value, int | float)
+                                                 and abs(node.right.value) <= MAX_EXPONENT):
+            raise ExpressionError(f"An exponent must be a number up to {MAX_EXPONENT} {_where(node)}")
+        children = [node.left, node.right]
+    elif isinstance(node, ast.Compare) and all(isinstance(op, _CMP_OPS) for op in node.ops):
+        children = [node.left, *node.comparators]
+    elif isinstance(node, ast.IfExp):
+        children = [node.test, node.body, node.orelse]
+    elif isinstance(node, ast.List | ast.Tuple | ast.Set):
+        children = list(node.elts)
+    else:
+        raise ExpressionError(f"{type(node).__name__} is not allowed in a condition {_where(node)}")
+    for child in children:
+        _check(child, depth + 1, text)
+
+
+def parse(condition: str) -> ast.Expression:
+    """The checked syntax tree of a condition, or ExpressionError naming where it goes wrong."""
+    if not isinstance(condition, str):
+        raise ExpressionError("A condition must be text")
+    if len(condition) > MAX_LENGTH:
+        raise ExpressionError(f"A condition may be at most {MAX_LENGTH} characters long")
+    text = condition.strip()
+    depth = 0
+    for position, char in enumerate(text):  # brackets leave no node behind, so count them (quotes aside)
+        depth += (char in "([{") - (char in ")]}")
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"The condition is nested too deeply at position {position + 1}")
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"The condition {text!r} is not valid Python at position {exc.offset or 1}: "
+                              f"{exc.msg}") from None
+    except (ValueError, RecursionError, MemoryError):
+        raise ExpressionError(f"The condition {text[:60]!r} cannot be read") from None
+    _check(tree, 0, text)
+    return tree
+
+
+def check(condition: str) -> None:
+    """Raise ExpressionError when `condition` is outside the grammar (at Workflow save)."""
+    parse(condition)
+
+
+class _Evaluator:
+    def __init__(self, doc: Mapping[str, Any], names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]):
+        self.doc = doc
+        self.names = names
+        self.functions = functions
+
+    def run(self, node: ast.AST) -> Any:
+        if isinstance(node, ast.Expression):
+            return self.run(node.body)
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id in _LITERAL_NAMES:
+                return _LITERAL_NAMES[node.id]
+            return self.doc if node.id == "doc" else self.names.get(node.id)
+        if isinstance(node, ast.Attribute):
+            return self.doc.get(node.attr)
+        if isinstance(node, ast.Subscript):
+            return self.doc.get(node.slice.value)  # type: ignore[attr-defined]
+        if isinstance(node, ast.Call):
+            fn = self.functions[node.func.id]  # type: ignore[attr-defined]
+            try:
+                return fn(*[self.run(a) for a in node.args])
+            except ExpressionError:
+                raise
+            except (TypeError, ValueError, OverflowError) as exc:
+                raise ExpressionError(f"{node.func.id}() failed {_where(node)}: {exc}") from None  # type: ignore[attr-defined]
+        if isinstance(node, ast.BoolOp):
+            value: Any = None
+            for item in node.values:
+                value = self.run(item)
+                if isinstance(node.op, ast.And) and not value:
+                    return value
+                if isinstance(node.op, ast.Or) and value:
+                    return value
+            return value
+        if isinstance(node, ast.UnaryOp):
+            operand = self.run(node.operand)
+            if isinstance(node.op, ast.Not):
+                return not operand
+            return self.arith(ast.Sub() if isinstance(node.op, ast.USub) else ast.Add(), 0, operand, node)
+        if isinstance(node, ast.BinOp):
+            return self.arith(node.op, self.run(node.left), self.run(node.right), node)
+        if isinstance(node, ast.Compare):
+            left = self.run(node.left)
+            for op, right_node in zip(node.ops, node.comparators, strict=True):
+                right = self.run(right_node)
+                if not self.compare(op, left, right, node):
+                    return False
+                left = right
+            return True
+        if isinstance(node, ast.IfExp):
+            return self.run(node.body) if self.run(node.test) else self.run(node.orelse)
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            return [self.run(e) for e in node.elts]
+        raise ExpressionError(f"{type(node).__name__} is not allowed in a condition")
+
+    def compare(self, op: ast.cmpop, a: Any, b: Any, node: ast.AST) -> bool:
+        try:
+            if isinstance(op, ast.Eq):
+                return bool(a == b)
+            if isinstance(op, ast.NotEq):
+                return bool(a != b)
+            if isinstance(op, ast.In | ast.NotIn):
+                found = a in (b or [])
+                return found if isinstance(op, ast.In) else not found
+            if isinstance(op, ast.Is):
+                return a is b
+            if isinstance(op, ast.IsNot):
+                return a is not b
+            if a is None or b is None:
+                return False
+            return bool({ast.Lt: lambda: a < b, ast.LtE: lambda: a <= b, ast.Gt: lambda: a > b,
+                         ast.GtE: lambda: a >= b}[type(op)]())
+        except TypeError as exc:
+            raise ExpressionError(f"Cannot compare {a!r} with {b!r} {_where(node)}: {exc}") from None
+
+    def arith(self, op: ast.operator, a: Any, b: Any, node: ast.AST) -> Any:
+        numbers = all(isinstance(v, int | float) for v in (a, b))
+        if not numbers:
+            dated = isinstance(op, ast.Add | ast.Sub) and any(isinstance(v, dt.date | dt.timedelta) for v in (a, b))
+            if not dated:
+                raise ExpressionError(f"Arithmetic works on numbers (and dates) only {_where(node)}")
+        if isinstance(op, ast.Pow) and (abs(b) > MAX_EXPONENT or abs(a) > MAX_NUMBER):
+            raise ExpressionError(f"The exponent {b!r} is too large {_where(node)}")
+        try:
+            result = {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b,
+                      ast.Div: lambda: a / b, ast.FloorDiv: lambda: a // b, ast.Mod: lambda: a % b,
+                      ast.Pow: lambda: a ** b}[type(op)]()
+        except (ZeroDivisionError, OverflowError, TypeError) as exc:
+            raise ExpressionError(f"Cannot compute {a!r} and {b!r} {_where(node)}: {exc}") from None
+        if isinstance(result, int | float) and not isinstance(result, bool) and abs(result) > MAX_NUMBER:
+            raise ExpressionError(f"The number is too large {_where(node)}")
+        return result
+
+
+def evaluate(condition: str, doc: Mapping[str, Any], names: Mapping[str, Any] | None = None,
+             functions: Mapping[str, Callable[..., Any]] | None = None) -> bool:
+    """Whether `condition` holds; `names` gives `user` and `roles`, `doc` is a mapping of values."""
+    tree = parse(condition)
+    return bool(_Evaluator(doc, names or {}, functions or default_functions(dt.datetime.now)).run(tree))

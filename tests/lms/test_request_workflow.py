@@ -1,0 +1,111 @@
+"""The shipped LMS Certificate Request workflow: who may complete or cancel, when, and an admin's
+No Show state taking effect on the next request, on SQLite and MariaDB."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import smooth
+from smooth.exceptions import PermissionError, ValidationError
+from smooth.model.workflow import apply_workflow, get_transitions
+from tests.conftest import make_user
+from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
+
+REQUEST = "LMS Certificate Request"
+LEA, EVA, OTTO, MOD = "lea@example.com", "eva@example.com", "otto@example.com", "mod@example.com"
+
+
+@pytest.fixture
+def setup(lms):
+    course = make_course()
+    make_evaluator(EVA, [course])
+    make_evaluator(OTTO, [], [("Monday", "09:00", "12:00")])  # an evaluator, not this request's
+    make_learner(LEA, course)
+    make_user(MOD, "Moderator")
+    return course
+
+
+def actions(name: str, user: str) -> list[str]:
+    smooth.set_user(user)
+    try:
+        return [t.action for t in get_transitions(smooth.get_doc(REQUEST, name))]
+    finally:
+        smooth.set_user("Administrator")
+
+
+def act(name: str, user: str, action: str):
+    smooth.set_user(user)
+    try:
+        return apply_workflow(smooth.get_doc(REQUEST, name), action)
+    finally:
+        smooth.set_user("Administrator")
+
+
+def test_shipped_workflow_is_active(setup):
+    workflow = smooth.get_doc("Workflow", REQUEST)
+    assert workflow.is_active == 1 and workflow.workflow_state_field == "status"
+    assert [s.state for s in workflow.states] == ["Pending", "Completed", "Cancelled"]
+
+
+def test_who_may_complete_and_cancel(setup):
+    request = book(LEA, setup, next_weekday(0), "09:00")
+    assert actions(request.name, LEA) == ["Cancel"]
+    assert actions(request.name, EVA) == ["Cancel"]  # Complete waits for the slot to start
+    assert actions(request.name, OTTO) == []
+    assert sorted(set(actions(request.name, MOD))) == ["Cancel"]
+    with pytest.raises(PermissionError, match="'Complete' on .* needs the role Batch Evaluator or Moderator"):
+        act(request.name, LEA, "Complete")
+    with pytest.raises(PermissionError, match="the condition of 'Complete' does not hold"):
+        act(request.name, EVA, "Complete")
+    slot_started(request.name)
+    smooth.db.commit()
+    assert actions(request.name, EVA) == ["Complete", "Cancel"]
+    assert actions(request.name, LEA) == ["Cancel"]
+    with pytest.raises(PermissionError, match=f"{OTTO} may not read"):
+        act(request.name, OTTO, "Complete")  # not the assigned evaluator: not even visible
+    done = act(request.name, EVA, "Complete")
+    assert done.status == "Completed" and done.active_key is None
+    assert actions(request.name, EVA) == [] and actions(request.name, MOD) == []
+    versions = [json.loads(v) for v in smooth.get_all("Version", filters={"docname": request.name}, pluck="data")]
+    assert [v["workflow"] for v in versions if "workflow" in v] == [
+        {"action": "Complete", "from": "Pending", "to": "Completed", "user": EVA}]
+
+
+def test_learner_cancels_through_the_workflow_and_the_cutoff_still_holds(setup):
+    smooth.db.set_single_value("LMS Settings", "cancellation_cutoff_hours", 24 * 30)
+    request = book(LEA, setup, next_weekday(0), "09:00")
+    smooth.db.commit()
+    with pytest.raises(ValidationError, match="within 720 hours of the slot"):
+        act(request.name, LEA, "Cancel")
+    smooth.db.rollback()
+    smooth.db.set_single_value("LMS Settings", "cancellation_cutoff_hours", 0)
+    smooth.db.commit()
+    assert act(request.name, LEA, "Cancel").status == "Cancelled"
+
+
+def test_workflow_actions_list_the_evaluator(setup):
+    request = book(LEA, setup, next_weekday(0), "09:00")
+    todo = smooth.get_all("Workflow Action", filters={"reference_name": request.name, "status": "Open"},
+                          pluck="user")
+    assert EVA in todo and OTTO not in todo
+
+
+def test_admin_adds_no_show_and_the_next_request_takes_it(setup):
+    first = book(LEA, setup, next_weekday(0), "09:00")
+    smooth.get_doc({"doctype": "Workflow State", "workflow_state_name": "No Show", "style": "Inverse"}).insert()
+    smooth.get_doc({"doctype": "Workflow Action Master", "workflow_action_name": "Mark No Show"}).insert()
+    workflow = smooth.get_doc("Workflow", REQUEST)
+    workflow.append("states", {"state": "No Show", "doc_status": "0", "allow_edit": "Moderator"})
+    workflow.append("transitions", {"state": "Pending", "action": "Mark No Show", "next_state": "No Show",
+                                    "allowed": "Batch Evaluator", "allow_self_approval": 1,
+                                    "condition": "doc.evaluator == user"})
+    workflow.save()
+    smooth.db.commit()
+    assert actions(first.name, EVA) == ["Cancel", "Mark No Show"]
+    assert actions(first.name, LEA) == ["Cancel"]
+    missed = act(first.name, EVA, "Mark No Show")
+    assert missed.status == "No Show" and missed.active_key is None  # the learner may book again
+    again = book(LEA, setup, next_weekday(0, at_least_days=10), "09:00")
+    assert again.status == "Pending"
