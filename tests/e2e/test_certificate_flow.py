@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 import smooth
 from smooth_lms.certificates import issue_certificate, record_evaluation
 from tests.e2e.conftest import PHONE_WIDTH, LiveSite, assert_accessible, log_in, screenshot
-from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday
+from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
 
 EVA, LEARNER, PASSWORD = "eva@example.com", "lena@example.com", "secret-pw"
 
@@ -21,6 +21,7 @@ def test_pass_issue_download_and_verify(page: Page, browser: Browser, live: Live
         make_learner(LEARNER, course)
         smooth.db.set_value("User", LEARNER, {"first_name": "Lena", "full_name": "Lena"})
         request = book(LEARNER, course, next_weekday(0), "09:00").name
+        slot_started(request)  # an evaluation happens once its slot has come
         smooth.db.commit()
 
     log_in(page, EVA, PASSWORD, then=f"/app/lms-certificate-request/{request}")
@@ -63,6 +64,7 @@ def test_learning_statistics_page(page: Page, live: LiveSite) -> None:
         make_evaluator(EVA, [course])
         learner = make_learner(LEARNER, course)
         request = book(learner, course, next_weekday(0), "09:00").name
+        slot_started(request)  # an evaluation happens once its slot has come
         smooth.set_user(EVA)
         evaluation = smooth.get_doc("LMS Certificate Evaluation", record_evaluation(request)["name"])
         evaluation.status = "Pass"

@@ -13,7 +13,7 @@ import smooth
 from smooth_lms import certificates
 from smooth_lms.certificates import issue_from_evaluation, issue_from_request, record_evaluation
 from tests.conftest import SiteHandle
-from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday
+from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
 from tests.lms.test_booking_concurrency import race
 from tests.lms.test_quizzes import ALL_RIGHT, make_quiz, submit
 
@@ -30,6 +30,7 @@ def as_user(user: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 def evaluated(course: str, learner: str, evaluator: str, outcome: str = "Pass") -> str:
     request = book(learner, course, next_weekday(0), "09:00")
+    slot_started(request.name)  # an evaluation happens once its slot has come
     name = as_user(evaluator, record_evaluation, request.name)["name"]
     smooth.set_user(evaluator)
     try:
@@ -79,6 +80,7 @@ def test_fail_lets_the_learner_book_again_and_issues_nothing(lms: SiteHandle) ->
 def test_pass_needs_the_mandatory_quiz(lms: SiteHandle) -> None:
     course, evaluator, learner = setup()
     request = book(learner, course, next_weekday(0), "09:00")
+    slot_started(request.name)  # an evaluation happens once its slot has come
     make_quiz(course, title="Load Charts", mandatory_for_certification=1)
     smooth.db.commit()
     name = as_user(evaluator, record_evaluation, request.name)["name"]
@@ -97,6 +99,7 @@ def test_only_the_evaluator_records_and_issues(lms: SiteHandle) -> None:
     course, evaluator, learner = setup()
     make_evaluator("other@example.com", [course])
     request = book(learner, course, next_weekday(0), "09:00")
+    slot_started(request.name)  # an evaluation happens once its slot has come
     with pytest.raises(smooth.PermissionError):
         as_user("other@example.com", record_evaluation, request.name)
     with pytest.raises(smooth.PermissionError):

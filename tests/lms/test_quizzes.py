@@ -11,7 +11,7 @@ import smooth
 from smooth_lms.learning import save_progress
 from smooth_lms.quizzes import submit_quiz
 from tests.conftest import SiteHandle
-from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday
+from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
 
 QUESTIONS = [
     {"question": "2 + 2?", "type": "Single Choice", "options": "3\n4\n5", "correct_answers": "4", "marks": 2},
@@ -117,6 +117,7 @@ def test_gate_refuses_completion_without_passing_mandatory_quiz(lms: SiteHandle)
     evaluator = make_evaluator("eva@example.com", [course])
     learner = make_learner("dan@example.com", course)
     request = book(learner, course, next_weekday(0), "09:00")
+    slot_started(request.name)  # an evaluation happens once its slot has come
     quiz = make_quiz(course, title="Safety Quiz", mandatory_for_certification=1)
     make_quiz(course, title="Optional Quiz")
     submit(learner, quiz, {"1": ["4"]})

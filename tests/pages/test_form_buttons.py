@@ -11,7 +11,7 @@ import re
 
 import smooth
 from tests.api.helpers import Api
-from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday
+from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
 
 EVA, LEARNER = "eva@example.com", "lee@example.com"
 
@@ -33,6 +33,7 @@ def test_evaluator_records_pass_and_issues_from_the_desk(pages: Api) -> None:
         make_evaluator(EVA, [course])
         make_learner(LEARNER, course)
         request = book(LEARNER, course, next_weekday(0), "09:00").name
+        slot_started(request)  # an evaluation happens once its slot has come
         smooth.db.commit()
     url = f"/app/lms-certificate-request/{request}"
     page = pages.get(url, user=EVA).text

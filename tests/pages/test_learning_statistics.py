@@ -7,7 +7,7 @@ from smooth_lms import certificates
 from smooth_lms.certificates import record_evaluation
 from tests.api.helpers import Api
 from tests.conftest import make_user
-from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday
+from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
 
 URL = "/statistics/learning"
 
@@ -21,6 +21,7 @@ def test_statistics_counts_and_access(pages: Api) -> None:
         for i, outcome in enumerate(("Pass", "Pass", "Fail")):
             learner = make_learner(f"l{i}@example.com", course)
             request = book(learner, course, next_weekday(0), f"{9 + i // 2:02d}:{30 * (i % 2):02d}")
+            slot_started(request.name, minutes_ago=60 + 30 * i)  # an evaluation happens once its slot has come
             smooth.set_user("eva@example.com")
             doc = smooth.get_doc("LMS Certificate Evaluation", record_evaluation(request.name)["name"])
             doc.status = outcome
