@@ -24,11 +24,8 @@ import argparse
 import datetime as dt
 import http.client
 import json
-import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import zoneinfo
@@ -36,7 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from harness import BenchSite, add_common_arguments, each_backend, size, temporary_site
+from harness import BenchSite, add_common_arguments, each_backend, serve, size, temporary_site
 from sqlalchemy import insert
 
 import smooth
@@ -84,32 +81,6 @@ def setup(requests: int, evaluators: int) -> tuple[str, str, str]:
     smooth.db.commit()
     sample = smooth.db.get_value(DOCTYPE, {"evaluator": pool[0]}, "name", order_by="date desc")
     return pool[0], str(sample), f"{key}:{secret}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def serve(site: BenchSite) -> tuple[subprocess.Popen[bytes], int]:
-    """Smooth's ASGI app (the factory `bench serve` runs) in a Uvicorn process on a free loopback port."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "smooth.api.app:app_from_env", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        cwd=Path(__file__).parent, env={**os.environ, "PYTHONPATH": f"{REPO}:{Path(__file__).parent}",
-                                        "SMOOTH_SITES_PATH": str(site.sites_path), "SMOOTH_SITE": site.name})
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return process, port
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.terminate()
-                raise RuntimeError("the Smooth server did not start") from None
-            time.sleep(0.1)
 
 
 def timed_get(conn: http.client.HTTPConnection, path: str, token: str, must_contain: bytes) -> float:

@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
-from harness import BenchSite, add_common_arguments, each_backend, size, temporary_site
+from harness import BenchSite, add_common_arguments, each_backend, serve, size, temporary_site
 
 import smooth
 
@@ -48,32 +45,6 @@ def setup(count: int) -> tuple[list[str], str]:
     key, secret = admin.generate_api_credentials()
     smooth.db.commit()
     return names, f"{key}:{secret}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def serve(site: BenchSite) -> tuple[subprocess.Popen[bytes], int]:
-    """Smooth's ASGI app in a Uvicorn process on a free loopback port."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "smooth.api.app:app_from_env", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        cwd=Path(__file__).parent, env={**os.environ, "PYTHONPATH": f"{REPO}:{Path(__file__).parent}",
-                                        "SMOOTH_SITES_PATH": str(site.sites_path), "SMOOTH_SITE": site.name})
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return process, port
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.terminate()
-                raise RuntimeError("the Smooth server did not start") from None
-            time.sleep(0.1)
 
 
 def fetch(port: int, name: str, token: str) -> float:

@@ -1,4 +1,4 @@
-"""Workflow overhead: `apply_workflow(doc, "Close")` vs a plain `save()` of the same status change.
+"""Workflow overhead: `smooth.apply_workflow(doc, "Close")` vs a plain `save()` of the same status change.
 
     .venv/bin/python benchmarks/bench_workflow.py [--docs 500] [--rounds 5] [--mariadb-url URL] [--quick]
 
@@ -22,7 +22,6 @@ from harness import add_common_arguments, each_backend, size, temporary_site
 from sqlalchemy import delete
 
 import smooth
-from smooth.model.workflow import apply_workflow
 
 APP = Path(__file__).parent / "apps" / "bench_app"
 
@@ -65,7 +64,7 @@ def measure(n: int, rounds: int) -> dict[str, float]:
         names = fresh_items(n)
         start = time.perf_counter()
         for name in names:
-            apply_workflow(smooth.get_doc("Bench Item", name), "Close")
+            smooth.apply_workflow(smooth.get_doc("Bench Item", name), "Close")
         smooth.db.commit()
         results["apply"].append(time.perf_counter() - start)
         set_active(0)

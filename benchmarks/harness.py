@@ -14,8 +14,11 @@ import io
 import os
 import secrets
 import shutil
+import socket
+import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -99,3 +102,32 @@ def each_backend(mariadb_url: str | None, measure: Callable[[str], None]) -> int
     else:
         print(f"[mariadb] skipped: pass --mariadb-url or set {MARIADB_ENV}", file=sys.stderr)
     return 0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve(site: BenchSite) -> tuple[subprocess.Popen[bytes], int]:
+    """Smooth's ASGI app (the factory `bench serve --workers N` runs) in a Uvicorn process on a free
+    loopback port, for benchmarks that time real HTTP requests; the caller terminates it."""
+    port = free_port()
+    here = Path(__file__).parent
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "smooth.api.app:app_from_env", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning", "--no-access-log"],
+        cwd=here, env={**os.environ, "PYTHONPATH": f"{here.parent}:{here}",
+                       "SMOOTH_SITES_PATH": str(site.sites_path), "SMOOTH_SITE": site.name})
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return process, port
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.terminate()
+                raise RuntimeError("the Smooth server did not start") from None
+            time.sleep(0.1)
+

@@ -49,6 +49,7 @@ from smooth.model.database_api import document_db
 from smooth.model.listing import get_all, get_list
 from smooth.model.records import delete_doc, get_doc, new_doc
 from smooth.model.rename import rename_doc
+from smooth.model.workflow import apply_workflow, get_transitions
 from smooth.version import VERSION
 from smooth.whitelist import is_whitelisted, whitelist
 
@@ -119,8 +120,8 @@ __all__ = [
     "AuthenticationError", "CSRFTokenError", "DataError", "DocstatusTransitionError", "DoesNotExistError",
     "DuplicateEntryError", "FilterError", "LinkExistsError", "LinkValidationError", "MandatoryError",
     "PermissionError", "QueryLockError", "SmoothError", "TimestampMismatchError", "TooManyRequestsError",
-    "UniqueValidationError", "ValidationError", "_", "conf", "connect", "db", "delete_doc", "destroy", "enqueue",
-    "flags", "get_all", "get_doc", "get_hooks", "get_list", "get_meta", "get_roles", "has_permission", "init",
-    "is_whitelisted", "local", "msgprint", "new_doc", "now_datetime", "rename_doc", "sendmail", "session",
-    "set_user", "site_context", "throw", "today", "unit_of_work", "whitelist",
+    "UniqueValidationError", "ValidationError", "_", "apply_workflow", "conf", "connect", "db", "delete_doc",
+    "destroy", "enqueue", "flags", "get_all", "get_doc", "get_hooks", "get_list", "get_meta", "get_roles",
+    "get_transitions", "has_permission", "init", "is_whitelisted", "local", "msgprint", "new_doc", "now_datetime",
+    "rename_doc", "sendmail", "session", "set_user", "site_context", "throw", "today", "unit_of_work", "whitelist",
 ]

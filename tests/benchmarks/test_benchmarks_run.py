@@ -33,6 +33,7 @@ RATIO_LINES: dict[str, list[str]] = {
                          r"^\[<backend>\] booking insert: .* -> ratio <ratio> "],
     "bench_desk.py": [r"^\[<backend>\] list view, one evaluator, .* -> ratio <ratio> ",
                       r"^\[<backend>\] form view, .* -> ratio <ratio> "],
+    "bench_workflow.py": [r"^\[<backend>\] \d+ documents, medians: apply_workflow .* -> ratio <ratio> "],
     "bench_jobs.py": [r"^\[<backend>\] jobs: .* -> ratio <ratio> ", r"^\[<backend>\] mails: .* -> ratio <ratio> "],
     "bench_portal.py": [rf"^\[<backend>\] slot picker page, {what}, .* -> ratio <ratio> "
                         for what in ("pool of \\d+", "one evaluator")],
