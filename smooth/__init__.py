@@ -23,6 +23,7 @@ from smooth.context import (
     today,
     unit_of_work,
 )
+from smooth.dates import add_days, add_months, date_diff, getdate
 from smooth.email.queue import sendmail
 from smooth.exceptions import (
     AuthenticationError,
@@ -120,8 +121,9 @@ __all__ = [
     "AuthenticationError", "CSRFTokenError", "DataError", "DocstatusTransitionError", "DoesNotExistError",
     "DuplicateEntryError", "FilterError", "LinkExistsError", "LinkValidationError", "MandatoryError",
     "PermissionError", "QueryLockError", "SmoothError", "TimestampMismatchError", "TooManyRequestsError",
-    "UniqueValidationError", "ValidationError", "_", "apply_workflow", "conf", "connect", "db", "delete_doc",
-    "destroy", "enqueue", "flags", "get_all", "get_doc", "get_hooks", "get_list", "get_meta", "get_roles",
-    "get_transitions", "has_permission", "init", "is_whitelisted", "local", "msgprint", "new_doc", "now_datetime",
-    "rename_doc", "sendmail", "session", "set_user", "site_context", "throw", "today", "unit_of_work", "whitelist",
+    "UniqueValidationError", "ValidationError", "_", "add_days", "add_months", "apply_workflow", "conf", "connect",
+    "date_diff", "db", "delete_doc", "destroy", "enqueue", "flags", "get_all", "get_doc", "get_hooks", "get_list",
+    "get_meta", "get_roles", "get_transitions", "getdate", "has_permission", "init", "is_whitelisted", "local",
+    "msgprint", "new_doc", "now_datetime", "rename_doc", "sendmail", "session", "set_user", "site_context", "throw",
+    "today", "unit_of_work", "whitelist",
 ]

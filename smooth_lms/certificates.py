@@ -12,7 +12,6 @@ I, L, O or U to misread), so numbers cannot be guessed or walked through.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import secrets
 from typing import Any
@@ -34,12 +33,6 @@ def certificate_number() -> str:
 
 def valid_key(member: str, course: str) -> str:
     return f"{member}|{course}"
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def state(cert: Any, today: dt.date | None = None) -> str:
@@ -82,7 +75,8 @@ def issue_certificate(member: str, course: str, evaluation: str | None = None, b
         existing.save(ignore_permissions=True)
     cert = smooth.get_doc({
         "doctype": "LMS Certificate", "member": member, "course": course, "batch_name": batch,
-        "evaluation": evaluation, "issue_date": today, "expiry_date": add_months(today, months) if months else None,
+        "evaluation": evaluation, "issue_date": today,
+        "expiry_date": smooth.add_months(today, months) if months else None,
         "template": settings.get("certificate_template"), "published": 1,
         "supersedes": existing.name if existing is not None else None})
     try:

@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from smooth.model.document import Document
+
+
+class Designation(Document):
+    pass

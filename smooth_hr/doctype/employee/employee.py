@@ -1,0 +1,37 @@
+"""Employee: a person on the payroll; `reports_to` draws the manager tree that scopes what managers see."""
+
+from __future__ import annotations
+
+import smooth
+from smooth.model.document import Document
+
+MAX_CHAIN = 100
+
+
+class Employee(Document):
+    def validate(self) -> None:
+        self.employee_name = " ".join(part.strip() for part in (self.first_name, self.last_name) if part and
+                                      part.strip())
+        self.validate_manager()
+        if self.relieving_date and self.date_of_joining and \
+                smooth.getdate(self.relieving_date) < smooth.getdate(self.date_of_joining):
+            raise smooth.ValidationError("Relieving Date cannot be before Date of Joining")
+
+    def before_insert(self) -> None:
+        if self.user_id:
+            self.owner = self.user_id  # the employee reads their own record (if_owner)
+
+    def validate_manager(self) -> None:
+        if not self.reports_to:
+            return
+        seen, manager = {self.name}, self.reports_to
+        for _ in range(MAX_CHAIN):
+            if not manager:
+                return
+            if manager in seen:
+                raise smooth.ValidationError(
+                    f"Manager: {self.employee_name} cannot report to {self.reports_to}: that makes a loop "
+                    "in the reporting line")
+            seen.add(manager)
+            manager = smooth.db.get_value("Employee", manager, "reports_to")
+        raise smooth.ValidationError("Manager: the reporting line is longer than 100 levels")

@@ -1,0 +1,24 @@
+"""Employee Compliance: one obligation of one employee, its renewal date derived from the type's period."""
+
+from __future__ import annotations
+
+import smooth
+from smooth.model.document import Document
+from smooth_hr.compliance_status import PENDING, reminder_days, renewal_date, status_on
+
+
+class EmployeeCompliance(Document):
+    def validate(self) -> None:
+        kind = smooth.get_doc("Compliance Type", self.compliance_type)
+        if self.status != PENDING and not self.completion_date:
+            raise smooth.ValidationError(f"Completion Date is needed to mark {self.compliance_type} {self.status}")
+        if self.completion_date and smooth.getdate(self.completion_date) > smooth.today():
+            raise smooth.ValidationError("Completion Date cannot be in the future")
+        self.renewal_date = renewal_date(self.completion_date, kind.renewal_period_months)
+        if self.status != PENDING:
+            lead = (reminder_days(kind.reminder_days) or [0])[0]
+            self.status = status_on(smooth.today(), self.completion_date, self.renewal_date, lead)
+        if self.evidence:
+            owner = smooth.db.get_value("Employee Document", self.evidence, "employee")
+            if owner != self.employee:
+                raise smooth.ValidationError(f"Evidence {self.evidence} is on another employee's file")
