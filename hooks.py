@@ -41,7 +41,7 @@ doc_events = {
 scheduler_events = {
     "cron": {"*/5 * * * *": ["smooth_lms.reminders.send_due_reminders"]},
     "hourly": ["smooth_lms.reminders.send_evaluator_digests"],
-    "daily": ["smooth_lms.stale_requests.cancel_stale_requests"],
+    "daily": ["smooth_lms.stale_requests.cancel_stale_requests", "smooth_lms.training_assignments.mark_overdue"],
 }
 permission_query_conditions = {
     "LMS Certificate Request": "smooth_lms.permissions.certificate_request_conditions",

@@ -240,8 +240,10 @@ class Database:
     # -- writes ---------------------------------------------------------------------------
 
     def set_value(self, doctype: str, name: str | Mapping[str, Any], values: Mapping[str, Any], *,
-                  modified: Any = None, modified_by: str | None = None) -> None:
-        """Write columns directly (no validation, hooks or versions); stamps `modified` when given."""
+                  modified: Any = None, modified_by: str | None = None) -> int:
+        """Write columns directly (no validation, hooks or versions); stamps `modified` when given.
+
+        Returns how many rows matched, so set-based jobs can report what they changed."""
         meta = self.site.get_meta(doctype)
         if meta.issingle:
             raise ValidationError(f"{doctype} is a Single doctype: use set_single_value")
@@ -258,7 +260,8 @@ class Database:
         stmt = update(table).values(**values)
         if clause is not None:
             stmt = stmt.where(clause)
-        self.execute(stmt, write=True)
+        result: Any = self.execute(stmt, write=True)
+        return int(result.rowcount)
 
     def insert_row(self, table: Table, row: Mapping[str, Any]) -> None:
         self.execute(insert(table), [dict(row)], write=True)

@@ -49,8 +49,8 @@ class DocumentDatabase:
 
     def set_value(self, doctype: str, name: str | Mapping[str, Any] | None, fieldname: str | Mapping[str, Any],
                   value: Any = None, *, update_modified: bool = True, modified: Any = None,
-                  modified_by: str | None = None) -> None:
-        """Write columns directly: no validation, hooks or versions (the escape hatch)."""
+                  modified_by: str | None = None) -> int:
+        """Write columns directly: no validation, hooks or versions (the escape hatch). Returns the rows matched."""
         meta = self._db.site.get_meta(doctype)
         values = dict(fieldname) if isinstance(fieldname, Mapping) else {fieldname: value}
         values = {k: coerce_for_db(meta, k, v) for k, v in values.items()}
@@ -60,8 +60,8 @@ class DocumentDatabase:
                 self.set_single_value(doctype, key, val)
             if stamp is not None:
                 self._db.set_single_value(doctype, "modified", single_text(stamp))
-            return
-        self._db.set_value(doctype, name or {}, values, modified=stamp,
+            return 1
+        return self._db.set_value(doctype, name or {}, values, modified=stamp,
                            modified_by=(modified_by or session_user()) if stamp is not None else None)
 
     def set_single_value(self, doctype: str, fieldname: str, value: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from smooth.exceptions import ValidationError
 from smooth.model.document import Document
-from smooth_lms import certificates, progress
+from smooth_lms import certificates, progress, training_assignments
 
 
 class LMSEnrollment(Document):
@@ -23,3 +23,4 @@ class LMSEnrollment(Document):
     def on_update(self) -> None:
         if self.completed:
             certificates.auto_issue(self.member, self.course)
+            training_assignments.complete_assignments(self.member, self.course)

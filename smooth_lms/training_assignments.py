@@ -1,0 +1,56 @@
+"""Assigning training with a due date: enrols the member and opens one LMS Training Assignment per course.
+
+HR uses it for onboarding (every published Mandatory course) and for retraining before a compliance
+renewal; both may run again, so assigning what is already open returns the open assignment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import smooth
+from smooth_lms import progress
+
+OPEN, COMPLETED, OVERDUE = "Open", "Completed", "Overdue"
+
+
+def open_key(member: str, course: str) -> str:
+    return f"{member}|{course}"
+
+
+def assign_training(member: str, course: str, due_date: dt.date, reference_doctype: str | None = None,
+                    reference_name: str | None = None) -> tuple[str, bool]:
+    """(assignment name, created?): enrols `member` in `course` if needed; an open assignment is kept as it is."""
+    found = smooth.db.get_value("LMS Training Assignment", {"open_key": open_key(member, course)}, "name")
+    if found:
+        return found, False
+    if not progress.enrollment(member, course):
+        smooth.get_doc({"doctype": "LMS Enrollment", "member": member, "course": course}).insert(
+            ignore_permissions=True)
+    doc = smooth.get_doc({
+        "doctype": "LMS Training Assignment", "member": member, "course": course, "assigned_on": smooth.today(),
+        "due_date": max(due_date, smooth.today()), "reference_doctype": reference_doctype,
+        "reference_name": reference_name}).insert(ignore_permissions=True)
+    return doc.name, True
+
+
+def complete_assignments(member: str, course: str) -> None:
+    """A finished course closes its open assignment (called when an enrollment reaches 100%)."""
+    name = smooth.db.get_value("LMS Training Assignment", {"open_key": open_key(member, course)}, "name")
+    if name:
+        doc = smooth.get_doc("LMS Training Assignment", name)
+        doc.status = COMPLETED
+        doc.save(ignore_permissions=True)
+
+
+def mark_overdue() -> int:
+    """Daily: open assignments past their due date become Overdue (set-based, one statement)."""
+    return smooth.db.set_value("LMS Training Assignment", {"status": OPEN, "due_date": ["<", smooth.today()]},
+                               {"status": OVERDUE})
+
+
+def assignment_rows(filters: dict[str, Any]) -> list[dict[str, Any]]:
+    return smooth.get_all("LMS Training Assignment", filters=filters,
+                          fields=["name", "member", "member_name", "course", "course_title", "due_date", "status"],
+                          order_by="due_date asc")
