@@ -26,9 +26,10 @@ fixtures = [
                                                          "Evaluation Reminder", "Evaluator Daily Digest",
                                                          "Evaluation Meet Link"]]]},
     {"dt": "Print Format", "filters": [["name", "in", ["LMS Certificate", "Quiz Submission Report"]]]},
-    # the certificate request workflow (Pending -> Completed / Cancelled): admins edit it in the desk
+    # the certificate request workflow (Pending -> Completed / Cancelled; Completed -> Issue Certificate): admins
+    # edit it in the desk
     {"dt": "Workflow State", "filters": [["name", "in", ["Pending", "Completed", "Cancelled"]]]},
-    {"dt": "Workflow Action Master", "filters": [["name", "in", ["Complete", "Cancel"]]]},
+    {"dt": "Workflow Action Master", "filters": [["name", "in", ["Complete", "Cancel", "Issue Certificate"]]]},
     {"dt": "Workflow", "filters": [["name", "in", ["LMS Certificate Request"]]]},
 ]
 

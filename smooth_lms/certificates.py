@@ -115,22 +115,31 @@ def issue_from_evaluation(name: str) -> dict[str, Any]:
 
 @smooth.whitelist(methods=["POST"])
 def issue_from_request(name: str) -> dict[str, Any]:
-    """Issue the certificate of a Completed request (through its Pass evaluation when there is one)."""
+    """Issue the certificate of a Completed request (the REST door; the desk takes the workflow action)."""
     _require_issuer()
     request = smooth.get_doc("LMS Certificate Request", name)
     request.check_permission("read")
-    if request.status != "Completed":
-        raise smooth.ValidationError(f"Request {name} is {request.status}: complete it before issuing")
-    evaluation = smooth.db.get_value("LMS Certificate Evaluation", {"certificate_request": name},
-                                     ["name", "status"], as_dict=True)
-    if evaluation and evaluation["status"] != "Pass":
-        raise smooth.ValidationError(f"The evaluation of {name} is {evaluation['status']}: only a Pass earns a "
-                                     "certificate")
     if not is_staff(smooth.session.user) and request.evaluator != smooth.session.user:
         raise smooth.PermissionError("Only the request's evaluator or a Moderator can issue this certificate")
+    cert = certify_request(request)
+    return {"doctype": "LMS Certificate", "name": cert.name, "certificate_number": cert.certificate_number}
+
+
+def certify_request(request: Any) -> Any:
+    """The certificate a Completed request earns (through its Pass evaluation when there is one), linked back
+    on the request. Who may do this is the caller's business: the workflow's transition or issue_from_request."""
+    if request.status != "Completed":
+        raise smooth.ValidationError(f"Request {request.name} is {request.status}: complete it before issuing")
+    evaluation = smooth.db.get_value("LMS Certificate Evaluation", {"certificate_request": request.name},
+                                     ["name", "status"], as_dict=True)
+    if evaluation and evaluation["status"] != "Pass":
+        raise smooth.ValidationError(f"The evaluation of {request.name} is {evaluation['status']}: only a Pass "
+                                     "earns a certificate")
     cert = issue_certificate(request.member, request.course, evaluation["name"] if evaluation else None,
                              request.batch_name)
-    return {"doctype": "LMS Certificate", "name": cert.name, "certificate_number": cert.certificate_number}
+    if request.certificate != cert.name:
+        request.db_set("certificate", cert.name)
+    return cert
 
 
 @smooth.whitelist(methods=["POST"])

@@ -40,7 +40,8 @@ permission_query_conditions = {
 # every save of a document under an active workflow: state changes only by transitions, allow_edit per
 # state; after it, the users who can act on the new state get their Workflow Action
 _VALIDATE_WORKFLOW = "smooth.model.workflow.validate_workflow"
-_UPDATE_ACTIONS = "smooth.core.doctype.workflow_action.workflow_action.update_actions"
+_UPDATE_ACTIONS = ["smooth.model.workflow.run_transition_method",
+                   "smooth.core.doctype.workflow_action.workflow_action.update_actions"]
 doc_events = {
     "*": {"on_trash": "smooth.core.doctype.file.file.delete_attachments",
           "before_save": _VALIDATE_WORKFLOW, "before_submit": _VALIDATE_WORKFLOW,

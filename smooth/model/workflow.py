@@ -35,7 +35,7 @@ from smooth.model.document import Document, load_document
 from smooth.permissions import get_roles, has_permission
 from smooth.python_expressions import default_functions
 from smooth.python_expressions import evaluate as evaluate_condition
-from smooth.whitelist import whitelist
+from smooth.whitelist import is_whitelisted, whitelist
 
 ADMINISTRATOR = "Administrator"
 _CACHE = "workflows"
@@ -44,8 +44,11 @@ UNMANAGED = frozenset({"Workflow", "Workflow State", "Workflow Action Master", "
                        "Comment", "Email Queue", "Error Log", "Scheduled Job Log", "Patch Log", "DocType"})
 
 
-def condition_functions() -> dict[str, Any]:
-    return default_functions(now_datetime)
+def condition_functions(now: Any = now_datetime) -> dict[str, Any]:
+    return default_functions(now)
+
+
+END_OF_TIME = dt.datetime(9999, 12, 31)
 
 
 def clear_cache(*_args: Any) -> None:
@@ -80,12 +83,23 @@ def state_row(workflow: Document, state: str) -> Document:
                                   "update the workflow or the document")
 
 
-def _condition_holds(transition: Document, doc: Document, user: str, roles: list[str]) -> bool:
+def optional_states(workflow: Document) -> set[str]:
+    """States nobody is required to move a document to (Cancelled, Rejected): no to-dos lead there."""
+    return {row.state for row in workflow.states if int(row.is_optional_state or 0)}
+
+
+def shows_state(workflow: Document) -> bool:
+    """Whether lists and forms show the workflow state as the indicator ("Don't Override Status" unset)."""
+    return not int(workflow.override_status or 0)
+
+
+def _condition_holds(transition: Document, doc: Document, user: str, roles: list[str],
+                     functions: dict[str, Any] | None = None) -> bool:
     if not (transition.condition or "").strip():
         return True
     try:
         return evaluate_condition(transition.condition, doc.as_dict(), {"user": user, "roles": roles},
-                                  condition_functions())
+                                  functions or condition_functions())
     except ExpressionError as exc:
         raise ValidationError(f"The condition of {transition.action} in the workflow cannot be evaluated: {exc}") \
             from None
@@ -108,6 +122,18 @@ def get_transitions(doc: Document, user: str | None = None, workflow: Document |
             if t.state == current and t.allowed in roles
             and not is_self_approval(doc, t, user)
             and _condition_holds(t, doc, user, roles)]
+
+
+def owes_action(doc: Document, user: str, workflow: Document) -> bool:
+    """Whether `user` has a required transition (not into an optional state) from the current state, now or
+    once time has passed: a to-do for an evaluation whose slot has not started yet is still their to-do."""
+    roles = get_roles(user)
+    current, optional = state_of(doc, workflow), optional_states(workflow)
+    later = condition_functions(lambda: END_OF_TIME)
+    return any(t.state == current and t.allowed in roles and t.next_state not in optional
+               and not is_self_approval(doc, t, user)
+               and (_condition_holds(t, doc, user, roles) or _condition_holds(t, doc, user, roles, later))
+               for t in workflow.transitions)
 
 
 def may_edit(doc: Document, workflow: Document, user: str | None = None) -> bool:
@@ -181,6 +207,9 @@ def validate_workflow(doc: Document, method: str | None = None) -> None:
         return
     row = state_row(workflow, current)
     if target == current:
+        if applied is not None and applied.state == current == applied.next_state:
+            doc.flags.workflow_transition = applied  # an action that stays in its state (e.g. Issue Certificate)
+            return
         if applied is None and not doc.flags.ignore_permissions and not may_edit(before, workflow, user):
             raise WorkflowPermissionError(f"Not permitted: in the state {current}, only {row.allow_edit} may edit "
                                           f"{doc.doctype} {doc.name}")
@@ -207,6 +236,28 @@ def _enter_state(doc: Document, workflow: Document, state: str) -> None:
             raise ValidationError(f"The workflow state {state} updates {row.update_field}, "
                                   f"which is not a field of {doc.doctype}")
         doc.set(row.update_field, row.update_value)
+
+
+def run_transition_method(doc: Document, method: str | None = None) -> None:
+    """doc_events "*" on_update/on_submit/on_cancel: the transition's `method`, once it is saved."""
+    transition = doc.flags.workflow_transition
+    name = (transition.get("method") or "").strip() if transition is not None else ""
+    if not name:
+        return
+    doc.flags.workflow_transition = None  # the method may save the document again
+    try:
+        transition_method(type(doc), name)(doc)
+    finally:
+        doc.flags.workflow_transition = transition
+
+
+def transition_method(controller: type, name: str) -> Any:
+    """The whitelisted controller method a transition runs; refused by name when it is not one."""
+    found = getattr(controller, name, None) if name.isidentifier() and not name.startswith("_") else None
+    if found is None or not callable(found) or not is_whitelisted(found):
+        raise ValidationError(f"Run Method {name!r}: {controller.__name__} has no whitelisted method of that name "
+                              "(a controller method marked @smooth.whitelist())")
+    return found
 
 
 # -- taking an action --------------------------------------------------------------------------
@@ -286,7 +337,8 @@ def _document_from(doc: Any, action: str = "") -> Document:
 def get_transitions_api(doc: Any, workflow: Any = None, raise_exception: Any = None) -> list[dict[str, Any]]:
     """REST: the transitions the session user may take on the stored document."""
     loaded = _document_from(doc)
-    return [{k: t.get(k) for k in ("state", "action", "next_state", "allowed", "allow_self_approval", "condition")}
+    return [{k: t.get(k) for k in ("state", "action", "next_state", "allowed", "allow_self_approval", "condition",
+                                   "method")}
             for t in get_transitions(loaded)]
 
 

@@ -62,11 +62,13 @@ def test_admin_adds_no_show_and_the_evaluator_uses_it(page: Page, shipped_workfl
 
     page.goto("/app/workflow/LMS%20Certificate%20Request")
     page.get_by_role("button", name="Add row to Document States").click()
-    state = _grid_row(page, "states", 3)
+    shipped = json.loads(FIXTURE.read_text())[0]
+    state = _grid_row(page, "states", len(shipped["states"]))
     state.get_by_label("State (Document States row)", exact=True).fill("No Show")
     state.get_by_label("Only Allow Edit For (Document States row)", exact=True).fill("Moderator")
     page.get_by_role("button", name="Add row to Transition Rules").click()
-    rule = _grid_row(page, "transitions", 7)
+    rule = _grid_row(page, "transitions", len(shipped["transitions"]))
+    expect(rule.get_by_label("Allow Self Approval (Transition Rules row)", exact=True)).to_be_checked()  # default
     rule.get_by_label("State (Transition Rules row)", exact=True).fill("Pending")
     rule.get_by_label("Action (Transition Rules row)", exact=True).fill("Mark No Show")
     rule.get_by_label("Next State (Transition Rules row)", exact=True).fill("No Show")

@@ -67,7 +67,8 @@ def test_who_may_complete_and_cancel(setup):
         act(request.name, OTTO, "Complete")  # not the assigned evaluator: not even visible
     done = act(request.name, EVA, "Complete")
     assert done.status == "Completed" and done.active_key is None
-    assert actions(request.name, EVA) == [] and actions(request.name, MOD) == []
+    assert actions(request.name, EVA) == ["Issue Certificate"] and actions(request.name, MOD) == ["Issue Certificate"]
+    assert actions(request.name, OTTO) == [] and actions(request.name, LEA) == []
     versions = [json.loads(v) for v in smooth.get_all("Version", filters={"docname": request.name}, pluck="data")]
     assert [v["workflow"] for v in versions if "workflow" in v] == [
         {"action": "Complete", "from": "Pending", "to": "Completed", "user": EVA}]
@@ -89,7 +90,56 @@ def test_workflow_actions_list_the_evaluator(setup):
     request = book(LEA, setup, next_weekday(0), "09:00")
     todo = smooth.get_all("Workflow Action", filters={"reference_name": request.name, "status": "Open"},
                           pluck="user")
-    assert EVA in todo and OTTO not in todo
+    # Cancelled is an optional state: the learner could cancel, but nobody has to, so it is no to-do
+    assert EVA in todo and OTTO not in todo and LEA not in todo
+
+
+def _record(request: str, outcome: str) -> None:
+    smooth.get_doc({"doctype": "LMS Certificate Evaluation", "certificate_request": request, "status": outcome,
+                    "summary": "Observed on the floor"}).insert()
+
+
+def test_issue_certificate_is_a_workflow_action(setup):
+    request = book(LEA, setup, next_weekday(0), "09:00")
+    slot_started(request.name)
+    act(request.name, EVA, "Complete")
+    todo = smooth.get_all("Workflow Action", filters={"reference_name": request.name, "status": "Open"},
+                          pluck="user")
+    assert EVA in todo  # the evaluator's to-do now: issue the certificate
+    _record(request.name, "Pass")
+    issued = act(request.name, EVA, "Issue Certificate")
+    assert issued.status == "Completed" and issued.certificate
+    cert = smooth.get_doc("LMS Certificate", issued.certificate)
+    assert cert.member == LEA and cert.course == setup
+    assert smooth.db.get_value(REQUEST, request.name, "certificate") == cert.name
+    assert actions(request.name, EVA) == [] and actions(request.name, MOD) == []  # issued once
+    assert not smooth.get_all("Workflow Action", filters={"reference_name": request.name, "status": "Open"})
+    versions = [json.loads(v) for v in smooth.get_all("Version", filters={"docname": request.name}, pluck="data")]
+    assert {"action": "Issue Certificate", "from": "Completed", "to": "Completed", "user": EVA} in [
+        v["workflow"] for v in versions if "workflow" in v]
+
+
+def test_a_failed_evaluation_issues_nothing(setup):
+    request = book(LEA, setup, next_weekday(0), "09:00")
+    slot_started(request.name)
+    act(request.name, EVA, "Complete")
+    _record(request.name, "Fail")
+    smooth.db.commit()
+    with pytest.raises(ValidationError, match="is Fail: only a Pass earns a certificate"):
+        act(request.name, EVA, "Issue Certificate")
+    smooth.db.rollback()
+    assert not smooth.db.get_value(REQUEST, request.name, "certificate")
+    assert smooth.db.count("LMS Certificate", {"member": LEA}) == 0
+
+
+def test_a_transition_method_must_be_a_whitelisted_controller_method(setup):
+    workflow = smooth.get_doc("Workflow", REQUEST)
+    workflow.transitions[-1].method = "validate"
+    with pytest.raises(ValidationError, match="Run Method 'validate': LMSCertificateRequest has no whitelisted"):
+        workflow.save()
+    workflow.transitions[-1].method = "__class__"
+    with pytest.raises(ValidationError, match="Run Method '__class__'"):
+        workflow.save()
 
 
 def test_admin_adds_no_show_and_the_next_request_takes_it(setup):

@@ -40,9 +40,9 @@ def test_evaluator_records_pass_and_issues_from_the_desk(pages: Api) -> None:
     buttons = _buttons(page)
     assert "Record Evaluation" in buttons and "Issue Certificate" not in buttons  # still Pending
     assert _buttons(pages.get(url, user=LEARNER).text) == {}  # not the learner's buttons
-    refused = pages.post(url, user=EVA, data={"action": "button:1", "modified": _modified(page)},
+    refused = pages.post(url, user=EVA, data={"action": "workflow:Issue Certificate", "modified": _modified(page)},
                          follow_redirects=False)
-    assert refused.status_code == 403  # Issue Certificate is not offered on a Pending request
+    assert refused.status_code == 417 and "not a workflow action from Pending" in refused.text
     moved = pages.post(url, user=EVA, data={"action": buttons["Record Evaluation"], "modified": _modified(page)},
                        follow_redirects=False)
     assert moved.status_code == 303, moved.text[:500]
@@ -87,3 +87,30 @@ def test_a_button_asks_for_its_arguments(pages: Api) -> None:
         row = smooth.db.get_value("LMS Certificate", cert, ["revoked", "revoked_reason"], as_dict=True)
         assert row == {"revoked": 1, "revoked_reason": "Wrong person"}
     assert "Revoke" not in _buttons(pages.get(url, user="mod@example.com").text)
+
+
+def test_workflow_state_message_issue_button_and_dont_override_status(pages: Api) -> None:
+    with pages.handle.context():
+        course = make_course("Crane Signals")
+        make_evaluator(EVA, [course])
+        make_learner(LEARNER, course)
+        request = book(LEARNER, course, next_weekday(0), "10:00").name
+        smooth.db.commit()
+    url = f"/app/lms-certificate-request/{request}"
+    page = html.unescape(pages.get(url, user=EVA).text)
+    assert "Waiting for the evaluation slot." in page  # the Pending state's message
+    assert 'value="workflow:Issue Certificate"' not in page
+    assert 'title="Workflow state">Pending<' in page
+    with pages.handle.context():
+        smooth.db.set_value("LMS Certificate Request", request, "status", "Completed")
+        smooth.db.set_value("Workflow", "LMS Certificate Request", "override_status", 1)
+        smooth.db.commit()
+    try:
+        page = html.unescape(pages.get(url, user=EVA).text)
+        assert "Issue Certificate when it is a Pass" in page
+        assert 'value="workflow:Issue Certificate"' in page
+        assert 'title="Workflow state"' not in page  # "Don't Override Status": no workflow indicator
+    finally:
+        with pages.handle.context():
+            smooth.db.set_value("Workflow", "LMS Certificate Request", "override_status", 0)
+            smooth.db.commit()

@@ -57,7 +57,7 @@ STYLE_COLOURS = {"Primary": "blue", "Info": "blue", "Success": "green", "Warning
 def workflow_colours(doctype: str) -> tuple[str, dict[str, str]] | None:
     """(state field, state -> colour) of the doctype's active workflow, from its Workflow State styles."""
     flow = workflow.get_workflow(doctype)
-    if flow is None:
+    if flow is None or not workflow.shows_state(flow):
         return None
     styles = workflow.state_styles(flow)
     return flow.workflow_state_field, {state: STYLE_COLOURS.get(style, "gray") for state, style in styles.items()}

@@ -19,6 +19,7 @@ from typing import Any
 import smooth.expressions as expressions
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField, Meta
+from smooth.model.values import default_value
 
 # fieldtype -> widget macro of templates/desk/form_fields.html
 WIDGETS = {
@@ -186,13 +187,32 @@ def state_from_post(meta: Meta, form: Mapping[str, Any], site_meta: Any) -> dict
             for df in child.value_fields:
                 if df.fieldtype == "Check":
                     row[df.fieldname] = str(row.get(df.fieldname, "")) == "1"
-            if not row.get("name") and not any(
-                    v for k, v in row.items() if k != "name" and not (isinstance(v, bool))):
-                continue  # an empty row left blank (the no-script form always offers one)
+            if not row.get("name") and _untouched(child, row):
+                continue  # a new row left as offered (the no-script form always offers one)
             rows.append(row)
         tables[table.fieldname] = rows
     state[STATE_TABLES] = tables
     return state
+
+
+DYNAMIC_DEFAULTS = frozenset({"today", "now", "__user"})
+
+
+def default_row(child: Meta, zone: str = "UTC") -> dict[str, Any]:
+    """A new grid row as its inputs hold it: each field's default, as a new document gets it."""
+    return {df.fieldname: input_text(df, default_value(df), zone) for df in child.value_fields}
+
+
+def _untouched(child: Meta, row: Mapping[str, Any]) -> bool:
+    """Whether a posted new row still holds only what a new row is offered (blank or its defaults)."""
+    offered = default_row(child)
+    for key, value in row.items():
+        df = child.get_field(key)
+        if key == "name" or df is None or str(df.default or "").lower() in DYNAMIC_DEFAULTS:
+            continue
+        if value not in ("", False, None) and value != offered.get(key):
+            return False
+    return True
 
 
 def _save_value(df: DocField, text: Any, zone: str) -> Any:
@@ -337,7 +357,7 @@ def _grid(df: DocField, rows: list[dict[str, Any]], ctx: FormContext, editable: 
                 for c in columns]
 
     grid_rows = [(row.get("name") or "", row_views(str(i), row)) for i, row in enumerate(rows)]
-    blank = {c.fieldname: ("" if c.fieldtype != "Check" else False) for c in columns}
+    blank = default_row(child, ctx.zones[0])
     return GridView(table=df, columns=columns, rows=grid_rows, template=row_views("__IDX__", blank),
                     blank=row_views(str(len(rows)), blank), editable=editable)
 

@@ -130,8 +130,18 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         "rich_html": _rich_html,
         "docstatus_label": {0: "Draft", 1: "Submitted", 2: "Cancelled"}.get(int(doc.docstatus or 0), ""),
         "workflow_state": cells.workflow_indicator(meta.name, doc),
+        "workflow_message": _workflow_message(meta, doc),
     }
     return render_page(api, "desk/form.html", context, status=status)
+
+
+def _workflow_message(meta: Meta, doc: Document) -> str:
+    """The current workflow state's message (what to do in this state), as the admin wrote it."""
+    flow = workflow.get_workflow(meta.name)
+    if flow is None or doc.is_new():
+        return ""
+    state = workflow.state_of(doc, flow)
+    return next((str(row.message or "").strip() for row in flow.states if row.state == state), "")
 
 
 def _state(meta: Meta, doc: Document) -> dict[str, Any]:

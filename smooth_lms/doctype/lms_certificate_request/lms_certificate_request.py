@@ -20,7 +20,7 @@ import datetime as dt
 import smooth
 from smooth.exceptions import DuplicateEntryError, PermissionError, ValidationError
 from smooth.model.document import Document
-from smooth_lms import evaluators, quizzes
+from smooth_lms import certificates, evaluators, quizzes
 from smooth_lms.slots import WEEKDAYS, EvaluatorCalendar, free_slots, offered_slots
 from smooth_lms.timezones import AmbiguousTimeError, describe, end_after, now_utc, to_utc, to_wall, zone
 
@@ -48,6 +48,11 @@ class LMSCertificateRequest(Document):
     def before_validate(self) -> None:
         if not self.status or self.status == "Upcoming":  # Frappe LMS calls a pending request Upcoming
             self.status = "Pending"
+
+    @smooth.whitelist()
+    def issue_certificate(self) -> None:
+        """Run by the workflow's Issue Certificate transition (Completed -> Completed), once it is saved."""
+        certificates.certify_request(self)
 
     def validate(self) -> None:
         if not (self.course and self.date and self.start_time) or not self.course_settings():

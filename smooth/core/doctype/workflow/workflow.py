@@ -13,8 +13,8 @@ from smooth.context import db, local
 from smooth.exceptions import ValidationError
 from smooth.expressions import ExpressionError
 from smooth.messages import msgprint
-from smooth.model.document import Document
-from smooth.model.workflow import clear_cache
+from smooth.model.document import Document, get_controller
+from smooth.model.workflow import clear_cache, transition_method
 from smooth.python_expressions import check as check_condition
 
 
@@ -50,6 +50,11 @@ class Workflow(Document):
                 if value not in states:
                     raise ValidationError(f"Transition Rules row {row.idx}: {label} {value} is not one of the "
                                           "workflow's Document States")
+            if (row.method or "").strip():
+                try:
+                    transition_method(get_controller(local().site, self.document_type), row.method.strip())
+                except ValidationError as exc:
+                    raise ValidationError(f"Transition Rules row {row.idx} ({row.action}): {exc}") from None
             if (row.condition or "").strip():
                 try:
                     check_condition(row.condition)

@@ -19,7 +19,7 @@ from smooth.context import db, local, session_user
 from smooth.email.queue import sendmail
 from smooth.exceptions import ValidationError
 from smooth.model.document import Document, get_controller
-from smooth.model.workflow import get_transitions, get_workflow, state_of
+from smooth.model.workflow import get_workflow, optional_states, owes_action, state_of
 from smooth.permissions import get_roles, has_permission
 
 SEE_ALL = "System Manager"
@@ -45,10 +45,9 @@ def _users_with(roles: set[str]) -> list[str]:
 
 
 def _can_act(doc: Document, user: str, workflow: Document) -> bool:
-    """Whether `user` has a transition now; a condition that fails to evaluate gives no to-do (taking the
-    action reports the error)."""
+    """A condition that fails to evaluate gives no to-do (taking the action reports the error)."""
     try:
-        return bool(get_transitions(doc, user, workflow))
+        return owes_action(doc, user, workflow)
     except ValidationError:
         return False
 
@@ -66,7 +65,8 @@ def update_actions(doc: Document, method: str | None = None) -> None:
         stored.c.reference_doctype == doc.doctype, stored.c.reference_name == doc.name,
         stored.c.status == "Open").values(status="Completed", completed_by=actor), write=True)
     state = state_of(doc, workflow)
-    roles = {t.allowed for t in workflow.transitions if t.state == state}
+    optional = optional_states(workflow)
+    roles = {t.allowed for t in workflow.transitions if t.state == state and t.next_state not in optional}
     if not roles:
         return
     users = [u for u in _users_with(roles) if has_permission(doc.doctype, "read", doc=doc, user=u)
@@ -79,7 +79,8 @@ def update_actions(doc: Document, method: str | None = None) -> None:
         action.flags.ignore_links = True
         action.insert()
     if users and int(workflow.send_email_alert or 0):
-        actions = ", ".join(sorted({t.action for t in workflow.transitions if t.state == state}))
+        actions = ", ".join(sorted({t.action for t in workflow.transitions
+                                    if t.state == state and t.next_state not in optional}))
         sendmail(users, subject=f"{doc.doctype} {doc.name} is {state}: your action is needed",
                  message=f"<p>{html.escape(doc.doctype)} <b>{html.escape(str(doc.name))}</b> is now "
                          f"<b>{html.escape(state)}</b>. You can take: {html.escape(actions)}.</p>",
