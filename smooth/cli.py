@@ -29,6 +29,7 @@ from smooth.db.engine import server_url, site_db_url
 from smooth.doctor import diagnose, has_errors, line
 from smooth.exceptions import SmoothError
 from smooth.fixtures import export_fixtures as export
+from smooth.fixtures import reset_fixture as reset_shipped
 from smooth.hooks import resolve
 from smooth.install import install_app, installed_apps, uninstall_app
 from smooth.install import new_site as install
@@ -318,6 +319,17 @@ def export_fixtures(bench: Bench) -> None:
         written = export(progress=lambda doctype, count: click.echo(f"Exporting {count} {doctype} records"))
     for path in written:
         click.echo(f"wrote {path}")
+
+
+@cli.command("reset-fixture")
+@click.argument("doctype")
+@click.argument("name")
+@pass_bench
+def reset_fixture(bench: Bench, doctype: str, name: str) -> None:
+    """Put a shipped record (e.g. a Workflow) back to the version its app ships, dropping the site's edits."""
+    with bench.unit() as bound:
+        outcome = reset_shipped(bound.site.apps, doctype, name)
+    click.echo(f"{doctype} {name}: {outcome}")
 
 
 @cli.command("serve")

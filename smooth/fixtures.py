@@ -1,7 +1,10 @@
-"""Fixtures: records an app ships as JSON (`fixtures/<doctype>.json`), upserted by `bench migrate`.
+"""Fixtures: records an app ships as JSON (`fixtures/<doctype>.json`), synced by `bench migrate`.
 
 Sync is idempotent: a record whose shipped fields already match is left untouched, so a
-second migrate changes nothing (no new `modified`, no Version rows).
+second migrate changes nothing (no new `modified`, no Version rows). An admin's edits win: each
+synced record's shipped version is kept in a Fixture Sync Log, and a record that no longer
+matches it was edited on the site, so migrate leaves it as it is (`kept`) and says so when the
+app ships a new version; `bench reset-fixture` takes the shipped one on purpose.
 """
 
 from __future__ import annotations
@@ -33,14 +36,24 @@ def fixture_files(apps: Sequence[App]) -> list[Path]:
     return files
 
 
-def sync_fixtures(apps: Sequence[App], progress: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Upsert every shipped record. Returns counts of inserted / updated / unchanged records."""
-    counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+LOG = "Fixture Sync Log"
+
+
+def sync_fixtures(apps: Sequence[App], progress: Callable[[str], None] | None = None,
+                  notice: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Sync every shipped record. Returns counts of inserted / updated / unchanged / kept (edited on the
+    site) records; `notice` hears about each edited record whose shipped version changed."""
+    counts = {"inserted": 0, "updated": 0, "unchanged": 0, "kept": 0}
     for path, records in _in_link_order([(path, _read(path)) for path in fixture_files(apps)]):
         if progress:
             progress(str(path))
         for record in records:
-            counts[upsert(record, path)] += 1
+            outcome = upsert(record, path)
+            counts["kept" if outcome == "conflict" else outcome] += 1
+            if outcome == "conflict" and notice:
+                notice(f"kept the site's edits to {record['doctype']} {record.get('name')}: the app ships a "
+                       f"new version (bench reset-fixture \"{record['doctype']}\" \"{record.get('name')}\" "
+                       "takes it)")
     return counts
 
 
@@ -70,7 +83,8 @@ def _in_link_order(files: list[tuple[Path, list[dict[str, Any]]]]) -> list[tuple
     return ordered
 
 
-def upsert(record: dict[str, Any], path: Path | None = None) -> str:
+def upsert(record: dict[str, Any], path: Path | None = None, *, force: bool = False) -> str:
+    """inserted, updated, unchanged, kept (edited on the site) or conflict (edited, and shipped anew)."""
     doctype = record.get("doctype")
     if not doctype:
         raise ValidationError(f"{path}: every fixture record needs a doctype")
@@ -83,17 +97,45 @@ def upsert(record: dict[str, Any], path: Path | None = None) -> str:
             existing = get_doc(doctype, name) if not meta.issingle else get_doc(doctype)
         except DoesNotExistError:
             existing = None
+    shipped = json.dumps(values, sort_keys=True, default=str)
+    key = f"{doctype}::{name}" if name else None
+    synced = db().get_value(LOG, key, "shipped") if key else None
     if existing is None:
         doc = get_doc(values)
         doc.flags.ignore_permissions = True
         doc.insert(set_name=name)
-        return "inserted"
-    if _same(existing.as_dict(), values):
-        return "unchanged"
-    existing.update(values)
-    existing.flags.ignore_permissions = True
-    existing.save()
-    return "updated"
+        outcome = "inserted"
+    elif _same(existing.as_dict(), values):
+        outcome = "unchanged"
+    elif synced is not None and not force and (synced == shipped or not _same(existing.as_dict(),
+                                                                               json.loads(synced))):
+        return "kept" if synced == shipped else "conflict"
+    else:
+        existing.update(values)
+        existing.flags.ignore_permissions = True
+        existing.save()
+        outcome = "updated"
+    if key and synced != shipped:
+        _remember(key, str(doctype), str(name), shipped, exists=synced is not None)
+    return outcome
+
+
+def _remember(key: str, doctype: str, name: str, shipped: str, *, exists: bool) -> None:
+    if exists:
+        db().set_value(LOG, key, {"shipped": shipped})
+        return
+    log = get_doc({"doctype": LOG, "reference_doctype": doctype, "reference_name": name, "shipped": shipped})
+    log.flags.ignore_permissions = True
+    log.insert(set_name=key)
+
+
+def reset_fixture(apps: Sequence[App], doctype: str, name: str) -> str:
+    """Overwrite a record with the version its app ships (the admin chose to drop the site's edits)."""
+    for path in fixture_files(apps):
+        for record in _read(path):
+            if record.get("doctype") == doctype and (record.get("name") or doctype) == name:
+                return upsert(record, path, force=True)
+    raise DoesNotExistError(f"No app ships {doctype} {name} as a fixture")
 
 
 def _same(current: dict[str, Any], wanted: dict[str, Any]) -> bool:

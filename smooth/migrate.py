@@ -67,7 +67,8 @@ def migrate(*, drop_removed_columns: bool = False, echo: Echo = print) -> Migrat
     _run_patches(patches.POST, report, echo)
     _run_patches(patches.FINAL, report, echo)
     with unit_of_work():
-        report.fixtures = sync_fixtures(site.apps, progress=lambda path: echo(f"Syncing fixtures {path}"))
+        report.fixtures = sync_fixtures(site.apps, progress=lambda path: echo(f"Syncing fixtures {path}"),
+                                        notice=lambda text: echo(f"  {text}"))
         for hook in site.hooks.lists["after_migrate"]:
             hook()
     return report

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import smooth
-from smooth.fixtures import export_fixtures
+from smooth.fixtures import export_fixtures, reset_fixture
 from tests.conftest import create_site, drop_site
 from tests.core._mini_app import MiniApp, data_field, mini_site, run_migrate
 
@@ -48,7 +48,7 @@ def test_migrate_inserts_fixture_records(tmp_path: Path, backend: str, app: Mini
     with mini_site(tmp_path, backend, app) as handle:
         app.fixture("Mig Category", [SHIPPING, LICENCES])
         report, lines = run_migrate(handle)
-        assert report.fixtures == {"inserted": 2, "updated": 0, "unchanged": 0}
+        assert report.fixtures == {"inserted": 2, "updated": 0, "unchanged": 0, "kept": 0}
         assert any(line.startswith("Syncing fixtures") and "mig_category.json" in line for line in lines)
         with handle.context():
             doc = smooth.get_doc("Mig Category", "Shipping")
@@ -72,7 +72,7 @@ def test_second_migrate_leaves_fixtures_untouched(tmp_path: Path, backend: str, 
         with handle.context():
             versions = smooth.db.count("Version")
         report, _ = run_migrate(handle)
-        assert report.fixtures == {"inserted": 0, "updated": 0, "unchanged": 2}
+        assert report.fixtures == {"inserted": 0, "updated": 0, "unchanged": 2, "kept": 0}
         assert snapshot(handle) == before, "modified and every child row must stay as they were"
         with handle.context():
             assert smooth.db.count("Version") == versions
@@ -86,23 +86,53 @@ def test_changed_fixture_updates_the_record(tmp_path: Path, backend: str, app: M
         changed = {**SHIPPING, "description": "Crates", "aliases": [{"alias": "post", "weight": 5}]}
         app.fixture("Mig Category", [changed, LICENCES])
         report, _ = run_migrate(handle)
-        assert report.fixtures == {"inserted": 0, "updated": 1, "unchanged": 1}
+        assert report.fixtures == {"inserted": 0, "updated": 1, "unchanged": 1, "kept": 0}
         after = snapshot(handle)
         assert after["Shipping"]["description"] == "Crates"
         assert [(r["alias"], r["weight"]) for r in after["Shipping"]["aliases"]] == [("post", 5)]
         assert after["Shipping"]["modified"] > before["Shipping"]["modified"]
         assert after["Licences"] == before["Licences"]
-        assert run_migrate(handle)[0].fixtures == {"inserted": 0, "updated": 0, "unchanged": 2}
+        assert run_migrate(handle)[0].fixtures == {"inserted": 0, "updated": 0, "unchanged": 2, "kept": 0}
+
+
+def test_edits_made_on_the_site_are_kept(tmp_path: Path, backend: str, app: MiniApp) -> None:
+    lines: list[str] = []
+    with mini_site(tmp_path, backend, app) as handle:
+        app.fixture("Mig Category", [SHIPPING, LICENCES])
+        run_migrate(handle)
+        with handle.context():
+            doc = smooth.get_doc("Mig Category", "Shipping")
+            doc.description = "Pallets, as our warehouse says"
+            doc.append("aliases", {"alias": "freight", "weight": 3})
+            doc.save()
+            smooth.db.commit()
+        assert run_migrate(handle)[0].fixtures == {"inserted": 0, "updated": 0, "unchanged": 1, "kept": 1}
+        app.fixture("Mig Category", [{**SHIPPING, "description": "Crates"}, {**LICENCES, "rank": 7}])
+        report, lines = run_migrate(handle)
+        assert report.fixtures == {"inserted": 0, "updated": 1, "unchanged": 0, "kept": 1}
+        assert any('kept the site\'s edits to Mig Category Shipping' in line
+                   and 'bench reset-fixture "Mig Category" "Shipping"' in line for line in lines)
+        after = snapshot(handle)
+        assert after["Shipping"]["description"] == "Pallets, as our warehouse says"
+        assert len(after["Shipping"]["aliases"]) == 3
+        assert after["Licences"]["rank"] == 7  # not edited on the site: the new shipped version lands
+        with handle.context():
+            assert reset_fixture(smooth.local.site.apps, "Mig Category", "Shipping") == "updated"
+            smooth.db.commit()
+            assert smooth.db.get_value("Mig Category", "Shipping", "description") == "Crates"
+            with pytest.raises(smooth.DoesNotExistError, match="No app ships Mig Category Parcels"):
+                reset_fixture(smooth.local.site.apps, "Mig Category", "Parcels")
+        assert run_migrate(handle)[0].fixtures == {"inserted": 0, "updated": 0, "unchanged": 2, "kept": 0}
 
 
 def test_single_doctype_fixture(tmp_path: Path, backend: str, app: MiniApp) -> None:
     with mini_site(tmp_path, backend, app) as handle:
         app.fixture("Mig Settings", [{"doctype": "Mig Settings", "greeting": "Hello", "retries": 3}])
-        assert run_migrate(handle)[0].fixtures == {"inserted": 0, "updated": 1, "unchanged": 0}
+        assert run_migrate(handle)[0].fixtures == {"inserted": 0, "updated": 1, "unchanged": 0, "kept": 0}
         with handle.context():
             assert smooth.db.get_value("Mig Settings", None, "greeting") == "Hello"
             assert smooth.db.get_value("Mig Settings", None, "retries") == 3
-        assert run_migrate(handle)[0].fixtures == {"inserted": 0, "updated": 0, "unchanged": 1}
+        assert run_migrate(handle)[0].fixtures == {"inserted": 0, "updated": 0, "unchanged": 1, "kept": 0}
 
 
 def test_malformed_fixture_file_names_the_file(tmp_path: Path, backend: str, app: MiniApp) -> None:
@@ -131,7 +161,7 @@ def test_export_writes_the_hooked_records_and_reimports_on_a_fresh_site(tmp_path
         assert not {"creation", "modified", "modified_by", "owner", "docstatus", "idx"} & set(shipping)
         assert shipping["doctype"] == "Mig Category" and shipping["starts"] == "2026-01-05"
         assert shipping["aliases"] == [{"alias": "post", "weight": 1}, {"alias": "mail", "weight": 2}]
-        assert run_migrate(handle)[0].fixtures == {"inserted": 0, "updated": 0, "unchanged": 2}
+        assert run_migrate(handle)[0].fixtures == {"inserted": 0, "updated": 0, "unchanged": 2, "kept": 0}
 
         fresh = create_site(tmp_path, backend, [str(app.path)], prefix="m")
         try:
@@ -140,7 +170,7 @@ def test_export_writes_the_hooked_records_and_reimports_on_a_fresh_site(tmp_path
                 doc = smooth.get_doc("Mig Category", "Shipping")
                 assert (doc.description, doc.weight, str(doc.starts)) == ("Boxes", 2.5, "2026-01-05")
                 assert [(r.alias, r.weight) for r in doc.aliases] == [("post", 1), ("mail", 2)]
-            assert run_migrate(fresh)[0].fixtures == {"inserted": 0, "updated": 0, "unchanged": 2}
+            assert run_migrate(fresh)[0].fixtures == {"inserted": 0, "updated": 0, "unchanged": 2, "kept": 0}
         finally:
             drop_site(fresh)
 
@@ -159,7 +189,7 @@ def test_export_of_a_single_doctype_round_trips(tmp_path: Path, backend: str) ->
         records = json.loads((app.path / "fixtures" / "mig_settings.json").read_text())
         assert records == [{"doctype": "Mig Settings", "name": "Mig Settings", "greeting": "Hi"}], \
             "a masked password must never be shipped"
-        assert run_migrate(handle)[0].fixtures == {"inserted": 0, "updated": 0, "unchanged": 1}
+        assert run_migrate(handle)[0].fixtures == {"inserted": 0, "updated": 0, "unchanged": 1, "kept": 0}
 
 
 def test_fixtures_are_synced_after_the_records_they_link_to(tmp_path: Path, backend: str) -> None:
@@ -177,6 +207,6 @@ def test_fixtures_are_synced_after_the_records_they_link_to(tmp_path: Path, back
             doc = smooth.get_doc("Mig Area", "Docks")
             assert (doc.zone, [s.zone for s in doc.stops]) == ("North", ["South"])
         report, lines = run_migrate(handle)
-        assert report.fixtures == {"inserted": 0, "updated": 0, "unchanged": 3}
+        assert report.fixtures == {"inserted": 0, "updated": 0, "unchanged": 3, "kept": 0}
         synced = [line for line in lines if line.startswith("Syncing fixtures")]
         assert synced[0].endswith("mig_zone.json") and synced[1].endswith("mig_area.json")
