@@ -162,7 +162,7 @@ def checklist(doc: Document, user: str) -> list[dict[str, Any]]:
         done = bool(int(row.completed or 0))
         mine = row.kind != TASK or not row.user or row.user == user
         rows.append({"name": row.name, "activity_name": row.activity_name, "kind": row.kind, "done": done,
-                     "description": row.description, "completed_on": row.completed_on,
+                     "description": row.description, "completed_on": str(row.completed_on or "")[:16],
                      "assignee": None if mine else row.user, "can_tick": can_tick(row, user),
                      "has_page": row.kind in (UPLOAD, POLICY), "employee_document": row.employee_document})
     return rows

@@ -4,6 +4,7 @@ signing policies (typed name, IP, SHA-256, a private PDF on the employee file), 
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from tests.conftest import make_user
 from tests.pages.conftest import pages, served, served_site  # noqa: F401
 from tests.pages.served import page_text
 
+ARTIFACTS = Path(os.environ.get("SMOOTH_SCREENSHOT_DIR") or Path(__file__).parents[1] / "e2e" / "screenshots")
 POLICY = "<p>Treat colleagues with respect.</p><p>Report <strong>unsafe</strong> work.</p>"
 
 
@@ -136,6 +138,8 @@ def test_signing_a_policy_files_a_private_pdf_with_the_hash(pages: Api, tmp_path
     assert digest in (filed.notes or "")
     download = pages.get(f"{url}?download=document", user=nina.user)
     assert download.status_code == 200 and download.content.startswith(b"%PDF")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"policy-acknowledgment-{pages.handle.backend}.pdf").write_bytes(download.content)  # to look at
     text = " ".join(pdf_text(download.content, tmp_path).split())
     assert digest in text and "nina NEWHIRE" in text and "Treat colleagues with respect." in text
     assert str(row["signed_ip"]) in text
@@ -148,7 +152,8 @@ def test_uploading_a_document_files_it_privately_and_keeps_history(pages: Api) -
     nina, _omar = setup(pages)
     url = f"/onboarding/{nina.onboarding}/{nina.rows['Proof of identity']}"
     page = pages.get(url, user=nina.user)
-    assert page.status_code == 200 and 'accept=".pdf,.png"' in page.text and 'enctype="multipart/form-data"' in page.text
+    assert page.status_code == 200 and 'accept=".pdf,.png"' in page.text
+    assert 'enctype="multipart/form-data"' in page.text
     refused = pages.post(url, user=nina.user, data={"action": "upload"},
                          files={"file": ("tool.exe", b"MZ binary", "application/octet-stream")})
     assert refused.status_code == 417 and "ID Proof accepts pdf, png files, not .exe (tool.exe)" in refused.text

@@ -10,7 +10,7 @@ from smooth_hr.doctype.employee_boarding_activity.employee_boarding_activity imp
 
 class EmployeeOnboarding(Document):
     def before_validate(self) -> None:
-        if self.employee and not self.date_of_joining:  # mandatory is checked before links fetch their values
+        if self.employee and not self.get("date_of_joining"):  # mandatory is checked before links fetch their values
             self.date_of_joining = smooth.db.get_value("Employee", self.employee, "date_of_joining")
 
     def validate(self) -> None:
@@ -35,7 +35,7 @@ class EmployeeOnboarding(Document):
         self.set_status()
 
     def set_status(self) -> None:
-        now = smooth.now_datetime()
+        now = smooth.now_datetime().replace(microsecond=0)
         for row in self.activities or []:
             if int(row.completed or 0):
                 row.completed_on = row.completed_on or now
