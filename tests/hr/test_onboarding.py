@@ -12,6 +12,7 @@ from smooth_hr import onboarding
 from tests.conftest import make_user
 from tests.hr.conftest import make_department, make_employee
 from tests.lms.conftest import make_course
+from tests.lms.test_booking_concurrency import race
 
 
 def make_designation(name: str) -> str:
@@ -198,3 +199,23 @@ def test_activity_rules_and_one_open_onboarding(lms) -> None:
     first = make_onboarding(employee, [{"activity_name": "Laptop"}])
     with pytest.raises(smooth.ValidationError, match=f"already has an open onboarding, {first.name}"):
         make_onboarding(employee)
+
+
+def test_concurrent_reruns_assign_each_course_once(lms) -> None:
+    courses = [make_course(f"Course {i}", mandatory=1, evaluation_required=0) for i in range(3)]
+    employee = new_hire()
+    doc = make_onboarding(employee, submit=False)
+    smooth.db.commit()
+    smooth.db.set_value("Employee Onboarding", doc.name, "docstatus", 1)  # submitted, nothing assigned yet
+    smooth.db.commit()
+    make_user("hr@example.com", "HR Manager")
+
+    def rerun() -> Any:
+        smooth.set_user("hr@example.com")
+        return onboarding.assign_new_courses(doc.name)["assigned"]
+
+    outcomes = race(lms, [rerun for _ in range(4)])
+    assert all(isinstance(o, list) for o in outcomes), outcomes
+    assert sorted(len(o) for o in outcomes) == [0, 0, 0, 3]
+    assert sorted(assignments()) == sorted(courses)
+    assert len(smooth.get_all("LMS Enrollment", filters={"member": "nina@example.com"})) == 3

@@ -4,7 +4,9 @@ signing policies (typed name, IP, SHA-256, a private PDF on the employee file), 
 from __future__ import annotations
 
 import hashlib
+import html
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,3 +195,28 @@ def test_ticking_tasks_completes_the_onboarding(pages: Api) -> None:  # noqa: F8
         smooth.db.commit()
     page = pages.get("/onboarding", user=nina.user)
     assert "4 of 4 done" in page_text(page.text) and "Completed" in page.text
+
+
+def test_hr_assigns_courses_published_later_from_the_desk_button(pages: Api) -> None:  # noqa: F811
+    nina, _omar = setup(pages)
+    with pages.handle.context():
+        make_user("hr@example.com", "HR User")
+        later = smooth.get_doc({"doctype": "LMS Course", "title": "Hazmat", "published": 1, "mandatory": 1,
+                                "default_due_days": 5}).insert().name
+        smooth.db.commit()
+    url = f"/app/employee-onboarding/{nina.onboarding}"
+    page = pages.get(url, user="hr@example.com")
+    assert page.status_code == 200, page.text[:500]
+    buttons = {html.unescape(label): key for key, label in
+               re.findall(r'name="action" value="(button:\d+)"[^>]*>([^<]+)</button>', page.text)}
+    assert "Assign New Mandatory Courses" in buttons
+    modified = re.search(r'name="modified" value="([^"]*)"', page.text)
+    assert modified
+    for _ in range(2):
+        pressed = pages.post(url, user="hr@example.com", follow_redirects=False, data={
+            "action": buttons["Assign New Mandatory Courses"], "modified": html.unescape(modified.group(1))})
+        assert pressed.status_code == 303, pressed.text[:500]
+    with pages.handle.context():
+        rows = smooth.get_all("LMS Training Assignment", filters={"member": nina.user}, fields=["course", "due_date"])
+    assert sorted(r["course"] for r in rows) == sorted([nina.course, later])
+    assert str(next(r["due_date"] for r in rows if r["course"] == later)) == "2030-03-07"
