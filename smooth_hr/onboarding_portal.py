@@ -32,8 +32,11 @@ def my_employee(user: str) -> dict[str, Any]:
     return rows[0]
 
 
-def my_onboarding(user: str, name: str | None = None) -> Document:
-    """The user's onboarding `name` (404 when it is not theirs), or their current one (the newest open one)."""
+def my_onboarding(user: str, name: str | None = None, for_update: bool = False) -> Document:
+    """The user's onboarding `name` (404 when it is not theirs), or their current one (the newest open one).
+
+    A post locks it (`for_update`), so two tabs signing the same policy take turns and the second is told
+    it is already signed, instead of filing a second PDF."""
     employee = my_employee(user)
     if name:
         row = smooth.db.get_value(enrolment.ONBOARDING, name, ["employee", "docstatus"], as_dict=True)
@@ -45,7 +48,7 @@ def my_onboarding(user: str, name: str | None = None) -> Document:
         if not rows:
             raise smooth.DoesNotExistError("You have no onboarding yet: HR starts it before your first day")
         name = next((r["name"] for r in rows if r["boarding_status"] != enrolment.COMPLETED), rows[0]["name"])
-    return smooth.get_doc(enrolment.ONBOARDING, name)
+    return smooth.get_doc(enrolment.ONBOARDING, name, for_update=for_update)
 
 
 def activity(doc: Document, row_name: str | None) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import smooth
-from smooth_hr import onboarding
+from smooth_hr import onboarding, onboarding_portal
 from tests.conftest import make_user
 from tests.hr.conftest import make_department, make_employee
 from tests.lms.conftest import make_course
@@ -219,3 +219,27 @@ def test_concurrent_reruns_assign_each_course_once(lms) -> None:
     assert sorted(len(o) for o in outcomes) == [0, 0, 0, 3]
     assert sorted(assignments()) == sorted(courses)
     assert len(smooth.get_all("LMS Enrollment", filters={"member": "nina@example.com"})) == 3
+
+
+def test_two_tabs_signing_one_policy_file_one_acknowledgment(lms) -> None:
+    employee = new_hire()
+    doc = make_onboarding(employee, [{"activity_name": "Code of Conduct", "kind": "Policy Acknowledgement",
+                                      "policy_text": "<p>Be kind.</p>"}])
+    row_name = doc.activities[0].name
+    who = smooth.get_all("Employee", filters={"name": employee}, fields=["name", "employee_name"])[0]
+    smooth.db.commit()  # nothing held open here while the two tabs race
+
+    def sign() -> Any:
+        smooth.set_user("nina@example.com")
+        locked = onboarding_portal.my_onboarding("nina@example.com", doc.name, for_update=True)
+        return onboarding_portal.sign_policy(locked, onboarding_portal.activity(locked, row_name), who,
+                                             "Nina Newhire", True, "10.0.0.7")
+
+    outcomes = race(lms, [sign, sign])
+    filed = [o for o in outcomes if isinstance(o, str)]
+    refused = [o for o in outcomes if isinstance(o, smooth.ValidationError)]
+    assert len(filed) == 1 and len(refused) == 1, outcomes
+    assert "You already signed Code of Conduct" in refused[0].message
+    assert smooth.get_all("Employee Document", pluck="name") == filed
+    row = smooth.get_doc("Employee Onboarding", doc.name).activities[0]
+    assert row.employee_document == filed[0] and row.signed_ip == "10.0.0.7"

@@ -18,14 +18,14 @@ from smooth_hr.doctype.employee_boarding_activity.employee_boarding_activity imp
 PDF = "application/pdf"
 
 
-def _target(context: Any) -> tuple[Any, Any]:
-    doc = portal.my_onboarding(context.user, context.form_dict.get("onboarding"))
+def _target(context: Any, for_update: bool = False) -> tuple[Any, Any]:
+    doc = portal.my_onboarding(context.user, context.form_dict.get("onboarding"), for_update)
     return doc, portal.activity(doc, context.form_dict.get("activity"))
 
 
 def handle_post(context: Any) -> None:
     employee = portal.my_employee(context.user)
-    doc, row = _target(context)
+    doc, row = _target(context, for_update=True)
     form = context.form_dict
     try:
         if form.get("action") == "upload":

@@ -16,7 +16,7 @@ NOTICES = {"done": "Marked as done", "uploaded": "Document uploaded and filed", 
 
 
 def handle_post(context: Any) -> None:
-    doc = portal.my_onboarding(context.user, context.form_dict.get("onboarding"))
+    doc = portal.my_onboarding(context.user, context.form_dict.get("onboarding"), for_update=True)
     row = portal.activity(doc, context.form_dict.get("activity"))
     if context.form_dict.get("action") != "done":
         raise smooth.ValidationError("Unknown action")
