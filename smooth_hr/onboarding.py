@@ -20,6 +20,7 @@ ONBOARDING = "Employee Onboarding"
 LEARNER_ROLE = "LMS Student"
 HR_ROLES = ("HR Manager", "HR User", "System Manager")
 PENDING, IN_PROCESS, COMPLETED = "Pending", "In Process", "Completed"
+OPEN_COURSE = {"published": 1, "upcoming": 0}  # an upcoming course is not open for enrolment: a re-run adds it later
 
 
 @dataclass(frozen=True)
@@ -63,15 +64,16 @@ def _audience_matches(row: dict[str, Any], learner: Learner) -> bool:
 
 
 def courses_for(learner: Learner) -> list[dict[str, Any]]:
-    """Published courses the learner must take: Mandatory ones and those whose audience matches them."""
+    """Published courses the learner must take: Mandatory ones and those whose audience matches them
+    (not those still upcoming: they are not open for enrolment yet)."""
     fields = ["name", "title", "default_due_days"]
-    chosen = {c["name"]: c for c in smooth.get_all("LMS Course", filters={"published": 1, "mandatory": 1},
+    chosen = {c["name"]: c for c in smooth.get_all("LMS Course", filters={**OPEN_COURSE, "mandatory": 1},
                                                   fields=fields, order_by="name asc")}
     audiences = smooth.get_all("LMS Course Audience", filters={"parenttype": "LMS Course"},
                                fields=["parent", "department", "designation"], order_by="parent asc")
     mapped = sorted({a["parent"] for a in audiences if _audience_matches(a, learner)} - set(chosen))
     if mapped:
-        for course in smooth.get_all("LMS Course", filters={"published": 1, "name": ["in", mapped]},
+        for course in smooth.get_all("LMS Course", filters={**OPEN_COURSE, "name": ["in", mapped]},
                                      fields=fields, order_by="name asc"):
             chosen[course["name"]] = course
     return [chosen[name] for name in sorted(chosen)]

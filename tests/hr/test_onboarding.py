@@ -56,6 +56,7 @@ def test_mandatory_and_department_courses_enrolled_with_due_dates(lms) -> None:
                          audiences=[{"department": "Warehouse", "designation": "Forklift Driver"}])
     make_course("Office Ergonomics", default_due_days=5, evaluation_required=0, audiences=[{"department": "Office"}])
     make_course("Draft Mandatory", mandatory=1, published=0, evaluation_required=0)
+    make_course("Upcoming Mandatory", mandatory=1, upcoming=1, evaluation_required=0)
     make_course("Unpublished Warehouse", published=0, evaluation_required=0, audiences=[{"department": "Warehouse"}])
     make_course("Optional Extra", evaluation_required=0)
     make_course("Driver Only Elsewhere", evaluation_required=0,
