@@ -31,6 +31,7 @@ fixtures = [
     {"dt": "Workflow State", "filters": [["name", "in", ["Pending", "Completed", "Cancelled"]]]},
     {"dt": "Workflow Action Master", "filters": [["name", "in", ["Complete", "Cancel", "Issue Certificate"]]]},
     {"dt": "Workflow", "filters": [["name", "in", ["LMS Certificate Request"]]]},
+    {"dt": "Print Format", "filters": [["name", "in", ["Policy Acknowledgment"]]]},
 ]
 
 doc_events = {
@@ -65,4 +66,6 @@ website_route_rules = [
     {"from_route": "/lms/cohorts/<cohort>", "to_route": "lms/cohort"},
     {"from_route": "/verify/<number>", "to_route": "verify"},
     {"from_route": "/statistics/learning", "to_route": "learning_statistics"},
+    {"from_route": "/onboarding/<onboarding>", "to_route": "onboarding"},
+    {"from_route": "/onboarding/<onboarding>/<activity>", "to_route": "onboarding/activity"},
 ]

@@ -1,0 +1,101 @@
+"""Policy acknowledgements: a typed-name e-signature, recorded and rendered into a PDF kept on the employee file.
+
+The signature is the new hire's full name typed as HR has it (case and spacing aside), with the time, the
+IP address it came from and the SHA-256 of exactly what was signed: the policy file's bytes when the
+policy is a file, else its text (UTF-8). The PDF goes through the Print Format "Policy Acknowledgment"
+(HR may restyle it in the desk) and wkhtmltopdf like every other print, and is filed as a private
+Employee Document of the type "Policy Acknowledgment", so the record survives any later edit of the policy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+import smooth
+from smooth.core.doctype.file.file import local_path
+from smooth.model.rich_text import sanitize
+from smooth.printing import pdf, render
+
+PRINT_FORMAT = "Policy Acknowledgment"
+DOCUMENT_TYPE = "Policy Acknowledgment"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What the PDF and the activity row record about one signature."""
+
+    policy: str
+    signed_name: str
+    signed_on: dt.datetime
+    signed_ip: str
+    policy_hash: str
+    hashed: str  # what the hash covers, said in words
+
+
+def same_name(typed: str, full_name: str) -> bool:
+    def norm(text: str) -> str:
+        return " ".join(str(text or "").split()).casefold()
+    return bool(norm(typed)) and norm(typed) == norm(full_name)
+
+
+def policy_bytes(row: Any) -> tuple[bytes, str]:
+    """The signed bytes and a phrase naming them: the policy file's content, else the policy text."""
+    if row.policy_file:
+        path = local_path(str(row.policy_file))
+        if path is None or not path.is_file():
+            raise smooth.ValidationError(f"The policy file of {row.activity_name} is not stored on this site: ask "
+                                         "HR to attach it again")
+        return path.read_bytes(), f"the policy file {path.name}"
+    return (row.policy_text or "").encode("utf-8"), "the policy text (UTF-8)"
+
+
+def policy_hash(row: Any) -> str:
+    return hashlib.sha256(policy_bytes(row)[0]).hexdigest()
+
+
+def check_signature(row: Any, employee_name: str, typed: str, agreed: bool) -> None:
+    if int(row.completed or 0):
+        raise smooth.ValidationError(f"You already signed {row.activity_name} on {row.signed_on}")
+    if not agreed:
+        raise smooth.ValidationError("Tick “I have read this policy and agree to it” to sign it")
+    if not (typed or "").strip():
+        raise smooth.ValidationError("Type your full name to sign")
+    if not same_name(typed, employee_name):
+        raise smooth.ValidationError(f"The signature must be your full name as on your employee record "
+                                     f"({employee_name}); you typed “{typed.strip()}”")
+
+
+def sign(row: Any, employee_name: str, typed: str, ip: str) -> Signature:
+    content, hashed = policy_bytes(row)
+    return Signature(row.activity_name, " ".join(typed.split()), smooth.now_datetime().replace(microsecond=0),
+                     ip or "unknown", hashlib.sha256(content).hexdigest(), hashed)
+
+
+def policy_html(row: Any) -> Markup | None:
+    """The policy text as safe markup (stored sanitised; cleaned again, as it is shown as markup)."""
+    return Markup(sanitize(row.policy_text)) if (row.policy_text or "").strip() and not row.policy_file else None
+
+
+def render_pdf(onboarding: Any, row: Any, signature: Signature) -> bytes:
+    """The signed acknowledgement as a PDF, through the Print Format (the policy text is printed in it)."""
+    layout = render.choose_format(onboarding, PRINT_FORMAT)
+    ack = {**asdict(signature), "signed_on": signature.signed_on.strftime("%Y-%m-%d %H:%M:%S"),
+           "policy_html": policy_html(row), "policy_file": re.sub(r"^.*/", "", str(row.policy_file or "")),
+           "description": row.description}
+    return pdf.html_to_pdf(render.render_page(onboarding, layout, {"ack": ack}), layout)
+
+
+def ensure_document_type() -> str:
+    """The Employee Document Type acknowledgements are filed as (made on first use: PDFs, no expiry)."""
+    if not smooth.db.exists("Employee Document Type", DOCUMENT_TYPE):
+        smooth.get_doc({"doctype": "Employee Document Type", "document_type": DOCUMENT_TYPE,
+                        "default_validity_months": 0, "allowed_file_types": "pdf",
+                        "description": "Signed policy acknowledgements from the onboarding portal"}).insert(
+            ignore_permissions=True)
+    return DOCUMENT_TYPE
