@@ -236,9 +236,12 @@ def _buttons(page: str) -> dict[str, str]:
 
 def test_desk_button_files_and_opens_the_document(served: Api) -> None:  # noqa: F811
     with served.handle.context():
-        _course, cert = certified()
+        course, cert = certified()
         make_compliance_type("Forklift Safety", renewal_period_months=12)
+        submission = submit(LEARNER, make_quiz(course), ALL_RIGHT)["name"]
         smooth.db.commit()
+    quiz_page = served.get(f"/app/lms-quiz-submission/{submission}", user=HR).text
+    assert "File to Employee Document" in _buttons(quiz_page)
     url = f"/app/lms-certificate/{cert.name}"
     page = served.get(url, user=HR).text
     button = _buttons(page)["File to Employee Document"]
