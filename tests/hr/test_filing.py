@@ -205,7 +205,8 @@ def test_failed_quiz_is_filed_but_completes_nothing(lms: SiteHandle) -> None:
 
 def test_recertification_supersedes_the_filed_document(lms: SiteHandle) -> None:
     course, old = certified(validity=6)
-    first = file_cert(old.name)["name"]
+    make_compliance_type("Forklift Safety", renewal_period_months=6, course=course)
+    first = file_cert(old.name, mark_compliance_complete=1)["name"]
     past = smooth.today() - dt.timedelta(days=400)
     smooth.db.set_value("LMS Certificate", old.name, {"issue_date": past, "expiry_date": past + dt.timedelta(days=180)})
     new = certificates.issue_certificate(LEARNER, course)
@@ -213,10 +214,14 @@ def test_recertification_supersedes_the_filed_document(lms: SiteHandle) -> None:
     assert new.supersedes == old.name
     with pytest.raises(smooth.ValidationError, match=f"superseded by {new.name}: file {new.name} instead"):
         file_cert(old.name)  # filed already, but a superseded certificate is not filed anew
-    second = file_cert(new.name)
+    second = file_cert(new.name, mark_compliance_complete=1)
     assert second["created"] and second["name"] != first
     assert smooth.db.get_value("Employee Document", second["name"], "supersedes") == first
     assert smooth.db.get_value("Employee Document", first, "superseded_by") == second["name"]
+    row = smooth.get_all("Employee Compliance", fields=["evidence", "completion_date", "renewal_date"])
+    assert len(row) == 1 and row[0]["evidence"] == second["name"]
+    assert smooth.getdate(row[0]["completion_date"]) == smooth.today()
+    assert smooth.getdate(row[0]["renewal_date"]) == smooth.add_months(smooth.today(), 6)
     kept = smooth.get_doc("Employee Document", first)  # history kept: the old document and its PDF
     assert kept.reference_name == old.name and stored_file(first).get_content()[:5] == b"%PDF-"
 
@@ -268,3 +273,26 @@ def test_desk_button_files_and_opens_the_document(served: Api) -> None:  # noqa:
     with served.handle.context():
         row = smooth.get_all("Employee Compliance", fields=["status", "evidence"])
         assert row == [{"status": "Complete", "evidence": target.rsplit("/", 1)[1].split("?")[0]}]
+
+
+def test_rest_api_files_a_quiz_submission(served: Api) -> None:  # noqa: F811
+    with served.handle.context():
+        make_user(HR, "HR User")
+        course = make_course("Maths")
+        make_learner(LEARNER, course)
+        make_employee("Lee", user_id=LEARNER)
+        make_document_type("Assessment")
+        submission = submit(LEARNER, make_quiz(course), ALL_RIGHT)["name"]
+        smooth.db.commit()
+    method = "smooth_hr.filing.file_to_employee_document"
+    args = {"doctype": "LMS Quiz Submission", "name": submission, "document_type": "Assessment"}
+    assert served.call(method, "GET", user=HR, **args).status_code in (403, 405)  # it writes: POST only
+    assert served.call(method, "POST", user=LEARNER, **args).status_code == 403
+    first = served.call(method, "POST", user=HR, **args)
+    assert first.status_code == 200, first.text
+    again = served.call(method, "POST", user=HR, **args).json()["message"]
+    assert first.json()["message"]["created"] and not again["created"]
+    assert again["name"] == first.json()["message"]["name"]
+    assert again["redirect_to"] == f"/app/employee-document/{again['name']}"
+    refused = served.call(method, "POST", user=HR, doctype="User", name=HR, document_type="Assessment")
+    assert refused.status_code == 417 and "Only LMS Certificate and LMS Quiz Submission" in refused.text
