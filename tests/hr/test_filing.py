@@ -11,6 +11,7 @@ import pytest
 
 import smooth
 from smooth.core.doctype.file.file import can_read
+from smooth.pages.desk import form_actions
 from smooth_hr import filing
 from smooth_lms import certificates
 from tests.api.helpers import Api
@@ -273,6 +274,19 @@ def test_desk_button_files_and_opens_the_document(served: Api) -> None:  # noqa:
     with served.handle.context():
         row = smooth.get_all("Employee Compliance", fields=["status", "evidence"])
         assert row == [{"status": "Complete", "evidence": target.rsplit("/", 1)[1].split("?")[0]}]
+
+
+def test_past_the_choice_limit_a_link_is_typed_with_suggestions(served: Api,  # noqa: F811
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    with served.handle.context():
+        _course, cert = certified()
+        make_document_type("Assessment")
+        smooth.db.commit()
+    monkeypatch.setattr(form_actions, "LINK_CHOICES", 1)
+    page = served.get(f"/app/lms-certificate/{cert.name}", user=HR).text
+    typed = re.search(r'<input type="text" name="document_type" list="([^"]+)" autocomplete="off" required>', page)
+    assert typed, page
+    assert re.search(f'<datalist id="{typed.group(1)}"><option value="Assessment"></option></datalist>', page)
 
 
 def test_rest_api_files_a_quiz_submission(served: Api) -> None:  # noqa: F811

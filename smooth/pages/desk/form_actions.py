@@ -12,7 +12,8 @@ comes from:
                   "primary": 1, "confirm": "Issue the certificate?"}]}
 
 A button may ask for values first: `"args": [{"fieldname": "reason", "label": "Reason", "reqd": 1}]`
-draws a text box per argument beside it, and the method receives them by name. An argument with
+draws a text box per argument beside it (a button asking for more than one opens them in a small
+panel), and the method receives them by name. An argument with
 `"fieldtype": "Link", "options": "<DocType>"` is a choice among the records the viewer may read
 (a select; past `LINK_CHOICES` records a text box suggesting the first ones), one with
 `"fieldtype": "Check"` a checkbox (the method receives "1" when ticked, "" when not).
