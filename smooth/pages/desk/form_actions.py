@@ -12,7 +12,11 @@ comes from:
                   "primary": 1, "confirm": "Issue the certificate?"}]}
 
 A button may ask for values first: `"args": [{"fieldname": "reason", "label": "Reason", "reqd": 1}]`
-draws a text box per argument beside it, and the method receives them by name.
+draws a text box per argument beside it (a button asking for more than one opens them in a small
+panel), and the method receives them by name. An argument with
+`"fieldtype": "Link", "options": "<DocType>"` is a choice among the records the viewer may read
+(a select; past `LINK_CHOICES` records a text box suggesting the first ones), one with
+`"fieldtype": "Check"` a checkbox (the method receives "1" when ticked, "" when not).
 
 A button posts `action=button:<position>` to the form; the form view checks again that the
 button is offered (condition, roles, read right), then calls the whitelisted `method` with the
@@ -32,10 +36,24 @@ from smooth.expressions import evaluate
 from smooth.meta.doctype import Meta
 from smooth.model import workflow
 from smooth.model.document import Document
+from smooth.model.listing import get_list
 from smooth.pages.desk.settings import view_settings
 from smooth.permissions import get_roles, has_permission
 
 BUTTON_PREFIX = "button:"
+LINK_CHOICES = 200
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    """One value a button asks for: a text box, a choice among a Link's records, or a checkbox."""
+
+    fieldname: str
+    label: str
+    required: bool = False
+    fieldtype: str = "Data"
+    choices: tuple[str, ...] = ()
+    more: bool = False  # more records than choices: typed, with the choices suggested
 
 
 @dataclass(frozen=True)
@@ -49,7 +67,7 @@ class FormAction:
     primary: bool = False
     danger: bool = False
     confirm: str = ""
-    inputs: tuple[tuple[str, str, bool], ...] = ()  # (fieldname, label, required) the button asks for
+    inputs: tuple[ActionInput, ...] = ()  # what the button asks for before it runs
 
 
 def workflow_actions(meta: Meta, doc: Document) -> list[FormAction]:
@@ -82,12 +100,24 @@ def doctype_buttons(meta: Meta) -> list[dict[str, Any]]:
     return list(view_settings(meta, "form").get("buttons") or [])
 
 
+def action_input(arg: dict[str, Any]) -> ActionInput:
+    fieldname, fieldtype = str(arg["fieldname"]), str(arg.get("fieldtype") or "Data")
+    label, required = str(arg.get("label") or fieldname), bool(arg.get("reqd"))
+    if fieldtype != "Link" or not arg.get("options"):
+        return ActionInput(fieldname, label, required, "Check" if fieldtype == "Check" else "Data")
+    try:
+        names = get_list(str(arg["options"]), pluck="name", order_by="name asc", limit_page_length=LINK_CHOICES + 1)
+    except PermissionError:
+        names = []
+    return ActionInput(fieldname, label, required, "Link", tuple(str(n) for n in names[:LINK_CHOICES]),
+                       more=len(names) > LINK_CHOICES)
+
+
 def button_actions(meta: Meta, doc: Document) -> list[FormAction]:
     """The doctype's own buttons whose condition holds for `doc` and whose roles the viewer has."""
     return [FormAction(f"{BUTTON_PREFIX}{i}", str(b["label"]), primary=bool(b.get("primary")),
                        danger=bool(b.get("danger")), confirm=str(b.get("confirm") or ""),
-                       inputs=tuple((str(a["fieldname"]), str(a.get("label") or a["fieldname"]), bool(a.get("reqd")))
-                                    for a in b.get("args") or []))
+                       inputs=tuple(action_input(a) for a in b.get("args") or []))
             for i, b in enumerate(doctype_buttons(meta)) if _button_offered(meta, doc, b)]
 
 
