@@ -20,23 +20,28 @@ def open_key(member: str, course: str) -> str:
 
 
 def assign_training(member: str, course: str, due_date: dt.date, reference_doctype: str | None = None,
-                    reference_name: str | None = None) -> tuple[str, bool]:
-    """(assignment name, created?): enrols `member` in `course` if needed; an open assignment is kept as it is."""
+                    reference_name: str | None = None, *, retrain: bool = False) -> tuple[str, bool]:
+    """(assignment name, created?): enrols `member` in `course` if needed; an open assignment is kept as it is.
+
+    A course the member already finished is recorded as a Completed assignment, unless `retrain`: then it
+    stays open until a certificate is issued again (a renewal before a compliance lapses)."""
     found = smooth.db.get_value("LMS Training Assignment", {"open_key": open_key(member, course)}, "name")
     if found:
         return found, False
-    if not progress.enrollment(member, course):
+    enrolled = progress.enrollment(member, course)
+    if not enrolled:
         smooth.get_doc({"doctype": "LMS Enrollment", "member": member, "course": course}).insert(
             ignore_permissions=True)
+    done = bool(enrolled and enrolled.get("completed")) and not retrain
     doc = smooth.get_doc({
         "doctype": "LMS Training Assignment", "member": member, "course": course, "assigned_on": smooth.today(),
         "due_date": max(due_date, smooth.today()), "reference_doctype": reference_doctype,
-        "reference_name": reference_name}).insert(ignore_permissions=True)
+        "reference_name": reference_name, "status": COMPLETED if done else OPEN}).insert(ignore_permissions=True)
     return doc.name, True
 
 
 def complete_assignments(member: str, course: str) -> None:
-    """A finished course closes its open assignment (called when an enrollment reaches 100%)."""
+    """A finished course closes its open assignment (an enrollment reaching 100%, a certificate issued)."""
     name = smooth.db.get_value("LMS Training Assignment", {"open_key": open_key(member, course)}, "name")
     if name:
         doc = smooth.get_doc("LMS Training Assignment", name)

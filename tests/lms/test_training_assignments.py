@@ -45,3 +45,16 @@ def test_due_before_assigned_refused(lms) -> None:
     with pytest.raises(smooth.ValidationError, match="Due Date cannot be before Assigned On"):
         smooth.get_doc({"doctype": "LMS Training Assignment", "member": learner, "course": course,
                         "assigned_on": smooth.today(), "due_date": smooth.today() - dt.timedelta(days=2)}).insert()
+
+
+def test_a_finished_course_is_recorded_completed_unless_retraining(lms) -> None:
+    course = make_course("Manual Handling")
+    learner = make_learner("wes@example.com", course, progress=100)
+    due = smooth.today() + dt.timedelta(days=20)
+    name, _ = assign_training(learner, course, due)
+    assert smooth.db.get_value("LMS Training Assignment", name, "status") == "Completed"
+    retrain, created = assign_training(learner, course, due, retrain=True)
+    assert created and smooth.db.get_value("LMS Training Assignment", retrain, "status") == "Open"
+    smooth.get_doc({"doctype": "LMS Certificate", "member": learner, "course": course,
+                    "issue_date": smooth.today()}).insert()
+    assert smooth.db.get_value("LMS Training Assignment", retrain, "status") == "Completed"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import smooth
 from smooth.model.document import Document
+from smooth_lms import training_assignments
 from smooth_lms.certificates import certificate_number, valid_key
 
 FIXED = ("member", "course", "certificate_number", "issue_date", "evaluation")
@@ -16,6 +17,9 @@ class LMSCertificate(Document):
 
     def before_insert(self) -> None:
         self.owner = self.member  # learners read their own certificates (if_owner)
+
+    def after_insert(self) -> None:
+        training_assignments.complete_assignments(self.member, self.course)  # a certificate is the course done
 
     def validate(self) -> None:
         if self.expiry_date and self.issue_date and str(self.expiry_date) < str(self.issue_date):
