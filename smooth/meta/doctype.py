@@ -23,7 +23,7 @@ class DocField:
     __slots__ = (
         "fieldname", "fieldtype", "label", "options", "reqd", "read_only", "default", "unique",
         "search_index", "in_list_view", "in_standard_filter", "hidden", "length", "allow_on_submit",
-        "no_copy", "fetch_from", "depends_on", "mandatory_depends_on", "read_only_depends_on", "permlevel",
+        "no_copy", "set_only_once", "fetch_from", "depends_on", "mandatory_depends_on", "read_only_depends_on", "permlevel",
         "non_negative", "description", "idx", "raw",
     )
 
@@ -44,6 +44,7 @@ class DocField:
         self.length = int(data.get("length") or 0)
         self.allow_on_submit = bool(data.get("allow_on_submit"))
         self.no_copy = bool(data.get("no_copy"))
+        self.set_only_once = bool(data.get("set_only_once"))
         self.fetch_from: str | None = data.get("fetch_from") or None
         self.depends_on: str | None = data.get("depends_on") or None
         self.mandatory_depends_on: str | None = data.get("mandatory_depends_on") or None

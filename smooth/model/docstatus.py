@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from smooth.exceptions import DocstatusTransitionError, UpdateAfterSubmitError
+from smooth.exceptions import DocstatusTransitionError, UpdateAfterSubmitError, ValidationError
 from smooth.model.validation import row_label
 
 if TYPE_CHECKING:
@@ -54,6 +54,16 @@ def check_update_after_submit(doc: Document, before: Document) -> None:
             raise UpdateAfterSubmitError(
                 f"Not allowed to remove rows from {table_field.label} after submission of "
                 f"{doc.doctype} {doc.name}")
+
+
+def check_set_only_once(doc: Document, before: Document) -> None:
+    """A `set_only_once` field keeps the value it was first given (Frappe's "Set Only Once")."""
+    for field in doc.meta.value_fields:
+        if not field.set_only_once:
+            continue
+        old = _comparable(before.get(field.fieldname))
+        if old is not None and old != _comparable(doc.get(field.fieldname)):
+            raise ValidationError(f"{row_label(doc)}{field.label} cannot be changed once it is set")
 
 
 def _comparable(value: Any) -> Any:

@@ -287,6 +287,7 @@ class Document:
             self._validate()
         if action == "update_after_submit":
             docstatus.check_update_after_submit(self, before)
+        docstatus.check_set_only_once(self, before)
         persistence.update_document(self, before)
         self._run_post_save_methods(action)
         return self

@@ -229,6 +229,18 @@ def test_unique_field_allows_the_record_itself_to_be_saved(ctx):
     doc.save()
 
 
+def test_set_only_once_field_keeps_its_first_value(ctx):
+    doc = note().insert()
+    doc.code = "K-1"
+    doc.save()  # first set: allowed
+    doc.title = "Other fields still change"
+    doc.save()
+    doc.code = "K-2"
+    with pytest.raises(smooth.ValidationError, match="Code cannot be changed once it is set"):
+        doc.save()
+    assert smooth.db.get_value("Test Note", doc.name, "code") == "K-1"
+
+
 def test_empty_unique_values_do_not_collide(ctx):
     note().insert()
     note(code="").insert()

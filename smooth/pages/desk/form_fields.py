@@ -318,9 +318,15 @@ def field_is_editable(df: DocField, ctx: FormContext, values: Mapping[str, Any])
         return False
     if df.fieldname in ctx.locked:
         return False
+    if df.set_only_once and not ctx.is_new and not _empty_text(values.get(df.fieldname)):
+        return False
     if ctx.docstatus == 2 or (ctx.docstatus == 1 and not df.allow_on_submit):
         return False
     return not _holds(df.read_only_depends_on, values, False)
+
+
+def _empty_text(value: Any) -> bool:
+    return value is None or value == ""
 
 
 def editable_fields(meta: Meta, state: Mapping[str, Any], ctx: FormContext) -> set[str]:
