@@ -23,8 +23,8 @@ class DocField:
     __slots__ = (
         "fieldname", "fieldtype", "label", "options", "reqd", "read_only", "default", "unique",
         "search_index", "in_list_view", "in_standard_filter", "hidden", "length", "allow_on_submit",
-        "no_copy", "set_only_once", "fetch_from", "depends_on", "mandatory_depends_on", "read_only_depends_on", "permlevel",
-        "non_negative", "description", "idx", "raw",
+        "no_copy", "set_only_once", "fetch_from", "depends_on", "mandatory_depends_on", "read_only_depends_on",
+        "permlevel", "non_negative", "description", "idx", "raw",
     )
 
     def __init__(self, data: Mapping[str, Any], idx: int = 0) -> None:
