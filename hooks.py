@@ -24,7 +24,7 @@ fixtures = [
     {"dt": "Email Template", "filters": [["name", "in", ["Evaluation Booked", "Evaluation Assigned",
                                                          "Evaluation Rescheduled", "Evaluation Cancelled",
                                                          "Evaluation Reminder", "Evaluator Daily Digest",
-                                                         "Evaluation Meet Link"]]]},
+                                                         "Evaluation Meet Link", "Onboarding Welcome"]]]},
     {"dt": "Print Format", "filters": [["name", "in", ["LMS Certificate", "Quiz Submission Report"]]]},
     # the certificate request workflow (Pending -> Completed / Cancelled; Completed -> Issue Certificate): admins
     # edit it in the desk

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import smooth
-from smooth_lms.training_assignments import assign_training
+from smooth.printing.render import site_url
+from smooth_lms.training_assignments import assign_training, assignment_rows
 
 ONBOARDING = "Employee Onboarding"
 LEARNER_ROLE = "LMS Student"
@@ -101,6 +102,16 @@ def enrol(onboarding: Any) -> list[str]:
         if new:
             created.append(name)
     return created
+
+
+def send_welcome(onboarding: Any) -> None:
+    """The new hire's way in: their checklist and their training, by email, when HR submits the onboarding."""
+    learner = require_learner(onboarding.employee)
+    training = assignment_rows({"member": learner.user, "status": ["!=", "Completed"]})
+    smooth.sendmail(learner.user, template="Onboarding Welcome", args={
+        "employee_name": learner.employee_name, "checklist_url": site_url(f"/onboarding/{onboarding.name}"),
+        "learning_url": site_url("/lms"), "activities": len(onboarding.activities or []), "training": training},
+        reference_doctype=ONBOARDING, reference_name=onboarding.name)
 
 
 def boarding_status(activities: list[Any]) -> str:

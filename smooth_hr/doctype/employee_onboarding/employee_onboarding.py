@@ -30,6 +30,8 @@ class EmployeeOnboarding(Document):
 
     def on_submit(self) -> None:
         onboarding.enrol(self)
+        if not self.amended_from:
+            onboarding.send_welcome(self)
 
     def before_update_after_submit(self) -> None:
         self.set_status()
