@@ -29,6 +29,7 @@ from smooth.context import session_user, today
 from smooth.core.doctype.workspace.workspace import parse_stats_filter, workspace_slug
 from smooth.exceptions import SmoothError
 from smooth.model.database_api import document_db
+from smooth.pages.desk.desk_pages import find_desk_page, may_open
 from smooth.permissions import get_roles, has_permission
 
 USER_TOKENS = frozenset({"__user", "frappe.session.user", "smooth.session.user"})
@@ -117,6 +118,9 @@ def _may_open(kind: str | None, target: str | None, only_for: str | None, roles:
             return bool(target) and has_permission(str(target), "read")
         except SmoothError:
             return False  # a doctype no longer installed
+    if kind == "Page":
+        page = find_desk_page(str(target or ""))
+        return page is not None and may_open(page)
     return bool(target)
 
 
