@@ -91,6 +91,9 @@ def test_the_desk_page_shows_the_numbers_chart_and_table(team: Team) -> None:
     hr_page = team.api.get(PAGE, user=HR).text
     assert 'data-status="Expired">2<' in hr_page and "Audit export" in hr_page
     assert '<option value="Fire Drill">' in hr_page
+    assert '<a href="/app/hr" aria-current="true">HR</a>' in hr_page  # the app switcher marks the app in use
+    posted = team.api.post(PAGE, user=HR, data={"x": "1"})
+    assert posted.status_code in (403, 405)  # a desk page takes no posts (403: no CSRF token from this client)
 
 
 def test_the_page_is_refused_to_users_without_its_roles(team: Team) -> None:

@@ -76,6 +76,16 @@ class Workspace:
     def is_empty(self) -> bool:
         return not self.shortcuts and not any(card.links for card in self.cards)
 
+    def holds(self, path: str) -> bool:
+        """Whether `path` is a desk page this workspace links to (a list, its forms and views, a desk page):
+        the desk nav marks the workspace as the app the user is in."""
+        for card in self.cards:
+            for link in card.links:
+                target = link.url.split("?", 1)[0]
+                if target.startswith("/app/") and (path == target or path.startswith(target + "/")):
+                    return True
+        return False
+
 
 def resolve_tokens(value: Any, user: str) -> Any:
     """The filter with its `__user` / `__today` strings replaced; every other value as it was."""
