@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 
+import smooth
 from tests.api.helpers import Api, add_user
+from tests.hr.conftest import make_employee
 from tests.hr.team_data import BOSS, HR, LEAD, Team, make_team
 from tests.pages.served import served, served_site  # noqa: F401  (the LMS + HR site served, user by header)
 
@@ -69,6 +71,12 @@ def test_a_manager_counts_their_team_only(team: Team) -> None:
 
 
 def test_every_count_links_to_a_list_of_that_many_rows(team: Team) -> None:
+    with team.api.handle.context():
+        loose = make_employee("Lou", last_name="Loose", reports_to=team.lead)  # no department
+        smooth.get_doc({"doctype": "Employee Compliance", "employee": loose, "compliance_type": "Fire Drill"}).insert()
+        smooth.db.commit()
+    assert {d["department"] for d in _dashboard(team.api, BOSS)["by_department"]} == \
+        {"Operations", "Warehouse", "(No department)"}
     for user in (HR, BOSS):
         data = _dashboard(team.api, user)
         counts = [*data["by_status"], *data["renewal_windows"]]

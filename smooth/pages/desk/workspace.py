@@ -47,7 +47,7 @@ def show_desk_page(api: ApiRequest, page: DeskPage) -> Response:
     if api.method != "GET":
         raise MethodNotAllowedError(f"The {page.title} page takes no form posts")
     context = PageContext(form_dict=dict(api.form), user=seen.user, viewer=seen, path=api.request.url.path,
-                          title=page.title, request_id=api.request_id, modules={})
+                          title=page.title, request_id=api.request_id)
     returned = getattr(importlib.import_module(page.module), "get_context", lambda _context: None)(context)
     if isinstance(returned, dict):
         context.update(returned)
