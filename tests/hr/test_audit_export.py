@@ -7,15 +7,18 @@ at a time (keyset paging), so an export of many rows is never loaded whole.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 
 import smooth
+from smooth.api.method import file_download
 from smooth_hr import audit_export
 from tests.api.helpers import Api, add_user
 from tests.hr.conftest import make_employee
@@ -129,3 +132,17 @@ def test_rows_are_read_a_page_at_a_time(team: Team, monkeypatch: pytest.MonkeyPa
     archive = zipfile.ZipFile(out)
     assert (rows, files) == (3, 1)
     assert len(_csv(archive)) == 4 and len([n for n in archive.namelist() if n.startswith("evidence/")]) == 1
+
+
+def test_a_file_download_is_sent_from_disk_and_a_temporary_one_removed(tmp_path: Path) -> None:
+    path = tmp_path / "export.zip"
+    path.write_bytes(b"PK zip")
+    response = file_download(smooth.FileDownload(path, "audit Ünïcode.zip", "application/zip", remove_after=True))
+    assert response.headers["content-disposition"] == (
+        "attachment; filename=\"audit ?n?code.zip\"; filename*=UTF-8''audit%20%C3%9Cn%C3%AFcode.zip")
+    assert response.headers["content-type"] == "application/zip" and response.background is not None
+    asyncio.run(response.background())  # what the server runs once the body is sent
+    assert not path.exists()
+    kept = tmp_path / "kept.pdf"
+    kept.write_bytes(b"%PDF")
+    assert file_download(smooth.FileDownload(kept, "kept.pdf")).background is None

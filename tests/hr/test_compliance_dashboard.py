@@ -121,6 +121,7 @@ def test_the_hr_workspace_links_the_dashboard_for_those_who_may_open_it(team: Te
     assert f'href="{PAGE}"' in boss and 'href="/app/employee-document"' not in boss
     outsider = add_user(team.api, "creator@example.com", "Course Creator")
     assert team.api.get("/app/hr", user=outsider).status_code == 403
+    assert 'href="/app/hr"' not in team.api.get("/app", user=outsider).text  # not in their app switcher
     nav = team.api.get("/app/learning", user=HR).text
     assert 'href="/app/hr"' in nav
 
