@@ -19,8 +19,8 @@ fixtures = [
     # request workflow lets All edit a Pending request, and a new site syncs fixtures before it makes the
     # standard roles (an existing role is left as it is)
     {"dt": "Role", "filters": [["role_name", "in", ["System Manager", "All", "Moderator", "Course Creator",
-                                                 "Batch Evaluator", "LMS Student", "HR Manager", "HR User"]]]},
-    {"dt": "Workspace", "filters": [["name", "in", ["Learning", "Users"]]]},
+                                                 "Batch Evaluator", "LMS Student", "HR Manager", "HR User", "Employee"]]]},
+    {"dt": "Workspace", "filters": [["name", "in", ["Learning", "Users", "HR"]]]},
     {"dt": "Email Template", "filters": [["name", "in", ["Evaluation Booked", "Evaluation Assigned",
                                                          "Evaluation Rescheduled", "Evaluation Cancelled",
                                                          "Evaluation Reminder", "Evaluator Daily Digest",
@@ -39,6 +39,8 @@ doc_events = {
         "after_insert": ["smooth_lms.meet_links.on_request_booked", "smooth_lms.notifications.request_booked"],
         "on_update": ["smooth_lms.meet_links.on_request_changed", "smooth_lms.notifications.request_changed"],
     },
+    # the linked user gets the Employee role, which the manager scope (smooth_hr/permissions.py) narrows
+    "Employee": {"on_update": "smooth_hr.permissions.grant_employee_role"},
 }
 scheduler_events = {
     "cron": {"*/5 * * * *": ["smooth_lms.reminders.send_due_reminders"]},
@@ -52,6 +54,10 @@ permission_query_conditions = {
     "Evaluator Schedule": "smooth_lms.permissions.evaluator_child_conditions",
     "Evaluator Unavailability": "smooth_lms.permissions.evaluator_child_conditions",
     "Evaluator Course": "smooth_lms.permissions.evaluator_child_conditions",
+    # the manager scope: own records and the whole reporting subtree
+    "Employee": "smooth_hr.permissions.employee_conditions",
+    "Employee Compliance": "smooth_hr.permissions.employee_compliance_conditions",
+    "LMS Quiz Submission": "smooth_hr.permissions.quiz_submission_conditions",
 }
 has_permission: dict = {}
 

@@ -52,7 +52,7 @@ from smooth.model.records import delete_doc, get_doc, new_doc
 from smooth.model.rename import rename_doc
 from smooth.model.workflow import apply_workflow, get_transitions
 from smooth.version import VERSION
-from smooth.whitelist import is_whitelisted, whitelist
+from smooth.whitelist import FileDownload, is_whitelisted, whitelist
 
 __version__ = VERSION
 
@@ -119,7 +119,7 @@ def get_roles(user: str | None = None) -> list[str]:
 
 __all__ = [
     "AuthenticationError", "CSRFTokenError", "DataError", "DocstatusTransitionError", "DoesNotExistError",
-    "DuplicateEntryError", "FilterError", "LinkExistsError", "LinkValidationError", "MandatoryError",
+    "DuplicateEntryError", "FileDownload", "FilterError", "LinkExistsError", "LinkValidationError", "MandatoryError",
     "PermissionError", "QueryLockError", "SmoothError", "TimestampMismatchError", "TooManyRequestsError",
     "UniqueValidationError", "ValidationError", "_", "add_days", "add_months", "apply_workflow", "conf", "connect",
     "date_diff", "db", "delete_doc", "destroy", "enqueue", "flags", "get_all", "get_doc", "get_hooks", "get_list",

@@ -9,11 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 ALL_METHODS = ("GET", "POST", "PUT", "DELETE")
 _MARK = "__smooth_whitelist__"
+
+
+@dataclass(frozen=True)
+class FileDownload:
+    """What a whitelisted method returns to send a file from disk as a download (Frappe's response type
+    "download"), read in chunks as it is sent: an export written to a temporary file (`remove_after`)
+    never has to fit in memory, and the temporary file is removed once it is sent."""
+
+    path: Path
+    filename: str
+    content_type: str = "application/octet-stream"
+    remove_after: bool = False
 
 
 @dataclass(frozen=True)

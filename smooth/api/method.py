@@ -19,14 +19,17 @@ import inspect
 import re
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from starlette.responses import Response
+from starlette.background import BackgroundTask
+from starlette.responses import FileResponse, Response
 
-from smooth.api.request import ApiRequest
+from smooth.api.request import NO_STORE, ApiRequest
 from smooth.context import local
 from smooth.exceptions import DoesNotExistError, PermissionError, ValidationError
-from smooth.whitelist import is_whitelisted, whitelist
+from smooth.whitelist import FileDownload, is_whitelisted, whitelist
 
 _PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 _TYPE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
@@ -139,4 +142,15 @@ def call(api: ApiRequest, path: str) -> Any:
     result = fn(**bind_arguments(fn, api.form, path))
     if isinstance(result, Response):
         return result  # a function that builds its own response (a file, a redirect) skips the envelope
+    if isinstance(result, FileDownload):
+        return file_download(result)
     return {} if result is None else {"message": result}
+
+
+def file_download(download: FileDownload) -> FileResponse:
+    """A file from disk as an attachment, sent in chunks; a temporary one is removed once sent."""
+    ascii_name = download.filename.encode("ascii", "replace").decode().replace('"', "")
+    cleanup = BackgroundTask(Path(download.path).unlink, missing_ok=True) if download.remove_after else None
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(download.filename, safe='')}"
+    return FileResponse(download.path, media_type=download.content_type, background=cleanup, headers={
+        "Content-Disposition": disposition, "Cache-Control": NO_STORE, "X-Content-Type-Options": "nosniff"})

@@ -1,22 +1,28 @@
 """`/app` and `/app/<workspace>`: a workspace's shortcuts (with live counts) and cards of links.
 
 Workspace slugs are resolved before doctype slugs in `/app/<slug>`: `workspace_for(slug)`
-answers whether a slug names a workspace at all, so the dispatch can fall back to a
-doctype's list view only when none does.
+answers whether a slug names a workspace at all, then an app's desk page
+(`smooth/pages/desk/desk_pages.py`) of that name, so the dispatch falls back to a doctype's
+list view only when neither does.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
+from smooth.api.errors import MethodNotAllowedError
 from smooth.api.request import ApiRequest
 from smooth.exceptions import PermissionError
+from smooth.pages import templating
 from smooth.pages.desk import listview
 from smooth.pages.desk.access import require_desk_user
+from smooth.pages.desk.desk_pages import DeskPage, find_desk_page, may_open
 from smooth.pages.desk.workspaces import workspace_record, workspace_view
-from smooth.pages.rendering import render_page
+from smooth.pages.portal import PageContext
+from smooth.pages.rendering import SECURITY_HEADERS, render_page, template_folders
 
 
 def workspace_for(slug_text: str) -> dict[str, Any] | None:
@@ -33,10 +39,29 @@ def show_workspace(api: ApiRequest, record: dict[str, Any]) -> Response:
     return render_page(api, "desk/workspace.html", {"workspace": view, "modules": {}})
 
 
+def show_desk_page(api: ApiRequest, page: DeskPage) -> Response:
+    """An app's desk page: its `get_context(context)` fills the context (query arguments in `form_dict`)."""
+    seen = require_desk_user(api)
+    if not may_open(page):
+        raise PermissionError(f"Not permitted: the {page.title} page is for {', '.join(page.roles)}")
+    if api.method != "GET":
+        raise MethodNotAllowedError(f"The {page.title} page takes no form posts")
+    context = PageContext(form_dict=dict(api.form), user=seen.user, viewer=seen, path=api.request.url.path,
+                          title=page.title, request_id=api.request_id)
+    returned = getattr(importlib.import_module(page.module), "get_context", lambda _context: None)(context)
+    if isinstance(returned, dict):
+        context.update(returned)
+    html = templating.render(page.template, context, [*template_folders(), page.root])
+    return HTMLResponse(html, headers=SECURITY_HEADERS)
+
+
 def show_workspace_or_list(api: ApiRequest, slug: str) -> Response:
-    """`/app/<slug>`: the workspace of that slug, else the list view of the doctype of that slug."""
+    """`/app/<slug>`: the workspace of that slug, else the app's desk page, else the doctype's list view."""
     require_desk_user(api)
     record = workspace_for(slug)
-    if record is None:
-        return listview.show_list(api, slug)
-    return show_workspace(api, record)
+    if record is not None:
+        return show_workspace(api, record)
+    page = find_desk_page(slug)
+    if page is not None:
+        return show_desk_page(api, page)
+    return listview.show_list(api, slug)

@@ -29,6 +29,7 @@ from smooth.context import session_user, today
 from smooth.core.doctype.workspace.workspace import parse_stats_filter, workspace_slug
 from smooth.exceptions import SmoothError
 from smooth.model.database_api import document_db
+from smooth.pages.desk.desk_pages import find_desk_page, may_open
 from smooth.permissions import get_roles, has_permission
 
 USER_TOKENS = frozenset({"__user", "frappe.session.user", "smooth.session.user"})
@@ -75,6 +76,16 @@ class Workspace:
     def is_empty(self) -> bool:
         return not self.shortcuts and not any(card.links for card in self.cards)
 
+    def holds(self, path: str) -> bool:
+        """Whether `path` is a desk page this workspace links to (a list, its forms and views, a desk page):
+        the desk nav marks the workspace as the app the user is in."""
+        for card in self.cards:
+            for link in card.links:
+                target = link.url.split("?", 1)[0]
+                if target.startswith("/app/") and (path == target or path.startswith(target + "/")):
+                    return True
+        return False
+
 
 def resolve_tokens(value: Any, user: str) -> Any:
     """The filter with its `__user` / `__today` strings replaced; every other value as it was."""
@@ -117,6 +128,9 @@ def _may_open(kind: str | None, target: str | None, only_for: str | None, roles:
             return bool(target) and has_permission(str(target), "read")
         except SmoothError:
             return False  # a doctype no longer installed
+    if kind == "Page":
+        page = find_desk_page(str(target or ""))
+        return page is not None and may_open(page)
     return bool(target)
 
 

@@ -1,0 +1,177 @@
+"""Audit export: one employee's or one compliance type's Employee Compliance records as a ZIP for an auditor.
+
+The ZIP holds `compliance.csv` (employee, compliance type, status, completion, renewal,
+evidence document and the evidence file's path inside the ZIP), the evidence files
+themselves under `evidence/<Employee Document>/`, and `README.txt` stamped with who
+exported it and when. It needs the `export` right on Employee Compliance (Frappe's right for
+the report's CSV) and read on Employee Document; the rows are those the user may read.
+
+Nothing is held in memory whole: rows are read a page at a time (keyset paging by name),
+the CSV is written straight into the ZIP, evidence files are copied into it in chunks, and
+the ZIP is a temporary file sent in chunks and removed once sent (`smooth.FileDownload`).
+Cells a spreadsheet would run as a formula are prefixed with a quote, as in the desk
+report's CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import smooth
+from smooth.core.doctype.file.file import local_path
+from smooth.pages.desk.report import FORMULA_STARTS
+
+DOCTYPE = "Employee Compliance"
+EXPORT_METHOD = "smooth_hr.audit_export.download_audit_export"
+PAGE = 500
+COLUMNS = ("Employee", "Employee Name", "Department", "Compliance Type", "Status", "Completion Date",
+           "Renewal Date", "Evidence Document", "File Name")
+FIELDS = ["name", "employee", "employee_name", "department", "compliance_type", "status", "completion_date",
+          "renewal_date", "evidence"]
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def cell(value: Any) -> str:
+    """A CSV cell: dates as ISO text, None as empty, a would-be formula prefixed with a quote."""
+    text = "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _scope(employee: str | None, compliance_type: str | None) -> tuple[dict[str, Any], str, str]:
+    """The filters, the README's description and the file name's part for what is exported."""
+    if bool(employee) == bool(compliance_type):
+        raise smooth.ValidationError("Choose an employee or a compliance type to export (one of the two)")
+    if employee:
+        if not smooth.db.exists("Employee", employee):
+            raise smooth.DoesNotExistError(f"Employee {employee} not found")
+        name = smooth.db.get_value("Employee", employee, "employee_name") or employee
+        return {"employee": employee}, f"Employee {employee} ({name})", employee
+    if not smooth.db.exists("Compliance Type", compliance_type):
+        raise smooth.DoesNotExistError(f"Compliance Type {compliance_type} not found")
+    return {"compliance_type": compliance_type}, f"Compliance Type {compliance_type}", str(compliance_type)
+
+
+def _rows(filters: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The readable rows in name order, a page at a time (keyset paging: no OFFSET scan)."""
+    last = ""
+    while True:
+        page = smooth.get_list(DOCTYPE, fields=FIELDS, filters=[*([k, "=", v] for k, v in filters.items()),
+                                                                ["name", ">", last]],
+                               order_by="name asc", limit_page_length=PAGE)
+        yield from page
+        if len(page) < PAGE:
+            return
+        last = page[-1]["name"]
+
+
+def _evidence(names: list[str]) -> dict[str, dict[str, Any]]:
+    if not names:
+        return {}
+    rows = smooth.get_list("Employee Document", fields=["name", "file", "title"], filters={"name": ["in", names]},
+                           order_by="")
+    return {row["name"]: row for row in rows}
+
+
+def _member_name(document: str, file_url: str) -> str:
+    stored = _UNSAFE.sub("_", file_url.rsplit("/", 1)[-1]).strip("._") or "file"
+    return f"evidence/{_UNSAFE.sub('_', document)}/{stored}"
+
+
+def _pages(filters: dict[str, Any]) -> Iterator[tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]]:
+    batch: list[dict[str, Any]] = []
+    for row in _rows(filters):
+        batch.append(row)
+        if len(batch) == PAGE:
+            yield batch, _evidence(sorted({r["evidence"] for r in batch if r["evidence"]}))
+            batch = []
+    if batch:
+        yield batch, _evidence(sorted({r["evidence"] for r in batch if r["evidence"]}))
+
+
+def write_zip(target: Any, filters: dict[str, Any], description: str) -> tuple[int, int]:
+    """Write the export into `target` (a path or binary file); (rows, evidence files) written."""
+    rows = files = 0
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("compliance.csv", "w") as raw, \
+                io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+            writer = csv.writer(text)
+            writer.writerow(COLUMNS)
+            for batch, documents in _pages(filters):
+                for row in batch:
+                    document = documents.get(row["evidence"] or "")
+                    file_url = (document or {}).get("file") or ""
+                    path = local_path(file_url)
+                    member = _member_name(row["evidence"], file_url) if path is not None and path.is_file() else ""
+                    writer.writerow([cell(row[f]) for f in FIELDS[1:]] + [cell(member)])
+                    rows += 1
+        written: set[str] = set()  # a document that is evidence of several rows goes in once
+        for batch, documents in _pages(filters):
+            for row in batch:
+                document = documents.get(row["evidence"] or "")
+                path = local_path((document or {}).get("file"))
+                if document is None or path is None or not path.is_file():
+                    continue
+                member = _member_name(document["name"], document["file"])
+                if member not in written:
+                    archive.write(path, member)
+                    written.add(member)
+                    files += 1
+        archive.writestr("README.txt", _readme(description, rows, files))
+    return rows, files
+
+
+def _readme(description: str, rows: int, files: int) -> str:
+    user = smooth.session.user
+    full_name = smooth.db.get_value("User", user, "full_name") or user
+    now = smooth.now_datetime().isoformat(sep=" ", timespec="seconds")
+    return (f"Audit export of Employee Compliance: {description}\n"
+            f"Exported by: {full_name} <{user}>\n"
+            f"Exported at: {now} ({smooth.local.site.time_zone})\n"
+            f"Records: {rows}\nEvidence files: {files}\n\n"
+            "compliance.csv lists the records; its File Name column is the evidence file's path in this archive "
+            "(empty when the record has no evidence on file).\n")
+
+
+@smooth.whitelist(methods=("GET", "POST"))
+def download_audit_export(employee: str | None = None, compliance_type: str | None = None) -> smooth.FileDownload:
+    """The ZIP for one employee or one compliance type (export right on Employee Compliance needed)."""
+    user = smooth.session.user
+    if not smooth.has_permission(DOCTYPE, "export"):
+        raise smooth.PermissionError(f"Not permitted: {user} may not export {DOCTYPE}")
+    if not smooth.has_permission("Employee Document", "read"):
+        raise smooth.PermissionError(f"Not permitted: {user} may not read Employee Document, the evidence files")
+    filters, description, part = _scope(employee or None, compliance_type or None)
+    handle = tempfile.NamedTemporaryFile(prefix="audit-export-", suffix=".zip", delete=False)
+    try:
+        with handle:
+            write_zip(handle, filters, description)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    stamp = smooth.now_datetime().strftime("%Y%m%d-%H%M%S")
+    return smooth.FileDownload(Path(handle.name), f"audit-{_UNSAFE.sub('_', part)}-{stamp}.zip", "application/zip",
+                               remove_after=True)
+
+
+def export_url(**scope: str) -> str:
+    return f"/api/method/{EXPORT_METHOD}?{urlencode(scope)}"
+
+
+@smooth.whitelist(methods=("POST",))
+def employee_audit_export(name: str) -> dict[str, str]:
+    """The Employee form's "Audit export" button: to the download of that employee's ZIP."""
+    return {"redirect_to": export_url(employee=name)}
+
+
+@smooth.whitelist(methods=("POST",))
+def compliance_type_audit_export(name: str) -> dict[str, str]:
+    """The Compliance Type form's "Audit export" button: to the download of that type's ZIP."""
+    return {"redirect_to": export_url(compliance_type=name)}

@@ -1,0 +1,148 @@
+"""Audit export: a ZIP of a CSV, the evidence files and a README stamped with who exported it and when.
+
+Per employee and per compliance type, over REST and from the desk (form buttons, the
+dashboard's form); formula cells quoted; refused without the export right; rows read a page
+at a time (keyset paging), so an export of many rows is never loaded whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import smooth
+from smooth.api.method import file_download
+from smooth_hr import audit_export
+from tests.api.helpers import Api, add_user
+from tests.hr.conftest import make_employee
+from tests.hr.team_data import BOSS, HR, HRM, Team, make_team
+from tests.pages.served import served, served_site  # noqa: F401  (the LMS + HR site served, user by header)
+
+METHOD = audit_export.EXPORT_METHOD
+EVIDENCE = b"%PDF-1.4 forklift certificate of Wes\n"
+
+
+@pytest.fixture
+def team(served: Api) -> Team:  # noqa: F811
+    return make_team(served.handle, served, with_quiz=False)
+
+
+def _zip(api: Api, user: str, **scope: str) -> zipfile.ZipFile:
+    response = api.call(METHOD, user=user, **scope)
+    assert response.status_code == 200, response.text[:500]
+    assert response.headers["content-type"] == "application/zip"
+    assert re.match(r'attachment; filename="audit-[A-Za-z0-9_.-]+-\d{8}-\d{6}\.zip"',
+                    response.headers["content-disposition"])
+    return zipfile.ZipFile(io.BytesIO(response.content))
+
+
+def _csv(archive: zipfile.ZipFile) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(archive.read("compliance.csv").decode("utf-8-sig"))))
+
+
+def test_employee_export_has_csv_evidence_and_stamp(team: Team) -> None:
+    archive = _zip(team.api, HR, employee=team.worker)
+    rows = _csv(archive)
+    assert rows[0] == list(audit_export.COLUMNS)
+    by_type = {row[3]: row for row in rows[1:]}
+    assert set(by_type) == {"Forklift Safety", "Fire Drill"}
+    forklift = by_type["Forklift Safety"]
+    assert forklift[:5] == [team.worker, "Wes Worker", "Warehouse", "Forklift Safety", "Expiring"]
+    assert forklift[5] == (smooth.today() - dt.timedelta(days=300)).isoformat()
+    assert forklift[7] == team.evidence and forklift[8].startswith(f"evidence/{team.evidence}/")
+    assert archive.read(forklift[8]) == EVIDENCE
+    assert by_type["Fire Drill"][4] == "Pending" and by_type["Fire Drill"][7:] == ["", ""]
+    readme = archive.read("README.txt").decode()
+    assert f"Employee {team.worker} (Wes Worker)" in readme
+    assert "Exported by: hr <hr@example.com>" in readme
+    assert re.search(r"Exported at: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(", readme)
+    assert "Records: 2" in readme and "Evidence files: 1" in readme
+    assert sorted(archive.namelist()) == sorted(["compliance.csv", forklift[8], "README.txt"])
+
+
+def test_compliance_type_export_lists_every_employee_of_the_type(team: Team) -> None:
+    archive = _zip(team.api, HRM, compliance_type="Forklift Safety")
+    rows = _csv(archive)[1:]
+    assert sorted(row[1] for row in rows) == ["Lee Lead", "Sam Stranger", "Wes Worker"]
+    assert {row[3] for row in rows} == {"Forklift Safety"}
+    assert "Compliance Type Forklift Safety" in archive.read("README.txt").decode()
+
+
+def test_formula_cells_are_quoted(team: Team) -> None:
+    with team.api.handle.context():
+        sly = make_employee("=HYPERLINK(\"http://evil\")", last_name="@x", department="Warehouse")
+        smooth.get_doc({"doctype": "Employee Compliance", "employee": sly, "compliance_type": "Fire Drill",
+                        "notes": "+1"}).insert()
+        smooth.db.commit()
+    rows = _csv(_zip(team.api, HR, employee=sly))
+    assert rows[1][1] == "'=HYPERLINK(\"http://evil\") @x"
+    assert audit_export.cell("-2+3") == "'-2+3" and audit_export.cell("\tx") == "'\tx"
+    assert audit_export.cell("plain") == "plain" and audit_export.cell(None) == ""
+
+
+def test_export_is_refused_without_the_export_right(team: Team) -> None:
+    refused = team.api.call(METHOD, user=BOSS, employee=team.worker)  # a manager: read, no export
+    assert refused.status_code == 403 and "may not export Employee Compliance" in refused.text
+    reader = add_user(team.api, "reader@example.com", "Course Creator")
+    assert team.api.call(METHOD, user=reader, employee=team.worker).status_code == 403
+    assert team.api.call(METHOD, user=None, employee=team.worker).status_code in (401, 403)
+
+
+def test_scope_must_be_one_existing_employee_or_type(team: Team) -> None:
+    neither = team.api.call(METHOD, user=HR)
+    assert neither.status_code >= 400 and "Choose an employee or a compliance type" in neither.text
+    both = team.api.call(METHOD, user=HR, employee=team.worker, compliance_type="Fire Drill")
+    assert both.status_code >= 400 and "one of the two" in both.text
+    missing = team.api.call(METHOD, user=HR, employee="HR-EMP-99999")
+    assert missing.status_code == 404 and "Employee HR-EMP-99999 not found" in missing.text
+
+
+def test_desk_buttons_and_dashboard_form_lead_to_the_download(team: Team) -> None:
+    form = team.api.get(f"/app/employee/{team.worker}", user=HR).text
+    button = re.search(r'name="action" value="(button:\d+)"[^>]*>Audit export</button>', form)
+    assert button, "the Employee form offers Audit export to HR"
+    modified = re.search(r'name="modified" value="([^"]*)"', form)
+    assert modified
+    moved = team.api.post(f"/app/employee/{team.worker}", user=HR, follow_redirects=False,
+                          data={"action": button.group(1), "modified": modified.group(1)})
+    assert moved.status_code == 303
+    assert moved.headers["location"] == f"/api/method/{METHOD}?employee={team.worker}"
+    assert "Audit export</button>" not in team.api.get(f"/app/employee/{team.worker}", user=BOSS).text
+    type_form = team.api.get("/app/compliance-type/Fire Drill", user=HR).text
+    assert "Audit export</button>" in type_form
+    dashboard = team.api.get("/app/compliance-dashboard", user=HR).text
+    assert f'action="/api/method/{METHOD}"' in dashboard and 'name="employee"' in dashboard
+
+
+def test_rows_are_read_a_page_at_a_time(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(audit_export, "PAGE", 2)
+    with team.api.handle.context(user=HR):
+        shared = smooth.get_doc("Employee Compliance", team.rows["lead/Forklift Safety"])
+        shared.db_set("evidence", team.evidence)  # one document, evidence of two rows: stored once
+        out = io.BytesIO()
+        rows, files = audit_export.write_zip(out, {"compliance_type": "Forklift Safety"}, "test")
+        smooth.db.rollback()
+    archive = zipfile.ZipFile(out)
+    assert (rows, files) == (3, 1)
+    assert len(_csv(archive)) == 4 and len([n for n in archive.namelist() if n.startswith("evidence/")]) == 1
+
+
+def test_a_file_download_is_sent_from_disk_and_a_temporary_one_removed(tmp_path: Path) -> None:
+    path = tmp_path / "export.zip"
+    path.write_bytes(b"PK zip")
+    response = file_download(smooth.FileDownload(path, "audit Ünïcode.zip", "application/zip", remove_after=True))
+    assert response.headers["content-disposition"] == (
+        "attachment; filename=\"audit ?n?code.zip\"; filename*=UTF-8''audit%20%C3%9Cn%C3%AFcode.zip")
+    assert response.headers["content-type"] == "application/zip" and response.background is not None
+    task = response.background
+    task.func(*task.args, **task.kwargs)  # what the server runs once the body is sent
+    assert not path.exists()
+    kept = tmp_path / "kept.pdf"
+    kept.write_bytes(b"%PDF")
+    assert file_download(smooth.FileDownload(kept, "kept.pdf")).background is None
