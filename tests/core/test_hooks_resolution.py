@@ -9,6 +9,7 @@ import pytest
 
 from smooth.apps import core_app, load_app
 from smooth.core.doctype.workflow_action.workflow_action import update_actions
+from smooth.model.workflow import run_transition_method
 from smooth.exceptions import HookError
 from smooth.hooks import Hooks
 from tests.core._app_builder import ThrowawayApp
