@@ -9,9 +9,9 @@ import pytest
 
 from smooth.apps import core_app, load_app
 from smooth.core.doctype.workflow_action.workflow_action import update_actions
-from smooth.model.workflow import run_transition_method
 from smooth.exceptions import HookError
 from smooth.hooks import Hooks
+from smooth.model.workflow import run_transition_method
 from tests.core._app_builder import ThrowawayApp
 
 HANDLERS = """
@@ -56,7 +56,7 @@ def test_valid_hooks_resolve_to_the_real_functions(tmp_path: Path) -> None:
 
     assert hooks.events_for("Note", "validate") == [handlers.validate]
     # the core app's "*" handler (workflow to-dos) runs after the doctype's own
-    assert hooks.events_for("Note", "on_update") == [handlers.on_update, update_actions]
+    assert hooks.events_for("Note", "on_update") == [handlers.on_update, run_transition_method, update_actions]
     assert hooks.events_for("Other", "validate") == []
     assert hooks.mapped_for("permission_query_conditions", "Note") == [handlers.conditions]
     assert hooks.lists["after_install"] == [handlers.every_hour]
