@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smooth
+from smooth_hr.demo import make_demo_data as make_hr_demo_data
 from smooth_lms.demo import make_demo_data
 
 
@@ -24,3 +25,15 @@ def test_demo_courses_have_lessons_and_progress_follows_them(lms):
     progress = dict(smooth.get_all("LMS Enrollment", fields=["member", "progress"], filters={"course": safety},
                                    as_list=True))
     assert float(progress["tom.learner@example.com"]) == 40 and float(progress["omar.learner@example.com"]) == 100
+
+
+def test_hr_demo_data_covers_every_compliance_status_and_is_idempotent(lms):
+    make_demo_data()
+    created = make_hr_demo_data()
+    assert created["Employee"] == 5 and created["Employee Onboarding"] == 1
+    statuses = set(smooth.get_all("Employee Compliance", pluck="status"))
+    assert statuses == {"Pending", "Complete", "Expiring", "Expired"}
+    lena = smooth.db.get_value("Employee", {"user_id": "lena.learner@example.com"}, ["reports_to"], as_dict=True)
+    assert lena["reports_to"] == smooth.db.get_value("Employee", {"user_id": "maya.manager@example.com"})
+    assert smooth.get_all("LMS Training Assignment", filters={"member": "tom.learner@example.com"}, pluck="status")
+    assert make_hr_demo_data() == {}
