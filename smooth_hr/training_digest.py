@@ -35,13 +35,19 @@ class Digest:
     total: int = 0
 
     def add(self, item: dict[str, Any]) -> None:
+        """Count every item, keep the ITEMS_LISTED most overdue (bounded memory whatever the total)."""
         self.total += 1
-        if len(self.items) < ITEMS_LISTED:
-            self.items.append(item)
+        self.items.append(item)
+        if len(self.items) >= 2 * ITEMS_LISTED:
+            self.listed()
+
+    def listed(self) -> list[dict[str, Any]]:
+        self.items = sorted(self.items, key=lambda item: (item["due"], item["member_name"]))[:ITEMS_LISTED]
+        return self.items
 
 
 def overdue_pages() -> Any:
-    """Pages of the Overdue assignments, oldest due first within a page (keyset by name)."""
+    """Pages of the Overdue assignments (keyset by name)."""
     last = ""
     while True:
         page = smooth.get_all(ASSIGNMENT, filters=[["status", "=", OVERDUE], ["name", ">", last]],
@@ -73,11 +79,12 @@ def collect(day: dt.date) -> list[Digest]:
                                    fields=["name", "user_id"])
         staff = people({row["name"] for row in employees})
         by_user = {row["user_id"]: staff[row["name"]] for row in employees}
-        for row in sorted(page, key=lambda r: (r["due_date"], r["name"])):
+        for row in page:
             due = smooth.getdate(row["due_date"])
-            item = {"member_name": row["member_name"] or row["member"], "course_title": row["course_title"] or
-                    row["course"], "course_url": site_url(f"/lms/courses/{row['course']}"),
-                    "due_date": format_day(due), "days_late": (day - due).days}
+            item = {"due": due, "member_name": row["member_name"] or row["member"],
+                    "course_title": row["course_title"] or row["course"],
+                    "course_url": site_url(f"/lms/courses/{row['course']}"), "due_date": format_day(due),
+                    "days_late": (day - due).days}
             for digest in hr:
                 digest.add(item)
             employee = by_user.get(row["member"])
@@ -105,7 +112,7 @@ def send_overdue_digests(today: dt.date | None = None) -> dict[str, int]:
                 continue
             smooth.sendmail(digest.address, template=TEMPLATE, args={
                 "recipient_name": digest.name, "for_hr": digest.for_hr, "day": format_day(day),
-                "items": digest.items, "total": digest.total, "more": digest.total - len(digest.items),
+                "items": digest.listed(), "total": digest.total, "more": digest.total - len(digest.items),
                 "list_url": list_url}, reference_doctype=digest.reference[0], reference_name=digest.reference[1])
         sent[kind] += 1
     return sent

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 import smooth
-from tests.api.helpers import set_site_config
 from smooth.model.document import Document
+from tests.api.helpers import set_site_config
 from tests.conftest import SiteHandle, make_user
 from tests.hr.conftest import make_employee
 from tests.lms.conftest import clean

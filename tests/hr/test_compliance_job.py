@@ -1,4 +1,4 @@
-"""The daily compliance job moves statuses with the calendar (a controlled clock), set-based, and runs from the scheduler."""
+"""The daily compliance job: statuses follow a controlled clock, set-based, and the scheduler runs it."""
 
 from __future__ import annotations
 
@@ -8,11 +8,16 @@ import smooth
 from smooth.jobs.scheduler import tick
 from smooth_hr.compliance_job import run_daily_compliance, update_statuses
 from tests.conftest import SiteHandle
-from tests.hr.compliance_helpers import completed_row, hr_mail, staff, subjects  # noqa: F401
+from tests.hr import compliance_helpers
+from tests.hr.compliance_helpers import completed_row, staff, subjects
 from tests.hr.conftest import make_compliance_type, make_employee
-from tests.mail.conftest import SmtpServer, smtp_server  # noqa: F401
+from tests.mail import conftest as mail_fixtures
+from tests.mail.conftest import SmtpServer
 
 JOB = "smooth_hr.compliance_job.run_daily_compliance (daily)"
+
+hr_mail = compliance_helpers.hr_mail  # the fixtures, for pytest to find in this module
+smtp_server = mail_fixtures.smtp_server
 
 
 def status(name: str) -> str:

@@ -10,12 +10,17 @@ import smooth
 from smooth_hr.compliance_job import run_daily_compliance
 from smooth_hr.compliance_reminders import send_reminders, stage_windows
 from tests.conftest import SiteHandle, make_user
-from tests.hr.compliance_helpers import body, completed_row, hr_mail, staff, subjects, to  # noqa: F401
+from tests.hr import compliance_helpers
+from tests.hr.compliance_helpers import body, completed_row, staff, subjects, to
 from tests.hr.conftest import make_compliance_type, make_employee
 from tests.lms.conftest import make_course
-from tests.mail.conftest import SmtpServer, smtp_server  # noqa: F401
+from tests.mail import conftest as mail_fixtures
+from tests.mail.conftest import SmtpServer
 
 EMPLOYEE, MANAGER = "eli@example.com", "mona@example.com"
+
+hr_mail = compliance_helpers.hr_mail  # the fixtures, for pytest to find in this module
+smtp_server = mail_fixtures.smtp_server
 
 
 def day_text(day: dt.date) -> str:
@@ -139,7 +144,7 @@ def test_two_workers_at_once_send_each_reminder_once(hr_mail: SiteHandle, smtp_s
             try:
                 barrier.wait()
                 outcomes[index] = send_reminders(day)
-            except Exception as exc:  # noqa: BLE001  (shown by the assertion below)
+            except Exception as exc:
                 outcomes[index] = exc
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
