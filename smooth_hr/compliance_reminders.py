@@ -83,16 +83,20 @@ def claim(key: str, kind: str, row: dict[str, Any] | None = None, stage: str | N
 
 
 def people(employees: set[str]) -> dict[str, dict[str, Any]]:
-    """Each employee's name, address (user, else company email), user and manager (same shape)."""
-    found = {row["name"]: row for row in smooth.get_all(
-        "Employee", filters={"name": ["in", list(employees)]},
-        fields=["name", "employee_name", "user_id", "company_email", "reports_to", "status"])} if employees else {}
-    managers = {row["reports_to"] for row in found.values() if row["reports_to"]} - set(found)
-    if managers:
-        found.update(people(managers))
-    for row in found.values():
-        row["address"] = row["user_id"] or row["company_email"]
+    """These employees and their managers: name, address (user, else company email), user, manager."""
+    found = _employees(employees)
+    found.update(_employees({row["reports_to"] for row in found.values() if row["reports_to"]} - set(found)))
     return found
+
+
+def _employees(names: set[str]) -> dict[str, dict[str, Any]]:
+    if not names:
+        return {}
+    rows = smooth.get_all("Employee", filters={"name": ["in", list(names)]},
+                          fields=["name", "employee_name", "user_id", "company_email", "reports_to", "status"])
+    for row in rows:
+        row["address"] = row["user_id"] or row["company_email"]
+    return {row["name"]: row for row in rows}
 
 
 def format_day(day: dt.date) -> str:
