@@ -20,6 +20,7 @@ from smooth_hr.compliance_status import COMPLETE, EXPIRED, EXPIRING, reminder_da
 
 log = logging.getLogger("smooth_hr.compliance_job")
 COMPLIANCE = "Employee Compliance"
+FLOOR = dt.date(1900, 1, 1)
 
 
 def lead_days(schedule: str | None) -> int:
@@ -49,8 +50,9 @@ def update_statuses(today: dt.date | None = None) -> dict[str, int]:
     day = today or smooth.today()
     stamp = smooth.now_datetime()
     counts = {EXPIRED: 0, EXPIRING: 0, COMPLETE: 0}
-    counts[EXPIRED] = _move([["status", "in", [COMPLETE, EXPIRING]], ["renewal_date", "is", "set"],
-                             ["renewal_date", "<", day]], EXPIRED, stamp)
+    # a range from a floor date, not `<`: Frappe's filters let `<` match NULL too, and a range uses the index
+    counts[EXPIRED] = _move([["status", "in", [COMPLETE, EXPIRING]],
+                             ["renewal_date", "between", [FLOOR, day - dt.timedelta(days=1)]]], EXPIRED, stamp)
     for lead, kinds in sorted(types_by_lead().items()):
         horizon = day + dt.timedelta(days=lead)
         if lead:
