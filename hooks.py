@@ -24,7 +24,8 @@ fixtures = [
     {"dt": "Email Template", "filters": [["name", "in", ["Evaluation Booked", "Evaluation Assigned",
                                                          "Evaluation Rescheduled", "Evaluation Cancelled",
                                                          "Evaluation Reminder", "Evaluator Daily Digest",
-                                                         "Evaluation Meet Link", "Onboarding Welcome"]]]},
+                                                         "Evaluation Meet Link", "Onboarding Welcome",
+                                                         "Compliance Reminder", "Overdue Training Digest"]]]},
     {"dt": "Print Format", "filters": [["name", "in", ["LMS Certificate", "Quiz Submission Report"]]]},
     # the certificate request workflow (Pending -> Completed / Cancelled; Completed -> Issue Certificate): admins
     # edit it in the desk
@@ -45,7 +46,8 @@ doc_events = {
 scheduler_events = {
     "cron": {"*/5 * * * *": ["smooth_lms.reminders.send_due_reminders"]},
     "hourly": ["smooth_lms.reminders.send_evaluator_digests"],
-    "daily": ["smooth_lms.stale_requests.cancel_stale_requests", "smooth_lms.training_assignments.mark_overdue"],
+    "daily": ["smooth_lms.stale_requests.cancel_stale_requests", "smooth_lms.training_assignments.mark_overdue",
+              "smooth_hr.compliance_job.run_daily_compliance", "smooth_hr.training_digest.send_overdue_digests"],
 }
 permission_query_conditions = {
     "LMS Certificate Request": "smooth_lms.permissions.certificate_request_conditions",

@@ -40,6 +40,7 @@ RATIO_LINES: dict[str, list[str]] = {
     "bench_api.py": [rf"^ +\[<backend>\] {scenario} ratio ours/baseline: req/s <ratio> +p50 <ratio> +p95 <ratio>$"
                      for scenario in ("list", "insert")],
     "bench_pdf.py": [r"^\[<backend>\] pdf: \d+ certificates, .* -> ratio <ratio> "],
+    "bench_compliance.py": [r"^\[<backend>\] \d+ rows, medians: status pass .* -> ratio <ratio> "],
 }
 
 # what benchmarks may import from Smooth: the facade, site creation (the CLI cannot install apps), the bench
