@@ -218,7 +218,8 @@ def _retrain_page(page: list[dict[str, Any]], kind: dict[str, Any], result: dict
                 if not entry:
                     continue
                 assignment, _created = assign_training(employee["user_id"], kind["course"],
-                                                       smooth.getdate(row["renewal_date"]), COMPLIANCE, row["name"])
+                                                       smooth.getdate(row["renewal_date"]), COMPLIANCE, row["name"],
+                                                       retrain=True)
                 smooth.db.set_value(LOG, entry, {"note": f"LMS Training Assignment {assignment}"})
             result["assigned"] += 1
         except smooth.SmoothError as exc:

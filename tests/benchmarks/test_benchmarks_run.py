@@ -45,7 +45,9 @@ RATIO_LINES: dict[str, list[str]] = {
 
 # what benchmarks may import from Smooth: the facade, site creation (the CLI cannot install apps), the bench
 # CLI (drop-site), and the LMS app's whitelisted API
-PUBLIC_MODULES = {"smooth", "smooth.install", "smooth.cli", "smooth_lms.api"}
+# the apps' entry points a benchmark may drive: the LMS's API, the HR daily job and its status rules
+PUBLIC_MODULES = {"smooth", "smooth.install", "smooth.cli", "smooth_lms.api", "smooth_hr.compliance_job",
+                  "smooth_hr.compliance_reminders", "smooth_hr.compliance_status"}
 
 
 def benchmark_files() -> list[Path]:
@@ -103,7 +105,7 @@ def private_reaches(path: Path) -> list[str]:
     smooth_names: set[str] = set()
 
     def is_smooth(module: str) -> bool:
-        return module.split(".")[0] in ("smooth", "smooth_lms")
+        return module.split(".")[0] in ("smooth", "smooth_lms", "smooth_hr")
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
