@@ -148,17 +148,21 @@ def send_reminders(today: dt.date | None = None) -> dict[str, Any]:
     return result
 
 
+def _still_employed(page: list[dict[str, Any]], due: dict[str, str]
+                    ) -> Iterator[tuple[dict[str, Any], dict[str, Any], dict[str, dict[str, Any]]]]:
+    """(row, its employee, everyone looked up) for the page's unclaimed rows of employees who have not left."""
+    rows = [row for row in page if row["name"] in due]
+    staff = people({row["employee"] for row in rows}) if rows else {}
+    for row in rows:
+        employee = staff.get(row["employee"])
+        if employee and employee["status"] != "Left":
+            yield row, employee, staff
+
+
 def _remind_page(page: list[dict[str, Any]], kinds: dict[str, dict[str, Any]], stage: str, day: dt.date,
                  result: dict[str, Any]) -> None:
     due = unclaimed({row["name"]: f"reminder|{row['name']}|{row['renewal_date']}|{stage}" for row in page})
-    if not due:
-        return
-    rows = [row for row in page if row["name"] in due]
-    staff = people({row["employee"] for row in rows})
-    for row in rows:
-        employee = staff.get(row["employee"])
-        if not employee or employee["status"] == "Left":
-            continue
+    for row, employee, staff in _still_employed(page, due):
         manager = staff.get(employee["reports_to"] or "")
         recipients = [(employee, False)] if employee["address"] else []
         if manager and manager["address"] and manager["address"] != employee["address"]:
@@ -200,14 +204,7 @@ def assign_retraining(today: dt.date | None = None) -> dict[str, Any]:
 
 def _retrain_page(page: list[dict[str, Any]], kind: dict[str, Any], result: dict[str, Any]) -> None:
     due = unclaimed({row["name"]: f"retraining|{row['name']}|{row['renewal_date']}" for row in page})
-    if not due:
-        return
-    rows = [row for row in page if row["name"] in due]
-    staff = people({row["employee"] for row in rows})
-    for row in rows:
-        employee = staff.get(row["employee"])
-        if not employee or employee["status"] == "Left":
-            continue
+    for row, employee, _staff in _still_employed(page, due):
         if not employee["user_id"]:
             result["without_user"].append(row["name"])
             _report_without_user(row, kind)

@@ -19,18 +19,12 @@ from tests.conftest import SiteHandle, make_user
 from tests.hr.conftest import make_compliance_type, make_document_type, make_employee
 from tests.lms.conftest import make_course, make_learner
 from tests.lms.test_booking_concurrency import race
+from tests.lms.test_certificates import as_user
 from tests.lms.test_quizzes import ALL_RIGHT, make_quiz, submit
 from tests.pages.served import served, served_site  # noqa: F401  (the served site, for the desk button)
 
 HR, LEARNER = "hr@example.com", "lee@example.com"
 
-
-def as_user(user: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
-    smooth.set_user(user)
-    try:
-        return fn(*args, **kwargs)
-    finally:
-        smooth.set_user("Administrator")
 
 
 def certified(validity: int = 12, employee: bool = True) -> tuple[str, Any]:
