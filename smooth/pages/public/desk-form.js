@@ -81,7 +81,12 @@
     if (row) {
       each("[data-fieldname]", row, function (cell) {
         var el = cell.querySelector("input[type=checkbox], input:not([type=hidden]), select, textarea");
-        if (!el) return;
+        if (!el) {  // a read-only cell: the value it shows, so conditions on it still hold
+          var shown = cell.querySelector("[data-value]");
+          var value = shown && shown.getAttribute("data-value");
+          if (shown) doc[cell.getAttribute("data-fieldname")] = shown.hasAttribute("data-number") ? Number(value) : (value || null);
+          return;
+        }
         doc[cell.getAttribute("data-fieldname")] = el.type === "checkbox" ? (el.checked ? 1 : 0) : (el.value === "" ? null : el.value);
       });
     }
