@@ -45,7 +45,8 @@ def test_hr_files_a_certificate_and_opens_the_pdf(page: Page, live: LiveSite) ->
     expect(page).to_have_url(re.compile(r"/app/employee-document/HR-DOC-\d{4}-\d{5}"))
     filed = page.url.split("/app/employee-document/")[1].split("?")[0]
     expect(page.get_by_role("heading", level=1)).to_contain_text("Scaffold Safety certificate SMC-")
-    expect(page.get_by_label("Employee", exact=True)).to_have_value(employee)
+    expect(page.locator("[data-ro='employee']")).to_have_text(employee)  # filed: set only once, read-only
+    expect(page.locator("input[type=file]")).to_have_count(0)
     assert_accessible(page)
     screenshot(page, "hr-employee-document-desk", live.handle.backend)
     page.set_viewport_size(PHONE_WIDTH)
