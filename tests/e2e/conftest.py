@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from tests.api.serving import running_server
 from tests.conftest import SiteHandle
@@ -37,12 +37,35 @@ def chromium_path() -> str:
     return path
 
 
+class Chromium:
+    """One Chromium for the session, launched again if it has crashed: a crash fails the test it
+    happens in, not every browser test after it."""
+
+    def __init__(self, playwright: Playwright) -> None:
+        self.playwright = playwright
+        self.current: Browser | None = None
+
+    def connected(self) -> Browser:
+        if self.current is None or not self.current.is_connected():
+            self.current = self.playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        return self.current
+
+    def close(self) -> None:
+        if self.current is not None and self.current.is_connected():
+            self.current.close()
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def chromium() -> Iterator[Chromium]:
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
+        launcher = Chromium(playwright)
+        yield launcher
+        launcher.close()
+
+
+@pytest.fixture
+def browser(chromium: Chromium) -> Browser:
+    return chromium.connected()
 
 
 @dataclass
