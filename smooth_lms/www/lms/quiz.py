@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 import smooth
-from smooth_lms import learning, progress, quizzes
+from smooth_lms import learning, next_step, progress, quizzes
 
 
 def _quiz(course: str, name: str) -> Any:
@@ -77,7 +77,7 @@ def get_context(context: Any) -> None:
     context.error = context.error or None
     context.unanswered = context.unanswered or []
     context.kept = form if context.unanswered or context.error else {}
-    context.result = None
+    context.result, context.step = None, None
     chosen = form.get("submission")
     if chosen:
         row = smooth.db.get_value("LMS Quiz Submission", chosen, ["name", "member", "quiz", "score", "score_out_of",
@@ -88,5 +88,8 @@ def get_context(context: Any) -> None:
         shown = quizzes.shows_answers(quiz.show_answers, bool(context.best and context.best["passed"]),
                                       context.attempts_left)
         key = {int(q.idx): quizzes.lines(q.correct_answers) for q in quiz.questions} if shown else {}
+        if row["passed"]:
+            done = bool(context.enrollment and context.enrollment.get("completed"))
+            context.step = next_step.after_lessons(user, course, done)
         context.result = {**row, "marked": [{**m, "correct_answers": key.get(int(m["idx"]), [])}
                                             for m in json.loads(row["result"] or "[]")], "show_answers": shown}
