@@ -163,7 +163,8 @@ def request_view(request: dict[str, Any], site: str) -> dict[str, Any]:
     start, end = request["start_utc"], request["end_utc"]
     local_start, local_end = to_wall(start, tz), to_wall(end, tz)
     state = request_states.state_of(request.get("status"))
-    return {**request, "zone": tz, "category": state.category, "indicator": state.indicator, "local_date": f"{local_start:%A, %d %B %Y}",
+    return {**request, "zone": tz, "category": state.category, "indicator": state.indicator,
+            "local_date": f"{local_start:%A, %d %B %Y}",
             "local_time": f"{local_start:%H:%M}–{local_end:%H:%M}", "offset": format_offset(offset_at(start, tz)),
             "when": describe(start, tz), "upcoming": start >= now_utc(),
             "ics_url": f"/lms/evaluations/{request['name']}/ics", "google_url": google_calendar_link(request),
