@@ -19,7 +19,7 @@ def evaluations_per_week(back: int = 6, ahead: int = 3, today: dt.date | None = 
     """Requests by the week of their slot: `back` weeks before this one, this one, `ahead` weeks after.
 
     One series per workflow state (an admin-added one too) and per stored status no state names any
-    more, so every request is counted; `categories` says where each series belongs (request_states)."""
+    more, so every request is counted; `indicators` colours each series by its state (request_states)."""
     today = today or smooth.today()
     first = week_start(today) - dt.timedelta(weeks=back)
     starts = [first + dt.timedelta(weeks=i) for i in range(back + 1 + ahead)]
@@ -32,11 +32,9 @@ def evaluations_per_week(back: int = 6, ahead: int = 3, today: dt.date | None = 
     known = request_states.states()
     names = [state.name for state in known]
     names += sorted({status for _week, status in counts} - set(names))
-    states = {name: request_states.state_of(name) for name in names}
     return {"labels": [f"{s:%d %b}" for s in starts],
             "series": {name: [counts[(s, name)] for s in starts] for name in names},
-            "categories": {name: state.category for name, state in states.items()},
-            "indicators": {name: state.indicator for name, state in states.items()}}
+            "indicators": {name: request_states.state_of(name).indicator for name in names}}
 
 
 def by_course() -> list[dict[str, Any]]:

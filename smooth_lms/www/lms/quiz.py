@@ -76,7 +76,7 @@ def get_context(context: Any) -> None:
     context.best = quizzes.best(user, quiz.name)
     context.error = context.error or None
     context.unanswered = context.unanswered or []
-    context.kept = form if context.unanswered or context.error else {}
+    context.kept = form  # answers come back checked: after "submit anyway?", or through logging in again
     context.result, context.step = None, None
     chosen = form.get("submission")
     if chosen:
