@@ -56,6 +56,13 @@ def verification_number(name: str) -> str:
     return str(smooth.db.get_value("LMS Certificate", name, "certificate_number"))
 
 
+def _valid_current(member: str, course: str, today: dt.date) -> dict[str, Any] | None:
+    name = current(member, course)
+    cert = smooth.db.get_value("LMS Certificate", name, ["certificate_number", "expiry_date", "revoked",
+                                                         "superseded_by"], as_dict=True) if name else None
+    return cert if cert and state(cert, today) == VALID else None
+
+
 def why_no_booking(member: str, course: str, today: dt.date | None = None) -> str | None:
     """Why `member` may not book an evaluation of `course` while certified, or None when they may.
 
@@ -64,10 +71,8 @@ def why_no_booking(member: str, course: str, today: dt.date | None = None) -> st
     certification page shows this sentence and the request's controller refuses with it.
     """
     today = today or smooth.today()
-    name = current(member, course)
-    cert = smooth.db.get_value("LMS Certificate", name, ["certificate_number", "expiry_date", "revoked",
-                                                         "superseded_by"], as_dict=True) if name else None
-    if not cert or state(cert, today) != VALID:
+    cert = _valid_current(member, course, today)
+    if cert is None:
         return None
     if not cert["expiry_date"]:
         return f"You hold a valid certificate for this course ({cert['certificate_number']}); it does not expire, " \
@@ -79,6 +84,16 @@ def why_no_booking(member: str, course: str, today: dt.date | None = None) -> st
         return None
     return f"You hold a valid certificate until {expiry:%d %B %Y} ({cert['certificate_number']}); " \
            f"re-certification opens on {opens:%d %B %Y}"
+
+
+def renewal_note(member: str, course: str, today: dt.date | None = None) -> str | None:
+    """Inside the renewal window, what the booking is for: `Your certificate SMC-... expires on D ...`."""
+    today = today or smooth.today()
+    cert = _valid_current(member, course, today)
+    if cert is None or not cert["expiry_date"] or why_no_booking(member, course, today):
+        return None
+    return f"Your certificate {cert['certificate_number']} expires on " \
+           f"{smooth.getdate(cert['expiry_date']):%d %B %Y}: book your re-certification evaluation before then"
 
 
 def issue_certificate(member: str, course: str, evaluation: str | None = None, batch: str | None = None) -> Any:

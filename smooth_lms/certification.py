@@ -46,6 +46,7 @@ class Status:
     evaluation_end: dt.date | None = None
     pending: dict[str, Any] | None = None
     certified: str | None = None  # why a valid certificate leaves nothing to book yet (None: booking is open)
+    renewal: str | None = None  # inside the renewal window: which certificate the booking renews
 
     @property
     def may_book(self) -> bool:
@@ -84,7 +85,8 @@ def status(user: str, course: dict[str, Any], batch: str | None = None) -> Statu
                   required=bool(course.get("evaluation_required") or (cohort or {}).get("evaluation_required")),
                   enrolled=enrollment is not None, progress=value, lessons_left=left,
                   evaluation_end=min(limits) if limits else None, pending=pending,
-                  certified=certificates.why_no_booking(user, course["name"]))
+                  certified=certificates.why_no_booking(user, course["name"]),
+                  renewal=certificates.renewal_note(user, course["name"]))
 
 
 def learner_zone(user: str, chosen: str | None) -> str:

@@ -88,6 +88,7 @@ def test_the_certification_page_says_why_booking_is_not_offered_and_the_server_a
         smooth.db.commit()
     open_again = pages.get(url, user=LEARNER, params={"timezone": "UTC", "date": monday.isoformat()})
     assert 'id="slot-form"' in open_again.text
+    assert f"Your certificate {number} expires on " in open_again.text
     booked = pages.post(url, user=LEARNER, data={"slot": f"{monday}T09:00:00Z", "timezone": "UTC"},
                         follow_redirects=False)
     assert booked.status_code == 303, booked.text[:800]
