@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,15 @@ def error_title(status: int, method: str) -> str:
     return TITLES.get(status, "Something went wrong")
 
 
+def _app_layout(path: str) -> str:
+    """The layout an app's `base_template_map` gives this path (matched without its leading slash, as Frappe's)."""
+    for mapping in local().site.hooks.get("base_template_map"):
+        for pattern, template in (mapping.items() if isinstance(mapping, dict) else ()):
+            if re.match(str(pattern), path.lstrip("/")):
+                return str(template)
+    return ""
+
+
 def _error_html(context: dict[str, Any], api: ApiRequest | None) -> str:
     """The error page in the viewer's own chrome: a logged-in desk user keeps the desk nav and user menu.
 
@@ -130,8 +140,8 @@ def _error_html(context: dict[str, Any], api: ApiRequest | None) -> str:
         with unit_of_work(api.site, sites_path=api.sites_path, user=api.user, commit=False, write_intent=False):
             seen = viewer(api)
             home = DESK_HOME if seen.desk_user else website_home()
-            return templating.render("error.html", {**context, "viewer": seen, "home": home,
-                                                    "layout": "desk/layout.html" if seen.desk_user else "base.html"},
+            layout = _app_layout(context["path"]) or ("desk/layout.html" if seen.desk_user else "base.html")
+            return templating.render("error.html", {**context, "viewer": seen, "home": home, "layout": layout},
                                      template_folders())
     except Exception:  # noqa: BLE001  (an error page must not fail: drawn without the viewer's chrome)
         log.exception("error page: the viewer's chrome could not be drawn")
