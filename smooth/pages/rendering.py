@@ -143,7 +143,7 @@ def _error_html(context: dict[str, Any], api: ApiRequest | None) -> str:
             layout = _app_layout(context["path"]) or ("desk/layout.html" if seen.desk_user else "base.html")
             return templating.render("error.html", {**context, "viewer": seen, "home": home, "layout": layout},
                                      template_folders())
-    except Exception:  # noqa: BLE001  (an error page must not fail: drawn without the viewer's chrome)
+    except Exception:  # an error page must not fail: drawn without the viewer's chrome
         log.exception("error page: the viewer's chrome could not be drawn")
         return templating.render("error.html", {**context, **guest,
                                                 "viewer": Viewer(api.user, api.user, "", False)})

@@ -2,9 +2,10 @@
 
 Starts at /app and every workspace in the nav, follows each same-origin link (GET only; not log
 out, downloads, the API or files) three steps out from a workspace: its lists and pages, their
-forms and views, and what those link to (a Link field's record, a DocType's list). A page's links back to itself with another query (filters, sorting, paging: one
-code path) are not followed, and a query string once per set of parameter names, and one record's form per
-doctype, which keeps the walk to a few hundred pages. What links exist does
+forms and views, and what those link to (a Link field's record, a DocType's list). A page's links
+back to itself with another query (filters, sorting, paging: one code path) are not followed, a
+query string is followed once per set of parameter names and one record's form per doctype,
+which keeps the walk to under 300 pages. What links exist does
 not depend on the database, so SQLite only.
 """
 
