@@ -21,7 +21,7 @@
   if (searchBar) {
     const input = searchBar.querySelector("input[type=search]"), popup = searchBar.querySelector(".search-popup");
     const hits = () => Array.from(popup.querySelectorAll("a"));
-    const show = (open) => { popup.hidden = !open; input.setAttribute("aria-expanded", open ? "true" : "false"); };
+    const show = (open) => { popup.hidden = !open; };
     popup.hidden = true;
     document.addEventListener("htmx:afterSwap", (event) => { if (event.target === popup) show(input.value.trim() !== "" && popup.children.length > 0); });
     searchBar.addEventListener("keydown", (event) => {
