@@ -24,11 +24,7 @@ from tests.pages.served import page_text
 MOD, HR = "mod.basics@example.com", "hr.basics@example.com"
 
 
-@pytest.fixture
-def sqlite_pages(pages: Api) -> Api:
-    if pages.handle.backend != "sqlite":
-        pytest.skip("renders metadata the same on both backends: run on SQLite only")
-    return pages
+SQLITE_ONLY = pytest.mark.parametrize("lms_site", ["sqlite"], indirect=True)
 
 
 def _get(pages: Api, path: str, user: str, **params: Any) -> str:
@@ -41,8 +37,8 @@ def _hrefs(page: str, pattern: str) -> list[str]:
     return [html.unescape(h) for h in re.findall(rf'href="({pattern}[^"]*)"', page)]
 
 
-def test_print_menu_offers_each_format_to_print_and_download(sqlite_pages: Api) -> None:
-    pages = sqlite_pages
+@SQLITE_ONLY
+def test_print_menu_offers_each_format_to_print_and_download(pages: Api) -> None:
     with pages.handle.context():
         make_user(MOD, "Moderator")
         course = make_course("Printed Course")
@@ -83,8 +79,8 @@ def _connections(page: str) -> dict[str, tuple[int, str]]:
     return found
 
 
-def test_employee_connections_count_documents_compliance_and_training_of_their_user(sqlite_pages: Api) -> None:
-    pages = sqlite_pages
+@SQLITE_ONLY
+def test_employee_connections_count_documents_compliance_and_training_of_their_user(pages: Api) -> None:
     with pages.handle.context():
         make_user(HR, "HR Manager")
         course = make_course("Forklift Basics")
@@ -113,8 +109,8 @@ def test_employee_connections_count_documents_compliance_and_training_of_their_u
     assert f'href="/app/employee-document/new?employee={employee}"' in page  # "+" opens a new linked record
 
 
-def test_course_connections_are_counted_with_the_viewers_permissions(sqlite_pages: Api) -> None:
-    pages = sqlite_pages
+@SQLITE_ONLY
+def test_course_connections_are_counted_with_the_viewers_permissions(pages: Api) -> None:
     with pages.handle.context():
         make_user(MOD, "Moderator")
         course = make_course("Forklift Basics")
@@ -134,8 +130,8 @@ def test_course_connections_are_counted_with_the_viewers_permissions(sqlite_page
     assert evaluator["LMS Certificate Request"][0] == 1  # only the request assigned to them
 
 
-def test_links_show_the_title_of_doctypes_that_ask_for_it(sqlite_pages: Api) -> None:
-    pages = sqlite_pages
+@SQLITE_ONLY
+def test_links_show_the_title_of_doctypes_that_ask_for_it(pages: Api) -> None:
     with pages.handle.context():
         make_user(MOD, "Moderator")
         course = make_course("Forklift Basics")
@@ -155,8 +151,8 @@ def test_links_show_the_title_of_doctypes_that_ask_for_it(sqlite_pages: Api) -> 
     assert re.search(rf'href="/app/lms-course/{course}"[^>]*>\s*Forklift Basics', enrollments)
 
 
-def test_certificate_request_form_is_laid_out_in_two_columns_with_a_sidebar(sqlite_pages: Api) -> None:
-    pages = sqlite_pages
+@SQLITE_ONLY
+def test_certificate_request_form_is_laid_out_in_two_columns_with_a_sidebar(pages: Api) -> None:
     with pages.handle.context():
         make_user(MOD, "Moderator")
         course = make_course("Forklift Basics")
@@ -180,8 +176,8 @@ def test_certificate_request_form_is_laid_out_in_two_columns_with_a_sidebar(sqli
         smooth.db.commit()
 
 
-def test_a_workflow_action_into_a_danger_state_is_destructive_and_confirms(sqlite_pages: Api) -> None:
-    pages = sqlite_pages
+@SQLITE_ONLY
+def test_a_workflow_action_into_a_danger_state_is_destructive_and_confirms(pages: Api) -> None:
     with pages.handle.context():
         make_user(MOD, "Moderator")
         course = make_course("Forklift Basics")
