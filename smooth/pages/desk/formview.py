@@ -134,10 +134,23 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         "docstatus_label": {0: "Draft", 1: "Submitted", 2: "Cancelled"}.get(int(doc.docstatus or 0), ""),
         "workflow_state": cells.workflow_indicator(meta.name, doc),
         "workflow_message": _workflow_message(meta, doc),
-        "link_title": link_titles.LinkTitles(), "print_choices": print_choices(doc),
+        "link_title": link_titles.LinkTitles().prefetch(_link_values(meta, state)), "print_choices": print_choices(doc),
         "connections": connections(meta, doc), "sidebar": form_sidebar(meta, doc),
     }
     return render_page(api, "desk/form.html", context, status=status)
+
+
+def _link_values(meta: Meta, state: dict[str, Any]) -> dict[str, list[Any]]:
+    """{doctype: values} the form's Link fields and its grids' Link columns hold."""
+    found: dict[str, list[Any]] = {}
+    for df in meta.link_fields:
+        found.setdefault(df.options or "", []).append(state.get(df.fieldname))
+    for table in meta.table_fields:
+        child = local().site.get_meta(table.options or "")
+        for row in state.get(form_fields.STATE_TABLES, {}).get(table.fieldname, []):
+            for df in child.link_fields:
+                found.setdefault(df.options or "", []).append(row.get(df.fieldname))
+    return found
 
 
 def _workflow_message(meta: Meta, doc: Document) -> str:

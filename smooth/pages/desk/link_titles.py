@@ -7,7 +7,7 @@ the title is shown to whoever sees the value, as the name is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from smooth.context import local
@@ -44,6 +44,15 @@ class LinkTitles:
 
     def __init__(self) -> None:
         self._known: dict[tuple[str, str], str] = {}
+
+    def prefetch(self, links: Mapping[str, Iterable[Any]]) -> LinkTitles:
+        """Read the titles of {doctype: values} at once (a grid's Link column is one read, not one per row)."""
+        for doctype, values in links.items():
+            wanted = {str(v) for v in values if v not in (None, "")}
+            if wanted and title_field(doctype):
+                found = titles(doctype, wanted)
+                self._known.update({(doctype, name): found.get(name, "") for name in wanted})
+        return self
 
     def __call__(self, doctype: Any, value: Any) -> str:
         if value in (None, "") or not doctype:
