@@ -10,7 +10,7 @@ from smooth.api.dispatch import choose_site
 from smooth.api.request import ApiRequest
 from smooth.exceptions import SmoothError
 from smooth.pages import assets, google_connect, login, portal, printview
-from smooth.pages.desk import calendarview, formview, home, report, workspace
+from smooth.pages.desk import calendarview, formview, home, report, search, workspace
 from smooth.pages.endpoints import page_route
 from smooth.pages.rendering import GUEST, Redirect
 from smooth.site import get_site
@@ -38,6 +38,7 @@ def page_routes() -> list[BaseRoute]:
         page_route("/logout", login.logout_page, methods=("GET", "POST")),
         page_route("/app", home.show_home),
         page_route("/printview", printview.show_printview),
+        page_route("/app/search", search.show_search),
         page_route("/app/{slug}", workspace.show_workspace_or_list, methods=("GET", "POST")),
         page_route("/app/{slug}/view/report", report.show_report),
         page_route("/app/{slug}/view/calendar", calendarview.show_calendar),

@@ -100,7 +100,8 @@ def indicator_settings(meta: Meta, settings: dict[str, Any]) -> tuple[str, dict[
 
 
 def cell(column: Column, value: Any, row: dict[str, Any],
-         indicator: tuple[str, dict[str, str]] | None = None) -> Cell:
+         indicator: tuple[str, dict[str, str]] | None = None, titles: dict[str, str] | None = None) -> Cell:
+    """`titles`: {name: title} of a Link column whose doctype is shown by title (link_titles)."""
     if column.fieldname == "docstatus" and value is not None:
         label, colour = DOCSTATUS.get(int(value), (str(value), "gray"))
         return Cell(label, indicator=colour)
@@ -108,7 +109,7 @@ def cell(column: Column, value: Any, row: dict[str, Any],
     if indicator and column.fieldname == indicator[0] and text:
         return Cell(text, indicator=indicator[1].get(text, "gray"))
     if column.fieldtype == "Link" and column.options and text:
-        return Cell(text, href=form_url(column.options, value))
+        return Cell((titles or {}).get(text, text), href=form_url(column.options, value))
     if column.fieldtype == "Dynamic Link" and column.options and text and row.get(column.options):
         return Cell(text, href=form_url(str(row[column.options]), value))
     return Cell(text)

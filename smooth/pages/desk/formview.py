@@ -36,9 +36,12 @@ from smooth.meta.doctype import DocField, Meta
 from smooth.model import listing, records, rename, rich_text, workflow
 from smooth.model.database_api import document_db
 from smooth.model.document import Document
-from smooth.pages.desk import cells, form_fields, timeline
+from smooth.pages.desk import cells, form_fields, link_titles, timeline
 from smooth.pages.desk.access import doctype_for, require_desk_user, slug
+from smooth.pages.desk.connections import connections
 from smooth.pages.desk.form_actions import BUTTON_PREFIX, form_actions, offered_button
+from smooth.pages.desk.form_sidebar import form_sidebar
+from smooth.pages.desk.print_menu import print_choices
 from smooth.pages.rendering import Redirect, render_page
 from smooth.whitelist import is_whitelisted
 
@@ -132,8 +135,23 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         "docstatus_label": {0: "Draft", 1: "Submitted", 2: "Cancelled"}.get(int(doc.docstatus or 0), ""),
         "workflow_state": cells.workflow_indicator(meta.name, doc),
         "workflow_message": _workflow_message(meta, doc),
+        "link_title": link_titles.LinkTitles().prefetch(_link_values(meta, state)), "print_choices": print_choices(doc),
+        "connections": connections(meta, doc), "sidebar": form_sidebar(meta, doc),
     }
     return render_page(api, "desk/form.html", context, status=status)
+
+
+def _link_values(meta: Meta, state: dict[str, Any]) -> dict[str, list[Any]]:
+    """{doctype: values} the form's Link fields and its grids' Link columns hold."""
+    found: dict[str, list[Any]] = {}
+    for df in meta.link_fields:
+        found.setdefault(df.options or "", []).append(state.get(df.fieldname))
+    for table in meta.table_fields:
+        child = local().site.get_meta(table.options or "")
+        for row in state.get(form_fields.STATE_TABLES, {}).get(table.fieldname, []):
+            for df in child.link_fields:
+                found.setdefault(df.options or "", []).append(row.get(df.fieldname))
+    return found
 
 
 def _workflow_message(meta: Meta, doc: Document) -> str:
@@ -204,7 +222,7 @@ def show_form(api: ApiRequest, slug: str, name: str) -> Response:
     notice = {"1": "Saved", "submitted": "Submitted", "cancelled": "Cancelled", "renamed": "Renamed",
               "comment": "Comment added", "done": "Done",
               "workflow": "Workflow action taken"}.get(str(api.form.get("saved") or ""), "")
-    confirm = asked if asked in ("delete", "rename") else ""
+    confirm = asked if isinstance(asked, str) else ""  # an offered action's key (checked when drawn)
     return _render(api, meta, doc, _state(meta, doc), notice=notice, confirm=confirm)
 
 
