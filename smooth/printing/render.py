@@ -27,6 +27,7 @@ from smooth.context import local
 from smooth.core.doctype.file.file import local_path
 from smooth.exceptions import DoesNotExistError, ValidationError
 from smooth.meta.doctype import Meta
+from smooth.model import time_zones
 from smooth.model.database_api import document_db
 from smooth.model.document import Document
 from smooth.model.listing import get_all
@@ -138,14 +139,19 @@ _env.filters["from_json"] = from_json
 
 
 def _standard_fields(doc: Document, meta: Meta) -> list[dict[str, Any]]:
+    """Each shown field's label and value; times in the reader's zone (UTC instants) or their own, named."""
     rows = []
+    zones = time_zones.viewer_zones()
+    values = doc.as_dict()
     for field in meta.fields:
         if field.fieldtype in ("Section Break", "Column Break", "Tab Break", "Table", "Table MultiSelect",
                                "Password", "HTML", "Button") or field.hidden:
             continue
         value = doc.get(field.fieldname)
         if value not in (None, ""):
-            rows.append({"label": field.label or field.fieldname, "value": value})
+            zone = time_zones.shown_zone(field.fieldtype, field.options, zones, values)
+            rows.append({"label": field.label or field.fieldname,
+                         "value": time_zones.labelled(value, zone, field.options) if zone else value})
     return rows
 
 

@@ -44,7 +44,7 @@ def test_the_add_filter_fields_become_one_condition(ctx) -> None:
 def test_an_empty_query_gets_the_list_settings_defaults(ctx) -> None:
     state = parse_state(ctx, [])
     assert [c.param() for c in state.conditions] == [("date", '[">=","today"]')]
-    assert state.order == (("date", "asc"), ("start_time", "asc"))
+    assert state.order == (("start_utc", "asc"),)
     assert query_filters(ctx, state) == [["date", ">=", smooth.today().isoformat()]]
 
 

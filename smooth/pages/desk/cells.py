@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from smooth.meta.doctype import Meta
-from smooth.model import workflow
+from smooth.model import time_zones, workflow
 from smooth.pages.desk.access import slug
 from smooth.pages.desk.list_query import Column
 
@@ -37,6 +37,7 @@ def as_text(column: Column, value: Any) -> str:
     if column.fieldtype == "Check":
         return "Yes" if value else "No"
     if isinstance(value, dt.datetime):
+        value = time_zones.in_zone(value, column.options, column.zone)
         return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
     if isinstance(value, dt.time):
         return value.strftime("%H:%M:%S" if value.second else "%H:%M")

@@ -60,7 +60,7 @@ def csv_response(ctx: ListContext, state: ListState, columns: list[Column]) -> R
         raise PermissionError(f"Not permitted: {session_user()} may not export {ctx.meta.name}")
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([c.label for c in columns])
+    writer.writerow([c.heading for c in columns])
     if state.group_by:
         groups = group_counts(ctx, state, state.group_by, limit=ROW_LIMIT + 1, facet=False)
         total, rows = len(groups), [{columns[0].fieldname: v, "count": n} for v, n in groups[:ROW_LIMIT]]
