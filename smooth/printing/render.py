@@ -23,7 +23,6 @@ from jinja2 import TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from smooth.context import local
 from smooth.core.doctype.file.file import local_path
 from smooth.exceptions import DoesNotExistError, ValidationError
 from smooth.meta.doctype import Meta
@@ -31,6 +30,7 @@ from smooth.model import time_zones
 from smooth.model.database_api import document_db
 from smooth.model.document import Document
 from smooth.model.listing import get_all
+from smooth.urls import get_url
 
 FORMAT_FIELDS = ["name", "doc_type", "html", "css", "page_size", "orientation", "margin_top", "margin_bottom",
                  "margin_left", "margin_right", "disabled"]
@@ -128,13 +128,6 @@ def from_json(value: Any) -> Any:
         return []
 
 
-def site_url(path: str = "") -> str:
-    """The site's public address (site config `host_name`, else http://<site name>) joined with `path`."""
-    site = local().site
-    base = (site.config.get("host_name") or f"http://{site.name}").rstrip("/")
-    return base + path
-
-
 _env.filters["from_json"] = from_json
 
 
@@ -157,7 +150,7 @@ def _standard_fields(doc: Document, meta: Meta) -> list[dict[str, Any]]:
 
 def render_body(doc: Document, layout: PrintLayout, extra: dict[str, Any] | None = None) -> str:
     context = {"doc": doc.as_dict(), "format": layout.name, "qr_image": qr_image, "format_date": format_date,
-               "site_url": site_url, "fields": _standard_fields(doc, doc.meta), **(extra or {})}
+               "site_url": get_url, "fields": _standard_fields(doc, doc.meta), **(extra or {})}
     try:
         return _env.from_string(layout.html).render(context)
     except TemplateError as exc:
