@@ -38,14 +38,17 @@ def shown_zone(fieldtype: str, options: str | None, zones: tuple[str, str],
                values: Mapping[str, Any] | None = None) -> str:
     """The zone a value of this field is shown in ("" for fields with no time of day), given
     (viewer zone, system zone). A Time whose options name a field reads its zone there (the
-    record's own zone, or its parent's for a row), else it is the system zone's wall clock."""
+    record's own zone, or its parent's for a row; "" when no values are given: it varies by
+    record), else it is the system zone's wall clock."""
     if fieldtype not in ZONED_TYPES:
         return ""
     viewer, system = zones
     if fieldtype == "Datetime" and options == "UTC":
         return viewer or system
     if fieldtype == "Time" and options:
-        named = (values or {}).get(options)
+        if values is None:
+            return ""
+        named = values.get(options)
         return str(named) if named and known_zone(named) else system
     return system
 

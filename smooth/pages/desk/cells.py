@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from smooth.context import system_time_zone
 from smooth.meta.doctype import Meta
 from smooth.model import time_zones, workflow
 from smooth.pages.desk.access import slug
@@ -97,6 +98,8 @@ def cell(column: Column, value: Any, row: dict[str, Any],
         label, colour = DOCSTATUS.get(int(value), (str(value), "gray"))
         return Cell(label, indicator=colour)
     text = as_text(column, value)
+    if column.fieldtype == "Time" and column.options and text:  # a zone that varies by record: name it in each
+        text = time_zones.labelled(value, time_zones.shown_zone("Time", column.options, ("", system_time_zone()), row))
     if indicator and column.fieldname == indicator[0] and text:
         return Cell(text, indicator=indicator[1].get(text, "gray"))
     if column.fieldtype == "Link" and column.options and text:
