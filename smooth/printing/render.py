@@ -23,13 +23,14 @@ from jinja2 import TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from smooth.context import local
 from smooth.core.doctype.file.file import local_path
 from smooth.exceptions import DoesNotExistError, ValidationError
 from smooth.meta.doctype import Meta
+from smooth.model import time_zones
 from smooth.model.database_api import document_db
 from smooth.model.document import Document
 from smooth.model.listing import get_all
+from smooth.urls import get_url
 
 FORMAT_FIELDS = ["name", "doc_type", "html", "css", "page_size", "orientation", "margin_top", "margin_bottom",
                  "margin_left", "margin_right", "disabled"]
@@ -127,31 +128,29 @@ def from_json(value: Any) -> Any:
         return []
 
 
-def site_url(path: str = "") -> str:
-    """The site's public address (site config `host_name`, else http://<site name>) joined with `path`."""
-    site = local().site
-    base = (site.config.get("host_name") or f"http://{site.name}").rstrip("/")
-    return base + path
-
-
 _env.filters["from_json"] = from_json
 
 
 def _standard_fields(doc: Document, meta: Meta) -> list[dict[str, Any]]:
+    """Each shown field's label and value; times in the reader's zone (UTC instants) or their own, named."""
     rows = []
+    zones = time_zones.viewer_zones()
+    values = doc.as_dict()
     for field in meta.fields:
         if field.fieldtype in ("Section Break", "Column Break", "Tab Break", "Table", "Table MultiSelect",
                                "Password", "HTML", "Button") or field.hidden:
             continue
         value = doc.get(field.fieldname)
         if value not in (None, ""):
-            rows.append({"label": field.label or field.fieldname, "value": value})
+            zone = time_zones.shown_zone(field.fieldtype, field.options, zones, values)
+            rows.append({"label": field.label or field.fieldname,
+                         "value": time_zones.labelled(value, zone, field.options) if zone else value})
     return rows
 
 
 def render_body(doc: Document, layout: PrintLayout, extra: dict[str, Any] | None = None) -> str:
     context = {"doc": doc.as_dict(), "format": layout.name, "qr_image": qr_image, "format_date": format_date,
-               "site_url": site_url, "fields": _standard_fields(doc, doc.meta), **(extra or {})}
+               "site_url": get_url, "fields": _standard_fields(doc, doc.meta), **(extra or {})}
     try:
         return _env.from_string(layout.html).render(context)
     except TemplateError as exc:

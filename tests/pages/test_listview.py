@@ -105,9 +105,9 @@ def test_default_filters_and_order_give_the_evaluators_upcoming_requests_first(d
 
 
 def test_sort_links_toggle_the_direction(desk, desk_data: Data) -> None:
-    page = desk(MODERATOR).get(LIST, order_by="start_time asc").text
+    page = desk(MODERATOR).get(LIST, order_by="start_utc asc").text
     assert 'aria-sort="ascending"' in page
-    assert "order_by=start_time+desc" in page
+    assert "order_by=start_utc+desc" in page
 
 
 def test_group_by_sidebar_counts_what_the_user_may_read(desk, desk_data: Data) -> None:

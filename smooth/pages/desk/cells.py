@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from smooth.context import local
+from smooth.context import local, system_time_zone
 from smooth.meta.doctype import Meta
-from smooth.model import workflow
+from smooth.model import time_zones, workflow
 from smooth.pages.desk.access import slug
 from smooth.pages.desk.list_query import Column
 
@@ -46,6 +46,7 @@ def as_text(column: Column, value: Any) -> str:
     if column.fieldtype == "Check":
         return "Yes" if value else "No"
     if isinstance(value, dt.datetime):
+        value = time_zones.in_zone(value, column.options, column.zone)
         return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
     if isinstance(value, dt.time):
         return value.strftime("%H:%M:%S" if value.second else "%H:%M")
@@ -106,6 +107,8 @@ def cell(column: Column, value: Any, row: dict[str, Any],
         label, colour = DOCSTATUS.get(int(value), (str(value), "gray"))
         return Cell(label, indicator=colour)
     text = as_text(column, value)
+    if column.fieldtype == "Time" and column.options and text:  # a zone that varies by record: name it in each
+        text = time_zones.labelled(value, time_zones.shown_zone("Time", column.options, ("", system_time_zone()), row))
     if indicator and column.fieldname == indicator[0] and text:
         return Cell(text, indicator=indicator[1].get(text, "gray"))
     if column.fieldtype == "Link" and column.options and text:

@@ -23,7 +23,7 @@ from smooth.api.client import apply_update, load_for_read, new_document
 from smooth.api.files import upload_file
 from smooth.api.method import resolve
 from smooth.api.request import ApiRequest
-from smooth.context import db, local, session_user, system_time_zone
+from smooth.context import db, local
 from smooth.core.doctype.comment import comment as comments
 from smooth.exceptions import (
     DoesNotExistError,
@@ -33,8 +33,7 @@ from smooth.exceptions import (
     ValidationError,
 )
 from smooth.meta.doctype import DocField, Meta
-from smooth.model import listing, records, rename, rich_text, workflow
-from smooth.model.database_api import document_db
+from smooth.model import listing, records, rename, rich_text, time_zones, workflow
 from smooth.model.document import Document
 from smooth.pages.desk import cells, form_fields, link_titles, timeline
 from smooth.pages.desk.access import doctype_for, require_desk_user, slug
@@ -55,11 +54,6 @@ def form_url(meta: Meta, name: str) -> str:
     return f"/app/{slug(meta.name)}/{quote(name, safe='')}"
 
 
-def _zones() -> tuple[str, str]:
-    user_zone = document_db().get_value("User", session_user(), "time_zone") if session_user() != "Guest" else None
-    return (user_zone or "", system_time_zone())
-
-
 def _multiselect_options(child: Meta, link: DocField) -> list[str]:
     target = link.options or ""
     if not target or not permissions.has_permission(target, "read"):
@@ -78,7 +72,7 @@ def _context(meta: Meta, doc: Document) -> form_fields.FormContext:
         if not doc.is_new() and can_edit:
             can_edit = workflow.may_edit(doc, flow)
     return form_fields.FormContext(can_edit=can_edit, docstatus=int(doc.docstatus or 0), is_new=doc.is_new(),
-                                   zones=_zones(), site_meta=local().site.get_meta,
+                                   zones=time_zones.viewer_zones(), site_meta=local().site.get_meta,
                                    multiselect_options=_multiselect_options, locked=locked)
 
 
@@ -164,7 +158,7 @@ def _workflow_message(meta: Meta, doc: Document) -> str:
 
 
 def _state(meta: Meta, doc: Document) -> dict[str, Any]:
-    return form_fields.state_from_doc(meta, doc, local().site.get_meta, _zones())
+    return form_fields.state_from_doc(meta, doc, local().site.get_meta, time_zones.viewer_zones())
 
 
 # -- GET ----------------------------------------------------------------------------------------------

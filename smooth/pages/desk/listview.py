@@ -95,10 +95,11 @@ def table_rows(ctx: ListContext, columns: list[Column], rows: list[dict[str, Any
                        for c in columns]} for row in rows]
 
 
-def fetch_fields(columns: list[Column]) -> list[str]:
-    """The columns' fields plus what a Dynamic Link needs to name its target."""
+def fetch_fields(ctx: ListContext, columns: list[Column]) -> list[str]:
+    """The columns' fields plus what a Dynamic Link needs to name its target and a Time its zone."""
     names = [c.fieldname for c in columns]
     names += [c.options for c in columns if c.fieldtype == "Dynamic Link" and c.options]
+    names += [c.options for c in columns if c.fieldtype == "Time" and c.options in ctx.columns]
     return list(dict.fromkeys(names))
 
 
@@ -228,7 +229,7 @@ def show_list(api: ApiRequest, slug: str) -> Response:
         names = [key[len("select:"):] for key in api.form if key.startswith("select:")]
         result = bulk.run(ctx, str(api.form.get("bulk_action") or ""), names, api.form)
     columns = list_columns(ctx)
-    rows = fetch(ctx, state, fetch_fields(columns))
+    rows = fetch(ctx, state, fetch_fields(ctx, columns))
     total = count(ctx, state)
     context = view_context(api, ctx, state)
     context.update({
