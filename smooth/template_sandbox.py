@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Template, TemplateRuntimeError, TemplateSyntaxError, Undefined, nodes
+from jinja2.utils import missing
 from jinja2.filters import do_center, do_format, do_indent, do_join, do_replace
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -134,6 +135,31 @@ def _checked_join(context: Any, value: Iterable[Any], d: str = "", attribute: An
 
 _checked_replace.jinja_pass_arg = do_replace.jinja_pass_arg  # type: ignore[attr-defined]
 _checked_join.jinja_pass_arg = do_join.jinja_pass_arg  # type: ignore[attr-defined]
+
+
+class Placeholder(Undefined):
+    """For a preview: a value only the sender supplies (`{{ when }}`) shows as `[when]`, while a field
+    the chosen record lacks (`{{ doc.titel }}`) is still an error, as it would be in the real mail."""
+
+    __slots__ = ()
+
+    def _of_record(self) -> bool:
+        return self._undefined_obj is not missing
+
+    def __str__(self) -> str:
+        if self._of_record():
+            self._fail_with_undefined_error()
+        return f"[{self._undefined_name}]"
+
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] == "__" or self._of_record():
+            return super().__getattr__(name)
+        return Placeholder(name=f"{self._undefined_name}.{name}")
+
+    __getitem__ = __getattr__
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self if not self._of_record() else self._fail_with_undefined_error()
 
 
 class BoundedSandbox(ImmutableSandboxedEnvironment):

@@ -17,10 +17,12 @@ from jinja2 import StrictUndefined
 
 from smooth.exceptions import ValidationError
 from smooth.model.database_api import document_db
-from smooth.template_sandbox import BoundedSandbox, check_template, render
+from smooth.template_sandbox import BoundedSandbox, Placeholder, check_template, render
 
 _html = BoundedSandbox(autoescape=True, undefined=StrictUndefined)
 _text = BoundedSandbox(autoescape=False, undefined=StrictUndefined)
+_PREVIEW = {True: BoundedSandbox(autoescape=True, undefined=Placeholder),
+            False: BoundedSandbox(autoescape=False, undefined=Placeholder)}
 FIELDS = (("subject", "Subject", _text), ("response_html", "Response (HTML)", _html),
           ("response", "Response (plain text)", _text))
 _TAG = re.compile(r"<[^>]+>")
@@ -47,13 +49,15 @@ def check_email_template(name: str, values: dict[str, Any]) -> None:
         check_template(env, values.get(fieldname) or "", f"Email Template {name!r}, {label}")
 
 
-def render_values(name: str, values: dict[str, Any], args: dict[str, Any]) -> RenderedMail:
-    """Render a template's fields (a saved record's or a draft's, for a preview) with `args`."""
+def render_values(name: str, values: dict[str, Any], args: dict[str, Any], preview: bool = False) -> RenderedMail:
+    """Render a template's fields with `args`. A `preview` shows values only a sender supplies as
+    `[name]` (it has a record for `doc`, not the sender's other arguments)."""
     where = f"Email Template {name!r}"
-    markup = render(_html, values.get("response_html") or "", args, f"{where}, Response (HTML)")
-    text = render(_text, values["response"], args, f"{where}, Response (plain text)") if values.get("response") \
+    html_env, text_env = (_PREVIEW[True], _PREVIEW[False]) if preview else (_html, _text)
+    markup = render(html_env, values.get("response_html") or "", args, f"{where}, Response (HTML)")
+    text = render(text_env, values["response"], args, f"{where}, Response (plain text)") if values.get("response") \
         else html_to_text(markup)
-    subject = " ".join(render(_text, values.get("subject") or "", args, f"{where}, Subject").split())
+    subject = " ".join(render(text_env, values.get("subject") or "", args, f"{where}, Subject").split())
     return RenderedMail(subject=subject, html=markup, text=text)
 
 
