@@ -20,9 +20,9 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Template, TemplateRuntimeError, TemplateSyntaxError, Undefined, nodes
-from jinja2.utils import missing
 from jinja2.filters import do_center, do_format, do_indent, do_join, do_replace
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import missing
 
 from smooth.exceptions import ValidationError
 
@@ -123,7 +123,7 @@ def _checked_replace(context: Any, value: str, old: str, new: str, count: int | 
     grows = (len(text) + 1) * len(new) if not old else text.count(old) * len(new)
     if len(text) + grows > MAX_OUTPUT:
         raise TemplateLimitError(f"a value is longer than {MAX_OUTPUT:,} characters or items")
-    return do_replace(context, value, old, new, count)  # type: ignore[arg-type]
+    return do_replace(context, value, old, new, count)
 
 
 def _checked_join(context: Any, value: Iterable[Any], d: str = "", attribute: Any = None) -> str:

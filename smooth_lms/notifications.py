@@ -3,8 +3,9 @@
 The request's change enqueues a job that runs only after it is committed (a refused booking
 sends nothing); the job queues each recipient's mail on its own, so a template that cannot be
 rendered loses only its own mail: sendmail keeps it as an Error row, alerts the System
-Managers, and the request's page tells its reader the mail was not sent. The job queues the mails, which are sent like any other. Times are written in the
-recipient's own zone, one instant at a time ("Wed 3 Dec 2025, 14:00-14:30 (Asia/Kolkata)"):
+Managers, and the request's page tells its reader the mail was not sent. Mails are sent like
+any other. Times are written in the recipient's own zone, one instant at a time
+("Wed 3 Dec 2025, 14:00-14:30 (Asia/Kolkata)"):
 the learner's zone is the one the request recorded, the evaluator's the one on their Course
 Evaluator record (else their user zone, else the system's). The request's .ics goes with
 every mail, so a calendar adds, moves or removes the one event. Templates are Email Template

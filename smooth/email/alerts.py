@@ -7,6 +7,7 @@ where SMTP is configured, a mail (queued by the caller, which owns the queue) re
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import select
 
@@ -20,11 +21,11 @@ _ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 def system_managers() -> list[tuple[str, str]]:
     """(user, email) of every enabled System Manager, the Administrator included."""
     has_role, users = db().table("Has Role"), db().table("User")
-    rows = db().execute(select(users.c.name, users.c.email).distinct().join(
+    rows: Any = db().execute(select(users.c.name, users.c.email).distinct().join(
         has_role, has_role.c.parent == users.c.name).where(
         has_role.c.parenttype == "User", has_role.c.role.in_([MANAGER_ROLE, "Administrator"]),
         users.c.enabled == 1))
-    return sorted({(str(name), str(email or "")) for name, email in rows if name != "Guest"})
+    return sorted({(str(row[0]), str(row[1] or "")) for row in rows if row[0] != "Guest"})
 
 
 def notify_system_managers(subject: str, details: str, reference: tuple[str, str] | None = None) -> list[str]:

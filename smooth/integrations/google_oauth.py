@@ -17,8 +17,16 @@ from oauthlib.oauth2.rfc6749.errors import InsecureTransportError, OAuth2Error
 
 from smooth.context import now_datetime
 from smooth.exceptions import PermissionError, ValidationError
-from smooth.integrations.google_calendar import (CALENDAR, ENDPOINTS, SCOPES, SETTINGS, TIMEOUT_SECONDS,
-                                                 GoogleTransientError, check_endpoint, settings)
+from smooth.integrations.google_calendar import (
+    CALENDAR,
+    ENDPOINTS,
+    SCOPES,
+    SETTINGS,
+    TIMEOUT_SECONDS,
+    GoogleTransientError,
+    check_endpoint,
+    settings,
+)
 from smooth.model.database_api import document_db
 from smooth.model.passwords import get_decrypted_password, set_password
 from smooth.model.records import get_doc

@@ -123,7 +123,8 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         "rename_value": rename_value or (doc.name or ""), "messages": messages or [], "saved_url": saved_url,
         "timeline": timeline.timeline(meta, doc.name, local().site.get_meta) if can_comment else [],
         "can_comment": can_comment, "modified": modified or (str(doc.modified or "") if not doc.is_new() else ""),
-        "prompt_name": doc.is_new() and (meta.autoname or "").lower() == "prompt", "posted_name": state.get("__newname", ""),
+        "prompt_name": doc.is_new() and (meta.autoname or "").lower() == "prompt",
+        "posted_name": state.get("__newname", ""),
         "condition_doc": form_fields.condition_values(meta, {k: v for k, v in state.items()
                                                              if k != form_fields.STATE_TABLES}),
         "condition_fields": _condition_fields(meta), "slug": slug(meta.name), "slugify": slug,
