@@ -72,3 +72,4 @@ def test_every_operation_documents_the_statuses_any_request_may_get(api: Api) ->
     too_large = api.post("/api/resource/Test%20Note", content=b'{"title": "' + b"x" * (2 * 1024 * 1024) + b'"}',
                          headers={"Content-Type": "application/json"})
     assert too_large.status_code == 413 and "413" in create
+    assert "404" in create  # a controller may look up a linked record that is not there
