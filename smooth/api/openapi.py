@@ -179,7 +179,8 @@ def resource_paths(meta: Meta) -> dict[str, Any]:
                 "responses": {"200": _json_response({"type": "object", "properties": {"data": {
                     "type": "array", "items": {}}}, "required": ["data"]}, "records"), **_errors(403, 417)}},
         "post": {"tags": tag, "summary": f"Create a {meta.name}", "requestBody": body,
-                 "responses": {"200": _json_response(_doc_envelope(read_ref), meta.name), **_errors(403, 404, 409, 417)}},
+                 "responses": {"200": _json_response(_doc_envelope(read_ref), meta.name),
+                               **_errors(403, 404, 409, 417)}},
     }
     return {base: listing, f"{base}/{{name}}": one}
 
