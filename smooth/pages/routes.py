@@ -10,7 +10,7 @@ from smooth.api.dispatch import choose_site
 from smooth.api.request import ApiRequest
 from smooth.exceptions import SmoothError
 from smooth.pages import assets, google_connect, login, portal, printview
-from smooth.pages.desk import calendarview, formview, home, report, search, workspace
+from smooth.pages.desk import calendarview, formview, home, report, search, template_preview, workspace
 from smooth.pages.endpoints import page_route
 from smooth.pages.rendering import GUEST, Redirect
 from smooth.site import get_site
@@ -46,6 +46,7 @@ def page_routes() -> list[BaseRoute]:
         page_route(google_connect.CALLBACK_PATH, google_connect.callback_page, commit_safe_methods=True),
         page_route("/app/{slug}/new", formview.new_form, methods=("GET", "POST")),
         page_route("/app/{slug}/{name}", formview.show_form, methods=("GET", "POST")),
+        page_route("/app/{slug}/{name}/preview", template_preview.show_preview),
         Route("/assets/{package}/{path:path}", _asset, methods=["GET", "HEAD"]),
         # keep last: any other path is an app's portal page (www/ folders, website_route_rules)
         page_route("/{path:path}", portal.serve, methods=("GET", "POST")),

@@ -120,7 +120,8 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         "rename_value": rename_value or (doc.name or ""), "messages": messages or [], "saved_url": saved_url,
         "timeline": timeline.timeline(meta, doc.name, local().site.get_meta) if can_comment else [],
         "can_comment": can_comment, "modified": modified or (str(doc.modified or "") if not doc.is_new() else ""),
-        "prompt_name": doc.is_new() and meta.autoname == "prompt", "posted_name": state.get("__newname", ""),
+        "prompt_name": doc.is_new() and (meta.autoname or "").lower() == "prompt",
+        "posted_name": state.get("__newname", ""),
         "condition_doc": form_fields.condition_values(meta, {k: v for k, v in state.items()
                                                              if k != form_fields.STATE_TABLES}),
         "condition_fields": _condition_fields(meta), "slug": slug(meta.name), "slugify": slug,
@@ -247,7 +248,7 @@ def _save(api: ApiRequest, meta: Meta, name: str | None) -> Response:
     values = form_fields.save_values(meta, state, editable, site_meta, ctx.zones)
     try:
         if name is None:
-            if meta.autoname == "prompt" and isinstance(new_name, str) and new_name.strip():
+            if (meta.autoname or "").lower() == "prompt" and isinstance(new_name, str) and new_name.strip():
                 values["name"] = new_name.strip()
             doc = new_document(meta.name, values)
             doc.insert()
