@@ -17,10 +17,11 @@ from tests.api.helpers import Api, insert
 from tests.lms.conftest import make_course
 
 
+pytestmark = pytest.mark.parametrize("lms_site", ["sqlite"], indirect=True)
+
+
 @pytest.fixture
 def desk(pages: Api) -> Iterator[Api]:
-    if pages.handle.backend != "sqlite":
-        pytest.skip("desk pages over templates: SQLite only")
     yield pages
     with pages.handle.context():
         for doctype, names in (("Email Template", ["Preview Booking"]), ("Print Format", ["Preview Sheet"])):
