@@ -159,6 +159,7 @@ def test_uploading_a_document_files_it_privately_and_keeps_history(pages: Api) -
     refused = pages.post(url, user=nina.user, data={"action": "upload"},
                          files={"file": ("tool.exe", b"MZ binary", "application/octet-stream")})
     assert refused.status_code == 417 and "ID Proof accepts pdf, png files, not .exe (tool.exe)" in refused.text
+    assert "The file was not kept: choose it again." in refused.text
     sent = pages.post(url, user=nina.user, data={"action": "upload"}, follow_redirects=False,
                       files={"file": ("passport.pdf", b"%PDF-1.4 passport", "application/pdf")})
     assert sent.status_code == 303, sent.text[:800]

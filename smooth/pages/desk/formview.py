@@ -25,6 +25,7 @@ from smooth.api.method import resolve
 from smooth.api.request import ApiRequest
 from smooth.context import db, local, session_user, system_time_zone
 from smooth.core.doctype.comment import comment as comments
+from smooth.core.doctype.file.file import ATTACH_FIELDTYPES
 from smooth.exceptions import (
     DoesNotExistError,
     PermissionError,
@@ -210,17 +211,33 @@ def show_form(api: ApiRequest, slug: str, name: str) -> Response:
 
 # -- saving --------------------------------------------------------------------------------------------
 
-def _attach_uploads(api: ApiRequest, meta: Meta, doc: Document, editable: set[str]) -> bool:
-    """Store files chosen in Attach fields (through upload_file) and point the fields at them."""
-    changed = False
+def _store_uploads(api: ApiRequest, meta: Meta, editable: set[str]) -> dict[str, str]:
+    """Store the files chosen in Attach fields (private Files, attached once the document is saved): their
+    URLs by field, so a mandatory Attach field holds its value before the document is validated."""
+    stored: dict[str, str] = {}
     for df in meta.value_fields:
         upload = api.form.get(df.fieldname + FILE_SUFFIX)
-        if df.fieldtype in ("Attach", "Attach Image") and df.fieldname in editable and isinstance(upload, UploadFile) \
+        if df.fieldtype in ATTACH_FIELDTYPES and df.fieldname in editable and isinstance(upload, UploadFile) \
                 and upload.filename:
-            stored = upload_file(file=upload, doctype=meta.name, docname=doc.name)
-            doc.set(df.fieldname, stored["file_url"])
-            changed = True
-    return changed
+            stored[df.fieldname] = str(upload_file(file=upload)["file_url"])
+    return stored
+
+
+def _attach_files(meta: Meta, doc: Document) -> None:
+    """Attach the Files the viewer uploaded for this form (still unattached) to the saved document.
+
+    Only the viewer's own unattached Files: a URL typed into the hidden field attaches nothing of anyone else's.
+    """
+    for df in meta.value_fields:
+        url = doc.get(df.fieldname)
+        if df.fieldtype not in ATTACH_FIELDTYPES or not url:
+            continue
+        for name in db().get_all("File", filters={"file_url": url, "owner": session_user(),
+                                                  "attached_to_name": None}, pluck="name", order_by=""):
+            record = records.get_doc("File", name)
+            record.update({"attached_to_doctype": meta.name, "attached_to_name": doc.name,
+                           "attached_to_field": df.fieldname})
+            record.save(ignore_permissions=True)  # the document's write right was checked by its save
 
 
 def _save(api: ApiRequest, meta: Meta, name: str | None) -> Response:
@@ -232,15 +249,14 @@ def _save(api: ApiRequest, meta: Meta, name: str | None) -> Response:
     doc = records.new_doc(meta.name) if name is None else _load(meta, name)
     ctx = _context(meta, doc)
     editable = form_fields.editable_fields(meta, state, ctx)
-    values = form_fields.save_values(meta, state, editable, site_meta, ctx.zones)
     try:
+        posted = {**state, **_store_uploads(api, meta, editable)}
+        values = form_fields.save_values(meta, posted, editable, site_meta, ctx.zones)
         if name is None:
             if meta.autoname == "prompt" and isinstance(new_name, str) and new_name.strip():
                 values["name"] = new_name.strip()
             doc = new_document(meta.name, values)
             doc.insert()
-            if _attach_uploads(api, meta, doc, editable):
-                doc.save()
         else:
             modified = api.form.get("modified")
             if not meta.issingle and isinstance(modified, str) and modified:
@@ -248,21 +264,35 @@ def _save(api: ApiRequest, meta: Meta, name: str | None) -> Response:
             doc = _load(meta, name)
             _keep_multiselect_rows(meta, doc, values)
             apply_update(doc, values)
-            _attach_uploads(api, meta, doc, editable)
             doc.save()
+        _attach_files(meta, doc)
     except SmoothError as exc:
         db().rollback()
+        kept = _keep_uploads(api, meta, editable)
+        state.update(kept)
         shown = records.new_doc(meta.name) if name is None else _reload_or_new(meta, name)
-        posted = api.form.get("modified")
+        stamp = api.form.get("modified")
         return _render(api, meta, shown, state, error=exc.message or type(exc).__name__,
                        stale=isinstance(exc, TimestampMismatchError), status=exc.http_status_code,
-                       modified=posted if isinstance(posted, str) and posted else None)
+                       modified=stamp if isinstance(stamp, str) and stamp else None,
+                       messages=[{"message": f"{meta.get_label(f)}: the file you chose is kept; save again, or "
+                                             "choose another", "title": ""} for f in kept])
     told = [m for m in local().message_log if isinstance(m, dict) and m.get("message")]
     if told:  # what the controller said on saving (msgprint) is shown with the saved form, not lost in a redirect
         saved = _load(meta, doc.name)
         return _render(api, meta, saved, _state(meta, saved), notice="Saved", messages=told,
                        saved_url=form_url(meta, saved.name))
     raise Redirect(form_url(meta, doc.name) + "?saved=1")
+
+
+def _keep_uploads(api: ApiRequest, meta: Meta, editable: set[str]) -> dict[str, str]:
+    """After a refused save (rolled back, stored files too), store the chosen files again, so the form drawn
+    with the error carries them and the person need not choose them again (committed with the request)."""
+    try:
+        return _store_uploads(api, meta, editable)
+    except SmoothError:  # the file itself was refused (type, size): the form's error names it; nothing kept
+        db().rollback()
+        return {}
 
 
 def _keep_multiselect_rows(meta: Meta, doc: Document, values: dict[str, Any]) -> None:
