@@ -33,6 +33,8 @@ from smooth.exceptions import (
     TimestampMismatchError,
     ValidationError,
 )
+from smooth.messages import get_link_to_form
+from smooth.meta.desk_routes import form_path
 from smooth.meta.doctype import DocField, Meta
 from smooth.model import listing, records, rename, rich_text, workflow
 from smooth.model.database_api import document_db
@@ -50,7 +52,7 @@ WORKFLOW_PREFIX = "workflow:"  # + a workflow action: take that transition (form
 
 
 def form_url(meta: Meta, name: str) -> str:
-    return f"/app/{slug(meta.name)}/{quote(name, safe='')}"
+    return form_path(meta.name, name)
 
 
 def _zones() -> tuple[str, str]:
@@ -203,8 +205,7 @@ def show_form(api: ApiRequest, slug: str, name: str) -> Response:
     doc = _load(meta, name)
     asked = api.form.get("action")
     notice = {"1": "Saved", "submitted": "Submitted", "cancelled": "Cancelled", "renamed": "Renamed",
-              "comment": "Comment added", "done": "Done",
-              "workflow": "Workflow action taken"}.get(str(api.form.get("saved") or ""), "")
+              "comment": "Comment added"}.get(str(api.form.get("saved") or ""), "")
     confirm = asked if asked in ("delete", "rename") else ""
     return _render(api, meta, doc, _state(meta, doc), notice=notice, confirm=confirm)
 
@@ -277,7 +278,7 @@ def _save(api: ApiRequest, meta: Meta, name: str | None) -> Response:
                        modified=stamp if isinstance(stamp, str) and stamp else None,
                        messages=[{"message": f"{meta.get_label(f)}: the file you chose is kept; save again, or "
                                              "choose another", "title": ""} for f in kept])
-    told = [m for m in local().message_log if isinstance(m, dict) and m.get("message")]
+    told = _told()
     if told:  # what the controller said on saving (msgprint) is shown with the saved form, not lost in a redirect
         saved = _load(meta, doc.name)
         return _render(api, meta, saved, _state(meta, saved), notice="Saved", messages=told,
@@ -293,6 +294,11 @@ def _keep_uploads(api: ApiRequest, meta: Meta, editable: set[str]) -> dict[str, 
     except SmoothError:  # the file itself was refused (type, size): the form's error names it; nothing kept
         db().rollback()
         return {}
+
+
+def _told() -> list[dict[str, Any]]:
+    """What the code said in this request (msgprint), for the page drawn next."""
+    return [m for m in local().message_log if isinstance(m, dict) and m.get("message")]
 
 
 def _keep_multiselect_rows(meta: Meta, doc: Document, values: dict[str, Any]) -> None:
@@ -319,9 +325,10 @@ def _reload_or_new(meta: Meta, name: str) -> Document:
 
 # -- other actions -------------------------------------------------------------------------------------
 
-def _press(meta: Meta, doc: Document, key: str, form: dict[str, Any]) -> None:
+def _press(meta: Meta, doc: Document, key: str, form: dict[str, Any]) -> tuple[str, str, Markup]:
     """A doctype's own button (`<snake_name>_form.json`): call its whitelisted method with the name
-    and the values the button asked for (its `args`, nothing else from the post)."""
+    and the values the button asked for (its `args`, nothing else from the post). The record to show
+    next (the one the method returned, else this one) and what the button did."""
     button = offered_button(meta, doc, key)
     fn = resolve(str(button["method"]))
     if is_whitelisted(fn) is None:
@@ -336,9 +343,47 @@ def _press(meta: Meta, doc: Document, key: str, form: dict[str, Any]) -> None:
     result = fn(name=doc.name, **values)
     if isinstance(result, dict) and result.get("redirect_to"):  # e.g. a consent screen elsewhere
         raise Redirect(str(result["redirect_to"]))
+    label = str(button["label"])
     if isinstance(result, dict) and result.get("doctype") and result.get("name"):
-        raise Redirect(form_url(local().site.registry.get(result["doctype"]), str(result["name"])) + "?saved=done")
-    raise Redirect(form_url(meta, doc.name) + "?saved=done")
+        target, name = str(result["doctype"]), str(result["name"])
+        return target, name, Markup("{}: {} {}").format(label, target, get_link_to_form(target, name))
+    return meta.name, doc.name, Markup("{}: done").format(label)
+
+
+def _workflow_action(meta: Meta, doc: Document, taken: str, modified: Any) -> Markup:
+    """Take a workflow action; what it did: the state it moved the document to."""
+    doc = records.get_doc(meta.name, doc.name)
+    if isinstance(modified, str) and modified:
+        doc.__dict__["modified"] = modified
+    flow = workflow.get_workflow(meta.name)
+    before = workflow.state_of(doc, flow) if flow is not None else ""
+    workflow.apply_workflow(doc, taken)
+    after = workflow.state_of(doc, flow) if flow is not None else ""
+    if flow is None or before == after:
+        return Markup("{}: done").format(taken)
+    label = meta.get_label(flow.workflow_state_field)
+    return Markup("{}: {} changed from {} to {}").format(taken, label, before, after)
+
+
+def _done(api: ApiRequest, meta: Meta, doc: Document, notice: Markup, shown: tuple[str, str] | None = None
+          ) -> Response:
+    """The form after an action, saying what the action did and what the code said (msgprint, links kept):
+    the record the action returned when the viewer may read it, else this one.
+
+    Drawn in answer to the post rather than after a redirect, so the messages are not lost; the address
+    becomes the record's (data-saved-url) so a reload does not post again.
+    """
+    target, name = meta, doc.name
+    if shown is not None and shown != (meta.name, doc.name):
+        other = local().site.get_meta(shown[0])
+        if permissions.has_permission(other.name, "read", doc=records.get_doc(other.name, shown[1])):
+            target, name = other, shown[1]
+    try:
+        record = _load(target, name)
+    except (PermissionError, DoesNotExistError):  # the action took it out of the viewer's reach: done, not undone
+        raise Redirect(f"/app/{slug(target.name)}") from None
+    return _render(api, target, record, _state(target, record), notice=notice, messages=_told(),
+                   saved_url=form_url(target, record.name))
 
 
 def _act(api: ApiRequest, meta: Meta, name: str, action: str) -> Response:
@@ -357,14 +402,13 @@ def _act(api: ApiRequest, meta: Meta, name: str, action: str) -> Response:
             (doc.submit if action == "submit" else doc.cancel)()
             raise Redirect(url + ("?saved=submitted" if action == "submit" else "?saved=cancelled"))
         if action.startswith(BUTTON_PREFIX):
-            _press(meta, doc, action, form)
+            doctype, result, notice = _press(meta, doc, action, form)
+            if _told():  # the method said what it did: its words, not the generic line
+                notice = Markup("")
+            return _done(api, meta, doc, notice, (doctype, result))
         if action.startswith(WORKFLOW_PREFIX):
-            doc = records.get_doc(meta.name, doc.name)
-            modified = form.get("modified")
-            if isinstance(modified, str) and modified:
-                doc.__dict__["modified"] = modified
-            workflow.apply_workflow(doc, action[len(WORKFLOW_PREFIX):])
-            raise Redirect(url + "?saved=workflow")
+            notice = _workflow_action(meta, doc, action[len(WORKFLOW_PREFIX):], form.get("modified"))
+            return _done(api, meta, doc, notice)
         if action == "rename":
             target = form.get("new_name")
             if not isinstance(target, str) or not target.strip():
