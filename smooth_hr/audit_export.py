@@ -1,7 +1,8 @@
 """Audit export: one employee's or one compliance type's Employee Compliance records as a ZIP for an auditor.
 
 The ZIP holds `compliance.csv` (employee, compliance type, status, completion, renewal,
-evidence document and the evidence file's path inside the ZIP), the evidence files
+evidence document, the evidence file's path inside the ZIP, and the reason HR gave when a record
+of another course completed it), the evidence files
 themselves under `evidence/<Employee Document>/`, and `README.txt` stamped with who
 exported it and when. It needs the `export` right on Employee Compliance (Frappe's right for
 the report's CSV) and read on Employee Document; the rows are those the user may read.
@@ -33,9 +34,9 @@ DOCTYPE = "Employee Compliance"
 EXPORT_METHOD = "smooth_hr.audit_export.download_audit_export"
 PAGE = 500
 COLUMNS = ("Employee", "Employee Name", "Department", "Compliance Type", "Status", "Completion Date",
-           "Renewal Date", "Evidence Document", "File Name")
+           "Renewal Date", "Evidence Document", "File Name", "Completed From Another Course: Reason")
 FIELDS = ["name", "employee", "employee_name", "department", "compliance_type", "status", "completion_date",
-          "renewal_date", "evidence"]
+          "renewal_date", "evidence", "override_reason"]
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -110,7 +111,7 @@ def write_zip(target: Any, filters: dict[str, Any], description: str) -> tuple[i
                     file_url = (document or {}).get("file") or ""
                     path = local_path(file_url)
                     member = _member_name(row["evidence"], file_url) if path is not None and path.is_file() else ""
-                    writer.writerow([cell(row[f]) for f in FIELDS[1:]] + [cell(member)])
+                    writer.writerow([cell(row[f]) for f in FIELDS[1:-1]] + [cell(member), cell(row["override_reason"])])
                     rows += 1
         written: set[str] = set()  # a document that is evidence of several rows goes in once
         for batch, documents in _pages(filters):

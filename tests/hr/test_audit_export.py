@@ -57,7 +57,7 @@ def test_employee_export_has_csv_evidence_and_stamp(team: Team) -> None:
     assert forklift[5] == (smooth.today() - dt.timedelta(days=300)).isoformat()
     assert forklift[7] == team.evidence and forklift[8].startswith(f"evidence/{team.evidence}/")
     assert archive.read(forklift[8]) == EVIDENCE
-    assert by_type["Fire Drill"][4] == "Pending" and by_type["Fire Drill"][7:] == ["", ""]
+    assert by_type["Fire Drill"][4] == "Pending" and by_type["Fire Drill"][7:] == ["", "", ""]
     readme = archive.read("README.txt").decode()
     assert f"Employee {team.worker} (Wes Worker)" in readme
     assert "Exported by: hr <hr@example.com>" in readme
