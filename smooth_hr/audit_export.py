@@ -51,13 +51,24 @@ def _scope(employee: str | None, compliance_type: str | None) -> tuple[dict[str,
     if bool(employee) == bool(compliance_type):
         raise smooth.ValidationError("Choose an employee or a compliance type to export (one of the two)")
     if employee:
-        if not smooth.db.exists("Employee", employee):
-            raise smooth.DoesNotExistError(f"Employee {employee} not found")
+        employee = _employee_named(employee)
         name = smooth.db.get_value("Employee", employee, "employee_name") or employee
         return {"employee": employee}, f"Employee {employee} ({name})", employee
     if not smooth.db.exists("Compliance Type", compliance_type):
         raise smooth.DoesNotExistError(f"Compliance Type {compliance_type} not found")
     return {"compliance_type": compliance_type}, f"Compliance Type {compliance_type}", str(compliance_type)
+
+
+def _employee_named(typed: str) -> str:
+    """The Employee `typed` names: its ID, else the one employee of that full name (people type names)."""
+    if smooth.db.exists("Employee", typed):
+        return typed
+    named = smooth.get_list("Employee", filters={"employee_name": typed}, pluck="name", limit_page_length=2)
+    if len(named) == 1:
+        return str(named[0])
+    if named:
+        raise smooth.ValidationError(f"More than one employee is named {typed}: choose one from the list by ID")
+    raise smooth.DoesNotExistError(f"No employee has the ID or the name {typed!r}: choose one from the list")
 
 
 def _rows(filters: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -162,13 +173,17 @@ def download_audit_export(employee: str | None = None, compliance_type: str | No
                                remove_after=True)
 
 
+PAGE_URL = "/app/compliance-dashboard"
+
+
 def export_url(**scope: str) -> str:
-    return f"/api/method/{EXPORT_METHOD}?{urlencode(scope)}"
+    """The download through the dashboard page: a refusal comes back as its form with the message."""
+    return f"{PAGE_URL}?{urlencode({'export': 1, **scope})}#hr-export"
 
 
 @smooth.whitelist(methods=("POST",))
 def employee_audit_export(name: str) -> dict[str, str]:
-    """The Employee form's "Audit export" button: to the download of that employee's ZIP."""
+    """The Employee form's "Audit export" button: to the download of that employee's ZIP (via the dashboard)."""
     return {"redirect_to": export_url(employee=name)}
 
 
