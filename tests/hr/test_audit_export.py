@@ -119,8 +119,8 @@ def test_desk_buttons_and_dashboard_form_lead_to_the_download(team: Team) -> Non
     assert "Audit export</button>" in type_form
     dashboard = team.api.get("/app/compliance-dashboard", user=HR).text
     assert 'action="/app/compliance-dashboard"' in dashboard and 'name="export" value="1"' in dashboard
-    assert re.search(r'<input id="export-employee" name="employee"[^>]*list="export-employee-list" data-link="Employee"',
-                     dashboard)  # a Link with type-ahead, not a plain text box
+    employee_input = r'<input id="export-employee" name="employee"[^>]*list="export-employee-list" data-link="Employee"'
+    assert re.search(employee_input, dashboard)  # a Link with type-ahead, not a plain text box
 
 
 def _zip_of(response: object) -> zipfile.ZipFile:
