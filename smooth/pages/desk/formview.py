@@ -373,15 +373,17 @@ def _done(api: ApiRequest, meta: Meta, doc: Document, notice: Markup, shown: tup
     Drawn in answer to the post rather than after a redirect, so the messages are not lost; the address
     becomes the record's (data-saved-url) so a reload does not post again.
     """
-    target, name = meta, doc.name
-    if shown is not None and shown != (meta.name, doc.name):
-        other = local().site.get_meta(shown[0])
-        if permissions.has_permission(other.name, "read", doc=records.get_doc(other.name, shown[1])):
-            target, name = other, shown[1]
-    try:
-        record = _load(target, name)
-    except (PermissionError, DoesNotExistError):  # the action took it out of the viewer's reach: done, not undone
-        raise Redirect(f"/app/{slug(target.name)}") from None
+    candidates = [(meta, doc.name)]
+    if shown is not None and shown[0] in local().site.registry:
+        candidates.insert(0, (local().site.get_meta(shown[0]), shown[1]))
+    for target, name in candidates:
+        try:
+            record = _load(target, name)
+            break
+        except (PermissionError, DoesNotExistError):  # out of the viewer's reach now: the action stands
+            continue
+    else:
+        raise Redirect(f"/app/{slug(meta.name)}")
     return _render(api, target, record, _state(target, record), notice=notice, messages=_told(),
                    saved_url=form_url(target, record.name))
 
