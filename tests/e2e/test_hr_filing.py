@@ -91,7 +91,7 @@ def test_hr_uploads_a_pdf_on_a_new_employee_document(page: Page, live: LiveSite,
     page.get_by_role("button", name="Save").first.click()  # Document Type left out: refused
     expect(page.get_by_role("alert")).to_contain_text("Document Type")
     expect(page.locator(".attach-current")).to_contain_text("Current file: licence")  # the file is kept
-    expect(page.get_by_role("region", name="Messages")).to_contain_text("the file you chose is kept")
+    expect(page.get_by_role("region", name="Messages")).to_contain_text("The file you chose is kept")
     assert_accessible(page)
     screenshot(page, "hr-upload-refused-desk", live.handle.backend)
     page.set_viewport_size(PHONE_WIDTH)

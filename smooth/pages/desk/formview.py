@@ -11,6 +11,7 @@ A Single doctype has one form, at `/app/<slug>/<Doctype Name>`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -212,15 +213,30 @@ def show_form(api: ApiRequest, slug: str, name: str) -> Response:
 
 # -- saving --------------------------------------------------------------------------------------------
 
+def _attach_target(meta: Meta, key: str, editable: set[str]) -> bool:
+    """Whether posted `key` (`<field>` or a grid cell `<table>-<row>-<field>`) is an Attach field the viewer
+    may fill."""
+    field = meta.get_field(key)
+    if field is not None:
+        return field.fieldtype in ATTACH_FIELDTYPES and key in editable
+    table_name, _, rest = key.partition("-")
+    index, _, fieldname = rest.partition("-")
+    table = meta.get_field(table_name)
+    if table is None or table.fieldtype != "Table" or table_name not in editable or not index.isdigit():
+        return False
+    cell = local().site.get_meta(table.options or "").get_field(fieldname)
+    return cell is not None and cell.fieldtype in ATTACH_FIELDTYPES and not cell.read_only
+
+
 def _store_uploads(api: ApiRequest, meta: Meta, editable: set[str]) -> dict[str, str]:
-    """Store the files chosen in Attach fields (private Files, attached once the document is saved): their
-    URLs by field, so a mandatory Attach field holds its value before the document is validated."""
+    """Store the files chosen in Attach fields and grid cells (private Files, attached once the document is
+    saved): their URLs by posted name, as if typed, so a mandatory Attach holds its value when validated."""
     stored: dict[str, str] = {}
-    for df in meta.value_fields:
-        upload = api.form.get(df.fieldname + FILE_SUFFIX)
-        if df.fieldtype in ATTACH_FIELDTYPES and df.fieldname in editable and isinstance(upload, UploadFile) \
-                and upload.filename:
-            stored[df.fieldname] = str(upload_file(file=upload)["file_url"])
+    for key, upload in api.form.items():
+        target = key.removesuffix(FILE_SUFFIX)
+        if target != key and isinstance(upload, UploadFile) and upload.filename and _attach_target(meta, target,
+                                                                                                  editable):
+            stored[target] = str(upload_file(file=upload)["file_url"])
     return stored
 
 
@@ -228,30 +244,42 @@ def _attach_files(meta: Meta, doc: Document) -> None:
     """Attach the Files the viewer uploaded for this form (still unattached) to the saved document.
 
     Only the viewer's own unattached Files: a URL typed into the hidden field attaches nothing of anyone else's.
+    A grid cell's file is attached to the document (a child row has no page of its own).
     """
-    for df in meta.value_fields:
-        url = doc.get(df.fieldname)
-        if df.fieldtype not in ATTACH_FIELDTYPES or not url:
+    urls: list[tuple[str | None, Any]] = [(df.fieldname, doc.get(df.fieldname)) for df in meta.value_fields
+                                          if df.fieldtype in ATTACH_FIELDTYPES]
+    for table in meta.table_fields:
+        cells = [c.fieldname for c in local().site.get_meta(table.options or "").value_fields
+                 if c.fieldtype in ATTACH_FIELDTYPES]
+        urls += [(None, row.get(c)) for row in doc.get(table.fieldname) or [] for c in cells]
+    for fieldname, url in urls:
+        if not url:
             continue
         for name in db().get_all("File", filters={"file_url": url, "owner": session_user(),
                                                   "attached_to_name": None}, pluck="name", order_by=""):
             record = records.get_doc("File", name)
             record.update({"attached_to_doctype": meta.name, "attached_to_name": doc.name,
-                           "attached_to_field": df.fieldname})
+                           "attached_to_field": fieldname})
             record.save(ignore_permissions=True)  # the document's write right was checked by its save
+
+
+def _posted_state(meta: Meta, form: Mapping[str, Any]) -> dict[str, Any]:
+    state = form_fields.state_from_post(meta, form, local().site.get_meta)
+    new_name = form.get("__newname")
+    if isinstance(new_name, str):
+        state["__newname"] = new_name
+    return state
 
 
 def _save(api: ApiRequest, meta: Meta, name: str | None) -> Response:
     site_meta = local().site.get_meta
-    state = form_fields.state_from_post(meta, api.form, site_meta)
+    state = _posted_state(meta, api.form)
     new_name = api.form.get("__newname")
-    if isinstance(new_name, str):
-        state["__newname"] = new_name
     doc = records.new_doc(meta.name) if name is None else _load(meta, name)
     ctx = _context(meta, doc)
     editable = form_fields.editable_fields(meta, state, ctx)
     try:
-        posted = {**state, **_store_uploads(api, meta, editable)}
+        posted = _posted_state(meta, {**api.form, **_store_uploads(api, meta, editable)})
         values = form_fields.save_values(meta, posted, editable, site_meta, ctx.zones)
         if name is None:
             if meta.autoname == "prompt" and isinstance(new_name, str) and new_name.strip():
@@ -270,14 +298,14 @@ def _save(api: ApiRequest, meta: Meta, name: str | None) -> Response:
     except SmoothError as exc:
         db().rollback()
         kept = _keep_uploads(api, meta, editable)
-        state.update(kept)
+        state = _posted_state(meta, {**api.form, **kept})
         shown = records.new_doc(meta.name) if name is None else _reload_or_new(meta, name)
         stamp = api.form.get("modified")
+        said = "The files you chose are kept" if len(kept) > 1 else "The file you chose is kept"
         return _render(api, meta, shown, state, error=exc.message or type(exc).__name__,
                        stale=isinstance(exc, TimestampMismatchError), status=exc.http_status_code,
                        modified=stamp if isinstance(stamp, str) and stamp else None,
-                       messages=[{"message": f"{meta.get_label(f)}: the file you chose is kept; save again, or "
-                                             "choose another", "title": ""} for f in kept])
+                       messages=[{"message": f"{said}: save again, or choose another", "title": ""}] if kept else [])
     told = _told()
     if told:  # what the controller said on saving (msgprint) is shown with the saved form, not lost in a redirect
         saved = _load(meta, doc.name)
