@@ -118,7 +118,7 @@ def test_a_grid_row_takes_a_file(pages: Api) -> None:
     employee = _employee(pages)
     saved = _post(pages, "/app/employee-onboarding/new", {
         "employee": employee, "date_of_joining": "2026-01-05", "activities-0-activity_name": "Code of Conduct",
-        "activities-0-kind": "Policy Acknowledgement"},
+        "activities-0-kind": "Policy Acknowledgment"},
         {"activities-0-policy_file__file": ("conduct.pdf", PDF, "application/pdf")})
     assert saved.status_code == 303, saved.text[:3000]  # today: the cell's file is dropped without a word
     name = saved.headers["location"].split("?")[0].rsplit("/", 1)[1]
