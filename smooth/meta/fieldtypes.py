@@ -104,5 +104,5 @@ def check_rating(field: LengthLimited, options: str | None, value: Any, where: s
     except ValueError:
         number = None
     if number is None or not 0 <= number <= 1:
-        raise ValidationError(f"{where}{field.label} is a rating out of {scale} stars, stored as a fraction from 0 to 1 "
-                              f"(4 of {scale} stars is {4 / scale:g}): {value} is off that scale")
+        raise ValidationError(f"{where}{field.label} is a rating out of {scale} stars, stored as a fraction from "
+                              f"0 to 1 (4 of {scale} stars is {4 / scale:g}): {value} is off that scale")
