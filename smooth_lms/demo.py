@@ -201,8 +201,9 @@ def _requests(safety: str, forklift: str, cohort: str, created: dict[str, int]) 
 
     if smooth.db.count("LMS Certificate Request"):
         return
+    yesterday = to_utc(smooth.today() - dt.timedelta(days=1), dt.time(10), smooth.local.site.time_zone)
+    _demo_request("omar.learner@example.com", safety, yesterday, "Completed", created)  # awaits its certificate
     plan = [("lena.learner@example.com", safety, None, "Pending"),
-            ("omar.learner@example.com", safety, None, "Completed"),
             ("sara.learner@example.com", forklift, cohort, "Pending"),
             ("omar.learner@example.com", forklift, cohort, "Cancelled")]  # more in _todays_requests
     for position, (member, course, batch, status) in enumerate(plan):
@@ -216,7 +217,7 @@ def _requests(safety: str, forklift: str, cohort: str, created: dict[str, int]) 
                                   "notes": "Demo booking"}).insert(ignore_permissions=True)
         if status != "Pending":
             request.status = status
-            request.flags.ignore_workflow = True  # demo history: its slots are still to come
+            request.flags.ignore_workflow = True  # demo history: a booking cancelled ahead of its slot
             request.save(ignore_permissions=True)
         _count(created, "LMS Certificate Request")
 
@@ -245,7 +246,7 @@ def _todays_requests(safety: str, forklift: str, created: dict[str, int],
 
 
 def _certified(member: str, course: str, created: dict[str, int]) -> None:
-    """A request evaluated last week whose certificate was issued."""
+    """A request Ava evaluated last week, whose certificate was issued."""
     if smooth.db.exists("LMS Certificate", {"member": member, "course": course}):
         return
     week_ago = to_utc(smooth.today() - dt.timedelta(days=7), dt.time(9), smooth.local.site.time_zone)
@@ -255,6 +256,7 @@ def _certified(member: str, course: str, created: dict[str, int]) -> None:
 
 
 def _demo_request(member: str, course: str, start: dt.datetime, status: str, created: dict[str, int]) -> Any:
+    """Ava's request of `member` for `course` at `start` (UTC), a Pending one moved there if it exists."""
     system_zone = smooth.local.site.time_zone
     end = start + dt.timedelta(minutes=slot_minutes(course_settings(course)))
     wall, wall_end = to_wall(start, system_zone), to_wall(end, system_zone)
