@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from redis import Redis
 from rq import Queue, Worker
 
 from smooth.context import site_context
@@ -39,6 +40,15 @@ class _Worker(Worker):
         self.stop_asked.set()
         super().request_stop(signum, frame)
 
+    def subscribe(self) -> None:
+        """RQ's, with the command thread waking every second: redis-py's `stop()` waits for that thread,
+        and RQ's 60 s made a SIGTERM (or a reconnect) take up to a minute."""
+        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(  # type: ignore[assignment]  # RQ types it as None
+            sleep_time=1, daemon=True, exception_handler=self._pubsub_exception_handler)
+
 
 def start_worker(url: str, names: Sequence[str], *, burst: bool = False, sites: Sequence[str] = (),
                  sites_path: Path | None = None) -> bool:
@@ -49,9 +59,10 @@ def start_worker(url: str, names: Sequence[str], *, burst: bool = False, sites: 
     delay = 1.0
     while True:
         started = time.monotonic()
+        conn = queues.new_connection(url)
+        worker: _Worker | None = None
         try:
             _dispatch(sites, sites_path)
-            conn = queues.connection(url)
             worker = _Worker([Queue(queues.queue_name(name), connection=conn) for name in names], connection=conn)
             worker.stop_asked = stop
             worked = bool(worker.work(burst=burst, with_scheduler=True, logging_level="INFO"))
@@ -60,6 +71,8 @@ def start_worker(url: str, names: Sequence[str], *, burst: bool = False, sites: 
             reason = "RQ's worker loop stopped"
         except outbox.QueueDown as exc:
             reason = f"{type(exc).__name__}: {exc}"
+        finally:
+            _abandon(worker, conn)
         if time.monotonic() - started > STEADY_SECONDS:
             delay = 1.0
         log.warning("Redis at %s is unreachable (%s): reconnecting in %g s", url, reason, delay)
@@ -67,6 +80,15 @@ def start_worker(url: str, names: Sequence[str], *, burst: bool = False, sites: 
         if stop.wait(delay):
             return False
         delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+
+
+def _abandon(worker: Worker | None, conn: Redis) -> None:
+    """Stop what a worker left running when Redis went away mid-teardown (its pubsub thread) and drop
+    its connections: a thread still retrying on a pool could hold a lock a forked work horse inherits."""
+    thread = getattr(worker, "pubsub_thread", None)
+    if thread is not None and thread.is_alive():
+        thread.stop(timeout=5)
+    conn.connection_pool.disconnect()
 
 
 def _dispatch(sites: Sequence[str], sites_path: Path | None) -> None:

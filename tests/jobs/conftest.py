@@ -60,7 +60,7 @@ def start_bench(handle: SiteHandle, *args: str, output: IO[str] | None = None) -
 def empty_logs(handle: SiteHandle) -> None:
     (handle.sites_path / handle.name / RUNS_FILE).unlink(missing_ok=True)
     with handle.context():
-        for doctype in ("Error Log", "Scheduled Job Log", "Email Queue"):
+        for doctype in ("Error Log", "Scheduled Job Log", "Email Queue", "Job Outbox"):
             for name in smooth.get_all(doctype, pluck="name"):
                 smooth.delete_doc(doctype, name, force=True, ignore_permissions=True)
         smooth.db.commit()

@@ -7,6 +7,7 @@ production should run it) on a free port and stops and restarts it mid-run.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import time
 from collections.abc import Iterator
@@ -83,15 +84,21 @@ def outage_site(site: SiteHandle, redis_server: RedisServer, sink: SmtpServer) -
     yield site
     set_site_config(site, redis_queue=None, allow_test_user_header=None, mail_server=None, mail_port=None,
                     auto_email_id=None)
-    with site.context():
-        smooth.db.delete("Job Outbox", {})
-        smooth.db.commit()
     empty_logs(site)
 
 
 def _waiting(handle: SiteHandle) -> int:
     with handle.context():
         return backlog()[0]
+
+
+def _wait_for(log: Path, pattern: str, process: subprocess.Popen[str]) -> None:
+    """Until the process's log matches `pattern`; it must not exit meanwhile."""
+    deadline = time.monotonic() + 60
+    while not re.search(pattern, log.read_text()):
+        assert process.poll() is None, f"bench exited before logging {pattern!r}:\n{log.read_text()}"
+        assert time.monotonic() < deadline, f"bench never logged {pattern!r}:\n{log.read_text()}"
+        time.sleep(0.2)
 
 
 def _stop(process: subprocess.Popen[str], output: Path) -> str:
@@ -117,14 +124,16 @@ def test_bookings_during_a_redis_outage_answer_200_and_every_mail_is_sent_exactl
                 response = api.call("smooth_tests.jobs.book", http="POST", label=label)
                 assert response.status_code == 200, response.text
 
+            _wait_for(log, "Listening on", worker)
             for i in range(3):
                 book(f"before-{i}")
             redis_server.stop()
             for i in range(6):
                 book(f"during-{i}")  # committed, and answered 200 although Redis is down
             assert _waiting(outage_site) == 12  # two mail jobs per booking wait in the outbox
-            time.sleep(3)  # the worker meets the outage
-            assert worker.poll() is None, "bench worker exited on the outage"
+            _wait_for(log, "nreachable|could not connect", worker)  # the worker meets the outage and stays
+            time.sleep(2)
+            assert worker.poll() is None, "bench worker exited on the outage:\n" + log.read_text()
             redis_server.start()
             for i in range(3):
                 book(f"after-{i}")
@@ -144,20 +153,20 @@ def test_bookings_during_a_redis_outage_answer_200_and_every_mail_is_sent_exactl
 
 
 def test_a_scheduler_tick_survives_the_outage_and_a_worker_pushes_what_waited_once_redis_returns(
-        outage_site: SiteHandle, redis_server: RedisServer) -> None:
+        outage_site: SiteHandle, redis_server: RedisServer, tmp_path: Path) -> None:
     redis_server.stop()
     assert MARKER in tick(outage_site.name, outage_site.sites_path, now=dt.datetime(2026, 11, 30, 9, 1))
     with outage_site.context():
         assert smooth.get_all("Scheduled Job Log", filters={"scheduled_job_type": MARKER}, pluck="status") == \
             ["Scheduled"]
     assert _waiting(outage_site) >= 1  # the marker and the other due events (the mail flush, ...)
-    worker = start_bench(outage_site, "worker", "--burst")  # started while Redis is down: it waits
-    time.sleep(3)
-    assert worker.poll() is None, "bench worker exited while Redis was down"
+    log = tmp_path / "worker.log"
+    with log.open("w") as output:
+        worker = start_bench(outage_site, "worker", "--burst", output=output)  # started while Redis is down
+    _wait_for(log, "is unreachable .* reconnecting in", worker)  # it waits with a log line instead of exiting
     redis_server.start()
-    output = worker.communicate(timeout=90)[0]
-    assert worker.returncode == 0, output
-    assert "is unreachable" in output and "reconnecting in" in output
+    worker.wait(timeout=90)
+    assert worker.returncode == 0, log.read_text()
     assert runs(outage_site) == ["scheduled"]
     with outage_site.context():
         assert smooth.get_all("Scheduled Job Log", filters={"scheduled_job_type": MARKER}, pluck="status") == \
