@@ -17,12 +17,12 @@ import pytest
 import redis
 
 import smooth
-from smooth.jobs.outbox import backlog
+from smooth.jobs.outbox import backlog, dispatch
 from smooth.jobs.scheduler import tick
 from tests.api.helpers import Api, set_site_config
 from tests.api.serving import running_server
 from tests.conftest import SiteHandle
-from tests.jobs.conftest import empty_logs, runs, start_bench
+from tests.jobs.conftest import bench, empty_logs, queue, runs, start_bench
 from tests.mail.conftest import SmtpServer, free_port
 
 MARKER = "smooth_tests.jobs.scheduled_marker (cron:*/5 * * * *)"
@@ -160,6 +160,13 @@ def test_a_scheduler_tick_survives_the_outage_and_a_worker_pushes_what_waited_on
         assert smooth.get_all("Scheduled Job Log", filters={"scheduled_job_type": MARKER}, pluck="status") == \
             ["Scheduled"]
     assert _waiting(outage_site) >= 1  # the marker and the other due events (the mail flush, ...)
+    with outage_site.context():
+        table = smooth.local.site.table("Job Outbox")
+        smooth.db.execute(table.update().values(creation=smooth.now_datetime() - dt.timedelta(minutes=10)),
+                          write=True)
+        smooth.db.commit()
+    doctor = bench(outage_site, "doctor").stdout
+    assert re.search(r"WARN job outbox +\d+ job\(s\) waiting to be queued, the oldest for 6\d\d s", doctor), doctor
     log = tmp_path / "worker.log"
     with log.open("w") as output:
         worker = start_bench(outage_site, "worker", "--burst", output=output)  # started while Redis is down
@@ -172,3 +179,18 @@ def test_a_scheduler_tick_survives_the_outage_and_a_worker_pushes_what_waited_on
         assert smooth.get_all("Scheduled Job Log", filters={"scheduled_job_type": MARKER}, pluck="status") == \
             ["Complete"]
     assert _waiting(outage_site) == 0
+
+
+def test_a_row_pushed_again_after_its_pusher_died_is_not_queued_twice(queued_site: SiteHandle) -> None:
+    with queued_site.context():
+        with smooth.unit_of_work():
+            smooth.enqueue("smooth_tests.jobs.record", label="once")
+        (row,) = smooth.get_all("Job Outbox", fields=["name", "status"])
+        assert row["status"] == "Pushed" and queue().count == 1
+        smooth.db.set_value("Job Outbox", row["name"], "status", "Pending")  # as if its pusher died before marking it
+        smooth.db.commit()
+        dispatch()
+        assert smooth.db.get_value("Job Outbox", row["name"], "status") == "Pushed"
+    assert queue().count == 1  # RQ already held the row's job: not queued again
+    bench(queued_site, "worker", "--burst")
+    assert runs(queued_site) == ["once"]
