@@ -18,6 +18,7 @@ from smooth.context import db, local
 from smooth.exceptions import LinkValidationError, MandatoryError, UniqueValidationError, ValidationError
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField
+from smooth.safe_urls import ALLOWED, is_safe_url, is_url_field
 
 if TYPE_CHECKING:
     from smooth.model.document import Document
@@ -59,6 +60,8 @@ def validate_values(doc: Document) -> None:
         value = values.get(field.fieldname)
         if value is None or value == "":
             continue
+        if is_url_field(field.fieldtype, field.options) and not is_safe_url(value):
+            raise ValidationError(f"{row_label(doc)}{field.label} must be {ALLOWED}, not {str(value)[:80]!r}")
         if field.fieldtype == "Select":
             options = field.select_options
             if field.fieldname == doc.flags.workflow_state_field and value in (doc.flags.workflow_states or ()):
