@@ -12,8 +12,9 @@ import pytest
 
 import smooth
 from smooth_lms.demo import make_demo_data
+from smooth_lms.patches.v0_1 import derive_user_types
 from tests.api.serving import running_server
-from tests.conftest import SiteHandle
+from tests.conftest import SiteHandle, make_user
 from tests.lms.conftest import clean, lms_site  # noqa: F401
 
 pytestmark = pytest.mark.parametrize("lms_site", ["sqlite"], indirect=True)
@@ -77,3 +78,13 @@ def test_the_demo_learners_are_website_users_and_staff_system_users(served: tupl
         types = dict(smooth.get_all("User", fields=["name", "user_type"], as_list=True))
     assert types["tom.learner@example.com"] == "Website User"
     assert types["ben.evaluator@example.com"] == types["moderator@example.com"] == "System User"
+
+
+def test_the_patch_retypes_users_stored_before_the_rule(served: tuple[SiteHandle, str]) -> None:
+    handle, _ = served
+    with handle.context():
+        make_user("old.learner@example.com", "LMS Student")
+        smooth.db.set_value("User", "old.learner@example.com", "user_type", "System User")
+        derive_user_types.execute()
+        smooth.db.commit()
+    assert _user_type(handle, "old.learner@example.com") == "Website User"
