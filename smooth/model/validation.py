@@ -37,12 +37,12 @@ def validate_document(doc: Document, *, ignore_mandatory: bool = False, ignore_l
 
 
 def validate_required(doc: Document, *, ignore_mandatory: bool = False, ignore_links: bool = False) -> None:
-    """The checks controller code relies on: Links exist (their fetch_from values filled), mandatory values set."""
+    """The checks controller code relies on: Links exist (their fetch_from values filled), `reqd` values set."""
     if not ignore_links:
         for member in (doc, *doc.get_all_children()):
             validate_links(member)
     if not ignore_mandatory:
-        validate_mandatory(doc)
+        validate_mandatory(doc, conditional=False)  # a condition's own message comes from the controller
 
 
 def row_label(doc: Document) -> str:
@@ -82,7 +82,7 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, list) and not value)
 
 
-def validate_mandatory(doc: Document) -> None:
+def validate_mandatory(doc: Document, *, conditional: bool = True) -> None:
     """`reqd` fields, and fields whose `mandatory_depends_on` condition holds for the document (or row)."""
     missing: list[str] = []
     for member in (doc, *doc.get_all_children()):
@@ -90,7 +90,7 @@ def validate_mandatory(doc: Document) -> None:
         for field in member.meta.mandatory_fields:
             if _empty(values.get(field.fieldname)):
                 missing.append(row_label(member) + field.label)
-        for field in member.meta.conditionally_mandatory:
+        for field in member.meta.conditionally_mandatory if conditional else ():
             if _empty(values.get(field.fieldname)) and expressions.evaluate(
                     field.mandatory_depends_on or "", _condition_values(member)):
                 missing.append(row_label(member) + field.label)
