@@ -2,8 +2,8 @@
 
 Types and lengths, Select options, mandatory values, Links (one query per target doctype,
 which also brings the `fetch_from` values) and unique fields. They run after the
-controller's `validate`, so a controller may fill values the checks then see. Links and
-mandatory values are also checked before `validate` (after `before_validate`, the hook for
+controller's `validate`, so a controller may fill values the checks then see. Links and `reqd`
+values are also checked before `validate` (after `before_validate`, the hook for
 filling missing values): controller code may then rely on them, and an empty or unknown value
 is a 417 naming the fields, never a 500 or a 404 from deep inside the controller.
 """
