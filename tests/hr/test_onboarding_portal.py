@@ -238,7 +238,7 @@ def test_a_hire_with_a_name_as_long_as_its_field_signs_and_uploads(pages: Api) -
         employee = smooth.get_doc({"doctype": "Employee", "first_name": name, "user_id": "long@example.com",
                                    "date_of_joining": "2030-03-02"}).insert().name
         doc = smooth.get_doc({"doctype": "Employee Onboarding", "employee": employee, "activities": [
-            {"activity_name": "Code of Conduct", "kind": "Policy Acknowledgement", "policy_text": POLICY},
+            {"activity_name": "Code of Conduct", "kind": "Policy Acknowledgment", "policy_text": POLICY},
             {"activity_name": "Proof of identity", "kind": "Upload Document", "document_type": "ID Proof"}]}).insert()
         doc.submit()
         smooth.db.commit()
