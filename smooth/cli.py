@@ -253,16 +253,14 @@ def console(bench: Bench) -> None:
 @click.option("--last-name")
 @click.option("--password")
 @click.option("--role", "roles", multiple=True, help="Role to give (repeatable).")
-@click.option("--website-user", is_flag=True, help="A portal-only user (no desk access).")
 @pass_bench
 def add_user(bench: Bench, email: str, first_name: str | None, last_name: str | None, password: str | None,
-             roles: tuple[str, ...], website_user: bool) -> None:
-    """Create a user."""
+             roles: tuple[str, ...]) -> None:
+    """Create a user: a System User when a role has desk access, else a portal-only Website User."""
     with bench.unit():
         user = get_doc({
             "doctype": "User", "email": email, "first_name": first_name or email.split("@")[0],
             "last_name": last_name, "new_password": password,
-            "user_type": "Website User" if website_user else "System User",
             "roles": [{"role": r} for r in roles],
         }).insert()
     click.echo(f"Added user {user.name}" + (f" with roles {', '.join(roles)}" if roles else ""))

@@ -47,7 +47,7 @@ def make_demo_data() -> dict[str, Any]:
                                       (MANAGER, "Maya", "Manager", ["LMS Student"])):
         if not smooth.db.exists("User", email):
             smooth.get_doc({"doctype": "User", "email": email, "first_name": first, "last_name": last,
-                            "user_type": "System User", "new_password": PASSWORD,
+                            "new_password": PASSWORD,
                             "roles": [{"role": r} for r in roles]}).insert(ignore_permissions=True)
             _count(created, "User")
     for doctype, field, name in [("Department", "department_name", d) for d in ("Warehouse", "Office")] + \

@@ -27,6 +27,7 @@ from smooth.exceptions import DuplicateEntryError
 from smooth.printing.pdf import html_to_pdf
 from smooth.printing.render import choose_format, render_page
 from smooth_hr.compliance_status import COMPLETE
+from smooth_hr.document_title import fitted_title
 from smooth_lms.certificates import REVOKED, SUPERSEDED, state
 
 HR_ROLES = ("HR Manager", "HR User")
@@ -178,7 +179,8 @@ def _file_document(doc: Any, source: Source, employee: str, document_type: str) 
     stored.content = render_pdf(doc)
     stored.insert(ignore_permissions=True)  # its rights are the Employee Document's (checked on insert below)
     filed = smooth.get_doc({
-        "doctype": "Employee Document", "employee": employee, "document_type": document_type, "title": source.title,
+        "doctype": "Employee Document", "employee": employee, "document_type": document_type,
+        "title": fitted_title(source.title),
         "file": stored.file_url, "issue_date": source.issue_date, "expiry_date": source.expiry_date,
         "reference_doctype": source.doctype, "reference_name": source.name, "reference_key": key,
         "supersedes": _previous_document(source, employee)})

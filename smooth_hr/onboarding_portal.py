@@ -17,6 +17,7 @@ from smooth_hr import onboarding as enrolment
 from smooth_hr import policy_acknowledgment as policies
 from smooth_hr.doctype.employee_boarding_activity.employee_boarding_activity import POLICY, TASK, UPLOAD
 from smooth_hr.doctype.employee_document_type.employee_document_type import file_types
+from smooth_hr.document_title import fitted_title
 from smooth_lms.training_assignments import assignment_rows
 
 EMPLOYEE_FIELDS = ["name", "employee_name", "first_name", "department", "designation", "date_of_joining"]
@@ -94,7 +95,7 @@ def _store(file_name: str, content: bytes, employee: dict[str, Any], document_ty
     stored.insert(ignore_permissions=True)
     filed = smooth.get_doc({
         "doctype": "Employee Document", "employee": employee["name"], "document_type": document_type,
-        "title": title, "file": stored.file_url, "issue_date": smooth.today(), "notes": notes,
+        "title": fitted_title(title), "file": stored.file_url, "issue_date": smooth.today(), "notes": notes,
         "reference_doctype": enrolment.ONBOARDING, "reference_name": onboarding, "supersedes": supersedes,
     }).insert(ignore_permissions=True)
     stored.update({"attached_to_doctype": "Employee Document", "attached_to_name": filed.name,

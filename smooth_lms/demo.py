@@ -100,10 +100,9 @@ def _count(created: dict[str, int], doctype: str) -> None:
 def _user(email: str, first: str, last: str, zone: str | None, roles: list[str], created: dict[str, int]) -> None:
     if smooth.db.exists("User", email):
         return
-    portal_only = roles == ["LMS Student"]  # learners use /lms, not the desk
+    # the user type follows the roles: a learner (LMS Student only) is a Website User and uses /lms, not the desk
     smooth.get_doc({"doctype": "User", "email": email, "first_name": first, "last_name": last, "time_zone": zone,
-                    "user_type": "Website User" if portal_only else "System User", "new_password": PASSWORD,
-                    "roles": [{"role": r} for r in roles]}).insert(ignore_permissions=True)
+                    "new_password": PASSWORD, "roles": [{"role": r} for r in roles]}).insert(ignore_permissions=True)
     _count(created, "User")
 
 

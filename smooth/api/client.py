@@ -26,6 +26,7 @@ from smooth.meta import fieldtypes
 from smooth.model import listing, records, rename
 from smooth.model.database_api import document_db
 from smooth.model.document import Document
+from smooth.model.user_writes import apply_user_values
 from smooth.whitelist import whitelist
 
 INSERT_MANY_LIMIT = 200
@@ -62,13 +63,12 @@ def apply_update(doc: Document, data: Any) -> Document:
     _only_own_child_rows(doc, values)
     if modified:
         doc._original_modified = modified
-    doc.update(values)
-    return doc
+    return apply_user_values(doc, values)
 
 
 def new_document(doctype: str, data: Any) -> Document:
     """A new document from a client's values; asking for docstatus 1 needs the submit right too."""
-    doc = records.new_doc(doctype, **_cleaned(doctype, data))
+    doc = apply_user_values(records.new_doc(doctype), _cleaned(doctype, data))
     if doc.docstatus and int(doc.docstatus) == 1:
         doc.check_permission("submit")
     return doc
@@ -182,7 +182,7 @@ def set_value(doctype: str, name: str, fieldname: Any, value: Any = None) -> dic
         child = next((c for c in parent_doc.get_all_children() if c.name == name), None)
         if child is None:
             raise DoesNotExistError(f"{doctype} {name} not found")
-        child.update(_cleaned(doctype, values, keep_name=False))
+        apply_user_values(child, _cleaned(doctype, values, keep_name=False))
         return parent_doc.save().as_dict()
     doc = records.get_doc(doctype, name, for_update=True)
     apply_update(doc, values)
@@ -202,7 +202,7 @@ def insert(doc: Any) -> dict[str, Any]:
             (f.fieldname for f in parent_doc.meta.get_table_field_for(meta.name)), None)
         if not parentfield:
             raise ValidationError(f"{data['parenttype']} has no table of {meta.name}")
-        parent_doc.append(parentfield, _cleaned(meta.name, data, keep_name=False))
+        apply_user_values(parent_doc.append(parentfield), _cleaned(meta.name, data, keep_name=False))
         return parent_doc.save().as_dict()
     return new_document(meta.name, data).insert().as_dict()
 

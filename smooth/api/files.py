@@ -30,6 +30,8 @@ from smooth.core.doctype.file.file import (
 from smooth.exceptions import DoesNotExistError, PermissionError, ValidationError
 from smooth.model import records
 from smooth.model.database_api import document_db
+from smooth.model.document import Document
+from smooth.model.user_writes import apply_user_values, user_may_write
 from smooth.whitelist import whitelist
 
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"})
@@ -59,6 +61,7 @@ def upload_file(file: Any = None, doctype: str | None = None, docname: str | Non
     values = {"is_private": 1 if to_bool(is_private, default=True) else 0, "folder": folder or None,
               "attached_to_doctype": doctype or None, "attached_to_name": docname or None,
               "attached_to_field": fieldname or None}
+    target = _attach_target(doctype, docname, fieldname) if fieldname else None
     if isinstance(file, UploadFile):
         record = records.new_doc("File", file_name=file.filename, **values)
         record.content = _read_upload(file)
@@ -67,15 +70,20 @@ def upload_file(file: Any = None, doctype: str | None = None, docname: str | Non
     else:
         raise ValidationError("No file was uploaded: send it as the multipart form field 'file'")
     record.insert()
-    if fieldname:
-        meta = local().site.get_meta(doctype or "")
-        field = meta.get_field(fieldname)
-        if field is None or field.fieldtype not in ATTACH_FIELDTYPES:
-            raise ValidationError(f"{doctype} has no Attach field {fieldname!r}")
-        target = records.get_doc(doctype, docname, for_update=True)
-        target.set(fieldname, record.file_url)
-        target.save()
+    if target is not None and fieldname:
+        apply_user_values(target, {fieldname: record.file_url}).save()
     return record.as_dict()
+
+
+def _attach_target(doctype: Any, docname: Any, fieldname: str) -> Document:
+    """The document a file is attached to through `fieldname`, which must be an Attach field the user may set."""
+    field = local().site.get_meta(doctype or "").get_field(fieldname)
+    if field is None or field.fieldtype not in ATTACH_FIELDTYPES:
+        raise ValidationError(f"{doctype} has no Attach field {fieldname!r}")
+    target = records.get_doc(doctype, docname, for_update=True)
+    if not user_may_write(field, target.as_dict()):
+        raise ValidationError(f"{field.label} of {doctype} is read only: a file cannot be attached to it")
+    return target
 
 
 

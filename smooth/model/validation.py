@@ -2,7 +2,10 @@
 
 Types and lengths, Select options, mandatory values, Links (one query per target doctype,
 which also brings the `fetch_from` values) and unique fields. They run after the
-controller's `validate`, so a controller may fill values the checks then see.
+controller's `validate`, so a controller may fill values the checks then see. Links and `reqd`
+values are also checked before `validate` (after `before_validate`, the hook for
+filling missing values): controller code may then rely on them, and an empty or unknown value
+is a 417 naming the fields, never a 500 or a 404 from deep inside the controller.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from smooth.context import db, local
 from smooth.exceptions import LinkValidationError, MandatoryError, UniqueValidationError, ValidationError
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField
+from smooth.safe_urls import ALLOWED, is_safe_url, is_url_field
 
 if TYPE_CHECKING:
     from smooth.model.document import Document
@@ -32,6 +36,15 @@ def validate_document(doc: Document, *, ignore_mandatory: bool = False, ignore_l
     validate_unique(doc)
 
 
+def validate_required(doc: Document, *, ignore_mandatory: bool = False, ignore_links: bool = False) -> None:
+    """The checks controller code relies on: Links exist (their fetch_from values filled), `reqd` values set."""
+    if not ignore_links:
+        for member in (doc, *doc.get_all_children()):
+            validate_links(member)
+    if not ignore_mandatory:
+        validate_mandatory(doc, conditional=False)  # a condition's own message comes from the controller
+
+
 def row_label(doc: Document) -> str:
     """"Row #2 in Schedule: " for a child row, "" for a parent: the prefix of every message about it."""
     if doc.parent_doc is not None:
@@ -47,6 +60,8 @@ def validate_values(doc: Document) -> None:
         value = values.get(field.fieldname)
         if value is None or value == "":
             continue
+        if is_url_field(field.fieldtype, field.options) and not is_safe_url(value):
+            raise ValidationError(f"{row_label(doc)}{field.label} must be {ALLOWED}, not {str(value)[:80]!r}")
         if field.fieldtype == "Select":
             options = field.select_options
             if field.fieldname == doc.flags.workflow_state_field and value in (doc.flags.workflow_states or ()):
@@ -67,7 +82,7 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, list) and not value)
 
 
-def validate_mandatory(doc: Document) -> None:
+def validate_mandatory(doc: Document, *, conditional: bool = True) -> None:
     """`reqd` fields, and fields whose `mandatory_depends_on` condition holds for the document (or row)."""
     missing: list[str] = []
     for member in (doc, *doc.get_all_children()):
@@ -75,7 +90,7 @@ def validate_mandatory(doc: Document) -> None:
         for field in member.meta.mandatory_fields:
             if _empty(values.get(field.fieldname)):
                 missing.append(row_label(member) + field.label)
-        for field in member.meta.conditionally_mandatory:
+        for field in member.meta.conditionally_mandatory if conditional else ():
             if _empty(values.get(field.fieldname)) and expressions.evaluate(
                     field.mandatory_depends_on or "", _condition_values(member)):
                 missing.append(row_label(member) + field.label)

@@ -52,7 +52,7 @@ def test_session_cookie_is_secure_behind_an_https_proxy(auth: AuthSite) -> None:
 
 
 def test_login_sets_frappes_informational_cookies(auth: AuthSite) -> None:
-    add_user(auth.api, ANN)
+    add_user(auth.api, ANN, "Test Reader")  # a role with desk access: a System User
     cookies = set_cookies(auth.login(auth.client(), ANN))
     assert cookies["system_user"].value == "yes"
     assert unquote(cookies["full_name"].value) == "ann"

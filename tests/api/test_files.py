@@ -164,9 +164,10 @@ def test_attaching_needs_write_permission_on_the_document(files: Api) -> None:
     assert _stored_files(files) == []
 
 
-def test_attaching_to_a_missing_document_is_404(files: Api) -> None:
+def test_attaching_to_a_missing_document_is_a_417_naming_it(files: Api) -> None:
+    """An unknown Link is a 417 like any other (it was a 404 from inside the File controller)."""
     response = upload(files, "a.txt", b"a", doctype="Test Note", docname="NOTE-1999-00001")
-    assert response.status_code == 404
+    assert response.status_code == 417 and "NOTE-1999-00001" in response.json()["exception"]
     assert _stored_files(files) == []
 
 

@@ -225,3 +225,31 @@ def test_hr_assigns_courses_published_later_from_the_desk_button(pages: Api) -> 
         rows = smooth.get_all("LMS Training Assignment", filters={"member": nina.user}, fields=["course", "due_date"])
     assert sorted(r["course"] for r in rows) == sorted([nina.course, later])
     assert str(next(r["due_date"] for r in rows if r["course"] == later)) == "2030-03-07"
+
+
+def test_a_hire_with_a_name_as_long_as_its_field_signs_and_uploads(pages: Api) -> None:  # noqa: F811
+    """The filed title is "<activity>: <name>"; with a 139-character name it was too long for the title (417)."""
+    name = ("Maximiliana " + "Long" * 40)[:139]  # as long a name as the fields take
+    assert len(name) == 139
+    with pages.handle.context():
+        make_user("long@example.com", "LMS Student")
+        smooth.get_doc({"doctype": "Employee Document Type", "document_type": "ID Proof",
+                        "allowed_file_types": "pdf, png"}).insert()
+        employee = smooth.get_doc({"doctype": "Employee", "first_name": name, "user_id": "long@example.com",
+                                   "date_of_joining": "2030-03-02"}).insert().name
+        doc = smooth.get_doc({"doctype": "Employee Onboarding", "employee": employee, "activities": [
+            {"activity_name": "Code of Conduct", "kind": "Policy Acknowledgment", "policy_text": POLICY},
+            {"activity_name": "Proof of identity", "kind": "Upload Document", "document_type": "ID Proof"}]}).insert()
+        doc.submit()
+        smooth.db.commit()
+    policy, upload = (f"/onboarding/{doc.name}/{row.name}" for row in doc.activities)
+    signed = pages.post(policy, user="long@example.com", follow_redirects=False,
+                        data={"action": "sign", "agree": "1", "signature": name})
+    assert signed.status_code == 303, page_text(signed.text)[:600]
+    sent = pages.post(upload, user="long@example.com", follow_redirects=False, data={"action": "upload"},
+                      files={"file": ("id.pdf", b"%PDF-1.4 scan", "application/pdf")})
+    assert sent.status_code == 303, page_text(sent.text)[:600]
+    with pages.handle.context():
+        titles = smooth.get_all("Employee Document", filters={"employee": employee}, pluck="title")
+    assert sorted(len(t) for t in titles) == [140, 140]
+    assert all(t.endswith("…") for t in titles) and "Code of Conduct: Maximiliana Long" in " ".join(titles)

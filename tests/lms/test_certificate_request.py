@@ -30,7 +30,7 @@ def setup(lms):
 
 
 def test_evaluator_is_assigned_by_the_system_from_the_course_mapping(setup):
-    request = book("lea@example.com", setup, next_weekday(MONDAY), "09:00", evaluator="someone@else.com")
+    request = book("lea@example.com", setup, next_weekday(MONDAY), "09:00", evaluator="lea@example.com")
     assert request.evaluator == "eva@example.com"
     assert request.status == "Pending"
     assert request.end_time == dt.time(9, 30)

@@ -38,9 +38,9 @@ def make_desk_data(handle: SiteHandle) -> DeskData:
         course_b = make_course("Forklift Driving")
         make_evaluator(EVA1, [course_a], [("Monday", "09:00", "12:00")])
         make_evaluator(EVA2, [course_b], [("Monday", "09:00", "12:00")])
-        make_learner(LEA1, course_a)
-        make_learner(LEA2, course_a)
-        make_learner(LEA3, course_b)
+        # learners with desk access (as a desk role would give them), to see record rules in the desk
+        for learner, course in ((LEA1, course_a), (LEA2, course_a), (LEA3, course_b)):
+            make_learner(learner, course, user_type="System User")
         make_user(MODERATOR, "Moderator")
         day = next_weekday(MONDAY)
         r1 = book(LEA1, course_a, day, "09:00").name

@@ -132,8 +132,8 @@ def test_permissions_404_and_403_pages(pages: Api) -> None:
     with pages.handle.context():
         course = make_course()
         make_evaluator("eva@example.com", [course])
-        make_learner("lea@example.com", course)
-        make_learner("leo@example.com", course)
+        make_learner("lea@example.com", course, user_type="System User")  # learners with desk access
+        make_learner("leo@example.com", course, user_type="System User")
         name = book("lea@example.com", course, next_weekday(0), "09:00").name
         smooth.db.commit()
     own = pages.get(f"/app/lms-certificate-request/{name}", user="lea@example.com")

@@ -16,6 +16,7 @@ from smooth.api.client import apply_update
 from smooth.context import db
 from smooth.exceptions import SmoothError, ValidationError
 from smooth.model import records
+from smooth.model.user_writes import user_may_write
 from smooth.pages.desk.list_query import ListContext
 
 MAX_RECORDS = 500
@@ -43,7 +44,7 @@ def set_choices(ctx: ListContext) -> list[tuple[str, list[tuple[str, str]]]]:
 def settable_fields(ctx: ListContext) -> list[Any]:
     """Fields a bulk edit may set: Select and Check fields the user can see and that are not read-only."""
     return [df for df in ctx.meta.value_fields
-            if df.fieldtype in ("Select", "Check") and df.fieldname in ctx.columns and not df.read_only]
+            if df.fieldtype in ("Select", "Check") and df.fieldname in ctx.columns and user_may_write(df, {})]
 
 
 def _value(ctx: ListContext, fieldname: str, raw: str) -> tuple[str, Any, str]:

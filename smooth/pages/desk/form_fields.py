@@ -20,6 +20,7 @@ import smooth.expressions as expressions
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField, Meta
 from smooth.model import time_zones
+from smooth.model.user_writes import user_may_write
 from smooth.model.values import default_value
 
 # fieldtype -> widget macro of templates/desk/form_fields.html
@@ -319,7 +320,7 @@ class FormContext:
 
 
 def field_is_editable(df: DocField, ctx: FormContext, values: Mapping[str, Any]) -> bool:
-    if not ctx.can_edit or df.read_only or df.permlevel > 0 or df.fieldtype == "Read Only":
+    if not ctx.can_edit:
         return False
     if df.fieldname in ctx.locked:
         return False
@@ -327,7 +328,7 @@ def field_is_editable(df: DocField, ctx: FormContext, values: Mapping[str, Any])
         return False
     if ctx.docstatus == 2 or (ctx.docstatus == 1 and not df.allow_on_submit):
         return False
-    return not _holds(df.read_only_depends_on, values, False)
+    return user_may_write(df, values)
 
 
 def _empty_text(value: Any) -> bool:

@@ -48,6 +48,8 @@ class LMSCertificateRequest(Document):
     def before_validate(self) -> None:
         if not self.status or self.status == "Upcoming":  # Frappe LMS calls a pending request Upcoming
             self.status = "Pending"
+        if self.is_new() and not self.member:
+            self.member = smooth.session.user  # a booking without a member is the booker's own
 
     @smooth.whitelist()
     def issue_certificate(self) -> None:
@@ -83,8 +85,6 @@ class LMSCertificateRequest(Document):
 
     def validate_member(self) -> None:
         user = smooth.session.user
-        if not self.member:
-            self.member = user
         if self.member != user and not _has_any_role(user, PRIVILEGED):
             raise PermissionError("You can only book an evaluation for yourself")
 

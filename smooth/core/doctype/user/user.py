@@ -6,6 +6,7 @@ import re
 import secrets
 import zoneinfo
 
+from smooth.context import db
 from smooth.exceptions import ValidationError
 from smooth.model.document import Document
 from smooth.model.passwords import set_password
@@ -13,6 +14,16 @@ from smooth.permissions import clear_role_cache
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 STANDARD_USERS = ("Administrator", "Guest")
+SYSTEM_USER, WEBSITE_USER = "System User", "Website User"
+
+
+def desk_user_type(roles: list[str]) -> str:
+    """Frappe's rule: a System User when any of the roles has desk access, else a Website User (no /app)."""
+    roles = [r for r in roles if r]
+    if roles and db().get_all("Role", pluck="name", filters=[["name", "in", roles], ["desk_access", "=", 1]],
+                              limit_page_length=1, order_by=""):
+        return SYSTEM_USER
+    return WEBSITE_USER
 
 
 class User(Document):
@@ -27,6 +38,13 @@ class User(Document):
         self.validate_email()
         self.validate_time_zone()
         self.full_name = " ".join(p for p in (self.first_name, self.last_name) if p) or self.name
+        self.set_user_type()
+
+    def set_user_type(self) -> None:
+        if self.name in STANDARD_USERS:
+            self.user_type = SYSTEM_USER if self.name == "Administrator" else WEBSITE_USER
+        else:
+            self.user_type = desk_user_type([row.role for row in self.roles or []])
 
     def validate_email(self) -> None:
         self.email = (self.email or "").strip().lower()

@@ -56,8 +56,10 @@ class Workspace(Document):
     label: str
     title: str | None
 
-    def validate(self) -> None:
+    def before_validate(self) -> None:
         self.title = self.title or self.label
+
+    def validate(self) -> None:
         slug = workspace_slug(self.label or "")
         clash = next((m.name for m in local().site.registry if workspace_slug(m.name) == slug), None)
         if clash:
