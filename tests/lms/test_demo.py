@@ -34,7 +34,7 @@ def test_demo_courses_have_lessons_and_progress_follows_them(lms):
 def test_hr_demo_data_covers_every_compliance_status_and_is_idempotent(lms):
     make_demo_data()
     created = make_hr_demo_data()
-    assert created["Employee"] == 5 and created["Employee Onboarding"] == 1
+    assert created["Employee"] == 6 and created["Employee Onboarding"] == 1
     statuses = set(smooth.get_all("Employee Compliance", pluck="status"))
     assert statuses == {"Pending", "Complete", "Expiring", "Expired"}
     expiring = smooth.get_all("Employee Document", filters={"expiry_date": [">", smooth.today()]},
