@@ -10,7 +10,7 @@ checked for horizontal scrolling at phone width, and every link on it is fetched
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -36,19 +36,23 @@ NOT_CRAWLED = re.compile(r"/logout|/api/method/logout|download|/printview.*pdf|\
 class DemoSite:
     url: str
     handle: SiteHandle
+    width: str
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
+@pytest.fixture(scope="session", params=[(b, w) for b in BACKENDS for w in WIDTHS],
+                ids=[f"{b}-{w}" for b in BACKENDS for w in WIDTHS])
 def demo_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
-    """The demo data as `scripts/run` loads it, served; shared by the journeys of one backend."""
-    handle = create_site(tmp_path_factory.mktemp(f"journey-{request.param}"), request.param, [str(REPO_ROOT)],
-                         prefix="journey")
+    """The demo data as `scripts/run` loads it, served: one site per backend and width, so the
+    desk-width and phone-width walks each find the day as it starts (the roles' walks within one
+    site touch different records)."""
+    backend, width = request.param
+    handle = create_site(tmp_path_factory.mktemp(f"journey-{backend}"), backend, [str(REPO_ROOT)], prefix="journey")
     with handle.context():
         lms_demo.make_demo_data()
         hr_demo.make_demo_data()
         smooth.db.commit()
     with running_server(handle) as url:
-        yield DemoSite(url, handle)
+        yield DemoSite(url, handle, width)
     drop_site(handle)
 
 
@@ -107,22 +111,21 @@ class Journey:
         assert not bad, "dead or failing links:\n" + "\n".join(bad)
 
 
-@pytest.fixture(params=list(WIDTHS))
-def width(request: pytest.FixtureRequest) -> str:
-    return request.param
+@pytest.fixture
+def width(demo_site: DemoSite) -> str:
+    return demo_site.width
 
 
 @pytest.fixture
-def journey_for(browser: Browser, demo_site: DemoSite, width: str,
-                request: pytest.FixtureRequest) -> Iterator[object]:
+def journey_for(browser: Browser, demo_site: DemoSite) -> Iterator[Callable[..., Journey]]:
     """`journey_for("learner", zone)`: a fresh browser context for one role's day."""
     contexts = []
 
     def start(role: str, timezone_id: str = "UTC") -> Journey:
-        ctx = browser.new_context(base_url=demo_site.url, viewport=WIDTHS[width], timezone_id=timezone_id)
+        ctx = browser.new_context(base_url=demo_site.url, viewport=WIDTHS[demo_site.width], timezone_id=timezone_id)
         ctx.set_default_timeout(15_000)
         contexts.append(ctx)
-        return Journey(ctx.new_page(), demo_site, role, width)
+        return Journey(ctx.new_page(), demo_site, role, demo_site.width)
 
     yield start
     for ctx in contexts:
