@@ -52,6 +52,50 @@ def current(member: str, course: str) -> str | None:
     return smooth.db.get_value("LMS Certificate", {"valid_key": valid_key(member, course)}, "name")
 
 
+def verification_number(name: str) -> str:
+    return str(smooth.db.get_value("LMS Certificate", name, "certificate_number"))
+
+
+def _valid_current(member: str, course: str, today: dt.date) -> dict[str, Any] | None:
+    name = current(member, course)
+    cert = smooth.db.get_value("LMS Certificate", name, ["certificate_number", "expiry_date", "revoked",
+                                                         "superseded_by"], as_dict=True) if name else None
+    return cert if cert and state(cert, today) == VALID else None
+
+
+def why_no_booking(member: str, course: str, today: dt.date | None = None) -> str | None:
+    """Why `member` may not book an evaluation of `course` while certified, or None when they may.
+
+    A valid certificate that never expires leaves nothing to book; one that expires opens
+    re-certification `recertification_window_days` (LMS Course) before its expiry date. The
+    certification page shows this sentence and the request's controller refuses with it.
+    """
+    today = today or smooth.today()
+    cert = _valid_current(member, course, today)
+    if cert is None:
+        return None
+    if not cert["expiry_date"]:
+        return f"You hold a valid certificate for this course ({cert['certificate_number']}); it does not expire, " \
+               "so there is no evaluation to book"
+    expiry = smooth.getdate(cert["expiry_date"])
+    window = smooth.db.get_value("LMS Course", course, "recertification_window_days")
+    opens = expiry - dt.timedelta(days=int(30 if window is None else window))
+    if today >= opens:
+        return None
+    return f"You hold a valid certificate until {expiry:%d %B %Y} ({cert['certificate_number']}); " \
+           f"re-certification opens on {opens:%d %B %Y}"
+
+
+def renewal_note(member: str, course: str, today: dt.date | None = None) -> str | None:
+    """Inside the renewal window, what the booking is for: `Your certificate SMC-... expires on D ...`."""
+    today = today or smooth.today()
+    cert = _valid_current(member, course, today)
+    if cert is None or not cert["expiry_date"] or why_no_booking(member, course, today):
+        return None
+    return f"Your certificate {cert['certificate_number']} expires on " \
+           f"{smooth.getdate(cert['expiry_date']):%d %B %Y}: book your re-certification evaluation before then"
+
+
 def issue_certificate(member: str, course: str, evaluation: str | None = None, batch: str | None = None) -> Any:
     """The member's current certificate of `course`, issuing it first if needed (idempotent).
 

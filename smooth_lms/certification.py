@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 import smooth
-from smooth_lms import api, evaluators, progress
+from smooth_lms import api, certificates, evaluators, progress, request_states
 from smooth_lms.calendar_file import google_calendar_link
 from smooth_lms.learning import cohorts_with
 from smooth_lms.timezones import describe, format_offset, now_utc, offset_at, to_wall, zone
@@ -45,6 +45,14 @@ class Status:
     lessons_left: list[progress.Lesson] = field(default_factory=list)
     evaluation_end: dt.date | None = None
     pending: dict[str, Any] | None = None
+    certified: str | None = None  # why a valid certificate leaves nothing to book yet (None: booking is open)
+    renewal: str | None = None  # inside the renewal window: which certificate the booking renews
+
+    @property
+    def may_book(self) -> bool:
+        """What the page offers matches what the request's controller accepts: no second request, no
+        booking while certified outside the renewal window, content complete."""
+        return self.required and self.content_complete and not self.pending and not self.certified
 
     @property
     def content_complete(self) -> bool:
@@ -76,7 +84,9 @@ def status(user: str, course: dict[str, Any], batch: str | None = None) -> Statu
     return Status(course=course, batch=batch, batch_title=(cohort or {}).get("title"),
                   required=bool(course.get("evaluation_required") or (cohort or {}).get("evaluation_required")),
                   enrolled=enrollment is not None, progress=value, lessons_left=left,
-                  evaluation_end=min(limits) if limits else None, pending=pending)
+                  evaluation_end=min(limits) if limits else None, pending=pending,
+                  certified=certificates.why_no_booking(user, course["name"]),
+                  renewal=certificates.renewal_note(user, course["name"]))
 
 
 def learner_zone(user: str, chosen: str | None) -> str:
@@ -154,7 +164,9 @@ def request_view(request: dict[str, Any], site: str) -> dict[str, Any]:
     tz = request.get("timezone") or smooth.local.site.time_zone
     start, end = request["start_utc"], request["end_utc"]
     local_start, local_end = to_wall(start, tz), to_wall(end, tz)
-    return {**request, "zone": tz, "local_date": f"{local_start:%A, %d %B %Y}",
+    state = request_states.state_of(request.get("status"))
+    return {**request, "zone": tz, "category": state.category, "indicator": state.indicator,
+            "local_date": f"{local_start:%A, %d %B %Y}",
             "local_time": f"{local_start:%H:%M}–{local_end:%H:%M}", "offset": format_offset(offset_at(start, tz)),
             "when": describe(start, tz), "upcoming": start >= now_utc(),
             "ics_url": f"/lms/evaluations/{request['name']}/ics", "google_url": google_calendar_link(request),

@@ -144,7 +144,7 @@ def _quiz(course: str, created: dict[str, int]) -> None:
     if smooth.db.exists("LMS Quiz", {"course": course}):
         return
     smooth.get_doc({"doctype": "LMS Quiz", "title": "Privacy Check", "course": course, "passing_percentage": 70,
-                    "max_attempts": 3, "show_answers": 1, "mandatory_for_certification": 1, "questions": [
+                    "max_attempts": 3, "mandatory_for_certification": 1, "questions": [
                         {"question": "Which of these is personal data?", "type": "Multiple Choice",
                          "options": "An email address\nAn employee ID\nThe office opening hours",
                          "correct_answers": "An email address\nAn employee ID", "marks": 2},

@@ -15,6 +15,7 @@ from typing import Any
 import smooth
 
 SINGLE, MULTIPLE, SHORT = "Single Choice", "Multiple Choice", "Short Answer"
+AFTER_LAST, ALWAYS, NEVER = "After last attempt or pass", "Always", "Never"
 
 
 def lines(text: str | None) -> list[str]:
@@ -74,6 +75,21 @@ def mark(questions: list[Any], answers: dict[str, list[str]]) -> list[Marked]:
         marked.append(Marked(int(row.idx), row.question, row.type, given, right, marks, marks if right else 0,
                              accepted, options))
     return marked
+
+
+def unanswered(questions: list[Any], answers: dict[str, list[str]]) -> list[int]:
+    """The numbers of the questions left blank (a submit that leaves some asks before it uses an attempt)."""
+    return [int(row.idx) for row in questions
+            if not [a for a in answers.get(str(row.idx), []) if str(a).strip()]]
+
+
+def shows_answers(policy: str | None, passed: bool, attempts_left: int | None) -> bool:
+    """Whether the correct answers may be shown: by default only once they can no longer help a next attempt."""
+    if policy == ALWAYS:
+        return True
+    if policy == NEVER:
+        return False
+    return passed or attempts_left == 0
 
 
 def attempts(member: str, quiz: str) -> int:

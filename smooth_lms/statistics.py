@@ -8,8 +8,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 import smooth
-
-STATUSES = ("Pending", "Completed", "Cancelled")
+from smooth_lms import request_states
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -17,19 +16,25 @@ def week_start(day: dt.date) -> dt.date:
 
 
 def evaluations_per_week(back: int = 6, ahead: int = 3, today: dt.date | None = None) -> dict[str, Any]:
-    """Requests by the week of their slot: `back` weeks before this one, this one, `ahead` weeks after."""
+    """Requests by the week of their slot: `back` weeks before this one, this one, `ahead` weeks after.
+
+    One series per workflow state (an admin-added one too) and per stored status no state names any
+    more, so every request is counted; `indicators` colours each series by its state (request_states)."""
     today = today or smooth.today()
     first = week_start(today) - dt.timedelta(weeks=back)
     starts = [first + dt.timedelta(weeks=i) for i in range(back + 1 + ahead)]
     rows = smooth.get_all("LMS Certificate Request", fields=["date", "status"],
-                          filters=[["date", ">=", first], ["date", "<", starts[-1] + dt.timedelta(weeks=1)],
-                                   ["status", "in", list(STATUSES)]])
+                          filters=[["date", ">=", first], ["date", "<", starts[-1] + dt.timedelta(weeks=1)]])
     counts: Counter[tuple[dt.date, str]] = Counter()
     for row in rows:
         day = row["date"] if isinstance(row["date"], dt.date) else dt.date.fromisoformat(str(row["date"]))
-        counts[(week_start(day), row["status"])] += 1
+        counts[(week_start(day), row["status"] or "")] += 1
+    known = request_states.states()
+    names = [state.name for state in known]
+    names += sorted({status for _week, status in counts} - set(names))
     return {"labels": [f"{s:%d %b}" for s in starts],
-            "series": {status: [counts[(s, status)] for s in starts] for status in STATUSES}}
+            "series": {name: [counts[(s, name)] for s in starts] for name in names},
+            "indicators": {name: request_states.state_of(name).indicator for name in names}}
 
 
 def by_course() -> list[dict[str, Any]]:

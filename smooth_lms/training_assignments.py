@@ -59,3 +59,14 @@ def assignment_rows(filters: dict[str, Any]) -> list[dict[str, Any]]:
     return smooth.get_all("LMS Training Assignment", filters=filters,
                           fields=["name", "member", "member_name", "course", "course_title", "due_date", "status"],
                           order_by="due_date asc")
+
+
+def due_by_course(member: str, today: dt.date | None = None) -> dict[str, dict[str, Any]]:
+    """The member's open training per course: its due date, and whether it is overdue today (the daily
+    job marks Overdue once a day; a date already past counts at once)."""
+    today = today or smooth.today()
+    due: dict[str, dict[str, Any]] = {}
+    for row in assignment_rows({"member": member, "status": ["in", [OPEN, OVERDUE]]}):
+        day = smooth.getdate(row["due_date"]) if row["due_date"] else None
+        due.setdefault(row["course"], {**row, "overdue": row["status"] == OVERDUE or bool(day and day < today)})
+    return due

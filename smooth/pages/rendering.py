@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode
 
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -107,10 +107,39 @@ TITLES = {400: "Bad Request", 401: "Not Logged In", 403: "Not Permitted", 404: "
           503: "Service Unavailable"}
 
 
+# posted fields never carried into a URL: secrets, and the expired session's token
+_NOT_KEPT = ("csrf_token", "pwd", "usr", "cmd")
+_KEPT_URL_LIMIT = 1500
+
+
+def kept_choice_url(api: ApiRequest) -> str:
+    """The posted page again, with what was posted as its query (to be shown chosen, not done), so logging in
+    after a session ended returns to the same choice; just the page when the choice is too long to carry."""
+    query = [(k, v) for k, v in parse_qsl(api.request.url.query, keep_blank_values=True)]
+    kept = [(k, v) for k, v in api.form.items() if isinstance(v, str) and k not in _NOT_KEPT
+            and "password" not in k.lower() and k not in dict(query)]
+    url = api.request.url.path + (f"?{urlencode(query + kept)}" if query or kept else "")
+    return url if len(url) <= _KEPT_URL_LIMIT else api.request.url.path
+
+
+def login_again(api: ApiRequest) -> Response:
+    """A form post refused because its session had ended: a login form (401) that returns to the page with the
+    posted choice kept, instead of an error that loses it."""
+    context = {"error": "Your session has ended, so nothing was saved. Log in again to go back to the page "
+                        "with your choice kept.", "usr": "", "redirect_to": kept_choice_url(api),
+               "viewer": Viewer(GUEST, GUEST, "", False), "path": "/login", "request_id": api.request_id}
+    return HTMLResponse(templating.render("login.html", context), status_code=401,
+                        headers={**SECURITY_HEADERS, **api.headers})
+
+
 def html_error(status: int, body: dict[str, Any], api: ApiRequest | None) -> Response:
-    """An error page with the server's own message (a Guest asking for a page is sent to log in)."""
-    if api is not None and api.user == GUEST and status in (401, 403) and api.method in ("GET", "HEAD"):
-        return redirect(login_url(api))
+    """An error page with the server's own message (a Guest asking for a page is sent to log in; a Guest's
+    refused form post, usually a session that ended, gets a login form that keeps what was posted)."""
+    if api is not None and api.user == GUEST and status in (401, 403):
+        if api.method in ("GET", "HEAD"):
+            return redirect(login_url(api))
+        if api.method == "POST" and not api.request.url.path.startswith("/api/"):
+            return login_again(api)
     messages = [m for m in _messages(body) if m]
     context = {"status": status, "title": TITLES.get(status, "Something went wrong"), "messages": messages,
                "request_id": api.request_id if api else "", "viewer": Viewer(GUEST, GUEST, "", False),

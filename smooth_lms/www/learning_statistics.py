@@ -9,7 +9,7 @@ from smooth.pages.charts import Series, bar_chart
 from smooth_lms import statistics
 from smooth_lms.permissions import is_staff
 
-COLORS = {"Pending": "#d9822b", "Completed": "#2e9e5b", "Cancelled": "#6b7785"}
+COLORS = {"orange": "#d9822b", "green": "#2e9e5b", "gray": "#6b7785", "red": "#c4314b", "blue": "#2f6fb3"}
 
 
 def get_context(context: Any) -> None:
@@ -22,7 +22,8 @@ def get_context(context: Any) -> None:
     weekly = statistics.evaluations_per_week()
     context.weekly = weekly
     context.weekly_chart = bar_chart("Evaluations per week by status", weekly["labels"],
-                                     [Series(s, v, COLORS[s]) for s, v in weekly["series"].items()])
+                                     [Series(s, v, COLORS.get(weekly["indicators"][s], COLORS["blue"]))
+                                      for s, v in weekly["series"].items()])
     courses = statistics.by_course()
     context.courses = courses
     labels = [c["title"][:18] for c in courses]

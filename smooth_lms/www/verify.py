@@ -1,5 +1,7 @@
 """/verify/<number>: anyone (no login) checks a certificate: valid, expired, revoked, or not found.
 
+`/verify` alone (or `/verify?number=`) offers a lookup form; only a lookup counts against the limit.
+
 Numbers are unguessable, and lookups are throttled per IP (`smooth.auth.rate_limit.LOOKUP`:
 site config `lookups_per_ip`, `lookup_window_seconds`), so the page cannot be used to walk
 through numbers. An unknown and a revoked number differ only in the words shown.
@@ -15,10 +17,12 @@ from smooth_lms import certificates
 
 
 def get_context(context: Any) -> None:
+    number = str(context.form_dict.get("number") or "").strip()[:32]
+    context.number, context.result = number, None
+    context.title = f"Certificate {number}" if number else "Verify a certificate"
+    if not number:
+        return
     site = smooth.local.site
     rate_limit.check(site, "", context.client_ip, rate_limit.LOOKUP)
     rate_limit.record_failure(site, "", context.client_ip, rate_limit.LOOKUP)
-    number = str(context.form_dict.get("number") or "")
     context.result = certificates.verification(number)
-    context.title = f"Certificate {number[:32]}"
-    context.number = number[:32]

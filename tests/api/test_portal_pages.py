@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from smooth.pages.portal import match_rules, rule_pattern
 from tests.api.helpers import Api
 
@@ -58,6 +60,19 @@ def test_unknown_or_unsafe_paths_are_not_found(api: Api) -> None:
 def test_a_guest_refused_by_a_page_is_sent_to_log_in(api: Api) -> None:
     response = api.get("/things/secret", user=None, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/login?redirect-to=")
+
+
+def test_a_guests_refused_post_gets_a_login_form_that_returns_with_the_choice_kept(api: Api) -> None:
+    """A session that ended before a form was posted: not a 403 that loses the choice, but a login form."""
+    response = api.post("/things/secret?tab=2", user=None, follow_redirects=False,
+                        data={"note": "", "slot": "2026-12-07T09:00:00Z", "csrf_token": "old", "pwd": "x"})
+    assert response.status_code == 401 and "Your session has ended" in response.text
+    assert "Log in as someone else" not in response.text and 'action="/login"' in response.text
+    kept = html.unescape(response.text.split('name="redirect-to" value="')[1].split('"')[0])
+    assert kept == "/things/secret?tab=2&note=&slot=2026-12-07T09%3A00%3A00Z"  # no token, no password
+    logged_in = api.post("/login", user=None, follow_redirects=False,
+                         data={"usr": "Administrator", "pwd": "admin", "redirect-to": kept})
+    assert logged_in.status_code == 303 and logged_in.headers["location"] == kept
 
 
 def test_a_page_of_code_only_sends_its_file_or_is_not_found(api: Api) -> None:

@@ -84,21 +84,24 @@ def test_a_learner_completes_the_course_books_in_kolkata_time_downloads_the_ics_
     google = page.get_by_role("link", name="Google Calendar").get_attribute("href") or ""
     assert f"{start:%Y%m%dT%H%M%SZ}" in google
 
-    open_picker(page, course)
-    _pick_first_slot(page)
-    page.get_by_role("button", name="Book this slot").click()
-    alert = page.locator("#booking-error")
-    expect(alert).to_contain_text("You already have a pending evaluation request for this course")
-    expect(alert.get_by_role("link", name=f"Open your pending request {name}")).to_have_attribute(
-        "href", f"/lms/evaluations/{name}")
+    open_picker(page, course)  # a pending request: no slot picker to be refused from, but what to do instead
+    pending = page.locator("#pending-evaluation")
+    expect(pending).to_contain_text(f"({name}): reschedule or cancel it")
+    expect(page.locator("#slot-form")).to_have_count(0)
+    expect(pending.get_by_role("link", name="Reschedule")).to_have_attribute(
+        "href", re.compile(rf"\?reschedule={name}&"))
     assert_accessible(page)
 
     page.goto(f"/lms/evaluations/{name}")
     page.get_by_role("button", name="Cancel evaluation").click()
+    expect(page.locator("#confirm-cancel")).to_contain_text("Cancel this evaluation?")
+    expect(page.locator(".page-head .indicator")).to_have_text("Pending")  # nothing happens on one click
+    page.get_by_role("button", name="Yes, cancel the evaluation").click()
     expect(page.locator("#notice")).to_have_text("Evaluation cancelled")
     expect(page.locator(".page-head .indicator")).to_have_text("Cancelled")
+    expect(page.get_by_role("link", name="Add to calendar (.ics)")).to_have_count(0)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Add to calendar (.ics)").click()
+        page.get_by_role("link", name="Remove from calendar (.ics)").click()
     download.value.save_as(ics)
     assert str(Calendar.from_ical(ics.read_bytes())["method"]) == "CANCEL"
 

@@ -114,6 +114,7 @@ def test_a_cancel_inside_the_cutoff_shows_the_servers_message(page: Page, live: 
         smooth.db.set_single_value("LMS Settings", "cancellation_cutoff_hours", 24 * 30)
         smooth.db.commit()
     page.get_by_role("button", name="Cancel evaluation").click()
+    page.get_by_role("button", name="Yes, cancel the evaluation").click()
     expect(page.locator("#request-error")).to_contain_text("Requests can no longer cancel within 720 hours of the slot")
     expect(page.locator(".page-head .indicator")).to_have_text("Pending")
     assert_accessible(page)

@@ -107,6 +107,7 @@ def test_a_move_and_a_cancellation_are_told_to_both_with_the_updated_calendar_fi
     (cancelled,) = _to(smtp_server, LEARNER)
     assert cancelled.message["Subject"].startswith("Evaluation cancelled:")
     assert str(_ics(cancelled)["method"]) == "CANCEL"
+    assert int(_ics(cancelled).walk("VEVENT")[0]["sequence"]) == 2  # outranks the moved event calendars hold
 
 
 def test_reminders_go_once_per_lead_time_and_follow_a_moved_request(mail_lms: SiteHandle,

@@ -9,6 +9,7 @@ import pytest
 
 import smooth
 from smooth_lms.learning import save_progress
+from smooth_lms.patches.v0_1 import quiz_answers_policy
 from smooth_lms.quizzes import submit_quiz
 from tests.conftest import SiteHandle
 from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
@@ -142,3 +143,20 @@ def test_gate_refuses_completion_without_passing_mandatory_quiz(lms: SiteHandle)
     finally:
         smooth.set_user("Administrator")
     assert smooth.db.get_value("LMS Certificate Request", request.name, "status") == "Completed"
+
+
+def test_the_answers_policy_patch_maps_the_old_check_and_strips_stored_answer_keys(lms: SiteHandle) -> None:
+    """A site migrated from the Check: 1 (answers after every attempt) becomes the safe default, 0 Never."""
+    course = make_course("Patched")
+    shown, hidden = make_quiz(course, "Shown"), make_quiz(course, "Hidden")
+    learner = make_learner("pat@example.com", course)
+    name = submit(learner, shown, ALL_RIGHT)["name"]
+    old = json.loads(smooth.db.get_value("LMS Quiz Submission", name, "result"))
+    smooth.db.set_value("LMS Quiz Submission", name, "result",
+                        json.dumps([{**m, "correct_answers": ["4"]} for m in old]), update_modified=False)
+    smooth.db.set_value("LMS Quiz", shown, "show_answers", "1", update_modified=False)
+    smooth.db.set_value("LMS Quiz", hidden, "show_answers", "0", update_modified=False)
+    quiz_answers_policy.execute()
+    assert smooth.db.get_value("LMS Quiz", shown, "show_answers") == "After last attempt or pass"
+    assert smooth.db.get_value("LMS Quiz", hidden, "show_answers") == "Never"
+    assert "correct_answers" not in smooth.db.get_value("LMS Quiz Submission", name, "result")

@@ -105,6 +105,9 @@ class LMSCertificateRequest(Document):
                 raise ValidationError(f"{self.member} is not a member of cohort {batch.title}")
             if self.course not in {c.course for c in batch.courses}:
                 raise ValidationError(f"Course {course['title']} is not part of cohort {batch.title}")
+        blocked = certificates.why_no_booking(self.member, self.course)
+        if blocked:
+            raise ValidationError(blocked)
         if not required:
             return
         progress = smooth.db.get_value("LMS Enrollment", {"member": self.member, "course": self.course}, "progress")
@@ -292,8 +295,10 @@ class LMSCertificateRequest(Document):
         # the desk); the cutoff holds whatever the workflow says
         if self.status == "Completed" and before.status == "Pending" and self.flags.evaluation_outcome != "Fail":
             quizzes.check_mandatory_quizzes(self.member, self.course)  # on the save path: desk, REST, workflow
-        if self.status == "Cancelled" and before.status == "Pending":
+        cancelling = self.status == "Cancelled" and before.status == "Pending"
+        if cancelling:
             self.check_cutoff(before, "cancel")
+            self.sequence = int(before.sequence or 0) + 1  # the cancelling .ics outranks the event calendars hold
         if self.flags.rescheduling:
             if before.status != "Pending":
                 raise ValidationError(f"A {before.status} request cannot be rescheduled")
@@ -301,7 +306,7 @@ class LMSCertificateRequest(Document):
                 raise PermissionError("Only the learner, the evaluator or a Moderator can reschedule this request")
             self.check_cutoff(before, "reschedule")
         movable = ("date", "start_time", "end_time", "start_utc", "end_utc", "sequence") \
-            if self.flags.rescheduling else ()
+            if self.flags.rescheduling else ("sequence",) if cancelling else ()
         for field in ("course", "member", "batch_name", "date", "start_time", "end_time", "start_utc", "end_utc",
                       "timezone", "sequence"):
             if field not in movable and self.get(field) != before.get(field):

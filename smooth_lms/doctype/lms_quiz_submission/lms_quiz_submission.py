@@ -37,7 +37,8 @@ class LMSQuizSubmission(Document):
         self.score_out_of = sum(m.marks for m in marked)
         self.percentage = round(100 * self.score / self.score_out_of, 2) if self.score_out_of else 0
         self.passed = int(self.percentage >= int(quiz.passing_percentage or 0))
-        self.result = json.dumps([asdict(m) for m in marked])
+        # the learner reads their own submission: the correct answers stay on the quiz, shown by its policy
+        self.result = json.dumps([{k: v for k, v in asdict(m).items() if k != "correct_answers"} for m in marked])
 
     def on_update(self) -> None:
         found = progress.enrollment(self.member, self.course)

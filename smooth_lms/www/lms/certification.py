@@ -3,6 +3,8 @@
 Everything works as plain GET links and one form post: the date list and the zone form are GETs
 (`?date=`, `?timezone=`), the chosen slot is posted with the date and zone in hidden fields, so
 a refused booking re-renders the same date with a fresh slot list and the server's message.
+`?slot=` preselects a slot (a booking posted after the session ended comes back this way once
+the learner has logged in again); nothing is booked until the form is posted.
 """
 
 from __future__ import annotations
@@ -63,8 +65,12 @@ def get_context(context: Any) -> None:
         context.error = context.error or exc.message
         context.timezone = certification.learner_zone(user, None)
     context.zones = certification.time_zones()
-    context.chosen_slot = form.get("slot") if context.error else None
-    context.picker = None
-    if context.where.required and (context.where.content_complete or context.rescheduling):
+    context.chosen_slot = form.get("slot")  # a refused post, or a choice carried through logging in again
+    context.pending = certification.request_view(context.where.pending, smooth.local.site.name) \
+        if context.where.pending else None
+    context.picker, context.kept_slot = None, None
+    if context.where.may_book or (context.where.required and context.rescheduling):
         context.picker = certification.picker(course["name"], context.where.batch, context.timezone,
                                               form.get("date"))
+        kept = [s for s in context.picker.slots if s["start_utc"] == context.chosen_slot]
+        context.kept_slot = kept[0] if kept and context.method == "GET" else None

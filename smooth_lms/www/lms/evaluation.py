@@ -1,7 +1,9 @@
 """/lms/evaluations/<request>: the confirmation and details of one request; cancel while Pending.
 
 Readable by the learner, the evaluator and staff (the request's record rule); anyone else gets
-the not-permitted page. A cancel inside the cutoff comes back with the server's message.
+the not-permitted page. Cancelling asks first: a cancel posted without `confirmed` changes
+nothing and comes back as a "cancel this evaluation?" section (no script needed). A cancel
+inside the cutoff comes back with the server's message.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import api, learning
+from smooth_lms import api, learning, next_step
 from smooth_lms.certification import request_view
 from smooth_lms.permissions import is_staff
 
@@ -28,6 +30,9 @@ def handle_post(context: Any) -> None:
     _request(name)
     if context.form_dict.get("action") != "cancel":
         raise smooth.ValidationError("Unknown action")
+    if not context.form_dict.get("confirmed"):
+        context.confirm_cancel = True
+        return
     try:
         api.cancel_evaluation(name, reason=context.form_dict.get("reason") or None)
     except (smooth.ValidationError, smooth.PermissionError) as exc:
@@ -50,4 +55,7 @@ def get_context(context: Any) -> None:
     context.notice = ("Evaluation booked: it is Pending until the evaluator completes it" if form.get("booked")
                       else "Evaluation rescheduled" if form.get("rescheduled")
                       else "Evaluation cancelled" if form.get("cancelled") else None)
+    context.earned = next_step.certificate_step(doc.member, doc.course) if doc.certificate else None
     context.error = context.error or None
+    context.confirm_cancel = bool(context.confirm_cancel and doc.status == "Pending")
+    context.back = form.get("back") if form.get("back") == "/lms/evaluations" else ""

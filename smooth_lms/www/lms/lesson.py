@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import learning, lesson_body, progress
+from smooth_lms import learning, lesson_body, next_step, progress
 
 
 def _lesson(course: str, name: str) -> dict[str, Any]:
@@ -52,4 +52,6 @@ def get_context(context: Any) -> None:
     context.progress = float((enrollment or {}).get("progress") or 0)
     context.lessons_left = sum(1 for item in in_order if item.name not in progress.completed_lessons(
         user, course["name"]))
+    context.step = next_step.after_lessons(user, course, bool(enrollment and enrollment.get("completed"))) \
+        if enrollment and context.next is None else None
     context.error = context.error or None

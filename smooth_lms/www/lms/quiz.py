@@ -1,8 +1,10 @@
 """/lms/courses/<course>/quiz/<quiz>: take a quiz (a plain form post) and read the result.
 
 The form sends only choices (by position) and typed answers; the submission's controller scores
-them. `?submission=<name>` shows one of the viewer's own attempts, with the correct answers
-when the quiz shows them.
+them. A submit that leaves questions blank uses no attempt: the page comes back with the answers
+kept and asks "submit anyway?" (a button that posts them again with `confirm`), so it works
+without scripts. `?submission=<name>` shows one of the viewer's own attempts, with the correct
+answers only as the quiz's `show_answers` allows (by default once passed or out of attempts).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 from typing import Any
 
 import smooth
-from smooth_lms import learning, progress, quizzes
+from smooth_lms import learning, next_step, progress, quizzes
 
 
 def _quiz(course: str, name: str) -> Any:
@@ -42,8 +44,14 @@ def handle_post(context: Any) -> None:
     form = context.form_dict
     learning.course_for_viewer(form["course"])
     quiz = _quiz(form["course"], form["quiz"])
+    answers = answers_from_form(quiz, form)
+    blank = quizzes.unanswered(quiz.questions, answers)
+    out_of_attempts = bool(quiz.max_attempts) and quizzes.attempts(context.user, quiz.name) >= int(quiz.max_attempts)
+    if blank and not form.get("confirm") and not out_of_attempts:
+        context.unanswered = blank
+        return
     try:
-        result = quizzes.submit_quiz(quiz.name, answers_from_form(quiz, form))
+        result = quizzes.submit_quiz(quiz.name, answers)
     except (smooth.ValidationError, smooth.PermissionError) as exc:
         smooth.db.rollback()
         context.error, context.http_status = exc.message, exc.http_status_code
@@ -58,7 +66,8 @@ def get_context(context: Any) -> None:
     quiz = _quiz(course["name"], form["quiz"])
     context.course, context.title = course, f"{quiz.title} · {course['title']}"
     context.quiz = {"name": quiz.name, "title": quiz.title, "passing_percentage": quiz.passing_percentage,
-                    "max_attempts": int(quiz.max_attempts or 0), "mandatory": quiz.mandatory_for_certification}
+                    "max_attempts": int(quiz.max_attempts or 0), "mandatory": quiz.mandatory_for_certification,
+                    "show_answers": quiz.show_answers}
     context.questions = [{"idx": row.idx, "question": row.question, "type": row.type,
                           "options": list(enumerate(quizzes.lines(row.options)))} for row in quiz.questions]
     context.enrollment = progress.enrollment(user, course["name"])
@@ -66,7 +75,9 @@ def get_context(context: Any) -> None:
     context.attempts_left = None if not quiz.max_attempts else max(0, int(quiz.max_attempts) - context.used)
     context.best = quizzes.best(user, quiz.name)
     context.error = context.error or None
-    context.result = None
+    context.unanswered = context.unanswered or []
+    context.kept = form  # answers come back checked: after "submit anyway?", or through logging in again
+    context.result, context.step = None, None
     chosen = form.get("submission")
     if chosen:
         row = smooth.db.get_value("LMS Quiz Submission", chosen, ["name", "member", "quiz", "score", "score_out_of",
@@ -74,4 +85,11 @@ def get_context(context: Any) -> None:
                                   as_dict=True)
         if not row or row["member"] != user or row["quiz"] != quiz.name:
             raise smooth.DoesNotExistError(f"Submission {chosen} not found")
-        context.result = {**row, "marked": json.loads(row["result"] or "[]"), "show_answers": quiz.show_answers}
+        shown = quizzes.shows_answers(quiz.show_answers, bool(context.best and context.best["passed"]),
+                                      context.attempts_left)
+        key = {int(q.idx): quizzes.lines(q.correct_answers) for q in quiz.questions} if shown else {}
+        if row["passed"]:
+            done = bool(context.enrollment and context.enrollment.get("completed"))
+            context.step = next_step.after_lessons(user, course, done)
+        context.result = {**row, "marked": [{**m, "correct_answers": key.get(int(m["idx"]), [])}
+                                            for m in json.loads(row["result"] or "[]")], "show_answers": shown}

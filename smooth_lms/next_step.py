@@ -1,0 +1,42 @@
+"""What a learner does next in a course once its lessons run out: a quiz left, their certificate, or booking.
+
+The last lesson and a passed quiz point on from here, so neither ends in a dead end nor
+sends a learner to something they have already done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from smooth_lms import certificates, quizzes
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    href: str
+    certificate: str | None = None  # the number, when the step is "you earned a certificate"
+
+
+def certificate_step(user: str, course: str) -> Step | None:
+    name = certificates.current(user, course)
+    if not name:
+        return None
+    number = certificates.verification_number(name)
+    return Step(f"You earned a certificate ({number})", f"/verify/{number}", number)
+
+
+def after_lessons(user: str, course: dict[str, Any], content_complete: bool) -> Step:
+    """The step after the last lesson: the first quiz not passed yet, the certificate, the certification
+    page (content complete, an evaluation required), else back to the outline."""
+    passed = quizzes.passed_quizzes(user, course["name"])
+    for quiz in quizzes.course_quizzes(course["name"]):
+        if quiz["name"] not in passed:
+            return Step(f"Next: quiz {quiz['title']}", f"/lms/courses/{course['name']}/quiz/{quiz['name']}")
+    earned = certificate_step(user, course["name"])
+    if earned:
+        return earned
+    if content_complete and course.get("evaluation_required"):
+        return Step("Next: book your evaluation", f"/lms/courses/{course['name']}/certification")
+    return Step("Back to the course outline", f"/lms/courses/{course['name']}")
