@@ -63,6 +63,9 @@ permission_query_conditions = {
 }
 has_permission: dict = {}
 
+# the layout of a portal path's error pages (a 404 under /lms keeps the learner's nav); paths without the leading /
+base_template_map = {r"lms(/.*)?$": "lms/layout.html", r"onboarding(/.*)?$": "onboarding/layout.html"}
+
 # the learner portal (smooth_lms/www/lms/*): paths with a part in them, mapped onto their pages
 website_route_rules = [
     {"from_route": "/lms/courses/<course>", "to_route": "lms/course"},

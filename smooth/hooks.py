@@ -30,10 +30,11 @@ LIST_KEYS = ("before_install", "after_install", "before_migrate", "after_migrate
              "on_session_creation", "before_request", "after_request", "auth_hooks")
 # read as data: the app's description, `fixtures` (migrate), `website_user_home_page` (login),
 # `required_apps` (checked against the site's apps), `doc_events` (every document event),
-# `scheduler_events` (checked here, fired by smooth/jobs/scheduler.py), `website_route_rules` (pages/portal.py)
+# `scheduler_events` (checked here, fired by smooth/jobs/scheduler.py), `website_route_rules` (pages/portal.py),
+# `base_template_map` ({path regex: layout template}: the chrome of error pages on those paths, pages/rendering.py)
 DATA_KEYS = ("app_name", "app_title", "app_publisher", "app_description", "app_license", "app_email",
              "app_version", "app_icon", "app_color", "required_apps", "fixtures", "website_user_home_page",
-             "doc_events", "scheduler_events", "website_route_rules")
+             "doc_events", "scheduler_events", "website_route_rules", "base_template_map")
 NOT_SUPPORTED_YET = {
     "before_tests": "Smooth has no `bench run-tests`; prepare test data in pytest fixtures",
 }

@@ -76,7 +76,7 @@ def make_demo_data() -> dict[str, Any]:
     if newcomer and not smooth.db.exists("Employee Onboarding", {"employee": newcomer}):
         smooth.get_doc({"doctype": "Employee Onboarding", "employee": newcomer, "activities": [
             {"activity_name": "Upload a photo ID", "kind": "Upload Document", "document_type": "ID Document"},
-            {"activity_name": "Forklift safety policy", "kind": "Policy Acknowledgement", "policy_text": POLICY},
+            {"activity_name": "Forklift safety policy", "kind": "Policy Acknowledgment", "policy_text": POLICY},
             {"activity_name": "Collect your high-visibility vest", "kind": "Task"},
         ]}).insert(ignore_permissions=True).submit()
         _count(created, "Employee Onboarding")

@@ -127,7 +127,7 @@ def upload_document(doc: Document, row: Any, upload: Any, employee: dict[str, An
 
 
 def sign_policy(doc: Document, row: Any, employee: dict[str, Any], typed: str, agreed: bool, ip: str) -> str:
-    """Record the typed-name signature and file the acknowledgement PDF: the Employee Document's name."""
+    """Record the typed-name signature and file the acknowledgment PDF: the Employee Document's name."""
     if row.kind != POLICY:
         raise smooth.ValidationError(f"{row.activity_name} is not a policy to sign")
     policies.check_signature(row, employee["employee_name"], typed, agreed)

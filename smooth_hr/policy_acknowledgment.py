@@ -1,4 +1,4 @@
-"""Policy acknowledgements: a typed-name e-signature, recorded and rendered into a PDF kept on the employee file.
+"""Policy acknowledgments: a typed-name e-signature, recorded and rendered into a PDF kept on the employee file.
 
 The signature is the new hire's full name typed as HR has it (case and spacing aside), with the time, the
 IP address it came from and the SHA-256 of exactly what was signed: the policy file's bytes when the
@@ -83,7 +83,7 @@ def policy_html(row: Any) -> Markup | None:
 
 
 def render_pdf(onboarding: Any, row: Any, signature: Signature) -> bytes:
-    """The signed acknowledgement as a PDF, through the Print Format (the policy text is printed in it)."""
+    """The signed acknowledgment as a PDF, through the Print Format (the policy text is printed in it)."""
     layout = render.choose_format(onboarding, PRINT_FORMAT)
     ack = {**asdict(signature), "signed_on": signature.signed_on.strftime("%Y-%m-%d %H:%M:%S"),
            "policy_html": policy_html(row), "policy_file": re.sub(r"^.*/", "", str(row.policy_file or "")),
@@ -92,10 +92,10 @@ def render_pdf(onboarding: Any, row: Any, signature: Signature) -> bytes:
 
 
 def ensure_document_type() -> str:
-    """The Employee Document Type acknowledgements are filed as (made on first use: PDFs, no expiry)."""
+    """The Employee Document Type acknowledgments are filed as (made on first use: PDFs, no expiry)."""
     if not smooth.db.exists("Employee Document Type", DOCUMENT_TYPE):
         smooth.get_doc({"doctype": "Employee Document Type", "document_type": DOCUMENT_TYPE,
                         "default_validity_months": 0, "allowed_file_types": "pdf",
-                        "description": "Signed policy acknowledgements from the onboarding portal"}).insert(
+                        "description": "Signed policy acknowledgments from the onboarding portal"}).insert(
             ignore_permissions=True)
     return DOCUMENT_TYPE

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from smooth.exceptions import CharacterLengthExceededError
+from smooth.exceptions import CharacterLengthExceededError, ValidationError
 
 LAYOUT = frozenset({"Section Break", "Column Break", "Tab Break", "HTML", "Heading", "Button", "Fold", "Image"})
 TABLE = frozenset({"Table", "Table MultiSelect"})
@@ -24,6 +24,8 @@ LONG_TEXT = frozenset({"Small Text", "Text", "Long Text", "Text Editor", "Code",
 
 VALUE = INTEGER | DECIMAL | TEMPORAL | SHORT_TEXT | LONG_TEXT
 ALL = VALUE | NO_VALUE
+
+RATING_STARS = 5  # Frappe's Rating: `options` may name another number of stars
 
 STANDARD_FIELDS = ("name", "owner", "creation", "modified", "modified_by", "docstatus", "idx")
 CHILD_FIELDS = ("parent", "parenttype", "parentfield")
@@ -85,3 +87,20 @@ def column_zone(field: Any, system_zone: str) -> str:
     options say "UTC" (canonical instants). A value given with an offset is converted to it,
     never stored with the offset dropped."""
     return "UTC" if getattr(field, "options", None) == "UTC" else system_zone
+
+
+def rating_scale(options: str | None) -> int:
+    """How many stars a Rating field has: its `options` when a positive whole number, else 5."""
+    text = str(options or "").strip()
+    return int(text) if text.isdigit() and int(text) > 0 else RATING_STARS
+
+
+def check_rating(field: LengthLimited, options: str | None, value: Any, where: str = "") -> None:
+    """Refuse a rating off its scale (7 on five stars) with the scale in the message."""
+    scale = rating_scale(options)
+    try:
+        number: float | None = float(str(value).strip())
+    except ValueError:
+        number = None
+    if number is None or not number.is_integer() or not 0 <= number <= scale:
+        raise ValidationError(f"{where}{field.label} is a rating from 0 to {scale} stars: {value} is not on that scale")

@@ -7,6 +7,8 @@ it out of frames and stop scripts from anywhere but this server.
 from __future__ import annotations
 
 import json
+import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,11 +17,13 @@ from urllib.parse import parse_qsl, quote, urlencode
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from smooth.api.request import NO_STORE, ApiRequest
-from smooth.context import local
+from smooth.auth.login import DESK_HOME, website_home
+from smooth.context import local, unit_of_work
 from smooth.model.database_api import document_db
 from smooth.pages import assets, templating
 
 GUEST = "Guest"
+log = logging.getLogger("smooth.pages")
 SECURITY_HEADERS = {
     "Cache-Control": NO_STORE,
     "X-Frame-Options": "DENY",
@@ -102,9 +106,47 @@ def _messages(body: dict[str, Any]) -> list[str]:
         return []
 
 
-TITLES = {400: "Bad Request", 401: "Not Logged In", 403: "Not Permitted", 404: "Not Found", 409: "Conflict",
-          413: "Too Large", 417: "Not Valid", 422: "Not Valid", 429: "Too Many Requests",
-          503: "Service Unavailable"}
+TITLES = {400: "Request not understood", 401: "Not logged in", 403: "Not Permitted", 404: "Not Found",
+          413: "File too large", 429: "Too many attempts", 503: "Temporarily unavailable"}
+REFUSED = frozenset({409, 417, 422})  # the server understood and refused: a save (or an action) was not done
+
+
+def error_title(status: int, method: str) -> str:
+    """A heading a person understands: what did not happen, not the HTTP reason phrase."""
+    if status in REFUSED:
+        return "Could not open this page" if method in ("GET", "HEAD") else "Could not save"
+    return TITLES.get(status, "Something went wrong")
+
+
+def _app_layout(path: str) -> str:
+    """The layout an app's `base_template_map` gives this path (matched without its leading slash, as Frappe's)."""
+    for mapping in local().site.hooks.get("base_template_map"):
+        for pattern, template in (mapping.items() if isinstance(mapping, dict) else ()):
+            if re.match(str(pattern), path.lstrip("/")):
+                return str(template)
+    return ""
+
+
+def _error_html(context: dict[str, Any], api: ApiRequest | None) -> str:
+    """The error page in the viewer's own chrome: a logged-in desk user keeps the desk nav and user menu.
+
+    The request's unit of work is over (rolled back); a short read-only one names the viewer. If even
+    that fails (the database is down), the page is drawn without the nav rather than not at all.
+    """
+    guest = {"viewer": Viewer(GUEST, GUEST, "", False), "layout": "base.html", "home": "/"}
+    if api is None or api.user == GUEST:
+        return templating.render("error.html", {**context, **guest})
+    try:
+        with unit_of_work(api.site, sites_path=api.sites_path, user=api.user, commit=False, write_intent=False):
+            seen = viewer(api)
+            home = DESK_HOME if seen.desk_user else website_home()
+            layout = _app_layout(context["path"]) or ("desk/layout.html" if seen.desk_user else "base.html")
+            return templating.render("error.html", {**context, "viewer": seen, "home": home, "layout": layout},
+                                     template_folders())
+    except Exception:  # an error page must not fail: drawn without the viewer's chrome
+        log.exception("error page: the viewer's chrome could not be drawn")
+        return templating.render("error.html", {**context, **guest,
+                                                "viewer": Viewer(api.user, api.user, "", False)})
 
 
 # posted fields never carried into a URL: secrets, and the expired session's token
@@ -141,9 +183,8 @@ def html_error(status: int, body: dict[str, Any], api: ApiRequest | None) -> Res
         if api.method == "POST" and not api.request.url.path.startswith("/api/"):
             return login_again(api)
     messages = [m for m in _messages(body) if m]
-    context = {"status": status, "title": TITLES.get(status, "Something went wrong"), "messages": messages,
-               "request_id": api.request_id if api else "", "viewer": Viewer(GUEST, GUEST, "", False),
-               "path": api.request.url.path if api else "/"}
-    html = templating.render("error.html", context)
+    context = {"status": status, "title": error_title(status, api.method if api else "GET"), "messages": messages,
+               "request_id": api.request_id if api else "", "path": api.request.url.path if api else "/"}
+    html = _error_html(context, api)
     headers = {**SECURITY_HEADERS, **(api.headers if api else {})}
     return HTMLResponse(html, status_code=status, headers=headers)

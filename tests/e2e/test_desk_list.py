@@ -58,6 +58,8 @@ def test_an_evaluator_filters_to_their_pending_requests_and_the_url_keeps_the_vi
 
     page.set_viewport_size(PHONE_WIDTH)
     page.reload()
+    expect(page.get_by_role("button", name="Apply", exact=True)).to_be_hidden()  # folded under "Filters (n)"
+    page.locator(".filter-panel > summary").click()
     expect(page.get_by_role("button", name="Apply", exact=True)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(page)

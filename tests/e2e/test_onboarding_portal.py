@@ -25,7 +25,7 @@ def _new_hire(live: LiveSite) -> str:
         employee = smooth.get_doc({"doctype": "Employee", "first_name": "Nina", "last_name": "Newhire",
                                    "user_id": "nina@example.com", "date_of_joining": smooth.today()}).insert()
         doc = smooth.get_doc({"doctype": "Employee Onboarding", "employee": employee.name, "activities": [
-            {"activity_name": "Code of Conduct", "kind": "Policy Acknowledgement", "policy_text": POLICY},
+            {"activity_name": "Code of Conduct", "kind": "Policy Acknowledgment", "policy_text": POLICY},
             {"activity_name": "Proof of identity", "kind": "Upload Document", "document_type": "ID Proof",
              "description": "A scan of your passport or ID card"},
         ]}).insert()
@@ -65,7 +65,7 @@ def test_new_hire_signs_a_policy_and_uploads_a_document(page: Page, live: LiveSi
 
     page.get_by_role("link", name="View signed policy: Code of Conduct").click()
     with page.expect_download() as pdf:
-        page.get_by_role("link", name="Download the signed acknowledgement (PDF)").click()
+        page.get_by_role("link", name="Download the signed acknowledgment (PDF)").click()
     assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF")
     page.goto("/onboarding")
 

@@ -193,9 +193,9 @@ def test_activity_rules_and_one_open_onboarding(lms) -> None:
     with pytest.raises(smooth.ValidationError, match="choose the Document Type"):
         make_onboarding(employee, [{"activity_name": "ID", "kind": "Upload Document"}], submit=False)
     with pytest.raises(smooth.ValidationError, match="as Policy Text or as a Policy File"):
-        make_onboarding(employee, [{"activity_name": "Code", "kind": "Policy Acknowledgement"}], submit=False)
+        make_onboarding(employee, [{"activity_name": "Code", "kind": "Policy Acknowledgment"}], submit=False)
     with pytest.raises(smooth.ValidationError, match="not both"):
-        make_onboarding(employee, [{"activity_name": "Code", "kind": "Policy Acknowledgement", "policy_text": "Be kind",
+        make_onboarding(employee, [{"activity_name": "Code", "kind": "Policy Acknowledgment", "policy_text": "Be kind",
                                     "policy_file": "/private/files/code.pdf"}], submit=False)
     first = make_onboarding(employee, [{"activity_name": "Laptop"}])
     with pytest.raises(smooth.ValidationError, match=f"already has an open onboarding, {first.name}"):
@@ -224,7 +224,7 @@ def test_concurrent_reruns_assign_each_course_once(lms) -> None:
 
 def test_two_tabs_signing_one_policy_file_one_acknowledgment(lms) -> None:
     employee = new_hire()
-    doc = make_onboarding(employee, [{"activity_name": "Code of Conduct", "kind": "Policy Acknowledgement",
+    doc = make_onboarding(employee, [{"activity_name": "Code of Conduct", "kind": "Policy Acknowledgment",
                                       "policy_text": "<p>Be kind.</p>"}])
     row_name = doc.activities[0].name
     who = smooth.get_all("Employee", filters={"name": employee}, fields=["name", "employee_name"])[0]

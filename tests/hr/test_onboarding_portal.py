@@ -39,7 +39,7 @@ def _hire(first: str, email: str, course: str) -> Hire:
         {"activity_name": "Set up laptop", "kind": "Task", "user": "it@example.com"},
         {"activity_name": "Proof of identity", "kind": "Upload Document", "document_type": "ID Proof",
          "description": "A scan of your passport or ID card"},
-        {"activity_name": "Code of Conduct", "kind": "Policy Acknowledgement", "policy_text": POLICY},
+        {"activity_name": "Code of Conduct", "kind": "Policy Acknowledgment", "policy_text": POLICY},
     ]}).insert()
     doc.submit()
     return Hire(email, employee, doc.name, {r.activity_name: r.name for r in doc.activities}, course)

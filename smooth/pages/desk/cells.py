@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from smooth.context import local
 from smooth.meta.doctype import Meta
 from smooth.model import workflow
 from smooth.pages.desk.access import slug
@@ -27,6 +28,14 @@ class Cell:
 
 
 def form_url(doctype: str, name: Any) -> str:
+    """The page of the record a Link names: "" for no value; a DocType's own page is its list (there is no
+    DocType form), and a child table, which has no page, gets no link."""
+    if name is None or name == "" or not doctype:
+        return ""
+    if doctype == "DocType":
+        registry = local().site.registry
+        shown = str(name) in registry and not registry.get(str(name)).istable
+        return f"/app/{slug(str(name))}" if shown else ""
     return f"/app/{slug(doctype)}/{quote(str(name), safe='')}"
 
 

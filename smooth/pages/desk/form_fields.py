@@ -23,7 +23,7 @@ from smooth.model.values import default_value
 
 # fieldtype -> widget macro of templates/desk/form_fields.html
 WIDGETS = {
-    "Data": "text", "Phone": "text", "Autocomplete": "text", "Rating": "number", "Color": "color",
+    "Data": "text", "Phone": "text", "Autocomplete": "text", "Rating": "rating", "Color": "color",
     "Int": "number", "Long Int": "number", "Float": "number", "Currency": "number", "Percent": "number",
     "Duration": "number", "Check": "check", "Select": "select", "Date": "date", "Time": "time",
     "Datetime": "datetime", "Link": "link", "Dynamic Link": "dynamic_link", "Small Text": "textarea",
@@ -55,6 +55,11 @@ class FieldView:
     @property
     def input_id(self) -> str:
         return "f-" + self.name
+
+    @property
+    def stars(self) -> int:
+        """A Rating's scale (five stars unless its options name another number)."""
+        return fieldtypes.rating_scale(self.df.options)
 
     @property
     def step(self) -> str:

@@ -127,6 +127,7 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         "condition_doc": form_fields.condition_values(meta, {k: v for k, v in state.items()
                                                              if k != form_fields.STATE_TABLES}),
         "condition_fields": _condition_fields(meta), "slug": slug(meta.name), "slugify": slug,
+        "record_url": cells.form_url,
         "rich_html": _rich_html,
         "docstatus_label": {0: "Draft", 1: "Submitted", 2: "Cancelled"}.get(int(doc.docstatus or 0), ""),
         "workflow_state": cells.workflow_indicator(meta.name, doc),

@@ -100,6 +100,11 @@ class ListState:
     group_by: str = ""
 
     @property
+    def filtered(self) -> bool:
+        """Whether anything narrows the records (conditions or a quick filter), so "none match" means something."""
+        return bool(self.conditions or self.assigned_to_me or self.created_by_me)
+
+    @property
     def order_by(self) -> str:
         return ", ".join(f"{f} {d}" for f, d in self.order)
 

@@ -139,7 +139,7 @@ def page_info(state: ListState, total: int, shown: int) -> dict[str, Any]:
     first = (state.page - 1) * state.page_length + 1 if shown else 0
     return {"first": first, "last": first + shown - 1 if shown else 0, "total": total,
             "prev": state.query(page=state.page - 1) if state.page > 1 else "",
-            "next": state.query(page=state.page + 1) if first + shown - 1 < total else "",
+            "next": state.query(page=state.page + 1) if shown and first + shown - 1 < total else "",
             "lengths": [(n, state.query(page_length=n, page=1)) for n in PAGE_LENGTHS]}
 
 
@@ -172,12 +172,24 @@ def sort_choices(ctx: ListContext, state: ListState) -> list[tuple[str, str]]:
     return choices
 
 
+def plural(doctype: str) -> str:
+    """"Employee Documents", "LMS Classes", "Activities": the doctype's name for many records (English rules)."""
+    head, _, last = doctype.rpartition(" ")
+    if last[-1:] in "sx" or last.endswith(("ch", "sh")):
+        last += "es"
+    elif last.endswith("y") and last[-2:-1].lower() not in "aeiou":
+        last = last[:-1] + "ies"
+    else:
+        last += "s"
+    return f"{head} {last}" if head else last
+
+
 def view_context(api: ApiRequest, ctx: ListContext, state: ListState) -> dict[str, Any]:
     """What list and report views share: filters, chips, quick filters, sort choices, add-filter form."""
     meta = ctx.meta
     assigned = ctx.settings.get("assigned_to_field")
     return {
-        "meta": meta, "slug": slug_of(meta.name), "state": state,
+        "meta": meta, "slug": slug_of(meta.name), "state": state, "plural": plural(meta.name),
         "chips": [{"text": c.describe(ctx.columns[c.fieldname]), "remove": state.without(c)}
                   for c in state.conditions],
         "quick": [q for q in (

@@ -55,6 +55,17 @@ def _shown(value: Any) -> str:
     return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
 
 
+def _internal(meta: Meta, fieldname: str) -> bool:
+    """A hidden field (a uniqueness key, a calendar revision) is bookkeeping: the form does not show it, nor does
+    its history."""
+    df = meta.get_field(fieldname)
+    return df is not None and bool(df.hidden)
+
+
+def _says_something(entry: Entry) -> bool:
+    return entry.kind != "version" or bool(entry.changes or entry.rows or entry.action)
+
+
 def _version_entry(meta: Meta, site_meta: Any, row: dict[str, Any]) -> Entry:
     try:
         data = json.loads(row.get("data") or "{}")
@@ -65,6 +76,8 @@ def _version_entry(meta: Meta, site_meta: Any, row: dict[str, Any]) -> Entry:
     if isinstance(data.get("workflow"), dict):
         entry.action = str(data["workflow"].get("action") or "")
     for fieldname, old, new in data.get("changed") or []:
+        if _internal(meta, fieldname):
+            continue
         if fieldname == "docstatus":
             old, new = DOCSTATUS.get(old, old), DOCSTATUS.get(new, new)
         label = "Document Status" if fieldname == "docstatus" else meta.get_label(fieldname)
@@ -76,6 +89,8 @@ def _version_entry(meta: Meta, site_meta: Any, row: dict[str, Any]) -> Entry:
         table = meta.get_field(fieldname)
         child = site_meta(table.options) if table is not None and table.options else None
         for child_field, old, new in changes:
+            if child is not None and _internal(child, child_field):
+                continue
             label = child.get_label(child_field) if child else child_field
             entry.changes.append(Change(f"{meta.get_label(fieldname)} row #{idx}: {label}", _shown(old), _shown(new)))
     return entry
@@ -87,7 +102,7 @@ def timeline(meta: Meta, name: str, site_meta: Any) -> list[Entry]:
     versions = document_db().get_all("Version", filters={"ref_doctype": meta.name, "docname": name},
                                       fields=["owner", "creation", "data"], order_by="creation desc",
                                       limit_page_length=MAX_VERSIONS)
-    entries += [_version_entry(meta, site_meta, v) for v in versions]
+    entries += [e for e in (_version_entry(meta, site_meta, v) for v in versions) if _says_something(e)]
     user = session_user()
     moderator = user == "Administrator" or MODERATOR_ROLE in get_roles(user)
     for comment in comments_on(meta.name, name):

@@ -30,7 +30,7 @@ from smooth.core.doctype.workspace.workspace import parse_stats_filter, workspac
 from smooth.exceptions import SmoothError
 from smooth.model.database_api import document_db
 from smooth.pages.desk.desk_pages import find_desk_page, may_open
-from smooth.permissions import get_roles, has_permission
+from smooth.permissions import ADMINISTRATOR, AUTOMATIC_ROLES, get_roles, has_permission
 
 USER_TOKENS = frozenset({"__user", "frappe.session.user", "smooth.session.user"})
 TODAY_TOKEN = "__today"
@@ -250,13 +250,23 @@ def workspace_view(record: dict[str, Any]) -> Workspace | None:
     return None if view.is_empty else view
 
 
+ADMIN_ROLES = frozenset({"System Manager", ADMINISTRATOR})  # admitted everywhere: they make no workspace theirs
+
+
+def _made_for(record: dict[str, Any], roles: set[str]) -> bool:
+    """Whether the workspace names one of the user's own roles (HR Manager -> HR), not only an admin's."""
+    own = roles - ADMIN_ROLES - set(AUTOMATIC_ROLES)
+    return bool(own) and not roles & ADMIN_ROLES and bool({r["role"] for r in record["roles"]} & own)
+
+
 def default_workspace() -> Workspace | None:
-    """The user's Default Workspace when they may see it, else the first they may see, else None."""
+    """The user's Default Workspace when they may see it, else the first made for one of their roles, else the
+    first they may see, else None. System Managers hold every role's rights, so for them the order decides."""
     user = session_user()
     roles = set(get_roles(user))
     records = _records()
     chosen = document_db().get_value("User", user, "default_workspace") if user else None
-    ordered = sorted(records, key=lambda r: r["name"] != chosen)
+    ordered = sorted(records, key=lambda r: (r["name"] != chosen, not _made_for(r, roles)))
     for record in ordered:
         if _admitted(record, user, roles):
             view = _view(record, user, roles, with_counts=True)

@@ -158,7 +158,9 @@
     var open = input.parentNode.querySelector("[data-link-open]"), doctype = linkTarget(input);
     if (!open) return;
     open.hidden = !(input.value && doctype);
-    if (!open.hidden) open.href = "/app/" + slugOf(doctype) + "/" + encodeURIComponent(input.value);
+    if (open.hidden) open.removeAttribute("href");  // no value, no page to open
+    else open.href = doctype === "DocType" ? "/app/" + slugOf(input.value)  // a DocType's page is its list
+      : "/app/" + slugOf(doctype) + "/" + encodeURIComponent(input.value);
   }
   function fetchFrom(input) {
     var fieldname = input.getAttribute("data-link-field");

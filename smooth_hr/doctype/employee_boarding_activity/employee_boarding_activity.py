@@ -7,7 +7,7 @@ from typing import Any
 import smooth
 from smooth.model.document import Document
 
-TASK, UPLOAD, POLICY = "Task", "Upload Document", "Policy Acknowledgement"
+TASK, UPLOAD, POLICY = "Task", "Upload Document", "Policy Acknowledgment"
 
 
 def check_activity(row: Any) -> None:
