@@ -51,6 +51,7 @@ from smooth.model.listing import get_all, get_list
 from smooth.model.records import delete_doc, get_doc, new_doc
 from smooth.model.rename import rename_doc
 from smooth.model.workflow import apply_workflow, get_transitions
+from smooth.urls import get_url
 from smooth.version import VERSION
 from smooth.whitelist import FileDownload, is_whitelisted, whitelist
 
@@ -123,7 +124,7 @@ __all__ = [
     "PermissionError", "QueryLockError", "SmoothError", "TimestampMismatchError", "TooManyRequestsError",
     "UniqueValidationError", "ValidationError", "_", "add_days", "add_months", "apply_workflow", "conf", "connect",
     "date_diff", "db", "delete_doc", "destroy", "enqueue", "flags", "get_all", "get_doc", "get_hooks", "get_list",
-    "get_meta", "get_roles", "get_transitions", "getdate", "has_permission", "init", "is_whitelisted", "local",
-    "msgprint", "new_doc", "now_datetime", "rename_doc", "sendmail", "session", "set_user", "site_context", "throw",
-    "today", "unit_of_work", "whitelist",
+    "get_meta", "get_roles", "get_transitions", "get_url", "getdate", "has_permission", "init", "is_whitelisted",
+    "local", "msgprint", "new_doc", "now_datetime", "rename_doc", "sendmail", "session", "set_user", "site_context",
+    "throw", "today", "unit_of_work", "whitelist",
 ]

@@ -42,6 +42,7 @@ class Local:
     flags: Flags = field(default_factory=Flags)
     message_log: list[dict[str, Any]] = field(default_factory=list)
     roles: dict[str, list[str]] = field(default_factory=dict)
+    request_url: str = ""  # the base URL of the HTTP request this unit serves, if any (smooth.urls)
 
 
 _local: ContextVar[Local | None] = ContextVar("smooth_local", default=None)

@@ -5,7 +5,8 @@ metadata and hooks resolve, its database answers and matches the doctype JSON, a
 config names (sessions and throttling live there, so logins fail without it). Warnings are
 optional parts that are missing or do not answer: wkhtmltopdf (PDFs), Chromium (browser tests),
 Redis when none is configured (jobs run inline), no live worker, a scheduler that has not
-ticked, an SMTP server (emails stay queued). Only
+ticked, an SMTP server (emails stay queued), no `host_name` (the address links in mails, PDFs and QR
+codes name). Only
 errors make doctor exit 1, so `scripts/run` serves on a machine that has nothing but Python.
 """
 
@@ -62,6 +63,7 @@ def diagnose(site_name: str, sites_path: Path) -> list[Check]:
     checks.append(_smtp(site))
     checks.append(_chromium(site))
     checks.append(("time zone", OK, site.time_zone))
+    checks.append(_host_name(site))
     return checks
 
 
@@ -119,6 +121,15 @@ def _smtp(site: Site) -> Check:
     except OSError as exc:
         return ("smtp", WARN, f"{server}:{port} does not answer ({exc}): emails stay queued until it does")
     return ("smtp", OK, f"{server}:{port}")
+
+
+def _host_name(site: Site) -> Check:
+    host_name = site.config.get("host_name")
+    if host_name:
+        return ("host_name", OK, str(host_name))
+    return ("host_name", WARN, f"no host_name in site config: links in mails, PDFs and QR codes use the address of "
+                               f"the request that made them, else http://{site.name}; set it with "
+                               f"`bench --site {site.name} set-config host_name https://...`")
 
 
 def _chromium(site: Site) -> Check:

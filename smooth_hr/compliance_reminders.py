@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import smooth
-from smooth.printing.render import site_url
 from smooth_hr.compliance_status import EXPIRED, EXPIRING, reminder_days
 from smooth_lms.training_assignments import assign_training
 
@@ -124,9 +123,9 @@ def reminder_args(row: dict[str, Any], kind: dict[str, Any], stage: str, day: dt
         "name": row["name"], "renewal_date": format_day(renewal), "expired": stage == EXPIRED_STAGE,
         "days_left": (renewal - day).days, "days_ago": (day - renewal).days,
         "course": kind["course"], "course_title": kind["course_title"] or kind["course"],
-        "course_url": site_url(f"/lms/courses/{kind['course']}") if kind["course"] else None,
+        "course_url": smooth.get_url(f"/lms/courses/{kind['course']}") if kind["course"] else None,
         "document_type": kind["document_type"],
-        "record_url": site_url(f"/app/employee-compliance/{row['name']}"),
+        "record_url": smooth.get_url(f"/app/employee-compliance/{row['name']}"),
     }
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import smooth
-from smooth.printing.render import site_url
 from smooth_lms.training_assignments import assign_training, assignment_rows
 
 ONBOARDING = "Employee Onboarding"
@@ -109,8 +108,8 @@ def send_welcome(onboarding: Any) -> None:
     learner = require_learner(onboarding.employee)
     training = assignment_rows({"member": learner.user, "status": ["!=", "Completed"]})
     smooth.sendmail(learner.user, template="Onboarding Welcome", args={
-        "employee_name": learner.employee_name, "checklist_url": site_url(f"/onboarding/{onboarding.name}"),
-        "learning_url": site_url("/lms"), "activities": len(onboarding.activities or []), "training": training},
+        "employee_name": learner.employee_name, "checklist_url": smooth.get_url(f"/onboarding/{onboarding.name}"),
+        "learning_url": smooth.get_url("/lms"), "activities": len(onboarding.activities or []), "training": training},
         reference_doctype=ONBOARDING, reference_name=onboarding.name)
 
 

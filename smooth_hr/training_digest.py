@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import smooth
-from smooth.printing.render import site_url
 from smooth_hr.compliance_reminders import claim, format_day, people
 from smooth_lms.training_assignments import OVERDUE, mark_overdue
 
@@ -83,7 +82,7 @@ def collect(day: dt.date) -> list[Digest]:
             due = smooth.getdate(row["due_date"])
             item = {"due": due, "member_name": row["member_name"] or row["member"],
                     "course_title": row["course_title"] or row["course"],
-                    "course_url": site_url(f"/lms/courses/{row['course']}"), "due_date": format_day(due),
+                    "course_url": smooth.get_url(f"/lms/courses/{row['course']}"), "due_date": format_day(due),
                     "days_late": (day - due).days}
             for digest in hr:
                 digest.add(item)
@@ -103,7 +102,7 @@ def send_overdue_digests(today: dt.date | None = None) -> dict[str, int]:
     with smooth.unit_of_work():
         marked = mark_overdue()
     sent = {"marked_overdue": marked, "managers": 0, "hr": 0}
-    list_url = site_url("/app/lms-training-assignment?status=Overdue")
+    list_url = smooth.get_url("/app/lms-training-assignment?status=Overdue")
     for digest in collect(day):
         with smooth.unit_of_work():
             kind = "hr" if digest.for_hr else "managers"

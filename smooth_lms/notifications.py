@@ -1,9 +1,11 @@
 """Booking emails: the learner and the evaluator hear of every booking, move and cancellation.
 
 The request's change enqueues a job that runs only after it is committed (a refused booking
-sends nothing, and a mail that cannot be rendered never blocks a booking: its failure is an
-Error Log); the job queues the mails, which are sent like any other. Times are written in the
-recipient's own zone, one instant at a time ("Wed 3 Dec 2025, 14:00-14:30 (Asia/Kolkata)"):
+sends nothing); the job queues each recipient's mail on its own, so a template that cannot be
+rendered loses only its own mail: sendmail keeps it as an Error row, alerts the System
+Managers, and the request's page tells its reader the mail was not sent. Mails are sent like
+any other. Times are written in the recipient's own zone, one instant at a time
+("Wed 3 Dec 2025, 14:00-14:30 (Asia/Kolkata)"):
 the learner's zone is the one the request recorded, the evaluator's the one on their Course
 Evaluator record (else their user zone, else the system's). The request's .ics goes with
 every mail, so a calendar adds, moves or removes the one event. Templates are Email Template
@@ -71,6 +73,17 @@ def _both(doc: Any, learner_template: str, evaluator_template: str, **extra: Any
     if doc.evaluator:
         send_request_mail(doc, evaluator_template, doc.evaluator, evaluator_zone(doc.evaluator), role="evaluator",
                           **extra)
+
+
+def unsent_mail(request: str, user: str) -> bool:
+    """Whether a mail about `request` to `user` could not be rendered (sendmail keeps it as an Error row)."""
+    for row in smooth.get_all("Email Queue", filters={"reference_doctype": "LMS Certificate Request",
+                                                      "reference_name": request, "status": "Error",
+                                                      "last_error": ["like", "Not rendered:%"]}, pluck="name"):
+        if user in smooth.get_all("Email Queue Recipient", filters={"parent": row, "parenttype": "Email Queue"},
+                                  pluck="recipient"):
+            return True
+    return False
 
 
 def send_booking_mails(name: str, event: str, previous_start: str | None = None,

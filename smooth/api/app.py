@@ -48,7 +48,8 @@ class _AnythingConvertor(Convertor[str]):
 register_url_convertor("anything", _AnythingConvertor())
 
 class RetryAfter:
-    """Every 503 (database unreachable or locked) tells the client when to try again."""
+    """Every 503 (database unreachable or locked) and every 429 (throttled) tells the client when to
+    try again: a 429 carries the throttle's own wait (set where it is raised), else this default."""
 
     def __init__(self, app: ASGIApp, seconds: int = 5) -> None:
         self.app, self.value = app, str(seconds).encode()
@@ -59,7 +60,7 @@ class RetryAfter:
             return
 
         async def send_with_retry_after(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] == 503:
+            if message["type"] == "http.response.start" and message["status"] in (429, 503):
                 headers = list(message.get("headers", []))
                 if not any(key.lower() == b"retry-after" for key, _ in headers):
                     message = {**message, "headers": [*headers, (b"retry-after", self.value)]}

@@ -28,7 +28,7 @@ from smooth.api.encoding import dumps
 from smooth.api.errors import error_body, server_messages
 from smooth.api.request import NO_STORE, ApiRequest, ErrorRenderer, Handler
 from smooth.context import Local, set_user, unit_of_work
-from smooth.exceptions import SiteNotFoundError, ValidationError
+from smooth.exceptions import SiteNotFoundError, TooManyRequestsError, ValidationError
 from smooth.site import SITE_CONFIG, current_site, get_site
 
 log = logging.getLogger("smooth.api")
@@ -106,6 +106,7 @@ def _run(api: ApiRequest, handler: Handler, render_error: ErrorRenderer, write: 
     try:
         with unit_of_work(api.site, sites_path=api.sites_path, user=auth_hook.GUEST, commit=write,
                           write_intent=write) as bound:
+            bound.request_url = str(api.request.base_url)
             hooks = bound.site.hooks.lists
             api.user = auth_hook.resolve_user(api, bound.site)
             set_user(api.user)
@@ -126,6 +127,8 @@ def _run(api: ApiRequest, handler: Handler, render_error: ErrorRenderer, write: 
         status, error = error_body(exc, bound.message_log if bound is not None else [],
                                    developer_mode=developer_mode, request_id=api.request_id)
         response = render_error(status, error, api)
+        if isinstance(exc, TooManyRequestsError):
+            api.headers.setdefault("Retry-After", str(getattr(exc, "retry_after", None) or 1))
     finally:
         request_state.unbind(token)
     for key, value in api.headers.items():

@@ -129,12 +129,24 @@ def _json_response(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+# what any request may be answered, whatever the operation: a body that cannot be read or a missing
+# CSRF token (400), a bad token or expired session (401), a body over the size cap (413), a throttled
+# client (429) and a database that cannot be reached (503); the last two say when to try again
+EVERYWHERE = (400, 401, 413, 429, 503)
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying again",
+                               "schema": {"type": "integer", "minimum": 1}}}
+
+
 def _errors(*codes: int) -> dict[str, dict[str, Any]]:
-    """Error envelopes for `codes`; 401 (a bad token or expired session) is possible everywhere."""
-    names = {400: "refused request (CSRF)", 401: "not authenticated", 403: "not permitted", 404: "not found",
-             409: "duplicate", 417: "validation failed"}
-    return {str(c): _json_response({"$ref": "#/components/schemas/Error"}, names[c])
-            for c in sorted({401, *codes})}
+    """Error envelopes for `codes` and for the statuses every operation may answer (EVERYWHERE)."""
+    names = {400: "unreadable request or missing CSRF token", 401: "not authenticated", 403: "not permitted",
+             404: "not found", 409: "duplicate", 413: "request too large", 417: "validation failed",
+             429: "too many requests", 503: "database unavailable"}
+    responses = {str(c): _json_response({"$ref": "#/components/schemas/Error"}, names[c])
+                 for c in sorted({*EVERYWHERE, *codes})}
+    for code in ("429", "503"):
+        responses[code]["headers"] = RETRY_AFTER
+    return responses
 
 
 def _doc_envelope(ref: str) -> dict[str, Any]:
@@ -167,7 +179,8 @@ def resource_paths(meta: Meta) -> dict[str, Any]:
                 "responses": {"200": _json_response({"type": "object", "properties": {"data": {
                     "type": "array", "items": {}}}, "required": ["data"]}, "records"), **_errors(403, 417)}},
         "post": {"tags": tag, "summary": f"Create a {meta.name}", "requestBody": body,
-                 "responses": {"200": _json_response(_doc_envelope(read_ref), meta.name), **_errors(403, 409, 417)}},
+                 "responses": {"200": _json_response(_doc_envelope(read_ref), meta.name),
+                               **_errors(403, 404, 409, 417)}},
     }
     return {base: listing, f"{base}/{{name}}": one}
 
@@ -237,7 +250,8 @@ def build_openapi() -> dict[str, Any]:
     schemas: dict[str, Any] = {"Error": ENVELOPE_ERROR}
     paths: dict[str, Any] = {
         "/api/method/ping": {"get": {"summary": "Health check", "responses": {"200": _json_response(
-            {"type": "object", "properties": {"message": {"type": "string", "enum": ["pong"]}}}, "pong")}}},
+            {"type": "object", "properties": {"message": {"type": "string", "enum": ["pong"]}}}, "pong"),
+            **_errors()}}},
     }
     for meta in metas:
         schemas[schema_name(meta.name)] = doctype_schema(meta)

@@ -7,11 +7,17 @@ minutes) until `email_retry_limit` attempts (default 5) are spent; a permanent r
 marks the recipient Error with the server's reason while the others are sent. A row left in
 Sending by a crashed sender is picked up again by `flush` after STALE_SENDING, with the same
 Message-ID, so the receiving side can recognise a duplicate.
+
+A templated mail that cannot be rendered does not raise into its sender: it is kept as an Error
+row naming the template, field and line, every System Manager gets a desk notice (and a mail
+where SMTP is configured), and the user whose request sent it is told the mail was not sent.
+So one broken template never stops the other mails of the same event.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import logging
 import mimetypes
@@ -26,9 +32,11 @@ from sqlalchemy import update
 
 from smooth.context import local, now_datetime, unit_of_work
 from smooth.email import smtp
+from smooth.email.alerts import notify_system_managers
 from smooth.email.rendering import html_to_text, render_template
 from smooth.exceptions import ValidationError
 from smooth.jobs.enqueue import enqueue
+from smooth.messages import msgprint
 from smooth.model.database_api import document_db
 from smooth.model.records import get_doc
 
@@ -37,6 +45,7 @@ QUEUE = "Email Queue"
 DEFAULT_RETRY_LIMIT = 5
 STALE_SENDING = dt.timedelta(minutes=15)
 FLUSH_BATCH = 500
+NOT_RENDERED = "Not rendered: "
 FLUSH_SECONDS = 200.0  # under the 4 minutes between two runs of the `all` event
 _ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 
@@ -71,7 +80,10 @@ def sendmail(recipients: str | Iterable[str], subject: str | None = None, templa
     if not to:
         raise ValidationError("An email needs at least one recipient")
     if template:
-        rendered = render_template(template, args or {})
+        try:
+            rendered = render_template(template, args or {})
+        except ValidationError as exc:
+            return _not_rendered(to, copies, template, exc.message, reference_doctype, reference_name)
         subject, markup, text = subject or rendered.subject, rendered.html, rendered.text
     elif message is not None:
         markup, text = message, html_to_text(message)
@@ -80,13 +92,7 @@ def sendmail(recipients: str | Iterable[str], subject: str | None = None, templa
     if not subject:
         raise ValidationError("An email needs a subject")
     site = local().site
-    row = get_doc({
-        "doctype": QUEUE, "status": "Not Sent", "subject": subject[:255],
-        "sender": sender or smtp.default_sender(site.config), "message_html": markup, "message_text": text,
-        "cc": ", ".join(copies) or None, "reference_doctype": reference_doctype, "reference_name": reference_name,
-        "message_id": make_msgid(domain=site.name.split(":")[0] or "smooth.localhost"),
-        "recipients": [{"recipient": address, "status": "Not Sent"} for address in to],
-    }).insert(ignore_permissions=True)
+    row = _queue_row(to, copies, subject, markup, text, reference_doctype, reference_name, sender)
     files = [_attach(row.name, item) for item in attachments or ()]
     if files:
         document_db().set_value(QUEUE, row.name, "attachments", json.dumps(files), update_modified=False)
@@ -95,6 +101,40 @@ def sendmail(recipients: str | Iterable[str], subject: str | None = None, templa
             document_db().after_commit.add(send_queued, row.name)
         else:
             enqueue(send_queued, queue="short", job_id=f"email:{row.name}", deduplicate=True, name=row.name)
+    return str(row.name)
+
+
+def _queue_row(to: list[str], copies: list[str], subject: str, markup: str, text: str,
+               reference_doctype: str | None, reference_name: str | None, sender: str | None = None,
+               error: str | None = None) -> Any:
+    config = local().site.config
+    status = "Error" if error else "Not Sent"
+    return get_doc({
+        "doctype": QUEUE, "status": status, "subject": subject[:255], "last_error": error,
+        "sender": sender or smtp.default_sender(config), "message_html": markup, "message_text": text,
+        "cc": ", ".join(copies) or None, "reference_doctype": reference_doctype, "reference_name": reference_name,
+        "message_id": make_msgid(domain=local().site.name.split(":")[0] or "smooth.localhost"),
+        "recipients": [{"recipient": address, "status": status, "error": error} for address in to],
+    }).insert(ignore_permissions=True)
+
+
+def _not_rendered(to: list[str], copies: list[str], template: str, reason: str, reference_doctype: str | None,
+                  reference_name: str | None) -> str:
+    """Keep the unsent mail as an Error row, alert the System Managers, tell the user of this request."""
+    error = f"{NOT_RENDERED}{reason}"
+    row = _queue_row(to, copies, f"Not sent: Email Template {template!r} could not be rendered", "", "",
+                     reference_doctype, reference_name, error=error)
+    about = f" about {reference_doctype} {reference_name}" if reference_doctype and reference_name else ""
+    subject = f"An email to {', '.join(to)}{about} was not sent: Email Template {template!r} could not be rendered"
+    details = f"{reason}\n\nMend the template in the desk (Email Template {template}); the unsent mail is " \
+              f"Email Queue {row.name}."
+    log.error("%s (%s)", subject, reason)
+    addresses = notify_system_managers(subject, details, (QUEUE, str(row.name)))
+    if addresses and smtp.settings(local().site.config) is not None:
+        sendmail(addresses, subject=subject[:255], message=f"<p>{html.escape(details)}</p>".replace("\n", "<br>"),
+                 reference_doctype=QUEUE, reference_name=str(row.name))
+    msgprint(f"The email to {', '.join(to)} was not sent: {reason}. The site's System Managers have been told.",
+             title="Email not sent", indicator="orange")
     return str(row.name)
 
 

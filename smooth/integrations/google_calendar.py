@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 from google.auth.exceptions import GoogleAuthError, RefreshError, TransportError
@@ -23,7 +23,7 @@ from google.auth.transport.requests import AuthorizedSession, Request
 from google.oauth2 import credentials as oauth_credentials
 from google.oauth2 import service_account
 
-from smooth.exceptions import SmoothError
+from smooth.exceptions import SmoothError, ValidationError
 from smooth.model.database_api import document_db
 from smooth.model.passwords import get_decrypted_password
 
@@ -61,6 +61,23 @@ class Connection:
     session: AuthorizedSession
     base_url: str
     calendar_id: str
+
+
+ENDPOINTS = (("api_base_url", "Calendar API Base URL"), ("token_url", "Token URL"),
+             ("authorize_url", "Authorization URL"))
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def check_endpoint(url: str | None, label: str) -> None:
+    """Tokens and codes travel to these URLs: https only (plain http only on loopback, for a local fake)."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname in LOOPBACK:
+        return
+    raise ValidationError(f"{label} must be an https:// address (plain http only on loopback), not {url!r}")
 
 
 def settings() -> dict[str, Any]:

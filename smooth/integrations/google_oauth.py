@@ -11,12 +11,22 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
+import requests
 from google_auth_oauthlib.flow import Flow
-from oauthlib.oauth2.rfc6749.errors import OAuth2Error
+from oauthlib.oauth2.rfc6749.errors import InsecureTransportError, OAuth2Error
 
 from smooth.context import now_datetime
 from smooth.exceptions import PermissionError, ValidationError
-from smooth.integrations.google_calendar import CALENDAR, SCOPES, SETTINGS, settings
+from smooth.integrations.google_calendar import (
+    CALENDAR,
+    ENDPOINTS,
+    SCOPES,
+    SETTINGS,
+    TIMEOUT_SECONDS,
+    GoogleTransientError,
+    check_endpoint,
+    settings,
+)
 from smooth.model.database_api import document_db
 from smooth.model.passwords import get_decrypted_password, set_password
 from smooth.model.records import get_doc
@@ -27,6 +37,8 @@ def _flow(redirect_uri: str, **kwargs: Any) -> Flow:
     if config["auth_mode"] != "OAuth" or not config["client_id"]:
         raise ValidationError("Google Settings are not set up for OAuth: choose OAuth and enter the client id and "
                               "secret first")
+    for field, label in ENDPOINTS:
+        check_endpoint(config[field], f"Google Settings: {label}")
     secret = get_decrypted_password(SETTINGS, SETTINGS, "client_secret", raise_exception=False)
     if not secret:
         raise ValidationError("Google Settings have no OAuth client secret")
@@ -45,11 +57,19 @@ def _calendar_for(user: str) -> str:
 def consent_url(user: str, redirect_uri: str) -> str:
     """Where to send `user` to grant Smooth access to their calendar (state and verifier kept for the callback)."""
     flow = _flow(redirect_uri, autogenerate_code_verifier=True)
-    url, state = flow.authorization_url(access_type="offline", prompt="consent", include_granted_scopes="true")
+    try:
+        url, state = flow.authorization_url(access_type="offline", prompt="consent", include_granted_scopes="true")
+    except InsecureTransportError:
+        raise ValidationError("Google Settings: the Authorization URL must be an https:// address") from None
     calendar = _calendar_for(user)
     set_password(CALENDAR, calendar, "oauth_state", state)
     set_password(CALENDAR, calendar, "code_verifier", str(flow.code_verifier))
     return str(url)
+
+
+def _failed(calendar: str, reason: str) -> None:
+    document_db().set_value(CALENDAR, calendar, {"authorization_status": "Error", "last_error": reason[:1000]})
+    document_db().commit()
 
 
 def complete(user: str, state: str, code: str, redirect_uri: str) -> str:
@@ -61,12 +81,16 @@ def complete(user: str, state: str, code: str, redirect_uri: str) -> str:
                               "again on your Google Calendar")
     verifier = get_decrypted_password(CALENDAR, calendar, "code_verifier")
     set_password(CALENDAR, calendar, "oauth_state", "")
+    document_db().commit()  # the state is used up whatever the exchange does: a replay is refused
     flow = _flow(redirect_uri, state=state, code_verifier=verifier, autogenerate_code_verifier=False)
     try:
-        flow.fetch_token(code=code)
+        flow.fetch_token(code=code, timeout=TIMEOUT_SECONDS)
+    except requests.RequestException as exc:
+        _failed(calendar, f"Google's token endpoint could not be reached: {type(exc).__name__}")
+        raise GoogleTransientError(f"Google's token endpoint could not be reached ({type(exc).__name__}): try "
+                                   "Connect again in a few minutes") from None
     except (OAuth2Error, ValueError) as exc:
-        document_db().set_value(CALENDAR, calendar, {"authorization_status": "Error",
-                                                     "last_error": f"Google refused the code: {exc}"[:1000]})
+        _failed(calendar, f"Google refused the code: {exc}")
         raise ValidationError(f"Google did not accept the authorization: {exc}") from None
     refresh = flow.credentials.refresh_token
     if not refresh:

@@ -10,7 +10,7 @@ from smooth.api.dispatch import choose_site
 from smooth.api.request import ApiRequest
 from smooth.exceptions import SmoothError
 from smooth.pages import assets, google_connect, login, portal, printview
-from smooth.pages.desk import calendarview, formview, home, report, workspace
+from smooth.pages.desk import calendarview, formview, home, report, search, template_preview, workspace
 from smooth.pages.endpoints import page_route
 from smooth.pages.rendering import GUEST, Redirect
 from smooth.site import get_site
@@ -38,6 +38,7 @@ def page_routes() -> list[BaseRoute]:
         page_route("/logout", login.logout_page, methods=("GET", "POST")),
         page_route("/app", home.show_home),
         page_route("/printview", printview.show_printview),
+        page_route("/app/search", search.show_search),
         page_route("/app/{slug}", workspace.show_workspace_or_list, methods=("GET", "POST")),
         page_route("/app/{slug}/view/report", report.show_report),
         page_route("/app/{slug}/view/calendar", calendarview.show_calendar),
@@ -45,6 +46,7 @@ def page_routes() -> list[BaseRoute]:
         page_route(google_connect.CALLBACK_PATH, google_connect.callback_page, commit_safe_methods=True),
         page_route("/app/{slug}/new", formview.new_form, methods=("GET", "POST")),
         page_route("/app/{slug}/{name}", formview.show_form, methods=("GET", "POST")),
+        page_route("/app/{slug}/{name}/preview", template_preview.show_preview),
         Route("/assets/{package}/{path:path}", _asset, methods=["GET", "HEAD"]),
         # keep last: any other path is an app's portal page (www/ folders, website_route_rules)
         page_route("/{path:path}", portal.serve, methods=("GET", "POST")),

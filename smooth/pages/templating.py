@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from smooth.pages import assets
+from smooth.pages.desk.notices import unread_notices
 from smooth.pages.desk.workspaces import visible_workspaces
 
 CORE_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -30,6 +31,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     )
     env.globals["asset_url"] = assets.asset_url
     env.globals["desk_workspaces"] = visible_workspaces  # the desk nav, asked for only by pages that show it
+    env.globals["desk_notices"] = unread_notices
     return env
 
 

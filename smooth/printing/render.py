@@ -1,7 +1,8 @@
 """A document drawn through its Print Format as one self-contained HTML page.
 
-Print Formats are edited in the desk, so their Jinja runs in an immutable sandbox with
-autoescape on, and sees the document as plain data (`doc` is its dict: no methods to call).
+Print Formats are edited in the desk, so their Jinja runs in the bounded immutable sandbox
+(`smooth.template_sandbox`: time, size, depth and integer limits; any failure a 417 naming the
+format and the line) with autoescape on, and sees the document as plain data (`doc` is its dict: no methods to call).
 The page must print the same on a machine with no network: site files (`/files/...`) are
 inlined as data URIs, and every other address (http, https, protocol-relative, file:) is
 blanked before wkhtmltopdf sees the page, so a template cannot make the renderer fetch anything.
@@ -19,21 +20,22 @@ from dataclasses import dataclass
 from typing import Any
 
 import segno
-from jinja2 import TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from smooth.context import local
 from smooth.core.doctype.file.file import local_path
 from smooth.exceptions import DoesNotExistError, ValidationError
 from smooth.meta.doctype import Meta
+from smooth.model import time_zones
 from smooth.model.database_api import document_db
 from smooth.model.document import Document
 from smooth.model.listing import get_all
+from smooth.template_sandbox import BoundedSandbox, render
+from smooth.template_sandbox import check_template as check_source
+from smooth.urls import get_url
 
 FORMAT_FIELDS = ["name", "doc_type", "html", "css", "page_size", "orientation", "margin_top", "margin_bottom",
                  "margin_left", "margin_right", "disabled"]
-_env = ImmutableSandboxedEnvironment(autoescape=True)
+_env = BoundedSandbox(autoescape=True)
 _URL_ATTR = re.compile(r"""(?P<attr>\b(?:src|href|srcset|poster|data|background|action|formaction|content)\s*=\s*)"""
                        r"""(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s>"']+))""", re.IGNORECASE)
 _CSS_URL = re.compile(r"""url\(\s*(?P<q>["']?)(?P<url>[^"')]*)(?P=q)\s*\)""", re.IGNORECASE)
@@ -63,11 +65,8 @@ class PrintLayout:
 
 
 def check_template(source: str, where: str) -> None:
-    """Refuse a template Jinja cannot parse, naming where it is."""
-    try:
-        _env.parse(source)
-    except TemplateError as exc:
-        raise ValidationError(f"{where}: the template has an error: {exc}") from exc
+    """Refuse a template that does not compile, naming where it is and the line."""
+    check_source(_env, source, where)
 
 
 def _layout(row: dict[str, Any]) -> PrintLayout:
@@ -127,35 +126,30 @@ def from_json(value: Any) -> Any:
         return []
 
 
-def site_url(path: str = "") -> str:
-    """The site's public address (site config `host_name`, else http://<site name>) joined with `path`."""
-    site = local().site
-    base = (site.config.get("host_name") or f"http://{site.name}").rstrip("/")
-    return base + path
-
-
 _env.filters["from_json"] = from_json
 
 
 def _standard_fields(doc: Document, meta: Meta) -> list[dict[str, Any]]:
+    """Each shown field's label and value; times in the reader's zone (UTC instants) or their own, named."""
     rows = []
+    zones = time_zones.viewer_zones()
+    values = doc.as_dict()
     for field in meta.fields:
         if field.fieldtype in ("Section Break", "Column Break", "Tab Break", "Table", "Table MultiSelect",
                                "Password", "HTML", "Button") or field.hidden:
             continue
         value = doc.get(field.fieldname)
         if value not in (None, ""):
-            rows.append({"label": field.label or field.fieldname, "value": value})
+            zone = time_zones.shown_zone(field.fieldtype, field.options, zones, values)
+            rows.append({"label": field.label or field.fieldname,
+                         "value": time_zones.labelled(value, zone, field.options) if zone else value})
     return rows
 
 
 def render_body(doc: Document, layout: PrintLayout, extra: dict[str, Any] | None = None) -> str:
     context = {"doc": doc.as_dict(), "format": layout.name, "qr_image": qr_image, "format_date": format_date,
-               "site_url": site_url, "fields": _standard_fields(doc, doc.meta), **(extra or {})}
-    try:
-        return _env.from_string(layout.html).render(context)
-    except TemplateError as exc:
-        raise ValidationError(f"Print Format {layout.name} could not be rendered: {exc}") from exc
+               "site_url": get_url, "fields": _standard_fields(doc, doc.meta), **(extra or {})}
+    return render(_env, layout.html, context, f"Print Format {layout.name!r}, HTML")
 
 
 def render_page(doc: Document, layout: PrintLayout, extra: dict[str, Any] | None = None) -> str:

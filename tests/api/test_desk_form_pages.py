@@ -52,7 +52,8 @@ def test_submit_and_cancel_from_the_form(api: Api) -> None:
                          follow_redirects=False)
     assert submitted.status_code == 303 and submitted.headers["location"].endswith("?saved=submitted")
     page = api.get(f"/app/test-submittable/{name}").text
-    assert "Submitted" in page and 'value="cancel"' in page and ' name="title"' not in page  # read only now
+    assert "Submitted" in page and "?action=cancel" in page and ' name="title"' not in page  # read only now
+    assert 'value="cancel"' in api.get(f"/app/test-submittable/{name}?action=cancel").text  # confirmed first
     cancelled = api.post(f"/app/test-submittable/{name}", data={"action": "cancel"}, follow_redirects=False)
     assert cancelled.status_code == 303
     with api.handle.context():

@@ -56,3 +56,20 @@ def test_every_schema_reference_resolves(api: Api) -> None:
     assert refs
     for ref in refs:
         assert ref.split("/")[-1] in spec["components"]["schemas"], ref
+
+
+def test_every_operation_documents_the_statuses_any_request_may_get(api: Api) -> None:
+    """A body over the cap (413), a missing CSRF token (400), a throttle (429, with Retry-After) and a
+    database outage (503, with Retry-After) can answer any operation, so each one documents them."""
+    spec = api.get("/api/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        for verb, operation in operations.items():
+            responses = operation["responses"]
+            assert {"400", "401", "413", "429", "503"} <= set(responses), (verb, path, sorted(responses))
+            for code in ("429", "503"):
+                assert "Retry-After" in responses[code]["headers"], (verb, path, code)
+    create = spec["paths"]["/api/resource/Test%20Note"]["post"]["responses"]
+    too_large = api.post("/api/resource/Test%20Note", content=b'{"title": "' + b"x" * (2 * 1024 * 1024) + b'"}',
+                         headers={"Content-Type": "application/json"})
+    assert too_large.status_code == 413 and "413" in create
+    assert "404" in create  # a controller may look up a linked record that is not there

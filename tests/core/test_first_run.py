@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from smooth.cli import cli
-from smooth.site import forget_site, write_config
+from smooth.site import forget_site, read_config, write_config
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ("bash", "sh", "env", "dirname", "grep", "cat", "cut", "sha256sum", "python3", "ls", "mkdir", "rm")
@@ -91,6 +91,9 @@ def test_run_script_serves_without_wkhtmltopdf_chromium_or_redis(
     assert "WARN pdf" in output and "wkhtmltopdf not found" in output
     assert "WARN chromium" in output
     assert "\nBAD" not in output
+    # links in mails, PDFs and QR codes name the address the demo is served on
+    assert read_config(log.parent / "sites", "first-run.localhost")["host_name"] == f"http://127.0.0.1:{port}"
+    assert "WARN host_name" not in output
     login = httpx.post(f"http://127.0.0.1:{port}/api/method/login", timeout=10,
                        json={"usr": "lena.learner@example.com", "pwd": "demo1234"})
     assert login.status_code == 200, login.text
@@ -129,6 +132,7 @@ def test_doctor_warns_about_missing_optional_parts_and_exits_0(site: tuple[Path,
     assert lines["chromium"].startswith("WARN")
     assert lines["redis"].startswith("WARN") and "no redis_url" in lines["redis"]
     assert lines["smtp"].startswith("WARN") and "no mail_server" in lines["smtp"]
+    assert lines["host_name"].startswith("WARN") and "http://doc.test" in lines["host_name"]
     for label in ("site", "database", "schema"):
         assert lines[label].startswith("ok "), lines[label]
 

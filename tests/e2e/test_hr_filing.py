@@ -45,14 +45,18 @@ def test_hr_files_a_certificate_and_opens_the_pdf(page: Page, live: LiveSite) ->
     expect(page).to_have_url(re.compile(r"/app/employee-document/HR-DOC-\d{4}-\d{5}"))
     filed = page.url.split("/app/employee-document/")[1].split("?")[0]
     expect(page.get_by_role("heading", level=1)).to_contain_text("Scaffold Safety certificate SMC-")
-    expect(page.locator("[data-ro='employee']")).to_have_text(employee)  # filed: set only once, read-only
+    shown = page.locator("[data-ro='employee']")  # filed: set only once, read-only; shown by the employee's name
+    expect(shown).to_have_attribute("data-value", employee)
+    expect(shown).to_have_text("Lena Berg")
     expect(page.locator("input[type=file]")).to_have_count(0)
     assert_accessible(page)
     screenshot(page, "hr-employee-document-desk", live.handle.backend)
     page.set_viewport_size(PHONE_WIDTH)
     screenshot(page, "hr-employee-document-phone", live.handle.backend)
 
-    link = page.get_by_role("link", name=re.compile(r"\.pdf$"))
+    attached = page.get_by_role("complementary").get_by_role("link", name=re.compile(r"\.pdf$"))
+    expect(attached).to_be_visible()  # the sidebar lists the filed PDF among the attachments
+    link = page.locator("#doc-form").get_by_role("link", name=re.compile(r"\.pdf$"))
     href = link.get_attribute("href") or ""
     assert href.startswith("/private/files/")
     with page.expect_response(lambda r: "/private/files/" in r.url) as opened:

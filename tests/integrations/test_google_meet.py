@@ -213,6 +213,45 @@ def test_an_evaluator_connects_their_calendar_with_state_and_pkce(google: Google
     assert grants == ["authorization_code", "refresh_token"]
 
 
+def test_an_unreachable_token_endpoint_answers_503_and_uses_up_the_state(
+        google: GoogleFake, lms_site: SiteHandle, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """Google's token URL down at the callback: 503 with the reason, the state committed as used (a
+    replay is 403, not another 500); an http:// endpoint off loopback is refused on save, and one
+    already stored makes /google/connect a 417, not a 500."""
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")  # the fake is plain http on loopback
+    _configure(google, mode="OAuth")
+    _setup()
+    smooth.db.set_value("User", EVALUATOR, "user_type", "System User")
+    smooth.db.commit()
+    google.consenting_user = EVALUATOR
+    with running_server(lms_site) as url, httpx.Client(base_url=url) as client:
+        token = client.post("/api/method/login", json={"usr": EVALUATOR, "pwd": PASSWORD}).json()["csrf_token"]
+        to_google = client.post("/google/connect", data={"csrf_token": token})
+        callback = httpx.get(to_google.headers["location"]).headers["location"]
+        with serving(google.app()) as closed:
+            unreachable = f"{closed}/token"  # a port nothing listens on once this block ends
+        smooth.db.set_single_value("Google Settings", "token_url", unreachable)
+        smooth.db.commit()
+        down = client.get(callback)
+        assert down.status_code == 503, down.text[:500]
+        assert "token endpoint could not be reached" in down.text
+        assert client.get(callback).status_code == 403  # the state was used up, though the exchange failed
+        monkeypatch.delenv("OAUTHLIB_INSECURE_TRANSPORT")
+        smooth.db.set_single_value("Google Settings", "authorize_url", "http://accounts.example.com/o/oauth2/auth")
+        smooth.db.commit()
+        insecure = client.post("/google/connect", data={"csrf_token": token})
+        assert insecure.status_code == 417 and "must be an https:// address" in insecure.text
+    smooth.db.rollback()
+    assert smooth.db.get_value("Google Calendar", EVALUATOR, "authorization_status") == "Error"
+    settings = smooth.get_doc("Google Settings")
+    settings.authorize_url = "http://accounts.example.com/o/oauth2/auth"
+    with pytest.raises(smooth.ValidationError, match="Authorization URL must be an https:// address"):
+        settings.save()
+    smooth.db.rollback()
+    smooth.db.set_single_value("Google Settings", "authorize_url", google.authorize_url)
+    smooth.db.commit()
+
+
 def test_the_evaluator_retries_a_failed_link_from_the_desk_form(google: GoogleFake,
                                                                 lms_site: SiteHandle) -> None:  # noqa: F811
     _configure(google, mode="OAuth")

@@ -10,6 +10,7 @@ import pytest
 from icalendar import Calendar
 
 import smooth
+from smooth_lms.notifications import unsent_mail
 from smooth_lms.reminders import send_due_reminders, send_evaluator_digests
 from smooth_lms.stale_requests import cancel_stale_requests
 from tests.api.helpers import set_site_config
@@ -208,3 +209,36 @@ def test_on_the_day_berlin_springs_forward_mails_reminders_and_the_digest_keep_e
         assert send_evaluator_digests(now=dt.datetime(2027, 3, 28, 5, 10)) == 1  # 07:10 CEST
     (digest,) = _to(smtp_server, EVALUATOR)
     assert "03:30-04:00 (Europe/Berlin)" in digest.message.get_body(("html",)).get_content()
+
+
+def test_a_template_that_fails_loses_only_its_own_mail_and_alerts_the_system_managers(
+        mail_lms: SiteHandle, smtp_server: SmtpServer) -> None:
+    """The learner's template divides by zero: the evaluator's mail still goes, the learner's is an Error
+    row naming the template and line, every System Manager gets a desk notice and a mail, and the
+    request's page tells the learner."""
+    course, day = _booking()
+    original = smooth.db.get_value("Email Template", "Evaluation Booked", "response_html")
+    smooth.db.set_value("Email Template", "Evaluation Booked", "response_html", "<p>Hello</p>\n{{ 1/0 }}")
+    smooth.db.commit()
+    try:
+        with smooth.unit_of_work():
+            request = book(LEARNER, course, day, "09:30", timezone="Asia/Kolkata")
+        assert _to(smtp_server, LEARNER) == []
+        assert len(_to(smtp_server, EVALUATOR)) == 1
+        (failed,) = smooth.get_all("Email Queue", filters={"status": "Error"}, fields=["name", "last_error"])
+        assert ("Not rendered: Email Template 'Evaluation Booked', Response (HTML), line 2: ZeroDivisionError"
+                in failed["last_error"])
+        (notice,) = smooth.get_all("Notification Log", filters={"for_user": "Administrator",
+                                                                "document_name": failed["name"]},
+                                   fields=["subject", "email_content"])
+        assert f"An email to {LEARNER} about LMS Certificate Request {request.name} was not sent" in notice["subject"]
+        assert "line 2: ZeroDivisionError" in notice["email_content"]
+        (alert,) = _to(smtp_server, "admin@example.com")
+        assert "was not sent" in alert.message["Subject"]
+        assert unsent_mail(request.name, LEARNER) and not unsent_mail(request.name, EVALUATOR)
+    finally:
+        smooth.db.rollback()
+        smooth.db.set_value("Email Template", "Evaluation Booked", "response_html", original)
+        for name in smooth.get_all("Notification Log", pluck="name"):
+            smooth.delete_doc("Notification Log", name, force=True, ignore_permissions=True)
+        smooth.db.commit()

@@ -133,10 +133,24 @@ def test_template_errors_and_sandbox_escapes_are_refused(mail_site: SiteHandle) 
     with mail_site.context():
         smooth.get_doc({"doctype": "Email Template", "name": "Sneaky", "subject": "x",
                         "response_html": "{{ ''.__class__.__mro__[1].__subclasses__() }}"}).insert()
-        with pytest.raises(smooth.ValidationError, match="could not be rendered"):
-            smooth.sendmail("ada@example.com", template="Sneaky")
-        with pytest.raises(smooth.ValidationError, match="Email Template 'Missing' does not exist"):
-            smooth.sendmail("ada@example.com", template="Missing")
+        name = smooth.sendmail("ada@example.com", template="Sneaky")  # kept, not raised: other mails go on
+        row = smooth.get_doc("Email Queue", name)
+        assert row.status == "Error" and row.recipients[0].status == "Error"
+        assert row.last_error.startswith("Not rendered: Email Template 'Sneaky', Response (HTML), line 1: ")
+        assert "__class__" in row.last_error
+        missing = smooth.get_doc("Email Queue", smooth.sendmail("ada@example.com", template="Missing"))
+        assert "Email Template 'Missing' does not exist" in missing.last_error
         with pytest.raises(smooth.ValidationError, match="not a valid email address"):
             smooth.sendmail("not-an-address", subject="x", message="x")
+        smooth.db.rollback()
+
+
+def test_a_template_that_does_not_compile_is_refused_on_save_naming_field_and_line(mail_site: SiteHandle) -> None:
+    with mail_site.context():
+        with pytest.raises(smooth.ValidationError, match=r"Email Template 'Broken', Subject, line 1: unexpected end"):
+            smooth.get_doc({"doctype": "Email Template", "name": "Broken", "subject": "Booked: {{ doc.course_title ",
+                            "response_html": "<p>x</p>"}).insert()
+        with pytest.raises(smooth.ValidationError, match=r"'Broken', Response \(HTML\), line 3: Encountered unknown"):
+            smooth.get_doc({"doctype": "Email Template", "name": "Broken", "subject": "ok",
+                            "response_html": "<p>\n\n{% endif %}"}).insert()
         smooth.db.rollback()

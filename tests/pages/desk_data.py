@@ -6,7 +6,9 @@ PASSWORD; the evaluators get the Batch Evaluator role from their Course Evaluato
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import smooth
 from tests.conftest import SiteHandle, make_user
@@ -17,6 +19,8 @@ MONDAY = 0
 EVA1, EVA2 = "eva1@example.com", "eva2@example.com"
 LEA1, LEA2, LEA3 = "lea1@example.com", "lea2@example.com", "lea3@example.com"
 MODERATOR = "moderator@example.com"
+AVA, LENA = "ava@example.com", "lena@example.com"  # on a UTC site, both in Europe/Berlin
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @dataclass
@@ -47,3 +51,17 @@ def make_desk_data(handle: SiteHandle) -> DeskData:
         r2.save()
         smooth.db.commit()
         return DeskData(course_a, course_b, r1, r2.name, r3)
+
+
+def booked_at_nine_berlin(handle: SiteHandle) -> tuple[str, str, dt.datetime]:
+    """(request, evaluator record, the start as UTC) of a 09:00 Berlin booking on a UTC site."""
+    with handle.context():
+        assert smooth.local.site.time_zone == "UTC"
+        course = make_course()
+        evaluator = make_evaluator(AVA, [course], [("Monday", "09:00", "12:00")], timezone="Europe/Berlin")
+        smooth.db.set_value("User", AVA, "time_zone", "Europe/Berlin")
+        make_learner(LENA, course, time_zone="Europe/Berlin")
+        start = dt.datetime.combine(next_weekday(0, 7), dt.time(9), BERLIN).astimezone(dt.UTC)
+        name = book(LENA, course, start.date(), start.strftime("%H:%M")).name
+        smooth.db.commit()
+    return name, evaluator, start

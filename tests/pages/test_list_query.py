@@ -9,7 +9,8 @@ import pytest
 
 import smooth
 from smooth.exceptions import FilterError
-from smooth.pages.desk.list_query import ListContext, columns_of, parse_state, query_filters
+from smooth.pages.desk import cells
+from smooth.pages.desk.list_query import Column, ListContext, columns_of, parse_state, query_filters
 from smooth.pages.desk.settings import view_settings
 
 
@@ -44,7 +45,7 @@ def test_the_add_filter_fields_become_one_condition(ctx) -> None:
 def test_an_empty_query_gets_the_list_settings_defaults(ctx) -> None:
     state = parse_state(ctx, [])
     assert [c.param() for c in state.conditions] == [("date", '[">=","today"]')]
-    assert state.order == (("date", "asc"), ("start_time", "asc"))
+    assert state.order == (("start_utc", "asc"),)
     assert query_filters(ctx, state) == [["date", ">=", smooth.today().isoformat()]]
 
 
@@ -72,3 +73,11 @@ def test_today_resolves_when_the_query_runs(ctx) -> None:
     state = parse_state(ctx, [("date", '["between",["today","2099-01-01"]]')])
     assert query_filters(ctx, state) == [["date", "between", [smooth.today().isoformat(), "2099-01-01"]]]
     assert isinstance(smooth.today(), dt.date)
+
+
+def test_a_time_whose_zone_varies_by_record_names_it_in_each_cell() -> None:
+    """A Time whose options name a zone field (an evaluator's schedule) cannot be labelled once in the heading."""
+    column = Column("start_time", "Start Time", "Time", "timezone")
+    assert column.heading == "Start Time"
+    assert cells.cell(column, dt.time(9), {"timezone": "Europe/Berlin"}).text == "09:00 (Europe/Berlin)"
+    assert cells.cell(column, dt.time(9), {"timezone": ""}).text == "09:00 (UTC)"  # none set: the system's

@@ -107,12 +107,14 @@ def test_verification_is_rate_limited(served: Api) -> None:
         rate_limit.clear_all(smooth.local.site)
     set_site_config(served.handle, lookups_per_ip=3)
     try:
-        codes = [served.get(f"/verify/SMC-AAAA-AAAA-{i:04d}", user=None).status_code for i in range(5)]
+        responses = [served.get(f"/verify/SMC-AAAA-AAAA-{i:04d}", user=None) for i in range(5)]
     finally:
         set_site_config(served.handle, lookups_per_ip=50)
         with served.handle.context():
             rate_limit.clear_all(smooth.local.site)
-    assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
+    assert [r.status_code for r in responses] == [200, 200, 200, 429, 429]
+    for refused in responses[3:]:  # the page says when to come back, as every 429 does
+        assert 0 < int(refused.headers["Retry-After"]) <= 3600
 
 
 def test_my_certificates_page(served: Api) -> None:

@@ -32,3 +32,26 @@ def test_printing_is_reading(served: Api) -> None:
     assert served.get("/printview", params=args, user=other).status_code == 403
     assert served.get("/printview", params=args, user=None).status_code in (303, 403)
     assert served.get("/printview", params=args, user=enrollment_owner).status_code == 200
+
+
+FAILING_FORMATS = {
+    "Divides By Zero": ("<p>fine</p>\n{{ 1/0 }}", "line 2: ZeroDivisionError"),
+    "Huge Number": ("{{ 10**100000 }}", "line 1: a number is too large"),
+    "Bad Format String": ("{{ '{}{}'.format(doc.title) }}", "line 1: IndexError"),
+    "Wide Format": ("{{ '%0999999999d' % 1 }}", "line 1: a format width"),
+    "Recursive Macro": ("{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}\n\n{{ m(1) }}", "calls nest deeper"),
+}
+
+
+def test_a_format_that_fails_at_print_time_answers_417_naming_it_and_the_line(served: Api) -> None:
+    """Each failure of a saved format is a 417 that names the format and the line, never a 500."""
+    course = insert(served, {"doctype": "LMS Course", "title": "Failing Prints", "published": 1})
+    for name, (html, reason) in FAILING_FORMATS.items():
+        insert(served, {"doctype": "Print Format", "name": name, "doc_type": "LMS Course", "html": html})
+        args = {"doctype": "LMS Course", "name": course, "format": name}
+        page = served.get("/printview", params=args)
+        assert page.status_code == 417, (name, page.status_code, page.text[:300])
+        assert f"Print Format &#39;{name}&#39;, HTML" in page.text and reason in page.text, (name, page.text)
+        pdf = served.get("/api/method/frappe.utils.print_format.download_pdf", params=args)
+        assert pdf.status_code == 417, (name, pdf.status_code, pdf.text[:300])
+        assert f"Print Format '{name}', HTML" in pdf.text and reason in pdf.text, (name, pdf.text)

@@ -29,10 +29,10 @@ from starlette.responses import Response
 
 from smooth.api import client
 from smooth.api.request import ApiRequest
-from smooth.context import local, session_user
+from smooth.context import local
 from smooth.exceptions import DoesNotExistError, MetaError, ValidationError
 from smooth.meta.doctype import Meta
-from smooth.model.database_api import document_db
+from smooth.model.time_zones import user_time_zone
 from smooth.pages.desk.access import doctype_for, require_desk_user
 from smooth.pages.desk.settings import view_settings
 from smooth.pages.rendering import render_page
@@ -141,14 +141,7 @@ def viewer_zone(asked: str | None) -> str:
     if asked:
         zone_named(asked)
         return asked
-    own = document_db().get_value("User", session_user(), "time_zone")
-    if own:
-        try:
-            zone_named(own)
-            return str(own)
-        except ValidationError:
-            pass  # a zone Python no longer knows: show the system's rather than fail the page
-    return local().site.time_zone
+    return user_time_zone()
 
 
 def local_today(zone: zoneinfo.ZoneInfo) -> dt.date:

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from smooth.context import local
+from smooth.context import local, system_time_zone
 from smooth.meta.doctype import Meta
-from smooth.model import workflow
+from smooth.model import time_zones, workflow
 from smooth.pages.desk.access import slug
 from smooth.pages.desk.list_query import Column
 
@@ -46,6 +46,7 @@ def as_text(column: Column, value: Any) -> str:
     if column.fieldtype == "Check":
         return "Yes" if value else "No"
     if isinstance(value, dt.datetime):
+        value = time_zones.in_zone(value, column.options, column.zone)
         return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
     if isinstance(value, dt.time):
         return value.strftime("%H:%M:%S" if value.second else "%H:%M")
@@ -100,15 +101,18 @@ def indicator_settings(meta: Meta, settings: dict[str, Any]) -> tuple[str, dict[
 
 
 def cell(column: Column, value: Any, row: dict[str, Any],
-         indicator: tuple[str, dict[str, str]] | None = None) -> Cell:
+         indicator: tuple[str, dict[str, str]] | None = None, titles: dict[str, str] | None = None) -> Cell:
+    """`titles`: {name: title} of a Link column whose doctype is shown by title (link_titles)."""
     if column.fieldname == "docstatus" and value is not None:
         label, colour = DOCSTATUS.get(int(value), (str(value), "gray"))
         return Cell(label, indicator=colour)
     text = as_text(column, value)
+    if column.fieldtype == "Time" and column.options and text:  # a zone that varies by record: name it in each
+        text = time_zones.labelled(value, time_zones.shown_zone("Time", column.options, ("", system_time_zone()), row))
     if indicator and column.fieldname == indicator[0] and text:
         return Cell(text, indicator=indicator[1].get(text, "gray"))
     if column.fieldtype == "Link" and column.options and text:
-        return Cell(text, href=form_url(column.options, value))
+        return Cell((titles or {}).get(text, text), href=form_url(column.options, value))
     if column.fieldtype == "Dynamic Link" and column.options and text and row.get(column.options):
         return Cell(text, href=form_url(str(row[column.options]), value))
     return Cell(text)

@@ -27,7 +27,7 @@ Conditions use the one expression grammar (`smooth.expressions`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -76,13 +76,24 @@ def workflow_actions(meta: Meta, doc: Document) -> list[FormAction]:
     if flow is None or doc.is_new():
         return []
     actions: list[FormAction] = []
+    styles = workflow.state_styles(flow)
+    cancelling = {row.state for row in flow.states if str(row.doc_status or "0") == "2"}
     for transition in workflow.get_transitions(doc, workflow=flow):
         key = f"workflow:{transition.action}"
         if any(a.key == key for a in actions):
             continue  # the same action offered by two rows (two roles) is one button
-        actions.append(FormAction(key, transition.action, primary=not actions,
+        danger = styles.get(transition.next_state) == "Danger" or transition.next_state in cancelling
+        actions.append(FormAction(key, transition.action, primary=not danger and not any(a.primary for a in actions),
+                                  danger=danger,
                                   confirm=f"{transition.action} {doc.name}? It moves to {transition.next_state}."))
     return actions
+
+
+def _confirmed_first(action: FormAction, url: str) -> FormAction:
+    """A destructive action that asks nothing opens its confirmation on the form (scripts or not) instead of posting."""
+    if not action.danger or action.method != "post" or action.inputs:
+        return action
+    return replace(action, method="get", href=f"{url}?action={quote(action.key, safe='')}")
 
 
 def _button_offered(meta: Meta, doc: Document, button: dict[str, Any]) -> bool:
@@ -146,7 +157,7 @@ def form_actions(meta: Meta, doc: Document, url: str, new_url: str) -> list[Form
     actions += workflow_actions(meta, doc)
     actions += button_actions(meta, doc)
     if meta.issingle:
-        return actions
+        return [_confirmed_first(a, url) for a in actions]
     if has_permission(meta.name, "create"):
         copy_url = f"{new_url}?duplicate={quote(doc.name, safe='')}"
         actions.append(FormAction("duplicate", "Duplicate", method="get", href=copy_url))
@@ -154,4 +165,4 @@ def form_actions(meta: Meta, doc: Document, url: str, new_url: str) -> list[Form
         actions.append(FormAction("rename", "Rename", method="get", href=f"{url}?action=rename"))
     if status != 1 and has_permission(meta.name, "delete", doc=doc):
         actions.append(FormAction("delete", "Delete", method="get", href=f"{url}?action=delete", danger=True))
-    return actions
+    return [_confirmed_first(a, url) for a in actions]

@@ -19,6 +19,7 @@ from typing import Any
 import smooth.expressions as expressions
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField, Meta
+from smooth.model import time_zones
 from smooth.model.values import default_value
 
 # fieldtype -> widget macro of templates/desk/form_fields.html
@@ -48,7 +49,7 @@ class FieldView:
     read_only: bool
     hidden: bool
     reqd: bool
-    zone: str = ""  # Datetime: the zone the value is shown in
+    zone: str = ""  # Datetime, Time: the zone the value is shown in
     options: list[str] = field(default_factory=list)  # Select options, or candidates of a Table MultiSelect
     grid: Any = None  # Table: the GridView
 
@@ -108,9 +109,8 @@ class Tab:
 
 # -- zones --------------------------------------------------------------------------------------------
 
-def display_zone(field: DocField, user_zone: str, system_zone: str) -> str:
-    """A UTC Datetime (canonical instant) is shown in the user's zone; any other in the system zone it holds."""
-    return (user_zone or system_zone) if field.options == "UTC" else system_zone
+def display_zone(field: DocField, user_zone: str, system_zone: str, values: Mapping[str, Any] | None = None) -> str:
+    return time_zones.shown_zone(field.fieldtype, field.options, (user_zone, system_zone), values)
 
 
 # -- stored value -> input text -----------------------------------------------------------------------
@@ -349,8 +349,7 @@ def _view(df: DocField, name: str, value: Any, ctx: FormContext, values: Mapping
                      reqd=df.reqd or _holds(df.mandatory_depends_on, values, False))
     if df.fieldtype == "Select":
         view.options = df.select_options
-    if df.fieldtype == "Datetime":
-        view.zone = display_zone(df, *ctx.zones)
+    view.zone = display_zone(df, *ctx.zones, values)
     return view
 
 

@@ -23,7 +23,7 @@ from smooth.api.client import apply_update, load_for_read, new_document
 from smooth.api.files import upload_file
 from smooth.api.method import resolve
 from smooth.api.request import ApiRequest
-from smooth.context import db, local, session_user, system_time_zone
+from smooth.context import db, local
 from smooth.core.doctype.comment import comment as comments
 from smooth.exceptions import (
     DoesNotExistError,
@@ -33,12 +33,14 @@ from smooth.exceptions import (
     ValidationError,
 )
 from smooth.meta.doctype import DocField, Meta
-from smooth.model import listing, records, rename, rich_text, workflow
-from smooth.model.database_api import document_db
+from smooth.model import listing, records, rename, rich_text, time_zones, workflow
 from smooth.model.document import Document
-from smooth.pages.desk import cells, form_fields, timeline
+from smooth.pages.desk import cells, form_fields, link_titles, timeline
 from smooth.pages.desk.access import doctype_for, require_desk_user, slug
+from smooth.pages.desk.connections import connections
 from smooth.pages.desk.form_actions import BUTTON_PREFIX, form_actions, offered_button
+from smooth.pages.desk.form_sidebar import form_sidebar
+from smooth.pages.desk.print_menu import print_choices
 from smooth.pages.rendering import Redirect, render_page
 from smooth.whitelist import is_whitelisted
 
@@ -50,11 +52,6 @@ WORKFLOW_PREFIX = "workflow:"  # + a workflow action: take that transition (form
 
 def form_url(meta: Meta, name: str) -> str:
     return f"/app/{slug(meta.name)}/{quote(name, safe='')}"
-
-
-def _zones() -> tuple[str, str]:
-    user_zone = document_db().get_value("User", session_user(), "time_zone") if session_user() != "Guest" else None
-    return (user_zone or "", system_time_zone())
 
 
 def _multiselect_options(child: Meta, link: DocField) -> list[str]:
@@ -75,7 +72,7 @@ def _context(meta: Meta, doc: Document) -> form_fields.FormContext:
         if not doc.is_new() and can_edit:
             can_edit = workflow.may_edit(doc, flow)
     return form_fields.FormContext(can_edit=can_edit, docstatus=int(doc.docstatus or 0), is_new=doc.is_new(),
-                                   zones=_zones(), site_meta=local().site.get_meta,
+                                   zones=time_zones.viewer_zones(), site_meta=local().site.get_meta,
                                    multiselect_options=_multiselect_options, locked=locked)
 
 
@@ -123,7 +120,8 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         "rename_value": rename_value or (doc.name or ""), "messages": messages or [], "saved_url": saved_url,
         "timeline": timeline.timeline(meta, doc.name, local().site.get_meta) if can_comment else [],
         "can_comment": can_comment, "modified": modified or (str(doc.modified or "") if not doc.is_new() else ""),
-        "prompt_name": doc.is_new() and meta.autoname == "prompt", "posted_name": state.get("__newname", ""),
+        "prompt_name": doc.is_new() and (meta.autoname or "").lower() == "prompt",
+        "posted_name": state.get("__newname", ""),
         "condition_doc": form_fields.condition_values(meta, {k: v for k, v in state.items()
                                                              if k != form_fields.STATE_TABLES}),
         "condition_fields": _condition_fields(meta), "slug": slug(meta.name), "slugify": slug,
@@ -132,8 +130,23 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         "docstatus_label": {0: "Draft", 1: "Submitted", 2: "Cancelled"}.get(int(doc.docstatus or 0), ""),
         "workflow_state": cells.workflow_indicator(meta.name, doc),
         "workflow_message": _workflow_message(meta, doc),
+        "link_title": link_titles.LinkTitles().prefetch(_link_values(meta, state)), "print_choices": print_choices(doc),
+        "connections": connections(meta, doc), "sidebar": form_sidebar(meta, doc),
     }
     return render_page(api, "desk/form.html", context, status=status)
+
+
+def _link_values(meta: Meta, state: dict[str, Any]) -> dict[str, list[Any]]:
+    """{doctype: values} the form's Link fields and its grids' Link columns hold."""
+    found: dict[str, list[Any]] = {}
+    for df in meta.link_fields:
+        found.setdefault(df.options or "", []).append(state.get(df.fieldname))
+    for table in meta.table_fields:
+        child = local().site.get_meta(table.options or "")
+        for row in state.get(form_fields.STATE_TABLES, {}).get(table.fieldname, []):
+            for df in child.link_fields:
+                found.setdefault(df.options or "", []).append(row.get(df.fieldname))
+    return found
 
 
 def _workflow_message(meta: Meta, doc: Document) -> str:
@@ -146,7 +159,7 @@ def _workflow_message(meta: Meta, doc: Document) -> str:
 
 
 def _state(meta: Meta, doc: Document) -> dict[str, Any]:
-    return form_fields.state_from_doc(meta, doc, local().site.get_meta, _zones())
+    return form_fields.state_from_doc(meta, doc, local().site.get_meta, time_zones.viewer_zones())
 
 
 # -- GET ----------------------------------------------------------------------------------------------
@@ -204,7 +217,7 @@ def show_form(api: ApiRequest, slug: str, name: str) -> Response:
     notice = {"1": "Saved", "submitted": "Submitted", "cancelled": "Cancelled", "renamed": "Renamed",
               "comment": "Comment added", "done": "Done",
               "workflow": "Workflow action taken"}.get(str(api.form.get("saved") or ""), "")
-    confirm = asked if asked in ("delete", "rename") else ""
+    confirm = asked if isinstance(asked, str) else ""  # an offered action's key (checked when drawn)
     return _render(api, meta, doc, _state(meta, doc), notice=notice, confirm=confirm)
 
 
@@ -235,7 +248,7 @@ def _save(api: ApiRequest, meta: Meta, name: str | None) -> Response:
     values = form_fields.save_values(meta, state, editable, site_meta, ctx.zones)
     try:
         if name is None:
-            if meta.autoname == "prompt" and isinstance(new_name, str) and new_name.strip():
+            if (meta.autoname or "").lower() == "prompt" and isinstance(new_name, str) and new_name.strip():
                 values["name"] = new_name.strip()
             doc = new_document(meta.name, values)
             doc.insert()

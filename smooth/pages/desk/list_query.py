@@ -32,7 +32,7 @@ from smooth.exceptions import FilterError
 from smooth.filters import OPERATORS
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField, Meta
-from smooth.model import workflow
+from smooth.model import time_zones, workflow
 
 PAGE_LENGTHS = (20, 100, 500)
 CONTROL_KEYS = frozenset({"order_by", "page", "page_length", "assigned_to_me", "created_by_me", "fields",
@@ -56,6 +56,11 @@ class Column:
     label: str
     fieldtype: str
     options: str | None = None
+    zone: str = ""  # the zone its times are shown in, named in the heading
+
+    @property
+    def heading(self) -> str:
+        return f"{self.label} ({self.zone})" if self.zone else self.label
 
     @property
     def sortable(self) -> bool:
@@ -153,14 +158,20 @@ def readable(df: DocField) -> bool:
 
 
 def columns_of(meta: Meta) -> dict[str, Column]:
-    """Every field a desk user may see in a list of `meta`, standard columns included."""
-    out = {name: Column(name, STANDARD_LABELS[name], STANDARD_TYPES[name], "User" if name in ("owner", "modified_by")
+    """Every field a desk user may see in a list of `meta`, standard columns included; times carry the
+    zone the viewer reads them in."""
+    zones = time_zones.viewer_zones()
+
+    def column(fieldname: str, label: str, fieldtype: str, options: str | None = None) -> Column:
+        return Column(fieldname, label, fieldtype, options, time_zones.shown_zone(fieldtype, options, zones))
+
+    out = {name: column(name, STANDARD_LABELS[name], STANDARD_TYPES[name], "User" if name in ("owner", "modified_by")
                         else None) for name in STANDARD_READABLE}
     if meta.is_submittable:
         out["docstatus"] = Column("docstatus", "Document Status", "Int")
     for df in meta.value_fields:
         if readable(df):
-            out[df.fieldname] = Column(df.fieldname, df.label, df.fieldtype, df.options)
+            out[df.fieldname] = column(df.fieldname, df.label, df.fieldtype, df.options)
     return out
 
 

@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from smooth.api.request import ApiRequest
 from smooth.meta.doctype import Meta
-from smooth.pages.desk import bulk, cells
+from smooth.pages.desk import bulk, cells, link_titles
 from smooth.pages.desk.access import doctype_for, require_desk_user
 from smooth.pages.desk.access import slug as slug_of
 from smooth.pages.desk.list_query import (
@@ -81,16 +81,25 @@ def canonical(api: ApiRequest, path: str, state: ListState) -> None:
         raise Redirect(path + state.query())
 
 
+def column_titles(columns: list[Column], rows: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """{fieldname: {name: title}} of the Link columns whose doctype is shown by title, one read per column."""
+    return {c.fieldname: link_titles.titles(c.options, (r.get(c.fieldname) for r in rows))
+            for c in columns if c.fieldtype == "Link" and c.options and link_titles.title_field(c.options)}
+
+
 def table_rows(ctx: ListContext, columns: list[Column], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     indicator = cells.indicator_settings(ctx.meta, ctx.settings)
+    shown = column_titles(columns, rows)
     return [{"name": row["name"], "href": cells.form_url(ctx.meta.name, row["name"]),
-             "cells": [cells.cell(c, row.get(c.fieldname), row, indicator) for c in columns]} for row in rows]
+             "cells": [cells.cell(c, row.get(c.fieldname), row, indicator, shown.get(c.fieldname))
+                       for c in columns]} for row in rows]
 
 
-def fetch_fields(columns: list[Column]) -> list[str]:
-    """The columns' fields plus what a Dynamic Link needs to name its target."""
+def fetch_fields(ctx: ListContext, columns: list[Column]) -> list[str]:
+    """The columns' fields plus what a Dynamic Link needs to name its target and a Time its zone."""
     names = [c.fieldname for c in columns]
     names += [c.options for c in columns if c.fieldtype == "Dynamic Link" and c.options]
+    names += [c.options for c in columns if c.fieldtype == "Time" and c.options in ctx.columns]
     return list(dict.fromkeys(names))
 
 
@@ -100,8 +109,10 @@ def sidebar(ctx: ListContext, state: ListState) -> list[dict[str, Any]]:
     for column in group_by_fields(ctx):
         others = tuple(c for c in state.conditions if c.fieldname != column.fieldname)
         items = []
-        for value, number in group_counts(ctx, state, column.fieldname):
-            text = cells.as_text(column, value) or "(not set)"
+        counted = group_counts(ctx, state, column.fieldname)
+        shown = column_titles([column], [{column.fieldname: value} for value, _ in counted]).get(column.fieldname, {})
+        for value, number in counted:
+            text = shown.get(str(value), cells.as_text(column, value)) or "(not set)"
             condition_value = "" if value is None or value == "" else str(value)
             condition = Condition(column.fieldname, "=", condition_value) if condition_value else \
                 Condition(column.fieldname, "is", "not set")
@@ -218,7 +229,7 @@ def show_list(api: ApiRequest, slug: str) -> Response:
         names = [key[len("select:"):] for key in api.form if key.startswith("select:")]
         result = bulk.run(ctx, str(api.form.get("bulk_action") or ""), names, api.form)
     columns = list_columns(ctx)
-    rows = fetch(ctx, state, fetch_fields(columns))
+    rows = fetch(ctx, state, fetch_fields(ctx, columns))
     total = count(ctx, state)
     context = view_context(api, ctx, state)
     context.update({

@@ -60,12 +60,12 @@ def csv_response(ctx: ListContext, state: ListState, columns: list[Column]) -> R
         raise PermissionError(f"Not permitted: {session_user()} may not export {ctx.meta.name}")
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([c.label for c in columns])
+    writer.writerow([c.heading for c in columns])
     if state.group_by:
         groups = group_counts(ctx, state, state.group_by, limit=ROW_LIMIT + 1, facet=False)
         total, rows = len(groups), [{columns[0].fieldname: v, "count": n} for v, n in groups[:ROW_LIMIT]]
     else:
-        rows = fetch(ctx, state, fetch_fields(columns), start=0, limit=ROW_LIMIT)
+        rows = fetch(ctx, state, fetch_fields(ctx, columns), start=0, limit=ROW_LIMIT)
         total = count(ctx, state) if len(rows) == ROW_LIMIT else len(rows)
     for row in rows:
         writer.writerow([csv_cell(c, row.get(c.fieldname)) for c in columns])
@@ -95,7 +95,7 @@ def show_report(api: ApiRequest, slug: str) -> Response:
         total = sum(n for _, n in groups)
         page = {"groups": len(groups), "total": total}
     else:
-        fetched = fetch(ctx, state, fetch_fields(columns))
+        fetched = fetch(ctx, state, fetch_fields(ctx, columns))
         rows = table_rows(ctx, columns, fetched)
         total = count(ctx, state)
         page = page_info(state, total, len(fetched))

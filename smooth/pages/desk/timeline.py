@@ -19,7 +19,7 @@ from markupsafe import Markup
 from smooth.context import session_user
 from smooth.core.doctype.comment.comment import MODERATOR_ROLE, comments_on
 from smooth.meta.doctype import Meta
-from smooth.model import rich_text
+from smooth.model import rich_text, time_zones
 from smooth.model.database_api import document_db
 from smooth.permissions import get_roles
 
@@ -48,6 +48,7 @@ class Entry:
     raw_content: str = ""
     editable: bool = False
     action: str = ""  # the workflow action this save took, if any
+    shown_when: str = ""  # `when` in the viewer's zone, the zone named
 
 
 def _shown(value: Any) -> str:
@@ -66,7 +67,20 @@ def _says_something(entry: Entry) -> bool:
     return entry.kind != "version" or bool(entry.changes or entry.rows or entry.action)
 
 
-def _version_entry(meta: Meta, site_meta: Any, row: dict[str, Any]) -> Entry:
+def _zoned(meta: Meta, fieldname: str, value: Any, zones: tuple[str, str]) -> Any:
+    """A recorded Datetime or Time value in the zone the form shows it in, named."""
+    df = meta.get_field(fieldname)
+    zone = time_zones.shown_zone(df.fieldtype, df.options, zones) if df is not None else ""
+    if df is None or not zone or not isinstance(value, str) or not value:
+        return value
+    try:
+        parsed: Any = dt.datetime.fromisoformat(value) if df.fieldtype == "Datetime" else dt.time.fromisoformat(value)
+    except ValueError:
+        return value
+    return time_zones.labelled(parsed.replace(tzinfo=None), zone, df.options)
+
+
+def _version_entry(meta: Meta, site_meta: Any, row: dict[str, Any], zones: tuple[str, str]) -> Entry:
     try:
         data = json.loads(row.get("data") or "{}")
     except ValueError:
@@ -81,7 +95,8 @@ def _version_entry(meta: Meta, site_meta: Any, row: dict[str, Any]) -> Entry:
         if fieldname == "docstatus":
             old, new = DOCSTATUS.get(old, old), DOCSTATUS.get(new, new)
         label = "Document Status" if fieldname == "docstatus" else meta.get_label(fieldname)
-        entry.changes.append(Change(label, _shown(old), _shown(new)))
+        entry.changes.append(Change(label, _shown(_zoned(meta, fieldname, old, zones)),
+                                    _shown(_zoned(meta, fieldname, new, zones))))
     for verb, key in (("Added", "added"), ("Removed", "removed")):
         for fieldname, _values in data.get(key) or []:
             entry.rows.append(f"{verb} a row {'to' if verb == 'Added' else 'from'} {meta.get_label(fieldname)}")
@@ -102,7 +117,8 @@ def timeline(meta: Meta, name: str, site_meta: Any) -> list[Entry]:
     versions = document_db().get_all("Version", filters={"ref_doctype": meta.name, "docname": name},
                                       fields=["owner", "creation", "data"], order_by="creation desc",
                                       limit_page_length=MAX_VERSIONS)
-    entries += [e for e in (_version_entry(meta, site_meta, v) for v in versions) if _says_something(e)]
+    zones = time_zones.viewer_zones()
+    entries += [e for e in (_version_entry(meta, site_meta, v, zones) for v in versions) if _says_something(e)]
     user = session_user()
     moderator = user == "Administrator" or MODERATOR_ROLE in get_roles(user)
     for comment in comments_on(meta.name, name):
@@ -118,4 +134,8 @@ def timeline(meta: Meta, name: str, site_meta: Any) -> list[Entry]:
         for entry in entries:
             entry.who_name = names.get(entry.who) or entry.who_name
     entries.sort(key=lambda e: e.when, reverse=True)
+    for entry in entries:
+        if isinstance(entry.when, dt.datetime):
+            minute = entry.when.replace(second=0, microsecond=0)
+            entry.shown_when = time_zones.labelled(time_zones.from_system(minute), zones[0], "UTC")
     return entries

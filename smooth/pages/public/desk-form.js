@@ -174,6 +174,8 @@
           if (target) target.value = value;
           var shown = form.querySelector("[data-ro='" + name + "']");
           if (shown) shown.textContent = value;
+          var emptyBox = shown && shown.closest(".ro-empty");
+          if (emptyBox && value) emptyBox.classList.remove("ro-empty");
           stored[name] = value === "" ? null : value;
         });
         applyConditions();
@@ -185,6 +187,8 @@
       clearTimeout(timers.get(input));
       timers.set(input, setTimeout(function () { suggest(input); }, 200));
       updateOpen(input);
+      var cell = input.closest(".form-field, td"), title = cell && cell.querySelector("[data-link-title]");
+      if (title) title.hidden = true;  // the title of the value no longer there
     }
   });
   form.addEventListener("focusin", function (event) {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from smooth.printing.render import site_url
+import smooth
 from smooth_lms import certificates, learning
 
 
@@ -17,5 +17,5 @@ def get_context(context: Any) -> None:
         row["pdf_url"] = "/api/method/frappe.utils.print_format.download_pdf?" + urlencode(
             {"doctype": "LMS Certificate", "name": row["name"]})
         row["verify_path"] = f"/verify/{row['certificate_number']}"
-        row["share_url"] = site_url(row["verify_path"])
+        row["share_url"] = smooth.get_url(row["verify_path"])
     context.certificates = rows

@@ -13,6 +13,7 @@ from typing import Any
 import smooth
 from smooth_lms import api, learning, next_step
 from smooth_lms.certification import request_view
+from smooth_lms.notifications import unsent_mail
 from smooth_lms.permissions import is_staff
 
 
@@ -59,3 +60,6 @@ def get_context(context: Any) -> None:
     context.error = context.error or None
     context.confirm_cancel = bool(context.confirm_cancel and doc.status == "Pending")
     context.back = form.get("back") if form.get("back") == "/lms/evaluations" else ""
+    context.mail_notice = ("The email about this evaluation could not be sent to you; the site's administrators "
+                           "have been told. The evaluation itself is as shown here." if unsent_mail(doc.name, user)
+                           else None)

@@ -15,7 +15,7 @@ from smooth.printing.render import check_template
 
 class PrintFormat(Document):
     def validate(self) -> None:
-        check_template(self.html or "", f"Print Format {self.name or ''}".strip())
+        check_template(self.html or "", f"Print Format {str(self.name or '')!r}, {self.meta.get_label('html')}")
         for field in ("margin_top", "margin_bottom", "margin_left", "margin_right"):
             value = self.get(field)
             if value is not None and not 0 <= float(value) <= 100:

@@ -1,0 +1,215 @@
+"""Desk basics a Frappe user reaches for (issue 20, defect 17): the Print menu, Connections, Link titles,
+the form's sidebar and denser layout, destructive actions that confirm, the search page.
+
+SQLite only, except the search (its matching is the database's LIKE): the rest reads metadata
+and renders pages the same way on both backends.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import pytest
+
+import smooth
+from tests.api.helpers import Api, insert
+from tests.conftest import make_user
+from tests.hr.conftest import make_compliance_type, make_employee
+from tests.hr.team_data import QUESTIONS
+from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday
+from tests.pages.served import page_text
+
+MOD, HR = "mod.basics@example.com", "hr.basics@example.com"
+
+
+SQLITE_ONLY = pytest.mark.parametrize("lms_site", ["sqlite"], indirect=True)
+
+
+def _get(pages: Api, path: str, user: str, **params: Any) -> str:
+    response = pages.get(path, user=user, params=params or None)
+    assert response.status_code == 200, response.text[:800]
+    return response.text
+
+
+def _hrefs(page: str, pattern: str) -> list[str]:
+    return [html.unescape(h) for h in re.findall(rf'href="({pattern}[^"]*)"', page)]
+
+
+@SQLITE_ONLY
+def test_print_menu_offers_each_format_to_print_and_download(pages: Api) -> None:
+    with pages.handle.context():
+        make_user(MOD, "Moderator")
+        course = make_course("Printed Course")
+        smooth.db.commit()
+    formats = ["Basics Sheet", "Basics Summary"]
+    for name, default in zip(formats, (0, 1), strict=True):
+        insert(pages, {"doctype": "Print Format", "name": name, "doc_type": "LMS Course", "is_default": default,
+                       "html": f"<h1>{name}: {{{{ doc.title }}}}</h1>"})
+    try:
+        page = _get(pages, f"/app/lms-course/{course}", MOD)
+        assert "data-print-menu" in page
+        prints = _hrefs(page, "/printview")
+        pdfs = _hrefs(page, "/api/method/frappe.utils.print_format.download_pdf")
+        for name in formats:
+            assert any(f"format={name.replace(' ', '+')}" in href for href in prints), prints
+            assert any(f"format={name.replace(' ', '+')}" in href for href in pdfs), pdfs
+        assert "Basics+Summary" in prints[0], "the default format comes first"
+        shown = pages.get(prints[0], user=MOD)
+        assert shown.status_code == 200 and "Basics Summary: Printed Course" in shown.text
+        assert "data-print-menu" not in _get(pages, "/app/user/Administrator", "Administrator")  # no format: no menu
+        new = _get(pages, "/app/lms-course/new", MOD)
+        assert "data-print-menu" not in new and "Connections" not in page_text(new) and "form-sidebar" not in new
+    finally:
+        with pages.handle.context():
+            for name in formats:
+                smooth.delete_doc("Print Format", name, force=True, ignore_permissions=True)
+            smooth.db.commit()
+
+
+def _connections(page: str) -> dict[str, tuple[int, str]]:
+    """{doctype: (count, list URL)} of the Connections panel."""
+    found = {}
+    for doctype, body in re.findall(r'data-connection="([^"]+)">(.*?)</li>', page, re.S):
+        count = re.search(r'class="count">(\d+)<', body)
+        href = re.search(r'href="(/app/[^"?]+\?[^"]*)"', body)
+        found[html.unescape(doctype)] = (int(count.group(1)) if count else -1,
+                                         html.unescape(href.group(1)) if href else "")
+    return found
+
+
+@SQLITE_ONLY
+def test_employee_connections_count_documents_compliance_and_training_of_their_user(pages: Api) -> None:
+    with pages.handle.context():
+        make_user(HR, "HR Manager")
+        course = make_course("Forklift Basics")
+        learner = make_learner("nia.basics@example.com", course)
+        employee = make_employee("Nia", user_id=learner)
+        other = make_employee("Oli")
+        make_compliance_type("Forklift Safety")
+        make_compliance_type("First Aid")
+        for kind in ("Forklift Safety", "First Aid"):
+            smooth.get_doc({"doctype": "Employee Compliance", "employee": employee, "compliance_type": kind,
+                            "status": "Pending"}).insert()
+        smooth.get_doc({"doctype": "Employee Compliance", "employee": other, "compliance_type": "First Aid",
+                        "status": "Pending"}).insert()
+        smooth.get_doc({"doctype": "LMS Certificate", "member": learner, "course": course,
+                        "issue_date": smooth.today()}).insert()
+        smooth.db.commit()
+    page = _get(pages, f"/app/employee/{employee}", HR)
+    found = _connections(page)
+    assert list(found) == ["Employee Document", "Employee Compliance", "LMS Training Assignment", "LMS Certificate"]
+    assert found["Employee Compliance"] == (2, f"/app/employee-compliance?employee={employee}")
+    assert found["Employee Document"][0] == 0
+    assert found["LMS Certificate"] == (1, f"/app/lms-certificate?member={learner.replace('@', '%40')}")
+    listed = _get(pages, found["Employee Compliance"][1], HR)
+    assert "Forklift Safety" in listed and "First Aid" in listed
+    assert listed.count('href="/app/employee-compliance/HR-') == 2
+    assert f'href="/app/employee-document/new?employee={employee}"' in page  # "+" opens a new linked record
+
+
+@SQLITE_ONLY
+def test_course_connections_are_counted_with_the_viewers_permissions(pages: Api) -> None:
+    with pages.handle.context():
+        make_user(MOD, "Moderator")
+        course = make_course("Forklift Basics")
+        make_evaluator("eva.basics@example.com", [course], schedule=[("Monday", "09:00", "12:00")])
+        make_evaluator("evb.basics@example.com", [course], schedule=[("Wednesday", "09:00", "12:00")])
+        for learner, weekday in (("ann.basics@example.com", 0), ("bob.basics@example.com", 2)):
+            make_learner(learner, course)
+            book(learner, course, next_weekday(weekday), "09:00")
+        smooth.get_doc({"doctype": "LMS Quiz", "title": "Forklift Quiz", "course": course,
+                        "questions": QUESTIONS}).insert()
+        smooth.db.commit()
+    everyone = _connections(_get(pages, f"/app/lms-course/{course}", MOD))
+    assert set(everyone) == {"LMS Enrollment", "LMS Certificate Request", "LMS Certificate", "LMS Quiz"}
+    assert everyone["LMS Enrollment"][0] == 2 and everyone["LMS Quiz"][0] == 1
+    assert everyone["LMS Certificate Request"] == (2, f"/app/lms-certificate-request?course={course}")
+    evaluator = _connections(_get(pages, f"/app/lms-course/{course}", "eva.basics@example.com"))
+    assert evaluator["LMS Certificate Request"][0] == 1  # only the request assigned to them
+
+
+@SQLITE_ONLY
+def test_links_show_the_title_of_doctypes_that_ask_for_it(pages: Api) -> None:
+    with pages.handle.context():
+        make_user(MOD, "Moderator")
+        course = make_course("Forklift Basics")
+        make_evaluator("eva.basics@example.com", [course], schedule=[("Monday", "09:00", "12:00")])
+        smooth.db.set_value("User", "eva.basics@example.com", {"first_name": "Eva", "full_name": "Eva Evaluator"})
+        learner = make_learner("ann.basics@example.com", course)
+        request = book(learner, course, next_weekday(0), "09:00").name
+        smooth.db.commit()
+    form = _get(pages, f"/app/lms-certificate-request/{request}", MOD)
+    evaluator = re.search(r'data-ro="evaluator"[^>]*>(.*?)</span>', form, re.S)
+    assert evaluator and ">Eva Evaluator</a>" in evaluator.group(1)  # read-only: the title, linked by name
+    assert 'value="' + course + '"' in form and "Forklift Basics" in form  # editable: the name, its title beside
+    listed = _get(pages, "/app/lms-certificate-request", MOD)
+    cell = re.search(rf'href="/app/lms-course/{course}"[^>]*>([^<]*)<', listed)
+    assert cell and cell.group(1).strip() == "Forklift Basics"
+    enrollments = _get(pages, "/app/lms-enrollment", MOD, course=course)
+    assert re.search(rf'href="/app/lms-course/{course}"[^>]*>\s*Forklift Basics', enrollments)
+
+
+@SQLITE_ONLY
+def test_certificate_request_form_is_laid_out_in_two_columns_with_a_sidebar(pages: Api) -> None:
+    with pages.handle.context():
+        make_user(MOD, "Moderator")
+        course = make_course("Forklift Basics")
+        make_evaluator("eva.basics@example.com", [course], schedule=[("Monday", "09:00", "12:00")])
+        learner = make_learner("ann.basics@example.com", course)
+        request = book(learner, course, next_weekday(0), "09:00").name
+        attached = smooth.get_doc({"doctype": "File", "file_name": "slot-notes.txt",
+                                   "attached_to_doctype": "LMS Certificate Request", "attached_to_name": request})
+        attached.content = b"notes"
+        attached = attached.insert().name
+        smooth.db.commit()
+    form = _get(pages, f"/app/lms-certificate-request/{request}", MOD)
+    assert form.count('class="form-columns cols-2"') >= 4
+    assert 'class="form-columns cols-1"' not in form
+    sidebar = form[form.index('<aside class="form-sidebar"'):]
+    text = page_text(sidebar)
+    assert "Assigned To" in text and "eva" in text and "Attachments" in text and "slot-notes.txt" in text
+    assert "ro-empty" in form  # read-only fields with no value are left out, as in Frappe
+    with pages.handle.context():
+        smooth.delete_doc("File", attached, force=True, ignore_permissions=True)
+        smooth.db.commit()
+
+
+@SQLITE_ONLY
+def test_a_workflow_action_into_a_danger_state_is_destructive_and_confirms(pages: Api) -> None:
+    with pages.handle.context():
+        make_user(MOD, "Moderator")
+        course = make_course("Forklift Basics")
+        make_evaluator("eva.basics@example.com", [course], schedule=[("Monday", "09:00", "12:00")])
+        learner = make_learner("ann.basics@example.com", course)
+        request = book(learner, course, next_weekday(0), "09:00").name
+        smooth.db.commit()
+    form = _get(pages, f"/app/lms-certificate-request/{request}", MOD)
+    cancel = re.search(r'<a class="btn btn-danger" href="([^"]+)">Cancel</a>', form)
+    assert cancel, "Cancel (into the Danger-styled Cancelled state) is not styled as the primary action"
+    assert not re.search(r'class="btn btn-primary"[^>]*value="workflow:Cancel"', form)
+    confirm = _get(pages, html.unescape(cancel.group(1)), MOD)
+    assert "It moves to Cancelled." in confirm
+    assert re.search(r'value="workflow:Cancel" class="btn btn-danger">Cancel<', confirm)
+    with pages.handle.context():
+        assert smooth.db.get_value("LMS Certificate Request", request, "status") == "Pending"  # nothing done yet
+    assert re.search(r'class="btn btn-primary"[^>]*value="save">Save<', form)  # the one solid button
+
+
+@pytest.mark.parametrize("typed", ["forklift", "FORKLIFT"])
+def test_search_goes_to_a_doctype_or_a_record_by_title(pages: Api, typed: str) -> None:
+    with pages.handle.context():
+        make_user(MOD, "Moderator")
+        course = make_course("Forklift Basics")
+        make_user("hidden.basics@example.com")  # a System User with no role: reads no course
+        smooth.db.commit()
+    page = _get(pages, "/app/search", MOD, q=typed)
+    assert f'href="/app/lms-course/{course}"' in page and "Forklift Basics" in page
+    doctypes = _get(pages, "/app/search", MOD, q="certificate req")
+    assert 'href="/app/lms-certificate-request"' in doctypes
+    fragment = pages.get("/app/search", user=MOD, params={"q": typed}, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in fragment.text and course in fragment.text
+    nothing = _get(pages, "/app/search", "hidden.basics@example.com", q=typed)
+    assert course not in nothing and "Nothing matches" in nothing
+    assert 'action="/app/search"' in _get(pages, "/app", MOD)  # the bar is in the desk's nav
