@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from smooth.context import is_initialized, local
 from smooth.exceptions import SmoothError, ValidationError
+from smooth.meta.desk_routes import form_path
 
 
 def _(text: str, *args: Any, **kwargs: Any) -> str:
@@ -29,3 +32,9 @@ def throw(message: str, exc: type[Exception] = ValidationError, title: str | Non
     if issubclass(exc, SmoothError):
         raise exc(message, title=title)
     raise exc(message)
+
+
+def get_link_to_form(doctype: str, name: str, label: str | None = None) -> Markup:
+    """An HTML link to a record's desk form for a message (Frappe's name); the desk shows messages as
+    sanitised HTML, so `msgprint(f"Certificate {get_link_to_form(...)} issued")` reads as a link."""
+    return Markup('<a href="{}">{}</a>').format(form_path(doctype, name), escape(label or name))

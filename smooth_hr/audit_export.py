@@ -1,7 +1,8 @@
 """Audit export: one employee's or one compliance type's Employee Compliance records as a ZIP for an auditor.
 
 The ZIP holds `compliance.csv` (employee, compliance type, status, completion, renewal,
-evidence document and the evidence file's path inside the ZIP), the evidence files
+evidence document, the evidence file's path inside the ZIP, and the reason HR gave when a record
+of another course completed it), the evidence files
 themselves under `evidence/<Employee Document>/`, and `README.txt` stamped with who
 exported it and when. It needs the `export` right on Employee Compliance (Frappe's right for
 the report's CSV) and read on Employee Document; the rows are those the user may read.
@@ -33,9 +34,9 @@ DOCTYPE = "Employee Compliance"
 EXPORT_METHOD = "smooth_hr.audit_export.download_audit_export"
 PAGE = 500
 COLUMNS = ("Employee", "Employee Name", "Department", "Compliance Type", "Status", "Completion Date",
-           "Renewal Date", "Evidence Document", "File Name")
+           "Renewal Date", "Evidence Document", "File Name", "Completed From Another Course: Reason")
 FIELDS = ["name", "employee", "employee_name", "department", "compliance_type", "status", "completion_date",
-          "renewal_date", "evidence"]
+          "renewal_date", "evidence", "override_reason"]
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -50,13 +51,24 @@ def _scope(employee: str | None, compliance_type: str | None) -> tuple[dict[str,
     if bool(employee) == bool(compliance_type):
         raise smooth.ValidationError("Choose an employee or a compliance type to export (one of the two)")
     if employee:
-        if not smooth.db.exists("Employee", employee):
-            raise smooth.DoesNotExistError(f"Employee {employee} not found")
+        employee = _employee_named(employee)
         name = smooth.db.get_value("Employee", employee, "employee_name") or employee
         return {"employee": employee}, f"Employee {employee} ({name})", employee
     if not smooth.db.exists("Compliance Type", compliance_type):
         raise smooth.DoesNotExistError(f"Compliance Type {compliance_type} not found")
     return {"compliance_type": compliance_type}, f"Compliance Type {compliance_type}", str(compliance_type)
+
+
+def _employee_named(typed: str) -> str:
+    """The Employee `typed` names: its ID, else the one employee of that full name (people type names)."""
+    if smooth.db.exists("Employee", typed):
+        return typed
+    named = smooth.get_list("Employee", filters={"employee_name": typed}, pluck="name", limit_page_length=2)
+    if len(named) == 1:
+        return str(named[0])
+    if named:
+        raise smooth.ValidationError(f"More than one employee is named {typed}: choose one from the list by ID")
+    raise smooth.DoesNotExistError(f"No employee has the ID or the name {typed!r}: choose one from the list")
 
 
 def _rows(filters: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -110,7 +122,7 @@ def write_zip(target: Any, filters: dict[str, Any], description: str) -> tuple[i
                     file_url = (document or {}).get("file") or ""
                     path = local_path(file_url)
                     member = _member_name(row["evidence"], file_url) if path is not None and path.is_file() else ""
-                    writer.writerow([cell(row[f]) for f in FIELDS[1:]] + [cell(member)])
+                    writer.writerow([cell(row[f]) for f in FIELDS[1:-1]] + [cell(member), cell(row["override_reason"])])
                     rows += 1
         written: set[str] = set()  # a document that is evidence of several rows goes in once
         for batch, documents in _pages(filters):
@@ -161,13 +173,17 @@ def download_audit_export(employee: str | None = None, compliance_type: str | No
                                remove_after=True)
 
 
+PAGE_URL = "/app/compliance-dashboard"
+
+
 def export_url(**scope: str) -> str:
-    return f"/api/method/{EXPORT_METHOD}?{urlencode(scope)}"
+    """The download through the dashboard page: a refusal comes back as its form with the message."""
+    return f"{PAGE_URL}?{urlencode({'export': 1, **scope})}#hr-export"
 
 
 @smooth.whitelist(methods=("POST",))
 def employee_audit_export(name: str) -> dict[str, str]:
-    """The Employee form's "Audit export" button: to the download of that employee's ZIP."""
+    """The Employee form's "Audit export" button: to the download of that employee's ZIP (via the dashboard)."""
     return {"redirect_to": export_url(employee=name)}
 
 

@@ -3,7 +3,9 @@
 Course results do not reach HR by themselves (the product guide is firm): HR files them. Filing
 renders the record's PDF through its print format (the renderer behind the desk's PDF download),
 stores it as a private File attached to a new Employee Document of the member's Employee, and
-can mark the matching Employee Compliance complete with that document as evidence.
+can mark the matching Employee Compliance complete with that document as evidence. A record completes
+only the Compliance Type of its own course, unless HR gives a reason (kept on the row, in the audit
+export). Filing says what it did: the document, the compliance row and its renewal date, each linked.
 
 Filing is idempotent per LMS record and employee: `reference_key` (doctype|name|employee) has a
 unique index. Filings for one employee take turns on the Employee's row lock, so a second click
@@ -16,6 +18,7 @@ replaced, so the file keeps its history.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,6 +131,23 @@ def _compliance_type(compliance_type: str | None, mark_complete: bool, source: S
     return str(linked[0])
 
 
+def _override(kind: str, source: Source, reason: str | None) -> str | None:
+    """The reason kept on the row when `kind` is not the compliance of the record's course; refused without one.
+
+    A record proves its own course: completing another course's compliance with it is HR's explicit call,
+    recorded where an auditor sees it (the row and the audit export).
+    """
+    course = smooth.db.get_value("Compliance Type", kind, "course")
+    if course and course == source.course:
+        return None
+    if not (reason or "").strip():
+        wanted = f"course {course}" if course else "no course"
+        raise smooth.ValidationError(
+            f"{kind} is completed by {wanted}, and {source.title} is for course {source.course or '(none)'}: "
+            f"choose the Compliance Type of that course, or give the reason to complete {kind} with it anyway")
+    return str(reason).strip()
+
+
 def _document_type(document_type: str | None, compliance_type: str | None) -> str:
     chosen = document_type or (smooth.db.get_value("Compliance Type", compliance_type, "document_type")
                                if compliance_type else None)
@@ -176,25 +196,45 @@ def _file_document(doc: Any, source: Source, employee: str, document_type: str) 
     return filed.name, True
 
 
-def _mark_complete(employee: str, compliance_type: str, source: Source, evidence: str) -> str:
+def _mark_complete(employee: str, compliance_type: str, source: Source, evidence: str, reason: str | None
+                   ) -> tuple[Any, bool]:
     """Employee Compliance of `compliance_type` Complete on the record's date with `evidence` (created if
-    missing); newer evidence already on the row is kept."""
+    missing): the row and whether it changed (newer evidence already on the row is kept)."""
     name = smooth.db.get_value("Employee Compliance", {"employee": employee, "compliance_type": compliance_type},
                                "name")
     row = smooth.get_doc("Employee Compliance", name) if name else smooth.new_doc(
         "Employee Compliance", employee=employee, compliance_type=compliance_type)
     if row.completion_date and smooth.getdate(row.completion_date) > source.issue_date:
-        return str(row.name)
-    row.status, row.completion_date, row.evidence = COMPLETE, source.issue_date, evidence
+        return row, False
+    row.status, row.completion_date, row.evidence, row.override_reason = COMPLETE, source.issue_date, evidence, \
+        reason
     if name:
         row.save()
     else:
         row.insert()
-    return str(row.name)
+    return row, True
+
+
+def _confirm(filed: str, created: bool, employee: str, row: Any | None, changed: bool) -> None:
+    """Say what the filing did, each record linked: the document, the compliance row and its renewal."""
+    who = html.escape(str(smooth.db.get_value("Employee", employee, "employee_name") or employee))
+    document = smooth.get_link_to_form("Employee Document", filed)
+    smooth.msgprint(f"Filed {document} on {who}'s file" if created else f"{document} was already on {who}'s file")
+    if row is None:
+        return
+    link, kind = smooth.get_link_to_form("Employee Compliance", row.name), html.escape(row.compliance_type)
+    renews = f"renews on {row.renewal_date}" if row.renewal_date else "never needs renewing"
+    if not changed:
+        smooth.msgprint(f"{kind} ({link}) kept its newer completion of {row.completion_date}; "
+                        f"it {renews}")
+        return
+    reason = f" (reason: {html.escape(row.override_reason)})" if row.override_reason else ""
+    smooth.msgprint(f"{kind} ({link}) is {row.status}, completed {row.completion_date}{reason}; "
+                    f"it {renews}")
 
 
 def file_record(doctype: str, name: str, document_type: str | None = None, compliance_type: str | None = None,
-                mark_complete: bool = False) -> dict[str, Any]:
+                mark_complete: bool = False, override_reason: str | None = None) -> dict[str, Any]:
     """File `name` to its member's Employee Documents (once) and optionally complete their compliance."""
     _require_hr()
     if doctype not in SOURCES:
@@ -208,36 +248,43 @@ def file_record(doctype: str, name: str, document_type: str | None = None, compl
     kind = _compliance_type(compliance_type or None, mark_complete, source)
     if kind and not source.passed:
         raise smooth.ValidationError(f"{source.title} is not a pass: it cannot complete {kind}")
+    reason = _override(kind, source, override_reason) if kind else None
     existing = smooth.db.get_value("Employee Document", {"reference_key": reference_key(doctype, name, employee)},
                                    "name")
     if existing:
         filed, created = str(existing), False
     else:
         filed, created = _file_document(doc, source, employee, _document_type(document_type or None, kind))
-    compliance = _mark_complete(employee, kind, source, filed) if kind else None
+    row, changed = _mark_complete(employee, kind, source, filed, reason) if kind else (None, False)
+    _confirm(filed, created, employee, row, changed)
     return {"doctype": "Employee Document", "name": filed, "created": created, "employee": employee,
-            "compliance": compliance, "redirect_to": f"/app/employee-document/{filed}"}
+            "compliance": row.name if row is not None else None,
+            "renewal_date": row.renewal_date if row is not None else None}
 
 
 @smooth.whitelist(methods=["POST"])
 def file_to_employee_document(doctype: str, name: str, document_type: str | None = None,
-                              compliance_type: str | None = None, mark_compliance_complete: Any = None
-                              ) -> dict[str, Any]:
-    """File an LMS Certificate or LMS Quiz Submission as an Employee Document (HR Manager / HR User)."""
+                              compliance_type: str | None = None, mark_compliance_complete: Any = None,
+                              override_reason: str | None = None) -> dict[str, Any]:
+    """File an LMS Certificate or LMS Quiz Submission as an Employee Document (HR Manager / HR User).
+
+    `override_reason` lets a record complete a Compliance Type of another course (kept on the row)."""
     return file_record(doctype, name, document_type, compliance_type,
-                       _check(mark_compliance_complete, "Mark compliance complete"))
+                       _check(mark_compliance_complete, "Mark compliance complete"), override_reason)
 
 
 @smooth.whitelist(methods=["POST"])
 def file_certificate(name: str, document_type: str | None = None, compliance_type: str | None = None,
-                     mark_compliance_complete: Any = None) -> dict[str, Any]:
+                     mark_compliance_complete: Any = None, override_reason: str | None = None) -> dict[str, Any]:
     """The LMS Certificate form's *File to Employee Document* button."""
-    return file_to_employee_document(CERTIFICATE, name, document_type, compliance_type, mark_compliance_complete)
+    return file_to_employee_document(CERTIFICATE, name, document_type, compliance_type, mark_compliance_complete,
+                                     override_reason)
 
 
 @smooth.whitelist(methods=["POST"])
 def file_quiz_submission(name: str, document_type: str | None = None, compliance_type: str | None = None,
-                         mark_compliance_complete: Any = None) -> dict[str, Any]:
+                         mark_compliance_complete: Any = None, override_reason: str | None = None
+                         ) -> dict[str, Any]:
     """The LMS Quiz Submission form's *File to Employee Document* button."""
     return file_to_employee_document(QUIZ_SUBMISSION, name, document_type, compliance_type,
-                                     mark_compliance_complete)
+                                     mark_compliance_complete, override_reason)

@@ -153,7 +153,12 @@ def issue_from_evaluation(name: str) -> dict[str, Any]:
         raise smooth.ValidationError(f"Evaluation {name} is {evaluation.status}: only a Pass earns a certificate")
     if not is_staff(smooth.session.user) and evaluation.evaluator != smooth.session.user:
         raise smooth.PermissionError("Only the evaluator who passed the learner or a Moderator can issue this")
+    before = current(evaluation.member, evaluation.course)
     cert = issue_certificate(evaluation.member, evaluation.course, evaluation.name, evaluation.batch_name)
+    request = evaluation.certificate_request
+    if request and not smooth.db.get_value("LMS Certificate Request", request, "certificate"):
+        smooth.db.set_value("LMS Certificate Request", request, "certificate", cert.name)  # its Issue goes away
+    announce(cert, before)
     return {"doctype": "LMS Certificate", "name": cert.name, "certificate_number": cert.certificate_number}
 
 
@@ -179,11 +184,19 @@ def certify_request(request: Any) -> Any:
     if evaluation and evaluation["status"] != "Pass":
         raise smooth.ValidationError(f"The evaluation of {request.name} is {evaluation['status']}: only a Pass "
                                      "earns a certificate")
+    before = current(request.member, request.course)
     cert = issue_certificate(request.member, request.course, evaluation["name"] if evaluation else None,
                              request.batch_name)
     if request.certificate != cert.name:
         request.db_set("certificate", cert.name)
+    announce(cert, before)
     return cert
+
+
+def announce(cert: Any, before: str | None) -> None:
+    """Tell the issuer what happened, with a link to the certificate (a second press finds the first)."""
+    link = smooth.get_link_to_form("LMS Certificate", cert.name, cert.certificate_number or cert.name)
+    smooth.msgprint(f"Certificate {link} issued" if cert.name != before else f"Certificate {link} was already issued")
 
 
 @smooth.whitelist(methods=["POST"])
@@ -206,6 +219,7 @@ def revoke_certificate(name: str, reason: str | None = None) -> dict[str, Any]:
     cert.revoked, cert.revoked_on, cert.revoked_reason, cert.valid_key = 1, smooth.today(), reason.strip(), None
     cert.flags.revoking = True
     cert.save(ignore_permissions=True)
+    smooth.msgprint(f"Certificate {cert.certificate_number or cert.name} revoked: its verification page says so")
     return {"doctype": "LMS Certificate", "name": cert.name}
 
 

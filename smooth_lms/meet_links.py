@@ -88,6 +88,7 @@ def retry_meet_link(name: str) -> str:
         raise smooth.ValidationError(f"{name} is {doc.status}: only a Pending evaluation gets a Meet link")
     doc.db_set({"meet_status": "Pending", "meet_error": None}, update_modified=False)
     smooth.enqueue(sync_meet_event, name=name, event="retry")
+    smooth.msgprint(f"Asked Google Calendar again for the Meet link of {name}: Meet Status shows the outcome")
     return "Pending"
 
 

@@ -3,8 +3,9 @@ stored files at `/files/<name>` (public) and `/private/files/<name>` (permission
 the HTML pages (`smooth.pages`: login, the desk at /app, the apps' portal pages, /assets).
 
 Frappe's paths are served under both `/api/` and `/api/v1/`, with or without a trailing
-slash. The path is split on its raw (still percent-encoded) form, so a document name may
-contain an encoded slash.
+slash. A browser opening an API URL as a page (a download link, a redirect after a form button)
+that fails is shown an error page, not JSON (`is_navigation`). The path is split on its raw
+(still percent-encoded) form, so a document name may contain an encoded slash.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smooth.api import files, method, openapi, resource
-from smooth.api.dispatch import dispatch
+from smooth.api.dispatch import dispatch, json_error
 from smooth.api.errors import MethodNotAllowedError
 from smooth.api.request import ApiRequest
 from smooth.exceptions import DoesNotExistError
+from smooth.pages.rendering import html_error
 from smooth.pages.routes import page_routes
 from smooth.site import default_sites_path
 
@@ -107,6 +109,15 @@ def route(segments: list[str], http_method: str) -> Callable[[ApiRequest], Any]:
     raise DoesNotExistError(f"No API endpoint at /api/{'/'.join(segments)}")
 
 
+def is_navigation(request: Request) -> bool:
+    """Whether a browser is opening this URL as a page (a link, a form, a redirect) rather than a script
+    calling it: such a request that fails gets an error page with the message, not the JSON envelope."""
+    mode = request.headers.get("sec-fetch-mode")
+    if mode:
+        return mode == "navigate"
+    return request.headers.get("accept", "").split(",")[0].strip().lower() == "text/html"
+
+
 def _call_method(api: ApiRequest, path: str) -> Any:
     return method.call(api, path)
 
@@ -120,7 +131,8 @@ def create_app(sites_path: str | Path | None = None, default_site: str | None = 
         def handler(api: ApiRequest) -> Any:
             return route(_segments(request), api.method)(api)
 
-        return await dispatch(request, handler, base, default_site)
+        return await dispatch(request, handler, base, default_site,
+                              html_error if is_navigation(request) else json_error)
 
     async def files_endpoint(request: Request) -> Response:
         private = request.url.path.startswith("/private/")

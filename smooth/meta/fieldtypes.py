@@ -96,11 +96,13 @@ def rating_scale(options: str | None) -> int:
 
 
 def check_rating(field: LengthLimited, options: str | None, value: Any, where: str = "") -> None:
-    """Refuse a rating off its scale (7 on five stars) with the scale in the message."""
+    """Refuse a rating off its scale. Frappe stores a Rating as the fraction of the stars given
+    (4 of 5 stars is 0.8), so Frappe clients and data read the same number here."""
     scale = rating_scale(options)
     try:
         number: float | None = float(str(value).strip())
     except ValueError:
         number = None
-    if number is None or not number.is_integer() or not 0 <= number <= scale:
-        raise ValidationError(f"{where}{field.label} is a rating from 0 to {scale} stars: {value} is not on that scale")
+    if number is None or not 0 <= number <= 1:
+        raise ValidationError(f"{where}{field.label} is a rating out of {scale} stars, stored as a fraction from "
+                              f"0 to 1 (4 of {scale} stars is {4 / scale:g}): {value} is off that scale")

@@ -122,7 +122,8 @@ def test_an_evaluator_marks_their_request_completed(page: Page, live: LiveSite) 
     expect(page.get_by_role("heading", level=1)).to_have_text("lea")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Complete").click()
-    expect(page.get_by_role("status")).to_have_text("Workflow action taken")
+    expect(page.get_by_role("status")).to_have_text("Complete: Status changed from Pending to Completed")
+    expect(page).to_have_url(re.compile(rf"/app/lms-certificate-request/{name}$"))  # a reload does not post again
     expect(page.locator(".form-head .indicator", has_text="Completed")).to_be_visible()
     expect(page.locator(".timeline-list")).to_contain_text("Status: Pending → Completed")
     with live.handle.context():

@@ -55,3 +55,25 @@ def test_a_manager_sees_their_teams_counts(page: Page, live: LiveSite) -> None:
     page.get_by_role("link", name="Warehouse: 1 Expired").click()
     expect(page.locator(".paging-count")).to_have_text(re.compile(r"of 1$"))
     expect(page.get_by_text("Lee Lead")).to_be_visible()
+
+
+def test_the_audit_export_answers_on_the_dashboard(page: Page, live: LiveSite) -> None:
+    """Nothing chosen: the dashboard again with the reason (not JSON); Employee suggests names as typed."""
+    make_team(live.handle, with_quiz=False)
+    log_in(page, HR, PASSWORD, then="/app/compliance-dashboard")
+    export = page.get_by_role("region", name="Audit export")
+    export.get_by_role("button", name="Download ZIP").click()
+    expect(page).to_have_url(re.compile(r"/app/compliance-dashboard\?export=1"))
+    expect(page.get_by_role("alert")).to_have_text("Choose an employee or a compliance type to export (one of the two)")
+    employee = export.get_by_label("Employee", exact=True)
+    employee.fill("Wes")
+    expect(page.locator("#export-employee-list option")).to_have_count(1)  # the type-ahead's suggestion
+    assert_accessible(page)
+    screenshot(page, "hr-export-refused", live.handle.backend)
+    page.set_viewport_size(PHONE_WIDTH)
+    screenshot(page, "hr-export-refused-phone", live.handle.backend)
+    page.set_viewport_size({"width": 1280, "height": 860})
+    employee.fill("Wes Worker")  # a name, not the ID: the export finds the employee
+    with page.expect_download() as downloaded:
+        export.get_by_role("button", name="Download ZIP").click()
+    assert re.match(r"audit-HR-EMP-\d+-\d{8}-\d{6}\.zip$", downloaded.value.suggested_filename)

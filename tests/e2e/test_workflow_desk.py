@@ -86,8 +86,8 @@ def test_admin_adds_no_show_and_the_evaluator_uses_it(page: Page, shipped_workfl
     expect(page.get_by_role("button", name="Complete")).to_have_count(0)  # the slot has not started
     page.once("dialog", lambda dialog: dialog.accept())
     button.click()
-    expect(page).to_have_url(re.compile(r"\?saved=workflow$"))
-    expect(page.get_by_role("status")).to_have_text("Workflow action taken")
+    expect(page).to_have_url(re.compile(rf"/app/lms-certificate-request/{name}$"))
+    expect(page.get_by_role("status")).to_have_text("Mark No Show: Status changed from Pending to No Show")
     expect(page.locator(".form-head .indicator", has_text="No Show")).to_be_visible()
     expect(page.get_by_role("button", name="Mark No Show")).to_have_count(0)
     expect(page.locator(".timeline-list")).to_contain_text("eva took the workflow action Mark No Show")

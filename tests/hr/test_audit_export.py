@@ -57,7 +57,7 @@ def test_employee_export_has_csv_evidence_and_stamp(team: Team) -> None:
     assert forklift[5] == (smooth.today() - dt.timedelta(days=300)).isoformat()
     assert forklift[7] == team.evidence and forklift[8].startswith(f"evidence/{team.evidence}/")
     assert archive.read(forklift[8]) == EVIDENCE
-    assert by_type["Fire Drill"][4] == "Pending" and by_type["Fire Drill"][7:] == ["", ""]
+    assert by_type["Fire Drill"][4] == "Pending" and by_type["Fire Drill"][7:] == ["", "", ""]
     readme = archive.read("README.txt").decode()
     assert f"Employee {team.worker} (Wes Worker)" in readme
     assert "Exported by: hr <hr@example.com>" in readme
@@ -100,7 +100,7 @@ def test_scope_must_be_one_existing_employee_or_type(team: Team) -> None:
     both = team.api.call(METHOD, user=HR, employee=team.worker, compliance_type="Fire Drill")
     assert both.status_code >= 400 and "one of the two" in both.text
     missing = team.api.call(METHOD, user=HR, employee="HR-EMP-99999")
-    assert missing.status_code == 404 and "Employee HR-EMP-99999 not found" in missing.text
+    assert missing.status_code == 404 and "No employee has the ID or the name 'HR-EMP-99999'" in missing.text
 
 
 def test_desk_buttons_and_dashboard_form_lead_to_the_download(team: Team) -> None:
@@ -112,12 +112,46 @@ def test_desk_buttons_and_dashboard_form_lead_to_the_download(team: Team) -> Non
     moved = team.api.post(f"/app/employee/{team.worker}", user=HR, follow_redirects=False,
                           data={"action": button.group(1), "modified": modified.group(1)})
     assert moved.status_code == 303
-    assert moved.headers["location"] == f"/api/method/{METHOD}?employee={team.worker}"
+    assert moved.headers["location"] == f"/app/compliance-dashboard?export=1&employee={team.worker}#hr-export"
+    assert _zip_of(team.api.get(moved.headers["location"], user=HR))
     assert "Audit export</button>" not in team.api.get(f"/app/employee/{team.worker}", user=BOSS).text
     type_form = team.api.get("/app/compliance-type/Fire Drill", user=HR).text
     assert "Audit export</button>" in type_form
     dashboard = team.api.get("/app/compliance-dashboard", user=HR).text
-    assert f'action="/api/method/{METHOD}"' in dashboard and 'name="employee"' in dashboard
+    assert 'action="/app/compliance-dashboard"' in dashboard and 'name="export" value="1"' in dashboard
+    employee_input = r'<input id="export-employee" name="employee"[^>]*list="export-employee-list" data-link="Employee"'
+    assert re.search(employee_input, dashboard)  # a Link with type-ahead, not a plain text box
+
+
+def _zip_of(response: object) -> zipfile.ZipFile:
+    assert response.status_code == 200 and response.headers["content-type"] == "application/zip", response.text[:800]
+    return zipfile.ZipFile(io.BytesIO(response.content))
+
+
+def test_the_dashboard_export_answers_with_the_page_and_its_message(team: Team) -> None:
+    """Nothing chosen, or a name nobody has: the dashboard again with the reason, what was typed kept."""
+    url = "/app/compliance-dashboard"
+    nothing = team.api.get(url, user=HR, params={"export": "1", "employee": "", "compliance_type": ""})
+    assert nothing.status_code == 417 and nothing.headers["content-type"].startswith("text/html")
+    assert re.search(r'role="alert" id="export-error"><p>Choose an employee or a compliance type', nothing.text)
+    unknown = team.api.get(url, user=HR, params={"export": "1", "employee": "Nobody Known"})
+    assert unknown.status_code == 404 and "No employee has the ID or the name &#39;Nobody Known&#39;" in unknown.text
+    assert 'value="Nobody Known"' in unknown.text and "By status" in unknown.text  # the page, the typed name
+    by_name = _zip_of(team.api.get(url, user=HR, params={"export": "1", "employee": "Wes Worker"}))
+    assert {row[0] for row in _csv(by_name)[1:]} == {team.worker}  # a typed full name finds the employee
+    by_type = _zip_of(team.api.get(url, user=HR, params={"export": "1", "compliance_type": "Fire Drill"}))
+    assert {row[3] for row in _csv(by_type)[1:]} == {"Fire Drill"}
+
+
+def test_an_api_url_opened_in_the_browser_fails_with_a_page(team: Team) -> None:
+    """A link or redirect a browser follows to /api/method gets a page when refused; a script keeps its JSON."""
+    page = team.api.get(f"/api/method/{METHOD}", user=HR, headers={"Sec-Fetch-Mode": "navigate"})
+    assert page.status_code == 417 and page.headers["content-type"].startswith("text/html")
+    assert "Choose an employee or a compliance type" in page.text and '"exc_type"' not in page.text
+    typed = team.api.get(f"/api/method/{METHOD}", user=HR, headers={"Accept": "text/html,application/xhtml+xml"})
+    assert typed.headers["content-type"].startswith("text/html")
+    script = team.api.get(f"/api/method/{METHOD}", user=HR, headers={"Sec-Fetch-Mode": "cors"})
+    assert script.status_code == 417 and script.json()["exc_type"] == "ValidationError"
 
 
 def test_rows_are_read_a_page_at_a_time(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import html
+import io
 import re
+import zipfile
 from typing import Any
 
 import pytest
@@ -12,7 +15,7 @@ import pytest
 import smooth
 from smooth.core.doctype.file.file import can_read
 from smooth.pages.desk import form_actions
-from smooth_hr import filing
+from smooth_hr import audit_export, filing
 from smooth_lms import certificates
 from tests.api.helpers import Api
 from tests.conftest import SiteHandle, make_user
@@ -54,7 +57,7 @@ def stored_file(document: str) -> Any:
 def test_certificate_filed_as_a_private_pdf(lms: SiteHandle) -> None:
     _course, cert = certified()
     result = file_cert(cert.name)
-    assert result["created"] and result["redirect_to"] == f"/app/employee-document/{result['name']}"
+    assert result["created"] and result["doctype"] == "Employee Document"
     doc = smooth.get_doc("Employee Document", result["name"])
     assert doc.employee == smooth.db.get_value("Employee", {"user_id": LEARNER}, "name") == result["employee"]
     assert (doc.document_type, doc.reference_doctype, doc.reference_name) == ("Training Record", "LMS Certificate",
@@ -152,8 +155,8 @@ def test_only_hr_files(lms: SiteHandle) -> None:
 
 
 def test_compliance_marked_complete_with_renewal_date(lms: SiteHandle) -> None:
-    _course, cert = certified()
-    make_compliance_type("Forklift Safety", renewal_period_months=12, reminder_days="30")
+    course, cert = certified()
+    make_compliance_type("Forklift Safety", renewal_period_months=12, reminder_days="30", course=course)
     employee = smooth.db.get_value("Employee", {"user_id": LEARNER}, "name")
     pending = smooth.get_doc({"doctype": "Employee Compliance", "employee": employee,
                               "compliance_type": "Forklift Safety"}).insert().name
@@ -229,6 +232,80 @@ def test_revoked_certificate_is_not_filed(lms: SiteHandle) -> None:
         file_cert(cert.name)
 
 
+def _expiring_forklift(course: str) -> tuple[str, str]:
+    """The issue's case: a Workplace Safety certificate, an Expiring row of a forklift type of another course."""
+    other = make_course("Forklift Driving")
+    make_compliance_type("Forklift Safety Certification", renewal_period_months=12, course=other)
+    make_compliance_type("Workplace Safety", renewal_period_months=12, course=course)
+    employee = smooth.db.get_value("Employee", {"user_id": LEARNER}, "name")
+    done = smooth.today() - dt.timedelta(days=350)
+    row = smooth.get_doc({"doctype": "Employee Compliance", "employee": employee, "status": "Complete",
+                          "compliance_type": "Forklift Safety Certification", "completion_date": done}).insert()
+    smooth.db.commit()
+    assert row.status == "Expiring"
+    return employee, row.name
+
+
+def test_a_certificate_completes_only_its_own_courses_compliance(lms: SiteHandle) -> None:
+    course, cert = certified()
+    employee, forklift = _expiring_forklift(course)
+    before = smooth.db.get_value("Employee Compliance", forklift, ["status", "renewal_date"], as_dict=True)
+    other = smooth.db.get_value("Compliance Type", "Forklift Safety Certification", "course")
+    with pytest.raises(smooth.ValidationError, match=re.escape(
+            f"Forklift Safety Certification is completed by course {other}, and Forklift certificate")):
+        file_cert(cert.name, compliance_type="Forklift Safety Certification", mark_compliance_complete=1)
+    smooth.db.rollback()
+    assert smooth.db.get_value("Employee Compliance", forklift, ["status", "renewal_date"], as_dict=True) == before
+    assert smooth.db.count("Employee Document", {}) == 0
+    own = file_cert(cert.name, compliance_type="Workplace Safety", mark_compliance_complete=1)
+    assert smooth.db.get_value("Employee Compliance", own["compliance"], ["compliance_type", "override_reason"]) \
+        == ("Workplace Safety", None)
+
+
+def test_an_override_needs_a_reason_kept_on_the_row_and_in_the_audit_export(lms: SiteHandle) -> None:
+    course, cert = certified()
+    employee, forklift = _expiring_forklift(course)
+    smooth.local.message_log.clear()
+    result = file_cert(cert.name, compliance_type="Forklift Safety Certification", mark_compliance_complete=1,
+                       override_reason="  The course covered forklift refresher content  ")
+    row = smooth.get_doc("Employee Compliance", forklift)
+    assert (result["compliance"], row.status, row.evidence) == (forklift, "Complete", result["name"])
+    assert row.override_reason == "The course covered forklift refresher content"
+    renewal = smooth.add_months(cert.issue_date, 12)
+    assert smooth.getdate(result["renewal_date"]) == renewal
+    said = [m["message"] for m in smooth.local.message_log]  # what the filing confirms, each record linked
+    assert said[0].startswith(f'Filed <a href="/app/employee-document/{result["name"]}">{result["name"]}</a> on ')
+    assert said[1] == (f'Forklift Safety Certification (<a href="/app/employee-compliance/{forklift}">{forklift}</a>)'
+                       f" is Complete, completed {cert.issue_date} (reason: The course covered forklift refresher "
+                       f"content); it renews on {renewal}")
+    smooth.db.commit()
+    archive = io.BytesIO()
+    smooth.set_user(HR)
+    try:
+        audit_export.write_zip(archive, {"employee": employee}, "test")
+    finally:
+        smooth.set_user("Administrator")
+    rows = list(csv.reader(io.StringIO(zipfile.ZipFile(archive).read("compliance.csv").decode("utf-8-sig"))))
+    reason = rows[0].index("Completed From Another Course: Reason")
+    assert {r[3]: r[reason] for r in rows[1:]} == {
+        "Forklift Safety Certification": "The course covered forklift refresher content"}
+
+
+def test_a_quiz_result_completes_only_its_courses_compliance(lms: SiteHandle) -> None:
+    make_user(HR, "HR User")
+    course = make_course("Maths")
+    quiz = make_quiz(course, title="Load Charts")
+    make_learner(LEARNER, course)
+    make_employee("Lee", user_id=LEARNER)
+    make_document_type("Assessment")
+    make_compliance_type("Forklift Safety Certification", renewal_period_months=12)
+    submission = submit(LEARNER, quiz, ALL_RIGHT)["name"]
+    smooth.db.commit()
+    with pytest.raises(smooth.ValidationError, match="is completed by no course, and Load Charts quiz result"):
+        as_user(HR, filing.file_quiz_submission, submission, document_type="Assessment",
+                compliance_type="Forklift Safety Certification", mark_compliance_complete=1)
+
+
 def _buttons(page: str) -> dict[str, str]:
     return {html.unescape(label): key for key, label in
             re.findall(r'name="action" value="(button:\d+)"[^>]*>([^<]+)</button>', page)}
@@ -251,12 +328,17 @@ def test_desk_button_files_and_opens_the_document(served: Api) -> None:  # noqa:
     refused = served.post(url, user=LEARNER, data={"action": button, "document_type": "Training Record"},
                           follow_redirects=False)
     assert refused.status_code == 403
-    filed = served.post(url, user=HR, data={"action": button, "document_type": "Training Record",
-                                            "compliance_type": "Forklift Safety", "mark_compliance_complete": "1"},
+    data = {"action": button, "document_type": "Training Record", "compliance_type": "Forklift Safety",
+            "mark_compliance_complete": "1"}
+    refused = served.post(url, user=HR, data=data, follow_redirects=False)  # the type names no course
+    assert refused.status_code == 417 and "give the reason to complete Forklift Safety" in refused.text
+    assert '<input type="text" name="override_reason">' in page
+    filed = served.post(url, user=HR, data={**data, "override_reason": "no course on the type"},
                         follow_redirects=False)
-    assert filed.status_code == 303, filed.text[:800]
-    target = filed.headers["location"]
+    assert filed.status_code == 200, filed.text[:800]
+    target = html.unescape(re.search(r'data-saved-url="([^"]+)"', filed.text).group(1))  # type: ignore[union-attr]
     assert target.startswith("/app/employee-document/HR-DOC-")
+    assert re.search(f'Filed <a href="{target}"[^>]*>HR-DOC-[^<]+</a> on Lee Driver.s file', filed.text)
     form = served.get(target, user=HR)
     assert form.status_code == 200
     pdf_url = re.search(r'href="(/private/files/[^"]+\.pdf)"', form.text)
@@ -266,8 +348,10 @@ def test_desk_button_files_and_opens_the_document(served: Api) -> None:  # noqa:
     assert pdf.content[:5] == b"%PDF-"
     assert served.get(pdf_url.group(1), user=LEARNER).status_code == 403
     with served.handle.context():
-        row = smooth.get_all("Employee Compliance", fields=["status", "evidence"])
-        assert row == [{"status": "Complete", "evidence": target.rsplit("/", 1)[1].split("?")[0]}]
+        row = smooth.get_all("Employee Compliance", fields=["name", "status", "evidence", "override_reason"])
+        assert row == [{"name": row[0]["name"], "status": "Complete", "evidence": target.rsplit("/", 1)[1],
+                        "override_reason": "no course on the type"}]
+    assert re.search(f'Forklift Safety \\(<a href="/app/employee-compliance/{row[0]["name"]}"[^>]*>', filed.text)
 
 
 def test_past_the_choice_limit_a_link_is_typed_with_suggestions(served: Api,  # noqa: F811
@@ -301,6 +385,5 @@ def test_rest_api_files_a_quiz_submission(served: Api) -> None:  # noqa: F811
     again = served.call(method, "POST", user=HR, **args).json()["message"]
     assert first.json()["message"]["created"] and not again["created"]
     assert again["name"] == first.json()["message"]["name"]
-    assert again["redirect_to"] == f"/app/employee-document/{again['name']}"
     refused = served.call(method, "POST", user=HR, doctype="User", name=HR, document_type="Assessment")
     assert refused.status_code == 417 and "Only LMS Certificate and LMS Quiz Submission" in refused.text

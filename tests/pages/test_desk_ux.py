@@ -97,16 +97,19 @@ def test_an_empty_list_invites_the_first_record_and_offers_no_next_page(pages: A
 
 @SQLITE_ONLY
 def test_a_rating_is_on_a_five_star_scale(pages: Api) -> None:
+    """Stored as Frappe stores it (the fraction of the stars), chosen and shown as stars out of 5."""
     with pages.handle.context():
         doc = smooth.get_doc({"doctype": "LMS Certificate Evaluation", "rating": 7})
-        with pytest.raises(ValidationError, match=r"Rating is a rating from 0 to 5 stars: 7 is not on that scale"):
+        off_scale = r"Rating is a rating out of 5 stars, stored as a fraction from 0 to 1 \(4 of 5 stars is 0.8\): 7"
+        with pytest.raises(ValidationError, match=off_scale):
             validate_values(doc)
-        for fine in (0, 4, "5"):
+        for fine in (0, 0.8, "1"):
             validate_values(smooth.get_doc({"doctype": "LMS Certificate Evaluation", "rating": fine}))
     form = pages.get("/app/lms-certificate-evaluation/new", user="Administrator")
-    field = re.search(r'<input type="number" min="0" max="5" step="1"[^>]*name="rating"[^>]*>', form.text)
-    assert field, "the Rating input has no 0-5 range"
-    assert "/ 5</span>" in form.text
+    field = re.search(r'<select[^>]*name="rating"[^>]*>(.*?)</select>', form.text, re.S)
+    assert field, "the Rating is not chosen from a scale"
+    assert re.findall(r'<option value="([^"]*)"', field.group(1)) == ["", "0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]
+    assert "★★★★☆ 4 / 5" in field.group(1)
 
 
 @SQLITE_ONLY

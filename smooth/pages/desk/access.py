@@ -11,12 +11,9 @@ from smooth.api.request import ApiRequest
 from smooth.auth.login import website_home
 from smooth.context import local
 from smooth.exceptions import DoesNotExistError
+from smooth.meta.desk_routes import slug as slug  # re-exported: the desk pages name it from here
 from smooth.meta.doctype import Meta
 from smooth.pages.rendering import GUEST, Redirect, Viewer, login_url, viewer
-
-
-def slug(doctype: str) -> str:
-    return doctype.lower().replace(" ", "-")
 
 
 def require_desk_user(api: ApiRequest) -> Viewer:

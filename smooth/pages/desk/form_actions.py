@@ -20,8 +20,11 @@ panel), and the method receives them by name. An argument with
 
 A button posts `action=button:<position>` to the form; the form view checks again that the
 button is offered (condition, roles, read right), then calls the whitelisted `method` with the
-document's `name`. A returned `{"doctype": ..., "name": ...}` opens that document, a returned
-`{"redirect_to": url}` sends the browser there (a consent screen); anything else reloads the form.
+document's `name`. A returned `{"redirect_to": url}` sends the browser there (a consent screen);
+otherwise the answer is the form of the returned `{"doctype": ..., "name": ...}` (when the viewer may
+read it), else of this document, saying what the button did: the method's own messages (msgprint,
+with links from `smooth.get_link_to_form`), or a line naming the button and linking the record it
+returned. A workflow action's answer names the state it moved the document to.
 Conditions use the one expression grammar (`smooth.expressions`).
 """
 

@@ -11,6 +11,7 @@ A Single doctype has one form, at `/app/<slug>/<Doctype Name>`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -23,8 +24,9 @@ from smooth.api.client import apply_update, load_for_read, new_document
 from smooth.api.files import upload_file
 from smooth.api.method import resolve
 from smooth.api.request import ApiRequest
-from smooth.context import db, local
+from smooth.context import db, local, session_user
 from smooth.core.doctype.comment import comment as comments
+from smooth.core.doctype.file.file import ATTACH_FIELDTYPES
 from smooth.exceptions import (
     DoesNotExistError,
     PermissionError,
@@ -32,6 +34,8 @@ from smooth.exceptions import (
     TimestampMismatchError,
     ValidationError,
 )
+from smooth.messages import get_link_to_form
+from smooth.meta.desk_routes import form_path
 from smooth.meta.doctype import DocField, Meta
 from smooth.model import listing, records, rename, rich_text, time_zones, workflow
 from smooth.model.document import Document
@@ -51,7 +55,7 @@ WORKFLOW_PREFIX = "workflow:"  # + a workflow action: take that transition (form
 
 
 def form_url(meta: Meta, name: str) -> str:
-    return f"/app/{slug(meta.name)}/{quote(name, safe='')}"
+    return form_path(meta.name, name)
 
 
 def _multiselect_options(child: Meta, link: DocField) -> list[str]:
@@ -215,45 +219,86 @@ def show_form(api: ApiRequest, slug: str, name: str) -> Response:
     doc = _load(meta, name)
     asked = api.form.get("action")
     notice = {"1": "Saved", "submitted": "Submitted", "cancelled": "Cancelled", "renamed": "Renamed",
-              "comment": "Comment added", "done": "Done",
-              "workflow": "Workflow action taken"}.get(str(api.form.get("saved") or ""), "")
+              "comment": "Comment added"}.get(str(api.form.get("saved") or ""), "")
     confirm = asked if isinstance(asked, str) else ""  # an offered action's key (checked when drawn)
     return _render(api, meta, doc, _state(meta, doc), notice=notice, confirm=confirm)
 
 
 # -- saving --------------------------------------------------------------------------------------------
 
-def _attach_uploads(api: ApiRequest, meta: Meta, doc: Document, editable: set[str]) -> bool:
-    """Store files chosen in Attach fields (through upload_file) and point the fields at them."""
-    changed = False
-    for df in meta.value_fields:
-        upload = api.form.get(df.fieldname + FILE_SUFFIX)
-        if df.fieldtype in ("Attach", "Attach Image") and df.fieldname in editable and isinstance(upload, UploadFile) \
-                and upload.filename:
-            stored = upload_file(file=upload, doctype=meta.name, docname=doc.name)
-            doc.set(df.fieldname, stored["file_url"])
-            changed = True
-    return changed
+def _attach_target(meta: Meta, key: str, editable: set[str]) -> bool:
+    """Whether posted `key` (`<field>` or a grid cell `<table>-<row>-<field>`) is an Attach field the viewer
+    may fill."""
+    field = meta.get_field(key)
+    if field is not None:
+        return field.fieldtype in ATTACH_FIELDTYPES and key in editable
+    table_name, _, rest = key.partition("-")
+    index, _, fieldname = rest.partition("-")
+    table = meta.get_field(table_name)
+    if table is None or table.fieldtype != "Table" or table_name not in editable or not index.isdigit():
+        return False
+    cell = local().site.get_meta(table.options or "").get_field(fieldname)
+    return cell is not None and cell.fieldtype in ATTACH_FIELDTYPES and not cell.read_only
+
+
+def _store_uploads(api: ApiRequest, meta: Meta, editable: set[str]) -> dict[str, str]:
+    """Store the files chosen in Attach fields and grid cells (private Files, attached once the document is
+    saved): their URLs by posted name, as if typed, so a mandatory Attach holds its value when validated."""
+    stored: dict[str, str] = {}
+    for key, upload in api.form.items():
+        target = key.removesuffix(FILE_SUFFIX)
+        if target != key and isinstance(upload, UploadFile) and upload.filename and _attach_target(meta, target,
+                                                                                                  editable):
+            stored[target] = str(upload_file(file=upload)["file_url"])
+    return stored
+
+
+def _attach_files(meta: Meta, doc: Document) -> None:
+    """Attach the Files the viewer uploaded for this form (still unattached) to the saved document.
+
+    Only the viewer's own unattached Files: a URL typed into the hidden field attaches nothing of anyone else's.
+    A grid cell's file is attached to the document (a child row has no page of its own).
+    """
+    urls: list[tuple[str | None, Any]] = [(df.fieldname, doc.get(df.fieldname)) for df in meta.value_fields
+                                          if df.fieldtype in ATTACH_FIELDTYPES]
+    for table in meta.table_fields:
+        cells = [c.fieldname for c in local().site.get_meta(table.options or "").value_fields
+                 if c.fieldtype in ATTACH_FIELDTYPES]
+        urls += [(None, row.get(c)) for row in doc.get(table.fieldname) or [] for c in cells]
+    for fieldname, url in urls:
+        if not url:
+            continue
+        for name in db().get_all("File", filters={"file_url": url, "owner": session_user(),
+                                                  "attached_to_name": None}, pluck="name", order_by=""):
+            record = records.get_doc("File", name)
+            record.update({"attached_to_doctype": meta.name, "attached_to_name": doc.name,
+                           "attached_to_field": fieldname})
+            record.save(ignore_permissions=True)  # the document's write right was checked by its save
+
+
+def _posted_state(meta: Meta, form: Mapping[str, Any]) -> dict[str, Any]:
+    state = form_fields.state_from_post(meta, form, local().site.get_meta)
+    new_name = form.get("__newname")
+    if isinstance(new_name, str):
+        state["__newname"] = new_name
+    return state
 
 
 def _save(api: ApiRequest, meta: Meta, name: str | None) -> Response:
     site_meta = local().site.get_meta
-    state = form_fields.state_from_post(meta, api.form, site_meta)
+    state = _posted_state(meta, api.form)
     new_name = api.form.get("__newname")
-    if isinstance(new_name, str):
-        state["__newname"] = new_name
     doc = records.new_doc(meta.name) if name is None else _load(meta, name)
     ctx = _context(meta, doc)
     editable = form_fields.editable_fields(meta, state, ctx)
-    values = form_fields.save_values(meta, state, editable, site_meta, ctx.zones)
     try:
+        posted = _posted_state(meta, {**api.form, **_store_uploads(api, meta, editable)})
+        values = form_fields.save_values(meta, posted, editable, site_meta, ctx.zones)
         if name is None:
             if (meta.autoname or "").lower() == "prompt" and isinstance(new_name, str) and new_name.strip():
                 values["name"] = new_name.strip()
             doc = new_document(meta.name, values)
             doc.insert()
-            if _attach_uploads(api, meta, doc, editable):
-                doc.save()
         else:
             modified = api.form.get("modified")
             if not meta.issingle and isinstance(modified, str) and modified:
@@ -261,21 +306,40 @@ def _save(api: ApiRequest, meta: Meta, name: str | None) -> Response:
             doc = _load(meta, name)
             _keep_multiselect_rows(meta, doc, values)
             apply_update(doc, values)
-            _attach_uploads(api, meta, doc, editable)
             doc.save()
+        _attach_files(meta, doc)
     except SmoothError as exc:
         db().rollback()
+        kept = _keep_uploads(api, meta, editable)
+        state = _posted_state(meta, {**api.form, **kept})
         shown = records.new_doc(meta.name) if name is None else _reload_or_new(meta, name)
-        posted = api.form.get("modified")
+        stamp = api.form.get("modified")
+        said = "The files you chose are kept" if len(kept) > 1 else "The file you chose is kept"
         return _render(api, meta, shown, state, error=exc.message or type(exc).__name__,
                        stale=isinstance(exc, TimestampMismatchError), status=exc.http_status_code,
-                       modified=posted if isinstance(posted, str) and posted else None)
-    told = [m for m in local().message_log if isinstance(m, dict) and m.get("message")]
+                       modified=stamp if isinstance(stamp, str) and stamp else None,
+                       messages=[{"message": f"{said}: save again, or choose another", "title": ""}] if kept else [])
+    told = _told()
     if told:  # what the controller said on saving (msgprint) is shown with the saved form, not lost in a redirect
         saved = _load(meta, doc.name)
         return _render(api, meta, saved, _state(meta, saved), notice="Saved", messages=told,
                        saved_url=form_url(meta, saved.name))
     raise Redirect(form_url(meta, doc.name) + "?saved=1")
+
+
+def _keep_uploads(api: ApiRequest, meta: Meta, editable: set[str]) -> dict[str, str]:
+    """After a refused save (rolled back, stored files too), store the chosen files again, so the form drawn
+    with the error carries them and the person need not choose them again (committed with the request)."""
+    try:
+        return _store_uploads(api, meta, editable)
+    except SmoothError:  # the file itself was refused (type, size): the form's error names it; nothing kept
+        db().rollback()
+        return {}
+
+
+def _told() -> list[dict[str, Any]]:
+    """What the code said in this request (msgprint), for the page drawn next."""
+    return [m for m in local().message_log if isinstance(m, dict) and m.get("message")]
 
 
 def _keep_multiselect_rows(meta: Meta, doc: Document, values: dict[str, Any]) -> None:
@@ -302,9 +366,10 @@ def _reload_or_new(meta: Meta, name: str) -> Document:
 
 # -- other actions -------------------------------------------------------------------------------------
 
-def _press(meta: Meta, doc: Document, key: str, form: dict[str, Any]) -> None:
+def _press(meta: Meta, doc: Document, key: str, form: dict[str, Any]) -> tuple[str, str, Markup]:
     """A doctype's own button (`<snake_name>_form.json`): call its whitelisted method with the name
-    and the values the button asked for (its `args`, nothing else from the post)."""
+    and the values the button asked for (its `args`, nothing else from the post). The record to show
+    next (the one the method returned, else this one) and what the button did."""
     button = offered_button(meta, doc, key)
     fn = resolve(str(button["method"]))
     if is_whitelisted(fn) is None:
@@ -319,9 +384,49 @@ def _press(meta: Meta, doc: Document, key: str, form: dict[str, Any]) -> None:
     result = fn(name=doc.name, **values)
     if isinstance(result, dict) and result.get("redirect_to"):  # e.g. a consent screen elsewhere
         raise Redirect(str(result["redirect_to"]))
+    label = str(button["label"])
     if isinstance(result, dict) and result.get("doctype") and result.get("name"):
-        raise Redirect(form_url(local().site.registry.get(result["doctype"]), str(result["name"])) + "?saved=done")
-    raise Redirect(form_url(meta, doc.name) + "?saved=done")
+        target, name = str(result["doctype"]), str(result["name"])
+        return target, name, Markup("{}: {} {}").format(label, target, get_link_to_form(target, name))
+    return meta.name, doc.name, Markup("{}: done").format(label)
+
+
+def _workflow_action(meta: Meta, doc: Document, taken: str, modified: Any) -> Markup:
+    """Take a workflow action; what it did: the state it moved the document to."""
+    doc = records.get_doc(meta.name, doc.name)
+    if isinstance(modified, str) and modified:
+        doc.__dict__["modified"] = modified
+    flow = workflow.get_workflow(meta.name)
+    before = workflow.state_of(doc, flow) if flow is not None else ""
+    workflow.apply_workflow(doc, taken)
+    after = workflow.state_of(doc, flow) if flow is not None else ""
+    if flow is None or before == after:
+        return Markup("{}: done").format(taken)
+    label = meta.get_label(flow.workflow_state_field)
+    return Markup("{}: {} changed from {} to {}").format(taken, label, before, after)
+
+
+def _done(api: ApiRequest, meta: Meta, doc: Document, notice: Markup, shown: tuple[str, str] | None = None
+          ) -> Response:
+    """The form after an action, saying what the action did and what the code said (msgprint, links kept):
+    the record the action returned when the viewer may read it, else this one.
+
+    Drawn in answer to the post rather than after a redirect, so the messages are not lost; the address
+    becomes the record's (data-saved-url) so a reload does not post again.
+    """
+    candidates = [(meta, doc.name)]
+    if shown is not None and shown[0] in local().site.registry:
+        candidates.insert(0, (local().site.get_meta(shown[0]), shown[1]))
+    for target, name in candidates:
+        try:
+            record = _load(target, name)
+            break
+        except (PermissionError, DoesNotExistError):  # out of the viewer's reach now: the action stands
+            continue
+    else:
+        raise Redirect(f"/app/{slug(meta.name)}")
+    return _render(api, target, record, _state(target, record), notice=notice, messages=_told(),
+                   saved_url=form_url(target, record.name))
 
 
 def _act(api: ApiRequest, meta: Meta, name: str, action: str) -> Response:
@@ -340,14 +445,13 @@ def _act(api: ApiRequest, meta: Meta, name: str, action: str) -> Response:
             (doc.submit if action == "submit" else doc.cancel)()
             raise Redirect(url + ("?saved=submitted" if action == "submit" else "?saved=cancelled"))
         if action.startswith(BUTTON_PREFIX):
-            _press(meta, doc, action, form)
+            doctype, result, notice = _press(meta, doc, action, form)
+            if _told():  # the method said what it did: its words, not the generic line
+                notice = Markup("")
+            return _done(api, meta, doc, notice, (doctype, result))
         if action.startswith(WORKFLOW_PREFIX):
-            doc = records.get_doc(meta.name, doc.name)
-            modified = form.get("modified")
-            if isinstance(modified, str) and modified:
-                doc.__dict__["modified"] = modified
-            workflow.apply_workflow(doc, action[len(WORKFLOW_PREFIX):])
-            raise Redirect(url + "?saved=workflow")
+            notice = _workflow_action(meta, doc, action[len(WORKFLOW_PREFIX):], form.get("modified"))
+            return _done(api, meta, doc, notice)
         if action == "rename":
             target = form.get("new_name")
             if not isinstance(target, str) or not target.strip():

@@ -14,6 +14,7 @@ from typing import Any
 from starlette.responses import HTMLResponse, Response
 
 from smooth.api.errors import MethodNotAllowedError
+from smooth.api.method import file_download
 from smooth.api.request import ApiRequest
 from smooth.exceptions import PermissionError
 from smooth.pages import templating
@@ -23,6 +24,7 @@ from smooth.pages.desk.desk_pages import DeskPage, find_desk_page, may_open
 from smooth.pages.desk.workspaces import workspace_record, workspace_view
 from smooth.pages.portal import PageContext
 from smooth.pages.rendering import SECURITY_HEADERS, render_page, template_folders
+from smooth.whitelist import FileDownload
 
 
 def workspace_for(slug_text: str) -> dict[str, Any] | None:
@@ -40,7 +42,11 @@ def show_workspace(api: ApiRequest, record: dict[str, Any]) -> Response:
 
 
 def show_desk_page(api: ApiRequest, page: DeskPage) -> Response:
-    """An app's desk page: its `get_context(context)` fills the context (query arguments in `form_dict`)."""
+    """An app's desk page: its `get_context(context)` fills the context (query arguments in `form_dict`).
+
+    A page's own GET form (an export) is answered by the page: `get_context` may set `download` (a
+    `smooth.FileDownload`) to send a file, or put its error in the context and set `http_status`, so the
+    form comes back with the message and what was chosen, never an API method's JSON."""
     seen = require_desk_user(api)
     if not may_open(page):
         raise PermissionError(f"Not permitted: the {page.title} page is for {', '.join(page.roles)}")
@@ -51,8 +57,10 @@ def show_desk_page(api: ApiRequest, page: DeskPage) -> Response:
     returned = getattr(importlib.import_module(page.module), "get_context", lambda _context: None)(context)
     if isinstance(returned, dict):
         context.update(returned)
+    if isinstance(context.download, FileDownload):
+        return file_download(context.download)
     html = templating.render(page.template, context, [*template_folders(), page.root])
-    return HTMLResponse(html, headers=SECURITY_HEADERS)
+    return HTMLResponse(html, status_code=int(context.http_status or 200), headers=SECURITY_HEADERS)
 
 
 def show_workspace_or_list(api: ApiRequest, slug: str) -> Response:

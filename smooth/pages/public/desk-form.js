@@ -128,32 +128,9 @@
     });
   }
 
-  // -- Link type-ahead, Open link, fetch_from ---------------------------------------------------------
+  // -- Open link, fetch_from (the type-ahead itself is desk.js's, for every Link input) ----------------
   function slugOf(doctype) { return doctype.toLowerCase().replace(/ /g, "-"); }
-  function linkTarget(input) {
-    if (input.hasAttribute("data-link")) return input.getAttribute("data-link");
-    var source = form.querySelector("[name='" + input.getAttribute("data-dynamic-link") + "']");
-    return source ? source.value : "";
-  }
-  function call(method, params) {
-    var query = Object.keys(params).map(function (k) { return encodeURIComponent(k) + "=" + encodeURIComponent(params[k]); }).join("&");
-    return fetch("/api/method/" + method + "?" + query, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : { message: null }; });
-  }
-  var timers = new WeakMap();
-  function suggest(input) {
-    var doctype = linkTarget(input), list = document.getElementById(input.getAttribute("list"));
-    if (!doctype || !list) return;
-    call("frappe.desk.search.search_link", { doctype: doctype, txt: input.value, page_length: 10 }).then(function (body) {
-      list.textContent = "";
-      (body.message || []).forEach(function (item) {
-        var option = document.createElement("option");
-        option.value = item.value;
-        if (item.description) option.label = item.description;
-        list.appendChild(option);
-      });
-    }).catch(function () {});
-  }
+  var call = window.smooth.callMethod, linkTarget = window.smooth.linkTarget;
   function updateOpen(input) {
     var open = input.parentNode.querySelector("[data-link-open]"), doctype = linkTarget(input);
     if (!open) return;
@@ -184,16 +161,10 @@
   form.addEventListener("input", function (event) {
     var input = event.target;
     if (input.hasAttribute && (input.hasAttribute("data-link") || input.hasAttribute("data-dynamic-link"))) {
-      clearTimeout(timers.get(input));
-      timers.set(input, setTimeout(function () { suggest(input); }, 200));
       updateOpen(input);
       var cell = input.closest(".form-field, td"), title = cell && cell.querySelector("[data-link-title]");
       if (title) title.hidden = true;  // the title of the value no longer there
     }
-  });
-  form.addEventListener("focusin", function (event) {
-    var input = event.target;
-    if (input.hasAttribute && (input.hasAttribute("data-link") || input.hasAttribute("data-dynamic-link"))) suggest(input);
   });
   form.addEventListener("change", function (event) {
     var input = event.target;

@@ -34,5 +34,41 @@
     input.addEventListener("focus", () => { if (popup.children.length && input.value.trim()) show(true); });
   }
 
-  window.smooth = Object.assign(window.smooth || {}, { csrfToken: token });
+  // A whitelisted method called for JSON (the type-ahead's search), with the session's cookie.
+  function callMethod(method, params) {
+    const query = Object.keys(params).map((k) => encodeURIComponent(k) + "=" + encodeURIComponent(params[k])).join("&");
+    return fetch("/api/method/" + method + "?" + query, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((r) => (r.ok ? r.json() : { message: null }));
+  }
+
+  // Link type-ahead for every Link input on any page (data-link="<DocType>", or data-dynamic-link naming the
+  // input in the same form that holds the doctype): its datalist is filled with the records the viewer may read.
+  function linkTarget(input) {
+    if (input.hasAttribute("data-link")) return input.getAttribute("data-link");
+    const source = input.form && input.form.querySelector("[name='" + input.getAttribute("data-dynamic-link") + "']");
+    return source ? source.value : "";
+  }
+  const isLink = (el) => el.hasAttribute && (el.hasAttribute("data-link") || el.hasAttribute("data-dynamic-link"));
+  const timers = new WeakMap();
+  function suggest(input) {
+    const doctype = linkTarget(input), list = document.getElementById(input.getAttribute("list"));
+    if (!doctype || !list) return;
+    callMethod("frappe.desk.search.search_link", { doctype: doctype, txt: input.value, page_length: 10 }).then((body) => {
+      list.textContent = "";
+      (body.message || []).forEach((item) => {
+        const option = document.createElement("option");
+        option.value = item.value;
+        if (item.description) option.label = item.description;
+        list.appendChild(option);
+      });
+    }).catch(() => {});
+  }
+  document.addEventListener("input", (event) => {
+    if (!isLink(event.target)) return;
+    clearTimeout(timers.get(event.target));
+    timers.set(event.target, setTimeout(() => suggest(event.target), 200));
+  });
+  document.addEventListener("focusin", (event) => { if (isLink(event.target)) suggest(event.target); });
+
+  window.smooth = Object.assign(window.smooth || {}, { csrfToken: token, callMethod: callMethod, linkTarget: linkTarget });
 })();

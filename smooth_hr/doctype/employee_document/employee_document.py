@@ -11,6 +11,8 @@ FIXED = ("employee", "document_type", "file", "issue_date", "reference_doctype",
 
 class EmployeeDocument(Document):
     def validate(self) -> None:
+        if not self.document_type:
+            return  # the mandatory check names the missing Document Type
         doc_type = smooth.get_doc("Employee Document Type", self.document_type)
         if not self.expiry_date and doc_type.default_validity_months and self.issue_date:
             self.expiry_date = smooth.add_months(self.issue_date, doc_type.default_validity_months)

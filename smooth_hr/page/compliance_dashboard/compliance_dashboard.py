@@ -1,4 +1,8 @@
-"""`/app/compliance-dashboard`: the compliance counts with a chart by department, and the audit export form."""
+"""`/app/compliance-dashboard`: the compliance counts with a chart by department, and the audit export form.
+
+The export form asks this page (`?export=1`): the page sends the ZIP, or comes back with the reason it
+cannot and what was chosen still filled in.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,7 @@ from typing import Any
 
 import smooth
 from smooth.pages.charts import Series, bar_chart
-from smooth_hr import compliance_dashboard
-from smooth_hr.audit_export import EXPORT_METHOD
+from smooth_hr import audit_export, compliance_dashboard
 
 STATUS_COLORS = {"Pending": "#6b7785", "Complete": "#2e9e5b", "Expiring": "#d9822b", "Expired": "#c23b3b"}
 
@@ -22,6 +25,15 @@ def get_context(context: Any) -> None:
                 STATUS_COLORS[status]) for status in compliance_dashboard.STATUSES]) if departments else None
     context.statuses = compliance_dashboard.STATUSES
     context.can_export = smooth.has_permission("Employee Compliance", "export")
-    context.export_url = f"/api/method/{EXPORT_METHOD}"
+    context.export_url = audit_export.PAGE_URL
     context.compliance_types = smooth.get_list("Compliance Type", pluck="name", order_by="name asc") \
         if context.can_export else []
+    form = context.form_dict
+    context.chosen = {"employee": str(form.get("employee") or "").strip(),
+                      "compliance_type": str(form.get("compliance_type") or "").strip()}
+    context.export_error = None
+    if form.get("export"):
+        try:
+            context.download = audit_export.download_audit_export(**context.chosen)
+        except (smooth.ValidationError, smooth.DoesNotExistError, smooth.PermissionError) as exc:
+            context.export_error, context.http_status = exc.message, exc.http_status_code

@@ -42,6 +42,8 @@ def handle_post(context: Any) -> None:
             raise
         smooth.db.rollback()
         context.error, context.http_status = exc.message, exc.http_status_code
+        if form.get("action") == "upload":  # nothing was stored: say so rather than let the page look filled
+            context.error += " The file was not kept: choose it again."
         context.typed = str(form.get("signature") or "")
         return
     context.redirect_to = f"/onboarding/{doc.name}?{done}=1#activity-{row.name}"
