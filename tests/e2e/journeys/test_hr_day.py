@@ -32,7 +32,7 @@ def test_hr_day(journey_for: Callable[..., Journey], tmp_path: Path) -> None:
     page.get_by_label("File", exact=True).set_input_files(str(scan))
     page.get_by_role("button", name="Save").first.click()
     expect(page.get_by_role("status")).to_contain_text("Saved")
-    expect(page.get_by_role("link", name=re.compile(r"omar-id.*\.pdf"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(r"omar-id.*\.pdf")).first).to_be_visible()
     j.step("document-uploaded")
 
     j.go("/app/compliance-dashboard")
