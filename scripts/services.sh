@@ -179,9 +179,11 @@ svc_start_redis() {
   # With --daemonize yes the launcher exits 0 even if the bind fails (and then no pid file is
   # written). So readiness below checks that whoever answers on the port is the process in OUR
   # pid file, and fails fast when the daemon (its PID prefixes its log lines) has died.
+  # Append-only file, fsync every second: a queue Redis must keep the jobs it accepted across a
+  # restart (README, "The queue's Redis must persist").
   if ! redis-server --port "$SVC_REDIS_PORT" --bind 127.0.0.1 --daemonize yes \
        --pidfile "$SVC_RDS_PIDFILE" --logfile "$log" --dir "$SVC_RDS_DIR" \
-       --save '' --appendonly no </dev/null; then
+       --save '' --appendonly yes --appendfsync everysec </dev/null; then
     svc_log "redis-server failed to launch; $log:"
     tail -c +"$((logoff + 1))" "$log" 2>/dev/null | tail -n 20 >&2
     return 1

@@ -381,7 +381,19 @@ def worker(bench: Bench, queue_names: str, burst: bool) -> None:
     names = [n.strip() for n in queue_names.split(",") if n.strip()]
     for name in names:
         queues.queue_name(name)
-    start_worker(url, names, burst=burst)
+    start_worker(url, names, burst=burst, sites=_sites_on(url, bench.sites_path), sites_path=bench.sites_path)
+
+
+def _sites_on(url: str, sites_path: Path) -> list[str]:
+    """The bench's sites whose jobs go to the Redis at `url` (a worker pushes their outboxes)."""
+    found = []
+    for name in list_sites(sites_path):
+        try:
+            if queues.queue_url(get_site(name, sites_path)) == url:
+                found.append(name)
+        except Exception as exc:
+            click.echo(f"site {name} skipped: {exc}", err=True)
+    return found
 
 
 @cli.command("schedule")

@@ -22,7 +22,7 @@ from smooth.context import unit_of_work
 from smooth.db.sync import pending
 from smooth.exceptions import SiteNotFoundError
 from smooth.integrations.google_calendar import doctor_check
-from smooth.jobs.status import queue_check, scheduler_check
+from smooth.jobs.status import outbox_check, queue_check, scheduler_check
 from smooth.site import Site, get_site
 
 OK, WARN, ERROR = "ok", "WARN", "BAD"
@@ -57,6 +57,7 @@ def diagnose(site_name: str, sites_path: Path) -> list[Check]:
         checks.append(("database", ERROR, f"{url} unreachable: {exc}"))
     checks.append(_redis(site))
     checks.append(queue_check(site))
+    checks.append(outbox_check(site, sites_path))
     checks.append(scheduler_check(site, site.path))
     checks.append(_google(site_name, sites_path))
     checks.append(_pdf(site))

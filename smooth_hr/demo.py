@@ -2,8 +2,9 @@
 
 The LMS demo's learners become employees of a small warehouse team with a manager, their files
 and compliance rows in every status (so the dashboard and the daily job have something to show),
-and Tom, who joins next week, has a submitted onboarding with a document to upload and a policy to
-sign at /onboarding. Idempotent; dates are relative to today.
+Omar's forklift training record expiring inside its reminder window, and Tom, who joins next
+week, has a submitted onboarding with a document to upload and a policy to sign at /onboarding.
+Idempotent; dates are relative to today.
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ def make_demo_data() -> dict[str, Any]:
                             "status": "Complete" if done else "Pending", "completion_date": done}).insert(
                 ignore_permissions=True)
             _count(created, "Employee Compliance")
+    omar = employees.get("omar.learner@example.com")
+    if omar:
+        _expiring_document(omar, created)
     newcomer = employees.get("tom.learner@example.com")
     if newcomer and not smooth.db.exists("Employee Onboarding", {"employee": newcomer}):
         smooth.get_doc({"doctype": "Employee Onboarding", "employee": newcomer, "activities": [
@@ -82,6 +86,20 @@ def make_demo_data() -> dict[str, Any]:
         _count(created, "Employee Onboarding")
     smooth.db.commit()
     return created
+
+
+def _expiring_document(employee: str, created: dict[str, int]) -> None:
+    """Omar's forklift training record: it expires with his Expiring certification, inside its reminder window."""
+    if smooth.db.exists("Employee Document", {"employee": employee, "document_type": "Training Record"}):
+        return
+    done = smooth.today() - dt.timedelta(days=300)
+    stored = smooth.new_doc("File", file_name="forklift-training-omar.pdf", is_private=1)
+    stored.content = b"%PDF-1.4\n% Forklift safety training record: Omar Learner\n%%EOF\n"
+    stored.insert(ignore_permissions=True)
+    smooth.get_doc({"doctype": "Employee Document", "employee": employee, "document_type": "Training Record",
+                    "title": "Forklift safety training", "file": stored.file_url, "issue_date": done,
+                    "expiry_date": smooth.add_months(done, 12)}).insert(ignore_permissions=True)
+    _count(created, "Employee Document")
 
 
 def _count(created: dict[str, int], doctype: str) -> None:

@@ -1,7 +1,9 @@
 """A small, realistic data set to try Smooth with: `bench --site S execute smooth_lms.demo.make_demo_data`.
 
 Idempotent: records that already exist are left alone, so running it twice changes nothing.
-Dates are relative to today, so the bookable slots are always in the future.
+Dates are relative to today, so the bookable slots are always in the future, and each run (on
+the day it is run) leaves Ava a request whose slot started earlier today (to Complete), one later
+today and one tomorrow; Omar's completed request awaits its certificate and Nina holds one.
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ import datetime as dt
 from typing import Any
 
 import smooth
+from smooth_lms.certificates import certify_request
+from smooth_lms.evaluators import course_settings, slot_minutes
 from smooth_lms.progress import lessons
+from smooth_lms.timezones import now_utc, to_utc, to_wall
 
 PASSWORD = "demo1234"
 EVALUATORS = {
@@ -24,7 +29,10 @@ LEARNERS = {
     "omar.learner@example.com": ("Omar", "Learner", "Asia/Kolkata", 100),
     "sara.learner@example.com": ("Sara", "Learner", "America/New_York", 100),
     "tom.learner@example.com": ("Tom", "Learner", None, 40),
+    "nina.learner@example.com": ("Nina", "Learner", "Europe/London", 100),
 }
+AVA = "ava.evaluator@example.com"
+TODAY_TAG = "Demo booking for the day the demo is run"
 CONTENT = {  # course title -> chapters -> lessons (title, Markdown body)
     "Workplace Safety": {
         "Hazards": [("Spotting hazards", "Walk the floor **before** a shift: spills, blocked exits, loose cables.\n\n"
@@ -79,6 +87,8 @@ def make_demo_data() -> dict[str, Any]:
     _quiz(courses[2], created)
     cohort = _cohort(safety, forklift, created)
     _requests(safety, forklift, cohort, created)
+    _certified("nina.learner@example.com", safety, created)
+    _todays_requests(safety, forklift, created)
     smooth.db.commit()
     return created
 
@@ -191,10 +201,11 @@ def _requests(safety: str, forklift: str, cohort: str, created: dict[str, int]) 
 
     if smooth.db.count("LMS Certificate Request"):
         return
+    yesterday = to_utc(smooth.today() - dt.timedelta(days=1), dt.time(10), smooth.local.site.time_zone)
+    _demo_request("omar.learner@example.com", safety, yesterday, "Completed", created)  # awaits its certificate
     plan = [("lena.learner@example.com", safety, None, "Pending"),
-            ("omar.learner@example.com", safety, None, "Completed"),
             ("sara.learner@example.com", forklift, cohort, "Pending"),
-            ("omar.learner@example.com", forklift, cohort, "Cancelled")]
+            ("omar.learner@example.com", forklift, cohort, "Cancelled")]  # more in _todays_requests
     for position, (member, course, batch, status) in enumerate(plan):
         slots = [s for g in get_available_slots(course, batch=batch, days=30) for s in g["slots"]]
         if not slots:
@@ -206,6 +217,63 @@ def _requests(safety: str, forklift: str, cohort: str, created: dict[str, int]) 
                                   "notes": "Demo booking"}).insert(ignore_permissions=True)
         if status != "Pending":
             request.status = status
-            request.flags.ignore_workflow = True  # demo history: its slots are still to come
+            request.flags.ignore_workflow = True  # demo history: a booking cancelled ahead of its slot
             request.save(ignore_permissions=True)
         _count(created, "LMS Certificate Request")
+
+
+def _todays_requests(safety: str, forklift: str, created: dict[str, int],
+                     now: dt.datetime | None = None) -> None:
+    """Ava's day, as of `now` (UTC): a slot that started earlier today, one later today, one tomorrow.
+
+    Booking refuses a slot in the past, so these are written as the history a real day leaves
+    (validation skipped, every derived field set here). A run on a later day moves a request still
+    Pending from an earlier run to the new day, or books again if Ava has dealt with it.
+    """
+    now = now or now_utc()
+    ava_now = to_wall(now, EVALUATORS[AVA][2])
+    since_midnight = ava_now - dt.datetime.combine(ava_now.date(), dt.time())
+    half_hour = now.replace(minute=now.minute - now.minute % 30, second=0, microsecond=0)
+    started = max(half_hour - dt.timedelta(minutes=30), (now - since_midnight).replace(second=0, microsecond=0))
+    later = half_hour + dt.timedelta(hours=2)
+    if to_wall(later, EVALUATORS[AVA][2]).date() != ava_now.date():
+        later = (now + dt.timedelta(minutes=1)).replace(second=0, microsecond=0)
+    tomorrow = to_utc(ava_now.date() + dt.timedelta(days=1), dt.time(10), EVALUATORS[AVA][2])
+    for member, course, start in (("omar.learner@example.com", forklift, started),
+                                  ("sara.learner@example.com", safety, later),
+                                  ("lena.learner@example.com", forklift, tomorrow)):
+        _demo_request(member, course, start, "Pending", created)
+
+
+def _certified(member: str, course: str, created: dict[str, int]) -> None:
+    """A request Ava evaluated last week, whose certificate was issued."""
+    if smooth.db.exists("LMS Certificate", {"member": member, "course": course}):
+        return
+    week_ago = to_utc(smooth.today() - dt.timedelta(days=7), dt.time(9), smooth.local.site.time_zone)
+    request = _demo_request(member, course, week_ago, "Completed", created)
+    certify_request(request)
+    _count(created, "LMS Certificate")
+
+
+def _demo_request(member: str, course: str, start: dt.datetime, status: str, created: dict[str, int]) -> Any:
+    """Ava's request of `member` for `course` at `start` (UTC), a Pending one moved there if it exists."""
+    system_zone = smooth.local.site.time_zone
+    end = start + dt.timedelta(minutes=slot_minutes(course_settings(course)))
+    wall, wall_end = to_wall(start, system_zone), to_wall(end, system_zone)
+    slot = {"date": wall.date(), "start_time": wall.time(), "end_time": wall_end.time(), "start_utc": start,
+            "end_utc": end, "day": wall.strftime("%A")}
+    earlier = smooth.db.get_value("LMS Certificate Request", {"member": member, "course": course, "notes": TODAY_TAG,
+                                                              "status": "Pending"}, ["name", "start_utc"], as_dict=True)
+    if earlier and status == "Pending":
+        if earlier["start_utc"] != start and to_wall(earlier["start_utc"], system_zone).date() != wall.date():
+            smooth.db.set_value("LMS Certificate Request", earlier["name"], slot)
+        return smooth.get_doc("LMS Certificate Request", earlier["name"])
+    request = smooth.get_doc({"doctype": "LMS Certificate Request", "course": course, "member": member,
+                              "evaluator": AVA, "timezone": LEARNERS[member][2] or system_zone, "status": status,
+                              "active_key": f"{member}|{course}|" if status == "Pending" else None,
+                              "notes": TODAY_TAG, **slot})
+    request.flags.ignore_validate = True  # the slot may have started already: that is the point
+    request.flags.ignore_workflow = True
+    request.insert(ignore_permissions=True)
+    _count(created, "LMS Certificate Request")
+    return request

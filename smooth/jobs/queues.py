@@ -36,8 +36,13 @@ def connection(url: str) -> Redis:
         with _lock:
             client = _connections.get(url)
             if client is None:
-                client = _connections[url] = Redis.from_url(url, socket_connect_timeout=5)
+                client = _connections[url] = new_connection(url)
     return client
+
+
+def new_connection(url: str) -> Redis:
+    """A client with a pool of its own (a worker's, so no thread of an abandoned worker shares it)."""
+    return Redis.from_url(url, socket_connect_timeout=5)
 
 
 def queue_name(name: str) -> str:

@@ -8,7 +8,8 @@ Each due run is claimed by inserting its Scheduled Job Log row, which has a uniq
 (job type, due time): when two schedulers tick together, the database lets exactly one claim
 through, with or without Redis, and the row is also the run's record (Scheduled -> Start ->
 Complete / Failed). After downtime an event fires once, for its latest missed due time, not
-once per missed time. `pause_scheduler` in site config stops a site's events.
+once per missed time. `pause_scheduler` in site config stops a site's events. Each tick also
+pushes the jobs waiting in the Job Outbox (Redis was unreachable when they were committed).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from croniter import croniter
 from smooth.context import now_datetime, unit_of_work
 from smooth.exceptions import DuplicateEntryError, UniqueValidationError
 from smooth.hooks import ScheduledEvent, resolve
+from smooth.jobs import outbox
 from smooth.jobs.enqueue import enqueue
 from smooth.model.database_api import document_db
 from smooth.model.records import get_doc
@@ -35,6 +37,7 @@ from smooth.site import read_config
 log = logging.getLogger("smooth.scheduler")
 TICK_FILE = "scheduler_tick.json"
 LOG = "Scheduled Job Log"
+_queue_down: set[str] = set()
 
 
 def latest_due(cron: str, now: dt.datetime) -> dt.datetime:
@@ -46,6 +49,7 @@ def tick(site: str, sites_path: Path, now: dt.datetime | None = None) -> list[st
     """Claim and enqueue every event of `site` that is due; returns the job types fired."""
     fired: list[str] = []
     with unit_of_work(site, sites_path=sites_path) as bound:
+        _dispatch_outbox(site)
         if read_config(sites_path, site).get("pause_scheduler"):  # read afresh: `bench scheduler` may have changed it
             return fired
         events = bound.site.hooks.scheduled
@@ -58,23 +62,42 @@ def tick(site: str, sites_path: Path, now: dt.datetime | None = None) -> list[st
             last = runs[0] if runs else None
             if last is not None and due <= last:
                 continue
-            name = _claim(event, due)
-            if name is not None:
-                with unit_of_work():
-                    enqueue(execute_scheduled, queue=event.queue, log_name=name, scheduled_method=event.method)
+            if _claim(event, due):
                 fired.append(event.job_type)
         _write_tick(bound.site.path, moment)
     return fired
 
 
-def _claim(event: ScheduledEvent, due: dt.datetime) -> str | None:
+def _claim(event: ScheduledEvent, due: dt.datetime) -> bool:
+    """Claim the due run and enqueue its job in one transaction: the job is never lost between them."""
     try:
         with unit_of_work():
             row = get_doc({"doctype": LOG, "scheduled_job_type": event.job_type, "frequency": event.frequency,
                            "status": "Scheduled", "due_at": due}).insert(ignore_permissions=True)
-            return str(row.name)
+            enqueue(execute_scheduled, queue=event.queue, log_name=row.name, scheduled_method=event.method)
+            return True
     except (DuplicateEntryError, UniqueValidationError):
-        return None  # another scheduler claimed this due time first
+        return False  # another scheduler claimed this due time first
+
+
+def _dispatch_outbox(site: str) -> None:
+    """Push the jobs that wait in the outbox; while Redis is unreachable, say so once per outage."""
+    try:
+        pushed = outbox.dispatch()
+    except outbox.QueueDown as exc:
+        if site not in _queue_down:
+            log.warning("site %s: the job queue's Redis is unreachable (%s); jobs wait in the Job Outbox and are "
+                        "pushed on a later tick", site, exc)
+        _queue_down.add(site)
+        return
+    except Exception:
+        log.exception("site %s: pushing the Job Outbox failed", site)
+        return
+    if site in _queue_down:
+        log.warning("site %s: the job queue's Redis answers again", site)
+        _queue_down.discard(site)
+    if pushed:
+        log.info("site %s: pushed %s job(s) that waited in the outbox", site, pushed)
 
 
 def execute_scheduled(log_name: str, scheduled_method: str) -> None:

@@ -8,11 +8,13 @@ from redis.exceptions import RedisError
 from rq import Queue, Worker
 from rq.registry import FailedJobRegistry
 
-from smooth.jobs import queues, scheduler
+from smooth.context import now_datetime, site_context
+from smooth.jobs import outbox, queues, scheduler
 from smooth.site import Site
 
 OK, WARN, ERROR = "ok", "WARN", "BAD"
 Check = tuple[str, str, str]
+OLD_OUTBOX_SECONDS = 300  # a scheduler tick (60 s) or a worker start would have pushed a row by then
 
 
 def queue_check(site: Site) -> Check:
@@ -45,3 +47,21 @@ def scheduler_check(site: Site, site_path: Path) -> Check:
     if tick is None:
         return ("scheduler", WARN, f"{events} scheduled event(s); no tick yet: run `bench schedule`")
     return ("scheduler", OK, f"{events} scheduled event(s); last tick {tick}")
+
+
+def outbox_check(site: Site, sites_path: Path) -> Check:
+    if queues.queue_url(site) is None:
+        return ("job outbox", OK, "not used: no redis_queue, jobs run inline after commit")
+    try:
+        with site_context(site.name, sites_path):
+            depth, oldest = outbox.backlog()
+            age = (now_datetime() - oldest).total_seconds() if oldest else 0.0
+    except Exception as exc:
+        return ("job outbox", WARN, f"could not be read ({type(exc).__name__}: {exc})")
+    if not depth:
+        return ("job outbox", OK, "0 job(s) waiting to be queued")
+    detail = f"{depth} job(s) waiting to be queued, the oldest for {age:.0f} s"
+    if age < OLD_OUTBOX_SECONDS:
+        return ("job outbox", OK, detail)
+    return ("job outbox", WARN, detail + ": is Redis up, and is `bench schedule` or `bench worker` running? "
+                                       "They push waiting jobs")

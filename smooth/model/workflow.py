@@ -41,7 +41,8 @@ ADMINISTRATOR = "Administrator"
 _CACHE = "workflows"
 # framework records that never run under a workflow (and are written while one is being applied)
 UNMANAGED = frozenset({"Workflow", "Workflow State", "Workflow Action Master", "Workflow Action", "Version",
-                       "Comment", "Email Queue", "Error Log", "Scheduled Job Log", "Patch Log", "DocType"})
+                       "Comment", "Email Queue", "Error Log", "Scheduled Job Log", "Job Outbox", "Patch Log",
+                       "DocType"})
 
 
 def condition_functions(now: Any = now_datetime) -> dict[str, Any]:

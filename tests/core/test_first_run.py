@@ -20,6 +20,8 @@ import httpx
 import pytest
 from click.testing import CliRunner, Result
 
+import smooth_hr.demo as hr_demo
+import smooth_lms.demo as lms_demo
 from smooth.cli import cli
 from smooth.site import forget_site, read_config, write_config
 
@@ -97,6 +99,15 @@ def test_run_script_serves_without_wkhtmltopdf_chromium_or_redis(
     login = httpx.post(f"http://127.0.0.1:{port}/api/method/login", timeout=10,
                        json={"usr": "lena.learner@example.com", "pwd": "demo1234"})
     assert login.status_code == 200, login.text
+    banner = output[output.index("Demo logins"):]
+    demo_users = ["Administrator", "moderator@example.com", *lms_demo.EVALUATORS, *lms_demo.LEARNERS,
+                  hr_demo.HR_MANAGER, hr_demo.MANAGER]
+    assert [user for user in demo_users if user not in banner] == []
+    tick = log.parent / "sites" / "first-run.localhost" / "scheduler_tick.json"
+    deadline = time.monotonic() + 60
+    while not tick.exists():  # the scheduler runs beside the server, so reminders fire without Redis
+        assert time.monotonic() < deadline, f"the scheduler never ticked:\n{log.read_text()}"
+        time.sleep(0.5)
 
 
 # -- doctor: errors and warnings ------------------------------------------------------------------

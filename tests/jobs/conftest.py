@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 import redis
@@ -50,15 +51,16 @@ def bench(handle: SiteHandle, *args: str, timeout: float = 120) -> subprocess.Co
     return subprocess.run(_command(handle, args), capture_output=True, text=True, timeout=timeout, env=ENV)
 
 
-def start_bench(handle: SiteHandle, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(_command(handle, args), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env=ENV)
+def start_bench(handle: SiteHandle, *args: str, output: IO[str] | None = None) -> subprocess.Popen[str]:
+    """Start a `bench` command; give `output` (a file) for a long run, whose log would fill a pipe and block it."""
+    return subprocess.Popen(_command(handle, args), stdout=output or subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=ENV)
 
 
 def empty_logs(handle: SiteHandle) -> None:
     (handle.sites_path / handle.name / RUNS_FILE).unlink(missing_ok=True)
     with handle.context():
-        for doctype in ("Error Log", "Scheduled Job Log", "Email Queue"):
+        for doctype in ("Error Log", "Scheduled Job Log", "Email Queue", "Job Outbox"):
             for name in smooth.get_all(doctype, pluck="name"):
                 smooth.delete_doc(doctype, name, force=True, ignore_permissions=True)
         smooth.db.commit()

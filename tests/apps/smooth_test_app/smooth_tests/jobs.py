@@ -52,3 +52,12 @@ def sleep_then_record(label: str, seconds: float) -> None:
 def scheduled_marker() -> None:
     """A scheduled event: counts its runs."""
     _mark("scheduled")
+
+
+@smooth.whitelist(methods=["POST"])
+def book(label: str) -> str:
+    """A booking as the outage test makes it: one committed record and two mails queued with it."""
+    smooth.get_doc({"doctype": "Test Category", "category_name": label}).insert()
+    for who in ("learner", "evaluator"):
+        smooth.sendmail(f"{who}@smooth.test", subject=f"{label} {who}", message=f"<p>{label} booked</p>")
+    return label
