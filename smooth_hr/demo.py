@@ -22,6 +22,7 @@ EMPLOYEES = {  # user -> (first, last, department, designation, manager user, da
     "omar.learner@example.com": ("Omar", "Learner", "Warehouse", "Forklift Driver", MANAGER, 700),
     "sara.learner@example.com": ("Sara", "Learner", "Office", "Analyst", None, 1300),
     "tom.learner@example.com": ("Tom", "Learner", "Warehouse", "Forklift Driver", MANAGER, -7),
+    "nina.learner@example.com": ("Nina", "Learner", "Warehouse", "Forklift Driver", MANAGER, 250),
 }
 DOCUMENT_TYPES = [
     {"document_type": "Training Record", "allowed_file_types": "pdf"},
