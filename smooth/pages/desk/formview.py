@@ -108,7 +108,7 @@ def _condition_fields(meta: Meta) -> dict[str, dict[str, str]]:
 def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *, error: str = "",
             stale: bool = False, status: int = 200, notice: str = "", confirm: str = "",
             rename_value: str = "", modified: str | None = None, messages: list[dict[str, Any]] | None = None,
-            saved_url: str = "") -> Response:
+            messages_tone: str = "warning", saved_url: str = "") -> Response:
     ctx = _context(meta, doc)
     url = form_url(meta, doc.name) if not doc.is_new() else f"/app/{slug(meta.name)}/{NEW}"
     new_url = f"/app/{slug(meta.name)}/{NEW}"
@@ -121,7 +121,8 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         and (int(doc.docstatus or 0) == 0 or any(f.allow_on_submit for f in meta.fields)),
         "actions": actions, "error": error, "stale": stale, "notice": notice,
         "confirm": confirm if confirm in {a.key for a in actions} else "",
-        "rename_value": rename_value or (doc.name or ""), "messages": messages or [], "saved_url": saved_url,
+        "rename_value": rename_value or (doc.name or ""), "messages": messages or [],
+        "messages_tone": messages_tone, "saved_url": saved_url,
         "timeline": timeline.timeline(meta, doc.name, local().site.get_meta) if can_comment else [],
         "can_comment": can_comment, "modified": modified or (str(doc.modified or "") if not doc.is_new() else ""),
         "prompt_name": doc.is_new() and (meta.autoname or "").lower() == "prompt",
@@ -391,8 +392,9 @@ def _press(meta: Meta, doc: Document, key: str, form: dict[str, Any]) -> tuple[s
     return meta.name, doc.name, Markup("{}: done").format(label)
 
 
-def _workflow_action(meta: Meta, doc: Document, taken: str, modified: Any) -> Markup:
-    """Take a workflow action; what it did: the state it moved the document to."""
+def _workflow_action(meta: Meta, doc: Document, taken: str, modified: Any) -> Markup | None:
+    """Take a workflow action; what it did: the state it moved the document to (None when it stayed,
+    e.g. Issue Certificate, whose method says what it did)."""
     doc = records.get_doc(meta.name, doc.name)
     if isinstance(modified, str) and modified:
         doc.__dict__["modified"] = modified
@@ -401,7 +403,7 @@ def _workflow_action(meta: Meta, doc: Document, taken: str, modified: Any) -> Ma
     workflow.apply_workflow(doc, taken)
     after = workflow.state_of(doc, flow) if flow is not None else ""
     if flow is None or before == after:
-        return Markup("{}: done").format(taken)
+        return None
     label = meta.get_label(flow.workflow_state_field)
     return Markup("{}: {} changed from {} to {}").format(taken, label, before, after)
 
@@ -426,7 +428,7 @@ def _done(api: ApiRequest, meta: Meta, doc: Document, notice: Markup, shown: tup
     else:
         raise Redirect(f"/app/{slug(meta.name)}")
     return _render(api, target, record, _state(target, record), notice=notice, messages=_told(),
-                   saved_url=form_url(target, record.name))
+                   messages_tone="success", saved_url=form_url(target, record.name))
 
 
 def _act(api: ApiRequest, meta: Meta, name: str, action: str) -> Response:
@@ -450,8 +452,11 @@ def _act(api: ApiRequest, meta: Meta, name: str, action: str) -> Response:
                 notice = Markup("")
             return _done(api, meta, doc, notice, (doctype, result))
         if action.startswith(WORKFLOW_PREFIX):
-            notice = _workflow_action(meta, doc, action[len(WORKFLOW_PREFIX):], form.get("modified"))
-            return _done(api, meta, doc, notice)
+            taken = action[len(WORKFLOW_PREFIX):]
+            moved = _workflow_action(meta, doc, taken, form.get("modified"))
+            if moved is None:
+                moved = Markup("") if _told() else Markup("{}: done").format(taken)
+            return _done(api, meta, doc, moved)
         if action == "rename":
             target = form.get("new_name")
             if not isinstance(target, str) or not target.strip():
