@@ -4,16 +4,21 @@ booked, rescheduled and cancelled."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zoneinfo
+from collections.abc import Callable
 
 from playwright.sync_api import expect
 
 from tests.e2e.journeys.conftest import Journey
 
-# One learner per width, so the two walks of one demo site do not meet.
-LEARNER = {"desk": ("omar.learner@example.com", "Asia/Kolkata"),
-           "phone": ("sara.learner@example.com", "America/New_York")}
+# Each width walks its own demo site; two learners, so both the booking and each reason not to book show.
+# (learner, their zone, the course they book, the course they may not book and why)
+LEARNER = {"desk": ("omar.learner@example.com", "Asia/Kolkata", "Workplace Safety", "Forklift Operation",
+                    "You have a pending evaluation"),
+           "phone": ("nina.learner@example.com", "Europe/London", "Forklift Operation", "Workplace Safety",
+                     "You hold a valid certificate")}
 QUIZ_ANSWERS = {"Which of these is personal data?": ["An email address", "An employee ID"],
                 "Who handles a deletion request?": ["The privacy team"]}
 
@@ -24,8 +29,14 @@ def _course_link(j: Journey, title: str) -> None:
     j.page.wait_for_load_state()
 
 
-def test_learner_day(journey_for, width: str) -> None:  # type: ignore[no-untyped-def]
-    email, zone = LEARNER[width]
+def _certification(j: Journey, title: str) -> None:
+    _course_link(j, title)
+    j.page.get_by_role("link", name="Certification").first.click()
+    j.page.wait_for_load_state()
+
+
+def test_learner_day(journey_for: Callable[..., Journey], width: str) -> None:
+    email, zone, book, blocked, why = LEARNER[width]
     j: Journey = journey_for("learner", zone)
     page = j.page
     j.log_in(email, then="/lms")
@@ -64,5 +75,45 @@ def test_learner_day(journey_for, width: str) -> None:  # type: ignore[no-untype
     expect(page.get_by_role("heading", name=re.compile("This certificate is valid"))).to_be_visible()
     j.step("verified")
 
+    _certification(j, blocked)
+    j.step("not-bookable")
+    expect(page.get_by_text(why)).to_be_visible()
+    expect(page.get_by_role("button", name="Book this slot")).to_have_count(0)
+
+    _certification(j, book)
+    expect(page.get_by_label("Your time zone")).to_have_value(zone)
+    slot = page.locator("#slot-form input[name=slot]").first
+    start = dt.datetime.fromisoformat(str(slot.get_attribute("value")).removesuffix("Z")).replace(tzinfo=dt.UTC)
+    local = start.astimezone(zoneinfo.ZoneInfo(zone))
+    expect(page.locator("#slot-form label").first).to_contain_text(f"{local:%H:%M}")
+    j.step("slot-picker")
+    slot.check()
+    page.get_by_role("button", name="Book this slot").click()
+    expect(page.locator("#notice")).to_contain_text("Evaluation booked")
+    expect(page.locator("#local-time")).to_have_text(re.compile(rf"^{local:%H:%M}–"))
+    expect(page.locator("#local-zone")).to_contain_text(zone)
+    expect(page.locator("#evaluator")).to_have_text("Ava Evaluator")
+    j.step("booked")
+
+    page.get_by_role("link", name="Reschedule").first.click()
+    moved = page.locator("#slot-form input[name=slot]").nth(1)
+    moved_start = dt.datetime.fromisoformat(str(moved.get_attribute("value")).removesuffix("Z")).replace(tzinfo=dt.UTC)
+    moved.check()
+    page.get_by_role("button", name="Move my evaluation here").click()
+    moved_local = moved_start.astimezone(zoneinfo.ZoneInfo(zone))
+    expect(page.locator("#local-time")).to_have_text(re.compile(rf"^{moved_local:%H:%M}–"))
+    j.step("rescheduled")
+
+    page.get_by_role("button", name="Cancel evaluation").click()
+    expect(page.get_by_role("heading", name="Cancel this evaluation?")).to_be_visible()
+    j.step("cancel-asked")
+    page.get_by_role("button", name="Yes, cancel the evaluation").click()
+    expect(page.locator("#notice")).to_have_text("Evaluation cancelled")
+    expect(page.get_by_role("link", name="Remove from calendar (.ics)")).to_be_visible()
+    expect(page.get_by_role("link", name="Add to calendar (.ics)")).to_have_count(0)
+    j.step("cancelled")
+
+    j.go("/lms/evaluations")
+    expect(page.get_by_role("heading", name=re.compile("Cancelled"))).to_be_visible()
+    j.step("evaluations")
     j.crawl()
-    assert zoneinfo.ZoneInfo(zone)
