@@ -15,8 +15,9 @@ from tests.e2e.journeys.conftest import Journey
 
 # Each width walks its own demo site; two learners, so both the booking and each reason not to book show.
 # (learner, their zone, the course they book, the course they may not book and why)
+# Omar's forklift evaluation is pending, or certified once the evaluator's day has run on the same site.
 LEARNER = {"desk": ("omar.learner@example.com", "Asia/Kolkata", "Workplace Safety", "Forklift Operation",
-                    "You have a pending evaluation"),
+                    "You have a pending evaluation|You hold a valid certificate"),
            "phone": ("nina.learner@example.com", "Europe/London", "Forklift Operation", "Workplace Safety",
                      "You hold a valid certificate")}
 QUIZ_ANSWERS = {"Which of these is personal data?": ["An email address", "An employee ID"],
@@ -77,7 +78,7 @@ def test_learner_day(journey_for: Callable[..., Journey], width: str) -> None:
 
     _certification(j, blocked)
     j.step("not-bookable")
-    expect(page.get_by_text(why)).to_be_visible()
+    expect(page.get_by_text(re.compile(why)).first).to_be_visible()
     expect(page.get_by_role("button", name="Book this slot")).to_have_count(0)
 
     _certification(j, book)
