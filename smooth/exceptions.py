@@ -59,7 +59,13 @@ class DataError(ValidationError):
 
 
 class LinkValidationError(ValidationError):
-    pass
+    """A Link naming a record that does not exist; `doctype` and `value` name it, so a page can offer
+    to create it."""
+
+    def __init__(self, message: str = "", *, title: str | None = None, doctype: str | None = None,
+                 value: str | None = None) -> None:
+        super().__init__(message, title=title)
+        self.doctype, self.value = doctype, value
 
 
 class UniqueValidationError(ValidationError):

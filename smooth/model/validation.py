@@ -139,7 +139,8 @@ def validate_links(doc: Document) -> None:
         for value, fields in by_value.items():
             row = found.get(value.lower())
             if row is None:
-                raise LinkValidationError(f"{row_label(doc)}Could not find {fields[0].label}: {value}")
+                raise LinkValidationError(f"{row_label(doc)}Could not find {fields[0].label}: {value}",
+                                          doctype=target, value=value)
             for field in fields:
                 _apply_fetches(doc, field, row)
 

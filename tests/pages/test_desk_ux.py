@@ -177,3 +177,20 @@ def test_the_shipped_doctypes_speak_to_users() -> None:
     shipped = [*ROOT.glob("smooth*/**/*.json"), *ROOT.glob("smooth*/**/*.html"), *code, *ROOT.glob("docs/*.md")]
     found += [str(p.relative_to(ROOT)) for p in shipped if "cknowledgement" in p.read_text(encoding="utf-8")]
     assert not found, "\n".join(found)
+
+
+@SQLITE_ONLY
+def test_a_link_to_a_missing_record_offers_to_create_it_named_as_typed(pages: Api) -> None:
+    """HR names a document type that does not exist yet: the refusal links to a new one, prefilled."""
+    refused = pages.post("/app/compliance-type/new", user="Administrator", follow_redirects=False, data={
+        "compliance_type": "Ladder Inspection", "renewal_period_months": "12", "document_type": "Ladder Permit"})
+    assert refused.status_code == 417
+    page = unescape(refused.text)
+    assert "Could not find Evidence Document Type: Ladder Permit" in page
+    offer = re.search(r'<a class="btn" href="([^"]+)" target="_blank" rel="noopener">Create Employee Document Type '
+                      r'“Ladder Permit”</a>', page)
+    assert offer, "no link to create the missing Employee Document Type"
+    assert offer.group(1) == "/app/employee-document-type/new?document_type=Ladder+Permit"
+    form = pages.get(offer.group(1), user="Administrator")
+    assert re.search(r'name="document_type"[^>]*value="Ladder Permit"|value="Ladder Permit"[^>]*name="document_type"',
+                     form.text)

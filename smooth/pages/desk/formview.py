@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from markupsafe import Markup
 from starlette.datastructures import UploadFile
@@ -29,6 +29,7 @@ from smooth.core.doctype.comment import comment as comments
 from smooth.core.doctype.file.file import ATTACH_FIELDTYPES
 from smooth.exceptions import (
     DoesNotExistError,
+    LinkValidationError,
     PermissionError,
     SmoothError,
     TimestampMismatchError,
@@ -108,7 +109,8 @@ def _condition_fields(meta: Meta) -> dict[str, dict[str, str]]:
 def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *, error: str = "",
             stale: bool = False, status: int = 200, notice: str = "", confirm: str = "",
             rename_value: str = "", modified: str | None = None, messages: list[dict[str, Any]] | None = None,
-            messages_tone: str = "warning", saved_url: str = "") -> Response:
+            messages_tone: str = "warning", saved_url: str = "", create_missing: dict[str, str] | None = None
+            ) -> Response:
     ctx = _context(meta, doc)
     url = form_url(meta, doc.name) if not doc.is_new() else f"/app/{slug(meta.name)}/{NEW}"
     new_url = f"/app/{slug(meta.name)}/{NEW}"
@@ -122,7 +124,7 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         "actions": actions, "error": error, "stale": stale, "notice": notice,
         "confirm": confirm if confirm in {a.key for a in actions} else "",
         "rename_value": rename_value or (doc.name or ""), "messages": messages or [],
-        "messages_tone": messages_tone, "saved_url": saved_url,
+        "messages_tone": messages_tone, "create_missing": create_missing, "saved_url": saved_url,
         "timeline": timeline.timeline(meta, doc.name, local().site.get_meta) if can_comment else [],
         "can_comment": can_comment, "modified": modified or (str(doc.modified or "") if not doc.is_new() else ""),
         "prompt_name": doc.is_new() and (meta.autoname or "").lower() == "prompt",
@@ -319,7 +321,8 @@ def _save(api: ApiRequest, meta: Meta, name: str | None) -> Response:
         return _render(api, meta, shown, state, error=exc.message or type(exc).__name__,
                        stale=isinstance(exc, TimestampMismatchError), status=exc.http_status_code,
                        modified=stamp if isinstance(stamp, str) and stamp else None,
-                       messages=[{"message": f"{said}: save again, or choose another", "title": ""}] if kept else [])
+                       messages=[{"message": f"{said}: save again, or choose another", "title": ""}] if kept else [],
+                       create_missing=_create_missing(exc))
     told = _told()
     if told:  # what the controller said on saving (msgprint) is shown with the saved form, not lost in a redirect
         saved = _load(meta, doc.name)
@@ -336,6 +339,21 @@ def _keep_uploads(api: ApiRequest, meta: Meta, editable: set[str]) -> dict[str, 
     except SmoothError:  # the file itself was refused (type, size): the form's error names it; nothing kept
         db().rollback()
         return {}
+
+
+def _create_missing(exc: SmoothError) -> dict[str, str] | None:
+    """For a Link naming no record, a link that creates it, named as typed: opened in a new tab, so this
+    form and what was typed in it stay to be saved again."""
+    if not isinstance(exc, LinkValidationError) or not exc.doctype or not exc.value:
+        return None
+    site = local().site
+    if exc.doctype not in site.registry or not permissions.has_permission(exc.doctype, "create"):
+        return None
+    target = site.get_meta(exc.doctype)
+    autoname = target.autoname or ""
+    field = autoname[len("field:"):] if autoname.startswith("field:") else target.title_field
+    query = "?" + urlencode({field: exc.value}) if field and target.get_field(field) is not None else ""
+    return {"label": f"Create {exc.doctype} “{exc.value}”", "href": f"/app/{slug(exc.doctype)}/new{query}"}
 
 
 def _told() -> list[dict[str, Any]]:

@@ -24,13 +24,7 @@ def test_admin_day(journey_for: Callable[..., Journey]) -> None:
     j.log_in("Administrator", "admin")
     j.step("home")
 
-    j.go("/app/workflow-state/new")
-    page.get_by_label("State", exact=True).fill("No Show")
-    page.get_by_label("Style").select_option("Inverse")
-    _saved(j)
-    j.go("/app/workflow-action-master/new")
-    page.get_by_label("Workflow Action Name").fill("Mark No Show")
-    _saved(j)
+    # The state and the action are named in the workflow before they exist: each refusal offers to create one.
     j.go("/app/workflow/LMS%20Certificate%20Request")
     page.get_by_role("button", name="Add row to Document States").click()
     state = page.locator("table[data-grid='states'] tbody tr[data-row]").nth(SHIPPED_STATES)
@@ -43,7 +37,23 @@ def test_admin_day(journey_for: Callable[..., Journey]) -> None:
     rule.get_by_label("Next State (Transition Rules row)", exact=True).fill("No Show")
     rule.get_by_label("Allowed (Transition Rules row)", exact=True).fill("Batch Evaluator")
     rule.get_by_label("Condition (Transition Rules row)", exact=True).fill("doc.evaluator == user")
+    for missing in ("Workflow State “No Show”", "Workflow Action Master “Mark No Show”"):
+        page.get_by_role("button", name="Save").first.click()
+        offer = page.get_by_role("link", name=f"Create {missing}")
+        expect(offer).to_be_visible()
+        j.step("workflow-refused")
+        with page.context.expect_page() as opened:
+            offer.click()
+        created = opened.value
+        created.wait_for_load_state()
+        if "Workflow State" in missing:
+            created.get_by_label("Style").select_option("Inverse")
+        created.get_by_role("button", name="Save").first.click()
+        expect(created.get_by_role("status")).to_contain_text("Saved")
+        created.close()
     _saved(j)
+    rule = page.locator("table[data-grid='transitions'] tbody tr[data-row]").nth(SHIPPED_TRANSITIONS)
+    expect(rule.get_by_label("Action (Transition Rules row)", exact=True)).to_have_value("Mark No Show")
     j.step("workflow")
 
     j.go("/app/email-template/Evaluation%20Booked")
