@@ -8,6 +8,7 @@ itself and then writes with `ignore_permissions`, through the documents' control
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import smooth
@@ -18,6 +19,7 @@ from smooth_hr import policy_acknowledgment as policies
 from smooth_hr.doctype.employee_boarding_activity.employee_boarding_activity import POLICY, TASK, UPLOAD
 from smooth_hr.doctype.employee_document_type.employee_document_type import file_types
 from smooth_hr.document_title import fitted_title
+from smooth_lms.timezones import to_utc, to_wall
 from smooth_lms.training_assignments import assignment_rows
 
 EMPLOYEE_FIELDS = ["name", "employee_name", "first_name", "department", "designation", "date_of_joining"]
@@ -159,6 +161,17 @@ def policy_file(row: Any) -> tuple[str, bytes]:
     return str(row.policy_file).rsplit("/", 1)[-1], content
 
 
+def _when(value: Any, user: str) -> str:
+    """A recorded time (system zone) as the new hire reads it: in their own zone, the zone named."""
+    if not value:
+        return ""
+    system = smooth.local.site.time_zone
+    viewer = smooth.db.get_value("User", user, "time_zone") or system
+    recorded = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    shown = to_wall(to_utc(recorded.date(), recorded.time(), system), viewer)
+    return f"{shown:%Y-%m-%d %H:%M} ({viewer})"
+
+
 def checklist(doc: Document, user: str) -> list[dict[str, Any]]:
     """The activities as the portal lists them: what each is, whether it is done, what the new hire can do."""
     rows = []
@@ -166,7 +179,7 @@ def checklist(doc: Document, user: str) -> list[dict[str, Any]]:
         done = bool(int(row.completed or 0))
         mine = row.kind != TASK or not row.user or row.user == user
         rows.append({"name": row.name, "activity_name": row.activity_name, "kind": row.kind, "done": done,
-                     "description": row.description, "completed_on": str(row.completed_on or "")[:16],
+                     "description": row.description, "completed_on": _when(row.completed_on, user),
                      "assignee": None if mine else row.user, "can_tick": can_tick(row, user),
                      "has_page": row.kind in (UPLOAD, POLICY), "employee_document": row.employee_document})
     return rows

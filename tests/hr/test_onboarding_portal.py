@@ -218,7 +218,7 @@ def test_hr_assigns_courses_published_later_from_the_desk_button(pages: Api) -> 
         pressed = pages.post(url, user="hr@example.com", follow_redirects=False, data={
             "action": buttons["Assign New Mandatory Courses"], "modified": html.unescape(modified.group(1))})
         assert pressed.status_code == 200, pressed.text[:500]
-        said.append(re.findall(r'<section class="alert alert-warning server-messages"[^>]*>\s*<p>([^<]+)</p>',
+        said.append(re.findall(r'<section class="alert alert-success server-messages"[^>]*>\s*<p>([^<]+)</p>',
                                pressed.text))
     assert said == [["Assigned 1 new course to Nina Newhire"], ["Nina Newhire already has every course they need"]]
     with pages.handle.context():

@@ -40,5 +40,7 @@ def test_new_hire_day(journey_for: Callable[..., Journey], tmp_path: Path) -> No
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_role("status")).to_have_text("Document uploaded and filed")
     expect(page.get_by_text(re.compile(r"2 of 3 done"))).to_be_visible()
+    j.go("/onboarding")
+    expect(page.get_by_text(re.compile(r"done \d{4}-\d\d-\d\d \d\d:\d\d \(UTC\)")).first).to_be_visible()  # zone named
     j.step("uploaded")
     j.crawl()
