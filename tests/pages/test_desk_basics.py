@@ -68,6 +68,15 @@ def test_print_menu_offers_each_format_to_print_and_download(pages: Api) -> None
             smooth.db.commit()
 
 
+def _booked_request() -> tuple[str, str]:
+    """A Moderator, a course, its evaluator and one learner's booking (inside a site context): (course, request)."""
+    make_user(MOD, "Moderator")
+    course = make_course("Forklift Basics")
+    make_evaluator("eva.basics@example.com", [course], schedule=[("Monday", "09:00", "12:00")])
+    learner = make_learner("ann.basics@example.com", course)
+    return course, book(learner, course, next_weekday(0), "09:00").name
+
+
 def _connections(page: str) -> dict[str, tuple[int, str]]:
     """{doctype: (count, list URL)} of the Connections panel."""
     found = {}
@@ -133,12 +142,8 @@ def test_course_connections_are_counted_with_the_viewers_permissions(pages: Api)
 @SQLITE_ONLY
 def test_links_show_the_title_of_doctypes_that_ask_for_it(pages: Api) -> None:
     with pages.handle.context():
-        make_user(MOD, "Moderator")
-        course = make_course("Forklift Basics")
-        make_evaluator("eva.basics@example.com", [course], schedule=[("Monday", "09:00", "12:00")])
+        course, request = _booked_request()
         smooth.db.set_value("User", "eva.basics@example.com", {"first_name": "Eva", "full_name": "Eva Evaluator"})
-        learner = make_learner("ann.basics@example.com", course)
-        request = book(learner, course, next_weekday(0), "09:00").name
         smooth.db.commit()
     form = _get(pages, f"/app/lms-certificate-request/{request}", MOD)
     evaluator = re.search(r'data-ro="evaluator"[^>]*>(.*?)</span>', form, re.S)
@@ -154,11 +159,7 @@ def test_links_show_the_title_of_doctypes_that_ask_for_it(pages: Api) -> None:
 @SQLITE_ONLY
 def test_certificate_request_form_is_laid_out_in_two_columns_with_a_sidebar(pages: Api) -> None:
     with pages.handle.context():
-        make_user(MOD, "Moderator")
-        course = make_course("Forklift Basics")
-        make_evaluator("eva.basics@example.com", [course], schedule=[("Monday", "09:00", "12:00")])
-        learner = make_learner("ann.basics@example.com", course)
-        request = book(learner, course, next_weekday(0), "09:00").name
+        _course, request = _booked_request()
         attached = smooth.get_doc({"doctype": "File", "file_name": "slot-notes.txt",
                                    "attached_to_doctype": "LMS Certificate Request", "attached_to_name": request})
         attached.content = b"notes"
@@ -179,11 +180,7 @@ def test_certificate_request_form_is_laid_out_in_two_columns_with_a_sidebar(page
 @SQLITE_ONLY
 def test_a_workflow_action_into_a_danger_state_is_destructive_and_confirms(pages: Api) -> None:
     with pages.handle.context():
-        make_user(MOD, "Moderator")
-        course = make_course("Forklift Basics")
-        make_evaluator("eva.basics@example.com", [course], schedule=[("Monday", "09:00", "12:00")])
-        learner = make_learner("ann.basics@example.com", course)
-        request = book(learner, course, next_weekday(0), "09:00").name
+        _course, request = _booked_request()
         smooth.db.commit()
     form = _get(pages, f"/app/lms-certificate-request/{request}", MOD)
     cancel = re.search(r'<a class="btn btn-danger" href="([^"]+)">Cancel</a>', form)
