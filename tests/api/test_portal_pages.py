@@ -72,6 +72,7 @@ def test_a_guests_refused_post_gets_a_login_form_that_returns_with_the_choice_ke
     assert kept == "/things/secret?tab=2&note=&slot=2026-12-07T09%3A00%3A00Z"  # no token, no password
     logged_in = api.post("/login", user=None, follow_redirects=False,
                          data={"usr": "Administrator", "pwd": "admin", "redirect-to": kept})
+    api.http.cookies.clear()  # the shared client must not stay logged in: user=None means Guest for later tests
     assert logged_in.status_code == 303 and logged_in.headers["location"] == kept
 
 

@@ -167,9 +167,11 @@ def test_a_stale_save_says_someone_else_saved_and_offers_reload(browser: Browser
         second_ctx.close()
 
 
-def test_a_learner_gets_403_for_someone_elses_request_and_404_for_none(page: Page, live: LiveSite) -> None:
+def test_a_desk_user_gets_403_for_a_request_not_theirs_and_404_for_none(page: Page, live: LiveSite) -> None:
     _course, name = _booked_request(live)
-    log_in(page, "leo@example.com", "secret-pw")
+    with live.handle.context():
+        make_evaluator("evan@example.com", [])  # an evaluator, but not this request's
+    log_in(page, "evan@example.com", "secret-pw")
     response = page.goto(f"/app/lms-certificate-request/{name}")
     assert response is not None and response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("Not Permitted")
@@ -178,6 +180,15 @@ def test_a_learner_gets_403_for_someone_elses_request_and_404_for_none(page: Pag
     response = page.goto("/app/lms-certificate-request/LMS-CR-NO-SUCH")
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Not Found")
+
+
+def test_a_learner_is_sent_from_the_desk_to_the_portal(page: Page, live: LiveSite) -> None:
+    """A Website User (no role with desk access) has no desk: any /app address lands on /lms."""
+    _course, name = _booked_request(live)
+    log_in(page, "leo@example.com", "secret-pw")
+    page.goto(f"/app/lms-certificate-request/{name}")
+    expect(page).to_have_url(re.compile(r"/lms$"))
+    expect(page.locator("body")).not_to_contain_text(name)
 
 
 def test_comments_are_added_edited_and_deleted_on_the_timeline(page: Page, live: LiveSite) -> None:
