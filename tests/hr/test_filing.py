@@ -184,16 +184,22 @@ def test_compliance_created_when_missing_and_found_by_course(lms: SiteHandle) ->
         file_cert(cert.name, mark_compliance_complete="yes please")
 
 
-def test_failed_quiz_is_filed_but_completes_nothing(lms: SiteHandle) -> None:
+def _lee_took_the_quiz(compliance_type: str, answers: Any) -> str:
+    """Lee (an employee, HR present) submits the Load Charts quiz of course Maths; its submission's name."""
     make_user(HR, "HR User")
     course = make_course("Maths")
     quiz = make_quiz(course, title="Load Charts")
     make_learner(LEARNER, course)
     make_employee("Lee", user_id=LEARNER)
     make_document_type("Assessment")
-    make_compliance_type("Load Charts", renewal_period_months=12)
-    submission = submit(LEARNER, quiz, {"1": ["3"]})["name"]
+    make_compliance_type(compliance_type, renewal_period_months=12)
+    submission = str(submit(LEARNER, quiz, answers)["name"])
     smooth.db.commit()
+    return submission
+
+
+def test_failed_quiz_is_filed_but_completes_nothing(lms: SiteHandle) -> None:
+    submission = _lee_took_the_quiz("Load Charts", {"1": ["3"]})
     with pytest.raises(smooth.ValidationError, match=r"not passed\), attempt 1 is not a pass: it cannot complete"):
         as_user(HR, filing.file_quiz_submission, submission, document_type="Assessment",
                 compliance_type="Load Charts", mark_compliance_complete=1)
@@ -292,15 +298,7 @@ def test_an_override_needs_a_reason_kept_on_the_row_and_in_the_audit_export(lms:
 
 
 def test_a_quiz_result_completes_only_its_courses_compliance(lms: SiteHandle) -> None:
-    make_user(HR, "HR User")
-    course = make_course("Maths")
-    quiz = make_quiz(course, title="Load Charts")
-    make_learner(LEARNER, course)
-    make_employee("Lee", user_id=LEARNER)
-    make_document_type("Assessment")
-    make_compliance_type("Forklift Safety Certification", renewal_period_months=12)
-    submission = submit(LEARNER, quiz, ALL_RIGHT)["name"]
-    smooth.db.commit()
+    submission = _lee_took_the_quiz("Forklift Safety Certification", ALL_RIGHT)
     with pytest.raises(smooth.ValidationError, match="is completed by no course, and Load Charts quiz result"):
         as_user(HR, filing.file_quiz_submission, submission, document_type="Assessment",
                 compliance_type="Forklift Safety Certification", mark_compliance_complete=1)
