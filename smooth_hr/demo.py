@@ -24,7 +24,7 @@ EMPLOYEES = {  # user -> (first, last, department, designation, manager user, da
     "tom.learner@example.com": ("Tom", "Learner", "Warehouse", "Forklift Driver", MANAGER, -7),
     "nina.learner@example.com": ("Nina", "Learner", "Warehouse", "Forklift Driver", MANAGER, 250),
 }
-DOCUMENT_TYPES = [
+DOCUMENT_TYPES: list[dict[str, Any]] = [
     {"document_type": "Training Record", "allowed_file_types": "pdf"},
     {"document_type": "Policy Acknowledgment", "allowed_file_types": "pdf"},
     {"document_type": "ID Document", "default_validity_months": 60, "allowed_file_types": "pdf, png, jpg, jpeg"},

@@ -6,6 +6,8 @@ from smooth_hr.compliance_status import reminder_days
 
 
 class ComplianceType(Document):
+    reminder_days: str | None
+
     def validate(self) -> None:
         if (self.renewal_period_months or 0) < 0:
             raise smooth.ValidationError("Renewal Period cannot be negative; 0 means it never expires")

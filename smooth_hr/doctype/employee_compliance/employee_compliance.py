@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import smooth
 from smooth.model.document import Document
 from smooth_hr.compliance_status import PENDING, reminder_days, renewal_date, status_on
 
 
 class EmployeeCompliance(Document):
+    status: str
+    completion_date: dt.date | None
+    renewal_date: dt.date | None
+
     def validate(self) -> None:
         kind = smooth.get_doc("Compliance Type", self.compliance_type)
         if self.status != PENDING and not self.completion_date:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import smooth
 from smooth.model.document import Document
 from smooth_hr.doctype.employee_document_type.employee_document_type import file_types
@@ -10,6 +12,9 @@ FIXED = ("employee", "document_type", "file", "issue_date", "reference_doctype",
 
 
 class EmployeeDocument(Document):
+    expiry_date: dt.date | None
+    title: str | None
+
     def validate(self) -> None:
         if not self.document_type:
             return  # the mandatory check names the missing Document Type

@@ -9,6 +9,8 @@ def file_types(text: str | None) -> list[str]:
 
 
 class EmployeeDocumentType(Document):
+    allowed_file_types: str | None
+
     def validate(self) -> None:
         if (self.default_validity_months or 0) < 0 or (self.reminder_lead_days or 0) < 0:
             raise smooth.ValidationError("Default Validity and Reminder Lead Days cannot be negative")
