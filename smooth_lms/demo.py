@@ -24,7 +24,7 @@ EVALUATORS = {
     "ben.evaluator@example.com": ("Ben", "Evaluator", "America/New_York",
                                   [("Tuesday", "09:00", "12:00"), ("Thursday", "09:00", "11:00")]),
 }
-LEARNERS = {
+LEARNERS: dict[str, tuple[str, str, str | None, int]] = {  # zone None: the system's
     "lena.learner@example.com": ("Lena", "Learner", "Europe/Berlin", 100),
     "omar.learner@example.com": ("Omar", "Learner", "Asia/Kolkata", 100),
     "sara.learner@example.com": ("Sara", "Learner", "America/New_York", 100),
@@ -33,7 +33,7 @@ LEARNERS = {
 }
 AVA = "ava.evaluator@example.com"
 TODAY_TAG = "Demo booking for the day the demo is run"
-CONTENT = {  # course title -> chapters -> lessons (title, Markdown body)
+CONTENT: dict[str, dict[str, list[tuple[str, str]]]] = {  # course title -> chapters -> lessons (title, Markdown body)
     "Workplace Safety": {
         "Hazards": [("Spotting hazards", "Walk the floor **before** a shift: spills, blocked exits, loose cables.\n\n"
                                          "- Report what you find\n- Fix what you safely can"),
@@ -56,7 +56,7 @@ CONTENT = {  # course title -> chapters -> lessons (title, Markdown body)
                    ("Handling requests", "Forward access and deletion requests to the privacy team.")],
     },
 }
-COURSES = [
+COURSES: list[dict[str, Any]] = [
     {"title": "Workplace Safety", "published": 1, "mandatory": 1, "evaluation_required": 1,
      "short_introduction": "Hazards, PPE and reporting; certified by a short practical evaluation."},
     {"title": "Forklift Operation", "published": 1, "evaluation_required": 1, "evaluation_slot_minutes": 45,
@@ -72,8 +72,8 @@ def make_demo_data() -> dict[str, Any]:
     _user("moderator@example.com", "Mira", "Moderator", None, ["Moderator"], created)
     for email, (first, last, zone, _schedule) in EVALUATORS.items():
         _user(email, first, last, zone, ["Batch Evaluator"], created)
-    for email, (first, last, zone, _progress) in LEARNERS.items():
-        _user(email, first, last, zone, ["LMS Student"], created)
+    for email, (first, last, learner_zone, _progress) in LEARNERS.items():
+        _user(email, first, last, learner_zone, ["LMS Student"], created)
     courses = [_course(values, created) for values in COURSES]
     for values, course in zip(COURSES, courses, strict=True):
         _content(course, CONTENT.get(values["title"], {}), created)

@@ -8,6 +8,8 @@ from smooth_lms import progress
 
 
 class CourseLesson(Document):
+    course: str | None
+
     def validate(self) -> None:
         self.course = smooth.db.get_value("Course Chapter", self.chapter, "course") or self.course
 
@@ -25,4 +27,5 @@ class CourseLesson(Document):
             chapter.save(ignore_permissions=True)
         for name in smooth.get_all("LMS Course Progress", filters={"lesson": self.name}, pluck="name"):
             smooth.delete_doc("LMS Course Progress", name, ignore_permissions=True)
-        progress.refresh_course(self.course)
+        if self.course:
+            progress.refresh_course(self.course)

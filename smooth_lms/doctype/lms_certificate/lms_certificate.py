@@ -11,6 +11,8 @@ FIXED = ("member", "course", "certificate_number", "issue_date", "evaluation")
 
 
 class LMSCertificate(Document):
+    certificate_number: str | None
+
     def autoname(self) -> None:
         self.certificate_number = self.certificate_number or certificate_number()
         self.name = self.certificate_number

@@ -6,6 +6,8 @@ a Fail completes it without the gate (nothing is certified) and frees the learne
 
 from __future__ import annotations
 
+import datetime as dt
+
 import smooth
 from smooth.model.document import Document
 from smooth_lms.permissions import is_staff
@@ -14,6 +16,8 @@ OUTCOMES = ("Pass", "Fail")
 
 
 class LMSCertificateEvaluation(Document):
+    date: dt.date | None
+
     def validate(self) -> None:
         request = smooth.get_doc("LMS Certificate Request", self.certificate_request)
         user = smooth.session.user

@@ -45,6 +45,17 @@ class SlotLengthError(ValidationError):
 
 
 class LMSCertificateRequest(Document):
+    status: str | None
+    member: str
+    course: str
+    batch_name: str | None
+    timezone: str | None
+    date: dt.date
+    start_time: dt.time
+    end_time: dt.time | None
+    start_utc: dt.datetime  # derived in validate when not given: every saved request has it
+    end_utc: dt.datetime | None
+
     def before_validate(self) -> None:
         if not self.status or self.status == "Upcoming":  # Frappe LMS calls a pending request Upcoming
             self.status = "Pending"
@@ -209,6 +220,7 @@ class LMSCertificateRequest(Document):
     def requested_interval(self, pool: list[str]) -> tuple[dt.datetime, dt.datetime]:
         """[start, end) as instants; an end the caller gave must be where one of the pool's slots ends."""
         start = self.start_utc
+        end: dt.datetime | None
         lengths = sorted({dt.timedelta(minutes=self.calendar(user).slot_minutes) for user in pool})
         if self.end_utc:
             end = _naive_utc(self.end_utc)
@@ -335,8 +347,9 @@ class LMSCertificateRequest(Document):
             self.cutoff_override_reason = reason
         self.flags.rescheduling = True
         self.sequence = int(self.sequence or 0) + 1  # calendars replace the event they hold (.ics SEQUENCE)
-        self.date, self.start_time, self.end_time = new_date, new_start_time, None
-        self.start_utc, self.end_utc = start_utc, None
+        # raw values in: the save coerces and re-derives them
+        self.update({"date": new_date, "start_time": new_start_time, "end_time": None, "start_utc": start_utc,
+                     "end_utc": None})
         try:
             self.save()
         finally:

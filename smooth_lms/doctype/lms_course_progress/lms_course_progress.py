@@ -16,6 +16,6 @@ class LMSCourseProgress(Document):
         self.course, self.chapter = lesson.get("course"), lesson.get("chapter")
 
     def on_update(self) -> None:
-        found = progress.enrollment(self.member, self.course)
+        found = progress.enrollment(self.member, self.course) if self.course else None
         if found:
             smooth.get_doc("LMS Enrollment", found["name"]).save(ignore_permissions=True)

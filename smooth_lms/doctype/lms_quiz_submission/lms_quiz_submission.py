@@ -13,6 +13,8 @@ from smooth_lms.quizzes import attempts, mark, parse_answers
 
 
 class LMSQuizSubmission(Document):
+    answers: str | None
+
     def before_insert(self) -> None:
         self.owner = self.member  # learners read their own submissions (if_owner)
 

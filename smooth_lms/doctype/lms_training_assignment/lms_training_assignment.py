@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import smooth
 from smooth.model.document import Document
 from smooth_lms.training_assignments import COMPLETED, OPEN, OVERDUE, open_key
 
 
 class LMSTrainingAssignment(Document):
+    status: str
+    completed_on: dt.date | None
+
     def before_insert(self) -> None:
         self.owner = self.member  # the learner reads their own assignments (if_owner)
 
