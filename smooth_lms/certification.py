@@ -18,6 +18,7 @@ import smooth
 from smooth_lms import api, certificates, evaluators, progress, request_states
 from smooth_lms.calendar_file import google_calendar_link
 from smooth_lms.learning import cohorts_with
+from smooth_lms.progress import Lesson
 from smooth_lms.timezones import describe, format_offset, now_utc, offset_at, to_wall, zone
 
 REQUEST_FIELDS = ["name", "course", "course_title", "member", "member_name", "evaluator", "evaluator_name",
@@ -42,7 +43,7 @@ class Status:
     required: bool
     enrolled: bool
     progress: float
-    lessons_left: list[progress.Lesson] = field(default_factory=list)
+    lessons_left: list[Lesson] = field(default_factory=list)
     evaluation_end: dt.date | None = None
     pending: dict[str, Any] | None = None
     certified: str | None = None  # why a valid certificate leaves nothing to book yet (None: booking is open)
@@ -75,7 +76,7 @@ def status(user: str, course: dict[str, Any], batch: str | None = None) -> Statu
                                                       "end_date"], as_dict=True) if batch else None
     limits = [d for d in ((cohort or {}).get("evaluation_end_date"), (cohort or {}).get("end_date")) if d]
     value = float((enrollment or {}).get("progress") or 0)
-    left: list[progress.Lesson] = []
+    left: list[Lesson] = []
     if enrollment:
         done = progress.completed_lessons(user, course["name"])
         left = [lesson for lesson in progress.lessons(course["name"]) if lesson.name not in done]
