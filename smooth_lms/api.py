@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 import smooth
@@ -32,7 +33,7 @@ def get_available_slots(course: str, batch: str | None = None, from_date: str | 
     zone(learner_zone)
     days = max(1, min(int(days or 60), MAX_WINDOW_DAYS))
     try:
-        first = to_date(from_date) if from_date else smooth.today()
+        first = (to_date(from_date) if from_date else None) or smooth.today()
     except CoercionError as exc:
         raise smooth.ValidationError(f"from_date {from_date!r} {exc}") from None
     last = min(first + dt.timedelta(days=days - 1), DATE_RANGE[1])  # the window ends where dates end
@@ -55,7 +56,7 @@ def get_available_slots(course: str, batch: str | None = None, from_date: str | 
         tz = zone(cal.zone)
         slots = offered_slots(cal, first - dt.timedelta(days=1), last + dt.timedelta(days=1))
         for slot in free_slots(slots, bookings.get(user, []), not_before=not_before, before=window_end,
-                               max_per_day=cal.max_per_day, day_of=lambda i, tz=tz: wall_clock(i, tz).date()):
+                               max_per_day=cal.max_per_day, day_of=partial(_local_date, tz=tz)):
             offered[(slot.start, slot.end)] = offered.get((slot.start, slot.end), 0) + 1
     return group_by_local_date([Slot(s, e) for s, e in sorted(offered)], offered, system_zone, learner_zone)
 
@@ -66,11 +67,15 @@ def _day_start(day: dt.date, zone_name: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=zone(zone_name)).astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def _local_date(instant: dt.datetime, tz: dt.tzinfo) -> dt.date:
+    return wall_clock(instant, tz).date()
+
+
 def _evaluation_end(batch: str | None) -> dt.date | None:
     if not batch:
         return None
     values = smooth.db.get_value("LMS Batch", batch, ["evaluation_end_date", "end_date"], as_dict=True) or {}
-    limits = [v for v in values.values() if v]
+    limits: list[dt.date] = [v for v in values.values() if v]
     return min(limits) if limits else None
 
 

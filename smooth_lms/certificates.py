@@ -213,10 +213,11 @@ def record_evaluation(name: str) -> dict[str, Any]:
 def revoke_certificate(name: str, reason: str | None = None) -> dict[str, Any]:
     if not is_staff(smooth.session.user):
         raise smooth.PermissionError("Only Moderators can revoke certificates")
-    if not (reason or "").strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise smooth.ValidationError("Give the reason for revoking the certificate")
     cert = smooth.get_doc("LMS Certificate", name)
-    cert.revoked, cert.revoked_on, cert.revoked_reason, cert.valid_key = 1, smooth.today(), reason.strip(), None
+    cert.revoked, cert.revoked_on, cert.revoked_reason, cert.valid_key = 1, smooth.today(), reason, None
     cert.flags.revoking = True
     cert.save(ignore_permissions=True)
     smooth.msgprint(f"Certificate {cert.certificate_number or cert.name} revoked: its verification page says so")

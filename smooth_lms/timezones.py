@@ -53,6 +53,8 @@ def instants(wall: dt.datetime, tz: dt.tzinfo) -> tuple[dt.datetime, ...]:
     """
     first = wall.replace(tzinfo=tz, fold=0).utcoffset()
     second = wall.replace(tzinfo=tz, fold=1).utcoffset()
+    if first is None or second is None:
+        raise ValueError(f"{tz!r} gives no UTC offset (a zone's tzinfo always does)")
     if first == second:
         return (wall - first,)
     if first > second:
