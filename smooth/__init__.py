@@ -9,7 +9,7 @@ this facade (apps and tests do).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import smooth.context as _context
 import smooth.permissions as _permissions
@@ -58,7 +58,7 @@ from smooth.whitelist import FileDownload, is_whitelisted, whitelist
 __version__ = VERSION
 
 
-class _Proxy:
+class _LazyProxy:
     """Resolves attributes on the current context's object at call time (Frappe's `frappe.db`)."""
 
     def __init__(self, resolve: Callable[[], Any], name: str) -> None:
@@ -73,6 +73,16 @@ class _Proxy:
 
     def __repr__(self) -> str:
         return f"<smooth.{self._name} proxy>"
+
+
+if TYPE_CHECKING:
+    _T = TypeVar("_T")
+
+    def _Proxy(resolve: Callable[[], _T], name: str) -> _T:
+        """Type checkers see the object a proxy resolves to, so app calls on `smooth.db` are checked."""
+        ...
+else:
+    _Proxy = _LazyProxy
 
 
 class _DictView:

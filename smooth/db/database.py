@@ -239,7 +239,8 @@ class Database:
 
     # -- writes ---------------------------------------------------------------------------
 
-    def set_value(self, doctype: str, name: str | Mapping[str, Any], values: Mapping[str, Any], *,
+    def set_value(self, doctype: str, name: str | Mapping[str, Any] | Sequence[Sequence[Any]],
+                  values: Mapping[str, Any], *,
                   modified: Any = None, modified_by: str | None = None) -> int:
         """Write columns directly (no validation, hooks or versions); stamps `modified` when given.
 

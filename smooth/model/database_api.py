@@ -47,7 +47,8 @@ class DocumentDatabase:
         meta = self._db.site.get_meta(doctype)
         return {k: coerce_from_single(meta, k, v) for k, v in self._db.get_singles_dict(doctype).items()}
 
-    def set_value(self, doctype: str, name: str | Mapping[str, Any] | None, fieldname: str | Mapping[str, Any],
+    def set_value(self, doctype: str, name: str | Mapping[str, Any] | Sequence[Sequence[Any]] | None,
+                  fieldname: str | Mapping[str, Any],
                   value: Any = None, *, update_modified: bool = True, modified: Any = None,
                   modified_by: str | None = None) -> int:
         """Write columns directly: no validation, hooks or versions (the escape hatch). Returns the rows matched."""
