@@ -45,6 +45,7 @@ from smooth.exceptions import (
     ValidationError,
 )
 from smooth.jobs.enqueue import enqueue
+from smooth.jobs.inline import deferred_jobs
 from smooth.messages import _, get_link_to_form, msgprint, throw
 from smooth.model.database_api import document_db
 from smooth.model.listing import get_all, get_list
@@ -133,7 +134,7 @@ __all__ = [
     "DuplicateEntryError", "FileDownload", "FilterError", "LinkExistsError", "LinkValidationError", "MandatoryError",
     "PermissionError", "QueryLockError", "SmoothError", "TimestampMismatchError", "TooManyRequestsError",
     "UniqueValidationError", "ValidationError", "_", "add_days", "add_months", "apply_workflow", "conf", "connect",
-    "date_diff", "db", "delete_doc", "destroy", "enqueue", "flags", "get_all", "get_doc", "get_hooks",
+    "date_diff", "db", "deferred_jobs", "delete_doc", "destroy", "enqueue", "flags", "get_all", "get_doc", "get_hooks",
     "get_link_to_form", "get_list", "get_meta", "get_roles", "get_transitions", "get_url", "getdate", "has_permission",
     "init", "is_whitelisted", "local", "msgprint", "new_doc", "now_datetime", "rename_doc", "sendmail", "session",
     "set_user", "site_context", "throw", "today", "unit_of_work", "whitelist",

@@ -5,7 +5,8 @@ unit-of-work door (`smooth.context.unit_of_work`). Unsafe methods (POST/PUT/PATC
 commit when the handler succeeds; GET/HEAD always roll back, as Frappe does. Any exception
 rolls back and becomes an error envelope. Hooks: `auth_hooks` and `before_request` (no
 arguments) run after the user is known, `after_request(response, request)` before the
-commit. Each response carries `X-Request-Id` and each request logs one line.
+commit. Inline jobs (no Redis) the request committed run after its response is sent, so
+they add nothing to its latency. Each response carries `X-Request-Id` and each request logs one line.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from starlette.background import BackgroundTask, BackgroundTasks
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -29,6 +31,7 @@ from smooth.api.errors import error_body, server_messages
 from smooth.api.request import NO_STORE, ApiRequest, ErrorRenderer, Handler
 from smooth.context import Local, set_user, unit_of_work
 from smooth.exceptions import SiteNotFoundError, TooManyRequestsError, ValidationError
+from smooth.jobs.inline import DeferredJobs, deferred_jobs
 from smooth.site import SITE_CONFIG, current_site, get_site
 
 log = logging.getLogger("smooth.api")
@@ -103,9 +106,10 @@ def _run(api: ApiRequest, handler: Handler, render_error: ErrorRenderer, write: 
     """The synchronous part, one unit of work: user, hooks, handler, envelope, commit or roll back."""
     token = request_state.bind(api)
     bound: Local | None = None
+    jobs = DeferredJobs()
     try:
-        with unit_of_work(api.site, sites_path=api.sites_path, user=auth_hook.GUEST, commit=write,
-                          write_intent=write) as bound:
+        with deferred_jobs() as jobs, unit_of_work(api.site, sites_path=api.sites_path, user=auth_hook.GUEST,
+                                                   commit=write, write_intent=write) as bound:
             bound.request_url = str(api.request.base_url)
             hooks = bound.site.hooks.lists
             api.user = auth_hook.resolve_user(api, bound.site)
@@ -135,7 +139,17 @@ def _run(api: ApiRequest, handler: Handler, render_error: ErrorRenderer, write: 
         response.headers[key] = value
     for cookie in api.cookies:
         response.set_cookie(**cookie)
+    if jobs:
+        run_after(response, jobs)
     return response
+
+
+def run_after(response: Response, jobs: DeferredJobs) -> None:
+    """Run `jobs` once the response is sent (Starlette's background task, after any the response had)."""
+    if response.background is None:
+        response.background = BackgroundTask(jobs.run)
+        return
+    response.background = BackgroundTasks([response.background, BackgroundTask(jobs.run)])
 
 
 async def dispatch(request: Request, handler: Handler, sites_path: Path, default_site: str | None,

@@ -3,15 +3,15 @@
 A job enqueued inside a transaction that rolls back never runs. With a `redis_queue` the job
 is a Job Outbox row of the same transaction, pushed to RQ after the commit (or later, by the
 dispatcher, when Redis was unreachable: see `smooth.jobs.outbox`). With none (the embedded
-default) it runs in-process in its own unit of work after the request's commit; its failure
-is logged and kept as an Error Log, never raised into the request that enqueued it.
+default) it runs in-process in its own unit of work after the commit, or after the response
+when the request deferred it (`smooth.jobs.inline`); its failure is logged and kept as an
+Error Log, never raised into the request that enqueued it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
 import uuid
 from collections.abc import Callable
@@ -20,9 +20,8 @@ from typing import Any
 from smooth.context import db as current_db
 from smooth.context import local, session_user
 from smooth.exceptions import ValidationError
-from smooth.jobs import execute, outbox, queues
+from smooth.jobs import inline, outbox, queues
 
-log = logging.getLogger("smooth.jobs")
 _NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -67,9 +66,9 @@ def enqueue(method: str | Callable[..., Any], queue: str = "default", timeout: i
     rq_queue = queues.get_queue(bound.site, queue)
     if rq_queue is None:
         if enqueue_after_commit:
-            current_db().after_commit.add(_run_inline, spec, rq_id)
+            current_db().after_commit.add(inline.after_commit, spec, rq_id)
         else:
-            _run_inline(spec, rq_id)
+            inline.run_now(spec, rq_id)
     elif not enqueue_after_commit:
         outbox.push_job(rq_queue, spec, options)
     else:
@@ -78,9 +77,3 @@ def enqueue(method: str | Callable[..., Any], queue: str = "default", timeout: i
             current_db().after_commit.add(outbox.push_after_commit, row)
     return rq_id
 
-
-def _run_inline(spec: dict[str, Any], job_id: str) -> None:
-    try:
-        execute.run_job(spec["site"], spec["sites_path"], spec["user"], spec["method"], spec["kwargs"], job_id)
-    except Exception:
-        log.exception("background job %s (%s) failed; see Error Log", spec["method"], job_id)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import time
+from typing import Any
 
 import pytest
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
 import smooth
+from smooth.api.app import create_app
 from tests.conftest import SiteHandle
 from tests.jobs.conftest import bench, categories, error_logs, queue, runs, start_bench
 
@@ -42,6 +45,43 @@ def test_inline_a_failing_job_is_logged_not_raised_into_the_request(inline_site:
     (log,) = error_logs(inline_site)
     assert log["method"] == "smooth_tests.jobs.fail"
     assert "job inline-fail failed on purpose" in log["error"]
+
+
+def test_inline_a_deferred_job_runs_when_its_scope_runs_it_and_a_failure_is_kept(inline_site: SiteHandle) -> None:
+    with inline_site.context():
+        with smooth.deferred_jobs() as jobs:
+            with smooth.unit_of_work():
+                smooth.enqueue("smooth_tests.jobs.record", label="later")
+                smooth.enqueue("smooth_tests.jobs.fail", label="later-fail")
+            assert runs(inline_site) == []  # committed, held back until the answer is out
+        assert jobs.run() == 2
+    assert runs(inline_site) == ["later", "later-fail"]
+    assert categories(inline_site) == ["later"]
+    (log,) = error_logs(inline_site)
+    assert "job later-fail failed on purpose" in log["error"]
+
+
+def test_inline_a_request_s_job_runs_after_its_response_is_sent(inline_site: SiteHandle) -> None:
+    """Raw ASGI, so the test sees the moment the last body chunk leaves; SQLite only (no dialect at stake)."""
+    if inline_site.backend != "sqlite":
+        pytest.skip("the dispatcher's ordering does not depend on the database")
+    app = create_app(inline_site.sites_path, inline_site.name)
+    seen_at_send: list[list[str]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b'{"label": "after-response"}', "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body" and not message.get("more_body"):
+            seen_at_send.append(runs(inline_site))
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/api/method/smooth_tests.jobs.enqueue_record", "raw_path": b"", "query_string": b"",
+             "root_path": "", "headers": [(b"host", b"localhost"), (b"content-type", b"application/json")],
+             "client": ("127.0.0.1", 1), "server": ("localhost", 80)}
+    asyncio.run(app(scope, receive, send))
+    assert seen_at_send == [[]]  # the answer left before the job ran
+    assert runs(inline_site) == ["after-response"]
 
 
 def test_rq_a_rolled_back_enqueue_never_reaches_the_queue(queued_site: SiteHandle) -> None:

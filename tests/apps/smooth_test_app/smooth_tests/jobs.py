@@ -61,3 +61,10 @@ def book(label: str) -> str:
     for who in ("learner", "evaluator"):
         smooth.sendmail(f"{who}@smooth.test", subject=f"{label} {who}", message=f"<p>{label} booked</p>")
     return label
+
+
+@smooth.whitelist(methods=["POST"], allow_guest=True)
+def enqueue_record(label: str) -> str:
+    """A Guest's request that commits a job (which only counts its run): inline, it runs after the response."""
+    smooth.enqueue(_mark, label=label)
+    return label
