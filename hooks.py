@@ -37,6 +37,7 @@ fixtures = [
 
 doc_events = {
     "LMS Certificate Request": {
+        "before_insert": "smooth_lms.meet_links.prepare_request",
         "after_insert": ["smooth_lms.meet_links.on_request_booked", "smooth_lms.notifications.request_booked"],
         "on_update": ["smooth_lms.meet_links.on_request_changed", "smooth_lms.notifications.request_changed"],
     },

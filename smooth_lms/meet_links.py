@@ -58,13 +58,18 @@ def event_body(doc: Any) -> dict[str, Any]:
     }
 
 
+def prepare_request(doc: Any, method: str) -> None:
+    """doc_events before_insert: the link is Pending, or the request says why there will be none (in its INSERT)."""
+    if gcal.is_enabled():
+        doc.meet_status = "Pending"
+    else:
+        doc.meet_error = "The Google integration is off (Google Settings)"
+
+
 def on_request_booked(doc: Any, method: str) -> None:
-    """doc_events after_insert: mark the link Pending and create it after commit (or say why not)."""
-    if not gcal.is_enabled():
-        doc.db_set("meet_error", "The Google integration is off (Google Settings)", update_modified=False)
-        return
-    doc.db_set("meet_status", "Pending", update_modified=False)
-    smooth.enqueue(sync_meet_event, name=doc.name, event="booked")
+    """doc_events after_insert: create the link after commit."""
+    if doc.meet_status == "Pending":
+        smooth.enqueue(sync_meet_event, name=doc.name, event="booked")
 
 
 def on_request_changed(doc: Any, method: str) -> None:

@@ -66,6 +66,7 @@ class Database:
         self.before_commit = CallbackManager()
         self.after_commit = CallbackManager()
         self.after_rollback = CallbackManager()
+        self._singles: dict[str, dict[str, Any]] = {}  # per transaction; a write of that Single drops it
 
     # -- connection and transaction -------------------------------------------------------
 
@@ -111,6 +112,7 @@ class Database:
         if self._conn is not None and self._conn.in_transaction():
             self._conn.commit()
         self._write_locked = False
+        self._singles.clear()
         self.after_rollback.reset()
         self.after_commit.run()
 
@@ -120,6 +122,7 @@ class Database:
         if self._conn is not None and self._conn.in_transaction():
             self._conn.rollback()
         self._write_locked = False
+        self._singles.clear()
         self.after_rollback.run()
 
     def close(self) -> None:
@@ -285,12 +288,17 @@ class Database:
     # -- singles --------------------------------------------------------------------------
 
     def get_singles_dict(self, doctype: str) -> dict[str, Any]:
-        singles = self.table("Singles")
-        rows = self.execute(select(singles.c.field, singles.c.value).where(singles.c.doctype == doctype))
-        return {str(row.field): row.value for row in rows}
+        """A Single's stored text values, read once per transaction (settings are read on every booking)."""
+        cached = self._singles.get(doctype)
+        if cached is None:
+            singles = self.table("Singles")
+            rows = self.execute(select(singles.c.field, singles.c.value).where(singles.c.doctype == doctype))
+            cached = self._singles[doctype] = {str(row.field): row.value for row in rows}
+        return dict(cached)
 
     def set_single_value(self, doctype: str, fieldname: str, text: str | None) -> None:
         """Store one field of a Single as text (None removes it)."""
+        self._singles.pop(doctype, None)
         singles = self.table("Singles")
         self.execute(delete(singles).where((singles.c.doctype == doctype) & (singles.c.field == fieldname)),
                      write=True)

@@ -12,6 +12,7 @@ the commit, as before. Either way a failing job is logged and kept as an Error L
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -20,6 +21,22 @@ from typing import Any
 from smooth.jobs import execute
 
 log = logging.getLogger("smooth.jobs")
+_waiting = 0  # deferred jobs of this process not yet finished: `wait_for_deferred_jobs` waits for none
+_settled = threading.Condition()
+
+
+def _count(change: int) -> None:
+    global _waiting
+    with _settled:
+        _waiting += change
+        _settled.notify_all()
+
+
+def wait_for_deferred_jobs(timeout: float = 30.0) -> bool:
+    """Block until every job deferred in this process has run (a test's next look, a server's shutdown);
+    False when some still had not after `timeout` seconds."""
+    with _settled:
+        return _settled.wait_for(lambda: _waiting == 0, timeout)
 
 
 class DeferredJobs:
@@ -36,7 +53,10 @@ class DeferredJobs:
         ran = 0
         while self.pending:
             spec, job_id = self.pending.pop(0)
-            run_now(spec, job_id)
+            try:
+                run_now(spec, job_id)
+            finally:
+                _count(-1)
             ran += 1
         return ran
 
@@ -61,6 +81,7 @@ def after_commit(spec: dict[str, Any], job_id: str) -> None:
     scope = _scope.get()
     if scope is not None:
         scope.pending.append((spec, job_id))
+        _count(1)
     else:
         run_now(spec, job_id)
 

@@ -33,6 +33,8 @@ def validate_document(doc: Document, *, ignore_mandatory: bool = False, ignore_l
     if not ignore_links:
         for member in family:
             validate_links(member)
+    for member in family:
+        member.__dict__.pop(_CHECKED, None)
     validate_unique(doc)
 
 
@@ -40,6 +42,7 @@ def validate_required(doc: Document, *, ignore_mandatory: bool = False, ignore_l
     """The checks controller code relies on: Links exist (their fetch_from values filled), `reqd` values set."""
     if not ignore_links:
         for member in (doc, *doc.get_all_children()):
+            member.__dict__[_CHECKED] = {}
             validate_links(member)
     if not ignore_mandatory:
         validate_mandatory(doc, conditional=False)  # a condition's own message comes from the controller
@@ -109,8 +112,13 @@ def _condition_values(doc: Document) -> dict[str, Any]:
     return values
 
 
+_CHECKED = "_links_checked"  # links found by the pass before `validate`, reused by the pass after it
+
+
 def validate_links(doc: Document) -> None:
-    """Every Link value must exist; one query per target doctype also brings the fetch_from values."""
+    """Every Link value must exist; one query per target doctype also brings the fetch_from values.
+
+    Within one save the second pass (after `validate`) only reads the values the first did not."""
     site = local().site
     wanted: dict[str, dict[str, list[DocField]]] = {}
     columns: dict[str, set[str]] = {}
@@ -133,9 +141,17 @@ def validate_links(doc: Document) -> None:
         wanted.setdefault(target, {}).setdefault(str(value), []).append(field)
         columns.setdefault(target, {"name"}).update(
             source for _, source in _fetches_for(doc, field.fieldname) if source in target_meta.column_set)
+    checked: dict[tuple[str, str], Mapping[str, Any]] | None = doc.__dict__.get(_CHECKED)
     for target, by_value in wanted.items():
-        found = {str(row["name"]).lower(): row for row in db().get_all(
-            target, fields=sorted(columns[target]), filters=[["name", "in", list(by_value)]], order_by="")}
+        found = {value.lower(): checked[(target, value.lower())] for value in by_value
+                 if checked is not None and (target, value.lower()) in checked}
+        unseen = [value for value in by_value if value.lower() not in found]
+        if unseen:
+            for row in db().get_all(target, fields=sorted(columns[target]), filters=[["name", "in", unseen]],
+                                    order_by=""):
+                found[str(row["name"]).lower()] = row
+                if checked is not None:
+                    checked[(target, str(row["name"]).lower())] = row
         for value, fields in by_value.items():
             row = found.get(value.lower())
             if row is None:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 import smooth
 from smooth.model.passwords import check_user_password
@@ -293,6 +293,33 @@ def test_db_get_value_and_get_single_value_read_a_single(ctx):
     assert smooth.db.get_single_value("Test Single", "max_items") == 9
     assert smooth.db.get_value("Test Single", None, ["max_items", "enabled"], as_dict=True) == {
         "max_items": 9, "enabled": 0}
+
+
+def test_a_single_is_read_once_per_unit_and_its_save_is_seen_at_once(ctx):
+    engine = smooth.db.connection().engine
+    reads: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_rest):  # type: ignore[no-untyped-def]
+        if "tabSingles" in statement and statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+
+    smooth.db.set_value("Test Single", None, "max_items", 5)
+    smooth.db.commit()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert smooth.db.get_single_value("Test Single", "max_items") == 5
+        assert smooth.get_doc("Test Single").max_items == 5
+        assert len(reads) == 1
+        smooth.db.set_value("Test Single", None, "max_items", 7)
+        assert smooth.db.get_single_value("Test Single", "max_items") == 7
+        doc = smooth.get_doc("Test Single")
+        doc.max_items = 8
+        doc.save()
+        assert smooth.db.get_single_value("Test Single", "max_items") == 8
+        smooth.db.rollback()
+        assert smooth.db.get_single_value("Test Single", "max_items") == 5
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
 
 
 def test_db_set_value_writes_a_single_field(ctx):

@@ -20,7 +20,7 @@ from smooth.email.queue import sendmail
 from smooth.exceptions import ValidationError
 from smooth.model.document import Document, get_controller
 from smooth.model.workflow import get_workflow, optional_states, owes_action, state_of
-from smooth.permissions import get_roles, has_permission
+from smooth.permissions import get_roles, has_permission, load_roles
 
 SEE_ALL = "System Manager"
 
@@ -69,7 +69,9 @@ def update_actions(doc: Document, method: str | None = None) -> None:
     roles = {t.allowed for t in workflow.transitions if t.state == state and t.next_state not in optional}
     if not roles:
         return
-    users = [u for u in _users_with(roles) if has_permission(doc.doctype, "read", doc=doc, user=u)
+    candidates = _users_with(roles)
+    load_roles(candidates)
+    users = [u for u in candidates if has_permission(doc.doctype, "read", doc=doc, user=u)
              and _can_act(doc, u, workflow)]
     for user in users:
         action = get_controller(local().site, "Workflow Action")(
