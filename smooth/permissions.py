@@ -50,19 +50,12 @@ def get_roles(user: str | None = None) -> list[str]:
     return roles
 
 
-def load_roles(users: list[str]) -> None:
-    """Read the roles of many users in one query into the unit's cache (a to-do for each evaluator)."""
+def remember_roles(found: dict[str, list[str]]) -> None:
+    """Keep roles a caller read for many users at once (as `Has Role` rows) in the unit's cache."""
     loc = local()
-    wanted = [u for u in users if u not in loc.roles and u not in (ADMINISTRATOR, GUEST)]
-    if not wanted:
-        return
-    has_role = db().table("Has Role")
-    found: dict[str, list[str]] = {user: [] for user in wanted}
-    for user, role in db().execute(select(has_role.c.parent, has_role.c.role).where(and_(
-            has_role.c.parent.in_(wanted), has_role.c.parenttype == "User"))):
-        found[user].append(role)
     for user, roles in found.items():
-        loc.roles[user] = roles + list(AUTOMATIC_ROLES)
+        if user not in (ADMINISTRATOR, GUEST):
+            loc.roles.setdefault(user, list(roles) + list(AUTOMATIC_ROLES))
 
 
 def _all_roles() -> list[str]:

@@ -95,13 +95,15 @@ def calendar(evaluator: str, default_minutes: int, *, for_update: bool = False) 
     )
 
 
-def calendars(pool: list[str], default_minutes: int) -> dict[str, EvaluatorCalendar]:
-    """`calendar` for a whole pool in three queries (reading availability locks nothing)."""
+def calendars(pool: list[str], default_minutes: int, *, for_update: bool = False) -> dict[str, EvaluatorCalendar]:
+    """`calendar` for a whole pool in three queries; `for_update` locks the pool's rows in name order
+    (a booking), reading availability locks nothing."""
     rows = {r["name"]: r for r in smooth.db.get_all("Course Evaluator", fields=CALENDAR_FIELDS,
-                                                    filters={"name": ["in", pool]})}
+                                                    filters={"name": ["in", pool]}, order_by="name asc",
+                                                    for_update=for_update)}
     missing = [user for user in pool if user not in rows]
-    if missing:
-        return {user: calendar(user, default_minutes) for user in pool}  # names the one without a record
+    if missing:  # names the one without a record
+        return {user: calendar(user, default_minutes, for_update=for_update) for user in pool}
     owners = {"parent": ["in", pool], "parenttype": "Course Evaluator"}
     schedules: dict[str, list[ScheduleRow]] = {user: [] for user in pool}
     for parent, day, start, end in smooth.db.get_all("Evaluator Schedule", fields=["parent", "day", "start_time",
@@ -149,13 +151,14 @@ def booked_intervals(pool: list[str], first: dt.datetime, last: dt.datetime, exc
     return by_evaluator
 
 
-def load(evaluator: str) -> int:
-    """Pending evaluations from today on: the least-loaded evaluator of a pool gets the next one."""
-    return smooth.db.count("LMS Certificate Request", {"evaluator": evaluator, "status": "Pending",
-                                                       "date": [">=", smooth.today()]})
-
-
-def last_assigned(evaluator: str) -> dt.datetime:
-    value = smooth.db.get_value("LMS Certificate Request", {"evaluator": evaluator}, "creation",
-                                order_by="creation desc")
-    return value or dt.datetime.min
+def least_loaded_first(pool: list[str]) -> list[str]:
+    """The pool ordered for the next assignment: fewest Pending evaluations from today on, then the one
+    assigned longest ago, then by name; two grouped queries for the whole pool."""
+    loads = {row[0]: int(row[1]) for row in smooth.db.get_all(
+        "LMS Certificate Request", fields=["evaluator", "count(name) as pending"],
+        filters={"evaluator": ["in", pool], "status": "Pending", "date": [">=", smooth.today()]},
+        group_by="evaluator", order_by="", as_list=True)}
+    latest = {row[0]: row[1] for row in smooth.db.get_all(
+        "LMS Certificate Request", fields=["evaluator", "max(creation) as latest"],
+        filters={"evaluator": ["in", pool]}, group_by="evaluator", order_by="", as_list=True)}
+    return sorted(pool, key=lambda user: (loads.get(user, 0), latest.get(user) or dt.datetime.min, user))

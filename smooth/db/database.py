@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Insert, Table, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Result
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import ColumnElement
@@ -268,12 +269,12 @@ class Database:
         return int(result.rowcount)
 
     def insert_row(self, table: Table, row: Mapping[str, Any]) -> None:
-        self.execute(insert(table), [dict(row)], write=True)
+        self.execute(_insert_into(table), dict(row), write=True)
 
     def insert_rows(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
         rows = [dict(r) for r in rows]
         if rows:
-            self.execute(insert(table), rows, write=True)
+            self.execute(_insert_into(table), rows, write=True)
 
     def delete(self, doctype: str, filters: Any) -> int:
         meta = self.site.get_meta(doctype)
@@ -304,6 +305,12 @@ class Database:
                      write=True)
         if text is not None:
             self.execute(insert(singles).values(doctype=doctype, field=fieldname, value=text), write=True)
+
+
+@functools.lru_cache(maxsize=2048)
+def _insert_into(table: Table) -> Insert:
+    """One INSERT construct per table, so SQLAlchemy finds its compiled form without rebuilding a cache key."""
+    return insert(table)
 
 
 def _wall_clock(condition: filter_rules.Filter, zone: str) -> filter_rules.Filter:

@@ -22,7 +22,8 @@ SHORT_TEXT = frozenset({
 LONG_TEXT = frozenset({"Small Text", "Text", "Long Text", "Text Editor", "Code", "JSON", "Markdown Editor",
                        "HTML Editor"})
 
-VALUE = INTEGER | DECIMAL | TEMPORAL | SHORT_TEXT | LONG_TEXT
+TEXT = SHORT_TEXT | LONG_TEXT
+VALUE = INTEGER | DECIMAL | TEMPORAL | TEXT
 ALL = VALUE | NO_VALUE
 
 RATING_STARS = 5  # Frappe's Rating: `options` may name another number of stars

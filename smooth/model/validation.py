@@ -75,7 +75,7 @@ def validate_values(doc: Document) -> None:
                     + ", ".join(repr(o) for o in options))
         elif field.fieldtype == "Rating":
             fieldtypes.check_rating(field, field.options, value, row_label(doc))
-        elif field.fieldtype in fieldtypes.SHORT_TEXT | fieldtypes.LONG_TEXT and field.fieldtype != "Password":
+        elif field.fieldtype in fieldtypes.TEXT and field.fieldtype != "Password":
             fieldtypes.check_length(field, value, row_label(doc))
         elif field.non_negative and field.fieldtype in fieldtypes.NUMERIC and value < 0:
             raise ValidationError(f"{row_label(doc)}{field.label} cannot be negative")

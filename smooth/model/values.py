@@ -34,7 +34,7 @@ def coerce_value(meta: Meta, field: DocField, value: Any) -> Any:
 
 def storable(field: DocField, value: Any) -> Any:
     """"" is NULL in every column that is not text (as in Frappe)."""
-    return None if value == "" and field.fieldtype not in fieldtypes.SHORT_TEXT | fieldtypes.LONG_TEXT else value
+    return None if value == "" and field.fieldtype not in fieldtypes.TEXT else value
 
 
 def coerce_for_db(meta: Meta, fieldname: str, value: Any) -> Any:

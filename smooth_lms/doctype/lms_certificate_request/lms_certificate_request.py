@@ -193,14 +193,16 @@ class LMSCertificateRequest(Document):
         if not self.is_new():
             smooth.db.get_value("User", self.member, "name", for_update=True)  # new requests locked it already
         minutes = evaluators.slot_minutes(self.course_settings())
-        self.flags.calendars = {user: evaluators.calendar(user, minutes, for_update=True) for user in pool}
+        self.flags.calendars = evaluators.calendars(pool, minutes, for_update=True)
         self.check_no_active_request()
         start, end = self.requested_interval(pool)
+        booked = evaluators.booked_intervals(pool, start - dt.timedelta(days=1), end + dt.timedelta(days=1),
+                                             exclude=self.name)
         reasons: list[Exception] = []
         free = []
         for user in pool:
             try:
-                self.check_evaluator(user, start, end)
+                self.check_evaluator(user, start, end, booked[user])
             except ValidationError as exc:
                 reasons.append(exc)
                 continue
@@ -208,7 +210,7 @@ class LMSCertificateRequest(Document):
         if not free:
             raise _most_specific(reasons)
         if len(free) > 1:
-            free.sort(key=lambda user: (evaluators.load(user), evaluators.last_assigned(user), user))
+            free = evaluators.least_loaded_first(free)
         self.evaluator = free[0]
         self.end_utc = end
         self.end_time = to_wall(end, smooth.local.site.time_zone).time()
@@ -244,7 +246,9 @@ class LMSCertificateRequest(Document):
             f"one starting at {to_wall(start, learner_zone):%H:%M} ends at {ends}, not {given:%H:%M}{where}; "
             f"set the end time to {ends} or leave it out")
 
-    def check_evaluator(self, user: str, start: dt.datetime, end: dt.datetime) -> None:
+    def check_evaluator(self, user: str, start: dt.datetime, end: dt.datetime,
+                        booked: list[tuple[dt.datetime, dt.datetime]]) -> None:
+        """`booked`: the evaluator's requests from a day before `start` to a day after `end` (UTC)."""
         cal = self.calendar(user)
         local_day = to_wall(start, cal.zone).date()
         for blocked in cal.unavailable:
@@ -259,8 +263,6 @@ class LMSCertificateRequest(Document):
         if not offered:
             raise ValidationError(
                 f"{self.learner_clock(start)} is not a slot the evaluator offers; pick one of the available slots")
-        booked = evaluators.booked_intervals([user], start - dt.timedelta(days=1), end + dt.timedelta(days=1),
-                                             exclude=self.name)[user]
         if not list(free_slots(offered, booked, not_before=dt.datetime.min)):
             raise SlotBookedError("Slot already booked: pick a different time; another member holds this slot")
         if cal.max_per_day:

@@ -20,7 +20,7 @@ from smooth.email.queue import sendmail
 from smooth.exceptions import ValidationError
 from smooth.model.document import Document, get_controller
 from smooth.model.workflow import get_workflow, optional_states, owes_action, state_of
-from smooth.permissions import get_roles, has_permission, load_roles
+from smooth.permissions import get_roles, has_permission, remember_roles
 
 SEE_ALL = "System Manager"
 
@@ -37,11 +37,18 @@ def own_actions(user: str) -> Any:
 
 
 def _users_with(roles: set[str]) -> list[str]:
+    """Enabled users holding one of `roles`; all their roles come in the same query, for the checks that follow."""
     has_role, user_table = db().table("Has Role"), db().table("User")
-    rows = db().execute(select(has_role.c.parent).distinct().join(
+    holders = select(has_role.c.parent).where(has_role.c.parenttype == "User", has_role.c.role.in_(sorted(roles)))
+    rows = db().execute(select(has_role.c.parent, has_role.c.role).join(
         user_table, user_table.c.name == has_role.c.parent).where(
-        has_role.c.parenttype == "User", has_role.c.role.in_(sorted(roles)), user_table.c.enabled == 1))
-    return sorted({row[0] for row in rows if row[0] not in ("Administrator", "Guest")})
+        has_role.c.parenttype == "User", has_role.c.parent.in_(holders), user_table.c.enabled == 1))
+    found: dict[str, list[str]] = {}
+    for user, role in rows:
+        if user not in ("Administrator", "Guest"):
+            found.setdefault(user, []).append(role)
+    remember_roles(found)
+    return sorted(found)
 
 
 def _can_act(doc: Document, user: str, workflow: Document) -> bool:
@@ -59,19 +66,17 @@ def update_actions(doc: Document, method: str | None = None) -> None:
     workflow = get_workflow(doc.doctype)
     if workflow is None:
         return
-    actor = session_user()
-    stored = db().table("Workflow Action")
-    db().execute(stored.update().where(
-        stored.c.reference_doctype == doc.doctype, stored.c.reference_name == doc.name,
-        stored.c.status == "Open").values(status="Completed", completed_by=actor), write=True)
+    if not doc.flags.is_new:  # a new document has no to-dos to close yet
+        stored = db().table("Workflow Action")
+        db().execute(stored.update().where(
+            stored.c.reference_doctype == doc.doctype, stored.c.reference_name == doc.name,
+            stored.c.status == "Open").values(status="Completed", completed_by=session_user()), write=True)
     state = state_of(doc, workflow)
     optional = optional_states(workflow)
     roles = {t.allowed for t in workflow.transitions if t.state == state and t.next_state not in optional}
     if not roles:
         return
-    candidates = _users_with(roles)
-    load_roles(candidates)
-    users = [u for u in candidates if has_permission(doc.doctype, "read", doc=doc, user=u)
+    users = [u for u in _users_with(roles) if has_permission(doc.doctype, "read", doc=doc, user=u)
              and _can_act(doc, u, workflow)]
     for user in users:
         action = get_controller(local().site, "Workflow Action")(
