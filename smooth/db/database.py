@@ -68,6 +68,8 @@ class Database:
         self.after_commit = CallbackManager()
         self.after_rollback = CallbackManager()
         self._singles: dict[str, dict[str, Any]] = {}  # per transaction; a write of that Single drops it
+        self._singles_read = False  # every Single was read at once into _singles (missing there: none stored)
+        self._singles_dropped: set[str] = set()
 
     # -- connection and transaction -------------------------------------------------------
 
@@ -113,7 +115,7 @@ class Database:
         if self._conn is not None and self._conn.in_transaction():
             self._conn.commit()
         self._write_locked = False
-        self._singles.clear()
+        self._forget_singles()
         self.after_rollback.reset()
         self.after_commit.run()
 
@@ -123,7 +125,7 @@ class Database:
         if self._conn is not None and self._conn.in_transaction():
             self._conn.rollback()
         self._write_locked = False
-        self._singles.clear()
+        self._forget_singles()
         self.after_rollback.run()
 
     def close(self) -> None:
@@ -289,17 +291,29 @@ class Database:
     # -- singles --------------------------------------------------------------------------
 
     def get_singles_dict(self, doctype: str) -> dict[str, Any]:
-        """A Single's stored text values, read once per transaction (settings are read on every booking)."""
+        """A Single's stored text values. The first read of a transaction reads every Single (a few
+        settings records) at once, so the settings a request consults cost one query together."""
+        singles = self.table("Singles")
+        if not self._singles_read:
+            for row in self.execute(select(singles.c.doctype, singles.c.field, singles.c.value)):
+                self._singles.setdefault(str(row.doctype), {})[str(row.field)] = row.value
+            self._singles_read = True
         cached = self._singles.get(doctype)
-        if cached is None:
-            singles = self.table("Singles")
+        if cached is None and doctype in self._singles_dropped:
             rows = self.execute(select(singles.c.field, singles.c.value).where(singles.c.doctype == doctype))
             cached = self._singles[doctype] = {str(row.field): row.value for row in rows}
-        return dict(cached)
+            self._singles_dropped.discard(doctype)
+        return dict(cached or {})
+
+    def _forget_singles(self) -> None:
+        self._singles.clear()
+        self._singles_read = False
+        self._singles_dropped.clear()
 
     def set_single_value(self, doctype: str, fieldname: str, text: str | None) -> None:
         """Store one field of a Single as text (None removes it)."""
         self._singles.pop(doctype, None)
+        self._singles_dropped.add(doctype)
         singles = self.table("Singles")
         self.execute(delete(singles).where((singles.c.doctype == doctype) & (singles.c.field == fieldname)),
                      write=True)

@@ -290,6 +290,35 @@ def _row_count(value: Any, what: str) -> int:
     return number
 
 
+_HEADS = "smooth_select_heads"
+MAX_HEADS = 256  # per table: a REST client choosing its own fields cannot grow the cache without end
+
+
+def _head(meta: Meta, table: Table, fields: Sequence[str] | str | None, order_by: str | None,
+          group_by: str | None, distinct: bool) -> Select[Any]:
+    """SELECT columns FROM table [GROUP BY] ORDER BY [DISTINCT]: parsed and built once per shape and table
+    (kept in the Table's `info`, so a migrated schema starts afresh); the WHERE and limits are the call's."""
+    key = (tuple(fields) if isinstance(fields, list | tuple) else fields, order_by, group_by, distinct)
+    heads: dict[Any, tuple[Meta, Select[Any]]] = table.info.setdefault(_HEADS, {})
+    try:
+        cached = heads.get(key)
+    except TypeError:  # an unhashable field spec: select_columns names the mistake
+        cached, key = None, None
+    if cached is not None and cached[0] is meta:
+        return cached[1]
+    stmt = select(*select_columns(meta, table, fields)).select_from(table)
+    if group_by:
+        stmt = stmt.group_by(*(column(meta, table, g) for g in _terms(group_by, "group_by")))
+        if order_by is None:
+            order_by = ""
+    stmt = stmt.order_by(*order_clause(meta, table, order_by))
+    if distinct:
+        stmt = stmt.distinct()
+    if key is not None and len(heads) < MAX_HEADS:
+        heads[key] = (meta, stmt)
+    return stmt
+
+
 def build_select(
     meta: Meta,
     table: Table,
@@ -304,17 +333,10 @@ def build_select(
     distinct: bool = False,
     for_update: bool = False,
 ) -> Select[Any]:
-    stmt = select(*select_columns(meta, table, fields)).select_from(table)
+    stmt = _head(meta, table, fields, order_by, group_by, distinct)
     clause = where(table, filters or [], or_filters)
     if clause is not None:
         stmt = stmt.where(clause)
-    if group_by:
-        stmt = stmt.group_by(*(column(meta, table, g) for g in _terms(group_by, "group_by")))
-        if order_by is None:
-            order_by = ""
-    stmt = stmt.order_by(*order_clause(meta, table, order_by))
-    if distinct:
-        stmt = stmt.distinct()
     limit, offset = _row_count(limit, "limit_page_length"), _row_count(offset, "limit_start")
     if limit:
         stmt = stmt.limit(limit)
