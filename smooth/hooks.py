@@ -99,6 +99,7 @@ class Hooks:
         self.lists: dict[str, list[Callable[..., Any]]] = {k: [] for k in LIST_KEYS}
         self.fixtures: list[tuple[App, Any]] = []
         self.scheduled: list[ScheduledEvent] = []
+        self._events: dict[tuple[str, str], list[Callable[..., Any]]] = {}
         self._errors = errors
         for position, app in enumerate(self.apps):
             self._app = app
@@ -209,12 +210,17 @@ class Hooks:
                            f"{', '.join(sorted(set(MAPPED_KEYS) | set(LIST_KEYS)))}", "hooks.E004")
 
     def events_for(self, doctype: str, event: str) -> list[Callable[..., Any]]:
-        handlers: list[Callable[..., Any]] = []
-        if doctype in self.doc_events:
-            handlers.extend(self.doc_events[doctype].get(event, ()))
-        if "*" in self.doc_events:
-            handlers.extend(self.doc_events["*"].get(event, ()))
-        return handlers
+        """The doctype's handlers, then those for "*" (worked out once per pair: every save asks ~8 times)."""
+        key = (doctype, event)
+        handlers = self._events.get(key)
+        if handlers is None:
+            handlers = []
+            if doctype in self.doc_events:
+                handlers.extend(self.doc_events[doctype].get(event, ()))
+            if "*" in self.doc_events:
+                handlers.extend(self.doc_events["*"].get(event, ()))
+            self._events[key] = handlers
+        return list(handlers)
 
     def mapped_for(self, key: str, name: str) -> list[Callable[..., Any]]:
         return self.mapped[key].get(name, [])
