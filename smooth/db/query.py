@@ -298,7 +298,8 @@ def _head(meta: Meta, table: Table, fields: Sequence[str] | str | None, order_by
           group_by: str | None, distinct: bool) -> Select[Any]:
     """SELECT columns FROM table [GROUP BY] ORDER BY [DISTINCT]: parsed and built once per shape and table
     (kept in the Table's `info`, so a migrated schema starts afresh); the WHERE and limits are the call's."""
-    key = (tuple(fields) if isinstance(fields, list | tuple) else fields, order_by, group_by, distinct)
+    key: tuple[Any, ...] | None = (tuple(fields) if isinstance(fields, list | tuple) else fields, order_by, group_by,
+                                   distinct)
     heads: dict[Any, tuple[Meta, Select[Any]]] = table.info.setdefault(_HEADS, {})
     try:
         cached = heads.get(key)

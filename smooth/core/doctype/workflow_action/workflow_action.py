@@ -44,9 +44,9 @@ def _users_with(roles: set[str]) -> list[str]:
         user_table, user_table.c.name == has_role.c.parent).where(
         has_role.c.parenttype == "User", has_role.c.parent.in_(holders), user_table.c.enabled == 1))
     found: dict[str, list[str]] = {}
-    for user, role in rows:
-        if user not in ("Administrator", "Guest"):
-            found.setdefault(user, []).append(role)
+    for row in rows:
+        if row.parent not in ("Administrator", "Guest"):
+            found.setdefault(row.parent, []).append(row.role)
     remember_roles(found)
     return sorted(found)
 
