@@ -24,6 +24,7 @@ checks live in `validation`, the row writes in `persistence`, stored rows are re
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +64,11 @@ class DocFlags(dict):
     def __setattr__(self, key: str, value: Any) -> None:
         self[key] = value
 
+
+
+@functools.lru_cache(maxsize=4096)
+def _defines(cls: type, method: str) -> bool:
+    return hasattr(cls, method)
 
 
 class Document:
@@ -195,9 +201,10 @@ class Document:
     def run_method(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """Controller method, then every doc_events handler for this doctype and for '*'."""
         result = None
-        fn = getattr(self, method, None)
-        if callable(fn):
-            result = fn(*args, **kwargs)
+        if method in self.__dict__ or _defines(type(self), method):  # most controllers lack most events
+            fn = getattr(self, method, None)
+            if callable(fn):
+                result = fn(*args, **kwargs)
         for handler in local().site.hooks.events_for(self.doctype, method):
             handler(self, method, *args, **kwargs)
         return result
