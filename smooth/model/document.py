@@ -24,7 +24,6 @@ checks live in `validation`, the row writes in `persistence`, stored rows are re
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -66,9 +65,15 @@ class DocFlags(dict):
 
 
 
-@functools.lru_cache(maxsize=4096)
+_defined: dict[tuple[type, str], bool] = {}
+
+
 def _defines(cls: type, method: str) -> bool:
-    return hasattr(cls, method)
+    key = (cls, method)
+    found = _defined.get(key)
+    if found is None:
+        found = _defined[key] = hasattr(cls, method)
+    return found
 
 
 class Document:
