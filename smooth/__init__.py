@@ -18,6 +18,7 @@ from smooth.context import (
     destroy,
     init,
     now_datetime,
+    savepoint,
     set_user,
     site_context,
     today,
@@ -47,7 +48,7 @@ from smooth.exceptions import (
 from smooth.jobs.enqueue import enqueue
 from smooth.jobs.inline import deferred_jobs
 from smooth.messages import _, get_link_to_form, msgprint, throw
-from smooth.model.database_api import document_db
+from smooth.model import database_api as _database_api  # noqa: F401  (installs the class of `db`)
 from smooth.model.listing import get_all, get_list
 from smooth.model.records import delete_doc, get_doc, new_doc
 from smooth.model.rename import rename_doc
@@ -105,7 +106,7 @@ class _SessionView:
         return _context.session_user()
 
 
-db = _Proxy(document_db, "db")
+db = _Proxy(_context.db, "db")  # the unit's one database object (a DocumentDatabase)
 local = _Proxy(_context.local, "local")
 flags = _Proxy(lambda: _context.local().flags, "flags")
 conf = _Proxy(lambda: _DictView(_context.local().site.config), "conf")
@@ -136,6 +137,6 @@ __all__ = [
     "UniqueValidationError", "ValidationError", "_", "add_days", "add_months", "apply_workflow", "conf", "connect",
     "date_diff", "db", "deferred_jobs", "delete_doc", "destroy", "enqueue", "flags", "get_all", "get_doc", "get_hooks",
     "get_link_to_form", "get_list", "get_meta", "get_roles", "get_transitions", "get_url", "getdate", "has_permission",
-    "init", "is_whitelisted", "local", "msgprint", "new_doc", "now_datetime", "rename_doc", "sendmail", "session",
-    "set_user", "site_context", "throw", "today", "unit_of_work", "whitelist",
+    "init", "is_whitelisted", "local", "msgprint", "new_doc", "now_datetime", "rename_doc", "savepoint", "sendmail",
+    "session", "set_user", "site_context", "throw", "today", "unit_of_work", "whitelist",
 ]

@@ -1,10 +1,12 @@
 """The unit of work: which site, which user, which connection, and the one door every entry point uses.
 
-A unit of work is one transaction on one site for one user. HTTP requests, CLI commands,
-migrate and each patch, site installation, login-session writes and (later) jobs all go
-through `unit_of_work`, so commit, rollback, after-commit callbacks and per-unit state are
-handled in one place. The state lives in a ContextVar: each thread (and each asyncio task)
-has its own, and a new thread starts with none.
+A unit of work is one transaction on one site for one user. The framework's entry points (an
+HTTP request, a job, a CLI command, a scheduler tick, migrate and each patch, site installation)
+go through `unit_of_work`, so commit, rollback, after-commit callbacks and per-unit state are
+handled in one place. Only that door commits: opening a committing unit inside another on the
+same context raises NestedUnitOfWorkError, and code inside a unit isolates a step that may fail
+with `savepoint()`. The state lives in a ContextVar: each thread (and each asyncio task) has its
+own, and a new thread starts with none.
 
 Login sessions (the `sid` cookie) are a different thing and live in `smooth.auth.sessions`.
 """
@@ -12,19 +14,21 @@ Login sessions (the `sid` cookie) are a different thing and live in `smooth.auth
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import zoneinfo
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from smooth.db.database import Database
-from smooth.exceptions import SmoothError
+from smooth.exceptions import NestedUnitOfWorkError, SmoothError
 from smooth.site import Site, current_site, get_site
 
 ADMINISTRATOR = "Administrator"
+log = logging.getLogger("smooth.context")
 
 
 @dataclass
@@ -43,6 +47,10 @@ class Local:
     message_log: list[dict[str, Any]] = field(default_factory=list)
     roles: dict[str, list[str]] = field(default_factory=dict)
     request_url: str = ""  # the base URL of the HTTP request this unit serves, if any (smooth.urls)
+    in_unit: bool = False  # a unit of work is open on this context: another one here would be nested
+
+
+_database_class: type[Database] = Database
 
 
 _local: ContextVar[Local | None] = ContextVar("smooth_local", default=None)
@@ -74,10 +82,17 @@ def is_initialized() -> bool:
     return _local.get() is not None
 
 
+def install_database_class(cls: type[Database]) -> None:
+    """The class of every unit's database object: the model layer installs its Frappe-shaped subclass
+    (coercion, timestamps, Password fields) when it is imported, so `smooth.db` is one object."""
+    global _database_class
+    _database_class = cls
+
+
 def connect(*, write_intent: bool = True) -> Database:
     bound = local()
     if bound.db is None:
-        bound.db = Database(bound.site, write_intent=write_intent)
+        bound.db = _database_class(bound.site, write_intent=write_intent)
     return bound.db
 
 
@@ -107,10 +122,12 @@ def unit_of_work(site: str | None = None, *, user: str | None = None, sites_path
                  commit: bool = True, write_intent: bool = True) -> Iterator[Local]:
     """One transaction: commit (then after_commit callbacks) on success, roll everything back on error.
 
-    With `site`, the unit binds that site for its length (a fresh connection), and restores
-    whatever context the thread had before. Without it, the unit is a transaction on the site
-    already bound (a patch inside migrate, a test, `bench console`). `commit=False` rolls back
-    even on success (read-only requests).
+    The framework's entry-point door. With `site`, the unit binds that site for its length (a
+    fresh context and connection, so it nests in nothing) and restores whatever context the
+    thread had before. Without it, the unit is a transaction on the site already bound (a patch
+    inside migrate, a test, `bench console`), and raises NestedUnitOfWorkError when a unit is
+    already open there: use `savepoint()` inside a unit. `commit=False` rolls back even on
+    success (read-only requests).
     """
     if site is not None:
         with site_context(site, sites_path, user=user or ADMINISTRATOR, write_intent=write_intent), \
@@ -124,24 +141,63 @@ def unit_of_work(site: str | None = None, *, user: str | None = None, sites_path
 @contextmanager
 def _transaction(user: str | None, commit: bool) -> Iterator[Local]:
     bound = local()
+    if bound.in_unit:
+        raise NestedUnitOfWorkError(
+            "A unit of work is already open here, and only the outermost one (the request, job or command) "
+            "commits. Use `with smooth.savepoint():` for a step whose failure must not undo the rest.")
     database = db()
     previous = bound.user
     if user:
         bound.user = user
+    bound.in_unit = True
+    committed = False
     try:
-        yield bound
-    except BaseException:
-        database.rollback()
-        raise
-    else:
+        try:
+            yield bound
+        except BaseException:
+            database.rollback_transaction()
+            raise
         if commit:
-            database.commit()
+            try:
+                database.commit_transaction()
+            except BaseException:
+                database.rollback_transaction()
+                raise
+            committed = True
         else:
-            database.rollback()
+            database.rollback_transaction()
     finally:
-        bound.roles.clear()
-        if user:
-            bound.user = previous
+        bound.in_unit = False  # the callbacks run once the unit is over: they may open units of their own
+        try:
+            if committed:
+                database.after_commit.run()
+            elif len(database.after_rollback):
+                _after_rollback(database)
+        finally:
+            bound.roles.clear()
+            if user:
+                bound.user = previous
+
+
+def _after_rollback(database: Database) -> None:
+    """Run the rolled-back unit's after_rollback callbacks in a unit of their own, so what they record
+    (a refusal worth keeping) is committed. Their failure is logged: the rollback's cause is what counts."""
+    try:
+        with _transaction(None, True):
+            database.after_rollback.run()
+    except Exception:
+        database.after_rollback.reset()
+        log.exception("an after_rollback callback failed")
+
+
+def savepoint() -> AbstractContextManager[None]:
+    """A step inside the current unit of work that can fail on its own (Frappe's `frappe.db.savepoint`).
+
+    `with smooth.savepoint(): ...` releases on success (the work is committed with the unit) and,
+    on an exception, rolls back only the step's work and re-raises. after_commit callbacks queued
+    inside a rolled-back savepoint are dropped.
+    """
+    return db().savepoint()
 
 
 @contextmanager

@@ -30,7 +30,8 @@ code the `bench` CLI uses, so the API and the CLI translate any of them without 
     ├── TooManyRequestsError (429)
     ├── QueryLockError (503)          the database stayed busy or locked; retry
     ├── DatabaseUnavailableError (503) the database cannot be reached; retry
-    └── PatchError                     a data patch raised during migrate
+    ├── PatchError                     a data patch raised during migrate
+    └── NestedUnitOfWorkError          a committing unit of work opened inside another (use savepoint)
 """
 
 from __future__ import annotations
@@ -164,3 +165,10 @@ class DatabaseUnavailableError(SmoothError):
 
 class PatchError(SmoothError):
     pass
+
+
+class NestedUnitOfWorkError(SmoothError):
+    """A committing unit of work was opened while another is open on the same context.
+
+    Only the entry point (request, job, command, scheduler tick, migrate step) commits; code inside
+    it isolates a step with `smooth.savepoint()`."""

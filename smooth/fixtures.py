@@ -19,6 +19,7 @@ from smooth.apps import App
 from smooth.context import db, local
 from smooth.exceptions import DoesNotExistError, ValidationError
 from smooth.meta.doctype import scrub
+from smooth.model.database_api import document_db
 from smooth.model.records import get_doc
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ def upsert(record: dict[str, Any], path: Path | None = None, *, force: bool = Fa
 
 def _remember(key: str, doctype: str, name: str, shipped: str, *, exists: bool) -> None:
     if exists:
-        db().set_value(LOG, key, {"shipped": shipped})
+        document_db().set_value(LOG, key, {"shipped": shipped}, update_modified=False)
         return
     log = get_doc({"doctype": LOG, "reference_doctype": doctype, "reference_name": name, "shipped": shipped})
     log.flags.ignore_permissions = True

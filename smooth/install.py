@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from smooth.apps import App, core_app, load_app
-from smooth.context import db, unit_of_work
+from smooth.context import db, site_context, unit_of_work
 from smooth.db.engine import server_url
 from smooth.exceptions import ValidationError
 from smooth.hooks import Hooks
@@ -101,16 +101,18 @@ def new_site(
         config["time_zone"] = time_zone
     write_config(sites_path, name, config)
     password = admin_password or secrets.token_urlsafe(12)
-    with unit_of_work(name, sites_path=sites_path) as loc:
+    with site_context(name, sites_path) as loc:  # migrate's steps and the records after it are units of their own
         loc.flags.in_install = True
         _check_empty(loc.site.engine, force)
-        for hook in loc.site.hooks.lists["before_install"]:
-            hook()
+        with unit_of_work():
+            for hook in loc.site.hooks.lists["before_install"]:
+                hook()
         migrate(echo=echo)
-        install_standard_records(password, time_zone or loc.site.config.get("time_zone"))
-        mark_all_patches_done()
-        for hook in loc.site.hooks.lists["after_install"]:
-            hook()
+        with unit_of_work():
+            install_standard_records(password, time_zone or loc.site.config.get("time_zone"))
+            mark_all_patches_done()
+            for hook in loc.site.hooks.lists["after_install"]:
+                hook()
         installed = [app.name for app in loc.site.apps]
     echo(f"Site {name} created ({db_type}) with apps: {', '.join(installed)}.")
     return password
@@ -174,15 +176,16 @@ def install_app(name: str, sites_path: Path, app: str, *, echo: Echo = print) ->
     config["apps"] = [*current, str(path)]
     write_config(sites_path, name, config)
     forget_site(name, sites_path)
-    with unit_of_work(name, sites_path=sites_path) as bound:
-        hooks_of_app = Hooks([new_app])
-        for hook in hooks_of_app.lists["before_install"]:
-            hook()
+    hooks_of_app = Hooks([new_app])
+    with site_context(name, sites_path):
+        with unit_of_work():
+            for hook in hooks_of_app.lists["before_install"]:
+                hook()
         migrate(echo=echo)
-        mark_all_patches_done()
-        for hook in hooks_of_app.lists["after_install"]:
-            hook()
-        del bound
+        with unit_of_work():
+            mark_all_patches_done()
+            for hook in hooks_of_app.lists["after_install"]:
+                hook()
     echo(f"Installed {new_app.name} on {name}")
     return new_app
 

@@ -37,9 +37,8 @@ def types_by_lead() -> dict[int, list[str]]:
 
 
 def _move(filters: list[list[Any]], status: str, stamp: dt.datetime) -> int:
-    with smooth.unit_of_work():
-        return smooth.db.set_value(COMPLIANCE, filters, {"status": status}, modified=stamp,
-                                   modified_by=smooth.session.user)
+    return smooth.db.set_value(COMPLIANCE, filters, {"status": status}, modified=stamp,
+                               modified_by=smooth.session.user)
 
 
 def update_statuses(today: dt.date | None = None) -> dict[str, int]:

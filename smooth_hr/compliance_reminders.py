@@ -76,7 +76,8 @@ def claim(key: str, kind: str, row: dict[str, Any] | None = None, stage: str | N
     if row:
         values.update(compliance=row["name"], employee=row["employee"], renewal_date=row["renewal_date"])
     try:
-        return smooth.get_doc(values).insert(ignore_permissions=True).name
+        with smooth.savepoint():
+            return smooth.get_doc(values).insert(ignore_permissions=True).name
     except (smooth.DuplicateEntryError, smooth.UniqueValidationError):
         return None
 
@@ -167,14 +168,12 @@ def _remind_page(page: list[dict[str, Any]], kinds: dict[str, dict[str, Any]], s
         if manager and manager["address"] and manager["address"] != employee["address"]:
             recipients.append((manager, True))
         note = None if recipients else "Neither the employee nor their manager has a user or a company email"
-        with smooth.unit_of_work():
-            if not claim(due[row["name"]], "Reminder", row, stage, [r["address"] for r, _ in recipients], note):
-                continue
-            for recipient, for_manager in recipients:
-                smooth.sendmail(recipient["address"], template=TEMPLATE,
-                                args=reminder_args(row, kinds[row["compliance_type"]], stage, day, recipient,
-                                                   for_manager),
-                                reference_doctype=COMPLIANCE, reference_name=row["name"])
+        if not claim(due[row["name"]], "Reminder", row, stage, [r["address"] for r, _ in recipients], note):
+            continue
+        for recipient, for_manager in recipients:
+            smooth.sendmail(recipient["address"], template=TEMPLATE,
+                            args=reminder_args(row, kinds[row["compliance_type"]], stage, day, recipient, for_manager),
+                            reference_doctype=COMPLIANCE, reference_name=row["name"])
         if recipients:
             result["sent"] += 1
         else:
@@ -209,7 +208,7 @@ def _retrain_page(page: list[dict[str, Any]], kind: dict[str, Any], result: dict
             _report_without_user(row, kind)
             continue
         try:
-            with smooth.unit_of_work():
+            with smooth.savepoint():  # a refused assignment undoes its claim only; the job goes on
                 entry = claim(due[row["name"]], "Retraining", row, recipients=[employee["user_id"]])
                 if not entry:
                     continue
@@ -228,16 +227,14 @@ def _report_without_user(row: dict[str, Any], kind: dict[str, Any]) -> None:
     message = (f"{row['employee_name'] or row['employee']} ({row['employee']}) has no User: the course "
                f"{kind['course']} for {row['compliance_type']} ({row['name']}, renewal {row['renewal_date']}) "
                "could not be assigned. Link a User on the Employee; the next daily run assigns it.")
-    with smooth.unit_of_work():
-        if claim(f"no-user|{row['name']}|{row['renewal_date']}", "Retraining", row, note=message):
-            log.warning(message)
-            _insert_error_log(row, message)
+    if claim(f"no-user|{row['name']}|{row['renewal_date']}", "Retraining", row, note=message):
+        log.warning(message)
+        _insert_error_log(row, message)
 
 
 def _error_log(row: dict[str, Any], message: str) -> None:
     log.error(message)
-    with smooth.unit_of_work():
-        _insert_error_log(row, message)
+    _insert_error_log(row, message)
 
 
 def _insert_error_log(row: dict[str, Any], message: str) -> None:

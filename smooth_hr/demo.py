@@ -85,7 +85,6 @@ def make_demo_data() -> dict[str, Any]:
             {"activity_name": "Collect your high-visibility vest", "kind": "Task"},
         ]}).insert(ignore_permissions=True).submit()
         _count(created, "Employee Onboarding")
-    smooth.db.commit()
     return created
 
 

@@ -99,19 +99,17 @@ def collect(day: dt.date) -> list[Digest]:
 def send_overdue_digests(today: dt.date | None = None) -> dict[str, int]:
     """The scheduled job (daily): mark overdue, then send each manager's and each HR Manager's digest once."""
     day = today or smooth.today()
-    with smooth.unit_of_work():
-        marked = mark_overdue()
+    marked = mark_overdue()
     sent = {"marked_overdue": marked, "managers": 0, "hr": 0}
     list_url = smooth.get_url("/app/lms-training-assignment?status=Overdue")
     for digest in collect(day):
-        with smooth.unit_of_work():
-            kind = "hr" if digest.for_hr else "managers"
-            if not claim(f"overdue-digest|{kind}|{digest.address}|{day}", "Digest", recipients=[digest.address],
-                         note=f"{digest.total} overdue"):
-                continue
-            smooth.sendmail(digest.address, template=TEMPLATE, args={
-                "recipient_name": digest.name, "for_hr": digest.for_hr, "day": format_day(day),
-                "items": digest.listed(), "total": digest.total, "more": digest.total - len(digest.items),
-                "list_url": list_url}, reference_doctype=digest.reference[0], reference_name=digest.reference[1])
+        kind = "hr" if digest.for_hr else "managers"
+        if not claim(f"overdue-digest|{kind}|{digest.address}|{day}", "Digest", recipients=[digest.address],
+                     note=f"{digest.total} overdue"):
+            continue
+        smooth.sendmail(digest.address, template=TEMPLATE, args={
+            "recipient_name": digest.name, "for_hr": digest.for_hr, "day": format_day(day),
+            "items": digest.listed(), "total": digest.total, "more": digest.total - len(digest.items),
+            "list_url": list_url}, reference_doctype=digest.reference[0], reference_name=digest.reference[1])
         sent[kind] += 1
     return sent

@@ -89,7 +89,6 @@ def make_demo_data() -> dict[str, Any]:
     _requests(safety, forklift, cohort, created)
     _certified("nina.learner@example.com", safety, created)
     _todays_requests(safety, forklift, created)
-    smooth.db.commit()
     return created
 
 

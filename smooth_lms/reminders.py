@@ -42,8 +42,9 @@ def reminder_leads() -> list[int]:
 def _claim(key: str, kind: str, request: str | None, recipient: str | None = None) -> bool:
     """Insert the log row that makes this notification go out once (False: it already went)."""
     try:
-        smooth.get_doc({"doctype": "LMS Notification Log", "key": key, "kind": kind, "request": request,
-                        "recipient": recipient}).insert(ignore_permissions=True)
+        with smooth.savepoint():
+            smooth.get_doc({"doctype": "LMS Notification Log", "key": key, "kind": kind, "request": request,
+                            "recipient": recipient}).insert(ignore_permissions=True)
     except (smooth.DuplicateEntryError, smooth.UniqueValidationError):
         return False
     return True
@@ -61,20 +62,19 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
         moment, moment + dt.timedelta(hours=max(leads))]]}, pluck="name", order_by="start_utc asc")
     sent = 0
     for name in upcoming:
-        with smooth.unit_of_work():
-            doc = smooth.get_doc(REQUEST, name)
-            for lead in leads:
-                due = doc.start_utc - dt.timedelta(hours=lead)
-                if not due <= moment < min(due + REMINDER_WINDOW, doc.start_utc):
-                    continue
-                if _claim(f"reminder:{name}:{lead}h:{doc.start_utc:%Y%m%dT%H%M}", "Reminder", name):
-                    send_request_mail(doc, REMINDER, doc.member, doc.timezone or smooth.local.site.time_zone,
-                                      role="learner", lead_hours=lead)
-                    if doc.evaluator:
-                        send_request_mail(doc, REMINDER, doc.evaluator, evaluator_zone(doc.evaluator),
-                                          role="evaluator", lead_hours=lead)
-                    sent += 1
-                break  # the nearest due lead only: a late-booked request does not get two at once
+        doc = smooth.get_doc(REQUEST, name)
+        for lead in leads:
+            due = doc.start_utc - dt.timedelta(hours=lead)
+            if not due <= moment < min(due + REMINDER_WINDOW, doc.start_utc):
+                continue
+            if _claim(f"reminder:{name}:{lead}h:{doc.start_utc:%Y%m%dT%H%M}", "Reminder", name):
+                send_request_mail(doc, REMINDER, doc.member, doc.timezone or smooth.local.site.time_zone,
+                                  role="learner", lead_hours=lead)
+                if doc.evaluator:
+                    send_request_mail(doc, REMINDER, doc.evaluator, evaluator_zone(doc.evaluator),
+                                      role="evaluator", lead_hours=lead)
+                sent += 1
+            break  # the nearest due lead only: a late-booked request does not get two at once
     return sent
 
 
@@ -108,15 +108,14 @@ def send_evaluator_digests(now: dt.datetime | None = None) -> int:
                                       "course", "google_meet_link"], order_by="start_utc asc")
         if not rows:
             continue
-        with smooth.unit_of_work():
-            if not _claim(f"digest:{evaluator}:{local_now.date()}", "Digest", None, evaluator):
-                continue
-            items = [{"when": format_slot(r["start_utc"], r["end_utc"], zone_name), "name": r["name"],
-                      "learner": r["member_name"] or r["member"], "course": r["course_title"] or r["course"],
-                      "meet_link": r["google_meet_link"]} for r in rows]
-            smooth.sendmail(evaluator, template=DIGEST, args={
-                "recipient_name": smooth.db.get_value("User", evaluator, "full_name") or evaluator,
-                "day": f"{local_now:%a} {local_now.day} {local_now:%b %Y}", "zone": zone_name, "evaluations": items},
-                reference_doctype="Course Evaluator", reference_name=evaluator)
-            sent += 1
+        if not _claim(f"digest:{evaluator}:{local_now.date()}", "Digest", None, evaluator):
+            continue
+        items = [{"when": format_slot(r["start_utc"], r["end_utc"], zone_name), "name": r["name"],
+                  "learner": r["member_name"] or r["member"], "course": r["course_title"] or r["course"],
+                  "meet_link": r["google_meet_link"]} for r in rows]
+        smooth.sendmail(evaluator, template=DIGEST, args={
+            "recipient_name": smooth.db.get_value("User", evaluator, "full_name") or evaluator,
+            "day": f"{local_now:%a} {local_now.day} {local_now:%b %Y}", "zone": zone_name, "evaluations": items},
+            reference_doctype="Course Evaluator", reference_name=evaluator)
+        sent += 1
     return sent

@@ -2,9 +2,9 @@
 
 Two kinds: a slot that passed more than LMS Settings `stale_request_grace_hours` ago without
 being marked Completed, and a slot after its cohort's evaluation end date (the date was moved
-earlier after booking). Each is cancelled in its own transaction through the document (so the
-cancellation mail with the reason reaches learner and evaluator, and a failure of one does not
-stop the others); the reason is kept on the request.
+earlier after booking). Each is cancelled in a savepoint of the job's unit of work, through the
+document (so the cancellation mail with the reason reaches learner and evaluator, and a refusal
+of one is undone alone and does not stop the others); the reason is kept on the request.
 """
 
 from __future__ import annotations
@@ -40,11 +40,11 @@ def stale_requests(now: dt.datetime | None = None) -> dict[str, str]:
 
 
 def cancel_stale_requests(now: dt.datetime | None = None) -> list[str]:
-    """Cancel every stale request (each in its own transaction); returns the names cancelled."""
+    """Cancel every stale request (each in a savepoint: one refused does not undo the others); returns the names."""
     cancelled = []
     for name, reason in stale_requests(now).items():
         try:
-            with smooth.unit_of_work():
+            with smooth.savepoint():
                 doc = smooth.get_doc(REQUEST, name, for_update=True)
                 if doc.status != "Pending":
                     continue

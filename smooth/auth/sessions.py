@@ -8,9 +8,9 @@ else the framework table `__Sessions`.
 `last_seen` is written at most once per `touch_interval` (a tenth of the expiry, at most a
 minute), so reading a session is not a write on every request.
 
-Database writes outside login happen in their own short transaction on the request's
-connection (`_write_now`), before the handler starts, so a GET (which rolls back) still
-keeps its session alive and SQLite never has to upgrade a stale read snapshot.
+Database writes outside login commit at once in a short transaction on a connection of their
+own (`_write_now`), so a GET (which rolls back) still keeps its session alive and the request's
+unit of work never commits early.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, insert, select, update
 
 from smooth.auth.settings import int_setting, redis_call, redis_for, redis_key
-from smooth.context import db, unit_of_work
+from smooth.context import db
 
 if TYPE_CHECKING:
     from smooth.site import Site
@@ -133,14 +133,16 @@ def exists(site: Site, sid: str) -> bool:
 
 
 def _write_now(statement: Any) -> None:
-    """Run and commit `statement` in a unit of its own: a session outlives the request that touched it,
-    even a read-only or failing one. A transaction that has not written yet is ended first (nothing
-    is lost), so the write starts a fresh one instead of upgrading a read snapshot SQLite may refuse."""
+    """Commit `statement` at once, on a connection of its own: a session outlives the request that
+    touched it, even a read-only or failing one, and the request's unit must not commit early.
+    A unit already holding SQLite's write lock (a write request) takes the write into its own
+    transaction instead: a second connection would wait for that lock until the request ends."""
     database = db()
-    if not database.has_write_lock:
-        database.rollback()
-    with unit_of_work():
+    if database.has_write_lock and database.is_sqlite:
         database.execute(statement, write=True)
+        return
+    with database.engine.begin() as connection:
+        connection.execute(statement)
 
 
 def _ms(seconds: float) -> int:

@@ -15,7 +15,8 @@ import dataclasses
 import datetime as dt
 import functools
 import zoneinfo
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Insert, Table, delete, func, insert, select, update
@@ -51,6 +52,15 @@ class CallbackManager:
 
     def reset(self) -> None:
         self._callbacks.clear()
+
+    def discard_since(self, mark: int) -> None:
+        """Forget what was queued after `mark` (a `len()` taken earlier): a savepoint rolled back."""
+        del self._callbacks[mark:]
+
+    def run_since(self, mark: int) -> None:
+        queued, self._callbacks[mark:] = self._callbacks[mark:], []
+        for fn, args, kwargs in queued:
+            fn(*args, **kwargs)
 
     def __len__(self) -> int:
         return len(self._callbacks)
@@ -111,22 +121,55 @@ class Database:
             raise translated from exc
 
     def commit(self) -> None:
+        """Commit, then run the after-commit callbacks. For the framework: a unit of work commits once, at its door."""
+        self.commit_transaction()
+        self.after_commit.run()
+
+    def commit_transaction(self) -> None:
+        """Commit without running the after-commit callbacks (the door runs them once the unit is closed)."""
         self.before_commit.run()
         if self._conn is not None and self._conn.in_transaction():
             self._conn.commit()
         self._write_locked = False
         self._forget_singles()
         self.after_rollback.reset()
-        self.after_commit.run()
 
     def rollback(self) -> None:
+        self.rollback_transaction()
+        self.after_rollback.run()
+
+    def rollback_transaction(self) -> None:
+        """Roll back without running the after-rollback callbacks (the door runs them in a unit of their own)."""
         self.before_commit.reset()
         self.after_commit.reset()
         if self._conn is not None and self._conn.in_transaction():
             self._conn.rollback()
         self._write_locked = False
         self._forget_singles()
-        self.after_rollback.run()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: leaving it normally releases it (its work waits for the enclosing commit),
+        an exception rolls its work back and propagates. Callbacks queued inside a rolled-back savepoint
+        are dropped, except `after_rollback` ones, which run at once: their work is undone now."""
+        conn = self._ensure_transaction(write=False)
+        marks = len(self.before_commit), len(self.after_commit), len(self.after_rollback)
+        nested = conn.begin_nested()
+        try:
+            yield
+        except BaseException:
+            if nested.is_active:
+                try:
+                    nested.rollback()
+                except DBAPIError:
+                    pass  # the server already ended the whole transaction (a deadlock): the unit rolls back
+            self._forget_singles()  # a Single written inside may have been cached
+            self.before_commit.discard_since(marks[0])
+            self.after_commit.discard_since(marks[1])
+            self.after_rollback.run_since(marks[2])
+            raise
+        if nested.is_active:
+            nested.commit()
 
     def close(self) -> None:
         if self._conn is not None:

@@ -36,6 +36,7 @@ from smooth.email.alerts import notify_system_managers
 from smooth.email.rendering import html_to_text, render_template
 from smooth.exceptions import ValidationError
 from smooth.jobs.enqueue import enqueue
+from smooth.jobs.execute import opens_units
 from smooth.messages import msgprint
 from smooth.model.database_api import document_db
 from smooth.model.records import get_doc
@@ -159,7 +160,8 @@ def _claim(name: str) -> bool:
         claimable = (table.c.status == "Not Sent") | ((table.c.status == "Sending") & (table.c.modified < stale))
         statement = (update(table).where(table.c.name == name).where(claimable)
                      .values(status="Sending", attempts=table.c.attempts + 1, modified=now_datetime()))
-        return bool(document_db().execute(statement, write=True).rowcount)
+        result: Any = document_db().execute(statement, write=True)
+        return bool(result.rowcount)
 
 
 def _attachments(row: dict[str, Any]) -> list[smtp.Attachment]:
@@ -172,6 +174,7 @@ def _attachments(row: dict[str, Any]) -> list[smtp.Attachment]:
     return found
 
 
+@opens_units
 def send_queued(name: str) -> str:
     """Deliver one queued mail (the job `sendmail` enqueues); returns the row's status afterwards."""
     site = local().site
@@ -238,6 +241,7 @@ def _due(now: dt.datetime) -> list[str]:
     return [*due, *stuck]
 
 
+@opens_units
 def flush(max_seconds: float = FLUSH_SECONDS) -> int:
     """Send every due row (new, waiting out a backoff, or stuck in Sending), batch after batch until
     none is left or `max_seconds` passed (the next run goes on); returns how many were tried."""

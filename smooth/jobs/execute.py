@@ -1,5 +1,10 @@
 """Running one job: bind its site and user, call the method in one unit of work, keep failures.
 
+The job runner is an entry point, so the unit is its own; code inside isolates a step with a
+savepoint. A method marked `@opens_units` (a framework job that must commit in steps: sending
+queued mail, running a scheduled event and logging its run) is called with the site bound and
+no unit open, and opens its units itself.
+
 `run_job` is what an RQ worker calls (and what the inline mode calls after commit). A job that
 raises rolls back its own work, leaves an Error Log record with the traceback, and re-raises
 so RQ marks it failed and retries it per its policy. A job whose worker died (SIGKILL, OOM) is
@@ -10,23 +15,40 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
-from smooth.context import unit_of_work
+from smooth.context import site_context, unit_of_work
 from smooth.hooks import resolve
 from smooth.model.records import get_doc
 
 log = logging.getLogger("smooth.jobs")
 ERROR_LENGTH = 60_000
+OPENS_UNITS = "_smooth_opens_units"
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def opens_units(method: Method) -> Method:
+    """Mark a job that commits in steps: the runner binds its site and opens no unit around it."""
+    setattr(method, OPENS_UNITS, True)
+    return method
+
+
+def call(method: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
+    """Call a job's method on the bound site: in one unit of work, or bare when it opens its own."""
+    if getattr(method, OPENS_UNITS, False):
+        return method(**kwargs)
+    with unit_of_work():
+        return method(**kwargs)
 
 
 def run_job(site: str, sites_path: str, user: str, method: str, kwargs: dict[str, Any], job_id: str = "") -> Any:
     """Call `method(**kwargs)` on `site` as `user`, committed as one unit of work."""
     try:
-        with unit_of_work(site, user=user, sites_path=Path(sites_path)):
-            return resolve(method, f"job {job_id or method}")(**kwargs)
+        with site_context(site, Path(sites_path), user=user):
+            return call(resolve(method, f"job {job_id or method}"), kwargs)
     except Exception as exc:
         record_error(site, sites_path, method, "".join(traceback.format_exception(exc)), job_id)
         raise

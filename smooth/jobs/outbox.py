@@ -134,10 +134,10 @@ def _push_row(name: str) -> int:
     with unit_of_work():
         claimable = (table.c.status == "Pending") | (
             (table.c.status == "Pushing") & (table.c.modified < now_datetime() - STALE_PUSHING))
-        claimed = document_db().execute(update(table).where(table.c.name == name).where(claimable).values(
-            status="Pushing", attempts=table.c.attempts + 1, modified=now_datetime()), write=True).rowcount
+        claimed: Any = document_db().execute(update(table).where(table.c.name == name).where(claimable).values(
+            status="Pushing", attempts=table.c.attempts + 1, modified=now_datetime()), write=True)
         row = document_db().get_value(OUTBOX, name, ["job_id", "queue", "deduplicate", "timeout", "retry", "job"],
-                                      as_dict=True) if claimed else None
+                                      as_dict=True) if claimed.rowcount else None
     if row is None:
         return 0
     queue = queues.get_queue(site, row["queue"])

@@ -10,6 +10,10 @@ through, with or without Redis, and the row is also the run's record (Scheduled 
 Complete / Failed). After downtime an event fires once, for its latest missed due time, not
 once per missed time. `pause_scheduler` in site config stops a site's events. Each tick also
 pushes the jobs waiting in the Job Outbox (Redis was unreachable when they were committed).
+
+A tick binds its site without a unit of work: each claim is an entry-point unit of its own, so
+one event's failure keeps the others' claims. The job of a due run opens its own units too
+(`@opens_units`): the log row says Start before the method runs, and Failed when it rolled back.
 """
 
 from __future__ import annotations
@@ -25,10 +29,10 @@ from pathlib import Path
 
 from croniter import croniter
 
-from smooth.context import now_datetime, unit_of_work
+from smooth.context import now_datetime, site_context, unit_of_work
 from smooth.exceptions import DuplicateEntryError, UniqueValidationError
 from smooth.hooks import ScheduledEvent, resolve
-from smooth.jobs import outbox
+from smooth.jobs import execute, outbox
 from smooth.jobs.enqueue import enqueue
 from smooth.model.database_api import document_db
 from smooth.model.records import get_doc
@@ -48,7 +52,7 @@ def latest_due(cron: str, now: dt.datetime) -> dt.datetime:
 def tick(site: str, sites_path: Path, now: dt.datetime | None = None) -> list[str]:
     """Claim and enqueue every event of `site` that is due; returns the job types fired."""
     fired: list[str] = []
-    with unit_of_work(site, sites_path=sites_path) as bound:
+    with site_context(site, sites_path) as bound:
         _dispatch_outbox(site)
         if read_config(sites_path, site).get("pause_scheduler"):  # read afresh: `bench scheduler` may have changed it
             return fired
@@ -56,7 +60,7 @@ def tick(site: str, sites_path: Path, now: dt.datetime | None = None) -> list[st
         moment = now or now_datetime()
         for event in events:
             due = latest_due(event.cron, moment)
-            with unit_of_work():
+            with unit_of_work(commit=False):
                 runs = document_db().get_all(LOG, filters={"scheduled_job_type": event.job_type}, fields=["due_at"],
                                              order_by="due_at desc", limit_page_length=1, pluck="due_at")
             last = runs[0] if runs else None
@@ -100,14 +104,14 @@ def _dispatch_outbox(site: str) -> None:
         log.info("site %s: pushed %s job(s) that waited in the outbox", site, pushed)
 
 
+@execute.opens_units
 def execute_scheduled(log_name: str, scheduled_method: str) -> None:
     """The job of one due run: the method in its own transaction, the log row around it."""
     database = document_db()
     with unit_of_work():
         database.set_value(LOG, log_name, {"status": "Start", "started_at": now_datetime()})
     try:
-        with unit_of_work():
-            resolve(scheduled_method, f"scheduler_events {scheduled_method}")()
+        execute.call(resolve(scheduled_method, f"scheduler_events {scheduled_method}"), {})
     except Exception as exc:
         with unit_of_work():
             database.set_value(LOG, log_name, {"status": "Failed", "ended_at": now_datetime(),

@@ -1,9 +1,11 @@
-"""The Frappe-shaped `smooth.db`: the unit's Database plus what only the model knows.
+"""The Frappe-shaped `smooth.db`: the unit's one database object, with what only the model knows.
 
 The db layer takes rows of already-coerced values; Frappe code calls
 `frappe.db.set_value("LMS Settings", None, "booking_notice_hours", "24")` and expects the
 value coerced, `modified` stamped with now and the session user, and Password fields kept in
-`__Auth`. This wrapper adds exactly that and hands everything else to the Database unchanged.
+`__Auth`. `DocumentDatabase` is the Database with exactly that added; importing this module
+installs it as the class every unit of work connects with, so there is one object per unit
+(no wrapper, no forwarding).
 """
 
 from __future__ import annotations
@@ -11,48 +13,39 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from smooth.context import db, now_datetime, session_user
+from smooth.context import NotInitializedError, db, install_database_class, now_datetime, session_user
 from smooth.db.database import Database
 from smooth.model.passwords import set_password
 from smooth.model.values import PASSWORD_MASK, coerce_for_db, coerce_from_single, single_text
 
 
-class DocumentDatabase:
-    def __init__(self, database: Database) -> None:
-        object.__setattr__(self, "_db", database)
-
-    def __getattr__(self, item: str) -> Any:
-        return getattr(self._db, item)
-
-    def __setattr__(self, key: str, value: Any) -> None:
-        setattr(self._db, key, value)
-
+class DocumentDatabase(Database):
     def get_value(self, doctype: str, filters: Any = None, fieldname: str | Sequence[str] = "name", *,
                   as_dict: bool = False, order_by: str | None = None, for_update: bool = False) -> Any:
         """First matching row's field(s); a Single's stored values when the doctype is a Single."""
-        if self._db.site.get_meta(doctype).issingle:
+        if self.site.get_meta(doctype).issingle:
             names = [fieldname] if isinstance(fieldname, str) else list(fieldname)
             stored = self.get_singles_dict(doctype)
             values = {n: stored.get(n) for n in names}
             if as_dict:
                 return values
             return values[names[0]] if isinstance(fieldname, str) else tuple(values.values())
-        return self._db.get_value(doctype, filters, fieldname, as_dict=as_dict, order_by=order_by,
+        return super().get_value(doctype, filters, fieldname, as_dict=as_dict, order_by=order_by,
                                   for_update=for_update)
 
     def get_single_value(self, doctype: str, fieldname: str) -> Any:
         return self.get_value(doctype, None, fieldname)
 
     def get_singles_dict(self, doctype: str) -> dict[str, Any]:
-        meta = self._db.site.get_meta(doctype)
-        return {k: coerce_from_single(meta, k, v) for k, v in self._db.get_singles_dict(doctype).items()}
+        meta = self.site.get_meta(doctype)
+        return {k: coerce_from_single(meta, k, v) for k, v in super().get_singles_dict(doctype).items()}
 
     def set_value(self, doctype: str, name: str | Mapping[str, Any] | Sequence[Sequence[Any]] | None,
                   fieldname: str | Mapping[str, Any],
                   value: Any = None, *, update_modified: bool = True, modified: Any = None,
                   modified_by: str | None = None) -> int:
         """Write columns directly: no validation, hooks or versions (the escape hatch). Returns the rows matched."""
-        meta = self._db.site.get_meta(doctype)
+        meta = self.site.get_meta(doctype)
         values = dict(fieldname) if isinstance(fieldname, Mapping) else {fieldname: value}
         values = {k: coerce_for_db(meta, k, v) for k, v in values.items()}
         stamp = (modified or now_datetime()) if update_modified else None
@@ -60,19 +53,25 @@ class DocumentDatabase:
             for key, val in values.items():
                 self.set_single_value(doctype, key, val)
             if stamp is not None:
-                self._db.set_single_value(doctype, "modified", single_text(stamp))
+                super().set_single_value(doctype, "modified", single_text(stamp))
             return 1
-        return self._db.set_value(doctype, name or {}, values, modified=stamp,
-                           modified_by=(modified_by or session_user()) if stamp is not None else None)
+        return super().set_value(doctype, name or {}, values, modified=stamp,
+                                 modified_by=(modified_by or session_user()) if stamp is not None else None)
 
     def set_single_value(self, doctype: str, fieldname: str, value: Any) -> None:
-        field = self._db.site.get_meta(doctype).get_field(fieldname)
+        field = self.site.get_meta(doctype).get_field(fieldname)
         if field is not None and field.fieldtype == "Password" and value not in (None, "", PASSWORD_MASK):
             set_password(doctype, doctype, fieldname, str(value))
             value = PASSWORD_MASK
-        self._db.set_single_value(doctype, fieldname, None if value is None else single_text(value))
+        super().set_single_value(doctype, fieldname, None if value is None else single_text(value))
 
 
 def document_db() -> DocumentDatabase:
-    """The current unit's database, Frappe-shaped (what `smooth.db` resolves to)."""
-    return DocumentDatabase(db())
+    """The current unit's database (what `smooth.db` resolves to), typed as the Frappe-shaped class."""
+    database = db()
+    if not isinstance(database, DocumentDatabase):
+        raise NotInitializedError("This context connected before smooth.model was imported: import smooth first")
+    return database
+
+
+install_database_class(DocumentDatabase)

@@ -42,7 +42,7 @@ from smooth.meta.coerce import to_datetime
 from smooth.meta.doctype import Meta
 from smooth.model import delete, docstatus, naming, persistence, preparation, rows, validation
 from smooth.model.controller import find_controller
-from smooth.model.database_api import DocumentDatabase
+from smooth.model.database_api import document_db
 from smooth.model.passwords import get_decrypted_password
 from smooth.model.values import (
     PASSWORD_MASK,
@@ -411,8 +411,8 @@ class Document:
         if update_modified:
             self.modified = now_datetime()
             self.modified_by = session_user()
-        DocumentDatabase(db()).set_value(self.doctype, self.name, values, update_modified=update_modified,
-                                         modified=self.modified, modified_by=self.modified_by)
+        document_db().set_value(self.doctype, self.name, values, update_modified=update_modified,
+                                modified=self.modified, modified_by=self.modified_by)
         self._original_modified = self.modified
         self.run_method("on_change")
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, select
 
 from smooth.context import db
+from smooth.db.database import Database
 from smooth.meta.doctype import Meta
 
 
@@ -38,5 +39,5 @@ def read_children(meta: Meta, name: str) -> dict[str, list[dict[str, Any]]]:
 
 
 def read_single(doctype: str) -> dict[str, str]:
-    """A Single's stored values as text, as kept in `tabSingles`."""
-    return db().get_singles_dict(doctype)
+    """A Single's stored values as text, as kept in `tabSingles` (the db layer's read, before coercion)."""
+    return Database.get_singles_dict(db(), doctype)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from smooth.api.client import apply_update
-from smooth.context import db
+from smooth.context import savepoint
 from smooth.exceptions import SmoothError, ValidationError
 from smooth.model import records
 from smooth.model.user_writes import user_may_write
@@ -78,17 +78,14 @@ def run(ctx: ListContext, action: str, names: Sequence[str], form: dict[str, Any
         label, value, shown = _value(ctx, fieldname, raw)
         result = BulkResult(action, f"{label} set to {shown} on")
         change = {fieldname: value}
-    database = db()
-    database.commit()
     for name in dict.fromkeys(names):
         try:
-            if change is None:
-                records.delete_doc(doctype, name, ignore_missing=False)
-            else:
-                apply_update(records.get_doc(doctype, name, for_update=True), change).save()
-            database.commit()
+            with savepoint():  # a refused record is undone alone; the request commits the others
+                if change is None:
+                    records.delete_doc(doctype, name, ignore_missing=False)
+                else:
+                    apply_update(records.get_doc(doctype, name, for_update=True), change).save()
         except SmoothError as exc:
-            database.rollback()
             result.failed.append((name, exc.message))
             continue
         result.done.append(name)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from smooth.context import db
 from smooth.core.doctype.user.user import desk_user_type
-from smooth.model.database_api import DocumentDatabase
+from smooth.model.database_api import document_db
 from smooth.model.document import Document
 
 
@@ -16,10 +15,10 @@ class Role(Document):
 
 def retype_users_of(role: str) -> None:
     """Recompute the user type of everyone holding `role` (its desk access changed)."""
-    database = db()
+    database = document_db()
     users = database.get_all("Has Role", pluck="parent", filters={"role": role, "parenttype": "User"}, order_by="")
     for user in dict.fromkeys(users):
         if user in ("Administrator", "Guest"):
             continue
         roles = database.get_all("Has Role", pluck="role", filters={"parent": user, "parenttype": "User"}, order_by="")
-        DocumentDatabase(database).set_value("User", user, {"user_type": desk_user_type(roles)}, update_modified=False)
+        database.set_value("User", user, {"user_type": desk_user_type(roles)}, update_modified=False)

@@ -13,6 +13,7 @@ from smooth.context import db, local
 from smooth.exceptions import ValidationError
 from smooth.expressions import ExpressionError
 from smooth.messages import msgprint
+from smooth.model.database_api import document_db
 from smooth.model.document import Document, get_controller
 from smooth.model.workflow import clear_cache, transition_method
 from smooth.python_expressions import check as check_condition
@@ -66,7 +67,7 @@ class Workflow(Document):
             others = db().get_all("Workflow", filters={"document_type": self.document_type, "is_active": 1,
                                                        "name": ["!=", self.name]}, pluck="name")
             for other in others:
-                db().set_value("Workflow", other, {"is_active": 0})
+                document_db().set_value("Workflow", other, {"is_active": 0}, update_modified=False)
                 msgprint(f"Workflow {other} was deactivated: {self.document_type} has one active workflow, "
                          f"now {self.name}")
         clear_cache()

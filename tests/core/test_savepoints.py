@@ -1,0 +1,110 @@
+"""Only the entry point commits: a nested unit is refused, a savepoint isolates a step (both backends)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, func, select
+from starlette.testclient import TestClient
+
+import smooth
+from smooth.api.app import create_app
+from smooth.context import local, unit_of_work
+from smooth.exceptions import NestedUnitOfWorkError
+from tests.conftest import SiteHandle
+
+
+@smooth.whitelist(allow_guest=True, methods=["POST"])
+def write_then_refuse(title: str, nested: str) -> None:
+    """App-style code: a step in a nested unit (as apps wrote it) or a savepoint, then a refusal."""
+    smooth.get_doc({"doctype": "Test Note", "title": f"{title}-before"}).insert(ignore_permissions=True)
+    step = smooth.unit_of_work() if nested == "unit" else smooth.savepoint()
+    with step:
+        smooth.get_doc({"doctype": "Test Note", "title": f"{title}-nested"}).insert(ignore_permissions=True)
+    smooth.throw("Refused after the nested step")
+
+
+def _committed(site: SiteHandle, prefix: str) -> int:
+    """Test Notes titled `prefix...` as a fresh connection (its own engine) sees them."""
+    with site.context():
+        url = local().site.engine.url
+        table = local().site.table("Test Note")
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(table)
+                                    .where(table.c.title.like(f"{prefix}%"))).scalar_one())
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def client(site: SiteHandle) -> Iterator[TestClient]:
+    with TestClient(create_app(site.sites_path, site.name), raise_server_exceptions=False) as http:
+        yield http
+
+
+@pytest.mark.parametrize("nested", ["unit", "savepoint"])
+def test_a_request_that_fails_after_a_nested_step_commits_nothing(site: SiteHandle, client: TestClient,
+                                                                  nested: str) -> None:
+    response = client.post(f"/api/method/{__name__}.write_then_refuse", data={"title": f"plant-{nested}",
+                                                                               "nested": nested})
+    assert response.status_code == (500 if nested == "unit" else 417), response.text
+    if nested == "unit":
+        assert "smooth.savepoint()" in response.text
+    assert _committed(site, f"plant-{nested}") == 0, "the request's refusal rolled back everything it wrote"
+
+
+def test_a_unit_opened_inside_another_is_refused_with_a_hint(site: SiteHandle) -> None:
+    with site.context():
+        with pytest.raises(NestedUnitOfWorkError, match=r"smooth\.savepoint\(\)"):
+            with unit_of_work():
+                smooth.get_doc({"doctype": "Test Note", "title": "nest-outer"}).insert()
+                with unit_of_work(commit=False):
+                    pass
+        with unit_of_work(), unit_of_work(site.name, sites_path=site.sites_path):
+            smooth.get_doc({"doctype": "Test Note", "title": "nest-own-site"}).insert()  # a fresh context: allowed
+    assert _committed(site, "nest-outer") == 0
+    assert _committed(site, "nest-own-site") == 1
+
+
+def test_a_savepoint_undoes_its_own_step_and_its_after_commit_callbacks_only(site: SiteHandle) -> None:
+    ran: list[str] = []
+    undone: list[str] = []
+    with site.context():
+        with unit_of_work():
+            smooth.get_doc({"doctype": "Test Note", "title": "sp-outer"}).insert()
+            smooth.db.after_commit.add(ran.append, "outer")
+            with pytest.raises(smooth.ValidationError):
+                with smooth.savepoint():
+                    smooth.get_doc({"doctype": "Test Note", "title": "sp-refused"}).insert()
+                    smooth.db.after_commit.add(ran.append, "refused")
+                    smooth.db.after_rollback.add(undone.append, "refused")
+                    smooth.throw("no")
+            assert undone == ["refused"], "the refused step's rollback callbacks run when it is undone"
+            with smooth.savepoint():
+                smooth.get_doc({"doctype": "Test Note", "title": "sp-kept"}).insert()
+                smooth.db.after_commit.add(ran.append, "kept")
+                with pytest.raises(smooth.ValidationError), smooth.savepoint():
+                    smooth.get_doc({"doctype": "Test Note", "title": "sp-inner"}).insert()
+                    smooth.throw("inner")
+            assert ran == [], "a released savepoint commits nothing: only the unit does"
+            assert _committed(site, "sp-") == 0
+        assert ran == ["outer", "kept"]
+    assert _committed(site, "sp-outer") == _committed(site, "sp-kept") == 1
+    assert _committed(site, "sp-refused") == _committed(site, "sp-inner") == 0
+
+
+def test_after_rollback_callbacks_record_in_a_unit_of_their_own(site: SiteHandle) -> None:
+    """What a refused unit wants remembered (Frappe's after_rollback) is committed after its rollback."""
+    def remember() -> None:
+        smooth.get_doc({"doctype": "Test Note", "title": "rb-remembered"}).insert()
+
+    with site.context():
+        with pytest.raises(smooth.ValidationError), unit_of_work():
+            smooth.get_doc({"doctype": "Test Note", "title": "rb-refused"}).insert()
+            smooth.db.after_rollback.add(remember)
+            smooth.throw("refused")
+    assert _committed(site, "rb-refused") == 0
+    assert _committed(site, "rb-remembered") == 1
