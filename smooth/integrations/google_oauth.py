@@ -9,6 +9,7 @@ the state this site handed out, once. The refresh token is kept encrypted on the
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -67,9 +68,19 @@ def consent_url(user: str, redirect_uri: str) -> str:
     return str(url)
 
 
-def _failed(calendar: str, reason: str) -> None:
+def _kept(write: Callable[..., Any], *args: Any) -> None:
+    """Write in this unit of work and again after its rollback: the callback refuses the request
+    (rolled back) yet what it records must stay."""
+    write(*args)
+    document_db().after_rollback.add(write, *args)
+
+
+def _record_failure(calendar: str, reason: str) -> None:
     document_db().set_value(CALENDAR, calendar, {"authorization_status": "Error", "last_error": reason[:1000]})
-    document_db().commit()
+
+
+def _failed(calendar: str, reason: str) -> None:
+    _kept(_record_failure, calendar, reason)
 
 
 def complete(user: str, state: str, code: str, redirect_uri: str) -> str:
@@ -80,8 +91,7 @@ def complete(user: str, state: str, code: str, redirect_uri: str) -> str:
         raise PermissionError("This Google authorization was not started here (or was already used): choose Connect "
                               "again on your Google Calendar")
     verifier = get_decrypted_password(CALENDAR, calendar, "code_verifier")
-    set_password(CALENDAR, calendar, "oauth_state", "")
-    document_db().commit()  # the state is used up whatever the exchange does: a replay is refused
+    _kept(set_password, CALENDAR, calendar, "oauth_state", "")  # used up whatever the exchange does: no replay
     flow = _flow(redirect_uri, state=state, code_verifier=verifier, autogenerate_code_verifier=False)
     try:
         flow.fetch_token(code=code, timeout=TIMEOUT_SECONDS)
