@@ -34,6 +34,7 @@ from smooth.hooks import resolve
 from smooth.install import install_app, installed_apps, uninstall_app
 from smooth.install import new_site as install
 from smooth.jobs import queues
+from smooth.jobs.execute import call as run_method
 from smooth.jobs.scheduler import run_scheduler
 from smooth.jobs.worker import start_worker
 from smooth.lint import lint_apps
@@ -217,9 +218,8 @@ def execute(bench: Bench, method: str, args_json: str | None, kwargs_json: str |
     """Call a dotted-path function on the site and commit (prints its result as JSON)."""
     args = _json_arg(args_json, list, "--args")
     kwargs = _json_arg(kwargs_json, dict, "--kwargs")
-    with bench.unit():
-        fn = resolve(method, "bench execute")
-        result = fn(*args, **kwargs)
+    with site_context(bench.site, bench.sites_path):
+        result = run_method(resolve(method, "bench execute"), *args, **kwargs)
     if result is not None:
         click.echo(json.dumps(result, default=str, indent=1))
 

@@ -36,19 +36,20 @@ def opens_units(method: Method) -> Method:
     return method
 
 
-def call(method: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
-    """Call a job's method on the bound site: in one unit of work, or bare when it opens its own."""
+def call(method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a job's (or `bench execute`'s) method on the bound site: in one unit of work, or bare when it
+    opens its own."""
     if getattr(method, OPENS_UNITS, False):
-        return method(**kwargs)
+        return method(*args, **kwargs)
     with unit_of_work():
-        return method(**kwargs)
+        return method(*args, **kwargs)
 
 
 def run_job(site: str, sites_path: str, user: str, method: str, kwargs: dict[str, Any], job_id: str = "") -> Any:
     """Call `method(**kwargs)` on `site` as `user`, committed as one unit of work."""
     try:
         with site_context(site, Path(sites_path), user=user):
-            return call(resolve(method, f"job {job_id or method}"), kwargs)
+            return call(resolve(method, f"job {job_id or method}"), **kwargs)
     except Exception as exc:
         record_error(site, sites_path, method, "".join(traceback.format_exception(exc)), job_id)
         raise

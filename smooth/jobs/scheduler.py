@@ -111,7 +111,7 @@ def execute_scheduled(log_name: str, scheduled_method: str) -> None:
     with unit_of_work():
         database.set_value(LOG, log_name, {"status": "Start", "started_at": now_datetime()})
     try:
-        execute.call(resolve(scheduled_method, f"scheduler_events {scheduled_method}"), {})
+        execute.call(resolve(scheduled_method, f"scheduler_events {scheduled_method}"))
     except Exception as exc:
         with unit_of_work():
             database.set_value(LOG, log_name, {"status": "Failed", "ended_at": now_datetime(),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select
@@ -10,8 +12,9 @@ from starlette.testclient import TestClient
 
 import smooth
 from smooth.api.app import create_app
-from smooth.context import local, unit_of_work
+from smooth.context import db, local, unit_of_work
 from smooth.exceptions import NestedUnitOfWorkError
+from smooth.model.database_api import DocumentDatabase
 from tests.conftest import SiteHandle
 
 
@@ -108,3 +111,22 @@ def test_after_rollback_callbacks_record_in_a_unit_of_their_own(site: SiteHandle
             smooth.throw("refused")
     assert _committed(site, "rb-refused") == 0
     assert _committed(site, "rb-remembered") == 1
+
+
+def test_apps_never_commit_or_open_a_unit_of_work() -> None:
+    """The door is the framework's: app code isolates a step with smooth.savepoint()."""
+    root = Path(__file__).resolve().parents[2]
+    found = [f"{path.relative_to(root)}:{number}" for app in ("smooth_lms", "smooth_hr")
+             for path in sorted((root / app).rglob("*.py"))
+             for number, line in enumerate(path.read_text().splitlines(), start=1)
+             if re.search(r"\bunit_of_work\(|\.commit\(\)", line)]
+    assert found == []
+
+
+def test_smooth_db_is_the_units_one_database_object(site: SiteHandle) -> None:
+    with site.context():
+        outer = db()
+        assert type(outer) is DocumentDatabase and smooth.db.get_value.__self__ is outer
+        with unit_of_work(site.name, sites_path=site.sites_path):
+            assert smooth.db.get_value.__self__ is db() is not outer, "each context has its own"
+        assert smooth.db.get_value("User", "Administrator", "enabled") == 1

@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 import smooth
+from smooth.jobs.execute import call as run_as_job
 from smooth_hr.compliance_job import run_daily_compliance
 from smooth_hr.compliance_reminders import send_reminders, stage_windows
 from tests.conftest import SiteHandle, make_user
@@ -40,7 +41,7 @@ def test_each_stage_goes_once_to_employee_and_manager_across_daily_runs(hr_mail:
     row = completed_row(employee, "Forklift Safety")
     renewal = smooth.getdate(row.renewal_date)
     for days_left in (120, 91, 90, 89, 75, 60, 59, 45, 30, 29, 8, 7, 3, 0, -1, -2, -20):
-        run_daily_compliance(renewal - dt.timedelta(days=days_left))
+        run_as_job(run_daily_compliance, renewal - dt.timedelta(days=days_left))
     when = day_text(renewal)
     assert subjects(smtp_server, EMPLOYEE) == [f"Renewal due: your Forklift Safety expires on {when}"] * 4 + [
         f"Expired: your Forklift Safety lapsed on {when}"]
@@ -62,14 +63,14 @@ def test_a_missed_run_sends_only_the_latest_stage_due(hr_mail: SiteHandle, smtp_
     employee, _manager = staff()
     row = completed_row(employee, "Forklift Safety")
     renewal = smooth.getdate(row.renewal_date)
-    run_daily_compliance(renewal - dt.timedelta(days=120))
-    run_daily_compliance(renewal - dt.timedelta(days=20))  # the scheduler was down from day 120 to day 20
+    run_as_job(run_daily_compliance, renewal - dt.timedelta(days=120))
+    run_as_job(run_daily_compliance, renewal - dt.timedelta(days=20))  # the scheduler was down from day 120 to day 20
     assert len(to(smtp_server, EMPLOYEE)) == 1
     assert "in 20 days" in body(to(smtp_server, EMPLOYEE)[0])
     assert smooth.get_all("HR Notification Log", filters={"compliance": row.name}, pluck="stage") == ["30"]
-    run_daily_compliance(renewal + dt.timedelta(days=3))  # down again, past the lapse: the expiry notice only
+    run_as_job(run_daily_compliance, renewal + dt.timedelta(days=3))  # down again, past the lapse: expiry notice only
     assert [s.split(":")[0] for s in subjects(smtp_server, EMPLOYEE)] == ["Renewal due", "Expired"]
-    run_daily_compliance(renewal + dt.timedelta(days=60))
+    run_as_job(run_daily_compliance, renewal + dt.timedelta(days=60))
     assert len(to(smtp_server, EMPLOYEE)) == 2
 
 
@@ -78,7 +79,7 @@ def test_a_renewal_starts_the_stages_again(hr_mail: SiteHandle, smtp_server: Smt
     employee, _manager = staff()
     row = completed_row(employee, "Forklift Safety", smooth.today() - dt.timedelta(days=350))
     first = smooth.getdate(row.renewal_date)
-    run_daily_compliance(smooth.today())
+    run_as_job(run_daily_compliance, smooth.today())
     assert len(to(smtp_server, EMPLOYEE)) == 1
     with smooth.unit_of_work():
         doc = smooth.get_doc("Employee Compliance", row.name)
@@ -86,9 +87,9 @@ def test_a_renewal_starts_the_stages_again(hr_mail: SiteHandle, smtp_server: Smt
         doc.save()
     second = smooth.getdate(doc.renewal_date)
     assert doc.status == "Complete" and second > first
-    run_daily_compliance(smooth.today())
+    run_as_job(run_daily_compliance, smooth.today())
     assert len(to(smtp_server, EMPLOYEE)) == 1
-    run_daily_compliance(second - dt.timedelta(days=30))
+    run_as_job(run_daily_compliance, second - dt.timedelta(days=30))
     assert subjects(smtp_server, EMPLOYEE)[-1] == f"Renewal due: your Forklift Safety expires on {day_text(second)}"
     assert len(to(smtp_server, EMPLOYEE)) == 2
 
@@ -103,7 +104,7 @@ def test_who_gets_the_reminder(hr_mail: SiteHandle, smtp_server: SmtpServer) -> 
     rows = {who: completed_row(person, "First Aid")
             for who, person in (("eli", employee), ("ola", alone), ("mona", manager), ("pat", gone))}
     renewal = smooth.getdate(rows["eli"].renewal_date)
-    result = run_daily_compliance(renewal - dt.timedelta(days=10))
+    result = run_as_job(run_daily_compliance, renewal - dt.timedelta(days=10))
     assert result["reminders"] == {"sent": 2, "without_address": [rows["ola"].name]}
     received = {address: subjects(smtp_server, address) for address in (
         "eli.private@example.com", MANAGER, "pat@example.com")}
@@ -118,7 +119,7 @@ def test_who_gets_the_reminder(hr_mail: SiteHandle, smtp_server: SmtpServer) -> 
     assert logged == [{"note": "Neither the employee nor their manager has a user or a company email",
                        "recipients": ""}]
     assert not smooth.db.exists("HR Notification Log", {"compliance": rows["pat"].name})
-    run_daily_compliance(renewal - dt.timedelta(days=9))
+    run_as_job(run_daily_compliance, renewal - dt.timedelta(days=9))
     assert len(smtp_server.sink.received) == 3
 
 
@@ -133,7 +134,7 @@ def test_two_workers_at_once_send_each_reminder_once(hr_mail: SiteHandle, smtp_s
         rows.append(completed_row(person, "Forklift Safety"))
     renewal = smooth.getdate(rows[0].renewal_date)
     day = renewal - dt.timedelta(days=12)
-    run_daily_compliance(day - dt.timedelta(days=60))
+    run_as_job(run_daily_compliance, day - dt.timedelta(days=60))
     with smooth.unit_of_work():
         smooth.db.set_value("Employee Compliance", {"compliance_type": "Forklift Safety"}, {"status": "Expiring"})
     barrier = threading.Barrier(2)
@@ -143,7 +144,7 @@ def test_two_workers_at_once_send_each_reminder_once(hr_mail: SiteHandle, smtp_s
         with hr_mail.context():
             try:
                 barrier.wait()
-                outcomes[index] = send_reminders(day)
+                outcomes[index] = run_as_job(send_reminders, day)
             except Exception as exc:
                 outcomes[index] = exc
 
@@ -166,9 +167,9 @@ def test_an_expiring_row_assigns_its_course_once(hr_mail: SiteHandle, smtp_serve
     employee, _manager = staff()
     row = completed_row(employee, "Forklift Safety")
     renewal = smooth.getdate(row.renewal_date)
-    assert run_daily_compliance(renewal - dt.timedelta(days=61))["retraining"]["assigned"] == 0
+    assert run_as_job(run_daily_compliance, renewal - dt.timedelta(days=61))["retraining"]["assigned"] == 0
     for days_left in (60, 59, 30, -1):
-        run_daily_compliance(renewal - dt.timedelta(days=days_left))
+        run_as_job(run_daily_compliance, renewal - dt.timedelta(days=days_left))
     (assignment,) = smooth.get_all("LMS Training Assignment", filters={"member": EMPLOYEE},
                                    fields=["course", "due_date", "reference_doctype", "reference_name", "status"])
     assert assignment == {"course": course, "due_date": renewal, "reference_doctype": "Employee Compliance",
@@ -186,7 +187,7 @@ def test_an_employee_without_a_user_is_reported_once_and_assigned_once_linked(
     employee, _manager = staff(employee_email=None)
     row = completed_row(employee, "First Aid")
     renewal = smooth.getdate(row.renewal_date)
-    results = [run_daily_compliance(renewal - dt.timedelta(days=days_left)) for days_left in (30, 29)]
+    results = [run_as_job(run_daily_compliance, renewal - dt.timedelta(days=days_left)) for days_left in (30, 29)]
     assert [r["retraining"]["without_user"] for r in results] == [[row.name], [row.name]]
     (error,) = smooth.get_all("Error Log", fields=["error", "reference_name"])
     assert error["reference_name"] == row.name
@@ -194,6 +195,6 @@ def test_an_employee_without_a_user_is_reported_once_and_assigned_once_linked(
     with smooth.unit_of_work():
         make_user("eli.late@example.com", "LMS Student")
         smooth.db.set_value("Employee", employee, {"user_id": "eli.late@example.com"})
-    assert run_daily_compliance(renewal - dt.timedelta(days=28))["retraining"]["assigned"] == 1
+    assert run_as_job(run_daily_compliance, renewal - dt.timedelta(days=28))["retraining"]["assigned"] == 1
     assert smooth.db.count("LMS Training Assignment", {"member": "eli.late@example.com", "course": course}) == 1
     assert smooth.db.count("Error Log") == 1

@@ -10,6 +10,7 @@ import pytest
 from icalendar import Calendar
 
 import smooth
+from smooth.jobs.execute import call as run_as_job
 from smooth_lms.notifications import unsent_mail
 from smooth_lms.reminders import send_due_reminders, send_evaluator_digests
 from smooth_lms.stale_requests import cancel_stale_requests
@@ -118,9 +119,9 @@ def test_reminders_go_once_per_lead_time_and_follow_a_moved_request(mail_lms: Si
         request = book(LEARNER, course, day, "09:30", timezone="Asia/Kolkata")
     smtp_server.sink.received.clear()
     start = request.start_utc
-    assert send_due_reminders(now=start - dt.timedelta(hours=30)) == 0  # not due yet
-    assert send_due_reminders(now=start - dt.timedelta(hours=24) + dt.timedelta(minutes=5)) == 1
-    assert send_due_reminders(now=start - dt.timedelta(hours=24) + dt.timedelta(minutes=10)) == 0  # once
+    assert run_as_job(send_due_reminders, now=start - dt.timedelta(hours=30)) == 0  # not due yet
+    assert run_as_job(send_due_reminders, now=start - dt.timedelta(hours=24) + dt.timedelta(minutes=5)) == 1
+    assert run_as_job(send_due_reminders, now=start - dt.timedelta(hours=24) + dt.timedelta(minutes=10)) == 0  # once
     subjects = [m.message["Subject"] for m in smtp_server.sink.received]
     assert len(subjects) == 2 and all(s.startswith("Reminder: evaluation Forklift Safety") for s in subjects)
     assert "about 24 hours" in _to(smtp_server, LEARNER)[0].message.get_body(("html",)).get_content()
@@ -128,8 +129,8 @@ def test_reminders_go_once_per_lead_time_and_follow_a_moved_request(mail_lms: Si
         smooth.get_doc("LMS Certificate Request", request.name).reschedule(day, "11:30")
         moved = smooth.get_doc("LMS Certificate Request", request.name).start_utc
     smtp_server.sink.received.clear()
-    assert send_due_reminders(now=start - dt.timedelta(hours=1) + dt.timedelta(minutes=1)) == 0  # the old time
-    assert send_due_reminders(now=moved - dt.timedelta(hours=1) + dt.timedelta(minutes=1)) == 1
+    assert run_as_job(send_due_reminders, now=start - dt.timedelta(minutes=59)) == 0  # the old time
+    assert run_as_job(send_due_reminders, now=moved - dt.timedelta(hours=1) + dt.timedelta(minutes=1)) == 1
     assert "about 1 hour" in _to(smtp_server, LEARNER)[0].message.get_body(("html",)).get_content()
     with smooth.unit_of_work():
         doc = smooth.get_doc("LMS Certificate Request", request.name)
@@ -139,7 +140,7 @@ def test_reminders_go_once_per_lead_time_and_follow_a_moved_request(mail_lms: Si
         settings.reminder_hours = "2"
         settings.save()
     smtp_server.sink.received.clear()
-    assert send_due_reminders(now=moved - dt.timedelta(hours=2) + dt.timedelta(minutes=1)) == 0  # cancelled
+    assert run_as_job(send_due_reminders, now=moved - dt.timedelta(hours=2) + dt.timedelta(minutes=1)) == 0  # cancelled
     assert smtp_server.sink.received == []
 
 
@@ -149,14 +150,14 @@ def test_the_daily_job_cancels_stale_requests_once_and_tells_the_learner(mail_lm
     with smooth.unit_of_work():
         request = book(LEARNER, course, day, "09:30", timezone="Asia/Kolkata")
     smtp_server.sink.received.clear()
-    assert cancel_stale_requests(now=request.start_utc + dt.timedelta(hours=2)) == []  # within the grace period
+    assert run_as_job(cancel_stale_requests, now=request.start_utc + dt.timedelta(hours=2)) == []  # within the grace
     with smooth.unit_of_work():
         assert cancel_stale_requests(now=request.start_utc + dt.timedelta(hours=25)) == [request.name]
     doc = smooth.get_doc("LMS Certificate Request", request.name)
     assert doc.status == "Cancelled" and "never marked Completed" in doc.cutoff_override_reason
     (told,) = _to(smtp_server, LEARNER)
     assert "never marked Completed" in told.message.get_body(("html",)).get_content()
-    assert cancel_stale_requests(now=request.start_utc + dt.timedelta(hours=49)) == []
+    assert run_as_job(cancel_stale_requests, now=request.start_utc + dt.timedelta(hours=49)) == []
 
 
 def test_the_evaluator_digest_goes_at_their_local_morning_once(mail_lms: SiteHandle,
@@ -171,7 +172,7 @@ def test_the_evaluator_digest_goes_at_their_local_morning_once(mail_lms: SiteHan
     smtp_server.sink.received.clear()
     berlin_seven = dt.datetime.combine(day, dt.time(7), ZoneInfo("Europe/Berlin")).astimezone(dt.UTC).replace(
         tzinfo=None)
-    assert send_evaluator_digests(now=berlin_seven - dt.timedelta(hours=1)) == 0
+    assert run_as_job(send_evaluator_digests, now=berlin_seven - dt.timedelta(hours=1)) == 0
     with smooth.unit_of_work():
         assert send_evaluator_digests(now=berlin_seven + dt.timedelta(minutes=3)) == 1
     with smooth.unit_of_work():
@@ -202,7 +203,7 @@ def test_on_the_day_berlin_springs_forward_mails_reminders_and_the_digest_keep_e
     assert booked.message["Subject"].endswith("Sun 28 Mar 2027, 07:00-07:30 (Asia/Kolkata)")
     smtp_server.sink.received.clear()
     # 24 hours before the instant is 02:30 CET on the Saturday: a day of 23 hours lies between the clocks
-    assert send_due_reminders(now=dt.datetime(2027, 3, 27, 1, 35)) == 1
+    assert run_as_job(send_due_reminders, now=dt.datetime(2027, 3, 27, 1, 35)) == 1
     assert len(_to(smtp_server, EVALUATOR)) == 1
     smtp_server.sink.received.clear()
     with smooth.unit_of_work():
