@@ -10,13 +10,21 @@ installs it as the class every unit of work connects with, so there is one objec
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from sqlalchemy import text
 
 from smooth.context import NotInitializedError, db, install_database_class, now_datetime, session_user
 from smooth.db.database import Database
 from smooth.model.passwords import set_password
 from smooth.model.values import PASSWORD_MASK, coerce_for_db, coerce_from_single, single_text
+
+_NAMED = re.compile(r"%\((\w+)\)s")
+_POSITIONAL = re.compile(r"%s")
+_READS = re.compile(r"\s*(select|with|show|explain)\b", re.IGNORECASE)
 
 
 class DocumentDatabase(Database):
@@ -32,6 +40,37 @@ class DocumentDatabase(Database):
             return values[names[0]] if isinstance(fieldname, str) else tuple(values.values())
         return super().get_value(doctype, filters, fieldname, as_dict=as_dict, order_by=order_by,
                                   for_update=for_update)
+
+    def get_values(self, doctype: str, filters: Any = None, fieldname: str | Sequence[str] = "name", *,
+                   as_dict: bool = False, order_by: str | None = None, for_update: bool = False) -> list[Any]:
+        """Every matching row's field(s): tuples, or dicts with `as_dict` (Frappe's `db.get_values`)."""
+        if self.site.get_meta(doctype).issingle:
+            return [self.get_value(doctype, None, fieldname, as_dict=as_dict)]
+        filters = {"name": filters} if isinstance(filters, str) else filters or {}
+        fields = [fieldname] if isinstance(fieldname, str) else list(fieldname)
+        return self.get_all(doctype, fields=fields, filters=filters, order_by=order_by, as_list=not as_dict,
+                            for_update=for_update)
+
+    def sql(self, query: str, values: Mapping[str, Any] | Sequence[Any] | None = None, *,
+            as_dict: bool = False) -> list[Any]:
+        """Frappe's `db.sql`: one statement, its values always bound (`%(name)s`, `%s` or `:name`).
+
+        Rows as tuples, or dicts with `as_dict`; a statement that returns no rows gives []."""
+        params: dict[str, Any] = {}
+        if isinstance(values, Mapping):
+            params = dict(values)
+            query = _NAMED.sub(r":\1", query)
+        elif values is not None:
+            positional = itertools.count()
+            query = _POSITIONAL.sub(lambda _m: f":p{next(positional)}", query)
+            params = {f"p{i}": value for i, value in enumerate(values)}
+        statement = text(query)
+        result: Any = self.execute(statement, params, write=not _READS.match(query))
+        if not result.returns_rows:
+            return []
+        if as_dict:
+            return [dict(row) for row in result.mappings()]
+        return [tuple(row) for row in result]
 
     def get_single_value(self, doctype: str, fieldname: str) -> Any:
         return self.get_value(doctype, None, fieldname)

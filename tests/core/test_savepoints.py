@@ -130,3 +130,18 @@ def test_smooth_db_is_the_units_one_database_object(site: SiteHandle) -> None:
         with unit_of_work(site.name, sites_path=site.sites_path):
             assert smooth.db.get_value.__self__ is db() is not outer, "each context has its own"
         assert smooth.db.get_value("User", "Administrator", "enabled") == 1
+
+
+def test_smooth_db_answers_frappes_get_values_and_sql(site: SiteHandle) -> None:
+    with site.context(), unit_of_work(commit=False):
+        for title in ("sql-a", "sql-b"):
+            smooth.get_doc({"doctype": "Test Note", "title": title}).insert()
+        assert smooth.db.get_values("Test Note", {"title": ["like", "sql-%"]}, "title", order_by="title asc") == [
+            ("sql-a",), ("sql-b",)]
+        rows = smooth.db.sql("select title from `tabTest Note` where title = %(title)s", {"title": "sql-b"},
+                             as_dict=True)
+        assert rows == [{"title": "sql-b"}]
+        assert smooth.db.sql("select count(*) from `tabTest Note` where title in (%s, %s)", ["sql-a", "x"]) == [(1,)]
+        assert smooth.db.sql("update `tabTest Note` set title = :new where title = :old",
+                             {"new": "sql-c", "old": "sql-a"}) == []
+        assert smooth.db.exists("Test Note", {"title": "sql-c"})
