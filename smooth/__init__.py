@@ -9,7 +9,7 @@ this facade (apps and tests do).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import smooth.context as _context
 import smooth.permissions as _permissions
@@ -48,7 +48,7 @@ from smooth.exceptions import (
 from smooth.jobs.enqueue import enqueue
 from smooth.jobs.inline import deferred_jobs
 from smooth.messages import _, get_link_to_form, msgprint, throw
-from smooth.model import database_api as _database_api  # noqa: F401  (installs the class of `db`)
+from smooth.model.database_api import DocumentDatabase
 from smooth.model.listing import get_all, get_list
 from smooth.model.records import delete_doc, get_doc, new_doc
 from smooth.model.rename import rename_doc
@@ -106,7 +106,8 @@ class _SessionView:
         return _context.session_user()
 
 
-db = _Proxy(_context.db, "db")  # the unit's one database object (a DocumentDatabase)
+# the unit's one database object; importing DocumentDatabase installed its class on the context
+db = _Proxy(cast("Callable[[], DocumentDatabase]", _context.db), "db")
 local = _Proxy(_context.local, "local")
 flags = _Proxy(lambda: _context.local().flags, "flags")
 conf = _Proxy(lambda: _DictView(_context.local().site.config), "conf")
