@@ -234,6 +234,7 @@ class FrappeSide:
         batches = {b["title"]: b["name"] for b in self.admin.names("LMS Batch", [["title", "like", "Bench Booking%"]],
                                                                    ("name", "title"))}
         self.batches = [batches[BATCH_TITLE.format(i)] for i in range(len(batches))]
+        self.sessions: dict[str, tuple[str, str | None]] = {}  # a learner stays logged in from round to round
         self.learners = sorted(e["member"] for e in self.admin.names(
             "LMS Enrollment", [["course", "=", self.course], ["member", "like", "learner%"]], ("member",)))
 
@@ -259,7 +260,9 @@ class FrappeSide:
                 b = int(email.removeprefix("learner").split("@")[0]) % len(self.batches)
                 day, start = next(slots[b])
                 end = (dt.datetime.combine(day, start) + dt.timedelta(minutes=30)).time()
-                out.append(Booking(session_headers(*login(http, email)), FRAPPE_INSERT_PATH, {"doc": {
+                if email not in self.sessions:
+                    self.sessions[email] = login(http, email)
+                out.append(Booking(session_headers(*self.sessions[email]), FRAPPE_INSERT_PATH, {"doc": {
                     "doctype": "LMS Certificate Request", "course": self.course, "member": email,
                     "batch_name": self.batches[b], "date": day.isoformat(), "day": day.strftime("%A"),
                     "start_time": start.isoformat(), "end_time": end.isoformat()}}))
