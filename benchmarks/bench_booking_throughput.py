@@ -21,7 +21,9 @@ that Frappe LMS (v2.9.0 books through `frappe.client.insert` of an LMS Certifica
 batch whose course row names the evaluator; data from frappe_booking_data.py), its bookings deleted
 again afterwards, and the ratio Smooth / Frappe of the median bookings/s is printed (aim >= 2).
 --frappe-db-url (that Frappe's own MariaDB server) adds its statements per booking, from the server's
-Com_* counters over the round. Both sides run back to back, so a loaded machine slows both alike.
+Com_* counters over the round. Both sides run back to back, so a loaded machine slows both alike; for
+MariaDB, give --mariadb-url that same server, so both sides share one (a server busy with other work
+is not a comparison).
 --quick (or SMOOTH_BENCH_QUICK=1): 3 evaluators, 40 requests, 2 clients, 4 bookings, 1 round.
 """
 
