@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "smooth"
 DOC = ROOT / "docs" / "architecture.md"
 # (importing module, imported module): heavy parts loaded only by the one command that needs them
-LAZY_ALLOWED = {("smooth.cli", "smooth.api.app")}
+LAZY_ALLOWED = {("smooth.cli", "smooth.asgi")}
 
 
 @dataclass(frozen=True)
@@ -175,15 +175,14 @@ def _strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
 
 @pytest.mark.parametrize("source", [
     "from smooth.model.document import Document\n",
-    "def f():\n    from smooth.api.app import create_app\n",
+    "def f():\n    from smooth.asgi import create_app\n",
 ])
 def test_the_checker_sees_upward_and_hidden_imports(tmp_path: Path, source: str,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The checks above would pass vacuously if the parser missed imports: prove it finds a planted one."""
     fake_root = tmp_path
     (fake_root / "smooth" / "model").mkdir(parents=True)
-    (fake_root / "smooth" / "api").mkdir()
-    for name in ("__init__.py", "model/__init__.py", "model/document.py", "api/__init__.py", "api/app.py"):
+    for name in ("__init__.py", "model/__init__.py", "model/document.py", "asgi.py"):
         (fake_root / "smooth" / name).write_text("")
     (fake_root / "smooth" / "exceptions.py").write_text(source)
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake_root / "smooth")
