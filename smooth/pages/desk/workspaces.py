@@ -6,7 +6,7 @@ that doctype (and has the link's `only_for` role), a workspace only when it is p
 theirs), they hold one of its roles (when it names any) and at least one of its links or
 shortcuts is theirs to open.
 
-Shortcut counts go through `smooth.api.client.get_count`, the permission-checked count
+Shortcut counts go through `smooth.model.user_queries.count`, the permission-checked count
 (DocPerms and the apps' record rules), so "Pending requests assigned to me" counts only what
 that user may read. A count filter is plain JSON; the only values that stand for something
 else are whole strings:
@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from smooth.api import client
 from smooth.context import session_user, today
 from smooth.core.doctype.workspace.workspace import parse_stats_filter, workspace_slug
 from smooth.exceptions import SmoothError
+from smooth.model import user_queries
 from smooth.model.database_api import document_db
 from smooth.pages.desk.desk_pages import find_desk_page, may_open
 from smooth.permissions import ADMINISTRATOR, AUTOMATIC_ROLES, get_roles, has_permission
@@ -175,7 +175,7 @@ def _shortcut(row: dict[str, Any], user: str) -> Shortcut:
                         color if color in COLORS else "grey")
     if filters is not None and kind == "DocType":
         try:
-            shortcut.count = client.get_count(row["link_to"], filters=filters)
+            shortcut.count = user_queries.count(row["link_to"], filters)
         except SmoothError as exc:
             shortcut.error = exc.message
         else:
