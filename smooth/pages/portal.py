@@ -54,8 +54,14 @@ from smooth.exceptions import (
     SmoothError,
     ValidationError,
 )
-from smooth.pages import templating
-from smooth.pages.rendering import SECURITY_HEADERS, Redirect, local_path, template_folders, viewer
+from smooth.pages.rendering import (
+    SECURITY_HEADERS,
+    Redirect,
+    local_path,
+    render_template,
+    template_folders,
+    viewer,
+)
 
 HOOK = "website_route_rules"
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -184,5 +190,5 @@ def serve(api: ApiRequest, path: str = "") -> Response:
     if page.template is None:
         raise DoesNotExistError("Page not found")
     folders = [*template_folders(), page.root]
-    html = templating.render(page.template, {"request_id": api.request_id, **context}, folders)
+    html = render_template(page.template, {"request_id": api.request_id, **context}, folders)
     return HTMLResponse(html, status_code=int(context.http_status or 200), headers=SECURITY_HEADERS)
