@@ -4,7 +4,7 @@
                                              [--quick]
 
 Two servers run side by side on loopback, each a single Uvicorn worker process on the same
-database: Smooth's REST API (`smooth.api.app:app_from_env`, the ASGI factory `bench serve --workers N`
+database: Smooth's REST API (`smooth.asgi:app_from_env`, the ASGI factory `bench serve --workers N`
 runs) and a minimal Starlette app that does the same SQL by hand with SQLAlchemy Core, on an engine
 configured by hand the way Smooth configures its own (SQLite: WAL, busy timeout, BEGIN IMMEDIATE for
 writes; MariaDB: READ COMMITTED). N client threads with keep-alive connections send requests for a
@@ -330,7 +330,7 @@ def measure(site: BenchSite, records: int, clients: int, seconds: float) -> dict
     """Both servers on `site`, checked to answer alike, then each scenario timed on each (after a warm-up)."""
     tokens = setup(records)
     secrets_by_user = {email: tokens[email].split(":", 1)[1] for email in (STUDENT, CREATOR)}
-    ours = Server("smooth", "smooth.api.app:app_from_env",
+    ours = Server("smooth", "smooth.asgi:app_from_env",
                   {"SMOOTH_SITES_PATH": str(site.sites_path), "SMOOTH_SITE": site.name})
     try:
         baseline = Server("baseline", "bench_api:baseline_app", {

@@ -116,7 +116,7 @@ def serve(site: BenchSite) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     here = Path(__file__).parent
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "smooth.api.app:app_from_env", "--factory", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", "smooth.asgi:app_from_env", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning", "--no-access-log"],
         cwd=here, env={**os.environ, "PYTHONPATH": f"{here.parent}:{here}",
                        "SMOOTH_SITES_PATH": str(site.sites_path), "SMOOTH_SITE": site.name})

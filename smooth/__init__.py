@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import smooth.context as _context
 import smooth.permissions as _permissions
+from smooth.auth import rate_limit as _rate_limit
+from smooth.charts import Series as ChartSeries
+from smooth.charts import bar_chart
 from smooth.context import (
     connect,
     destroy,
@@ -24,6 +27,7 @@ from smooth.context import (
     today,
     unit_of_work,
 )
+from smooth.csv_cells import escape_csv_formula
 from smooth.dates import add_days, add_months, date_diff, getdate
 from smooth.email.queue import sendmail
 from smooth.exceptions import (
@@ -45,19 +49,29 @@ from smooth.exceptions import (
     UniqueValidationError,
     ValidationError,
 )
+from smooth.file_storage import allowed_extensions as allowed_file_extensions
+from smooth.file_storage import extension_of as file_extension
+from smooth.file_storage import local_path as get_file_path
+from smooth.file_storage import max_file_size
+from smooth.integrations import google_calendar
 from smooth.jobs.enqueue import enqueue
 from smooth.jobs.inline import deferred_jobs
 from smooth.messages import _, get_link_to_form, msgprint, throw
+from smooth.meta.coerce import DATE_RANGE as _DATE_RANGE
+from smooth.meta.coerce import input_date, input_time
 from smooth.model.database_api import DocumentDatabase
 from smooth.model.listing import get_all, get_list
 from smooth.model.records import delete_doc, get_doc, new_doc
 from smooth.model.rename import rename_doc
+from smooth.model.rich_text import sanitize as sanitize_html
 from smooth.model.workflow import apply_workflow, get_transitions
+from smooth.printing.documents import get_print
 from smooth.urls import get_url
 from smooth.version import VERSION
 from smooth.whitelist import FileDownload, is_whitelisted, whitelist
 
 __version__ = VERSION
+MAX_DATE = _DATE_RANGE[1]  # the last day a Date field stores
 
 
 class _LazyProxy:
@@ -131,7 +145,15 @@ def get_roles(user: str | None = None) -> list[str]:
     return _permissions.get_roles(user)
 
 
+def throttle_lookup(client_ip: str) -> None:
+    """Count one lookup from `client_ip` on a page anyone may query; a 429 past site config `lookups_per_ip`."""
+    _rate_limit.count_lookup(_context.local().site, client_ip)
+
+
 __all__ = [
+    "MAX_DATE", "ChartSeries", "allowed_file_extensions", "bar_chart", "escape_csv_formula", "file_extension",
+    "get_file_path", "get_print", "google_calendar", "input_date", "input_time", "max_file_size", "sanitize_html",
+    "throttle_lookup",
     "AuthenticationError", "CSRFTokenError", "DataError", "DocstatusTransitionError", "DoesNotExistError",
     "DuplicateEntryError", "FileDownload", "FilterError", "LinkExistsError", "LinkValidationError", "MandatoryError",
     "PermissionError", "QueryLockError", "SmoothError", "TimestampMismatchError", "TooManyRequestsError",

@@ -340,7 +340,7 @@ def serve(bench: Bench, host: str, port: int, workers: int) -> None:
     """Serve the REST API (and every other site in the bench, chosen by Host header) with Uvicorn."""
     import uvicorn  # lazy: the web server is heavy, and only `serve` needs it
 
-    from smooth.api.app import create_app  # lazy: imports the web stack along with it
+    from smooth.asgi import create_app  # lazy: imports the web stack along with it
 
     site = bench.site
     read_config(bench.sites_path, site)  # a missing site fails here, not on the first request
@@ -348,7 +348,7 @@ def serve(bench: Bench, host: str, port: int, workers: int) -> None:
     if workers > 1:
         os.environ["SMOOTH_SITES_PATH"] = str(bench.sites_path.resolve())
         os.environ["SMOOTH_SITE"] = site
-        uvicorn.run("smooth.api.app:app_from_env", factory=True, host=host, port=port, workers=workers)
+        uvicorn.run("smooth.asgi:app_from_env", factory=True, host=host, port=port, workers=workers)
     else:
         uvicorn.run(create_app(bench.sites_path, site), host=host, port=port)
 

@@ -27,8 +27,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import smooth
-from smooth.core.doctype.file.file import local_path
-from smooth.pages.desk.report import FORMULA_STARTS
 
 DOCTYPE = "Employee Compliance"
 EXPORT_METHOD = "smooth_hr.audit_export.download_audit_export"
@@ -43,7 +41,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 def cell(value: Any) -> str:
     """A CSV cell: dates as ISO text, None as empty, a would-be formula prefixed with a quote."""
     text = "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return smooth.escape_csv_formula(text)
 
 
 def _scope(employee: str | None, compliance_type: str | None) -> tuple[dict[str, Any], str, str]:
@@ -120,7 +118,7 @@ def write_zip(target: Any, filters: dict[str, Any], description: str) -> tuple[i
                 for row in batch:
                     document = documents.get(row["evidence"] or "")
                     file_url = (document or {}).get("file") or ""
-                    path = local_path(file_url)
+                    path = smooth.get_file_path(file_url)
                     member = _member_name(row["evidence"], file_url) if path is not None and path.is_file() else ""
                     writer.writerow([cell(row[f]) for f in FIELDS[1:-1]] + [cell(member), cell(row["override_reason"])])
                     rows += 1
@@ -128,7 +126,7 @@ def write_zip(target: Any, filters: dict[str, Any], description: str) -> tuple[i
         for batch, documents in _pages(filters):
             for row in batch:
                 document = documents.get(row["evidence"] or "")
-                path = local_path((document or {}).get("file"))
+                path = smooth.get_file_path((document or {}).get("file"))
                 if document is None or path is None or not path.is_file():
                     continue
                 member = _member_name(document["name"], document["file"])

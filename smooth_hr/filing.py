@@ -24,8 +24,6 @@ from typing import Any
 
 import smooth
 from smooth.exceptions import DuplicateEntryError
-from smooth.printing.pdf import html_to_pdf
-from smooth.printing.render import choose_format, render_page
 from smooth_hr.compliance_status import COMPLETE
 from smooth_hr.document_title import fitted_title
 from smooth_lms.certificates import REVOKED, SUPERSEDED, state
@@ -109,8 +107,7 @@ def employee_of(source: Source) -> str:
 
 def render_pdf(doc: Any) -> bytes:
     """The record's PDF through its print format: the same renderer as the desk's PDF download."""
-    layout = choose_format(doc)
-    return html_to_pdf(render_page(doc, layout), layout)
+    return smooth.get_print(doc=doc, as_pdf=True)
 
 
 def _compliance_type(compliance_type: str | None, mark_complete: bool, source: Source) -> str | None:

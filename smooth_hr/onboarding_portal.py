@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Any
 
 import smooth
-from smooth.core.doctype.file.file import allowed_extensions, extension_of, max_file_size
 from smooth.model.document import Document
 from smooth_hr import onboarding as enrolment
 from smooth_hr import policy_acknowledgment as policies
@@ -68,7 +67,7 @@ def can_tick(row: Any, user: str) -> bool:
 
 def accepted_types(document_type: str) -> list[str]:
     """Extensions an upload may have: the document type's list, within what the site accepts at all."""
-    site = allowed_extensions()
+    site = smooth.allowed_file_extensions()
     wanted = file_types(smooth.db.get_value("Employee Document Type", document_type, "allowed_file_types"))
     return sorted(ext for ext in wanted if ext in site) if wanted else sorted(site)
 
@@ -115,12 +114,12 @@ def upload_document(doc: Document, row: Any, upload: Any, employee: dict[str, An
     if not file_name or not hasattr(upload, "file"):
         raise smooth.ValidationError("Choose a file to upload")
     accepted = accepted_types(row.document_type)
-    ext = extension_of(file_name)
+    ext = smooth.file_extension(file_name)
     if ext not in accepted:
         raise smooth.ValidationError(f"{row.document_type} accepts {', '.join(accepted)} files, not "
                                      f"{'.' + ext if ext else 'a file without an extension'} ({file_name})")
     upload.file.seek(0)
-    content = upload.file.read(max_file_size() + 1)
+    content = upload.file.read(smooth.max_file_size() + 1)
     if not content:
         raise smooth.ValidationError(f"{file_name} is empty")
     name = _store(file_name, content, employee, row.document_type, f"{row.activity_name}: {employee['employee_name']}",

@@ -18,9 +18,6 @@ from typing import Any
 from markupsafe import Markup
 
 import smooth
-from smooth.core.doctype.file.file import local_path
-from smooth.model.rich_text import sanitize
-from smooth.printing import pdf, render
 
 PRINT_FORMAT = "Policy Acknowledgment"
 DOCUMENT_TYPE = "Policy Acknowledgment"
@@ -47,7 +44,7 @@ def same_name(typed: str, full_name: str) -> bool:
 def policy_bytes(row: Any) -> tuple[bytes, str]:
     """The signed bytes and a phrase naming them: the policy file's content, else the policy text."""
     if row.policy_file:
-        path = local_path(str(row.policy_file))
+        path = smooth.get_file_path(str(row.policy_file))
         if path is None or not path.is_file():
             raise smooth.ValidationError(f"The policy file of {row.activity_name} is not stored on this site: ask "
                                          "HR to attach it again")
@@ -79,16 +76,17 @@ def sign(row: Any, employee_name: str, typed: str, ip: str) -> Signature:
 
 def policy_html(row: Any) -> Markup | None:
     """The policy text as safe markup (stored sanitised; cleaned again, as it is shown as markup)."""
-    return Markup(sanitize(row.policy_text)) if (row.policy_text or "").strip() and not row.policy_file else None
+    if not (row.policy_text or "").strip() or row.policy_file:
+        return None
+    return Markup(smooth.sanitize_html(row.policy_text))
 
 
 def render_pdf(onboarding: Any, row: Any, signature: Signature) -> bytes:
     """The signed acknowledgment as a PDF, through the Print Format (the policy text is printed in it)."""
-    layout = render.choose_format(onboarding, PRINT_FORMAT)
     ack = {**asdict(signature), "signed_on": signature.signed_on.strftime("%Y-%m-%d %H:%M:%S"),
            "policy_html": policy_html(row), "policy_file": re.sub(r"^.*/", "", str(row.policy_file or "")),
            "description": row.description}
-    return pdf.html_to_pdf(render.render_page(onboarding, layout, {"ack": ack}), layout)
+    return smooth.get_print(doc=onboarding, print_format=PRINT_FORMAT, as_pdf=True, context={"ack": ack})
 
 
 def ensure_document_type() -> str:

@@ -7,7 +7,6 @@ from functools import partial
 from typing import Any
 
 import smooth
-from smooth.meta.coerce import DATE_RANGE, CoercionError, to_date, to_time
 from smooth_lms import evaluators
 from smooth_lms.slot_labels import group_by_local_date
 from smooth_lms.slots import Slot, free_slots, offered_slots
@@ -32,11 +31,8 @@ def get_available_slots(course: str, batch: str | None = None, from_date: str | 
     learner_zone = timezone or smooth.db.get_value("User", smooth.session.user, "time_zone") or system_zone
     zone(learner_zone)
     days = max(1, min(int(days or 60), MAX_WINDOW_DAYS))
-    try:
-        first = (to_date(from_date) if from_date else None) or smooth.today()
-    except CoercionError as exc:
-        raise smooth.ValidationError(f"from_date {from_date!r} {exc}") from None
-    last = min(first + dt.timedelta(days=days - 1), DATE_RANGE[1])  # the window ends where dates end
+    first = (smooth.input_date(from_date, "from_date") if from_date else None) or smooth.today()
+    last = min(first + dt.timedelta(days=days - 1), smooth.MAX_DATE)  # the window ends where dates end
     end_limit = _evaluation_end(batch)
     if end_limit is not None:
         last = min(last, end_limit)
@@ -127,11 +123,8 @@ def _learner_zone(timezone: str | None) -> str:
 def _instants(date: str, start_time: str, end_time: str | None, learner_zone: str,
               utc_offset: str | None) -> tuple[dt.datetime, dt.datetime | None]:
     """The learner's wall clock as instants; an end time is the first time their clock reads it after the start."""
-    try:
-        day, clock = to_date(date), to_time(start_time)
-        end_clock = to_time(end_time) if end_time else None
-    except CoercionError as exc:
-        raise smooth.ValidationError(f"{date!r} / {start_time!r}: {exc}") from None
+    day, clock = smooth.input_date(date, "date"), smooth.input_time(start_time, "start_time")
+    end_clock = smooth.input_time(end_time, "end_time") if end_time else None
     if day is None or clock is None:
         raise smooth.ValidationError("Pick a date and a start time")
     start = to_utc(day, clock, learner_zone, utc_offset)

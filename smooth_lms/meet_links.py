@@ -22,10 +22,11 @@ import time
 from typing import Any
 
 import smooth
-from smooth.integrations import google_calendar as gcal
 from smooth_lms.calendar_file import description, summary
 from smooth_lms.notifications import evaluator_zone, send_booking_mails
 from smooth_lms.timezones import to_wall
+
+gcal = smooth.google_calendar
 
 log = logging.getLogger("smooth_lms.meet_links")
 REQUEST = "LMS Certificate Request"

@@ -14,8 +14,6 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from smooth import filters as filter_rules
-from smooth.context import local
 from smooth.exceptions import FilterError, SmoothError, ValidationError
 from smooth.filters import shown
 from smooth.meta import fieldtypes
@@ -26,27 +24,6 @@ CHILD_LINKS = fieldtypes.CHILD_FIELDS
 
 
 MAX_JSON_DEPTH = 100
-DEFAULT_MAX_FILTER_CONDITIONS = 200
-DEFAULT_MAX_IN_VALUES = 1000
-
-
-def site_limit(config: Mapping[str, Any], key: str, default: int) -> int:
-    """A positive whole-number cap from site config (`default` when unset)."""
-    value = config.get(key)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValidationError(f"site_config {key} must be a positive whole number, not {value!r}")
-    return value
-
-
-def check_filter_caps(doctype: str, *filter_sets: Any) -> None:
-    """A client's filters (and or_filters) within the site's caps: max_filter_conditions, max_in_values."""
-    config = local().site.config
-    filter_rules.check_size(
-        doctype, filter_sets,
-        max_conditions=site_limit(config, "max_filter_conditions", DEFAULT_MAX_FILTER_CONDITIONS),
-        max_values=site_limit(config, "max_in_values", DEFAULT_MAX_IN_VALUES))
 
 
 def load_json(text: str | bytes, what: str, error: type[SmoothError] = ValidationError) -> Any:

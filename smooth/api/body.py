@@ -19,8 +19,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import Message
 
-from smooth.api.args import load_json, site_limit
+from smooth.api.args import load_json
 from smooth.exceptions import BadRequestError, RequestTooLargeError, ValidationError
+from smooth.model.user_queries import site_limit
 
 MiB = 1024 * 1024
 DEFAULT_MAX_BODY_SIZE = 1 * MiB

@@ -12,7 +12,6 @@ from typing import Any
 
 import smooth.permissions as permissions
 from smooth.api.args import (
-    check_filter_caps,
     clean_doc_values,
     parse_fields,
     parse_filters,
@@ -23,7 +22,7 @@ from smooth.api.args import (
 from smooth.context import local, session_user
 from smooth.exceptions import DoesNotExistError, FilterError, PermissionError, ValidationError
 from smooth.meta import fieldtypes
-from smooth.model import listing, records, rename
+from smooth.model import listing, records, rename, user_queries
 from smooth.model.database_api import document_db
 from smooth.model.document import Document
 from smooth.model.user_writes import apply_user_values
@@ -90,11 +89,9 @@ def get_list(doctype: str, fields: Any = None, filters: Any = None, group_by: st
              limit: Any = None) -> list[Any]:
     """Records the user may read, with Frappe's query arguments."""
     _meta(doctype)
-    parsed, parsed_or = parse_filters(filters), parse_filters(or_filters, "or_filters")
-    check_filter_caps(doctype, parsed, parsed_or)
-    return listing.get_list(
-        doctype, fields=parse_fields(fields), filters=parsed,
-        or_filters=parsed_or, order_by=order_by or None, group_by=group_by or None,
+    return user_queries.rows(
+        doctype, fields=parse_fields(fields), filters=parse_filters(filters),
+        or_filters=parse_filters(or_filters, "or_filters"), order_by=order_by or None, group_by=group_by or None,
         limit_start=limit_start or 0, limit_page_length=limit if limit not in (None, "") else limit_page_length,
         as_list=not to_bool(as_dict))
 
@@ -104,10 +101,7 @@ def get_count(doctype: str, filters: Any = None, debug: Any = False, cache: Any 
               or_filters: Any = None) -> int:
     """How many records the user may read match `filters` (the same rules as get_list)."""
     _meta(doctype)
-    parsed, parsed_or = parse_filters(filters), parse_filters(or_filters, "or_filters")
-    check_filter_caps(doctype, parsed, parsed_or)
-    extra, extra_or = permissions.list_filters(doctype)
-    return document_db().count(doctype, parsed, or_filters=parsed_or, extra_filters=extra, extra_or_filters=extra_or)
+    return user_queries.count(doctype, parse_filters(filters), parse_filters(or_filters, "or_filters"))
 
 
 @whitelist(methods=READ)
@@ -115,7 +109,7 @@ def get(doctype: str, name: str | None = None, filters: Any = None, parent: str 
     """One document with its child tables (read permission); by name, by filters, or a Single."""
     if filters and not name:
         parsed = parse_filters(filters, allow_name=True)
-        check_filter_caps(doctype, parsed)
+        user_queries.check_filter_caps(doctype, parsed)
         names = listing.get_list(doctype, filters=parsed, pluck="name", limit_page_length=1)
         if not names:
             raise DoesNotExistError(f"No {doctype} matches the given filters")
@@ -143,7 +137,7 @@ def get_value(doctype: str, fieldname: Any = "name", filters: Any = None, as_dic
             return values
         return values[fields[0]] if len(fields) == 1 else list(values.values())
     parsed = parse_filters(filters, allow_name=True)
-    check_filter_caps(doctype, parsed)
+    user_queries.check_filter_caps(doctype, parsed)
     rows = listing.get_list(doctype, fields=fields, filters=parsed, limit_page_length=1, as_list=not want_dict)
     if want_dict:
         return rows[0] if rows else {}

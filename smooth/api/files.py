@@ -18,16 +18,9 @@ from starlette.responses import FileResponse
 from smooth.api.args import to_bool
 from smooth.api.request import NO_STORE
 from smooth.context import local, session_user
-from smooth.core.doctype.file.file import (
-    ATTACH_FIELDTYPES,
-    PRIVATE_PREFIX,
-    PUBLIC_PREFIX,
-    can_read,
-    is_safe_name,
-    local_path,
-    max_file_size,
-)
+from smooth.core.doctype.file.file import ATTACH_FIELDTYPES, can_read
 from smooth.exceptions import DoesNotExistError, PermissionError, ValidationError
+from smooth.file_storage import PRIVATE_PREFIX, PUBLIC_PREFIX, is_safe_name, local_path, max_file_size
 from smooth.model import records
 from smooth.model.database_api import document_db
 from smooth.model.document import Document

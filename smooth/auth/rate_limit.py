@@ -161,3 +161,10 @@ def _duration(seconds: int) -> str:
         minutes = seconds // 60
         return f"{minutes} minute{'s' if minutes != 1 else ''}"
     return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
+def count_lookup(site: Site, ip: str) -> None:
+    """One lookup from a client address on a page anyone may query (certificate verification): a 429
+    once the address has made `lookups_per_ip` in the window, so the page cannot be walked through."""
+    check(site, "", ip, LOOKUP)
+    record_failure(site, "", ip, LOOKUP)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from smooth.exceptions import ValidationError
 from smooth.meta import fieldtypes
 
 
@@ -282,3 +283,19 @@ def coercer_for(fieldtype: str) -> Callable[[Any], Any]:
 def filter_coercer_for(fieldname: str, fieldtype: str) -> Callable[[Any], Any]:
     """What a filter value is read with: as a stored value, except that dates may lie beyond DATE_RANGE."""
     return STANDARD_FILTER_COERCERS.get(fieldname) or FILTER_COERCERS.get(fieldtype, to_text)
+
+
+def input_date(value: Any, what: str) -> dt.date | None:
+    """A date a person or client sent, as a date field stores it; a ValidationError naming `what` otherwise."""
+    try:
+        return to_date(value)
+    except CoercionError as exc:
+        raise ValidationError(f"{what} {value!r} {exc}") from None
+
+
+def input_time(value: Any, what: str) -> dt.time | None:
+    """A wall-clock time a person or client sent; a ValidationError naming `what` otherwise."""
+    try:
+        return to_time(value)
+    except CoercionError as exc:
+        raise ValidationError(f"{what} {value!r} {exc}") from None

@@ -55,8 +55,15 @@ def content_hash(target: Path) -> str:
     return digest
 
 
+_resolved: dict[tuple[str, str], Path] = {}
+
+
 def asset_url(package: str, path: str) -> str:
-    return f"/assets/{package}/{path}?v={content_hash(_file(package, path))}"
+    """The asset's address with its content hash (its path resolved once per process: a page names several)."""
+    target = _resolved.get((package, path))
+    if target is None or not target.exists():
+        target = _resolved[(package, path)] = _file(package, path)
+    return f"/assets/{package}/{path}?v={content_hash(target)}"
 
 
 def serve(request: Request) -> Response:

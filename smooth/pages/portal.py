@@ -18,7 +18,9 @@ dict, like Frappe's context) holding `form_dict` (query, form fields and route p
   person chose still filled in (the same template, refreshed), which a JSON method cannot do
   for a browser without JavaScript. The CSRF token is checked before the page runs (as for
   every POST), and the request is one unit of work, committed when the page returns. After
-  `handle_post`, `get_context` runs as for a GET, so the page shows fresh data.
+  `handle_post`, `get_context` runs as for a GET, so the page shows fresh data. The action a
+  rule may refuse runs inside `with context.refused_post():` — a refusal rolls back what the
+  post wrote and the page comes back with `context.error` and the refusal's status.
 
 Plain keys the page may set to steer the response: `redirect_to` (a path on this site: a 303
 after a post, so a reload does not post twice), `http_status` (e.g. 409 when a post was
@@ -32,6 +34,8 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -42,14 +46,27 @@ from starlette.responses import HTMLResponse, Response
 from smooth.api.errors import MethodNotAllowedError
 from smooth.api.request import ApiRequest
 from smooth.auth.login import client_ip
-from smooth.context import local
-from smooth.exceptions import DoesNotExistError, HookError
-from smooth.pages import templating
-from smooth.pages.rendering import SECURITY_HEADERS, Redirect, local_path, template_folders, viewer
+from smooth.context import db, local
+from smooth.exceptions import (
+    DoesNotExistError,
+    HookError,
+    PermissionError,
+    SmoothError,
+    ValidationError,
+)
+from smooth.pages.rendering import (
+    SECURITY_HEADERS,
+    Redirect,
+    local_path,
+    render_template,
+    template_folders,
+    viewer,
+)
 
 HOOK = "website_route_rules"
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _PLACEHOLDER = re.compile(r"<(?:(path):)?([A-Za-z_][A-Za-z0-9_]*)>")
+REFUSALS: tuple[type[SmoothError], ...] = (ValidationError, PermissionError)
 
 
 class PageContext(dict[str, Any]):
@@ -57,6 +74,20 @@ class PageContext(dict[str, Any]):
 
     def __getattr__(self, key: str) -> Any:
         return self.get(key)
+
+    @contextmanager
+    def refused_post(self, *errors: type[SmoothError]) -> Iterator[None]:
+        """Run a post's action: when a rule refuses it (`errors`, else ValidationError and PermissionError),
+        what it wrote is rolled back and the page is drawn again with the message (`error`), the refusal's
+        status (`http_status`) and the refusal itself (`refusal`); what was posted stays in `form_dict`.
+        A missing record is no refusal: DoesNotExistError still gives the not-found page."""
+        try:
+            yield
+        except SmoothError as exc:
+            if isinstance(exc, DoesNotExistError) or not isinstance(exc, errors or REFUSALS):
+                raise
+            db().rollback()
+            self.error, self.http_status, self.refusal = exc.message, exc.http_status_code, exc
 
     def __setattr__(self, key: str, value: Any) -> None:
         self[key] = value
@@ -159,5 +190,5 @@ def serve(api: ApiRequest, path: str = "") -> Response:
     if page.template is None:
         raise DoesNotExistError("Page not found")
     folders = [*template_folders(), page.root]
-    html = templating.render(page.template, {"request_id": api.request_id, **context}, folders)
+    html = render_template(page.template, {"request_id": api.request_id, **context}, folders)
     return HTMLResponse(html, status_code=int(context.http_status or 200), headers=SECURITY_HEADERS)

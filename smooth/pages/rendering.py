@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from smooth.auth.login import DESK_HOME, website_home
 from smooth.context import local, unit_of_work
 from smooth.model.database_api import document_db
 from smooth.pages import assets, templating
+from smooth.pages.desk.chrome import CHROME
 
 GUEST = "Guest"
 log = logging.getLogger("smooth.pages")
@@ -76,13 +78,21 @@ class Viewer:
         return self.user == GUEST
 
 
+_VIEWER = "page_viewer"
+
+
 def viewer(api: ApiRequest) -> Viewer:
+    """Who is looking (one read per unit of work: the page, its chrome and its access check all ask)."""
     if api.user == GUEST:
         return Viewer(GUEST, GUEST, "", False)
-    from_db = document_db().get_value("User", api.user, ["full_name", "user_type"], as_dict=True) or {}
     token = str(api.session.csrf_token) if api.session is not None else ""
-    return Viewer(api.user, from_db.get("full_name") or api.user, token,
-                  from_db.get("user_type") != "Website User")
+    seen: Viewer | None = local().flags.__dict__.get(_VIEWER)
+    if seen is None or seen.user != api.user or seen.csrf_token != token:
+        from_db = document_db().get_value("User", api.user, ["full_name", "user_type"], as_dict=True) or {}
+        seen = Viewer(api.user, from_db.get("full_name") or api.user, token,
+                      from_db.get("user_type") != "Website User")
+        local().flags.__dict__[_VIEWER] = seen
+    return seen
 
 
 def template_folders() -> list[Path]:
@@ -91,11 +101,16 @@ def template_folders() -> list[Path]:
     return [module.path / "templates" for app in site.apps for module in app.modules]
 
 
+def render_template(template: str, context: dict[str, Any], folders: Sequence[Path] = ()) -> str:
+    """A page's HTML: `template` with `context` and the desk's frame (drawn only by pages that extend it)."""
+    return templating.render(template, {**CHROME, **context}, folders)
+
+
 def render_page(api: ApiRequest, template: str, context: dict[str, Any] | None = None, *,
                 status: int = 200) -> Response:
     """Render `template` with the viewer and request in its context (inside the request's unit of work)."""
     full = {"viewer": viewer(api), "path": api.request.url.path, "request_id": api.request_id, **(context or {})}
-    html = templating.render(template, full, template_folders())
+    html = render_template(template, full, template_folders())
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
 
@@ -135,17 +150,17 @@ def _error_html(context: dict[str, Any], api: ApiRequest | None) -> str:
     """
     guest = {"viewer": Viewer(GUEST, GUEST, "", False), "layout": "base.html", "home": "/"}
     if api is None or api.user == GUEST:
-        return templating.render("error.html", {**context, **guest})
+        return render_template("error.html", {**context, **guest})
     try:
         with unit_of_work(api.site, sites_path=api.sites_path, user=api.user, commit=False, write_intent=False):
             seen = viewer(api)
             home = DESK_HOME if seen.desk_user else website_home()
             layout = _app_layout(context["path"]) or ("desk/layout.html" if seen.desk_user else "base.html")
-            return templating.render("error.html", {**context, "viewer": seen, "home": home, "layout": layout},
+            return render_template("error.html", {**context, "viewer": seen, "home": home, "layout": layout},
                                      template_folders())
     except Exception:  # an error page must not fail: drawn without the viewer's chrome
         log.exception("error page: the viewer's chrome could not be drawn")
-        return templating.render("error.html", {**context, **guest,
+        return render_template("error.html", {**context, **guest,
                                                 "viewer": Viewer(api.user, api.user, "", False)})
 
 
@@ -170,7 +185,7 @@ def login_again(api: ApiRequest) -> Response:
     context = {"error": "Your session has ended, so nothing was saved. Log in again to go back to the page "
                         "with your choice kept.", "usr": "", "redirect_to": kept_choice_url(api),
                "viewer": Viewer(GUEST, GUEST, "", False), "path": "/login", "request_id": api.request_id}
-    return HTMLResponse(templating.render("login.html", context), status_code=401,
+    return HTMLResponse(render_template("login.html", context), status_code=401,
                         headers={**SECURITY_HEADERS, **api.headers})
 
 

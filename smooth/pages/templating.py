@@ -14,8 +14,6 @@ from typing import Any
 import jinja2
 
 from smooth.pages import assets
-from smooth.pages.desk.notices import unread_notices
-from smooth.pages.desk.workspaces import visible_workspaces
 from smooth.safe_urls import safe_href
 
 CORE_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -32,8 +30,6 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     )
     env.globals["asset_url"] = assets.asset_url
     env.filters["safe_href"] = safe_href  # a stored URL becomes a link only when it is http(s), mailto or a site file
-    env.globals["desk_workspaces"] = visible_workspaces  # the desk nav, asked for only by pages that show it
-    env.globals["desk_notices"] = unread_notices
     return env
 
 

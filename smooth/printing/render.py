@@ -22,8 +22,8 @@ from typing import Any
 import segno
 from markupsafe import Markup
 
-from smooth.core.doctype.file.file import local_path
 from smooth.exceptions import DoesNotExistError, ValidationError
+from smooth.file_storage import local_path
 from smooth.meta.doctype import Meta
 from smooth.model import time_zones
 from smooth.model.database_api import document_db

@@ -2,7 +2,7 @@
 
 `/verify` alone (or `/verify?number=`) offers a lookup form; only a lookup counts against the limit.
 
-Numbers are unguessable, and lookups are throttled per IP (`smooth.auth.rate_limit.LOOKUP`:
+Numbers are unguessable, and lookups are throttled per IP (`smooth.throttle_lookup`:
 site config `lookups_per_ip`, `lookup_window_seconds`), so the page cannot be used to walk
 through numbers. An unknown and a revoked number differ only in the words shown.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth.auth import rate_limit
 from smooth_lms import certificates
 
 
@@ -22,7 +21,5 @@ def get_context(context: Any) -> None:
     context.title = f"Certificate {number}" if number else "Verify a certificate"
     if not number:
         return
-    site = smooth.local.site
-    rate_limit.check(site, "", context.client_ip, rate_limit.LOOKUP)
-    rate_limit.record_failure(site, "", context.client_ip, rate_limit.LOOKUP)
+    smooth.throttle_lookup(context.client_ip)
     context.result = certificates.verification(number)

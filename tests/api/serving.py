@@ -11,7 +11,7 @@ from typing import Any
 
 import uvicorn
 
-from smooth.api.app import create_app
+from smooth.asgi import create_app
 from tests.conftest import SiteHandle
 
 

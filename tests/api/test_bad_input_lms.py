@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 import smooth
-from smooth.api.app import create_app
+from smooth.asgi import create_app
 from tests.api.helpers import USER_HEADER, set_site_config
 from tests.api.serving import serving
 from tests.conftest import BACKENDS, SiteHandle, create_site, drop_site

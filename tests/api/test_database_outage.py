@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from smooth.api.app import create_app
+from smooth.asgi import create_app
 from smooth.site import forget_site, write_config
 from tests.api.helpers import USER_HEADER
 from tests.api.serving import serving

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+import smooth
 from smooth.pages.portal import match_rules, rule_pattern
 from tests.api.helpers import Api
 
@@ -37,6 +38,17 @@ def test_a_post_runs_handle_post_then_redirects_or_rerenders_with_the_message(ap
     saved = api.post("/things/beta", data={"note": "hello <there>"}, follow_redirects=False)
     assert saved.status_code == 303 and saved.headers["location"] == "/things/beta?saved=1"
     assert "hello &lt;there&gt;" in api.get("/things/beta").text
+
+
+def test_a_refused_post_is_rolled_back_and_drawn_again_with_the_message_and_the_posted_value(api: Api) -> None:
+    """`context.refused_post()`: the Test Note the post inserted before the refusal is not kept."""
+    refused = api.post("/things/beta", data={"action": "file", "note": "refuse <this>"})
+    assert refused.status_code == 417
+    assert "refuse &lt;this&gt; is refused" in refused.text and 'value="refuse &lt;this&gt;"' in refused.text
+    filed = api.post("/things/beta", data={"action": "file", "note": "keep"}, follow_redirects=False)
+    assert filed.status_code == 303 and filed.headers["location"] == "/things/beta?filed=1"
+    with api.handle.context():
+        assert smooth.get_all("Test Note", pluck="title") == ["keep"]
 
 
 def test_a_page_without_handle_post_refuses_posts(api: Api) -> None:

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "smooth"
 DOC = ROOT / "docs" / "architecture.md"
 # (importing module, imported module): heavy parts loaded only by the one command that needs them
-LAZY_ALLOWED = {("smooth.cli", "smooth.api.app")}
+LAZY_ALLOWED = {("smooth.cli", "smooth.asgi")}
 
 
 @dataclass(frozen=True)
@@ -175,15 +175,14 @@ def _strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
 
 @pytest.mark.parametrize("source", [
     "from smooth.model.document import Document\n",
-    "def f():\n    from smooth.api.app import create_app\n",
+    "def f():\n    from smooth.asgi import create_app\n",
 ])
 def test_the_checker_sees_upward_and_hidden_imports(tmp_path: Path, source: str,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The checks above would pass vacuously if the parser missed imports: prove it finds a planted one."""
     fake_root = tmp_path
     (fake_root / "smooth" / "model").mkdir(parents=True)
-    (fake_root / "smooth" / "api").mkdir()
-    for name in ("__init__.py", "model/__init__.py", "model/document.py", "api/__init__.py", "api/app.py"):
+    for name in ("__init__.py", "model/__init__.py", "model/document.py", "asgi.py"):
         (fake_root / "smooth" / name).write_text("")
     (fake_root / "smooth" / "exceptions.py").write_text(source)
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake_root / "smooth")
@@ -192,3 +191,60 @@ def test_the_checker_sees_upward_and_hidden_imports(tmp_path: Path, source: str,
     assert len(edges) == 1
     assert edges[0].in_function == source.startswith("def")
     assert layer_of(edges[0].source, read_layers()) < layer_of(edges[0].target, read_layers())
+
+
+APPS = ("smooth_lms", "smooth_hr")
+# what an app may import of the framework: the facade and the modules a Frappe developer imports by name
+APP_IMPORTS = frozenset({"smooth", "smooth.model.document", "smooth.exceptions"})
+
+
+def app_imports(root: Path = ROOT) -> list[tuple[str, int, str]]:
+    """(file, line, module) of every import of the framework in the apps, inside functions too."""
+    modules = module_names()
+    found = []
+    for app in APPS:
+        for path in sorted((root / app).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                    # `from smooth import get_doc` is the facade; `from smooth import charts` a submodule
+                    names = [f"smooth.{alias.name}" if node.module == "smooth" and f"smooth.{alias.name}" in modules
+                             else node.module for alias in node.names]
+                else:
+                    continue
+                for name in names:
+                    if name == "smooth" or name.startswith("smooth."):
+                        found.append((str(path.relative_to(root)), node.lineno, name))
+    return found
+
+
+def test_apps_import_only_the_facade() -> None:
+    """Apps see the framework through `smooth` (plus `smooth.model.document` and `smooth.exceptions`), so the
+    core can be reorganised without breaking them; what an app needs is exposed on the facade."""
+    reaching = list(dict.fromkeys(f"{path}:{line} imports {name}" for path, line, name in app_imports()
+                                  if name not in APP_IMPORTS))
+    assert not reaching, "apps may import only " + ", ".join(sorted(APP_IMPORTS)) + "; expose these on the facade:\n" \
+        + "\n".join(reaching)
+
+
+def test_app_pages_leave_refused_posts_to_the_framework() -> None:
+    """A refused post is rolled back by `context.refused_post()` (smooth/pages/portal.py), not by each page."""
+    calls = []
+    for app in APPS:
+        for folder in ("www", "page"):
+            for path in sorted((ROOT / app).rglob(f"{folder}/**/*.py")):
+                for node in ast.walk(ast.parse(path.read_text())):
+                    if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("db.rollback"):
+                        calls.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not calls, f"use `with context.refused_post():` instead of rolling back in the page: {calls}"
+
+
+def test_the_app_check_sees_a_reach_past_the_facade(tmp_path: Path) -> None:
+    """The facade rule would pass vacuously if the parser missed imports: plant one inside a function."""
+    (tmp_path / "smooth_lms").mkdir()
+    (tmp_path / "smooth_lms" / "planted.py").write_text(
+        "import smooth\nfrom smooth import _, charts\nfrom smooth.exceptions import ValidationError\n"
+        "def f():\n    from smooth.pages.rendering import render_page\n")
+    found = sorted(name for _, _, name in app_imports(tmp_path))
+    assert found == ["smooth", "smooth", "smooth.charts", "smooth.exceptions", "smooth.pages.rendering"]

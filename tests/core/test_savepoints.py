@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, func, select
 from starlette.testclient import TestClient
 
 import smooth
-from smooth.api.app import create_app
+from smooth.asgi import create_app
 from smooth.context import db, local, unit_of_work
 from smooth.exceptions import NestedUnitOfWorkError
 from smooth.model.database_api import DocumentDatabase

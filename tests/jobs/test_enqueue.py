@@ -12,7 +12,7 @@ import pytest
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
 import smooth
-from smooth.api.app import create_app
+from smooth.asgi import create_app
 from tests.conftest import SiteHandle
 from tests.jobs.conftest import bench, categories, error_logs, queue, runs, start_bench
 

@@ -27,11 +27,11 @@ from urllib.parse import urlencode
 
 from starlette.responses import Response
 
-from smooth.api import client
 from smooth.api.request import ApiRequest
 from smooth.context import local
 from smooth.exceptions import DoesNotExistError, MetaError, ValidationError
 from smooth.meta.doctype import Meta
+from smooth.model import user_queries
 from smooth.model.time_zones import user_time_zone
 from smooth.pages.desk.access import doctype_for, require_desk_user
 from smooth.pages.desk.settings import view_settings
@@ -199,8 +199,8 @@ def fetch(meta: Meta, settings: CalendarSettings, since: dt.datetime, until: dt.
     filters = [[settings.start, "<", _stored(until, settings.start_is_utc, system)],
                [last, ">" if settings.end else ">=", _stored(lower, settings.end_is_utc if settings.end
                                                             else settings.start_is_utc, system)]]
-    return client.get_list(meta.name, fields=sorted(fields), filters=filters, order_by=f"{settings.start} asc",
-                           limit_page_length=MAX_RECORDS + 1)
+    return user_queries.rows(meta.name, fields=sorted(fields), filters=filters, order_by=f"{settings.start} asc",
+                             limit_page_length=MAX_RECORDS + 1)
 
 
 def _lanes(blocks: list[Block]) -> None:

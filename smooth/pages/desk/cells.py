@@ -60,17 +60,21 @@ def as_text(column: Column, value: Any) -> str:
     return str(value)
 
 
+_COLOURS = "desk_workflow_colours"
 STYLE_COLOURS = {"Primary": "blue", "Info": "blue", "Success": "green", "Warning": "orange", "Danger": "red",
                  "Inverse": "gray"}
 
 
 def workflow_colours(doctype: str) -> tuple[str, dict[str, str]] | None:
-    """(state field, state -> colour) of the doctype's active workflow, from its Workflow State styles."""
-    flow = workflow.get_workflow(doctype)
-    if flow is None or not workflow.shows_state(flow):
-        return None
-    styles = workflow.state_styles(flow)
-    return flow.workflow_state_field, {state: STYLE_COLOURS.get(style, "gray") for state, style in styles.items()}
+    """(state field, state -> colour) of the doctype's active workflow, from its Workflow State styles (read
+    once per unit of work: a list asks for its columns and for each row's indicator)."""
+    cache: dict[str, tuple[str, dict[str, str]] | None] = local().flags.__dict__.setdefault(_COLOURS, {})
+    if doctype not in cache:
+        flow = workflow.get_workflow(doctype)
+        cache[doctype] = None if flow is None or not workflow.shows_state(flow) else (
+            flow.workflow_state_field,
+            {state: STYLE_COLOURS.get(style, "gray") for state, style in workflow.state_styles(flow).items()})
+    return cache[doctype]
 
 
 def workflow_indicator(doctype: str, doc: Any) -> tuple[str, str] | None:

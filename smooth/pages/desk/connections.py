@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from smooth.api import client
 from smooth.context import local
 from smooth.exceptions import MetaError
 from smooth.meta.doctype import Meta, scrub
+from smooth.model import user_queries
 from smooth.model.document import Document
 from smooth.pages.desk.access import slug
 from smooth.permissions import has_permission
@@ -101,7 +101,7 @@ def connections(meta: Meta, doc: Document) -> list[ConnectionGroup]:
             groups.setdefault(link.group, []).append(Connection(link.doctype, 0, "", ""))
             continue
         query = urlencode({link.fieldname: value})
-        count = client.get_count(link.doctype, filters={link.fieldname: value})
+        count = user_queries.count(link.doctype, {link.fieldname: value})
         new_url = f"/app/{slug(link.doctype)}/new?{query}" if has_permission(link.doctype, "create") else ""
         groups.setdefault(link.group, []).append(Connection(link.doctype, count, f"/app/{slug(link.doctype)}?{query}",
                                                             new_url))

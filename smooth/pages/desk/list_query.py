@@ -14,8 +14,9 @@ state, so clearing a default filter sticks. The date value `today` means the cur
 the system time zone (a shared "upcoming" view stays upcoming).
 
 Only fields the user may read (value fields, not hidden, not Password, permlevel 0) are
-accepted anywhere; the rows and counts come from `smooth.api.client.get_list/get_count`,
-which apply DocPerms and the apps' record rules.
+accepted anywhere; the rows and counts come from `smooth.model.user_queries`, the door the
+REST list uses too (the site's filter caps, DocPerms and the apps' record rules), handed the
+parsed conditions.
 """
 
 from __future__ import annotations
@@ -26,13 +27,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from smooth.api import client
 from smooth.context import session_user, today
 from smooth.exceptions import FilterError
 from smooth.filters import OPERATORS
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField, Meta
-from smooth.model import time_zones, workflow
+from smooth.model import time_zones, user_queries, workflow
 
 PAGE_LENGTHS = (20, 100, 500)
 CONTROL_KEYS = frozenset({"order_by", "page", "page_length", "assigned_to_me", "created_by_me", "fields",
@@ -335,14 +335,14 @@ def order_by(state: ListState) -> str:
 def fetch(ctx: ListContext, state: ListState, fieldnames: Iterable[str], *, start: int | None = None,
           limit: int | None = None) -> list[dict[str, Any]]:
     """The page of rows the state names (permission-checked)."""
-    return client.get_list(
+    return user_queries.rows(
         ctx.meta.name, fields=list(dict.fromkeys(["name", *fieldnames])), filters=query_filters(ctx, state),
         order_by=order_by(state), limit_start=(state.page - 1) * state.page_length if start is None else start,
         limit_page_length=state.page_length if limit is None else limit)
 
 
 def count(ctx: ListContext, state: ListState) -> int:
-    return client.get_count(ctx.meta.name, filters=query_filters(ctx, state))
+    return user_queries.count(ctx.meta.name, query_filters(ctx, state))
 
 
 def group_counts(ctx: ListContext, state: ListState, fieldname: str, *, limit: int | None = 10,
@@ -352,7 +352,7 @@ def group_counts(ctx: ListContext, state: ListState, fieldname: str, *, limit: i
     As a sidebar facet the filters on `fieldname` itself are left out, so the other values stay
     in sight; a report grouped by a field counts exactly the rows it shows.
     """
-    rows = client.get_list(
+    rows = user_queries.rows(
         ctx.meta.name, fields=[fieldname, "count(*) as count"],
         filters=query_filters(ctx, state, skip_field=fieldname if facet else ""),
         group_by=fieldname, order_by="count(*) desc", limit_page_length=limit or 0)

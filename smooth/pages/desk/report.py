@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from smooth.api.request import ApiRequest
 from smooth.context import session_user
+from smooth.csv_cells import escape_csv_formula
 from smooth.exceptions import PermissionError
 from smooth.pages.desk import cells
 from smooth.pages.desk.access import require_desk_user
@@ -37,7 +38,6 @@ from smooth.pages.rendering import SECURITY_HEADERS, render_page
 from smooth.permissions import has_permission
 
 ROW_LIMIT = 10_000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COUNT = Column("count", "Count", "Int")
 
 
@@ -52,7 +52,7 @@ def csv_cell(column: Column, value: Any) -> str:
     if column.numeric and isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     text = cells.as_text(column, value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return escape_csv_formula(text)
 
 
 def csv_response(ctx: ListContext, state: ListState, columns: list[Column]) -> Response:

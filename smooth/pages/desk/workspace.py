@@ -17,13 +17,12 @@ from smooth.api.errors import MethodNotAllowedError
 from smooth.api.method import file_download
 from smooth.api.request import ApiRequest
 from smooth.exceptions import PermissionError
-from smooth.pages import templating
 from smooth.pages.desk import listview
 from smooth.pages.desk.access import require_desk_user
 from smooth.pages.desk.desk_pages import DeskPage, find_desk_page, may_open
 from smooth.pages.desk.workspaces import workspace_record, workspace_view
 from smooth.pages.portal import PageContext
-from smooth.pages.rendering import SECURITY_HEADERS, render_page, template_folders
+from smooth.pages.rendering import SECURITY_HEADERS, render_page, render_template, template_folders
 from smooth.whitelist import FileDownload
 
 
@@ -59,7 +58,7 @@ def show_desk_page(api: ApiRequest, page: DeskPage) -> Response:
         context.update(returned)
     if isinstance(context.download, FileDownload):
         return file_download(context.download)
-    html = templating.render(page.template, context, [*template_folders(), page.root])
+    html = render_template(page.template, context, [*template_folders(), page.root])
     return HTMLResponse(html, status_code=int(context.http_status or 200), headers=SECURITY_HEADERS)
 
 

@@ -6,7 +6,7 @@ that doctype (and has the link's `only_for` role), a workspace only when it is p
 theirs), they hold one of its roles (when it names any) and at least one of its links or
 shortcuts is theirs to open.
 
-Shortcut counts go through `smooth.api.client.get_count`, the permission-checked count
+Shortcut counts go through `smooth.model.user_queries.count`, the permission-checked count
 (DocPerms and the apps' record rules), so "Pending requests assigned to me" counts only what
 that user may read. A count filter is plain JSON; the only values that stand for something
 else are whole strings:
@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from smooth.api import client
-from smooth.context import session_user, today
+from smooth.context import local, session_user, today
 from smooth.core.doctype.workspace.workspace import parse_stats_filter, workspace_slug
 from smooth.exceptions import SmoothError
+from smooth.model import user_queries
 from smooth.model.database_api import document_db
 from smooth.pages.desk.desk_pages import find_desk_page, may_open
 from smooth.permissions import ADMINISTRATOR, AUTOMATIC_ROLES, get_roles, has_permission
@@ -100,8 +100,29 @@ def resolve_tokens(value: Any, user: str) -> Any:
     return value
 
 
+_CACHE = "desk_workspaces"
+# site path -> (stamp, records): the workspaces read again only when a Workspace was saved or deleted
+_read: dict[str, tuple[tuple[Any, ...], list[dict[str, Any]]]] = {}
+
+
 def _records() -> list[dict[str, Any]]:
-    """Every workspace with its rows, in sidebar order (three queries, whatever their number)."""
+    """Every workspace with its rows, in sidebar order. Every desk page draws them, so they are kept per
+    process and read again (four queries, whatever their number) only when the stamp of the Workspace
+    table (how many, last modified: a row edited through its Workspace changes it) moves; once per
+    unit of work the stamp is checked (one query)."""
+    flags = local().flags.__dict__
+    if _CACHE not in flags:
+        stamp = tuple(document_db().get_all("Workspace", fields=["count(*) as n", "max(modified) as m"],
+                                            as_list=True)[0])
+        key = str(local().site.path)
+        known = _read.get(key)
+        if known is None or known[0] != stamp:
+            known = _read[key] = (stamp, _read_records())
+        flags[_CACHE] = known[1]
+    return list(flags[_CACHE])
+
+
+def _read_records() -> list[dict[str, Any]]:
     database = document_db()
     heads = database.get_all("Workspace", fields=["name", "label", "title", "public", "for_user", "is_hidden",
                                                   "sequence_id"], order_by="sequence_id asc, label asc")
@@ -175,7 +196,7 @@ def _shortcut(row: dict[str, Any], user: str) -> Shortcut:
                         color if color in COLORS else "grey")
     if filters is not None and kind == "DocType":
         try:
-            shortcut.count = client.get_count(row["link_to"], filters=filters)
+            shortcut.count = user_queries.count(row["link_to"], filters)
         except SmoothError as exc:
             shortcut.error = exc.message
         else:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth.pages.charts import Series, bar_chart
 from smooth_hr import audit_export, compliance_dashboard
 
 STATUS_COLORS = {"Pending": "#6b7785", "Complete": "#2e9e5b", "Expiring": "#d9822b", "Expired": "#c23b3b"}
@@ -19,10 +18,11 @@ def get_context(context: Any) -> None:
     data = compliance_dashboard.get_dashboard()
     context.data = data
     departments = data["by_department"]
-    context.chart = bar_chart(
+    context.chart = smooth.bar_chart(
         "Compliance by department and status", [d["department"] for d in departments],
-        [Series(status, [next(c["count"] for c in d["statuses"] if c["label"] == status) for d in departments],
-                STATUS_COLORS[status]) for status in compliance_dashboard.STATUSES]) if departments else None
+        [smooth.ChartSeries(status, [next(c["count"] for c in d["statuses"] if c["label"] == status)
+                                     for d in departments], STATUS_COLORS[status])
+         for status in compliance_dashboard.STATUSES]) if departments else None
     context.statuses = compliance_dashboard.STATUSES
     context.can_export = smooth.has_permission("Employee Compliance", "export")
     context.export_url = audit_export.PAGE_URL

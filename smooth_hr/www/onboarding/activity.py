@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth.exceptions import DoesNotExistError, SmoothError
 from smooth_hr import onboarding_portal as portal
 from smooth_hr import policy_acknowledgment as policies
 from smooth_hr.doctype.employee_boarding_activity.employee_boarding_activity import POLICY, UPLOAD
@@ -27,7 +26,7 @@ def handle_post(context: Any) -> None:
     employee = portal.my_employee(context.user)
     doc, row = _target(context, for_update=True)
     form = context.form_dict
-    try:
+    with context.refused_post(smooth.SmoothError):
         if form.get("action") == "upload":
             portal.upload_document(doc, row, form.get("file"), employee)
             done = "uploaded"
@@ -37,16 +36,11 @@ def handle_post(context: Any) -> None:
             done = "signed"
         else:
             raise smooth.ValidationError("Unknown action")
-    except SmoothError as exc:
-        if isinstance(exc, DoesNotExistError):
-            raise
-        smooth.db.rollback()
-        context.error, context.http_status = exc.message, exc.http_status_code
+        context.redirect_to = f"/onboarding/{doc.name}?{done}=1#activity-{row.name}"
+    if context.refusal:
         if form.get("action") == "upload":  # nothing was stored: say so rather than let the page look filled
             context.error += " The file was not kept: choose it again."
         context.typed = str(form.get("signature") or "")
-        return
-    context.redirect_to = f"/onboarding/{doc.name}?{done}=1#activity-{row.name}"
 
 
 def _download(context: Any, row: Any) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth.exceptions import DoesNotExistError, SmoothError
 from smooth_hr import onboarding_portal as portal
 
 NOTICES = {"done": "Marked as done", "uploaded": "Document uploaded and filed", "signed": "Policy signed"}
@@ -20,15 +19,9 @@ def handle_post(context: Any) -> None:
     row = portal.activity(doc, context.form_dict.get("activity"))
     if context.form_dict.get("action") != "done":
         raise smooth.ValidationError("Unknown action")
-    try:
+    with context.refused_post(smooth.SmoothError):
         portal.tick_task(doc, row, context.user)
-    except SmoothError as exc:
-        if isinstance(exc, DoesNotExistError):
-            raise
-        smooth.db.rollback()
-        context.error, context.http_status = exc.message, exc.http_status_code
-        return
-    context.redirect_to = f"/onboarding/{doc.name}?done=1#activity-{row.name}"
+        context.redirect_to = f"/onboarding/{doc.name}?done=1#activity-{row.name}"
 
 
 def get_context(context: Any) -> None:

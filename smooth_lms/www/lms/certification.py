@@ -32,7 +32,7 @@ def handle_post(context: Any) -> None:
     form = context.form_dict
     course = learning.course_for_viewer(form["course"])
     where = certification.status(user, course, form.get("batch") or None)
-    try:
+    with context.refused_post():
         tz = certification.learner_zone(user, form.get("timezone"))
         if not form.get("slot"):
             raise smooth.ValidationError("Pick a time slot")
@@ -40,14 +40,10 @@ def handle_post(context: Any) -> None:
             result = certification.reschedule(form["reschedule"], tz, form["slot"])
         else:
             result = certification.book(course["name"], where.batch, tz, form["slot"])
-    except (smooth.ValidationError, smooth.PermissionError) as exc:
-        smooth.db.rollback()
-        context.error, context.http_status = exc.message, exc.http_status_code
-        if isinstance(exc, DuplicateRequestError):
-            context.existing = certification.active_request_name(exc.message)
-        return
-    done = "rescheduled" if form.get("reschedule") else "booked"
-    context.redirect_to = f"/lms/evaluations/{result['name']}?{done}=1"
+        done = "rescheduled" if form.get("reschedule") else "booked"
+        context.redirect_to = f"/lms/evaluations/{result['name']}?{done}=1"
+    if isinstance(context.refusal, DuplicateRequestError):
+        context.existing = certification.active_request_name(context.refusal.message)
 
 
 def get_context(context: Any) -> None:

@@ -13,14 +13,10 @@ def handle_post(context: Any) -> None:
     learning.require_login("enrol")
     if context.form_dict.get("action") != "enroll":
         raise smooth.ValidationError("Unknown action")
-    try:
+    with context.refused_post(smooth.ValidationError):
         learning.enroll(course)
-    except smooth.ValidationError as exc:
-        smooth.db.rollback()
-        context.error, context.http_status = exc.message, exc.http_status_code
-        return
-    first = learning.resume_lesson(context.user, course)
-    context.redirect_to = f"/lms/courses/{course}/learn/{first.name}" if first else f"/lms/courses/{course}"
+        first = learning.resume_lesson(context.user, course)
+        context.redirect_to = f"/lms/courses/{course}/learn/{first.name}" if first else f"/lms/courses/{course}"
 
 
 def get_context(context: Any) -> None:

@@ -34,15 +34,11 @@ def handle_post(context: Any) -> None:
     if not context.form_dict.get("confirmed"):
         context.confirm_cancel = True
         return
-    try:
+    with context.refused_post():
         api.cancel_evaluation(name, reason=context.form_dict.get("reason") or None)
-    except (smooth.ValidationError, smooth.PermissionError) as exc:
-        smooth.db.rollback()
-        context.error, context.http_status = exc.message, exc.http_status_code
-        return
-    back = context.form_dict.get("back")
-    context.redirect_to = "/lms/evaluations?cancelled=1" if back == "/lms/evaluations" else \
-        f"/lms/evaluations/{name}?cancelled=1"
+        back = context.form_dict.get("back")
+        context.redirect_to = "/lms/evaluations?cancelled=1" if back == "/lms/evaluations" else \
+            f"/lms/evaluations/{name}?cancelled=1"
 
 
 def get_context(context: Any) -> None:

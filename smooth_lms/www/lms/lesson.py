@@ -21,15 +21,11 @@ def handle_post(context: Any) -> None:
     course, name = context.form_dict["course"], context.form_dict["lesson"]
     _lesson(course, name)
     status = "Incomplete" if context.form_dict.get("action") == "undo" else "Complete"
-    try:
+    with context.refused_post(smooth.ValidationError):
         learning.save_progress(name, status)
-    except smooth.ValidationError as exc:
-        smooth.db.rollback()
-        context.error, context.http_status = exc.message, exc.http_status_code
-        return
-    following = learning.resume_lesson(user, course) if status == "Complete" else None
-    context.redirect_to = f"/lms/courses/{course}/learn/{following.name}" if following else \
-        f"/lms/courses/{course}/learn/{name}"
+        following = learning.resume_lesson(user, course) if status == "Complete" else None
+        context.redirect_to = f"/lms/courses/{course}/learn/{following.name}" if following else \
+            f"/lms/courses/{course}/learn/{name}"
 
 
 def get_context(context: Any) -> None:

@@ -50,13 +50,9 @@ def handle_post(context: Any) -> None:
     if blank and not form.get("confirm") and not out_of_attempts:
         context.unanswered = blank
         return
-    try:
+    with context.refused_post():
         result = quizzes.submit_quiz(quiz.name, answers)
-    except (smooth.ValidationError, smooth.PermissionError) as exc:
-        smooth.db.rollback()
-        context.error, context.http_status = exc.message, exc.http_status_code
-        return
-    context.redirect_to = f"/lms/courses/{form['course']}/quiz/{quiz.name}?submission={result['name']}"
+        context.redirect_to = f"/lms/courses/{form['course']}/quiz/{quiz.name}?submission={result['name']}"
 
 
 def get_context(context: Any) -> None:

@@ -22,39 +22,22 @@ from typing import Any
 import smooth.permissions as permissions
 from smooth.context import db, local, session_user
 from smooth.exceptions import DoesNotExistError, LinkValidationError, PermissionError, ValidationError
+from smooth.file_storage import (
+    PRIVATE_PREFIX,
+    PUBLIC_PREFIX,
+    allowed_extensions,
+    extension_of,
+    files_folder,
+    local_path,
+    max_file_size,
+)
 from smooth.model.document import Document, load_document
 from smooth.model.records import delete_doc
 
-DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
-DEFAULT_ALLOWED_EXTENSIONS = ("pdf", "png", "jpg", "jpeg", "gif", "webp", "txt", "csv", "xlsx", "docx", "odt",
-                              "ods", "zip", "ics")
-PUBLIC_PREFIX = "/files/"
-PRIVATE_PREFIX = "/private/files/"
 ATTACH_FIELDTYPES = frozenset({"Attach", "Attach Image"})
 IMMUTABLE = ("file_url", "is_private", "file_size", "content_hash")
 MAX_STORED_NAME = 120
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def max_file_size() -> int:
-    """Site config `max_file_size` in bytes (default 10 MiB)."""
-    value = local().site.config.get("max_file_size")
-    try:
-        return int(value) if value not in (None, "") else DEFAULT_MAX_FILE_SIZE
-    except (TypeError, ValueError):
-        raise ValidationError(f"site_config max_file_size must be a number of bytes, not {value!r}") from None
-
-
-def allowed_extensions() -> set[str]:
-    """Site config `allowed_file_extensions` (a list or a comma-separated string), else the default list."""
-    value = local().site.config.get("allowed_file_extensions")
-    if value in (None, ""):
-        items: Any = DEFAULT_ALLOWED_EXTENSIONS
-    elif isinstance(value, str):
-        items = value.split(",")
-    else:
-        items = value
-    return {str(item).strip().lower().lstrip(".") for item in items if str(item).strip()}
 
 
 def human_size(size: int) -> str:
@@ -63,11 +46,6 @@ def human_size(size: int) -> str:
             amount = size / factor
             return f"{amount:.0f} {unit}" if amount == int(amount) else f"{amount:.1f} {unit}"
     return f"{size} bytes"
-
-
-def extension_of(file_name: str) -> str:
-    stem, dot, ext = file_name.rpartition(".")
-    return ext.lower() if dot and stem.strip(".") else ""
 
 
 def display_name(file_name: Any) -> str:
@@ -86,28 +64,6 @@ def stored_name(file_name: str) -> str:
     ext = _UNSAFE.sub("", ext).lower()
     stem = stem[:MAX_STORED_NAME - len(ext) - 8]
     return f"{stem}.{ext}" if ext else stem
-
-
-def files_folder(is_private: bool) -> Path:
-    site = local().site
-    return site.path / ("private" if is_private else "public") / "files"
-
-
-def local_path(file_url: str | None) -> Path | None:
-    """The file behind a `/files/...` or `/private/files/...` URL (None for any other URL or a bad name)."""
-    if not file_url:
-        return None
-    for prefix, private in ((PRIVATE_PREFIX, True), (PUBLIC_PREFIX, False)):
-        if file_url.startswith(prefix):
-            name = file_url[len(prefix):]
-            if not is_safe_name(name):
-                return None
-            return files_folder(private) / name
-    return None
-
-
-def is_safe_name(name: str) -> bool:
-    return bool(name) and "/" not in name and "\\" not in name and not name.startswith(".") and "\0" not in name
 
 
 def is_local_url(file_url: str | None) -> bool:

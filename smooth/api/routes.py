@@ -1,6 +1,6 @@
-"""The ASGI application: `/api/...` routed to the resource, method and OpenAPI handlers, the
-stored files at `/files/<name>` (public) and `/private/files/<name>` (permission-checked), and
-the HTML pages (`smooth.pages`: login, the desk at /app, the apps' portal pages, /assets).
+"""The web API's routes: `/api/...` routed to the resource, method and OpenAPI handlers, and the
+stored files at `/files/<name>` (public) and `/private/files/<name>` (permission-checked).
+`smooth.asgi` composes them with the HTML pages.
 
 Frappe's paths are served under both `/api/` and `/api/v1/`, with or without a trailing
 slash. A browser opening an API URL as a page (a download link, a redirect after a form button)
@@ -10,16 +10,13 @@ that fails is shown an error page, not JSON (`is_navigation`). The path is split
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from starlette.applications import Starlette
 from starlette.convertors import Convertor, register_url_convertor
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -28,11 +25,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from smooth.api import files, method, openapi, resource
 from smooth.api.dispatch import dispatch, json_error
 from smooth.api.errors import MethodNotAllowedError
-from smooth.api.request import ApiRequest
+from smooth.api.request import ApiRequest, ErrorRenderer
 from smooth.exceptions import DoesNotExistError
-from smooth.pages.rendering import html_error
-from smooth.pages.routes import page_routes
-from smooth.site import default_sites_path
 
 
 class _AnythingConvertor(Convertor[str]):
@@ -122,37 +116,25 @@ def _call_method(api: ApiRequest, path: str) -> Any:
     return method.call(api, path)
 
 
-def create_app(sites_path: str | Path | None = None, default_site: str | None = None, *,
-               routes: Sequence[BaseRoute] = ()) -> Starlette:
-    """The ASGI app serving every site in `sites_path` (by Host header, else `default_site`)."""
-    base = Path(sites_path).resolve() if sites_path else default_sites_path().resolve()
+def api_routes(base: Path, default_site: str | None, navigation_error: ErrorRenderer) -> list[BaseRoute]:
+    """The routes of `/api` and the stored files for the sites in `base`; a failed API call a browser
+    opened as a page is answered by `navigation_error` (an HTML page) instead of the JSON envelope."""
 
     async def api_endpoint(request: Request) -> Response:
         def handler(api: ApiRequest) -> Any:
             return route(_segments(request), api.method)(api)
 
         return await dispatch(request, handler, base, default_site,
-                              html_error if is_navigation(request) else json_error)
+                              navigation_error if is_navigation(request) else json_error)
 
     async def files_endpoint(request: Request) -> Response:
         private = request.url.path.startswith("/private/")
         name = request.path_params["name"]
         return await dispatch(request, lambda api: files.serve_file(name, private), base, default_site)
 
-    all_routes: list[BaseRoute] = [
-        *routes,
+    return [
         Route("/files/{name:anything}", files_endpoint, methods=["GET", "HEAD"]),
         Route("/private/files/{name:anything}", files_endpoint, methods=["GET", "HEAD"]),
         Route(API_PREFIX, api_endpoint, methods=ALL_METHODS),
         Route(API_PREFIX + "/{rest:anything}", api_endpoint, methods=ALL_METHODS),
-        *page_routes(),
     ]
-    app = Starlette(routes=all_routes, middleware=[Middleware(RetryAfter)])
-    app.state.sites_path = base
-    app.state.default_site = default_site
-    return app
-
-
-def app_from_env() -> Starlette:
-    """Factory for `uvicorn --factory` (several workers): $SMOOTH_SITES_PATH and $SMOOTH_SITE."""
-    return create_app(os.environ.get("SMOOTH_SITES_PATH") or None, os.environ.get("SMOOTH_SITE") or None)

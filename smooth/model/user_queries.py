@@ -1,0 +1,58 @@
+"""The list queries a person asks for, through the REST API or a desk view: one door below both.
+
+Filters arrive already parsed (the lists and objects `smooth.filters` reads), so a desk view
+hands over the conditions it built without a trip through JSON text. The site's caps on a
+client's filters (site config `max_filter_conditions`, `max_in_values`) bound them, and DocPerms
+plus the apps' record rules choose the rows, so a desk list, its counts and the REST list always
+agree on what the user may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import smooth.permissions as permissions
+from smooth import filters as filter_rules
+from smooth.context import db, local
+from smooth.exceptions import ValidationError
+from smooth.model import listing
+
+DEFAULT_MAX_FILTER_CONDITIONS = 200
+DEFAULT_MAX_IN_VALUES = 1000
+
+
+def site_limit(config: Mapping[str, Any], key: str, default: int) -> int:
+    """A positive whole-number cap from site config (`default` when unset)."""
+    value = config.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValidationError(f"site_config {key} must be a positive whole number, not {value!r}")
+    return value
+
+
+def check_filter_caps(doctype: str, *filter_sets: Any) -> None:
+    """A client's filters (and or_filters) within the site's caps: max_filter_conditions, max_in_values."""
+    config = local().site.config
+    filter_rules.check_size(
+        doctype, filter_sets,
+        max_conditions=site_limit(config, "max_filter_conditions", DEFAULT_MAX_FILTER_CONDITIONS),
+        max_values=site_limit(config, "max_in_values", DEFAULT_MAX_IN_VALUES))
+
+
+def rows(doctype: str, *, fields: Sequence[str] | str | None = None, filters: Any = None, or_filters: Any = None,
+         order_by: str | None = None, group_by: str | None = None, limit_start: Any = 0,
+         limit_page_length: Any = 20, as_list: bool = False) -> list[Any]:
+    """The records the session user may read that match a client's filters."""
+    check_filter_caps(doctype, filters, or_filters)
+    return listing.get_list(doctype, fields=fields, filters=filters, or_filters=or_filters, order_by=order_by,
+                            group_by=group_by, limit_start=limit_start, limit_page_length=limit_page_length,
+                            as_list=as_list)
+
+
+def count(doctype: str, filters: Any = None, or_filters: Any = None) -> int:
+    """How many records the session user may read match a client's filters (the same rules as `rows`)."""
+    check_filter_caps(doctype, filters, or_filters)
+    extra, extra_or = permissions.list_filters(doctype)
+    return db().count(doctype, filters, or_filters=or_filters, extra_filters=extra, extra_or_filters=extra_or)
