@@ -4,32 +4,18 @@ The names below are the public API apps use (`smooth.get_doc`, `smooth.db.get_va
 `smooth.throw`, ...), mirroring Frappe's so a Frappe developer feels at home. This module
 only gathers them: each lives in the module of its concern, and no core module imports
 this facade (apps and tests do).
+
+A name is imported from its home on first use (PEP 562), so `import smooth` is cheap: a
+command or a worker pays only for the parts it touches. The light foundation (errors,
+`whitelist`, dates, the version) is bound at once; type checkers read the imports below.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+import importlib
+from typing import TYPE_CHECKING, Any
 
-import smooth.context as _context
-import smooth.permissions as _permissions
-from smooth.auth import rate_limit as _rate_limit
-from smooth.charts import Series as ChartSeries
-from smooth.charts import bar_chart
-from smooth.context import (
-    connect,
-    destroy,
-    init,
-    now_datetime,
-    savepoint,
-    set_user,
-    site_context,
-    today,
-    unit_of_work,
-)
-from smooth.csv_cells import escape_csv_formula
 from smooth.dates import add_days, add_months, date_diff, getdate
-from smooth.email.queue import sendmail
 from smooth.exceptions import (
     AuthenticationError,
     CSRFTokenError,
@@ -49,105 +35,128 @@ from smooth.exceptions import (
     UniqueValidationError,
     ValidationError,
 )
-from smooth.file_storage import allowed_extensions as allowed_file_extensions
-from smooth.file_storage import extension_of as file_extension
-from smooth.file_storage import local_path as get_file_path
-from smooth.file_storage import max_file_size
-from smooth.integrations import google_calendar
-from smooth.jobs.enqueue import enqueue
-from smooth.jobs.inline import deferred_jobs
-from smooth.messages import _, get_link_to_form, msgprint, throw
-from smooth.meta.coerce import DATE_RANGE as _DATE_RANGE
-from smooth.meta.coerce import input_date, input_time
-from smooth.model.database_api import DocumentDatabase
-from smooth.model.listing import get_all, get_list
-from smooth.model.records import delete_doc, get_doc, new_doc
-from smooth.model.rename import rename_doc
-from smooth.model.rich_text import sanitize as sanitize_html
-from smooth.model.workflow import apply_workflow, get_transitions
-from smooth.printing.documents import get_print
-from smooth.urls import get_url
 from smooth.version import VERSION
 from smooth.whitelist import FileDownload, is_whitelisted, whitelist
 
-__version__ = VERSION
-MAX_DATE = _DATE_RANGE[1]  # the last day a Date field stores
-
-
-class _LazyProxy:
-    """Resolves attributes on the current context's object at call time (Frappe's `frappe.db`)."""
-
-    def __init__(self, resolve: Callable[[], Any], name: str) -> None:
-        object.__setattr__(self, "_resolve", resolve)
-        object.__setattr__(self, "_name", name)
-
-    def __getattr__(self, item: str) -> Any:
-        return getattr(self._resolve(), item)
-
-    def __setattr__(self, key: str, value: Any) -> None:
-        setattr(self._resolve(), key, value)
-
-    def __repr__(self) -> str:
-        return f"<smooth.{self._name} proxy>"
-
+# the `smooth.db` package is imported now, so that importing one of its modules later cannot rebind `smooth.db`:
+# that name is Frappe's database object (below), not the package
+from smooth import db as _db_package  # noqa: F401  isort: skip
 
 if TYPE_CHECKING:
-    _T = TypeVar("_T")
-
-    def _Proxy(resolve: Callable[[], _T], name: str) -> _T:
-        """Type checkers see the object a proxy resolves to, so app calls on `smooth.db` are checked."""
-        ...
+    from smooth.charts import Series as ChartSeries
+    from smooth.charts import bar_chart
+    from smooth.context import (
+        connect,
+        destroy,
+        init,
+        now_datetime,
+        savepoint,
+        set_user,
+        site_context,
+        today,
+        unit_of_work,
+    )
+    from smooth.csv_cells import escape_csv_formula
+    from smooth.email.queue import sendmail
+    from smooth.facade import (
+        MAX_DATE,
+        conf,
+        db,
+        flags,
+        get_hooks,
+        get_meta,
+        get_roles,
+        has_permission,
+        local,
+        session,
+        throttle_lookup,
+    )
+    from smooth.file_storage import allowed_extensions as allowed_file_extensions
+    from smooth.file_storage import extension_of as file_extension
+    from smooth.file_storage import local_path as get_file_path
+    from smooth.file_storage import max_file_size
+    from smooth.integrations import google_calendar
+    from smooth.jobs.enqueue import enqueue
+    from smooth.jobs.inline import deferred_jobs
+    from smooth.messages import _, get_link_to_form, msgprint, throw
+    from smooth.meta.coerce import input_date, input_time
+    from smooth.model.listing import get_all, get_list
+    from smooth.model.records import delete_doc, get_doc, new_doc
+    from smooth.model.rename import rename_doc
+    from smooth.model.rich_text import sanitize as sanitize_html
+    from smooth.model.workflow import apply_workflow, get_transitions
+    from smooth.printing.documents import get_print
+    from smooth.urls import get_url
 else:
-    _Proxy = _LazyProxy
+    del db  # the package; `smooth.db` is the database object of the current unit of work, loaded on first use
+
+__version__ = VERSION
+
+# public name -> (the module it lives in, its name there; "": the module), imported on first use
+_HOMES = {
+    "ChartSeries": ("smooth.charts", "Series"),
+    "bar_chart": ("smooth.charts", "bar_chart"),
+    "connect": ("smooth.context", "connect"),
+    "destroy": ("smooth.context", "destroy"),
+    "init": ("smooth.context", "init"),
+    "now_datetime": ("smooth.context", "now_datetime"),
+    "savepoint": ("smooth.context", "savepoint"),
+    "set_user": ("smooth.context", "set_user"),
+    "site_context": ("smooth.context", "site_context"),
+    "today": ("smooth.context", "today"),
+    "unit_of_work": ("smooth.context", "unit_of_work"),
+    "escape_csv_formula": ("smooth.csv_cells", "escape_csv_formula"),
+    "sendmail": ("smooth.email.queue", "sendmail"),
+    "allowed_file_extensions": ("smooth.file_storage", "allowed_extensions"),
+    "file_extension": ("smooth.file_storage", "extension_of"),
+    "get_file_path": ("smooth.file_storage", "local_path"),
+    "max_file_size": ("smooth.file_storage", "max_file_size"),
+    "google_calendar": ("smooth.integrations.google_calendar", ""),  # the module itself
+    "enqueue": ("smooth.jobs.enqueue", "enqueue"),
+    "deferred_jobs": ("smooth.jobs.inline", "deferred_jobs"),
+    "_": ("smooth.messages", "_"),
+    "get_link_to_form": ("smooth.messages", "get_link_to_form"),
+    "msgprint": ("smooth.messages", "msgprint"),
+    "throw": ("smooth.messages", "throw"),
+    "input_date": ("smooth.meta.coerce", "input_date"),
+    "input_time": ("smooth.meta.coerce", "input_time"),
+    "get_all": ("smooth.model.listing", "get_all"),
+    "get_list": ("smooth.model.listing", "get_list"),
+    "delete_doc": ("smooth.model.records", "delete_doc"),
+    "get_doc": ("smooth.model.records", "get_doc"),
+    "new_doc": ("smooth.model.records", "new_doc"),
+    "rename_doc": ("smooth.model.rename", "rename_doc"),
+    "sanitize_html": ("smooth.model.rich_text", "sanitize"),
+    "apply_workflow": ("smooth.model.workflow", "apply_workflow"),
+    "get_transitions": ("smooth.model.workflow", "get_transitions"),
+    "get_print": ("smooth.printing.documents", "get_print"),
+    "get_url": ("smooth.urls", "get_url"),
+    "conf": ("smooth.facade", "conf"),
+    "db": ("smooth.facade", "db"),
+    "flags": ("smooth.facade", "flags"),
+    "get_hooks": ("smooth.facade", "get_hooks"),
+    "get_meta": ("smooth.facade", "get_meta"),
+    "get_roles": ("smooth.facade", "get_roles"),
+    "has_permission": ("smooth.facade", "has_permission"),
+    "local": ("smooth.facade", "local"),
+    "session": ("smooth.facade", "session"),
+    "throttle_lookup": ("smooth.facade", "throttle_lookup"),
+    "MAX_DATE": ("smooth.facade", "MAX_DATE"),
+}
+
+if not TYPE_CHECKING:
+    def __getattr__(name: str) -> Any:
+        home = _HOMES.get(name)
+        if home is None:
+            raise AttributeError(f"module 'smooth' has no attribute {name!r}")
+        module = importlib.import_module(home[0])
+        value = getattr(module, home[1]) if home[1] else module
+        globals()[name] = value
+        return value
 
 
-class _DictView:
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-
-    def __getattr__(self, item: str) -> Any:
-        return self._data.get(item)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self._data.get(key, default)
-
-
-class _SessionView:
-    """Frappe's `frappe.session`: who the current unit of work acts as."""
-
-    @property
-    def user(self) -> str:
-        return _context.session_user()
-
-
-# the unit's one database object; importing DocumentDatabase installed its class on the context
-db = _Proxy(cast("Callable[[], DocumentDatabase]", _context.db), "db")
-local = _Proxy(_context.local, "local")
-flags = _Proxy(lambda: _context.local().flags, "flags")
-conf = _Proxy(lambda: _DictView(_context.local().site.config), "conf")
-session = _SessionView()
-
-
-def get_meta(doctype: str) -> Any:
-    return _context.local().site.get_meta(doctype)
-
-
-def get_hooks(key: str) -> list[Any]:
-    return _context.local().site.hooks.get(key)
-
-
-def has_permission(doctype: str, ptype: str = "read", doc: Any = None, user: str | None = None,
-                   throw: bool = False) -> bool:
-    return _permissions.has_permission(doctype, ptype, doc=doc, user=user, raise_exception=throw)
-
-
-def get_roles(user: str | None = None) -> list[str]:
-    return _permissions.get_roles(user)
-
-
-def throttle_lookup(client_ip: str) -> None:
-    """Count one lookup from `client_ip` on a page anyone may query; a 429 past site config `lookups_per_ip`."""
-    _rate_limit.count_lookup(_context.local().site, client_ip)
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})
 
 
 __all__ = [

@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import secrets
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 import smooth
-from smooth.cli import cli, main
+from smooth.cli import COMMANDS, cli, main
 from smooth.db.engine import server_url
 from smooth.exceptions import AuthenticationError
 from smooth.model.passwords import check_user_password
@@ -476,3 +479,25 @@ def test_command_without_a_site_is_a_usage_error(bench: Bench, capsys: pytest.Ca
     assert code == 2
     assert "No site given" in output
     assert "bench use" in output
+
+
+# -- lazy commands ------------------------------------------------------------------------------
+
+# what `bench --help` must not import: the web server, the job queue, templates, the browser, and the database layer
+HEAVY = ("uvicorn", "starlette", "jinja2", "rq", "redis", "playwright", "sqlalchemy", "alembic")
+
+
+def test_help_imports_no_command_and_no_heavy_library() -> None:
+    probe = ("import sys\nfrom smooth.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+             f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r} or m.startswith('smooth.cli.')))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    *help_lines, imported = result.stdout.strip().splitlines()
+    assert imported == "[]"
+    assert any(line.strip().startswith("migrate ") for line in help_lines)
+
+
+def test_the_registry_summaries_are_the_commands_own() -> None:
+    for name, entry in COMMANDS.items():
+        command = cli.get_command(click.Context(cli), name)
+        assert command is not None and command.name == name
+        assert entry.summary == (command.help or "").split("\n\n")[0], name

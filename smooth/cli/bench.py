@@ -1,0 +1,66 @@
+"""What every command works on: the bench's sites folder, the chosen site, and its unit of work."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import update_wrapper
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from smooth.cli import Options
+from smooth.context import Local, unit_of_work
+from smooth.site import CURRENT_SITE, current_site, default_sites_path, read_config
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Bench:
+    def __init__(self, site: str | None, sites_path: str | None) -> None:
+        self.sites_path = Path(sites_path) if sites_path else default_sites_path()
+        self._site = site
+
+    @property
+    def site(self) -> str:
+        name = self._site or current_site(self.sites_path)
+        if not name:
+            raise click.UsageError("No site given: pass --site NAME or run `bench use NAME` first")
+        return name
+
+    @contextmanager
+    def unit(self, user: str = "Administrator", *, commit: bool = True) -> Iterator[Local]:
+        """The command's unit of work on its site: commit on success, roll back on any error."""
+        with unit_of_work(self.site, sites_path=self.sites_path, user=user, commit=commit) as bound:
+            yield bound
+
+
+def pass_bench(command: F) -> F:
+    """Hand the command a Bench made from the group's --site and --sites-path."""
+
+    @click.pass_context
+    def run(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        options = ctx.find_object(Options) or Options(None, None)
+        return ctx.invoke(command, Bench(options.site, options.sites_path), *args, **kwargs)
+
+    return update_wrapper(run, command)  # type: ignore[return-value]
+
+
+def use_site(sites_path: Path, name: str) -> None:
+    read_config(sites_path, name)  # SiteNotFoundError names the existing sites
+    (sites_path / CURRENT_SITE).write_text(name + "\n")
+    click.echo(f"Current site is now {name}")
+
+
+def json_arg(value: str | None, kind: type, option: str) -> Any:
+    if value is None:
+        return kind()
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"not valid JSON ({exc.msg})", param_hint=option) from None
+    if not isinstance(parsed, kind):
+        raise click.BadParameter(f"must be a JSON {'list' if kind is list else 'object'}", param_hint=option)
+    return parsed
