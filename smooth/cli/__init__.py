@@ -19,7 +19,6 @@ import sys
 from dataclasses import dataclass
 
 import click
-from click.utils import make_default_short_help
 
 from smooth.exceptions import SmoothError
 
@@ -107,7 +106,8 @@ class LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The listing from the registry's summaries, without importing any command."""
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
-        rows = [(name, make_default_short_help(COMMANDS[name].summary, limit))
+        # shortened the way Click shortens a loaded command's help
+        rows = [(name, click.Command(name, help=COMMANDS[name].summary).get_short_help_str(limit))
                 for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
