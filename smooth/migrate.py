@@ -1,21 +1,29 @@
 """`bench migrate` and site installation.
 
-migrate: before_migrate hooks -> [pre_model_sync] patches -> schema sync of every doctype
--> [post_model_sync] patches -> `finally:` patches -> fixtures -> after_migrate hooks.
+migrate: before_migrate hooks -> [pre_model_sync] patches -> schema sync of the doctypes whose
+table definition changed since the last sync (every doctype with `compare_all`) -> [post_model_sync]
+patches -> `finally:` patches -> fixtures -> after_migrate hooks.
+
+Alembic (smooth.db.sync) is imported only when a table is to be compared: a migrate with nothing
+to do never loads it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import MetaData, inspect
 
 import smooth.patches as patches
 from smooth.context import db, local, unit_of_work
-from smooth.db import sync
+from smooth.db import schema_state
 from smooth.db.schema import build_internal_tables, build_table
 from smooth.fixtures import sync_fixtures
+
+if TYPE_CHECKING:
+    from smooth.db.sync import SchemaPlan
 
 Echo = Callable[[str], None]
 
@@ -41,10 +49,14 @@ def _bootstrap_tables() -> list[str]:
     return [f"create table {table.name}" for table in missing]
 
 
-def migrate(*, drop_removed_columns: bool = False, echo: Echo = print) -> MigrateReport:
-    """Run on a bound site; each step is its own unit of work, so a failure keeps what came before."""
+def migrate(*, drop_removed_columns: bool = False, compare_all: bool = False, echo: Echo = print) -> MigrateReport:
+    """Run on a bound site; each step is its own unit of work, so a failure keeps what came before.
+
+    `compare_all` compares every table with the database, not only those whose definition changed
+    since the last sync: it repairs a schema changed by hand (dropping a removed column implies it).
+    """
     site = local().site
-    site.load_metadata()
+    site.refresh_metadata()
     report = MigrateReport()
     with unit_of_work():
         for hook in site.hooks.lists["before_migrate"]:
@@ -53,16 +65,21 @@ def migrate(*, drop_removed_columns: bool = False, echo: Echo = print) -> Migrat
     for change in report.schema_changes:
         echo(f"  {change}")
     _run_patches(patches.PRE, report, echo)
-    echo(f"Syncing schema of {len(site.registry.metas)} doctypes ...")
     db().close()  # DDL runs on its own connection; ours must not hold locks meanwhile
-    schema = sync.sync(site.engine, site.metadata, drop_removed_columns=drop_removed_columns)
-    report.schema_changes += schema.changes
-    report.kept_columns = schema.kept_columns
-    for change in schema.changes:
+    with site.engine.connect() as connection:
+        stale = schema_state.stale_tables(connection, site.metadata)
+    if compare_all or drop_removed_columns:
+        stale = set(site.metadata.tables)
+    echo(f"Syncing schema of {len(site.registry.metas)} doctypes ({len(stale)} tables to compare) ...")
+    schema = _sync_schema(stale, drop_removed_columns)
+    changes = schema.changes if schema is not None else []
+    report.schema_changes += changes
+    report.kept_columns = schema.kept_columns if schema is not None else []
+    for change in changes:
         echo(f"  {change}")
     if not report.schema_changes:
         echo("  schema is up to date: no DDL issued")
-    for column in schema.kept_columns:
+    for column in report.kept_columns:
         echo(f"  kept column {column} (no longer in metadata; pass --drop-removed-columns to drop it)")
     _run_patches(patches.POST, report, echo)
     _run_patches(patches.FINAL, report, echo)
@@ -72,6 +89,19 @@ def migrate(*, drop_removed_columns: bool = False, echo: Echo = print) -> Migrat
         for hook in site.hooks.lists["after_migrate"]:
             hook()
     return report
+
+
+def _sync_schema(tables: set[str], drop_removed_columns: bool) -> SchemaPlan | None:
+    """Compare `tables` with the database, change what differs, then record them as synced (None: nothing to do)."""
+    if not tables:
+        return None
+    from smooth.db import sync  # Alembic: heavy, and needed only when a table definition changed
+
+    site = local().site
+    schema = sync.sync(site.engine, site.metadata, drop_removed_columns=drop_removed_columns, tables=tables)
+    with site.engine.begin() as connection:
+        schema_state.record(connection, site.metadata, tables)
+    return schema
 
 
 def _run_patches(section: str, report: MigrateReport, echo: Echo) -> None:
@@ -85,10 +115,12 @@ def _run_patches(section: str, report: MigrateReport, echo: Echo) -> None:
         report.patches_run.append(patch.line)
 
 
-def check() -> sync.SchemaPlan:
-    """Differences between the database and the metadata, without changing anything."""
+def check() -> SchemaPlan:
+    """Differences between the database and the metadata (every table), without changing anything."""
+    from smooth.db import sync  # Alembic, as in _sync_schema
+
     site = local().site
-    site.load_metadata()
+    site.refresh_metadata()
     return sync.pending(site.engine, site.metadata)
 
 

@@ -141,6 +141,9 @@ def _is_long_text(meta: Meta, cols: tuple[str, ...]) -> bool:
     return any((f := meta.get_field(c)) is not None and f.fieldtype in fieldtypes.LONG_TEXT for c in cols)
 
 
+SCHEMA_STATE = "__Schema State"  # smooth.db.schema_state: each table's definition as of the last schema sync
+
+
 def build_internal_tables(metadata: MetaData) -> None:
     """Framework tables that are not doctypes."""
     Table(
@@ -173,6 +176,11 @@ def build_internal_tables(metadata: MetaData) -> None:
     )
     Index("ix_sessions__user", sessions.c.user)
     Index("ix_sessions__last_seen", sessions.c.last_seen)
+    Table(
+        SCHEMA_STATE, metadata,
+        Column("table_name", text(NAME_LENGTH), primary_key=True),
+        Column("fingerprint", String(64), nullable=False),
+    )
 
 
 def build_metadata(metas: Iterable[Meta]) -> MetaData:

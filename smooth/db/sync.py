@@ -8,7 +8,7 @@ keeps its data until the administrator says otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,10 +31,17 @@ class SchemaPlan:
         return bool(self.operations)
 
 
-def _include_object(metadata: MetaData) -> Callable[..., bool]:
+def _include_name(tables: Collection[str]) -> Callable[..., bool]:
+    def include(name: str | None, type_: str, parent_names: Any) -> bool:
+        return type_ != "table" or name in tables  # a table left out is not even reflected
+
+    return include
+
+
+def _include_object(tables: Collection[str]) -> Callable[..., bool]:
     def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
         if type_ == "table":
-            return name in metadata.tables  # tables we do not know are never touched
+            return name in tables  # tables we do not know are never touched
         if type_ == "index" and reflected and compare_to is None:
             return bool(name) and str(name).startswith(MANAGED_INDEX_PREFIXES)
         return True
@@ -42,11 +49,15 @@ def _include_object(metadata: MetaData) -> Callable[..., bool]:
     return include
 
 
-def plan(connection: Connection, metadata: MetaData, *, drop_removed_columns: bool = False) -> SchemaPlan:
+def plan(connection: Connection, metadata: MetaData, *, drop_removed_columns: bool = False,
+         tables: Collection[str] | None = None) -> SchemaPlan:
+    """What to change so the database matches `metadata`; only `tables` of it are compared when given."""
+    compared = set(metadata.tables) if tables is None else set(tables) & set(metadata.tables)
     context = MigrationContext.configure(connection, opts={
         "compare_type": True,
         "compare_server_default": False,
-        "include_object": _include_object(metadata),
+        "include_name": _include_name(compared),
+        "include_object": _include_object(compared),
     })
     script = produce_migrations(context, metadata)
     result = SchemaPlan()
@@ -109,9 +120,10 @@ def apply(connection: Connection, schema_plan: SchemaPlan) -> None:
             operations.invoke(op)
 
 
-def sync(engine: Engine, metadata: MetaData, *, drop_removed_columns: bool = False) -> SchemaPlan:
+def sync(engine: Engine, metadata: MetaData, *, drop_removed_columns: bool = False,
+         tables: Collection[str] | None = None) -> SchemaPlan:
     with engine.begin() as connection:
-        schema_plan = plan(connection, metadata, drop_removed_columns=drop_removed_columns)
+        schema_plan = plan(connection, metadata, drop_removed_columns=drop_removed_columns, tables=tables)
         if schema_plan:
             apply(connection, schema_plan)
     return schema_plan

@@ -70,6 +70,35 @@ def test_second_migrate_issues_no_ddl(tmp_path: Path, backend: str, app: MiniApp
         assert any("no DDL issued" in line for line in lines)
 
 
+def test_a_migrate_with_nothing_changed_compares_no_table(tmp_path: Path, backend: str, app: MiniApp) -> None:
+    """The recorded table definitions spare the reflection of every table (most of a no-op migrate's time)."""
+    with mini_site(tmp_path, backend, app) as handle:
+        with recorded_sql(handle) as statements:
+            _, lines = run_migrate(handle)
+        assert any("(0 tables to compare)" in line for line in lines)
+        reflection = ("PRAGMA MAIN.TABLE_", "PRAGMA MAIN.INDEX_", "SHOW CREATE TABLE", "SHOW FULL COLUMNS")
+        assert not [s for s in statements if s.lstrip().upper().startswith(reflection)]
+        edit_item(app, [*ITEM_FIELDS, data_field("colour")])
+        _, lines = run_migrate(handle)
+        assert any("(1 tables to compare)" in line for line in lines)
+
+
+def test_compare_all_repairs_a_schema_changed_by_hand(tmp_path: Path, backend: str, app: MiniApp) -> None:
+    with mini_site(tmp_path, backend, app) as handle:
+        with handle.context():
+            engine = smooth.local.site.engine
+        with engine.begin() as conn:
+            on_table = " ON `tabMig Item`" if backend == "mariadb" else ""
+            conn.exec_driver_sql(f"DROP INDEX ix_mig_item__modified{on_table}")
+        report, _ = run_migrate(handle)
+        assert report.schema_changes == []  # no doctype changed: no table compared
+        with handle.context():
+            assert "ix_mig_item__modified" in " ".join(check().changes)  # --check compares every table
+        report, _ = run_migrate(handle, compare_all=True)
+        assert "create index ix_mig_item__modified on tabMig Item" in report.schema_changes
+        assert "ix_mig_item__modified" in indexes(handle, "tabMig Item")
+
+
 def test_fresh_site_is_already_in_sync(tmp_path: Path, backend: str, app: MiniApp) -> None:
     with mini_site(tmp_path, backend, app) as handle:
         with handle.context():
