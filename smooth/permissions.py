@@ -14,9 +14,10 @@ Administrator may do everything. Child rows follow their parent doctype's permis
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Table, and_, bindparam, select
 
 import smooth.filters as filter_rules
 from smooth.context import db, local, session_user
@@ -42,12 +43,18 @@ def get_roles(user: str | None = None) -> list[str]:
     elif user == GUEST:
         roles = [GUEST]
     else:
-        has_role = db().table("Has Role")
-        rows = db().execute(select(has_role.c.role).where(and_(
-            has_role.c.parent == user, has_role.c.parenttype == "User")))
+        rows = db().execute(_roles_of(db().table("Has Role")), {"user": user})
         roles = [r for (r,) in rows] + list(AUTOMATIC_ROLES)
     loc.roles[user] = roles
     return roles
+
+
+@lru_cache(maxsize=16)
+def _roles_of(has_role: Table) -> Any:
+    """A user's roles; built once per site's table, as nearly every request asks (the statement's compiled
+    form and cache key are kept with it)."""
+    return select(has_role.c.role).where(and_(has_role.c.parent == bindparam("user"),
+                                              has_role.c.parenttype == "User"))
 
 
 def remember_roles(found: dict[str, list[str]]) -> None:

@@ -185,8 +185,19 @@ _sites: dict[tuple[Path, str], Site] = {}
 _sites_lock = threading.Lock()
 
 
+_resolved_paths: dict[Path, Path] = {}
+
+
+def _resolve(sites_path: Path) -> Path:
+    """The absolute sites folder, remembered: every request looks its site up (a realpath is a few syscalls)."""
+    path = _resolved_paths.get(sites_path)
+    if path is None:
+        path = _resolved_paths[sites_path] = sites_path.resolve()
+    return path
+
+
 def get_site(name: str, sites_path: Path | None = None) -> Site:
-    path = (sites_path or default_sites_path()).resolve()
+    path = _resolve(sites_path or default_sites_path())
     key = (path, name)
     site = _sites.get(key)
     if site is None:
@@ -199,7 +210,7 @@ def get_site(name: str, sites_path: Path | None = None) -> Site:
 
 def forget_site(name: str, sites_path: Path | None = None) -> None:
     """Drop the cached Site (after its config or apps changed, or the site was removed)."""
-    path = (sites_path or default_sites_path()).resolve()
+    path = _resolve(sites_path or default_sites_path())
     site = _sites.pop((path, name), None)
     if site is not None:
         site.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import pytest
+from sqlalchemy import event
 
 import smooth
 from smooth.cli import main
@@ -142,3 +143,23 @@ def test_bench_generate_api_key_for_an_unknown_user_fails_clearly(auth: AuthSite
     code, output, error = _bench(capsys, auth, "generate-api-key", "ghost@example.com")
     assert code != 0 and output == ""
     assert error.startswith("Error: ") and "ghost@example.com" in error
+
+
+def test_a_token_request_reads_the_key_owner_and_the_secret_in_one_statement(auth: AuthSite) -> None:
+    """Every token-authenticated request pays for this lookup: one round trip, not one per table."""
+    add_user(auth.api, ANN)
+    key, secret = _keys(auth, ANN)
+    with auth.handle.context():
+        engine = smooth.local.site.engine
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert auth.client().get(WHO, headers={"Authorization": f"token {key}:{secret}"}).json() == {"message": ANN}
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    lookups = [s for s in statements if "__Auth" in s or "api_key" in s]
+    assert len(lookups) == 1 and "api_key" in lookups[0] and "__Auth" in lookups[0], lookups
