@@ -68,9 +68,9 @@ def authenticate(header: str, site: Site, ip: str) -> str:
     database = db()
     row = database.execute(_key_owner(database.table("User"), database.table("__Auth")), {"api_key": key}).first()
     stored_hash = str(row.password) if row is not None and row.password is not None and not row.encrypted else None
-    if stored_hash is None or not _known(stored_hash, secret):
+    if row is None or stored_hash is None or not _known(stored_hash, secret):
         rate_limit.check(site, key, ip, rate_limit.API_KEY)
-        if stored_hash is None or not _verify(stored_hash, secret):
+        if row is None or stored_hash is None or not _verify(stored_hash, secret):
             rate_limit.record_failure(site, key, ip, rate_limit.API_KEY)
             raise AuthenticationError("Invalid API key or secret")
     if not row.enabled:
