@@ -44,6 +44,7 @@ RATIO_LINES: dict[str, list[str]] = {
     "bench_booking_throughput.py": [r"^\[<backend>\] booking throughput, pool of \d+, .*: median <ratio> bookings/s "
                                     r"\(rounds [^)]*\); <ratio> statements per booking$"],
     "bench_compliance.py": [r"^\[<backend>\] \d+ rows, medians: status pass .* -> ratio <ratio> "],
+    "bench_cli.py": [r"^\[<backend>\] bench --help: .*; no-op migrate: .* -> ratio <ratio> "],
 }
 
 # what benchmarks may import from Smooth: the facade, site creation (the CLI cannot install apps), the bench
