@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import smooth
+from smooth import fixtures
 from smooth.fixtures import export_fixtures, reset_fixture
 from tests.conftest import create_site, drop_site
 from tests.core._mini_app import MiniApp, data_field, mini_site, run_migrate
@@ -64,15 +65,21 @@ def test_new_site_installs_fixtures(tmp_path: Path, backend: str, app: MiniApp) 
         assert smooth.db.get_all("Mig Category", pluck="name") == ["Shipping"]
 
 
-def test_second_migrate_leaves_fixtures_untouched(tmp_path: Path, backend: str, app: MiniApp) -> None:
+def test_second_migrate_leaves_fixtures_untouched(tmp_path: Path, backend: str, app: MiniApp,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     with mini_site(tmp_path, backend, app) as handle:
         app.fixture("Mig Category", [SHIPPING, LICENCES])
         run_migrate(handle)
         before = snapshot(handle)
         with handle.context():
             versions = smooth.db.count("Version")
+        loaded: list[object] = []
+        real_get_doc = fixtures.get_doc
+        monkeypatch.setattr(fixtures, "get_doc", lambda *args, **kwargs: loaded.append(args) or real_get_doc(
+            *args, **kwargs))
         report, _ = run_migrate(handle)
         assert report.fixtures == {"inserted": 0, "updated": 0, "unchanged": 2, "kept": 0}
+        assert loaded == [], "a record synced to the shipped version and not saved since is not even loaded"
         assert snapshot(handle) == before, "modified and every child row must stay as they were"
         with handle.context():
             assert smooth.db.count("Version") == versions
