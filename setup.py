@@ -35,7 +35,8 @@ setup(
     ],
     extras_require={
         "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27", "schemathesis>=4.0", "mypy>=1.10",
-                 "playwright>=1.45", "axe-playwright-python>=0.1.7", "aiosmtpd>=1.4"],
+                 "playwright>=1.45", "axe-playwright-python>=0.1.7", "aiosmtpd>=1.4",
+                 "pytest-xdist>=3.5"],
     },
     entry_points={"console_scripts": ["bench = smooth.cli:main"]},
 )

@@ -3,14 +3,34 @@
 MariaDB comes from $SMOOTH_TEST_MARIADB_URL (a server URL without a database), which
 `bash scripts/test` sets after starting a private server. Without it the MariaDB half of the
 suite fails with an explanation: it never silently skips.
+
+Which tests run on which backend (the rule is applied here, in `pytest_generate_tests`):
+
+- The core's tests (tests/core, tests/api, tests/jobs, tests/mail: the `backend`, `test_site` and
+  `api_server` fixtures) run on SQLite and MariaDB, always: the core is what speaks the dialects.
+- App tests (anything on the LMS + HR site, `lms_site`) run on SQLite only. Apps know nothing of
+  SQL dialects; they reach the database through the core, whose own tests cover both. An app test
+  that exercises a dialect difference (row locks and races, DST and time-zone arithmetic, patches
+  rewriting data, queries whose ordering, grouping or paging the database decides) is marked
+  `@pytest.mark.both_backends` (module-wide: `pytestmark = pytest.mark.both_backends`) and runs on
+  both.
+
+`pytest --quick` (what `bash scripts/test --quick` runs) is the inner loop: SQLite only, no browser,
+no MariaDB; it deselects the rest and says how many it left out.
+
+Under pytest-xdist every worker is its own process with its own sites (temporary folders, random
+database names, free ports); the one shared service with fixed names is Redis, whose database the
+job tests flush, so each worker takes its own database number (the URL's number + worker index).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import create_engine, delete, text
@@ -23,6 +43,85 @@ from smooth.site import forget_site
 TEST_APP = Path(__file__).parent / "apps" / "smooth_test_app"
 BACKENDS = ("sqlite", "mariadb")
 TEST_ROLES = ("Test Reader", "Test Writer", "Test Creator", "Test Student", "Test Evaluator")
+APP_SITE = "lms_site"  # the fixture every app test's site comes from (tests/lms/conftest.py)
+SQLITE_ONLY = pytest.mark.parametrize(APP_SITE, ["sqlite"], indirect=True)
+T = TypeVar("T")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--quick", action="store_true",
+                     help="the inner loop: SQLite only, no browser, nothing that needs MariaDB")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    url = os.environ.get("SMOOTH_TEST_REDIS_URL")
+    if worker and url:
+        os.environ["SMOOTH_TEST_REDIS_URL"] = worker_redis_url(url, int(worker.removeprefix("gw")))
+
+
+def worker_redis_url(url: str, index: int) -> str:
+    """The Redis database of xdist worker `index`: the URL's database number plus the index."""
+    base, _, number = url.rstrip("/").rpartition("/")
+    if not number.isdigit():
+        base, number = url.rstrip("/"), "0"
+    return f"{base}/{int(number) + index}"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """App tests run on SQLite unless marked `both_backends` (see the module docstring)."""
+    if APP_SITE not in metafunc.fixturenames or metafunc.definition.get_closest_marker("both_backends"):
+        return
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        names = mark.args[0] if mark.args else mark.kwargs.get("argnames", "")
+        if APP_SITE in (names.replace(" ", "").split(",") if isinstance(names, str) else names):
+            return
+    metafunc.definition.add_marker(SQLITE_ONLY)
+
+
+def _needs_mariadb(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    values = callspec.params.values() if callspec else ()
+    return item.get_closest_marker("mariadb") is not None or any(
+        v == "mariadb" or (isinstance(v, tuple) and "mariadb" in v) for v in values)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--quick"):
+        return
+    left_out = [i for i in items if _needs_mariadb(i) or "chromium" in getattr(i, "fixturenames", ())]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        dropped = {id(i) for i in left_out}
+        items[:] = [i for i in items if id(i) not in dropped]
+
+
+class SessionPool:
+    """Sites and servers built once per session (per xdist worker) and kept until it ends.
+
+    pytest tears a parametrized session fixture down whenever a test wants its other parameter;
+    a worker of `-n 2 --dist loadfile` gets SQLite and MariaDB tests interleaved file by file, so
+    the fixtures build through the pool and a switch of backend is a lookup, not a new install."""
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self._made: dict[tuple[Any, ...], Any] = {}
+
+    def get(self, key: tuple[Any, ...], make: Callable[[], AbstractContextManager[T]]) -> T:
+        if key not in self._made:
+            self._made[key] = self._stack.enter_context(make())
+        return self._made[key]  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+@pytest.fixture(scope="session")
+def pool() -> Iterator[SessionPool]:
+    made = SessionPool()
+    yield made
+    made.close()
 
 
 def mariadb_server_url() -> str:
@@ -55,6 +154,16 @@ def create_site(tmp_root: Path, backend: str, apps: list[str], prefix: str = "t"
     return SiteHandle(name, sites_path, backend, apps)
 
 
+@contextmanager
+def session_site(tmp_root: Path, backend: str, apps: list[str], prefix: str) -> Iterator[SiteHandle]:
+    """create_site, dropped again when the block ends."""
+    handle = create_site(tmp_root, backend, apps, prefix=prefix)
+    try:
+        yield handle
+    finally:
+        drop_site(handle)
+
+
 def drop_site(handle: SiteHandle) -> None:
     with handle.context():
         url = smooth.local.site.engine.url
@@ -72,16 +181,23 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+@contextmanager
+def test_app_site(tmp_root: Path, backend: str, prefix: str) -> Iterator[SiteHandle]:
+    """A site with the framework's test app and its roles."""
+    with session_site(tmp_root, backend, [str(TEST_APP)], prefix) as handle:
+        with handle.context():
+            for role in TEST_ROLES:
+                smooth.get_doc({"doctype": "Role", "role_name": role}).insert()
+            smooth.db.commit()
+        yield handle
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
-def test_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteHandle]:
+def test_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+              pool: SessionPool) -> SiteHandle:
     """A site with the framework's test app installed, once per backend."""
-    handle = create_site(tmp_path_factory.mktemp(request.param), request.param, [str(TEST_APP)])
-    with handle.context():
-        for role in TEST_ROLES:
-            smooth.get_doc({"doctype": "Role", "role_name": role}).insert()
-        smooth.db.commit()
-    yield handle
-    drop_site(handle)
+    return pool.get(("test_site", request.param),
+                    lambda: test_app_site(tmp_path_factory.mktemp(request.param), request.param, "t"))
 
 
 def _clean(handle: SiteHandle) -> None:

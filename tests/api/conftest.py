@@ -8,6 +8,8 @@ with httpx only. The site trusts the `X-Smooth-Test-User` header (site config
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete
@@ -17,23 +19,23 @@ import tests.api.whitelisted  # noqa: F401 - loaded, so /api/method resolves it 
 from tests.api.auth_fixtures import auth, store  # noqa: F401 - fixtures of the test_auth_* modules
 from tests.api.helpers import Api, set_site_config
 from tests.api.serving import running_server
-from tests.conftest import BACKENDS, TEST_APP, TEST_ROLES, SiteHandle, create_site, drop_site
+from tests.conftest import BACKENDS, SessionPool, SiteHandle, test_app_site
+
+
+@contextmanager
+def served_test_site(tmp_root: Path, backend: str) -> Iterator[Api]:
+    with test_app_site(tmp_root, backend, "api") as handle:
+        set_site_config(handle, allow_test_user_header=True)
+        with running_server(handle) as base_url:
+            api = Api(base_url, handle)
+            yield api
+            api.http.close()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def api_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    handle = create_site(tmp_path_factory.mktemp(f"api-{request.param}"), request.param, [str(TEST_APP)],
-                         prefix="api")
-    with handle.context():
-        for role in TEST_ROLES:
-            smooth.get_doc({"doctype": "Role", "role_name": role}).insert()
-        smooth.db.commit()
-    set_site_config(handle, allow_test_user_header=True)
-    with running_server(handle) as base_url:
-        api = Api(base_url, handle)
-        yield api
-        api.http.close()
-    drop_site(handle)
+def api_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, pool: SessionPool) -> Api:
+    return pool.get(("api_server", request.param),
+                    lambda: served_test_site(tmp_path_factory.mktemp(f"api-{request.param}"), request.param))
 
 
 def _clean(handle: SiteHandle) -> None:

@@ -1,7 +1,8 @@
 """The booking doors of Smooth LMS refuse bad input with a 417, never a 500 (issue 8's corpus).
 
-A site with the LMS app is served per backend; a course, an evaluator offering Mondays
-09:00-12:00 and a learner who finished the course are set up once per module.
+The shared LMS site is served (SQLite only: the refusals are the core's coercion, tested on both
+backends); a course, an evaluator offering Mondays 09:00-12:00 and a learner who finished the course
+are set up once per module.
 """
 
 from __future__ import annotations
@@ -9,20 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 import smooth
-from smooth.asgi import create_app
 from tests.api.helpers import USER_HEADER, set_site_config
-from tests.api.serving import serving
-from tests.conftest import BACKENDS, SiteHandle, create_site, drop_site
-from tests.lms.conftest import make_course, make_evaluator, make_learner, next_weekday
+from tests.api.serving import running_server
+from tests.conftest import SiteHandle
+from tests.lms.conftest import clean, lms_site, make_course, make_evaluator, make_learner, next_weekday  # noqa: F401
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 LEARNER = "lea.bad@example.com"
 EVALUATOR = "eva.bad@example.com"
 
@@ -36,19 +34,19 @@ class Lms:
         return self.http.request(method, path, headers=headers, **kwargs)
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def lms_api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lms]:
-    handle = create_site(tmp_path_factory.mktemp(f"lms-api-{request.param}"), request.param, [str(REPO_ROOT)],
-                         prefix="lmsapi")
-    with handle.context():
+@pytest.fixture(scope="module")
+def lms_api(lms_site: SiteHandle) -> Iterator[Lms]:  # noqa: F811
+    """The shared LMS site (SQLite only: the refusals are the core's coercion, tested on both backends)."""
+    clean(lms_site)
+    with lms_site.context():
         course = make_course("Bad Input Basics")
         make_evaluator(EVALUATOR, [course], [("Monday", "09:00", "12:00")])
         make_learner(LEARNER, course)
         monday = next_weekday(0)
-    set_site_config(handle, allow_test_user_header=True)
-    with serving(create_app(handle.sites_path, handle.name)) as url, httpx.Client(base_url=url, timeout=30) as http:
-        yield Lms(http, handle, course, monday)
-    drop_site(handle)
+    set_site_config(lms_site, allow_test_user_header=True)
+    with running_server(lms_site) as url, httpx.Client(base_url=url, timeout=30) as http:
+        yield Lms(http, lms_site, course, monday)
+    clean(lms_site)
 
 
 def refused(response: httpx.Response, *words: str) -> dict[str, Any]:

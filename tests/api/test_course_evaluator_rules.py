@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 import smooth
-from tests.api.helpers import Api, set_site_config, stored
-from tests.api.serving import running_server
-from tests.conftest import BACKENDS, create_site, drop_site, make_user
-from tests.lms.conftest import REPO_ROOT, clean, make_course, make_evaluator, make_learner, next_weekday
+from tests.api.helpers import Api, stored
+from tests.conftest import make_user
+from tests.lms.conftest import clean, lms_site, make_course, make_evaluator, make_learner, next_weekday  # noqa: F401
+from tests.pages.served import served_site  # noqa: F401
 
 EVA, BEN, LENA, MO = "eva@example.com", "ben@example.com", "lena@example.com", "mo@example.com"
 REASON = "Knee surgery"
@@ -26,16 +26,10 @@ CHILDREN = ("Evaluator Unavailability", "Evaluator Schedule", "Evaluator Course"
 MONDAY = 0
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def lms_api_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    handle = create_site(tmp_path_factory.mktemp(f"lms-api-{request.param}"), request.param, [str(REPO_ROOT)],
-                         prefix="lmsapi")
-    set_site_config(handle, allow_test_user_header=True)
-    with running_server(handle) as url:
-        api = Api(url, handle)
-        yield api
-        api.http.close()
-    drop_site(handle)
+@pytest.fixture
+def lms_api_server(served_site: Api) -> Api:  # noqa: F811
+    """The served LMS site of the page tests (SQLite only: permission queries are the core's, tested on both)."""
+    return served_site
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from tests.api.serving import running_server
 from tests.conftest import SiteHandle
 from tests.lms.conftest import clean, lms_site  # noqa: F401
 
-pytestmark = pytest.mark.parametrize("lms_site", ["sqlite"], indirect=True)
 ADMIN = {"X-Smooth-Test-User": "Administrator"}
 
 

@@ -28,8 +28,6 @@ from tests.conftest import SiteHandle, make_user
 from tests.hr.conftest import make_employee
 from tests.lms.conftest import book, clean, lms_site, make_course, make_evaluator, make_learner, next_weekday  # noqa: F401
 
-SQLITE = pytest.mark.parametrize("lms_site", ["sqlite"], indirect=True)
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_ROLES = [r["role_name"] for r in json.loads((REPO_ROOT / "fixtures" / "role.json").read_text())]
 SENT = "user-sent value"
@@ -50,7 +48,6 @@ def roles_site(lms_site: SiteHandle) -> Iterator[SiteHandle]:  # noqa: F811
     clean(lms_site)
 
 
-@SQLITE
 @pytest.mark.parametrize("role", SHIPPED_ROLES + ["Administrator"])
 def test_no_role_writes_a_read_only_field_of_any_doctype(roles_site: SiteHandle, role: str) -> None:
     user = "Administrator" if role == "Administrator" else f"{role.lower().replace(' ', '.')}@roles.example.com"
@@ -93,7 +90,6 @@ def test_a_state_dependent_or_higher_level_field_is_closed() -> None:
     assert not user_may_write(DocField({"fieldname": "x", "fieldtype": "Read Only"}), {}, "Administrator")
 
 
-@SQLITE
 def test_a_kept_row_keeps_its_stored_read_only_values(roles_site: SiteHandle) -> None:
     with roles_site.context():
         employee = make_employee("Rowan")
@@ -132,7 +128,6 @@ def booking(roles_site: SiteHandle) -> Iterator[tuple[str, str, str, str]]:
         yield url, request, key, secret
 
 
-@SQLITE
 def test_a_learner_cannot_write_read_only_fields_of_their_booking(roles_site: SiteHandle,
                                                                   booking: tuple[str, str, str, str]) -> None:
     url, request, key, secret = booking
@@ -170,7 +165,6 @@ def test_only_web_mail_and_site_file_urls_are_safe() -> None:
     assert [u for u in UNSAFE if is_safe_url(u)] == []
 
 
-@SQLITE
 def test_url_fields_refuse_other_schemes_and_pages_never_link_them(roles_site: SiteHandle,
                                                                    booking: tuple[str, str, str, str]) -> None:
     url, request, _key, _secret = booking

@@ -65,6 +65,7 @@ def test_every_benchmark_is_run_here() -> None:
     assert scripts == set(RATIO_LINES), f"benchmarks/ holds {sorted(scripts)}, this test runs {sorted(RATIO_LINES)}"
 
 
+@pytest.mark.mariadb
 @pytest.mark.parametrize("script", sorted(RATIO_LINES))
 def test_benchmark_quick_run(script: str) -> None:
     """Exit code 0, no failed requests, and each judged ratio printed once per backend as a positive number."""

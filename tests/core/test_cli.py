@@ -126,6 +126,7 @@ def test_new_site_prints_a_generated_admin_password(bench: Bench) -> None:
         assert check_user_password("Administrator", password) == "Administrator"
 
 
+@pytest.mark.mariadb
 def test_new_site_mariadb_then_drop_site_removes_the_database(bench: Bench) -> None:
     name = f"cli-{secrets.token_hex(3)}.test"
     output = bench.ok("new-site", name, "--db-type", "mariadb", "--db-url", mariadb_server_url(),

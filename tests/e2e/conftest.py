@@ -1,6 +1,6 @@
 """Browser tests: Debian's Chromium driven by Playwright against a real Uvicorn server.
 
-The server serves an LMS site (SQLite and MariaDB, as the rest of the suite) from a thread of
+The server serves an LMS site (SQLite: what these tests check happens in the browser) from a thread of
 the test process; the browser is a real headless Chromium (`/usr/bin/chromium`, or
 $SMOOTH_CHROMIUM). A missing browser fails the tests: it never skips them.
 """
@@ -18,7 +18,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from tests.api.serving import running_server
-from tests.conftest import SiteHandle
+from tests.conftest import SessionPool, SiteHandle
 from tests.lms.conftest import clean, lms_site  # noqa: F401  (the LMS site fixture, one per backend)
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -75,9 +75,8 @@ class LiveSite:
 
 
 @pytest.fixture(scope="session")
-def live_server(lms_site: SiteHandle) -> Iterator[LiveSite]:  # noqa: F811
-    with running_server(lms_site) as url:
-        yield LiveSite(url, lms_site)
+def live_server(lms_site: SiteHandle, pool: SessionPool) -> LiveSite:  # noqa: F811
+    return LiveSite(pool.get(("live_server", lms_site.name), lambda: running_server(lms_site)), lms_site)
 
 
 @pytest.fixture

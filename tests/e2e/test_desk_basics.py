@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 import smooth
@@ -18,7 +17,6 @@ MOD, PASSWORD = "mod.search@example.com", "search-pw-1"
 FORMAT = "Search Test Sheet"
 
 
-@pytest.mark.parametrize("lms_site", ["sqlite"], indirect=True)
 def test_search_type_ahead_and_print_menu(page: Page, context: BrowserContext, live: LiveSite) -> None:
     with live.handle.context():
         make_user(MOD, "Moderator", password=PASSWORD)

@@ -1,4 +1,5 @@
-"""The desk list and report views in a real browser, on SQLite and MariaDB."""
+"""The desk list and report views in a real browser. SQLite only: the browser's part does not
+depend on the database; the queries behind the pages run on both in tests/pages/test_listview.py and test_report.py."""
 
 from __future__ import annotations
 

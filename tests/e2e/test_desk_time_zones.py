@@ -6,13 +6,10 @@ SQLite only: the zones are the desk's, the database stores the same UTC instant 
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PHONE_WIDTH, LiveSite, assert_accessible, log_in, screenshot
 from tests.pages.desk_data import AVA, BERLIN, PASSWORD, booked_at_nine_berlin
-
-pytestmark = pytest.mark.parametrize("lms_site", ["sqlite"], indirect=True)
 
 LIST = "/app/lms-certificate-request"
 

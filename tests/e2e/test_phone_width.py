@@ -4,7 +4,6 @@ SQLite only."""
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
 import smooth
@@ -42,7 +41,6 @@ def walk(page: Page, paths: list[str], name: str, backend: str) -> list[str]:
     return wide
 
 
-@pytest.mark.parametrize("lms_site", ["sqlite"], indirect=True)
 def test_no_page_needs_horizontal_scrolling_at_phone_width(browser: Browser, live: LiveSite) -> None:
     data = make_desk_data(live.handle)
     with live.handle.context():

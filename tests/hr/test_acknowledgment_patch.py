@@ -3,15 +3,12 @@ A data rewrite through the document API, no dialect in it: SQLite only."""
 
 from __future__ import annotations
 
-import pytest
-
 import smooth
 from smooth_hr.patches.v0_1 import acknowledgment_us_spelling as patch
 from tests.conftest import SiteHandle
 from tests.hr.conftest import make_employee
 
 
-@pytest.mark.parametrize("lms_site", ["sqlite"], indirect=True)
 def test_stored_activities_take_the_us_spelling(lms: SiteHandle) -> None:
     onboarding = smooth.get_doc({"doctype": "Employee Onboarding", "employee": make_employee("Nina"), "activities": [
         {"activity_name": "Code", "kind": "Policy Acknowledgment", "policy_text": "Be kind"},

@@ -24,6 +24,8 @@ from tests.hr.conftest import make_employee
 from tests.hr.team_data import BOSS, HR, HRM, Team, make_team
 from tests.pages.served import served, served_site  # noqa: F401  (the LMS + HR site served, user by header)
 
+pytestmark = pytest.mark.both_backends  # keyset paging: the database orders and pages the rows
+
 METHOD = audit_export.EXPORT_METHOD
 EVIDENCE = b"%PDF-1.4 forklift certificate of Wes\n"
 

@@ -20,6 +20,8 @@ from tests.hr.conftest import make_employee
 from tests.hr.team_data import BOSS, HR, LEAD, Team, make_team
 from tests.pages.served import served, served_site  # noqa: F401  (the LMS + HR site served, user by header)
 
+pytestmark = pytest.mark.both_backends  # counts grouped in SQL
+
 METHOD = "smooth_hr.compliance_dashboard.get_dashboard"
 PAGE = "/app/compliance-dashboard"
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 import smooth
 from smooth.jobs.scheduler import tick
 from smooth_hr.compliance_job import run_daily_compliance, update_statuses
@@ -13,6 +15,8 @@ from tests.hr.compliance_helpers import completed_row, staff, subjects
 from tests.hr.conftest import make_compliance_type, make_employee
 from tests.mail import conftest as mail_fixtures
 from tests.mail.conftest import SmtpServer
+
+pytestmark = pytest.mark.both_backends  # statuses are set-based UPDATEs over date comparisons
 
 JOB = "smooth_hr.compliance_job.run_daily_compliance (daily)"
 

@@ -1,4 +1,6 @@
-"""File to Employee Document: LMS certificates and quiz results put on the employee's file, on both backends."""
+"""File to Employee Document: LMS certificates and quiz results put on the employee's file.
+
+SQLite only (documents and files through the core), except the race, which the database's locks settle."""
 
 from __future__ import annotations
 
@@ -102,6 +104,7 @@ def test_filing_twice_gives_the_same_document(lms: SiteHandle) -> None:
     assert smooth.db.count("File", {"file_name": f"{cert.certificate_number}.pdf"}) == 1
 
 
+@pytest.mark.both_backends  # a race the database's locks settle
 def test_two_concurrent_filings_make_one_document(lms: SiteHandle) -> None:
     _course, cert = certified()
 

@@ -1,4 +1,4 @@
-"""Employee, Employee Document and Employee Compliance rules, on both backends."""
+"""Employee, Employee Document and Employee Compliance rules: controller validation, no dialect in it, SQLite only."""
 
 from __future__ import annotations
 

@@ -17,6 +17,8 @@ from tests.api.helpers import Api, add_user
 from tests.hr.team_data import BOSS, HR, LEAD, STRANGER, WORKER, Team, make_team
 from tests.pages.served import served, served_site  # noqa: F401  (the LMS + HR site served, user by header)
 
+pytestmark = pytest.mark.both_backends  # subtree, filter and group-by queries the database answers
+
 COMPLIANCE = "Employee Compliance"
 
 

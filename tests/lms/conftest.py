@@ -11,18 +11,17 @@ import pytest
 from sqlalchemy import delete
 
 import smooth
-from tests.conftest import BACKENDS, SiteHandle, create_site, drop_site, make_user
+from tests.conftest import BACKENDS, SessionPool, SiteHandle, make_user, session_site
 from tests.mail.conftest import smtp_server  # noqa: F401  (the SMTP sink, for the notification tests)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def lms_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteHandle]:
-    handle = create_site(tmp_path_factory.mktemp(f"lms-{request.param}"), request.param, [str(REPO_ROOT)],
-                         prefix="lms")
-    yield handle
-    drop_site(handle)
+def lms_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, pool: SessionPool) -> SiteHandle:
+    """The LMS + HR site. App tests get it on SQLite only unless marked `both_backends` (tests/conftest.py)."""
+    return pool.get(("lms_site", request.param), lambda: session_site(
+        tmp_path_factory.mktemp(f"lms-{request.param}"), request.param, [str(REPO_ROOT)], prefix="lms"))
 
 
 def clean(handle: SiteHandle) -> None:

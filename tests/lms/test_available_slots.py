@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +12,8 @@ import smooth
 from smooth_lms.api import get_available_slots
 from tests.conftest import make_user
 from tests.lms.conftest import book, clean, make_course, make_evaluator, make_learner, next_weekday
+
+pytestmark = pytest.mark.both_backends  # booked and blocked slots are read back by date and time range
 
 
 def flat(groups):

@@ -17,6 +17,8 @@ from smooth_lms.evaluators import NoEvaluatorError
 from tests.conftest import make_user
 from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
 
+pytestmark = pytest.mark.both_backends  # overlap and cutoff rules query DATE/TIME columns (text in SQLite)
+
 MONDAY = 0
 
 

@@ -17,6 +17,8 @@ from tests.lms.conftest import book, make_course, make_evaluator, make_learner, 
 from tests.lms.test_booking_concurrency import race
 from tests.lms.test_quizzes import ALL_RIGHT, make_quiz, submit
 
+pytestmark = pytest.mark.both_backends  # issuing once is also tested under a race
+
 NUMBER = re.compile(r"^SMC-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
 
 

@@ -1,5 +1,4 @@
-"""The demo data set the README's run command loads (app data, no dialect difference: SQLite is enough,
-but the module shares the LMS site of both backends)."""
+"""The demo data set the README's run command loads (app data, no dialect difference: SQLite only)."""
 
 from __future__ import annotations
 

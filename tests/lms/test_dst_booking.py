@@ -15,6 +15,8 @@ from smooth.exceptions import ValidationError
 from smooth_lms import api
 from tests.lms.conftest import book, make_course, make_evaluator, make_learner
 
+pytestmark = pytest.mark.both_backends  # DST instants stored and compared in each database's DATETIME
+
 UTC = dt.UTC
 EVERY_DAY = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 import smooth
 from smooth_lms.patches.v0_1 import fill_request_instants
 from tests.lms.conftest import REPO_ROOT, book, make_course, make_evaluator, make_learner, next_weekday
 from tests.lms.test_dst_booking import system_zone  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.both_backends  # a patch rewriting stored rows
 
 
 def forget_instants(name: str) -> None:

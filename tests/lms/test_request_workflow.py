@@ -1,5 +1,6 @@
 """The shipped LMS Certificate Request workflow: who may complete or cancel, when, and an admin's
-No Show state taking effect on the next request, on SQLite and MariaDB."""
+No Show state taking effect on the next request. Workflow rules run in Python over the document API:
+SQLite only (the core's workflow tests run on both)."""
 
 from __future__ import annotations
 

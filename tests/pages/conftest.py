@@ -9,7 +9,7 @@ import pytest
 
 from tests.api.helpers import Api
 from tests.api.serving import running_server
-from tests.conftest import SiteHandle
+from tests.conftest import SessionPool, SiteHandle
 from tests.lms.conftest import clean, lms, lms_site  # noqa: F401  (the LMS site fixtures, one per backend)
 from tests.pages.desk_data import PASSWORD, DeskData, make_desk_data
 from tests.pages.served import served, served_site  # noqa: F401  (served by header-chosen user; see served.py)
@@ -36,9 +36,8 @@ class Desk:
 
 
 @pytest.fixture(scope="session")
-def desk_server(lms_site: SiteHandle) -> Iterator[tuple[str, SiteHandle]]:  # noqa: F811
-    with running_server(lms_site) as url:
-        yield url, lms_site
+def desk_server(lms_site: SiteHandle, pool: SessionPool) -> tuple[str, SiteHandle]:  # noqa: F811
+    return pool.get(("desk_server", lms_site.name), lambda: running_server(lms_site)), lms_site
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -18,20 +19,25 @@ import pytest
 import smooth
 from tests.api.helpers import Api, set_site_config
 from tests.api.serving import running_server
-from tests.conftest import SiteHandle
+from tests.conftest import SessionPool, SiteHandle
 from tests.lms.conftest import clean, lms_site  # noqa: F401  (the LMS site fixture, one per backend)
 
 EVERY_DAY = [(d, "00:00", "23:30") for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
                                              "Sunday")]
 
 
-@pytest.fixture(scope="session")
-def served_site(lms_site: SiteHandle) -> Iterator[Api]:  # noqa: F811
-    set_site_config(lms_site, allow_test_user_header=True)
-    with running_server(lms_site) as url:
-        api = Api(url, lms_site)
+@contextmanager
+def _served(handle: SiteHandle) -> Iterator[Api]:
+    set_site_config(handle, allow_test_user_header=True)
+    with running_server(handle) as url:
+        api = Api(url, handle)
         yield api
         api.http.close()
+
+
+@pytest.fixture(scope="session")
+def served_site(lms_site: SiteHandle, pool: SessionPool) -> Api:  # noqa: F811
+    return pool.get(("served_site", lms_site.name), lambda: _served(lms_site))
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from tests.conftest import make_user
 from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday
 from tests.pages.served import EVERY_DAY, as_user, calendar_blocks, next_offset_change, page_text
 
+pytestmark = pytest.mark.both_backends  # a week's blocks are read by datetime range, DST weeks too
+
 MONDAY = 0
 CAL = "/app/lms-certificate-request/view/calendar"
 

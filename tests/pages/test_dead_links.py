@@ -72,7 +72,6 @@ def demo_site(lms_site: SiteHandle) -> Iterator[SiteHandle]:
     clean(lms_site)
 
 
-@pytest.mark.parametrize("lms_site", ["sqlite"], indirect=True)
 def test_every_link_the_administrator_can_follow_from_a_workspace_opens(
         desk_server: tuple[str, SiteHandle], demo_site: SiteHandle) -> None:
     desk = Desk(desk_server[0]).login("Administrator", "admin")

@@ -20,8 +20,6 @@ from smooth.model.validation import validate_values
 from tests.api.helpers import Api, add_user, insert
 from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday
 
-SQLITE_ONLY = pytest.mark.parametrize("lms_site", ["sqlite"], indirect=True)
-
 ROOT = Path(__file__).resolve().parents[2]
 STAFF, LEARNER, HR = "staff@example.com", "learner@example.com", "hr@example.com"
 
@@ -36,7 +34,6 @@ def hrefs(html: str) -> list[str]:
     return [unescape(h) for h in re.findall(r'<a\b[^>]*\bhref="([^"]*)"', html)]
 
 
-@SQLITE_ONLY
 def test_an_error_page_keeps_the_viewers_nav_and_offers_what_they_can_do(pages: Api) -> None:
     add_user(pages, STAFF, "Moderator")
     add_user(pages, LEARNER, "LMS Student")
@@ -57,7 +54,6 @@ def test_an_error_page_keeps_the_viewers_nav_and_offers_what_they_can_do(pages: 
     assert "/login?redirect-to=/lms/no-such-page" in hrefs(pages.get("/lms/no-such-page", user=None).text)
 
 
-@SQLITE_ONLY
 def test_a_refused_request_has_a_human_title(pages: Api) -> None:
     add_user(pages, STAFF, "Moderator")
     page = pages.get("/app/lms-certificate-request?date=not-a-date", user=STAFF)
@@ -66,7 +62,6 @@ def test_a_refused_request_has_a_human_title(pages: Api) -> None:
     assert "Not Valid" not in page.text and "<title>417" not in page.text
 
 
-@SQLITE_ONLY
 def test_links_to_a_doctype_open_its_list_and_an_empty_link_offers_no_open(pages: Api) -> None:
     workflows = pages.get("/app/workflow", user="Administrator")
     assert workflows.status_code == 200
@@ -81,7 +76,6 @@ def test_links_to_a_doctype_open_its_list_and_an_empty_link_offers_no_open(pages
     assert opens and all("href" not in tag and "hidden" in tag for tag in opens), opens
 
 
-@SQLITE_ONLY
 def test_an_empty_list_invites_the_first_record_and_offers_no_next_page(pages: Api) -> None:
     add_user(pages, HR, "HR Manager")
     empty = pages.get("/app/employee-document", user=HR)
@@ -95,7 +89,6 @@ def test_an_empty_list_invites_the_first_record_and_offers_no_next_page(pages: A
     assert 'rel="next"' not in filtered.text
 
 
-@SQLITE_ONLY
 def test_a_rating_is_on_a_five_star_scale(pages: Api) -> None:
     """Stored as Frappe stores it (the fraction of the stars), chosen and shown as stars out of 5."""
     with pages.handle.context():
@@ -112,7 +105,6 @@ def test_a_rating_is_on_a_five_star_scale(pages: Api) -> None:
     assert "★★★★☆ 4 / 5" in field.group(1)
 
 
-@SQLITE_ONLY
 def test_each_role_lands_on_the_workspace_made_for_it(pages: Api) -> None:
     add_user(pages, HR, "HR Manager")
     add_user(pages, STAFF, "Moderator")
@@ -121,7 +113,6 @@ def test_each_role_lands_on_the_workspace_made_for_it(pages: Api) -> None:
     assert re.search(r"<h1[^>]*>\s*Learning\s*</h1>", pages.get("/app", user="Administrator").text)
 
 
-@SQLITE_ONLY
 def test_the_request_form_shows_no_internal_fields_or_developer_notes(pages: Api) -> None:
     with pages.handle.context():
         course = make_course("Safety Basics")
@@ -145,7 +136,6 @@ def test_the_request_form_shows_no_internal_fields_or_developer_notes(pages: Api
         assert note not in words, note
 
 
-@SQLITE_ONLY
 def test_a_quiz_title_and_its_note_read_as_words(pages: Api) -> None:
     course = insert(pages, {"doctype": "LMS Course", "title": "Privacy Course", "published": 1})
     question = {"question": "Lock it?", "type": "Single Choice", "options": "Yes\nNo", "correct_answers": "Yes"}
@@ -179,7 +169,6 @@ def test_the_shipped_doctypes_speak_to_users() -> None:
     assert not found, "\n".join(found)
 
 
-@SQLITE_ONLY
 def test_a_link_to_a_missing_record_offers_to_create_it_named_as_typed(pages: Api) -> None:
     """HR names a document type that does not exist yet: the refusal links to a new one, prefilled."""
     refused = pages.post("/app/compliance-type/new", user="Administrator", follow_redirects=False, data={

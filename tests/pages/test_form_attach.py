@@ -6,15 +6,11 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
-
 import smooth
 from tests.api.helpers import Api
 from tests.conftest import make_user
 from tests.hr.conftest import make_document_type, make_employee
 from tests.lms.conftest import make_course
-
-pytestmark = pytest.mark.parametrize("lms_site", ["sqlite"], indirect=True)  # form handling only
 
 HR = "hr@example.com"
 NEW = "/app/employee-document/new"

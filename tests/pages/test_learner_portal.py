@@ -11,7 +11,6 @@ import datetime as dt
 import html
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from icalendar import Calendar
 
 import smooth
@@ -20,8 +19,6 @@ from tests.api.helpers import Api
 from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday
 from tests.lms.content import add_lessons
 from tests.pages.served import EVERY_DAY, page_text
-
-pytestmark = pytest.mark.parametrize("lms_site", ["sqlite"], indirect=True)
 
 LEARNER, EVALUATOR = "lea@example.com", "eve@example.com"
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 import smooth
 from smooth_lms import certificates
 from smooth_lms.certificates import record_evaluation
 from tests.api.helpers import Api
 from tests.conftest import make_user
 from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
+
+pytestmark = pytest.mark.both_backends  # aggregates computed in SQL
 
 URL = "/statistics/learning"
 

@@ -18,6 +18,8 @@ import smooth
 from tests.pages.desk_data import EVA1, EVA2, LEA1, MODERATOR
 from tests.pages.desk_data import DeskData as Data
 
+pytestmark = pytest.mark.both_backends  # filters, order and paging the database decides
+
 LIST = "/app/lms-certificate-request"
 
 

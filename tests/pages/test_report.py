@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 import smooth
 from smooth.pages.desk import report
 from tests.pages.desk_data import EVA1, LEA1, MODERATOR
 from tests.pages.desk_data import DeskData as Data
 from tests.pages.test_listview import text
+
+pytestmark = pytest.mark.both_backends  # group-by and sorting the database decides
 
 REPORT = "/app/lms-certificate-request/view/report"
 

@@ -16,8 +16,6 @@ import smooth
 from tests.api.helpers import Api, insert
 from tests.lms.conftest import make_course
 
-pytestmark = pytest.mark.parametrize("lms_site", ["sqlite"], indirect=True)
-
 
 @pytest.fixture
 def desk(pages: Api) -> Iterator[Api]:

@@ -14,14 +14,10 @@ import io
 import re
 from zoneinfo import ZoneInfo
 
-import pytest
-
 import smooth
 from tests.api.helpers import Api
 from tests.pages.desk_data import AVA, BERLIN, booked_at_nine_berlin
 from tests.pages.served import as_user, page_text
-
-pytestmark = pytest.mark.parametrize("lms_site", ["sqlite"], indirect=True)
 
 LIST = "/app/lms-certificate-request"
 

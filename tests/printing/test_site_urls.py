@@ -16,8 +16,6 @@ import smooth
 from tests.api.helpers import Api, set_site_config
 from tests.printing.test_certificate_pdf import certified
 
-pytestmark = pytest.mark.parametrize("lms_site", ["sqlite"], indirect=True)
-
 
 @pytest.fixture
 def no_host_name(served: Api) -> Iterator[Api]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -22,7 +23,7 @@ import smooth
 from smooth_hr import demo as hr_demo
 from smooth_lms import demo as lms_demo
 from tests.api.serving import running_server
-from tests.conftest import BACKENDS, SiteHandle, create_site, drop_site
+from tests.conftest import BACKENDS, SessionPool, SiteHandle, session_site
 from tests.e2e.conftest import DESK_WIDTH, PHONE_WIDTH, SCREENSHOTS, log_in
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -39,21 +40,27 @@ class DemoSite:
     width: str
 
 
+@contextmanager
+def _demo_site(tmp_root: Path, backend: str, width: str) -> Iterator[DemoSite]:
+    with session_site(tmp_root, backend, [str(REPO_ROOT)], "journey") as handle:
+        with handle.context():
+            lms_demo.make_demo_data()
+            hr_demo.make_demo_data()
+            smooth.db.commit()
+        with running_server(handle) as url:
+            yield DemoSite(url, handle, width)
+
+
 @pytest.fixture(scope="session", params=[(b, w) for b in BACKENDS for w in WIDTHS],
                 ids=[f"{b}-{w}" for b in BACKENDS for w in WIDTHS])
-def demo_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
+def demo_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+              pool: SessionPool) -> DemoSite:
     """The demo data as `scripts/run` loads it, served: one site per backend and width, so the
     desk-width and phone-width walks each find the day as it starts (the roles' walks within one
     site touch different records)."""
     backend, width = request.param
-    handle = create_site(tmp_path_factory.mktemp(f"journey-{backend}"), backend, [str(REPO_ROOT)], prefix="journey")
-    with handle.context():
-        lms_demo.make_demo_data()
-        hr_demo.make_demo_data()
-        smooth.db.commit()
-    with running_server(handle) as url:
-        yield DemoSite(url, handle, width)
-    drop_site(handle)
+    return pool.get(("demo_site", backend, width),
+                    lambda: _demo_site(tmp_path_factory.mktemp(f"journey-{backend}"), backend, width))
 
 
 @dataclass
