@@ -3,6 +3,8 @@
 Per employee and per compliance type, over REST and from the desk (form buttons, the
 dashboard's form); formula cells quoted; refused without the export right; rows read a page
 at a time (keyset paging), so an export of many rows is never loaded whole.
+
+SQLite only, except the keyset paging, which the database orders and pages.
 """
 
 from __future__ import annotations
@@ -23,8 +25,6 @@ from tests.api.helpers import Api, add_user
 from tests.hr.conftest import make_employee
 from tests.hr.team_data import BOSS, HR, HRM, Team, make_team
 from tests.pages.served import served, served_site  # noqa: F401  (the LMS + HR site served, user by header)
-
-pytestmark = pytest.mark.both_backends  # keyset paging: the database orders and pages the rows
 
 METHOD = audit_export.EXPORT_METHOD
 EVIDENCE = b"%PDF-1.4 forklift certificate of Wes\n"
@@ -156,6 +156,7 @@ def test_an_api_url_opened_in_the_browser_fails_with_a_page(team: Team) -> None:
     assert script.status_code == 417 and script.json()["exc_type"] == "ValidationError"
 
 
+@pytest.mark.both_backends  # keyset paging: the database orders and pages the rows
 def test_rows_are_read_a_page_at_a_time(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(audit_export, "PAGE", 2)
     with team.api.handle.context(user=HR):

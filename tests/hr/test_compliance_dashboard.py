@@ -4,6 +4,8 @@ Over REST (`smooth_hr.compliance_dashboard.get_dashboard`) and on the desk page
 `/app/compliance-dashboard` (an app's desk page, Frappe's Page), with each count's link
 opening a list of exactly that many rows for the same viewer. The HR workspace shows the
 page, and only to those who may open it. The company is tests/hr/team_data.py.
+
+SQLite only, except the grouped counts themselves.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ from tests.api.helpers import Api, add_user
 from tests.hr.conftest import make_employee
 from tests.hr.team_data import BOSS, HR, LEAD, Team, make_team
 from tests.pages.served import served, served_site  # noqa: F401  (the LMS + HR site served, user by header)
-
-pytestmark = pytest.mark.both_backends  # counts grouped in SQL
 
 METHOD = "smooth_hr.compliance_dashboard.get_dashboard"
 PAGE = "/app/compliance-dashboard"
@@ -51,6 +51,7 @@ def _listed(api: Api, url: str, user: str) -> int:
     return 0 if text.strip() == "0 records" else int(text.rsplit(" of ", 1)[1].replace(",", ""))
 
 
+@pytest.mark.both_backends  # counts grouped in SQL
 def test_hr_sees_every_count(team: Team) -> None:
     data = _dashboard(team.api, HR)
     assert data["total"] == 7
@@ -63,6 +64,7 @@ def test_hr_sees_every_count(team: Team) -> None:
     }
 
 
+@pytest.mark.both_backends  # counts grouped in SQL within a subtree
 def test_a_manager_counts_their_team_only(team: Team) -> None:
     boss = _dashboard(team.api, BOSS)
     assert boss["total"] == 5

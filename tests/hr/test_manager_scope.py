@@ -3,6 +3,8 @@
 Over REST (list, count, get by name, get_value, filters and or_filters probes, group-by) and
 on the desk (list and report views, a form by name); HR reads everything; the Employee role
 is given when an Employee links a user. The company is tests/hr/team_data.py.
+
+SQLite only, except the subtree queries and their rewrite when the reporting line changes.
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ from smooth_hr.permissions import scope
 from tests.api.helpers import Api, add_user
 from tests.hr.team_data import BOSS, HR, LEAD, STRANGER, WORKER, Team, make_team
 from tests.pages.served import served, served_site  # noqa: F401  (the LMS + HR site served, user by header)
-
-pytestmark = pytest.mark.both_backends  # subtree, filter and group-by queries the database answers
 
 COMPLIANCE = "Employee Compliance"
 
@@ -33,6 +33,7 @@ def _names(api: Api, doctype: str, user: str, **params: object) -> set[str]:
     return {row["name"] for row in response.json()["data"]}
 
 
+@pytest.mark.both_backends  # subtree and filter queries the database answers
 def test_manager_lists_the_whole_subtree_and_their_own(team: Team) -> None:
     api = team.api
     rows = team.rows
@@ -104,6 +105,7 @@ def test_manager_may_not_write_or_export(team: Team) -> None:
     assert csv.status_code == 403
 
 
+@pytest.mark.both_backends  # the tree's bounds rewritten in SQL
 def test_the_scope_follows_the_reporting_line_when_it_changes(team: Team) -> None:
     api = team.api
     with api.handle.context():
