@@ -87,14 +87,25 @@ def _needs_mariadb(item: pytest.Item) -> bool:
         v == "mariadb" or (isinstance(v, tuple) and "mariadb" in v) for v in values)
 
 
+# Files that take minutes each start first, so that with `-n 2 --dist loadfile` neither worker is left running
+# one of them alone at the end.
+LONG_FILES_FIRST = ("tests/benchmarks/", "tests/e2e/journeys/", "tests/core/test_first_run.py")
+
+
+def _rank(item: pytest.Item) -> int:
+    return next((n for n, p in enumerate(LONG_FILES_FIRST) if item.nodeid.startswith(p)), len(LONG_FILES_FIRST))
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own ordering by fixture, which it keeps within each file
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.getoption("--quick"):
-        return
-    left_out = [i for i in items if _needs_mariadb(i) or "chromium" in getattr(i, "fixturenames", ())]
-    if left_out:
-        config.hook.pytest_deselected(items=left_out)
-        dropped = {id(i) for i in left_out}
-        items[:] = [i for i in items if id(i) not in dropped]
+    """--quick leaves out what needs MariaDB or a browser; long files go first."""
+    if config.getoption("--quick"):
+        left_out = [i for i in items if _needs_mariadb(i) or "chromium" in getattr(i, "fixturenames", ())]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            dropped = {id(i) for i in left_out}
+            items[:] = [i for i in items if id(i) not in dropped]
+    items.sort(key=_rank)
 
 
 class SessionPool:
@@ -111,7 +122,7 @@ class SessionPool:
     def get(self, key: tuple[Any, ...], make: Callable[[], AbstractContextManager[T]]) -> T:
         if key not in self._made:
             self._made[key] = self._stack.enter_context(make())
-        return self._made[key]  # type: ignore[no-any-return]
+        return self._made[key]
 
     def close(self) -> None:
         self._stack.close()
