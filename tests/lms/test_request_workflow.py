@@ -12,7 +12,15 @@ import smooth
 from smooth.exceptions import PermissionError, ValidationError
 from smooth.model.workflow import apply_workflow, get_transitions
 from tests.conftest import make_user
-from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
+from tests.lms.conftest import (
+    book,
+    make_course,
+    make_evaluator,
+    make_learner,
+    next_weekday,
+    remove_no_show,
+    slot_started,
+)
 
 REQUEST = "LMS Certificate Request"
 LEA, EVA, OTTO, MOD = "lea@example.com", "eva@example.com", "otto@example.com", "mod@example.com"
@@ -144,19 +152,23 @@ def test_a_transition_method_must_be_a_whitelisted_controller_method(setup):
 
 
 def test_admin_adds_no_show_and_the_next_request_takes_it(setup):
-    first = book(LEA, setup, next_weekday(0), "09:00")
-    smooth.get_doc({"doctype": "Workflow State", "workflow_state_name": "No Show", "style": "Inverse"}).insert()
-    smooth.get_doc({"doctype": "Workflow Action Master", "workflow_action_name": "Mark No Show"}).insert()
-    workflow = smooth.get_doc("Workflow", REQUEST)
-    workflow.append("states", {"state": "No Show", "doc_status": "0", "allow_edit": "Moderator"})
-    workflow.append("transitions", {"state": "Pending", "action": "Mark No Show", "next_state": "No Show",
-                                    "allowed": "Batch Evaluator", "allow_self_approval": 1,
-                                    "condition": "doc.evaluator == user"})
-    workflow.save()
-    smooth.db.commit()
-    assert actions(first.name, EVA) == ["Cancel", "Mark No Show"]
-    assert actions(first.name, LEA) == ["Cancel"]
-    missed = act(first.name, EVA, "Mark No Show")
-    assert missed.status == "No Show" and missed.active_key is None  # the learner may book again
-    again = book(LEA, setup, next_weekday(0, at_least_days=10), "09:00")
-    assert again.status == "Pending"
+    try:
+        first = book(LEA, setup, next_weekday(0), "09:00")
+        smooth.get_doc({"doctype": "Workflow State", "workflow_state_name": "No Show", "style": "Inverse"}).insert()
+        smooth.get_doc({"doctype": "Workflow Action Master", "workflow_action_name": "Mark No Show"}).insert()
+        workflow = smooth.get_doc("Workflow", REQUEST)
+        workflow.append("states", {"state": "No Show", "doc_status": "0", "allow_edit": "Moderator"})
+        workflow.append("transitions", {"state": "Pending", "action": "Mark No Show", "next_state": "No Show",
+                                        "allowed": "Batch Evaluator", "allow_self_approval": 1,
+                                        "condition": "doc.evaluator == user"})
+        workflow.save()
+        smooth.db.commit()
+        assert actions(first.name, EVA) == ["Cancel", "Mark No Show"]
+        assert actions(first.name, LEA) == ["Cancel"]
+        missed = act(first.name, EVA, "Mark No Show")
+        assert missed.status == "No Show" and missed.active_key is None  # the learner may book again
+        again = book(LEA, setup, next_weekday(0, at_least_days=10), "09:00")
+        assert again.status == "Pending"
+    finally:
+        smooth.db.rollback()
+        remove_no_show()

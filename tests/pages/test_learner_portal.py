@@ -16,7 +16,7 @@ from icalendar import Calendar
 import smooth
 from smooth_lms import certificates, training_assignments
 from tests.api.helpers import Api
-from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday
+from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, remove_no_show
 from tests.lms.content import add_lessons
 from tests.pages.served import EVERY_DAY, page_text
 
@@ -118,16 +118,8 @@ def test_a_state_an_admin_adds_is_shown_in_its_section_and_counted(pages: Api) -
         stats = pages.get("/statistics/learning", user="Administrator").text
         assert ": No Show 1</title>" in stats and '<th scope="col">No Show</th>' in stats
     finally:
-        with pages.handle.context():  # the workflow is the site's, shared with the other tests
-            smooth.db.set_value("LMS Certificate Request", name, "status", "Cancelled")
-            workflow = smooth.get_doc("Workflow", "LMS Certificate Request")
-            workflow.states = [row for row in workflow.states if row.state != "No Show"]
-            workflow.transitions = [row for row in workflow.transitions if row.next_state != "No Show"]
-            workflow.save()
-            for doctype, record in (("Workflow State", "No Show"), ("Workflow Action Master", "Mark No Show")):
-                if smooth.db.exists(doctype, record):
-                    smooth.delete_doc(doctype, record, force=True)
-            smooth.db.commit()
+        with pages.handle.context():
+            remove_no_show()
 
 
 def test_a_booking_posted_after_the_session_ended_comes_back_with_the_slot_chosen(pages: Api) -> None:
