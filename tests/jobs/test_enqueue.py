@@ -61,10 +61,9 @@ def test_inline_a_deferred_job_runs_when_its_scope_runs_it_and_a_failure_is_kept
     assert "job later-fail failed on purpose" in log["error"]
 
 
+@pytest.mark.parametrize("test_site", ["sqlite"], indirect=True)
 def test_inline_a_request_s_job_runs_after_its_response_is_sent(inline_site: SiteHandle) -> None:
     """Raw ASGI, so the test sees the moment the last body chunk leaves; SQLite only (no dialect at stake)."""
-    if inline_site.backend != "sqlite":
-        pytest.skip("the dispatcher's ordering does not depend on the database")
     app = create_app(inline_site.sites_path, inline_site.name)
     seen_at_send: list[list[str]] = []
 
