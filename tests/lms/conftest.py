@@ -24,6 +24,10 @@ def lms_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         tmp_path_factory.mktemp(f"lms-{request.param}"), request.param, [str(REPO_ROOT)], prefix="lms"))
 
 
+CORE_RECORDS_OF_APP_DOCUMENTS = ("Version", "Series", "Comment", "File", "Workflow Action", "Notification Log",
+                                  "Email Queue", "Email Queue Recipient", "Error Log", "Job Outbox")
+
+
 def clean(handle: SiteHandle) -> None:
     with handle.context():
         site = smooth.local.site
@@ -32,7 +36,9 @@ def clean(handle: SiteHandle) -> None:
                 smooth.db.execute(delete(site.table(meta.name)), write=True)
         singles = site.table("Singles")
         smooth.db.execute(delete(singles).where(singles.c.doctype == "LMS Settings"), write=True)
-        for table in ("Version", "Series"):
+        # the core's records about app documents go too: the site is shared by every file a worker runs, and a
+        # File or Workflow Action left pointing at a deleted record would be read as a new record's of the same name
+        for table in CORE_RECORDS_OF_APP_DOCUMENTS:
             smooth.db.execute(delete(site.table(table)), write=True)
         for user in smooth.get_all("User", filters={"name": ["not in", ["Administrator", "Guest"]]}, pluck="name"):
             smooth.delete_doc("User", user, force=True)
