@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 
 import pytest
-from sqlalchemy import event
 
 import smooth
 from smooth.cli import main
 from tests.api.auth_fixtures import AuthSite
 from tests.api.helpers import add_user, stored
+from tests.core._mini_app import recorded_sql
 
 ANN = "ann@example.com"
 WHO = "/api/method/frappe.auth.get_logged_user"
@@ -149,17 +149,7 @@ def test_a_token_request_reads_the_key_owner_and_the_secret_in_one_statement(aut
     """Every token-authenticated request pays for this lookup: one round trip, not one per table."""
     add_user(auth.api, ANN)
     key, secret = _keys(auth, ANN)
-    with auth.handle.context():
-        engine = smooth.local.site.engine
-    statements: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with recorded_sql(auth.handle) as statements:
         assert auth.client().get(WHO, headers={"Authorization": f"token {key}:{secret}"}).json() == {"message": ANN}
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     lookups = [s for s in statements if "__Auth" in s or "api_key" in s]
     assert len(lookups) == 1 and "api_key" in lookups[0] and "__Auth" in lookups[0], lookups
