@@ -5,10 +5,14 @@ A condition is a plain fieldname (`status`: true when the field has a truthy val
 
     eval:doc.status=='Pending' && doc.slot_minutes > 3
     eval:!doc.published || in_list(['Draft', 'Review'], doc.stage)
+    eval:['Draft', 'Review'].includes(doc.stage) && !doc.__islocal;
 
 The grammar is parsed here, never handed to `eval`: literals (strings, numbers, true, false,
 null, undefined, [lists]), `doc.<field>` / `doc['field']`, `! - + * / % < <= > >= == != ===
-!== && ||`, parentheses, and the functions `in_list(list, value)` and `cint(value)`. Anything
+!== && ||`, parentheses, the functions `in_list(list, value)` and `cint(value)`, the methods
+`.includes(value)` (of a list or a text) and `.length`, and one trailing `;` (Frappe's form
+accepts one, so its apps write it). `doc.__islocal` is 1 for a document not yet saved, as in
+Frappe's form; callers put it in the values. Anything
 else is refused with an ExpressionError, as are expressions over 500 characters or nested
 deeper than 20 levels. `smooth/pages/public/expressions.js` is the browser's twin of this
 module (the same grammar, values and results; a browser test runs one table through both),
@@ -163,7 +167,24 @@ class _Parser:
         if self.peek() == "-":
             self.take()
             return self.nested(lambda: ("neg", self.unary()))
-        return self.primary()
+        return self.postfix()
+
+    def postfix(self) -> Node:
+        node = self.primary()
+        while self.peek() == ".":
+            self.take()
+            kind, name = self.take()
+            if name == "includes" and kind == "name":
+                self.take("(")
+                args = self.nested(lambda: self.items(")"))
+                if len(args) != 1:
+                    raise ExpressionError(f".includes takes one value in the condition {self.text!r}")
+                node = ("includes", node, args[0])
+            elif name == "length" and kind == "name":
+                node = ("length", node)
+            else:
+                raise ExpressionError(f"'.{name}' is not allowed in the condition {self.text!r}")
+        return node
 
     def primary(self) -> Node:
         kind, text = self.take()
@@ -222,7 +243,7 @@ def parse(condition: str) -> Node:
         raise ExpressionError(f"A condition may be at most {MAX_LENGTH} characters long")
     text = condition.strip()
     if text.startswith("eval:"):
-        return _Parser(text[5:]).parse()
+        return _Parser(text[5:].rstrip().removesuffix(";")).parse()
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text):
         return ("field", text)
     raise ExpressionError(f"The condition {condition!r} is neither a field name nor eval:<expression>")
@@ -328,6 +349,26 @@ def _cint(value: Any) -> int:
     return 0 if number is None else int(number)
 
 
+def _includes(whole: Any, part: Any) -> bool:
+    """JavaScript's `.includes`: an item of a list (strict equality) or a piece of a text; false
+    on anything else (where the browser would stop the whole condition with a TypeError)."""
+    if isinstance(whole, list):
+        return any(strict_equal(item, part) for item in whole)
+    if isinstance(whole, str):
+        return (part if isinstance(part, str) else _js_text(part)) in whole
+    return False
+
+
+def _js_text(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _evaluate(node: Node, doc: Mapping[str, Any]) -> Any:
     kind = node[0]
     if kind == "lit":
@@ -346,6 +387,13 @@ def _evaluate(node: Node, doc: Mapping[str, Any]) -> Any:
     if kind == "or":
         left = _evaluate(node[1], doc)
         return left if truthy(left) else _evaluate(node[2], doc)
+    if kind == "includes":
+        return _includes(_evaluate(node[1], doc), _evaluate(node[2], doc))
+    if kind == "length":
+        target = node[1]
+        raw = doc.get(target[1]) if target[0] == "field" else None
+        whole = list(raw) if isinstance(raw, list | tuple) else _evaluate(target, doc)
+        return len(whole) if isinstance(whole, str | list) else UNDEFINED
     if kind == "call":
         args = [_evaluate(a, doc) for a in node[2]]
         if node[1] == "cint":
@@ -365,6 +413,16 @@ def _evaluate(node: Node, doc: Mapping[str, Any]) -> Any:
     if op in ("<", "<=", ">", ">="):
         return _compare(op, a, b)
     return _arith(op, a, b)
+
+
+NEW_DOCUMENT = "__islocal"  # set in the values of a document not yet saved, as Frappe's form sets it
+
+
+def values_of(values: dict[str, Any], is_new: bool) -> dict[str, Any]:
+    """`values` as a condition sees them: with `__islocal` set to 1 for a document not yet saved."""
+    if is_new:
+        values[NEW_DOCUMENT] = 1
+    return values
 
 
 def evaluate(condition: str, doc: Mapping[str, Any]) -> bool:

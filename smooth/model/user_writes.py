@@ -80,4 +80,4 @@ def _current(doc: Document) -> dict[str, Any]:
     values = {name: doc.__dict__.get(name) for name in doc.meta.columns}
     for table_field in doc.meta.table_fields:
         values[table_field.fieldname] = list(doc.__dict__.get(table_field.fieldname) or [])
-    return values
+    return expressions.values_of(values, doc.is_new())

@@ -109,7 +109,7 @@ def _condition_values(doc: Document) -> dict[str, Any]:
     values = {name: doc.__dict__.get(name) for name in doc.meta.columns}
     for table_field in doc.meta.table_fields:
         values[table_field.fieldname] = list(doc.__dict__.get(table_field.fieldname) or [])
-    return values
+    return expressions.values_of(values, doc.is_new())
 
 
 _CHECKED = "_links_checked"  # links found by the pass before `validate`, reused by the pass after it

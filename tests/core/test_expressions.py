@@ -22,6 +22,18 @@ from smooth.meta.checks import check_doctype
     ("eval:doc.rows > 1", {"rows": [{}, {}]}, True),
     ("eval:!doc.missing", {}, True),
     ("eval:doc.__class__ == undefined", {}, True),  # a key of the values, never an attribute
+    # written as Frappe apps write them
+    ("eval:doc.status=='Open';", {"status": "Open"}, True),
+    ("eval:doc.status=='Open' ; ", {"status": "Closed"}, False),
+    ("eval:['A','B'].includes(doc.x)", {"x": "B"}, True),
+    ("eval:['A','B'].includes(doc.x)", {"x": "C"}, False),
+    ("eval:[1, 2].includes(doc.n)", {"n": "1"}, False),  # strict, as JavaScript's
+    ("eval:doc.t.includes('ab')", {"t": "xabc"}, True),
+    ("eval:doc.t.includes('ab')", {"t": None}, False),
+    ("eval:!doc.__islocal", {"__islocal": 1}, False),
+    ("eval:!doc.__islocal", {}, True),
+    ("eval:doc.rows.length > 1", {"rows": [{}, {}]}, True),
+    ("eval:doc.code.length == 3", {"code": "abc"}, True),
 ])
 def test_conditions(condition: str, doc: dict, expected: bool) -> None:
     assert expressions.evaluate(condition, doc) is expected
@@ -30,6 +42,7 @@ def test_conditions(condition: str, doc: dict, expected: bool) -> None:
 @pytest.mark.parametrize("condition", [
     "eval:__import__('os').system('x')", "eval:(lambda: 1)()", "eval:doc.x if 1 else 2",
     "eval:" + "!" * 30 + "1", "eval:" + "x" * 600, "two words", "eval:doc.x = 1", "eval:`tpl`",
+    "eval:doc.x;;", "eval:doc.x.toString()", "eval:[1].includes(1, 2)",
 ])
 def test_what_is_not_in_the_grammar_is_refused(condition: str) -> None:
     with pytest.raises(expressions.ExpressionError):

@@ -220,6 +220,16 @@ def test_single_doctype_opens_as_one_form(page: Page, live: LiveSite) -> None:
 
 
 EXPRESSIONS: list[tuple[str, dict[str, Any]]] = [
+    ("eval:doc.status=='Open';", {"status": "Open"}),
+    ("eval:['A','B'].includes(doc.x)", {"x": "B"}),
+    ("eval:[1, 2].includes(doc.n)", {"n": "1"}),
+    ("eval:doc.t.includes('ab')", {"t": "xabc"}),
+    ("eval:doc.t.includes(1)", {"t": "x1"}),
+    ("eval:doc.t.includes('ab')", {"t": None}),
+    ("eval:!doc.__islocal", {"__islocal": 1}),
+    ("eval:!doc.__islocal", {}),
+    ("eval:doc.rows.length > 1", {"rows": [{}, {}]}),
+    ("eval:doc.code.length == 3", {"code": "abc"}),
     ("status", {"status": "Pending"}),
     ("status", {"status": ""}),
     ("status", {"status": None}),
@@ -260,7 +270,8 @@ EXPRESSIONS: list[tuple[str, dict[str, Any]]] = [
 ]
 INVALID = ["eval:alert(1)", "eval:doc.constructor.constructor('x')()", "eval:doc.a = 1", "eval:window",
            "eval:doc.x ? 1 : 2", "status == 1", "eval:" + "(" * 25 + "1" + ")" * 25, "eval:" + "1 + " * 200 + "1",
-           "eval:doc.", "eval:1 +", "eval:__import__('os')", "eval:doc.x / 0"]
+           "eval:doc.", "eval:1 +", "eval:__import__('os')", "eval:doc.x / 0", "eval:doc.x;;",
+           "eval:doc.x.toString()"]
 
 
 def test_the_browser_evaluates_conditions_as_the_server_does(page: Page, live: LiveSite) -> None:

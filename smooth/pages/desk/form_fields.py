@@ -268,15 +268,16 @@ def save_values(meta: Meta, state: Mapping[str, Any], editable: set[str], site_m
 
 # -- conditions ---------------------------------------------------------------------------------------
 
-def condition_values(meta: Meta, state: Mapping[str, Any]) -> dict[str, Any]:
-    """The state as a condition sees it: numbers as numbers, Checks as 1/0, blanks as null, tables as rows."""
+def condition_values(meta: Meta, state: Mapping[str, Any], is_new: bool = False) -> dict[str, Any]:
+    """The state as a condition sees it: numbers as numbers, Checks as 1/0, blanks as null, tables as rows
+    (and `__islocal` for a new document)."""
     values: dict[str, Any] = {}
     for df in meta.value_fields:
         text = state.get(df.fieldname)
         values[df.fieldname] = condition_value(df, text)
     for table in meta.table_fields:
         values[table.fieldname] = list(state.get(STATE_TABLES, {}).get(table.fieldname, []))
-    return values
+    return expressions.values_of(values, is_new)
 
 
 def condition_value(df: DocField, text: Any) -> Any:
@@ -336,7 +337,7 @@ def _empty_text(value: Any) -> bool:
 
 
 def editable_fields(meta: Meta, state: Mapping[str, Any], ctx: FormContext) -> set[str]:
-    values = condition_values(meta, state)
+    values = condition_values(meta, state, ctx.is_new)
     return {df.fieldname for df in meta.fields
             if df.fieldname and (df.has_value or df.fieldtype in fieldtypes.TABLE)
             and not df.hidden and field_is_editable(df, ctx, values)}
@@ -375,7 +376,7 @@ def _grid(df: DocField, rows: list[dict[str, Any]], ctx: FormContext, editable: 
 
 def layout(meta: Meta, state: Mapping[str, Any], ctx: FormContext) -> list[Tab]:
     """Tabs of sections of columns of fields, from the doctype's Tab / Section / Column Breaks."""
-    values = condition_values(meta, state)
+    values = condition_values(meta, state, ctx.is_new)
     tabs = [Tab(label="Details", key="details", sections=[Section(label="")])]
     for df in meta.fields:
         kind = df.fieldtype

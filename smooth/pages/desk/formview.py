@@ -130,7 +130,7 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         "prompt_name": doc.is_new() and (meta.autoname or "").lower() == "prompt",
         "posted_name": state.get("__newname", ""),
         "condition_doc": form_fields.condition_values(meta, {k: v for k, v in state.items()
-                                                             if k != form_fields.STATE_TABLES}),
+                                                             if k != form_fields.STATE_TABLES}, doc.is_new()),
         "condition_fields": _condition_fields(meta), "slug": slug(meta.name), "slugify": slug,
         "record_url": cells.form_url,
         "rich_html": _rich_html,

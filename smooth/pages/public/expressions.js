@@ -66,7 +66,23 @@
   Parser.prototype.unary = function () {
     if (this.peek() === "!") { this.take(); return this.nested(function () { return ["not", this.unary()]; }); }
     if (this.peek() === "-") { this.take(); return this.nested(function () { return ["neg", this.unary()]; }); }
-    return this.primary();
+    return this.postfix();
+  };
+  Parser.prototype.postfix = function () {
+    var node = this.primary();
+    while (this.peek() === ".") {
+      this.take();
+      var t = this.take();
+      if (t[0] === "name" && t[1] === "includes") {
+        this.take("(");
+        var args = this.nested(function () { return this.items(")"); });
+        if (args.length !== 1) fail(".includes takes one value");
+        node = ["includes", node, args[0]];
+      } else if (t[0] === "name" && t[1] === "length") {
+        node = ["length", node];
+      } else fail("." + t[1] + " is not allowed in a condition");
+    }
+    return node;
   };
   Parser.prototype.primary = function () {
     var t = this.take(), kind = t[0], text = t[1];
@@ -110,7 +126,7 @@
     if (typeof condition !== "string") fail("A condition must be text");
     if (condition.length > MAX_LENGTH) fail("A condition may be at most " + MAX_LENGTH + " characters long");
     var text = condition.trim();
-    if (text.indexOf("eval:") === 0) return new Parser(text.slice(5)).parse();
+    if (text.indexOf("eval:") === 0) return new Parser(text.slice(5).replace(/\s+$/, "").replace(/;$/, "")).parse();
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) return ["field", text];
     fail("The condition is neither a field name nor eval:<expression>");
   }
@@ -176,6 +192,12 @@
     if (Array.isArray(v)) return v.length;
     return v;
   }
+  function jsText(v) { return v === null ? "null" : String(v); }
+  function includes(whole, part) {  // false where the browser's own .includes would throw
+    if (Array.isArray(whole)) return whole.some(function (item) { return strictEqual(item, part); });
+    if (typeof whole === "string") return whole.indexOf(typeof part === "string" ? part : jsText(part)) >= 0;
+    return false;
+  }
   function run(node, doc) {
     var kind = node[0];
     if (kind === "lit") return node[1];
@@ -185,6 +207,12 @@
     if (kind === "neg") return arith("-", 0, run(node[1], doc));
     if (kind === "and") { var l = run(node[1], doc); return truthy(l) ? run(node[2], doc) : l; }
     if (kind === "or") { var o = run(node[1], doc); return truthy(o) ? o : run(node[2], doc); }
+    if (kind === "includes") return includes(run(node[1], doc), run(node[2], doc));
+    if (kind === "length") {
+      var raw = node[1][0] === "field" && Object.prototype.hasOwnProperty.call(doc, node[1][1]) ? doc[node[1][1]] : null;
+      var whole = Array.isArray(raw) ? raw : run(node[1], doc);
+      return typeof whole === "string" || Array.isArray(whole) ? whole.length : UNDEFINED;
+    }
     if (kind === "call") {
       var args = node[2].map(function (n) { return run(n, doc); });
       if (node[1] === "cint") { var c = number(args.length ? args[0] : null); return c === null ? 0 : Math.trunc(c); }
