@@ -430,6 +430,17 @@ def evaluate(condition: str, doc: Mapping[str, Any]) -> bool:
     return truthy(_evaluate(parse(condition), doc))
 
 
+def holds(condition: str | None, doc: Mapping[str, Any], default: bool) -> bool:
+    """`evaluate`, with `default` for no condition or one outside the grammar (`bench check` warns
+    about those, meta.W005): a file Frappe loads is never refused for its conditions."""
+    if not condition:
+        return default
+    try:
+        return evaluate(condition, doc)
+    except ExpressionError:
+        return default
+
+
 def check(condition: str) -> None:
     """Raise ExpressionError when `condition` is not in the grammar (for `bench check` and tests)."""
     parse(condition)

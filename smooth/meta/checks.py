@@ -5,11 +5,12 @@ fieldname · E005 field needs options · E006 Table of a missing doctype · E007
 E008 fieldname not snake_case · E009 autoname not understood · E010 default not an option ·
 E012 permission row without role · E013 index of unknown fields · E014 unique long text ·
 E015 title/sort/search field missing · E016 name differs from the file name · E017 autoname
-field missing · E018 autoname field holds no value · E019 bad sort_order · E020 unknown
-permission keys · E021 field not an object · E022 fieldname is a standard column · E023 Link to
-a missing doctype · E024 Dynamic Link to a missing field · E025 Table of a non-child doctype ·
-E026 `fields` not a list · E027 a depends_on / mandatory_depends_on / read_only_depends_on
-condition outside the grammar of smooth.expressions.
+field missing · E018 autoname field holds no value · E019 bad sort_order · E021 field not an
+object · E022 fieldname is a standard column · E023 Link to a missing doctype · E024 Dynamic
+Link to a missing field · E025 Table of a non-child doctype · E026 `fields` not a list.
+Warnings: W005 a depends_on / mandatory_depends_on / read_only_depends_on condition outside
+the grammar of smooth.expressions (the field is then shown, not mandatory, and read only);
+keys Smooth does not implement are smooth.meta.frappe_keys' W001-W004.
 
 `check_doctype` looks at one file on its own; `check_links` needs every doctype of the site.
 The registry raises MetaError on any error-level issue, `bench check` prints them all.
@@ -25,7 +26,7 @@ from typing import Any
 
 import smooth.expressions as expressions
 from smooth.meta import fieldtypes
-from smooth.meta.doctype import PERM_TYPES, Meta
+from smooth.meta.doctype import Meta
 
 FIELDNAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 RESERVED = frozenset(fieldtypes.STANDARD_FIELDS + fieldtypes.CHILD_FIELDS + ("doctype",))
@@ -93,11 +94,6 @@ def check_doctype(data: Mapping[str, Any], path: Path | None) -> list[Issue]:
             issues.append(_issue("meta.E012", f"permission row {position} has no role", path,
                                  hint='add "role": "<Role name>"'))
             continue
-        unknown = set(perm) - set(PERM_TYPES) - {"role", "permlevel", "if_owner", "doctype", "name", "parent",
-                                                   "parentfield", "parenttype", "idx"}
-        if unknown:
-            issues.append(_issue("meta.E020", f"permission row {position} has unknown keys {sorted(unknown)}",
-                                 path, hint=f"rights are {', '.join(PERM_TYPES)}"))
     for spec in data.get("indexes") or []:
         cols = spec if isinstance(spec, list) else (spec or {}).get("fields", [])
         missing = [c for c in cols if c not in seen and c not in RESERVED]
@@ -147,9 +143,9 @@ def _check_field(field: Any, position: int, seen: set[str], path: Path | None) -
             try:
                 expressions.check(field[key])
             except expressions.ExpressionError as exc:
-                yield _issue("meta.E027", f"{key}: {exc.message}", path, fieldname,
+                yield _issue("meta.W005", f"{key}: {exc.message} (the condition is ignored)", path, fieldname,
                              hint="a fieldname, or eval: with doc.<field>, literals, comparisons, && || !, "
-                                  "in_list() and cint()")
+                                  "in_list(), cint(), .includes() and .length", level="warning")
 
 
 def check_links(metas: Mapping[str, Meta], broken: Collection[str] = ()) -> list[Issue]:

@@ -11,6 +11,7 @@ from smooth.apps import App
 from smooth.exceptions import DoesNotExistError, MetaError
 from smooth.meta.checks import Issue, check_doctype, check_links
 from smooth.meta.doctype import Meta
+from smooth.meta.frappe_keys import key_warnings
 
 
 def read_doctype_file(path: Path) -> dict[str, Any]:
@@ -52,6 +53,7 @@ class MetaRegistry:
             return
         issues = check_doctype(data, path)
         self.issues.extend(issues)
+        self.issues.extend(key_warnings(data, path))
         if any(i.level == "error" for i in issues):
             if isinstance(data.get("name"), str):
                 broken.add(data["name"])  # its own error is reported; links to it are not also "missing"

@@ -94,8 +94,8 @@ def validate_mandatory(doc: Document, *, conditional: bool = True) -> None:
             if _empty(values.get(field.fieldname)):
                 missing.append(row_label(member) + field.label)
         for field in member.meta.conditionally_mandatory if conditional else ():
-            if _empty(values.get(field.fieldname)) and expressions.evaluate(
-                    field.mandatory_depends_on or "", _condition_values(member)):
+            if _empty(values.get(field.fieldname)) and expressions.holds(
+                    field.mandatory_depends_on, _condition_values(member), False):
                 missing.append(row_label(member) + field.label)
     for table_field in doc.meta.table_fields:
         if table_field.reqd and not doc.__dict__.get(table_field.fieldname):

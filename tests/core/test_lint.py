@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from smooth.cli import cli, main
 from smooth.lint import lint_apps
 from smooth.meta.checks import Issue
+from smooth.meta.registry import MetaRegistry
 from smooth.site import write_config
 from tests.core._app_builder import ThrowawayApp, field
 
@@ -181,3 +182,38 @@ def test_every_check_condition_has_an_id_of_its_own() -> None:
     sources = "\n".join(p.read_text() for p in (root / "meta" / "checks.py", root / "meta" / "registry.py"))
     ids = re.findall(r'"(meta\.E\d{3})"', sources)
     assert ids and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+def _frappe_style_app(tmp_path: Path) -> ThrowawayApp:
+    """A doctype written as Frappe apps write them: keys Smooth does not implement, an old
+    permission key, a condition beyond the grammar. None of it may refuse the app."""
+    app = ThrowawayApp(tmp_path, prefix="Lint Test")
+    app.doctype("Frappe Style", [field("title", bold=1, in_global_search=1, print_width="100px"),
+                                 field("stage", depends_on="eval:frappe.user.has_role('Manager')", colour=1),
+                                 field("note", hidden=0, bold=0)],
+                permissions=[{"role": "System Manager", "read": 1, "set_user_permissions": 1}],
+                quick_entry=1, editable_grid=1, engine="InnoDB", naming_rule="Random", modified="2024-01-01",
+                allow_import=0, colour_scheme="dark")
+    return app
+
+
+def test_keys_smooth_does_not_implement_are_warnings_naming_the_key_and_the_file(tmp_path: Path) -> None:
+    app = _frappe_style_app(tmp_path)
+    issues = lint_apps(_site_for(tmp_path, app), SITE)
+    assert all(i.level == "warning" for i in issues), [str(i) for i in issues]
+    assert all(i.path.endswith("frappe_style.json") for i in issues)
+    found = {(i.id, i.field or re.findall(r"key '(\w+)'", i.message)[0]) for i in issues}
+    assert found == {("meta.W001", "editable_grid"), ("meta.W001", "quick_entry"), ("meta.W003", "colour_scheme"),
+                     ("meta.W002", "bold"), ("meta.W002", "in_global_search"), ("meta.W002", "print_width"),
+                     ("meta.W003", "colour"), ("meta.W004", "set_user_permissions"), ("meta.W005", "stage")}
+    bold = next(i for i in issues if "'bold'" in i.message)
+    assert "set on title" in bold.message and "note" not in bold.message  # bold: 0 asks for the default
+    result = CliRunner().invoke(cli, ["--sites-path", str(_site_for(tmp_path, app)), "--site", SITE, "check"])
+    assert result.exit_code == 0, result.output
+    assert "0 error(s), 9 warning(s)" in result.output
+
+
+def test_a_doctype_with_keys_smooth_does_not_implement_still_loads(tmp_path: Path) -> None:
+    app = _frappe_style_app(tmp_path)
+    registry = MetaRegistry([app.load()])  # strict: raises on any error
+    assert registry.get("Frappe Style").get_field("stage") is not None

@@ -296,15 +296,6 @@ def condition_value(df: DocField, text: Any) -> Any:
     return text
 
 
-def _holds(condition: str | None, values: Mapping[str, Any], default: bool) -> bool:
-    if not condition:
-        return default
-    try:
-        return expressions.evaluate(condition, values)
-    except expressions.ExpressionError:
-        return default
-
-
 # -- building the layout ------------------------------------------------------------------------------
 
 @dataclass
@@ -347,8 +338,8 @@ def _view(df: DocField, name: str, value: Any, ctx: FormContext, values: Mapping
     widget = WIDGETS.get(df.fieldtype, "text")
     view = FieldView(df=df, widget=widget, name=name, value=value,
                      read_only=not field_is_editable(df, ctx, values),
-                     hidden=df.hidden or not _holds(df.depends_on, values, True),
-                     reqd=df.reqd or _holds(df.mandatory_depends_on, values, False))
+                     hidden=df.hidden or not expressions.holds(df.depends_on, values, True),
+                     reqd=df.reqd or expressions.holds(df.mandatory_depends_on, values, False))
     if df.fieldtype == "Select":
         view.options = df.select_options
     view.zone = display_zone(df, *ctx.zones, values)
