@@ -95,7 +95,8 @@ def index_name(table: str, columns: Iterable[str], unique: bool = False) -> str:
 
 def standard_columns(meta: Meta) -> list[Column]:
     columns = [
-        Column("name", text(NAME_LENGTH), primary_key=True),
+        Column("name", BigInteger() if meta.autoincrement else text(NAME_LENGTH), primary_key=True,
+               autoincrement=False),
         Column("owner", text(NAME_LENGTH)),
         Column("creation", DATETIME),
         Column("modified", DATETIME),

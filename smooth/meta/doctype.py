@@ -23,7 +23,8 @@ class DocField:
     __slots__ = (
         "fieldname", "fieldtype", "label", "options", "reqd", "read_only", "default", "unique",
         "search_index", "in_list_view", "in_standard_filter", "hidden", "length", "allow_on_submit",
-        "no_copy", "set_only_once", "fetch_from", "depends_on", "mandatory_depends_on", "read_only_depends_on",
+        "no_copy", "set_only_once", "fetch_from", "fetch_if_empty", "precision", "depends_on", "mandatory_depends_on",
+        "read_only_depends_on",
         "permlevel", "non_negative", "description", "idx", "raw",
     )
 
@@ -46,6 +47,8 @@ class DocField:
         self.no_copy = bool(data.get("no_copy"))
         self.set_only_once = bool(data.get("set_only_once"))
         self.fetch_from: str | None = data.get("fetch_from") or None
+        self.fetch_if_empty = bool(data.get("fetch_if_empty"))
+        self.precision: int | None = _precision(data.get("precision"))
         self.depends_on: str | None = data.get("depends_on") or None
         self.mandatory_depends_on: str | None = data.get("mandatory_depends_on") or None
         self.read_only_depends_on: str | None = data.get("read_only_depends_on") or None
@@ -81,6 +84,7 @@ class Meta:
         self.is_submittable = bool(data.get("is_submittable"))
         self.track_changes = bool(data.get("track_changes"))
         self.autoname: str = (data.get("autoname") or "").strip()
+        self.autoincrement = self.autoname.lower() == "autoincrement"  # names 1, 2, 3 in an integer column
         self.title_field: str | None = data.get("title_field") or None
         self.search_fields: str | None = data.get("search_fields") or None
         self.sort_field: str = data.get("sort_field") or "creation"
@@ -88,7 +92,7 @@ class Meta:
         self.allow_rename = bool(data.get("allow_rename"))
         self.description: str | None = data.get("description") or None
         self.indexes: list[dict[str, Any]] = [_index_spec(i) for i in data.get("indexes") or []]
-        self.fields: list[DocField] = [DocField(f, i + 1) for i, f in enumerate(data.get("fields") or [])]
+        self.fields: list[DocField] = [DocField(f, i + 1) for i, f in enumerate(in_field_order(data))]
         self.permissions: list[dict[str, Any]] = [dict(p) for p in data.get("permissions") or []]
 
         self._by_name = {f.fieldname: f for f in self.fields if f.fieldname}
@@ -131,6 +135,24 @@ class Meta:
 
     def __repr__(self) -> str:
         return f"<Meta {self.name}>"
+
+
+def _precision(value: Any) -> int | None:
+    """Frappe's `precision` ("" or "0".."9", as text): the decimals a number field rounds to."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdigit() and int(text) <= 9 else None
+
+
+def in_field_order(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The `fields` rows in the order Frappe lays a form out: as `field_order` lists them, then
+    the rows it does not list, in their own order (names it lists that are no field are skipped)."""
+    rows = [f for f in data.get("fields") or [] if isinstance(f, Mapping)]
+    order = data.get("field_order")
+    if not isinstance(order, list) or not order:
+        return rows
+    position = {name: i for i, name in enumerate(order) if isinstance(name, str)}
+    listed = sorted((r for r in rows if r.get("fieldname") in position), key=lambda r: position[r["fieldname"]])
+    return listed + [r for r in rows if r.get("fieldname") not in position]
 
 
 def _index_spec(spec: Any) -> dict[str, Any]:

@@ -12,15 +12,16 @@ TABLE = frozenset({"Table", "Table MultiSelect"})
 NO_VALUE = LAYOUT | TABLE
 
 INTEGER = frozenset({"Int", "Check", "Long Int"})
-DECIMAL = frozenset({"Float", "Currency", "Percent", "Duration"})
+DECIMAL = frozenset({"Float", "Currency", "Percent", "Duration", "Rating"})  # Rating: a fraction, as in Frappe
 NUMERIC = INTEGER | DECIMAL
 TEMPORAL = frozenset({"Date", "Time", "Datetime"})
 SHORT_TEXT = frozenset({
     "Data", "Link", "Dynamic Link", "Select", "Password", "Attach", "Attach Image",
-    "Read Only", "Autocomplete", "Color", "Phone", "Rating",
+    "Read Only", "Autocomplete", "Color", "Phone", "Icon",
 })
 LONG_TEXT = frozenset({"Small Text", "Text", "Long Text", "Text Editor", "Code", "JSON", "Markdown Editor",
-                       "HTML Editor"})
+                       "HTML Editor", "Barcode", "Signature", "Geolocation"})
+WIDGETLESS = frozenset({"Icon", "Barcode", "Signature", "Geolocation"})  # stored as Frappe does, edited as text
 
 TEXT = SHORT_TEXT | LONG_TEXT
 VALUE = INTEGER | DECIMAL | TEMPORAL | TEXT

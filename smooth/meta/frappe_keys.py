@@ -7,7 +7,8 @@ file:
 
 meta.W001 a doctype key Frappe has and Smooth does not implement · W002 the same for a field
 key (one warning per key and file, naming the fields) · W003 a key neither Frappe nor Smooth
-knows (a typo?) · W004 a permission-row key Smooth does not implement.
+knows (a typo?) · W004 a permission-row key Smooth does not implement · W006 a field type
+Smooth stores as Frappe does but edits as plain text (Barcode, Signature, Geolocation, Icon).
 
 Keys are sorted into four lists: IMPLEMENTED (Smooth acts on them), BOOKKEEPING (what an
 export carries about the file itself, or storage details Smooth decides on its own: nothing to
@@ -22,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from smooth.meta import fieldtypes
 from smooth.meta.checks import Issue
 from smooth.meta.doctype import PERM_TYPES
 
@@ -91,6 +93,11 @@ def key_warnings(data: Mapping[str, Any], path: Path | None) -> list[Issue]:
     rows = [f for f in fields if isinstance(f, Mapping)] if isinstance(fields, list) else []
     issues.extend(_row_warnings(rows, where, "field", FIELD_IMPLEMENTED | FIELD_BOOKKEEPING,
                                 FIELD_NOT_IMPLEMENTED, "meta.W002"))
+    for row in rows:
+        if row.get("fieldtype") in fieldtypes.WIDGETLESS:
+            issues.append(Issue("meta.W006", "warning", f"fieldtype {row['fieldtype']!r} has no widget in Smooth "
+                                "(stored as Frappe stores it, edited as text)", path=where,
+                                field=str(row.get("fieldname") or ""), hint="the value is kept unchanged"))
     perms = data.get("permissions")
     rows = [p for p in perms if isinstance(p, Mapping)] if isinstance(perms, list) else []
     issues.extend(_row_warnings(rows, where, "permission", PERM_IMPLEMENTED | BOOKKEEPING_RECORD,

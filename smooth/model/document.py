@@ -1,7 +1,7 @@
 """Document: one record of a doctype, and its lifecycle.
 
 insert():
-    check create permission -> defaults, owner, timestamps -> before_insert -> naming
+    check create permission -> defaults, owner, timestamps -> Links (+ fetch_from) -> before_insert -> naming
     -> before_validate -> Links (+ fetch_from) and mandatory values -> validate
     -> before_save (before_submit when inserted submitted)
     -> standard validation (types, mandatory, select, length, links + fetch_from, unique)
@@ -9,7 +9,7 @@ insert():
     -> Version (track_changes) -> on_change
 save():
     check write/submit/cancel permission -> reload the stored row FOR UPDATE and refuse a
-    stale `modified` (TimestampMismatchError) -> docstatus transition check
+    stale `modified` (TimestampMismatchError) -> docstatus transition check -> Links (+ fetch_from)
     -> before_validate -> Links and mandatory values -> validate -> before_save | before_submit | before_cancel |
     before_update_after_submit -> standard validation -> UPDATE parent, upsert/delete
     children -> on_update | on_submit | on_cancel | on_update_after_submit -> Version -> on_change
@@ -257,6 +257,7 @@ class Document:
             raise DocstatusTransitionError(f"A new {self.doctype} can only be saved as Draft or Submitted")
         if self.docstatus == 1 and not self.meta.is_submittable:
             raise DocstatusTransitionError(f"{self.doctype} is not submittable")
+        validation.fetch_linked_values(self)
         self.run_method("before_insert")
         naming.set_new_name(self)
         preparation.link_children(self)
@@ -295,6 +296,8 @@ class Document:
         preparation.stamp(self)
         preparation.link_children(self)
         preparation.coerce_all(self)
+        if action in ("save", "submit"):
+            validation.fetch_linked_values(self)
         self._run_before_save_methods(action)
         if action != "cancel":
             self._validate()

@@ -1,4 +1,7 @@
-"""Document names: hash, field:x, prompt, naming series and format: patterns.
+"""Document names: hash, field:x, prompt, naming series, format: patterns and autoincrement.
+
+`autoincrement` names are the integers 1, 2, 3 (an integer column, and numbers in JSON, as
+in Frappe), drawn from the same counters as naming series, under their own key.
 
 Series counters live in `tabSeries` and are incremented with one upsert, which holds the
 row lock until commit, so concurrent inserts never draw the same number.
@@ -25,6 +28,7 @@ HASH_ALPHABET = string.digits + string.ascii_lowercase
 FORBIDDEN_NAME_CHARS = re.compile(r"[<>]")
 MAX_NAME_LENGTH = 140
 _BRACES = re.compile(r"\{([^{}]+)\}")
+AUTOINCREMENT_KEY = "autoincrement:"  # + doctype: the counter of its names in tabSeries
 
 
 def make_hash(length: int = 10) -> str:
@@ -58,11 +62,21 @@ def set_new_name(doc: Document) -> None:
         doc.name = from_format(autoname[7:], doc)
     elif "#" in autoname:
         doc.name = from_dotted_pattern(autoname, doc)
+    elif meta.autoincrement:
+        doc.name = next_series_value(AUTOINCREMENT_KEY + meta.name)
     elif autoname.lower() == "prompt":
         raise MandatoryError(f"A name is required for the new {meta.name}")
     else:
         doc.name = make_hash()
-    doc.name = validate_name(meta.name, doc.name)
+    doc.name = integer_name(meta.name, doc.name) if meta.autoincrement else validate_name(meta.name, doc.name)
+
+
+def integer_name(doctype: str, name: Any) -> int:
+    """The name of an `autoincrement` document: a positive whole number (given as one, or as its digits)."""
+    text = str(name).strip() if isinstance(name, int | str) and not isinstance(name, bool) else ""
+    if not text.isdigit() or int(text) < 1:
+        raise ValidationError(f"The name of a {doctype} is a number counted from 1, not {name!r}")
+    return int(text)
 
 
 def _first_series_option(doc: Document) -> str | None:

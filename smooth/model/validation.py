@@ -38,11 +38,22 @@ def validate_document(doc: Document, *, ignore_mandatory: bool = False, ignore_l
     validate_unique(doc)
 
 
+def fetch_linked_values(doc: Document) -> None:
+    """Frappe's first step of a save: Links checked and their `fetch_from` values filled before
+    `before_insert`, naming and `before_validate`, so a fetched value counts for the name and the
+    mandatory check (a document Frappe accepts without the fetched value is accepted here)."""
+    if doc.flags.ignore_links or doc.flags.ignore_validate:
+        return
+    for member in (doc, *doc.get_all_children()):
+        member.__dict__[_CHECKED] = {}
+        validate_links(member)
+
+
 def validate_required(doc: Document, *, ignore_mandatory: bool = False, ignore_links: bool = False) -> None:
     """The checks controller code relies on: Links exist (their fetch_from values filled), `reqd` values set."""
     if not ignore_links:
         for member in (doc, *doc.get_all_children()):
-            member.__dict__[_CHECKED] = {}
+            member.__dict__.setdefault(_CHECKED, {})
             validate_links(member)
     if not ignore_mandatory:
         validate_mandatory(doc, conditional=False)  # a condition's own message comes from the controller
@@ -140,7 +151,7 @@ def validate_links(doc: Document) -> None:
             continue
         wanted.setdefault(target, {}).setdefault(str(value), []).append(field)
         columns.setdefault(target, {"name"}).update(
-            source for _, source in _fetches_for(doc, field.fieldname) if source in target_meta.column_set)
+            source for _, source, _ in _fetches_for(doc, field.fieldname) if source in target_meta.column_set)
     checked: dict[tuple[str, str], Mapping[str, Any]] | None = doc.__dict__.get(_CHECKED)
     for target, by_value in wanted.items():
         found = {value.lower(): checked[(target, value.lower())] for value in by_value
@@ -162,16 +173,19 @@ def validate_links(doc: Document) -> None:
 
 
 def _apply_fetches(doc: Document, link: DocField, row: Mapping[str, Any]) -> None:
-    for fieldname, source in _fetches_for(doc, link.fieldname):
-        if source in row and (doc.has_value_changed(link.fieldname) or doc.get(fieldname) in (None, "")):
+    """A fetched value replaces the field's when the Link changed or the field is empty; a
+    `fetch_if_empty` field keeps any value it has (typed by the user, as in Frappe)."""
+    for fieldname, source, if_empty in _fetches_for(doc, link.fieldname):
+        empty = doc.get(fieldname) in (None, "")
+        if source in row and (empty or (not if_empty and doc.has_value_changed(link.fieldname))):
             doc.__dict__[fieldname] = row[source]
 
 
-def _fetches_for(doc: Document, link_fieldname: str) -> list[tuple[str, str]]:
+def _fetches_for(doc: Document, link_fieldname: str) -> list[tuple[str, str, bool]]:
     pairs = []
     for field in doc.meta.value_fields:
         if field.fetch_from and field.fetch_from.split(".", 1)[0] == link_fieldname:
-            pairs.append((field.fieldname, field.fetch_from.split(".", 1)[1]))
+            pairs.append((field.fieldname, field.fetch_from.split(".", 1)[1], field.fetch_if_empty))
     return pairs
 
 

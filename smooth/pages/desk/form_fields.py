@@ -35,6 +35,7 @@ WIDGETS = {
     "Heading": "heading", "HTML": "html",
 }
 NUMBER_STEP = {"Int": "1", "Long Int": "1", "Rating": "1"}
+PRECISION_TYPES = frozenset({"Float", "Currency", "Percent"})  # Frappe's form rounds these to `precision`
 MULTISELECT_LIMIT = 200
 STATE_TABLES = "tables"
 
@@ -65,6 +66,8 @@ class FieldView:
 
     @property
     def step(self) -> str:
+        if self.df.precision is not None and self.df.fieldtype in PRECISION_TYPES:
+            return f"{10 ** -self.df.precision:.{self.df.precision}f}" if self.df.precision else "1"
         return NUMBER_STEP.get(self.df.fieldtype, "any")
 
     @property
@@ -89,16 +92,20 @@ class GridView:
 @dataclass
 class Column:
     fields: list[FieldView] = field(default_factory=list)
+    depends_on: str | None = None  # its Column Break's: false hides the column, as in Frappe
+    hidden: bool = False
 
 
 @dataclass
 class Section:
     label: str
     columns: list[Column] = field(default_factory=lambda: [Column()])
+    depends_on: str | None = None  # its Section Break's: false hides the section
+    hidden: bool = False
 
     @property
     def visible(self) -> bool:
-        return any(not f.hidden for c in self.columns for f in c.fields)
+        return not self.hidden and any(not f.hidden for c in self.columns if not c.hidden for f in c.fields)
 
 
 @dataclass
@@ -106,6 +113,8 @@ class Tab:
     label: str
     key: str
     sections: list[Section] = field(default_factory=list)
+    depends_on: str | None = None  # its Tab Break's: false hides the tab
+    hidden: bool = False
 
 
 # -- zones --------------------------------------------------------------------------------------------
@@ -139,6 +148,8 @@ def input_text(field: DocField, value: Any, zone: str = "UTC") -> Any:
         if isinstance(value, dt.time):
             return _time_text(value)
     if isinstance(value, decimal.Decimal | float):
+        if field.precision is not None and kind in PRECISION_TYPES:
+            value = round(float(value), field.precision)
         return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
     return str(value)
 
@@ -238,6 +249,11 @@ def _save_value(df: DocField, text: Any, zone: str) -> Any:
         return local_time.isoformat()
     if df.fieldtype in ("Datetime", "Date", "Time", "Link", "Dynamic Link", "Select") and text == "":
         return None
+    if df.precision is not None and df.fieldtype in PRECISION_TYPES:
+        try:
+            return round(float(text), df.precision)  # as Frappe's form parses a typed number
+        except ValueError:
+            return text  # the core's coercion names the field in its message
     return text
 
 
@@ -366,20 +382,24 @@ def _grid(df: DocField, rows: list[dict[str, Any]], ctx: FormContext, editable: 
 
 
 def layout(meta: Meta, state: Mapping[str, Any], ctx: FormContext) -> list[Tab]:
-    """Tabs of sections of columns of fields, from the doctype's Tab / Section / Column Breaks."""
+    """Tabs of sections of columns of fields, from the doctype's Tab / Section / Column Breaks in
+    `field_order`; a break's `depends_on` shows or hides what it opens."""
     values = condition_values(meta, state, ctx.is_new)
     tabs = [Tab(label="Details", key="details", sections=[Section(label="")])]
     for df in meta.fields:
         kind = df.fieldtype
+        hidden = df.hidden or not expressions.holds(df.depends_on, values, True)
         if kind == "Tab Break":
-            tabs.append(Tab(label=df.label, key=df.fieldname or f"tab{len(tabs)}", sections=[Section(label="")]))
+            tabs.append(Tab(label=df.label, key=df.fieldname or f"tab{len(tabs)}", sections=[Section(label="")],
+                            depends_on=df.depends_on, hidden=hidden))
             continue
         section = tabs[-1].sections[-1]
         if kind == "Section Break":
-            tabs[-1].sections.append(Section(label=df.label if df.raw.get("label") else ""))
+            tabs[-1].sections.append(Section(label=df.label if df.raw.get("label") else "",
+                                             depends_on=df.depends_on, hidden=hidden))
             continue
         if kind == "Column Break":
-            section.columns.append(Column())
+            section.columns.append(Column(depends_on=df.depends_on, hidden=hidden))
             continue
         if kind in ("Button", "Fold", "Image") or not df.fieldname:
             continue

@@ -123,9 +123,20 @@
         });
       }
     });
+    // a section shows while its Section Break's condition holds and it has a field to show
     each("section.form-section", form, function (section) {
-      section.hidden = !section.querySelector(".form-field:not([hidden])");
+      var dep = section.getAttribute("data-depends-on");
+      var shown = Array.prototype.some.call(section.querySelectorAll(".form-field:not([hidden])"), function (f) {
+        return !f.closest(".form-column[hidden]");
+      });
+      section.hidden = !shown || (dep ? !holds(dep, doc, true) : false);
     });
+    // a tab whose Tab Break's condition fails is hidden; if it was the open one, the first shown opens
+    var open = tabs.filter(function (t) { return t.getAttribute("aria-selected") === "true"; })[0];
+    if (open && open.hidden) {
+      var first = tabs.filter(function (t) { return !t.hidden; })[0];
+      if (first) selectTab(first, false);
+    }
   }
 
   // -- Open link, fetch_from (the type-ahead itself is desk.js's, for every Link input) ----------------
