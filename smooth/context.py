@@ -46,6 +46,7 @@ class Local:
     flags: Flags = field(default_factory=Flags)
     message_log: list[dict[str, Any]] = field(default_factory=list)
     roles: dict[str, list[str]] = field(default_factory=dict)
+    user_permissions: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)  # per unit, as roles
     request_url: str = ""  # the base URL of the HTTP request this unit serves, if any (smooth.urls)
     in_unit: bool = False  # a unit of work is open on this context: another one here would be nested
 
@@ -175,6 +176,7 @@ def _transaction(user: str | None, commit: bool) -> Iterator[Local]:
                 _after_rollback(database)
         finally:
             bound.roles.clear()
+            bound.user_permissions.clear()
             if user:
                 bound.user = previous
 

@@ -9,6 +9,12 @@ A right is granted when any DocPerm row of the user's roles grants it. Rows mark
   record, so the two can never disagree.
 - `has_permission[doctype](doc, ptype, user)` may return False to deny; it cannot grant.
 
+Frappe's User Permissions narrow reads further: a `User Permission` (user, allow, for_value)
+lets the user read only records whose Links to `allow` are empty or one of the allowed values
+(and only the allowed `allow` records themselves); lists and single-record reads apply the
+same filters. `ignore_user_permissions` on a Link field exempts it; `apply_to_all_doctypes: 0`
+with `applicable_for` limits a row to that one doctype.
+
 Administrator may do everything. Child rows follow their parent doctype's permissions.
 """
 
@@ -147,7 +153,48 @@ def _check(meta: Meta, ptype: str, doc: Document | None, user: str, rule_doctype
         values = doc.as_dict() if values is None else values
         if not (filter_rules.matches(values, rule[0]) and filter_rules.matches_any(values, rule[1])):
             return False
+    judged = values is not None or doc.doctype == meta.name  # a child row alone: its parent's row is judged
+    restricted = user_permission_filters(meta, user) if judged and ptype in USER_PERMISSION_TYPES else []
+    if restricted and not filter_rules.matches(doc.as_dict() if values is None else values, restricted):
+        return False
     return _hooks_allow(meta, doc, ptype, user)
+
+
+USER_PERMISSION_TYPES = frozenset({"read", "select", "write", "delete", "submit", "cancel", "amend", "print",
+                                   "email", "share", "export", "report"})
+
+
+def user_permission_filters(meta: Meta, user: str) -> list[filter_rules.Filter]:
+    """The filters the user's User Permissions put on records of `meta` (none when the user has none)."""
+    allowed: dict[str, list[str]] = {}
+    for doctype, rows in _user_permissions(user).items():
+        values = [value for value, only_for in rows if not only_for or only_for == meta.name]
+        if values:
+            allowed[doctype] = values
+    if not allowed:
+        return []
+    conditions: list[list[Any]] = []
+    if meta.name in allowed:
+        conditions.append(["name", "in", allowed[meta.name]])
+    for field in meta.link_fields:
+        if field.options in allowed and not field.raw.get("ignore_user_permissions"):
+            conditions.append([field.fieldname, "in", [*allowed[field.options], ""]])  # "" : an empty Link passes
+    return filter_rules.normalize(meta, conditions)
+
+
+def _user_permissions(user: str) -> dict[str, list[tuple[str, str]]]:
+    """allow doctype -> [(for_value, applicable_for or "")], read once per unit of work."""
+    loc = local()
+    cached = loc.user_permissions.get(user)
+    if cached is None:
+        cached = {}
+        if "User Permission" in loc.site.registry:
+            for row in db().get_all("User Permission", filters={"user": user}, order_by="",
+                                    fields=["allow", "for_value", "apply_to_all_doctypes", "applicable_for"]):
+                only_for = "" if row["apply_to_all_doctypes"] else (row["applicable_for"] or "")
+                cached.setdefault(row["allow"], []).append((str(row["for_value"]), only_for))
+        loc.user_permissions[user] = cached
+    return cached
 
 
 def _hooks_allow(meta: Meta, doc: Document | None, ptype: str, user: str) -> bool:
@@ -198,6 +245,8 @@ def list_filters(doctype: str, user: str | None = None, ptype: str = "read") -> 
         and_filters = filter_rules.normalize(meta, {"owner": user})
     else:
         and_filters = []
+    if ptype in USER_PERMISSION_TYPES and meta.name == doctype:
+        and_filters = and_filters + user_permission_filters(meta, user)
     rule = record_rule(doctype, user)
     if rule is None:
         return and_filters, []

@@ -220,8 +220,8 @@ def _clean(handle: SiteHandle) -> None:
         for meta in site.registry:
             if meta.app == "smooth_test_app" and not meta.issingle:
                 database.execute(delete(site.table(meta.name)), write=True)
-        for table in ("Version", "Series", "Patch Log", "Workflow", "Workflow Document State", "Workflow Transition",
-                      "Workflow Action", "Workflow State", "Workflow Action Master"):
+        for table in ("Version", "Series", "Patch Log", "User Permission", "Workflow", "Workflow Document State",
+                      "Workflow Transition", "Workflow Action", "Workflow State", "Workflow Action Master"):
             database.execute(delete(site.table(table)), write=True)
         singles = site.table("Singles")
         test_singles = [m.name for m in site.registry if m.app == "smooth_test_app" and m.issingle]
