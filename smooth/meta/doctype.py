@@ -71,7 +71,13 @@ class DocField:
 
 
 class Meta:
-    """Schema of one doctype, loaded from its JSON file."""
+    """Schema of one doctype, loaded from its JSON file.
+
+    The constructor is the one place loaded data becomes a schema: every derived list (fields
+    in `field_order`, value / link / mandatory fields, columns) is computed here from `data`.
+    A layer that changes a doctype (Custom Fields, Property Setters) builds a new Meta from
+    changed data (`Meta({**meta.raw, ...}, meta.path, meta.app)`), never edits one in place.
+    """
 
     def __init__(self, data: Mapping[str, Any], path: Path | None = None, app: str | None = None) -> None:
         self.raw = dict(data)

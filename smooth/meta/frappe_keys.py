@@ -74,6 +74,9 @@ PERM_IMPLEMENTED = frozenset(PERM_TYPES) | {"role", "permlevel", "if_owner"}
 PERM_NOT_IMPLEMENTED = frozenset({"set_user_permissions", "apply_user_permissions", "user_permission_doctypes"})
 
 
+IGNORED_HINT = "the doctype works without it (smooth/meta/frappe_keys.py lists what Smooth implements)"
+
+
 def _set(value: Any) -> bool:
     return value not in (None, 0, "", False) and value != [] and value != {}
 
@@ -85,8 +88,7 @@ def key_warnings(data: Mapping[str, Any], path: Path | None) -> list[Issue]:
     for key in sorted(k for k, v in data.items() if _set(v)):
         if key in DOCTYPE_NOT_IMPLEMENTED:
             issues.append(Issue("meta.W001", "warning", f"doctype key {key!r} is not implemented by Smooth "
-                                "(ignored)", path=where, hint="the doctype works without it; see README "
-                                '"Coming from Frappe"'))
+                                "(ignored)", path=where, hint=IGNORED_HINT))
         elif key not in DOCTYPE_IMPLEMENTED and key not in DOCTYPE_BOOKKEEPING:
             issues.append(Issue("meta.W003", "warning", f"unknown doctype key {key!r} (ignored)", path=where,
                                 hint="neither Frappe nor Smooth knows it: a typo?"))
@@ -120,8 +122,7 @@ def _row_warnings(rows: Iterable[Mapping[str, Any]], where: str, kind: str, know
         owners = ", ".join(by_key[key][:5]) + (f" and {len(by_key[key]) - 5} more" if len(by_key[key]) > 5 else "")
         if key in not_implemented:
             issues.append(Issue(check_id, "warning", f"{kind} key {key!r} is not implemented by Smooth (ignored; "
-                                f"set on {owners})", path=where, hint="the doctype works without it; see README "
-                                '"Coming from Frappe"'))
+                                f"set on {owners})", path=where, hint=IGNORED_HINT))
         else:
             issues.append(Issue("meta.W003", "warning", f"unknown {kind} key {key!r} (ignored; set on {owners})",
                                 path=where, hint="neither Frappe nor Smooth knows it: a typo?"))

@@ -190,7 +190,7 @@ def _frappe_style_app(tmp_path: Path) -> ThrowawayApp:
     app = ThrowawayApp(tmp_path, prefix="Lint Test")
     app.doctype("Frappe Style", [field("title", bold=1, in_global_search=1, print_width="100px"),
                                  field("stage", depends_on="eval:frappe.user.has_role('Manager')", colour=1),
-                                 field("note", hidden=0, bold=0)],
+                                 field("note", hidden=0, bold=0), field("sign", "Signature")],
                 permissions=[{"role": "System Manager", "read": 1, "set_user_permissions": 1}],
                 quick_entry=1, editable_grid=1, engine="InnoDB", naming_rule="Random", modified="2024-01-01",
                 allow_import=0, colour_scheme="dark")
@@ -205,12 +205,13 @@ def test_keys_smooth_does_not_implement_are_warnings_naming_the_key_and_the_file
     found = {(i.id, i.field or re.findall(r"key '(\w+)'", i.message)[0]) for i in issues}
     assert found == {("meta.W001", "editable_grid"), ("meta.W001", "quick_entry"), ("meta.W003", "colour_scheme"),
                      ("meta.W002", "bold"), ("meta.W002", "in_global_search"), ("meta.W002", "print_width"),
-                     ("meta.W003", "colour"), ("meta.W004", "set_user_permissions"), ("meta.W005", "stage")}
+                     ("meta.W003", "colour"), ("meta.W004", "set_user_permissions"), ("meta.W005", "stage"),
+                     ("meta.W006", "sign")}
     bold = next(i for i in issues if "'bold'" in i.message)
     assert "set on title" in bold.message and "note" not in bold.message  # bold: 0 asks for the default
     result = CliRunner().invoke(cli, ["--sites-path", str(_site_for(tmp_path, app)), "--site", SITE, "check"])
     assert result.exit_code == 0, result.output
-    assert "0 error(s), 9 warning(s)" in result.output
+    assert "0 error(s), 10 warning(s)" in result.output
 
 
 def test_a_doctype_with_keys_smooth_does_not_implement_still_loads(tmp_path: Path) -> None:
