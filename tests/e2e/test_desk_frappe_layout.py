@@ -41,3 +41,16 @@ def test_breaks_show_and_hide_what_they_open_as_the_status_changes(desk: Page, a
     expect(scores).to_be_hidden()
     expect(closing).to_be_hidden()
     expect(desk.get_by_role("tab", name="Details")).to_have_attribute("aria-selected", "true")
+
+
+def test_choosing_a_link_fetches_its_values_but_keeps_a_typed_fetch_if_empty_value(desk: Page, api: Api) -> None:  # noqa: F811
+    with api.handle.context():
+        smooth.get_doc({"doctype": "Test Category", "category_name": "Cat", "description": "Fetched"}).insert()
+        smooth.db.commit()
+    desk.goto("/app/test-frappe-form/new")
+    desk.get_by_label("Summary").fill("Typed")
+    category = desk.get_by_label("Category", exact=True)
+    category.fill("Cat")
+    category.press("Tab")
+    expect(desk.locator("[data-ro='category_description']")).to_have_text("Fetched")
+    expect(desk.get_by_label("Summary")).to_have_value("Typed")

@@ -102,8 +102,10 @@ def _title(meta: Meta, doc: Document) -> str:
 
 
 def _condition_fields(meta: Meta) -> dict[str, dict[str, str]]:
-    """Field types the browser's condition evaluator needs to read inputs as the server does."""
-    return {df.fieldname: {"type": df.fieldtype} for df in meta.value_fields}
+    """Field types the browser's condition evaluator needs to read inputs as the server does (and
+    which fetched fields keep a value they have: `fetch_if_empty`)."""
+    return {df.fieldname: {"type": df.fieldtype, **({"fetch_if_empty": 1} if df.fetch_if_empty else {})}
+            for df in meta.value_fields}
 
 
 def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *, error: str = "",

@@ -159,6 +159,7 @@
         Object.keys(values).forEach(function (name) {
           var value = values[name] === null || values[name] === undefined ? "" : String(values[name]);
           var target = form.querySelector("[name='" + name + "']:not([type=hidden])");
+          if (target && target.value && types[name] && types[name].fetch_if_empty) return;  // keeps a typed value
           if (target) target.value = value;
           var shown = form.querySelector("[data-ro='" + name + "']");
           if (shown) shown.textContent = value;
