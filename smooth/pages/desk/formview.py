@@ -101,7 +101,7 @@ def _title(meta: Meta, doc: Document) -> str:
     return str(title or doc.name)
 
 
-def _condition_fields(meta: Meta) -> dict[str, dict[str, str]]:
+def _condition_fields(meta: Meta) -> dict[str, dict[str, Any]]:
     """Field types the browser's condition evaluator needs to read inputs as the server does (and
     which fetched fields keep a value they have: `fetch_if_empty`)."""
     return {df.fieldname: {"type": df.fieldtype, **({"fetch_if_empty": 1} if df.fetch_if_empty else {})}
