@@ -15,7 +15,7 @@ from typing import Any
 from alembic.autogenerate import produce_migrations
 from alembic.migration import MigrationContext
 from alembic.operations import Operations, ops
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, String, column, table, update
 from sqlalchemy.engine import Connection, Engine
 
 MANAGED_INDEX_PREFIXES = ("ix_", "ux_")
@@ -108,6 +108,7 @@ def apply(connection: Connection, schema_plan: SchemaPlan) -> None:
     sqlite = connection.dialect.name == "sqlite"
     for op in schema_plan.operations:
         if isinstance(op, ops.ModifyTableOps):
+            _blank_text_to_null(connection, op)
             needs_batch = sqlite and any(isinstance(s, ops.AlterColumnOp) for s in op.ops)
             if needs_batch:
                 with operations.batch_alter_table(op.table_name, schema=op.schema, recreate="auto") as batch:
@@ -118,6 +119,18 @@ def apply(connection: Connection, schema_plan: SchemaPlan) -> None:
                     operations.invoke(sub)
         else:
             operations.invoke(op)
+
+
+def _blank_text_to_null(connection: Connection, op: ops.ModifyTableOps) -> None:
+    """A text column turning into a number or a date (a Data field made Float, Rating once stored as
+    text) holds "" for "no value": NULL, before MariaDB's strict ALTER refuses it (SQLite would make it 0)."""
+    for sub in op.ops:
+        if not isinstance(sub, ops.AlterColumnOp) or sub.modify_type is None or sub.existing_type is None:
+            continue
+        before, after = sub.existing_type, getattr(sub.modify_type, "impl", sub.modify_type)
+        if isinstance(before, String) and not isinstance(after, String):
+            target = table(op.table_name, column(sub.column_name))
+            connection.execute(update(target).where(target.c[sub.column_name] == "").values({sub.column_name: None}))
 
 
 def sync(engine: Engine, metadata: MetaData, *, drop_removed_columns: bool = False,

@@ -260,3 +260,20 @@ def test_removed_field_survives_a_type_change_in_the_same_table(tmp_path: Path, 
         with engine.connect() as conn:
             row = conn.execute(text("SELECT legacy, amount FROM `tabMig Combo`")).one()
         assert tuple(row) == ("old data", 12)
+
+
+def test_a_text_field_turned_number_keeps_its_numbers_and_blanks_become_null(tmp_path: Path, backend: str) -> None:
+    """Rating was stored as text before it was a number (Frappe's fraction); a blank left by a form
+    must not stop MariaDB's strict ALTER."""
+    app = MiniApp(tmp_path)
+    app.doctype("Mig Rated", [data_field("label"), data_field("score")])
+    with mini_site(tmp_path, backend, app) as handle:
+        with handle.context():
+            for label, score in (("rated", "0.8"), ("blank", "")):
+                smooth.get_doc({"doctype": "Mig Rated", "label": label, "score": score}).insert()
+            smooth.db.commit()
+        app.doctype("Mig Rated", [data_field("label"), data_field("score", "Rating")])
+        run_migrate(handle)
+        with handle.context():
+            assert dict(smooth.get_all("Mig Rated", fields=["label", "score"], as_list=True)) == {
+                "rated": 0.8, "blank": None}
