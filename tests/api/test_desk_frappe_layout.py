@@ -67,3 +67,12 @@ def test_a_tab_break_condition_hides_its_tab(api: Api) -> None:
     page = _page(api, f"{FORM}/{_saved(api, 'Lost')}")
     assert " hidden" in _tag(page, 'id="tab-scores_tab"')
     assert " hidden" in _tag(page, 'id="panel-scores_tab"')
+
+
+def test_an_autoincrement_document_opens_and_saves_in_the_desk(api: Api) -> None:
+    created = api.post("/app/test-autoincrement/new", data={"subject": "From the desk"}, follow_redirects=False)
+    assert created.status_code == 303
+    name = created.headers["location"].split("/")[-1].split("?")[0]
+    assert name.isdigit()
+    page = _page(api, f"/app/test-autoincrement/{name}")
+    assert "From the desk" in page and f"duplicate={name}" in page

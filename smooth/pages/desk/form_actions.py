@@ -162,7 +162,7 @@ def form_actions(meta: Meta, doc: Document, url: str, new_url: str) -> list[Form
     if meta.issingle:
         return [_confirmed_first(a, url) for a in actions]
     if has_permission(meta.name, "create"):
-        copy_url = f"{new_url}?duplicate={quote(doc.name, safe='')}"
+        copy_url = f"{new_url}?duplicate={quote(str(doc.name), safe='')}"
         actions.append(FormAction("duplicate", "Duplicate", method="get", href=copy_url))
     if meta.allow_rename and has_permission(meta.name, "write", doc=doc):
         actions.append(FormAction("rename", "Rename", method="get", href=f"{url}?action=rename"))
