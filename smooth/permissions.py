@@ -188,7 +188,7 @@ def _user_permissions(user: str) -> dict[str, list[tuple[str, str]]]:
     cached = loc.user_permissions.get(user)
     if cached is None:
         cached = {}
-        if "User Permission" in loc.site.registry:
+        if user != GUEST and "User Permission" in loc.site.registry:
             for row in db().get_all("User Permission", filters={"user": user}, order_by="",
                                     fields=["allow", "for_value", "apply_to_all_doctypes", "applicable_for"]):
                 only_for = "" if row["apply_to_all_doctypes"] else (row["applicable_for"] or "")
