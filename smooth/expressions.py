@@ -10,7 +10,7 @@ A condition is a plain fieldname (`status`: true when the field has a truthy val
 The grammar is parsed here, never handed to `eval`: literals (strings, numbers, true, false,
 null, undefined, [lists]), `doc.<field>` / `doc['field']`, `! - + * / % < <= > >= == != ===
 !== && ||`, parentheses, the functions `in_list(list, value)` and `cint(value)`, the methods
-`.includes(value)` (of a list or a text) and `.length`, and one trailing `;` (Frappe's form
+`.includes(value)` and `.indexOf(value)` (of a list or a text) and `.length`, and one trailing `;` (Frappe's form
 accepts one, so its apps write it). `doc.__islocal` is 1 for a document not yet saved, as in
 Frappe's form; callers put it in the values. Anything
 else is refused with an ExpressionError, as are expressions over 500 characters or nested
@@ -174,12 +174,12 @@ class _Parser:
         while self.peek() == ".":
             self.take()
             kind, name = self.take()
-            if name == "includes" and kind == "name":
+            if name in ("includes", "indexOf") and kind == "name":
                 self.take("(")
                 args = self.nested(lambda: self.items(")"))
                 if len(args) != 1:
-                    raise ExpressionError(f".includes takes one value in the condition {self.text!r}")
-                node = ("includes", node, args[0])
+                    raise ExpressionError(f".{name} takes one value in the condition {self.text!r}")
+                node = (name, node, args[0])
             elif name == "length" and kind == "name":
                 node = ("length", node)
             else:
@@ -349,14 +349,15 @@ def _cint(value: Any) -> int:
     return 0 if number is None else int(number)
 
 
-def _includes(whole: Any, part: Any) -> bool:
-    """JavaScript's `.includes`: an item of a list (strict equality) or a piece of a text; false
-    on anything else (where the browser would stop the whole condition with a TypeError)."""
+def _index_of(whole: Any, part: Any) -> int:
+    """JavaScript's `.indexOf` (and `.includes`, its `>= 0`): where an item is in a list (strict
+    equality) or a piece in a text; -1 on anything else (where the browser would stop the whole
+    condition with a TypeError)."""
     if isinstance(whole, list):
-        return any(strict_equal(item, part) for item in whole)
+        return next((i for i, item in enumerate(whole) if strict_equal(item, part)), -1)
     if isinstance(whole, str):
-        return (part if isinstance(part, str) else _js_text(part)) in whole
-    return False
+        return whole.find(part if isinstance(part, str) else _js_text(part))
+    return -1
 
 
 def _js_text(value: Any) -> str:
@@ -388,7 +389,9 @@ def _evaluate(node: Node, doc: Mapping[str, Any]) -> Any:
         left = _evaluate(node[1], doc)
         return left if truthy(left) else _evaluate(node[2], doc)
     if kind == "includes":
-        return _includes(_evaluate(node[1], doc), _evaluate(node[2], doc))
+        return _index_of(_evaluate(node[1], doc), _evaluate(node[2], doc)) >= 0
+    if kind == "indexOf":
+        return _index_of(_evaluate(node[1], doc), _evaluate(node[2], doc))
     if kind == "length":
         target = node[1]
         raw = doc.get(target[1]) if target[0] == "field" else None

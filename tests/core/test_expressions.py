@@ -34,6 +34,9 @@ from smooth.meta.checks import check_doctype
     ("eval:!doc.__islocal", {}, True),
     ("eval:doc.rows.length > 1", {"rows": [{}, {}]}, True),
     ("eval:doc.code.length == 3", {"code": "abc"}, True),
+    ("eval:['Int', 'Float'].indexOf(doc.fieldtype) !== -1", {"fieldtype": "Float"}, True),
+    ("eval:['Int', 'Float'].indexOf(doc.fieldtype) !== -1", {"fieldtype": "Data"}, False),
+    ("eval:doc.t.indexOf('b') == 1", {"t": "abc"}, True),
 ])
 def test_conditions(condition: str, doc: dict, expected: bool) -> None:
     assert expressions.evaluate(condition, doc) is expected

@@ -73,11 +73,11 @@
     while (this.peek() === ".") {
       this.take();
       var t = this.take();
-      if (t[0] === "name" && t[1] === "includes") {
+      if (t[0] === "name" && (t[1] === "includes" || t[1] === "indexOf")) {
         this.take("(");
         var args = this.nested(function () { return this.items(")"); });
-        if (args.length !== 1) fail(".includes takes one value");
-        node = ["includes", node, args[0]];
+        if (args.length !== 1) fail("." + t[1] + " takes one value");
+        node = [t[1], node, args[0]];
       } else if (t[0] === "name" && t[1] === "length") {
         node = ["length", node];
       } else fail("." + t[1] + " is not allowed in a condition");
@@ -193,10 +193,13 @@
     return v;
   }
   function jsText(v) { return v === null ? "null" : String(v); }
-  function includes(whole, part) {  // false where the browser's own .includes would throw
-    if (Array.isArray(whole)) return whole.some(function (item) { return strictEqual(item, part); });
-    if (typeof whole === "string") return whole.indexOf(typeof part === "string" ? part : jsText(part)) >= 0;
-    return false;
+  function indexOf(whole, part) {  // -1 where the browser's own .indexOf would throw
+    if (Array.isArray(whole)) {
+      for (var i = 0; i < whole.length; i += 1) if (strictEqual(whole[i], part)) return i;
+      return -1;
+    }
+    if (typeof whole === "string") return whole.indexOf(typeof part === "string" ? part : jsText(part));
+    return -1;
   }
   function run(node, doc) {
     var kind = node[0];
@@ -207,7 +210,8 @@
     if (kind === "neg") return arith("-", 0, run(node[1], doc));
     if (kind === "and") { var l = run(node[1], doc); return truthy(l) ? run(node[2], doc) : l; }
     if (kind === "or") { var o = run(node[1], doc); return truthy(o) ? o : run(node[2], doc); }
-    if (kind === "includes") return includes(run(node[1], doc), run(node[2], doc));
+    if (kind === "includes") return indexOf(run(node[1], doc), run(node[2], doc)) >= 0;
+    if (kind === "indexOf") return indexOf(run(node[1], doc), run(node[2], doc));
     if (kind === "length") {
       var raw = node[1][0] === "field" && Object.prototype.hasOwnProperty.call(doc, node[1][1]) ? doc[node[1][1]] : null;
       var whole = Array.isArray(raw) ? raw : run(node[1], doc);
