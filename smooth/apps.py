@@ -18,6 +18,7 @@ from smooth.exceptions import HookError
 from smooth.meta.doctype import scrub
 
 CORE_PATH = Path(__file__).resolve().parent
+CORE_APP_NAME = "smooth"
 
 
 @dataclass
@@ -63,10 +64,10 @@ _loaded: dict[Path, App] = {}
 
 def core_app() -> App:
     return _loaded.get(CORE_PATH) or _remember(CORE_PATH, App(
-        name="smooth",
+        name=CORE_APP_NAME,
         path=CORE_PATH / "core",
         modules=[Module("Core", "smooth.core", CORE_PATH / "core")],
-        manifest=_load_manifest(CORE_PATH / "core" / "hooks.py", "smooth"),
+        manifest=_load_manifest(CORE_PATH / "core" / "hooks.py", CORE_APP_NAME),
     ))
 
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import importlib
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 from croniter import croniter
 
-from smooth.apps import App
+from smooth.apps import CORE_APP_NAME, App
 from smooth.exceptions import HookError
 
 # {doctype_or_name: path | [paths]}: permissions.py, api/method.py, model/document.py (get_controller)
@@ -35,6 +35,8 @@ LIST_KEYS = ("before_install", "after_install", "before_migrate", "after_migrate
 DATA_KEYS = ("app_name", "app_title", "app_publisher", "app_description", "app_license", "app_email",
              "app_version", "app_icon", "app_color", "required_apps", "fixtures", "website_user_home_page",
              "doc_events", "scheduler_events", "website_route_rules", "base_template_map")
+# the core is always installed: it satisfies `required_apps` naming it, or naming Frappe (which it stands in for)
+CORE_NAMES = (CORE_APP_NAME, "frappe")
 NOT_SUPPORTED_YET = {
     "before_tests": "Smooth has no `bench run-tests`; prepare test data in pytest fixtures",
 }
@@ -92,7 +94,8 @@ class Hooks:
     Raises the first HookError found; `Hooks.check(apps)` returns all of them instead.
     """
 
-    def __init__(self, apps: Sequence[App], *, errors: list[HookError] | None = None) -> None:
+    def __init__(self, apps: Sequence[App], *, errors: list[HookError] | None = None,
+                 installed_before: Collection[str] = ()) -> None:
         self.apps = list(apps)
         self.doc_events: dict[str, dict[str, list[Callable[..., Any]]]] = defaultdict(lambda: defaultdict(list))
         self.mapped: dict[str, dict[str, list[Callable[..., Any]]]] = {k: defaultdict(list) for k in MAPPED_KEYS}
@@ -104,7 +107,7 @@ class Hooks:
         for position, app in enumerate(self.apps):
             self._app = app
             self._load(app)
-            self._check_required(app, {a.name for a in self.apps[:position]})
+            self._check_required(app, {*CORE_NAMES, *installed_before, *(a.name for a in self.apps[:position])})
 
     @classmethod
     def check(cls, apps: Sequence[App]) -> list[HookError]:

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import MetaData, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from smooth.apps import App, core_app, load_app
 from smooth.context import db, site_context, unit_of_work
 from smooth.db.engine import server_url
+from smooth.db.schema import SCHEMA_STATE
 from smooth.exceptions import ValidationError
 from smooth.hooks import Hooks
 from smooth.migrate import Echo, mark_all_patches_done, migrate
@@ -166,28 +167,60 @@ def installed_apps(name: str, sites_path: Path) -> list[App]:
 
 
 def install_app(name: str, sites_path: Path, app: str, *, echo: Echo = print) -> App:
-    """Add an app to a site: its tables, patches marked done, fixtures, then its install hooks."""
+    """Add an app to a site: its tables, patches marked done, fixtures, then its install hooks.
+
+    A failed install changes nothing: site_config.json is written back, the tables it created are
+    dropped, and its records (fixtures, after_install's writes) are one unit of work that rolls back.
+    """
     path = resolve_app(app)
     config = _own_config(sites_path, name)
     current = [str(p) for p in config.get("apps", default_app_paths())]
     new_app = load_app(path)
     if any(Path(p).resolve() == path for p in current) or new_app.name == core_app().name:
         raise ValidationError(f"App {new_app.name} is already installed on {name}")
-    config["apps"] = [*current, str(path)]
-    write_config(sites_path, name, config)
+    with site_context(name, sites_path) as before:
+        tables_before = set(inspect(before.site.engine).get_table_names())
+    write_config(sites_path, name, {**config, "apps": [*current, str(path)]})
     forget_site(name, sites_path)
-    hooks_of_app = Hooks([new_app])
-    with site_context(name, sites_path):
+    try:
+        _install(name, sites_path, new_app, echo)
+    except BaseException:
+        _undo_install(name, sites_path, config, tables_before)
+        raise
+    echo(f"Installed {new_app.name} on {name}")
+    return new_app
+
+
+def _install(name: str, sites_path: Path, new_app: App, echo: Echo) -> None:
+    def record_install() -> None:
+        mark_all_patches_done()
+        for hook in hooks_of_app.lists["after_install"]:
+            hook()
+
+    with site_context(name, sites_path) as loc:  # loading the site checks the new app's metadata and hooks
+        hooks_of_app = Hooks([new_app], installed_before=[a.name for a in loc.site.apps[:-1]])
+        loc.flags.in_install = True  # a new app starts at its latest schema: its patches are marked done, not run
         with unit_of_work():
             for hook in hooks_of_app.lists["before_install"]:
                 hook()
-        migrate(echo=echo)
-        with unit_of_work():
-            mark_all_patches_done()
-            for hook in hooks_of_app.lists["after_install"]:
-                hook()
-    echo(f"Installed {new_app.name} on {name}")
-    return new_app
+        migrate(echo=echo, then=record_install)
+
+
+def _undo_install(name: str, sites_path: Path, config: dict[str, Any], tables_before: set[str]) -> None:
+    """Put the site back as it was before a failed install: its config, and no table the install created."""
+    write_config(sites_path, name, config)
+    forget_site(name, sites_path)
+    with site_context(name, sites_path) as loc:
+        engine = loc.site.engine
+        created = sorted(set(inspect(engine).get_table_names()) - tables_before)
+        if not created:
+            return
+        reflected = MetaData()
+        reflected.reflect(engine, only=created)
+        reflected.drop_all(engine)
+        state = loc.site.metadata.tables[SCHEMA_STATE]
+        with engine.begin() as connection:
+            connection.execute(state.delete().where(state.c.table_name.in_(created)))
 
 
 def uninstall_app(name: str, sites_path: Path, app: str, *, echo: Echo = print) -> None:

@@ -49,11 +49,13 @@ def _bootstrap_tables() -> list[str]:
     return [f"create table {table.name}" for table in missing]
 
 
-def migrate(*, drop_removed_columns: bool = False, compare_all: bool = False, echo: Echo = print) -> MigrateReport:
+def migrate(*, drop_removed_columns: bool = False, compare_all: bool = False, echo: Echo = print,
+            then: Callable[[], None] | None = None) -> MigrateReport:
     """Run on a bound site; each step is its own unit of work, so a failure keeps what came before.
 
     `compare_all` compares every table with the database, not only those whose definition changed
     since the last sync: it repairs a schema changed by hand (dropping a removed column implies it).
+    `then` runs in the last unit, with the fixtures: an install's records commit together or not at all.
     """
     site = local().site
     site.refresh_metadata()
@@ -88,6 +90,8 @@ def migrate(*, drop_removed_columns: bool = False, compare_all: bool = False, ec
                                         notice=lambda text: echo(f"  {text}"))
         for hook in site.hooks.lists["after_migrate"]:
             hook()
+        if then is not None:
+            then()
     return report
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import inspect
 
 import smooth
 from smooth.cli import cli
@@ -93,3 +94,36 @@ def test_unknown_apps_are_refused_with_where_they_were_looked_for(bench: Bench) 
     assert "No app 'no_such_app'" in missing and str(bench.root / "apps" / "no_such_app") in missing
     assert "is not installed on refuse.test" in bench.refused("--site", "refuse.test", "uninstall-app",
                                                                "no_such_app", "--yes")
+
+
+FAILING_INSTALL = """
+import smooth
+
+def fail():
+    smooth.get_doc({"doctype": "Role", "role_name": "Half Installed"}).insert(ignore_permissions=True)
+    smooth.throw("the licence server said no")
+"""
+
+
+def test_a_failed_install_changes_nothing(bench: Bench, tmp_path: Path) -> None:
+    bench.ok("new-site", "failed.test", "--admin-password", "admin")
+    config = (bench.sites / "failed.test" / "site_config.json").read_text()
+    broken = ThrowawayApp(tmp_path / "elsewhere", prefix="Broken Install")
+    broken.hooks(f'after_install = "{broken.package}.install.fail"\n')
+    broken.python("install", FAILING_INSTALL)
+    broken.doctype("Broken Note", [field("title")])
+    broken.fixture("role.json", '[{"doctype": "Role", "role_name": "Shipped By Broken"}]')
+
+    assert "the licence server said no" in bench.refused("--site", "failed.test", "install-app", str(broken.path))
+    assert (bench.sites / "failed.test" / "site_config.json").read_text() == config
+    assert bench.ok("--site", "failed.test", "list-apps").split()[0::2] == ["smooth"], "later commands still work"
+    with smooth.site_context("failed.test", bench.sites):
+        assert "tabBroken Note" not in inspect(smooth.local.site.engine).get_table_names()
+        assert not smooth.db.exists("Role", "Half Installed") and not smooth.db.exists("Role", "Shipped By Broken")
+    assert "Installed" in bench.ok("--site", "failed.test", "install-app", str(bench.app.path))
+
+
+def test_an_app_that_requires_the_core_installs(bench: Bench, tmp_path: Path) -> None:
+    bench.ok("new-site", "needs-core.test", "--admin-password", "admin")
+    needy = ThrowawayApp(tmp_path / "elsewhere", prefix="Needs Core").hooks('required_apps = ["smooth"]\n')
+    assert f"Installed {needy.name}" in bench.ok("--site", "needs-core.test", "install-app", str(needy.path))
