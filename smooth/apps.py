@@ -15,6 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 from smooth.exceptions import HookError
+from smooth.frappe_compat import finder
 from smooth.meta.doctype import scrub
 
 CORE_PATH = Path(__file__).resolve().parent
@@ -87,6 +88,8 @@ def load_app(path: str | Path) -> App:
     names = [line.strip() for line in modules_file.read_text().splitlines() if line.strip()] \
         if modules_file.is_file() else []
     modules = [Module(m, scrub(m), root / scrub(m)) for m in names]
+    if any(module.path.is_dir() and finder.imports_frappe(module.path) for module in modules):
+        finder.install()  # Frappe-written code: `import frappe` is Smooth's compatibility layer
     return _remember(root, App(name=name, path=root, modules=modules, manifest=manifest))
 
 

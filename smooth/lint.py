@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from smooth.apps import App, core_app, load_app
+from smooth.code_checks import code_issues
 from smooth.exceptions import HookError, PatchError
 from smooth.hooks import Hooks
 from smooth.meta.checks import Issue
@@ -53,6 +54,7 @@ def lint_apps(sites_path: Path, site: str | None = None) -> list[Issue]:
     for app in apps:
         issues.extend(_patch_issues(app))
         issues.extend(_fixture_issues(app, registry))
+    issues.extend(code_issues(apps, registry))
     return issues
 
 

@@ -111,6 +111,7 @@ def _run(api: ApiRequest, handler: Handler, render_error: ErrorRenderer, write: 
         with deferred_jobs() as jobs, unit_of_work(api.site, sites_path=api.sites_path, user=auth_hook.GUEST,
                                                    commit=write, write_intent=write) as bound:
             bound.request_url = str(api.request.base_url)
+            bound.form_dict = api.form
             hooks = bound.site.hooks.lists
             api.user = auth_hook.resolve_user(api, bound.site)
             set_user(api.user)
