@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlalchemy import inspect
 
 import smooth
 from smooth.cli import cli
+from tests.conftest import SiteHandle, drop_site, mariadb_server_url
 from tests.core._app_builder import ThrowawayApp, field
 
 INSTALL_HOOK = """
@@ -105,8 +107,17 @@ def fail():
 """
 
 
-def test_a_failed_install_changes_nothing(bench: Bench, tmp_path: Path) -> None:
-    bench.ok("new-site", "failed.test", "--admin-password", "admin")
+@pytest.fixture
+def failing_site(bench: Bench, backend: str) -> Iterator[str]:
+    """A new site on `backend` (install-app's undo drops tables: DDL differs by backend)."""
+    extra = ["--db-type", "mariadb", "--db-url", f"{mariadb_server_url()}/smooth_fi_{secrets.token_hex(4)}"] \
+        if backend == "mariadb" else []
+    bench.ok("new-site", "failed.test", "--admin-password", "admin", *extra)
+    yield "failed.test"
+    drop_site(SiteHandle("failed.test", bench.sites, backend, []))
+
+
+def test_a_failed_install_changes_nothing(bench: Bench, failing_site: str, tmp_path: Path) -> None:
     config = (bench.sites / "failed.test" / "site_config.json").read_text()
     broken = ThrowawayApp(tmp_path / "elsewhere", prefix="Broken Install")
     broken.hooks(f'after_install = "{broken.package}.install.fail"\n')
