@@ -13,12 +13,13 @@ from typing import Any, TypeVar
 
 from smooth import facade
 from smooth.email.queue import sendmail as _sendmail
-from smooth.exceptions import ValidationError
+from smooth.exceptions import DoesNotExistError, ValidationError
 from smooth.frappe_compat.missing import not_provided
 from smooth.hooks import resolve
 from smooth.jobs.enqueue import enqueue as _enqueue
 from smooth.messages import msgprint as _msgprint
 from smooth.messages import throw as _throw
+from smooth.model.database_api import document_db
 from smooth.model.records import delete_doc as _delete_doc
 from smooth.model.records import get_doc
 from smooth.model.records import new_doc as _new_doc
@@ -58,6 +59,16 @@ def new_doc(doctype: str, parent_doc: Any = None, parentfield: str | None = None
     if parent_doc is not None:
         doc.parent, doc.parenttype, doc.parentfield = parent_doc.name, parent_doc.doctype, parentfield
     return doc.as_dict() if as_dict else doc
+
+
+def frappe_get_doc(*args: Any, **kwargs: Any) -> Any:
+    """Frappe's get_doc, which also loads the one record matching filters: `get_doc("User", {"email": ...})`."""
+    if len(args) >= 2 and isinstance(args[1], dict):
+        name = document_db().get_value(args[0], args[1], "name")
+        if name is None:
+            raise DoesNotExistError(f"No {args[0]} matches {args[1]}")
+        args = (args[0], name, *args[2:])
+    return get_doc(*args, **kwargs)
 
 
 def get_single(doctype: str) -> Any:

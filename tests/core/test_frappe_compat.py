@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -23,6 +24,7 @@ from smooth.cli import cli
 from smooth.frappe_compat.database import is_read_only
 from smooth.lint import lint_apps
 from smooth.meta.doctype import scrub
+from tests.api.serving import running_server
 from tests.conftest import SiteHandle, create_site, drop_site
 from tests.core._app_builder import ThrowawayApp, field
 
@@ -92,8 +94,34 @@ def test_whitelist_session_local_and_form_dict(ctx: SiteHandle) -> None:
     assert frappe.local.cache_of_mine == {"a": 1} and getattr(frappe.local, "never_set", None) is None
     assert dict(frappe.form_dict) == {} and frappe.form_dict.missing is None  # outside a request
     assert frappe._dict(a=1).a == 1 and frappe._dict().b is None
+    assert frappe.get_doc("FS Task", {"title": "Mine"}).assigned_to == "Administrator"
+    with pytest.raises(frappe.DoesNotExistError, match="No FS Task matches"):
+        frappe.get_doc("FS Task", {"title": "Not mine"})
     assert frappe.get_list("FS Task", filters={"title": "Mine"}, fields=["title"], start=0, page_length=5) \
         == [{"title": "Mine"}]
+
+
+def test_a_whitelisted_frappe_method_reads_the_request_through_form_dict(frappe_site: SiteHandle) -> None:
+    with running_server(frappe_site) as url:
+        response = httpx.get(f"{url}/api/method/frappe_style.api.echo_form", params={"course": "Python 101"})
+    assert response.status_code == 200, response.text
+    assert response.json()["message"] == {"args": {"course": "Python 101", "seen": 1}, "user": "Guest",
+                                          "site": frappe_site.name}
+
+
+def test_enqueue_and_sendmail_take_frappes_arguments(ctx: SiteHandle) -> None:
+    import frappe
+
+    smooth.get_doc({"doctype": "FS Task", "title": "Queued"}).insert()
+    assert frappe.enqueue("frappe_style.api.close_task", now=True, title="Queued") == "closed"
+    with pytest.raises(smooth.SmoothError, match=r"frappe.enqueue\(on_success=...\) is not provided"):
+        frappe.enqueue("frappe_style.api.close_task", on_success=print, title="Queued")
+    queued = frappe.sendmail(recipients="ada@example.com", subject="Hello", message="<p>Welcome</p>",
+                             reference_doctype="FS Task", reference_name="Queued", retry=3)
+    assert frappe.db.get_value("Email Queue", queued, ["reference_doctype", "reference_name"]) == \
+        ("FS Task", "Queued")
+    with pytest.raises(smooth.SmoothError, match=r"frappe.sendmail\(bcc=...\) is not provided"):
+        frappe.sendmail(recipients="ada@example.com", subject="Hello", message="x", bcc="eve@example.com")
 
 
 def test_frappe_utils_return_frappe_types(ctx: SiteHandle) -> None:

@@ -36,6 +36,7 @@ from smooth.frappe_compat.calls import (
     throw,
     whitelist,
 )
+from smooth.frappe_compat.calls import frappe_get_doc as get_doc
 from smooth.frappe_compat.database import db, get_value
 from smooth.frappe_compat.database import frappe_get_all as get_all
 from smooth.frappe_compat.database import frappe_get_list as get_list
@@ -43,7 +44,6 @@ from smooth.frappe_compat.frappe import exceptions, model, utils
 from smooth.frappe_compat.missing import module_getattr
 from smooth.frappe_compat.state import _dict, flags, form_dict, local, session
 from smooth.messages import _
-from smooth.model.records import get_doc
 
 __all__ = [
     "AuthenticationError", "CharacterLengthExceededError", "DataError", "DocstatusTransitionError",
