@@ -80,16 +80,17 @@ def load_app(path: str | Path) -> App:
     manifest_file = root / "hooks.py"
     if not manifest_file.is_file():
         raise HookError(f"{root} is not an app: it has no hooks.py")
-    manifest = _load_manifest(manifest_file, root.name)
-    name = getattr(manifest, "app_name", None) or root.name
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
     modules_file = root / "modules.txt"
     names = [line.strip() for line in modules_file.read_text().splitlines() if line.strip()] \
         if modules_file.is_file() else []
     modules = [Module(m, scrub(m), root / scrub(m)) for m in names]
-    if any(module.path.is_dir() and finder.imports_frappe(module.path) for module in modules):
-        finder.install()  # Frappe-written code: `import frappe` is Smooth's compatibility layer
+    if finder.imports_frappe(manifest_file) or any(
+            module.path.is_dir() and finder.imports_frappe(module.path) for module in modules):
+        finder.install()  # Frappe-written code (hooks.py included): `import frappe` is Smooth's compatibility layer
+    manifest = _load_manifest(manifest_file, root.name)
+    name = getattr(manifest, "app_name", None) or root.name
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
     return _remember(root, App(name=name, path=root, modules=modules, manifest=manifest))
 
 

@@ -77,6 +77,7 @@ def install() -> None:
     sys.meta_path.insert(0, _FINDER)
 
 
-def imports_frappe(folder: Path) -> bool:
-    """Whether any Python file under `folder` imports frappe (the sign of Frappe-written code)."""
-    return any(_IMPORTS_FRAPPE.search(path.read_bytes()) for path in folder.rglob("*.py"))
+def imports_frappe(path: Path) -> bool:
+    """Whether the Python file, or any under the folder, imports frappe (the sign of Frappe-written code)."""
+    files = [path] if path.is_file() else path.rglob("*.py")
+    return any(_IMPORTS_FRAPPE.search(file.read_bytes()) for file in files)
