@@ -38,6 +38,11 @@ def _text(msg: Any) -> str:
     return "<br>".join(str(m) for m in msg) if isinstance(msg, list | tuple) else str(msg)
 
 
+def _(msg: str, lang: str | None = None, context: str | None = None) -> str:
+    """Frappe's translation marker: the text as given (Smooth ships English); Frappe code formats it itself."""
+    return msg
+
+
 def throw(msg: Any, exc: type[Exception] = ValidationError, title: str | None = None, is_minimizable: bool = False,
           wide: bool = False, as_list: bool = False, primary_action: Any = None) -> None:
     _throw(_text(msg), exc, title=title)

@@ -71,11 +71,20 @@ def _chain(node: ast.Attribute) -> tuple[str, list[str]] | None:
     return (current.id, attrs[::-1]) if isinstance(current, ast.Name) else None
 
 
+def _type_checking_only(tree: ast.AST) -> set[int]:
+    """Nodes under `if TYPE_CHECKING:` (Frappe's generated `from frappe.types import DF` block): never run."""
+    return {id(sub) for node in ast.walk(tree)
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            for body in node.body for sub in ast.walk(body)}
+
+
 def check_source(path: Path, source: str) -> list[Unprovided]:
     tree = ast.parse(source, filename=str(path))
+    skipped = _type_checking_only(tree)
+    nodes = [node for node in ast.walk(tree) if id(node) not in skipped]
     bound: dict[str, str] = {}  # local name -> the frappe name it stands for
     found: list[Unprovided] = []
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.split(".")[0] == finder.FRAPPE:
@@ -94,7 +103,7 @@ def check_source(path: Path, source: str) -> list[Unprovided]:
                     found.append(Unprovided(path, node.lineno, missing))
                 elif isinstance(vars(module).get(alias.name), ModuleType):
                     bound[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Attribute):  # inner chains of a longer one repeat its first gap: deduplicated below
             chain = _chain(node)
             if chain is None or chain[0] not in bound:

@@ -94,6 +94,7 @@ def test_whitelist_session_local_and_form_dict(ctx: SiteHandle) -> None:
     assert frappe.local.cache_of_mine == {"a": 1} and getattr(frappe.local, "never_set", None) is None
     assert dict(frappe.form_dict) == {} and frappe.form_dict.missing is None  # outside a request
     assert frappe._dict(a=1).a == 1 and frappe._dict().b is None
+    assert frappe._("Row {0}: {1}", context="grid") == "Row {0}: {1}", "Frappe's _ never formats"
     assert frappe.get_doc("FS Task", {"title": "Mine"}).assigned_to == "Administrator"
     with pytest.raises(frappe.DoesNotExistError, match="No FS Task matches"):
         frappe.get_doc("FS Task", {"title": "Not mine"})

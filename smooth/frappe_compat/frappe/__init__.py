@@ -24,6 +24,7 @@ from smooth.exceptions import (
 )
 from smooth.facade import conf
 from smooth.frappe_compat.calls import (
+    _,
     delete_doc,
     enqueue,
     get_meta,
@@ -43,7 +44,6 @@ from smooth.frappe_compat.database import frappe_get_list as get_list
 from smooth.frappe_compat.frappe import exceptions, model, utils
 from smooth.frappe_compat.missing import module_getattr
 from smooth.frappe_compat.state import _dict, flags, form_dict, local, session
-from smooth.messages import _
 
 __all__ = [
     "AuthenticationError", "CharacterLengthExceededError", "DataError", "DocstatusTransitionError",

@@ -4,10 +4,23 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import add_days, cint, date_diff, flt, nowdate
+from frappe.utils import add_days, cint, date_diff, nowdate
+from frappe.utils.data import flt
 
 
 class FSTask(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		amount: DF.Float
+		title: DF.Data
+	# end: auto-generated types
+
 	def validate(self):
 		if self.plain and not frappe.db.exists("FS Plain", self.plain):
 			frappe.throw(_("FS Plain {0} does not exist").format(self.plain), frappe.DoesNotExistError)
