@@ -16,7 +16,8 @@ from typing import Any
 from smooth.context import local
 from smooth.exceptions import ValidationError
 from smooth.frappe_compat.missing import not_provided
-from smooth.model.database_api import DocumentDatabase, document_db
+from smooth.frappe_compat.state import _dict
+from smooth.model.database_api import document_db
 from smooth.model.listing import get_all, get_list
 
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|--[^\n]*|#[^\n]*|/\*.*?\*/", re.DOTALL)
@@ -41,6 +42,15 @@ def is_read_only(query: str) -> bool:
     return ";" not in bare.strip().rstrip(";") and not _WRITING.search(bare)
 
 
+def _records(value: Any) -> Any:
+    """Rows as Frappe returns them: dicts whose keys read as attributes (`row.name`)."""
+    if isinstance(value, dict):
+        return _dict(value)
+    if isinstance(value, list):
+        return [_dict(row) if isinstance(row, dict) else row for row in value]
+    return value
+
+
 def _list_args(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Frappe's get_list keywords in Smooth's spelling (start/page_length, as_dict, debug)."""
     if "start" in kwargs:
@@ -57,11 +67,11 @@ def _list_args(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 def frappe_get_list(doctype: str, *args: Any, **kwargs: Any) -> list[Any]:
-    return get_list(doctype, *args, **_list_args(kwargs))
+    return _records(get_list(doctype, *args, **_list_args(kwargs)))
 
 
 def frappe_get_all(doctype: str, *args: Any, **kwargs: Any) -> list[Any]:
-    return get_all(doctype, *args, **_list_args(kwargs))
+    return _records(get_all(doctype, *args, **_list_args(kwargs)))
 
 
 class FrappeDatabase:
@@ -72,14 +82,14 @@ class FrappeDatabase:
     def get_value(self, doctype: str, filters: Any = None, fieldname: str | Sequence[str] = "name",
                   ignore: Any = None, as_dict: bool = False, debug: bool = False, order_by: str | None = None,
                   cache: bool = False, for_update: bool = False, **_ignored: Any) -> Any:
-        return document_db().get_value(doctype, filters, fieldname, as_dict=as_dict, order_by=order_by,
-                                       for_update=for_update)
+        return _records(document_db().get_value(doctype, filters, fieldname, as_dict=as_dict, order_by=order_by,
+                                                for_update=for_update))
 
     def get_values(self, doctype: str, filters: Any = None, fieldname: str | Sequence[str] = "name",
                    ignore: Any = None, as_dict: bool = False, debug: bool = False, order_by: str | None = None,
                    update: Any = None, cache: bool = False, for_update: bool = False, **_ignored: Any) -> list[Any]:
-        return document_db().get_values(doctype, filters, fieldname, as_dict=as_dict, order_by=order_by,
-                                        for_update=for_update)
+        return _records(document_db().get_values(doctype, filters, fieldname, as_dict=as_dict, order_by=order_by,
+                                                 for_update=for_update))
 
     def get_single_value(self, doctype: str, fieldname: str, cache: bool = True) -> Any:
         return document_db().get_single_value(doctype, fieldname)
@@ -122,7 +132,7 @@ class FrappeDatabase:
         rows = document_db().sql(query, values or None, as_dict=as_dict and not pluck)
         if pluck:
             return [row[0] for row in rows]
-        return [list(row) for row in rows] if as_list else rows
+        return [list(row) for row in rows] if as_list else _records(rows)
 
     def __getattr__(self, attr: str) -> Any:
         if attr.startswith("__"):
@@ -142,5 +152,5 @@ def get_value(*args: Any, **kwargs: Any) -> Any:
     return db.get_value(*args, **kwargs)
 
 
-__all__ = ["DocumentDatabase", "FrappeDatabase", "SqlWriteRefusedError", "db", "frappe_get_all", "frappe_get_list",
+__all__ = ["FrappeDatabase", "SqlWriteRefusedError", "db", "frappe_get_all", "frappe_get_list",
            "get_value", "is_read_only"]

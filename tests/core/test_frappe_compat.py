@@ -100,6 +100,9 @@ def test_whitelist_session_local_and_form_dict(ctx: SiteHandle) -> None:
         frappe.get_doc("FS Task", {"title": "Not mine"})
     assert frappe.get_list("FS Task", filters={"title": "Mine"}, fields=["title"], start=0, page_length=5) \
         == [{"title": "Mine"}]
+    assert [row.title for row in frappe.get_all("FS Task", fields=["title"])] == ["Mine"], "rows read as attributes"
+    assert frappe.db.get_value("FS Task", {"title": "Mine"}, ["title", "plain"], as_dict=True).title == "Mine"
+    assert frappe.db.sql("select title from `tabFS Task`", as_dict=True)[0].title == "Mine"
 
 
 def test_a_whitelisted_frappe_method_reads_the_request_through_form_dict(frappe_site: SiteHandle) -> None:
