@@ -127,6 +127,10 @@ def test_a_failed_install_changes_nothing(bench: Bench, failing_site: str, tmp_p
 
     assert "the licence server said no" in bench.refused("--site", "failed.test", "install-app", str(broken.path))
     assert (bench.sites / "failed.test" / "site_config.json").read_text() == config
+    misspelt = ThrowawayApp(tmp_path / "elsewhere", prefix="Misspelt")
+    misspelt.doctype("Misspelt Note", [field("amount", "Currancy")])
+    assert "Currancy" in bench.refused("--site", "failed.test", "install-app", str(misspelt.path))
+    assert (bench.sites / "failed.test" / "site_config.json").read_text() == config
     assert bench.ok("--site", "failed.test", "list-apps").split()[0::2] == ["smooth"], "later commands still work"
     with smooth.site_context("failed.test", bench.sites):
         assert "tabBroken Note" not in inspect(smooth.local.site.engine).get_table_names()
