@@ -95,14 +95,19 @@ def test_whitelist_session_local_and_form_dict(ctx: SiteHandle) -> None:
     assert dict(frappe.form_dict) == {} and frappe.form_dict.missing is None  # outside a request
     assert frappe._dict(a=1).a == 1 and frappe._dict().b is None
     assert frappe._("Row {0}: {1}", context="grid") == "Row {0}: {1}", "Frappe's _ never formats"
+    fresh = frappe.new_doc("FS Task")
+    fresh.title = "New"
+    assert frappe.db.exists("FS Task", fresh.insert().name)
+    with pytest.raises(frappe.PermissionError, match="^No entry$"):
+        frappe.msgprint("No entry", raise_exception=frappe.PermissionError)
     assert frappe.get_doc("FS Task", {"title": "Mine"}).assigned_to == "Administrator"
     with pytest.raises(frappe.DoesNotExistError, match="No FS Task matches"):
         frappe.get_doc("FS Task", {"title": "Not mine"})
     assert frappe.get_list("FS Task", filters={"title": "Mine"}, fields=["title"], start=0, page_length=5) \
         == [{"title": "Mine"}]
-    assert [row.title for row in frappe.get_all("FS Task", fields=["title"])] == ["Mine"], "rows read as attributes"
+    assert [row.title for row in frappe.get_all("FS Task", fields=["title"], order_by="title")] == ["Mine", "New"]
     assert frappe.db.get_value("FS Task", {"title": "Mine"}, ["title", "plain"], as_dict=True).title == "Mine"
-    assert frappe.db.sql("select title from `tabFS Task`", as_dict=True)[0].title == "Mine"
+    assert frappe.db.sql("select title from `tabFS Task` order by title", as_dict=True)[0].title == "Mine"
 
 
 def test_a_whitelisted_frappe_method_reads_the_request_through_form_dict(frappe_site: SiteHandle) -> None:
