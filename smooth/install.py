@@ -193,13 +193,13 @@ def install_app(name: str, sites_path: Path, app: str, *, echo: Echo = print) ->
 
 def _install(name: str, sites_path: Path, new_app: App, echo: Echo) -> None:
     def record_install() -> None:
-        mark_all_patches_done()
+        mark_all_patches_done([new_app])  # the other apps' pending patches wait for `bench migrate`
         for hook in hooks_of_app.lists["after_install"]:
             hook()
 
     with site_context(name, sites_path) as loc:  # loading the site checks the new app's metadata and hooks
         hooks_of_app = Hooks([new_app], installed_before=[a.name for a in loc.site.apps[:-1]])
-        loc.flags.in_install = True  # a new app starts at its latest schema: its patches are marked done, not run
+        loc.flags.in_install = True  # no patch runs: the new app starts at its latest schema
         with unit_of_work():
             for hook in hooks_of_app.lists["before_install"]:
                 hook()

@@ -10,13 +10,14 @@ to do never loads it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import MetaData, inspect
 
 import smooth.patches as patches
+from smooth.apps import App
 from smooth.context import db, local, unit_of_work
 from smooth.db import schema_state
 from smooth.db.schema import build_internal_tables, build_table
@@ -128,11 +129,12 @@ def check() -> SchemaPlan:
     return sync.pending(site.engine, site.metadata)
 
 
-def mark_all_patches_done() -> None:
-    """A fresh site already has the latest schema and data: its patches must never run."""
+def mark_all_patches_done(apps: Sequence[App] | None = None) -> None:
+    """A fresh site (or an app just installed: `apps`) already has the latest schema and data: its patches must
+    never run."""
     done = patches.executed()
     site = local().site
     for section in (patches.PRE, patches.POST, patches.FINAL):
-        for patch in patches.all_patches(site.apps, section):
+        for patch in patches.all_patches(site.apps if apps is None else list(apps), section):
             if patch.line not in done:
                 patches.record(patch)

@@ -12,6 +12,7 @@ from sqlalchemy import inspect
 
 import smooth
 from smooth.cli import cli
+from smooth.patches import executed
 from tests.conftest import SiteHandle, drop_site, mariadb_server_url
 from tests.core._app_builder import ThrowawayApp, field
 
@@ -141,4 +142,8 @@ def test_a_failed_install_changes_nothing(bench: Bench, failing_site: str, tmp_p
 def test_an_app_that_requires_the_core_installs(bench: Bench, tmp_path: Path) -> None:
     bench.ok("new-site", "needs-core.test", "--admin-password", "admin")
     needy = ThrowawayApp(tmp_path / "elsewhere", prefix="Needs Core").hooks('required_apps = ["smooth"]\n')
+    patch = 'execute:smooth.get_doc({"doctype": "Role", "role_name": "Patched"}).insert()'
+    needy.patches(f"[post_model_sync]\n{patch}\n")
     assert f"Installed {needy.name}" in bench.ok("--site", "needs-core.test", "install-app", str(needy.path))
+    with smooth.site_context("needs-core.test", bench.sites):
+        assert patch in executed() and not smooth.db.exists("Role", "Patched"), "a new app's patches are marked done"
