@@ -182,6 +182,14 @@ def test_db_sql_refuses_a_write(ctx: SiteHandle, statement: str) -> None:
         frappe.db.sql(statement)
 
 
+def test_site_config_may_allow_sql_writes(ctx: SiteHandle, monkeypatch: pytest.MonkeyPatch) -> None:
+    import frappe
+
+    monkeypatch.setitem(smooth.local.site.config, "allow_frappe_sql_writes", 1)
+    frappe.db.sql("insert into `tabFS Plain` (name, title) values (%s, %s)", ("Raw", "Raw"))
+    assert frappe.db.exists("FS Plain", "Raw")
+
+
 def test_locking_reads_and_quoted_words_are_reads() -> None:
     assert is_read_only("SELECT name FROM `tabUser` WHERE name = 'drop' FOR UPDATE")
     assert is_read_only("(select `update` from t) -- delete")
