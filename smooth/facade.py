@@ -69,7 +69,6 @@ db = _Proxy(cast("Callable[[], DocumentDatabase]", _context.db), "db")
 local = _Proxy(_context.local, "local")
 flags = _Proxy(lambda: _context.local().flags, "flags")
 conf = _Proxy(lambda: _DictView(_context.local().site.config), "conf")
-form_dict = _Proxy(lambda: _context.local().form_dict, "form_dict")  # the request's arguments ({} outside one)
 session = _SessionView()
 
 
