@@ -12,6 +12,7 @@ import datetime as dt
 import importlib
 import sys
 import textwrap
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from click.testing import CliRunner
 
 import smooth
 from smooth.cli import cli
+from smooth.frappe_compat import finder
 from smooth.frappe_compat.database import is_read_only
 from smooth.lint import lint_apps
 from smooth.meta.doctype import scrub
@@ -59,6 +61,15 @@ def test_frappe_is_smooths_layer_never_another_package(ctx: SiteHandle) -> None:
     assert frappe is sys.modules["smooth.frappe_compat.frappe"]
     assert frappe.model.document.Document is smooth.model.document.Document
     assert frappe.ValidationError is smooth.ValidationError and frappe.db.get_value("User", "Guest", "name") == "Guest"
+
+
+def test_installing_drops_a_frappe_imported_from_elsewhere(ctx: SiteHandle, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "meta_path", [f for f in sys.meta_path if not isinstance(f, finder.FrappeFinder)])
+    for name in [n for n in sys.modules if n == "frappe" or n.startswith("frappe.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "frappe", types.ModuleType("frappe"))  # as if PyPI's had been imported
+    finder.install()
+    assert importlib.import_module("frappe").get_doc is not None and sys.meta_path[0] is finder._FINDER
 
 
 def test_frappe_controllers_run_as_in_frappe(ctx: SiteHandle) -> None:
