@@ -107,7 +107,7 @@ class Hooks:
         for position, app in enumerate(self.apps):
             self._app = app
             self._load(app)
-            self._check_required(app, {*CORE_NAMES, *installed_before, *(a.name for a in self.apps[:position])})
+            self._check_required(app, {CORE_APP_NAME, *installed_before, *(a.name for a in self.apps[:position])})
 
     @classmethod
     def check(cls, apps: Sequence[App]) -> list[HookError]:
@@ -196,7 +196,7 @@ class Hooks:
 
     def _check_required(self, app: App, installed_before: set[str]) -> None:
         for required in _as_list(getattr(app.manifest, "required_apps", None)):
-            if required not in installed_before:
+            if required not in installed_before and required not in CORE_NAMES:
                 self._fail(f"hooks.py of app {app.name!r}: required_apps names {required!r}, which is not installed "
                            f"before it (installed: {', '.join(sorted(installed_before)) or 'none'})", "hooks.E005")
 
