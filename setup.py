@@ -36,7 +36,7 @@ setup(
     extras_require={
         "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27", "schemathesis>=4.0", "mypy>=1.10",
                  "playwright>=1.45", "axe-playwright-python>=0.1.7", "aiosmtpd>=1.4",
-                 "pytest-xdist>=3.5"],
+                 "pytest-xdist>=3.5", "frappe-client>=0.1.0.dev0"],
     },
     entry_points={"console_scripts": ["bench = smooth.cli:main"]},
 )

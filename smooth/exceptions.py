@@ -1,12 +1,14 @@
 """Every error Smooth raises on purpose.
 
 Each class carries the HTTP status Frappe clients expect (`http_status_code`) and the exit
-code the `bench` CLI uses, so the API and the CLI translate any of them without special cases::
+code the `bench` CLI uses, so the API and the CLI translate any of them without special cases;
+a class Frappe names differently says so in `wire_name` (the API's `exc_type`)::
 
     SmoothError (500)
     ├── ValidationError (417)
     │   ├── MandatoryError
     │   ├── DataError                  a value that cannot be coerced to its field type
+    │   │   └── FilterError            a filter, field or order that metadata does not allow
     │   ├── LinkValidationError
     │   ├── UniqueValidationError
     │   ├── TimestampMismatchError     a save based on a stale `modified`
@@ -14,7 +16,6 @@ code the `bench` CLI uses, so the API and the CLI translate any of them without 
     │   ├── UpdateAfterSubmitError
 │   ├── WorkflowTransitionError    an action or state change the workflow does not offer
     │   ├── LinkExistsError
-    │   ├── FilterError                a filter, field or order that metadata does not allow
     │   ├── CharacterLengthExceededError  a value longer than its column holds
     │   ├── MetaError                  a doctype JSON that cannot be loaded
     │   └── HookError                  a hooks.py entry that cannot be resolved
@@ -93,8 +94,10 @@ class LinkExistsError(ValidationError):
     pass
 
 
-class FilterError(ValidationError):
-    pass
+class FilterError(DataError):
+    """A filter, field or order that metadata does not allow; on the wire it is Frappe's DataError."""
+
+    wire_name = "DataError"
 
 
 class CharacterLengthExceededError(ValidationError):

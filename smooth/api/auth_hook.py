@@ -9,7 +9,8 @@ connected), before the handler. In order:
    AuthenticationError (401) for a wrong, unknown or malformed credential, TooManyRequestsError
    (429, with Retry-After) once the key or the client IP failed too often. No CSRF check.
 3. The `sid` cookie: the session's user; an unknown or expired sid (or a disabled user) is
-   Guest and the cookie is cleared. Unsafe methods need the session's CSRF token (400).
+   Guest and the cookie is cleared. Unsafe methods need the session's CSRF token (400) once a page
+   has carried it.
 4. Guest.
 """
 
@@ -57,7 +58,7 @@ def resolve_user(api: ApiRequest, site: Site) -> str:
     if session is None:
         clear_session_cookies(api)
         return GUEST
-    csrf.validate(request, api.form, session.csrf_token, site.config)
+    csrf.validate(request, api.form, session.csrf_token, site.config, command=api.command)
     api.session, api.auth_method = session, "session"
     if session.refreshed:
         set_session_cookies(api, site, session)

@@ -236,9 +236,10 @@ def delete(doctype: str, name: str) -> None:
 
 
 @whitelist(methods=WRITE)
-def submit(doc: Any) -> dict[str, Any]:
-    """Submit a document (saving the given values first); a new one is inserted as submitted."""
-    data = parse_object(doc, "doc")
+def submit(doc: Any = None, doclist: Any = None) -> dict[str, Any]:
+    """Submit a document (saving the given values first); a new one is inserted as submitted.
+    `doclist` is the name older Frappe clients (the PyPI `frappe-client`) send the document under."""
+    data = parse_object(doc if doc is not None else doclist, "doc")
     if not isinstance(data, dict) or not data.get("doctype"):
         raise ValidationError("doc must be a JSON object with a doctype")
     if not data.get("name") or not document_db().exists(data["doctype"], data["name"]):

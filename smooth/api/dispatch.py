@@ -27,7 +27,7 @@ from starlette.responses import Response
 import smooth.api.request as request_state
 from smooth.api import auth_hook, body
 from smooth.api.encoding import dumps
-from smooth.api.errors import error_body, server_messages
+from smooth.api.errors import error_body, may_see_traceback, server_messages
 from smooth.api.request import NO_STORE, ApiRequest, ErrorRenderer, Handler
 from smooth.context import Local, set_user, unit_of_work
 from smooth.exceptions import SiteNotFoundError, TooManyRequestsError, ValidationError
@@ -59,7 +59,8 @@ def choose_site(request: Request, sites_path: Path, default_site: str | None) ->
 
 
 async def read_form(request: Request, config: Mapping[str, Any]) -> dict[str, Any]:
-    """Frappe's form_dict: query arguments, then a JSON body (a list becomes `data`) or form fields.
+    """Frappe's form_dict: query arguments, then a JSON body (a list becomes `data`) or form fields
+    (`cmd` included: the dispatcher takes it out as the request's command).
 
     The body is read within the size cap of the site's config (smooth.api.body).
     """
@@ -80,7 +81,6 @@ async def read_form(request: Request, config: Mapping[str, Any]) -> dict[str, An
             else:
                 form.update(await body.read_form_fields(request, cap))
     form.pop("_", None)
-    form.pop("cmd", None)
     return form
 
 
@@ -117,7 +117,7 @@ def _run(api: ApiRequest, handler: Handler, render_error: ErrorRenderer, write: 
             set_user(api.user)
             for hook in hooks["auth_hooks"] + hooks["before_request"]:
                 hook()
-            result = handler(api)
+            result = _call_handler(api, handler, bound)
             if isinstance(result, Response):
                 response = result
             else:
@@ -128,9 +128,7 @@ def _run(api: ApiRequest, handler: Handler, render_error: ErrorRenderer, write: 
             for hook in hooks["after_request"]:
                 hook(response, api.request)
     except Exception as exc:
-        developer_mode = bool(bound is not None and bound.site.config.get("developer_mode"))
-        status, error = error_body(exc, bound.message_log if bound is not None else [],
-                                   developer_mode=developer_mode, request_id=api.request_id)
+        status, error = _error_envelope(exc, api, bound)
         response = render_error(status, error, api)
         if isinstance(exc, TooManyRequestsError):
             api.headers.setdefault("Retry-After", str(getattr(exc, "retry_after", None) or 1))
@@ -143,6 +141,27 @@ def _run(api: ApiRequest, handler: Handler, render_error: ErrorRenderer, write: 
     if jobs:
         run_after(response, jobs)
     return response
+
+
+def _call_handler(api: ApiRequest, handler: Handler, bound: Local) -> Any:
+    """The handler's result; on a failure, whether the caller may see the traceback is decided here,
+    while the unit still holds the roles it read (it forgets them when it ends)."""
+    try:
+        return handler(api)
+    except Exception:
+        api.show_traceback = may_see_traceback(bound.site.config, api.user, bound.roles)
+        raise
+
+
+def _error_envelope(exc: Exception, api: ApiRequest, bound: Local | None) -> tuple[int, dict[str, Any]]:
+    if bound is None:
+        return error_body(exc, [], request_id=api.request_id)
+    site = bound.site
+    apps = {module.package.split(".")[0]: app.name for app in site.apps for module in app.modules}
+    apps.pop("smooth", None)
+    return error_body(exc, bound.message_log, developer_mode=bool(site.config.get("developer_mode")),
+                      request_id=api.request_id, app_packages=apps,
+                      show_traceback=api.show_traceback or may_see_traceback(site.config, api.user, {}))
 
 
 def run_after(response: Response, jobs: DeferredJobs) -> None:
@@ -168,8 +187,10 @@ async def dispatch(request: Request, handler: Handler, sites_path: Path, default
     try:
         site = choose_site(request, sites_path, default_site)
         form = await read_form(request, get_site(site, sites_path).config)
+        command = form.pop("cmd", "")
         api = ApiRequest(request=request, method=request.method.upper(), form=form, site=site,
-                         sites_path=sites_path, request_id=request_id)
+                         sites_path=sites_path, request_id=request_id,
+                         command=command if isinstance(command, str) else "")
         write = commit_safe_methods or api.method not in SAFE_METHODS
         response = await run_in_threadpool(_run, api, handler, render_error, write)
         user = api.user

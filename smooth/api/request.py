@@ -34,6 +34,8 @@ class ApiRequest:
     response: dict[str, Any] = field(default_factory=dict)  # extra top-level body keys (Frappe's frappe.response)
     auth_method: str = ""  # how the user was established: "token", "session", "test-header" or "" (Guest)
     session: Any = None  # the smooth.auth.sessions.Session of a cookie-authenticated request
+    command: str = ""  # `cmd` of Frappe's RPC form (`POST /` with cmd=<method>)
+    show_traceback: bool = False  # a failed handler's caller may see the traceback (smooth.api.errors)
 
     def set_cookie(self, key: str, value: str = "", **options: Any) -> None:
         """Queue a Set-Cookie (Starlette's set_cookie options: max_age, httponly, samesite, secure, path...)."""

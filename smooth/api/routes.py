@@ -3,7 +3,8 @@ stored files at `/files/<name>` (public) and `/private/files/<name>` (permission
 `smooth.asgi` composes them with the HTML pages.
 
 Frappe's paths are served under both `/api/` and `/api/v1/`, with or without a trailing
-slash. A browser opening an API URL as a page (a download link, a redirect after a form button)
+slash, and `/` takes Frappe's RPC form (`cmd=<method>`, as the Python Frappe client sends it).
+A browser opening an API URL as a page (a download link, a redirect after a form button)
 that fails is shown an error page, not JSON (`is_navigation`). The path is split on its raw
 (still percent-encoded) form, so a document name may contain an encoded slash.
 """
@@ -14,12 +15,12 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smooth.api import files, method, openapi, resource
@@ -116,6 +117,26 @@ def _call_method(api: ApiRequest, path: str) -> Any:
     return method.call(api, path)
 
 
+def _call_command(api: ApiRequest) -> Any:
+    """Frappe's RPC form, `/` with `cmd=<method>`: the method as `/api/method/<cmd>` answers it."""
+    if not api.command:
+        raise DoesNotExistError("Name the method to call in `cmd` (e.g. cmd=frappe.client.get_value), "
+                                "or call /api/method/<method>")
+    return method.call(api, api.command)
+
+
+class CommandRoute(Route):
+    """`/` as Frappe's RPC endpoint: every POST, and a GET or HEAD whose query names `cmd` (any other
+    GET of `/` is the site's home page)."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child = super().matches(scope)
+        if match is not Match.NONE and scope.get("method") in ("GET", "HEAD") \
+                and "cmd" not in parse_qs(scope.get("query_string", b"").decode("latin-1")):
+            return Match.NONE, {}
+        return match, child
+
+
 def api_routes(base: Path, default_site: str | None, navigation_error: ErrorRenderer) -> list[BaseRoute]:
     """The routes of `/api` and the stored files for the sites in `base`; a failed API call a browser
     opened as a page is answered by `navigation_error` (an HTML page) instead of the JSON envelope."""
@@ -127,6 +148,9 @@ def api_routes(base: Path, default_site: str | None, navigation_error: ErrorRend
         return await dispatch(request, handler, base, default_site,
                               navigation_error if is_navigation(request) else json_error)
 
+    async def command_endpoint(request: Request) -> Response:
+        return await dispatch(request, _call_command, base, default_site, json_error)
+
     async def files_endpoint(request: Request) -> Response:
         private = request.url.path.startswith("/private/")
         name = request.path_params["name"]
@@ -135,6 +159,7 @@ def api_routes(base: Path, default_site: str | None, navigation_error: ErrorRend
     return [
         Route("/files/{name:anything}", files_endpoint, methods=["GET", "HEAD"]),
         Route("/private/files/{name:anything}", files_endpoint, methods=["GET", "HEAD"]),
+        CommandRoute("/", command_endpoint, methods=["GET", "HEAD", "POST"]),
         Route(API_PREFIX, api_endpoint, methods=ALL_METHODS),
         Route(API_PREFIX + "/{rest:anything}", api_endpoint, methods=ALL_METHODS),
     ]

@@ -3,8 +3,9 @@
 `POST /api/method/login` (`usr`, `pwd`; form or JSON) starts a session: cookie `sid`
 (HttpOnly, SameSite=Lax, Secure on https, Max-Age = the idle expiry) plus Frappe's
 informational cookies `system_user`, `full_name`, `user_id`; body
-`{"message": "Logged In", "home_page": ..., "full_name": ..., "csrf_token": ...}`.
-The CSRF token is in the body for API clients; pages embed it in their forms.
+`{"message": "Logged In", "home_page": ..., "full_name": ...}` (Frappe's body). The session has
+no CSRF token yet: pages embed one in their forms, and an API client that wants the check asks
+`smooth.auth.get_csrf_token` (either way, from then on the session's writes must carry it).
 Website Users land on the apps' `website_user_home_page` hook (default "/me"), others on /app.
 """
 
@@ -116,7 +117,7 @@ def login(usr: str | None = None, pwd: str | None = None) -> str:
     api.user, api.session, api.auth_method = user, session, "session"
     set_session_cookies(api, site, session, full_name=info.full_name,
                         system_user=details["user_type"] != "Website User")
-    api.response.update(home_page=info.home_page, full_name=info.full_name, csrf_token=session.csrf_token)
+    api.response.update(home_page=info.home_page, full_name=info.full_name)
     return "Logged In"
 
 
@@ -143,9 +144,10 @@ def get_logged_user() -> str:
 
 @whitelist(methods=("GET",))
 def get_csrf_token() -> str:
-    """The session's CSRF token, for a page that lost it (only cookie sessions have one)."""
+    """The session's CSRF token (made on first ask; from then on the session's writes must carry it),
+    for a page that lost it or an API client that wants the check (only cookie sessions have one)."""
     api = _api()
     if api.session is None:
         raise PermissionError("Not permitted: only login (cookie) sessions have a CSRF token")
-    return str(api.session.csrf_token)
+    return sessions.issue_csrf_token(local().site, api.session)
 

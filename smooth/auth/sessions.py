@@ -1,5 +1,9 @@
 """Server-side login sessions: a random `sid` cookie pointing at {user, csrf_token, created, last_seen}.
 
+As in Frappe, a session has no CSRF token until a page shows it one (`issue_csrf_token`): a
+client that only logged in through the API holds just the cookie and is not asked for a token
+(smooth.auth.csrf); once a page has carried the token, every unsafe request must send it.
+
 A session ends after `session_expiry_seconds` (site config, default 6 hours) without a
 request. Only a SHA-256 of the sid is stored, so a copy of the store does not hand out live
 sessions. Storage is Redis when the site config has `redis_url` (key TTL = idle expiry),
@@ -61,8 +65,8 @@ def _digest(sid: str) -> str:
 def create(site: Site, user: str, ip: str = "") -> Session:
     """A new session for `user`; in the database it is part of the caller's (login) transaction."""
     now = time.time()
-    session = Session(sid=secrets.token_urlsafe(32), user=user, csrf_token=secrets.token_urlsafe(24),
-                      created=now, last_seen=now, ip=ip[:64])
+    session = Session(sid=secrets.token_urlsafe(32), user=user, csrf_token="", created=now, last_seen=now,
+                      ip=ip[:64])
     client = redis_for(site)
     expiry = expiry_seconds(site)
     if client is not None:
@@ -109,6 +113,34 @@ def resume(site: Site, sid: str) -> Session | None:
         session.last_seen, session.refreshed = now, True
         _write_now(update(table).where(table.c.sid == digest).values(last_seen=_ms(now)))
     return session
+
+
+def issue_csrf_token(site: Site, session: Session) -> str:
+    """The session's CSRF token, made and stored on first use: from then on the session's unsafe
+    requests must carry it. In the database a concurrent first use keeps the first token written."""
+    if session.csrf_token:
+        return session.csrf_token
+    token = secrets.token_urlsafe(24)
+    client = redis_for(site)
+    if client is not None:
+        session.csrf_token = token
+        redis_call(client.set, redis_key(site, "session", _digest(session.sid)), _encode(session),
+                   px=expiry_seconds(site) * 1000, xx=True)
+        return token
+    table = site.table(TABLE)
+    digest = _digest(session.sid)
+    claim = update(table).where(table.c.sid == digest, table.c.csrf_token == "").values(csrf_token=token)
+    read = select(table.c.csrf_token).where(table.c.sid == digest)
+    database = db()
+    if database.has_write_lock and database.is_sqlite:
+        database.execute(claim, write=True)
+        stored = database.execute(read).scalar()
+    else:
+        with database.engine.begin() as connection:
+            connection.execute(claim)
+            stored = connection.execute(read).scalar()
+    session.csrf_token = str(stored or token)
+    return session.csrf_token
 
 
 def end(site: Site, sid: str) -> None:

@@ -6,6 +6,7 @@ the field or index, so a race lost at the unique index reads like the check it r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from sqlalchemy import and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from smooth.context import db
+from smooth.db.schema import index_name
 from smooth.exceptions import DuplicateEntryError, UniqueValidationError
 from smooth.model import naming
 from smooth.model.passwords import set_password
@@ -20,6 +22,9 @@ from smooth.model.values import PASSWORD_MASK, storable
 
 if TYPE_CHECKING:
     from smooth.model.document import Document
+
+_SQLITE_COLUMNS = re.compile(r"UNIQUE constraint failed: (.+)$", re.MULTILINE)
+_MARIADB_KEY = re.compile(r"for key '([^']+)'")
 
 
 def row_of(doc: Document) -> dict[str, Any]:
@@ -40,7 +45,7 @@ def insert_document(doc: Document) -> None:
         database.insert_row(database.table(doc.doctype), row_of(doc))
         _insert_children(doc.get_all_children())
     except IntegrityError as exc:
-        raise duplicate_error(doc, exc) from exc
+        raise duplicate_error(doc, exc, inserting=True) from exc
 
 
 def _insert_children(children: Iterable[Document]) -> None:
@@ -115,17 +120,42 @@ def is_duplicate_key(exc: IntegrityError) -> bool:
     return code == 1062 or "unique constraint failed" in str(orig).lower()
 
 
-def duplicate_error(doc: Document, exc: IntegrityError) -> Exception:
+def duplicate_error(doc: Document, exc: IntegrityError, *, inserting: bool = False) -> Exception:
+    """The typed error for a duplicate key, the same on both backends: a new document whose name is
+    taken is DuplicateEntryError (409) even when SQLite reports another unique column of the row
+    first (a name made from a unique field); a unique field is UniqueValidationError (417)."""
     if not is_duplicate_key(exc):
         return exc
-    text = str(exc.orig).lower()
+    columns = violated_columns(doc, str(exc.orig))
+    if inserting and (columns == ("name",) or db().exists(doc.doctype, doc.name)):
+        return DuplicateEntryError(f"{doc.doctype} {doc.name} already exists")
     for field in doc.meta.unique_fields:
-        if field.fieldname.lower() in text and "name" != field.fieldname:
+        if columns == (field.fieldname,):
             return UniqueValidationError(
                 f"{field.label} {doc.get(field.fieldname)!r} is already used by another {doc.doctype}")
     for spec in doc.meta.indexes:
-        if spec["unique"] and all(col.lower() in text for col in spec["fields"]):
+        if spec["unique"] and columns == tuple(spec["fields"]):
             return DuplicateEntryError(
                 f"Another {doc.doctype} already has the same "
                 + ", ".join(doc.meta.get_label(c) for c in spec["fields"]))
     return DuplicateEntryError(f"{doc.doctype} {doc.name} already exists")
+
+
+def violated_columns(doc: Document, message: str) -> tuple[str, ...]:
+    """The columns of the unique key a duplicate broke, read from the driver's message: SQLite names
+    them ("UNIQUE constraint failed: tabX.a, tabX.b"), MariaDB names the key ("for key 'ux_x__a'")."""
+    listed = _SQLITE_COLUMNS.search(message)
+    if listed:
+        return tuple(part.strip().rsplit(".", 1)[-1] for part in listed.group(1).split(","))
+    key = _MARIADB_KEY.search(message)
+    if not key:
+        return ()
+    key_name = key.group(1).rsplit(".", 1)[-1]
+    if key_name == "PRIMARY":
+        return ("name",)
+    candidates = [(f.fieldname,) for f in doc.meta.unique_fields] + \
+        [tuple(spec["fields"]) for spec in doc.meta.indexes if spec["unique"]]
+    for columns in candidates:
+        if index_name(doc.meta.table_name, columns, True) == key_name:
+            return columns
+    return ()

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from smooth.api.request import NO_STORE, ApiRequest
+from smooth.auth import sessions
 from smooth.auth.login import DESK_HOME, website_home
 from smooth.context import local, unit_of_work
 from smooth.model.database_api import document_db
@@ -85,7 +86,7 @@ def viewer(api: ApiRequest) -> Viewer:
     """Who is looking (one read per unit of work: the page, its chrome and its access check all ask)."""
     if api.user == GUEST:
         return Viewer(GUEST, GUEST, "", False)
-    token = str(api.session.csrf_token) if api.session is not None else ""
+    token = sessions.issue_csrf_token(local().site, api.session) if api.session is not None else ""
     seen: Viewer | None = local().flags.__dict__.get(_VIEWER)
     if seen is None or seen.user != api.user or seen.csrf_token != token:
         from_db = document_db().get_value("User", api.user, ["full_name", "user_type"], as_dict=True) or {}

@@ -92,11 +92,12 @@ class AuthSite:
         return client.post("/api/method/login", data={"usr": usr, "pwd": pwd}, **kwargs)
 
     def logged_in(self, usr: str, pwd: str = PASSWORD) -> tuple[httpx.Client, str]:
-        """A client holding a session of `usr`, and that session's CSRF token."""
+        """A client holding a session of `usr` that has been given its CSRF token (as a page would),
+        so its writes need it, and that token."""
         client = self.client()
         response = self.login(client, usr, pwd)
         assert response.status_code == 200, response.text
-        return client, response.json()["csrf_token"]
+        return client, client.get("/api/method/smooth.auth.get_csrf_token").json()["message"]
 
     def session_stored(self, sid: str) -> bool:
         with self.handle.context():

@@ -1,11 +1,14 @@
-"""CSRF: a cookie session's unsafe requests must carry the session's X-Frappe-CSRF-Token."""
+"""CSRF: once a page (or get_csrf_token) has given a cookie session its token, the session's unsafe
+requests must carry it in X-Frappe-CSRF-Token; a session that never had one is not asked (Frappe)."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 import smooth
-from tests.api.auth_fixtures import AuthSite
+from tests.api.auth_fixtures import PASSWORD, AuthSite
 from tests.api.helpers import add_user, insert, stored
 
 ANN = "ann@example.com"
@@ -100,3 +103,31 @@ def test_logging_in_again_over_a_live_session_needs_no_token(auth: AuthSite) -> 
     add_user(auth.api, ANN)
     client, _ = auth.logged_in(ANN)
     assert auth.login(client, ANN).status_code == 200
+
+
+@pytest.mark.parametrize("login", ["/api/method/login", "cmd=login"])
+def test_a_session_that_never_loaded_a_page_is_not_asked_for_the_token(auth: AuthSite, store: str,
+                                                                       login: str) -> None:
+    """As Frappe: an API client holding only the login cookie has no token to send."""
+    add_user(auth.api, ANN, "Test Creator")
+    client = auth.client()
+    credentials = {"usr": ANN, "pwd": PASSWORD}
+    logged_in = client.post("/", data={"cmd": "login", **credentials}) if login == "cmd=login" \
+        else client.post(login, data=credentials)
+    assert logged_in.status_code == 200 and "csrf_token" not in logged_in.json()
+    response = client.post("/api/resource/Test Note", json={"title": "api client"})
+    assert response.status_code == 200, response.text
+
+
+def test_a_session_that_loaded_a_page_must_send_the_pages_token(auth: AuthSite, store: str) -> None:
+    add_user(auth.api, ANN, "Test Creator", "System Manager")
+    client = auth.client()
+    assert auth.login(client, ANN).status_code == 200
+    page = client.get("/app/test-note")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert page.status_code == 200 and token, page.text[:500]
+    refused = client.post("/api/resource/Test Note", json={"title": "forged"})
+    assert refused.status_code == 400 and refused.json()["exc_type"] == "CSRFTokenError"
+    allowed = client.post("/api/resource/Test Note", json={"title": "mine"}, headers={HEADER: token.group(1)})
+    assert allowed.status_code == 200, allowed.text
+    assert _note_count(auth) == 1

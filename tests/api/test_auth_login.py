@@ -20,7 +20,7 @@ def test_login_with_form_fields_answers_like_frappe(auth: AuthSite) -> None:
     assert body["message"] == "Logged In"
     assert body["home_page"] == "/app"
     assert body["full_name"] == "ann"
-    assert len(body["csrf_token"]) >= 20
+    assert "csrf_token" not in body  # Frappe's body: the token comes with a page (or get_csrf_token)
 
 
 def test_login_accepts_a_json_body_and_any_case_of_the_email(auth: AuthSite) -> None:

@@ -66,7 +66,7 @@ def test_get_value_of_a_single(api: Api, prefix: str) -> None:
     assert api.call(f"{prefix}.get_single_value", doctype="Test Single", field="site_title").json() == {
         "message": "S"}
     unknown = api.call(f"{prefix}.get_value", doctype="Test Single", fieldname="(select 1)")
-    assert unknown.status_code == 417 and unknown.json()["exc_type"] == "FilterError"
+    assert unknown.status_code == 417 and unknown.json()["exc_type"] == "DataError"
 
 
 def test_set_value_saves_through_the_document(api: Api, prefix: str) -> None:

@@ -12,7 +12,9 @@ def assert_envelope(response, status: int, exc_type: str, *words: str) -> dict: 
     body = response.json()
     assert body["exc_type"] == exc_type
     assert body["exception"].split(": ", 1)[0].endswith(f".{exc_type}")  # "module.Class: message"
-    assert "Traceback" not in body["exception"] and "exc" not in body
+    assert "Traceback" not in body["exception"]
+    exc = json.loads(body["exc"])  # Frappe clients raise on a non-empty `exc`
+    assert isinstance(exc, list) and len(exc) == 1 and body["exception"].split(": ", 1)[-1] in exc[0]
     messages = server_messages(body)
     assert messages and all({"message", "title", "indicator"} <= set(m) for m in messages)
     for word in words:
@@ -49,15 +51,35 @@ def test_duplicate_name_is_409(api: Api) -> None:
     assert stored(api, "Test Prompt", "Twice", "title") == "first"
 
 
+def test_a_name_made_from_a_unique_field_clashing_is_409_on_both_backends(api: Api) -> None:
+    """SQLite reports the unique column before the primary key: still Frappe's 409 DuplicateEntryError."""
+    insert(api, {"doctype": "Test Category", "category_name": "Twice"})
+    response = api.post("/api/resource/Test Category", json={"category_name": "Twice"})
+    assert_envelope(response, 409, "DuplicateEntryError", "Twice")
+
+
 def test_filter_error_is_417(api: Api) -> None:
     response = api.list("Test Note", filters=[["no_such_field", "=", 1]])
-    assert_envelope(response, 417, "FilterError", "no_such_field")
+    assert_envelope(response, 417, "DataError", "no_such_field")
 
 
 def test_permission_error_is_403(api: Api) -> None:
     add_user(api, "reader@example.com", "Test Reader")
     response = api.post("/api/resource/Test Note", user="reader@example.com", json={"title": "No"})
-    assert_envelope(response, 403, "PermissionError", "may not create")
+    body = assert_envelope(response, 403, "PermissionError", "may not create")
+    assert "may not create" in body["_error_message"]  # Frappe's short reason for a refused permission
+
+
+def test_bad_api_key_is_401_with_frappes_envelope(api: Api) -> None:
+    response = api.get("/api/resource/Test Note", user=None, headers={"Authorization": "token nokey:nosecret"})
+    assert_envelope(response, 401, "AuthenticationError")
+
+
+def test_a_system_manager_sees_the_traceback_and_the_app_that_raised(api: Api) -> None:
+    add_user(api, "sm@example.com", "System Manager")
+    response = api.post("/api/resource/Test Hooked", user="sm@example.com", json={"title": "t", "fail_in": "validate"})
+    body = assert_envelope(response, 417, "ValidationError", "failing in validate as asked")
+    assert json.loads(body["exc"])[0].startswith("Traceback") and body["_exc_source"] == "smooth_test_app (app)"
 
 
 def test_guest_gets_403_from_docperms(api: Api) -> None:
@@ -85,7 +107,9 @@ def test_unsupported_http_method_is_405(api: Api) -> None:
 
 
 def test_unexpected_exception_is_500_without_its_details(api: Api) -> None:
-    response = api.post(f"/api/method/{METHODS}.crashes")
+    """Details stay in the log for a caller who may not see tracebacks (not Administrator nor a System Manager)."""
+    add_user(api, "rita@example.com", "Test Reader")
+    response = api.post(f"/api/method/{METHODS}.crashes", user="rita@example.com")
     body = assert_envelope(response, 500, "RuntimeError", "Internal Server Error")
     assert "secret internal detail" not in response.text
     assert response.headers["X-Request-Id"] in body["exception"]
@@ -98,9 +122,9 @@ def test_malformed_json_body_is_417(api: Api) -> None:
 
 def test_malformed_json_parameter_is_417_naming_it(api: Api) -> None:
     response = api.get("/api/resource/Test Note", params={"filters": '[["title", "=", '})
-    assert_envelope(response, 417, "FilterError", "'filters' is not valid JSON")
+    assert_envelope(response, 417, "DataError", "'filters' is not valid JSON")
     response = api.get("/api/resource/Test Note", params={"fields": '["title"'})
-    assert_envelope(response, 417, "FilterError", "'fields' is not valid JSON")
+    assert_envelope(response, 417, "DataError", "'fields' is not valid JSON")
 
 
 def test_messages_of_a_throw_are_in_server_messages_once(api: Api) -> None:
@@ -150,12 +174,12 @@ def test_responses_are_json_and_not_cached(api: Api) -> None:
 
 
 def test_developer_mode_adds_the_traceback(api: Api) -> None:
+    add_user(api, "rita@example.com", "Test Reader")
     set_site_config(api.handle, developer_mode=True)
     try:
-        body = api.post(f"/api/method/{METHODS}.crashes").json()
+        body = api.post(f"/api/method/{METHODS}.crashes", user="rita@example.com").json()
     finally:
         set_site_config(api.handle, developer_mode=False)
     assert body["exc_type"] == "RuntimeError"
     assert "secret internal detail" in body["exception"]
-    assert any("raise RuntimeError" in line for line in json.loads(body["exc"]))
-    assert "exc" not in api.post(f"/api/method/{METHODS}.crashes").json()
+    assert "raise RuntimeError" in json.loads(body["exc"])[0]

@@ -1,4 +1,4 @@
-"""SQL fragments in any query parameter are refused with a 417 (FilterError) and never executed."""
+"""SQL fragments in any query parameter are refused with a 417 (DataError) and never executed."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def note(api: Api) -> str:
 
 def assert_refused(response, note_api: Api, note: str) -> None:  # type: ignore[no-untyped-def]
     assert response.status_code == 417, response.text
-    assert response.json()["exc_type"] == "FilterError"
+    assert response.json()["exc_type"] == "DataError"
     assert stored(note_api, "Test Note", note, "title") == "Target"
 
 

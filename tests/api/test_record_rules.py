@@ -88,7 +88,7 @@ def test_fields_naming_another_table_are_refused(api: Api, records: dict[str, An
     for field in ("`tabUser`.`name`", "tabUser.api_key", "`tabHas Role`.role"):
         response = api.list("Test Record", user=ANN, fields=[field])
         assert response.status_code == 417, field
-        assert response.json()["exc_type"] == "FilterError"
+        assert response.json()["exc_type"] == "DataError"
 
 
 def test_writing_another_students_record_is_403(api: Api, records: dict[str, Any]) -> None:

@@ -49,7 +49,7 @@ def test_an_expression_with_thousands_of_spaces_is_refused_at_once(api: Api, par
     started = time.perf_counter()
     response = api.post("/api/method/frappe.client.get_list", json={"doctype": "Test Note", param: value})
     elapsed = time.perf_counter() - started
-    envelope(response, 417, "FilterError", "longer than 300 characters")
+    envelope(response, 417, "DataError", "longer than 300 characters")
     assert elapsed < 2, f"{elapsed:.2f} s to refuse a {len(value)}-character {param}"
 
 
@@ -67,15 +67,15 @@ def test_more_conditions_than_the_cap_are_refused_naming_it(api: Api) -> None:
     filters = [["title", "!=", f"t{i}"] for i in range(3000)]
     started = time.perf_counter()
     response = api.post("/api/method/frappe.client.get_list", json={"doctype": "Test Note", "filters": filters})
-    envelope(response, 417, "FilterError", "More than 200 filter conditions", "max_filter_conditions")
+    envelope(response, 417, "DataError", "More than 200 filter conditions", "max_filter_conditions")
     assert time.perf_counter() - started < 2
     half = [["title", "!=", f"t{i}"] for i in range(120)]
     for args in ({"filters": half, "or_filters": half}, {"or_filters": filters}):
         response = api.post("/api/method/frappe.client.get_count", json={"doctype": "Test Note", **args})
-        envelope(response, 417, "FilterError", "max_filter_conditions")
+        envelope(response, 417, "DataError", "max_filter_conditions")
     for method in ("get_value", "get"):
         response = api.post(f"/api/method/frappe.client.{method}", json={"doctype": "Test Note", "filters": filters})
-        envelope(response, 417, "FilterError", "max_filter_conditions")
+        envelope(response, 417, "DataError", "max_filter_conditions")
 
 
 def test_as_many_conditions_as_the_cap_are_answered(api: Api) -> None:
@@ -95,7 +95,7 @@ def test_an_in_list_over_the_cap_is_refused_naming_it(api: Api, shape: str) -> N
         "object": {"title": ["in", values]}, "not in": [["title", "not in", values]],
     }[shape]
     response = api.list("Test Note", filters=filters)
-    envelope(response, 417, "FilterError", "1001 values", "at most 1000", "max_in_values")
+    envelope(response, 417, "DataError", "1001 values", "at most 1000", "max_in_values")
     response = api.list("Test Note", filters=[["title", "in", values[:1000]]])
     assert response.status_code == 200, response.text
 
@@ -105,8 +105,8 @@ def test_the_caps_come_from_site_config(caps: Api) -> None:
     response = caps.list("Test Note", filters=[["title", "!=", "a"], ["title", "!=", "b"], ["title", "!=", "c"]])
     assert response.status_code == 200, response.text
     response = caps.list("Test Note", filters={"title": "a", "status": "Open", "priority": 1, "code": "x"})
-    envelope(response, 417, "FilterError", "More than 3 filter conditions")
-    envelope(caps.list("Test Note", filters=[["title", "in", ["a", "b", "c"]]]), 417, "FilterError", "at most 2")
+    envelope(response, 417, "DataError", "More than 3 filter conditions")
+    envelope(caps.list("Test Note", filters=[["title", "in", ["a", "b", "c"]]]), 417, "DataError", "at most 2")
     set_site_config(caps.handle, max_filter_conditions="many")
     envelope(caps.list("Test Note", filters={"title": "a"}), 417, "ValidationError", "max_filter_conditions")
 

@@ -194,7 +194,8 @@ def test_an_evaluator_connects_their_calendar_with_state_and_pkce(google: Google
     google.consenting_user = EVALUATOR
     with running_server(lms_site) as url, httpx.Client(base_url=url) as client:
         login = client.post("/api/method/login", json={"usr": EVALUATOR, "pwd": PASSWORD})
-        token = login.json()["csrf_token"]
+        assert login.status_code == 200
+        token = client.get("/api/method/smooth.auth.get_csrf_token").json()["message"]
         refused = client.post("/google/connect")  # no CSRF token: a foreign page cannot start it
         assert refused.status_code == 400
         to_google = client.post("/google/connect", data={"csrf_token": token})
@@ -226,7 +227,8 @@ def test_an_unreachable_token_endpoint_answers_503_and_uses_up_the_state(
     smooth.db.commit()
     google.consenting_user = EVALUATOR
     with running_server(lms_site) as url, httpx.Client(base_url=url) as client:
-        token = client.post("/api/method/login", json={"usr": EVALUATOR, "pwd": PASSWORD}).json()["csrf_token"]
+        client.post("/api/method/login", json={"usr": EVALUATOR, "pwd": PASSWORD})
+        token = client.get("/api/method/smooth.auth.get_csrf_token").json()["message"]
         to_google = client.post("/google/connect", data={"csrf_token": token})
         callback = httpx.get(to_google.headers["location"]).headers["location"]
         with serving(google.app()) as closed:
@@ -268,7 +270,8 @@ def test_the_evaluator_retries_a_failed_link_from_the_desk_form(google: GoogleFa
     smooth.db.set_value("Google Calendar", EVALUATOR, "authorization_status", "Connected")
     smooth.db.commit()
     with running_server(lms_site) as url, httpx.Client(base_url=url) as client:
-        token = client.post("/api/method/login", json={"usr": EVALUATOR, "pwd": PASSWORD}).json()["csrf_token"]
+        client.post("/api/method/login", json={"usr": EVALUATOR, "pwd": PASSWORD})
+        token = client.get("/api/method/smooth.auth.get_csrf_token").json()["message"]
         form = client.get(f"/app/lms-certificate-request/{name}")
         assert "Retry Meet link" in form.text and "integration settings" in form.text
         key = re.search(r'name="action" value="(button:\d+)"[^>]*>Retry Meet link<', form.text)

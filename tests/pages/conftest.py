@@ -16,7 +16,8 @@ from tests.pages.served import served, served_site  # noqa: F401  (served by hea
 
 
 class Desk:
-    """A browser-like client: cookies kept, logged in through /api/method/login, CSRF token at hand."""
+    """A browser-like client: cookies kept, logged in through /api/method/login, CSRF token at hand (asked for,
+    so the session needs it from then on, as after loading a page)."""
 
     def __init__(self, base_url: str) -> None:
         self.http = httpx.Client(base_url=base_url, timeout=30, follow_redirects=False)
@@ -25,7 +26,7 @@ class Desk:
     def login(self, user: str, password: str = PASSWORD) -> Desk:
         response = self.http.post("/api/method/login", data={"usr": user, "pwd": password})
         assert response.status_code == 200, response.text
-        self.csrf = response.json()["csrf_token"]
+        self.csrf = self.http.get("/api/method/smooth.auth.get_csrf_token").json()["message"]
         return self
 
     def get(self, path: str, **params: object) -> httpx.Response:
