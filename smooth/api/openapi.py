@@ -22,8 +22,12 @@ ENVELOPE_ERROR = {
         "exception": {"type": "string"},
         "_server_messages": {"type": "string", "description": "JSON list of JSON-encoded {message, title, "
                                                                "indicator} objects"},
+        "exc": {"type": "string", "description": "JSON list: the traceback where the caller may see it, "
+                                                 "else the one-line exception"},
+        "_error_message": {"type": "string"},
+        "_exc_source": {"type": "string"},
     },
-    "required": ["exc_type", "exception"],
+    "required": ["exc_type", "exception", "exc"],
 }
 STANDARD_PROPERTIES: dict[str, dict[str, Any]] = {
     "name": {"type": "string"},

@@ -123,6 +123,7 @@ def test_a_session_that_loaded_a_page_must_send_the_pages_token(auth: AuthSite, 
     add_user(auth.api, ANN, "Test Creator", "System Manager")
     client = auth.client()
     assert auth.login(client, ANN).status_code == 200
+    assert client.post("/api/resource/Test Note", json={"title": "before the page"}).status_code == 200
     page = client.get("/app/test-note")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert page.status_code == 200 and token, page.text[:500]
@@ -130,4 +131,4 @@ def test_a_session_that_loaded_a_page_must_send_the_pages_token(auth: AuthSite, 
     assert refused.status_code == 400 and refused.json()["exc_type"] == "CSRFTokenError"
     allowed = client.post("/api/resource/Test Note", json={"title": "mine"}, headers={HEADER: token.group(1)})
     assert allowed.status_code == 200, allowed.text
-    assert _note_count(auth) == 1
+    assert _note_count(auth) == 2
