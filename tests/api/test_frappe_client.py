@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import smooth
 from frappeclient import FrappeClient
 from frappeclient.frappeclient import FrappeException
 
+import smooth
 from tests.api.auth_fixtures import PASSWORD
 from tests.api.helpers import METHODS, Api, add_user, stored
 
