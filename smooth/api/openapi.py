@@ -27,7 +27,7 @@ ENVELOPE_ERROR = {
         "_error_message": {"type": "string"},
         "_exc_source": {"type": "string"},
     },
-    "required": ["exc_type", "exception", "exc"],
+    "required": ["exc_type", "exception"],
 }
 STANDARD_PROPERTIES: dict[str, dict[str, Any]] = {
     "name": {"type": "string"},
