@@ -215,14 +215,14 @@ class Database:
             fields = [pluck]
         normalized = self._filters(meta, filters) + list(extra_filters)
         normalized_or = self._filters(meta, or_filters)
-        stmt = query.build_select(
+        stmt, params = query.prepared_select(
             meta, table, fields=fields, filters=normalized, or_filters=normalized_or, order_by=order_by,
             group_by=group_by, limit=limit_page_length or None, offset=limit_start or 0, distinct=distinct,
             for_update=for_update,
         )
         if extra_or_filters:
             stmt = stmt.where(_required(query.where(table, [], list(extra_or_filters))))
-        result = self.execute(stmt, write=for_update)
+        result = self.execute(stmt, params, write=for_update)
         if pluck:
             return [row[0] for row in result]
         if as_list:

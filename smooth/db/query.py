@@ -11,11 +11,13 @@ capped before it is parsed: a request cannot make the worker spin.
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Float, Integer, Select, Table, and_, false, func, not_, or_, select, type_coerce
+from sqlalchemy import Float, Integer, Select, Table, and_, bindparam, false, func, not_, or_, select, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
@@ -346,3 +348,101 @@ def build_select(
     if for_update:
         stmt = stmt.with_for_update()
     return stmt
+
+
+_PREPARED = "smooth_prepared_selects"
+_COMPARISONS = frozenset({"=", "!=", ">", "<", ">=", "<="})
+_SCALARS = (str, int, float, dt.date, dt.time, decimal.Decimal)
+
+
+def _form(f: Filter) -> tuple[Any, ...] | None:
+    """What a filter's SQL depends on besides its value, when the value can be a bound parameter: the same
+    form always builds the same clause. None for a shape `condition` builds from its value (like, is,
+    between, NULL, "" in a non-text column, "" in a list)."""
+    op, value = f.operator, f.value
+    if op in _COMPARISONS:
+        if not isinstance(value, _SCALARS) or value == "" and f.fieldtype in _NON_TEXT:
+            return None
+        return f.field, op, f.fieldtype, _null_counts(f.fieldtype, op, value)
+    if op in ("in", "not in"):
+        items = f.value
+        if not isinstance(items, list | tuple) or not items or \
+                any(not isinstance(v, _SCALARS) or v == "" for v in items):
+            return None
+        return f.field, op, f.fieldtype, any(_null_counts(f.fieldtype, "=", v) for v in items)
+    return None
+
+
+_NON_TEXT = fieldtypes.NUMERIC | fieldtypes.TEMPORAL
+
+
+def _bound_condition(table: Table, f: Filter, form: tuple[Any, ...], key: str) -> ColumnElement[bool]:
+    """`condition` with the value as the bound parameter `key` (same SQL, same NULL rules)."""
+    col = table.c[f.field]
+    op, null_hit = f.operator, form[3]
+    if op in ("in", "not in"):
+        hit = col.in_(bindparam(key, expanding=True))
+        if op == "in":
+            return or_(hit, col.is_(None)) if null_hit else hit
+        return and_(col.is_not(None), not_(hit)) if null_hit else or_(col.is_(None), not_(hit))
+    comparison = {
+        "=": col.__eq__, "!=": col.__ne__, ">": col.__gt__,
+        "<": col.__lt__, ">=": col.__ge__, "<=": col.__le__,
+    }[op](bindparam(key))
+    return or_(comparison, col.is_(None)) if null_hit else comparison
+
+
+def prepared_select(
+    meta: Meta,
+    table: Table,
+    *,
+    fields: Sequence[str] | str | None = None,
+    filters: list[Filter] | None = None,
+    or_filters: list[Filter] | None = None,
+    order_by: str | None = None,
+    group_by: str | None = None,
+    limit: int | str | None = None,
+    offset: int | str | None = 0,
+    distinct: bool = False,
+    for_update: bool = False,
+) -> tuple[Select[Any], dict[str, Any] | None]:
+    """`build_select`'s statement and its parameters. Statements whose filters bind every value are built
+    once per shape and table and kept (the same object each time, so SQLAlchemy also keeps its cache key
+    and compiled form); other shapes are built per call with their values inline (parameters None)."""
+    filters, or_filters = filters or [], or_filters or []
+    forms = [_form(f) for f in filters]
+    or_forms = [_form(f) for f in or_filters]
+    limit_n, offset_n = _row_count(limit, "limit_page_length"), _row_count(offset, "limit_start")
+    head = (tuple(fields) if isinstance(fields, list | tuple) else fields, order_by, group_by, distinct)
+    key = (head, tuple(forms), tuple(or_forms), limit_n, offset_n, for_update)
+    if None in forms or None in or_forms:
+        return build_select(meta, table, fields=fields, filters=filters, or_filters=or_filters, order_by=order_by,
+                            group_by=group_by, limit=limit_n, offset=offset_n, distinct=distinct,
+                            for_update=for_update), None
+    params = {f"p{i}": list(f.value) if f.operator in ("in", "not in") else f.value
+              for i, f in enumerate((*filters, *or_filters))}
+    prepared: dict[Any, tuple[Meta, Select[Any]]] = table.info.setdefault(_PREPARED, {})
+    try:
+        cached = prepared.get(key)
+    except TypeError:  # an unhashable field spec: build_select names the mistake
+        return build_select(meta, table, fields=fields, filters=filters, or_filters=or_filters, order_by=order_by,
+                            group_by=group_by, limit=limit_n, offset=offset_n, distinct=distinct,
+                            for_update=for_update), None
+    if cached is not None and cached[0] is meta:
+        return cached[1], params
+    stmt = _head(meta, table, fields, order_by, group_by, distinct)
+    clauses = [_bound_condition(table, f, form, f"p{i}") for i, (f, form) in enumerate(zip(filters, forms))]  # type: ignore[arg-type]
+    if or_filters:
+        clauses.append(or_(*(_bound_condition(table, f, form, f"p{len(filters) + i}")  # type: ignore[arg-type]
+                             for i, (f, form) in enumerate(zip(or_filters, or_forms)))))
+    if clauses:
+        stmt = stmt.where(and_(*clauses) if len(clauses) > 1 else clauses[0])
+    if limit_n:
+        stmt = stmt.limit(limit_n)
+    if offset_n:
+        stmt = stmt.offset(offset_n)
+    if for_update:
+        stmt = stmt.with_for_update()
+    if len(prepared) < MAX_HEADS:
+        prepared[key] = (meta, stmt)
+    return stmt, params
