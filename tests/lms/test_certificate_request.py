@@ -118,6 +118,17 @@ def test_one_pending_request_per_course(setup):
         book("lea@example.com", setup, day + dt.timedelta(days=7), "09:00")
 
 
+def test_a_pending_request_is_named_before_the_slot_checks_refuse(setup):
+    """The duplicate is refused by the unique index at insert, yet still named first when a slot check fails."""
+    day = next_weekday(MONDAY)
+    book("leo@example.com", setup, day, "10:00")
+    book("lea@example.com", setup, day, "09:00")
+    with pytest.raises(DuplicateRequestError, match="complete or cancel it"):
+        book("lea@example.com", setup, day, "10:00")  # taken by Leo: the duplicate still comes first
+    with pytest.raises(DuplicateRequestError, match="complete or cancel it"):
+        book("lea@example.com", setup, day, "09:00", end_time="09:45")  # a bad end: the duplicate first too
+
+
 def test_completed_and_cancelled_requests_never_block(setup):
     day = next_weekday(MONDAY)
     first = book("lea@example.com", setup, day, "09:00")

@@ -55,6 +55,7 @@ class LMSCertificateRequest(Document):
     end_time: dt.time | None
     start_utc: dt.datetime  # derived in validate when not given: every saved request has it
     end_utc: dt.datetime | None
+    _active_request_unchecked = False  # a new request's duplicate check left to the unique index
 
     def before_validate(self) -> None:
         if not self.status or self.status == "Upcoming":  # Frappe LMS calls a pending request Upcoming
@@ -82,15 +83,26 @@ class LMSCertificateRequest(Document):
             self.assign_evaluator()
         self.day = WEEKDAYS[self.date.weekday()]
         self.active_key = self.active_key_value() if self.status == "Pending" else None
+        if self._active_request_unchecked and not self.active_key:
+            self._active_request_unchecked = False
+            self.check_no_active_request()  # not Pending: the unique index does not cover it
 
     def insert(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         try:
             return super().insert(*args, **kwargs)
         except DuplicateEntryError:
-            # the unique index on active_key settled a race the locked pre-check could not see
+            # the unique index on active_key refused a second active request of this learner
             if self.active_key and smooth.db.exists("LMS Certificate Request", {"active_key": self.active_key}):
                 raise self.duplicate_error() from None
             raise
+        except (ValidationError, PermissionError):
+            # a refusal after the point where the duplicate check belongs: that check's answer comes first
+            if self._active_request_unchecked:
+                self._active_request_unchecked = False
+                self.check_no_active_request()
+            raise
+        finally:
+            self._active_request_unchecked = False
 
     # -- who books --------------------------------------------------------------------------------
 
@@ -194,7 +206,12 @@ class LMSCertificateRequest(Document):
             smooth.db.get_value("User", self.member, "name", for_update=True)  # new requests locked it already
         minutes = evaluators.slot_minutes(self.course_settings())
         self.flags.calendars = evaluators.calendars(pool, minutes, for_update=True)
-        self.check_no_active_request()
+        if self.is_new():
+            # a new request's duplicate is refused by the unique index on active_key when it is inserted
+            # (no query here); insert() still names the duplicate first when a later check refuses
+            self._active_request_unchecked = True
+        else:
+            self.check_no_active_request()
         start, end = self.requested_interval(pool)
         booked = evaluators.booked_intervals(pool, start - dt.timedelta(days=1), end + dt.timedelta(days=1),
                                              exclude=self.name)
