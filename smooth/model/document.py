@@ -387,7 +387,10 @@ class Document:
     # -- versions -------------------------------------------------------------------------
 
     def _save_version(self) -> None:
-        if not self.meta.track_changes or self.flags.ignore_version or self.meta.istable:
+        """A Version of what this save changed. Creating a record writes none (as in Frappe): its owner and
+        creation already say who made it when, and the form's timeline shows that."""
+        if not self.meta.track_changes or self.flags.ignore_version or self.meta.istable \
+                or self._doc_before_save is None:
             return
         record = version_record(self, self._doc_before_save)
         if record is not None:

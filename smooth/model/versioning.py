@@ -21,10 +21,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def diff(old: Document | None, new: Document) -> dict[str, Any] | None:
+def diff(old: Document, new: Document) -> dict[str, Any] | None:
     """Frappe's Version `data` shape: changed / added / removed / row_changed; None when nothing changed."""
-    if old is None:
-        return {"created": True, "changed": [], "added": [], "removed": [], "row_changed": []}
     changed = []
     for field in new.meta.value_fields:
         if field.fieldtype == "Password" or field.fieldname in IGNORED:
@@ -58,7 +56,7 @@ def _row_values(row: Document) -> dict[str, Any]:
     return {k: _plain(v) for k, v in row.as_dict(no_nulls=True).items() if k not in IGNORED}
 
 
-def version_record(doc: Document, before: Document | None) -> dict[str, Any] | None:
+def version_record(doc: Document, before: Document) -> dict[str, Any] | None:
     """The Version record describing this save of `doc`, or None when nothing changed."""
     data = diff(before, doc)
     if data is None:

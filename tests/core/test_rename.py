@@ -60,11 +60,11 @@ def test_rename_moves_stored_secrets_and_version_history(ctx: SiteHandle) -> Non
     doc = smooth.get_doc("Test Renamable", "with-secret")
     doc.title = "edited"
     doc.save()
-    assert smooth.db.count("Version", {"ref_doctype": "Test Renamable", "docname": "with-secret"}) == 2
+    assert smooth.db.count("Version", {"ref_doctype": "Test Renamable", "docname": "with-secret"}) == 1
     smooth.rename_doc("Test Renamable", "with-secret", "still-secret")
     assert get_decrypted_password("Test Renamable", "still-secret", "secret") == "s3cret"
     assert get_decrypted_password("Test Renamable", "with-secret", "secret", raise_exception=False) is None
-    assert smooth.db.count("Version", {"ref_doctype": "Test Renamable", "docname": "still-secret"}) == 2
+    assert smooth.db.count("Version", {"ref_doctype": "Test Renamable", "docname": "still-secret"}) == 1
     assert smooth.db.count("Version", {"ref_doctype": "Test Renamable", "docname": "with-secret"}) == 0
 
 

@@ -128,6 +128,7 @@ def test_the_request_form_shows_no_internal_fields_or_developer_notes(pages: Api
     assert form.status_code == 200
     activity = text_of(form.text[form.text.index('<section id="timeline"'):])
     assert "Status: Pending → Cancelled" in activity  # the timeline still tells the change
+    assert "created this" in activity  # from the record's owner and creation: inserting writes no Version
     assert "Active Key" not in activity
     for fieldname in ("active_key", "sequence", "google_calendar_event_id"):
         assert re.search(rf'data-fieldname="{fieldname}"[^>]*\shidden>', form.text), fieldname

@@ -127,7 +127,8 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         "confirm": confirm if confirm in {a.key for a in actions} else "",
         "rename_value": rename_value or (doc.name or ""), "messages": messages or [],
         "messages_tone": messages_tone, "create_missing": create_missing, "saved_url": saved_url,
-        "timeline": timeline.timeline(meta, doc.name, local().site.get_meta) if can_comment else [],
+        "timeline": timeline.timeline(meta, doc.name, local().site.get_meta, (doc.owner, doc.creation))
+        if can_comment else [],
         "can_comment": can_comment, "modified": modified or (str(doc.modified or "") if not doc.is_new() else ""),
         "prompt_name": doc.is_new() and (meta.autoname or "").lower() == "prompt",
         "posted_name": state.get("__newname", ""),

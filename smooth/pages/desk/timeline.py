@@ -111,14 +111,20 @@ def _version_entry(meta: Meta, site_meta: Any, row: dict[str, Any], zones: tuple
     return entry
 
 
-def timeline(meta: Meta, name: str, site_meta: Any) -> list[Entry]:
-    """Versions and comments of one document the viewer may read, newest first."""
+def timeline(meta: Meta, name: str, site_meta: Any, created: tuple[str, Any] | None = None) -> list[Entry]:
+    """Versions and comments of one document the viewer may read, newest first.
+
+    `created` (owner, creation) is the "created this" entry of a tracked doctype: as in Frappe, creating a
+    record writes no Version (records from before that still have one, shown instead)."""
     entries: list[Entry] = []
     versions = document_db().get_all("Version", filters={"ref_doctype": meta.name, "docname": name},
                                       fields=["owner", "creation", "data"], order_by="creation desc",
                                       limit_page_length=MAX_VERSIONS)
     zones = time_zones.viewer_zones()
     entries += [e for e in (_version_entry(meta, site_meta, v, zones) for v in versions) if _says_something(e)]
+    if created is not None and created[1] is not None and meta.track_changes and len(versions) < MAX_VERSIONS \
+            and not any(e.kind == "created" for e in entries):
+        entries.append(Entry(kind="created", when=created[1], who=created[0], who_name=created[0]))
     user = session_user()
     moderator = user == "Administrator" or MODERATOR_ROLE in get_roles(user)
     for comment in comments_on(meta.name, name):
