@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Insert, Table, delete, func, insert, select, update
+from sqlalchemy import Insert, Select, Table, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Result
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import ColumnElement
@@ -80,6 +80,7 @@ class Database:
         self._singles: dict[str, dict[str, Any]] = {}  # per transaction; a write of that Single drops it
         self._singles_read = False  # every Single was read at once into _singles (missing there: none stored)
         self._singles_dropped: set[str] = set()
+        self._rows: dict[tuple[str, str], dict[str, Any]] = {}  # whole rows read this transaction, until a write
 
     # -- connection and transaction -------------------------------------------------------
 
@@ -112,6 +113,8 @@ class Database:
 
     def execute(self, statement: Any, params: Any = None, *, write: bool = False) -> Result[Any]:
         conn = self._ensure_transaction(write)
+        if self._rows and not isinstance(statement, Select):
+            self._rows.clear()  # any write may change a remembered row
         try:
             return conn.execute(statement, params) if params is not None else conn.execute(statement)
         except DBAPIError as exc:
@@ -132,6 +135,7 @@ class Database:
             self._conn.commit()
         self._write_locked = False
         self._forget_singles()
+        self._rows.clear()
         self.after_rollback.reset()
 
     def rollback(self) -> None:
@@ -146,6 +150,7 @@ class Database:
             self._conn.rollback()
         self._write_locked = False
         self._forget_singles()
+        self._rows.clear()
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -164,6 +169,7 @@ class Database:
                 except DBAPIError:
                     pass  # the server already ended the whole transaction (a deadlock): the unit rolls back
             self._forget_singles()  # a Single written inside may have been cached
+            self._rows.clear()
             self.before_commit.discard_since(marks[0])
             self.after_commit.discard_since(marks[1])
             self.after_rollback.run_since(marks[2])
@@ -189,6 +195,16 @@ class Database:
         return self.site.table(doctype)
 
     # -- reads ----------------------------------------------------------------------------
+
+    def remember_rows(self, doctype: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        """Whole rows (every column) just read: a later `get_value` by name in this transaction answers from
+        them instead of asking again, until the transaction ends or anything is written."""
+        for row in rows:
+            self._rows[(doctype, str(row["name"]))] = dict(row)
+
+    def remembered_row(self, doctype: str, name: str) -> dict[str, Any] | None:
+        row = self._rows.get((doctype, name))
+        return None if row is None else dict(row)
 
     def get_all(
         self,
@@ -248,16 +264,28 @@ class Database:
         if isinstance(filters, str):
             filters = {"name": filters}
         fields = [fieldname] if isinstance(fieldname, str) else list(fieldname)
-        rows = self.get_all(doctype, fields=fields, filters=filters, order_by=order_by, limit_page_length=1,
-                            for_update=for_update)
-        if not rows:
-            return None
-        row = rows[0]
+        row = None if for_update else self._remembered_fields(doctype, filters, fields)
+        if row is None:
+            rows = self.get_all(doctype, fields=fields, filters=filters, order_by=order_by, limit_page_length=1,
+                                for_update=for_update)
+            if not rows:
+                return None
+            row = rows[0]
         if as_dict:
             return row
         if isinstance(fieldname, str) and fieldname != "*":
             return next(iter(row.values()))
         return tuple(row.values())
+
+    def _remembered_fields(self, doctype: str, filters: Any, fields: list[str]) -> dict[str, Any] | None:
+        """`fields` of the row named by `filters` when a whole row of it was read this transaction."""
+        if not self._rows or not isinstance(filters, Mapping) or len(filters) != 1:
+            return None
+        name = filters.get("name")
+        row = self._rows.get((doctype, name)) if isinstance(name, str) else None
+        if row is None or not all(isinstance(f, str) and f in row for f in fields):
+            return None
+        return {f: row[f] for f in fields}
 
     def exists(self, doctype: str | Mapping[str, Any], filters: Any = None) -> str | None:
         if isinstance(doctype, Mapping):  # Frappe's exists({"doctype": ..., field: value})

@@ -132,7 +132,6 @@ def validate_links(doc: Document) -> None:
     Within one save the second pass (after `validate`) only reads the values the first did not."""
     site = local().site
     wanted: dict[str, dict[str, list[DocField]]] = {}
-    columns: dict[str, set[str]] = {}
     for field in doc.meta.value_fields:
         if field.fieldtype not in ("Link", "Dynamic Link"):
             continue
@@ -150,16 +149,20 @@ def validate_links(doc: Document) -> None:
         if target_meta.issingle:
             continue
         wanted.setdefault(target, {}).setdefault(str(value), []).append(field)
-        columns.setdefault(target, {"name"}).update(
-            source for _, source, _ in _fetches_for(doc, field.fieldname) if source in target_meta.column_set)
     checked: dict[tuple[str, str], Mapping[str, Any]] | None = doc.__dict__.get(_CHECKED)
     for target, by_value in wanted.items():
         found = {value.lower(): checked[(target, value.lower())] for value in by_value
                  if checked is not None and (target, value.lower()) in checked}
+        database = db()
+        for value in by_value:
+            if value.lower() not in found and (remembered := database.remembered_row(target, value)) is not None:
+                found[value.lower()] = remembered
         unseen = [value for value in by_value if value.lower() not in found]
         if unseen:
-            for row in db().get_all(target, fields=sorted(columns[target]), filters=[["name", "in", unseen]],
-                                    order_by=""):
+            # whole rows: the controller's own reads of these records in this transaction are answered from them
+            rows = database.get_all(target, fields=["*"], filters=[["name", "in", unseen]], order_by="")
+            database.remember_rows(target, rows)
+            for row in rows:
                 found[str(row["name"]).lower()] = row
                 if checked is not None:
                     checked[(target, str(row["name"]).lower())] = row

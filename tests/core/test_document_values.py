@@ -10,6 +10,7 @@ from sqlalchemy import event, select
 
 import smooth
 from smooth.model.passwords import check_user_password
+from smooth.model.validation import validate_required
 
 
 def note(**values):  # type: ignore[no-untyped-def]
@@ -172,6 +173,31 @@ def test_link_to_an_existing_record_is_accepted(ctx):
     category("Work")
     doc = note(category="Work").insert()
     assert smooth.db.get_value("Test Note", doc.name, "category") == "Work"
+
+
+def test_a_linked_row_read_by_link_validation_answers_later_reads_until_a_write(ctx):
+    """Controllers read the records they link to; the check already read them in this transaction."""
+    category("Work", "first")
+    smooth.db.commit()
+    validate_required(note(category="Work"))  # what insert runs before the controller's validate
+    sent: list[str] = []
+    engine = smooth.db.connection().engine
+
+    def seen(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert smooth.db.get_value("Test Category", "Work", ["description", "name"]) == ("first", "Work")
+        assert sent == []
+        smooth.db.set_value("Test Category", "Work", "description", "second")
+        assert smooth.db.get_value("Test Category", "Work", "description") == "second"  # the write forgot it
+        assert len(sent) == 2
+        validate_required(note(category="Work"))
+        smooth.db.rollback()
+        assert smooth.db.get_value("Test Category", "Work", "description") == "first"  # a new transaction asks
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
 
 
 def test_ignore_links_skips_link_validation(ctx):

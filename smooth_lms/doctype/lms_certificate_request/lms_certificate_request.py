@@ -146,9 +146,10 @@ class LMSCertificateRequest(Document):
     def set_timezone(self) -> None:
         """The learner's zone: given with the request, else their User setting, else the system zone.
 
-        Reading the user row FOR UPDATE also serialises this learner's bookings (two tabs).
+        No lock on the learner: two tabs booking the same course lock the same pool, and the unique
+        index on active_key refuses the second one's insert.
         """
-        user_zone = smooth.db.get_value("User", self.member, "time_zone", for_update=True)
+        user_zone = smooth.db.get_value("User", self.member, "time_zone")
         chosen = self.timezone or user_zone or smooth.local.site.time_zone
         zone(chosen)
         self.timezone = chosen
@@ -200,10 +201,11 @@ class LMSCertificateRequest(Document):
     # -- with whom ----------------------------------------------------------------------------------
 
     def assign_evaluator(self) -> None:
-        """Lock the learner, then the pool, then give the slot to the least-loaded evaluator who offers it."""
+        """Lock the pool (a reschedule locks the learner first), then give the slot to the least-loaded
+        evaluator who offers it."""
         pool = evaluators.get_evaluator(self.course, self.batch_name, self.course_settings())
         if not self.is_new():
-            smooth.db.get_value("User", self.member, "name", for_update=True)  # new requests locked it already
+            smooth.db.get_value("User", self.member, "name", for_update=True)
         minutes = evaluators.slot_minutes(self.course_settings())
         self.flags.calendars = evaluators.calendars(pool, minutes, for_update=True)
         if self.is_new():
