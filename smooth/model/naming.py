@@ -9,12 +9,13 @@ row lock until commit, so concurrent inserts never draw the same number.
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 import string
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func
+from sqlalchemy import Table, bindparam, func
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -177,13 +178,19 @@ def next_series_value(prefix: str) -> int:
     deadlock. The upsert takes the row's exclusive lock directly, so callers simply queue.
     """
     database = db()
-    series = database.table("Series")
+    stmt = _series_upsert(database.table("Series"), database.is_sqlite)
     if database.is_sqlite:
-        stmt = sqlite_insert(series).values(name=prefix, current=1).on_conflict_do_update(
-            index_elements=[series.c.name], set_={"current": series.c.current + 1}).returning(series.c.current)
-        return int(database.execute(stmt, write=True).scalar_one())
-    # MariaDB has no RETURNING on upserts: LAST_INSERT_ID(expr) hands the new value back in the reply
-    upsert = mysql_insert(series).values(name=prefix, current=func.last_insert_id(1)).on_duplicate_key_update(
-        current=func.last_insert_id(series.c.current + 1))
-    result: Any = database.execute(upsert, write=True)
+        return int(database.execute(stmt, {"prefix": prefix}, write=True).scalar_one())
+    result: Any = database.execute(stmt, {"prefix": prefix}, write=True)
     return int(result.lastrowid)
+
+
+@functools.lru_cache(maxsize=64)
+def _series_upsert(series: Table, sqlite: bool) -> Any:
+    """The upsert, built once per site's table (the prefix is bound), so SQLAlchemy reuses its compiled form."""
+    if sqlite:
+        return sqlite_insert(series).values(name=bindparam("prefix"), current=1).on_conflict_do_update(
+            index_elements=[series.c.name], set_={"current": series.c.current + 1}).returning(series.c.current)
+    # MariaDB has no RETURNING on upserts: LAST_INSERT_ID(expr) hands the new value back in the reply
+    return mysql_insert(series).values(name=bindparam("prefix"), current=func.last_insert_id(1)) \
+        .on_duplicate_key_update(current=func.last_insert_id(series.c.current + 1))

@@ -10,10 +10,11 @@ own actions (a record rule), so the Workflow Action list is a personal to-do lis
 
 from __future__ import annotations
 
+import functools
 import html
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 
 from smooth.context import db, local, session_user
 from smooth.email.queue import sendmail
@@ -38,17 +39,22 @@ def own_actions(user: str) -> Any:
 
 def _users_with(roles: set[str]) -> list[str]:
     """Enabled users holding one of `roles`; all their roles come in the same query, for the checks that follow."""
-    has_role, user_table = db().table("Has Role"), db().table("User")
-    holders = select(has_role.c.parent).where(has_role.c.parenttype == "User", has_role.c.role.in_(sorted(roles)))
-    rows = db().execute(select(has_role.c.parent, has_role.c.role).join(
-        user_table, user_table.c.name == has_role.c.parent).where(
-        has_role.c.parenttype == "User", has_role.c.parent.in_(holders), user_table.c.enabled == 1))
+    rows = db().execute(_holders_with_roles(db().table("Has Role"), db().table("User")), {"roles": sorted(roles)})
     found: dict[str, list[str]] = {}
     for row in rows:
         if row.parent not in ("Administrator", "Guest"):
             found.setdefault(row.parent, []).append(row.role)
     remember_roles(found)
     return sorted(found)
+
+
+@functools.lru_cache(maxsize=16)
+def _holders_with_roles(has_role: Table, user_table: Table) -> Any:
+    """Built once per site's tables (the roles are bound), as every new document in a workflow asks."""
+    holders = select(has_role.c.parent).where(has_role.c.parenttype == "User",
+                                              has_role.c.role.in_(bindparam("roles", expanding=True)))
+    return select(has_role.c.parent, has_role.c.role).join(user_table, user_table.c.name == has_role.c.parent).where(
+        has_role.c.parenttype == "User", has_role.c.parent.in_(holders), user_table.c.enabled == 1)
 
 
 def _can_act(doc: Document, user: str, workflow: Document) -> bool:
