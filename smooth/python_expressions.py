@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -177,6 +178,12 @@ def parse(condition: str) -> ast.Expression:
     """The checked syntax tree of a condition, or ExpressionError naming where it goes wrong."""
     if not isinstance(condition, str):
         raise ExpressionError("A condition must be text")
+    return _parse(condition)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(condition: str) -> ast.Expression:
+    """Parsed once per text: a workflow's conditions are evaluated on every save (the tree is only read)."""
     if len(condition) > MAX_LENGTH:
         raise ExpressionError(f"A condition may be at most {MAX_LENGTH} characters long")
     text = condition.strip()
