@@ -6,6 +6,8 @@ changing what an earlier run settled (an owner or creation time is never overwri
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 from typing import TYPE_CHECKING
 
 from smooth.context import now_datetime, session_user
@@ -54,15 +56,31 @@ def link_children(doc: Document) -> None:
                 child.name = naming.make_hash()
 
 
+_SETTLED = "_coerced"  # the immutable values the last pass left, by field: the next pass skips those still there
+_IMMUTABLE = (str, int, float, decimal.Decimal, dt.date, dt.time)
+
+
 def coerce_all(doc: Document) -> None:
+    """Every value as its field type's Python value. A save runs this before and after the controller's
+    `validate`; the second pass coerces only what changed in between (coercion is idempotent)."""
     values = doc.__dict__
     meta = doc.meta
+    settled = values.get(_SETTLED) or {}
+    done: dict[str, object] = {}
     for field in meta.value_fields:
         value = values.get(field.fieldname)
-        if value is not None:
-            values[field.fieldname] = coerce_value(meta, field, value)
-            if field.fieldtype in rich_text.RICH_TEXT and values[field.fieldname]:
-                values[field.fieldname] = rich_text.sanitize(values[field.fieldname])
+        if value is None:
+            continue
+        if settled.get(field.fieldname) is value:
+            done[field.fieldname] = value
+            continue
+        value = coerce_value(meta, field, value)
+        if field.fieldtype in rich_text.RICH_TEXT and value:
+            value = rich_text.sanitize(value)
+        values[field.fieldname] = value
+        if isinstance(value, _IMMUTABLE):
+            done[field.fieldname] = value
+    values[_SETTLED] = done
     if not isinstance(doc.docstatus, int):
         doc.docstatus = int(doc.docstatus or 0)
     for child in doc.get_all_children():
