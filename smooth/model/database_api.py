@@ -31,10 +31,11 @@ class DocumentDatabase(Database):
     def get_value(self, doctype: str, filters: Any = None, fieldname: str | Sequence[str] = "name", *,
                   as_dict: bool = False, order_by: str | None = None, for_update: bool = False) -> Any:
         """First matching row's field(s); a Single's stored values when the doctype is a Single."""
-        if self.site.get_meta(doctype).issingle:
+        meta = self.site.get_meta(doctype)
+        if meta.issingle:
             names = [fieldname] if isinstance(fieldname, str) else list(fieldname)
-            stored = self.get_singles_dict(doctype)
-            values = {n: stored.get(n) for n in names}
+            stored = super().get_singles_dict(doctype)  # coerced here, only the fields asked for
+            values = {n: coerce_from_single(meta, n, stored.get(n)) for n in names}
             if as_dict:
                 return values
             return values[names[0]] if isinstance(fieldname, str) else tuple(values.values())
