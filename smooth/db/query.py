@@ -431,10 +431,12 @@ def prepared_select(
     if cached is not None and cached[0] is meta:
         return cached[1], params
     stmt = _head(meta, table, fields, order_by, group_by, distinct)
-    clauses = [_bound_condition(table, f, form, f"p{i}") for i, (f, form) in enumerate(zip(filters, forms))]  # type: ignore[arg-type]
+    bound = [_bound_condition(table, f, form, f"p{i}")
+             for i, (f, form) in enumerate(zip((*filters, *or_filters), (*forms, *or_forms), strict=True))
+             if form is not None]
+    clauses = bound[:len(filters)]
     if or_filters:
-        clauses.append(or_(*(_bound_condition(table, f, form, f"p{len(filters) + i}")  # type: ignore[arg-type]
-                             for i, (f, form) in enumerate(zip(or_filters, or_forms)))))
+        clauses.append(or_(*bound[len(filters):]))
     if clauses:
         stmt = stmt.where(and_(*clauses) if len(clauses) > 1 else clauses[0])
     if limit_n:
