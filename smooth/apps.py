@@ -4,6 +4,11 @@ The framework's own doctypes form the built-in app `smooth` (module Core). Any o
 directory (the repository root for Smooth LMS and Smooth HR) holding `hooks.py`,
 `modules.txt`, `patches.txt` and `fixtures/`; module `Smooth LMS` lives in package
 `smooth_lms` beside them, with doctypes under `smooth_lms/doctype/<snake_name>/`.
+
+A Frappe app repository is accepted as Frappe lays it out, so its code installs unchanged:
+`<repo>/<app>/` is a package (`__init__.py`) holding `hooks.py`, `modules.txt`, `patches.txt`,
+`fixtures/`, `www/`, `templates/`, `public/` and the module packages, imported as
+`<app>.<module>.doctype.<dt>.<dt>`. Either folder may be given; the repository goes on sys.path.
 """
 
 from __future__ import annotations
@@ -39,6 +44,13 @@ class App:
     path: Path
     modules: list[Module]
     manifest: ModuleType = field(repr=False)
+    package_path: Path | None = None  # Frappe layout: the app package, whose www/templates/public serve the app
+
+    @property
+    def served(self) -> list[Module]:
+        """Packages whose `www/`, `templates/` and `public/` the site serves: each module, and a Frappe app's own."""
+        own = [Module(self.name, self.package_path.name, self.package_path)] if self.package_path else []
+        return self.modules + own
 
     @property
     def patches_file(self) -> Path:
@@ -72,26 +84,51 @@ def core_app() -> App:
     ))
 
 
+def app_folder(path: str | Path) -> Path | None:
+    """The folder holding the app's hooks.py: `path` itself, or a Frappe repository's app package in it."""
+    root = Path(path).expanduser().resolve()
+    if (root / "hooks.py").is_file():
+        return root
+    packages = [child for child in sorted(root.iterdir()) if _is_frappe_package(child)] if root.is_dir() else []
+    named = [child for child in packages if child.name == root.name]
+    return (named or packages)[0] if len(named or packages) == 1 else None
+
+
+def _is_frappe_package(folder: Path) -> bool:
+    return all((folder / name).is_file() for name in ("__init__.py", "hooks.py", "modules.txt"))
+
+
 def load_app(path: str | Path) -> App:
-    """Load the app rooted at `path` (cached per process)."""
-    root = Path(path).resolve()
+    """Load the app at `path`, in Smooth's layout or Frappe's (cached per process)."""
+    given = Path(path).resolve()
+    if given in _loaded:
+        return _loaded[given]
+    root = app_folder(given)
+    if root is None:
+        raise HookError(f"{given} is not an app: it has no hooks.py, nor one app package (a folder with "
+                        "__init__.py, hooks.py and modules.txt) as a Frappe app repository has")
     if root in _loaded:
-        return _loaded[root]
+        return _remember(given, _loaded[root])
+    frappe_layout = _is_frappe_package(root)
     manifest_file = root / "hooks.py"
-    if not manifest_file.is_file():
-        raise HookError(f"{root} is not an app: it has no hooks.py")
     modules_file = root / "modules.txt"
     names = [line.strip() for line in modules_file.read_text().splitlines() if line.strip()] \
         if modules_file.is_file() else []
-    modules = [Module(m, scrub(m), root / scrub(m)) for m in names]
+    prefix = f"{root.name}." if frappe_layout else ""
+    modules = [Module(m, prefix + scrub(m), root / scrub(m)) for m in names]
     if finder.imports_frappe(manifest_file) or any(
-            module.path.is_dir() and finder.imports_frappe(module.path) for module in modules):
+            folder.is_dir() and finder.imports_frappe(folder)
+            for folder in ([root] if frappe_layout else [module.path for module in modules])):
         finder.install()  # Frappe-written code (hooks.py included): `import frappe` is Smooth's compatibility layer
     manifest = _load_manifest(manifest_file, root.name)
     name = getattr(manifest, "app_name", None) or root.name
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    return _remember(root, App(name=name, path=root, modules=modules, manifest=manifest))
+    import_root = str(root.parent if frappe_layout else root)
+    if import_root not in sys.path:
+        sys.path.insert(0, import_root)
+    app = App(name=name, path=root, modules=modules, manifest=manifest,
+              package_path=root if frappe_layout else None)
+    _remember(root, app)
+    return _remember(given, app)
 
 
 def _remember(key: Path, app: App) -> App:

@@ -37,6 +37,17 @@ DATA_KEYS = ("app_name", "app_title", "app_publisher", "app_description", "app_l
              "doc_events", "scheduler_events", "website_route_rules", "base_template_map")
 # the core is always installed: it satisfies `required_apps` naming it, or naming Frappe (which it stands in for)
 CORE_NAMES = (CORE_APP_NAME, "frappe")
+# Frappe's hook keys Smooth does not act on: a Frappe app installs unchanged, `bench check` warns (hooks.W001)
+FRAPPE_KEYS_IGNORED = frozenset({
+    "add_to_apps_screen", "app_home", "app_include_css", "app_include_js", "app_logo_url", "boot_session",
+    "calendars", "clear_cache", "default_log_clearing_doctypes", "doctype_calendar_js", "doctype_js",
+    "doctype_list_js", "doctype_tree_js", "email_append_to", "export_python_type_annotations", "extend_bootinfo",
+    "get_translated_dict", "global_search_doctypes", "has_website_permission", "ignore_links_on_delete",
+    "jinja", "notification_config", "on_session_creation_js", "override_doctype_dashboards", "page_js",
+    "portal_menu_items", "sounds", "standard_portal_menu_items", "treeviews", "update_website_context",
+    "user_data_fields", "web_include_css", "web_include_js", "webform_include_css", "webform_include_js",
+    "website_context", "website_generators", "website_redirects", "welcome_email",
+})
 NOT_SUPPORTED_YET = {
     "before_tests": "Smooth has no `bench run-tests`; prepare test data in pytest fixtures",
 }
@@ -102,6 +113,7 @@ class Hooks:
         self.lists: dict[str, list[Callable[..., Any]]] = {k: [] for k in LIST_KEYS}
         self.fixtures: list[tuple[App, Any]] = []
         self.scheduled: list[ScheduledEvent] = []
+        self.warnings: list[HookError] = []
         self._events: dict[tuple[str, str], list[Callable[..., Any]]] = {}
         self._errors = errors
         for position, app in enumerate(self.apps):
@@ -111,10 +123,9 @@ class Hooks:
 
     @classmethod
     def check(cls, apps: Sequence[App]) -> list[HookError]:
-        """Every unresolvable entry of every app's hooks.py (for `bench check`)."""
+        """Every unresolvable entry of every app's hooks.py, then every warning (for `bench check`)."""
         errors: list[HookError] = []
-        cls(apps, errors=errors)
-        return errors
+        return errors + cls(apps, errors=errors).warnings
 
     def _fail(self, message: str, check_id: str | None = None) -> None:
         error = HookError(message, check_id=check_id)
@@ -205,7 +216,12 @@ class Hooks:
         for key, value in vars(manifest).items():
             if key.startswith("_") or key in known or isinstance(value, ModuleType) or callable(value):
                 continue
-            if key in NOT_SUPPORTED_YET:
+            if key in FRAPPE_KEYS_IGNORED:
+                warning = HookError(f"{where}: {key} is a Frappe hook Smooth does not act on; it is ignored",
+                                    check_id="hooks.W001")
+                warning.path = str(self._app.path / "hooks.py")
+                self.warnings.append(warning)
+            elif key in NOT_SUPPORTED_YET:
                 if value:
                     self._fail(f"{where}: {key} is not supported yet: {NOT_SUPPORTED_YET[key]}", "hooks.E003")
             else:

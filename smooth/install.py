@@ -14,7 +14,7 @@ from sqlalchemy import MetaData, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from smooth.apps import App, core_app, load_app
+from smooth.apps import App, app_folder, core_app, load_app
 from smooth.context import db, site_context, unit_of_work
 from smooth.db.engine import server_url
 from smooth.db.schema import SCHEMA_STATE
@@ -147,17 +147,21 @@ def install_standard_records(admin_password: str, time_zone: str | None) -> None
 
 
 def resolve_app(app: str) -> Path:
-    """An app folder from a path, or from an app name found at the bench root or in its `apps/` folder."""
-    candidate = Path(app).expanduser()
-    if (candidate / "hooks.py").is_file():
-        return candidate.resolve()
+    """An app folder from a path, or from an app name found at the bench root or in its `apps/` folder.
+
+    A Frappe app repository (`<repo>/<app>/hooks.py`) resolves to its app package, given either folder.
+    """
+    found = app_folder(app)
+    if found is not None:
+        return found
     root = bench_root()
     searched = [root, root / "apps" / app]
     for folder in searched:
-        if (folder / "hooks.py").is_file() and load_app(folder).name == app:
-            return folder.resolve()
-    raise ValidationError(f"No app {app!r}: give the path of a folder with hooks.py, or an app name found in "
-                          f"{', '.join(str(p) for p in searched)}")
+        found = app_folder(folder)
+        if found is not None and load_app(found).name == app:
+            return found
+    raise ValidationError(f"No app {app!r}: give the path of a folder with hooks.py (or of a Frappe app repository), "
+                          f"or an app name found in {', '.join(str(p) for p in searched)}")
 
 
 def installed_apps(name: str, sites_path: Path) -> list[App]:

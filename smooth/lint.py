@@ -19,6 +19,7 @@ HOOK_HINTS = {
     "hooks.E002": "fix the dotted path or the value's shape in hooks.py",
     "hooks.E003": "remove the key until Smooth supports it (it would never fire)",
     "hooks.E004": "remove the key or correct its spelling (docs/architecture.md lists the keys)",
+    "hooks.W001": "nothing to do to install; what the key does in Frappe does not happen on Smooth",
     "hooks.E005": "install the required app first (bench install-app), or drop it from required_apps",
 }
 
@@ -50,7 +51,8 @@ def lint_apps(sites_path: Path, site: str | None = None) -> list[Issue]:
     registry = MetaRegistry(apps, strict=False)
     issues.extend(registry.issues)
     for error in Hooks.check(apps):
-        issues.append(Issue(error.check_id, "error", error.message, path=error.path, hint=HOOK_HINTS[error.check_id]))
+        level = "warning" if error.check_id.startswith("hooks.W") else "error"
+        issues.append(Issue(error.check_id, level, error.message, path=error.path, hint=HOOK_HINTS[error.check_id]))
     for app in apps:
         issues.extend(_patch_issues(app))
         issues.extend(_fixture_issues(app, registry))

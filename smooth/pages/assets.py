@@ -27,9 +27,9 @@ _hashes: dict[Path, tuple[float, str]] = {}
 
 
 def register_apps(apps: Iterable[App]) -> None:
-    """Serve each app module's `public/` folder as `/assets/<module package>/`."""
+    """Serve each app module's `public/` folder as `/assets/<module package>/` (a Frappe app's as `/assets/<app>/`)."""
     for app in apps:
-        for module in app.modules:
+        for module in app.served:
             folder = module.path / "public"
             if module.package not in _folders and folder.is_dir():
                 _folders[module.package] = folder.resolve()

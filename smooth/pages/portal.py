@@ -131,7 +131,7 @@ def find_page(route: str) -> Page:
     if not all(_SEGMENT.match(s) for s in segments):
         raise DoesNotExistError("Page not found")
     for app in local().site.apps:
-        for module in app.modules:
+        for module in app.served:
             www = module.path / "www"
             for stem in (["/".join(segments)] if segments else []) + ["/".join([*segments, "index"])]:
                 has_template, has_code = (www / f"{stem}.html").is_file(), (www / f"{stem}.py").is_file()

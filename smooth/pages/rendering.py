@@ -99,7 +99,7 @@ def viewer(api: ApiRequest) -> Viewer:
 def template_folders() -> list[Path]:
     site = local().site
     assets.register_apps(site.apps)
-    return [module.path / "templates" for app in site.apps for module in app.modules]
+    return [module.path / "templates" for app in site.apps for module in app.served]
 
 
 def render_template(template: str, context: dict[str, Any], folders: Sequence[Path] = ()) -> str:

@@ -168,9 +168,16 @@ def test_an_empty_key_that_is_not_supported_yet_is_harmless(tmp_path: Path) -> N
 
 def test_an_unknown_key_is_refused_naming_the_keys_smooth_dispatches(tmp_path: Path) -> None:
     app = _app_with_handlers(tmp_path)
-    app.hooks(f'app_include_js = "{app.package}.handlers.every_hour"\n')
+    app.hooks(f'after_instal = "{app.package}.handlers.every_hour"\n')
     message = _hook_error(app)
-    assert "unknown key 'app_include_js'" in message and "before_request" in message
+    assert "unknown key 'after_instal'" in message and "before_request" in message
+
+
+def test_a_frappe_key_smooth_does_not_act_on_is_a_warning_naming_it(tmp_path: Path) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.hooks('app_include_js = "/assets/x.js"\n')
+    warnings = Hooks([core_app(), app.load()]).warnings
+    assert [(w.check_id, "app_include_js is a Frappe hook" in w.message) for w in warnings] == [("hooks.W001", True)]
 
 
 @pytest.mark.parametrize("body", [
