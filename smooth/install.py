@@ -231,8 +231,9 @@ def uninstall_app(name: str, sites_path: Path, app: str, *, echo: Echo = print) 
     """Remove an app from a site's apps; its tables and records stay (migrate never drops data)."""
     config = _own_config(sites_path, name)
     current = [str(p) for p in config.get("apps", default_app_paths())]
+    given = app_folder(app) or Path(app).resolve()  # a Frappe repository's path names its app package
     keep = [p for p in current if load_app(Path(p) if Path(p).is_absolute() else bench_root() / p).name != app
-            and Path(p).resolve() != Path(app).resolve()]
+            and Path(p).resolve() != given]
     if len(keep) == len(current):
         installed = ", ".join(load_app(bench_root() / p).name for p in current) or "none besides the core"
         raise ValidationError(f"App {app!r} is not installed on {name} (installed: {installed})")

@@ -34,8 +34,8 @@ COMMANDS = {
     "new-site": Command("smooth.cli.sites", "new_site",
                         "Create site NAME: its config, database, tables, standard roles and users."),
     "install-app": Command("smooth.cli.sites", "install_app_command",
-                           "Install APP (an app name, e.g. smooth_apps, or the path of a folder with hooks.py) on "
-                           "the site."),
+                           "Install APP (an app name, e.g. smooth_apps, a folder with hooks.py, or a Frappe app "
+                           "repository) on the site."),
     "uninstall-app": Command("smooth.cli.sites", "uninstall_app_command",
                              "Remove APP from the site's apps (its tables and records are kept)."),
     "list-apps": Command("smooth.cli.sites", "list_apps", "List the apps installed on the site, in install order."),

@@ -39,7 +39,7 @@ def new_site(bench: Bench, name: str, db_type: str, db_url: str | None, admin_pa
 @click.argument("app")
 @pass_bench
 def install_app_command(bench: Bench, app: str) -> None:
-    """Install APP (an app name, e.g. smooth_apps, or the path of a folder with hooks.py) on the site."""
+    """Install APP (an app name, e.g. smooth_apps, a folder with hooks.py, or a Frappe app repository) on the site."""
     install_app(bench.site, bench.sites_path, app, echo=click.echo)
 
 

@@ -83,7 +83,7 @@ def test_a_frappe_app_repository_installs_migrates_serves_and_uninstalls(bench: 
     assert "<li>Returns</li>" in page.text, "www/shelves.py get_context ran, templates/ extended"
     assert style.status_code == 200 and ".fl-shelf" in style.text
 
-    assert "its tables and records were kept" in bench.ok(*site, "uninstall-app", "frappe_layout_app", "--yes")
+    assert "its tables and records were kept" in bench.ok(*site, "uninstall-app", str(REPOSITORY), "--yes")
     assert [line.split()[0] for line in bench.ok(*site, "list-apps").splitlines()] == ["smooth"]
     assert "Installed frappe_layout_app" in bench.ok(*site, "install-app", "frappe_layout_app"), \
         "found by name in the bench's apps/ folder, as Frappe's bench keeps it"
