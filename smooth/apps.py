@@ -47,6 +47,11 @@ class App:
     package_path: Path | None = None  # Frappe layout: the app package, whose www/templates/public serve the app
 
     @property
+    def code_folders(self) -> list[Path]:
+        """Where the app's Python lives: a Frappe app's whole package (api.py, www/, patches/ too), else its modules."""
+        return [self.package_path] if self.package_path else [module.path for module in self.modules]
+
+    @property
     def served(self) -> list[Module]:
         """Packages whose `www/`, `templates/` and `public/` the site serves: each module, and a Frappe app's own."""
         own = [Module(self.name, self.package_path.name, self.package_path)] if self.package_path else []

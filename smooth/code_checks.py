@@ -23,10 +23,10 @@ def code_issues(apps: Sequence[App], registry: MetaRegistry) -> list[Issue]:
     issues = [issue for meta in registry if (issue := _controller_issue(meta.name, meta.module_package,
                                                                          str(meta.path)))]
     for app in apps:
-        for module in app.modules:
-            if not module.path.is_dir():
+        for folder in app.code_folders:
+            if not folder.is_dir():
                 continue
-            for gap in check_folder(module.path):
+            for gap in check_folder(folder):
                 issues.append(Issue("code.E003", "error", f"line {gap.line}: {gap.name} is not provided by Smooth's "
                                     "Frappe compatibility layer", path=str(gap.path),
                                     hint="use the Smooth API it names, or see README, Coming from Frappe"))

@@ -8,6 +8,8 @@ files are found changes with the layout, never SQL, so these tests run on SQLite
 
 from __future__ import annotations
 
+import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +17,9 @@ import httpx
 import pytest
 
 import smooth
-from smooth.apps import load_app
+from smooth.apps import core_app, load_app
+from smooth.code_checks import code_issues
+from smooth.meta.registry import MetaRegistry
 from smooth.patches import executed
 from tests.api.serving import running_server
 from tests.conftest import SiteHandle
@@ -51,6 +55,18 @@ def test_the_repository_and_its_app_package_are_one_app_imported_as_frappe_impor
     assert [(m.name, m.package) for m in app.modules] == [("Layout Library", "frappe_layout_app.layout_library")]
     assert app.patches_file == PACKAGE.resolve() / "patches.txt" and app.fixtures_path.is_dir()
     assert [path.name for _, path in app.doctype_files()] == ["fl_book.json", "fl_shelf.json"]
+
+
+def test_bench_check_reads_all_of_a_frappe_apps_code_not_only_its_modules(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the copy's package never shadows the real one later
+    copy = tmp_path / "frappe_layout_app"
+    shutil.copytree(REPOSITORY, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "frappe_layout_app" / "api.py").write_text("import frappe\n\n\ndef shelves():\n"
+                                                       "\treturn frappe.get_shelves_somehow()\n")
+    issues = code_issues([load_app(copy)], MetaRegistry([core_app()], strict=False))
+    assert [(i.id, Path(i.path).name) for i in issues] == [("code.E003", "api.py")]
+    assert "frappe.get_shelves_somehow is not provided" in issues[0].message
 
 
 def test_a_frappe_app_repository_installs_migrates_serves_and_uninstalls(bench: LibraryBench) -> None:
