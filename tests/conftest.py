@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import create_engine, delete, text
+from sqlalchemy import create_engine, delete, insert, select, text
 
 import smooth
 from smooth.db.engine import server_url
@@ -251,10 +251,29 @@ def ctx(site: SiteHandle) -> Iterator[SiteHandle]:
         smooth.db.rollback()
 
 
+# password -> its argon2 hash, as User.before_save stored it the first time (see make_user)
+_PASSWORD_HASHES: dict[str, str] = {}
+
+
 def make_user(email: str, *roles: str, password: str = "secret-pw") -> str:
-    """Create and commit a user with the given roles (inside the current context)."""
+    """Create and commit a user with the given roles (inside the current context).
+
+    Hashing a password costs argon2's full work (about 0.1 s idle, over 0.5 s on a loaded machine), and the
+    suite makes thousands of users with the same few passwords; so only the first user of a password goes
+    through `new_password`, and later ones get a copy of that stored hash (a real argon2 hash of the same
+    password: logging in verifies it as usual). Storing passwords is tested in tests/core/test_document_values.py.
+    """
+    known = _PASSWORD_HASHES.get(password)
     user = smooth.get_doc({"doctype": "User", "email": email, "first_name": email.split("@")[0],
-                           "new_password": password, "roles": [{"role": r} for r in roles]})
+                           "new_password": None if known else password, "roles": [{"role": r} for r in roles]})
     user.insert(ignore_permissions=True)
+    auth = smooth.local.site.table("__Auth")
+    if known:  # the same row set_password writes, with the hash made once
+        smooth.db.execute(insert(auth).values(doctype="User", name=user.name, fieldname="password", password=known,
+                                              encrypted=0), write=True)
+    elif password:
+        stored = smooth.db.execute(select(auth.c.password).where(
+            auth.c.doctype == "User", auth.c.name == user.name, auth.c.fieldname == "password")).scalar_one()
+        _PASSWORD_HASHES[password] = str(stored)
     smooth.db.commit()
     return user.name

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -12,6 +13,7 @@ from typing import IO
 import pytest
 import redis
 from rq import Queue
+from rq.registry import ScheduledJobRegistry
 
 import smooth
 from smooth.jobs import queues
@@ -90,3 +92,19 @@ def queued_site(site: SiteHandle) -> Iterator[SiteHandle]:
 
 def queue(name: str = "default") -> Queue:
     return Queue(queues.queue_name(name), connection=redis.Redis.from_url(redis_test_url()))
+
+
+def retries_due_now(seconds: float = 10) -> None:
+    """Make the scheduled retries due now, after checking none is due later than `seconds` from now.
+
+    The first retry waits RETRY_INTERVALS[0] = 10 s; instead of sleeping through it (what the tests did,
+    11 s each), the test moves the registry's due time as the clock would, and the next worker's scheduler
+    moves the job back to its queue."""
+    registry = ScheduledJobRegistry(queue=queue())
+    connection = registry.connection
+    scheduled = connection.zrange(registry.key, 0, -1, withscores=True)
+    assert scheduled, "no retry was scheduled"
+    now = time.time()
+    for job_id, due in scheduled:
+        assert due <= now + seconds + 1, f"retry due in {due - now:.1f} s, not within {seconds} s"
+        connection.zadd(registry.key, {job_id: now - 1})

@@ -14,7 +14,7 @@ from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegis
 import smooth
 from smooth.asgi import create_app
 from tests.conftest import SiteHandle
-from tests.jobs.conftest import bench, categories, error_logs, queue, runs, start_bench
+from tests.jobs.conftest import bench, categories, error_logs, queue, retries_due_now, runs, start_bench
 
 
 def test_inline_a_committed_job_runs_once_after_commit_as_the_enqueuing_user(inline_site: SiteHandle) -> None:
@@ -122,7 +122,7 @@ def test_rq_a_failed_job_is_kept_with_its_traceback_and_retried_per_its_policy(q
     assert FailedJobRegistry(queue=queue()).count == 1
     methods = [log["method"] for log in error_logs(queued_site)]
     assert sorted(methods) == ["smooth_tests.jobs.fail", "smooth_tests.jobs.fail_once"]
-    time.sleep(11)  # the retry is scheduled 10 s later; the worker's scheduler moves it back to the queue
+    retries_due_now()  # the retry is scheduled 10 s later; the worker's scheduler moves it back to the queue
     bench(queued_site, "worker", "--burst")
     assert runs(queued_site).count("flaky") == 2
     assert categories(queued_site) == ["flaky"]
@@ -155,7 +155,7 @@ def test_rq_a_job_whose_worker_is_killed_is_found_abandoned_and_retried(queued_s
     connection = queue().connection
     for key in connection.scan_iter("rq:scheduler-lock:*"):
         connection.delete(key)
-    time.sleep(11)
+    retries_due_now()
     bench(queued_site, "worker", "--burst", timeout=90)
     assert categories(queued_site) == ["killed"]
 
