@@ -89,7 +89,7 @@ def _needs_mariadb(item: pytest.Item) -> bool:
 
 # Files that take minutes each start first, so that with `-n 2 --dist loadfile` neither worker is left running
 # one of them alone at the end.
-LONG_FILES_FIRST = ("tests/api/test_schemathesis.py", "tests/benchmarks/", "tests/e2e/journeys/", "tests/jobs/",
+LONG_FILES_FIRST = ("tests/api/test_schemathesis", "tests/benchmarks/", "tests/e2e/journeys/", "tests/jobs/",
                     "tests/core/test_first_run.py")
 
 

@@ -11,7 +11,10 @@ description of the API.
 
 A deeper run takes more examples, and another seed explores other inputs:
 
-    SMOOTH_FUZZ_EXAMPLES=2000 SMOOTH_FUZZ_SEED=7 .venv/bin/python -m pytest tests/api/test_schemathesis.py -k fuzzed
+    SMOOTH_FUZZ_EXAMPLES=2000 SMOOTH_FUZZ_SEED=7 .venv/bin/python -m pytest tests/api/test_schemathesis*.py -k fuzzed
+
+The operations are fuzzed in two halves, this file's test and tests/api/test_schemathesis_second_half.py's,
+so that the two xdist workers (whole files each) fuzz side by side.
 
 Schemathesis' own pytest integration is not used (it does not run under this pytest); the
 operations are driven through its Python API with Hypothesis directly.
@@ -94,20 +97,32 @@ def only_test_doctypes(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-@pytest.mark.parametrize("api_server", ["sqlite"], indirect=True)
-def test_fuzzed_operations_never_answer_500_and_match_the_schema(api: Api) -> None:
+SHARDS = 2  # the operations are fuzzed in two halves, one per file (tests/api/test_schemathesis_second_half.py),
+# so that `-n 2 --dist loadfile` (whole files per worker) runs the halves side by side
+
+
+def fuzz_shard(api: Api, shard: int) -> None:
+    """Fuzz every SHARDS-th operation of the live schema, starting at `shard`; none may fail."""
     add_user(api, FUZZ_USER, "System Manager")
     live = api.get("/api/openapi.json", user=None)
     assert live.status_code == 200
     schema = schemathesis.openapi.from_dict(only_test_doctypes(live.json()))
     schema = schema.include(path_regex=f"^({FUZZED_PATHS})$")
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations = sorted((result.ok() for result in schema.get_all_operations()), key=lambda op: op.label)
     methods = {(op.method.upper(), "method" if "/api/method/" in op.path else
                 "one" if op.path.endswith("}") or op.path.endswith("Single") else "list") for op in operations}
     assert {("GET", "list"), ("POST", "list"), ("GET", "one"), ("PUT", "one"), ("DELETE", "one"),
             ("GET", "method"), ("POST", "method")} <= methods
-    failures = [line for op in operations for line in fuzz_operation(api, op)]
+    mine = operations[shard::SHARDS]
+    assert len(mine) >= len(operations) // SHARDS
+    failures = [line for op in mine for line in fuzz_operation(api, op)]
     assert not failures, f"{len(failures)} failing request(s):\n" + "\n".join(failures[:40])
+
+
+@pytest.mark.parametrize("api_server", ["sqlite"], indirect=True)
+def test_fuzzed_operations_never_answer_500_and_match_the_schema(api: Api) -> None:
+    """The first half of the operations (the second: tests/api/test_schemathesis_second_half.py)."""
+    fuzz_shard(api, 0)
 
 
 def test_a_document_name_with_a_newline_gets_the_api_404_envelope(api: Api) -> None:

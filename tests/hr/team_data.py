@@ -20,13 +20,18 @@ Boss sees 5 rows (her own and the whole subtree, two levels deep), Lead 4, Worke
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 import smooth
+from tests.api.helpers import Api
 from tests.conftest import SiteHandle, make_user
 from tests.hr.conftest import make_compliance_type, make_department, make_document_type, make_employee
-from tests.lms.conftest import make_course
+from tests.lms.conftest import clean, make_course
 
 PASSWORD = "secret-pw"
 HR, HRM = "hr@example.com", "hrm@example.com"
@@ -100,3 +105,44 @@ def make_team(handle: SiteHandle, api: Any = None, *, with_quiz: bool = True) ->
                     "answers": '{"1": ["4"]}'}).insert().name
         smooth.db.commit()
     return team
+
+
+class TeamKeeper:
+    """The team, made once per module and made again only after a test changed the database.
+
+    Most tests of a module only read the team; building it per test was over half of the HR tests' time.
+    A test that writes (through the server or directly) leaves it changed, so the next test gets a fresh
+    one: on SQLite, `PRAGMA data_version` on a connection of the keeper's own changes whenever any other
+    connection commits; on MariaDB (the few `both_backends` tests) every test gets a fresh team."""
+
+    def __init__(self, api: Api) -> None:
+        self.api, self.team, self.with_quiz = api, None, True
+        self.version: int | None = None
+        self.watch: sqlite3.Connection | None = None
+        if api.handle.backend == "sqlite":
+            with api.handle.context():
+                self.watch = sqlite3.connect(smooth.local.site.engine.url.database)
+
+    def _version(self) -> int | None:
+        return self.watch.execute("PRAGMA data_version").fetchone()[0] if self.watch else None
+
+    def get(self, *, with_quiz: bool = True) -> Team:
+        if (self.team is None or self.watch is None or with_quiz != self.with_quiz
+                or self._version() != self.version):
+            clean(self.api.handle)
+            self.team, self.with_quiz = make_team(self.api.handle, self.api, with_quiz=with_quiz), with_quiz
+            self.version = self._version()
+        return self.team
+
+    def close(self) -> None:
+        if self.watch is not None:
+            self.watch.close()
+        clean(self.api.handle)
+
+
+@pytest.fixture(scope="module")
+def team_keeper(served_site: Api) -> Iterator[TeamKeeper]:
+    """For a module's `team` fixture: `team_keeper.get(with_quiz=...)` (see TeamKeeper)."""
+    keeper = TeamKeeper(served_site)
+    yield keeper
+    keeper.close()

@@ -22,17 +22,21 @@ import smooth
 from smooth.api.method import file_download
 from smooth_hr import audit_export
 from tests.api.helpers import Api, add_user
+from tests.hr import team_data
 from tests.hr.conftest import make_employee
-from tests.hr.team_data import BOSS, HR, HRM, Team, make_team
+from tests.hr.team_data import BOSS, HR, HRM, Team, TeamKeeper
 from tests.pages.served import served, served_site  # noqa: F401  (the LMS + HR site served, user by header)
 
 METHOD = audit_export.EXPORT_METHOD
 EVIDENCE = b"%PDF-1.4 forklift certificate of Wes\n"
 
+team_keeper = team_data.team_keeper  # the fixture, for pytest to find in this module
+
 
 @pytest.fixture
-def team(served: Api) -> Team:  # noqa: F811
-    return make_team(served.handle, served, with_quiz=False)
+def team(team_keeper: TeamKeeper) -> Team:
+    """The company, shared by the tests that leave it as it was (TeamKeeper makes it again after one that did not)."""
+    return team_keeper.get(with_quiz=False)
 
 
 def _zip(api: Api, user: str, **scope: str) -> zipfile.ZipFile:

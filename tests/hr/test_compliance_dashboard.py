@@ -18,17 +18,21 @@ import pytest
 
 import smooth
 from tests.api.helpers import Api, add_user
+from tests.hr import team_data
 from tests.hr.conftest import make_employee
-from tests.hr.team_data import BOSS, HR, LEAD, Team, make_team
+from tests.hr.team_data import BOSS, HR, LEAD, Team, TeamKeeper
 from tests.pages.served import served, served_site  # noqa: F401  (the LMS + HR site served, user by header)
 
 METHOD = "smooth_hr.compliance_dashboard.get_dashboard"
 PAGE = "/app/compliance-dashboard"
 
+team_keeper = team_data.team_keeper  # the fixture, for pytest to find in this module
+
 
 @pytest.fixture
-def team(served: Api) -> Team:  # noqa: F811
-    return make_team(served.handle, served, with_quiz=False)
+def team(team_keeper: TeamKeeper) -> Team:
+    """The company, shared by the tests that leave it as it was (TeamKeeper makes it again after one that did not)."""
+    return team_keeper.get(with_quiz=False)
 
 
 def _dashboard(api: Api, user: str) -> dict[str, Any]:

@@ -16,15 +16,19 @@ import pytest
 import smooth
 from smooth_hr.permissions import scope
 from tests.api.helpers import Api, add_user
-from tests.hr.team_data import BOSS, HR, LEAD, STRANGER, WORKER, Team, make_team
+from tests.hr import team_data
+from tests.hr.team_data import BOSS, HR, LEAD, STRANGER, WORKER, Team, TeamKeeper
 from tests.pages.served import served, served_site  # noqa: F401  (the LMS + HR site served, user by header)
 
 COMPLIANCE = "Employee Compliance"
 
+team_keeper = team_data.team_keeper  # the fixture, for pytest to find in this module
+
 
 @pytest.fixture
-def team(served: Api) -> Team:  # noqa: F811
-    return make_team(served.handle, served)
+def team(team_keeper: TeamKeeper) -> Team:
+    """The company, shared by the tests that leave it as it was (TeamKeeper makes it again after one that did not)."""
+    return team_keeper.get(with_quiz=True)
 
 
 def _names(api: Api, doctype: str, user: str, **params: object) -> set[str]:
