@@ -37,13 +37,14 @@ def test_bench_serve_with_two_workers_answers_requests(api: Api) -> None:
          "--workers", "2"], cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # two workers each import the framework: slow on a loaded machine
         while True:
             try:
                 response = httpx.get(f"http://127.0.0.1:{port}/api/method/ping", timeout=2)
                 break
             except httpx.TransportError:
                 if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()  # reading its output waits for the end of the stream: a live server never ends it
                     output = proc.stdout.read().decode() if proc.stdout else ""
                     raise AssertionError(f"bench serve did not come up:\n{output}") from None
                 time.sleep(0.1)
