@@ -96,6 +96,15 @@ def migrate(*, drop_removed_columns: bool = False, compare_all: bool = False, ec
     return report
 
 
+def sync_tables(tables: set[str]) -> list[str]:
+    """Bring `tables` to the loaded metadata now (a Custom Field saved in the desk), never dropping a column.
+
+    Runs outside any transaction of ours (after the commit), so DDL never waits on a lock this unit holds."""
+    db().close()
+    schema = _sync_schema(tables & set(local().site.metadata.tables), drop_removed_columns=False)
+    return schema.changes if schema is not None else []
+
+
 def _sync_schema(tables: set[str], drop_removed_columns: bool) -> SchemaPlan | None:
     """Compare `tables` with the database, change what differs, then record them as synced (None: nothing to do)."""
     if not tables:

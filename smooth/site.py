@@ -19,10 +19,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from smooth.apps import App, core_app, load_app
+from smooth.db import customizations
 from smooth.db.engine import create_site_engine, site_db_url
 from smooth.db.schema import build_metadata
 from smooth.exceptions import SiteNotFoundError, ValidationError
 from smooth.hooks import Hooks
+from smooth.meta import customization
 from smooth.meta.doctype import Meta
 from smooth.meta.registry import MetaRegistry
 
@@ -108,11 +110,16 @@ class Site:
         return candidate if candidate.is_absolute() else (bench_root() / candidate)
 
     def load_metadata(self) -> None:
-        """(Re)read every doctype JSON and hooks.py of the site's apps."""
+        """(Re)read every doctype JSON and hooks.py of the site's apps, with the site's customizations."""
         source = self._doctype_source()
+        self._customized = customizations.stamp(self.path)  # before reading: a change meanwhile reloads again
         registry = MetaRegistry(self.apps)
         hooks = Hooks(self.apps)
         metadata = build_metadata(registry)
+        custom_fields, property_setters = customizations.read_rows(self.engine, metadata)
+        if custom_fields or property_setters:
+            registry.issues.extend(customization.apply(registry.metas, custom_fields, property_setters))
+            metadata = build_metadata(registry)
         self.registry, self.hooks, self.metadata = registry, hooks, metadata
         self._source = source
         self.controllers: dict[str, type] = {}
@@ -130,6 +137,13 @@ class Site:
             return
         self.controllers = {}
         self._time_zone_loaded = False
+
+    def reload_if_customized(self) -> None:
+        """Another process changed a Custom Field or Property Setter: take them in (a `stat`, no query)."""
+        if customizations.stamp(self.path) != self._customized:
+            with self._lock:
+                if customizations.stamp(self.path) != self._customized:
+                    self.load_metadata()
 
     def _doctype_source(self) -> str:
         digest = hashlib.sha256()
@@ -205,6 +219,7 @@ def get_site(name: str, sites_path: Path | None = None) -> Site:
             site = _sites.get(key)
             if site is None:
                 site = _sites[key] = Site(name, path)
+    site.reload_if_customized()
     return site
 
 

@@ -1,0 +1,41 @@
+"""Property Setter: one property of a doctype or of one of its fields, overridden on this site (Frappe's).
+
+Named as Frappe names it (`<DocType>-<field>-<property>`, `<DocType>-main-<property>` for the
+doctype itself), so Frappe's exports load unchanged and a second setter of the same property
+updates the first. Properties that change how a table is stored (fieldtype, fieldname, istable...)
+are refused here; the metadata layer (`smooth.meta.customization`) applies the rest.
+"""
+
+from __future__ import annotations
+
+from smooth.context import local
+from smooth.core.customizations import changed
+from smooth.exceptions import ValidationError
+from smooth.meta.customization import DOCTYPE_LOCKED, FIELD_LOCKED
+from smooth.model.document import Document
+
+
+class PropertySetter(Document):
+    def autoname(self) -> None:
+        self.name = f"{self.doc_type}-{self.field_name or 'main'}-{self.property}"
+
+    def validate(self) -> None:
+        registry = local().site.registry
+        if self.doc_type not in registry:
+            raise ValidationError(f"DocType: {self.doc_type!r} is not a DocType of this site")
+        if not self.doctype_or_field:
+            self.doctype_or_field = "DocField" if self.field_name else "DocType"
+        prop = str(self.property or "").strip()
+        if self.doctype_or_field == "DocField":
+            if not registry.get(self.doc_type).has_field(self.field_name or ""):
+                raise ValidationError(f"Field Name: {self.doc_type} has no field {self.field_name!r}")
+            if prop in FIELD_LOCKED:
+                raise ValidationError(f"Property {prop!r} changes the column; add a new field instead")
+        elif self.doctype_or_field == "DocType" and prop in DOCTYPE_LOCKED:
+            raise ValidationError(f"Property {prop!r} of a DocType cannot be overridden on a site")
+
+    def on_update(self) -> None:
+        changed(self.doc_type)
+
+    def on_trash(self) -> None:
+        changed(self.doc_type)
