@@ -76,6 +76,16 @@ class App:
                     found.append((module, candidate))
         return found
 
+    def module_record_files(self, folder: str) -> list[Path]:
+        """`<module>/<folder>/<name>/<name>.json` of every module: records Frappe keeps beside the doctypes
+        (`print_format`), synced by migrate like fixtures."""
+        found: list[Path] = []
+        for module in self.modules:
+            base = module.path / folder
+            if base.is_dir():
+                found.extend(p / f"{p.name}.json" for p in sorted(base.iterdir()) if (p / f"{p.name}.json").is_file())
+        return found
+
 
 _loaded: dict[Path, App] = {}
 

@@ -29,23 +29,39 @@ SKIPPED_KEYS = frozenset({"creation", "modified", "modified_by", "owner", "docst
                           "parenttype", "parentfield"})
 
 
+MODULE_RECORDS = ("print_format",)  # folders of records beside a module's doctypes, as Frappe apps ship them
+
+
 def fixture_files(apps: Sequence[App]) -> list[Path]:
     files = []
     for app in apps:
         if app.fixtures_path.is_dir():
             files.extend(sorted(app.fixtures_path.glob("*.json")))
+        for folder in MODULE_RECORDS:
+            files.extend(app.module_record_files(folder))
     return files
 
 
 LOG = "Fixture Sync Log"
 
 
+CUSTOMIZATIONS = frozenset({"Custom Field", "Property Setter"})
+
+
 def sync_fixtures(apps: Sequence[App], progress: Callable[[str], None] | None = None,
-                  notice: Callable[[str], None] | None = None) -> dict[str, int]:
+                  notice: Callable[[str], None] | None = None, *,
+                  customizations: bool | None = None) -> dict[str, int]:
     """Sync every shipped record. Returns counts of inserted / updated / unchanged / kept (edited on the
-    site) records; `notice` hears about each edited record whose shipped version changed."""
+    site) records; `notice` hears about each edited record whose shipped version changed.
+
+    `customizations` True syncs only Custom Fields and Property Setters, False everything else: migrate
+    commits the first (which adds their columns) before the records that fill those columns."""
     counts = {"inserted": 0, "updated": 0, "unchanged": 0, "kept": 0}
     for path, records in _in_link_order([(path, _read(path)) for path in fixture_files(apps)]):
+        if customizations is not None:
+            records = [r for r in records if (r.get("doctype") in CUSTOMIZATIONS) == customizations]
+            if not records:
+                continue
         if progress:
             progress(str(path))
         for record in records:

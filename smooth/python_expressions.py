@@ -3,11 +3,16 @@
 Frappe writes workflow conditions in Python: `doc.evaluator == user or "Moderator" in roles`,
 `get_datetime(doc.start_utc) <= now_datetime()`. The text is parsed with `ast` and walked
 here over a whitelist, so nothing the grammar does not name can run: literals, `doc.<field>`
-/ `doc["field"]`, the names `user` and `roles`, the date helpers below, `and or not`,
-comparisons (`in`, `is` too), arithmetic and `x if c else y`. Refused, with the position of the
-problem: any other name or call, attributes of anything but `doc`, fields starting with `_`,
-comprehensions and lambdas (so no loops), over 500 characters, nesting deeper than 20 levels,
-and arithmetic that would build a huge number (`9 ** 9 ** 9`) or repeat text.
+/ `doc["field"]` / `doc.get("field")`, the names `user` and `roles`, the date helpers below,
+`and or not`, comparisons (`in`, `is` too), arithmetic and `x if c else y`. Frappe's own
+spelling works too, through a restricted `frappe` namespace that is a fixed list of dotted names,
+never an object: `frappe.session.user`, `frappe.utils.<helper>()` (FRAPPE_UTILS) and
+`frappe.db.get_value()` / `frappe.db.get_list()` (the caller supplies those two, read-only). No
+attribute of any value is ever looked up, so nothing reaches Python internals. Refused, with the
+position of the problem: any other name or call, attributes of anything but `doc`, fields
+starting with `_`, `**` arguments, comprehensions and lambdas (so no loops), over 500 characters,
+nesting deeper than 20 levels, and arithmetic that would build a huge number (`9 ** 9 ** 9`) or
+repeat text.
 
 This is the Python twin of `smooth.expressions` (the desk's `eval:` grammar, JavaScript-like)
 and shares its ExpressionError, limits and the idea that a condition is data, not code.
@@ -21,6 +26,7 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from smooth.dates import add_months, date_diff
 from smooth.expressions import MAX_DEPTH, MAX_LENGTH, ExpressionError
 
 MAX_NUMBER = 10**18
@@ -102,7 +108,61 @@ def default_functions(now: Callable[[], dt.datetime]) -> dict[str, Callable[...,
     }
 
 
+def _add_to_date(value: Any, years: int = 0, months: int = 0, weeks: int = 0, days: int = 0, hours: int = 0,
+                 minutes: int = 0, seconds: int = 0, as_string: bool = False, as_datetime: bool = False) -> Any:
+    base = _get_datetime(value)
+    if base is None:
+        raise ExpressionError("add_to_date needs a date")
+    moved = dt.datetime.combine(add_months(base, int(years) * 12 + int(months)), base.time())
+    moved += dt.timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    timed = as_datetime or isinstance(value, dt.datetime) or (isinstance(value, str) and len(value.strip()) > 10) \
+        or bool(hours or minutes or seconds)
+    result: Any = moved if timed else moved.date()
+    return (result.isoformat(sep=" ") if timed else result.isoformat()) if as_string else result
+
+
+def frappe_utils(now: Callable[[], dt.datetime]) -> dict[str, Callable[..., Any]]:
+    """`frappe.utils.<name>` as Frappe returns them (nowdate/today/now as text, the rest as values)."""
+    return {
+        "now_datetime": now,
+        "now": lambda: now().isoformat(sep=" "),
+        "nowdate": lambda: now().date().isoformat(),
+        "today": lambda: now().date().isoformat(),
+        "getdate": lambda value=None: now().date() if value in (None, "") else _getdate(value),
+        "get_datetime": lambda value=None: now() if value in (None, "") else _get_datetime(value),
+        "add_days": _add_days,
+        "add_months": lambda value, months: _add_to_date(value, months=months),
+        "add_to_date": _add_to_date,
+        "date_diff": date_diff,
+        "cint": _cint,
+        "flt": _flt,
+        "cstr": lambda value=None: "" if value is None else str(value),
+    }
+
+
 FUNCTION_NAMES = frozenset(default_functions(dt.datetime.now))
+FRAPPE_UTILS = frozenset(frappe_utils(dt.datetime.now))
+FRAPPE_DB = frozenset({"get_value", "get_list"})
+FRAPPE_CALLS = frozenset({f"frappe.utils.{n}" for n in FRAPPE_UTILS} | {f"frappe.db.{n}" for n in FRAPPE_DB})
+FRAPPE_VALUES = frozenset({"frappe.session.user"})
+DOC_GET = "doc.get"
+
+
+def frappe_functions(now: Callable[[], dt.datetime]) -> dict[str, Callable[..., Any]]:
+    """The `frappe.utils.*` part of the namespace by its dotted names (the caller adds `frappe.db.*`)."""
+    return {f"frappe.utils.{name}": fn for name, fn in frappe_utils(now).items()}
+
+
+def _dotted(node: ast.AST) -> str | None:
+    """`frappe.utils.nowdate` for a chain of attributes on a name; None for anything else."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
 VARIABLE_NAMES = frozenset({"doc", "user", "roles"})
 _LITERAL_NAMES = {"True": True, "False": False, "None": None, "true": True, "false": False}
 
@@ -127,6 +187,13 @@ def _check(node: ast.AST, depth: int, text: str) -> None:
                                   f"roles or one of {', '.join(sorted(FUNCTION_NAMES))}()")
         return
     if isinstance(node, ast.Attribute):
+        dotted = _dotted(node) or ""
+        if dotted.startswith("frappe."):
+            if dotted not in FRAPPE_VALUES:
+                raise ExpressionError(f"{dotted} is not available in a condition {_where(node)}: use "
+                                      f"{', '.join(sorted(FRAPPE_VALUES))} or call one of frappe.utils."
+                                      f"{{{', '.join(sorted(FRAPPE_UTILS))}}}() or frappe.db.get_value/get_list()")
+            return
         if not (isinstance(node.value, ast.Name) and node.value.id == "doc"):
             raise ExpressionError(f"Only fields of doc may be read with '.' in a condition {_where(node)}")
         if node.attr.startswith("_"):
@@ -141,11 +208,14 @@ def _check(node: ast.AST, depth: int, text: str) -> None:
             raise ExpressionError(f"{key.value!r} is private and cannot be read in a condition {_where(node)}")
         return
     if isinstance(node, ast.Call):
-        if not (isinstance(node.func, ast.Name) and node.func.id in FUNCTION_NAMES):
-            raise ExpressionError(f"Only {', '.join(sorted(FUNCTION_NAMES))}() may be called in a condition "
-                                  f"{_where(node)}")
-        if node.keywords:
-            raise ExpressionError(f"Keyword arguments are not allowed in a condition {_where(node)}")
+        name = _callee(node)
+        if name is None:
+            raise ExpressionError(f"Only {', '.join(sorted(FUNCTION_NAMES))}(), doc.get() and frappe.utils / "
+                                  f"frappe.db helpers may be called in a condition {_where(node)}")
+        for keyword in node.keywords:
+            if keyword.arg is None or keyword.arg.startswith("_"):
+                raise ExpressionError(f"**arguments are not allowed in a condition {_where(keyword.value)}")
+            _check(keyword.value, depth + 1, text)
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 raise ExpressionError(f"*arguments are not allowed in a condition {_where(arg)}")
@@ -172,6 +242,18 @@ def _check(node: ast.AST, depth: int, text: str) -> None:
         raise ExpressionError(f"{type(node).__name__} is not allowed in a condition {_where(node)}")
     for child in children:
         _check(child, depth + 1, text)
+
+
+def _callee(node: ast.Call) -> str | None:
+    """The allowed name a call goes to, or None."""
+    if isinstance(node.func, ast.Name):
+        return node.func.id if node.func.id in FUNCTION_NAMES else None
+    dotted = _dotted(node.func)
+    first = node.args[0] if node.args else None
+    if dotted == DOC_GET and not node.keywords and 1 <= len(node.args) <= 2 and isinstance(first, ast.Constant) \
+            and isinstance(first.value, str) and not first.value.startswith("_"):
+        return dotted
+    return dotted if dotted in FRAPPE_CALLS else None
 
 
 def parse(condition: str) -> ast.Expression:
@@ -224,17 +306,12 @@ class _Evaluator:
                 return _LITERAL_NAMES[node.id]
             return self.doc if node.id == "doc" else self.names.get(node.id)
         if isinstance(node, ast.Attribute):
-            return self.doc.get(node.attr)
+            dotted = _dotted(node) or ""
+            return self.names.get(dotted) if dotted.startswith("frappe.") else self.doc.get(node.attr)
         if isinstance(node, ast.Subscript):
             return self.doc.get(node.slice.value)  # type: ignore[attr-defined]
         if isinstance(node, ast.Call):
-            fn = self.functions[node.func.id]  # type: ignore[attr-defined]
-            try:
-                return fn(*[self.run(a) for a in node.args])
-            except ExpressionError:
-                raise
-            except (TypeError, ValueError, OverflowError) as exc:
-                raise ExpressionError(f"{node.func.id}() failed {_where(node)}: {exc}") from None  # type: ignore[attr-defined]
+            return self.call(node)
         if isinstance(node, ast.BoolOp):
             value: Any = None
             for item in node.values:
@@ -264,6 +341,25 @@ class _Evaluator:
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             return [self.run(e) for e in node.elts]
         raise ExpressionError(f"{type(node).__name__} is not allowed in a condition")
+
+    def call(self, node: ast.Call) -> Any:
+        name = _callee(node) or ""
+        args = [self.run(a) for a in node.args]
+        if name == DOC_GET:
+            key = args[0]
+            if not isinstance(key, str) or key.startswith("_"):
+                raise ExpressionError(f"doc.get() takes a field name {_where(node)}")
+            value = self.doc.get(key)
+            return args[1] if value is None and len(args) > 1 else value
+        fn = self.functions.get(name)
+        if fn is None:
+            raise ExpressionError(f"{name}() is not available here {_where(node)}")
+        try:
+            return fn(*args, **{k.arg: self.run(k.value) for k in node.keywords if k.arg})
+        except ExpressionError:
+            raise
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise ExpressionError(f"{name}() failed {_where(node)}: {exc}") from None
 
     def compare(self, op: ast.cmpop, a: Any, b: Any, node: ast.AST) -> bool:
         try:

@@ -16,24 +16,20 @@ from smooth.context import db, local
 from smooth.db import customizations
 from smooth.migrate import sync_tables
 
-_PENDING = "customized_doctypes"
 log = logging.getLogger("smooth.customizations")
 
 
 def changed(doctype: str) -> None:
     """A customization of `doctype` was written in this unit: apply it once the unit commits."""
-    bound = local()
-    pending: set[str] | None = bound.flags.__dict__.get(_PENDING)
-    if pending is None:
-        pending = bound.flags.__dict__[_PENDING] = set()
-        db().after_commit.add(_apply, pending)
-    pending.add(doctype)
+    queued = db().after_commit.queued(_apply)
+    if queued is None:
+        db().after_commit.add(_apply, {doctype})
+    else:
+        queued[0].add(doctype)
 
 
 def _apply(doctypes: set[str]) -> None:
-    bound = local()
-    bound.flags.__dict__.pop(_PENDING, None)
-    site = bound.site
+    site = local().site
     customizations.touch(site.path)
     site.load_metadata()
     tables = {site.get_meta(d).table_name for d in doctypes if d in site.registry and not site.get_meta(d).issingle}

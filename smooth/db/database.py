@@ -53,6 +53,10 @@ class CallbackManager:
     def reset(self) -> None:
         self._callbacks.clear()
 
+    def queued(self, fn: Callable[..., Any]) -> tuple[Any, ...] | None:
+        """The arguments `fn` is queued with (the first time), or None: lets a caller queue one run per unit."""
+        return next((args for queued, args, _ in self._callbacks if queued is fn), None)
+
     def discard_since(self, mark: int) -> None:
         """Forget what was queued after `mark` (a `len()` taken earlier): a savepoint rolled back."""
         del self._callbacks[mark:]

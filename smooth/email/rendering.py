@@ -23,8 +23,8 @@ _html = BoundedSandbox(autoescape=True, undefined=StrictUndefined)
 _text = BoundedSandbox(autoescape=False, undefined=StrictUndefined)
 _PREVIEW = {True: BoundedSandbox(autoescape=True, undefined=Placeholder),
             False: BoundedSandbox(autoescape=False, undefined=Placeholder)}
-FIELDS = (("subject", "Subject", _text), ("response_html", "Response (HTML)", _html),
-          ("response", "Response (plain text)", _text))
+FIELDS = (("subject", "Subject", _text), ("response_html", "Response (HTML)", _html), ("response", "Response", _html))
+TEMPLATE_FIELDS = ["subject", "use_html", "response_html", "response"]
 _TAG = re.compile(r"<[^>]+>")
 _BLOCK_END = re.compile(r"</(p|div|h[1-6]|li|tr|table|ul|ol)>|<br\s*/?>", re.IGNORECASE)
 
@@ -49,21 +49,29 @@ def check_email_template(name: str, values: dict[str, Any]) -> None:
         check_template(env, values.get(fieldname) or "", f"Email Template {name!r}, {label}")
 
 
+def body_field(values: dict[str, Any]) -> tuple[str, str]:
+    """(fieldname, label) of the body, as Frappe chooses it: `response_html` with `use_html`, else the rich-text
+    `response`. A record holding only an HTML body (written before `use_html` existed) uses that."""
+    if int(values.get("use_html") or 0) or (values.get("response_html") and not values.get("response")):
+        return "response_html", "Response (HTML)"
+    return "response", "Response"
+
+
 def render_values(name: str, values: dict[str, Any], args: dict[str, Any], preview: bool = False) -> RenderedMail:
     """Render a template's fields with `args`. A `preview` shows values only a sender supplies as
     `[name]` (it has a record for `doc`, not the sender's other arguments)."""
     where = f"Email Template {name!r}"
     html_env, text_env = (_PREVIEW[True], _PREVIEW[False]) if preview else (_html, _text)
-    markup = render(html_env, values.get("response_html") or "", args, f"{where}, Response (HTML)")
-    text = render(text_env, values["response"], args, f"{where}, Response (plain text)") if values.get("response") \
-        else html_to_text(markup)
+    body, label = body_field(values)
+    markup = render(html_env, values.get(body) or "", args, f"{where}, {label}")
+    text = html_to_text(markup)
     subject = " ".join(render(text_env, values.get("subject") or "", args, f"{where}, Subject").split())
     return RenderedMail(subject=subject, html=markup, text=text)
 
 
 def render_template(name: str, args: dict[str, Any]) -> RenderedMail:
     """Render the Email Template `name` with `args`."""
-    row = document_db().get_value("Email Template", name, ["subject", "response_html", "response"], as_dict=True)
+    row = document_db().get_value("Email Template", name, TEMPLATE_FIELDS, as_dict=True)
     if not row:
         raise ValidationError(f"Email Template {name!r} does not exist: create it in the desk (Email Template list) "
                               "or run `bench migrate` to sync the shipped templates")

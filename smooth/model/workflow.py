@@ -33,9 +33,11 @@ from smooth.exceptions import (
 )
 from smooth.expressions import ExpressionError
 from smooth.meta.coerce import to_datetime
+from smooth.model.database_api import document_db
 from smooth.model.document import Document, load_document
+from smooth.model.listing import get_list
 from smooth.permissions import get_roles, has_permission
-from smooth.python_expressions import default_functions
+from smooth.python_expressions import default_functions, frappe_functions
 from smooth.python_expressions import evaluate as evaluate_condition
 from smooth.whitelist import is_whitelisted, whitelist
 
@@ -49,7 +51,21 @@ UNMANAGED = frozenset({"Workflow", "Workflow State", "Workflow Action Master", "
 
 
 def condition_functions(now: Any = now_datetime) -> dict[str, Any]:
-    return default_functions(now)
+    """What a transition condition may call: Smooth's helpers, and Frappe's `frappe.utils.*` and read-only
+    `frappe.db.get_value` / `get_list` (get_value reads past permissions, get_list respects them, as in Frappe)."""
+    return {**default_functions(now), **frappe_functions(now),
+            "frappe.db.get_value": _get_value, "frappe.db.get_list": _get_list}
+
+
+def _get_value(doctype: str, filters: Any = None, fieldname: Any = "name", as_dict: bool = False,
+               order_by: str | None = None) -> Any:
+    return document_db().get_value(doctype, filters, fieldname, as_dict=as_dict, order_by=order_by)
+
+
+def _get_list(doctype: str, filters: Any = None, fields: Any = None, order_by: str | None = None,
+              limit: int = 20, pluck: str | None = None) -> list[Any]:
+    return get_list(doctype, filters=filters, fields=fields, order_by=order_by, limit_page_length=min(int(limit), 100),
+                    pluck=pluck)
 
 
 END_OF_TIME = dt.datetime(9999, 12, 31)
@@ -96,9 +112,13 @@ def optional_states(workflow: Document) -> set[str]:
     return {row.state for row in workflow.states if int(row.is_optional_state or 0)}
 
 
-def shows_state(workflow: Document) -> bool:
-    """Whether lists and forms show the workflow state as the indicator ("Don't Override Status" unset)."""
-    return not int(workflow.override_status or 0)
+def shows_state(workflow: Document, state: str | None = None) -> bool:
+    """Whether lists and forms show the workflow state as the indicator: not with the workflow's "Don't Override
+    Status", nor for a `state` whose row has its own ("avoid_status_override")."""
+    if int(workflow.override_status or 0):
+        return False
+    return state is None or not any(row.state == state and int(row.avoid_status_override or 0)
+                                    for row in workflow.states)
 
 
 def _condition_holds(transition: Document, doc: Document, user: str, roles: list[str],
@@ -106,7 +126,8 @@ def _condition_holds(transition: Document, doc: Document, user: str, roles: list
     if not (transition.condition or "").strip():
         return True
     try:
-        return evaluate_condition(transition.condition, doc.as_dict(), {"user": user, "roles": roles},
+        return evaluate_condition(transition.condition, doc.as_dict(),
+                                  {"user": user, "roles": roles, "frappe.session.user": user},
                                   functions or condition_functions())
     except ExpressionError as exc:
         raise ValidationError(f"The condition of {transition.action} in the workflow cannot be evaluated: {exc}") \

@@ -10,7 +10,16 @@ from smooth.api.dispatch import choose_site
 from smooth.api.request import ApiRequest
 from smooth.exceptions import SmoothError
 from smooth.pages import assets, google_connect, login, portal, printview
-from smooth.pages.desk import calendarview, formview, home, report, search, template_preview, workspace
+from smooth.pages.desk import (
+    calendarview,
+    customize_form,
+    formview,
+    home,
+    report,
+    search,
+    template_preview,
+    workspace,
+)
 from smooth.pages.endpoints import page_route
 from smooth.pages.rendering import GUEST, Redirect
 from smooth.site import get_site
@@ -39,6 +48,7 @@ def page_routes() -> list[BaseRoute]:
         page_route("/app", home.show_home),
         page_route("/printview", printview.show_printview),
         page_route("/app/search", search.show_search),
+        page_route(customize_form.URL, customize_form.show_customize_form, methods=("GET", "POST")),
         page_route("/app/{slug}", workspace.show_workspace_or_list, methods=("GET", "POST")),
         page_route("/app/{slug}/view/report", report.show_report),
         page_route("/app/{slug}/view/calendar", calendarview.show_calendar),

@@ -72,8 +72,8 @@ def check_template(source: str, where: str) -> None:
 def _layout(row: dict[str, Any]) -> PrintLayout:
     def margin(key: str) -> float:
         return 15.0 if row.get(key) is None else float(row[key])
-    return PrintLayout(row["name"], row.get("html") or "", row.get("css") or "", row.get("page_size") or "A4",
-                       row.get("orientation") or "Portrait", margin("margin_top"), margin("margin_bottom"),
+    return PrintLayout(row["name"], row.get("html") or STANDARD_HTML, row.get("css") or "",
+                       row.get("page_size") or "A4", row.get("orientation") or "Portrait", margin("margin_top"), margin("margin_bottom"),
                        margin("margin_left"), margin("margin_right"))
 
 

@@ -83,7 +83,10 @@ def workflow_indicator(doctype: str, doc: Any) -> tuple[str, str] | None:
     if found is None or doc.is_new():
         return None
     state = str(doc.get(found[0]) or "")
-    return (state, found[1].get(state, "gray")) if state else None
+    flow = workflow.get_workflow(doctype)
+    if not state or (flow is not None and not workflow.shows_state(flow, state)):
+        return None
+    return state, found[1].get(state, "gray")
 
 
 def indicator_settings(meta: Meta, settings: dict[str, Any]) -> tuple[str, dict[str, str]] | None:

@@ -33,10 +33,11 @@ class CustomField(Document):
         self.name = f"{self.dt}-{self.fieldname}"
 
     def set_fieldname(self) -> None:
-        if not self.fieldname and self.label:
-            self.fieldname = fieldname_from(str(self.label))
-        if not self.label and self.fieldname:
-            self.label = str(self.fieldname).removeprefix("custom_").replace("_", " ").title()
+        label, fieldname = str(self.get("label") or ""), str(self.get("fieldname") or "")
+        if not fieldname and label:
+            self.set("fieldname", fieldname_from(label))
+        if not label and fieldname:
+            self.set("label", fieldname.removeprefix("custom_").replace("_", " ").title())
 
     def validate(self) -> None:
         self.set_fieldname()

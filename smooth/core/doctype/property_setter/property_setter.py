@@ -23,8 +23,8 @@ class PropertySetter(Document):
         registry = local().site.registry
         if self.doc_type not in registry:
             raise ValidationError(f"DocType: {self.doc_type!r} is not a DocType of this site")
-        if not self.doctype_or_field:
-            self.doctype_or_field = "DocField" if self.field_name else "DocType"
+        if not self.get("doctype_or_field"):
+            self.set("doctype_or_field", "DocField" if self.field_name else "DocType")
         prop = str(self.property or "").strip()
         if self.doctype_or_field == "DocField":
             if not registry.get(self.doc_type).has_field(self.field_name or ""):

@@ -5,7 +5,9 @@ of its previous state are closed (`Completed`, with who acted) and an `Open` one
 each user who may take a transition from the new state: the transition's role, read access to
 the document, its condition and the self-approval rule. With the workflow's
 `send_email_alert`, those users also get a mail through the email queue. Users see only their
-own actions (a record rule), so the Workflow Action list is a personal to-do list.
+own actions (a record rule), so the Workflow Action list is a personal to-do list. A state's
+`send_email` (default on) and `next_action_email_template`, and a transition's
+`send_email_to_creator`, shape that mail as in Frappe.
 """
 
 from __future__ import annotations
@@ -79,11 +81,10 @@ def update_actions(doc: Document, method: str | None = None) -> None:
             stored.c.status == "Open").values(status="Completed", completed_by=session_user()), write=True)
     state = state_of(doc, workflow)
     optional = optional_states(workflow)
-    roles = {t.allowed for t in workflow.transitions if t.state == state and t.next_state not in optional}
-    if not roles:
-        return
+    onward = [t for t in workflow.transitions if t.state == state and t.next_state not in optional]
+    roles = {t.allowed for t in onward}
     users = [u for u in _users_with(roles) if has_permission(doc.doctype, "read", doc=doc, user=u)
-             and _can_act(doc, u, workflow)]
+             and _can_act(doc, u, workflow)] if roles else []
     for user in users:
         action = get_controller(local().site, "Workflow Action")(
             {"doctype": "Workflow Action", "status": "Open", "reference_doctype": doc.doctype,
@@ -91,10 +92,31 @@ def update_actions(doc: Document, method: str | None = None) -> None:
         action.flags.ignore_permissions = True
         action.flags.ignore_links = True
         action.insert()
-    if users and int(workflow.send_email_alert or 0):
-        actions = ", ".join(sorted({t.action for t in workflow.transitions
-                                    if t.state == state and t.next_state not in optional}))
-        sendmail(users, subject=f"{doc.doctype} {doc.name} is {state}: your action is needed",
-                 message=f"<p>{html.escape(doc.doctype)} <b>{html.escape(str(doc.name))}</b> is now "
-                         f"<b>{html.escape(state)}</b>. You can take: {html.escape(actions)}.</p>",
+    _mail_next_actors(doc, workflow, state, onward, users)
+
+
+def _mail_next_actors(doc: Document, workflow: Document, state: str, onward: list[Document],
+                      users: list[str]) -> None:
+    """Frappe's workflow mail: with `send_email_alert`, unless the state's `send_email` is off, the users who can
+    act next (and the creator, for a transition with `send_email_to_creator`) get the state's
+    `next_action_email_template`, or a standard mail."""
+    row = next((r for r in workflow.states if r.state == state), None)
+    if not int(workflow.send_email_alert or 0) or (row is not None and row.send_email is not None
+                                                   and not int(row.send_email)):
+        return
+    recipients = list(users)
+    if any(int(t.send_email_to_creator or 0) for t in onward) and doc.owner not in recipients \
+            and doc.owner not in ("Administrator", "Guest"):
+        recipients.append(doc.owner)
+    if not recipients:
+        return
+    template = row.next_action_email_template if row is not None else None
+    if template:
+        sendmail(recipients, template=template, args={**doc.as_dict(), "doc": doc},
                  reference_doctype=doc.doctype, reference_name=str(doc.name))
+        return
+    actions = ", ".join(sorted({t.action for t in onward}))
+    sendmail(recipients, subject=f"{doc.doctype} {doc.name} is {state}: your action is needed",
+             message=f"<p>{html.escape(doc.doctype)} <b>{html.escape(str(doc.name))}</b> is now "
+                     f"<b>{html.escape(state)}</b>. You can take: {html.escape(actions)}.</p>",
+             reference_doctype=doc.doctype, reference_name=str(doc.name))
