@@ -73,8 +73,8 @@ def _layout(row: dict[str, Any]) -> PrintLayout:
     def margin(key: str) -> float:
         return 15.0 if row.get(key) is None else float(row[key])
     return PrintLayout(row["name"], row.get("html") or STANDARD_HTML, row.get("css") or "",
-                       row.get("page_size") or "A4", row.get("orientation") or "Portrait", margin("margin_top"), margin("margin_bottom"),
-                       margin("margin_left"), margin("margin_right"))
+                       row.get("page_size") or "A4", row.get("orientation") or "Portrait", margin("margin_top"),
+                       margin("margin_bottom"), margin("margin_left"), margin("margin_right"))
 
 
 def choose_format(doc: Document, name: str | None = None) -> PrintLayout:

@@ -55,9 +55,9 @@ def _value(field: DocField, prop: str) -> Any:
 
 
 def _row(field: DocField) -> dict[str, Any]:
+    values = {p: _value(field, p) for p in (*TEXT_PROPERTIES, *CHECK_PROPERTIES)}
     return {"fieldname": field.fieldname, "fieldtype": field.fieldtype,
-            "custom": bool(field.raw.get("is_custom_field")), "layout": field.fieldtype in fieldtypes.LAYOUT, **{p: _value(field, p) for p in TEXT_PROPERTIES},
-            **{p: _value(field, p) for p in CHECK_PROPERTIES}}
+            "custom": bool(field.raw.get("is_custom_field")), "layout": field.fieldtype in fieldtypes.LAYOUT, **values}
 
 
 def _posted(api: ApiRequest, field: DocField, prop: str) -> Any:
