@@ -59,7 +59,8 @@ EMAIL_TEMPLATES = [
 ]
 WORKFLOW_STATES = [{"doctype": "Workflow State", "name": s, "workflow_state_name": s, "style": ""}
                    for s in ("Gadget Draft", "Gadget Approved")]
-WORKFLOW_ACTIONS = [{"doctype": "Workflow Action Master", "name": "Approve Gadget", "workflow_action_name": "Approve Gadget"}]
+WORKFLOW_ACTIONS = [{"doctype": "Workflow Action Master", "name": "Approve Gadget",
+                     "workflow_action_name": "Approve Gadget"}]
 # the condition as Frappe users write it: the session user, frappe.utils and a read through frappe.db
 CONDITION = ("frappe.session.user == frappe.db.get_value('Cust Gadget', doc.name, 'reviewer') "
              "and frappe.utils.getdate(doc.creation) <= frappe.utils.getdate(frappe.utils.nowdate())")
@@ -68,7 +69,8 @@ WORKFLOWS = [{
     "is_active": 1, "override_status": 0, "send_email_alert": 1, "workflow_state_field": "workflow_state",
     "states": [
         {"state": "Gadget Draft", "doc_status": "0", "allow_edit": MAKER_ROLE, "send_email": 1,
-         "next_action_email_template": "Gadget Review Needed", "avoid_status_override": 0, "doctype": "Workflow Document State"},
+         "next_action_email_template": "Gadget Review Needed", "avoid_status_override": 0,
+         "doctype": "Workflow Document State"},
         {"state": "Gadget Approved", "doc_status": "0", "allow_edit": REVIEWER_ROLE, "avoid_status_override": 1,
          "doctype": "Workflow Document State"}],
     "transitions": [
@@ -80,7 +82,8 @@ PRINT_FORMAT = {
     "doctype": "Print Format", "name": "Gadget Card", "doc_type": GADGET, "standard": "Yes", "module": "",
     "custom_format": 1, "disabled": 0, "print_format_type": "Jinja", "raw_printing": 0, "line_breaks": 0,
     "font_size": 14, "align_labels_right": 0, "format_data": None, "print_format_builder": 0,
-    "html": "<h1 class=\"gadget\">{{ doc.title }}</h1><p>{{ doc.custom_weight }}</p>", "css": ".gadget { color: #123; }",
+    "html": "<h1 class=\"gadget\">{{ doc.title }}</h1><p>{{ doc.custom_weight }}</p>",
+    "css": ".gadget { color: #123; }",
     "creation": "2024-01-01 00:00:00", "modified": "2024-01-02 00:00:00", "docstatus": 0, "idx": 0,
 }
 
