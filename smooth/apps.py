@@ -76,6 +76,11 @@ class App:
                     found.append((module, candidate))
         return found
 
+    def module_files(self, folder: str) -> list[Path]:
+        """`<module>/<folder>/*.json` of every module (Frappe's `custom/<doctype>.json` customizations)."""
+        return [p for module in self.modules if (module.path / folder).is_dir()
+                for p in sorted((module.path / folder).glob("*.json"))]
+
     def module_record_files(self, folder: str) -> list[Path]:
         """`<module>/<folder>/<name>/<name>.json` of every module: records Frappe keeps beside the doctypes
         (`print_format`), synced by migrate like fixtures."""

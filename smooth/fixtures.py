@@ -57,7 +57,8 @@ def sync_fixtures(apps: Sequence[App], progress: Callable[[str], None] | None = 
     `customizations` True syncs only Custom Fields and Property Setters, False everything else: migrate
     commits the first (which adds their columns) before the records that fill those columns."""
     counts = {"inserted": 0, "updated": 0, "unchanged": 0, "kept": 0}
-    for path, records in _in_link_order([(path, _read(path)) for path in fixture_files(apps)]):
+    files = [(path, _read(path)) for path in fixture_files(apps)] + _module_customizations(apps)
+    for path, records in _in_link_order(files):
         if customizations is not None:
             records = [r for r in records if (r.get("doctype") in CUSTOMIZATIONS) == customizations]
             if not records:
@@ -72,6 +73,22 @@ def sync_fixtures(apps: Sequence[App], progress: Callable[[str], None] | None = 
                        f"new version (bench reset-fixture \"{record['doctype']}\" \"{record.get('name')}\" "
                        "takes it)")
     return counts
+
+
+def _module_customizations(apps: Sequence[App]) -> list[tuple[Path, list[dict[str, Any]]]]:
+    """Frappe's "Export Customizations" files, `<module>/custom/<doctype>.json` with `sync_on_migrate`: their
+    `custom_fields` and `property_setters` as records (custom_perms and links are not implemented)."""
+    found = []
+    for app in apps:
+        for path in app.module_files("custom"):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or not data.get("sync_on_migrate"):
+                continue
+            records = [{**row, "doctype": doctype} for key, doctype in (("custom_fields", "Custom Field"),
+                                                                        ("property_setters", "Property Setter"))
+                       for row in data.get(key) or []]
+            found.append((path, records))
+    return found
 
 
 def _read(path: Path) -> list[dict[str, Any]]:

@@ -78,6 +78,15 @@ WORKFLOWS = [{
          "allow_self_approval": 1, "send_email_to_creator": 1, "condition": CONDITION,
          "doctype": "Workflow Transition"}],
 }]
+# Frappe's "Export Customizations" file, <module>/custom/user.json
+USER_CUSTOMIZATIONS = {
+    "doctype": "User", "sync_on_migrate": 1, "custom_perms": [], "links": [],
+    "custom_fields": [{"name": "User-custom_nickname", "dt": "User", "fieldname": "custom_nickname",
+                       "label": "Nickname", "fieldtype": "Data", "insert_after": "first_name", "is_virtual": 0}],
+    "property_setters": [{"name": "User-first_name-description", "doc_type": "User", "doctype_or_field": "DocField",
+                          "field_name": "first_name", "property": "description", "property_type": "Text",
+                          "value": "As you like to be called"}],
+}
 PRINT_FORMAT = {
     "doctype": "Print Format", "name": "Gadget Card", "doc_type": GADGET, "standard": "Yes", "module": "",
     "custom_format": 1, "disabled": 0, "print_format_type": "Jinja", "raw_printing": 0, "line_breaks": 0,
@@ -103,6 +112,8 @@ def _app(root: Path) -> MiniApp:
     app.fixture("Workflow Action Master", WORKFLOW_ACTIONS)
     app.fixture("Role", [{"doctype": "Role", "name": r, "role_name": r} for r in (REVIEWER_ROLE, MAKER_ROLE)])
     app.fixture("Workflow", WORKFLOWS)
+    (app.package_path / "custom").mkdir()
+    (app.package_path / "custom" / "user.json").write_text(json.dumps(USER_CUSTOMIZATIONS, indent=1))
     folder = app.package_path / "print_format" / "gadget_card"
     folder.mkdir(parents=True)
     (folder / "gadget_card.json").write_text(json.dumps({**PRINT_FORMAT, "module": app.module}, indent=1))
@@ -144,11 +155,13 @@ def lite(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 
 def test_install_loads_frappe_exports_and_adds_custom_columns(both: tuple[SiteHandle, MiniApp]) -> None:
     handle, _app_folder = both
-    assert "custom_shirt_size" in columns(handle, "tabUser")
+    assert {"custom_shirt_size", "custom_nickname"} <= set(columns(handle, "tabUser"))
     assert "custom_weight" in columns(handle, f"tab{GADGET}")
     with handle.context():
         user = [f.fieldname for f in smooth.get_meta("User").fields]
         assert user[user.index("last_name") + 1] == "custom_shirt_size"
+        assert user[user.index("first_name") + 1] == "custom_nickname"
+        assert smooth.get_meta("User").get_field("first_name").description == "As you like to be called"
         gadget = [f.fieldname for f in smooth.get_meta(GADGET).fields]
         assert gadget[:2] == ["title", "custom_weight"]
         assert smooth.db.get_value("Print Format", "Gadget Card", ["standard", "doc_type", "custom_format"]) == \
@@ -244,9 +257,11 @@ def test_export_fixtures_writes_frappe_shaped_records(lite: tuple[SiteHandle, Mi
         fields = json.loads(((app.path / "fixtures") / "custom_field.json").read_text())
         assert {(r["doctype"], r["name"], r["dt"], r["fieldname"], r["insert_after"]) for r in fields} == \
             {("Custom Field", "User-custom_shirt_size", "User", "custom_shirt_size", "last_name"),
+             ("Custom Field", "User-custom_nickname", "User", "custom_nickname", "first_name"),
              ("Custom Field", f"{GADGET}-custom_weight", GADGET, "custom_weight", "title")}
         setters = json.loads(((app.path / "fixtures") / "property_setter.json").read_text())
         assert [(r["name"], r["property"], r["value"]) for r in setters] == [
+            ("User-first_name-description", "description", "As you like to be called"),
             ("User-last_name-label", "label", "Family Name")]
     finally:
         for name, text in shipped.items():
