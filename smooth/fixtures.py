@@ -57,8 +57,7 @@ def sync_fixtures(apps: Sequence[App], progress: Callable[[str], None] | None = 
     `customizations` True syncs only Custom Fields and Property Setters, False everything else: migrate
     commits the first (which adds their columns) before the records that fill those columns."""
     counts = {"inserted": 0, "updated": 0, "unchanged": 0, "kept": 0}
-    files = [(path, _read(path)) for path in fixture_files(apps)] + _module_customizations(apps)
-    for path, records in _in_link_order(files):
+    for path, records in _in_link_order(shipped_records(apps)):
         if customizations is not None:
             records = [r for r in records if (r.get("doctype") in CUSTOMIZATIONS) == customizations]
             if not records:
@@ -75,13 +74,19 @@ def sync_fixtures(apps: Sequence[App], progress: Callable[[str], None] | None = 
     return counts
 
 
+def shipped_records(apps: Sequence[App]) -> list[tuple[Path, list[dict[str, Any]]]]:
+    """Every record the apps ship, by file: fixtures, module record folders, Frappe's customization files."""
+    return [(path, _read(path)) for path in fixture_files(apps)] + _module_customizations(apps)
+
+
 def _module_customizations(apps: Sequence[App]) -> list[tuple[Path, list[dict[str, Any]]]]:
     """Frappe's "Export Customizations" files, `<module>/custom/<doctype>.json` with `sync_on_migrate`: their
     `custom_fields` and `property_setters` as records (custom_perms and links are not implemented)."""
     found = []
     for app in apps:
         for path in app.module_files("custom"):
-            data = json.loads(path.read_text(encoding="utf-8"))
+            read = _read(path)
+            data = read[0] if len(read) == 1 else None
             if not isinstance(data, dict) or not data.get("sync_on_migrate"):
                 continue
             records = [{**row, "doctype": doctype} for key, doctype in (("custom_fields", "Custom Field"),

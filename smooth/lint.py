@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 from pathlib import Path
 
 from smooth.apps import App, core_app, load_app
 from smooth.code_checks import code_issues
-from smooth.exceptions import HookError, PatchError
+from smooth.exceptions import HookError, PatchError, ValidationError
+from smooth.fixtures import shipped_records
 from smooth.hooks import Hooks
+from smooth.meta import customization
 from smooth.meta.checks import Issue
+from smooth.meta.customization import CUSTOM_FIELD, PROPERTY_SETTER
 from smooth.meta.registry import MetaRegistry
 from smooth.patches import read_patches
 from smooth.site import bench_root, default_app_paths, read_config
@@ -57,6 +61,24 @@ def lint_apps(sites_path: Path, site: str | None = None) -> list[Issue]:
         issues.extend(_patch_issues(app))
         issues.extend(_fixture_issues(app, registry))
     issues.extend(code_issues(apps, registry))
+    issues.extend(_customization_issues(apps, registry))
+    return issues
+
+
+def _customization_issues(apps: list[App], registry: MetaRegistry) -> list[Issue]:
+    """Shipped Custom Fields and Property Setters that would not apply (an unknown doctype or field, a taken
+    fieldname, a locked property), tried on a copy of the metadata as a site would lay them over it."""
+    try:
+        shipped = shipped_records(apps)
+    except ValidationError:
+        return []  # a malformed file: fixtures.E001 says so
+    issues: list[Issue] = []
+    for path, records in shipped:
+        fields = [r for r in records if isinstance(r, dict) and r.get("doctype") == CUSTOM_FIELD]
+        setters = [r for r in records if isinstance(r, dict) and r.get("doctype") == PROPERTY_SETTER]
+        if fields or setters:
+            issues.extend(dataclasses.replace(i, path=str(path))
+                          for i in customization.apply(dict(registry.metas), fields, setters))
     return issues
 
 

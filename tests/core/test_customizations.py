@@ -22,11 +22,13 @@ import smooth
 from smooth.exceptions import MandatoryError, WorkflowPermissionError
 from smooth.expressions import ExpressionError
 from smooth.fixtures import export_fixtures
+from smooth.lint import lint_apps
 from smooth.python_expressions import check, default_functions, evaluate, frappe_functions
-from smooth.site import Site
+from smooth.site import Site, write_config
 from tests.api.helpers import Api, set_site_config
 from tests.api.serving import running_server
 from tests.conftest import BACKENDS, SessionPool, SiteHandle, create_site, drop_site, make_user
+from tests.core._app_builder import ThrowawayApp, field
 from tests.core._mini_app import MiniApp, columns, data_field, ddl_in, recorded_sql, run_migrate
 
 GADGET = "Cust Gadget"
@@ -399,3 +401,19 @@ def test_customize_form_writes_property_setters_and_custom_fields(lite: tuple[Si
                 smooth.delete_doc("Custom Field", f"{GADGET}-custom_serial_no")
             smooth.delete_doc("User", plain, force=True)
             smooth.db.commit()
+
+
+def test_bench_check_names_shipped_customizations_that_would_not_apply(tmp_path: Path) -> None:
+    app = ThrowawayApp(tmp_path, prefix="Lint Custom")
+    app.doctype("Lint Gadget", [field("title")])
+    app.fixture("custom_field.json", json.dumps([
+        {"doctype": "Custom Field", "name": "Nope-custom_x", "dt": "Nope", "fieldname": "custom_x"},
+        {"doctype": "Custom Field", "name": "Lint Gadget-title", "dt": "Lint Gadget", "fieldname": "title"}]))
+    app.fixture("property_setter.json", json.dumps([
+        {"doctype": "Property Setter", "name": "Lint Gadget-title-fieldtype", "doc_type": "Lint Gadget",
+         "doctype_or_field": "DocField", "field_name": "title", "property": "fieldtype", "value": "Int"}]))
+    sites = tmp_path / "sites"
+    write_config(sites, "lint.test", {"db_path": "site.sqlite3", "apps": [str(app.path)]})
+    found = {(i.id, i.level, Path(i.path).name) for i in lint_apps(sites, "lint.test") if i.id.startswith("custom.")}
+    assert found == {("custom.W001", "warning", "custom_field.json"), ("custom.W003", "warning", "custom_field.json"),
+                     ("custom.W005", "warning", "property_setter.json")}
