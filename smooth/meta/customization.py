@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any
 
 from smooth.meta import fieldtypes
-from smooth.meta.checks import FIELDNAME_RE, RESERVED, Issue
+from smooth.meta.checks import FIELDNAME_RE, RESERVED, Issue, check_doctype
 from smooth.meta.doctype import Meta
 
 CUSTOM_FIELD = "Custom Field"
@@ -74,8 +74,20 @@ def apply(metas: MutableMapping[str, Meta], custom_fields: Iterable[Mapping[str,
             _set_property(raw, row, issues)
     for doctype, raw in raws.items():
         old = metas[doctype]
+        errors = [i for i in check_doctype(raw, old.path) if i.level == "error"]
+        if errors:  # e.g. a custom field's depends_on outside the grammar: the doctype stays as shipped
+            issues.extend(Issue("custom.W008", "warning", f"{doctype} is used without its customizations: "
+                                                          f"{e.id} {e.message}") for e in errors)
+            continue
         metas[doctype] = Meta(raw, path=old.path, app=old.app)
     return issues
+
+
+def refusal(meta: Meta, custom_fields: Iterable[Mapping[str, Any]] = (),
+            property_setters: Iterable[Mapping[str, Any]] = ()) -> str | None:
+    """Why these rows would not apply to `meta` (checked when one is saved), or None."""
+    issues = apply({meta.name: meta}, custom_fields, property_setters)
+    return issues[0].message if issues else None
 
 
 def field_of(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import smooth
-from smooth.exceptions import MandatoryError, WorkflowPermissionError
+from smooth.exceptions import MandatoryError, ValidationError, WorkflowPermissionError
 from smooth.expressions import ExpressionError
 from smooth.fixtures import export_fixtures
 from smooth.lint import lint_apps
@@ -417,3 +417,17 @@ def test_bench_check_names_shipped_customizations_that_would_not_apply(tmp_path:
     found = {(i.id, i.level, Path(i.path).name) for i in lint_apps(sites, "lint.test") if i.id.startswith("custom.")}
     assert found == {("custom.W001", "warning", "custom_field.json"), ("custom.W003", "warning", "custom_field.json"),
                      ("custom.W005", "warning", "property_setter.json")}
+
+
+def test_a_custom_field_that_would_break_the_doctype_is_refused_when_saved(lite: tuple[SiteHandle, MiniApp]) -> None:
+    handle, _ = lite
+    with handle.context():
+        with pytest.raises(ValidationError, match="depends_on|E027"):
+            smooth.get_doc({"doctype": "Custom Field", "dt": GADGET, "label": "Odd", "fieldtype": "Data",
+                            "depends_on": "eval:doc.title =="}).insert()
+        smooth.db.rollback()
+        placed = smooth.get_doc({"doctype": "Custom Field", "dt": GADGET, "label": "Last", "fieldtype": "Data",
+                                 "insert_after": "no_such_field"}).insert()
+        assert any("placed at the end" in str(m["message"]) for m in smooth.local.message_log)
+        assert placed.name == f"{GADGET}-custom_last"
+        smooth.db.rollback()

@@ -15,8 +15,11 @@ import re
 from smooth.context import local
 from smooth.core.customizations import changed
 from smooth.exceptions import ValidationError
+from smooth.messages import msgprint
 from smooth.meta import fieldtypes
 from smooth.meta.checks import FIELDNAME_RE, RESERVED
+from smooth.meta.customization import refusal
+from smooth.meta.doctype import Meta
 from smooth.model.document import Document
 
 _NOT_WORD = re.compile(r"[^a-z0-9_]+")
@@ -56,7 +59,8 @@ class CustomField(Document):
             raise ValidationError("The doctype and the fieldname of a Custom Field cannot change: delete it and "
                                   "add a new one")
         if self.insert_after and not meta.has_field(self.insert_after):
-            raise ValidationError(f"Insert After: {self.dt} has no field {self.insert_after!r}")
+            msgprint(f"Insert After: {self.dt} has no field {self.insert_after!r}, so {fieldname} is placed at the "
+                     "end of the form")
         if self.fieldtype not in fieldtypes.ALL:
             raise ValidationError(f"Field Type {self.fieldtype!r} is not a field type")
         target = (self.options or "").strip()
@@ -64,6 +68,13 @@ class CustomField(Document):
             raise ValidationError(f"Options: a {self.fieldtype} field needs the name of a DocType, not {target!r}")
         if self.fieldtype in fieldtypes.TABLE and not registry.get(target).istable:
             raise ValidationError(f"Options: {target} is not a child table DocType")
+        base = registry.get(self.dt)
+        if existing is not None:  # editing a custom field: try it in place of its current version
+            kept = [f for f in base.raw.get("fields") or [] if f.get("fieldname") != fieldname]
+            base = Meta({**base.raw, "fields": kept}, path=base.path, app=base.app)
+        problem = refusal(base, [self.as_dict()])
+        if problem:
+            raise ValidationError(problem)
 
     def on_update(self) -> None:
         changed(self.dt)

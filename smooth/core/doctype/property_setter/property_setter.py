@@ -11,7 +11,7 @@ from __future__ import annotations
 from smooth.context import local
 from smooth.core.customizations import changed
 from smooth.exceptions import ValidationError
-from smooth.meta.customization import DOCTYPE_LOCKED, FIELD_LOCKED
+from smooth.meta.customization import DOCTYPE_LOCKED, FIELD_LOCKED, refusal
 from smooth.model.document import Document
 
 
@@ -33,6 +33,10 @@ class PropertySetter(Document):
                 raise ValidationError(f"Property {prop!r} changes the column; add a new field instead")
         elif self.doctype_or_field == "DocType" and prop in DOCTYPE_LOCKED:
             raise ValidationError(f"Property {prop!r} of a DocType cannot be overridden on a site")
+        if self.doctype_or_field in ("DocField", "DocType"):
+            problem = refusal(registry.get(self.doc_type), property_setters=[self.as_dict()])
+            if problem:
+                raise ValidationError(problem)
 
     def on_update(self) -> None:
         changed(self.doc_type)
