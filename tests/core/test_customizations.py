@@ -382,6 +382,8 @@ def test_customize_form_writes_property_setters_and_custom_fields(lite: tuple[Si
                 "new_fieldtype": "Data", "new_insert_after": "title"})
             assert added.status_code == 303, added.text
             assert api.get("/app/customize-form", user=plain).status_code == 403
+            link = 'href="/app/customize-form?doctype=Cust%20Gadget"'
+            assert link in api.get("/app/cust-gadget").text and link not in api.get("/app/cust-gadget", user=plain).text
             api.http.close()
         with handle.context():
             assert smooth.db.get_value("Property Setter", f"{GADGET}-reviewer-hidden", "value") == "1"

@@ -34,9 +34,18 @@ NEW_FIELD_TYPES = ("Data", "Check", "Int", "Float", "Currency", "Date", "Datetim
                    "Text", "Text Editor", "Section Break", "Column Break")
 
 
+def may_customize(user: str) -> bool:
+    return user == "Administrator" or MANAGER in get_roles(user)
+
+
+def customize_url(doctype: str) -> str:
+    """The page for `doctype` (the list's "Customize" link)."""
+    return f"{URL}?doctype={quote(doctype)}"
+
+
 def _require_manager(api: ApiRequest) -> None:
     require_desk_user(api)
-    if api.user != "Administrator" and MANAGER not in get_roles(api.user):
+    if not may_customize(api.user):
         raise PermissionError(f"Not permitted: Customize Form is for the {MANAGER} role")
 
 
@@ -128,9 +137,9 @@ def show_customize_form(api: ApiRequest) -> Response:
         try:
             if action == "add":
                 _add(api, meta)
-                raise Redirect(f"{URL}?doctype={quote(meta.name)}&saved=added")
+                raise Redirect(f"{customize_url(meta.name)}&saved=added")
             changes = _save(api, meta)
-            raise Redirect(f"{URL}?doctype={quote(meta.name)}&saved={changes}")
+            raise Redirect(f"{customize_url(meta.name)}&saved={changes}")
         except SmoothError as exc:
             db().rollback()
             error = exc.message or type(exc).__name__

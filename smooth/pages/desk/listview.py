@@ -15,10 +15,12 @@ from urllib.parse import quote
 from starlette.responses import Response
 
 from smooth.api.request import ApiRequest
+from smooth.context import session_user
 from smooth.meta.doctype import Meta
 from smooth.pages.desk import bulk, cells, link_titles
 from smooth.pages.desk.access import doctype_for, require_desk_user
 from smooth.pages.desk.access import slug as slug_of
+from smooth.pages.desk.customize_form import customize_url, may_customize
 from smooth.pages.desk.list_query import (
     OPERATOR_LABELS,
     PAGE_LENGTHS,
@@ -216,6 +218,7 @@ def view_context(api: ApiRequest, ctx: ListContext, state: ListState) -> dict[st
         "sort_choices": sort_choices(ctx, state),
         "can_create": has_permission(meta.name, "create"),
         "can_report": has_permission(meta.name, "report"),
+        "customize_url": customize_url(meta.name) if may_customize(session_user()) else "",
     }
 
 
