@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 import smooth
+from smooth.email.rendering import render_template
 from smooth.exceptions import MandatoryError, ValidationError, WorkflowPermissionError
 from smooth.expressions import ExpressionError
 from smooth.fixtures import export_fixtures
@@ -274,7 +275,6 @@ def test_email_template_body_in_response_without_html(lite: tuple[SiteHandle, Mi
     handle, _ = lite
     with handle.context():
         mail = smooth.get_doc("Email Template", "Gadget Review Needed")
-        from smooth.email.rendering import render_template
         rendered = render_template(mail.name, {"doc": {"title": "<Lamp>"}, "title": "Lamp", "custom_weight": 3})
         assert rendered.subject == "Review Lamp"
         assert rendered.html == "<p>Please review <b>&lt;Lamp&gt;</b> (weight 3).</p>"
