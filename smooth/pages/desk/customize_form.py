@@ -110,7 +110,8 @@ def _save(api: ApiRequest, meta: Meta) -> int:
                     prop != "label" and field.fieldtype in fieldtypes.LAYOUT:
                 continue
             value = _posted(api, field, prop)
-            if value != _value(field, prop):
+            current = _value(field, prop)
+            if (value.strip() != current.strip()) if prop == "options" else (value != current):
                 _save_field(meta, field, prop, value, shipped.get(field.fieldname, {}))
                 changes += 1
     return changes
