@@ -24,6 +24,7 @@ from smooth.exceptions import MandatoryError, ValidationError, WorkflowPermissio
 from smooth.expressions import ExpressionError
 from smooth.fixtures import export_fixtures
 from smooth.lint import lint_apps
+from smooth.pages.desk import cells
 from smooth.python_expressions import check, default_functions, evaluate, frappe_functions
 from smooth.site import Site, write_config
 from tests.api.helpers import Api, set_site_config
@@ -326,6 +327,10 @@ def test_workflow_condition_with_frappe_session_user(lite: tuple[SiteHandle, Min
             done = smooth.apply_workflow(smooth.get_doc(GADGET, name), "Approve Gadget")
             assert done.workflow_state == "Gadget Approved"
             smooth.db.commit()
+            # Gadget Approved does not override the status: no workflow pill in lists or on the form
+            assert cells.workflow_colours(GADGET) == ("workflow_state", {"Gadget Draft": "gray",
+                                                                         "Gadget Approved": ""})
+            assert cells.workflow_indicator(GADGET, done) is None
     finally:
         with handle.context():
             for n in smooth.get_all(GADGET, pluck="name"):

@@ -73,7 +73,8 @@ def workflow_colours(doctype: str) -> tuple[str, dict[str, str]] | None:
         flow = workflow.get_workflow(doctype)
         cache[doctype] = None if flow is None or not workflow.shows_state(flow) else (
             flow.workflow_state_field,
-            {state: STYLE_COLOURS.get(style, "gray") for state, style in workflow.state_styles(flow).items()})
+            {state: STYLE_COLOURS.get(style, "gray") if workflow.shows_state(flow, state) else ""
+             for state, style in workflow.state_styles(flow).items()})
     return cache[doctype]
 
 
@@ -83,10 +84,8 @@ def workflow_indicator(doctype: str, doc: Any) -> tuple[str, str] | None:
     if found is None or doc.is_new():
         return None
     state = str(doc.get(found[0]) or "")
-    flow = workflow.get_workflow(doctype)
-    if not state or (flow is not None and not workflow.shows_state(flow, state)):
-        return None
-    return state, found[1].get(state, "gray")
+    colour = found[1].get(state, "gray")
+    return (state, colour) if state and colour else None
 
 
 def indicator_settings(meta: Meta, settings: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
@@ -117,7 +116,7 @@ def cell(column: Column, value: Any, row: dict[str, Any],
     if column.fieldtype == "Time" and column.options and text:  # a zone that varies by record: name it in each
         text = time_zones.labelled(value, time_zones.shown_zone("Time", column.options, ("", system_time_zone()), row))
     if indicator and column.fieldname == indicator[0] and text:
-        return Cell(text, indicator=indicator[1].get(text, "gray"))
+        return Cell(text, indicator=indicator[1].get(text, "gray"))  # "": a state that does not override status
     if column.fieldtype == "Link" and column.options and text:
         return Cell((titles or {}).get(text, text), href=form_url(column.options, value))
     if column.fieldtype == "Dynamic Link" and column.options and text and row.get(column.options):
