@@ -19,5 +19,5 @@ def drop_test_print_formats(lms_site) -> Iterator[None]:  # noqa: F811
     yield
     with lms_site.context():
         table = smooth.local.site.table("Print Format")
-        smooth.db.execute(delete(table).where(table.c.standard == 0), write=True)
+        smooth.db.execute(delete(table).where(table.c.standard != "Yes"), write=True)
         smooth.db.commit()
