@@ -116,7 +116,7 @@ class Site:
         registry = MetaRegistry(self.apps)
         hooks = Hooks(self.apps)
         metadata = build_metadata(registry)
-        custom_fields, property_setters = customizations.read_rows(self.engine, metadata)
+        custom_fields, property_setters = customizations.read_rows(self.engine)
         if custom_fields or property_setters:
             registry.issues.extend(customization.apply(registry.metas, custom_fields, property_setters))
             metadata = build_metadata(registry)

@@ -14,7 +14,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, select
+from sqlalchemy import column, literal_column, select, table
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -40,14 +40,19 @@ def touch(site_path: Path) -> None:
         os.utime(path, ns=(before + 1, before + 1))
 
 
-def read_rows(engine: Engine, metadata: MetaData) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(custom fields, property setters), in creation order; none before the tables exist (a new site)."""
+def read_rows(engine: Engine) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(custom fields, property setters), in creation order; none before the tables exist (a new site).
+
+    Every stored column is read (`*`), not those of the loaded metadata: during a migrate that adds a
+    column to Custom Field itself, the table does not have it yet, and the site's customizations must
+    still be seen (else their columns would look removed)."""
     found: list[list[dict[str, Any]]] = []
     try:
         with engine.connect() as connection:
             for doctype in (CUSTOM_FIELD, PROPERTY_SETTER):
-                table = metadata.tables[f"tab{doctype}"]
-                rows = connection.execute(select(table).order_by(table.c.creation, table.c.name))
+                stored = table(f"tab{doctype}", column("creation"), column("name"))
+                rows: list[Any] = list(connection.execute(select(literal_column("*")).select_from(stored)
+                                                          .order_by(stored.c.creation, stored.c.name)))
                 found.append([dict(row._mapping) for row in rows])
     except SQLAlchemyError:
         return [], []
