@@ -75,7 +75,7 @@ def apply(metas: MutableMapping[str, Meta], custom_fields: Iterable[Mapping[str,
     for doctype, raw in raws.items():
         old = metas[doctype]
         errors = [i for i in check_doctype(raw, old.path) if i.level == "error"]
-        if errors:  # e.g. a custom field's depends_on outside the grammar: the doctype stays as shipped
+        if errors:  # e.g. a Select default that is not an option: the doctype stays as shipped
             issues.extend(Issue("custom.W008", "warning", f"{doctype} is used without its customizations: "
                                                           f"{e.id} {e.message}") for e in errors)
             continue
