@@ -2,7 +2,7 @@
 
 meta.E001 malformed JSON (registry) · E002 no name · E003 unknown fieldtype · E004 duplicate
 fieldname · E005 field needs options · E006 Table of a missing doctype · E007 no fieldname ·
-E008 fieldname not snake_case · E009 autoname not understood · E010 default not an option ·
+E008 fieldname not letters, digits and underscores · E009 autoname not understood · E010 default not an option ·
 E012 permission row without role · E013 index of unknown fields · E014 unique long text ·
 E015 title/sort/search field missing · E016 name differs from the file name · E017 autoname
 field missing · E018 autoname field holds no value · E019 bad sort_order · E021 field not an
@@ -28,9 +28,10 @@ import smooth.expressions as expressions
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import Meta
 
-FIELDNAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+FIELDNAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # Frappe allows "ID": a quoted column
 RESERVED = frozenset(fieldtypes.STANDARD_FIELDS + fieldtypes.CHILD_FIELDS + ("doctype",))
-AUTONAME_RE = re.compile(r"^(|hash|prompt|Prompt|naming_series:|field:[a-z_][a-z0-9_]*|format:.+|autoincrement|.*#.*)$")
+AUTONAME_RE = re.compile(
+    r"^(|hash|prompt|Prompt|naming_series:|field:[A-Za-z_][A-Za-z0-9_]*|format:.+|autoincrement|.*#.*)$")
 
 
 @dataclass(frozen=True)
@@ -117,12 +118,12 @@ def _check_field(field: Any, position: int, seen: set[str], path: Path | None) -
         yield _issue("meta.E003", f"unknown fieldtype {fieldtype!r}", path, fieldname,
                      hint="known types: " + ", ".join(sorted(fieldtypes.VALUE | fieldtypes.TABLE)))
     if not FIELDNAME_RE.match(fieldname):
-        yield _issue("meta.E008", f"fieldname {fieldname!r} is not snake_case", path, fieldname,
-                     hint="lowercase letters, digits and underscores")
-    elif fieldname in RESERVED:
+        yield _issue("meta.E008", f"fieldname {fieldname!r} is not letters, digits and underscores", path,
+                     fieldname, hint="snake_case, as Frappe names fields")
+    elif fieldname.lower() in RESERVED:  # column names are case-insensitive on MariaDB and SQLite
         yield _issue("meta.E022", f"fieldname {fieldname!r} is a standard column", path, fieldname,
                      hint="rename the field")
-    if fieldname in seen:
+    if fieldname.lower() in {name.lower() for name in seen}:  # "ID" and "id" are one column
         yield _issue("meta.E004", f"duplicate fieldname {fieldname!r}", path, fieldname,
                      hint="rename or remove one of the fields")
     seen.add(fieldname)

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from smooth.cli import cli, main
 from smooth.lint import lint_apps
-from smooth.meta.checks import Issue
+from smooth.meta.checks import Issue, check_doctype
 from smooth.meta.registry import MetaRegistry
 from smooth.site import write_config
 from tests.core._app_builder import ThrowawayApp, field
@@ -218,3 +218,13 @@ def test_a_doctype_with_keys_smooth_does_not_implement_still_loads(tmp_path: Pat
     app = _frappe_style_app(tmp_path)
     registry = MetaRegistry([app.load()])  # strict: raises on any error
     assert registry.get("Frappe Style").get_field("stage") is not None
+
+
+def test_uppercase_fieldnames_pass_as_in_frappe_unless_they_are_another_column() -> None:
+    """Column names are case-insensitive on both backends: "Name" is the standard column, "id" and "ID" one column."""
+    def ids(*fieldnames: str) -> list[tuple[str, str]]:
+        data = {"name": "Upper", "fields": [{"fieldname": f, "fieldtype": "Data"} for f in fieldnames]}
+        return [(i.id, i.field) for i in check_doctype(data, None)]
+
+    assert ids("ID", "Customer_Code") == []
+    assert ids("Name", "id", "ID", "2nd") == [("meta.E022", "Name"), ("meta.E004", "ID"), ("meta.E008", "2nd")]
