@@ -2,7 +2,7 @@
 
 insert():
     check create permission -> defaults, owner, timestamps -> Links (+ fetch_from) -> before_insert -> naming
-    -> before_validate -> Links (+ fetch_from) and mandatory values -> validate
+    -> before_validate -> Links (+ fetch_from) -> validate
     -> before_save (before_submit when inserted submitted)
     -> standard validation (types, mandatory, select, length, links + fetch_from, unique)
     -> INSERT parent, then children -> after_insert -> on_update (+ on_submit)
@@ -10,7 +10,7 @@ insert():
 save():
     check write/submit/cancel permission -> reload the stored row FOR UPDATE and refuse a
     stale `modified` (TimestampMismatchError) -> docstatus transition check -> Links (+ fetch_from)
-    -> before_validate -> Links and mandatory values -> validate -> before_save | before_submit | before_cancel |
+    -> before_validate -> Links (+ fetch_from) -> validate -> before_save | before_submit | before_cancel |
     before_update_after_submit -> standard validation -> UPDATE parent, upsert/delete
     children -> on_update | on_submit | on_cancel | on_update_after_submit -> Version -> on_change
 delete(): delete permission -> on_trash -> links check -> DELETE -> after_delete.
@@ -332,8 +332,7 @@ class Document:
             self.run_method("before_validate")
             if self.flags.ignore_validate:
                 return
-            validation.validate_required(self, ignore_mandatory=bool(self.flags.ignore_mandatory),
-                                         ignore_links=bool(self.flags.ignore_links))
+            validation.validate_links_before_validate(self)
             self.run_method("validate")
         elif self.flags.ignore_validate:
             return

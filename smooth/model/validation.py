@@ -2,10 +2,11 @@
 
 Types and lengths, Select options, mandatory values, Links (one query per target doctype,
 which also brings the `fetch_from` values) and unique fields. They run after the
-controller's `validate`, so a controller may fill values the checks then see. Links and `reqd`
-values are also checked before `validate` (after `before_validate`, the hook for
-filling missing values): controller code may then rely on them, and an empty or unknown value
-is a 417 naming the fields, never a 500 or a 404 from deep inside the controller.
+controller's `validate`, as in Frappe, so a controller may fill a mandatory value the checks then
+see. Links are also checked before `validate` (after `before_validate`): an unknown Link is a 417
+naming the field, and the fetched values are there for the controller. A mandatory value may still
+be missing in `validate`: controller code reading one skips its check when it is empty, and the
+mandatory check after it answers "value missing" (417), never a 500.
 """
 
 from __future__ import annotations
@@ -49,14 +50,13 @@ def fetch_linked_values(doc: Document) -> None:
         validate_links(member)
 
 
-def validate_required(doc: Document, *, ignore_mandatory: bool = False, ignore_links: bool = False) -> None:
-    """The checks controller code relies on: Links exist (their fetch_from values filled), `reqd` values set."""
-    if not ignore_links:
-        for member in (doc, *doc.get_all_children()):
-            member.__dict__.setdefault(_CHECKED, {})
-            validate_links(member)
-    if not ignore_mandatory:
-        validate_mandatory(doc, conditional=False)  # a condition's own message comes from the controller
+def validate_links_before_validate(doc: Document) -> None:
+    """Links set by `before_validate` exist and bring their fetch_from values before `validate` reads them."""
+    if doc.flags.ignore_links:
+        return
+    for member in (doc, *doc.get_all_children()):
+        member.__dict__.setdefault(_CHECKED, {})
+        validate_links(member)
 
 
 def row_label(doc: Document) -> str:
@@ -96,7 +96,7 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, list) and not value)
 
 
-def validate_mandatory(doc: Document, *, conditional: bool = True) -> None:
+def validate_mandatory(doc: Document) -> None:
     """`reqd` fields, and fields whose `mandatory_depends_on` condition holds for the document (or row)."""
     missing: list[str] = []
     for member in (doc, *doc.get_all_children()):
@@ -104,7 +104,7 @@ def validate_mandatory(doc: Document, *, conditional: bool = True) -> None:
         for field in member.meta.mandatory_fields:
             if _empty(values.get(field.fieldname)):
                 missing.append(row_label(member) + field.label)
-        for field in member.meta.conditionally_mandatory if conditional else ():
+        for field in member.meta.conditionally_mandatory:
             if _empty(values.get(field.fieldname)) and expressions.holds(
                     field.mandatory_depends_on, _condition_values(member), False):
                 missing.append(row_label(member) + field.label)

@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 
 import smooth
 from smooth.model.passwords import check_user_password
-from smooth.model.validation import validate_required
+from smooth.model.validation import validate_links_before_validate
 
 
 def note(**values):  # type: ignore[no-untyped-def]
@@ -179,7 +179,7 @@ def test_a_linked_row_read_by_link_validation_answers_later_reads_until_a_write(
     """Controllers read the records they link to; the check already read them in this transaction."""
     category("Work", "first")
     smooth.db.commit()
-    validate_required(note(category="Work"))  # what insert runs before the controller's validate
+    validate_links_before_validate(note(category="Work"))  # what insert runs before the controller's validate
     sent: list[str] = []
     engine = smooth.db.connection().engine
 
@@ -193,7 +193,7 @@ def test_a_linked_row_read_by_link_validation_answers_later_reads_until_a_write(
         smooth.db.set_value("Test Category", "Work", "description", "second")
         assert smooth.db.get_value("Test Category", "Work", "description") == "second"  # the write forgot it
         assert len(sent) == 2
-        validate_required(note(category="Work"))
+        validate_links_before_validate(note(category="Work"))
         smooth.db.rollback()
         assert smooth.db.get_value("Test Category", "Work", "description") == "first"  # a new transaction asks
     finally:

@@ -1,7 +1,7 @@
-"""Doctype constructs as Frappe apps write them (Test Frappe Form, Test Autoincrement in the test
-app), behaving as Frappe 15 does: fetch before the mandatory check, fetch_if_empty, field_order,
-conditions with `;` / `.includes` / `__islocal`, autoincrement names, Rating as a number, on both
-backends."""
+"""Doctype constructs as Frappe apps write them (Test Frappe Form, Test Autoincrement, Test Person in
+the test app), behaving as Frappe 15 does: fetch before the mandatory check, mandatory after
+`validate`, fetch_if_empty, field_order, conditions with `;` / `.includes` / `__islocal`,
+autoincrement names, Rating as a number, an uppercase fieldname, on both backends."""
 
 from __future__ import annotations
 
@@ -96,3 +96,27 @@ def test_autoincrement_names_are_1_2_3_in_an_integer_column(ctx: Any) -> None:
 def test_an_autoincrement_name_that_is_not_a_number_is_refused(ctx: Any) -> None:
     with pytest.raises(smooth.ValidationError, match="a number counted from 1"):
         smooth.get_doc({"doctype": "Test Autoincrement", "subject": "x"}).insert(set_name="abc")
+
+
+def test_a_controller_may_fill_a_mandatory_field_in_validate(ctx: Any) -> None:
+    """Frappe checks mandatory values once, after `validate`: Test Person's controller sets the reqd Full Name."""
+    doc = smooth.get_doc({"doctype": "Test Person", "first_name": "Ada", "last_name": "Lovelace"}).insert()
+    assert smooth.db.get_value("Test Person", doc.name, "full_name") == "Ada Lovelace"
+    with pytest.raises(smooth.MandatoryError, match="value missing for First Name, Full Name$"):
+        smooth.get_doc({"doctype": "Test Person", "last_name": ""}).insert()
+
+
+def test_an_uppercase_fieldname_is_a_column_as_in_frappe(ctx: Any) -> None:
+    """`ID`, as Frappe apps name fields: written, read, filtered and sorted by, quoted on both backends."""
+    for number in ("A-2", "A-1", "B-1"):
+        smooth.get_doc({"doctype": "Test Person", "first_name": number, "ID": number}).insert()
+    name = smooth.db.get_value("Test Person", {"ID": "A-1"}, "name")
+    assert smooth.get_doc("Test Person", name).ID == "A-1"
+    assert smooth.get_all("Test Person", filters={"ID": ["like", "A-%"]}, order_by="ID desc", pluck="ID") == \
+        ["A-2", "A-1"]
+    assert smooth.get_all("Test Person", filters=[["ID", "=", "B-1"]], fields=["ID", "full_name"]) == \
+        [{"ID": "B-1", "full_name": "B-1"}]
+    doc = smooth.get_doc("Test Person", name)
+    doc.ID = "A-0"
+    doc.save()
+    assert smooth.db.get_value("Test Person", name, "ID") == "A-0"

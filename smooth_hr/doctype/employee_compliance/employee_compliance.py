@@ -15,6 +15,8 @@ class EmployeeCompliance(Document):
     renewal_date: dt.date | None
 
     def validate(self) -> None:
+        if not self.compliance_type:
+            return  # the mandatory check after validate names what is missing
         kind = smooth.get_doc("Compliance Type", self.compliance_type)
         if self.status != PENDING and not self.completion_date:
             raise smooth.ValidationError(f"Completion Date is needed to mark {self.compliance_type} {self.status}")

@@ -11,7 +11,7 @@ class CourseChapter(Document):
     def validate(self) -> None:
         seen: set[str] = set()
         for row in self.get("lessons") or []:
-            if row.lesson in seen:
+            if row.lesson and row.lesson in seen:
                 raise smooth.ValidationError(f"Row #{row.idx}: lesson {row.lesson} is listed twice")
             seen.add(row.lesson)
 

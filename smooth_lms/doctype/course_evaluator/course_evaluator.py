@@ -58,7 +58,8 @@ class CourseEvaluator(Document):
         for row in self.schedule:
             if row.start_time and row.end_time and row.start_time >= row.end_time:
                 raise ValidationError(f"Row #{row.idx} in Schedule: the start time must be before the end time")
-            by_day.setdefault(row.day, []).append((row.start_time, row.end_time, row.idx))
+            if row.start_time and row.end_time:  # the mandatory check after validate names a missing time
+                by_day.setdefault(row.day, []).append((row.start_time, row.end_time, row.idx))
         for day, rows in by_day.items():
             rows.sort()
             for (_s1, e1, i1), (s2, _e2, i2) in zip(rows, rows[1:], strict=False):

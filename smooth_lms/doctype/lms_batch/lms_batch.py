@@ -26,6 +26,6 @@ class LMSBatch(Document):
         seen: set[str] = set()
         for row in self.get(table) or []:
             value = row.get(field)
-            if value in seen:
+            if value and value in seen:
                 raise ValidationError(f"Row #{row.idx}: {value} is listed twice in {self.meta.get_label(table)}")
             seen.add(value)

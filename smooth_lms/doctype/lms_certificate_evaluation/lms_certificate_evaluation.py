@@ -19,6 +19,8 @@ class LMSCertificateEvaluation(Document):
     date: dt.date | None
 
     def validate(self) -> None:
+        if not self.certificate_request:
+            return  # the mandatory check after validate names what is missing
         request = smooth.get_doc("LMS Certificate Request", self.certificate_request)
         user = smooth.session.user
         if not is_staff(user) and user != request.evaluator:

@@ -21,6 +21,8 @@ class LMSQuizSubmission(Document):
     def validate(self) -> None:
         if not self.is_new():
             raise smooth.ValidationError("A quiz submission cannot be changed; take the quiz again instead")
+        if not (self.member and self.quiz):
+            return  # the mandatory check after validate names what is missing
         user = smooth.session.user
         if self.member != user and not is_staff(user):
             raise smooth.PermissionError("You can only submit your own quiz attempts")

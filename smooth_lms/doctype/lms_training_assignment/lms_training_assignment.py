@@ -23,6 +23,6 @@ class LMSTrainingAssignment(Document):
             self.completed_on = self.completed_on or smooth.today()
         else:
             self.completed_on = None
-            if self.status == OPEN and smooth.getdate(self.due_date) < smooth.today():
+            if self.status == OPEN and self.due_date and smooth.getdate(self.due_date) < smooth.today():
                 self.status = OVERDUE
         self.open_key = open_key(self.member, self.course) if self.status != COMPLETED else None
