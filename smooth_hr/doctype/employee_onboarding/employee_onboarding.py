@@ -9,10 +9,6 @@ from smooth_hr.doctype.employee_boarding_activity.employee_boarding_activity imp
 
 
 class EmployeeOnboarding(Document):
-    def before_validate(self) -> None:
-        if self.employee and not self.get("date_of_joining"):  # mandatory is checked before links fetch their values
-            self.date_of_joining = smooth.db.get_value("Employee", self.employee, "date_of_joining")
-
     def validate(self) -> None:
         for row in self.activities or []:
             check_activity(row)
