@@ -24,8 +24,9 @@ MAX_TEXT = 140
 
 
 def search_columns(meta: Meta) -> list[str]:
-    """name, the title field and the doctype's `search_fields` that exist, in that order."""
-    wanted = ["name", meta.title_field or "", *((meta.search_fields or "").split(","))]
+    """name, the title field, the doctype's `search_fields` and its `in_global_search` fields, in that order."""
+    wanted = ["name", meta.title_field or "", *((meta.search_fields or "").split(",")),
+              *(f.fieldname for f in meta.fields if f.in_global_search)]
     columns: list[str] = []
     for column in (c.strip() for c in wanted):
         if column and column in meta.column_set and column not in columns:

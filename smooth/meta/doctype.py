@@ -25,7 +25,7 @@ class DocField:
         "search_index", "in_list_view", "in_standard_filter", "hidden", "length", "allow_on_submit",
         "no_copy", "set_only_once", "fetch_from", "fetch_if_empty", "precision", "depends_on", "mandatory_depends_on",
         "read_only_depends_on",
-        "permlevel", "non_negative", "description", "idx", "raw",
+        "permlevel", "non_negative", "description", "print_hide", "in_global_search", "idx", "raw",
     )
 
     def __init__(self, data: Mapping[str, Any], idx: int = 0) -> None:
@@ -55,6 +55,8 @@ class DocField:
         self.permlevel = int(data.get("permlevel") or 0)
         self.non_negative = bool(data.get("non_negative"))
         self.description: str | None = data.get("description") or None
+        self.print_hide = bool(data.get("print_hide"))
+        self.in_global_search = bool(data.get("in_global_search"))
         self.idx = idx
 
     @property

@@ -57,13 +57,13 @@ FIELD_IMPLEMENTED = frozenset({
     "fieldname", "fieldtype", "label", "options", "reqd", "read_only", "default", "unique", "search_index",
     "in_list_view", "in_standard_filter", "hidden", "length", "allow_on_submit", "no_copy", "set_only_once",
     "fetch_from", "fetch_if_empty", "depends_on", "mandatory_depends_on", "read_only_depends_on", "permlevel",
-    "non_negative", "description", "precision", "ignore_user_permissions",
+    "non_negative", "description", "precision", "ignore_user_permissions", "print_hide", "in_global_search",
 })
 FIELD_BOOKKEEPING = BOOKKEEPING_RECORD | frozenset({"oldfieldname", "oldfieldtype"})
 FIELD_NOT_IMPLEMENTED = frozenset({
     "hide_days", "hide_seconds", "is_virtual", "sort_options", "show_dashboard", "link_filters", "show_on_timeline",
-    "bold", "allow_in_quick_entry", "translatable", "print_hide", "print_hide_if_no_value", "report_hide",
-    "collapsible", "collapsible_depends_on", "hide_border", "in_preview", "in_filter", "in_global_search",
+    "bold", "allow_in_quick_entry", "translatable", "print_hide_if_no_value", "report_hide",
+    "collapsible", "collapsible_depends_on", "hide_border", "in_preview", "in_filter",
     "allow_bulk_edit", "make_attachment_public", "ignore_xss_filter",
     "remember_last_selected_value", "print_width", "width", "max_height", "columns", "documentation_url",
     "placeholder", "button_color",

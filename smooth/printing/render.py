@@ -136,7 +136,7 @@ def _standard_fields(doc: Document, meta: Meta) -> list[dict[str, Any]]:
     values = doc.as_dict()
     for field in meta.fields:
         if field.fieldtype in ("Section Break", "Column Break", "Tab Break", "Table", "Table MultiSelect",
-                               "Password", "HTML", "Button") or field.hidden:
+                               "Password", "HTML", "Button") or field.hidden or field.print_hide:
             continue
         value = doc.get(field.fieldname)
         if value not in (None, ""):

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import inspect
 
 import smooth
+from smooth.core.search import search_columns
 from smooth.pages.desk import form_fields
 
 
@@ -120,3 +121,13 @@ def test_an_uppercase_fieldname_is_a_column_as_in_frappe(ctx: Any) -> None:
     doc.ID = "A-0"
     doc.save()
     assert smooth.db.get_value("Test Person", name, "ID") == "A-0"
+
+
+def test_print_hide_keeps_a_field_off_the_standard_print(ctx: Any) -> None:
+    doc = form(category=_category(), summary="Printed summary", remarks="Internal remark").insert()
+    page = smooth.get_print(doc=doc)
+    assert "Printed summary" in page and "Internal remark" not in page
+
+
+def test_in_global_search_fields_are_searched_by_the_desk_search(ctx: Any) -> None:
+    assert "summary" in search_columns(smooth.get_meta("Test Frappe Form"))

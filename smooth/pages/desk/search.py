@@ -38,7 +38,7 @@ class Hit:
 
 def _named_records(meta: Meta) -> bool:
     autoname = meta.autoname.lower()
-    return bool(meta.title_field or meta.search_fields
+    return bool(meta.title_field or meta.search_fields or any(f.in_global_search for f in meta.fields)
                 or autoname.startswith(("field:", "format:", "naming_series:")) or autoname == "prompt")
 
 
