@@ -10,7 +10,8 @@ connected), before the handler. In order:
    (429, with Retry-After) once the key or the client IP failed too often. No CSRF check.
 3. The `sid` cookie: the session's user; an unknown or expired sid (or a disabled user) is
    Guest and the cookie is cleared. Unsafe methods need the session's CSRF token (400) once a page
-   has carried it.
+   has carried it. The user's roles, read with the session, are the unit's roles for them (no
+   second read).
 4. Guest.
 """
 
@@ -21,8 +22,8 @@ from typing import TYPE_CHECKING
 from smooth.api.request import ApiRequest
 from smooth.auth import csrf, sessions, tokens
 from smooth.auth.cookies import clear_session_cookies, set_session_cookies
-from smooth.context import db
 from smooth.exceptions import TooManyRequestsError
+from smooth.permissions import remember_roles
 
 if TYPE_CHECKING:
     from smooth.site import Site
@@ -52,13 +53,13 @@ def resolve_user(api: ApiRequest, site: Site) -> str:
     if not sid or sid == GUEST:
         return GUEST
     session = sessions.resume(site, sid)
-    if session is not None and not db().get_value("User", {"name": session.user, "enabled": 1}):
-        sessions.end(site, sid)
-        session = None
-    if session is None:
+    if session is None or session.user_roles is None:
+        if session is not None:  # its user was disabled or deleted
+            sessions.end(site, sid)
         clear_session_cookies(api)
         return GUEST
     csrf.validate(request, api.form, session.csrf_token, site.config, command=api.command)
+    remember_roles({session.user: session.user_roles})
     api.session, api.auth_method = session, "session"
     if session.refreshed:
         set_session_cookies(api, site, session)

@@ -10,7 +10,10 @@ sessions. Storage is Redis when the site config has `redis_url` (key TTL = idle 
 else the framework table `__Sessions`.
 
 `last_seen` is written at most once per `touch_interval` (a tenth of the expiry, at most a
-minute), so reading a session is not a write on every request.
+minute), so reading a session is not a write on every request. Resuming a session also reads
+whether its user is still enabled and their roles, in the same statement as the session row
+(the database store) or one more (Redis): every request needs them, and never from a cache,
+so a user disabled or a role taken away counts from the next request on.
 
 Database writes outside login commit at once in a short transaction on a connection of their
 own (`_write_now`), so a GET (which rolls back) still keeps its session alive and the request's
@@ -24,9 +27,10 @@ import json
 import secrets
 import time
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, and_, bindparam, delete, insert, select, update
 
 from smooth.auth.settings import int_setting, redis_call, redis_for, redis_key
 from smooth.context import db
@@ -48,6 +52,7 @@ class Session:
     last_seen: float
     ip: str = ""
     refreshed: bool = False  # last_seen was just extended: the cookie should be re-sent
+    user_roles: list[str] | None = None  # read with the session: the user's roles, None when disabled or gone
 
 
 def expiry_seconds(site: Site) -> int:
@@ -99,13 +104,17 @@ def resume(site: Site, sid: str) -> Session | None:
         if now - session.last_seen >= touch_interval(expiry):
             session.last_seen, session.refreshed = now, True
             redis_call(client.set, key, _encode(session), px=expiry * 1000)
+        session.user_roles = _active_user_roles(site, session.user)
         return session
     table = site.table(TABLE)
-    row = db().execute(select(table).where(table.c.sid == digest)).mappings().first()
-    if row is None:
+    rows = db().execute(_session_with_user(table, site.table("User"), site.table("Has Role")),
+                        {"sid": digest}).all()
+    if not rows:
         return None
-    session = Session(sid=sid, user=row["user"], csrf_token=row["csrf_token"], created=row["created"] / 1000,
-                      last_seen=row["last_seen"] / 1000, ip=row["ip"] or "")
+    row = rows[0]
+    session = Session(sid=sid, user=row.user, csrf_token=row.csrf_token, created=row.created / 1000,
+                      last_seen=row.last_seen / 1000, ip=row.ip or "",
+                      user_roles=None if row.enabled_user is None else [r.role for r in rows if r.role is not None])
     if now - session.last_seen > expiry:
         _write_now(delete(table).where(table.c.sid == digest))
         return None
@@ -141,6 +150,33 @@ def issue_csrf_token(site: Site, session: Session) -> str:
             stored = connection.execute(read).scalar()
     session.csrf_token = str(stored or token)
     return session.csrf_token
+
+
+@lru_cache(maxsize=16)
+def _session_with_user(sessions: Table, users: Table, has_role: Table) -> Any:
+    """A session row, its user's name if enabled, and one row per role of that user; built once per
+    site's tables (the statement keeps its compiled form), as every cookie request runs it."""
+    return (select(sessions.c.user, sessions.c.csrf_token, sessions.c.ip, sessions.c.created, sessions.c.last_seen,
+                   users.c.name.label("enabled_user"), has_role.c.role)
+            .select_from(sessions
+                         .outerjoin(users, and_(users.c.name == sessions.c.user, users.c.enabled == 1))
+                         .outerjoin(has_role, and_(has_role.c.parent == users.c.name,
+                                                   has_role.c.parenttype == "User")))
+            .where(sessions.c.sid == bindparam("sid")))
+
+
+@lru_cache(maxsize=16)
+def _user_with_roles(users: Table, has_role: Table) -> Any:
+    return (select(users.c.name, has_role.c.role)
+            .select_from(users.outerjoin(has_role, and_(has_role.c.parent == users.c.name,
+                                                        has_role.c.parenttype == "User")))
+            .where(and_(users.c.name == bindparam("user"), users.c.enabled == 1)))
+
+
+def _active_user_roles(site: Site, user: str) -> list[str] | None:
+    """The roles of `user` if they exist and are enabled, else None (for a session kept in Redis)."""
+    rows = db().execute(_user_with_roles(site.table("User"), site.table("Has Role")), {"user": user}).all()
+    return [row.role for row in rows if row.role is not None] if rows else None
 
 
 def end(site: Site, sid: str) -> None:
@@ -185,6 +221,7 @@ def _encode(session: Session) -> str:
     data = asdict(session)
     data.pop("sid")
     data.pop("refreshed")
+    data.pop("user_roles")
     return json.dumps(data)
 
 

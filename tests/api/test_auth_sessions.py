@@ -11,7 +11,8 @@ from sqlalchemy import select
 import smooth
 from smooth.auth.sessions import TABLE
 from tests.api.auth_fixtures import AuthSite, redis_test_url, set_cookies
-from tests.api.helpers import add_user
+from tests.api.helpers import add_user, insert
+from tests.core._mini_app import recorded_sql
 
 ANN = "ann@example.com"
 
@@ -118,3 +119,33 @@ def test_an_unreachable_redis_is_a_clear_503_not_a_crash(auth: AuthSite) -> None
     stale = auth.client(cookies={"sid": "some-session"})
     assert stale.get("/api/method/frappe.auth.get_logged_user").status_code == 503
     assert auth.client().get("/api/method/ping").json() == {"message": "pong"}  # guests do not need Redis
+
+
+def test_a_cookie_request_reads_its_session_user_and_roles_in_one_statement(auth: AuthSite) -> None:
+    """Every cookie request pays for this lookup: the session, whether its user is enabled, their roles."""
+    add_user(auth.api, ANN, "Test Reader")
+    name = insert(auth.api, {"doctype": "Test Note", "title": "shared"})
+    client, _ = auth.logged_in(ANN)
+    with recorded_sql(auth.handle) as statements:
+        assert client.get(f"/api/resource/Test Note/{name}").status_code == 200
+    lookups = [s for s in statements if any(t in s for t in (TABLE, "tabUser", "tabHas Role"))]
+    assert len(lookups) == 1 and all(t in lookups[0] for t in (TABLE, "tabUser", "tabHas Role")), lookups
+
+
+def test_a_role_taken_from_a_logged_in_user_counts_from_their_next_request(auth: AuthSite, store: str) -> None:
+    add_user(auth.api, ANN, "Test Reader")
+    name = insert(auth.api, {"doctype": "Test Note", "title": "shared"})
+    client, _ = auth.logged_in(ANN)
+    assert client.get(f"/api/resource/Test Note/{name}").status_code == 200
+
+    def set_roles(*roles: str) -> None:
+        with auth.handle.context():
+            user = smooth.get_doc("User", ANN)
+            user.set("roles", [{"role": role} for role in roles])
+            user.save(ignore_permissions=True)
+            smooth.db.commit()
+
+    set_roles()
+    assert client.get(f"/api/resource/Test Note/{name}").status_code == 403
+    set_roles("Test Reader")
+    assert client.get(f"/api/resource/Test Note/{name}").status_code == 200
