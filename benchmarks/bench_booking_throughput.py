@@ -13,8 +13,11 @@ Measured: Smooth's ASGI app in one Uvicorn process on loopback; `--clients` thre
 keep-alive connection, send `--bookings` bookings per round, each by a different learner logged in
 beforehand (a session cookie and its CSRF token, as the portal's client holds them): `POST
 /api/method/smooth_lms.api.book_evaluation` for a slot `get_available_slots` offered (the pool picks the
-evaluator). bookings/s = bookings / wall time of the round; the median of `--rounds` is printed, and the
-SQL statements of one booking (median of a few made in this process, counted by a SQLAlchemy event).
+evaluator). bookings/s = bookings / wall time of the round; the median of `--rounds` is printed, with the SQL
+statements of one booking over HTTP: the whole request (session, user and roles, CSRF, permissions, the insert),
+as Frappe's figure counts it, and apart those of the jobs it leaves to run after its response (mails). They are
+counted by a SQLAlchemy event on every engine while a few learners book through the same ASGI app in this
+process, medians; the insert alone (`book_evaluation` called in this process) is printed too.
 
 With --frappe-url (an Administrator's --frappe-auth), each Smooth round is followed by a round against
 that Frappe LMS (v2.9.0 books through `frappe.client.insert` of an LMS Certificate Request, with the
@@ -36,8 +39,10 @@ import statistics
 import sys
 import threading
 import time
+import warnings
 import zoneinfo
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,9 +64,16 @@ from frappe_booking_data import (
 )
 from harness import BenchSite, add_common_arguments, each_backend, serve, size, temporary_site
 from sqlalchemy import create_engine, event, insert, text
+from sqlalchemy.engine import Engine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import smooth
+from smooth.asgi import create_app
 from smooth_lms.api import book_evaluation, get_available_slots
+
+with warnings.catch_warnings():  # Starlette would rather its test client ran on httpx2, which is not installed
+    warnings.filterwarnings("ignore", message=".*httpx2")
+    from starlette.testclient import TestClient
 
 REPO = Path(__file__).resolve().parents[1]
 BOOK_PATH = "/api/method/smooth_lms.api.book_evaluation"
@@ -183,13 +195,12 @@ def spread(groups: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         yield from (s for s in slots if s["evaluators_free"] > turn)
 
 
-def smooth_bookings(base_url: str, course: str, learners: list[str]) -> list[Booking]:
+def smooth_bookings(http: httpx.Client, course: str, learners: list[str]) -> list[Booking]:
     """Each learner logged in, and a slot for each from what the pool offers now."""
-    with httpx.Client(base_url=base_url, timeout=120) as http:
-        sessions = [login(http, email) for email in learners]
-        response = http.get("/api/method/smooth_lms.api.get_available_slots",
-                            params={"course": course, "days": WINDOW_DAYS}, headers=session_headers(*sessions[0]))
-        response.raise_for_status()
+    sessions = [login(http, email) for email in learners]
+    response = http.get("/api/method/smooth_lms.api.get_available_slots",
+                        params={"course": course, "days": WINDOW_DAYS}, headers=session_headers(*sessions[0]))
+    response.raise_for_status()
     slots = spread(response.json()["message"])
     return [Booking(session_headers(*session), BOOK_PATH,
                     {"course": course, "date": slot["local_date"], "start_time": slot["local_start_time"],
@@ -197,30 +208,72 @@ def smooth_bookings(base_url: str, course: str, learners: list[str]) -> list[Boo
             for session, slot in zip(sessions, slots, strict=False)]
 
 
-def statements_per_booking(course: str, learners: list[str]) -> float:
-    """SQL statements one booking runs, median over a few bookings made in this process."""
-    engine = smooth.db.connection().engine
+@contextmanager
+def counted_statements() -> Iterator[list[int]]:
+    """A one-item list holding the SQL statements run so far by any engine of this process."""
     seen = [0]
 
     def count(*_args: Any) -> None:
         seen[0] += 1
 
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+
+
+def statements_per_booking(course: str, learners: list[str]) -> float:
+    """SQL statements of the booking insert alone (`book_evaluation` in this process), median over a few."""
     smooth.set_user(learners[0])
     slots = spread(get_available_slots(course, days=WINDOW_DAYS))
     smooth.db.commit()
     counts = []
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        for email, slot in zip(learners, slots, strict=False):
-            smooth.set_user(email)
-            seen[0] = 0
-            book_evaluation(course, slot["local_date"], slot["local_start_time"], utc_offset=slot["utc_offset"])
-            smooth.db.commit()
-            counts.append(seen[0])
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-        smooth.set_user("Administrator")
+    with counted_statements() as seen:
+        try:
+            for email, slot in zip(learners, slots, strict=False):
+                smooth.set_user(email)
+                before = seen[0]
+                book_evaluation(course, slot["local_date"], slot["local_start_time"], utc_offset=slot["utc_offset"])
+                smooth.db.commit()
+                counts.append(seen[0] - before)
+        finally:
+            smooth.set_user("Administrator")
     return float(statistics.median(counts))
+
+
+class ResponseSent:
+    """ASGI wrapper noting the statement count when the last body chunk goes out: what ran before it is the
+    request's, what runs after it (Starlette's background tasks) is the after-response jobs'."""
+
+    def __init__(self, app: ASGIApp, seen: list[int]) -> None:
+        self.app, self.seen, self.at = app, seen, 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                self.at = self.seen[0]
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+def statements_per_http_booking(site: BenchSite, course: str, learners: list[str]) -> tuple[float, float]:
+    """(statements of one whole booking request, of its after-response jobs), medians over a few learners
+    booking through the ASGI app the server runs, in this process."""
+    requests, jobs = [], []
+    with counted_statements() as seen:
+        app = ResponseSent(create_app(site.sites_path, site.name), seen)
+        with TestClient(app, base_url="http://127.0.0.1") as http:
+            for booking in smooth_bookings(http, course, learners):
+                before = seen[0]
+                response = http.post(booking.path, json=booking.body, headers=booking.headers)
+                http.cookies.clear()
+                if response.status_code != 200:
+                    raise RuntimeError(f"booking over HTTP: {response.status_code} {response.text[:500]}")
+                requests.append(app.at - before)
+                jobs.append(seen[0] - app.at)
+    return float(statistics.median(requests)), float(statistics.median(jobs))
 
 
 # -- Frappe LMS ----------------------------------------------------------------------------------------------------
@@ -293,7 +346,8 @@ class FrappeSide:
 
 def measure(site: BenchSite, args: argparse.Namespace, frappe: FrappeSide | None) -> dict[str, Any]:
     samples = 1 if args.quick else 5
-    course, learners = setup(args.evaluators, args.requests, args.clients + args.rounds * args.bookings + samples)
+    course, learners = setup(args.evaluators, args.requests,
+                             args.clients + args.rounds * args.bookings + 2 * samples)
     process, port = serve(site)
     base_url = f"http://127.0.0.1:{port}"
     queue = iter(learners)
@@ -304,17 +358,23 @@ def measure(site: BenchSite, args: argparse.Namespace, frappe: FrappeSide | None
     ours: list[Round] = []
     theirs: list[Round] = []
     try:
-        drive(base_url, smooth_bookings(base_url, course, take(args.clients)), args.clients)  # warm-up
+        def prepared(count: int) -> list[Booking]:
+            with httpx.Client(base_url=base_url, timeout=120) as http:
+                return smooth_bookings(http, course, take(count))
+
+        drive(base_url, prepared(args.clients), args.clients)  # warm-up
         if frappe:
             frappe.run(args.clients, args.clients)
         for _ in range(args.rounds):
-            ours.append(drive(base_url, smooth_bookings(base_url, course, take(args.bookings)), args.clients))
+            ours.append(drive(base_url, prepared(args.bookings), args.clients))
             if frappe:
                 theirs.append(frappe.run(args.bookings, args.clients))
     finally:
         process.terminate()
         process.wait(timeout=15)
-    return {"ours": ours, "theirs": theirs, "statements": statements_per_booking(course, take(samples))}
+    request, jobs = statements_per_http_booking(site, course, take(samples))
+    return {"ours": ours, "theirs": theirs, "request": request, "jobs": jobs,
+            "insert": statements_per_booking(course, take(samples))}
 
 
 def rates(rounds: list[Round]) -> str:
@@ -334,7 +394,9 @@ def report(backend: str, args: argparse.Namespace, result: dict[str, Any], frapp
     median = statistics.median(r.rate for r in ours)
     print(f"[{backend}] booking throughput, pool of {args.evaluators}, {args.requests} requests, {args.clients} "
           f"clients x {args.bookings} bookings, {args.rounds} rounds: median {median:.2f} bookings/s (rounds "
-          f"{rates(ours)}{errors(ours)}); {result['statements']:.1f} statements per booking")
+          f"{rates(ours)}{errors(ours)}); {result['request']:.1f} statements per booking")
+    print(f"[{backend}] statements of one booking: {result['request']:.1f} over its whole HTTP request, of which "
+          f"{result['insert']:.1f} in the insert; {result['jobs']:.1f} more in its after-response jobs")
     if frappe_url:
         their_median = statistics.median(r.rate for r in theirs)
         statements = [r.statements for r in theirs if r.statements is not None]
