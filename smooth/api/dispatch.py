@@ -12,6 +12,7 @@ they add nothing to its latency. Each response carries `X-Request-Id` and each r
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 import uuid
@@ -48,9 +49,9 @@ def choose_site(request: Request, sites_path: Path, default_site: str | None) ->
     if host.startswith("["):  # IPv6 literal: never a site name
         host = ""
     host = host.rsplit(":", 1)[0] if ":" in host else host
-    for candidate in (host, host.lower()):
+    for candidate in dict.fromkeys((host, host.lower())):  # each spelling looked up once
         if candidate and _SITE_NAME.match(candidate) and ".." not in candidate \
-                and (sites_path / candidate / SITE_CONFIG).is_file():
+                and os.path.isfile(os.path.join(sites_path, candidate, SITE_CONFIG)):
             return candidate
     name = default_site or current_site(sites_path)
     if not name:

@@ -19,6 +19,8 @@ import inspect
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -77,17 +79,34 @@ def resolve(path: str) -> Callable[..., Any]:
     return fn
 
 
+@dataclass(frozen=True)
+class Parameters:
+    """What binding needs of a function's signature: its named parameters (with their annotation's type
+    names), the required ones, and whether it takes **kwargs."""
+
+    named: dict[str, frozenset[str]]
+    required: tuple[str, ...]
+    takes_any: bool
+
+
+@lru_cache(maxsize=1024)
+def parameters(fn: Callable[..., Any]) -> Parameters:
+    """Read once per function: every call of a method binds its arguments, and a signature never changes."""
+    params = inspect.signature(fn).parameters
+    named = {n: annotation_types(p) for n, p in params.items()
+             if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)}
+    return Parameters(named=named, required=tuple(n for n in named if params[n].default is inspect.Parameter.empty),
+                      takes_any=any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()))
+
+
 def bind_arguments(fn: Callable[..., Any], form: dict[str, Any], path: str) -> dict[str, Any]:
     """The request arguments `fn` takes; missing required ones are a 417 naming them."""
-    params = inspect.signature(fn).parameters
-    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    named = {n for n, p in params.items()
-             if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)}
-    kwargs = {k: v for k, v in form.items() if takes_any or k in named}
+    spec = parameters(fn)
+    kwargs = {k: v for k, v in form.items() if spec.takes_any or k in spec.named}
     for key, value in kwargs.items():
-        if key in named:
-            kwargs[key] = typed_argument(key, value, annotation_types(params[key]))
-    missing = [n for n in named if params[n].default is inspect.Parameter.empty and n not in kwargs]
+        if key in spec.named:
+            kwargs[key] = typed_argument(key, value, spec.named[key])
+    missing = [n for n in spec.required if n not in kwargs]
     if missing:
         raise ValidationError(f"{path} needs the argument(s): {', '.join(missing)}")
     return kwargs
