@@ -395,8 +395,9 @@ def report(backend: str, args: argparse.Namespace, result: dict[str, Any], frapp
     print(f"[{backend}] booking throughput, pool of {args.evaluators}, {args.requests} requests, {args.clients} "
           f"clients x {args.bookings} bookings, {args.rounds} rounds: median {median:.2f} bookings/s (rounds "
           f"{rates(ours)}{errors(ours)}); {result['request']:.1f} statements per booking")
-    print(f"[{backend}] statements of one booking: {result['request']:.1f} over its whole HTTP request, of which "
-          f"{result['insert']:.1f} in the insert; {result['jobs']:.1f} more in its after-response jobs")
+    print(f"[{backend}] statements of one booking: {result['request']:.1f} over its whole HTTP request, "
+          f"{result['jobs']:.1f} more in its after-response jobs; {result['insert']:.1f} for `book_evaluation` "
+          f"called outside a request")
     if frappe_url:
         their_median = statistics.median(r.rate for r in theirs)
         statements = [r.statements for r in theirs if r.statements is not None]
