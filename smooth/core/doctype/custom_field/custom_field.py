@@ -44,10 +44,14 @@ class CustomField(Document):
 
     def validate(self) -> None:
         self.set_fieldname()
+        if not self.dt or not self.fieldtype:
+            return  # the mandatory check that follows names what is missing
         registry = local().site.registry
         if self.dt not in registry:
             raise ValidationError(f"Document Type: {self.dt!r} is not a DocType of this site")
         fieldname = str(self.fieldname or "")
+        if not fieldname:
+            raise ValidationError("Give the custom field a Label or a Fieldname")
         if not FIELDNAME_RE.match(fieldname) or fieldname in RESERVED:
             raise ValidationError(f"Fieldname {fieldname!r} must be lower case letters, digits and underscores, "
                                   "and not a standard column")

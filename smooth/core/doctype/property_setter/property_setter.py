@@ -20,6 +20,8 @@ class PropertySetter(Document):
         self.name = f"{self.doc_type}-{self.field_name or 'main'}-{self.property}"
 
     def validate(self) -> None:
+        if not self.doc_type or not self.property:
+            return  # the mandatory check that follows names what is missing
         registry = local().site.registry
         if self.doc_type not in registry:
             raise ValidationError(f"DocType: {self.doc_type!r} is not a DocType of this site")
