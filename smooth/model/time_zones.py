@@ -13,10 +13,11 @@ import zoneinfo
 from collections.abc import Mapping
 from typing import Any
 
-from smooth.context import session_user, system_time_zone
+from smooth.context import local, session_user, system_time_zone
 from smooth.model.database_api import document_db
 
 ZONED_TYPES = frozenset({"Datetime", "Time"})
+_VIEWER_ZONES = "viewer_zones"
 
 
 def known_zone(name: Any) -> bool:
@@ -81,5 +82,11 @@ def labelled(value: Any, zone: str, options: str | None = None) -> str:
 
 
 def viewer_zones() -> tuple[str, str]:
-    """(the current user's zone, the system zone), the pair a view decides zones with."""
-    return user_time_zone(), system_time_zone()
+    """(the current user's zone, the system zone), the pair a view decides zones with: read once per unit
+    of work and user (a page asks for its columns, its fields and its timeline)."""
+    user = session_user()
+    seen: tuple[str, tuple[str, str]] | None = local().flags.__dict__.get(_VIEWER_ZONES)
+    if seen is None or seen[0] != user:
+        seen = (user, (user_time_zone(user), system_time_zone()))
+        local().flags.__dict__[_VIEWER_ZONES] = seen
+    return seen[1]

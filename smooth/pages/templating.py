@@ -2,11 +2,16 @@
 
 Autoescaping is always on, for every template name: user content reaches pages only
 escaped, and markup a page means to emit (sanitised rich text) is marked safe explicitly.
+
+Templates are compiled once per process and not checked for changes on each render (a stat of
+every template and include per page): $SMOOTH_TEMPLATE_RELOAD=1 checks them, for editing templates
+under a running server.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +22,7 @@ from smooth.pages import assets
 from smooth.safe_urls import safe_href
 
 CORE_TEMPLATES = Path(__file__).resolve().parent / "templates"
+RELOAD_ENV = "SMOOTH_TEMPLATE_RELOAD"
 
 
 @functools.cache
@@ -27,6 +33,8 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=os.environ.get(RELOAD_ENV, "") not in ("", "0"),
+        cache_size=-1,
     )
     env.globals["asset_url"] = assets.asset_url
     env.filters["safe_href"] = safe_href  # a stored URL becomes a link only when it is http(s), mailto or a site file

@@ -113,12 +113,20 @@ def test_sort_links_toggle_the_direction(desk, desk_data: Data) -> None:
 
 
 def test_group_by_sidebar_counts_what_the_user_may_read(desk, desk_data: Data) -> None:
-    moderator = desk(MODERATOR).get(LIST, order_by="date asc").text
+    """The page sends its rows and loads the counts from view/counts (htmx); without scripts
+    `?counts=1` draws them in the page."""
+    page = desk(MODERATOR).get(LIST, order_by="date asc").text
+    assert 'hx-get="/app/lms-certificate-request/view/counts?order_by=date+asc' in page
+    assert "Counting…" in page and 'class="count"' not in page
+    moderator = desk(MODERATOR).get(f"{LIST}/view/counts", order_by="date asc").text
     assert sidebar_count(moderator, "Pending") == 2
     assert sidebar_count(moderator, "Completed") == 1
     assert sidebar_count(moderator, "eva1") == 2  # a User is shown by its full name (show_title_field_in_link)
     assert sidebar_count(moderator, "eva2") == 1
-    evaluator = desk(EVA1).get(LIST, order_by="date asc").text
+    assert "<!doctype" not in moderator  # a fragment, not a page
+    inline = desk(MODERATOR).get(LIST, order_by="date asc", counts="1").text
+    assert sidebar_count(inline, "Pending") == 2 and "Counting…" not in inline
+    evaluator = desk(EVA1).get(f"{LIST}/view/counts", order_by="date asc").text
     assert sidebar_count(evaluator, "Pending") == 1
     assert EVA2 not in evaluator and "eva2%40" not in evaluator
 
@@ -138,7 +146,8 @@ def test_paging_with_a_total_count(desk, desk_data: Data, desk_server) -> None:
         smooth.db.commit()
     client = desk(MODERATOR)
     first = client.get("/app/lms-course", order_by="title asc").text
-    assert "1–20 of 25" in first
+    assert "1–20 of …" in first  # the total follows from view/counts
+    assert "1–20 of 25" in client.get("/app/lms-course/view/counts", order_by="title asc").text
     assert 'rel="next"' in first and 'rel="prev"' not in first
     second = client.get("/app/lms-course", order_by="title asc", page=2).text
     assert "21–25 of 25" in second

@@ -35,8 +35,9 @@ from smooth.meta.doctype import DocField, Meta
 from smooth.model import time_zones, user_queries, workflow
 
 PAGE_LENGTHS = (20, 100, 500)
+COUNTS_KEY = "counts"  # a list drawn with its counts (without scripts; they load after the rows otherwise)
 CONTROL_KEYS = frozenset({"order_by", "page", "page_length", "assigned_to_me", "created_by_me", "fields",
-                          "group_by", "format", "add_field", "add_op", "add_value", "add_value_to"})
+                          "group_by", "format", "add_field", "add_op", "add_value", "add_value_to", COUNTS_KEY})
 STANDARD_READABLE = ("name", "owner", "creation", "modified", "modified_by")
 STANDARD_LABELS = {"name": "ID", "owner": "Created By", "creation": "Created On", "modified": "Last Updated On",
                    "modified_by": "Last Updated By"}

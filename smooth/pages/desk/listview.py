@@ -5,6 +5,12 @@ Columns are the title (or name) and the `in_list_view` fields; the filter bar ho
 All of it works as plain links and GET forms (htmx only swaps the list in place and pushes the
 URL); bulk actions are a POST form with the CSRF token. A Single doctype has no list: its
 URL goes to its one form.
+
+As in Frappe, the page answers with its rows first (one row more than a page tells whether there
+is a next page) and the counts follow: the sidebar's group-by counts and the total, when the page
+alone does not tell it, come from `/app/<slug>/view/counts` with the same state, which the page
+loads as soon as it is shown (htmx). Without scripts the rows work as before and the sidebar offers
+a link to the same list with its counts drawn in (`?counts=1`).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from smooth.pages.desk.access import doctype_for, require_desk_user
 from smooth.pages.desk.access import slug as slug_of
 from smooth.pages.desk.customize_form import customize_url, may_customize
 from smooth.pages.desk.list_query import (
+    COUNTS_KEY,
     OPERATOR_LABELS,
     PAGE_LENGTHS,
     Column,
@@ -43,6 +50,15 @@ from smooth.permissions import has_permission
 
 OPERATOR_CHOICES = [(op, OPERATOR_LABELS[op]) for op in
                     ("=", "!=", "like", "not like", ">", "<", ">=", "<=", "in", "not in", "between", "is")]
+
+
+def show_counts(api: ApiRequest, slug: str) -> Response:
+    """`/app/<slug>/view/counts?<state>`: the list's sidebar counts and total, the fragment its page loads."""
+    require_desk_user(api)
+    ctx = list_context(slug)
+    state = parse_state(ctx, query_pairs(api))
+    context = {"meta": ctx.meta, "slug": slug_of(ctx.meta.name), "state": state, **counted(ctx, state)}
+    return render_page(api, "desk/_list_counts.html", context)
 
 
 def single_form_url(meta: Meta) -> str:
@@ -148,12 +164,24 @@ def filter_bar(ctx: ListContext, state: ListState) -> dict[str, Any]:
     return {"inputs": inputs, "hidden": kept}
 
 
-def page_info(state: ListState, total: int, shown: int) -> dict[str, Any]:
+def page_info(state: ListState, total: int | None, shown: int, *, more: bool = False) -> dict[str, Any]:
+    """Paging links; `total` None when only counting can tell it (`more`: rows follow this page)."""
     first = (state.page - 1) * state.page_length + 1 if shown else 0
+    if total is None and not more and (shown or state.page == 1):
+        total = first + shown - 1 if shown else 0
+    has_next = more if total is None else bool(shown and first + shown - 1 < total)
     return {"first": first, "last": first + shown - 1 if shown else 0, "total": total,
             "prev": state.query(page=state.page - 1) if state.page > 1 else "",
-            "next": state.query(page=state.page + 1) if shown and first + shown - 1 < total else "",
+            "next": state.query(page=state.page + 1) if has_next else "",
             "lengths": [(n, state.query(page_length=n, page=1)) for n in PAGE_LENGTHS]}
+
+
+def counted(ctx: ListContext, state: ListState) -> dict[str, Any]:
+    """The counts a list shows besides its rows: the sidebar's groups and the paging with the total."""
+    total = count(ctx, state)
+    first = (state.page - 1) * state.page_length
+    return {"groups": sidebar(ctx, state),
+            "page": page_info(state, total, max(0, min(state.page_length, total - first)))}
 
 
 def sort_links(state: ListState, columns: list[Column]) -> dict[str, dict[str, str]]:
@@ -232,15 +260,18 @@ def show_list(api: ApiRequest, slug: str) -> Response:
         names = [key[len("select:"):] for key in api.form if key.startswith("select:")]
         result = bulk.run(ctx, str(api.form.get("bulk_action") or ""), names, api.form)
     columns = list_columns(ctx)
-    rows = fetch(ctx, state, fetch_fields(ctx, columns))
-    total = count(ctx, state)
+    rows = fetch(ctx, state, fetch_fields(ctx, columns), limit=state.page_length + 1)
+    more = len(rows) > state.page_length
+    rows = rows[:state.page_length]
     context = view_context(api, ctx, state)
     context.update({
-        "columns": columns, "rows": table_rows(ctx, columns, rows), "page": page_info(state, total, len(rows)),
-        "sort": sort_links(state, columns), "groups": sidebar(ctx, state), "result": result,
+        "columns": columns, "rows": table_rows(ctx, columns, rows), "page": page_info(state, None, len(rows), more=more),
+        "sort": sort_links(state, columns), "groups": None, "group_fields": group_by_fields(ctx), "result": result,
         "set_choices": bulk.set_choices(ctx), "can_delete": has_permission(ctx.meta.name, "delete"),
         "can_write": has_permission(ctx.meta.name, "write"),
     })
+    if any(key == COUNTS_KEY for key, _ in query_pairs(api)):
+        context.update(counted(ctx, state))
     response = render_page(api, "desk/list.html", context)
     if api.method == "GET" and api.request.headers.get("hx-request"):
         response.headers["HX-Push-Url"] = f"/app/{context['slug']}{state.query()}"
