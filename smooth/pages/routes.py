@@ -59,6 +59,7 @@ def page_routes() -> list[BaseRoute]:
         page_route("/app/{slug}/new", formview.new_form, methods=("GET", "POST")),
         page_route("/app/{slug}/{name}", formview.show_form, methods=("GET", "POST")),
         page_route("/app/{slug}/{name}/preview", template_preview.show_preview),
+        page_route("/app/{slug}/{name}/activity", formview.show_activity),
         Route("/assets/{package}/{path:path}", _asset, methods=["GET", "HEAD"]),
         # keep last: any other path is an app's portal page (www/ folders, website_route_rules)
         page_route("/{path:path}", portal.serve, methods=("GET", "POST")),

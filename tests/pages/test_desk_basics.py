@@ -162,7 +162,10 @@ def test_certificate_request_form_is_laid_out_in_two_columns_with_a_sidebar(page
     assert 'class="form-columns cols-1"' not in form
     sidebar = form[form.index('<aside class="form-sidebar"'):]
     text = page_text(sidebar)
-    assert "Assigned To" in text and "eva" in text and "Attachments" in text and "slot-notes.txt" in text
+    assert "Assigned To" in text and "eva" in text and "Attachments" in text and "Loading…" in text
+    assert 'hx-get="/app/lms-certificate-request/' in form and 'hx-select-oob="#form-attachments"' in form
+    assert "slot-notes.txt" in page_text(_get(pages, f"/app/lms-certificate-request/{request}/activity", MOD))
+    assert "slot-notes.txt" in page_text(_get(pages, f"/app/lms-certificate-request/{request}?activity=1", MOD))
     assert "ro-empty" in form  # read-only fields with no value are left out, as in Frappe
     with pages.handle.context():
         smooth.delete_doc("File", attached, force=True, ignore_permissions=True)

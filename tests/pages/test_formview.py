@@ -155,7 +155,7 @@ def test_delete_rename_and_comments(pages: Api) -> None:
     assert "Delete Course Evaluator eva@example.com?" in ask
     added = _post(pages, f"{FORM}/eva@example.com", {"action": "comment", "content": "Hi <img src=x onerror=alert(1)>"})
     assert added.status_code == 303
-    page = _form(pages, f"{FORM}/eva@example.com")
+    page = _form(pages, f"{FORM}/eva@example.com/activity")  # the timeline follows the form
     assert "onerror" not in page and "Hi" in page
     with pages.handle.context():
         comment = smooth.get_all("Comment", fields=["name", "owner", "content"])[0]

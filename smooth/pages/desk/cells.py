@@ -61,8 +61,18 @@ def as_text(column: Column, value: Any) -> str:
 
 
 _COLOURS = "desk_workflow_colours"
+_STYLES = "desk_workflow_styles"
 STYLE_COLOURS = {"Primary": "blue", "Info": "blue", "Success": "green", "Warning": "orange", "Danger": "red",
                  "Inverse": "gray"}
+
+
+def workflow_styles(flow: Any) -> dict[str, str]:
+    """Each state of the workflow with its Workflow State style, read once per unit of work (a form's
+    indicator and its action buttons both ask)."""
+    cache: dict[str, dict[str, str]] = local().flags.__dict__.setdefault(_STYLES, {})
+    if flow.name not in cache:
+        cache[flow.name] = workflow.state_styles(flow)
+    return cache[flow.name]
 
 
 def workflow_colours(doctype: str) -> tuple[str, dict[str, str]] | None:
@@ -74,7 +84,7 @@ def workflow_colours(doctype: str) -> tuple[str, dict[str, str]] | None:
         cache[doctype] = None if flow is None or not workflow.shows_state(flow) else (
             flow.workflow_state_field,
             {state: STYLE_COLOURS.get(style, "gray") if workflow.shows_state(flow, state) else ""
-             for state, style in workflow.state_styles(flow).items()})
+             for state, style in workflow_styles(flow).items()})
     return cache[doctype]
 
 

@@ -40,6 +40,7 @@ from smooth.meta.doctype import Meta
 from smooth.model import workflow
 from smooth.model.document import Document
 from smooth.model.listing import get_list
+from smooth.pages.desk.cells import workflow_styles
 from smooth.pages.desk.settings import view_settings
 from smooth.permissions import get_roles, has_permission
 
@@ -79,7 +80,7 @@ def workflow_actions(meta: Meta, doc: Document) -> list[FormAction]:
     if flow is None or doc.is_new():
         return []
     actions: list[FormAction] = []
-    styles = workflow.state_styles(flow)
+    styles = workflow_styles(flow)
     cancelling = {row.state for row in flow.states if str(row.doc_status or "0") == "2"}
     for transition in workflow.get_transitions(doc, workflow=flow):
         key = f"workflow:{transition.action}"

@@ -51,6 +51,7 @@ from smooth.whitelist import is_whitelisted
 
 NEW = "new"
 FILE_SUFFIX = "__file"
+ACTIVITY = "activity"  # ?activity=1: the timeline and attachments drawn in the form (they follow it otherwise)
 ACTIONS = ("save", "submit", "cancel", "delete", "rename", "comment", "edit_comment", "delete_comment")
 WORKFLOW_PREFIX = "workflow:"  # + a workflow action: take that transition (form_actions.workflow_actions)
 
@@ -111,14 +112,16 @@ def _condition_fields(meta: Meta) -> dict[str, dict[str, Any]]:
 def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *, error: str = "",
             stale: bool = False, status: int = 200, notice: str = "", confirm: str = "",
             rename_value: str = "", modified: str | None = None, messages: list[dict[str, Any]] | None = None,
-            messages_tone: str = "warning", saved_url: str = "", create_missing: dict[str, str] | None = None
-            ) -> Response:
+            messages_tone: str = "warning", saved_url: str = "", create_missing: dict[str, str] | None = None,
+            activity: bool = False) -> Response:
+    """The form; its timeline and attachments follow from /activity unless `activity` (no scripts) asks them in."""
     ctx = _context(meta, doc)
     url = form_url(meta, doc.name) if not doc.is_new() else f"/app/{slug(meta.name)}/{NEW}"
     new_url = f"/app/{slug(meta.name)}/{NEW}"
     tabs = form_fields.layout(meta, state, ctx)
     actions = form_actions(meta, doc, url, new_url)
     can_comment = not doc.is_new() and not meta.issingle
+    link_title = link_titles.LinkTitles().prefetch(_link_values(meta, state))
     context = {
         "meta": meta, "doc": doc, "title": _title(meta, doc), "tabs": tabs, "url": url, "new_url": new_url,
         "list_url": f"/app/{slug(meta.name)}", "can_save": ctx.can_edit and int(doc.docstatus or 0) < 2
@@ -127,7 +130,8 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         "confirm": confirm if confirm in {a.key for a in actions} else "",
         "rename_value": rename_value or (doc.name or ""), "messages": messages or [],
         "messages_tone": messages_tone, "create_missing": create_missing, "saved_url": saved_url,
-        "timeline": timeline.timeline(meta, doc.name, local().site.get_meta, (doc.owner, doc.creation))
+        "timeline": (timeline.timeline(meta, doc.name, local().site.get_meta, (doc.owner, doc.creation))
+                     if activity else None)
         if can_comment else [],
         "can_comment": can_comment, "modified": modified or (str(doc.modified or "") if not doc.is_new() else ""),
         "prompt_name": doc.is_new() and (meta.autoname or "").lower() == "prompt",
@@ -140,8 +144,8 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         "docstatus_label": {0: "Draft", 1: "Submitted", 2: "Cancelled"}.get(int(doc.docstatus or 0), ""),
         "workflow_state": cells.workflow_indicator(meta.name, doc),
         "workflow_message": _workflow_message(meta, doc),
-        "link_title": link_titles.LinkTitles().prefetch(_link_values(meta, state)), "print_choices": print_choices(doc),
-        "connections": connections(meta, doc), "sidebar": form_sidebar(meta, doc),
+        "link_title": link_title, "print_choices": print_choices(doc),
+        "connections": connections(meta, doc), "sidebar": form_sidebar(meta, doc, link_title, with_files=activity),
     }
     return render_page(api, "desk/form.html", context, status=status)
 
@@ -227,7 +231,21 @@ def show_form(api: ApiRequest, slug: str, name: str) -> Response:
     notice = {"1": "Saved", "submitted": "Submitted", "cancelled": "Cancelled", "renamed": "Renamed",
               "comment": "Comment added"}.get(str(api.form.get("saved") or ""), "")
     confirm = asked if isinstance(asked, str) else ""  # an offered action's key (checked when drawn)
-    return _render(api, meta, doc, _state(meta, doc), notice=notice, confirm=confirm)
+    return _render(api, meta, doc, _state(meta, doc), notice=notice, confirm=confirm,
+                   activity=bool(api.form.get(ACTIVITY)))
+
+
+def show_activity(api: ApiRequest, slug: str, name: str) -> Response:
+    """`/app/<slug>/<name>/activity`: the timeline and the attachments, which the form loads once it is shown."""
+    require_desk_user(api)
+    meta = doctype_for(slug)
+    if meta.issingle:
+        raise DoesNotExistError(f"A Single {meta.name} has no activity view")
+    doc = load_for_read(meta.name, name)
+    return render_page(api, "desk/_form_activity.html", {
+        "meta": meta, "url": form_url(meta, str(doc.name)),
+        "timeline": timeline.timeline(meta, str(doc.name), local().site.get_meta, (doc.owner, doc.creation)),
+        "sidebar": form_sidebar(meta, doc, link_titles.LinkTitles(), with_files=True)})
 
 
 # -- saving --------------------------------------------------------------------------------------------

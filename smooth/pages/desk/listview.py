@@ -229,6 +229,7 @@ def view_context(api: ApiRequest, ctx: ListContext, state: ListState) -> dict[st
     """What list and report views share: filters, chips, quick filters, sort choices, add-filter form."""
     meta = ctx.meta
     assigned = ctx.settings.get("assigned_to_field")
+    fields = sorted(ctx.columns.values(), key=lambda c: c.label.lower())
     return {
         "meta": meta, "slug": slug_of(meta.name), "state": state, "plural": plural(meta.name),
         "chips": [{"text": c.describe(ctx.columns[c.fieldname]), "remove": state.without(c)}
@@ -241,7 +242,8 @@ def view_context(api: ApiRequest, ctx: ListContext, state: ListState) -> dict[st
         ) if q],
         "clear_url": state.query(conditions=(), assigned_to_me=False, created_by_me=False, page=1),
         "bar": filter_bar(ctx, state),
-        "filter_fields": sorted(ctx.columns.values(), key=lambda c: c.label.lower()),
+        "filter_fields": fields,
+        "filter_choices": [(c.fieldname, c.label) for c in fields],
         "operators": OPERATOR_CHOICES,
         "sort_choices": sort_choices(ctx, state),
         "can_create": has_permission(meta.name, "create"),
