@@ -4,12 +4,16 @@
 a page always names the current file, so the response may be cached for a year
 (`immutable`); a request without the current hash gets `no-cache` and an ETag instead.
 The core's files live in `smooth/pages/public/`, an app module's in `<module>/public/`.
+
+A file's address is worked out once per process, as its templates are compiled once: with
+$SMOOTH_RELOAD=1 both are checked for edits on every page (for editing them under a running server).
 """
 
 from __future__ import annotations
 
 import hashlib
 import mimetypes
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,16 +24,21 @@ from smooth.apps import App
 from smooth.exceptions import DoesNotExistError
 
 CORE_PUBLIC = Path(__file__).resolve().parent / "public"
+RELOAD_ENV = "SMOOTH_RELOAD"
 YEAR = 365 * 24 * 3600
 
 _folders: dict[str, Path] = {"smooth": CORE_PUBLIC}
 _hashes: dict[Path, tuple[float, str]] = {}
+_looked_at: set[tuple[str, Path]] = set()
 
 
 def register_apps(apps: Iterable[App]) -> None:
     """Serve each app module's `public/` folder as `/assets/<module package>/` (a Frappe app's as `/assets/<app>/`)."""
     for app in apps:
         for module in app.served:
+            if (module.package, module.path) in _looked_at:
+                continue  # every page asks: look at each module's folder once
+            _looked_at.add((module.package, module.path))
             folder = module.path / "public"
             if module.package not in _folders and folder.is_dir():
                 _folders[module.package] = folder.resolve()
@@ -55,15 +64,25 @@ def content_hash(target: Path) -> str:
     return digest
 
 
+def reloading() -> bool:
+    """Whether templates and assets are checked for edits on every page ($SMOOTH_RELOAD)."""
+    return os.environ.get(RELOAD_ENV, "") not in ("", "0")
+
+
 _resolved: dict[tuple[str, str], Path] = {}
+_urls: dict[tuple[str, str], str] = {}
 
 
 def asset_url(package: str, path: str) -> str:
-    """The asset's address with its content hash (its path resolved once per process: a page names several)."""
+    """The asset's address with its content hash (once per process: a page names several)."""
+    known = _urls.get((package, path))
+    if known is not None and not reloading():
+        return known
     target = _resolved.get((package, path))
     if target is None or not target.exists():
         target = _resolved[(package, path)] = _file(package, path)
-    return f"/assets/{package}/{path}?v={content_hash(target)}"
+    url = _urls[(package, path)] = f"/assets/{package}/{path}?v={content_hash(target)}"
+    return url
 
 
 def serve(request: Request) -> Response:

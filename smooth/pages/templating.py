@@ -4,14 +4,13 @@ Autoescaping is always on, for every template name: user content reaches pages o
 escaped, and markup a page means to emit (sanitised rich text) is marked safe explicitly.
 
 Templates are compiled once per process and not checked for changes on each render (a stat of
-every template and include per page): $SMOOTH_TEMPLATE_RELOAD=1 checks them, for editing templates
-under a running server.
+every template and include per page): $SMOOTH_RELOAD=1 checks them (`assets.reloading`), for
+editing templates under a running server.
 """
 
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,6 @@ from smooth.pages import assets
 from smooth.safe_urls import safe_href
 
 CORE_TEMPLATES = Path(__file__).resolve().parent / "templates"
-RELOAD_ENV = "SMOOTH_TEMPLATE_RELOAD"
 
 
 @functools.lru_cache(maxsize=1024)
@@ -47,7 +45,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        auto_reload=os.environ.get(RELOAD_ENV, "") not in ("", "0"),
+        auto_reload=assets.reloading(),
         cache_size=-1,
     )
     env.globals["asset_url"] = assets.asset_url
@@ -56,9 +54,15 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     return env
 
 
+@functools.lru_cache(maxsize=64)
+def _existing(folders: tuple[Path, ...]) -> tuple[Path, ...]:
+    return (CORE_TEMPLATES, *(f for f in folders if f.is_dir()))
+
+
 def environment(template_folders: Sequence[Path] = ()) -> jinja2.Environment:
-    """The environment for the core templates plus `template_folders` (cached per folder list)."""
-    return _environment((CORE_TEMPLATES, *(f for f in template_folders if f.is_dir())))
+    """The environment for the core templates plus those of `template_folders` that exist (cached per folder
+    list: every page names the same folders)."""
+    return _environment(_existing(tuple(template_folders)))
 
 
 def render(template: str, context: dict[str, Any], template_folders: Sequence[Path] = ()) -> str:
