@@ -32,6 +32,10 @@ def user_time_zone(user: str | None = None) -> str:
     """The user's own Time Zone, else the system's (also for Guest and a zone Python no longer knows)."""
     user = user or session_user()
     own = document_db().get_value("User", user, "time_zone") if user not in ("Guest", "") else None
+    return _own_or_system(own)
+
+
+def _own_or_system(own: Any) -> str:
     return str(own) if own and known_zone(own) else system_time_zone()
 
 
@@ -90,3 +94,8 @@ def viewer_zones() -> tuple[str, str]:
         seen = (user, (user_time_zone(user), system_time_zone()))
         local().flags.__dict__[_VIEWER_ZONES] = seen
     return seen[1]
+
+
+def remember_viewer_zone(user: str, own: Any) -> None:
+    """The viewer's own Time Zone as a page read it with the rest of their User row (one read, not two)."""
+    local().flags.__dict__[_VIEWER_ZONES] = (user, (_own_or_system(own), system_time_zone()))

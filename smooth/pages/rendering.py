@@ -20,7 +20,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from smooth.api.request import NO_STORE, ApiRequest
 from smooth.auth import sessions
 from smooth.auth.login import DESK_HOME, website_home
-from smooth.context import local, unit_of_work
+from smooth.context import local, session_user, unit_of_work
+from smooth.model import time_zones
 from smooth.model.database_api import document_db
 from smooth.pages import assets, templating
 from smooth.pages.desk.chrome import CHROME
@@ -89,9 +90,12 @@ def viewer(api: ApiRequest) -> Viewer:
     token = sessions.issue_csrf_token(local().site, api.session) if api.session is not None else ""
     seen: Viewer | None = local().flags.__dict__.get(_VIEWER)
     if seen is None or seen.user != api.user or seen.csrf_token != token:
-        from_db = document_db().get_value("User", api.user, ["full_name", "user_type"], as_dict=True) or {}
+        from_db = document_db().get_value("User", api.user, ["full_name", "user_type", "time_zone"],
+                                          as_dict=True) or {}
         seen = Viewer(api.user, from_db.get("full_name") or api.user, token,
                       from_db.get("user_type") != "Website User")
+        if from_db and session_user() == api.user:
+            time_zones.remember_viewer_zone(api.user, from_db.get("time_zone"))
         local().flags.__dict__[_VIEWER] = seen
     return seen
 

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 import smooth
+from tests.core._mini_app import recorded_sql
 from tests.pages.desk_data import EVA1, EVA2, LEA1, MODERATOR
 from tests.pages.desk_data import DeskData as Data
 
@@ -129,6 +130,19 @@ def test_group_by_sidebar_counts_what_the_user_may_read(desk, desk_data: Data) -
     evaluator = desk(EVA1).get(f"{LIST}/view/counts", order_by="date asc").text
     assert sidebar_count(evaluator, "Pending") == 1
     assert EVA2 not in evaluator and "eva2%40" not in evaluator
+
+
+def test_the_page_sends_its_rows_without_counting_and_reads_the_viewer_once(desk, desk_data: Data,
+                                                                           desk_server) -> None:
+    """The total and the group-by counts follow from view/counts; the viewer's name and zone are one read."""
+    client = desk(EVA1)
+    with recorded_sql(desk_server[1]) as statements:
+        page = client.get(LIST, order_by="date asc").text
+    assert sorted(listed(page)) == sorted([desk_data.r1, desk_data.r2])
+    on_requests = [s for s in statements if "tabLMS Certificate Request" in s]
+    assert len(on_requests) == 1 and "count(" not in on_requests[0].lower(), on_requests
+    zone_reads = [s for s in statements if '"tabUser".time_zone' in s or "`tabUser`.time_zone" in s]
+    assert len(zone_reads) == 1 and "full_name" in zone_reads[0], zone_reads
 
 
 def test_links_render_as_desk_links_and_status_as_an_indicator(desk, desk_data: Data) -> None:

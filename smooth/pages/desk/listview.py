@@ -267,7 +267,8 @@ def show_list(api: ApiRequest, slug: str) -> Response:
     rows = rows[:state.page_length]
     context = view_context(api, ctx, state)
     context.update({
-        "columns": columns, "rows": table_rows(ctx, columns, rows), "page": page_info(state, None, len(rows), more=more),
+        "columns": columns, "rows": table_rows(ctx, columns, rows),
+        "page": page_info(state, None, len(rows), more=more),
         "sort": sort_links(state, columns), "groups": None, "group_fields": group_by_fields(ctx), "result": result,
         "set_choices": bulk.set_choices(ctx), "can_delete": has_permission(ctx.meta.name, "delete"),
         "can_write": has_permission(ctx.meta.name, "write"),
