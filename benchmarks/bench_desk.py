@@ -10,7 +10,7 @@ Uvicorn server of Smooth, as the evaluator (API token), on kept-alive connection
 
 - list: `GET /app/lms-certificate-request?evaluator=<them>` (the page as it is first shown: columns,
   standard filters, the rows, paging) vs `GET /api/resource/LMS Certificate Request` with the same
-  filter, columns, order and page size;
+  filter, columns, order (the list's default: start time, then name) and page size;
 - form: `GET /app/lms-certificate-request/<name>` (layout, widgets, actions, sidebar) vs
   `GET /api/resource/LMS Certificate Request/<name>`.
 
@@ -47,6 +47,7 @@ DOCTYPE = "LMS Certificate Request"
 SLUG = "lms-certificate-request"
 SLOT = dt.timedelta(minutes=30)
 BATCH = 5000
+LIST_ORDER = "start_utc asc, name asc"  # the list's default order (its list settings), with the name as tie-break
 
 
 def setup(requests: int, evaluators: int) -> tuple[str, str, str]:
@@ -108,7 +109,7 @@ def paths(evaluator: str, sample: str) -> dict[str, tuple[str, str, bytes, bytes
     fields = ["name", "course", "member_name", "date", "start_time", "status", "evaluator"]
     api_list = f"/api/resource/{quote(DOCTYPE)}?" + urlencode({
         "filters": json.dumps([["evaluator", "=", evaluator]]), "fields": json.dumps(fields),
-        "order_by": "creation desc", "limit_page_length": 20})
+        "order_by": LIST_ORDER, "limit_page_length": 20})
     return {
         "list": (f"/app/{SLUG}?" + urlencode({"evaluator": evaluator}), api_list, b"<table", b'"data"'),
         "form": (f"/app/{SLUG}/{quote(sample)}", f"/api/resource/{quote(DOCTYPE)}/{quote(sample)}",
