@@ -2,8 +2,10 @@
 
 The app under test (tests/apps/frappe_layout_app) is a repository folder holding the package
 `frappe_layout_app/` with hooks.py, modules.txt, patches.txt, fixtures/, www/, templates/,
-public/ and the module `layout_library/doctype/...`, as Frappe has them. Only where the app's
-files are found changes with the layout, never SQL, so these tests run on SQLite only.
+public/ and the module `layout_library/doctype/...` and `layout_library/print_format/...`, as
+Frappe has them; its fixtures add a Custom Field to the core User doctype, as Frappe apps extend
+core doctypes. Only where the app's files are found changes with the layout, never SQL, so these
+tests run on SQLite only.
 """
 
 from __future__ import annotations
@@ -84,10 +86,15 @@ def test_a_frappe_app_repository_installs_migrates_serves_and_uninstalls(bench: 
     with smooth.site_context("library.test", bench.sites):
         assert smooth.db.exists("FL Shelf", "Returns"), "after_install ran"
         assert smooth.db.exists("Role", "Librarian"), "fixtures/role.json was loaded"
+        assert smooth.get_meta("User").has_field("custom_library_card"), "the Custom Field fixture extended User"
+        smooth.db.set_value("User", "Administrator", "custom_library_card", "LC-1")
+        assert smooth.db.get_value("User", "Administrator", "custom_library_card") == "LC-1"
         assert "frappe_layout_app.patches.label_shelves" in executed(), "patches.txt was read and marked done"
         book = smooth.get_doc({"doctype": "FL Book", "title": "Dune", "shelf": "Returns", "pages": 412}).insert()
         assert type(book).__module__ == "frappe_layout_app.layout_library.doctype.fl_book.fl_book"
         assert book.summary == "Dune (412 pages)", "the controller's validate ran"
+        assert "Book card: Dune, 412 pages" in smooth.get_print(doc=book, print_format="Book Card"), \
+            "the module's print_format/ folder was synced"
         with pytest.raises(smooth.ValidationError, match="at least one page"):
             smooth.get_doc({"doctype": "FL Book", "title": "Blank", "pages": 0}).insert()
         smooth.db.commit()

@@ -6,7 +6,7 @@ app_email = "tests@example.com"
 app_license = "mit"
 required_apps = ["frappe"]
 
-fixtures = ["Role"]
+fixtures = ["Role", "Custom Field"]
 
 after_install = "frappe_layout_app.install.after_install"
 
