@@ -86,13 +86,16 @@ def migrate(*, drop_removed_columns: bool = False, compare_all: bool = False, ec
         echo(f"  kept column {column} (no longer in metadata; pass --drop-removed-columns to drop it)")
     _run_patches(patches.POST, report, echo)
     _run_patches(patches.FINAL, report, echo)
-    counts = []
-    for customizations in (True, False):  # Custom Fields first: their columns exist once that unit commits
-        with unit_of_work():
-            counts.append(sync_fixtures(site.apps, progress=lambda path: echo(f"Syncing fixtures {path}"),
-                                        notice=lambda text: echo(f"  {text}"), customizations=customizations))
-    report.fixtures = {key: sum(c[key] for c in counts) for key in counts[0]}
-    with unit_of_work():
+
+    def fixtures(customizations: bool) -> dict[str, int]:
+        return sync_fixtures(site.apps, progress=lambda path: echo(f"Syncing fixtures {path}"),
+                             notice=lambda text: echo(f"  {text}"), customizations=customizations)
+
+    with unit_of_work():  # Custom Fields first: their columns exist once this unit commits
+        counts = [fixtures(True)]
+    with unit_of_work():  # the other records and the hooks: one unit, so a failed install leaves none of them
+        counts.append(fixtures(False))
+        report.fixtures = {key: sum(c[key] for c in counts) for key in counts[0]}
         for hook in site.hooks.lists["after_migrate"]:
             hook()
         if then is not None:

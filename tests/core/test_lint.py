@@ -188,7 +188,7 @@ def _frappe_style_app(tmp_path: Path) -> ThrowawayApp:
     """A doctype written as Frappe apps write them: keys Smooth does not implement, an old
     permission key, a condition beyond the grammar. None of it may refuse the app."""
     app = ThrowawayApp(tmp_path, prefix="Lint Test")
-    app.doctype("Frappe Style", [field("title", bold=1, in_global_search=1, print_width="100px"),
+    app.doctype("Frappe Style", [field("title", bold=1, report_hide=1, print_width="100px"),
                                  field("stage", depends_on="eval:frappe.user.has_role('Manager')", colour=1),
                                  field("note", hidden=0, bold=0), field("sign", "Signature")],
                 permissions=[{"role": "System Manager", "read": 1, "set_user_permissions": 1}],
@@ -204,7 +204,7 @@ def test_keys_smooth_does_not_implement_are_warnings_naming_the_key_and_the_file
     assert all(i.path.endswith("frappe_style.json") for i in issues)
     found = {(i.id, i.field or re.findall(r"key '(\w+)'", i.message)[0]) for i in issues}
     assert found == {("meta.W001", "editable_grid"), ("meta.W001", "quick_entry"), ("meta.W003", "colour_scheme"),
-                     ("meta.W002", "bold"), ("meta.W002", "in_global_search"), ("meta.W002", "print_width"),
+                     ("meta.W002", "bold"), ("meta.W002", "report_hide"), ("meta.W002", "print_width"),
                      ("meta.W003", "colour"), ("meta.W004", "set_user_permissions"), ("meta.W005", "stage"),
                      ("meta.W006", "sign")}
     bold = next(i for i in issues if "'bold'" in i.message)
