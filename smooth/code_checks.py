@@ -8,14 +8,14 @@ not provide (smooth.frappe_compat.static_check), including those inside methods 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 
 from smooth.apps import App
 from smooth.frappe_compat.static_check import check_folder
 from smooth.meta.checks import Issue
-from smooth.meta.doctype import controller_class_name, scrub
+from smooth.meta.doctype import controller_class_name
 from smooth.meta.registry import MetaRegistry
+from smooth.model.controller import controller_module
 from smooth.model.document import Document
 
 
@@ -37,15 +37,12 @@ def _controller_issue(doctype: str, package: str, json_path: str) -> Issue | Non
     if not package or not json_path:
         return None
     source = json_path.removesuffix(".json") + ".py"
-    module_name = f"{package}.doctype.{scrub(doctype)}.{scrub(doctype)}"
     try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            return None  # no controller file: a plain Document
-        return _broken(source, doctype, exc)
+        module = controller_module(package, doctype)
     except Exception as exc:  # whatever the import raises is what the first insert would raise
         return _broken(source, doctype, exc)
+    if module is None:
+        return None
     cls = getattr(module, controller_class_name(doctype), None)
     if not (isinstance(cls, type) and issubclass(cls, Document)):
         return Issue("code.E002", "error", f"the controller of {doctype} defines no class "

@@ -7,6 +7,7 @@ Document) and the subclass check, so this module never needs the Document class.
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from smooth.exceptions import MetaError
@@ -28,14 +29,25 @@ def find_controller(site: Site, doctype: str) -> type | None:
     return _import_controller(meta.module_package, doctype, meta.path)
 
 
-def _import_controller(package: str, doctype: str, json_path: object) -> type | None:
+def controller_module(package: str, doctype: str) -> ModuleType | None:
+    """The doctype's controller module, None when it has no controller file; any import error propagates."""
     module_name = f"{package}.doctype.{scrub(doctype)}.{scrub(doctype)}"
     try:
-        module = importlib.import_module(module_name)
+        return importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         if exc.name and module_name.startswith(exc.name):
             return None  # no controller file: a plain Document
+        raise
+
+
+def _import_controller(package: str, doctype: str, json_path: object) -> type | None:
+    module_name = f"{package}.doctype.{scrub(doctype)}.{scrub(doctype)}"
+    try:
+        module = controller_module(package, doctype)
+    except ModuleNotFoundError as exc:
         raise MetaError(f"Controller of {doctype} ({module_name}) failed to import: {exc}") from exc
+    if module is None:
+        return None
     class_name = controller_class_name(doctype)
     cls = getattr(module, class_name, None)
     if cls is None:
