@@ -131,3 +131,21 @@ def serve(site: BenchSite) -> tuple[subprocess.Popen[bytes], int]:
                 raise RuntimeError("the Smooth server did not start") from None
             time.sleep(0.1)
 
+
+
+@dataclass(frozen=True)
+class ScaleResult:
+    """One row of bench_scale.py's table: a measured figure against its goal, and a ratio where it has a baseline.
+
+    `within_goal` is decided by the section that measured it (a goal can be "< 5 ms", ">= 15x", or both)."""
+
+    row: str
+    figure: str
+    goal: str
+    within_goal: bool
+    ratio: float | None = None
+
+    def line(self, backend: str) -> str:
+        ratio = f" -> ratio {self.ratio:.2f}" if self.ratio is not None else ""
+        verdict = "within goal" if self.within_goal else "OVER GOAL"
+        return f"[{backend}] {self.row}: {self.figure}{ratio} (goal {self.goal}; {verdict})"

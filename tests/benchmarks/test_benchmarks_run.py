@@ -48,6 +48,7 @@ RATIO_LINES: dict[str, list[str]] = {
                                     r"outside a request$"],
     "bench_compliance.py": [r"^\[<backend>\] \d+ rows, medians: status pass .* -> ratio <ratio> "],
     "bench_cli.py": [r"^\[<backend>\] bench --help: .*; no-op migrate: .* -> ratio <ratio> "],
+    "bench_scale.py": [r"^\[<backend>\] scale: \d+ rows measured, \d+ within goal$"],
 }
 
 # what benchmarks may import from Smooth: the facade, site creation (the CLI cannot install apps), the bench
