@@ -139,18 +139,35 @@ def check_mandatory_quizzes(member: str, course: str) -> None:
 
 
 @smooth.whitelist(methods=["POST"])
-def submit_quiz(quiz: str, answers: Any = None) -> dict[str, Any]:
-    """The current user's attempt at `quiz`; scored by the server (any score sent is ignored)."""
+def submit_quiz(quiz: str, answers: Any = None, submit_unanswered: Any = False) -> dict[str, Any]:
+    """The current user's attempt at `quiz`; scored by the server (any score sent is ignored).
+
+    Leaving questions blank uses an attempt like any other submission, so, as the portal asks first,
+    the API refuses blanks unless `submit_unanswered` says the learner means it."""
     user = smooth.session.user
     if user == "Guest":
         raise smooth.PermissionError("Log in to take a quiz")
-    course = smooth.db.get_value("LMS Quiz", quiz, "course")
-    if not course:
+    row = smooth.db.get_value("LMS Quiz", quiz, ["course", "max_attempts"], as_dict=True)
+    if not row:
         raise smooth.DoesNotExistError(f"Quiz {quiz} not found")
-    if not smooth.db.exists("LMS Enrollment", {"member": user, "course": course}):
+    if not smooth.db.exists("LMS Enrollment", {"member": user, "course": row["course"]}):
         raise smooth.ValidationError("Enrol in the course before taking its quizzes")
+    given = parse_answers(answers)
+    out_of_attempts = bool(row["max_attempts"]) and attempts(user, quiz) >= int(row["max_attempts"])
+    if not _truthy(submit_unanswered) and not out_of_attempts:
+        blank = unanswered(smooth.get_doc("LMS Quiz", quiz).questions, given)
+        if blank:
+            plural = "s" if len(blank) != 1 else ""
+            raise smooth.ValidationError(
+                f"Question{plural} {', '.join(map(str, blank))} {'are' if plural else 'is'} unanswered. Answer "
+                f"{'them' if plural else 'it'}, or send submit_unanswered=1 to submit anyway (this uses an attempt)")
     doc = smooth.get_doc({"doctype": "LMS Quiz Submission", "quiz": quiz, "member": user,
-                          "answers": json.dumps(parse_answers(answers))})
+                          "answers": json.dumps(given)})
     doc.insert(ignore_permissions=True)
     return {"name": doc.name, "score": doc.score, "score_out_of": doc.score_out_of, "percentage": doc.percentage,
             "passed": doc.passed, "attempt": doc.attempt}
+
+
+def _truthy(value: Any) -> bool:
+    """A form or JSON flag: 1, "1", true, "true", "yes" (what REST clients send for a checkbox)."""
+    return str(value).strip().lower() in ("1", "true", "yes", "on")

@@ -27,10 +27,10 @@ def make_quiz(course: str, title: str = "Basics Quiz", **values: Any) -> str:
                            "questions": QUESTIONS, **values}).insert().name
 
 
-def submit(user: str, quiz: str, answers: dict[str, Any]) -> dict[str, Any]:
+def submit(user: str, quiz: str, answers: dict[str, Any], submit_unanswered: Any = True) -> dict[str, Any]:
     smooth.set_user(user)
     try:
-        return submit_quiz(quiz, answers)
+        return submit_quiz(quiz, answers, submit_unanswered)
     finally:
         smooth.set_user("Administrator")
 
@@ -68,6 +68,21 @@ def test_max_attempts(lms: SiteHandle) -> None:
     with pytest.raises(smooth.ValidationError, match="You have used all 2 attempts at Basics Quiz"):
         submit(learner, quiz, ALL_RIGHT)
     assert smooth.db.count("LMS Quiz Submission", {"member": learner}) == 2
+
+
+def test_the_api_asks_before_blanks_use_an_attempt(lms: SiteHandle) -> None:
+    """As the portal's "submit anyway?" step: blanks are refused, naming them, until the caller confirms."""
+    course = make_course("Careful")
+    quiz = make_quiz(course, max_attempts=1)
+    learner = make_learner("cara@example.com", course)
+    with pytest.raises(smooth.ValidationError, match=r"Questions 2, 3 are unanswered\. .*submit_unanswered=1"):
+        submit(learner, quiz, {"1": ["4"], "3": "  "}, submit_unanswered=False)
+    with pytest.raises(smooth.ValidationError, match=r"Question 3 is unanswered"):
+        submit(learner, quiz, {"1": ["4"], "2": ["2"]}, submit_unanswered="0")
+    assert smooth.db.count("LMS Quiz Submission", {"member": learner}) == 0
+    assert submit(learner, quiz, {"1": ["4"]}, submit_unanswered="1")["attempt"] == 1
+    with pytest.raises(smooth.ValidationError, match="You have used all 1 attempt"):
+        submit(learner, quiz, {}, submit_unanswered=False)
 
 
 def test_quiz_checks(lms: SiteHandle) -> None:
