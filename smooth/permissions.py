@@ -96,6 +96,23 @@ def role_rights(meta: Meta, user: str) -> tuple[set[str], set[str]]:
     return granted, owner_only - granted
 
 
+def field_levels(meta: Meta, ptype: str = "read", user: str | None = None) -> frozenset[int] | None:
+    """The permlevels of `meta`'s fields that `user` may read (ptype "read") or write; None means every level.
+
+    As in Frappe, a DocPerm row at permlevel N grants its rights on the fields at level N (a write
+    right implies reading them); level 0 follows the document's own rights, checked elsewhere. A
+    child table's fields take their levels from the parent's DocPerms: pass the parent's meta."""
+    user = user or session_user()
+    if user == ADMINISTRATOR:
+        return None
+    roles = set(get_roles(user))
+    levels = {0}
+    for perm in meta.permissions:
+        if perm.get("role") in roles and (perm.get(ptype) or (ptype == "read" and perm.get("write"))):
+            levels.add(int(perm.get("permlevel") or 0))
+    return frozenset(levels)
+
+
 def _permission_meta(doctype: str, doc: Document | None) -> Meta:
     site = local().site
     meta = site.get_meta(doctype)

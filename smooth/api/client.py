@@ -25,6 +25,7 @@ from smooth.meta import fieldtypes
 from smooth.model import listing, records, rename, user_queries
 from smooth.model.database_api import document_db
 from smooth.model.document import Document
+from smooth.model.user_reads import readable_dict
 from smooth.model.user_writes import apply_user_values
 from smooth.whitelist import whitelist
 
@@ -114,7 +115,7 @@ def get(doctype: str, name: str | None = None, filters: Any = None, parent: str 
         if not names:
             raise DoesNotExistError(f"No {doctype} matches the given filters")
         name = names[0]
-    return load_for_read(doctype, name).as_dict()
+    return readable_dict(load_for_read(doctype, name))
 
 
 @whitelist(methods=READ)

@@ -74,7 +74,7 @@ def _attach_target(doctype: Any, docname: Any, fieldname: str) -> Document:
     if field is None or field.fieldtype not in ATTACH_FIELDTYPES:
         raise ValidationError(f"{doctype} has no Attach field {fieldname!r}")
     target = records.get_doc(doctype, docname, for_update=True)
-    if not user_may_write(field, target.as_dict()):
+    if not user_may_write(field, target.as_dict(), granting=target.meta):
         raise ValidationError(f"{field.label} of {doctype} is read only: a file cannot be attached to it")
     return target
 

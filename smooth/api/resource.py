@@ -15,6 +15,7 @@ from smooth.api.request import ApiRequest
 from smooth.context import local
 from smooth.exceptions import ValidationError
 from smooth.model import records
+from smooth.model.user_reads import readable_dict
 
 DEFAULT_PAGE_LENGTH = 20
 
@@ -45,7 +46,7 @@ def create_doc(api: ApiRequest, doctype: str) -> dict[str, Any]:
 
 
 def read_doc(api: ApiRequest, doctype: str, name: str) -> dict[str, Any]:
-    return {"data": client.load_for_read(doctype, name)}
+    return {"data": readable_dict(client.load_for_read(doctype, name), no_nulls=True)}
 
 
 def update_doc(api: ApiRequest, doctype: str, name: str) -> dict[str, Any]:

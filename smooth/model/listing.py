@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import smooth.permissions as permissions
-from smooth.context import db
+from smooth.context import db, local
 from smooth.exceptions import ValidationError
+from smooth.model.user_reads import readable_fields
 
 
 def get_list(doctype: str, fields: Sequence[str] | str | None = None, filters: Any = None, *,
@@ -23,6 +24,7 @@ def get_list(doctype: str, fields: Sequence[str] | str | None = None, filters: A
     extra: tuple[list[Any], list[Any]] = ([], [])
     if not ignore_permissions:
         extra = permissions.list_filters(doctype, user=user)
+        fields = readable_fields(local().site.get_meta(doctype), fields, user)
     return db().get_all(
         doctype, fields=fields, filters=filters, or_filters=or_filters, extra_filters=extra[0],
         extra_or_filters=extra[1], order_by=order_by, group_by=group_by, limit_start=limit_start,
