@@ -45,6 +45,12 @@ COMMANDS = {
     "drop-site": Command("smooth.cli.sites", "drop_site", "Delete site NAME, its files and (on MariaDB) its database."),
     "set-config": Command("smooth.cli.sites", "set_config",
                           "Set KEY in the site's site_config.json (Frappe's `bench set-config`)."),
+    "backup": Command("smooth.cli.backups", "backup",
+                      "Back up the site: a consistent database dump (taken while it keeps working), its config, files "
+                      "on request."),
+    "restore": Command("smooth.cli.backups", "restore",
+                       "Replace the site's data with a backup (.sqlite3, .sql or .jsonl, optionally .gz), then migrate "
+                       "it."),
     "migrate": Command("smooth.cli.migrate", "migrate_command",
                        "Run patches, sync the schema to the doctype JSON files, sync fixtures."),
     "execute": Command("smooth.cli.running", "execute",

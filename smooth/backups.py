@@ -1,0 +1,520 @@
+"""Site backups and restores: a consistent database dump, the site's files, its config, and a manifest.
+
+A backup set shares one stamp, `<YYYYmmdd_HHMMSS>-<site>-`, in `sites/<site>/private/backups` (or
+`--backup-path`), as Frappe names its files:
+
+- `database.sqlite3[.gz]`: SQLite's online backup API, a consistent copy while writers go on;
+- `database.sql[.gz]`: `mariadb-dump --single-transaction` when the client is on PATH;
+- `database.jsonl[.gz]`: otherwise a logical dump through SQLAlchemy, one consistent snapshot,
+  one JSON line per row (a format any backend restores, so it also moves a site between them);
+- `files.tar[.gz]`, `private-files.tar[.gz]` with `--with-files` (private/backups left out);
+- `site_config_backup.json` (0600: it holds the encryption key Password fields need);
+- `manifest.json`: the site, backend, apps and the patches its database has run.
+
+A restore refuses a dump whose site ran patches this code does not know (it was taken by newer
+code; update the apps first) or needs an app the target lacks, then replaces the target's data and
+runs `migrate`, so a dump from older code comes up to date. It adopts the backup's encryption key
+when the two differ, or stored secrets could not be read back.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import gzip
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import MetaData, Table, create_engine, delete, select, text
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+
+from smooth.context import site_context, unit_of_work
+from smooth.db.engine import server_url, site_db_url
+from smooth.exceptions import ValidationError
+from smooth.migrate import migrate
+from smooth.patches import FINAL, POST, PRE, all_patches, executed
+from smooth.site import forget_site, get_site, read_config, update_site_config
+from smooth.version import VERSION
+
+Echo = Callable[[str], None]
+FORMAT = 1
+STAMP = "%Y%m%d_%H%M%S"
+INSERT_BATCH = 500
+
+
+@dataclass
+class Backup:
+    """One backup set: where its parts are, and what its manifest says."""
+
+    stamp: str
+    site: str
+    folder: Path
+    parts: dict[str, Path] = field(default_factory=dict)  # database, files, private-files, config, manifest
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return json.loads(self.parts["manifest"].read_text())
+
+    @property
+    def size(self) -> int:
+        return sum(path.stat().st_size for path in self.parts.values() if path.exists())
+
+
+def backups_folder(site_path: Path) -> Path:
+    return site_path / "private" / "backups"
+
+
+def take_backup(name: str, sites_path: Path, *, with_files: bool = False, compress: bool = False,
+                backup_path: Path | None = None, echo: Echo = print) -> Backup:
+    """Write a backup set of site `name` (see the module docstring); the site stays open for writes meanwhile."""
+    site_path = sites_path / name
+    config = read_config(sites_path, name)
+    url = make_url(site_db_url(config, site_path))
+    folder = Path(backup_path) if backup_path else backups_folder(site_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime(STAMP)
+    backup = Backup(stamp, name, folder)
+    prefix = folder / f"{stamp}-{name}-"
+    suffix = ".gz" if compress else ""
+    if url.get_backend_name() == "sqlite":
+        backup.parts["database"] = _dump_sqlite(Path(url.database or ""), Path(f"{prefix}database.sqlite3{suffix}"))
+    elif shutil.which("mariadb-dump"):
+        backup.parts["database"] = _dump_mariadb(url, Path(f"{prefix}database.sql{suffix}"))
+    else:
+        echo("mariadb-dump is not on PATH: writing a logical dump instead")
+        backup.parts["database"] = _dump_logical(get_site(name, sites_path).engine,
+                                                 Path(f"{prefix}database.jsonl{suffix}"))
+    echo(f"Database: {backup.parts['database']} ({_human(backup.parts['database'].stat().st_size)})")
+    if with_files:
+        for part, source in (("files", site_path / "public" / "files"),
+                             ("private-files", site_path / "private" / "files")):
+            backup.parts[part] = _tar(source, Path(f"{prefix}{part}.tar{suffix}"), compress)
+            echo(f"{'Public' if part == 'files' else 'Private'} files: {backup.parts[part]}")
+    config_path = Path(f"{prefix}site_config_backup.json")
+    _write_private(config_path, json.dumps(config, indent=1, sort_keys=True))
+    backup.parts["config"] = config_path
+    with unit_of_work(name, sites_path=sites_path):
+        site = get_site(name, sites_path)
+        manifest = {"format": FORMAT, "site": name, "db_type": url.get_backend_name(), "smooth": VERSION,
+                    "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    "apps": [app.name for app in site.apps], "patches": sorted(executed()),
+                    "parts": {part: path.name for part, path in backup.parts.items()}}
+    manifest_path = Path(f"{prefix}manifest.json")
+    manifest_path.write_text(json.dumps(manifest, indent=1))
+    backup.parts["manifest"] = manifest_path
+    return backup
+
+
+def list_backups(name: str, sites_path: Path, backup_path: Path | None = None) -> list[Backup]:
+    """The site's backup sets, newest first (a set is known by its manifest)."""
+    folder = Path(backup_path) if backup_path else backups_folder(sites_path / name)
+    found = []
+    for manifest_path in sorted(folder.glob(f"*-{name}-manifest.json"), reverse=True):
+        backup = backup_from_manifest(manifest_path)
+        if backup is not None:
+            found.append(backup)
+    return found
+
+
+def backup_from_manifest(manifest_path: Path) -> Backup | None:
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except (OSError, ValueError):
+        return None
+    backup = Backup(manifest_path.name.split("-", 1)[0], manifest.get("site", ""), manifest_path.parent)
+    backup.parts = {part: manifest_path.parent / file for part, file in (manifest.get("parts") or {}).items()}
+    backup.parts["manifest"] = manifest_path
+    return backup
+
+
+def delete_old_backups(name: str, sites_path: Path, keep_hours: float) -> list[Path]:
+    """Remove backup sets older than `keep_hours` (site config `keep_backups_for_hours`)."""
+    limit = dt.datetime.now(dt.UTC) - dt.timedelta(hours=keep_hours)
+    removed = []
+    for backup in list_backups(name, sites_path):
+        taken = dt.datetime.strptime(backup.stamp, STAMP).replace(tzinfo=dt.UTC)
+        if taken < limit:
+            for path in backup.parts.values():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
+# -- restore ----------------------------------------------------------------------------------------------
+
+def restore_backup(name: str, sites_path: Path, database: Path, *, public_files: Path | None = None,
+                   private_files: Path | None = None, force: bool = False, echo: Echo = print) -> None:
+    """Replace site `name`'s data with a dump (and files), then migrate it to this code's schema."""
+    database = Path(database)
+    if not database.is_file():
+        raise ValidationError(f"No backup file at {database}")
+    site_path = sites_path / name
+    config = read_config(sites_path, name)
+    manifest = _manifest_beside(database)
+    if manifest is not None:
+        _check_compatible(name, sites_path, manifest, force)
+        _adopt_encryption_key(name, sites_path, database, config, echo)
+    url = make_url(site_db_url(config, site_path))
+    kind = _dump_kind(database)
+    forget_site(name, sites_path)  # no pooled connection may outlive the data it was opened on
+    echo(f"Restoring {database.name} onto {name}")
+    if kind == "sqlite3" and url.get_backend_name() == "sqlite":
+        _replace_sqlite(database, Path(url.database or ""))
+    elif kind == "sql":
+        if url.get_backend_name() == "sqlite":
+            raise ValidationError(f"{database.name} is a MariaDB dump; restore it onto a MariaDB site (a SQLite "
+                                  "site restores .sqlite3 and .jsonl backups)")
+        _restore_mariadb(url, database)
+    else:
+        target = create_engine(url)
+        try:
+            _restore_logical(target, _rows_of(database, kind), echo)
+        finally:
+            target.dispose()
+    forget_site(name, sites_path)
+    for part, archive in (("public", public_files), ("private", private_files)):
+        if archive is not None:
+            _untar(Path(archive), site_path / part / "files")
+            echo(f"{part.title()} files restored from {Path(archive).name}")
+    with site_context(name, sites_path):  # each migrate step is a unit of its own
+        migrate(compare_all=True, echo=echo)  # the restored tables, not the sync record, say what the schema is
+    echo(f"Site {name} restored from {database.name}")
+
+
+def _manifest_beside(database: Path) -> dict[str, Any] | None:
+    stem = database.name.split("-database.", 1)[0]
+    path = database.parent / f"{stem}-manifest.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def _check_compatible(name: str, sites_path: Path, manifest: dict[str, Any], force: bool) -> None:
+    if int(manifest.get("format", 0)) > FORMAT:
+        raise ValidationError("This backup was written by a newer Smooth; update Smooth to restore it")
+    site = get_site(name, sites_path)
+    missing = [app for app in manifest.get("apps", []) if app not in {a.name for a in site.apps}]
+    if missing:
+        raise ValidationError(f"The backup's site had {', '.join(missing)}, which {name} does not: install "
+                              f"{'them' if len(missing) > 1 else 'it'} on {name} first")
+    known = {p.line for section in (PRE, POST, FINAL) for p in all_patches(site.apps, section)}
+    newer = sorted(set(manifest.get("patches", [])) - known)
+    if newer and not force:
+        raise ValidationError(f"The backup was taken by newer code: its site ran {len(newer)} patch"
+                              f"{'es' if len(newer) > 1 else ''} this code does not have ({', '.join(newer[:3])}). "
+                              "Update the apps first, or pass --force to restore it anyway")
+
+
+def _adopt_encryption_key(name: str, sites_path: Path, database: Path, config: dict[str, Any], echo: Echo) -> None:
+    saved = database.parent / (database.name.split("-database.", 1)[0] + "-site_config_backup.json")
+    if not saved.is_file():
+        return
+    key = json.loads(saved.read_text()).get("encryption_key")
+    if key and key != config.get("encryption_key"):
+        update_site_config(sites_path, name, {"encryption_key": key})
+        echo("The site now uses the backup's encryption_key, so the secrets stored in it can be read")
+
+
+def _dump_kind(path: Path) -> str:
+    for kind in ("sqlite3", "sql", "jsonl"):
+        if path.name.endswith(f".{kind}") or path.name.endswith(f".{kind}.gz"):
+            return kind
+    raise ValidationError(f"{path.name} is not a Smooth database backup (.sqlite3, .sql or .jsonl, optionally .gz)")
+
+
+# -- SQLite -----------------------------------------------------------------------------------------------
+
+def _dump_sqlite(source: Path, target: Path) -> Path:
+    with tempfile.TemporaryDirectory(dir=target.parent) as work:
+        copy = Path(work) / "copy.sqlite3"
+        src, dst = sqlite3.connect(source), sqlite3.connect(copy)
+        try:
+            src.backup(dst)  # one step: a consistent snapshot even while other connections write
+        finally:
+            dst.close()
+            src.close()
+        _store(copy, target)
+    return target
+
+
+def _replace_sqlite(dump: Path, db_path: Path) -> None:
+    with tempfile.TemporaryDirectory(dir=db_path.parent) as work:
+        plain = Path(work) / "restored.sqlite3"
+        with _opened(dump) as stream, plain.open("wb") as out:
+            shutil.copyfileobj(stream, out)
+        check = sqlite3.connect(plain)
+        try:
+            if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise ValidationError(f"{dump.name} is damaged: SQLite's integrity check failed")
+        except sqlite3.DatabaseError as exc:
+            raise ValidationError(f"{dump.name} is not a SQLite database: {exc}") from None
+        finally:
+            check.close()
+        for stale in (Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+            stale.unlink(missing_ok=True)
+        os.replace(plain, db_path)
+
+
+# -- MariaDB ----------------------------------------------------------------------------------------------
+
+@contextmanager
+def _client_options(url: URL) -> Iterator[list[str]]:
+    """mariadb client options for `url`; the password goes in a private options file, never on a command line."""
+    with tempfile.NamedTemporaryFile("w", suffix=".cnf", delete=True) as options:
+        os.chmod(options.name, 0o600)
+        options.write(f"[client]\nuser={url.username or 'root'}\npassword={url.password or ''}\n"
+                      f"host={url.host or '127.0.0.1'}\nport={url.port or 3306}\n")
+        if url.query.get("unix_socket"):
+            options.write(f"socket={url.query['unix_socket']}\n")
+        options.flush()
+        yield [f"--defaults-extra-file={options.name}"]
+
+
+def _dump_mariadb(url: URL, target: Path) -> Path:
+    with _client_options(url) as options, _writer(target) as out:
+        process = subprocess.Popen(["mariadb-dump", *options, "--single-transaction", "--quick", "--skip-lock-tables",
+                                    "--no-tablespaces", url.database or ""], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+        assert process.stdout is not None
+        shutil.copyfileobj(process.stdout, out)
+        _, error = process.communicate()
+    if process.returncode:
+        target.unlink(missing_ok=True)
+        raise ValidationError(f"mariadb-dump failed: {error.decode(errors='replace').strip()}")
+    return target
+
+
+def _restore_mariadb(url: URL, dump: Path) -> None:
+    if not shutil.which("mariadb"):
+        raise ValidationError("Restoring a .sql dump needs the `mariadb` client on PATH")
+    server = create_engine(server_url(url), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS `{url.database}`"))
+            conn.execute(text(f"CREATE DATABASE `{url.database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+    finally:
+        server.dispose()
+    with _client_options(url) as options, _opened(dump) as stream:
+        process = subprocess.Popen(["mariadb", *options, url.database or ""], stdin=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+        assert process.stdin is not None
+        shutil.copyfileobj(stream, process.stdin)
+        process.stdin.close()
+        error = process.stderr.read() if process.stderr else b""
+        process.wait()
+    if process.returncode:
+        raise ValidationError(f"Loading {dump.name} failed: {error.decode(errors='replace').strip()}")
+
+
+# -- logical dumps (any backend) --------------------------------------------------------------------------
+
+def _dump_logical(engine: Engine, target: Path) -> Path:
+    with engine.connect() as conn, _writer(target) as raw:
+        if engine.dialect.name != "sqlite":
+            conn.exec_driver_sql("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            conn.exec_driver_sql("START TRANSACTION WITH CONSISTENT SNAPSHOT")
+        else:
+            conn.exec_driver_sql("BEGIN")
+        for table in _tables(conn):
+            raw.write(_line({"table": table.name, "columns": [c.name for c in table.columns]}))
+            for row in conn.execute(select(table)).yield_per(1000):
+                raw.write(_line([_encoded(value) for value in row]))
+        conn.rollback()
+    return target
+
+
+def _tables(conn: Connection) -> list[Table]:
+    metadata = MetaData()
+    metadata.reflect(conn)
+    return [metadata.tables[name] for name in sorted(metadata.tables)]
+
+
+Batches = Iterator[tuple[str, list[str], list[list[Any]]]]
+
+
+def _rows_of(dump: Path, kind: str) -> Batches:
+    """(table, columns, a batch of rows) from a .jsonl dump or a SQLite file."""
+    return _sqlite_rows(dump) if kind == "sqlite3" else _jsonl_rows(dump)
+
+
+def _sqlite_rows(dump: Path) -> Batches:
+    with tempfile.TemporaryDirectory() as work:
+        plain = Path(work) / "source.sqlite3"
+        with _opened(dump) as stream, plain.open("wb") as out:
+            shutil.copyfileobj(stream, out)
+        source = create_engine(f"sqlite:///{plain}")
+        try:
+            with source.connect() as conn:
+                for table in _tables(conn):
+                    columns = [c.name for c in table.columns]
+                    batch: list[list[Any]] = []
+                    for row in conn.execute(select(table)):
+                        batch.append(list(row))
+                        if len(batch) >= INSERT_BATCH:
+                            yield table.name, columns, batch
+                            batch = []
+                    yield table.name, columns, batch
+        finally:
+            source.dispose()
+
+
+def _jsonl_rows(dump: Path) -> Batches:
+    table_name: str = ""
+    columns: list[str] = []
+    rows: list[list[Any]] = []
+    with _opened(dump) as raw:
+        for line in _lines(raw):
+            item = json.loads(line)
+            if isinstance(item, dict):
+                if table_name:
+                    yield table_name, columns, rows
+                table_name, columns, rows = item["table"], item["columns"], []
+                continue
+            rows.append([_decoded(value) for value in item])
+            if len(rows) >= INSERT_BATCH:
+                yield table_name, columns, rows
+                rows = []
+    if table_name:
+        yield table_name, columns, rows
+
+
+def _restore_logical(engine: Engine, batches: Batches, echo: Echo) -> None:
+    """Every row of the dump into the tables the target already has (its schema: migrate brings the rest)."""
+    with engine.begin() as conn:
+        metadata = MetaData()
+        metadata.reflect(conn)
+        emptied: set[str] = set()
+        skipped: set[str] = set()
+        counts: dict[str, int] = {}
+        for name, columns, rows in batches:
+            table = metadata.tables.get(name)
+            if table is None:
+                skipped.add(name)
+                continue
+            if name not in emptied:
+                conn.execute(delete(table))
+                emptied.add(name)
+            kept = [i for i, column in enumerate(columns) if column in table.c]
+            if rows:
+                conn.execute(table.insert(), [{columns[i]: row[i] for i in kept} for row in rows])
+                counts[name] = counts.get(name, 0) + len(rows)
+        for name in sorted(set(metadata.tables) - emptied):
+            conn.execute(delete(metadata.tables[name]))  # a table the dump had empty or lacked: empty too
+    echo(f"{sum(counts.values())} rows in {len(counts)} tables restored")
+    if skipped:
+        echo(f"Tables in the backup this site does not have (left out): {', '.join(sorted(skipped))}")
+
+
+def _encoded(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"$t": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return {"$td": value.total_seconds()}
+    if isinstance(value, decimal.Decimal):
+        return {"$dec": str(value)}
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"$b": base64.b64encode(bytes(value)).decode()}
+    return value
+
+
+def _decoded(value: Any) -> Any:
+    if not isinstance(value, dict) or len(value) != 1:
+        return value
+    (tag, raw), = value.items()
+    decoders: dict[str, Callable[[Any], Any]] = {
+        "$dt": dt.datetime.fromisoformat, "$d": dt.date.fromisoformat, "$t": dt.time.fromisoformat,
+        "$td": lambda s: dt.timedelta(seconds=s), "$dec": decimal.Decimal, "$b": base64.b64decode}
+    return decoders[tag](raw) if tag in decoders else value
+
+
+# -- files ------------------------------------------------------------------------------------------------
+
+def _tar(source: Path, target: Path, compress: bool) -> Path:
+    with tarfile.open(target, "w:gz" if compress else "w") as archive:
+        if source.is_dir():
+            for path in sorted(source.rglob("*")):
+                if path.is_file():
+                    archive.add(path, arcname=str(path.relative_to(source)))
+    return target
+
+
+def _untar(archive: Path, folder: Path) -> None:
+    if not archive.is_file():
+        raise ValidationError(f"No files archive at {archive}")
+    folder.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(archive, "r:*") as tar:
+        tar.extractall(folder, filter="data")  # refuses absolute paths, '..' and links out of the folder
+
+
+# -- streams ----------------------------------------------------------------------------------------------
+
+def _store(plain: Path, target: Path) -> None:
+    with plain.open("rb") as source, _writer(target) as out:
+        shutil.copyfileobj(source, out)
+
+
+@contextmanager
+def _writer(target: Path) -> Iterator[IO[bytes] | gzip.GzipFile]:
+    """A binary stream to `target`, gzip'd when its name ends in .gz; a failed write leaves no half file."""
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with partial.open("wb") as raw:
+            if target.name.endswith(".gz"):
+                with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6) as zipped:
+                    yield zipped
+            else:
+                yield raw
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[IO[bytes] | gzip.GzipFile]:
+    with path.open("rb") as raw:
+        if path.name.endswith(".gz"):
+            with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
+                yield unzipped
+        else:
+            yield raw
+
+
+def _line(item: Any) -> bytes:
+    return (json.dumps(item, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _lines(raw: IO[bytes] | gzip.GzipFile) -> Iterator[str]:
+    for line in raw:
+        stripped = line.strip()
+        if stripped:
+            yield stripped.decode("utf-8")
+
+
+def _write_private(path: Path, content: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(content)
+
+
+def _human(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    scaled = float(size)
+    for unit in ("KB", "MB", "GB"):
+        scaled /= 1024
+        if scaled < 1024 or unit == "GB":
+            break
+    return f"{scaled:.1f} {unit}"
