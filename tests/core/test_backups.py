@@ -166,3 +166,29 @@ def test_bench_backup_and_restore_commands(two_sites: tuple[SiteHandle, SiteHand
                                "--yes"])
     assert done.exit_code == 0, done.output
     assert f"Site {target.name} restored from {dump.name}" in done.output
+
+
+def test_a_sqlite_backup_moves_the_site_onto_mariadb(two_sites: tuple[SiteHandle, SiteHandle],
+                                                     tmp_path: Path) -> None:
+    """The embedded default's backup restores onto a MariaDB site: the way from SQLite to a server."""
+    _source, target = two_sites
+    if target.backend != "mariadb":
+        return  # the SQLite case is the busy test's; this one needs a MariaDB target
+    embedded = create_site(tmp_path, "sqlite", [str(TEST_APP)], prefix="emb")
+    try:
+        with embedded.context():
+            name = smooth.get_doc({"doctype": "Test Note", "title": "moved", "amount": 7.25, "is_done": 1,
+                                   "due_date": "2027-01-02", "happened_at": "2026-12-06 23:59:58",
+                                   "secret": "kept"}).insert().name
+            smooth.db.commit()
+        backup = take_backup(embedded.name, embedded.sites_path, compress=True, echo=lambda _m: None)
+        restore_backup(target.name, target.sites_path, backup.parts["database"], echo=lambda _m: None)
+        with target.context():
+            note = smooth.get_doc("Test Note", name)
+            assert (note.title, float(note.amount), note.is_done, str(note.due_date)) == ("moved", 7.25, 1,
+                                                                                           "2027-01-02")
+            assert str(note.happened_at).startswith("2026-12-06 23:59:58")
+            assert note.get_password("secret") == "kept"
+            assert smooth.db.exists("User", "Administrator")
+    finally:
+        drop_site(embedded)
