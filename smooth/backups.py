@@ -39,16 +39,18 @@ from typing import IO, Any
 from sqlalchemy import MetaData, Table, create_engine, delete, select, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
-from smooth.context import site_context, unit_of_work
+from smooth.context import local, site_context
 from smooth.db.engine import server_url, site_db_url
 from smooth.exceptions import ValidationError
 from smooth.migrate import migrate
-from smooth.patches import FINAL, POST, PRE, all_patches, executed
-from smooth.site import forget_site, get_site, read_config, update_site_config
+from smooth.patches import FINAL, POST, PRE, all_patches
+from smooth.site import Site, forget_site, get_site, read_config, update_site_config
 from smooth.version import VERSION
 
 Echo = Callable[[str], None]
 FORMAT = 1
+DEFAULT_KEEP_HOURS = 168  # a week of daily sets
+STALE_AFTER_HOURS = 48
 STAMP = "%Y%m%d_%H%M%S"
 INSERT_BATCH = 500
 
@@ -104,16 +106,56 @@ def take_backup(name: str, sites_path: Path, *, with_files: bool = False, compre
     config_path = Path(f"{prefix}site_config_backup.json")
     _write_private(config_path, json.dumps(config, indent=1, sort_keys=True))
     backup.parts["config"] = config_path
-    with unit_of_work(name, sites_path=sites_path):
-        site = get_site(name, sites_path)
-        manifest = {"format": FORMAT, "site": name, "db_type": url.get_backend_name(), "smooth": VERSION,
-                    "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    "apps": [app.name for app in site.apps], "patches": sorted(executed()),
-                    "parts": {part: path.name for part, path in backup.parts.items()}}
+    site = get_site(name, sites_path)
+    manifest = {"format": FORMAT, "site": name, "db_type": url.get_backend_name(), "smooth": VERSION,
+                "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "apps": [app.name for app in site.apps], "patches": _patches_run(site),
+                "parts": {part: path.name for part, path in backup.parts.items()}}
     manifest_path = Path(f"{prefix}manifest.json")
     manifest_path.write_text(json.dumps(manifest, indent=1))
     backup.parts["manifest"] = manifest_path
     return backup
+
+
+def _patches_run(site: Site) -> list[str]:
+    """The Patch Log, read on a connection of its own: a backup may run inside a scheduled job's unit of work."""
+    log = site.table("Patch Log")
+    with site.engine.connect() as conn:
+        return sorted(str(patch) for (patch,) in conn.execute(select(log.c.patch)))
+
+
+def scheduled_backup() -> None:
+    """The daily backup (database and config, compressed), then the sets older than `keep_backups_for_hours`
+    removed. Site config `scheduled_backups: false` turns it off (say, where the host backs up the server)."""
+    site = local().site
+    if site.config.get("scheduled_backups", True) in (False, 0, "0", "false"):
+        return
+    take_backup(site.name, site.sites_path, compress=True, echo=lambda _m: None)
+    delete_old_backups(site.name, site.sites_path, keep_hours(site.config))
+
+
+def keep_hours(config: dict[str, Any]) -> float:
+    value = config.get("keep_backups_for_hours", DEFAULT_KEEP_HOURS)
+    try:
+        return max(float(value), 1.0)
+    except (TypeError, ValueError):
+        raise ValidationError(f"site_config keep_backups_for_hours must be a number of hours, not {value!r}") from None
+
+
+def backups_check(site: Site) -> tuple[str, bool, str]:
+    """For `bench doctor`: (label, healthy, detail): the newest backup and what is kept."""
+    found = list_backups(site.name, site.sites_path)
+    off = site.config.get("scheduled_backups", True) in (False, 0, "0", "false")
+    if not found:
+        return "backups", False, ("none taken; scheduled backups are off (scheduled_backups: false)" if off else
+                                  "none taken yet: the scheduler takes one daily, or run bench backup")
+    newest = dt.datetime.strptime(found[0].stamp, STAMP).replace(tzinfo=dt.UTC)
+    age = dt.datetime.now(dt.UTC) - newest
+    hours = age.total_seconds() / 3600
+    detail = (f"newest {hours:.0f} h old ({found[0].stamp}), {len(found)} kept in "
+              f"{backups_folder(site.path)} ({_human(sum(b.size for b in found))}), kept for "
+              f"{keep_hours(site.config):.0f} h{'; scheduled backups are off' if off else ''}")
+    return "backups", hours <= STALE_AFTER_HOURS, detail
 
 
 def list_backups(name: str, sites_path: Path, backup_path: Path | None = None) -> list[Backup]:

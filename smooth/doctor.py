@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from smooth.backups import backups_check
 from smooth.context import unit_of_work
 from smooth.db.sync import pending
 from smooth.exceptions import SiteNotFoundError
@@ -65,6 +66,8 @@ def diagnose(site_name: str, sites_path: Path) -> list[Check]:
     checks.append(_chromium(site))
     checks.append(("time zone", OK, site.time_zone))
     checks.append(_host_name(site))
+    label, healthy, detail = backups_check(site)
+    checks.append((label, OK if healthy else WARN, detail))
     return checks
 
 

@@ -49,7 +49,9 @@ doc_events = {
           "on_update": _UPDATE_ACTIONS, "on_cancel": _UPDATE_ACTIONS, "on_update_after_submit": _UPDATE_ACTIONS},
 }
 
-# the Email Queue is flushed every few minutes: new mails without a worker, retries after a backoff
+# the Email Queue is flushed every few minutes: new mails without a worker, retries after a backoff; a
+# backup of the database every day (docs/backups.md)
 scheduler_events = {
     "all": ["smooth.email.queue.flush"],
+    "daily": ["smooth.backups.scheduled_backup"],
 }

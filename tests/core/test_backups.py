@@ -9,6 +9,7 @@ of Version rows proves the dump was one snapshot, not tables copied at different
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import threading
@@ -19,9 +20,11 @@ import pytest
 from click.testing import CliRunner
 
 import smooth
-from smooth.backups import list_backups, restore_backup, take_backup
+from smooth.backups import list_backups, restore_backup, scheduled_backup, take_backup
 from smooth.cli import cli, main
+from smooth.doctor import diagnose
 from smooth.exceptions import ValidationError
+from smooth.site import forget_site, update_site_config
 from tests.conftest import BACKENDS, TEST_APP, SiteHandle, create_site, drop_site
 
 
@@ -192,3 +195,32 @@ def test_a_sqlite_backup_moves_the_site_onto_mariadb(two_sites: tuple[SiteHandle
             assert smooth.db.exists("User", "Administrator")
     finally:
         drop_site(embedded)
+
+
+def test_the_daily_backup_keeps_what_the_site_says_and_doctor_reports_it(
+        two_sites: tuple[SiteHandle, SiteHandle]) -> None:
+    """The core's daily scheduled job backs up (compressed) and drops sets older than keep_backups_for_hours."""
+    source, _target = two_sites
+    folder = source.sites_path / source.name / "private" / "backups"
+    stamp = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=30)).strftime("%Y%m%d_%H%M%S")  # kept a week by default
+    old = folder / f"{stamp}-{source.name}-manifest.json"
+    old.write_text(json.dumps({"site": source.name, "parts": {"database": old.name.replace("manifest.json",
+                                                                                              "database.sql")}}))
+    (folder / old.name.replace("manifest.json", "database.sql")).write_text("-- old")
+    update_site_config(source.sites_path, source.name, {"keep_backups_for_hours": 24})
+    forget_site(source.name, source.sites_path)
+    try:
+        with source.context():
+            assert ("smooth.backups.scheduled_backup", "daily") in {
+                (event.method, event.frequency) for event in smooth.local.site.hooks.scheduled}
+            scheduled_backup()
+        kept = list_backups(source.name, source.sites_path)
+        assert kept and all(b.stamp != stamp for b in kept)
+        assert not (folder / old.name.replace("manifest.json", "database.sql")).exists()
+        assert kept[0].parts["database"].name.endswith(".gz")
+        checks = {label: (status, detail) for label, status, detail in diagnose(source.name, source.sites_path)}
+        status, detail = checks["backups"]
+        assert status == "ok" and detail.startswith("newest 0 h old") and "kept for 24 h" in detail
+    finally:
+        update_site_config(source.sites_path, source.name, {"keep_backups_for_hours": None})
+        forget_site(source.name, source.sites_path)
