@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import smooth
+from smooth.backups import take_backup
 from tests.api.helpers import Api, insert
 from tests.conftest import make_user
 from tests.hr.conftest import make_compliance_type, make_employee
@@ -206,3 +207,24 @@ def test_search_goes_to_a_doctype_or_a_record_by_title(pages: Api, typed: str) -
     nothing = _get(pages, "/app/search", "hidden.basics@example.com", q=typed)
     assert course not in nothing and "Nothing matches" in nothing
     assert 'action="/app/search"' in _get(pages, "/app", MOD)  # the bar is in the desk's nav
+
+
+def test_backups_page_lists_sets_and_downloads_only_their_files(pages: Api) -> None:
+    """System Managers see each backup set with its parts as downloads; no other file, no other role."""
+    handle = pages.handle
+    made = take_backup(handle.name, handle.sites_path, echo=lambda _m: None)
+    with handle.context():
+        make_user(HR, "HR Manager")
+        smooth.db.commit()
+    page = _get(pages, "/app/backups", "Administrator")
+    text = page_text(page)
+    assert "A backup of the database is taken every day" in text and "Database" in text and "Manifest" in text
+    assert made.stamp[:8] in page.replace("-", "")
+    dump = made.parts["database"]
+    download = pages.get("/app/backups", user="Administrator", params={"download": dump.name})
+    assert download.status_code == 200 and download.content == dump.read_bytes()
+    assert dump.name in download.headers["content-disposition"]
+    for name in ("../site_config.json", "site_config.json", "nothing.sql"):
+        refused = pages.get("/app/backups", user="Administrator", params={"download": name})
+        assert refused.status_code == 404 and "No backup file named" in refused.text, name
+    assert pages.get("/app/backups", user=HR).status_code == 403
