@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from typing import Any
 
 import smooth
-from smooth_lms import evaluators
-from smooth_lms.slot_labels import group_by_local_date
-from smooth_lms.slots import Slot, free_slots, offered_slots
-from smooth_lms.timezones import end_after, now_utc, to_utc, to_wall, wall_clock, zone
+from smooth_lms import availability, evaluators
+from smooth_lms.slot_labels import group_intervals
+from smooth_lms.timezones import end_after, now_utc, to_utc, to_wall, zone
 
 MAX_WINDOW_DAYS = 366
 
@@ -44,27 +42,15 @@ def get_available_slots(course: str, batch: str | None = None, from_date: str | 
     notice = int(smooth.db.get_single_value("LMS Settings", "min_booking_notice_hours") or 0)
     window_start, window_end = _day_start(first, system_zone), _day_start(last + dt.timedelta(days=1), system_zone)
     not_before = max(now_utc() + dt.timedelta(hours=notice), window_start)
-    bookings = evaluators.booked_intervals(pool, window_start, window_end + dt.timedelta(days=1))
-    offered: dict[tuple[dt.datetime, dt.datetime], int] = {}
-    pool_calendars = evaluators.calendars(pool, default_minutes)
-    for user in pool:
-        cal = pool_calendars[user]
-        tz = zone(cal.zone)
-        slots = offered_slots(cal, first - dt.timedelta(days=1), last + dt.timedelta(days=1))
-        for slot in free_slots(slots, bookings.get(user, []), not_before=not_before, before=window_end,
-                               max_per_day=cal.max_per_day, day_of=partial(_local_date, tz=tz)):
-            offered[(slot.start, slot.end)] = offered.get((slot.start, slot.end), 0) + 1
-    return group_by_local_date([Slot(s, e) for s, e in sorted(offered)], offered, system_zone, learner_zone)
+    offered = availability.pool_free(pool, evaluators.calendars(pool, default_minutes), first - dt.timedelta(days=1),
+                                     last + dt.timedelta(days=1), window_start, window_end + dt.timedelta(days=1))
+    return group_intervals(availability.between(offered, not_before, window_end), offered, system_zone, learner_zone)
 
 
 def _day_start(day: dt.date, zone_name: str) -> dt.datetime:
     """The first instant of a zone's date (fold=0 is the earlier of a repeated midnight, and a skipped midnight's
     fold=0 offset lands on the jump itself)."""
     return dt.datetime.combine(day, dt.time(), tzinfo=zone(zone_name)).astimezone(dt.UTC).replace(tzinfo=None)
-
-
-def _local_date(instant: dt.datetime, tz: dt.tzinfo) -> dt.date:
-    return wall_clock(instant, tz).date()
 
 
 def _evaluation_end(batch: str | None) -> dt.date | None:

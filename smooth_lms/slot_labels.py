@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from smooth_lms.slots import Slot
@@ -19,55 +20,45 @@ from smooth_lms.timezones import format_offset, wall_clock, zone
 def group_by_local_date(slots: Sequence[Slot], counts: Mapping[tuple[dt.datetime, dt.datetime], int],
                         system_zone: str, learner_zone: str) -> list[dict[str, Any]]:
     """Slots (sorted, UTC instants) grouped by the learner's date, with system and learner wall clocks."""
-    learner = _Clock(zone(learner_zone))
-    system = learner if system_zone == learner_zone else _Clock(zone(system_zone))
-    offsets: dict[dt.timedelta, str] = {}
+    return group_intervals([(slot.start, slot.end) for slot in slots], counts, system_zone, learner_zone)
+
+
+def group_intervals(slots: Sequence[tuple[dt.datetime, dt.datetime]],
+                    counts: Mapping[tuple[dt.datetime, dt.datetime], int], system_zone: str,
+                    learner_zone: str) -> list[dict[str, Any]]:
+    """`group_by_local_date` of (start, end) pairs; each slot's fields are read once per process and zones."""
     groups: dict[str, dict[str, Any]] = {}
-    for slot in slots:
-        local_start, local_day, local_time = learner.read(slot.start)
-        _end, local_end_day, local_end_time = learner.read(slot.end)
-        if system is learner:
-            system_day, system_time, system_end_time = local_day, local_time, local_end_time
-        else:
-            _start, system_day, system_time = system.read(slot.start)
-            system_end_time = system.read(slot.end)[2]
-        shift = local_start - slot.start
-        offset = offsets.get(shift) or offsets.setdefault(shift, format_offset(shift))
-        group = groups.get(local_day)
+    for start, end in slots:
+        fields, header = slot_fields(start, end, system_zone, learner_zone)
+        group = groups.get(fields["local_date"])
         if group is None:
-            group = groups[local_day] = {
-                "date": local_day,
-                "label": f"{local_start:%A, %d %B %Y}",
-                "timezone": f"{learner_zone} (GMT{offset})",
-                "slots": [],
-            }
-        group["slots"].append({
-            "date": system_day,
-            "start_time": system_time,
-            "end_time": system_end_time,
-            "start_utc": slot.start.isoformat() + "Z",
-            "end_utc": slot.end.isoformat() + "Z",
-            "utc_offset": offset,
-            "local_date": local_day,
-            "local_start_time": local_time[:5],
-            "local_end_time": local_end_time[:5],
-            "local_end_date": local_end_day,
-            "evaluators_free": counts[(slot.start, slot.end)],
-        })
+            group = groups[fields["local_date"]] = {**header, "slots": []}
+        group["slots"].append({**fields, "evaluators_free": counts[(start, end)]})
     return list(groups.values())
 
 
-class _Clock:
-    """One zone's wall clock, read once per instant: a slot's end is usually the next slot's start."""
-
-    def __init__(self, tz: dt.tzinfo) -> None:
-        self.tz = tz
-        self.seen: dict[dt.datetime, tuple[dt.datetime, str, str]] = {}
-
-    def read(self, instant: dt.datetime) -> tuple[dt.datetime, str, str]:
-        """The wall clock, its ISO date and its ISO time (HH:MM:SS)."""
-        found = self.seen.get(instant)
-        if found is None:
-            wall = wall_clock(instant, self.tz)
-            found = self.seen[instant] = (wall, wall.date().isoformat(), wall.time().isoformat())
-        return found
+@lru_cache(maxsize=65536)
+def slot_fields(start: dt.datetime, end: dt.datetime, system_zone: str,
+                learner_zone: str) -> tuple[dict[str, str], dict[str, str]]:
+    """A slot as the learner and the system read it, and the header of the learner's date it opens (shared:
+    callers copy)."""
+    learner, system = zone(learner_zone), zone(system_zone)
+    local_start, local_end = wall_clock(start, learner), wall_clock(end, learner)
+    system_start, system_end = wall_clock(start, system), wall_clock(end, system)
+    offset = format_offset(local_start - start)
+    local_day = local_start.date().isoformat()
+    fields = {
+        "date": system_start.date().isoformat(),
+        "start_time": system_start.time().isoformat(),
+        "end_time": system_end.time().isoformat(),
+        "start_utc": start.isoformat() + "Z",
+        "end_utc": end.isoformat() + "Z",
+        "utc_offset": offset,
+        "local_date": local_day,
+        "local_start_time": local_start.time().isoformat()[:5],
+        "local_end_time": local_end.time().isoformat()[:5],
+        "local_end_date": local_end.date().isoformat(),
+    }
+    header = {"date": local_day, "label": f"{local_start:%A, %d %B %Y}",
+              "timezone": f"{learner_zone} (GMT{offset})"}
+    return fields, header
