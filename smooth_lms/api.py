@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import smooth
@@ -11,6 +13,17 @@ from smooth_lms.slot_labels import group_intervals
 from smooth_lms.timezones import end_after, now_utc, to_utc, to_wall, zone
 
 MAX_WINDOW_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Offer:
+    """Free slots of a course's pool over a window (sorted UTC instants), before they are labelled."""
+
+    slots: list[availability.Interval]
+    counts: Mapping[availability.Interval, int]  # evaluators free at each slot
+    system_zone: str
+    learner_zone: str
+    pool: list[str]
 
 
 @smooth.whitelist()
@@ -25,6 +38,14 @@ def get_available_slots(course: str, batch: str | None = None, from_date: str | 
     `start_time` and `end_time` are there for Frappe clients. A pool's slots are merged: a time
     is offered while any of its evaluators is free.
     """
+    found = offer(course, batch, from_date, days, timezone)
+    return group_intervals(found.slots, found.counts, found.system_zone, found.learner_zone)
+
+
+def offer(course: str, batch: str | None = None, from_date: str | dt.date | None = None, days: int = 60,
+          timezone: str | None = None) -> Offer:
+    """`get_available_slots` before labelling, for a page that labels only the dates it shows (`pool` is empty
+    when the window is: a cohort's evaluations have ended)."""
     system_zone = smooth.local.site.time_zone
     learner_zone = timezone or smooth.db.get_value("User", smooth.session.user, "time_zone") or system_zone
     zone(learner_zone)
@@ -35,7 +56,7 @@ def get_available_slots(course: str, batch: str | None = None, from_date: str | 
     if end_limit is not None:
         last = min(last, end_limit)
     if last < first:
-        return []
+        return Offer([], {}, system_zone, learner_zone, [])
     settings = evaluators.course_settings(course)
     pool = evaluators.get_evaluator(course, batch, settings)
     default_minutes = evaluators.slot_minutes(settings)
@@ -44,7 +65,7 @@ def get_available_slots(course: str, batch: str | None = None, from_date: str | 
     not_before = max(now_utc() + dt.timedelta(hours=notice), window_start)
     offered = availability.pool_free(pool, evaluators.calendars(pool, default_minutes), first - dt.timedelta(days=1),
                                      last + dt.timedelta(days=1), window_start, window_end + dt.timedelta(days=1))
-    return group_intervals(availability.between(offered, not_before, window_end), offered, system_zone, learner_zone)
+    return Offer(availability.between(offered, not_before, window_end), offered, system_zone, learner_zone, pool)
 
 
 def _day_start(day: dt.date, zone_name: str) -> dt.datetime:

@@ -129,7 +129,7 @@ def evaluator_free(cal: EvaluatorCalendar, first: dt.date, last: dt.date,
 def fingerprints(pool: list[str], first: dt.datetime, last: dt.datetime) -> dict[str, Hashable]:
     """Per evaluator, the count and latest `modified` of its requests starting in [first, last): one index scan."""
     rows = smooth.db.get_all("LMS Certificate Request",
-                             fields=["evaluator", "count(name) as requests", "max(modified) as changed"],
+                             fields=["evaluator", "count(*) as requests", "max(modified) as changed"],
                              filters=[["evaluator", "in", pool], ["start_utc", ">=", first], ["start_utc", "<", last]],
                              group_by="evaluator", order_by="", as_list=True)
     found: dict[str, Hashable] = {user: (0, None) for user in pool}

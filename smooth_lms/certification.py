@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 import smooth
-from smooth_lms import api, certificates, evaluators, progress, request_states
+from smooth_lms import api, certificates, evaluators, progress, request_states, slot_labels
 from smooth_lms.calendar_file import google_calendar_link
 from smooth_lms.learning import cohorts_with
 from smooth_lms.progress import Lesson
@@ -111,24 +111,32 @@ class Picker:
 
 
 def picker(course: str, batch: str | None, timezone: str, chosen_date: str | None) -> Picker:
-    """Free slots on the learner's clock; a configuration problem (no evaluator) comes back as `error`."""
+    """Free slots on the learner's clock; a configuration problem (no evaluator) comes back as `error`.
+
+    Every date with free slots is listed with its count; only the chosen date's slots are labelled in full."""
     days = int(smooth.db.get_single_value("LMS Settings", "availability_window_days") or 60)
     try:
-        pool = evaluators.get_evaluator(course, batch)
-        groups = api.get_available_slots(course, batch=batch, days=days, timezone=timezone)
+        found = api.offer(course, batch=batch, days=days, timezone=timezone)
+        pool = found.pool or evaluators.get_evaluator(course, batch)
     except smooth.ValidationError as exc:
         return Picker(timezone, [], None, [], [], error=exc.message)
-    names = [smooth.db.get_value("User", user, "full_name") or user for user in pool]
-    dates = [{"date": g["date"], "label": g["label"], "count": len(g["slots"]),
-              "short": f"{dt.date.fromisoformat(g['date']):%a %d %b}"} for g in groups]
-    chosen = next((g for g in groups if g["date"] == chosen_date), groups[0] if groups else None)
-    slots = chosen["slots"] if chosen else []
+    full_names = dict(smooth.get_all("User", filters={"name": ["in", pool]}, fields=["name", "full_name"],
+                                     as_list=True))
+    names = [full_names.get(user) or user for user in pool]
+    by_date = slot_labels.by_local_date(found.slots, found.system_zone, found.learner_zone)
+    dates = [{"date": day, "label": header["label"], "count": len(slots),
+              "short": f"{dt.date.fromisoformat(day):%a %d %b}"} for day, (header, slots) in by_date.items()]
+    chosen = chosen_date if chosen_date in by_date else next(iter(by_date), None)
+    if chosen is None:
+        return Picker(timezone, dates, None, [], names)
+    slots = slot_labels.group_intervals(by_date[chosen][1], found.counts, found.system_zone,
+                                        found.learner_zone)[0]["slots"]
     seen: dict[str, int] = {}
     for slot in slots:
         seen[slot["local_start_time"]] = seen.get(slot["local_start_time"], 0) + 1
     for slot in slots:
         slot["repeated"] = seen[slot["local_start_time"]] > 1  # the clocks go back: the offset tells them apart
-    return Picker(timezone, dates, chosen["date"] if chosen else None, slots, names)
+    return Picker(timezone, dates, chosen, slots, names)
 
 
 def slot_fields(start_utc: str, timezone: str) -> dict[str, str]:

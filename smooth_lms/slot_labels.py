@@ -37,6 +37,19 @@ def group_intervals(slots: Sequence[tuple[dt.datetime, dt.datetime]],
     return list(groups.values())
 
 
+def by_local_date(slots: Sequence[tuple[dt.datetime, dt.datetime]], system_zone: str,
+                  learner_zone: str) -> dict[str, tuple[dict[str, str], list[tuple[dt.datetime, dt.datetime]]]]:
+    """The slots of each of the learner's dates, with the date's header, without labelling each slot."""
+    dates: dict[str, tuple[dict[str, str], list[tuple[dt.datetime, dt.datetime]]]] = {}
+    for start, end in slots:
+        fields, header = slot_fields(start, end, system_zone, learner_zone)
+        found = dates.get(fields["local_date"])
+        if found is None:
+            found = dates[fields["local_date"]] = (header, [])
+        found[1].append((start, end))
+    return dates
+
+
 @lru_cache(maxsize=65536)
 def slot_fields(start: dt.datetime, end: dt.datetime, system_zone: str,
                 learner_zone: str) -> tuple[dict[str, str], dict[str, str]]:
