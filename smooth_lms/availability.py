@@ -31,7 +31,7 @@ from smooth_lms.slots import DateRange, EvaluatorCalendar, ScheduleRow, offered_
 from smooth_lms.timezones import wall_clock, zone
 
 Interval = tuple[dt.datetime, dt.datetime]
-CACHE_SIZE = 4096
+CACHE_SIZE = 512  # per-evaluator windows of a few hundred starts: tens of MB at most
 
 
 class _Kept:
@@ -62,7 +62,7 @@ class _Kept:
 
 
 _free = _Kept(CACHE_SIZE)
-_pools = _Kept(CACHE_SIZE // 16)
+_pools = _Kept(CACHE_SIZE // 8)
 
 
 CalendarKey = tuple[tuple[ScheduleRow, ...], int, str, tuple[DateRange, ...]]
@@ -73,7 +73,7 @@ def calendar_key(cal: EvaluatorCalendar) -> CalendarKey:
     return tuple(cal.schedule), cal.slot_minutes, cal.zone, tuple(cal.unavailable)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def _offered_starts(key: CalendarKey, first: dt.date, last: dt.date) -> tuple[dt.datetime, ...]:
     schedule, minutes, zone_name, unavailable = key
     cal = EvaluatorCalendar("", schedule, minutes, zone_name, unavailable)

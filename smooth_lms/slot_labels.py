@@ -50,7 +50,7 @@ def by_local_date(slots: Sequence[tuple[dt.datetime, dt.datetime]], system_zone:
     return dates
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def slot_fields(start: dt.datetime, end: dt.datetime, system_zone: str,
                 learner_zone: str) -> tuple[dict[str, str], dict[str, str]]:
     """A slot as the learner and the system read it, and the header of the learner's date it opens (shared:
