@@ -26,7 +26,7 @@ from smooth_lms.timezones import wall_clock, zone
 from tests.lms.conftest import make_course, make_evaluator, next_weekday
 
 ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"]
-FIRST = dt.date(2026, 3, 23)  # the March changes of Berlin and New York fall inside
+FIRST = dt.date(2026, 3, 23)  # Berlin springs forward (03-29), Lord Howe falls back half an hour (04-05)
 DAYS = 14
 
 
@@ -78,7 +78,7 @@ def requests(draw):
                   for s, n in picks)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(pool=st.lists(st.tuples(calendars(), requests()), min_size=1, max_size=3),
        not_before=st.integers(0, DAYS * 96), system_zone=st.sampled_from(ZONES), learner_zone=st.sampled_from(ZONES))
 def test_interval_arithmetic_gives_the_enumerations_answer(pool, not_before, system_zone, learner_zone):
