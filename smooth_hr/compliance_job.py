@@ -2,10 +2,11 @@
 
 Statuses move with set-based UPDATEs (`smooth.db.set_value` with filters), one per transition and
 group of Compliance Types sharing a lead time, so a million rows cost a handful of statements and
-no row is loaded into Python. Retraining and reminders then read only the rows inside a reminder
-window, a renewal date at a time (see compliance_reminders), so their cost follows the rows due,
-not the size of the table. Status changes made here skip the document (no Version row): the
-renewal date did not change, only the day did.
+no row is loaded into Python; a row they move is due today (so one whose dates were written past
+its controller is caught too). Retraining and reminders then read only the rows due, by their
+stored next action date (see compliance_reminders), and move each on to its next stage, so their
+cost follows the rows due, not the size of the table. Status changes made here skip the document
+(no Version row): the renewal date did not change, only the day did.
 """
 
 from __future__ import annotations
@@ -36,9 +37,9 @@ def types_by_lead() -> dict[int, list[str]]:
     return groups
 
 
-def _move(filters: list[list[Any]], status: str, stamp: dt.datetime) -> int:
-    return smooth.db.set_value(COMPLIANCE, filters, {"status": status}, modified=stamp,
-                               modified_by=smooth.session.user)
+def _move(filters: list[list[Any]], status: str, day: dt.date, stamp: dt.datetime) -> int:
+    return smooth.db.set_value(COMPLIANCE, filters, {"status": status, "next_action_date": day},
+                               modified=stamp, modified_by=smooth.session.user)
 
 
 def update_statuses(today: dt.date | None = None) -> dict[str, int]:
@@ -51,14 +52,14 @@ def update_statuses(today: dt.date | None = None) -> dict[str, int]:
     counts = {EXPIRED: 0, EXPIRING: 0, COMPLETE: 0}
     # a range from a floor date, not `<`: Frappe's filters let `<` match NULL too, and a range uses the index
     counts[EXPIRED] = _move([["status", "in", [COMPLETE, EXPIRING]],
-                             ["renewal_date", "between", [FLOOR, day - dt.timedelta(days=1)]]], EXPIRED, stamp)
+                             ["renewal_date", "between", [FLOOR, day - dt.timedelta(days=1)]]], EXPIRED, day, stamp)
     for lead, kinds in sorted(types_by_lead().items()):
         horizon = day + dt.timedelta(days=lead)
         if lead:
             counts[EXPIRING] += _move([["compliance_type", "in", kinds], ["status", "in", [COMPLETE, EXPIRED]],
-                                       ["renewal_date", "between", [day, horizon]]], EXPIRING, stamp)
+                                       ["renewal_date", "between", [day, horizon]]], EXPIRING, day, stamp)
         counts[COMPLETE] += _move([["compliance_type", "in", kinds], ["status", "in", [EXPIRING, EXPIRED]],
-                                   ["renewal_date", ">" if lead else ">=", horizon]], COMPLETE, stamp)
+                                   ["renewal_date", ">" if lead else ">=", horizon]], COMPLETE, day, stamp)
     return counts
 
 
@@ -70,7 +71,6 @@ def run_daily_compliance(today: dt.date | None = None) -> dict[str, Any]:
     """
     day = today or smooth.today()
     result: dict[str, Any] = {"statuses": update_statuses(day)}
-    result["retraining"] = compliance_reminders.assign_retraining(day)
-    result["reminders"] = compliance_reminders.send_reminders(day)
+    result["retraining"], result["reminders"] = compliance_reminders.follow_up_due(day)
     log.info("compliance job for %s: %s", day, result)
     return result

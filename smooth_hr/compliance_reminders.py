@@ -10,9 +10,12 @@ mails: two workers running together send it once, and a renewal (a new renewal d
 the stages again. A type linked to a course also assigns that course to the employee once per
 renewal (LMS Training Assignment, due on the renewal date), keyed the same way.
 
-Rows are read a renewal date at a time inside the windows (and in pages), never the whole
-table: the work follows the rows due. Lapses older than EXPIRED_NOTICE_DAYS get no notice
-(history imported long after the fact should not mail anyone).
+Rows are found by their stored next action date (compliance_status), one indexed range read in
+pages, never a query per day of a window: the work follows the rows due, not the size of the
+table. The daily job (`follow_up_due`) then moves each row on to the start of its next stage, or
+to tomorrow while its stage still has work nobody could take (an employee who has Left, one
+without a user to enrol). Lapses older than 30 days get no notice (history imported
+long after the fact should not mail anyone).
 """
 
 from __future__ import annotations
@@ -23,41 +26,48 @@ from collections.abc import Iterator
 from typing import Any
 
 import smooth
-from smooth_hr.compliance_status import EXPIRED, EXPIRING, reminder_days
+from smooth_hr.compliance_status import EXPIRED, EXPIRED_STAGE, EXPIRING, next_stage_start, reminder_days, stage_on
+from smooth_hr.compliance_status import stage_windows as stage_windows  # where the tests and benchmarks read it
 from smooth_lms.training_assignments import assign_training
 
 log = logging.getLogger("smooth_hr.compliance_reminders")
 COMPLIANCE = "Employee Compliance"
 LOG = "HR Notification Log"
 TEMPLATE = "Compliance Reminder"
-EXPIRED_STAGE = "Expired"
-EXPIRED_NOTICE_DAYS = 30
 PAGE = 500
-ROW_FIELDS = ["name", "employee", "employee_name", "compliance_type", "renewal_date"]
+FLOOR = dt.date(1900, 1, 1)
+ROW_FIELDS = ["name", "employee", "employee_name", "compliance_type", "status", "renewal_date"]
 
 
-def stage_windows(stages: list[int]) -> list[tuple[str, int, int]]:
-    """(stage, fewest days left, most days left): each count of days left belongs to the latest stage due."""
-    windows, low = [], 0
-    for stage in sorted(stages):
-        windows.append((str(stage), low, stage))
-        low = stage + 1
-    windows.append((EXPIRED_STAGE, -EXPIRED_NOTICE_DAYS, -1))
-    return windows
+def due_rows(day: dt.date) -> Iterator[list[dict[str, Any]]]:
+    """Pages of the rows whose next action date is `day` or before, a due date at a time, keyset by name.
+
+    Each read is a range of the (next_action_date, name) index in its own order: no sort, no scan,
+    however large the table. (A range from a floor date, not `<=`: Frappe's filters let `<` match NULL.)
+    """
+    dates = smooth.get_all(COMPLIANCE, filters=[["next_action_date", "between", [FLOOR, day]]],
+                           fields=["next_action_date"], distinct=True, order_by="next_action_date asc",
+                           pluck="next_action_date")
+    for due in dates:
+        last = ""
+        while True:
+            page = smooth.get_all(COMPLIANCE, filters=[["next_action_date", "=", due], ["name", ">", last]],
+                                  fields=ROW_FIELDS, order_by="name asc", limit=PAGE)
+            if page:
+                yield page
+            if len(page) < PAGE:
+                break
+            last = page[-1]["name"]
 
 
-def rows_renewing(kinds: list[str], status: str, renewal: dt.date) -> Iterator[list[dict[str, Any]]]:
-    """Pages of the rows of `kinds` in `status` renewing on `renewal` (keyset by name)."""
-    last = ""
-    while True:
-        page = smooth.get_all(COMPLIANCE, filters=[["compliance_type", "in", kinds], ["status", "=", status],
-                                                   ["renewal_date", "=", renewal], ["name", ">", last]],
-                              fields=ROW_FIELDS, order_by="name asc", limit=PAGE)
-        if page:
-            yield page
-        if len(page) < PAGE:
-            return
-        last = page[-1]["name"]
+def current_stage(row: dict[str, Any], kind: dict[str, Any] | None, day: dt.date) -> str | None:
+    """The row's stage on `day` when its status agrees with it (Expiring before renewal, Expired after)."""
+    if kind is None or not row["renewal_date"]:
+        return None
+    stage = stage_on(day, row["renewal_date"], kind["stages"])
+    if stage is None or row["status"] != (EXPIRED if stage == EXPIRED_STAGE else EXPIRING):
+        return None
+    return stage
 
 
 def unclaimed(keys: dict[str, str]) -> dict[str, str]:
@@ -131,38 +141,86 @@ def reminder_args(row: dict[str, Any], kind: dict[str, Any], stage: str, day: dt
 
 
 def send_reminders(today: dt.date | None = None) -> dict[str, Any]:
-    """Mail the latest stage due of every Expiring or newly Expired row, once; returns counts."""
+    """Mail the latest stage due of every due Expiring or newly Expired row, once; returns counts.
+
+    Rows are not moved on (the daily job does that after retraining too), so a second call the
+    same day finds them again and sends nothing: every stage is claimed.
+    """
     day = today or smooth.today()
-    result: dict[str, Any] = {"sent": 0, "without_address": []}
     kinds = type_details()
-    groups: dict[tuple[int, ...], list[str]] = {}
-    for name, kind in kinds.items():
-        groups.setdefault(tuple(kind["stages"]), []).append(name)
-    for stages, names in groups.items():
-        for stage, low, high in stage_windows(list(stages)):
-            status = EXPIRED if stage == EXPIRED_STAGE else EXPIRING
-            for offset in range(low, high + 1):
-                renewal = day + dt.timedelta(days=offset)
-                for page in rows_renewing(names, status, renewal):
-                    _remind_page(page, kinds, stage, day, result)
+    result = reminder_result()
+    for page in due_rows(day):
+        _remind_page(page, kinds, day, result)
     return result
 
 
-def _still_employed(page: list[dict[str, Any]], due: dict[str, str]
+def reminder_result() -> dict[str, Any]:
+    return {"sent": 0, "without_address": []}
+
+
+def retraining_result() -> dict[str, Any]:
+    return {"assigned": 0, "without_user": [], "failed": []}
+
+
+def follow_up_due(day: dt.date) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The daily job's pass: retraining, then reminders, then each due row's next action date; (retraining, reminders).
+
+    Page by page, so memory stays flat however many rows are due (a week of missed runs, a large import).
+    """
+    kinds = type_details()
+    retraining, reminders = retraining_result(), reminder_result()
+    for page in due_rows(day):
+        waiting = _retrain_page(page, kinds, day, retraining) | _remind_page(page, kinds, day, reminders)
+        restage(page, kinds, day, waiting)
+    return retraining, reminders
+
+
+def restage(page: list[dict[str, Any]], kinds: dict[str, dict[str, Any]], day: dt.date, waiting: set[str]) -> None:
+    """Move each row on: to tomorrow while its stage waits on someone, else to the start of its next stage.
+
+    One UPDATE per distinct next date of the page, not one per row.
+    """
+    tomorrow = day + dt.timedelta(days=1)
+    moves: dict[dt.date | None, list[str]] = {}
+    for row in page:
+        kind = kinds.get(row["compliance_type"])
+        if row["name"] in waiting:
+            after: dt.date | None = tomorrow
+        elif kind is None or not row["renewal_date"]:
+            after = None
+        else:
+            after = next_stage_start(day, row["renewal_date"], kind["stages"])
+        moves.setdefault(after, []).append(row["name"])
+    for after, names in moves.items():
+        smooth.db.set_value(COMPLIANCE, [["name", "in", names]], {"next_action_date": after}, update_modified=False)
+
+
+def _still_employed(page: list[dict[str, Any]], due: dict[str, str], waiting: set[str]
                     ) -> Iterator[tuple[dict[str, Any], dict[str, Any], dict[str, dict[str, Any]]]]:
-    """(row, its employee, everyone looked up) for the page's unclaimed rows of employees who have not left."""
+    """(row, its employee, everyone looked up) for the page's unclaimed rows of employees who have not left.
+
+    The others go to `waiting`: their stage stays due, so an employee taken back still gets it.
+    """
     rows = [row for row in page if row["name"] in due]
     staff = people({row["employee"] for row in rows}) if rows else {}
     for row in rows:
         employee = staff.get(row["employee"])
         if employee and employee["status"] != "Left":
             yield row, employee, staff
+        else:
+            waiting.add(row["name"])
 
 
-def _remind_page(page: list[dict[str, Any]], kinds: dict[str, dict[str, Any]], stage: str, day: dt.date,
-                 result: dict[str, Any]) -> None:
-    due = unclaimed({row["name"]: f"reminder|{row['name']}|{row['renewal_date']}|{stage}" for row in page})
-    for row, employee, staff in _still_employed(page, due):
+def _remind_page(page: list[dict[str, Any]], kinds: dict[str, dict[str, Any]], day: dt.date,
+                 result: dict[str, Any]) -> set[str]:
+    """Send the page's unclaimed stages; the rows whose stage must wait (see _still_employed)."""
+    stages = {row["name"]: stage for row in page
+              if (stage := current_stage(row, kinds.get(row["compliance_type"]), day))}
+    due = unclaimed({row["name"]: f"reminder|{row['name']}|{row['renewal_date']}|{stages[row['name']]}"
+                     for row in page if row["name"] in stages})
+    waiting: set[str] = set()
+    for row, employee, staff in _still_employed(page, due, waiting):
+        stage = stages[row["name"]]
         manager = staff.get(employee["reports_to"] or "")
         recipients = [(employee, False)] if employee["address"] else []
         if manager and manager["address"] and manager["address"] != employee["address"]:
@@ -178,33 +236,37 @@ def _remind_page(page: list[dict[str, Any]], kinds: dict[str, dict[str, Any]], s
             result["sent"] += 1
         else:
             result["without_address"].append(row["name"])
+    return waiting
 
 
 def assign_retraining(today: dt.date | None = None) -> dict[str, Any]:
     """Assign the linked course to employees whose compliance is Expiring (or lapsed lately), once per renewal.
 
     An employee without a user cannot be enrolled: the row is listed in the result and an Error Log
-    names it once; the assignment is made on the first run after a user is linked.
+    names it once; the assignment is made on the first run after a user is linked (the daily job
+    keeps such a row due until then).
     """
     day = today or smooth.today()
-    result: dict[str, Any] = {"assigned": 0, "without_user": [], "failed": []}
-    for kind in type_details().values():
-        if not kind["course"]:
-            continue
-        lead = (kind["stages"] or [0])[0]
-        last = lead if lead else -1
-        for offset in range(-EXPIRED_NOTICE_DAYS, last + 1):
-            renewal = day + dt.timedelta(days=offset)
-            for page in rows_renewing([kind["name"]], EXPIRED if offset < 0 else EXPIRING, renewal):
-                _retrain_page(page, kind, result)
+    kinds = type_details()
+    result = retraining_result()
+    if any(kind["course"] for kind in kinds.values()):
+        for page in due_rows(day):
+            _retrain_page(page, kinds, day, result)
     return result
 
 
-def _retrain_page(page: list[dict[str, Any]], kind: dict[str, Any], result: dict[str, Any]) -> None:
-    due = unclaimed({row["name"]: f"retraining|{row['name']}|{row['renewal_date']}" for row in page})
-    for row, employee, _staff in _still_employed(page, due):
+def _retrain_page(page: list[dict[str, Any]], kinds: dict[str, dict[str, Any]], day: dt.date,
+                  result: dict[str, Any]) -> set[str]:
+    """Assign the page's unclaimed courses; the rows that must be tried again tomorrow."""
+    due = unclaimed({row["name"]: f"retraining|{row['name']}|{row['renewal_date']}" for row in page
+                     if (kind := kinds.get(row["compliance_type"])) and kind["course"]
+                     and current_stage(row, kind, day)})
+    waiting: set[str] = set()
+    for row, employee, _staff in _still_employed(page, due, waiting):
+        kind = kinds[row["compliance_type"]]
         if not employee["user_id"]:
             result["without_user"].append(row["name"])
+            waiting.add(row["name"])
             _report_without_user(row, kind)
             continue
         try:
@@ -219,8 +281,10 @@ def _retrain_page(page: list[dict[str, Any]], kind: dict[str, Any], result: dict
             result["assigned"] += 1
         except smooth.SmoothError as exc:
             result["failed"].append(row["name"])
+            waiting.add(row["name"])
             _error_log(row, f"Could not assign the course {kind['course']} to {employee['user_id']} for "
                             f"{row['compliance_type']} ({row['name']}): {exc}")
+    return waiting
 
 
 def _report_without_user(row: dict[str, Any], kind: dict[str, Any]) -> None:

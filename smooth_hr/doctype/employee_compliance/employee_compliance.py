@@ -6,13 +6,14 @@ import datetime as dt
 
 import smooth
 from smooth.model.document import Document
-from smooth_hr.compliance_status import PENDING, reminder_days, renewal_date, status_on
+from smooth_hr.compliance_status import PENDING, due_on, reminder_days, renewal_date, status_on
 
 
 class EmployeeCompliance(Document):
     status: str
     completion_date: dt.date | None
     renewal_date: dt.date | None
+    next_action_date: dt.date | None
 
     def validate(self) -> None:
         if not self.compliance_type:
@@ -23,9 +24,11 @@ class EmployeeCompliance(Document):
         if self.completion_date and smooth.getdate(self.completion_date) > smooth.today():
             raise smooth.ValidationError("Completion Date cannot be in the future")
         self.renewal_date = renewal_date(self.completion_date, kind.renewal_period_months)
+        stages = reminder_days(kind.reminder_days)
         if self.status != PENDING:
-            lead = (reminder_days(kind.reminder_days) or [0])[0]
-            self.status = status_on(smooth.today(), self.completion_date, self.renewal_date, lead)
+            self.status = status_on(smooth.today(), self.completion_date, self.renewal_date, (stages or [0])[0])
+        # re-staged on every save: a corrected or imported row is found by the next daily run
+        self.next_action_date = due_on(smooth.today(), self.status, self.renewal_date, stages)
         if self.evidence:
             owner = smooth.db.get_value("Employee Document", self.evidence, "employee")
             if owner != self.employee:
