@@ -3,15 +3,13 @@
     .venv/bin/python benchmarks/bench_compliance.py [--rows 1000000] [--rounds 3] [--mariadb-url URL] [--quick]
     (or SMOOTH_BENCH_COMPLIANCE_ROWS=200000 to shrink it)
 
-A site with Smooth LMS + HR gets 8 Compliance Types (reminder schedules from none to "90, 60, 30,
-7", 12-month renewals, no course) and N rows bulk-inserted with SQLAlchemy core (N/8 employees
-with a company email and no manager, one row per type each; 5% Pending, the others' renewal
-dates spread evenly over one year back and two ahead, statuses as of yesterday), plus the HR
-Notification Log yesterday's reminders would have left. Then:
+A site with Smooth LMS + HR gets the table compliance_data.py builds (8 Compliance Types, N rows
+bulk-inserted as yesterday's run would have left them, with the HR Notification Log of its
+reminders). Then:
 
 - the whole daily job for today, `run_daily_compliance(day)`: statuses, retraining (none: no
-  course) and the staged reminders, whose scan reads only the rows inside a reminder window, a
-  renewal date at a time: its time, the rows it moved and the reminders it queued (no SMTP
+  course) and the staged reminders, which read only the rows due (their stored next action
+  date): its time, the rows it moved and the reminders it queued (no SMTP
   server: queued only), and its peak Python memory (tracemalloc, during that run only), which
   stays flat however many rows the table holds; then the same day again, where every reminder is
   already claimed: the cost of the scan alone;
@@ -31,104 +29,19 @@ import os
 import resource
 import statistics
 import sys
-import time
 import tracemalloc
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
+from compliance_data import as_job, fill, make_types, timed
 from harness import add_common_arguments, each_backend, size, temporary_site
-from sqlalchemy import insert, update
+from sqlalchemy import update
 
 import smooth
 from smooth_hr.compliance_job import lead_days, run_daily_compliance, update_statuses
-from smooth_hr.compliance_reminders import stage_windows
-from smooth_hr.compliance_status import COMPLETE, EXPIRED, EXPIRING, PENDING, reminder_days, status_on
+from smooth_hr.compliance_status import COMPLETE, EXPIRED, EXPIRING
 
 REPO = Path(__file__).resolve().parents[1]
 ROWS_ENV = "SMOOTH_BENCH_COMPLIANCE_ROWS"
-SCHEDULES = ["90, 60, 30, 7", "60, 30", "30, 7", "30", "90", "14, 7, 1", "", "45, 15"]
-CHUNK = 10_000
-SPAN_BACK, SPAN_AHEAD = 365, 730
-
-
-def timed(call: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = call()
-    return time.perf_counter() - start, result
-
-
-def make_types() -> dict[str, str]:
-    kinds = {}
-    for index, schedule in enumerate(SCHEDULES):
-        name = f"Obligation {index + 1}"
-        smooth.get_doc({"doctype": "Compliance Type", "compliance_type": name, "renewal_period_months": 12,
-                        "reminder_days": schedule}).insert()
-        kinds[name] = schedule
-    smooth.db.commit()
-    return kinds
-
-
-def stage_on(day: dt.date, renewal: dt.date, stages: list[int]) -> str | None:
-    left = (renewal - day).days
-    for stage, low, high in stage_windows(stages):
-        if low <= left <= high:
-            return stage
-    return None
-
-
-def generated(n: int, kinds: dict[str, str], yesterday: dt.date) -> Iterator[tuple[list[dict], list[dict], list[dict]]]:
-    """Chunks of (employees, compliance rows, reminder log rows) as a run yesterday would have left them."""
-    names = list(kinds)
-    stages = {name: reminder_days(schedule) for name, schedule in kinds.items()}
-    span = SPAN_BACK + SPAN_AHEAD
-    now = dt.datetime.now().replace(microsecond=0)
-    standard = {"owner": "Administrator", "creation": now, "modified": now, "modified_by": "Administrator",
-                "docstatus": 0, "idx": 0}
-    for start in range(0, n, CHUNK):
-        employees: list[dict] = []
-        rows: list[dict] = []
-        logs: list[dict] = []
-        for i in range(start, min(start + CHUNK, n)):
-            person, kind = divmod(i, len(names))
-            employee = f"HR-EMP-{person + 1:07d}"
-            if kind == 0:
-                employees.append({**standard, "name": employee, "first_name": f"Person {person + 1}",
-                                  "employee_name": f"Person {person + 1}", "status": "Active",
-                                  "company_email": f"person{person + 1}@example.com",
-                                  "date_of_joining": yesterday - dt.timedelta(days=800)})
-            name, ctype = f"HR-COMP-{i + 1:08d}", names[kind]
-            row = {**standard, "name": name, "employee": employee, "employee_name": f"Person {person + 1}",
-                   "compliance_type": ctype, "status": PENDING, "completion_date": None, "renewal_date": None}
-            if i % 20:  # 1 in 20 never completed
-                renewal = yesterday - dt.timedelta(days=SPAN_BACK) + dt.timedelta(days=(i * 7919) % span)
-                completion = renewal - dt.timedelta(days=365)
-                lead = lead_days(kinds[ctype])
-                row.update(completion_date=completion, renewal_date=renewal,
-                           status=status_on(yesterday, completion, renewal, lead))
-                stage = stage_on(yesterday, renewal, stages[ctype])
-                if stage and row["status"] in (EXPIRING, EXPIRED):
-                    key = f"reminder|{name}|{renewal}|{stage}"
-                    logs.append({**standard, "name": f"log-{i + 1:08d}", "key": key, "kind": "Reminder",
-                                 "stage": stage, "compliance": name, "employee": employee, "renewal_date": renewal})
-            rows.append(row)
-        yield employees, rows, logs
-
-
-def fill(n: int, kinds: dict[str, str], yesterday: dt.date) -> tuple[float, int]:
-    """Bulk insert everything with SQLAlchemy core, a chunk per transaction; (seconds, log rows)."""
-    tables = {doctype: smooth.db.table(doctype) for doctype in ("Employee", "Employee Compliance",
-                                                                 "HR Notification Log")}
-    logged = 0
-    start = time.perf_counter()
-    for employees, rows, logs in generated(n, kinds, yesterday):
-        for doctype, values in (("Employee", employees), ("Employee Compliance", rows),
-                                ("HR Notification Log", logs)):
-            if values:
-                smooth.db.execute(insert(tables[doctype]), values, write=True)
-        logged += len(logs)
-        smooth.db.commit()
-    return time.perf_counter() - start, logged
 
 
 def baseline_statuses(day: dt.date, kinds: dict[str, str]) -> int:
@@ -155,15 +68,6 @@ def baseline_statuses(day: dt.date, kinds: dict[str, str]) -> int:
             .values(status=COMPLETE, modified=now), write=True).rowcount
         smooth.db.commit()
     return int(moved)
-
-
-T = TypeVar("T")
-
-
-def as_job(job: Callable[..., T], *args: Any) -> T:
-    """Run a job as the job runner does: one unit of work, committed at its end."""
-    with smooth.unit_of_work():
-        return job(*args)
 
 
 def run(backend: str, n: int, rounds: int, mariadb_url: str | None) -> None:

@@ -87,7 +87,8 @@ def claim(key: str, kind: str, row: dict[str, Any] | None = None, stage: str | N
         values.update(compliance=row["name"], employee=row["employee"], renewal_date=row["renewal_date"])
     try:
         with smooth.savepoint():
-            return smooth.get_doc(values).insert(ignore_permissions=True).name
+            # the row and employee come from the rows just read: no Link to check
+            return smooth.get_doc(values).insert(ignore_permissions=True, ignore_links=True).name
     except (smooth.DuplicateEntryError, smooth.UniqueValidationError):
         return None
 
