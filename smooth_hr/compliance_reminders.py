@@ -78,19 +78,47 @@ def unclaimed(keys: dict[str, str]) -> dict[str, str]:
     return {row: key for row, key in keys.items() if key not in done}
 
 
-def claim(key: str, kind: str, row: dict[str, Any] | None = None, stage: str | None = None,
-          recipients: list[str] | None = None, note: str | None = None) -> str | None:
-    """Insert the log row that makes this happen once; its name, or None when another run has it."""
+def claim_values(key: str, kind: str, row: dict[str, Any] | None = None, stage: str | None = None,
+                 recipients: list[str] | None = None, note: str | None = None) -> dict[str, Any]:
+    """The HR Notification Log row whose unique key makes this happen once."""
     values = {"doctype": LOG, "key": key, "kind": kind, "stage": stage, "recipients": ", ".join(recipients or []),
               "note": note}
     if row:
         values.update(compliance=row["name"], employee=row["employee"], renewal_date=row["renewal_date"])
+    return values
+
+
+def claim(key: str, kind: str, row: dict[str, Any] | None = None, stage: str | None = None,
+          recipients: list[str] | None = None, note: str | None = None) -> str | None:
+    """Insert the log row that makes this happen once; its name, or None when another run has it."""
+    return _claim_one(claim_values(key, kind, row, stage, recipients, note))
+
+
+def claim_each(claims: list[dict[str, Any]]) -> list[bool]:
+    """Which of a page's claims (claim_values) this run took: all under one savepoint, or one by one when
+    another run holds some of them (two workers at once)."""
+    if not claims:
+        return []
     try:
         with smooth.savepoint():
-            # the row and employee come from the rows just read: no Link to check
-            return smooth.get_doc(values).insert(ignore_permissions=True, ignore_links=True).name
+            for values in claims:
+                _insert_claim(values)
+        return [True] * len(claims)
+    except (smooth.DuplicateEntryError, smooth.UniqueValidationError):
+        return [_claim_one(values) is not None for values in claims]
+
+
+def _claim_one(values: dict[str, Any]) -> str | None:
+    try:
+        with smooth.savepoint():
+            return _insert_claim(values)
     except (smooth.DuplicateEntryError, smooth.UniqueValidationError):
         return None
+
+
+def _insert_claim(values: dict[str, Any]) -> str:
+    # the row and employee come from the rows just read: no Link to check
+    return str(smooth.get_doc(dict(values)).insert(ignore_permissions=True, ignore_links=True).name)
 
 
 def people(employees: set[str]) -> dict[str, dict[str, Any]]:
@@ -220,6 +248,8 @@ def _remind_page(page: list[dict[str, Any]], kinds: dict[str, dict[str, Any]], d
     due = unclaimed({row["name"]: f"reminder|{row['name']}|{row['renewal_date']}|{stages[row['name']]}"
                      for row in page if row["name"] in stages})
     waiting: set[str] = set()
+    sends: list[tuple[dict[str, Any], str, list[tuple[dict[str, Any], bool]]]] = []
+    claims: list[dict[str, Any]] = []
     for row, employee, staff in _still_employed(page, due, waiting):
         stage = stages[row["name"]]
         manager = staff.get(employee["reports_to"] or "")
@@ -227,7 +257,11 @@ def _remind_page(page: list[dict[str, Any]], kinds: dict[str, dict[str, Any]], d
         if manager and manager["address"] and manager["address"] != employee["address"]:
             recipients.append((manager, True))
         note = None if recipients else "Neither the employee nor their manager has a user or a company email"
-        if not claim(due[row["name"]], "Reminder", row, stage, [r["address"] for r, _ in recipients], note):
+        sends.append((row, stage, recipients))
+        claims.append(claim_values(due[row["name"]], "Reminder", row, stage, [r["address"] for r, _ in recipients],
+                                   note))
+    for (row, stage, recipients), claimed in zip(sends, claim_each(claims), strict=True):
+        if not claimed:
             continue
         for recipient, for_manager in recipients:
             smooth.sendmail(recipient["address"], template=TEMPLATE,
