@@ -16,7 +16,8 @@ Which tests run on which backend (the rule is applied here, in `pytest_generate_
   both.
 
 `pytest --quick` (what `bash scripts/test --quick` runs) is the inner loop: SQLite only, no browser,
-no MariaDB; it deselects the rest and says how many it left out.
+no MariaDB, no test that starts `bench` processes (workers, schedulers, servers, scripts/run: marked
+`processes`); it deselects the rest and says how many it left out.
 
 Under pytest-xdist every worker is its own process with its own sites (temporary folders, random
 database names, free ports); the one shared service with fixed names is Redis, whose database the
@@ -25,6 +26,7 @@ job tests flush, so each worker takes its own database number (the URL's number 
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Callable, Iterator
@@ -33,11 +35,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, delete, insert, select, text
 
 import smooth
 from smooth.db.engine import server_url
 from smooth.install import new_site
+from smooth.model import passwords
 from smooth.site import forget_site
 
 TEST_APP = Path(__file__).parent / "apps" / "smooth_test_app"
@@ -50,11 +54,15 @@ T = TypeVar("T")
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--quick", action="store_true",
-                     help="the inner loop: SQLite only, no browser, nothing that needs MariaDB")
+                     help="the inner loop: SQLite only, no browser, no MariaDB, no bench processes")
+    parser.addoption("--store-durations", action="store_true",
+                     help=f"write each file's time in this (full) run into tests/{DURATIONS.name}: files start by it")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     worker = getattr(config, "workerinput", {}).get("workerid")
+    if config.getoption("--store-durations") and not worker:
+        config.pluginmanager.register(DurationStore(), "smooth-duration-store")
     url = os.environ.get("SMOOTH_TEST_REDIS_URL")
     if worker and url:
         os.environ["SMOOTH_TEST_REDIS_URL"] = worker_redis_url(url, int(worker.removeprefix("gw")))
@@ -87,26 +95,80 @@ def _needs_mariadb(item: pytest.Item) -> bool:
         v == "mariadb" or (isinstance(v, tuple) and "mariadb" in v) for v in values)
 
 
-# Files that take minutes each start first, so that with `-n 2 --dist loadfile` neither worker is left running
-# one of them alone at the end.
-LONG_FILES_FIRST = ("tests/api/test_schemathesis", "tests/benchmarks/", "tests/e2e/journeys/", "tests/jobs/",
-                    "tests/core/test_first_run.py")
+# Seconds each test file takes in the full run (both backends, one xdist worker's wall time), refreshed with
+# `pytest --store-durations` (it rewrites the files the run ran). Files start longest first: with
+# `-n 2 --dist loadfile --no-loadscope-reorder` (scripts/test) each worker takes the next file as it finishes one,
+# so the last files to start are the short ones and both workers end together. A file not in the table is
+# estimated from its number of tests.
+DURATIONS = Path(__file__).parent / "durations.json"
+SECONDS_PER_TEST = 0.8  # a new file's estimate per test, until the table has it
 
 
-def _rank(item: pytest.Item) -> int:
-    return next((n for n, p in enumerate(LONG_FILES_FIRST) if item.nodeid.startswith(p)), len(LONG_FILES_FIRST))
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def _durations() -> dict[str, float]:
+    try:
+        return dict(json.loads(DURATIONS.read_text()))
+    except (OSError, ValueError):
+        return {}
+
+
+def _longest_files_first(items: list[pytest.Item]) -> None:
+    table = _durations()
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[_file_of(item.nodeid)] = counts.get(_file_of(item.nodeid), 0) + 1
+    seconds = {f: float(table.get(f, n * SECONDS_PER_TEST)) for f, n in counts.items()}
+    first_seen = {f: n for n, f in enumerate(counts)}
+    # stable: each file's own order (pytest's, by fixture) is kept, and its tests stay together
+    items.sort(key=lambda i: (-seconds[_file_of(i.nodeid)], first_seen[_file_of(i.nodeid)]))
 
 
 @pytest.hookimpl(trylast=True)  # after pytest's own ordering by fixture, which it keeps within each file
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """--quick leaves out what needs MariaDB or a browser; long files go first."""
+    """--quick leaves out what needs MariaDB or a browser or starts `bench` processes; long files go first."""
     if config.getoption("--quick"):
-        left_out = [i for i in items if _needs_mariadb(i) or "chromium" in getattr(i, "fixturenames", ())]
+        left_out = [i for i in items if _needs_mariadb(i) or "chromium" in getattr(i, "fixturenames", ())
+                    or i.get_closest_marker("processes")]
         if left_out:
             config.hook.pytest_deselected(items=left_out)
             dropped = {id(i) for i in left_out}
             items[:] = [i for i in items if id(i) not in dropped]
-    items.sort(key=_rank)
+    _longest_files_first(items)
+
+
+class DurationStore:
+    """`--store-durations`: add up each file's setup, call and teardown time and write them into DURATIONS
+    (on the xdist controller, which sees every worker's reports)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        path = _file_of(report.nodeid)
+        self.seconds[path] = self.seconds.get(path, 0.0) + report.duration
+
+    def pytest_sessionfinish(self) -> None:
+        table = _durations()
+        table.update({path: round(s, 1) for path, s in self.seconds.items()})
+        DURATIONS.write_text(json.dumps(dict(sorted(table.items())), indent=0) + "\n")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def product_password_hasher() -> Iterator[PasswordHasher]:
+    """Passwords hashed in a test process use argon2id at its smallest cost; the product's hasher is this
+    fixture's value (checked in tests/core/test_document_values.py).
+
+    The product's cost (argon2-cffi's defaults: 64 MiB and 3 passes, about 0.3 s of CPU a hash or a login) buys
+    nothing here: the suite installs hundreds of sites (each hashes its Administrator's password) and logs in
+    hundreds of times. Hashes stay real argon2 hashes, verified the real way, and the `bench` processes some tests
+    start (first run, workers, `bench serve`) hash at the product's cost."""
+    product = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    yield product
+    passwords._hasher = product
 
 
 class SessionPool:
@@ -258,8 +320,7 @@ _PASSWORD_HASHES: dict[str, str] = {}
 def make_user(email: str, *roles: str, password: str = "secret-pw") -> str:
     """Create and commit a user with the given roles (inside the current context).
 
-    Hashing a password costs argon2's full work (about 0.1 s idle, over 0.5 s on a loaded machine), and the
-    suite makes thousands of users with the same few passwords; so only the first user of a password goes
+    The suite makes thousands of users with the same few passwords; so only the first user of a password goes
     through `new_password`, and later ones get a copy of that stored hash (a real argon2 hash of the same
     password: logging in verifies it as usual). Storing passwords is tested in tests/core/test_document_values.py.
     """

@@ -28,6 +28,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.mark.processes
 def test_bench_serve_with_two_workers_answers_requests(api: Api) -> None:
     insert(api, {"doctype": "Test Category", "category_name": "Served"})
     port = _free_port()
@@ -63,6 +64,7 @@ def test_bench_serve_with_two_workers_answers_requests(api: Api) -> None:
     assert f"Serving {api.handle.name} on http://127.0.0.1:{port} (2 workers)" in output
 
 
+@pytest.mark.processes
 def test_bench_serve_refuses_a_missing_site(api: Api) -> None:
     result = subprocess.run(
         [sys.executable, "-c", "from smooth.cli import main; main()", "--sites-path", str(api.handle.sites_path),

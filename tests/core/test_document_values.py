@@ -6,10 +6,11 @@ import datetime as dt
 import json
 
 import pytest
+from argon2 import PasswordHasher, extract_parameters
 from sqlalchemy import event, select
 
 import smooth
-from smooth.model.passwords import check_user_password
+from smooth.model.passwords import check_user_password, verify_hash
 from smooth.model.validation import validate_links_before_validate
 
 
@@ -429,6 +430,16 @@ def test_user_password_is_hashed_and_checked(ctx):
         (auth.c.doctype == "User") & (auth.c.name == user.name) & (auth.c.fieldname == "password"))).one()
     assert stored[0].startswith("$argon2") and "correct horse" not in stored[0]
     assert stored[1] == 0
+
+
+def test_the_product_hashes_passwords_at_argon2s_default_cost(product_password_hasher: PasswordHasher) -> None:
+    """The suite hashes at argon2's smallest cost (tests/conftest.py); the product keeps argon2-cffi's defaults
+    (RFC 9106's second recommended profile), and its hashes verify as any other."""
+    default = PasswordHasher()
+    stored = product_password_hasher.hash("correct horse")
+    assert extract_parameters(stored) == extract_parameters(default.hash("x"))
+    assert stored.startswith("$argon2id$") and default.memory_cost >= 65536
+    assert verify_hash(stored, "correct horse") and not verify_hash(stored, "correct hors")
 
 
 def test_wrong_user_password_raises_authentication_error(ctx):

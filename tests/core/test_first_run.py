@@ -25,6 +25,8 @@ import smooth_lms.demo as lms_demo
 from smooth.cli import cli
 from smooth.site import forget_site, read_config, write_config
 
+pytestmark = pytest.mark.processes  # scripts/run and `bench` in new processes: left out by --quick
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ("bash", "sh", "env", "dirname", "grep", "cat", "cut", "sha256sum", "python3", "ls", "mkdir", "rm")
 OPTIONAL = ("wkhtmltopdf", "chromium", "chromium-browser", "redis-server", "redis-cli")

@@ -276,6 +276,7 @@ def test_cli_migrate_check_exit_codes(tmp_path: Path, backend: str, app: MiniApp
         assert after.exit_code == 0, after.output
 
 
+@pytest.mark.processes
 def test_bench_executable_migrate_check(tmp_path: Path, backend: str, app: MiniApp) -> None:
     """The installed `bench` script, as an administrator runs it (sites path from the environment)."""
     bench = Path(sys.executable).parent / "bench"

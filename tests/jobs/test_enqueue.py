@@ -91,6 +91,7 @@ def test_rq_a_rolled_back_enqueue_never_reaches_the_queue(queued_site: SiteHandl
     assert queue().count == 0
 
 
+@pytest.mark.processes
 def test_rq_a_committed_job_runs_exactly_once_in_a_worker_process(queued_site: SiteHandle) -> None:
     with queued_site.context(), smooth.unit_of_work():
         smooth.enqueue("smooth_tests.jobs.record", label="rq-a")
@@ -105,6 +106,7 @@ def test_rq_a_committed_job_runs_exactly_once_in_a_worker_process(queued_site: S
     assert sorted(runs(queued_site)) == ["rq-a", "rq-short"]
 
 
+@pytest.mark.processes
 def test_rq_a_job_id_with_deduplicate_queues_one_job(queued_site: SiteHandle) -> None:
     with queued_site.context(), smooth.unit_of_work():
         for _ in range(3):
@@ -114,6 +116,7 @@ def test_rq_a_job_id_with_deduplicate_queues_one_job(queued_site: SiteHandle) ->
     assert runs(queued_site) == ["dedup"]
 
 
+@pytest.mark.processes
 def test_rq_a_failed_job_is_kept_with_its_traceback_and_retried_per_its_policy(queued_site: SiteHandle) -> None:
     with queued_site.context(), smooth.unit_of_work():
         smooth.enqueue("smooth_tests.jobs.fail", label="rq-fail")
@@ -128,6 +131,7 @@ def test_rq_a_failed_job_is_kept_with_its_traceback_and_retried_per_its_policy(q
     assert categories(queued_site) == ["flaky"]
 
 
+@pytest.mark.processes
 def test_rq_a_job_whose_worker_is_killed_is_found_abandoned_and_retried(queued_site: SiteHandle) -> None:
     with queued_site.context(), smooth.unit_of_work():
         smooth.enqueue("smooth_tests.jobs.sleep_then_record", retry=1, timeout=30, label="killed", seconds=20)

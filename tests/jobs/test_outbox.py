@@ -25,6 +25,8 @@ from tests.conftest import SiteHandle
 from tests.jobs.conftest import bench, empty_logs, queue, runs, start_bench
 from tests.mail.conftest import SmtpServer, free_port
 
+pytestmark = pytest.mark.processes  # `bench` workers and a private Redis: left out by --quick
+
 MARKER = "smooth_tests.jobs.scheduled_marker (cron:*/5 * * * *)"
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 import smooth
 from smooth.jobs.scheduler import latest_due, tick
 from tests.api.helpers import set_site_config
@@ -53,6 +55,7 @@ def test_a_failing_event_is_logged_failed_with_its_traceback(inline_site: SiteHa
     assert "the nightly job broke" in details
 
 
+@pytest.mark.processes
 def test_a_paused_site_fires_nothing(inline_site: SiteHandle) -> None:
     result = bench(inline_site, "scheduler", "disable")
     assert "disabled" in result.stdout
@@ -62,6 +65,7 @@ def test_a_paused_site_fires_nothing(inline_site: SiteHandle) -> None:
     assert MARKER in tick(inline_site.name, inline_site.sites_path, now=dt.datetime(2026, 11, 30, 9, 1))
 
 
+@pytest.mark.processes
 def test_two_schedulers_ticking_together_fire_each_due_event_once(queued_site: SiteHandle) -> None:
     schedulers = [start_bench(queued_site, "schedule", "--once") for _ in range(2)]
     outputs = [s.communicate(timeout=120)[0] for s in schedulers]
@@ -73,6 +77,7 @@ def test_two_schedulers_ticking_together_fire_each_due_event_once(queued_site: S
     assert runs(queued_site) == ["scheduled"]
 
 
+@pytest.mark.processes
 def test_doctor_reports_the_queue_workers_and_the_scheduler(queued_site: SiteHandle) -> None:
     bench(queued_site, "schedule", "--once")
     report = bench(queued_site, "doctor").stdout
