@@ -19,7 +19,7 @@ import tests.api.whitelisted  # noqa: F401 - loaded, so /api/method resolves it 
 from tests.api.auth_fixtures import auth, store  # noqa: F401 - fixtures of the test_auth_* modules
 from tests.api.helpers import Api, set_site_config
 from tests.api.serving import running_server
-from tests.conftest import BACKENDS, SessionPool, SiteHandle, test_app_site
+from tests.conftest import BACKENDS, SessionPool, SiteHandle, cleaned_around, test_app_site
 
 
 @contextmanager
@@ -58,6 +58,5 @@ def _clean(handle: SiteHandle) -> None:
 @pytest.fixture
 def api(api_server: Api) -> Iterator[Api]:
     """The running server's client, with the site's test-app records and users removed before and after."""
-    _clean(api_server.handle)
-    yield api_server
-    _clean(api_server.handle)
+    with cleaned_around(api_server.handle, _clean):
+        yield api_server
