@@ -96,8 +96,9 @@ def _needs_mariadb(item: pytest.Item) -> bool:
         v == "mariadb" or (isinstance(v, tuple) and "mariadb" in v) for v in values)
 
 
-# Seconds each test file takes in the full run (both backends, one xdist worker's wall time), refreshed with
-# `pytest --store-durations` (it rewrites the files the run ran). Files start longest first: with
+# Seconds each test file takes in the full run (both backends, one xdist worker's wall time; first seeded from
+# per-file measurements on a loaded machine and estimates by test count), refreshed with
+# `pytest --store-durations` on a full run (it rewrites the files the run ran). Files start longest first: with
 # `-n 2 --dist loadfile --no-loadscope-reorder` (scripts/test) each worker takes the next file as it finishes one,
 # so the last files to start are the short ones and both workers end together. A file not in the table is
 # estimated from its number of tests.
