@@ -9,23 +9,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import smooth
 from smooth.backups import STAMP, keep_hours, list_backups
+from smooth.context import local
+from smooth.exceptions import DoesNotExistError
+from smooth.whitelist import FileDownload
 
 PART_LABELS = {"database": "Database", "files": "Public files", "private-files": "Private files",
                "config": "Site config", "manifest": "Manifest"}
 
 
 def get_context(context: Any) -> None:
-    site = smooth.local.site
+    site = local().site
     backups = list_backups(site.name, site.sites_path)
     wanted = str(context.form_dict.get("download") or "")
     if wanted:
         path = next((p for b in backups for p in b.parts.values() if p.name == wanted and p.is_file()), None)
         if path is None:
-            raise smooth.DoesNotExistError(f"No backup file named {wanted!r}: it may have been removed by the "
+            raise DoesNotExistError(f"No backup file named {wanted!r}: it may have been removed by the "
                                            "retention rule; reload the page")
-        context.download = smooth.FileDownload(path, path.name)
+        context.download = FileDownload(path, path.name)
         return
     context.site_name = site.name
     context.keep_hours = keep_hours(site.config)
