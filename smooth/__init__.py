@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from smooth.email.queue import sendmail
     from smooth.facade import (
         MAX_DATE,
+        clear_cache,
         conf,
         db,
         flags,
@@ -131,6 +132,7 @@ _HOMES = {
     "get_transitions": ("smooth.model.workflow", "get_transitions"),
     "get_print": ("smooth.printing.documents", "get_print"),
     "get_url": ("smooth.urls", "get_url"),
+    "clear_cache": ("smooth.facade", "clear_cache"),
     "conf": ("smooth.facade", "conf"),
     "db": ("smooth.facade", "db"),
     "flags": ("smooth.facade", "flags"),
@@ -166,8 +168,9 @@ __all__ = [
     "AuthenticationError", "CSRFTokenError", "DataError", "DocstatusTransitionError", "DoesNotExistError",
     "DuplicateEntryError", "FileDownload", "FilterError", "LinkExistsError", "LinkValidationError", "MandatoryError",
     "PermissionError", "QueryLockError", "SmoothError", "TimestampMismatchError", "TooManyRequestsError",
-    "UniqueValidationError", "ValidationError", "_", "add_days", "add_months", "apply_workflow", "conf", "connect",
-    "date_diff", "db", "deferred_jobs", "delete_doc", "destroy", "enqueue", "flags", "get_all", "get_doc", "get_hooks",
+    "UniqueValidationError", "ValidationError", "_", "add_days", "add_months", "apply_workflow", "clear_cache",
+    "conf", "connect", "date_diff", "db", "deferred_jobs", "delete_doc", "destroy", "enqueue", "flags", "get_all",
+    "get_doc", "get_hooks",
     "get_link_to_form", "get_list", "get_meta", "get_roles", "get_transitions", "get_url", "getdate", "has_permission",
     "init", "is_whitelisted", "local", "msgprint", "new_doc", "now_datetime", "rename_doc", "savepoint", "sendmail",
     "session", "set_user", "site_context", "throw", "today", "unit_of_work", "whitelist",

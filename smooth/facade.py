@@ -89,6 +89,14 @@ def get_roles(user: str | None = None) -> list[str]:
     return _permissions.get_roles(user)
 
 
+def clear_cache(user: str | None = None, doctype: str | None = None) -> None:
+    """Frappe's `frappe.clear_cache()`: every process of the site reads its cached roles, Singles, workflows
+    and user rows again from its next transaction on (after restoring a database behind Smooth's back, say).
+    The arguments are Frappe's; the whole site cache is dropped whichever is given."""
+    _context.local().site.cache.bump()
+    _permissions.clear_role_cache(user)
+
+
 def throttle_lookup(client_ip: str) -> None:
     """Count one lookup from `client_ip` on a page anyone may query; a 429 past site config `lookups_per_ip`."""
     _rate_limit.count_lookup(_context.local().site, client_ip)

@@ -45,14 +45,17 @@ def get_roles(user: str | None = None) -> list[str]:
     if cached is not None:
         return cached
     if user == ADMINISTRATOR:
-        roles = [str(meta_role) for meta_role in _all_roles()] + [ADMINISTRATOR]
+        roles = [str(meta_role) for meta_role in db().cached(("all roles",), _all_roles)] + [ADMINISTRATOR]
     elif user == GUEST:
         roles = [GUEST]
     else:
-        rows = db().execute(_roles_of(db().table("Has Role")), {"user": user})
-        roles = [r for (r,) in rows] + list(AUTOMATIC_ROLES)
+        roles = list(db().cached(("roles", user), lambda: _stored_roles(user))) + list(AUTOMATIC_ROLES)
     loc.roles[user] = roles
     return roles
+
+
+def _stored_roles(user: str) -> tuple[str, ...]:
+    return tuple(r for (r,) in db().execute(_roles_of(db().table("Has Role")), {"user": user}))
 
 
 @lru_cache(maxsize=16)
@@ -71,8 +74,8 @@ def remember_roles(found: dict[str, list[str]]) -> None:
             loc.roles.setdefault(user, list(roles) + list(AUTOMATIC_ROLES))
 
 
-def _all_roles() -> list[str]:
-    return [name for name in db().get_all("Role", pluck="name", order_by="")]
+def _all_roles() -> tuple[str, ...]:
+    return tuple(db().get_all("Role", pluck="name", order_by=""))
 
 
 def clear_role_cache(user: str | None = None) -> None:
@@ -200,18 +203,24 @@ def user_permission_filters(meta: Meta, user: str) -> list[filter_rules.Filter]:
 
 
 def _user_permissions(user: str) -> dict[str, list[tuple[str, str]]]:
-    """allow doctype -> [(for_value, applicable_for or "")], read once per unit of work."""
+    """allow doctype -> [(for_value, applicable_for or "")], kept by the site cache (shared: never changed)."""
     loc = local()
     cached = loc.user_permissions.get(user)
     if cached is None:
         cached = {}
         if user != GUEST and "User Permission" in loc.site.registry:
-            for row in db().get_all("User Permission", filters={"user": user}, order_by="",
-                                    fields=["allow", "for_value", "apply_to_all_doctypes", "applicable_for"]):
-                only_for = "" if row["apply_to_all_doctypes"] else (row["applicable_for"] or "")
-                cached.setdefault(row["allow"], []).append((str(row["for_value"]), only_for))
+            cached = db().cached(("user permissions", user), lambda: _stored_user_permissions(user))
         loc.user_permissions[user] = cached
     return cached
+
+
+def _stored_user_permissions(user: str) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = {}
+    for row in db().get_all("User Permission", filters={"user": user}, order_by="",
+                            fields=["allow", "for_value", "apply_to_all_doctypes", "applicable_for"]):
+        only_for = "" if row["apply_to_all_doctypes"] else (row["applicable_for"] or "")
+        found.setdefault(row["allow"], []).append((str(row["for_value"]), only_for))
+    return found
 
 
 def _hooks_allow(meta: Meta, doc: Document | None, ptype: str, user: str) -> bool:

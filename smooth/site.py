@@ -27,6 +27,7 @@ from smooth.hooks import Hooks
 from smooth.meta import customization
 from smooth.meta.doctype import Meta
 from smooth.meta.registry import MetaRegistry
+from smooth.site_cache import SiteCache
 
 SITE_CONFIG = "site_config.json"
 COMMON_CONFIG = "common_site_config.json"
@@ -103,6 +104,7 @@ class Site:
         self.apps: list[App] = [core_app()] + [load_app(self._resolve_app(p)) for p in app_paths]
         self.engine: Engine = create_site_engine(site_db_url(self.config, self.path), self.config)
         self._lock = threading.Lock()
+        self.cache = SiteCache(name, self.path, self.config.get("redis_url"))
         self.load_metadata()
 
     def _resolve_app(self, path: str) -> Path:

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Any
 
 import redis
 
 from smooth.exceptions import SmoothError, ValidationError
+from smooth.site_cache import redis_client
 
 if TYPE_CHECKING:
     from redis import Redis
 
     from smooth.site import Site
-
-_clients: dict[str, Redis] = {}
-_lock = threading.Lock()
 
 
 def int_setting(site: Site, key: str, default: int, *, minimum: int = 0) -> int:
@@ -36,16 +33,7 @@ def int_setting(site: Site, key: str, default: int, *, minimum: int = 0) -> int:
 def redis_for(site: Site) -> Redis | None:
     """The site's Redis client (one connection pool per URL and process), or None without `redis_url`."""
     url = site.config.get("redis_url")
-    if not url:
-        return None
-    client = _clients.get(url)
-    if client is None:
-        with _lock:
-            client = _clients.get(url)
-            if client is None:
-                client = _clients[url] = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5,
-                                                              decode_responses=True)
-    return client
+    return redis_client(url) if url else None
 
 
 def redis_key(site: Site, *parts: str) -> str:

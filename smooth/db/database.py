@@ -19,15 +19,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Insert, Select, Table, delete, func, insert, select, update
+from sqlalchemy import Insert, Select, Table, TextClause, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Result
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.elements import ColumnElement
 
 import smooth.filters as filter_rules
 from smooth.db import query
 from smooth.exceptions import DoesNotExistError, QueryLockError, ValidationError
 from smooth.meta import fieldtypes
+from smooth.site_cache import CACHED_DOCTYPES, CACHED_TABLES, MISSING, names_cached_table
 
 if TYPE_CHECKING:
     from smooth.meta.doctype import Meta
@@ -85,6 +87,9 @@ class Database:
         self._singles_read = False  # every Single was read at once into _singles (missing there: none stored)
         self._singles_dropped: set[str] = set()
         self._rows: dict[tuple[str, str], dict[str, Any]] = {}  # whole rows read this transaction, until a write
+        self._generation: str | None = None  # the site cache's token, read as this transaction began
+        self._cache_written = False  # this transaction wrote a cached doctype: bump the token once committed
+        self._cache_transaction: Any = None  # the transaction `_generation` belongs to
 
     # -- connection and transaction -------------------------------------------------------
 
@@ -105,20 +110,22 @@ class Database:
     def _ensure_transaction(self, write: bool) -> Connection:
         conn = self.connection()
         if not conn.in_transaction():
+            self._generation = self.site.cache.generation()  # before the first statement: see smooth.site_cache
+            self._cache_written = False
             if self.is_sqlite and (write or self.write_intent):
                 conn.info["sqlite_begin"] = "IMMEDIATE"
                 self._write_locked = True
             else:
                 self._write_locked = False
-            conn.begin()
+            self._cache_transaction = conn.begin()
         elif write and not self._write_locked:
             self._write_locked = True
         return conn
 
     def execute(self, statement: Any, params: Any = None, *, write: bool = False) -> Result[Any]:
         conn = self._ensure_transaction(write)
-        if self._rows and not isinstance(statement, Select):
-            self._rows.clear()  # any write may change a remembered row
+        if not isinstance(statement, Select):
+            self._written(statement)
         try:
             return conn.execute(statement, params) if params is not None else conn.execute(statement)
         except DBAPIError as exc:
@@ -126,6 +133,40 @@ class Database:
             if translated is None:
                 raise
             raise translated from exc
+
+    def _written(self, statement: Any) -> None:
+        """Forget what a statement may change: remembered rows of its table (all of them when the table is
+        not known), and the site cache when it may write a cached doctype."""
+        table = statement.table if isinstance(statement, UpdateBase) else None
+        name = getattr(table, "name", None)
+        if isinstance(name, str):
+            if self._rows:
+                doctype = name[3:] if name.startswith("tab") else name
+                for key in [key for key in self._rows if key[0] == doctype]:
+                    del self._rows[key]
+            if name in CACHED_TABLES:
+                self._cache_written = True
+            return
+        self._rows.clear()
+        if not isinstance(statement, TextClause) or names_cached_table(statement.text):
+            self._cache_written = True
+
+    def cached(self, key: Any, load: Callable[[], Any]) -> Any:
+        """`load()`'s value, kept across units of work and processes until a cached doctype changes
+        (`smooth.site_cache`); `key` names the read. The value is shared: callers must not change it."""
+        if not self._may_use_cache():
+            return load()
+        return self.site.cache.get(self._generation or "", key, load)
+
+    def _may_use_cache(self) -> bool:
+        if self._conn is None or not self._conn.in_transaction():
+            self._ensure_transaction(write=False)  # reads the token, before any statement of the transaction
+        return self._generation is not None and not self._cache_written and self._in_own_transaction()
+
+    def _in_own_transaction(self) -> bool:
+        """Whether the open transaction is the one whose token was read as it began (not one a caller began
+        on the raw connection after committing it behind this object's back)."""
+        return self._conn is not None and self._conn.get_transaction() is self._cache_transaction
 
     def commit(self) -> None:
         """Commit, then run the after-commit callbacks. For the framework: a unit of work commits once, at its door."""
@@ -140,6 +181,7 @@ class Database:
         self._write_locked = False
         self._forget_singles()
         self._rows.clear()
+        self._end_cache_transaction(committed=True)
         self.after_rollback.reset()
 
     def rollback(self) -> None:
@@ -155,6 +197,13 @@ class Database:
         self._write_locked = False
         self._forget_singles()
         self._rows.clear()
+        self._end_cache_transaction(committed=False)
+
+    def _end_cache_transaction(self, *, committed: bool) -> None:
+        if committed and self._cache_written:
+            self.site.cache.bump()
+        self._generation = None
+        self._cache_written = False
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -203,12 +252,24 @@ class Database:
     def remember_rows(self, doctype: str, rows: Iterable[Mapping[str, Any]]) -> None:
         """Whole rows (every column) just read: a later `get_value` by name in this transaction answers from
         them instead of asking again, until the transaction ends or anything is written."""
+        shared = doctype in CACHED_DOCTYPES and self._may_use_cache()
         for row in rows:
-            self._rows[(doctype, str(row["name"]))] = dict(row)
+            self._rows[(doctype, str(row["name"]))] = kept = dict(row)
+            if shared:
+                self.site.cache.put(self._generation or "", ("row", doctype, str(row["name"])), kept)
 
     def remembered_row(self, doctype: str, name: str) -> dict[str, Any] | None:
-        row = self._rows.get((doctype, name))
+        row = self._remembered(doctype, name)
         return None if row is None else dict(row)
+
+    def _remembered(self, doctype: str, name: str) -> dict[str, Any] | None:
+        """A whole row read this transaction, or (a cached doctype: User, Role, ...) kept by the site cache."""
+        row = self._rows.get((doctype, name))
+        if row is None and doctype in CACHED_DOCTYPES and self._may_use_cache():
+            kept = self.site.cache.peek(self._generation or "", ("row", doctype, name))
+            if kept is not MISSING:
+                row = self._rows[(doctype, name)] = kept
+        return row
 
     def get_all(
         self,
@@ -283,10 +344,10 @@ class Database:
 
     def _remembered_fields(self, doctype: str, filters: Any, fields: list[str]) -> dict[str, Any] | None:
         """`fields` of the row named by `filters` when a whole row of it was read this transaction."""
-        if not self._rows or not isinstance(filters, Mapping) or len(filters) != 1:
+        if not isinstance(filters, Mapping) or len(filters) != 1:
             return None
         name = filters.get("name")
-        row = self._rows.get((doctype, name)) if isinstance(name, str) else None
+        row = self._remembered(doctype, name) if isinstance(name, str) else None
         if row is None or not all(isinstance(f, str) and f in row for f in fields):
             return None
         return {f: row[f] for f in fields}
@@ -366,12 +427,11 @@ class Database:
     # -- singles --------------------------------------------------------------------------
 
     def get_singles_dict(self, doctype: str) -> dict[str, Any]:
-        """A Single's stored text values. The first read of a transaction reads every Single (a few
-        settings records) at once, so the settings a request consults cost one query together."""
+        """A Single's stored text values. Every Single (a few settings records) is read at once and kept by
+        the site cache, so the settings a request consults cost no query until one of them is saved."""
         singles = self.table("Singles")
         if not self._singles_read:
-            for row in self.execute(select(singles.c.doctype, singles.c.field, singles.c.value)):
-                self._singles.setdefault(str(row.doctype), {})[str(row.field)] = row.value
+            self._singles = dict(self.cached(("singles",), self._all_singles))
             self._singles_read = True
         cached = self._singles.get(doctype)
         if cached is None and doctype in self._singles_dropped:
@@ -379,6 +439,13 @@ class Database:
             cached = self._singles[doctype] = {str(row.field): row.value for row in rows}
             self._singles_dropped.discard(doctype)
         return dict(cached or {})
+
+    def _all_singles(self) -> dict[str, dict[str, Any]]:
+        singles = self.table("Singles")
+        found: dict[str, dict[str, Any]] = {}
+        for row in self.execute(select(singles.c.doctype, singles.c.field, singles.c.value)):
+            found.setdefault(str(row.doctype), {})[str(row.field)] = row.value
+        return found
 
     def _forget_singles(self) -> None:
         self._singles.clear()

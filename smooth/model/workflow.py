@@ -10,10 +10,10 @@ may take, and otherwise the user needs the state's `allow_edit` role to change a
 once one wins and the other is told the document moved on. The Version of that save names
 the action (`workflow`: action, from, to).
 
-The active workflow is looked up once per unit of work (request, job) and forgotten when a
-Workflow is saved, so an admin's edit applies from the next request on, in every process. The
-lookup reads the Workflow's name and `modified`; its states and transitions are loaded again
-only when `modified` moved (a saved Workflow), so a booking does not reload three tables.
+The active workflow of a doctype, with its states and transitions, is kept by the site cache
+(`smooth.site_cache`) until a Workflow is saved in any process, so an admin's edit applies from
+the next transaction on everywhere and a booking reads no workflow table. The loaded Workflow is
+shared: code reads it and never changes it.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ from smooth.whitelist import is_whitelisted, whitelist
 
 ADMINISTRATOR = "Administrator"
 _CACHE = "workflows"
-_loaded: dict[tuple[str, str], tuple[Any, Document]] = {}  # (site, workflow) -> (its modified, the loaded Workflow)
 # framework records that never run under a workflow (and are written while one is being applied)
 UNMANAGED = frozenset({"Workflow", "Workflow State", "Workflow Action Master", "Workflow Action", "Version",
                        "Comment", "Email Queue", "Error Log", "Scheduled Job Log", "Job Outbox", "Patch Log",
@@ -84,15 +83,14 @@ def get_workflow(doctype: str) -> Document | None:
         return cache[doctype]
     workflow = None
     if doctype not in UNMANAGED and not loc.flags.in_install:
-        found = db().get_value("Workflow", {"document_type": doctype, "is_active": 1}, ["name", "modified"])
-        if found:
-            key = (loc.site.name, str(found[0]))
-            loaded = _loaded.get(key)
-            if loaded is None or loaded[0] != found[1]:
-                loaded = _loaded[key] = (found[1], load_document("Workflow", found[0]))
-            workflow = loaded[1]
+        workflow = db().cached(("workflow", doctype), lambda: _active_workflow(doctype))
     cache[doctype] = workflow
     return workflow
+
+
+def _active_workflow(doctype: str) -> Document | None:
+    found = db().get_value("Workflow", {"document_type": doctype, "is_active": 1}, "name")
+    return load_document("Workflow", found) if found else None
 
 
 def state_of(doc: Document, workflow: Document) -> str:

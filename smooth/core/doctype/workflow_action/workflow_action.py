@@ -40,14 +40,21 @@ def own_actions(user: str) -> Any:
 
 
 def _users_with(roles: set[str]) -> list[str]:
-    """Enabled users holding one of `roles`; all their roles come in the same query, for the checks that follow."""
-    rows = db().execute(_holders_with_roles(db().table("Has Role"), db().table("User")), {"roles": sorted(roles)})
+    """Enabled users holding one of `roles`; all their roles come in the same query, for the checks that follow.
+    Kept by the site cache until a User or a role changes."""
+    wanted = tuple(sorted(roles))
+    found: dict[str, list[str]] = db().cached(("role holders", wanted), lambda: _holders(wanted))
+    remember_roles(found)
+    return sorted(found)
+
+
+def _holders(roles: tuple[str, ...]) -> dict[str, list[str]]:
+    rows = db().execute(_holders_with_roles(db().table("Has Role"), db().table("User")), {"roles": list(roles)})
     found: dict[str, list[str]] = {}
     for row in rows:
         if row.parent not in ("Administrator", "Guest"):
             found.setdefault(row.parent, []).append(row.role)
-    remember_roles(found)
-    return sorted(found)
+    return found
 
 
 @functools.lru_cache(maxsize=16)

@@ -1,0 +1,119 @@
+"""The site cache (smooth/site_cache.py): roles, Singles and linked User rows are read once, and a change
+committed by another process is seen by this one's next unit of work.
+
+Two real processes share one site. SQLite only: the generation scheme does not depend on the dialect. It
+runs once with the embedded token file and once with the token in Redis ($SMOOTH_TEST_REDIS_URL).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+import smooth
+from smooth.model.validation import validate_links
+from smooth.site import get_site
+from smooth.site_cache import SiteCache
+from tests.conftest import SiteHandle, make_user
+
+REPO = Path(__file__).resolve().parents[2]
+USER = "cached@example.com"
+
+# another process: give USER a role and change a Single, each committed by its unit of work
+OTHER_PROCESS = """
+import sys
+from pathlib import Path
+import smooth
+from smooth.site import get_site
+from smooth.site_cache import SiteCache
+name, path, redis_url, user = sys.argv[1:5]
+site = get_site(name, Path(path))
+if redis_url:
+    site.cache = SiteCache(name, site.path, redis_url)
+with smooth.unit_of_work(name, sites_path=path):
+    doc = smooth.get_doc("User", user)
+    doc.append("roles", {"role": "Test Writer"})
+    doc.first_name = "Renamed"
+    doc.save()
+with smooth.unit_of_work(name, sites_path=path):
+    smooth.db.set_value("Test Single", None, "site_title", "changed elsewhere")
+"""
+
+pytestmark = pytest.mark.parametrize("test_site", ["sqlite"], indirect=True)
+
+
+@pytest.fixture(params=["file", "redis"])
+def source(request: pytest.FixtureRequest, site: SiteHandle) -> Iterator[str]:
+    """Where the generation token lives: this process's Site uses the same source as the other process."""
+    bound = get_site(site.name, site.sites_path)
+    kept = bound.cache
+    url = os.environ.get("SMOOTH_TEST_REDIS_URL", "") if request.param == "redis" else ""
+    if request.param == "redis" and not url:
+        pytest.fail("SMOOTH_TEST_REDIS_URL is not set")
+    bound.cache = SiteCache(site.name, bound.path, url or None)
+    try:
+        yield url
+    finally:
+        bound.cache = kept
+
+
+def _reads(site: SiteHandle) -> tuple[list[str], str, str, int]:
+    """(roles, the Single's title, the user's first name as a Link check reads it, statements sent but BEGIN)."""
+    sent: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if not statement.startswith("BEGIN"):
+            sent.append(statement)
+
+    with smooth.unit_of_work(site.name, sites_path=site.sites_path, commit=False):
+        engine = smooth.local.site.engine
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            roles = smooth.get_roles(USER)
+            title = smooth.db.get_single_value("Test Single", "site_title")
+            validate_links(smooth.get_doc({"doctype": "Test Note", "title": "x", "assignee": USER}))  # the User row
+            first_name = smooth.db.get_value("User", USER, "first_name")  # answered from the row the check read
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+    return roles, title, first_name, len(sent)
+
+
+def test_another_process_change_is_seen_by_the_next_unit(site: SiteHandle, source: str) -> None:
+    with site.context():
+        make_user(USER, "Test Reader")
+    roles, title, first_name, _ = _reads(site)
+    assert "Test Reader" in roles and "Test Writer" not in roles
+    assert first_name == "cached"
+    again = _reads(site)
+    assert again[:3] == (roles, title, first_name)
+    assert again[3] == 0  # roles, the Single and the linked User row came from the cache: no query
+
+    subprocess.run([sys.executable, "-c", OTHER_PROCESS, site.name, str(site.sites_path), source, USER],
+                   cwd=REPO, check=True, timeout=120)
+
+    roles, title, first_name, sent = _reads(site)
+    assert "Test Writer" in roles
+    assert title == "changed elsewhere"
+    assert first_name == "Renamed"
+    assert sent > 0
+
+
+def test_a_unit_that_writes_a_cached_doctype_reads_its_own_writes(site: SiteHandle, source: str) -> None:
+    with site.context():
+        make_user(USER, "Test Reader")
+    assert "Test Writer" not in _reads(site)[0]
+    with smooth.unit_of_work(site.name, sites_path=site.sites_path):
+        doc = smooth.get_doc("User", USER)
+        doc.append("roles", {"role": "Test Writer"})
+        doc.save()
+        smooth.local.roles.clear()
+        assert "Test Writer" in smooth.get_roles(USER)  # not the cached roles of before the write
+        smooth.db.set_value("Test Single", None, "site_title", "mine")
+        assert smooth.db.get_single_value("Test Single", "site_title") == "mine"
+    assert "Test Writer" in _reads(site)[0]
