@@ -134,19 +134,20 @@ def _parent_doctype(child: Meta) -> str | None:
 
 
 def has_permission(doctype: str, ptype: str = "read", doc: Document | None = None, user: str | None = None,
-                   raise_exception: bool = False) -> bool:
+                   raise_exception: bool = False, *, values: dict[str, Any] | None = None) -> bool:
+    """`values`: `doc.as_dict()`, when the caller checks many users against one document."""
     user = user or session_user()
     if user == ADMINISTRATOR:
         return True
     meta = _permission_meta(doctype, doc)
     rule_doctype, values = meta.name, None
     if doc is not None and doc.parent_doc is not None:
-        doc = doc.parent_doc
+        doc, values = doc.parent_doc, None
     elif doc is not None and meta.name != doctype:
         # a child row on its own: its doctype's own record rule judges it when the apps give one (as lists
         # do), else the parent's rule judges the parent's stored row
         if local().site.hooks.mapped_for("permission_query_conditions", doctype):
-            rule_doctype = doctype
+            rule_doctype, values = doctype, None
         else:
             values = db().get_value(meta.name, doc.parent or "", ["*"], as_dict=True) or {}
     allowed = _check(meta, ptype, doc, user, rule_doctype, values)

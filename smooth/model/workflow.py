@@ -120,11 +120,11 @@ def shows_state(workflow: Document, state: str | None = None) -> bool:
 
 
 def _condition_holds(transition: Document, doc: Document, user: str, roles: list[str],
-                     functions: dict[str, Any] | None = None) -> bool:
+                     functions: dict[str, Any] | None = None, values: dict[str, Any] | None = None) -> bool:
     if not (transition.condition or "").strip():
         return True
     try:
-        return evaluate_condition(transition.condition, doc.as_dict(),
+        return evaluate_condition(transition.condition, doc.as_dict() if values is None else values,
                                   {"user": user, "roles": roles, "frappe.session.user": user},
                                   functions or condition_functions())
     except ExpressionError as exc:
@@ -151,15 +151,18 @@ def get_transitions(doc: Document, user: str | None = None, workflow: Document |
             and _condition_holds(t, doc, user, roles)]
 
 
-def owes_action(doc: Document, user: str, workflow: Document) -> bool:
+def owes_action(doc: Document, user: str, workflow: Document, values: dict[str, Any] | None = None) -> bool:
     """Whether `user` has a required transition (not into an optional state) from the current state, now or
-    once time has passed: a to-do for an evaluation whose slot has not started yet is still their to-do."""
+    once time has passed: a to-do for an evaluation whose slot has not started yet is still their to-do.
+    `values`: the document's `as_dict()`, when the caller asks this of many users."""
     roles = get_roles(user)
     current, optional = state_of(doc, workflow), optional_states(workflow)
     later = condition_functions(lambda: END_OF_TIME)
+    values = doc.as_dict() if values is None else values
     return any(t.state == current and t.allowed in roles and t.next_state not in optional
                and not is_self_approval(doc, t, user)
-               and (_condition_holds(t, doc, user, roles) or _condition_holds(t, doc, user, roles, later))
+               and (_condition_holds(t, doc, user, roles, values=values)
+                    or _condition_holds(t, doc, user, roles, later, values))
                for t in workflow.transitions)
 
 

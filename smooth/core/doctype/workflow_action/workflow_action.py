@@ -66,10 +66,10 @@ def _holders_with_roles(has_role: Table, user_table: Table) -> Any:
         has_role.c.parenttype == "User", has_role.c.parent.in_(holders), user_table.c.enabled == 1)
 
 
-def _can_act(doc: Document, user: str, workflow: Document) -> bool:
+def _can_act(doc: Document, user: str, workflow: Document, values: dict[str, Any]) -> bool:
     """A condition that fails to evaluate gives no to-do (taking the action reports the error)."""
     try:
-        return owes_action(doc, user, workflow)
+        return owes_action(doc, user, workflow, values)
     except ValidationError:
         return False
 
@@ -90,8 +90,9 @@ def update_actions(doc: Document, method: str | None = None) -> None:
     optional = optional_states(workflow)
     onward = [t for t in workflow.transitions if t.state == state and t.next_state not in optional]
     roles = {t.allowed for t in onward}
-    users = [u for u in _users_with(roles) if has_permission(doc.doctype, "read", doc=doc, user=u)
-             and _can_act(doc, u, workflow)] if roles else []
+    values = doc.as_dict()  # once: every candidate is checked against the same values
+    users = [u for u in _users_with(roles) if has_permission(doc.doctype, "read", doc=doc, user=u, values=values)
+             and _can_act(doc, u, workflow, values)] if roles else []
     for user in users:
         action = get_controller(local().site, "Workflow Action")(
             {"doctype": "Workflow Action", "status": "Open", "reference_doctype": doc.doctype,
