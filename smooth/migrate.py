@@ -100,6 +100,7 @@ def migrate(*, drop_removed_columns: bool = False, compare_all: bool = False, ec
             hook()
         if then is not None:
             then()
+    site.cache.bump()  # tables may have changed under rows other processes keep (smooth.site_cache)
     return report
 
 

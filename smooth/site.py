@@ -123,6 +123,7 @@ class Site:
             registry.issues.extend(customization.apply(registry.metas, custom_fields, property_setters))
             metadata = build_metadata(registry)
         self.registry, self.hooks, self.metadata = registry, hooks, metadata
+        self.cache.clear()  # rows kept for the old metadata may lack a column the new one has
         self._source = source
         self.controllers: dict[str, type] = {}
         self._time_zone: str | None = None

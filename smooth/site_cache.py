@@ -24,7 +24,9 @@ can tag old rows with the new token. A transaction that wrote a cached doctype n
 fills the cache until it ends (it must see its own writes), and a token that cannot be read (Redis
 down) bypasses the cache. The one window left is between a writer's commit and its bump (a few
 microseconds); entries older than `MAX_AGE` seconds are read again, so even a bump lost to a
-crash there is bounded.
+crash there is bounded. A migrate (and so a new site) changes the token too, and a process that
+reloads its metadata forgets its entries; after restoring a database by hand, call
+`smooth.clear_cache()`.
 """
 
 from __future__ import annotations

@@ -117,3 +117,12 @@ def test_a_unit_that_writes_a_cached_doctype_reads_its_own_writes(site: SiteHand
         smooth.db.set_value("Test Single", None, "site_title", "mine")
         assert smooth.db.get_single_value("Test Single", "site_title") == "mine"
     assert "Test Writer" in _reads(site)[0]
+
+
+def test_a_raw_sql_write_naming_a_cached_table_changes_the_token(site: SiteHandle, source: str) -> None:
+    with site.context():
+        make_user(USER, "Test Reader")
+    assert "Test Writer" not in _reads(site)[0]
+    with smooth.unit_of_work(site.name, sites_path=site.sites_path):
+        smooth.db.sql("update `tabHas Role` set role = %s where parent = %s", ("Test Writer", USER))
+    assert "Test Writer" in _reads(site)[0]
