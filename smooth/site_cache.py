@@ -11,7 +11,8 @@ on several hosts) is seen by every process from its next transaction on.
 Where the token lives:
 
 - with `redis_url` in the site config, in Redis (`smooth:<site>:cache_generation`, one GET
-  per transaction, an INCR per committed change): processes on several hosts share it;
+  per transaction, a SET of a new random token per committed change): processes on several hosts
+  share it;
 - without (the embedded default), in the file `cache.generation` in the site folder (one
   small read per transaction; a change writes a new random token and renames it in place), for
   the processes of one host (several SQLite server workers) or of hosts sharing the sites
@@ -89,20 +90,27 @@ class SiteCache:
         """The site's current token; None when it cannot be read (then nothing is cached)."""
         if self._redis_url:
             try:
-                value = redis_client(self._redis_url).get(self._key)
+                client = redis_client(self._redis_url)
+                value = client.get(self._key)
+                if value is None:  # never set, or Redis lost it (a flush, a restart): a token never used before
+                    client.set(self._key, secrets.token_hex(12), nx=True)
+                    value = client.get(self._key)
             except redis.RedisError:
                 return None
-            return "r" + str(value or "0")
-        try:
-            fd = os.open(self._file, os.O_RDONLY)
-        except FileNotFoundError:
-            return "f"
-        except OSError:
-            return None
-        try:
-            return "f" + os.read(fd, 64).decode("ascii", "replace")
-        finally:
-            os.close(fd)
+            return None if value is None else "r" + str(value)
+        for _attempt in range(2):
+            try:
+                fd = os.open(self._file, os.O_RDONLY)
+            except FileNotFoundError:
+                self._write_token()  # a first token, never used before (so a deleted file cannot revive old entries)
+                continue
+            except OSError:
+                return None
+            try:
+                return "f" + os.read(fd, 64).decode("ascii", "replace")
+            finally:
+                os.close(fd)
+        return None
 
     def bump(self) -> None:
         """Tell every process that cached records changed (after the commit that changed them)."""
@@ -110,11 +118,14 @@ class SiteCache:
             self._entries.clear()
         if self._redis_url:
             try:
-                redis_client(self._redis_url).incr(self._key)
+                redis_client(self._redis_url).set(self._key, secrets.token_hex(12))
             except redis.RedisError:
                 log.exception("could not bump the cache generation in Redis; other processes notice within "
                               "%s seconds", MAX_AGE)
             return
+        self._write_token()
+
+    def _write_token(self) -> None:
         temporary = self._file.with_name(f".{GENERATION_FILE}.{secrets.token_hex(6)}")
         try:
             temporary.write_bytes(secrets.token_hex(12).encode("ascii"))

@@ -14,12 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import event
 
 import smooth
 from smooth.model.validation import validate_links
 from smooth.site import get_site
-from smooth.site_cache import SiteCache
+from smooth.site_cache import MISSING, SiteCache
 from tests.conftest import SiteHandle, make_user
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,7 +32,7 @@ import sys
 from pathlib import Path
 import smooth
 from smooth.site import get_site
-from smooth.site_cache import SiteCache
+from smooth.site_cache import MISSING, SiteCache
 name, path, redis_url, user = sys.argv[1:5]
 site = get_site(name, Path(path))
 if redis_url:
@@ -45,7 +46,7 @@ with smooth.unit_of_work(name, sites_path=path):
     smooth.db.set_value("Test Single", None, "site_title", "changed elsewhere")
 """
 
-pytestmark = pytest.mark.parametrize("test_site", ["sqlite"], indirect=True)
+SQLITE_SITE = pytest.mark.parametrize("test_site", ["sqlite"], indirect=True)
 
 
 @pytest.fixture(params=["file", "redis"])
@@ -84,6 +85,7 @@ def _reads(site: SiteHandle) -> tuple[list[str], str, str, int]:
     return roles, title, first_name, len(sent)
 
 
+@SQLITE_SITE
 def test_another_process_change_is_seen_by_the_next_unit(site: SiteHandle, source: str) -> None:
     with site.context():
         make_user(USER, "Test Reader")
@@ -104,6 +106,7 @@ def test_another_process_change_is_seen_by_the_next_unit(site: SiteHandle, sourc
     assert sent > 0
 
 
+@SQLITE_SITE
 def test_a_unit_that_writes_a_cached_doctype_reads_its_own_writes(site: SiteHandle, source: str) -> None:
     with site.context():
         make_user(USER, "Test Reader")
@@ -119,6 +122,7 @@ def test_a_unit_that_writes_a_cached_doctype_reads_its_own_writes(site: SiteHand
     assert "Test Writer" in _reads(site)[0]
 
 
+@SQLITE_SITE
 def test_a_raw_sql_write_naming_a_cached_table_changes_the_token(site: SiteHandle, source: str) -> None:
     with site.context():
         make_user(USER, "Test Reader")
@@ -126,3 +130,20 @@ def test_a_raw_sql_write_naming_a_cached_table_changes_the_token(site: SiteHandl
     with smooth.unit_of_work(site.name, sites_path=site.sites_path):
         smooth.db.sql("update `tabHas Role` set role = %s where parent = %s", ("Test Writer", USER))
     assert "Test Writer" in _reads(site)[0]
+
+
+@pytest.mark.parametrize("where", ["file", "redis"])
+def test_a_lost_token_never_brings_old_entries_back(tmp_path: Path, where: str) -> None:
+    """A deleted token file, or a flushed or restarted Redis, gives a token never used before."""
+    url = os.environ.get("SMOOTH_TEST_REDIS_URL") if where == "redis" else None
+    cache = SiteCache(f"lost-{tmp_path.name}", tmp_path, url)
+    first = cache.generation()
+    assert first is not None
+    cache.put(first, "roles", ("Old",))
+    if url:
+        redis.Redis.from_url(url).delete(f"smooth:lost-{tmp_path.name}:cache_generation")
+    else:
+        (tmp_path / "cache.generation").unlink()
+    second = cache.generation()
+    assert second not in (None, first)
+    assert cache.peek(second, "roles") is MISSING
