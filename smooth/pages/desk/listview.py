@@ -23,7 +23,7 @@ from starlette.responses import Response
 from smooth.api.request import ApiRequest
 from smooth.context import session_user
 from smooth.meta.doctype import Meta
-from smooth.pages.desk import bulk, cells, link_titles
+from smooth.pages.desk import bulk, cells, link_titles, list_rows
 from smooth.pages.desk.access import doctype_for, require_desk_user
 from smooth.pages.desk.access import slug as slug_of
 from smooth.pages.desk.customize_form import customize_url, may_customize
@@ -266,8 +266,9 @@ def show_list(api: ApiRequest, slug: str) -> Response:
     more = len(rows) > state.page_length
     rows = rows[:state.page_length]
     context = view_context(api, ctx, state)
+    shown = table_rows(ctx, columns, rows)
     context.update({
-        "columns": columns, "rows": table_rows(ctx, columns, rows),
+        "columns": columns, "rows": shown, "rows_html": list_rows.rows_html(columns, shown),
         "page": page_info(state, None, len(rows), more=more),
         "sort": sort_links(state, columns), "groups": None, "group_fields": group_by_fields(ctx), "result": result,
         "set_choices": bulk.set_choices(ctx), "can_delete": has_permission(ctx.meta.name, "delete"),

@@ -105,11 +105,11 @@ _CACHE = "desk_workspaces"
 _read: dict[str, tuple[tuple[Any, ...], list[dict[str, Any]]]] = {}
 
 
-def _records() -> list[dict[str, Any]]:
-    """Every workspace with its rows, in sidebar order. Every desk page draws them, so they are kept per
-    process and read again (four queries, whatever their number) only when the stamp of the Workspace
-    table (how many, last modified: a row edited through its Workspace changes it) moves; once per
-    unit of work the stamp is checked (one query)."""
+def _stamped_records() -> tuple[tuple[Any, ...], list[dict[str, Any]]]:
+    """Every workspace with its rows, in sidebar order, and the stamp they were read at. Every desk page
+    draws them, so they are kept per process and read again (four queries, whatever their number) only
+    when the stamp of the Workspace table (how many, last modified: a row edited through its Workspace
+    changes it) moves; once per unit of work the stamp is checked (one query)."""
     flags = local().flags.__dict__
     if _CACHE not in flags:
         stamp = tuple(document_db().get_all("Workspace", fields=["count(*) as n", "max(modified) as m"],
@@ -118,8 +118,13 @@ def _records() -> list[dict[str, Any]]:
         known = _read.get(key)
         if known is None or known[0] != stamp:
             known = _read[key] = (stamp, _read_records())
-        flags[_CACHE] = known[1]
-    return list(flags[_CACHE])
+        flags[_CACHE] = known
+    found: tuple[tuple[Any, ...], list[dict[str, Any]]] = flags[_CACHE]
+    return found
+
+
+def _records() -> list[dict[str, Any]]:
+    return list(_stamped_records()[1])
 
 
 def _read_records() -> list[dict[str, Any]]:
@@ -241,19 +246,33 @@ def _admitted(record: dict[str, Any], user: str, roles: set[str]) -> bool:
     return not wanted or bool(wanted & roles)
 
 
+# (site path, its doctypes, workspace stamp, user, roles) -> the workspaces that user sees in the nav
+_visible: dict[tuple[Any, ...], tuple[Workspace, ...]] = {}
+_VISIBLE_LIMIT = 512
+
+
 def visible_workspaces() -> list[Workspace]:
-    """The workspaces the current user sees, in sidebar order (without counts: no queries beyond the rows)."""
+    """The workspaces the current user sees, in sidebar order (without counts: no queries beyond the rows).
+
+    Every desk page draws them in its nav, so they are kept per process for what decides them: the
+    workspace records (their stamp), the user and their roles, and the doctypes' DocPerms (the site's
+    registry, replaced when metadata is reloaded). The views are shared: templates only read them."""
     user = session_user()
     if user == "Guest":
         return []
-    roles = set(get_roles(user))
-    shown = []
-    for record in _records():
-        if _admitted(record, user, roles):
-            view = _view(record, user, roles, with_counts=False)
-            if not view.is_empty:
-                shown.append(view)
-    return shown
+    roles = frozenset(get_roles(user))
+    stamp, records = _stamped_records()
+    site = local().site
+    key = (str(site.path), site.registry, stamp, user, roles)
+    shown = _visible.get(key)
+    if shown is None:
+        views = (_view(record, user, set(roles), with_counts=False) for record in records
+                 if _admitted(record, user, set(roles)))
+        shown = tuple(view for view in views if not view.is_empty)
+        if len(_visible) >= _VISIBLE_LIMIT:
+            _visible.clear()
+        _visible[key] = shown
+    return list(shown)
 
 
 def workspace_record(page_slug: str) -> dict[str, Any] | None:
