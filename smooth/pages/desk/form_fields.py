@@ -2,8 +2,8 @@
 
 The form is one template for every doctype; this module turns Meta plus a form state (the
 values as text, from the stored document or from what the user posted) into tabs ->
-sections -> columns -> fields, each field a `FieldView` naming the widget macro that draws it
-(`templates/desk/form_fields.html`). It also converts back: posted text -> the values a save
+sections -> columns -> fields, each field a `FieldView` naming the widget that draws it
+(`form_html.py`). It also converts back: posted text -> the values a save
 takes, so the same code decides what is shown and what is accepted.
 """
 
@@ -23,7 +23,7 @@ from smooth.model import time_zones
 from smooth.model.user_writes import user_may_write
 from smooth.model.values import default_value
 
-# fieldtype -> widget macro of templates/desk/form_fields.html
+# fieldtype -> widget (form_html.FormFields draws each)
 WIDGETS = {
     "Data": "text", "Phone": "text", "Autocomplete": "text", "Rating": "rating", "Color": "color",
     "Int": "number", "Long Int": "number", "Float": "number", "Currency": "number", "Percent": "number",

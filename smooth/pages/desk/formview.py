@@ -40,7 +40,7 @@ from smooth.meta.desk_routes import form_path
 from smooth.meta.doctype import DocField, Meta
 from smooth.model import listing, records, rename, rich_text, time_zones, workflow
 from smooth.model.document import Document
-from smooth.pages.desk import cells, form_fields, link_titles, timeline
+from smooth.pages.desk import cells, form_fields, form_html, link_titles, timeline
 from smooth.pages.desk.access import doctype_for, require_desk_user, slug
 from smooth.pages.desk.connections import connections
 from smooth.pages.desk.form_actions import BUTTON_PREFIX, form_actions, offered_button
@@ -122,6 +122,8 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
     actions = form_actions(meta, doc, url, new_url)
     can_comment = not doc.is_new() and not meta.issingle
     link_title = link_titles.LinkTitles().prefetch(_link_values(meta, state))
+    condition_doc = form_fields.condition_values(meta, {k: v for k, v in state.items()
+                                                        if k != form_fields.STATE_TABLES}, doc.is_new())
     context = {
         "meta": meta, "doc": doc, "title": _title(meta, doc), "tabs": tabs, "url": url, "new_url": new_url,
         "list_url": f"/app/{slug(meta.name)}", "can_save": ctx.can_edit and int(doc.docstatus or 0) < 2
@@ -136,11 +138,11 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         "can_comment": can_comment, "modified": modified or (str(doc.modified or "") if not doc.is_new() else ""),
         "prompt_name": doc.is_new() and (meta.autoname or "").lower() == "prompt",
         "posted_name": state.get("__newname", ""),
-        "condition_doc": form_fields.condition_values(meta, {k: v for k, v in state.items()
-                                                             if k != form_fields.STATE_TABLES}, doc.is_new()),
+        "condition_doc": condition_doc,
         "condition_fields": _condition_fields(meta), "slug": slug(meta.name), "slugify": slug,
-        "record_url": cells.form_url,
         "rich_html": _rich_html,
+        "form_field": form_html.FormFields(is_new=doc.is_new(), condition_doc=condition_doc,
+                                           record_url=cells.form_url, link_title=link_title, rich_html=_rich_html),
         "docstatus_label": {0: "Draft", 1: "Submitted", 2: "Cancelled"}.get(int(doc.docstatus or 0), ""),
         "workflow_state": cells.workflow_indicator(meta.name, doc),
         "workflow_message": _workflow_message(meta, doc),
