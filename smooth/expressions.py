@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -239,6 +240,13 @@ def parse(condition: str) -> Node:
     """The parsed form of a condition (a plain fieldname becomes `doc.<fieldname>`)."""
     if not isinstance(condition, str):
         raise ExpressionError("A condition must be text")
+    return _parse_text(condition)
+
+
+@functools.lru_cache(maxsize=2048)
+def _parse_text(condition: str) -> Node:
+    """Kept per process: the same few conditions (a form's buttons, a workflow's transitions, depends_on) are
+    evaluated on every request. The tree is shared and only read; a refused condition raises again each time."""
     if len(condition) > MAX_LENGTH:
         raise ExpressionError(f"A condition may be at most {MAX_LENGTH} characters long")
     text = condition.strip()

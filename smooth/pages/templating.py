@@ -32,9 +32,10 @@ def _select_options(choices: tuple[tuple[str, str], ...], selected: str | None) 
 
 def select_options(choices: Iterable[tuple[Any, Any]], selected: Any = None) -> Markup:
     """The `<option>`s of (value, label) pairs, `selected` marked: escaped once per distinct list, since a
-    view's sort and field choices come back page after page (dozens of escapes each)."""
-    return _select_options(tuple((str(v), str(label)) for v, label in choices),
-                           None if selected is None else str(selected))
+    view's sort and field choices come back page after page (dozens of escapes each). A tuple is taken to
+    hold text pairs already (views keep theirs per doctype) and is not copied."""
+    pairs = choices if isinstance(choices, tuple) else tuple((str(v), str(label)) for v, label in choices)
+    return _select_options(pairs, None if selected is None else str(selected))
 
 
 @functools.cache

@@ -7,12 +7,15 @@ case with spaces as hyphens (`/app/lms-certificate-request`).
 
 from __future__ import annotations
 
+import functools
+
 from smooth.api.request import ApiRequest
 from smooth.auth.login import website_home
 from smooth.context import local
 from smooth.exceptions import DoesNotExistError
 from smooth.meta.desk_routes import slug as slug  # re-exported: the desk pages name it from here
 from smooth.meta.doctype import Meta
+from smooth.meta.registry import MetaRegistry
 from smooth.pages.rendering import GUEST, Redirect, Viewer, login_url, viewer
 
 
@@ -26,10 +29,19 @@ def require_desk_user(api: ApiRequest) -> Viewer:
     return seen
 
 
+@functools.lru_cache(maxsize=8)
+def _pages(registry: MetaRegistry) -> dict[str, Meta]:
+    """slug -> doctype with a page (not a child table), once per registry (a reload of metadata makes a new one)."""
+    found: dict[str, Meta] = {}
+    for meta in registry:
+        if not meta.istable:
+            found.setdefault(slug(meta.name), meta)
+    return found
+
+
 def doctype_for(slug_text: str) -> Meta:
     """The doctype a URL slug names (404 for none, and for child tables, which have no pages)."""
-    registry = local().site.registry
-    for meta in registry:
-        if slug(meta.name) == slug_text and not meta.istable:
-            return meta
-    raise DoesNotExistError(f"There is no page /app/{slug_text}: no workspace or document type has that name")
+    meta = _pages(local().site.registry).get(slug_text)
+    if meta is None:
+        raise DoesNotExistError(f"There is no page /app/{slug_text}: no workspace or document type has that name")
+    return meta

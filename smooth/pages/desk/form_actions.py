@@ -101,13 +101,16 @@ def _confirmed_first(action: FormAction, url: str) -> FormAction:
 
 
 def _button_offered(meta: Meta, doc: Document, button: dict[str, Any]) -> bool:
-    roles = button.get("roles")
-    if roles and not set(roles) & set(get_roles()):
-        return False
-    if not has_permission(meta.name, "read", doc=doc):
+    return has_permission(meta.name, "read", doc=doc) and _offered_to(button, set(get_roles()), doc.as_dict())
+
+
+def _offered_to(button: dict[str, Any], roles: set[str], values: dict[str, Any]) -> bool:
+    """Whether the viewer (with `roles`, who may read the document) is offered `button` on a document of `values`."""
+    wanted = button.get("roles")
+    if wanted and not set(wanted) & roles:
         return False
     condition = str(button.get("condition") or "")
-    return not condition or evaluate(condition, doc.as_dict())
+    return not condition or evaluate(condition, values)
 
 
 def doctype_buttons(meta: Meta) -> list[dict[str, Any]]:
@@ -129,11 +132,16 @@ def action_input(arg: dict[str, Any]) -> ActionInput:
 
 
 def button_actions(meta: Meta, doc: Document) -> list[FormAction]:
-    """The doctype's own buttons whose condition holds for `doc` and whose roles the viewer has."""
+    """The doctype's own buttons whose condition holds for `doc` and whose roles the viewer has (the read
+    right and the document's values asked once for all of them)."""
+    buttons = doctype_buttons(meta)
+    if not buttons or not has_permission(meta.name, "read", doc=doc):
+        return []
+    roles, values = set(get_roles()), doc.as_dict()
     return [FormAction(f"{BUTTON_PREFIX}{i}", str(b["label"]), primary=bool(b.get("primary")),
                        danger=bool(b.get("danger")), confirm=str(b.get("confirm") or ""),
                        inputs=tuple(action_input(a) for a in b.get("args") or []))
-            for i, b in enumerate(doctype_buttons(meta)) if _button_offered(meta, doc, b)]
+            for i, b in enumerate(buttons) if _offered_to(b, roles, values)]
 
 
 def offered_button(meta: Meta, doc: Document, key: str) -> dict[str, Any]:

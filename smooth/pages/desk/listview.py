@@ -15,6 +15,8 @@ a link to the same list with its counts drawn in (`?counts=1`).
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -23,6 +25,7 @@ from starlette.responses import Response
 from smooth.api.request import ApiRequest
 from smooth.context import session_user
 from smooth.meta.doctype import Meta
+from smooth.model import time_zones
 from smooth.pages.desk import bulk, cells, link_titles, list_rows
 from smooth.pages.desk.access import doctype_for, require_desk_user
 from smooth.pages.desk.access import slug as slug_of
@@ -48,8 +51,8 @@ from smooth.pages.desk.settings import view_settings
 from smooth.pages.rendering import Redirect, render_page
 from smooth.permissions import has_permission
 
-OPERATOR_CHOICES = [(op, OPERATOR_LABELS[op]) for op in
-                    ("=", "!=", "like", "not like", ">", "<", ">=", "<=", "in", "not in", "between", "is")]
+OPERATOR_CHOICES = tuple((op, OPERATOR_LABELS[op]) for op in
+                         ("=", "!=", "like", "not like", ">", "<", ">=", "<=", "in", "not in", "between", "is"))
 
 
 def show_counts(api: ApiRequest, slug: str) -> Response:
@@ -66,13 +69,43 @@ def single_form_url(meta: Meta) -> str:
     return f"/app/{slug_of(meta.name)}/{quote(meta.name, safe='')}"
 
 
+@dataclass(frozen=True)
+class ListShape:
+    """What a doctype's metadata alone decides of its list, for viewers reading times in the same zones: the
+    readable columns, the filter fields by label and the sort choices. Kept per Meta (a reload of metadata
+    makes new ones), so a page does not rebuild and re-sort them."""
+
+    columns: dict[str, Column]
+    fields: tuple[Column, ...]
+    filter_choices: tuple[tuple[str, str], ...]
+    sort_choices: tuple[tuple[str, str], ...]
+
+
+def _order_label(columns: dict[str, Column], order: tuple[tuple[str, str], ...]) -> str:
+    names = ", then ".join(columns[f].label for f, _ in order)
+    return f"{names} ({'ascending' if order[0][1] == 'asc' else 'descending'})"
+
+
+@functools.lru_cache(maxsize=512)
+def _shape(meta: Meta, zones: tuple[str, str]) -> ListShape:
+    columns = columns_of(meta)  # reads the viewer's zones: the key's
+    fields = tuple(sorted(columns.values(), key=lambda c: c.label.lower()))
+    return ListShape(columns, fields, tuple((c.fieldname, c.label) for c in fields),
+                     tuple((f"{c.fieldname} {d}", _order_label(columns, ((c.fieldname, d),)))
+                           for c in fields if c.sortable for d in ("asc", "desc")))
+
+
+def list_shape(meta: Meta) -> ListShape:
+    return _shape(meta, time_zones.viewer_zones())
+
+
 def list_context(slug_text: str, ptype: str = "read") -> ListContext:
     """The doctype a list URL names, when the user may `ptype` it (a 403 page otherwise)."""
     meta = doctype_for(slug_text)
     if meta.issingle:
         raise Redirect(single_form_url(meta))
     has_permission(meta.name, ptype, raise_exception=True)
-    return ListContext(meta, view_settings(meta, "list"), columns_of(meta))
+    return ListContext(meta, view_settings(meta, "list"), dict(list_shape(meta).columns))
 
 
 def list_columns(ctx: ListContext) -> list[Column]:
@@ -199,17 +232,11 @@ def sort_links(state: ListState, columns: list[Column]) -> dict[str, dict[str, s
     return out
 
 
-def sort_choices(ctx: ListContext, state: ListState) -> list[tuple[str, str]]:
+def sort_choices(ctx: ListContext, state: ListState) -> tuple[tuple[str, str], ...]:
     """(order_by value, label) for the sort select: each sortable field both ways, plus the current order."""
-    def label(order: tuple[tuple[str, str], ...]) -> str:
-        names = ", then ".join(ctx.columns[f].label for f, _ in order)
-        return f"{names} ({'ascending' if order[0][1] == 'asc' else 'descending'})"
-
-    choices = [(f"{c.fieldname} {d}", label(((c.fieldname, d),)))
-               for c in sorted(ctx.columns.values(), key=lambda c: c.label.lower()) if c.sortable
-               for d in ("asc", "desc")]
-    if state.order and state.order_by not in {value for value, _ in choices}:
-        choices.insert(0, (state.order_by, label(state.order)))
+    choices, current = list_shape(ctx.meta).sort_choices, state.order_by
+    if state.order and all(value != current for value, _ in choices):
+        return ((current, _order_label(ctx.columns, state.order)), *choices)
     return choices
 
 
@@ -229,7 +256,7 @@ def view_context(api: ApiRequest, ctx: ListContext, state: ListState) -> dict[st
     """What list and report views share: filters, chips, quick filters, sort choices, add-filter form."""
     meta = ctx.meta
     assigned = ctx.settings.get("assigned_to_field")
-    fields = sorted(ctx.columns.values(), key=lambda c: c.label.lower())
+    shape = list_shape(meta)
     return {
         "meta": meta, "slug": slug_of(meta.name), "state": state, "plural": plural(meta.name),
         "chips": [{"text": c.describe(ctx.columns[c.fieldname]), "remove": state.without(c)}
@@ -242,8 +269,8 @@ def view_context(api: ApiRequest, ctx: ListContext, state: ListState) -> dict[st
         ) if q],
         "clear_url": state.query(conditions=(), assigned_to_me=False, created_by_me=False, page=1),
         "bar": filter_bar(ctx, state),
-        "filter_fields": fields,
-        "filter_choices": [(c.fieldname, c.label) for c in fields],
+        "filter_fields": shape.fields,
+        "filter_choices": shape.filter_choices,
         "operators": OPERATOR_CHOICES,
         "sort_choices": sort_choices(ctx, state),
         "can_create": has_permission(meta.name, "create"),
