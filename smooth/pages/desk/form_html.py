@@ -78,7 +78,7 @@ class FormFields:
                        for key, condition in f.conditions.items())
 
     def _link_target(self, f: FieldView) -> Any:
-        return f.df.options if f.widget == "link" else (self.condition_doc.get(f.df.options) or "")
+        return f.df.options if f.widget == "link" else (self.condition_doc.get(f.df.options or "") or "")
 
     def read_only(self, f: FieldView, label: str = "") -> str:
         widget, name, value = f.widget, _e(f.name), f.value
@@ -169,7 +169,7 @@ class FormFields:
             url = self.record_url(df.options or "", value)
         else:
             data = f'data-dynamic-link="{_e(df.options)}"'
-            url = self.record_url(self.condition_doc.get(df.options) or "", value)
+            url = self.record_url(self.condition_doc.get(df.options or "") or "", value)
         opens = f' href="{_e(url)}"' if url else " hidden"
         out = (f'<span class="link-input">\n<input type="text" value="{_e(value)}" list="{input_id}-list" '
                f'autocomplete="off" {data} {attrs}>\n<datalist id="{input_id}-list"></datalist>\n'
