@@ -17,8 +17,27 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Float, Integer, Select, Table, and_, bindparam, false, func, not_, or_, select, type_coerce
+from sqlalchemy import (
+    Column,
+    Float,
+    FromClause,
+    Integer,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 from smooth.exceptions import FilterError
@@ -109,7 +128,7 @@ def _direction(text: str) -> tuple[str, str]:
     return text, "asc"
 
 
-def column(meta: Meta, table: Table, expression: str) -> Any:
+def column(meta: Meta, table: FromClause, expression: str) -> Any:
     """A plain or `tabDocType`-qualified field reference -> the table's column."""
     text = _expression(expression)
     qualified = _QUALIFIED.fullmatch(text)
@@ -128,7 +147,7 @@ def column(meta: Meta, table: Table, expression: str) -> Any:
     return table.c[name]
 
 
-def select_columns(meta: Meta, table: Table, fields: Sequence[str] | str | None) -> list[Any]:
+def select_columns(meta: Meta, table: FromClause, fields: Sequence[str] | str | None) -> list[Any]:
     if fields is None or fields == [] or fields == "":
         return [table.c.name]
     fields = _terms(fields, "fields") if isinstance(fields, str) else _few(fields, "fields")
@@ -157,7 +176,7 @@ def select_columns(meta: Meta, table: Table, fields: Sequence[str] | str | None)
     return columns
 
 
-def _aggregate(meta: Meta, table: Table, fn: str, arg: str, distinct: bool) -> Any:
+def _aggregate(meta: Meta, table: FromClause, fn: str, arg: str, distinct: bool) -> Any:
     target = column(meta, table, arg)
     expr = AGGREGATES[fn](target.distinct() if distinct else target)
     if fn in ("sum", "avg"):
@@ -255,7 +274,7 @@ def where(table: Table, filters: list[Filter],
     return and_(*clauses) if len(clauses) > 1 else clauses[0]
 
 
-def order_clause(meta: Meta, table: Table, order_by: str | None) -> list[Any]:
+def order_clause(meta: Meta, table: FromClause, order_by: str | None) -> list[Any]:
     if order_by is None:
         order_by = f"{meta.sort_field} {meta.sort_order}"
     if not order_by.strip():
@@ -309,16 +328,22 @@ def _head(meta: Meta, table: Table, fields: Sequence[str] | str | None, order_by
         cached, key = None, None
     if cached is not None and cached[0] is meta:
         return cached[1]
-    stmt = select(*select_columns(meta, table, fields)).select_from(table)
-    if group_by:
-        stmt = stmt.group_by(*(column(meta, table, g) for g in _terms(group_by, "group_by")))
-        if order_by is None:
-            order_by = ""
-    stmt = stmt.order_by(*order_clause(meta, table, order_by))
-    if distinct:
-        stmt = stmt.distinct()
+    stmt = _build_head(meta, table, fields, order_by, group_by, distinct)
     if key is not None and len(heads) < MAX_HEADS:
         heads[key] = (meta, stmt)
+    return stmt
+
+
+def _build_head(meta: Meta, source: FromClause, fields: Sequence[str] | str | None, order_by: str | None,
+                group_by: str | None, distinct: bool) -> Select[Any]:
+    stmt = select(*select_columns(meta, source, fields)).select_from(source)
+    if group_by:
+        stmt = stmt.group_by(*(column(meta, source, g) for g in _terms(group_by, "group_by")))
+        if order_by is None:
+            order_by = ""
+    stmt = stmt.order_by(*order_clause(meta, source, order_by))
+    if distinct:
+        stmt = stmt.distinct()
     return stmt
 
 
@@ -448,3 +473,108 @@ def prepared_select(
     if len(prepared) < MAX_HEADS:
         prepared[key] = (meta, stmt)
     return stmt, params
+
+
+# -- an OR of conditions on different columns, as one indexed branch per condition --------------------------
+
+UNION_OPERATORS = frozenset({"=", "in", ">", "<", ">=", "<=", "between"})  # a range or lookup an index serves
+_LEADING = "smooth_leading_index_columns"
+
+
+def _leading_columns(table: Table) -> frozenset[str]:
+    """Columns that lead an index of `table` (the primary key's first column included)."""
+    found = table.info.get(_LEADING)
+    if found is None:
+        names = {next(iter(table.primary_key.columns)).name} if table.primary_key.columns else set()
+        names |= {next(iter(index.columns)).name for index in table.indexes if index.columns}
+        found = table.info[_LEADING] = frozenset(names)
+    return found
+
+
+def union_branches(table: Table, or_filters: Sequence[Filter]) -> bool:
+    """Whether an OR of `or_filters` is better read as a UNION ALL of one branch per condition: two or more
+    conditions, each on a column that leads an index. A database plans `a = x OR b = y` as one scan of the
+    table (MariaDB cannot merge the indexes once the query also orders and pages); each branch alone is an
+    index lookup."""
+    if len(or_filters) < 2 or len({f.field for f in or_filters}) < 2:
+        return False
+    leading = _leading_columns(table)
+    return all(f.field in leading and f.operator in UNION_OPERATORS for f in or_filters)
+
+
+def _branches(table: Table, or_filters: Sequence[Filter], common: ColumnElement[bool] | None,
+              columns: Sequence[Any]) -> list[Select[Any]]:
+    """One SELECT per condition of the OR; a row matching several is kept by the first only (later branches
+    exclude the earlier conditions: `IS NOT TRUE`, so NULL counts as not matching), so UNION ALL neither
+    repeats a row nor needs a DISTINCT over the whole result."""
+    out = []
+    for i, f in enumerate(or_filters):
+        clauses = [condition(table, f), *(condition(table, g).is_not(true()) for g in or_filters[:i])]
+        if common is not None:
+            clauses.append(common)
+        out.append(select(*columns).where(and_(*clauses)))
+    return out
+
+
+def _limited(branch: Select[Any], count: int, order: Sequence[Any] = ()) -> Select[Any]:
+    """`branch ORDER BY .. LIMIT count` as a member of a compound (SQLite takes no LIMIT there unwrapped)."""
+    inner = branch.order_by(*order).limit(count).subquery()
+    return select(*inner.c)
+
+
+def _referenced(table: Table, stmt: Select[Any]) -> list[str]:
+    """The columns of `table` a statement reads (selected, grouped or ordered by), name first."""
+    names = {el.name for el in visitors.iterate(stmt) if isinstance(el, Column) and el.table is table}
+    return ["name", *sorted(names - {"name"})]
+
+
+def _aggregates(stmt: Select[Any]) -> bool:
+    return any(isinstance(el, FunctionElement) for el in visitors.iterate(stmt))
+
+
+def union_select(meta: Meta, table: Table, *, branches: Sequence[Filter], fields: Sequence[str] | str | None = None,
+                 filters: list[Filter] | None = None, or_filters: list[Filter] | None = None,
+                 order_by: str | None = None, group_by: str | None = None, limit: int | str | None = None,
+                 offset: int | str | None = 0, distinct: bool = False) -> Select[Any]:
+    """`build_select` with `branches` OR-ed in, over a UNION ALL of one branch per condition.
+
+    The other filters go into every branch. A page of plain rows takes `limit + offset` rows from each
+    branch in the query's order (each branch reads them from its own index) and merges them; grouping,
+    aggregates and DISTINCT run over the union of the matching rows, as they would over the table."""
+    limit_n, offset_n = _row_count(limit, "limit_page_length"), _row_count(offset, "limit_start")
+    head = _head(meta, table, fields, order_by, group_by, distinct)
+    columns = [table.c[name] for name in _referenced(table, head)]
+    parts = _branches(table, branches, where(table, filters or [], or_filters), columns)
+    if limit_n and not (group_by or distinct or _aggregates(head)):
+        order = order_clause(meta, table, order_by)
+        parts = [_limited(part, limit_n + offset_n, order) for part in parts]
+    stmt = _build_head(meta, union_all(*parts).subquery("matching"), fields, order_by, group_by, distinct)
+    if limit_n:
+        stmt = stmt.limit(limit_n)
+    if offset_n:
+        stmt = stmt.offset(offset_n)
+    return stmt
+
+
+def count_select(table: Table, *, filters: list[Filter], or_filters: list[Filter] | None = None,
+                 extra_or_filters: Sequence[Filter] = (), at_most: int | None = None) -> Select[Any]:
+    """SELECT COUNT(*) of the matching rows; with `at_most`, counting stops there (the answer is at most it)."""
+    common = where(table, filters, or_filters)
+    if extra_or_filters and union_branches(table, extra_or_filters):
+        parts = _branches(table, extra_or_filters, common, [table.c.name])
+        if at_most:
+            parts = [_limited(part, at_most) for part in parts]
+        matching = union_all(*parts).subquery("matching")
+        if at_most:
+            matching = select(matching.c.name).limit(at_most).subquery("first")
+        return select(func.count()).select_from(matching)
+    if extra_or_filters:
+        extra = or_(*(condition(table, f) for f in extra_or_filters))
+        common = extra if common is None else and_(common, extra)
+    if at_most:
+        inner = select(table.c.name)
+        if common is not None:
+            inner = inner.where(common)
+        return select(func.count()).select_from(inner.limit(at_most).subquery("first"))
+    stmt = select(func.count()).select_from(table)
+    return stmt if common is None else stmt.where(common)

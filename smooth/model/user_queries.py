@@ -16,7 +16,8 @@ import smooth.permissions as permissions
 from smooth import filters as filter_rules
 from smooth.context import db, local
 from smooth.exceptions import ValidationError
-from smooth.model import listing
+from smooth.model import list_counts, listing
+from smooth.model.list_counts import ListCount
 
 DEFAULT_MAX_FILTER_CONDITIONS = 200
 DEFAULT_MAX_IN_VALUES = 1000
@@ -56,3 +57,25 @@ def count(doctype: str, filters: Any = None, or_filters: Any = None) -> int:
     check_filter_caps(doctype, filters, or_filters)
     extra, extra_or = permissions.list_filters(doctype)
     return db().count(doctype, filters, or_filters=or_filters, extra_filters=extra, extra_or_filters=extra_or)
+
+
+def list_count(doctype: str, filters: Any = None, or_filters: Any = None) -> ListCount:
+    """A list's total (the same rules as `count`): exact up to a threshold, estimated beyond it, kept briefly."""
+    check_filter_caps(doctype, filters, or_filters)
+    extra, extra_or = permissions.list_filters(doctype)
+    return list_counts.total(doctype, filters, or_filters, extra, extra_or)
+
+
+def group_counts(doctype: str, fieldname: str, filters: Any = None, *,
+                 limit: int | None = None) -> list[tuple[Any, int]]:
+    """(value, count) of `fieldname` among the records `rows` would give, most frequent first; computed once per
+    set of filters and kept briefly (a list's sidebar asks for the same counts on every page)."""
+    check_filter_caps(doctype, filters)
+    extra = permissions.list_filters(doctype)
+
+    def compute() -> list[tuple[Any, int]]:
+        found = listing.get_list(doctype, fields=[fieldname, "count(*) as count"], filters=filters,
+                                 group_by=fieldname, order_by="count(*) desc", limit_page_length=limit or 0)
+        return [(row[fieldname], int(row["count"])) for row in found]
+
+    return list_counts.cached(doctype, ("group", fieldname, filters, limit, extra), compute)

@@ -33,6 +33,7 @@ from smooth.filters import OPERATORS
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField, Meta
 from smooth.model import time_zones, user_queries, workflow
+from smooth.model.list_counts import ListCount
 
 PAGE_LENGTHS = (20, 100, 500)
 COUNTS_KEY = "counts"  # a list drawn with its counts (without scripts; they load after the rows otherwise)
@@ -342,8 +343,9 @@ def fetch(ctx: ListContext, state: ListState, fieldnames: Iterable[str], *, star
         limit_page_length=state.page_length if limit is None else limit)
 
 
-def count(ctx: ListContext, state: ListState) -> int:
-    return user_queries.count(ctx.meta.name, query_filters(ctx, state))
+def count(ctx: ListContext, state: ListState) -> ListCount:
+    """The list's total: exact up to a threshold, the database's estimate beyond it (`estimated`)."""
+    return user_queries.list_count(ctx.meta.name, query_filters(ctx, state))
 
 
 def group_counts(ctx: ListContext, state: ListState, fieldname: str, *, limit: int | None = 10,
@@ -353,11 +355,8 @@ def group_counts(ctx: ListContext, state: ListState, fieldname: str, *, limit: i
     As a sidebar facet the filters on `fieldname` itself are left out, so the other values stay
     in sight; a report grouped by a field counts exactly the rows it shows.
     """
-    rows = user_queries.rows(
-        ctx.meta.name, fields=[fieldname, "count(*) as count"],
-        filters=query_filters(ctx, state, skip_field=fieldname if facet else ""),
-        group_by=fieldname, order_by="count(*) desc", limit_page_length=limit or 0)
-    return [(row[fieldname], int(row["count"])) for row in rows]
+    return user_queries.group_counts(ctx.meta.name, fieldname,
+                                     query_filters(ctx, state, skip_field=fieldname if facet else ""), limit=limit)
 
 
 def group_by_fields(ctx: ListContext) -> list[Column]:

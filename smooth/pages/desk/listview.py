@@ -197,13 +197,15 @@ def filter_bar(ctx: ListContext, state: ListState) -> dict[str, Any]:
     return {"inputs": inputs, "hidden": kept}
 
 
-def page_info(state: ListState, total: int | None, shown: int, *, more: bool = False) -> dict[str, Any]:
-    """Paging links; `total` None when only counting can tell it (`more`: rows follow this page)."""
+def page_info(state: ListState, total: int | None, shown: int, *, more: bool = False,
+              estimated: bool = False) -> dict[str, Any]:
+    """Paging links; `total` None when only counting can tell it (`more`: rows follow this page), `estimated`
+    when it is the database's estimate of a large count."""
     first = (state.page - 1) * state.page_length + 1 if shown else 0
     if total is None and not more and (shown or state.page == 1):
         total = first + shown - 1 if shown else 0
     has_next = more if total is None else bool(shown and first + shown - 1 < total)
-    return {"first": first, "last": first + shown - 1 if shown else 0, "total": total,
+    return {"first": first, "last": first + shown - 1 if shown else 0, "total": total, "estimated": estimated,
             "prev": state.query(page=state.page - 1) if state.page > 1 else "",
             "next": state.query(page=state.page + 1) if has_next else "",
             "lengths": [(n, state.query(page_length=n, page=1)) for n in PAGE_LENGTHS]}
@@ -213,8 +215,9 @@ def counted(ctx: ListContext, state: ListState) -> dict[str, Any]:
     """The counts a list shows besides its rows: the sidebar's groups and the paging with the total."""
     total = count(ctx, state)
     first = (state.page - 1) * state.page_length
+    shown = max(0, min(state.page_length, total.number - first))
     return {"groups": sidebar(ctx, state),
-            "page": page_info(state, total, max(0, min(state.page_length, total - first)))}
+            "page": page_info(state, total.number, shown, estimated=total.estimated)}
 
 
 def sort_links(state: ListState, columns: list[Column]) -> dict[str, dict[str, str]]:

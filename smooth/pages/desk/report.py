@@ -66,7 +66,7 @@ def csv_response(ctx: ListContext, state: ListState, columns: list[Column]) -> R
         total, rows = len(groups), [{columns[0].fieldname: v, "count": n} for v, n in groups[:ROW_LIMIT]]
     else:
         rows = fetch(ctx, state, fetch_fields(ctx, columns), start=0, limit=ROW_LIMIT)
-        total = count(ctx, state) if len(rows) == ROW_LIMIT else len(rows)
+        total = count(ctx, state).number if len(rows) == ROW_LIMIT else len(rows)
     for row in rows:
         writer.writerow([csv_cell(c, row.get(c.fieldname)) for c in columns])
     if total > ROW_LIMIT:
@@ -97,8 +97,9 @@ def show_report(api: ApiRequest, slug: str) -> Response:
     else:
         fetched = fetch(ctx, state, fetch_fields(ctx, columns))
         rows = table_rows(ctx, columns, fetched)
-        total = count(ctx, state)
-        page = page_info(state, total, len(fetched))
+        counted = count(ctx, state)
+        total = counted.number
+        page = page_info(state, total, len(fetched), estimated=counted.estimated)
     context = view_context(api, ctx, state)
     chosen = {c.fieldname for c in columns} if not state.group_by else set(state.fields)  # chosen first, in order
     context.update({
