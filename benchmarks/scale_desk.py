@@ -49,20 +49,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def request_rows(count: int, course: str, pool: list[str], today: dt.date, zone: zoneinfo.ZoneInfo,
                  now: dt.datetime) -> Iterator[dict[str, Any]]:
+    """`count` requests over the last 700 days and the next 30; the slot values are worked out once per
+    possible slot (14,620 of them), so a million rows take seconds to make, not minutes."""
+    slots = []
+    for offset in range(-700, 31):
+        day = today + dt.timedelta(days=offset)
+        for minute in range(8 * 60, 18 * 60, 30):
+            start = dt.datetime.combine(day, dt.time(minute // 60, minute % 60))
+            start_utc = start.replace(tzinfo=zone).astimezone(dt.UTC).replace(tzinfo=None)
+            slots.append({"date": day, "day": start.strftime("%A"), "start_time": start.time(),
+                          "end_time": (start + SLOT).time(), "start_utc": start_utc, "end_utc": start_utc + SLOT,
+                          "status": "Pending" if day >= today else None})
+    fixed = {"owner": "Administrator", "creation": now, "modified": now, "modified_by": "Administrator",
+             "docstatus": 0, "idx": 0, "course": course, "course_title": "Scale Course", "timezone": "UTC",
+             "sequence": 0, "meet_status": "Not Configured"}
+    past = ("Completed", "Completed", "Cancelled")
     rng = random.Random(27)
     for i in range(count):
-        start = dt.datetime.combine(today + dt.timedelta(days=rng.randint(-700, 30)),
-                                    dt.time(8 + rng.randint(0, 9), 30 * rng.randint(0, 1)))
-        start_utc = start.replace(tzinfo=zone).astimezone(dt.UTC).replace(tzinfo=None)
-        status = "Pending" if start.date() >= today else ("Completed", "Completed", "Cancelled")[rng.randint(0, 2)]
-        yield {"name": f"SCALE-{i:07d}", "owner": "Administrator", "creation": now, "modified": now,
-               "modified_by": "Administrator", "docstatus": 0, "idx": 0, "course": course,
-               "course_title": "Scale Course", "member": f"learner{i % LEARNERS}@scale.example",
-               "member_name": f"Learner {i % LEARNERS}", "evaluator": pool[i % EVALUATORS],
-               "evaluator_name": f"Eva {i % EVALUATORS}", "date": start.date(), "day": start.strftime("%A"),
-               "start_time": start.time(), "end_time": (start + SLOT).time(), "start_utc": start_utc,
-               "end_utc": start_utc + SLOT, "status": status, "timezone": "UTC", "sequence": 0,
-               "meet_status": "Not Configured"}
+        slot = slots[int(rng.random() * len(slots))]
+        learner, evaluator = i % LEARNERS, i % EVALUATORS
+        yield {**fixed, **slot, "name": f"SCALE-{i:07d}", "status": slot["status"] or past[i % 3],
+               "member": f"learner{learner}@scale.example", "member_name": f"Learner {learner}",
+               "evaluator": pool[evaluator], "evaluator_name": f"Eva {evaluator}"}
 
 
 def load(rows: int) -> tuple[str, str, float]:
@@ -127,7 +135,7 @@ def run(backend: str, args: argparse.Namespace) -> Iterable[ScaleResult]:
             counts = f"/app/{SLUG}/view/counts?" + urlencode({"evaluator": evaluator})
 
             def fresh_counts(i: int) -> str:  # a filter set of its own that leaves every row in: nothing cached
-                return counts + "&" + urlencode({"name": f'["not like","none-{i}%"]'})
+                return counts + "&" + urlencode({"member_name": f'["!=","nobody {i}"]'})
 
             for path, mark in ((page, b"<table"), (counts, b'class="count"'), (fresh_counts(999_999), b"count")):
                 timed_get(conn, path, token, mark)  # warm-up: imports, templates, the server's caches

@@ -304,7 +304,7 @@ class Database:
         normalized_or = self._filters(meta, or_filters)
         params: dict[str, Any] | None = None
         if extra_or_filters and not for_update and query.union_branches(table, extra_or_filters):
-            stmt = query.union_select(
+            stmt, params = query.union_select(
                 meta, table, branches=list(extra_or_filters), fields=fields, filters=normalized,
                 or_filters=normalized_or, order_by=order_by, group_by=group_by, limit=limit_page_length or None,
                 offset=limit_start or 0, distinct=distinct)
@@ -382,8 +382,8 @@ class Database:
               extra_filters: Sequence[filter_rules.Filter] = (),
               extra_or_filters: Sequence[filter_rules.Filter] = (), at_most: int | None = None) -> int:
         """How many rows match; with `at_most`, counting stops there (a list's exact count up to a threshold)."""
-        return int(self.execute(self._count_select(doctype, filters, or_filters, extra_filters, extra_or_filters,
-                                                   at_most)).scalar_one())
+        stmt, params = self._count_select(doctype, filters, or_filters, extra_filters, extra_or_filters, at_most)
+        return int(self.execute(stmt, params).scalar_one())
 
     def estimate_count(self, doctype: str, filters: Any = None, *, or_filters: Any = None,
                        extra_filters: Sequence[filter_rules.Filter] = (),
@@ -392,7 +392,7 @@ class Database:
         the table), without counting them; None where the database gives no estimate (SQLite)."""
         if self.is_sqlite:
             return None
-        stmt = self._count_select(doctype, filters, or_filters, extra_filters, extra_or_filters, None)
+        stmt, _ = self._count_select(doctype, filters, or_filters, extra_filters, extra_or_filters, None, prepare=False)
         compiled = stmt.compile(dialect=self.engine.dialect, compile_kwargs={"render_postcompile": True})
         conn = self._ensure_transaction(False)
         result = conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params)
@@ -407,11 +407,11 @@ class Database:
 
     def _count_select(self, doctype: str, filters: Any, or_filters: Any,
                       extra_filters: Sequence[filter_rules.Filter], extra_or_filters: Sequence[filter_rules.Filter],
-                      at_most: int | None) -> Select[Any]:
+                      at_most: int | None, *, prepare: bool = True) -> tuple[Select[Any], dict[str, Any] | None]:
         meta = self.site.get_meta(doctype)
         return query.count_select(self.table(doctype), filters=self._filters(meta, filters) + list(extra_filters),
                                   or_filters=self._filters(meta, or_filters), extra_or_filters=extra_or_filters,
-                                  at_most=at_most)
+                                  at_most=at_most, prepare=prepare)
 
     # -- writes ---------------------------------------------------------------------------
 

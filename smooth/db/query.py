@@ -502,18 +502,56 @@ def union_branches(table: Table, or_filters: Sequence[Filter]) -> bool:
     return all(f.field in leading and f.operator in UNION_OPERATORS for f in or_filters)
 
 
-def _branches(table: Table, or_filters: Sequence[Filter], common: ColumnElement[bool] | None,
-              columns: Sequence[Any]) -> list[Select[Any]]:
-    """One SELECT per condition of the OR; a row matching several is kept by the first only (later branches
-    exclude the earlier conditions: `IS NOT TRUE`, so NULL counts as not matching), so UNION ALL neither
-    repeats a row nor needs a DISTINCT over the whole result."""
-    out = []
-    for i, f in enumerate(or_filters):
-        clauses = [condition(table, f), *(condition(table, g).is_not(true()) for g in or_filters[:i])]
-        if common is not None:
-            clauses.append(common)
-        out.append(select(*columns).where(and_(*clauses)))
-    return out
+class _Conditions:
+    """The WHERE parts of a union plan: with `bound`, every value a parameter `p<i>` (i: the filter's place in
+    filters + or_filters + branches), so the statement can be built once per shape and kept."""
+
+    def __init__(self, table: Table, filters: Sequence[Filter], or_filters: Sequence[Filter],
+                 branches: Sequence[Filter], bound: bool) -> None:
+        self.table, self.bound = table, bound
+        every = [self._one(f, i) for i, f in enumerate((*filters, *or_filters, *branches))]
+        plain, alternatives = every[:len(filters)], every[len(filters):len(filters) + len(or_filters)]
+        if alternatives:
+            plain.append(or_(*alternatives))
+        self.common = and_(*plain) if plain else None
+        self.branches = every[len(filters) + len(or_filters):]
+
+    def _one(self, f: Filter, i: int) -> ColumnElement[bool]:
+        form = _form(f) if self.bound else None
+        return condition(self.table, f) if form is None else _bound_condition(self.table, f, form, f"p{i}")
+
+    def selects(self, columns: Sequence[Any]) -> list[Select[Any]]:
+        """One SELECT per condition of the OR; a row matching several is kept by the first only (later branches
+        exclude the earlier conditions: `IS NOT TRUE`, so NULL counts as not matching), so UNION ALL neither
+        repeats a row nor needs a DISTINCT over the whole result."""
+        out = []
+        for i, branch in enumerate(self.branches):
+            clauses = [branch, *(earlier.is_not(true()) for earlier in self.branches[:i])]
+            if self.common is not None:
+                clauses.append(self.common)
+            out.append(select(*columns).where(and_(*clauses)))
+        return out
+
+
+def _prepared(table: Table, key: tuple[Any, ...], filters: Sequence[Filter], build: Callable[[bool], Select[Any]]
+              ) -> tuple[Select[Any], dict[str, Any] | None]:
+    """`build(bound=True)` once per key and table with its parameters, when every filter's value can be bound;
+    else `build(bound=False)` with the values inline (parameters None)."""
+    forms = tuple(_form(f) for f in filters)
+    if None in forms:
+        return build(False), None
+    params = {f"p{i}": list(f.value) if f.operator in ("in", "not in") else f.value for i, f in enumerate(filters)}
+    prepared: dict[Any, Select[Any]] = table.info.setdefault(_PREPARED, {})
+    full_key = (*key, forms)
+    try:
+        cached = prepared.get(full_key)
+    except TypeError:  # an unhashable field spec: building names the mistake
+        return build(False), None
+    if cached is None:
+        cached = build(True)
+        if len(prepared) < MAX_HEADS:
+            prepared[full_key] = cached
+    return cached, params
 
 
 def _limited(branch: Select[Any], count: int, order: Sequence[Any] = ()) -> Select[Any]:
@@ -535,46 +573,66 @@ def _aggregates(stmt: Select[Any]) -> bool:
 def union_select(meta: Meta, table: Table, *, branches: Sequence[Filter], fields: Sequence[str] | str | None = None,
                  filters: list[Filter] | None = None, or_filters: list[Filter] | None = None,
                  order_by: str | None = None, group_by: str | None = None, limit: int | str | None = None,
-                 offset: int | str | None = 0, distinct: bool = False) -> Select[Any]:
-    """`build_select` with `branches` OR-ed in, over a UNION ALL of one branch per condition.
+                 offset: int | str | None = 0, distinct: bool = False) -> tuple[Select[Any], dict[str, Any] | None]:
+    """`prepared_select` with `branches` OR-ed in, over a UNION ALL of one branch per condition.
 
     The other filters go into every branch. A page of plain rows takes `limit + offset` rows from each
     branch in the query's order (each branch reads them from its own index) and merges them; grouping,
     aggregates and DISTINCT run over the union of the matching rows, as they would over the table."""
+    filters, or_filters = filters or [], or_filters or []
     limit_n, offset_n = _row_count(limit, "limit_page_length"), _row_count(offset, "limit_start")
-    head = _head(meta, table, fields, order_by, group_by, distinct)
-    columns = [table.c[name] for name in _referenced(table, head)]
-    parts = _branches(table, branches, where(table, filters or [], or_filters), columns)
-    if limit_n and not (group_by or distinct or _aggregates(head)):
-        order = order_clause(meta, table, order_by)
-        parts = [_limited(part, limit_n + offset_n, order) for part in parts]
-    stmt = _build_head(meta, union_all(*parts).subquery("matching"), fields, order_by, group_by, distinct)
-    if limit_n:
-        stmt = stmt.limit(limit_n)
-    if offset_n:
-        stmt = stmt.offset(offset_n)
-    return stmt
+    shape = (tuple(fields) if isinstance(fields, list | tuple) else fields, order_by, group_by, distinct)
+
+    def build(bound: bool) -> Select[Any]:
+        head = _head(meta, table, fields, order_by, group_by, distinct)
+        columns = [table.c[name] for name in _referenced(table, head)]
+        parts = _Conditions(table, filters, or_filters, branches, bound).selects(columns)
+        if limit_n and not (group_by or distinct or _aggregates(head)):
+            order = order_clause(meta, table, order_by)
+            parts = [_limited(part, limit_n + offset_n, order) for part in parts]
+        stmt = _build_head(meta, union_all(*parts).subquery("matching"), fields, order_by, group_by, distinct)
+        if limit_n:
+            stmt = stmt.limit(limit_n)
+        if offset_n:
+            stmt = stmt.offset(offset_n)
+        return stmt
+
+    return _prepared(table, ("union", shape, len(filters), len(or_filters), limit_n, offset_n),
+                     (*filters, *or_filters, *branches), build)
 
 
 def count_select(table: Table, *, filters: list[Filter], or_filters: list[Filter] | None = None,
-                 extra_or_filters: Sequence[Filter] = (), at_most: int | None = None) -> Select[Any]:
-    """SELECT COUNT(*) of the matching rows; with `at_most`, counting stops there (the answer is at most it)."""
-    common = where(table, filters, or_filters)
-    if extra_or_filters and union_branches(table, extra_or_filters):
-        parts = _branches(table, extra_or_filters, common, [table.c.name])
+                 extra_or_filters: Sequence[Filter] = (), at_most: int | None = None, prepare: bool = True
+                 ) -> tuple[Select[Any], dict[str, Any] | None]:
+    """SELECT COUNT(*) of the matching rows (and its parameters); with `at_most`, counting stops there. Without
+    `prepare` the values are in the statement (parameters None), as EXPLAIN of its compiled text needs."""
+    or_filters = or_filters or []
+    union = bool(extra_or_filters) and union_branches(table, extra_or_filters)
+
+    def build(bound: bool) -> Select[Any]:
+        if union:
+            conditions = _Conditions(table, filters, or_filters, extra_or_filters, bound)
+            parts = conditions.selects([table.c.name])
+            if at_most:
+                parts = [_limited(part, at_most) for part in parts]
+            matching = union_all(*parts).subquery("matching")
+            if at_most:
+                matching = select(matching.c.name).limit(at_most).subquery("first")
+            return select(func.count()).select_from(matching)
+        conditions = _Conditions(table, filters, [*or_filters], [], bound)
+        common = conditions.common
+        if extra_or_filters:
+            extra = or_(*(condition(table, f) for f in extra_or_filters))
+            common = extra if common is None else and_(common, extra)
         if at_most:
-            parts = [_limited(part, at_most) for part in parts]
-        matching = union_all(*parts).subquery("matching")
-        if at_most:
-            matching = select(matching.c.name).limit(at_most).subquery("first")
-        return select(func.count()).select_from(matching)
-    if extra_or_filters:
-        extra = or_(*(condition(table, f) for f in extra_or_filters))
-        common = extra if common is None else and_(common, extra)
-    if at_most:
-        inner = select(table.c.name)
-        if common is not None:
-            inner = inner.where(common)
-        return select(func.count()).select_from(inner.limit(at_most).subquery("first"))
-    stmt = select(func.count()).select_from(table)
-    return stmt if common is None else stmt.where(common)
+            inner = select(table.c.name)
+            if common is not None:
+                inner = inner.where(common)
+            return select(func.count()).select_from(inner.limit(at_most).subquery("first"))
+        stmt = select(func.count()).select_from(table)
+        return stmt if common is None else stmt.where(common)
+
+    if union and prepare:
+        return _prepared(table, ("count", len(filters), len(or_filters), True, at_most),
+                         (*filters, *or_filters, *extra_or_filters), build)
+    return build(False), None
