@@ -20,6 +20,11 @@ from sqlalchemy import event, insert
 
 import smooth
 from smooth.filters import normalize
+from smooth.model import user_queries
+from smooth.model.list_counts import ListCount
+from smooth.pages.desk.list_query import ListState
+from smooth.pages.desk.listview import page_info
+from smooth.pages.rendering import render_template
 from smooth_lms.permissions import certificate_request_conditions
 from tests.conftest import make_user
 from tests.lms.conftest import SiteHandle
@@ -131,3 +136,51 @@ def _rule_filters(user: str) -> list[Any]:
     """The rule normalised, as the permission layer hands it to the database."""
     rule = rule_or(user)
     return normalize(smooth.get_meta(DOCTYPE), rule) if rule else []
+
+
+def test_a_large_total_is_estimated_and_the_page_says_so(requests: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past `list_count_exact_up_to` MariaDB's estimate is shown, marked as one; SQLite has none and counts on.
+    Below the threshold a total is exact on both."""
+    monkeypatch.setitem(smooth.local.site.config, "list_count_exact_up_to", 50)
+    if smooth.db.db_type == "mariadb":
+        smooth.db.sql(f"ANALYZE TABLE `tab{DOCTYPE}`")
+    few = [["evaluator", "=", EVALUATORS[0]], ["status", "=", "Pending"]]
+    assert user_queries.list_count(DOCTYPE, few) == ListCount(smooth.db.count(DOCTYPE, few))
+    total = user_queries.list_count(DOCTYPE, [])
+    if smooth.db.db_type == "mariadb":
+        assert total.estimated and 50 < total.number < 4 * ROWS, total
+    else:
+        assert total == ListCount(ROWS)
+    state = ListState()
+    shown = render_template("desk/_paging_count.html", {"page": page_info(state, total.number, 20,
+                                                                          estimated=total.estimated)})
+    assert ("(estimated count)" in shown) == total.estimated
+    assert f"about {total.number:,}" in shown if total.estimated else f"of {ROWS}" in shown
+
+
+def test_counts_are_kept_until_the_table_changes(requests: None) -> None:
+    """A total and the group-by counts are computed once per filter set; a committed write to the doctype
+    drops them (the next read counts again), a write to another table does not."""
+    filters = [["status", "=", "Pending"]]
+    statements = Statements()
+    engine = smooth.local.site.engine
+    event.listen(engine, "before_cursor_execute", statements)
+    try:
+        first = (user_queries.list_count(DOCTYPE, filters), user_queries.group_counts(DOCTYPE, "course", filters))
+        asked = len(statements.seen)
+        assert (user_queries.list_count(DOCTYPE, filters),
+                user_queries.group_counts(DOCTYPE, "course", filters)) == first
+        assert len(statements.seen) == asked, "the second reading asked the database again"
+        make_user("another@il.example")  # commits a write to User, not to the requests
+        asked = len(statements.seen)
+        user_queries.list_count(DOCTYPE, filters)
+        assert len(statements.seen) == asked
+        for name in smooth.get_all(DOCTYPE, filters={"status": "Completed"}, pluck="name", limit=2):
+            smooth.db.set_value(DOCTYPE, name, "status", "Pending")
+        smooth.db.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", statements)
+    want = smooth.db.count(DOCTYPE, filters)
+    assert want == first[0].number + 2
+    assert user_queries.list_count(DOCTYPE, filters) == ListCount(want)
+    assert sum(n for _, n in user_queries.group_counts(DOCTYPE, "course", filters)) == want
