@@ -181,7 +181,7 @@ class Database:
         if self._conn is not None and self._conn.in_transaction():
             self._conn.commit()
         if self._tables_written:
-            table_versions.bump(self.site.name, self._tables_written)
+            table_versions.bump(self.site.name, self._tables_written, self.site.config.get("redis_url"))
             self._tables_written.clear()
         self._write_locked = False
         self._forget_singles()

@@ -7,8 +7,8 @@ SQLite gives no estimate and counts on.
 
 Totals and group-by counts are computed once per set of filters (the person's and the permission
 filters alike, so two people see the same cached figure only when their queries are the same) and
-kept briefly: an entry is dropped when its table's change number moves (a committed write in this
-process) and expires after `TTL` seconds (a write in another process).
+kept briefly: an entry is dropped when its table's change number moves (a committed write, in any
+process of the site when it has a `redis_url`, else in this one) and expires after `TTL` seconds.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ TTL = 30.0
 MAX_ENTRIES = 2048
 T = TypeVar("T")
 
-_entries: OrderedDict[tuple[Any, ...], tuple[float, int, Any]] = OrderedDict()
+_entries: OrderedDict[tuple[Any, ...], tuple[float, tuple[int, int], Any]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -49,7 +49,7 @@ def cached(doctype: str, what: Sequence[Any], compute: Callable[[], T]) -> T:
     """`compute()`, or what it gave for the same `what` on the same table since the table last changed."""
     site = local().site
     table = site.table(doctype).name
-    version = table_versions.version(site.name, table)
+    version = table_versions.version(site.name, table, site.config.get("redis_url"))
     key = (site.name, table, _key_text(list(what)))
     now = time.monotonic()
     with _lock:

@@ -11,11 +11,13 @@ decides ordering, grouping and paging.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import redis
 from sqlalchemy import event, insert
 
 import smooth
@@ -184,3 +186,26 @@ def test_counts_are_kept_until_the_table_changes(requests: None) -> None:
     assert want == first[0].number + 2
     assert user_queries.list_count(DOCTYPE, filters) == ListCount(want)
     assert sum(n for _, n in user_queries.group_counts(DOCTYPE, "course", filters)) == want
+
+
+def test_a_write_in_another_process_drops_the_counts_through_redis(requests: None,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """With `redis_url` the change number is shared: another process's commit (its INCR) is seen at once."""
+    url = os.environ.get("SMOOTH_TEST_REDIS_URL")
+    if not url:
+        pytest.fail("SMOOTH_TEST_REDIS_URL is not set")
+    monkeypatch.setitem(smooth.local.site.config, "redis_url", url)
+    filters = [["status", "=", "Completed"]]
+    statements = Statements()
+    engine = smooth.local.site.engine
+    event.listen(engine, "before_cursor_execute", statements)
+    try:
+        user_queries.list_count(DOCTYPE, filters)
+        asked = len(statements.seen)
+        user_queries.list_count(DOCTYPE, filters)
+        assert len(statements.seen) == asked
+        redis.Redis.from_url(url).incr(f"smooth:{smooth.local.site.name}:table_version:tab{DOCTYPE}")
+        user_queries.list_count(DOCTYPE, filters)
+        assert len(statements.seen) > asked, "a change number moved in Redis did not drop the cached count"
+    finally:
+        event.remove(engine, "before_cursor_execute", statements)
