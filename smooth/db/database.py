@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Insert, Select, Table, TextClause, delete, func, insert, select, update
+from sqlalchemy import Insert, Select, Table, TextClause, delete, insert, select, update
 from sqlalchemy.engine import Connection, Result
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import UpdateBase
