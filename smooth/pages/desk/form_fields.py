@@ -325,6 +325,30 @@ class FormContext:
     site_meta: Any
     multiselect_options: Any  # (child Meta) -> list of candidate record names
     locked: frozenset[str] = frozenset()  # fields only the server sets (a workflow's state field)
+    granting: Meta | None = None  # whose DocPerms open fields above level 0 (a child row: its parent's)
+    read_levels: frozenset[int] | None = None  # the permlevels the viewer reads; None: every level
+
+    def readable(self, df: DocField) -> bool:
+        """A field at a level the viewer may not read is left out of the page altogether (not shown, not sent)."""
+        return self.read_levels is None or df.permlevel in self.read_levels
+
+
+def readable_state(meta: Meta, state: Mapping[str, Any], ctx: FormContext) -> dict[str, Any]:
+    """The form state without the fields (and table-row fields) at levels the viewer may not read: what the page
+    draws, embeds for its conditions and sends back never holds them."""
+    if ctx.read_levels is None:
+        return dict(state)
+    kept = {k: v for k, v in state.items()
+            if k == STATE_TABLES or (df := meta.get_field(k)) is None or ctx.readable(df)}
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for fieldname, rows in state.get(STATE_TABLES, {}).items():
+        table = meta.get_field(fieldname)
+        child = ctx.site_meta(table.options) if table is not None else None
+        tables[fieldname] = [{k: v for k, v in row.items()
+                              if child is None or (df := child.get_field(k)) is None or ctx.readable(df)}
+                             for row in rows]
+    kept[STATE_TABLES] = tables
+    return kept
 
 
 def field_is_editable(df: DocField, ctx: FormContext, values: Mapping[str, Any]) -> bool:
@@ -336,7 +360,7 @@ def field_is_editable(df: DocField, ctx: FormContext, values: Mapping[str, Any])
         return False
     if ctx.docstatus == 2 or (ctx.docstatus == 1 and not df.allow_on_submit):
         return False
-    return user_may_write(df, values)
+    return user_may_write(df, values, granting=ctx.granting)
 
 
 def _empty_text(value: Any) -> bool:
@@ -365,9 +389,10 @@ def _view(df: DocField, name: str, value: Any, ctx: FormContext, values: Mapping
 def _grid(df: DocField, rows: list[dict[str, Any]], ctx: FormContext, editable: bool,
           parent_values: Mapping[str, Any]) -> GridView:
     child = ctx.site_meta(df.options)
-    columns = [c for c in child.value_fields if not c.hidden]
+    columns = [c for c in child.value_fields if not c.hidden and ctx.readable(c)]
     row_ctx = FormContext(can_edit=editable, docstatus=ctx.docstatus, is_new=ctx.is_new, zones=ctx.zones,
-                          site_meta=ctx.site_meta, multiselect_options=ctx.multiselect_options)
+                          site_meta=ctx.site_meta, multiselect_options=ctx.multiselect_options,
+                          granting=ctx.granting, read_levels=ctx.read_levels)
 
     def row_views(index: str, row: Mapping[str, Any]) -> list[FieldView]:
         values = {**parent_values, **condition_values(child, row)}
@@ -401,7 +426,7 @@ def layout(meta: Meta, state: Mapping[str, Any], ctx: FormContext) -> list[Tab]:
         if kind == "Column Break":
             section.columns.append(Column(depends_on=df.depends_on, hidden=hidden))
             continue
-        if kind in ("Button", "Fold", "Image") or not df.fieldname:
+        if kind in ("Button", "Fold", "Image") or not df.fieldname or not ctx.readable(df):
             continue
         if kind in fieldtypes.TABLE:
             rows = state.get(STATE_TABLES, {}).get(df.fieldname, [])

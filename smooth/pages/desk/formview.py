@@ -79,7 +79,8 @@ def _context(meta: Meta, doc: Document) -> form_fields.FormContext:
             can_edit = workflow.may_edit(doc, flow)
     return form_fields.FormContext(can_edit=can_edit, docstatus=int(doc.docstatus or 0), is_new=doc.is_new(),
                                    zones=time_zones.viewer_zones(), site_meta=local().site.get_meta,
-                                   multiselect_options=_multiselect_options, locked=locked)
+                                   multiselect_options=_multiselect_options, locked=locked, granting=doc.meta,
+                                   read_levels=permissions.field_levels(doc.meta, "read"))
 
 
 def _load(meta: Meta, name: str) -> Document:
@@ -102,11 +103,11 @@ def _title(meta: Meta, doc: Document) -> str:
     return str(title or doc.name)
 
 
-def _condition_fields(meta: Meta) -> dict[str, dict[str, Any]]:
+def _condition_fields(meta: Meta, ctx: form_fields.FormContext) -> dict[str, dict[str, Any]]:
     """Field types the browser's condition evaluator needs to read inputs as the server does (and
     which fetched fields keep a value they have: `fetch_if_empty`)."""
     return {df.fieldname: {"type": df.fieldtype, **({"fetch_if_empty": 1} if df.fetch_if_empty else {})}
-            for df in meta.value_fields}
+            for df in meta.value_fields if ctx.readable(df)}
 
 
 def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *, error: str = "",
@@ -116,6 +117,7 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
             activity: bool = False) -> Response:
     """The form; its timeline and attachments follow from /activity unless `activity` (no scripts) asks them in."""
     ctx = _context(meta, doc)
+    state = form_fields.readable_state(meta, state, ctx)
     url = form_url(meta, doc.name) if not doc.is_new() else f"/app/{slug(meta.name)}/{NEW}"
     new_url = f"/app/{slug(meta.name)}/{NEW}"
     tabs = form_fields.layout(meta, state, ctx)
@@ -139,7 +141,7 @@ def _render(api: ApiRequest, meta: Meta, doc: Document, state: dict[str, Any], *
         "prompt_name": doc.is_new() and (meta.autoname or "").lower() == "prompt",
         "posted_name": state.get("__newname", ""),
         "condition_doc": condition_doc,
-        "condition_fields": _condition_fields(meta), "slug": slug(meta.name), "slugify": slug,
+        "condition_fields": _condition_fields(meta, ctx), "slug": slug(meta.name), "slugify": slug,
         "rich_html": _rich_html,
         "form_field": form_html.FormFields(is_new=doc.is_new(), condition_doc=condition_doc,
                                            record_url=cells.form_url, link_title=link_title, rich_html=_rich_html),

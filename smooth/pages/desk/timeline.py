@@ -21,7 +21,7 @@ from smooth.core.doctype.comment.comment import MODERATOR_ROLE, comments_on
 from smooth.meta.doctype import Meta
 from smooth.model import rich_text, time_zones
 from smooth.model.database_api import document_db
-from smooth.permissions import get_roles
+from smooth.permissions import field_levels, get_roles
 
 MAX_VERSIONS = 50
 MAX_SHOWN = 120
@@ -56,11 +56,11 @@ def _shown(value: Any) -> str:
     return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
 
 
-def _internal(meta: Meta, fieldname: str) -> bool:
+def _internal(meta: Meta, fieldname: str, levels: frozenset[int] | None) -> bool:
     """A hidden field (a uniqueness key, a calendar revision) is bookkeeping: the form does not show it, nor does
-    its history."""
+    its history; nor a field at a permlevel the viewer may not read (`levels`; None: every level)."""
     df = meta.get_field(fieldname)
-    return df is not None and bool(df.hidden)
+    return df is not None and (bool(df.hidden) or (levels is not None and df.permlevel not in levels))
 
 
 def _says_something(entry: Entry) -> bool:
@@ -80,7 +80,8 @@ def _zoned(meta: Meta, fieldname: str, value: Any, zones: tuple[str, str]) -> An
     return time_zones.labelled(parsed.replace(tzinfo=None), zone, df.options)
 
 
-def _version_entry(meta: Meta, site_meta: Any, row: dict[str, Any], zones: tuple[str, str]) -> Entry:
+def _version_entry(meta: Meta, site_meta: Any, row: dict[str, Any], zones: tuple[str, str],
+                   levels: frozenset[int] | None) -> Entry:
     try:
         data = json.loads(row.get("data") or "{}")
     except ValueError:
@@ -90,7 +91,7 @@ def _version_entry(meta: Meta, site_meta: Any, row: dict[str, Any], zones: tuple
     if isinstance(data.get("workflow"), dict):
         entry.action = str(data["workflow"].get("action") or "")
     for fieldname, old, new in data.get("changed") or []:
-        if _internal(meta, fieldname):
+        if _internal(meta, fieldname, levels):
             continue
         if fieldname == "docstatus":
             old, new = DOCSTATUS.get(old, old), DOCSTATUS.get(new, new)
@@ -104,7 +105,7 @@ def _version_entry(meta: Meta, site_meta: Any, row: dict[str, Any], zones: tuple
         table = meta.get_field(fieldname)
         child = site_meta(table.options) if table is not None and table.options else None
         for child_field, old, new in changes:
-            if child is not None and _internal(child, child_field):
+            if child is not None and _internal(child, child_field, levels):
                 continue
             label = child.get_label(child_field) if child else child_field
             entry.changes.append(Change(f"{meta.get_label(fieldname)} row #{idx}: {label}", _shown(old), _shown(new)))
@@ -121,7 +122,9 @@ def timeline(meta: Meta, name: str, site_meta: Any, created: tuple[str, Any] | N
                                       fields=["owner", "creation", "data"], order_by="creation desc",
                                       limit_page_length=MAX_VERSIONS)
     zones = time_zones.viewer_zones()
-    entries += [e for e in (_version_entry(meta, site_meta, v, zones) for v in versions) if _says_something(e)]
+    levels = field_levels(meta, "read")
+    entries += [e for e in (_version_entry(meta, site_meta, v, zones, levels) for v in versions)
+                if _says_something(e)]
     if created is not None and created[1] is not None and meta.track_changes and len(versions) < MAX_VERSIONS \
             and not any(e.kind == "created" for e in entries):
         entries.append(Entry(kind="created", when=created[1], who=created[0], who_name=created[0]))
