@@ -1,10 +1,10 @@
 """Reads nearly every unit of work repeats, kept across units and processes until their records change.
 
-A user's roles, the Singles, a doctype's active Workflow, who holds a role and a user's User
-Permissions change rarely and are read on almost every request. A `SiteCache` (one per `Site`,
-in process memory) keeps them, each entry tagged with the site's *cache generation*: a token
-every process of the site can read cheaply, which changes whenever a transaction that wrote
-one of the `CACHED_DOCTYPES` commits. An entry is used only while its tag is the current
+A user's roles, the Singles, a doctype's active Workflow, who holds a role, a user's User
+Permissions and the Email Templates change rarely and are read on almost every request (or mail).
+A `SiteCache` (one per `Site`, in process memory) keeps them, each entry tagged with the site's
+*cache generation*: a token every process of the site can read cheaply, which changes whenever a
+transaction that wrote one of the `CACHED_DOCTYPES` commits. An entry is used only while its tag is the current
 token, so a change made by any process (several `bench serve` and `bench worker` processes,
 on several hosts) is seen by every process from its next transaction on.
 
@@ -47,7 +47,7 @@ log = logging.getLogger("smooth.site_cache")
 
 # the doctypes whose rows the core caches: a committed write to any of them changes the generation
 CACHED_DOCTYPES = frozenset({"Has Role", "Role", "User", "Singles", "User Permission", "Workflow",
-                             "Workflow Document State", "Workflow Transition"})
+                             "Workflow Document State", "Workflow Transition", "Email Template"})
 CACHED_TABLES = frozenset(f"tab{doctype}" for doctype in CACHED_DOCTYPES)
 GENERATION_FILE = "cache.generation"
 MAX_AGE = 300.0

@@ -71,7 +71,10 @@ def render_values(name: str, values: dict[str, Any], args: dict[str, Any], previ
 
 def render_template(name: str, args: dict[str, Any]) -> RenderedMail:
     """Render the Email Template `name` with `args`."""
-    row = document_db().get_value("Email Template", name, TEMPLATE_FIELDS, as_dict=True)
+    database = document_db()
+    # a job queueing thousands of reminders reads its template once, not once per mail (smooth.site_cache)
+    row = database.cached(("email template", name),
+                          lambda: database.get_value("Email Template", name, TEMPLATE_FIELDS, as_dict=True))
     if not row:
         raise ValidationError(f"Email Template {name!r} does not exist: create it in the desk (Email Template list) "
                               "or run `bench migrate` to sync the shipped templates")

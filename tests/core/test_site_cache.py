@@ -8,6 +8,7 @@ runs once with the embedded token file and once with the token in Redis ($SMOOTH
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ import redis
 from sqlalchemy import event
 
 import smooth
+from smooth.email.rendering import render_template
 from smooth.model.validation import validate_links
 from smooth.site import get_site
 from smooth.site_cache import MISSING, SiteCache
@@ -147,3 +149,37 @@ def test_a_lost_token_never_brings_old_entries_back(tmp_path: Path, where: str) 
     second = cache.generation()
     assert second not in (None, first)
     assert cache.peek(second, "roles") is MISSING
+
+
+@SQLITE_SITE
+def test_an_email_template_is_read_once_until_it_is_edited(site: SiteHandle, source: str) -> None:
+    """A job queueing many mails reads its template once; an edit (by any process) is used from the next unit."""
+    name = f"Cached Hello {secrets.token_hex(3)}"  # core records outlive the test app's cleaning
+    with site.context():
+        smooth.get_doc({"doctype": "Email Template", "name": name, "subject": "Hello {{ who }}",
+                        "response": "Hi {{ who }}"}).insert()
+        smooth.db.commit()
+
+    def subject() -> tuple[str, int]:
+        """The rendered subject and how many statements read the template."""
+        sent: list[str] = []
+
+        def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            sent.append(statement)
+
+        with smooth.unit_of_work(site.name, sites_path=site.sites_path, commit=False):
+            engine = smooth.local.site.engine
+            event.listen(engine, "before_cursor_execute", seen)
+            try:
+                rendered = render_template(name, {"who": "Ann"}).subject
+            finally:
+                event.remove(engine, "before_cursor_execute", seen)
+        return rendered, len([s for s in sent if "Email Template" in s])
+
+    assert subject() == ("Hello Ann", 1)
+    assert subject() == ("Hello Ann", 0)
+    with smooth.unit_of_work(site.name, sites_path=site.sites_path):
+        template = smooth.get_doc("Email Template", name)
+        template.subject = "Welcome {{ who }}"
+        template.save()
+    assert subject() == ("Welcome Ann", 1)
