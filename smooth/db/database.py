@@ -27,6 +27,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 import smooth.filters as filter_rules
 from smooth.db import query, table_versions
+from smooth.db.engine import SQLITE_BUSY_TIMEOUT_MS
+from smooth.db.writer_lock import writer_lock
 from smooth.exceptions import DoesNotExistError, QueryLockError, ValidationError
 from smooth.meta import fieldtypes
 from smooth.site_cache import CACHED_DOCTYPES, CACHED_TABLES, MISSING, names_cached_table
@@ -80,6 +82,8 @@ class Database:
         self.write_intent = write_intent
         self._conn: Connection | None = None
         self._write_locked = False
+        self._writer = writer_lock(self.engine, SQLITE_BUSY_TIMEOUT_MS / 1000) if self.is_sqlite else None
+        self._holds_writer = False
         self.before_commit = CallbackManager()
         self.after_commit = CallbackManager()
         self.after_rollback = CallbackManager()
@@ -116,9 +120,14 @@ class Database:
             if self.is_sqlite and (write or self.write_intent):
                 conn.info["sqlite_begin"] = "IMMEDIATE"
                 self._write_locked = True
+                self._take_write_turn()
             else:
                 self._write_locked = False
-            self._cache_transaction = conn.begin()
+            try:
+                self._cache_transaction = conn.begin()
+            except BaseException:
+                self._end_write_turn()
+                raise
         elif write and not self._write_locked:
             self._write_locked = True
         return conn
@@ -178,8 +187,11 @@ class Database:
     def commit_transaction(self) -> None:
         """Commit without running the after-commit callbacks (the door runs them once the unit is closed)."""
         self.before_commit.run()
-        if self._conn is not None and self._conn.in_transaction():
-            self._conn.commit()
+        try:
+            if self._conn is not None and self._conn.in_transaction():
+                self._conn.commit()
+        finally:
+            self._end_write_turn()
         if self._tables_written:
             table_versions.bump(self.site.name, self._tables_written, self.site.config.get("redis_url"))
             self._tables_written.clear()
@@ -197,8 +209,11 @@ class Database:
         """Roll back without running the after-rollback callbacks (the door runs them in a unit of their own)."""
         self.before_commit.reset()
         self.after_commit.reset()
-        if self._conn is not None and self._conn.in_transaction():
-            self._conn.rollback()
+        try:
+            if self._conn is not None and self._conn.in_transaction():
+                self._conn.rollback()
+        finally:
+            self._end_write_turn()
         self._tables_written.clear()
         self._write_locked = False
         self._forget_singles()
@@ -237,11 +252,24 @@ class Database:
             nested.commit()
 
     def close(self) -> None:
-        if self._conn is not None:
-            if self._conn.in_transaction():
-                self._conn.rollback()
-            self._conn.close()
-            self._conn = None
+        try:
+            if self._conn is not None:
+                if self._conn.in_transaction():
+                    self._conn.rollback()
+                self._conn.close()
+                self._conn = None
+        finally:
+            self._end_write_turn()
+
+    def _take_write_turn(self) -> None:
+        """Queue behind this process's other SQLite writers before `BEGIN IMMEDIATE` (smooth.db.writer_lock)."""
+        if self._writer is not None and not self._holds_writer:
+            self._holds_writer = self._writer.acquire()
+
+    def _end_write_turn(self) -> None:
+        if self._holds_writer and self._writer is not None:
+            self._holds_writer = False
+            self._writer.release()
 
     # -- tables and filters ---------------------------------------------------------------
 

@@ -6,18 +6,29 @@ tries to upgrade a stale read snapshot.
 
 MariaDB: READ COMMITTED, so a check made after taking a row lock sees rows other
 transactions committed while we waited for the lock (REPEATABLE READ would show the
-snapshot from our first read and let a double booking through).
+snapshot from our first read and let a double booking through). A unit of work checks a
+connection out of the pool and back in; the pool adds no round trip of its own to a busy
+server: a connection is pinged only when it sat unused for `PING_AFTER_IDLE_SECONDS` (one
+that died meanwhile is replaced before the unit sees it; the pool is LIFO, so the spare
+ones are the idle ones), and one whose transaction was committed or rolled back is not
+rolled back again on its way back (any other still is).
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import ConnectionPoolEntry, PoolResetState
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+PING_AFTER_IDLE_SECONDS = 2.0
+_RETURNED = "smooth_returned_at"  # the pool entry's info: when it was last checked in
+_OPEN = "smooth_transaction_open"  # the pool entry's info: False once its transaction was committed or rolled back
 
 
 def site_db_url(config: dict[str, Any], site_path: Path) -> str:
@@ -71,8 +82,9 @@ def _mariadb_engine(url: str, config: dict[str, Any]) -> Engine:
     engine = create_engine(
         parsed.set(query=query),
         isolation_level="READ COMMITTED",
-        pool_pre_ping=True,
         pool_recycle=3600,
+        pool_use_lifo=True,
+        pool_reset_on_return=None,  # _reset below: only what is still open
         pool_size=int(config.get("db_pool_size", 10)),
         max_overflow=int(config.get("db_max_overflow", 40)),
     )
@@ -85,7 +97,40 @@ def _mariadb_engine(url: str, config: dict[str, Any]) -> Engine:
         cursor.execute("SET SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION'")
         cursor.close()
 
+    _track_transactions(engine)
     return engine
+
+
+def _track_transactions(engine: Engine) -> None:
+    """Ping a connection only after it sat idle; roll back on check-in only a transaction still open."""
+
+    @event.listens_for(engine, "begin")
+    def _begun(connection: Connection) -> None:
+        connection.info[_OPEN] = True
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _ended(connection: Connection) -> None:
+        connection.info[_OPEN] = False
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, entry: ConnectionPoolEntry) -> None:
+        entry.info[_RETURNED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, entry: ConnectionPoolEntry, _proxy: Any) -> None:
+        returned = entry.info.get(_RETURNED)
+        if returned is None or time.monotonic() - returned < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # gone: the pool connects afresh and tries again
+            raise DisconnectionError(str(exc)) from exc
+
+    @event.listens_for(engine, "reset")
+    def _reset(dbapi_connection: Any, entry: ConnectionPoolEntry, state: PoolResetState) -> None:
+        if state.asyncio_safe and not state.transaction_was_reset and entry.info.get(_OPEN) is not False:
+            dbapi_connection.rollback()
 
 
 def is_sqlite(engine: Engine) -> bool:
