@@ -49,10 +49,12 @@ def emails_enabled() -> bool:
 
 
 def send_request_mail(doc: Any, template: str, recipient: str, zone_name: str, *,
-                      previous: tuple[dt.datetime, dt.datetime] | None = None, **extra: Any) -> str:
+                      previous: tuple[dt.datetime, dt.datetime] | None = None, ics: bytes | None = None,
+                      **extra: Any) -> str:
     """Queue `template` about request `doc` to `recipient`, its times in `zone_name`, with the .ics.
 
-    `previous` (the old start and end instants of a moved request) becomes `previous_when`.
+    `previous` (the old start and end instants of a moved request) becomes `previous_when`; `ics`, the
+    request's .ics when the caller made it already (both parties get the same file).
     """
     values = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     if previous is not None:
@@ -61,18 +63,20 @@ def send_request_mail(doc: Any, template: str, recipient: str, zone_name: str, *
             "zone": zone_name, "recipient": recipient,
             "recipient_name": smooth.db.get_value("User", recipient, "full_name") or recipient,
             "meet_link": values.get("google_meet_link") or "", **extra}
-    ics = request_ics(values, smooth.local.site.name)
+    if ics is None:
+        ics = request_ics(values, smooth.local.site.name)
     return smooth.sendmail(recipient, template=template, args=args,
                            attachments=[{"fname": f"evaluation-{values['name']}.ics", "fcontent": ics}],
                            reference_doctype="LMS Certificate Request", reference_name=values["name"])
 
 
 def _both(doc: Any, learner_template: str, evaluator_template: str, **extra: Any) -> None:
+    ics = request_ics(doc, smooth.local.site.name)  # one event: the same file to both
     send_request_mail(doc, learner_template, doc.member, doc.timezone or smooth.local.site.time_zone,
-                      role="learner", **extra)
+                      role="learner", ics=ics, **extra)
     if doc.evaluator:
         send_request_mail(doc, evaluator_template, doc.evaluator, evaluator_zone(doc.evaluator), role="evaluator",
-                          **extra)
+                          ics=ics, **extra)
 
 
 def unsent_mail(request: str, user: str) -> bool:
