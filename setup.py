@@ -19,6 +19,9 @@ setup(
         "tzdata",
         "starlette>=0.37",
         "uvicorn>=0.29",
+        # Uvicorn picks these up: its C HTTP parser and event loop cut a small request's server CPU by ~30%
+        "httptools>=0.6",
+        "uvloop>=0.19; sys_platform != 'win32' and platform_python_implementation == 'CPython'",
         "python-multipart>=0.0.9",
         "redis>=5",
         "Jinja2>=3.1",
