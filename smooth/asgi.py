@@ -6,6 +6,7 @@ It sits on top of both, so neither the API nor the pages import the other's rout
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,6 +32,20 @@ def create_app(sites_path: str | Path | None = None, default_site: str | None = 
     return app
 
 
+# A request allocates tens of thousands of short-lived containers that reference counting frees; at
+# Python's default (700) the collector still ran ~8 times per booking for ~2 ms, at this size not once.
+SERVER_GC_THRESHOLDS = (20_000, 20, 20)
+
+
+def tune_gc_for_serving() -> None:
+    """For a server process: what is loaded at start (the framework's modules) is kept out of every later
+    collection (`gc.freeze`), and the young generation is collected less often."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*SERVER_GC_THRESHOLDS)
+
+
 def app_from_env() -> Starlette:
     """Factory for `uvicorn --factory` (several workers): $SMOOTH_SITES_PATH and $SMOOTH_SITE."""
+    tune_gc_for_serving()
     return create_app(os.environ.get("SMOOTH_SITES_PATH") or None, os.environ.get("SMOOTH_SITE") or None)

@@ -7,7 +7,7 @@ import os
 import click
 import uvicorn
 
-from smooth.asgi import create_app
+from smooth.asgi import create_app, tune_gc_for_serving
 from smooth.cli.bench import Bench, pass_bench
 from smooth.site import read_config
 
@@ -27,4 +27,5 @@ def serve(bench: Bench, host: str, port: int, workers: int) -> None:
         os.environ["SMOOTH_SITE"] = site
         uvicorn.run("smooth.asgi:app_from_env", factory=True, host=host, port=port, workers=workers)
     else:
+        tune_gc_for_serving()
         uvicorn.run(create_app(bench.sites_path, site), host=host, port=port)
