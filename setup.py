@@ -39,7 +39,9 @@ setup(
     extras_require={
         "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27", "schemathesis>=4.0", "mypy>=1.10",
                  "playwright>=1.45", "axe-playwright-python>=0.1.7", "aiosmtpd>=1.4",
-                 "pytest-xdist>=3.5", "frappe-client>=0.1.0.dev0"],
+                 "pytest-xdist>=3.5", "frappe-client>=0.1.0.dev0",
+                 "boto3>=1.34", "moto[server]>=5.0"],
+        "s3": ["boto3>=1.34"],  # files in S3-compatible object storage (site config file_storage), for several hosts
     },
     entry_points={"console_scripts": ["bench = smooth.cli:main"]},
 )
