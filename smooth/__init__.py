@@ -75,7 +75,7 @@ if TYPE_CHECKING:
     from smooth.file_storage import allowed_extensions as allowed_file_extensions
     from smooth.file_storage import extension_of as file_extension
     from smooth.file_storage import local_path as get_file_path
-    from smooth.file_storage import max_file_size
+    from smooth.file_storage import max_file_size, read_file
     from smooth.integrations import google_calendar
     from smooth.jobs.enqueue import enqueue
     from smooth.jobs.inline import deferred_jobs
@@ -112,6 +112,7 @@ _HOMES = {
     "file_extension": ("smooth.file_storage", "extension_of"),
     "get_file_path": ("smooth.file_storage", "local_path"),
     "max_file_size": ("smooth.file_storage", "max_file_size"),
+    "read_file": ("smooth.file_storage", "read_file"),
     "google_calendar": ("smooth.integrations.google_calendar", ""),  # the module itself
     "enqueue": ("smooth.jobs.enqueue", "enqueue"),
     "deferred_jobs": ("smooth.jobs.inline", "deferred_jobs"),
@@ -163,8 +164,8 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "MAX_DATE", "ChartSeries", "allowed_file_extensions", "bar_chart", "escape_csv_formula", "file_extension",
-    "get_file_path", "get_print", "google_calendar", "input_date", "input_time", "max_file_size", "sanitize_html",
-    "throttle_lookup",
+    "get_file_path", "get_print", "google_calendar", "input_date", "input_time", "max_file_size", "read_file",
+    "sanitize_html", "throttle_lookup",
     "AuthenticationError", "CSRFTokenError", "DataError", "DocstatusTransitionError", "DoesNotExistError",
     "DuplicateEntryError", "FileDownload", "FilterError", "LinkExistsError", "LinkValidationError", "MandatoryError",
     "PermissionError", "QueryLockError", "SmoothError", "TimestampMismatchError", "TooManyRequestsError",

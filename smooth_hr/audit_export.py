@@ -118,20 +118,20 @@ def write_zip(target: Any, filters: dict[str, Any], description: str) -> tuple[i
                 for row in batch:
                     document = documents.get(row["evidence"] or "")
                     file_url = (document or {}).get("file") or ""
-                    path = smooth.get_file_path(file_url)
-                    member = _member_name(row["evidence"], file_url) if path is not None and path.is_file() else ""
+                    stored = smooth.read_file(file_url) is not None if file_url else False
+                    member = _member_name(row["evidence"], file_url) if stored else ""
                     writer.writerow([cell(row[f]) for f in FIELDS[1:-1]] + [cell(member), cell(row["override_reason"])])
                     rows += 1
         written: set[str] = set()  # a document that is evidence of several rows goes in once
         for batch, documents in _pages(filters):
             for row in batch:
                 document = documents.get(row["evidence"] or "")
-                path = smooth.get_file_path((document or {}).get("file"))
-                if document is None or path is None or not path.is_file():
+                content = smooth.read_file((document or {}).get("file"))
+                if document is None or content is None:
                     continue
                 member = _member_name(document["name"], document["file"])
                 if member not in written:
-                    archive.write(path, member)
+                    archive.writestr(member, content)
                     written.add(member)
                     files += 1
         archive.writestr("README.txt", _readme(description, rows, files))

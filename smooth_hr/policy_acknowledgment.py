@@ -44,11 +44,11 @@ def same_name(typed: str, full_name: str) -> bool:
 def policy_bytes(row: Any) -> tuple[bytes, str]:
     """The signed bytes and a phrase naming them: the policy file's content, else the policy text."""
     if row.policy_file:
-        path = smooth.get_file_path(str(row.policy_file))
-        if path is None or not path.is_file():
+        content = smooth.read_file(str(row.policy_file))
+        if content is None:
             raise smooth.ValidationError(f"The policy file of {row.activity_name} is not stored on this site: ask "
                                          "HR to attach it again")
-        return path.read_bytes(), f"the policy file {path.name}"
+        return content, f"the policy file {str(row.policy_file).rsplit('/', 1)[-1]}"
     return (row.policy_text or "").encode("utf-8"), "the policy text (UTF-8)"
 
 

@@ -13,14 +13,14 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
-from starlette.responses import FileResponse
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from smooth.api.args import to_bool
 from smooth.api.request import NO_STORE
 from smooth.context import local, session_user
 from smooth.core.doctype.file.file import ATTACH_FIELDTYPES, can_read
 from smooth.exceptions import DoesNotExistError, PermissionError, ValidationError
-from smooth.file_storage import PRIVATE_PREFIX, PUBLIC_PREFIX, is_safe_name, local_path, max_file_size
+from smooth.file_storage import is_safe_name, max_file_size, storage, url_for
 from smooth.model import records
 from smooth.model.database_api import document_db
 from smooth.model.document import Document
@@ -87,25 +87,35 @@ def _disposition(kind: str, file_name: str) -> str:
     return f"{mode}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file_name, safe='')}"
 
 
-def serve_file(name: str, private: bool) -> FileResponse:
-    """The stored content at /files/<name> or /private/files/<name> (404 unknown, 403 not permitted)."""
+def serve_file(name: str, private: bool) -> Response:
+    """The stored content at /files/<name> or /private/files/<name> (404 unknown, 403 not permitted).
+
+    From a local folder the bytes are sent from here; from object storage (several hosts) the
+    answer is a redirect to a short-lived signed URL of the object, made only after the check."""
     if not is_safe_name(name):
         raise DoesNotExistError(f"No file {name!r}")
-    url = (PRIVATE_PREFIX if private else PUBLIC_PREFIX) + name
+    url = url_for(private, name)
     rows = document_db().get_all("File", filters={"file_url": url}, fields=["file_name", "is_private"],
                              limit_page_length=1, order_by="")
-    path = local_path(url)
-    if not rows or path is None or not path.is_file():
+    if not rows:
         raise DoesNotExistError(f"No file at {url}")
     if private and not can_read(url):
         raise PermissionError(f"Not permitted: {session_user()} may not read {url}")
     kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    media_type = f"{kind}; charset=utf-8" if kind.startswith("text/") else kind
+    disposition = _disposition(kind, rows[0]["file_name"] or name)
+    store = storage()
+    signed = store.signed_url(private, name, media_type, disposition)
+    if signed is not None:
+        return RedirectResponse(signed, status_code=302, headers={"Cache-Control": NO_STORE})
+    path = store.path(private, name)
+    if path is None:
+        raise DoesNotExistError(f"No file at {url}")
     headers = {
-        "Content-Disposition": _disposition(kind, rows[0]["file_name"] or name),
+        "Content-Disposition": disposition,
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": NO_STORE if private else "public, max-age=300",
     }
     if kind != "application/pdf":
         headers["Content-Security-Policy"] = SANDBOX_CSP
-    media_type = f"{kind}; charset=utf-8" if kind.startswith("text/") else kind
     return FileResponse(path, media_type=media_type, headers=headers)

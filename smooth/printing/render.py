@@ -23,7 +23,7 @@ import segno
 from markupsafe import Markup
 
 from smooth.exceptions import DoesNotExistError, ValidationError
-from smooth.file_storage import local_path
+from smooth.file_storage import read_file
 from smooth.meta.doctype import Meta
 from smooth.model import time_zones
 from smooth.model.database_api import document_db
@@ -161,11 +161,12 @@ def render_page(doc: Document, layout: PrintLayout, extra: dict[str, Any] | None
 
 
 def _data_uri(url: str) -> str:
-    path = local_path(url.split("?")[0].split("#")[0])
-    if path is None or not path.is_file() or url.startswith("/private/"):
+    url = url.split("?")[0].split("#")[0]
+    content = None if url.startswith("/private/") else read_file(url)
+    if content is None:
         return BLANK
-    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
+    kind = mimetypes.guess_type(url)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(content).decode()}"
 
 
 def _rewrite(url: str) -> str:

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "smooth"
 DOC = ROOT / "docs" / "architecture.md"
 # (importing module, imported module): heavy parts loaded only by the one command that needs them
-LAZY_ALLOWED = {("smooth.migrate", "smooth.db.sync")}
+LAZY_ALLOWED = {("smooth.migrate", "smooth.db.sync"), ("smooth.file_storage", "smooth.file_storage.s3")}
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
-"""File: an uploaded file's record; its content lives beside the site, never in the database.
+"""File: an uploaded file's record; its content lives in the site's file storage, never in the database.
 
-Public files are stored in `sites/<site>/public/files/` and served at `/files/<name>` to
-anyone; private ones (the default) in `sites/<site>/private/files/`, served at
-`/private/files/<name>` only to users who may read the File or the document it is attached to.
+Public files are stored in `sites/<site>/public/files/` (or the `public/` objects of the site's
+S3 storage: smooth.file_storage) and served at `/files/<name>` to anyone; private ones (the
+default) in `private/files/`, served at `/private/files/<name>` only to users who may read the
+File or the document it is attached to.
 
 The content is written while the File is inserted, under a name no other file holds (an
 exclusive create, with a random suffix on a clash), and removed again if the transaction
@@ -13,10 +14,7 @@ committed File always has its content, and no content outlives its record.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import secrets
-from pathlib import Path
 from typing import Any
 
 import smooth.permissions as permissions
@@ -27,9 +25,11 @@ from smooth.file_storage import (
     PUBLIC_PREFIX,
     allowed_extensions,
     extension_of,
-    files_folder,
-    local_path,
     max_file_size,
+    read_file,
+    split_url,
+    storage,
+    url_for,
 )
 from smooth.model.document import Document, load_document
 from smooth.model.records import delete_doc
@@ -70,27 +70,10 @@ def is_local_url(file_url: str | None) -> bool:
     return bool(file_url) and str(file_url).startswith((PUBLIC_PREFIX, PRIVATE_PREFIX))
 
 
-def _remove(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
-
-
-def _reserve(folder: Path, name: str) -> tuple[Path, int]:
-    """Create `name` exclusively in `folder` (a random suffix when taken): the path and an open descriptor."""
-    folder.mkdir(parents=True, exist_ok=True)
-    candidate = name
-    for _attempt in range(50):
-        path = folder / candidate
-        try:
-            return path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-        except FileExistsError:
-            stem, dot, ext = name.rpartition(".")
-            if not dot:
-                stem, ext = name, ""
-            candidate = f"{stem}-{secrets.token_hex(3)}" + (f".{ext}" if ext else "")
-    raise ValidationError(f"Could not find a free file name for {name} in {folder}")
+def _remove(file_url: str) -> None:
+    parts = split_url(file_url)
+    if parts is not None:
+        storage().delete(*parts)
 
 
 class File(Document):
@@ -171,31 +154,24 @@ class File(Document):
     def _write_content(self) -> None:
         content = bytes(self.content or b"")
         private = bool(int(self.is_private or 0))
-        path, fd = _reserve(files_folder(private), stored_name(self.file_name or "file"))
-        db().after_rollback.add(_remove, path)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content)
-        except BaseException:
-            _remove(path)
-            raise
-        self.file_url = (PRIVATE_PREFIX if private else PUBLIC_PREFIX) + path.name
+        name = storage().save(private, stored_name(self.file_name or "file"), content)
+        self.file_url = url_for(private, name)
+        db().after_rollback.add(_remove, self.file_url)
         self.file_size = len(content)
         self.content_hash = hashlib.sha256(content).hexdigest()
 
     def on_trash(self) -> None:
-        path = local_path(self.file_url)
-        if path is not None:
+        if split_url(self.file_url) is not None:
             others = db().get_all("File", filters={"file_url": self.file_url, "name": ["!=", self.name]},
                                   pluck="name", limit_page_length=1, order_by="")
             if not others:
-                db().after_commit.add(_remove, path)
+                db().after_commit.add(_remove, self.file_url)
 
     def get_content(self) -> bytes:
-        path = local_path(self.file_url)
-        if path is None or not path.is_file():
+        content = read_file(self.file_url)
+        if content is None:
             raise DoesNotExistError(f"The content of File {self.name} is not stored on this site")
-        return path.read_bytes()
+        return content
 
 
 def delete_attachments(doc: Document, method: str) -> None:
