@@ -9,6 +9,9 @@ no unit open, and opens its units itself.
 raises rolls back its own work, leaves an Error Log record with the traceback, and re-raises
 so RQ marks it failed and retries it per its policy. A job whose worker died (SIGKILL, OOM) is
 found abandoned by RQ's registry cleanup, which calls `on_failure`: it gets an Error Log too.
+
+A job names the sites folder of the process that enqueued it; a `bench worker` runs it on its own
+(`run_on_sites_path`), as on several hosts the folders may differ.
 """
 
 from __future__ import annotations
@@ -28,6 +31,16 @@ log = logging.getLogger("smooth.jobs")
 ERROR_LENGTH = 60_000
 OPENS_UNITS = "_smooth_opens_units"
 Method = TypeVar("Method", bound=Callable[..., Any])
+_host_sites_path: list[Path] = []  # set by `bench worker`: this host's sites folder
+
+
+def run_on_sites_path(path: Path) -> None:
+    """Open every job's site from `path` (this worker host's folder), not the enqueuing host's."""
+    _host_sites_path[:] = [path]
+
+
+def _sites_path(enqueued: str) -> Path:
+    return _host_sites_path[0] if _host_sites_path else Path(enqueued)
 
 
 def opens_units(method: Method) -> Method:
@@ -48,7 +61,7 @@ def call(method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 def run_job(site: str, sites_path: str, user: str, method: str, kwargs: dict[str, Any], job_id: str = "") -> Any:
     """Call `method(**kwargs)` on `site` as `user`, committed as one unit of work."""
     try:
-        with site_context(site, Path(sites_path), user=user):
+        with site_context(site, _sites_path(sites_path), user=user):
             return call(resolve(method, f"job {job_id or method}"), **kwargs)
     except Exception as exc:
         record_error(site, sites_path, method, "".join(traceback.format_exception(exc)), job_id)
@@ -59,7 +72,7 @@ def record_error(site: str, sites_path: str, method: str, text: str, job_id: str
                  reference: tuple[str, str] | None = None) -> None:
     """Keep a failure as an Error Log record (in its own transaction: the job's was rolled back)."""
     try:
-        with unit_of_work(site, user="Administrator", sites_path=Path(sites_path)):
+        with unit_of_work(site, user="Administrator", sites_path=_sites_path(sites_path)):
             get_doc({"doctype": "Error Log", "method": method[:255], "error": text[-ERROR_LENGTH:],
                      "job_id": job_id, "reference_doctype": reference[0] if reference else None,
                      "reference_name": reference[1] if reference else None}).insert(ignore_permissions=True)

@@ -23,7 +23,7 @@ from redis import Redis
 from rq import Queue, Worker
 
 from smooth.context import site_context
-from smooth.jobs import outbox, queues
+from smooth.jobs import execute, outbox, queues
 from smooth.site import forget_site
 
 log = logging.getLogger("smooth.jobs")
@@ -57,6 +57,8 @@ def start_worker(url: str, names: Sequence[str], *, burst: bool = False, sites: 
     `sites` are the sites whose outbox this worker pushes when it (re)connects."""
     stop = threading.Event()
     delay = 1.0
+    if sites_path is not None:
+        execute.run_on_sites_path(sites_path.resolve())
     while True:
         started = time.monotonic()
         conn = queues.new_connection(url)
