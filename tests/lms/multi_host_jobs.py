@@ -18,9 +18,10 @@ def enqueue_marker(runs_file: str, release_file: str) -> str:
 
 
 def marker(runs_file: str, release_file: str) -> None:
-    """Record a run, then stay running until the test releases it (so later requests find it running)."""
+    """Record a run and the sites folder it ran in, then stay running until the test releases it (so later
+    requests find it running)."""
     with open(runs_file, "a", encoding="utf-8") as handle:
-        handle.write(f"{time.time()}\n")
+        handle.write(f"{time.time()} {smooth.local.site.sites_path.resolve()}\n")
     deadline = time.monotonic() + 60
     while not Path(release_file).exists() and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -5,9 +5,12 @@ test starts 3 real `bench serve` processes on free loopback ports behind a round
 proxy of its own (a load balancer hands each new connection to the next server), 2 `bench
 worker`s and 2 `bench schedule`s (ticking every second, so they tick together), all for the
 LMS site on MariaDB with `redis_url` / `redis_queue` on the test's Redis database and mail going
-to the suite's SMTP sink (tests/mail/conftest.py). What one process knows only in its memory
-would show here as a second login, a throttle that never trips, two bookings, a job or a mail
-twice.
+to the suite's SMTP sink (tests/mail/conftest.py), files in S3-compatible storage (moto_server, as
+docs/deployment.md says several hosts need: a booking mail's calendar attachment stored by an app
+process is read by a worker). Each process has a sites folder of its own
+holding only a copy of the site's config, as each host of a deployment would. What one process
+knows only in its memory or on its disk would show here as a second login, a throttle that never
+trips, two bookings, a job or a mail twice, or a job run in another host's folder.
 
 No network namespaces: `unshare -rn` works without root on this machine, but a process in its
 own namespace reaches neither the shared MariaDB and Redis nor the proxy without a veth pair
@@ -23,6 +26,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import itertools
+import shutil
 import socket
 import subprocess
 import threading
@@ -31,6 +35,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -39,8 +44,10 @@ import redis
 import smooth
 from smooth.auth.csrf import HEADER
 from smooth.email.queue import flush
+from smooth.site import COMMON_CONFIG, SITE_CONFIG
 from tests.api.auth_fixtures import PASSWORD, redis_test_url
 from tests.api.helpers import set_site_config
+from tests.api.s3_server import moto_server, storage_config
 from tests.conftest import SiteHandle
 from tests.jobs.conftest import start_bench
 from tests.lms.conftest import clean, make_course, make_evaluator, make_learner, next_weekday
@@ -105,6 +112,7 @@ class Cluster:
     smtp: SmtpServer
     tmp: Path
     started: dt.datetime
+    hosts: dict[str, SiteHandle]
     processes: dict[str, subprocess.Popen[str]] = field(default_factory=dict)
 
     def client(self, base: str | None = None) -> httpx.Client:
@@ -114,6 +122,7 @@ class Cluster:
 
 
 def _wait_until_serving(urls: list[str], processes: dict[str, subprocess.Popen[str]], logs: Path) -> None:
+    """Wait for every server to answer; a process that exited instead fails with its log."""
     deadline = time.monotonic() + START_SECONDS
     waiting = set(urls)
     while waiting:
@@ -131,6 +140,16 @@ def _wait_until_serving(urls: list[str], processes: dict[str, subprocess.Popen[s
         time.sleep(0.2)
 
 
+def _host(handle: SiteHandle, root: Path) -> SiteHandle:
+    """The site as a host of its own sees it: a sites folder with copies of the configs and nothing else."""
+    folder = root / "sites" / handle.name
+    folder.mkdir(parents=True)
+    shutil.copy(handle.sites_path / handle.name / SITE_CONFIG, folder / SITE_CONFIG)
+    if (handle.sites_path / COMMON_CONFIG).exists():
+        shutil.copy(handle.sites_path / COMMON_CONFIG, folder.parent / COMMON_CONFIG)
+    return SiteHandle(handle.name, folder.parent, handle.backend, handle.apps)
+
+
 @pytest.fixture(scope="module")
 def cluster(lms_site: SiteHandle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     tmp = tmp_path_factory.mktemp("multi-host")
@@ -138,26 +157,31 @@ def cluster(lms_site: SiteHandle, tmp_path_factory: pytest.TempPathFactory) -> I
     redis.Redis.from_url(url).flushdb()
     smtp = SmtpServer()
     smtp.start()
+    s3 = moto_server(tmp)
     clean(lms_site)
     set_site_config(lms_site, redis_url=url, redis_queue=url, mail_server="127.0.0.1", mail_port=smtp.port,
-                    auto_email_id="noreply@smooth.test", login_attempts_per_user=3)
+                    auto_email_id="noreply@smooth.test", login_attempts_per_user=3,
+                    file_storage=storage_config(s3.__enter__()))
     with lms_site.context():
         started = smooth.now_datetime().replace(microsecond=0)
+    hosts = {name: _host(lms_site, tmp / name) for name in ("serve0", "serve1", "serve2", "worker0", "worker1",
+                                                            "schedule0", "schedule1", "asker")}
     ports = [free_port() for _ in range(3)]
     servers = [f"http://127.0.0.1:{port}" for port in ports]
     processes: dict[str, subprocess.Popen[str]] = {}
-    logs = [(tmp / f"{name}.log").open("w") for name in ("serve0", "serve1", "serve2", "worker0", "worker1",
-                                                        "schedule0", "schedule1")]
+    logs = {name: (tmp / f"{name}.log").open("w") for name in hosts}
     try:
         for index, port in enumerate(ports):
-            processes[f"serve{index}"] = start_bench(lms_site, "serve", "--port", str(port), output=logs[index])
+            name = f"serve{index}"
+            processes[name] = start_bench(hosts[name], "serve", "--port", str(port), output=logs[name])
         for index in range(2):
-            processes[f"worker{index}"] = start_bench(lms_site, "worker", output=logs[3 + index])
-            processes[f"schedule{index}"] = start_bench(lms_site, "schedule", "--interval", "1",
-                                                        output=logs[5 + index])
+            name = f"worker{index}"
+            processes[name] = start_bench(hosts[name], "worker", output=logs[name])
+            name = f"schedule{index}"
+            processes[name] = start_bench(hosts[name], "schedule", "--interval", "1", output=logs[name])
         _wait_until_serving(servers, processes, tmp)
         proxy = RoundRobinProxy(ports)
-        yield Cluster(lms_site, servers, proxy, smtp, tmp, started, processes)
+        yield Cluster(lms_site, servers, proxy, smtp, tmp, started, hosts, processes)
         proxy.close()
         crashed = {name: p.returncode for name, p in processes.items() if p.poll() is not None}
         assert not crashed, f"processes died during the tests: {crashed}"
@@ -169,11 +193,12 @@ def cluster(lms_site: SiteHandle, tmp_path_factory: pytest.TempPathFactory) -> I
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
-        for log in logs:
+        for log in logs.values():
             log.close()
         smtp.stop()
+        s3.__exit__(None, None, None)
         set_site_config(lms_site, redis_url=None, redis_queue=None, mail_server=None, mail_port=None,
-                        auto_email_id=None, login_attempts_per_user=None)
+                        auto_email_id=None, login_attempts_per_user=None, file_storage=None)
         redis.Redis.from_url(url).flushdb()
         clean(lms_site)
 
@@ -254,9 +279,13 @@ def test_forty_bookings_through_three_processes_for_one_slot_one_wins(cluster: C
     with ThreadPoolExecutor(LEARNERS) as pool:
         responses = list(pool.map(book, range(LEARNERS)))
     statuses = collections.Counter(r.status_code for r in responses)
-    assert statuses[200] == 1, [r.text[:200] for r in responses if r.status_code not in (200, 417)]
-    assert statuses[417] == LEARNERS - 1, statuses
-    assert all("Slot already booked" in r.text for r in responses if r.status_code == 417)
+    # a loser is told the slot is taken, or (a loaded machine) that the row lock stayed busy: retry, nothing written
+    losers = [r for r in responses if r.status_code != 200]
+    assert statuses[200] == 1, statuses
+    assert all(("Slot already booked" in r.text and r.status_code == 417)
+               or (r.status_code == 503 and "QueryLockError" in r.text) for r in losers), \
+        [(r.status_code, r.text[:300]) for r in losers if r.status_code != 417]
+    assert statuses[417] >= LEARNERS // 2, statuses
     spread = [after - was for after, was in zip(cluster.proxy.counts, before, strict=True)]
     assert min(spread) >= LEARNERS // 3 - 1, spread  # every server took its share of the race
     with cluster.handle.context():
@@ -266,8 +295,8 @@ def test_forty_bookings_through_three_processes_for_one_slot_one_wins(cluster: C
 def test_a_job_several_processes_ask_for_runs_once(cluster: Cluster) -> None:
     runs, release = cluster.tmp / "marker_runs.txt", cluster.tmp / "marker_release"
     kwargs = f'{{"runs_file": "{runs}", "release_file": "{release}"}}'
-    askers = [start_bench(cluster.handle, "execute", "tests.lms.multi_host_jobs.enqueue_marker", "--kwargs", kwargs)
-              for _ in range(3)]
+    method = "tests.lms.multi_host_jobs.enqueue_marker"
+    askers = [start_bench(cluster.hosts["asker"], "execute", method, "--kwargs", kwargs) for _ in range(3)]
     outputs = [asker.communicate(timeout=120)[0] for asker in askers]
     assert all(asker.returncode == 0 for asker in askers), outputs
     deadline = time.monotonic() + 30
@@ -275,7 +304,9 @@ def test_a_job_several_processes_ask_for_runs_once(cluster: Cluster) -> None:
         time.sleep(0.1)
     release.touch()
     time.sleep(1)  # a second run, had one been queued, would start now that the first is released
-    assert runs.read_text().count("\n") == 1
+    ran = runs.read_text().splitlines()
+    assert len(ran) == 1, ran
+    assert ran[0].split()[1] in {str(cluster.hosts[f"worker{i}"].sites_path.resolve()) for i in range(2)}, ran
     assert len(set(outputs)) == 1 and MARKER_JOB in outputs[0], outputs  # each asked for the same job
 
 
@@ -284,12 +315,14 @@ def test_each_mail_is_sent_once(cluster: Cluster) -> None:
         names = [smooth.sendmail(f"reader{i}@example.com", subject=f"Notice {i}", message=f"<p>{i}</p>")
                  for i in range(12)]
         smooth.db.commit()  # each enqueues its send job; the workers race the flushes below for the rows
-        with ThreadPoolExecutor(2) as pool:
-            list(pool.map(lambda _: _flush(cluster.handle), range(2)))
-    expected = _wait_for_sent(cluster.handle, cluster.started)
-    assert set(names) <= set(expected)
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda _: _flush(cluster.handle), range(2)))
+    rows = _wait_for_mail(cluster.handle, cluster.started)
+    sent = {r["name"]: r["message_id"] for r in rows if r["status"] == "Sent"}
+    assert set(names) <= set(sent), rows
     received = collections.Counter(str(r.message["Message-ID"]) for r in cluster.smtp.sink.received)
-    assert {received[message_id] for message_id in expected.values()} == {1}, received
+    assert {received[message_id] for message_id in sent.values()} == {1}, received
+    assert set(received.values()) == {1}, received  # nothing else went out twice either
 
 
 def _flush(handle: SiteHandle) -> None:
@@ -298,15 +331,15 @@ def _flush(handle: SiteHandle) -> None:
         flush()
 
 
-def _wait_for_sent(handle: SiteHandle, since: dt.datetime) -> dict[str, str]:
-    """Every Email Queue row made during the tests, by name -> Message-ID, once all are Sent."""
-    deadline = time.monotonic() + 60
+def _wait_for_mail(handle: SiteHandle, since: dt.datetime) -> list[dict[str, Any]]:
+    """Every Email Queue row made during the tests, once none waits to be sent (Sent, or Error for good)."""
+    deadline = time.monotonic() + 120
     while True:
         with handle.context():
             rows = smooth.get_all("Email Queue", filters={"creation": [">=", since]},
-                                  fields=["name", "status", "message_id"])
-        if rows and all(r["status"] == "Sent" for r in rows):
-            return {r["name"]: r["message_id"] for r in rows}
+                                  fields=["name", "status", "message_id", "subject", "last_error"])
+        if rows and all(r["status"] in ("Sent", "Error") for r in rows):
+            return rows
         assert time.monotonic() < deadline, rows
         time.sleep(0.3)
 

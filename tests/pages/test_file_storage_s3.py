@@ -9,69 +9,39 @@ signed URL's `X-Amz-Expires`; a real S3 refuses the URL after that many seconds.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import boto3
 import httpx
 import pytest
 
 import smooth
 from tests.api.helpers import Api, set_site_config
+from tests.api.s3_server import BUCKET, moto_server, s3_client, storage_config
 from tests.conftest import make_user
 from tests.hr.test_onboarding_portal import activity_row, setup
-from tests.mail.conftest import free_port
 from tests.pages.conftest import pages, served, served_site  # noqa: F401
 from tests.pages.test_form_attach import NEW, PDF, _employee, _post
 
-BUCKET = "smooth-files"
 EXPIRY = 5
 
 
 @pytest.fixture(scope="module")
 def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    log = (tmp_path_factory.mktemp("moto") / "moto.log").open("w")
-    server = subprocess.Popen([str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=log, stderr=subprocess.STDOUT)
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(endpoint, timeout=1)
-                break
-            except httpx.HTTPError:
-                assert server.poll() is None and time.monotonic() < deadline, "moto_server did not start"
-                time.sleep(0.1)
-        _client(endpoint).create_bucket(Bucket=BUCKET)
+    with moto_server(tmp_path_factory.mktemp("moto")) as endpoint:
         yield endpoint
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
-
-
-def _client(endpoint: str):  # type: ignore[no-untyped-def]
-    return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
-                        aws_secret_access_key="test")
 
 
 @pytest.fixture
 def s3_site(pages: Api, s3_endpoint: str) -> Iterator[Api]:  # noqa: F811
-    set_site_config(pages.handle, file_storage={
-        "type": "s3", "bucket": BUCKET, "endpoint_url": s3_endpoint, "region_name": "us-east-1",
-        "access_key_id": "test", "secret_access_key": "test", "url_expiry_seconds": EXPIRY})
+    set_site_config(pages.handle, file_storage=storage_config(s3_endpoint, url_expiry_seconds=EXPIRY))
     yield pages
     set_site_config(pages.handle, file_storage=None)
 
 
 def _objects(api: Api, endpoint: str) -> list[str]:
-    listed = _client(endpoint).list_objects_v2(Bucket=BUCKET, Prefix=f"{api.handle.name}/")
+    listed = s3_client(endpoint).list_objects_v2(Bucket=BUCKET, Prefix=f"{api.handle.name}/")
     return sorted(item["Key"].split("/", 1)[1] for item in listed.get("Contents", []))
 
 
