@@ -31,13 +31,12 @@ import json
 import random
 import statistics
 import sys
-import time
 import zoneinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from harness import BenchSite, add_common_arguments, each_backend, serve, size, temporary_site
+from harness import BenchSite, add_common_arguments, each_backend, serve, size, temporary_site, timed_get
 from sqlalchemy import insert
 
 import smooth
@@ -87,16 +86,6 @@ def setup(requests: int, evaluators: int) -> tuple[str, str, str]:
     sample = smooth.db.get_value(DOCTYPE, {"evaluator": pool[0]}, "name", order_by="date desc")
     return pool[0], str(sample), f"{key}:{secret}"
 
-
-def timed_get(conn: http.client.HTTPConnection, path: str, token: str, must_contain: bytes) -> float:
-    start = time.perf_counter()
-    conn.request("GET", path, headers={"Authorization": f"token {token}"})
-    response = conn.getresponse()
-    body = response.read()
-    took = time.perf_counter() - start
-    if response.status != 200 or must_contain not in body:
-        raise RuntimeError(f"GET {path}: {response.status}:\n{body[:1500].decode(errors='replace')}")
-    return took
 
 
 def follow_ups(evaluator: str, sample: str) -> dict[str, tuple[str, bytes]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import http.client
 import io
 import os
 import secrets
@@ -149,3 +150,23 @@ class ScaleResult:
         ratio = f" -> ratio {self.ratio:.2f}" if self.ratio is not None else ""
         verdict = "within goal" if self.within_goal else "OVER GOAL"
         return f"[{backend}] {self.row}: {self.figure}{ratio} (goal {self.goal}; {verdict})"
+
+
+def timed_get(conn: http.client.HTTPConnection, path: str, token: str, must_contain: bytes) -> float:
+    """Seconds for one authenticated GET; a wrong status or a page without `must_contain` stops the benchmark."""
+    start = time.perf_counter()
+    conn.request("GET", path, headers={"Authorization": f"token {token}"})
+    response = conn.getresponse()
+    body = response.read()
+    took = time.perf_counter() - start
+    if response.status != 200 or must_contain not in body:
+        raise RuntimeError(f"GET {path}: {response.status}:\n{body[:1500].decode(errors='replace')}")
+    return took
+
+
+def buffer_pool(backend: str) -> str:
+    """The bound site's InnoDB buffer pool, for the lines a large-table figure is judged by ("" on SQLite)."""
+    if backend != "mariadb":
+        return ""
+    pool = smooth.db.sql("select @@innodb_buffer_pool_size")[0][0]
+    return f"; InnoDB buffer pool {int(pool) // 2**20} MiB"

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from compliance_data import as_job, fill, make_types, timed
-from harness import ScaleResult, size, temporary_site
+from harness import ScaleResult, buffer_pool, size, temporary_site
 
 import smooth
 from smooth_hr.compliance_job import run_daily_compliance
@@ -27,12 +27,6 @@ from smooth_hr.compliance_job import run_daily_compliance
 REPO = Path(__file__).resolve().parents[1]
 GOAL_SECONDS = 10.0
 
-
-def buffer_pool(backend: str) -> str:
-    if backend != "mariadb":
-        return ""
-    pool = smooth.db.sql("select @@innodb_buffer_pool_size")[0][0]
-    return f"; InnoDB buffer pool {int(pool) // 2**20} MB"
 
 
 def peak_of_job(day: dt.date) -> tuple[int, dict[str, Any]]:

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from harness import ScaleResult, serve, temporary_site
-from sqlalchemy import insert, text
+from harness import ScaleResult, buffer_pool, serve, temporary_site, timed_get
+from sqlalchemy import insert
 
 import smooth
 
@@ -104,22 +104,6 @@ def load(rows: int) -> tuple[str, str, float]:
     return pool[0], f"{key}:{secret}", time.perf_counter() - started
 
 
-def buffer_pool() -> str:
-    if smooth.db.db_type != "mariadb":
-        return ""
-    size = int(smooth.db.execute(text("SELECT @@innodb_buffer_pool_size")).scalar_one())
-    return f", InnoDB buffer pool {size / 2**20:,.0f} MiB"
-
-
-def timed_get(conn: http.client.HTTPConnection, path: str, token: str, mark: bytes) -> float:
-    start = time.perf_counter()
-    conn.request("GET", path, headers={"Authorization": f"token {token}"})
-    response = conn.getresponse()
-    body = response.read()
-    took = time.perf_counter() - start
-    if response.status != 200 or mark not in body:
-        raise RuntimeError(f"GET {path}: {response.status}:\n{body[:1500].decode(errors='replace')}")
-    return took
 
 
 def run(backend: str, args: argparse.Namespace) -> Iterable[ScaleResult]:
@@ -127,7 +111,7 @@ def run(backend: str, args: argparse.Namespace) -> Iterable[ScaleResult]:
     rounds = args.desk_rounds if args.desk_rounds is not None else (2 if args.quick else 15)
     with temporary_site(backend, [str(REPO)], args.mariadb_url) as site:
         evaluator, token, loaded = load(rows)
-        pool_size = buffer_pool()
+        pool_size = buffer_pool(backend)
         process, port = serve(site)
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
