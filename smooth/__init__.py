@@ -44,7 +44,7 @@ from smooth import db as _db_package  # noqa: F401  isort: skip
 
 if TYPE_CHECKING:
     from smooth.charts import Series as ChartSeries
-    from smooth.charts import bar_chart
+    from smooth.charts import bar_chart, line_chart
     from smooth.context import (
         connect,
         destroy,
@@ -97,6 +97,7 @@ __version__ = VERSION
 _HOMES = {
     "ChartSeries": ("smooth.charts", "Series"),
     "bar_chart": ("smooth.charts", "bar_chart"),
+    "line_chart": ("smooth.charts", "line_chart"),
     "connect": ("smooth.context", "connect"),
     "destroy": ("smooth.context", "destroy"),
     "init": ("smooth.context", "init"),
@@ -164,8 +165,8 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "MAX_DATE", "ChartSeries", "allowed_file_extensions", "bar_chart", "escape_csv_formula", "file_extension",
-    "get_file_path", "get_print", "google_calendar", "input_date", "input_time", "max_file_size", "read_file",
-    "sanitize_html", "throttle_lookup",
+    "line_chart", "get_file_path", "get_print", "google_calendar", "input_date", "input_time", "max_file_size",
+    "read_file", "sanitize_html", "throttle_lookup",
     "AuthenticationError", "CSRFTokenError", "DataError", "DocstatusTransitionError", "DoesNotExistError",
     "DuplicateEntryError", "FileDownload", "FilterError", "LinkExistsError", "LinkValidationError", "MandatoryError",
     "PermissionError", "QueryLockError", "SmoothError", "TimestampMismatchError", "TooManyRequestsError",

@@ -16,7 +16,7 @@ import logging
 from typing import Any
 
 import smooth
-from smooth_hr import compliance_reminders
+from smooth_hr import compliance_reminders, compliance_scores
 from smooth_hr.compliance_status import COMPLETE, EXPIRED, EXPIRING, reminder_days
 
 log = logging.getLogger("smooth_hr.compliance_job")
@@ -64,13 +64,15 @@ def update_statuses(today: dt.date | None = None) -> dict[str, int]:
 
 
 def run_daily_compliance(today: dt.date | None = None) -> dict[str, Any]:
-    """The scheduled job (hooks.py `scheduler_events` daily): statuses, then retraining, then reminders.
+    """The scheduled job (hooks.py `scheduler_events` daily): statuses, then retraining, then reminders,
+    then the day's score per department.
 
-    One job for the three so they run in this order even on several workers: reminders and
-    retraining read the statuses just updated.
+    One job for all so they run in this order even on several workers: reminders, retraining and
+    scores read the statuses just updated.
     """
     day = today or smooth.today()
     result: dict[str, Any] = {"statuses": update_statuses(day)}
     result["retraining"], result["reminders"] = compliance_reminders.follow_up_due(day)
+    result["scores"] = compliance_scores.take_snapshot(day)
     log.info("compliance job for %s: %s", day, result)
     return result
