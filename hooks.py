@@ -32,7 +32,7 @@ fixtures = [
     {"dt": "Workflow State", "filters": [["name", "in", ["Pending", "Completed", "Cancelled"]]]},
     {"dt": "Workflow Action Master", "filters": [["name", "in", ["Complete", "Cancel", "Issue Certificate"]]]},
     {"dt": "Workflow", "filters": [["name", "in", ["LMS Certificate Request"]]]},
-    {"dt": "Print Format", "filters": [["name", "in", ["Policy Acknowledgment"]]]},
+    {"dt": "Print Format", "filters": [["name", "in", ["Policy Acknowledgment", "Training Transcript"]]]},
 ]
 
 doc_events = {

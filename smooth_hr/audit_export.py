@@ -27,6 +27,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import smooth
+from smooth_hr import transcript_print
+from smooth_hr.transcript import get_transcript
 
 DOCTYPE = "Employee Compliance"
 EXPORT_METHOD = "smooth_hr.audit_export.download_audit_export"
@@ -106,8 +108,10 @@ def _pages(filters: dict[str, Any]) -> Iterator[tuple[list[dict[str, Any]], dict
         yield batch, _evidence(sorted({r["evidence"] for r in batch if r["evidence"]}))
 
 
-def write_zip(target: Any, filters: dict[str, Any], description: str) -> tuple[int, int]:
-    """Write the export into `target` (a path or binary file); (rows, evidence files) written."""
+def write_zip(target: Any, filters: dict[str, Any], description: str,
+              extra: dict[str, str] | None = None) -> tuple[int, int]:
+    """Write the export into `target` (a path or binary file), with `extra` members ({path: text});
+    (rows, evidence files) written."""
     rows = files = 0
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         with archive.open("compliance.csv", "w") as raw, \
@@ -134,11 +138,17 @@ def write_zip(target: Any, filters: dict[str, Any], description: str) -> tuple[i
                     archive.writestr(member, content)
                     written.add(member)
                     files += 1
-        archive.writestr("README.txt", _readme(description, rows, files))
+        for extra_member, extra_text in (extra or {}).items():
+            archive.writestr(extra_member, extra_text)
+        archive.writestr("README.txt", _readme(description, rows, files, sorted(extra or ())))
     return rows, files
 
 
-def _readme(description: str, rows: int, files: int) -> str:
+EXTRA_NOTES = {"transcript.html": "transcript.html is the employee's training transcript as of the export's day "
+                                   "(open it in a browser).\n"}
+
+
+def _readme(description: str, rows: int, files: int, extra: list[str]) -> str:
     user = smooth.session.user
     full_name = smooth.db.get_value("User", user, "full_name") or user
     now = smooth.now_datetime().isoformat(sep=" ", timespec="seconds")
@@ -147,7 +157,8 @@ def _readme(description: str, rows: int, files: int) -> str:
             f"Exported at: {now} ({smooth.local.site.time_zone})\n"
             f"Records: {rows}\nEvidence files: {files}\n\n"
             "compliance.csv lists the records; its File Name column is the evidence file's path in this archive "
-            "(empty when the record has no evidence on file).\n")
+            "(empty when the record has no evidence on file).\n"
+            + "".join(EXTRA_NOTES.get(member, "") for member in extra))
 
 
 @smooth.whitelist(methods=("GET", "POST"))
@@ -162,13 +173,20 @@ def download_audit_export(employee: str | None = None, compliance_type: str | No
     handle = tempfile.NamedTemporaryFile(prefix="audit-export-", suffix=".zip", delete=False)
     try:
         with handle:
-            write_zip(handle, filters, description)
+            write_zip(handle, filters, description, _transcript(filters.get("employee")))
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
     stamp = smooth.now_datetime().strftime("%Y%m%d-%H%M%S")
     return smooth.FileDownload(Path(handle.name), f"audit-{_UNSAFE.sub('_', part)}-{stamp}.zip", "application/zip",
                                remove_after=True)
+
+
+def _transcript(employee: str | None) -> dict[str, str]:
+    """An employee's export carries their training transcript: the auditor's question is rarely one record."""
+    if not employee:
+        return {}
+    return {"transcript.html": transcript_print.render(get_transcript(employee), as_pdf=False)}
 
 
 PAGE_URL = "/app/compliance-dashboard"

@@ -69,7 +69,7 @@ def test_employee_export_has_csv_evidence_and_stamp(team: Team) -> None:
     assert "Exported by: hr <hr@example.com>" in readme
     assert re.search(r"Exported at: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(", readme)
     assert "Records: 2" in readme and "Evidence files: 1" in readme
-    assert sorted(archive.namelist()) == sorted(["compliance.csv", forklift[8], "README.txt"])
+    assert sorted(archive.namelist()) == sorted(["compliance.csv", forklift[8], "README.txt", "transcript.html"])
 
 
 def test_compliance_type_export_lists_every_employee_of_the_type(team: Team) -> None:

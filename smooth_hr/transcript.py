@@ -1,0 +1,230 @@
+"""An employee's training transcript: everything they did, in one place, as it stood on a chosen day.
+
+The records live in five lists across the two apps (enrolments, quiz results, evaluations,
+certificates and training assignments by the employee's user; filed documents and compliance rows
+by the employee). The transcript reads them all for one person and, for "as of" a past day, keeps
+only what existed then and gives each its standing on that day: a certificate issued later is not
+there, one revoked or superseded later was valid, a document that expired since was in force.
+
+Who may see it: whoever may read the Employee record (HR everyone, a manager their reporting
+line, an employee themself). The records are then read whole: the transcript is the deliberate
+view of one person's file for those entitled to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import smooth
+
+EMPLOYEE = "Employee"
+
+
+@dataclass
+class Entry:
+    """One line of a section: what, its dates, and its standing on the transcript's day."""
+
+    title: str
+    status: str
+    dates: list[tuple[str, Any]] = field(default_factory=list)
+    detail: str = ""
+    url: str = ""
+
+
+@dataclass
+class Transcript:
+    employee: str
+    employee_name: str
+    department: str
+    designation: str
+    user: str
+    as_of: dt.date
+    today: bool
+    sections: dict[str, list[Entry]] = field(default_factory=dict)
+
+
+def _date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _on_or_before(value: Any, day: dt.date) -> bool:
+    found = _date(value)
+    return found is not None and found <= day
+
+
+def _day_after(day: dt.date) -> dt.date:
+    """`creation` is a datetime: "on or before the day" is "before the next day starts"."""
+    return day + dt.timedelta(days=1)
+
+
+def _url(doctype: str, name: str) -> str:
+    return f"/app/{doctype.lower().replace(' ', '-')}/{name}"
+
+
+def _course_titles(rows: list[dict[str, Any]]) -> dict[str, str]:
+    names = sorted({row["course"] for row in rows if row.get("course")})
+    if not names:
+        return {}
+    return {row["name"]: row["title"] or row["name"] for row in
+            smooth.get_all("LMS Course", filters={"name": ["in", names]}, fields=["name", "title"], order_by="")}
+
+
+def certificate_standing(row: dict[str, Any], day: dt.date, superseded_on: dt.date | None) -> str:
+    if row.get("revoked") and _on_or_before(row.get("revoked_on") or day, day):
+        return "Revoked"
+    if superseded_on and superseded_on <= day:
+        return "Superseded"
+    expiry = _date(row.get("expiry_date"))
+    return "Expired" if expiry and expiry < day else "Valid"
+
+
+def _certificates(user: str, day: dt.date) -> list[Entry]:
+    rows = smooth.get_all("LMS Certificate", filters={"member": user},
+                          fields=["name", "certificate_number", "course", "course_title", "issue_date", "expiry_date",
+                                  "revoked", "revoked_on", "revoked_reason", "superseded_by"],
+                          order_by="issue_date desc, name desc")
+    issued = {row["name"]: _date(row["issue_date"]) for row in rows}
+    entries = []
+    for row in rows:
+        if not _on_or_before(row["issue_date"], day):
+            continue
+        status = certificate_standing(row, day, issued.get(row["superseded_by"] or ""))
+        detail = f"Revoked: {row['revoked_reason']}" if status == "Revoked" and row["revoked_reason"] else ""
+        entries.append(Entry(row["course_title"] or row["course"], status,
+                             [("Issued", row["issue_date"]), ("Expires", row["expiry_date"])],
+                             f"No. {row['certificate_number'] or row['name']}" + (f" · {detail}" if detail else ""),
+                             _url("LMS Certificate", row["name"])))
+    return entries
+
+
+def _evaluations(user: str, day: dt.date) -> list[Entry]:
+    rows = smooth.get_all("LMS Certificate Evaluation", filters={"member": user, "date": ["<=", day]},
+                          fields=["name", "course", "date", "status", "evaluator"], order_by="date desc, name desc")
+    evaluators = {row["evaluator"] for row in rows if row["evaluator"]}
+    names = {u: smooth.db.get_value("User", u, "full_name") or u for u in evaluators}
+    titles = _course_titles(rows)
+    return [Entry(titles.get(row["course"], row["course"]), row["status"] or "Pending", [("Date", row["date"])],
+                  f"Evaluator: {names.get(row['evaluator'], row['evaluator'] or '—')}",
+                  _url("LMS Certificate Evaluation", row["name"])) for row in rows]
+
+
+def _quizzes(user: str, day: dt.date) -> list[Entry]:
+    rows = smooth.get_all("LMS Quiz Submission", filters={"member": user, "creation": ["<", _day_after(day)]},
+                          fields=["name", "quiz_title", "quiz", "course", "attempt", "percentage", "passed",
+                                  "creation"], order_by="creation desc")
+    titles = _course_titles(rows)
+    return [Entry(row["quiz_title"] or row["quiz"], "Passed" if row["passed"] else "Not passed",
+                  [("Taken", _date(row["creation"]))],
+                  " · ".join(filter(None, (f"{float(row['percentage'] or 0):.0f}%", f"attempt {row['attempt'] or 1}",
+                                           titles.get(row["course"] or "")))),
+                  _url("LMS Quiz Submission", row["name"])) for row in rows]
+
+
+def _enrolments(user: str, day: dt.date, today: bool) -> list[Entry]:
+    rows = smooth.get_all("LMS Enrollment", filters={"member": user, "creation": ["<", _day_after(day)]},
+                          fields=["name", "course", "batch", "progress", "completed", "creation"],
+                          order_by="creation desc")
+    titles = _course_titles(rows)
+    entries = []
+    for row in rows:
+        status = "Completed" if row["completed"] else f"{float(row['progress'] or 0):.0f}% done"
+        detail = f"Cohort {row['batch']}" if row["batch"] else ""
+        if not today:
+            detail = f"{detail} · progress as of now" if detail else "progress as of now"
+        entries.append(Entry(titles.get(row["course"], row["course"]), status,
+                             [("Enrolled", _date(row["creation"]))], detail, _url("LMS Enrollment", row["name"])))
+    return entries
+
+
+def assignment_standing(row: dict[str, Any], day: dt.date) -> str:
+    if _on_or_before(row.get("completed_on"), day):
+        return "Completed"
+    due = _date(row.get("due_date"))
+    return "Overdue" if due and due < day else "Open"
+
+
+def _assignments(user: str, day: dt.date) -> list[Entry]:
+    rows = smooth.get_all("LMS Training Assignment", filters={"member": user, "assigned_on": ["<=", day]},
+                          fields=["name", "course", "course_title", "assigned_on", "due_date", "completed_on"],
+                          order_by="assigned_on desc, name desc")
+    return [Entry(row["course_title"] or row["course"], assignment_standing(row, day),
+                  [("Assigned", row["assigned_on"]), ("Due", row["due_date"]),
+                   ("Completed", row["completed_on"] if _on_or_before(row["completed_on"], day) else None)],
+                  "", _url("LMS Training Assignment", row["name"])) for row in rows]
+
+
+def _documents(employee: str, day: dt.date) -> list[Entry]:
+    rows = smooth.get_all("Employee Document", filters={"employee": employee},
+                          fields=["name", "document_type", "title", "issue_date", "expiry_date", "superseded_by",
+                                  "creation"], order_by="creation desc")
+    filed = {row["name"]: _date(row["creation"]) for row in rows}
+    entries = []
+    for row in rows:
+        if not _on_or_before(row["creation"], day):
+            continue
+        expiry = _date(row["expiry_date"])
+        replaced = filed.get(row["superseded_by"] or "")
+        status = "Superseded" if replaced and replaced <= day else "Expired" if expiry and expiry < day else "In force"
+        entries.append(Entry(row["title"] or row["document_type"], status,
+                             [("Filed", _date(row["creation"])), ("Issued", row["issue_date"]), ("Expires", expiry)],
+                             row["document_type"] or "", _url("Employee Document", row["name"])))
+    return entries
+
+
+def compliance_standing(row: dict[str, Any], day: dt.date, today: bool) -> str:
+    if today:
+        return str(row.get("status") or "Pending")
+    completed, renewal = _date(row.get("completion_date")), _date(row.get("renewal_date"))
+    if completed is None or completed > day:
+        return "Pending"
+    return "Expired" if renewal and renewal < day else "Complete"
+
+
+def _compliance(employee: str, day: dt.date, today: bool) -> list[Entry]:
+    rows = smooth.get_all("Employee Compliance", filters={"employee": employee},
+                          fields=["name", "compliance_type", "status", "completion_date", "renewal_date", "evidence",
+                                  "creation"], order_by="compliance_type asc")
+    entries = []
+    for row in rows:
+        if not _on_or_before(row["creation"], day):
+            continue
+        completed = row["completion_date"] if _on_or_before(row["completion_date"], day) else None
+        later = "" if today or completed or not row["completion_date"] else \
+            f"completed later, on {row['completion_date']}"
+        entries.append(Entry(row["compliance_type"], compliance_standing(row, day, today),
+                             [("Completed", completed), ("Renewal", row["renewal_date"] if completed else None)],
+                             later or (f"Evidence {row['evidence']}" if row["evidence"] else ""),
+                             _url("Employee Compliance", row["name"])))
+    return entries
+
+
+def get_transcript(employee: str, as_of: dt.date | str | None = None) -> Transcript:
+    """The transcript of `employee` as it stood at the end of `as_of` (today when not given)."""
+    if not smooth.db.exists(EMPLOYEE, employee):
+        raise smooth.DoesNotExistError(f"Employee {employee} not found")
+    person = smooth.get_doc(EMPLOYEE, employee)
+    if not smooth.has_permission(EMPLOYEE, "read", doc=person):
+        raise smooth.PermissionError(f"Not permitted: {smooth.session.user} may not read Employee {employee}")
+    today = smooth.today()
+    day = smooth.input_date(as_of, "As of") if as_of else None
+    day = day or today
+    if day > today:
+        raise smooth.ValidationError("The transcript shows a day up to today, not one in the future")
+    user = person.user_id or ""
+    current = day == today
+    result = Transcript(employee, person.employee_name or employee, person.department or "",
+                        person.designation or "", user, day, current)
+    learning = {
+        "Certificates": _certificates(user, day), "Evaluations": _evaluations(user, day),
+        "Quiz results": _quizzes(user, day), "Enrolments": _enrolments(user, day, current),
+        "Training assignments": _assignments(user, day),
+    } if user else {}
+    result.sections = {**learning, "Compliance": _compliance(employee, day, current),
+                       "Documents on file": _documents(employee, day)}
+    return result
