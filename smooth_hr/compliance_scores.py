@@ -28,6 +28,7 @@ def department_counts() -> dict[str, dict[str, int]]:
     """{department ("" for none): {status: count}} over every record (the job runs as Administrator)."""
     counts: dict[str, dict[str, int]] = {}
     for row in smooth.get_all("Employee Compliance", fields=["department", "status", "count(*) as count"],
+                              filters={"status": ["in", STATUSES]},  # not those of people who left
                               group_by="department, status", order_by=""):
         per_status = counts.setdefault(row["department"] or "", {})
         per_status[row["status"]] = per_status.get(row["status"], 0) + int(row["count"])

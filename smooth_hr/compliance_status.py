@@ -14,6 +14,8 @@ from typing import Any
 import smooth
 
 PENDING, COMPLETE, EXPIRING, EXPIRED = "Pending", "Complete", "Expiring", "Expired"
+NOT_APPLICABLE = "Not Applicable"  # the employee left: kept for audit, never moved or reminded again
+UNTRACKED = (PENDING, NOT_APPLICABLE)  # statuses the dates do not decide
 EXPIRED_STAGE = "Expired"
 EXPIRED_NOTICE_DAYS = 30
 
@@ -85,6 +87,6 @@ def due_on(day: dt.date, status: str, renewal: Any, stages: list[int]) -> dt.dat
     A row saved inside a window (a corrected date, an import) is due at once, so the next run
     sends the stage it is in; a Pending row, or one that never renews, is never due.
     """
-    if status == PENDING or not renewal:
+    if status in UNTRACKED or not renewal:
         return None
     return day if stage_on(day, renewal, stages) else next_stage_start(day, renewal, stages)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import smooth
-from smooth_lms.training_assignments import assign_training, assignment_rows
+from smooth_lms.training_assignments import NOT_REQUIRED, assign_training, assignment_rows
 
 ONBOARDING = "Employee Onboarding"
 LEARNER_ROLE = "LMS Student"
@@ -91,7 +91,8 @@ def enrol(onboarding: Any) -> list[str]:
     if not courses:
         return []
     done_before = set(smooth.get_all("LMS Training Assignment", pluck="course", filters={
-        "member": learner.user, "reference_doctype": ONBOARDING, "course": ["in", [c["name"] for c in courses]]}))
+        "member": learner.user, "reference_doctype": ONBOARDING, "course": ["in", [c["name"] for c in courses]],
+        "status": ["!=", NOT_REQUIRED]}))  # closed by a separation: a re-hire takes the course again
     created = []
     for course in courses:
         if course["name"] in done_before:

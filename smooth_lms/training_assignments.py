@@ -12,7 +12,8 @@ from typing import Any
 import smooth
 from smooth_lms import progress
 
-OPEN, COMPLETED, OVERDUE = "Open", "Completed", "Overdue"
+OPEN, COMPLETED, OVERDUE, NOT_REQUIRED = "Open", "Completed", "Overdue", "Not Required"
+CLOSED = (COMPLETED, NOT_REQUIRED)  # no longer open: a new assignment of the course may be made
 
 
 def open_key(member: str, course: str) -> str:
@@ -38,6 +39,18 @@ def assign_training(member: str, course: str, due_date: dt.date, reference_docty
         "due_date": max(due_date, smooth.today()), "reference_doctype": reference_doctype,
         "reference_name": reference_name, "status": COMPLETED if done else OPEN}).insert(ignore_permissions=True)
     return doc.name, True
+
+
+def close_not_required(member: str) -> int:
+    """Someone leaving: their open and overdue assignments are closed as Not Required (kept as history)."""
+    closed = 0
+    for name in smooth.get_all("LMS Training Assignment", filters={"member": member, "status": ["in", [OPEN, OVERDUE]]},
+                               pluck="name", order_by="name asc"):
+        doc = smooth.get_doc("LMS Training Assignment", name)
+        doc.status = NOT_REQUIRED
+        doc.save(ignore_permissions=True)
+        closed += 1
+    return closed
 
 
 def complete_assignments(member: str, course: str) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import smooth
 from smooth.model.document import Document
-from smooth_hr.compliance_status import PENDING, due_on, reminder_days, renewal_date, status_on
+from smooth_hr.compliance_status import UNTRACKED, due_on, reminder_days, renewal_date, status_on
 
 
 class EmployeeCompliance(Document):
@@ -19,13 +19,13 @@ class EmployeeCompliance(Document):
         if not self.compliance_type:
             return  # the mandatory check after validate names what is missing
         kind = smooth.get_doc("Compliance Type", self.compliance_type)
-        if self.status != PENDING and not self.completion_date:
+        if self.status not in UNTRACKED and not self.completion_date:
             raise smooth.ValidationError(f"Completion Date is needed to mark {self.compliance_type} {self.status}")
         if self.completion_date and smooth.getdate(self.completion_date) > smooth.today():
             raise smooth.ValidationError("Completion Date cannot be in the future")
         self.renewal_date = renewal_date(self.completion_date, kind.renewal_period_months)
         stages = reminder_days(kind.reminder_days)
-        if self.status != PENDING:
+        if self.status not in UNTRACKED:
             self.status = status_on(smooth.today(), self.completion_date, self.renewal_date, (stages or [0])[0])
         # re-staged on every save: a corrected or imported row is found by the next daily run
         self.next_action_date = due_on(smooth.today(), self.status, self.renewal_date, stages)

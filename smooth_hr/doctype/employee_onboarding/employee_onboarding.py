@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import smooth
 from smooth.model.document import Document
-from smooth_hr import onboarding
+from smooth_hr import boarding_templates, onboarding
 from smooth_hr.doctype.employee_boarding_activity.employee_boarding_activity import check_activity
 
 
 class EmployeeOnboarding(Document):
+    def before_insert(self) -> None:
+        boarding_templates.fill_activities(self, "employee_onboarding_template", "Employee Onboarding Template",
+                                           "date_of_joining")
+
     def validate(self) -> None:
         for row in self.activities or []:
             check_activity(row)

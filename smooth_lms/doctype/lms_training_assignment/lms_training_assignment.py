@@ -6,7 +6,7 @@ import datetime as dt
 
 import smooth
 from smooth.model.document import Document
-from smooth_lms.training_assignments import COMPLETED, OPEN, OVERDUE, open_key
+from smooth_lms.training_assignments import CLOSED, COMPLETED, OPEN, OVERDUE, open_key
 
 
 class LMSTrainingAssignment(Document):
@@ -25,4 +25,4 @@ class LMSTrainingAssignment(Document):
             self.completed_on = None
             if self.status == OPEN and self.due_date and smooth.getdate(self.due_date) < smooth.today():
                 self.status = OVERDUE
-        self.open_key = open_key(self.member, self.course) if self.status != COMPLETED else None
+        self.open_key = open_key(self.member, self.course) if self.status not in CLOSED else None
