@@ -96,20 +96,59 @@ def collect(day: dt.date) -> list[Digest]:
     return [*managers.values(), *(digest for digest in hr if digest.total)]
 
 
+BOARDING = {"Employee Onboarding": "Onboarding", "Employee Separation": "Separation"}
+
+
+def overdue_activities(day: dt.date) -> tuple[list[dict[str, Any]], int]:
+    """Onboarding and separation activities past their due date and not done, in open (not cancelled,
+    not completed) onboardings and separations: (the ITEMS_LISTED most overdue, how many in all)."""
+    rows = smooth.get_all("Employee Boarding Activity", fields=["parent", "parenttype", "activity_name", "due_date"],
+                          filters=[["parenttype", "in", list(BOARDING)], ["completed", "=", 0],
+                                   ["due_date", "between", [dt.date(1900, 1, 1), day - dt.timedelta(days=1)]]],
+                          order_by="due_date asc, parent asc, idx asc")
+    parents: dict[str, dict[str, Any]] = {}
+    for doctype in BOARDING:
+        names = sorted({row["parent"] for row in rows if row["parenttype"] == doctype})
+        if names:
+            for parent in smooth.get_all(doctype, filters={"name": ["in", names], "docstatus": ["!=", 2],
+                                                           "boarding_status": ["!=", "Completed"]},
+                                         fields=["name", "employee_name"]):
+                parents[f"{doctype}|{parent['name']}"] = parent
+    items = []
+    for row in rows:
+        parent = parents.get(f"{row['parenttype']}|{row['parent']}")
+        if parent is None:
+            continue
+        due = smooth.getdate(row["due_date"])
+        items.append({"kind": BOARDING[row["parenttype"]], "employee_name": parent["employee_name"],
+                      "activity_name": row["activity_name"], "due_date": format_day(due), "days_late": (day - due).days,
+                      "url": smooth.get_url(f"/app/{row['parenttype'].lower().replace(' ', '-')}/{row['parent']}")})
+    return items[:ITEMS_LISTED], len(items)
+
+
 def send_overdue_digests(today: dt.date | None = None) -> dict[str, int]:
     """The scheduled job (daily): mark overdue, then send each manager's and each HR Manager's digest once."""
     day = today or smooth.today()
     marked = mark_overdue()
     sent = {"marked_overdue": marked, "managers": 0, "hr": 0}
     list_url = smooth.get_url("/app/lms-training-assignment?status=Overdue")
-    for digest in collect(day):
+    activities, activities_total = overdue_activities(day)
+    digests = collect(day)
+    if activities_total:  # HR hears of late onboarding and separation steps even on a day without late training
+        listed = {digest.address for digest in digests}
+        digests += [Digest(user["name"], user["full_name"] or user["name"], True, ("User", user["name"]))
+                    for user in hr_managers() if user["name"] not in listed]
+    for digest in digests:
         kind = "hr" if digest.for_hr else "managers"
+        note = f"{digest.total} overdue" + (f", {activities_total} activities" if digest.for_hr else "")
         if not claim(f"overdue-digest|{kind}|{digest.address}|{day}", "Digest", recipients=[digest.address],
-                     note=f"{digest.total} overdue"):
+                     note=note):
             continue
         smooth.sendmail(digest.address, template=TEMPLATE, args={
             "recipient_name": digest.name, "for_hr": digest.for_hr, "day": format_day(day),
             "items": digest.listed(), "total": digest.total, "more": digest.total - len(digest.items),
-            "list_url": list_url}, reference_doctype=digest.reference[0], reference_name=digest.reference[1])
+            "list_url": list_url, "activities": activities if digest.for_hr else [],
+            "activities_total": activities_total if digest.for_hr else 0},
+            reference_doctype=digest.reference[0], reference_name=digest.reference[1])
         sent[kind] += 1
     return sent

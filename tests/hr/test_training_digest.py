@@ -101,3 +101,32 @@ def test_a_long_digest_lists_the_most_overdue_and_counts_the_rest(hr_mail: SiteH
     text = body(to(smtp_server, MONA)[0])
     assert "fay: " in text and "(9 days late)" in text and "eli: " not in text
     assert "And 2 more" in text and "/app/lms-training-assignment?status=Overdue" in text
+
+
+def test_hr_hears_of_late_onboarding_and_separation_activities(hr_mail: SiteHandle, smtp_server: SmtpServer) -> None:
+    members = team()
+    today = smooth.today()
+    with smooth.unit_of_work():
+        eli = smooth.db.get_value("Employee", {"user_id": members["eli"]}, "name")
+        fay = smooth.db.get_value("Employee", {"user_id": members["fay"]}, "name")
+        smooth.get_doc({"doctype": "Employee Onboarding", "employee": eli, "date_of_joining": today, "activities": [
+            {"activity_name": "Issue badge", "kind": "Task", "due_date": today - dt.timedelta(days=2)},
+            {"activity_name": "Locker", "kind": "Task", "due_date": today - dt.timedelta(days=5), "completed": 1},
+            {"activity_name": "Buddy lunch", "kind": "Task", "due_date": today + dt.timedelta(days=3)}]}).insert()
+        smooth.get_doc({"doctype": "Employee Separation", "employee": fay, "relieving_date": today, "activities": [
+            {"activity_name": "Return laptop", "kind": "Task", "due_date": today - dt.timedelta(days=1)}]}).insert()
+        cancelled = smooth.get_doc({"doctype": "Employee Onboarding", "employee": fay, "date_of_joining": today,
+                                    "activities": [{"activity_name": "Old step", "kind": "Task",
+                                                    "due_date": today - dt.timedelta(days=9)}]}).insert()
+        cancelled.submit()
+        cancelled.cancel()
+    result = run_as_job(send_overdue_digests)
+    assert result == {"marked_overdue": 0, "managers": 0, "hr": 1}  # no late training, yet HR is told
+    (mail,) = to(smtp_server, HR)
+    assert " ".join(mail.message["Subject"].split()) == (f"Overdue training: 0 assignments and 2 boarding activities "
+                                       f"on {today:%a} {today.day} {today:%b %Y}")
+    text = body(mail)
+    assert "Onboarding of Eli" in text and "Issue badge" in text and "(2 days late)" in text
+    assert "Separation of Fay" in text and "Return laptop" in text and "(1 day late)" in text
+    assert "Locker" not in text and "Buddy lunch" not in text and "Old step" not in text
+    assert "Training assignments overdue" not in text
