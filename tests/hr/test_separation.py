@@ -1,7 +1,7 @@
 """Onboarding and separation templates, Employee Separation (offboarding) and re-hire.
 
-Model tests on SQLite (plain filters and saves, nothing dialect-specific), and the Employee form's
-Re-hire button through the served site.
+Model tests (the offboarding on both databases), and the Employee form's Re-hire button through the
+served site.
 """
 
 from __future__ import annotations
@@ -89,6 +89,7 @@ def _complete_all(doc: Any) -> None:
     doc.save()
 
 
+@pytest.mark.both_backends  # bulk status changes through set_value on both databases
 def test_a_separation_offboards_keeping_every_record(leaver: dict[str, Any]) -> None:
     employee = leaver["employee"]
     last_day = smooth.today() + dt.timedelta(days=14)
