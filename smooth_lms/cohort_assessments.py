@@ -118,7 +118,8 @@ def sheet_csv(sheet: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     cell = smooth.escape_csv_formula
-    writer.writerow([cell(h) for h in ["Learner", "Name", *(f"{a['kind']}: {a['title']}" for a in sheet["assessments"])]])
+    headers = ["Learner", "Name", *(f"{a['kind']}: {a['title']}" for a in sheet["assessments"])]
+    writer.writerow([cell(h) for h in headers])
     for row in sheet["rows"]:
         writer.writerow([cell(str(v)) for v in [row["member"], row["member_name"], *row["grades"]]])
     return "\ufeff" + out.getvalue()
