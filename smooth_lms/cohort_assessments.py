@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import smooth
 from smooth_lms.permissions import is_staff
@@ -134,3 +135,10 @@ def download_grade_sheet(cohort: str) -> smooth.FileDownload:
         handle.write(sheet_csv(sheet))
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", cohort)
     return smooth.FileDownload(Path(handle.name), f"grades-{safe}.csv", "text/csv; charset=utf-8", remove_after=True)
+
+
+@smooth.whitelist(methods=("POST",))
+def open_grade_sheet(name: str) -> dict[str, str]:
+    """The cohort form's "Grade sheet" button: to the sheet's page (refused there too for others)."""
+    check_sheet_access(name)
+    return {"redirect_to": f"/app/cohort-grades?cohort={quote(name)}"}
