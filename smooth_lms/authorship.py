@@ -19,13 +19,16 @@ import smooth
 AUTHOR_ROLE = "Course Creator"
 CONTENT = ("LMS Course", "Course Chapter", "Course Lesson", "LMS Quiz")
 READ_RIGHTS = frozenset({"read", "select", "print", "report", "export", "email", "share"})
+# roles whose outright read another app's record rule narrows (Smooth HR's manager scope on quiz submissions):
+# they widen nothing here, so a Course Creator who is also an employee is still an author only
+NARROWED_ELSEWHERE = frozenset({"Employee"})
 
 
 def only_as_author(doctype: str, ptype: str, user: str) -> bool:
     """Whether `user` holds `ptype` on `doctype` through Course Creator alone (so authorship narrows it)."""
     if user == "Administrator":
         return False
-    roles = set(smooth.get_roles(user))
+    roles = set(smooth.get_roles(user)) - NARROWED_ELSEWHERE
     granting = {perm.get("role") for perm in smooth.get_meta(doctype).permissions
                 if perm.get("role") in roles and perm.get(ptype) and not perm.get("if_owner")
                 and not int(perm.get("permlevel") or 0)}

@@ -26,7 +26,7 @@ def _course(api: Api, user: str, title: str) -> str:
 
 
 def _setup(api: Api) -> dict[str, str]:
-    add_user(api, ANN, "Course Creator")
+    add_user(api, ANN, "Course Creator", "Employee")  # Smooth HR's Employee role reads quiz submissions too
     add_user(api, BEN, "Course Creator")
     add_user(api, MOD, "Moderator")
     add_user(api, LEARNER, "LMS Student")
