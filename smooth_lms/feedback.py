@@ -45,6 +45,18 @@ def feedback_state(request: Any, user: str) -> dict[str, Any] | None:
             "comment": given["comment"] if given else None}
 
 
+def awaiting_feedback(requests: list[dict[str, Any]]) -> set[str]:
+    """Of the learner's requests, those completed with an outcome they have not rated yet (for their list)."""
+    completed = [r["name"] for r in requests if r.get("status") == "Completed"]
+    if not completed:
+        return set()
+    evaluations = smooth.get_all("LMS Certificate Evaluation", fields=["name", "certificate_request"], order_by="",
+                                 filters={"certificate_request": ["in", completed], "status": ["in", list(OUTCOMES)]})
+    rated = set(smooth.get_all(DOCTYPE, pluck="evaluation", order_by="",
+                               filters={"evaluation": ["in", [e["name"] for e in evaluations] or [""]]}))
+    return {e["certificate_request"] for e in evaluations if e["name"] not in rated}
+
+
 @smooth.whitelist(methods=["POST"])
 def give_feedback(request: str, rating: int | str, comment: str | None = None) -> dict[str, Any]:
     """The learner's rating (1-5) and comment on their completed evaluation; once per evaluation."""

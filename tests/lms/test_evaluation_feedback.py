@@ -60,12 +60,14 @@ def test_learner_rates_once_and_the_evaluator_sees_it_anonymously(served: Api) -
     first, lea = requests[0], LEARNERS[0]
     page = served.get(f"/lms/evaluations/{first}", user=lea).text
     assert 'id="feedback-form"' in page
+    assert f'href="/lms/evaluations/{first}#feedback"' in served.get("/lms/evaluations", user=lea).text
     assert 'id="feedback-form"' not in served.get(f"/lms/evaluations/{first}", user=EVA).text
     posted = served.post(f"/lms/evaluations/{first}", user=lea, follow_redirects=False,
                          data={"action": "feedback", "rating": "4", "comment": "Clear and fair"})
     assert posted.status_code == 303, posted.text
     page = served.get(f"/lms/evaluations/{first}", user=lea).text
     assert "4 out of 5" in page and 'id="feedback-form"' not in page
+    assert "Rate this evaluation" not in served.get("/lms/evaluations", user=lea).text
     assert _rate(served, lea, first, 5) == 417  # once
     assert _rate(served, LEARNERS[1], first, 5) == 403  # not their evaluation
     assert _rate(served, LEARNERS[1], requests[1], 9) == 417
