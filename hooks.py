@@ -60,9 +60,17 @@ permission_query_conditions = {
     # the manager scope: own records and the whole reporting subtree
     "Employee": "smooth_hr.permissions.employee_conditions",
     "Employee Compliance": "smooth_hr.permissions.employee_compliance_conditions",
-    "LMS Quiz Submission": "smooth_hr.permissions.quiz_submission_conditions",
+    "LMS Quiz Submission": ["smooth_hr.permissions.quiz_submission_conditions",
+                            "smooth_lms.authorship.quiz_submission_conditions"],
+    # course authors own their content (smooth_lms/authorship.py)
+    "LMS Quiz": "smooth_lms.authorship.quiz_conditions",
 }
-has_permission: dict = {}
+has_permission: dict = {
+    "LMS Course": "smooth_lms.authorship.content_permission",
+    "Course Chapter": "smooth_lms.authorship.content_permission",
+    "Course Lesson": "smooth_lms.authorship.content_permission",
+    "LMS Quiz": "smooth_lms.authorship.content_permission",
+}
 
 # the layout of a portal path's error pages (a 404 under /lms keeps the learner's nav); paths without the leading /
 base_template_map = {r"lms(/.*)?$": "lms/layout.html", r"onboarding(/.*)?$": "onboarding/layout.html"}

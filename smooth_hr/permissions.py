@@ -9,7 +9,8 @@ a role: whoever is someone's `reports_to` has a team.
 
 A user whose other roles already read the doctype outright (HR Manager, HR User, System
 Manager; Moderator, Batch Evaluator and Course Creator on quiz submissions) keeps that
-read: the rule returns None for them. A user without the Employee role is left as before
+read: the rule returns None for them (a Course Creator's is narrowed by smooth_lms/authorship.py).
+A user without the Employee role is left as before
 (an LMS Student still reads only the quiz submissions they own). The rules are filters, so
 lists, counts, group-by aggregates, single reads and reports apply the same scope.
 """

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from smooth.model.document import Document
-from smooth_lms import evaluator_gaps, progress
+from smooth_lms import authorship, evaluator_gaps, progress
 from smooth_lms.naming import slug_name
 
 
 class LMSCourse(Document):
     def autoname(self) -> None:
         self.name = self.name or slug_name(self.doctype, self.title)
+
+    def before_insert(self) -> None:
+        authorship.add_creator_as_instructor(self)
 
     def on_update(self) -> None:
         if self.evaluator:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import learning
+from smooth_lms import cohort_assessments, learning
+from smooth_lms.permissions import is_staff
 
 
 def get_context(context: Any) -> None:
@@ -25,3 +26,5 @@ def get_context(context: Any) -> None:
     context.cohort, context.title = cohort, cohort["title"]
     context.courses = [{**r, "enrollment": mine.get(r["course"]),
                         "evaluation": bool(required.get(r["course"]) or cohort["evaluation_required"])} for r in rows]
+    context.assessments = cohort_assessments.assessments(name)
+    context.grade_sheet = is_staff(user) or user in cohort_assessments.evaluators_of(name)

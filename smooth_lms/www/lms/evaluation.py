@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import api, learning, next_step
+from smooth_lms import api, feedback, learning, next_step
 from smooth_lms.certification import request_view
 from smooth_lms.notifications import unsent_mail
 from smooth_lms.permissions import is_staff
@@ -29,6 +29,11 @@ def handle_post(context: Any) -> None:
     learning.require_login("change your evaluation")
     name = context.form_dict["request"]
     _request(name)
+    if context.form_dict.get("action") == "feedback":
+        with context.refused_post():
+            feedback.give_feedback(name, context.form_dict.get("rating"), context.form_dict.get("comment"))
+            context.redirect_to = f"/lms/evaluations/{name}?rated=1#feedback"
+        return
     if context.form_dict.get("action") != "cancel":
         raise smooth.ValidationError("Unknown action")
     if not context.form_dict.get("confirmed"):
@@ -51,7 +56,9 @@ def get_context(context: Any) -> None:
     form = context.form_dict
     context.notice = ("Evaluation booked: it is Pending until the evaluator completes it" if form.get("booked")
                       else "Evaluation rescheduled" if form.get("rescheduled")
-                      else "Evaluation cancelled" if form.get("cancelled") else None)
+                      else "Evaluation cancelled" if form.get("cancelled")
+                      else "Thank you: your feedback is recorded" if form.get("rated") else None)
+    context.feedback = feedback.feedback_state(doc, user)
     context.earned = next_step.certificate_step(doc.member, doc.course) if doc.certificate else None
     context.error = context.error or None
     context.confirm_cancel = bool(context.confirm_cancel and doc.status == "Pending")

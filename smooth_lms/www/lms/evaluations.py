@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import learning
+from smooth_lms import feedback, learning
 from smooth_lms.certification import REQUEST_FIELDS, request_view
 
 
@@ -16,6 +16,7 @@ def get_context(context: Any) -> None:
     mine = smooth.get_list("LMS Certificate Request", fields=REQUEST_FIELDS, filters={"member": user},
                            order_by="start_utc desc", limit=200)
     context.requests = [request_view(r, site) for r in mine]
+    context.to_rate = feedback.awaiting_feedback(mine)
     evaluating = smooth.get_list("LMS Certificate Request", fields=REQUEST_FIELDS,
                                  filters={"evaluator": user, "status": "Pending"}, order_by="start_utc asc",
                                  limit=200)
