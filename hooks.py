@@ -35,6 +35,9 @@ fixtures = [
     {"dt": "Print Format", "filters": [["name", "in", ["Policy Acknowledgment", "Training Transcript"]]]},
 ]
 
+# bench commands (Frappe keeps an app's in <app>/commands/__init__.py): `bench --site S migrate-from-frappe-lms URL`
+commands = ["smooth_lms.frappe_migration.command.migrate_from_frappe_lms"]
+
 doc_events = {
     "LMS Certificate Request": {
         "before_insert": "smooth_lms.meet_links.prepare_request",

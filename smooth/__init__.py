@@ -76,7 +76,7 @@ if TYPE_CHECKING:
     from smooth.file_storage import extension_of as file_extension
     from smooth.file_storage import local_path as get_file_path
     from smooth.file_storage import max_file_size, read_file
-    from smooth.integrations import google_calendar
+    from smooth.integrations import frappe_client, google_calendar
     from smooth.jobs.enqueue import enqueue
     from smooth.jobs.inline import deferred_jobs
     from smooth.messages import _, get_link_to_form, msgprint, throw
@@ -115,6 +115,7 @@ _HOMES = {
     "max_file_size": ("smooth.file_storage", "max_file_size"),
     "read_file": ("smooth.file_storage", "read_file"),
     "google_calendar": ("smooth.integrations.google_calendar", ""),  # the module itself
+    "frappe_client": ("smooth.integrations.frappe_client", ""),  # a remote Frappe site's REST API
     "enqueue": ("smooth.jobs.enqueue", "enqueue"),
     "deferred_jobs": ("smooth.jobs.inline", "deferred_jobs"),
     "_": ("smooth.messages", "_"),
@@ -165,8 +166,8 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "MAX_DATE", "ChartSeries", "allowed_file_extensions", "bar_chart", "escape_csv_formula", "file_extension",
-    "line_chart", "get_file_path", "get_print", "google_calendar", "input_date", "input_time", "max_file_size",
-    "read_file", "sanitize_html", "throttle_lookup",
+    "frappe_client", "line_chart", "get_file_path", "get_print", "google_calendar", "input_date", "input_time",
+    "max_file_size", "read_file", "sanitize_html", "throttle_lookup",
     "AuthenticationError", "CSRFTokenError", "DataError", "DocstatusTransitionError", "DoesNotExistError",
     "DuplicateEntryError", "FileDownload", "FilterError", "LinkExistsError", "LinkValidationError", "MandatoryError",
     "PermissionError", "QueryLockError", "SmoothError", "TimestampMismatchError", "TooManyRequestsError",

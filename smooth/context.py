@@ -36,6 +36,7 @@ class Flags:
     """Unit-wide switches (Frappe's `frappe.flags`); apps may set their own attributes too."""
 
     in_install: bool = False
+    in_import: bool = False  # records are being carried in from elsewhere (a migration): side effects stay off
 
 
 @dataclass

@@ -31,10 +31,11 @@ LIST_KEYS = ("before_install", "after_install", "before_migrate", "after_migrate
 # read as data: the app's description, `fixtures` (migrate), `website_user_home_page` (login),
 # `required_apps` (checked against the site's apps), `doc_events` (every document event),
 # `scheduler_events` (checked here, fired by smooth/jobs/scheduler.py), `website_route_rules` (pages/portal.py),
-# `base_template_map` ({path regex: layout template}: the chrome of error pages on those paths, pages/rendering.py)
+# `base_template_map` ({path regex: layout template}: the chrome of error pages on those paths, pages/rendering.py),
+# `commands` (dotted paths to Click commands the app adds to bench, imported only to run one: cli/app_commands.py)
 DATA_KEYS = ("app_name", "app_title", "app_publisher", "app_description", "app_license", "app_email",
              "app_version", "app_icon", "app_color", "required_apps", "fixtures", "website_user_home_page",
-             "doc_events", "scheduler_events", "website_route_rules", "base_template_map")
+             "doc_events", "scheduler_events", "website_route_rules", "base_template_map", "commands")
 # the core is always installed: it satisfies `required_apps` naming it, or naming Frappe (which it stands in for)
 CORE_NAMES = (CORE_APP_NAME, "frappe")
 # Frappe's hook keys Smooth does not act on: a Frappe app installs unchanged, `bench check` warns (hooks.W001)

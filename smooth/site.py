@@ -55,6 +55,14 @@ def default_app_paths() -> list[str]:
     return [str(root)] if (root / "hooks.py").is_file() else []
 
 
+def site_apps(config: dict[str, Any]) -> list[App]:
+    """The apps a site's config names (paths relative to the bench), else the bench's own app."""
+    paths = config.get("apps")
+    if paths is None:
+        paths = default_app_paths()
+    return [load_app(path if Path(path).is_absolute() else bench_root() / path) for path in paths]
+
+
 def list_sites(sites_path: Path | None = None) -> list[str]:
     path = sites_path or default_sites_path()
     if not path.is_dir():
@@ -98,18 +106,11 @@ class Site:
         self.sites_path = sites_path
         self.path = sites_path / name
         self.config = read_config(sites_path, name)
-        app_paths = self.config.get("apps")
-        if app_paths is None:
-            app_paths = default_app_paths()
-        self.apps: list[App] = [core_app()] + [load_app(self._resolve_app(p)) for p in app_paths]
+        self.apps: list[App] = [core_app()] + site_apps(self.config)
         self.engine: Engine = create_site_engine(site_db_url(self.config, self.path), self.config)
         self._lock = threading.Lock()
         self.cache = SiteCache(name, self.path, self.config.get("redis_url"))
         self.load_metadata()
-
-    def _resolve_app(self, path: str) -> Path:
-        candidate = Path(path)
-        return candidate if candidate.is_absolute() else (bench_root() / candidate)
 
     def load_metadata(self) -> None:
         """(Re)read every doctype JSON and hooks.py of the site's apps, with the site's customizations."""

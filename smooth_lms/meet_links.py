@@ -61,6 +61,8 @@ def event_body(doc: Any) -> dict[str, Any]:
 
 def prepare_request(doc: Any, method: str) -> None:
     """doc_events before_insert: the link is Pending, or the request says why there will be none (in its INSERT)."""
+    if smooth.flags.in_import:
+        return  # a migrated request keeps the link (or none) it had
     if gcal.is_enabled():
         doc.meet_status = "Pending"
     else:

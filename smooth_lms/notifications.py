@@ -107,7 +107,7 @@ def send_booking_mails(name: str, event: str, previous_start: str | None = None,
 
 def request_booked(doc: Any, method: str) -> None:
     """doc_events after_insert: the learner's confirmation and the evaluator's assignment, after commit."""
-    if emails_enabled():
+    if emails_enabled() and not smooth.flags.in_import:  # a migrated booking was confirmed where it was made
         smooth.enqueue(send_booking_mails, name=doc.name, event="booked")
 
 

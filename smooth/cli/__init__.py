@@ -103,7 +103,9 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         entry = COMMANDS.get(cmd_name)
         if entry is None:
-            return None
+            # an app's command: the group's options are parsed, its callback (ctx.obj) has not run yet
+            app_commands = importlib.import_module("smooth.cli.app_commands")
+            return app_commands.find(Options(ctx.params.get("site"), ctx.params.get("sites_path")), cmd_name)
         command = getattr(importlib.import_module(entry.module), entry.attribute)
         if not isinstance(command, click.Command):
             raise TypeError(f"{entry.module}.{entry.attribute} is not a Click command")
@@ -125,7 +127,10 @@ class LazyGroup(click.Group):
               help="Folder holding the sites (default: ./sites of the bench).")
 @click.pass_context
 def cli(ctx: click.Context, site: str | None, sites_path: str | None) -> None:
-    """Smooth's bench: sites, migrations, users and developer tools."""
+    """Smooth's bench: sites, migrations, users and developer tools.
+
+    Installed apps add commands of their own (hooks.py `commands`): run them as `bench --site NAME COMMAND`.
+    """
     ctx.obj = Options(site, sites_path)
 
 

@@ -1,1 +1,1 @@
-"""Connections to outside services (Google Calendar), configured by admins in the desk."""
+"""Connections to outside services: Google Calendar (configured by admins in the desk), other Frappe sites."""

@@ -1,0 +1,74 @@
+"""The migration loop: every step, page by page, each page one unit of work that also moves the cursor."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import smooth
+from smooth_lms.frappe_migration.mapping import Migration
+from smooth_lms.frappe_migration.report import Report
+from smooth_lms.frappe_migration.state import DONE, State
+from smooth_lms.frappe_migration.steps import STEPS, Step
+
+PAGE_LENGTH = 100
+
+
+class Progress(Protocol):
+    def begin(self, doctype: str, total: int | None, done: int) -> None: ...
+    def advance(self, count: int) -> None: ...
+    def end(self) -> None: ...
+
+
+class Quiet:
+    def begin(self, doctype: str, total: int | None, done: int) -> None:
+        pass
+
+    def advance(self, count: int) -> None:
+        pass
+
+    def end(self) -> None:
+        pass
+
+
+def migrate(source: Any, *, page_length: int = PAGE_LENGTH, progress: Progress | None = None) -> Report:
+    """Read `source` (a `smooth.frappe_client.FrappeSite`) into this site; the bound site's units commit each page."""
+    progress = progress or Quiet()
+    source.get_count("User")  # a wrong URL or key fails here, before a run is recorded
+    with smooth.unit_of_work():
+        state = State(source.url)
+    report = Report(source.url)
+    if state.resumed:
+        report.note(f"Resumed run {state.run.name}, which had stopped before it finished.")
+    smooth.flags.in_import = True  # booking mails, Meet links and automatic certificates stay off
+    try:
+        for step in STEPS:
+            _run_step(Migration(source, state, report), step, page_length, progress)
+    except BaseException:
+        with smooth.unit_of_work():
+            state.finish("Failed", report.as_dict(), report.text())
+        raise
+    finally:
+        smooth.flags.in_import = False
+    with smooth.unit_of_work():
+        state.finish("Completed", report.as_dict(), report.text())
+    return report
+
+
+def _run_step(m: Migration, step: Step, page_length: int, progress: Progress) -> None:
+    start = m.state.start_of(step.doctype)
+    if start == DONE:
+        return
+    progress.begin(step.doctype, None if step.parent else m.source.get_count(step.doctype), start)
+    try:
+        fields = list(step.fields) if step.fields else ["name"]
+        for page_start, rows in m.source.pages(step.doctype, fields=fields, start=start, page_length=page_length,
+                                               parent=step.parent):
+            with smooth.unit_of_work():
+                for row in rows:
+                    m.carry(step.doctype, row["name"], step.migrate, row if step.fields else None, step.then)
+                m.state.move(step.doctype, page_start + len(rows))
+            progress.advance(len(rows))
+        with smooth.unit_of_work():
+            m.state.move(step.doctype, DONE)
+    finally:
+        progress.end()
