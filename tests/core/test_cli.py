@@ -40,13 +40,31 @@ def count_notes():
 """
 
 
+# a command the app adds to bench (hooks.py `commands`): each note its own unit of work
+APP_COMMANDS = """
+import click
+import smooth
+
+@click.command("add-notes")
+@click.argument("titles", nargs=-1)
+def add_notes(titles):
+    \"\"\"Add CLI Notes, each kept once added.\"\"\"
+    for title in titles:
+        with smooth.unit_of_work():
+            smooth.get_doc({"doctype": "CLI Note", "title": title}).insert()
+        click.echo(f"added {title} on {smooth.local.site.name}")
+"""
+
+
 class Bench:
     """A bench folder (its app is the default app of every site) and its sites folder."""
 
     def __init__(self, root: Path) -> None:
         self.app = ThrowawayApp(root, prefix="CLI Test")
         self.app.python("api", API)
-        self.app.hooks('fixtures = [{"dt": "Role", "filters": [["role_name", "like", "Fixture%"]]}]\n')
+        self.app.python("commands", APP_COMMANDS)
+        self.app.hooks('fixtures = [{"dt": "Role", "filters": [["role_name", "like", "Fixture%"]]}]\n'
+                       f'commands = ["{self.app.package}.commands.add_notes"]\n')
         self.app.doctype("CLI Note", [field("title", reqd=1)], autoname="field:title")
         self.sites = root / "sites"
         self.sites.mkdir()
@@ -271,6 +289,17 @@ def test_execute_commits(bench: Bench, backend: str) -> None:
     assert json.loads(output) == "Executed Role"
     with bench.context(name):
         assert smooth.db.exists("Role", "Executed Role")
+
+
+def test_an_app_adds_a_command_run_on_the_chosen_site(bench: Bench) -> None:
+    name = bench.new_site()
+    result = bench.run("--site", name, "add-notes", "first", "second", "first")
+    assert "added first on " + name in result.output and "added second" in result.output
+    assert result.exit_code == 1  # the duplicate: the notes added before it stay, each in its own unit
+    with bench.context(name):
+        assert smooth.get_all("CLI Note", pluck="name", order_by="name") == ["first", "second"]
+    unknown = bench.run("--site", name, "add-nothing")
+    assert unknown.exit_code == 2 and "No such command 'add-nothing'" in unknown.output
 
 
 @pytest.mark.parametrize(("option", "value", "words"), [

@@ -201,7 +201,7 @@ class FakeFrappeLMS:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 fake.requests += 1
                 status, body = fake.answer(self.path, self.headers.get("Authorization", ""))
                 payload = json.dumps(body, default=str).encode()

@@ -109,7 +109,8 @@ def test_a_frappe_lms_site_moves_in_and_a_rerun_creates_nothing(fresh: SiteHandl
         assert requests["cai@example.com"]["status"] == "Cancelled"
         assert smooth.db.count("Email Queue") == 0  # nobody is told of bookings made long ago
 
-        evaluation = smooth.get_doc("LMS Certificate Evaluation", smooth.db.get_value("LMS Certificate Evaluation", {"member": "ana@example.com"}))
+        evaluation = smooth.get_doc("LMS Certificate Evaluation",
+                                    smooth.db.get_value("LMS Certificate Evaluation", {"member": "ana@example.com"}))
         assert evaluation.status == "Pass" and evaluation.certificate_request
         # the old certificate name is its number, and /verify's lookup takes it as the learner has it
         found = certificates.verification("a1b2c3d4e5")
