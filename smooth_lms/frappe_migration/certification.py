@@ -85,9 +85,6 @@ def certificate(m: Migration, row: Row) -> Target:
         raise Skip(f"its name is longer than the {NUMBER_LENGTH} characters a certificate number has here")
     if smooth.db.exists("LMS Certificate", number):
         raise Skip(f"certificate number {number} is taken here")
-    current = certificates.current(member, course)
-    if current:
-        raise Skip(f"the member already holds a current certificate for this course here ({current})")
     if not row.get("issue_date"):
         raise Skip("it has no issue date")
     passed = smooth.get_all("LMS Certificate Evaluation", filters={"member": member, "course": course,
@@ -98,7 +95,18 @@ def certificate(m: Migration, row: Row) -> Target:
         "batch_name": m.state.target("LMS Batch", row.get("batch_name")), "issue_date": row["issue_date"],
         "expiry_date": row.get("expiry_date"), "published": int(row.get("published") or 0),
         "evaluation": passed[0] if passed else None})
+    current = certificates.current(member, course)
+    newer = current and str(smooth.db.get_value("LMS Certificate", current, "issue_date")) > str(row["issue_date"])
+    if current and newer:
+        doc.superseded_by = current  # an earlier certificate of a re-certified member: history, still verifiable
+    elif current:
+        older = smooth.get_doc("LMS Certificate", current)
+        older.flags.superseding = True  # gives up the one current place, as a re-certification here does
+        older.save(ignore_permissions=True)
+        doc.supersedes = current
     doc.insert(ignore_permissions=True)
+    if current and not newer:
+        smooth.db.set_value("LMS Certificate", current, "superseded_by", doc.name)
     if not doc.published:
         m.report.note("Unpublished certificates were carried unpublished: /verify does not show them.")
     return "LMS Certificate", doc.name

@@ -178,6 +178,8 @@ def dataset(future: str, past: str) -> dict[str, list[dict[str, Any]]]:
             {"name": "ev-2", "member": "cai@example.com", "course": "first-aid", "date": past, "status": "Fail"},
         ],
         "LMS Certificate": [
+            {"name": "0f9e8d7c6b", "member": "ana@example.com", "course": "forklift-safety", "issue_date": "2023-02-01",
+             "expiry_date": "2024-02-01", "published": 1},
             {"name": "a1b2c3d4e5", "member": "ana@example.com", "course": "forklift-safety",
              "batch_name": "spring-cohort", "issue_date": past, "expiry_date": "2031-01-01", "published": 1},
             {"name": "f6e5d4c3b2", "member": "zed@example.com", "course": "first-aid", "issue_date": past,

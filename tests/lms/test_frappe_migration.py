@@ -16,9 +16,11 @@ from click.testing import CliRunner, Result
 import smooth
 from smooth.cli import cli, main
 from smooth_lms import certificates
+from tests.api.helpers import Api
 from tests.conftest import SiteHandle
 from tests.lms.conftest import clean
 from tests.lms.frappe_lms_fake import KEY, SECRET, FakeFrappeLMS, dataset, running
+from tests.pages.served import served_site  # noqa: F401  (the LMS site served over HTTP, for /verify)
 
 COUNTED = ("User", "Course Evaluator", "LMS Course", "Course Chapter", "Course Lesson", "LMS Quiz", "LMS Batch",
            "LMS Enrollment", "LMS Course Progress", "LMS Certificate Request", "LMS Certificate Evaluation",
@@ -116,6 +118,9 @@ def test_a_frappe_lms_site_moves_in_and_a_rerun_creates_nothing(fresh: SiteHandl
         found = certificates.verification("a1b2c3d4e5")
         assert found["state"] == "Valid" and found["member"] == "ana@example.com"
         assert smooth.db.get_value("LMS Certificate", "A1B2C3D4E5", "evaluation") == evaluation.name
+        # re-certified there: the earlier certificate is history here, replaced by the later one
+        assert certificates.verification("0F9E8D7C6B")["state"] == "Superseded"
+        assert smooth.db.get_value("LMS Certificate", "A1B2C3D4E5", "supersedes") == "0F9E8D7C6B"
 
         run = smooth.get_doc("LMS Migration Run", smooth.db.get_value("LMS Migration Run", {"source_url": fake.url}))
         assert run.status == "Completed"
@@ -142,7 +147,8 @@ def test_a_frappe_lms_site_moves_in_and_a_rerun_creates_nothing(fresh: SiteHandl
         assert smooth.db.count("LMS Migration Run", {"status": "Completed"}) == 2
 
 
-def test_an_interrupted_run_resumes_where_it_stopped(fresh: SiteHandle, fake: FakeFrappeLMS) -> None:
+def test_an_interrupted_run_resumes_where_it_stopped(fresh: SiteHandle, fake: FakeFrappeLMS,
+                                                    served_site: Api) -> None:  # noqa: F811
     fake.fail_at = ("LMS Enrollment", 2)  # the source goes away on the second page of enrollments
     broken = bench(fresh, fake.url, "--page-length", "2")
     assert broken.exit_code == 1 and "answered HTTP 500" in str(broken.exception)
@@ -150,7 +156,7 @@ def test_an_interrupted_run_resumes_where_it_stopped(fresh: SiteHandle, fake: Fa
         run = smooth.get_doc("LMS Migration Run", smooth.db.get_value("LMS Migration Run", {"source_url": fake.url}))
         assert run.status == "Failed" and '"LMS Enrollment": 2' in run.cursor
         assert smooth.db.count("LMS Enrollment") == 2  # the first page was kept
-        assert smooth.db.count("LMS Certificate") == 1
+        assert smooth.db.count("LMS Certificate") == 2
 
     fake.fail_at = None
     requests_before = fake.requests
@@ -162,8 +168,11 @@ def test_an_interrupted_run_resumes_where_it_stopped(fresh: SiteHandle, fake: Fa
     with fresh.context():
         assert smooth.db.count("LMS Enrollment") == 4
         assert smooth.db.count("LMS Course Progress") == 4
-        assert smooth.db.count("LMS Certificate") == 1
+        assert smooth.db.count("LMS Certificate") == 2
         assert smooth.get_all("LMS Migration Run", pluck="status") == ["Completed"]
+    # the learner's old certificate link still proves it: /verify takes Frappe LMS's name
+    page = served_site.get("/verify/a1b2c3d4e5", user=None)
+    assert page.status_code == 200 and "This certificate is valid." in page.text and "Ana Example" in page.text
 
 
 def test_bad_credentials_are_one_clear_line(fresh: SiteHandle, fake: FakeFrappeLMS,
