@@ -9,8 +9,9 @@ EXAMPLES = 5  # source names kept per skip reason: enough to look one up, short 
 
 
 class Report:
-    def __init__(self, source_url: str) -> None:
+    def __init__(self, source_url: str, order: list[str] | None = None) -> None:
         self.source_url = source_url
+        self.known = list(order or [])  # the steps' order, whatever order records were met in
         self.order: list[str] = []
         self.created: Counter[str] = Counter()
         self.existing: Counter[str] = Counter()
@@ -21,6 +22,8 @@ class Report:
     def _see(self, doctype: str) -> None:
         if doctype not in self.order:
             self.order.append(doctype)
+            rank = {name: i for i, name in enumerate(self.known)}
+            self.order.sort(key=lambda name: rank.get(name, len(rank)))
 
     def add_created(self, doctype: str) -> None:
         self._see(doctype)

@@ -8,7 +8,7 @@ import smooth
 from smooth_lms.frappe_migration.mapping import Migration
 from smooth_lms.frappe_migration.report import Report
 from smooth_lms.frappe_migration.state import DONE, State
-from smooth_lms.frappe_migration.steps import STEPS, Step
+from smooth_lms.frappe_migration.steps import REPORTED, STEPS, Step
 
 PAGE_LENGTH = 100
 
@@ -36,7 +36,7 @@ def migrate(source: Any, *, page_length: int = PAGE_LENGTH, progress: Progress |
     source.get_count("User")  # a wrong URL or key fails here, before a run is recorded
     with smooth.unit_of_work():
         state = State(source.url)
-    report = Report(source.url)
+    report = Report(source.url, order=REPORTED)
     if state.resumed:
         report.note(f"Resumed run {state.run.name}, which had stopped before it finished.")
     smooth.flags.in_import = True  # booking mails, Meet links and automatic certificates stay off

@@ -44,3 +44,6 @@ STEPS = (
     Step("LMS Enrollment", cohorts.enrollment, ("name", "member", "course", "progress", "enrollment_from_batch")),
     Step("LMS Course Progress", cohorts.progress, ("name", "member", "course", "chapter", "lesson", "status")),
 )
+
+# how the report lists them: LMS Question is read for each quiz, and reported before it
+REPORTED = [step.doctype for step in STEPS[:6]] + ["LMS Question"] + [step.doctype for step in STEPS[6:]]
