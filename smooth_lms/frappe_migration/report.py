@@ -43,6 +43,17 @@ class Report:
         if text not in self.notes:
             self.notes.append(text)
 
+    def restore(self, data: dict[str, Any]) -> None:
+        """Take up the counts a stopped run had saved (as_dict's shape)."""
+        self.notes = list(data.get("notes") or [])
+        for doctype, seen in (data.get("doctypes") or {}).items():
+            self._see(doctype)
+            self.created[doctype] += seen.get("created", 0)
+            self.existing[doctype] += seen.get("already_migrated", 0)
+            for skip in seen.get("skipped") or []:
+                self.skipped[doctype][skip["reason"]] += skip["count"]
+                self.examples[(doctype, skip["reason"])] = list(skip.get("examples") or [])
+
     def as_dict(self) -> dict[str, Any]:
         return {"source_url": self.source_url, "notes": self.notes, "doctypes": {
             doctype: {"created": self.created[doctype], "already_migrated": self.existing[doctype],

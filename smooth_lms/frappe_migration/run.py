@@ -36,7 +36,8 @@ def migrate(source: Any, *, page_length: int = PAGE_LENGTH, progress: Progress |
     source.get_count("User")  # a wrong URL or key fails here, before a run is recorded
     with smooth.unit_of_work():
         state = State(source.url)
-    report = Report(source.url, order=REPORTED)
+        report = Report(source.url, order=REPORTED)
+        report.restore(state.saved_report())
     if state.resumed:
         report.note(f"Resumed run {state.run.name}, which had stopped before it finished.")
     smooth.flags.in_import = True  # booking mails, Meet links and automatic certificates stay off
@@ -45,7 +46,9 @@ def migrate(source: Any, *, page_length: int = PAGE_LENGTH, progress: Progress |
             _run_step(Migration(source, state, report), step, page_length, progress)
     except BaseException:
         with smooth.unit_of_work():
-            state.finish("Failed", report.as_dict(), report.text())
+            kept = Report(source.url, order=REPORTED)  # the page that failed was rolled back: its counts go too
+            kept.restore(state.saved_report())
+            state.finish("Failed", kept.as_dict(), kept.text())
         raise
     finally:
         smooth.flags.in_import = False
@@ -66,9 +69,9 @@ def _run_step(m: Migration, step: Step, page_length: int, progress: Progress) ->
             with smooth.unit_of_work():
                 for row in rows:
                     m.carry(step.doctype, row["name"], step.migrate, row if step.fields else None, step.then)
-                m.state.move(step.doctype, page_start + len(rows))
+                m.state.move(step.doctype, page_start + len(rows), m.report.as_dict())
             progress.advance(len(rows))
         with smooth.unit_of_work():
-            m.state.move(step.doctype, DONE)
+            m.state.move(step.doctype, DONE, m.report.as_dict())
     finally:
         progress.end()

@@ -36,10 +36,15 @@ class State:
     def start_of(self, doctype: str) -> int:
         return self.cursor.get(doctype, 0)
 
-    def move(self, doctype: str, start: int) -> None:
-        """Record where `doctype` resumes; saved in the unit that wrote the page before it."""
+    def saved_report(self) -> dict[str, Any]:
+        """The report as of the last committed page (not counting a page that was rolled back)."""
+        return json.loads(smooth.db.get_value(RUN, self.run.name, "report_data") or "{}")
+
+    def move(self, doctype: str, start: int, report: dict[str, Any]) -> None:
+        """Record where `doctype` resumes and the report so far, in the unit that wrote the page before it."""
         self.cursor[doctype] = start
         smooth.db.set_value(RUN, self.run.name, {"cursor": json.dumps(self.cursor, sort_keys=True),
+                                                 "report_data": json.dumps(report, sort_keys=True),
                                                  "status": "Running"})
 
     def target(self, doctype: str, name: str | None) -> str | None:
@@ -55,4 +60,4 @@ class State:
 
     def finish(self, status: str, report: dict[str, Any], text: str) -> None:
         smooth.db.set_value(RUN, self.run.name, {"status": status, "finished_on": smooth.now_datetime(),
-                                                 "report": text + "\n" + json.dumps(report, indent=1, sort_keys=True)})
+                                                 "report": text, "report_data": json.dumps(report, sort_keys=True)})

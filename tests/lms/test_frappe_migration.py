@@ -163,6 +163,8 @@ def test_an_interrupted_run_resumes_where_it_stopped(fresh: SiteHandle, fake: Fa
     resumed = bench(fresh, fake.url, "--page-length", "2")
     assert resumed.exit_code == 0, f"{resumed.output}\n{resumed.exception!r}"
     assert "Resumed run" in resumed.output
+    # the report is the whole migration's: what the stopped run did is counted too
+    assert [line.split()[1:] for line in resumed.output.splitlines() if line.startswith("User ")] == [["5", "0", "2"]]
     # the finished doctypes are not read again: users, courses, ... cost no request
     assert fake.requests - requests_before < 20
     with fresh.context():
