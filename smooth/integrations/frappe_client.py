@@ -31,6 +31,14 @@ class RemoteSiteError(SmoothError):
     retryable = False
 
 
+class RemoteNotFoundError(RemoteSiteError):
+    """The remote site has no such doctype (another version of the app) or record (deleted meanwhile)."""
+
+
+class RemotePermissionError(RemoteSiteError):
+    """The key's user may not read what was asked."""
+
+
 class RemoteAuthenticationError(AuthenticationError):
     """The remote site refused the API key and secret."""
 
@@ -88,10 +96,15 @@ class FrappeSite:
                                     "the site is running")
             error.retryable = True
             raise error from None
-        if response.status_code in (401, 403):
+        if response.status_code == 401:
             raise RemoteAuthenticationError(
-                f"{self.url} refused the API key and secret (HTTP {response.status_code}): generate a key pair for "
-                "a System Manager on that site (User > API Access) and pass --api-key and --api-secret")
+                f"{self.url} refused the API key and secret (HTTP 401): generate a key pair for a System Manager "
+                "on that site (User > API Access) and pass --api-key and --api-secret")
+        if response.status_code == 403:
+            raise RemotePermissionError(f"{self.url} does not let this key's user read {path} (HTTP 403): use a "
+                                        "System Manager's key")
+        if response.status_code == 404:
+            raise RemoteNotFoundError(f"{self.url} has no {path} (HTTP 404)")
         if response.status_code >= 400:
             error = RemoteSiteError(f"{self.url}{path} answered HTTP {response.status_code}")
             error.retryable = response.status_code >= 500

@@ -39,8 +39,10 @@ class Bars:
 
 @click.command("migrate-from-frappe-lms")
 @click.argument("url")
-@click.option("--api-key", required=True, help="API key of a System Manager on the Frappe LMS site.")
-@click.option("--api-secret", required=True, help="Its API secret.")
+@click.option("--api-key", required=True, envvar="FRAPPE_LMS_API_KEY",
+              help="API key of a System Manager on the Frappe LMS site (or $FRAPPE_LMS_API_KEY).")
+@click.option("--api-secret", required=True, envvar="FRAPPE_LMS_API_SECRET",
+              help="Its API secret (or $FRAPPE_LMS_API_SECRET, kept out of the process list).")
 @click.option("--page-length", type=click.IntRange(1, 1000), default=PAGE_LENGTH, show_default=True,
               help="Records read per request (and committed per unit of work).")
 def migrate_from_frappe_lms(url: str, api_key: str, api_secret: str, page_length: int) -> None:

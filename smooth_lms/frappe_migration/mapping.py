@@ -54,6 +54,9 @@ class Migration:
         except Skip as skip:
             self.report.add_skipped(doctype, name, skip.reason)
             return None
+        except smooth.frappe_client.RemoteNotFoundError:
+            self.report.add_skipped(doctype, name, "deleted on the source while the migration ran")
+            return None
         except (smooth.frappe_client.RemoteSiteError, smooth.frappe_client.RemoteAuthenticationError):
             raise  # the source failed: the run stops, to resume from this page
         except smooth.SmoothError as exc:

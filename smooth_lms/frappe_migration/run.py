@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 import smooth
@@ -11,6 +12,7 @@ from smooth_lms.frappe_migration.state import DONE, State
 from smooth_lms.frappe_migration.steps import REPORTED, STEPS, Step
 
 PAGE_LENGTH = 100
+Page = tuple[int, list[dict[str, Any]]]
 
 
 class Progress(Protocol):
@@ -61,11 +63,15 @@ def _run_step(m: Migration, step: Step, page_length: int, progress: Progress) ->
     start = m.state.start_of(step.doctype)
     if start == DONE:
         return
-    progress.begin(step.doctype, None if step.parent else m.source.get_count(step.doctype), start)
+    try:
+        total = None if step.parent else m.source.get_count(step.doctype)
+    except smooth.frappe_client.RemoteNotFoundError:
+        total = None  # Frappe's count answers 404 for an unknown doctype; the list says so below
+    progress.begin(step.doctype, total, start)
     try:
         fields = list(step.fields) if step.fields else ["name"]
-        for page_start, rows in m.source.pages(step.doctype, fields=fields, start=start, page_length=page_length,
-                                               parent=step.parent):
+        pages = m.source.pages(step.doctype, fields=fields, start=start, page_length=page_length, parent=step.parent)
+        for page_start, rows in _unless_missing(m, step.doctype, pages):
             with smooth.unit_of_work():
                 for row in rows:
                     m.carry(step.doctype, row["name"], step.migrate, row if step.fields else None, step.then)
@@ -75,3 +81,11 @@ def _run_step(m: Migration, step: Step, page_length: int, progress: Progress) ->
             m.state.move(step.doctype, DONE, m.report.as_dict())
     finally:
         progress.end()
+
+
+def _unless_missing(m: Migration, doctype: str, pages: Iterator[Page]) -> Iterator[Page]:
+    """The pages, or none when the source has no such doctype (an older or newer Frappe LMS)."""
+    try:
+        yield from pages
+    except smooth.frappe_client.RemoteNotFoundError:
+        m.report.note(f"The source has no {doctype} (another version of Frappe LMS): nothing of it was read.")

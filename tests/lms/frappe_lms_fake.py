@@ -222,6 +222,8 @@ class FakeFrappeLMS:
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         segments = [unquote(s) for s in parts.path.split("/") if s]
         if segments == ["api", "method", "frappe.client.get_count"]:
+            if query.get("doctype") not in FIELDS:
+                return 404, {"exc_type": "DoesNotExistError", "exception": f"DocType {query.get('doctype')} not found"}
             return 200, {"message": len(self.data.get(query.get("doctype", ""), []))}
         if segments[:2] != ["api", "resource"] or len(segments) not in (3, 4):
             return 404, {"exc_type": "DoesNotExistError"}

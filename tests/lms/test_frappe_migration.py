@@ -19,7 +19,7 @@ from smooth_lms import certificates
 from tests.api.helpers import Api
 from tests.conftest import SiteHandle
 from tests.lms.conftest import clean
-from tests.lms.frappe_lms_fake import KEY, SECRET, FakeFrappeLMS, dataset, running
+from tests.lms.frappe_lms_fake import FIELDS, KEY, SECRET, FakeFrappeLMS, dataset, running
 from tests.pages.served import served_site  # noqa: F401  (the LMS site served over HTTP, for /verify)
 
 COUNTED = ("User", "Course Evaluator", "LMS Course", "Course Chapter", "Course Lesson", "LMS Quiz", "LMS Batch",
@@ -187,3 +187,13 @@ def test_bad_credentials_are_one_clear_line(fresh: SiteHandle, fake: FakeFrappeL
     assert "refused the API key and secret (HTTP 401)" in error and "Traceback" not in error
     with fresh.context():
         assert smooth.db.count("LMS Migration Run") == 0  # nothing was started
+
+
+def test_a_doctype_the_source_lacks_is_noted_and_the_rest_moves_in(fresh: SiteHandle, fake: FakeFrappeLMS,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(FIELDS, "LMS Batch Enrollment")  # an older Frappe LMS, without the doctype
+    result = bench(fresh, fake.url)
+    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
+    assert "The source has no LMS Batch Enrollment (another version of Frappe LMS)" in result.output
+    with fresh.context():
+        assert smooth.db.count("LMS Certificate") == 2 and smooth.db.count("Batch Member") == 0
