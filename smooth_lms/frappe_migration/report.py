@@ -73,7 +73,7 @@ class Report:
             lines += ["", "Skipped:"]
             for doctype, reason, count in skips:
                 examples = ", ".join(self.examples[(doctype, reason)])
-                lines.append(f"  {doctype}: {count} x {reason} (e.g. {examples})")
+                lines.append(f"  {doctype}: {count} x {reason}\n      e.g. {examples}")
         if self.notes:
             lines += ["", "Notes:"] + [f"  {note}" for note in self.notes]
         return "\n".join(lines)

@@ -54,3 +54,11 @@ def test_a_script_in_any_form_field_value_label_or_condition_is_escaped() -> Non
             drawn = fields(_field(fieldtype, EVIL, read_only=read_only, options=options))
             assert "<script>" not in drawn, (fieldtype, read_only, drawn)
             assert SAFE in drawn, (fieldtype, read_only)
+
+
+def test_read_only_code_keeps_its_columns() -> None:
+    """A read-only Code field (a report, JSON) is drawn in a fixed-width font with its line breaks, as it is edited."""
+    fields = FormFields(is_new=False, condition_doc={}, record_url=lambda doctype, name: "",
+                        link_title=lambda doctype, name: "", rich_html=lambda html: Markup(""))
+    assert 'class="ro-value multiline code"' in fields(_field("Code", "a  1\nbb 2", read_only=True))
+    assert 'class="ro-value multiline"' in fields(_field("Small Text", "a\nb", read_only=True))

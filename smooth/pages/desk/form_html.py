@@ -108,7 +108,7 @@ class FormFields:
             return (f'<span class="ro-value" data-ro="{name}">{_e(value.replace("T", " "))} '
                     f'<span class="zone">({_e(f.zone)})</span></span>')
         shown = _e(value if value not in EMPTY else "")
-        multiline = " multiline" if widget in ("textarea", "code") else ""
+        multiline = " multiline code" if widget == "code" else " multiline" if widget == "textarea" else ""
         return f'<span class="ro-value{multiline}" data-ro="{name}" data-value="{shown}">{shown}</span>'
 
     def control(self, f: FieldView, label: str = "") -> str:
