@@ -84,6 +84,14 @@ class FrappeSite:
             raise RemoteSiteError(f"{self.url} answered {doctype} {name} without a document")
         return data
 
+    def get_fieldnames(self, doctype: str) -> set[str]:
+        """The fields the remote's version of `doctype` has (its meta, as the desk form loads it)."""
+        docs = self._get("/api/method/frappe.desk.form.load.getdoctype", {"doctype": doctype}).get("docs") or []
+        meta = next((doc for doc in docs if isinstance(doc, dict) and doc.get("name") == doctype), None)
+        if meta is None:
+            raise RemoteSiteError(f"{self.url} answered the meta of {doctype} without it")
+        return {field["fieldname"] for field in meta.get("fields") or [] if field.get("fieldname")}
+
     def get_count(self, doctype: str) -> int:
         message = self._get("/api/method/frappe.client.get_count", {"doctype": doctype}).get("message")
         return int(message or 0)

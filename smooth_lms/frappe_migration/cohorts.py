@@ -16,11 +16,17 @@ def batch(m: Migration, row: Row) -> Target:
             m.report.note(f"Batch {row['name']}: course {ref.get('course')} was not migrated and is not in it here.")
             continue
         courses.append({"course": course, "evaluator": m.state.target("Course Evaluator", ref.get("evaluator"))})
+    # Frappe LMS before LMS Batch Enrollment kept the members in the batch (Batch Student rows)
+    students = [m.state.target("User", r.get("student")) for r in row.get("students") or []]
+    missing = [r.get("student") for r, member in zip(row.get("students") or [], students, strict=True) if not member]
+    if missing:
+        m.report.note(f"Batch {row['name']}: {len(missing)} student(s) were not migrated users and were left out.")
     doc = smooth.get_doc({
         "doctype": "LMS Batch", "title": row.get("title") or row["name"], "start_date": row.get("start_date"),
         "end_date": row.get("end_date"), "timezone": row.get("timezone"),
         "evaluation_end_date": row.get("evaluation_end_date"), "evaluation_required": int(row.get("evaluation") or 0),
-        "courses": list({c["course"]: c for c in courses}.values())})
+        "courses": list({c["course"]: c for c in courses}.values()),
+        "members": [{"member": member} for member in dict.fromkeys(s for s in students if s)]})
     doc.insert(ignore_permissions=True)
     return "LMS Batch", doc.name
 

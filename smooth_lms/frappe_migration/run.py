@@ -65,11 +65,11 @@ def _run_step(m: Migration, step: Step, page_length: int, progress: Progress) ->
         return
     try:
         total = None if step.parent else m.source.get_count(step.doctype)
-    except smooth.frappe_client.RemoteNotFoundError:
-        total = None  # Frappe's count answers 404 for an unknown doctype; the list says so below
+    except smooth.frappe_client.RemoteSiteError:
+        total = None  # Frappe's count fails (500) for a doctype it lacks; the list says so below
     progress.begin(step.doctype, total, start)
     try:
-        fields = list(step.fields) if step.fields else ["name"]
+        fields = _fields_there(m, step) if step.fields else ["name"]
         pages = m.source.pages(step.doctype, fields=fields, start=start, page_length=page_length, parent=step.parent)
         for page_start, rows in _unless_missing(m, step.doctype, pages):
             with smooth.unit_of_work():
@@ -89,3 +89,16 @@ def _unless_missing(m: Migration, doctype: str, pages: Iterator[Page]) -> Iterat
         yield from pages
     except smooth.frappe_client.RemoteNotFoundError:
         m.report.note(f"The source has no {doctype} (another version of Frappe LMS): nothing of it was read.")
+
+
+def _fields_there(m: Migration, step: Step) -> list[str]:
+    """The step's fields that the source's version of the doctype has (Frappe refuses a list naming others)."""
+    wanted = list(step.fields or ())
+    try:
+        there = m.source.get_fieldnames(step.doctype) | {"name", "parent"}
+    except smooth.frappe_client.RemoteSiteError:
+        return wanted  # no meta to read: ask for them all, and the list says what is wrong
+    missing = [f for f in wanted if f not in there]
+    if missing:
+        m.report.note(f"{step.doctype}: the source has no {', '.join(missing)} (another version of Frappe LMS).")
+    return [f for f in wanted if f in there]

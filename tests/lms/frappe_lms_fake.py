@@ -3,7 +3,8 @@
 It answers as Frappe does: `/api/resource/<DocType>` lists with JSON `fields`, `limit_start`
 and `limit_page_length` in a `{"data": [...]}` envelope (a child table only through its
 `parent` doctype), `/api/resource/<DocType>/<name>` the whole document with its child tables,
-`frappe.client.get_count` in `{"message": n}`, and 401 for a missing or wrong `token key:secret`.
+`frappe.client.get_count` in `{"message": n}`, a doctype's fields through
+`frappe.desk.form.load.getdoctype`, and 401 for a missing or wrong `token key:secret`.
 A field the doctype does not have is refused (Frappe's 417 DataError), so the migration's
 field names are checked against Frappe LMS's doctype JSON. `fail_at` makes one list page
 answer 500, as a site that goes away mid-run.
@@ -222,9 +223,14 @@ class FakeFrappeLMS:
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         segments = [unquote(s) for s in parts.path.split("/") if s]
         if segments == ["api", "method", "frappe.client.get_count"]:
-            if query.get("doctype") not in FIELDS:
-                return 404, {"exc_type": "DoesNotExistError", "exception": f"DocType {query.get('doctype')} not found"}
+            if query.get("doctype") not in FIELDS:  # Frappe counts on a table that is not there
+                return 500, {"exc_type": "ProgrammingError", "exception": "(1146, \"Table doesn't exist\")"}
             return 200, {"message": len(self.data.get(query.get("doctype", ""), []))}
+        if segments == ["api", "method", "frappe.desk.form.load.getdoctype"]:
+            doctype = query.get("doctype", "")
+            if doctype not in FIELDS:
+                return 404, {"exc_type": "DoesNotExistError"}
+            return 200, {"docs": [{"name": doctype, "fields": [{"fieldname": f} for f in FIELDS[doctype]]}]}
         if segments[:2] != ["api", "resource"] or len(segments) not in (3, 4):
             return 404, {"exc_type": "DoesNotExistError"}
         doctype = segments[2]

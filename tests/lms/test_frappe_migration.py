@@ -19,7 +19,7 @@ from smooth_lms import certificates
 from tests.api.helpers import Api
 from tests.conftest import SiteHandle
 from tests.lms.conftest import clean
-from tests.lms.frappe_lms_fake import FIELDS, KEY, SECRET, FakeFrappeLMS, dataset, running
+from tests.lms.frappe_lms_fake import CHILD_TABLES, FIELDS, KEY, SECRET, FakeFrappeLMS, dataset, running
 from tests.pages.served import served_site  # noqa: F401  (the LMS site served over HTTP, for /verify)
 
 COUNTED = ("User", "Course Evaluator", "LMS Course", "Course Chapter", "Course Lesson", "LMS Quiz", "LMS Batch",
@@ -191,13 +191,27 @@ def test_bad_credentials_are_one_clear_line(fresh: SiteHandle, fake: FakeFrappeL
 
 def test_an_older_source_without_a_doctype_and_certificates_listed_newest_first(
         fresh: SiteHandle, fake: FakeFrappeLMS, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delitem(FIELDS, "LMS Batch Enrollment")  # an older Frappe LMS, without the doctype
+    # an older Frappe LMS (2.9): no LMS Batch Enrollment, the members are the batch's Batch Student rows
+    monkeypatch.delitem(FIELDS, "LMS Batch Enrollment")
+    monkeypatch.setitem(FIELDS, "LMS Batch", (*FIELDS["LMS Batch"], "students"))
+    monkeypatch.setitem(CHILD_TABLES, "students", "Batch Student")
+    fake.data["LMS Batch"][0]["students"] = [{"student": "ben@example.com"}, {"student": "zed@example.com"}]
+    # nor a request status (nor a batch on the enrollment)
+    monkeypatch.setitem(FIELDS, "LMS Certificate Request",
+                        tuple(f for f in FIELDS["LMS Certificate Request"] if f != "status"))
+    monkeypatch.setitem(FIELDS, "LMS Enrollment", tuple(f for f in FIELDS["LMS Enrollment"]
+                                                        if f != "enrollment_from_batch"))
     fake.data["LMS Certificate"].reverse()  # the renewal is read before the certificate it replaced
     result = bench(fresh, fake.url)
     assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
     assert "The source has no LMS Batch Enrollment (another version of Frappe LMS)" in result.output
+    assert "Batch spring-cohort: 1 student(s) were not migrated users" in result.output
+    assert "LMS Certificate Request: the source has no status (another version of Frappe LMS)" in result.output
     with fresh.context():
-        assert smooth.db.count("Batch Member") == 0
+        assert smooth.get_all("Batch Member", pluck="member") == ["ben@example.com"]
+        statuses = dict(smooth.get_all("LMS Certificate Request", fields=["member", "status"], as_list=True))
+        assert statuses == {"ana@example.com": "Completed", "ben@example.com": "Pending",
+                            "cai@example.com": "Completed"}  # by date: cai's two past slots, one kept per member
         assert certificates.verification("a1b2c3d4e5")["state"] == "Valid"
         assert certificates.verification("0f9e8d7c6b")["state"] == "Superseded"
         assert smooth.db.get_value("LMS Certificate", "0F9E8D7C6B", "superseded_by") == "A1B2C3D4E5"
