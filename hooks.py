@@ -60,6 +60,7 @@ permission_query_conditions = {
     "Evaluator Schedule": "smooth_lms.permissions.evaluator_child_conditions",
     "Evaluator Unavailability": "smooth_lms.permissions.evaluator_child_conditions",
     "Evaluator Course": "smooth_lms.permissions.evaluator_child_conditions",
+    "LMS Assignment Submission": "smooth_lms.permissions.assignment_submission_conditions",
     # the manager scope: own records and the whole reporting subtree
     "Employee": "smooth_hr.permissions.employee_conditions",
     "Employee Compliance": "smooth_hr.permissions.employee_compliance_conditions",
@@ -84,6 +85,7 @@ website_route_rules = [
     {"from_route": "/lms/courses/<course>/learn/<lesson>", "to_route": "lms/lesson"},
     {"from_route": "/lms/courses/<course>/certification", "to_route": "lms/certification"},
     {"from_route": "/lms/courses/<course>/quiz/<quiz>", "to_route": "lms/quiz"},
+    {"from_route": "/lms/courses/<course>/assignment/<assignment>", "to_route": "lms/assignment"},
     {"from_route": "/lms/evaluations/<request>", "to_route": "lms/evaluation"},
     {"from_route": "/lms/evaluations/<request>/ics", "to_route": "lms/evaluation_ics"},
     {"from_route": "/lms/cohorts/<cohort>", "to_route": "lms/cohort"},

@@ -18,7 +18,7 @@ from typing import Any
 
 import smooth
 from smooth.exceptions import DuplicateEntryError
-from smooth_lms import quizzes
+from smooth_lms import assignments, quizzes
 from smooth_lms.permissions import is_staff
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -104,6 +104,7 @@ def issue_certificate(member: str, course: str, evaluation: str | None = None, b
     back (`supersedes`) and the old one forward (`superseded_by`), and stays as history.
     """
     quizzes.check_mandatory_quizzes(member, course)
+    assignments.check_mandatory_assignments(member, course)
     smooth.db.get_value("User", member, "name", for_update=True)  # concurrent issues for a member take turns
     existing_name = current(member, course)
     existing = smooth.get_doc("LMS Certificate", existing_name) if existing_name else None
@@ -120,6 +121,7 @@ def issue_certificate(member: str, course: str, evaluation: str | None = None, b
     cert = smooth.get_doc({
         "doctype": "LMS Certificate", "member": member, "course": course, "batch_name": batch,
         "evaluation": evaluation, "issue_date": today,
+        "grade": smooth.db.get_value("LMS Certificate Evaluation", evaluation, "rubric_score") if evaluation else None,
         "expiry_date": smooth.add_months(today, months) if months else None,
         "template": settings.get("certificate_template"), "published": 1,
         "supersedes": existing.name if existing is not None else None})
@@ -240,7 +242,7 @@ def auto_issue(member: str, course: str) -> Any | None:
         return None
     if enrollment.get("batch") and smooth.db.get_value("LMS Batch", enrollment["batch"], "evaluation_required"):
         return None
-    if quizzes.missing_mandatory(member, course):
+    if quizzes.missing_mandatory(member, course) or assignments.missing_mandatory(member, course):
         return None
     smooth.db.get_value("User", member, "name", for_update=True)
     if smooth.db.exists("LMS Certificate", {"member": member, "course": course}):

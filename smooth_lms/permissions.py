@@ -49,3 +49,36 @@ def certificate_evaluation_conditions(user: str) -> Any:
     if is_staff(user):
         return None
     return {"evaluator": user}
+
+
+def evaluates(user: str) -> tuple[list[str], list[str]]:
+    """The courses and cohorts `user` evaluates: their Course Evaluator courses, courses naming them as
+    default evaluator, and cohorts (or a cohort's course rows) naming them."""
+    courses = set(smooth.get_all("Evaluator Course", filters={"parent": user, "parenttype": "Course Evaluator"},
+                                 pluck="course"))
+    courses |= set(smooth.get_all("LMS Course", filters={"evaluator": user}, pluck="name"))
+    batches = set(smooth.get_all("LMS Batch", filters={"evaluator": user}, pluck="name"))
+    batches |= set(smooth.get_all("Batch Course", filters={"evaluator": user, "parenttype": "LMS Batch"},
+                                  pluck="parent"))
+    return sorted(courses), sorted(batches)
+
+
+def grades(user: str, course: str | None, batch: str | None) -> bool:
+    """Whether `user` grades work of `course` handed in through `batch`."""
+    if is_staff(user):
+        return True
+    courses, batches = evaluates(user)
+    return course in courses or bool(batch and batch in batches)
+
+
+def assignment_submission_conditions(user: str) -> Any:
+    """A learner reads only their own submissions; evaluators those of the courses and cohorts they evaluate."""
+    if is_staff(user):
+        return None
+    courses, batches = evaluates(user)
+    rules: list[list[Any]] = [["member", "=", user]]
+    if courses:
+        rules.append(["course", "in", courses])
+    if batches:
+        rules.append(["batch", "in", batches])
+    return {"or_filters": rules}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import smooth
+from smooth_lms import assignments
 
 COMPLETE = "Complete"
 
@@ -63,8 +64,9 @@ def completed_lessons(member: str, course: str) -> set[str]:
 
 
 def computed_progress(member: str, course: str, in_order: list[Lesson] | None = None) -> float | None:
-    """Percent of the course's lessons and quizzes `member` completed (a quiz counts once passed);
-    None for a course without lessons (content delivered elsewhere: its quizzes still gate certification)."""
+    """Percent of the course's lessons, quizzes and assignments `member` completed (a quiz or an assignment
+    counts once passed); None for a course without lessons (content delivered elsewhere: its quizzes and
+    assignments still gate certification)."""
     in_order = lessons(course) if in_order is None else in_order
     if not in_order:
         return None
@@ -72,8 +74,11 @@ def computed_progress(member: str, course: str, in_order: list[Lesson] | None = 
     quizzes = smooth.get_all("LMS Quiz", filters={"course": course}, pluck="name")
     passed = set(smooth.get_all("LMS Quiz Submission", filters={"member": member, "course": course, "passed": 1},
                                 pluck="quiz")) if quizzes else set()
-    finished = sum(1 for lesson in in_order if lesson.name in done) + sum(1 for q in quizzes if q in passed)
-    return round(100 * finished / (len(in_order) + len(quizzes)), 2)
+    tasks = [a["name"] for a in assignments.course_assignments(course)]
+    handed = assignments.passed_assignments(member, course) if tasks else set()
+    finished = sum(1 for lesson in in_order if lesson.name in done) + sum(1 for q in quizzes if q in passed) \
+        + sum(1 for a in tasks if a in handed)
+    return round(100 * finished / (len(in_order) + len(quizzes) + len(tasks)), 2)
 
 
 def refresh_course(course: str) -> None:

@@ -20,7 +20,7 @@ import datetime as dt
 import smooth
 from smooth.exceptions import DuplicateEntryError, PermissionError, ValidationError
 from smooth.model.document import Document
-from smooth_lms import certificates, evaluators, quizzes
+from smooth_lms import assignments, certificates, evaluators, quizzes
 from smooth_lms.slots import WEEKDAYS, EvaluatorCalendar, free_slots, offered_slots
 from smooth_lms.timezones import AmbiguousTimeError, describe, end_after, now_utc, to_utc, to_wall, zone
 
@@ -328,6 +328,7 @@ class LMSCertificateRequest(Document):
         # the desk); the cutoff holds whatever the workflow says
         if self.status == "Completed" and before.status == "Pending" and self.flags.evaluation_outcome != "Fail":
             quizzes.check_mandatory_quizzes(self.member, self.course)  # on the save path: desk, REST, workflow
+            assignments.check_mandatory_assignments(self.member, self.course)
         cancelling = self.status == "Cancelled" and before.status == "Pending"
         if cancelling:
             self.check_cutoff(before, "cancel")

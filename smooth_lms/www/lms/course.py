@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import learning, lesson_body, progress, quizzes
+from smooth_lms import assignments, learning, lesson_body, progress, quizzes
 
 
 def handle_post(context: Any) -> None:
@@ -38,4 +38,6 @@ def get_context(context: Any) -> None:
         context.user != "Guest" and learning.cohorts_with(context.user, course["name"]))
     context.quizzes = quizzes.course_quizzes(course["name"])
     context.quizzes_passed = quizzes.passed_quizzes(context.user, course["name"]) if enrollment else set()
+    context.assignments = assignments.course_assignments(course["name"])
+    context.assignment_status = assignments.statuses(context.user, course["name"]) if enrollment else {}
     context.error = context.error or None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import api, feedback, learning, next_step
+from smooth_lms import api, feedback, learning, next_step, rubrics
 from smooth_lms.certification import request_view
 from smooth_lms.notifications import unsent_mail
 from smooth_lms.permissions import is_staff
@@ -46,6 +46,17 @@ def handle_post(context: Any) -> None:
             f"/lms/evaluations/{name}?cancelled=1"
 
 
+def outcome(request: str) -> dict[str, Any] | None:
+    """The recorded outcome as the learner reads it: outcome, rating, score, marks and summary (no private notes)."""
+    row = smooth.db.get_value("LMS Certificate Evaluation", {"certificate_request": request},
+                              ["name", "status", "rating", "summary", "rubric_score", "date"], as_dict=True)
+    if not row or row["status"] not in ("Pass", "Fail"):
+        return None
+    marks = smooth.get_all("Rubric Mark", fields=["criterion", "points", "out_of", "comment"], order_by="idx asc",
+                           filters={"parenttype": "LMS Certificate Evaluation", "parent": row["name"]})
+    return {**row, "marks": rubrics.learner_marks(marks)}
+
+
 def get_context(context: Any) -> None:
     user = learning.require_login("see your evaluation")
     doc = _request(context.form_dict["request"])
@@ -60,6 +71,7 @@ def get_context(context: Any) -> None:
                       else "Thank you: your feedback is recorded" if form.get("rated") else None)
     context.feedback = feedback.feedback_state(doc, user)
     context.earned = next_step.certificate_step(doc.member, doc.course) if doc.certificate else None
+    context.outcome = outcome(doc.name)
     context.error = context.error or None
     context.confirm_cancel = bool(context.confirm_cancel and doc.status == "Pending")
     context.back = form.get("back") if form.get("back") == "/lms/evaluations" else ""
