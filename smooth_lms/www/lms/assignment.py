@@ -32,7 +32,7 @@ def handle_post(context: Any) -> None:
                                                answer_url=form.get("answer_url"), answer_file=answer_file)
         context.redirect_to = f"/lms/courses/{form['course']}/assignment/{assignment.name}?submitted={result['name']}"
     if context.refusal and assignment.answer_type == FILE:
-        context.error += " The file was not kept: choose it again."
+        context.error = f"{context.error.rstrip('.')}. The file was not kept: choose it again."
 
 
 def attempts(user: str, assignment: str) -> list[dict[str, Any]]:
