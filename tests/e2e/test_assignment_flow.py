@@ -20,7 +20,7 @@ def test_hand_in_and_grade_with_a_rubric(page: Page, browser: Browser, live: Liv
         make_evaluator(EVA, [course])
         make_learner(LEARNER, course)
         rubric = smooth.get_doc({"doctype": "Evaluation Rubric", "title": "Report Rubric", "pass_mark": 6,
-                                 "criteria": [{"criterion": "Clarity", "levels": "4: Clear\n2: Mostly clear\n0: Unclear"},
+                                 "criteria": [{"criterion": "Clarity", "levels": "4: Clear\n2: Mostly clear"},
                                               {"criterion": "Evidence", "max_points": 6}]}).insert().name
         smooth.get_doc({"doctype": "LMS Assignment", "title": "Depot Visit Report", "course": course,
                         "instructions": "Describe **one** depot visit: what you checked and what you found.",

@@ -17,8 +17,8 @@ from smooth_lms.assignments import submit_assignment
 from smooth_lms.certificates import issue_from_evaluation
 from smooth_lms.learning import save_progress
 from tests.conftest import SiteHandle, make_user
-from tests.lms.content import add_lessons
 from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
+from tests.lms.content import add_lessons
 
 CRITERIA = [{"criterion": "Clarity", "levels": "4: Clear throughout\n2: Mostly clear\n0: Unclear"},
             {"criterion": "Evidence", "max_points": 6}]

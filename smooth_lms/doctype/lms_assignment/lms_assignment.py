@@ -9,6 +9,9 @@ from smooth_lms.naming import slug_name
 
 
 class LMSAssignment(Document):
+    rubric: str | None
+    allowed_file_types: str | None
+
     def autoname(self) -> None:
         self.name = self.name or slug_name(self.doctype, self.title)
 

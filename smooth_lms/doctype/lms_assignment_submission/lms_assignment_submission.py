@@ -55,7 +55,8 @@ class LMSAssignmentSubmission(Document):
         self.check_answer(assignment)
         cohorts = cohorts_with(self.member, assignment.course)
         self.batch = enrollment.get("batch") or (cohorts[0] if cohorts else None)
-        self.course, self.assignment_title, self.answer_type = assignment.course, assignment.title, assignment.answer_type
+        self.course, self.assignment_title = assignment.course, assignment.title
+        self.answer_type = assignment.answer_type
         self.attempt = assignments.attempts(self.member, assignment.name) + 1
         self.submitted_on = smooth.now_datetime()
         due = assignments.due_date(assignment, self.batch)
@@ -84,8 +85,8 @@ class LMSAssignmentSubmission(Document):
     def check_file(self, assignment: Any) -> None:
         if not self.answer_file:
             raise smooth.ValidationError(f"Upload your file for {assignment.title}")
-        rows = smooth.get_all("File", filters={"file_url": self.answer_file}, fields=["file_name", "file_size", "owner"],
-                              limit_page_length=1)
+        rows = smooth.get_all("File", filters={"file_url": self.answer_file},
+                              fields=["file_name", "file_size", "owner"], limit_page_length=1)
         if not rows or (rows[0]["owner"] != self.member and not is_staff(smooth.session.user)):
             raise smooth.ValidationError("Upload your file first (upload_file, private) and send its file_url")
         assignments.check_file(assignment, rows[0]["file_name"] or self.answer_file, int(rows[0]["file_size"] or 0))
@@ -119,10 +120,11 @@ class LMSAssignmentSubmission(Document):
     def after_insert(self) -> None:
         """The uploaded file belongs to the submission: whoever may read the submission may download it."""
         if self.answer_file:
-            for name in smooth.get_all("File", filters={"file_url": self.answer_file, "attached_to_name": ["is", "not set"]},
-                                       pluck="name"):
-                smooth.get_doc("File", name).update({"attached_to_doctype": self.doctype, "attached_to_name": self.name,
-                                                     "attached_to_field": "answer_file"}).save(ignore_permissions=True)
+            loose = {"file_url": self.answer_file, "attached_to_name": ["is", "not set"]}
+            for name in smooth.get_all("File", filters=loose, pluck="name"):
+                smooth.get_doc("File", name).update({
+                    "attached_to_doctype": self.doctype, "attached_to_name": self.name,
+                    "attached_to_field": "answer_file"}).save(ignore_permissions=True)
 
     def on_update(self) -> None:
         found = progress.enrollment(self.member, self.course)

@@ -20,6 +20,7 @@ OUTCOMES = ("Pass", "Fail")
 
 class LMSCertificateEvaluation(Document):
     date: dt.date | None
+    rubric: str | None
 
     def validate(self) -> None:
         if not self.certificate_request:
@@ -56,5 +57,6 @@ class LMSCertificateEvaluation(Document):
         score = rubrics.score(self.rubric, self.rubric_marks)
         self.rubric_score, self.computed_outcome = score.text, score.outcome
         if self.status in OUTCOMES and not score.outcome:
-            raise smooth.ValidationError(f"Give every criterion of the rubric its points before recording {self.status}")
+            raise smooth.ValidationError(
+                f"Give every criterion of the rubric its points before recording {self.status}")
         rubrics.check_override(self.status, score.outcome, self.override_reason)
