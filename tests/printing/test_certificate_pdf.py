@@ -35,9 +35,13 @@ def certified(api: Api, validity: int = 24, **course: Any) -> tuple[str, str, di
 
 def test_certificate_pdf_shows_holder_course_number_dates(served: Api, tmp_path: Path) -> None:
     learner, _, cert = certified(served)
+    with served.handle.context():  # a rubric-graded evaluation's score (tests/lms/test_assignments.py sets it)
+        smooth.db.set_value("LMS Certificate", cert["name"], "grade", "8 / 10 (80%)")
+        smooth.db.commit()
     response = served.get(PDF, params={"doctype": "LMS Certificate", "name": cert["name"]}, user=learner)
     assert response.status_code == 200, response.text[:300]
     text = pdf_text(response.content, tmp_path)
+    assert "with a grade of 8 / 10 (80%)" in " ".join(text.split()), text
     issued = dt.date.fromisoformat(str(cert["issue_date"]))
     expiry = dt.date.fromisoformat(str(cert["expiry_date"]))
     for expected in ("Hana Holder", "Crane Operation", cert["certificate_number"], f"{issued:%d %B %Y}",
