@@ -1,4 +1,5 @@
-"""What a learner does next in a course once its lessons run out: a quiz left, their certificate, or booking.
+"""What a learner does next in a course once its lessons run out: a quiz or an assignment left, their
+certificate, or booking.
 
 The last lesson and a passed quiz point on from here, so neither ends in a dead end nor
 sends a learner to something they have already done.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from smooth_lms import certificates, quizzes
+from smooth_lms import assignments, certificates, quizzes
 
 
 @dataclass(frozen=True)
@@ -28,12 +29,17 @@ def certificate_step(user: str, course: str) -> Step | None:
 
 
 def after_lessons(user: str, course: dict[str, Any], content_complete: bool) -> Step:
-    """The step after the last lesson: the first quiz not passed yet, the certificate, the certification
-    page (content complete, an evaluation required), else back to the outline."""
+    """The step after the last lesson: the first quiz, then assignment, not passed yet, the certificate, the
+    certification page (content complete, an evaluation required), else back to the outline."""
     passed = quizzes.passed_quizzes(user, course["name"])
     for quiz in quizzes.course_quizzes(course["name"]):
         if quiz["name"] not in passed:
             return Step(f"Next: quiz {quiz['title']}", f"/lms/courses/{course['name']}/quiz/{quiz['name']}")
+    handed = assignments.passed_assignments(user, course["name"])
+    for task in assignments.course_assignments(course["name"]):
+        if task["name"] not in handed:
+            return Step(f"Next: assignment {task['title']}",
+                        f"/lms/courses/{course['name']}/assignment/{task['name']}")
     earned = certificate_step(user, course["name"])
     if earned:
         return earned

@@ -16,6 +16,7 @@ from smooth_lms import assignments
 from smooth_lms.assignments import submit_assignment
 from smooth_lms.certificates import issue_from_evaluation
 from smooth_lms.learning import save_progress
+from smooth_lms.next_step import after_lessons
 from tests.conftest import SiteHandle, make_user
 from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
 from tests.lms.content import add_lessons
@@ -74,6 +75,8 @@ def test_hand_in_grade_by_rubric_resubmit_and_pass(lms: SiteHandle) -> None:
                            mandatory_for_certification=1, lesson=lesson)
     learner = make_learner("ann@example.com", course, progress=0)
     assert as_user(learner, save_progress, lesson)["progress"] == 50  # the lesson done, the assignment not yet
+    step = after_lessons(learner, {"name": course}, content_complete=False)
+    assert (step.label, step.href) == ("Next: assignment Essay", f"/lms/courses/{course}/assignment/essay")
     with pytest.raises(smooth.ValidationError, match="Write your answer to Essay"):
         as_user(learner, submit_assignment, task.name, answer="   ")
     tampered = as_user(learner, smooth.get_doc({"doctype": "LMS Assignment Submission", "assignment": task.name,
