@@ -5,6 +5,7 @@ SQLite only (no dialect differences), except the record rule, which runs on both
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from types import SimpleNamespace
 from typing import Any
@@ -119,14 +120,20 @@ def progress_of(member: str, course: str) -> Any:
 
 
 def test_mark_grading_override_needs_a_reason_and_one_submission_only(lms: SiteHandle) -> None:
+    """Graded by the cohort's evaluator (no Course Evaluator row for the course); late after the cohort's due date."""
     course = make_course("Reports")
-    evaluator = make_evaluator("eve@example.com", [course])
-    task = make_assignment(course, answer_type="URL", max_mark=20, pass_mark=12, allow_resubmission=0)
+    evaluator = make_evaluator("eve@example.com", [])
     learner = make_learner("bob@example.com", course)
+    cohort = smooth.get_doc({"doctype": "LMS Batch", "title": "Autumn", "evaluator": evaluator,
+                             "courses": [{"course": course}], "members": [{"member": learner}]}).insert().name
+    task = make_assignment(course, answer_type="URL", max_mark=20, pass_mark=12, allow_resubmission=0,
+                           due_dates=[{"batch": cohort, "due_date": smooth.now_datetime() - dt.timedelta(hours=1)}])
     with pytest.raises(smooth.ValidationError, match="starting with https://"):
         as_user(learner, submit_assignment, task.name, answer_url="javascript:alert(1)")
     sent = as_user(learner, submit_assignment, task.name, answer_url=" https://example.com/report ")
     smooth.db.commit()  # the refused grades below roll back to here
+    assert sent["late"] == 1
+    assert as_user(evaluator, smooth.get_list, "LMS Assignment Submission", pluck="name") == [sent["name"]]
     with pytest.raises(smooth.ValidationError, match="Mark must be between 0 and 20, not 21"):
         grade(evaluator, sent["name"], mark=21)
     smooth.db.rollback()
