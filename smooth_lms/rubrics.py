@@ -47,6 +47,8 @@ def check_rubric(doc: Any) -> None:
     total = 0.0
     for row in doc.criteria:
         name = (row.criterion or "").strip()
+        if not name:
+            continue  # the mandatory check after validate names what is missing
         if name.casefold() in seen:
             raise smooth.ValidationError(f"Criterion {name!r} is listed twice")
         seen.add(name.casefold())
@@ -55,7 +57,9 @@ def check_rubric(doc: Any) -> None:
             raise smooth.ValidationError(f"Criterion {name!r}: give its levels (`4: Excellent`) or its Max Points")
         total += row.max_points
     doc.total_points = total
-    if not 0 < float(doc.pass_mark or 0) <= total:
+    if doc.pass_mark is None or not seen:
+        return
+    if not 0 < float(doc.pass_mark) <= total:
         raise smooth.ValidationError(f"Pass Mark must be more than 0 and at most the total of {total:g} points")
 
 

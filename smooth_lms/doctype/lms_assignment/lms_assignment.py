@@ -30,7 +30,7 @@ class LMSAssignment(Document):
             else self.allowed_file_types
         seen = set()
         for row in self.due_dates or []:
-            if row.batch in seen:
+            if row.batch and row.batch in seen:
                 raise smooth.ValidationError(f"Cohort {row.batch} has two due dates; keep one")
             seen.add(row.batch)
 
