@@ -87,6 +87,16 @@ def refresh_course(course: str) -> None:
         smooth.get_doc("LMS Enrollment", name).save(ignore_permissions=True)
 
 
+def refresh_moved(doc: Any) -> None:
+    """on_update of a quiz or an assignment: a new one, or one moved to another course, changes the progress
+    of every enrollment of the course it joined (and left)."""
+    before = doc.get_doc_before_save()
+    if before is None or before.course != doc.course:
+        refresh_course(doc.course)
+        if before is not None:
+            refresh_course(before.course)
+
+
 def enrollment(member: str, course: str) -> dict[str, Any] | None:
     return smooth.db.get_value("LMS Enrollment", {"member": member, "course": course},
                                ["name", "progress", "completed", "batch"], as_dict=True)

@@ -42,6 +42,10 @@ def test_hand_in_get_graded_by_rubric_over_rest_and_resubmit(pages: Api) -> None
     page = pages.get(sent.headers["location"], user=learner).text
     assert "Submitted: your evaluator grades it next" in page and "Not Graded" in page
     assert "Your attempt 1 is waiting to be graded." in page and 'name="answer"' not in page
+    desk = page_text(pages.get("/app", user=evaluator).text)
+    assert "Assignments to grade 1 to grade" in desk
+    stranger = add_user(pages, "sam@example.com", "Batch Evaluator")
+    assert "Assignments to grade 0 to grade" in page_text(pages.get("/app", user=stranger).text)
     other = add_user(pages, "peer@example.com", "LMS Student")
     own = pages.list("LMS Assignment Submission", user=learner, fields=["name", "status"]).json()["data"]
     assert [row["status"] for row in own] == ["Not Graded"]

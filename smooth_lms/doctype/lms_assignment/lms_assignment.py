@@ -35,11 +35,7 @@ class LMSAssignment(Document):
             seen.add(row.batch)
 
     def on_update(self) -> None:
-        before = self.get_doc_before_save()
-        if before is None or before.course != self.course:
-            progress.refresh_course(self.course)
-            if before is not None:
-                progress.refresh_course(before.course)
+        progress.refresh_moved(self)
 
     def on_trash(self) -> None:
         if smooth.db.exists(assignments.SUBMISSION, {"assignment": self.name}):

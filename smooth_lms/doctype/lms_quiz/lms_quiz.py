@@ -38,8 +38,4 @@ class LMSQuiz(Document):
                 raise smooth.ValidationError(f"{where}: a single choice question has exactly one correct answer")
 
     def on_update(self) -> None:
-        before = self.get_doc_before_save()
-        if before is None or before.course != self.course:
-            progress.refresh_course(self.course)
-            if before is not None:
-                progress.refresh_course(before.course)
+        progress.refresh_moved(self)
