@@ -142,7 +142,12 @@ def test_mark_grading_override_needs_a_reason_and_one_submission_only(lms: SiteH
     smooth.db.rollback()
     doc = grade(evaluator, sent["name"], mark=10, status="Pass", override_reason="Late marks regraded by the panel")
     assert (doc.status, doc.computed_outcome, doc.out_of) == ("Pass", "Fail", 20)
-    grade(evaluator, sent["name"], status="Fail", override_reason="")
+    smooth.db.commit()
+    with pytest.raises(smooth.PermissionError, match="The grade Pass is recorded; only a Moderator can change it"):
+        grade(evaluator, sent["name"], status="Fail", override_reason="")
+    smooth.db.rollback()
+    assert grade(make_user("mod@example.com", "Moderator"), sent["name"], status="Fail", override_reason="").status \
+        == "Fail"
     with pytest.raises(smooth.ValidationError, match="Essay takes one submission only"):
         as_user(learner, submit_assignment, task.name, answer_url="https://example.com/v2")
 

@@ -104,6 +104,8 @@ class LMSAssignmentSubmission(Document):
             rubrics.mark_score(self.mark, float(assignment.max_mark or 0), float(assignment.pass_mark or 0))
         self.out_of, self.computed_outcome = score.out_of, score.outcome
         was = before.status if before is not None else NOT_GRADED
+        if was != NOT_GRADED and self.status != was and not is_staff(user):
+            raise smooth.PermissionError(f"The grade {was} is recorded; only a Moderator can change it")
         if self.status == NOT_GRADED and was == NOT_GRADED and score.outcome:
             self.status = score.outcome
         if self.status in (rubrics.PASS, rubrics.FAIL) and not score.outcome:
