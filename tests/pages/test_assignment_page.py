@@ -10,6 +10,7 @@ from __future__ import annotations
 import smooth
 from tests.api.helpers import Api, add_user, insert
 from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
+from tests.lms.content import add_lessons
 from tests.pages.served import EVERY_DAY, page_text
 
 RUBRIC = {"doctype": "Evaluation Rubric", "title": "Report Rubric", "pass_mark": 6,
@@ -78,6 +79,12 @@ def test_a_file_answer_is_checked_and_private(pages: Api) -> None:
                                                max_file_size_mb=1)
     url = f"/lms/courses/{course}/assignment/{name}"
     assert 'accept=".pdf"' in pages.get(url, user=learner).text
+    with pages.handle.context():
+        [lesson] = add_lessons(course, {"Reporting": ["Photographing a site"]})
+        smooth.db.set_value("LMS Assignment", name, "lesson", lesson)
+        smooth.db.commit()
+    lesson_page = pages.get(f"/lms/courses/{course}/learn/{lesson}", user=learner).text
+    assert f'Assignment: <a href="{url}">Field Report</a>' in lesson_page
     wrong = pages.post(url, user=learner, files={"file": ("report.exe", b"MZ", "application/octet-stream")},
                        follow_redirects=False)
     assert wrong.status_code == 417

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import learning, lesson_body, next_step, progress
+from smooth_lms import assignments, learning, lesson_body, next_step, progress
 
 
 def _lesson(course: str, name: str) -> dict[str, Any]:
@@ -50,4 +50,6 @@ def get_context(context: Any) -> None:
         user, course["name"]))
     context.step = next_step.after_lessons(user, course, bool(enrollment and enrollment.get("completed"))) \
         if enrollment and context.next is None else None
+    context.assignments = [a for a in assignments.course_assignments(course["name"]) if a["lesson"] == lesson["name"]]
+    context.assignment_status = assignments.statuses(user, course["name"]) if context.assignments else {}
     context.error = context.error or None
