@@ -7,6 +7,8 @@ SQLite only: the record rule's dialect behaviour is covered in tests/lms/test_as
 
 from __future__ import annotations
 
+import datetime as dt
+
 import smooth
 from tests.api.helpers import Api, add_user, insert
 from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
@@ -97,8 +99,15 @@ def test_a_file_answer_is_checked_and_private(pages: Api) -> None:
                       follow_redirects=False)
     assert sent.status_code == 303, sent.text[:500]
     with pages.handle.context():
-        file_url = smooth.db.get_value("LMS Assignment Submission", {"member": learner}, "answer_file")
-    assert file_url.startswith("/private/files/") and file_url in pages.get(url, user=learner).text
+        file_url, submitted = smooth.db.get_value("LMS Assignment Submission", {"member": learner},
+                                                  ["answer_file", "submitted_on"])
+        assert smooth.local.site.time_zone == "UTC"
+        smooth.db.set_value("User", learner, "time_zone", "Asia/Kolkata")
+        smooth.db.commit()
+    page = pages.get(url, user=learner).text
+    assert file_url.startswith("/private/files/") and file_url in page
+    local = submitted + dt.timedelta(hours=5, minutes=30)
+    assert f"{local:%Y-%m-%d %H:%M} (Asia/Kolkata)" in page  # on the learner's clock
     assert pages.get(file_url, user=evaluator).content == b"%PDF-1.4 report"
     other = add_user(pages, "peer@example.com", "LMS Student")
     assert pages.get(file_url, user=other).status_code == 403

@@ -12,6 +12,8 @@ from typing import Any
 import smooth
 from smooth_lms import assignments, learning, lesson_body, progress, rubrics
 from smooth_lms.assignments import FILE, URL
+from smooth_lms.certification import learner_zone
+from smooth_lms.timezones import describe, occurrences
 
 
 def _assignment(course: str, name: str) -> Any:
@@ -35,7 +37,15 @@ def handle_post(context: Any) -> None:
         context.error = f"{context.error.rstrip('.')}. The file was not kept: choose it again."
 
 
-def attempts(user: str, assignment: str) -> list[dict[str, Any]]:
+def on_clock(value: Any, viewer_zone: str) -> str:
+    """A recorded time (system zone) as the learner reads it: on their clock, the zone named."""
+    if not value:
+        return ""
+    found = occurrences(value.date(), value.time().replace(microsecond=0), smooth.local.site.time_zone)
+    return describe(found[0], viewer_zone) if found else f"{value:%Y-%m-%d %H:%M}"
+
+
+def attempts(user: str, assignment: str, viewer_zone: str) -> list[dict[str, Any]]:
     """The viewer's attempts, newest first, each with its rubric marks (as the learner reads them)."""
     rows = smooth.get_all(assignments.SUBMISSION, filters={"member": user, "assignment": assignment},
                           fields=["name", "attempt", "status", "submitted_on", "late", "answer", "answer_url",
@@ -47,6 +57,8 @@ def attempts(user: str, assignment: str) -> list[dict[str, Any]]:
     for row in rows:
         row["marks"] = rubrics.learner_marks([m for m in marks if m["parent"] == row["name"]])
         row["file_name"] = str(row["answer_file"] or "").rsplit("/", 1)[-1]
+        row["submitted"], row["graded"] = on_clock(row["submitted_on"], viewer_zone), on_clock(row["graded_on"],
+                                                                                                viewer_zone)
         row["total"] = sum(float(m["points"] or 0) for m in row["marks"]) if row["rubric"] else row["mark"]
     return rows
 
@@ -60,11 +72,13 @@ def get_context(context: Any) -> None:
     context.assignment = doc
     context.instructions = lesson_body.to_html(doc.instructions)
     context.enrollment = progress.enrollment(user, course["name"])
-    context.attempts = attempts(user, doc.name)
+    viewer_zone = learner_zone(user, None)
+    context.attempts = attempts(user, doc.name, viewer_zone)
     context.why_not = assignments.why_not_submit(user, doc) if context.enrollment else None
     batch = (context.enrollment or {}).get("batch") or next(iter(learning.cohorts_with(user, course["name"])), None)
     context.due = assignments.due_date(doc, batch)
     context.overdue = bool(context.due and smooth.now_datetime() > context.due)
+    context.due_label = on_clock(context.due, viewer_zone)
     context.accept = ",".join("." + t for t in assignments.file_types(doc))
     context.max_size = f"{assignments.max_bytes(doc) // (1024 * 1024)} MB"
     context.is_url = doc.answer_type == URL
