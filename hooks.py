@@ -68,12 +68,14 @@ permission_query_conditions = {
                             "smooth_lms.authorship.quiz_submission_conditions"],
     # course authors own their content (smooth_lms/authorship.py)
     "LMS Quiz": "smooth_lms.authorship.quiz_conditions",
+    "LMS Assignment": "smooth_lms.authorship.assignment_conditions",
 }
 has_permission: dict = {
     "LMS Course": "smooth_lms.authorship.content_permission",
     "Course Chapter": "smooth_lms.authorship.content_permission",
     "Course Lesson": "smooth_lms.authorship.content_permission",
     "LMS Quiz": "smooth_lms.authorship.content_permission",
+    "LMS Assignment": "smooth_lms.authorship.content_permission",
 }
 
 # the layout of a portal path's error pages (a 404 under /lms keeps the learner's nav); paths without the leading /

@@ -3,8 +3,8 @@
 A course's instructors (its Course Instructor table) are its authors. A user whose right on a
 content doctype comes from Course Creator alone (not Moderator, System Manager, or Batch
 Evaluator for reads) may create courses, but writes and deletes only the courses they teach and
-those courses' chapters, lessons and quizzes; they read only those courses' quizzes and quiz
-submissions (and the submissions they made themselves). Courses, chapters and lessons stay readable
+those courses' chapters, lessons, quizzes and assignments; they read only those courses' quizzes,
+assignments and submissions (and the submissions they made themselves). Courses, chapters and lessons stay readable
 by every Course Creator, as the catalogue is to learners. Reads narrow through record rules
 (hooks.py `permission_query_conditions`, filters that lists and single reads apply alike);
 writes through `has_permission`, which the model checks on the stored record and on the new values.
@@ -17,7 +17,7 @@ from typing import Any
 import smooth
 
 AUTHOR_ROLE = "Course Creator"
-CONTENT = ("LMS Course", "Course Chapter", "Course Lesson", "LMS Quiz")
+CONTENT = ("LMS Course", "Course Chapter", "Course Lesson", "LMS Quiz", "LMS Assignment")
 READ_RIGHTS = frozenset({"read", "select", "print", "report", "export", "email", "share"})
 # roles whose outright read another app's record rule narrows (Smooth HR's manager scope on quiz submissions):
 # they widen nothing here, so a Course Creator who is also an employee is still an author only
@@ -53,10 +53,18 @@ def add_creator_as_instructor(course: Any) -> None:
     course.set("instructors", rows)
 
 
-def quiz_conditions(user: str) -> Any:
-    if not only_as_author("LMS Quiz", "read", user):
+def _authored(doctype: str, user: str) -> Any:
+    if not only_as_author(doctype, "read", user):
         return None
     return {"or_filters": [["course", "in", taught_courses(user)], ["owner", "=", user]]}
+
+
+def quiz_conditions(user: str) -> Any:
+    return _authored("LMS Quiz", user)
+
+
+def assignment_conditions(user: str) -> Any:
+    return _authored("LMS Assignment", user)
 
 
 def quiz_submission_conditions(user: str) -> Any:
@@ -67,7 +75,8 @@ def quiz_submission_conditions(user: str) -> Any:
 
 
 def content_permission(doc: Any, ptype: str, user: str) -> bool | None:
-    """has_permission on courses, chapters, lessons and quizzes: False denies an author a course they do not teach."""
+    """has_permission on courses, chapters, lessons, quizzes and assignments: False denies an author a course
+    they do not teach."""
     if ptype in READ_RIGHTS or not only_as_author(doc.doctype, ptype, user):
         return None
     if doc.doctype == "LMS Course":

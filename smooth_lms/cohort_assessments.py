@@ -2,10 +2,10 @@
 
 An assessment kind is a function in ASSESSMENT_KINDS: given the cohort's courses it returns its
 columns (Assessment), each able to grade the cohort's learners. Quizzes grade by the best score of
-a learner's attempts, evaluations by the latest outcome of the course's evaluation; a new kind
-(assignments) adds one function. The sheet is shown to the cohort's evaluators (the cohort's own
-or one of its courses') and to Moderators and System Managers; not to learners, nor to other
-cohorts' evaluators. The CSV export neutralises cells a spreadsheet would run as formulas.
+a learner's attempts, assignments by the status of the latest attempt, evaluations by the latest
+outcome of the course's evaluation; a new kind adds one function. The sheet is shown to the cohort's
+evaluators (the cohort's own or one of its courses') and to Moderators and System Managers; not to
+learners, nor to other cohorts' evaluators. The CSV export neutralises cells a spreadsheet would run as formulas.
 """
 
 from __future__ import annotations
@@ -70,7 +70,25 @@ def _latest_outcome(course: str) -> Callable[[list[str]], dict[str, str]]:
     return grade
 
 
-ASSESSMENT_KINDS: list[Callable[[list[dict[str, Any]]], list[Assessment]]] = [_quizzes, _evaluations]
+def _assignments(courses: list[dict[str, Any]]) -> list[Assessment]:
+    order = [c["course"] for c in courses]
+    rows = smooth.get_all("LMS Assignment", fields=["name", "title", "course"], order_by="title asc",
+                          filters={"course": ["in", order or [""]]})
+    rows.sort(key=lambda a: order.index(a["course"]))
+    return [Assessment(f"assignment:{a['name']}", "Assignment", a["title"], a["course"], _latest_status(a["name"]),
+                       f"/app/lms-assignment/{a['name']}", f"/lms/courses/{a['course']}/assignment/{a['name']}")
+            for a in rows]
+
+
+def _latest_status(assignment: str) -> Callable[[list[str]], dict[str, str]]:
+    def grade(members: list[str]) -> dict[str, str]:
+        rows = smooth.get_all("LMS Assignment Submission", fields=["member", "status"], order_by="attempt asc",
+                              filters={"assignment": assignment, "member": ["in", members or [""]]})
+        return {r["member"]: r["status"] for r in rows}  # the latest attempt wins
+    return grade
+
+
+ASSESSMENT_KINDS: list[Callable[[list[dict[str, Any]]], list[Assessment]]] = [_quizzes, _assignments, _evaluations]
 
 
 def cohort_courses(cohort: str) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
+from smooth_lms.authorship import taught_courses
 
 SEE_ALL = ("System Manager", "Moderator")
 
@@ -72,10 +73,12 @@ def grades(user: str, course: str | None, batch: str | None) -> bool:
 
 
 def assignment_submission_conditions(user: str) -> Any:
-    """A learner reads only their own submissions; evaluators those of the courses and cohorts they evaluate."""
+    """A learner reads only their own submissions; evaluators those of the courses and cohorts they evaluate,
+    course authors those of the courses they teach."""
     if is_staff(user):
         return None
     courses, batches = evaluates(user)
+    courses = sorted(set(courses) | set(taught_courses(user)))
     rules: list[list[Any]] = [["member", "=", user]]
     if courses:
         rules.append(["course", "in", courses])

@@ -16,6 +16,7 @@ import smooth
 from smooth_lms import assignments
 from smooth_lms.assignments import submit_assignment
 from smooth_lms.certificates import issue_from_evaluation
+from smooth_lms.cohort_assessments import grade_sheet
 from smooth_lms.learning import save_progress
 from smooth_lms.next_step import after_lessons
 from tests.conftest import SiteHandle, make_user
@@ -148,6 +149,10 @@ def test_mark_grading_override_needs_a_reason_and_one_submission_only(lms: SiteH
     smooth.db.rollback()
     assert grade(make_user("mod@example.com", "Moderator"), sent["name"], status="Fail", override_reason="").status \
         == "Fail"
+    sheet = as_user(evaluator, grade_sheet, cohort)  # the cohort's grade sheet has a column per assignment
+    assert [(a["kind"], a["title"]) for a in sheet["assessments"]] == [("Assignment", "Essay"),
+                                                                        ("Evaluation", "Reports")]
+    assert [row["grades"] for row in sheet["rows"]] == [["Fail", ""]]
     with pytest.raises(smooth.ValidationError, match="Essay takes one submission only"):
         as_user(learner, submit_assignment, task.name, answer_url="https://example.com/v2")
 
@@ -209,6 +214,12 @@ def test_record_rule_learners_see_their_own_evaluators_their_courses(lms: SiteHa
     assert visible(ann) == {mine}
     assert visible(evaluator) == visible(moderator) == {mine, theirs}
     assert visible(stranger) == set()
+    author = make_user("cc@example.com", "Course Creator")
+    smooth.get_doc("LMS Course", course).append("instructors", {"instructor": author}).save()
+    other_author = make_user("cd@example.com", "Course Creator")
+    assert visible(author) == {mine, theirs} and visible(other_author) == set()
+    with pytest.raises(smooth.PermissionError):
+        as_user(other_author, lambda: smooth.get_doc("LMS Assignment", task.name).save())
     with pytest.raises(smooth.PermissionError):
         as_user(bob, lambda: smooth.get_doc("LMS Assignment Submission", mine).check_permission("read"))
 
