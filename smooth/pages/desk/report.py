@@ -55,9 +55,14 @@ def csv_cell(column: Column, value: Any) -> str:
     return escape_csv_formula(text)
 
 
+def require_export(doctype: str) -> None:
+    """Frappe's `export` right, which the report's CSV and the list's Data Export both need."""
+    if not has_permission(doctype, "export"):
+        raise PermissionError(f"Not permitted: {session_user()} may not export {doctype}")
+
+
 def csv_response(ctx: ListContext, state: ListState, columns: list[Column]) -> Response:
-    if not has_permission(ctx.meta.name, "export"):
-        raise PermissionError(f"Not permitted: {session_user()} may not export {ctx.meta.name}")
+    require_export(ctx.meta.name)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([c.heading for c in columns])
