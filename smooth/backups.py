@@ -7,7 +7,8 @@ A backup set shares one stamp, `<YYYYmmdd_HHMMSS>-<site>-`, in `sites/<site>/pri
 - `database.sql[.gz]`: `mariadb-dump --single-transaction` when the client is on PATH;
 - `database.jsonl[.gz]`: otherwise a logical dump through SQLAlchemy, one consistent snapshot,
   one JSON line per row (a format any backend restores, so it also moves a site between them);
-- `files.tar[.gz]`, `private-files.tar[.gz]` with `--with-files` (private/backups left out);
+- `files.tar[.gz]`, `private-files.tar[.gz]` with `--with-files`: every file of the site's storage, its
+  folders or its S3 bucket alike (`smooth.file_storage`), so a restore can move files between them;
 - `site_config_backup.json` (0600: it holds the encryption key Password fields need);
 - `manifest.json`: the site, backend, apps and the patches its database has run.
 
@@ -56,6 +57,7 @@ from smooth.backup_encryption import (
 from smooth.context import local, site_context
 from smooth.db.engine import server_url, site_db_url
 from smooth.exceptions import ValidationError
+from smooth.file_storage import FileStorage, storage_for
 from smooth.migrate import migrate
 from smooth.patches import FINAL, POST, PRE, all_patches
 from smooth.site import Site, forget_site, get_site, read_config, update_site_config
@@ -130,11 +132,11 @@ def take_backup(name: str, sites_path: Path, *, with_files: bool = False, compre
         backup.parts["database"] = _dump_logical(get_site(name, sites_path).engine,
                                                  Path(f"{prefix}database.jsonl{suffix}"), key)
     echo(f"Database: {backup.parts['database']} ({_human(backup.parts['database'].stat().st_size)})")
+    store = storage_for(name, site_path, config)
     if with_files:
-        for part, source in (("files", site_path / "public" / "files"),
-                             ("private-files", site_path / "private" / "files")):
-            backup.parts[part] = _tar(source, Path(f"{prefix}{part}.tar{suffix}"), key)
-            echo(f"{'Public' if part == 'files' else 'Private'} files: {backup.parts[part]}")
+        for part, private in (("files", False), ("private-files", True)):
+            backup.parts[part], count = _tar(store, private, Path(f"{prefix}{part}.tar{suffix}"), key)
+            echo(f"{'Private' if private else 'Public'} files: {backup.parts[part]} ({count} files)")
     config_path = Path(f"{prefix}site_config_backup.json{'.enc' if key else ''}")
     with _writer(config_path, key) as out:
         out.write(json.dumps(config, indent=1, sort_keys=True).encode())
@@ -145,6 +147,7 @@ def take_backup(name: str, sites_path: Path, *, with_files: bool = False, compre
     manifest = {"format": FORMAT, "site": name, "db_type": url.get_backend_name(), "smooth": VERSION,
                 "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "apps": [app.name for app in site.apps], "patches": _patches_run(site), "encrypted": bool(key),
+                "file_storage": (config.get("file_storage") or {}).get("type", "local"),
                 "parts": {part: path.name for part, path in backup.parts.items()}}
     manifest_path = Path(f"{prefix}manifest.json")
     manifest_path.write_text(json.dumps(manifest, indent=1))
@@ -264,9 +267,10 @@ def restore_backup(name: str, sites_path: Path, database: Path, *, public_files:
         finally:
             target.dispose()
     forget_site(name, sites_path)
+    store = storage_for(name, site_path, read_config(sites_path, name))
     for part, archive in (("public", public_files), ("private", private_files)):
         if archive is not None:
-            _untar(Path(archive), site_path / part / "files", key)
+            _untar(Path(archive), store, part == "private", key)
             echo(f"{part.title()} files restored from {Path(archive).name}")
     with site_context(name, sites_path):  # each migrate step is a unit of its own
         migrate(compare_all=True, echo=echo)  # the restored tables, not the sync record, say what the schema is
@@ -542,21 +546,34 @@ def _decoded(value: Any) -> Any:
 
 # -- files ------------------------------------------------------------------------------------------------
 
-def _tar(source: Path, target: Path, key: str | None) -> Path:
+def _tar(store: FileStorage, private: bool, target: Path, key: str | None) -> tuple[Path, int]:
+    """Every file of the storage's public or private side, streamed one by one into a tar archive."""
+    count = 0
     with _writer(target, key) as out, tarfile.open(fileobj=out, mode="w|") as archive:
-        if source.is_dir():
-            for path in sorted(source.rglob("*")):
-                if path.is_file():
-                    archive.add(path, arcname=str(path.relative_to(source)))
-    return target
+        for name in store.names(private):
+            stream, size = store.opened(private, name)
+            with stream:
+                member = tarfile.TarInfo(name)
+                member.size, member.mode, member.mtime = size, 0o640, int(dt.datetime.now(dt.UTC).timestamp())
+                archive.addfile(member, stream)
+            count += 1
+    return target, count
 
 
-def _untar(archive: Path, folder: Path, key: str | None) -> None:
+def _untar(archive: Path, store: FileStorage, private: bool, key: str | None) -> None:
+    """Each file of the archive into the target's storage; a name out of the files folder is refused."""
     if not archive.is_file():
         raise ValidationError(f"No files archive at {archive}")
-    folder.mkdir(parents=True, exist_ok=True)
     with _opened(archive, key) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
-        tar.extractall(folder, filter="data")  # refuses absolute paths, '..' and links out of the folder
+        for member in tar:
+            if not member.isfile():
+                continue
+            parts = Path(member.name).parts
+            if member.name.startswith("/") or ".." in parts or not parts:
+                raise ValidationError(f"{archive.name} holds {member.name!r}, a path out of the files folder")
+            content = tar.extractfile(member)
+            if content is not None:
+                store.put(private, member.name, content)
 
 
 # -- streams ----------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from smooth.cli import cli, main
 from smooth.doctor import diagnose
 from smooth.exceptions import ValidationError
 from smooth.site import forget_site, read_config, update_site_config
+from tests.api.s3_server import BUCKET, moto_server, s3_client, storage_config
 from tests.conftest import BACKENDS, TEST_APP, SiteHandle, create_site, drop_site
 
 
@@ -259,3 +260,42 @@ def test_an_encrypted_backup_restores_only_with_the_key_of_the_site_that_took_it
     with target.context():
         assert smooth.get_doc("Test Note", name).title == "sealed-title-4711"
     assert (target.sites_path / target.name / "public" / "files" / "sealed.txt").read_bytes() == b"sealed public bytes"
+
+
+def test_files_kept_in_s3_are_backed_up_and_restored_to_either_storage(
+        two_sites: tuple[SiteHandle, SiteHandle], tmp_path: Path) -> None:
+    """Storage does not depend on the SQL dialect: SQLite only. The source keeps its files in a bucket (moto's
+    server); its archives hold them, restored to the target's folders and back into the emptied bucket."""
+    source, target = two_sites
+    if source.backend != "sqlite":
+        return
+    with moto_server(tmp_path) as endpoint:
+        update_site_config(source.sites_path, source.name, {"file_storage": storage_config(endpoint)})
+        forget_site(source.name, source.sites_path)
+        try:
+            with source.context():
+                public_url = attach(b"bucket public", "in-bucket.txt", private=False)
+                private_url = attach(b"bucket private", "in-bucket-private.txt", private=True)
+                smooth.db.commit()
+            bucket = s3_client(endpoint)
+            keys = sorted(o["Key"] for o in bucket.list_objects_v2(Bucket=BUCKET)["Contents"])
+            assert f"{source.name}/public/in-bucket.txt" in keys
+            backup = take_backup(source.name, source.sites_path, with_files=True, compress=True, echo=lambda _m: None)
+            assert backup.manifest["file_storage"] == "s3"
+            restore_backup(target.name, target.sites_path, backup.parts["database"],
+                           public_files=backup.parts["files"], private_files=backup.parts["private-files"],
+                           echo=lambda _m: None)
+            site_path = target.sites_path / target.name
+            assert (site_path / "public" / public_url.lstrip("/")).read_bytes() == b"bucket public"
+            assert (site_path / private_url.lstrip("/")).read_bytes() == b"bucket private"
+            for key in keys:
+                bucket.delete_object(Bucket=BUCKET, Key=key)
+            restore_backup(source.name, source.sites_path, backup.parts["database"],
+                           public_files=backup.parts["files"], private_files=backup.parts["private-files"],
+                           echo=lambda _m: None)
+            with source.context():
+                assert smooth.read_file(public_url) == b"bucket public"
+                assert smooth.read_file(private_url) == b"bucket private"
+        finally:
+            update_site_config(source.sites_path, source.name, {"file_storage": None})
+            forget_site(source.name, source.sites_path)
