@@ -68,6 +68,8 @@ Stream = IO[bytes] | gzip.GzipFile | io.RawIOBase | io.BufferedReader
 FORMAT = 1
 DEFAULT_KEEP_HOURS = 168  # a week of daily sets
 STALE_AFTER_HOURS = 48
+STALE_JOB_HOURS = 6
+JOB_STATUS = "backup-job.json"
 STAMP = "%Y%m%d_%H%M%S"
 INSERT_BATCH = 500
 
@@ -170,6 +172,49 @@ def scheduled_backup() -> None:
         return
     take_backup(site.name, site.sites_path, compress=True, echo=lambda _m: None)  # encrypted if encrypt_backup
     delete_old_backups(site.name, site.sites_path, keep_hours(site.config))
+
+
+def job_status_path(site_path: Path) -> Path:
+    return backups_folder(site_path) / JOB_STATUS
+
+
+def job_status(site_path: Path) -> dict[str, Any] | None:
+    """What the last "Back up now" job said: state (queued, running, done, failed), step, stamp or message; a job
+    queued or running for over STALE_JOB_HOURS is reported failed (its worker went away)."""
+    try:
+        status = json.loads(job_status_path(site_path).read_text())
+    except (OSError, ValueError):
+        return None
+    if status.get("state") in ("queued", "running"):
+        started = dt.datetime.fromisoformat(str(status.get("started")))
+        if dt.datetime.now(dt.UTC) - started > dt.timedelta(hours=STALE_JOB_HOURS):
+            status.update(state="failed", message="The backup job did not finish (its worker stopped?)")
+    return dict(status)
+
+
+def set_job_status(site_path: Path, **values: Any) -> None:
+    """Merge `values` into the job status file, replaced whole so a reader never sees half of it."""
+    path = job_status_path(site_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    status = (job_status(site_path) or {}) if values.get("state") != "queued" else {}
+    status.update(values, updated=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(status))
+    os.replace(partial, path)
+
+
+def background_backup(with_files: bool = True) -> None:
+    """The job "Back up now" enqueues (compressed, encrypted when the site says so), its progress in the status
+    file the Backups page polls."""
+    site = local().site
+    set_job_status(site.path, state="running", step="Starting")
+    try:
+        made = take_backup(site.name, site.sites_path, with_files=bool(with_files), compress=True,
+                           echo=lambda message: set_job_status(site.path, step=message.split(":", 1)[0]))
+    except Exception as exc:
+        set_job_status(site.path, state="failed", message=str(exc) or type(exc).__name__)
+        raise
+    set_job_status(site.path, state="done", stamp=made.stamp, step="")
 
 
 def keep_hours(config: dict[str, Any]) -> float:
