@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,7 +30,7 @@ from smooth.exceptions import ValidationError
 from smooth.pages.desk.access import require_desk_user
 from smooth.pages.desk.list_query import Column, ListContext, ListState, columns_of, fetch, parse_state
 from smooth.pages.desk.listview import fetch_fields, list_context, query_pairs
-from smooth.pages.desk.report import csv_cell, require_export
+from smooth.pages.desk.report import csv_cell_writer, require_export
 from smooth.permissions import field_levels
 from smooth.whitelist import FileDownload
 
@@ -61,32 +61,35 @@ def export_rows(ctx: ListContext, state: ListState, columns: list[Column]) -> It
 def write_csv(out: IO[str], columns: list[Column], rows: Iterator[dict[str, Any]]) -> int:
     writer = csv.writer(out)
     writer.writerow([c.heading for c in columns])
+    cells = [(c.fieldname, csv_cell_writer(c)) for c in columns]
     written = 0
     for row in rows:
-        writer.writerow([csv_cell(c, row.get(c.fieldname)) for c in columns])
+        writer.writerow([cell(row.get(fieldname)) for fieldname, cell in cells])
         written += 1
     return written
 
 
-def xlsx_cell(column: Column, value: Any) -> Any:
+def xlsx_cell_writer(column: Column) -> Callable[[Any], Any]:
     """A number stays a number; anything else is the CSV's text (a formula-looking text quoted)."""
-    if column.numeric and isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    return csv_cell(column, value)
+    text = csv_cell_writer(column)
+    if not column.numeric:
+        return text
+    return lambda value: value if isinstance(value, int | float) and not isinstance(value, bool) else text(value)
 
 
 def write_xlsx(path: Path, title: str, columns: list[Column], rows: Iterator[dict[str, Any]]) -> int:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     sheet.append([c.heading for c in columns])
+    writers = [(c.fieldname, xlsx_cell_writer(c)) for c in columns]
     written = 0
     for row in rows:
         if written == XLSX_ROW_LIMIT:
             sheet.append([f"Only the first {XLSX_ROW_LIMIT:,} rows fit in a sheet; export CSV for all of them"])
             break
         cells = []
-        for column in columns:
-            cell = WriteOnlyCell(sheet, value=xlsx_cell(column, row.get(column.fieldname)))
+        for fieldname, write in writers:
+            cell = WriteOnlyCell(sheet, value=write(row.get(fieldname)))
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text, never a formula, whatever it starts with
             cells.append(cell)
