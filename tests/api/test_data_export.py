@@ -8,6 +8,7 @@ The test app's Test Payslip: Test Writer may read and export it and reaches `sal
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import openpyxl
@@ -62,6 +63,27 @@ def test_the_list_exports_its_filtered_rows_in_its_order_to_csv_and_xlsx(api: Ap
     assert [(r[who], r[pay]) for r in values[1:]] == [("'-Cid", 500), ("Bob", 400), ("'@SUM(1)", 300),
                                                       ('\'=HYPERLINK("http://evil","x")', 200)]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row), "no cell is a formula"
+
+
+def test_every_row_comes_once_whatever_the_order_and_however_many_share_a_sort_value(api: Api, monkeypatch) -> None:
+    """An order by a standard field pages by key (from the last value on; rows sharing it are not repeated), any
+    other by offset: both give each row once."""
+    names = _payslips(api)
+    monkeypatch.setattr(export, "PAGE_ROWS", 2)
+    with api.handle.context():
+        table = smooth.local.site.table("Test Payslip")
+        smooth.db.execute(table.update().values(creation=dt.datetime(2026, 12, 1, 9, 0)), write=True)
+        smooth.db.commit()
+
+    def exported(order_by: str) -> list[str]:
+        response = api.get(EXPORT, user=WRITER, params={"order_by": order_by, "format": "csv"})
+        assert response.status_code == 200, response.text[:500]
+        return [row[0] for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))][1:]
+
+    assert exported("creation desc") == sorted(names, reverse=True), "ties broken by name, none repeated"
+    assert exported("creation asc") == sorted(names)
+    by_name = exported("employee_name asc")
+    assert sorted(by_name) == sorted(names) and len(by_name) == 5
 
 
 def test_export_needs_the_export_right_and_reads_only_permitted_fields(api: Api) -> None:

@@ -17,6 +17,7 @@ import csv
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,13 +29,14 @@ from smooth.api.method import file_download
 from smooth.api.request import ApiRequest
 from smooth.exceptions import ValidationError
 from smooth.pages.desk.access import require_desk_user
-from smooth.pages.desk.list_query import Column, ListContext, ListState, columns_of, fetch, parse_state
+from smooth.pages.desk.list_query import Column, Condition, ListContext, ListState, columns_of, fetch, parse_state
 from smooth.pages.desk.listview import fetch_fields, list_context, query_pairs
 from smooth.pages.desk.report import csv_cell_writer, require_export
 from smooth.permissions import field_levels
 from smooth.whitelist import FileDownload
 
 PAGE_ROWS = 2_000
+KEYSET_FIELDS = ("name", "creation", "modified")
 XLSX_ROW_LIMIT = 1_048_576 - 2  # Excel's rows, less the heading and the note of a cut export
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -49,6 +51,25 @@ def export_columns(ctx: ListContext) -> list[Column]:
 def export_rows(ctx: ListContext, state: ListState, columns: list[Column]) -> Iterator[dict[str, Any]]:
     """Every matching row the user may read, in the list's order, a page at a time."""
     fields = fetch_fields(ctx, columns)
+    key = _keyset_key(state)
+    if key is None:
+        yield from _offset_pages(ctx, state, fields)
+    else:
+        yield from _keyset_pages(ctx, state, [*fields, key[0]], *key)
+
+
+def _keyset_key(state: ListState) -> tuple[str, bool] | None:
+    """(field, descending) when the order is one never-empty standard field (and the name) in one direction:
+    then each page starts where the last ended, as fast deep in the list as at its top. Other orders page by
+    offset, which a database pays for in rows skipped."""
+    terms = [(f, d) for f, d in state.order if f != "name"]
+    directions = {d for _f, d in state.order}
+    if len(terms) > 1 or len(directions) > 1 or (terms and terms[0][0] not in KEYSET_FIELDS):
+        return None
+    return (terms[0][0] if terms else "name"), directions != {"asc"}
+
+
+def _offset_pages(ctx: ListContext, state: ListState, fields: list[str]) -> Iterator[dict[str, Any]]:
     start = 0
     while True:
         page = fetch(ctx, state, fields, start=start, limit=PAGE_ROWS)
@@ -56,6 +77,25 @@ def export_rows(ctx: ListContext, state: ListState, columns: list[Column]) -> It
         if len(page) < PAGE_ROWS:
             return
         start += PAGE_ROWS
+
+
+def _keyset_pages(ctx: ListContext, state: ListState, fields: list[str], key: str,
+                  descending: bool) -> Iterator[dict[str, Any]]:
+    """Pages of rows from the last key value on (`<=` or `>=`: rows sharing it may be left), skipping those of that
+    value already sent (`tied`, rarely more than one: the name breaks ties in the same direction)."""
+    last: Any = None
+    tied: set[str] = set()
+    while True:
+        after = state if last is None else replace(
+            state, conditions=(*state.conditions, Condition(key, "<=" if descending else ">=", last)))
+        page = fetch(ctx, after, fields, start=0, limit=PAGE_ROWS + len(tied))
+        fresh = [row for row in page if not (row[key] == last and row["name"] in tied)]
+        yield from fresh
+        if len(page) < PAGE_ROWS + len(tied) or not fresh:
+            return
+        if fresh[-1][key] != last:
+            last, tied = fresh[-1][key], set()
+        tied.update(row["name"] for row in fresh if row[key] == last)
 
 
 def write_csv(out: IO[str], columns: list[Column], rows: Iterator[dict[str, Any]]) -> int:
