@@ -7,9 +7,14 @@ A backup set shares one stamp, `<YYYYmmdd_HHMMSS>-<site>-`, in `sites/<site>/pri
 - `database.sql[.gz]`: `mariadb-dump --single-transaction` when the client is on PATH;
 - `database.jsonl[.gz]`: otherwise a logical dump through SQLAlchemy, one consistent snapshot,
   one JSON line per row (a format any backend restores, so it also moves a site between them);
-- `files.tar[.gz]`, `private-files.tar[.gz]` with `--with-files` (private/backups left out);
+- `files.tar[.gz]`, `private-files.tar[.gz]` with `--with-files`: every file of the site's storage, its
+  folders or its S3 bucket alike (`smooth.file_storage`), so a restore can move files between them;
 - `site_config_backup.json` (0600: it holds the encryption key Password fields need);
 - `manifest.json`: the site, backend, apps and the patches its database has run.
+
+With `--encrypt` (or site config `encrypt_backup`) every part but the manifest is sealed with the site's
+`backup_encryption_key` (`smooth.backup_encryption`) and named `*.enc`; a restore opens them with the
+target's key or `--encryption-key`, and refuses, changing nothing, without the right one.
 
 A restore refuses a dump whose site ran patches this code does not know (it was taken by newer
 code; update the apps first) or needs an app the target lacks, then replaces the target's data and
@@ -23,6 +28,7 @@ import base64
 import datetime as dt
 import decimal
 import gzip
+import io
 import json
 import os
 import shutil
@@ -31,7 +37,7 @@ import subprocess
 import tarfile
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -39,18 +45,31 @@ from typing import IO, Any
 from sqlalchemy import MetaData, Table, create_engine, delete, select, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
+from smooth.backup_encryption import (
+    CHUNK,
+    KEY_SETTING,
+    DecryptingReader,
+    EncryptingWriter,
+    check_key,
+    is_encrypted,
+    new_key,
+)
 from smooth.context import local, site_context
 from smooth.db.engine import server_url, site_db_url
 from smooth.exceptions import ValidationError
+from smooth.file_storage import FileStorage, storage_for
 from smooth.migrate import migrate
 from smooth.patches import FINAL, POST, PRE, all_patches
 from smooth.site import Site, forget_site, get_site, read_config, update_site_config
 from smooth.version import VERSION
 
 Echo = Callable[[str], None]
+Stream = IO[bytes] | gzip.GzipFile | io.RawIOBase | io.BufferedReader
 FORMAT = 1
 DEFAULT_KEEP_HOURS = 168  # a week of daily sets
 STALE_AFTER_HOURS = 48
+STALE_JOB_HOURS = 6
+JOB_STATUS = "backup-job.json"
 STAMP = "%Y%m%d_%H%M%S"
 INSERT_BATCH = 500
 
@@ -77,39 +96,60 @@ def backups_folder(site_path: Path) -> Path:
     return site_path / "private" / "backups"
 
 
+def encrypts(config: dict[str, Any]) -> bool:
+    """Site config `encrypt_backup` (Frappe's name): every backup of the site is encrypted."""
+    return config.get("encrypt_backup") not in (None, False, 0, "0", "false", "")
+
+
+def backup_key(name: str, sites_path: Path) -> str:
+    """The site's `backup_encryption_key`, made and kept in its site config the first time one is needed."""
+    key = read_config(sites_path, name).get(KEY_SETTING)
+    if not key:
+        key = new_key()
+        update_site_config(sites_path, name, {KEY_SETTING: key})
+    return str(key)
+
+
 def take_backup(name: str, sites_path: Path, *, with_files: bool = False, compress: bool = False,
-                backup_path: Path | None = None, echo: Echo = print) -> Backup:
-    """Write a backup set of site `name` (see the module docstring); the site stays open for writes meanwhile."""
+                backup_path: Path | None = None, encrypt: bool | None = None, echo: Echo = print) -> Backup:
+    """Write a backup set of site `name` (see the module docstring); the site stays open for writes meanwhile.
+    `encrypt` None follows site config `encrypt_backup`."""
     site_path = sites_path / name
     config = read_config(sites_path, name)
+    key = backup_key(name, sites_path) if (encrypts(config) if encrypt is None else encrypt) else None
     url = make_url(site_db_url(config, site_path))
     folder = Path(backup_path) if backup_path else backups_folder(site_path)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime(STAMP)
     backup = Backup(stamp, name, folder)
     prefix = folder / f"{stamp}-{name}-"
-    suffix = ".gz" if compress else ""
+    suffix = (".gz" if compress else "") + (".enc" if key else "")
     if url.get_backend_name() == "sqlite":
-        backup.parts["database"] = _dump_sqlite(Path(url.database or ""), Path(f"{prefix}database.sqlite3{suffix}"))
+        backup.parts["database"] = _dump_sqlite(Path(url.database or ""), Path(f"{prefix}database.sqlite3{suffix}"),
+                                                key)
     elif shutil.which("mariadb-dump"):
-        backup.parts["database"] = _dump_mariadb(url, Path(f"{prefix}database.sql{suffix}"))
+        backup.parts["database"] = _dump_mariadb(url, Path(f"{prefix}database.sql{suffix}"), key)
     else:
         echo("mariadb-dump is not on PATH: writing a logical dump instead")
         backup.parts["database"] = _dump_logical(get_site(name, sites_path).engine,
-                                                 Path(f"{prefix}database.jsonl{suffix}"))
+                                                 Path(f"{prefix}database.jsonl{suffix}"), key)
     echo(f"Database: {backup.parts['database']} ({_human(backup.parts['database'].stat().st_size)})")
+    store = storage_for(name, site_path, config)
     if with_files:
-        for part, source in (("files", site_path / "public" / "files"),
-                             ("private-files", site_path / "private" / "files")):
-            backup.parts[part] = _tar(source, Path(f"{prefix}{part}.tar{suffix}"), compress)
-            echo(f"{'Public' if part == 'files' else 'Private'} files: {backup.parts[part]}")
-    config_path = Path(f"{prefix}site_config_backup.json")
-    _write_private(config_path, json.dumps(config, indent=1, sort_keys=True))
+        for part, private in (("files", False), ("private-files", True)):
+            backup.parts[part], count = _tar(store, private, Path(f"{prefix}{part}.tar{suffix}"), key)
+            echo(f"{'Private' if private else 'Public'} files: {backup.parts[part]} ({count} files)")
+    config_path = Path(f"{prefix}site_config_backup.json{'.enc' if key else ''}")
+    with _writer(config_path, key) as out:
+        out.write(json.dumps(config, indent=1, sort_keys=True).encode())
     backup.parts["config"] = config_path
+    if key:
+        echo(f"Encrypted with the site's {KEY_SETTING}: keep a copy of it apart from the backups")
     site = get_site(name, sites_path)
     manifest = {"format": FORMAT, "site": name, "db_type": url.get_backend_name(), "smooth": VERSION,
                 "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "apps": [app.name for app in site.apps], "patches": _patches_run(site),
+                "apps": [app.name for app in site.apps], "patches": _patches_run(site), "encrypted": bool(key),
+                "file_storage": (config.get("file_storage") or {}).get("type", "local"),
                 "parts": {part: path.name for part, path in backup.parts.items()}}
     manifest_path = Path(f"{prefix}manifest.json")
     manifest_path.write_text(json.dumps(manifest, indent=1))
@@ -130,8 +170,51 @@ def scheduled_backup() -> None:
     site = local().site
     if site.config.get("scheduled_backups", True) in (False, 0, "0", "false"):
         return
-    take_backup(site.name, site.sites_path, compress=True, echo=lambda _m: None)
+    take_backup(site.name, site.sites_path, compress=True, echo=lambda _m: None)  # encrypted if encrypt_backup
     delete_old_backups(site.name, site.sites_path, keep_hours(site.config))
+
+
+def job_status_path(site_path: Path) -> Path:
+    return backups_folder(site_path) / JOB_STATUS
+
+
+def job_status(site_path: Path) -> dict[str, Any] | None:
+    """What the last "Back up now" job said: state (queued, running, done, failed), step, stamp or message; a job
+    queued or running for over STALE_JOB_HOURS is reported failed (its worker went away)."""
+    try:
+        status = json.loads(job_status_path(site_path).read_text())
+    except (OSError, ValueError):
+        return None
+    if status.get("state") in ("queued", "running"):
+        started = dt.datetime.fromisoformat(str(status.get("started")))
+        if dt.datetime.now(dt.UTC) - started > dt.timedelta(hours=STALE_JOB_HOURS):
+            status.update(state="failed", message="The backup job did not finish (its worker stopped?)")
+    return dict(status)
+
+
+def set_job_status(site_path: Path, **values: Any) -> None:
+    """Merge `values` into the job status file, replaced whole so a reader never sees half of it."""
+    path = job_status_path(site_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    status = (job_status(site_path) or {}) if values.get("state") != "queued" else {}
+    status.update(values, updated=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(status))
+    os.replace(partial, path)
+
+
+def background_backup(with_files: bool = True) -> None:
+    """The job "Back up now" enqueues (compressed, encrypted when the site says so), its progress in the status
+    file the Backups page polls."""
+    site = local().site
+    set_job_status(site.path, state="running", step="Starting")
+    try:
+        made = take_backup(site.name, site.sites_path, with_files=bool(with_files), compress=True,
+                           echo=lambda message: set_job_status(site.path, step=message.split(":", 1)[0]))
+    except Exception as exc:
+        set_job_status(site.path, state="failed", message=str(exc) or type(exc).__name__)
+        raise
+    set_job_status(site.path, state="done", stamp=made.stamp, step="")
 
 
 def keep_hours(config: dict[str, Any]) -> float:
@@ -196,42 +279,60 @@ def delete_old_backups(name: str, sites_path: Path, keep_hours: float) -> list[P
 # -- restore ----------------------------------------------------------------------------------------------
 
 def restore_backup(name: str, sites_path: Path, database: Path, *, public_files: Path | None = None,
-                   private_files: Path | None = None, force: bool = False, echo: Echo = print) -> None:
-    """Replace site `name`'s data with a dump (and files), then migrate it to this code's schema."""
+                   private_files: Path | None = None, force: bool = False, encryption_key: str | None = None,
+                   echo: Echo = print) -> None:
+    """Replace site `name`'s data with a dump (and files), then migrate it to this code's schema. Encrypted parts
+    open with `encryption_key`, else the target's own `backup_encryption_key`."""
     database = Path(database)
     if not database.is_file():
         raise ValidationError(f"No backup file at {database}")
     site_path = sites_path / name
     config = read_config(sites_path, name)
+    key = _restore_key(name, [database, *(Path(p) for p in (public_files, private_files) if p is not None)],
+                       encryption_key or config.get(KEY_SETTING))
     manifest = _manifest_beside(database)
     if manifest is not None:
         _check_compatible(name, sites_path, manifest, force)
-        _adopt_encryption_key(name, sites_path, database, config, echo)
+        _adopt_encryption_key(name, sites_path, database, config, key, echo)
     url = make_url(site_db_url(config, site_path))
     kind = _dump_kind(database)
     forget_site(name, sites_path)  # no pooled connection may outlive the data it was opened on
     echo(f"Restoring {database.name} onto {name}")
     if kind == "sqlite3" and url.get_backend_name() == "sqlite":
-        _replace_sqlite(database, Path(url.database or ""))
+        _replace_sqlite(database, Path(url.database or ""), key)
     elif kind == "sql":
         if url.get_backend_name() == "sqlite":
             raise ValidationError(f"{database.name} is a MariaDB dump; restore it onto a MariaDB site (a SQLite "
                                   "site restores .sqlite3 and .jsonl backups)")
-        _restore_mariadb(url, database)
+        _restore_mariadb(url, database, key)
     else:
         target = create_engine(url)
         try:
-            _restore_logical(target, _rows_of(database, kind), echo)
+            _restore_logical(target, _rows_of(database, kind, key), echo)
         finally:
             target.dispose()
     forget_site(name, sites_path)
+    store = storage_for(name, site_path, read_config(sites_path, name))
     for part, archive in (("public", public_files), ("private", private_files)):
         if archive is not None:
-            _untar(Path(archive), site_path / part / "files")
+            _untar(Path(archive), store, part == "private", key)
             echo(f"{part.title()} files restored from {Path(archive).name}")
     with site_context(name, sites_path):  # each migrate step is a unit of its own
         migrate(compare_all=True, echo=echo)  # the restored tables, not the sync record, say what the schema is
     echo(f"Site {name} restored from {database.name}")
+
+
+def _restore_key(name: str, paths: list[Path], key: Any) -> str | None:
+    """The key the encrypted ones of `paths` open with, tried on each before anything is replaced."""
+    sealed = [path for path in paths if is_encrypted(path) and path.is_file()]
+    if not sealed:
+        return None
+    if not key:
+        raise ValidationError(f"{sealed[0].name} is encrypted: pass the {KEY_SETTING} of the site that took it "
+                              f"with --encryption-key, or set it in the site config of {name}")
+    for path in sealed:
+        check_key(path, str(key))
+    return str(key)
 
 
 def _manifest_beside(database: Path) -> dict[str, Any] | None:
@@ -256,26 +357,31 @@ def _check_compatible(name: str, sites_path: Path, manifest: dict[str, Any], for
                               "Update the apps first, or pass --force to restore it anyway")
 
 
-def _adopt_encryption_key(name: str, sites_path: Path, database: Path, config: dict[str, Any], echo: Echo) -> None:
-    saved = database.parent / (database.name.split("-database.", 1)[0] + "-site_config_backup.json")
-    if not saved.is_file():
+def _adopt_encryption_key(name: str, sites_path: Path, database: Path, config: dict[str, Any],
+                          backup_key: str | None, echo: Echo) -> None:
+    stem = database.parent / (database.name.split("-database.", 1)[0] + "-site_config_backup.json")
+    saved = next((p for p in (stem, Path(f"{stem}.enc")) if p.is_file()), None)
+    if saved is None or (is_encrypted(saved) and not backup_key):
         return
-    key = json.loads(saved.read_text()).get("encryption_key")
+    with _opened(saved, backup_key) as stream:
+        key = json.loads(stream.read()).get("encryption_key")
     if key and key != config.get("encryption_key"):
         update_site_config(sites_path, name, {"encryption_key": key})
         echo("The site now uses the backup's encryption_key, so the secrets stored in it can be read")
 
 
 def _dump_kind(path: Path) -> str:
+    plain = path.name.removesuffix(".enc")
     for kind in ("sqlite3", "sql", "jsonl"):
-        if path.name.endswith(f".{kind}") or path.name.endswith(f".{kind}.gz"):
+        if plain.endswith(f".{kind}") or plain.endswith(f".{kind}.gz"):
             return kind
-    raise ValidationError(f"{path.name} is not a Smooth database backup (.sqlite3, .sql or .jsonl, optionally .gz)")
+    raise ValidationError(f"{path.name} is not a Smooth database backup (.sqlite3, .sql or .jsonl, optionally .gz "
+                          "and .enc)")
 
 
 # -- SQLite -----------------------------------------------------------------------------------------------
 
-def _dump_sqlite(source: Path, target: Path) -> Path:
+def _dump_sqlite(source: Path, target: Path, key: str | None) -> Path:
     with tempfile.TemporaryDirectory(dir=target.parent) as work:
         copy = Path(work) / "copy.sqlite3"
         src, dst = sqlite3.connect(source), sqlite3.connect(copy)
@@ -284,14 +390,15 @@ def _dump_sqlite(source: Path, target: Path) -> Path:
         finally:
             dst.close()
             src.close()
-        _store(copy, target)
+        with copy.open("rb") as plain, _writer(target, key) as out:
+            shutil.copyfileobj(plain, out, CHUNK)
     return target
 
 
-def _replace_sqlite(dump: Path, db_path: Path) -> None:
+def _replace_sqlite(dump: Path, db_path: Path, key: str | None) -> None:
     with tempfile.TemporaryDirectory(dir=db_path.parent) as work:
         plain = Path(work) / "restored.sqlite3"
-        with _opened(dump) as stream, plain.open("wb") as out:
+        with _opened(dump, key) as stream, plain.open("wb") as out:
             shutil.copyfileobj(stream, out)
         check = sqlite3.connect(plain)
         try:
@@ -321,8 +428,8 @@ def _client_options(url: URL) -> Iterator[list[str]]:
         yield [f"--defaults-extra-file={options.name}"]
 
 
-def _dump_mariadb(url: URL, target: Path) -> Path:
-    with _client_options(url) as options, _writer(target) as out:
+def _dump_mariadb(url: URL, target: Path, key: str | None) -> Path:
+    with _client_options(url) as options, _writer(target, key) as out:
         process = subprocess.Popen(["mariadb-dump", *options, "--single-transaction", "--quick", "--skip-lock-tables",
                                     "--no-tablespaces", url.database or ""], stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE)
@@ -335,7 +442,7 @@ def _dump_mariadb(url: URL, target: Path) -> Path:
     return target
 
 
-def _restore_mariadb(url: URL, dump: Path) -> None:
+def _restore_mariadb(url: URL, dump: Path, key: str | None) -> None:
     if not shutil.which("mariadb"):
         raise ValidationError("Restoring a .sql dump needs the `mariadb` client on PATH")
     server = create_engine(server_url(url), isolation_level="AUTOCOMMIT")
@@ -345,7 +452,7 @@ def _restore_mariadb(url: URL, dump: Path) -> None:
             conn.execute(text(f"CREATE DATABASE `{url.database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
     finally:
         server.dispose()
-    with _client_options(url) as options, _opened(dump) as stream:
+    with _client_options(url) as options, _opened(dump, key) as stream:
         process = subprocess.Popen(["mariadb", *options, url.database or ""], stdin=subprocess.PIPE,
                                    stderr=subprocess.PIPE)
         assert process.stdin is not None
@@ -359,8 +466,8 @@ def _restore_mariadb(url: URL, dump: Path) -> None:
 
 # -- logical dumps (any backend) --------------------------------------------------------------------------
 
-def _dump_logical(engine: Engine, target: Path) -> Path:
-    with engine.connect() as conn, _writer(target) as raw:
+def _dump_logical(engine: Engine, target: Path, key: str | None) -> Path:
+    with engine.connect() as conn, _writer(target, key) as raw:
         if engine.dialect.name != "sqlite":
             conn.exec_driver_sql("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             conn.exec_driver_sql("START TRANSACTION WITH CONSISTENT SNAPSHOT")
@@ -383,15 +490,15 @@ def _tables(conn: Connection) -> list[Table]:
 Batches = Iterator[tuple[str, list[str], list[list[Any]]]]
 
 
-def _rows_of(dump: Path, kind: str) -> Batches:
+def _rows_of(dump: Path, kind: str, key: str | None) -> Batches:
     """(table, columns, a batch of rows) from a .jsonl dump or a SQLite file."""
-    return _sqlite_rows(dump) if kind == "sqlite3" else _jsonl_rows(dump)
+    return _sqlite_rows(dump, key) if kind == "sqlite3" else _jsonl_rows(dump, key)
 
 
-def _sqlite_rows(dump: Path) -> Batches:
+def _sqlite_rows(dump: Path, key: str | None) -> Batches:
     with tempfile.TemporaryDirectory() as work:
         plain = Path(work) / "source.sqlite3"
-        with _opened(dump) as stream, plain.open("wb") as out:
+        with _opened(dump, key) as stream, plain.open("wb") as out:
             shutil.copyfileobj(stream, out)
         source = create_engine(f"sqlite:///{plain}")
         try:
@@ -409,11 +516,11 @@ def _sqlite_rows(dump: Path) -> Batches:
             source.dispose()
 
 
-def _jsonl_rows(dump: Path) -> Batches:
+def _jsonl_rows(dump: Path, key: str | None) -> Batches:
     table_name: str = ""
     columns: list[str] = []
     rows: list[list[Any]] = []
-    with _opened(dump) as raw:
+    with _opened(dump, key) as raw:
         for line in _lines(raw):
             item = json.loads(line)
             if isinstance(item, dict):
@@ -484,71 +591,88 @@ def _decoded(value: Any) -> Any:
 
 # -- files ------------------------------------------------------------------------------------------------
 
-def _tar(source: Path, target: Path, compress: bool) -> Path:
-    with tarfile.open(target, "w:gz" if compress else "w") as archive:
-        if source.is_dir():
-            for path in sorted(source.rglob("*")):
-                if path.is_file():
-                    archive.add(path, arcname=str(path.relative_to(source)))
-    return target
+def _tar(store: FileStorage, private: bool, target: Path, key: str | None) -> tuple[Path, int]:
+    """Every file of the storage's public or private side, streamed one by one into a tar archive."""
+    count = 0
+    with _writer(target, key) as out, tarfile.open(fileobj=out, mode="w|") as archive:
+        for name in store.names(private):
+            stream, size = store.opened(private, name)
+            with stream:
+                member = tarfile.TarInfo(name)
+                member.size, member.mode, member.mtime = size, 0o640, int(dt.datetime.now(dt.UTC).timestamp())
+                archive.addfile(member, stream)
+            count += 1
+    return target, count
 
 
-def _untar(archive: Path, folder: Path) -> None:
+def _untar(archive: Path, store: FileStorage, private: bool, key: str | None) -> None:
+    """Each file of the archive into the target's storage; a name out of the files folder is refused."""
     if not archive.is_file():
         raise ValidationError(f"No files archive at {archive}")
-    folder.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(archive, "r:*") as tar:
-        tar.extractall(folder, filter="data")  # refuses absolute paths, '..' and links out of the folder
+    with _opened(archive, key) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
+        for member in tar:
+            if not member.isfile():
+                continue
+            parts = Path(member.name).parts
+            if member.name.startswith("/") or ".." in parts or not parts:
+                raise ValidationError(f"{archive.name} holds {member.name!r}, a path out of the files folder")
+            content = tar.extractfile(member)
+            if content is not None:
+                store.put(private, member.name, content)
 
 
 # -- streams ----------------------------------------------------------------------------------------------
 
-def _store(plain: Path, target: Path) -> None:
-    with plain.open("rb") as source, _writer(target) as out:
-        shutil.copyfileobj(source, out)
+def _zipped(path: Path) -> bool:
+    return path.name.removesuffix(".enc").endswith(".gz")
 
 
 @contextmanager
-def _writer(target: Path) -> Iterator[IO[bytes] | gzip.GzipFile]:
-    """A binary stream to `target`, gzip'd when its name ends in .gz; a failed write leaves no half file."""
+def _writer(target: Path, key: str | None = None) -> Iterator[Stream]:
+    """A binary stream to `target` (mode 0600): gzip'd when named .gz, then sealed when named .enc; a failed
+    write leaves no half file."""
     partial = target.with_name(target.name + ".partial")
     try:
-        with partial.open("wb") as raw:
-            if target.name.endswith(".gz"):
-                with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6) as zipped:
-                    yield zipped
-            else:
-                yield raw
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as raw, \
+                ExitStack() as layers:
+            out: Stream = raw
+            if is_encrypted(target):
+                out = layers.enter_context(EncryptingWriter(raw, _needed(key, target)))
+            if _zipped(target):
+                out = layers.enter_context(gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6))
+            yield out
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
 
 
 @contextmanager
-def _opened(path: Path) -> Iterator[IO[bytes] | gzip.GzipFile]:
-    with path.open("rb") as raw:
-        if path.name.endswith(".gz"):
-            with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
-                yield unzipped
-        else:
-            yield raw
+def _opened(path: Path, key: str | None = None) -> Iterator[Stream]:
+    with path.open("rb") as raw, ExitStack() as layers:
+        stream: Stream = raw
+        if is_encrypted(path):
+            stream = layers.enter_context(io.BufferedReader(DecryptingReader(raw, _needed(key, path), path.name),
+                                                            CHUNK))
+        if _zipped(path):
+            stream = layers.enter_context(gzip.GzipFile(fileobj=stream, mode="rb"))
+        yield stream
+
+
+def _needed(key: str | None, path: Path) -> str:
+    if not key:
+        raise ValidationError(f"{path.name} is encrypted: the site's {KEY_SETTING} is needed")
+    return key
 
 
 def _line(item: Any) -> bytes:
     return (json.dumps(item, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _lines(raw: IO[bytes] | gzip.GzipFile) -> Iterator[str]:
+def _lines(raw: Stream) -> Iterator[str]:
     for line in raw:
         stripped = line.strip()
         if stripped:
             yield stripped.decode("utf-8")
-
-
-def _write_private(path: Path, content: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        out.write(content)
 
 
 def _human(size: int) -> str:

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from smooth.context import local
 from smooth.exceptions import ValidationError
@@ -99,6 +101,15 @@ class FileStorage(Protocol):
     def path(self, private: bool, name: str) -> Path | None:
         """The content as a local file, when the storage is a local folder (else None)."""
 
+    def names(self, private: bool) -> Iterator[str]:
+        """Every stored name (a backup archives them all)."""
+
+    def opened(self, private: bool, name: str) -> tuple[IO[bytes], int]:
+        """The content as a stream, and its size (read in chunks: a file may be larger than memory)."""
+
+    def put(self, private: bool, name: str, stream: IO[bytes]) -> None:
+        """Store `stream` under exactly `name`, replacing what is there (a restore)."""
+
 
 class LocalStorage:
     """The site's folders: `sites/<site>/public/files` and `private/files` (one host, or a shared mount)."""
@@ -143,6 +154,21 @@ class LocalStorage:
         target = self.folder(private) / name
         return target if target.is_file() else None
 
+    def names(self, private: bool) -> Iterator[str]:
+        folder = self.folder(private)
+        if folder.is_dir():
+            yield from (str(p.relative_to(folder)) for p in sorted(folder.rglob("*")) if p.is_file())
+
+    def opened(self, private: bool, name: str) -> tuple[IO[bytes], int]:
+        target = self.folder(private) / name
+        return target.open("rb"), target.stat().st_size
+
+    def put(self, private: bool, name: str, stream: IO[bytes]) -> None:
+        target = self.folder(private) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as out:
+            shutil.copyfileobj(stream, out)
+
 
 _made: dict[str, FileStorage] = {}
 _made_lock = threading.Lock()
@@ -151,14 +177,19 @@ _made_lock = threading.Lock()
 def storage() -> FileStorage:
     """The bound site's storage (site config `file_storage`), made once per configuration."""
     site = local().site
-    config = site.config.get("file_storage") or {"type": "local"}
+    return storage_for(site.name, site.path, site.config)
+
+
+def storage_for(site_name: str, site_path: Path, site_config: dict[str, Any]) -> FileStorage:
+    """The storage of a site not bound here (a backup or restore runs beside it), made once per configuration."""
+    config = site_config.get("file_storage") or {"type": "local"}
     if not isinstance(config, dict) or config.get("type", "local") not in ("local", "s3"):
         raise ValidationError(f"site_config file_storage must be {{\"type\": \"local\"}} or {{\"type\": \"s3\", "
                               f"\"bucket\": ...}}, not {config!r}")
-    key = json.dumps([str(site.path), config], sort_keys=True, default=str)
+    key = json.dumps([str(site_path), config], sort_keys=True, default=str)
     with _made_lock:
         if key not in _made:
-            _made[key] = LocalStorage(site.path) if config.get("type", "local") == "local" else _s3(site.name, config)
+            _made[key] = LocalStorage(site_path) if config.get("type", "local") == "local" else _s3(site_name, config)
         return _made[key]
 
 

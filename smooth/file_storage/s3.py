@@ -16,7 +16,8 @@ the download's Content-Type and Content-Disposition. A new object is written wit
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import IO, Any
 
 import boto3
 from botocore.config import Config
@@ -78,3 +79,23 @@ class S3Storage:
 
     def path(self, private: bool, name: str) -> None:
         return None
+
+    def names(self, private: bool) -> Iterator[str]:
+        start = self.key(private, "")
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=start):
+            yield from (str(item["Key"])[len(start):] for item in page.get("Contents", []))
+
+    def opened(self, private: bool, name: str) -> tuple[IO[bytes], int]:
+        found = self.client.get_object(Bucket=self.bucket, Key=self.key(private, name))
+        return found["Body"], int(found["ContentLength"])
+
+    def put(self, private: bool, name: str, stream: IO[bytes]) -> None:
+        self.client.upload_fileobj(_ReadOnly(stream), self.bucket, self.key(private, name))
+
+
+class _ReadOnly:
+    """Only `read` of a stream: a tar member claims to seek but cannot, and boto3 would try (a multipart
+    upload of a non-seekable stream reads it once, in parts)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.read = stream.read

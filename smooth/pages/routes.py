@@ -13,6 +13,7 @@ from smooth.pages import assets, google_connect, login, portal, printview
 from smooth.pages.desk import (
     calendarview,
     customize_form,
+    export,
     formview,
     home,
     listview,
@@ -53,6 +54,7 @@ def page_routes() -> list[BaseRoute]:
         page_route("/app/{slug}", workspace.show_workspace_or_list, methods=("GET", "POST")),
         page_route("/app/{slug}/view/report", report.show_report),
         page_route("/app/{slug}/view/counts", listview.show_counts),
+        page_route("/app/{slug}/view/export", export.show_export),
         page_route("/app/{slug}/view/calendar", calendarview.show_calendar),
         page_route("/google/connect", google_connect.connect_page, methods=("POST",)),
         page_route(google_connect.CALLBACK_PATH, google_connect.callback_page, commit_safe_methods=True),

@@ -20,11 +20,13 @@ import pytest
 from click.testing import CliRunner
 
 import smooth
+from smooth.backup_encryption import new_key
 from smooth.backups import list_backups, restore_backup, scheduled_backup, take_backup
 from smooth.cli import cli, main
 from smooth.doctor import diagnose
 from smooth.exceptions import ValidationError
-from smooth.site import forget_site, update_site_config
+from smooth.site import forget_site, read_config, update_site_config
+from tests.api.s3_server import BUCKET, moto_server, s3_client, storage_config
 from tests.conftest import BACKENDS, TEST_APP, SiteHandle, create_site, drop_site
 
 
@@ -224,3 +226,76 @@ def test_the_daily_backup_keeps_what_the_site_says_and_doctor_reports_it(
     finally:
         update_site_config(source.sites_path, source.name, {"keep_backups_for_hours": None})
         forget_site(source.name, source.sites_path)
+
+
+def test_an_encrypted_backup_restores_only_with_the_key_of_the_site_that_took_it(
+        two_sites: tuple[SiteHandle, SiteHandle], tmp_path: Path) -> None:
+    source, target = two_sites
+    with source.context():
+        name = smooth.get_doc({"doctype": "Test Note", "title": "sealed-title-4711"}).insert().name
+        attach(b"sealed public bytes", "sealed.txt", private=False)
+        smooth.db.commit()
+    backup = take_backup(source.name, source.sites_path, with_files=True, compress=False, encrypt=True,
+                         echo=lambda _m: None)
+    key = read_config(source.sites_path, source.name)["backup_encryption_key"]
+    assert backup.manifest["encrypted"] is True
+    for part in ("database", "files", "private-files", "config"):
+        sealed = backup.parts[part].read_bytes()
+        assert backup.parts[part].name.endswith(".enc") and sealed.startswith(b"SMOOTHE1"), part
+        assert all(plain not in sealed for plain in (b"sealed-title-4711", b"sealed public bytes", key.encode()))
+    with target.context():
+        kept = smooth.get_doc({"doctype": "Test Note", "title": "kept while refused"}).insert().name
+        smooth.db.commit()
+    with pytest.raises(ValidationError, match="is encrypted: pass the backup_encryption_key"):
+        restore_backup(target.name, target.sites_path, backup.parts["database"], echo=lambda _m: None)
+    with pytest.raises(ValidationError, match="cannot be decrypted with this backup_encryption_key"):
+        restore_backup(target.name, target.sites_path, backup.parts["database"], encryption_key=new_key(),
+                       echo=lambda _m: None)
+    with target.context():
+        assert smooth.db.exists("Test Note", kept), "a refused restore changes nothing"
+    done = CliRunner().invoke(cli, ["--sites-path", str(target.sites_path), "--site", target.name, "restore",
+                                    str(backup.parts["database"]), "--with-public-files", str(backup.parts["files"]),
+                                    "--encryption-key", key, "--yes"])
+    assert done.exit_code == 0, done.output
+    with target.context():
+        assert smooth.get_doc("Test Note", name).title == "sealed-title-4711"
+    assert (target.sites_path / target.name / "public" / "files" / "sealed.txt").read_bytes() == b"sealed public bytes"
+
+
+def test_files_kept_in_s3_are_backed_up_and_restored_to_either_storage(
+        two_sites: tuple[SiteHandle, SiteHandle], tmp_path: Path) -> None:
+    """Storage does not depend on the SQL dialect: SQLite only. The source keeps its files in a bucket (moto's
+    server); its archives hold them, restored to the target's folders and back into the emptied bucket."""
+    source, target = two_sites
+    if source.backend != "sqlite":
+        return
+    with moto_server(tmp_path) as endpoint:
+        update_site_config(source.sites_path, source.name, {"file_storage": storage_config(endpoint)})
+        forget_site(source.name, source.sites_path)
+        try:
+            with source.context():
+                public_url = attach(b"bucket public", "in-bucket.txt", private=False)
+                private_url = attach(b"bucket private", "in-bucket-private.txt", private=True)
+                smooth.db.commit()
+            bucket = s3_client(endpoint)
+            keys = sorted(o["Key"] for o in bucket.list_objects_v2(Bucket=BUCKET)["Contents"])
+            assert f"{source.name}/public/in-bucket.txt" in keys
+            backup = take_backup(source.name, source.sites_path, with_files=True, compress=True, echo=lambda _m: None)
+            assert backup.manifest["file_storage"] == "s3"
+            restore_backup(target.name, target.sites_path, backup.parts["database"],
+                           public_files=backup.parts["files"], private_files=backup.parts["private-files"],
+                           echo=lambda _m: None)
+            site_path = target.sites_path / target.name
+            assert (site_path / "public" / public_url.lstrip("/")).read_bytes() == b"bucket public"
+            assert (site_path / private_url.lstrip("/")).read_bytes() == b"bucket private"
+            for key in keys:
+                bucket.delete_object(Bucket=BUCKET, Key=key)
+            restore_backup(source.name, source.sites_path, backup.parts["database"],
+                           public_files=backup.parts["files"], private_files=backup.parts["private-files"],
+                           echo=lambda _m: None)
+            with source.context():
+                assert smooth.read_file(public_url) == b"bucket public"
+                assert smooth.read_file(private_url) == b"bucket private"
+        finally:
+            update_site_config(source.sites_path, source.name, {"file_storage": None})
+            forget_site(source.name, source.sites_path)

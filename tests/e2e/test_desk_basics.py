@@ -14,6 +14,7 @@ from tests.e2e.conftest import PHONE_WIDTH, LiveSite, assert_accessible, log_in,
 from tests.lms.conftest import make_course
 
 MOD, PASSWORD = "mod.search@example.com", "search-pw-1"
+ADMIN = "sysman.backups@example.com"
 FORMAT = "Search Test Sheet"
 
 
@@ -63,3 +64,19 @@ def test_search_type_ahead_and_print_menu(page: Page, context: BrowserContext, l
         with live.handle.context():
             smooth.delete_doc("Print Format", FORMAT, force=True, ignore_permissions=True)
             smooth.db.commit()
+
+
+def test_back_up_now_shows_the_job_then_its_set(page: Page, live: LiveSite) -> None:
+    """The button posts to the whitelisted method with the CSRF header (desk.js), the page reloads to the job's
+    state and, once it is done, lists the new set (the job runs after the response: no redis_queue here)."""
+    with live.handle.context():
+        make_user(ADMIN, "System Manager", password=PASSWORD)
+    log_in(page, ADMIN, PASSWORD, then="/app/backups")
+    rows = page.locator("table.data tbody tr")
+    before = rows.count()
+    page.get_by_role("button", name="Back up now").click()
+    expect(page.get_by_role("status").filter(has_text="is done")).to_be_visible(timeout=30_000)
+    expect(rows).to_have_count(before + 1)
+    expect(page.get_by_role("button", name="Back up now")).to_be_enabled()
+    assert_accessible(page)
+    screenshot(page, "desk-backups-done", live.handle.backend)

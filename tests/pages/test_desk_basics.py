@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 import smooth
-from smooth.backups import take_backup
+from smooth.backups import list_backups, set_job_status, take_backup
+from smooth.jobs.inline import wait_for_deferred_jobs
 from tests.api.helpers import Api, insert
 from tests.conftest import make_user
 from tests.hr.conftest import make_compliance_type, make_employee
@@ -228,3 +229,33 @@ def test_backups_page_lists_sets_and_downloads_only_their_files(pages: Api) -> N
         refused = pages.get("/app/backups", user="Administrator", params={"download": name})
         assert refused.status_code == 404 and "No backup file named" in refused.text, name
     assert pages.get("/app/backups", user=HR).status_code == 403
+
+
+def test_back_up_now_runs_a_job_whose_set_the_page_then_lists(pages: Api) -> None:
+    """The button posts to a whitelisted method (System Managers only) that queues the backup; the page shows the
+    job's state and, once done, the new set with its files."""
+    handle = pages.handle
+    with handle.context():
+        make_user(HR, "HR Manager")
+        smooth.db.commit()
+    method = "/api/method/smooth.core.page.backups.backups.backup_now"
+    page = _get(pages, "/app/backups", "Administrator")
+    assert f'action="{method}"' in page and "Back up now" in page
+    assert pages.post(method, user=HR).status_code == 403
+    assert pages.get(method, user="Administrator").status_code == 403, "a GET starts nothing"
+    before = {b.stamp for b in list_backups(handle.name, handle.sites_path)}
+    started = pages.post(method, user="Administrator")
+    assert started.status_code == 200 and started.json()["message"]["state"] == "queued", started.text
+    assert wait_for_deferred_jobs(60)
+    made = [b for b in list_backups(handle.name, handle.sites_path) if b.stamp not in before]
+    assert len(made) == 1 and {"database", "files", "private-files", "config"} <= set(made[0].parts)
+    done = _get(pages, "/app/backups", "Administrator")
+    assert "is done" in page_text(done) and made[0].parts["files"].name in done
+    assert 'hx-trigger="every 2s"' not in done, "the page stops polling once the job is done"
+    set_job_status(handle.sites_path / handle.name, state="queued", by="Administrator",
+                   started="2999-01-01T00:00:00+00:00")
+    busy = _get(pages, "/app/backups", "Administrator")
+    assert 'hx-trigger="every 2s"' in busy and "Backup queued by Administrator" in page_text(busy)
+    again = pages.post(method, user="Administrator")
+    assert again.status_code == 417 and "already being taken" in again.text
+    set_job_status(handle.sites_path / handle.name, state="done", stamp=made[0].stamp)

@@ -155,13 +155,17 @@ class ListContext:
         return found
 
 
-def readable(df: DocField) -> bool:
-    return df.has_value and not df.hidden and df.fieldtype != "Password" and df.permlevel == 0
+LEVEL_ZERO = frozenset({0})
 
 
-def columns_of(meta: Meta) -> dict[str, Column]:
-    """Every field a desk user may see in a list of `meta`, standard columns included; times carry the
-    zone the viewer reads them in."""
+def readable(df: DocField, levels: frozenset[int] | None = LEVEL_ZERO) -> bool:
+    """A value a list may show: not hidden, not a Password, at one of `levels` (None: any)."""
+    return df.has_value and not df.hidden and df.fieldtype != "Password" and (levels is None or df.permlevel in levels)
+
+
+def columns_of(meta: Meta, levels: frozenset[int] | None = LEVEL_ZERO) -> dict[str, Column]:
+    """Every field a desk user may see in a list of `meta` (fields at `levels`, the list's own: level 0),
+    standard columns included; times carry the zone the viewer reads them in."""
     zones = time_zones.viewer_zones()
 
     def column(fieldname: str, label: str, fieldtype: str, options: str | None = None) -> Column:
@@ -172,7 +176,7 @@ def columns_of(meta: Meta) -> dict[str, Column]:
     if meta.is_submittable:
         out["docstatus"] = Column("docstatus", "Document Status", "Int")
     for df in meta.value_fields:
-        if readable(df):
+        if readable(df, levels):
             out[df.fieldname] = column(df.fieldname, df.label, df.fieldtype, df.options)
     return out
 

@@ -303,6 +303,7 @@ def show_list(api: ApiRequest, slug: str) -> Response:
         "sort": sort_links(state, columns), "groups": None, "group_fields": group_by_fields(ctx), "result": result,
         "set_choices": bulk.set_choices(ctx), "can_delete": has_permission(ctx.meta.name, "delete"),
         "can_write": has_permission(ctx.meta.name, "write"),
+        "can_export": has_permission(ctx.meta.name, "export"),
     })
     if any(key == COUNTS_KEY for key, _ in query_pairs(api)):
         context.update(counted(ctx, state))

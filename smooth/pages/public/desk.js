@@ -70,5 +70,24 @@
   });
   document.addEventListener("focusin", (event) => { if (isLink(event.target)) suggest(event.target); });
 
+  // A form posting to a whitelisted method (data-method-form; "Back up now"): sent with the CSRF header, then the
+  // page reloads to show what it started; a refusal is shown in the page's [data-method-error].
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-method-form")) return;
+    event.preventDefault();
+    const button = form.querySelector("[type=submit]"), error = document.querySelector("[data-method-error]");
+    if (button) button.disabled = true;
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
+                         headers: { Accept: "application/json", "X-Frappe-CSRF-Token": token() } })
+      .then((r) => r.json().then((body) => ({ ok: r.ok, body: body })))
+      .then(({ ok, body }) => {
+        if (ok) { window.location.reload(); return; }
+        if (button) button.disabled = false;
+        if (error) { error.textContent = body._error_message || (body.exception || "The request failed").replace(/^[\w.]+: /, ""); error.hidden = false; }
+      })
+      .catch(() => { if (button) button.disabled = false; });
+  });
+
   window.smooth = Object.assign(window.smooth || {}, { csrfToken: token, callMethod: callMethod, linkTarget: linkTarget });
 })();
