@@ -16,7 +16,7 @@ whether its user is still enabled and their roles, in the same statement as the 
 so a user disabled or a role taken away counts from the next request on.
 
 Database writes outside login commit at once in a short transaction on a connection of their
-own (`_write_now`), so a GET (which rolls back) still keeps its session alive and the request's
+own (`Database.write_now`), so a GET (which rolls back) still keeps its session alive and the request's
 unit of work never commits early.
 """
 
@@ -116,11 +116,11 @@ def resume(site: Site, sid: str) -> Session | None:
                       last_seen=row.last_seen / 1000, ip=row.ip or "",
                       user_roles=None if row.enabled_user is None else [r.role for r in rows if r.role is not None])
     if now - session.last_seen > expiry:
-        _write_now(delete(table).where(table.c.sid == digest))
+        db().write_now(delete(table).where(table.c.sid == digest))
         return None
     if now - session.last_seen >= touch_interval(expiry):
         session.last_seen, session.refreshed = now, True
-        _write_now(update(table).where(table.c.sid == digest).values(last_seen=_ms(now)))
+        db().write_now(update(table).where(table.c.sid == digest).values(last_seen=_ms(now)))
     return session
 
 
@@ -188,7 +188,7 @@ def end(site: Site, sid: str) -> None:
         redis_call(client.delete, redis_key(site, "session", _digest(sid)))
         return
     table = site.table(TABLE)
-    _write_now(delete(table).where(table.c.sid == _digest(sid)))
+    db().write_now(delete(table).where(table.c.sid == _digest(sid)))
 
 
 def exists(site: Site, sid: str) -> bool:
@@ -198,19 +198,6 @@ def exists(site: Site, sid: str) -> bool:
         return bool(redis_call(client.exists, redis_key(site, "session", _digest(sid))))
     table = site.table(TABLE)
     return db().execute(select(table.c.sid).where(table.c.sid == _digest(sid))).first() is not None
-
-
-def _write_now(statement: Any) -> None:
-    """Commit `statement` at once, on a connection of its own: a session outlives the request that
-    touched it, even a read-only or failing one, and the request's unit must not commit early.
-    A unit already holding SQLite's write lock (a write request) takes the write into its own
-    transaction instead: a second connection would wait for that lock until the request ends."""
-    database = db()
-    if database.has_write_lock and database.is_sqlite:
-        database.execute(statement, write=True)
-        return
-    with database.engine.begin() as connection:
-        connection.execute(statement)
 
 
 def _ms(seconds: float) -> int:

@@ -43,6 +43,8 @@ _VALIDATE_WORKFLOW = "smooth.model.workflow.validate_workflow"
 _UPDATE_ACTIONS = ["smooth.model.workflow.run_transition_method",
                    "smooth.core.doctype.workflow_action.workflow_action.update_actions"]
 doc_events = {
+    # a deleted user's second factor goes with them (a new user of the same name enrols afresh)
+    "User": {"on_trash": "smooth.auth.two_factor.forget_user"},
     "*": {"on_trash": "smooth.core.doctype.file.file.delete_attachments",
           "before_save": _VALIDATE_WORKFLOW, "before_submit": _VALIDATE_WORKFLOW,
           "before_cancel": _VALIDATE_WORKFLOW, "before_update_after_submit": _VALIDATE_WORKFLOW,
@@ -50,8 +52,8 @@ doc_events = {
 }
 
 # the Email Queue is flushed every few minutes: new mails without a worker, retries after a backoff; a
-# backup of the database every day (docs/backups.md)
+# backup of the database every day (docs/backups.md); Access and Activity Log rows past their retention go daily
 scheduler_events = {
     "all": ["smooth.email.queue.flush"],
-    "daily": ["smooth.backups.scheduled_backup"],
+    "daily": ["smooth.backups.scheduled_backup", "smooth.core.doctype.access_log.access_log.delete_expired_logs"],
 }

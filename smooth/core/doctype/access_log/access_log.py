@@ -1,0 +1,31 @@
+"""Access Log: read-only rows written by smooth.access_log; this module is the retention job."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from smooth.context import now_datetime
+from smooth.model.database_api import document_db
+from smooth.model.document import Document
+
+DEFAULT_RETENTION_DAYS = 365
+LOGS = ("Access Log", "Activity Log")
+
+
+class AccessLog(Document):
+    pass
+
+
+def retention_days() -> int:
+    value = document_db().get_single_value("System Settings", "access_log_retention_days")
+    return DEFAULT_RETENTION_DAYS if value in (None, "") else max(0, int(value))
+
+
+def delete_expired_logs() -> int:
+    """Daily: delete Access Log and Activity Log rows older than System Settings' retention (0 keeps all).
+    The only way rows leave these logs: no DocPerm grants delete."""
+    days = retention_days()
+    if not days:
+        return 0
+    cutoff = now_datetime() - dt.timedelta(days=days)
+    return sum(document_db().delete(doctype, {"timestamp": ["<", cutoff]}) for doctype in LOGS)

@@ -1,0 +1,249 @@
+"""Two-factor login over real HTTP, both backends: enrolment, codes, recovery codes, remembered
+devices, throttling, resets, the login history, and the bad input these doors must refuse."""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pyotp
+import pytest
+from sqlalchemy import delete, update
+
+import smooth
+from smooth.auth import two_factor
+from tests.api.auth_fixtures import AuthSite, set_cookies
+from tests.api.helpers import add_user
+
+ANN = "ann@example.com"
+BOB = "bob@example.com"
+ROLE = "Test Two Factor"
+WHO = "/api/method/frappe.auth.get_logged_user"
+
+
+@pytest.fixture
+def tfa(auth: AuthSite) -> Iterator[AuthSite]:
+    """Two-factor login on, required for role ROLE, which ANN holds (BOB has no such role)."""
+    with auth.handle.context():
+        smooth.get_doc({"doctype": "Role", "role_name": ROLE, "two_factor_auth": 1}).insert()
+        smooth.db.set_single_value("System Settings", "enable_two_factor_auth", 1)
+        smooth.db.commit()
+    add_user(auth.api, ANN, ROLE, "Test Reader")
+    add_user(auth.api, BOB, "Test Reader")
+    yield auth
+    with auth.handle.context():
+        smooth.db.set_single_value("System Settings", "enable_two_factor_auth", 0)
+        smooth.db.set_single_value("System Settings", "two_factor_remember_days", 30)
+        site = smooth.local.site
+        for table in (two_factor.TABLE, "Activity Log", "Access Log", "Has Role"):
+            statement = delete(site.table(table))
+            if table == "Has Role":
+                statement = statement.where(site.table(table).c.role == ROLE)
+            smooth.db.execute(statement, write=True)
+        smooth.db.execute(delete(site.table("Role")).where(site.table("Role").c.name == ROLE), write=True)
+        smooth.db.commit()
+
+
+def _password(auth: AuthSite, client: httpx.Client, user: str = ANN) -> dict[str, Any]:
+    response = auth.login(client, user)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _second(client: httpx.Client, tmp_id: str, otp: str, **extra: Any) -> httpx.Response:
+    return client.post("/api/method/login", data={"tmp_id": tmp_id, "otp": otp, **extra})
+
+
+def _enrol(auth: AuthSite, client: httpx.Client) -> tuple[pyotp.TOTP, list[str]]:
+    body = _password(auth, client)
+    totp = pyotp.TOTP(body["verification"]["secret"])
+    response = _second(client, body["tmp_id"], totp.now())
+    assert response.status_code == 200, response.text
+    return totp, response.json()["recovery_codes"]
+
+
+def _next_code(totp: pyotp.TOTP) -> str:
+    """The next step's code (accepted for clock drift): a fresh code without waiting 30 seconds."""
+    return totp.at(time.time() + two_factor.STEP_SECONDS)
+
+
+def _history(auth: AuthSite, user: str = ANN) -> list[tuple[str, str]]:
+    with auth.handle.context():
+        rows = smooth.get_all("Activity Log", filters={"user": user}, fields=["status", "method"],
+                              order_by="timestamp asc, creation asc")
+    return [(r["status"], r["method"]) for r in rows]
+
+
+def test_password_alone_opens_no_session_and_enrolment_confirms_with_a_code(tfa: AuthSite) -> None:
+    client = tfa.client()
+    response = tfa.login(client, ANN)
+    body = response.json()
+    assert response.status_code == 200
+    assert body["message"] == "Password is correct. Please verify"
+    assert body["verification"]["method"] == "OTP App" and body["verification"]["setup"] is False
+    assert body["verification"]["totp_uri"].startswith("otpauth://totp/")
+    assert "sid" not in set_cookies(response)
+    assert client.get(WHO).status_code == 403
+
+    totp = pyotp.TOTP(body["verification"]["secret"])
+    done = _second(client, body["tmp_id"], totp.now())
+    assert done.status_code == 200 and done.json()["message"] == "Logged In"
+    codes = done.json()["recovery_codes"]
+    assert len(codes) == two_factor.RECOVERY_CODE_COUNT and len(set(codes)) == len(codes)
+    assert client.get(WHO).json()["message"] == ANN
+    with tfa.handle.context():  # stored: the secret encrypted, the recovery codes as digests only
+        row = smooth.db.execute(smooth.local.site.table(two_factor.TABLE).select()).first()
+    assert body["verification"]["secret"] not in row.secret
+    assert not any(code in row.recovery_codes for code in codes)
+    assert _history(tfa) == [("Pending", "Password"), ("Success", "Two-Factor Code")]
+
+
+def test_enrolled_user_logs_in_with_a_code_and_a_code_is_spent_by_its_use(tfa: AuthSite) -> None:
+    totp, _ = _enrol(tfa, tfa.client())
+    client = tfa.client()
+    body = _password(tfa, client)
+    assert body["verification"] == {"method": "OTP App", "setup": True}  # no secret once enrolled
+    code = _next_code(totp)
+    assert _second(client, body["tmp_id"], code).json()["message"] == "Logged In"
+
+    again = tfa.client()
+    replay = _second(again, _password(tfa, again)["tmp_id"], code)
+    assert replay.status_code == 401
+    assert "already used" in replay.json()["message"]
+    assert again.get(WHO).status_code == 403
+
+
+def test_wrong_code_is_401_recorded_and_the_ticket_serves_one_login_only(tfa: AuthSite) -> None:
+    totp, _ = _enrol(tfa, tfa.client())
+    client = tfa.client()
+    tmp_id = _password(tfa, client)["tmp_id"]
+    wrong = _second(client, tmp_id, "000000" if totp.now() != "000000" else "111111")
+    assert wrong.status_code == 401 and wrong.json()["exc_type"] == "AuthenticationError"
+    assert _history(tfa)[-1] == ("Failed", "Two-Factor Code")
+    assert _second(client, tmp_id, _next_code(totp)).status_code == 200  # a failure leaves the ticket usable
+    spent = _second(tfa.client(), tmp_id, totp.at(time.time() - two_factor.STEP_SECONDS))
+    assert spent.status_code == 401 and "log in with your password again" in spent.json()["message"]
+
+
+@pytest.mark.parametrize("forged", ["", "x", "a.b", "not-a-ticket" * 200])
+def test_forged_or_malformed_ticket_is_401(tfa: AuthSite, forged: str) -> None:
+    response = _second(tfa.client(), forged, "123456")
+    assert response.status_code == 401
+
+
+def test_ticket_signed_for_one_user_cannot_be_rewritten_for_another(tfa: AuthSite) -> None:
+    client = tfa.client()
+    tmp_id = _password(tfa, client)["tmp_id"]
+    body, signature = tmp_id.split(".")
+    raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode().replace(ANN, BOB)
+    forged = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=") + "." + signature
+    assert _second(client, forged, "123456").status_code == 401
+
+
+def test_code_attempts_are_throttled_and_a_right_password_does_not_reset_the_count(tfa: AuthSite) -> None:
+    tfa.configure(two_factor_attempts_per_user=2)
+    totp, _ = _enrol(tfa, tfa.client())
+    bad = "000000" if totp.now() != "000000" else "111111"
+    for _ in range(2):
+        client = tfa.client()
+        assert _second(client, _password(tfa, client)["tmp_id"], bad).status_code == 401
+    client = tfa.client()
+    refused = _second(client, _password(tfa, client)["tmp_id"], _next_code(totp))
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) >= 1
+    assert "failed verification codes" in refused.json()["message"]
+
+
+def test_recovery_code_logs_in_once(tfa: AuthSite) -> None:
+    _, codes = _enrol(tfa, tfa.client())
+    client = tfa.client()
+    used = _second(client, _password(tfa, client)["tmp_id"], codes[0].lower())  # any case, dash optional
+    assert used.status_code == 200 and used.json()["message"] == "Logged In"
+    assert _history(tfa)[-1] == ("Success", "Recovery Code")
+    again = tfa.client()
+    reuse = _second(again, _password(tfa, again)["tmp_id"], codes[0])
+    assert reuse.status_code == 401
+    with tfa.handle.context():
+        assert two_factor.remaining_recovery_codes(ANN) == two_factor.RECOVERY_CODE_COUNT - 1
+
+
+def test_expired_enrolment_is_refused_and_the_next_login_gets_a_new_key(tfa: AuthSite) -> None:
+    client = tfa.client()
+    body = _password(tfa, client)
+    with tfa.handle.context():
+        table = smooth.local.site.table(two_factor.TABLE)
+        smooth.db.execute(update(table).values(created=int((time.time() - 3600) * 1000)), write=True)
+        smooth.db.commit()
+    refused = _second(client, body["tmp_id"], pyotp.TOTP(body["verification"]["secret"]).now())
+    assert refused.status_code == 401 and "enrolment expired" in refused.json()["message"]
+    assert client.get(WHO).status_code == 403
+    assert _password(tfa, tfa.client())["verification"]["secret"] != body["verification"]["secret"]
+
+
+def test_remembered_device_skips_the_code_and_a_forged_cookie_does_not(tfa: AuthSite) -> None:
+    totp, _ = _enrol(tfa, tfa.client())
+    client = tfa.client()
+    response = _second(client, _password(tfa, client)["tmp_id"], _next_code(totp), remember_device="1")
+    cookie = set_cookies(response)[two_factor.REMEMBER_COOKIE]
+    assert cookie["httponly"] is True and int(cookie["max-age"]) == 30 * 86400
+    client.post("/api/method/logout")
+    again = tfa.login(client, ANN)
+    assert again.json()["message"] == "Logged In"
+    assert _history(tfa)[-1] == ("Success", "Remembered Device")
+
+    user, expiry, signature = cookie.value.split(".")
+    longer = f"{user}.{int(expiry) + 86400}.{signature}"
+    bob = base64.urlsafe_b64encode(BOB.encode()).decode().rstrip("=")
+    for forged in (longer, f"{bob}.{expiry}.{signature}", "garbage", cookie.value + "x"):
+        other = tfa.client(cookies={two_factor.REMEMBER_COOKIE: forged})
+        assert _password(tfa, other)["message"] == "Password is correct. Please verify", forged
+    with tfa.handle.context():
+        two_factor.reset(ANN)  # a reset voids every remembered device
+        smooth.db.commit()
+    stale = tfa.client(cookies={two_factor.REMEMBER_COOKIE: cookie.value})
+    assert "verification" in _password(tfa, stale)
+
+
+def test_users_without_the_role_and_api_keys_are_unaffected(tfa: AuthSite) -> None:
+    assert tfa.login(tfa.client(), BOB).json()["message"] == "Logged In"
+    with tfa.handle.context():
+        key, secret = smooth.get_doc("User", ANN).generate_api_credentials()
+        smooth.db.commit()
+    response = tfa.client().get(WHO, headers={"Authorization": f"token {key}:{secret}"})
+    assert response.json()["message"] == ANN
+
+
+def test_reset_own_second_factor_needs_a_code_and_anothers_a_system_manager(tfa: AuthSite) -> None:
+    totp, _ = _enrol(tfa, tfa.client())
+    client, token = tfa.logged_in(BOB)
+    url = "/api/method/smooth.auth.two_factor.reset_otp_secret"
+    refused = client.post(url, data={"user": ANN}, headers={"X-Frappe-CSRF-Token": token})
+    assert refused.status_code == 403
+
+    ann = tfa.client()
+    assert _second(ann, _password(tfa, ann)["tmp_id"], _next_code(totp)).status_code == 200
+    ann_token = ann.get("/api/method/smooth.auth.get_csrf_token").json()["message"]
+    assert ann.post(url, headers={"X-Frappe-CSRF-Token": ann_token}).status_code == 401  # no code
+    assert ann.post(url, data={"code": "12345"}, headers={"X-Frappe-CSRF-Token": ann_token}).status_code == 401
+    with tfa.handle.context():
+        assert two_factor.is_enrolled(ANN)
+    assert tfa.api.post(url, data={"user": ANN}).status_code == 200  # Administrator: a System Manager
+    with tfa.handle.context():
+        assert not two_factor.is_enrolled(ANN)
+
+
+def test_login_history_shows_failures_and_each_user_reads_only_their_own(tfa: AuthSite) -> None:
+    assert tfa.login(tfa.client(), BOB, "wrong").status_code == 401
+    client, _ = tfa.logged_in(BOB)
+    assert _history(tfa, BOB) == [("Failed", "Password"), ("Success", "Password")]
+    _password(tfa, tfa.client())  # ANN: a Pending row of her own
+    rows = client.get("/api/resource/Activity Log", params={"fields": '["name", "user"]'}).json()["data"]
+    assert rows and {r["user"] for r in rows} == {BOB}
+    everyone = tfa.api.get("/api/resource/Activity Log", params={"fields": '["user"]', "limit_page_length": 0})
+    assert {r["user"] for r in everyone.json()["data"]} == {ANN, BOB}
+    token = client.get("/api/method/smooth.auth.get_csrf_token").json()["message"]
+    gone = client.delete(f"/api/resource/Activity Log/{rows[0]['name']}", headers={"X-Frappe-CSRF-Token": token})
+    assert gone.status_code == 403  # nobody edits or deletes the history: only the retention job
