@@ -6,13 +6,26 @@ import datetime as dt
 
 from smooth.context import now_datetime
 from smooth.model.database_api import document_db
+from smooth.exceptions import PermissionError
 from smooth.model.document import Document
 
 DEFAULT_RETENTION_DAYS = 365
 LOGS = ("Access Log", "Activity Log")
 
 
-class AccessLog(Document):
+class ReadOnlyLog(Document):
+    """A log row no one writes through a document, not even Administrator: the framework inserts rows
+    directly (smooth.access_log), and only the retention job deletes them."""
+
+    def validate(self) -> None:
+        raise PermissionError(f"{self.doctype} entries are written by the system and cannot be added or changed")
+
+    def on_trash(self) -> None:
+        raise PermissionError(f"{self.doctype} entries cannot be deleted: they go after the retention period "
+                              "(System Settings)")
+
+
+class AccessLog(ReadOnlyLog):
     pass
 
 
