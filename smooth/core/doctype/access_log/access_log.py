@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from smooth.context import now_datetime
-from smooth.model.database_api import document_db
 from smooth.exceptions import PermissionError
+from smooth.model.database_api import document_db
 from smooth.model.document import Document
 
 DEFAULT_RETENTION_DAYS = 365
