@@ -4,6 +4,8 @@ devices, throttling, resets, the login history, and the bad input these doors mu
 from __future__ import annotations
 
 import base64
+import html
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -15,7 +17,7 @@ from sqlalchemy import delete, update
 
 import smooth
 from smooth.auth import two_factor
-from tests.api.auth_fixtures import AuthSite, set_cookies
+from tests.api.auth_fixtures import PASSWORD, AuthSite, set_cookies
 from tests.api.helpers import add_user
 
 ANN = "ann@example.com"
@@ -247,3 +249,47 @@ def test_login_history_shows_failures_and_each_user_reads_only_their_own(tfa: Au
     token = client.get("/api/method/smooth.auth.get_csrf_token").json()["message"]
     gone = client.delete(f"/api/resource/Activity Log/{rows[0]['name']}", headers={"X-Frappe-CSRF-Token": token})
     assert gone.status_code == 403  # nobody edits or deletes the history: only the retention job
+
+
+def _field(page: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', page)
+    assert found, page[:2000]
+    return html.unescape(found.group(1))
+
+
+def test_login_page_enrols_shows_recovery_codes_once_then_asks_for_codes(tfa: AuthSite) -> None:
+    client = tfa.client()
+    page = client.post("/login", data={"usr": ANN, "pwd": PASSWORD, "redirect-to": "/app/test-note"})
+    assert page.status_code == 200 and "Set up two-factor login" in page.text
+    assert re.search(r'<figure class="qr-code"[^>]*><svg ', page.text) and "sid" not in set_cookies(page)
+    secret = re.search(r'data-secret="([A-Z2-7]+)"', page.text).group(1)  # type: ignore[union-attr]
+    tmp_id = _field(page.text, "tmp_id")
+    wrong = client.post("/login", data={"tmp_id": tmp_id, "otp": "12345x", "redirect-to": "/app/test-note"})
+    assert wrong.status_code == 401 and "The code is not right" in wrong.text
+    assert f'data-secret="{secret}"' in wrong.text  # the same key to scan while the enrolment lasts
+    done = client.post("/login", data={"tmp_id": tmp_id, "otp": pyotp.TOTP(secret).now(),
+                                       "redirect-to": "/app/test-note"})
+    assert done.status_code == 200 and "Your recovery codes" in done.text
+    assert len(re.findall(r"<li><code>[A-Z2-9]{5}-[A-Z2-9]{5}</code></li>", done.text)) == 10
+    assert 'href="/app/test-note"' in done.text and client.get(WHO).json()["message"] == ANN
+
+    again = tfa.client()
+    code_page = again.post("/login", data={"usr": ANN, "pwd": PASSWORD})
+    assert "Verification code" in code_page.text and "qr-code" not in code_page.text
+    assert "Trust this browser for 30 days" in code_page.text
+    logged_in = again.post("/login", data={"tmp_id": _field(code_page.text, "tmp_id"),
+                                           "otp": _next_code(pyotp.TOTP(secret))}, follow_redirects=False)
+    assert logged_in.status_code in (302, 303) and logged_in.headers["location"] == "/app"
+
+
+def test_login_page_sends_a_spent_or_lapsed_step_back_to_the_password(tfa: AuthSite) -> None:
+    client = tfa.client()
+    page = client.post("/login", data={"usr": ANN, "pwd": PASSWORD})
+    forged = client.post("/login", data={"tmp_id": _field(page.text, "tmp_id") + "x", "otp": "123456"})
+    assert forged.status_code == 401 and 'name="pwd"' in forged.text and "log in with your password again" in forged.text
+    with tfa.handle.context():
+        table = smooth.local.site.table(two_factor.TABLE)
+        smooth.db.execute(update(table).values(created=0), write=True)
+        smooth.db.commit()
+    lapsed = client.post("/login", data={"tmp_id": _field(page.text, "tmp_id"), "otp": "123456"})
+    assert lapsed.status_code == 401 and 'name="pwd"' in lapsed.text and "enrolment expired" in lapsed.text
