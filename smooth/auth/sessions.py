@@ -53,6 +53,7 @@ class Session:
     ip: str = ""
     refreshed: bool = False  # last_seen was just extended: the cookie should be re-sent
     user_roles: list[str] | None = None  # read with the session: the user's roles, None when disabled or gone
+    created_here: bool = False  # made by this unit of work: its row is not committed yet
 
 
 def expiry_seconds(site: Site) -> int:
@@ -71,7 +72,7 @@ def create(site: Site, user: str, ip: str = "") -> Session:
     """A new session for `user`; in the database it is part of the caller's (login) transaction."""
     now = time.time()
     session = Session(sid=secrets.token_urlsafe(32), user=user, csrf_token="", created=now, last_seen=now,
-                      ip=ip[:64])
+                      ip=ip[:64], created_here=True)
     client = redis_for(site)
     expiry = expiry_seconds(site)
     if client is not None:
@@ -141,7 +142,9 @@ def issue_csrf_token(site: Site, session: Session) -> str:
     claim = update(table).where(table.c.sid == digest, table.c.csrf_token == "").values(csrf_token=token)
     read = select(table.c.csrf_token).where(table.c.sid == digest)
     database = db()
-    if database.has_write_lock and database.is_sqlite:
+    if (database.has_write_lock and database.is_sqlite) or session.created_here:
+        # the unit's own transaction: it holds SQLite's write lock, or the uncommitted row (a page drawn by
+        # the request that logged in; another connection would wait on that row's lock)
         database.execute(claim, write=True)
         stored = database.execute(read).scalar()
     else:
@@ -209,6 +212,7 @@ def _encode(session: Session) -> str:
     data.pop("sid")
     data.pop("refreshed")
     data.pop("user_roles")
+    data.pop("created_here")
     return json.dumps(data)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import delete, update
 
 import smooth
 from smooth.auth import two_factor
-from tests.api.auth_fixtures import PASSWORD, AuthSite, set_cookies
+from tests.api.auth_fixtures import PASSWORD, AuthSite, set_cookies, two_factor_role
 from tests.api.helpers import add_user
 
 ANN = "ann@example.com"
@@ -29,24 +29,14 @@ WHO = "/api/method/frappe.auth.get_logged_user"
 @pytest.fixture
 def tfa(auth: AuthSite) -> Iterator[AuthSite]:
     """Two-factor login on, required for role ROLE, which ANN holds (BOB has no such role)."""
-    with auth.handle.context():
-        smooth.get_doc({"doctype": "Role", "role_name": ROLE, "two_factor_auth": 1}).insert()
-        smooth.db.set_single_value("System Settings", "enable_two_factor_auth", 1)
-        smooth.db.commit()
-    add_user(auth.api, ANN, ROLE, "Test Reader")
-    add_user(auth.api, BOB, "Test Reader")
-    yield auth
-    with auth.handle.context():
-        smooth.db.set_single_value("System Settings", "enable_two_factor_auth", 0)
-        smooth.db.set_single_value("System Settings", "two_factor_remember_days", 30)
-        site = smooth.local.site
-        for table in (two_factor.TABLE, "Activity Log", "Access Log", "Has Role"):
-            statement = delete(site.table(table))
-            if table == "Has Role":
-                statement = statement.where(site.table(table).c.role == ROLE)
-            smooth.db.execute(statement, write=True)
-        smooth.db.execute(delete(site.table("Role")).where(site.table("Role").c.name == ROLE), write=True)
-        smooth.db.commit()
+    with two_factor_role(auth.handle, ROLE):
+        add_user(auth.api, ANN, ROLE, "Test Reader")
+        add_user(auth.api, BOB, "Test Reader")
+        yield auth
+        with auth.handle.context():
+            for table in ("Activity Log", "Access Log"):
+                smooth.db.execute(delete(smooth.local.site.table(table)), write=True)
+            smooth.db.commit()
 
 
 def _password(auth: AuthSite, client: httpx.Client, user: str = ANN) -> dict[str, Any]:

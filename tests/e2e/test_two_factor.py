@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import pyotp
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import delete
 
 import smooth
+from tests.api.auth_fixtures import two_factor_role
 from tests.conftest import make_user
 from tests.e2e.conftest import DESK_WIDTH, PHONE_WIDTH, LiveSite, assert_accessible, log_in, screenshot
 
@@ -23,18 +23,11 @@ ROLE = "Two Factor Staff"
 
 @pytest.fixture
 def two_factor_on(live: LiveSite) -> Iterator[LiveSite]:
-    with live.handle.context():
-        smooth.get_doc({"doctype": "Role", "role_name": ROLE, "two_factor_auth": 1}).insert()
-        smooth.db.set_single_value("System Settings", "enable_two_factor_auth", 1)
-        make_user(STAFF, "Moderator", ROLE, password=PASSWORD)
-        smooth.db.commit()
-    yield live
-    with live.handle.context():
-        smooth.db.set_single_value("System Settings", "enable_two_factor_auth", 0)
-        smooth.db.execute(delete(smooth.local.site.table("__Two Factor")), write=True)
-        smooth.delete_doc("User", STAFF, force=True)
-        smooth.delete_doc("Role", ROLE, force=True)
-        smooth.db.commit()
+    with two_factor_role(live.handle, ROLE):
+        with live.handle.context():
+            make_user(STAFF, "Moderator", ROLE, password=PASSWORD)
+            smooth.db.commit()
+        yield live
 
 
 def test_enrol_in_two_factor_and_log_in_with_a_code(page: Page, two_factor_on: LiveSite) -> None:
