@@ -34,8 +34,7 @@ def logged(api: Api) -> Iterator[Api]:
     insert(api, {"doctype": TRACKED, "title": "PF-1", "notes": "background check"})
     yield api
     with api.handle.context():
-        for table in ("Access Log", "File"):
-            smooth.db.execute(delete(smooth.local.site.table(table)), write=True)
+        smooth.db.execute(delete(smooth.local.site.table("File")), write=True)
         smooth.db.commit()
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pyotp
 import pytest
-from sqlalchemy import delete, update
+from sqlalchemy import update
 
 import smooth
 from smooth.auth import two_factor
@@ -33,10 +33,6 @@ def tfa(auth: AuthSite) -> Iterator[AuthSite]:
         add_user(auth.api, ANN, ROLE, "Test Reader")
         add_user(auth.api, BOB, "Test Reader")
         yield auth
-        with auth.handle.context():
-            for table in ("Activity Log", "Access Log"):
-                smooth.db.execute(delete(smooth.local.site.table(table)), write=True)
-            smooth.db.commit()
 
 
 def _password(auth: AuthSite, client: httpx.Client, user: str = ANN) -> dict[str, Any]:
