@@ -35,6 +35,7 @@ import pyotp
 import segno
 from sqlalchemy import and_, delete, insert, select, update
 
+from smooth.auth import rate_limit
 from smooth.auth.settings import int_setting
 from smooth.context import db, local, session_user
 from smooth.exceptions import AuthenticationError, PermissionError, ValidationError
@@ -214,9 +215,23 @@ def reset_otp_secret(user: str | None = None, code: str | None = None) -> str:
         if not document_db().get_value("User", target):
             raise ValidationError(f"User {target} does not exist")
     elif is_enrolled(me):
-        verify(me, code)
+        _verify_throttled(me, code)
     reset(target)
     return f"Two-factor authentication was reset for {target}"
+
+
+def _verify_throttled(user: str, code: Any) -> str:
+    """`verify`, counted against the same throttle as the login's code step (a stolen session must not
+    be a way to try codes without limit)."""
+    site, ip = local().site, local().request_ip
+    rate_limit.check(site, user, ip, rate_limit.TWO_FACTOR)
+    try:
+        method = verify(user, code)
+    except AuthenticationError:
+        rate_limit.record_failure(site, user, ip, rate_limit.TWO_FACTOR)
+        raise
+    rate_limit.clear_user(site, user, rate_limit.TWO_FACTOR)
+    return method
 
 
 # -- remembered devices -----------------------------------------------------------------------------------

@@ -216,6 +216,8 @@ def test_reset_own_second_factor_needs_a_code_and_anothers_a_system_manager(tfa:
     ann_token = ann.get("/api/method/smooth.auth.get_csrf_token").json()["message"]
     assert ann.post(url, headers={"X-Frappe-CSRF-Token": ann_token}).status_code == 401  # no code
     assert ann.post(url, data={"code": "12345"}, headers={"X-Frappe-CSRF-Token": ann_token}).status_code == 401
+    tfa.configure(two_factor_attempts_per_user=2)  # tries at the reset count like tries at the login
+    assert ann.post(url, data={"code": "12345"}, headers={"X-Frappe-CSRF-Token": ann_token}).status_code == 429
     with tfa.handle.context():
         assert two_factor.is_enrolled(ANN)
     assert tfa.api.post(url, data={"user": ANN}).status_code == 200  # Administrator: a System Manager
