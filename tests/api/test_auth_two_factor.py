@@ -282,3 +282,23 @@ def test_login_page_sends_a_spent_or_lapsed_step_back_to_the_password(tfa: AuthS
         smooth.db.commit()
     lapsed = client.post("/login", data={"tmp_id": _field(page.text, "tmp_id"), "otp": "123456"})
     assert lapsed.status_code == 401 and 'name="pwd"' in lapsed.text and "enrolment expired" in lapsed.text
+
+
+def test_two_factor_page_resets_your_own_with_a_code_and_anothers_as_system_manager(tfa: AuthSite) -> None:
+    totp, codes = _enrol(tfa, tfa.client())
+    ann = tfa.client()
+    assert _second(ann, _password(tfa, ann)["tmp_id"], _next_code(totp)).status_code == 200
+    page = ann.get("/two-factor")
+    assert 'id="codes-left">10<' in page.text and "Reset another user" not in page.text
+    token = _field(page.text, "csrf_token")
+    wrong = ann.post("/two-factor", data={"csrf_token": token, "code": "ZZZZZ-ZZZZZ"})
+    assert wrong.status_code == 401 and "The code is not right" in wrong.text
+    done = ann.post("/two-factor", data={"csrf_token": token, "code": codes[0]})
+    assert done.status_code == 200 and f"Two-factor authentication was reset for {ANN}" in done.text
+    assert "the next time you log in" in done.text
+    refused = ann.post("/two-factor", data={"csrf_token": token, "user": BOB})
+    assert refused.status_code == 403  # only a System Manager resets someone else's
+
+    admin = tfa.api.get("/two-factor").text
+    assert "Reset another user" in admin
+    assert tfa.client().get("/two-factor", follow_redirects=False).headers["location"].startswith("/login")

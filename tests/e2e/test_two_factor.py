@@ -72,6 +72,14 @@ def test_enrol_in_two_factor_and_log_in_with_a_code(page: Page, two_factor_on: L
     expect(page).to_have_url(re.compile(r"/app$"))
     assert any(c["name"] == "tfa_device" for c in page.context.cookies())
 
+    page.locator("details.user-menu summary").click()
+    page.get_by_role("menuitem", name="Two-factor login").click()
+    expect(page.get_by_text("Recovery codes left: 10.")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "two-factor-settings", backend)
+    page.set_viewport_size(PHONE_WIDTH)
+    screenshot(page, "two-factor-settings-phone", backend)
+
 
 def test_hr_opens_an_employee_and_the_access_log_shows_it(page: Page, live: LiveSite) -> None:
     backend = live.handle.backend
