@@ -207,6 +207,8 @@ def logout() -> None:
     user = session_user()
     if sid:
         sessions.end(site, sid)
+    if user != "Guest":
+        login_history.record(user, "Success", "", operation="Logout")
     clear_session_cookies(api)
     for hook in site.hooks.lists["on_logout"]:
         hook(LoginInfo(user=user))

@@ -229,6 +229,11 @@ def test_login_history_shows_failures_and_each_user_reads_only_their_own(tfa: Au
     assert tfa.login(tfa.client(), BOB, "wrong").status_code == 401
     client, _ = tfa.logged_in(BOB)
     assert _history(tfa, BOB) == [("Failed", "Password"), ("Success", "Password")]
+    out, token = tfa.logged_in(BOB)
+    assert out.post("/api/method/logout", headers={"X-Frappe-CSRF-Token": token}).status_code == 200
+    with tfa.handle.context():
+        assert smooth.get_all("Activity Log", filters={"user": BOB, "operation": "Logout"}, pluck="status") == [
+            "Success"]
     _password(tfa, tfa.client())  # ANN: a Pending row of her own
     rows = client.get("/api/resource/Activity Log", params={"fields": '["name", "user"]'}).json()["data"]
     assert rows and {r["user"] for r in rows} == {BOB}
