@@ -32,6 +32,9 @@ override_whitelisted_methods = {
     "smooth.model.workflow.apply_workflow": "smooth.model.workflow.apply_workflow_api",
 }
 
+# the logs name users and records without keeping them from being deleted (Frappe's key)
+ignore_links_on_delete = ["Access Log", "Activity Log"]
+
 # the record rule that makes Workflow Action a personal to-do list
 permission_query_conditions = {
     "Workflow Action": "smooth.core.doctype.workflow_action.workflow_action.own_actions",

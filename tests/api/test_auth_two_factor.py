@@ -307,3 +307,12 @@ def test_two_factor_page_resets_your_own_with_a_code_and_anothers_as_system_mana
     admin = tfa.api.get("/two-factor").text
     assert "Reset another user" in admin
     assert tfa.client().get("/two-factor", follow_redirects=False).headers["location"].startswith("/login")
+
+
+def test_a_user_with_a_login_history_can_still_be_deleted(tfa: AuthSite) -> None:
+    """The logs name users without keeping them alive (core hooks' ignore_links_on_delete); the rows stay."""
+    tfa.logged_in(BOB)
+    with tfa.handle.context():
+        smooth.delete_doc("User", BOB)
+        smooth.db.commit()
+    assert _history(tfa, BOB) == [("Success", "Password")]
