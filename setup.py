@@ -36,6 +36,7 @@ setup(
         "pdfkit>=1.0",
         "segno>=1.6",
         "openpyxl>=3.1",  # XLSX exports and imports
+        "pyotp>=2.9",  # two-factor login: TOTP codes (smooth.auth.two_factor)
     ],
     extras_require={
         "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27", "schemathesis>=4.0", "mypy>=1.10",

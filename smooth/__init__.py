@@ -43,6 +43,7 @@ from smooth.whitelist import FileDownload, is_whitelisted, whitelist
 from smooth import db as _db_package  # noqa: F401  isort: skip
 
 if TYPE_CHECKING:
+    from smooth.access_log import make_access_log
     from smooth.charts import Series as ChartSeries
     from smooth.charts import bar_chart, line_chart
     from smooth.context import (
@@ -134,6 +135,7 @@ _HOMES = {
     "apply_workflow": ("smooth.model.workflow", "apply_workflow"),
     "get_transitions": ("smooth.model.workflow", "get_transitions"),
     "get_print": ("smooth.printing.documents", "get_print"),
+    "make_access_log": ("smooth.access_log", "make_access_log"),
     "get_url": ("smooth.urls", "get_url"),
     "clear_cache": ("smooth.facade", "clear_cache"),
     "conf": ("smooth.facade", "conf"),
@@ -167,6 +169,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "MAX_DATE", "ChartSeries", "allowed_file_extensions", "bar_chart", "escape_csv_formula", "file_extension",
     "frappe_client", "line_chart", "get_file_path", "get_print", "google_calendar", "input_date", "input_time",
+    "make_access_log",
     "max_file_size", "read_file", "sanitize_html", "throttle_lookup",
     "AuthenticationError", "CSRFTokenError", "DataError", "DocstatusTransitionError", "DoesNotExistError",
     "DuplicateEntryError", "FileDownload", "FilterError", "LinkExistsError", "LinkValidationError", "MandatoryError",

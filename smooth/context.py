@@ -50,6 +50,8 @@ class Local:
     user_permissions: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)  # per unit, as roles
     request_url: str = ""  # the base URL of the HTTP request this unit serves, if any (smooth.urls)
     form_dict: dict[str, Any] = field(default_factory=dict)  # the request's arguments (Frappe's form_dict), if any
+    request_ip: str = ""  # the client address and User-Agent of the HTTP request, if any (smooth.access_log)
+    user_agent: str = ""
     in_unit: bool = False  # a unit of work is open on this context: another one here would be nested
 
 

@@ -32,10 +32,12 @@ LIST_KEYS = ("before_install", "after_install", "before_migrate", "after_migrate
 # `required_apps` (checked against the site's apps), `doc_events` (every document event),
 # `scheduler_events` (checked here, fired by smooth/jobs/scheduler.py), `website_route_rules` (pages/portal.py),
 # `base_template_map` ({path regex: layout template}: the chrome of error pages on those paths, pages/rendering.py),
-# `commands` (dotted paths to Click commands the app adds to bench, imported only to run one: cli/app_commands.py)
+# `commands` (dotted paths to Click commands the app adds to bench, imported only to run one: cli/app_commands.py),
+# `ignore_links_on_delete` (doctypes whose links do not stop a delete, model/delete.py)
 DATA_KEYS = ("app_name", "app_title", "app_publisher", "app_description", "app_license", "app_email",
              "app_version", "app_icon", "app_color", "required_apps", "fixtures", "website_user_home_page",
-             "doc_events", "scheduler_events", "website_route_rules", "base_template_map", "commands")
+             "doc_events", "scheduler_events", "website_route_rules", "base_template_map", "commands",
+             "ignore_links_on_delete")
 # the core is always installed: it satisfies `required_apps` naming it, or naming Frappe (which it stands in for)
 CORE_NAMES = (CORE_APP_NAME, "frappe")
 # Frappe's hook keys Smooth does not act on: a Frappe app installs unchanged, `bench check` warns (hooks.W001)
@@ -43,8 +45,8 @@ FRAPPE_KEYS_IGNORED = frozenset({
     "add_to_apps_screen", "app_home", "app_include_css", "app_include_js", "app_logo_url", "boot_session",
     "calendars", "clear_cache", "default_log_clearing_doctypes", "doctype_calendar_js", "doctype_js",
     "doctype_list_js", "doctype_tree_js", "email_append_to", "export_python_type_annotations", "extend_bootinfo",
-    "get_translated_dict", "global_search_doctypes", "has_website_permission", "ignore_links_on_delete",
-    "jinja", "notification_config", "on_session_creation_js", "override_doctype_dashboards", "page_js",
+    "get_translated_dict", "global_search_doctypes", "has_website_permission", "jinja", "notification_config",
+    "on_session_creation_js", "override_doctype_dashboards", "page_js",
     "portal_menu_items", "sounds", "standard_portal_menu_items", "treeviews", "update_website_context",
     "user_data_fields", "web_include_css", "web_include_js", "webform_include_css", "webform_include_js",
     "website_context", "website_generators", "website_redirects", "welcome_email",

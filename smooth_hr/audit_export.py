@@ -3,8 +3,10 @@
 The ZIP holds `compliance.csv` (employee, compliance type, status, completion, renewal,
 evidence document, the evidence file's path inside the ZIP, and the reason HR gave when a record
 of another course completed it), the evidence files
-themselves under `evidence/<Employee Document>/`, and `README.txt` stamped with who
-exported it and when. It needs the `export` right on Employee Compliance (Frappe's right for
+themselves under `evidence/<Employee Document>/`, `access_log.csv` (who opened, printed, downloaded
+or exported those records, their employees and evidence: the Access Log, for an exporter who may
+read it) and `README.txt` stamped with who exported it and when. The export is itself an Access
+Log entry. It needs the `export` right on Employee Compliance (Frappe's right for
 the report's CSV) and read on Employee Document; the rows are those the user may read.
 
 Nothing is held in memory whole: rows are read a page at a time (keyset paging by name),
@@ -37,6 +39,9 @@ COLUMNS = ("Employee", "Employee Name", "Department", "Compliance Type", "Status
            "Renewal Date", "Evidence Document", "File Name", "Completed From Another Course: Reason")
 FIELDS = ["name", "employee", "employee_name", "department", "compliance_type", "status", "completion_date",
           "renewal_date", "evidence", "override_reason"]
+ACCESS_LOG = "Access Log"
+ACCESS_COLUMNS = ("Timestamp", "User", "Action", "Document Type", "Document", "IP Address", "User Agent")
+ACCESS_FIELDS = ["timestamp", "user", "method", "export_from", "reference_document", "ip_address", "user_agent"]
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -113,6 +118,7 @@ def write_zip(target: Any, filters: dict[str, Any], description: str,
     """Write the export into `target` (a path or binary file), with `extra` members ({path: text});
     (rows, evidence files) written."""
     rows = files = 0
+    named: dict[str, set[str]] = {DOCTYPE: set(), "Employee": set(), "Employee Document": set()}
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         with archive.open("compliance.csv", "w") as raw, \
                 io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
@@ -126,6 +132,10 @@ def write_zip(target: Any, filters: dict[str, Any], description: str,
                     member = _member_name(row["evidence"], file_url) if stored else ""
                     writer.writerow([cell(row[f]) for f in FIELDS[1:-1]] + [cell(member), cell(row["override_reason"])])
                     rows += 1
+                    named[DOCTYPE].add(row["name"])
+                    named["Employee"].add(row["employee"])
+                    if row["evidence"]:
+                        named["Employee Document"].add(row["evidence"])
         written: set[str] = set()  # a document that is evidence of several rows goes in once
         for batch, documents in _pages(filters):
             for row in batch:
@@ -140,12 +150,27 @@ def write_zip(target: Any, filters: dict[str, Any], description: str,
                     files += 1
         for extra_member, extra_text in (extra or {}).items():
             archive.writestr(extra_member, extra_text)
+        if smooth.has_permission(ACCESS_LOG, "read"):
+            with archive.open("access_log.csv", "w") as raw, \
+                    io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+                _write_access_log(csv.writer(text), named)
         archive.writestr("README.txt", _readme(description, rows, files, sorted(extra or ())))
     return rows, files
 
 
 EXTRA_NOTES = {"transcript.html": "transcript.html is the employee's training transcript as of the export's day "
                                    "(open it in a browser).\n"}
+
+
+def _write_access_log(writer: Any, named: dict[str, set[str]]) -> None:
+    writer.writerow(ACCESS_COLUMNS)
+    for doctype, names in named.items():
+        ordered = sorted(names)
+        for start in range(0, len(ordered), PAGE):
+            for entry in smooth.get_all(ACCESS_LOG, fields=ACCESS_FIELDS, order_by="timestamp asc",
+                                        filters={"export_from": doctype,
+                                                 "reference_document": ["in", ordered[start:start + PAGE]]}):
+                writer.writerow([cell(entry[f]) for f in ACCESS_FIELDS])
 
 
 def _readme(description: str, rows: int, files: int, extra: list[str]) -> str:
@@ -157,7 +182,8 @@ def _readme(description: str, rows: int, files: int, extra: list[str]) -> str:
             f"Exported at: {now} ({smooth.local.site.time_zone})\n"
             f"Records: {rows}\nEvidence files: {files}\n\n"
             "compliance.csv lists the records; its File Name column is the evidence file's path in this archive "
-            "(empty when the record has no evidence on file).\n"
+            "(empty when the record has no evidence on file). access_log.csv (for an exporter who may read the "
+            "Access Log) lists who opened, printed, downloaded or exported these records.\n"
             + "".join(EXTRA_NOTES.get(member, "") for member in extra))
 
 
@@ -177,6 +203,7 @@ def download_audit_export(employee: str | None = None, compliance_type: str | No
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
+    smooth.make_access_log(DOCTYPE, description, "Export")
     stamp = smooth.now_datetime().strftime("%Y%m%d-%H%M%S")
     return smooth.FileDownload(Path(handle.name), f"audit-{_UNSAFE.sub('_', part)}-{stamp}.zip", "application/zip",
                                remove_after=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth.permissions as permissions
+from smooth import access_log
 from smooth.api.args import (
     clean_doc_values,
     parse_fields,
@@ -115,7 +116,10 @@ def get(doctype: str, name: str | None = None, filters: Any = None, parent: str 
         if not names:
             raise DoesNotExistError(f"No {doctype} matches the given filters")
         name = names[0]
-    return readable_dict(load_for_read(doctype, name))
+    doc = load_for_read(doctype, name)
+    if doc.meta.track_views:
+        access_log.make_access_log(doctype, doc.name, "Open")
+    return readable_dict(doc)
 
 
 @whitelist(methods=READ)

@@ -113,6 +113,8 @@ def _run(api: ApiRequest, handler: Handler, render_error: ErrorRenderer, write: 
                                                    commit=write, write_intent=write) as bound:
             bound.request_url = str(api.request.base_url)
             bound.form_dict = api.form
+            bound.request_ip = api.request.client.host if api.request.client else ""
+            bound.user_agent = api.request.headers.get("user-agent", "")[:255]
             hooks = bound.site.hooks.lists
             api.user = auth_hook.resolve_user(api, bound.site)
             set_user(api.user)

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from starlette.datastructures import UploadFile
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from smooth import access_log
 from smooth.api.args import to_bool
 from smooth.api.request import NO_STORE
 from smooth.context import local, session_user
@@ -95,12 +96,14 @@ def serve_file(name: str, private: bool) -> Response:
     if not is_safe_name(name):
         raise DoesNotExistError(f"No file {name!r}")
     url = url_for(private, name)
-    rows = document_db().get_all("File", filters={"file_url": url}, fields=["file_name", "is_private"],
-                             limit_page_length=1, order_by="")
+    rows = document_db().get_all("File", filters={"file_url": url},
+                                 fields=["file_name", "is_private", "attached_to_doctype", "attached_to_name"],
+                                 limit_page_length=1, order_by="")
     if not rows:
         raise DoesNotExistError(f"No file at {url}")
     if private and not can_read(url):
         raise PermissionError(f"Not permitted: {session_user()} may not read {url}")
+    access_log.log_if_tracked(rows[0]["attached_to_doctype"], rows[0]["attached_to_name"], "Download")
     kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
     media_type = f"{kind}; charset=utf-8" if kind.startswith("text/") else kind
     disposition = _disposition(kind, rows[0]["file_name"] or name)

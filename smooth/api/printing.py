@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
+from smooth import access_log
 from smooth.api.client import load_for_read
 from smooth.api.request import NO_STORE
 from smooth.printing.pdf import html_to_pdf
@@ -20,6 +21,8 @@ from smooth.whitelist import whitelist
 def printed(doctype: str, name: str, format: str | None = None) -> tuple[str, PrintLayout]:
     """The HTML page of `name` in its format, after the read check."""
     doc = load_for_read(doctype, name)
+    if doc.meta.track_views:
+        access_log.make_access_log(doctype, doc.name, "Print")
     layout = choose_format(doc, format or None)
     return render_page(doc, layout), layout
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from smooth import access_log
 from smooth.api import client
 from smooth.api.args import parse_object
 from smooth.api.request import ApiRequest
@@ -46,7 +47,10 @@ def create_doc(api: ApiRequest, doctype: str) -> dict[str, Any]:
 
 
 def read_doc(api: ApiRequest, doctype: str, name: str) -> dict[str, Any]:
-    return {"data": readable_dict(client.load_for_read(doctype, name), no_nulls=True)}
+    doc = client.load_for_read(doctype, name)
+    if doc.meta.track_views:
+        access_log.make_access_log(doctype, doc.name, "Open")
+    return {"data": readable_dict(doc, no_nulls=True)}
 
 
 def update_doc(api: ApiRequest, doctype: str, name: str) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Throttling of failed logins and failed API-key attempts, per subject (user / key) and per client IP.
 
 Site config for logins: `login_attempts_per_user` (default 10), `login_attempts_per_ip`
-(default 50), within `login_attempt_window_seconds` (default 300); for API keys
+(default 50), within `login_attempt_window_seconds` (default 300); for second-factor codes
+`two_factor_attempts_per_user`, `two_factor_attempts_per_ip`, `two_factor_attempt_window_seconds`; for API keys
 (`Authorization: token key:secret` or Basic): `api_key_attempts_per_key`,
 `api_key_attempts_per_ip`, `api_key_attempt_window_seconds`, same defaults. 0 turns a limit
 off. Once a subject or an IP has that many failures in the window, every attempt for it (even
@@ -53,7 +54,10 @@ API_KEY = Throttle("api_key_failures", "key", "API key", "failed API key attempt
 # every lookup of a public page that answers about a secret (a certificate number) counts, per IP
 LOOKUP = Throttle("lookups", "subject", "subject", "lookups", "lookups_per_subject", "lookups_per_ip",
                   "lookup_window_seconds")
-THROTTLES = (LOGIN, API_KEY, LOOKUP)
+# wrong second-factor codes (smooth.auth.two_factor): cleared only by a right code, never by a right password
+TWO_FACTOR = Throttle("two_factor_failures", "user", "user", "failed verification codes",
+                      "two_factor_attempts_per_user", "two_factor_attempts_per_ip", "two_factor_attempt_window_seconds")
+THROTTLES = (LOGIN, API_KEY, LOOKUP, TWO_FACTOR)
 
 _failures: dict[tuple[str, str, str, str], deque[float]] = {}
 _lock = threading.Lock()
@@ -89,8 +93,8 @@ def record_failure(site: Site, subject: str, ip: str, throttle: Throttle = LOGIN
             _add(site, throttle.bucket, kind, key, window)
 
 
-def clear_user(site: Site, user: str) -> None:
-    _clear(site, LOGIN.bucket, LOGIN.kind, user)
+def clear_user(site: Site, user: str, throttle: Throttle = LOGIN) -> None:
+    _clear(site, throttle.bucket, throttle.kind, user)
 
 
 def clear_all(site: Site) -> None:

@@ -16,7 +16,7 @@ whether its user is still enabled and their roles, in the same statement as the 
 so a user disabled or a role taken away counts from the next request on.
 
 Database writes outside login commit at once in a short transaction on a connection of their
-own (`_write_now`), so a GET (which rolls back) still keeps its session alive and the request's
+own (`Database.write_now`), so a GET (which rolls back) still keeps its session alive and the request's
 unit of work never commits early.
 """
 
@@ -53,6 +53,7 @@ class Session:
     ip: str = ""
     refreshed: bool = False  # last_seen was just extended: the cookie should be re-sent
     user_roles: list[str] | None = None  # read with the session: the user's roles, None when disabled or gone
+    created_here: bool = False  # made by this unit of work: its row is not committed yet
 
 
 def expiry_seconds(site: Site) -> int:
@@ -71,7 +72,7 @@ def create(site: Site, user: str, ip: str = "") -> Session:
     """A new session for `user`; in the database it is part of the caller's (login) transaction."""
     now = time.time()
     session = Session(sid=secrets.token_urlsafe(32), user=user, csrf_token="", created=now, last_seen=now,
-                      ip=ip[:64])
+                      ip=ip[:64], created_here=True)
     client = redis_for(site)
     expiry = expiry_seconds(site)
     if client is not None:
@@ -116,11 +117,11 @@ def resume(site: Site, sid: str) -> Session | None:
                       last_seen=row.last_seen / 1000, ip=row.ip or "",
                       user_roles=None if row.enabled_user is None else [r.role for r in rows if r.role is not None])
     if now - session.last_seen > expiry:
-        _write_now(delete(table).where(table.c.sid == digest))
+        db().write_now(delete(table).where(table.c.sid == digest))
         return None
     if now - session.last_seen >= touch_interval(expiry):
         session.last_seen, session.refreshed = now, True
-        _write_now(update(table).where(table.c.sid == digest).values(last_seen=_ms(now)))
+        db().write_now(update(table).where(table.c.sid == digest).values(last_seen=_ms(now)))
     return session
 
 
@@ -141,7 +142,9 @@ def issue_csrf_token(site: Site, session: Session) -> str:
     claim = update(table).where(table.c.sid == digest, table.c.csrf_token == "").values(csrf_token=token)
     read = select(table.c.csrf_token).where(table.c.sid == digest)
     database = db()
-    if database.has_write_lock and database.is_sqlite:
+    if (database.has_write_lock and database.is_sqlite) or session.created_here:
+        # the unit's own transaction: it holds SQLite's write lock, or the uncommitted row (a page drawn by
+        # the request that logged in; another connection would wait on that row's lock)
         database.execute(claim, write=True)
         stored = database.execute(read).scalar()
     else:
@@ -188,7 +191,7 @@ def end(site: Site, sid: str) -> None:
         redis_call(client.delete, redis_key(site, "session", _digest(sid)))
         return
     table = site.table(TABLE)
-    _write_now(delete(table).where(table.c.sid == _digest(sid)))
+    db().write_now(delete(table).where(table.c.sid == _digest(sid)))
 
 
 def exists(site: Site, sid: str) -> bool:
@@ -200,19 +203,6 @@ def exists(site: Site, sid: str) -> bool:
     return db().execute(select(table.c.sid).where(table.c.sid == _digest(sid))).first() is not None
 
 
-def _write_now(statement: Any) -> None:
-    """Commit `statement` at once, on a connection of its own: a session outlives the request that
-    touched it, even a read-only or failing one, and the request's unit must not commit early.
-    A unit already holding SQLite's write lock (a write request) takes the write into its own
-    transaction instead: a second connection would wait for that lock until the request ends."""
-    database = db()
-    if database.has_write_lock and database.is_sqlite:
-        database.execute(statement, write=True)
-        return
-    with database.engine.begin() as connection:
-        connection.execute(statement)
-
-
 def _ms(seconds: float) -> int:
     return int(seconds * 1000)
 
@@ -222,6 +212,7 @@ def _encode(session: Session) -> str:
     data.pop("sid")
     data.pop("refreshed")
     data.pop("user_roles")
+    data.pop("created_here")
     return json.dumps(data)
 
 

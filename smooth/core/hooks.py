@@ -32,6 +32,9 @@ override_whitelisted_methods = {
     "smooth.model.workflow.apply_workflow": "smooth.model.workflow.apply_workflow_api",
 }
 
+# the logs name users and records without keeping them from being deleted (Frappe's key)
+ignore_links_on_delete = ["Access Log", "Activity Log"]
+
 # the record rule that makes Workflow Action a personal to-do list
 permission_query_conditions = {
     "Workflow Action": "smooth.core.doctype.workflow_action.workflow_action.own_actions",
@@ -43,6 +46,8 @@ _VALIDATE_WORKFLOW = "smooth.model.workflow.validate_workflow"
 _UPDATE_ACTIONS = ["smooth.model.workflow.run_transition_method",
                    "smooth.core.doctype.workflow_action.workflow_action.update_actions"]
 doc_events = {
+    # a deleted user's second factor goes with them (a new user of the same name enrols afresh)
+    "User": {"on_trash": "smooth.auth.two_factor.forget_user"},
     "*": {"on_trash": "smooth.core.doctype.file.file.delete_attachments",
           "before_save": _VALIDATE_WORKFLOW, "before_submit": _VALIDATE_WORKFLOW,
           "before_cancel": _VALIDATE_WORKFLOW, "before_update_after_submit": _VALIDATE_WORKFLOW,
@@ -50,8 +55,8 @@ doc_events = {
 }
 
 # the Email Queue is flushed every few minutes: new mails without a worker, retries after a backoff; a
-# backup of the database every day (docs/backups.md)
+# backup of the database every day (docs/backups.md); Access and Activity Log rows past their retention go daily
 scheduler_events = {
     "all": ["smooth.email.queue.flush"],
-    "daily": ["smooth.backups.scheduled_backup"],
+    "daily": ["smooth.backups.scheduled_backup", "smooth.core.doctype.access_log.access_log.delete_expired_logs"],
 }

@@ -468,6 +468,17 @@ class Database:
         result: Any = self.execute(stmt, write=True)
         return int(result.rowcount)
 
+    def write_now(self, statement: Any, params: Any = None) -> None:
+        """Commit `statement` at once, on a connection of its own: what it records (a session touched, a
+        document opened) outlives the unit, even a read-only or failing one, and the unit never commits
+        early. A unit already holding SQLite's write lock (a write request) takes the write into its own
+        transaction instead: a second connection would wait for that lock until the request ends."""
+        if self._write_locked and self.is_sqlite:
+            self.execute(statement, params, write=True)
+            return
+        with self.engine.begin() as connection:
+            connection.execute(statement, params)
+
     def insert_row(self, table: Table, row: Mapping[str, Any]) -> None:
         self.execute(_insert_into(table), dict(row), write=True)
 

@@ -177,6 +177,15 @@ def build_internal_tables(metadata: MetaData) -> None:
     )
     Index("ix_sessions__user", sessions.c.user)
     Index("ix_sessions__last_seen", sessions.c.last_seen)
+    Table(  # a user's second factor (smooth.auth.two_factor): TOTP secret (Fernet) and SHA-256s of recovery codes
+        "__Two Factor", metadata,
+        Column("user", text(NAME_LENGTH), primary_key=True),
+        Column("secret", Text, nullable=False),
+        Column("recovery_codes", Text, nullable=False),  # JSON list of unused codes' digests
+        Column("enrolled", Integer, nullable=False, server_default="0"),
+        Column("last_step", BigInteger, nullable=False, server_default="0"),  # newest TOTP step used: no replays
+        Column("created", BigInteger, nullable=False),  # epoch milliseconds: enrolment start; binds remembered devices
+    )
     Table(
         SCHEMA_STATE, metadata,
         Column("table_name", text(NAME_LENGTH), primary_key=True),

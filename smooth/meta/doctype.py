@@ -91,6 +91,7 @@ class Meta:
         self.issingle = bool(data.get("issingle"))
         self.is_submittable = bool(data.get("is_submittable"))
         self.track_changes = bool(data.get("track_changes"))
+        self.track_views = bool(data.get("track_views"))  # who opens, prints, downloads, exports it: Access Log
         self.autoname: str = (data.get("autoname") or "").strip()
         self.autoincrement = self.autoname.lower() == "autoincrement"  # names 1, 2, 3 in an integer column
         self.title_field: str | None = data.get("title_field") or None

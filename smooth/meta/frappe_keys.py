@@ -34,6 +34,7 @@ DOCTYPE_IMPLEMENTED = frozenset({
     "name", "module", "istable", "issingle", "is_submittable", "track_changes", "autoname", "title_field",
     "search_fields", "sort_field", "sort_order", "allow_rename", "description", "fields", "field_order",
     "permissions", "show_title_field_in_link", "links",
+    "track_views",  # here: opening, printing, downloading or exporting a record writes an Access Log row
     "indexes",  # Smooth's own: composite and unique indexes
 })
 DOCTYPE_BOOKKEEPING = BOOKKEEPING_RECORD | frozenset({
@@ -41,7 +42,7 @@ DOCTYPE_BOOKKEEPING = BOOKKEEPING_RECORD | frozenset({
     "_assign", "_liked_by", "_module_package",
 })
 DOCTYPE_NOT_IMPLEMENTED = frozenset({
-    "is_tree", "is_calendar_and_gantt", "editable_grid", "quick_entry", "track_seen", "track_views", "beta",
+    "is_tree", "is_calendar_and_gantt", "editable_grid", "quick_entry", "track_seen", "beta",
     "is_virtual", "queue_in_background", "documentation", "image_field", "timeline_field", "nsm_parent_field",
     "max_attachments", "hide_toolbar", "allow_copy", "allow_import", "allow_events_in_timeline",
     "allow_auto_repeat", "make_attachments_public", "translated_doctype", "default_print_format", "default_view",

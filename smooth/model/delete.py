@@ -42,8 +42,9 @@ def check_no_links(doctype: str, name: str) -> None:
     """Refuse to delete a record other records still link to (LinkExistsError names one)."""
     site = local().site
     database = db()
+    ignored = set(site.hooks.get("ignore_links_on_delete"))  # logs that name a record do not keep it alive
     for meta in site.registry:
-        if meta.issingle:
+        if meta.issingle or meta.name in ignored:
             continue
         for field in meta.link_fields:
             if field.options != doctype or (meta.name == doctype and field.fieldname == "name"):

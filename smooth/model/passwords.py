@@ -29,15 +29,20 @@ def verify_hash(stored: str, plain: str) -> bool:
         return False
 
 
-def _fernet() -> Fernet:
+def encryption_key() -> bytes:
+    """The site's `encryption_key` (Fernet's key; also the root of keys that sign, smooth.auth.two_factor)."""
     key = local().site.config.get("encryption_key")
     if not key:
         raise ValidationError("This site has no encryption_key in site_config.json; re-create it with bench new-site")
-    return Fernet(key.encode() if isinstance(key, str) else key)
+    return key.encode() if isinstance(key, str) else bytes(key)
+
+
+def fernet() -> Fernet:
+    return Fernet(encryption_key())
 
 
 def set_password(doctype: str, name: str, fieldname: str, plain: str, *, mode: str = "encrypt") -> None:
-    stored = hash_password(plain) if mode == "hash" else _fernet().encrypt(plain.encode()).decode()
+    stored = hash_password(plain) if mode == "hash" else fernet().encrypt(plain.encode()).decode()
     database = db()
     auth = database.table("__Auth")
     key = and_(auth.c.doctype == doctype, auth.c.name == name, auth.c.fieldname == fieldname)
@@ -61,7 +66,7 @@ def get_decrypted_password(doctype: str, name: str, fieldname: str = "password",
             raise DoesNotExistError(f"No stored {fieldname} for {doctype} {name}")
         return None
     try:
-        return _fernet().decrypt(stored[0].encode()).decode()
+        return fernet().decrypt(stored[0].encode()).decode()
     except InvalidToken:
         raise ValidationError(f"The stored {fieldname} of {doctype} {name} cannot be decrypted with this "
                               "site's encryption_key") from None

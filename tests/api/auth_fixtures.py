@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -133,3 +134,24 @@ def store(request: pytest.FixtureRequest, auth: AuthSite) -> str:
 
 def site_config(handle: SiteHandle) -> dict[str, Any]:
     return json.loads((handle.sites_path / handle.name / SITE_CONFIG).read_text())
+
+
+@contextmanager
+def two_factor_role(handle: SiteHandle, role: str) -> Iterator[None]:
+    """Two-factor login switched on and required for a new Role `role`; afterwards switched off, the role
+    gone from its holders and the site, and every enrolment forgotten."""
+    with handle.context():
+        smooth.get_doc({"doctype": "Role", "role_name": role, "two_factor_auth": 1}).insert()
+        smooth.db.set_single_value("System Settings", "enable_two_factor_auth", 1)
+        smooth.db.commit()
+    try:
+        yield
+    finally:
+        with handle.context():
+            site = smooth.local.site
+            smooth.db.set_single_value("System Settings", "enable_two_factor_auth", 0)
+            smooth.db.set_single_value("System Settings", "two_factor_remember_days", 30)
+            smooth.db.execute(delete(site.table("__Two Factor")), write=True)
+            smooth.db.execute(delete(site.table("Has Role")).where(site.table("Has Role").c.role == role), write=True)
+            smooth.db.execute(delete(site.table("Role")).where(site.table("Role").c.name == role), write=True)
+            smooth.db.commit()

@@ -45,7 +45,7 @@ def _clean(handle: SiteHandle) -> None:
             if meta.app == "smooth_test_app" and not meta.issingle:
                 smooth.db.execute(delete(site.table(meta.name)), write=True)
         for table in ("Version", "Series", "Workflow", "Workflow Document State", "Workflow Transition",
-                      "Workflow Action", "Workflow State", "Workflow Action Master"):
+                      "Workflow Action", "Workflow State", "Workflow Action Master", "Access Log", "Activity Log"):
             smooth.db.execute(delete(site.table(table)), write=True)
         singles = site.table("Singles")
         test_singles = [m.name for m in site.registry if m.app == "smooth_test_app" and m.issingle]

@@ -187,3 +187,29 @@ def test_a_file_download_is_sent_from_disk_and_a_temporary_one_removed(tmp_path:
     kept = tmp_path / "kept.pdf"
     kept.write_bytes(b"%PDF")
     assert file_download(smooth.FileDownload(kept, "kept.pdf")).background is None
+
+
+def test_the_export_holds_the_access_log_and_is_logged_itself(team: Team) -> None:
+    """Who opened the exported records is in access_log.csv (for an HR Manager, who may read the Access Log);
+    the export is an Access Log entry of its own."""
+    _clear_access_log(team.api)
+    assert team.api.get(f"/api/resource/Employee/{team.worker}", user=HRM).status_code == 200
+    try:
+        archive = _zip(team.api, HRM, employee=team.worker)
+        logged = list(csv.reader(io.StringIO(archive.read("access_log.csv").decode("utf-8-sig"))))
+        assert logged[0] == list(audit_export.ACCESS_COLUMNS)
+        assert [row[1:5] for row in logged[1:]] == [[HRM, "Open", "Employee", team.worker]]
+        with team.api.handle.context():
+            exports = smooth.get_all("Access Log", filters={"method": "Export"},
+                                     fields=["user", "export_from", "reference_document"])
+        assert exports == [{"user": HRM, "export_from": "Employee Compliance",
+                            "reference_document": f"Employee {team.worker} (Wes Worker)"}]
+        assert "access_log.csv" not in _zip(team.api, HR, employee=team.worker).namelist()  # HR User: no
+    finally:
+        _clear_access_log(team.api)
+
+
+def _clear_access_log(api: Api) -> None:
+    with api.handle.context():
+        smooth.db.delete("Access Log", {})
+        smooth.db.commit()

@@ -25,7 +25,8 @@ def lms_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 
 
 CORE_RECORDS_OF_APP_DOCUMENTS = ("Version", "Series", "Comment", "File", "Workflow Action", "Notification Log",
-                                  "Email Queue", "Email Queue Recipient", "Error Log", "Job Outbox")
+                                  "Email Queue", "Email Queue Recipient", "Error Log", "Job Outbox", "Access Log",
+                                  "Activity Log")
 
 
 def clean(handle: SiteHandle) -> None:

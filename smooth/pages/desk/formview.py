@@ -20,6 +20,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 import smooth.permissions as permissions
+from smooth import access_log
 from smooth.api.client import apply_update, load_for_read, new_document
 from smooth.api.files import upload_file
 from smooth.api.method import resolve
@@ -231,6 +232,8 @@ def show_form(api: ApiRequest, slug: str, name: str) -> Response:
             return _save(api, meta, name)
         return _act(api, meta, name, str(action))
     doc = _load(meta, name)
+    if meta.track_views:
+        access_log.make_access_log(meta.name, doc.name, "Open")
     asked = api.form.get("action")
     notice = {"1": "Saved", "submitted": "Submitted", "cancelled": "Cancelled", "renamed": "Renamed",
               "comment": "Comment added"}.get(str(api.form.get("saved") or ""), "")

@@ -16,6 +16,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from smooth import access_log
 from smooth.api.request import ApiRequest
 from smooth.context import session_user
 from smooth.csv_cells import escape_csv_formula
@@ -90,6 +91,8 @@ def csv_response(ctx: ListContext, state: ListState, columns: list[Column]) -> R
     if total > ROW_LIMIT:
         writer.writerow([f"Only the first {ROW_LIMIT:,} of {total:,} rows are exported; narrow the filters "
                          "to export the rest"])
+    if ctx.meta.track_views:
+        access_log.make_access_log(ctx.meta.name, f"{len(rows)} rows", "Export")
     filename = f"{ctx.meta.name.replace(' ', '_')}.csv"
     headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
     return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
