@@ -65,6 +65,12 @@ def split_addresses(value: str | Iterable[str] | None) -> list[str]:
     return seen
 
 
+def switched_off_templates() -> set[str]:
+    """The Email Templates this site does not send: the apps' built-in mails, each switched off by its name."""
+    value = document_db().get_single_value("System Settings", "disabled_email_templates")
+    return {line.strip() for line in str(value or "").splitlines() if line.strip()}
+
+
 def sendmail(recipients: str | Iterable[str], subject: str | None = None, template: str | None = None,
              args: dict[str, Any] | None = None, message: str | None = None,
              attachments: Sequence[dict[str, Any]] | None = None, reference_doctype: str | None = None,
@@ -80,6 +86,9 @@ def sendmail(recipients: str | Iterable[str], subject: str | None = None, templa
     copies = split_addresses(cc)
     if not to:
         raise ValidationError("An email needs at least one recipient")
+    if template and template in switched_off_templates():
+        log.info("not sent: Email Template %r is switched off in System Settings", template)
+        return ""
     if template:
         try:
             rendered = render_template(template, args or {})
