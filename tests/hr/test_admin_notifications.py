@@ -68,6 +68,24 @@ def test_document_events_send_by_email_and_in_app(hr_mail: SiteHandle, smtp_serv
     assert notices == [{"subject": "You are now Suspended", "document_name": employee}]
 
 
+def test_submit_and_cancel_notify_the_user_behind_a_link(hr_mail: SiteHandle) -> None:
+    for event in ("Submit", "Cancel", "Save"):
+        notification(f"Onboarding {event}", event=event, document_type="Employee Onboarding",
+                     channel="System Notification", recipients=[{"receiver_by_document_field": "employee"}],
+                     subject=f"{event}: onboarding {{{{ doc.name }}}}")
+    with smooth.unit_of_work():
+        make_user("nina@example.com", "LMS Student")
+        employee = make_employee("Nina", user_id="nina@example.com")
+        onboarding = smooth.get_doc({"doctype": "Employee Onboarding", "employee": employee}).insert()
+        onboarding.submit()
+        onboarding.cancel()
+    sent = smooth.get_all("Notification Log", filters={"for_user": "nina@example.com"}, pluck="subject")
+    name = onboarding.name
+    # as in Frappe, a submit is a save too (on_update runs before on_submit); a cancel is not
+    assert sorted(sent) == sorted([f"Save: onboarding {name}", f"Save: onboarding {name}",
+                                   f"Submit: onboarding {name}", f"Cancel: onboarding {name}"])
+
+
 def test_a_notification_that_cannot_work_is_refused_when_saved(hr_mail: SiteHandle) -> None:
     cases = [({"event": "Days Before", "date_changed": "employee_name"}, "needs a Date or Datetime field"),
              ({"event": "Value Change", "value_changed": "shoe_size"}, "has no field 'shoe_size'"),
