@@ -1,5 +1,6 @@
 """A Notification previewed against a record from its form; the in-app channel's notices in the portal nav and
-list (and the desk nav) of the user they are for, and nobody else's, over the pages and the REST API.
+list (and the desk nav) of the user they are for, and nobody else's, over the pages and the REST API; Notifications
+over REST, checked as in the form and for System Managers only.
 
 SQLite only: pages and a record rule, nothing here differs between the databases.
 """
@@ -80,3 +81,16 @@ def test_a_desk_user_without_system_manager_sees_their_own_notices_in_the_desk_n
            '<span class="indicator red">1</span>' in nav
     listed = site.get("/app/notification-log", user=CLERK).text
     assert "Probation review due" in listed and "Someone else" not in listed
+
+
+def test_notifications_over_rest_are_checked_and_for_system_managers(site: Api) -> None:
+    add_user(site, CLERK, "HR User")
+    body = {"name": "Over REST", "document_type": "Employee", "event": "Value Change", "value_changed": "status",
+            "subject": "{{ doc.employee_name }} is {{ doc.status", "recipients": [{"receiver_by_role": "HR User"}]}
+    refused = site.post("/api/resource/Notification", json=body)
+    assert refused.status_code == 417 and "Subject, line 1" in refused.text, refused.text[:300]
+    body["subject"] = "{{ doc.employee_name }} is {{ doc.status }}"
+    assert site.post("/api/resource/Notification", json=body, user=CLERK).status_code == 403
+    made = site.post("/api/resource/Notification", json=body)
+    assert made.status_code == 200, made.text[:300]
+    assert made.json()["data"]["recipients"][0]["receiver_by_role"] == "HR User"
