@@ -57,6 +57,10 @@ def test_document_events_send_by_email_and_in_app(hr_mail: SiteHandle, smtp_serv
     assert subjects(smtp_server, MANAGER) == ["New starter: Eli Worker"]  # Mona reports to nobody
     assert subjects(smtp_server, HR) == ["New starter: Mona Manager", "New starter: Eli Worker"]
     assert len(to(smtp_server, "payroll@example.com")) == 2
+    with smooth.unit_of_work():  # a manager without a user is reached at their company email
+        carl = make_employee("Carl", company_email="carl@corp.example")
+        make_employee("Dora", reports_to=carl)
+    assert subjects(smtp_server, "carl@corp.example") == ["New starter: Dora"]
     assert "<p>Review Mona Manager & decide.</p>" in body(to(smtp_server, HR)[0])
     for status in ("Active", "Suspended", "Suspended", "Left"):  # unchanged, changed, unchanged, condition false
         with smooth.unit_of_work():

@@ -52,7 +52,9 @@ UNWATCHED = frozenset({DOCTYPE, CLAIM, LOG, "Notification Recipient", "Email Que
 CATCH_UP_DAYS = 30
 FIELDS = ["name", "subject", "channel", "document_type", "event", "date_changed", "days_in_advance",
           "value_changed", "condition", "message", "creation"]
-USER_FIELDS = ("user_id", "user", "email")  # on a linked record: who it stands for (an Employee's user_id)
+# on a linked record, who it stands for: the first of these it has a value in (an Employee's user_id, else
+# their company email)
+USER_FIELDS = ("user_id", "user", "email", "company_email")
 
 
 class Notification(Document):
@@ -180,11 +182,10 @@ def _from_field(doc: Document, fieldname: str) -> list[str]:
     field = doc.meta.get_field(fieldname)
     if field is not None and field.fieldtype == "Link" and field.options not in ("User", None, ""):
         target = local().site.get_meta(field.options)
-        for name in USER_FIELDS:
-            if target.has_field(name):
-                person = db().get_value(field.options, value, name)
-                return [str(person)] if person else []
-        return []
+        names = [name for name in USER_FIELDS if target.has_field(name)]
+        found = db().get_value(field.options, value, names, as_dict=True) if names else None
+        person = next((found[name] for name in names if found and found.get(name)), None)
+        return [str(person)] if person else []
     return split_addresses(str(value))
 
 
