@@ -91,7 +91,8 @@ def _is_field(meta: Any, fieldname: str) -> bool:
 
 def alerts_for(doctype: str) -> tuple[dict[str, Any], ...]:
     """The enabled Notifications of `doctype`, each with its recipient rows (shared: do not change them)."""
-    if doctype in UNWATCHED or local().flags.in_install:
+    flags = local().flags
+    if doctype in UNWATCHED or flags.in_install or flags.in_patch:  # a patch may run before the table exists
         return ()
     return db().cached(("notifications", doctype), lambda: _load({"document_type": doctype, "enabled": 1}))
 
