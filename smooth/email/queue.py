@@ -51,13 +51,20 @@ FLUSH_SECONDS = 200.0  # under the 4 minutes between two runs of the `all` event
 _ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 
 
+def split_list(value: str | Iterable[str] | None) -> list[str]:
+    """The items of a list or of a comma/semicolon/newline separated string, stripped, empty ones dropped."""
+    items = re.split(r"[,;\n]", value) if isinstance(value, str) else list(value or [])
+    return [item for item in (str(i).strip() for i in items) if item]
+
+
+def is_address(value: str) -> bool:
+    return bool(_ADDRESS.match(value))
+
+
 def split_addresses(value: str | Iterable[str] | None) -> list[str]:
     """Addresses from a list or a comma/semicolon separated string, de-duplicated, checked."""
-    items = re.split(r"[,;\n]", value) if isinstance(value, str) else list(value or [])
     seen: list[str] = []
-    for item in (str(i).strip() for i in items):
-        if not item:
-            continue
+    for item in split_list(value):
         if not _ADDRESS.match(item):
             raise ValidationError(f"{item!r} is not a valid email address")
         if item.lower() not in (s.lower() for s in seen):

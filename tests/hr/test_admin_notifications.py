@@ -109,7 +109,8 @@ def test_a_notification_that_cannot_work_is_refused_when_saved(hr_mail: SiteHand
              ({"event": "Value Change", "value_changed": "shoe_size"}, "has no field 'shoe_size'"),
              ({"event": "New", "condition": "__import__('os')"}, "may be called in a condition"),
              ({"event": "New", "subject": "{{ doc.employee_name "}, "Subject, line 1"),
-             ({"event": "New", "recipients": [{"receiver_by_document_field": "nobody"}]}, "no field 'nobody'")]
+             ({"event": "New", "recipients": [{"receiver_by_document_field": "nobody"}]}, "no field 'nobody'"),
+             ({"event": "New", "recipients": [{"cc": "Administrator, nobody"}]}, "'nobody' is neither")]
     for values, message in cases:
         with pytest.raises(smooth.ValidationError, match=message.replace("(", r"\(")):
             notification("Broken", **values)

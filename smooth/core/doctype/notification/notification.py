@@ -27,7 +27,7 @@ from smooth.context import today as site_today
 from smooth.core.doctype.workflow_action.workflow_action import users_with_roles
 from smooth.dates import getdate
 from smooth.email.alerts import notify_system_managers
-from smooth.email.queue import sendmail, split_addresses
+from smooth.email.queue import is_address, sendmail, split_list
 from smooth.email.rendering import RenderedMail, check_message, render_message
 from smooth.exceptions import DuplicateEntryError, UniqueValidationError, ValidationError
 from smooth.model.document import Document
@@ -82,6 +82,10 @@ class Notification(Document):
             if row.receiver_by_document_field and not _is_field(meta, row.receiver_by_document_field):
                 raise ValidationError(f"Notification {self.name}: {self.document_type} has no field "
                                       f"{row.receiver_by_document_field!r} (recipient row {row.idx})")
+            unknown = [item for item in split_list(row.cc) if not is_address(item) and not db().exists("User", item)]
+            if unknown:
+                raise ValidationError(f"Notification {self.name}: recipient row {row.idx}: "
+                                      f"{', '.join(map(repr, unknown))} is neither an email address nor a user")
         check_message(f"Notification {self.name!r}", self.subject or "", self.message or "")
 
 
@@ -172,7 +176,7 @@ def recipients(alert: dict[str, Any], doc: Document) -> list[str]:
             found.extend(_from_field(doc, row["receiver_by_document_field"]))
         if row["receiver_by_role"]:
             found.extend(users_with_roles({row["receiver_by_role"]}))
-        found.extend(split_addresses(row["cc"]))
+        found.extend(split_list(row["cc"]))
     return list(dict.fromkeys(person for person in found if person and person != "Guest"))
 
 
@@ -187,7 +191,7 @@ def _from_field(doc: Document, fieldname: str) -> list[str]:
         found = db().get_value(field.options, value, names, as_dict=True) if names else None
         person = next((found[name] for name in names if found and found.get(name)), None)
         return [str(person)] if person else []
-    return split_addresses(str(value))
+    return split_list(str(value))
 
 
 def _user_of(person: str) -> str | None:
@@ -198,10 +202,11 @@ def _user_of(person: str) -> str | None:
 
 
 def _address_of(person: str) -> str | None:
-    if "@" in person:
-        return person
+    """A user's email, an address as it is; None for anything else (a field holding no one)."""
     email = db().get_value("User", person, "email")
-    return str(email) if email else None
+    if email:
+        return str(email)
+    return person if is_address(person) else None
 
 
 def _report(alert: dict[str, Any], doc: Document | dict[str, Any], reason: str) -> None:
