@@ -199,3 +199,20 @@ def test_a_built_in_mail_is_switched_off_per_site(hr_mail: SiteHandle, smtp_serv
     finally:
         with smooth.unit_of_work():
             smooth.db.set_single_value("System Settings", "disabled_email_templates", None)
+
+
+@pytest.mark.both_backends  # a Datetime field's day is a range of instants each database compares
+def test_days_after_a_datetime_field_takes_the_whole_day(hr_mail: SiteHandle, smtp_server: SmtpServer) -> None:
+    today = smooth.today()
+    notification("Dormant account", document_type="User", event="Days After", date_changed="last_login",
+                 days_in_advance=30, recipients=[{"cc": "it@example.com"}], subject="{{ doc.name }} is dormant",
+                 message="")
+    with smooth.unit_of_work():
+        for user, days, at in (("late@example.com", 30, dt.time(23, 59, 30)), ("early@example.com", 30, dt.time(0)),
+                               ("recent@example.com", 29, dt.time(0))):
+            make_user(user)
+            smooth.db.set_value("User", user, "last_login", dt.datetime.combine(today - dt.timedelta(days=days), at))
+    run_as_job(send_date_notifications, today)
+    run_as_job(send_date_notifications, today)
+    assert sorted(subjects(smtp_server, "it@example.com")) == ["early@example.com is dormant",
+                                                               "late@example.com is dormant"]
