@@ -13,7 +13,7 @@ import re
 import pytest
 
 import smooth
-from tests.api.helpers import Api, add_user, insert
+from tests.api.helpers import Api, add_user, insert, stored
 from tests.hr.conftest import make_employee
 
 LEARNER, OTHER, CLERK = "lea@example.com", "otto@example.com", "clerk@example.com"
@@ -63,6 +63,8 @@ def test_in_app_notices_reach_their_user_in_the_portal_and_nobody_else(site: Api
     rest = site.list("Notification Log", user=LEARNER, fields=["name", "subject"])
     assert [row["name"] for row in rest.json()["data"]] == [mine]
     assert site.get(f"/api/resource/Notification Log/{theirs}", user=LEARNER).status_code == 403
+    site.put(f"/api/resource/Notification Log/{mine}", user=LEARNER, json={"subject": "Rewritten"})
+    assert stored(site, "Notification Log", mine, "subject") == "Your course starts Monday"  # only `read` is theirs
     read = site.put(f"/api/resource/Notification Log/{mine}", user=LEARNER, json={"read": 1})
     assert read.status_code == 200 and read.json()["data"]["read"] == 1
     insert(site, {"doctype": "Notification Log", "subject": "Second", "for_user": LEARNER})
