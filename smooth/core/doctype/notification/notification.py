@@ -96,7 +96,8 @@ def _is_field(meta: Any, fieldname: str) -> bool:
 def alerts_for(doctype: str) -> tuple[dict[str, Any], ...]:
     """The enabled Notifications of `doctype`, each with its recipient rows (shared: do not change them)."""
     flags = local().flags
-    if doctype in UNWATCHED or flags.in_install or flags.in_patch:  # a patch may run before the table exists
+    # as in Frappe, none from an install, a patch (it may run before the table exists) or records carried in
+    if doctype in UNWATCHED or flags.in_install or flags.in_patch or flags.in_import:
         return ()
     return db().cached(("notifications", doctype), lambda: _load({"document_type": doctype, "enabled": 1}))
 
