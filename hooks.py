@@ -51,7 +51,8 @@ scheduler_events = {
     "cron": {"*/5 * * * *": ["smooth_lms.reminders.send_due_reminders"]},
     "hourly": ["smooth_lms.reminders.send_evaluator_digests"],
     "daily": ["smooth_lms.stale_requests.cancel_stale_requests", "smooth_lms.training_assignments.mark_overdue",
-              "smooth_hr.compliance_job.run_daily_compliance", "smooth_hr.training_digest.send_overdue_digests"],
+              "smooth_hr.compliance_job.run_daily_compliance", "smooth_hr.training_digest.send_overdue_digests",
+              "smooth_hr.document_reminders.send_document_reminders"],
 }
 permission_query_conditions = {
     "LMS Certificate Request": "smooth_lms.permissions.certificate_request_conditions",

@@ -37,6 +37,7 @@ class Flags:
 
     in_install: bool = False
     in_import: bool = False  # records are being carried in from elsewhere (a migration): side effects stay off
+    in_patch: bool = False  # a patch runs (smooth.patches): document events do not send Notifications, as in Frappe
 
 
 @dataclass

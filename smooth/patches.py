@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from smooth.context import db, unit_of_work
+from smooth.context import db, local, unit_of_work
 from smooth.exceptions import PatchError
 from smooth.model.records import get_doc
 
@@ -74,8 +74,10 @@ def executed() -> set[str]:
 
 def run_patch(patch: Patch) -> None:
     """Run one patch in its own transaction and record it; raise PatchError naming it on failure."""
+    flags = local().flags
     try:
         with unit_of_work():
+            flags.in_patch = True
             target = patch.target
             if target.startswith("execute:"):
                 # Frappe's execute: one-liners run with the public API as their namespace
@@ -90,6 +92,8 @@ def run_patch(patch: Patch) -> None:
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"
         raise PatchError(f"Patch {patch.line!r} of app {patch.app} failed: {reason}") from exc
+    finally:
+        flags.in_patch = False
 
 
 def record(patch: Patch) -> None:

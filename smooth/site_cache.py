@@ -1,7 +1,7 @@
 """Reads nearly every unit of work repeats, kept across units and processes until their records change.
 
 A user's roles, the Singles, a doctype's active Workflow, who holds a role, a user's User
-Permissions and the Email Templates change rarely and are read on almost every request (or mail).
+Permissions, the Email Templates and the Notifications change rarely and are read on almost every request (or mail).
 A `SiteCache` (one per `Site`, in process memory) keeps them, each entry tagged with the site's
 *cache generation*: a token every process of the site can read cheaply, which changes whenever a
 transaction that wrote one of the `CACHED_DOCTYPES` commits. An entry is used only while its tag is the current
@@ -47,7 +47,8 @@ log = logging.getLogger("smooth.site_cache")
 
 # the doctypes whose rows the core caches: a committed write to any of them changes the generation
 CACHED_DOCTYPES = frozenset({"Has Role", "Role", "User", "Singles", "User Permission", "Workflow",
-                             "Workflow Document State", "Workflow Transition", "Email Template"})
+                             "Workflow Document State", "Workflow Transition", "Email Template",
+                             "Notification", "Notification Recipient"})
 CACHED_TABLES = frozenset(f"tab{doctype}" for doctype in CACHED_DOCTYPES)
 GENERATION_FILE = "cache.generation"
 MAX_AGE = 300.0

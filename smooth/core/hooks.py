@@ -38,6 +38,7 @@ ignore_links_on_delete = ["Access Log", "Activity Log"]
 # the record rule that makes Workflow Action a personal to-do list
 permission_query_conditions = {
     "Workflow Action": "smooth.core.doctype.workflow_action.workflow_action.own_actions",
+    "Notification Log": "smooth.core.doctype.notification_log.notification_log.own_notices",
 }
 
 # every save of a document under an active workflow: state changes only by transitions, allow_edit per
@@ -45,18 +46,24 @@ permission_query_conditions = {
 _VALIDATE_WORKFLOW = "smooth.model.workflow.validate_workflow"
 _UPDATE_ACTIONS = ["smooth.model.workflow.run_transition_method",
                    "smooth.core.doctype.workflow_action.workflow_action.update_actions"]
+# the Notifications admins define (smooth/core/doctype/notification)
+_NOTIFY = "smooth.core.doctype.notification.notification.run_notifications"
 doc_events = {
     # a deleted user's second factor goes with them (a new user of the same name enrols afresh)
     "User": {"on_trash": "smooth.auth.two_factor.forget_user"},
     "*": {"on_trash": "smooth.core.doctype.file.file.delete_attachments",
           "before_save": _VALIDATE_WORKFLOW, "before_submit": _VALIDATE_WORKFLOW,
           "before_cancel": _VALIDATE_WORKFLOW, "before_update_after_submit": _VALIDATE_WORKFLOW,
-          "on_update": _UPDATE_ACTIONS, "on_cancel": _UPDATE_ACTIONS, "on_update_after_submit": _UPDATE_ACTIONS},
+          "on_update": [*_UPDATE_ACTIONS, _NOTIFY], "on_cancel": [*_UPDATE_ACTIONS, _NOTIFY],
+          "on_update_after_submit": _UPDATE_ACTIONS, "after_insert": _NOTIFY, "on_submit": _NOTIFY},
 }
 
 # the Email Queue is flushed every few minutes: new mails without a worker, retries after a backoff; a
-# backup of the database every day (docs/backups.md); Access and Activity Log rows past their retention go daily
+# backup of the database every day (docs/backups.md); the Days Before / Days After Notifications; Access and
+# Activity Log rows past their retention go daily
 scheduler_events = {
     "all": ["smooth.email.queue.flush"],
-    "daily": ["smooth.backups.scheduled_backup", "smooth.core.doctype.access_log.access_log.delete_expired_logs"],
+    "daily": ["smooth.backups.scheduled_backup",
+              "smooth.core.doctype.notification.notification.send_date_notifications",
+              "smooth.core.doctype.access_log.access_log.delete_expired_logs"],
 }

@@ -51,18 +51,31 @@ FLUSH_SECONDS = 200.0  # under the 4 minutes between two runs of the `all` event
 _ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 
 
+def split_list(value: str | Iterable[str] | None) -> list[str]:
+    """The items of a list or of a comma/semicolon/newline separated string, stripped, empty ones dropped."""
+    items = re.split(r"[,;\n]", value) if isinstance(value, str) else list(value or [])
+    return [item for item in (str(i).strip() for i in items) if item]
+
+
+def is_address(value: str) -> bool:
+    return bool(_ADDRESS.match(value))
+
+
 def split_addresses(value: str | Iterable[str] | None) -> list[str]:
     """Addresses from a list or a comma/semicolon separated string, de-duplicated, checked."""
-    items = re.split(r"[,;\n]", value) if isinstance(value, str) else list(value or [])
     seen: list[str] = []
-    for item in (str(i).strip() for i in items):
-        if not item:
-            continue
+    for item in split_list(value):
         if not _ADDRESS.match(item):
             raise ValidationError(f"{item!r} is not a valid email address")
         if item.lower() not in (s.lower() for s in seen):
             seen.append(item)
     return seen
+
+
+def switched_off_templates() -> set[str]:
+    """The Email Templates this site does not send: the apps' built-in mails, each switched off by its name."""
+    value = document_db().get_single_value("System Settings", "disabled_email_templates")
+    return {line.strip() for line in str(value or "").splitlines() if line.strip()}
 
 
 def sendmail(recipients: str | Iterable[str], subject: str | None = None, template: str | None = None,
@@ -80,6 +93,9 @@ def sendmail(recipients: str | Iterable[str], subject: str | None = None, templa
     copies = split_addresses(cc)
     if not to:
         raise ValidationError("An email needs at least one recipient")
+    if template and template in switched_off_templates():
+        log.info("not sent: Email Template %r is switched off in System Settings", template)
+        return ""
     if template:
         try:
             rendered = render_template(template, args or {})

@@ -79,3 +79,16 @@ def render_template(name: str, args: dict[str, Any]) -> RenderedMail:
         raise ValidationError(f"Email Template {name!r} does not exist: create it in the desk (Email Template list) "
                               "or run `bench migrate` to sync the shipped templates")
     return render_values(name, row, args)
+
+
+def check_message(where: str, subject: str, body: str) -> None:
+    """Refuse a subject or an HTML body (a Notification's) that does not compile, naming `where` and the line."""
+    check_template(_text, subject or "", f"{where}, Subject")
+    check_template(_html, body or "", f"{where}, Message")
+
+
+def render_message(where: str, subject: str, body: str, args: dict[str, Any]) -> RenderedMail:
+    """A subject (plain text) and an HTML body that are not an Email Template, with `args`."""
+    markup = render(_html, body or "", args, f"{where}, Message")
+    line = " ".join(render(_text, subject or "", args, f"{where}, Subject").split())
+    return RenderedMail(subject=line, html=markup, text=html_to_text(markup))

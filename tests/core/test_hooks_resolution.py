@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from smooth.apps import core_app, load_app
+from smooth.core.doctype.notification.notification import run_notifications
 from smooth.core.doctype.workflow_action.workflow_action import update_actions
 from smooth.exceptions import HookError
 from smooth.hooks import Hooks
@@ -55,8 +56,9 @@ def test_valid_hooks_resolve_to_the_real_functions(tmp_path: Path) -> None:
     handlers = importlib.import_module(f"{app.package}.handlers")
 
     assert hooks.events_for("Note", "validate") == [handlers.validate]
-    # the core app's "*" handler (workflow to-dos) runs after the doctype's own
-    assert hooks.events_for("Note", "on_update") == [handlers.on_update, run_transition_method, update_actions]
+    # the core app's "*" handlers (workflow to-dos, Notifications) run after the doctype's own
+    assert hooks.events_for("Note", "on_update") == [handlers.on_update, run_transition_method, update_actions,
+                                                     run_notifications]
     assert hooks.events_for("Other", "validate") == []
     assert hooks.mapped_for("permission_query_conditions", "Note") == [handlers.conditions]
     assert hooks.lists["after_install"] == [handlers.every_hour]

@@ -25,6 +25,7 @@ def lms_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 
 
 CORE_RECORDS_OF_APP_DOCUMENTS = ("Version", "Series", "Comment", "File", "Workflow Action", "Notification Log",
+                                  "Notification", "Notification Recipient", "Notification Claim",
                                   "Email Queue", "Email Queue Recipient", "Error Log", "Job Outbox", "Access Log",
                                   "Activity Log")
 

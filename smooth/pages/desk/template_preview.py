@@ -1,5 +1,6 @@
-"""`/app/email-template/<name>/preview` and `/app/print-format/<name>/preview`: a saved template drawn
-against a real record the viewer chooses, so a mistake shows here and not in a learner's inbox.
+"""`/app/email-template/<name>/preview`, `/app/print-format/<name>/preview` and `/app/notification/<name>/preview`:
+a saved template drawn against a real record the viewer chooses, so a mistake shows here and not in an inbox.
+A Notification's preview also says whether its condition holds for the record and who would receive it.
 
 A Print Format's record is of its `doc_type`; an Email Template names no doctype, so the viewer
 picks one. The record is read with the viewer's rights (`load_for_read`). An Email Template's
@@ -18,6 +19,7 @@ from starlette.responses import Response
 from smooth.api.client import load_for_read
 from smooth.api.request import ApiRequest
 from smooth.context import local
+from smooth.core.doctype.notification.notification import preview as notification_preview
 from smooth.email.rendering import render_values
 from smooth.exceptions import DoesNotExistError, SmoothError
 from smooth.model import listing
@@ -28,7 +30,8 @@ from smooth.printing.render import choose_format
 from smooth.printing.render import render_page as print_page
 from smooth.whitelist import whitelist
 
-KINDS = {"email-template": "Email Template", "print-format": "Print Format"}
+KINDS = {"email-template": "Email Template", "print-format": "Print Format", "notification": "Notification"}
+FIXED = {"Print Format": "doc_type", "Notification": "document_type"}  # the field naming the record's doctype
 RECENT = 20
 
 
@@ -50,6 +53,8 @@ def _draw(kind: str, template: Any, doctype: str, docname: str) -> dict[str, str
     if kind == "Email Template":
         mail = render_values(str(template.name), template.as_dict(), {"doc": record.as_dict()}, preview=True)
         return {"subject": mail.subject, "html": mail.html, "text": mail.text}
+    if kind == "Notification":
+        return notification_preview(template, record)
     return {"html": print_page(record, choose_format(record, str(template.name)))}
 
 
@@ -57,9 +62,10 @@ def show_preview(api: ApiRequest, slug: str, name: str) -> Response:
     require_desk_user(api)
     kind = KINDS.get(slug)
     if kind is None:
-        raise DoesNotExistError(f"/app/{slug} has no preview: Email Templates and Print Formats have one")
+        raise DoesNotExistError(f"/app/{slug} has no preview: Email Templates, Print Formats and Notifications "
+                                "have one")
     template = load_for_read(kind, name)
-    fixed = str(template.doc_type or "") if kind == "Print Format" else ""
+    fixed = str(template.get(FIXED[kind]) or "") if kind in FIXED else ""
     doctype = fixed or str(api.form.get("doctype") or "")
     docname = str(api.form.get("docname") or "")
     result: dict[str, str] = {}
@@ -84,6 +90,12 @@ def _preview_of(doctype: str, name: str) -> dict[str, str]:
 def preview_email_template(name: str) -> dict[str, str]:
     """The Email Template form's Preview button."""
     return _preview_of("Email Template", name)
+
+
+@whitelist(methods=("POST",))
+def preview_notification(name: str) -> dict[str, str]:
+    """The Notification form's Preview button."""
+    return _preview_of("Notification", name)
 
 
 @whitelist(methods=("POST",))

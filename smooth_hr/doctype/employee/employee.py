@@ -13,9 +13,10 @@ class Employee(Document):
         self.employee_name = " ".join(part.strip() for part in (self.first_name, self.last_name) if part and
                                       part.strip())
         self.validate_manager()
-        if self.relieving_date and self.date_of_joining and \
-                smooth.getdate(self.relieving_date) < smooth.getdate(self.date_of_joining):
-            raise smooth.ValidationError("Relieving Date cannot be before Date of Joining")
+        for fieldname, label in (("relieving_date", "Relieving Date"), ("probation_end_date", "Probation End Date")):
+            if self.get(fieldname) and self.date_of_joining and \
+                    smooth.getdate(self.get(fieldname)) < smooth.getdate(self.date_of_joining):
+                raise smooth.ValidationError(f"{label} cannot be before Date of Joining")
 
     def before_insert(self) -> None:
         if self.user_id:

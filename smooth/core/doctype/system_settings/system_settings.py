@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 
-from smooth.context import local
+from smooth.context import db, local
 from smooth.exceptions import ValidationError
 from smooth.model.document import Document
 
@@ -15,6 +15,10 @@ class SystemSettings(Document):
             zoneinfo.ZoneInfo(self.time_zone or "")
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise ValidationError(f"Time Zone {self.time_zone!r} is not an IANA zone name") from None
+        names = [line.strip() for line in (self.disabled_email_templates or "").splitlines() if line.strip()]
+        unknown = [name for name in names if not db().exists("Email Template", name)]
+        if unknown:
+            raise ValidationError(f"Email Templates Not Sent: no Email Template named {', '.join(map(repr, unknown))}")
 
     def on_update(self) -> None:
         local().site.set_time_zone(self.time_zone)

@@ -39,7 +39,7 @@ def own_actions(user: str) -> Any:
     return {"user": user}
 
 
-def _users_with(roles: set[str]) -> list[str]:
+def users_with_roles(roles: set[str]) -> list[str]:
     """Enabled users holding one of `roles`; all their roles come in the same query, for the checks that follow.
     Kept by the site cache until a User or a role changes."""
     wanted = tuple(sorted(roles))
@@ -91,7 +91,7 @@ def update_actions(doc: Document, method: str | None = None) -> None:
     onward = [t for t in workflow.transitions if t.state == state and t.next_state not in optional]
     roles = {t.allowed for t in onward}
     values = doc.as_dict()  # once: every candidate is checked against the same values
-    users = [u for u in _users_with(roles) if has_permission(doc.doctype, "read", doc=doc, user=u, values=values)
+    users = [u for u in users_with_roles(roles) if has_permission(doc.doctype, "read", doc=doc, user=u, values=values)
              and _can_act(doc, u, workflow, values)] if roles else []
     for user in users:
         action = get_controller(local().site, "Workflow Action")(
