@@ -117,9 +117,9 @@ def test_the_attempt_policy_says_when_and_why_before_the_learner_tries(pages: Ap
     and a booking posted anyway is refused with the same sentence; a No Show then uses the last attempt."""
     course, name = _booked(pages, evaluation_cooldown_days=5, max_evaluation_attempts=2)
     with pages.handle.context():
-        smooth.db.set_value("LMS Certificate Request", name, "status", "Completed")
-        smooth.get_doc({"doctype": "LMS Certificate Evaluation", "certificate_request": name, "member": LEARNER,
-                        "course": course, "evaluator": EVALUATOR, "date": smooth.today(), "status": "Fail"}).insert()
+        slot_started(name)
+        smooth.get_doc({"doctype": "LMS Certificate Evaluation", "certificate_request": name,
+                        "date": smooth.today(), "status": "Fail"}).insert()  # completes the request
         smooth.db.commit()
     url = f"/lms/courses/{course}/certification"
     opens = f"{smooth.getdate(smooth.today()) + dt.timedelta(days=5):%d %B %Y}"
@@ -128,6 +128,9 @@ def test_the_attempt_policy_says_when_and_why_before_the_learner_tries(pages: Ap
     assert "5-day cool-down (1 of 2 attempts left)" in text and "Schedule Evaluation" not in text
     refused = pages.post(url, user=LEARNER, data={"slot": f"{next_weekday(0)}T09:30:00Z", "timezone": "UTC"})
     assert f"you may book again from {opens}" in page_text(refused.text)
+    rest = pages.post("/api/method/smooth_lms.api.book_evaluation", user=LEARNER,
+                      json={"course": course, "date": next_weekday(0).isoformat(), "start_time": "10:00"})
+    assert rest.status_code == 417 and f"you may book again from {opens}" in rest.json()["exception"]
     with pages.handle.context():
         smooth.db.set_value("LMS Course", course, "evaluation_cooldown_days", 0)
         again = book(LEARNER, course, next_weekday(0, at_least_days=10), "09:00").name
