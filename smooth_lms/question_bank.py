@@ -59,12 +59,12 @@ def short_answer_right(given: str, accepted: list[str], match: str | None) -> bo
     """Exact (spacing at the ends ignored), case-insensitive (case and spacing ignored) or a glob pattern.
 
     Patterns are shell-style wildcards, not regular expressions: fnmatch's translation cannot backtrack
-    catastrophically, and both the pattern and the answer are length-bounded."""
+    catastrophically, a pattern is length-bounded and an answer longer than any sensible one never matches."""
     if match == EXACT:
         return given.strip() in {a.strip() for a in accepted}
     text = normal(given)
     if match == PATTERN:
-        return any(fnmatch.fnmatchcase(text[:MAX_MATCHED], normal(p)[:MAX_PATTERN]) for p in accepted)
+        return len(text) <= MAX_MATCHED and any(fnmatch.fnmatchcase(text, normal(p)[:MAX_PATTERN]) for p in accepted)
     return text in {normal(a) for a in accepted}
 
 

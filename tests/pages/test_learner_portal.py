@@ -1,6 +1,7 @@
 """The learner portal's day: cancelling asks first, a cancelled slot leaves calendars, booking is offered only
-when the server would take it, a No Show stays visible, the attempt policy says when to book again, a post after the session ended keeps the slot,
-and the portal points on (next step, certificate earned, training due, a lookup form on /verify).
+when the server would take it, a No Show stays visible, the attempt policy says when to book again, a post
+after the session ended keeps the slot, and the portal points on (next step, certificate earned, training due,
+a lookup form on /verify).
 
 Page behaviour over the served site; no dialect differences, so SQLite only.
 """

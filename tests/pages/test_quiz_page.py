@@ -8,7 +8,6 @@ import re
 
 import smooth
 from smooth_lms import question_bank
-
 from tests.api.helpers import Api, add_user, insert
 
 QUESTIONS = [

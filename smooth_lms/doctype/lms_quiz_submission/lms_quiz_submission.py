@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from typing import Any
 
 import smooth
 from smooth.model.document import Document
@@ -15,6 +16,7 @@ from smooth_lms.quizzes import attempts, mark, outcome, parse_answers
 
 class LMSQuizSubmission(Document):
     answers: str | None
+    questions: list[Any]
 
     def before_insert(self) -> None:
         """Scored before naming, so the asked-question rows it adds are named with the submission's."""
