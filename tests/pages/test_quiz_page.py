@@ -107,7 +107,7 @@ def test_a_drawn_quiz_asks_what_it_grades_and_an_evaluator_grades_the_open_answe
     assert "awaiting grading</strong> (out of 2)" in result and "Why: Red marks a personal lock." in result
     name = sent.headers["location"].split("submission=")[1]
     form = pages.get(f"/app/lms-quiz-submission/{name}", user=evaluator).text
-    assert "Grade Open Answer" in form and "Awaiting Grading" in form
+    assert "Grade Open Answer…" in form and "Awaiting Grading" in form  # the button, asking for its values
     grade = "/api/method/smooth_lms.open_answers.grade_open_answer"
     refused = pages.post(grade, user=learner, json={"name": name, "question": number["Open Answer"], "marks": 2})
     assert refused.status_code == 403, refused.text[:300]
@@ -116,6 +116,6 @@ def test_a_drawn_quiz_asks_what_it_grades_and_an_evaluator_grades_the_open_answe
     assert done.status_code == 200 and done.json()["message"]["passed"] == 1, done.text[:300]
     result = pages.get(sent.headers["location"], user=learner).text
     assert "4 / 4 (100%)" in result and "Evaluator: Clear and complete." in result and "Passed" in result
-    assert "Grade Open Answer" not in pages.get(f"/app/lms-quiz-submission/{name}", user=evaluator).text
+    assert "Grade Open Answer…" not in pages.get(f"/app/lms-quiz-submission/{name}", user=evaluator).text
     stats = pages.get("/app/lms-question?tags=bank-page", user="Administrator").text
     assert "Answered Right (%)" in stats
