@@ -99,8 +99,12 @@ def test_a_drawn_quiz_asks_what_it_grades_and_an_evaluator_grades_the_open_answe
     assert [m for m in re.findall(r"<legend>\d+\. ([^<]+)", page)] == [a.question for a in drawn]
     assert f'<textarea id="q-{number["Open Answer"]}"' in page and ">False</label>" not in page  # radios
     assert f'name="q-{number["True/False"]}" value="1"' in page and "r*d" not in page
+    shown = re.search(r'name="drawn" value="([^"]+)"', page)
+    assert shown and shown.group(1) == ",".join(a.lms_question for a in drawn)
+    stale = pages.post(url, user=learner, follow_redirects=False, data={"drawn": "LMS-Q-0,LMS-Q-1", "confirm": "1"})
+    assert stale.status_code == 417 and "changed while you answered" in stale.text  # no attempt used
     sent = pages.post(url, user=learner, follow_redirects=False, data={
-        f"q-{number['True/False']}": "1", f"q-{number['Short Answer']}": "Red",
+        "drawn": shown.group(1), f"q-{number['True/False']}": "1", f"q-{number['Short Answer']}": "Red",
         f"q-{number['Open Answer']}": "A ladder slipped; nobody was hurt."})
     result = pages.get(sent.headers["location"], user=learner).text
     assert "Awaiting grading: an evaluator marks your open answers" in result and "2 / 4 (50%)" in result

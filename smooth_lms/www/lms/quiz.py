@@ -41,6 +41,11 @@ def answers_from_form(asked: list[question_bank.Asked], form: dict[str, Any]) ->
     return answers
 
 
+def _drawn(asked: list[question_bank.Asked]) -> str:
+    """The questions the form showed, posted back: answers go by position, so a changed set is refused."""
+    return ",".join(row.lms_question or f"row-{row.idx}" for row in asked)
+
+
 def handle_post(context: Any) -> None:
     learning.require_login("take quizzes")
     form = context.form_dict
@@ -48,6 +53,11 @@ def handle_post(context: Any) -> None:
     quiz = _quiz(form["course"], form["quiz"])
     used = quizzes.attempts(context.user, quiz.name)
     asked = question_bank.asked(quiz, context.user, used + 1)
+    if "drawn" in form and form["drawn"] != _drawn(asked):
+        with context.refused_post():
+            raise smooth.ValidationError("The questions of this quiz changed while you answered (an author edited "
+                                         "them): nothing was submitted. Answer the questions below")
+        return
     answers = answers_from_form(asked, form)
     blank = quizzes.unanswered(asked, answers)
     out_of_attempts = bool(quiz.max_attempts) and used >= int(quiz.max_attempts)
@@ -70,9 +80,10 @@ def get_context(context: Any) -> None:
                     "show_answers": quiz.show_answers}
     context.enrollment = progress.enrollment(user, course["name"])
     context.used = quizzes.attempts(user, quiz.name)
+    asked = question_bank.asked(quiz, user, context.used + 1)
     context.questions = [{"idx": row.idx, "question": row.question, "type": row.type,
-                          "options": list(enumerate(row.choices()))}
-                         for row in question_bank.asked(quiz, user, context.used + 1)]
+                          "options": list(enumerate(row.choices()))} for row in asked]
+    context.drawn = _drawn(asked)
     context.attempts_left = None if not quiz.max_attempts else max(0, int(quiz.max_attempts) - context.used)
     context.best = quizzes.best(user, quiz.name)
     context.error = context.error or None
