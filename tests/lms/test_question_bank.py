@@ -141,11 +141,14 @@ def test_the_patch_banks_inline_questions_and_quizzes_keep_working(lms: SiteHand
     learner = make_learner("le@example.com", course)
     before = submit(learner, first, {"1": ["4"], "2": ["2", "3"], "3": "paris"})  # a quiz not yet banked
     assert before["score"] == 4
+    smooth.db.delete("LMS Quiz Submission Question", {})  # as a submission from before the bank
     bank_quiz_questions.execute()
     rows = smooth.get_all("LMS Quiz Question", fields=["parent", "idx", "lms_question"], order_by="parent, idx")
     assert all(r["lms_question"] for r in rows) and len(rows) == 6
     assert smooth.db.count("LMS Question") == 3  # the same three questions in both quizzes: banked once each
     assert smooth.db.get_value("LMS Question", rows[0]["lms_question"], "marks") == 2
     assert submit(learner, second, {"1": ["4"], "2": ["2", "3"], "3": " Paris"})["score"] == 4
-    bank_quiz_questions.execute()  # run again: nothing left to bank
+    bank_quiz_questions.execute()  # run again: nothing left to bank, no submission counted twice
     assert smooth.db.count("LMS Question") == 3
+    stats = smooth.get_all("LMS Question", fields=["times_answered", "times_correct"], order_by="name")
+    assert [(s["times_answered"], s["times_correct"]) for s in stats] == [(2, 2), (2, 2), (2, 2)]
