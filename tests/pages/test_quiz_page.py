@@ -99,6 +99,12 @@ def test_a_drawn_quiz_asks_what_it_grades_and_an_evaluator_grades_the_open_answe
     assert [m for m in re.findall(r"<legend>\d+\. ([^<]+)", page)] == [a.question for a in drawn]
     assert f'<textarea id="q-{number["Open Answer"]}"' in page and ">False</label>" not in page  # radios
     assert f'name="q-{number["True/False"]}" value="1"' in page and "r*d" not in page
+    key = pages.get(f"/api/resource/LMS Question/{drawn[0].lms_question}", user=learner)
+    assert key.status_code == 403  # the bank holds the answer key: learners never read it
+    created = pages.post("/api/resource/LMS Question", user="Administrator",
+                         json={"question": "Rungs?", "type": "Multiple Choice", "options": "a\nb",
+                               "correct_answers": "c"})
+    assert created.status_code == 417 and "'c' is not one of the options" in created.text
     shown = re.search(r'name="drawn" value="([^"]+)"', page)
     assert shown and shown.group(1) == ",".join(a.lms_question for a in drawn)
     stale = pages.post(url, user=learner, follow_redirects=False, data={"drawn": "LMS-Q-0,LMS-Q-1", "confirm": "1"})
