@@ -79,6 +79,8 @@ def test_open_answers_await_an_evaluator_then_the_result_counts(lms: SiteHandle)
     make_user("eva.grader@example.com", "Batch Evaluator")
     done = submit(learner, quiz, {"1": ["a"], "2": "Isolate, lock, tag, try."})
     assert (done["status"], done["score"], done["passed"]) == ("Awaiting Grading", 1, 0)
+    printed = smooth.get_print("LMS Quiz Submission", done["name"], print_format="Quiz Submission Report")
+    assert "<td>Awaiting grading</td>" in printed and "awaiting grading (out of 4)" in printed
     assert smooth.db.get_value("LMS Question", essay, ["awaiting_grading", "times_answered"]) == (1, 0)
     smooth.set_user(learner)
     try:
