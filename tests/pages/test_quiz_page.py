@@ -118,6 +118,8 @@ def test_a_drawn_quiz_asks_what_it_grades_and_an_evaluator_grades_the_open_answe
     name = sent.headers["location"].split("submission=")[1]
     form = pages.get(f"/app/lms-quiz-submission/{name}", user=evaluator).text
     assert "Grade Open Answer…" in form and "Awaiting Grading" in form  # the button, asking for its values
+    assert f"Question {number['Open Answer']} (out of 2): Describe a near miss" in form
+    assert "A ladder slipped; nobody was hurt." in form
     grade = "/api/method/smooth_lms.open_answers.grade_open_answer"
     refused = pages.post(grade, user=learner, json={"name": name, "question": number["Open Answer"], "marks": 2})
     assert refused.status_code == 403, refused.text[:300]

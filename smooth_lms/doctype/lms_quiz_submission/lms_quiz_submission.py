@@ -49,6 +49,8 @@ class LMSQuizSubmission(Document):
         for m in marked:
             self.append("questions", {"lms_question": m.lms_question, "marks": m.marks, "earned": m.earned,
                                       "is_correct": int(m.correct), "graded": int(not m.pending)})
+        self.open_answers = "\n\n".join(f"Question {m.idx} (out of {m.marks}): {m.question}\n{m.answer[0]}"
+                                          for m in marked if m.pending) or None
         # the learner reads their own submission: the correct answers stay on the quiz, shown by its policy
         self.result = json.dumps([{k: v for k, v in asdict(m).items() if k != "correct_answers"} for m in marked])
 
