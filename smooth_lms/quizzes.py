@@ -148,6 +148,19 @@ def check_mandatory_quizzes(member: str, course: str) -> None:
         raise smooth.ValidationError(gate_message(missing, member))
 
 
+@smooth.whitelist()
+def get_quiz_questions(quiz: str) -> dict[str, Any]:
+    """The questions the current user's next attempt at `quiz` asks (drawn ones too), without their answers:
+    `submit_quiz` takes the answers keyed by these numbers."""
+    user = smooth.session.user
+    _enrolled(user, quiz)
+    doc = smooth.get_doc("LMS Quiz", quiz)
+    attempt = attempts(user, quiz) + 1
+    return {"quiz": doc.name, "title": doc.title, "attempt": attempt,
+            "questions": [{"number": q.idx, "question": q.question, "type": q.type, "marks": q.marks,
+                           "options": q.choices()} for q in question_bank.asked(doc, user, attempt)]}
+
+
 @smooth.whitelist(methods=["POST"])
 def submit_quiz(quiz: str, answers: Any = None, submit_unanswered: Any = False) -> dict[str, Any]:
     """The current user's attempt at `quiz`; scored by the server (any score sent is ignored).
@@ -155,13 +168,7 @@ def submit_quiz(quiz: str, answers: Any = None, submit_unanswered: Any = False) 
     Leaving questions blank uses an attempt like any other submission, so, as the portal asks first,
     the API refuses blanks unless `submit_unanswered` says the learner means it."""
     user = smooth.session.user
-    if user == "Guest":
-        raise smooth.PermissionError("Log in to take a quiz")
-    row = smooth.db.get_value("LMS Quiz", quiz, ["course", "max_attempts"], as_dict=True)
-    if not row:
-        raise smooth.DoesNotExistError(f"Quiz {quiz} not found")
-    if not smooth.db.exists("LMS Enrollment", {"member": user, "course": row["course"]}):
-        raise smooth.ValidationError("Enrol in the course before taking its quizzes")
+    row = _enrolled(user, quiz)
     given = parse_answers(answers)
     out_of_attempts = bool(row["max_attempts"]) and attempts(user, quiz) >= int(row["max_attempts"])
     if not _truthy(submit_unanswered) and not out_of_attempts:
@@ -177,6 +184,18 @@ def submit_quiz(quiz: str, answers: Any = None, submit_unanswered: Any = False) 
     doc.insert(ignore_permissions=True)
     return {"name": doc.name, "score": doc.score, "score_out_of": doc.score_out_of, "percentage": doc.percentage,
             "passed": doc.passed, "attempt": doc.attempt, "status": doc.status}
+
+
+def _enrolled(user: str, quiz: str) -> dict[str, Any]:
+    """The quiz's course and attempt cap, once the user is known to be enrolled in its course."""
+    if user == "Guest":
+        raise smooth.PermissionError("Log in to take a quiz")
+    row = smooth.db.get_value("LMS Quiz", quiz, ["course", "max_attempts"], as_dict=True)
+    if not row:
+        raise smooth.DoesNotExistError(f"Quiz {quiz} not found")
+    if not smooth.db.exists("LMS Enrollment", {"member": user, "course": row["course"]}):
+        raise smooth.ValidationError("Enrol in the course before taking its quizzes")
+    return row
 
 
 def _truthy(value: Any) -> bool:

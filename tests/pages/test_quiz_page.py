@@ -99,6 +99,9 @@ def test_a_drawn_quiz_asks_what_it_grades_and_an_evaluator_grades_the_open_answe
     assert [m for m in re.findall(r"<legend>\d+\. ([^<]+)", page)] == [a.question for a in drawn]
     assert f'<textarea id="q-{number["Open Answer"]}"' in page and ">False</label>" not in page  # radios
     assert f'name="q-{number["True/False"]}" value="1"' in page and "r*d" not in page
+    listed = pages.get("/api/method/smooth_lms.quizzes.get_quiz_questions", params={"quiz": quiz}, user=learner)
+    assert [q["question"] for q in listed.json()["message"]["questions"]] == [a.question for a in drawn]
+    assert "r*d" not in listed.text and "correct" not in listed.text
     key = pages.get(f"/api/resource/LMS Question/{drawn[0].lms_question}", user=learner)
     assert key.status_code == 403  # the bank holds the answer key: learners never read it
     created = pages.post("/api/resource/LMS Question", user="Administrator",
