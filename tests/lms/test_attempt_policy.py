@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import smooth
-from smooth_lms import attempt_policy
+from smooth_lms import attempt_policy, next_step
 from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
 
 LEA, EVA = "lea.policy@example.com", "eva.policy@example.com"
@@ -59,6 +59,8 @@ def test_a_no_show_counts_and_a_pass_starts_afresh(course: str) -> None:
     assert why and "You have used all 2 evaluation attempts for this course" in why
     with pytest.raises(smooth.ValidationError, match="used all 2 evaluation attempts"):
         book(LEA, course, next_weekday(0, at_least_days=10), "09:00")
+    step = next_step.after_lessons(LEA, {"name": course, "evaluation_required": 1}, True)
+    assert step.label == "Next: your evaluation (see when you may book again)" and step.href.endswith("/certification")
     smooth.db.set_value("LMS Certificate Request", first.name, "date", smooth.today() - dt.timedelta(days=20))
     smooth.db.set_value("LMS Course", course, "max_evaluation_attempts", 0)
     evaluated(course, "Pass", days_ago=10)
