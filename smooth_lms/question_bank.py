@@ -70,6 +70,8 @@ def short_answer_right(given: str, accepted: list[str], match: str | None) -> bo
 
 def check(doc: Any) -> None:
     """A bank question's answers fit its type (the LMS Question controller's rules)."""
+    if not (doc.question and doc.type):
+        return  # the mandatory check after validate names what is missing
     accepted = lines(doc.correct_answers)
     if doc.type == OPEN:
         doc.options = doc.correct_answers = None  # graded by an evaluator: no key to leak

@@ -20,6 +20,8 @@ class LMSQuiz(Document):
         if int(self.max_attempts or 0) < 0:
             raise smooth.ValidationError("Max Attempts cannot be negative (0 means unlimited)")
         self.bank_questions()
+        if not (self.title and self.course) or any(not row.lms_question for row in self.questions):
+            return  # the mandatory check after validate names what is missing
         if question_bank.draws(self):
             found = len(question_bank.pool(self.question_pool_tag))
             if found < int(self.questions_per_attempt):
@@ -35,14 +37,14 @@ class LMSQuiz(Document):
         bank question does."""
         for row in self.questions:
             if not row.lms_question:
-                if not (row.question and row.type):
-                    raise smooth.ValidationError(f"Question {row.idx}: choose a bank question")
+                if not row.question:
+                    continue  # the mandatory check names the missing Bank Question
                 try:
                     row.lms_question = question_bank.bank_row(row.as_dict())
                 except smooth.ValidationError as exc:
                     raise smooth.ValidationError(f"Question {row.idx}: {exc.message}") from None
-            bank = smooth.db.get_value("LMS Question", row.lms_question,
-                                       ["question", "type", "options", "correct_answers"], as_dict=True)
+            fields = ["question", "type", "options", "correct_answers"]
+            bank = row.lms_question and smooth.db.get_value("LMS Question", row.lms_question, fields, as_dict=True)
             if bank:
                 row.update(bank)
             if int(row.marks or 0) < 0:
