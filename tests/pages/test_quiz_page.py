@@ -108,6 +108,12 @@ def test_a_drawn_quiz_asks_what_it_grades_and_an_evaluator_grades_the_open_answe
                          json={"question": "Rungs?", "type": "Multiple Choice", "options": "a\nb",
                                "correct_answers": "c"})
     assert created.status_code == 417 and "'c' is not one of the options" in created.text
+    inline = pages.post("/api/resource/LMS Quiz", user="Administrator", json={
+        "title": "Typed In", "course": course, "questions": [{"question": "Rungs?", "options": "a\nb",
+                                                              "correct_answers": "a"}]})
+    assert inline.status_code == 200, inline.text[:300]  # typed in as before the bank: banked on save
+    row = inline.json()["data"]["questions"][0]
+    assert row["lms_question"].startswith("LMS-Q-") and row["type"] == "Single Choice"
     shown = re.search(r'name="drawn" value="([^"]+)"', page)
     assert shown and shown.group(1) == ",".join(a.lms_question for a in drawn)
     stale = pages.post(url, user=learner, follow_redirects=False, data={"drawn": "LMS-Q-0,LMS-Q-1", "confirm": "1"})
