@@ -76,6 +76,7 @@ has_permission: dict = {
     "Course Lesson": "smooth_lms.authorship.content_permission",
     "LMS Quiz": "smooth_lms.authorship.content_permission",
     "LMS Assignment": "smooth_lms.authorship.content_permission",
+    "LMS Question": "smooth_lms.question_bank.bank_permission",
 }
 
 # the layout of a portal path's error pages (a 404 under /lms keeps the learner's nav); paths without the leading /

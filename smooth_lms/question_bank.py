@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import smooth
+from smooth_lms import authorship
 
 SINGLE, MULTIPLE, TRUE_FALSE = "Single Choice", "Multiple Choice", "True/False"
 SHORT, OPEN = "Short Answer", "Open Answer"
@@ -162,3 +163,17 @@ def push_to_quizzes(question: Any) -> None:
     smooth.db.set_value("LMS Quiz Question", {"lms_question": question.name}, {
         "question": question.question, "type": question.type, "options": question.options,
         "correct_answers": question.correct_answers}, update_modified=False)
+
+
+def bank_permission(doc: Any, ptype: str, user: str) -> bool | None:
+    """has_permission on LMS Question: an author (Course Creator alone) changes a bank question only while every
+    quiz listing it is of a course they teach, and an unused one only if they made it; others' quizzes read
+    the bank as its authors left it."""
+    if ptype in authorship.READ_RIGHTS or doc.is_new() or not authorship.only_as_author(doc.doctype, ptype, user):
+        return None
+    quizzes = smooth.get_all("LMS Quiz Question", pluck="parent", distinct=True,
+                             filters={"lms_question": doc.name, "parenttype": "LMS Quiz"})
+    courses = set(smooth.get_all("LMS Quiz", pluck="course", filters={"name": ["in", quizzes or [""]]}))
+    if not courses:
+        return None if doc.owner == user else False
+    return None if courses <= set(authorship.taught_courses(user)) else False

@@ -154,3 +154,38 @@ def test_the_patch_banks_inline_questions_and_quizzes_keep_working(lms: SiteHand
     assert smooth.db.count("LMS Question") == 3
     stats = smooth.get_all("LMS Question", fields=["times_answered", "times_correct"], order_by="name")
     assert [(s["times_answered"], s["times_correct"]) for s in stats] == [(2, 2), (2, 2), (2, 2)]
+
+
+def test_an_author_changes_only_bank_questions_of_the_courses_they_teach(lms: SiteHandle) -> None:
+    make_user("ann.bank@example.com", "Course Creator")
+    make_user("ben.bank@example.com", "Course Creator")
+    ann = make_course("Ann Bank", instructors=[{"instructor": "ann.bank@example.com"}])
+    ben = make_course("Ben Bank", instructors=[{"instructor": "ben.bank@example.com"}])
+    shared = question("Shared?", options="a\nb", correct_answers="a")
+    bank_quiz(ann, [shared], "Ann's")
+    smooth.set_user("ann.bank@example.com")
+    try:
+        doc = smooth.get_doc("LMS Question", shared)
+        doc.explanation = "Ann's course only"
+        doc.save()  # listed by Ann's quiz alone
+        own = question("Ann's own?", options="a\nb", correct_answers="b")
+    finally:
+        smooth.set_user("Administrator")
+    bank_quiz(ben, [shared], "Ben's")
+    smooth.set_user("ann.bank@example.com")
+    try:
+        doc = smooth.get_doc("LMS Question", shared)
+        doc.question = "Changed under Ben?"
+        with pytest.raises(smooth.PermissionError):
+            doc.save()  # Ben's quiz lists it too
+        mine = smooth.get_doc("LMS Question", own)
+        mine.explanation = "unused, and Ann made it"
+        mine.save()
+    finally:
+        smooth.set_user("Administrator")
+    smooth.set_user("ben.bank@example.com")
+    try:
+        with pytest.raises(smooth.PermissionError):
+            smooth.get_doc("LMS Question", own).save()  # unused, made by Ann
+    finally:
+        smooth.set_user("Administrator")
