@@ -27,10 +27,10 @@ fixtures = [
                                                          "Evaluation Meet Link", "Onboarding Welcome",
                                                          "Compliance Reminder", "Overdue Training Digest"]]]},
     {"dt": "Print Format", "filters": [["name", "in", ["LMS Certificate", "Quiz Submission Report"]]]},
-    # the certificate request workflow (Pending -> Completed / Cancelled; Completed -> Issue Certificate): admins
+    # the certificate request workflow (Pending -> Completed / Cancelled / No Show; Completed -> Issue Certificate): admins
     # edit it in the desk
-    {"dt": "Workflow State", "filters": [["name", "in", ["Pending", "Completed", "Cancelled"]]]},
-    {"dt": "Workflow Action Master", "filters": [["name", "in", ["Complete", "Cancel", "Issue Certificate"]]]},
+    {"dt": "Workflow State", "filters": [["name", "in", ["Pending", "Completed", "Cancelled", "No Show"]]]},
+    {"dt": "Workflow Action Master", "filters": [["name", "in", ["Complete", "Cancel", "Mark No Show", "Issue Certificate"]]]},
     {"dt": "Workflow", "filters": [["name", "in", ["LMS Certificate Request"]]]},
     {"dt": "Print Format", "filters": [["name", "in", ["Policy Acknowledgment", "Training Transcript"]]]},
 ]
@@ -77,6 +77,7 @@ has_permission: dict = {
     "Course Lesson": "smooth_lms.authorship.content_permission",
     "LMS Quiz": "smooth_lms.authorship.content_permission",
     "LMS Assignment": "smooth_lms.authorship.content_permission",
+    "LMS Question": "smooth_lms.question_bank.bank_permission",
 }
 
 # the layout of a portal path's error pages (a 404 under /lms keeps the learner's nav); paths without the leading /

@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 import smooth
-from smooth_lms import api, certificates, evaluators, progress, request_states, slot_labels
+from smooth_lms import api, attempt_policy, certificates, evaluators, progress, request_states, slot_labels
 from smooth_lms.calendar_file import google_calendar_link
 from smooth_lms.learning import cohorts_with
 from smooth_lms.progress import Lesson
@@ -48,12 +48,14 @@ class Status:
     pending: dict[str, Any] | None = None
     certified: str | None = None  # why a valid certificate leaves nothing to book yet (None: booking is open)
     renewal: str | None = None  # inside the renewal window: which certificate the booking renews
+    waiting: str | None = None  # the attempt policy's why and until when (None: booking is open)
 
     @property
     def may_book(self) -> bool:
         """What the page offers matches what the request's controller accepts: no second request, no
         booking while certified outside the renewal window, content complete."""
-        return self.required and self.content_complete and not self.pending and not self.certified
+        return self.required and self.content_complete and not self.pending and not self.certified \
+            and not self.waiting
 
     @property
     def content_complete(self) -> bool:
@@ -87,7 +89,8 @@ def status(user: str, course: dict[str, Any], batch: str | None = None) -> Statu
                   enrolled=enrollment is not None, progress=value, lessons_left=left,
                   evaluation_end=min(limits) if limits else None, pending=pending,
                   certified=certificates.why_no_booking(user, course["name"]),
-                  renewal=certificates.renewal_note(user, course["name"]))
+                  renewal=certificates.renewal_note(user, course["name"]),
+                  waiting=attempt_policy.why_wait(user, course["name"]))
 
 
 def learner_zone(user: str, chosen: str | None) -> str:

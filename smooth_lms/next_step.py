@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from smooth_lms import assignments, certificates, quizzes
+from smooth_lms import assignments, attempt_policy, certificates, quizzes
 
 
 @dataclass(frozen=True)
@@ -44,5 +44,8 @@ def after_lessons(user: str, course: dict[str, Any], content_complete: bool) -> 
     if earned:
         return earned
     if content_complete and course.get("evaluation_required"):
-        return Step("Next: book your evaluation", f"/lms/courses/{course['name']}/certification")
+        label = "Next: book your evaluation"
+        if attempt_policy.why_wait(user, course["name"]):
+            label = "Next: your evaluation (see when you may book again)"
+        return Step(label, f"/lms/courses/{course['name']}/certification")
     return Step("Back to the course outline", f"/lms/courses/{course['name']}")

@@ -13,22 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import smooth
+from smooth_lms import question_bank
+from smooth_lms.question_bank import OPEN, SHORT, SINGLE, TRUE_FALSE, Asked, lines, short_answer_right
 
-SINGLE, MULTIPLE, SHORT = "Single Choice", "Multiple Choice", "Short Answer"
 AFTER_LAST, ALWAYS, NEVER = "After last attempt or pass", "Always", "Never"
-
-
-def lines(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def _normal(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
+GRADED, AWAITING = "Graded", "Awaiting Grading"
 
 
 @dataclass
 class Marked:
-    """One question as scored: what was answered, whether it was right, the marks earned."""
+    """One question as scored: what was answered, whether it was right, the marks earned.
+
+    An open answer is `pending` (earning nothing) until an evaluator grades it."""
 
     idx: int
     question: str
@@ -39,6 +35,9 @@ class Marked:
     earned: int
     correct_answers: list[str]
     options: list[str]
+    lms_question: str | None = None
+    pending: bool = False
+    comment: str = ""
 
 
 def parse_answers(raw: Any) -> dict[str, list[str]]:
@@ -59,22 +58,33 @@ def parse_answers(raw: Any) -> dict[str, list[str]]:
     return parsed
 
 
-def mark(questions: list[Any], answers: dict[str, list[str]]) -> list[Marked]:
+def mark(questions: list[Asked], answers: dict[str, list[str]]) -> list[Marked]:
     marked = []
     for row in questions:
         given = answers.get(str(row.idx), [])
-        options, accepted = lines(row.options), lines(row.correct_answers)
-        marks = int(row.marks if row.marks is not None else 1)
-        if row.type == SHORT:
-            right = bool(given) and _normal(given[0]) in {_normal(a) for a in accepted}
+        options, accepted = row.choices(), lines(row.correct_answers)
+        pending = False
+        if row.type in (SHORT, OPEN):
             given = given[:1]
+            right = row.type == SHORT and bool(given) and short_answer_right(given[0], accepted, row.match)
+            pending = row.type == OPEN and bool(given) and bool(given[0].strip())  # a blank earns 0 at once
         else:
             chosen = {g for g in given if g in options}
-            right = chosen == set(accepted) and (row.type != SINGLE or len(chosen) == 1)
+            right = chosen == set(accepted) and (row.type not in (SINGLE, TRUE_FALSE) or len(chosen) == 1)
             given = [o for o in options if o in chosen]
-        marked.append(Marked(int(row.idx), row.question, row.type, given, right, marks, marks if right else 0,
-                             accepted, options))
+        marked.append(Marked(row.idx, row.question, row.type, given, right, row.marks, row.marks if right else 0,
+                             accepted, options if row.type != SHORT else [], row.lms_question, pending))
     return marked
+
+
+def outcome(marked: list[Any], passing_percentage: Any) -> dict[str, Any]:
+    """Score, percentage and pass from marked questions (dicts or Marked); no pass while any awaits grading."""
+    items = [m if isinstance(m, dict) else m.__dict__ for m in marked]
+    score, out_of = sum(int(m["earned"]) for m in items), sum(int(m["marks"]) for m in items)
+    percentage = round(100 * score / out_of, 2) if out_of else 0
+    pending = any(m.get("pending") for m in items)
+    return {"score": score, "score_out_of": out_of, "percentage": percentage, "status": AWAITING if pending else GRADED,
+            "passed": int(not pending and percentage >= int(passing_percentage or 0))}
 
 
 def unanswered(questions: list[Any], answers: dict[str, list[str]]) -> list[int]:
@@ -138,6 +148,19 @@ def check_mandatory_quizzes(member: str, course: str) -> None:
         raise smooth.ValidationError(gate_message(missing, member))
 
 
+@smooth.whitelist()
+def get_quiz_questions(quiz: str) -> dict[str, Any]:
+    """The questions the current user's next attempt at `quiz` asks (drawn ones too), without their answers:
+    `submit_quiz` takes the answers keyed by these numbers."""
+    user = smooth.session.user
+    _enrolled(user, quiz)
+    doc = smooth.get_doc("LMS Quiz", quiz)
+    attempt = attempts(user, quiz) + 1
+    return {"quiz": doc.name, "title": doc.title, "attempt": attempt,
+            "questions": [{"number": q.idx, "question": q.question, "type": q.type, "marks": q.marks,
+                           "options": q.choices()} for q in question_bank.asked(doc, user, attempt)]}
+
+
 @smooth.whitelist(methods=["POST"])
 def submit_quiz(quiz: str, answers: Any = None, submit_unanswered: Any = False) -> dict[str, Any]:
     """The current user's attempt at `quiz`; scored by the server (any score sent is ignored).
@@ -145,17 +168,12 @@ def submit_quiz(quiz: str, answers: Any = None, submit_unanswered: Any = False) 
     Leaving questions blank uses an attempt like any other submission, so, as the portal asks first,
     the API refuses blanks unless `submit_unanswered` says the learner means it."""
     user = smooth.session.user
-    if user == "Guest":
-        raise smooth.PermissionError("Log in to take a quiz")
-    row = smooth.db.get_value("LMS Quiz", quiz, ["course", "max_attempts"], as_dict=True)
-    if not row:
-        raise smooth.DoesNotExistError(f"Quiz {quiz} not found")
-    if not smooth.db.exists("LMS Enrollment", {"member": user, "course": row["course"]}):
-        raise smooth.ValidationError("Enrol in the course before taking its quizzes")
+    row = _enrolled(user, quiz)
     given = parse_answers(answers)
     out_of_attempts = bool(row["max_attempts"]) and attempts(user, quiz) >= int(row["max_attempts"])
     if not _truthy(submit_unanswered) and not out_of_attempts:
-        blank = unanswered(smooth.get_doc("LMS Quiz", quiz).questions, given)
+        blank = unanswered(question_bank.asked(smooth.get_doc("LMS Quiz", quiz), user, attempts(user, quiz) + 1),
+                           given)
         if blank:
             plural = "s" if len(blank) != 1 else ""
             raise smooth.ValidationError(
@@ -165,7 +183,19 @@ def submit_quiz(quiz: str, answers: Any = None, submit_unanswered: Any = False) 
                           "answers": json.dumps(given)})
     doc.insert(ignore_permissions=True)
     return {"name": doc.name, "score": doc.score, "score_out_of": doc.score_out_of, "percentage": doc.percentage,
-            "passed": doc.passed, "attempt": doc.attempt}
+            "passed": doc.passed, "attempt": doc.attempt, "status": doc.status}
+
+
+def _enrolled(user: str, quiz: str) -> dict[str, Any]:
+    """The quiz's course and attempt cap, once the user is known to be enrolled in its course."""
+    if user == "Guest":
+        raise smooth.PermissionError("Log in to take a quiz")
+    row = smooth.db.get_value("LMS Quiz", quiz, ["course", "max_attempts"], as_dict=True)
+    if not row:
+        raise smooth.DoesNotExistError(f"Quiz {quiz} not found")
+    if not smooth.db.exists("LMS Enrollment", {"member": user, "course": row["course"]}):
+        raise smooth.ValidationError("Enrol in the course before taking its quizzes")
+    return row
 
 
 def _truthy(value: Any) -> bool:

@@ -1,7 +1,7 @@
 """The states of an LMS Certificate Request, each in one of three categories the portal and statistics show.
 
-The request's Workflow is editable in the desk, so an admin may add a state ("No Show") at any
-time. Every state is placed by what the workflow already says of it: a cancelled document status
+The request's Workflow is editable in the desk, so an admin may add a state (beside the shipped
+"No Show") at any time. Every state is placed by what the workflow already says of it: a cancelled document status
 (2), an optional state (one nobody is required to reach, like Cancelled) or a Danger / Inverse
 Workflow State style is *closed*; a submitted status (1) or the Success style is *completed*;
 anything else is still *open* (Pending). A status no workflow state names any more (a state an

@@ -10,7 +10,7 @@ from typing import Any
 import smooth
 from smooth_lms.frappe_migration import people
 from smooth_lms.frappe_migration.mapping import Migration, Row, Skip, Target
-from smooth_lms.quizzes import MULTIPLE, SHORT, SINGLE
+from smooth_lms.question_bank import MULTIPLE, SHORT, SINGLE
 
 OPTIONS = 10  # LMS Question's option_1 .. option_10
 

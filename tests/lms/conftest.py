@@ -111,18 +111,3 @@ def book(member: str, course: str, day: dt.date, start: str, **values: Any) -> A
                                "date": day, "start_time": start, **values}).insert()
     finally:
         smooth.set_user("Administrator")
-
-
-def remove_no_show() -> None:
-    """Take an admin-added "No Show" state back out of the request workflow (the site's, shared with the
-    other tests); requests left in it are moved to Cancelled first. Commits."""
-    for name in smooth.get_all("LMS Certificate Request", filters={"status": "No Show"}, pluck="name"):
-        smooth.db.set_value("LMS Certificate Request", name, "status", "Cancelled")
-    workflow = smooth.get_doc("Workflow", "LMS Certificate Request")
-    workflow.states = [row for row in workflow.states if row.state != "No Show"]
-    workflow.transitions = [row for row in workflow.transitions if row.next_state != "No Show"]
-    workflow.save()
-    for doctype, record in (("Workflow State", "No Show"), ("Workflow Action Master", "Mark No Show")):
-        if smooth.db.exists(doctype, record):
-            smooth.delete_doc(doctype, record, force=True)
-    smooth.db.commit()

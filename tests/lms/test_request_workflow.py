@@ -1,6 +1,6 @@
-"""The shipped LMS Certificate Request workflow: who may complete or cancel, when, and an admin's
-No Show state taking effect on the next request. Workflow rules run in Python over the document API:
-SQLite only (the core's workflow tests run on both)."""
+"""The shipped LMS Certificate Request workflow: who may complete or cancel, when, and the
+shipped No Show an evaluator marks once the slot has started. Workflow rules run in Python over the document
+API: SQLite only (the core's workflow tests run on both)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from tests.lms.conftest import (
     make_evaluator,
     make_learner,
     next_weekday,
-    remove_no_show,
     slot_started,
 )
 
@@ -55,7 +54,7 @@ def act(name: str, user: str, action: str):
 def test_shipped_workflow_is_active(setup):
     workflow = smooth.get_doc("Workflow", REQUEST)
     assert workflow.is_active == 1 and workflow.workflow_state_field == "status"
-    assert [s.state for s in workflow.states] == ["Pending", "Completed", "Cancelled"]
+    assert [s.state for s in workflow.states] == ["Pending", "Completed", "Cancelled", "No Show"]
 
 
 def test_who_may_complete_and_cancel(setup):
@@ -70,7 +69,7 @@ def test_who_may_complete_and_cancel(setup):
         act(request.name, EVA, "Complete")
     slot_started(request.name)
     smooth.db.commit()
-    assert actions(request.name, EVA) == ["Complete", "Cancel"]
+    assert actions(request.name, EVA) == ["Complete", "Cancel", "Mark No Show"]
     assert actions(request.name, LEA) == ["Cancel"]
     with pytest.raises(PermissionError, match=f"{OTTO} may not read"):
         act(request.name, OTTO, "Complete")  # not the assigned evaluator: not even visible
@@ -151,24 +150,14 @@ def test_a_transition_method_must_be_a_whitelisted_controller_method(setup):
         workflow.save()
 
 
-def test_admin_adds_no_show_and_the_next_request_takes_it(setup):
-    try:
-        first = book(LEA, setup, next_weekday(0), "09:00")
-        smooth.get_doc({"doctype": "Workflow State", "workflow_state_name": "No Show", "style": "Inverse"}).insert()
-        smooth.get_doc({"doctype": "Workflow Action Master", "workflow_action_name": "Mark No Show"}).insert()
-        workflow = smooth.get_doc("Workflow", REQUEST)
-        workflow.append("states", {"state": "No Show", "doc_status": "0", "allow_edit": "Moderator"})
-        workflow.append("transitions", {"state": "Pending", "action": "Mark No Show", "next_state": "No Show",
-                                        "allowed": "Batch Evaluator", "allow_self_approval": 1,
-                                        "condition": "doc.evaluator == user"})
-        workflow.save()
-        smooth.db.commit()
-        assert actions(first.name, EVA) == ["Cancel", "Mark No Show"]
-        assert actions(first.name, LEA) == ["Cancel"]
-        missed = act(first.name, EVA, "Mark No Show")
-        assert missed.status == "No Show" and missed.active_key is None  # the learner may book again
-        again = book(LEA, setup, next_weekday(0, at_least_days=10), "09:00")
-        assert again.status == "Pending"
-    finally:
-        smooth.db.rollback()
-        remove_no_show()
+def test_evaluator_marks_a_no_show_once_the_slot_has_started(setup):
+    first = book(LEA, setup, next_weekday(0), "09:00")
+    assert "Mark No Show" not in actions(first.name, EVA)  # not before the slot
+    slot_started(first.name)
+    smooth.db.commit()
+    assert actions(first.name, EVA) == ["Complete", "Cancel", "Mark No Show"]
+    assert actions(first.name, LEA) == ["Cancel"] and "Mark No Show" not in actions(first.name, OTTO)
+    missed = act(first.name, EVA, "Mark No Show")
+    assert missed.status == "No Show" and missed.active_key is None  # the learner may book again
+    again = book(LEA, setup, next_weekday(0, at_least_days=10), "09:00")
+    assert again.status == "Pending"

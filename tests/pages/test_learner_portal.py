@@ -1,6 +1,7 @@
 """The learner portal's day: cancelling asks first, a cancelled slot leaves calendars, booking is offered only
-when the server would take it, admin-added states stay visible, a post after the session ended keeps the slot,
-and the portal points on (next step, certificate earned, training due, a lookup form on /verify).
+when the server would take it, a No Show stays visible, the attempt policy says when to book again, a post
+after the session ended keeps the slot, and the portal points on (next step, certificate earned, training due,
+a lookup form on /verify).
 
 Page behaviour over the served site; no dialect differences, so SQLite only.
 """
@@ -16,7 +17,7 @@ from icalendar import Calendar
 import smooth
 from smooth_lms import certificates, training_assignments
 from tests.api.helpers import Api
-from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, remove_no_show
+from tests.lms.conftest import book, make_course, make_evaluator, make_learner, next_weekday, slot_started
 from tests.lms.content import add_lessons
 from tests.pages.served import EVERY_DAY, page_text
 
@@ -97,29 +98,48 @@ def test_the_certification_page_says_why_booking_is_not_offered_and_the_server_a
     assert "it does not expire, so there is no evaluation to book" in pages.get(url, user=LEARNER).text
 
 
-def test_a_state_an_admin_adds_is_shown_in_its_section_and_counted(pages: Api) -> None:
+def test_a_no_show_is_shown_in_its_section_and_counted(pages: Api) -> None:
     course, name = _booked(pages)
-    try:
-        with pages.handle.context():
-            smooth.get_doc({"doctype": "Workflow State", "workflow_state_name": "No Show", "style": "Inverse"}).insert()
-            smooth.get_doc({"doctype": "Workflow Action Master", "workflow_action_name": "Mark No Show"}).insert()
-            workflow = smooth.get_doc("Workflow", "LMS Certificate Request")
-            workflow.append("states", {"state": "No Show", "doc_status": "0", "allow_edit": "Moderator"})
-            workflow.append("transitions", {"state": "Pending", "action": "Mark No Show", "next_state": "No Show",
-                                            "allowed": "System Manager", "allow_self_approval": 1})
-            workflow.save()
-            smooth.apply_workflow(smooth.get_doc("LMS Certificate Request", name), "Mark No Show")
-            smooth.db.commit()
-        mine = pages.get("/lms/evaluations", user=LEARNER).text
-        closed = mine.split('id="head-cancelled"')[1]
-        assert "Cancelled and closed <span" in mine and "(1)" in closed.split("</h2>")[0]
-        assert f"/lms/evaluations/{name}" in closed and ">No Show</span>" in closed
-        assert ">No Show</span>" in pages.get(f"/lms/evaluations/{name}", user=LEARNER).text
-        stats = pages.get("/statistics/learning", user="Administrator").text
-        assert ": No Show 1</title>" in stats and '<th scope="col">No Show</th>' in stats
-    finally:
-        with pages.handle.context():
-            remove_no_show()
+    with pages.handle.context():
+        slot_started(name)
+        smooth.apply_workflow(smooth.get_doc("LMS Certificate Request", name), "Mark No Show")
+        smooth.db.commit()
+    mine = pages.get("/lms/evaluations", user=LEARNER).text
+    closed = mine.split('id="head-cancelled"')[1]
+    assert "Cancelled and closed <span" in mine and "(1)" in closed.split("</h2>")[0]
+    assert f"/lms/evaluations/{name}" in closed and ">No Show</span>" in closed
+    assert ">No Show</span>" in pages.get(f"/lms/evaluations/{name}", user=LEARNER).text
+    stats = pages.get("/statistics/learning", user="Administrator").text
+    assert ": No Show 1</title>" in stats and '<th scope="col">No Show</th>' in stats
+
+
+def test_the_attempt_policy_says_when_and_why_before_the_learner_tries(pages: Api) -> None:
+    """A Fail starts the course's cool-down: the certification page says until when instead of offering slots,
+    and a booking posted anyway is refused with the same sentence; a No Show then uses the last attempt."""
+    course, name = _booked(pages, evaluation_cooldown_days=5, max_evaluation_attempts=2)
+    with pages.handle.context():
+        slot_started(name)
+        smooth.get_doc({"doctype": "LMS Certificate Evaluation", "certificate_request": name,
+                        "date": smooth.today(), "status": "Fail"}).insert()  # completes the request
+        smooth.db.commit()
+    url = f"/lms/courses/{course}/certification"
+    opens = f"{smooth.getdate(smooth.today()) + dt.timedelta(days=5):%d %B %Y}"
+    text = page_text(pages.get(url, user=LEARNER).text)
+    assert "You cannot book an evaluation now" in text and f"you may book again from {opens}" in text
+    assert "5-day cool-down (1 of 2 attempts left)" in text and "Schedule Evaluation" not in text
+    refused = pages.post(url, user=LEARNER, data={"slot": f"{next_weekday(0)}T09:30:00Z", "timezone": "UTC"})
+    assert f"you may book again from {opens}" in page_text(refused.text)
+    rest = pages.post("/api/method/smooth_lms.api.book_evaluation", user=LEARNER,
+                      json={"course": course, "date": next_weekday(0).isoformat(), "start_time": "10:00"})
+    assert rest.status_code == 417 and f"you may book again from {opens}" in rest.json()["exception"]
+    with pages.handle.context():
+        smooth.db.set_value("LMS Course", course, "evaluation_cooldown_days", 0)
+        again = book(LEARNER, course, next_weekday(0, at_least_days=10), "09:00").name
+        slot_started(again)
+        smooth.apply_workflow(smooth.get_doc("LMS Certificate Request", again), "Mark No Show")
+        smooth.db.commit()
+    text = page_text(pages.get(url, user=LEARNER).text)
+    assert "You have used all 2 evaluation attempts for this course (each Fail and No Show counts)" in text
 
 
 def test_a_booking_posted_after_the_session_ended_comes_back_with_the_slot_chosen(pages: Api) -> None:

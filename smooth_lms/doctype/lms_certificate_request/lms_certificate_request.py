@@ -20,7 +20,7 @@ import datetime as dt
 import smooth
 from smooth.exceptions import DuplicateEntryError, PermissionError, ValidationError
 from smooth.model.document import Document
-from smooth_lms import assignments, certificates, evaluators, quizzes
+from smooth_lms import assignments, attempt_policy, certificates, evaluators, quizzes
 from smooth_lms.slots import WEEKDAYS, EvaluatorCalendar, free_slots, offered_slots
 from smooth_lms.timezones import AmbiguousTimeError, describe, end_after, now_utc, to_utc, to_wall, zone
 
@@ -128,7 +128,8 @@ class LMSCertificateRequest(Document):
                 raise ValidationError(f"{self.member} is not a member of cohort {batch.title}")
             if self.course not in {c.course for c in batch.courses}:
                 raise ValidationError(f"Course {course['title']} is not part of cohort {batch.title}")
-        blocked = certificates.why_no_booking(self.member, self.course)
+        blocked = certificates.why_no_booking(self.member, self.course) \
+            or attempt_policy.why_wait(self.member, self.course)
         if blocked:
             raise ValidationError(blocked)
         if not required:

@@ -1,13 +1,13 @@
-"""LMS Quiz: questions with their correct answers; learners never read it directly (the portal shows
-questions without answers), and a quiz added or removed changes every enrollment's progress."""
+"""LMS Quiz: bank questions listed as rows, or drawn at random from a tagged pool on each attempt; learners
+never read it directly (the portal shows questions without answers), and a quiz added or removed changes
+every enrollment's progress."""
 
 from __future__ import annotations
 
 import smooth
 from smooth.model.document import Document
-from smooth_lms import progress
+from smooth_lms import progress, question_bank
 from smooth_lms.naming import slug_name
-from smooth_lms.quizzes import SHORT, SINGLE, lines
 
 
 class LMSQuiz(Document):
@@ -19,23 +19,36 @@ class LMSQuiz(Document):
             raise smooth.ValidationError("Passing Percentage must be between 0 and 100")
         if int(self.max_attempts or 0) < 0:
             raise smooth.ValidationError("Max Attempts cannot be negative (0 means unlimited)")
+        self.bank_questions()
+        if not (self.title and self.course) or any(not row.lms_question for row in self.questions):
+            return  # the mandatory check after validate names what is missing
+        if question_bank.draws(self):
+            found = len(question_bank.pool(self.question_pool_tag))
+            if found < int(self.questions_per_attempt):
+                raise smooth.ValidationError(
+                    f"The pool tagged {self.question_pool_tag!r} has {found} question{'s' if found != 1 else ''}; "
+                    f"an attempt draws {self.questions_per_attempt}. Tag more questions or draw fewer")
+        elif not self.questions:
+            raise smooth.ValidationError("Add questions, or draw them at random from a tagged pool "
+                                         "(Question Pool Tag and Questions per Attempt)")
+
+    def bank_questions(self) -> None:
+        """Rows given inline (through the API or a script) become bank questions; every row reads as its
+        bank question does."""
         for row in self.questions:
-            where = f"Question {row.idx}"
-            accepted = lines(row.correct_answers)
-            if not accepted:
-                continue  # the mandatory check after validate names the missing Correct Answers
-            if int(row.marks if row.marks is not None else 1) < 0:
-                raise smooth.ValidationError(f"{where}: marks cannot be negative")
-            if row.type == SHORT:
-                continue
-            options = lines(row.options)
-            if len(options) < 2:
-                raise smooth.ValidationError(f"{where}: a choice question needs at least two options, one per line")
-            unknown = [a for a in accepted if a not in options]
-            if unknown:
-                raise smooth.ValidationError(f"{where}: correct answer {unknown[0]!r} is not one of the options")
-            if row.type == SINGLE and len(accepted) != 1:
-                raise smooth.ValidationError(f"{where}: a single choice question has exactly one correct answer")
+            if not row.lms_question:
+                if not row.question:
+                    continue  # the mandatory check names the missing Bank Question
+                try:
+                    row.lms_question = question_bank.bank_row(row.as_dict())
+                except smooth.ValidationError as exc:
+                    raise smooth.ValidationError(f"Question {row.idx}: {exc.message}") from None
+            fields = ["question", "type", "options", "correct_answers"]
+            bank = row.lms_question and smooth.db.get_value("LMS Question", row.lms_question, fields, as_dict=True)
+            if bank:
+                row.update(bank)
+            if int(row.marks or 0) < 0:
+                raise smooth.ValidationError(f"Question {row.idx}: marks cannot be negative")
 
     def on_update(self) -> None:
         progress.refresh_moved(self)

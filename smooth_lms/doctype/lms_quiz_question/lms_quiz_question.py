@@ -1,4 +1,4 @@
-"""LMS Quiz Question: a row of a quiz (checked with its quiz)."""
+"""LMS Quiz Question: a row of a quiz pointing at a bank question (checked and filled with its quiz)."""
 
 from smooth.model.document import Document
 

@@ -1,4 +1,4 @@
-"""An administrator's day in the desk: a "No Show" state and transition added to the request
+"""An administrator's day in the desk: an "Excused" state and transition added to the request
 workflow, an email template edited (a broken one refused, then previewed), an evaluator's
 schedule changed."""
 
@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.journeys.conftest import Journey
 
-SHIPPED_STATES, SHIPPED_TRANSITIONS = 3, 10
+SHIPPED_STATES, SHIPPED_TRANSITIONS = 4, 13
 
 
 def _saved(j: Journey) -> None:
@@ -28,16 +28,16 @@ def test_admin_day(journey_for: Callable[..., Journey]) -> None:
     j.go("/app/workflow/LMS%20Certificate%20Request")
     page.get_by_role("button", name="Add row to Document States").click()
     state = page.locator("table[data-grid='states'] tbody tr[data-row]").nth(SHIPPED_STATES)
-    state.get_by_label("State (Document States row)", exact=True).fill("No Show")
+    state.get_by_label("State (Document States row)", exact=True).fill("Excused")
     state.get_by_label("Only Allow Edit For (Document States row)", exact=True).fill("Moderator")
     page.get_by_role("button", name="Add row to Transition Rules").click()
     rule = page.locator("table[data-grid='transitions'] tbody tr[data-row]").nth(SHIPPED_TRANSITIONS)
     rule.get_by_label("State (Transition Rules row)", exact=True).fill("Pending")
-    rule.get_by_label("Action (Transition Rules row)", exact=True).fill("Mark No Show")
-    rule.get_by_label("Next State (Transition Rules row)", exact=True).fill("No Show")
+    rule.get_by_label("Action (Transition Rules row)", exact=True).fill("Mark Excused")
+    rule.get_by_label("Next State (Transition Rules row)", exact=True).fill("Excused")
     rule.get_by_label("Allowed (Transition Rules row)", exact=True).fill("Batch Evaluator")
     rule.get_by_label("Condition (Transition Rules row)", exact=True).fill("doc.evaluator == user")
-    for missing in ("Workflow State “No Show”", "Workflow Action Master “Mark No Show”"):
+    for missing in ("Workflow State “Excused”", "Workflow Action Master “Mark Excused”"):
         page.get_by_role("button", name="Save").first.click()
         offer = page.get_by_role("link", name=f"Create {missing}")
         expect(offer).to_be_visible()
@@ -53,7 +53,7 @@ def test_admin_day(journey_for: Callable[..., Journey]) -> None:
         created.close()
     _saved(j)
     rule = page.locator("table[data-grid='transitions'] tbody tr[data-row]").nth(SHIPPED_TRANSITIONS)
-    expect(rule.get_by_label("Action (Transition Rules row)", exact=True)).to_have_value("Mark No Show")
+    expect(rule.get_by_label("Action (Transition Rules row)", exact=True)).to_have_value("Mark Excused")
     j.step("workflow")
 
     j.go("/app/email-template/Evaluation%20Booked")
