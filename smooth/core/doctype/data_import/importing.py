@@ -1,0 +1,172 @@
+"""Running an import: each record through the full document lifecycle, a failed one not stopping the rest.
+
+Every record is a document inserted or saved as the importing user (validation, permissions,
+record rules, hooks), inside a savepoint: a record that fails rolls back alone and is logged with
+its row number and message. The job commits in batches (one unit of work each) so the counters the
+page polls move and a 100,000-row file is not one transaction; it is therefore `@opens_units`.
+
+Starting an import that already ran takes only what it did not finish: the records logged as
+failed and those it never reached, so running it again never duplicates what it imported. A new
+import of the same file does not duplicate either where a record is known by its ID or a unique
+field: inserting skips (and logs) a record that already exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from smooth.context import db, local, savepoint, unit_of_work
+from smooth.exceptions import ValidationError
+from smooth.jobs.execute import opens_units
+from smooth.model.document import Document
+from smooth.model.records import get_doc
+
+from .columns import ID
+from .plan import INSERT, UPDATE, Plan, check_rights, key_field, load_plan
+from .records import CellReader, Record, read_record
+
+BATCH = 500
+Progress = Callable[[int, int], None]
+IMPORTED, SKIPPED, FAILED = "Imported", "Skipped", "Failed"
+
+
+class Skip(Exception):
+    """The record is already there (insert mode)."""
+
+
+def _existing(plan: Plan, key: str, values: dict[str, Any]) -> str | None:
+    value = values.get(key)
+    if value in (None, ""):
+        return None
+    if key == ID:
+        return value if db().exists(plan.meta.name, value) else None
+    found = db().get_value(plan.meta.name, {key: value}, "name")
+    return str(found) if found else None
+
+
+def _already_there(plan: Plan, values: dict[str, Any]) -> str | None:
+    """In insert mode: the record with this row's ID or one of its unique values, if there is one."""
+    for key in (ID, *(f.fieldname for f in plan.meta.unique_fields)):
+        name = _existing(plan, key, values)
+        if name:
+            return name
+    return None
+
+
+def _fill(doc: Document, values: dict[str, Any], children: dict[str, list[dict[str, Any]]]) -> None:
+    doc.update({k: v for k, v in values.items() if k != ID})
+    for table, rows in children.items():
+        doc.set(table, [])  # the file's rows replace the table's rows
+        for row in rows:
+            doc.append(table, row)
+
+
+def import_record(plan: Plan, record: Record, import_type: str, key: str, reader: CellReader) -> str:
+    """Insert or save one record; its name. Raises what the document raised, or Skip."""
+    read = read_record(record, plan.meta, plan.columns, reader, local().site.get_meta,
+                       needs_mandatory=import_type == INSERT)
+    if read.errors:
+        raise ValidationError("; ".join(read.errors.values()))
+    values = read.values
+    existing = _already_there(plan, values) if import_type == INSERT else _existing(plan, key, values)
+    if import_type == INSERT and existing:
+        raise Skip(f"{plan.meta.name} {existing} already exists")
+    if existing:
+        doc = get_doc(plan.meta.name, existing)
+        doc.check_permission("write")
+        _fill(doc, values, read.children)
+        doc.save()
+        return str(doc.name)
+    if import_type == UPDATE:
+        shown = values.get(key)
+        raise ValidationError(f"No {plan.meta.name} with {plan.meta.get_label(key) if key != ID else 'ID'} "
+                              f"{shown!r} to update" if shown not in (None, "") else
+                              f"The row has no {'ID' if key == ID else plan.meta.get_label(key)} to find the "
+                              f"{plan.meta.name} to update by")
+    doc = get_doc({"doctype": plan.meta.name})
+    if values.get(ID):
+        doc.name = values[ID]
+    _fill(doc, values, read.children)
+    doc.insert()
+    return str(doc.name)
+
+
+def _log(data_import: str, record: Record, status: str, message: str, docname: str = "") -> None:
+    get_doc({"doctype": "Data Import Log", "data_import": data_import, "row_number": record.row_number,
+             "status": status, "message": message[:4000], "docname": docname}).insert(ignore_permissions=True)
+
+
+def _to_run(data_import: Document, plan: Plan) -> list[Record]:
+    """The records an earlier run left: those it logged as failed and those it never reached."""
+    done = int(data_import.processed_rows or 0)
+    if not done:
+        return plan.records
+    failed = set(db().get_all("Data Import Log", filters={"data_import": data_import.name, "status": FAILED},
+                              pluck="row_number", order_by=""))
+    return [r for i, r in enumerate(plan.records) if i >= done or r.row_number in failed]
+
+
+def _start(name: str) -> tuple[Plan, list[Record], str, str]:
+    with unit_of_work():
+        doc = get_doc("Data Import", name, for_update=True)
+        doc.check_permission("write")
+        check_rights(doc.reference_doctype, doc.import_type)
+        plan = load_plan(doc)
+        key = key_field(plan.meta, doc.update_key)
+        todo = _to_run(doc, plan)
+        if doc.processed_rows:
+            failed_logs = db().get_all("Data Import Log", filters={"data_import": name, "status": FAILED},
+                                       pluck="name", order_by="")
+            for log_name in failed_logs:
+                get_doc("Data Import Log", log_name).delete(ignore_permissions=True)
+        doc.db_set({"status": "Running", "total_rows": len(plan.records),
+                    "failed_rows": 0 if doc.processed_rows else doc.failed_rows}, update_modified=False)
+        return plan, todo, key, str(doc.import_type)
+
+
+def _count(name: str, outcomes: dict[str, int], processed: int) -> None:
+    doc = get_doc("Data Import", name)
+    doc.db_set({"imported_rows": int(doc.imported_rows or 0) + outcomes[IMPORTED],
+                "skipped_rows": int(doc.skipped_rows or 0) + outcomes[SKIPPED],
+                "failed_rows": int(doc.failed_rows or 0) + outcomes[FAILED],
+                "processed_rows": max(int(doc.processed_rows or 0), processed)}, update_modified=False)
+
+
+def _finish(name: str) -> None:
+    with unit_of_work():
+        doc = get_doc("Data Import", name)
+        failed, done = int(doc.failed_rows or 0), int(doc.imported_rows or 0) + int(doc.skipped_rows or 0)
+        status = "Success" if not failed else "Partial Success" if done else "Error"
+        doc.db_set("status", status)
+
+
+@opens_units
+def run_import(data_import: str, progress: Progress | None = None) -> None:
+    """The Data Import `data_import`, run as the current user; `progress(done, total)` after each batch."""
+    plan, todo, key, import_type = _start(data_import)
+    reader = CellReader()
+    index = {id(r): i for i, r in enumerate(plan.records)}
+    done = 0
+    try:
+        for start in range(0, len(todo), BATCH):
+            batch = todo[start:start + BATCH]
+            with unit_of_work():
+                outcomes = {IMPORTED: 0, SKIPPED: 0, FAILED: 0}
+                for record in batch:
+                    try:
+                        with savepoint():
+                            import_record(plan, record, import_type, key, reader)
+                        outcomes[IMPORTED] += 1
+                    except Skip as skip:
+                        outcomes[SKIPPED] += 1
+                        _log(data_import, record, SKIPPED, str(skip))
+                    except Exception as exc:  # any failure of one record (a hook's own error too) is that row's
+                        outcomes[FAILED] += 1
+                        _log(data_import, record, FAILED, str(exc) or type(exc).__name__)
+                _count(data_import, outcomes, index[id(batch[-1])] + 1)
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(todo))
+    finally:
+        _finish(data_import)
