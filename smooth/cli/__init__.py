@@ -51,6 +51,9 @@ COMMANDS = {
     "restore": Command("smooth.cli.backups", "restore",
                        "Replace the site's data with a backup (.sqlite3, .sql or .jsonl, optionally .gz), then migrate "
                        "it."),
+    "data-import": Command("smooth.cli.data_import", "data_import",
+                           "Import a CSV or XLSX file into DOCTYPE through each record's full lifecycle; failures are "
+                           "listed."),
     "migrate": Command("smooth.cli.migrate", "migrate_command",
                        "Run patches, sync the schema to the doctype JSON files, sync fixtures."),
     "execute": Command("smooth.cli.running", "execute",

@@ -13,6 +13,7 @@ from smooth.pages import assets, google_connect, login, portal, printview, two_f
 from smooth.pages.desk import (
     calendarview,
     customize_form,
+    data_import,
     export,
     formview,
     home,
@@ -52,6 +53,9 @@ def page_routes() -> list[BaseRoute]:
         page_route("/printview", printview.show_printview),
         page_route("/app/search", search.show_search),
         page_route(customize_form.URL, customize_form.show_customize_form, methods=("GET", "POST")),
+        page_route(f"{data_import.URL}/new", data_import.new_import, methods=("GET", "POST")),
+        page_route(f"{data_import.URL}/{{name}}/progress", data_import.show_progress),
+        page_route(f"{data_import.URL}/{{name}}", data_import.show_import, methods=("GET", "POST")),
         page_route("/app/{slug}", workspace.show_workspace_or_list, methods=("GET", "POST")),
         page_route("/app/{slug}/view/report", report.show_report),
         page_route("/app/{slug}/view/counts", listview.show_counts),
