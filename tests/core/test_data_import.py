@@ -14,9 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
 
 import smooth
+from smooth.cli import cli
 from smooth.core.doctype.data_import.data_import import download_failed_rows, download_template, get_preview
 from smooth.core.doctype.data_import.importing import run_import
 from smooth.core.doctype.data_import.spreadsheet import read_rows, write_rows
@@ -173,3 +175,17 @@ def test_xlsx_import_and_a_user_without_create_permission(imports: SiteHandle, t
         with pytest.raises(smooth.PermissionError, match="may not create Test Note"):
             run_import(mine)
     assert smooth.db.count("Test Note", {"title": "Not mine"}) == 0
+
+
+@pytest.mark.parametrize("test_site", ["sqlite"], indirect=True)  # the command's work is the job's, tested above
+def test_bench_data_import(imports: SiteHandle, tmp_path: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_bytes(_csv([["Title", "Status"], ["From the CLI", "Open"], ["Bad", "Sideways"]]))
+    result = CliRunner().invoke(cli, ["--sites-path", str(imports.sites_path), "--site", imports.name, "data-import",
+                                      "--doctype", "Test Note", "--file", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Importing notes.csv into Test Note" in result.output
+    assert ": Partial Success: 1 imported, 0 skipped (already there), 1 failed of 2 records" in result.output
+    assert "row 3: Status" in result.output
+    smooth.db.rollback()  # a fresh transaction sees the command's commits
+    assert smooth.db.get_all("Test Note", pluck="title") == ["From the CLI"]

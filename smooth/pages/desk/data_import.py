@@ -114,7 +114,9 @@ def show_import(api: ApiRequest, name: str) -> Response:
         plan_error = exc.message or type(exc).__name__
     mapping = json.loads(doc.column_mapping) if doc.column_mapping else {}
     failures = importer.failed_logs(doc.name)
-    notice = {"started": "Import started", "saved": "Saved"}.get(str(api.form.get("done") or ""), "")
+    done = str(api.form.get("done") or "")
+    notice = "Saved" if done == "saved" else "Import started" if done == "started" and doc.status in (
+        "Pending", "Running") else ""
     return render_page(api, "desk/data_import.html", {
         "url": f"{URL}/{quote(name)}", "list_url": URL, "method": METHOD, "doc": doc, "counters": _counters(doc),
         "preview": shown, "plan_error": plan_error, "choices": choices, "mapping": mapping, "types": TYPES,
