@@ -48,11 +48,18 @@ def _existing(plan: Plan, key: str, values: dict[str, Any]) -> str | None:
 
 
 def _already_there(plan: Plan, values: dict[str, Any]) -> str | None:
-    """In insert mode: the record with this row's ID or one of its unique values, if there is one."""
+    """In insert mode: the record with this row's ID, one of its unique values or the values of a unique index
+    (Employee Compliance's employee and compliance type), if there is one."""
     for key in (ID, *(f.fieldname for f in plan.meta.unique_fields)):
         name = _existing(plan, key, values)
         if name:
             return name
+    for index in plan.meta.indexes:
+        fields = index["fields"]
+        if index["unique"] and fields and all(values.get(f) not in (None, "") for f in fields):
+            found = db().get_value(plan.meta.name, {f: values[f] for f in fields}, "name")
+            if found:
+                return str(found)
     return None
 
 
