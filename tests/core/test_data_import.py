@@ -141,12 +141,14 @@ def test_insert_logs_failures_and_a_rerun_does_not_duplicate(imports: SiteHandle
 
 
 def test_update_by_name_or_unique_field_and_upsert(imports: SiteHandle) -> None:
-    first = smooth.get_doc({"doctype": "Test Note", "title": "Old", "code": "U1", "status": "Open"}).insert()
+    first = smooth.get_doc({"doctype": "Test Note", "title": "Old", "code": "U1", "status": "Open",
+                            "tags": [{"tag": "old"}]}).insert()
     smooth.db.commit()
-    by_name = _new_import([["ID", "Title"], [first.name, "Renamed"], ["NOTE-NONE", "Ghost"]],
-                          "Update Existing Records")
+    by_name = _new_import([["ID", "Title", "Tag (Tags)"], [first.name, "Renamed", "x"], ["", "", "y"],
+                           ["NOTE-NONE", "Ghost", ""]], "Update Existing Records")
     run_import(by_name)
     assert smooth.db.get_value("Test Note", first.name, "title") == "Renamed"
+    assert [t.tag for t in smooth.get_doc("Test Note", first.name).tags] == ["x", "y"]  # the file's rows replace
     assert _status(by_name)["failed_rows"] == 1
     assert "No Test Note with ID 'NOTE-NONE'" in smooth.db.get_value("Data Import Log", {"data_import": by_name},
                                                                       "message")
