@@ -20,7 +20,7 @@ def _import(content: bytes) -> str:
     return str(name)
 
 
-def test_reimporting_compliance_rows_skips_those_already_there(lms) -> None:  # noqa: ANN001
+def test_reimporting_compliance_rows_skips_those_already_there(lms) -> None:
     ada, bo = make_employee("Ada"), make_employee("Bo")
     kind = make_compliance_type("Fire Warden")
     smooth.db.commit()
