@@ -8,6 +8,7 @@ and `bench data-import` call it: it opens its own units of work.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterator
@@ -19,7 +20,12 @@ from openpyxl import load_workbook
 
 import smooth
 from smooth.cli import cli
-from smooth.core.doctype.data_import.data_import import download_failed_rows, download_template, get_preview
+from smooth.core.doctype.data_import.data_import import (
+    download_failed_rows,
+    download_template,
+    get_preview,
+    start_import,
+)
 from smooth.core.doctype.data_import.importing import run_import
 from smooth.core.doctype.data_import.spreadsheet import read_rows, write_rows
 from tests.conftest import SiteHandle, make_user
@@ -191,3 +197,17 @@ def test_bench_data_import(imports: SiteHandle, tmp_path: Path) -> None:
     assert "row 3: Status" in result.output
     smooth.db.rollback()  # a fresh transaction sees the command's commits
     assert smooth.db.get_all("Test Note", pluck="title") == ["From the CLI"]
+
+
+@pytest.mark.parametrize("test_site", ["sqlite"], indirect=True)  # no SQL of its own
+def test_a_running_import_starts_again_only_once_its_worker_fell_silent(imports: SiteHandle) -> None:
+    name = _new_import([["Title"], ["Once"]])
+    smooth.db.set_value("Data Import", name, "status", "Running")  # stamps modified: a batch just ended
+    with pytest.raises(smooth.ValidationError, match="already running"):
+        start_import(name)
+    smooth.db.set_value("Data Import", name, "modified", smooth.now_datetime() - dt.timedelta(minutes=20),
+                        update_modified=False)
+    start_import(name)  # the worker died: queued again (inline here, run after the commit)
+    smooth.db.commit()
+    assert smooth.db.get_value("Data Import", name, "status") == "Success"
+    assert smooth.db.get_all("Test Note", pluck="title") == ["Once"]

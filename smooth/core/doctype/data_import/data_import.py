@@ -10,12 +10,13 @@ file to fix and import again.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from smooth.context import db, local
+from smooth.context import db, local, now_datetime
 from smooth.exceptions import ValidationError
 from smooth.jobs.enqueue import enqueue
 from smooth.model.document import Document
@@ -40,6 +41,8 @@ from .preview import preview
 from .spreadsheet import CSV_MIME, XLSX_MIME, Row, file_format, write_rows
 
 JOB_TIMEOUT = 4 * 3600
+# A running import stamps `modified` at each batch; one silent for this long lost its worker and may start again.
+STALE_RUNNING = dt.timedelta(minutes=15)
 COUNTERS = ("status", "total_rows", "processed_rows", "imported_rows", "skipped_rows", "failed_rows")
 
 
@@ -114,7 +117,7 @@ def _jsonable(value: Any) -> Any:
 def start_import(data_import: str) -> str:
     """Queue the import (only what an earlier run left undone); the job id."""
     doc = _load(data_import, "write")
-    if doc.status == "Running":
+    if doc.status == "Running" and now_datetime() - doc.modified < STALE_RUNNING:
         raise ValidationError(f"Data Import {doc.name} is already running")
     check_rights(doc.reference_doctype, doc.import_type)
     load_plan(doc)  # a file or mapping that cannot be read is refused now, not in the job
