@@ -48,6 +48,8 @@ COUNTERS = ("status", "total_rows", "processed_rows", "imported_rows", "skipped_
 
 class DataImport(Document):
     def validate(self) -> None:
+        if not self.reference_doctype:
+            return  # the mandatory check after validate names what is missing
         meta = importable_meta(self.reference_doctype)
         key_field(meta, self.update_key)
         if self.status == "Running" and not self.is_new() and self.has_value_changed("import_file"):

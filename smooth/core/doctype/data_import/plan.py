@@ -66,7 +66,7 @@ def parse_mapping(value: Any) -> dict[str, str]:
         return {}
     mapping = json.loads(value) if isinstance(value, str) else value
     if not isinstance(mapping, dict):
-        raise ValidationError("Column Mapping must be a JSON object of column number to field")
+        raise ValidationError("Field of Each Column must be a JSON object of column number to field")
     return {str(k): str(v or "") for k, v in mapping.items()}
 
 
@@ -74,13 +74,13 @@ def check_mapping(mapping: dict[str, str], columns: dict[str, Column], width: in
     seen: set[str] = set()
     for key, target in mapping.items():
         if not key.isdigit() or int(key) >= width:
-            raise ValidationError(f"Column Mapping names column {key}, which the file does not have")
+            raise ValidationError(f"Field of Each Column names column {key}, which the file does not have")
         if target == SKIP:
             continue
         if target not in columns:
-            raise ValidationError(f"Column Mapping: {target!r} is not a field an import can fill")
+            raise ValidationError(f"Field of Each Column: {target!r} is not a field an import can fill")
         if target in seen:
-            raise ValidationError(f"Column Mapping: two columns go to {columns[target].header}; skip one")
+            raise ValidationError(f"Field of Each Column: two columns go to {columns[target].header}; skip one")
         seen.add(target)
 
 
