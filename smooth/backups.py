@@ -36,6 +36,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -110,6 +111,16 @@ def backup_key(name: str, sites_path: Path) -> str:
     return str(key)
 
 
+def _free_stamp(folder: Path, name: str) -> str:
+    """This second's stamp, or the next free one: a set is named to the second, and a second set taken in the
+    same second (two commands, a test) would otherwise overwrite the first's manifest."""
+    while True:
+        stamp = dt.datetime.now(dt.UTC).strftime(STAMP)
+        if not any(folder.glob(f"{stamp}-{name}-*")):
+            return stamp
+        time.sleep(0.1)
+
+
 def take_backup(name: str, sites_path: Path, *, with_files: bool = False, compress: bool = False,
                 backup_path: Path | None = None, encrypt: bool | None = None, echo: Echo = print) -> Backup:
     """Write a backup set of site `name` (see the module docstring); the site stays open for writes meanwhile.
@@ -120,7 +131,7 @@ def take_backup(name: str, sites_path: Path, *, with_files: bool = False, compre
     url = make_url(site_db_url(config, site_path))
     folder = Path(backup_path) if backup_path else backups_folder(site_path)
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime(STAMP)
+    stamp = _free_stamp(folder, name)
     backup = Backup(stamp, name, folder)
     prefix = folder / f"{stamp}-{name}-"
     suffix = (".gz" if compress else "") + (".enc" if key else "")

@@ -199,6 +199,16 @@ def test_a_sqlite_backup_moves_the_site_onto_mariadb(two_sites: tuple[SiteHandle
         drop_site(embedded)
 
 
+def test_two_backups_in_one_second_are_two_sets(two_sites: tuple[SiteHandle, SiteHandle]) -> None:
+    """A set is named to the second: the second set of a second waits for the next one instead of writing over
+    the first's manifest."""
+    source, _target = two_sites
+    before = {b.stamp for b in list_backups(source.name, source.sites_path)}
+    sets = [take_backup(source.name, source.sites_path, echo=lambda _line: None) for _ in range(3)]
+    assert len({b.stamp for b in sets}) == 3
+    assert {b.stamp for b in list_backups(source.name, source.sites_path)} - before == {b.stamp for b in sets}
+
+
 def test_the_daily_backup_keeps_what_the_site_says_and_doctor_reports_it(
         two_sites: tuple[SiteHandle, SiteHandle]) -> None:
     """The core's daily scheduled job backs up (compressed) and drops sets older than keep_backups_for_hours."""
