@@ -25,20 +25,13 @@ class Series:
 def bar_chart(title: str, labels: list[str], series: list[Series], *, width: int = 640, height: int = 220,
               unit: str = "", max_value: float | None = None) -> Markup:
     """An SVG bar chart (stacked when given several series), sized by viewBox so it scales to its box."""
-    left, bottom, top, right = 40, 36, 12, 8
+    left, bottom, top, right = LEFT, BOTTOM, TOP, RIGHT
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(s.values[i] or 0 for s in series) for i in range(len(labels))]
     peak = max_value if max_value is not None else 4 * math.ceil(max(totals + [1]) / 4)  # counts: whole ticks
     slot = plot_w / max(len(labels), 1)
     bar_w = min(60.0, max(4.0, slot * 0.6))
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{_id(title)}-t" '
-             f'xmlns="http://www.w3.org/2000/svg"><title id="{_id(title)}-t">{escape(title)}</title>']
-    for step in range(5):
-        value = peak * step / 4
-        y = top + plot_h - plot_h * step / 4
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e2e6e9"/>'
-                     f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="10" fill="#555">'
-                     f"{_fmt(value)}{escape(unit)}</text>")
+    parts = _frame(title, width, height, peak, unit)
     for i, label in enumerate(labels):
         x = left + slot * i + (slot - bar_w) / 2
         base = float(top + plot_h)
@@ -54,14 +47,35 @@ def bar_chart(title: str, labels: list[str], series: list[Series], *, width: int
         parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom + 14}" text-anchor="middle" font-size="10" '
                      f'fill="#333">{escape(label)}</text>')
     if len(series) > 1:
-        x = left
-        for n, s in enumerate(series):
-            color = s.color or PALETTE[n % len(PALETTE)]
-            parts.append(f'<rect x="{x}" y="{height - 12}" width="10" height="10" fill="{color}"/>'
-                         f'<text x="{x + 14}" y="{height - 3}" font-size="10" fill="#333">{escape(s.name)}</text>')
-            x += 24 + 7 * len(s.name)
+        parts += _legend(series, height)
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+LEFT, BOTTOM, TOP, RIGHT = 40, 36, 12, 8  # the plot's margins inside the viewBox
+
+
+def _frame(title: str, width: int, height: int, peak: float, unit: str) -> list[str]:
+    """The SVG's opening with its title, and the value axis: five grid lines with their values."""
+    plot_h = height - TOP - BOTTOM
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{_id(title)}-t" '
+             f'xmlns="http://www.w3.org/2000/svg"><title id="{_id(title)}-t">{escape(title)}</title>']
+    for step in range(5):
+        y = TOP + plot_h - plot_h * step / 4
+        parts.append(f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e2e6e9"/>'
+                     f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="10" fill="#555">'
+                     f"{_fmt(peak * step / 4)}{escape(unit)}</text>")
+    return parts
+
+
+def _legend(series: list[Series], height: int) -> list[str]:
+    parts, x = [], LEFT
+    for n, s in enumerate(series):
+        color = s.color or PALETTE[n % len(PALETTE)]
+        parts.append(f'<rect x="{x}" y="{height - 12}" width="10" height="10" fill="{color}"/>'
+                     f'<text x="{x + 14}" y="{height - 3}" font-size="10" fill="#333">{escape(s.name)}</text>')
+        x += 24 + 7 * len(s.name)
+    return parts
 
 
 def _fmt(value: float) -> str:
@@ -75,19 +89,13 @@ def _id(title: str) -> str:
 def line_chart(title: str, labels: list[str], series: list[Series], *, width: int = 640,
                height: int = 220, unit: str = "", max_value: float | None = None) -> Markup:
     """An SVG line chart, one line per series; a None value is a gap (a day with no data), not a zero."""
-    left, bottom, top, right = 40, 36, 12, 8
+    left, bottom, top, right = LEFT, BOTTOM, TOP, RIGHT
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for s in series for v in s.values if v is not None]
     peak = max_value if max_value is not None else 4 * math.ceil(max(values + [1]) / 4)
     step_x = plot_w / max(len(labels) - 1, 1)
     first_x = left if len(labels) > 1 else left + plot_w / 2  # a single day sits in the middle
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{_id(title)}-t" '
-             f'xmlns="http://www.w3.org/2000/svg"><title id="{_id(title)}-t">{escape(title)}</title>']
-    for step in range(5):
-        y = top + plot_h - plot_h * step / 4
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e2e6e9"/>'
-                     f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="10" fill="#555">'
-                     f"{_fmt(peak * step / 4)}{escape(unit)}</text>")
+    parts = _frame(title, width, height, peak, unit)
     for i, label in enumerate(labels):
         parts.append(f'<text x="{first_x + step_x * i:.1f}" y="{height - bottom + 14}" text-anchor="middle" '
                      f'font-size="10" fill="#333">{escape(label)}</text>')
@@ -101,11 +109,6 @@ def line_chart(title: str, labels: list[str], series: list[Series], *, width: in
         for x, y, label, v in points:
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}">'
                          f"<title>{escape(label)}: {escape(s.name)} {_fmt(v)}{escape(unit)}</title></circle>")
-    x = left
-    for n, s in enumerate(series):
-        color = s.color or PALETTE[n % len(PALETTE)]
-        parts.append(f'<rect x="{x}" y="{height - 12}" width="10" height="10" fill="{color}"/>'
-                     f'<text x="{x + 14}" y="{height - 3}" font-size="10" fill="#333">{escape(s.name)}</text>')
-        x += 24 + 7 * len(s.name)
+    parts += _legend(series, height)
     parts.append("</svg>")
     return Markup("".join(parts))
