@@ -1,6 +1,6 @@
 """Onboarding and separation templates, Employee Separation (offboarding) and re-hire.
 
-Model tests (the offboarding on both databases), and the Employee form's Re-hire button through the
+Model tests (templates and offboarding on both databases), and the Employee form's Re-hire button through the
 served site.
 """
 
@@ -29,6 +29,7 @@ def _activity(name: str, begin_on: int = 0, duration: int = 0, **values: Any) ->
     return {"activity_name": name, "kind": "Task", "begin_on": begin_on, "duration": duration, **values}
 
 
+@pytest.mark.both_backends  # the template's rows copied into the new document's table on both databases
 def test_the_best_matching_template_fills_the_onboarding_with_due_dates(lms) -> None:
     make_department("Warehouse")
     make_department("Office")
