@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
 import smooth
+from smooth.jobs.execute import call as run_as_job
 from smooth.model.document import Document
 from tests.api.helpers import set_site_config
 from tests.conftest import SiteHandle, make_user
@@ -68,3 +71,24 @@ def staff(manager_email: str = "mona@example.com", employee_email: str | None = 
             make_user(employee_email, "LMS Student")
         employee = make_employee("Eli", employee_email, last_name="Worker", reports_to=manager, **employee_values)
     return employee, manager
+
+
+def two_schedulers(handle: SiteHandle, job: Callable[..., Any], *args: Any) -> list[Any]:
+    """What `job(*args)` returned in each of two threads started at once (as two schedulers would run it)."""
+    barrier = threading.Barrier(2)
+    outcomes: list[Any] = [None, None]
+
+    def scheduler(index: int) -> None:
+        with handle.context():
+            try:
+                barrier.wait()
+                outcomes[index] = run_as_job(job, *args)
+            except Exception as exc:
+                outcomes[index] = exc
+
+    threads = [threading.Thread(target=scheduler, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes

@@ -8,7 +8,6 @@ SQLite only but for the date window and the race, which the databases settle dif
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 import pytest
@@ -20,7 +19,7 @@ from smooth.jobs.execute import call as run_as_job
 from smooth_hr.compliance_reminders import send_reminders
 from tests.conftest import SiteHandle, make_user
 from tests.hr import compliance_helpers
-from tests.hr.compliance_helpers import body, completed_row, staff, subjects, to
+from tests.hr.compliance_helpers import body, completed_row, staff, subjects, to, two_schedulers
 from tests.hr.conftest import make_compliance_type, make_employee
 from tests.mail import conftest as mail_fixtures
 from tests.mail.conftest import SmtpServer
@@ -163,22 +162,7 @@ def test_two_schedulers_at_once_send_each_reminder_once(hr_mail: SiteHandle, smt
     with smooth.unit_of_work():
         for index in range(8):
             make_employee(f"Worker{index}", reports_to=manager, probation_end_date=today + dt.timedelta(days=14))
-    barrier = threading.Barrier(2)
-    outcomes: list[Any] = [None, None]
-
-    def scheduler(index: int) -> None:
-        with hr_mail.context():
-            try:
-                barrier.wait()
-                outcomes[index] = run_as_job(send_date_notifications, today)
-            except Exception as exc:
-                outcomes[index] = exc
-
-    threads = [threading.Thread(target=scheduler, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = two_schedulers(hr_mail, send_date_notifications, today)
     assert all(isinstance(o, int) for o in outcomes), outcomes
     assert sum(outcomes) == 9
     assert len(to(smtp_server, MANAGER)) == 9

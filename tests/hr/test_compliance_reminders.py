@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from typing import Any
 
 import pytest
 
@@ -14,7 +12,7 @@ from smooth_hr.compliance_job import run_daily_compliance
 from smooth_hr.compliance_reminders import send_reminders, stage_windows
 from tests.conftest import SiteHandle, make_user
 from tests.hr import compliance_helpers
-from tests.hr.compliance_helpers import body, completed_row, staff, subjects, to
+from tests.hr.compliance_helpers import body, completed_row, staff, subjects, to, two_schedulers
 from tests.hr.conftest import make_compliance_type, make_employee
 from tests.lms.conftest import make_course
 from tests.mail import conftest as mail_fixtures
@@ -140,22 +138,7 @@ def test_two_workers_at_once_send_each_reminder_once(hr_mail: SiteHandle, smtp_s
     run_as_job(run_daily_compliance, day - dt.timedelta(days=60))
     with smooth.unit_of_work():
         smooth.db.set_value("Employee Compliance", {"compliance_type": "Forklift Safety"}, {"status": "Expiring"})
-    barrier = threading.Barrier(2)
-    outcomes: list[Any] = [None, None]
-
-    def worker(index: int) -> None:
-        with hr_mail.context():
-            try:
-                barrier.wait()
-                outcomes[index] = run_as_job(send_reminders, day)
-            except Exception as exc:
-                outcomes[index] = exc
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = two_schedulers(hr_mail, send_reminders, day)
     assert all(isinstance(o, dict) for o in outcomes), outcomes
     assert sum(o["sent"] for o in outcomes) == 12
     for index in range(12):

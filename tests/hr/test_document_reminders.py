@@ -8,7 +8,6 @@ SQLite only but for the date windows and the race (both_backends).
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 import pytest
@@ -20,7 +19,7 @@ from smooth_hr.document_reminders import send_document_reminders, stage_on
 from tests.api.helpers import Api
 from tests.conftest import SiteHandle, make_user
 from tests.hr import compliance_helpers
-from tests.hr.compliance_helpers import staff, subjects, to
+from tests.hr.compliance_helpers import staff, subjects, to, two_schedulers
 from tests.hr.conftest import make_compliance_type, make_document_type
 from tests.mail import conftest as mail_fixtures
 from tests.mail.conftest import SmtpServer
@@ -87,22 +86,7 @@ def test_two_schedulers_at_once_send_each_stage_once(hr_mail: SiteHandle, smtp_s
     employee, _manager = staff()
     for days in range(6):
         file_document(employee, today + dt.timedelta(days=10 + days))
-    barrier = threading.Barrier(2)
-    outcomes: list[Any] = [None, None]
-
-    def scheduler(index: int) -> None:
-        with hr_mail.context():
-            try:
-                barrier.wait()
-                outcomes[index] = run_as_job(send_document_reminders, today)
-            except Exception as exc:
-                outcomes[index] = exc
-
-    threads = [threading.Thread(target=scheduler, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = two_schedulers(hr_mail, send_document_reminders, today)
     assert all(isinstance(o, dict) for o in outcomes), outcomes
     assert sum(o["sent"] for o in outcomes) == 6
     assert len(to(smtp_server, EMPLOYEE)) == 6 and len(to(smtp_server, MANAGER)) == 6
