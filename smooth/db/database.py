@@ -95,6 +95,9 @@ class Database:
         self._cache_written = False  # this transaction wrote a cached doctype: bump the token once committed
         self._cache_transaction: Any = None  # the transaction `_generation` belongs to
         self._tables_written: set[str] = set()  # tables this transaction wrote to (their change numbers move on commit)
+        # naming series numbers this transaction reserved ahead: prefix -> (next, top, step); see smooth.model.naming
+        self.series_blocks: dict[str, tuple[int, int, int]] = {}
+        self._series_transaction: Any = None
 
     # -- connection and transaction -------------------------------------------------------
 
@@ -198,6 +201,7 @@ class Database:
         self._write_locked = False
         self._forget_singles()
         self._rows.clear()
+        self.series_blocks.clear()
         self._end_cache_transaction(committed=True)
         self.after_rollback.reset()
 
@@ -218,7 +222,17 @@ class Database:
         self._write_locked = False
         self._forget_singles()
         self._rows.clear()
+        self.series_blocks.clear()
         self._end_cache_transaction(committed=False)
+
+    def series_blocks_of_transaction(self) -> dict[str, tuple[int, int, int]]:
+        """The series numbers reserved ahead in the open transaction; emptied when the transaction is not the one
+        they were reserved in (it was ended behind this object's back), so a number is never handed out twice."""
+        transaction = self._conn.get_transaction() if self._conn is not None else None
+        if transaction is not self._series_transaction:
+            self.series_blocks.clear()
+            self._series_transaction = transaction
+        return self.series_blocks
 
     def _end_cache_transaction(self, *, committed: bool) -> None:
         if committed and self._cache_written:
@@ -233,6 +247,7 @@ class Database:
         are dropped, except `after_rollback` ones, which run at once: their work is undone now."""
         conn = self._ensure_transaction(write=False)
         marks = len(self.before_commit), len(self.after_commit), len(self.after_rollback)
+        series_blocks = dict(self.series_blocks)  # the counters roll back with the savepoint: so do these
         nested = conn.begin_nested()
         try:
             yield
@@ -244,6 +259,7 @@ class Database:
                     pass  # the server already ended the whole transaction (a deadlock): the unit rolls back
             self._forget_singles()  # a Single written inside may have been cached
             self._rows.clear()
+            self.series_blocks = series_blocks
             self.before_commit.discard_since(marks[0])
             self.after_commit.discard_since(marks[1])
             self.after_rollback.run_since(marks[2])

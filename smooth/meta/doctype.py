@@ -113,6 +113,11 @@ class Meta:
                                                         if f.mandatory_depends_on and not f.reqd and f.fieldname]
         self.password_fields: list[DocField] = [f for f in self.value_fields if f.fieldtype == "Password"]
         self.unique_fields: list[DocField] = [f for f in self.value_fields if f.unique]
+        self.fetches: dict[str, list[tuple[str, str, bool]]] = {}  # Link field -> (field, source, if_empty)
+        for f in self.value_fields:
+            if f.fetch_from and "." in f.fetch_from:
+                link, source = f.fetch_from.split(".", 1)
+                self.fetches.setdefault(link, []).append((f.fieldname, source, f.fetch_if_empty))
         self.standard_columns: tuple[str, ...] = fieldtypes.STANDARD_FIELDS + (
             fieldtypes.CHILD_FIELDS if self.istable else ()
         )

@@ -178,18 +178,10 @@ def validate_links(doc: Document) -> None:
 def _apply_fetches(doc: Document, link: DocField, row: Mapping[str, Any]) -> None:
     """A fetched value replaces the field's when the Link changed or the field is empty; a
     `fetch_if_empty` field keeps any value it has (typed by the user, as in Frappe)."""
-    for fieldname, source, if_empty in _fetches_for(doc, link.fieldname):
+    for fieldname, source, if_empty in doc.meta.fetches.get(link.fieldname, ()):
         empty = doc.get(fieldname) in (None, "")
         if source in row and (empty or (not if_empty and doc.has_value_changed(link.fieldname))):
             doc.__dict__[fieldname] = row[source]
-
-
-def _fetches_for(doc: Document, link_fieldname: str) -> list[tuple[str, str, bool]]:
-    pairs = []
-    for field in doc.meta.value_fields:
-        if field.fetch_from and field.fetch_from.split(".", 1)[0] == link_fieldname:
-            pairs.append((field.fieldname, field.fetch_from.split(".", 1)[1], field.fetch_if_empty))
-    return pairs
 
 
 def validate_unique(doc: Document) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
+from sqlalchemy import event
 
 import smooth
 
@@ -115,3 +117,58 @@ def test_child_rows_get_hash_names(ctx):
     doc = smooth.get_doc({"doctype": "Test Note", "title": "t", "tags": [{"tag": "a"}, {"tag": "b"}]}).insert()
     assert all(re.fullmatch(r"[0-9a-z]{10}", row.name) for row in doc.tags)
     assert doc.tags[0].name != doc.tags[1].name
+
+
+def _counter(prefix: str) -> int:
+    series = smooth.local.site.table("Series")
+    return int(smooth.db.execute(series.select().where(series.c.name == prefix)).mappings().one()["current"])
+
+
+def _notes(count: int) -> list[str]:
+    return [smooth.get_doc({"doctype": "Test Note", "title": f"n{i}"}).insert().name for i in range(count)]
+
+
+def test_a_transaction_that_keeps_naming_reserves_ahead_and_gives_back_what_it_did_not_use(ctx):
+    """A bulk insert pays a few upserts, not one a record; the committed counter is the last number used, so
+    the series has no gap (on both backends: the upsert and the give-back are dialect statements)."""
+    prefix = f"NOTE-{year()}-"
+    upserts = []
+    with _counting_series_statements(upserts):
+        names = _notes(150)
+    assert names == [f"{prefix}{i:05d}" for i in range(1, 151)]
+    assert len(upserts) <= 10
+    smooth.db.commit()
+    assert _counter(prefix) == 150
+    assert _notes(1) == [f"{prefix}00151"]  # the next transaction starts from the last number used
+    smooth.db.commit()
+
+
+def test_series_numbers_roll_back_with_a_savepoint_and_with_the_transaction(ctx):
+    prefix = f"NOTE-{year()}-"
+    _notes(3)
+    with pytest.raises(RuntimeError), smooth.savepoint():
+        assert _notes(20)[-1] == f"{prefix}00023"
+        raise RuntimeError("the step fails")
+    assert _notes(2) == [f"{prefix}00004", f"{prefix}00005"]  # the rolled-back numbers are free again
+    smooth.db.commit()
+    assert _counter(prefix) == 5
+    _notes(40)
+    smooth.db.rollback()
+    assert _notes(1) == [f"{prefix}00006"]
+    smooth.db.commit()
+    assert _counter(prefix) == 6
+
+
+@contextlib.contextmanager
+def _counting_series_statements(found: list[str]):
+    engine = smooth.local.site.engine
+
+    def seen(conn, cursor, statement, params, context, executemany):
+        if "tabSeries" in statement:
+            found.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)

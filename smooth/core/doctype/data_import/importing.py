@@ -71,14 +71,21 @@ def _fill(doc: Document, values: dict[str, Any], children: dict[str, list[dict[s
             doc.append(table, row)
 
 
-def import_record(plan: Plan, record: Record, import_type: str, key: str, reader: CellReader) -> str:
-    """Insert or save one record; its name. Raises what the document raised, or Skip."""
+def import_record(plan: Plan, record: Record, import_type: str, key: str, reader: CellReader,
+                  look_first: bool = True) -> str:
+    """Insert or save one record; its name. Raises what the document raised, or Skip.
+
+    With `look_first` false an insert does not ask whether the record is already there: the unique
+    indexes refuse a duplicate, and the caller runs the record again looking first, to skip it."""
     read = read_record(record, plan.meta, plan.columns, reader, local().site.get_meta,
                        needs_mandatory=import_type == INSERT)
     if read.errors:
         raise ValidationError("; ".join(read.errors.values()))
     values = read.values
-    existing = _already_there(plan, values) if import_type == INSERT else _existing(plan, key, values)
+    if import_type == INSERT:
+        existing = _already_there(plan, values) if look_first else None
+    else:
+        existing = _existing(plan, key, values)
     if import_type == INSERT and existing:
         raise Skip(f"{plan.meta.name} {existing} already exists")
     if existing:
@@ -150,9 +157,10 @@ def _finish(name: str) -> None:
         doc.db_set("status", status)
 
 
-def _attempt(plan: Plan, record: Record, import_type: str, key: str, reader: CellReader) -> tuple[str, str]:
+def _attempt(plan: Plan, record: Record, import_type: str, key: str, reader: CellReader,
+             look_first: bool = True) -> tuple[str, str]:
     try:
-        import_record(plan, record, import_type, key, reader)
+        import_record(plan, record, import_type, key, reader, look_first)
         return IMPORTED, ""
     except Skip as skip:  # raised before anything is written
         return SKIPPED, str(skip)
@@ -168,14 +176,15 @@ def _isolated(plan: Plan, record: Record, import_type: str, key: str, reader: Ce
 
 def _import_batch(plan: Plan, batch: list[Record], import_type: str, key: str, reader: CellReader
                   ) -> list[tuple[str, str]]:
-    """Each record's (outcome, message). A chunk runs in one savepoint; only a chunk in which a record fails
-    runs again, a record (and a savepoint) at a time: a clean file pays two statements a chunk, not a row."""
+    """Each record's (outcome, message). A chunk runs in one savepoint, inserting without first looking for
+    the record (a duplicate fails on its unique index); only a chunk in which a record fails runs again, a
+    record (and a savepoint) at a time and looking first: a clean file pays two statements a chunk, not a row."""
     results: list[tuple[str, str]] = []
     for start in range(0, len(batch), CHUNK):
         chunk = batch[start:start + CHUNK]
         try:
             with savepoint():
-                results += [_attempt(plan, record, import_type, key, reader) for record in chunk]
+                results += [_attempt(plan, record, import_type, key, reader, look_first=False) for record in chunk]
         except Exception:
             results += [_isolated(plan, record, import_type, key, reader) for record in chunk]
     return results
