@@ -131,14 +131,22 @@ def duplicate_error(doc: Document, exc: IntegrityError, *, inserting: bool = Fal
         return DuplicateEntryError(f"{doc.doctype} {doc.name} already exists")
     for field in doc.meta.unique_fields:
         if columns == (field.fieldname,):
-            return UniqueValidationError(
-                f"{field.label} {doc.get(field.fieldname)!r} is already used by another {doc.doctype}")
+            return unique_error(doc, field.fieldname, field.label)
     for spec in doc.meta.indexes:
         if spec["unique"] and columns == tuple(spec["fields"]):
             return DuplicateEntryError(
                 f"Another {doc.doctype} already has the same "
                 + ", ".join(doc.meta.get_label(c) for c in spec["fields"]))
     return DuplicateEntryError(f"{doc.doctype} {doc.name} already exists")
+
+
+def unique_error(doc: Document, fieldname: str, label: str) -> UniqueValidationError:
+    """A unique field's value is taken. The database's unique index is the check (no read before each write,
+    as in Frappe); the record holding the value is looked up only now, for the message."""
+    value = doc.get(fieldname)
+    other = db().get_value(doc.doctype, {fieldname: value, "name": ["!=", doc.name or ""]}, "name", order_by="")
+    holder = f"{doc.doctype} {other}" if other else f"another {doc.doctype}"
+    return UniqueValidationError(f"{label} {value!r} is already used by {holder}; it must be unique")
 
 
 def violated_columns(doc: Document, message: str) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import smooth.expressions as expressions
 from smooth.context import db, local
-from smooth.exceptions import LinkValidationError, MandatoryError, UniqueValidationError, ValidationError
+from smooth.exceptions import LinkValidationError, MandatoryError, ValidationError
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField
 from smooth.safe_urls import ALLOWED, is_safe_url, is_url_field
@@ -36,7 +36,6 @@ def validate_document(doc: Document, *, ignore_mandatory: bool = False, ignore_l
             validate_links(member)
     for member in family:
         member.__dict__.pop(_CHECKED, None)
-    validate_unique(doc)
 
 
 def fetch_linked_values(doc: Document) -> None:
@@ -183,14 +182,3 @@ def _apply_fetches(doc: Document, link: DocField, row: Mapping[str, Any]) -> Non
         if source in row and (empty or (not if_empty and doc.has_value_changed(link.fieldname))):
             doc.__dict__[fieldname] = row[source]
 
-
-def validate_unique(doc: Document) -> None:
-    for field in doc.meta.unique_fields:
-        value = doc.__dict__.get(field.fieldname)
-        if value in (None, ""):
-            continue
-        other = db().get_value(doc.doctype, {field.fieldname: value, "name": ["!=", doc.name or ""]},
-                               "name", order_by="")
-        if other:
-            raise UniqueValidationError(
-                f"{field.label} {value!r} is already used by {doc.doctype} {other}; it must be unique")
