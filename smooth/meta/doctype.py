@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from smooth.meta import fieldtypes
+from smooth.safe_urls import is_url_field
 
 PERM_TYPES = ("read", "write", "create", "delete", "submit", "cancel", "amend", "report", "export",
               "import", "print", "email", "share", "select")
@@ -113,6 +114,14 @@ class Meta:
                                                         if f.mandatory_depends_on and not f.reqd and f.fieldname]
         self.password_fields: list[DocField] = [f for f in self.value_fields if f.fieldtype == "Password"]
         self.unique_fields: list[DocField] = [f for f in self.value_fields if f.unique]
+        self.linking_fields: list[DocField] = [f for f in self.value_fields  # Link and Dynamic Link
+                                             if f.fieldtype in ("Link", "Dynamic Link")]
+        # the fields whose values validation checks beyond their type: URLs, Select options, Rating, lengths, signs
+        self.checked_fields: list[DocField] = [
+            f for f in self.value_fields
+            if is_url_field(f.fieldtype, f.options) or f.fieldtype in ("Select", "Rating")
+            or (f.fieldtype in fieldtypes.TEXT and f.fieldtype != "Password")
+            or (f.non_negative and f.fieldtype in fieldtypes.NUMERIC)]
         self.fetches: dict[str, list[tuple[str, str, bool]]] = {}  # Link field -> (field, source, if_empty)
         for f in self.value_fields:
             if f.fetch_from and "." in f.fetch_from:

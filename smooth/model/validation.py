@@ -69,7 +69,7 @@ def row_label(doc: Document) -> str:
 
 def validate_values(doc: Document) -> None:
     values = doc.__dict__
-    for field in doc.meta.value_fields:
+    for field in doc.meta.checked_fields:
         value = values.get(field.fieldname)
         if value is None or value == "":
             continue
@@ -131,9 +131,7 @@ def validate_links(doc: Document) -> None:
     Within one save the second pass (after `validate`) only reads the values the first did not."""
     site = local().site
     wanted: dict[str, dict[str, list[DocField]]] = {}
-    for field in doc.meta.value_fields:
-        if field.fieldtype not in ("Link", "Dynamic Link"):
-            continue
+    for field in doc.meta.linking_fields:
         value = doc.__dict__.get(field.fieldname)
         if value in (None, ""):
             continue
