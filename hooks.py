@@ -26,7 +26,8 @@ fixtures = [
                                                          "Evaluation Reminder", "Evaluator Daily Digest",
                                                          "Evaluation Meet Link", "Onboarding Welcome",
                                                          "Compliance Reminder", "Overdue Training Digest"]]]},
-    {"dt": "Print Format", "filters": [["name", "in", ["LMS Certificate", "Quiz Submission Report"]]]},
+    {"dt": "Print Format", "filters": [["name", "in", ["LMS Certificate", "Quiz Submission Report",
+                                                       "LMS Program Certificate"]]]},
     # the certificate request workflow (Pending -> Completed / Cancelled / No Show; Completed -> Issue Certificate): admins
     # edit it in the desk
     {"dt": "Workflow State", "filters": [["name", "in", ["Pending", "Completed", "Cancelled", "No Show"]]]},
@@ -44,6 +45,14 @@ doc_events = {
         "after_insert": ["smooth_lms.meet_links.on_request_booked", "smooth_lms.notifications.request_booked"],
         "on_update": ["smooth_lms.meet_links.on_request_changed", "smooth_lms.notifications.request_changed"],
     },
+    # programs (smooth_lms/programs.py): cohort members join, finished courses may complete a program, locked
+    # courses refuse a learner's own work
+    "LMS Batch": {"on_update": "smooth_lms.programs.cohort_changed"},
+    "LMS Enrollment": {"on_update": "smooth_lms.programs.course_finished"},
+    "LMS Certificate": {"after_insert": "smooth_lms.programs.course_finished"},
+    "LMS Course Progress": {"validate": "smooth_lms.programs.refuse_locked_work"},
+    "LMS Quiz Submission": {"validate": "smooth_lms.programs.refuse_locked_work"},
+    "LMS Assignment Submission": {"validate": "smooth_lms.programs.refuse_locked_work"},
     # the linked user gets the Employee role, which the manager scope (smooth_hr/permissions.py) narrows
     "Employee": {"on_update": "smooth_hr.permissions.grant_employee_role"},
 }
@@ -93,6 +102,7 @@ website_route_rules = [
     {"from_route": "/lms/evaluations/<request>", "to_route": "lms/evaluation"},
     {"from_route": "/lms/evaluations/<request>/ics", "to_route": "lms/evaluation_ics"},
     {"from_route": "/lms/cohorts/<cohort>", "to_route": "lms/cohort"},
+    {"from_route": "/lms/programs/<program>", "to_route": "lms/program"},
     {"from_route": "/verify/<number>", "to_route": "verify"},
     {"from_route": "/statistics/learning", "to_route": "learning_statistics"},
     {"from_route": "/onboarding/<onboarding>", "to_route": "onboarding"},

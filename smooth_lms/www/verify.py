@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import certificates
+from smooth_lms import certificates, programs
 
 
 def get_context(context: Any) -> None:
@@ -23,3 +23,5 @@ def get_context(context: Any) -> None:
         return
     smooth.throttle_lookup(context.client_ip)
     context.result = certificates.verification(number)
+    if context.result["state"] == "Unknown":
+        context.result = programs.verification(number) or context.result

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import assignments, learning, lesson_body, progress, rubrics
+from smooth_lms import assignments, learning, lesson_body, programs, progress, rubrics
 from smooth_lms.assignments import FILE, URL
 from smooth_lms.certification import learner_zone
 from smooth_lms.timezones import describe, occurrences
@@ -67,6 +67,7 @@ def get_context(context: Any) -> None:
     user = learning.require_login("hand in assignments")
     form = context.form_dict
     course = learning.course_for_viewer(form["course"])
+    programs.check_open(user, course["name"])  # a course a program keeps locked
     doc = _assignment(course["name"], form["assignment"])
     context.course, context.title = course, f"{doc.title} · {course['title']}"
     context.assignment = doc

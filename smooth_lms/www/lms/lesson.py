@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import assignments, learning, lesson_body, next_step, progress
+from smooth_lms import assignments, learning, lesson_body, next_step, programs, progress
 
 
 def _lesson(course: str, name: str) -> dict[str, Any]:
@@ -31,6 +31,7 @@ def handle_post(context: Any) -> None:
 def get_context(context: Any) -> None:
     user = learning.require_login("read lessons")
     course = learning.course_for_viewer(context.form_dict["course"])
+    programs.check_open(user, course["name"])  # a course a program keeps locked
     lesson = _lesson(course["name"], context.form_dict["lesson"])
     enrollment = progress.enrollment(user, course["name"])
     if not enrollment and not lesson["include_in_preview"] and not learning.sees_all_content(user):

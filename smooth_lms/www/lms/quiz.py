@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 import smooth
-from smooth_lms import learning, next_step, progress, question_bank, quizzes
+from smooth_lms import learning, next_step, programs, progress, question_bank, quizzes
 
 
 def _quiz(course: str, name: str) -> Any:
@@ -73,6 +73,7 @@ def get_context(context: Any) -> None:
     user = learning.require_login("take quizzes")
     form = context.form_dict
     course = learning.course_for_viewer(form["course"])
+    programs.check_open(user, course["name"])  # a course a program keeps locked
     quiz = _quiz(course["name"], form["quiz"])
     context.course, context.title = course, f"{quiz.title} · {course['title']}"
     context.quiz = {"name": quiz.name, "title": quiz.title, "passing_percentage": quiz.passing_percentage,
