@@ -89,6 +89,7 @@ def make_demo_data() -> dict[str, Any]:
     _requests(safety, forklift, cohort, created)
     _certified("nina.learner@example.com", safety, created)
     _todays_requests(safety, forklift, created)
+    _program(safety, forklift, cohort, created)
     return created
 
 
@@ -192,6 +193,19 @@ def _cohort(safety: str, forklift: str, created: dict[str, int]) -> str:
     }).insert(ignore_permissions=True)
     _count(created, "LMS Batch")
     return cohort.name
+
+
+def _program(safety: str, forklift: str, cohort: str, created: dict[str, int]) -> None:
+    """A program over the cohort's two courses, in order: Nina (certified in safety) may go on to forklifts,
+    Tom (40% of safety) sees Forklift Operation locked until he completes Workplace Safety."""
+    if smooth.db.exists("LMS Program", {"title": "Warehouse Operator Path"}):
+        return
+    smooth.get_doc({"doctype": "LMS Program", "title": "Warehouse Operator Path", "published": 1,
+                    "enforce_course_order": 1, "program_courses": [{"course": safety}, {"course": forklift}],
+                    "cohorts": [{"batch": cohort}],
+                    "description": "Safety first, then the forklift: the certificate comes with both."}).insert(
+        ignore_permissions=True)
+    _count(created, "LMS Program")
 
 
 def _requests(safety: str, forklift: str, cohort: str, created: dict[str, int]) -> None:

@@ -18,7 +18,7 @@ import pytest
 import smooth
 from tests.api.helpers import USER_HEADER, set_site_config
 from tests.api.serving import running_server
-from tests.conftest import SiteHandle
+from tests.conftest import SiteHandle, make_user
 from tests.lms.conftest import clean, lms_site, make_course, make_evaluator, make_learner, next_weekday  # noqa: F401
 
 LEARNER = "lea.bad@example.com"
@@ -148,3 +148,61 @@ def test_evaluation_slot_minutes_must_be_a_whole_number(lms_api: Lms, raw: str) 
     refused(response, "(evaluation_slot_minutes) is not a whole number")
     assert json.loads(lms_api.call("GET", f"/api/resource/LMS%20Course/{lms_api.course}", user="Administrator")
                       .text)["data"]["evaluation_slot_minutes"] == 30
+
+
+OTHER = "otto.bad@example.com"
+
+
+@pytest.fixture(scope="module")
+def programs_api(lms_api: Lms) -> Lms:
+    """A published program, and an unpublished one whose only member is OTHER (with a certificate)."""
+    with lms_api.handle.context():
+        make_user(OTHER, "LMS Student")
+        for title, published in (("Open Path", 1), ("Closed Path", 0)):
+            smooth.get_doc({"doctype": "LMS Program", "title": title, "published": published,
+                            "program_courses": [{"course": lms_api.course}]}).insert()
+        smooth.get_doc({"doctype": "LMS Program Member", "program": "closed-path", "member": OTHER,
+                        "certificate_number": "SMC-OTTO-OTTO-OTTO", "certificate_date": smooth.today()}).insert()
+        smooth.db.commit()
+    return lms_api
+
+
+@pytest.mark.parametrize("name", ["no-such-program", "closed-path", "%00", "a%27b", "x" * 300, "..%2F..%2Fetc"])
+def test_a_program_page_the_learner_may_not_see_is_not_found(programs_api: Lms, name: str) -> None:
+    """closed-path is unpublished and OTTO's: to anyone else it does not exist (not 403: names are not probed)."""
+    response = programs_api.call("GET", f"/lms/programs/{name}")
+    assert response.status_code == 404, response.text[:300]
+    assert "Closed Path" not in programs_api.call("GET", "/lms/programs").text
+
+
+def test_a_program_page_and_list_show_what_the_learner_may_see(programs_api: Lms) -> None:
+    assert "Open Path" in programs_api.call("GET", "/lms/programs").text
+    assert programs_api.call("GET", "/lms/programs/open-path").status_code == 200
+    assert programs_api.call("GET", "/lms/programs/closed-path", user=OTHER).status_code == 200
+
+
+def test_another_learners_program_certificate_is_not_theirs_to_print(programs_api: Lms) -> None:
+    with programs_api.handle.context():
+        member = smooth.db.get_value("LMS Program Member", {"member": OTHER}, "name")
+    pdf = "/api/method/frappe.utils.print_format.download_pdf"
+    params = {"doctype": "LMS Program Member", "name": member, "format": "LMS Program Certificate"}
+    assert programs_api.call("GET", pdf, params=params).status_code in (403, 404)
+    assert programs_api.call("GET", f"/api/resource/LMS%20Program%20Member/{member}").status_code in (403, 404)
+    listed = programs_api.call("GET", "/api/resource/LMS%20Program%20Member").json()["data"]
+    assert listed == []
+
+
+@pytest.mark.parametrize("program", [["open-path"], {"name": "open-path"}])
+def test_a_program_given_as_a_list_or_object_is_refused(programs_api: Lms, program: Any) -> None:
+    refused(programs_api.call("POST", "/api/method/smooth_lms.programs.enroll_self", json={"program": program}),
+            "'program'")
+
+
+def test_a_learner_cannot_join_an_unpublished_program_or_enrol_others(programs_api: Lms) -> None:
+    response = programs_api.call("POST", "/api/method/smooth_lms.programs.enroll_self", json={"program": "closed-path"})
+    assert response.status_code == 404
+    response = programs_api.call("POST", "/api/method/smooth_lms.programs.enrol_learner",
+                                 json={"name": "open-path", "member": LEARNER})
+    assert response.status_code == 403
+    with programs_api.handle.context():
+        assert not smooth.db.exists("LMS Program Member", {"member": LEARNER})

@@ -7,13 +7,17 @@ import datetime as dt
 import smooth
 from smooth_hr.demo import make_demo_data as make_hr_demo_data
 from smooth_lms.demo import AVA, TODAY_TAG, _todays_requests, make_demo_data
+from smooth_lms.programs import why_locked
 from smooth_lms.timezones import now_utc, to_wall
 
 
 def test_demo_data_is_realistic_and_idempotent(lms):
     created = make_demo_data()
     assert created["LMS Course"] == 3 and created["Course Evaluator"] == 2 and created["LMS Batch"] == 1
-    assert created["LMS Quiz"] == 1
+    assert created["LMS Quiz"] == 1 and created["LMS Program"] == 1
+    assert smooth.db.count("LMS Program Member") == 5  # the cohort's learners
+    assert why_locked("tom.learner@example.com", "forklift-operation") == "Complete Workplace Safety first"
+    assert why_locked("nina.learner@example.com", "forklift-operation") is None
     statuses = sorted(smooth.get_all("LMS Certificate Request", pluck="status"))
     assert statuses == ["Cancelled", "Completed", "Completed"] + ["Pending"] * 5
     evaluator = smooth.get_doc("Course Evaluator", "ben.evaluator@example.com")

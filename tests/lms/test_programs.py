@@ -11,6 +11,7 @@ from sqlalchemy import event
 
 import smooth
 from smooth_lms import learning, programs
+from smooth_lms.certificates import issue_certificate
 from tests.conftest import SiteHandle, make_user
 from tests.lms.conftest import make_course
 from tests.lms.content import add_lessons
@@ -113,7 +114,6 @@ def test_the_program_certificate_waits_for_every_course_and_its_certification(lm
     standing = programs.progress_for([LEA], [program])[(LEA, program)]
     assert [s.status for s in standing.steps] == ["Complete", "Awaiting certification"]
     assert not smooth.db.get_value("LMS Program Member", {"member": LEA}, "certificate_number")
-    from smooth_lms.certificates import issue_certificate
     issue_certificate(LEA, courses[1])  # the evaluation passed: its certificate completes the program
     number = smooth.db.get_value("LMS Program Member", {"member": LEA}, "certificate_number")
     assert number and number.startswith("SMC-")
