@@ -59,6 +59,9 @@ def test_a_cohort_learner_takes_the_program_in_order_and_downloads_its_certifica
     assert_accessible(page)
     screenshot(page, "program-locked", live.handle.backend)
 
+    page.goto(f"/lms/courses/{second}")
+    expect(page.locator("#program-lock")).to_contain_text("Complete Racking Basics first")
+    expect(page.get_by_role("link", name=re.compile(r"^Start"))).to_have_count(0)
     page.goto(f"/lms/courses/{second}/learn/{locked_lesson}")  # the locked course's lesson, by its URL
     expect(page.get_by_text("Complete Racking Basics first")).to_be_visible()
     expect(page.get_by_role("button", name="Mark complete")).to_have_count(0)

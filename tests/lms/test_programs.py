@@ -194,3 +194,23 @@ def test_program_progress_reads_the_same_few_queries_for_any_number_of_learners(
     assert first.steps[2].lock_reason == "Complete Loading first"
     assert (first.done, first.total, first.percent) == (1, 3, 33.33)
     assert [s.status for s in many[(learners[5], other)].steps] == ["Not started", "Not started"]
+
+
+def test_a_learner_joins_a_published_program_whose_courses_are_open(lms: SiteHandle) -> None:
+    make_user(LEA, "LMS Student")
+    courses, _ = _courses("Racking", "Loading")
+    program = _program(courses)
+    smooth.db.set_value("LMS Course", courses[1], "upcoming", 1)
+    smooth.set_user(LEA)
+    try:
+        with pytest.raises(smooth.ValidationError, match=r"not open for enrolment \(Loading\); ask a Moderator"):
+            programs.enroll_self(program)
+        smooth.set_user("Administrator")
+        smooth.db.set_value("LMS Course", courses[1], "upcoming", 0)
+        smooth.set_user(LEA)
+        programs.enroll_self(program)
+        programs.enroll_self(program)  # idempotent
+    finally:
+        smooth.set_user("Administrator")
+    assert smooth.db.count("LMS Program Member", {"member": LEA}) == 1
+    assert smooth.db.count("LMS Enrollment", {"member": LEA}) == 2
