@@ -210,10 +210,14 @@ def enrol(program: str, members: dict[str, str | None]) -> int:
             except DuplicateEntryError:
                 pass  # enrolled meanwhile by another request
         for course in courses:
-            if (member, course) not in enrolled:
+            if (member, course) in enrolled:
+                continue
+            try:
                 smooth.get_doc({"doctype": "LMS Enrollment", "member": member, "course": course,
                                 "batch": batch if (batch, course) in in_cohort else None}).insert(
                     ignore_permissions=True)
+            except DuplicateEntryError:
+                pass  # they enrolled themselves meanwhile
     issue_certificates(program, names)
     return added
 

@@ -15,6 +15,7 @@ from smooth_lms.certificates import issue_certificate
 from tests.conftest import SiteHandle, make_user
 from tests.lms.conftest import make_course
 from tests.lms.content import add_lessons
+from tests.lms.test_indexed_lists import Statements
 
 LEA, MAX, CREATOR = "lea.program@example.com", "max.program@example.com", "cora.creator@example.com"
 
@@ -155,14 +156,6 @@ def test_a_learner_sees_published_programs_and_their_own_only(lms: SiteHandle) -
         programs.program_for_viewer(hidden, MAX)
     assert [p["name"] for p in programs.visible_programs(MAX)] == []
     assert [p["name"] for p in programs.visible_programs(LEA)] == [hidden]
-
-
-class Statements:
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-
-    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        self.seen.append(statement)
 
 
 @pytest.mark.both_backends
