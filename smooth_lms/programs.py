@@ -218,7 +218,7 @@ def enrol(program: str, members: dict[str, str | None]) -> int:
                     ignore_permissions=True)
             except DuplicateEntryError:
                 pass  # they enrolled themselves meanwhile
-    issue_certificates(program, names)
+    record_standing(program, names)
     return added
 
 
@@ -310,32 +310,40 @@ def enroll_self(program: str) -> dict[str, Any]:
 
 # -- the certificate ------------------------------------------------------------------------------------
 
-def issue_certificates(program: str, members: list[str]) -> list[str]:
-    """Give each of `members` who has done every course their program certificate (once: idempotent; the
-    membership row is locked first, so two workers finishing the same learner's last course take turns)."""
+def record_standing(program: str, members: list[str]) -> list[str]:
+    """Store each member's courses done and percent on their LMS Program Member (the desk lists them), and give
+    whoever has done every course their program certificate; returns the memberships certified now.
+
+    The certificate is given once: the membership row is locked first, so two workers finishing the same
+    learner's last course take turns. A percent changes only when a course becomes done or undone, so the
+    callers are enrolment and a course's completion or certificate, never each lesson."""
     standing = progress_for(members, [program])
-    complete = [m for m in members if standing[(m, program)].complete]
-    if not complete:
-        return []
     issued = []
-    for name in smooth.get_all("LMS Program Member", pluck="name", filters={
-            "program": program, "member": ["in", complete], "certificate_number": ["is", "not set"]}):
-        if smooth.db.get_value("LMS Program Member", name, "certificate_number", for_update=True):
-            continue
-        smooth.db.set_value("LMS Program Member", name, {"certificate_number": certificates.certificate_number(),
-                                                         "certificate_date": smooth.today()})
-        issued.append(name)
+    for row in smooth.get_all("LMS Program Member", fields=["name", "member", "courses_done", "progress",
+                                                            "certificate_number"],
+                              filters={"program": program, "member": ["in", members or [""]]}):
+        now = standing[(row["member"], program)]
+        values: dict[str, Any] = {}
+        if int(row["courses_done"] or 0) != now.done or float(row["progress"] or 0) != now.percent:
+            values.update(courses_done=now.done, progress=now.percent)
+        if now.complete and not row["certificate_number"] and not smooth.db.get_value(
+                "LMS Program Member", row["name"], "certificate_number", for_update=True):
+            values.update(certificate_number=certificates.certificate_number(), certificate_date=smooth.today())
+            issued.append(row["name"])
+        if values:
+            smooth.db.set_value("LMS Program Member", row["name"], values)
     return issued
 
 
 def course_finished(doc: Any, method: str | None = None) -> None:
-    """on_update of LMS Enrollment and after_insert of LMS Certificate (doc_events): maybe a program is complete."""
+    """on_update of LMS Enrollment and after_insert of LMS Certificate (doc_events): a course done (or undone, when
+    lessons were added) changes the member's standing in their programs, maybe completing one."""
     if smooth.flags.in_import or not doc.get("member") or not doc.get("course"):
         return
-    if doc.doctype == "LMS Enrollment" and not doc.get("completed"):
+    if doc.doctype == "LMS Enrollment" and not doc.has_value_changed("completed"):
         return
     for program in programs_of(doc.member, doc.course):
-        issue_certificates(program, [doc.member])
+        record_standing(program, [doc.member])
 
 
 def verification(number: str) -> dict[str, Any] | None:
