@@ -179,6 +179,8 @@ def test_a_program_page_and_list_show_what_the_learner_may_see(programs_api: Lms
     assert "Open Path" in programs_api.call("GET", "/lms/programs").text
     assert programs_api.call("GET", "/lms/programs/open-path").status_code == 200
     assert programs_api.call("GET", "/lms/programs/closed-path", user=OTHER).status_code == 200
+    guest = programs_api.http.get("/lms/programs/open-path")
+    assert guest.status_code == 200 and "My progress" not in guest.text and "Enrol in the program" not in guest.text
 
 
 def test_another_learners_program_certificate_is_not_theirs_to_print(programs_api: Lms) -> None:

@@ -81,6 +81,7 @@ def test_a_cohort_learner_takes_the_program_in_order_and_downloads_its_certifica
         mine = phone.new_page()
         log_in(mine, LEARNER, PASSWORD, then="/lms/programs")
         expect(mine.locator(".program-card .program-count")).to_have_text("2 of 2 courses complete")
+        screenshot(mine, "programs-list-phone", live.handle.backend)
         mine.get_by_role("link", name="Warehouse Starter").click()
         expect(mine.locator("#program-count")).to_have_text("2 of 2 courses complete")
         expect(mine.locator("#program-certificate")).to_contain_text("Program certificate SMC-")
