@@ -16,6 +16,7 @@ from tests.conftest import SiteHandle, make_user
 from tests.lms.conftest import make_course
 from tests.lms.content import add_lessons
 from tests.lms.test_indexed_lists import Statements
+from tests.lms.test_quizzes import make_quiz, submit
 
 LEA, MAX, CREATOR = "lea.program@example.com", "max.program@example.com", "cora.creator@example.com"
 
@@ -91,6 +92,9 @@ def test_the_enforced_order_locks_later_courses_for_the_learner_on_every_door(lm
     assert programs.why_locked(LEA, courses[2]) == "Complete Racking first"
     with pytest.raises(smooth.PermissionError, match="Complete Racking first"):
         _complete(LEA, lessons[courses[1]][:1])  # the API door (the page and REST insert the same row)
+    quiz = make_quiz(courses[2])
+    with pytest.raises(smooth.PermissionError, match="Complete Racking first"):
+        submit(LEA, quiz, {})  # the quiz door
     _complete(LEA, lessons[courses[0]])
     assert programs.why_locked(LEA, courses[1]) is None
     assert programs.why_locked(LEA, courses[2]) == "Complete Loading first"
