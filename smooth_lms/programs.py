@@ -184,7 +184,7 @@ def enrol(program: str, members: dict[str, str | None]) -> int:
     """Enrol `{member: cohort or None}` in `program` and each of its courses; idempotent. Returns how many
     members were new to the program.
 
-    Four reads for any number of members; an enrollment whose course is one of the cohort's courses is
+    Five reads for any number of members; an enrollment whose course is one of the cohort's courses is
     made through that cohort (its evaluators and evaluation window apply)."""
     if not members:
         return 0
