@@ -37,6 +37,7 @@ setup(
         "segno>=1.6",
         "openpyxl>=3.1",  # XLSX exports and imports
         "pyotp>=2.9",  # two-factor login: TOTP codes (smooth.auth.two_factor)
+        "authlib>=1.3",  # single sign-on: OpenID Connect ID tokens, JWKS, PKCE (smooth.auth.oidc)
     ],
     extras_require={
         "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27", "schemathesis>=4.0", "mypy>=1.10",

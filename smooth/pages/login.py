@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from smooth.api.request import ApiRequest
 from smooth.auth import login as auth_login
-from smooth.auth import two_factor
+from smooth.auth import oidc, two_factor
 from smooth.context import db
 from smooth.exceptions import AuthenticationError, TooManyRequestsError
 from smooth.pages.rendering import Redirect, local_path, render_page, viewer
@@ -29,6 +29,12 @@ from smooth.pages.rendering import Redirect, local_path, render_page, viewer
 def home_for(api: ApiRequest) -> str:
     """Where a logged-in user starts: the desk, or the portal for Website Users."""
     return auth_login.DESK_HOME if viewer(api).desk_user else auth_login.website_home()
+
+
+def login_form(api: ApiRequest, error: str, redirect_to: str, *, usr: str = "", status: int = 200) -> Response:
+    """The login page: the password form, and a button per enabled single sign-on provider (smooth.pages.sso)."""
+    return render_page(api, "login.html", {"error": error, "usr": usr, "redirect_to": redirect_to,
+                                           "sso_buttons": oidc.login_buttons()}, status=status)
 
 
 def login_page(api: ApiRequest) -> Response:
@@ -42,14 +48,14 @@ def login_page(api: ApiRequest) -> Response:
             auth_login.login(usr, pwd)
         except (AuthenticationError, TooManyRequestsError) as exc:
             db().rollback()  # a refusal writes nothing but its record in the login history
-            return render_page(api, "login.html", {"error": exc.message, "usr": usr if isinstance(usr, str) else "",
-                                                   "redirect_to": target}, status=exc.http_status_code)
+            return login_form(api, exc.message, target, usr=usr if isinstance(usr, str) else "",
+                              status=exc.http_status_code)
         if "tmp_id" in api.response:
             return _second_factor_page(api, str(api.response["tmp_id"]), target, "")
         raise Redirect(local_path(target, str(api.response.get("home_page") or home_for(api))))
     if api.user != "Guest":
         raise Redirect(local_path(target, home_for(api)))
-    return render_page(api, "login.html", {"error": "", "usr": "", "redirect_to": target})
+    return login_form(api, "", target)
 
 
 def _second_factor_post(api: ApiRequest, target: str) -> Response:
@@ -72,13 +78,11 @@ def _second_factor_page(api: ApiRequest, tmp_id: Any, target: str, error: str, s
     try:
         user = two_factor.ticket_user(tmp_id)
     except AuthenticationError as exc:
-        return render_page(api, "login.html", {"error": error or exc.message, "usr": "", "redirect_to": target},
-                           status=exc.http_status_code)
+        return login_form(api, error or exc.message, target, status=exc.http_status_code)
     enrolment = None
     if not two_factor.is_enrolled(user):
         if error and not two_factor.enrolment_pending(user):  # it lapsed: start again from the password
-            return render_page(api, "login.html", {"error": error, "usr": user, "redirect_to": target},
-                               status=status)
+            return login_form(api, error, target, usr=user, status=status)
         enrolment = two_factor.begin_enrolment(user)
     context = {"error": error, "tmp_id": tmp_id, "redirect_to": target, "user": user,
                "remember_days": two_factor.remember_days(), "enrolment": enrolment,

@@ -9,7 +9,7 @@ from starlette.routing import BaseRoute, Route
 from smooth.api.dispatch import choose_site
 from smooth.api.request import ApiRequest
 from smooth.exceptions import SmoothError
-from smooth.pages import assets, google_connect, login, portal, printview, two_factor_settings
+from smooth.pages import assets, google_connect, login, portal, printview, sso, two_factor_settings
 from smooth.pages.desk import (
     calendarview,
     customize_form,
@@ -48,6 +48,8 @@ def page_routes() -> list[BaseRoute]:
         page_route("/", site_root),
         page_route("/login", login.login_page, methods=("GET", "POST")),
         page_route("/logout", login.logout_page, methods=("GET", "POST")),
+        page_route(sso.START_PATH, sso.start_page),
+        page_route(sso.CALLBACK_PATH, sso.callback_page, commit_safe_methods=True),
         page_route(two_factor_settings.URL, two_factor_settings.two_factor_page, methods=("GET", "POST")),
         page_route("/app", home.show_home),
         page_route("/printview", printview.show_printview),
