@@ -94,8 +94,8 @@ def test_login_page_button_leads_through_the_provider_to_a_session(auth: AuthSit
     assert sso.token_requests[-1]["code_verifier"]  # the provider matched it to the challenge
     assert _history(auth, ANN) == [("Success", "Single Sign-On")]
 
-    again = _sign_in(auth.client())  # each attempt its own state and nonce
-    assert again.status_code == 303 and again.headers["location"] == "/app"
+    again = _sign_in(auth.client(), "?redirect-to=//evil.example/")  # each attempt its own state and nonce
+    assert again.status_code == 303 and again.headers["location"] == "/app"  # and only pages of this site
     assert sso.authorize_requests[-1]["state"] != asked["state"]
     assert sso.authorize_requests[-1]["nonce"] != asked["nonce"]
 
@@ -139,8 +139,10 @@ def test_a_wrong_state_or_an_expired_attempt_is_refused(auth: AuthSite, sso: Oid
 
 
 def test_provider_errors_are_shown(auth: AuthSite, sso: OidcProvider) -> None:
-    sso.deny = "access_denied"
-    _refused(_sign_in(auth.client()), "Loopback did not sign you in (access_denied)")
+    sso.deny = "<b>access_denied</b>"
+    response = _sign_in(auth.client())
+    _refused(response, "Loopback did not sign you in (<b>access_denied</b>)")
+    assert "&lt;b&gt;access_denied" in response.text
 
 
 @pytest.mark.parametrize(("bend", "words"), [

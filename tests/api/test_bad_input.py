@@ -198,3 +198,32 @@ def test_whole_number_arguments_arrive_as_int(api: Api) -> None:
     assert api.post("/api/method/tests.api.whitelisted.takes_days", json={"days": -3}).json()["message"] == \
         {"days": -3, "type": "int"}
     assert api.get("/api/method/tests.api.whitelisted.takes_days").json()["message"] == {"days": 60, "type": "int"}
+
+
+SSO_CALLBACK = "/login/oidc/loopback/callback"
+SSO_CORPUS = [
+    ("no-attempt-cookie", f"{SSO_CALLBACK}?code=c&state=s", "", 401),
+    ("forged-attempt-cookie", f"{SSO_CALLBACK}?code=c&state=s", "gAAAAAB" + "A" * 200, 401),
+    ("huge-attempt-cookie", f"{SSO_CALLBACK}?code=c&state=s", "A" * 6000, 401),
+    ("state-twice", f"{SSO_CALLBACK}?state=a&state=b&code=c", "", 401),
+    ("surrogate-and-nul", f"{SSO_CALLBACK}?state=%ED%A0%80&code=%00", "", 401),
+    ("huge-code", f"{SSO_CALLBACK}?state=a&code={'x' * 6000}", "", 401),
+    ("provider-error-markup", f"{SSO_CALLBACK}?error=%3Cscript%3Ealert(1)%3C/script%3E&state=s", "", 401),
+    ("start-path-key", "/login/oidc/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd", "", 404),  # no such page
+    ("start-long-key", f"/login/oidc/{'k' * 3000}", "", 401),
+    ("start-offsite-return", "/login/oidc/x?redirect-to=//evil.example/", "", 401),
+]
+
+
+@pytest.mark.parametrize(("path", "cookie", "status"), [case[1:] for case in SSO_CORPUS],
+                         ids=[case[0] for case in SSO_CORPUS])
+def test_sso_doors_answer_bad_input_with_the_login_page(api: Api, path: str, cookie: str, status: int) -> None:
+    """The single sign-on start and callback (smooth.pages.sso) are pages: a refusal is the login page with
+    its reason (401), never a 500, never the input echoed as markup, never a session."""
+    headers = {"Cookie": f"oidc_login={cookie}"} if cookie else {}
+    response = api.request("GET", path, user=None, headers=headers)
+    assert response.status_code == status, f"{response.status_code} {response.text[:400]}"
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<script>alert" not in response.text
+    assert status != 401 or 'action="/login"' in response.text
+    assert "sid=" not in response.headers.get("set-cookie", "").replace("oidc_login=", "")
