@@ -27,6 +27,7 @@ of a known user with method "Single Sign-On".
 
 from __future__ import annotations
 
+import base64
 import hmac
 import json
 import threading
@@ -315,15 +316,27 @@ def _verify_id_token(found: Provider, id_token: Any, nonce: str) -> dict[str, An
 
 
 def _decode(found: Provider, id_token: str) -> jwt.Token:
-    """Verify the signature with the provider's key set, fetched again once when the token's key is not in it
-    (the provider rotated its keys)."""
-    keys = KeySet.import_key_set(_fetch_json(found.jwks_uri, found.label, "signing keys"))  # type: ignore[arg-type]
+    """Verify the signature with the provider's key set, fetched again (once) when the token names a key the
+    cached set lacks: the provider rotated its keys."""
+    keys = _key_set(found, fresh=False)
+    kid = _header(id_token).get("kid")
+    if kid and kid not in {key.kid for key in keys.keys}:
+        keys = _key_set(found, fresh=True)
+    return jwt.decode(id_token, keys, algorithms=list(ALGORITHMS))
+
+
+def _key_set(found: Provider, *, fresh: bool) -> KeySet:
+    data = _fetch_json(found.jwks_uri, found.label, "signing keys", fresh=fresh)
+    return KeySet.import_key_set(data)  # type: ignore[arg-type]
+
+
+def _header(token: str) -> dict[str, Any]:
+    segment = token.split(".", 1)[0]
     try:
-        return jwt.decode(id_token, keys, algorithms=list(ALGORITHMS))
-    except (JoseError, ValueError):
-        fresh = KeySet.import_key_set(_fetch_json(found.jwks_uri, found.label, "signing keys",  # type: ignore[arg-type]
-                                                  fresh=True))
-        return jwt.decode(id_token, fresh, algorithms=list(ALGORITHMS))
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except ValueError:
+        return {}
+    return header if isinstance(header, dict) else {}
 
 
 def _claim_problem(claim: str) -> str:

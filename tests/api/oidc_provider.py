@@ -55,6 +55,12 @@ class OidcProvider:
         self.key = RSAKey.generate_key(2048, parameters={"kid": KID, "use": "sig", "alg": "RS256"})
         self.stranger = RSAKey.generate_key(2048, parameters={"kid": KID})
 
+    def rotate(self) -> None:
+        """A new signing key under a new kid, the only one in the key set from now on."""
+        kid = f"loopback-{secrets.token_hex(4)}"
+        self.key = RSAKey.generate_key(2048, parameters={"kid": kid, "use": "sig", "alg": "RS256"})
+        self.stranger = RSAKey.generate_key(2048, parameters={"kid": kid})
+
     def reset(self, **user: Any) -> None:
         self.user = {"sub": secrets.token_hex(8), "email_verified": True, **user}
         self.overrides, self.signing, self.deny, self.email_in_id_token = {}, "good", "", True
@@ -139,7 +145,7 @@ class OidcProvider:
         if self.signing == "none":
             return f"{_b64(json.dumps({'alg': 'none'}).encode())}.{_b64(json.dumps(claims).encode())}."
         key = self.stranger if self.signing == "other-key" else self.key
-        signed = jwt.encode({"alg": "RS256", "kid": KID}, claims, key)
+        signed = jwt.encode({"alg": "RS256", "kid": self.key.kid}, claims, key)
         if self.signing == "tampered":
             header, _, signature = signed.split(".")
             return f"{header}.{_b64(json.dumps({**claims, 'email': 'mallory@example.com'}).encode())}.{signature}"

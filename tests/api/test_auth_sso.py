@@ -100,6 +100,12 @@ def test_login_page_button_leads_through_the_provider_to_a_session(auth: AuthSit
     assert sso.authorize_requests[-1]["nonce"] != asked["nonce"]
 
 
+def test_a_rotated_signing_key_is_fetched_again(auth: AuthSite, sso: OidcProvider) -> None:
+    assert _sign_in(auth.client()).status_code == 303  # the key set is cached now
+    sso.rotate()
+    assert _sign_in(auth.client()).status_code == 303
+
+
 def test_email_and_its_verification_may_come_from_userinfo(auth: AuthSite, sso: OidcProvider) -> None:
     sso.email_in_id_token = False
     client = auth.client()
@@ -212,3 +218,18 @@ def test_a_disabled_or_unknown_key_has_no_button_and_no_door(auth: AuthSite, sso
     _refused_page = client.get(f"/login/oidc/{KEY}")
     assert _refused_page.status_code == 401 and "not set up here" in html.unescape(_refused_page.text)
     assert client.get("/login/oidc/nonesuch").status_code == 401
+
+
+def test_social_login_key_checks_what_it_is_given(auth: AuthSite) -> None:
+    with auth.handle.context():
+        key = smooth.get_doc({"doctype": "Social Login Key", "provider_name": "Company Login!",
+                              "social_login_provider": "Google"}).insert()
+        assert (key.name, key.base_url, key.redirect_url) == ("company_login", "https://accounts.google.com",
+                                                              "/login/oidc/company_login/callback")
+        for values, words in [({"base_url": "http://idp.example"}, "must be an https:// address"),
+                              ({"jwks_uri": "ftp://idp.example/keys"}, "must be an https:// address"),
+                              ({"auth_url_data": "[1]"}, "must be a JSON object"),
+                              ({"enable_social_login": 1}, "Enter the Client ID")]:
+            with pytest.raises(smooth.ValidationError, match=words):
+                smooth.get_doc({"doctype": "Social Login Key", "provider_name": "Other", **values}).insert()
+        smooth.db.rollback()
