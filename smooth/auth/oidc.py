@@ -47,7 +47,8 @@ from joserfc.jwk import KeySet
 
 from smooth.auth.settings import int_setting
 from smooth.context import local
-from smooth.exceptions import AuthenticationError, ValidationError
+from smooth.core.doctype.social_login_key.social_login_key import ENDPOINTS, extra_params
+from smooth.exceptions import AuthenticationError
 from smooth.integrations.google_calendar import check_endpoint
 from smooth.model.database_api import document_db
 from smooth.model.passwords import fernet, get_decrypted_password
@@ -66,11 +67,6 @@ ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES
 # what the key's auth_url_data may not change: the flow's own security parameters
 RESERVED_PARAMS = frozenset({"state", "nonce", "code_challenge", "code_challenge_method", "redirect_uri",
                              "response_type", "client_id", "scope"})
-# the endpoints a key may set itself (else from discovery): (field, discovery key, label)
-ENDPOINTS = (("authorize_url", "authorization_endpoint", "Authorize URL"),
-             ("access_token_url", "token_endpoint", "Access Token URL"),
-             ("api_endpoint", "userinfo_endpoint", "User Info URL"),
-             ("jwks_uri", "jwks_uri", "JWKS URL"))
 
 
 class SsoError(AuthenticationError):
@@ -94,7 +90,7 @@ class Provider:
     userinfo_url: str
     jwks_uri: str
     scope: str
-    extra_params: dict[str, str]
+    auth_params: dict[str, str]
     verified_claim: str
     sign_ups: bool
     default_roles: tuple[str, ...]
@@ -139,7 +135,7 @@ def provider(key: Any) -> Provider:
     if missing or not row["client_id"]:
         raise SsoError(f"Single sign-on with {label} is not fully set up (missing: "
                        f"{', '.join(missing or ['Client ID'])}): ask an administrator to complete its Social Login Key")
-    extra = _extra_params(row["auth_url_data"])
+    extra = extra_params(row["auth_url_data"])
     methods = discovered.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
     roles = tuple(document_db().get_all("Has Role", filters={"parent": row["name"], "parenttype": SOCIAL_LOGIN_KEY},
                                         pluck="role", order_by="idx asc"))
@@ -147,7 +143,7 @@ def provider(key: Any) -> Provider:
                     issuer=str(discovered.get("issuer") or base), authorize_url=endpoints["authorize_url"],
                     token_url=endpoints["access_token_url"], userinfo_url=endpoints["api_endpoint"],
                     jwks_uri=endpoints["jwks_uri"], scope=str(extra.pop("scope", DEFAULT_SCOPE)),
-                    extra_params={k: v for k, v in extra.items() if k not in RESERVED_PARAMS},
+                    auth_params={k: v for k, v in extra.items() if k not in RESERVED_PARAMS},
                     verified_claim=str(row["email_verified_claim"] or "email_verified"),
                     sign_ups=row["sign_ups"] == "Allow", default_roles=roles,
                     token_auth_method="client_secret_basic" if "client_secret_basic" in methods
@@ -158,29 +154,6 @@ def _endpoint(value: Any, base: str) -> str:
     """A key's URL: absolute as given, or a path on its base URL (Frappe's keys hold both kinds)."""
     text = str(value or "").strip()
     return urljoin(base + "/", text.lstrip("/")) if text.startswith("/") and base else text
-
-
-def _extra_params(raw: Any) -> dict[str, str]:
-    """Frappe's `auth_url_data`: a JSON object of extra authorization parameters (`scope`, `prompt`, `hd`...)."""
-    if not raw:
-        return {}
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        data = None
-    if not isinstance(data, dict):
-        raise ValidationError("Auth URL Data must be a JSON object, such as {\"scope\": \"openid email profile\"}")
-    return {str(k): str(v) for k, v in data.items()}
-
-
-def check_key_urls(values: dict[str, Any]) -> None:
-    """Codes and secrets travel to these URLs: https only (http on loopback, where tests run a provider)."""
-    check_endpoint(values.get("base_url"), "Base URL")
-    for field, _, label in ENDPOINTS:
-        value = str(values.get(field) or "")
-        if value and not value.startswith("/"):
-            check_endpoint(value, label)
-    _extra_params(values.get("auth_url_data"))
 
 
 # -- fetched documents (discovery, key sets), cached briefly per process -------------------------------------
@@ -237,7 +210,7 @@ def begin(key: Any, redirect_uri: str, redirect_to: str) -> tuple[str, str]:
     client = OAuth2Session(found.client_id, redirect_uri=redirect_uri, scope=found.scope,
                            code_challenge_method="S256")
     url, _ = client.create_authorization_url(found.authorize_url, state=attempt.state, nonce=attempt.nonce,
-                                             code_verifier=attempt.verifier, **found.extra_params)
+                                             code_verifier=attempt.verifier, **found.auth_params)
     return str(url), fernet().encrypt(json.dumps(asdict(attempt)).encode()).decode()
 
 
