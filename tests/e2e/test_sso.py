@@ -1,5 +1,6 @@
 """Single sign-on in the browser: the login page's "Log in with Loopback" button goes through the
-loopback OpenID Connect provider (tests/api/oidc_provider.py) and lands in the desk, logged in.
+loopback OpenID Connect provider (tests/api/oidc_provider.py) and lands logged in: staff in the desk,
+a learner the provider signed up in the portal.
 SQLite only: the browser's part is the button, the redirects and the cookies, not the database."""
 
 from __future__ import annotations
@@ -59,3 +60,13 @@ def test_log_in_with_the_provider_button(page: Page, live: LiveSite, provider: O
     page.get_by_role("link", name="Log in with Loopback").click()
     expect(page.get_by_role("alert")).to_contain_text("Loopback has not verified the email address")
     screenshot(page, "login-sso-refused", backend)
+
+    with live.handle.context():  # a learner new to the site, signed up by the provider, lands in the portal
+        key = smooth.get_doc("Social Login Key", "loopback")
+        key.sign_ups = "Allow"
+        key.append("default_roles", {"role": "LMS Student"})
+        key.save()
+        smooth.db.commit()
+    provider.reset(email="new.learner@example.com", given_name="Nia")
+    page.get_by_role("link", name="Log in with Loopback").click()
+    expect(page).to_have_url(re.compile(r"/lms$"))
