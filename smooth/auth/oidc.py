@@ -21,8 +21,8 @@ Every refusal is an `SsoError` (401) whose message says what went wrong and what
 
 Second factor: an SSO login opens the session without asking for a TOTP code, as Frappe's social
 logins do: the identity provider authenticated the person, under its own MFA policy; the second
-factor here guards passwords. The login history (Activity Log) records each success and each refusal
-of a known user with method "Single Sign-On".
+factor here guards passwords. The login history (Activity Log) records each success, and each refusal
+once the person is known (an unverified email of a User, a disabled User), with method "Single Sign-On".
 """
 
 from __future__ import annotations
