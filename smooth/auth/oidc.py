@@ -142,12 +142,17 @@ def provider(key: Any) -> Provider:
     return Provider(key=str(row["name"]), label=label, client_id=str(row["client_id"]),
                     issuer=str(discovered.get("issuer") or base), authorize_url=endpoints["authorize_url"],
                     token_url=endpoints["access_token_url"], userinfo_url=endpoints["api_endpoint"],
-                    jwks_uri=endpoints["jwks_uri"], scope=str(extra.pop("scope", DEFAULT_SCOPE)),
+                    jwks_uri=endpoints["jwks_uri"], scope=_with_openid(extra.pop("scope", DEFAULT_SCOPE)),
                     auth_params={k: v for k, v in extra.items() if k not in RESERVED_PARAMS},
                     verified_claim=str(row["email_verified_claim"] or "email_verified"),
                     sign_ups=row["sign_ups"] == "Allow", default_roles=roles,
                     token_auth_method="client_secret_basic" if "client_secret_basic" in methods
                     else "client_secret_post")
+
+
+def _with_openid(scope: str) -> str:
+    """A scope without `openid` would get no ID token: it is always asked for."""
+    return scope if "openid" in scope.split() else f"openid {scope}".strip()
 
 
 def _endpoint(value: Any, base: str) -> str:

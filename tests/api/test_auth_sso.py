@@ -107,10 +107,16 @@ def test_a_rotated_signing_key_is_fetched_again(auth: AuthSite, sso: OidcProvide
 
 
 def test_email_and_its_verification_may_come_from_userinfo(auth: AuthSite, sso: OidcProvider) -> None:
+    """With Auth URL Data's scope lacking openid (asked for all the same) and the email only in userinfo."""
+    with auth.handle.context():
+        smooth.db.set_value("Social Login Key", KEY, "auth_url_data", '{"scope": "email", "prompt": "login"}')
+        smooth.db.commit()
     sso.email_in_id_token = False
     client = auth.client()
     assert _sign_in(client).status_code == 303
     assert client.get(WHO).json()["message"] == ANN
+    asked = sso.authorize_requests[-1]
+    assert (asked["scope"], asked["prompt"]) == ("openid email", "login")
 
 
 def test_a_callback_serves_once_and_only_in_the_browser_that_started_it(auth: AuthSite, sso: OidcProvider) -> None:
