@@ -63,6 +63,8 @@ LEEWAY_SECONDS = 60
 CACHE_SECONDS = 300  # discovery documents and key sets, per process
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 DEFAULT_SCOPE = "openid email profile"
+# Google documents its ID tokens' iss as "https://accounts.google.com" or "accounts.google.com"
+ISSUER_ALIASES = {"https://accounts.google.com": ("accounts.google.com",)}
 ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
 # what the key's auth_url_data may not change: the flow's own security parameters
 RESERVED_PARAMS = frozenset({"state", "nonce", "code_challenge", "code_challenge_method", "redirect_uri",
@@ -278,7 +280,8 @@ def _verify_id_token(found: Provider, id_token: Any, nonce: str) -> dict[str, An
         raise SsoError(f"{found.label}'s ID token is not signed with the provider's keys: the sign-in was refused; "
                        "try again") from None
     claims = dict(token.claims)
-    registry = jwt.JWTClaimsRegistry(leeway=LEEWAY_SECONDS, iss={"essential": True, "value": found.issuer},
+    issuers = [found.issuer, *ISSUER_ALIASES.get(found.issuer, ())]
+    registry = jwt.JWTClaimsRegistry(leeway=LEEWAY_SECONDS, iss={"essential": True, "values": issuers},
                                      aud={"essential": True, "value": found.client_id}, exp={"essential": True},
                                      sub={"essential": True}, nonce={"essential": True, "value": nonce})
     try:

@@ -239,3 +239,18 @@ def test_social_login_key_checks_what_it_is_given(auth: AuthSite) -> None:
             with pytest.raises(smooth.ValidationError, match=words):
                 smooth.get_doc({"doctype": "Social Login Key", "provider_name": "Other", **values}).insert()
         smooth.db.rollback()
+
+
+def test_google_id_tokens_may_name_their_issuer_without_the_scheme(auth: AuthSite, sso: OidcProvider) -> None:
+    """Google documents both "https://accounts.google.com" and "accounts.google.com" as its ID tokens' iss."""
+    google = oidc.Provider(key="google", label="Google", client_id=CLIENT_ID, issuer="https://accounts.google.com",
+                           authorize_url="", token_url="", userinfo_url="", jwks_uri=f"{sso.base_url}/jwks",
+                           scope="openid", auth_params={}, verified_claim="email_verified", sign_ups=False,
+                           default_roles=(), token_auth_method="client_secret_basic")
+    for issuer in ("https://accounts.google.com", "accounts.google.com"):
+        sso.overrides = {"iss": issuer}
+        claims = oidc._verify_id_token(google, sso.id_token(sso.user, "n-1"), "n-1")
+        assert claims["iss"] == issuer
+    sso.overrides = {"iss": "https://accounts.google.com.evil.example"}
+    with pytest.raises(oidc.SsoError, match="another provider"):
+        oidc._verify_id_token(google, sso.id_token(sso.user, "n-1"), "n-1")
