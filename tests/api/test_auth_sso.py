@@ -107,7 +107,8 @@ def test_a_rotated_signing_key_is_fetched_again(auth: AuthSite, sso: OidcProvide
 
 
 def test_email_and_its_verification_may_come_from_userinfo(auth: AuthSite, sso: OidcProvider) -> None:
-    """With Auth URL Data's scope lacking openid (asked for all the same) and the email only in userinfo."""
+    """With Auth URL Data's scope lacking openid (asked for all the same) and the email only in userinfo; then
+    an absolute Redirect URL (a site behind a proxy) is sent as it is."""
     with auth.handle.context():
         smooth.db.set_value("Social Login Key", KEY, "auth_url_data", '{"scope": "email", "prompt": "login"}')
         smooth.db.commit()
@@ -117,6 +118,13 @@ def test_email_and_its_verification_may_come_from_userinfo(auth: AuthSite, sso: 
     assert client.get(WHO).json()["message"] == ANN
     asked = sso.authorize_requests[-1]
     assert (asked["scope"], asked["prompt"]) == ("openid email", "login")
+
+    public = f"https://lms.example.com/login/oidc/{KEY}/callback"
+    with auth.handle.context():
+        smooth.db.set_value("Social Login Key", KEY, "redirect_url", public)
+        smooth.db.commit()
+    start = auth.client().get(f"/login/oidc/{KEY}")
+    assert parse_qs(urlsplit(start.headers["location"]).query)["redirect_uri"] == [public]
 
 
 def test_a_callback_serves_once_and_only_in_the_browser_that_started_it(auth: AuthSite, sso: OidcProvider) -> None:
