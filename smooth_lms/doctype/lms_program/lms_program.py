@@ -16,12 +16,14 @@ class LMSProgram(Document):
     def validate(self) -> None:
         seen: set[str] = set()
         for row in self.get("program_courses") or []:
+            if not row.course:
+                continue  # the mandatory check names it
             if row.course in seen:
                 raise smooth.ValidationError(f"Row #{row.idx}: {row.course} is listed twice in Courses")
             seen.add(row.course)
         before = self.get_doc_before_save()
-        cohorts = sorted(row.batch for row in self.get("cohorts") or [])
-        earlier = sorted(row.batch for row in before.get("cohorts") or []) if before is not None else []
+        cohorts = sorted(row.batch or "" for row in self.get("cohorts") or [])
+        earlier = sorted(row.batch or "" for row in before.get("cohorts") or []) if before is not None else []
         if cohorts != earlier and not is_staff(smooth.session.user):
             raise smooth.PermissionError("Only Moderators enrol cohorts in programs: ask one to change Cohorts")
 
