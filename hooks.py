@@ -25,7 +25,10 @@ fixtures = [
                                                          "Evaluation Rescheduled", "Evaluation Cancelled",
                                                          "Evaluation Reminder", "Evaluator Daily Digest",
                                                          "Evaluation Meet Link", "Onboarding Welcome",
-                                                         "Compliance Reminder", "Overdue Training Digest"]]]},
+                                                         "Compliance Reminder", "Overdue Training Digest",
+                                                         # live classes (smooth_lms/live_class_mails.py)
+                                                         "Live Class Invitation", "Live Class Updated",
+                                                         "Live Class Cancelled", "Live Class Reminder"]]]},
     {"dt": "Print Format", "filters": [["name", "in", ["LMS Certificate", "Quiz Submission Report",
                                                        "LMS Program Certificate"]]]},
     # the certificate request workflow (Pending -> Completed / Cancelled / No Show; Completed -> Issue Certificate): admins
@@ -57,7 +60,8 @@ doc_events = {
     "Employee": {"on_update": "smooth_hr.permissions.grant_employee_role"},
 }
 scheduler_events = {
-    "cron": {"*/5 * * * *": ["smooth_lms.reminders.send_due_reminders"]},
+    "cron": {"*/5 * * * *": ["smooth_lms.reminders.send_due_reminders",
+                             "smooth_lms.live_class_mails.send_live_class_reminders"]},
     "hourly": ["smooth_lms.reminders.send_evaluator_digests"],
     "daily": ["smooth_lms.stale_requests.cancel_stale_requests", "smooth_lms.training_assignments.mark_overdue",
               "smooth_hr.compliance_job.run_daily_compliance", "smooth_hr.training_digest.send_overdue_digests",
@@ -87,6 +91,7 @@ has_permission: dict = {
     "LMS Quiz": "smooth_lms.authorship.content_permission",
     "LMS Assignment": "smooth_lms.authorship.content_permission",
     "LMS Question": "smooth_lms.question_bank.bank_permission",
+    "LMS Live Class": "smooth_lms.doctype.lms_live_class.lms_live_class.host_permission",
 }
 
 # the layout of a portal path's error pages (a 404 under /lms keeps the learner's nav); paths without the leading /

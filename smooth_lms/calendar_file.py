@@ -54,32 +54,43 @@ def _address(email: str, name: str | None, **params: str) -> vCalAddress:
     return address
 
 
-def request_ics(request: Any, site: str) -> bytes:
-    """The request (a document or dict with the LMS Certificate Request fields) as an iCalendar file."""
-    cancelled = request.get("status") == "Cancelled"
+def event_ics(*, uid: str, sequence: int, start: Any, end: Any, summary: str, description: str,
+              organizer: tuple[str, str | None], attendees: list[tuple[str, str | None]], link: str | None,
+              cancelled: bool) -> bytes:
+    """One event as an iCalendar file: METHOD:CANCEL with STATUS:CANCELLED when `cancelled`, else a REQUEST."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "CANCEL" if cancelled else "REQUEST")
     event = Event()
-    event.add("uid", uid(request, site))
-    event.add("sequence", int(request.get("sequence") or 0))
+    event.add("uid", uid)
+    event.add("sequence", sequence)
     event.add("dtstamp", now_utc().replace(tzinfo=dt.UTC))
-    event.add("dtstart", _utc(request.get("start_utc")))
-    event.add("dtend", _utc(request.get("end_utc")))
-    event.add("summary", summary(request))
-    event.add("description", description(request))
+    event.add("dtstart", _utc(start))
+    event.add("dtend", _utc(end))
+    event.add("summary", summary)
+    event.add("description", description)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("organizer", _address(request.get("evaluator"), request.get("evaluator_name")))
-    event.add("attendee", _address(request.get("member"), request.get("member_name"), ROLE="REQ-PARTICIPANT",
-                                   PARTSTAT="ACCEPTED" if not cancelled else "DECLINED"))
-    link = request.get("google_meet_link")
+    event.add("organizer", _address(*organizer))
+    for email, name in attendees:
+        event.add("attendee", _address(email, name, ROLE="REQ-PARTICIPANT",
+                                       PARTSTAT="ACCEPTED" if not cancelled else "DECLINED"))
     if link:
         event.add("location", link)
         event.add("url", link)
     cal.add_component(event)
     return cal.to_ical()
+
+
+def request_ics(request: Any, site: str) -> bytes:
+    """The request (a document or dict with the LMS Certificate Request fields) as an iCalendar file."""
+    return event_ics(uid=uid(request, site), sequence=int(request.get("sequence") or 0),
+                     start=request.get("start_utc"), end=request.get("end_utc"), summary=summary(request),
+                     description=description(request),
+                     organizer=(request.get("evaluator"), request.get("evaluator_name")),
+                     attendees=[(request.get("member"), request.get("member_name"))],
+                     link=request.get("google_meet_link"), cancelled=request.get("status") == "Cancelled")
 
 
 def google_calendar_link(request: Any) -> str:

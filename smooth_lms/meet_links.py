@@ -39,7 +39,7 @@ def event_id(request: str) -> str:
     return "smooth" + hashlib.sha256(f"{smooth.local.site.name}\0{request}".encode()).hexdigest()[:32]
 
 
-def _when(instant: dt.datetime, zone_name: str) -> dict[str, str]:
+def when(instant: dt.datetime, zone_name: str) -> dict[str, str]:
     return {"dateTime": f"{to_wall(instant, zone_name):%Y-%m-%dT%H:%M:%S}", "timeZone": zone_name}
 
 
@@ -50,8 +50,8 @@ def event_body(doc: Any) -> dict[str, Any]:
         "id": event_id(doc.name),
         "summary": summary(values),
         "description": description(values),
-        "start": _when(doc.start_utc, zone_name),
-        "end": _when(doc.end_utc, zone_name),
+        "start": when(doc.start_utc, zone_name),
+        "end": when(doc.end_utc, zone_name),
         "attendees": [{"email": doc.member, "displayName": doc.member_name or doc.member}],
         "conferenceData": {"createRequest": {"requestId": f"{event_id(doc.name)}-{int(doc.get('sequence') or 0)}",
                                              "conferenceSolutionKey": {"type": "hangoutsMeet"}}},
@@ -108,24 +108,24 @@ def sync_meet_event(name: str, event: str) -> str:
         connection = gcal.connect(doc.evaluator)
         if event == "cancelled":
             if doc.google_calendar_event_id:
-                _with_retries(lambda: gcal.cancel_event(connection, doc.google_calendar_event_id))
+                with_retries(lambda: gcal.cancel_event(connection, doc.google_calendar_event_id))
             return str(doc.meet_status)
         if doc.status != "Pending":
             return str(doc.meet_status)
         body = event_body(doc)
         if doc.google_calendar_event_id and event == "moved":
-            result = _with_retries(lambda: gcal.patch_event(connection, doc.google_calendar_event_id,
+            result = with_retries(lambda: gcal.patch_event(connection, doc.google_calendar_event_id,
                                                             {k: body[k] for k in ("start", "end", "description")}))
         else:
-            result = _with_retries(lambda: gcal.insert_event(connection, body))
+            result = with_retries(lambda: gcal.insert_event(connection, body))
     except gcal.GoogleNotConfigured as exc:
         return _record(doc, "Not Configured", f"{exc.message} ({TROUBLESHOOTING})")
     except gcal.GoogleAuthorizationError as exc:
-        _authorization_lost(doc, exc.message)
+        authorization_lost(doc.evaluator, REQUEST, doc.name, exc.message)
         return _record(doc, "Failed", f"{exc.message} ({TROUBLESHOOTING})")
     except gcal.GoogleError as exc:
         return _record(doc, "Failed", f"{exc.message} ({TROUBLESHOOTING})")
-    link = result.get("hangoutLink") or _entry_point(result)
+    link = result.get("hangoutLink") or entry_point(result)
     if not link:
         return _record(doc, "Failed", f"Google created the event but gave no Meet link ({TROUBLESHOOTING})",
                        event_id=result.get("id"))
@@ -138,14 +138,14 @@ def sync_meet_event(name: str, event: str) -> str:
     return "Created"
 
 
-def _entry_point(result: dict[str, Any]) -> str | None:
+def entry_point(result: dict[str, Any]) -> str | None:
     for entry in (result.get("conferenceData") or {}).get("entryPoints") or []:
         if entry.get("entryPointType") == "video" and entry.get("uri"):
             return str(entry["uri"])
     return None
 
 
-def _with_retries(call: Any) -> Any:
+def with_retries(call: Any) -> Any:
     for pause in (*BACKOFF_SECONDS, None):
         try:
             return call()
@@ -165,16 +165,16 @@ def _record(doc: Any, status: str, error: str, event_id: str | None = None) -> s
     return status
 
 
-def _authorization_lost(doc: Any, reason: str) -> None:
-    """Mark the evaluator's calendar Expired and tell the evaluator and the System Managers once."""
-    calendar = smooth.db.get_value("Google Calendar", {"user": doc.evaluator}, "name")
+def authorization_lost(user: str, doctype: str, name: str, reason: str) -> None:
+    """Mark `user`'s calendar Expired and tell them and the System Managers once (about `doctype` `name`)."""
+    calendar = smooth.db.get_value("Google Calendar", {"user": user}, "name")
     if calendar:
         smooth.db.set_value("Google Calendar", calendar, {"authorization_status": "Expired", "last_error": reason})
     admins = smooth.get_all("Has Role", filters={"role": "System Manager", "parenttype": "User"}, pluck="parent")
-    recipients = sorted({doc.evaluator, *[a for a in admins if a not in ("Administrator", "Guest")]})
-    smooth.sendmail(recipients, subject=f"Google Calendar authorization lost for {doc.evaluator}",
-                    message=f"<p>Smooth could not create the Google Meet link for evaluation {doc.name} because "
-                            f"Google refused the credentials of {doc.evaluator}'s calendar: {reason}</p>"
+    recipients = sorted({user, *[a for a in admins if a not in ("Administrator", "Guest")]})
+    smooth.sendmail(recipients, subject=f"Google Calendar authorization lost for {user}",
+                    message=f"<p>Smooth could not create the Google Meet link for {doctype} {name} because "
+                            f"Google refused the credentials of {user}'s calendar: {reason}</p>"
                             "<p>Reconnect the calendar (Google Calendar in the desk) or check the service account in "
-                            "Google Settings, then use Retry Meet link on the request.</p>",
-                    reference_doctype=REQUEST, reference_name=doc.name)
+                            f"Google Settings, then use Retry Meet link on {name}.</p>",
+                    reference_doctype=doctype, reference_name=name)

@@ -39,7 +39,7 @@ def reminder_leads() -> list[int]:
     return sorted(leads, reverse=True)
 
 
-def _claim(key: str, kind: str, request: str | None, recipient: str | None = None) -> bool:
+def claim(key: str, kind: str, request: str | None, recipient: str | None = None) -> bool:
     """Insert the log row that makes this notification go out once (False: it already went)."""
     try:
         with smooth.savepoint():
@@ -67,7 +67,7 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
             due = doc.start_utc - dt.timedelta(hours=lead)
             if not due <= moment < min(due + REMINDER_WINDOW, doc.start_utc):
                 continue
-            if _claim(f"reminder:{name}:{lead}h:{doc.start_utc:%Y%m%dT%H%M}", "Reminder", name):
+            if claim(f"reminder:{name}:{lead}h:{doc.start_utc:%Y%m%dT%H%M}", "Reminder", name):
                 send_request_mail(doc, REMINDER, doc.member, doc.timezone or smooth.local.site.time_zone,
                                   role="learner", lead_hours=lead)
                 if doc.evaluator:
@@ -108,7 +108,7 @@ def send_evaluator_digests(now: dt.datetime | None = None) -> int:
                                       "course", "google_meet_link"], order_by="start_utc asc")
         if not rows:
             continue
-        if not _claim(f"digest:{evaluator}:{local_now.date()}", "Digest", None, evaluator):
+        if not claim(f"digest:{evaluator}:{local_now.date()}", "Digest", None, evaluator):
             continue
         items = [{"when": format_slot(r["start_utc"], r["end_utc"], zone_name), "name": r["name"],
                   "learner": r["member_name"] or r["member"], "course": r["course_title"] or r["course"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import cohort_assessments, learning
+from smooth_lms import cohort_assessments, learning, live_class_views
 from smooth_lms.permissions import is_staff
 
 
@@ -28,3 +28,4 @@ def get_context(context: Any) -> None:
                         "evaluation": bool(required.get(r["course"]) or cohort["evaluation_required"])} for r in rows]
     context.assessments = cohort_assessments.assessments(name)
     context.grade_sheet = is_staff(user) or user in cohort_assessments.evaluators_of(name)
+    context.live = live_class_views.sessions(user, [name])

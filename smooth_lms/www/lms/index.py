@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import learning, training_assignments
+from smooth_lms import learning, live_class_views, training_assignments
 from smooth_lms.certification import REQUEST_FIELDS, request_view
 from smooth_lms.timezones import now_utc
 
@@ -21,3 +21,4 @@ def get_context(context: Any) -> None:
     upcoming = smooth.get_all("LMS Certificate Request", fields=REQUEST_FIELDS, order_by="start_utc asc",
                               filters={"member": user, "status": "Pending", "start_utc": [">=", now_utc()]})
     context.evaluations = [request_view(r, smooth.local.site.name) for r in upcoming]
+    context.live_sessions = live_class_views.my_upcoming(user)

@@ -1,0 +1,121 @@
+"""A live class's Google Calendar event and Meet link, through the same integration as evaluations.
+
+The event sits on the host's calendar with every cohort member as a guest (who cannot see each
+other); its id is derived from the site and the class, so a retried insert finds the event it
+already made. `meet_status` says where things stand, as on a certificate request: Not
+Configured (with what is missing, and the join link can be pasted by hand), Pending, Created or
+Failed with Google's error. A change of time patches the event and a cancellation deletes it.
+The invitations go out once the link is settled (`live_class_mails`), so they carry it when
+there is one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import smooth
+from smooth_lms import live_class_mails
+from smooth_lms.meet_links import TROUBLESHOOTING, authorization_lost, entry_point, event_id, when, with_retries
+
+gcal = smooth.google_calendar
+LIVE_CLASS = "LMS Live Class"
+NOT_CONFIGURED = "The Google integration is off (Google Settings): paste the meeting's join link by hand"
+HAND_LINK = "A join link was entered by hand: no Google Calendar event is made"
+
+
+def event_body(doc: Any) -> dict[str, Any]:
+    members = [r for r in doc.attendance or []]
+    lines = [f"Live session of {doc.batch_title or doc.batch_name} hosted by {doc.host_name or doc.host}."]
+    if doc.description:
+        lines.append(str(doc.description))
+    return {
+        "id": event_id(doc.name),
+        "summary": f"Live session: {doc.title}",
+        "description": "\n\n".join(lines),
+        "start": when(doc.start_utc, doc.timezone),
+        "end": when(doc.end_utc, doc.timezone),
+        "attendees": [{"email": r.member, "displayName": r.member_name or r.member} for r in members],
+        "conferenceData": {"createRequest": {"requestId": f"{event_id(doc.name)}-{int(doc.sequence or 0)}",
+                                             "conferenceSolutionKey": {"type": "hangoutsMeet"}}},
+        "guestsCanModify": False,
+        "guestsCanSeeOtherGuests": False,
+    }
+
+
+def initial_status(doc: Any) -> None:
+    """before_insert: Pending when Google will make the link, else why it will not."""
+    if doc.join_link:
+        doc.meet_status, doc.meet_error = "Not Configured", HAND_LINK
+    elif gcal.is_enabled():
+        doc.meet_status, doc.meet_error = "Pending", None
+    else:
+        doc.meet_status, doc.meet_error = "Not Configured", NOT_CONFIGURED
+
+
+@smooth.whitelist(methods=("POST",))
+def retry_meet_link(name: str) -> str:
+    """The desk's "Retry Meet link" on a live class, after the settings were fixed."""
+    doc = smooth.get_doc(LIVE_CLASS, name)
+    if not smooth.has_permission(LIVE_CLASS, "write", doc=doc):
+        raise smooth.PermissionError(f"Not permitted to change the Meet link of {name}")
+    if doc.status != "Scheduled":
+        raise smooth.ValidationError(f"{name} is {doc.status}: only a scheduled session gets a Meet link")
+    doc.db_set({"meet_status": "Pending", "meet_error": None}, update_modified=False)
+    smooth.enqueue(sync_live_class_event, name=name, event="retry")
+    smooth.msgprint(f"Asked Google Calendar again for the Meet link of {name}: Meet Status shows the outcome")
+    return "Pending"
+
+
+def sync_live_class_event(name: str, event: str) -> str:
+    """The job: bring the host's Calendar event in line with the class; returns the Meet status it left.
+
+    `event` is scheduled (then the invitations follow), moved, cancelled or retry."""
+    smooth.set_user("Administrator")
+    doc = smooth.get_doc(LIVE_CLASS, name, for_update=True)
+    try:
+        status = _sync(doc, event)
+    finally:
+        if event == "scheduled":
+            smooth.enqueue(live_class_mails.send_live_class_mails, name=name, event="scheduled")
+    return status
+
+
+def _sync(doc: Any, event: str) -> str:
+    try:
+        connection = gcal.connect(doc.host)
+        if event == "cancelled":
+            if doc.google_calendar_event_id:
+                with_retries(lambda: gcal.cancel_event(connection, doc.google_calendar_event_id))
+            return str(doc.meet_status)
+        if doc.status != "Scheduled":
+            return str(doc.meet_status)
+        body = event_body(doc)
+        if doc.google_calendar_event_id and event == "moved":
+            result = with_retries(lambda: gcal.patch_event(connection, doc.google_calendar_event_id, {
+                k: body[k] for k in ("summary", "start", "end", "description")}))
+        else:
+            result = with_retries(lambda: gcal.insert_event(connection, body))
+    except gcal.GoogleNotConfigured as exc:
+        return _record(doc, "Not Configured", f"{exc.message} ({TROUBLESHOOTING})")
+    except gcal.GoogleAuthorizationError as exc:
+        authorization_lost(doc.host, LIVE_CLASS, doc.name, exc.message)
+        return _record(doc, "Failed", f"{exc.message} ({TROUBLESHOOTING})")
+    except gcal.GoogleError as exc:
+        return _record(doc, "Failed", f"{exc.message} ({TROUBLESHOOTING})")
+    link = result.get("hangoutLink") or entry_point(result)
+    if not link:
+        return _record(doc, "Failed", f"Google created the event but gave no Meet link ({TROUBLESHOOTING})",
+                       event_id=result.get("id"))
+    doc.update({"join_link": link, "google_calendar_event_id": result.get("id") or body["id"],
+                "meet_status": "Created", "meet_error": None})
+    doc.save(ignore_permissions=True)  # through the document: the link's changes are in the Version history
+    smooth.db.set_single_value("Google Settings", "last_success", smooth.now_datetime())
+    return "Created"
+
+
+def _record(doc: Any, status: str, error: str, event_id: str | None = None) -> str:
+    doc.meet_status, doc.meet_error = status, error
+    if event_id:
+        doc.google_calendar_event_id = event_id
+    doc.save(ignore_permissions=True)
+    return status
