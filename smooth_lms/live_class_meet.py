@@ -5,8 +5,9 @@ other); its id is derived from the site and the class, so a retried insert finds
 already made. `meet_status` says where things stand, as on a certificate request: Not
 Configured (with what is missing, and the join link can be pasted by hand), Pending, Created or
 Failed with Google's error. A change of time patches the event and a cancellation deletes it.
-The invitations go out once the link is settled (`live_class_mails`), so they carry it when
-there is one.
+The invitations go out once the link is settled, so they carry it when there is one: a link
+that arrives (from Google, a retry, or typed by hand) sends them, and a first attempt that
+ends without one sends them linkless.
 """
 
 from __future__ import annotations
@@ -69,14 +70,12 @@ def retry_meet_link(name: str) -> str:
 def sync_live_class_event(name: str, event: str) -> str:
     """The job: bring the host's Calendar event in line with the class; returns the Meet status it left.
 
-    `event` is scheduled (then the invitations follow), moved, cancelled or retry."""
+    `event` is scheduled, moved, cancelled or retry."""
     smooth.set_user("Administrator")
     doc = smooth.get_doc(LIVE_CLASS, name, for_update=True)
-    try:
-        status = _sync(doc, event)
-    finally:
-        if event == "scheduled":
-            smooth.enqueue(live_class_mails.send_live_class_mails, name=name, event="scheduled")
+    status = _sync(doc, event)
+    if event == "scheduled" and status != "Created":  # with a link, the class's on_update sends them
+        smooth.enqueue(live_class_mails.send_live_class_mails, name=name, event="scheduled")
     return status
 
 

@@ -129,6 +129,9 @@ class LMSLiveClass(Document):
                 smooth.enqueue(live_class_meet.sync_live_class_event, name=self.name, event="moved")
             smooth.enqueue(live_class_mails.send_live_class_mails, name=self.name, event="moved",
                            previous_start=before.start_utc.isoformat(), previous_end=before.end_utc.isoformat())
+        elif self.status == "Scheduled" and self.join_link and not before.join_link:
+            # the link arrived (Google, a retry, or pasted by the host): the invitation again, now with it
+            smooth.enqueue(live_class_mails.send_live_class_mails, name=self.name, event="scheduled")
 
     def refresh_progress(self, before: Any) -> None:
         """Recompute the course progress of the members this save changes it for: everyone's when the session

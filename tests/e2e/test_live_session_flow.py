@@ -1,0 +1,150 @@
+"""A cohort live session end to end, on both databases: the host (Berlin) schedules it in the desk, Google
+(the loopback fake) gives it a Meet link, members get the invitation by mail, a learner in Tokyo sees the
+Tokyo time and the join link on the portal, the host ticks attendance and the learner's progress shows it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+import smooth
+import smooth_lms.meet_links as meet_links
+from smooth_lms.timezones import now_utc
+from tests.api.helpers import set_site_config
+from tests.api.serving import serving
+from tests.conftest import make_user
+from tests.e2e.conftest import PHONE_WIDTH, LiveSite, assert_accessible, log_in, screenshot
+from tests.integrations.google_fake import GoogleFake
+from tests.lms.content import add_lessons
+from tests.mail.conftest import SmtpServer, smtp_server  # noqa: F401  (the SMTP sink)
+
+pytestmark = pytest.mark.both_backends
+
+HOST, KOJI, ANA, PASSWORD = "hana.host@example.com", "koji@example.com", "ana@example.com", "secret-pw"
+BERLIN, TOKYO = ZoneInfo("Europe/Berlin"), ZoneInfo("Asia/Tokyo")
+LIVE = "LMS Live Class"
+
+
+@pytest.fixture
+def google_and_mail(live: LiveSite, smtp_server: SmtpServer,
+                    monkeypatch: pytest.MonkeyPatch) -> Iterator[GoogleFake]:
+    """Google Settings pointing at the fake (service account), mail to the sink, jobs inline."""
+    fake = GoogleFake()
+    monkeypatch.setattr(meet_links, "BACKOFF_SECONDS", (0.01, 0.01, 0.01))
+    set_site_config(live.handle, redis_queue=None, mail_server="127.0.0.1", mail_port=smtp_server.port,
+                    auto_email_id="lms@smooth.test")
+    with serving(fake.app()) as url:
+        fake.base_url = url
+        with live.handle.context():
+            settings = smooth.get_doc("Google Settings")
+            settings.update({"enabled": 1, "auth_mode": "Service Account", "api_base_url": fake.api_base_url,
+                             "token_url": fake.token_url, "service_account_json": json.dumps(
+                                 fake.service_account_info())})
+            settings.save()
+            smooth.db.commit()
+        yield fake
+        with live.handle.context():
+            smooth.db.set_single_value("Google Settings", "enabled", 0)
+            smooth.db.commit()
+    set_site_config(live.handle, mail_server=None, mail_port=None)
+
+
+def _cohort(live: LiveSite) -> tuple[str, str]:
+    with live.handle.context():
+        make_user(HOST, "Batch Evaluator", password=PASSWORD)
+        smooth.db.set_value("User", HOST, {"time_zone": "Europe/Berlin", "first_name": "Hana",
+                                           "full_name": "Hana Host"})
+        course = smooth.get_doc({"doctype": "LMS Course", "title": "Crane Signals", "published": 1}).insert().name
+        (lesson,) = add_lessons(course, {"Signals": ["Hand signals"]})
+        smooth.get_doc({"doctype": "Course Evaluator", "evaluator": HOST, "timezone": "Europe/Berlin",
+                        "courses": [{"course": course}]}).insert()
+        for member, zone in ((KOJI, "Asia/Tokyo"), (ANA, "America/New_York")):
+            make_user(member, "LMS Student", password=PASSWORD)
+            smooth.db.set_value("User", member, "time_zone", zone)
+            smooth.get_doc({"doctype": "LMS Enrollment", "member": member, "course": course}).insert()
+        smooth.get_doc({"doctype": "LMS Course Progress", "member": KOJI, "lesson": lesson,
+                        "status": "Complete"}).insert()
+        batch = smooth.get_doc({"doctype": "LMS Batch", "title": "Crane Crew", "courses": [{"course": course}],
+                                "members": [{"member": KOJI}, {"member": ANA}]}).insert().name
+        smooth.get_doc("LMS Enrollment", smooth.db.get_value("LMS Enrollment", {"member": KOJI})).save()
+        smooth.db.commit()
+    return batch, course
+
+
+def test_host_schedules_members_are_invited_learner_joins_in_tokyo_time_and_attendance_counts(
+        page: Page, browser: Browser, live: LiveSite, google_and_mail: GoogleFake, smtp_server: SmtpServer) -> None:
+    batch, course = _cohort(live)
+    start = (now_utc() + dt.timedelta(minutes=10)).replace(second=0, microsecond=0).replace(tzinfo=dt.UTC)
+    berlin, tokyo = start.astimezone(BERLIN), start.astimezone(TOKYO)
+
+    log_in(page, HOST, PASSWORD, then="/app/lms-live-class/new")
+    expect(page.get_by_role("heading", level=1)).to_have_text("New LMS Live Class")
+    page.get_by_label("Title", exact=True).fill("Signals drill")
+    page.get_by_label("Cohort", exact=True).fill(batch)
+    page.get_by_label("Course", exact=True).fill(course)
+    page.get_by_label("Attendance Counts Toward Progress").check()
+    page.get_by_label("Start", exact=True).fill(f"{berlin:%Y-%m-%dT%H:%M}")  # the host's own zone
+    page.get_by_label("Duration (Minutes)").fill("30")
+    page.get_by_role("button", name="Save").first.click()
+    expect(page).to_have_url(re.compile(r"/app/lms-live-class/LMS-LC-\d{4}-\d{5}\?saved=1$"))
+    name = page.url.rsplit("/", 1)[1].split("?")[0]
+    page.reload()
+    expect(page.locator('[data-fieldname="meet_status"]')).to_contain_text("Created")
+    assert_accessible(page)
+    screenshot(page, "live-class-desk", live.handle.backend)
+
+    with live.handle.context():
+        row = smooth.db.get_value(LIVE, name, ["start_utc", "join_link"], as_dict=True)
+    assert row["start_utc"] == start.replace(tzinfo=None)
+    link = row["join_link"]
+    (event,) = google_and_mail.live_events()
+    assert sorted(a["email"] for a in event["attendees"]) == [ANA, KOJI]
+    invited = {r for m in smtp_server.sink.received for r in m.recipients
+               if " ".join(str(m.message["Subject"]).split()).startswith("Live session: Signals drill")}
+    assert invited == {HOST, KOJI, ANA}
+    (koji_mail,) = [m for m in smtp_server.sink.received if KOJI in m.recipients]
+    assert f"{tokyo:%H:%M}-{tokyo + dt.timedelta(minutes=30):%H:%M} (Asia/Tokyo)" in \
+        " ".join(str(koji_mail.message["Subject"]).split())
+
+    learner = browser.new_context(base_url=live.url, viewport=PHONE_WIDTH)
+    try:
+        mine = learner.new_page()
+        log_in(mine, KOJI, PASSWORD, then="/lms")
+        session = mine.locator(f'[data-live-class="{name}"]')
+        when = f"{tokyo:%a} {tokyo.day} {tokyo:%b %Y}, {tokyo:%H:%M}-{tokyo + dt.timedelta(minutes=30):%H:%M}"
+        expect(session.locator(".live-when")).to_have_text(f"{when} (Asia/Tokyo)")
+        expect(session.get_by_role("link", name=re.compile("Join live session"))).to_have_attribute("href", link)
+        expect(mine.get_by_role("progressbar", name="Progress in Crane Signals")).to_have_attribute(
+            "value", re.compile(r"^50(\.0)?$"))  # the lesson done, the session to attend
+        assert_accessible(mine)
+        screenshot(mine, "live-class-dashboard-phone", live.handle.backend)
+
+        with live.handle.context():  # the session took place
+            smooth.db.set_value(LIVE, name, {"start_utc": start.replace(tzinfo=None) - dt.timedelta(hours=1),
+                                             "end_utc": start.replace(tzinfo=None) - dt.timedelta(minutes=30)})
+            smooth.db.commit()
+        page.reload()
+        grid = page.locator("table[data-grid='attendance'] tbody tr[data-row]")
+        expect(grid).to_have_count(2)
+        grid.nth(0).get_by_label("Attended (Attendance row)").check()  # Koji, the cohort's first member
+        page.get_by_role("button", name="Save").first.click()
+        expect(page.get_by_role("status")).to_contain_text("Saved")
+        screenshot(page, "live-class-attendance-desk", live.handle.backend)
+
+        mine.goto(f"/lms/cohorts/{batch}")
+        past = mine.locator("table.live-past tbody tr", has_text="Signals drill")
+        expect(past).to_contain_text("Attended")
+        expect(mine.get_by_role("progressbar", name="Progress in Crane Signals")).to_have_attribute(
+            "value", re.compile(r"^100(\.0)?$"))
+        assert_accessible(mine)
+        screenshot(mine, "live-class-cohort-phone", live.handle.backend)
+    finally:
+        learner.close()
+    with live.handle.context():
+        assert smooth.db.get_value("LMS Enrollment", {"member": ANA}, "progress") == 0
