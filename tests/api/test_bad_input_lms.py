@@ -208,3 +208,43 @@ def test_a_learner_cannot_join_an_unpublished_program_or_enrol_others(programs_a
     assert response.status_code == 403
     with programs_api.handle.context():
         assert not smooth.db.exists("LMS Program Member", {"member": LEARNER})
+
+
+LIVE = "/api/resource/LMS%20Live%20Class"
+RETRY_LIVE = "/api/method/smooth_lms.live_class_meet.retry_meet_link"
+
+
+def _live_class(lms_api: Lms) -> str:
+    """A cohort (without LEARNER) with a session hosted by EVALUATOR."""
+    with lms_api.handle.context():
+        batch = smooth.get_doc({"doctype": "LMS Batch", "title": "Live Door Crew",
+                                "courses": [{"course": lms_api.course}]}).insert()
+        start = dt.datetime.combine(lms_api.monday, dt.time(10))
+        name = smooth.get_doc({"doctype": "LMS Live Class", "title": "Door drill", "batch_name": batch.name,
+                               "host": EVALUATOR, "start_utc": start, "duration": 30}).insert().name
+        smooth.db.commit()
+        return str(name)
+
+
+def test_the_live_class_doors_refuse_bad_input_and_other_peoples_sessions(lms_api: Lms) -> None:
+    name = _live_class(lms_api)
+    for bad in (["x"], {"name": "x"}):
+        refused(lms_api.call("POST", RETRY_LIVE, user=EVALUATOR, json={"name": bad}), "'name'")
+    # a learner neither reads the session through the API nor asks Google for its link
+    assert lms_api.call("GET", f"{LIVE}/{name}").status_code == 403
+    assert lms_api.call("POST", RETRY_LIVE, json={"name": name}).status_code == 403
+    # another evaluator reads it but cannot move it or retry its link
+    with lms_api.handle.context():
+        make_evaluator("other.bad@example.com", [lms_api.course])
+        smooth.db.set_value("User", "other.bad@example.com", "user_type", "System User")
+        smooth.get_doc("User", "other.bad@example.com").append("roles", {"role": "Batch Evaluator"}).save()
+        smooth.db.commit()
+    assert lms_api.call("PUT", f"{LIVE}/{name}", user="other.bad@example.com",
+                        json={"duration": 90}).status_code == 403
+    assert lms_api.call("POST", RETRY_LIVE, user="other.bad@example.com", json={"name": name}).status_code == 403
+    for values, words in (({"start_utc": "tomorrow"}, ("Start",)), ({"duration": "1e400"}, ("duration",)),
+                          ({"start_utc": "9999-12-31 23:59:00", "duration": 720}, ("9999",))):
+        refused(lms_api.call("PUT", f"{LIVE}/{name}", user=EVALUATOR, json=values), *words)
+    assert lms_api.call("PUT", f"{LIVE}/{name}", user=EVALUATOR, json={"duration": 45}).status_code == 200
+    # the cohort page of a cohort the learner is not in does not exist for them (no session listed)
+    assert lms_api.call("GET", "/lms/cohorts/live-door-crew").status_code == 404
