@@ -90,6 +90,7 @@ def make_demo_data() -> dict[str, Any]:
     _certified("nina.learner@example.com", safety, created)
     _todays_requests(safety, forklift, created)
     _program(safety, forklift, cohort, created)
+    _live_class(cohort, safety, created)
     return created
 
 
@@ -206,6 +207,18 @@ def _program(safety: str, forklift: str, cohort: str, created: dict[str, int]) -
                     "description": "Safety first, then the forklift: the certificate comes with both."}).insert(
         ignore_permissions=True)
     _count(created, "LMS Program")
+
+
+def _live_class(cohort: str, course: str, created: dict[str, int]) -> None:
+    """One upcoming live session of the cohort, hosted by Ava (tomorrow 14:00 UTC), unless one is ahead."""
+    if smooth.db.exists("LMS Live Class", {"batch_name": cohort, "status": "Scheduled", "start_utc": [">", now_utc()]}):
+        return
+    start = dt.datetime.combine(smooth.today() + dt.timedelta(days=1), dt.time(14))
+    smooth.get_doc({"doctype": "LMS Live Class", "title": "Hazard walk-through, live", "batch_name": cohort,
+                    "course": course, "host": AVA, "start_utc": start, "duration": 45, "counts_toward_progress": 0,
+                    "description": "Bring questions about the hazards chapter; we walk a real floor plan together.",
+                    }).insert(ignore_permissions=True)
+    _count(created, "LMS Live Class")
 
 
 def _requests(safety: str, forklift: str, cohort: str, created: dict[str, int]) -> None:

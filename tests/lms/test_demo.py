@@ -18,6 +18,7 @@ def test_demo_data_is_realistic_and_idempotent(lms):
     assert smooth.db.count("LMS Program Member") == 5  # the cohort's learners
     assert why_locked("tom.learner@example.com", "forklift-operation") == "Complete Workplace Safety first"
     assert why_locked("nina.learner@example.com", "forklift-operation") is None
+    assert created["LMS Live Class"] == 1 and smooth.db.get_value("LMS Live Class", {}, "start_utc") > now_utc()
     statuses = sorted(smooth.get_all("LMS Certificate Request", pluck="status"))
     assert statuses == ["Cancelled", "Completed", "Completed"] + ["Pending"] * 5
     evaluator = smooth.get_doc("Course Evaluator", "ben.evaluator@example.com")
