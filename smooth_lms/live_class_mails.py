@@ -60,8 +60,8 @@ def send_class_mail(doc: Any, event: str, recipient: str, previous: tuple[dt.dat
         "recipient": recipient, "recipient_name": _name(recipient), "join_link": doc.join_link or "",
         "is_host": recipient == doc.host, "cohort_url": smooth.get_url(f"/lms/cohorts/{doc.batch_name}"),
         "previous_when": format_slot(*previous, zone) if previous else ""}
-    return smooth.sendmail(recipient, template=TEMPLATES[event], args=args,
-                           attachments=[{"fname": f"live-session-{doc.name}.ics", "fcontent": class_ics(doc, recipient)}],
+    ics = {"fname": f"live-session-{doc.name}.ics", "fcontent": class_ics(doc, recipient)}
+    return smooth.sendmail(recipient, template=TEMPLATES[event], args=args, attachments=[ics],
                            reference_doctype=LIVE_CLASS, reference_name=doc.name)
 
 

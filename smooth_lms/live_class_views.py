@@ -28,7 +28,8 @@ def _view(row: dict[str, Any], zone: str, moment: dt.datetime, attended: dict[st
     start, end = row["start_utc"], row["end_utc"]
     joinable = start - JOIN_OPENS <= moment < end
     view = {**row, "when": format_slot(start, end, zone), "zone": zone, "live_now": start <= moment < end,
-            "join_url": row["join_link"] if joinable else None, "join_opens": f"{to_wall(start - JOIN_OPENS, zone):%H:%M}"}
+            "join_url": row["join_link"] if joinable else None,
+            "join_opens": f"{to_wall(start - JOIN_OPENS, zone):%H:%M}"}
     if attended is not None:
         view["attendance"] = "Attended" if attended.get(row["name"]) else "Not attended"
     return view

@@ -76,7 +76,7 @@ def computed_progress(member: str, course: str, in_order: list[Lesson] | None = 
                                 pluck="quiz")) if quizzes else set()
     tasks = [a["name"] for a in assignments.course_assignments(course)]
     handed = assignments.passed_assignments(member, course) if tasks else set()
-    sessions, attended = live_attendance.counted_attendance(member, course)  # and live sessions that count, once attended
+    sessions, attended = live_attendance.counted_attendance(member, course)  # counted live sessions
     finished = sum(1 for lesson in in_order if lesson.name in done) + sum(1 for q in quizzes if q in passed) \
         + sum(1 for a in tasks if a in handed) + attended
     return round(100 * finished / (len(in_order) + len(quizzes) + len(tasks) + sessions), 2)

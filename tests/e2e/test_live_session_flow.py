@@ -32,7 +32,7 @@ LIVE = "LMS Live Class"
 
 
 @pytest.fixture
-def google_and_mail(live: LiveSite, smtp_server: SmtpServer,
+def google_and_mail(live: LiveSite, smtp_server: SmtpServer,  # noqa: F811
                     monkeypatch: pytest.MonkeyPatch) -> Iterator[GoogleFake]:
     """Google Settings pointing at the fake (service account), mail to the sink, jobs inline."""
     fake = GoogleFake()
@@ -78,7 +78,8 @@ def _cohort(live: LiveSite) -> tuple[str, str]:
 
 
 def test_host_schedules_members_are_invited_learner_joins_in_tokyo_time_and_attendance_counts(
-        page: Page, browser: Browser, live: LiveSite, google_and_mail: GoogleFake, smtp_server: SmtpServer) -> None:
+        page: Page, browser: Browser, live: LiveSite, google_and_mail: GoogleFake,
+        smtp_server: SmtpServer) -> None:  # noqa: F811
     batch, course = _cohort(live)
     start = (now_utc() + dt.timedelta(minutes=10)).replace(second=0, microsecond=0).replace(tzinfo=dt.UTC)
     berlin, tokyo = start.astimezone(BERLIN), start.astimezone(TOKYO)

@@ -34,6 +34,7 @@ class LMSLiveClass(Document):
     start_utc: dt.datetime
     duration: int
     status: str
+    sequence: int | None
 
     def before_validate(self) -> None:
         if not self.host:
