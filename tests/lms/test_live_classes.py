@@ -226,3 +226,22 @@ def test_the_portal_shows_the_time_in_the_readers_zone_and_the_join_link_shortly
     assert soon["join_url"] == "https://meet.example.com/abc-defg-hij" and not soon["live_now"]
     assert sessions(KOJI, [batch], now=start + dt.timedelta(minutes=5))["upcoming"][0]["live_now"]
     assert sessions(KOJI, [batch], now=start + dt.timedelta(minutes=46))["upcoming"] == []
+
+
+def test_a_link_pasted_later_sends_the_invitation_again_with_it(live_lms: SiteHandle,
+                                                                smtp_server: SmtpServer) -> None:
+    batch, _course = cohort()
+    doc = schedule(batch, in_a_week())
+    with smooth.unit_of_work():
+        doc = smooth.get_doc(LIVE, doc.name)
+        doc.join_link = "https://meet.example.com/pasted"
+        doc.save()
+    first, again = _to(smtp_server, ANA)
+    assert "https://meet.example.com/pasted" not in first.message.get_body(("html",)).get_content()
+    assert "https://meet.example.com/pasted" in again.message.get_body(("html",)).get_content()
+    assert str(_event(again)[1]["location"]) == "https://meet.example.com/pasted"
+    with smooth.unit_of_work():  # a later edit of the description sends nothing
+        doc = smooth.get_doc(LIVE, doc.name)
+        doc.description = "Bring gloves"
+        doc.save()
+    assert len(_to(smtp_server, ANA)) == 2
