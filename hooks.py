@@ -108,6 +108,7 @@ website_route_rules = [
     {"from_route": "/lms/evaluations/<request>/ics", "to_route": "lms/evaluation_ics"},
     {"from_route": "/lms/cohorts/<cohort>", "to_route": "lms/cohort"},
     {"from_route": "/lms/programs/<program>", "to_route": "lms/program"},
+    {"from_route": "/lms/live/<live_class>/ics", "to_route": "lms/live_class_ics"},
     {"from_route": "/verify/<number>", "to_route": "verify"},
     {"from_route": "/statistics/learning", "to_route": "learning_statistics"},
     {"from_route": "/onboarding/<onboarding>", "to_route": "onboarding"},

@@ -248,3 +248,8 @@ def test_the_live_class_doors_refuse_bad_input_and_other_peoples_sessions(lms_ap
     assert lms_api.call("PUT", f"{LIVE}/{name}", user=EVALUATOR, json={"duration": 45}).status_code == 200
     # the cohort page of a cohort the learner is not in does not exist for them (no session listed)
     assert lms_api.call("GET", "/lms/cohorts/live-door-crew").status_code == 404
+    assert lms_api.call("GET", f"/lms/live/{name}/ics").status_code == 404  # nor its calendar file
+    assert lms_api.call("GET", "/lms/live/no-such-session/ics").status_code == 404
+    ics = lms_api.call("GET", f"/lms/live/{name}/ics", user=EVALUATOR)
+    assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
+    assert f"UID:{name}@" in ics.text and "Door drill" in ics.text

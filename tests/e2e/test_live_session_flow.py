@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
+from icalendar import Calendar
 from playwright.sync_api import Browser, Page, expect
 
 import smooth
@@ -19,7 +20,7 @@ from smooth_lms.timezones import now_utc
 from tests.api.helpers import set_site_config
 from tests.api.serving import serving
 from tests.conftest import make_user
-from tests.e2e.conftest import PHONE_WIDTH, LiveSite, assert_accessible, log_in, screenshot
+from tests.e2e.conftest import DESK_WIDTH, PHONE_WIDTH, LiveSite, assert_accessible, log_in, screenshot
 from tests.integrations.google_fake import GoogleFake
 from tests.lms.content import add_lessons
 from tests.mail.conftest import SmtpServer, smtp_server  # noqa: F401  (the SMTP sink)
@@ -113,7 +114,7 @@ def test_host_schedules_members_are_invited_learner_joins_in_tokyo_time_and_atte
     assert f"{tokyo:%H:%M}-{tokyo + dt.timedelta(minutes=30):%H:%M} (Asia/Tokyo)" in \
         " ".join(str(koji_mail.message["Subject"]).split())
 
-    learner = browser.new_context(base_url=live.url, viewport=PHONE_WIDTH)
+    learner = browser.new_context(base_url=live.url, viewport=PHONE_WIDTH, accept_downloads=True)
     try:
         mine = learner.new_page()
         log_in(mine, KOJI, PASSWORD, then="/lms")
@@ -125,6 +126,12 @@ def test_host_schedules_members_are_invited_learner_joins_in_tokyo_time_and_atte
             "value", re.compile(r"^50(\.0)?$"))  # the lesson done, the session to attend
         assert_accessible(mine)
         screenshot(mine, "live-class-dashboard-phone", live.handle.backend)
+        with mine.expect_download() as info:
+            session.get_by_role("link", name=re.compile("Add to calendar")).click()
+        path = info.value.path()
+        assert path is not None
+        (vevent,) = Calendar.from_ical(open(path, "rb").read()).walk("VEVENT")
+        assert vevent.decoded("dtstart") == start and str(vevent["location"]) == link
 
         with live.handle.context():  # the session took place
             smooth.db.set_value(LIVE, name, {"start_utc": start.replace(tzinfo=None) - dt.timedelta(hours=1),
@@ -145,6 +152,8 @@ def test_host_schedules_members_are_invited_learner_joins_in_tokyo_time_and_atte
             "value", re.compile(r"^100(\.0)?$"))
         assert_accessible(mine)
         screenshot(mine, "live-class-cohort-phone", live.handle.backend)
+        mine.set_viewport_size(DESK_WIDTH)
+        screenshot(mine, "live-class-cohort-desk", live.handle.backend)
     finally:
         learner.close()
     with live.handle.context():
