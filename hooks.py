@@ -49,8 +49,10 @@ doc_events = {
         "on_update": ["smooth_lms.meet_links.on_request_changed", "smooth_lms.notifications.request_changed"],
     },
     # programs (smooth_lms/programs.py): cohort members join, finished courses may complete a program, locked
-    # courses refuse a learner's own work
-    "LMS Batch": {"on_update": "smooth_lms.programs.cohort_changed"},
+    # courses refuse a learner's own work; members who join a cohort also get its upcoming live sessions
+    # (smooth_lms/live_class_mails.py)
+    "LMS Batch": {"on_update": ["smooth_lms.programs.cohort_changed",
+                                "smooth_lms.live_class_mails.invite_new_members"]},
     "LMS Enrollment": {"on_update": "smooth_lms.programs.course_finished"},
     "LMS Certificate": {"after_insert": "smooth_lms.programs.course_finished"},
     "LMS Course Progress": {"validate": "smooth_lms.programs.refuse_locked_work"},

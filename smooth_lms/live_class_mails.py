@@ -5,7 +5,8 @@ Every cohort member and the host get each mail on their own, the time written in
 per class and site, SEQUENCE is the class's `sequence` (raised on each change of time and on
 cancellation) and a cancellation is METHOD:CANCEL, so a calendar adds, moves or removes the one
 event; each file names only its own recipient as attendee (members do not learn each other's
-addresses). The reminder goes out once per class and start instant, claimed like the
+addresses). A member who joins the cohort later gets the invitations of its upcoming sessions. The
+reminder goes out once per class and start instant, claimed like the
 evaluation reminders (`reminders.claim`), whichever scheduler runs it.
 """
 
@@ -77,6 +78,31 @@ def send_live_class_mails(name: str, event: str, previous_start: str | None = No
     for recipient in recipients:
         send_class_mail(doc, event, recipient, previous)
     return len(recipients)
+
+
+def invite_new_members(doc: Any, method: str) -> None:
+    """doc_events on_update of LMS Batch: members who joined get the cohort's upcoming sessions, after commit."""
+    before = doc.get_doc_before_save()
+    if before is None:
+        return
+    known = {row.member for row in before.members or []}
+    joined = [row.member for row in doc.members or [] if row.member not in known]
+    if not joined:
+        return
+    for name in smooth.get_all(LIVE_CLASS, pluck="name", filters={
+            "batch_name": doc.name, "status": "Scheduled", "start_utc": [">", now_utc()]}):
+        smooth.enqueue(welcome_members, name=name, members=joined)
+
+
+def welcome_members(name: str, members: list[str]) -> int:
+    """The job: list the newcomers on the session (and, through its save, on its Google event) and invite them."""
+    doc = smooth.get_doc(LIVE_CLASS, name, for_update=True)
+    doc.save(ignore_permissions=True)
+    current = set(cohort_members(doc.batch_name))
+    invited = [m for m in members if m in current]
+    for member in invited:
+        send_class_mail(doc, "scheduled", member, None)
+    return len(invited)
 
 
 def send_live_class_reminders(now: dt.datetime | None = None) -> int:

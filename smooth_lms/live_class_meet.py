@@ -21,6 +21,7 @@ from smooth_lms.meet_links import TROUBLESHOOTING, authorization_lost, entry_poi
 gcal = smooth.google_calendar
 LIVE_CLASS = "LMS Live Class"
 NOT_CONFIGURED = "The Google integration is off (Google Settings): paste the meeting's join link by hand"
+PATCHED = {"moved": ("summary", "start", "end", "description"), "members": ("start", "end", "attendees")}
 HAND_LINK = "A join link was entered by hand: no Google Calendar event is made"
 
 
@@ -70,7 +71,7 @@ def retry_meet_link(name: str) -> str:
 def sync_live_class_event(name: str, event: str) -> str:
     """The job: bring the host's Calendar event in line with the class; returns the Meet status it left.
 
-    `event` is scheduled, moved, cancelled or retry."""
+    `event` is scheduled, moved, members (who joined the cohort), cancelled or retry."""
     smooth.set_user("Administrator")
     doc = smooth.get_doc(LIVE_CLASS, name, for_update=True)
     status = _sync(doc, event)
@@ -89,9 +90,9 @@ def _sync(doc: Any, event: str) -> str:
         if doc.status != "Scheduled":
             return str(doc.meet_status)
         body = event_body(doc)
-        if doc.google_calendar_event_id and event == "moved":
+        if doc.google_calendar_event_id and event in PATCHED:
             result = with_retries(lambda: gcal.patch_event(connection, doc.google_calendar_event_id, {
-                k: body[k] for k in ("summary", "start", "end", "description")}))
+                k: body[k] for k in PATCHED[event]}))
         else:
             result = with_retries(lambda: gcal.insert_event(connection, body))
     except gcal.GoogleNotConfigured as exc:

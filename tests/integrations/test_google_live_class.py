@@ -85,3 +85,18 @@ def test_a_refusal_is_shown_with_googles_reason_and_retry_creates_the_link(
     row = _row(name)
     assert row["meet_status"] == "Created" and len(google.live_events()) == 1
     assert sum(row["join_link"] in html for html in _invitations(name)) == 3  # the invitation again, with the link
+
+
+def test_a_member_who_joins_the_cohort_is_added_to_the_event_and_invited(google: GoogleFake) -> None:  # noqa: F811
+    name = _schedule()
+    make_learner("late@example.com", smooth.get_all("LMS Course", pluck="name")[0])
+    with smooth.unit_of_work():
+        batch = smooth.get_doc("LMS Batch", smooth.db.get_value(LIVE, name, "batch_name"))
+        batch.append("members", {"member": "late@example.com"})
+        batch.save()
+    (event,) = google.live_events()
+    assert sorted(a["email"] for a in event["attendees"]) == [ANA, KOJI, "late@example.com"]
+    attendance = smooth.get_all("LMS Live Class Attendance", filters={"parent": name}, pluck="member")
+    assert "late@example.com" in attendance
+    invitations = smooth.get_all("Email Queue Recipient", filters={"recipient": "late@example.com"}, pluck="parent")
+    assert len(invitations) == 1

@@ -133,6 +133,9 @@ class LMSLiveClass(Document):
         elif self.status == "Scheduled" and self.join_link and not before.join_link:
             # the link arrived (Google, a retry, or pasted by the host): the invitation again, now with it
             smooth.enqueue(live_class_mails.send_live_class_mails, name=self.name, event="scheduled")
+        elif self.status == "Scheduled" and self.google_calendar_event_id and \
+                {r.member for r in self.attendance or []} - {r.member for r in before.attendance or []}:
+            smooth.enqueue(live_class_meet.sync_live_class_event, name=self.name, event="members")  # joined
 
     def refresh_progress(self, before: Any) -> None:
         """Recompute the course progress of the members this save changes it for: everyone's when the session
