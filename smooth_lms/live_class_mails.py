@@ -17,6 +17,7 @@ from typing import Any
 
 import smooth
 from smooth_lms.calendar_file import event_ics
+from smooth_lms.live_class_views import reader_zone
 from smooth_lms.notifications import format_slot
 from smooth_lms.reminders import claim
 from smooth_lms.timezones import now_utc
@@ -35,10 +36,6 @@ def cohort_members(batch: str) -> list[str]:
                           order_by="idx asc")
 
 
-def _zone(user: str) -> str:
-    return str(smooth.db.get_value("User", user, "time_zone") or smooth.local.site.time_zone)
-
-
 def _name(user: str) -> str:
     return str(smooth.db.get_value("User", user, "full_name") or user)
 
@@ -55,7 +52,7 @@ def class_ics(doc: Any, recipient: str) -> bytes:
 
 
 def send_class_mail(doc: Any, event: str, recipient: str, previous: tuple[dt.datetime, dt.datetime] | None) -> str:
-    zone = _zone(recipient)
+    zone = doc.timezone if recipient == doc.host else reader_zone(recipient)
     args: dict[str, Any] = {
         "doc": doc.as_dict(), "when": format_slot(doc.start_utc, doc.end_utc, zone), "zone": zone,
         "recipient": recipient, "recipient_name": _name(recipient), "join_link": doc.join_link or "",

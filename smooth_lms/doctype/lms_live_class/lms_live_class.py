@@ -20,6 +20,7 @@ import smooth
 from smooth.exceptions import ValidationError
 from smooth.model.document import Document
 from smooth_lms import live_class_mails, live_class_meet
+from smooth_lms.notifications import evaluator_zone
 from smooth_lms.timezones import now_utc
 
 PRIVILEGED = ("Moderator", "System Manager")
@@ -52,7 +53,7 @@ class LMSLiveClass(Document):
             raise ValidationError(f"Duration must be between 1 and {MAX_MINUTES} minutes")
         self.end_utc = self.start_utc + dt.timedelta(minutes=minutes)
         if self.is_new() or before is None or before.host != self.host:
-            self.timezone = str(smooth.db.get_value("User", self.host, "time_zone") or smooth.local.site.time_zone)
+            self.timezone = evaluator_zone(self.host)  # their Course Evaluator zone, else their own
         if self.moved(before) and self.status == "Scheduled" and self.start_utc < now_utc():
             raise ValidationError("A live session cannot be scheduled in the past: pick a start in the future")
         if before is not None and before.status == "Cancelled" and self.status != "Cancelled":
