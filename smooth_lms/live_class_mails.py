@@ -103,14 +103,17 @@ def welcome_members(name: str, members: list[str]) -> int:
 
 
 def send_live_class_reminders(now: dt.datetime | None = None) -> int:
-    """Every five minutes: the reminder of each class starting within REMINDER_LEAD, once; returns how many."""
+    """Every five minutes: the reminder of each class starting within REMINDER_LEAD (and scheduled before that
+    lead began), once; returns how many."""
     moment = now or now_utc()
     due = smooth.get_all(LIVE_CLASS, filters={"status": "Scheduled", "start_utc": ["between", [
         moment, moment + REMINDER_LEAD]]}, pluck="name", order_by="start_utc asc")
     sent = 0
     for name in due:
         doc = smooth.get_doc(LIVE_CLASS, name)
-        if doc.start_utc <= moment:
+        # scheduled within the lead: the invitation has just gone, a reminder on its heels would be noise
+        # (creation is a system-zone wall clock, so the two spans are measured each in its own clock)
+        if doc.start_utc <= moment or (doc.start_utc - moment) + (smooth.now_datetime() - doc.creation) < REMINDER_LEAD:
             continue
         if claim(f"live-class:{name}:{doc.start_utc:%Y%m%dT%H%M}", "Live Class Reminder", None):
             for recipient in dict.fromkeys([*cohort_members(doc.batch_name), doc.host]):

@@ -167,6 +167,11 @@ def test_the_reminder_goes_out_once_per_session_and_start(live_lms: SiteHandle, 
         cancelled.status = "Cancelled"
         cancelled.save()
     smtp_server.sink.received.clear()
+    assert run_as_job(send_live_class_reminders) == 0  # just scheduled: the invitation is the reminder
+    for name in (doc.name, cancelled.name):
+        smooth.db.set_value(LIVE, name, "creation", smooth.now_datetime() - dt.timedelta(days=2),
+                            update_modified=False)
+    smooth.db.commit()
     assert [run_as_job(send_live_class_reminders) for _ in range(2)] == [1, 0]
     assert sorted(r for m in smtp_server.sink.received for r in m.recipients) == [ANA, HOST, KOJI]
     assert all(_subject(m).startswith("Reminder: live session") for m in smtp_server.sink.received)
