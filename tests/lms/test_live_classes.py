@@ -250,3 +250,15 @@ def test_a_link_pasted_later_sends_the_invitation_again_with_it(live_lms: SiteHa
         doc.description = "Bring gloves"
         doc.save()
     assert len(_to(smtp_server, ANA)) == 2
+
+
+def test_the_attendance_list_is_the_cohort_once_each(live_lms: SiteHandle) -> None:
+    batch, _course = cohort()
+    doc = schedule(batch, in_a_week())
+    _started(doc.name)
+    make_user("stranger@example.com")
+    doc = smooth.get_doc(LIVE, doc.name)
+    doc.append("attendance", {"member": KOJI, "attended": 1})  # a second row for Koji, ticked
+    doc.append("attendance", {"member": "stranger@example.com", "attended": 0})  # not in the cohort
+    doc.save()
+    assert [(r.member, r.attended) for r in doc.attendance] == [(ANA, 0), (KOJI, 1)]

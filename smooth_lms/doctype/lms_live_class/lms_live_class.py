@@ -90,8 +90,12 @@ class LMSLiveClass(Document):
     def sync_attendance(self) -> None:
         """List every current member; a member who left keeps a row only if it records attendance."""
         members = live_class_mails.cohort_members(self.batch_name)
-        rows = [r for r in self.get("attendance") or [] if r.member in members or r.attended]
-        listed = {r.member for r in rows}
+        rows, listed = [], set()
+        for row in sorted(self.get("attendance") or [], key=lambda r: not r.attended):  # one row a member
+            if row.member not in listed and (row.member in members or row.attended):
+                rows.append(row)
+                listed.add(row.member)
+        rows.sort(key=lambda r: members.index(r.member) if r.member in members else len(members))
         self.set("attendance", rows)
         for member in members:
             if member not in listed:
