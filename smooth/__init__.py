@@ -77,7 +77,7 @@ if TYPE_CHECKING:
     from smooth.file_storage import extension_of as file_extension
     from smooth.file_storage import local_path as get_file_path
     from smooth.file_storage import max_file_size, read_file
-    from smooth.integrations import frappe_client, google_calendar
+    from smooth.integrations import frappe_client, google_calendar, google_meet
     from smooth.jobs.enqueue import enqueue
     from smooth.jobs.inline import deferred_jobs
     from smooth.messages import _, get_link_to_form, msgprint, throw
@@ -116,6 +116,7 @@ _HOMES = {
     "max_file_size": ("smooth.file_storage", "max_file_size"),
     "read_file": ("smooth.file_storage", "read_file"),
     "google_calendar": ("smooth.integrations.google_calendar", ""),  # the module itself
+    "google_meet": ("smooth.integrations.google_meet", ""),  # who attended a Meet meeting
     "frappe_client": ("smooth.integrations.frappe_client", ""),  # a remote Frappe site's REST API
     "enqueue": ("smooth.jobs.enqueue", "enqueue"),
     "deferred_jobs": ("smooth.jobs.inline", "deferred_jobs"),
@@ -168,7 +169,8 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "MAX_DATE", "ChartSeries", "allowed_file_extensions", "bar_chart", "escape_csv_formula", "file_extension",
-    "frappe_client", "line_chart", "get_file_path", "get_print", "google_calendar", "input_date", "input_time",
+    "frappe_client", "line_chart", "get_file_path", "get_print", "google_calendar", "google_meet", "input_date",
+    "input_time",
     "make_access_log",
     "max_file_size", "read_file", "sanitize_html", "throttle_lookup",
     "AuthenticationError", "CSRFTokenError", "DataError", "DocstatusTransitionError", "DoesNotExistError",

@@ -13,10 +13,12 @@ ends without one sends them linkless.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import smooth
 from smooth_lms import live_class_mails
 from smooth_lms.meet_links import TROUBLESHOOTING, authorization_lost, entry_point, event_id, when, with_retries
+from smooth_lms.timezones import now_utc
 
 gcal = smooth.google_calendar
 LIVE_CLASS = "LMS Live Class"
@@ -66,6 +68,39 @@ def retry_meet_link(name: str) -> str:
     smooth.enqueue(sync_live_class_event, name=name, event="retry")
     smooth.msgprint(f"Asked Google Calendar again for the Meet link of {name}: Meet Status shows the outcome")
     return "Pending"
+
+
+def meeting_code(link: str | None) -> str | None:
+    """`abc-defg-hij` of https://meet.google.com/abc-defg-hij (None for another kind of link)."""
+    parts = urlsplit(link or "")
+    code = parts.path.strip("/")
+    return code if parts.hostname == "meet.google.com" and code and "/" not in code else None
+
+
+@smooth.whitelist(methods=("POST",))
+def import_meet_attendance(name: str) -> int:
+    """The desk's "Attendance from Meet": tick the members Google Meet saw in the meeting; returns how many it
+    ticked (the host's own ticks stay, and nobody is unticked)."""
+    doc = smooth.get_doc(LIVE_CLASS, name, for_update=True)
+    if not smooth.has_permission(LIVE_CLASS, "write", doc=doc):
+        raise smooth.PermissionError(f"Not permitted to record the attendance of {name}")
+    if doc.status != "Scheduled" or doc.start_utc > now_utc():
+        raise smooth.ValidationError(f"{name} has not taken place: attendance is read once the session has started")
+    code = meeting_code(doc.join_link)
+    if not code:
+        raise smooth.ValidationError("The join link is not a Google Meet link: tick the attendance by hand")
+    try:
+        seen = smooth.google_meet.attendance(doc.host, code)
+    except (gcal.GoogleNotConfigured, gcal.GoogleApiError, gcal.GoogleAuthorizationError) as exc:
+        raise smooth.ValidationError(f"Google Meet's attendance could not be read: {exc.message}") from None
+    ticked = 0
+    for row in doc.attendance:
+        if not row.attended and row.member.lower() in seen:
+            row.attended, row.source = 1, "Google Meet"
+            ticked += 1
+    doc.save()
+    smooth.msgprint(f"Google Meet saw {len(seen)} signed-in participant(s) in {code}: {ticked} member(s) ticked")
+    return ticked
 
 
 def sync_live_class_event(name: str, event: str) -> str:

@@ -64,7 +64,8 @@ class Connection:
 
 
 ENDPOINTS = (("api_base_url", "Calendar API Base URL"), ("token_url", "Token URL"),
-             ("authorize_url", "Authorization URL"))
+             ("authorize_url", "Authorization URL"), ("meet_api_base_url", "Meet API Base URL"),
+             ("people_api_base_url", "People API Base URL"))
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -82,7 +83,8 @@ def check_endpoint(url: str | None, label: str) -> None:
 
 def settings() -> dict[str, Any]:
     return {field: document_db().get_single_value(SETTINGS, field) for field in (
-        "enabled", "auth_mode", "client_id", "api_base_url", "token_url", "authorize_url")}
+        "enabled", "auth_mode", "client_id", "api_base_url", "token_url", "authorize_url", "meet_api_base_url",
+        "people_api_base_url")}
 
 
 def is_enabled() -> bool:
@@ -106,12 +108,17 @@ def _credentials(config: dict[str, Any], user: str, row: dict[str, Any] | None) 
             raise GoogleNotConfigured("Google Settings lack the OAuth client id or secret, or the calendar's token")
         return oauth_credentials.Credentials(token=None, refresh_token=refresh, client_id=config["client_id"],
                                              client_secret=secret, token_uri=config["token_url"], scopes=SCOPES)
+    return delegated_credentials(user, SCOPES)
+
+
+def delegated_credentials(user: str, scopes: list[str]) -> Any:
+    """The service account acting as `user` (domain-wide delegation) for `scopes`."""
     raw = get_decrypted_password(SETTINGS, SETTINGS, "service_account_json", raise_exception=False)
     if not raw:
         raise GoogleNotConfigured("Google Settings have no service account key: paste the JSON key file")
     try:
-        info = {**json.loads(raw), "token_uri": config["token_url"]}
-        return service_account.Credentials.from_service_account_info(info, scopes=SCOPES, subject=user)
+        info = {**json.loads(raw), "token_uri": settings()["token_url"]}
+        return service_account.Credentials.from_service_account_info(info, scopes=scopes, subject=user)
     except (ValueError, KeyError) as exc:
         raise GoogleNotConfigured(f"The service account key in Google Settings is not usable: {exc}") from None
 
@@ -131,8 +138,13 @@ def connect(user: str) -> Connection:
 
 def _call(connection: Connection, method: str, path: str, **kwargs: Any) -> requests.Response:
     url = f"{connection.base_url}/calendars/{quote(connection.calendar_id, safe='')}/events{path}"
+    return request(connection.session, method, url, **kwargs)
+
+
+def request(session: AuthorizedSession, method: str, url: str, **kwargs: Any) -> requests.Response:
+    """One authorised call to a Google API, its failures typed (401, transient, unreachable)."""
     try:
-        response = connection.session.request(method, url, timeout=TIMEOUT_SECONDS, **kwargs)
+        response = session.request(method, url, timeout=TIMEOUT_SECONDS, **kwargs)
     except RefreshError as exc:
         if getattr(exc, "retryable", False):
             raise GoogleTransientError(f"Google's token service is unavailable: {exc}") from None
@@ -145,11 +157,11 @@ def _call(connection: Connection, method: str, path: str, **kwargs: Any) -> requ
         raise GoogleAuthorizationError("Google refused the credentials (401): the authorization expired or was "
                                        "revoked; reconnect the Google Calendar")
     if response.status_code == 429 or response.status_code >= 500:
-        raise GoogleTransientError(f"Google error {response.status_code}: {_reason(response)}")
+        raise GoogleTransientError(f"Google error {response.status_code}: {reason(response)}")
     return response
 
 
-def _reason(response: requests.Response) -> str:
+def reason(response: requests.Response) -> str:
     try:
         return str(response.json()["error"]["message"])
     except (ValueError, KeyError, TypeError):
@@ -158,7 +170,7 @@ def _reason(response: requests.Response) -> str:
 
 def _ok(response: requests.Response) -> dict[str, Any]:
     if response.status_code >= 400:
-        raise GoogleApiError(f"Google error {response.status_code}: {_reason(response)}")
+        raise GoogleApiError(f"Google error {response.status_code}: {reason(response)}")
     return dict(response.json()) if response.content else {}
 
 

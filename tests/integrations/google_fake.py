@@ -3,7 +3,9 @@
 It verifies what google-auth sends (the service account's signed JWT grant against the
 account's public key, or an OAuth refresh with the client's id and secret), hands out access
 tokens, and checks every Calendar call's bearer token, query and body (explicit time zones,
-a hangoutsMeet conference request). Tests queue failures (`fail`) and read `calls`.
+a hangoutsMeet conference request). It also answers the Meet REST API's conference records and
+participants and the People API's `people/<id>` (attendance: `join`), for tokens granted the
+Meet scopes only. Tests queue failures (`fail`) and read `calls`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 SCOPE = "https://www.googleapis.com/auth/calendar.events"
+MEET_SCOPE = "https://www.googleapis.com/auth/meetings.space.readonly https://www.googleapis.com/auth/directory.readonly"
 GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
 CLIENT_ID, CLIENT_SECRET = "client-123.apps.example", "client-secret-xyz"
 
@@ -39,6 +42,9 @@ class GoogleFake:
     lose_answer: set[str] = field(default_factory=set)  # operations that succeed but answer 500
     consenting_user: str = ""  # who is signed in to "Google" when a consent screen is shown
     codes: dict[str, dict[str, str]] = field(default_factory=dict)  # authorization code -> its grant
+    token_scopes: dict[str, str] = field(default_factory=dict)  # access token -> the scopes it was granted
+    meetings: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # meeting code -> its participants
+    people: dict[str, str] = field(default_factory=dict)  # Google user id -> primary email
 
     def __post_init__(self) -> None:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -100,7 +106,7 @@ class GoogleFake:
                 claims = jwt.decode(form["assertion"], certs=self.public_pem, audience=GOOGLE_TOKEN_AUDIENCE)
             except ValueError as exc:
                 return JSONResponse({"error": "invalid_grant", "error_description": str(exc)}, status_code=400)
-            if claims.get("scope") != SCOPE or not claims.get("sub"):
+            if claims.get("scope") not in (SCOPE, MEET_SCOPE) or not claims.get("sub"):
                 return JSONResponse({"error": "invalid_scope"}, status_code=400)
             user = claims["sub"]
         elif grant == "authorization_code":
@@ -128,7 +134,9 @@ class GoogleFake:
             return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
         access = "ya29." + secrets.token_urlsafe(16)
         self.tokens[access] = user
-        return JSONResponse({"access_token": access, "expires_in": 3600, "token_type": "Bearer", "scope": SCOPE})
+        scope = claims["scope"] if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer" else SCOPE
+        self.token_scopes[access] = scope
+        return JSONResponse({"access_token": access, "expires_in": 3600, "token_type": "Bearer", "scope": scope})
 
     def _user(self, request: Request) -> str | None:
         header = request.headers.get("authorization", "")
@@ -185,6 +193,64 @@ class GoogleFake:
             return JSONResponse({"error": {"code": 500, "message": "backend error after write"}}, status_code=500)
         return JSONResponse(self.events[key])
 
+    def join(self, meeting_code: str, user_id: str | None, email: str | None, minutes: int = 30) -> None:
+        """A participant of a meeting: signed in (a Google user id, its email known to the People API) or
+        anonymous (user_id None)."""
+        if user_id and email:
+            self.people[user_id] = email
+        who = {"signedinUser": {"user": f"users/{user_id}", "displayName": email}} if user_id else \
+            {"anonymousUser": {"displayName": "Guest"}}
+        self.meetings.setdefault(meeting_code, []).append({
+            **who, "earliestStartTime": "2026-12-01T10:00:00Z",
+            "latestEndTime": f"2026-12-01T10:{minutes:02d}:00Z" if minutes < 60 else "2026-12-01T11:00:00Z"})
+
+    def _meet_caller(self, request: Request) -> Response | None:
+        header = request.headers.get("authorization", "").removeprefix("Bearer ")
+        self.calls.append((request.method, request.url.path, {"query": dict(request.query_params)}))
+        if header not in self.tokens:
+            return JSONResponse({"error": {"code": 401, "message": "Invalid Credentials"}}, status_code=401)
+        if self.token_scopes.get(header) != MEET_SCOPE:
+            return JSONResponse({"error": {"code": 403, "message": "Request had insufficient authentication scopes."}},
+                                status_code=403)
+        return self._failure("meet")
+
+    async def conference_records(self, request: Request) -> Response:
+        if (refused := self._meet_caller(request)) is not None:
+            return refused
+        wanted = request.query_params.get("filter", "")
+        records = [{"name": f"conferenceRecords/rec-{code}", "space": f"spaces/{code}"} for code in self.meetings
+                   if wanted == f'space.meeting_code="{code}"']
+        return JSONResponse({"conferenceRecords": records} if records else {})
+
+    async def participants(self, request: Request) -> Response:
+        """Two participants a page, as Google pages them."""
+        if (refused := self._meet_caller(request)) is not None:
+            return refused
+        everyone = self.meetings.get(request.path_params["record"].removeprefix("rec-"), [])
+        start = int(request.query_params.get("pageToken") or 0)
+        page: dict[str, Any] = {"participants": everyone[start:start + 2]}
+        if start + 2 < len(everyone):
+            page["nextPageToken"] = str(start + 2)
+        return JSONResponse(page)
+
+    async def person(self, request: Request) -> Response:
+        if (refused := self._meet_caller(request)) is not None:
+            return refused
+        email = self.people.get(request.path_params["person"])
+        if email is None or "emailAddresses" not in request.query_params.get("personFields", ""):
+            return JSONResponse({"error": {"code": 404, "message": "Requested entity was not found."}},
+                                status_code=404)
+        return JSONResponse({"resourceName": f"people/{request.path_params['person']}",
+                             "emailAddresses": [{"value": email, "metadata": {"primary": True}}]})
+
+    @property
+    def meet_api_base_url(self) -> str:
+        return f"{self.base_url}/meet/v2"
+
+    @property
+    def people_api_base_url(self) -> str:
+        return f"{self.base_url}/people/v1"
+
     def app(self) -> Starlette:
         return Starlette(routes=[
             Route("/token", self.token, methods=["POST"]),
@@ -192,6 +258,9 @@ class GoogleFake:
             Route("/calendar/v3/calendars/{calendar}/events", self.calendar_events, methods=["POST"]),
             Route("/calendar/v3/calendars/{calendar}/events/{event_id}", self.calendar_events,
                   methods=["GET", "PATCH", "DELETE"]),
+            Route("/meet/v2/conferenceRecords", self.conference_records, methods=["GET"]),
+            Route("/meet/v2/conferenceRecords/{record}/participants", self.participants, methods=["GET"]),
+            Route("/people/v1/people/{person}", self.person, methods=["GET"]),
         ])
 
     def live_events(self) -> list[dict[str, Any]]:

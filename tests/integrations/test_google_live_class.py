@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 import smooth
 import smooth_lms.live_class_meet as live_class_meet
 from smooth_lms.timezones import now_utc
@@ -100,3 +102,36 @@ def test_a_member_who_joins_the_cohort_is_added_to_the_event_and_invited(google:
     assert "late@example.com" in attendance
     invitations = smooth.get_all("Email Queue Recipient", filters={"recipient": "late@example.com"}, pluck="parent")
     assert len(invitations) == 1
+
+
+def _took_place(name: str) -> None:
+    start = now_utc() - dt.timedelta(hours=2)
+    smooth.db.set_value(LIVE, name, {"start_utc": start, "end_utc": start + dt.timedelta(minutes=45)})
+    smooth.db.commit()
+
+
+def test_attendance_is_read_from_meet_through_the_service_account(google: GoogleFake) -> None:  # noqa: F811
+    smooth.db.set_value("Google Settings", "Google Settings", {
+        "meet_api_base_url": google.meet_api_base_url, "people_api_base_url": google.people_api_base_url})
+    smooth.db.commit()
+    name = _schedule()
+    code = _row(name)["join_link"].rsplit("/", 1)[1]
+    with smooth.unit_of_work(), pytest.raises(smooth.ValidationError, match="has not taken place"):
+        live_class_meet.import_meet_attendance(name)
+    _took_place(name)
+    google.join(code, "111", HOST)
+    google.join(code, None, None)  # an anonymous guest: no account to match
+    google.join(code, "222", ANA.upper())  # Google's spelling of the address
+    with smooth.unit_of_work():
+        assert live_class_meet.import_meet_attendance(name) == 1
+    rows = smooth.get_all("LMS Live Class Attendance", filters={"parent": name}, fields=["member", "attended",
+                                                                                         "source"])
+    assert {r["member"]: (r["attended"], r["source"]) for r in rows} == {ANA: (1, "Google Meet"), KOJI: (0, None)}
+    pages = [c for c in google.calls if c[1].endswith("/participants")]
+    assert len(pages) == 2 and pages[1][2]["query"]["pageToken"] == "2"  # three participants, two a page
+    scopes = {google.token_scopes[t] for t in google.tokens}
+    assert len(scopes) == 2  # the calendar's token and the Meet one, each with its own scopes
+    smooth.db.set_single_value("Google Settings", "auth_mode", "OAuth")
+    smooth.db.commit()
+    with smooth.unit_of_work(), pytest.raises(smooth.ValidationError, match="Service Account mode"):
+        live_class_meet.import_meet_attendance(name)
