@@ -40,8 +40,10 @@ def _session(user: str) -> AuthorizedSession:
     return AuthorizedSession(delegated_credentials(user, MEET_SCOPES))
 
 
-def _json(session: AuthorizedSession, url: str, **params: Any) -> dict[str, Any]:
+def _json(session: AuthorizedSession, url: str, missing_ok: bool = False, **params: Any) -> dict[str, Any]:
     response = request(session, "GET", url, params=params)
+    if missing_ok and response.status_code == 404:
+        return {}
     if response.status_code >= 400:
         raise GoogleApiError(f"Google error {response.status_code}: {reason(response)}")
     return dict(response.json()) if response.content else {}
@@ -83,8 +85,9 @@ def attendance(user: str, meeting_code: str) -> dict[str, float]:
             if not account.startswith("users/"):
                 continue  # anonymous or phone: no account to match
             if account not in emails:
+                # an account outside the directory (a guest's own Google account) is not found: not a member
                 person = _json(session, f"{people}/people/{quote(account.removeprefix('users/'), safe='')}",
-                               personFields="emailAddresses")
+                               missing_ok=True, personFields="emailAddresses")
                 addresses = [a.get("value") for a in person.get("emailAddresses") or [] if a.get("value")]
                 emails[account] = str(addresses[0]).lower() if addresses else None
             email = emails[account]

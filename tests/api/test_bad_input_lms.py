@@ -212,6 +212,7 @@ def test_a_learner_cannot_join_an_unpublished_program_or_enrol_others(programs_a
 
 LIVE = "/api/resource/LMS%20Live%20Class"
 RETRY_LIVE = "/api/method/smooth_lms.live_class_meet.retry_meet_link"
+MEET_ATTENDANCE = "/api/method/smooth_lms.live_class_meet.import_meet_attendance"
 
 
 def _live_class(lms_api: Lms) -> str:
@@ -229,10 +230,12 @@ def _live_class(lms_api: Lms) -> str:
 def test_the_live_class_doors_refuse_bad_input_and_other_peoples_sessions(lms_api: Lms) -> None:
     name = _live_class(lms_api)
     for bad in (["x"], {"name": "x"}):
-        refused(lms_api.call("POST", RETRY_LIVE, user=EVALUATOR, json={"name": bad}), "'name'")
+        for door in (RETRY_LIVE, MEET_ATTENDANCE):
+            refused(lms_api.call("POST", door, user=EVALUATOR, json={"name": bad}), "'name'")
     # a learner neither reads the session through the API nor asks Google for its link
     assert lms_api.call("GET", f"{LIVE}/{name}").status_code == 403
     assert lms_api.call("POST", RETRY_LIVE, json={"name": name}).status_code == 403
+    assert lms_api.call("POST", MEET_ATTENDANCE, json={"name": name}).status_code == 403
     # another evaluator reads it but cannot move it or retry its link
     with lms_api.handle.context():
         make_evaluator("other.bad@example.com", [lms_api.course])
@@ -241,7 +244,9 @@ def test_the_live_class_doors_refuse_bad_input_and_other_peoples_sessions(lms_ap
         smooth.db.commit()
     assert lms_api.call("PUT", f"{LIVE}/{name}", user="other.bad@example.com",
                         json={"duration": 90}).status_code == 403
-    assert lms_api.call("POST", RETRY_LIVE, user="other.bad@example.com", json={"name": name}).status_code == 403
+    for door in (RETRY_LIVE, MEET_ATTENDANCE):
+        assert lms_api.call("POST", door, user="other.bad@example.com", json={"name": name}).status_code == 403
+    refused(lms_api.call("POST", MEET_ATTENDANCE, user=EVALUATOR, json={"name": name}), "has not taken place")
     for values, words in (({"start_utc": "tomorrow"}, ("Start",)), ({"duration": "1e400"}, ("duration",)),
                           ({"start_utc": "9999-12-31 23:59:00", "duration": 720}, ("9999",))):
         refused(lms_api.call("PUT", f"{LIVE}/{name}", user=EVALUATOR, json=values), *words)

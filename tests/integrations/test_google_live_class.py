@@ -121,6 +121,7 @@ def test_attendance_is_read_from_meet_through_the_service_account(google: Google
     _took_place(name)
     google.join(code, "111", HOST)
     google.join(code, None, None)  # an anonymous guest: no account to match
+    google.join(code, "333", None)  # an account outside the directory: the People API does not know it
     google.join(code, "222", ANA.upper())  # Google's spelling of the address
     with smooth.unit_of_work():
         assert live_class_meet.import_meet_attendance(name) == 1
@@ -128,7 +129,7 @@ def test_attendance_is_read_from_meet_through_the_service_account(google: Google
                                                                                          "source"])
     assert {r["member"]: (r["attended"], r["source"]) for r in rows} == {ANA: (1, "Google Meet"), KOJI: (0, None)}
     pages = [c for c in google.calls if c[1].endswith("/participants")]
-    assert len(pages) == 2 and pages[1][2]["query"]["pageToken"] == "2"  # three participants, two a page
+    assert len(pages) == 2 and pages[1][2]["query"]["pageToken"] == "2"  # four participants, two a page
     scopes = {google.token_scopes[t] for t in google.tokens}
     assert len(scopes) == 2  # the calendar's token and the Meet one, each with its own scopes
     smooth.db.set_single_value("Google Settings", "auth_mode", "OAuth")
