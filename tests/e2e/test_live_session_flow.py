@@ -101,6 +101,10 @@ def test_host_schedules_members_are_invited_learner_joins_in_tokyo_time_and_atte
     assert_accessible(page)
     screenshot(page, "live-class-desk", live.handle.backend)
 
+    page.goto(f"/app/lms-live-class/view/calendar?view=day&date={berlin:%Y-%m-%d}")
+    expect(page.locator(f'a[data-name="{name}"]')).to_contain_text(f"{berlin:%H:%M}")  # the host's clock
+    page.goto(f"/app/lms-live-class/{name}")
+
     with live.handle.context():
         row = smooth.db.get_value(LIVE, name, ["start_utc", "join_link"], as_dict=True)
     assert row["start_utc"] == start.replace(tzinfo=None)
