@@ -125,6 +125,15 @@ def test_moving_and_cancelling_bump_the_sequence_and_cancel_the_calendar_event(l
     with pytest.raises(smooth.ValidationError, match="stays cancelled"):
         doc.status = "Scheduled"
         doc.save()
+    smooth.db.rollback()
+    smooth.delete_doc(LIVE, doc.name)  # cancelled: everyone was told, it may go
+
+
+def test_a_session_to_come_is_cancelled_before_it_is_deleted(live_lms: SiteHandle) -> None:
+    batch, _course = cohort()
+    doc = schedule(batch, in_a_week())
+    with pytest.raises(smooth.ValidationError, match="set its status to Cancelled first"):
+        smooth.delete_doc(LIVE, doc.name)
 
 
 def test_the_rules_of_a_session(live_lms: SiteHandle) -> None:

@@ -111,6 +111,11 @@ class LMSLiveClass(Document):
             elif not row.attended:
                 row.source = None
 
+    def on_trash(self) -> None:
+        if self.status == "Scheduled" and self.end_utc and self.end_utc > now_utc():
+            raise ValidationError(f"{self.name} is still to come: set its status to Cancelled first (members are "
+                                  "told and their calendars updated), then delete it")
+
     def before_insert(self) -> None:
         live_class_meet.initial_status(self)
 
