@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from smooth.api.request import NO_STORE, ApiRequest
-from smooth.auth import sessions
+from smooth.auth import oidc, sessions
 from smooth.auth.login import DESK_HOME, website_home
 from smooth.context import local, session_user, unit_of_work
 from smooth.model import time_zones
@@ -189,9 +189,21 @@ def login_again(api: ApiRequest) -> Response:
     posted choice kept, instead of an error that loses it."""
     context = {"error": "Your session has ended, so nothing was saved. Log in again to go back to the page "
                         "with your choice kept.", "usr": "", "redirect_to": kept_choice_url(api),
-               "viewer": Viewer(GUEST, GUEST, "", False), "path": "/login", "request_id": api.request_id}
+               "viewer": Viewer(GUEST, GUEST, "", False), "path": "/login", "request_id": api.request_id,
+               "sso_buttons": _sso_buttons(api)}
     return HTMLResponse(render_template("login.html", context), status_code=401,
                         headers={**SECURITY_HEADERS, **api.headers})
+
+
+def _sso_buttons(api: ApiRequest) -> list[tuple[str, str]]:
+    """The login page's single sign-on buttons, read in a short unit of its own (the request's is over); none
+    when even that fails: the password form must still be drawn."""
+    try:
+        with unit_of_work(api.site, sites_path=api.sites_path, commit=False, write_intent=False):
+            return oidc.login_buttons()
+    except Exception:
+        log.exception("login page: the single sign-on buttons could not be read")
+        return []
 
 
 def html_error(status: int, body: dict[str, Any], api: ApiRequest | None) -> Response:
