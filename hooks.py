@@ -83,7 +83,8 @@ permission_query_conditions = {
 has_permission: dict = {
     "LMS Course": "smooth_lms.authorship.content_permission",
     "Course Chapter": "smooth_lms.authorship.content_permission",
-    "Course Lesson": "smooth_lms.authorship.content_permission",
+    # a learner reads (and so downloads the private files of) only the lessons the portal shows them
+    "Course Lesson": ["smooth_lms.authorship.content_permission", "smooth_lms.lesson_access.lesson_permission"],
     "LMS Quiz": "smooth_lms.authorship.content_permission",
     "LMS Assignment": "smooth_lms.authorship.content_permission",
     "LMS Question": "smooth_lms.question_bank.bank_permission",
