@@ -51,11 +51,13 @@ def get_context(context: Any) -> None:
     context.number = in_order[position].number if position is not None else ""
     context.flow = lesson_flow.course_flow(user, course["name"])
     context.previous = context.flow.before(lesson_flow.LESSON, lesson["name"])
-    context.next = context.flow.after(lesson_flow.LESSON, lesson["name"])
+    following = context.flow.after(lesson_flow.LESSON, lesson["name"])
+    context.next = following if following and following.kind == lesson_flow.LESSON else None
     context.body = lesson_body.to_html(lesson["body"])
     context.completed = lesson["name"] in progress.completed_lessons(user, course["name"])
     context.progress = float((enrollment or {}).get("progress") or 0)
-    context.step = next_step.after_lessons(user, course, bool(enrollment and enrollment.get("completed"))) \
+    context.step = next_step.after_item(user, course, context.flow, lesson_flow.LESSON, lesson["name"],
+                                        bool(enrollment and enrollment.get("completed"))) \
         if enrollment and context.next is None else None
     context.assignments = [a for a in assignments.course_assignments(course["name"]) if a["lesson"] == lesson["name"]]
     context.assignment_status = assignments.statuses(user, course["name"]) if context.assignments else {}
