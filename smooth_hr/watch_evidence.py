@@ -34,8 +34,8 @@ def _people(filters: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
     if filters.get("employee"):
         names, course = [filters["employee"]], None
     else:
-        names = sorted(set(smooth.get_list("Employee Compliance", filters={"compliance_type": filters["compliance_type"]},
-                                           pluck="employee", limit_page_length=0)))
+        names = sorted(set(smooth.get_list("Employee Compliance", pluck="employee", limit_page_length=0,
+                                           filters={"compliance_type": filters["compliance_type"]})))
         course = smooth.db.get_value("Compliance Type", filters["compliance_type"], "course")
         if not course:
             return [], None

@@ -59,8 +59,8 @@ from smooth.pages.rendering import (
     SECURITY_HEADERS,
     Redirect,
     local_path,
-    security_headers,
     render_template,
+    security_headers,
     template_folders,
     viewer,
 )
@@ -193,4 +193,5 @@ def serve(api: ApiRequest, path: str = "") -> Response:
         raise DoesNotExistError("Page not found")
     folders = [*template_folders(), page.root]
     html = render_template(page.template, {"request_id": api.request_id, **context}, folders)
-    return HTMLResponse(html, status_code=int(context.http_status or 200), headers=security_headers(context.csp_sources))
+    return HTMLResponse(html, status_code=int(context.http_status or 200),
+                        headers=security_headers(context.csp_sources))

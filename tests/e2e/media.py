@@ -29,7 +29,10 @@ RECORD = """async (seconds) => {
   draw();
   recorder.start(500);
   await new Promise((resolve) => {
-    const timer = setInterval(() => { draw(); if (performance.now() - start >= seconds * 1000) { clearInterval(timer); resolve(); } }, 66);
+    const timer = setInterval(() => {
+      draw();
+      if (performance.now() - start >= seconds * 1000) { clearInterval(timer); resolve(); }
+    }, 66);
   });
   recorder.stop();
   await stopped;

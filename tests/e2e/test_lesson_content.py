@@ -63,9 +63,13 @@ def _course(live: LiveSite, video: bytes) -> tuple[str, list[str], str, str]:
         lessons = add_lessons(course, {"Watch": ["Safety film"], "Read": ["Checklist"]})
         smooth.db.set_value("Course Lesson", lessons[0], "video", _attach(lessons[0], "film.webm", video))
         image = _attach(lessons[1], "diagram.png", _png())
-        smooth.db.set_value("Course Lesson", lessons[1], {
-            "file": _attach(lessons[1], "checklist.pdf", one_page_pdf("Forklift checklist")),
-            "body": f"## Before you drive\n\n![Checklist diagram]({image})\n\nRead the checklist below."})
+        reading = smooth.get_doc("Course Lesson", lessons[1])
+        reading.file = _attach(lessons[1], "checklist.pdf", one_page_pdf("Forklift checklist"))
+        reading.append("images", {"image": image, "description": "Checklist [diagram]"})
+        reading.save()
+        assert reading.images[0].markdown == f"![Checklist (diagram)]({image})"  # what the author pastes
+        reading.body = f"## Before you drive\n\n{reading.images[0].markdown}\n\nRead the checklist below."
+        reading.save()
         quiz = smooth.get_doc({"doctype": "LMS Quiz", "title": "Film quiz", "course": course, "lesson": lessons[0],
                                "passing_percentage": 100, "questions": [
                                    {"question": "Who may drive a forklift?", "type": "Single Choice",
@@ -75,7 +79,7 @@ def _course(live: LiveSite, video: bytes) -> tuple[str, list[str], str, str]:
         learner(LEARNER)
         learner(STRANGER)
         make_user(HR, "HR Manager")
-        employee = make_employee("Vida", user_id=LEARNER)
+        make_employee("Vida", user_id=LEARNER)
         make_compliance_type("Forklift Film Training", course=course)
         smooth.db.commit()
     return course, lessons, quiz, image
@@ -129,7 +133,8 @@ def test_a_learner_watches_the_film_takes_the_quiz_reads_the_pdf_and_books(
     fetched = page.request.get(str(pdf.get_attribute("src")).split("#")[0])
     assert fetched.status == 200 and fetched.headers["content-type"] == "application/pdf"
     assert fetched.headers["content-disposition"].startswith("inline")
-    assert page.locator(".lesson-body img").evaluate("img => img.complete && img.naturalWidth") == 4
+    diagram = page.get_by_role("img", name="Checklist (diagram)")
+    assert diagram.evaluate("img => img.complete && img.naturalWidth") == 4
     screenshot(page, "lesson-pdf", live.handle.backend)
     page.set_viewport_size(PHONE_WIDTH)
     screenshot(page, "lesson-pdf-phone", live.handle.backend)

@@ -7,6 +7,8 @@ from smooth.model.document import Document
 
 
 class LMSLessonEngagement(Document):
+    course: str | None
+
     def before_insert(self) -> None:
         self.owner = self.member  # learners read their own evidence (if_owner)
 

@@ -6,8 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import (assignments, learning, lesson_body, lesson_flow, lesson_rules, next_step, programs,
-                        progress, video_evidence, video_sources)
+from smooth_lms import (
+    assignments,
+    learning,
+    lesson_body,
+    lesson_flow,
+    lesson_rules,
+    next_step,
+    programs,
+    progress,
+    video_evidence,
+    video_sources,
+)
 
 
 def _lesson(course: str, name: str) -> dict[str, Any]:
