@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 import smooth
 from smooth_hr import audit_export
 from tests.conftest import make_user
-from tests.e2e.conftest import PHONE_WIDTH, Chromium, LiveSite, assert_accessible, screenshot
+from tests.e2e.conftest import DESK_WIDTH, PHONE_WIDTH, Chromium, LiveSite, assert_accessible, screenshot
 from tests.e2e.media import one_page_pdf, recorded_webm
 from tests.e2e.portal import ALL_WEEK, EVALUATOR, learner, log_in_learner
 from tests.hr.conftest import make_compliance_type, make_employee
@@ -123,6 +123,7 @@ def test_a_learner_watches_the_film_takes_the_quiz_reads_the_pdf_and_books(
     page.get_by_label("A trained driver").check()
     page.get_by_role("button", name=re.compile("^Submit")).click()
     expect(page.locator("#quiz-outcome")).to_have_text("Passed")
+    screenshot(page, "lesson-quiz-passed", live.handle.backend)
     page.get_by_role("link", name="Next: 2.1 Checklist").click()
 
     expect(page).to_have_url(re.compile(rf"/learn/{lessons[1]}$"))
@@ -138,8 +139,12 @@ def test_a_learner_watches_the_film_takes_the_quiz_reads_the_pdf_and_books(
     screenshot(page, "lesson-pdf", live.handle.backend)
     page.set_viewport_size(PHONE_WIDTH)
     screenshot(page, "lesson-pdf-phone", live.handle.backend)
+    page.goto(f"/lms/courses/{course}/learn/{lessons[0]}")
+    screenshot(page, "lesson-video-phone", live.handle.backend)
+    page.set_viewport_size(DESK_WIDTH)
 
     page.goto(f"/lms/courses/{course}")  # continue where they left off: the PDF lesson
+    screenshot(page, "course-continue", live.handle.backend)
     page.locator("#continue").click()
     expect(page).to_have_url(re.compile(rf"/learn/{lessons[1]}$"))
     page.get_by_role("button", name="Mark complete").click()

@@ -14,6 +14,7 @@ from smooth.pages.rendering import SECURITY_HEADERS, security_headers
 from tests.api.helpers import Api
 from tests.lms.conftest import make_course, make_learner
 from tests.lms.content import add_lessons
+from tests.lms.test_assignments import make_assignment
 
 LEARNER = "leo@example.com"
 
@@ -58,3 +59,20 @@ def test_a_page_may_add_only_https_hosts_to_a_source_directive() -> None:
         with pytest.raises(ValueError, match="Not a Content-Security-Policy source"):
             security_headers(bad)
     assert security_headers(None) is SECURITY_HEADERS
+
+
+def test_an_assignment_after_a_lesson_points_on_to_the_next_lesson_once_handed_in(served: Api) -> None:
+    with served.handle.context():
+        course = make_course("Handed in", evaluation_required=0)
+        lessons = add_lessons(course, {"Work": ["Before", "After"]})
+        task = make_assignment(course, "Report", lesson=lessons[0], grading="Mark", max_mark=10, pass_mark=5).name
+        make_learner(LEARNER, course, progress=0)
+        smooth.db.commit()
+    first = served.get(f"/lms/courses/{course}/learn/{lessons[0]}", user=LEARNER).text
+    assert f'href="/lms/courses/{course}/assignment/{task}" id="next-step">Next: assignment Report' in first
+    page = f"/lms/courses/{course}/assignment/{task}"
+    assert 'id="next-step"' not in served.get(page, user=LEARNER).text  # nothing handed in yet
+    assert served.post(page, user=LEARNER, data={"answer": "Done."}).status_code in (200, 303)
+    after = served.get(page, user=LEARNER).text
+    assert f'href="/lms/courses/{course}/learn/{lessons[1]}" id="next-step">Next: 1.2 After' in after
+    assert f'<a href="/lms/courses/{course}/assignment/{task}" aria-current="page">Assignment: Report</a>' in after
