@@ -75,7 +75,8 @@ def save_progress(lesson: str, status: str = progress.COMPLETE) -> dict[str, Any
     found = progress.enrollment(user, course)
     if not found:
         raise smooth.ValidationError("Enrol in the course before marking its lessons complete")
-    why_not = lesson_rules.why_not_complete(user, values) if status == progress.COMPLETE else None
+    why_not = lesson_rules.why_not_complete(user, values) if status == progress.COMPLETE and lesson not in \
+        progress.completed_lessons(user, course) else None  # a lesson completed before a rule came stays complete
     if why_not:
         raise smooth.ValidationError(why_not)
     existing = smooth.db.get_value("LMS Course Progress", {"member": user, "lesson": lesson}, "name")
