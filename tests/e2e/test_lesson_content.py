@@ -115,6 +115,10 @@ def test_a_learner_watches_the_film_takes_the_quiz_reads_the_pdf_and_books(
     expect(page.locator("#lesson-completed")).to_be_visible(timeout=30_000)
     expect(page.locator("#watch-status")).to_have_text(re.compile(r"Watched (9\d|100)%"))
     expect(page.locator("#lesson-progress progress")).to_have_attribute("value", re.compile(r"^33"))
+    with page.expect_response(lambda r: "record_engagement" in r.url  # leaving sends a beacon (no header: the
+                              and "x-frappe-csrf-token" not in r.request.headers) as beacon:  # token is in the form)
+        page.evaluate("window.dispatchEvent(new PageTransitionEvent('pagehide'))")
+    assert beacon.value.status == 200 and beacon.value.json()["message"]["completed"] is True
 
     expect(page.locator("#next-step")).to_have_text("Next: quiz Film quiz →")  # the quiz after the film
     page.locator("#next-step").click()
