@@ -1,6 +1,6 @@
 """Issue 23's journey without SCORM, in Chromium: a course of a video with skip prevention, a quiz and a PDF lesson.
 
-The learner cannot seek past what they watched, watching 90% completes the video lesson, the sidebar and
+The author's player measures the film, the learner cannot seek past what they watched, watching 90% completes the video lesson, the sidebar and
 "next" lead lesson -> quiz -> next lesson, the PDF shows in the page (with a private image in the text that a
 stranger cannot fetch), "continue" lands where they left off, the evaluation can be booked, and the audit
 export and the transcript show what was watched. SQLite only: what is checked happens in the browser.
@@ -22,9 +22,9 @@ from playwright.sync_api import Browser, Page, expect
 import smooth
 from smooth_hr import audit_export
 from tests.conftest import make_user
-from tests.e2e.conftest import DESK_WIDTH, PHONE_WIDTH, Chromium, LiveSite, assert_accessible, screenshot
+from tests.e2e.conftest import DESK_WIDTH, PHONE_WIDTH, Chromium, LiveSite, assert_accessible, log_in, screenshot
 from tests.e2e.media import one_page_pdf, recorded_webm
-from tests.e2e.portal import ALL_WEEK, EVALUATOR, learner, log_in_learner
+from tests.e2e.portal import ALL_WEEK, EVALUATOR, PASSWORD, learner, log_in_learner
 from tests.hr.conftest import make_compliance_type, make_employee
 from tests.lms.conftest import make_course, make_evaluator
 from tests.lms.content import add_lessons
@@ -32,6 +32,7 @@ from tests.lms.content import add_lessons
 LEARNER = "vida@example.com"
 STRANGER = "stan@example.com"
 HR = "hilda.hr@example.com"
+AUTHOR = "arno.author@example.com"
 VIDEO_SECONDS = 12  # two 10-second segments: the first alone is 83%, short of the 90% asked
 
 
@@ -76,6 +77,10 @@ def _course(live: LiveSite, video: bytes) -> tuple[str, list[str], str, str]:
                                     "options": "Anyone\nA trained driver", "correct_answers": "A trained driver",
                                     "marks": 1}]}).insert().name
         make_evaluator(EVALUATOR, [course], ALL_WEEK, timezone="Europe/Berlin")
+        make_user(AUTHOR, "Course Creator", password=PASSWORD)
+        authored = smooth.get_doc("LMS Course", course)
+        authored.append("instructors", {"instructor": AUTHOR})
+        authored.save()
         learner(LEARNER)
         learner(STRANGER)
         make_user(HR, "HR Manager")
@@ -94,6 +99,16 @@ def _video_ready(page: Page) -> None:
 def test_a_learner_watches_the_film_takes_the_quiz_reads_the_pdf_and_books(
         page: Page, live: LiveSite, browser: Browser, webm: bytes, tmp_path: Path) -> None:
     course, lessons, quiz, image = _course(live, webm)
+    author = browser.new_context(base_url=live.url)
+    try:  # the author's player measures the film once: every learner's share is of that length
+        preview = author.new_page()
+        with preview.expect_response(lambda r: "record_engagement" in r.url) as measured:
+            log_in(preview, AUTHOR, PASSWORD, then=f"/lms/courses/{course}/learn/{lessons[0]}")
+        assert measured.value.json()["message"] == {"recorded": False}
+    finally:
+        author.close()
+    with live.handle.context():
+        assert smooth.db.get_value("Course Lesson", lessons[0], "video_duration") == pytest.approx(VIDEO_SECONDS, abs=1)
     log_in_learner(page, LEARNER)
     page.goto(f"/lms/courses/{course}")
     page.get_by_role("button", name="Enrol in this course").click()
