@@ -1,9 +1,10 @@
 """Issue 23's journey without SCORM, in Chromium: a course of a video with skip prevention, a quiz and a PDF lesson.
 
-The author's player measures the film, the learner cannot seek past what they watched, watching 90% completes the video lesson, the sidebar and
-"next" lead lesson -> quiz -> next lesson, the PDF shows in the page (with a private image in the text that a
-stranger cannot fetch), "continue" lands where they left off, the evaluation can be booked, and the audit
-export and the transcript show what was watched. SQLite only: what is checked happens in the browser.
+The author's player measures the film; the learner cannot seek past what they watched, watching 90% completes
+the video lesson, the sidebar and "next" lead lesson -> quiz -> next lesson, the PDF shows in the page (with a
+private image in the text that a stranger cannot fetch), "continue" lands where they left off, the evaluation
+can be booked, and the audit export and the transcript show what was watched. SQLite only: what is checked
+happens in the browser.
 """
 
 from __future__ import annotations
