@@ -5,7 +5,8 @@
 // seek past the furthest point watched.
 (function () {
   "use strict";
-  var SEGMENT = 10, BEAT_MS = 10000, MAX_RATE = 2, URL = "/api/method/smooth_lms.video_evidence.record_engagement";
+  // SLACK: how far past the furthest point the play head may be between two looks at it (0.5 s apart at 2x)
+  var SEGMENT = 10, BEAT_MS = 10000, MAX_RATE = 2, SLACK = 2, URL = "/api/method/smooth_lms.video_evidence.record_engagement";
   var box = document.getElementById("lesson-engagement");
   if (!box) { return; }
   var d = box.dataset;
@@ -36,14 +37,14 @@
         var i = Math.floor(last / SEGMENT);
         playedIn[i] = (playedIn[i] || 0) + delta;
         if (playedIn[i] >= segmentSeconds(i) - 1.5 && length()) { played.add(i); }
-        if (last <= furthest + 1.5 && t > furthest) { furthest = t; }
+        if (last <= furthest + SLACK && t > furthest) { furthest = t; }
       }
     }
     last = t;
   }
   // skip prevention: a position past the furthest point watched goes back to it
   function allowed(t) {
-    if (!preventSkip || t <= furthest + 1) { return true; }
+    if (!preventSkip || t <= furthest + SLACK) { return true; }
     var note = document.getElementById("skip-refused");
     if (note) { note.hidden = false; window.setTimeout(function () { note.hidden = true; }, 4000); }
     return false;
