@@ -53,6 +53,7 @@ doc_events = {
     "LMS Course Progress": {"validate": "smooth_lms.programs.refuse_locked_work"},
     "LMS Quiz Submission": {"validate": "smooth_lms.programs.refuse_locked_work"},
     "LMS Assignment Submission": {"validate": "smooth_lms.programs.refuse_locked_work"},
+    "LMS Lesson Engagement": {"validate": "smooth_lms.programs.refuse_locked_work"},
     # the linked user gets the Employee role, which the manager scope (smooth_hr/permissions.py) narrows
     "Employee": {"on_update": "smooth_hr.permissions.grant_employee_role"},
 }

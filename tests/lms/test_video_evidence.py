@@ -14,7 +14,7 @@ import pytest
 
 import smooth
 from smooth.core.doctype.file.file import can_read
-from smooth_lms import learning, lesson_flow, lesson_rules, next_step, progress, video_evidence
+from smooth_lms import learning, lesson_flow, lesson_rules, next_step, programs, progress, video_evidence
 from tests.conftest import SiteHandle, make_user
 from tests.lms.conftest import make_course
 from tests.lms.content import add_lessons
@@ -168,3 +168,16 @@ def test_a_lessons_private_files_are_read_by_its_learners_only(lms: SiteHandle) 
     smooth.db.set_value("Course Lesson", lessons[0], "include_in_preview", 1)
     assert can_read(files[lessons[0]], stranger)  # a preview lesson of a published course
     assert can_read(files[hidden], "Administrator")
+
+
+def test_no_watching_is_recorded_in_a_course_a_program_keeps_locked(lms: SiteHandle) -> None:
+    first, _ = _video_course()
+    second = make_course("Later", evaluation_required=0)
+    film = add_lessons(second, {"Later": ["Later film"]})[0]
+    smooth.db.set_value("Course Lesson", film, {"youtube": "dQw4w9WgXcQ", "video_duration": 30})
+    program = smooth.get_doc({"doctype": "LMS Program", "title": "In order", "published": 1, "enforce_course_order": 1,
+                              "program_courses": [{"course": first}, {"course": second}]}).insert().name
+    programs.enrol(program, {LEARNER: None})
+    with pytest.raises(smooth.PermissionError, match="Complete Watching first"):
+        _report(film)
+    assert lesson_rules.engagement(LEARNER, film) is None
