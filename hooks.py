@@ -58,6 +58,7 @@ doc_events = {
     "LMS Course Progress": {"validate": "smooth_lms.programs.refuse_locked_work"},
     "LMS Quiz Submission": {"validate": "smooth_lms.programs.refuse_locked_work"},
     "LMS Assignment Submission": {"validate": "smooth_lms.programs.refuse_locked_work"},
+    "LMS Lesson Engagement": {"validate": "smooth_lms.programs.refuse_locked_work"},
     # the linked user gets the Employee role, which the manager scope (smooth_hr/permissions.py) narrows
     "Employee": {"on_update": "smooth_hr.permissions.grant_employee_role"},
 }
@@ -89,7 +90,8 @@ permission_query_conditions = {
 has_permission: dict = {
     "LMS Course": "smooth_lms.authorship.content_permission",
     "Course Chapter": "smooth_lms.authorship.content_permission",
-    "Course Lesson": "smooth_lms.authorship.content_permission",
+    # a learner reads (and so downloads the private files of) only the lessons the portal shows them
+    "Course Lesson": ["smooth_lms.authorship.content_permission", "smooth_lms.lesson_access.lesson_permission"],
     "LMS Quiz": "smooth_lms.authorship.content_permission",
     "LMS Assignment": "smooth_lms.authorship.content_permission",
     "LMS Question": "smooth_lms.question_bank.bank_permission",

@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import smooth
-from smooth_hr import transcript_print
+from smooth_hr import transcript_print, watch_evidence
 from smooth_hr.transcript import get_transcript
 
 DOCTYPE = "Employee Compliance"
@@ -159,7 +159,7 @@ def write_zip(target: Any, filters: dict[str, Any], description: str,
 
 
 EXTRA_NOTES = {"transcript.html": "transcript.html is the employee's training transcript as of the export's day "
-                                   "(open it in a browser).\n"}
+                                   "(open it in a browser).\n", watch_evidence.MEMBER: watch_evidence.NOTE}
 
 
 def _write_access_log(writer: Any, named: dict[str, set[str]]) -> None:
@@ -199,7 +199,8 @@ def download_audit_export(employee: str | None = None, compliance_type: str | No
     handle = tempfile.NamedTemporaryFile(prefix="audit-export-", suffix=".zip", delete=False)
     try:
         with handle:
-            write_zip(handle, filters, description, _transcript(filters.get("employee")))
+            write_zip(handle, filters, description,
+                      {**_transcript(filters.get("employee")), **watch_evidence.members(filters)})
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise

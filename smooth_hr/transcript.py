@@ -1,7 +1,7 @@
 """An employee's training transcript: everything they did, in one place, as it stood on a chosen day.
 
-The records live in five lists across the two apps (enrolments, quiz results, evaluations,
-certificates and training assignments by the employee's user; filed documents and compliance rows
+The records live in lists across the two apps (enrolments, quiz results, evaluations, certificates,
+training assignments and lessons watched by the employee's user; filed documents and compliance rows
 by the employee). The transcript reads them all for one person and, for "as of" a past day, keeps
 only what existed then and gives each its standing on that day: a certificate issued later is not
 there, one revoked or superseded later was valid, a document that expired since was in force.
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import smooth
+from smooth_lms.video_evidence import watched_by
 
 EMPLOYEE = "Employee"
 
@@ -142,6 +143,22 @@ def _enrolments(user: str, day: dt.date, today: bool) -> list[Entry]:
     return entries
 
 
+def _lessons_watched(user: str, day: dt.date) -> list[Entry]:
+    """Lessons opened (LMS Lesson Engagement): the share of the video watched and the time on the page (as now)."""
+    entries = []
+    for row in watched_by(user):
+        if not _on_or_before(row["first_opened"], day):
+            continue
+        watched = f"Watched {float(row['watched_percent'] or 0):.0f}%" if row["duration"] else "Opened"
+        segments = f"segments {row['watched_segments']} of {float(row['duration']):g} s" if row["duration"] else ""
+        detail = " · ".join(filter(None, (row["course_title"], segments,
+                                          f"{int(row['time_on_lesson'] or 0)} s on the lesson page")))
+        entries.append(Entry(row["lesson_title"] or row["lesson"], watched,
+                             [("First opened", _date(row["first_opened"])), ("Last seen", _date(row["last_seen"]))],
+                             detail, _url("LMS Lesson Engagement", row["name"])))
+    return entries
+
+
 def assignment_standing(row: dict[str, Any], day: dt.date) -> str:
     if _on_or_before(row.get("completed_on"), day):
         return "Completed"
@@ -223,7 +240,7 @@ def get_transcript(employee: str, as_of: dt.date | str | None = None) -> Transcr
     learning = {
         "Certificates": _certificates(user, day), "Evaluations": _evaluations(user, day),
         "Quiz results": _quizzes(user, day), "Enrolments": _enrolments(user, day, current),
-        "Training assignments": _assignments(user, day),
+        "Training assignments": _assignments(user, day), "Lessons watched": _lessons_watched(user, day),
     } if user else {}
     result.sections = {**learning, "Compliance": _compliance(employee, day, current),
                        "Documents on file": _documents(employee, day)}

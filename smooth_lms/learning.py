@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import progress
+from smooth_lms import lesson_rules, progress
 from smooth_lms.permissions import is_staff
 
 CONTENT_ROLES = ("Moderator", "Course Creator", "System Manager")
@@ -68,12 +68,17 @@ def save_progress(lesson: str, status: str = progress.COMPLETE) -> dict[str, Any
     user = smooth.session.user
     if status not in ("Complete", "Partially Complete", "Incomplete"):
         raise smooth.ValidationError(f"Status must be Complete, Partially Complete or Incomplete, not {status!r}")
-    course = smooth.db.get_value("Course Lesson", lesson, "course")
-    if not course:
+    values = smooth.db.get_value("Course Lesson", lesson, lesson_rules.LESSON_FIELDS, as_dict=True)
+    if not values or not values["course"]:
         raise smooth.DoesNotExistError(f"Lesson {lesson} not found")
+    course = values["course"]
     found = progress.enrollment(user, course)
     if not found:
         raise smooth.ValidationError("Enrol in the course before marking its lessons complete")
+    why_not = lesson_rules.why_not_complete(user, values) if status == progress.COMPLETE and lesson not in \
+        progress.completed_lessons(user, course) else None  # a lesson completed before a rule came stays complete
+    if why_not:
+        raise smooth.ValidationError(why_not)
     existing = smooth.db.get_value("LMS Course Progress", {"member": user, "lesson": lesson}, "name")
     if existing:
         row = smooth.get_doc("LMS Course Progress", existing)

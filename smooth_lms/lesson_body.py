@@ -20,12 +20,3 @@ def to_html(text: str | None) -> Markup:
     return Markup(nh3.clean(rendered, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                             link_rel="noopener noreferrer"))
 
-
-def youtube_url(value: str | None) -> str | None:
-    """A YouTube ID or link as a watch link (videos open on YouTube: the pages allow no third-party frames)."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    if value.startswith(("https://www.youtube.com/", "https://youtu.be/", "https://youtube.com/")):
-        return value
-    return "https://www.youtube.com/watch?v=" + "".join(ch for ch in value if ch.isalnum() or ch in "-_")

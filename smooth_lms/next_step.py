@@ -1,5 +1,5 @@
-"""What a learner does next in a course once its lessons run out: a quiz or an assignment left, their
-certificate, or booking.
+"""What a learner does next in a course: the next item of its path (`smooth_lms.lesson_flow`), and once the
+path runs out a quiz or an assignment left, their certificate, or booking.
 
 The last lesson and a passed quiz point on from here, so neither ends in a dead end nor
 sends a learner to something they have already done.
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from smooth_lms import assignments, attempt_policy, certificates, quizzes
+from smooth_lms.lesson_flow import KIND_LABELS, LESSON, Flow
 
 
 @dataclass(frozen=True)
@@ -49,3 +50,12 @@ def after_lessons(user: str, course: dict[str, Any], content_complete: bool) -> 
             label = "Next: your evaluation (see when you may book again)"
         return Step(label, f"/lms/courses/{course['name']}/certification")
     return Step("Back to the course outline", f"/lms/courses/{course['name']}")
+
+
+def after_item(user: str, course: dict[str, Any], flow: Flow, kind: str, name: str, content_complete: bool) -> Step:
+    """The step after an item of the course's path: the next lesson, quiz or assignment, else `after_lessons`."""
+    following = flow.after(kind, name)
+    if following is None:
+        return after_lessons(user, course, content_complete)
+    what = following.label if following.kind == LESSON else f"{KIND_LABELS[following.kind].lower()} {following.title}"
+    return Step(f"Next: {what}", following.href)

@@ -28,7 +28,8 @@ from smooth.model.document import Document
 from smooth.model.user_writes import apply_user_values, user_may_write
 from smooth.whitelist import whitelist
 
-INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"})
+INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain",
+                          "video/mp4", "video/webm"})
 SANDBOX_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
 
 

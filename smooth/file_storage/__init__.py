@@ -26,7 +26,7 @@ from smooth.file_storage.names import free_name
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 DEFAULT_ALLOWED_EXTENSIONS = ("pdf", "png", "jpg", "jpeg", "gif", "webp", "txt", "csv", "xlsx", "docx", "odt",
-                              "ods", "zip", "ics")
+                              "ods", "zip", "ics", "mp4", "webm")
 PUBLIC_PREFIX = "/files/"
 PRIVATE_PREFIX = "/private/files/"
 

@@ -24,7 +24,8 @@ dict, like Frappe's context) holding `form_dict` (query, form fields and route p
 
 Plain keys the page may set to steer the response: `redirect_to` (a path on this site: a 303
 after a post, so a reload does not post twice), `http_status` (e.g. 409 when a post was
-refused), `download` ({"filename", "content", "content_type"}: a file instead of HTML).
+refused), `download` ({"filename", "content", "content_type"}: a file instead of HTML), `csp_sources`
+({"frame-src": ["https://host"], ...}: hosts this page's Content-Security-Policy allows besides its own).
 The context also carries `client_ip` (for a page that throttles lookups per address).
 A page raises the usual errors (`smooth.DoesNotExistError`, `smooth.PermissionError`) for
 the error pages; a POST to a page without `handle_post` is refused with 405.
@@ -59,6 +60,7 @@ from smooth.pages.rendering import (
     Redirect,
     local_path,
     render_template,
+    security_headers,
     template_folders,
     viewer,
 )
@@ -191,4 +193,5 @@ def serve(api: ApiRequest, path: str = "") -> Response:
         raise DoesNotExistError("Page not found")
     folders = [*template_folders(), page.root]
     html = render_template(page.template, {"request_id": api.request_id, **context}, folders)
-    return HTMLResponse(html, status_code=int(context.http_status or 200), headers=SECURITY_HEADERS)
+    return HTMLResponse(html, status_code=int(context.http_status or 200),
+                        headers=security_headers(context.csp_sources))

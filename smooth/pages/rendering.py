@@ -38,6 +38,24 @@ SECURITY_HEADERS = {
 }
 
 
+_HOST = re.compile(r"^https://[A-Za-z0-9.-]+(:[0-9]+)?$")
+
+
+def security_headers(extra_sources: dict[str, list[str]] | None = None) -> dict[str, str]:
+    """SECURITY_HEADERS with hosts a page adds to directives of its Content-Security-Policy (`https://` hosts only;
+    a directive the policy lacks starts from 'self'): a page that embeds a video player allows that player's host
+    on that page alone."""
+    if not extra_sources:
+        return SECURITY_HEADERS
+    directives = dict(part.strip().split(" ", 1) for part in SECURITY_HEADERS["Content-Security-Policy"].split(";"))
+    for name, hosts in extra_sources.items():
+        bad = [h for h in hosts if not _HOST.match(h)] + ([name] if not re.fullmatch(r"[a-z-]+-src", name) else [])
+        if bad:
+            raise ValueError(f"Not a Content-Security-Policy source a page may add: {bad}")
+        directives[name] = " ".join(dict.fromkeys([*directives.get(name, "'self'").split(), *hosts]))
+    return {**SECURITY_HEADERS, "Content-Security-Policy": "; ".join(f"{k} {v}" for k, v in directives.items())}
+
+
 class Redirect(Exception):
     """Raised by a page handler (or a guard it calls) to send the browser elsewhere."""
 

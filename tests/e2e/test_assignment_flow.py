@@ -28,7 +28,7 @@ def test_hand_in_and_grade_with_a_rubric(page: Page, browser: Browser, live: Liv
         smooth.db.commit()
 
     log_in(page, LEARNER, PASSWORD, then=f"/lms/courses/{course}")
-    page.get_by_role("link", name="Depot Visit Report").click()
+    page.get_by_role("link", name="Depot Visit Report", exact=True).click()
     expect(page.get_by_role("heading", name="Depot Visit Report", level=1)).to_be_visible()
     page.get_by_label("Your answer").fill("Checked the racking and the fire exits; one exit was blocked.")
     page.get_by_role("button", name="Submit").click()

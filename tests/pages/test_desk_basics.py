@@ -128,7 +128,8 @@ def test_course_connections_are_counted_with_the_viewers_permissions(pages: Api)
                         "questions": QUESTIONS}).insert()
         smooth.db.commit()
     everyone = _connections(_get(pages, f"/app/lms-course/{course}", MOD))
-    assert set(everyone) == {"LMS Enrollment", "LMS Certificate Request", "LMS Certificate", "LMS Quiz"}
+    assert set(everyone) == {"LMS Enrollment", "LMS Lesson Engagement", "LMS Certificate Request", "LMS Certificate",
+                             "LMS Quiz"}
     assert everyone["LMS Enrollment"][0] == 2 and everyone["LMS Quiz"][0] == 1
     assert everyone["LMS Certificate Request"] == (2, f"/app/lms-certificate-request?course={course}")
     evaluator = _connections(_get(pages, f"/app/lms-course/{course}", "eva.basics@example.com"))

@@ -1,4 +1,5 @@
-"""Course Lesson: Markdown body, optional video or file; a new lesson joins the end of its chapter."""
+"""Course Lesson: Markdown body (with its uploaded images), optional video or file; a new lesson joins the end of its
+chapter."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ class CourseLesson(Document):
 
     def validate(self) -> None:
         self.course = smooth.db.get_value("Course Chapter", self.chapter, "course") or self.course
+        for row in self.get("images") or []:
+            description = (row.description or "").replace("]", ")").replace("[", "(")
+            row.markdown = f"![{description}]({row.image})" if row.image else ""
 
     def after_insert(self) -> None:
         chapter = smooth.get_doc("Course Chapter", self.chapter)

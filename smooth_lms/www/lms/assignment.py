@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import assignments, learning, lesson_body, programs, progress, rubrics
+from smooth_lms import assignments, learning, lesson_body, lesson_flow, next_step, programs, progress, rubrics
 from smooth_lms.assignments import FILE, URL
 from smooth_lms.certification import learner_zone
 from smooth_lms.timezones import describe, occurrences
@@ -86,3 +86,6 @@ def get_context(context: Any) -> None:
     context.submitted = bool(form.get("submitted"))
     context.error = context.error or None
     context.kept = form if context.error else {}
+    context.flow = lesson_flow.course_flow(user, course["name"]) if context.enrollment else None
+    context.step = next_step.after_item(user, course, context.flow, lesson_flow.ASSIGNMENT, doc.name, bool(
+        context.enrollment.get("completed"))) if context.flow and context.attempts else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
-from smooth_lms import assignments, learning, lesson_body, programs, progress, quizzes
+from smooth_lms import assignments, learning, lesson_body, lesson_flow, programs, progress, quizzes
 
 
 def handle_post(context: Any) -> None:
@@ -33,7 +33,7 @@ def get_context(context: Any) -> None:
     enrollment = progress.enrollment(context.user, course["name"]) if context.user != "Guest" else None
     context.enrollment = enrollment
     context.done = progress.completed_lessons(context.user, course["name"]) if enrollment else set()
-    context.resume = learning.resume_lesson(context.user, course["name"]) if enrollment else None
+    context.resume = lesson_flow.course_flow(context.user, course["name"]).resume() if enrollment else None
     context.locked = programs.why_locked(context.user, course["name"]) \
         if enrollment and not learning.sees_all_content(context.user) else None
     context.can_enroll = bool(course["published"] and not course["upcoming"]) or bool(

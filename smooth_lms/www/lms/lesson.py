@@ -1,19 +1,38 @@
-"""/lms/courses/<course>/learn/<lesson>: the lesson, previous / next, and "mark complete" (a plain form post)."""
+"""/lms/courses/<course>/learn/<lesson>: the lesson (text, its video player, its PDF), the course's sidebar,
+previous / next through lessons, quizzes and assignments, and "mark complete" (a plain form post)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import smooth
-from smooth_lms import assignments, learning, lesson_body, next_step, programs, progress
+from smooth_lms import (
+    assignments,
+    learning,
+    lesson_body,
+    lesson_flow,
+    lesson_rules,
+    next_step,
+    programs,
+    progress,
+    video_evidence,
+    video_sources,
+)
 
 
 def _lesson(course: str, name: str) -> dict[str, Any]:
-    lesson = smooth.db.get_value("Course Lesson", name, ["name", "title", "course", "chapter", "body", "youtube",
-                                                         "file", "include_in_preview"], as_dict=True)
+    lesson = smooth.db.get_value("Course Lesson", name, lesson_rules.LESSON_FIELDS, as_dict=True)
     if not lesson or lesson["course"] != course:
         raise smooth.DoesNotExistError(f"Lesson {name} not found in this course")
     return lesson
+
+
+def _next_to_do(user: str, course: str, lesson: str) -> lesson_flow.Item | None:
+    """Where "mark complete" goes: the next lesson, quiz or assignment not done, else the first one left."""
+    flow = lesson_flow.course_flow(user, course)
+    items = flow.items
+    here = next((i for i, item in enumerate(items) if item.kind == lesson_flow.LESSON and item.name == lesson), -1)
+    return next((item for item in items[here + 1:] if not item.done), None) or flow.resume()
 
 
 def handle_post(context: Any) -> None:
@@ -23,9 +42,8 @@ def handle_post(context: Any) -> None:
     status = "Incomplete" if context.form_dict.get("action") == "undo" else "Complete"
     with context.refused_post(smooth.ValidationError):
         learning.save_progress(name, status)
-        following = learning.resume_lesson(user, course) if status == "Complete" else None
-        context.redirect_to = f"/lms/courses/{course}/learn/{following.name}" if following else \
-            f"/lms/courses/{course}/learn/{name}"
+        following = _next_to_do(user, course, name) if status == "Complete" else None
+        context.redirect_to = following.href if following else f"/lms/courses/{course}/learn/{name}"
 
 
 def get_context(context: Any) -> None:
@@ -41,16 +59,31 @@ def get_context(context: Any) -> None:
     context.course, context.lesson, context.enrollment = course, lesson, enrollment
     context.title = lesson["title"]
     context.number = in_order[position].number if position is not None else ""
-    context.previous = in_order[position - 1] if position else None
-    context.next = in_order[position + 1] if position is not None and position + 1 < len(in_order) else None
+    context.flow = lesson_flow.course_flow(user, course["name"])
+    context.previous = context.flow.before(lesson_flow.LESSON, lesson["name"])
+    following = context.flow.after(lesson_flow.LESSON, lesson["name"])
+    context.next = following if following and following.kind == lesson_flow.LESSON else None
     context.body = lesson_body.to_html(lesson["body"])
-    context.video = lesson_body.youtube_url(lesson["youtube"])
     context.completed = lesson["name"] in progress.completed_lessons(user, course["name"])
     context.progress = float((enrollment or {}).get("progress") or 0)
-    context.lessons_left = sum(1 for item in in_order if item.name not in progress.completed_lessons(
-        user, course["name"]))
-    context.step = next_step.after_lessons(user, course, bool(enrollment and enrollment.get("completed"))) \
+    context.step = next_step.after_item(user, course, context.flow, lesson_flow.LESSON, lesson["name"],
+                                        bool(enrollment and enrollment.get("completed"))) \
         if enrollment and context.next is None else None
     context.assignments = [a for a in assignments.course_assignments(course["name"]) if a["lesson"] == lesson["name"]]
     context.assignment_status = assignments.statuses(user, course["name"]) if context.assignments else {}
+    _engagement(context, user, lesson, bool(enrollment))
     context.error = context.error or None
+
+
+def _engagement(context: Any, user: str, lesson: dict[str, Any], enrolled: bool) -> None:
+    """The player, the PDF and what the course's rules ask of this lesson, with what the learner has done."""
+    context.player = video_sources.player(lesson)
+    context.csp_sources = video_sources.csp_sources(context.player)
+    context.pdf = lesson["file"] if video_sources.is_pdf(lesson["file"]) else None
+    context.rules = lesson_rules.course_rules(lesson["course"])
+    found = (lesson_rules.engagement(user, lesson["name"]) if enrolled else None) or {}
+    context.watched = found
+    context.watched_segments = ",".join(str(i) for i in sorted(
+        video_evidence.parse_segments(found.get("watched_segments"))))
+    context.why_not = lesson_rules.why_not_complete(user, lesson) if enrolled and not context.completed else None
+    context.time_text = lesson_rules.duration_text

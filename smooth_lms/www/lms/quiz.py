@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 import smooth
-from smooth_lms import learning, next_step, programs, progress, question_bank, quizzes
+from smooth_lms import learning, lesson_flow, next_step, programs, progress, question_bank, quizzes
 
 
 def _quiz(course: str, name: str) -> Any:
@@ -91,6 +91,7 @@ def get_context(context: Any) -> None:
     context.unanswered = context.unanswered or []
     context.kept = form  # answers come back checked: after "submit anyway?", or through logging in again
     context.result, context.step = None, None
+    context.flow = lesson_flow.course_flow(user, course["name"]) if context.enrollment else None
     chosen = form.get("submission")
     if chosen:
         row = smooth.db.get_value("LMS Quiz Submission", chosen, ["name", "member", "quiz", "score", "score_out_of",
@@ -105,7 +106,7 @@ def get_context(context: Any) -> None:
         key = _answer_key(quiz, marked) if shown else {}
         if row["passed"]:
             done = bool(context.enrollment and context.enrollment.get("completed"))
-            context.step = next_step.after_lessons(user, course, done)
+            context.step = next_step.after_item(user, course, context.flow, lesson_flow.QUIZ, quiz.name, done)
         context.result = {**row, "marked": [{**m, **key.get(int(m["idx"]), {})} for m in marked],
                           "show_answers": shown}
 

@@ -53,7 +53,7 @@ def test_learner_day(journey_for: Callable[..., Journey], width: str) -> None:
     j.step("lessons-done")
 
     _course_link(j, "Data Privacy Essentials")
-    page.get_by_role("link", name="Privacy Check").click()
+    page.get_by_role("link", name="Privacy Check", exact=True).click()
     j.step("quiz")
     for legend, answers in QUIZ_ANSWERS.items():
         box = page.locator("fieldset", has_text=legend)
