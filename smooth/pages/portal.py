@@ -24,7 +24,9 @@ dict, like Frappe's context) holding `form_dict` (query, form fields and route p
 
 Plain keys the page may set to steer the response: `redirect_to` (a path on this site: a 303
 after a post, so a reload does not post twice), `http_status` (e.g. 409 when a post was
-refused), `download` ({"filename", "content", "content_type"}: a file instead of HTML).
+refused), `download` ({"filename", "content", "content_type"}: a file instead of HTML; with `"sandboxed": True`
+the file is shown in the browser, not saved, always in a CSP sandbox: its scripts run in an opaque origin, so
+they never see the site's cookies, storage or API; only the site's own pages may frame it).
 The context also carries `client_ip` (for a page that throttles lookups per address).
 A page raises the usual errors (`smooth.DoesNotExistError`, `smooth.PermissionError`) for
 the error pages; a POST to a page without `handle_post` is refused with 405.
@@ -161,12 +163,23 @@ def _fill(module: ModuleType | None, context: PageContext) -> None:
             context.update(returned)
 
 
+# uploaded content shown inline (a SCORM package): scripts and forms run, but in an opaque origin of their own
+SANDBOXED_HEADERS = {
+    "Cache-Control": SECURITY_HEADERS["Cache-Control"],
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "sandbox allow-scripts allow-popups allow-modals; "
+                               "frame-ancestors 'self'",
+}
+
+
 def _download(spec: dict[str, Any]) -> Response:
     filename = re.sub(r"[^A-Za-z0-9._-]", "_", str(spec.get("filename") or "download"))
     content = spec.get("content") or b""
+    headers = {**SANDBOXED_HEADERS, "Content-Disposition": f'inline; filename="{filename}"'} \
+        if spec.get("sandboxed") else {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
     return Response(content.encode() if isinstance(content, str) else content,
-                    media_type=str(spec.get("content_type") or "application/octet-stream"),
-                    headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'})
+                    media_type=str(spec.get("content_type") or "application/octet-stream"), headers=headers)
 
 
 def serve(api: ApiRequest, path: str = "") -> Response:

@@ -6,11 +6,12 @@ from typing import Any
 
 import smooth
 from smooth_lms import assignments, learning, lesson_body, next_step, programs, progress
+from smooth_lms.scorm import player as scorm_player
 
 
 def _lesson(course: str, name: str) -> dict[str, Any]:
     lesson = smooth.db.get_value("Course Lesson", name, ["name", "title", "course", "chapter", "body", "youtube",
-                                                         "file", "include_in_preview"], as_dict=True)
+                                                         "file", "include_in_preview", "scorm_folder"], as_dict=True)
     if not lesson or lesson["course"] != course:
         raise smooth.DoesNotExistError(f"Lesson {name} not found in this course")
     return lesson
@@ -20,6 +21,11 @@ def handle_post(context: Any) -> None:
     user = learning.require_login("complete lessons")
     course, name = context.form_dict["course"], context.form_dict["lesson"]
     _lesson(course, name)
+    if context.form_dict.get("action") == "scorm_new_attempt":
+        with context.refused_post(smooth.ValidationError):
+            scorm_player.new_attempt(user, name)
+            context.redirect_to = f"/lms/courses/{course}/learn/{name}"
+        return
     status = "Incomplete" if context.form_dict.get("action") == "undo" else "Complete"
     with context.refused_post(smooth.ValidationError):
         learning.save_progress(name, status)
@@ -45,6 +51,7 @@ def get_context(context: Any) -> None:
     context.next = in_order[position + 1] if position is not None and position + 1 < len(in_order) else None
     context.body = lesson_body.to_html(lesson["body"])
     context.video = lesson_body.youtube_url(lesson["youtube"])
+    context.scorm = scorm_player.player(user, lesson)
     context.completed = lesson["name"] in progress.completed_lessons(user, course["name"])
     context.progress = float((enrollment or {}).get("progress") or 0)
     context.lessons_left = sum(1 for item in in_order if item.name not in progress.completed_lessons(
