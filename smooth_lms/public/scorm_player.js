@@ -20,7 +20,7 @@
   }
   function words(r) {
     var parts = [r.completion_status.charAt(0).toUpperCase() + r.completion_status.slice(1)];
-    if (r.success_status && r.success_status !== "unknown") { parts.push(r.success_status); }
+    if (r.success_status && ["unknown", r.completion_status].indexOf(r.success_status) < 0) { parts.push(r.success_status); }
     if (r.score !== null && r.score !== undefined) { parts.push("score " + r.score); }
     return parts.join(" · ");
   }

@@ -19,7 +19,7 @@ def summary(row: dict[str, Any] | None) -> str:
     if not row or not row.get("completion_status"):
         return "Not started yet"
     parts = [str(row["completion_status"]).capitalize()]
-    if row.get("success_status") not in (None, "", "unknown"):
+    if row.get("success_status") not in (None, "", "unknown", row["completion_status"]):
         parts.append(str(row["success_status"]))
     if row.get("score_raw") is not None:
         parts.append(f"score {float(row['score_raw']):g}")
@@ -37,7 +37,7 @@ def player(user: str, lesson: dict[str, Any]) -> dict[str, Any] | None:
     session = secrets.token_hex(12)
     token = tokens.issue(user, lesson["name"], attempt, session)
     row = runtime.attempt_row(user, lesson["name"], attempt)
-    return {"src": f"/lms/scorm/{token}/{quote(values['scorm_launch'], safe='/?&=#%+;,')}", "attempt": attempt,
+    return {"blocked": None, "src": f"/lms/scorm/{token}/{quote(values['scorm_launch'], safe='/?&=#%+;,')}", "attempt": attempt,
             "session": session, "version": values["scorm_version"], "started": bool(row), "status": summary(row)}
 
 
