@@ -37,8 +37,9 @@ def player(user: str, lesson: dict[str, Any]) -> dict[str, Any] | None:
     session = secrets.token_hex(12)
     token = tokens.issue(user, lesson["name"], attempt, session)
     row = runtime.attempt_row(user, lesson["name"], attempt)
-    return {"blocked": None, "src": f"/lms/scorm/{token}/{quote(values['scorm_launch'], safe='/?&=#%+;,')}", "attempt": attempt,
-            "session": session, "version": values["scorm_version"], "started": bool(row), "status": summary(row)}
+    src = f"/lms/scorm/{token}/{quote(values['scorm_launch'], safe='/?&=#%+;,')}"
+    return {"blocked": None, "src": src, "attempt": attempt, "session": session, "version": values["scorm_version"],
+            "started": bool(row), "status": summary(row)}
 
 
 def new_attempt(user: str, lesson: str) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import smooth
 from smooth_lms import learning, progress
 from smooth_lms.scorm import datamodel, package
-from smooth_lms.scorm.datamodel import SCORM_12, SCORM_2004
+from smooth_lms.scorm.datamodel import SCORM_12
 
 MAX_CHANGES = 2000  # values in one commit: far above what a SCO sets between two commits
 _NOT_KEPT = ("cmi.core.session_time", "cmi.session_time", "cmi.core.exit", "cmi.exit", "adl.nav.request")

@@ -1,4 +1,4 @@
-"""Course Lesson: Markdown body, optional video or file, or a SCORM package; a new lesson joins the end of its chapter."""
+"""Course Lesson: Markdown body, optional video or file, or a SCORM package; new lessons join their chapter's end."""
 
 from __future__ import annotations
 
