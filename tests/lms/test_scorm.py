@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import pytest
 
 import smooth
-from smooth_lms import learning, progress
-from smooth_lms.scorm import datamodel, manifest, package, runtime, serving, tokens
+from smooth_lms import certification, learning, progress
+from smooth_lms.scorm import datamodel, manifest, package, player, runtime, serving, tokens
 from tests.conftest import SiteHandle, make_user
 from tests.lms import scorm_packages as pk
 from tests.lms.conftest import lms  # noqa: F401
@@ -168,19 +168,22 @@ def test_commits_complete_the_lesson_and_sessions_add_up(course: str) -> None:
     first = _commit(lesson, "sessionaaaa1", {"cmi.core.lesson_status": "incomplete",
                                              "cmi.core.session_time": "0000:01:00", "cmi.suspend_data": "p=1"})
     assert (first["completed"], first["progress"]) == (0, 0)
+    values = smooth.db.get_value("LMS Course", course, ["name", "title", "evaluation_required"], as_dict=True)
+    gate = certification.status(LEARNER, {**values, "evaluation_required": 1})
+    assert not gate.content_complete and [x.name for x in gate.lessons_left] == [lesson]
     _commit(lesson, "sessionaaaa1", {"cmi.core.session_time": "0000:02:00"})  # the same session, set again
     done = _commit(lesson, "sessionbbbb2", {"cmi.core.score.raw": "90", "cmi.core.lesson_status": "completed",
                                             "cmi.core.session_time": "0000:00:30", "cmi.core.exit": "suspend"})
     assert (done["completion_status"], done["success_status"], done["completed"]) == ("passed", "passed", 1)
     assert done["total_time"] == "0000:02:30.00" and done["progress"] == 100
     assert lesson in progress.completed_lessons(LEARNER, course)
+    assert certification.status(LEARNER, {**values, "evaluation_required": 1}).content_complete
     state = runtime.launch_state(runtime.lesson_of(lesson), LEARNER, 1, "sessioncccc3")
     assert (state["cmi.suspend_data"], state["cmi.core.entry"], state["cmi.core.total_time"]) == \
         ("p=1", "resume", "0000:02:30.00")
     assert "cmi.core.session_time" not in state and "cmi.core.exit" not in state
     # a failed second attempt leaves the lesson complete
     smooth.set_user(LEARNER)
-    from smooth_lms.scorm import player
     player.new_attempt(LEARNER, lesson)
     smooth.set_user("Administrator")
     failed = _commit(lesson, "sessiondddd4", {"cmi.core.score.raw": "40", "cmi.core.lesson_status": "completed"},
