@@ -6,6 +6,7 @@ learner (the packages are tests/lms/scorm_packages.py)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Browser, FrameLocator, Page, expect
 
@@ -100,3 +101,28 @@ def test_scorm_lessons_complete_resume_and_never_see_the_site(page: Page, browse
         assert rows[old]["total_time"] == "0000:00:25.00"  # two sessions of 12.5 s
         assert rows[new]["suspend_data"] == "answers=abc"
         assert smooth.db.get_value("LMS Enrollment", {"member": LEARNER, "course": course}, "progress") == 100
+
+
+def test_an_author_uploads_a_package_on_the_lesson_form(page: Page, live: LiveSite, tmp_path: Path) -> None:
+    with live.handle.context():
+        course = smooth.get_doc({"doctype": "LMS Course", "title": "Authoring SCORM"}).insert().name
+        chapter = smooth.get_doc({"doctype": "Course Chapter", "title": "One", "course": course}).insert().name
+        lesson = smooth.get_doc({"doctype": "Course Lesson", "title": "Packaged", "chapter": chapter}).insert().name
+        make_user("moe@example.com", "Moderator", password=PASSWORD)
+        smooth.db.commit()
+    bad, good = tmp_path / "slip.zip", tmp_path / "fire-safety.zip"
+    bad.write_bytes(pk.zipped({"imsmanifest.xml": pk.MANIFEST_12, "content/index.html": "x", "../../evil.html": "x"}))
+    good.write_bytes(pk.package_12())
+    log_in(page, "moe@example.com", PASSWORD, then=f"/app/course-lesson/{lesson}")
+    form = page.locator("#doc-form")
+    form.get_by_label("SCORM Package", exact=True).set_input_files(str(bad))
+    page.get_by_role("button", name="Save").first.click()
+    expect(page.get_by_role("alert")).to_contain_text("climbs out of the package folder")
+    form.get_by_label("SCORM Package", exact=True).set_input_files(str(good))
+    page.get_by_role("button", name="Save").first.click()
+    expect(page.get_by_role("status")).to_have_text("Saved")
+    expect(page.locator("[data-ro='scorm_version']")).to_have_text("1.2")
+    expect(page.locator("[data-ro='scorm_launch']")).to_have_text("content/index.html")
+    screenshot(page, "scorm-lesson-form", live.handle.backend)
+    with live.handle.context():
+        assert smooth.db.get_value("Course Lesson", lesson, "scorm_package").startswith("/private/files/")
