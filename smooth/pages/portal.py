@@ -173,7 +173,7 @@ SANDBOXED_HEADERS = {
 }
 
 
-def _download(spec: dict[str, Any]) -> Response:
+def download_response(spec: dict[str, Any]) -> Response:
     filename = re.sub(r"[^A-Za-z0-9._-]", "_", str(spec.get("filename") or "download"))
     content = spec.get("content") or b""
     headers = {**SANDBOXED_HEADERS, "Content-Disposition": f'inline; filename="{filename}"'} \
@@ -199,7 +199,7 @@ def serve(api: ApiRequest, path: str = "") -> Response:
     if context.redirect_to:
         raise Redirect(local_path(context.redirect_to, "/"))
     if context.download:
-        return _download(context.download)
+        return download_response(context.download)
     if page.template is None:
         raise DoesNotExistError("Page not found")
     folders = [*template_folders(), page.root]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 import smooth
-from smooth.pages.portal import match_rules, rule_pattern
+from smooth.pages.portal import download_response, match_rules, rule_pattern
 from tests.api.helpers import Api
 
 
@@ -93,3 +93,15 @@ def test_a_page_of_code_only_sends_its_file_or_is_not_found(api: Api) -> None:
     assert file.status_code == 200 and file.content == b"bytes"
     assert file.headers["content-disposition"] == 'attachment; filename="a_b.txt"'
     assert api.get("/code_only").status_code == 404
+
+
+def test_a_sandboxed_download_is_shown_inline_in_an_opaque_origin_only_the_site_may_frame() -> None:
+    """Uploaded content shown in the browser (a SCORM package) runs its scripts without the site's origin."""
+    shown = download_response({"filename": "index.html", "content": "<p>hi</p>", "content_type": "text/html",
+                               "sandboxed": True})
+    policy = shown.headers["content-security-policy"]
+    assert policy.startswith("sandbox allow-scripts") and "allow-same-origin" not in policy
+    assert "frame-ancestors 'self'" in policy and "x-frame-options" not in shown.headers
+    assert shown.headers["content-disposition"] == 'inline; filename="index.html"'
+    saved = download_response({"filename": "index.html", "content": "<p>hi</p>", "content_type": "text/html"})
+    assert saved.headers["content-disposition"].startswith("attachment") and saved.headers["x-frame-options"] == "DENY"
