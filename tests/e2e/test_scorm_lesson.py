@@ -77,6 +77,7 @@ def test_scorm_lessons_complete_resume_and_never_see_the_site(page: Page, browse
     report = sco.locator("#report")
     expect(report).to_have_attribute("data-bad-scaled", "false 407")
     expect(report).to_have_attribute("data-undefined", "false 401")
+    expect(report).to_have_attribute("data-location-error", "403")  # 2004: never set yet, "not initialized"
     expect(page.locator("#scorm-status")).to_have_text("Completed · passed · score 9")
     expect(page.locator(".progress-value")).to_have_text("100%")
     assert_accessible(page)
@@ -89,6 +90,7 @@ def test_scorm_lessons_complete_resume_and_never_see_the_site(page: Page, browse
         sco = _played(small, f"/lms/courses/{course}/learn/{new}")
         expect(sco.locator("#report")).to_have_attribute("data-resumed-data", "answers=abc")
         expect(sco.locator("#report")).to_have_attribute("data-resumed-location", "slide-3")
+        expect(sco.locator("#report")).to_have_attribute("data-location-error", "0")
         screenshot(small, "scorm-lesson-phone", live.handle.backend)
     finally:
         phone.close()

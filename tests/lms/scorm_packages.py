@@ -83,6 +83,7 @@ window.onload = function () {
   report("entry", api.GetValue("cmi.entry"));
   report("resumed-data", api.GetValue("cmi.suspend_data"));
   report("resumed-location", api.GetValue("cmi.location"));
+  report("location-error", api.GetLastError());
   report("bad-scaled", api.SetValue("cmi.score.scaled", "2") + " " + api.GetLastError());
   report("undefined", api.SetValue("cmi.nothing", "1") + " " + api.GetLastError());
   api.SetValue("cmi.location", "slide-3");

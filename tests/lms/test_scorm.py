@@ -231,3 +231,25 @@ def test_package_files_need_a_valid_token_and_html_gets_the_shim(course: str) ->
                              "sco.html")
     with pytest.raises(smooth.PermissionError, match="no longer enrolled"):
         serving.package_file(tokens.issue("stranger@example.com", lesson, 1, "s"), "sco.html")
+
+
+def test_the_manifest_thresholds_decide_completion_and_success() -> None:
+    sequenced = pk.MANIFEST_2004.replace(
+        '<item identifier="item1" identifierref="res1"><title>Data protection</title></item>',
+        '<item identifier="item1" identifierref="res1" parameters="?lang=en"><title>Data protection</title>'
+        '<adlcp:completionThreshold minProgressMeasure="0.8"/>'
+        '<imsss:sequencing xmlns:imsss="http://www.imsglobal.org/xsd/imsss"><imsss:objectives>'
+        '<imsss:primaryObjective objectiveID="p" satisfiedByMeasure="true">'
+        '<imsss:minNormalizedMeasure>0.7</imsss:minNormalizedMeasure></imsss:primaryObjective>'
+        '</imsss:objectives></imsss:sequencing></item>')
+    found = manifest.read_package(pk.zipped({"imsmanifest.xml": sequenced, "sco.html": "x"}))
+    assert found.launch == "sco.html?lang=en"
+    assert found.settings == {"launch_data": "", "time_limit_action": "", "completion_threshold": 0.8,
+                              "scaled_passing_score": 0.7}
+    judged = runtime.outcome("2004", {"cmi.progress_measure": "0.9", "cmi.completion_status": "incomplete",
+                                      "cmi.score.scaled": "0.65", "cmi.success_status": "passed"}, found.settings)
+    assert (judged["completion_status"], judged["success_status"], judged["completed"]) == ("completed", "failed", 0)
+    judged = runtime.outcome("2004", {"cmi.progress_measure": "0.5", "cmi.score.scaled": "0.7"}, found.settings)
+    assert (judged["completion_status"], judged["success_status"], judged["completed"]) == ("incomplete", "passed", 1)
+    assert runtime.outcome("1.2", {"cmi.core.lesson_status": "completed", "cmi.core.score.raw": "79"},
+                           {"mastery_score": 80})["completion_status"] == "failed"
