@@ -35,10 +35,11 @@ def _script_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=True).replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def with_shim(html: bytes, settings: dict[str, Any]) -> bytes:
-    """`html` with the shim and its settings as the first scripts of the page."""
-    block = (f"<script>window.SmoothScorm={_script_json(settings)};</script>"
-             f"<script>{shim_source()}</script>").encode()
+def with_shim(html: bytes, settings: dict[str, Any], xml: bool = False) -> bytes:
+    """`html` with the shim and its settings as the first scripts of the page (in CDATA for an XHTML page,
+    which an XML parser reads: the shim's `<` and `&&` would end it)."""
+    code = f"window.SmoothScorm={_script_json(settings)};\n{shim_source()}"
+    block = (f"<script>//<![CDATA[\n{code}\n//]]></script>" if xml else f"<script>{code}</script>").encode()
     for pattern in (_HEAD, _HTML):
         found = pattern.search(html)
         if found:
@@ -60,6 +61,7 @@ def package_file(token: str, path: str) -> dict[str, Any]:
         version = lesson["scorm_version"]
         content = with_shim(content, {
             "model": datamodel.for_client(version), "session": grant.session,
-            "state": runtime.launch_state(lesson, grant.member, grant.attempt, grant.session)})
+            "state": runtime.launch_state(lesson, grant.member, grant.attempt, grant.session)},
+            xml=content_type == "application/xhtml+xml")
     return {"filename": path.rsplit("/", 1)[-1], "content": content, "content_type": content_type,
             "sandboxed": True}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 import zipfile
 from collections.abc import Iterator
+from xml.etree import ElementTree
 
 import pytest
 
@@ -220,6 +221,9 @@ def test_package_files_need_a_valid_token_and_html_gets_the_shim(course: str) ->
     html = page["content"].decode()
     assert html.index("window.SmoothScorm=") < html.index("findApi") and '"cmi.learner_id": "' + LEARNER in html
     assert b"<schemaversion>" in serving.package_file(token, "imsmanifest.xml")["content"]
+    xhtml = serving.with_shim(b'<html xmlns="http://www.w3.org/1999/xhtml"><head></head><body/></html>',
+                              {"state": {}}, xml=True)  # still well-formed XML with the shim's `<` and `&&` in it
+    assert ElementTree.fromstring(xhtml).find(".//{http://www.w3.org/1999/xhtml}head/*").tag.endswith("script")
     with pytest.raises(smooth.DoesNotExistError):
         serving.package_file(token, "missing.html")
     with pytest.raises(smooth.DoesNotExistError):
