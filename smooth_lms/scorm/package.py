@@ -13,6 +13,7 @@ import hashlib
 import json
 import zipfile
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import smooth
@@ -61,6 +62,13 @@ def read(folder: str, path: str) -> bytes | None:
     if manifest.bad_name(path) or path.endswith("/"):
         return None
     return smooth.get_file_storage().read(True, f"{folder}/{path}")
+
+
+def local_file(folder: str, path: str) -> Path | None:
+    """The file on disk when the site stores files in local folders (sent in chunks, with ranges), else None."""
+    if manifest.bad_name(path) or path.endswith("/"):
+        return None
+    return smooth.get_file_storage().path(True, f"{folder}/{path}")
 
 
 def settings(lesson: dict[str, Any]) -> dict[str, Any]:

@@ -53,11 +53,15 @@ def package_file(token: str, path: str) -> dict[str, Any]:
     lesson = runtime.lesson_of(grant.lesson)
     if not runtime.may_play(grant.member, lesson["course"]):
         raise smooth.PermissionError("You are no longer enrolled in this course")
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    page = content_type in ("text/html", "application/xhtml+xml")
+    on_disk = None if page else package.local_file(lesson["scorm_folder"], path)
+    if on_disk is not None:
+        return {"filename": path.rsplit("/", 1)[-1], "path": on_disk, "content_type": content_type, "sandboxed": True}
     content = package.read(lesson["scorm_folder"], path)
     if content is None:
         raise smooth.DoesNotExistError(f"The package has no file {path[:200]}")
-    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    if content_type in ("text/html", "application/xhtml+xml"):
+    if page:
         version = lesson["scorm_version"]
         content = with_shim(content, {
             "model": datamodel.for_client(version), "session": grant.session,
