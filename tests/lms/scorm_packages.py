@@ -1,6 +1,6 @@
 """Two minimal SCORM packages authored for the tests (a 1.2 and a 2004 SCO), and a lesson that plays one.
 
-Each SCO is one HTML page whose script finds the API the usual way (walking up `window.parent`, then
+Each SCO is one HTML page (the 1.2 one with its script in a file of its own) whose script finds the API the usual way (walking up `window.parent`, then
 `window.opener`), initializes, reads where the learner left off, sets location, suspend data, score and
 status, commits and finishes. It also probes the data model's refusals and what it can see of the site
 (document.cookie, a fetch of the logged-in user), and writes everything it found into `#report` for the
@@ -42,7 +42,8 @@ function probeSite() {
 
 SCO_12 = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>SCO 1.2</title>
-<script>""" + _FIND + """
+<script src="probe.js"></script>
+<script>
 window.onload = function () {
   var api = findApi("API");
   if (!api) { report("api", "missing"); return; }
@@ -138,7 +139,7 @@ def zipped(files: dict[str, str | bytes]) -> bytes:
 
 
 def package_12() -> bytes:
-    return zipped({"imsmanifest.xml": MANIFEST_12, "content/index.html": SCO_12})
+    return zipped({"imsmanifest.xml": MANIFEST_12, "content/index.html": SCO_12, "content/probe.js": _FIND})
 
 
 def package_2004() -> bytes:

@@ -149,7 +149,7 @@ def test_a_saved_package_is_unpacked_privately_and_a_public_upload_is_refused(co
     lesson = smooth.get_doc("Course Lesson", pk.scorm_lesson(course, pk.package_12()))
     assert (lesson.scorm_version, lesson.scorm_launch) == ("1.2", "content/index.html")
     assert lesson.scorm_folder.startswith("scorm/")
-    assert b"findApi" in (package.read(lesson.scorm_folder, "content/index.html") or b"")
+    assert b"findApi" in (package.read(lesson.scorm_folder, "content/probe.js") or b"")
     assert package.read(lesson.scorm_folder, "../imsmanifest.xml") is None
     assert smooth.read_file("/private/files/" + lesson.scorm_folder + "/imsmanifest.xml") is None  # no File route
     public = smooth.get_doc({"doctype": "File", "file_name": "open.zip", "is_private": 0})
