@@ -1,10 +1,10 @@
 """Two minimal SCORM packages authored for the tests (a 1.2 and a 2004 SCO), and a lesson that plays one.
 
-Each SCO is one HTML page (the 1.2 one with its script in a file of its own) whose script finds the API the usual way (walking up `window.parent`, then
-`window.opener`), initializes, reads where the learner left off, sets location, suspend data, score and
-status, commits and finishes. It also probes the data model's refusals and what it can see of the site
-(document.cookie, a fetch of the logged-in user), and writes everything it found into `#report` for the
-browser test to read.
+Each SCO is one HTML page (the 1.2 one with its script in a file of its own) whose script finds the API
+the usual way (walking up `window.parent`, then `window.opener`), initializes, reads where the learner
+left off, sets location, suspend data, score and status, commits and finishes. It also probes the data
+model's refusals and what it can see of the site (document.cookie, a fetch of the logged-in user), and
+writes everything it found into `#report` for the browser test to read.
 """
 
 from __future__ import annotations
