@@ -21,10 +21,13 @@ import pytest
 import smooth
 from smooth.api.method import file_download
 from smooth_hr import audit_export
+from smooth_lms import learning
+from smooth_lms.scorm import runtime
 from tests.api.helpers import Api, add_user
 from tests.hr import team_data
 from tests.hr.conftest import make_employee
 from tests.hr.team_data import BOSS, HR, HRM, Team, TeamKeeper
+from tests.lms import scorm_packages
 from tests.pages.served import served, served_site  # noqa: F401  (the LMS + HR site served, user by header)
 
 METHOD = audit_export.EXPORT_METHOD
@@ -217,10 +220,6 @@ def _clear_access_log(api: Api) -> None:
 
 def test_an_employee_export_carries_their_scorm_results(team: Team) -> None:
     """Bought-in compliance training is a SCORM package: its score and time reach the auditor (and the transcript)."""
-    from smooth_lms import learning
-    from smooth_lms.scorm import runtime
-    from tests.lms import scorm_packages
-
     with team.api.handle.context():
         course = smooth.get_doc({"doctype": "LMS Course", "title": "Forklift eLearning", "published": 1}).insert().name
         lesson = scorm_packages.scorm_lesson(course, scorm_packages.package_12(), "Forklift module")

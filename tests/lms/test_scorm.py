@@ -14,8 +14,10 @@ from xml.etree import ElementTree
 import pytest
 
 import smooth
+from smooth.pages.portal import PageContext
 from smooth_lms import certification, learning, progress
 from smooth_lms.scorm import datamodel, manifest, package, player, runtime, serving, tokens
+from smooth_lms.www.lms import scorm_file
 from tests.conftest import SiteHandle, make_user
 from tests.lms import scorm_packages as pk
 from tests.lms.conftest import lms  # noqa: F401
@@ -258,3 +260,8 @@ def test_the_manifest_thresholds_decide_completion_and_success() -> None:
     assert (judged["completion_status"], judged["success_status"], judged["completed"]) == ("incomplete", "passed", 1)
     assert runtime.outcome("1.2", {"cmi.core.lesson_status": "completed", "cmi.core.score.raw": "79"},
                            {"mastery_score": 80})["completion_status"] == "failed"
+
+
+def test_the_file_page_without_its_route_parts_is_not_found() -> None:
+    with pytest.raises(smooth.DoesNotExistError):
+        scorm_file.get_context(PageContext(form_dict={"token": ["x"]}))

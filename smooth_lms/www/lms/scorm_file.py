@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import smooth
 from smooth_lms.scorm import serving
 
 
 def get_context(context: Any) -> None:
-    context.download = serving.package_file(context.form_dict["token"], context.form_dict["file"])
+    token, path = context.form_dict.get("token"), context.form_dict.get("file")
+    if not isinstance(token, str) or not isinstance(path, str):  # /lms/scorm_file itself, not through its route
+        raise smooth.DoesNotExistError("Page not found")
+    context.download = serving.package_file(token, path)
