@@ -2,7 +2,8 @@
 // window.SmoothScorm = {model, state, session}, into every HTML page of the package). The frame has an opaque
 // origin, so the package cannot reach the player's window.API: this object answers its calls at once from the
 // attempt's values and the data model table (datamodel.py), and hands what it set to the player page by
-// postMessage on Commit and Finish/Terminate; the player stores it, and the server checks it again.
+// postMessage on Commit and Finish/Terminate (and, after each SetValue, what is not committed yet, which the
+// player stores if the learner leaves the page first); the player stores it, and the server checks it again.
 (function () {
   "use strict";
   var cfg = window.SmoothScorm;
@@ -48,11 +49,11 @@
     }
     return null;
   }
-  function send(kind) {
+  function post(kind) {
     var message = { smoothScorm: kind, session: cfg.session, changes: changes };
-    changes = {};
     try { window.top.postMessage(message, window.location.origin); } catch (e) { /* the player is gone */ }
   }
+  function send(kind) { post(kind); changes = {}; }
   function started(before, after) {
     if (phase === 0) { fail(before, "Initialize first"); return false; }
     if (phase === 2) { fail(after, "The session has ended"); return false; }
@@ -130,6 +131,7 @@
       state[name] = value;
       changes[name] = value;
     }
+    post("pending");  // what is not committed yet: the player stores it if the learner leaves first
     return "true";
   }
   function lastErrorCode() { return String(lastError); }

@@ -130,6 +130,22 @@ MANIFEST_2004 = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+SCO_UNCOMMITTED = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Half-way SCO</title>
+<script>
+window.onload = function () {
+  var api = window.API_1484_11, out = document.getElementById("report");
+  api.Initialize("");
+  out.setAttribute("data-resumed-location", api.GetValue("cmi.location"));
+  api.SetValue("cmi.location", "draft-1");
+  api.SetValue("cmi.suspend_data", "half-way");
+  out.setAttribute("data-done", "yes");  /* and never commits: the learner leaves the page */
+};
+</script></head>
+<body><h1>Half-way</h1><p id="report">Playing</p></body></html>
+"""
+
+
 def zipped(files: dict[str, str | bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -144,6 +160,11 @@ def package_12() -> bytes:
 
 def package_2004() -> bytes:
     return zipped({"imsmanifest.xml": MANIFEST_2004, "sco.html": SCO_2004})
+
+
+def package_uncommitted() -> bytes:
+    """A 2004 SCO that sets its location and suspend data and never commits them."""
+    return zipped({"imsmanifest.xml": MANIFEST_2004, "sco.html": SCO_UNCOMMITTED})
 
 
 def upload(content: bytes, file_name: str = "package.zip") -> str:
