@@ -24,7 +24,8 @@ dict, like Frappe's context) holding `form_dict` (query, form fields and route p
 
 Plain keys the page may set to steer the response: `redirect_to` (a path on this site: a 303
 after a post, so a reload does not post twice), `http_status` (e.g. 409 when a post was
-refused), `download` ({"filename", "content" or a local file's "path", "content_type"}: a file instead of HTML;
+refused), `download` ({"filename", "content" or a local file's "path", "content_type", "status"}: a file instead of
+HTML;
 with `"sandboxed": True`
 the file is shown in the browser, not saved, always in a CSP sandbox: its scripts run in an opaque origin, so
 they never see the site's cookies, storage or API; only the site's own pages may frame it).
@@ -184,7 +185,8 @@ def download_response(spec: dict[str, Any]) -> Response:
     if isinstance(spec.get("path"), Path):
         return FileResponse(spec["path"], media_type=media_type, headers=headers)
     content = spec.get("content") or b""
-    return Response(content.encode() if isinstance(content, str) else content, media_type=media_type, headers=headers)
+    return Response(content.encode() if isinstance(content, str) else content, media_type=media_type, headers=headers,
+                    status_code=int(spec.get("status") or 200))
 
 
 def serve(api: ApiRequest, path: str = "") -> Response:

@@ -106,7 +106,8 @@ def test_a_sandboxed_download_is_shown_inline_in_an_opaque_origin_only_the_site_
     policy = shown.headers["content-security-policy"]
     assert policy.startswith("sandbox allow-scripts") and "allow-same-origin" not in policy
     assert "frame-ancestors 'self'" in policy and "x-frame-options" not in shown.headers
-    assert shown.headers["content-disposition"] == 'inline; filename="index.html"'
+    assert shown.headers["content-disposition"] == 'inline; filename="index.html"' and shown.status_code == 200
+    assert download_response({"content": "<p>no</p>", "sandboxed": True, "status": 403}).status_code == 403
     saved = download_response({"filename": "index.html", "content": "<p>hi</p>", "content_type": "text/html"})
     assert saved.headers["content-disposition"].startswith("attachment") and saved.headers["x-frame-options"] == "DENY"
     video = tmp_path / "clip.mp4"

@@ -238,6 +238,11 @@ def test_package_files_need_a_valid_token_and_html_gets_the_shim(course: str) ->
                              "sco.html")
     with pytest.raises(smooth.PermissionError, match="no longer enrolled"):
         serving.package_file(tokens.issue("stranger@example.com", lesson, 1, "s"), "sco.html")
+    context = PageContext(form_dict={"token": token[:-2] + "xx", "file": "sco.html"})
+    scorm_file.get_context(context)  # a page of the frame: the refusal is shown in the frame
+    assert context.download["status"] == 403 and "open the lesson again" in context.download["content"]
+    with pytest.raises(smooth.PermissionError):
+        scorm_file.get_context(PageContext(form_dict={"token": token[:-2] + "xx", "file": "logo.png"}))
 
 
 def test_the_manifest_thresholds_decide_completion_and_success() -> None:

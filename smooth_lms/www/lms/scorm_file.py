@@ -12,4 +12,9 @@ def get_context(context: Any) -> None:
     token, path = context.form_dict.get("token"), context.form_dict.get("file")
     if not isinstance(token, str) or not isinstance(path, str):  # /lms/scorm_file itself, not through its route
         raise smooth.DoesNotExistError("Page not found")
-    context.download = serving.package_file(token, path)
+    try:
+        context.download = serving.package_file(token, path)
+    except (smooth.PermissionError, smooth.DoesNotExistError) as exc:
+        if not path.lower().endswith((".html", ".htm")):
+            raise
+        context.download = serving.refusal_page(exc)  # a page of the frame: the learner reads why, in the frame
