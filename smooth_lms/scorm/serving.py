@@ -10,11 +10,11 @@ written in before its own first script, because a sandboxed page cannot reach `w
 
 from __future__ import annotations
 
-import html
 import json
 import mimetypes
 import re
 from functools import cache
+from html import escape as escape_html
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +75,7 @@ def package_file(token: str, path: str) -> dict[str, Any]:
 def refusal_page(error: smooth.SmoothError) -> dict[str, Any]:
     """Why a page of the package is not shown, as a page the player's frame may show (a site error page may
     not be framed): an expired link after a long pause, a learner no longer enrolled, a missing page."""
-    text = html.escape(error.message)
+    text = escape_html(error.message)
     body = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Not shown</title></head>"
             f"<body style=\"font-family:sans-serif;padding:1rem\"><p role=\"alert\">{text}</p></body></html>")
     return {"filename": "refused.html", "content": body, "content_type": "text/html", "sandboxed": True,
