@@ -105,6 +105,7 @@ base_template_map = {r"lms(/.*)?$": "lms/layout.html", r"onboarding(/.*)?$": "on
 website_route_rules = [
     {"from_route": "/lms/courses/<course>", "to_route": "lms/course"},
     {"from_route": "/lms/courses/<course>/learn/<lesson>", "to_route": "lms/lesson"},
+    {"from_route": "/lms/scorm/<token>/<path:file>", "to_route": "lms/scorm_file"},
     {"from_route": "/lms/courses/<course>/certification", "to_route": "lms/certification"},
     {"from_route": "/lms/courses/<course>/quiz/<quiz>", "to_route": "lms/quiz"},
     {"from_route": "/lms/courses/<course>/assignment/<assignment>", "to_route": "lms/assignment"},

@@ -38,6 +38,7 @@ setup(
         "openpyxl>=3.1",  # XLSX exports and imports
         "pyotp>=2.9",  # two-factor login: TOTP codes (smooth.auth.two_factor)
         "authlib>=1.3",  # single sign-on: OpenID Connect ID tokens, JWKS, PKCE (smooth.auth.oidc)
+        "defusedxml>=0.7",  # SCORM manifests are uploaded XML: no entity expansion, no external entities
     ],
     extras_require={
         "test": ["pytest>=8", "hypothesis>=6.100", "httpx>=0.27", "schemathesis>=4.0", "mypy>=1.10",

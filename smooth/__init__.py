@@ -71,12 +71,14 @@ if TYPE_CHECKING:
         has_permission,
         local,
         session,
+        signing_key,
         throttle_lookup,
     )
     from smooth.file_storage import allowed_extensions as allowed_file_extensions
     from smooth.file_storage import extension_of as file_extension
     from smooth.file_storage import local_path as get_file_path
     from smooth.file_storage import max_file_size, read_file
+    from smooth.file_storage import storage as get_file_storage
     from smooth.integrations import frappe_client, google_calendar, google_meet
     from smooth.jobs.enqueue import enqueue
     from smooth.jobs.inline import deferred_jobs
@@ -115,6 +117,7 @@ _HOMES = {
     "get_file_path": ("smooth.file_storage", "local_path"),
     "max_file_size": ("smooth.file_storage", "max_file_size"),
     "read_file": ("smooth.file_storage", "read_file"),
+    "get_file_storage": ("smooth.file_storage", "storage"),
     "google_calendar": ("smooth.integrations.google_calendar", ""),  # the module itself
     "google_meet": ("smooth.integrations.google_meet", ""),  # who attended a Meet meeting
     "frappe_client": ("smooth.integrations.frappe_client", ""),  # a remote Frappe site's REST API
@@ -149,6 +152,7 @@ _HOMES = {
     "local": ("smooth.facade", "local"),
     "session": ("smooth.facade", "session"),
     "throttle_lookup": ("smooth.facade", "throttle_lookup"),
+    "signing_key": ("smooth.facade", "signing_key"),
     "MAX_DATE": ("smooth.facade", "MAX_DATE"),
 }
 
@@ -171,6 +175,7 @@ __all__ = [
     "MAX_DATE", "ChartSeries", "allowed_file_extensions", "bar_chart", "escape_csv_formula", "file_extension",
     "frappe_client", "line_chart", "get_file_path", "get_print", "google_calendar", "google_meet", "input_date",
     "input_time",
+    "get_file_storage", "signing_key",
     "make_access_log",
     "max_file_size", "read_file", "sanitize_html", "throttle_lookup",
     "AuthenticationError", "CSRFTokenError", "DataError", "DocstatusTransitionError", "DoesNotExistError",

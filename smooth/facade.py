@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -14,6 +16,7 @@ import smooth.permissions as _permissions
 from smooth.auth import rate_limit as _rate_limit
 from smooth.meta.coerce import DATE_RANGE as _DATE_RANGE
 from smooth.model.database_api import DocumentDatabase
+from smooth.model.passwords import encryption_key as _encryption_key
 
 MAX_DATE = _DATE_RANGE[1]  # the last day a Date field stores
 
@@ -100,3 +103,9 @@ def clear_cache(user: str | None = None, doctype: str | None = None) -> None:
 def throttle_lookup(client_ip: str) -> None:
     """Count one lookup from `client_ip` on a page anyone may query; a 429 past site config `lookups_per_ip`."""
     _rate_limit.count_lookup(_context.local().site, client_ip)
+
+
+def signing_key(purpose: str) -> bytes:
+    """A key for `purpose` derived from the site's `encryption_key`, for an app that signs its own short-lived
+    links: each purpose has its own key, so a token signed for one is worthless for any other."""
+    return hmac.new(_encryption_key(), f"smooth app signing {purpose}".encode(), hashlib.sha256).digest()

@@ -3,7 +3,8 @@
 The ZIP holds `compliance.csv` (employee, compliance type, status, completion, renewal,
 evidence document, the evidence file's path inside the ZIP, and the reason HR gave when a record
 of another course completed it), the evidence files
-themselves under `evidence/<Employee Document>/`, `access_log.csv` (who opened, printed, downloaded
+themselves under `evidence/<Employee Document>/`, for one employee their transcript and SCORM attempts
+(`scorm_results.csv`), `access_log.csv` (who opened, printed, downloaded
 or exported those records, their employees and evidence: the Access Log, for an exporter who may
 read it) and `README.txt` stamped with who exported it and when. The export is itself an Access
 Log entry. It needs the `export` right on Employee Compliance (Frappe's right for
@@ -159,7 +160,13 @@ def write_zip(target: Any, filters: dict[str, Any], description: str,
 
 
 EXTRA_NOTES = {"transcript.html": "transcript.html is the employee's training transcript as of the export's day "
-                                   "(open it in a browser).\n", watch_evidence.MEMBER: watch_evidence.NOTE}
+                                   "(open it in a browser).\n", watch_evidence.MEMBER: watch_evidence.NOTE,
+               "scorm_results.csv": "scorm_results.csv lists the employee's SCORM attempts: the package's completion "
+                                    "and success status, score and time spent, per lesson and attempt.\n"}
+SCORM_COLUMNS = ("Course", "Lesson", "Attempt", "SCORM Version", "Completion Status", "Success Status", "Score",
+                 "Scaled Score", "Completed", "Completed On", "Total Time", "Started", "Last Saved")
+SCORM_FIELDS = ["course", "lesson", "attempt", "scorm_version", "completion_status", "success_status", "score_raw",
+                "score_scaled", "completed", "completed_on", "total_time", "creation", "modified"]
 
 
 def _write_access_log(writer: Any, named: dict[str, set[str]]) -> None:
@@ -200,7 +207,8 @@ def download_audit_export(employee: str | None = None, compliance_type: str | No
     try:
         with handle:
             write_zip(handle, filters, description,
-                      {**_transcript(filters.get("employee")), **watch_evidence.members(filters)})
+                      {**_transcript(filters.get("employee")), **watch_evidence.members(filters),
+                       **_scorm_results(filters.get("employee"))})
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
@@ -215,6 +223,20 @@ def _transcript(employee: str | None) -> dict[str, str]:
     if not employee:
         return {}
     return {"transcript.html": transcript_print.render(get_transcript(employee), as_pdf=False)}
+
+
+def _scorm_results(employee: str | None) -> dict[str, str]:
+    """An employee's export carries their SCORM attempts as a CSV (none without a user or attempts)."""
+    user = smooth.db.get_value("Employee", employee, "user_id") if employee else None
+    rows = smooth.get_all("LMS SCORM Attempt", fields=SCORM_FIELDS, filters={"member": user},
+                          order_by="creation asc") if user else []
+    if not rows:
+        return {}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(SCORM_COLUMNS)
+    writer.writerows([cell(row[f]) for f in SCORM_FIELDS] for row in rows)
+    return {"scorm_results.csv": out.getvalue()}
 
 
 PAGE_URL = "/app/compliance-dashboard"

@@ -1,6 +1,6 @@
 """An employee's training transcript: everything they did, in one place, as it stood on a chosen day.
 
-The records live in lists across the two apps (enrolments, quiz results, evaluations, certificates,
+The records live in lists across the two apps (enrolments, quiz results, SCORM results, evaluations, certificates,
 training assignments and lessons watched by the employee's user; filed documents and compliance rows
 by the employee). The transcript reads them all for one person and, for "as of" a past day, keeps
 only what existed then and gives each its standing on that day: a certificate issued later is not
@@ -159,6 +159,33 @@ def _lessons_watched(user: str, day: dt.date) -> list[Entry]:
     return entries
 
 
+def scorm_standing(row: dict[str, Any]) -> str:
+    """A SCORM attempt's standing in words: the package's success when it judged one, else its completion."""
+    if row.get("success_status") in ("passed", "failed"):
+        return "Passed" if row["success_status"] == "passed" else "Failed"
+    return "Completed" if row.get("completed") else str(row.get("completion_status") or "not attempted").capitalize()
+
+
+def _scorm(user: str, day: dt.date, today: bool) -> list[Entry]:
+    """SCORM attempts (the package's own completion, success, score and time: what an auditor of bought-in
+    compliance training asks for); an attempt started by the day, as it stands now."""
+    rows = smooth.get_all("LMS SCORM Attempt", filters={"member": user, "creation": ["<", _day_after(day)]},
+                          fields=["name", "lesson", "course", "attempt", "completion_status", "success_status",
+                                  "completed", "completed_on", "score_raw", "total_time", "creation"],
+                          order_by="creation desc")
+    titles = _course_titles(rows)
+    lessons = {r["name"]: r["title"] for r in smooth.get_all("Course Lesson", fields=["name", "title"], order_by="",
+                                                              filters={"name": ["in", [r["lesson"] for r in rows]]})} \
+        if rows else {}
+    return [Entry(lessons.get(row["lesson"]) or row["lesson"], scorm_standing(row),
+                  [("Started", _date(row["creation"])), ("Completed", _date(row["completed_on"]))],
+                  " · ".join(filter(None, (f"score {row['score_raw']:g}" if row["score_raw"] is not None else "",
+                                           f"attempt {row['attempt'] or 1}", f"time {row['total_time']}"
+                                           if row["total_time"] else "", titles.get(row["course"] or ""),
+                                           "" if today else "standing as of now"))),
+                  _url("LMS SCORM Attempt", row["name"])) for row in rows]
+
+
 def assignment_standing(row: dict[str, Any], day: dt.date) -> str:
     if _on_or_before(row.get("completed_on"), day):
         return "Completed"
@@ -239,7 +266,8 @@ def get_transcript(employee: str, as_of: dt.date | str | None = None) -> Transcr
                         person.designation or "", user, day, current)
     learning = {
         "Certificates": _certificates(user, day), "Evaluations": _evaluations(user, day),
-        "Quiz results": _quizzes(user, day), "Enrolments": _enrolments(user, day, current),
+        "Quiz results": _quizzes(user, day), "SCORM results": _scorm(user, day, current),
+        "Enrolments": _enrolments(user, day, current),
         "Training assignments": _assignments(user, day), "Lessons watched": _lessons_watched(user, day),
     } if user else {}
     result.sections = {**learning, "Compliance": _compliance(employee, day, current),

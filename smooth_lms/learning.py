@@ -75,10 +75,19 @@ def save_progress(lesson: str, status: str = progress.COMPLETE) -> dict[str, Any
     found = progress.enrollment(user, course)
     if not found:
         raise smooth.ValidationError("Enrol in the course before marking its lessons complete")
+    if values["scorm_folder"]:  # SCORM: the package reports (scorm/runtime.py)
+        raise smooth.ValidationError("This lesson is a SCORM package: it completes when the package reports it "
+                                     "completed or passed")
     why_not = lesson_rules.why_not_complete(user, values) if status == progress.COMPLETE and lesson not in \
         progress.completed_lessons(user, course) else None  # a lesson completed before a rule came stays complete
     if why_not:
         raise smooth.ValidationError(why_not)
+    record_progress(user, lesson, status)
+    return progress.enrollment(user, course) or {}
+
+
+def record_progress(user: str, lesson: str, status: str) -> None:
+    """Write `user`'s status on `lesson` (the checks are the caller's)."""
     existing = smooth.db.get_value("LMS Course Progress", {"member": user, "lesson": lesson}, "name")
     if existing:
         row = smooth.get_doc("LMS Course Progress", existing)
@@ -88,7 +97,6 @@ def save_progress(lesson: str, status: str = progress.COMPLETE) -> dict[str, Any
     else:
         smooth.get_doc({"doctype": "LMS Course Progress", "member": user, "lesson": lesson,
                         "status": status}).insert(ignore_permissions=True)
-    return progress.enrollment(user, course) or {}
 
 
 def require_login(what: str = "see your learning") -> str:

@@ -14,7 +14,7 @@ import smooth
 
 ENGAGEMENT = "LMS Lesson Engagement"
 LESSON_FIELDS = ["name", "title", "course", "chapter", "body", "youtube", "vimeo", "video", "video_duration", "file",
-                 "include_in_preview"]
+                 "scorm_folder", "include_in_preview"]
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,10 @@ dict, like Frappe's context) holding `form_dict` (query, form fields and route p
 
 Plain keys the page may set to steer the response: `redirect_to` (a path on this site: a 303
 after a post, so a reload does not post twice), `http_status` (e.g. 409 when a post was
-refused), `download` ({"filename", "content", "content_type"}: a file instead of HTML), `csp_sources`
-({"frame-src": ["https://host"], ...}: hosts this page's Content-Security-Policy allows besides its own).
+refused), `download` ({"filename", "content" or a local file's "path", "content_type", "status"}: a file instead of
+HTML; with `"sandboxed": True` the file is shown in the browser, not saved, always in a CSP sandbox: its scripts run
+in an opaque origin, so they never see the site's cookies, storage or API; only the site's own pages may frame it),
+`csp_sources` ({"frame-src": ["https://host"], ...}: hosts this page's Content-Security-Policy allows besides its own).
 The context also carries `client_ip` (for a page that throttles lookups per address).
 A page raises the usual errors (`smooth.DoesNotExistError`, `smooth.PermissionError`) for
 the error pages; a POST to a page without `handle_post` is refused with 405.
@@ -42,7 +44,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 
 from smooth.api.errors import MethodNotAllowedError
 from smooth.api.request import ApiRequest
@@ -163,12 +165,28 @@ def _fill(module: ModuleType | None, context: PageContext) -> None:
             context.update(returned)
 
 
-def _download(spec: dict[str, Any]) -> Response:
+# uploaded content shown inline (a SCORM package): scripts and forms run, but in an opaque origin of their own
+SANDBOXED_HEADERS = {
+    "Cache-Control": SECURITY_HEADERS["Cache-Control"],
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "sandbox allow-scripts allow-popups allow-modals; "
+                               "frame-ancestors 'self'",
+}
+
+
+def download_response(spec: dict[str, Any]) -> Response:
+    """The page's `download`: its `content`, or the local file at `path` (sent in chunks, with HTTP ranges, so a
+    video seeks and a large file never sits in memory)."""
     filename = re.sub(r"[^A-Za-z0-9._-]", "_", str(spec.get("filename") or "download"))
+    headers = {**SANDBOXED_HEADERS, "Content-Disposition": f'inline; filename="{filename}"'} \
+        if spec.get("sandboxed") else {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
+    media_type = str(spec.get("content_type") or "application/octet-stream")
+    if isinstance(spec.get("path"), Path):
+        return FileResponse(spec["path"], media_type=media_type, headers=headers)
     content = spec.get("content") or b""
-    return Response(content.encode() if isinstance(content, str) else content,
-                    media_type=str(spec.get("content_type") or "application/octet-stream"),
-                    headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(content.encode() if isinstance(content, str) else content, media_type=media_type, headers=headers,
+                    status_code=int(spec.get("status") or 200))
 
 
 def serve(api: ApiRequest, path: str = "") -> Response:
@@ -188,7 +206,7 @@ def serve(api: ApiRequest, path: str = "") -> Response:
     if context.redirect_to:
         raise Redirect(local_path(context.redirect_to, "/"))
     if context.download:
-        return _download(context.download)
+        return download_response(context.download)
     if page.template is None:
         raise DoesNotExistError("Page not found")
     folders = [*template_folders(), page.root]

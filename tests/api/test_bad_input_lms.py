@@ -16,9 +16,11 @@ import httpx
 import pytest
 
 import smooth
+from smooth_lms import learning
 from tests.api.helpers import USER_HEADER, set_site_config
 from tests.api.serving import running_server
 from tests.conftest import SiteHandle, make_user
+from tests.lms import scorm_packages
 from tests.lms.conftest import clean, lms_site, make_course, make_evaluator, make_learner, next_weekday  # noqa: F401
 
 LEARNER = "lea.bad@example.com"
@@ -258,3 +260,57 @@ def test_the_live_class_doors_refuse_bad_input_and_other_peoples_sessions(lms_ap
     ics = lms_api.call("GET", f"/lms/live/{name}/ics", user=EVALUATOR)
     assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
     assert f"UID:{name}@" in ics.text and "Door drill" in ics.text
+
+
+SCORM_COMMIT = "/api/method/smooth_lms.scorm.runtime.commit"
+
+
+@pytest.fixture(scope="module")
+def scorm_lesson(lms_api: Lms) -> str:
+    """A SCORM 2004 lesson of a course of its own (the booking course keeps its lesson-less progress)."""
+    with lms_api.handle.context():
+        course = make_course("Bad Input SCORM", evaluation_required=0)
+        lesson = scorm_packages.scorm_lesson(course, scorm_packages.package_2004())
+        smooth.set_user(LEARNER)
+        learning.enroll(course)
+        smooth.set_user("Administrator")
+        smooth.db.commit()
+    return lesson
+
+
+@pytest.mark.parametrize("body, words", [
+    ({"lesson": ["x"]}, ("'lesson'",)),
+    ({"attempt": "one"}, ("attempt",)),
+    ({"attempt": 99}, ("Attempt 99",)),
+    ({"session": ["abcdefgh1"]}, ("session",)),
+    ({"session": "short"}, ("session",)),
+    ({"session": "../../etc/x"}, ("session",)),
+    ({"changes": {"cmi.location": 5}}, ("changes",)),
+    ({"changes": ["cmi.location"]}, ("changes",)),
+    ({"changes": "{not json"}, ("changes",)),
+    ({"changes": {"cmi.score.scaled": "NaN"}}, ("Type Mismatch", "406")),
+    ({"changes": {"cmi.score.scaled": "1e400"}}, ("Type Mismatch",)),
+    ({"changes": {"cmi.suspend_data": "x" * 64001}}, ("Type Mismatch",)),
+    ({"changes": {"cmi.learner_id": "someone.else@example.com"}}, ("Read Only", "404")),
+    ({"changes": {"cmi.total_time": "PT0S"}}, ("Read Only",)),
+    ({"changes": {"cmi.objectives.5.id": "o"}}, ("General Set Failure",)),
+    ({"changes": {"cmi.location\x00": "x"}}, ("Undefined Data Model Element",)),
+    ({"changes": {f"cmi.interactions.{i}.id": f"q{i}" for i in range(2001)}}, ("at most 2000",)),
+])
+def test_a_scorm_commit_with_bad_values_is_refused_and_stores_nothing(lms_api: Lms, scorm_lesson: str,
+                                                                       body: dict[str, Any],
+                                                                       words: tuple[str, ...]) -> None:
+    sent = {"lesson": scorm_lesson, "attempt": 1, "session": "abcdefgh1234", "changes": {"cmi.location": "p1"},
+            **body}
+    refused(lms_api.call("POST", SCORM_COMMIT, json=sent), *words)
+    with lms_api.handle.context():
+        assert smooth.get_all("LMS SCORM Attempt", filters={"member": LEARNER}) == []
+
+
+def test_a_scorm_commit_is_for_the_enrolled_learner_only(lms_api: Lms, scorm_lesson: str) -> None:
+    sent = {"lesson": scorm_lesson, "attempt": 1, "session": "abcdefgh1234", "changes": {"cmi.location": "p1"}}
+    assert lms_api.call("POST", SCORM_COMMIT, user=EVALUATOR, json=sent).status_code == 403
+    assert lms_api.call("GET", SCORM_COMMIT, params=sent).status_code in (403, 405)
+    response = lms_api.call("POST", SCORM_COMMIT, json=sent)
+    assert response.status_code == 200, response.text
+    assert response.json()["message"]["completion_status"] == "unknown"

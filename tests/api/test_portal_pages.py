@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
+
+from starlette.responses import FileResponse
 
 import smooth
-from smooth.pages.portal import match_rules, rule_pattern
+from smooth.pages.portal import download_response, match_rules, rule_pattern
 from tests.api.helpers import Api
 
 
@@ -93,3 +96,23 @@ def test_a_page_of_code_only_sends_its_file_or_is_not_found(api: Api) -> None:
     assert file.status_code == 200 and file.content == b"bytes"
     assert file.headers["content-disposition"] == 'attachment; filename="a_b.txt"'
     assert api.get("/code_only").status_code == 404
+
+
+def test_a_sandboxed_download_is_shown_inline_in_an_opaque_origin_only_the_site_may_frame(tmp_path: Path) -> None:
+    """Uploaded content shown in the browser (a SCORM package) runs its scripts without the site's origin; a file
+    on disk is sent from there (chunks and ranges), with the same headers."""
+    shown = download_response({"filename": "index.html", "content": "<p>hi</p>", "content_type": "text/html",
+                               "sandboxed": True})
+    policy = shown.headers["content-security-policy"]
+    assert policy.startswith("sandbox allow-scripts") and "allow-same-origin" not in policy
+    assert "frame-ancestors 'self'" in policy and "x-frame-options" not in shown.headers
+    assert shown.headers["content-disposition"] == 'inline; filename="index.html"' and shown.status_code == 200
+    assert download_response({"content": "<p>no</p>", "sandboxed": True, "status": 403}).status_code == 403
+    saved = download_response({"filename": "index.html", "content": "<p>hi</p>", "content_type": "text/html"})
+    assert saved.headers["content-disposition"].startswith("attachment") and saved.headers["x-frame-options"] == "DENY"
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"\0" * 64)
+    streamed = download_response({"filename": "clip.mp4", "path": video, "content_type": "video/mp4",
+                                  "sandboxed": True})
+    assert isinstance(streamed, FileResponse) and streamed.headers["content-security-policy"] == policy
+    assert streamed.headers["content-disposition"] == 'inline; filename="clip.mp4"'

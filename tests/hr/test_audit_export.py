@@ -21,10 +21,13 @@ import pytest
 import smooth
 from smooth.api.method import file_download
 from smooth_hr import audit_export
+from smooth_lms import learning
+from smooth_lms.scorm import runtime
 from tests.api.helpers import Api, add_user
 from tests.hr import team_data
 from tests.hr.conftest import make_employee
 from tests.hr.team_data import BOSS, HR, HRM, Team, TeamKeeper
+from tests.lms import scorm_packages
 from tests.pages.served import served, served_site  # noqa: F401  (the LMS + HR site served, user by header)
 
 METHOD = audit_export.EXPORT_METHOD
@@ -213,3 +216,24 @@ def _clear_access_log(api: Api) -> None:
     with api.handle.context():
         smooth.db.delete("Access Log", {})
         smooth.db.commit()
+
+
+def test_an_employee_export_carries_their_scorm_results(team: Team) -> None:
+    """Bought-in compliance training is a SCORM package: its score and time reach the auditor (and the transcript)."""
+    with team.api.handle.context():
+        course = smooth.get_doc({"doctype": "LMS Course", "title": "Forklift eLearning", "published": 1}).insert().name
+        lesson = scorm_packages.scorm_lesson(course, scorm_packages.package_12(), "Forklift module")
+        smooth.set_user("worker@example.com")
+        learning.enroll(course)
+        runtime.commit(lesson, 1, "session00001", {"cmi.core.lesson_status": "completed", "cmi.core.score.raw": "92",
+                                                   "cmi.core.session_time": "0000:14:30"})
+        smooth.set_user("Administrator")
+        smooth.db.commit()
+    archive = _zip(team.api, HR, employee=team.worker)
+    rows = list(csv.reader(io.StringIO(archive.read("scorm_results.csv").decode())))
+    assert rows[0] == list(audit_export.SCORM_COLUMNS)
+    assert rows[1][:9] == [course, lesson, "1", "1.2", "passed", "passed", "92.0", "0.92", "1"]
+    assert rows[1][10] == "0000:14:30.00"
+    assert "scorm_results.csv lists" in archive.read("README.txt").decode()
+    transcript = archive.read("transcript.html").decode()
+    assert "SCORM results" in transcript and "Forklift module" in transcript and "score 92" in transcript

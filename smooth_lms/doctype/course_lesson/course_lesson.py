@@ -1,11 +1,12 @@
-"""Course Lesson: Markdown body (with its uploaded images), optional video or file; a new lesson joins the end of its
-chapter."""
+"""Course Lesson: Markdown body (with its uploaded images), optional video or file, or a SCORM package; a new lesson
+joins the end of its chapter."""
 
 from __future__ import annotations
 
 import smooth
 from smooth.model.document import Document
 from smooth_lms import progress
+from smooth_lms.scorm import package as scorm_package
 
 
 class CourseLesson(Document):
@@ -16,6 +17,7 @@ class CourseLesson(Document):
         for row in self.get("images") or []:
             description = (row.description or "").replace("]", ")").replace("[", "(")
             row.markdown = f"![{description}]({row.image})" if row.image else ""
+        scorm_package.attach(self)
 
     def after_insert(self) -> None:
         chapter = smooth.get_doc("Course Chapter", self.chapter)
@@ -29,7 +31,8 @@ class CourseLesson(Document):
             chapter = smooth.get_doc("Course Chapter", row["parent"])
             chapter.set("lessons", [r for r in chapter.lessons if r.lesson != self.name])
             chapter.save(ignore_permissions=True)
-        for name in smooth.get_all("LMS Course Progress", filters={"lesson": self.name}, pluck="name"):
-            smooth.delete_doc("LMS Course Progress", name, ignore_permissions=True)
+        for doctype in ("LMS Course Progress", "LMS SCORM Attempt"):
+            for name in smooth.get_all(doctype, filters={"lesson": self.name}, pluck="name"):
+                smooth.delete_doc(doctype, name, ignore_permissions=True)
         if self.course:
             progress.refresh_course(self.course)

@@ -18,6 +18,7 @@ from smooth_lms import (
     video_evidence,
     video_sources,
 )
+from smooth_lms.scorm import player as scorm_player
 
 
 def _lesson(course: str, name: str) -> dict[str, Any]:
@@ -39,6 +40,11 @@ def handle_post(context: Any) -> None:
     user = learning.require_login("complete lessons")
     course, name = context.form_dict["course"], context.form_dict["lesson"]
     _lesson(course, name)
+    if context.form_dict.get("action") == "scorm_new_attempt":
+        with context.refused_post(smooth.ValidationError):
+            scorm_player.new_attempt(user, name)
+            context.redirect_to = f"/lms/courses/{course}/learn/{name}"
+        return
     status = "Incomplete" if context.form_dict.get("action") == "undo" else "Complete"
     with context.refused_post(smooth.ValidationError):
         learning.save_progress(name, status)
@@ -64,6 +70,7 @@ def get_context(context: Any) -> None:
     following = context.flow.after(lesson_flow.LESSON, lesson["name"])
     context.next = following if following and following.kind == lesson_flow.LESSON else None
     context.body = lesson_body.to_html(lesson["body"])
+    context.scorm = scorm_player.player(user, lesson)
     context.completed = lesson["name"] in progress.completed_lessons(user, course["name"])
     context.progress = float((enrollment or {}).get("progress") or 0)
     context.step = next_step.after_item(user, course, context.flow, lesson_flow.LESSON, lesson["name"],
