@@ -76,6 +76,7 @@
       if (badge) { badge.hidden = false; }
       var why = document.getElementById("why-not");
       if (why) { why.hidden = true; }
+      document.dispatchEvent(new CustomEvent("lms:lesson-completed"));
     }
   }
   function report() {

@@ -8,6 +8,19 @@
       target.form.requestSubmit ? target.form.requestSubmit() : target.form.submit();
     }
   });
+  // a player saying the lesson is now complete ("lms:lesson-completed") ticks it in the course sidebar
+  document.addEventListener("lms:lesson-completed", function () {
+    var link = document.querySelector('#lesson-sidebar a[aria-current="page"]');
+    var item = link && link.closest("li");
+    if (!item || item.classList.contains("done")) { return; }
+    item.classList.add("done");
+    var state = item.querySelector(".lesson-state");
+    if (state) { state.classList.add("done"); state.textContent = "\u2713"; }
+    var said = document.createElement("span");
+    said.className = "visually-hidden";
+    said.textContent = "(done)";
+    item.appendChild(said);
+  });
   // offer the device's own zone when it differs from the one shown
   document.addEventListener("DOMContentLoaded", function () {
     var button = document.getElementById("device-zone");

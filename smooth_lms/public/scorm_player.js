@@ -30,6 +30,9 @@
     var bar = document.querySelector(".progress-line progress"), value = document.querySelector(".progress-line .progress-value");
     if (bar) { bar.value = result.progress; bar.textContent = Math.round(result.progress) + "%"; }
     if (value) { value.textContent = Math.round(result.progress) + "%"; }
+    if (result.completed && player.dataset.completed !== "1") {
+      document.dispatchEvent(new CustomEvent("lms:lesson-completed"));
+    }
     player.dataset.completed = result.completed ? "1" : "0";
     error.hidden = true;
   }

@@ -1,10 +1,11 @@
-"""Issue 23's journey without SCORM, in Chromium: a course of a video with skip prevention, a quiz and a PDF lesson.
+"""Issue 23's journey in Chromium: a course of a video with skip prevention, a quiz, a PDF lesson and a SCORM package.
 
 The author's player measures the film; the learner cannot seek past what they watched, watching 90% completes
 the video lesson, the sidebar and "next" lead lesson -> quiz -> next lesson, the PDF shows in the page (with a
-private image in the text that a stranger cannot fetch), "continue" lands where they left off, the evaluation
-can be booked, and the audit export and the transcript show what was watched. SQLite only: what is checked
-happens in the browser.
+private image in the text that a stranger cannot fetch), "continue" lands where they left off (the SCORM lesson,
+whose package reports itself passed), the evaluation can be booked, and the audit export and the transcript show
+what was watched and the package's result. SQLite only: what is checked happens in the browser (the SCORM
+package's isolation is tests/e2e/test_scorm_lesson.py's).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from tests.e2e.media import one_page_pdf, recorded_webm
 from tests.e2e.portal import ALL_WEEK, EVALUATOR, PASSWORD, learner, log_in_learner
 from tests.hr.conftest import make_compliance_type, make_employee
 from tests.lms.conftest import make_course, make_evaluator
+from tests.lms import scorm_packages
 from tests.lms.content import add_lessons
 
 LEARNER = "vida@example.com"
@@ -77,6 +79,7 @@ def _course(live: LiveSite, video: bytes) -> tuple[str, list[str], str, str]:
                                    {"question": "Who may drive a forklift?", "type": "Single Choice",
                                     "options": "Anyone\nA trained driver", "correct_answers": "A trained driver",
                                     "marks": 1}]}).insert().name
+        lessons.append(scorm_packages.scorm_lesson(course, scorm_packages.package_12(), "Fire drill"))
         make_evaluator(EVALUATOR, [course], ALL_WEEK, timezone="Europe/Berlin")
         make_user(AUTHOR, "Course Creator", password=PASSWORD)
         authored = smooth.get_doc("LMS Course", course)
@@ -115,7 +118,8 @@ def test_a_learner_watches_the_film_takes_the_quiz_reads_the_pdf_and_books(
     page.get_by_role("button", name="Enrol in this course").click()
     expect(page).to_have_url(re.compile(rf"/learn/{lessons[0]}$"))
     sidebar = page.locator("#lesson-sidebar")
-    expect(sidebar.locator("li a")).to_have_text(["1.1 Safety film", "Quiz: Film quiz", "2.1 Checklist"])
+    expect(sidebar.locator("li a")).to_have_text(["1.1 Safety film", "Quiz: Film quiz", "2.1 Checklist",
+                                                  "3.1 Fire drill"])
     expect(sidebar.locator("a[aria-current=page]")).to_have_text("1.1 Safety film")
 
     page.get_by_role("button", name="Mark complete").click()  # refused: nothing watched yet
@@ -130,7 +134,7 @@ def test_a_learner_watches_the_film_takes_the_quiz_reads_the_pdf_and_books(
                   " v.playbackRate = 2; return v.play(); })()")
     expect(page.locator("#lesson-completed")).to_be_visible(timeout=30_000)
     expect(page.locator("#watch-status")).to_have_text(re.compile(r"Watched (9\d|100)%"))
-    expect(page.locator("#lesson-progress progress")).to_have_attribute("value", re.compile(r"^33"))
+    expect(page.locator("#lesson-progress progress")).to_have_attribute("value", re.compile(r"^25"))
     with page.expect_response(lambda r: "record_engagement" in r.url  # leaving sends a beacon (no header: the
                               and "x-frappe-csrf-token" not in r.request.headers) as beacon:  # token is in the form)
         page.evaluate("window.dispatchEvent(new PageTransitionEvent('pagehide'))")
@@ -169,6 +173,16 @@ def test_a_learner_watches_the_film_takes_the_quiz_reads_the_pdf_and_books(
     expect(page).to_have_url(re.compile(rf"/learn/{lessons[1]}$"))
     page.get_by_role("button", name="Mark complete").click()
     page.goto(f"/lms/courses/{course}")
+    expect(page.locator("progress")).to_have_attribute("value", re.compile(r"^75(\.0)?$"))
+    page.locator("#continue").click()  # on to the package, which reports itself passed
+    expect(page).to_have_url(re.compile(rf"/learn/{lessons[2]}$"))
+    expect(page.frame_locator("#scorm-frame").locator("#report")).to_have_attribute("data-done", "yes")
+    expect(page.locator("#scorm-status")).to_have_text("Passed · score 85")
+    expect(page.locator(".progress-value")).to_have_text("100%")
+    expect(page.locator("#lesson-sidebar li.done a")).to_have_text(  # ticked as the package reports, no reload
+        ["1.1 Safety film", "Quiz: Film quiz", "2.1 Checklist", "3.1 Fire drill"])
+    screenshot(page, "lesson-scorm", live.handle.backend)
+    page.goto(f"/lms/courses/{course}")
     expect(page.locator("progress")).to_have_attribute("value", re.compile(r"^100(\.0)?$"))
 
     page.get_by_role("link", name="Certification").click()
@@ -193,14 +207,17 @@ def test_a_learner_watches_the_film_takes_the_quiz_reads_the_pdf_and_books(
     archive = zipfile.ZipFile(download.path)
     rows = {row["Lesson"]: row for row in csv.DictReader(io.StringIO(
         archive.read("lesson_engagement.csv").decode()))}
-    assert set(rows) == {"Safety film", "Checklist"}
+    assert {"Safety film", "Checklist"} <= set(rows)
     film = rows["Safety film"]
     assert float(film["Watched (%)"]) >= 90 and film["Lesson Complete"] == "Yes" and film["Completed by Watching On"]
     assert film["Watched Segments (s)"].startswith("0-") and float(film["Video Length (s)"]) == pytest.approx(
         VIDEO_SECONDS, abs=1)
     assert rows["Checklist"]["Lesson Complete"] == "Yes" and int(rows["Checklist"]["Seconds on the Lesson Page"]) >= 0
+    scorm = list(csv.DictReader(io.StringIO(archive.read("scorm_results.csv").decode())))
+    assert [(r["Lesson"], r["Success Status"], float(r["Score"])) for r in scorm] == [(lessons[2], "passed", 85)]
     transcript = archive.read("transcript.html").decode()
     assert "Lessons watched" in transcript and "Safety film" in transcript and "Film quiz" in transcript
+    assert "SCORM results" in transcript and "Fire drill" in transcript
     assert "lesson_engagement.csv lists" in archive.read("README.txt").decode()
 
 
