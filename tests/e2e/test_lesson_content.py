@@ -28,8 +28,8 @@ from tests.e2e.conftest import DESK_WIDTH, PHONE_WIDTH, Chromium, LiveSite, asse
 from tests.e2e.media import one_page_pdf, recorded_webm
 from tests.e2e.portal import ALL_WEEK, EVALUATOR, PASSWORD, learner, log_in_learner
 from tests.hr.conftest import make_compliance_type, make_employee
-from tests.lms.conftest import make_course, make_evaluator
 from tests.lms import scorm_packages
+from tests.lms.conftest import make_course, make_evaluator
 from tests.lms.content import add_lessons
 
 LEARNER = "vida@example.com"
