@@ -98,6 +98,54 @@ has_permission: dict = {
     "LMS Live Class": "smooth_lms.doctype.lms_live_class.lms_live_class.host_permission",
 }
 
+# the records that name a person (Frappe's key): a personal data download holds them all; a deletion deletes those
+# without `partial` and keeps the others with `redact_fields` blanked (the person's User, which every Link to
+# User names, is renamed to an anonymous id by the core). docs/personal-data.md says why each is kept.
+_CERTIFIED = "certification evidence: a certificate stays verifiable by its number"
+_PERSONNEL = "personnel file kept for compliance; its files stay"
+user_data_fields = [
+    {"doctype": "LMS Certificate", "filter_by": "member", "partial": 1, "redact_fields": ["member_name"],
+     "rewrite_fields": ["valid_key"], "reason": _CERTIFIED, "pdf": 1},
+    {"doctype": "LMS Certificate Evaluation", "filter_by": "member", "partial": 1,
+     "redact_fields": ["member_name", "private_notes"], "reason": _CERTIFIED},
+    {"doctype": "LMS Certificate Evaluation", "filter_by": "evaluator", "partial": 1,
+     "reason": "the evaluation is the learner's evidence; the evaluator's name goes"},
+    {"doctype": "LMS Certificate Request", "filter_by": "member", "partial": 1, "redact_fields": ["member_name"],
+     "reason": _CERTIFIED},
+    {"doctype": "LMS Certificate Request", "filter_by": "evaluator", "partial": 1,
+     "redact_fields": ["evaluator_name"], "reason": "the learner's booking stays; the evaluator's name goes"},
+    {"doctype": "LMS Training Assignment", "filter_by": "member", "partial": 1, "redact_fields": ["member_name"],
+     "reason": "training compliance history"},
+    {"doctype": "LMS Enrollment", "filter_by": "member"},
+    {"doctype": "LMS Course Progress", "filter_by": "member"},
+    {"doctype": "LMS Quiz Submission", "filter_by": "member"},
+    {"doctype": "LMS Assignment Submission", "filter_by": "member"},
+    {"doctype": "LMS Assignment Submission", "filter_by": "graded_by", "partial": 1,
+     "reason": "another learner's graded work"},
+    {"doctype": "LMS Evaluation Feedback", "filter_by": "member"},
+    {"doctype": "LMS Evaluation Feedback", "filter_by": "evaluator", "partial": 1,
+     "reason": "another learner's feedback"},
+    {"doctype": "Batch Member", "filter_by": "member"},
+    {"doctype": "Course Evaluator", "filter_by": "evaluator"},
+    {"doctype": "Course Instructor", "filter_by": "instructor", "partial": 1,
+     "reason": "the course stays; its instructor's name goes"},
+    {"doctype": "LMS Evaluator Gap", "filter_by": "first_asked_by", "partial": 1,
+     "reason": "a course's evaluator shortage, not the person's"},
+    {"doctype": "Employee", "filter_by": "user_id", "partial": 1,
+     "redact_fields": ["first_name", "last_name", "employee_name", "company_email"], "reason": _PERSONNEL},
+    {"doctype": "Employee Document", "filter_by": "employee", "partial": 1, "redact_fields": ["employee_name"],
+     "reason": _PERSONNEL},
+    {"doctype": "Employee Compliance", "filter_by": "employee", "partial": 1, "redact_fields": ["employee_name"],
+     "reason": _PERSONNEL},
+    {"doctype": "Employee Onboarding", "filter_by": "employee", "partial": 1, "redact_fields": ["employee_name"],
+     "reason": _PERSONNEL},
+    {"doctype": "Employee Separation", "filter_by": "employee", "partial": 1, "redact_fields": ["employee_name"],
+     "reason": _PERSONNEL},
+    {"doctype": "Employee Boarding Activity", "filter_by": "user", "partial": 1,
+     "redact_fields": ["signed_name", "signed_ip"], "reason": _PERSONNEL},
+    {"doctype": "HR Notification Log", "filter_by": "employee"},
+]
+
 # the layout of a portal path's error pages (a 404 under /lms keeps the learner's nav); paths without the leading /
 base_template_map = {r"lms(/.*)?$": "lms/layout.html", r"onboarding(/.*)?$": "onboarding/layout.html"}
 
