@@ -17,6 +17,7 @@ def _arg(context: Any, key: str) -> str:
 def get_context(context: Any) -> None:
     context.title = "Confirm the deletion of your data"
     context.request_name, context.token = _arg(context, "request"), _arg(context, "token")
+    context.confirmed = bool(context.confirmed)
 
 
 def handle_post(context: Any) -> None:
