@@ -132,7 +132,8 @@ def test_one_download_is_prepared_at_a_time_and_only_your_own(people: tuple[Pers
 
 
 def _confirmation_token(request: str) -> str:
-    mail = smooth.db.get_value("Email Queue", {"reference_name": request}, "message_html")
+    mail = smooth.db.get_value("Email Queue", {"reference_name": request, "subject": ["like", "Confirm%"]},
+                               "message_html")
     found = re.search(r"token=([A-Za-z0-9_-]+)", mail)
     assert found, mail
     return found.group(1)
@@ -166,6 +167,10 @@ def test_deletion_anonymises_keeps_and_removes_as_declared(people: tuple[Person,
         _approve(request.name)
     deletion.confirm(request.name, _confirmation_token(request.name))
     smooth.db.commit()
+    told = smooth.get_all("Email Queue", filters={"reference_name": request.name, "subject": ["like", "%awaits%"]},
+                          fields=["name", "message_html"])
+    assert len(told) == 1 and PAT not in told[0]["message_html"]
+    assert smooth.get_all("Email Queue Recipient", filters={"parent": told[0]["name"]}, pluck="recipient") == [HR]
     with pytest.raises(smooth.DoesNotExistError):  # a link works once
         deletion.confirm(request.name, _confirmation_token(request.name))
     entries = declarations()

@@ -75,7 +75,25 @@ def confirm(request: str, token: str) -> str:
             or not hmac.compare_digest(str(row["verification_hash"]), _digest(token)):
         raise DoesNotExistError("This confirmation link is not valid, or was already used")
     document_db().set_value(DOCTYPE, request, {"status": APPROVE, "verification_hash": None})
+    _tell_reviewers(request)
     return request
+
+
+def _tell_reviewers(request: str) -> None:
+    """A mail to each enabled HR and System Manager: a confirmed request waits for them. It names the request,
+    not the person, so the reviewers' mail keeps nothing to erase later."""
+    database = document_db()
+    holders = set(database.get_all("Has Role", filters={"role": ["in", list(REVIEWERS)], "parenttype": "User"},
+                                   pluck="parent", order_by=""))
+    reviewers = database.get_all("User", filters={"name": ["in", sorted(holders) or [""]], "enabled": 1,
+                                                  "user_type": "System User"}, pluck="name", order_by="name asc")
+    link = get_url(f"/app/personal-data-deletion-request/{request}")
+    for reviewer in reviewers:
+        if reviewer != "Administrator":
+            sendmail(reviewer, subject=f"Deletion request {request} awaits your review",
+                     message=f'<p>A person confirmed their request to delete their data. <a href="{link}">Review '
+                             f"{request}</a>: approve it to erase their data, or reject it with a reason.</p>",
+                     reference_doctype=DOCTYPE, reference_name=request)
 
 
 def _reviewed(name: str) -> Document:
