@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from markupsafe import escape
 
 from smooth.context import now_datetime, session_user
-from smooth.core.doctype.personal_data_download_request.personal_data_download_request import requested_for
+from smooth.core.doctype.personal_data_download_request.personal_data_download_request import requester
 from smooth.core.personal_data.erasure import erase
 from smooth.email.queue import sendmail
 from smooth.exceptions import DoesNotExistError, PermissionError, TooManyRequestsError, ValidationError
@@ -40,11 +40,11 @@ def _digest(token: str) -> str:
 
 class PersonalDataDeletionRequest(Document):
     email: str | None
+
     def validate(self) -> None:
         if not self.is_new():
             return
-        self.email = requested_for(self.email)
-        self.user_name = document_db().get_value("User", self.email, "full_name") or self.email
+        self.email, self.user_name = requester(self.email)
         self.status = VERIFY
         self.set("deletion_steps", [])
         self.anonymous_id = self.approved_by = self.approved_on = self.rejection_reason = None

@@ -39,13 +39,19 @@ def requested_for(user: str | None) -> str:
     return user
 
 
+def requester(user: str | None) -> tuple[str, str]:
+    """`requested_for(user)` and that user's full name (a request's `user_name`)."""
+    user = requested_for(user)
+    return user, str(document_db().get_value("User", user, "full_name") or user)
+
+
 class PersonalDataDownloadRequest(Document):
     user: str | None
+
     def validate(self) -> None:
         if not self.is_new():
             return
-        self.user = requested_for(self.user)
-        self.user_name = document_db().get_value("User", self.user, "full_name") or self.user
+        self.user, self.user_name = requester(self.user)
         self.status = PENDING
         self.data_file = None
         if document_db().exists(DOCTYPE, {"user": self.user, "status": PENDING}):
