@@ -179,6 +179,7 @@ class Erasure:
                                          "full_name": self.anonymous.label, "enabled": 0, "api_key": None,
                                          "time_zone": None, "last_login": None, "user_type": "Website User"},
                            update_modified=False)
+        self.steps = [step for step in self.steps if step.document_type != "User"]  # one step says it all
         self.steps.append(Step("User", new, ANONYMISED, "name, email, first_name, last_name, full_name, enabled, "
                                                          "roles, password, api_key, api_secret, two-factor, sessions",
                                "the user stays, disabled and renamed everywhere, so kept records still link to it"))
