@@ -51,34 +51,40 @@ class Declaration:
 
 def declarations() -> list[Declaration]:
     """Every entry of every app, checked against the meta (a doctype or field that does not exist is a HookError
-    naming it: a typo must not quietly leave a person's records out of their download or their erasure)."""
+    naming it: a typo must not quietly leave a person's records out of their download or their erasure;
+    `bench check` reports the same as hooks.E006)."""
     site = local().site
     found: list[Declaration] = []
     for spec in site.hooks.get(HOOK):
-        doctype = spec["doctype"]
-        if doctype not in site.registry:
-            raise HookError(f"{HOOK}: doctype {doctype!r} does not exist on this site")
-        meta = site.get_meta(doctype)
-        entry = Declaration(doctype, str(spec.get("filter_by") or "owner"), tuple(spec.get("redact_fields") or ()),
-                            bool(spec.get("partial")), bool(spec.get("strict", True)), str(spec.get("reason") or ""),
-                            bool(spec.get("pdf")), tuple(spec.get("rewrite_fields") or ()), meta)
-        _check_field(meta, entry.filter_by, site)
-        for fieldname in entry.redact_fields + entry.rewrite_fields:
-            if meta.get_field(fieldname) is None:
-                raise HookError(f"{HOOK}: {doctype} has no field {fieldname!r} to redact")
-        found.append(entry)
+        problem = spec_problem(spec, site.registry)
+        if problem:
+            raise HookError(f"{HOOK}: {problem}")
+        found.append(Declaration(spec["doctype"], str(spec.get("filter_by") or "owner"),
+                                 tuple(spec.get("redact_fields") or ()), bool(spec.get("partial")),
+                                 bool(spec.get("strict", True)), str(spec.get("reason") or ""), bool(spec.get("pdf")),
+                                 tuple(spec.get("rewrite_fields") or ()), site.get_meta(spec["doctype"])))
     return found
 
 
-def _check_field(meta: Meta, filter_by: str, site: Any) -> None:
+def spec_problem(spec: dict[str, Any], registry: Any) -> str:
+    """What in one (well-shaped) entry the meta does not have ("" when nothing): its doctype, the field it
+    finds the person by, a field to redact or rewrite. `registry`: the site's or `bench check`'s MetaRegistry."""
+    doctype = spec["doctype"]
+    if doctype not in registry:
+        return f"doctype {doctype!r} does not exist"
+    meta = registry.get(doctype)
+    filter_by = str(spec.get("filter_by") or "owner")
     table_field, dot, child_field = filter_by.partition(".")
     if dot:
         table = meta.get_field(table_field)
-        if table is None or not table.options or table.options not in site.registry \
-                or site.get_meta(table.options).get_field(child_field) is None:
-            raise HookError(f"{HOOK}: {meta.name} has no child table field {filter_by!r}")
+        if table is None or table.options not in registry or registry.get(table.options).get_field(child_field) is None:
+            return f"{doctype} has no child table field {filter_by!r}"
     elif filter_by not in PERSON_COLUMNS and meta.get_field(filter_by) is None:
-        raise HookError(f"{HOOK}: {meta.name} has no field {filter_by!r} to find a person by")
+        return f"{doctype} has no field {filter_by!r} to find a person by"
+    for fieldname in [*(spec.get("redact_fields") or ()), *(spec.get("rewrite_fields") or ())]:
+        if meta.get_field(fieldname) is None:
+            return f"{doctype} has no field {fieldname!r} to redact or rewrite"
+    return ""
 
 
 def contains(column: Any, text: str) -> Any:
