@@ -251,3 +251,26 @@ def test_a_rejected_request_says_why_and_changes_nothing(people: tuple[Person, P
         "Rejected", "Open investigation")
     assert smooth.db.get_value("User", PAT, "enabled") == 1
     assert smooth.db.exists("Email Queue", {"reference_name": request.name, "subject": ["like", "%not approved%"]})
+
+
+# fields that name a user or an employee but are not the person the record is about, each with why
+NOT_ABOUT_THE_PERSON = {
+    ("Employee", "reports_to"): "names the manager, whose own Employee record is theirs",
+}
+
+
+def test_every_field_naming_a_person_is_declared(lms: SiteHandle) -> None:
+    """A new doctype or field that links a User or an Employee, or holds an email, must be in user_data_fields
+    (or here, saying why it is not about the person): otherwise a download would miss it and a deletion keep it."""
+    entries = declarations()
+    declared = {(e.doctype, e.filter_by) for e in entries} | {(e.doctype, f) for e in entries for f in e.redact_fields}
+    missing = []
+    for meta in smooth.local.site.registry:
+        if meta.app != "smooth_apps":
+            continue
+        for field in meta.value_fields:
+            person = (field.fieldtype == "Link" and field.options in ("User", "Employee")) or (
+                field.fieldtype == "Data" and (field.options == "Email" or "email" in field.fieldname))
+            if person and (meta.name, field.fieldname) not in declared | set(NOT_ABOUT_THE_PERSON):
+                missing.append(f"{meta.name}.{field.fieldname}")
+    assert missing == []
