@@ -114,6 +114,8 @@ user_data_fields = [
      "reason": _CERTIFIED},
     {"doctype": "LMS Certificate Request", "filter_by": "evaluator", "partial": 1,
      "redact_fields": ["evaluator_name"], "reason": "the learner's booking stays; the evaluator's name goes"},
+    {"doctype": "LMS Program Member", "filter_by": "member", "partial": 1, "redact_fields": ["member_name"],
+     "reason": "a program's certificate stays verifiable by its number"},
     {"doctype": "LMS Training Assignment", "filter_by": "member", "partial": 1, "redact_fields": ["member_name"],
      "reason": "training compliance history"},
     {"doctype": "LMS Enrollment", "filter_by": "member"},
