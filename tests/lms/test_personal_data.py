@@ -234,6 +234,19 @@ def _approve(name: str, user: str = HR) -> Any:
         smooth.set_user("Administrator")
 
 
+def test_an_unconfirmed_request_expires_and_may_be_asked_again(people: tuple[Person, Person]) -> None:
+    first = _as(PAT, {"doctype": DELETIONS})
+    smooth.db.commit()
+    with pytest.raises(smooth.TooManyRequestsError, match="already open"):
+        _as(PAT, {"doctype": DELETIONS})
+    smooth.db.set_value(DELETIONS, first.name, "creation", smooth.now_datetime() - deletion.LINK_VALID,
+                        update_modified=False)
+    with pytest.raises(smooth.DoesNotExistError, match="expired"):
+        deletion.confirm(first.name, _confirmation_token(first.name))
+    again = _as(PAT, {"doctype": DELETIONS})
+    assert again.status == "Pending Verification" and again.name != first.name
+
+
 def test_a_rejected_request_says_why_and_changes_nothing(people: tuple[Person, Person]) -> None:
     make_user(HR, "HR Manager")
     request = _as(PAT, {"doctype": DELETIONS})

@@ -8,6 +8,7 @@ and the steps are written below as the record of what was done: Deleted) or reje
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -32,6 +33,7 @@ DOCTYPE = "Personal Data Deletion Request"
 VERIFY, APPROVE, DELETED, REJECTED = "Pending Verification", "Pending Approval", "Deleted", "Rejected"
 REVIEWERS = ("HR Manager", "System Manager")
 CONFIRM_PAGE = "/personal-data/confirm"
+LINK_VALID = dt.timedelta(days=3)  # an unconfirmed request older than this is void: its link expired
 
 
 def _digest(token: str) -> str:
@@ -48,7 +50,9 @@ class PersonalDataDeletionRequest(Document):
         self.status = VERIFY
         self.set("deletion_steps", [])
         self.anonymous_id = self.approved_by = self.approved_on = self.rejection_reason = None
-        if document_db().exists(DOCTYPE, {"email": self.email, "status": ["in", [VERIFY, APPROVE]]}):
+        database = document_db()
+        if database.exists(DOCTYPE, {"email": self.email, "status": APPROVE}) or database.exists(
+                DOCTYPE, {"email": self.email, "status": VERIFY, "creation": [">", now_datetime() - LINK_VALID]}):
             raise TooManyRequestsError("A request to delete your data is already open: confirm it from the mail "
                                        "we sent, or wait for its review")
         self.flags.token = secrets.token_urlsafe(32)
@@ -58,22 +62,25 @@ class PersonalDataDeletionRequest(Document):
         link = get_url(CONFIRM_PAGE + "?" + urlencode({"request": self.name, "token": self.flags.token}))
         sendmail(str(self.email), subject="Confirm the deletion of your data",
                  message=f"<p>You asked for your data to be deleted ({self.name}).</p>"
-                         f'<p><a href="{link}">Confirm the request</a>. It then goes to review; once approved, '
-                         "your account is closed and cannot be restored.</p>"
+                         f'<p><a href="{link}">Confirm the request</a> within {LINK_VALID.days} days. It then '
+                         "goes to review; once approved, your account is closed and cannot be restored.</p>"
                          "<p>If you did not ask for this, ignore this mail: nothing happens without the "
                          "confirmation.</p>", reference_doctype=DOCTYPE, reference_name=self.name, now=True)
 
 
 def confirm(request: str, token: str) -> str:
-    """The mailed link's POST: a Pending Verification request with a matching token moves to Pending Approval.
-    A wrong or used token is answered as an unknown request (nothing about the request is told)."""
+    """The mailed link's POST: a Pending Verification request with a matching token, at most LINK_VALID old,
+    moves to Pending Approval. A wrong, used or expired token is answered as an unknown request (nothing about
+    the request is told); an expired request no longer blocks asking again."""
     if not isinstance(request, str) or not isinstance(token, str) or not request or not token:
         raise DoesNotExistError("This confirmation link is not valid")
-    row = document_db().get_value(DOCTYPE, {"name": request}, ["status", "verification_hash"], as_dict=True,
-                                  order_by="")
+    row = document_db().get_value(DOCTYPE, {"name": request}, ["status", "verification_hash", "creation"],
+                                  as_dict=True, order_by="")
     if row is None or row["status"] != VERIFY or not row["verification_hash"] \
             or not hmac.compare_digest(str(row["verification_hash"]), _digest(token)):
         raise DoesNotExistError("This confirmation link is not valid, or was already used")
+    if row["creation"] < now_datetime() - LINK_VALID:
+        raise DoesNotExistError("This confirmation link has expired: ask again from My data")
     document_db().set_value(DOCTYPE, request, {"status": APPROVE, "verification_hash": None})
     _tell_reviewers(request)
     return request
