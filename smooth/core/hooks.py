@@ -55,6 +55,8 @@ user_data_fields = [
     {"doctype": "Google Calendar", "filter_by": "user"},
     {"doctype": "Workspace", "filter_by": "for_user"},
     {"doctype": "Personal Data Download Request", "filter_by": "user"},
+    {"doctype": "Personal Data Deletion Request", "filter_by": "email", "partial": 1,
+     "reason": "the record of the erasure itself; it names only the anonymous id"},
 ]
 
 # the personal data page (account menu) and the link a deletion request mails

@@ -44,10 +44,6 @@ class Declaration:
     rewrite_fields: tuple[str, ...] = ()
     meta: Meta = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
 
-    @property
-    def label(self) -> str:
-        return f"{self.doctype} ({self.filter_by})"
-
 
 def declarations() -> list[Declaration]:
     """Every entry of every app, checked against the meta (a doctype or field that does not exist is a HookError
@@ -110,16 +106,15 @@ class Finder:
             query = select(rows.c.parent).where(and_(rows.c.parenttype == meta.name,
                                                      self._condition(rows.c[child_field], entry.strict)))
             return sorted({str(r[0]) for r in db().execute(query).fetchall()})
-        target = meta.get_field(entry.filter_by)
-        values = [self.user]
-        if target is not None and target.fieldtype == "Link" and target.options not in (None, "User") \
-                and entry.filter_by not in STANDARD_FIELDS:
-            values = self.linked(str(target.options))
-            if not values:
-                return []
         table = db().table(meta.name)
         column = table.c[entry.filter_by]
-        condition = column.in_(values) if values != [self.user] else self._condition(column, entry.strict)
+        if self._links_elsewhere(entry):
+            linked = self.linked(str(meta.get_field(entry.filter_by).options))  # type: ignore[union-attr]
+            if not linked:
+                return []
+            condition = column.in_(linked)
+        else:
+            condition = self._condition(column, entry.strict)
         return [str(r[0]) for r in db().execute(select(table.c.name).where(condition).order_by(table.c.name))]
 
     def _condition(self, column: Any, strict: bool) -> Any:
@@ -136,8 +131,10 @@ class Finder:
 
     @staticmethod
     def _links_elsewhere(entry: Declaration) -> bool:
+        """Whether the entry finds the person through their records of another doctype (a Link to Employee)."""
         target = entry.meta.get_field(entry.filter_by)
-        return target is not None and target.fieldtype == "Link" and target.options != "User"
+        return target is not None and target.fieldtype == "Link" and target.options not in (None, "", "User") \
+            and entry.filter_by not in STANDARD_FIELDS
 
     def found(self) -> list[tuple[Declaration, list[str]]]:
         """Each declaration with the names it finds, in declaration order."""
