@@ -92,6 +92,7 @@ class Erasure:
         return name.replace(self.user, self.anonymous.user)
 
     def run(self) -> list[Step]:
+        full_name = str(db().get_value("User", self.user, "full_name") or "").strip()  # before it is redacted
         found = Finder(self.user, declarations()).found()
         for entry, names in found:
             if not entry.partial:
@@ -101,19 +102,18 @@ class Erasure:
             if entry.partial:
                 for name in names:
                     self.redact(entry, name, entry.reason)
-        self.drop_history()
+        self.drop_history(full_name)
         self.rename_user()
         return self.steps
 
-    def drop_history(self) -> None:
+    def drop_history(self, full_name: str) -> None:
         """Versions whose changes name the person (their email, or their full name of two words or more)
         go: a kept record's history would otherwise still say who they were."""
         database = db()
         versions = database.table("Version")
-        full_name = str(database.get_value("User", self.user, "full_name") or "")
         mentions = [contains(versions.c.data, self.user)]
-        if " " in full_name.strip():
-            mentions.append(contains(versions.c.data, full_name.strip()))
+        if " " in full_name:
+            mentions.append(contains(versions.c.data, full_name))
         names = [r[0] for r in database.execute(select(versions.c.name).where(or_(*mentions))).fetchall()]
         if names:
             database.execute(delete(versions).where(versions.c.name.in_(names)), write=True)
