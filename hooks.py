@@ -165,6 +165,8 @@ website_route_rules = [
     {"from_route": "/lms/programs/<program>", "to_route": "lms/program"},
     {"from_route": "/lms/live/<live_class>/ics", "to_route": "lms/live_class_ics"},
     {"from_route": "/verify/<number>", "to_route": "verify"},
+    # the core's personal data page (account menu's "My data") in the learner portal's chrome
+    {"from_route": "/lms/my-data", "to_route": "personal_data"},
     {"from_route": "/statistics/learning", "to_route": "learning_statistics"},
     {"from_route": "/onboarding/<onboarding>", "to_route": "onboarding"},
     {"from_route": "/onboarding/<onboarding>/<activity>", "to_route": "onboarding/activity"},

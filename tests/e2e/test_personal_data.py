@@ -33,6 +33,8 @@ def test_a_learner_requests_and_downloads_their_data(page: Page, live: LiveSite)
     page.goto("/lms")
     page.locator("summary[aria-label^='Account menu']").click()
     page.get_by_role("menuitem", name="My data").click()
+    expect(page).to_have_url(re.compile(r"/lms/my-data$"))  # in the learner portal's chrome
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="My learning")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("My data")
     page.get_by_role("button", name="Request a copy of my data").click()
     expect(page.get_by_role("status")).to_contain_text("we will mail you when your data is ready")

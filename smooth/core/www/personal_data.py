@@ -57,4 +57,4 @@ def handle_post(context: Any) -> None:
             get_doc({"doctype": DOWNLOADS, "user": user}).insert()
         else:
             get_doc({"doctype": DELETIONS, "email": user}).insert()
-        context.redirect_to = f"/personal-data?requested={action}"
+        context.redirect_to = f"{context.path}?requested={action}"  # /personal-data, or /lms/my-data
