@@ -76,6 +76,7 @@ def prepare(request: str) -> None:
                               "attached_to_doctype": DOCTYPE, "attached_to_name": doc.name,
                               "attached_to_field": "data_file"})
             stored.content = content
+            stored.flags.ignore_file_size = True  # the site's upload limit does not cap what a person is owed
             stored.insert(ignore_permissions=True)
             document_db().set_value("File", stored.name, "owner", doc.user, update_modified=False)
     except Exception as exc:  # any failure (a file too large, a PDF that would not render) is kept on the request
