@@ -29,7 +29,9 @@ NOT_A_PERSON = ("Administrator", "Guest")
 def requested_for(user: str | None) -> str:
     """Whose data a request may name: the caller's own; another user's only for a System Manager."""
     me = session_user()
-    user = (user or me).strip() if isinstance(user, str) else me
+    if user is not None and not isinstance(user, str):
+        raise ValidationError("The user of a personal data request is a user name (their email)")
+    user = (user or me).strip() or me
     if me in NOT_A_PERSON and user == me:
         raise ValidationError(f"{me} is not a person whose data can be requested; log in as the person")
     if user != me and "System Manager" not in get_roles(me):
@@ -79,7 +81,7 @@ def prepare(request: str) -> None:
             stored.flags.ignore_file_size = True  # the site's upload limit does not cap what a person is owed
             stored.insert(ignore_permissions=True)
             document_db().set_value("File", stored.name, "owner", doc.user, update_modified=False)
-    except Exception as exc:  # any failure (a file too large, a PDF that would not render) is kept on the request
+    except Exception as exc:  # any failure (a PDF that would not render, storage out of reach) is kept on the request
         document_db().set_value(DOCTYPE, doc.name, {"status": FAILED, "error": str(exc)[:1000]})
         return
     document_db().set_value(DOCTYPE, doc.name, {"status": READY, "data_file": stored.file_url, "error": None})
