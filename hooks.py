@@ -122,6 +122,8 @@ user_data_fields = [
      "reason": "the cohort's session stays; its host's name goes"},
     {"doctype": "LMS Live Class Attendance", "filter_by": "member", "partial": 1, "redact_fields": ["member_name"],
      "reason": "attendance of a training session, kept as training records are"},
+    {"doctype": "LMS Lesson Engagement", "filter_by": "member", "partial": 1, "redact_fields": ["member_name"],
+     "reason": "evidence of a training video watched, which compliance may rest on"},
     {"doctype": "LMS Enrollment", "filter_by": "member"},
     {"doctype": "LMS Course Progress", "filter_by": "member"},
     {"doctype": "LMS Quiz Submission", "filter_by": "member"},
