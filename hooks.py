@@ -124,6 +124,10 @@ user_data_fields = [
      "reason": "attendance of a training session, kept as training records are"},
     {"doctype": "LMS Lesson Engagement", "filter_by": "member", "partial": 1, "redact_fields": ["member_name"],
      "reason": "evidence of a training video watched, which compliance may rest on"},
+    {"doctype": "LMS SCORM Attempt", "filter_by": "member", "partial": 1,
+     "redact_fields": ["member_name", "cmi", "suspend_data", "location", "session_id"],
+     "reason": "a training result (transcript, audit export); the package's run-time data, which names the learner, "
+               "goes"},
     {"doctype": "LMS Enrollment", "filter_by": "member"},
     {"doctype": "LMS Course Progress", "filter_by": "member"},
     {"doctype": "LMS Quiz Submission", "filter_by": "member"},
