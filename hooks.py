@@ -98,6 +98,68 @@ has_permission: dict = {
     "LMS Live Class": "smooth_lms.doctype.lms_live_class.lms_live_class.host_permission",
 }
 
+# the records that name a person (Frappe's key): a personal data download holds them all; a deletion deletes those
+# without `partial` and keeps the others with `redact_fields` blanked (the person's User, which every Link to
+# User names, is renamed to an anonymous id by the core). docs/personal-data.md says why each is kept.
+_CERTIFIED = "certification evidence: a certificate stays verifiable by its number"
+_PERSONNEL = "personnel file kept for compliance; its files stay"
+user_data_fields = [
+    {"doctype": "LMS Certificate", "filter_by": "member", "partial": 1, "redact_fields": ["member_name"],
+     "rewrite_fields": ["valid_key"], "reason": _CERTIFIED, "pdf": 1},
+    {"doctype": "LMS Certificate Evaluation", "filter_by": "member", "partial": 1,
+     "redact_fields": ["member_name", "private_notes"], "reason": _CERTIFIED},
+    {"doctype": "LMS Certificate Evaluation", "filter_by": "evaluator", "partial": 1,
+     "reason": "the evaluation is the learner's evidence; the evaluator's name goes"},
+    {"doctype": "LMS Certificate Request", "filter_by": "member", "partial": 1, "redact_fields": ["member_name"],
+     "reason": _CERTIFIED},
+    {"doctype": "LMS Certificate Request", "filter_by": "evaluator", "partial": 1,
+     "redact_fields": ["evaluator_name"], "reason": "the learner's booking stays; the evaluator's name goes"},
+    {"doctype": "LMS Program Member", "filter_by": "member", "partial": 1, "redact_fields": ["member_name"],
+     "reason": "a program's certificate stays verifiable by its number"},
+    {"doctype": "LMS Training Assignment", "filter_by": "member", "partial": 1, "redact_fields": ["member_name"],
+     "reason": "training compliance history"},
+    {"doctype": "LMS Live Class", "filter_by": "host", "partial": 1, "redact_fields": ["host_name"],
+     "reason": "the cohort's session stays; its host's name goes"},
+    {"doctype": "LMS Live Class Attendance", "filter_by": "member", "partial": 1, "redact_fields": ["member_name"],
+     "reason": "attendance of a training session, kept as training records are"},
+    {"doctype": "LMS Lesson Engagement", "filter_by": "member", "partial": 1, "redact_fields": ["member_name"],
+     "reason": "evidence of a training video watched, which compliance may rest on"},
+    {"doctype": "LMS SCORM Attempt", "filter_by": "member", "partial": 1,
+     "redact_fields": ["member_name", "cmi", "suspend_data", "location", "session_id"],
+     "reason": "a training result (transcript, audit export); the package's run-time data, which names the learner, "
+               "goes"},
+    {"doctype": "LMS Enrollment", "filter_by": "member"},
+    {"doctype": "LMS Course Progress", "filter_by": "member"},
+    {"doctype": "LMS Quiz Submission", "filter_by": "member"},
+    {"doctype": "LMS Assignment Submission", "filter_by": "member"},
+    {"doctype": "LMS Assignment Submission", "filter_by": "graded_by", "partial": 1,
+     "reason": "another learner's graded work"},
+    {"doctype": "LMS Evaluation Feedback", "filter_by": "member"},
+    {"doctype": "LMS Evaluation Feedback", "filter_by": "evaluator", "partial": 1,
+     "reason": "another learner's feedback"},
+    {"doctype": "Batch Member", "filter_by": "member"},
+    {"doctype": "Course Evaluator", "filter_by": "evaluator"},
+    {"doctype": "Course Instructor", "filter_by": "instructor", "partial": 1,
+     "reason": "the course stays; its instructor's name goes"},
+    {"doctype": "LMS Evaluator Gap", "filter_by": "first_asked_by", "partial": 1,
+     "reason": "a course's evaluator shortage, not the person's"},
+    {"doctype": "Employee", "filter_by": "user_id", "partial": 1,
+     "redact_fields": ["first_name", "last_name", "employee_name", "company_email"], "reason": _PERSONNEL},
+    {"doctype": "Employee Document", "filter_by": "employee", "partial": 1, "redact_fields": ["employee_name"],
+     "reason": _PERSONNEL},
+    {"doctype": "Employee Compliance", "filter_by": "employee", "partial": 1, "redact_fields": ["employee_name"],
+     "reason": _PERSONNEL},
+    {"doctype": "Employee Onboarding", "filter_by": "employee", "partial": 1, "redact_fields": ["employee_name"],
+     "reason": _PERSONNEL},
+    {"doctype": "Employee Separation", "filter_by": "employee", "partial": 1, "redact_fields": ["employee_name"],
+     "reason": _PERSONNEL},
+    # the assignee of another employee's boarding task (a signature on a row is the onboarded employee's own
+    # acknowledgment, kept as the evidence the filed PDF also holds)
+    {"doctype": "Employee Boarding Activity", "filter_by": "user", "partial": 1,
+     "reason": "another employee's onboarding; the assignee's link goes"},
+    {"doctype": "HR Notification Log", "filter_by": "employee"},
+]
+
 # the layout of a portal path's error pages (a 404 under /lms keeps the learner's nav); paths without the leading /
 base_template_map = {r"lms(/.*)?$": "lms/layout.html", r"onboarding(/.*)?$": "onboarding/layout.html"}
 
@@ -115,6 +177,8 @@ website_route_rules = [
     {"from_route": "/lms/programs/<program>", "to_route": "lms/program"},
     {"from_route": "/lms/live/<live_class>/ics", "to_route": "lms/live_class_ics"},
     {"from_route": "/verify/<number>", "to_route": "verify"},
+    # the core's personal data page (account menu's "My data") in the learner portal's chrome
+    {"from_route": "/lms/my-data", "to_route": "personal_data"},
     {"from_route": "/statistics/learning", "to_route": "learning_statistics"},
     {"from_route": "/onboarding/<onboarding>", "to_route": "onboarding"},
     {"from_route": "/onboarding/<onboarding>/<activity>", "to_route": "onboarding/activity"},

@@ -33,11 +33,12 @@ LIST_KEYS = ("before_install", "after_install", "before_migrate", "after_migrate
 # `scheduler_events` (checked here, fired by smooth/jobs/scheduler.py), `website_route_rules` (pages/portal.py),
 # `base_template_map` ({path regex: layout template}: the chrome of error pages on those paths, pages/rendering.py),
 # `commands` (dotted paths to Click commands the app adds to bench, imported only to run one: cli/app_commands.py),
-# `ignore_links_on_delete` (doctypes whose links do not stop a delete, model/delete.py)
+# `ignore_links_on_delete` (doctypes whose links do not stop a delete, model/delete.py),
+# `user_data_fields` (the records that name a person: core/personal_data, shape checked here)
 DATA_KEYS = ("app_name", "app_title", "app_publisher", "app_description", "app_license", "app_email",
              "app_version", "app_icon", "app_color", "required_apps", "fixtures", "website_user_home_page",
              "doc_events", "scheduler_events", "website_route_rules", "base_template_map", "commands",
-             "ignore_links_on_delete")
+             "ignore_links_on_delete", "user_data_fields")
 # the core is always installed: it satisfies `required_apps` naming it, or naming Frappe (which it stands in for)
 CORE_NAMES = (CORE_APP_NAME, "frappe")
 # Frappe's hook keys Smooth does not act on: a Frappe app installs unchanged, `bench check` warns (hooks.W001)
@@ -48,7 +49,7 @@ FRAPPE_KEYS_IGNORED = frozenset({
     "get_translated_dict", "global_search_doctypes", "has_website_permission", "jinja", "notification_config",
     "on_session_creation_js", "override_doctype_dashboards", "page_js",
     "portal_menu_items", "sounds", "standard_portal_menu_items", "treeviews", "update_website_context",
-    "user_data_fields", "web_include_css", "web_include_js", "webform_include_css", "webform_include_js",
+    "web_include_css", "web_include_js", "webform_include_css", "webform_include_js",
     "website_context", "website_generators", "website_redirects", "welcome_email",
 })
 NOT_SUPPORTED_YET = {
@@ -75,6 +76,30 @@ def resolve(path: str, where: str) -> Callable[..., Any]:
     if not callable(target):
         raise HookError(f"{where}: {path!r} is not callable")
     return target
+
+
+# `user_data_fields` entries: Frappe's keys, and Smooth's reason, pdf and rewrite_fields (core/personal_data)
+USER_DATA_KEYS: dict[str, type | tuple[type, ...]] = {
+    "doctype": str, "filter_by": str, "redact_fields": list, "partial": (bool, int), "strict": (bool, int),
+    "reason": str, "pdf": (bool, int), "rewrite_fields": list}
+
+
+def user_data_problem(spec: Any) -> str:
+    """What is wrong with one `user_data_fields` entry ("" when nothing)."""
+    if not isinstance(spec, dict):
+        return f"each entry is a dict, not {type(spec).__name__}"
+    unknown = sorted(set(spec) - set(USER_DATA_KEYS))
+    if unknown:
+        return f"unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(USER_DATA_KEYS)}"
+    if not spec.get("doctype"):
+        return 'needs "doctype"'
+    for key, kind in USER_DATA_KEYS.items():
+        if key in spec and not isinstance(spec[key], kind):
+            return f"{key!r} of {spec.get('doctype')!r} must be a {getattr(kind, '__name__', 'flag (0/1)')}"
+    for key in ("redact_fields", "rewrite_fields"):
+        if not all(isinstance(f, str) and f for f in spec.get(key) or []):
+            return f"{key} of {spec['doctype']!r} must be a list of field names"
+    return ""
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -175,6 +200,7 @@ class Hooks:
                 if handler:
                     self.lists[key].append(handler)
         self._load_scheduler_events(manifest, where)
+        self._check_user_data_fields(getattr(manifest, "user_data_fields", None), where)
         self._refuse_unknown_keys(manifest, where)
         for spec in _as_list(getattr(manifest, "fixtures", None)):
             doctype = (spec.get("dt") or spec.get("doctype")) if isinstance(spec, dict) else spec
@@ -207,6 +233,21 @@ class Hooks:
         for path in _as_list(paths):
             if self._resolve(path, f"{where}[{frequency!r}]"):
                 self.scheduled.append(ScheduledEvent(path, frequency, cron, queue))
+
+    def _check_user_data_fields(self, value: Any, where: str) -> None:
+        """Frappe's shape: a list of {"doctype", "filter_by", "redact_fields", "partial", "strict"} (and Smooth's
+        "reason", "pdf", "rewrite_fields"); that the doctypes and fields exist is checked against the site's meta
+        (smooth/core/personal_data/declarations.py)."""
+        if value is None:
+            return
+        where = f"{where}: user_data_fields"
+        if not isinstance(value, list | tuple):
+            self._fail(f"{where} must be a list of dicts, not {type(value).__name__}")
+            return
+        for position, spec in enumerate(value):
+            problem = user_data_problem(spec)
+            if problem:
+                self._fail(f"{where}[{position}]: {problem}")
 
     def _check_required(self, app: App, installed_before: set[str]) -> None:
         for required in _as_list(getattr(app.manifest, "required_apps", None)):

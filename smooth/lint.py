@@ -9,9 +9,11 @@ from pathlib import Path
 
 from smooth.apps import App, core_app, load_app
 from smooth.code_checks import code_issues
+from smooth.core.personal_data.declarations import HOOK as USER_DATA_HOOK
+from smooth.core.personal_data.declarations import spec_problem
 from smooth.exceptions import HookError, PatchError, ValidationError
 from smooth.fixtures import shipped_records
-from smooth.hooks import Hooks
+from smooth.hooks import Hooks, user_data_problem
 from smooth.meta import customization
 from smooth.meta.checks import Issue
 from smooth.meta.customization import CUSTOM_FIELD, PROPERTY_SETTER
@@ -25,6 +27,7 @@ HOOK_HINTS = {
     "hooks.E004": "remove the key or correct its spelling (docs/architecture.md lists the keys)",
     "hooks.W001": "nothing to do to install; what the key does in Frappe does not happen on Smooth",
     "hooks.E005": "install the required app first (bench install-app), or drop it from required_apps",
+    "hooks.E006": "name an existing doctype and its fields in user_data_fields (docs/personal-data.md)",
 }
 
 
@@ -62,6 +65,21 @@ def lint_apps(sites_path: Path, site: str | None = None) -> list[Issue]:
         issues.extend(_fixture_issues(app, registry))
     issues.extend(code_issues(apps, registry))
     issues.extend(_customization_issues(apps, registry))
+    issues.extend(_user_data_issues(apps, registry))
+    return issues
+
+
+def _user_data_issues(apps: list[App], registry: MetaRegistry) -> list[Issue]:
+    """`user_data_fields` entries naming a doctype or field the apps do not have (their shape: Hooks.check)."""
+    issues = []
+    for app in apps:
+        for spec in getattr(app.manifest, USER_DATA_HOOK, None) or []:
+            if user_data_problem(spec):
+                continue  # reported by Hooks.check
+            problem = spec_problem(spec, registry)
+            if problem:
+                issues.append(Issue("hooks.E006", "error", f"{USER_DATA_HOOK}: {problem}",
+                                    path=str(app.path / "hooks.py"), hint=HOOK_HINTS["hooks.E006"]))
     return issues
 
 

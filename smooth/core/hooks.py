@@ -32,6 +32,39 @@ override_whitelisted_methods = {
     "smooth.model.workflow.apply_workflow": "smooth.model.workflow.apply_workflow_api",
 }
 
+# the records of the core that name a person (Frappe's key; the apps declare theirs): what a personal data download
+# contains and what a deletion does to each (docs/personal-data.md). `partial` keeps the record, its
+# `redact_fields` blanked; without it the record is deleted. The User itself is renamed and disabled, not deleted.
+_KEPT_LOG = "a security record: who signed in and who read personnel files stays, without the address and browser"
+user_data_fields = [
+    {"doctype": "User", "filter_by": "name", "partial": 1, "redact_fields": ["first_name", "last_name", "full_name"],
+     "reason": "kept records link to it: it stays, disabled, under an anonymous id"},
+    {"doctype": "Activity Log", "filter_by": "user", "partial": 1, "redact_fields": ["ip_address", "user_agent"],
+     "reason": _KEPT_LOG},
+    {"doctype": "Access Log", "filter_by": "user", "partial": 1, "redact_fields": ["ip_address", "user_agent"],
+     "reason": _KEPT_LOG},
+    {"doctype": "Comment", "filter_by": "comment_email", "partial": 1,
+     "redact_fields": ["comment_email", "comment_by", "content"],
+     "reason": "a record's timeline keeps its entries; the words and the author go"},
+    {"doctype": "Email Queue", "filter_by": "recipients.recipient"},
+    {"doctype": "File", "filter_by": "owner", "partial": 1,
+     "reason": "a file of a kept record stays with it (a file of a deleted record went with the record)"},
+    {"doctype": "Notification Log", "filter_by": "for_user"},
+    {"doctype": "Workflow Action", "filter_by": "user"},
+    {"doctype": "User Permission", "filter_by": "user"},
+    {"doctype": "Google Calendar", "filter_by": "user"},
+    {"doctype": "Workspace", "filter_by": "for_user"},
+    {"doctype": "Personal Data Download Request", "filter_by": "user"},
+    {"doctype": "Personal Data Deletion Request", "filter_by": "email", "partial": 1,
+     "reason": "the record of the erasure itself; it names only the anonymous id"},
+]
+
+# the personal data page (account menu) and the link a deletion request mails
+website_route_rules = [
+    {"from_route": "/personal-data", "to_route": "personal_data"},
+    {"from_route": "/personal-data/confirm", "to_route": "personal_data_confirm"},
+]
+
 # the logs name users and records without keeping them from being deleted (Frappe's key)
 ignore_links_on_delete = ["Access Log", "Activity Log"]
 

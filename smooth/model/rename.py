@@ -51,7 +51,7 @@ def rename_doc(doctype: str, old: str, new: str, merge: bool = False, *,
         new = validate_name(doctype, result)
     _refuse_taken(doctype, old, new)
     try:
-        _rewrite(meta, old, new)
+        rewrite_references(meta, old, new)
     except IntegrityError as exc:
         if is_duplicate_key(exc):
             raise DuplicateEntryError(f"{doctype} {new} already exists") from exc
@@ -77,7 +77,9 @@ def _set(table_name: str, column: str, old: str, new: str, **where: Any) -> None
     database.execute(update(table).where(condition).values({column: new}), write=True)
 
 
-def _rewrite(meta: Meta, old: str, new: str) -> None:
+def rewrite_references(meta: Meta, old: str, new: str) -> None:
+    """Repoint the record `old` of `meta` and every reference to it at `new` (no checks, no hooks): a rename's
+    statements, which the erasure of a person runs on their User (smooth/core/personal_data/erasure.py)."""
     doctype = meta.name
     site = local().site
     _set(doctype, "name", old, new)

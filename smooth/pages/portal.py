@@ -28,7 +28,9 @@ refused), `download` ({"filename", "content" or a local file's "path", "content_
 HTML; with `"sandboxed": True` the file is shown in the browser, not saved, always in a CSP sandbox: its scripts run
 in an opaque origin, so they never see the site's cookies, storage or API; only the site's own pages may frame it),
 `csp_sources` ({"frame-src": ["https://host"], ...}: hosts this page's Content-Security-Policy allows besides its own).
-The context also carries `client_ip` (for a page that throttles lookups per address).
+The context also carries `client_ip` (for a page that throttles lookups per address) and `layout`: the
+template `base_template_map` gives the path (else base.html), for a page shared by several apps' portals to
+extend (`{% extends layout %}`), drawn in the chrome of the portal it is reached under.
 A page raises the usual errors (`smooth.DoesNotExistError`, `smooth.PermissionError`) for
 the error pages; a POST to a page without `handle_post` is refused with 405.
 """
@@ -60,6 +62,7 @@ from smooth.exceptions import (
 from smooth.pages.rendering import (
     SECURITY_HEADERS,
     Redirect,
+    app_layout,
     local_path,
     render_template,
     security_headers,
@@ -154,7 +157,8 @@ def _context(api: ApiRequest, params: dict[str, str]) -> PageContext:
     return PageContext(form_dict={**api.form, **params}, method=api.method, path=api.request.url.path,
                        user=seen_by.user, full_name=seen_by.full_name, csrf_token=seen_by.csrf_token,
                        viewer=seen_by, title=None, redirect_to=None, http_status=None, download=None,
-                       client_ip=client_ip(api.request))
+                       client_ip=client_ip(api.request),
+                       layout=app_layout(api.request.url.path) or "base.html")
 
 
 def _fill(module: ModuleType | None, context: PageContext) -> None:

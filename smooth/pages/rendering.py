@@ -156,7 +156,7 @@ def error_title(status: int, method: str) -> str:
     return TITLES.get(status, "Something went wrong")
 
 
-def _app_layout(path: str) -> str:
+def app_layout(path: str) -> str:
     """The layout an app's `base_template_map` gives this path (matched without its leading slash, as Frappe's)."""
     for mapping in local().site.hooks.get("base_template_map"):
         for pattern, template in (mapping.items() if isinstance(mapping, dict) else ()):
@@ -178,7 +178,7 @@ def _error_html(context: dict[str, Any], api: ApiRequest | None) -> str:
         with unit_of_work(api.site, sites_path=api.sites_path, user=api.user, commit=False, write_intent=False):
             seen = viewer(api)
             home = DESK_HOME if seen.desk_user else website_home()
-            layout = _app_layout(context["path"]) or ("desk/layout.html" if seen.desk_user else "base.html")
+            layout = app_layout(context["path"]) or ("desk/layout.html" if seen.desk_user else "base.html")
             return render_template("error.html", {**context, "viewer": seen, "home": home, "layout": layout},
                                      template_folders())
     except Exception:  # an error page must not fail: drawn without the viewer's chrome

@@ -18,6 +18,9 @@ from tests.api.helpers import Api, stored
 JSON = {"Content-Type": "application/json"}
 NOTE = "/api/resource/Test%20Note"
 DEEP = 3000
+PD_DOWNLOAD, PD_DELETION = "/api/resource/Personal%20Data%20Download%20Request", \
+    "/api/resource/Personal%20Data%20Deletion%20Request"
+PD_REVIEW = "/api/method/smooth.core.doctype.personal_data_deletion_request.personal_data_deletion_request"
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,17 @@ CORPUS = [
         words=("days", "whole number")),
     Raw("int-arg-list", "POST", "/api/method/tests.api.whitelisted.takes_days", 417, "ValidationError",
         body('{"days": [1]}'), words=("days",)),
+    # personal data requests (issue 25): the person named, and the review methods' request name
+    Raw("data-download-user-list", "POST", PD_DOWNLOAD, 417, "DataError", body('{"user": ["x"]}'),
+        words=("User",)),
+    Raw("data-deletion-user-deep", "POST", PD_DELETION, 417, "ValidationError", body('{"email": ' + NESTED + "}"),
+        words=("nested",)),
+    Raw("data-deletion-unknown-user", "POST", PD_DELETION, 417, "LinkValidationError",
+        body('{"email": "nobody@example.com"}'), words=("nobody@example.com",)),
+    Raw("data-approve-name-object", "POST", f"{PD_REVIEW}.approve", 417, "ValidationError",
+        body('{"name": {"a": 1}}'), words=("'name'",)),
+    Raw("data-reject-reason-list", "POST", f"{PD_REVIEW}.reject", 417, "ValidationError",
+        body('{"name": "PDD-1", "reason": ["x"]}'), words=("'reason'",)),
 ]
 
 

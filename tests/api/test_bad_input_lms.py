@@ -8,7 +8,12 @@ are set up once per module.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import io
 import json
+import re
+import time
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -314,3 +319,113 @@ def test_a_scorm_commit_is_for_the_enrolled_learner_only(lms_api: Lms, scorm_les
     response = lms_api.call("POST", SCORM_COMMIT, json=sent)
     assert response.status_code == 200, response.text
     assert response.json()["message"]["completion_status"] == "unknown"
+
+
+# personal data requests (issue 25): request creation, the zip's download and the confirmation link
+
+DOWNLOADS, DELETIONS = "Personal Data Download Request", "Personal Data Deletion Request"
+HR_REVIEWER, LEAVER = "hr.bad@example.com", "leaver.bad@example.com"
+
+
+def _ready_download(lms_api: Lms) -> tuple[str, str]:
+    """The learner asks on the portal; the job runs after the response (in-process): its request and zip."""
+    asked = lms_api.call("POST", "/personal-data", data={"action": "download"}, follow_redirects=False)
+    assert asked.status_code == 303, asked.text[:500]
+    for _ in range(100):
+        with lms_api.handle.context():
+            row = smooth.db.get_value(DOWNLOADS, {"user": LEARNER}, ["name", "status", "data_file"], as_dict=True)
+        if row and row["status"] != "Pending":
+            break
+        time.sleep(0.1)
+    assert row and row["status"] == "Ready", row
+    return str(row["name"]), str(row["data_file"])
+
+
+def test_a_data_download_is_the_requesters_alone(lms_api: Lms) -> None:
+    request, url = _ready_download(lms_api)
+    resource = f"/api/resource/{DOWNLOADS}/{request}"
+    assert lms_api.call("GET", resource, user=EVALUATOR).status_code == 403
+    assert lms_api.call("GET", f"/api/resource/{DOWNLOADS}", user=EVALUATOR).json()["data"] == []
+    assert lms_api.call("GET", url, user=EVALUATOR).status_code == 403
+    assert lms_api.http.get(url).status_code == 403  # Guest
+    assert lms_api.call("GET", resource).status_code == 200
+    mine = lms_api.call("GET", url)
+    assert mine.status_code == 200 and "data.json" in zipfile.ZipFile(io.BytesIO(mine.content)).namelist()
+    assert lms_api.call("GET", url, user="Administrator").status_code == 200
+    with lms_api.handle.context():
+        logged = smooth.get_all("Access Log", filters={"export_from": DOWNLOADS, "reference_document": request},
+                                fields=["user", "method"], order_by="creation asc")
+    assert [(r["user"], r["method"]) for r in logged] == [(LEARNER, "Open"), (LEARNER, "Download"),
+                                                         ("Administrator", "Download")]
+    page = lms_api.call("GET", "/personal-data").text
+    assert url in page and "Request a copy of my data" in page
+    assert url not in lms_api.call("GET", "/personal-data", user=EVALUATOR).text
+
+
+@pytest.mark.parametrize("user", [["x"], {"name": "x"}, 5, EVALUATOR, "nobody@example.com", "Administrator"])
+def test_a_request_for_another_or_a_malformed_user_is_refused(lms_api: Lms, user: Any) -> None:
+    with lms_api.handle.context():
+        before = smooth.db.count(DOWNLOADS), smooth.db.count(DELETIONS)
+    for doctype, field in ((DOWNLOADS, "user"), (DELETIONS, "email")):
+        answer = lms_api.call("POST", f"/api/resource/{doctype}", json={field: user})
+        assert answer.status_code in (403, 417), answer.text[:300]
+    with lms_api.handle.context():
+        assert (smooth.db.count(DOWNLOADS), smooth.db.count(DELETIONS)) == before
+    assert lms_api.http.post(f"/api/resource/{DOWNLOADS}", json={}).status_code == 403  # Guest
+
+
+@pytest.mark.parametrize("form", [
+    {}, {"request": "PDD-2026-00001"}, {"request": "PDD-2026-00001", "token": "x" * 10_000},
+    {"request": "PDD-2026-00001", "token": ""}, {"request": "' OR 1=1 --", "token": "a"},
+    {"request": "PDD-2026-00001\x00", "token": "a\x00"}])
+def test_a_bad_confirmation_link_is_not_found_never_a_500(lms_api: Lms, form: dict[str, str]) -> None:
+    assert lms_api.http.post("/personal-data/confirm", data=form).status_code == 404  # no login needed
+    assert lms_api.http.get("/personal-data/confirm", params=form).status_code == 200
+
+
+def test_a_deletion_request_is_confirmed_by_its_link_and_approved_in_the_desk(lms_api: Lms) -> None:
+    """A learner of their own (the module's learner is used by the other tests): their account is closed."""
+    with lms_api.handle.context():
+        make_user(LEAVER, "LMS Student")
+        make_user(HR_REVIEWER, "HR Manager")
+    unticked = lms_api.call("POST", "/personal-data", data={"action": "delete"}, user=LEAVER)
+    assert unticked.status_code == 417 and "Tick the box" in unticked.text
+    assert lms_api.call("POST", "/personal-data", data={"action": "drop tables"}, user=LEAVER).status_code == 417
+    asked = lms_api.call("POST", "/personal-data", data={"action": "delete", "understood": "1"}, user=LEAVER,
+                         follow_redirects=False)
+    assert asked.status_code == 303, asked.text[:500]
+    with lms_api.handle.context():
+        request = smooth.db.get_value(DELETIONS, {"email": LEAVER}, "name")
+        mail = smooth.db.get_value("Email Queue", {"reference_name": request, "subject": ["like", "Confirm%"]},
+                                   "message_html")
+    token = re.search(r"token=([A-Za-z0-9_-]+)", mail).group(1)  # type: ignore[union-attr]
+    resource = f"/api/resource/{DELETIONS}/{request}"
+    assert lms_api.call("GET", resource, user=EVALUATOR).status_code == 403
+    own = lms_api.call("GET", resource, user=LEAVER).json()["data"]
+    assert own["status"] == "Pending Verification" and not own.get("verification_hash")
+    approve = "/api/method/smooth.core.doctype.personal_data_deletion_request.personal_data_deletion_request.approve"
+    assert lms_api.call("POST", approve, json={"name": request}, user=LEAVER).status_code == 403  # not a reviewer
+    assert lms_api.http.post("/personal-data/confirm", data={"request": request, "token": token + "x"}
+                             ).status_code == 404
+    confirmed = lms_api.http.post("/personal-data/confirm", data={"request": request, "token": token})
+    assert confirmed.status_code == 200 and "now waits for review" in confirmed.text
+    form_url = f"/app/personal-data-deletion-request/{request}"
+    page = lms_api.call("GET", form_url, user=HR_REVIEWER).text
+    button = re.search(r'href="[^"]*\?action=(button%3A\d+)"[^>]*>Approve Deletion<', page)  # confirmed first
+    assert button, page
+    action = button.group(1).replace("%3A", ":")
+    confirm = lms_api.call("GET", form_url, user=HR_REVIEWER, params={"action": action}).text
+    assert "cannot be undone" in confirm
+    modified = html.unescape(re.search(r'name="modified" value="([^"]*)"', confirm).group(1))  # type: ignore[union-attr]
+    done = lms_api.call("POST", form_url, user=HR_REVIEWER, data={"action": action, "modified": modified})
+    assert done.status_code == 200, done.text[:500]
+    with lms_api.handle.context():
+        for _ in range(100):
+            status = smooth.db.get_value(DELETIONS, request, "status")
+            if status == "Deleted":
+                break
+            time.sleep(0.1)
+            smooth.db.rollback()
+        assert status == "Deleted"
+        assert not smooth.db.exists("User", LEAVER)
+    assert lms_api.http.post("/personal-data/confirm", data={"request": request, "token": token}).status_code == 404

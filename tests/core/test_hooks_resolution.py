@@ -182,6 +182,28 @@ def test_a_frappe_key_smooth_does_not_act_on_is_a_warning_naming_it(tmp_path: Pa
     assert [(w.check_id, "app_include_js is a Frappe hook" in w.message) for w in warnings] == [("hooks.W001", True)]
 
 
+@pytest.mark.parametrize("body, expected", [
+    ('user_data_fields = {"doctype": "Note"}\n', "must be a list of dicts"),
+    ('user_data_fields = ["Note"]\n', "each entry is a dict"),
+    ('user_data_fields = [{"filter_by": "owner"}]\n', 'needs "doctype"'),
+    ('user_data_fields = [{"doctype": "Note", "partial": "yes"}]\n', "'partial' of 'Note' must be"),
+    ('user_data_fields = [{"doctype": "Note", "redact_fields": ["title", 3]}]\n', "redact_fields of 'Note'"),
+    ('user_data_fields = [{"doctype": "Note", "redacted": ["title"]}]\n', "unknown key(s) 'redacted'"),
+])
+def test_a_malformed_user_data_fields_entry_is_a_hook_error(tmp_path: Path, body: str, expected: str) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.hooks(body)
+    message = _hook_error(app)
+    assert "user_data_fields" in message and expected in message, message
+
+
+def test_frappe_shaped_user_data_fields_load(tmp_path: Path) -> None:
+    app = _app_with_handlers(tmp_path)
+    app.hooks('user_data_fields = [{"doctype": "Note", "filter_by": "owner", "redact_fields": ["title"], '
+              '"partial": 1}, {"doctype": "Task", "strict": False}, {"doctype": "Log"}]\n')
+    assert Hooks.check([core_app(), app.load()]) == []
+
+
 @pytest.mark.parametrize("body", [
     'doc_events = ["X"]\n',
     'doc_events = {"X": "pkg.mod.fn"}\n',

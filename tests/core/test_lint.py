@@ -166,6 +166,22 @@ def test_fixture_record_of_unknown_doctype(tmp_path: Path) -> None:
     assert "'Lint Nope'" in issue.message
 
 
+def test_user_data_fields_naming_what_the_apps_do_not_have(tmp_path: Path) -> None:
+    app = _clean_app(tmp_path)
+    app.hooks('user_data_fields = [{"doctype": "Lint Note", "filter_by": "owner", "partial": 1, '
+              '"redact_fields": ["title"]}, {"doctype": "Lint Row", "filter_by": "value"}, '
+              '{"doctype": "Lint Nope"}, {"doctype": "Lint Note", "filter_by": "author"}, '
+              '{"doctype": "Lint Note", "filter_by": "rows.who"}, '
+              '{"doctype": "Lint Note", "partial": 1, "redact_fields": ["titel"]}]\n')
+    issues = lint_apps(_site_for(tmp_path, app), SITE)
+    assert [(i.id, i.message.removeprefix("user_data_fields: ")) for i in issues] == [
+        ("hooks.E006", "doctype 'Lint Nope' does not exist"),
+        ("hooks.E006", "Lint Note has no field 'author' to find a person by"),
+        ("hooks.E006", "Lint Note has no child table field 'rows.who'"),
+        ("hooks.E006", "Lint Note has no field 'titel' to redact or rewrite")]
+    assert issues[0].path.endswith("hooks.py")
+
+
 def test_bench_check_for_a_missing_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     sites = _site_for(tmp_path, _clean_app(tmp_path))
     with pytest.raises(SystemExit) as exited:

@@ -27,7 +27,8 @@ def lms_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 CORE_RECORDS_OF_APP_DOCUMENTS = ("Version", "Series", "Comment", "File", "Workflow Action", "Notification Log",
                                   "Notification", "Notification Recipient", "Notification Claim",
                                   "Email Queue", "Email Queue Recipient", "Error Log", "Job Outbox", "Access Log",
-                                  "Activity Log")
+                                  "Activity Log", "Personal Data Download Request", "Personal Data Deletion Request",
+                                  "Personal Data Deletion Step")
 
 
 def clean(handle: SiteHandle) -> None:
