@@ -8,7 +8,7 @@ setup(
     python_requires=">=3.11",
     packages=find_packages(include=["smooth", "smooth.*", "smooth_lms", "smooth_lms.*", "smooth_hr", "smooth_hr.*"]),
     include_package_data=True,
-    package_data={"": ["*.json", "*.html", "*.txt", "*.css", "*.js"]},
+    package_data={"": ["*.json", "*.html", "*.txt", "*.css", "*.js", "*.po"]},
     install_requires=[
         "SQLAlchemy>=2.0,<2.2",
         "alembic>=1.13",
@@ -36,6 +36,7 @@ setup(
         "pdfkit>=1.0",
         "segno>=1.6",
         "openpyxl>=3.1",  # XLSX exports and imports
+        "Babel>=2.14",  # translations: gettext catalogs, locale dates and numbers (smooth.i18n)
         "pyotp>=2.9",  # two-factor login: TOTP codes (smooth.auth.two_factor)
         "authlib>=1.3",  # single sign-on: OpenID Connect ID tokens, JWKS, PKCE (smooth.auth.oidc)
         "defusedxml>=0.7",  # SCORM manifests are uploaded XML: no entity expansion, no external entities

@@ -79,10 +79,13 @@ if TYPE_CHECKING:
     from smooth.file_storage import local_path as get_file_path
     from smooth.file_storage import max_file_size, read_file
     from smooth.file_storage import storage as get_file_storage
+    from smooth.i18n.formatting import format_number, strftime
+    from smooth.i18n.language import override as in_language
+    from smooth.i18n.language import user_language as get_user_lang
     from smooth.integrations import frappe_client, google_calendar, google_meet
     from smooth.jobs.enqueue import enqueue
     from smooth.jobs.inline import deferred_jobs
-    from smooth.messages import _, get_link_to_form, msgprint, throw
+    from smooth.messages import _, _lazy, get_link_to_form, msgprint, throw
     from smooth.meta.coerce import input_date, input_time
     from smooth.model.listing import get_all, get_list
     from smooth.model.records import delete_doc, get_doc, new_doc
@@ -124,6 +127,11 @@ _HOMES = {
     "enqueue": ("smooth.jobs.enqueue", "enqueue"),
     "deferred_jobs": ("smooth.jobs.inline", "deferred_jobs"),
     "_": ("smooth.messages", "_"),
+    "_lazy": ("smooth.messages", "_lazy"),
+    "get_user_lang": ("smooth.i18n.language", "user_language"),
+    "in_language": ("smooth.i18n.language", "override"),
+    "format_number": ("smooth.i18n.formatting", "format_number"),
+    "strftime": ("smooth.i18n.formatting", "strftime"),
     "get_link_to_form": ("smooth.messages", "get_link_to_form"),
     "msgprint": ("smooth.messages", "msgprint"),
     "throw": ("smooth.messages", "throw"),
@@ -181,7 +189,8 @@ __all__ = [
     "AuthenticationError", "CSRFTokenError", "DataError", "DocstatusTransitionError", "DoesNotExistError",
     "DuplicateEntryError", "FileDownload", "FilterError", "LinkExistsError", "LinkValidationError", "MandatoryError",
     "PermissionError", "QueryLockError", "SmoothError", "TimestampMismatchError", "TooManyRequestsError",
-    "UniqueValidationError", "ValidationError", "_", "add_days", "add_months", "apply_workflow", "clear_cache",
+    "UniqueValidationError", "ValidationError", "_", "_lazy", "add_days", "add_months", "apply_workflow", "clear_cache",
+    "format_number", "get_user_lang", "in_language", "strftime",
     "conf", "connect", "date_diff", "db", "deferred_jobs", "delete_doc", "destroy", "enqueue", "flags", "get_all",
     "get_doc", "get_hooks",
     "get_link_to_form", "get_list", "get_meta", "get_roles", "get_transitions", "get_url", "getdate", "has_permission",

@@ -53,6 +53,7 @@ class Local:
     form_dict: dict[str, Any] = field(default_factory=dict)  # the request's arguments (Frappe's form_dict), if any
     request_ip: str = ""  # the client address and User-Agent of the HTTP request, if any (smooth.access_log)
     user_agent: str = ""
+    lang: tuple[str, str] | None = None  # (user, language) once a string is translated (smooth.i18n.language)
     in_unit: bool = False  # a unit of work is open on this context: another one here would be nested
 
 

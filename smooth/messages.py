@@ -1,24 +1,76 @@
-"""Messages for the user: `msgprint` collects them in the unit of work, `throw` also raises.
+"""Messages for the user: `_` translates them, `msgprint` collects them in the unit of work, `throw` also raises.
 
-The API returns collected messages as Frappe's `_server_messages`; the CLI prints them.
+The API returns collected messages as Frappe's `_server_messages`; the CLI prints them. `_` looks a
+string up in the catalogs of the site's apps, then the core's (`smooth.i18n.catalogs`), for the unit's
+language (`smooth.i18n.language`), and formats the translation with its arguments, so a catalog moves
+`{0}` where the language wants it. Strings made at import time use `_lazy`, translated when shown.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from smooth.context import is_initialized, local
 from smooth.exceptions import SmoothError, ValidationError
+from smooth.i18n import catalogs, language
 from smooth.meta.desk_routes import form_path
+
+_folders: dict[tuple[Path, ...], tuple[Path, ...]] = {}
+
+
+def translate(text: str, lang: str | None = None) -> str:
+    """`text` in `lang` (default: the unit's language); the English text when no catalog has it."""
+    lang = lang or language.current()
+    if lang == language.DEFAULT or not text:
+        return text
+    if lang == language.PSEUDO_RTL:
+        return f"[{text}]"
+    apps = local().site.apps if is_initialized() else []
+    key = tuple(app.path for app in apps)
+    folders = _folders.get(key)
+    if folders is None:
+        folders = _folders[key] = catalogs.locale_folders(apps)
+    return catalogs.translations(folders, lang).get(text, text)
 
 
 def _(text: str, *args: Any, **kwargs: Any) -> str:
-    """Mark `text` for translation (Smooth ships English only) and format it."""
+    """`text` translated into the unit's language, then formatted with `args` (`_("Booked {0}", when)`)."""
+    translated = translate(text)
     if args or kwargs:
-        return text.format(*args, **kwargs)
-    return text
+        return translated.format(*args, **kwargs)
+    return translated
+
+
+class LazyMessage:
+    """A module-level string translated each time it is shown, in the language of that moment."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return translate(self.text)
+
+    def __repr__(self) -> str:
+        return f"_lazy({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def format(self, *args: Any, **kwargs: Any) -> str:
+        return str(self).format(*args, **kwargs)
+
+
+def _lazy(text: str) -> LazyMessage:
+    """Mark a string made at import time (a constant, a label) for translation when it is shown."""
+    return LazyMessage(text)
 
 
 def msgprint(message: str, title: str | None = None, indicator: str | None = None) -> None:

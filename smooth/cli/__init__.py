@@ -81,6 +81,17 @@ COMMANDS = {
     "scheduler": Command("smooth.cli.jobs", "scheduler_command",
                          "Turn the site's scheduled events on or off (site config pause_scheduler), or show the "
                          "state."),
+    "generate-pot-file": Command("smooth.cli.translations", "generate_pot_file",
+                                 "Write each catalog's template, locale/messages.pot, from the sources (not "
+                                 "committed)."),
+    "update-po-files": Command("smooth.cli.translations", "update_po_files",
+                               "Merge the sources' strings into each language's messages.po: new ones empty, gone "
+                               "ones dropped."),
+    "create-po-file": Command("smooth.cli.translations", "create_po_file",
+                              "Start LANG's catalogs (e.g. `fr`), every string untranslated."),
+    "get-untranslated": Command("smooth.cli.translations", "get_untranslated",
+                                "List the strings LANG lacks (empty or fuzzy, or not merged yet); exit 1 when there is "
+                                "any."),
     "check": Command("smooth.cli.checks", "check_command",
                      "Lint every doctype JSON, hooks.py and patches.txt; exit 1 on any error."),
     "doctor": Command("smooth.cli.checks", "doctor",

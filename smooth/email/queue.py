@@ -35,6 +35,7 @@ from smooth.email import smtp
 from smooth.email.alerts import notify_system_managers
 from smooth.email.rendering import html_to_text, render_template
 from smooth.exceptions import ValidationError
+from smooth.i18n import language
 from smooth.jobs.enqueue import enqueue
 from smooth.jobs.execute import opens_units
 from smooth.messages import msgprint
@@ -98,7 +99,9 @@ def sendmail(recipients: str | Iterable[str], subject: str | None = None, templa
         return ""
     if template:
         try:
-            rendered = render_template(template, args or {})
+            # one recipient reads it in their language (a User's, else the site's); several, in the sender's
+            with language.override(language.user_language(to[0]) if len(to) == 1 else None):
+                rendered = render_template(template, args or {})
         except ValidationError as exc:
             return _not_rendered(to, copies, template, exc.message, reference_doctype, reference_name)
         subject, markup, text = subject or rendered.subject, rendered.html, rendered.text

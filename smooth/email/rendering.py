@@ -16,6 +16,8 @@ from typing import Any
 from jinja2 import StrictUndefined
 
 from smooth.exceptions import ValidationError
+from smooth.i18n import formatting
+from smooth.messages import _
 from smooth.model.database_api import document_db
 from smooth.template_sandbox import BoundedSandbox, Placeholder, check_template, render
 
@@ -23,6 +25,9 @@ _html = BoundedSandbox(autoescape=True, undefined=StrictUndefined)
 _text = BoundedSandbox(autoescape=False, undefined=StrictUndefined)
 _PREVIEW = {True: BoundedSandbox(autoescape=True, undefined=Placeholder),
             False: BoundedSandbox(autoescape=False, undefined=Placeholder)}
+for _sandbox in (_html, _text, *_PREVIEW.values()):
+    _sandbox.globals["_"] = _  # Email Templates translate their text: `{{ _("Your evaluation is booked") }}`
+    _sandbox.globals["format_number"] = formatting.format_number
 FIELDS = (("subject", "Subject", _text), ("response_html", "Response (HTML)", _html), ("response", "Response", _html))
 TEMPLATE_FIELDS = ["subject", "use_html", "response_html", "response"]
 _TAG = re.compile(r"<[^>]+>")

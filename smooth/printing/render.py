@@ -24,6 +24,8 @@ from markupsafe import Markup
 
 from smooth.exceptions import DoesNotExistError, ValidationError
 from smooth.file_storage import read_file
+from smooth.i18n import formatting, language
+from smooth.messages import _
 from smooth.meta.doctype import Meta
 from smooth.model import time_zones
 from smooth.model.database_api import document_db
@@ -109,11 +111,12 @@ def qr_image(text: str, scale: int = 4) -> Markup:
 
 
 def format_date(value: Any, pattern: str = "%d %B %Y") -> str:
+    """A date for print, month and day names in the reader's language."""
     if not value:
         return ""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value.strip())
-    return value.strftime(pattern)
+    return formatting.strftime(value, pattern)
 
 
 def from_json(value: Any) -> Any:
@@ -127,6 +130,8 @@ def from_json(value: Any) -> Any:
 
 
 _env.filters["from_json"] = from_json
+_env.globals["_"] = _  # Print Formats translate their labels: `{{ _("Certificate of Completion") }}`
+_env.globals["format_number"] = formatting.format_number
 
 
 def _standard_fields(doc: Document, meta: Meta) -> list[dict[str, Any]]:
@@ -155,7 +160,10 @@ def render_body(doc: Document, layout: PrintLayout, extra: dict[str, Any] | None
 def render_page(doc: Document, layout: PrintLayout, extra: dict[str, Any] | None = None) -> str:
     """The whole HTML page: base CSS, the format's CSS, the body; local files inlined, other URLs blanked."""
     body = render_body(doc, layout, extra)
-    page = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(str(doc.name))}</title>'
+    lang = language.current()
+    direction = ' dir="rtl"' if language.direction(lang) == "rtl" else ""
+    page = (f'<!DOCTYPE html><html lang="{html.escape(lang)}"{direction}><head><meta charset="utf-8">'
+            f"<title>{html.escape(str(doc.name))}</title>"
             f"<style>{BASE_CSS}\n{layout.css}</style></head><body>{body}</body></html>")
     return localize(page)
 
