@@ -60,14 +60,18 @@ def why_wait(member: str, course: str, today: dt.date | None = None) -> str | No
         return None
     used, last_fail = attempts(member, course)
     if rules.max_attempts and used >= rules.max_attempts:
-        return (f"You have used all {rules.max_attempts} evaluation attempt{'s' if rules.max_attempts != 1 else ''} "
-                f"for this course (each Fail and No Show counts); ask a Moderator to review your case")
+        if rules.max_attempts == 1:
+            return smooth._("You have used all {0} evaluation attempt for this course (each Fail and No Show counts); "
+                            "ask a Moderator to review your case", rules.max_attempts)
+        return smooth._("You have used all {0} evaluation attempts for this course (each Fail and No Show counts); "
+                        "ask a Moderator to review your case", rules.max_attempts)
     today = today or smooth.today()
     if rules.cooldown_days and last_fail:
         opens = last_fail + dt.timedelta(days=rules.cooldown_days)
         if today < opens:
-            left = f"{rules.max_attempts - used} of {rules.max_attempts} attempts left" if rules.max_attempts \
-                else "no limit on attempts"
-            return (f"Your evaluation on {last_fail:%d %B %Y} was not passed: you may book again from "
-                    f"{opens:%d %B %Y}, after the {rules.cooldown_days}-day cool-down ({left})")
+            left = smooth._("{0} of {1} attempts left", rules.max_attempts - used, rules.max_attempts) \
+                if rules.max_attempts else smooth._("no limit on attempts")
+            return smooth._("Your evaluation on {0} was not passed: you may book again from {1}, after the {2}-day "
+                            "cool-down ({3})", smooth.strftime(last_fail, "%d %B %Y"),
+                            smooth.strftime(opens, "%d %B %Y"), rules.cooldown_days, left)
     return None

@@ -75,15 +75,15 @@ def why_no_booking(member: str, course: str, today: dt.date | None = None) -> st
     if cert is None:
         return None
     if not cert["expiry_date"]:
-        return f"You hold a valid certificate for this course ({cert['certificate_number']}); it does not expire, " \
-               "so there is no evaluation to book"
+        return smooth._("You hold a valid certificate for this course ({0}); it does not expire, so there is no "
+                        "evaluation to book", cert["certificate_number"])
     expiry = smooth.getdate(cert["expiry_date"])
     window = smooth.db.get_value("LMS Course", course, "recertification_window_days")
     opens = expiry - dt.timedelta(days=int(30 if window is None else window))
     if today >= opens:
         return None
-    return f"You hold a valid certificate until {expiry:%d %B %Y} ({cert['certificate_number']}); " \
-           f"re-certification opens on {opens:%d %B %Y}"
+    return smooth._("You hold a valid certificate until {0} ({1}); re-certification opens on {2}",
+                    smooth.strftime(expiry, "%d %B %Y"), cert["certificate_number"], smooth.strftime(opens, "%d %B %Y"))
 
 
 def renewal_note(member: str, course: str, today: dt.date | None = None) -> str | None:
@@ -92,8 +92,8 @@ def renewal_note(member: str, course: str, today: dt.date | None = None) -> str 
     cert = _valid_current(member, course, today)
     if cert is None or not cert["expiry_date"] or why_no_booking(member, course, today):
         return None
-    return f"Your certificate {cert['certificate_number']} expires on " \
-           f"{smooth.getdate(cert['expiry_date']):%d %B %Y}: book your re-certification evaluation before then"
+    return smooth._("Your certificate {0} expires on {1}: book your re-certification evaluation before then",
+                    cert["certificate_number"], smooth.strftime(smooth.getdate(cert["expiry_date"]), "%d %B %Y"))
 
 
 def issue_certificate(member: str, course: str, evaluation: str | None = None, batch: str | None = None) -> Any:

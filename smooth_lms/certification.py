@@ -128,7 +128,8 @@ def picker(course: str, batch: str | None, timezone: str, chosen_date: str | Non
     names = [full_names.get(user) or user for user in pool]
     by_date = slot_labels.by_local_date(found.slots, found.system_zone, found.learner_zone)
     dates = [{"date": day, "label": header["label"], "count": len(slots),
-              "short": f"{dt.date.fromisoformat(day):%a %d %b}"} for day, (header, slots) in by_date.items()]
+              "short": smooth.strftime(dt.date.fromisoformat(day), "%a %d %b")}
+             for day, (header, slots) in by_date.items()]
     chosen = chosen_date if chosen_date in by_date else next(iter(by_date), None)
     if chosen is None:
         return Picker(timezone, dates, None, [], names)
@@ -178,7 +179,7 @@ def request_view(request: dict[str, Any], site: str) -> dict[str, Any]:
     local_start, local_end = to_wall(start, tz), to_wall(end, tz)
     state = request_states.state_of(request.get("status"))
     return {**request, "zone": tz, "category": state.category, "indicator": state.indicator,
-            "local_date": f"{local_start:%A, %d %B %Y}",
+            "local_date": smooth.strftime(local_start, "%A, %d %B %Y"),
             "local_time": f"{local_start:%H:%M}–{local_end:%H:%M}", "offset": format_offset(offset_at(start, tz)),
             "when": describe(start, tz), "upcoming": start >= now_utc(),
             "ics_url": f"/lms/evaluations/{request['name']}/ics", "google_url": google_calendar_link(request),

@@ -32,8 +32,8 @@ MEET_LINK = "Evaluation Meet Link"
 def format_slot(start_utc: dt.datetime, end_utc: dt.datetime, zone_name: str) -> str:
     """`Wed 3 Dec 2025, 14:00-14:30 (Asia/Kolkata)`, each end converted on its own."""
     start, end = to_wall(start_utc, zone_name), to_wall(end_utc, zone_name)
-    day = f"{start:%a} {start.day} {start:%b %Y}"
-    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a} {end.day} {end:%b %Y} {end:%H:%M}"
+    day = smooth.strftime(start, "%a %-d %b %Y")
+    until = f"{end:%H:%M}" if end.date() == start.date() else smooth.strftime(end, "%a %-d %b %Y %H:%M")
     return f"{day}, {start:%H:%M}-{until} ({zone_name})"
 
 
@@ -57,12 +57,13 @@ def send_request_mail(doc: Any, template: str, recipient: str, zone_name: str, *
     request's .ics when the caller made it already (both parties get the same file).
     """
     values = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    if previous is not None:
-        extra["previous_when"] = format_slot(*previous, zone_name)
-    args = {"doc": values, "when": format_slot(values["start_utc"], values["end_utc"], zone_name),
-            "zone": zone_name, "recipient": recipient,
-            "recipient_name": smooth.db.get_value("User", recipient, "full_name") or recipient,
-            "meet_link": values.get("google_meet_link") or "", **extra}
+    with smooth.in_language(smooth.get_user_lang(recipient)):  # the times in the recipient's language, as the mail
+        if previous is not None:
+            extra["previous_when"] = format_slot(*previous, zone_name)
+        args = {"doc": values, "when": format_slot(values["start_utc"], values["end_utc"], zone_name),
+                "zone": zone_name, "recipient": recipient,
+                "recipient_name": smooth.db.get_value("User", recipient, "full_name") or recipient,
+                "meet_link": values.get("google_meet_link") or "", **extra}
     if ics is None:
         ics = request_ics(values, smooth.local.site.name)
     return smooth.sendmail(recipient, template=template, args=args,

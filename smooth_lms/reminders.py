@@ -110,12 +110,14 @@ def send_evaluator_digests(now: dt.datetime | None = None) -> int:
             continue
         if not claim(f"digest:{evaluator}:{local_now.date()}", "Digest", None, evaluator):
             continue
-        items = [{"when": format_slot(r["start_utc"], r["end_utc"], zone_name), "name": r["name"],
-                  "learner": r["member_name"] or r["member"], "course": r["course_title"] or r["course"],
-                  "meet_link": r["google_meet_link"]} for r in rows]
+        with smooth.in_language(smooth.get_user_lang(evaluator)):
+            items = [{"when": format_slot(r["start_utc"], r["end_utc"], zone_name), "name": r["name"],
+                      "learner": r["member_name"] or r["member"], "course": r["course_title"] or r["course"],
+                      "meet_link": r["google_meet_link"]} for r in rows]
+            day = smooth.strftime(local_now, "%a %-d %b %Y")
         smooth.sendmail(evaluator, template=DIGEST, args={
             "recipient_name": smooth.db.get_value("User", evaluator, "full_name") or evaluator,
-            "day": f"{local_now:%a} {local_now.day} {local_now:%b %Y}", "zone": zone_name, "evaluations": items},
+            "day": day, "zone": zone_name, "evaluations": items},
             reference_doctype="Course Evaluator", reference_name=evaluator)
         sent += 1
     return sent

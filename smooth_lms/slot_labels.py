@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+import smooth
 from smooth_lms.slots import Slot
 from smooth_lms.timezones import format_offset, wall_clock, zone
 
@@ -50,11 +51,16 @@ def by_local_date(slots: Sequence[tuple[dt.datetime, dt.datetime]], system_zone:
     return dates
 
 
-@lru_cache(maxsize=16384)
 def slot_fields(start: dt.datetime, end: dt.datetime, system_zone: str,
                 learner_zone: str) -> tuple[dict[str, str], dict[str, str]]:
     """A slot as the learner and the system read it, and the header of the learner's date it opens (shared:
-    callers copy)."""
+    callers copy; the header is in the reader's language)."""
+    return _slot_fields(start, end, system_zone, learner_zone, smooth.get_lang())
+
+
+@lru_cache(maxsize=16384)
+def _slot_fields(start: dt.datetime, end: dt.datetime, system_zone: str, learner_zone: str,
+                 lang: str) -> tuple[dict[str, str], dict[str, str]]:
     learner, system = zone(learner_zone), zone(system_zone)
     local_start, local_end = wall_clock(start, learner), wall_clock(end, learner)
     system_start, system_end = wall_clock(start, system), wall_clock(end, system)
@@ -72,6 +78,6 @@ def slot_fields(start: dt.datetime, end: dt.datetime, system_zone: str,
         "local_end_time": local_end.time().isoformat()[:5],
         "local_end_date": local_end.date().isoformat(),
     }
-    header = {"date": local_day, "label": f"{local_start:%A, %d %B %Y}",
+    header = {"date": local_day, "label": smooth.strftime(local_start, "%A, %d %B %Y", lang),
               "timezone": f"{learner_zone} (GMT{offset})"}
     return fields, header

@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from smooth.i18n import language
+from smooth.i18n import formatting, language
 from smooth.messages import _
 from smooth.pages import assets
 from smooth.safe_urls import safe_href
@@ -55,6 +55,8 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     env.globals["select_options"] = select_options
     env.globals["_"] = _  # every template translates: `{{ _("Courses") }}`, escaped like any other value
     env.globals["page_lang"] = language.current
+    env.globals["strftime"] = formatting.strftime  # `strftime(day, '%a %d %b')`: names in the reader's language
+    env.globals["format_number"] = formatting.format_number
     env.globals["text_direction"] = language.direction
     env.filters["safe_href"] = safe_href  # a stored URL becomes a link only when it is http(s), mailto or a site file
     return env

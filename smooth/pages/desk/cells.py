@@ -11,6 +11,8 @@ from typing import Any
 from urllib.parse import quote
 
 from smooth.context import local, system_time_zone
+from smooth.i18n import formatting, language
+from smooth.messages import _
 from smooth.meta.doctype import Meta
 from smooth.model import time_zones, workflow
 from smooth.pages.desk.access import slug
@@ -39,12 +41,13 @@ def form_url(doctype: str, name: Any) -> str:
     return f"/app/{slug(doctype)}/{quote(str(name), safe='')}"
 
 
-def as_text(column: Column, value: Any) -> str:
-    """The value as text (CSV cells and table cells alike)."""
+def as_text(column: Column, value: Any, localized: bool = True) -> str:
+    """The value as text (CSV cells and table cells alike); `localized` numbers and Yes/No are in the reader's
+    language (a CSV file's are not: they are read back by programs)."""
     if value is None or value == "":
         return ""
     if column.fieldtype == "Check":
-        return "Yes" if value else "No"
+        return (_("Yes") if value else _("No")) if localized else ("Yes" if value else "No")
     if isinstance(value, dt.datetime):
         value = time_zones.in_zone(value, column.options, column.zone)
         return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
@@ -56,6 +59,8 @@ def as_text(column: Column, value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
+        if localized and language.current() != language.DEFAULT:
+            return formatting.format_number(value, 2 if column.fieldtype == "Currency" else None)
         return f"{value:,.2f}" if column.fieldtype == "Currency" else f"{value:g}"
     return str(value)
 

@@ -60,7 +60,8 @@ def csv_cell_writer(column: Column) -> Callable[[Any], str]:
             return ""
         if numeric and isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)
-        return escape_csv_formula(value if isinstance(value, str) and not check else cells.as_text(column, value))
+        shown = value if isinstance(value, str) and not check else cells.as_text(column, value, localized=False)
+        return escape_csv_formula(shown)
 
     return cell
 
