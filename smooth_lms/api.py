@@ -133,13 +133,14 @@ def _instants(date: str, start_time: str, end_time: str | None, learner_zone: st
     day, clock = smooth.input_date(date, "date"), smooth.input_time(start_time, "start_time")
     end_clock = smooth.input_time(end_time, "end_time") if end_time else None
     if day is None or clock is None:
-        raise smooth.ValidationError("Pick a date and a start time")
+        raise smooth.ValidationError(smooth._("Pick a date and a start time"))
     start = to_utc(day, clock, learner_zone, utc_offset)
     if end_clock is None:
         return start, None
     end = end_after(start, end_clock, learner_zone)
     if end is None:
-        raise smooth.ValidationError(f"End time {end_clock:%H:%M} is not after the start; leave it out")
+        raise smooth.ValidationError(smooth._("End time {0} is not after the start; leave it out",
+                                              end_clock.strftime("%H:%M")))
     return start, end
 
 

@@ -66,8 +66,8 @@ class Status:
         """`3 lessons to go`, or the percentage left for a course whose lessons live elsewhere."""
         count = len(self.lessons_left)
         if count:
-            return f"{count} lesson{'s' if count != 1 else ''} to go"
-        return f"{100 - self.progress:.0f}% of the course to go"
+            return smooth._("{0} lesson to go", count) if count == 1 else smooth._("{0} lessons to go", count)
+        return smooth._("{0}% of the course to go", round(100 - self.progress))
 
 
 def status(user: str, course: dict[str, Any], batch: str | None = None) -> Status:
@@ -148,7 +148,7 @@ def slot_fields(start_utc: str, timezone: str) -> dict[str, str]:
     try:
         start = dt.datetime.fromisoformat(start_utc.strip().removesuffix("Z"))
     except (AttributeError, ValueError):
-        raise smooth.ValidationError("Pick one of the available slots") from None
+        raise smooth.ValidationError(smooth._("Pick one of the available slots")) from None
     wall = to_wall(start, timezone)
     return {"date": wall.date().isoformat(), "start_time": wall.time().isoformat(),
             "utc_offset": format_offset(offset_at(start, timezone))}

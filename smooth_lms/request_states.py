@@ -21,6 +21,9 @@ INDICATORS = {"Primary": "blue", "Info": "blue", "Success": "green", "Warning": 
               "Inverse": "gray"}
 SHIPPED = {OPEN: "orange", COMPLETED: "green", CLOSED: "gray"}  # the colours the portal has always used
 DOCTYPE = "LMS Certificate Request"
+# the shipped states' names as the portal shows them (`_(status)`): marked here for the catalogs
+STATE_LABELS = (smooth._lazy("Pending"), smooth._lazy("Completed"), smooth._lazy("Cancelled"), smooth._lazy("No Show"),
+                smooth._lazy("Cancelled and closed"))
 
 
 @dataclass(frozen=True)

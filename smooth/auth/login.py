@@ -30,6 +30,7 @@ from smooth.auth import login_history, rate_limit, sessions, two_factor
 from smooth.auth.cookies import clear_session_cookies, is_https, set_session_cookies
 from smooth.context import local, now_datetime, session_user, set_user
 from smooth.exceptions import AuthenticationError, PermissionError, TooManyRequestsError, ValidationError
+from smooth.messages import _
 from smooth.model.database_api import document_db
 from smooth.model.passwords import check_password, hash_password, verify_hash
 from smooth.whitelist import whitelist
@@ -100,7 +101,7 @@ def login(usr: str | None = None, pwd: str | None = None, otp: str | None = None
     if tmp_id is not None:
         return _second_factor(api, tmp_id, otp, remember_device)
     if not usr or not pwd or not isinstance(usr, str) or not isinstance(pwd, str):
-        raise _fail(api, "Incomplete login details")
+        raise _fail(api, _("Incomplete login details"))
     ip = client_ip(api.request)
     user = _find_user(usr)
     _check_throttle(api, user or usr.strip().lower(), ip, rate_limit.LOGIN)
@@ -110,7 +111,7 @@ def login(usr: str | None = None, pwd: str | None = None, otp: str | None = None
         rate_limit.record_failure(site, user or usr.strip().lower(), ip)
         if user is not None:
             login_history.record_failure(user, "Password")
-        raise _fail(api, "Invalid login credentials")
+        raise _fail(api, _("Invalid login credentials"))
     details = _enabled_user(api, user)
     rate_limit.clear_user(site, user)
     if two_factor.required_for(user):
@@ -132,7 +133,7 @@ def _check_throttle(api: ApiRequest, subject: str, ip: str, throttle: rate_limit
 def _enabled_user(api: ApiRequest, user: str) -> dict[str, Any]:
     details = document_db().get_value("User", user, ["enabled", "full_name", "user_type"], as_dict=True)
     if not details or not details["enabled"]:
-        raise _fail(api, f"User {user} is disabled")
+        raise _fail(api, _("User {0} is disabled", user))
     return dict(details)
 
 

@@ -109,7 +109,7 @@ class LMSCertificateRequest(Document):
     def validate_member(self) -> None:
         user = smooth.session.user
         if self.member != user and not _has_any_role(user, PRIVILEGED):
-            raise PermissionError("You can only book an evaluation for yourself")
+            raise PermissionError(smooth._("You can only book an evaluation for yourself"))
 
     def course_settings(self) -> dict:
         if self.flags.course_settings is None:
@@ -125,9 +125,9 @@ class LMSCertificateRequest(Document):
             batch = smooth.get_doc("LMS Batch", self.batch_name)
             required = required or bool(batch.evaluation_required)
             if self.member not in {m.member for m in batch.members}:
-                raise ValidationError(f"{self.member} is not a member of cohort {batch.title}")
+                raise ValidationError(smooth._("{0} is not a member of cohort {1}", self.member, batch.title))
             if self.course not in {c.course for c in batch.courses}:
-                raise ValidationError(f"Course {course['title']} is not part of cohort {batch.title}")
+                raise ValidationError(smooth._("Course {0} is not part of cohort {1}", course["title"], batch.title))
         blocked = certificates.why_no_booking(self.member, self.course) \
             or attempt_policy.why_wait(self.member, self.course)
         if blocked:
@@ -136,11 +136,11 @@ class LMSCertificateRequest(Document):
             return
         progress = smooth.db.get_value("LMS Enrollment", {"member": self.member, "course": self.course}, "progress")
         if progress is None:
-            raise ValidationError(f"Enroll in {course['title']} and complete it before booking an evaluation")
+            raise ValidationError(smooth._("Enroll in {0} and complete it before booking an evaluation",
+                                          course["title"]))
         if float(progress) < 100:
-            raise ValidationError(
-                f"Complete the content of {course['title']} before booking an evaluation "
-                f"(your progress is {float(progress):.0f}%)")
+            raise ValidationError(smooth._("Complete the content of {0} before booking an evaluation (your progress is "
+                                           "{1}%)", course["title"], round(float(progress))))
 
     # -- when ---------------------------------------------------------------------------------------
 
@@ -178,16 +178,16 @@ class LMSCertificateRequest(Document):
     def validate_dates(self) -> None:
         limit = self.evaluation_end_date()
         if limit is not None and self.date > limit[0]:
-            raise ValidationError(
-                f"Evaluations for {limit[1]} end on {limit[0]:%Y-%m-%d}; pick a date on or before it")
+            raise ValidationError(smooth._("Evaluations for {0} end on {1}; pick a date on or before it", limit[1],
+                                           limit[0].strftime("%Y-%m-%d")))
         now = now_utc()
         if self.start_utc < now:
-            raise ValidationError("This slot is in the past; pick a later one")
+            raise ValidationError(smooth._("This slot is in the past; pick a later one"))
         notice = int(smooth.db.get_single_value("LMS Settings", "min_booking_notice_hours") or 0)
         earliest = now + dt.timedelta(hours=notice)
         if self.start_utc < earliest:
-            raise ValidationError(f"Evaluations must be booked {notice} hours ahead; pick a slot from "
-                                  f"{self.learner_clock(earliest)} on")
+            raise ValidationError(smooth._("Evaluations must be booked {0} hours ahead; pick a slot from {1} on",
+                                           notice, self.learner_clock(earliest)))
 
     def evaluation_end_date(self) -> tuple[dt.date, str] | None:
         limits = []
@@ -196,7 +196,7 @@ class LMSCertificateRequest(Document):
                                         as_dict=True) or {}
             for key in ("evaluation_end_date", "end_date"):
                 if batch.get(key):
-                    limits.append((batch[key], f"cohort {batch['title']}"))
+                    limits.append((batch[key], smooth._("cohort {0}", batch["title"])))
         return min(limits) if limits else None
 
     # -- with whom ----------------------------------------------------------------------------------
@@ -275,21 +275,22 @@ class LMSCertificateRequest(Document):
             if local_day in blocked:
                 private = smooth.session.user != user and not _has_any_role(smooth.session.user, PRIVILEGED)
                 why = f" ({blocked.reason})" if blocked.reason and not private else ""  # reasons stay with staff
-                raise EvaluatorUnavailableError(
-                    f"The evaluator is unavailable from {blocked.start:%Y-%m-%d} to {blocked.end:%Y-%m-%d}{why}; "
-                    f"select a date after {blocked.end:%Y-%m-%d}")
+                raise EvaluatorUnavailableError(smooth._(
+                    "The evaluator is unavailable from {0} to {1}{2}; select a date after {1}",
+                    blocked.start.strftime("%Y-%m-%d"), blocked.end.strftime("%Y-%m-%d"), why))
         offered = [s for s in offered_slots(cal, local_day - dt.timedelta(days=1), local_day + dt.timedelta(days=1))
                    if s.start == start and s.end == end]
         if not offered:
-            raise ValidationError(
-                f"{self.learner_clock(start)} is not a slot the evaluator offers; pick one of the available slots")
+            raise ValidationError(smooth._("{0} is not a slot the evaluator offers; pick one of the available slots",
+                                           self.learner_clock(start)))
         if not list(free_slots(offered, booked, not_before=dt.datetime.min)):
-            raise SlotBookedError("Slot already booked: pick a different time; another member holds this slot")
+            raise SlotBookedError(smooth._("Slot already booked: pick a different time; another member holds this "
+                                           "slot"))
         if cal.max_per_day:
             same_day = sum(1 for b in booked if to_wall(b[0], cal.zone).date() == local_day)
             if same_day >= cal.max_per_day:
-                raise SlotBookedError(
-                    f"The evaluator is fully booked on {self.learner_clock(start).split(' ')[0]}; pick another date")
+                raise SlotBookedError(smooth._("The evaluator is fully booked on {0}; pick another date",
+                                               self.learner_clock(start).split(" ")[0]))
 
     # -- one active request ---------------------------------------------------------------------------
 
@@ -310,10 +311,13 @@ class LMSCertificateRequest(Document):
     def duplicate_error(self) -> DuplicateRequestError:
         existing = smooth.db.get_value("LMS Certificate Request", {"active_key": self.active_key_value()},
                                        ["name", "start_utc"], as_dict=True) or {}
-        when = f" on {self.learner_clock(existing['start_utc'])}" if existing.get("start_utc") else ""
-        return DuplicateRequestError(
-            f"You already have a pending evaluation request for this course{when} ({existing.get('name', '')}); "
-            "complete or cancel it before booking another")
+        if existing.get("start_utc"):
+            return DuplicateRequestError(smooth._(
+                "You already have a pending evaluation request for this course on {0} ({1}); complete or cancel it "
+                "before booking another", self.learner_clock(existing["start_utc"]), existing.get("name", "")))
+        return DuplicateRequestError(smooth._(
+            "You already have a pending evaluation request for this course ({0}); complete or cancel it before "
+            "booking another", existing.get("name", "")))
 
     # -- later changes ----------------------------------------------------------------------------------
 
@@ -324,7 +328,7 @@ class LMSCertificateRequest(Document):
         user = smooth.session.user
         privileged = _has_any_role(user, PRIVILEGED)
         if self.evaluator != before.evaluator and not privileged:
-            raise PermissionError("The evaluator is assigned by the system; only a Moderator can change it")
+            raise PermissionError(smooth._("The evaluator is assigned by the system; only a Moderator can change it"))
         # who may complete or cancel, and when, is the request's Workflow (fixtures/workflow.json, editable in
         # the desk); the cutoff holds whatever the workflow says
         if self.status == "Completed" and before.status == "Pending" and self.flags.evaluation_outcome != "Fail":
@@ -336,9 +340,10 @@ class LMSCertificateRequest(Document):
             self.sequence = int(before.sequence or 0) + 1  # the cancelling .ics outranks the event calendars hold
         if self.flags.rescheduling:
             if before.status != "Pending":
-                raise ValidationError(f"A {before.status} request cannot be rescheduled")
+                raise ValidationError(smooth._("A {0} request cannot be rescheduled", smooth._(before.status)))
             if not privileged and user not in (self.member, self.evaluator):
-                raise PermissionError("Only the learner, the evaluator or a Moderator can reschedule this request")
+                raise PermissionError(smooth._("Only the learner, the evaluator or a Moderator can reschedule this "
+                                               "request"))
             self.check_cutoff(before, "reschedule")
         movable = ("date", "start_time", "end_time", "start_utc", "end_utc", "sequence") \
             if self.flags.rescheduling else ("sequence",) if cancelling else ()
@@ -356,9 +361,13 @@ class LMSCertificateRequest(Document):
             return
         if _has_any_role(smooth.session.user, EVALUATOR_ROLES) and (self.cutoff_override_reason or "").strip():
             return
-        raise ValidationError(
-            f"Requests can no longer {action} within {hours} hours of the slot ({self.learner_clock(slot_start)}); "
-            "ask the evaluator or a Moderator, who can override with a reason")
+        if action == "cancel":
+            raise ValidationError(smooth._(
+                "Requests can no longer cancel within {0} hours of the slot ({1}); ask the evaluator or a Moderator, "
+                "who can override with a reason", hours, self.learner_clock(slot_start)))
+        raise ValidationError(smooth._(
+            "Requests can no longer reschedule within {0} hours of the slot ({1}); ask the evaluator or a Moderator, "
+            "who can override with a reason", hours, self.learner_clock(slot_start)))
 
     def reschedule(self, new_date: dt.date | str, new_start_time: dt.time | str, reason: str | None = None, *,
                    start_utc: dt.datetime | None = None) -> None:
@@ -388,7 +397,7 @@ def _most_specific(reasons: list[Exception]) -> Exception:
         for reason in reasons:
             if isinstance(reason, kind):
                 return reason
-    return reasons[0] if reasons else ValidationError("No evaluator can take this slot; pick another")
+    return reasons[0] if reasons else ValidationError(smooth._("No evaluator can take this slot; pick another"))
 
 
 def _naive_utc(value: dt.datetime | str) -> dt.datetime:

@@ -18,7 +18,7 @@ from smooth_lms.timezones import describe, occurrences
 
 def _assignment(course: str, name: str) -> Any:
     if not smooth.db.exists("LMS Assignment", name) or smooth.db.get_value("LMS Assignment", name, "course") != course:
-        raise smooth.DoesNotExistError(f"Assignment {name} not found in this course")
+        raise smooth.DoesNotExistError(smooth._("Assignment {0} not found in this course", name))
     return smooth.get_doc("LMS Assignment", name)
 
 
@@ -34,7 +34,7 @@ def handle_post(context: Any) -> None:
                                                answer_url=form.get("answer_url"), answer_file=answer_file)
         context.redirect_to = f"/lms/courses/{form['course']}/assignment/{assignment.name}?submitted={result['name']}"
     if context.refusal and assignment.answer_type == FILE:
-        context.error = f"{context.error.rstrip('.')}. The file was not kept: choose it again."
+        context.error = smooth._("{0}. The file was not kept: choose it again.", context.error.rstrip('.'))
 
 
 def on_clock(value: Any, viewer_zone: str) -> str:

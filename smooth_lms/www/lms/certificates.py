@@ -11,7 +11,7 @@ from smooth_lms import certificates, learning
 
 def get_context(context: Any) -> None:
     user = learning.require_login("see your certificates")
-    context.title = "My certificates"
+    context.title = smooth._("My certificates")
     rows = certificates.my_certificates(user)
     for row in rows:
         row["pdf_url"] = "/api/method/frappe.utils.print_format.download_pdf?" + urlencode(

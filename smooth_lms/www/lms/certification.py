@@ -23,7 +23,7 @@ def _rescheduling(context: Any, course: str) -> dict[str, Any] | None:
     doc = smooth.get_doc("LMS Certificate Request", name)
     doc.check_permission("read")
     if doc.course != course:
-        raise smooth.DoesNotExistError(f"{name} is not a request for this course")
+        raise smooth.DoesNotExistError(smooth._("{0} is not a request for this course", name))
     return certification.request_view(doc.as_dict(), smooth.local.site.name)
 
 
@@ -35,7 +35,7 @@ def handle_post(context: Any) -> None:
     with context.refused_post():
         tz = certification.learner_zone(user, form.get("timezone"))
         if not form.get("slot"):
-            raise smooth.ValidationError("Pick a time slot")
+            raise smooth.ValidationError(smooth._("Pick a time slot"))
         if form.get("reschedule"):
             result = certification.reschedule(form["reschedule"], tz, form["slot"])
         else:
@@ -50,7 +50,7 @@ def get_context(context: Any) -> None:
     user = learning.require_login("book an evaluation")
     form = context.form_dict
     course = learning.course_for_viewer(form["course"])
-    context.course, context.title = course, f"Certification · {course['title']}"
+    context.course, context.title = course, smooth._("Certification · {0}", course['title'])
     context.where = certification.status(user, course, form.get("batch") or None)
     context.rescheduling = _rescheduling(context, course["name"])
     context.error = context.error or None

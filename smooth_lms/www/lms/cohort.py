@@ -14,7 +14,7 @@ def get_context(context: Any) -> None:
     name = context.form_dict["cohort"]
     members = smooth.get_all("Batch Member", filters={"parent": name, "parenttype": "LMS Batch"}, pluck="member")
     if not smooth.db.exists("LMS Batch", name) or (user not in members and not learning.sees_all_content(user)):
-        raise smooth.DoesNotExistError(f"Cohort {name} not found")
+        raise smooth.DoesNotExistError(smooth._("Cohort {0} not found", name))
     cohort = smooth.db.get_value("LMS Batch", name, ["name", "title", "start_date", "end_date",
                                                      "evaluation_end_date", "evaluation_required"], as_dict=True)
     mine = {c["course"]: c for c in learning.my_courses(user)}

@@ -12,7 +12,7 @@ def handle_post(context: Any) -> None:
     course = context.form_dict["course"]
     learning.require_login("enrol")
     if context.form_dict.get("action") != "enroll":
-        raise smooth.ValidationError("Unknown action")
+        raise smooth.ValidationError(smooth._("Unknown action"))
     with context.refused_post(smooth.ValidationError):
         learning.enroll(course)
         first = learning.resume_lesson(context.user, course)

@@ -9,7 +9,7 @@ from smooth_lms import learning
 
 
 def get_context(context: Any) -> None:
-    context.title = "Courses"
+    context.title = smooth._("Courses")
     courses = smooth.get_all("LMS Course", fields=["name", "title", "short_introduction", "tags", "upcoming",
                                                    "evaluation_required"],
                              or_filters=[["published", "=", 1], ["upcoming", "=", 1]], order_by="title asc")

@@ -19,7 +19,7 @@ from smooth_lms.permissions import is_staff
 
 def _request(name: str) -> Any:
     if not smooth.db.exists("LMS Certificate Request", name):
-        raise smooth.DoesNotExistError(f"Evaluation request {name} not found")
+        raise smooth.DoesNotExistError(smooth._("Evaluation request {0} not found", name))
     doc = smooth.get_doc("LMS Certificate Request", name)
     doc.check_permission("read")
     return doc
@@ -35,7 +35,7 @@ def handle_post(context: Any) -> None:
             context.redirect_to = f"/lms/evaluations/{name}?rated=1#feedback"
         return
     if context.form_dict.get("action") != "cancel":
-        raise smooth.ValidationError("Unknown action")
+        raise smooth.ValidationError(smooth._("Unknown action"))
     if not context.form_dict.get("confirmed"):
         context.confirm_cancel = True
         return
@@ -61,20 +61,21 @@ def get_context(context: Any) -> None:
     user = learning.require_login("see your evaluation")
     doc = _request(context.form_dict["request"])
     context.r = request_view(doc.as_dict(), smooth.local.site.name)
-    context.title = f"Evaluation {doc.name}"
+    context.title = smooth._("Evaluation {0}", doc.name)
     context.is_learner = doc.member == user
     context.can_override = doc.evaluator == user or is_staff(user)
     form = context.form_dict
-    context.notice = ("Evaluation booked: it is Pending until the evaluator completes it" if form.get("booked")
-                      else "Evaluation rescheduled" if form.get("rescheduled")
-                      else "Evaluation cancelled" if form.get("cancelled")
-                      else "Thank you: your feedback is recorded" if form.get("rated") else None)
+    context.notice = (smooth._("Evaluation booked: it is Pending until the evaluator completes it")
+                      if form.get("booked")
+                      else smooth._("Evaluation rescheduled") if form.get("rescheduled")
+                      else smooth._("Evaluation cancelled") if form.get("cancelled")
+                      else smooth._("Thank you: your feedback is recorded") if form.get("rated") else None)
     context.feedback = feedback.feedback_state(doc, user)
     context.earned = next_step.certificate_step(doc.member, doc.course) if doc.certificate else None
     context.outcome = outcome(doc.name)
     context.error = context.error or None
     context.confirm_cancel = bool(context.confirm_cancel and doc.status == "Pending")
     context.back = form.get("back") if form.get("back") == "/lms/evaluations" else ""
-    context.mail_notice = ("The email about this evaluation could not be sent to you; the site's administrators "
-                           "have been told. The evaluation itself is as shown here." if unsent_mail(doc.name, user)
-                           else None)
+    context.mail_notice = (smooth._("The email about this evaluation could not be sent to you; the site's "
+                                    "administrators have been told. The evaluation itself is as shown here.")
+                           if unsent_mail(doc.name, user) else None)

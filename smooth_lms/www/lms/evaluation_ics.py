@@ -13,7 +13,7 @@ def get_context(context: Any) -> None:
     learning.require_login("download the calendar file")
     name = context.form_dict["request"]
     if not smooth.db.exists("LMS Certificate Request", name):
-        raise smooth.DoesNotExistError(f"Evaluation request {name} not found")
+        raise smooth.DoesNotExistError(smooth._("Evaluation request {0} not found", name))
     doc = smooth.get_doc("LMS Certificate Request", name)
     doc.check_permission("read")
     context.download = {"filename": f"evaluation-{name}.ics", "content": request_ics(doc, smooth.local.site.name),

@@ -12,7 +12,7 @@ from smooth_lms.certification import REQUEST_FIELDS, request_view
 def get_context(context: Any) -> None:
     user = learning.require_login("see your evaluations")
     site = smooth.local.site.name
-    context.title = "My evaluations"
+    context.title = smooth._("My evaluations")
     mine = smooth.get_list("LMS Certificate Request", fields=REQUEST_FIELDS, filters={"member": user},
                            order_by="start_utc desc", limit=200)
     context.requests = [request_view(r, site) for r in mine]
@@ -21,4 +21,4 @@ def get_context(context: Any) -> None:
                                  filters={"evaluator": user, "status": "Pending"}, order_by="start_utc asc",
                                  limit=200)
     context.evaluating = [request_view(r, site) for r in evaluating]
-    context.notice = "Evaluation cancelled" if context.form_dict.get("cancelled") else None
+    context.notice = smooth._("Evaluation cancelled") if context.form_dict.get("cancelled") else None

@@ -12,7 +12,7 @@ from smooth_lms.timezones import now_utc
 
 def get_context(context: Any) -> None:
     user = learning.require_login()
-    context.title = "My learning"
+    context.title = smooth._("My learning")
     due = training_assignments.due_by_course(user)
     courses = [{**c, "due": due.get(c["course"])} for c in learning.my_courses(user)]
     # assigned training first, the most urgent on top; the rest as before (latest activity first)

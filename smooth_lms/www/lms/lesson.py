@@ -24,7 +24,7 @@ from smooth_lms.scorm import player as scorm_player
 def _lesson(course: str, name: str) -> dict[str, Any]:
     lesson = smooth.db.get_value("Course Lesson", name, lesson_rules.LESSON_FIELDS, as_dict=True)
     if not lesson or lesson["course"] != course:
-        raise smooth.DoesNotExistError(f"Lesson {name} not found in this course")
+        raise smooth.DoesNotExistError(smooth._("Lesson {0} not found in this course", name))
     return lesson
 
 
@@ -59,7 +59,7 @@ def get_context(context: Any) -> None:
     lesson = _lesson(course["name"], context.form_dict["lesson"])
     enrollment = progress.enrollment(user, course["name"])
     if not enrollment and not lesson["include_in_preview"] and not learning.sees_all_content(user):
-        raise smooth.PermissionError(f"Enrol in {course['title']} to read its lessons")
+        raise smooth.PermissionError(smooth._("Enrol in {0} to read its lessons", course['title']))
     in_order = progress.lessons(course["name"])
     position = next((i for i, item in enumerate(in_order) if item.name == lesson["name"]), None)
     context.course, context.lesson, context.enrollment = course, lesson, enrollment

@@ -20,7 +20,7 @@ from smooth_lms import learning, lesson_flow, next_step, programs, progress, que
 
 def _quiz(course: str, name: str) -> Any:
     if not smooth.db.exists("LMS Quiz", name) or smooth.db.get_value("LMS Quiz", name, "course") != course:
-        raise smooth.DoesNotExistError(f"Quiz {name} not found in this course")
+        raise smooth.DoesNotExistError(smooth._("Quiz {0} not found in this course", name))
     return smooth.get_doc("LMS Quiz", name)
 
 
@@ -55,8 +55,8 @@ def handle_post(context: Any) -> None:
     asked = question_bank.asked(quiz, context.user, used + 1)
     if "drawn" in form and form["drawn"] != _drawn(asked):
         with context.refused_post():
-            raise smooth.ValidationError("The questions of this quiz changed while you answered (an author edited "
-                                         "them): nothing was submitted. Answer the questions below")
+            raise smooth.ValidationError(smooth._("The questions of this quiz changed while you answered (an author "
+                                                  "edited them): nothing was submitted. Answer the questions below"))
         return
     answers = answers_from_form(asked, form)
     blank = quizzes.unanswered(asked, answers)
@@ -99,7 +99,7 @@ def get_context(context: Any) -> None:
                                                                   "status"],
                                   as_dict=True)
         if not row or row["member"] != user or row["quiz"] != quiz.name:
-            raise smooth.DoesNotExistError(f"Submission {chosen} not found")
+            raise smooth.DoesNotExistError(smooth._("Submission {0} not found", chosen))
         shown = quizzes.shows_answers(quiz.show_answers, bool(context.best and context.best["passed"]),
                                       context.attempts_left)
         marked = json.loads(row["result"] or "[]")
