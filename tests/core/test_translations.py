@@ -1,0 +1,114 @@
+"""Catalogs, their lookup chain, locale formatting and the shipped German catalogs (no site: SQLite-free units).
+
+The German test extracts the strings of the shipped sources (Python, Jinja pages, fixture Print Formats and Email
+Templates) as `bench update-po-files` does, and fails on any that the German catalogs leave empty or fuzzy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+
+from smooth.apps import core_app, load_app
+from smooth.i18n import catalogs, extraction, formatting, language
+from smooth.messages import _lazy, translate
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _po(folder: Path, lang: str, entries: dict[str, str], fuzzy: tuple[str, ...] = ()) -> None:
+    catalog = Catalog(locale=lang.replace("-", "_"))
+    for msgid, msgstr in entries.items():
+        catalog.add(msgid, msgstr, flags=("fuzzy",) if msgid in fuzzy else ())
+    path = catalogs.po_path(folder, lang)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog)
+    path.write_bytes(buffer.getvalue())
+
+
+def test_the_first_catalog_of_the_chain_wins_a_region_falls_back_to_its_language(tmp_path: Path) -> None:
+    app, core = tmp_path / "app", tmp_path / "core"
+    _po(core, "de", {"Save": "Speichern", "Course": "Kurs", "Hello {0}": "Hallo {0}"})
+    _po(app, "de", {"Course": "Lehrgang"})
+    _po(app, "de-AT", {"Save": "Sichern"})
+    catalogs.clear()
+    chain = (app, core)
+    assert catalogs.translations(chain, "de") == {"Save": "Speichern", "Course": "Lehrgang", "Hello {0}": "Hallo {0}"}
+    assert catalogs.translations(chain, "de-AT")["Save"] == "Sichern"
+    assert catalogs.translations(chain, "de-AT")["Course"] == "Lehrgang"
+    assert catalogs.language_codes(chain) == ["de", "de-AT"]
+    catalogs.clear()
+
+
+def test_empty_and_fuzzy_entries_are_not_used(tmp_path: Path) -> None:
+    _po(tmp_path, "de", {"Save": "Speichern?", "Delete": ""}, fuzzy=("Save",))
+    catalogs.clear()
+    assert catalogs.translations((tmp_path,), "de") == {}
+    catalogs.clear()
+
+
+def test_outside_a_site_strings_stay_english_and_lazy_ones_translate_when_shown() -> None:
+    assert translate("Save") == "Save"
+    assert translate("Save", language.PSEUDO_RTL) == "[Save]"
+    label = _lazy("Save")
+    assert str(label) == "Save" and label.format() == "Save" and label == "Save"
+
+
+def test_language_codes_are_normalised_and_directions_known() -> None:
+    assert language.normalize("de_de") == "de-DE" and language.normalize(" DE ") == "de"
+    assert language.normalize(None) == "" and language.normalize("x-rtl") == "x-rtl"
+    assert language.direction("ar") == "rtl" and language.direction("x-rtl") == "rtl"
+    assert language.direction("de") == "ltr" and language.direction("en") == "ltr"
+
+
+def test_dates_keep_english_as_strftime_and_use_the_language_s_names_otherwise() -> None:
+    moment = dt.datetime(2026, 12, 7, 14, 5)
+    for pattern in ("%d %B %Y", "%a %-d %b %Y, %H:%M", "%A, %d %B %Y", "%b %y", "%H:%M"):
+        assert formatting.strftime(moment, pattern, "en") == moment.strftime(pattern)
+    assert formatting.strftime(moment, "%d %B %Y", "de") == "7. Dezember 2026"
+    assert formatting.strftime(moment, "%A, %d %B %Y", "de") == "Montag, 7. Dezember 2026"
+    assert formatting.strftime(moment.date(), "%a %d %b", "fr") == "lun. 07 déc."
+    assert formatting.strftime(moment.time(), "%H:%M o'clock", "de") == "14:05 o'clock"
+    assert formatting.cldr_pattern("%d %B %Y, %H:%M") == "dd MMMM yyyy, HH:mm"
+
+
+def test_numbers_use_the_language_s_separators() -> None:
+    assert formatting.format_number(1234.5, 2, "en") == "1,234.50"
+    assert formatting.format_number(1234.5, 2, "de") == "1.234,50"
+    assert formatting.format_number(3, None, "de") == "3"
+    assert formatting.format_number(None) == ""
+
+
+@pytest.fixture(scope="module")
+def shipped() -> list[tuple[extraction.Owner, Catalog]]:
+    owners = extraction.owners([core_app(), load_app(REPO_ROOT)])
+    return [(owner, extraction.extract_catalog(owner)) for owner in owners]
+
+
+def test_extraction_reads_python_jinja_pages_and_fixture_templates(shipped: list) -> None:
+    found = {owner.name: {str(m.id) for m in catalog if m.id} for owner, catalog in shipped}
+    assert {"Invalid login credentials", "Log in to Smooth", "Save", "Rows per page"} <= found["smooth"]
+    assert {"Pick a time slot", "My learning", "Certificate of Completion", "Evaluation booked: {0}, {1}",
+            "Hello {0}", "Pending"} <= found["smooth_lms"]
+
+
+def test_the_german_catalogs_translate_every_shipped_string(shipped: list) -> None:
+    missing = []
+    for owner, catalog in shipped:
+        path = catalogs.po_path(owner.locale, "de")
+        if not len(catalog):
+            continue
+        assert path.is_file(), f"{owner.name} has strings but no German catalog: run `bench update-po-files`"
+        german = extraction.read_catalog(path)
+        gaps = set(extraction.missing(german))
+        have = {str(m.id) for m in german if m.id}
+        missing += [f"{owner.name}: {m.id!r}" for m in catalog
+                    if m.id and (str(m.id) not in have or str(m.id) in gaps)]
+    assert not missing, "untranslated in German (run `bench update-po-files --locale de`, then translate):\n" + \
+        "\n".join(missing)
