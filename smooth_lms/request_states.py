@@ -21,9 +21,10 @@ INDICATORS = {"Primary": "blue", "Info": "blue", "Success": "green", "Warning": 
               "Inverse": "gray"}
 SHIPPED = {OPEN: "orange", COMPLETED: "green", CLOSED: "gray"}  # the colours the portal has always used
 DOCTYPE = "LMS Certificate Request"
-# the shipped states' names as the portal shows them (`_(status)`): marked here for the catalogs
+# the shipped request and certificate states as the portal shows them (`_(status)`): marked for the catalogs
 STATE_LABELS = (smooth._lazy("Pending"), smooth._lazy("Completed"), smooth._lazy("Cancelled"), smooth._lazy("No Show"),
-                smooth._lazy("Cancelled and closed"))
+                smooth._lazy("Cancelled and closed"), smooth._lazy("Valid"), smooth._lazy("Expired"),
+                smooth._lazy("Revoked"), smooth._lazy("Superseded"))
 
 
 @dataclass(frozen=True)
