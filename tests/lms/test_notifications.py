@@ -243,3 +243,20 @@ def test_a_template_that_fails_loses_only_its_own_mail_and_alerts_the_system_man
         for name in smooth.get_all("Notification Log", pluck="name"):
             smooth.delete_doc("Notification Log", name, force=True, ignore_permissions=True)
         smooth.db.commit()
+
+
+def test_each_recipient_reads_the_booking_mail_in_their_language(mail_lms: SiteHandle,
+                                                                 smtp_server: SmtpServer) -> None:
+    course, day = _booking()
+    smooth.db.set_value("User", LEARNER, "language", "de")
+    smooth.db.commit()
+    with smooth.unit_of_work():
+        book(LEARNER, course, day, "09:30", timezone="Asia/Kolkata")
+    (learner_mail,) = _to(smtp_server, LEARNER)
+    (evaluator_mail,) = _to(smtp_server, EVALUATOR)
+    german_day = smooth.strftime(day, "%a %-d %b %Y", "de")
+    assert learner_mail.message["Subject"] == f"Prüfung gebucht: Forklift Safety, {german_day}, 15:00-15:30 " \
+                                              "(Asia/Kolkata)"
+    body = learner_mail.message.get_body(("html",)).get_content()
+    assert "Ihre Prüfung für" in body and "Guten Tag" in body and "Your evaluation" not in body
+    assert evaluator_mail.message["Subject"].startswith("New evaluation: ")

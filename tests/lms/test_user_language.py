@@ -1,0 +1,55 @@
+"""Which language a unit of work speaks, and what changes with it (SQLite only: nothing here is dialect-specific)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import smooth
+from smooth.i18n import language
+from smooth_lms import certificates
+from tests.conftest import SiteHandle, make_user
+from tests.lms.conftest import make_course, make_learner
+
+
+def test_the_user_s_language_else_the_site_s_else_english(lms: SiteHandle) -> None:
+    make_user("de@example.com")
+    smooth.db.set_value("User", "de@example.com", "language", "de")
+    make_user("plain@example.com")
+    smooth.db.commit()
+    smooth.set_user("plain@example.com")
+    assert smooth.get_lang() == "en" and smooth._("Save") == "Save"
+    smooth.set_user("de@example.com")
+    assert smooth.get_lang() == "de"
+    assert smooth._("Save") == "Speichern"
+    assert smooth._("Hello {0}", "Greta") == "Guten Tag Greta"  # formatted after translation
+    assert smooth._("A string no catalog has {0}", 1) == "A string no catalog has 1"
+    with smooth.in_language("en"):
+        assert smooth._("Save") == "Save"
+    assert smooth._("Save") == "Speichern"
+    smooth.set_user("Administrator")
+    smooth.db.set_single_value("System Settings", "language", "de")
+    smooth.db.commit()
+    try:
+        smooth.set_user("plain@example.com")
+        assert smooth.get_lang() == "de"
+        smooth.set_user("Guest")
+        assert smooth._("Log in") == "Anmelden"
+    finally:
+        smooth.set_user("Administrator")
+        smooth.db.set_single_value("System Settings", "language", None)
+        smooth.db.commit()
+
+
+def test_a_booking_refusal_and_dates_reach_a_german_learner_in_german(lms: SiteHandle) -> None:
+    course = make_course("Kranführung", certificate_validity_months=0)
+    learner = make_learner("greta@example.com", course, language="de")
+    cert = certificates.issue_certificate(learner, course)
+    smooth.db.commit()
+    smooth.set_user(learner)
+    assert language.current() == "de"
+    why = certificates.why_no_booking(learner, course)
+    assert why == (f"Sie besitzen ein gültiges Zertifikat für diesen Kurs ({cert.certificate_number}); es läuft nicht "
+                   "ab, daher ist keine Prüfung zu buchen")
+    assert smooth.strftime(dt.date(2026, 3, 2), "%a %d %b %Y") == "Mo. 2. März 2026"
+    smooth.set_user("Administrator")
+    assert smooth.strftime(dt.date(2026, 3, 2), "%a %d %b %Y") == "Mon 02 Mar 2026"
