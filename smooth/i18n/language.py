@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from babel import Locale, UnknownLocaleError
 from sqlalchemy.exc import SQLAlchemyError
 
 from smooth.context import db, is_initialized, local
+from smooth.exceptions import ValidationError
 
 DEFAULT = "en"
 PSEUDO_RTL = "x-rtl"
@@ -28,6 +30,18 @@ def normalize(code: object) -> str:
         return ""
     base, _, region = text.partition("-")
     return f"{base.lower()}-{region.upper()}" if region and base.lower() != "x" else text.lower()
+
+
+def check(code: object, label: str = "Language") -> str:
+    """`code` normalised, or a ValidationError when no language has that code (`x-rtl` is the test pseudo-one)."""
+    text = normalize(code)
+    if not text or text == PSEUDO_RTL:
+        return text
+    try:
+        Locale.parse(text.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise ValidationError(f"{label} {code!r} is not a language code (for example de, fr or pt-BR)") from None
+    return text
 
 
 def _stored(user: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 import smooth
 from smooth.i18n import language
 from smooth_lms import certificates
@@ -53,3 +55,14 @@ def test_a_booking_refusal_and_dates_reach_a_german_learner_in_german(lms: SiteH
     assert smooth.strftime(dt.date(2026, 3, 2), "%a %d %b %Y") == "Mo. 2. März 2026"
     smooth.set_user("Administrator")
     assert smooth.strftime(dt.date(2026, 3, 2), "%a %d %b %Y") == "Mon 02 Mar 2026"
+
+
+def test_a_user_s_language_must_be_a_language_code(lms: SiteHandle) -> None:
+    make_user("lang@example.com")
+    user = smooth.get_doc("User", "lang@example.com")
+    user.language = "de_de"
+    user.save()
+    assert smooth.db.get_value("User", "lang@example.com", "language") == "de-DE"
+    user.language = "klingonish"
+    with pytest.raises(smooth.ValidationError, match="not a language code"):
+        user.save()

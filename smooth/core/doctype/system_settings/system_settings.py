@@ -6,15 +6,19 @@ import zoneinfo
 
 from smooth.context import db, local
 from smooth.exceptions import ValidationError
+from smooth.i18n import language
 from smooth.model.document import Document
 
 
 class SystemSettings(Document):
+    language: str | None
+
     def validate(self) -> None:
         try:
             zoneinfo.ZoneInfo(self.time_zone or "")
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise ValidationError(f"Time Zone {self.time_zone!r} is not an IANA zone name") from None
+        self.language = language.check(self.language) or None
         names = [line.strip() for line in (self.disabled_email_templates or "").splitlines() if line.strip()]
         unknown = [name for name in names if not db().exists("Email Template", name)]
         if unknown:

@@ -8,6 +8,7 @@ import zoneinfo
 
 from smooth.context import db
 from smooth.exceptions import ValidationError
+from smooth.i18n import language
 from smooth.model.document import Document
 from smooth.model.passwords import set_password
 from smooth.permissions import clear_role_cache
@@ -29,6 +30,7 @@ def desk_user_type(roles: list[str]) -> str:
 class User(Document):
     email: str
     new_password: str | None
+    language: str | None
 
     def autoname(self) -> None:
         if self.name not in STANDARD_USERS:
@@ -37,6 +39,7 @@ class User(Document):
     def validate(self) -> None:
         self.validate_email()
         self.validate_time_zone()
+        self.language = language.check(self.language) or None
         self.full_name = " ".join(p for p in (self.first_name, self.last_name) if p) or self.name
         self.set_user_type()
 
