@@ -48,7 +48,7 @@ def check_file(assignment: Any, file_name: str, size: int) -> None:
         raise smooth.ValidationError(f"{file_name} is {_size(size)}; {assignment.title} accepts files up to "
                                      f"{_size(limit)}")
     if size == 0:
-        raise smooth.ValidationError(f"{file_name} is empty")
+        raise smooth.ValidationError(smooth._("{0} is empty", file_name))
 
 
 def attempts(member: str, assignment: str) -> int:
@@ -126,7 +126,7 @@ def store_upload(assignment: Any, upload: Any) -> str:
     """A portal upload checked (type, size) and stored as a private File of the learner: its URL."""
     file_name = str(getattr(upload, "filename", "") or "")
     if not file_name or not hasattr(upload, "file"):
-        raise smooth.ValidationError("Choose a file to upload")
+        raise smooth.ValidationError(smooth._("Choose a file to upload"))
     upload.file.seek(0)
     content = upload.file.read(max_bytes(assignment) + 1)
     check_file(assignment, file_name, len(content))
@@ -143,9 +143,9 @@ def submit_assignment(assignment: str, answer: str | None = None, answer_url: st
     passed as its URL; the submission checks its type and size against the assignment."""
     user = smooth.session.user
     if user == "Guest":
-        raise smooth.PermissionError("Log in to submit an assignment")
+        raise smooth.PermissionError(smooth._("Log in to submit an assignment"))
     if not smooth.db.exists("LMS Assignment", assignment):
-        raise smooth.DoesNotExistError(f"Assignment {assignment} not found")
+        raise smooth.DoesNotExistError(smooth._("Assignment {0} not found", assignment))
     doc = smooth.get_doc({"doctype": SUBMISSION, "assignment": assignment, "member": user, "answer": answer,
                           "answer_url": answer_url, "answer_file": answer_file})
     doc.insert(ignore_permissions=True)

@@ -62,21 +62,21 @@ def give_feedback(request: str, rating: int | str, comment: str | None = None) -
     """The learner's rating (1-5) and comment on their completed evaluation; once per evaluation."""
     user = smooth.session.user
     if not smooth.db.exists("LMS Certificate Request", request):
-        raise smooth.DoesNotExistError(f"Evaluation request {request} not found")
+        raise smooth.DoesNotExistError(smooth._("Evaluation request {0} not found", request))
     doc = smooth.get_doc("LMS Certificate Request", request)
     if doc.member != user:
-        raise smooth.PermissionError("Only the learner who was evaluated may rate this evaluation")
+        raise smooth.PermissionError(smooth._("Only the learner who was evaluated may rate this evaluation"))
     evaluation = _evaluation_of(doc)
     if evaluation is None:
-        raise smooth.ValidationError("You can rate an evaluation once it is completed with a Pass or Fail")
+        raise smooth.ValidationError(smooth._("You can rate an evaluation once it is completed with a Pass or Fail"))
     try:
         stars = int(rating)
     except (TypeError, ValueError):
         stars = 0
     if not 1 <= stars <= STARS:
-        raise smooth.ValidationError(f"Choose a rating from 1 to {STARS} stars")
+        raise smooth.ValidationError(smooth._("Choose a rating from 1 to {0} stars", STARS))
     if smooth.db.exists(DOCTYPE, {"evaluation": evaluation["name"]}):
-        raise smooth.ValidationError("You have already rated this evaluation; feedback is given once")
+        raise smooth.ValidationError(smooth._("You have already rated this evaluation; feedback is given once"))
     smooth.get_doc({"doctype": DOCTYPE, "evaluation": evaluation["name"], "course": evaluation["course"],
                     "evaluator": evaluation["evaluator"], "member": user,
                     "member_name": doc.member_name or user, "rating": stars / STARS,

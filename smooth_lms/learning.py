@@ -48,7 +48,7 @@ def enroll(course: str) -> dict[str, Any]:
     """Enrol the current user in `course` (idempotent: an existing enrollment is returned as it is)."""
     user = smooth.session.user
     if user == "Guest":
-        raise smooth.PermissionError("Log in to enrol")
+        raise smooth.PermissionError(smooth._("Log in to enrol"))
     values = course_for_viewer(course)
     found = progress.enrollment(user, course)
     if found:
@@ -70,11 +70,11 @@ def save_progress(lesson: str, status: str = progress.COMPLETE) -> dict[str, Any
         raise smooth.ValidationError(f"Status must be Complete, Partially Complete or Incomplete, not {status!r}")
     values = smooth.db.get_value("Course Lesson", lesson, lesson_rules.LESSON_FIELDS, as_dict=True)
     if not values or not values["course"]:
-        raise smooth.DoesNotExistError(f"Lesson {lesson} not found")
+        raise smooth.DoesNotExistError(smooth._("Lesson {0} not found", lesson))
     course = values["course"]
     found = progress.enrollment(user, course)
     if not found:
-        raise smooth.ValidationError("Enrol in the course before marking its lessons complete")
+        raise smooth.ValidationError(smooth._("Enrol in the course before marking its lessons complete"))
     if values["scorm_folder"]:  # SCORM: the package reports (scorm/runtime.py)
         raise smooth.ValidationError("This lesson is a SCORM package: it completes when the package reports it "
                                      "completed or passed")

@@ -189,12 +189,12 @@ def submit_quiz(quiz: str, answers: Any = None, submit_unanswered: Any = False) 
 def _enrolled(user: str, quiz: str) -> dict[str, Any]:
     """The quiz's course and attempt cap, once the user is known to be enrolled in its course."""
     if user == "Guest":
-        raise smooth.PermissionError("Log in to take a quiz")
+        raise smooth.PermissionError(smooth._("Log in to take a quiz"))
     row = smooth.db.get_value("LMS Quiz", quiz, ["course", "max_attempts"], as_dict=True)
     if not row:
-        raise smooth.DoesNotExistError(f"Quiz {quiz} not found")
+        raise smooth.DoesNotExistError(smooth._("Quiz {0} not found", quiz))
     if not smooth.db.exists("LMS Enrollment", {"member": user, "course": row["course"]}):
-        raise smooth.ValidationError("Enrol in the course before taking its quizzes")
+        raise smooth.ValidationError(smooth._("Enrol in the course before taking its quizzes"))
     return row
 
 
