@@ -31,7 +31,11 @@ def requested_for(user: str | None) -> str:
     me = session_user()
     if user is not None and not isinstance(user, str):
         raise ValidationError("The user of a personal data request is a user name (their email)")
-    user = (user or me).strip() or me
+    user = (user or "").strip()
+    if not user:
+        if me in NOT_A_PERSON:
+            return ""  # nobody to default to: the mandatory check asks for the user
+        user = me
     if me in NOT_A_PERSON and user == me:
         raise ValidationError(f"{me} is not a person whose data can be requested; log in as the person")
     if user != me and "System Manager" not in get_roles(me):
@@ -44,6 +48,8 @@ def requested_for(user: str | None) -> str:
 def requester(user: str | None) -> tuple[str, str]:
     """`requested_for(user)` and that user's full name (a request's `user_name`)."""
     user = requested_for(user)
+    if not user:
+        return "", ""
     return user, str(document_db().get_value("User", user, "full_name") or user)
 
 
