@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import smooth
-from tests.api.helpers import Api, add_user
+from tests.api.helpers import Api, add_user, insert
 from tests.pages.served import served, served_site  # noqa: F401  (the LMS + HR site served, user by header)
 
 GERMAN = "desk-de@example.com"
@@ -46,3 +46,12 @@ def test_smooth_hr_pages_in_german(users: Api) -> None:
     transcript = users.get("/app/training-transcript", user=GERMAN).text
     assert "Wählen Sie einen Mitarbeiter: Öffnen Sie sein Formular" in transcript
     assert '<option value="">All departments</option>' in users.get("/app/compliance-matrix", user=ENGLISH).text
+
+
+def test_a_select_column_of_a_list_shows_its_options_in_german(users: Api) -> None:
+    insert(users, {"doctype": "Employee", "first_name": "Greta", "last_name": "Listed", "status": "Active",
+                   "date_of_joining": "2026-01-05"})
+    german = users.get("/app/employee", user=GERMAN)
+    assert german.status_code == 200, german.text[:500]
+    assert "<h1>Mitarbeiter</h1>" in german.text and ">Aktiv<" in german.text and ">Active<" not in german.text
+    assert ">Active<" in users.get("/app/employee", user=ENGLISH).text
