@@ -92,14 +92,18 @@ def extract_catalog(owner: Owner) -> Catalog:
     for where, source in owner.fixtures:
         for lineno, message, comments, context in extract(_jinja, io.BytesIO(source.encode()), keywords=KEYWORDS):
             catalog.add(message, locations=[(f"fixtures/{where}", lineno)], auto_comments=comments, context=context)
-    for path in sorted(owner.root.glob("**/doctype/*/*.json")) if owner.labels else []:
+    definitions = [*owner.root.glob("**/doctype/*/*.json"), *owner.root.glob("**/page/*/*.json")]
+    for path in sorted(definitions) if owner.labels else []:
         for message in doctype_labels(json.loads(path.read_text())):
             catalog.add(message, locations=[(str(path.relative_to(base)), 1)])
     return catalog
 
 
 def doctype_labels(definition: Any) -> list[str]:
-    """What the desk shows of a DocType definition: its name, field labels and Select options."""
+    """What the desk shows of a DocType definition (its name, field labels and Select options) or of a
+    desk Page's (its title)."""
+    if isinstance(definition, dict) and definition.get("doctype") == "Page":
+        return [str(definition.get("title") or "").strip()] if definition.get("title") else []
     if not isinstance(definition, dict) or definition.get("doctype") != "DocType":
         return []
     found = [str(definition.get("name") or "")]
