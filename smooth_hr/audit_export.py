@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import smooth
+from smooth import _
 from smooth_hr import transcript_print, watch_evidence
 from smooth_hr.transcript import get_transcript
 
@@ -55,7 +56,7 @@ def cell(value: Any) -> str:
 def _scope(employee: str | None, compliance_type: str | None) -> tuple[dict[str, Any], str, str]:
     """The filters, the README's description and the file name's part for what is exported."""
     if bool(employee) == bool(compliance_type):
-        raise smooth.ValidationError("Choose an employee or a compliance type to export (one of the two)")
+        raise smooth.ValidationError(_("Choose an employee or a compliance type to export (one of the two)"))
     if employee:
         employee = _employee_named(employee)
         name = smooth.db.get_value("Employee", employee, "employee_name") or employee
@@ -73,8 +74,8 @@ def _employee_named(typed: str) -> str:
     if len(named) == 1:
         return str(named[0])
     if named:
-        raise smooth.ValidationError(f"More than one employee is named {typed}: choose one from the list by ID")
-    raise smooth.DoesNotExistError(f"No employee has the ID or the name {typed!r}: choose one from the list")
+        raise smooth.ValidationError(_("More than one employee is named {0}: choose one from the list by ID", typed))
+    raise smooth.DoesNotExistError(_("No employee has the ID or the name {0}: choose one from the list", repr(typed)))
 
 
 def _rows(filters: dict[str, Any]) -> Iterator[dict[str, Any]]:

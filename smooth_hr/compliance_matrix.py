@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import smooth
+from smooth import _
 from smooth_hr.permissions import subtree
 
 PAGE_SIZE = 50
@@ -57,7 +58,7 @@ def employee_filters(department: str = "", manager: str = "") -> dict[str, Any]:
         filters["department"] = department
     if manager:
         if not smooth.db.exists("Employee", manager):
-            raise smooth.ValidationError(f"Manager {manager} is not an Employee: pick one from the list")
+            raise smooth.ValidationError(_("Manager {0} is not an Employee: pick one from the list", manager))
         filters["name"] = ["in", subtree(manager)]
     return filters
 

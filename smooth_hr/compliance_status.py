@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 import smooth
+from smooth import _
 
 PENDING, COMPLETE, EXPIRING, EXPIRED = "Pending", "Complete", "Expiring", "Expired"
 NOT_APPLICABLE = "Not Applicable"  # the employee left: kept for audit, never moved or reminded again
@@ -29,8 +30,8 @@ def reminder_days(schedule: str | None) -> list[int]:
             continue
         if not text.isdigit() or int(text) <= 0:
             raise smooth.ValidationError(
-                f"Reminder Schedule: '{text}' is not a number of days; write whole days before renewal, "
-                "e.g. 90, 60, 30, 7")
+                _("Reminder Schedule: '{0}' is not a number of days; write whole days before renewal, "
+                  "e.g. 90, 60, 30, 7", text))
         days.add(int(text))
     return sorted(days, reverse=True)
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth.exceptions import DuplicateEntryError
 from smooth_hr.compliance_status import COMPLETE
 from smooth_hr.document_title import fitted_title
@@ -65,16 +66,16 @@ def _check(value: Any, label: str) -> bool:
         return False
     if value is True or value == 1 or str(value).strip().lower() in ("1", "true"):
         return True
-    raise smooth.ValidationError(f"{label} must be 1 or 0, not {value!r}")
+    raise smooth.ValidationError(_("{0} must be 1 or 0, not {1}", label, repr(value)))
 
 
 def certificate_source(cert: Any) -> Source:
     verdict = state(cert)
     if verdict == REVOKED:
-        raise smooth.ValidationError(f"Certificate {cert.name} is revoked: a revoked certificate is not filed")
+        raise smooth.ValidationError(_("Certificate {0} is revoked: a revoked certificate is not filed", cert.name))
     if verdict == SUPERSEDED:
-        raise smooth.ValidationError(f"Certificate {cert.name} was superseded by {cert.superseded_by}: file "
-                                     f"{cert.superseded_by} instead")
+        raise smooth.ValidationError(_("Certificate {0} was superseded by {1}: file {1} instead", cert.name,
+                                       cert.superseded_by))
     course = cert.course_title or cert.course
     return Source(CERTIFICATE, cert.name, cert.member, cert.member_name or cert.member, cert.course,
                   smooth.getdate(cert.issue_date), smooth.getdate(cert.expiry_date) if cert.expiry_date else None,
@@ -100,8 +101,8 @@ def employee_of(source: Source) -> str:
     employee = smooth.db.get_value("Employee", {"user_id": source.member}, "name")
     if not employee:
         raise smooth.ValidationError(
-            f"{source.holder} ({source.member}) has no Employee record: set User ID to {source.member} on "
-            f"their Employee (or create the Employee), then file {source.doctype} {source.name} again")
+            _("{0} ({1}) has no Employee record: set User ID to {1} on their Employee (or create the Employee), "
+              "then file {2} {3} again", source.holder, source.member, source.doctype, source.name))
     return employee
 
 
@@ -114,8 +115,8 @@ def _compliance_type(compliance_type: str | None, mark_complete: bool, source: S
     """The Compliance Type to complete: the one chosen, else the only one linked to the record's course."""
     if not mark_complete:
         if compliance_type:
-            raise smooth.ValidationError(f"Tick Mark compliance complete to complete {compliance_type}, or leave "
-                                         "Compliance Type empty")
+            raise smooth.ValidationError(_("Tick Mark compliance complete to complete {0}, or leave "
+                                           "Compliance Type empty", compliance_type))
         return None
     if compliance_type:
         if not smooth.db.exists("Compliance Type", compliance_type):
@@ -125,7 +126,7 @@ def _compliance_type(compliance_type: str | None, mark_complete: bool, source: S
         else []
     if len(linked) != 1:
         found = f"{len(linked)} are linked to course {source.course}" if linked else "none is linked to its course"
-        raise smooth.ValidationError(f"Choose the Compliance Type to mark complete ({found})")
+        raise smooth.ValidationError(_("Choose the Compliance Type to mark complete ({0})", found))
     return str(linked[0])
 
 
@@ -141,8 +142,9 @@ def _override(kind: str, source: Source, reason: str | None) -> str | None:
     if not (reason or "").strip():
         wanted = f"course {course}" if course else "no course"
         raise smooth.ValidationError(
-            f"{kind} is completed by {wanted}, and {source.title} is for course {source.course or '(none)'}: "
-            f"choose the Compliance Type of that course, or give the reason to complete {kind} with it anyway")
+            _("{0} is completed by {1}, and {2} is for course {3}: choose the Compliance Type of that course, "
+              "or give the reason to complete {0} with it anyway", kind, wanted, source.title,
+              source.course or _("(none)")))
     return str(reason).strip()
 
 
@@ -150,7 +152,7 @@ def _document_type(document_type: str | None, compliance_type: str | None) -> st
     chosen = document_type or (smooth.db.get_value("Compliance Type", compliance_type, "document_type")
                                if compliance_type else None)
     if not chosen:
-        raise smooth.ValidationError("Choose the Document Type to file this record under")
+        raise smooth.ValidationError(_("Choose the Document Type to file this record under"))
     if not smooth.db.exists("Employee Document Type", chosen):
         raise smooth.DoesNotExistError(f"Employee Document Type {chosen} not found")
     return str(chosen)
@@ -159,7 +161,7 @@ def _document_type(document_type: str | None, compliance_type: str | None) -> st
 def _previous_document(source: Source, employee: str) -> str | None:
     """The current document filed for the certificate this one re-certifies (following the chain back)."""
     older = source.supersedes
-    for _ in range(MAX_CHAIN):
+    for _step in range(MAX_CHAIN):
         if not older:
             return None
         found = smooth.db.get_value("Employee Document", {"reference_key": reference_key(CERTIFICATE, older, employee)},
@@ -237,8 +239,8 @@ def file_record(doctype: str, name: str, document_type: str | None = None, compl
     """File `name` to its member's Employee Documents (once) and optionally complete their compliance."""
     _require_hr()
     if doctype not in SOURCES:
-        raise smooth.ValidationError(f"Only {' and '.join(SOURCES)} records can be filed to Employee Documents, "
-                                     f"not {doctype}")
+        raise smooth.ValidationError(_("Only {0} records can be filed to Employee Documents, not {1}",
+                                       _(" and ").join(SOURCES), doctype))
     doc = smooth.get_doc(doctype, name)
     doc.check_permission("read")
     source = SOURCES[doctype](doc)
@@ -246,7 +248,7 @@ def file_record(doctype: str, name: str, document_type: str | None = None, compl
     smooth.db.get_value("Employee", employee, "name", for_update=True)  # filings for one employee take turns
     kind = _compliance_type(compliance_type or None, mark_complete, source)
     if kind and not source.passed:
-        raise smooth.ValidationError(f"{source.title} is not a pass: it cannot complete {kind}")
+        raise smooth.ValidationError(_("{0} is not a pass: it cannot complete {1}", source.title, kind))
     reason = _override(kind, source, override_reason) if kind else None
     existing = smooth.db.get_value("Employee Document", {"reference_key": reference_key(doctype, name, employee)},
                                    "name")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms.training_assignments import NOT_REQUIRED, assign_training, assignment_rows
 
 ONBOARDING = "Employee Onboarding"
@@ -40,19 +41,19 @@ def require_learner(employee: str) -> Learner:
                                                      "designation"], as_dict=True)
     if not row:
         raise smooth.DoesNotExistError(f"Employee {employee} not found")
-    who = f"Employee {row['name']} ({row['employee_name']})"
+    who = _("Employee {0} ({1})", row["name"], row["employee_name"])
     if not row["user_id"]:
         raise smooth.ValidationError(
-            f"{who} has no User: link their login in the Employee's User field, then submit the onboarding "
-            "again, so they can be enrolled in their courses")
+            _("{0} has no User: link their login in the Employee's User field, then submit the onboarding "
+              "again, so they can be enrolled in their courses", who))
     enabled = smooth.db.get_value("User", row["user_id"], "enabled")
     if enabled is not None and not int(enabled):
-        raise smooth.ValidationError(f"User {row['user_id']} of {who} is disabled: enable the User, then submit "
-                                     "the onboarding again")
+        raise smooth.ValidationError(_("User {0} of {1} is disabled: enable the User, then submit "
+                                       "the onboarding again", row["user_id"], who))
     if LEARNER_ROLE not in smooth.get_roles(row["user_id"]):
         raise smooth.ValidationError(
-            f"User {row['user_id']} of {who} does not have the {LEARNER_ROLE} role: add it in the User's "
-            "Roles, then submit the onboarding again, so they can be enrolled in their courses")
+            _("User {0} of {1} does not have the {2} role: add it in the User's Roles, then submit the "
+              "onboarding again, so they can be enrolled in their courses", row["user_id"], who, LEARNER_ROLE))
     return Learner(row["name"], row["employee_name"], row["user_id"], row["department"], row["designation"])
 
 
@@ -130,9 +131,9 @@ def assign_new_courses(name: str) -> dict[str, Any]:
     doc = smooth.get_doc(ONBOARDING, name)
     doc.check_permission("write")
     if int(doc.docstatus or 0) != 1:
-        raise smooth.ValidationError(f"Onboarding {name} is not submitted: submitting it assigns the courses")
+        raise smooth.ValidationError(_("Onboarding {0} is not submitted: submitting it assigns the courses", name))
     created = enrol(doc)
-    noun = "course" if len(created) == 1 else "courses"
-    smooth.msgprint(f"Assigned {len(created)} new {noun} to {doc.employee_name}" if created
-                    else f"{doc.employee_name} already has every course they need")
+    assigned = _("Assigned {0} new course to {1}") if len(created) == 1 else _("Assigned {0} new courses to {1}")
+    smooth.msgprint(assigned.format(len(created), doc.employee_name) if created
+                    else _("{0} already has every course they need", doc.employee_name))
     return {"assigned": created}

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth.model.document import Document
 from smooth_hr import onboarding as enrolment
 from smooth_hr import policy_acknowledgment as policies
@@ -80,11 +81,11 @@ def _finish(doc: Document, row: Any, **values: Any) -> None:
 
 def tick_task(doc: Document, row: Any, user: str) -> None:
     if row.kind != TASK:
-        raise smooth.ValidationError(f"{row.activity_name} is not a task to tick off")
+        raise smooth.ValidationError(_("{0} is not a task to tick off", row.activity_name))
     if int(row.completed or 0):
-        raise smooth.ValidationError(f"{row.activity_name} is already done")
+        raise smooth.ValidationError(_("{0} is already done", row.activity_name))
     if not can_tick(row, user):
-        raise smooth.PermissionError(f"{row.activity_name} is for {row.user} to do")
+        raise smooth.PermissionError(_("{0} is for {1} to do", row.activity_name, row.user))
     _finish(doc, row)
 
 
@@ -109,19 +110,19 @@ def upload_document(doc: Document, row: Any, upload: Any, employee: dict[str, An
     """File the uploaded file as a private Employee Document of the activity's type; an upload again
     supersedes the earlier one (history kept)."""
     if row.kind != UPLOAD:
-        raise smooth.ValidationError(f"{row.activity_name} asks for no upload")
+        raise smooth.ValidationError(_("{0} asks for no upload", row.activity_name))
     file_name = str(getattr(upload, "filename", "") or "")
     if not file_name or not hasattr(upload, "file"):
-        raise smooth.ValidationError("Choose a file to upload")
+        raise smooth.ValidationError(_("Choose a file to upload"))
     accepted = accepted_types(row.document_type)
     ext = smooth.file_extension(file_name)
     if ext not in accepted:
-        raise smooth.ValidationError(f"{row.document_type} accepts {', '.join(accepted)} files, not "
-                                     f"{'.' + ext if ext else 'a file without an extension'} ({file_name})")
+        raise smooth.ValidationError(_("{0} accepts {1} files, not {2} ({3})", row.document_type, ", ".join(accepted),
+                                       "." + ext if ext else _("a file without an extension"), file_name))
     upload.file.seek(0)
     content = upload.file.read(smooth.max_file_size() + 1)
     if not content:
-        raise smooth.ValidationError(f"{file_name} is empty")
+        raise smooth.ValidationError(_("{0} is empty", file_name))
     name = _store(file_name, content, employee, row.document_type, f"{row.activity_name}: {employee['employee_name']}",
                   doc.name, row.employee_document or None)
     _finish(doc, row, employee_document=name)
@@ -131,7 +132,7 @@ def upload_document(doc: Document, row: Any, upload: Any, employee: dict[str, An
 def sign_policy(doc: Document, row: Any, employee: dict[str, Any], typed: str, agreed: bool, ip: str) -> str:
     """Record the typed-name signature and file the acknowledgment PDF: the Employee Document's name."""
     if row.kind != POLICY:
-        raise smooth.ValidationError(f"{row.activity_name} is not a policy to sign")
+        raise smooth.ValidationError(_("{0} is not a policy to sign", row.activity_name))
     policies.check_signature(row, employee["employee_name"], typed, agreed)
     signature = policies.sign(row, employee["employee_name"], typed, ip)
     content = policies.render_pdf(doc, row, signature)

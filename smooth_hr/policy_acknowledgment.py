@@ -18,6 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 import smooth
+from smooth import _
 
 PRINT_FORMAT = "Policy Acknowledgment"
 DOCUMENT_TYPE = "Policy Acknowledgment"
@@ -46,8 +47,8 @@ def policy_bytes(row: Any) -> tuple[bytes, str]:
     if row.policy_file:
         content = smooth.read_file(str(row.policy_file))
         if content is None:
-            raise smooth.ValidationError(f"The policy file of {row.activity_name} is not stored on this site: ask "
-                                         "HR to attach it again")
+            raise smooth.ValidationError(_("The policy file of {0} is not stored on this site: ask "
+                                           "HR to attach it again", row.activity_name))
         return content, f"the policy file {str(row.policy_file).rsplit('/', 1)[-1]}"
     return (row.policy_text or "").encode("utf-8"), "the policy text (UTF-8)"
 
@@ -58,14 +59,14 @@ def policy_hash(row: Any) -> str:
 
 def check_signature(row: Any, employee_name: str, typed: str, agreed: bool) -> None:
     if int(row.completed or 0):
-        raise smooth.ValidationError(f"You already signed {row.activity_name} on {row.signed_on}")
+        raise smooth.ValidationError(_("You already signed {0} on {1}", row.activity_name, row.signed_on))
     if not agreed:
-        raise smooth.ValidationError("Tick “I have read this policy and agree to it” to sign it")
+        raise smooth.ValidationError(_("Tick “I have read this policy and agree to it” to sign it"))
     if not (typed or "").strip():
-        raise smooth.ValidationError("Type your full name to sign")
+        raise smooth.ValidationError(_("Type your full name to sign"))
     if not same_name(typed, employee_name):
-        raise smooth.ValidationError(f"The signature must be your full name as on your employee record "
-                                     f"({employee_name}); you typed “{typed.strip()}”")
+        raise smooth.ValidationError(_("The signature must be your full name as on your employee record "
+                                       "({0}); you typed “{1}”", employee_name, typed.strip()))
 
 
 def sign(row: Any, employee_name: str, typed: str, ip: str) -> Signature:

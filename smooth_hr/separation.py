@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_hr.compliance_status import COMPLETE, NOT_APPLICABLE, PENDING
 from smooth_lms.training_assignments import close_not_required
 
@@ -54,7 +55,8 @@ def rehire(name: str, date_of_joining: str | None = None) -> dict[str, Any]:
     doc = smooth.get_doc("Employee", name)
     doc.check_permission("write")
     if doc.status != LEFT:
-        raise smooth.ValidationError(f"{doc.employee_name} is {doc.status}, not {LEFT}: there is no one to re-hire")
+        raise smooth.ValidationError(_("{0} is {1}, not {2}: there is no one to re-hire", doc.employee_name, doc.status,
+                                                 LEFT))
     day = smooth.input_date(date_of_joining, "Date of Joining") if date_of_joining else smooth.today()
     doc.status, doc.relieving_date, doc.date_of_joining = ACTIVE, None, day
     doc.save()

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms.video_evidence import watched_by
 
 EMPLOYEE = "Employee"
@@ -259,7 +260,7 @@ def get_transcript(employee: str, as_of: dt.date | str | None = None) -> Transcr
     day = smooth.input_date(as_of, "As of") if as_of else None
     day = day or today
     if day > today:
-        raise smooth.ValidationError("The transcript shows a day up to today, not one in the future")
+        raise smooth.ValidationError(_("The transcript shows a day up to today, not one in the future"))
     user = person.user_id or ""
     current = day == today
     result = Transcript(employee, person.employee_name or employee, person.department or "",

@@ -38,6 +38,7 @@ class Owner:
     name: str
     root: Path
     fixtures: list[tuple[str, str]] = field(default_factory=list)  # (where, Jinja source)
+    labels: bool = True  # an app's doctypes' names, labels and Select options (the desk shows them through _())
 
     @property
     def locale(self) -> Path:
@@ -50,7 +51,7 @@ class Owner:
 
 def owners(apps: Sequence[App]) -> list[Owner]:
     """The core's catalog, then one per module of each app (Frappe-layout apps: one for the package)."""
-    found = [Owner("smooth", CORE_PATH)]
+    found = [Owner("smooth", CORE_PATH, labels=False)]
     for app in apps:
         if app.path == CORE_PATH / "core":
             continue
@@ -91,7 +92,26 @@ def extract_catalog(owner: Owner) -> Catalog:
     for where, source in owner.fixtures:
         for lineno, message, comments, context in extract(_jinja, io.BytesIO(source.encode()), keywords=KEYWORDS):
             catalog.add(message, locations=[(f"fixtures/{where}", lineno)], auto_comments=comments, context=context)
+    definitions = [*owner.root.glob("**/doctype/*/*.json"), *owner.root.glob("**/page/*/*.json")]
+    for path in sorted(definitions) if owner.labels else []:
+        for message in doctype_labels(json.loads(path.read_text())):
+            catalog.add(message, locations=[(str(path.relative_to(base)), 1)])
     return catalog
+
+
+def doctype_labels(definition: Any) -> list[str]:
+    """What the desk shows of a DocType definition (its name, field labels and Select options) or of a
+    desk Page's (its title)."""
+    if isinstance(definition, dict) and definition.get("doctype") == "Page":
+        return [str(definition.get("title") or "").strip()] if definition.get("title") else []
+    if not isinstance(definition, dict) or definition.get("doctype") != "DocType":
+        return []
+    found = [str(definition.get("name") or "")]
+    for df in definition.get("fields") or []:
+        found.append(str(df.get("label") or ""))
+        if df.get("fieldtype") == "Select":
+            found.extend(str(df.get("options") or "").split("\n"))
+    return [text.strip() for text in found if text.strip()]
 
 
 def _write(catalog: Catalog, path: Path) -> None:

@@ -253,3 +253,17 @@ def test_a_hire_with_a_name_as_long_as_its_field_signs_and_uploads(pages: Api) -
         titles = smooth.get_all("Employee Document", filters={"employee": employee}, pluck="title")
     assert sorted(len(t) for t in titles) == [140, 140]
     assert all(t.endswith("…") for t in titles) and "Code of Conduct: Maximiliana Long" in " ".join(titles)
+
+
+def test_a_german_new_hire_reads_the_portal_and_its_refusals_in_german(pages: Api) -> None:  # noqa: F811
+    _nina, omar = setup(pages)
+    with pages.handle.context():
+        smooth.db.set_value("User", omar.user, "language", "de")
+        smooth.db.commit()
+    text = page_text(pages.get("/onboarding", user=omar.user).text)
+    assert "Willkommen, Omar" in text and "0 von 4 erledigt" in text and "it@example.com kümmert sich darum" in text
+    assert "Aufgabe" in text and "Lesen und unterzeichnen" in text and "Welcome" not in text
+    policy = f"/onboarding/{omar.onboarding}/{omar.rows['Code of Conduct']}"
+    assert "Richtlinie unterzeichnen" in pages.get(policy, user=omar.user).text
+    refused = pages.post(policy, user=omar.user, data={"action": "sign", "signature": "Omar Newhire"})
+    assert "Kreuzen Sie „Ich habe diese Richtlinie gelesen und stimme ihr zu“ an" in refused.text

@@ -48,6 +48,8 @@ def as_text(column: Column, value: Any, localized: bool = True) -> str:
         return ""
     if column.fieldtype == "Check":
         return (_("Yes") if value else _("No")) if localized else ("Yes" if value else "No")
+    if column.fieldtype == "Select":  # an option as the reader's language shows it (stored and filtered in English)
+        return _(str(value)) if localized else str(value)
     if isinstance(value, dt.datetime):
         value = time_zones.in_zone(value, column.options, column.zone)
         return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
@@ -131,7 +133,8 @@ def cell(column: Column, value: Any, row: dict[str, Any],
     if column.fieldtype == "Time" and column.options and text:  # a zone that varies by record: name it in each
         text = time_zones.labelled(value, time_zones.shown_zone("Time", column.options, ("", system_time_zone()), row))
     if indicator and column.fieldname == indicator[0] and text:
-        return Cell(text, indicator=indicator[1].get(text, "gray"))  # "": a state that does not override status
+        key = str(value) if column.fieldtype == "Select" else text
+        return Cell(text, indicator=indicator[1].get(key, "gray"))  # "": a state that does not override status
     if column.fieldtype == "Link" and column.options and text:
         return Cell((titles or {}).get(text, text), href=form_url(column.options, value))
     if column.fieldtype == "Dynamic Link" and column.options and text and row.get(column.options):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import smooth.expressions as expressions
+from smooth.messages import _
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField, Meta
 from smooth.model import time_zones
@@ -410,17 +411,17 @@ def layout(meta: Meta, state: Mapping[str, Any], ctx: FormContext) -> list[Tab]:
     """Tabs of sections of columns of fields, from the doctype's Tab / Section / Column Breaks in
     `field_order`; a break's `depends_on` shows or hides what it opens."""
     values = condition_values(meta, state, ctx.is_new)
-    tabs = [Tab(label="Details", key="details", sections=[Section(label="")])]
+    tabs = [Tab(label=_("Details"), key="details", sections=[Section(label="")])]
     for df in meta.fields:
         kind = df.fieldtype
         hidden = df.hidden or not expressions.holds(df.depends_on, values, True)
         if kind == "Tab Break":
-            tabs.append(Tab(label=df.label, key=df.fieldname or f"tab{len(tabs)}", sections=[Section(label="")],
+            tabs.append(Tab(label=_(df.label), key=df.fieldname or f"tab{len(tabs)}", sections=[Section(label="")],
                             depends_on=df.depends_on, hidden=hidden))
             continue
         section = tabs[-1].sections[-1]
         if kind == "Section Break":
-            tabs[-1].sections.append(Section(label=df.label if df.raw.get("label") else "",
+            tabs[-1].sections.append(Section(label=_(df.label) if df.raw.get("label") else "",
                                              depends_on=df.depends_on, hidden=hidden))
             continue
         if kind == "Column Break":

@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from smooth.messages import _
 from smooth.pages.desk.form_fields import FieldView, GridView
 from smooth.safe_urls import safe_href
 
@@ -107,6 +108,8 @@ class FormFields:
         if widget in ("datetime", "time") and value:
             return (f'<span class="ro-value" data-ro="{name}">{_e(value.replace("T", " "))} '
                     f'<span class="zone">({_e(f.zone)})</span></span>')
+        if widget == "select" and value not in EMPTY:  # the option as the reader's language shows it
+            return f'<span class="ro-value" data-ro="{name}" data-value="{_e(value)}">{_e(_(value))}</span>'
         shown = _e(value if value not in EMPTY else "")
         multiline = " multiline code" if widget == "code" else " multiline" if widget == "textarea" else ""
         return f'<span class="ro-value{multiline}" data-ro="{name}" data-value="{shown}">{shown}</span>'
@@ -121,7 +124,7 @@ class FormFields:
                     f'{" checked" if value else ""}>')
         if widget == "select":
             blank = '<option value=""></option>' if not f.reqd or value in EMPTY or "" in f.options else ""
-            options = "".join(f'<option value="{_e(o)}"{" selected" if o == value else ""}>{_e(o)}</option>'
+            options = "".join(f'<option value="{_e(o)}"{" selected" if o == value else ""}>{_e(_(o))}</option>'
                               for o in f.options)
             kept = f'<option value="{v}" selected>{v}</option>' if value and value not in f.options else ""
             return f"<select {attrs}>\n{blank}{options}{kept}</select>"
@@ -150,7 +153,7 @@ class FormFields:
             return f'<textarea rows="6" class="code" spellcheck="false" {attrs}>{v}</textarea>'
         if widget == "rich_text":
             return (f'<textarea rows="8" class="rich-source" data-rich {attrs}>{v}</textarea>\n'
-                    f'<div class="rich-text rich-preview" data-rich-preview aria-label="{_e(f.df.label)} as shown"'
+                    f'<div class="rich-text rich-preview" data-rich-preview aria-label="{_e(_(f.df.label))} as shown"'
                     f'{"" if value else " hidden"}>{self.rich_html(value)}</div>')
         if widget == "attach":
             return self._attach_control(f, label)
@@ -174,7 +177,7 @@ class FormFields:
         out = (f'<span class="link-input">\n<input type="text" value="{_e(value)}" list="{input_id}-list" '
                f'autocomplete="off" {data} {attrs}>\n<datalist id="{input_id}-list"></datalist>\n'
                f'<a class="link-open" data-link-open{opens}>Open'
-               f'<span class="visually-hidden"> {_e(df.label)}</span></a>\n'
+               f'<span class="visually-hidden"> {_e(_(df.label))}</span></a>\n'
                f"</span>\n")
         if f.widget == "link":
             title = self.link_title(df.options, value)
@@ -202,8 +205,8 @@ class FormFields:
 
     def grid(self, f: FieldView) -> str:
         g: GridView = f.grid
-        table, label = _e(g.table.fieldname), _e(g.table.label)
-        heads = "".join(f'<th scope="col"{REQUIRED if c.reqd else ""}>{_e(c.label)}</th>' for c in g.columns)
+        table, label = _e(g.table.fieldname), _e(_(g.table.label))
+        heads = "".join(f'<th scope="col"{REQUIRED if c.reqd else ""}>{_e(_(c.label))}</th>' for c in g.columns)
         actions = '<th scope="col"><span class="visually-hidden">Row actions</span></th>' if g.editable else ""
         rows = "".join(self.grid_row(g, i, row_name, cells) for i, (row_name, cells) in enumerate(g.rows))
         if g.editable:
@@ -228,7 +231,7 @@ class FormFields:
         out = (f'<tr data-row{" data-blank-row" if blank else ""}>\n'
                f'<td class="grid-idx">{kept}<span data-row-number>{number}</span></td>\n')
         for cell in cells:
-            label = f"{cell.df.label} ({g.table.label} row)"
+            label = f"{_(cell.df.label)} ({_(g.table.label)} row)"
             out += (f'<td data-fieldname="{_e(cell.df.fieldname)}"{self.conditions(cell)}>'
                     f"{self.control(cell, label)}</td>\n")
         if g.editable:
@@ -241,7 +244,7 @@ class FormFields:
     def multiselect(f: FieldView) -> str:
         input_id = _e(f.input_id)
         described = f' aria-describedby="{input_id}-desc"' if f.df.description else ""
-        out = f'<fieldset class="multiselect" id="{input_id}"{described}>\n<legend>{_e(f.df.label)}</legend>\n'
+        out = f'<fieldset class="multiselect" id="{input_id}"{described}>\n<legend>{_e(_(f.df.label))}</legend>\n'
         if f.read_only:
             out += f'<p class="ro-value">{", ".join(_e(v) for v in f.value) if f.value else ""}</p>\n'
         else:
@@ -264,20 +267,20 @@ class FormFields:
         out = (f'<div class="{classes}" data-fieldname="{_e(df.fieldname)}" data-fieldtype="{_e(df.fieldtype)}"'
                f'{self.conditions(f)}{" hidden" if f.hidden else ""}>\n')
         if widget == "heading":
-            out += f"<h3>{_e(df.label)}</h3>\n"
+            out += f"<h3>{_e(_(df.label))}</h3>\n"
         elif widget == "html":
             out += f'<div class="html-field">{self.rich_html(df.options or "")}</div>\n'
         elif widget == "multiselect":
             out += self.multiselect(f)
         elif widget == "table":
-            out += f'<h3 class="grid-label" id="{_e(f.input_id)}-label">{_e(df.label)}</h3>\n{self.grid(f)}'
+            out += f'<h3 class="grid-label" id="{_e(f.input_id)}-label">{_e(_(df.label))}</h3>\n{self.grid(f)}'
         elif widget == "check" and not f.read_only:
-            out += f'<label class="check-label" for="{_e(f.input_id)}">{self.control(f)} {_e(df.label)}</label>\n'
+            out += f'<label class="check-label" for="{_e(f.input_id)}">{self.control(f)} {_e(_(df.label))}</label>\n'
         else:
             if f.read_only:
-                out += f'<span class="field-label" id="{_e(f.input_id)}-label">{_e(df.label)}</span>\n'
+                out += f'<span class="field-label" id="{_e(f.input_id)}-label">{_e(_(df.label))}</span>\n'
             elif widget != "check":
-                out += f'<label class="field-label" for="{_e(f.input_id)}">{_e(df.label)}</label>\n'
+                out += f'<label class="field-label" for="{_e(f.input_id)}">{_e(_(df.label))}</label>\n'
             out += self.control(f) + "\n"
         if df.description:
             out += f'<p class="field-desc" id="{_e(f.input_id)}-desc">{_e(df.description)}</p>\n'

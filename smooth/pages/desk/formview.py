@@ -36,7 +36,7 @@ from smooth.exceptions import (
     TimestampMismatchError,
     ValidationError,
 )
-from smooth.messages import get_link_to_form
+from smooth.messages import _, get_link_to_form
 from smooth.meta.desk_routes import form_path
 from smooth.meta.doctype import DocField, Meta
 from smooth.model import listing, records, rename, rich_text, time_zones, workflow
@@ -99,7 +99,7 @@ def _rich_html(html: Any) -> Markup:
 
 def _title(meta: Meta, doc: Document) -> str:
     if doc.is_new():
-        return f"New {meta.name}"
+        return _("New {0}", _(meta.name))
     title = doc.get(meta.title_field) if meta.title_field else None
     return str(title or doc.name)
 

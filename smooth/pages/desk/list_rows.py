@@ -12,6 +12,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from smooth.messages import _
 from smooth.pages.desk.cells import Cell
 from smooth.pages.desk.list_query import Column
 
@@ -19,7 +20,7 @@ NUMERIC = ' class="num"'
 
 def _opening(column: Column) -> str:
     """A column's `<td>`: numbers aligned right; `data-label` heads the cell on a phone, where rows stack."""
-    return f'<td{NUMERIC if column.numeric else ""} data-label="{escape(column.heading)}">'
+    return f'<td{NUMERIC if column.numeric else ""} data-label="{escape(_(column.heading))}">'
 
 
 def _title_cell(cell: Cell, name: Any, href: str) -> str:

@@ -24,6 +24,7 @@ from starlette.responses import Response
 
 from smooth.api.request import ApiRequest
 from smooth.context import session_user
+from smooth.messages import _
 from smooth.meta.doctype import Meta
 from smooth.model import time_zones
 from smooth.pages.desk import bulk, cells, link_titles, list_rows
@@ -188,9 +189,9 @@ def filter_bar(ctx: ListContext, state: ListState) -> dict[str, Any]:
         options: list[tuple[str, str]] = []
         df = ctx.meta.get_field(column.fieldname)
         if column.fieldtype == "Select" and df is not None:
-            options = [(o, o) for o in df.select_options]
+            options = [(o, _(o)) for o in df.select_options]
         elif column.fieldtype == "Check":
-            options = [("1", "Yes"), ("0", "No")]
+            options = [("1", _("Yes")), ("0", _("No"))]
         kind = "select" if options else "date" if column.fieldtype == "Date" else "text"
         inputs.append({"column": column, "kind": kind, "options": options,
                        "value": equality_value(state, column.fieldname)})

@@ -17,6 +17,7 @@ from smooth.api.errors import MethodNotAllowedError
 from smooth.api.method import file_download
 from smooth.api.request import ApiRequest
 from smooth.exceptions import PermissionError
+from smooth.messages import _
 from smooth.pages.desk import listview
 from smooth.pages.desk.access import require_desk_user
 from smooth.pages.desk.desk_pages import DeskPage, find_desk_page, may_open
@@ -52,7 +53,7 @@ def show_desk_page(api: ApiRequest, page: DeskPage) -> Response:
     if api.method != "GET":
         raise MethodNotAllowedError(f"The {page.title} page takes no form posts")
     context = PageContext(form_dict=dict(api.form), user=seen.user, viewer=seen, path=api.request.url.path,
-                          title=page.title, request_id=api.request_id)
+                          title=_(page.title), request_id=api.request_id)
     returned = getattr(importlib.import_module(page.module), "get_context", lambda _context: None)(context)
     if isinstance(returned, dict):
         context.update(returned)

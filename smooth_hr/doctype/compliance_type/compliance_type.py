@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smooth
+from smooth import _
 from smooth.model.document import Document
 from smooth_hr.compliance_staging import stage_rows
 from smooth_hr.compliance_status import reminder_days
@@ -13,11 +14,11 @@ class ComplianceType(Document):
 
     def validate(self) -> None:
         if (self.renewal_period_months or 0) < 0:
-            raise smooth.ValidationError("Renewal Period cannot be negative; 0 means it never expires")
+            raise smooth.ValidationError(_("Renewal Period cannot be negative; 0 means it never expires"))
         self.reminder_days = ", ".join(str(day) for day in reminder_days(self.reminder_days))
         for row in self.applies_to or []:
             if not (row.department or row.designation):
-                raise smooth.ValidationError(f"Applies To row {row.idx}: choose a Department or a Designation")
+                raise smooth.ValidationError(_("Applies To row {0}: choose a Department or a Designation", row.idx))
         if self.document_type:
             months = smooth.db.get_value("Employee Document Type", self.document_type, "default_validity_months")
             warn_if_validity_differs(str(self.name or self.compliance_type), self.renewal_period_months,

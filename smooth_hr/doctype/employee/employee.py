@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smooth
+from smooth import _
 from smooth.model.document import Document
 
 MAX_CHAIN = 100
@@ -16,7 +17,7 @@ class Employee(Document):
         for fieldname, label in (("relieving_date", "Relieving Date"), ("probation_end_date", "Probation End Date")):
             if self.get(fieldname) and self.date_of_joining and \
                     smooth.getdate(self.get(fieldname)) < smooth.getdate(self.date_of_joining):
-                raise smooth.ValidationError(f"{label} cannot be before Date of Joining")
+                raise smooth.ValidationError(_("{0} cannot be before Date of Joining", _(label)))
 
     def before_insert(self) -> None:
         if self.user_id:
@@ -26,13 +27,13 @@ class Employee(Document):
         if not self.reports_to:
             return
         seen, manager = {self.name}, self.reports_to
-        for _ in range(MAX_CHAIN):
+        for _step in range(MAX_CHAIN):
             if not manager:
                 return
             if manager in seen:
                 raise smooth.ValidationError(
-                    f"Manager: {self.employee_name} cannot report to {self.reports_to}: that makes a loop "
-                    "in the reporting line")
+                    _("Manager: {0} cannot report to {1}: that makes a loop in the reporting line",
+                      self.employee_name, self.reports_to))
             seen.add(manager)
             manager = smooth.db.get_value("Employee", manager, "reports_to")
-        raise smooth.ValidationError("Manager: the reporting line is longer than 100 levels")
+        raise smooth.ValidationError(_("Manager: the reporting line is longer than 100 levels"))

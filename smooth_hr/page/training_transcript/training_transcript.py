@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_hr import transcript_print
 from smooth_hr.transcript import get_transcript
 
@@ -33,7 +34,7 @@ def get_context(context: Any) -> None:
     context.error = None
     context.status_class = STATUS_CLASS
     if not employee:
-        context.error = "Choose an employee: open their form and press Training transcript, or type their ID below."
+        context.error = _("Choose an employee: open their form and press Training transcript, or type their ID below.")
         return
     try:
         transcript = get_transcript(employee, as_of or None)
@@ -44,5 +45,5 @@ def get_context(context: Any) -> None:
         context.error, context.http_status = exc.message, exc.http_status_code
         return
     context.transcript = transcript
-    context.title = f"Training transcript: {transcript.employee_name}"
+    context.title = _("Training transcript: {0}", transcript.employee_name)
     context.pdf_url = transcript_print.page_url(employee, transcript.as_of, pdf=1)
