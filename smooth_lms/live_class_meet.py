@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import smooth
 from smooth_lms import live_class_mails
-from smooth_lms.meet_links import TROUBLESHOOTING, authorization_lost, entry_point, event_id, when, with_retries
+from smooth_lms.meet_links import event_id, sync_event, when
 from smooth_lms.timezones import now_utc
 
 gcal = smooth.google_calendar
@@ -116,41 +116,5 @@ def sync_live_class_event(name: str, event: str) -> str:
 
 
 def _sync(doc: Any, event: str) -> str:
-    try:
-        connection = gcal.connect(doc.host)
-        if event == "cancelled":
-            if doc.google_calendar_event_id:
-                with_retries(lambda: gcal.cancel_event(connection, doc.google_calendar_event_id))
-            return str(doc.meet_status)
-        if doc.status != "Scheduled":
-            return str(doc.meet_status)
-        body = event_body(doc)
-        if doc.google_calendar_event_id and event in PATCHED:
-            result = with_retries(lambda: gcal.patch_event(connection, doc.google_calendar_event_id, {
-                k: body[k] for k in PATCHED[event]}))
-        else:
-            result = with_retries(lambda: gcal.insert_event(connection, body))
-    except gcal.GoogleNotConfigured as exc:
-        return _record(doc, "Not Configured", f"{exc.message} ({TROUBLESHOOTING})")
-    except gcal.GoogleAuthorizationError as exc:
-        authorization_lost(doc.host, LIVE_CLASS, doc.name, exc.message)
-        return _record(doc, "Failed", f"{exc.message} ({TROUBLESHOOTING})")
-    except gcal.GoogleError as exc:
-        return _record(doc, "Failed", f"{exc.message} ({TROUBLESHOOTING})")
-    link = result.get("hangoutLink") or entry_point(result)
-    if not link:
-        return _record(doc, "Failed", f"Google created the event but gave no Meet link ({TROUBLESHOOTING})",
-                       event_id=result.get("id"))
-    doc.update({"join_link": link, "google_calendar_event_id": result.get("id") or body["id"],
-                "meet_status": "Created", "meet_error": None})
-    doc.save(ignore_permissions=True)  # through the document: the link's changes are in the Version history
-    smooth.db.set_single_value("Google Settings", "last_success", smooth.now_datetime())
-    return "Created"
-
-
-def _record(doc: Any, status: str, error: str, event_id: str | None = None) -> str:
-    doc.meet_status, doc.meet_error = status, error
-    if event_id:
-        doc.google_calendar_event_id = event_id
-    doc.save(ignore_permissions=True)
-    return status
+    return sync_event(doc, event, owner=doc.host, active=doc.status == "Scheduled", body=event_body,
+                      patched=PATCHED, link_field="join_link")

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import smooth
@@ -104,24 +105,39 @@ def sync_meet_event(name: str, event: str) -> str:
     """The job: bring the Calendar event in line with the request; returns the Meet status it left."""
     smooth.set_user("Administrator")
     doc = smooth.get_doc(REQUEST, name, for_update=True)
+    status = sync_event(doc, event, owner=doc.evaluator, active=doc.status == "Pending", body=event_body,
+                        patched={"moved": ("start", "end", "description")}, link_field="google_meet_link")
+    if status == "Created" and event not in ("cancelled", "moved") and doc.status == "Pending" and \
+            smooth.db.exists("Email Queue", {"reference_doctype": REQUEST, "reference_name": name}):
+        smooth.enqueue(send_booking_mails, name=name, event="meet_link")  # the booking mail said it would follow
+    return status
+
+
+def sync_event(doc: Any, event: str, *, owner: str, active: bool, body: Callable[[Any], dict[str, Any]],
+               patched: dict[str, tuple[str, ...]], link_field: str) -> str:
+    """Bring `doc`'s event on `owner`'s calendar in line with it (a request's, a live class's): cancelled
+    deletes it; while `active`, an event in `patched` patches those fields of the one made before, anything
+    else makes it (its id is stable: a retry finds it). The Meet link lands in `link_field`; the Meet status
+    it leaves is returned, with Google's error kept on the document."""
     try:
-        connection = gcal.connect(doc.evaluator)
+        connection = gcal.connect(owner)
         if event == "cancelled":
             if doc.google_calendar_event_id:
                 with_retries(lambda: gcal.cancel_event(connection, doc.google_calendar_event_id))
             return str(doc.meet_status)
-        if doc.status != "Pending":
+        if not active:
             return str(doc.meet_status)
-        body = event_body(doc)
-        if doc.google_calendar_event_id and event == "moved":
+        values = body(doc)
+        fields = patched.get(event)
+        if doc.google_calendar_event_id and fields:
             result = with_retries(lambda: gcal.patch_event(connection, doc.google_calendar_event_id,
-                                                            {k: body[k] for k in ("start", "end", "description")}))
+                                                            {k: values[k] for k in fields}))
         else:
-            result = with_retries(lambda: gcal.insert_event(connection, body))
+            result = with_retries(lambda: gcal.insert_event(connection, values))
     except gcal.GoogleNotConfigured as exc:
         return _record(doc, "Not Configured", f"{exc.message} ({TROUBLESHOOTING})")
     except gcal.GoogleAuthorizationError as exc:
-        authorization_lost(doc.evaluator, REQUEST, doc.name, exc.message)
+        authorization_lost(owner, doc.doctype, doc.name, exc.message)
         return _record(doc, "Failed", f"{exc.message} ({TROUBLESHOOTING})")
     except gcal.GoogleError as exc:
         return _record(doc, "Failed", f"{exc.message} ({TROUBLESHOOTING})")
@@ -129,12 +145,10 @@ def sync_meet_event(name: str, event: str) -> str:
     if not link:
         return _record(doc, "Failed", f"Google created the event but gave no Meet link ({TROUBLESHOOTING})",
                        event_id=result.get("id"))
-    doc.google_meet_link, doc.google_calendar_event_id = link, result.get("id") or body["id"]
-    doc.meet_status, doc.meet_error = "Created", None
-    doc.save(ignore_permissions=True)
+    doc.update({link_field: link, "google_calendar_event_id": result.get("id") or values["id"],
+                "meet_status": "Created", "meet_error": None})
+    doc.save(ignore_permissions=True)  # through the document: the link's changes are in the Version history
     smooth.db.set_single_value("Google Settings", "last_success", smooth.now_datetime())
-    if event != "moved" and smooth.db.exists("Email Queue", {"reference_doctype": REQUEST, "reference_name": name}):
-        smooth.enqueue(send_booking_mails, name=name, event="meet_link")  # the booking mail said it would follow
     return "Created"
 
 
