@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import smooth
 from smooth_lms import live_class_mails
-from smooth_lms.meet_links import event_id, sync_event, when
+from smooth_lms.meet_links import ask_again, event_id, sync_event, when
 from smooth_lms.timezones import now_utc
 
 gcal = smooth.google_calendar
@@ -59,15 +59,8 @@ def initial_status(doc: Any) -> None:
 @smooth.whitelist(methods=("POST",))
 def retry_meet_link(name: str) -> str:
     """The desk's "Retry Meet link" on a live class, after the settings were fixed."""
-    doc = smooth.get_doc(LIVE_CLASS, name)
-    if not smooth.has_permission(LIVE_CLASS, "write", doc=doc):
-        raise smooth.PermissionError(f"Not permitted to change the Meet link of {name}")
-    if doc.status != "Scheduled":
-        raise smooth.ValidationError(f"{name} is {doc.status}: only a scheduled session gets a Meet link")
-    doc.db_set({"meet_status": "Pending", "meet_error": None}, update_modified=False)
-    smooth.enqueue(sync_live_class_event, name=name, event="retry")
-    smooth.msgprint(f"Asked Google Calendar again for the Meet link of {name}: Meet Status shows the outcome")
-    return "Pending"
+    return ask_again(smooth.get_doc(LIVE_CLASS, name), "Scheduled", "only a scheduled session gets a Meet link",
+                     sync_live_class_event)
 
 
 def meeting_code(link: str | None) -> str | None:

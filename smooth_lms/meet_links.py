@@ -90,14 +90,20 @@ def on_request_changed(doc: Any, method: str) -> None:
 @smooth.whitelist(methods=("POST",))
 def retry_meet_link(name: str) -> str:
     """The desk's "Retry Meet link": the evaluator or a Moderator asks again after fixing the settings."""
-    doc = smooth.get_doc(REQUEST, name)
-    if not smooth.has_permission(REQUEST, "write", doc=doc):
-        raise smooth.PermissionError(f"Not permitted to change the Meet link of {name}")
-    if doc.status != "Pending":
-        raise smooth.ValidationError(f"{name} is {doc.status}: only a Pending evaluation gets a Meet link")
+    return ask_again(smooth.get_doc(REQUEST, name), "Pending", "only a Pending evaluation gets a Meet link",
+                     sync_meet_event)
+
+
+def ask_again(doc: Any, active: str, refusal: str, job: Callable[..., str]) -> str:
+    """A desk "Retry Meet link": with write permission, on a document in the `active` status, the Meet status
+    goes back to Pending and `job` asks Google again."""
+    if not smooth.has_permission(doc.doctype, "write", doc=doc):
+        raise smooth.PermissionError(f"Not permitted to change the Meet link of {doc.name}")
+    if doc.status != active:
+        raise smooth.ValidationError(f"{doc.name} is {doc.status}: {refusal}")
     doc.db_set({"meet_status": "Pending", "meet_error": None}, update_modified=False)
-    smooth.enqueue(sync_meet_event, name=name, event="retry")
-    smooth.msgprint(f"Asked Google Calendar again for the Meet link of {name}: Meet Status shows the outcome")
+    smooth.enqueue(job, name=doc.name, event="retry")
+    smooth.msgprint(f"Asked Google Calendar again for the Meet link of {doc.name}: Meet Status shows the outcome")
     return "Pending"
 
 
