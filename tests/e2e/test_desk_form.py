@@ -309,7 +309,10 @@ def test_link_type_ahead_open_link_fetch_from_and_unsaved_changes_warning(page: 
     with page.expect_event("dialog") as leaving:
         page.close(run_before_unload=True)
     assert leaving.value.type == "beforeunload"  # typed, unsaved: the browser asks before leaving
-    leaving.value.dismiss()
+    # leaving for good: a dismissed beforeunload leaves the page half-closed, and Chromium has been seen to
+    # crash when the context is then closed around it (CI run of 2026-12-07)
+    with page.expect_event("close"):
+        leaving.value.accept()
 
 
 def test_without_scripts_the_form_still_adds_and_removes_rows(browser: Browser, live: LiveSite) -> None:
