@@ -99,8 +99,8 @@ def _needs_mariadb(item: pytest.Item) -> bool:
 # Seconds each test file takes in the full run (both backends, one xdist worker's wall time; first seeded from
 # per-file measurements on a loaded machine and estimates by test count), refreshed with
 # `pytest --store-durations` on a full run (it rewrites the files the run ran). Files start longest first: with
-# `-n 2 --dist loadfile --no-loadscope-reorder` (scripts/test) each worker takes the next file as it finishes one,
-# so the last files to start are the short ones and both workers end together. A file not in the table is
+# `-n 3 --dist loadfile --no-loadscope-reorder` (scripts/test) each worker takes the next file as it finishes one,
+# so the last files to start are the short ones and the workers end together. A file not in the table is
 # estimated from its number of tests.
 DURATIONS = Path(__file__).parent / "durations.json"
 SECONDS_PER_TEST = 0.8  # a new file's estimate per test, until the table has it
@@ -177,7 +177,7 @@ class SessionPool:
     """Sites and servers built once per session (per xdist worker) and kept until it ends.
 
     pytest tears a parametrized session fixture down whenever a test wants its other parameter;
-    a worker of `-n 2 --dist loadfile` gets SQLite and MariaDB tests interleaved file by file, so
+    a worker of `-n 3 --dist loadfile` gets SQLite and MariaDB tests interleaved file by file, so
     the fixtures build through the pool and a switch of backend is a lookup, not a new install."""
 
     def __init__(self) -> None:
