@@ -58,7 +58,7 @@ if TYPE_CHECKING:
         unit_of_work,
     )
     from smooth.csv_cells import escape_csv_formula
-    from smooth.email.queue import sendmail
+    from smooth.email.queue import sendmail, sendmail_many
     from smooth.facade import (
         MAX_DATE,
         clear_cache,
@@ -116,6 +116,7 @@ _HOMES = {
     "unit_of_work": ("smooth.context", "unit_of_work"),
     "escape_csv_formula": ("smooth.csv_cells", "escape_csv_formula"),
     "sendmail": ("smooth.email.queue", "sendmail"),
+    "sendmail_many": ("smooth.email.queue", "sendmail_many"),
     "allowed_file_extensions": ("smooth.file_storage", "allowed_extensions"),
     "file_extension": ("smooth.file_storage", "extension_of"),
     "get_file_path": ("smooth.file_storage", "local_path"),
@@ -197,5 +198,6 @@ __all__ = [
     "get_doc", "get_hooks",
     "get_link_to_form", "get_list", "get_meta", "get_roles", "get_transitions", "get_url", "getdate", "has_permission",
     "init", "is_whitelisted", "local", "msgprint", "new_doc", "now_datetime", "rename_doc", "savepoint", "sendmail",
+    "sendmail_many",
     "session", "set_user", "site_context", "throw", "today", "unit_of_work", "whitelist",
 ]

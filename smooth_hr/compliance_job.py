@@ -2,7 +2,10 @@
 
 Statuses move with set-based UPDATEs (`smooth.db.set_value` with filters), one per transition and
 group of Compliance Types sharing a lead time, so a million rows cost a handful of statements and
-no row is loaded into Python; a row they move is due today (so one whose dates were written past
+no row is loaded into Python. Each names its types, statuses and a renewal range, which the
+(compliance_type, status, renewal_date) index reads exactly: with the index led by the status, each
+Expiring move read every still-Complete row of the other types inside its window (8.6 s of 18.7 at
+1,000,000 rows, MariaDB); a row they move is due today (so one whose dates were written past
 its controller is caught too). Retraining and reminders then read only the rows due, by their
 stored next action date (see compliance_reminders), and move each on to its next stage, so their
 cost follows the rows due, not the size of the table. Status changes made here skip the document
@@ -50,10 +53,12 @@ def update_statuses(today: dt.date | None = None) -> dict[str, int]:
     day = today or smooth.today()
     stamp = smooth.now_datetime()
     counts = {EXPIRED: 0, EXPIRING: 0, COMPLETE: 0}
+    groups = types_by_lead()
     # a range from a floor date, not `<`: Frappe's filters let `<` match NULL too, and a range uses the index
-    counts[EXPIRED] = _move([["status", "in", [COMPLETE, EXPIRING]],
+    counts[EXPIRED] = _move([["compliance_type", "in", [kind for kinds in groups.values() for kind in kinds]],
+                             ["status", "in", [COMPLETE, EXPIRING]],
                              ["renewal_date", "between", [FLOOR, day - dt.timedelta(days=1)]]], EXPIRED, day, stamp)
-    for lead, kinds in sorted(types_by_lead().items()):
+    for lead, kinds in sorted(groups.items()):
         horizon = day + dt.timedelta(days=lead)
         if lead:
             counts[EXPIRING] += _move([["compliance_type", "in", kinds], ["status", "in", [COMPLETE, EXPIRED]],

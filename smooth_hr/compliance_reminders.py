@@ -95,14 +95,14 @@ def claim(key: str, kind: str, row: dict[str, Any] | None = None, stage: str | N
 
 
 def claim_each(claims: list[dict[str, Any]]) -> list[bool]:
-    """Which of a page's claims (claim_values) this run took: all under one savepoint, or one by one when
-    another run holds some of them (two workers at once)."""
+    """Which of a page's claims (claim_values) this run took: all in one multi-row INSERT under a savepoint,
+    or one by one when another run holds some of them (two workers at once)."""
     if not claims:
         return []
+    fields = [field for field in claims[0] if field != "doctype"]
     try:
         with smooth.savepoint():
-            for values in claims:
-                _insert_claim(values)
+            smooth.db.bulk_insert(LOG, fields, ([values.get(field) for field in fields] for values in claims))
         return [True] * len(claims)
     except (smooth.DuplicateEntryError, smooth.UniqueValidationError):
         return [_claim_one(values) is not None for values in claims]
@@ -260,17 +260,19 @@ def _remind_page(page: list[dict[str, Any]], kinds: dict[str, dict[str, Any]], d
         sends.append((row, stage, recipients))
         claims.append(claim_values(due[row["name"]], "Reminder", row, stage, [r["address"] for r, _ in recipients],
                                    note))
+    mails = []
     for (row, stage, recipients), claimed in zip(sends, claim_each(claims), strict=True):
         if not claimed:
             continue
-        for recipient, for_manager in recipients:
-            smooth.sendmail(recipient["address"], template=TEMPLATE,
-                            args=reminder_args(row, kinds[row["compliance_type"]], stage, day, recipient, for_manager),
-                            reference_doctype=COMPLIANCE, reference_name=row["name"])
+        mails.extend({"recipients": recipient["address"], "template": TEMPLATE,
+                      "args": reminder_args(row, kinds[row["compliance_type"]], stage, day, recipient, for_manager),
+                      "reference_doctype": COMPLIANCE, "reference_name": row["name"]}
+                     for recipient, for_manager in recipients)
         if recipients:
             result["sent"] += 1
         else:
             result["without_address"].append(row["name"])
+    smooth.sendmail_many(mails)
     return waiting
 
 

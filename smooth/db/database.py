@@ -498,10 +498,15 @@ class Database:
     def insert_row(self, table: Table, row: Mapping[str, Any]) -> None:
         self.execute(_insert_into(table), dict(row), write=True)
 
-    def insert_rows(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+    def insert_rows(self, table: Table, rows: Iterable[Mapping[str, Any]], *, ignore_duplicates: bool = False) -> None:
+        """One executemany (a multi-row INSERT on MariaDB); `ignore_duplicates` skips rows a unique key refuses."""
         rows = [dict(r) for r in rows]
         if rows:
-            self.execute(_insert_into(table), rows, write=True)
+            statement = _insert_into(table)
+            if ignore_duplicates:
+                statement = (statement.prefix_with("OR IGNORE", dialect="sqlite")
+                             .prefix_with("IGNORE", dialect="mariadb").prefix_with("IGNORE", dialect="mysql"))
+            self.execute(statement, rows, write=True)
 
     def delete(self, doctype: str, filters: Any) -> int:
         meta = self.site.get_meta(doctype)

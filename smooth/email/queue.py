@@ -24,7 +24,8 @@ import mimetypes
 import re
 import smtplib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from email.utils import make_msgid
 from typing import Any
 
@@ -40,6 +41,7 @@ from smooth.jobs.enqueue import enqueue
 from smooth.jobs.execute import opens_units
 from smooth.messages import msgprint
 from smooth.model.database_api import document_db
+from smooth.model.naming import make_hash
 from smooth.model.records import get_doc
 
 log = logging.getLogger("smooth.email")
@@ -79,6 +81,19 @@ def switched_off_templates() -> set[str]:
     return {line.strip() for line in str(value or "").splitlines() if line.strip()}
 
 
+@dataclass
+class _Mail:
+    """A mail ready to queue: its addresses checked and its body rendered."""
+    to: list[str]
+    copies: list[str]
+    subject: str
+    markup: str
+    text: str
+    reference_doctype: str | None
+    reference_name: str | None
+    sender: str | None
+
+
 def sendmail(recipients: str | Iterable[str], subject: str | None = None, template: str | None = None,
              args: dict[str, Any] | None = None, message: str | None = None,
              attachments: Sequence[dict[str, Any]] | None = None, reference_doctype: str | None = None,
@@ -90,17 +105,86 @@ def sendmail(recipients: str | Iterable[str], subject: str | None = None, templa
     body. `attachments`: dicts with `fname` and `fcontent` (bytes or text), or `file` (a File
     name). `now=True` sends in this process right after commit, even when a worker queue exists.
     """
-    to = split_addresses(recipients)
+    mail = _prepared(split_addresses(recipients), subject, template, args, message, reference_doctype,
+                     reference_name, sender, cc, switched_off_templates(), None)
+    if not isinstance(mail, _Mail):
+        return mail
+    row = get_doc({"doctype": QUEUE, **_queue_values(mail),
+                   "recipients": [{"recipient": address, "status": "Not Sent"} for address in mail.to]}
+                  ).insert(ignore_permissions=True)
+    files = [_attach(row.name, item) for item in attachments or ()]
+    if files:
+        document_db().set_value(QUEUE, row.name, "attachments", json.dumps(files), update_modified=False)
+    if smtp.settings(local().site.config) is not None:  # else it waits until SMTP is configured (bench doctor says so)
+        if now:
+            document_db().after_commit.add(send_queued, row.name)
+        else:
+            enqueue(send_queued, queue="short", job_id=f"email:{row.name}", deduplicate=True, name=row.name)
+    return str(row.name)
+
+
+def sendmail_many(mails: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Queue many mails at once, each given as `sendmail`'s keyword arguments (not `attachments` or `now`);
+    their Email Queue names, in order ("" for a switched-off template).
+
+    For jobs that mail thousands (reminders): the recipients' languages are read in one query, the rows go
+    in with a multi-row INSERT per table, and one job sends them all after commit, where `sendmail` costs
+    three statements and a job a mail. A template that does not render is kept as its Error row, as there.
+    """
+    extra = {key for mail in mails for key in mail} - _MANY_KEYS
+    if extra:
+        raise ValidationError(f"sendmail_many does not take {', '.join(sorted(extra))}: send such a mail with "
+                              "sendmail")
+    addresses = [split_addresses(mail.get("recipients")) for mail in mails]
+    languages = language.user_languages(to[0] for to, mail in zip(addresses, mails, strict=True)
+                                        if len(to) == 1 and mail.get("template"))
+    switched_off = switched_off_templates()
+    names: list[str] = []
+    queued: list[tuple[str, _Mail]] = []
+    for to, mail in zip(addresses, mails, strict=True):
+        prepared = _prepared(to, mail.get("subject"), mail.get("template"), mail.get("args"), mail.get("message"),
+                             mail.get("reference_doctype"), mail.get("reference_name"), mail.get("sender"),
+                             mail.get("cc"), switched_off, languages)
+        if isinstance(prepared, _Mail):
+            queued.append((make_hash(), prepared))
+            names.append(queued[-1][0])
+        else:
+            names.append(prepared)
+    if queued:
+        database = document_db()
+        fields = ["name", *_queue_values(queued[0][1])]
+        database.bulk_insert(QUEUE, fields, ([name, *_queue_values(mail).values()] for name, mail in queued))
+        database.bulk_insert("Email Queue Recipient", ["parent", "parenttype", "parentfield", "idx", "recipient"],
+                             ([name, QUEUE, "recipients", idx, address] for name, mail in queued
+                              for idx, address in enumerate(mail.to, start=1)))
+        if smtp.settings(local().site.config) is not None:
+            enqueue(flush, queue="short", job_id=f"email:batch:{queued[0][0]}", deduplicate=True)
+    return names
+
+
+_MANY_KEYS = {"recipients", "subject", "template", "args", "message", "reference_doctype", "reference_name", "sender",
+              "cc"}
+
+
+def _prepared(to: list[str], subject: str | None, template: str | None, args: dict[str, Any] | None,
+              message: str | None, reference_doctype: str | None, reference_name: str | None, sender: str | None,
+              cc: str | Iterable[str] | None, switched_off: set[str], languages: Mapping[str, str] | None
+              ) -> _Mail | str:
+    """The mail rendered in its reader's language; else "" (its template is switched off) or the name of the
+    Error row kept for a template that did not render. `languages`: the recipients' languages, read ahead."""
     copies = split_addresses(cc)
     if not to:
         raise ValidationError("An email needs at least one recipient")
-    if template and template in switched_off_templates():
+    if template and template in switched_off:
         log.info("not sent: Email Template %r is switched off in System Settings", template)
         return ""
     if template:
+        # one recipient reads it in their language (a User's, else the site's); several, in the sender's
+        reader = None
+        if len(to) == 1:
+            reader = languages[to[0]] if languages is not None else language.user_language(to[0])
         try:
-            # one recipient reads it in their language (a User's, else the site's); several, in the sender's
-            with language.override(language.user_language(to[0]) if len(to) == 1 else None):
+            with language.override(reader):
                 rendered = render_template(template, args or {})
         except ValidationError as exc:
             return _not_rendered(to, copies, template, exc.message, reference_doctype, reference_name)
@@ -111,39 +195,29 @@ def sendmail(recipients: str | Iterable[str], subject: str | None = None, templa
         raise ValidationError("sendmail needs a template or a message")
     if not subject:
         raise ValidationError("An email needs a subject")
-    site = local().site
-    row = _queue_row(to, copies, subject, markup, text, reference_doctype, reference_name, sender)
-    files = [_attach(row.name, item) for item in attachments or ()]
-    if files:
-        document_db().set_value(QUEUE, row.name, "attachments", json.dumps(files), update_modified=False)
-    if smtp.settings(site.config) is not None:  # else it waits until SMTP is configured (bench doctor says so)
-        if now:
-            document_db().after_commit.add(send_queued, row.name)
-        else:
-            enqueue(send_queued, queue="short", job_id=f"email:{row.name}", deduplicate=True, name=row.name)
-    return str(row.name)
+    return _Mail(to, copies, subject, markup, text, reference_doctype, reference_name, sender)
 
 
-def _queue_row(to: list[str], copies: list[str], subject: str, markup: str, text: str,
-               reference_doctype: str | None, reference_name: str | None, sender: str | None = None,
-               error: str | None = None) -> Any:
-    config = local().site.config
-    status = "Error" if error else "Not Sent"
-    return get_doc({
-        "doctype": QUEUE, "status": status, "subject": subject[:255], "last_error": error,
-        "sender": sender or smtp.default_sender(config), "message_html": markup, "message_text": text,
-        "cc": ", ".join(copies) or None, "reference_doctype": reference_doctype, "reference_name": reference_name,
+def _queue_values(mail: _Mail, error: str | None = None) -> dict[str, Any]:
+    """An Email Queue row's values (its recipients apart)."""
+    return {
+        "status": "Error" if error else "Not Sent", "subject": mail.subject[:255], "last_error": error,
+        "sender": mail.sender or smtp.default_sender(local().site.config), "message_html": mail.markup,
+        "message_text": mail.text, "cc": ", ".join(mail.copies) or None,
+        "reference_doctype": mail.reference_doctype, "reference_name": mail.reference_name,
         "message_id": make_msgid(domain=local().site.name.split(":")[0] or "smooth.localhost"),
-        "recipients": [{"recipient": address, "status": status, "error": error} for address in to],
-    }).insert(ignore_permissions=True)
+    }
 
 
 def _not_rendered(to: list[str], copies: list[str], template: str, reason: str, reference_doctype: str | None,
                   reference_name: str | None) -> str:
     """Keep the unsent mail as an Error row, alert the System Managers, tell the user of this request."""
     error = f"{NOT_RENDERED}{reason}"
-    row = _queue_row(to, copies, f"Not sent: Email Template {template!r} could not be rendered", "", "",
-                     reference_doctype, reference_name, error=error)
+    mail = _Mail(to, copies, f"Not sent: Email Template {template!r} could not be rendered", "", "",
+                 reference_doctype, reference_name, None)
+    row = get_doc({"doctype": QUEUE, **_queue_values(mail, error),
+                   "recipients": [{"recipient": address, "status": "Error", "error": error} for address in to]}
+                  ).insert(ignore_permissions=True)
     about = f" about {reference_doctype} {reference_name}" if reference_doctype and reference_name else ""
     subject = f"An email to {', '.join(to)}{about} was not sent: Email Template {template!r} could not be rendered"
     details = f"{reason}\n\nMend the template in the desk (Email Template {template}); the unsent mail is " \

@@ -9,7 +9,7 @@ is shown bracketed and the page runs right to left.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from babel import Locale, UnknownLocaleError
@@ -57,6 +57,19 @@ def _stored(user: str) -> str:
 def user_language(user: str) -> str:
     """`user`'s language (theirs, else the site's, else English)."""
     return db().cached(("language", user), lambda: _stored(user))
+
+
+def user_languages(users: Iterable[str]) -> dict[str, str]:
+    """Each of `users`' language in one read, for a batch of mails (an address with no User reads the site's)."""
+    database = db()
+    wanted = sorted({u for u in users if u not in ("Guest", "")})
+    try:
+        site = normalize(database.get_singles_dict("System Settings").get("language")) or DEFAULT
+        own = dict(database.get_all("User", filters={"name": ["in", wanted]}, fields=["name", "language"],
+                                    as_list=True)) if wanted else {}
+    except SQLAlchemyError:  # a site not yet migrated to the language fields
+        return dict.fromkeys(wanted, DEFAULT)
+    return {user: normalize(own.get(user)) or site for user in wanted}
 
 
 def current() -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import event, select
 import smooth
 from smooth.model.passwords import check_user_password, verify_hash
 from smooth.model.validation import validate_links_before_validate
+from tests.conftest import SiteHandle
 
 
 def note(**values):  # type: ignore[no-untyped-def]
@@ -504,3 +505,31 @@ def test_a_datetime_with_an_offset_is_stored_and_compared_as_the_system_wall_clo
         assert smooth.db.count("Test Note", {"happened_at": [">", "2026-07-01T05:00:00Z"]}) == 0
     finally:
         site.set_time_zone(previous)
+
+
+def test_bulk_insert_writes_rows_as_new_documents_would_have_them_and_refuses_what_it_cannot(site: SiteHandle) -> None:
+    """Frappe's `db.bulk_insert`: one multi-row INSERT, values coerced, and (beyond Frappe) name, stamps and
+    defaults filled in; a repeated unique value raises or, with ignore_duplicates, is left out."""
+    with site.context(user="Administrator"), smooth.unit_of_work():
+        assert smooth.db.bulk_insert("Test Defaults", ["title", "level"], [["First", "3"], ["Second", 4]]) == 2
+        rows = smooth.get_all("Test Defaults", fields=["name", "title", "level", "active", "rate", "owner",
+                                                       "creation", "modified", "docstatus"], order_by="title asc")
+        assert [(r["title"], r["level"], r["active"], r["rate"]) for r in rows] == [("First", 3, 1, 2.5),
+                                                                                   ("Second", 4, 1, 2.5)]
+        assert all(len(r["name"]) == 10 and r["owner"] == "Administrator" and r["creation"] == r["modified"]
+                   and r["docstatus"] == 0 for r in rows)
+        assert smooth.get_doc("Test Defaults", rows[0]["name"]).title == "First"  # a document like any other
+
+        smooth.db.bulk_insert("Test Category", ["name", "category_name"], [["Tools", "Tools"]])
+        with pytest.raises(smooth.DuplicateEntryError), smooth.savepoint():
+            smooth.db.bulk_insert("Test Category", ["name", "category_name"], [["Parts", "Parts"], ["Tools", "Tools"]])
+        assert smooth.db.bulk_insert("Test Category", ["name", "category_name"],
+                                     [["Parts", "Parts"], ["Tools", "Tools"]], ignore_duplicates=True) == 2
+        assert sorted(smooth.get_all("Test Category", pluck="name")) == ["Parts", "Tools"]
+
+        with pytest.raises(smooth.ValidationError, match="has no column 'colour'"):
+            smooth.db.bulk_insert("Test Record", ["title", "colour"], [["x", "red"]])
+        with pytest.raises(smooth.ValidationError, match="needs each row's name"):
+            smooth.db.bulk_insert("Test Category", ["category_name"], [["Nameless"]])
+        with pytest.raises(smooth.ValidationError, match="Password field 'new_password'"):
+            smooth.db.bulk_insert("User", ["name", "email", "new_password"], [["p@example.com", "p@example.com", "x"]])

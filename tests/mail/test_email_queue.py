@@ -6,11 +6,12 @@ import datetime as dt
 import threading
 
 import pytest
+from sqlalchemy import event
 
 import smooth
 from smooth.email.queue import flush, send_queued
 from tests.api.helpers import set_site_config
-from tests.conftest import SiteHandle
+from tests.conftest import SiteHandle, make_user
 from tests.jobs.conftest import empty_logs
 from tests.mail.conftest import SmtpServer
 
@@ -154,3 +155,45 @@ def test_a_template_that_does_not_compile_is_refused_on_save_naming_field_and_li
             smooth.get_doc({"doctype": "Email Template", "name": "Broken", "subject": "ok",
                             "response_html": "<p>\n\n{% endif %}"}).insert()
         smooth.db.rollback()
+
+
+def test_many_mails_are_queued_in_a_few_statements_each_in_its_readers_language_and_all_delivered(
+        mail_site: SiteHandle, smtp_server: SmtpServer) -> None:
+    """`sendmail_many` (the compliance reminders' path): what `sendmail` does per mail, with the readers'
+    languages read at once and the rows inserted at once, so thirty mails cost what three do."""
+    with mail_site.context(), smooth.unit_of_work():
+        smooth.get_doc({"doctype": "Email Template", "name": "Test Batch", "subject": "{{ _('Save') }}: {{ n }}",
+                        "response_html": "<p>{{ _('Cancel') }} {{ n }}</p>"}).insert()
+        make_user("greta@example.com")
+        smooth.db.set_value("User", "greta@example.com", "language", "de")
+    statements: list[str] = []
+    with mail_site.context(), smooth.unit_of_work():
+        engine = smooth.local.site.engine
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            names = smooth.sendmail_many(
+                [{"recipients": "greta@example.com" if n % 2 else f"reader{n}@example.com", "template": "Test Batch",
+                  "args": {"n": n}, "reference_doctype": "Test Category", "reference_name": "x"} for n in range(30)]
+                + [{"recipients": ["ada@example.com", "bob@example.com"], "subject": "Hello", "message": "<p>hi</p>"}])
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        # the site's settings, the readers' languages, the template, and one INSERT per table
+        assert len(statements) <= 6, statements
+        assert [s.split("(")[0].strip() for s in statements if s.lstrip().upper().startswith("INSERT")] == [
+            'INSERT INTO "tabEmail Queue"', 'INSERT INTO "tabEmail Queue Recipient"'] or mail_site.backend == "mariadb"
+        assert len(set(names)) == 31 and all(len(name) == 10 for name in names)
+        (missing,) = smooth.sendmail_many([{"recipients": "ada@example.com", "template": "Missing"}])
+        row = smooth.get_doc("Email Queue", missing)
+        assert row.status == "Error" and "Email Template 'Missing' does not exist" in row.last_error
+        with pytest.raises(smooth.ValidationError, match="sendmail_many does not take attachments, now"):
+            smooth.sendmail_many([{"recipients": "ada@example.com", "message": "x", "now": True, "attachments": []}])
+        row = smooth.get_doc("Email Queue", names[0])
+        assert (row.status, row.reference_name, [r.recipient for r in row.recipients]) == (
+            "Not Sent", "x", ["reader0@example.com"])
+    delivered = {(tuple(m.recipients), m.message["Subject"]) for m in smtp_server.sink.received}
+    assert len(smtp_server.sink.received) == 31 + 1  # and the System Manager told of the missing template
+    assert ("admin@example.com",) in {tuple(m.recipients) for m in smtp_server.sink.received}
+    assert (("greta@example.com",), "Speichern: 1") in delivered and (("reader2@example.com",), "Save: 2") in delivered
+    assert (("ada@example.com", "bob@example.com"), "Hello") in delivered
+    assert {r["status"] for r in _queue_rows(mail_site) if r["name"] != missing} == {"Sent"}
