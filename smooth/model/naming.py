@@ -34,7 +34,14 @@ AUTOINCREMENT_KEY = "autoincrement:"  # + doctype: the counter of its names in t
 
 
 def make_hash(length: int = 10) -> str:
-    return "".join(secrets.choice(HASH_ALPHABET) for _ in range(length))
+    """`length` characters of HASH_ALPHABET, uniformly random: one draw from the OS, written in that base
+    (a draw per character made bulk inserts of ten thousand rows spend a second naming them)."""
+    number = secrets.randbelow(len(HASH_ALPHABET) ** length)
+    characters = []
+    for _ in range(length):
+        number, digit = divmod(number, len(HASH_ALPHABET))
+        characters.append(HASH_ALPHABET[digit])
+    return "".join(characters)
 
 
 def set_new_name(doc: Document) -> None:
