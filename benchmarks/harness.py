@@ -30,6 +30,7 @@ import smooth
 from smooth.cli import main as bench
 from smooth.install import new_site
 
+BACKENDS_ENV = "SMOOTH_BENCH_BACKENDS"
 QUICK_ENV = "SMOOTH_BENCH_QUICK"
 MARIADB_ENV = "SMOOTH_TEST_MARIADB_URL"
 
@@ -96,8 +97,13 @@ def drop_site(name: str, sites_path: Path) -> None:
 
 
 def each_backend(mariadb_url: str | None, measure: Callable[[str], None]) -> int:
-    """SQLite always; MariaDB when a server URL was given (said on stderr when it was not)."""
-    measure("sqlite")
+    """SQLite, then MariaDB when a server URL was given (said on stderr when it was not); $SMOOTH_BENCH_BACKENDS
+    (e.g. `mariadb`) runs only those named."""
+    chosen = {b.strip() for b in os.environ.get(BACKENDS_ENV, "sqlite,mariadb").split(",") if b.strip()}
+    if "sqlite" in chosen:
+        measure("sqlite")
+    if "mariadb" not in chosen:
+        return 0
     if mariadb_url:
         measure("mariadb")
     else:
