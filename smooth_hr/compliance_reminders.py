@@ -260,7 +260,7 @@ def _remind_page(page: list[dict[str, Any]], kinds: dict[str, dict[str, Any]], d
         sends.append((row, stage, recipients))
         claims.append(claim_values(due[row["name"]], "Reminder", row, stage, [r["address"] for r, _ in recipients],
                                    note))
-    mails = []
+    mails: list[dict[str, Any]] = []
     for (row, stage, recipients), claimed in zip(sends, claim_each(claims), strict=True):
         if not claimed:
             continue

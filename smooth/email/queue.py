@@ -49,6 +49,7 @@ QUEUE = "Email Queue"
 DEFAULT_RETRY_LIMIT = 5
 STALE_SENDING = dt.timedelta(minutes=15)
 FLUSH_BATCH = 500
+MANY_CHUNK = 100  # mails sendmail_many renders before it inserts them
 NOT_RENDERED = "Not rendered: "
 FLUSH_SECONDS = 200.0  # under the 4 minutes between two runs of the `all` event
 _ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -150,16 +151,24 @@ def sendmail_many(mails: Sequence[Mapping[str, Any]]) -> list[str]:
             names.append(queued[-1][0])
         else:
             names.append(prepared)
-    if queued:
-        database = document_db()
-        fields = ["name", *_queue_values(queued[0][1])]
-        database.bulk_insert(QUEUE, fields, ([name, *_queue_values(mail).values()] for name, mail in queued))
-        database.bulk_insert("Email Queue Recipient", ["parent", "parenttype", "parentfield", "idx", "recipient"],
-                             ([name, QUEUE, "recipients", idx, address] for name, mail in queued
-                              for idx, address in enumerate(mail.to, start=1)))
-        if smtp.settings(local().site.config) is not None:
-            enqueue(flush, queue="short", job_id=f"email:batch:{queued[0][0]}", deduplicate=True)
+        if len(queued) == MANY_CHUNK:  # rendered bodies are the bulk of it: memory stays a chunk's
+            _insert_queued(queued)
+            queued = []
+    _insert_queued(queued)
+    if any(names) and smtp.settings(local().site.config) is not None:
+        enqueue(flush, queue="short", job_id=f"email:batch:{next(n for n in names if n)}", deduplicate=True)
     return names
+
+
+def _insert_queued(queued: list[tuple[str, _Mail]]) -> None:
+    if not queued:
+        return
+    database = document_db()
+    fields = ["name", *_queue_values(queued[0][1])]
+    database.bulk_insert(QUEUE, fields, ([name, *_queue_values(mail).values()] for name, mail in queued))
+    database.bulk_insert("Email Queue Recipient", ["parent", "parenttype", "parentfield", "idx", "recipient"],
+                         ([name, QUEUE, "recipients", idx, address] for name, mail in queued
+                          for idx, address in enumerate(mail.to, start=1)))
 
 
 _MANY_KEYS = {"recipients", "subject", "template", "args", "message", "reference_doctype", "reference_name", "sender",

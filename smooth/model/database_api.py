@@ -103,7 +103,8 @@ class DocumentDatabase(Database):
         filled = {"creation": stamp, "modified": stamp, "owner": user, "modified_by": user, "docstatus": 0}
         filled.update({f.fieldname: default_value(f) for f in meta.value_fields})
         base = {k: v for k, v in filled.items() if k in meta.columns and k not in names}
-        table, count, chunk = self.table(doctype), 0, []
+        table, count = self.table(doctype), 0
+        chunk: list[dict[str, Any]] = []
 
         def flush() -> None:
             try:
