@@ -79,3 +79,28 @@ def group_counts(doctype: str, fieldname: str, filters: Any = None, *,
         return [(row[fieldname], int(row["count"])) for row in found]
 
     return list_counts.cached(doctype, ("group", fieldname, filters, limit, extra), compute)
+
+
+def facet_counts(doctype: str, fieldnames: Sequence[str], filters: Any = None, *,
+                 limit: int | None = None) -> dict[str, list[tuple[Any, int]]]:
+    """`group_counts` of several fields under the same filters: one GROUP BY over all of them, added up per
+    field here, when the matching rows are few enough to count exactly (the list's threshold); else one query
+    per field. On a large table each query reads every matching row, so a sidebar of six fields read them six
+    times."""
+    fields = list(dict.fromkeys(fieldnames))
+    total = list_count(doctype, filters)
+    if len(fields) < 2 or total.estimated or total.number > list_counts.exact_up_to():
+        return {f: group_counts(doctype, f, filters, limit=limit) for f in fields}
+    check_filter_caps(doctype, filters)
+    extra = permissions.list_filters(doctype)
+
+    def compute() -> dict[str, list[tuple[Any, int]]]:
+        found = listing.get_list(doctype, fields=[*fields, "count(*) as count"], filters=filters,
+                                 group_by=", ".join(fields), order_by="", limit_page_length=0)
+        added: dict[str, dict[Any, int]] = {f: {} for f in fields}
+        for row in found:
+            for f in fields:
+                added[f][row[f]] = added[f].get(row[f], 0) + int(row["count"])
+        return {f: sorted(counts.items(), key=lambda item: -item[1])[:limit] for f, counts in added.items()}
+
+    return list_counts.cached(doctype, ("facets", fields, filters, limit, extra), compute)

@@ -121,7 +121,8 @@ def test_default_list_views_use_indexes(loaded: None) -> None:
             explained += 1
             problems += [f"{doctype} as {user}: {scan}\n  {statement}" for scan in
                          full_scans(statement, parameters, judged)]
-    assert explained >= 3 * 5, "the certificate request list views ran fewer queries than their rows and counts"
+    # each view: its rows, its total and its sidebar (the facets the filters leave alone, counted together)
+    assert explained >= 3 * 3, "the certificate request list views ran fewer queries than their rows and counts"
     assert not problems, "\n".join(problems)
 
 

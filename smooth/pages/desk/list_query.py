@@ -363,6 +363,17 @@ def group_counts(ctx: ListContext, state: ListState, fieldname: str, *, limit: i
                                      query_filters(ctx, state, skip_field=fieldname if facet else ""), limit=limit)
 
 
+def facet_counts(ctx: ListContext, state: ListState, fieldnames: Sequence[str], *,
+                 limit: int | None = 10) -> dict[str, list[tuple[Any, int]]]:
+    """`group_counts` as sidebar facets of several fields: those the state does not filter on share their
+    filters, so they are counted together."""
+    filtered = {c.fieldname for c in state.conditions}
+    shared = [f for f in fieldnames if f not in filtered]
+    counted = user_queries.facet_counts(ctx.meta.name, shared, query_filters(ctx, state), limit=limit)
+    counted.update({f: group_counts(ctx, state, f, limit=limit) for f in fieldnames if f in filtered})
+    return counted
+
+
 def group_by_fields(ctx: ListContext) -> list[Column]:
     """The sidebar's fields: the list settings' `group_by`, else the Select and Link standard filters."""
     configured = ctx.settings.get("group_by")

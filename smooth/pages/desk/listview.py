@@ -42,9 +42,9 @@ from smooth.pages.desk.list_query import (
     columns_of,
     count,
     equality_value,
+    facet_counts,
     fetch,
     group_by_fields,
-    group_counts,
     parse_state,
     standard_filter_fields,
 )
@@ -158,10 +158,12 @@ def fetch_fields(ctx: ListContext, columns: list[Column]) -> list[str]:
 def sidebar(ctx: ListContext, state: ListState) -> list[dict[str, Any]]:
     """Each group-by field with its values' counts and the link that filters on each value."""
     groups = []
-    for column in group_by_fields(ctx):
+    columns = group_by_fields(ctx)
+    facets = facet_counts(ctx, state, [c.fieldname for c in columns])
+    for column in columns:
         others = tuple(c for c in state.conditions if c.fieldname != column.fieldname)
         items = []
-        counted = group_counts(ctx, state, column.fieldname)
+        counted = facets[column.fieldname]
         shown = column_titles([column], [{column.fieldname: value} for value, _ in counted]).get(column.fieldname, {})
         for value, number in counted:
             text = shown.get(str(value), cells.as_text(column, value)) or "(not set)"
