@@ -27,6 +27,7 @@ from smooth.apps import CORE_PATH, App
 from smooth.i18n import catalogs
 
 KEYWORDS = {"_": None, "_lazy": None}
+COMMENT_TAGS = ("Translators:",)  # `{# Translators: ... #}` / `# Translators: ...` before a string: a catalog note
 SKIPPED_FOLDERS = {"locale", "__pycache__", "public", "node_modules"}
 PROJECT = "Smooth"
 
@@ -86,11 +87,13 @@ def extract_catalog(owner: Owner) -> Catalog:
     for path in _source_files(owner.root):
         method: Any = "python" if path.suffix == ".py" else _jinja
         with path.open("rb") as handle:
-            for lineno, message, comments, context in extract(method, handle, keywords=KEYWORDS):
+            for lineno, message, comments, context in extract(method, handle, keywords=KEYWORDS,
+                                                              comment_tags=COMMENT_TAGS, strip_comment_tags=True):
                 catalog.add(message, locations=[(str(path.relative_to(base)), lineno)], auto_comments=comments,
                             context=context)
     for where, source in owner.fixtures:
-        for lineno, message, comments, context in extract(_jinja, io.BytesIO(source.encode()), keywords=KEYWORDS):
+        for lineno, message, comments, context in extract(_jinja, io.BytesIO(source.encode()), keywords=KEYWORDS,
+                                                          comment_tags=COMMENT_TAGS, strip_comment_tags=True):
             catalog.add(message, locations=[(f"fixtures/{where}", lineno)], auto_comments=comments, context=context)
     definitions = [*owner.root.glob("**/doctype/*/*.json"), *owner.root.glob("**/page/*/*.json")]
     for path in sorted(definitions) if owner.labels else []:

@@ -56,3 +56,18 @@ def test_a_select_column_of_a_list_shows_its_options_in_german(users: Api) -> No
     assert german.status_code == 200, german.text[:500]
     assert "<h1>Mitarbeiter</h1>" in german.text and ">Aktiv<" in german.text and ">Active<" not in german.text
     assert ">Active<" in users.get("/app/employee", user=ENGLISH).text
+
+
+
+def test_a_list_s_filter_placeholder_and_any_link_in_german(users: Api) -> None:
+    """A Link filter's placeholder is the linked doctype's name, a group-by's "Any ..." link its label, in German."""
+    insert(users, {"doctype": "Employee", "first_name": "Greta", "last_name": "Listed", "status": "Active",
+                   "date_of_joining": "2026-01-05"})
+    german = users.get("/app/employee", params={"status": "Active"}, user=GERMAN).text
+    assert 'placeholder="Abteilung"' in german and '"Bold": "Fett"' in german  # the scripts' words: the dictionary
+    counts = users.get("/app/employee/view/counts", params={"status": "Active"}, user=GERMAN).text
+    assert ">Status: beliebig<" in counts
+    english = users.get("/app/employee", params={"status": "Active"}, user=ENGLISH).text
+    assert 'placeholder="Department"' in english
+    assert ">Any status<" in users.get("/app/employee/view/counts", params={"status": "Active"}, user=ENGLISH).text
+

@@ -152,8 +152,9 @@ class FormFields:
         if widget == "code":
             return f'<textarea rows="6" class="code" spellcheck="false" {attrs}>{v}</textarea>'
         if widget == "rich_text":
+            shown = _("{0} as shown", _(f.df.label))
             return (f'<textarea rows="8" class="rich-source" data-rich {attrs}>{v}</textarea>\n'
-                    f'<div class="rich-text rich-preview" data-rich-preview aria-label="{_e(_(f.df.label))} as shown"'
+                    f'<div class="rich-text rich-preview" data-rich-preview aria-label="{_e(shown)}"'
                     f'{"" if value else " hidden"}>{self.rich_html(value)}</div>')
         if widget == "attach":
             return self._attach_control(f, label)
