@@ -5,7 +5,7 @@ strings are the `_("...")` and `_lazy("...")` calls of the folder's Python files
 (Babel's Python extractor, Jinja's own), plus those in the Jinja of the app's fixture records
 (Print Formats, Email Templates) whose `module` is that module (records with none: the app's first;
 `Core`: the core's), what the desk shows of the folder's DocTypes and Pages (names, labels, Select
-options) and of those records' Workspaces (title, cards, links, shortcuts).
+options, descriptions) and of those records' Workspaces (title, cards, links, shortcuts).
 Catalogs are merged without fuzzy guesses: a changed source string comes back untranslated, for a
 person to translate, and strings no source uses any more are dropped. Locations name the file only
 (no line numbers), so editing a page does not rewrite every catalog.
@@ -122,15 +122,15 @@ def extract_catalog(owner: Owner) -> Catalog:
 
 
 def doctype_labels(definition: Any) -> list[str]:
-    """What the desk shows of a DocType definition (its name, field labels and Select options) or of a
-    desk Page's (its title)."""
+    """What the desk shows of a DocType definition (its name, field labels, Select options and field
+    descriptions) or of a desk Page's (its title)."""
     if isinstance(definition, dict) and definition.get("doctype") == "Page":
         return [str(definition.get("title") or "").strip()] if definition.get("title") else []
     if not isinstance(definition, dict) or definition.get("doctype") != "DocType":
         return []
     found = [str(definition.get("name") or "")]
     for df in definition.get("fields") or []:
-        found.append(str(df.get("label") or ""))
+        found += [str(df.get("label") or ""), str(df.get("description") or "")]
         if df.get("fieldtype") == "Select":
             found.extend(str(df.get("options") or "").split("\n"))
     return [text.strip() for text in found if text.strip()]

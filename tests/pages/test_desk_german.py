@@ -72,10 +72,11 @@ def test_a_list_s_filter_placeholder_and_any_link_in_german(users: Api) -> None:
     assert ">Any status<" in users.get("/app/employee/view/counts", params={"status": "Active"}, user=ENGLISH).text
 
 
-def test_core_doctypes_and_workspaces_in_german(users: Api) -> None:
-    """The core's doctypes (User) and the Users workspace come from the core's catalog."""
+def test_core_doctypes_their_descriptions_and_workspaces_in_german(users: Api) -> None:
+    """The core's doctypes (User), their fields' descriptions and the Users workspace come from the core's catalog."""
     form = users.get("/app/user/new", user=GERMAN).text
     assert "<h1>Benutzer neu anlegen</h1>" in form and ">Zeitzone</label>" in form and ">Benutzertyp<" in form
-    assert "Time Zone" not in form
+    assert "Ihre Zeitzone, z. B. Europe/Berlin; leer verwendet die der Organisation (Systemeinstellungen)" in form
+    assert "Time Zone" not in form and "Your time zone" not in form
     workspace = users.get("/app/users", user=GERMAN).text
     assert "<h1>Benutzer und Einstellungen</h1>" in workspace and ">Desk-Benutzer<" in workspace

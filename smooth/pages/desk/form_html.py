@@ -284,5 +284,5 @@ class FormFields:
                 out += f'<label class="field-label" for="{_e(f.input_id)}">{_e(_(df.label))}</label>\n'
             out += self.control(f) + "\n"
         if df.description:
-            out += f'<p class="field-desc" id="{_e(f.input_id)}-desc">{_e(df.description)}</p>\n'
+            out += f'<p class="field-desc" id="{_e(f.input_id)}-desc">{_e(_(df.description))}</p>\n'
         return out + "</div>\n"
