@@ -84,12 +84,13 @@ def _source_files(root: Path) -> Iterator[Path]:
 
 
 def workspace_labels(record: Any) -> list[str]:
-    """What the desk shows of a Workspace record: its title, and its cards', links' and shortcuts' labels."""
+    """What the desk shows of a Workspace record: its title, its cards', links' and shortcuts' labels, and
+    the shortcuts' count formats ("{} Pending")."""
     if not isinstance(record, dict) or record.get("doctype") != "Workspace":
         return []
     found = [record.get("title"), record.get("label")]
     for row in [*(record.get("links") or []), *(record.get("shortcuts") or [])]:
-        found += [row.get("label"), row.get("description")]
+        found += [row.get("label"), row.get("description"), row.get("format")]
     return [str(text).strip() for text in found if text and str(text).strip()]
 
 

@@ -3,6 +3,8 @@ pages too; the stored values (an option's `value`) stay English. SQLite only: no
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import smooth
@@ -78,5 +80,8 @@ def test_core_doctypes_their_descriptions_and_workspaces_in_german(users: Api) -
     assert "<h1>Benutzer neu anlegen</h1>" in form and ">Zeitzone</label>" in form and ">Benutzertyp<" in form
     assert "Ihre Zeitzone, z. B. Europe/Berlin; leer verwendet die der Organisation (Systemeinstellungen)" in form
     assert "Time Zone" not in form and "Your time zone" not in form
+    assert 'aria-label="Zeile zu Rollen hinzufügen">Zeile hinzufügen<' in form  # the grid's own words too
+    assert 'placeholder="Leer lassen, um es zu behalten"' in form and 'aria-label="Rolle (Zeile von Rollen)"' in form
     workspace = users.get("/app/users", user=GERMAN).text
     assert "<h1>Benutzer und Einstellungen</h1>" in workspace and ">Desk-Benutzer<" in workspace
+    assert re.search(r">\d+ aktiv<", workspace)  # a shortcut's count format
