@@ -72,7 +72,7 @@ def test_each_recipient_reads_the_reminder_in_their_own_language(hr_mail: SiteHa
         "Email Queue", filters={"reference_name": row.name}, fields=["subject", "message_html"])}
     german_day = smooth.strftime(renewal, "%a %-d %b %Y", "de")
     german = mails.pop(f"Erneuerung fällig: Ihr Nachweis „Forklift Safety“ läuft am {german_day} ab")
-    assert f"Ihr Nachweis „Forklift Safety“ läuft am {german_day} ab, in 20 Tagen." in german
+    assert f"Ihr Nachweis „Forklift Safety“ läuft in 20 Tagen ab (am {german_day})." in german
     assert "Guten Tag Eli Worker" in german and "Was zu tun ist:" in german and "expires" not in german
     assert list(mails) == [f"Renewal due: Eli Worker's Forklift Safety expires on {day_text(renewal)}"]
     assert "Eli Worker reports to you" in next(iter(mails.values()))
