@@ -37,6 +37,9 @@ class Entry:
     detail: str = ""
     url: str = ""
 
+    def __post_init__(self) -> None:
+        self.dates = [(label, _date(value)) for label, value in self.dates]  # dates, for the page to word them
+
 
 @dataclass
 class Transcript:
