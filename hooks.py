@@ -26,6 +26,7 @@ fixtures = [
                                                          "Evaluation Reminder", "Evaluator Daily Digest",
                                                          "Evaluation Meet Link", "Onboarding Welcome",
                                                          "Compliance Reminder", "Overdue Training Digest",
+                                                         "Document Expiry Reminder",
                                                          # live classes (smooth_lms/live_class_mails.py)
                                                          "Live Class Invitation", "Live Class Updated",
                                                          "Live Class Cancelled", "Live Class Reminder"]]]},

@@ -138,10 +138,6 @@ def _employees(names: set[str]) -> dict[str, dict[str, Any]]:
     return {row["name"]: row for row in rows}
 
 
-def format_day(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
 def type_details() -> dict[str, dict[str, Any]]:
     """Every Compliance Type with its stages, course (and its title) and document type."""
     kinds = {}
@@ -154,13 +150,13 @@ def type_details() -> dict[str, dict[str, Any]]:
 
 def reminder_args(row: dict[str, Any], kind: dict[str, Any], stage: str, day: dt.date, recipient: dict[str, Any],
                   for_manager: bool) -> dict[str, Any]:
+    """The Compliance Reminder's values: language-neutral (dates as dates), the template words and dates them
+    in the recipient's language, a whole sentence per case (`for_manager`, `expired`)."""
     renewal = smooth.getdate(row["renewal_date"])
     return {
         "recipient_name": recipient["employee_name"] or recipient["address"], "for_manager": for_manager,
-        "employee_name": row["employee_name"] or row["employee"],
-        "whose": f"{row['employee_name'] or row['employee']}'s" if for_manager else "your",
-        "compliance_type": row["compliance_type"],
-        "name": row["name"], "renewal_date": format_day(renewal), "expired": stage == EXPIRED_STAGE,
+        "employee_name": row["employee_name"] or row["employee"], "compliance_type": row["compliance_type"],
+        "name": row["name"], "renewal_date": renewal, "expired": stage == EXPIRED_STAGE,
         "days_left": (renewal - day).days, "days_ago": (day - renewal).days,
         "course": kind["course"], "course_title": kind["course_title"] or kind["course"],
         "course_url": smooth.get_url(f"/lms/courses/{kind['course']}") if kind["course"] else None,

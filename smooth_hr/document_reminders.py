@@ -16,7 +16,7 @@ import datetime as dt
 from typing import Any
 
 import smooth
-from smooth_hr.compliance_reminders import LOG, claim_each, format_day, people
+from smooth_hr.compliance_reminders import LOG, claim_each, people
 from smooth_hr.training_digest import hr_managers
 
 DOCUMENT = "Employee Document"
@@ -81,14 +81,14 @@ def send_document_reminders(today: dt.date | None = None) -> dict[str, Any]:
         claims.append({"doctype": LOG, "key": key, "kind": "Document Expiry", "stage": stage,
                        "employee": row["employee"], "employee_document": row["name"],
                        "renewal_date": row["expiry_date"],
-                       "recipients": ", ".join(person["address"] for person, _whose in recipients),
+                       "recipients": ", ".join(person["address"] for person, _mine in recipients),
                        "note": None if recipients else "Nobody to tell: no user or company email, and no HR Manager"})
     result: dict[str, Any] = {"sent": 0, "without_address": []}
     for (row, stage, recipients), claimed in zip(sends, claim_each(claims), strict=True):
         if not claimed:
             continue
-        for person, whose in recipients:
-            smooth.sendmail(person["address"], template=TEMPLATE, args=_args(row, stage, day, person, whose),
+        for person, for_employee in recipients:
+            smooth.sendmail(person["address"], template=TEMPLATE, args=_args(row, stage, day, person, for_employee),
                             reference_doctype=DOCUMENT, reference_name=row["name"])
         if recipients:
             result["sent"] += 1
@@ -98,23 +98,23 @@ def send_document_reminders(today: dt.date | None = None) -> dict[str, Any]:
 
 
 def _recipients(employee: dict[str, Any], manager: dict[str, Any] | None,
-                hr: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
-    """(person, whose: "your" for the employee, the employee's name otherwise), each address once."""
-    found: list[tuple[dict[str, Any], str]] = []
+                hr: list[dict[str, Any]]) -> list[tuple[dict[str, Any], bool]]:
+    """(person, whether it is the employee: the mail says "your" rather than their name), each address once."""
+    found: list[tuple[dict[str, Any], bool]] = []
     seen: set[str] = set()
-    theirs = f"{employee['employee_name'] or employee['name']}'s"
-    for person, whose in ((employee, "your"), (manager, theirs), *((person, theirs) for person in hr)):
+    for person, for_employee in ((employee, True), (manager, False), *((person, False) for person in hr)):
         if person and person["address"] and person["address"] not in seen:
             seen.add(person["address"])
-            found.append((person, whose))
+            found.append((person, for_employee))
     return found
 
 
-def _args(row: dict[str, Any], stage: str, day: dt.date, person: dict[str, Any], whose: str) -> dict[str, Any]:
+def _args(row: dict[str, Any], stage: str, day: dt.date, person: dict[str, Any], for_employee: bool) -> dict[str, Any]:
+    """Language-neutral values (dates as dates): the template words and dates them in the recipient's language."""
     expiry = smooth.getdate(row["expiry_date"])
-    return {"recipient_name": person["employee_name"] or person["address"], "whose": whose,
-            "for_employee": whose == "your", "employee_name": row["employee_name"] or row["employee"],
+    return {"recipient_name": person["employee_name"] or person["address"],
+            "for_employee": for_employee, "employee_name": row["employee_name"] or row["employee"],
             "document_type": row["document_type"], "title": row["title"] or row["document_type"],
-            "expiry_date": format_day(expiry), "expired": stage == EXPIRED, "days_left": (expiry - day).days,
+            "expiry_date": expiry, "expired": stage == EXPIRED, "days_left": (expiry - day).days,
             "days_ago": (day - expiry).days, "record_url": smooth.get_url(f"/app/employee-document/{row['name']}")}
 

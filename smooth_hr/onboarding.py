@@ -108,7 +108,8 @@ def enrol(onboarding: Any) -> list[str]:
 def send_welcome(onboarding: Any) -> None:
     """The new hire's way in: their checklist and their training, by email, when HR submits the onboarding."""
     learner = require_learner(onboarding.employee)
-    training = assignment_rows({"member": learner.user, "status": ["!=", "Completed"]})
+    training = [{**row, "due_date": smooth.getdate(row["due_date"]) if row["due_date"] else None}  # the mail dates it
+                for row in assignment_rows({"member": learner.user, "status": ["!=", "Completed"]})]
     smooth.sendmail(learner.user, template="Onboarding Welcome", args={
         "employee_name": learner.employee_name, "checklist_url": smooth.get_url(f"/onboarding/{onboarding.name}"),
         "learning_url": smooth.get_url("/lms"), "activities": len(onboarding.activities or []), "training": training},

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import smooth
-from smooth_hr.compliance_reminders import claim, format_day, people
+from smooth_hr.compliance_reminders import claim, people
 from smooth_lms.training_assignments import OVERDUE, mark_overdue
 
 ASSIGNMENT = "LMS Training Assignment"
@@ -82,8 +82,7 @@ def collect(day: dt.date) -> list[Digest]:
             due = smooth.getdate(row["due_date"])
             item = {"due": due, "member_name": row["member_name"] or row["member"],
                     "course_title": row["course_title"] or row["course"],
-                    "course_url": smooth.get_url(f"/lms/courses/{row['course']}"), "due_date": format_day(due),
-                    "days_late": (day - due).days}
+                    "course_url": smooth.get_url(f"/lms/courses/{row['course']}"), "days_late": (day - due).days}
             for digest in hr:
                 digest.add(item)
             employee = by_user.get(row["member"])
@@ -121,7 +120,7 @@ def overdue_activities(day: dt.date) -> tuple[list[dict[str, Any]], int]:
             continue
         due = smooth.getdate(row["due_date"])
         items.append({"kind": BOARDING[row["parenttype"]], "employee_name": parent["employee_name"],
-                      "activity_name": row["activity_name"], "due_date": format_day(due), "days_late": (day - due).days,
+                      "activity_name": row["activity_name"], "due": due, "days_late": (day - due).days,
                       "url": smooth.get_url(f"/app/{row['parenttype'].lower().replace(' ', '-')}/{row['parent']}")})
     return items[:ITEMS_LISTED], len(items)
 
@@ -145,7 +144,7 @@ def send_overdue_digests(today: dt.date | None = None) -> dict[str, int]:
                      note=note):
             continue
         smooth.sendmail(digest.address, template=TEMPLATE, args={
-            "recipient_name": digest.name, "for_hr": digest.for_hr, "day": format_day(day),
+            "recipient_name": digest.name, "for_hr": digest.for_hr, "day": day,
             "items": digest.listed(), "total": digest.total, "more": digest.total - len(digest.items),
             "list_url": list_url, "activities": activities if digest.for_hr else [],
             "activities_total": activities_total if digest.for_hr else 0},

@@ -9,6 +9,9 @@ there, one revoked or superseded later was valid, a document that expired since 
 Who may see it: whoever may read the Employee record (HR everyone, a manager their reporting
 line, an employee themself). The records are then read whole: the transcript is the deliberate
 view of one person's file for those entitled to it.
+
+What it says (section names, standings, date labels, details) is in the reader's language: the page, the
+PDF and the audit export are documents for people, read in the language of whoever opens them.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ class Entry:
     dates: list[tuple[str, Any]] = field(default_factory=list)
     detail: str = ""
     url: str = ""
+
+    def __post_init__(self) -> None:
+        self.dates = [(label, _date(value)) for label, value in self.dates]  # dates, for the page to word them
 
 
 @dataclass
@@ -79,11 +85,11 @@ def _course_titles(rows: list[dict[str, Any]]) -> dict[str, str]:
 
 def certificate_standing(row: dict[str, Any], day: dt.date, superseded_on: dt.date | None) -> str:
     if row.get("revoked") and _on_or_before(row.get("revoked_on") or day, day):
-        return "Revoked"
+        return _("Revoked")
     if superseded_on and superseded_on <= day:
-        return "Superseded"
+        return _("Superseded")
     expiry = _date(row.get("expiry_date"))
-    return "Expired" if expiry and expiry < day else "Valid"
+    return _("Expired") if expiry and expiry < day else _("Valid")
 
 
 def _certificates(user: str, day: dt.date) -> list[Entry]:
@@ -97,10 +103,10 @@ def _certificates(user: str, day: dt.date) -> list[Entry]:
         if not _on_or_before(row["issue_date"], day):
             continue
         status = certificate_standing(row, day, issued.get(row["superseded_by"] or ""))
-        detail = f"Revoked: {row['revoked_reason']}" if status == "Revoked" and row["revoked_reason"] else ""
+        detail = _("Revoked: {0}", row["revoked_reason"]) if row["revoked_reason"] and status == _("Revoked") else ""
         entries.append(Entry(row["course_title"] or row["course"], status,
-                             [("Issued", row["issue_date"]), ("Expires", row["expiry_date"])],
-                             f"No. {row['certificate_number'] or row['name']}" + (f" · {detail}" if detail else ""),
+                             [(_("Issued"), row["issue_date"]), (_("Expires"), row["expiry_date"])],
+                             " · ".join(filter(None, (_("No. {0}", row["certificate_number"] or row["name"]), detail))),
                              _url("LMS Certificate", row["name"])))
     return entries
 
@@ -111,8 +117,8 @@ def _evaluations(user: str, day: dt.date) -> list[Entry]:
     evaluators = {row["evaluator"] for row in rows if row["evaluator"]}
     names = {u: smooth.db.get_value("User", u, "full_name") or u for u in evaluators}
     titles = _course_titles(rows)
-    return [Entry(titles.get(row["course"], row["course"]), row["status"] or "Pending", [("Date", row["date"])],
-                  f"Evaluator: {names.get(row['evaluator'], row['evaluator'] or '—')}",
+    return [Entry(titles.get(row["course"], row["course"]), _(row["status"] or "Pending"), [(_("Date"), row["date"])],
+                  _("Evaluator: {0}", names.get(row["evaluator"], row["evaluator"] or "—")),
                   _url("LMS Certificate Evaluation", row["name"])) for row in rows]
 
 
@@ -121,9 +127,10 @@ def _quizzes(user: str, day: dt.date) -> list[Entry]:
                           fields=["name", "quiz_title", "quiz", "course", "attempt", "percentage", "passed",
                                   "creation"], order_by="creation desc")
     titles = _course_titles(rows)
-    return [Entry(row["quiz_title"] or row["quiz"], "Passed" if row["passed"] else "Not passed",
-                  [("Taken", _date(row["creation"]))],
-                  " · ".join(filter(None, (f"{float(row['percentage'] or 0):.0f}%", f"attempt {row['attempt'] or 1}",
+    return [Entry(row["quiz_title"] or row["quiz"], _("Passed") if row["passed"] else _("Not passed"),
+                  [(_("Taken"), _date(row["creation"]))],
+                  " · ".join(filter(None, (f"{float(row['percentage'] or 0):.0f}%",
+                                           _("attempt {0}", row["attempt"] or 1),
                                            titles.get(row["course"] or "")))),
                   _url("LMS Quiz Submission", row["name"])) for row in rows]
 
@@ -135,12 +142,11 @@ def _enrolments(user: str, day: dt.date, today: bool) -> list[Entry]:
     titles = _course_titles(rows)
     entries = []
     for row in rows:
-        status = "Completed" if row["completed"] else f"{float(row['progress'] or 0):.0f}% done"
-        detail = f"Cohort {row['batch']}" if row["batch"] else ""
-        if not today:
-            detail = f"{detail} · progress as of now" if detail else "progress as of now"
+        status = _("Completed") if row["completed"] else _("{0}% done", round(float(row["progress"] or 0)))
+        detail = " · ".join(filter(None, (_("Cohort {0}", row["batch"]) if row["batch"] else "",
+                                          "" if today else _("progress as of now"))))
         entries.append(Entry(titles.get(row["course"], row["course"]), status,
-                             [("Enrolled", _date(row["creation"]))], detail, _url("LMS Enrollment", row["name"])))
+                             [(_("Enrolled"), _date(row["creation"]))], detail, _url("LMS Enrollment", row["name"])))
     return entries
 
 
@@ -150,12 +156,14 @@ def _lessons_watched(user: str, day: dt.date) -> list[Entry]:
     for row in watched_by(user):
         if not _on_or_before(row["first_opened"], day):
             continue
-        watched = f"Watched {float(row['watched_percent'] or 0):.0f}%" if row["duration"] else "Opened"
-        segments = f"segments {row['watched_segments']} of {float(row['duration']):g} s" if row["duration"] else ""
+        watched = _("Watched {0}%", round(float(row["watched_percent"] or 0))) if row["duration"] else _("Opened")
+        segments = _("segments {0} of {1} s", row["watched_segments"], format(float(row["duration"]), "g")) \
+            if row["duration"] else ""
         detail = " · ".join(filter(None, (row["course_title"], segments,
-                                          f"{int(row['time_on_lesson'] or 0)} s on the lesson page")))
+                                          _("{0} s on the lesson page", int(row["time_on_lesson"] or 0)))))
         entries.append(Entry(row["lesson_title"] or row["lesson"], watched,
-                             [("First opened", _date(row["first_opened"])), ("Last seen", _date(row["last_seen"]))],
+                             [(_("First opened"), _date(row["first_opened"])),
+                              (_("Last seen"), _date(row["last_seen"]))],
                              detail, _url("LMS Lesson Engagement", row["name"])))
     return entries
 
@@ -163,8 +171,12 @@ def _lessons_watched(user: str, day: dt.date) -> list[Entry]:
 def scorm_standing(row: dict[str, Any]) -> str:
     """A SCORM attempt's standing in words: the package's success when it judged one, else its completion."""
     if row.get("success_status") in ("passed", "failed"):
-        return "Passed" if row["success_status"] == "passed" else "Failed"
-    return "Completed" if row.get("completed") else str(row.get("completion_status") or "not attempted").capitalize()
+        return _("Passed") if row["success_status"] == "passed" else _("Failed")
+    if row.get("completed"):
+        return _("Completed")
+    completion = str(row.get("completion_status") or "not attempted")
+    return {"incomplete": _("Incomplete"), "not attempted": _("Not attempted"), "unknown": _("Unknown"),
+            "completed": _("Completed")}.get(completion, completion.capitalize())
 
 
 def _scorm(user: str, day: dt.date, today: bool) -> list[Entry]:
@@ -179,19 +191,19 @@ def _scorm(user: str, day: dt.date, today: bool) -> list[Entry]:
                                                               filters={"name": ["in", [r["lesson"] for r in rows]]})} \
         if rows else {}
     return [Entry(lessons.get(row["lesson"]) or row["lesson"], scorm_standing(row),
-                  [("Started", _date(row["creation"])), ("Completed", _date(row["completed_on"]))],
-                  " · ".join(filter(None, (f"score {row['score_raw']:g}" if row["score_raw"] is not None else "",
-                                           f"attempt {row['attempt'] or 1}", f"time {row['total_time']}"
-                                           if row["total_time"] else "", titles.get(row["course"] or ""),
-                                           "" if today else "standing as of now"))),
+                  [(_("Started"), _date(row["creation"])), (_("Completed"), _date(row["completed_on"]))],
+                  " · ".join(filter(None, (_("score {0}", format(row["score_raw"], "g")) if row["score_raw"] is not None
+                                           else "", _("attempt {0}", row["attempt"] or 1),
+                                           _("time {0}", row["total_time"]) if row["total_time"] else "",
+                                           titles.get(row["course"] or ""), "" if today else _("standing as of now")))),
                   _url("LMS SCORM Attempt", row["name"])) for row in rows]
 
 
 def assignment_standing(row: dict[str, Any], day: dt.date) -> str:
     if _on_or_before(row.get("completed_on"), day):
-        return "Completed"
+        return _("Completed")
     due = _date(row.get("due_date"))
-    return "Overdue" if due and due < day else "Open"
+    return _("Overdue") if due and due < day else _("Open")
 
 
 def _assignments(user: str, day: dt.date) -> list[Entry]:
@@ -199,8 +211,8 @@ def _assignments(user: str, day: dt.date) -> list[Entry]:
                           fields=["name", "course", "course_title", "assigned_on", "due_date", "completed_on"],
                           order_by="assigned_on desc, name desc")
     return [Entry(row["course_title"] or row["course"], assignment_standing(row, day),
-                  [("Assigned", row["assigned_on"]), ("Due", row["due_date"]),
-                   ("Completed", row["completed_on"] if _on_or_before(row["completed_on"], day) else None)],
+                  [(_("Assigned"), row["assigned_on"]), (_("Due"), row["due_date"]),
+                   (_("Completed"), row["completed_on"] if _on_or_before(row["completed_on"], day) else None)],
                   "", _url("LMS Training Assignment", row["name"])) for row in rows]
 
 
@@ -215,20 +227,22 @@ def _documents(employee: str, day: dt.date) -> list[Entry]:
             continue
         expiry = _date(row["expiry_date"])
         replaced = filed.get(row["superseded_by"] or "")
-        status = "Superseded" if replaced and replaced <= day else "Expired" if expiry and expiry < day else "In force"
+        status = _("Superseded") if replaced and replaced <= day else _("Expired") if expiry and expiry < day \
+            else _("In force")
         entries.append(Entry(row["title"] or row["document_type"], status,
-                             [("Filed", _date(row["creation"])), ("Issued", row["issue_date"]), ("Expires", expiry)],
+                             [(_("Filed"), _date(row["creation"])), (_("Issued"), row["issue_date"]),
+                              (_("Expires"), expiry)],
                              row["document_type"] or "", _url("Employee Document", row["name"])))
     return entries
 
 
 def compliance_standing(row: dict[str, Any], day: dt.date, today: bool) -> str:
     if today:
-        return str(row.get("status") or "Pending")
+        return _(str(row.get("status") or "Pending"))  # a Select option: the doctype's catalog has it
     completed, renewal = _date(row.get("completion_date")), _date(row.get("renewal_date"))
     if completed is None or completed > day:
-        return "Pending"
-    return "Expired" if renewal and renewal < day else "Complete"
+        return _("Pending")
+    return _("Expired") if renewal and renewal < day else _("Complete")
 
 
 def _compliance(employee: str, day: dt.date, today: bool) -> list[Entry]:
@@ -241,10 +255,10 @@ def _compliance(employee: str, day: dt.date, today: bool) -> list[Entry]:
             continue
         completed = row["completion_date"] if _on_or_before(row["completion_date"], day) else None
         later = "" if today or completed or not row["completion_date"] else \
-            f"completed later, on {row['completion_date']}"
+            _("completed later, on {0}", row["completion_date"])
         entries.append(Entry(row["compliance_type"], compliance_standing(row, day, today),
-                             [("Completed", completed), ("Renewal", row["renewal_date"] if completed else None)],
-                             later or (f"Evidence {row['evidence']}" if row["evidence"] else ""),
+                             [(_("Completed"), completed), (_("Renewal"), row["renewal_date"] if completed else None)],
+                             later or (_("Evidence {0}", row["evidence"]) if row["evidence"] else ""),
                              _url("Employee Compliance", row["name"])))
     return entries
 
@@ -252,10 +266,10 @@ def _compliance(employee: str, day: dt.date, today: bool) -> list[Entry]:
 def get_transcript(employee: str, as_of: dt.date | str | None = None) -> Transcript:
     """The transcript of `employee` as it stood at the end of `as_of` (today when not given)."""
     if not smooth.db.exists(EMPLOYEE, employee):
-        raise smooth.DoesNotExistError(f"Employee {employee} not found")
+        raise smooth.DoesNotExistError(_("Employee {0} not found", employee))
     person = smooth.get_doc(EMPLOYEE, employee)
     if not smooth.has_permission(EMPLOYEE, "read", doc=person):
-        raise smooth.PermissionError(f"Not permitted: {smooth.session.user} may not read Employee {employee}")
+        raise smooth.PermissionError(_("Not permitted: {0} may not read Employee {1}", smooth.session.user, employee))
     today = smooth.today()
     day = smooth.input_date(as_of, "As of") if as_of else None
     day = day or today
@@ -266,11 +280,11 @@ def get_transcript(employee: str, as_of: dt.date | str | None = None) -> Transcr
     result = Transcript(employee, person.employee_name or employee, person.department or "",
                         person.designation or "", user, day, current)
     learning = {
-        "Certificates": _certificates(user, day), "Evaluations": _evaluations(user, day),
-        "Quiz results": _quizzes(user, day), "SCORM results": _scorm(user, day, current),
-        "Enrolments": _enrolments(user, day, current),
-        "Training assignments": _assignments(user, day), "Lessons watched": _lessons_watched(user, day),
+        _("Certificates"): _certificates(user, day), _("Evaluations"): _evaluations(user, day),
+        _("Quiz results"): _quizzes(user, day), _("SCORM results"): _scorm(user, day, current),
+        _("Enrolments"): _enrolments(user, day, current),
+        _("Training assignments"): _assignments(user, day), _("Lessons watched"): _lessons_watched(user, day),
     } if user else {}
-    result.sections = {**learning, "Compliance": _compliance(employee, day, current),
-                       "Documents on file": _documents(employee, day)}
+    result.sections = {**learning, _("Compliance"): _compliance(employee, day, current),
+                       _("Documents on file"): _documents(employee, day)}
     return result

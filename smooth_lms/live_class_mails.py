@@ -53,11 +53,12 @@ def class_ics(doc: Any, recipient: str) -> bytes:
 
 def send_class_mail(doc: Any, event: str, recipient: str, previous: tuple[dt.datetime, dt.datetime] | None) -> str:
     zone = doc.timezone if recipient == doc.host else reader_zone(recipient)
-    args: dict[str, Any] = {
-        "doc": doc.as_dict(), "when": format_slot(doc.start_utc, doc.end_utc, zone), "zone": zone,
-        "recipient": recipient, "recipient_name": _name(recipient), "join_link": doc.join_link or "",
-        "is_host": recipient == doc.host, "cohort_url": smooth.get_url(f"/lms/cohorts/{doc.batch_name}"),
-        "previous_when": format_slot(*previous, zone) if previous else ""}
+    with smooth.in_language(smooth.get_user_lang(recipient)):  # the times in the recipient's language, as the mail
+        args: dict[str, Any] = {
+            "doc": doc.as_dict(), "when": format_slot(doc.start_utc, doc.end_utc, zone), "zone": zone,
+            "recipient": recipient, "recipient_name": _name(recipient), "join_link": doc.join_link or "",
+            "is_host": recipient == doc.host, "cohort_url": smooth.get_url(f"/lms/cohorts/{doc.batch_name}"),
+            "previous_when": format_slot(*previous, zone) if previous else ""}
     ics = {"fname": f"live-session-{doc.name}.ics", "fcontent": class_ics(doc, recipient)}
     return smooth.sendmail(recipient, template=TEMPLATES[event], args=args, attachments=[ics],
                            reference_doctype=LIVE_CLASS, reference_name=doc.name)

@@ -8,6 +8,7 @@ part are plain text and are not HTML-escaped; the HTML part is.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from dataclasses import dataclass
@@ -21,6 +22,12 @@ from smooth.messages import _
 from smooth.model.database_api import document_db
 from smooth.template_sandbox import BoundedSandbox, Placeholder, check_template, render
 
+
+def _strftime(value: Any, pattern: str) -> Any:
+    """A date in the reader's language (a preview's `[due_date]` placeholder or a text passes as it is)."""
+    return formatting.strftime(value, pattern) if isinstance(value, (dt.date, dt.time)) else value
+
+
 _html = BoundedSandbox(autoescape=True, undefined=StrictUndefined)
 _text = BoundedSandbox(autoescape=False, undefined=StrictUndefined)
 _PREVIEW = {True: BoundedSandbox(autoescape=True, undefined=Placeholder),
@@ -28,6 +35,7 @@ _PREVIEW = {True: BoundedSandbox(autoescape=True, undefined=Placeholder),
 for _sandbox in (_html, _text, *_PREVIEW.values()):
     _sandbox.globals["_"] = _  # Email Templates translate their text: `{{ _("Your evaluation is booked") }}`
     _sandbox.globals["format_number"] = formatting.format_number
+    _sandbox.globals["strftime"] = _strftime
 FIELDS = (("subject", "Subject", _text), ("response_html", "Response (HTML)", _html), ("response", "Response", _html))
 TEMPLATE_FIELDS = ["subject", "use_html", "response_html", "response"]
 _TAG = re.compile(r"<[^>]+>")

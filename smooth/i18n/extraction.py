@@ -3,7 +3,9 @@
 Each catalog belongs to a code folder: the core (`smooth/`) or an app module (`smooth_lms/`); its
 strings are the `_("...")` and `_lazy("...")` calls of the folder's Python files and Jinja templates
 (Babel's Python extractor, Jinja's own), plus those in the Jinja of the app's fixture records
-(Print Formats, Email Templates) whose `module` is that module (records with none: the app's first).
+(Print Formats, Email Templates) whose `module` is that module (records with none: the app's first;
+`Core`: the core's), what the desk shows of the folder's DocTypes and Pages (names, labels, Select
+options, descriptions) and of those records' Workspaces (title, cards, links, shortcuts).
 Catalogs are merged without fuzzy guesses: a changed source string comes back untranslated, for a
 person to translate, and strings no source uses any more are dropped. Locations name the file only
 (no line numbers), so editing a page does not rewrite every catalog.
@@ -27,6 +29,8 @@ from smooth.apps import CORE_PATH, App
 from smooth.i18n import catalogs
 
 KEYWORDS = {"_": None, "_lazy": None}
+CORE_MODULE = "Core"  # records of this module (the Users workspace) belong to the core's catalog
+COMMENT_TAGS = ("Translators:",)  # `{# Translators: ... #}` / `# Translators: ...` before a string: a catalog note
 SKIPPED_FOLDERS = {"locale", "__pycache__", "public", "node_modules"}
 PROJECT = "Smooth"
 
@@ -38,7 +42,7 @@ class Owner:
     name: str
     root: Path
     fixtures: list[tuple[str, str]] = field(default_factory=list)  # (where, Jinja source)
-    labels: bool = True  # an app's doctypes' names, labels and Select options (the desk shows them through _())
+    texts: list[tuple[str, str]] = field(default_factory=list)  # (where, text the desk shows through _())
 
     @property
     def locale(self) -> Path:
@@ -51,20 +55,24 @@ class Owner:
 
 def owners(apps: Sequence[App]) -> list[Owner]:
     """The core's catalog, then one per module of each app (Frappe-layout apps: one for the package)."""
-    found = [Owner("smooth", CORE_PATH, labels=False)]
+    core = Owner("smooth", CORE_PATH)
+    found = [core]
     for app in apps:
         if app.path == CORE_PATH / "core":
             continue
         mine = [Owner(app.name, app.package_path)] if app.package_path else \
             [Owner(m.package, m.path) for m in app.modules]
         by_module = dict(zip([m.name for m in app.modules], mine, strict=False)) if not app.package_path else {}
+        by_module.setdefault(CORE_MODULE, core)
         for record_file in sorted(app.fixtures_path.glob("*.json")) if app.fixtures_path.is_dir() else []:
             for record in json.loads(record_file.read_text()):
                 if not mine or not isinstance(record, dict):
                     continue
                 owner = by_module.get(str(record.get("module") or ""), mine[0])
-                owner.fixtures.extend((f"{record_file.name}:{record.get('name')}:{key}", value)
+                where = f"{record_file.name}:{record.get('name')}"
+                owner.fixtures.extend((f"{where}:{key}", value)
                                       for key, value in record.items() if isinstance(value, str) and "_(" in value)
+                owner.texts.extend((where, text) for text in workspace_labels(record))
         found.extend(mine)
     return found
 
@@ -73,6 +81,17 @@ def _source_files(root: Path) -> Iterator[Path]:
     for path in sorted(root.rglob("*")):
         if path.suffix in (".py", ".html") and not SKIPPED_FOLDERS.intersection(path.relative_to(root).parts):
             yield path
+
+
+def workspace_labels(record: Any) -> list[str]:
+    """What the desk shows of a Workspace record: its title, its cards', links' and shortcuts' labels, and
+    the shortcuts' count formats ("{} Pending")."""
+    if not isinstance(record, dict) or record.get("doctype") != "Workspace":
+        return []
+    found = [record.get("title"), record.get("label")]
+    for row in [*(record.get("links") or []), *(record.get("shortcuts") or [])]:
+        found += [row.get("label"), row.get("description"), row.get("format")]
+    return [str(text).strip() for text in found if text and str(text).strip()]
 
 
 def _jinja(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Any:
@@ -86,29 +105,33 @@ def extract_catalog(owner: Owner) -> Catalog:
     for path in _source_files(owner.root):
         method: Any = "python" if path.suffix == ".py" else _jinja
         with path.open("rb") as handle:
-            for lineno, message, comments, context in extract(method, handle, keywords=KEYWORDS):
+            for lineno, message, comments, context in extract(method, handle, keywords=KEYWORDS,
+                                                              comment_tags=COMMENT_TAGS, strip_comment_tags=True):
                 catalog.add(message, locations=[(str(path.relative_to(base)), lineno)], auto_comments=comments,
                             context=context)
     for where, source in owner.fixtures:
-        for lineno, message, comments, context in extract(_jinja, io.BytesIO(source.encode()), keywords=KEYWORDS):
+        for lineno, message, comments, context in extract(_jinja, io.BytesIO(source.encode()), keywords=KEYWORDS,
+                                                          comment_tags=COMMENT_TAGS, strip_comment_tags=True):
             catalog.add(message, locations=[(f"fixtures/{where}", lineno)], auto_comments=comments, context=context)
+    for where, text in owner.texts:
+        catalog.add(text, locations=[(f"fixtures/{where}", 1)])
     definitions = [*owner.root.glob("**/doctype/*/*.json"), *owner.root.glob("**/page/*/*.json")]
-    for path in sorted(definitions) if owner.labels else []:
+    for path in sorted(definitions):
         for message in doctype_labels(json.loads(path.read_text())):
             catalog.add(message, locations=[(str(path.relative_to(base)), 1)])
     return catalog
 
 
 def doctype_labels(definition: Any) -> list[str]:
-    """What the desk shows of a DocType definition (its name, field labels and Select options) or of a
-    desk Page's (its title)."""
+    """What the desk shows of a DocType definition (its name, field labels, Select options and field
+    descriptions) or of a desk Page's (its title)."""
     if isinstance(definition, dict) and definition.get("doctype") == "Page":
         return [str(definition.get("title") or "").strip()] if definition.get("title") else []
     if not isinstance(definition, dict) or definition.get("doctype") != "DocType":
         return []
     found = [str(definition.get("name") or "")]
     for df in definition.get("fields") or []:
-        found.append(str(df.get("label") or ""))
+        found += [str(df.get("label") or ""), str(df.get("description") or "")]
         if df.get("fieldtype") == "Select":
             found.extend(str(df.get("options") or "").split("\n"))
     return [text.strip() for text in found if text.strip()]

@@ -63,7 +63,7 @@
   function applied(message) {
     if (!message || !message.recorded) { return; }
     furthest = Math.max(furthest, Number(message.furthest) || 0);
-    show("watch-status", "Watched " + Math.round(Number(message.watched_percent) || 0) + "%");
+    show("watch-status", window.__("Watched {0}%", [Math.round(Number(message.watched_percent) || 0)]));
     var bar = document.querySelector("#lesson-progress progress");
     if (bar) {
       bar.value = message.progress;

@@ -18,7 +18,7 @@
     if (state) { state.classList.add("done"); state.textContent = "\u2713"; }
     var said = document.createElement("span");
     said.className = "visually-hidden";
-    said.textContent = "(done)";
+    said.textContent = window.__("(done)");
     item.appendChild(said);
   });
   // offer the device's own zone when it differs from the one shown
@@ -28,7 +28,7 @@
     var device = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!button || !select || !device || device === select.value) { return; }
     if (!Array.prototype.some.call(select.options, function (o) { return o.value === device; })) { return; }
-    button.textContent = "Use this device's zone (" + device + ")";
+    button.textContent = window.__("Use this device's zone ({0})", [device]);
     button.hidden = false;
     button.addEventListener("click", function () {
       select.value = device;

@@ -20,9 +20,9 @@
     return false;
   }
   function words(r) {
-    var parts = [r.completion_status.charAt(0).toUpperCase() + r.completion_status.slice(1)];
-    if (r.success_status && ["unknown", r.completion_status].indexOf(r.success_status) < 0) { parts.push(r.success_status); }
-    if (r.score !== null && r.score !== undefined) { parts.push("score " + r.score); }
+    var parts = [window.__(r.completion_status.charAt(0).toUpperCase() + r.completion_status.slice(1))];
+    if (r.success_status && ["unknown", r.completion_status].indexOf(r.success_status) < 0) { parts.push(window.__(r.success_status)); }
+    if (r.score !== null && r.score !== undefined) { parts.push(window.__("score {0}", [r.score])); }
     return parts.join(" · ");
   }
   function show(result) {
@@ -47,12 +47,12 @@
   function store(data) {
     return request(data.changes, false).then(function (response) {
       return response.json().then(function (body) {
-        if (!response.ok) { throw new Error(body.exception || body._error_message || "Not saved"); }
+        if (!response.ok) { throw new Error(body.exception || body._error_message || window.__("Not saved")); }
         show(body.message);
         player.dataset.saved = String(+(player.dataset.saved || 0) + 1);
       });
     }).catch(function (e) {
-      error.textContent = "Your progress in this package was not saved: " + e.message;
+      error.textContent = window.__("Your progress in this package was not saved: {0}", [e.message]);
       error.hidden = false;
     });
   }

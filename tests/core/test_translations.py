@@ -96,6 +96,13 @@ def test_extraction_reads_python_jinja_pages_and_fixture_templates(shipped: list
     assert {"Invalid login credentials", "Log in to Smooth", "Save", "Rows per page"} <= found["smooth"]
     assert {"Pick a time slot", "My learning", "Certificate of Completion", "Evaluation booked: {0}, {1}",
             "Hello {0}", "Pending"} <= found["smooth_lms"]
+    # the core's doctypes and the Core module's workspace go to the core's catalog, an app's workspace to its module's
+    assert {"User", "Role Name", "Users and Settings", "Desk users"} <= found["smooth"]
+    assert "Question Bank" in found["smooth_lms"] and "Users and Settings" not in found["smooth_lms"]
+    assert "Follows the roles: a System User when any role has desk access, else a Website User (portal only)" in \
+        found["smooth"]  # a field's description (User.user_type)
+    welcome = "Welcome aboard, {0}: your onboarding checklist"  # an Email Template of module Smooth HR
+    assert welcome in found["smooth_hr"] and welcome not in found["smooth_lms"]
 
 
 def test_the_german_catalogs_translate_every_shipped_string(shipped: list) -> None:

@@ -39,6 +39,8 @@ def test_a_german_learner_sees_the_portal_and_certificate_in_german(page: Page, 
     page.goto("/lms/certificates")
     expect(page.get_by_role("heading", name="Meine Zertifikate")).to_be_visible()
     expect(page.get_by_text(number)).to_be_visible()
+    # the scripts' words (the lesson player's, the desk's) come from the dictionaries the server wrote into the page
+    assert page.evaluate("() => [window.__('Watched {0}%', [90]), window.__('Bold')]") == ["90 % angesehen", "Fett"]
     assert_accessible(page)
     screenshot(page, "german-certificates", live.handle.backend)
     with page.expect_download() as info:

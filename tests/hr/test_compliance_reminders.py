@@ -49,13 +49,33 @@ def test_each_stage_goes_once_to_employee_and_manager_across_daily_runs(hr_mail:
         f"Expired: Eli Worker's Forklift Safety lapsed on {when}"]
     days = [" in 90 days", " in 60 days", " in 30 days", " in 7 days"]
     for mail, days_text in zip(to(smtp_server, EMPLOYEE), days, strict=False):
-        assert f"expires on <strong>{when}</strong>, {days_text.strip()}" in body(mail)
+        assert f"Your Forklift Safety expires on {when}, {days_text.strip()}." in body(mail)
     assert "has expired" in body(to(smtp_server, EMPLOYEE)[-1])
     manager_copy = body(to(smtp_server, MANAGER)[0])
     assert "Eli Worker reports to you" in manager_copy and "Hello Mona Manager" in manager_copy
     stages = smooth.get_all("HR Notification Log", filters={"compliance": row.name, "kind": "Reminder"},
                             pluck="stage", order_by="creation asc")
     assert stages == ["90", "60", "30", "7", "Expired"]
+
+
+def test_each_recipient_reads_the_reminder_in_their_own_language(hr_mail: SiteHandle, smtp_server: SmtpServer) -> None:
+    """A German employee's reminder is German, its date too; their English manager's copy stays English (the
+    rendered Email Queue rows)."""
+    make_compliance_type("Forklift Safety", reminder_days="30")
+    employee, _manager = staff()
+    with smooth.unit_of_work():
+        smooth.db.set_value("User", EMPLOYEE, "language", "de")
+    row = completed_row(employee, "Forklift Safety")
+    renewal = smooth.getdate(row.renewal_date)
+    run_as_job(run_daily_compliance, renewal - dt.timedelta(days=20))
+    mails = {mail["subject"]: mail["message_html"] for mail in smooth.get_all(
+        "Email Queue", filters={"reference_name": row.name}, fields=["subject", "message_html"])}
+    german_day = smooth.strftime(renewal, "%a %-d %b %Y", "de")
+    german = mails.pop(f"Erneuerung fällig: Ihr Nachweis „Forklift Safety“ läuft am {german_day} ab")
+    assert f"Ihr Nachweis „Forklift Safety“ läuft in 20 Tagen ab (am {german_day})." in german
+    assert "Guten Tag Eli Worker" in german and "Was zu tun ist:" in german and "expires" not in german
+    assert list(mails) == [f"Renewal due: Eli Worker's Forklift Safety expires on {day_text(renewal)}"]
+    assert "Eli Worker reports to you" in next(iter(mails.values()))
 
 
 def test_a_missed_run_sends_only_the_latest_stage_due(hr_mail: SiteHandle, smtp_server: SmtpServer) -> None:
@@ -162,7 +182,8 @@ def test_an_expiring_row_assigns_its_course_once(hr_mail: SiteHandle, smtp_serve
                           "reference_name": row.name, "status": "Open"}
     assert smooth.db.count("LMS Enrollment", {"member": EMPLOYEE, "course": course}) == 1
     first = to(smtp_server, EMPLOYEE)[0]
-    assert "Forklift Refresher</a> and pass its evaluation before" in body(first)
+    assert "Complete the course and pass its evaluation before" in body(first)
+    assert "Forklift Refresher</a>" in body(first)
     assert f"/lms/courses/{course}" in body(first)
 
 

@@ -20,4 +20,4 @@ def test_submitting_an_onboarding_welcomes_the_new_hire(
     assert welcome.message["Subject"] == "Welcome aboard, Nina Newhire: your onboarding checklist"
     body = welcome.message.get_body(("html",)).get_content()
     assert f"/onboarding/{doc.name}" in body and "(1 item)" in body
-    assert "Safety Basics: due 2030-03-16" in body
+    assert "Safety Basics: due Sat 16 Mar 2030" in body

@@ -123,8 +123,8 @@ def test_hr_hears_of_late_onboarding_and_separation_activities(hr_mail: SiteHand
     result = run_as_job(send_overdue_digests)
     assert result == {"marked_overdue": 0, "managers": 0, "hr": 1}  # no late training, yet HR is told
     (mail,) = to(smtp_server, HR)
-    assert " ".join(mail.message["Subject"].split()) == (f"Overdue training: 0 assignments and 2 boarding activities "
-                                       f"on {today:%a} {today.day} {today:%b %Y}")
+    assert " ".join(mail.message["Subject"].split()) == (f"Overdue on {today:%a} {today.day} {today:%b %Y}: "
+                                                         "training assignments 0, boarding activities 2")
     text = body(mail)
     assert "Onboarding of Eli" in text and "Issue badge" in text and "(2 days late)" in text
     assert "Separation of Fay" in text and "Return laptop" in text and "(1 day late)" in text

@@ -157,6 +157,19 @@ def test_the_page_its_pdf_the_form_button_and_the_audit_export(served: Api) -> N
     future = served.get(PAGE, params={"employee": history.ann, "as_of": "2999-01-01"}, user=HR)
     assert future.status_code == 417 and "not one in the future" in future.text
     assert "Choose an employee" in served.get(PAGE, user=HR).text
+    with served.handle.context():  # a German HR user reads the transcript's sections, standings and dates in German
+        smooth.db.set_value("User", HR, "language", "de")
+        smooth.db.commit()
+        issued = smooth.strftime(_ago(120), "%d %b %Y", "de")
+    try:
+        german = served.get(PAGE, params={"employee": history.ann}, user=HR).text
+    finally:
+        with served.handle.context():
+            smooth.db.set_value("User", HR, "language", None)
+            smooth.db.commit()
+    assert ">Zertifikate (" in german and ">Abgelegte Dokumente (" in german and ">Quiz-Ergebnisse (" in german
+    assert 'class="hr-standing hr-standing-bad">Widerrufen<' in german and "Widerrufen: Issued in error" in german
+    assert f"Ausgestellt {issued}" in german and ">Certificates (" not in german and "Revoked" not in german
 
     pdf = served.get(PAGE, params={"employee": history.ann, "as_of": sixty.isoformat(), "pdf": 1}, user=HR)
     assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-", pdf.text[:300]

@@ -82,6 +82,8 @@ def _event(mail: Received) -> tuple[Calendar, Any]:
 def test_scheduling_invites_every_member_and_the_host_in_their_own_zone(live_lms: SiteHandle,
                                                                          smtp_server: SmtpServer) -> None:
     batch, _course = cohort()
+    smooth.db.set_value("User", KOJI, "language", "de")  # Koji reads German: his invitation and its date too
+    smooth.db.commit()
     start = in_a_week()
     doc = schedule(batch, start)
     assert doc.meet_status == "Not Configured" and "paste the meeting's join link" in doc.meet_error
@@ -91,6 +93,9 @@ def test_scheduling_invites_every_member_and_the_host_in_their_own_zone(live_lms
     york = start.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("America/New_York"))
     assert _subject(ana) == f"Live session: Signals drill, {york:%a} {york.day} {york:%b %Y}, " \
         f"{york:%H:%M}-{york + dt.timedelta(minutes=45):%H:%M} (America/New_York)"
+    tokyo = start.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Asia/Tokyo"))
+    assert _subject(koji).startswith(f"Live-Sitzung: Signals drill, {smooth.strftime(tokyo, '%a %-d %b %Y', 'de')}, ")
+    assert "Sie sind zu dieser Live-Sitzung eingeladen:" in koji.message.get_body(("html",)).get_content()
     assert "(Asia/Tokyo)" in _subject(koji) and "(Europe/Berlin)" in _subject(host)
     assert "You host" in host.message.get_body(("html",)).get_content()
     calendar, event = _event(ana)

@@ -259,6 +259,7 @@ def test_a_rejected_request_says_why_and_changes_nothing(people: tuple[Person, P
     request = _as(PAT, {"doctype": DELETIONS})
     smooth.db.commit()
     deletion.confirm(request.name, _confirmation_token(request.name))
+    smooth.db.set_value("User", PAT, "language", "de")  # the person reads German: the answer is in German
     smooth.set_user(HR)
     try:
         with pytest.raises(smooth.ValidationError, match="why"):
@@ -270,7 +271,10 @@ def test_a_rejected_request_says_why_and_changes_nothing(people: tuple[Person, P
     assert smooth.db.get_value(DELETIONS, request.name, ["status", "rejection_reason"]) == (
         "Rejected", "Open investigation")
     assert smooth.db.get_value("User", PAT, "enabled") == 1
-    assert smooth.db.exists("Email Queue", {"reference_name": request.name, "subject": ["like", "%not approved%"]})
+    told = smooth.db.get_value("Email Queue", {"reference_name": request.name, "subject": [
+        "=", "Ihr Antrag auf Löschung Ihrer Daten wurde nicht genehmigt"]}, "message_html")
+    assert f"Ihr Antrag {request.name} wurde nicht genehmigt:" in told and "Open investigation" in told
+    assert smooth.db.exists("Email Queue", {"reference_name": request.name, "subject": ["like", "%awaits your review"]})
 
 
 # fields that name a user or an employee but are not the person the record is about, each with why

@@ -129,6 +129,11 @@ def test_the_program_certificate_waits_for_every_course_and_its_certification(lm
     number = smooth.db.get_value("LMS Program Member", {"member": LEA}, "certificate_number")
     assert number and number.startswith("SMC-")
     assert programs.record_standing(program, [LEA]) == []  # once
+    member = smooth.db.get_value("LMS Program Member", {"member": LEA})
+    with smooth.in_language("de"):  # the certificate's words in German (HTML: the PDF prints the same)
+        printed = smooth.get_print("LMS Program Member", member, print_format="LMS Program Certificate")
+    assert "Programmzertifikat" in printed and "alle Kurse des Programms abgeschlossen hat" in printed
+    assert "Prüfen unter http" in printed and "Warehouse Path" in printed
     found = programs.verification(number.lower())
     assert found and found["holder"] and found["course_title"] == "Warehouse Path" and found["kind"] == "Program"
     assert programs.verification("SMC-NONE-NONE-NONE") is None

@@ -81,6 +81,10 @@ def test_open_answers_await_an_evaluator_then_the_result_counts(lms: SiteHandle)
     assert (done["status"], done["score"], done["passed"]) == ("Awaiting Grading", 1, 0)
     printed = smooth.get_print("LMS Quiz Submission", done["name"], print_format="Quiz Submission Report")
     assert "<td>Awaiting grading</td>" in printed and "awaiting grading (out of 4)" in printed
+    with smooth.in_language("de"):  # a German reader's report
+        german = smooth.get_print("LMS Quiz Submission", done["name"], print_format="Quiz Submission Report")
+    assert "<td>Wartet auf Bewertung</td>" in german and "wartet auf Bewertung (von 4)" in german
+    assert "Bericht zur Quiz-Abgabe" in german and "richtig (1/1)" in german
     assert smooth.db.get_value("LMS Question", essay, ["awaiting_grading", "times_answered"]) == (1, 0)
     smooth.set_user(learner)
     try:

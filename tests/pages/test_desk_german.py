@@ -3,6 +3,8 @@ pages too; the stored values (an option's `value`) stay English. SQLite only: no
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import smooth
@@ -56,3 +58,30 @@ def test_a_select_column_of_a_list_shows_its_options_in_german(users: Api) -> No
     assert german.status_code == 200, german.text[:500]
     assert "<h1>Mitarbeiter</h1>" in german.text and ">Aktiv<" in german.text and ">Active<" not in german.text
     assert ">Active<" in users.get("/app/employee", user=ENGLISH).text
+
+
+
+def test_a_list_s_filter_placeholder_and_any_link_in_german(users: Api) -> None:
+    """A Link filter's placeholder is the linked doctype's name, a group-by's "Any ..." link its label, in German."""
+    insert(users, {"doctype": "Employee", "first_name": "Greta", "last_name": "Listed", "status": "Active",
+                   "date_of_joining": "2026-01-05"})
+    german = users.get("/app/employee", params={"status": "Active"}, user=GERMAN).text
+    assert 'placeholder="Abteilung"' in german and '"Bold": "Fett"' in german  # the scripts' words: the dictionary
+    counts = users.get("/app/employee/view/counts", params={"status": "Active"}, user=GERMAN).text
+    assert ">Status: beliebig<" in counts
+    english = users.get("/app/employee", params={"status": "Active"}, user=ENGLISH).text
+    assert 'placeholder="Department"' in english
+    assert ">Any status<" in users.get("/app/employee/view/counts", params={"status": "Active"}, user=ENGLISH).text
+
+
+def test_core_doctypes_their_descriptions_and_workspaces_in_german(users: Api) -> None:
+    """The core's doctypes (User), their fields' descriptions and the Users workspace come from the core's catalog."""
+    form = users.get("/app/user/new", user=GERMAN).text
+    assert "<h1>Benutzer neu anlegen</h1>" in form and ">Zeitzone</label>" in form and ">Benutzertyp<" in form
+    assert "Ihre Zeitzone, z. B. Europe/Berlin; leer verwendet die der Organisation (Systemeinstellungen)" in form
+    assert "Time Zone" not in form and "Your time zone" not in form
+    assert 'aria-label="Zeile zu Rollen hinzufügen">Zeile hinzufügen<' in form  # the grid's own words too
+    assert 'placeholder="Leer lassen, um es zu behalten"' in form and 'aria-label="Rolle (Zeile von Rollen)"' in form
+    workspace = users.get("/app/users", user=GERMAN).text
+    assert "<h1>Benutzer und Einstellungen</h1>" in workspace and ">Desk-Benutzer<" in workspace
+    assert re.search(r">\d+ aktiv<", workspace)  # a shortcut's count format

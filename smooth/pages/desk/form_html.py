@@ -20,21 +20,25 @@ from smooth.messages import _
 from smooth.pages.desk.form_fields import FieldView, GridView
 from smooth.safe_urls import safe_href
 
-ROW_ACTIONS = (
-    '<button type="button" class="btn btn-small" data-grid-up title="Move up"><span aria-hidden="true">↑</span>'
-    '<span class="visually-hidden">Move row up</span></button>\n'
-    '<button type="button" class="btn btn-small" data-grid-down title="Move down"><span aria-hidden="true">↓</span>'
-    '<span class="visually-hidden">Move row down</span></button>\n'
-    '<button type="button" class="btn btn-small btn-danger" data-grid-remove title="Remove row">'
-    '<span aria-hidden="true">✕</span><span class="visually-hidden">Remove row</span></button>'
-)
 EMPTY = (None, "")
 REQUIRED = ' class="reqd"'
-NOTHING_TO_CHOOSE = '<span class="muted">Nothing to choose from</span>'
 
 
 def _e(value: Any) -> str:
     return str(escape(value))
+
+
+def row_actions() -> str:
+    """A grid row's move and remove buttons, in the reader's language (each text a `_()` of its own: the
+    extractor does not look inside f-strings)."""
+    up, row_up, down, row_down, remove = (_e(text) for text in (
+        _("Move up"), _("Move row up"), _("Move down"), _("Move row down"), _("Remove row")))
+    return (f'<button type="button" class="btn btn-small" data-grid-up title="{up}">'
+            f'<span aria-hidden="true">↑</span><span class="visually-hidden">{row_up}</span></button>\n'
+            f'<button type="button" class="btn btn-small" data-grid-down title="{down}">'
+            f'<span aria-hidden="true">↓</span><span class="visually-hidden">{row_down}</span></button>\n'
+            f'<button type="button" class="btn btn-small btn-danger" data-grid-remove title="{remove}">'
+            f'<span aria-hidden="true">✕</span><span class="visually-hidden">{remove}</span></button>')
 
 
 def _number(value: Any) -> float:
@@ -152,14 +156,15 @@ class FormFields:
         if widget == "code":
             return f'<textarea rows="6" class="code" spellcheck="false" {attrs}>{v}</textarea>'
         if widget == "rich_text":
+            shown = _("{0} as shown", _(f.df.label))
             return (f'<textarea rows="8" class="rich-source" data-rich {attrs}>{v}</textarea>\n'
-                    f'<div class="rich-text rich-preview" data-rich-preview aria-label="{_e(_(f.df.label))} as shown"'
+                    f'<div class="rich-text rich-preview" data-rich-preview aria-label="{_e(shown)}"'
                     f'{"" if value else " hidden"}>{self.rich_html(value)}</div>')
         if widget == "attach":
             return self._attach_control(f, label)
         if widget == "password":
-            return (f'<input type="password" value="" autocomplete="new-password" '
-                    f'placeholder="Leave blank to keep" {attrs}>')
+            keep = _e(_("Leave blank to keep"))
+            return f'<input type="password" value="" autocomplete="new-password" placeholder="{keep}" {attrs}>'
         if widget == "color":
             return f'<input type="text" value="{v}" pattern="#[0-9A-Fa-f]{{3,8}}" {attrs}>'
         length = f' maxlength="{_e(f.df.length)}"' if f.df.length else ""
@@ -207,20 +212,23 @@ class FormFields:
         g: GridView = f.grid
         table, label = _e(g.table.fieldname), _e(_(g.table.label))
         heads = "".join(f'<th scope="col"{REQUIRED if c.reqd else ""}>{_e(_(c.label))}</th>' for c in g.columns)
-        actions = '<th scope="col"><span class="visually-hidden">Row actions</span></th>' if g.editable else ""
+        row_actions_label = _e(_("Row actions"))
+        actions = f'<th scope="col"><span class="visually-hidden">{row_actions_label}</span></th>' if g.editable else ""
         rows = "".join(self.grid_row(g, i, row_name, cells) for i, (row_name, cells) in enumerate(g.rows))
         if g.editable:
             rows += self.grid_row(g, len(g.rows), "", g.blank, blank=True)
-        out = (f'<div class="grid-wrap" tabindex="0" role="region" aria-label="{label} table">\n'
+        region = _e(_("{0} table", _(g.table.label)))
+        out = (f'<div class="grid-wrap" tabindex="0" role="region" aria-label="{region}">\n'
                f'<table class="data grid" data-grid="{table}">\n<caption class="visually-hidden">{label}</caption>\n'
                f'<thead><tr>\n<th scope="col" class="grid-idx">#</th>\n{heads}{actions}</tr></thead>\n'
                f"<tbody>\n{rows}</tbody>\n</table>\n</div>\n")
         if g.editable:
+            add, add_to = _e(_("Add row")), _e(_("Add row to {0}", _(g.table.label)))
+            note = _e(_("Fill in the empty last row to add one; tick Remove to delete a row."))
             out += (f'<template data-grid-template="{table}">{self.grid_row(g, "__IDX__", "", g.template)}</template>\n'
                     f'<p class="grid-tools" data-js-only hidden><button type="button" class="btn btn-small" '
-                    f'data-grid-add="{table}">Add row<span class="visually-hidden"> to {label}</span></button></p>\n'
-                    '<p class="muted small no-js-note" data-no-js>Fill in the empty last row to add one; tick Remove '
-                    "to delete a row.</p>\n")
+                    f'data-grid-add="{table}" aria-label="{add_to}">{add}</button></p>\n'
+                    f'<p class="muted small no-js-note" data-no-js>{note}</p>\n')
         return out
 
     def grid_row(self, g: GridView, index: int | str, row_name: str, cells: list[FieldView],
@@ -231,13 +239,14 @@ class FormFields:
         out = (f'<tr data-row{" data-blank-row" if blank else ""}>\n'
                f'<td class="grid-idx">{kept}<span data-row-number>{number}</span></td>\n')
         for cell in cells:
-            label = f"{_(cell.df.label)} ({_(g.table.label)} row)"
+            label = _("{0} ({1} row)", _(cell.df.label), _(g.table.label))
             out += (f'<td data-fieldname="{_e(cell.df.fieldname)}"{self.conditions(cell)}>'
                     f"{self.control(cell, label)}</td>\n")
         if g.editable:
+            remove = _e(_("Remove"))
             out += (f'<td class="grid-row-actions">\n<label class="no-js-remove" data-no-js><input type="checkbox" '
-                    f'name="{table}-{_e(index)}-__remove" value="1"> Remove</label>\n'
-                    f"<span data-js-only hidden>\n{ROW_ACTIONS}\n</span>\n</td>\n")
+                    f'name="{table}-{_e(index)}-__remove" value="1"> {remove}</label>\n'
+                    f"<span data-js-only hidden>\n{row_actions()}\n</span>\n</td>\n")
         return out + "</tr>\n"
 
     @staticmethod
@@ -252,7 +261,8 @@ class FormFields:
                 f'<label><input type="checkbox" name="{_e(f.name)}-{i}-{_e(f.grid.fieldname)}" value="{_e(option)}"'
                 f'{" checked" if option in f.value else ""}> {_e(option)}</label>\n'
                 for i, option in enumerate(f.options))
-            out += f'<div class="multiselect-options">\n{choices or NOTHING_TO_CHOOSE}\n</div>\n'
+            nothing = '<span class="muted">' + _e(_("Nothing to choose from")) + "</span>"
+            out += f'<div class="multiselect-options">\n{choices or nothing}\n</div>\n'
         return out + "</fieldset>\n"
 
     # -- a field -----------------------------------------------------------------------------------------
@@ -283,5 +293,5 @@ class FormFields:
                 out += f'<label class="field-label" for="{_e(f.input_id)}">{_e(_(df.label))}</label>\n'
             out += self.control(f) + "\n"
         if df.description:
-            out += f'<p class="field-desc" id="{_e(f.input_id)}-desc">{_e(df.description)}</p>\n'
+            out += f'<p class="field-desc" id="{_e(f.input_id)}-desc">{_e(_(df.description))}</p>\n'
         return out + "</div>\n"

@@ -27,6 +27,8 @@ from urllib.parse import urlencode
 from smooth.context import local, session_user, today
 from smooth.core.doctype.workspace.workspace import parse_stats_filter, workspace_slug
 from smooth.exceptions import SmoothError
+from smooth.i18n.formatting import format_number
+from smooth.messages import _
 from smooth.model import user_queries
 from smooth.model.database_api import document_db
 from smooth.pages.desk.desk_pages import find_desk_page, may_open
@@ -205,9 +207,9 @@ def _shortcut(row: dict[str, Any], user: str) -> Shortcut:
         except SmoothError as exc:
             shortcut.error = exc.message
         else:
-            template = row.get("format") or "{}"
-            shortcut.count_text = template.replace("{}", f"{shortcut.count:,}") if "{}" in template \
-                else f"{shortcut.count:,} {template}"
+            template = _(row["format"]) if row.get("format") else "{}"
+            count = format_number(shortcut.count)  # with the reader's language's separators
+            shortcut.count_text = template.replace("{}", count) if "{}" in template else f"{count} {template}"
     return shortcut
 
 

@@ -239,8 +239,8 @@
   });
 
   // -- rich text: the sanitised preview becomes the editor; the textarea still carries the value -------
-  var RICH_TOOLS = [["bold", "Bold", "B"], ["italic", "Italic", "I"], ["insertUnorderedList", "Bulleted list", "•"],
-                    ["insertOrderedList", "Numbered list", "1."], ["createLink", "Link", "🔗"]];
+  var RICH_TOOLS = [["bold", __("Bold"), "B"], ["italic", __("Italic"), "I"], ["insertUnorderedList", __("Bulleted list"), "•"],
+                    ["insertOrderedList", __("Numbered list"), "1."], ["createLink", __("Link"), "🔗"]];
   each("textarea[data-rich]", form, function (source) {
     var editor = source.parentNode.querySelector("[data-rich-preview]");
     var label = form.querySelector("label[for='" + source.id + "']");
@@ -248,7 +248,7 @@
     var toolbar = document.createElement("div");
     toolbar.className = "rich-toolbar";
     toolbar.setAttribute("role", "toolbar");
-    toolbar.setAttribute("aria-label", (label ? label.textContent.trim() : "Text") + " formatting");
+    toolbar.setAttribute("aria-label", __("{0} formatting", [label ? label.textContent.trim() : __("Text")]));
     RICH_TOOLS.forEach(function (tool) {
       var button = document.createElement("button");
       button.type = "button";
@@ -260,7 +260,7 @@
       button.addEventListener("click", function () {
         editor.focus();
         if (tool[0] === "createLink") {
-          var url = window.prompt("Link address (https://...)");
+          var url = window.prompt(__("Link address (https://...)"));
           if (url && /^(https?:|mailto:)/i.test(url)) document.execCommand("createLink", false, url);
         } else {
           document.execCommand(tool[0], false, null);
@@ -277,7 +277,7 @@
     editor.contentEditable = "true";
     editor.setAttribute("role", "textbox");
     editor.setAttribute("aria-multiline", "true");
-    editor.setAttribute("aria-label", label ? label.textContent.trim() : "Text");
+    editor.setAttribute("aria-label", label ? label.textContent.trim() : __("Text"));
     editor.classList.add("rich-editor");
     editor.addEventListener("input", sync);
     source.hidden = true;

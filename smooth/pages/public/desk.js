@@ -84,10 +84,19 @@
       .then(({ ok, body }) => {
         if (ok) { window.location.reload(); return; }
         if (button) button.disabled = false;
-        if (error) { error.textContent = body._error_message || (body.exception || "The request failed").replace(/^[\w.]+: /, ""); error.hidden = false; }
+        if (error) { error.textContent = body._error_message || (body.exception || __("The request failed")).replace(/^[\w.]+: /, ""); error.hidden = false; }
       })
       .catch(() => { if (button) button.disabled = false; });
   });
 
   window.smooth = Object.assign(window.smooth || {}, { csrfToken: token, callMethod: callMethod, linkTarget: linkTarget });
+
+  // Frappe's __(): a script's words in the reader's language, from the dictionaries the server wrote into the
+  // page (script[data-messages], English text -> translation; read at each call: an htmx swap may bring others);
+  // {0}, {1} take `args`. Text no dictionary has stays English.
+  window.__ = function (text, args) {
+    let found = text;
+    document.querySelectorAll("script[data-messages]").forEach((s) => { found = JSON.parse(s.textContent || "{}")[text] || found; });
+    return (args || []).reduce((out, arg, i) => out.split("{" + i + "}").join(String(arg)), found);
+  };
 })();

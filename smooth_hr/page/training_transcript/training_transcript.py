@@ -12,6 +12,7 @@ from smooth import _
 from smooth_hr import transcript_print
 from smooth_hr.transcript import get_transcript
 
+# each standing (in English: the transcript shows it translated) and its colour
 STATUS_CLASS = {"Valid": "ok", "In force": "ok", "Complete": "ok", "Completed": "ok", "Passed": "ok", "Pass": "ok",
                 "Expired": "bad", "Revoked": "bad", "Fail": "bad", "Not passed": "bad", "Overdue": "bad",
                 "Expiring": "warn", "Superseded": "muted"}
@@ -32,7 +33,7 @@ def get_context(context: Any) -> None:
     context.chosen = {"employee": employee, "as_of": as_of}
     context.transcript = None
     context.error = None
-    context.status_class = STATUS_CLASS
+    context.status_class = {_(status): tone for status, tone in STATUS_CLASS.items()}  # the standings are translated
     if not employee:
         context.error = _("Choose an employee: open their form and press Training transcript, or type their ID below.")
         return

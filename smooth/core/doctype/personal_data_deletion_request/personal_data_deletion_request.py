@@ -21,7 +21,9 @@ from smooth.core.doctype.personal_data_download_request.personal_data_download_r
 from smooth.core.personal_data.erasure import erase
 from smooth.email.queue import sendmail
 from smooth.exceptions import DoesNotExistError, PermissionError, TooManyRequestsError, ValidationError
+from smooth.i18n.language import override, user_language
 from smooth.jobs.enqueue import enqueue
+from smooth.messages import _
 from smooth.model.database_api import document_db
 from smooth.model.document import Document
 from smooth.model.records import get_doc
@@ -60,12 +62,17 @@ class PersonalDataDeletionRequest(Document):
 
     def after_insert(self) -> None:
         link = get_url(CONFIRM_PAGE + "?" + urlencode({"request": self.name, "token": self.flags.token}))
-        sendmail(str(self.email), subject="Confirm the deletion of your data",
-                 message=f"<p>You asked for your data to be deleted ({self.name}).</p>"
-                         f'<p><a href="{link}">Confirm the request</a> within {LINK_VALID.days} days. It then '
-                         "goes to review; once approved, your account is closed and cannot be restored.</p>"
-                         "<p>If you did not ask for this, ignore this mail: nothing happens without the "
-                         "confirmation.</p>", reference_doctype=DOCTYPE, reference_name=self.name, now=True)
+        with override(user_language(str(self.email))):  # in the person's language (theirs, else the site's)
+            subject, asked = _("Confirm the deletion of your data"), _("You asked for your data to be deleted ({0}).",
+                                                                      self.name)
+            confirm_within = _("Confirm the request within {0} days with the link below. It then goes to review; once "
+                               "approved, your account is closed and cannot be restored.", LINK_VALID.days)
+            link_text = _("Confirm the request")
+            ignore = _("If you did not ask for this, ignore this mail: nothing happens without the confirmation.")
+        sendmail(str(self.email), subject=subject,
+                 message=f"<p>{escape(asked)}</p><p>{escape(confirm_within)}</p>"
+                         f'<p><a href="{link}">{escape(link_text)}</a></p><p>{escape(ignore)}</p>',
+                 reference_doctype=DOCTYPE, reference_name=self.name, now=True)
 
 
 def confirm(request: str, token: str) -> str:
@@ -97,9 +104,12 @@ def _tell_reviewers(request: str) -> None:
     link = get_url(f"/app/personal-data-deletion-request/{request}")
     for reviewer in reviewers:
         if reviewer != "Administrator":
-            sendmail(reviewer, subject=f"Deletion request {request} awaits your review",
-                     message=f'<p>A person confirmed their request to delete their data. <a href="{link}">Review '
-                             f"{request}</a>: approve it to erase their data, or reject it with a reason.</p>",
+            with override(user_language(reviewer)):
+                subject = _("Deletion request {0} awaits your review", request)
+                text = _("A person confirmed their request to delete their data: approve it to erase their data, "
+                         "or reject it with a reason.")
+                review = _("Review {0}", request)
+            sendmail(reviewer, subject=subject, message=f'<p>{escape(text)} <a href="{link}">{escape(review)}</a></p>',
                      reference_doctype=DOCTYPE, reference_name=request)
 
 
@@ -134,8 +144,10 @@ def reject(name: str, reason: str = "") -> dict[str, str]:
         raise ValidationError("Say why the request is rejected: the person is told")
     document_db().set_value(DOCTYPE, doc.name, {"status": REJECTED, "rejection_reason": reason.strip()[:1000],
                                        "approved_by": session_user(), "approved_on": now_datetime()})
-    sendmail(doc.email, subject="Your request to delete your data was not approved",
-             message=f"<p>Your request {doc.name} was not approved:</p><p>{escape(reason.strip())}</p>",
+    with override(user_language(str(doc.email))):
+        subject, text = _("Your request to delete your data was not approved"), _(
+            "Your request {0} was not approved:", doc.name)
+    sendmail(doc.email, subject=subject, message=f"<p>{escape(text)}</p><p>{escape(reason.strip())}</p>",
              reference_doctype=DOCTYPE, reference_name=doc.name)
     return {"doctype": DOCTYPE, "name": doc.name}
 

@@ -9,11 +9,15 @@ Access Log (`track_views`). One request at a time is being prepared per person.
 
 from __future__ import annotations
 
+from markupsafe import escape
+
 from smooth.context import session_user
 from smooth.core.personal_data.archive import build_zip
 from smooth.email.queue import sendmail
 from smooth.exceptions import PermissionError, TooManyRequestsError, ValidationError
+from smooth.i18n.language import override, user_language
 from smooth.jobs.enqueue import enqueue
+from smooth.messages import _
 from smooth.model.database_api import document_db
 from smooth.model.document import Document
 from smooth.model.records import get_doc
@@ -92,7 +96,10 @@ def prepare(request: str) -> None:
         return
     document_db().set_value(DOCTYPE, doc.name, {"status": READY, "data_file": stored.file_url, "error": None})
     link = get_url(PAGE)
-    sendmail(doc.user, subject="Your data is ready to download",
-             message=f"<p>The copy of your data you asked for ({doc.name}) is ready.</p>"
-                     f'<p><a href="{link}">Download it from your account</a> (you will be asked to log in).</p>',
+    with override(user_language(str(doc.user))):  # in the person's language
+        subject, ready = _("Your data is ready to download"), _("The copy of your data you asked for ({0}) is ready.",
+                                                                doc.name)
+        download = _("Download it from your account (you will be asked to log in):")
+    sendmail(doc.user, subject=subject,
+             message=f'<p>{escape(ready)}</p><p>{escape(download)} <a href="{link}">{escape(link)}</a></p>',
              reference_doctype=DOCTYPE, reference_name=doc.name)
