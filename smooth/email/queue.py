@@ -142,6 +142,7 @@ def sendmail_many(mails: Sequence[Mapping[str, Any]]) -> list[str]:
     switched_off = switched_off_templates()
     names: list[str] = []
     queued: list[tuple[str, _Mail]] = []
+    first = ""  # the first queued mail's name: the sending job's id
     for to, mail in zip(addresses, mails, strict=True):
         prepared = _prepared(to, mail.get("subject"), mail.get("template"), mail.get("args"), mail.get("message"),
                              mail.get("reference_doctype"), mail.get("reference_name"), mail.get("sender"),
@@ -149,14 +150,15 @@ def sendmail_many(mails: Sequence[Mapping[str, Any]]) -> list[str]:
         if isinstance(prepared, _Mail):
             queued.append((make_hash(), prepared))
             names.append(queued[-1][0])
+            first = first or queued[-1][0]
         else:
             names.append(prepared)
         if len(queued) == MANY_CHUNK:  # rendered bodies are the bulk of it: memory stays a chunk's
             _insert_queued(queued)
             queued = []
     _insert_queued(queued)
-    if any(names) and smtp.settings(local().site.config) is not None:
-        enqueue(flush, queue="short", job_id=f"email:batch:{next(n for n in names if n)}", deduplicate=True)
+    if first and smtp.settings(local().site.config) is not None:
+        enqueue(flush, queue="short", job_id=f"email:batch:{first}", deduplicate=True)
     return names
 
 
@@ -164,8 +166,8 @@ def _insert_queued(queued: list[tuple[str, _Mail]]) -> None:
     if not queued:
         return
     database = document_db()
-    fields = ["name", *_queue_values(queued[0][1])]
-    database.bulk_insert(QUEUE, fields, ([name, *_queue_values(mail).values()] for name, mail in queued))
+    rows = [(name, _queue_values(mail)) for name, mail in queued]
+    database.bulk_insert(QUEUE, ["name", *rows[0][1]], ([name, *values.values()] for name, values in rows))
     database.bulk_insert("Email Queue Recipient", ["parent", "parenttype", "parentfield", "idx", "recipient"],
                          ([name, QUEUE, "recipients", idx, address] for name, mail in queued
                           for idx, address in enumerate(mail.to, start=1)))
