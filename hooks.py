@@ -184,3 +184,6 @@ website_route_rules = [
     {"from_route": "/onboarding/<onboarding>", "to_route": "onboarding"},
     {"from_route": "/onboarding/<onboarding>/<activity>", "to_route": "onboarding/activity"},
 ]
+
+# read on every booking and availability page, changed rarely: kept in the site cache (smooth_lms/evaluators.py)
+site_cache_doctypes = ["Course Evaluator", "Evaluator Course", "Evaluator Schedule", "Evaluator Unavailability"]

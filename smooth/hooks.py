@@ -34,11 +34,13 @@ LIST_KEYS = ("before_install", "after_install", "before_migrate", "after_migrate
 # `base_template_map` ({path regex: layout template}: the chrome of error pages on those paths, pages/rendering.py),
 # `commands` (dotted paths to Click commands the app adds to bench, imported only to run one: cli/app_commands.py),
 # `ignore_links_on_delete` (doctypes whose links do not stop a delete, model/delete.py),
-# `user_data_fields` (the records that name a person: core/personal_data, shape checked here)
+# `user_data_fields` (the records that name a person: core/personal_data, shape checked here),
+# `site_cache_doctypes` (Smooth's own: doctypes whose rows the app reads through `smooth.db.cached`; a committed
+# write to one clears the site cache everywhere, smooth/site_cache.py)
 DATA_KEYS = ("app_name", "app_title", "app_publisher", "app_description", "app_license", "app_email",
              "app_version", "app_icon", "app_color", "required_apps", "fixtures", "website_user_home_page",
              "doc_events", "scheduler_events", "website_route_rules", "base_template_map", "commands",
-             "ignore_links_on_delete", "user_data_fields")
+             "ignore_links_on_delete", "user_data_fields", "site_cache_doctypes")
 # the core is always installed: it satisfies `required_apps` naming it, or naming Frappe (which it stands in for)
 CORE_NAMES = (CORE_APP_NAME, "frappe")
 # Frappe's hook keys Smooth does not act on: a Frappe app installs unchanged, `bench check` warns (hooks.W001)

@@ -27,7 +27,7 @@ from smooth.hooks import Hooks
 from smooth.meta import customization
 from smooth.meta.doctype import Meta
 from smooth.meta.registry import MetaRegistry
-from smooth.site_cache import SiteCache
+from smooth.site_cache import CACHED_DOCTYPES, SiteCache
 
 SITE_CONFIG = "site_config.json"
 COMMON_CONFIG = "common_site_config.json"
@@ -124,6 +124,8 @@ class Site:
             registry.issues.extend(customization.apply(registry.metas, custom_fields, property_setters))
             metadata = build_metadata(registry)
         self.registry, self.hooks, self.metadata = registry, hooks, metadata
+        self.cached_doctypes = CACHED_DOCTYPES | frozenset(hooks.get("site_cache_doctypes"))
+        self.cached_tables = frozenset(f"tab{doctype}" for doctype in self.cached_doctypes)
         self.cache.clear()  # rows kept for the old metadata may lack a column the new one has
         self._source = source
         self.controllers: dict[str, type] = {}

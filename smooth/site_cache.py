@@ -45,11 +45,11 @@ import redis
 
 log = logging.getLogger("smooth.site_cache")
 
-# the doctypes whose rows the core caches: a committed write to any of them changes the generation
+# the doctypes whose rows the core caches: a committed write to any of them changes the generation (apps add
+# theirs with the `site_cache_doctypes` hook: `Site.cached_doctypes`)
 CACHED_DOCTYPES = frozenset({"Has Role", "Role", "User", "Singles", "User Permission", "Workflow",
                              "Workflow Document State", "Workflow Transition", "Email Template",
                              "Notification", "Notification Recipient"})
-CACHED_TABLES = frozenset(f"tab{doctype}" for doctype in CACHED_DOCTYPES)
 GENERATION_FILE = "cache.generation"
 MAX_AGE = 300.0
 MAX_ENTRIES = 20_000  # past this (a site with many users), start again rather than grow
@@ -71,10 +71,10 @@ def redis_client(url: str) -> redis.Redis:
     return client
 
 
-def names_cached_table(sql: str) -> bool:
-    """Whether a statement's text may write a cached doctype's table (a raw `db.sql` write)."""
+def names_cached_table(sql: str, tables: frozenset[str]) -> bool:
+    """Whether a statement's text may write one of the cached doctypes' `tables` (a raw `db.sql` write)."""
     lowered = sql.lower()
-    return any(table.lower() in lowered for table in CACHED_TABLES)
+    return any(table.lower() in lowered for table in tables)
 
 
 class SiteCache:

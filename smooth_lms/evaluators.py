@@ -9,6 +9,7 @@ insert atomic on MariaDB; SQLite serialises writers anyway.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import smooth
@@ -43,8 +44,8 @@ def get_evaluator(course: str, batch: str | None = None, settings: dict[str, Any
         if chosen:
             return [chosen]
     settings = settings if settings is not None else course_settings(course)
-    pool = set(smooth.get_all("Evaluator Course", filters={"course": course, "parenttype": "Course Evaluator"},
-                              pluck="parent"))
+    pool = set(smooth.db.cached(("evaluator pool", course), lambda: tuple(smooth.get_all(
+        "Evaluator Course", filters={"course": course, "parenttype": "Course Evaluator"}, pluck="parent"))))
     if settings.get("evaluator"):
         pool.add(settings["evaluator"])
     if not pool:
@@ -73,54 +74,67 @@ CALENDAR_FIELDS = ["name", "timezone", "slot_minutes", "max_evaluations_per_day"
                    "unavailable_to"]
 
 
+@dataclass(frozen=True)
+class CalendarRows:
+    """An evaluator's stored calendar as read (shared through the site cache: never changed in place)."""
+
+    row: dict[str, Any]
+    schedule: tuple[tuple[Any, Any, Any], ...]
+    leave: tuple[tuple[Any, Any, Any], ...]
+
+
 def calendar(evaluator: str, default_minutes: int, *, for_update: bool = False) -> EvaluatorCalendar:
     """The evaluator's schedule and leave; `for_update` also locks the Course Evaluator row until commit,
     so bookings for one evaluator run one at a time (lock a pool in name order: no deadlocks)."""
-    row = smooth.db.get_value("Course Evaluator", evaluator, CALENDAR_FIELDS, as_dict=True, for_update=for_update)
-    if row is None:
-        raise NoEvaluatorError(f"{evaluator} is named as an evaluator but has no Course Evaluator record; "
-                               "create one with their weekly schedule")
-    owner = {"parent": evaluator, "parenttype": "Course Evaluator"}
-    schedule = smooth.db.get_all("Evaluator Schedule", fields=["day", "start_time", "end_time"], filters=owner,
-                                 order_by="idx asc", as_list=True)
-    leave = smooth.db.get_all("Evaluator Unavailability", fields=["from_date", "to_date", "reason"],
-                              filters=owner, order_by="idx asc", as_list=True)
-    return EvaluatorCalendar(
-        evaluator=evaluator,
-        schedule=[ScheduleRow(day, start, end) for day, start, end in schedule],
-        slot_minutes=int(row["slot_minutes"] or default_minutes),
-        zone=row["timezone"] or smooth.local.site.time_zone,
-        unavailable=unavailable_ranges(leave, row["unavailable_from"], row["unavailable_to"]),
-        max_per_day=int(row["max_evaluations_per_day"] or 0),
-    )
+    return calendars([evaluator], default_minutes, for_update=for_update)[evaluator]
 
 
 def calendars(pool: list[str], default_minutes: int, *, for_update: bool = False) -> dict[str, EvaluatorCalendar]:
-    """`calendar` for a whole pool in three queries; `for_update` locks the pool's rows in name order
-    (a booking), reading availability locks nothing."""
+    """`calendar` for a whole pool. The stored calendars come from the site cache (Course Evaluator and its
+    tables are `site_cache_doctypes`: an edit anywhere clears them), else three queries; `for_update` first
+    locks the pool's rows in name order (a booking), reading availability locks nothing."""
+    if for_update:
+        locked = smooth.db.get_all("Course Evaluator", filters={"name": ["in", pool]}, order_by="name asc",
+                                   pluck="name", for_update=True)
+        missing = sorted(set(pool) - set(locked))
+        if missing:
+            raise no_calendar(missing[0])
+    stored = smooth.db.cached(("evaluator calendars", tuple(pool)), lambda: _read_calendars(pool))
+    return {user: _calendar(user, stored[user], default_minutes) for user in pool}
+
+
+def no_calendar(evaluator: str) -> NoEvaluatorError:
+    return NoEvaluatorError(f"{evaluator} is named as an evaluator but has no Course Evaluator record; "
+                            "create one with their weekly schedule")
+
+
+def _read_calendars(pool: list[str]) -> dict[str, CalendarRows]:
     rows = {r["name"]: r for r in smooth.db.get_all("Course Evaluator", fields=CALENDAR_FIELDS,
-                                                    filters={"name": ["in", pool]}, order_by="name asc",
-                                                    for_update=for_update)}
+                                                    filters={"name": ["in", pool]})}
     missing = [user for user in pool if user not in rows]
-    if missing:  # names the one without a record
-        return {user: calendar(user, default_minutes, for_update=for_update) for user in pool}
+    if missing:
+        raise no_calendar(missing[0])
     owners = {"parent": ["in", pool], "parenttype": "Course Evaluator"}
-    schedules: dict[str, list[ScheduleRow]] = {user: [] for user in pool}
-    for parent, day, start, end in smooth.db.get_all("Evaluator Schedule", fields=["parent", "day", "start_time",
-                                                                                    "end_time"],
-                                                     filters=owners, order_by="idx asc", as_list=True):
-        schedules[parent].append(ScheduleRow(day, start, end))
+    schedules: dict[str, list[tuple[Any, Any, Any]]] = {user: [] for user in pool}
+    for parent, *times in smooth.db.get_all("Evaluator Schedule", fields=["parent", "day", "start_time", "end_time"],
+                                            filters=owners, order_by="idx asc", as_list=True):
+        schedules[parent].append(tuple(times))
     leave: dict[str, list[tuple[Any, Any, Any]]] = {user: [] for user in pool}
-    for parent, start, end, reason in smooth.db.get_all("Evaluator Unavailability",
-                                                        fields=["parent", "from_date", "to_date", "reason"],
-                                                        filters=owners, order_by="idx asc", as_list=True):
-        leave[parent].append((start, end, reason))
-    return {user: EvaluatorCalendar(
-        evaluator=user, schedule=schedules[user],
-        slot_minutes=int(rows[user]["slot_minutes"] or default_minutes),
-        zone=rows[user]["timezone"] or smooth.local.site.time_zone,
-        unavailable=unavailable_ranges(leave[user], rows[user]["unavailable_from"], rows[user]["unavailable_to"]),
-        max_per_day=int(rows[user]["max_evaluations_per_day"] or 0)) for user in pool}
+    for parent, *dates in smooth.db.get_all("Evaluator Unavailability",
+                                            fields=["parent", "from_date", "to_date", "reason"],
+                                            filters=owners, order_by="idx asc", as_list=True):
+        leave[parent].append(tuple(dates))
+    return {user: CalendarRows(rows[user], tuple(schedules[user]), tuple(leave[user])) for user in pool}
+
+
+def _calendar(user: str, stored: CalendarRows, default_minutes: int) -> EvaluatorCalendar:
+    row = stored.row
+    return EvaluatorCalendar(
+        evaluator=user, schedule=[ScheduleRow(day, start, end) for day, start, end in stored.schedule],
+        slot_minutes=int(row["slot_minutes"] or default_minutes),
+        zone=row["timezone"] or smooth.local.site.time_zone,
+        unavailable=unavailable_ranges(list(stored.leave), row["unavailable_from"], row["unavailable_to"]),
+        max_per_day=int(row["max_evaluations_per_day"] or 0))
 
 
 def unavailable_ranges(rows: list[tuple[Any, Any, Any]], legacy_from: dt.date | None = None,

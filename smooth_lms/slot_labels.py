@@ -29,12 +29,15 @@ def group_intervals(slots: Sequence[tuple[dt.datetime, dt.datetime]],
                     learner_zone: str) -> list[dict[str, Any]]:
     """`group_by_local_date` of (start, end) pairs; each slot's fields are read once per process and zones."""
     groups: dict[str, dict[str, Any]] = {}
+    lang = smooth.get_lang()
     for start, end in slots:
-        fields, header = slot_fields(start, end, system_zone, learner_zone)
+        fields, header = _slot_fields(start, end, system_zone, learner_zone, lang)
         group = groups.get(fields["local_date"])
         if group is None:
             group = groups[fields["local_date"]] = {**header, "slots": []}
-        group["slots"].append({**fields, "evaluators_free": counts[(start, end)]})
+        slot: dict[str, Any] = dict(fields)
+        slot["evaluators_free"] = counts[(start, end)]
+        group["slots"].append(slot)
     return list(groups.values())
 
 
@@ -42,8 +45,9 @@ def by_local_date(slots: Sequence[tuple[dt.datetime, dt.datetime]], system_zone:
                   learner_zone: str) -> dict[str, tuple[dict[str, str], list[tuple[dt.datetime, dt.datetime]]]]:
     """The slots of each of the learner's dates, with the date's header, without labelling each slot."""
     dates: dict[str, tuple[dict[str, str], list[tuple[dt.datetime, dt.datetime]]]] = {}
+    lang = smooth.get_lang()
     for start, end in slots:
-        fields, header = slot_fields(start, end, system_zone, learner_zone)
+        fields, header = _slot_fields(start, end, system_zone, learner_zone, lang)
         found = dates.get(fields["local_date"])
         if found is None:
             found = dates[fields["local_date"]] = (header, [])

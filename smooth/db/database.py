@@ -31,7 +31,7 @@ from smooth.db.engine import SQLITE_BUSY_TIMEOUT_MS
 from smooth.db.writer_lock import writer_lock
 from smooth.exceptions import DoesNotExistError, QueryLockError, ValidationError
 from smooth.meta import fieldtypes
-from smooth.site_cache import CACHED_DOCTYPES, CACHED_TABLES, MISSING, names_cached_table
+from smooth.site_cache import MISSING, names_cached_table
 
 if TYPE_CHECKING:
     from smooth.meta.doctype import Meta
@@ -158,11 +158,11 @@ class Database:
                 doctype = name[3:] if name.startswith("tab") else name
                 for key in [key for key in self._rows if key[0] == doctype]:
                     del self._rows[key]
-            if name in CACHED_TABLES:
+            if name in self.site.cached_tables:
                 self._cache_written = True
             return
         self._rows.clear()
-        if not isinstance(statement, TextClause) or names_cached_table(statement.text):
+        if not isinstance(statement, TextClause) or names_cached_table(statement.text, self.site.cached_tables):
             self._cache_written = True
 
     def cached(self, key: Any, load: Callable[[], Any]) -> Any:
@@ -302,7 +302,7 @@ class Database:
     def remember_rows(self, doctype: str, rows: Iterable[Mapping[str, Any]]) -> None:
         """Whole rows (every column) just read: a later `get_value` by name in this transaction answers from
         them instead of asking again, until the transaction ends or anything is written."""
-        shared = doctype in CACHED_DOCTYPES and self._may_use_cache()
+        shared = doctype in self.site.cached_doctypes and self._may_use_cache()
         for row in rows:
             self._rows[(doctype, str(row["name"]))] = kept = dict(row)
             if shared:
@@ -315,7 +315,7 @@ class Database:
     def _remembered(self, doctype: str, name: str) -> dict[str, Any] | None:
         """A whole row read this transaction, or (a cached doctype: User, Role, ...) kept by the site cache."""
         row = self._rows.get((doctype, name))
-        if row is None and doctype in CACHED_DOCTYPES and self._may_use_cache():
+        if row is None and doctype in self.site.cached_doctypes and self._may_use_cache():
             kept = self.site.cache.peek(self._generation or "", ("row", doctype, name))
             if kept is not MISSING:
                 row = self._rows[(doctype, name)] = kept

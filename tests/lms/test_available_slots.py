@@ -138,3 +138,41 @@ def _overlap(a, b):
     start_a = dt.datetime.fromisoformat(f"{a['date']} {a['start_time']}")
     start_b = dt.datetime.fromisoformat(f"{b['date']} {b['start_time']}")
     return start_a < start_b + dt.timedelta(minutes=30) and start_b < start_a + dt.timedelta(minutes=30)
+
+
+def test_calendars_come_from_the_site_cache_until_an_evaluator_is_edited(lms):
+    """Course Evaluator and its tables are `site_cache_doctypes`: a second read sends no calendar query, and a
+    committed edit of the schedule (or a leave row) is offered from the next unit of work on."""
+    from sqlalchemy import event
+
+    course = make_course()
+    make_evaluator("eva@example.com", [course], [("Monday", "09:00", "10:00")])
+    smooth.db.commit()
+    monday = next_weekday(0)
+    sent: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    engine = smooth.db.connection().engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert len(flat(get_available_slots(course, from_date=monday, days=1))) == 2
+        smooth.db.commit()
+        sent.clear()
+        assert len(flat(get_available_slots(course, from_date=monday, days=1))) == 2
+        smooth.db.commit()
+        assert not [s for s in sent if "Evaluator Schedule" in s or "Evaluator Course" in s], sent
+        evaluator = smooth.get_doc("Course Evaluator", "eva@example.com")
+        evaluator.schedule[0].end_time = "11:00"
+        evaluator.save()
+        smooth.db.commit()
+        assert len(flat(get_available_slots(course, from_date=monday, days=1))) == 4
+        smooth.db.commit()
+        evaluator = smooth.get_doc("Course Evaluator", "eva@example.com")
+        evaluator.append("unavailability", {"from_date": monday, "to_date": monday, "reason": "Away"})
+        evaluator.save()
+        smooth.db.commit()
+        assert flat(get_available_slots(course, from_date=monday, days=1)) == []
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
