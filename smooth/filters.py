@@ -124,6 +124,8 @@ def shown(value: Any, size: int = 80) -> str:
 
 
 def _op(operator: Any) -> str:
+    if isinstance(operator, str) and operator in OPERATORS:  # the common case, already canonical
+        return operator
     if not isinstance(operator, str) or len(operator) > MAX_OPERATOR_LENGTH:
         raise FilterError(f"Operator {shown(operator)} must be one of {', '.join(sorted(OPERATORS))}")
     op = " ".join(operator.strip().lower().split())

@@ -99,17 +99,21 @@ def clear_role_cache(user: str | None = None) -> None:
         loc.roles.pop(user, None)
 
 
-def role_rights(meta: Meta, user: str) -> tuple[set[str], set[str]]:
-    """(rights granted outright, rights granted only on owned records)."""
-    roles = set(get_roles(user))
-    granted: set[str] = set()
-    owner_only: set[str] = set()
-    for perm in meta.permissions:
-        if perm.get("role") not in roles or int(perm.get("permlevel") or 0) != 0:
-            continue
-        rights = {k for k, v in perm.items() if v and k not in ("role", "permlevel", "if_owner")}
-        (owner_only if perm.get("if_owner") else granted).update(rights)
-    return granted, owner_only - granted
+def role_rights(meta: Meta, user: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(rights granted outright, rights granted only on owned records); worked out once per doctype and set of
+    roles (a workflow checks every holder of a role against each new document)."""
+    roles = frozenset(get_roles(user))
+    known = meta.rights_by_roles.get(roles)
+    if known is None:
+        granted: set[str] = set()
+        owner_only: set[str] = set()
+        for perm in meta.permissions:
+            if perm.get("role") not in roles or int(perm.get("permlevel") or 0) != 0:
+                continue
+            rights = {k for k, v in perm.items() if v and k not in ("role", "permlevel", "if_owner")}
+            (owner_only if perm.get("if_owner") else granted).update(rights)
+        known = meta.rights_by_roles[roles] = (frozenset(granted), frozenset(owner_only - granted))
+    return known
 
 
 def field_levels(meta: Meta, ptype: str = "read", user: str | None = None) -> frozenset[int] | None:
@@ -153,7 +157,7 @@ def has_permission(doctype: str, ptype: str = "read", doc: Document | None = Non
     if user == ADMINISTRATOR:
         return True
     meta = _permission_meta(doctype, doc)
-    rule_doctype, values = meta.name, None
+    rule_doctype = meta.name
     if doc is not None and doc.parent_doc is not None:
         doc, values = doc.parent_doc, None
     elif doc is not None and meta.name != doctype:
@@ -173,9 +177,7 @@ def has_permission(doctype: str, ptype: str = "read", doc: Document | None = Non
 def _check(meta: Meta, ptype: str, doc: Document | None, user: str, rule_doctype: str,
            values: dict[str, Any] | None) -> bool:
     granted, owner_only = role_rights(meta, user)
-    if ptype == "select" and "read" in granted:
-        granted.add("select")
-    if ptype not in granted:
+    if ptype not in granted and not (ptype == "select" and "read" in granted):
         if ptype not in owner_only:
             return False
         if doc is not None and not (doc.is_new() and not doc.owner) and doc.owner != user:

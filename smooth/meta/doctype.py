@@ -104,6 +104,8 @@ class Meta:
         self.indexes: list[dict[str, Any]] = [_index_spec(i) for i in data.get("indexes") or []]
         self.fields: list[DocField] = [DocField(f, i + 1) for i, f in enumerate(in_field_order(data))]
         self.permissions: list[dict[str, Any]] = [dict(p) for p in data.get("permissions") or []]
+        # smooth.permissions.role_rights: each set of roles' rights, worked out from `permissions` once
+        self.rights_by_roles: dict[frozenset[str], tuple[frozenset[str], frozenset[str]]] = {}
 
         self._by_name = {f.fieldname: f for f in self.fields if f.fieldname}
         self.value_fields: list[DocField] = [f for f in self.fields if f.has_value and f.fieldname]
