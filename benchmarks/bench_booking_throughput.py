@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_booking_throughput.py [--clients 4] [--bookings 60] [--rounds 3]
         [--evaluators 20] [--requests 2000] [--mariadb-url URL] [--quick]
         [--frappe-url URL --frappe-auth KEY:SECRET [--frappe-db-url mysql+pymysql://root:root@127.0.0.1:3407]]
+        [--redis-url redis://127.0.0.1:16379 [--redis-db 9]]
 
 Data (setup is not judged): `--evaluators` evaluators working Monday to Friday 08:00-18:00, all mapped to
 one course with 30-minute slots; `--requests` earlier requests (per history member nine past, one
@@ -27,6 +28,9 @@ again afterwards, and the ratio Smooth / Frappe of the median bookings/s is prin
 Com_* counters over the round. Both sides run back to back, so a loaded machine slows both alike; for
 MariaDB, give --mariadb-url that same server, so both sides share one (a server busy with other work
 is not a comparison).
+With --redis-url the server runs as production does: the site queues its jobs in that Redis (`redis_queue`, one
+database the run flushes, --redis-db) and a `bench worker` process beside the web process runs them, so the
+booking mails leave the web process; without it (the embedded default) they run after each response, inside it.
 --quick (or SMOOTH_BENCH_QUICK=1): 3 evaluators, 40 requests, 2 clients, 4 bookings, 1 round.
 """
 
@@ -35,7 +39,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import itertools
+import os
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -49,6 +55,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+import redis
 from frappe_booking_data import (
     BATCH_TITLE,
     COURSE_TITLE,
@@ -69,6 +76,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import smooth
 from smooth.asgi import create_app
+from smooth.site import update_site_config
 from smooth_lms.api import book_evaluation, get_available_slots
 
 with warnings.catch_warnings():  # Starlette would rather its test client ran on httpx2, which is not installed
@@ -344,10 +352,26 @@ class FrappeSide:
 
 # -- the run -------------------------------------------------------------------------------------------------------
 
+def start_worker(site: BenchSite) -> subprocess.Popen[bytes]:
+    """`bench --site S worker`, the production layout's job process: with --redis-url the booking mails run here,
+    beside the web process, instead of after each response inside it."""
+    here = Path(__file__).parent
+    return subprocess.Popen([sys.executable, "-c", "from smooth.cli import main; main()", "--sites-path",
+                             str(site.sites_path), "--site", site.name, "worker"],
+                            cwd=here, env={**os.environ, "PYTHONPATH": f"{here.parent}:{here}"},
+                            stdout=subprocess.DEVNULL)
+
+
 def measure(site: BenchSite, args: argparse.Namespace, frappe: FrappeSide | None) -> dict[str, Any]:
     samples = 1 if args.quick else 5
     course, learners = setup(args.evaluators, args.requests,
                              args.clients + args.rounds * args.bookings + 2 * samples)
+    worker = None
+    if args.redis_url:
+        url = f"{args.redis_url.rstrip('/')}/{args.redis_db}"
+        redis.Redis.from_url(url).flushdb()
+        update_site_config(site.sites_path, site.name, {"redis_url": url, "redis_queue": url})
+        worker = start_worker(site)
     process, port = serve(site)
     base_url = f"http://127.0.0.1:{port}"
     queue = iter(learners)
@@ -372,6 +396,10 @@ def measure(site: BenchSite, args: argparse.Namespace, frappe: FrappeSide | None
     finally:
         process.terminate()
         process.wait(timeout=15)
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+            update_site_config(site.sites_path, site.name, {"redis_url": None, "redis_queue": None})
     request, jobs = statements_per_http_booking(site, course, take(samples))
     return {"ours": ours, "theirs": theirs, "request": request, "jobs": jobs,
             "insert": statements_per_booking(course, take(samples))}
@@ -393,8 +421,9 @@ def report(backend: str, args: argparse.Namespace, result: dict[str, Any], frapp
     ours, theirs = result["ours"], result["theirs"]
     median = statistics.median(r.rate for r in ours)
     print(f"[{backend}] booking throughput, pool of {args.evaluators}, {args.requests} requests, {args.clients} "
-          f"clients x {args.bookings} bookings, {args.rounds} rounds: median {median:.2f} bookings/s (rounds "
-          f"{rates(ours)}{errors(ours)}); {result['request']:.1f} statements per booking")
+          f"clients x {args.bookings} bookings, {args.rounds} rounds, "
+          f"{'serve + worker' if args.redis_url else 'one process, jobs inline'}: median {median:.2f} bookings/s "
+          f"(rounds {rates(ours)}{errors(ours)}); {result['request']:.1f} statements per booking")
     print(f"[{backend}] statements of one booking: {result['request']:.1f} over its whole HTTP request, "
           f"{result['jobs']:.1f} more in its after-response jobs; {result['insert']:.1f} for `book_evaluation` "
           f"called outside a request")
@@ -416,6 +445,9 @@ def main() -> int:
     parser.add_argument("--frappe-url", help="a Frappe LMS loaded by frappe_booking_data.py, to compare against")
     parser.add_argument("--frappe-auth", help="an Administrator's api_key:api_secret on --frappe-url")
     parser.add_argument("--frappe-db-url", help="that Frappe's MariaDB server (SQLAlchemy URL), to count statements")
+    parser.add_argument("--redis-url", help="a Redis server: the site queues its jobs there and a `bench worker` "
+                                            "process runs them (production's layout); without it they run inline")
+    parser.add_argument("--redis-db", type=int, default=9, help="the Redis database the run may flush (9)")
     add_common_arguments(parser)
     args = parser.parse_args()
     args.clients = size(args.clients, full=4, quick=2, is_quick=args.quick)

@@ -278,8 +278,12 @@ class LMSCertificateRequest(Document):
                 raise EvaluatorUnavailableError(smooth._(
                     "The evaluator is unavailable from {0} to {1}{2}; select a date after {1}",
                     blocked.start.strftime("%Y-%m-%d"), blocked.end.strftime("%Y-%m-%d"), why))
-        offered = [s for s in offered_slots(cal, local_day - dt.timedelta(days=1), local_day + dt.timedelta(days=1))
-                   if s.start == start and s.end == end]
+        offered = []
+        for slot in offered_slots(cal, local_day - dt.timedelta(days=1), local_day + dt.timedelta(days=1)):
+            if slot.start > start:  # they come in start order: the rest start later
+                break
+            if slot.start == start and slot.end == end:
+                offered.append(slot)
         if not offered:
             raise ValidationError(smooth._("{0} is not a slot the evaluator offers; pick one of the available slots",
                                            self.learner_clock(start)))
