@@ -25,6 +25,7 @@ from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from smooth.exceptions import ValidationError
+from smooth.messages import _
 
 MAGIC = b"SMOOTHE1"
 CHUNK = 1 << 20
@@ -42,8 +43,8 @@ def _cipher(key: str) -> AESGCM:
     except (binascii.Error, ValueError):
         raw = b""
     if len(raw) != 32:
-        raise ValidationError(f"{KEY_SETTING} must be 32 bytes in URL-safe base64 (a Fernet key, as "
-                              "`bench backup --encrypt` makes)")
+        raise ValidationError(_("{0} must be 32 bytes in URL-safe base64 (a Fernet key, as `bench backup "
+                                "--encrypt` makes)", KEY_SETTING))
     return AESGCM(raw)
 
 
@@ -100,7 +101,7 @@ class DecryptingReader(io.RawIOBase):
         self._raw, self._aead, self._name = raw, _cipher(key), name
         self._header = raw.read(16)
         if len(self._header) != 16 or not self._header.startswith(MAGIC):
-            raise ValidationError(f"{name} is not an encrypted Smooth backup file")
+            raise ValidationError(_("{0} is not an encrypted Smooth backup file", name))
         self._plain = b""
         self._at = 0
         self._index = 0
@@ -112,16 +113,16 @@ class DecryptingReader(io.RawIOBase):
     def _next(self) -> None:
         head = self._raw.read(_RECORD.size)
         if len(head) != _RECORD.size:
-            raise ValidationError(f"{self._name} is cut short: the backup file is incomplete")
+            raise ValidationError(_("{0} is cut short: the backup file is incomplete", self._name))
         last, length = _RECORD.unpack(head)
         sealed = self._raw.read(length)
         try:
             self._plain, self._at = self._aead.decrypt(_nonce(self._header[8:], self._index), sealed,
                                              _aad(self._header, self._index, bool(last))), 0
         except InvalidTag:
-            raise ValidationError(f"{self._name} cannot be decrypted with this {KEY_SETTING}: it is not the key "
-                                  "of the site that took the backup (pass the right one with --encryption-key), "
-                                  "or the file is damaged") from None
+            raise ValidationError(_("{0} cannot be decrypted with this {1}: it is not the key of the site that "
+                                    "took the backup (pass the right one with --encryption-key), or the file is "
+                                    "damaged", self._name, KEY_SETTING)) from None
         self._index += 1
         self._done = bool(last)
 

@@ -59,6 +59,7 @@ from smooth.context import local, site_context
 from smooth.db.engine import server_url, site_db_url
 from smooth.exceptions import ValidationError
 from smooth.file_storage import FileStorage, storage_for
+from smooth.messages import _
 from smooth.migrate import migrate
 from smooth.patches import FINAL, POST, PRE, all_patches
 from smooth.site import Site, forget_site, get_site, read_config, update_site_config
@@ -233,7 +234,8 @@ def keep_hours(config: dict[str, Any]) -> float:
     try:
         return max(float(value), 1.0)
     except (TypeError, ValueError):
-        raise ValidationError(f"site_config keep_backups_for_hours must be a number of hours, not {value!r}") from None
+        raise ValidationError(_("site_config keep_backups_for_hours must be a number of hours, not {0!r}",
+                                value)) from None
 
 
 def backups_check(site: Site) -> tuple[str, bool, str]:
@@ -296,7 +298,7 @@ def restore_backup(name: str, sites_path: Path, database: Path, *, public_files:
     open with `encryption_key`, else the target's own `backup_encryption_key`."""
     database = Path(database)
     if not database.is_file():
-        raise ValidationError(f"No backup file at {database}")
+        raise ValidationError(_("No backup file at {0}", database))
     site_path = sites_path / name
     config = read_config(sites_path, name)
     key = _restore_key(name, [database, *(Path(p) for p in (public_files, private_files) if p is not None)],
@@ -313,8 +315,8 @@ def restore_backup(name: str, sites_path: Path, database: Path, *, public_files:
         _replace_sqlite(database, Path(url.database or ""), key)
     elif kind == "sql":
         if url.get_backend_name() == "sqlite":
-            raise ValidationError(f"{database.name} is a MariaDB dump; restore it onto a MariaDB site (a SQLite "
-                                  "site restores .sqlite3 and .jsonl backups)")
+            raise ValidationError(_("{0} is a MariaDB dump; restore it onto a MariaDB site (a SQLite site restores "
+                                    ".sqlite3 and .jsonl backups)", database.name))
         _restore_mariadb(url, database, key)
     else:
         target = create_engine(url)
@@ -339,8 +341,8 @@ def _restore_key(name: str, paths: list[Path], key: Any) -> str | None:
     if not sealed:
         return None
     if not key:
-        raise ValidationError(f"{sealed[0].name} is encrypted: pass the {KEY_SETTING} of the site that took it "
-                              f"with --encryption-key, or set it in the site config of {name}")
+        raise ValidationError(_("{0} is encrypted: pass the {1} of the site that took it with --encryption-key, or "
+                                "set it in the site config of {2}", sealed[0].name, KEY_SETTING, name))
     for path in sealed:
         check_key(path, str(key))
     return str(key)
@@ -354,18 +356,22 @@ def _manifest_beside(database: Path) -> dict[str, Any] | None:
 
 def _check_compatible(name: str, sites_path: Path, manifest: dict[str, Any], force: bool) -> None:
     if int(manifest.get("format", 0)) > FORMAT:
-        raise ValidationError("This backup was written by a newer Smooth; update Smooth to restore it")
+        raise ValidationError(_("This backup was written by a newer Smooth; update Smooth to restore it"))
     site = get_site(name, sites_path)
     missing = [app for app in manifest.get("apps", []) if app not in {a.name for a in site.apps}]
     if missing:
-        raise ValidationError(f"The backup's site had {', '.join(missing)}, which {name} does not: install "
-                              f"{'them' if len(missing) > 1 else 'it'} on {name} first")
+        raise ValidationError(_("The backup's site had {0}, which {1} does not: install them on {1} first",
+                                ", ".join(missing), name) if len(missing) > 1 else
+                              _("The backup's site had {0}, which {1} does not: install it on {1} first",
+                                missing[0], name))
     known = {p.line for section in (PRE, POST, FINAL) for p in all_patches(site.apps, section)}
     newer = sorted(set(manifest.get("patches", [])) - known)
     if newer and not force:
-        raise ValidationError(f"The backup was taken by newer code: its site ran {len(newer)} patch"
-                              f"{'es' if len(newer) > 1 else ''} this code does not have ({', '.join(newer[:3])}). "
-                              "Update the apps first, or pass --force to restore it anyway")
+        raise ValidationError(_("The backup was taken by newer code: its site ran {0} patches this code does not "
+                                "have ({1}). Update the apps first, or pass --force to restore it anyway",
+                                len(newer), ", ".join(newer[:3])) if len(newer) > 1 else
+                              _("The backup was taken by newer code: its site ran 1 patch this code does not "
+                                "have ({0}). Update the apps first, or pass --force to restore it anyway", newer[0]))
 
 
 def _adopt_encryption_key(name: str, sites_path: Path, database: Path, config: dict[str, Any],
@@ -386,8 +392,8 @@ def _dump_kind(path: Path) -> str:
     for kind in ("sqlite3", "sql", "jsonl"):
         if plain.endswith(f".{kind}") or plain.endswith(f".{kind}.gz"):
             return kind
-    raise ValidationError(f"{path.name} is not a Smooth database backup (.sqlite3, .sql or .jsonl, optionally .gz "
-                          "and .enc)")
+    raise ValidationError(_("{0} is not a Smooth database backup (.sqlite3, .sql or .jsonl, optionally .gz and "
+                            ".enc)", path.name))
 
 
 # -- SQLite -----------------------------------------------------------------------------------------------
@@ -414,9 +420,9 @@ def _replace_sqlite(dump: Path, db_path: Path, key: str | None) -> None:
         check = sqlite3.connect(plain)
         try:
             if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise ValidationError(f"{dump.name} is damaged: SQLite's integrity check failed")
+                raise ValidationError(_("{0} is damaged: SQLite's integrity check failed", dump.name))
         except sqlite3.DatabaseError as exc:
-            raise ValidationError(f"{dump.name} is not a SQLite database: {exc}") from None
+            raise ValidationError(_("{0} is not a SQLite database: {1}", dump.name, exc)) from None
         finally:
             check.close()
         for stale in (Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
@@ -446,16 +452,16 @@ def _dump_mariadb(url: URL, target: Path, key: str | None) -> Path:
                                    stderr=subprocess.PIPE)
         assert process.stdout is not None
         shutil.copyfileobj(process.stdout, out)
-        _, error = process.communicate()
+        _output, error = process.communicate()
     if process.returncode:
         target.unlink(missing_ok=True)
-        raise ValidationError(f"mariadb-dump failed: {error.decode(errors='replace').strip()}")
+        raise ValidationError(_("mariadb-dump failed: {0}", error.decode(errors='replace').strip()))
     return target
 
 
 def _restore_mariadb(url: URL, dump: Path, key: str | None) -> None:
     if not shutil.which("mariadb"):
-        raise ValidationError("Restoring a .sql dump needs the `mariadb` client on PATH")
+        raise ValidationError(_("Restoring a .sql dump needs the `mariadb` client on PATH"))
     server = create_engine(server_url(url), isolation_level="AUTOCOMMIT")
     try:
         with server.connect() as conn:
@@ -472,7 +478,7 @@ def _restore_mariadb(url: URL, dump: Path, key: str | None) -> None:
         error = process.stderr.read() if process.stderr else b""
         process.wait()
     if process.returncode:
-        raise ValidationError(f"Loading {dump.name} failed: {error.decode(errors='replace').strip()}")
+        raise ValidationError(_("Loading {0} failed: {1}", dump.name, error.decode(errors='replace').strip()))
 
 
 # -- logical dumps (any backend) --------------------------------------------------------------------------
@@ -619,14 +625,14 @@ def _tar(store: FileStorage, private: bool, target: Path, key: str | None) -> tu
 def _untar(archive: Path, store: FileStorage, private: bool, key: str | None) -> None:
     """Each file of the archive into the target's storage; a name out of the files folder is refused."""
     if not archive.is_file():
-        raise ValidationError(f"No files archive at {archive}")
+        raise ValidationError(_("No files archive at {0}", archive))
     with _opened(archive, key) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
         for member in tar:
             if not member.isfile():
                 continue
             parts = Path(member.name).parts
             if member.name.startswith("/") or ".." in parts or not parts:
-                raise ValidationError(f"{archive.name} holds {member.name!r}, a path out of the files folder")
+                raise ValidationError(_("{0} holds {1!r}, a path out of the files folder", archive.name, member.name))
             content = tar.extractfile(member)
             if content is not None:
                 store.put(private, member.name, content)
@@ -671,7 +677,7 @@ def _opened(path: Path, key: str | None = None) -> Iterator[Stream]:
 
 def _needed(key: str | None, path: Path) -> str:
     if not key:
-        raise ValidationError(f"{path.name} is encrypted: the site's {KEY_SETTING} is needed")
+        raise ValidationError(_("{0} is encrypted: the site's {1} is needed", path.name, KEY_SETTING))
     return key
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from smooth.apps import App
 from smooth.context import db, local
 from smooth.exceptions import DoesNotExistError, ValidationError
+from smooth.messages import _
 from smooth.meta.doctype import scrub
 from smooth.model.database_api import document_db
 from smooth.model.records import get_doc
@@ -100,14 +101,14 @@ def _read(path: Path) -> list[dict[str, Any]]:
     try:
         records = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise ValidationError(f"{path}: malformed JSON at line {exc.lineno}: {exc.msg}") from exc
+        raise ValidationError(_("{0}: malformed JSON at line {1}: {2}", path, exc.lineno, exc.msg)) from exc
     return records if isinstance(records, list) else [records]
 
 
 def _in_link_order(files: list[tuple[Path, list[dict[str, Any]]]]) -> list[tuple[Path, list[dict[str, Any]]]]:
     """Files holding the records others link to go first, so link validation finds them; else file order."""
     registry = local().site.registry
-    held = [{str(r.get("doctype")) for r in records} for _, records in files]
+    held = [{str(r.get("doctype")) for r in records} for _path, records in files]
     needs = []
     for doctypes in held:
         metas = [registry.get(d) for d in doctypes if d in registry]
@@ -126,7 +127,7 @@ def upsert(record: dict[str, Any], path: Path | None = None, *, force: bool = Fa
     """inserted, updated, unchanged, kept (edited on the site) or conflict (edited, and shipped anew)."""
     doctype = record.get("doctype")
     if not doctype:
-        raise ValidationError(f"{path}: every fixture record needs a doctype")
+        raise ValidationError(_("{0}: every fixture record needs a doctype", path))
     meta = local().site.get_meta(doctype)
     name = record.get("name") or (doctype if meta.issingle else None)
     values = {k: v for k, v in record.items() if k not in SKIPPED_KEYS}
@@ -186,7 +187,7 @@ def reset_fixture(apps: Sequence[App], doctype: str, name: str) -> str:
         for record in _read(path):
             if record.get("doctype") == doctype and (record.get("name") or doctype) == name:
                 return upsert(record, path, force=True)
-    raise DoesNotExistError(f"No app ships {doctype} {name} as a fixture")
+    raise DoesNotExistError(_("No app ships {0} {1} as a fixture", _(doctype), name))
 
 
 def _same(current: dict[str, Any], wanted: dict[str, Any]) -> bool:

@@ -20,6 +20,7 @@ from smooth.db.engine import server_url
 from smooth.db.schema import SCHEMA_STATE
 from smooth.exceptions import ValidationError
 from smooth.hooks import Hooks
+from smooth.messages import _
 from smooth.migrate import Echo, mark_all_patches_done, migrate
 from smooth.model.records import get_doc
 from smooth.site import SITE_CONFIG, bench_root, default_app_paths, forget_site, read_config, write_config
@@ -37,18 +38,18 @@ def prepare_mariadb(url: str, site: str, force: bool) -> str:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise ValidationError(f"--db-url {url!r} is not a database URL (mariadb+pymysql://user:pw@host:port)") \
+        raise ValidationError(_("--db-url {0!r} is not a database URL (mariadb+pymysql://user:pw@host:port)", url)) \
             from None
     name = parsed.database or database_name(site)
     if not re.fullmatch(r"[A-Za-z0-9_]+", name):
-        raise ValidationError(f"Database name {name!r} may only hold letters, digits and underscores")
+        raise ValidationError(_("Database name {0!r} may only hold letters, digits and underscores", name))
     server = create_engine(server_url(parsed), isolation_level="AUTOCOMMIT")
     try:
         try:
             conn = server.connect()
         except OperationalError as exc:
             shown = server_url(parsed).render_as_string(hide_password=True)
-            raise ValidationError(f"Cannot connect to the MariaDB server at {shown}: {exc.orig}") from None
+            raise ValidationError(_("Cannot connect to the MariaDB server at {0}: {1}", shown, exc.orig)) from None
         with conn:
             exists = conn.execute(text("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = :n"),
                                   {"n": name}).first()
@@ -76,15 +77,15 @@ def new_site(
 ) -> str:
     """Create site `name`; returns the Administrator password (generated when not given)."""
     if not SITE_NAME_RE.match(name):
-        raise ValidationError(f"{name!r} is not a valid site name (letters, digits, dots, dashes)")
+        raise ValidationError(_("{0!r} is not a valid site name (letters, digits, dots, dashes)", name))
     site_path = sites_path / name
     if (site_path / SITE_CONFIG).exists() and not force:
-        raise ValidationError(f"Site {name} already exists; pass --force to reinstall it")
+        raise ValidationError(_("Site {0} already exists; pass --force to reinstall it", name))
     forget_site(name, sites_path)  # release pooled connections before the database is recreated
     config: dict[str, object] = {"encryption_key": Fernet.generate_key().decode()}
     if db_type == "mariadb":
         if not db_url:
-            raise ValidationError("--db-url is required for MariaDB (mariadb+pymysql://user:password@host:port)")
+            raise ValidationError(_("--db-url is required for MariaDB (mariadb+pymysql://user:password@host:port)"))
         config["db_url"] = prepare_mariadb(db_url, name, force)
     elif db_type == "sqlite":
         if db_url:
@@ -95,7 +96,7 @@ def new_site(
                 for suffix in ("", "-wal", "-shm"):
                     (site_path / f"site.sqlite3{suffix}").unlink(missing_ok=True)
     else:
-        raise ValidationError(f"Unknown --db-type {db_type!r}; use sqlite or mariadb")
+        raise ValidationError(_("Unknown --db-type {0!r}; use sqlite or mariadb", db_type))
     if apps is not None:
         config["apps"] = apps
     if time_zone:
@@ -122,7 +123,7 @@ def new_site(
 def _check_empty(engine: object, force: bool) -> None:
     tables = inspect(engine).get_table_names()
     if tables and not force:
-        raise ValidationError("The site's database already has tables; pass --force to reinstall")
+        raise ValidationError(_("The site's database already has tables; pass --force to reinstall"))
 
 
 def install_standard_records(admin_password: str, time_zone: str | None) -> None:
@@ -160,8 +161,8 @@ def resolve_app(app: str) -> Path:
         found = app_folder(folder)
         if found is not None and load_app(found).name == app:
             return found
-    raise ValidationError(f"No app {app!r}: give the path of a folder with hooks.py (or of a Frappe app repository), "
-                          f"or an app name found in {', '.join(str(p) for p in searched)}")
+    raise ValidationError(_("No app {0!r}: give the path of a folder with hooks.py (or of a Frappe app "
+                            "repository), or an app name found in {1}", app, ', '.join(str(p) for p in searched)))
 
 
 def installed_apps(name: str, sites_path: Path) -> list[App]:
@@ -181,7 +182,7 @@ def install_app(name: str, sites_path: Path, app: str, *, echo: Echo = print) ->
     current = [str(p) for p in config.get("apps", default_app_paths())]
     new_app = load_app(path)
     if any(Path(p).resolve() == path for p in current) or new_app.name == core_app().name:
-        raise ValidationError(f"App {new_app.name} is already installed on {name}")
+        raise ValidationError(_("App {0} is already installed on {1}", new_app.name, name))
     with site_context(name, sites_path) as before:
         tables_before = set(inspect(before.site.engine).get_table_names())
     write_config(sites_path, name, {**config, "apps": [*current, str(path)]})
@@ -236,7 +237,7 @@ def uninstall_app(name: str, sites_path: Path, app: str, *, echo: Echo = print) 
             and Path(p).resolve() != given]
     if len(keep) == len(current):
         installed = ", ".join(load_app(bench_root() / p).name for p in current) or "none besides the core"
-        raise ValidationError(f"App {app!r} is not installed on {name} (installed: {installed})")
+        raise ValidationError(_("App {0!r} is not installed on {1} (installed: {2})", app, name, installed))
     config["apps"] = keep
     write_config(sites_path, name, config)
     forget_site(name, sites_path)

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from smooth.context import db, local, unit_of_work
 from smooth.exceptions import PatchError
+from smooth.messages import _
 from smooth.model.records import get_doc
 
 if TYPE_CHECKING:
@@ -56,8 +57,8 @@ def read_patches(app: App) -> list[Patch]:
         if line.startswith("["):  # a header, possibly commented or malformed: never a patch to import
             section = line.split("#", 1)[0].strip().removeprefix("[").removesuffix("]").strip()
             if section not in (PRE, POST):
-                raise PatchError(f"{path} line {number}: unknown section [{section}]; "
-                                 "use [pre_model_sync] or [post_model_sync]")
+                raise PatchError(_("{0} line {1}: unknown section [{2}]; use [pre_model_sync] or [post_model_sync]",
+                                   path, number, section))
             continue
         patches.append(Patch(app.name, line, FINAL if line.startswith("finally:") else section))
     return patches
@@ -86,12 +87,12 @@ def run_patch(patch: Patch) -> None:
                 module = importlib.import_module(target)
                 execute = getattr(module, "execute", None)
                 if not callable(execute):
-                    raise PatchError(f"{target} has no execute() function")
+                    raise PatchError(_("{0} has no execute() function", target))
                 execute()
             record(patch)
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"
-        raise PatchError(f"Patch {patch.line!r} of app {patch.app} failed: {reason}") from exc
+        raise PatchError(_("Patch {0!r} of app {1} failed: {2}", patch.line, patch.app, reason)) from exc
     finally:
         flags.in_patch = False
 

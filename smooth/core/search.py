@@ -15,6 +15,7 @@ from typing import Any
 import smooth.permissions as permissions
 from smooth.context import local
 from smooth.exceptions import PermissionError, ValidationError
+from smooth.messages import _
 from smooth.meta.doctype import Meta
 from smooth.model import listing
 from smooth.whitelist import whitelist
@@ -46,7 +47,7 @@ def _filters(filters: Any) -> Any:
         try:
             return json.loads(filters)
         except ValueError:
-            raise ValidationError("filters must be JSON") from None
+            raise ValidationError(_("filters must be JSON")) from None
     return filters or None
 
 
@@ -55,12 +56,12 @@ def search_link(doctype: str, txt: str = "", reference_doctype: str | None = Non
                 filters: Any = None, searchfield: str | None = None, query: str | None = None) -> list[dict[str, Any]]:
     """Records of `doctype` the user may read that match `txt`, best (name starts with it) first."""
     if not isinstance(doctype, str) or not doctype:
-        raise ValidationError("A doctype is required")
+        raise ValidationError(_("A doctype is required"))
     meta = local().site.get_meta(doctype)
     if meta.istable or meta.issingle:
-        raise ValidationError(f"{doctype} has no records to link to")
+        raise ValidationError(_("{0} has no records to link to", _(doctype)))
     if not permissions.has_permission(doctype, "read"):
-        raise PermissionError(f"Not permitted: you may not read {doctype}")
+        raise PermissionError(_("Not permitted: you may not read {0}", _(doctype)))
     text = (txt if isinstance(txt, str) else "").strip()[:MAX_TEXT]
     columns = search_columns(meta)
     or_filters = [[column, "like", f"%{text}%"] for column in columns] if text else None
@@ -80,7 +81,7 @@ def fetch_link_values(doctype: str, fieldname: str, value: str) -> dict[str, Any
     meta = local().site.get_meta(doctype)
     link = meta.get_field(fieldname) if isinstance(fieldname, str) else None
     if link is None or link.fieldtype != "Link" or not link.options:
-        raise ValidationError(f"{doctype} has no Link field {fieldname!r}")
+        raise ValidationError(_("{0} has no Link field {1!r}", _(doctype), fieldname))
     wanted = {f.fieldname: f.fetch_from.split(".", 1)[1] for f in meta.value_fields
               if f.fetch_from and f.fetch_from.split(".", 1)[0] == fieldname and "." in f.fetch_from}
     if not wanted:

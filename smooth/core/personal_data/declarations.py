@@ -25,6 +25,7 @@ from sqlalchemy import and_, select
 
 from smooth.context import db, local
 from smooth.exceptions import HookError
+from smooth.messages import _
 from smooth.meta.doctype import Meta
 from smooth.meta.fieldtypes import STANDARD_FIELDS
 
@@ -54,7 +55,7 @@ def declarations() -> list[Declaration]:
     for spec in site.hooks.get(HOOK):
         problem = spec_problem(spec, site.registry)
         if problem:
-            raise HookError(f"{HOOK}: {problem}")
+            raise HookError(_("{0}: {1}", HOOK, problem))
         found.append(Declaration(spec["doctype"], str(spec.get("filter_by") or "owner"),
                                  tuple(spec.get("redact_fields") or ()), bool(spec.get("partial")),
                                  bool(spec.get("strict", True)), str(spec.get("reason") or ""), bool(spec.get("pdf")),

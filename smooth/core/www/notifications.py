@@ -11,6 +11,7 @@ from typing import Any
 from smooth.context import session_user
 from smooth.email.rendering import html_to_text
 from smooth.exceptions import PermissionError
+from smooth.messages import _
 from smooth.model.database_api import document_db
 from smooth.model.listing import get_list
 
@@ -21,7 +22,7 @@ SHOWN = 50
 def _viewer() -> str:
     user = session_user()
     if user == "Guest":
-        raise PermissionError("Log in to see your notifications")
+        raise PermissionError(_("Log in to see your notifications"))
     return user
 
 

@@ -14,6 +14,7 @@ from smooth.core.doctype.personal_data_download_request.personal_data_download_r
     DOCTYPE as DOWNLOADS,
 )
 from smooth.exceptions import PermissionError, TooManyRequestsError, ValidationError
+from smooth.messages import _
 from smooth.model.database_api import document_db
 from smooth.model.records import get_doc
 
@@ -25,7 +26,7 @@ DONE = {"download": "Your request is in: we will mail you when your data is read
 def _viewer() -> str:
     user = session_user()
     if user == "Guest":
-        raise PermissionError("Log in to see and request your data")
+        raise PermissionError(_("Log in to see and request your data"))
     return user
 
 
@@ -49,10 +50,10 @@ def handle_post(context: Any) -> None:
     user = _viewer()
     action = context.form_dict.get("action")
     if action not in DONE:
-        raise ValidationError("Unknown action: choose download or delete")
+        raise ValidationError(_("Unknown action: choose download or delete"))
     with context.refused_post(ValidationError, PermissionError, TooManyRequestsError):
         if action == "delete" and not context.form_dict.get("understood"):
-            raise ValidationError("Tick the box to say you understand that deletion closes your account")
+            raise ValidationError(_("Tick the box to say you understand that deletion closes your account"))
         if action == "download":
             get_doc({"doctype": DOWNLOADS, "user": user}).insert()
         else:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from smooth.context import now_datetime
 from smooth.exceptions import PermissionError
+from smooth.messages import _
 from smooth.model.database_api import document_db
 from smooth.model.document import Document
 
@@ -18,11 +19,12 @@ class ReadOnlyLog(Document):
     directly (smooth.access_log), and only the retention job deletes them."""
 
     def validate(self) -> None:
-        raise PermissionError(f"{self.doctype} entries are written by the system and cannot be added or changed")
+        raise PermissionError(_("{0} entries are written by the system and cannot be added or changed",
+                                _(self.doctype)))
 
     def on_trash(self) -> None:
-        raise PermissionError(f"{self.doctype} entries cannot be deleted: they go after the retention period "
-                              "(System Settings)")
+        raise PermissionError(_("{0} entries cannot be deleted: they go after the retention period (System "
+                                "Settings)", _(self.doctype)))
 
 
 class AccessLog(ReadOnlyLog):

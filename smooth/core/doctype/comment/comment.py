@@ -13,6 +13,8 @@ from typing import Any
 import smooth.permissions as permissions
 from smooth.context import session_user
 from smooth.exceptions import PermissionError, ValidationError
+from smooth.i18n.formatting import format_number
+from smooth.messages import _
 from smooth.model.database_api import document_db
 from smooth.model.document import Document, load_document
 from smooth.model.records import delete_doc, get_doc, new_doc
@@ -25,18 +27,18 @@ MODERATOR_ROLE = "System Manager"
 class Comment(Document):
     def validate(self) -> None:
         if self.comment_type == "Comment" and not (self.content or "").strip():
-            raise ValidationError("A comment cannot be empty")
+            raise ValidationError(_("A comment cannot be empty"))
         if len(self.content or "") > MAX_CONTENT:
-            raise ValidationError(f"A comment may be at most {MAX_CONTENT:,} characters long")
+            raise ValidationError(_("A comment may be at most {0} characters long", format_number(MAX_CONTENT, 0)))
 
 
 def _reference(reference_doctype: str, reference_name: str) -> Document:
     if not reference_doctype or not reference_name:
-        raise ValidationError("A comment needs reference_doctype and reference_name")
+        raise ValidationError(_("A comment needs reference_doctype and reference_name"))
     reference = get_doc(reference_doctype, reference_name)
     if not permissions.has_permission(reference_doctype, "read", doc=reference):
-        raise PermissionError(f"Not permitted: you may not read {reference_doctype} {reference_name}, "
-                              "so you cannot comment on it")
+        raise PermissionError(_("Not permitted: you may not read {0} {1}, so you cannot comment on it",
+                                _(reference_doctype), reference_name))
     return reference
 
 
@@ -45,7 +47,7 @@ def _own(name: str) -> Document:
     user = session_user()
     if comment.comment_type != "Comment" or not (
             comment.owner == user or MODERATOR_ROLE in permissions.get_roles(user) or user == "Administrator"):
-        raise PermissionError("Not permitted: only its author or a System Manager may change this comment")
+        raise PermissionError(_("Not permitted: only its author or a System Manager may change this comment"))
     _reference(comment.reference_doctype, comment.reference_name)
     return comment
 

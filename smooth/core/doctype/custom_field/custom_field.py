@@ -15,7 +15,7 @@ import re
 from smooth.context import local
 from smooth.core.customizations import changed
 from smooth.exceptions import ValidationError
-from smooth.messages import msgprint
+from smooth.messages import _, msgprint
 from smooth.meta import fieldtypes
 from smooth.meta.checks import FIELDNAME_RE, RESERVED
 from smooth.meta.customization import refusal
@@ -48,30 +48,31 @@ class CustomField(Document):
             return  # the mandatory check that follows names what is missing
         registry = local().site.registry
         if self.dt not in registry:
-            raise ValidationError(f"Document Type: {self.dt!r} is not a DocType of this site")
+            raise ValidationError(_("Document Type: {0!r} is not a DocType of this site", self.dt))
         fieldname = str(self.fieldname or "")
         if not fieldname:
-            raise ValidationError("Give the custom field a Label or a Fieldname")
+            raise ValidationError(_("Give the custom field a Label or a Fieldname"))
         if not FIELDNAME_RE.match(fieldname) or fieldname in RESERVED:
-            raise ValidationError(f"Fieldname {fieldname!r} must be lower case letters, digits and underscores, "
-                                  "and not a standard column")
+            raise ValidationError(_("Fieldname {0!r} must be lower case letters, digits and underscores, and not a "
+                                    "standard column", fieldname))
         meta = registry.get(self.dt)
         existing = meta.get_field(fieldname)
         if existing is not None and not existing.raw.get("is_custom_field"):
-            raise ValidationError(f"{self.dt} already has a field {fieldname!r}; choose another fieldname")
+            raise ValidationError(_("{0} already has a field {1!r}; choose another fieldname", _(self.dt), fieldname))
         if not self.is_new() and self.name != f"{self.dt}-{fieldname}":
-            raise ValidationError("The doctype and the fieldname of a Custom Field cannot change: delete it and "
-                                  "add a new one")
+            raise ValidationError(_("The doctype and the fieldname of a Custom Field cannot change: delete it and "
+                                    "add a new one"))
         if self.insert_after and not meta.has_field(self.insert_after):
-            msgprint(f"Insert After: {self.dt} has no field {self.insert_after!r}, so {fieldname} is placed at the "
-                     "end of the form")
+            msgprint(_("Insert After: {0} has no field {1!r}, so {2} is placed at the end of the form",
+                       _(self.dt), self.insert_after, fieldname))
         if self.fieldtype not in fieldtypes.ALL:
-            raise ValidationError(f"Field Type {self.fieldtype!r} is not a field type")
+            raise ValidationError(_("Field Type {0!r} is not a field type", self.fieldtype))
         target = (self.options or "").strip()
         if self.fieldtype in ("Link", "Table", "Table MultiSelect") and target not in registry:
-            raise ValidationError(f"Options: a {self.fieldtype} field needs the name of a DocType, not {target!r}")
+            raise ValidationError(_("Options: a {0} field needs the name of a DocType, not {1!r}",
+                                    self.fieldtype, target))
         if self.fieldtype in fieldtypes.TABLE and not registry.get(target).istable:
-            raise ValidationError(f"Options: {target} is not a child table DocType")
+            raise ValidationError(_("Options: {0} is not a child table DocType", target))
         base = registry.get(self.dt)
         if existing is not None:  # editing a custom field: try it in place of its current version
             kept = [f for f in base.raw.get("fields") or [] if f.get("fieldname") != fieldname]

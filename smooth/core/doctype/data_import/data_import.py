@@ -19,6 +19,7 @@ from typing import Any
 from smooth.context import db, local, now_datetime
 from smooth.exceptions import ValidationError
 from smooth.jobs.enqueue import enqueue
+from smooth.messages import _
 from smooth.model.document import Document
 from smooth.model.records import get_doc
 from smooth.permissions import has_permission
@@ -53,11 +54,11 @@ class DataImport(Document):
         meta = importable_meta(self.reference_doctype)
         key_field(meta, self.update_key)
         if self.status == "Running" and not self.is_new() and self.has_value_changed("import_file"):
-            raise ValidationError("The import is running: wait for it to finish before changing its file")
+            raise ValidationError(_("The import is running: wait for it to finish before changing its file"))
         if not self.import_file:
             return
         if self.is_new() or self.has_value_changed("import_file") or self.has_value_changed("column_mapping"):
-            _, rows = file_rows(self.import_file)
+            _name, rows = file_rows(self.import_file)
             columns = doctype_columns(meta)
             width = max(len(r) for r in rows)
             if self.has_value_changed("import_file") and not self.is_new():
@@ -120,7 +121,7 @@ def start_import(data_import: str) -> str:
     """Queue the import (only what an earlier run left undone); the job id."""
     doc = _load(data_import, "write")
     if doc.status == "Running" and now_datetime() - doc.modified < STALE_RUNNING:
-        raise ValidationError(f"Data Import {doc.name} is already running")
+        raise ValidationError(_("Data Import {0} is already running", doc.name))
     check_rights(doc.reference_doctype, doc.import_type)
     load_plan(doc)  # a file or mapping that cannot be read is refused now, not in the job
     doc.db_set("status", "Pending", update_modified=False)

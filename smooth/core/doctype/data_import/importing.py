@@ -20,6 +20,7 @@ from typing import Any
 from smooth.context import db, local, savepoint, unit_of_work
 from smooth.exceptions import ValidationError
 from smooth.jobs.execute import opens_units
+from smooth.messages import _
 from smooth.model.document import Document
 from smooth.model.records import get_doc
 
@@ -96,10 +97,10 @@ def import_record(plan: Plan, record: Record, import_type: str, key: str, reader
         return str(doc.name)
     if import_type == UPDATE:
         shown = values.get(key)
-        raise ValidationError(f"No {plan.meta.name} with {plan.meta.get_label(key) if key != ID else 'ID'} "
-                              f"{shown!r} to update" if shown not in (None, "") else
-                              f"The row has no {'ID' if key == ID else plan.meta.get_label(key)} to find the "
-                              f"{plan.meta.name} to update by")
+        label = _("ID") if key == ID else _(plan.meta.get_label(key))
+        raise ValidationError(_("No {0} with {1} {2!r} to update", _(plan.meta.name), label, shown)
+                              if shown not in (None, "") else
+                              _("The row has no {0} to find the {1} to update by", label, _(plan.meta.name)))
     doc = get_doc({"doctype": plan.meta.name})
     if values.get(ID):
         doc.name = values[ID]

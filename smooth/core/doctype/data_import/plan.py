@@ -11,6 +11,7 @@ from smooth.context import db, local
 from smooth.core.doctype.file.file import can_read
 from smooth.exceptions import PermissionError, ValidationError
 from smooth.file_storage import read_file
+from smooth.messages import _
 from smooth.meta.doctype import Meta
 from smooth.model.document import Document
 
@@ -24,10 +25,10 @@ INSERT, UPDATE, UPSERT = "Insert New Records", "Update Existing Records", "Upser
 def importable_meta(doctype: str) -> Meta:
     site = local().site
     if not doctype or doctype not in site.registry:
-        raise ValidationError(f"{doctype!r} is not a DocType")
+        raise ValidationError(_("{0!r} is not a DocType", doctype))
     meta = site.get_meta(doctype)
     if meta.istable or meta.issingle:
-        raise ValidationError(f"{doctype} is a child table or a single: import its parent's records instead")
+        raise ValidationError(_("{0} is a child table or a single: import its parent's records instead", _(doctype)))
     return meta
 
 
@@ -39,7 +40,8 @@ def check_rights(doctype: str, import_type: str) -> None:
     """Refuse, before a row is read, an import the user could not do by hand (each row is checked again)."""
     for ptype in required_rights(import_type):
         if not permissions.has_permission(doctype, ptype):
-            raise PermissionError(f"Not permitted: you may not {ptype} {doctype} records, so you cannot import them")
+            raise PermissionError(_("Not permitted: you may not {0} {1} records, so you cannot import them",
+                                    ptype, _(doctype)))
 
 
 def doctype_columns(meta: Meta) -> dict[str, Column]:
@@ -49,15 +51,15 @@ def doctype_columns(meta: Meta) -> dict[str, Column]:
 def file_rows(file_url: str) -> tuple[str, list[Row]]:
     """The import file's name and rows; only a file the user may read."""
     if not file_url or not can_read(file_url):
-        raise PermissionError(f"Not permitted: you may not read the import file {file_url or '(none)'}")
+        raise PermissionError(_("Not permitted: you may not read the import file {0}", file_url or _("(none)")))
     content = read_file(file_url)
     if content is None:
-        raise ValidationError(f"The import file {file_url} is not stored on this site: upload it again")
+        raise ValidationError(_("The import file {0} is not stored on this site: upload it again", file_url))
     name = str(db().get_value("File", {"file_url": file_url}, "file_name") or file_url.rsplit("/", 1)[-1])
     file_format(name)
     rows = read_rows(content, name)
     if not rows:
-        raise ValidationError(f"{name} is empty: it needs a header row and one row per record")
+        raise ValidationError(_("{0} is empty: it needs a header row and one row per record", name))
     return name, rows
 
 
@@ -66,7 +68,7 @@ def parse_mapping(value: Any) -> dict[str, str]:
         return {}
     mapping = json.loads(value) if isinstance(value, str) else value
     if not isinstance(mapping, dict):
-        raise ValidationError("Field of Each Column must be a JSON object of column number to field")
+        raise ValidationError(_("Field of Each Column must be a JSON object of column number to field"))
     return {str(k): str(v or "") for k, v in mapping.items()}
 
 
@@ -74,13 +76,13 @@ def check_mapping(mapping: dict[str, str], columns: dict[str, Column], width: in
     seen: set[str] = set()
     for key, target in mapping.items():
         if not key.isdigit() or int(key) >= width:
-            raise ValidationError(f"Field of Each Column names column {key}, which the file does not have")
+            raise ValidationError(_("Field of Each Column names column {0}, which the file does not have", key))
         if target == SKIP:
             continue
         if target not in columns:
-            raise ValidationError(f"Field of Each Column: {target!r} is not a field an import can fill")
+            raise ValidationError(_("Field of Each Column: {0!r} is not a field an import can fill", target))
         if target in seen:
-            raise ValidationError(f"Field of Each Column: two columns go to {columns[target].header}; skip one")
+            raise ValidationError(_("Field of Each Column: two columns go to {0}; skip one", columns[target].header))
         seen.add(target)
 
 
@@ -123,6 +125,6 @@ def key_field(meta: Meta, update_key: str | None) -> str:
     field = meta.get_field(key)
     if field is None or not field.unique:
         uniques = ", ".join(f.fieldname for f in meta.unique_fields) or "none"
-        raise ValidationError(f"Match Existing Records By must be name or a unique field of {meta.name} "
-                              f"(unique fields: {uniques}), not {key!r}")
+        raise ValidationError(_("Match Existing Records By must be name or a unique field of {0} (unique fields: "
+                                "{1}), not {2!r}", _(meta.name), uniques, key))
     return key

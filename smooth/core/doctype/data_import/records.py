@@ -14,6 +14,7 @@ from typing import Any
 from smooth.context import db
 from smooth.exceptions import ValidationError
 from smooth.filters import shown
+from smooth.messages import _
 from smooth.meta.coerce import CoercionError, coercer_for
 from smooth.meta.doctype import DocField, Meta
 
@@ -84,12 +85,13 @@ class CellReader:
         try:
             value = coercer_for(df.fieldtype)(raw)
         except CoercionError as exc:
-            raise ValidationError(f"{df.label}: {shown(raw)} {exc}") from None
+            raise ValidationError(_("{0}: {1} {2}", _(df.label), shown(raw), exc)) from None
         if self.check_links and value not in (None, ""):
             if df.fieldtype == "Select" and value not in df.select_options:
-                raise ValidationError(f"{df.label}: {shown(value)} is not one of {', '.join(df.select_options)}")
+                raise ValidationError(_("{0}: {1} is not one of {2}",
+                                        _(df.label), shown(value), ", ".join(df.select_options)))
             if df.fieldtype == "Link" and df.options and not self.link_exists(df.options, str(value)):
-                raise ValidationError(f"{df.label}: {df.options} {shown(value)} not found")
+                raise ValidationError(_("{0}: {1} {2} not found", _(df.label), _(df.options), shown(value)))
         return value
 
 
@@ -150,4 +152,4 @@ def columns_table(columns: dict[str, Column], table: str) -> str:
     for column in columns.values():
         if column.table is not None and column.table.fieldname == table:
             return column.table.options or ""
-    raise ValidationError(f"No child table {table!r} among the import's columns")
+    raise ValidationError(_("No child table {0!r} among the import's columns", table))

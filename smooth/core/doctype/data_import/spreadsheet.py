@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 
 from smooth.csv_cells import escape_csv_formula
 from smooth.exceptions import ValidationError
+from smooth.messages import _
 
 Row = list[Any]
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,8 +29,8 @@ FORMATS = ("csv", "xlsx")
 def file_format(file_name: str) -> str:
     ext = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
     if ext not in FORMATS:
-        raise ValidationError(f"{file_name or 'The file'} is not a spreadsheet Data Import reads: upload a .csv "
-                              "or .xlsx file")
+        raise ValidationError(_("{0} is not a spreadsheet Data Import reads: upload a .csv or .xlsx file",
+                                file_name or _("The file")))
     return ext
 
 
@@ -52,7 +53,8 @@ def read_rows(content: bytes, file_name: str) -> list[Row]:
         try:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors on a damaged file
-            raise ValidationError(f"{file_name} is not a readable XLSX workbook ({type(exc).__name__})") from None
+            raise ValidationError(_("{0} is not a readable XLSX workbook ({1})",
+                                    file_name, type(exc).__name__)) from None
         try:
             sheet = book.worksheets[0]
             return _trimmed(sheet.iter_rows(values_only=True))
@@ -61,7 +63,7 @@ def read_rows(content: bytes, file_name: str) -> list[Row]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError(f"{file_name} is not UTF-8 text: save the CSV as UTF-8") from None
+        raise ValidationError(_("{0} is not UTF-8 text: save the CSV as UTF-8", file_name)) from None
     return _trimmed(csv.reader(io.StringIO(text, newline="")))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from smooth.email.rendering import body_field, check_email_template
 from smooth.exceptions import MandatoryError
+from smooth.messages import _
 from smooth.model.document import Document
 
 
@@ -18,6 +19,7 @@ class EmailTemplate(Document):
         values = self.as_dict()
         body, label = body_field(values)
         if not (values.get(body) or "").strip():
-            raise MandatoryError(f"Email Template {self.name}: {label} is required"
-                                 + (" (Use HTML is set)" if body == "response_html" else ""))
+            raise MandatoryError(_("Email Template {0}: {1} is required (Use HTML is set)", self.name, _(label))
+                                 if body == "response_html" else
+                                 _("Email Template {0}: {1} is required", self.name, _(label)))
         check_email_template(str(self.name or ""), values)

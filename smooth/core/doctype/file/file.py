@@ -31,6 +31,7 @@ from smooth.file_storage import (
     storage,
     url_for,
 )
+from smooth.messages import _
 from smooth.model.document import Document, load_document
 from smooth.model.records import delete_doc
 
@@ -94,22 +95,24 @@ class File(Document):
     def _validate_new_content(self) -> None:
         if self.content is not None:
             if not self.file_name:
-                raise ValidationError("The uploaded file has no name")
+                raise ValidationError(_("The uploaded file has no name"))
             ext = extension_of(self.file_name)
             allowed = allowed_extensions()
             if ext not in allowed:
-                what = f"Files of type .{ext}" if ext else "Files without an extension"
-                raise ValidationError(f"{what} are not allowed ({self.file_name}); allowed types: "
-                                      + ", ".join(sorted(allowed)))
+                types = ", ".join(sorted(allowed))
+                raise ValidationError(_("Files of type .{0} are not allowed ({1}); allowed types: {2}", ext,
+                                        self.file_name, types) if ext else
+                                      _("Files without an extension are not allowed ({0}); allowed types: {1}",
+                                        self.file_name, types))
             limit = max_file_size()
             if len(self.content) > limit and not self.flags.ignore_file_size:  # an upload; not a file the site made
-                raise ValidationError(f"{self.file_name} is larger than the maximum file size of "
-                                      f"{human_size(limit)} ({limit} bytes)")
+                raise ValidationError(_("{0} is larger than the maximum file size of {1} ({2} bytes)",
+                                        self.file_name, human_size(limit), limit))
             return
         url = str(self.file_url or "")
         if is_local_url(url) or not url.startswith(("http://", "https://")):
-            raise ValidationError("A File needs uploaded content (POST /api/method/upload_file) or an http(s) "
-                                  "file_url; it cannot point at a stored file")
+            raise ValidationError(_("A File needs uploaded content (POST /api/method/upload_file) or an http(s) "
+                                    "file_url; it cannot point at a stored file"))
         self.file_name = self.file_name or display_name(url.split("?", 1)[0]) or url[:140]
         self.file_size = None
         self.content_hash = None
@@ -120,32 +123,32 @@ class File(Document):
             return
         for fieldname in IMMUTABLE:
             if (before.get(fieldname) or None) != (self.get(fieldname) or None):
-                raise ValidationError(f"{self.meta.get_label(fieldname)} of a File cannot be changed; "
-                                      "upload the file again instead")
+                raise ValidationError(_("{0} of a File cannot be changed; upload the file again instead",
+                                        _(self.meta.get_label(fieldname))))
 
     def _validate_attachment(self) -> None:
         doctype, name, fieldname = self.attached_to_doctype, self.attached_to_name, self.attached_to_field
         if not doctype and not name and not fieldname:
             return
         if not doctype or not name:
-            raise ValidationError("Attaching a file needs both the document type (doctype) and its name (docname)")
+            raise ValidationError(_("Attaching a file needs both the document type (doctype) and its name (docname)"))
         if doctype not in local().site.registry:
-            raise LinkValidationError(f"Could not find Attached To DocType: {doctype}")
+            raise LinkValidationError(_("Could not find Attached To DocType: {0}", _(doctype)))
         meta = local().site.get_meta(doctype)
         if meta.issingle or meta.istable:
-            raise ValidationError(f"Files cannot be attached to {doctype}")
+            raise ValidationError(_("Files cannot be attached to {0}", _(doctype)))
         if fieldname:
             field = meta.get_field(fieldname)
             if field is None or field.fieldtype not in ATTACH_FIELDTYPES:
-                raise ValidationError(f"{doctype} has no Attach field {fieldname!r}")
+                raise ValidationError(_("{0} has no Attach field {1!r}", _(doctype), fieldname))
         before = self.get_doc_before_save()
         moved = before is None or (before.attached_to_doctype, before.attached_to_name) != (doctype, name)
         if moved and not self.flags.ignore_permissions:
             target = load_document(doctype, name)
             if not permissions.has_permission(doctype, "write", doc=target):
                 raise PermissionError(
-                    f"Not permitted: {session_user()} may not attach files to {doctype} {name} "
-                    "(write permission needed)")
+                    _("Not permitted: {0} may not attach files to {1} {2} (write permission needed)",
+                      session_user(), _(doctype), name))
 
     def before_save(self) -> None:
         if self.is_new() and self.content is not None:
@@ -170,7 +173,7 @@ class File(Document):
     def get_content(self) -> bytes:
         content = read_file(self.file_url)
         if content is None:
-            raise DoesNotExistError(f"The content of File {self.name} is not stored on this site")
+            raise DoesNotExistError(_("The content of File {0} is not stored on this site", self.name))
         return content
 
 

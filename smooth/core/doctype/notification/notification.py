@@ -30,6 +30,7 @@ from smooth.email.alerts import notify_system_managers
 from smooth.email.queue import is_address, sendmail, split_list
 from smooth.email.rendering import RenderedMail, check_message, render_message
 from smooth.exceptions import DuplicateEntryError, UniqueValidationError, ValidationError
+from smooth.messages import _
 from smooth.model.document import Document
 from smooth.model.listing import get_all
 from smooth.model.records import get_doc
@@ -61,31 +62,31 @@ class Notification(Document):
     def validate(self) -> None:
         meta = local().site.get_meta(self.document_type) if self.document_type else None
         if meta is None or meta.istable:
-            raise ValidationError(f"Notification {self.name}: Document Type {self.document_type!r} is not a doctype "
-                                  "with records of its own")
+            raise ValidationError(_("Notification {0}: Document Type {1!r} is not a doctype with records of its "
+                                    "own", self.name, self.document_type))
         if self.event in DATE_EVENTS:
             field = meta.get_field(self.date_changed or "")
             if field is None or field.fieldtype not in ("Date", "Datetime"):
-                raise ValidationError(f"Notification {self.name}: {self.event} needs a Date or Datetime field of "
-                                      f"{self.document_type}; {self.date_changed!r} is not one")
+                raise ValidationError(_("Notification {0}: {1} needs a Date or Datetime field of {2}; {3!r} is not "
+                                        "one", self.name, self.event, _(self.document_type), self.date_changed))
             if int(self.days_in_advance or 0) < 0:
-                raise ValidationError(f"Notification {self.name}: Days Before or After cannot be negative")
+                raise ValidationError(_("Notification {0}: Days Before or After cannot be negative", self.name))
         if self.event == "Value Change" and not meta.has_field(self.value_changed or ""):
-            raise ValidationError(f"Notification {self.name}: {self.document_type} has no field "
-                                  f"{self.value_changed!r} to watch")
+            raise ValidationError(_("Notification {0}: {1} has no field {2!r} to watch",
+                                    self.name, _(self.document_type), self.value_changed))
         if self.condition:
             check_condition(self.condition)
         for row in self.recipients or []:
             if not (row.receiver_by_document_field or row.receiver_by_role or row.cc):
-                raise ValidationError(f"Notification {self.name}: recipient row {row.idx} names no field, role "
-                                      "or address")
+                raise ValidationError(_("Notification {0}: recipient row {1} names no field, role or address",
+                                        self.name, row.idx))
             if row.receiver_by_document_field and not _is_field(meta, row.receiver_by_document_field):
-                raise ValidationError(f"Notification {self.name}: {self.document_type} has no field "
-                                      f"{row.receiver_by_document_field!r} (recipient row {row.idx})")
+                raise ValidationError(_("Notification {0}: {1} has no field {2!r} (recipient row {3})",
+                                        self.name, _(self.document_type), row.receiver_by_document_field, row.idx))
             unknown = [item for item in split_list(row.cc) if not is_address(item) and not db().exists("User", item)]
             if unknown:
-                raise ValidationError(f"Notification {self.name}: recipient row {row.idx}: "
-                                      f"{', '.join(map(repr, unknown))} is neither an email address nor a user")
+                raise ValidationError(_("Notification {0}: recipient row {1}: {2} is neither an email address nor "
+                                        "a user", self.name, row.idx, ', '.join(map(repr, unknown))))
         check_message(f"Notification {self.name!r}", self.subject or "", self.message or "")
 
 

@@ -55,8 +55,8 @@ class PersonalDataDeletionRequest(Document):
         database = document_db()
         if database.exists(DOCTYPE, {"email": self.email, "status": APPROVE}) or database.exists(
                 DOCTYPE, {"email": self.email, "status": VERIFY, "creation": [">", now_datetime() - LINK_VALID]}):
-            raise TooManyRequestsError("A request to delete your data is already open: confirm it from the mail "
-                                       "we sent, or wait for its review")
+            raise TooManyRequestsError(_("A request to delete your data is already open: confirm it from the mail "
+                                         "we sent, or wait for its review"))
         self.flags.token = secrets.token_urlsafe(32)
         self.verification_hash = _digest(self.flags.token)
 
@@ -80,14 +80,14 @@ def confirm(request: str, token: str) -> str:
     moves to Pending Approval. A wrong, used or expired token is answered as an unknown request (nothing about
     the request is told); an expired request no longer blocks asking again."""
     if not isinstance(request, str) or not isinstance(token, str) or not request or not token:
-        raise DoesNotExistError("This confirmation link is not valid")
+        raise DoesNotExistError(_("This confirmation link is not valid"))
     row = document_db().get_value(DOCTYPE, {"name": request}, ["status", "verification_hash", "creation"],
                                   as_dict=True, order_by="")
     if row is None or row["status"] != VERIFY or not row["verification_hash"] \
             or not hmac.compare_digest(str(row["verification_hash"]), _digest(token)):
-        raise DoesNotExistError("This confirmation link is not valid, or was already used")
+        raise DoesNotExistError(_("This confirmation link is not valid, or was already used"))
     if row["creation"] < now_datetime() - LINK_VALID:
-        raise DoesNotExistError("This confirmation link has expired: ask again from My data")
+        raise DoesNotExistError(_("This confirmation link has expired: ask again from My data"))
     document_db().set_value(DOCTYPE, request, {"status": APPROVE, "verification_hash": None})
     _tell_reviewers(request)
     return request
@@ -115,15 +115,16 @@ def _tell_reviewers(request: str) -> None:
 
 def _reviewed(name: str) -> Document:
     if not set(REVIEWERS) & set(get_roles()):
-        raise PermissionError("Not permitted: only an HR Manager or a System Manager reviews deletion requests")
+        raise PermissionError(_("Not permitted: only an HR Manager or a System Manager reviews deletion requests"))
     if not isinstance(name, str) or not document_db().exists(DOCTYPE, name):
-        raise DoesNotExistError(f"{DOCTYPE} {name} not found")
+        raise DoesNotExistError(_("{0} {1} not found", _(DOCTYPE), name))
     doc = get_doc(DOCTYPE, name)
     doc.check_permission("write")
     if doc.status != APPROVE:
-        raise ValidationError(f"{name} is {doc.status}: only a confirmed request (Pending Approval) is reviewed")
+        raise ValidationError(_("{0} is {1}: only a confirmed request (Pending Approval) is reviewed",
+                                name, doc.status))
     if doc.email == session_user():
-        raise PermissionError("Not permitted: a reviewer cannot approve or reject their own deletion request")
+        raise PermissionError(_("Not permitted: a reviewer cannot approve or reject their own deletion request"))
     return doc
 
 
@@ -141,7 +142,7 @@ def approve(name: str) -> dict[str, str]:
 def reject(name: str, reason: str = "") -> dict[str, str]:
     doc = _reviewed(name)
     if not isinstance(reason, str) or not reason.strip():
-        raise ValidationError("Say why the request is rejected: the person is told")
+        raise ValidationError(_("Say why the request is rejected: the person is told"))
     document_db().set_value(DOCTYPE, doc.name, {"status": REJECTED, "rejection_reason": reason.strip()[:1000],
                                        "approved_by": session_user(), "approved_on": now_datetime()})
     with override(user_language(str(doc.email))):

@@ -34,18 +34,18 @@ def requested_for(user: str | None) -> str:
     """Whose data a request may name: the caller's own; another user's only for a System Manager."""
     me = session_user()
     if user is not None and not isinstance(user, str):
-        raise ValidationError("The user of a personal data request is a user name (their email)")
+        raise ValidationError(_("The user of a personal data request is a user name (their email)"))
     user = (user or "").strip()
     if not user:
         if me in NOT_A_PERSON:
             return ""  # nobody to default to: the mandatory check asks for the user
         user = me
     if me in NOT_A_PERSON and user == me:
-        raise ValidationError(f"{me} is not a person whose data can be requested; log in as the person")
+        raise ValidationError(_("{0} is not a person whose data can be requested; log in as the person", me))
     if user != me and "System Manager" not in get_roles(me):
-        raise PermissionError("Not permitted: you may only request your own data")
+        raise PermissionError(_("Not permitted: you may only request your own data"))
     if user in NOT_A_PERSON:
-        raise ValidationError(f"{user} is not a person whose data can be requested")
+        raise ValidationError(_("{0} is not a person whose data can be requested", user))
     return user
 
 
@@ -67,8 +67,8 @@ class PersonalDataDownloadRequest(Document):
         self.status = PENDING
         self.data_file = None
         if document_db().exists(DOCTYPE, {"user": self.user, "status": PENDING}):
-            raise TooManyRequestsError("A copy of your data is already being prepared: wait for its mail before "
-                                       "asking again")
+            raise TooManyRequestsError(_("A copy of your data is already being prepared: wait for its mail before "
+                                         "asking again"))
 
     def after_insert(self) -> None:
         enqueue(prepare, queue="long", job_id=f"personal-data-download-{self.name}", deduplicate=True,

@@ -10,7 +10,7 @@ Builder's layout, fonts, page numbers) are named in a message when set, never re
 from __future__ import annotations
 
 from smooth.exceptions import ValidationError
-from smooth.messages import msgprint
+from smooth.messages import _, msgprint
 from smooth.model.database_api import document_db
 from smooth.model.document import Document
 from smooth.model.listing import get_all
@@ -34,11 +34,11 @@ class PrintFormat(Document):
         for field in ("margin_top", "margin_bottom", "margin_left", "margin_right"):
             value = self.get(field)
             if value is not None and not 0 <= float(value) <= 100:
-                raise ValidationError(f"{self.meta.get_label(field)} must be between 0 and 100 mm")
+                raise ValidationError(_("{0} must be between 0 and 100 mm", _(self.meta.get_label(field))))
         ignored = [self.meta.get_label(k) for k, idle in UNIMPLEMENTED.items() if self.get(k) not in (idle, None, "")]
         if ignored:
-            msgprint(f"Print Format {self.name}: Smooth stores but does not use {', '.join(ignored)}; it prints the "
-                     "HTML template (the standard layout when that is empty)")
+            msgprint(_("Print Format {0}: Smooth stores but does not use {1}; it prints the HTML template (the "
+                       "standard layout when that is empty)", self.name, ', '.join(ignored)))
 
     def on_update(self) -> None:
         if self.is_default:

@@ -12,6 +12,7 @@ from typing import Any
 
 from smooth.exceptions import ValidationError
 from smooth.integrations.google_calendar import check_endpoint
+from smooth.messages import _
 from smooth.model.document import Document
 from smooth.model.validation import validate_mandatory
 
@@ -36,7 +37,7 @@ def extra_params(raw: Any) -> dict[str, str]:
     except ValueError:
         data = None
     if not isinstance(data, dict):
-        raise ValidationError("Auth URL Data must be a JSON object, such as {\"scope\": \"openid email profile\"}")
+        raise ValidationError(_("Auth URL Data must be a JSON object, such as {\"scope\": \"openid email profile\"}"))
     return {str(k): str(v) for k, v in data.items()}
 
 
@@ -53,7 +54,7 @@ class SocialLoginKey(Document):
             validate_mandatory(self)  # the name comes from it: say it is missing, with the others
         self.name = re.sub(r"[^a-z0-9_]+", "_", (self.provider_name or "").strip().lower()).strip("_")
         if not self.name:
-            raise ValidationError("Provider Name needs a letter or digit: it names the key and its login path")
+            raise ValidationError(_("Provider Name needs a letter or digit: it names the key and its login path"))
 
     def validate(self) -> None:
         if not self.base_url and self.social_login_provider in PROVIDER_BASE_URLS:
@@ -62,13 +63,13 @@ class SocialLoginKey(Document):
         if not self.redirect_url:
             self.redirect_url = callback_path(self.name)
         check_endpoint(self.base_url, "Base URL")
-        for field, _, label in ENDPOINTS:
+        for field, _path, label in ENDPOINTS:
             value = str(self.get(field) or "")
             if value and not value.startswith("/"):  # a path is on the Base URL
                 check_endpoint(value, label)
         extra_params(self.get("auth_url_data"))
         if self.enable_social_login and not self.client_id:
-            raise ValidationError("Enter the Client ID the provider gave this site before enabling the key")
+            raise ValidationError(_("Enter the Client ID the provider gave this site before enabling the key"))
         if self.enable_social_login and not self.base_url:
-            raise ValidationError("Enter the provider's Base URL (the issuer its ID tokens name) before enabling the "
-                                  "key")
+            raise ValidationError(_("Enter the provider's Base URL (the issuer its ID tokens name) before enabling "
+                                    "the key"))

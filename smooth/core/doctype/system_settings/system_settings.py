@@ -7,6 +7,7 @@ import zoneinfo
 from smooth.context import db, local
 from smooth.exceptions import ValidationError
 from smooth.i18n import language
+from smooth.messages import _
 from smooth.model.document import Document
 
 
@@ -17,12 +18,13 @@ class SystemSettings(Document):
         try:
             zoneinfo.ZoneInfo(self.time_zone or "")
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValidationError(f"Time Zone {self.time_zone!r} is not an IANA zone name") from None
+            raise ValidationError(_("Time Zone {0!r} is not an IANA zone name", self.time_zone)) from None
         self.language = language.check(self.language) or None
         names = [line.strip() for line in (self.disabled_email_templates or "").splitlines() if line.strip()]
         unknown = [name for name in names if not db().exists("Email Template", name)]
         if unknown:
-            raise ValidationError(f"Email Templates Not Sent: no Email Template named {', '.join(map(repr, unknown))}")
+            raise ValidationError(_("Email Templates Not Sent: no Email Template named {0}",
+                                    ', '.join(map(repr, unknown))))
 
     def on_update(self) -> None:
         local().site.set_time_zone(self.time_zone)

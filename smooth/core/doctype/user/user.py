@@ -9,6 +9,7 @@ import zoneinfo
 from smooth.context import db
 from smooth.exceptions import ValidationError
 from smooth.i18n import language
+from smooth.messages import _
 from smooth.model.document import Document
 from smooth.model.passwords import set_password
 from smooth.permissions import clear_role_cache
@@ -52,7 +53,7 @@ class User(Document):
     def validate_email(self) -> None:
         self.email = (self.email or "").strip().lower()
         if not EMAIL_RE.match(self.email):
-            raise ValidationError(f"{self.email!r} is not a valid email address")
+            raise ValidationError(_("{0!r} is not a valid email address", self.email))
 
     def validate_time_zone(self) -> None:
         if not self.time_zone:
@@ -61,7 +62,7 @@ class User(Document):
             zoneinfo.ZoneInfo(self.time_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise ValidationError(
-                f"Time Zone {self.time_zone!r} is not an IANA zone name (for example Europe/Berlin)") from None
+                _("Time Zone {0!r} is not an IANA zone name (for example Europe/Berlin)", self.time_zone)) from None
 
     def get_password_mode(self, fieldname: str) -> str:
         return "hash"

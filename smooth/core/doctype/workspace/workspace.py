@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from smooth.context import local
 from smooth.exceptions import ValidationError
+from smooth.messages import _
 from smooth.model.document import Document
 
 
@@ -23,20 +24,21 @@ def workspace_slug(label: str) -> str:
 def check_target(kind: str, target: str | None, where: str) -> None:
     """A link's target must exist (a DocType with pages) or be a safe address (no javascript: URLs)."""
     if not target:
-        raise ValidationError(f"{where}: Link To is required")
+        raise ValidationError(_("{0}: Link To is required", where))
     if kind == "DocType":
         registry = local().site.registry
         if target not in registry or registry.get(target).istable:
-            raise ValidationError(f"{where}: {target!r} is not a DocType with pages")
+            raise ValidationError(_("{0}: {1!r} is not a DocType with pages", where, target))
     elif kind == "Page":
         if not all(part.isalnum() or part in "-_" for part in target):
-            raise ValidationError(f"{where}: a Page is a desk page name (letters, digits, - and _), not {target!r}")
+            raise ValidationError(_("{0}: a Page is a desk page name (letters, digits, - and _), not {1!r}",
+                                    where, target))
     elif kind == "URL":
         parts = urlsplit(target)
         local_path = target.startswith("/") and not target.startswith("//")
         if not local_path and not (parts.scheme in ("http", "https") and parts.netloc):
-            raise ValidationError(f"{where}: a URL must be a path on this server or an http(s) address, "
-                                  f"not {target!r}")
+            raise ValidationError(_("{0}: a URL must be a path on this server or an http(s) address, not {1!r}",
+                                    where, target))
 
 
 def parse_stats_filter(text: str | None, where: str) -> Any:
@@ -46,9 +48,9 @@ def parse_stats_filter(text: str | None, where: str) -> Any:
     try:
         value = json.loads(text)
     except ValueError as exc:
-        raise ValidationError(f"{where}: Count Filter is not valid JSON ({exc})") from None
+        raise ValidationError(_("{0}: Count Filter is not valid JSON ({1})", where, exc)) from None
     if not isinstance(value, dict | list):
-        raise ValidationError(f"{where}: Count Filter must be a JSON object or list of filters")
+        raise ValidationError(_("{0}: Count Filter must be a JSON object or list of filters", where))
     return value
 
 
@@ -63,10 +65,10 @@ class Workspace(Document):
         slug = workspace_slug(self.label or "")
         clash = next((m.name for m in local().site.registry if workspace_slug(m.name) == slug), None)
         if clash:
-            raise ValidationError(f"Workspace {self.label!r} would hide the pages of DocType {clash} "
-                                  f"(both are /app/{slug}); choose another label")
+            raise ValidationError(_("Workspace {0!r} would hide the pages of DocType {1} (both are /app/{2}); "
+                                    "choose another label", self.label, clash, slug))
         if not self.public and not self.for_user:
-            raise ValidationError("A private workspace needs For User: the user who sees it")
+            raise ValidationError(_("A private workspace needs For User: the user who sees it"))
         for row in self.get("links") or []:
             if row.type == "Link":
                 check_target(row.link_type or "DocType", row.link_to, f"Row #{row.idx} in Links")
@@ -74,4 +76,4 @@ class Workspace(Document):
             where = f"Row #{row.idx} in Shortcuts"
             check_target(row.type or "DocType", row.link_to, where)
             if parse_stats_filter(row.stats_filter, where) is not None and (row.type or "DocType") != "DocType":
-                raise ValidationError(f"{where}: only a DocType shortcut can show a count")
+                raise ValidationError(_("{0}: only a DocType shortcut can show a count", where))

@@ -25,6 +25,7 @@ from smooth.backups import (
 from smooth.context import local, session_user
 from smooth.exceptions import DoesNotExistError, PermissionError, ValidationError
 from smooth.jobs.enqueue import enqueue
+from smooth.messages import _
 from smooth.permissions import ADMINISTRATOR, get_roles
 from smooth.whitelist import FileDownload, whitelist
 
@@ -41,8 +42,8 @@ def get_context(context: Any) -> None:
     if wanted:
         path = next((p for b in backups for p in b.parts.values() if p.name == wanted and p.is_file()), None)
         if path is None:
-            raise DoesNotExistError(f"No backup file named {wanted!r}: it may have been removed by the "
-                                           "retention rule; reload the page")
+            raise DoesNotExistError(_("No backup file named {0!r}: it may have been removed by the retention rule; "
+                                      "reload the page", wanted))
         context.download = FileDownload(path, path.name)
         return
     context.site_name = site.name
@@ -65,12 +66,12 @@ def backup_now(with_files: int = 1) -> dict[str, Any]:
     """Queue a backup of the database and, by default, the files; one at a time."""
     user = session_user()
     if user != ADMINISTRATOR and ROLE not in get_roles(user):
-        raise PermissionError(f"Not permitted: only a {ROLE} may take a backup")
+        raise PermissionError(_("Not permitted: only a {0} may take a backup", ROLE))
     site = local().site
     status = job_status(site.path)
     if status and status["state"] in ("queued", "running"):
-        raise ValidationError(f"A backup is already being taken (started {status.get('started')} UTC by "
-                              f"{status.get('by')}): wait for it to finish")
+        raise ValidationError(_("A backup is already being taken (started {0} UTC by {1}): wait for it to finish",
+                                status.get('started'), status.get('by')))
     set_job_status(site.path, state="queued", by=user, with_files=bool(with_files),
                    started=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     job = enqueue(background_backup, queue="long", timeout=STALE_JOB_HOURS * 3600, job_id="backup-now",
