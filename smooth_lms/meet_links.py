@@ -22,7 +22,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from markupsafe import Markup
+
 import smooth
+from smooth import _
 from smooth_lms.calendar_file import description, summary
 from smooth_lms.notifications import evaluator_zone, send_booking_mails
 from smooth_lms.timezones import to_wall
@@ -192,9 +195,15 @@ def authorization_lost(user: str, doctype: str, name: str, reason: str) -> None:
         smooth.db.set_value("Google Calendar", calendar, {"authorization_status": "Expired", "last_error": reason})
     admins = smooth.get_all("Has Role", filters={"role": "System Manager", "parenttype": "User"}, pluck="parent")
     recipients = sorted({user, *[a for a in admins if a not in ("Administrator", "Guest")]})
-    smooth.sendmail(recipients, subject=f"Google Calendar authorization lost for {user}",
-                    message=f"<p>Smooth could not create the Google Meet link for {doctype} {name} because "
-                            f"Google refused the credentials of {user}'s calendar: {reason}</p>"
-                            "<p>Reconnect the calendar (Google Calendar in the desk) or check the service account in "
-                            f"Google Settings, then use Retry Meet link on {name}.</p>",
-                    reference_doctype=doctype, reference_name=name)
+    groups: dict[str, list[str]] = {}
+    for recipient in recipients:
+        groups.setdefault(smooth.get_user_lang(recipient), []).append(recipient)
+    for lang, group in sorted(groups.items()):  # one mail per language: each reads it in theirs
+        with smooth.in_language(lang):
+            smooth.sendmail(group, subject=_("Google Calendar authorization lost for {0}", user),
+                            message=Markup("<p>{}</p><p>{}</p>").format(
+                                _("Smooth could not create the Google Meet link for {0} {1} because Google refused "
+                                  "the credentials of {2}'s calendar: {3}", _(doctype), name, user, reason),
+                                _("Reconnect the calendar (Google Calendar in the desk) or check the service account "
+                                  "in Google Settings, then use Retry Meet link on {0}.", name)),
+                            reference_doctype=doctype, reference_name=name)

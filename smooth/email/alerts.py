@@ -7,14 +7,17 @@ where SMTP is configured, a mail (queued by the caller, which owns the queue) re
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
 
 from smooth.context import db
+from smooth.i18n import language
 from smooth.model.records import get_doc
 
 MANAGER_ROLE = "System Manager"
+Text = str | Callable[[], str]
 _ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 
 
@@ -28,13 +31,31 @@ def system_managers() -> list[tuple[str, str]]:
     return sorted({(str(row[0]), str(row[1] or "")) for row in rows if row[0] != "Guest"})
 
 
-def notify_system_managers(subject: str, details: str, reference: tuple[str, str] | None = None) -> list[str]:
-    """A Notification Log for each System Manager; returns their addresses for the caller to mail."""
-    addresses = []
-    for user, email in system_managers():
-        get_doc({"doctype": "Notification Log", "subject": subject[:1000], "for_user": user, "type": "Alert",
-                 "email_content": details, "document_type": reference[0] if reference else None,
+def notify_system_managers(subject: Text, details: Text, reference: tuple[str, str] | None = None,
+                           mail: Callable[[list[str], str, str], Any] | None = None) -> list[str]:
+    """A Notification Log for each System Manager; returns their addresses.
+
+    `subject` and `details` given as functions are written in each manager's language (they call `_()`); `mail`
+    (the caller owns the queue) is then called once per language with those addresses, subject and details.
+    """
+    managers = system_managers()
+    languages = language.user_languages(user for user, _email in managers)
+    addresses: list[str] = []
+    groups: dict[str, list[str]] = {}
+    for user, email in managers:
+        with language.override(languages.get(user)):
+            text, more = _text(subject), _text(details)
+        get_doc({"doctype": "Notification Log", "subject": text[:1000], "for_user": user, "type": "Alert",
+                 "email_content": more, "document_type": reference[0] if reference else None,
                  "document_name": reference[1] if reference else None}).insert(ignore_permissions=True)
         if _ADDRESS.match(email):
             addresses.append(email)
+            groups.setdefault(languages.get(user, ""), []).append(email)
+    for lang, group in sorted(groups.items()) if mail is not None else ():
+        with language.override(lang):
+            mail(group, _text(subject), _text(details))
     return addresses
+
+
+def _text(value: Text) -> str:
+    return value() if callable(value) else value

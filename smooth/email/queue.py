@@ -39,7 +39,7 @@ from smooth.exceptions import ValidationError
 from smooth.i18n import language
 from smooth.jobs.enqueue import enqueue
 from smooth.jobs.execute import opens_units
-from smooth.messages import msgprint
+from smooth.messages import _, msgprint
 from smooth.model.database_api import document_db
 from smooth.model.naming import make_hash
 from smooth.model.records import get_doc
@@ -229,17 +229,28 @@ def _not_rendered(to: list[str], copies: list[str], template: str, reason: str, 
     row = get_doc({"doctype": QUEUE, **_queue_values(mail, error),
                    "recipients": [{"recipient": address, "status": "Error", "error": error} for address in to]}
                   ).insert(ignore_permissions=True)
-    about = f" about {reference_doctype} {reference_name}" if reference_doctype and reference_name else ""
-    subject = f"An email to {', '.join(to)}{about} was not sent: Email Template {template!r} could not be rendered"
-    details = f"{reason}\n\nMend the template in the desk (Email Template {template}); the unsent mail is " \
-              f"Email Queue {row.name}."
-    log.error("%s (%s)", subject, reason)
-    addresses = notify_system_managers(subject, details, (QUEUE, str(row.name)))
-    if addresses and smtp.settings(local().site.config) is not None:
-        sendmail(addresses, subject=subject[:255], message=f"<p>{html.escape(details)}</p>".replace("\n", "<br>"),
+    addressees = ", ".join(to)
+
+    def subject() -> str:
+        if reference_doctype and reference_name:
+            return _("An email to {0} about {1} {2} was not sent: Email Template {3!r} could not be rendered",
+                     addressees, _(reference_doctype), reference_name, template)
+        return _("An email to {0} was not sent: Email Template {1!r} could not be rendered", addressees, template)
+
+    def details() -> str:
+        return _("{0}\n\nMend the template in the desk (Email Template {1}); the unsent mail is Email Queue {2}.",
+                 reason, template, row.name)
+
+    def mail(addresses: list[str], title: str, text: str) -> None:
+        sendmail(addresses, subject=title[:255], message=f"<p>{html.escape(text)}</p>".replace("\n", "<br>"),
                  reference_doctype=QUEUE, reference_name=str(row.name))
-    msgprint(f"The email to {', '.join(to)} was not sent: {reason}. The site's System Managers have been told.",
-             title="Email not sent", indicator="orange")
+
+    with language.override(language.DEFAULT):
+        log.error("%s (%s)", subject(), reason)
+    notify_system_managers(subject, details, (QUEUE, str(row.name)),
+                           mail=mail if smtp.settings(local().site.config) is not None else None)
+    msgprint(_("The email to {0} was not sent: {1}. The site's System Managers have been told.", addressees, reason),
+             title=_("Email not sent"), indicator="orange")
     return str(row.name)
 
 

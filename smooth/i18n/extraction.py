@@ -116,9 +116,15 @@ def extract_catalog(owner: Owner) -> Catalog:
     for where, text in owner.texts:
         catalog.add(text, locations=[(f"fixtures/{where}", 1)])
     definitions = [*owner.root.glob("**/doctype/*/*.json"), *owner.root.glob("**/page/*/*.json")]
+    modules: dict[str, Path] = {}  # the module names "All document types" heads its cards with, once each
     for path in sorted(definitions):
-        for message in doctype_labels(json.loads(path.read_text())):
+        definition = json.loads(path.read_text())
+        for message in doctype_labels(definition):
             catalog.add(message, locations=[(str(path.relative_to(base)), 1)])
+        if isinstance(definition, dict) and definition.get("doctype") == "DocType" and definition.get("module"):
+            modules.setdefault(str(definition["module"]).strip(), path)
+    for module, path in modules.items():
+        catalog.add(module, locations=[(str(path.relative_to(base)), 1)])
     return catalog
 
 

@@ -214,8 +214,8 @@ def _address_of(person: str) -> str | None:
 def _report(alert: dict[str, Any], doc: Document | dict[str, Any], reason: str) -> None:
     name = doc.get("name")
     log.warning("Notification %s on %s %s: %s", alert["name"], alert["document_type"], name, reason)
-    notify_system_managers(f"Notification {alert['name']} could not be sent about {alert['document_type']} {name}",
-                           reason, (DOCTYPE, alert["name"]))
+    notify_system_managers(lambda: _("Notification {0} could not be sent about {1} {2}", alert["name"],
+                                     _(alert["document_type"]), name), reason, (DOCTYPE, alert["name"]))
 
 
 # -- date-based: the daily scheduler --------------------------------------------------------------

@@ -13,14 +13,16 @@ own actions (a record rule), so the Workflow Action list is a personal to-do lis
 from __future__ import annotations
 
 import functools
-import html
 from typing import Any
 
+from markupsafe import Markup, escape
 from sqlalchemy import Table, bindparam, select
 
 from smooth.context import db, local, session_user
 from smooth.email.queue import sendmail
 from smooth.exceptions import ValidationError
+from smooth.i18n import language
+from smooth.messages import _
 from smooth.model.document import Document, get_controller
 from smooth.model.workflow import get_workflow, optional_states, owes_action, state_of
 from smooth.permissions import get_roles, has_permission, remember_roles
@@ -123,8 +125,15 @@ def _mail_next_actors(doc: Document, workflow: Document, state: str, onward: lis
         sendmail(recipients, template=template, args={**doc.as_dict(), "doc": doc},
                  reference_doctype=doc.doctype, reference_name=str(doc.name))
         return
-    actions = ", ".join(sorted({t.action for t in onward}))
-    sendmail(recipients, subject=f"{doc.doctype} {doc.name} is {state}: your action is needed",
-             message=f"<p>{html.escape(doc.doctype)} <b>{html.escape(str(doc.name))}</b> is now "
-                     f"<b>{html.escape(state)}</b>. You can take: {html.escape(actions)}.</p>",
-             reference_doctype=doc.doctype, reference_name=str(doc.name))
+    languages = language.user_languages(recipients)
+    groups: dict[str, list[str]] = {}
+    for user in recipients:
+        groups.setdefault(languages.get(user, ""), []).append(user)
+    for lang, group in sorted(groups.items()):  # one mail per language: each reads it in theirs
+        with language.override(lang):
+            actions = ", ".join(sorted({_(t.action) for t in onward}))
+            sendmail(group, subject=_("{0} {1} is {2}: your action is needed", _(doc.doctype), doc.name, _(state)),
+                     message=Markup("<p>{}</p>").format(escape(_("{0} {1} is now {2}. You can take: {3}.")).format(
+                         _(doc.doctype), Markup("<b>{}</b>").format(doc.name), Markup("<b>{}</b>").format(_(state)),
+                         actions)),
+                     reference_doctype=doc.doctype, reference_name=str(doc.name))
