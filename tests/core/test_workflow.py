@@ -249,3 +249,40 @@ def test_email_alert_queues_a_mail_to_who_can_act(people: Any) -> None:
     assert len(mails) == 1 and mails[0]["subject"] == f"{DOCTYPE} {doc.name} is Draft: your action is needed"
     recipients = smooth.get_doc("Email Queue", mails[0]["name"]).recipients
     assert {r.recipient for r in recipients} == {BOSS, OTHER_BOSS}
+
+
+GERMAN = pytest.mark.parametrize("test_site", ["sqlite"], indirect=True)  # no dialect in a translation
+
+
+@GERMAN
+def test_the_action_mail_goes_out_in_each_recipient_s_language(people: Any) -> None:
+    """One mail per language: the German approver reads German, the English one English."""
+    smooth.db.set_value("User", BOSS, "language", "de")
+    workflow = smooth.get_doc("Workflow", "Expense Approval")
+    workflow.send_email_alert = 1
+    workflow.save()
+    doc = new_expense(CLERK)
+    mails = {}
+    for name in smooth.get_all("Email Queue", filters={"reference_name": doc.name}, pluck="name"):
+        mail = smooth.get_doc("Email Queue", name)
+        mails[tuple(r.recipient for r in mail.recipients)] = mail
+    assert set(mails) == {(BOSS,), (OTHER_BOSS,)}
+    assert mails[BOSS,].subject == f"{DOCTYPE} {doc.name} ist Draft: Ihre Aktion ist erforderlich"
+    assert "<b>Draft</b>. Sie können ausführen: Approve, Reject." in mails[BOSS,].message_html
+    assert mails[OTHER_BOSS,].subject == f"{DOCTYPE} {doc.name} is Draft: your action is needed"
+    assert "<b>Draft</b>. You can take: Approve, Reject." in mails[OTHER_BOSS,].message_html
+
+
+@GERMAN
+def test_a_german_administrator_is_refused_in_german(people: Any) -> None:
+    make_user("verwalter@example.com", "System Manager")
+    smooth.db.set_value("User", "verwalter@example.com", "language", "de")
+    smooth.set_user("verwalter@example.com")
+    workflow = smooth.get_doc("Workflow", "Expense Approval")
+    workflow.states[0].doc_status = "7"
+    with pytest.raises(smooth.ValidationError,
+                       match="^Dokumentzustände, Zeile 1: Der Dokumentstatus muss 0, 1 oder 2 sein$"):
+        workflow.save()
+    workflow.states = []
+    with pytest.raises(smooth.ValidationError, match="^Ein Workflow braucht mindestens einen Zustand$"):
+        workflow.save()

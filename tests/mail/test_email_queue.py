@@ -197,3 +197,23 @@ def test_many_mails_are_queued_in_a_few_statements_each_in_its_readers_language_
     assert (("greta@example.com",), "Speichern: 1") in delivered and (("reader2@example.com",), "Save: 2") in delivered
     assert (("ada@example.com", "bob@example.com"), "Hello") in delivered
     assert {r["status"] for r in _queue_rows(mail_site) if r["name"] != missing} == {"Sent"}
+
+
+@pytest.mark.parametrize("test_site", ["sqlite"], indirect=True)  # no dialect in a translation
+def test_the_system_managers_are_told_of_an_unsent_mail_each_in_their_language(
+        mail_site: SiteHandle, smtp_server: SmtpServer) -> None:
+    with mail_site.context(), smooth.unit_of_work():
+        make_user("leiterin@example.com", "System Manager")
+        smooth.db.set_value("User", "leiterin@example.com", "language", "de")
+    with mail_site.context(), smooth.unit_of_work():
+        unsent = smooth.sendmail("ada@example.com", template="Missing")
+    with mail_site.context(), smooth.unit_of_work():
+        notices = dict(smooth.get_all("Notification Log", filters={"document_name": unsent},
+                                      fields=["for_user", "subject"], as_list=True))
+        smooth.db.delete("Notification Log", {"document_name": unsent})
+    english = "An email to ada@example.com was not sent: Email Template 'Missing' could not be rendered"
+    german = ("Eine E-Mail an ada@example.com wurde nicht gesendet: Die E-Mail-Vorlage 'Missing' konnte nicht "
+              "erstellt werden")
+    assert notices == {"Administrator": english, "leiterin@example.com": german}
+    delivered = {tuple(m.recipients): m.message["Subject"] for m in smtp_server.sink.received}
+    assert delivered == {("admin@example.com",): english, ("leiterin@example.com",): german}
