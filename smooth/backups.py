@@ -200,7 +200,7 @@ def job_status(site_path: Path) -> dict[str, Any] | None:
     if status.get("state") in ("queued", "running"):
         started = dt.datetime.fromisoformat(str(status.get("started")))
         if dt.datetime.now(dt.UTC) - started > dt.timedelta(hours=STALE_JOB_HOURS):
-            status.update(state="failed", message="The backup job did not finish (its worker stopped?)")
+            status.update(state="failed", message=_("The backup job did not finish (its worker stopped?)"))
     return dict(status)
 
 

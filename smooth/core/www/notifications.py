@@ -33,7 +33,7 @@ def get_context(context: Any) -> None:
                     limit_page_length=SHOWN)
     for row in rows:
         row["text"] = html_to_text(row["email_content"] or "").strip()
-    context.title = "Notifications"
+    context.title = _("Notifications")
     context.notices = rows
     context.unread = sum(1 for row in rows if not row["read"])
 

@@ -14,13 +14,13 @@ from smooth.core.doctype.personal_data_download_request.personal_data_download_r
     DOCTYPE as DOWNLOADS,
 )
 from smooth.exceptions import PermissionError, TooManyRequestsError, ValidationError
-from smooth.messages import _
+from smooth.messages import _, _lazy
 from smooth.model.database_api import document_db
 from smooth.model.records import get_doc
 
 SHOWN = 10
-DONE = {"download": "Your request is in: we will mail you when your data is ready to download.",
-        "delete": "Check your mail: confirm the request from the link we sent, then it goes to review."}
+DONE = {"download": _lazy("Your request is in: we will mail you when your data is ready to download."),
+        "delete": _lazy("Check your mail: confirm the request from the link we sent, then it goes to review.")}
 
 
 def _viewer() -> str:
@@ -33,7 +33,7 @@ def _viewer() -> str:
 def get_context(context: Any) -> None:
     user = _viewer()
     database = document_db()
-    context.title = "My data"
+    context.title = _("My data")
     context.downloads = database.get_all(DOWNLOADS, filters={"user": user},
                                          fields=["name", "status", "creation", "data_file", "error"],
                                          order_by="creation desc", limit_page_length=SHOWN)
@@ -43,7 +43,8 @@ def get_context(context: Any) -> None:
     context.download_pending = any(d["status"] == "Pending" for d in context.downloads)
     context.deletion_open = any(d["status"] in ("Pending Verification", "Pending Approval")
                                 for d in context.deletions)
-    context.done = DONE.get(str(context.form_dict.get("requested") or ""))
+    done = DONE.get(str(context.form_dict.get("requested") or ""))
+    context.done = str(done) if done else None
 
 
 def handle_post(context: Any) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from smooth.core.doctype.personal_data_deletion_request.personal_data_deletion_request import confirm
+from smooth.messages import _
 
 
 def _arg(context: Any, key: str) -> str:
@@ -15,7 +16,7 @@ def _arg(context: Any, key: str) -> str:
 
 
 def get_context(context: Any) -> None:
-    context.title = "Confirm the deletion of your data"
+    context.title = _("Confirm the deletion of your data")
     context.request_name, context.token = _arg(context, "request"), _arg(context, "token")
     context.confirmed = bool(context.confirmed)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from smooth.context import local
+from smooth.messages import _
 
 from .columns import SKIP
 from .plan import INSERT, Plan
@@ -46,8 +47,8 @@ def preview(plan: Plan, import_type: str, limit: int = PREVIEW_RECORDS) -> Previ
             rows.append(PreviewRow(number, [(cells[i], read.errors.get((number, targets[i]), ""))
                                             for i in range(width)]))
         if read.missing:
-            rows[-len(record.row_numbers)].problems.append("Mandatory, but no column in the file: "
-                                                         + ", ".join(read.missing))
+            rows[-len(record.row_numbers)].problems.append(_("Mandatory, but no column in the file: {0}",
+                                                           ", ".join(_(label) for label in read.missing)))
     headers = [plan.columns[t].header if t else "" for t in targets]
     return Preview(list(plan.headers) + [None] * (width - len(plan.headers)), headers, rows, errors,
                    len(plan.records))

@@ -127,7 +127,7 @@ def read_record(record: Record, meta: Meta, columns: dict[str, Column], reader: 
                     or df.default not in (None, "")):
                 continue
             if df.fieldname in record.values:
-                errors[first, df.fieldname] = f"{df.label} is mandatory"
+                errors[first, df.fieldname] = _("{0} is mandatory", _(df.label))
             else:
                 missing.append(df.label)
     children: dict[str, list[dict[str, Any]]] = {}
@@ -143,7 +143,7 @@ def read_record(record: Record, meta: Meta, columns: dict[str, Column], reader: 
                     errors[number, target] = str(exc)
             for df in child_meta.mandatory_fields:
                 if row.get(df.fieldname) in (None, "") and df.default in (None, ""):
-                    errors[number, f"{table}.{df.fieldname}"] = f"{df.label} ({table}) is mandatory"
+                    errors[number, f"{table}.{df.fieldname}"] = _("{0} ({1}) is mandatory", _(df.label), table)
             children.setdefault(table, []).append(row)
     return ReadRecord(values, children, errors, missing)
 

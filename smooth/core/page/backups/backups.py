@@ -25,14 +25,14 @@ from smooth.backups import (
 from smooth.context import local, session_user
 from smooth.exceptions import DoesNotExistError, PermissionError, ValidationError
 from smooth.jobs.enqueue import enqueue
-from smooth.messages import _
+from smooth.messages import _, _lazy
 from smooth.permissions import ADMINISTRATOR, get_roles
 from smooth.whitelist import FileDownload, whitelist
 
 ROLE = "System Manager"
 
-PART_LABELS = {"database": "Database", "files": "Public files", "private-files": "Private files",
-               "config": "Site config", "manifest": "Manifest"}
+PART_LABELS = {"database": _lazy("Database"), "files": _lazy("Public files"), "private-files": _lazy("Private files"),
+               "config": _lazy("Site config"), "manifest": _lazy("Manifest")}
 
 
 def get_context(context: Any) -> None:
@@ -56,7 +56,7 @@ def get_context(context: Any) -> None:
         "taken": dt.datetime.strptime(b.stamp, STAMP).replace(tzinfo=dt.UTC),
         "size": b.size,
         "encrypted": bool(b.manifest.get("encrypted")),
-        "parts": [{"label": PART_LABELS.get(part, part), "name": path.name, "size": path.stat().st_size}
+        "parts": [{"label": str(PART_LABELS.get(part, part)), "name": path.name, "size": path.stat().st_size}
                   for part, path in b.parts.items() if path.is_file()],
     } for b in backups]
 
