@@ -139,3 +139,14 @@ def test_workspace_records_are_validated(served: Api, change: dict[str, Any], me
         with pytest.raises(ValidationError, match=re.escape(message)):
             doc.insert()
         smooth.db.rollback()
+
+
+def test_a_german_reader_sees_the_modules_of_all_document_types_in_german(served: Api) -> None:
+    """The cards' module names are translated like the doctype names under them (SQLite only, as app tests are)."""
+    with served.handle.context():
+        make_user("leiter@example.com", "System Manager")
+        smooth.db.set_value("User", "leiter@example.com", "language", "de")
+        smooth.db.commit()
+    text = served.get("/app", user="leiter@example.com").text
+    assert "Alle Dokumenttypen" in text and '<section class="card" aria-label="Kern">' in text
+    assert "<h2>Kern</h2>" in text and "<h2>Core</h2>" not in text
