@@ -51,9 +51,10 @@ def notify_system_managers(subject: Text, details: Text, reference: tuple[str, s
         if _ADDRESS.match(email):
             addresses.append(email)
             groups.setdefault(languages.get(user, ""), []).append(email)
-    for lang, group in sorted(groups.items()) if mail is not None else ():
-        with language.override(lang):
-            mail(group, _text(subject), _text(details))
+    if mail is not None:
+        for lang, group in sorted(groups.items()):
+            with language.override(lang):
+                mail(group, _text(subject), _text(details))
     return addresses
 
 

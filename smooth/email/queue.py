@@ -241,14 +241,14 @@ def _not_rendered(to: list[str], copies: list[str], template: str, reason: str, 
         return _("{0}\n\nMend the template in the desk (Email Template {1}); the unsent mail is Email Queue {2}.",
                  reason, template, row.name)
 
-    def mail(addresses: list[str], title: str, text: str) -> None:
+    def alert(addresses: list[str], title: str, text: str) -> None:
         sendmail(addresses, subject=title[:255], message=f"<p>{html.escape(text)}</p>".replace("\n", "<br>"),
                  reference_doctype=QUEUE, reference_name=str(row.name))
 
     with language.override(language.DEFAULT):
         log.error("%s (%s)", subject(), reason)
     notify_system_managers(subject, details, (QUEUE, str(row.name)),
-                           mail=mail if smtp.settings(local().site.config) is not None else None)
+                           mail=alert if smtp.settings(local().site.config) is not None else None)
     msgprint(_("The email to {0} was not sent: {1}. The site's System Managers have been told.", addressees, reason),
              title=_("Email not sent"), indicator="orange")
     return str(row.name)
