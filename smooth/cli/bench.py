@@ -13,6 +13,7 @@ import click
 
 from smooth.cli import Options
 from smooth.context import Local, unit_of_work
+from smooth.messages import translate_error
 from smooth.site import CURRENT_SITE, current_site, default_sites_path, read_config
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,9 +33,14 @@ class Bench:
 
     @contextmanager
     def unit(self, user: str = "Administrator", *, commit: bool = True) -> Iterator[Local]:
-        """The command's unit of work on its site: commit on success, roll back on any error."""
+        """The command's unit of work on its site: commit on success, roll back on any error (whose message
+        `bench` prints in the language of the command's user, as a request's)."""
         with unit_of_work(self.site, sites_path=self.sites_path, user=user, commit=commit) as bound:
-            yield bound
+            try:
+                yield bound
+            except Exception as exc:
+                translate_error(exc)
+                raise
 
 
 def pass_bench(command: F) -> F:
