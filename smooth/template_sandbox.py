@@ -53,7 +53,7 @@ _budget: ContextVar[_Budget | None] = ContextVar("template_budget", default=None
 def _tick() -> None:
     budget = _budget.get()
     if budget is not None and time.monotonic() > budget.deadline:
-        raise TemplateLimitError(_("rendering took longer than {0} seconds", f"{MAX_SECONDS:g}"))
+        raise TemplateLimitError(_("rendering took longer than {0} seconds", format(MAX_SECONDS, "g")))
 
 
 def _check_size(value: Any) -> Any:
@@ -62,7 +62,7 @@ def _check_size(value: Any) -> Any:
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
         raise TemplateLimitError(_("a number is too large (more than {0} bits)", MAX_INT_BITS))
     if isinstance(value, (str, list, tuple)) and len(value) > MAX_OUTPUT:
-        raise TemplateLimitError(_("a value is longer than {0} characters or items", f"{MAX_OUTPUT:,}"))
+        raise TemplateLimitError(_("a value is longer than {0} characters or items", format(MAX_OUTPUT, ",")))
     return value
 
 
@@ -94,7 +94,7 @@ def _check_product(left: Any, right: Any) -> None:
         return
     sequence, times = (left, right) if isinstance(right, int) else (right, left)
     if isinstance(times, int) and hasattr(sequence, "__len__") and len(sequence) * times > MAX_OUTPUT:
-        raise TemplateLimitError(_("a value is longer than {0} characters or items", f"{MAX_OUTPUT:,}"))
+        raise TemplateLimitError(_("a value is longer than {0} characters or items", format(MAX_OUTPUT, ",")))
 
 
 def _bounded_iter(value: Iterable[Any]) -> Iterator[Any]:
@@ -123,14 +123,14 @@ def _checked_replace(context: Any, value: str, old: str, new: str, count: int | 
     text, old, new = str(value), str(old), str(new)
     grows = (len(text) + 1) * len(new) if not old else text.count(old) * len(new)
     if len(text) + grows > MAX_OUTPUT:
-        raise TemplateLimitError(_("a value is longer than {0} characters or items", f"{MAX_OUTPUT:,}"))
+        raise TemplateLimitError(_("a value is longer than {0} characters or items", format(MAX_OUTPUT, ",")))
     return do_replace(context, value, old, new, count)
 
 
 def _checked_join(context: Any, value: Iterable[Any], d: str = "", attribute: Any = None) -> str:
     items = list(value)
     if sum(len(str(item)) for item in items) + len(str(d)) * len(items) > MAX_OUTPUT:
-        raise TemplateLimitError(_("a value is longer than {0} characters or items", f"{MAX_OUTPUT:,}"))
+        raise TemplateLimitError(_("a value is longer than {0} characters or items", format(MAX_OUTPUT, ",")))
     return do_join(context, items, d, attribute)
 
 
@@ -269,7 +269,7 @@ def render(env: BoundedSandbox, source: str, args: dict[str, Any], where: str) -
         for chunk in env.compiled(source).generate(args):
             size += len(chunk)
             if size > MAX_OUTPUT:
-                raise TemplateLimitError(_("the output is longer than {0} characters", f"{MAX_OUTPUT:,}"))
+                raise TemplateLimitError(_("the output is longer than {0} characters", format(MAX_OUTPUT, ",")))
             parts.append(chunk)
         return "".join(parts)
     except Exception as exc:

@@ -88,7 +88,7 @@ def _expression(text: str, what: str = "Field") -> str:
 
 def _terms(text: str, what: str) -> list[str]:
     if len(text) > MAX_LIST_TEXT:
-        raise FilterError(_("{0} is longer than {1} characters", what, f"{MAX_LIST_TEXT:,}"))
+        raise FilterError(_("{0} is longer than {1} characters", what, format(MAX_LIST_TEXT, ",")))
     terms = _split_top_level(text) if "(" in text else text.split(",")
     return list(_few(terms, what))
 

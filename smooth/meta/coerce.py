@@ -124,7 +124,7 @@ def to_float(value: Any) -> float | None:
     if number is None:
         raise CoercionError(_("{0} is not a number"))
     if not math.isfinite(number) or abs(number) >= DECIMAL_LIMIT:
-        raise CoercionError(_("{0} is out of range (a finite number below {1} in size)"), f"{DECIMAL_LIMIT:,}")
+        raise CoercionError(_("{0} is out of range (a finite number below {1} in size)"), format(DECIMAL_LIMIT, ","))
     return number
 
 

@@ -81,7 +81,7 @@ def check_length(field: LengthLimited, value: Any, where: str = "") -> None:
     else:
         size = len(text.encode("utf-8", "surrogatepass"))
     if size > limit.size:
-        args = (where, _(field.label), f"{size:,}", f"{limit.size:,}")
+        args = (where, _(field.label), format(size, ","), format(limit.size, ","))
         raise CharacterLengthExceededError(_("{0}{1} is too long: {2} characters, at most {3}", *args)
                                            if limit.unit == "characters" else
                                            _("{0}{1} is too long: {2} bytes, at most {3}", *args))
@@ -111,4 +111,4 @@ def check_rating(field: LengthLimited, options: str | None, value: Any, where: s
     if number is None or not 0 <= number <= 1:
         raise ValidationError(_("{0}{1} is a rating out of {2} stars, stored as a fraction from 0 to 1 (4 of {2} "
                                 "stars is {3}): {4} is off that scale", where, _(field.label), scale,
-                                f"{4 / scale:g}", value))
+                                format(4 / scale, "g"), value))
