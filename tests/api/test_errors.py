@@ -204,6 +204,7 @@ def test_a_low_layer_refusal_reaches_a_german_user_in_german(api: Api) -> None:
     assert "is not a whole number" not in german["_server_messages"]
     form = api.post("/app/test-note/new", data=bad_number, user="de-reader@example.com")  # the desk's form page
     assert "Test Note: Wert &#39;lots&#39; für Priority (priority) ist keine ganze Zahl" in form.text, form.text
+    assert '"A condition must be text": "Eine Bedingung muss Text sein"' in form.text  # expressions.js's __()
     assert_envelope(api.post("/api/resource/Test Note", json=bad_number), 417, "DataError",
                     "Test Note: value 'lots' for Priority (priority) is not a whole number")
     bad_filter = {"filters": [["nowhere", "=", 1]]}
