@@ -437,7 +437,7 @@ class Database:
         the table), without counting them; None where the database gives no estimate (SQLite)."""
         if self.is_sqlite:
             return None
-        stmt, _ = self._count_select(doctype, filters, or_filters, extra_filters, extra_or_filters, None, prepare=False)
+        stmt = self._count_select(doctype, filters, or_filters, extra_filters, extra_or_filters, None, prepare=False)[0]
         compiled = stmt.compile(dialect=self.engine.dialect, compile_kwargs={"render_postcompile": True})
         conn = self._ensure_transaction(False)
         result = conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params)
