@@ -28,7 +28,7 @@ class Message(str):
         message.msgid, message.args = msgid, args
         return message
 
-    def __getnewargs__(self) -> tuple[Any, ...]:  # type: ignore[override]
+    def __getnewargs__(self) -> tuple[Any, ...]:
         return (self.msgid, *self.args)
 
     def __repr__(self) -> str:
