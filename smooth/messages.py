@@ -48,7 +48,10 @@ def _(text: str, *args: Any, **kwargs: Any) -> str:
 
 def translate_message(message: Any) -> Any:
     """A low layer's `Message` (and the Messages among its arguments) in the unit's language; any other value
-    as it is. Called where a refusal is shown: the API's envelope, the desk's templates, the CLI."""
+    as it is. Called where a refusal is shown: the API's envelope, the desk's templates, the CLI. A refusal
+    passed as an argument (`_("Row {0}: {1}", idx, exc)`) stands for its message."""
+    if isinstance(message, SmoothError) and isinstance(message.message, Message):
+        message = message.message
     if not isinstance(message, Message):
         return message
     translated = translate(message.msgid)

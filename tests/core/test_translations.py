@@ -16,6 +16,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
 from smooth.apps import core_app, load_app
+from smooth.exceptions import FilterError
 from smooth.i18n import catalogs, deferred, extraction, formatting, language
 from smooth.messages import _lazy, translate, translate_message
 from smooth.meta.coerce import CoercionError, to_int
@@ -70,6 +71,8 @@ def test_a_low_layer_message_is_its_english_text_and_keeps_its_msgid() -> None:
     assert (message.msgid, message.args[0]) == ("Field {0} does not exist on {1}", "'x'")
     assert pickle.loads(pickle.dumps(message)).args == message.args
     assert translate_message(message) == message and translate_message(7) == 7  # English outside a site
+    refusal = FilterError(message)
+    assert translate_message(refusal) == message  # a refusal passed to _() as an argument stands for its message
     with pytest.raises(CoercionError) as refused:
         to_int("lots")
     assert str(refused.value) == "is not a whole number"  # the predicate, for code that adds its own subject
