@@ -33,6 +33,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from smooth.exceptions import ValidationError
+from smooth.i18n.deferred import _
 
 MAX_LENGTH = 500
 MAX_DEPTH = 20
@@ -74,7 +75,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if not match or match.end() == pos:
-            raise ExpressionError(f"Cannot read the condition {text!r} at position {pos}")
+            raise ExpressionError(_("Cannot read the condition {0} at position {1}", repr(text), pos))
         kind = match.lastgroup or ""
         out.append((kind, match.group(kind)))
         pos = match.end()
@@ -97,23 +98,25 @@ class _Parser:
 
     def take(self, expected: str | None = None) -> tuple[str, str]:
         if self.pos >= len(self.tokens):
-            raise ExpressionError(f"The condition {self.text!r} ends too early")
+            raise ExpressionError(_("The condition {0} ends too early", repr(self.text)))
         token = self.tokens[self.pos]
         if expected is not None and token[1] != expected:
-            raise ExpressionError(f"Expected {expected!r} in the condition {self.text!r}, found {token[1]!r}")
+            raise ExpressionError(_("Expected {0} in the condition {1}, found {2}", repr(expected), repr(self.text),
+                                    repr(token[1])))
         self.pos += 1
         return token
 
     def parse(self) -> Node:
         node = self.or_()
         if self.pos != len(self.tokens):
-            raise ExpressionError(f"Unexpected {self.tokens[self.pos][1]!r} in the condition {self.text!r}")
+            raise ExpressionError(_("Unexpected {0} in the condition {1}", repr(self.tokens[self.pos][1]),
+                                    repr(self.text)))
         return node
 
     def nested(self, parse: Callable[[], _T]) -> _T:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExpressionError(f"The condition {self.text[:60]!r}... is nested too deeply")
+            raise ExpressionError(_("The condition {0}... is nested too deeply", repr(self.text[:60])))
         try:
             return parse()
         finally:
@@ -179,12 +182,12 @@ class _Parser:
                 self.take("(")
                 args = self.nested(lambda: self.items(")"))
                 if len(args) != 1:
-                    raise ExpressionError(f".{name} takes one value in the condition {self.text!r}")
+                    raise ExpressionError(_(".{0} takes one value in the condition {1}", name, repr(self.text)))
                 node = (name, node, args[0])
             elif name == "length" and kind == "name":
                 node = ("length", node)
             else:
-                raise ExpressionError(f"'.{name}' is not allowed in the condition {self.text!r}")
+                raise ExpressionError(_("'.{0}' is not allowed in the condition {1}", name, repr(self.text)))
         return node
 
     def primary(self) -> Node:
@@ -208,23 +211,24 @@ class _Parser:
             if text in _FUNCTIONS:
                 self.take("(")
                 return ("call", text, self.nested(lambda: self.items(")")))
-        raise ExpressionError(f"{text!r} is not allowed in the condition {self.text!r}")
+        raise ExpressionError(_("{0} is not allowed in the condition {1}", repr(text), repr(self.text)))
 
     def member(self) -> Node:
         if self.peek() == ".":
             self.take()
             kind, name = self.take()
             if kind != "name":
-                raise ExpressionError(f"Expected a field name after 'doc.' in the condition {self.text!r}")
+                raise ExpressionError(_("Expected a field name after 'doc.' in the condition {0}", repr(self.text)))
             return ("field", name)
         if self.peek() == "[":
             self.take()
             kind, name = self.take()
             if kind != "string":
-                raise ExpressionError(f"Expected a quoted field name after 'doc[' in the condition {self.text!r}")
+                raise ExpressionError(_("Expected a quoted field name after 'doc[' in the condition {0}",
+                                        repr(self.text)))
             self.take("]")
             return ("field", _unquote(name))
-        raise ExpressionError(f"'doc' must be followed by a field in the condition {self.text!r}")
+        raise ExpressionError(_("'doc' must be followed by a field in the condition {0}", repr(self.text)))
 
     def items(self, close: str) -> list[Node]:
         items: list[Node] = []
@@ -239,7 +243,7 @@ class _Parser:
 def parse(condition: str) -> Node:
     """The parsed form of a condition (a plain fieldname becomes `doc.<fieldname>`)."""
     if not isinstance(condition, str):
-        raise ExpressionError("A condition must be text")
+        raise ExpressionError(_("A condition must be text"))
     return _parse_text(condition)
 
 
@@ -248,13 +252,13 @@ def _parse_text(condition: str) -> Node:
     """Kept per process: the same few conditions (a form's buttons, a workflow's transitions, depends_on) are
     evaluated on every request. The tree is shared and only read; a refused condition raises again each time."""
     if len(condition) > MAX_LENGTH:
-        raise ExpressionError(f"A condition may be at most {MAX_LENGTH} characters long")
+        raise ExpressionError(_("A condition may be at most {0} characters long", MAX_LENGTH))
     text = condition.strip()
     if text.startswith("eval:"):
         return _Parser(text[5:].rstrip().removesuffix(";")).parse()
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text):
         return ("field", text)
-    raise ExpressionError(f"The condition {condition!r} is neither a field name nor eval:<expression>")
+    raise ExpressionError(_("The condition {0} is neither a field name nor eval:<expression>", repr(condition)))
 
 
 def plain(value: Any) -> Any:
@@ -341,12 +345,12 @@ def _compare(op: str, a: Any, b: Any) -> bool:
 
 def _arith(op: str, a: Any, b: Any) -> Any:
     if op == "+" and (isinstance(a, str) or isinstance(b, str)):
-        raise ExpressionError("Joining text with + is not supported in conditions")
+        raise ExpressionError(_("Joining text with + is not supported in conditions"))
     x, y = _number(a), _number(b)
     if x is None or y is None:
-        raise ExpressionError(f"Cannot compute {a!r} {op} {b!r} in a condition")
+        raise ExpressionError(_("Cannot compute {0} {1} {2} in a condition", repr(a), op, repr(b)))
     if op in ("/", "%") and y == 0:
-        raise ExpressionError("Division by zero in a condition")
+        raise ExpressionError(_("Division by zero in a condition"))
     result = {"+": lambda: x + y, "-": lambda: x - y, "*": lambda: x * y,
               "/": lambda: x / y, "%": lambda: x - y * int(x / y)}[op]()
     return int(result) if float(result).is_integer() else result
@@ -410,7 +414,7 @@ def _evaluate(node: Node, doc: Mapping[str, Any]) -> Any:
         if node[1] == "cint":
             return _cint(args[0] if args else None)
         if len(args) != 2 or not isinstance(args[0], list):
-            raise ExpressionError("in_list takes a [list] and a value")
+            raise ExpressionError(_("in_list takes a [list] and a value"))
         return any(strict_equal(item, args[1]) for item in args[0])
     op, a, b = node[1], _evaluate(node[2], doc), _evaluate(node[3], doc)
     if op == "==":

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from smooth.exceptions import FilterError
+from smooth.i18n.deferred import _
 from smooth.meta import fieldtypes
 from smooth.meta.coerce import CoercionError, filter_coercer_for
 from smooth.meta.doctype import Meta
@@ -48,7 +49,8 @@ def fieldtype_of(meta: Meta, fieldname: str) -> str:
         return "Data"
     field = meta.get_field(fieldname)
     if field is None or not field.has_value:
-        raise FilterError(f"Field {fieldname!r} does not exist on {meta.name}; it cannot be used in a filter")
+        raise FilterError(_("Field {0} does not exist on {1}; it cannot be used in a filter", repr(fieldname),
+                             _(meta.name)))
     return field.fieldtype
 
 
@@ -79,20 +81,21 @@ def _conditions(doctype: str, filters: Any) -> Iterator[tuple[Any, Any, Any]]:
                 yield from _conditions(doctype, item)
                 continue
             if not isinstance(item, list | tuple):
-                raise FilterError(f"Filter {shown(item)} must be [field, operator, value]")
+                raise FilterError(_("Filter {0} must be [field, operator, value]", shown(item)))
             if len(item) == 4:
                 filter_doctype, field, op, value = item
                 if filter_doctype != doctype:
-                    raise FilterError(f"Filters on other doctypes ({shown(filter_doctype)}) are not supported here")
+                    raise FilterError(_("Filters on other doctypes ({0}) are not supported here",
+                                        shown(filter_doctype)))
             elif len(item) == 3:
                 field, op, value = item
             elif len(item) == 2:
                 (field, value), op = item, "="
             else:
-                raise FilterError(f"Filter {shown(list(item))} must be [field, operator, value]")
+                raise FilterError(_("Filter {0} must be [field, operator, value]", shown(list(item))))
             yield field, op, value
         return
-    raise FilterError(f"Filters must be a list or an object, not {type(filters).__name__}")
+    raise FilterError(_("Filters must be a list or an object, not {0}", type(filters).__name__))
 
 
 def check_size(doctype: str, filter_sets: Iterable[Any], *, max_conditions: int, max_values: int) -> None:
@@ -107,14 +110,14 @@ def check_size(doctype: str, filter_sets: Iterable[Any], *, max_conditions: int,
         for field, op, value in _conditions(doctype, filters):
             count += 1
             if count > max_conditions:
-                raise FilterError(f"More than {max_conditions} filter conditions in one query; narrow the query "
-                                  "(the site's cap is site config max_filter_conditions)")
+                raise FilterError(_("More than {0} filter conditions in one query; narrow the query (the site's "
+                                    "cap is site config max_filter_conditions)", max_conditions))
             if _op(op) in ("in", "not in"):
                 size = len(value) if isinstance(value, list | tuple | set) else \
                     value.count(",") + 1 if isinstance(value, str) else 0
                 if size > max_values:
-                    raise FilterError(f"'{_op(op)}' on {shown(field)} lists {size} values; at most {max_values} are "
-                                      "allowed (the site's cap is site config max_in_values)")
+                    raise FilterError(_("'{0}' on {1} lists {2} values; at most {3} are allowed (the site's cap is "
+                                        "site config max_in_values)", _op(op), shown(field), size, max_values))
 
 
 def shown(value: Any, size: int = 80) -> str:
@@ -127,17 +130,18 @@ def _op(operator: Any) -> str:
     if isinstance(operator, str) and operator in OPERATORS:  # the common case, already canonical
         return operator
     if not isinstance(operator, str) or len(operator) > MAX_OPERATOR_LENGTH:
-        raise FilterError(f"Operator {shown(operator)} must be one of {', '.join(sorted(OPERATORS))}")
+        raise FilterError(_("Operator {0} must be one of {1}", shown(operator), ", ".join(sorted(OPERATORS))))
     op = " ".join(operator.strip().lower().split())
     return ALIASES.get(op, op)
 
 
 def _make(meta: Meta, field: Any, operator: Any, value: Any) -> Filter:
     if not isinstance(field, str) or len(field) > MAX_FIELDNAME_LENGTH:
-        raise FilterError(f"Filter field {shown(field)} must be a field name")
+        raise FilterError(_("Filter field {0} must be a field name", shown(field)))
     op = _op(operator)
     if op not in OPERATORS:
-        raise FilterError(f"Operator {operator!r} is not allowed; use one of {', '.join(sorted(OPERATORS))}")
+        raise FilterError(_("Operator {0} is not allowed; use one of {1}", repr(operator),
+                            ", ".join(sorted(OPERATORS))))
     fieldtype = fieldtype_of(meta, field)
     return Filter(field, op, _coerce_value(meta, field, fieldtype, op, value), fieldtype)
 
@@ -146,11 +150,11 @@ def _coerce_value(meta: Meta, field: str, fieldtype: str, op: str, value: Any) -
     if op == "is":
         text = str(value).strip().lower() if value is not None else ""
         if text not in ("set", "not set"):
-            raise FilterError(f"Operator 'is' takes 'set' or 'not set', not {value!r}")
+            raise FilterError(_("Operator 'is' takes 'set' or 'not set', not {0}", repr(value)))
         return text
     if op in ("like", "not like"):
         if not isinstance(value, str | int | float):
-            raise FilterError(f"'{op}' on {field!r} needs a text pattern")
+            raise FilterError(_("'{0}' on {1} needs a text pattern", op, repr(field)))
         return str(value)
     coerce = filter_coercer_for(field, fieldtype)
     try:
@@ -159,22 +163,24 @@ def _coerce_value(meta: Meta, field: str, fieldtype: str, op: str, value: Any) -
             if items is None:
                 items = []
             if not isinstance(items, list | tuple | set):
-                raise FilterError(f"'{op}' on {field!r} needs a list of values")
+                raise FilterError(_("'{0}' on {1} needs a list of values", op, repr(field)))
             return tuple(_item(coerce, v) for v in items)
         if op == "between":
             if not isinstance(value, list | tuple) or len(value) != 2:
-                raise FilterError(f"'between' on {field!r} needs [from, to]")
+                raise FilterError(_("'between' on {0} needs [from, to]", repr(field)))
             if any(is_blank(v) for v in value):
-                raise FilterError(f"'between' on {field!r} needs both bounds, [from, to]")
+                raise FilterError(_("'between' on {0} needs both bounds, [from, to]", repr(field)))
             low, high = coerce(value[0]), coerce(value[1])
             if fieldtype == "Datetime" and _is_date_only(value[1]):
                 high = dt.datetime.combine(high.date(), dt.time.max)
             return (low, high)
         if isinstance(value, list | tuple | dict):
-            raise FilterError(f"Filter value for {field!r} must be a single value")
+            raise FilterError(_("Filter value for {0} must be a single value", repr(field)))
         return _item(coerce, value)
     except CoercionError as exc:
-        raise FilterError(f"Filter value {value!r} for {meta.get_label(field)} ({field}) {exc}") from None
+        # Translators: the subject of a sentence such as "{0} is not a number"
+        subject = _("Filter value {0} for {1} ({2})", repr(value), _(meta.get_label(field)), field)
+        raise FilterError(exc.about(subject)) from None
 
 
 def _item(coerce: Any, value: Any) -> Any:

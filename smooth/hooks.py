@@ -20,6 +20,7 @@ from croniter import croniter
 
 from smooth.apps import CORE_APP_NAME, App
 from smooth.exceptions import HookError
+from smooth.i18n.deferred import _
 
 # {doctype_or_name: path | [paths]}: permissions.py, api/method.py, model/document.py (get_controller)
 MAPPED_KEYS = ("permission_query_conditions", "has_permission", "override_whitelisted_methods",
@@ -62,21 +63,23 @@ NOT_SUPPORTED_YET = {
 def resolve(path: str, where: str) -> Callable[..., Any]:
     """Import `pkg.module.attr`, raising HookError that names `where` and `path` on any failure."""
     if not isinstance(path, str) or "." not in path:
-        raise HookError(f"{where}: {path!r} is not a dotted path to a function")
-    module_name, _, attr = path.rpartition(".")
+        raise HookError(_("{0}: {1} is not a dotted path to a function", where, repr(path)))
+    module_name, _dot, attr = path.rpartition(".")
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise HookError(f"{where}: cannot import {module_name!r} for {path!r} ({exc})") from exc
-    except Exception as exc:
-        raise HookError(f"{where}: importing {module_name!r} for {path!r} failed: {type(exc).__name__}: {exc}") \
+        raise HookError(_("{0}: cannot import {1} for {2} ({3})", where, repr(module_name), repr(path), exc)) \
             from exc
+    except Exception as exc:
+        raise HookError(_("{0}: importing {1} for {2} failed: {3}: {4}", where, repr(module_name), repr(path),
+                          type(exc).__name__, exc)) from exc
     try:
         target = getattr(module, attr)
     except AttributeError:
-        raise HookError(f"{where}: {path!r}: module {module_name!r} has no attribute {attr!r}") from None
+        raise HookError(_("{0}: {1}: module {2} has no attribute {3}", where, repr(path), repr(module_name),
+                          repr(attr))) from None
     if not callable(target):
-        raise HookError(f"{where}: {path!r} is not callable")
+        raise HookError(_("{0}: {1} is not callable", where, repr(path)))
     return target
 
 

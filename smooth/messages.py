@@ -3,7 +3,8 @@
 The API returns collected messages as Frappe's `_server_messages`; the CLI prints them. `_` looks a
 string up in the catalogs of the site's apps, then the core's (`smooth.i18n.catalogs`), for the unit's
 language (`smooth.i18n.language`), and formats the translation with its arguments, so a catalog moves
-`{0}` where the language wants it. Strings made at import time use `_lazy`, translated when shown.
+`{0}` where the language wants it. Strings made at import time use `_lazy`, translated when shown; a low
+layer's message (`smooth.i18n.deferred`) is translated by `translate_message` where it is shown.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from markupsafe import Markup, escape
 from smooth.context import is_initialized, local
 from smooth.exceptions import SmoothError, ValidationError
 from smooth.i18n import catalogs, language
+from smooth.i18n.deferred import Message
 from smooth.meta.desk_routes import form_path
 
 _folders: dict[tuple[Path, ...], tuple[Path, ...]] = {}
@@ -40,8 +42,27 @@ def _(text: str, *args: Any, **kwargs: Any) -> str:
     """`text` translated into the unit's language, then formatted with `args` (`_("Booked {0}", when)`)."""
     translated = translate(text)
     if args or kwargs:
-        return translated.format(*args, **kwargs)
+        return translated.format(*(translate_message(a) for a in args), **kwargs)
     return translated
+
+
+def translate_message(message: Any) -> Any:
+    """A low layer's `Message` (and the Messages among its arguments) in the unit's language; any other value
+    as it is. Called where a refusal is shown: the API's envelope, the desk's templates, the CLI. A refusal
+    passed as an argument (`_("Row {0}: {1}", idx, exc)`) stands for its message."""
+    if isinstance(message, SmoothError) and isinstance(message.message, Message):
+        message = message.message
+    if not isinstance(message, Message):
+        return message
+    translated = translate(message.msgid)
+    return translated.format(*(translate_message(a) for a in message.args)) if message.args else translated
+
+
+def translate_error(exc: BaseException) -> None:
+    """Put a refusal's message into the language of the person it is shown to, while its unit of work (and so
+    that person) is still known: `exc.message` is what they read; `str(exc)`, for logs, stays English."""
+    if isinstance(exc, SmoothError) and isinstance(exc.message, Message):
+        exc.message = translate_message(exc.message)
 
 
 class LazyMessage:
@@ -75,11 +96,13 @@ def _lazy(text: str) -> LazyMessage:
 
 def msgprint(message: str, title: str | None = None, indicator: str | None = None) -> None:
     if is_initialized():
-        local().message_log.append({"message": message, "title": title, "indicator": indicator})
+        local().message_log.append({"message": translate_message(message), "title": translate_message(title),
+                                    "indicator": indicator})
 
 
 def throw(message: str, exc: type[Exception] = ValidationError, title: str | None = None) -> None:
-    """Record `message` for the user and raise `exc` with it."""
+    """Record `message` for the user and raise `exc` with it (a low layer's Message, passed on, is translated)."""
+    message, title = translate_message(message), translate_message(title)
     msgprint(message, title=title, indicator="red")
     if issubclass(exc, SmoothError):
         raise exc(message, title=title)

@@ -28,6 +28,7 @@ from typing import Any
 
 from smooth.dates import add_months, date_diff
 from smooth.expressions import MAX_DEPTH, MAX_LENGTH, ExpressionError
+from smooth.i18n.deferred import _
 
 MAX_NUMBER = 10**18
 MAX_EXPONENT = 64
@@ -59,7 +60,7 @@ def _getdate(value: Any = None) -> dt.date | None:
 def _add_days(value: Any, days: int) -> Any:
     base = _get_datetime(value)
     if base is None:
-        raise ExpressionError("add_days needs a date")
+        raise ExpressionError(_("add_days needs a date"))
     shifted = base + dt.timedelta(days=int(days))
     return shifted.date() if isinstance(value, dt.date) and not isinstance(value, dt.datetime) \
         or (isinstance(value, str) and len(value.strip()) == 10) else shifted
@@ -112,7 +113,7 @@ def _add_to_date(value: Any, years: int = 0, months: int = 0, weeks: int = 0, da
                  minutes: int = 0, seconds: int = 0, as_string: bool = False, as_datetime: bool = False) -> Any:
     base = _get_datetime(value)
     if base is None:
-        raise ExpressionError("add_to_date needs a date")
+        raise ExpressionError(_("add_to_date needs a date"))
     moved = dt.datetime.combine(add_months(base, int(years) * 12 + int(months)), base.time())
     moved += dt.timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
     timed = as_datetime or isinstance(value, dt.datetime) or (isinstance(value, str) and len(value.strip()) > 10) \
@@ -167,58 +168,64 @@ VARIABLE_NAMES = frozenset({"doc", "user", "roles"})
 _LITERAL_NAMES = {"True": True, "False": False, "None": None, "true": True, "false": False}
 
 
-def _where(node: ast.AST) -> str:
-    return f"at position {getattr(node, 'col_offset', 0) + 1}"
+def _at(node: ast.AST) -> int:
+    """The position a message names ("... at position 3"), counted from 1."""
+    return getattr(node, "col_offset", 0) + 1
 
 
 def _check(node: ast.AST, depth: int, text: str) -> None:
     if depth > MAX_DEPTH:
-        raise ExpressionError(f"The condition is nested too deeply {_where(node)}")
+        raise ExpressionError(_("The condition is nested too deeply at position {0}", _at(node)))
     if isinstance(node, ast.Expression):
         _check(node.body, depth + 1, text)
         return
     if isinstance(node, ast.Constant):
         if not isinstance(node.value, _CONSTANTS):
-            raise ExpressionError(f"{node.value!r} is not allowed in a condition {_where(node)}")
+            raise ExpressionError(_("{0} is not allowed in a condition at position {1}", repr(node.value), _at(node)))
         return
     if isinstance(node, ast.Name):
         if node.id not in VARIABLE_NAMES and node.id not in _LITERAL_NAMES:
-            raise ExpressionError(f"{node.id!r} is not allowed in a condition {_where(node)}: use doc, user, "
-                                  f"roles or one of {', '.join(sorted(FUNCTION_NAMES))}()")
+            raise ExpressionError(_("{0} is not allowed in a condition at position {1}: use doc, user, roles or one "
+                                    "of {2}()", repr(node.id), _at(node), ", ".join(sorted(FUNCTION_NAMES))))
         return
     if isinstance(node, ast.Attribute):
         dotted = _dotted(node) or ""
         if dotted.startswith("frappe."):
             if dotted not in FRAPPE_VALUES:
-                raise ExpressionError(f"{dotted} is not available in a condition {_where(node)}: use "
-                                      f"{', '.join(sorted(FRAPPE_VALUES))} or call one of frappe.utils."
-                                      f"{{{', '.join(sorted(FRAPPE_UTILS))}}}() or frappe.db.get_value/get_list()")
+                raise ExpressionError(_("{0} is not available in a condition at position {1}: use {2} or call one "
+                                        "of frappe.utils.{3}() or frappe.db.get_value/get_list()", dotted, _at(node),
+                                        ", ".join(sorted(FRAPPE_VALUES)),
+                                        "{" + ", ".join(sorted(FRAPPE_UTILS)) + "}"))
             return
         if not (isinstance(node.value, ast.Name) and node.value.id == "doc"):
-            raise ExpressionError(f"Only fields of doc may be read with '.' in a condition {_where(node)}")
+            raise ExpressionError(_("Only fields of doc may be read with '.' in a condition at position {0}",
+                                    _at(node)))
         if node.attr.startswith("_"):
-            raise ExpressionError(f"{node.attr!r} is private and cannot be read in a condition {_where(node)}")
+            raise ExpressionError(_("{0} is private and cannot be read in a condition at position {1}",
+                                    repr(node.attr), _at(node)))
         return
     if isinstance(node, ast.Subscript):
         key = node.slice
         if not (isinstance(node.value, ast.Name) and node.value.id == "doc"
                 and isinstance(key, ast.Constant) and isinstance(key.value, str)):
-            raise ExpressionError(f"Only doc['field'] may be indexed in a condition {_where(node)}")
+            raise ExpressionError(_("Only doc['field'] may be indexed in a condition at position {0}", _at(node)))
         if key.value.startswith("_"):
-            raise ExpressionError(f"{key.value!r} is private and cannot be read in a condition {_where(node)}")
+            raise ExpressionError(_("{0} is private and cannot be read in a condition at position {1}",
+                                    repr(key.value), _at(node)))
         return
     if isinstance(node, ast.Call):
         name = _callee(node)
         if name is None:
-            raise ExpressionError(f"Only {', '.join(sorted(FUNCTION_NAMES))}(), doc.get() and frappe.utils / "
-                                  f"frappe.db helpers may be called in a condition {_where(node)}")
+            raise ExpressionError(_("Only {0}(), doc.get() and frappe.utils / frappe.db helpers may be called in a "
+                                    "condition at position {1}", ", ".join(sorted(FUNCTION_NAMES)), _at(node)))
         for keyword in node.keywords:
             if keyword.arg is None or keyword.arg.startswith("_"):
-                raise ExpressionError(f"**arguments are not allowed in a condition {_where(keyword.value)}")
+                raise ExpressionError(_("**arguments are not allowed in a condition at position {0}",
+                                        _at(keyword.value)))
             _check(keyword.value, depth + 1, text)
         for arg in node.args:
             if isinstance(arg, ast.Starred):
-                raise ExpressionError(f"*arguments are not allowed in a condition {_where(arg)}")
+                raise ExpressionError(_("*arguments are not allowed in a condition at position {0}", _at(arg)))
             _check(arg, depth + 1, text)
         return
     children: list[ast.AST]
@@ -230,7 +237,8 @@ def _check(node: ast.AST, depth: int, text: str) -> None:
         if isinstance(node.op, ast.Pow) and not (isinstance(node.right, ast.Constant)
                                                  and isinstance(node.right.value, int | float)
                                                  and abs(node.right.value) <= MAX_EXPONENT):
-            raise ExpressionError(f"An exponent must be a number up to {MAX_EXPONENT} {_where(node)}")
+            raise ExpressionError(_("An exponent must be a number up to {0} at position {1}", MAX_EXPONENT,
+                                    _at(node)))
         children = [node.left, node.right]
     elif isinstance(node, ast.Compare) and all(isinstance(op, _CMP_OPS) for op in node.ops):
         children = [node.left, *node.comparators]
@@ -239,7 +247,8 @@ def _check(node: ast.AST, depth: int, text: str) -> None:
     elif isinstance(node, ast.List | ast.Tuple | ast.Set):
         children = list(node.elts)
     else:
-        raise ExpressionError(f"{type(node).__name__} is not allowed in a condition {_where(node)}")
+        raise ExpressionError(_("{0} is not allowed in a condition at position {1}", type(node).__name__,
+                                _at(node)))
     for child in children:
         _check(child, depth + 1, text)
 
@@ -259,7 +268,7 @@ def _callee(node: ast.Call) -> str | None:
 def parse(condition: str) -> ast.Expression:
     """The checked syntax tree of a condition, or ExpressionError naming where it goes wrong."""
     if not isinstance(condition, str):
-        raise ExpressionError("A condition must be text")
+        raise ExpressionError(_("A condition must be text"))
     return _parse(condition)
 
 
@@ -267,20 +276,20 @@ def parse(condition: str) -> ast.Expression:
 def _parse(condition: str) -> ast.Expression:
     """Parsed once per text: a workflow's conditions are evaluated on every save (the tree is only read)."""
     if len(condition) > MAX_LENGTH:
-        raise ExpressionError(f"A condition may be at most {MAX_LENGTH} characters long")
+        raise ExpressionError(_("A condition may be at most {0} characters long", MAX_LENGTH))
     text = condition.strip()
     depth = 0
     for position, char in enumerate(text):  # brackets leave no node behind, so count them (quotes aside)
         depth += (char in "([{") - (char in ")]}")
         if depth > MAX_DEPTH:
-            raise ExpressionError(f"The condition is nested too deeply at position {position + 1}")
+            raise ExpressionError(_("The condition is nested too deeply at position {0}", position + 1))
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"The condition {text!r} is not valid Python at position {exc.offset or 1}: "
-                              f"{exc.msg}") from None
+        raise ExpressionError(_("The condition {0} is not valid Python at position {1}: {2}", repr(text),
+                                exc.offset or 1, exc.msg)) from None
     except (ValueError, RecursionError, MemoryError):
-        raise ExpressionError(f"The condition {text[:60]!r} cannot be read") from None
+        raise ExpressionError(_("The condition {0} cannot be read", repr(text[:60]))) from None
     _check(tree, 0, text)
     return tree
 
@@ -340,7 +349,7 @@ class _Evaluator:
             return self.run(node.body) if self.run(node.test) else self.run(node.orelse)
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             return [self.run(e) for e in node.elts]
-        raise ExpressionError(f"{type(node).__name__} is not allowed in a condition")
+        raise ExpressionError(_("{0} is not allowed in a condition", type(node).__name__))
 
     def call(self, node: ast.Call) -> Any:
         name = _callee(node) or ""
@@ -348,18 +357,18 @@ class _Evaluator:
         if name == DOC_GET:
             key = args[0]
             if not isinstance(key, str) or key.startswith("_"):
-                raise ExpressionError(f"doc.get() takes a field name {_where(node)}")
+                raise ExpressionError(_("doc.get() takes a field name at position {0}", _at(node)))
             value = self.doc.get(key)
             return args[1] if value is None and len(args) > 1 else value
         fn = self.functions.get(name)
         if fn is None:
-            raise ExpressionError(f"{name}() is not available here {_where(node)}")
+            raise ExpressionError(_("{0}() is not available here at position {1}", name, _at(node)))
         try:
             return fn(*args, **{k.arg: self.run(k.value) for k in node.keywords if k.arg})
         except ExpressionError:
             raise
         except (TypeError, ValueError, OverflowError) as exc:
-            raise ExpressionError(f"{name}() failed {_where(node)}: {exc}") from None
+            raise ExpressionError(_("{0}() failed at position {1}: {2}", name, _at(node), exc)) from None
 
     def compare(self, op: ast.cmpop, a: Any, b: Any, node: ast.AST) -> bool:
         try:
@@ -379,24 +388,26 @@ class _Evaluator:
             return bool({ast.Lt: lambda: a < b, ast.LtE: lambda: a <= b, ast.Gt: lambda: a > b,
                          ast.GtE: lambda: a >= b}[type(op)]())
         except TypeError as exc:
-            raise ExpressionError(f"Cannot compare {a!r} with {b!r} {_where(node)}: {exc}") from None
+            raise ExpressionError(_("Cannot compare {0} with {1} at position {2}: {3}", repr(a), repr(b), _at(node),
+                                    exc)) from None
 
     def arith(self, op: ast.operator, a: Any, b: Any, node: ast.AST) -> Any:
         numbers = all(isinstance(v, int | float) for v in (a, b))
         if not numbers:
             dated = isinstance(op, ast.Add | ast.Sub) and any(isinstance(v, dt.date | dt.timedelta) for v in (a, b))
             if not dated:
-                raise ExpressionError(f"Arithmetic works on numbers (and dates) only {_where(node)}")
+                raise ExpressionError(_("Arithmetic works on numbers (and dates) only at position {0}", _at(node)))
         if isinstance(op, ast.Pow) and (abs(b) > MAX_EXPONENT or abs(a) > MAX_NUMBER):
-            raise ExpressionError(f"The exponent {b!r} is too large {_where(node)}")
+            raise ExpressionError(_("The exponent {0} is too large at position {1}", repr(b), _at(node)))
         try:
             result = {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b,
                       ast.Div: lambda: a / b, ast.FloorDiv: lambda: a // b, ast.Mod: lambda: a % b,
                       ast.Pow: lambda: a ** b}[type(op)]()
         except (ZeroDivisionError, OverflowError, TypeError) as exc:
-            raise ExpressionError(f"Cannot compute {a!r} and {b!r} {_where(node)}: {exc}") from None
+            raise ExpressionError(_("Cannot compute {0} and {1} at position {2}: {3}", repr(a), repr(b), _at(node),
+                                    exc)) from None
         if isinstance(result, int | float) and not isinstance(result, bool) and abs(result) > MAX_NUMBER:
-            raise ExpressionError(f"The number is too large {_where(node)}")
+            raise ExpressionError(_("The number is too large at position {0}", _at(node)))
         return result
 
 

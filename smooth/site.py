@@ -24,6 +24,7 @@ from smooth.db.engine import create_site_engine, site_db_url
 from smooth.db.schema import build_metadata
 from smooth.exceptions import SiteNotFoundError, ValidationError
 from smooth.hooks import Hooks
+from smooth.i18n.deferred import _
 from smooth.meta import customization
 from smooth.meta.doctype import Meta
 from smooth.meta.registry import MetaRegistry
@@ -80,8 +81,8 @@ def read_config(sites_path: Path, name: str) -> dict[str, Any]:
     config_file = site_path / SITE_CONFIG
     if not config_file.is_file():
         known = ", ".join(list_sites(sites_path)) or "none"
-        raise SiteNotFoundError(
-            f"Site {name!r} does not exist in {sites_path} (sites: {known}); create it with `bench new-site {name}`")
+        raise SiteNotFoundError(_("Site {0} does not exist in {1} (sites: {2}); create it with `bench new-site {3}`",
+                                  repr(name), sites_path, known, name))
     config: dict[str, Any] = {}
     common = sites_path / COMMON_CONFIG
     if common.is_file():
@@ -94,9 +95,10 @@ def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise ValidationError(f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise ValidationError(_("{0}: malformed JSON at line {1} column {2}: {3}", path, exc.lineno, exc.colno,
+                                exc.msg)) from None
     if not isinstance(data, dict):
-        raise ValidationError(f"{path}: the configuration must be one JSON object")
+        raise ValidationError(_("{0}: the configuration must be one JSON object", path))
     return data
 
 
@@ -166,7 +168,7 @@ class Site:
         table = self.metadata.tables.get(name)
         if table is None:
             self.get_meta(doctype)  # raises DoesNotExistError for unknown doctypes
-            raise ValidationError(f"{doctype} is a Single doctype and has no table")
+            raise ValidationError(_("{0} is a Single doctype and has no table", doctype))
         return table
 
     @property

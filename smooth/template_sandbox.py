@@ -25,6 +25,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 
 from smooth.exceptions import ValidationError
+from smooth.i18n.deferred import Message, _
 
 MAX_SECONDS = 2.0
 MAX_OUTPUT = 2_000_000  # characters of output, and of any one string or list a template builds
@@ -52,16 +53,16 @@ _budget: ContextVar[_Budget | None] = ContextVar("template_budget", default=None
 def _tick() -> None:
     budget = _budget.get()
     if budget is not None and time.monotonic() > budget.deadline:
-        raise TemplateLimitError(f"rendering took longer than {MAX_SECONDS:g} seconds")
+        raise TemplateLimitError(_("rendering took longer than {0} seconds", format(MAX_SECONDS, "g")))
 
 
 def _check_size(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-        raise TemplateLimitError(f"a number is too large (more than {MAX_INT_BITS} bits)")
+        raise TemplateLimitError(_("a number is too large (more than {0} bits)", MAX_INT_BITS))
     if isinstance(value, (str, list, tuple)) and len(value) > MAX_OUTPUT:
-        raise TemplateLimitError(f"a value is longer than {MAX_OUTPUT:,} characters or items")
+        raise TemplateLimitError(_("a value is longer than {0} characters or items", format(MAX_OUTPUT, ",")))
     return value
 
 
@@ -69,31 +70,31 @@ def _check_printf(fmt: str) -> None:
     for width, precision in _PRINTF_NUMBERS.findall(fmt):
         for number in (width, precision):
             if number == "*" or (number and int(number) > MAX_WIDTH):
-                raise TemplateLimitError(f"a format width or precision above {MAX_WIDTH} (or *) is not allowed")
+                raise TemplateLimitError(_("a format width or precision above {0} (or *) is not allowed", MAX_WIDTH))
 
 
 def _check_format_spec(fmt: str) -> None:
     if _NESTED_SPEC.search(fmt):
-        raise TemplateLimitError("a format field whose width is itself a field is not allowed")
+        raise TemplateLimitError(_("a format field whose width is itself a field is not allowed"))
     for spec in _FORMAT_SPEC.findall(fmt):
         if any(int(n) > MAX_WIDTH for n in re.findall(r"\d+", spec)):
-            raise TemplateLimitError(f"a format width or precision above {MAX_WIDTH} is not allowed")
+            raise TemplateLimitError(_("a format width or precision above {0} is not allowed", MAX_WIDTH))
 
 
 def _check_power(base: Any, exponent: Any) -> None:
     if isinstance(base, int) and isinstance(exponent, int) and exponent > 0 and abs(base) > 1 \
             and exponent * math.log2(abs(base)) > MAX_INT_BITS:
-        raise TemplateLimitError(f"a number is too large (more than {MAX_INT_BITS} bits)")
+        raise TemplateLimitError(_("a number is too large (more than {0} bits)", MAX_INT_BITS))
 
 
 def _check_product(left: Any, right: Any) -> None:
     if isinstance(left, int) and isinstance(right, int):
         if left.bit_length() + right.bit_length() > MAX_INT_BITS + 1:
-            raise TemplateLimitError(f"a number is too large (more than {MAX_INT_BITS} bits)")
+            raise TemplateLimitError(_("a number is too large (more than {0} bits)", MAX_INT_BITS))
         return
     sequence, times = (left, right) if isinstance(right, int) else (right, left)
     if isinstance(times, int) and hasattr(sequence, "__len__") and len(sequence) * times > MAX_OUTPUT:
-        raise TemplateLimitError(f"a value is longer than {MAX_OUTPUT:,} characters or items")
+        raise TemplateLimitError(_("a value is longer than {0} characters or items", format(MAX_OUTPUT, ",")))
 
 
 def _bounded_iter(value: Iterable[Any]) -> Iterator[Any]:
@@ -113,7 +114,7 @@ def _width_checked(method: Callable[..., Any]) -> Callable[..., Any]:
     def checked(value: Any, *args: Any, **kwargs: Any) -> Any:
         for arg in (*args, *kwargs.values()):
             if isinstance(arg, int) and not isinstance(arg, bool) and arg > MAX_WIDTH:
-                raise TemplateLimitError(f"a width above {MAX_WIDTH} is not allowed")
+                raise TemplateLimitError(_("a width above {0} is not allowed", MAX_WIDTH))
         return method(value, *args, **kwargs)
     return checked
 
@@ -122,14 +123,14 @@ def _checked_replace(context: Any, value: str, old: str, new: str, count: int | 
     text, old, new = str(value), str(old), str(new)
     grows = (len(text) + 1) * len(new) if not old else text.count(old) * len(new)
     if len(text) + grows > MAX_OUTPUT:
-        raise TemplateLimitError(f"a value is longer than {MAX_OUTPUT:,} characters or items")
+        raise TemplateLimitError(_("a value is longer than {0} characters or items", format(MAX_OUTPUT, ",")))
     return do_replace(context, value, old, new, count)
 
 
 def _checked_join(context: Any, value: Iterable[Any], d: str = "", attribute: Any = None) -> str:
     items = list(value)
     if sum(len(str(item)) for item in items) + len(str(d)) * len(items) > MAX_OUTPUT:
-        raise TemplateLimitError(f"a value is longer than {MAX_OUTPUT:,} characters or items")
+        raise TemplateLimitError(_("a value is longer than {0} characters or items", format(MAX_OUTPUT, ",")))
     return do_join(context, items, d, attribute)
 
 
@@ -191,7 +192,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         budget.depth += 1
         try:
             if budget.depth > MAX_DEPTH:
-                raise TemplateLimitError(f"calls nest deeper than {MAX_DEPTH} (a macro that calls itself?)")
+                raise TemplateLimitError(_("calls nest deeper than {0} (a macro that calls itself?)", MAX_DEPTH))
             return _check_size(super().call(context, obj, *args, **kwargs))
         finally:
             budget.depth -= 1
@@ -236,7 +237,9 @@ def template_line(exc: BaseException) -> int | None:
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, TemplateSyntaxError):
         return exc.message or str(exc)
-    if isinstance(exc, (TemplateRuntimeError, TemplateLimitError)) or type(exc).__module__.startswith("jinja2"):
+    if isinstance(exc, TemplateLimitError) and isinstance(exc.message, Message):
+        return exc.message
+    if isinstance(exc, TemplateRuntimeError) or type(exc).__module__.startswith("jinja2"):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
 
@@ -244,8 +247,9 @@ def _reason(exc: BaseException) -> str:
 def template_error(exc: BaseException, where: str) -> ValidationError:
     """`where` ("Email Template 'X', Subject") with the line and the reason, as a 417."""
     line = template_line(exc)
-    at = f"{where}, line {line}" if line else where
-    return ValidationError(f"{at}: {_reason(exc)}")
+    if line:
+        return ValidationError(_("{0}, line {1}: {2}", where, line, _reason(exc)))
+    return ValidationError(Message("{0}: {1}", where, _reason(exc)))
 
 
 def check_template(env: BoundedSandbox, source: str, where: str) -> None:
@@ -265,7 +269,7 @@ def render(env: BoundedSandbox, source: str, args: dict[str, Any], where: str) -
         for chunk in env.compiled(source).generate(args):
             size += len(chunk)
             if size > MAX_OUTPUT:
-                raise TemplateLimitError(f"the output is longer than {MAX_OUTPUT:,} characters")
+                raise TemplateLimitError(_("the output is longer than {0} characters", format(MAX_OUTPUT, ",")))
             parts.append(chunk)
         return "".join(parts)
     except Exception as exc:

@@ -33,6 +33,7 @@ from smooth.api.request import NO_STORE, ApiRequest, ErrorRenderer, Handler
 from smooth.context import Local, set_user, unit_of_work
 from smooth.exceptions import SiteNotFoundError, TooManyRequestsError, ValidationError
 from smooth.jobs.inline import DeferredJobs, deferred_jobs
+from smooth.messages import translate_error
 from smooth.site import SITE_CONFIG, current_site, get_site
 
 log = logging.getLogger("smooth.api")
@@ -147,12 +148,13 @@ def _run(api: ApiRequest, handler: Handler, render_error: ErrorRenderer, write: 
 
 
 def _call_handler(api: ApiRequest, handler: Handler, bound: Local) -> Any:
-    """The handler's result; on a failure, whether the caller may see the traceback is decided here,
-    while the unit still holds the roles it read (it forgets them when it ends)."""
+    """The handler's result; on a failure, whether the caller may see the traceback is decided here, and a
+    low layer's message translated, while the unit still holds the roles it read and knows the reader."""
     try:
         return handler(api)
-    except Exception:
+    except Exception as exc:
         api.show_traceback = may_see_traceback(bound.site.config, api.user, bound.roles)
+        translate_error(exc)
         raise
 
 

@@ -17,7 +17,6 @@ import click
 
 from smooth.cli import Options
 from smooth.cli.bench import Bench
-from smooth.context import site_context
 from smooth.exceptions import HookError
 from smooth.hooks import resolve
 from smooth.site import read_config, site_apps
@@ -45,7 +44,7 @@ def _bound(command: click.Command, bench: Bench) -> click.Command:
     assert callback is not None
 
     def run(**kwargs: Any) -> Any:
-        with site_context(bench.site, bench.sites_path):
+        with bench.context():
             return callback(**kwargs)
 
     return click.Command(command.name, params=command.params, help=command.help, short_help=command.short_help,

@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 import click
 
 from smooth.cli import Options
-from smooth.context import Local, unit_of_work
+from smooth.context import Local, site_context, unit_of_work
+from smooth.messages import translate_error
 from smooth.site import CURRENT_SITE, current_site, default_sites_path, read_config
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,8 +34,26 @@ class Bench:
     @contextmanager
     def unit(self, user: str = "Administrator", *, commit: bool = True) -> Iterator[Local]:
         """The command's unit of work on its site: commit on success, roll back on any error."""
-        with unit_of_work(self.site, sites_path=self.sites_path, user=user, commit=commit) as bound:
+        with unit_of_work(self.site, sites_path=self.sites_path, user=user, commit=commit) as bound, \
+                _translated_errors():
             yield bound
+
+    @contextmanager
+    def context(self, user: str = "Administrator") -> Iterator[Local]:
+        """The command's site bound without a transaction of its own (each step opens its units of work)."""
+        with site_context(self.site, self.sites_path, user=user) as bound, _translated_errors():
+            yield bound
+
+
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    """A refusal's message in the language of the command's user (theirs, else the site's), as a request shows
+    it; `bench` prints it once the site is no longer bound."""
+    try:
+        yield
+    except Exception as exc:
+        translate_error(exc)
+        raise
 
 
 def pass_bench(command: F) -> F:

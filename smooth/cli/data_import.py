@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from smooth.cli.bench import Bench, pass_bench
-from smooth.context import site_context
 from smooth.core.doctype.data_import.data_import import failed_logs
 from smooth.core.doctype.data_import.importing import run_import
 from smooth.core.doctype.data_import.plan import INSERT, UPDATE, UPSERT
@@ -37,7 +36,7 @@ def data_import(bench: Bench, doctype: str, file_path: Path, import_type: str, u
         doc = get_doc({"doctype": "Data Import", "reference_doctype": doctype, "import_type": TYPES[import_type],
                        "update_key": update_key, "import_file": file.file_url}).insert()
         name = str(doc.name)
-    with site_context(bench.site, bench.sites_path, user=user):
+    with bench.context(user):
         with click.progressbar(length=1, label=f"Importing {file_path.name} into {doctype}") as bar:
             def advance(done: int, total: int) -> None:
                 bar.length = total

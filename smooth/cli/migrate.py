@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from smooth.cli.bench import Bench, pass_bench
-from smooth.context import site_context
 from smooth.migrate import check, migrate
 
 
@@ -30,7 +29,7 @@ def migrate_command(bench: Bench, only_check: bool, drop_removed_columns: bool, 
             raise click.exceptions.Exit(1)
         click.echo(f"{bench.site}: database and metadata agree")
         return
-    with site_context(bench.site, bench.sites_path):  # each migrate step is a unit of its own
+    with bench.context():  # each migrate step is a unit of its own
         report = migrate(drop_removed_columns=drop_removed_columns, compare_all=compare_all, echo=click.echo)
     click.echo(f"Migrated {bench.site}: {len(report.patches_run)} patches, {len(report.schema_changes)} schema "
                f"changes, fixtures {report.fixtures}")

@@ -9,7 +9,6 @@ import json
 import click
 
 from smooth.cli.bench import Bench, json_arg, pass_bench
-from smooth.context import site_context
 from smooth.hooks import resolve
 from smooth.jobs.execute import call as run_method
 
@@ -23,7 +22,7 @@ def execute(bench: Bench, method: str, args_json: str | None, kwargs_json: str |
     """Call a dotted-path function on the site and commit (prints its result as JSON)."""
     args = json_arg(args_json, list, "--args")
     kwargs = json_arg(kwargs_json, dict, "--kwargs")
-    with site_context(bench.site, bench.sites_path):
+    with bench.context():
         result = run_method(resolve(method, "bench execute"), *args, **kwargs)
     if result is not None:
         click.echo(json.dumps(result, default=str, indent=1))
@@ -33,6 +32,6 @@ def execute(bench: Bench, method: str, args_json: str | None, kwargs_json: str |
 @pass_bench
 def console(bench: Bench) -> None:
     """An interactive Python shell with the site connected (`smooth` is imported; commit yourself)."""
-    with site_context(bench.site, bench.sites_path):
+    with bench.context():
         banner = f"Smooth console on {bench.site}: smooth.get_doc(...), smooth.db.commit()"
         code.interact(banner=banner, local={"smooth": importlib.import_module("smooth")}, exitmsg="")

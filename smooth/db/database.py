@@ -30,6 +30,7 @@ from smooth.db import query, table_versions
 from smooth.db.engine import SQLITE_BUSY_TIMEOUT_MS
 from smooth.db.writer_lock import writer_lock
 from smooth.exceptions import DoesNotExistError, QueryLockError, ValidationError
+from smooth.i18n.deferred import _
 from smooth.meta import fieldtypes
 from smooth.site_cache import MISSING, names_cached_table
 
@@ -380,7 +381,7 @@ class Database:
     ) -> Any:
         """First matching row's field(s)."""
         if self.site.get_meta(doctype).issingle:
-            raise ValidationError(f"{doctype} is a Single doctype: use get_singles_dict")
+            raise ValidationError(_("{0} is a Single doctype: use get_singles_dict", doctype))
         if filters is None:
             filters = {}
         if isinstance(filters, str):
@@ -436,7 +437,7 @@ class Database:
         the table), without counting them; None where the database gives no estimate (SQLite)."""
         if self.is_sqlite:
             return None
-        stmt, _ = self._count_select(doctype, filters, or_filters, extra_filters, extra_or_filters, None, prepare=False)
+        stmt = self._count_select(doctype, filters, or_filters, extra_filters, extra_or_filters, None, prepare=False)[0]
         compiled = stmt.compile(dialect=self.engine.dialect, compile_kwargs={"render_postcompile": True})
         conn = self._ensure_transaction(False)
         result = conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params)
@@ -467,11 +468,11 @@ class Database:
         Returns how many rows matched, so set-based jobs can report what they changed."""
         meta = self.site.get_meta(doctype)
         if meta.issingle:
-            raise ValidationError(f"{doctype} is a Single doctype: use set_single_value")
+            raise ValidationError(_("{0} is a Single doctype: use set_single_value", doctype))
         values = dict(values)
         for key in values:
             if key not in meta.column_set:
-                raise DoesNotExistError(f"Field {key!r} does not exist on {doctype}")
+                raise DoesNotExistError(_("Field {0} does not exist on {1}", repr(key), _(doctype)))
         if modified is not None:
             values["modified"] = modified
             values["modified_by"] = modified_by
@@ -586,5 +587,5 @@ def _translate_lock_error(exc: DBAPIError) -> QueryLockError | None:
     code = orig.args[0] if orig is not None and getattr(orig, "args", None) else None
     text = str(orig or exc).lower()
     if code in LOCK_ERROR_CODES or "database is locked" in text or "database is busy" in text:
-        return QueryLockError("The database is busy with another change to the same records; please retry")
+        return QueryLockError(_("The database is busy with another change to the same records; please retry"))
     return None

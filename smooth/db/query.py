@@ -42,6 +42,7 @@ from sqlalchemy.types import TypeDecorator
 
 from smooth.exceptions import FilterError
 from smooth.filters import Filter, fieldtype_of, null_fallback
+from smooth.i18n.deferred import _
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import Meta
 
@@ -80,20 +81,21 @@ class _Real(TypeDecorator[float]):
 def _expression(text: str, what: str = "Field") -> str:
     """`text` stripped, refused when longer than any expression metadata could name."""
     if len(text) > MAX_EXPRESSION_LENGTH:
-        raise FilterError(f"{what} {text[:60]!r}... is longer than {MAX_EXPRESSION_LENGTH} characters")
+        raise FilterError(_("{0} {1}... is longer than {2} characters", _(what), repr(text[:60]),
+                            MAX_EXPRESSION_LENGTH))
     return text.strip()
 
 
 def _terms(text: str, what: str) -> list[str]:
     if len(text) > MAX_LIST_TEXT:
-        raise FilterError(f"{what} is longer than {MAX_LIST_TEXT:,} characters")
+        raise FilterError(_("{0} is longer than {1} characters", what, format(MAX_LIST_TEXT, ",")))
     terms = _split_top_level(text) if "(" in text else text.split(",")
     return list(_few(terms, what))
 
 
 def _few(terms: Sequence[Any], what: str) -> Sequence[Any]:
     if len(terms) > MAX_TERMS:
-        raise FilterError(f"{what} has {len(terms)} terms; at most {MAX_TERMS} are allowed in one query")
+        raise FilterError(_("{0} has {1} terms; at most {2} are allowed in one query", what, len(terms), MAX_TERMS))
     return terms
 
 
@@ -135,15 +137,15 @@ def column(meta: Meta, table: FromClause, expression: str) -> Any:
     if qualified:
         doctype, name = qualified.groups()
         if doctype != meta.name:
-            raise FilterError(
-                f"Field {expression!r} belongs to another doctype; only {meta.name} fields are allowed")
+            raise FilterError(_("Field {0} belongs to another doctype; only {1} fields are allowed", repr(expression),
+                                _(meta.name)))
     else:
         plain = _PLAIN.fullmatch(text)
         if not plain:
-            raise FilterError(f"{expression!r} is not a field name")
+            raise FilterError(_("{0} is not a field name", repr(expression)))
         name = plain.group(1)
     if name not in meta.column_set:
-        raise FilterError(f"Field {name!r} does not exist on {meta.name}")
+        raise FilterError(_("Field {0} does not exist on {1}", repr(name), _(meta.name)))
     return table.c[name]
 
 
@@ -154,7 +156,7 @@ def select_columns(meta: Meta, table: FromClause, fields: Sequence[str] | str | 
     columns: list[Any] = []
     for raw in fields:
         if not isinstance(raw, str):
-            raise FilterError(f"Field {raw!r} must be a string")
+            raise FilterError(_("Field {0} must be a string", repr(raw)))
         text = _expression(raw)
         if text in ("*", f"`tab{meta.name}`.*", f"tab{meta.name}.*"):
             columns.extend(table.c[c] for c in meta.columns)
@@ -165,7 +167,7 @@ def select_columns(meta: Meta, table: FromClause, fields: Sequence[str] | str | 
             fn, distinct, arg = aggregate
             if arg == "*":
                 if fn != "count" or distinct:
-                    raise FilterError(f"{raw!r}: only count(*) may take *")
+                    raise FilterError(_("{0}: only count(*) may take *", repr(raw)))
                 expr = func.count()
             else:
                 expr = _aggregate(meta, table, fn, arg, distinct)
@@ -182,8 +184,8 @@ def _aggregate(meta: Meta, table: FromClause, fn: str, arg: str, distinct: bool)
     if fn in ("sum", "avg"):
         fieldtype = fieldtype_of(meta, target.name)
         if fieldtype not in fieldtypes.NUMERIC:
-            raise FilterError(
-                f"{fn}({arg.strip()}): {fn} needs a number field, and {target.name!r} is {fieldtype}")
+            raise FilterError(_("{0}({1}): {0} needs a number field, and {2} is {3}", fn, arg.strip(),
+                                repr(target.name), _(fieldtype)))
         whole = fn == "sum" and fieldtype in fieldtypes.INTEGER
         expr = type_coerce(expr, _Whole() if whole else _Real())
     return expr
@@ -283,7 +285,7 @@ def order_clause(meta: Meta, table: FromClause, order_by: str | None) -> list[An
     for part in _terms(order_by, "order_by"):
         text = _expression(part, "order_by term")
         if not text:
-            raise FilterError(f"Cannot order by {part!r}")
+            raise FilterError(_("Cannot order by {0}", repr(part)))
         expression, direction = _direction(text)
         aggregate = _call(expression)
         if aggregate:
@@ -307,7 +309,8 @@ def _row_count(value: Any, what: str) -> int:
     except (TypeError, ValueError, OverflowError):
         number = -1
     if not 0 <= number <= MAX_ROWS or isinstance(value, bool) or isinstance(value, float) and value != number:
-        raise FilterError(f"{what} must be a whole number of rows from 0 to {MAX_ROWS}, not {str(value)[:40]!r}")
+        raise FilterError(_("{0} must be a whole number of rows from 0 to {1}, not {2}", what, MAX_ROWS,
+                             repr(str(value)[:40])))
     return number
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import smooth.expressions as expressions
+from smooth.i18n.deferred import _
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import Meta
 
@@ -58,17 +59,18 @@ def check_doctype(data: Mapping[str, Any], path: Path | None) -> list[Issue]:
     issues: list[Issue] = []
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        return [_issue("meta.E002", "the doctype has no `name`", path, hint='add "name": "My DocType"')]
+        return [_issue("meta.E002", _("the doctype has no `name`"), path, hint='add "name": "My DocType"')]
     if path is not None and path.stem != name.replace(" ", "_").replace("-", "_").lower():
-        issues.append(_issue("meta.E016", f"doctype {name!r} does not match its file name {path.name!r}", path,
+        issues.append(_issue("meta.E016", _("doctype {0} does not match its file name {1}", repr(name),
+                                            repr(path.name)), path,
                              hint="the folder and file stem must be the scrubbed doctype name"))
     autoname = (data.get("autoname") or "").strip()
     if not AUTONAME_RE.match(autoname):
-        issues.append(_issue("meta.E009", f"autoname {autoname!r} is not understood", path,
+        issues.append(_issue("meta.E009", _("autoname {0} is not understood", repr(autoname)), path,
                              hint="use hash, prompt, field:<fieldname>, naming_series:, format:... or PRE-.#####"))
     fields = data.get("fields") or []
     if not isinstance(fields, list):
-        return issues + [_issue("meta.E026", "`fields` must be a list", path, hint='"fields": [{...}, ...]')]
+        return issues + [_issue("meta.E026", _("`fields` must be a list"), path, hint='"fields": [{...}, ...]')]
     seen: set[str] = set()
     for position, field in enumerate(fields, start=1):
         issues.extend(_check_field(field, position, seen, path))
@@ -77,74 +79,78 @@ def check_doctype(data: Mapping[str, Any], path: Path | None) -> list[Issue]:
         fieldtype = next((f.get("fieldtype") for f in fields if isinstance(f, dict) and f.get("fieldname") == target),
                          None)
         if target not in seen:
-            issues.append(_issue("meta.E017", f"autoname names the field {target!r}, which does not exist", path,
+            issues.append(_issue("meta.E017", _("autoname names the field {0}, which does not exist", repr(target)),
+                                 path,
                                  hint="add the field or fix the autoname"))
         elif fieldtype not in fieldtypes.VALUE:
-            issues.append(_issue("meta.E018", f"autoname names the field {target!r}, a {fieldtype} that holds no "
-                                 "value", path, target, hint="name documents after a value field"))
+            issues.append(_issue("meta.E018", _("autoname names the field {0}, a {1} that holds no value",
+                                                repr(target), fieldtype), path, target,
+                                 hint="name documents after a value field"))
     for key in ("title_field", "sort_field"):
         value = data.get(key)
         if value and value not in seen and value not in RESERVED:
-            issues.append(_issue("meta.E015", f"{key} names the field {value!r}, which does not exist", path,
+            issues.append(_issue("meta.E015", _("{0} names the field {1}, which does not exist", key, repr(value)),
+                                 path,
                                  hint="name one of the doctype's fields"))
     if (data.get("sort_order") or "DESC").upper() not in ("ASC", "DESC"):
-        issues.append(_issue("meta.E019", f"sort_order {data['sort_order']!r} is not ASC or DESC", path,
+        issues.append(_issue("meta.E019", _("sort_order {0} is not ASC or DESC", repr(data["sort_order"])), path,
                              hint='use "ASC" or "DESC"'))
     for position, perm in enumerate(data.get("permissions") or [], start=1):
         if not isinstance(perm, dict) or not perm.get("role"):
-            issues.append(_issue("meta.E012", f"permission row {position} has no role", path,
+            issues.append(_issue("meta.E012", _("permission row {0} has no role", position), path,
                                  hint='add "role": "<Role name>"'))
             continue
     for spec in data.get("indexes") or []:
         cols = spec if isinstance(spec, list) else (spec or {}).get("fields", [])
         missing = [c for c in cols if c not in seen and c not in RESERVED]
         if missing or not cols:
-            issues.append(_issue("meta.E013", f"index {cols!r} names unknown fields {missing}", path,
+            issues.append(_issue("meta.E013", _("index {0} names unknown fields {1}", repr(cols), missing), path,
                                  hint="an index lists existing fieldnames"))
     return issues
 
 
 def _check_field(field: Any, position: int, seen: set[str], path: Path | None) -> Iterable[Issue]:
     if not isinstance(field, dict):
-        yield _issue("meta.E021", f"field {position} is not an object", path,
+        yield _issue("meta.E021", _("field {0} is not an object", position), path,
                      hint='each field is {"fieldname": ..., "fieldtype": ...}')
         return
     fieldname = field.get("fieldname")
     fieldtype = field.get("fieldtype")
     if not fieldname:
-        yield _issue("meta.E007", f"field {position} has no fieldname", path, hint='add "fieldname": "snake_case"')
+        yield _issue("meta.E007", _("field {0} has no fieldname", position), path, hint='add "fieldname": "snake_case"')
         return
     if fieldtype not in fieldtypes.ALL:
-        yield _issue("meta.E003", f"unknown fieldtype {fieldtype!r}", path, fieldname,
+        yield _issue("meta.E003", _("unknown fieldtype {0}", repr(fieldtype)), path, fieldname,
                      hint="known types: " + ", ".join(sorted(fieldtypes.VALUE | fieldtypes.TABLE)))
     if not FIELDNAME_RE.match(fieldname):
-        yield _issue("meta.E008", f"fieldname {fieldname!r} is not letters, digits and underscores", path,
+        yield _issue("meta.E008", _("fieldname {0} is not letters, digits and underscores", repr(fieldname)), path,
                      fieldname, hint="snake_case, as Frappe names fields")
     elif fieldname.lower() in RESERVED:  # column names are case-insensitive on MariaDB and SQLite
-        yield _issue("meta.E022", f"fieldname {fieldname!r} is a standard column", path, fieldname,
+        yield _issue("meta.E022", _("fieldname {0} is a standard column", repr(fieldname)), path, fieldname,
                      hint="rename the field")
     if fieldname.lower() in {name.lower() for name in seen}:  # "ID" and "id" are one column
-        yield _issue("meta.E004", f"duplicate fieldname {fieldname!r}", path, fieldname,
+        yield _issue("meta.E004", _("duplicate fieldname {0}", repr(fieldname)), path, fieldname,
                      hint="rename or remove one of the fields")
     seen.add(fieldname)
     if fieldtype in ("Link", "Table", "Table MultiSelect", "Dynamic Link") and not field.get("options"):
-        yield _issue("meta.E005", f"{fieldtype} field needs `options`", path, fieldname,
+        yield _issue("meta.E005", _("{0} field needs `options`", fieldtype), path, fieldname,
                      hint="name the target doctype" if fieldtype != "Dynamic Link"
                      else "name the field that holds the doctype")
     if fieldtype == "Select" and field.get("default") not in (None, ""):
         options = [o.strip() for o in (field.get("options") or "").split("\n")]
         if str(field["default"]) not in options:
-            yield _issue("meta.E010", f"default {field['default']!r} is not one of the options", path, fieldname,
+            yield _issue("meta.E010", _("default {0} is not one of the options", repr(field["default"])), path,
+                         fieldname,
                          hint="options are one per line")
     if field.get("unique") and fieldtype in fieldtypes.LONG_TEXT:
-        yield _issue("meta.E014", "a long text field cannot be unique", path, fieldname,
+        yield _issue("meta.E014", _("a long text field cannot be unique"), path, fieldname,
                      hint="use Data for unique values")
     for key in ("depends_on", "mandatory_depends_on", "read_only_depends_on"):
         if field.get(key):
             try:
                 expressions.check(field[key])
             except expressions.ExpressionError as exc:
-                yield _issue("meta.W005", f"{key}: {exc.message} (the condition is ignored)", path, fieldname,
+                yield _issue("meta.W005", _("{0}: {1} (the condition is ignored)", key, exc.message), path, fieldname,
                              hint="a fieldname, or eval: with doc.<field>, literals, comparisons, && || !, "
                                   "in_list(), cint(), .includes() and .length", level="warning")
 
@@ -161,17 +167,19 @@ def check_links(metas: Mapping[str, Meta], broken: Collection[str] = ()) -> list
             if target in broken and field.fieldtype != "Dynamic Link":
                 continue
             if field.fieldtype == "Link" and target and target != "DocType" and target not in metas:
-                issues.append(_issue("meta.E023", f"Link to missing doctype {target!r}", meta.path, field.fieldname,
+                issues.append(_issue("meta.E023", _("Link to missing doctype {0}", repr(target)), meta.path,
+                                     field.fieldname,
                                      hint="fix the options or add the doctype"))
             elif field.fieldtype in fieldtypes.TABLE and target:
                 child = metas.get(target)
                 if child is None:
-                    issues.append(_issue("meta.E006", f"Table of missing doctype {target!r}", meta.path,
+                    issues.append(_issue("meta.E006", _("Table of missing doctype {0}", repr(target)), meta.path,
                                          field.fieldname, hint="fix the options or add the child doctype"))
                 elif not child.istable:
-                    issues.append(_issue("meta.E025", f"Table target {target!r} is not a child doctype", meta.path,
+                    issues.append(_issue("meta.E025", _("Table target {0} is not a child doctype", repr(target)),
+                                         meta.path,
                                          field.fieldname, hint=f'set "istable": 1 in {target}'))
             elif field.fieldtype == "Dynamic Link" and target and not meta.has_field(target):
-                issues.append(_issue("meta.E024", f"Dynamic Link options names missing field {target!r}",
+                issues.append(_issue("meta.E024", _("Dynamic Link options names missing field {0}", repr(target)),
                                      meta.path, field.fieldname, hint="name the Link field that holds the doctype"))
     return issues

@@ -18,11 +18,22 @@ from decimal import Decimal
 from typing import Any
 
 from smooth.exceptions import ValidationError
+from smooth.i18n.deferred import Message, _
 from smooth.meta import fieldtypes
 
 
 class CoercionError(ValueError):
-    """Raised with a short reason; callers add the doctype and field."""
+    """Why a value is not of its field type: a sentence whose `{0}` is the value, which the caller names
+    (`exc.about(_("value {0} for {1}", ...))`), so a translator sees the whole sentence. `str()` is the
+    sentence's predicate ("is not a number") for code that glues its own subject in front."""
+
+    def __init__(self, reason: str, *details: Any) -> None:
+        self.reason, self.details = reason, details
+        super().__init__(reason.format("", *details).strip())
+
+    def about(self, subject: Any) -> Message:
+        """The whole sentence, `subject` (a value and where it was given) in the place of `{0}`."""
+        return _(self.reason, subject, *self.details)
 
 
 _INTEGER = re.compile(r"[+-]?[0-9]{1,4000}")
@@ -45,7 +56,7 @@ def to_int(value: Any) -> int | None:
         number = _ascii_float(text)
         if number is not None and _is_whole(number):
             return int(number)
-    raise CoercionError("is not a whole number")
+    raise CoercionError(_("{0} is not a whole number"))
 
 
 def _is_whole(number: float | Decimal) -> bool:
@@ -83,7 +94,7 @@ def _bounded(convert: Callable[[Any], int | None], low: int, high: int) -> Calla
     def coerce(value: Any) -> int | None:
         number = convert(value)
         if number is not None and not low <= number <= high:
-            raise CoercionError(f"is out of range (from {low} to {high})")
+            raise CoercionError(_("{0} is out of range (from {1} to {2})"), low, high)
         return number
 
     return coerce
@@ -96,7 +107,7 @@ def to_check(value: Any) -> int:
         return 0
     if value in (1, "1", True, "true"):
         return 1
-    raise CoercionError("is not a checkbox value (0 or 1)")
+    raise CoercionError(_("{0} is not a checkbox value (0 or 1)"))
 
 
 DECIMAL_LIMIT = 10**12  # the columns are DECIMAL(21, 9): 12 digits before the point
@@ -111,9 +122,9 @@ def to_float(value: Any) -> float | None:
     elif isinstance(value, str):
         number = _ascii_float(value.strip().replace(",", ""))
     if number is None:
-        raise CoercionError("is not a number")
+        raise CoercionError(_("{0} is not a number"))
     if not math.isfinite(number) or abs(number) >= DECIMAL_LIMIT:
-        raise CoercionError(f"is out of range (a finite number below {DECIMAL_LIMIT:,} in size)")
+        raise CoercionError(_("{0} is out of range (a finite number below {1} in size)"), format(DECIMAL_LIMIT, ","))
     return number
 
 
@@ -125,7 +136,7 @@ or a time zone shift from a valid date never overflows."""
 def _in_range(day: dt.date) -> None:
     low, high = DATE_RANGE
     if not low <= day <= high:
-        raise CoercionError(f"is out of range (use a date from {low.isoformat()} to {high.isoformat()})")
+        raise CoercionError(_("{0} is out of range (use a date from {1} to {2})"), low.isoformat(), high.isoformat())
 
 
 def to_date(value: Any) -> dt.date | None:
@@ -147,7 +158,7 @@ def read_date(value: Any) -> dt.date | None:
     text = _plain(value)
     day = _parse_date(text) if text is not None else None
     if day is None:
-        raise CoercionError("is not a date (use YYYY-MM-DD)")
+        raise CoercionError(_("{0} is not a date (use YYYY-MM-DD)"))
     return day
 
 
@@ -163,7 +174,7 @@ def _parse_date(text: str) -> dt.date | None:
         return None
 
 
-OFFSET_REFUSED = "has a UTC offset: a time is wall-clock time, give it as HH:MM or HH:MM:SS without an offset"
+OFFSET_REFUSED = _("{0} has a UTC offset: a time is wall-clock time, give it as HH:MM or HH:MM:SS without an offset")
 
 
 def to_time(value: Any) -> dt.time | None:
@@ -178,7 +189,7 @@ def to_time(value: Any) -> dt.time | None:
     if isinstance(value, dt.timedelta):
         seconds = int(value.total_seconds())
         if not 0 <= seconds < 86400:
-            raise CoercionError("is not a time of day")
+            raise CoercionError(_("{0} is not a time of day"))
         return dt.time(seconds // 3600, seconds % 3600 // 60, seconds % 60)
     text = _plain(value)
     if text is not None:
@@ -194,7 +205,7 @@ def to_time(value: Any) -> dt.time | None:
             raise CoercionError(OFFSET_REFUSED)
         if parsed is not None:
             return parsed
-    raise CoercionError("is not a time (use HH:MM or HH:MM:SS)")
+    raise CoercionError(_("{0} is not a time (use HH:MM or HH:MM:SS)"))
 
 
 def to_datetime(value: Any) -> dt.datetime | None:
@@ -219,7 +230,7 @@ def read_datetime(value: Any) -> dt.datetime | None:
             return dt.datetime.fromisoformat(text)
         except ValueError:
             pass
-    raise CoercionError("is not a date and time (use YYYY-MM-DD HH:MM:SS)")
+    raise CoercionError(_("{0} is not a date and time (use YYYY-MM-DD HH:MM:SS)"))
 
 
 def to_text(value: Any) -> str | None:
@@ -233,7 +244,7 @@ def to_text(value: Any) -> str | None:
         return str(value)
     if isinstance(value, dt.date | dt.time):
         return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
-    raise CoercionError("is not text")
+    raise CoercionError(_("{0} is not text"))
 
 
 def to_json_text(value: Any) -> str | None:
@@ -245,9 +256,9 @@ def to_json_text(value: Any) -> str | None:
             return value
         return json.dumps(value, default=str, sort_keys=True)
     except RecursionError:
-        raise CoercionError("is nested too deeply to be read back") from None
+        raise CoercionError(_("{0} is nested too deeply to be read back")) from None
     except ValueError:
-        raise CoercionError("is not valid JSON") from None
+        raise CoercionError(_("{0} is not valid JSON")) from None
 
 
 COERCERS: dict[str, Callable[[Any], Any]] = {
@@ -286,11 +297,12 @@ def filter_coercer_for(fieldname: str, fieldtype: str) -> Callable[[Any], Any]:
 
 
 def input_date(value: Any, what: str) -> dt.date | None:
-    """A date a person or client sent, as a date field stores it; a ValidationError naming `what` otherwise."""
+    """A date a person or client sent, as a date field stores it; a ValidationError naming `what` (a label,
+    translated with the message) otherwise."""
     try:
         return to_date(value)
     except CoercionError as exc:
-        raise ValidationError(f"{what} {value!r} {exc}") from None
+        raise ValidationError(exc.about(Message("{0} {1}", _(what), repr(value)))) from None
 
 
 def input_time(value: Any, what: str) -> dt.time | None:
@@ -298,4 +310,4 @@ def input_time(value: Any, what: str) -> dt.time | None:
     try:
         return to_time(value)
     except CoercionError as exc:
-        raise ValidationError(f"{what} {value!r} {exc}") from None
+        raise ValidationError(exc.about(Message("{0} {1}", _(what), repr(value)))) from None

@@ -15,6 +15,7 @@ import copy
 from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any
 
+from smooth.i18n.deferred import Message, _
 from smooth.meta import fieldtypes
 from smooth.meta.checks import FIELDNAME_RE, RESERVED, Issue, check_doctype
 from smooth.meta.doctype import Meta
@@ -54,7 +55,8 @@ def apply(metas: MutableMapping[str, Meta], custom_fields: Iterable[Mapping[str,
 
     def raw_of(doctype: str, what: str) -> dict[str, Any] | None:
         if doctype not in metas:
-            issues.append(Issue("custom.W001", "warning", f"{what}: there is no DocType {doctype!r}; left out",
+            issues.append(Issue("custom.W001", "warning", _("{0}: there is no DocType {1}; left out", what,
+                                                            repr(doctype)),
                                 hint="delete the record or install the app that defines the doctype"))
             return None
         if doctype not in raws:
@@ -63,7 +65,7 @@ def apply(metas: MutableMapping[str, Meta], custom_fields: Iterable[Mapping[str,
 
     pending: dict[str, list[Mapping[str, Any]]] = {}
     for row in custom_fields:
-        raw = raw_of(str(row.get("dt") or ""), f"Custom Field {row.get('name')}")
+        raw = raw_of(str(row.get("dt") or ""), _record("Custom Field", row))
         if raw is not None:
             pending.setdefault(str(row["dt"]), []).append(row)
     for doctype, rows in pending.items():
@@ -76,8 +78,8 @@ def apply(metas: MutableMapping[str, Meta], custom_fields: Iterable[Mapping[str,
         old = metas[doctype]
         errors = [i for i in check_doctype(raw, old.path) if i.level == "error"]
         if errors:  # e.g. a Select default that is not an option: the doctype stays as shipped
-            issues.extend(Issue("custom.W008", "warning", f"{doctype} is used without its customizations: "
-                                                          f"{e.id} {e.message}") for e in errors)
+            issues.extend(Issue("custom.W008", "warning", _("{0} is used without its customizations: {1} {2}",
+                                                            _(doctype), e.id, e.message)) for e in errors)
             continue
         metas[doctype] = Meta(raw, path=old.path, app=old.app)
     return issues
@@ -104,15 +106,16 @@ def _add_fields(raw: dict[str, Any], rows: list[Mapping[str, Any]], issues: list
     todo = []
     for row in rows:
         fieldname = str(row.get("fieldname") or "")
-        what = f"Custom Field {row.get('name')}"
+        what = _record("Custom Field", row)
         if not FIELDNAME_RE.match(fieldname) or fieldname in RESERVED:
-            issues.append(Issue("custom.W002", "warning", f"{what}: {fieldname!r} is not a usable fieldname; left out"))
+            issues.append(Issue("custom.W002", "warning", _("{0}: {1} is not a usable fieldname; left out", what,
+                                                            repr(fieldname))))
         elif fieldname in taken:
-            issues.append(Issue("custom.W003", "warning", f"{what}: {raw['name']} already has a field {fieldname!r}; "
-                                                          "left out"))
+            issues.append(Issue("custom.W003", "warning", _("{0}: {1} already has a field {2}; left out", what,
+                                                            _(raw["name"]), repr(fieldname))))
         elif str(row.get("fieldtype") or "Data") not in fieldtypes.ALL:
-            issues.append(Issue("custom.W004", "warning", f"{what}: unknown fieldtype {row.get('fieldtype')!r}; "
-                                                          "left out"))
+            issues.append(Issue("custom.W004", "warning", _("{0}: unknown fieldtype {1}; left out", what,
+                                                            repr(row.get("fieldtype")))))
         else:
             taken.add(fieldname)
             todo.append(row)
@@ -134,26 +137,32 @@ def _add_fields(raw: dict[str, Any], rows: list[Mapping[str, Any]], issues: list
 
 def _set_property(raw: dict[str, Any], row: Mapping[str, Any], issues: list[Issue]) -> None:
     prop = str(row.get("property") or "")
-    what = f"Property Setter {row.get('name')}"
+    what = _record("Property Setter", row)
     value = coerce_property(prop, row.get("value"), row.get("property_type"))
     applied_on = row.get("doctype_or_field") or ("DocField" if row.get("field_name") else "DocType")
     if applied_on == "DocType":
         if prop in DOCTYPE_LOCKED or not prop:
-            issues.append(Issue("custom.W005", "warning", f"{what}: the DocType property {prop!r} cannot be "
-                                                          "overridden on a site; left out"))
+            issues.append(Issue("custom.W005", "warning", _("{0}: the DocType property {1} cannot be overridden "
+                                                            "on a site; left out", what, repr(prop))))
             return
         raw[prop] = value
         return
     if applied_on != "DocField":
-        issues.append(Issue("custom.W006", "warning", f"{what}: properties of a {applied_on} are not implemented; "
-                                                      "left out"))
+        issues.append(Issue("custom.W006", "warning", _("{0}: properties of a {1} are not implemented; left out",
+                                                        what, applied_on)))
         return
     field = next((f for f in raw.get("fields") or [] if f.get("fieldname") == row.get("field_name")), None)
     if field is None:
-        issues.append(Issue("custom.W007", "warning", f"{what}: {raw['name']} has no field {row.get('field_name')!r};"
-                                                      " left out"))
+        issues.append(Issue("custom.W007", "warning", _("{0}: {1} has no field {2}; left out", what,
+                                                        _(raw["name"]), repr(row.get("field_name")))))
     elif prop in FIELD_LOCKED or not prop:
-        issues.append(Issue("custom.W005", "warning", f"{what}: the field property {prop!r} changes the column and "
-                                                      "cannot be overridden on a site; left out"))
+        issues.append(Issue("custom.W005", "warning", _("{0}: the field property {1} changes the column and "
+                                                        "cannot be overridden on a site; left out", what,
+                                                        repr(prop))))
     else:
         field[prop] = value
+
+
+def _record(doctype: str, row: Mapping[str, Any]) -> Message:
+    """"Custom Field X" in a message, the doctype's name translated with it."""
+    return Message("{0} {1}", _(doctype), row.get("name"))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from smooth.exceptions import CharacterLengthExceededError, ValidationError
+from smooth.i18n.deferred import _
 
 LAYOUT = frozenset({"Section Break", "Column Break", "Tab Break", "HTML", "Heading", "Button", "Fold", "Image"})
 TABLE = frozenset({"Table", "Table MultiSelect"})
@@ -80,8 +81,10 @@ def check_length(field: LengthLimited, value: Any, where: str = "") -> None:
     else:
         size = len(text.encode("utf-8", "surrogatepass"))
     if size > limit.size:
-        raise CharacterLengthExceededError(
-            f"{where}{field.label} is too long: {size:,} {limit.unit}, at most {limit.size:,}")
+        args = (where, _(field.label), format(size, ","), format(limit.size, ","))
+        raise CharacterLengthExceededError(_("{0}{1} is too long: {2} characters, at most {3}", *args)
+                                           if limit.unit == "characters" else
+                                           _("{0}{1} is too long: {2} bytes, at most {3}", *args))
 
 
 def column_zone(field: Any, system_zone: str) -> str:
@@ -106,5 +109,6 @@ def check_rating(field: LengthLimited, options: str | None, value: Any, where: s
     except ValueError:
         number = None
     if number is None or not 0 <= number <= 1:
-        raise ValidationError(f"{where}{field.label} is a rating out of {scale} stars, stored as a fraction from "
-                              f"0 to 1 (4 of {scale} stars is {4 / scale:g}): {value} is off that scale")
+        raise ValidationError(_("{0}{1} is a rating out of {2} stars, stored as a fraction from 0 to 1 (4 of {2} "
+                                "stars is {3}): {4} is off that scale", where, _(field.label), scale,
+                                format(4 / scale, "g"), value))

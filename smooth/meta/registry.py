@@ -9,6 +9,7 @@ from typing import Any
 
 from smooth.apps import App
 from smooth.exceptions import DoesNotExistError, MetaError
+from smooth.i18n.deferred import _
 from smooth.meta.checks import Issue, check_doctype, check_links
 from smooth.meta.doctype import Meta
 from smooth.meta.frappe_keys import key_warnings
@@ -70,7 +71,7 @@ class MetaRegistry:
         try:
             return self.metas[doctype]
         except KeyError:
-            raise DoesNotExistError(f"DocType {doctype} not found") from None
+            raise DoesNotExistError(_("DocType {0} not found", doctype)) from None
 
     def __contains__(self, doctype: object) -> bool:
         return doctype in self.metas

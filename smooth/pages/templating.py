@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from smooth.i18n import formatting, language
-from smooth.messages import _
+from smooth.messages import _, translate_message
 from smooth.pages import assets
 from smooth.safe_urls import safe_href
 
@@ -50,6 +50,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         lstrip_blocks=True,
         auto_reload=assets.reloading(),
         cache_size=-1,
+        finalize=translate_message,  # a low layer's refusal (`exc.message`) a page shows, in the reader's language
     )
     env.globals["asset_url"] = assets.asset_url
     env.globals["select_options"] = select_options

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+import smooth
+from smooth.exceptions import FilterError
 from tests.api.helpers import METHODS, Api, add_user, insert, server_messages, set_site_config, stored
 
 
@@ -183,3 +187,29 @@ def test_developer_mode_adds_the_traceback(api: Api) -> None:
     assert body["exc_type"] == "RuntimeError"
     assert "secret internal detail" in body["exception"]
     assert "raise RuntimeError" in json.loads(body["exc"])[0]
+
+
+@pytest.mark.parametrize("api_server", ["sqlite"], indirect=True)
+def test_a_low_layer_refusal_reaches_a_german_user_in_german(api: Api) -> None:
+    """A value the coercion refuses (layer 1) and a filter the filter check refuses (layer 2) cannot translate
+    where they are raised; the envelope carries them in the reader's language, the English text unchanged for
+    an English reader and in the exception's str(). SQLite only: nothing here depends on the dialect."""
+    add_user(api, "de-reader@example.com", "Test Creator")
+    with api.handle.context():
+        smooth.db.set_value("User", "de-reader@example.com", "language", "de")
+        smooth.db.commit()
+    bad_number = {"title": "V", "priority": "lots"}
+    german = assert_envelope(api.post("/api/resource/Test Note", json=bad_number, user="de-reader@example.com"),
+                             417, "DataError", "Test Note: Wert 'lots' für Priority (priority) ist keine ganze Zahl")
+    assert "is not a whole number" not in german["_server_messages"]
+    form = api.post("/app/test-note/new", data=bad_number, user="de-reader@example.com")  # the desk's form page
+    assert "Test Note: Wert &#39;lots&#39; für Priority (priority) ist keine ganze Zahl" in form.text, form.text
+    assert '"A condition must be text": "Eine Bedingung muss Text sein"' in form.text  # expressions.js's __()
+    assert_envelope(api.post("/api/resource/Test Note", json=bad_number), 417, "DataError",
+                    "Test Note: value 'lots' for Priority (priority) is not a whole number")
+    bad_filter = {"filters": [["nowhere", "=", 1]]}
+    assert_envelope(api.list("Test Note", user="de-reader@example.com", **bad_filter), 417, "DataError",
+                    "Das Feld 'nowhere' gibt es in Test Note nicht; es kann nicht zum Filtern verwendet werden")
+    with api.handle.context(user="de-reader@example.com"), pytest.raises(FilterError) as refused:
+        smooth.get_all("Test Note", filters=bad_filter["filters"])
+    assert str(refused.value) == "Field 'nowhere' does not exist on Test Note; it cannot be used in a filter"

@@ -318,14 +318,21 @@ def test_execute_bad_json_is_a_usage_error(bench: Bench, capsys: pytest.CaptureF
     assert words in output
 
 
-def test_execute_unknown_path_is_one_error_line(bench: Bench, capsys: pytest.CaptureFixture[str]) -> None:
+def test_execute_unknown_path_is_one_error_line_in_the_user_s_language(bench: Bench,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     name = bench.new_site()
-    code, output = _fails(["--sites-path", str(bench.sites), "--site", name, "execute",
-                           f"{bench.app.package}.api.subtract"], capsys)
+    argv = ["--sites-path", str(bench.sites), "--site", name, "execute", f"{bench.app.package}.api.subtract"]
+    code, output = _fails(argv, capsys)
     assert code == 1
     (line,) = _error_lines(output)
     assert f"{bench.app.package}.api.subtract" in line
     assert "no attribute 'subtract'" in line
+    with bench.context(name):  # the low layer's message (smooth.hooks) is translated where bench prints it
+        smooth.db.set_value("User", "Administrator", "language", "de")
+        smooth.db.commit()
+    code, output = _fails(argv, capsys)
+    (line,) = _error_lines(output)
+    assert code == 1 and "hat kein Attribut 'subtract'" in line, line
 
 
 # -- users and roles ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import pickle
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,10 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
 from smooth.apps import core_app, load_app
-from smooth.i18n import catalogs, extraction, formatting, language
-from smooth.messages import _lazy, translate
+from smooth.exceptions import FilterError
+from smooth.i18n import catalogs, deferred, extraction, formatting, language
+from smooth.messages import _lazy, translate, translate_message
+from smooth.meta.coerce import CoercionError, to_int
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,6 +61,23 @@ def test_outside_a_site_strings_stay_english_and_lazy_ones_translate_when_shown(
     assert translate("Save", language.PSEUDO_RTL) == "[Save]"
     label = _lazy("Save")
     assert str(label) == "Save" and label.format() == "Save" and label == "Save"
+
+
+def test_a_low_layer_message_is_its_english_text_and_keeps_its_msgid() -> None:
+    """What logs, `str(exc)` and callers that glue text read does not change; the msgid survives a pickle (a job's
+    exception) for the translation where the message is shown (tests/api/test_errors.py shows it in German)."""
+    message = deferred._("Field {0} does not exist on {1}", "'x'", deferred._("Course"))
+    assert message == "Field 'x' does not exist on Course" and str(ValueError(message)) == message
+    assert (message.msgid, message.args[0]) == ("Field {0} does not exist on {1}", "'x'")
+    assert pickle.loads(pickle.dumps(message)).args == message.args
+    assert translate_message(message) == message and translate_message(7) == 7  # English outside a site
+    refusal = FilterError(message)
+    assert translate_message(refusal) == message  # a refusal passed to _() as an argument stands for its message
+    with pytest.raises(CoercionError) as refused:
+        to_int("lots")
+    assert str(refused.value) == "is not a whole number"  # the predicate, for code that adds its own subject
+    assert refused.value.about("'lots'") == "'lots' is not a whole number"
+    assert refused.value.about("'lots'").msgid == "{0} is not a whole number"
 
 
 def test_language_codes_are_normalised_and_directions_known() -> None:

@@ -1,6 +1,7 @@
 // The browser's twin of smooth/expressions.py: the same grammar of field conditions
 // (depends_on, mandatory_depends_on, read_only_depends_on), parsed, never eval'd.
-// window.SmoothExpressions.evaluate(condition, doc) -> boolean; it throws Error on a bad condition.
+// window.SmoothExpressions.evaluate(condition, doc) -> boolean; it throws Error on a bad condition, its message
+// the server's words for it, in the reader's language through __() (the form page writes the dictionary).
 (function () {
   "use strict";
   var MAX_LENGTH = 500, MAX_DEPTH = 20;
@@ -10,7 +11,13 @@
   var LITERALS = { "true": true, "false": false, "null": null, "undefined": UNDEFINED };
   var FUNCTIONS = { in_list: 1, cint: 1 };
 
-  function fail(message) { throw new Error(message); }
+  function format(text, args) {
+    return (args || []).reduce(function (out, arg, i) { return out.split("{" + i + "}").join(String(arg)); }, text);
+  }
+  function fail(text, args) { throw new Error(window.__ ? window.__(text, args) : format(text, args)); }
+  function shown(value) {  // as Python's repr() shows it in the server's message
+    return typeof value === "string" ? "'" + value.replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'" : String(value);
+  }
 
   function tokens(text) {
     var out = [], pos = 0;
@@ -18,7 +25,7 @@
     while (pos < text.length) {
       TOKEN.lastIndex = pos;
       var m = TOKEN.exec(text);
-      if (!m || TOKEN.lastIndex === pos) fail("Cannot read the condition at position " + pos);
+      if (!m || TOKEN.lastIndex === pos) fail("Cannot read the condition {0} at position {1}", [shown(text), pos]);
       var kind = m[1] !== undefined ? "number" : m[2] !== undefined ? "string" : m[3] !== undefined ? "name" : "op";
       out.push([kind, m[1] || m[2] || m[3] || m[4]]);
       pos = TOKEN.lastIndex;
@@ -33,20 +40,20 @@
   function Parser(text) { this.text = text; this.tokens = tokens(text); this.pos = 0; this.depth = 0; }
   Parser.prototype.peek = function () { return this.pos < this.tokens.length ? this.tokens[this.pos][1] : null; };
   Parser.prototype.take = function (expected) {
-    if (this.pos >= this.tokens.length) fail("The condition ends too early");
+    if (this.pos >= this.tokens.length) fail("The condition {0} ends too early", [shown(this.text)]);
     var t = this.tokens[this.pos];
-    if (expected !== undefined && t[1] !== expected) fail("Expected " + expected + ", found " + t[1]);
+    if (expected !== undefined && t[1] !== expected) fail("Expected {0} in the condition {1}, found {2}", [shown(expected), shown(this.text), shown(t[1])]);
     this.pos += 1;
     return t;
   };
   Parser.prototype.parse = function () {
     var node = this.or_();
-    if (this.pos !== this.tokens.length) fail("Unexpected " + this.tokens[this.pos][1]);
+    if (this.pos !== this.tokens.length) fail("Unexpected {0} in the condition {1}", [shown(this.tokens[this.pos][1]), shown(this.text)]);
     return node;
   };
   Parser.prototype.nested = function (fn) {
     this.depth += 1;
-    if (this.depth > MAX_DEPTH) fail("The condition is nested too deeply");
+    if (this.depth > MAX_DEPTH) fail("The condition {0}... is nested too deeply", [shown(this.text.slice(0, 60))]);
     try { return fn.call(this); } finally { this.depth -= 1; }
   };
   Parser.prototype.binary = function (ops, next, tag) {
@@ -76,11 +83,11 @@
       if (t[0] === "name" && (t[1] === "includes" || t[1] === "indexOf")) {
         this.take("(");
         var args = this.nested(function () { return this.items(")"); });
-        if (args.length !== 1) fail("." + t[1] + " takes one value");
+        if (args.length !== 1) fail(".{0} takes one value in the condition {1}", [t[1], shown(this.text)]);
         node = [t[1], node, args[0]];
       } else if (t[0] === "name" && t[1] === "length") {
         node = ["length", node];
-      } else fail("." + t[1] + " is not allowed in a condition");
+      } else fail("'.{0}' is not allowed in the condition {1}", [t[1], shown(this.text)]);
     }
     return node;
   };
@@ -95,22 +102,22 @@
       if (text === "doc") return this.member();
       if (FUNCTIONS[text]) { this.take("("); return ["call", text, this.nested(function () { return this.items(")"); })]; }
     }
-    fail(text + " is not allowed in a condition");
+    fail("{0} is not allowed in the condition {1}", [shown(text), shown(this.text)]);
   };
   Parser.prototype.member = function () {
     var t;
     if (this.peek() === ".") {
       this.take(); t = this.take();
-      if (t[0] !== "name") fail("Expected a field name after doc.");
+      if (t[0] !== "name") fail("Expected a field name after 'doc.' in the condition {0}", [shown(this.text)]);
       return ["field", t[1]];
     }
     if (this.peek() === "[") {
       this.take(); t = this.take();
-      if (t[0] !== "string") fail("Expected a quoted field name after doc[");
+      if (t[0] !== "string") fail("Expected a quoted field name after 'doc[' in the condition {0}", [shown(this.text)]);
       this.take("]");
       return ["field", unquote(t[1])];
     }
-    fail("doc must be followed by a field");
+    fail("'doc' must be followed by a field in the condition {0}", [shown(this.text)]);
   };
   Parser.prototype.items = function (close) {
     var items = [];
@@ -124,11 +131,11 @@
 
   function parse(condition) {
     if (typeof condition !== "string") fail("A condition must be text");
-    if (condition.length > MAX_LENGTH) fail("A condition may be at most " + MAX_LENGTH + " characters long");
+    if (condition.length > MAX_LENGTH) fail("A condition may be at most {0} characters long", [MAX_LENGTH]);
     var text = condition.trim();
     if (text.indexOf("eval:") === 0) return new Parser(text.slice(5).replace(/\s+$/, "").replace(/;$/, "")).parse();
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) return ["field", text];
-    fail("The condition is neither a field name nor eval:<expression>");
+    fail("The condition {0} is neither a field name nor eval:<expression>", [shown(condition)]);
   }
 
   function isNumber(v) { return typeof v === "number"; }
@@ -175,7 +182,7 @@
   function arith(op, a, b) {
     if (op === "+" && (typeof a === "string" || typeof b === "string")) fail("Joining text with + is not supported in conditions");
     var x = number(a), y = number(b);
-    if (x === null || y === null) fail("Cannot compute " + op + " in a condition");
+    if (x === null || y === null) fail("Cannot compute {0} {1} {2} in a condition", [shown(a), op, shown(b)]);
     if ((op === "/" || op === "%") && y === 0) fail("Division by zero in a condition");
     if (op === "+") return x + y;
     if (op === "-") return x - y;
