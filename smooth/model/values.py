@@ -14,6 +14,7 @@ from typing import Any
 from smooth.context import now_datetime, session_user, system_time_zone, today
 from smooth.exceptions import DataError
 from smooth.filters import shown
+from smooth.messages import _
 from smooth.meta import fieldtypes
 from smooth.meta.coerce import CoercionError, coercer_for, to_text
 from smooth.meta.doctype import DocField, Meta
@@ -26,7 +27,8 @@ def coerce_value(meta: Meta, field: DocField, value: Any) -> Any:
     try:
         coerced = coercer_for(field.fieldtype)(value)
     except CoercionError as exc:
-        raise DataError(f"{meta.name}: value {shown(value)} for {field.label} ({field.fieldname}) {exc}") from None
+        raise DataError(_("{0}: value {1} for {2} ({3}) {4}",
+                          _(meta.name), shown(value), _(field.label), field.fieldname, exc)) from None
     if isinstance(coerced, dt.datetime) and coerced.tzinfo is not None:
         coerced = coerced.astimezone(zoneinfo.ZoneInfo(column_zone(field, system_time_zone()))).replace(tzinfo=None)
     return coerced
