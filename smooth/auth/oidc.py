@@ -192,7 +192,7 @@ def _fetch_json(url: str, label: str, what: str, *, fresh: bool = False) -> dict
 
 
 def _discovery(base: str, label: str) -> dict[str, Any]:
-    data = _fetch_json(base + DISCOVERY_PATH, label, "OpenID configuration")
+    data = _fetch_json(base + DISCOVERY_PATH, label, _("OpenID configuration"))
     if str(data.get("issuer") or "").rstrip("/") != base:
         raise SsoError(_("{0}'s OpenID configuration names another issuer ({1!r}, not {2!r}): ask an administrator "
                          "to check the Base URL of its Social Login Key", label, data.get('issuer'), base))
@@ -312,7 +312,7 @@ def _decode(found: Provider, id_token: str) -> jwt.Token:
 
 
 def _key_set(found: Provider, *, fresh: bool) -> KeySet:
-    data = _fetch_json(found.jwks_uri, found.label, "signing keys", fresh=fresh)
+    data = _fetch_json(found.jwks_uri, found.label, _("signing keys"), fresh=fresh)
     return KeySet.import_key_set(data)  # type: ignore[arg-type]
 
 
