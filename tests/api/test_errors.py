@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+import smooth
 from tests.api.helpers import METHODS, Api, add_user, insert, server_messages, set_site_config, stored
 
 
@@ -183,3 +186,18 @@ def test_developer_mode_adds_the_traceback(api: Api) -> None:
     assert body["exc_type"] == "RuntimeError"
     assert "secret internal detail" in body["exception"]
     assert "raise RuntimeError" in json.loads(body["exc"])[0]
+
+
+@pytest.mark.parametrize("api_server", ["sqlite"], indirect=True)
+def test_a_refusal_reaches_a_german_user_in_german_with_its_status(api: Api) -> None:
+    """SQLite only: the language of a message does not depend on the database."""
+    add_user(api, "greta@example.com", "Test Reader")
+    with api.handle.context():
+        smooth.db.set_value("User", "greta@example.com", "language", "de")
+        smooth.db.commit()
+    refused = api.list("User", user="greta@example.com")
+    assert_envelope(refused, 403, "PermissionError", "Nicht erlaubt: greta@example.com darf Benutzer nicht lesen")
+    missing = api.get("/api/resource/Test Note/Nowhere", user="greta@example.com")
+    assert_envelope(missing, 404, "DoesNotExistError", "Test Note Nowhere nicht gefunden")
+    assert_envelope(api.get("/api/resource/Test Note/Nowhere"), 404, "DoesNotExistError",
+                    "Test Note Nowhere not found")  # Administrator reads English
