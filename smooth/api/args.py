@@ -133,10 +133,10 @@ def to_bool(value: Any, default: bool = True) -> bool:
 def docstatus_value(value: Any) -> int:
     """A client's docstatus as 0, 1 or 2; anything else is a 417 (it would otherwise fail deep in a save)."""
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValidationError(f"docstatus must be 0, 1 or 2, not {value!r}"[:200])
+        raise ValidationError(_("docstatus must be 0, 1 or 2, not {0!r}", value)[:200])
     text = str(value).strip()
     if text not in ("0", "1", "2"):
-        raise ValidationError(f"docstatus must be 0, 1 or 2, not {value!r}"[:200])
+        raise ValidationError(_("docstatus must be 0, 1 or 2, not {0!r}", value)[:200])
     return int(text)
 
 

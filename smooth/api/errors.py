@@ -45,7 +45,7 @@ def translate(exc: BaseException) -> BaseException:
         return exc
     log.warning("database unavailable: %s", " ".join(str(getattr(exc, "orig", None) or exc).split())[:300])
     return DatabaseUnavailableError(_("The database cannot be reached right now; try again in a few seconds"),
-                                    title="Service Unavailable")
+                                    title=_("Service Unavailable"))
 
 
 def _error_code(exc: DBAPIError) -> int | None:

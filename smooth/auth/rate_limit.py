@@ -82,7 +82,7 @@ def check(site: Site, subject: str, ip: str, throttle: Throttle = LOGIN) -> None
             wait = max(1, math.ceil(retry_after))
             again = _("Try again in 1 second.") if wait == 1 else _("Try again in {0} seconds.", wait)
             exc = TooManyRequestsError(_("Too many {0} for {1}: {2} in the last {3}. {4}", throttle.attempts, whom,
-                                         count, _duration(window), again), title="Too Many Requests")
+                                         count, _duration(window), again), title=_("Too Many Requests"))
             exc.retry_after = wait  # type: ignore[attr-defined]
             raise exc
 

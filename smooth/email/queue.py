@@ -240,7 +240,7 @@ def _not_rendered(to: list[str], copies: list[str], template: str, reason: str, 
                  reference_doctype=QUEUE, reference_name=str(row.name))
     msgprint(_("The email to {0} was not sent: {1}. The site's System Managers have been told.",
                ', '.join(to), reason),
-             title="Email not sent", indicator="orange")
+             title=_("Email not sent"), indicator="orange")
     return str(row.name)
 
 
