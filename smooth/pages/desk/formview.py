@@ -235,8 +235,8 @@ def show_form(api: ApiRequest, slug: str, name: str) -> Response:
     if meta.track_views:
         access_log.make_access_log(meta.name, doc.name, "Open")
     asked = api.form.get("action")
-    notice = {"1": "Saved", "submitted": "Submitted", "cancelled": "Cancelled", "renamed": "Renamed",
-              "comment": "Comment added"}.get(str(api.form.get("saved") or ""), "")
+    notice = {"1": _("Saved"), "submitted": _("Submitted"), "cancelled": _("Cancelled"), "renamed": _("Renamed"),
+              "comment": _("Comment added")}.get(str(api.form.get("saved") or ""), "")
     confirm = asked if isinstance(asked, str) else ""  # an offered action's key (checked when drawn)
     return _render(api, meta, doc, _state(meta, doc), notice=notice, confirm=confirm,
                    activity=bool(api.form.get(ACTIVITY)))
@@ -345,16 +345,17 @@ def _save(api: ApiRequest, meta: Meta, name: str | None) -> Response:
         state = _posted_state(meta, {**api.form, **kept})
         shown = records.new_doc(meta.name) if name is None else _reload_or_new(meta, name)
         stamp = api.form.get("modified")
-        said = "The files you chose are kept" if len(kept) > 1 else "The file you chose is kept"
+        said = (_("The files you chose are kept: save again, or choose another") if len(kept) > 1
+                else _("The file you chose is kept: save again, or choose another"))
         return _render(api, meta, shown, state, error=exc.message or type(exc).__name__,
                        stale=isinstance(exc, TimestampMismatchError), status=exc.http_status_code,
                        modified=stamp if isinstance(stamp, str) and stamp else None,
-                       messages=[{"message": f"{said}: save again, or choose another", "title": ""}] if kept else [],
+                       messages=[{"message": said, "title": ""}] if kept else [],
                        create_missing=_create_missing(exc))
     told = _told()
     if told:  # what the controller said on saving (msgprint) is shown with the saved form, not lost in a redirect
         saved = _load(meta, doc.name)
-        return _render(api, meta, saved, _state(meta, saved), notice="Saved", messages=told,
+        return _render(api, meta, saved, _state(meta, saved), notice=_("Saved"), messages=told,
                        saved_url=form_url(meta, saved.name))
     raise Redirect(form_url(meta, doc.name) + "?saved=1")
 
