@@ -15,6 +15,7 @@ from typing import Any
 
 from smooth.context import db, local, now_datetime, session_user
 from smooth.exceptions import ValidationError
+from smooth.messages import _
 from smooth.model.naming import make_hash
 
 ACCESS_LOG = "Access Log"
@@ -35,7 +36,7 @@ def make_access_log(doctype: str | None = None, document: str | None = None, met
     """Record that the session user did `method` (Open, Print, Download, Export) to `document` of
     `doctype` (Frappe's signature; the arguments after `method` are accepted and not stored)."""
     if method not in ACTIONS:
-        raise ValidationError(f"Access Log action must be one of {', '.join(ACTIONS)}, not {method!r}")
+        raise ValidationError(_("Access Log action must be one of {0}, not {1!r}", ', '.join(ACTIONS), method))
     write_log_row(ACCESS_LOG, {"user": session_user(), "export_from": doctype or "",
                                "reference_document": str(document or "")[:140], "method": method})
 

@@ -28,6 +28,7 @@ from sqlalchemy import Table, and_, bindparam, select
 import smooth.filters as filter_rules
 from smooth.context import db, local, session_user
 from smooth.exceptions import PermissionError
+from smooth.messages import _, _lazy
 from smooth.meta.doctype import Meta
 
 if TYPE_CHECKING:
@@ -68,6 +69,11 @@ def _stored_roles(user: str) -> tuple[str, ...]:
 
 
 _ROLE = "__role"
+# Translators: the verb of "Not permitted: {user} may not {verb} {document}"
+_VERBS = {"read": _lazy("read"), "write": _lazy("write"), "create": _lazy("create"), "delete": _lazy("delete"),
+          "submit": _lazy("submit"), "cancel": _lazy("cancel"), "amend": _lazy("amend"), "report": _lazy("report"),
+          "export": _lazy("export"), "import": _lazy("import"), "print": _lazy("print"), "email": _lazy("email"),
+          "share": _lazy("share"), "select": _lazy("select")}
 
 
 @lru_cache(maxsize=16)
@@ -169,9 +175,14 @@ def has_permission(doctype: str, ptype: str = "read", doc: Document | None = Non
             values = db().get_value(meta.name, doc.parent or "", ["*"], as_dict=True) or {}
     allowed = _check(meta, ptype, doc, user, rule_doctype, values)
     if not allowed and raise_exception:
-        what = f"{meta.name} {doc.name}" if doc is not None and doc.name else meta.name
-        raise PermissionError(f"Not permitted: {user} may not {ptype} {what}")
+        what = f"{_(meta.name)} {doc.name}" if doc is not None and doc.name else _(meta.name)
+        raise PermissionError(_("Not permitted: {0} may not {1} {2}", user, _ptype_verb(ptype), what))
     return allowed
+
+
+def _ptype_verb(ptype: str) -> str:
+    verb = _VERBS.get(ptype)
+    return str(verb) if verb is not None else ptype
 
 
 def _check(meta: Meta, ptype: str, doc: Document | None, user: str, rule_doctype: str,
@@ -283,7 +294,7 @@ def list_filters(doctype: str, user: str | None = None, ptype: str = "read") -> 
     granted, owner_only = role_rights(meta, user)
     if ptype not in granted and not (ptype == "select" and "read" in granted):
         if ptype not in owner_only:
-            raise PermissionError(f"Not permitted: {user} may not {ptype} {doctype}")
+            raise PermissionError(_("Not permitted: {0} may not {1} {2}", user, _ptype_verb(ptype), _(doctype)))
         and_filters = filter_rules.normalize(meta, {"owner": user})
     else:
         and_filters = []

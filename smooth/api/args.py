@@ -16,6 +16,7 @@ from typing import Any
 
 from smooth.exceptions import FilterError, SmoothError, ValidationError
 from smooth.filters import shown
+from smooth.messages import _
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import Meta
 
@@ -88,7 +89,7 @@ def parse_filters(value: Any, name: str = "filters", *, allow_name: bool = False
     if value is None:
         return None
     if not isinstance(value, list | dict | str):
-        raise FilterError(f"Parameter {name!r} must be a JSON list or object of filters")
+        raise FilterError(_("Parameter {0!r} must be a JSON list or object of filters", name))
     return value
 
 
@@ -104,7 +105,7 @@ def parse_fields(value: Any, name: str = "fields") -> list[str] | str | None:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(f, str) for f in value):
-        raise FilterError(f"Parameter {name!r} must be a list of field names")
+        raise FilterError(_("Parameter {0!r} must be a list of field names", name))
     return value
 
 
@@ -112,7 +113,7 @@ def parse_object(value: Any, name: str) -> Any:
     """A JSON object or list argument (a document, a list of documents)."""
     value = parse_json(value, name) if isinstance(value, str) else value
     if not isinstance(value, dict | list):
-        raise ValidationError(f"Parameter {name!r} must be a JSON object")
+        raise ValidationError(_("Parameter {0!r} must be a JSON object", name))
     return value
 
 
@@ -125,17 +126,17 @@ def to_bool(value: Any, default: bool = True) -> bool:
             return False
         if text in ("1", "true", "yes", "on"):
             return True
-        raise ValidationError(f"{value!r} is not a yes/no value (use 1/0 or true/false)")
+        raise ValidationError(_("{0!r} is not a yes/no value (use 1/0 or true/false)", value))
     return bool(value)
 
 
 def docstatus_value(value: Any) -> int:
     """A client's docstatus as 0, 1 or 2; anything else is a 417 (it would otherwise fail deep in a save)."""
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValidationError(f"docstatus must be 0, 1 or 2, not {value!r}"[:200])
+        raise ValidationError(_("docstatus must be 0, 1 or 2, not {0!r}", value)[:200])
     text = str(value).strip()
     if text not in ("0", "1", "2"):
-        raise ValidationError(f"docstatus must be 0, 1 or 2, not {value!r}"[:200])
+        raise ValidationError(_("docstatus must be 0, 1 or 2, not {0!r}", value)[:200])
     return int(text)
 
 
@@ -145,14 +146,15 @@ def document_name(value: Any, doctype: str) -> Any:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
-    raise ValidationError(f"The name of a {doctype} must be text, not {type(value).__name__} {shown(value)}")
+    raise ValidationError(_("The name of a {0} must be text, not {1} {2}",
+                            _(doctype), type(value).__name__, shown(value)))
 
 
 def clean_doc_values(meta: Meta, data: Mapping[str, Any], *, site_meta: Any, keep_name: bool = True) -> dict[
         str, Any]:
     """Only the doctype's fields (and `name`/`docstatus`); child rows cleaned the same way, recursively."""
     if not isinstance(data, Mapping):
-        raise ValidationError(f"A {meta.name} must be a JSON object")
+        raise ValidationError(_("A {0} must be a JSON object", _(meta.name)))
     allowed = set(meta.columns) - set(SERVER_SET) - set(CHILD_LINKS) - {"idx"}
     if not keep_name:
         allowed.discard("name")
@@ -164,7 +166,7 @@ def clean_doc_values(meta: Meta, data: Mapping[str, Any], *, site_meta: Any, kee
             if rows is None:
                 rows = []
             if not isinstance(rows, list):
-                raise ValidationError(f"{meta.name}: {field.label} ({key}) must be a list of rows")
+                raise ValidationError(_("{0}: {1} ({2}) must be a list of rows", _(meta.name), _(field.label), key))
             child_meta = site_meta(field.options or "")
             out[key] = [clean_doc_values(child_meta, row, site_meta=site_meta) for row in rows]
         elif key == "name" and key in allowed:

@@ -21,6 +21,7 @@ from starlette.types import Message
 
 from smooth.api.args import load_json
 from smooth.exceptions import BadRequestError, RequestTooLargeError, ValidationError
+from smooth.messages import _
 from smooth.model.user_queries import site_limit
 
 MiB = 1024 * 1024
@@ -39,7 +40,7 @@ def body_cap(config: Mapping[str, Any], content_type: str) -> int:
 
 
 def _too_large(cap: int) -> RequestTooLargeError:
-    return RequestTooLargeError(f"The request body is larger than {cap:,} bytes, the most this site accepts")
+    return RequestTooLargeError(_("The request body is larger than {0:,} bytes, the most this site accepts", cap))
 
 
 def capped(request: Request, cap: int) -> Request:
@@ -69,7 +70,7 @@ async def read_json(request: Request, cap: int) -> Any:
         return None
     value = load_json(raw, "The request body")
     if not isinstance(value, dict | list):
-        raise ValidationError("The request body must be a JSON object or list")
+        raise ValidationError(_("The request body must be a JSON object or list"))
     return value
 
 
@@ -78,5 +79,5 @@ async def read_form_fields(request: Request, cap: int) -> dict[str, Any]:
     try:
         data = await capped(request, cap).form()
     except HTTPException as exc:
-        raise BadRequestError(f"The request body cannot be read: {exc.detail}") from None
+        raise BadRequestError(_("The request body cannot be read: {0}", exc.detail)) from None
     return {key: value if isinstance(value, UploadFile) else str(value) for key, value in data.multi_items()}

@@ -22,6 +22,7 @@ from smooth.api.args import (
 )
 from smooth.context import local, session_user
 from smooth.exceptions import DoesNotExistError, FilterError, PermissionError, ValidationError
+from smooth.messages import _
 from smooth.meta import fieldtypes
 from smooth.model import listing, records, rename, user_queries
 from smooth.model.database_api import document_db
@@ -37,7 +38,7 @@ WRITE = ("POST", "PUT")
 
 def _meta(doctype: str) -> Any:
     if not isinstance(doctype, str) or not doctype:
-        raise ValidationError("A doctype is required")
+        raise ValidationError(_("A doctype is required"))
     return local().site.get_meta(doctype)
 
 
@@ -78,7 +79,7 @@ def new_document(doctype: str, data: Any) -> Document:
 def load_for_read(doctype: str, name: str | None) -> Document:
     meta = _meta(doctype)
     if not permissions.has_permission(doctype, "read"):
-        raise PermissionError(f"Not permitted: {session_user()} may not read {doctype}")
+        raise PermissionError(_("Not permitted: {0} may not read {1}", session_user(), _(doctype)))
     doc = records.get_doc(doctype, name or (doctype if meta.issingle else None))
     doc.check_permission("read")
     return doc
@@ -114,7 +115,7 @@ def get(doctype: str, name: str | None = None, filters: Any = None, parent: str 
         user_queries.check_filter_caps(doctype, parsed)
         names = listing.get_list(doctype, filters=parsed, pluck="name", limit_page_length=1)
         if not names:
-            raise DoesNotExistError(f"No {doctype} matches the given filters")
+            raise DoesNotExistError(_("No {0} matches the given filters", _(doctype)))
         name = names[0]
     doc = load_for_read(doctype, name)
     if doc.meta.track_views:
@@ -133,10 +134,10 @@ def get_value(doctype: str, fieldname: Any = "name", filters: Any = None, as_dic
     want_dict = to_bool(as_dict)
     if meta.issingle:
         if not permissions.has_permission(doctype, "read"):
-            raise PermissionError(f"Not permitted: {session_user()} may not read {doctype}")
+            raise PermissionError(_("Not permitted: {0} may not read {1}", session_user(), _(doctype)))
         unknown = [f for f in fields if not (meta.get_field(f) and meta.get_field(f).has_value)]
         if unknown:
-            raise FilterError(f"Field {unknown[0]!r} does not exist on {doctype}")
+            raise FilterError(_("Field {0!r} does not exist on {1}", unknown[0], _(doctype)))
         values = document_db().get_value(doctype, None, fields, as_dict=True)
         if want_dict:
             return values
@@ -154,7 +155,7 @@ def get_value(doctype: str, fieldname: Any = "name", filters: Any = None, as_dic
 @whitelist(methods=READ)
 def get_single_value(doctype: str, field: str) -> Any:
     if not _meta(doctype).issingle:
-        raise ValidationError(f"{doctype} is not a Single doctype")
+        raise ValidationError(_("{0} is not a Single doctype", _(doctype)))
     return get_value(doctype, field, as_dict=False)
 
 
@@ -166,21 +167,21 @@ def set_value(doctype: str, name: str, fieldname: Any, value: Any = None) -> dic
     else:
         values = fieldname
     if not isinstance(values, dict) or not values:
-        raise ValidationError("fieldname must be a field name or a JSON object of field values")
+        raise ValidationError(_("fieldname must be a field name or a JSON object of field values"))
     for key in values:
         if key in fieldtypes.STANDARD_FIELDS or key in fieldtypes.CHILD_FIELDS:
-            raise ValidationError(f"Cannot edit standard fields ({key})")
+            raise ValidationError(_("Cannot edit standard fields ({0})", key))
         if not _meta(doctype).has_field(key):
-            raise ValidationError(f"Field {key!r} does not exist on {doctype}")
+            raise ValidationError(_("Field {0!r} does not exist on {1}", key, _(doctype)))
     meta = _meta(doctype)
     if meta.istable:
         row = document_db().get_value(doctype, name, ["parent", "parenttype"], as_dict=True)
         if not row or not row["parent"]:
-            raise DoesNotExistError(f"{doctype} {name} not found")
+            raise DoesNotExistError(_("{0} {1} not found", _(doctype), name))
         parent_doc = records.get_doc(row["parenttype"], row["parent"], for_update=True)
         child = next((c for c in parent_doc.get_all_children() if c.name == name), None)
         if child is None:
-            raise DoesNotExistError(f"{doctype} {name} not found")
+            raise DoesNotExistError(_("{0} {1} not found", _(doctype), name))
         apply_user_values(child, _cleaned(doctype, values, keep_name=False))
         return parent_doc.save().as_dict()
     doc = records.get_doc(doctype, name, for_update=True)
@@ -193,14 +194,14 @@ def insert(doc: Any) -> dict[str, Any]:
     """Insert a document (a child row with parent/parenttype/parentfield is appended to its parent)."""
     data = parse_object(doc, "doc")
     if not isinstance(data, dict) or not data.get("doctype"):
-        raise ValidationError("doc must be a JSON object with a doctype")
+        raise ValidationError(_("doc must be a JSON object with a doctype"))
     meta = _meta(data["doctype"])
     if meta.istable and data.get("parent") and data.get("parenttype"):
         parent_doc = records.get_doc(data["parenttype"], data["parent"], for_update=True)
         parentfield = data.get("parentfield") or next(
             (f.fieldname for f in parent_doc.meta.get_table_field_for(meta.name)), None)
         if not parentfield:
-            raise ValidationError(f"{data['parenttype']} has no table of {meta.name}")
+            raise ValidationError(_("{0} has no table of {1}", _(data['parenttype']), _(meta.name)))
         apply_user_values(parent_doc.append(parentfield), _cleaned(meta.name, data, keep_name=False))
         return parent_doc.save().as_dict()
     return new_document(meta.name, data).insert().as_dict()
@@ -211,13 +212,13 @@ def insert_many(docs: Any) -> list[str]:
     """Insert up to 200 documents in one transaction; returns their names."""
     items = parse_object(docs, "docs")
     if not isinstance(items, list):
-        raise ValidationError("docs must be a JSON list of documents")
+        raise ValidationError(_("docs must be a JSON list of documents"))
     if len(items) > INSERT_MANY_LIMIT:
-        raise ValidationError(f"Only {INSERT_MANY_LIMIT} inserts are allowed in one request")
+        raise ValidationError(_("Only {0} inserts are allowed in one request", INSERT_MANY_LIMIT))
     names = []
     for item in items:
         if not isinstance(item, dict) or not item.get("doctype"):
-            raise ValidationError("every document in docs needs a doctype")
+            raise ValidationError(_("every document in docs needs a doctype"))
         names.append(new_document(item["doctype"], item).insert().name)
     return names
 
@@ -227,7 +228,7 @@ def save(doc: Any) -> dict[str, Any]:
     """Save changes to an existing document (insert when it has no name yet)."""
     data = parse_object(doc, "doc")
     if not isinstance(data, dict) or not data.get("doctype"):
-        raise ValidationError("doc must be a JSON object with a doctype")
+        raise ValidationError(_("doc must be a JSON object with a doctype"))
     if not data.get("name"):
         return new_document(data["doctype"], data).insert().as_dict()
     loaded = records.get_doc(data["doctype"], data["name"], for_update=True)
@@ -246,7 +247,7 @@ def submit(doc: Any = None, doclist: Any = None) -> dict[str, Any]:
     `doclist` is the name older Frappe clients (the PyPI `frappe-client`) send the document under."""
     data = parse_object(doc if doc is not None else doclist, "doc")
     if not isinstance(data, dict) or not data.get("doctype"):
-        raise ValidationError("doc must be a JSON object with a doctype")
+        raise ValidationError(_("doc must be a JSON object with a doctype"))
     if not data.get("name") or not document_db().exists(data["doctype"], data["name"]):
         return new_document(data["doctype"], {**data, "docstatus": 1}).insert().as_dict()
     loaded = records.get_doc(data["doctype"], data["name"], for_update=True)

@@ -33,7 +33,7 @@ from smooth.api.request import NO_STORE, ApiRequest, ErrorRenderer, Handler
 from smooth.context import Local, set_user, unit_of_work
 from smooth.exceptions import SiteNotFoundError, TooManyRequestsError, ValidationError
 from smooth.jobs.inline import DeferredJobs, deferred_jobs
-from smooth.messages import translate_error
+from smooth.messages import _, translate_error
 from smooth.site import SITE_CONFIG, current_site, get_site
 
 log = logging.getLogger("smooth.api")
@@ -56,7 +56,7 @@ def choose_site(request: Request, sites_path: Path, default_site: str | None) ->
             return candidate
     name = default_site or current_site(sites_path)
     if not name:
-        raise SiteNotFoundError(f"No site answers to host {host!r} and no default site is set")
+        raise SiteNotFoundError(_("No site answers to host {0!r} and no default site is set", host))
     return name
 
 
@@ -79,7 +79,7 @@ async def read_form(request: Request, config: Mapping[str, Any]) -> dict[str, An
                 elif isinstance(data, list):
                     form["data"] = data
                 elif data is not None:
-                    raise ValidationError("The request body must be a JSON object or list")
+                    raise ValidationError(_("The request body must be a JSON object or list"))
             else:
                 form.update(await body.read_form_fields(request, cap))
     form.pop("_", None)

@@ -25,6 +25,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from smooth.api.encoding import dumps
 from smooth.exceptions import DatabaseUnavailableError, PermissionError, SmoothError
+from smooth.messages import _
 
 log = logging.getLogger("smooth.api")
 
@@ -43,8 +44,8 @@ def translate(exc: BaseException) -> BaseException:
     if not unreachable:
         return exc
     log.warning("database unavailable: %s", " ".join(str(getattr(exc, "orig", None) or exc).split())[:300])
-    return DatabaseUnavailableError("The database cannot be reached right now; try again in a few seconds",
-                                    title="Service Unavailable")
+    return DatabaseUnavailableError(_("The database cannot be reached right now; try again in a few seconds"),
+                                    title=_("Service Unavailable"))
 
 
 def _error_code(exc: DBAPIError) -> int | None:

@@ -22,6 +22,7 @@ from smooth.context import local, session_user
 from smooth.core.doctype.file.file import ATTACH_FIELDTYPES, can_read
 from smooth.exceptions import DoesNotExistError, PermissionError, ValidationError
 from smooth.file_storage import is_safe_name, max_file_size, storage, url_for
+from smooth.messages import _
 from smooth.model import records
 from smooth.model.database_api import document_db
 from smooth.model.document import Document
@@ -50,9 +51,9 @@ def upload_file(file: Any = None, doctype: str | None = None, docname: str | Non
     to the new file's URL and the document saved, all in the request's transaction.
     """
     if (doctype or docname) and not (doctype and docname):
-        raise ValidationError("Attaching a file needs both doctype and docname")
+        raise ValidationError(_("Attaching a file needs both doctype and docname"))
     if fieldname and not doctype:
-        raise ValidationError("fieldname needs doctype and docname")
+        raise ValidationError(_("fieldname needs doctype and docname"))
     values = {"is_private": 1 if to_bool(is_private, default=True) else 0, "folder": folder or None,
               "attached_to_doctype": doctype or None, "attached_to_name": docname or None,
               "attached_to_field": fieldname or None}
@@ -63,7 +64,7 @@ def upload_file(file: Any = None, doctype: str | None = None, docname: str | Non
     elif file_url and not file:
         record = records.new_doc("File", file_url=file_url, **values)
     else:
-        raise ValidationError("No file was uploaded: send it as the multipart form field 'file'")
+        raise ValidationError(_("No file was uploaded: send it as the multipart form field 'file'"))
     record.insert()
     if target is not None and fieldname:
         apply_user_values(target, {fieldname: record.file_url}).save()
@@ -74,10 +75,11 @@ def _attach_target(doctype: Any, docname: Any, fieldname: str) -> Document:
     """The document a file is attached to through `fieldname`, which must be an Attach field the user may set."""
     field = local().site.get_meta(doctype or "").get_field(fieldname)
     if field is None or field.fieldtype not in ATTACH_FIELDTYPES:
-        raise ValidationError(f"{doctype} has no Attach field {fieldname!r}")
+        raise ValidationError(_("{0} has no Attach field {1!r}", _(doctype), fieldname))
     target = records.get_doc(doctype, docname, for_update=True)
     if not user_may_write(field, target.as_dict(), granting=target.meta):
-        raise ValidationError(f"{field.label} of {doctype} is read only: a file cannot be attached to it")
+        raise ValidationError(_("{0} of {1} is read only: a file cannot be attached to it",
+                                _(field.label), _(doctype)))
     return target
 
 
@@ -95,15 +97,15 @@ def serve_file(name: str, private: bool) -> Response:
     From a local folder the bytes are sent from here; from object storage (several hosts) the
     answer is a redirect to a short-lived signed URL of the object, made only after the check."""
     if not is_safe_name(name):
-        raise DoesNotExistError(f"No file {name!r}")
+        raise DoesNotExistError(_("No file {0!r}", name))
     url = url_for(private, name)
     rows = document_db().get_all("File", filters={"file_url": url},
                                  fields=["file_name", "is_private", "attached_to_doctype", "attached_to_name"],
                                  limit_page_length=1, order_by="")
     if not rows:
-        raise DoesNotExistError(f"No file at {url}")
+        raise DoesNotExistError(_("No file at {0}", url))
     if private and not can_read(url):
-        raise PermissionError(f"Not permitted: {session_user()} may not read {url}")
+        raise PermissionError(_("Not permitted: {0} may not read {1}", session_user(), url))
     access_log.log_if_tracked(rows[0]["attached_to_doctype"], rows[0]["attached_to_name"], "Download")
     kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
     media_type = f"{kind}; charset=utf-8" if kind.startswith("text/") else kind
@@ -114,7 +116,7 @@ def serve_file(name: str, private: bool) -> Response:
         return RedirectResponse(signed, status_code=302, headers={"Cache-Control": NO_STORE})
     path = store.path(private, name)
     if path is None:
-        raise DoesNotExistError(f"No file at {url}")
+        raise DoesNotExistError(_("No file at {0}", url))
     headers = {
         "Content-Disposition": disposition,
         "X-Content-Type-Options": "nosniff",

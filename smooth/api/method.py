@@ -31,6 +31,7 @@ from starlette.responses import FileResponse, Response
 from smooth.api.request import NO_STORE, ApiRequest
 from smooth.context import local
 from smooth.exceptions import DoesNotExistError, PermissionError, ValidationError
+from smooth.messages import _
 from smooth.whitelist import FileDownload, is_whitelisted, whitelist
 
 _PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
@@ -63,19 +64,19 @@ def resolve(path: str) -> Callable[..., Any]:
             path = target + path[len(prefix):]
             break
     if not _PATH.match(path):
-        raise DoesNotExistError(f"No method {path!r}: give a dotted path such as app.module.function")
-    module_name, _, attr = path.rpartition(".")
+        raise DoesNotExistError(_("No method {0!r}: give a dotted path such as app.module.function", path))
+    module_name, _dot, attr = path.rpartition(".")
     module = sys.modules.get(module_name)
     if module is None:
         if module_name.split(".")[0] not in _allowed_packages():
-            raise DoesNotExistError(f"No method {path!r}")
+            raise DoesNotExistError(_("No method {0!r}", path))
         try:
             module = importlib.import_module(module_name)
         except ImportError:
-            raise DoesNotExistError(f"No method {path!r}: module {module_name!r} not found") from None
+            raise DoesNotExistError(_("No method {0!r}: module {1!r} not found", path, module_name)) from None
     fn = getattr(module, attr, None)
     if not callable(fn):
-        raise DoesNotExistError(f"No method {path!r}")
+        raise DoesNotExistError(_("No method {0!r}", path))
     return fn
 
 
@@ -108,7 +109,7 @@ def bind_arguments(fn: Callable[..., Any], form: dict[str, Any], path: str) -> d
             kwargs[key] = typed_argument(key, value, spec.named[key])
     missing = [n for n in spec.required if n not in kwargs]
     if missing:
-        raise ValidationError(f"{path} needs the argument(s): {', '.join(missing)}")
+        raise ValidationError(_("{0} needs the argument(s): {1}", path, ', '.join(missing)))
     return kwargs
 
 
@@ -127,8 +128,9 @@ def typed_argument(name: str, value: Any, types: frozenset[str]) -> Any:
     if not types or not types <= SCALAR_TYPES or value is None:
         return value
     if isinstance(value, dict | list):
-        kind = "an object" if isinstance(value, dict) else "a list"
-        raise ValidationError(f"Argument {name!r} must be a single value, not {kind}")
+        if isinstance(value, dict):
+            raise ValidationError(_("Argument {0!r} must be a single value, not an object", name))
+        raise ValidationError(_("Argument {0!r} must be a single value, not a list", name))
     if types - {"None"} == {"int"}:
         return _whole_number(name, value)
     return value
@@ -143,7 +145,7 @@ def _whole_number(name: str, value: Any) -> Any:
         return int(value)
     if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
         return int(value.strip())
-    raise ValidationError(f"Argument {name!r} must be a whole number, not {str(value)[:40]!r}")
+    raise ValidationError(_("Argument {0!r} must be a whole number, not {1!r}", name, str(value)[:40]))
 
 
 def call(api: ApiRequest, path: str) -> Any:
@@ -151,13 +153,13 @@ def call(api: ApiRequest, path: str) -> Any:
     fn = resolve(path)
     options = is_whitelisted(fn)
     if options is None:
-        raise PermissionError(f"Not permitted: function {path} is not whitelisted")
+        raise PermissionError(_("Not permitted: function {0} is not whitelisted", path))
     method = "GET" if api.method == "HEAD" else api.method
     if method not in options.methods:
-        raise PermissionError(f"Not permitted: {path} does not accept {method} requests "
-                              f"(allowed: {', '.join(options.methods)})")
+        raise PermissionError(_("Not permitted: {0} does not accept {1} requests (allowed: {2})",
+                                path, method, ', '.join(options.methods)))
     if api.user == "Guest" and not options.allow_guest:
-        raise PermissionError(f"Not permitted: log in to call {path}")
+        raise PermissionError(_("Not permitted: log in to call {0}", path))
     result = fn(**bind_arguments(fn, api.form, path))
     if isinstance(result, Response):
         return result  # a function that builds its own response (a file, a redirect) skips the envelope

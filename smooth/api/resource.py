@@ -15,6 +15,7 @@ from smooth.api.args import parse_object
 from smooth.api.request import ApiRequest
 from smooth.context import local
 from smooth.exceptions import ValidationError
+from smooth.messages import _
 from smooth.model import records
 from smooth.model.user_reads import readable_dict
 
@@ -36,7 +37,7 @@ def _body(api: ApiRequest) -> dict[str, Any]:
     data = api.form.get("data")
     values = parse_object(data, "data") if data is not None else dict(api.form)
     if not isinstance(values, dict):
-        raise ValidationError("The request body must be a JSON object of field values")
+        raise ValidationError(_("The request body must be a JSON object of field values"))
     values.pop("doctype", None)
     return values
 

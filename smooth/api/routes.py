@@ -28,6 +28,7 @@ from smooth.api.dispatch import dispatch, json_error
 from smooth.api.errors import MethodNotAllowedError
 from smooth.api.request import ApiRequest, ErrorRenderer
 from smooth.exceptions import DoesNotExistError
+from smooth.messages import _
 
 
 class _AnythingConvertor(Convertor[str]):
@@ -99,9 +100,9 @@ def route(segments: list[str], http_method: str) -> Callable[[ApiRequest], Any]:
             args = (doctype, segments[2])
         handler = handlers.get(verb)
         if handler is None:
-            raise MethodNotAllowedError(f"{http_method} is not allowed here; use {', '.join(handlers)}")
+            raise MethodNotAllowedError(_("{0} is not allowed here; use {1}", http_method, ', '.join(handlers)))
         return lambda api: handler(api, *args)
-    raise DoesNotExistError(f"No API endpoint at /api/{'/'.join(segments)}")
+    raise DoesNotExistError(_("No API endpoint at /api/{0}", '/'.join(segments)))
 
 
 def is_navigation(request: Request) -> bool:
@@ -120,8 +121,8 @@ def _call_method(api: ApiRequest, path: str) -> Any:
 def _call_command(api: ApiRequest) -> Any:
     """Frappe's RPC form, `/` with `cmd=<method>`: the method as `/api/method/<cmd>` answers it."""
     if not api.command:
-        raise DoesNotExistError("Name the method to call in `cmd` (e.g. cmd=frappe.client.get_value), "
-                                "or call /api/method/<method>")
+        raise DoesNotExistError(_("Name the method to call in `cmd` (e.g. cmd=frappe.client.get_value), or call "
+                                  "/api/method/<method>"))
     return method.call(api, api.command)
 
 

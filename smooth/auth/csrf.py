@@ -19,6 +19,7 @@ from typing import Any
 from starlette.requests import Request
 
 from smooth.exceptions import CSRFTokenError
+from smooth.messages import _
 
 HEADER = "X-Frappe-CSRF-Token"
 FORM_FIELD = "csrf_token"
@@ -36,10 +37,10 @@ def validate(request: Request, form: dict[str, Any], expected: str, config: dict
         return
     given = request.headers.get(HEADER) or form.get(FORM_FIELD) or ""
     if not isinstance(given, str) or not given:
-        raise CSRFTokenError(f"Invalid Request: a {request.method.upper()} on a login session needs the "
-                             f"session's CSRF token in the {HEADER} header")
+        raise CSRFTokenError(_("Invalid Request: a {0} on a login session needs the session's CSRF token in the "
+                               "{1} header", request.method.upper(), HEADER))
     if not hmac.compare_digest(given.encode(), expected.encode()):
-        raise CSRFTokenError(f"Invalid Request: the {HEADER} does not match this session's CSRF token")
+        raise CSRFTokenError(_("Invalid Request: the {0} does not match this session's CSRF token", HEADER))
 
 
 def is_login_command(request: Request, command: str) -> bool:

@@ -51,7 +51,7 @@ class LoginInfo:
 def _api() -> ApiRequest:
     api = current_request()
     if api is None:
-        raise ValidationError("login and logout are API methods: call them through /api/method/")
+        raise ValidationError(_("login and logout are API methods: call them through /api/method/"))
     return api
 
 
@@ -234,6 +234,6 @@ def get_csrf_token() -> str:
     for a page that lost it or an API client that wants the check (only cookie sessions have one)."""
     api = _api()
     if api.session is None:
-        raise PermissionError("Not permitted: only login (cookie) sessions have a CSRF token")
+        raise PermissionError(_("Not permitted: only login (cookie) sessions have a CSRF token"))
     return sessions.issue_csrf_token(local().site, api.session)
 

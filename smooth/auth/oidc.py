@@ -50,6 +50,7 @@ from smooth.context import local
 from smooth.core.doctype.social_login_key.social_login_key import ENDPOINTS, extra_params
 from smooth.exceptions import AuthenticationError
 from smooth.integrations.google_calendar import check_endpoint
+from smooth.messages import _
 from smooth.model.database_api import document_db
 from smooth.model.passwords import fernet, get_decrypted_password
 from smooth.model.records import get_doc
@@ -126,8 +127,8 @@ def provider(key: Any) -> Provider:
               "email_verified_claim", "sign_ups", *(field for field, _, _ in ENDPOINTS)]
     row = document_db().get_value(SOCIAL_LOGIN_KEY, key, fields, as_dict=True) if isinstance(key, str) else None
     if not row or not row["enable_social_login"]:
-        raise SsoError("This single sign-on provider is not set up here: log in with your password or another "
-                       "provider")
+        raise SsoError(_("This single sign-on provider is not set up here: log in with your password or another "
+                         "provider"))
     label = str(row["provider_name"] or row["name"])
     base = str(row["base_url"] or "").strip().rstrip("/")
     discovered = _discovery(base, label) if base else {}
@@ -135,8 +136,8 @@ def provider(key: Any) -> Provider:
     missing = [lbl for field, _, lbl in ENDPOINTS if not endpoints[field] and field != "api_endpoint"]
     missing = missing if base else ["Base URL", *missing]
     if missing or not row["client_id"]:
-        raise SsoError(f"Single sign-on with {label} is not fully set up (missing: "
-                       f"{', '.join(missing or ['Client ID'])}): ask an administrator to complete its Social Login Key")
+        raise SsoError(_("Single sign-on with {0} is not fully set up (missing: {1}): ask an administrator to "
+                         "complete its Social Login Key", label, ', '.join(missing or ['Client ID'])))
     extra = extra_params(row["auth_url_data"])
     methods = discovered.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
     roles = tuple(document_db().get_all("Has Role", filters={"parent": row["name"], "parenttype": SOCIAL_LOGIN_KEY},
@@ -180,20 +181,21 @@ def _fetch_json(url: str, label: str, what: str, *, fresh: bool = False) -> dict
         response.raise_for_status()
         data = response.json()
     except (requests.RequestException, ValueError) as exc:
-        raise SsoError(f"{label} could not be reached for its {what} ({type(exc).__name__}): try again in a few "
-                       "minutes, or ask an administrator to check its Social Login Key") from None
+        raise SsoError(_("{0} could not be reached for its {1} ({2}): try again in a few minutes, or ask an "
+                         "administrator to check its Social Login Key", label, what, type(exc).__name__)) from None
     if not isinstance(data, dict):
-        raise SsoError(f"{label}'s {what} is not a JSON object: ask an administrator to check its Social Login Key")
+        raise SsoError(_("{0}'s {1} is not a JSON object: ask an administrator to check its Social Login Key",
+                         label, what))
     with _cache_lock:
         _cache[url] = (time.monotonic() + CACHE_SECONDS, data)
     return data
 
 
 def _discovery(base: str, label: str) -> dict[str, Any]:
-    data = _fetch_json(base + DISCOVERY_PATH, label, "OpenID configuration")
+    data = _fetch_json(base + DISCOVERY_PATH, label, _("OpenID configuration"))
     if str(data.get("issuer") or "").rstrip("/") != base:
-        raise SsoError(f"{label}'s OpenID configuration names another issuer ({data.get('issuer')!r}, not "
-                       f"{base!r}): ask an administrator to check the Base URL of its Social Login Key")
+        raise SsoError(_("{0}'s OpenID configuration names another issuer ({1!r}, not {2!r}): ask an administrator "
+                         "to check the Base URL of its Social Login Key", label, data.get('issuer'), base))
     return data
 
 
@@ -216,7 +218,7 @@ def begin(key: Any, redirect_uri: str, redirect_to: str) -> tuple[str, str]:
                       verifier=generate_token(64), redirect_to=redirect_to, expires=time.time() + flow_seconds())
     client = OAuth2Session(found.client_id, redirect_uri=redirect_uri, scope=found.scope,
                            code_challenge_method="S256")
-    url, _ = client.create_authorization_url(found.authorize_url, state=attempt.state, nonce=attempt.nonce,
+    url, _state = client.create_authorization_url(found.authorize_url, state=attempt.state, nonce=attempt.nonce,
                                              code_verifier=attempt.verifier, **found.auth_params)
     return str(url), fernet().encrypt(json.dumps(asdict(attempt)).encode()).decode()
 
@@ -238,15 +240,15 @@ def complete(key: Any, params: dict[str, Any], sealed: Any, redirect_uri: str) -
     state = params.get("state")
     if attempt is None or attempt.key != key or not isinstance(state, str) \
             or not hmac.compare_digest(attempt.state.encode(), state.encode()):
-        raise SsoError("This sign-in was not started in this browser, has expired or was already used: choose "
-                       "the provider's button on the login page again")
+        raise SsoError(_("This sign-in was not started in this browser, has expired or was already used: choose "
+                         "the provider's button on the login page again"))
     found = provider(key)
     if params.get("error"):
         detail = str(params.get("error_description") or params.get("error"))[:300]
-        raise SsoError(f"{found.label} did not sign you in ({detail}): try again, or log in another way")
+        raise SsoError(_("{0} did not sign you in ({1}): try again, or log in another way", found.label, detail))
     code = params.get("code")
     if not isinstance(code, str) or not code or len(code) > 4000:
-        raise SsoError(f"{found.label} sent no sign-in code back: choose its button on the login page again")
+        raise SsoError(_("{0} sent no sign-in code back: choose its button on the login page again", found.label))
     token = _exchange(found, code, attempt, redirect_uri)
     claims = _verify_id_token(found, token.get("id_token"), attempt.nonce)
     email = _verified_email(found, claims, token)
@@ -262,23 +264,24 @@ def _exchange(found: Provider, code: str, attempt: Attempt, redirect_uri: str) -
         return dict(client.fetch_token(found.token_url, code=code, code_verifier=attempt.verifier,
                                        timeout=TIMEOUT_SECONDS))
     except OAuthError as exc:
-        raise SsoError(f"{found.label} did not accept the sign-in code ({exc.error}): it may have been used "
-                       "already; choose its button on the login page again") from None
+        raise SsoError(_("{0} did not accept the sign-in code ({1}): it may have been used already; choose its "
+                         "button on the login page again", found.label, exc.error)) from None
     except (requests.RequestException, ValueError) as exc:
-        raise SsoError(f"{found.label} could not be reached to finish the sign-in ({type(exc).__name__}): try "
-                       "again in a few minutes") from None
+        raise SsoError(_("{0} could not be reached to finish the sign-in ({1}): try again in a few minutes",
+                         found.label, type(exc).__name__)) from None
     finally:
         client.close()
 
 
 def _verify_id_token(found: Provider, id_token: Any, nonce: str) -> dict[str, Any]:
     if not isinstance(id_token, str) or not id_token:
-        raise SsoError(f"{found.label} sent no ID token: check that its Social Login Key asks for the openid scope")
+        raise SsoError(_("{0} sent no ID token: check that its Social Login Key asks for the openid scope",
+                         found.label))
     try:
         token = _decode(found, id_token)
     except (JoseError, ValueError):
-        raise SsoError(f"{found.label}'s ID token is not signed with the provider's keys: the sign-in was refused; "
-                       "try again") from None
+        raise SsoError(_("{0}'s ID token is not signed with the provider's keys: the sign-in was refused; try again",
+                         found.label)) from None
     claims = dict(token.claims)
     issuers = [found.issuer, *ISSUER_ALIASES.get(found.issuer, ())]
     registry = jwt.JWTClaimsRegistry(leeway=LEEWAY_SECONDS, iss={"essential": True, "values": issuers},
@@ -287,12 +290,14 @@ def _verify_id_token(found: Provider, id_token: Any, nonce: str) -> dict[str, An
     try:
         registry.validate(claims)
     except ExpiredTokenError:
-        raise SsoError(f"{found.label}'s ID token has expired (is this server's clock right?): try again") from None
+        raise SsoError(_("{0}'s ID token has expired (is this server's clock right?): try again",
+                         found.label)) from None
     except (InvalidClaimError, MissingClaimError) as exc:
-        raise SsoError(f"{found.label}'s ID token was refused: {_claim_problem(exc.claim)}; try again") from None
+        raise SsoError(_("{0}'s ID token was refused: {1}; try again", found.label,
+                         _claim_problem(exc.claim))) from None
     audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
     if len(audiences) > 1 and claims.get("azp") != found.client_id:
-        raise SsoError(f"{found.label}'s ID token was refused: {_claim_problem('azp')}; try again")
+        raise SsoError(_("{0}'s ID token was refused: {1}; try again", found.label, _claim_problem('azp')))
     return claims
 
 
@@ -307,7 +312,7 @@ def _decode(found: Provider, id_token: str) -> jwt.Token:
 
 
 def _key_set(found: Provider, *, fresh: bool) -> KeySet:
-    data = _fetch_json(found.jwks_uri, found.label, "signing keys", fresh=fresh)
+    data = _fetch_json(found.jwks_uri, found.label, _("signing keys"), fresh=fresh)
     return KeySet.import_key_set(data)  # type: ignore[arg-type]
 
 
@@ -321,12 +326,13 @@ def _header(token: str) -> dict[str, Any]:
 
 
 def _claim_problem(claim: str) -> str:
-    return {"aud": "it was issued for another application (audience)",
-            "azp": "it was issued for another application (authorized party)",
-            "iss": "it was issued by another provider (issuer)",
-            "nonce": "it belongs to another sign-in attempt (nonce)",
-            "exp": "it carries no expiry",
-            "sub": "it names no subject"}.get(claim, f"its {claim} claim is wrong")
+    problems = {"aud": _("it was issued for another application (audience)"),
+                "azp": _("it was issued for another application (authorized party)"),
+                "iss": _("it was issued by another provider (issuer)"),
+                "nonce": _("it belongs to another sign-in attempt (nonce)"),
+                "exp": _("it carries no expiry"),
+                "sub": _("it names no subject")}
+    return problems.get(claim) or _("its {0} claim is wrong", claim)
 
 
 def _verified_email(found: Provider, claims: dict[str, Any], token: dict[str, Any]) -> str:
@@ -338,12 +344,12 @@ def _verified_email(found: Provider, claims: dict[str, Any], token: dict[str, An
         info = {**fetched, **claims}  # the signed token wins
     email = str(info.get("email") or "").strip().lower()
     if not email:
-        raise SsoError(f"{found.label} did not share your email address: allow it to, or ask an administrator to "
-                       "add the email scope to its Social Login Key")
+        raise SsoError(_("{0} did not share your email address: allow it to, or ask an administrator to add the "
+                         "email scope to its Social Login Key", found.label))
     verified = info.get(found.verified_claim)
     if verified is not True and str(verified).lower() != "true":
-        raise SsoError(f"{found.label} has not verified the email address {email}: verify it with {found.label} "
-                       "first, or log in with your password", user=document_db().get_value("User", {"email": email}))
+        raise SsoError(_("{0} has not verified the email address {1}: verify it with {0} first, or log in with "
+                         "your password", found.label, email), user=document_db().get_value("User", {"email": email}))
     return email
 
 
@@ -358,11 +364,11 @@ def _userinfo(found: Provider, claims: dict[str, Any], token: dict[str, Any]) ->
         response.raise_for_status()
         info = response.json()
     except (requests.RequestException, ValueError) as exc:
-        raise SsoError(f"{found.label} could not be reached for your profile ({type(exc).__name__}): try again in "
-                       "a few minutes") from None
+        raise SsoError(_("{0} could not be reached for your profile ({1}): try again in a few minutes",
+                         found.label, type(exc).__name__)) from None
     if not isinstance(info, dict) or info.get("sub") != claims.get("sub"):
-        raise SsoError(f"{found.label}'s profile answer is for another person than its ID token: the sign-in was "
-                       "refused")
+        raise SsoError(_("{0}'s profile answer is for another person than its ID token: the sign-in was refused",
+                         found.label))
     return info
 
 
@@ -371,8 +377,8 @@ def _user_for(found: Provider, email: str, claims: dict[str, Any]) -> str:
     if user:
         return str(user)
     if not found.sign_ups:
-        raise SsoError(f"No user with the email address {email} exists here, and sign-ups through {found.label} are "
-                       "off: ask an administrator to add you")
+        raise SsoError(_("No user with the email address {0} exists here, and sign-ups through {1} are off: ask an "
+                         "administrator to add you", email, found.label))
     first = claims.get("given_name") or claims.get("name") or email.split("@", 1)[0]
     doc = get_doc({"doctype": "User", "email": email, "first_name": str(first)[:140],
                    "last_name": str(claims.get("family_name") or "")[:140] or None,

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from smooth.auth.settings import int_setting, redis_call, redis_for, redis_key
 from smooth.exceptions import TooManyRequestsError
+from smooth.messages import LazyMessage, _, _lazy
 
 if TYPE_CHECKING:
     from smooth.site import Site
@@ -40,22 +41,22 @@ class Throttle:
 
     bucket: str  # storage prefix (Redis key part)
     kind: str  # what the first counter counts per: "user", "key"
-    who: str  # how a message names that subject
-    attempts: str  # what a message says was failed
+    who: LazyMessage  # how a message names that subject ({0}: the subject)
+    attempts: LazyMessage  # what a message says was failed
     per_subject: str
     per_ip: str
     window: str
 
 
-LOGIN = Throttle("login_failures", "user", "user", "failed login attempts", "login_attempts_per_user",
+LOGIN = Throttle("login_failures", "user", _lazy("user {0}"), _lazy("failed login attempts"), "login_attempts_per_user",
                  "login_attempts_per_ip", "login_attempt_window_seconds")
-API_KEY = Throttle("api_key_failures", "key", "API key", "failed API key attempts", "api_key_attempts_per_key",
-                   "api_key_attempts_per_ip", "api_key_attempt_window_seconds")
+API_KEY = Throttle("api_key_failures", "key", _lazy("API key {0}"), _lazy("failed API key attempts"),
+                   "api_key_attempts_per_key", "api_key_attempts_per_ip", "api_key_attempt_window_seconds")
 # every lookup of a public page that answers about a secret (a certificate number) counts, per IP
-LOOKUP = Throttle("lookups", "subject", "subject", "lookups", "lookups_per_subject", "lookups_per_ip",
+LOOKUP = Throttle("lookups", "subject", _lazy("subject {0}"), _lazy("lookups"), "lookups_per_subject", "lookups_per_ip",
                   "lookup_window_seconds")
 # wrong second-factor codes (smooth.auth.two_factor): cleared only by a right code, never by a right password
-TWO_FACTOR = Throttle("two_factor_failures", "user", "user", "failed verification codes",
+TWO_FACTOR = Throttle("two_factor_failures", "user", _lazy("user {0}"), _lazy("failed verification codes"),
                       "two_factor_attempts_per_user", "two_factor_attempts_per_ip", "two_factor_attempt_window_seconds")
 THROTTLES = (LOGIN, API_KEY, LOOKUP, TWO_FACTOR)
 
@@ -72,22 +73,22 @@ def _limits(site: Site, throttle: Throttle) -> tuple[int, int, int]:
 def check(site: Site, subject: str, ip: str, throttle: Throttle = LOGIN) -> None:
     """Raise TooManyRequestsError (with `.retry_after` seconds) when `subject` or `ip` used up its failed attempts."""
     per_subject, per_ip, window = _limits(site, throttle)
-    for kind, key, limit, whom in ((throttle.kind, subject, per_subject, f"{throttle.who} {subject}"),
-                                   ("ip", ip, per_ip, f"IP address {ip}")):
+    for kind, key, limit, whom in ((throttle.kind, subject, per_subject, throttle.who.format(subject)),
+                                   ("ip", ip, per_ip, _("IP address {0}", ip))):
         if not limit or not key:
             continue
         count, retry_after = _count(site, throttle.bucket, kind, key, window)
         if count >= limit:
             wait = max(1, math.ceil(retry_after))
-            exc = TooManyRequestsError(
-                f"Too many {throttle.attempts} for {whom}: {count} in the last {_duration(window)}. "
-                f"Try again in {wait} second{'s' if wait != 1 else ''}.", title="Too Many Requests")
+            again = _("Try again in 1 second.") if wait == 1 else _("Try again in {0} seconds.", wait)
+            exc = TooManyRequestsError(_("Too many {0} for {1}: {2} in the last {3}. {4}", throttle.attempts, whom,
+                                         count, _duration(window), again), title=_("Too Many Requests"))
             exc.retry_after = wait  # type: ignore[attr-defined]
             raise exc
 
 
 def record_failure(site: Site, subject: str, ip: str, throttle: Throttle = LOGIN) -> None:
-    _, _, window = _limits(site, throttle)
+    _limit, _per, window = _limits(site, throttle)
     for kind, key in ((throttle.kind, subject), ("ip", ip)):
         if key:
             _add(site, throttle.bucket, kind, key, window)
@@ -163,8 +164,8 @@ def _prune(now: float, window: int) -> None:
 def _duration(seconds: int) -> str:
     if seconds % 60 == 0 and seconds >= 60:
         minutes = seconds // 60
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return _("1 minute") if minutes == 1 else _("{0} minutes", minutes)
+    return _("1 second") if seconds == 1 else _("{0} seconds", seconds)
 
 
 def count_lookup(site: Site, ip: str) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import redis
 
 from smooth.exceptions import SmoothError, ValidationError
+from smooth.messages import _
 from smooth.site_cache import redis_client
 
 if TYPE_CHECKING:
@@ -23,10 +24,11 @@ def int_setting(site: Site, key: str, default: int, *, minimum: int = 0) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValidationError(f"site config {key} must be a whole number of seconds or attempts, not {value!r}") \
+        raise ValidationError(_("site config {0} must be a whole number of seconds or attempts, not {1!r}",
+                                key, value)) \
             from None
     if number < minimum:
-        raise ValidationError(f"site config {key} must be at least {minimum}, not {number}")
+        raise ValidationError(_("site config {0} must be at least {1}, not {2}", key, minimum, number))
     return number
 
 

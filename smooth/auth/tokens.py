@@ -27,6 +27,7 @@ from sqlalchemy import Table, and_, bindparam, select
 from smooth.auth import rate_limit
 from smooth.context import db
 from smooth.exceptions import AuthenticationError
+from smooth.messages import _
 from smooth.model.passwords import verify_hash
 
 if TYPE_CHECKING:
@@ -41,23 +42,23 @@ _lock = threading.Lock()
 
 def parse(header: str) -> tuple[str, str]:
     """(api_key, api_secret) from an Authorization header value; AuthenticationError when malformed."""
-    scheme, _, value = header.strip().partition(" ")
+    scheme, _space, value = header.strip().partition(" ")
     scheme, value = scheme.lower(), value.strip()
     if scheme not in SCHEMES:
-        raise AuthenticationError(f"Unsupported Authorization scheme {scheme!r}: use "
-                                  "'token <api_key>:<api_secret>' or 'Basic base64(api_key:api_secret)'")
+        raise AuthenticationError(_("Unsupported Authorization scheme {0!r}: use 'token <api_key>:<api_secret>' or "
+                                    "'Basic base64(api_key:api_secret)'", scheme))
     if scheme == "basic":
         try:
             value = base64.b64decode(value, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError, ValueError):
-            raise AuthenticationError("Malformed Authorization header: Basic credentials are not valid base64") \
+            raise AuthenticationError(_("Malformed Authorization header: Basic credentials are not valid base64")) \
                 from None
     key, sep, secret = value.partition(":")
     if not sep or not key or not secret:
-        raise AuthenticationError(f"Malformed Authorization header: expected {scheme} <api_key>:<api_secret>")
+        raise AuthenticationError(_("Malformed Authorization header: expected {0} <api_key>:<api_secret>", scheme))
     if len(key) > MAX_KEY_LENGTH:
-        raise AuthenticationError(f"Malformed Authorization header: an API key has at most {MAX_KEY_LENGTH} "
-                                  "characters")
+        raise AuthenticationError(_("Malformed Authorization header: an API key has at most {0} characters",
+                                    MAX_KEY_LENGTH))
     return key, secret
 
 
@@ -72,9 +73,9 @@ def authenticate(header: str, site: Site, ip: str) -> str:
         rate_limit.check(site, key, ip, rate_limit.API_KEY)
         if row is None or stored_hash is None or not _verify(stored_hash, secret):
             rate_limit.record_failure(site, key, ip, rate_limit.API_KEY)
-            raise AuthenticationError("Invalid API key or secret")
+            raise AuthenticationError(_("Invalid API key or secret"))
     if not row.enabled:
-        raise AuthenticationError(f"User {row.name} is disabled")
+        raise AuthenticationError(_("User {0} is disabled", row.name))
     return str(row.name)
 
 

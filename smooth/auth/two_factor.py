@@ -39,6 +39,7 @@ from smooth.auth import rate_limit
 from smooth.auth.settings import int_setting
 from smooth.context import db, local, session_user
 from smooth.exceptions import AuthenticationError, PermissionError, ValidationError
+from smooth.messages import _
 from smooth.model.database_api import document_db
 from smooth.model.passwords import encryption_key, fernet
 from smooth.permissions import get_roles
@@ -97,7 +98,8 @@ def issue_ticket(user: str) -> str:
 
 def ticket_user(ticket: Any) -> str:
     """The user a live, unspent ticket is for; AuthenticationError (401) otherwise."""
-    expired = AuthenticationError("The verification step expired or was already used: log in with your password again")
+    expired = AuthenticationError(_("The verification step expired or was already used: log in with your password "
+                                    "again"))
     if not isinstance(ticket, str) or ticket.count(".") != 1 or len(ticket) > 1000:
         raise expired
     body, signature = ticket.split(".")
@@ -120,7 +122,7 @@ def begin_enrolment(user: str) -> Enrolment:
     QR code), or a new one; an enrolled user cannot enrol again without a reset."""
     row = _row(user)
     if row is not None and row.enrolled:
-        raise ValidationError(f"{user} already has two-factor authentication set up")
+        raise ValidationError(_("{0} already has two-factor authentication set up", user))
     if row is None or _enrolment_expired(row):
         secret = pyotp.random_base32()
         table = _table()
@@ -140,13 +142,14 @@ def confirm_enrolment(user: str, code: Any) -> list[str]:
     """Check the first code of a pending secret; enrols the user and returns the recovery codes (shown once)."""
     row = _row(user)
     if row is None or row.enrolled:
-        raise AuthenticationError("There is no two-factor enrolment to confirm: log in with your password again")
+        raise AuthenticationError(_("There is no two-factor enrolment to confirm: log in with your password again"))
     if _enrolment_expired(row):
         db().execute(delete(_table()).where(_table().c.user == user), write=True)
-        raise AuthenticationError("The two-factor enrolment expired: log in with your password again for a new code")
+        raise AuthenticationError(_("The two-factor enrolment expired: log in with your password again for a new "
+                                    "code"))
     step = _matching_step(_secret(row), code, after=0)
     if step is None:
-        raise AuthenticationError("The code is not right: enter the 6 digits your authenticator app shows now")
+        raise AuthenticationError(_("The code is not right: enter the 6 digits your authenticator app shows now"))
     codes = [_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
     table = _table()
     db().execute(update(table).where(table.c.user == user).values(
@@ -161,17 +164,17 @@ def verify(user: str, code: Any) -> str:
     Code", "Recovery Code"). A code is spent by its use; AuthenticationError when wrong or spent."""
     row = _row(user)
     if row is None or not row.enrolled:
-        raise AuthenticationError(f"{user} has no two-factor authentication set up")
+        raise AuthenticationError(_("{0} has no two-factor authentication set up", user))
     text = str(code or "").strip() if isinstance(code, str | int) else ""
     if text.isdigit() and len(text) == 6:
         step = _matching_step(_secret(row), text, after=0)
         if step is None:
-            raise AuthenticationError("The code is not right: enter the 6 digits your authenticator app shows now")
+            raise AuthenticationError(_("The code is not right: enter the 6 digits your authenticator app shows now"))
         table = _table()
         spent: Any = db().execute(update(table).where(and_(table.c.user == user, table.c.last_step < step))
                              .values(last_step=step), write=True)
         if not spent.rowcount:
-            raise AuthenticationError("This code was already used: wait for the next one in your authenticator app")
+            raise AuthenticationError(_("This code was already used: wait for the next one in your authenticator app"))
         return "Two-Factor Code"
     digests = json.loads(row.recovery_codes or "[]")
     digest = _digest(user, text)
@@ -183,8 +186,8 @@ def verify(user: str, code: Any) -> str:
                             .values(recovery_codes=json.dumps(digests)), write=True)
         if used.rowcount:
             return "Recovery Code"
-    raise AuthenticationError("The code is not right: enter the 6 digits your authenticator app shows now, "
-                              "or one of your recovery codes")
+    raise AuthenticationError(_("The code is not right: enter the 6 digits your authenticator app shows now, or "
+                                "one of your recovery codes"))
 
 
 def remaining_recovery_codes(user: str) -> int:
@@ -211,9 +214,9 @@ def reset_otp_secret(user: str | None = None, code: str | None = None) -> str:
     target = (user or me).strip() if isinstance(user or me, str) else me
     if target != me:
         if "System Manager" not in get_roles(me):
-            raise PermissionError("Not permitted: only a System Manager may reset another user's two-factor login")
+            raise PermissionError(_("Not permitted: only a System Manager may reset another user's two-factor login"))
         if not document_db().get_value("User", target):
-            raise ValidationError(f"User {target} does not exist")
+            raise ValidationError(_("User {0} does not exist", target))
     elif is_enrolled(me):
         _verify_throttled(me, code)
     reset(target)

@@ -19,6 +19,7 @@ from smooth.cli import Options
 from smooth.cli.bench import Bench
 from smooth.exceptions import HookError
 from smooth.hooks import resolve
+from smooth.messages import _
 from smooth.site import read_config, site_apps
 
 
@@ -33,7 +34,7 @@ def find(options: Options, name: str) -> click.Command | None:
         for path in getattr(app.manifest, "commands", None) or []:
             command = resolve(path, f"hooks.py of app {app.name!r}: commands")
             if not isinstance(command, click.Command):
-                raise HookError(f"hooks.py of app {app.name!r}: commands: {path!r} is not a Click command")
+                raise HookError(_("hooks.py of app {0!r}: commands: {1!r} is not a Click command", app.name, path))
             if command.name == name:
                 return _bound(command, bench)
     return None

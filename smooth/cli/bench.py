@@ -13,7 +13,7 @@ import click
 
 from smooth.cli import Options
 from smooth.context import Local, site_context, unit_of_work
-from smooth.messages import translate_error
+from smooth.messages import _, translate_error
 from smooth.site import CURRENT_SITE, current_site, default_sites_path, read_config
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -28,7 +28,7 @@ class Bench:
     def site(self) -> str:
         name = self._site or current_site(self.sites_path)
         if not name:
-            raise click.UsageError("No site given: pass --site NAME or run `bench use NAME` first")
+            raise click.UsageError(_("No site given: pass --site NAME or run `bench use NAME` first"))
         return name
 
     @contextmanager
@@ -79,7 +79,8 @@ def json_arg(value: str | None, kind: type, option: str) -> Any:
     try:
         parsed = json.loads(value)
     except json.JSONDecodeError as exc:
-        raise click.BadParameter(f"not valid JSON ({exc.msg})", param_hint=option) from None
+        raise click.BadParameter(_("not valid JSON ({0})", exc.msg), param_hint=option) from None
     if not isinstance(parsed, kind):
-        raise click.BadParameter(f"must be a JSON {'list' if kind is list else 'object'}", param_hint=option)
+        wanted = _("must be a JSON list") if kind is list else _("must be a JSON object")
+        raise click.BadParameter(wanted, param_hint=option)
     return parsed

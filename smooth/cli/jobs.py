@@ -10,6 +10,7 @@ from smooth.cli.bench import Bench, pass_bench
 from smooth.jobs import queues
 from smooth.jobs.scheduler import run_scheduler
 from smooth.jobs.worker import start_worker
+from smooth.messages import _
 from smooth.site import get_site, list_sites, read_config, update_site_config
 
 
@@ -22,8 +23,8 @@ def worker(bench: Bench, queue_names: str, burst: bool) -> None:
     """Run an RQ worker for the site's `redis_queue` (every site sharing that Redis is served)."""
     url = queues.queue_url(get_site(bench.site, bench.sites_path))
     if url is None:
-        raise click.ClickException(f"site {bench.site} has no redis_queue in site_config.json: jobs run inline, "
-                                   "there is nothing for a worker to do")
+        raise click.ClickException(_("site {0} has no redis_queue in site_config.json: jobs run inline, there is "
+                                     "nothing for a worker to do", bench.site))
     names = [n.strip() for n in queue_names.split(",") if n.strip()]
     for name in names:
         queues.queue_name(name)
@@ -38,7 +39,7 @@ def schedule(bench: Bench, interval: float, once: bool) -> None:
     """Fire hooks.py scheduler_events when due: for --site, else for every site of the bench."""
     sites = [bench._site] if bench._site else list_sites(bench.sites_path)
     if not sites:
-        raise click.UsageError("No sites in this bench")
+        raise click.UsageError(_("No sites in this bench"))
     click.echo(f"Scheduler for {', '.join(sites)} (every {interval:g}s)")
     run_scheduler(sites, bench.sites_path, interval=interval, once=once)
 

@@ -11,6 +11,7 @@ import click
 from smooth.cli.bench import Bench, pass_bench
 from smooth.i18n import catalogs, extraction
 from smooth.lint import site_apps
+from smooth.messages import _
 from smooth.site import current_site
 
 
@@ -18,7 +19,7 @@ def _owners(bench: Bench, app: str | None) -> list[extraction.Owner]:
     found = extraction.owners(site_apps(bench.sites_path, bench._site or current_site(bench.sites_path)))
     chosen = [o for o in found if app in (None, o.name)]
     if not chosen:
-        raise click.UsageError(f"No catalog for app {app!r}; there are: {', '.join(o.name for o in found)}")
+        raise click.UsageError(_("No catalog for app {0!r}; there are: {1}", app, ', '.join(o.name for o in found)))
     return chosen
 
 

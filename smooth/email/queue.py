@@ -70,7 +70,7 @@ def split_addresses(value: str | Iterable[str] | None) -> list[str]:
     seen: list[str] = []
     for item in split_list(value):
         if not _ADDRESS.match(item):
-            raise ValidationError(f"{item!r} is not a valid email address")
+            raise ValidationError(_("{0!r} is not a valid email address", item))
         if item.lower() not in (s.lower() for s in seen):
             seen.append(item)
     return seen
@@ -134,8 +134,8 @@ def sendmail_many(mails: Sequence[Mapping[str, Any]]) -> list[str]:
     """
     extra = {key for mail in mails for key in mail} - _MANY_KEYS
     if extra:
-        raise ValidationError(f"sendmail_many does not take {', '.join(sorted(extra))}: send such a mail with "
-                              "sendmail")
+        raise ValidationError(_("sendmail_many does not take {0}: send such a mail with sendmail",
+                                ', '.join(sorted(extra))))
     addresses = [split_addresses(mail.get("recipients")) for mail in mails]
     languages = language.user_languages(to[0] for to, mail in zip(addresses, mails, strict=True)
                                         if len(to) == 1 and mail.get("template"))
@@ -185,7 +185,7 @@ def _prepared(to: list[str], subject: str | None, template: str | None, args: di
     Error row kept for a template that did not render. `languages`: the recipients' languages, read ahead."""
     copies = split_addresses(cc)
     if not to:
-        raise ValidationError("An email needs at least one recipient")
+        raise ValidationError(_("An email needs at least one recipient"))
     if template and template in switched_off:
         log.info("not sent: Email Template %r is switched off in System Settings", template)
         return ""
@@ -203,9 +203,9 @@ def _prepared(to: list[str], subject: str | None, template: str | None, args: di
     elif message is not None:
         markup, text = message, html_to_text(message)
     else:
-        raise ValidationError("sendmail needs a template or a message")
+        raise ValidationError(_("sendmail needs a template or a message"))
     if not subject:
-        raise ValidationError("An email needs a subject")
+        raise ValidationError(_("An email needs a subject"))
     return _Mail(to, copies, subject, markup, text, reference_doctype, reference_name, sender)
 
 
@@ -259,7 +259,7 @@ def _attach(queue_name: str, item: dict[str, Any]) -> str:
         return str(item["file"])
     content = item.get("fcontent")
     if not item.get("fname") or content is None:
-        raise ValidationError("An attachment needs fname and fcontent, or file (a File name)")
+        raise ValidationError(_("An attachment needs fname and fcontent, or file (a File name)"))
     file = get_doc({"doctype": "File", "file_name": item["fname"], "is_private": 1,
                     "attached_to_doctype": QUEUE, "attached_to_name": queue_name})
     file.content = content.encode() if isinstance(content, str) else bytes(content)

@@ -89,8 +89,8 @@ def render_template(name: str, args: dict[str, Any]) -> RenderedMail:
     row = database.cached(("email template", name),
                           lambda: database.get_value("Email Template", name, TEMPLATE_FIELDS, as_dict=True))
     if not row:
-        raise ValidationError(f"Email Template {name!r} does not exist: create it in the desk (Email Template list) "
-                              "or run `bench migrate` to sync the shipped templates")
+        raise ValidationError(_("Email Template {0!r} does not exist: create it in the desk (Email Template list) "
+                                "or run `bench migrate` to sync the shipped templates", name))
     return render_values(name, row, args)
 
 

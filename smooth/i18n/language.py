@@ -55,8 +55,12 @@ def _stored(user: str) -> str:
 
 
 def user_language(user: str) -> str:
-    """`user`'s language (theirs, else the site's, else English)."""
-    return db().cached(("language", user), lambda: _stored(user))
+    """`user`'s language (theirs, else the site's, else English); English while the database cannot be reached,
+    so a refusal raised before any query (an unknown API path) is still answered as itself, not as an outage."""
+    try:
+        return db().cached(("language", user), lambda: _stored(user))
+    except SQLAlchemyError:
+        return DEFAULT
 
 
 def user_languages(users: Iterable[str]) -> dict[str, str]:

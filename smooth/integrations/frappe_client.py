@@ -19,6 +19,7 @@ from urllib.parse import quote
 import requests
 
 from smooth.exceptions import AuthenticationError, SmoothError
+from smooth.messages import _
 
 TIMEOUT_SECONDS = 30
 PAGE_LENGTH = 100
@@ -63,7 +64,7 @@ class FrappeSite:
             params["parent"] = parent  # a child table is listed through its parent doctype, as Frappe requires
         data = self._get(f"/api/resource/{quote(doctype)}", params).get("data")
         if not isinstance(data, list):
-            raise RemoteSiteError(f"{self.url} answered the list of {doctype} without a data list")
+            raise RemoteSiteError(_("{0} answered the list of {1} without a data list", self.url, _(doctype)))
         return data
 
     def pages(self, doctype: str, *, fields: list[str] | None = None, start: int = 0,
@@ -81,7 +82,7 @@ class FrappeSite:
         """The whole document, child tables included."""
         data = self._get(f"/api/resource/{quote(doctype)}/{quote(name, safe='')}", {}).get("data")
         if not isinstance(data, dict):
-            raise RemoteSiteError(f"{self.url} answered {doctype} {name} without a document")
+            raise RemoteSiteError(_("{0} answered {1} {2} without a document", self.url, _(doctype), name))
         return data
 
     def get_fieldnames(self, doctype: str) -> set[str]:
@@ -89,7 +90,7 @@ class FrappeSite:
         docs = self._get("/api/method/frappe.desk.form.load.getdoctype", {"doctype": doctype}).get("docs") or []
         meta = next((doc for doc in docs if isinstance(doc, dict) and doc.get("name") == doctype), None)
         if meta is None:
-            raise RemoteSiteError(f"{self.url} answered the meta of {doctype} without it")
+            raise RemoteSiteError(_("{0} answered the meta of {1} without it", self.url, _(doctype)))
         return {field["fieldname"] for field in meta.get("fields") or [] if field.get("fieldname")}
 
     def get_count(self, doctype: str) -> int:
@@ -100,27 +101,27 @@ class FrappeSite:
         try:
             response = self.session.get(self.url + path, params=params, timeout=self.timeout)
         except requests.RequestException as exc:
-            error = RemoteSiteError(f"Could not reach {self.url}: {exc.__class__.__name__}; check the URL and that "
-                                    "the site is running")
+            error = RemoteSiteError(_("Could not reach {0}: {1}; check the URL and that the site is running",
+                                      self.url, exc.__class__.__name__))
             error.retryable = True
             raise error from None
         if response.status_code == 401:
             raise RemoteAuthenticationError(
-                f"{self.url} refused the API key and secret (HTTP 401): generate a key pair for a System Manager "
-                "on that site (User > API Access) and pass --api-key and --api-secret")
+                _("{0} refused the API key and secret (HTTP 401): generate a key pair for a System Manager on that "
+                  "site (User > API Access) and pass --api-key and --api-secret", self.url))
         if response.status_code == 403:
-            raise RemotePermissionError(f"{self.url} does not let this key's user read {path} (HTTP 403): use a "
-                                        "System Manager's key")
+            raise RemotePermissionError(_("{0} does not let this key's user read {1} (HTTP 403): use a System "
+                                          "Manager's key", self.url, path))
         if response.status_code == 404:
-            raise RemoteNotFoundError(f"{self.url} has no {path} (HTTP 404)")
+            raise RemoteNotFoundError(_("{0} has no {1} (HTTP 404)", self.url, path))
         if response.status_code >= 400:
-            error = RemoteSiteError(f"{self.url}{path} answered HTTP {response.status_code}")
+            error = RemoteSiteError(_("{0}{1} answered HTTP {2}", self.url, path, response.status_code))
             error.retryable = response.status_code >= 500
             raise error
         try:
             body = response.json()
         except ValueError:
-            raise RemoteSiteError(f"{self.url}{path} did not answer JSON: is this a Frappe site?") from None
+            raise RemoteSiteError(_("{0}{1} did not answer JSON: is this a Frappe site?", self.url, path)) from None
         if not isinstance(body, dict):
-            raise RemoteSiteError(f"{self.url}{path} answered JSON without an envelope")
+            raise RemoteSiteError(_("{0}{1} answered JSON without an envelope", self.url, path))
         return body

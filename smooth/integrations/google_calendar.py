@@ -24,6 +24,7 @@ from google.oauth2 import credentials as oauth_credentials
 from google.oauth2 import service_account
 
 from smooth.exceptions import SmoothError, ValidationError
+from smooth.messages import _
 from smooth.model.database_api import document_db
 from smooth.model.passwords import get_decrypted_password
 
@@ -78,7 +79,7 @@ def check_endpoint(url: str | None, label: str) -> None:
         return
     if parts.scheme == "http" and parts.hostname in LOOPBACK:
         return
-    raise ValidationError(f"{label} must be an https:// address (plain http only on loopback), not {url!r}")
+    raise ValidationError(_("{0} must be an https:// address (plain http only on loopback), not {1!r}", label, url))
 
 
 def settings() -> dict[str, Any]:
@@ -147,17 +148,17 @@ def request(session: AuthorizedSession, method: str, url: str, **kwargs: Any) ->
         response = session.request(method, url, timeout=TIMEOUT_SECONDS, **kwargs)
     except RefreshError as exc:
         if getattr(exc, "retryable", False):
-            raise GoogleTransientError(f"Google's token service is unavailable: {exc}") from None
-        raise GoogleAuthorizationError(f"Google refused the credentials (expired or revoked): {exc}") from None
+            raise GoogleTransientError(_("Google's token service is unavailable: {0}", exc)) from None
+        raise GoogleAuthorizationError(_("Google refused the credentials (expired or revoked): {0}", exc)) from None
     except (TransportError, requests.RequestException) as exc:
-        raise GoogleTransientError(f"Google could not be reached: {type(exc).__name__}") from None
+        raise GoogleTransientError(_("Google could not be reached: {0}", type(exc).__name__)) from None
     except GoogleAuthError as exc:
-        raise GoogleAuthorizationError(f"Google credentials are unusable: {exc}") from None
+        raise GoogleAuthorizationError(_("Google credentials are unusable: {0}", exc)) from None
     if response.status_code == 401:
-        raise GoogleAuthorizationError("Google refused the credentials (401): the authorization expired or was "
-                                       "revoked; reconnect the Google Calendar")
+        raise GoogleAuthorizationError(_("Google refused the credentials (401): the authorization expired or was "
+                                         "revoked; reconnect the Google Calendar"))
     if response.status_code == 429 or response.status_code >= 500:
-        raise GoogleTransientError(f"Google error {response.status_code}: {reason(response)}")
+        raise GoogleTransientError(_("Google error {0}: {1}", response.status_code, reason(response)))
     return response
 
 
@@ -170,7 +171,7 @@ def reason(response: requests.Response) -> str:
 
 def _ok(response: requests.Response) -> dict[str, Any]:
     if response.status_code >= 400:
-        raise GoogleApiError(f"Google error {response.status_code}: {reason(response)}")
+        raise GoogleApiError(_("Google error {0}: {1}", response.status_code, reason(response)))
     return dict(response.json()) if response.content else {}
 
 

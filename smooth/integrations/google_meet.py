@@ -24,6 +24,7 @@ from smooth.integrations.google_calendar import (
     request,
     settings,
 )
+from smooth.messages import _
 
 MEET_SCOPES = ["https://www.googleapis.com/auth/meetings.space.readonly",
                "https://www.googleapis.com/auth/directory.readonly"]
@@ -45,14 +46,14 @@ def _json(session: AuthorizedSession, url: str, missing_ok: bool = False, **para
     if missing_ok and response.status_code == 404:
         return {}
     if response.status_code >= 400:
-        raise GoogleApiError(f"Google error {response.status_code}: {reason(response)}")
+        raise GoogleApiError(_("Google error {0}: {1}", response.status_code, reason(response)))
     return dict(response.json()) if response.content else {}
 
 
 def _pages(session: AuthorizedSession, url: str, key: str, **params: Any) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     token = None
-    for _ in range(MAX_PAGES):
+    for _page in range(MAX_PAGES):
         page = _json(session, url, **params, **({"pageToken": token} if token else {}))
         items.extend(page.get(key) or [])
         token = page.get("nextPageToken")

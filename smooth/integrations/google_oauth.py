@@ -28,6 +28,7 @@ from smooth.integrations.google_calendar import (
     check_endpoint,
     settings,
 )
+from smooth.messages import _
 from smooth.model.database_api import document_db
 from smooth.model.passwords import get_decrypted_password, set_password
 from smooth.model.records import get_doc
@@ -36,13 +37,13 @@ from smooth.model.records import get_doc
 def _flow(redirect_uri: str, **kwargs: Any) -> Flow:
     config = settings()
     if config["auth_mode"] != "OAuth" or not config["client_id"]:
-        raise ValidationError("Google Settings are not set up for OAuth: choose OAuth and enter the client id and "
-                              "secret first")
+        raise ValidationError(_("Google Settings are not set up for OAuth: choose OAuth and enter the client id "
+                                "and secret first"))
     for field, label in ENDPOINTS:
         check_endpoint(config[field], f"Google Settings: {label}")
     secret = get_decrypted_password(SETTINGS, SETTINGS, "client_secret", raise_exception=False)
     if not secret:
-        raise ValidationError("Google Settings have no OAuth client secret")
+        raise ValidationError(_("Google Settings have no OAuth client secret"))
     client = {"web": {"client_id": config["client_id"], "client_secret": secret,
                       "auth_uri": config["authorize_url"], "token_uri": config["token_url"]}}
     return Flow.from_client_config(client, scopes=SCOPES, redirect_uri=redirect_uri, **kwargs)
@@ -61,7 +62,7 @@ def consent_url(user: str, redirect_uri: str) -> str:
     try:
         url, state = flow.authorization_url(access_type="offline", prompt="consent", include_granted_scopes="true")
     except InsecureTransportError:
-        raise ValidationError("Google Settings: the Authorization URL must be an https:// address") from None
+        raise ValidationError(_("Google Settings: the Authorization URL must be an https:// address")) from None
     calendar = _calendar_for(user)
     set_password(CALENDAR, calendar, "oauth_state", state)
     set_password(CALENDAR, calendar, "code_verifier", str(flow.code_verifier))
@@ -88,8 +89,8 @@ def complete(user: str, state: str, code: str, redirect_uri: str) -> str:
     calendar = document_db().get_value(CALENDAR, {"user": user}, "name")
     expected = get_decrypted_password(CALENDAR, calendar, "oauth_state", raise_exception=False) if calendar else None
     if not expected or not hmac.compare_digest(expected, state or ""):
-        raise PermissionError("This Google authorization was not started here (or was already used): choose Connect "
-                              "again on your Google Calendar")
+        raise PermissionError(_("This Google authorization was not started here (or was already used): choose "
+                                "Connect again on your Google Calendar"))
     verifier = get_decrypted_password(CALENDAR, calendar, "code_verifier")
     _kept(set_password, CALENDAR, calendar, "oauth_state", "")  # used up whatever the exchange does: no replay
     flow = _flow(redirect_uri, state=state, code_verifier=verifier, autogenerate_code_verifier=False)
@@ -97,15 +98,15 @@ def complete(user: str, state: str, code: str, redirect_uri: str) -> str:
         flow.fetch_token(code=code, timeout=TIMEOUT_SECONDS)
     except requests.RequestException as exc:
         _failed(calendar, f"Google's token endpoint could not be reached: {type(exc).__name__}")
-        raise GoogleTransientError(f"Google's token endpoint could not be reached ({type(exc).__name__}): try "
-                                   "Connect again in a few minutes") from None
+        raise GoogleTransientError(_("Google's token endpoint could not be reached ({0}): try Connect again in a "
+                                     "few minutes", type(exc).__name__)) from None
     except (OAuth2Error, ValueError) as exc:
         _failed(calendar, f"Google refused the code: {exc}")
-        raise ValidationError(f"Google did not accept the authorization: {exc}") from None
+        raise ValidationError(_("Google did not accept the authorization: {0}", exc)) from None
     refresh = flow.credentials.refresh_token
     if not refresh:
-        raise ValidationError("Google granted access without a refresh token: remove Smooth from your Google "
-                              "account's third-party access and connect again")
+        raise ValidationError(_("Google granted access without a refresh token: remove Smooth from your Google "
+                                "account's third-party access and connect again"))
     set_password(CALENDAR, calendar, "refresh_token", refresh)
     document_db().set_value(CALENDAR, calendar, {"authorization_status": "Connected", "enabled": 1,
                                                  "last_error": None})

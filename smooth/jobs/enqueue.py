@@ -21,6 +21,7 @@ from smooth.context import db as current_db
 from smooth.context import local, session_user
 from smooth.exceptions import ValidationError
 from smooth.jobs import inline, outbox, queues
+from smooth.messages import _
 
 _NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -30,7 +31,7 @@ def method_path(method: str | Callable[..., Any]) -> str:
         return method
     module, name = getattr(method, "__module__", None), getattr(method, "__qualname__", "")
     if not module or "<" in name:
-        raise ValidationError(f"{method!r} cannot be enqueued: pass a module-level function or its dotted path")
+        raise ValidationError(_("{0!r} cannot be enqueued: pass a module-level function or its dotted path", method))
     return f"{module}.{name}"
 
 
@@ -51,13 +52,13 @@ def enqueue(method: str | Callable[..., Any], queue: str = "default", timeout: i
     again. Arguments must be JSON values: a job may wait in the database before it is queued.
     """
     if deduplicate and not job_id:
-        raise ValidationError("deduplicate=True needs a job_id to recognise the same job by")
+        raise ValidationError(_("deduplicate=True needs a job_id to recognise the same job by"))
     queues.queue_name(queue)
     try:
         json.dumps(kwargs)
     except (TypeError, ValueError) as exc:
-        raise ValidationError(f"The arguments of job {method_path(method)} must be JSON values (text, numbers, "
-                              f"lists, dicts; pass a date as text): {exc}") from exc
+        raise ValidationError(_("The arguments of job {0} must be JSON values (text, numbers, lists, dicts; pass a "
+                                "date as text): {1}", method_path(method), exc)) from exc
     bound = local()
     spec = {"site": bound.site.name, "sites_path": str(bound.site.sites_path), "user": session_user(),
             "method": method_path(method), "kwargs": kwargs}

@@ -14,6 +14,7 @@ from redis import Redis
 from rq import Queue
 
 from smooth.exceptions import ValidationError
+from smooth.messages import _
 
 if TYPE_CHECKING:
     from smooth.site import Site
@@ -47,7 +48,7 @@ def new_connection(url: str) -> Redis:
 
 def queue_name(name: str) -> str:
     if name not in QUEUE_TIMEOUTS:
-        raise ValidationError(f"Unknown queue {name!r}: use one of {', '.join(QUEUE_TIMEOUTS)}")
+        raise ValidationError(_("Unknown queue {0!r}: use one of {1}", name, ', '.join(QUEUE_TIMEOUTS)))
     return f"{PREFIX}:{name}"
 
 

@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from smooth.exceptions import MetaError
+from smooth.messages import _
 from smooth.meta.doctype import controller_class_name, scrub
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ def find_controller(site: Site, doctype: str) -> type | None:
     if overrides:
         cls = overrides[-1]
         if not isinstance(cls, type):
-            raise MetaError(f"override_doctype_class[{doctype!r}] must name a class")
+            raise MetaError(_("override_doctype_class[{0!r}] must name a class", doctype))
         return cls
     return _import_controller(meta.module_package, doctype, meta.path)
 
@@ -45,11 +46,12 @@ def _import_controller(package: str, doctype: str, json_path: object) -> type | 
     try:
         module = controller_module(package, doctype)
     except ModuleNotFoundError as exc:
-        raise MetaError(f"Controller of {doctype} ({module_name}) failed to import: {exc}") from exc
+        raise MetaError(_("Controller of {0} ({1}) failed to import: {2}", _(doctype), module_name, exc)) from exc
     if module is None:
         return None
     class_name = controller_class_name(doctype)
     cls = getattr(module, class_name, None)
     if cls is None:
-        raise MetaError(f"{module_name} (controller of {doctype}, beside {json_path}) defines no class {class_name}")
+        raise MetaError(_("{0} (controller of {1}, beside {2}) defines no class {3}",
+                          module_name, _(doctype), json_path, class_name))
     return cls

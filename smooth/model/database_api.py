@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from smooth.context import NotInitializedError, db, install_database_class, now_datetime, session_user
 from smooth.db.database import Database
 from smooth.exceptions import DuplicateEntryError, ValidationError
+from smooth.messages import _
 from smooth.model.naming import make_hash
 from smooth.model.passwords import set_password
 from smooth.model.values import PASSWORD_MASK, coerce_for_db, coerce_from_single, default_value, single_text
@@ -91,14 +92,14 @@ class DocumentDatabase(Database):
         names = list(fields)
         unknown = [f for f in names if f not in meta.columns]
         if unknown:
-            raise ValidationError(f"{doctype} has no column {', '.join(map(repr, unknown))}")
+            raise ValidationError(_("{0} has no column {1}", _(doctype), ', '.join(map(repr, unknown))))
         secret = [f.fieldname for f in meta.password_fields if f.fieldname in names]
         if secret:
-            raise ValidationError(f"bulk_insert cannot write the Password field {secret[0]!r} of {doctype}: "
-                                  "insert such documents one by one")
+            raise ValidationError(_("bulk_insert cannot write the Password field {0!r} of {1}: insert such "
+                                    "documents one by one", secret[0], _(doctype)))
         if "name" not in names and meta.autoname not in ("", "hash"):
-            raise ValidationError(f"bulk_insert into {doctype} needs each row's name: it is named by "
-                                  f"{meta.autoname!r}, not by hash")
+            raise ValidationError(_("bulk_insert into {0} needs each row's name: it is named by {1!r}, not by hash",
+                                    _(doctype), meta.autoname))
         stamp, user = now_datetime(), session_user()
         filled = {"creation": stamp, "modified": stamp, "owner": user, "modified_by": user, "docstatus": 0}
         filled.update({f.fieldname: default_value(f) for f in meta.value_fields})
@@ -110,8 +111,8 @@ class DocumentDatabase(Database):
             try:
                 self.insert_rows(table, chunk, ignore_duplicates=ignore_duplicates)
             except IntegrityError as exc:
-                raise DuplicateEntryError(f"bulk_insert into {doctype}: a row repeats a unique value "
-                                          f"({exc.orig})") from exc
+                raise DuplicateEntryError(_("bulk_insert into {0}: a row repeats a unique value ({1})",
+                                            _(doctype), exc.orig)) from exc
             chunk.clear()
 
         for row in values:

@@ -8,6 +8,7 @@ from sqlalchemy import and_, delete
 
 from smooth.context import db, local
 from smooth.exceptions import LinkExistsError, ValidationError
+from smooth.messages import _
 from smooth.model.passwords import delete_passwords
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ def delete_document(stored: Document, target: Document, *, ignore_permissions: b
     if not ignore_permissions:
         target.check_permission("delete")
     if int(stored.docstatus or 0) == 1:
-        raise ValidationError(f"Cannot delete submitted {doctype} {name}; cancel it first")
+        raise ValidationError(_("Cannot delete submitted {0} {1}; cancel it first", _(doctype), name))
     target.flags.in_delete = True
     target.run_method("on_trash")
     if not force:
@@ -54,4 +55,5 @@ def check_no_links(doctype: str, name: str) -> None:
             if row is None or (meta.name == doctype and row["name"] == name):
                 continue
             linked = f"{row['parenttype']} {row['parent']}" if meta.istable else f"{meta.name} {row['name']}"
-            raise LinkExistsError(f"Cannot delete or cancel because {doctype} {name} is linked with {linked}")
+            raise LinkExistsError(_("Cannot delete or cancel because {0} {1} is linked with {2}",
+                                    _(doctype), name, linked))

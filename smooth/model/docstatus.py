@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from smooth.exceptions import DocstatusTransitionError, UpdateAfterSubmitError, ValidationError
+from smooth.messages import _, _lazy
 from smooth.model.validation import row_label
 
 if TYPE_CHECKING:
     from smooth.model.document import Document
 
 ACTIONS = {0: "save", 1: "submit", 2: "cancel"}
-_NAMES = {0: "Draft", 1: "Submitted", 2: "Cancelled"}
+_NAMES = {0: _lazy("Draft"), 1: _lazy("Submitted"), 2: _lazy("Cancelled")}
 
 
 def transition(before: Document, doc: Document) -> str:
@@ -19,16 +20,16 @@ def transition(before: Document, doc: Document) -> str:
     old, new = int(before.docstatus or 0), int(doc.docstatus or 0)
     if old == 0 and new in (0, 1):
         if new == 1 and not doc.meta.is_submittable:
-            raise DocstatusTransitionError(f"{doc.doctype} is not submittable")
+            raise DocstatusTransitionError(_("{0} is not submittable", _(doc.doctype)))
         return ACTIONS[new]
     if old == 1 and new == 1:
         return "update_after_submit"
     if old == 1 and new == 2:
         return "cancel"
     if old == 2:
-        raise DocstatusTransitionError(f"Cannot edit cancelled {doc.doctype} {doc.name}")
+        raise DocstatusTransitionError(_("Cannot edit cancelled {0} {1}", _(doc.doctype), doc.name))
     raise DocstatusTransitionError(
-        f"Cannot change the status of {doc.doctype} {doc.name} from {_NAMES[old]} to {_NAMES[new]}")
+        _("Cannot change the status of {0} {1} from {2} to {3}", _(doc.doctype), doc.name, _NAMES[old], _NAMES[new]))
 
 
 def check_update_after_submit(doc: Document, before: Document) -> None:
@@ -38,8 +39,8 @@ def check_update_after_submit(doc: Document, before: Document) -> None:
             continue
         if _comparable(before.get(field.fieldname)) != _comparable(doc.get(field.fieldname)):
             raise UpdateAfterSubmitError(
-                f"{row_label(doc)}Not allowed to change {field.label} after submission of "
-                f"{(doc.parent_doc or doc).doctype} {(doc.parent_doc or doc).name}")
+                _("{0}Not allowed to change {1} after submission of {2} {3}",
+                  row_label(doc), _(field.label), _((doc.parent_doc or doc).doctype), (doc.parent_doc or doc).name))
     for table_field in doc.meta.table_fields:
         old_rows = {row.name: row for row in before.get(table_field.fieldname) or []}
         for row in doc.get(table_field.fieldname) or []:
@@ -48,12 +49,12 @@ def check_update_after_submit(doc: Document, before: Document) -> None:
                 check_update_after_submit(row, previous)
             elif not table_field.allow_on_submit:
                 raise UpdateAfterSubmitError(
-                    f"Not allowed to add rows to {table_field.label} after submission of "
-                    f"{doc.doctype} {doc.name}")
+                    _("Not allowed to add rows to {0} after submission of {1} {2}",
+                      _(table_field.label), _(doc.doctype), doc.name))
         if old_rows and not table_field.allow_on_submit:
             raise UpdateAfterSubmitError(
-                f"Not allowed to remove rows from {table_field.label} after submission of "
-                f"{doc.doctype} {doc.name}")
+                _("Not allowed to remove rows from {0} after submission of {1} {2}",
+                  _(table_field.label), _(doc.doctype), doc.name))
 
 
 def check_set_only_once(doc: Document, before: Document) -> None:
@@ -63,7 +64,7 @@ def check_set_only_once(doc: Document, before: Document) -> None:
             continue
         old = _comparable(before.get(field.fieldname))
         if old is not None and old != _comparable(doc.get(field.fieldname)):
-            raise ValidationError(f"{row_label(doc)}{field.label} cannot be changed once it is set")
+            raise ValidationError(_("{0}{1} cannot be changed once it is set", row_label(doc), _(field.label)))
 
 
 def _comparable(value: Any) -> Any:

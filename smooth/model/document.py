@@ -37,6 +37,7 @@ from smooth.exceptions import (
     TimestampMismatchError,
     ValidationError,
 )
+from smooth.messages import _
 from smooth.meta import fieldtypes
 from smooth.meta.coerce import to_datetime
 from smooth.meta.doctype import Meta
@@ -98,7 +99,7 @@ class Document:
         values = dict(data or {}, **kwargs)
         doctype = values.pop("doctype", None) or getattr(type(self), "doctype", None)
         if not doctype:
-            raise ValidationError("A document needs a doctype")
+            raise ValidationError(_("A document needs a doctype"))
         site = local().site
         self.doctype: str = doctype
         self.meta: Meta = site.get_meta(doctype)
@@ -144,7 +145,7 @@ class Document:
     def append(self, table_field: str, row: Mapping[str, Any] | Document | None = None) -> Document:
         field = self.meta.get_field(table_field)
         if field is None or field.fieldtype not in fieldtypes.TABLE:
-            raise ValidationError(f"{self.doctype} has no table field {table_field!r}")
+            raise ValidationError(_("{0} has no table field {1!r}", _(self.doctype), table_field))
         if isinstance(row, Document):
             child = row
         else:
@@ -254,9 +255,9 @@ class Document:
         preparation.stamp(self)
         preparation.coerce_all(self)
         if self.docstatus not in (0, 1):
-            raise DocstatusTransitionError(f"A new {self.doctype} can only be saved as Draft or Submitted")
+            raise DocstatusTransitionError(_("A new {0} can only be saved as Draft or Submitted", _(self.doctype)))
         if self.docstatus == 1 and not self.meta.is_submittable:
-            raise DocstatusTransitionError(f"{self.doctype} is not submittable")
+            raise DocstatusTransitionError(_("{0} is not submittable", _(self.doctype)))
         validation.fetch_linked_values(self)
         self.run_method("before_insert")
         naming.set_new_name(self)
@@ -320,11 +321,12 @@ class Document:
         try:
             before = load_document(self.doctype, self.name, for_update=True)
         except DoesNotExistError:
-            raise DoesNotExistError(f"{self.doctype} {self.name} no longer exists; it may have been deleted") from None
+            raise DoesNotExistError(_("{0} {1} no longer exists; it may have been deleted",
+                                      _(self.doctype), self.name)) from None
         if self._original_modified is not None and _ts(before.modified) != _ts(self._original_modified):
             raise TimestampMismatchError(
-                f"{self.doctype} {self.name} has been modified after you opened it "
-                f"({before.modified} by {before.modified_by}); refresh to get the latest version, then retry")
+                _("{0} {1} has been modified after you opened it ({2} by {3}); refresh to get the latest version, "
+                  "then retry", _(self.doctype), self.name, before.modified, before.modified_by))
         return before
 
     def _run_before_save_methods(self, action: str = "save") -> None:
@@ -365,7 +367,8 @@ class Document:
         if not self.flags.ignore_permissions:
             self.check_permission("write")
         if str(self.docstatus or 0) != "0":
-            raise DocstatusTransitionError(f"{self.doctype} holds settings and cannot be submitted or cancelled")
+            raise DocstatusTransitionError(_("{0} holds settings and cannot be submitted or cancelled",
+                                             _(self.doctype)))
         self._doc_before_save = load_single(self.doctype)
         self.name = self.doctype
         preparation.stamp(self)
@@ -440,7 +443,7 @@ def get_controller(site: Site, doctype: str) -> type[Document]:
         return cached
     cls = find_controller(site, doctype) or Document
     if not issubclass(cls, Document):
-        raise MetaError(f"The controller of {doctype} must subclass smooth.model.document.Document")
+        raise MetaError(_("The controller of {0} must subclass smooth.model.document.Document", _(doctype)))
     site.controllers[doctype] = cls
     return cls
 
@@ -453,7 +456,7 @@ def load_document(doctype: str, name: str, *, for_update: bool = False) -> Docum
         return load_single(doctype)
     row = rows.read_row(doctype, name, for_update=for_update)
     if row is None:
-        raise DoesNotExistError(f"{doctype} {name} not found")
+        raise DoesNotExistError(_("{0} {1} not found", _(doctype), name))
     doc = _loaded(get_controller(site, doctype), meta, row)
     children_by_field = rows.read_children(meta, name)
     for table_field in meta.table_fields:

@@ -8,6 +8,7 @@ from typing import Any
 import smooth.permissions as permissions
 from smooth.context import db, local
 from smooth.exceptions import ValidationError
+from smooth.messages import _
 from smooth.model.user_reads import readable_fields
 
 
@@ -18,9 +19,9 @@ def get_list(doctype: str, fields: Sequence[str] | str | None = None, filters: A
              ignore_permissions: bool = False, user: str | None = None, **kwargs: Any) -> list[Any]:
     """Records the session user may read (DocPerms and the apps' record rules applied)."""
     if kwargs.pop("start", None) is not None or kwargs.pop("page_length", None) is not None:
-        raise ValidationError("use limit_start and limit_page_length")
+        raise ValidationError(_("use limit_start and limit_page_length"))
     if kwargs:
-        raise ValidationError(f"get_list got unknown arguments: {', '.join(sorted(kwargs))}")
+        raise ValidationError(_("get_list got unknown arguments: {0}", ', '.join(sorted(kwargs))))
     extra: tuple[list[Any], list[Any]] = ([], [])
     if not ignore_permissions:
         extra = permissions.list_filters(doctype, user=user)

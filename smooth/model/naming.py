@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from smooth.context import db, now_datetime
 from smooth.exceptions import MandatoryError, ValidationError
+from smooth.messages import _
 
 if TYPE_CHECKING:
     from smooth.model.document import Document
@@ -38,7 +39,7 @@ def make_hash(length: int = 10) -> str:
     (a draw per character made bulk inserts of ten thousand rows spend a second naming them)."""
     number = secrets.randbelow(len(HASH_ALPHABET) ** length)
     characters = []
-    for _ in range(length):
+    for _digit in range(length):
         number, digit = divmod(number, len(HASH_ALPHABET))
         characters.append(HASH_ALPHABET[digit])
     return "".join(characters)
@@ -60,12 +61,12 @@ def set_new_name(doc: Document) -> None:
         fieldname = autoname[6:]
         value = doc.get(fieldname)
         if value in (None, ""):
-            raise MandatoryError(f"{meta.get_label(fieldname)} is required to name this {meta.name}")
+            raise MandatoryError(_("{0} is required to name this {1}", _(meta.get_label(fieldname)), _(meta.name)))
         doc.name = str(value).strip()
     elif autoname == "naming_series:":
         series = doc.get("naming_series") or _first_series_option(doc)
         if not series:
-            raise MandatoryError(f"Naming Series is required for {meta.name}")
+            raise MandatoryError(_("Naming Series is required for {0}", _(meta.name)))
         doc.name = from_dotted_pattern(series if "#" in series else series + ".#####", doc)
     elif autoname.lower().startswith("format:"):
         doc.name = from_format(autoname[7:], doc)
@@ -74,7 +75,7 @@ def set_new_name(doc: Document) -> None:
     elif meta.autoincrement:
         doc.name = next_series_value(AUTOINCREMENT_KEY + meta.name)
     elif autoname.lower() == "prompt":
-        raise MandatoryError(f"A name is required for the new {meta.name}")
+        raise MandatoryError(_("A name is required for the new {0}", _(meta.name)))
     else:
         doc.name = make_hash()
     doc.name = integer_name(meta.name, doc.name) if meta.autoincrement else validate_name(meta.name, doc.name)
@@ -84,7 +85,7 @@ def integer_name(doctype: str, name: Any) -> int:
     """The name of an `autoincrement` document: a positive whole number (given as one, or as its digits)."""
     text = str(name).strip() if isinstance(name, int | str) and not isinstance(name, bool) else ""
     if not text.isdigit() or int(text) < 1:
-        raise ValidationError(f"The name of a {doctype} is a number counted from 1, not {name!r}")
+        raise ValidationError(_("The name of a {0} is a number counted from 1, not {1!r}", _(doctype), name))
     return int(text)
 
 
@@ -99,13 +100,13 @@ def validate_name(doctype: str, name: Any) -> str:
     check_name_type(doctype, name)
     text = str(name or "").strip()
     if not text:
-        raise MandatoryError(f"A name is required for the new {doctype}")
+        raise MandatoryError(_("A name is required for the new {0}", _(doctype)))
     if FORBIDDEN_NAME_CHARS.search(text):
-        raise ValidationError(f"Name {text!r} of {doctype} cannot contain < or >")
+        raise ValidationError(_("Name {0!r} of {1} cannot contain < or >", text, _(doctype)))
     if len(text) > MAX_NAME_LENGTH:
-        raise ValidationError(f"Name of {doctype} is longer than {MAX_NAME_LENGTH} characters")
+        raise ValidationError(_("Name of {0} is longer than {1} characters", _(doctype), MAX_NAME_LENGTH))
     if text == f"New {doctype}" or text == doctype:
-        raise ValidationError(f"{text!r} is a reserved name")
+        raise ValidationError(_("{0!r} is a reserved name", text))
     return text
 
 
@@ -113,7 +114,7 @@ def check_name_type(doctype: str, name: Any) -> None:
     """A name must be text (or a number): a list or object would be stored as its repr or reach SQL as a list."""
     if name is None or isinstance(name, str) or isinstance(name, int | float) and not isinstance(name, bool):
         return
-    raise ValidationError(f"The name of a {doctype} must be text, not {type(name).__name__}")
+    raise ValidationError(_("The name of a {0} must be text, not {1}", _(doctype), type(name).__name__))
 
 
 def _date_part(part: str) -> str | None:
@@ -171,11 +172,11 @@ def _part_value(token: str, doc: Document, literal_ok: bool = False) -> str:
     if doc.meta.has_field(token):
         value = doc.get(token)
         if value in (None, ""):
-            raise MandatoryError(f"{doc.meta.get_label(token)} is required to name this {doc.meta.name}")
+            raise MandatoryError(_("{0} is required to name this {1}", _(doc.meta.get_label(token)), _(doc.meta.name)))
         return str(value)
     if literal_ok:
         return token
-    raise ValidationError(f"Naming pattern part {{{token}}} of {doc.meta.name} is not a date part or field")
+    raise ValidationError(_("Naming pattern part {{{0}}} of {1} is not a date part or field", token, _(doc.meta.name)))
 
 
 def next_series_value(prefix: str) -> int:

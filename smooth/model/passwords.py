@@ -14,6 +14,7 @@ from sqlalchemy import and_, delete, insert, select
 
 from smooth.context import db, local
 from smooth.exceptions import AuthenticationError, DoesNotExistError, ValidationError
+from smooth.messages import _
 
 _hasher = PasswordHasher()
 
@@ -33,7 +34,8 @@ def encryption_key() -> bytes:
     """The site's `encryption_key` (Fernet's key; also the root of keys that sign, smooth.auth.two_factor)."""
     key = local().site.config.get("encryption_key")
     if not key:
-        raise ValidationError("This site has no encryption_key in site_config.json; re-create it with bench new-site")
+        raise ValidationError(_("This site has no encryption_key in site_config.json; re-create it with bench "
+                                "new-site"))
     return key.encode() if isinstance(key, str) else bytes(key)
 
 
@@ -63,13 +65,13 @@ def get_decrypted_password(doctype: str, name: str, fieldname: str = "password",
     stored = stored_secret(doctype, name, fieldname)
     if stored is None or not stored[1]:
         if raise_exception:
-            raise DoesNotExistError(f"No stored {fieldname} for {doctype} {name}")
+            raise DoesNotExistError(_("No stored {0} for {1} {2}", fieldname, _(doctype), name))
         return None
     try:
         return fernet().decrypt(stored[0].encode()).decode()
     except InvalidToken:
-        raise ValidationError(f"The stored {fieldname} of {doctype} {name} cannot be decrypted with this "
-                              "site's encryption_key") from None
+        raise ValidationError(_("The stored {0} of {1} {2} cannot be decrypted with this site's encryption_key",
+                                fieldname, _(doctype), name)) from None
 
 
 def check_password(doctype: str, name: str, fieldname: str, plain: str) -> bool:
@@ -80,9 +82,9 @@ def check_password(doctype: str, name: str, fieldname: str, plain: str) -> bool:
 def check_user_password(user: str, plain: str) -> str:
     """Return the user's name if the password matches and the user is enabled, else raise AuthenticationError."""
     if not check_password("User", user, "password", plain):
-        raise AuthenticationError("Invalid login credentials")
+        raise AuthenticationError(_("Invalid login credentials"))
     if not db().get_value("User", user, "enabled"):
-        raise AuthenticationError(f"User {user} is disabled")
+        raise AuthenticationError(_("User {0} is disabled", user))
     return user
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from smooth.context import db
 from smooth.db.schema import index_name
 from smooth.exceptions import DuplicateEntryError, UniqueValidationError
+from smooth.messages import _
 from smooth.model import naming
 from smooth.model.passwords import set_password
 from smooth.model.values import PASSWORD_MASK, storable
@@ -128,16 +129,16 @@ def duplicate_error(doc: Document, exc: IntegrityError, *, inserting: bool = Fal
         return exc
     columns = violated_columns(doc, str(exc.orig))
     if inserting and (columns == ("name",) or db().exists(doc.doctype, doc.name)):
-        return DuplicateEntryError(f"{doc.doctype} {doc.name} already exists")
+        return DuplicateEntryError(_("{0} {1} already exists", _(doc.doctype), doc.name))
     for field in doc.meta.unique_fields:
         if columns == (field.fieldname,):
             return unique_error(doc, field.fieldname, field.label)
     for spec in doc.meta.indexes:
         if spec["unique"] and columns == tuple(spec["fields"]):
             return DuplicateEntryError(
-                f"Another {doc.doctype} already has the same "
-                + ", ".join(doc.meta.get_label(c) for c in spec["fields"]))
-    return DuplicateEntryError(f"{doc.doctype} {doc.name} already exists")
+                _("Another {0} already has the same {1}",
+                  _(doc.doctype), ", ".join(_(doc.meta.get_label(c)) for c in spec["fields"])))
+    return DuplicateEntryError(_("{0} {1} already exists", _(doc.doctype), doc.name))
 
 
 def unique_error(doc: Document, fieldname: str, label: str) -> UniqueValidationError:
@@ -145,8 +146,11 @@ def unique_error(doc: Document, fieldname: str, label: str) -> UniqueValidationE
     as in Frappe); the record holding the value is looked up only now, for the message."""
     value = doc.get(fieldname)
     other = db().get_value(doc.doctype, {fieldname: value, "name": ["!=", doc.name or ""]}, "name", order_by="")
-    holder = f"{doc.doctype} {other}" if other else f"another {doc.doctype}"
-    return UniqueValidationError(f"{label} {value!r} is already used by {holder}; it must be unique")
+    if other:
+        return UniqueValidationError(_("{0} {1!r} is already used by {2} {3}; it must be unique",
+                                       _(label), value, _(doc.doctype), other))
+    return UniqueValidationError(_("{0} {1!r} is already used by another {2}; it must be unique",
+                                   _(label), value, _(doc.doctype)))
 
 
 def violated_columns(doc: Document, message: str) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from smooth.context import local
 from smooth.exceptions import DoesNotExistError, ValidationError
+from smooth.messages import _
 from smooth.model import preparation
 from smooth.model.document import Document, get_controller, load_document, load_single
 
@@ -17,15 +18,15 @@ def get_doc(arg: Any = None, name: str | None = None, *, for_update: bool = Fals
     if isinstance(arg, dict) or (arg is None and kwargs):
         data = dict(arg or {}, **kwargs)
         if not data.get("doctype"):
-            raise ValidationError("get_doc(dict) needs a 'doctype' key")
+            raise ValidationError(_("get_doc(dict) needs a 'doctype' key"))
         return get_controller(site, data["doctype"])(data)
     if not isinstance(arg, str):
-        raise ValidationError("get_doc takes a dict or a doctype name")
+        raise ValidationError(_("get_doc takes a dict or a doctype name"))
     meta = site.get_meta(arg)
     if name is None and meta.issingle:
         doc = load_single(arg)
     elif name is None:
-        raise ValidationError(f"get_doc({arg!r}) needs the name of the {arg} to load")
+        raise ValidationError(_("get_doc({0!r}) needs the name of the {0} to load", arg))
     else:
         doc = load_document(arg, name, for_update=for_update)
     if check_permission:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from smooth.context import db, local
 from smooth.exceptions import DuplicateEntryError, ValidationError
+from smooth.messages import _
 from smooth.meta.doctype import Meta
 from smooth.model.document import load_document
 from smooth.model.naming import validate_name
@@ -34,12 +35,13 @@ def rename_doc(doctype: str, old: str, new: str, merge: bool = False, *,
     site = local().site
     meta = site.get_meta(doctype)
     if meta.issingle or meta.istable:
-        raise ValidationError(f"{doctype} records cannot be renamed")
+        raise ValidationError(_("{0} records cannot be renamed", _(doctype)))
     if not meta.allow_rename:
-        raise ValidationError(f"{doctype} does not allow renaming (set allow_rename in its doctype to permit it)")
+        raise ValidationError(_("{0} does not allow renaming (set allow_rename in its doctype to permit it)",
+                                _(doctype)))
     if merge:
-        raise ValidationError(f"Merging {doctype} {old} into {new} is not supported; rename to a name that is "
-                              "not taken, or move the references yourself")
+        raise ValidationError(_("Merging {0} {1} into {2} is not supported; rename to a name that is not taken, or "
+                                "move the references yourself", _(doctype), old, new))
     doc = load_document(doctype, old, for_update=True)
     if not ignore_permissions:
         doc.check_permission("write")
@@ -54,7 +56,7 @@ def rename_doc(doctype: str, old: str, new: str, merge: bool = False, *,
         rewrite_references(meta, old, new)
     except IntegrityError as exc:
         if is_duplicate_key(exc):
-            raise DuplicateEntryError(f"{doctype} {new} already exists") from exc
+            raise DuplicateEntryError(_("{0} {1} already exists", _(doctype), new)) from exc
         raise
     doc.name = new
     for child in doc.get_all_children():
@@ -66,8 +68,8 @@ def rename_doc(doctype: str, old: str, new: str, merge: bool = False, *,
 def _refuse_taken(doctype: str, old: str, new: str) -> None:
     taken = db().get_value(doctype, {"name": new}, "name", order_by="")
     if taken and taken != old:  # a case-only rename finds the record itself on MariaDB
-        raise DuplicateEntryError(f"{doctype} {taken} already exists; choose another name "
-                                  "(merging is not supported)")
+        raise DuplicateEntryError(_("{0} {1} already exists; choose another name (merging is not supported)",
+                                    _(doctype), taken))
 
 
 def _set(table_name: str, column: str, old: str, new: str, **where: Any) -> None:

@@ -16,6 +16,7 @@ import smooth.permissions as permissions
 from smooth import filters as filter_rules
 from smooth.context import db, local
 from smooth.exceptions import ValidationError
+from smooth.messages import _
 from smooth.model import list_counts, listing
 from smooth.model.list_counts import ListCount
 
@@ -29,7 +30,7 @@ def site_limit(config: Mapping[str, Any], key: str, default: int) -> int:
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValidationError(f"site_config {key} must be a positive whole number, not {value!r}")
+        raise ValidationError(_("site_config {0} must be a positive whole number, not {1!r}", key, value))
     return value
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import smooth.expressions as expressions
 from smooth.context import db, local
 from smooth.exceptions import LinkValidationError, MandatoryError, ValidationError
+from smooth.messages import _
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField
 from smooth.safe_urls import ALLOWED, is_safe_url, is_url_field
@@ -63,7 +64,7 @@ def row_label(doc: Document) -> str:
     if doc.parent_doc is not None:
         table_field = doc.parent_doc.meta.get_field(doc.parentfield or "")
         label = table_field.label if table_field else doc.doctype
-        return f"Row #{doc.idx} in {label}: "
+        return _("Row #{0} in {1}: ", doc.idx, _(label))
     return ""
 
 
@@ -74,21 +75,22 @@ def validate_values(doc: Document) -> None:
         if value is None or value == "":
             continue
         if is_url_field(field.fieldtype, field.options) and not is_safe_url(value):
-            raise ValidationError(f"{row_label(doc)}{field.label} must be {ALLOWED}, not {str(value)[:80]!r}")
+            raise ValidationError(_("{0}{1} must be {2}, not {3!r}",
+                                    row_label(doc), _(field.label), ALLOWED, str(value)[:80]))
         if field.fieldtype == "Select":
             options = field.select_options
             if field.fieldname == doc.flags.workflow_state_field and value in (doc.flags.workflow_states or ()):
                 continue  # an admin's workflow may add states the Select does not list (Frappe allows it too)
             if options and value not in options:
                 raise ValidationError(
-                    f"{row_label(doc)}{field.label} cannot be {value!r}; it should be one of "
-                    + ", ".join(repr(o) for o in options))
+                    _("{0}{1} cannot be {2!r}; it should be one of {3}",
+                      row_label(doc), _(field.label), value, ", ".join(repr(o) for o in options)))
         elif field.fieldtype == "Rating":
             fieldtypes.check_rating(field, field.options, value, row_label(doc))
         elif field.fieldtype in fieldtypes.TEXT and field.fieldtype != "Password":
             fieldtypes.check_length(field, value, row_label(doc))
         elif field.non_negative and field.fieldtype in fieldtypes.NUMERIC and value < 0:
-            raise ValidationError(f"{row_label(doc)}{field.label} cannot be negative")
+            raise ValidationError(_("{0}{1} cannot be negative", row_label(doc), _(field.label)))
 
 
 def _empty(value: Any) -> bool:
@@ -102,16 +104,16 @@ def validate_mandatory(doc: Document) -> None:
         values = member.__dict__
         for field in member.meta.mandatory_fields:
             if _empty(values.get(field.fieldname)):
-                missing.append(row_label(member) + field.label)
+                missing.append(row_label(member) + _(field.label))
         for field in member.meta.conditionally_mandatory:
             if _empty(values.get(field.fieldname)) and expressions.holds(
                     field.mandatory_depends_on, _condition_values(member), False):
-                missing.append(row_label(member) + field.label)
+                missing.append(row_label(member) + _(field.label))
     for table_field in doc.meta.table_fields:
         if table_field.reqd and not doc.__dict__.get(table_field.fieldname):
-            missing.append(table_field.label)
+            missing.append(_(table_field.label))
     if missing:
-        raise MandatoryError(f"{doc.doctype} {doc.name or ''}: value missing for " + ", ".join(missing))
+        raise MandatoryError(_("{0} {1}: value missing for {2}", _(doc.doctype), doc.name or '', ", ".join(missing)))
 
 
 def _condition_values(doc: Document) -> dict[str, Any]:
@@ -137,10 +139,10 @@ def validate_links(doc: Document) -> None:
             continue
         target = field.options if field.fieldtype == "Link" else doc.get(field.options or "")
         if not target:
-            raise LinkValidationError(f"{row_label(doc)}{field.label}: choose a DocType first")
+            raise LinkValidationError(_("{0}{1}: choose a DocType first", row_label(doc), _(field.label)))
         if target == "DocType" or target not in site.registry:
             if (value if target == "DocType" else target) not in site.registry:
-                raise LinkValidationError(f"{row_label(doc)}Could not find {field.label}: {value}")
+                raise LinkValidationError(_("{0}Could not find {1}: {2}", row_label(doc), _(field.label), value))
             continue
         target_meta = site.get_meta(target)
         if target_meta.issingle:
@@ -166,7 +168,7 @@ def validate_links(doc: Document) -> None:
         for value, fields in by_value.items():
             row = found.get(value.lower())
             if row is None:
-                raise LinkValidationError(f"{row_label(doc)}Could not find {fields[0].label}: {value}",
+                raise LinkValidationError(_("{0}Could not find {1}: {2}", row_label(doc), _(fields[0].label), value),
                                           doctype=target, value=value)
             for field in fields:
                 _apply_fetches(doc, field, row)

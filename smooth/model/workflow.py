@@ -32,6 +32,7 @@ from smooth.exceptions import (
     WorkflowTransitionError,
 )
 from smooth.expressions import ExpressionError
+from smooth.messages import _, _lazy
 from smooth.meta.coerce import to_datetime
 from smooth.model.database_api import document_db
 from smooth.model.document import Document, load_document
@@ -101,8 +102,8 @@ def state_row(workflow: Document, state: str) -> Document:
     for row in workflow.states:
         if row.state == state:
             return row
-    raise WorkflowTransitionError(f"{state} is not a state of the workflow {workflow.name}; "
-                                  "update the workflow or the document")
+    raise WorkflowTransitionError(_("{0} is not a state of the workflow {1}; update the workflow or the document",
+                                    state, workflow.name))
 
 
 def optional_states(workflow: Document) -> set[str]:
@@ -128,7 +129,8 @@ def _condition_holds(transition: Document, doc: Document, user: str, roles: list
                                   {"user": user, "roles": roles, "frappe.session.user": user},
                                   functions or condition_functions())
     except ExpressionError as exc:
-        raise ValidationError(f"The condition of {transition.action} in the workflow cannot be evaluated: {exc}") \
+        raise ValidationError(_("The condition of {0} in the workflow cannot be evaluated: {1}",
+                                transition.action, exc)) \
             from None
 
 
@@ -189,15 +191,15 @@ def _refusal(doc: Document, workflow: Document, action: str | None, next_state: 
     what = f"{action!r}" if action else f"a change of {workflow.workflow_state_field} from {current} to {next_state}"
     if not candidates:
         offered = ", ".join(sorted({t.action for t in workflow.transitions if t.state == current})) or "none"
-        return WorkflowTransitionError(f"{what} is not a workflow action from {current} for {doc.doctype} "
-                                       f"{doc.name} (actions from {current}: {offered})")
+        return WorkflowTransitionError(_("{0} is not a workflow action from {1} for {2} {3} (actions from {1}: {4})",
+                                         what, current, _(doc.doctype), doc.name, offered))
     if not any(t.allowed in roles for t in candidates):
         needed = " or ".join(sorted({t.allowed for t in candidates}))
-        return WorkflowPermissionError(f"Not permitted: {what} on {doc.name} needs the role {needed}")
+        return WorkflowPermissionError(_("Not permitted: {0} on {1} needs the role {2}", what, doc.name, needed))
     if all(is_self_approval(doc, t, user) for t in candidates if t.allowed in roles):
-        return WorkflowPermissionError(f"Self approval is not allowed: {user} created {doc.name}, "
-                                       f"so someone else must take {what}")
-    return WorkflowPermissionError(f"Not permitted: the condition of {what} does not hold for {doc.name}")
+        return WorkflowPermissionError(_("Self approval is not allowed: {0} created {1}, so someone else must take "
+                                         "{2}", user, doc.name, what))
+    return WorkflowPermissionError(_("Not permitted: the condition of {0} does not hold for {1}", what, doc.name))
 
 
 def find_transition(doc: Document, action: str, user: str, workflow: Document) -> Document:
@@ -232,8 +234,8 @@ def validate_workflow(doc: Document, method: str | None = None) -> None:
     applied = doc.flags.workflow_action_taken
     if doc.is_new() or before is None:
         if target != first and applied is None:
-            raise WorkflowTransitionError(f"A new {doc.doctype} starts in the workflow state {first}, not {target}; "
-                                          "take a workflow action after saving it")
+            raise WorkflowTransitionError(_("A new {0} starts in the workflow state {1}, not {2}; take a workflow "
+                                            "action after saving it", _(doc.doctype), first, target))
         return
     row = state_row(workflow, current)
     if target == current:
@@ -241,8 +243,8 @@ def validate_workflow(doc: Document, method: str | None = None) -> None:
             doc.flags.workflow_transition = applied  # an action that stays in its state (e.g. Issue Certificate)
             return
         if applied is None and not doc.flags.ignore_permissions and not may_edit(before, workflow, user):
-            raise WorkflowPermissionError(f"Not permitted: in the state {current}, only {row.allow_edit} may edit "
-                                          f"{doc.doctype} {doc.name}")
+            raise WorkflowPermissionError(_("Not permitted: in the state {0}, only {1} may edit {2} {3}",
+                                            current, row.allow_edit, _(doc.doctype), doc.name))
         return
     if applied is not None and applied.state == current and applied.next_state == target:
         doc.flags.workflow_transition = applied
@@ -263,8 +265,8 @@ def _enter_state(doc: Document, workflow: Document, state: str) -> None:
     if row.update_field:
         doc.flags.workflow_fields = {workflow.workflow_state_field, row.update_field}
         if not doc.meta.has_field(row.update_field):
-            raise ValidationError(f"The workflow state {state} updates {row.update_field}, "
-                                  f"which is not a field of {doc.doctype}")
+            raise ValidationError(_("The workflow state {0} updates {1}, which is not a field of {2}",
+                                    state, row.update_field, _(doc.doctype)))
         doc.set(row.update_field, row.update_value)
 
 
@@ -285,8 +287,8 @@ def transition_method(controller: type, name: str) -> Any:
     """The whitelisted controller method a transition runs; refused by name when it is not one."""
     found = getattr(controller, name, None) if name.isidentifier() and not name.startswith("_") else None
     if found is None or not callable(found) or not is_whitelisted(found):
-        raise ValidationError(f"Run Method {name!r}: {controller.__name__} has no whitelisted method of that name "
-                              "(a controller method marked @smooth.whitelist())")
+        raise ValidationError(_("Run Method {0!r}: {1} has no whitelisted method of that name (a controller method "
+                                "marked @smooth.whitelist())", name, controller.__name__))
     return found
 
 
@@ -298,10 +300,10 @@ def apply_workflow(doc: Document, action: str) -> Document:
     longer the version `doc` was read at, so of two users acting at once one wins."""
     workflow = get_workflow(doc.doctype)
     if workflow is None:
-        raise WorkflowTransitionError(f"{doc.doctype} has no active workflow")
+        raise WorkflowTransitionError(_("{0} has no active workflow", _(doc.doctype)))
     user = session_user()
     if not has_permission(doc.doctype, "read", doc=doc):
-        raise PermissionError(f"Not permitted: {user} may not read {doc.doctype} {doc.name}")
+        raise PermissionError(_("Not permitted: {0} may not read {1} {2}", user, _(doc.doctype), doc.name))
     if doc.get("modified") and not isinstance(doc.modified, dt.datetime):
         doc.__dict__["modified"] = to_datetime(doc.modified)
     doc._original_modified = doc.modified
@@ -320,8 +322,8 @@ def apply_workflow(doc: Document, action: str) -> Document:
             doc.cancel()
         else:
             raise DocstatusTransitionError(
-                f"The workflow state {next_row.state} is {_DOCSTATUS[new]}, which a {_DOCSTATUS[old]} "
-                f"{doc.doctype} cannot become")
+                _("The workflow state {0} is {1}, which a {2} {3} cannot become",
+                  next_row.state, _DOCSTATUS[new], _DOCSTATUS[old], _(doc.doctype)))
     except TimestampMismatchError:
         raise _conflict(doc.doctype, doc.name, action) from None
     finally:
@@ -334,12 +336,12 @@ def _conflict(doctype: str, name: str, action: str) -> TimestampMismatchError:
     field = workflow.workflow_state_field if workflow is not None else "docstatus"
     now = db().get_value(doctype, name, [field, "modified_by", "modified"], as_dict=True) or {}
     return TimestampMismatchError(
-        f"{doctype} {name} was changed by {now.get('modified_by')} at {_stamp(now.get('modified'))} "
-        f"(it is now {now.get(field)}) while you were looking at it; "
-        f"reload it and check whether {action!r} is still needed")
+        _("{0} {1} was changed by {2} at {3} (it is now {4}) while you were looking at it; reload it and check "
+          "whether {5!r} is still needed",
+          _(doctype), name, now.get('modified_by'), _stamp(now.get('modified')), now.get(field), action))
 
 
-_DOCSTATUS = {0: "Draft", 1: "Submitted", 2: "Cancelled"}
+_DOCSTATUS = {0: _lazy("Draft"), 1: _lazy("Submitted"), 2: _lazy("Cancelled")}
 
 
 def _stamp(value: Any) -> str:
@@ -354,10 +356,11 @@ def _stamp(value: Any) -> str:
 def _document_from(doc: Any, action: str = "") -> Document:
     data = json.loads(doc) if isinstance(doc, str) else doc
     if not isinstance(data, dict) or not data.get("doctype") or not data.get("name"):
-        raise ValidationError("doc must be a document with its doctype and name")
+        raise ValidationError(_("doc must be a document with its doctype and name"))
     loaded = load_document(str(data["doctype"]), str(data["name"]))
     if not has_permission(loaded.doctype, "read", doc=loaded):
-        raise PermissionError(f"Not permitted: {session_user()} may not read {loaded.doctype} {loaded.name}")
+        raise PermissionError(_("Not permitted: {0} may not read {1} {2}",
+                                session_user(), _(loaded.doctype), loaded.name))
     if action and data.get("modified") and _stamp(to_datetime(data["modified"])) != _stamp(loaded.modified):
         raise _conflict(loaded.doctype, loaded.name, action)
     return loaded
@@ -376,5 +379,5 @@ def get_transitions_api(doc: Any, workflow: Any = None, raise_exception: Any = N
 def apply_workflow_api(doc: Any, action: str) -> dict[str, Any]:
     """REST: take `action`; `doc.modified`, when sent, must still be the stored one."""
     if not action:
-        raise ValidationError("action is required")
+        raise ValidationError(_("action is required"))
     return apply_workflow(_document_from(doc, str(action)), str(action)).as_dict(convert_dates_to_str=True)

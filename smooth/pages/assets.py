@@ -22,6 +22,7 @@ from starlette.responses import Response
 
 from smooth.apps import App
 from smooth.exceptions import DoesNotExistError
+from smooth.messages import _
 
 CORE_PUBLIC = Path(__file__).resolve().parent / "public"
 RELOAD_ENV = "SMOOTH_RELOAD"
@@ -47,10 +48,10 @@ def register_apps(apps: Iterable[App]) -> None:
 def _file(package: str, path: str) -> Path:
     root = _folders.get(package)
     if root is None:
-        raise DoesNotExistError(f"No assets are served for {package!r}")
+        raise DoesNotExistError(_("No assets are served for {0!r}", package))
     target = (root / path).resolve()
     if not target.is_relative_to(root) or not target.is_file():
-        raise DoesNotExistError(f"No asset {package}/{path}")
+        raise DoesNotExistError(_("No asset {0}/{1}", package, path))
     return target
 
 

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from smooth.api.request import ApiRequest, current_request
 from smooth.exceptions import PermissionError, ValidationError
 from smooth.integrations import google_oauth
+from smooth.messages import _
 from smooth.pages.desk.access import require_desk_user
 from smooth.pages.rendering import Redirect
 from smooth.whitelist import whitelist
@@ -35,16 +36,16 @@ def connect_calendar(name: str) -> dict[str, str]:
     """The Google Calendar form's Connect button: its own user goes to Google's consent screen."""
     api = current_request()
     if api is None:
-        raise ValidationError("Connecting a Google Calendar happens in the browser, from the Google Calendar form")
+        raise ValidationError(_("Connecting a Google Calendar happens in the browser, from the Google Calendar form"))
     if name != api.user:
-        raise PermissionError("Only the calendar's own user can connect it (Google asks them to consent)")
+        raise PermissionError(_("Only the calendar's own user can connect it (Google asks them to consent)"))
     return {"redirect_to": google_oauth.consent_url(api.user, _callback_url(api))}
 
 
 def callback_page(api: ApiRequest) -> Response:
     viewer = require_desk_user(api)
     if api.form.get("error"):
-        raise ValidationError(f"Google did not grant access: {api.form.get('error')}")
+        raise ValidationError(_("Google did not grant access: {0}", api.form.get('error')))
     calendar = google_oauth.complete(viewer.user, str(api.form.get("state") or ""), str(api.form.get("code") or ""),
                                      _callback_url(api))
     raise Redirect(f"/app/google-calendar/{quote(calendar, safe='')}")

@@ -59,6 +59,7 @@ from smooth.exceptions import (
     SmoothError,
     ValidationError,
 )
+from smooth.messages import _
 from smooth.pages.rendering import (
     SECURITY_HEADERS,
     Redirect,
@@ -125,7 +126,7 @@ def match_rules(path: str, rules: list[Any]) -> tuple[str, dict[str, str]]:
     for rule in rules:
         if not isinstance(rule, dict) or not isinstance(rule.get("from_route"), str) \
                 or not isinstance(rule.get("to_route"), str):
-            raise HookError(f"{HOOK} entries are dicts with from_route and to_route strings, not {rule!r}")
+            raise HookError(_("{0} entries are dicts with from_route and to_route strings, not {1!r}", HOOK, rule))
         found = rule_pattern(rule["from_route"]).match(path)
         if found:
             return rule["to_route"].strip("/"), found.groupdict()
@@ -136,7 +137,7 @@ def find_page(route: str) -> Page:
     """The `www/` page of a route in the site's apps (the first module that has it)."""
     segments = route.split("/") if route else []
     if not all(_SEGMENT.match(s) for s in segments):
-        raise DoesNotExistError("Page not found")
+        raise DoesNotExistError(_("Page not found"))
     for app in local().site.apps:
         for module in app.served:
             www = module.path / "www"
@@ -145,7 +146,7 @@ def find_page(route: str) -> Page:
                 if has_template or has_code:
                     return Page(f"www/{stem}.html" if has_template else None, module.path,
                                 f"{module.package}.www.{stem.replace('/', '.')}" if has_code else None)
-    raise DoesNotExistError("Page not found")
+    raise DoesNotExistError(_("Page not found"))
 
 
 def _page_module(page: Page) -> ModuleType | None:
@@ -202,7 +203,7 @@ def serve(api: ApiRequest, path: str = "") -> Response:
     if api.method == "POST":
         handle_post = getattr(module, "handle_post", None)
         if handle_post is None:
-            raise MethodNotAllowedError("This page takes no form posts")
+            raise MethodNotAllowedError(_("This page takes no form posts"))
         handle_post(context)
     if context.redirect_to:
         raise Redirect(local_path(context.redirect_to, "/"))
@@ -212,7 +213,7 @@ def serve(api: ApiRequest, path: str = "") -> Response:
     if context.download:
         return download_response(context.download)
     if page.template is None:
-        raise DoesNotExistError("Page not found")
+        raise DoesNotExistError(_("Page not found"))
     folders = [*template_folders(), page.root]
     html = render_template(page.template, {"request_id": api.request_id, **context}, folders)
     return HTMLResponse(html, status_code=int(context.http_status or 200),

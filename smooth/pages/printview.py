@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, Response
 from smooth.api.printing import printed
 from smooth.api.request import ApiRequest
 from smooth.exceptions import ValidationError
+from smooth.messages import _
 from smooth.pages.rendering import SECURITY_HEADERS
 
 BAR = ('<nav class="print-bar" aria-label="Print"><a href="{pdf}">Download PDF</a></nav>'
@@ -23,9 +24,9 @@ BAR = ('<nav class="print-bar" aria-label="Print"><a href="{pdf}">Download PDF</
 def show_printview(api: ApiRequest) -> Response:
     doctype, name = api.form.get("doctype"), api.form.get("name")
     if not doctype or not name:
-        raise ValidationError("Give the document to print: /printview?doctype=...&name=...")
+        raise ValidationError(_("Give the document to print: /printview?doctype=...&name=..."))
     chosen = api.form.get("format") or None
-    page, _ = printed(str(doctype), str(name), chosen)
+    page, _media_type = printed(str(doctype), str(name), chosen)
     query = {"doctype": doctype, "name": name, **({"format": chosen} if chosen else {})}
     bar = BAR.format(pdf="/api/method/frappe.utils.print_format.download_pdf?" + urlencode(query).replace("&", "&amp;"))
     page = page.replace("<body>", f"<body>{bar}", 1)

@@ -21,6 +21,7 @@ from smooth.api.request import NO_STORE, ApiRequest
 from smooth.auth import oidc, sessions
 from smooth.auth.login import DESK_HOME, website_home
 from smooth.context import local, session_user, unit_of_work
+from smooth.messages import _
 from smooth.model import time_zones
 from smooth.model.database_api import document_db
 from smooth.pages import assets, templating
@@ -205,8 +206,8 @@ def kept_choice_url(api: ApiRequest) -> str:
 def login_again(api: ApiRequest) -> Response:
     """A form post refused because its session had ended: a login form (401) that returns to the page with the
     posted choice kept, instead of an error that loses it."""
-    context = {"error": "Your session has ended, so nothing was saved. Log in again to go back to the page "
-                        "with your choice kept.", "usr": "", "redirect_to": kept_choice_url(api),
+    context = {"error": _("Your session has ended, so nothing was saved. Log in again to go back to the page "
+                          "with your choice kept."), "usr": "", "redirect_to": kept_choice_url(api),
                "viewer": Viewer(GUEST, GUEST, "", False), "path": "/login", "request_id": api.request_id,
                "sso_buttons": _sso_buttons(api)}
     return HTMLResponse(render_template("login.html", context), status_code=401,

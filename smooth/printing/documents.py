@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from smooth.exceptions import ValidationError
+from smooth.messages import _
 from smooth.model.document import Document
 from smooth.model.records import get_doc
 from smooth.printing.pdf import html_to_pdf
@@ -21,7 +22,7 @@ def get_print(doctype: str | None = None, name: str | None = None, print_format:
     """
     if doc is None:
         if not doctype or not name:
-            raise ValidationError("get_print needs a doc, or a doctype and a name")
+            raise ValidationError(_("get_print needs a doc, or a doctype and a name"))
         doc = get_doc(doctype, name)
     layout = choose_format(doc, print_format)
     page = render_page(doc, layout, context)

@@ -15,10 +15,11 @@ import pdfkit
 
 from smooth.context import local
 from smooth.exceptions import SmoothError
+from smooth.messages import _, _lazy
 from smooth.printing.render import PrintLayout
 
-PACKAGE_HINT = ("install the Debian package `wkhtmltopdf` (sudo apt-get install wkhtmltopdf), or set "
-                "`wkhtmltopdf` in site_config.json to its path")
+PACKAGE_HINT = _lazy("install the Debian package `wkhtmltopdf` (sudo apt-get install wkhtmltopdf), or set "
+                     "`wkhtmltopdf` in site_config.json to its path")
 NOWHERE_PROXY = "http://127.0.0.1:9"  # the discard port: nothing answers, so nothing is fetched
 
 
@@ -32,8 +33,10 @@ def wkhtmltopdf_path() -> str:
     configured = local().site.config.get("wkhtmltopdf") or os.environ.get("SMOOTH_WKHTMLTOPDF")
     found = shutil.which(configured) if configured else shutil.which("wkhtmltopdf")
     if not found:
-        where = f" (looked for {configured!r})" if configured else ""
-        raise PdfUnavailableError(f"Cannot make a PDF: wkhtmltopdf is not installed{where}; {PACKAGE_HINT}")
+        if configured:
+            raise PdfUnavailableError(_("Cannot make a PDF: wkhtmltopdf is not installed (looked for {0!r}); {1}",
+                                        configured, PACKAGE_HINT))
+        raise PdfUnavailableError(_("Cannot make a PDF: wkhtmltopdf is not installed; {0}", PACKAGE_HINT))
     return found
 
 
@@ -61,4 +64,4 @@ def html_to_pdf(page: str, layout: PrintLayout) -> bytes:
     try:
         return pdfkit.from_string(page, False, options=options(layout), configuration=config)
     except OSError as exc:
-        raise SmoothError(f"wkhtmltopdf could not make the PDF: {str(exc).strip()[:500]}") from exc
+        raise SmoothError(_("wkhtmltopdf could not make the PDF: {0}", str(exc).strip()[:500])) from exc

@@ -91,11 +91,11 @@ def choose_format(doc: Document, name: str | None = None) -> PrintLayout:
     if name:
         row = db.get_value("Print Format", name, FORMAT_FIELDS, as_dict=True)
         if not row:
-            raise DoesNotExistError(f"Print Format {name} not found")
+            raise DoesNotExistError(_("Print Format {0} not found", name))
         if row["doc_type"] != doc.doctype:
-            raise ValidationError(f"Print Format {name} is for {row['doc_type']}, not {doc.doctype}")
+            raise ValidationError(_("Print Format {0} is for {1}, not {2}", name, _(row['doc_type']), _(doc.doctype)))
         if row["disabled"]:
-            raise ValidationError(f"Print Format {name} is disabled")
+            raise ValidationError(_("Print Format {0} is disabled", name))
         return _layout(row)
     default = get_all("Print Format", filters={"doc_type": doc.doctype, "is_default": 1, "disabled": 0},
                       fields=FORMAT_FIELDS, limit_page_length=1)

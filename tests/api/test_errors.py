@@ -213,3 +213,17 @@ def test_a_low_layer_refusal_reaches_a_german_user_in_german(api: Api) -> None:
     with api.handle.context(user="de-reader@example.com"), pytest.raises(FilterError) as refused:
         smooth.get_all("Test Note", filters=bad_filter["filters"])
     assert str(refused.value) == "Field 'nowhere' does not exist on Test Note; it cannot be used in a filter"
+
+
+def test_a_refusal_reaches_a_german_user_in_german_with_its_status(api: Api) -> None:
+    """SQLite only: the language of a message does not depend on the database."""
+    add_user(api, "greta@example.com", "Test Reader")
+    with api.handle.context():
+        smooth.db.set_value("User", "greta@example.com", "language", "de")
+        smooth.db.commit()
+    refused = api.list("User", user="greta@example.com")
+    assert_envelope(refused, 403, "PermissionError", "Nicht erlaubt: greta@example.com darf Benutzer nicht lesen")
+    missing = api.get("/api/resource/Test Note/Nowhere", user="greta@example.com")
+    assert_envelope(missing, 404, "DoesNotExistError", "Test Note Nowhere nicht gefunden")
+    assert_envelope(api.get("/api/resource/Test Note/Nowhere"), 404, "DoesNotExistError",
+                    "Test Note Nowhere not found")  # Administrator reads English

@@ -13,6 +13,7 @@ from smooth.api.request import ApiRequest
 from smooth.auth.login import website_home
 from smooth.context import local
 from smooth.exceptions import DoesNotExistError
+from smooth.messages import _
 from smooth.meta.desk_routes import slug as slug  # re-exported: the desk pages name it from here
 from smooth.meta.doctype import Meta
 from smooth.meta.registry import MetaRegistry
@@ -43,5 +44,5 @@ def doctype_for(slug_text: str) -> Meta:
     """The doctype a URL slug names (404 for none, and for child tables, which have no pages)."""
     meta = _pages(local().site.registry).get(slug_text)
     if meta is None:
-        raise DoesNotExistError(f"There is no page /app/{slug_text}: no workspace or document type has that name")
+        raise DoesNotExistError(_("There is no page /app/{0}: no workspace or document type has that name", slug_text))
     return meta

@@ -15,6 +15,7 @@ from typing import Any
 from smooth.api.client import apply_update
 from smooth.context import savepoint
 from smooth.exceptions import SmoothError, ValidationError
+from smooth.messages import _
 from smooth.model import records
 from smooth.model.user_writes import user_may_write
 from smooth.pages.desk.list_query import ListContext
@@ -50,31 +51,32 @@ def settable_fields(ctx: ListContext) -> list[Any]:
 def _value(ctx: ListContext, fieldname: str, raw: str) -> tuple[str, Any, str]:
     df = next((f for f in settable_fields(ctx) if f.fieldname == fieldname), None)
     if df is None:
-        raise ValidationError(f"{fieldname!r} cannot be set in bulk on {ctx.meta.name}: choose a Select or Check "
-                              "field that is not read-only")
+        raise ValidationError(_("{0!r} cannot be set in bulk on {1}: choose a Select or Check field that is not "
+                                "read-only", fieldname, _(ctx.meta.name)))
     if df.fieldtype == "Check":
         if raw.strip().lower() not in CHECK_VALUES:
-            raise ValidationError(f"{df.label} takes Yes (1) or No (0), not {raw[:40]!r}")
+            raise ValidationError(_("{0} takes Yes (1) or No (0), not {1!r}", _(df.label), raw[:40]))
         value = CHECK_VALUES[raw.strip().lower()]
         return df.label, value, "Yes" if value else "No"
     if raw and raw not in df.select_options:
-        raise ValidationError(f"{raw[:40]!r} is not an option of {df.label}; use one of {', '.join(df.select_options)}")
+        raise ValidationError(_("{0!r} is not an option of {1}; use one of {2}",
+                                raw[:40], _(df.label), ', '.join(df.select_options)))
     return df.label, raw, raw or "nothing"
 
 
 def run(ctx: ListContext, action: str, names: Sequence[str], form: dict[str, Any]) -> BulkResult:
     if action not in ACTIONS:
-        raise ValidationError(f"Unknown bulk action {action[:40]!r}; use delete or set")
+        raise ValidationError(_("Unknown bulk action {0!r}; use delete or set", action[:40]))
     if not names:
-        raise ValidationError("Select at least one record first")
+        raise ValidationError(_("Select at least one record first"))
     if len(names) > MAX_RECORDS:
-        raise ValidationError(f"At most {MAX_RECORDS} records can be changed at once")
+        raise ValidationError(_("At most {0} records can be changed at once", MAX_RECORDS))
     doctype = ctx.meta.name
     if action == "delete":
         result = BulkResult(action, "Deleted")
         change: Any = None
     else:
-        fieldname, _, raw = str(form.get("set_to") or "").partition(":")
+        fieldname, _colon, raw = str(form.get("set_to") or "").partition(":")
         label, value, shown = _value(ctx, fieldname, raw)
         result = BulkResult(action, f"{label} set to {shown} on")
         change = {fieldname: value}

@@ -30,6 +30,7 @@ from starlette.responses import Response
 from smooth.api.request import ApiRequest
 from smooth.context import local
 from smooth.exceptions import DoesNotExistError, MetaError, ValidationError
+from smooth.messages import _
 from smooth.meta.doctype import Meta
 from smooth.model import user_queries
 from smooth.model.time_zones import user_time_zone
@@ -95,8 +96,8 @@ def calendar_settings(meta: Meta) -> CalendarSettings:
     """The doctype's calendar fields (404 when it declares none, a MetaError naming a wrong field)."""
     raw = view_settings(meta, "calendar")
     if not raw:
-        raise DoesNotExistError(f"{meta.name} has no calendar view: its folder has no "
-                                f"{meta.path.stem if meta.path else meta.name}_calendar.json naming its start field")
+        raise DoesNotExistError(_("{0} has no calendar view: its folder has no {1}_calendar.json naming its start "
+                                  "field", _(meta.name), meta.path.stem if meta.path else meta.name))
 
     def datetime_field(key: str, required: bool) -> str | None:
         name = raw.get(key)
@@ -104,7 +105,8 @@ def calendar_settings(meta: Meta) -> CalendarSettings:
             return None
         found = meta.get_field(str(name)) if name else None
         if found is None or found.fieldtype != "Datetime":
-            raise MetaError(f"{meta.name} calendar settings: {key} must name a Datetime field, not {name!r}")
+            raise MetaError(_("{0} calendar settings: {1} must name a Datetime field, not {2!r}",
+                              _(meta.name), key, name))
         return found.fieldname
 
     start = datetime_field("start", True)
@@ -113,13 +115,13 @@ def calendar_settings(meta: Meta) -> CalendarSettings:
     titles = [titles] if isinstance(titles, str) else list(titles)
     for name in titles:
         if name != "name" and not meta.has_field(name):
-            raise MetaError(f"{meta.name} calendar settings: title field {name!r} does not exist")
+            raise MetaError(_("{0} calendar settings: title field {1!r} does not exist", _(meta.name), name))
     color_by = raw.get("color_by")
     if color_by and not meta.has_field(color_by):
-        raise MetaError(f"{meta.name} calendar settings: color_by field {color_by!r} does not exist")
+        raise MetaError(_("{0} calendar settings: color_by field {1!r} does not exist", _(meta.name), color_by))
     colors = {str(k): str(v).lower() for k, v in (raw.get("colors") or {}).items()}
     if start is None:
-        raise MetaError(f"{meta.name} calendar settings: start is required")
+        raise MetaError(_("{0} calendar settings: start is required", _(meta.name)))
     return CalendarSettings(start, end, titles, color_by, colors, _is_utc(meta, start),
                             bool(end) and _is_utc(meta, end))
 
@@ -133,7 +135,7 @@ def zone_named(name: str) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValidationError(f"{name!r} is not an IANA time zone name (for example Europe/Berlin)") from None
+        raise ValidationError(_("{0!r} is not an IANA time zone name (for example Europe/Berlin)", name)) from None
 
 
 def viewer_zone(asked: str | None) -> str:
@@ -154,7 +156,7 @@ def parse_day(text: str | None, today: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"date must be a day as YYYY-MM-DD, not {text!r}") from None
+        raise ValidationError(_("date must be a day as YYYY-MM-DD, not {0!r}", text)) from None
 
 
 def wall_to_utc(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
@@ -289,7 +291,7 @@ def show_calendar(api: ApiRequest, slug: str) -> Response:
     params = api.request.query_params
     view = params.get("view") or "week"
     if view not in VIEWS:
-        raise ValidationError(f"view must be week or day, not {view!r}")
+        raise ValidationError(_("view must be week or day, not {0!r}", view))
     asked_zone = params.get("tz") or None
     zone_name = viewer_zone(asked_zone)
     zone = zone_named(zone_name)

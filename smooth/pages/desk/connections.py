@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 
 from smooth.context import local
 from smooth.exceptions import MetaError
+from smooth.messages import _
 from smooth.meta.doctype import Meta, scrub
 from smooth.model import user_queries
 from smooth.model.document import Document
@@ -61,7 +62,7 @@ def _dashboard_module(package: str, doctype: str) -> Any:
     except ModuleNotFoundError as exc:
         if exc.name and name.startswith(exc.name):
             return None
-        raise MetaError(f"The dashboard of {doctype} ({name}) failed to import: {exc}") from exc
+        raise MetaError(_("The dashboard of {0} ({1}) failed to import: {2}", _(doctype), name, exc)) from exc
 
 
 def declared_links(meta: Meta) -> list[_Link]:
@@ -95,7 +96,8 @@ def connections(meta: Meta, doc: Document) -> list[ConnectionGroup]:
             continue
         target = registry.get(link.doctype)
         if link.fieldname not in target.column_set:
-            raise MetaError(f"The connection of {meta.name} to {link.doctype} names no field {link.fieldname!r}")
+            raise MetaError(_("The connection of {0} to {1} names no field {2!r}",
+                              _(meta.name), _(link.doctype), link.fieldname))
         value = doc.get(link.value_field)
         if value in (None, ""):
             groups.setdefault(link.group, []).append(Connection(link.doctype, 0, "", ""))

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from smooth.api.request import ApiRequest
 from smooth.context import db, local
 from smooth.exceptions import PermissionError, SmoothError
+from smooth.messages import _
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField, Meta
 from smooth.meta.registry import read_doctype_file
@@ -46,7 +47,7 @@ def customize_url(doctype: str) -> str:
 def _require_manager(api: ApiRequest) -> None:
     require_desk_user(api)
     if not may_customize(api.user):
-        raise PermissionError(f"Not permitted: Customize Form is for the {MANAGER} role")
+        raise PermissionError(_("Not permitted: Customize Form is for the {0} role", MANAGER))
 
 
 def _shipped(meta: Meta) -> dict[str, dict[str, Any]]:

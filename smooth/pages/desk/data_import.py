@@ -24,6 +24,7 @@ from smooth.core.doctype.data_import import data_import as importer
 from smooth.core.doctype.data_import.plan import INSERT, UPDATE, UPSERT, doctype_columns, load_plan
 from smooth.core.doctype.data_import.preview import preview
 from smooth.exceptions import PermissionError, SmoothError, ValidationError
+from smooth.messages import _
 from smooth.model.records import get_doc
 from smooth.pages.desk.access import require_desk_user
 from smooth.pages.rendering import Redirect, render_page
@@ -45,13 +46,13 @@ def _importable_doctypes() -> list[str]:
 def new_import(api: ApiRequest) -> Response:
     require_desk_user(api)
     if not has_permission("Data Import", "create"):
-        raise PermissionError("Not permitted: you may not create a Data Import")
+        raise PermissionError(_("Not permitted: you may not create a Data Import"))
     error = ""
     if api.method == "POST":
         try:
             upload = api.form.get("import_file")
             if not isinstance(upload, UploadFile) or not upload.filename:
-                raise ValidationError("Choose the CSV or XLSX file to import")
+                raise ValidationError(_("Choose the CSV or XLSX file to import"))
             stored = upload_file(file=upload)
             doc = get_doc({"doctype": "Data Import", "reference_doctype": str(api.form.get("reference_doctype") or ""),
                            "import_type": str(api.form.get("import_type") or INSERT),
@@ -90,7 +91,7 @@ def _post(api: ApiRequest, doc: Any) -> str:
         doc.column_mapping = json.dumps(mapping)
         doc.save()
         return "saved"
-    raise ValidationError(f"Unknown Data Import action {action!r}")
+    raise ValidationError(_("Unknown Data Import action {0!r}", action))
 
 
 def show_import(api: ApiRequest, name: str) -> Response:

@@ -28,6 +28,7 @@ from starlette.responses import Response
 from smooth.api.method import file_download
 from smooth.api.request import ApiRequest
 from smooth.exceptions import ValidationError
+from smooth.messages import _
 from smooth.pages.desk.access import require_desk_user
 from smooth.pages.desk.list_query import Column, Condition, ListContext, ListState, columns_of, fetch, parse_state
 from smooth.pages.desk.listview import fetch_fields, list_context, query_pairs
@@ -144,7 +145,7 @@ def show_export(api: ApiRequest, slug: str) -> Response:
     ctx = list_context(slug)
     kind = str(api.request.query_params.get("format") or "csv")
     if kind not in FORMATS:
-        raise ValidationError(f"Export as csv or xlsx, not {kind!r}")
+        raise ValidationError(_("Export as csv or xlsx, not {0!r}", kind))
     require_export(ctx.meta.name)
     state = parse_state(ctx, [(k, v) for k, v in query_pairs(api) if k != "format"])
     columns = export_columns(ctx)

@@ -36,6 +36,7 @@ from urllib.parse import quote
 
 from smooth.exceptions import PermissionError
 from smooth.expressions import evaluate
+from smooth.messages import _
 from smooth.meta.doctype import Meta
 from smooth.model import workflow
 from smooth.model.document import Document
@@ -150,7 +151,7 @@ def offered_button(meta: Meta, doc: Document, key: str) -> dict[str, Any]:
     buttons = doctype_buttons(meta)
     if not position.isdigit() or int(position) >= len(buttons) or not _button_offered(meta, doc,
                                                                                          buttons[int(position)]):
-        raise PermissionError("Not permitted: this action is not available on this document")
+        raise PermissionError(_("Not permitted: this action is not available on this document"))
     return buttons[int(position)]
 
 

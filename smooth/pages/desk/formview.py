@@ -212,7 +212,7 @@ def new_form(api: ApiRequest, slug: str) -> Response:
     if meta.issingle:
         raise Redirect(form_url(meta, meta.name))
     if not permissions.has_permission(meta.name, "create"):
-        raise PermissionError(f"Not permitted: you may not create a {meta.name}")
+        raise PermissionError(_("Not permitted: you may not create a {0}", _(meta.name)))
     if api.method == "POST":
         return _save(api, meta, None)
     doc = _prefill(meta, api)
@@ -227,7 +227,7 @@ def show_form(api: ApiRequest, slug: str, name: str) -> Response:
         if str(action).startswith(WORKFLOW_PREFIX):
             return _act(api, meta, name, str(action))
         if action not in ACTIONS and not str(action).startswith(BUTTON_PREFIX):
-            raise ValidationError(f"Unknown form action {action!r}")
+            raise ValidationError(_("Unknown form action {0!r}", action))
         if action == "save":
             return _save(api, meta, name)
         return _act(api, meta, name, str(action))
@@ -235,8 +235,8 @@ def show_form(api: ApiRequest, slug: str, name: str) -> Response:
     if meta.track_views:
         access_log.make_access_log(meta.name, doc.name, "Open")
     asked = api.form.get("action")
-    notice = {"1": "Saved", "submitted": "Submitted", "cancelled": "Cancelled", "renamed": "Renamed",
-              "comment": "Comment added"}.get(str(api.form.get("saved") or ""), "")
+    notice = {"1": _("Saved"), "submitted": _("Submitted"), "cancelled": _("Cancelled"), "renamed": _("Renamed"),
+              "comment": _("Comment added")}.get(str(api.form.get("saved") or ""), "")
     confirm = asked if isinstance(asked, str) else ""  # an offered action's key (checked when drawn)
     return _render(api, meta, doc, _state(meta, doc), notice=notice, confirm=confirm,
                    activity=bool(api.form.get(ACTIVITY)))
@@ -247,7 +247,7 @@ def show_activity(api: ApiRequest, slug: str, name: str) -> Response:
     require_desk_user(api)
     meta = doctype_for(slug)
     if meta.issingle:
-        raise DoesNotExistError(f"A Single {meta.name} has no activity view")
+        raise DoesNotExistError(_("A Single {0} has no activity view", _(meta.name)))
     doc = load_for_read(meta.name, name)
     return render_page(api, "desk/_form_activity.html", {
         "meta": meta, "url": form_url(meta, str(doc.name)),
@@ -263,8 +263,8 @@ def _attach_target(meta: Meta, key: str, editable: set[str]) -> bool:
     field = meta.get_field(key)
     if field is not None:
         return field.fieldtype in ATTACH_FIELDTYPES and key in editable
-    table_name, _, rest = key.partition("-")
-    index, _, fieldname = rest.partition("-")
+    table_name, _dash, rest = key.partition("-")
+    index, _dash, fieldname = rest.partition("-")
     table = meta.get_field(table_name)
     if table is None or table.fieldtype != "Table" or table_name not in editable or not index.isdigit():
         return False
@@ -345,16 +345,17 @@ def _save(api: ApiRequest, meta: Meta, name: str | None) -> Response:
         state = _posted_state(meta, {**api.form, **kept})
         shown = records.new_doc(meta.name) if name is None else _reload_or_new(meta, name)
         stamp = api.form.get("modified")
-        said = "The files you chose are kept" if len(kept) > 1 else "The file you chose is kept"
+        said = (_("The files you chose are kept: save again, or choose another") if len(kept) > 1
+                else _("The file you chose is kept: save again, or choose another"))
         return _render(api, meta, shown, state, error=exc.message or type(exc).__name__,
                        stale=isinstance(exc, TimestampMismatchError), status=exc.http_status_code,
                        modified=stamp if isinstance(stamp, str) and stamp else None,
-                       messages=[{"message": f"{said}: save again, or choose another", "title": ""}] if kept else [],
+                       messages=[{"message": said, "title": ""}] if kept else [],
                        create_missing=_create_missing(exc))
     told = _told()
     if told:  # what the controller said on saving (msgprint) is shown with the saved form, not lost in a redirect
         saved = _load(meta, doc.name)
-        return _render(api, meta, saved, _state(meta, saved), notice="Saved", messages=told,
+        return _render(api, meta, saved, _state(meta, saved), notice=_("Saved"), messages=told,
                        saved_url=form_url(meta, saved.name))
     raise Redirect(form_url(meta, doc.name) + "?saved=1")
 
@@ -420,13 +421,13 @@ def _press(meta: Meta, doc: Document, key: str, form: dict[str, Any]) -> tuple[s
     button = offered_button(meta, doc, key)
     fn = resolve(str(button["method"]))
     if is_whitelisted(fn) is None:
-        raise PermissionError(f"Not permitted: function {button['method']} is not whitelisted")
+        raise PermissionError(_("Not permitted: function {0} is not whitelisted", button['method']))
     values = {}
     for arg in button.get("args") or []:
         value = form.get(str(arg["fieldname"]))
         value = value.strip() if isinstance(value, str) else ""
         if arg.get("reqd") and not value:
-            raise ValidationError(f"{arg.get('label') or arg['fieldname']} is required")
+            raise ValidationError(_("{0} is required", arg.get('label') or arg['fieldname']))
         values[str(arg["fieldname"])] = value
     result = fn(name=doc.name, **values)
     if isinstance(result, dict) and result.get("redirect_to"):  # e.g. a consent screen elsewhere
@@ -506,7 +507,7 @@ def _act(api: ApiRequest, meta: Meta, name: str, action: str) -> Response:
         if action == "rename":
             target = form.get("new_name")
             if not isinstance(target, str) or not target.strip():
-                raise ValidationError("Enter the new name")
+                raise ValidationError(_("Enter the new name"))
             renamed = rename.rename_doc(meta.name, doc.name, target.strip())
             raise Redirect(form_url(meta, renamed) + "?saved=renamed")
         content = form.get("content")

@@ -30,6 +30,7 @@ from urllib.parse import urlencode
 from smooth.context import session_user, today
 from smooth.exceptions import FilterError
 from smooth.filters import OPERATORS
+from smooth.messages import _
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField, Meta
 from smooth.model import time_zones, user_queries, workflow
@@ -148,10 +149,11 @@ class ListContext:
     settings: dict[str, Any]
     columns: dict[str, Column] = field(default_factory=dict)
 
-    def column(self, fieldname: str, what: str = "filter on") -> Column:
+    def column(self, fieldname: str, what: str | None = None) -> Column:
         found = self.columns.get(fieldname)
         if found is None:
-            raise FilterError(f"You cannot {what} {fieldname!r}: {self.meta.name} has no such field you may read")
+            raise FilterError(_("You cannot {0} {1!r}: {2} has no such field you may read",
+                                what or _("filter on"), fieldname, _(self.meta.name)))
         return found
 
 
@@ -196,7 +198,8 @@ def _condition(ctx: ListContext, key: str, raw: str) -> Condition | None:
         if isinstance(decoded, list) and len(decoded) == 2 and isinstance(decoded[0], str):
             op = " ".join(decoded[0].lower().split())
             if op not in OPERATORS:
-                raise FilterError(f"Operator {decoded[0]!r} is not allowed; use one of {', '.join(sorted(OPERATORS))}")
+                raise FilterError(_("Operator {0!r} is not allowed; use one of {1}",
+                                    decoded[0], ', '.join(sorted(OPERATORS))))
             return Condition(key, op, _freeze(decoded[1]))
     if text == "":
         return None  # an empty box of the standard filter bar: no filter
@@ -211,7 +214,7 @@ def _added(ctx: ListContext, params: dict[str, str]) -> Condition | None:
     column = ctx.column(fieldname)
     op = " ".join(params.get("add_op", "=").lower().split()) or "="
     if op not in OPERATORS:
-        raise FilterError(f"Operator {op!r} is not allowed; use one of {', '.join(sorted(OPERATORS))}")
+        raise FilterError(_("Operator {0!r} is not allowed; use one of {1}", op, ', '.join(sorted(OPERATORS))))
     value: Any = params.get("add_value", "")
     if op == "is":
         value = value if value in ("set", "not set") else "set"
@@ -227,7 +230,7 @@ def _added(ctx: ListContext, params: dict[str, str]) -> Condition | None:
 def _freeze(value: Any) -> Any:
     """Lists as tuples, so conditions can be compared and de-duplicated."""
     if isinstance(value, dict):
-        raise FilterError("A filter value must be text, a number or a list, not an object")
+        raise FilterError(_("A filter value must be text, a number or a list, not an object"))
     return tuple(_freeze(v) for v in value) if isinstance(value, list | tuple) else value
 
 
@@ -238,13 +241,13 @@ def _order(ctx: ListContext, text: str) -> tuple[tuple[str, str], ...]:
         if not words:
             continue
         if len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
-            raise FilterError(f"Cannot sort by {part.strip()!r}: give a field and asc or desc")
-        column = ctx.column(words[0], "sort by")
+            raise FilterError(_("Cannot sort by {0!r}: give a field and asc or desc", part.strip()))
+        column = ctx.column(words[0], _("sort by"))
         if not column.sortable:
-            raise FilterError(f"Cannot sort by {column.label}: long text is not sortable")
+            raise FilterError(_("Cannot sort by {0}: long text is not sortable", _(column.label)))
         terms.append((column.fieldname, words[1].lower() if len(words) == 2 else "asc"))
     if len(terms) > MAX_ORDER_TERMS:
-        raise FilterError(f"Sort by at most {MAX_ORDER_TERMS} fields")
+        raise FilterError(_("Sort by at most {0} fields", MAX_ORDER_TERMS))
     return tuple(terms)
 
 
@@ -254,7 +257,7 @@ def _positive(value: str, what: str) -> int:
     except ValueError:
         number = 0
     if number < 1:
-        raise FilterError(f"{what} must be a whole number from 1 up, not {value[:20]!r}")
+        raise FilterError(_("{0} must be a whole number from 1 up, not {1!r}", what, value[:20]))
     return number
 
 
@@ -282,18 +285,18 @@ def parse_state(ctx: ListContext, pairs: Sequence[tuple[str, str]], *, report: b
         conditions.append(added)
     page_length = _positive(single.get("page_length", str(PAGE_LENGTHS[0])), "page_length")
     if page_length not in PAGE_LENGTHS:
-        raise FilterError(f"page_length must be one of {', '.join(map(str, PAGE_LENGTHS))}")
+        raise FilterError(_("page_length must be one of {0}", ', '.join(map(str, PAGE_LENGTHS))))
     fields: list[str] = []
     if report:
         for value in (v for k, v in pairs if k == "fields"):
             fields.extend(f.strip() for f in value.split(",") if f.strip())
         for name in fields:
-            ctx.column(name, "show")
+            ctx.column(name, _("show"))
         if len(fields) > MAX_REPORT_FIELDS:
-            raise FilterError(f"A report shows at most {MAX_REPORT_FIELDS} columns")
+            raise FilterError(_("A report shows at most {0} columns", MAX_REPORT_FIELDS))
     group_by = single.get("group_by", "").strip()
     if group_by:
-        ctx.column(group_by, "group by")
+        ctx.column(group_by, _("group by"))
     return ListState(
         conditions=tuple(dict.fromkeys(conditions)),
         order=_order(ctx, single.get("order_by", "")) or default_order(ctx),

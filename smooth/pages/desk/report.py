@@ -21,6 +21,7 @@ from smooth.api.request import ApiRequest
 from smooth.context import session_user
 from smooth.csv_cells import escape_csv_formula
 from smooth.exceptions import PermissionError
+from smooth.messages import _
 from smooth.pages.desk import cells
 from smooth.pages.desk.access import require_desk_user
 from smooth.pages.desk.access import slug as slug_of
@@ -73,7 +74,7 @@ def csv_cell(column: Column, value: Any) -> str:
 def require_export(doctype: str) -> None:
     """Frappe's `export` right, which the report's CSV and the list's Data Export both need."""
     if not has_permission(doctype, "export"):
-        raise PermissionError(f"Not permitted: {session_user()} may not export {doctype}")
+        raise PermissionError(_("Not permitted: {0} may not export {1}", session_user(), _(doctype)))
 
 
 def csv_response(ctx: ListContext, state: ListState, columns: list[Column]) -> Response:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from smooth.exceptions import MetaError
+from smooth.messages import _
 from smooth.meta.doctype import Meta, scrub
 
 
@@ -36,9 +37,9 @@ def _read(path: Path, mtime: float) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text())
     except ValueError as exc:
-        raise MetaError(f"{path}: not valid JSON ({exc})") from exc
+        raise MetaError(_("{0}: not valid JSON ({1})", path, exc)) from exc
     if not isinstance(data, dict):
-        raise MetaError(f"{path}: view settings must be a JSON object")
+        raise MetaError(_("{0}: view settings must be a JSON object", path))
     return data
 
 

@@ -22,6 +22,7 @@ from smooth.context import local
 from smooth.core.doctype.notification.notification import preview as notification_preview
 from smooth.email.rendering import render_values
 from smooth.exceptions import DoesNotExistError, SmoothError
+from smooth.messages import _
 from smooth.model import listing
 from smooth.pages.desk.access import require_desk_user, slug
 from smooth.pages.rendering import render_page
@@ -62,8 +63,8 @@ def show_preview(api: ApiRequest, slug: str, name: str) -> Response:
     require_desk_user(api)
     kind = KINDS.get(slug)
     if kind is None:
-        raise DoesNotExistError(f"/app/{slug} has no preview: Email Templates, Print Formats and Notifications "
-                                "have one")
+        raise DoesNotExistError(_("/app/{0} has no preview: Email Templates, Print Formats and Notifications have "
+                                  "one", slug))
     template = load_for_read(kind, name)
     fixed = str(template.get(FIXED[kind]) or "") if kind in FIXED else ""
     doctype = fixed or str(api.form.get("doctype") or "")

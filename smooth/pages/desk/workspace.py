@@ -36,8 +36,8 @@ def show_workspace(api: ApiRequest, record: dict[str, Any]) -> Response:
     require_desk_user(api)
     view = workspace_view(record)
     if view is None:
-        raise PermissionError(f"Not permitted: the {record.get('title') or record['label']} workspace is not "
-                              "shown to you (it is for other roles, or holds nothing you may open)")
+        raise PermissionError(_("Not permitted: the {0} workspace is not shown to you (it is for other roles, or "
+                                "holds nothing you may open)", _(record.get('title') or record['label'])))
     return render_page(api, "desk/workspace.html", {"workspace": view, "modules": {}})
 
 
@@ -49,9 +49,9 @@ def show_desk_page(api: ApiRequest, page: DeskPage) -> Response:
     form comes back with the message and what was chosen, never an API method's JSON."""
     seen = require_desk_user(api)
     if not may_open(page):
-        raise PermissionError(f"Not permitted: the {page.title} page is for {', '.join(page.roles)}")
+        raise PermissionError(_("Not permitted: the {0} page is for {1}", _(page.title), ', '.join(page.roles)))
     if api.method != "GET":
-        raise MethodNotAllowedError(f"The {page.title} page takes no form posts")
+        raise MethodNotAllowedError(_("The {0} page takes no form posts", _(page.title)))
     context = PageContext(form_dict=dict(api.form), user=seen.user, viewer=seen, path=api.request.url.path,
                           title=_(page.title), request_id=api.request_id)
     returned = getattr(importlib.import_module(page.module), "get_context", lambda _context: None)(context)
