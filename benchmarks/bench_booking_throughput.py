@@ -69,14 +69,13 @@ from frappe_booking_data import (
     history,
     learner_email,
 )
-from harness import BenchSite, add_common_arguments, each_backend, serve, size, temporary_site
+from harness import BenchSite, add_common_arguments, each_backend, serve, set_config, size, temporary_site
 from sqlalchemy import create_engine, event, insert, text
 from sqlalchemy.engine import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import smooth
 from smooth.asgi import create_app
-from smooth.site import update_site_config
 from smooth_lms.api import book_evaluation, get_available_slots
 
 with warnings.catch_warnings():  # Starlette would rather its test client ran on httpx2, which is not installed
@@ -370,7 +369,8 @@ def measure(site: BenchSite, args: argparse.Namespace, frappe: FrappeSide | None
     if args.redis_url:
         url = f"{args.redis_url.rstrip('/')}/{args.redis_db}"
         redis.Redis.from_url(url).flushdb()
-        update_site_config(site.sites_path, site.name, {"redis_url": url, "redis_queue": url})
+        set_config(site, "redis_url", url)
+        set_config(site, "redis_queue", url)
         worker = start_worker(site)
     process, port = serve(site)
     base_url = f"http://127.0.0.1:{port}"
@@ -399,7 +399,8 @@ def measure(site: BenchSite, args: argparse.Namespace, frappe: FrappeSide | None
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=30)
-            update_site_config(site.sites_path, site.name, {"redis_url": None, "redis_queue": None})
+            set_config(site, "redis_url", None)
+            set_config(site, "redis_queue", None)
     request, jobs = statements_per_http_booking(site, course, take(samples))
     return {"ours": ours, "theirs": theirs, "request": request, "jobs": jobs,
             "insert": statements_per_booking(course, take(samples))}

@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import http.client
 import io
+import json
 import os
 import secrets
 import shutil
@@ -88,6 +89,13 @@ def site_db_url(site_path: Path) -> str:
         return str(url)
     db_path = Path(smooth.conf.get("db_path") or "site.sqlite3")
     return f"sqlite:///{db_path if db_path.is_absolute() else site_path / db_path}"
+
+
+def set_config(site: BenchSite, key: str, value: str | None) -> None:
+    """`bench --site S set-config KEY VALUE` (None removes the key), as an operator changes a running layout."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        bench(["--sites-path", str(site.sites_path), "--site", site.name, "set-config", key,
+               "null" if value is None else json.dumps(value), "--parse"])
 
 
 def drop_site(name: str, sites_path: Path) -> None:
