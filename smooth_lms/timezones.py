@@ -78,18 +78,19 @@ def to_utc(day: dt.date, clock: dt.time, zone_name: str, utc_offset: str | None 
     found = occurrences(day, clock, zone_name)
     if not found:
         raise ValidationError(_("{0} does not exist on {1} in {2} (the clocks skip it); pick another time",
-                                f"{clock:%H:%M}", f"{day:%Y-%m-%d}", zone_name))
+                                clock.strftime("%H:%M"), day.strftime("%Y-%m-%d"), zone_name))
     if utc_offset:
         wanted = parse_offset(utc_offset)
         for instant in found:
             if offset_at(instant, zone_name) == wanted:
                 return instant
         raise ValidationError(_("{0} on {1} in {2} is at UTC{3}, not {4}; pick the offset shown with the slot",
-                                f"{clock:%H:%M}", f"{day:%Y-%m-%d}", zone_name, _or(found, zone_name), utc_offset))
+                                clock.strftime("%H:%M"), day.strftime("%Y-%m-%d"), zone_name, _or(found, zone_name),
+                                utc_offset))
     if len(found) > 1:
         raise AmbiguousTimeError(
             _("{0} on {1} happens twice in {2} (the clocks go back): book it with utc_offset {3} to say which one "
-              "you mean", f"{clock:%H:%M}", f"{day:%Y-%m-%d}", zone_name, _or(found, zone_name)), found)
+              "you mean", clock.strftime("%H:%M"), day.strftime("%Y-%m-%d"), zone_name, _or(found, zone_name)), found)
     return found[0]
 
 

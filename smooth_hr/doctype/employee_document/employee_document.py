@@ -28,7 +28,7 @@ class EmployeeDocument(Document):
         extension = (self.file or "").rsplit("/", 1)[-1].rpartition(".")[2].lower()
         if allowed and self.file and extension not in allowed:
             raise smooth.ValidationError(_("{0} accepts {1} files, not '.{2}'",
-                                           self.document_type, ', '.join(allowed), extension or '(none)'))
+                                           self.document_type, ', '.join(allowed), extension or _("(none)")))
         who = self.employee_name or smooth.db.get_value("Employee", self.employee, "employee_name") or self.employee
         self.title = self.title or f"{self.document_type}: {who}"
         before = self.get_doc_before_save()

@@ -27,8 +27,8 @@ class EmployeeSeparation(Document):
         open_rows = [row.activity_name for row in self.activities or [] if not int(row.completed or 0)]
         if open_rows:
             raise smooth.ValidationError(
-                _("Complete every activity before submitting: {0} {1} still open",
-                  ', '.join(open_rows), 'is' if len(open_rows) == 1 else 'are'))
+                _("Complete every activity before submitting: {0} is still open", open_rows[0]) if len(open_rows) == 1
+                else _("Complete every activity before submitting: {0} are still open", ", ".join(open_rows)))
 
     def on_submit(self) -> None:
         summary = separation.offboard(self.employee, self.relieving_date)

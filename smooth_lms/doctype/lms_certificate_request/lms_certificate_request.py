@@ -165,8 +165,8 @@ class LMSCertificateRequest(Document):
             if to_wall(start, system_zone) != wall:
                 raise ValidationError(
                     _("Start (UTC) {0} is {1} in {2}, not {3}; send the date and start time of the same moment",
-                      f"{start:%Y-%m-%d %H:%M}", f"{to_wall(start, system_zone):%Y-%m-%d %H:%M}", system_zone,
-                      f"{wall:%Y-%m-%d %H:%M}"))
+                      start.strftime("%Y-%m-%d %H:%M"), to_wall(start, system_zone).strftime("%Y-%m-%d %H:%M"),
+                      system_zone, wall.strftime("%Y-%m-%d %H:%M")))
         else:
             try:
                 start = to_utc(self.date, self.start_time, system_zone)
@@ -174,7 +174,7 @@ class LMSCertificateRequest(Document):
                 choices = _(" or ").join(f"{i:%Y-%m-%d %H:%M} ({self.learner_clock(i)})" for i in exc.instants)
                 raise ValidationError(
                     _("{0} happens twice in {1} (the clocks go back): set Start (UTC) to {2} to say which one you "
-                      "mean", f"{wall:%Y-%m-%d %H:%M}", system_zone, choices)) from None
+                      "mean", wall.strftime("%Y-%m-%d %H:%M"), system_zone, choices)) from None
         self.start_utc = start
 
     def validate_dates(self) -> None:
@@ -260,10 +260,10 @@ class LMSCertificateRequest(Document):
                           lengths: list[dt.timedelta]) -> SlotLengthError:
         learner_zone = self.timezone or smooth.local.site.time_zone
         given = to_wall(end, learner_zone) if end else self.end_time
-        ends = _(" or ").join(f"{to_wall(start + length, learner_zone):%H:%M}" for length in lengths)
+        ends = _(" or ").join(to_wall(start + length, learner_zone).strftime("%H:%M") for length in lengths)
         minutes = _(" or ").join(str(int(length.total_seconds() // 60)) for length in lengths)
-        args = (self.course_settings().get("title") or self.course, minutes, f"{to_wall(start, learner_zone):%H:%M}",
-                ends, f"{given:%H:%M}", learner_zone)
+        args = (self.course_settings().get("title") or self.course, minutes,
+                to_wall(start, learner_zone).strftime("%H:%M"), ends, given.strftime("%H:%M"), learner_zone)
         if learner_zone != smooth.local.site.time_zone:
             return SlotLengthError(_("Evaluation slots for {0} are {1} minutes long: one starting at {2} ends at {3}, "
                                      "not {4} ({5}); set the end time to {3} or leave it out", *args))
