@@ -263,7 +263,7 @@ class LMSCertificateRequest(Document):
         ends = _(" or ").join(to_wall(start + length, learner_zone).strftime("%H:%M") for length in lengths)
         minutes = _(" or ").join(str(int(length.total_seconds() // 60)) for length in lengths)
         args = (self.course_settings().get("title") or self.course, minutes,
-                to_wall(start, learner_zone).strftime("%H:%M"), ends, given.strftime("%H:%M"), learner_zone)
+                to_wall(start, learner_zone).strftime("%H:%M"), ends, format(given, "%H:%M"), learner_zone)
         if learner_zone != smooth.local.site.time_zone:
             return SlotLengthError(_("Evaluation slots for {0} are {1} minutes long: one starting at {2} ends at {3}, "
                                      "not {4} ({5}); set the end time to {3} or leave it out", *args))
