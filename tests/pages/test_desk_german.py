@@ -95,3 +95,4 @@ def test_a_list_s_filter_chips_quick_filters_and_sort_choices_in_german(users: A
     assert ">Zuletzt aktualisiert am (absteigend)<" in text and '<option value="like">wie</option>' in text
     english = users.get("/app/lms-course?published=1", user=ENGLISH).text
     assert ">Published equals Yes<" in english and ">Last Updated On (descending)<" in english
+    assert "Noch keine Einträge vom Typ LMS-Programm." in users.get("/app/lms-program", user=GERMAN).text
