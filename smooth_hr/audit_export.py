@@ -62,7 +62,7 @@ def _scope(employee: str | None, compliance_type: str | None) -> tuple[dict[str,
         name = smooth.db.get_value("Employee", employee, "employee_name") or employee
         return {"employee": employee}, f"Employee {employee} ({name})", employee
     if not smooth.db.exists("Compliance Type", compliance_type):
-        raise smooth.DoesNotExistError(f"Compliance Type {compliance_type} not found")
+        raise smooth.DoesNotExistError(_("Compliance Type {0} not found", compliance_type))
     return {"compliance_type": compliance_type}, f"Compliance Type {compliance_type}", str(compliance_type)
 
 
@@ -200,9 +200,9 @@ def download_audit_export(employee: str | None = None, compliance_type: str | No
     """The ZIP for one employee or one compliance type (export right on Employee Compliance needed)."""
     user = smooth.session.user
     if not smooth.has_permission(DOCTYPE, "export"):
-        raise smooth.PermissionError(f"Not permitted: {user} may not export {DOCTYPE}")
+        raise smooth.PermissionError(_("Not permitted: {0} may not export {1}", user, _(DOCTYPE)))
     if not smooth.has_permission("Employee Document", "read"):
-        raise smooth.PermissionError(f"Not permitted: {user} may not read Employee Document, the evidence files")
+        raise smooth.PermissionError(_("Not permitted: {0} may not read Employee Document, the evidence files", user))
     filters, description, part = _scope(employee or None, compliance_type or None)
     handle = tempfile.NamedTemporaryFile(prefix="audit-export-", suffix=".zip", delete=False)
     try:

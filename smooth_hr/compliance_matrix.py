@@ -90,7 +90,7 @@ def _rows(employees: list[dict[str, Any]], types: list[str]) -> list[Row]:
 
 def get_matrix(department: str = "", manager: str = "", page: int = 1) -> Matrix:
     if not smooth.has_permission(DOCTYPE, "read"):
-        raise smooth.PermissionError(f"Not permitted: {smooth.session.user} may not read {DOCTYPE}")
+        raise smooth.PermissionError(_("Not permitted: {0} may not read {1}", smooth.session.user, _(DOCTYPE)))
     page = max(1, page)
     filters = employee_filters(department, manager)
     types = compliance_types()
@@ -123,7 +123,7 @@ def cell_text(cell: Cell | None) -> str:
 def download_matrix(department: str = "", manager: str = "") -> smooth.FileDownload:
     """The whole filtered matrix as CSV (export right on Employee Compliance needed)."""
     if not smooth.has_permission(DOCTYPE, "export"):
-        raise smooth.PermissionError(f"Not permitted: {smooth.session.user} may not export {DOCTYPE}")
+        raise smooth.PermissionError(_("Not permitted: {0} may not export {1}", smooth.session.user, _(DOCTYPE)))
     filters = employee_filters(department, manager)
     types = compliance_types()
     handle = tempfile.NamedTemporaryFile("w", newline="", encoding="utf-8", prefix="compliance-matrix-",

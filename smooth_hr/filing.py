@@ -57,7 +57,7 @@ def reference_key(doctype: str, name: str, employee: str) -> str:
 
 def _require_hr() -> None:
     if not set(HR_ROLES) & set(smooth.get_roles()):
-        raise smooth.PermissionError("Only HR Managers and HR Users can file records to an employee's documents")
+        raise smooth.PermissionError(_("Only HR Managers and HR Users can file records to an employee's documents"))
 
 
 def _check(value: Any, label: str) -> bool:
@@ -120,7 +120,7 @@ def _compliance_type(compliance_type: str | None, mark_complete: bool, source: S
         return None
     if compliance_type:
         if not smooth.db.exists("Compliance Type", compliance_type):
-            raise smooth.DoesNotExistError(f"Compliance Type {compliance_type} not found")
+            raise smooth.DoesNotExistError(_("Compliance Type {0} not found", compliance_type))
         return compliance_type
     linked = smooth.get_all("Compliance Type", filters={"course": source.course}, pluck="name") if source.course \
         else []
@@ -154,7 +154,7 @@ def _document_type(document_type: str | None, compliance_type: str | None) -> st
     if not chosen:
         raise smooth.ValidationError(_("Choose the Document Type to file this record under"))
     if not smooth.db.exists("Employee Document Type", chosen):
-        raise smooth.DoesNotExistError(f"Employee Document Type {chosen} not found")
+        raise smooth.DoesNotExistError(_("Employee Document Type {0} not found", chosen))
     return str(chosen)
 
 
@@ -220,18 +220,24 @@ def _confirm(filed: str, created: bool, employee: str, row: Any | None, changed:
     """Say what the filing did, each record linked: the document, the compliance row and its renewal."""
     who = html.escape(str(smooth.db.get_value("Employee", employee, "employee_name") or employee))
     document = smooth.get_link_to_form("Employee Document", filed)
-    smooth.msgprint(f"Filed {document} on {who}'s file" if created else f"{document} was already on {who}'s file")
+    smooth.msgprint(_("Filed {0} on {1}'s file", document, who) if created else
+                    _("{0} was already on {1}'s file", document, who))
     if row is None:
         return
     link, kind = smooth.get_link_to_form("Employee Compliance", row.name), html.escape(row.compliance_type)
-    renews = f"renews on {row.renewal_date}" if row.renewal_date else "never needs renewing"
     if not changed:
-        smooth.msgprint(f"{kind} ({link}) kept its newer completion of {row.completion_date}; "
-                        f"it {renews}")
+        kept = (kind, link, row.completion_date, row.renewal_date)
+        smooth.msgprint(_("{0} ({1}) kept its newer completion of {2}; it renews on {3}", *kept) if row.renewal_date
+                        else _("{0} ({1}) kept its newer completion of {2}; it never needs renewing", *kept))
         return
-    reason = f" (reason: {html.escape(row.override_reason)})" if row.override_reason else ""
-    smooth.msgprint(f"{kind} ({link}) is {row.status}, completed {row.completion_date}{reason}; "
-                    f"it {renews}")
+    args = (kind, link, row.completion_date, row.renewal_date, _(row.status), html.escape(row.override_reason or ""))
+    if row.override_reason:
+        said = (_("{0} ({1}) is {4}, completed {2} (reason: {5}); it renews on {3}", *args) if row.renewal_date
+                else _("{0} ({1}) is {4}, completed {2} (reason: {5}); it never needs renewing", *args))
+    else:
+        said = (_("{0} ({1}) is {4}, completed {2}; it renews on {3}", *args) if row.renewal_date
+                else _("{0} ({1}) is {4}, completed {2}; it never needs renewing", *args))
+    smooth.msgprint(said)
 
 
 def file_record(doctype: str, name: str, document_type: str | None = None, compliance_type: str | None = None,

@@ -40,7 +40,7 @@ def require_learner(employee: str) -> Learner:
     row = smooth.db.get_value("Employee", employee, ["name", "employee_name", "user_id", "department",
                                                      "designation"], as_dict=True)
     if not row:
-        raise smooth.DoesNotExistError(f"Employee {employee} not found")
+        raise smooth.DoesNotExistError(_("Employee {0} not found", employee))
     who = _("Employee {0} ({1})", row["name"], row["employee_name"])
     if not row["user_id"]:
         raise smooth.ValidationError(
@@ -128,7 +128,7 @@ def boarding_status(activities: list[Any]) -> str:
 def assign_new_courses(name: str) -> dict[str, Any]:
     """HR's re-run of a submitted onboarding: assigns courses published (or mapped) since, nothing twice."""
     if not set(HR_ROLES) & set(smooth.get_roles()):
-        raise smooth.PermissionError("Only HR Managers and HR Users can assign onboarding courses")
+        raise smooth.PermissionError(_("Only HR Managers and HR Users can assign onboarding courses"))
     doc = smooth.get_doc(ONBOARDING, name)
     doc.check_permission("write")
     if int(doc.docstatus or 0) != 1:

@@ -27,11 +27,11 @@ EMPLOYEE_FIELDS = ["name", "employee_name", "first_name", "department", "designa
 
 def my_employee(user: str) -> dict[str, Any]:
     if user == "Guest":
-        raise smooth.PermissionError("Log in to see your onboarding")
+        raise smooth.PermissionError(_("Log in to see your onboarding"))
     rows = smooth.get_all("Employee", filters={"user_id": user}, fields=EMPLOYEE_FIELDS, limit_page_length=1)
     if not rows:
-        raise smooth.DoesNotExistError("No employee record is linked to your login: ask HR to link your User to "
-                                       "your Employee")
+        raise smooth.DoesNotExistError(_("No employee record is linked to your login: ask HR to link your User to "
+                                         "your Employee"))
     return rows[0]
 
 
@@ -44,12 +44,12 @@ def my_onboarding(user: str, name: str | None = None, for_update: bool = False) 
     if name:
         row = smooth.db.get_value(enrolment.ONBOARDING, name, ["employee", "docstatus"], as_dict=True)
         if not row or row["employee"] != employee["name"] or int(row["docstatus"] or 0) != 1:
-            raise smooth.DoesNotExistError(f"Onboarding {name} not found")
+            raise smooth.DoesNotExistError(_("Onboarding {0} not found", name))
     else:
         rows = smooth.get_all(enrolment.ONBOARDING, filters={"employee": employee["name"], "docstatus": 1},
                               fields=["name", "boarding_status"], order_by="creation desc")
         if not rows:
-            raise smooth.DoesNotExistError("You have no onboarding yet: HR starts it before your first day")
+            raise smooth.DoesNotExistError(_("You have no onboarding yet: HR starts it before your first day"))
         name = next((r["name"] for r in rows if r["boarding_status"] != enrolment.COMPLETED), rows[0]["name"])
     return smooth.get_doc(enrolment.ONBOARDING, name, for_update=for_update)
 
@@ -58,7 +58,7 @@ def activity(doc: Document, row_name: str | None) -> Any:
     for row in doc.activities or []:
         if row.name == row_name:
             return row
-    raise smooth.DoesNotExistError(f"Activity {row_name} not found in onboarding {doc.name}")
+    raise smooth.DoesNotExistError(_("Activity {0} not found in onboarding {1}", row_name, doc.name))
 
 
 def can_tick(row: Any, user: str) -> bool:
@@ -151,13 +151,13 @@ def stored_file(document: str) -> tuple[str, bytes]:
     url = smooth.db.get_value("Employee Document", document, "file")
     files = smooth.get_all("File", filters={"file_url": url}, pluck="name", limit_page_length=1)
     if not files:
-        raise smooth.DoesNotExistError(f"The file of {document} is not stored on this site")
+        raise smooth.DoesNotExistError(_("The file of {0} is not stored on this site", document))
     record = smooth.get_doc("File", files[0])
     return record.file_name or "document", record.get_content()
 
 
 def policy_file(row: Any) -> tuple[str, bytes]:
-    content, _ = policies.policy_bytes(row)
+    content, _type = policies.policy_bytes(row)
     return str(row.policy_file).rsplit("/", 1)[-1], content
 
 

@@ -31,7 +31,7 @@ def offboard(employee: str, relieving_date: dt.date | str) -> str:
     """Close everything of the employee; a line saying what was done (kept on the separation)."""
     row = smooth.db.get_value("Employee", employee, ["user_id", "status"], as_dict=True)
     if not row:
-        raise smooth.DoesNotExistError(f"Employee {employee} not found")
+        raise smooth.DoesNotExistError(_("Employee {0} not found", employee))
     smooth.db.set_value("Employee", employee, {"status": LEFT, "relieving_date": smooth.getdate(relieving_date)})
     done = [f"Employee marked {LEFT}"]
     if row["user_id"]:
@@ -51,7 +51,7 @@ def rehire(name: str, date_of_joining: str | None = None) -> dict[str, Any]:
     """The Employee form's "Re-hire": Active again from `date_of_joining` (today by default), login enabled,
     compliance records back under their dates. Training comes from a new onboarding."""
     if not set(HR_ROLES) & set(smooth.get_roles()):
-        raise smooth.PermissionError("Only HR Managers and HR Users can re-hire an employee")
+        raise smooth.PermissionError(_("Only HR Managers and HR Users can re-hire an employee"))
     doc = smooth.get_doc("Employee", name)
     doc.check_permission("write")
     if doc.status != LEFT:
@@ -67,6 +67,6 @@ def rehire(name: str, date_of_joining: str | None = None) -> dict[str, Any]:
         record = smooth.get_doc(COMPLIANCE, name)
         record.status = COMPLETE if record.completion_date else PENDING  # the controller judges the dates
         record.save(ignore_permissions=True)
-    smooth.msgprint(f"{doc.employee_name} is Active again from {day}; {len(names)} compliance records are tracked "
-                    "again. Create an onboarding to assign their training.")
+    smooth.msgprint(_("{0} is Active again from {1}; {2} compliance records are tracked again. Create an "
+                      "onboarding to assign their training.", doc.employee_name, day, len(names)))
     return {"employee": name, "compliance": len(names)}

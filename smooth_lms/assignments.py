@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 import smooth
+from smooth import _
 
 TEXT, FILE, URL = "Text", "File", "URL"
 NOT_GRADED, PASS, FAIL, RESUBMIT = "Not Graded", "Pass", "Fail", "Resubmit"
@@ -41,12 +42,14 @@ def check_file(assignment: Any, file_name: str, size: int) -> None:
     ext = smooth.file_extension(file_name)
     if ext not in accepted:
         raise smooth.ValidationError(
-            f"{assignment.title} accepts {', '.join('.' + t for t in accepted)} files, not "
-            f"{'.' + ext if ext else 'a file without an extension'} ({file_name})")
+            _("{0} accepts {1} files, not .{2} ({3})", assignment.title, ", ".join("." + t for t in accepted), ext,
+              file_name) if ext else
+            _("{0} accepts {1} files, not a file without an extension ({2})", assignment.title,
+              ", ".join("." + t for t in accepted), file_name))
     limit = max_bytes(assignment)
     if size > limit:
-        raise smooth.ValidationError(f"{file_name} is {_size(size)}; {assignment.title} accepts files up to "
-                                     f"{_size(limit)}")
+        raise smooth.ValidationError(_("{0} is {1}; {2} accepts files up to {3}",
+                                       file_name, _size(size), assignment.title, _size(limit)))
     if size == 0:
         raise smooth.ValidationError(smooth._("{0} is empty", file_name))
 
@@ -112,9 +115,9 @@ def check_mandatory_assignments(member: str, course: str) -> None:
     done = passed_assignments(member, course)
     missing = [a["title"] for a in course_assignments(course, mandatory_only=True) if a["name"] not in done]
     if missing:
-        plural = "s" if len(missing) > 1 else ""
-        raise smooth.ValidationError(f"{member} has not passed the mandatory assignment{plural} "
-                                     + "; ".join(missing))
+        raise smooth.ValidationError(_("{0} has not passed the mandatory assignment {1}", member, missing[0])
+                                     if len(missing) == 1 else
+                                     _("{0} has not passed the mandatory assignments {1}", member, "; ".join(missing)))
 
 
 def missing_mandatory(member: str, course: str) -> bool:

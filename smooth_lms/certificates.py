@@ -17,6 +17,7 @@ import secrets
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth.exceptions import DuplicateEntryError
 from smooth_lms import assignments, quizzes
 from smooth_lms.permissions import is_staff
@@ -142,7 +143,7 @@ def issue_certificate(member: str, course: str, evaluation: str | None = None, b
 def _require_issuer() -> None:
     user = smooth.session.user
     if not (is_staff(user) or "Batch Evaluator" in smooth.get_roles(user)):
-        raise smooth.PermissionError("Only evaluators and Moderators can issue certificates")
+        raise smooth.PermissionError(_("Only evaluators and Moderators can issue certificates"))
 
 
 @smooth.whitelist(methods=["POST"])
@@ -152,9 +153,10 @@ def issue_from_evaluation(name: str) -> dict[str, Any]:
     evaluation = smooth.get_doc("LMS Certificate Evaluation", name)
     evaluation.check_permission("read")
     if evaluation.status != "Pass":
-        raise smooth.ValidationError(f"Evaluation {name} is {evaluation.status}: only a Pass earns a certificate")
+        raise smooth.ValidationError(_("Evaluation {0} is {1}: only a Pass earns a certificate",
+                                       name, _(evaluation.status)))
     if not is_staff(smooth.session.user) and evaluation.evaluator != smooth.session.user:
-        raise smooth.PermissionError("Only the evaluator who passed the learner or a Moderator can issue this")
+        raise smooth.PermissionError(_("Only the evaluator who passed the learner or a Moderator can issue this"))
     before = current(evaluation.member, evaluation.course)
     cert = issue_certificate(evaluation.member, evaluation.course, evaluation.name, evaluation.batch_name)
     request = evaluation.certificate_request
@@ -171,7 +173,7 @@ def issue_from_request(name: str) -> dict[str, Any]:
     request = smooth.get_doc("LMS Certificate Request", name)
     request.check_permission("read")
     if not is_staff(smooth.session.user) and request.evaluator != smooth.session.user:
-        raise smooth.PermissionError("Only the request's evaluator or a Moderator can issue this certificate")
+        raise smooth.PermissionError(_("Only the request's evaluator or a Moderator can issue this certificate"))
     cert = certify_request(request)
     return {"doctype": "LMS Certificate", "name": cert.name, "certificate_number": cert.certificate_number}
 
@@ -180,12 +182,13 @@ def certify_request(request: Any) -> Any:
     """The certificate a Completed request earns (through its Pass evaluation when there is one), linked back
     on the request. Who may do this is the caller's business: the workflow's transition or issue_from_request."""
     if request.status != "Completed":
-        raise smooth.ValidationError(f"Request {request.name} is {request.status}: complete it before issuing")
+        raise smooth.ValidationError(_("Request {0} is {1}: complete it before issuing", request.name,
+                                       _(request.status)))
     evaluation = smooth.db.get_value("LMS Certificate Evaluation", {"certificate_request": request.name},
                                      ["name", "status"], as_dict=True)
     if evaluation and evaluation["status"] != "Pass":
-        raise smooth.ValidationError(f"The evaluation of {request.name} is {evaluation['status']}: only a Pass "
-                                     "earns a certificate")
+        raise smooth.ValidationError(_("The evaluation of {0} is {1}: only a Pass earns a certificate",
+                                       request.name, _(evaluation['status'])))
     before = current(request.member, request.course)
     cert = issue_certificate(request.member, request.course, evaluation["name"] if evaluation else None,
                              request.batch_name)
@@ -198,7 +201,8 @@ def certify_request(request: Any) -> Any:
 def announce(cert: Any, before: str | None) -> None:
     """Tell the issuer what happened, with a link to the certificate (a second press finds the first)."""
     link = smooth.get_link_to_form("LMS Certificate", cert.name, cert.certificate_number or cert.name)
-    smooth.msgprint(f"Certificate {link} issued" if cert.name != before else f"Certificate {link} was already issued")
+    smooth.msgprint(_("Certificate {0} issued", link) if cert.name != before else
+                    _("Certificate {0} was already issued", link))
 
 
 @smooth.whitelist(methods=["POST"])
@@ -214,15 +218,15 @@ def record_evaluation(name: str) -> dict[str, Any]:
 @smooth.whitelist(methods=["POST"])
 def revoke_certificate(name: str, reason: str | None = None) -> dict[str, Any]:
     if not is_staff(smooth.session.user):
-        raise smooth.PermissionError("Only Moderators can revoke certificates")
+        raise smooth.PermissionError(_("Only Moderators can revoke certificates"))
     reason = (reason or "").strip()
     if not reason:
-        raise smooth.ValidationError("Give the reason for revoking the certificate")
+        raise smooth.ValidationError(_("Give the reason for revoking the certificate"))
     cert = smooth.get_doc("LMS Certificate", name)
     cert.revoked, cert.revoked_on, cert.revoked_reason, cert.valid_key = 1, smooth.today(), reason, None
     cert.flags.revoking = True
     cert.save(ignore_permissions=True)
-    smooth.msgprint(f"Certificate {cert.certificate_number or cert.name} revoked: its verification page says so")
+    smooth.msgprint(_("Certificate {0} revoked: its verification page says so", cert.certificate_number or cert.name))
     return {"doctype": "LMS Certificate", "name": cert.name}
 
 

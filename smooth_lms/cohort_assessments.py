@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 import smooth
+from smooth import _
 from smooth_lms.permissions import is_staff
 
 
@@ -112,9 +113,9 @@ def evaluators_of(cohort: str) -> set[str]:
 def check_sheet_access(cohort: str) -> None:
     user = smooth.session.user
     if not smooth.db.exists("LMS Batch", cohort):
-        raise smooth.DoesNotExistError(f"Cohort {cohort} not found")
+        raise smooth.DoesNotExistError(_("Cohort {0} not found", cohort))
     if not (is_staff(user) or user in evaluators_of(cohort)):
-        raise smooth.PermissionError("The grade sheet is for the cohort's evaluators and Moderators")
+        raise smooth.PermissionError(_("The grade sheet is for the cohort's evaluators and Moderators"))
 
 
 @smooth.whitelist()

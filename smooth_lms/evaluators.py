@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth.exceptions import ValidationError
 from smooth_lms import evaluator_gaps
 from smooth_lms.permissions import is_staff
@@ -57,12 +58,12 @@ def no_evaluator(course: str, title: str) -> NoEvaluatorError:
     """Staff read how to fix it; a learner reads whom to ask, and staff get one LMS Evaluator Gap per course."""
     if is_staff(smooth.session.user):
         return NoEvaluatorError(
-            f"No evaluator assigned to {title}: configure a Course Evaluator for {course} (or set the course's "
-            "default evaluator) before learners can book")
+            _("No evaluator assigned to {0}: configure a Course Evaluator for {1} (or set the course's default "
+              "evaluator) before learners can book", title, course))
     evaluator_gaps.report(course)
     return NoEvaluatorError(
-        f"{title} has no evaluator yet, so its evaluation cannot be booked; the LMS staff have been told. "
-        "Ask your training coordinator (or an LMS Moderator) when booking opens")
+        _("{0} has no evaluator yet, so its evaluation cannot be booked; the LMS staff have been told. Ask your "
+          "training coordinator (or an LMS Moderator) when booking opens", title))
 
 
 def slot_minutes(settings: dict[str, Any]) -> int:
@@ -104,8 +105,8 @@ def calendars(pool: list[str], default_minutes: int, *, for_update: bool = False
 
 
 def no_calendar(evaluator: str) -> NoEvaluatorError:
-    return NoEvaluatorError(f"{evaluator} is named as an evaluator but has no Course Evaluator record; "
-                            "create one with their weekly schedule")
+    return NoEvaluatorError(_("{0} is named as an evaluator but has no Course Evaluator record; create one with "
+                              "their weekly schedule", evaluator))
 
 
 def _read_calendars(pool: list[str]) -> dict[str, CalendarRows]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms.permissions import is_staff
 
 DOCTYPE = "LMS Evaluation Feedback"
@@ -109,5 +110,5 @@ def evaluator_feedback(evaluator: str | None = None) -> list[dict[str, Any]]:
                                                                              order_by="")))
         return [summary(e, with_names=True) for e in evaluators]
     if "Batch Evaluator" not in smooth.get_roles(user) or evaluator not in (None, "", user):
-        raise smooth.PermissionError("Evaluators see the summary of their own feedback only")
+        raise smooth.PermissionError(_("Evaluators see the summary of their own feedback only"))
     return [summary(user, with_names=False)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms import lesson_rules, progress
 from smooth_lms.permissions import is_staff
 
@@ -36,10 +37,10 @@ def course_for_viewer(course: str) -> dict[str, Any]:
                                                         "published", "upcoming", "image", "tags",
                                                         "evaluation_required"], as_dict=True)
     if not values:
-        raise smooth.DoesNotExistError(f"Course {course} not found")
+        raise smooth.DoesNotExistError(_("Course {0} not found", course))
     if not (values["published"] or values["upcoming"] or sees_all_content(user)
             or progress.enrollment(user, course) or cohorts_with(user, course)):
-        raise smooth.DoesNotExistError(f"Course {course} not found")
+        raise smooth.DoesNotExistError(_("Course {0} not found", course))
     return values
 
 
@@ -55,8 +56,9 @@ def enroll(course: str) -> dict[str, Any]:
         return found
     cohorts = cohorts_with(user, course)
     if not cohorts and not (values["published"] and not values["upcoming"]):
-        why = "is not open for enrolment yet" if values["upcoming"] else "is not published"
-        raise smooth.ValidationError(f"{values['title']} {why}; ask a Moderator to enrol you")
+        raise smooth.ValidationError(
+            _("{0} is not open for enrolment yet; ask a Moderator to enrol you", values["title"]) if values["upcoming"]
+            else _("{0} is not published; ask a Moderator to enrol you", values["title"]))
     doc = smooth.get_doc({"doctype": "LMS Enrollment", "member": user, "course": course,
                           "batch": cohorts[0] if cohorts else None}).insert(ignore_permissions=True)
     return {"name": doc.name, "progress": doc.progress, "completed": doc.completed, "batch": doc.batch}
@@ -67,7 +69,8 @@ def save_progress(lesson: str, status: str = progress.COMPLETE) -> dict[str, Any
     """Record the current user's status on `lesson` and return their course progress."""
     user = smooth.session.user
     if status not in ("Complete", "Partially Complete", "Incomplete"):
-        raise smooth.ValidationError(f"Status must be Complete, Partially Complete or Incomplete, not {status!r}")
+        raise smooth.ValidationError(_("Status must be Complete, Partially Complete or Incomplete, not {0}",
+                                       repr(status)))
     values = smooth.db.get_value("Course Lesson", lesson, lesson_rules.LESSON_FIELDS, as_dict=True)
     if not values or not values["course"]:
         raise smooth.DoesNotExistError(smooth._("Lesson {0} not found", lesson))
@@ -76,8 +79,8 @@ def save_progress(lesson: str, status: str = progress.COMPLETE) -> dict[str, Any
     if not found:
         raise smooth.ValidationError(smooth._("Enrol in the course before marking its lessons complete"))
     if values["scorm_folder"]:  # SCORM: the package reports (scorm/runtime.py)
-        raise smooth.ValidationError("This lesson is a SCORM package: it completes when the package reports it "
-                                     "completed or passed")
+        raise smooth.ValidationError(_("This lesson is a SCORM package: it completes when the package reports it "
+                                       "completed or passed"))
     why_not = lesson_rules.why_not_complete(user, values) if status == progress.COMPLETE and lesson not in \
         progress.completed_lessons(user, course) else None  # a lesson completed before a rule came stays complete
     if why_not:
@@ -99,11 +102,11 @@ def record_progress(user: str, lesson: str, status: str) -> None:
                         "status": status}).insert(ignore_permissions=True)
 
 
-def require_login(what: str = "see your learning") -> str:
-    """The current user; a Guest is refused (the pages send them to log in and back)."""
+def require_login(refusal: str | None = None) -> str:
+    """The current user; a Guest is refused with `refusal` (the pages send them to log in and back)."""
     user = smooth.session.user
     if user == "Guest":
-        raise smooth.PermissionError(f"Log in to {what}")
+        raise smooth.PermissionError(refusal or _("Log in to see your learning"))
     return user
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import smooth
+from smooth import _
 from smooth_lms import live_class_mails
 from smooth_lms.meet_links import ask_again, event_id, sync_event, when
 from smooth_lms.timezones import now_utc
@@ -59,8 +60,8 @@ def initial_status(doc: Any) -> None:
 @smooth.whitelist(methods=("POST",))
 def retry_meet_link(name: str) -> str:
     """The desk's "Retry Meet link" on a live class, after the settings were fixed."""
-    return ask_again(smooth.get_doc(LIVE_CLASS, name), "Scheduled", "only a scheduled session gets a Meet link",
-                     sync_live_class_event)
+    return ask_again(smooth.get_doc(LIVE_CLASS, name), "Scheduled",
+                     _("{0} is {1}: only a scheduled session gets a Meet link"), sync_live_class_event)
 
 
 def meeting_code(link: str | None) -> str | None:
@@ -76,23 +77,25 @@ def import_meet_attendance(name: str) -> int:
     ticked (the host's own ticks stay, and nobody is unticked)."""
     doc = smooth.get_doc(LIVE_CLASS, name, for_update=True)
     if not smooth.has_permission(LIVE_CLASS, "write", doc=doc):
-        raise smooth.PermissionError(f"Not permitted to record the attendance of {name}")
+        raise smooth.PermissionError(_("Not permitted to record the attendance of {0}", name))
     if doc.status != "Scheduled" or doc.start_utc > now_utc():
-        raise smooth.ValidationError(f"{name} has not taken place: attendance is read once the session has started")
+        raise smooth.ValidationError(_("{0} has not taken place: attendance is read once the session has started",
+                                       name))
     code = meeting_code(doc.join_link)
     if not code:
-        raise smooth.ValidationError("The join link is not a Google Meet link: tick the attendance by hand")
+        raise smooth.ValidationError(_("The join link is not a Google Meet link: tick the attendance by hand"))
     try:
         seen = smooth.google_meet.attendance(doc.host, code)
     except (gcal.GoogleNotConfigured, gcal.GoogleApiError, gcal.GoogleAuthorizationError) as exc:
-        raise smooth.ValidationError(f"Google Meet's attendance could not be read: {exc.message}") from None
+        raise smooth.ValidationError(_("Google Meet's attendance could not be read: {0}", exc.message)) from None
     ticked = 0
     for row in doc.attendance:
         if not row.attended and row.member.lower() in seen:
             row.attended, row.source = 1, "Google Meet"
             ticked += 1
     doc.save()
-    smooth.msgprint(f"Google Meet saw {len(seen)} signed-in participant(s) in {code}: {ticked} member(s) ticked")
+    smooth.msgprint(_("Google Meet saw {0} signed-in participant(s) in {1}: {2} member(s) ticked",
+                      len(seen), code, ticked))
     return ticked
 
 

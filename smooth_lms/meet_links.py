@@ -93,20 +93,21 @@ def on_request_changed(doc: Any, method: str) -> None:
 @smooth.whitelist(methods=("POST",))
 def retry_meet_link(name: str) -> str:
     """The desk's "Retry Meet link": the evaluator or a Moderator asks again after fixing the settings."""
-    return ask_again(smooth.get_doc(REQUEST, name), "Pending", "only a Pending evaluation gets a Meet link",
-                     sync_meet_event)
+    return ask_again(smooth.get_doc(REQUEST, name), "Pending",
+                     _("{0} is {1}: only a Pending evaluation gets a Meet link"), sync_meet_event)
 
 
 def ask_again(doc: Any, active: str, refusal: str, job: Callable[..., str]) -> str:
     """A desk "Retry Meet link": with write permission, on a document in the `active` status, the Meet status
-    goes back to Pending and `job` asks Google again."""
+    goes back to Pending and `job` asks Google again; `refusal` says why another status gets none (`{0}` the
+    document, `{1}` its status)."""
     if not smooth.has_permission(doc.doctype, "write", doc=doc):
-        raise smooth.PermissionError(f"Not permitted to change the Meet link of {doc.name}")
+        raise smooth.PermissionError(_("Not permitted to change the Meet link of {0}", doc.name))
     if doc.status != active:
-        raise smooth.ValidationError(f"{doc.name} is {doc.status}: {refusal}")
+        raise smooth.ValidationError(refusal.format(doc.name, _(doc.status)))
     doc.db_set({"meet_status": "Pending", "meet_error": None}, update_modified=False)
     smooth.enqueue(job, name=doc.name, event="retry")
-    smooth.msgprint(f"Asked Google Calendar again for the Meet link of {doc.name}: Meet Status shows the outcome")
+    smooth.msgprint(_("Asked Google Calendar again for the Meet link of {0}: Meet Status shows the outcome", doc.name))
     return "Pending"
 
 

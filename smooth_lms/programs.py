@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth.exceptions import DuplicateEntryError
 from smooth_lms import certificates
 from smooth_lms.learning import sees_all_content
@@ -253,7 +254,7 @@ def cohort_changed(batch: Any, method: str | None = None) -> None:
 
 def _require_enroller() -> None:
     if not is_staff(smooth.session.user):
-        raise smooth.PermissionError("Only Moderators enrol learners and cohorts in programs")
+        raise smooth.PermissionError(_("Only Moderators enrol learners and cohorts in programs"))
 
 
 @smooth.whitelist(methods=["POST"])
@@ -261,12 +262,12 @@ def enrol_learner(name: str, member: str) -> dict[str, Any]:
     """The program form's "Enrol learner": `member` in program `name` and its courses."""
     _require_enroller()
     if not smooth.db.exists("LMS Program", name):
-        raise smooth.DoesNotExistError(f"Program {name} not found")
+        raise smooth.DoesNotExistError(_("Program {0} not found", name))
     if not smooth.db.exists("User", member):
-        raise smooth.ValidationError(f"There is no user {member}")
+        raise smooth.ValidationError(_("There is no user {0}", member))
     added = enrol(name, {member: None})
-    smooth.msgprint(f"{member} enrolled in the program and its courses" if added else
-                    f"{member} was already in the program; any missing course enrollments were added")
+    smooth.msgprint(_("{0} enrolled in the program and its courses", member) if added else
+                    _("{0} was already in the program; any missing course enrollments were added", member))
     return {"doctype": "LMS Program", "name": name}
 
 
@@ -276,7 +277,7 @@ def enrol_cohort(name: str, batch: str) -> dict[str, Any]:
     _require_enroller()
     program = smooth.get_doc("LMS Program", name)
     if not smooth.db.exists("LMS Batch", batch):
-        raise smooth.ValidationError(f"There is no cohort {batch}")
+        raise smooth.ValidationError(_("There is no cohort {0}", batch))
     before = smooth.db.count("LMS Program Member", {"program": name})
     if batch not in [row.batch for row in program.get("cohorts") or []]:
         program.append("cohorts", {"batch": batch})
@@ -284,8 +285,10 @@ def enrol_cohort(name: str, batch: str) -> dict[str, Any]:
     else:
         sync_program(program)
     added = smooth.db.count("LMS Program Member", {"program": name}) - before
-    smooth.msgprint(f"Cohort {batch}: {added} new member{'' if added == 1 else 's'} enrolled; "
-                    "members who join the cohort later are enrolled too")
+    smooth.msgprint(_("Cohort {0}: {1} new member enrolled; members who join the cohort later are enrolled too",
+                      batch, added) if added == 1 else
+                    _("Cohort {0}: {1} new members enrolled; members who join the cohort later are enrolled too",
+                      batch, added))
     return {"doctype": "LMS Program", "name": name}
 
 
@@ -294,7 +297,7 @@ def enroll_self(program: str) -> dict[str, Any]:
     """A learner joins a published program whose courses are all open for enrolment."""
     user = smooth.session.user
     if user == "Guest":
-        raise smooth.PermissionError("Log in to enrol")
+        raise smooth.PermissionError(_("Log in to enrol"))
     values = program_for_viewer(program, user)
     if not smooth.db.exists("LMS Program Member", {"program": program, "member": user}):
         closed = [c["title"] for c in smooth.get_all("LMS Course", fields=["title", "published", "upcoming"],
@@ -302,8 +305,8 @@ def enroll_self(program: str) -> dict[str, Any]:
                                                           [program])[program]] or [""]]})
                   if not c["published"] or c["upcoming"]]
         if not values["published"] or closed:
-            raise smooth.ValidationError(f"{values['title']} is not open for enrolment ("
-                                         f"{', '.join(closed) or 'not published'}); ask a Moderator to enrol you")
+            raise smooth.ValidationError(_("{0} is not open for enrolment ({1}); ask a Moderator to enrol you",
+                                           values["title"], ", ".join(closed) or _("not published")))
         enrol(program, {user: None})
     return {"program": program, "member": user}
 
@@ -367,7 +370,7 @@ def program_for_viewer(program: str, user: str) -> dict[str, Any]:
         if isinstance(program, str) and program else None
     if not values or not (values["published"] or sees_all_content(user)
                           or smooth.db.exists("LMS Program Member", {"program": program, "member": user})):
-        raise smooth.DoesNotExistError(f"Program {program} not found")
+        raise smooth.DoesNotExistError(_("Program {0} not found", program))
     return values
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms import authorship
 
 SINGLE, MULTIPLE, TRUE_FALSE = "Single Choice", "Multiple Choice", "True/False"
@@ -78,26 +79,26 @@ def check(doc: Any) -> None:
         doc.options = doc.correct_answers = None  # graded by an evaluator: no key to leak
         return
     if not accepted:
-        raise smooth.ValidationError("Give the correct answer (one per line)")
+        raise smooth.ValidationError(_("Give the correct answer (one per line)"))
     if doc.type == TRUE_FALSE:
         doc.options = "\n".join(TRUE_FALSE_OPTIONS)
         if len(accepted) != 1 or accepted[0].capitalize() not in TRUE_FALSE_OPTIONS:
-            raise smooth.ValidationError("A true/false question's correct answer is True or False")
+            raise smooth.ValidationError(_("A true/false question's correct answer is True or False"))
         doc.correct_answers = accepted[0].capitalize()
         return
     if doc.type == SHORT:
         doc.options = None
         if doc.match == PATTERN and any(len(p) > MAX_PATTERN for p in accepted):
-            raise smooth.ValidationError(f"A pattern may be at most {MAX_PATTERN} characters long")
+            raise smooth.ValidationError(_("A pattern may be at most {0} characters long", MAX_PATTERN))
         return
     options = lines(doc.options)
     if len(options) < 2:
-        raise smooth.ValidationError("A choice question needs at least two options, one per line")
+        raise smooth.ValidationError(_("A choice question needs at least two options, one per line"))
     unknown = [a for a in accepted if a not in options]
     if unknown:
-        raise smooth.ValidationError(f"Correct answer {unknown[0]!r} is not one of the options")
+        raise smooth.ValidationError(_("Correct answer {0} is not one of the options", repr(unknown[0])))
     if doc.type == SINGLE and len(accepted) != 1:
-        raise smooth.ValidationError("A single choice question has exactly one correct answer")
+        raise smooth.ValidationError(_("A single choice question has exactly one correct answer"))
 
 
 def bank_row(row: Any) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms import question_bank
 from smooth_lms.question_bank import OPEN, SHORT, SINGLE, TRUE_FALSE, Asked, lines, short_answer_right
 
@@ -48,9 +49,9 @@ def parse_answers(raw: Any) -> dict[str, list[str]]:
         try:
             raw = json.loads(raw)
         except ValueError:
-            raise smooth.ValidationError("Answers must be JSON: {\"1\": [\"choice\"], \"2\": \"text\"}") from None
+            raise smooth.ValidationError(_("Answers must be JSON: {\"1\": [\"choice\"], \"2\": \"text\"}")) from None
     if not isinstance(raw, dict):
-        raise smooth.ValidationError("Answers must map question numbers to answers")
+        raise smooth.ValidationError(_("Answers must map question numbers to answers"))
     parsed: dict[str, list[str]] = {}
     for key, value in raw.items():
         values = value if isinstance(value, list) else [value]
@@ -175,10 +176,11 @@ def submit_quiz(quiz: str, answers: Any = None, submit_unanswered: Any = False) 
         blank = unanswered(question_bank.asked(smooth.get_doc("LMS Quiz", quiz), user, attempts(user, quiz) + 1),
                            given)
         if blank:
-            plural = "s" if len(blank) != 1 else ""
             raise smooth.ValidationError(
-                f"Question{plural} {', '.join(map(str, blank))} {'are' if plural else 'is'} unanswered. Answer "
-                f"{'them' if plural else 'it'}, or send submit_unanswered=1 to submit anyway (this uses an attempt)")
+                _("Question {0} is unanswered. Answer it, or send submit_unanswered=1 to submit anyway (this uses "
+                  "an attempt)", blank[0]) if len(blank) == 1 else
+                _("Questions {0} are unanswered. Answer them, or send submit_unanswered=1 to submit anyway (this "
+                  "uses an attempt)", ", ".join(map(str, blank))))
     doc = smooth.get_doc({"doctype": "LMS Quiz Submission", "quiz": quiz, "member": user,
                           "answers": json.dumps(given)})
     doc.insert(ignore_permissions=True)

@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 
 import smooth
+from smooth import _
 from smooth_lms.notifications import REMINDER, emails_enabled, evaluator_zone, format_slot, send_request_mail
 from smooth_lms.timezones import now_utc, occurrences, to_wall
 
@@ -85,7 +86,7 @@ def _day_bounds(day: dt.date, zone_name: str) -> tuple[dt.datetime, dt.datetime]
             found = occurrences(of, dt.time(hour), zone_name)
             if found:
                 return found[0]
-        raise smooth.ValidationError(f"{of} has no hours in {zone_name}")
+        raise smooth.ValidationError(_("{0} has no hours in {1}", of, zone_name))
     return first_instant(day), first_instant(day + dt.timedelta(days=1))
 
 

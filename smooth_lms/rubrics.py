@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import smooth
+from smooth import _
 
 PASS, FAIL = "Pass", "Fail"
 
@@ -22,15 +23,16 @@ def levels(text: str | None) -> list[tuple[float, str]]:
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
             continue
-        points, _, description = line.partition(":")
+        points, _colon, description = line.partition(":")
         try:
             value = float(points.strip())
         except ValueError:
             raise smooth.ValidationError(
-                f"Level line {number} ({line.strip()!r}) must start with its points, as `4: Clear and complete`"
+                _("Level line {0} ({1}) must start with its points, as `4: Clear and complete`",
+                  number, repr(line.strip()))
             ) from None
         if value < 0:
-            raise smooth.ValidationError(f"Level line {number}: points cannot be negative")
+            raise smooth.ValidationError(_("Level line {0}: points cannot be negative", number))
         found.append((value, description.strip()))
     return sorted(found, key=lambda level: -level[0])
 
@@ -50,17 +52,19 @@ def check_rubric(doc: Any) -> None:
         if not name:
             continue  # the mandatory check after validate names what is missing
         if name.casefold() in seen:
-            raise smooth.ValidationError(f"Criterion {name!r} is listed twice")
+            raise smooth.ValidationError(_("Criterion {0} is listed twice", repr(name)))
         seen.add(name.casefold())
         row.max_points = criterion_max(row)
         if row.max_points <= 0:
-            raise smooth.ValidationError(f"Criterion {name!r}: give its levels (`4: Excellent`) or its Max Points")
+            raise smooth.ValidationError(_("Criterion {0}: give its levels (`4: Excellent`) or its Max Points",
+                                           repr(name)))
         total += row.max_points
     doc.total_points = total
     if doc.pass_mark is None or not seen:
         return
     if not 0 < float(doc.pass_mark) <= total:
-        raise smooth.ValidationError(f"Pass Mark must be more than 0 and at most the total of {total:g} points")
+        raise smooth.ValidationError(_("Pass Mark must be more than 0 and at most the total of {0} points",
+                                       format(total, 'g')))
 
 
 def blank_marks(rubric: str) -> list[dict[str, Any]]:
@@ -88,13 +92,14 @@ def score(rubric: str, marks: list[Any]) -> Score:
     given: dict[str, float | None] = {}
     for row in marks:
         if row.criterion not in limits:
-            raise smooth.ValidationError(f"{row.criterion!r} is not a criterion of rubric {doc.title}")
+            raise smooth.ValidationError(_("{0} is not a criterion of rubric {1}", repr(row.criterion), doc.title))
         if row.criterion in given:
-            raise smooth.ValidationError(f"Criterion {row.criterion!r} is marked twice")
+            raise smooth.ValidationError(_("Criterion {0} is marked twice", repr(row.criterion)))
         row.out_of = limits[row.criterion]
         if row.points is not None and not 0 <= float(row.points) <= limits[row.criterion]:
             raise smooth.ValidationError(
-                f"{row.criterion}: points must be between 0 and {limits[row.criterion]:g}, not {float(row.points):g}")
+                _("{0}: points must be between 0 and {1}, not {2}",
+                  row.criterion, format(limits[row.criterion], 'g'), format(float(row.points), 'g')))
         given[row.criterion] = None if row.points is None else float(row.points)
     complete = all(given.get(name) is not None for name in limits)
     points = sum(v for v in given.values() if v is not None)
@@ -107,7 +112,8 @@ def mark_score(mark: Any, out_of: float, pass_mark: float) -> Score:
     if mark is None:
         return Score(0, out_of, None)
     if not 0 <= float(mark) <= out_of:
-        raise smooth.ValidationError(f"Mark must be between 0 and {out_of:g}, not {float(mark):g}")
+        raise smooth.ValidationError(_("Mark must be between 0 and {0}, not {1}",
+                                       format(out_of, 'g'), format(float(mark), 'g')))
     return Score(float(mark), out_of, PASS if float(mark) >= pass_mark else FAIL)
 
 
@@ -115,7 +121,7 @@ def check_override(status: str | None, computed: str | None, reason: str | None)
     """A recorded Pass or Fail that is not what the marks say needs the grader's reason."""
     if status in (PASS, FAIL) and computed and status != computed and not (reason or "").strip():
         raise smooth.ValidationError(
-            f"The marks give {computed}; to record {status} instead, give an Override Reason")
+            _("The marks give {0}; to record {1} instead, give an Override Reason", _(computed), _(status)))
 
 
 def learner_marks(marks: list[Any]) -> list[dict[str, Any]]:

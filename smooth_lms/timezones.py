@@ -19,6 +19,7 @@ import re
 import zoneinfo
 from functools import lru_cache
 
+from smooth import _
 from smooth.exceptions import ValidationError
 
 UTC = dt.UTC
@@ -42,7 +43,7 @@ def zone(name: str) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValidationError(f"{name!r} is not an IANA time zone name (for example Europe/Berlin)") from None
+        raise ValidationError(_("{0} is not an IANA time zone name (for example Europe/Berlin)", repr(name))) from None
 
 
 def instants(wall: dt.datetime, tz: dt.tzinfo) -> tuple[dt.datetime, ...]:
@@ -76,25 +77,25 @@ def to_utc(day: dt.date, clock: dt.time, zone_name: str, utc_offset: str | None 
     """The one instant a wall-clock time names (naive UTC); `utc_offset` picks an occurrence of a repeated hour."""
     found = occurrences(day, clock, zone_name)
     if not found:
-        raise ValidationError(
-            f"{clock:%H:%M} does not exist on {day:%Y-%m-%d} in {zone_name} (the clocks skip it); pick another time")
+        raise ValidationError(_("{0} does not exist on {1} in {2} (the clocks skip it); pick another time",
+                                clock.strftime("%H:%M"), day.strftime("%Y-%m-%d"), zone_name))
     if utc_offset:
         wanted = parse_offset(utc_offset)
         for instant in found:
             if offset_at(instant, zone_name) == wanted:
                 return instant
-        raise ValidationError(
-            f"{clock:%H:%M} on {day:%Y-%m-%d} in {zone_name} is at UTC{_or(found, zone_name)}, not {utc_offset}; "
-            "pick the offset shown with the slot")
+        raise ValidationError(_("{0} on {1} in {2} is at UTC{3}, not {4}; pick the offset shown with the slot",
+                                clock.strftime("%H:%M"), day.strftime("%Y-%m-%d"), zone_name, _or(found, zone_name),
+                                utc_offset))
     if len(found) > 1:
         raise AmbiguousTimeError(
-            f"{clock:%H:%M} on {day:%Y-%m-%d} happens twice in {zone_name} (the clocks go back): book it with "
-            f"utc_offset {_or(found, zone_name)} to say which one you mean", found)
+            _("{0} on {1} happens twice in {2} (the clocks go back): book it with utc_offset {3} to say which one "
+              "you mean", clock.strftime("%H:%M"), day.strftime("%Y-%m-%d"), zone_name, _or(found, zone_name)), found)
     return found[0]
 
 
 def _or(instants: list[dt.datetime], zone_name: str) -> str:
-    return " or ".join(format_offset(offset_at(i, zone_name)) for i in instants)
+    return _(" or ").join(format_offset(offset_at(i, zone_name)) for i in instants)
 
 
 def to_wall(instant: dt.datetime, zone_name: str) -> dt.datetime:
@@ -118,7 +119,7 @@ def parse_offset(text: str) -> dt.timedelta:
         return dt.timedelta()
     match = _OFFSET.fullmatch(value)
     if not match or int(match[3]) >= 60 or int(match[2]) > 18:
-        raise ValidationError(f"UTC offset {text!r} is not an offset like +05:30 or -04:00")
+        raise ValidationError(_("UTC offset {0} is not an offset like +05:30 or -04:00", repr(text)))
     offset = dt.timedelta(hours=int(match[2]), minutes=int(match[3]))
     return -offset if match[1] == "-" else offset
 

@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms import learning, lesson_rules, progress
 
 SEGMENT = 10  # seconds per watched segment
@@ -44,7 +45,7 @@ def parse_segments(text: str | None) -> set[int]:
     """`0-30, 60-70` (seconds, as stored and shown) back into segment indexes."""
     found: set[int] = set()
     for part in (text or "").split(","):
-        start, _, end = part.strip().partition("-")
+        start, _dash, end = part.strip().partition("-")
         if start.strip().isdigit() and end.strip().replace(".", "", 1).isdigit():
             found.update(range(int(start) // SEGMENT, segment_count(float(end))))
     return found
@@ -72,7 +73,7 @@ def unbroken_run(indexes: set[int]) -> int:
 def _claimed(text: Any, count: int) -> list[int]:
     values = [part.strip() for part in str(text or "").split(",") if part.strip()]
     if not all(v.isdigit() for v in values):
-        raise smooth.ValidationError("Watched segments are numbers separated by commas")
+        raise smooth.ValidationError(_("Watched segments are numbers separated by commas"))
     return sorted({int(v) for v in values if int(v) < count})
 
 
@@ -148,12 +149,12 @@ def record_engagement(lesson: str, view: str, segments: str = "", duration: Any 
                       visible: Any = 1) -> dict[str, Any]:
     """Record the current user's report from a lesson page: the video segments played this page view
     (`segments`, indexes separated by commas), the length their player reports, whether the page is in view."""
-    user = learning.require_login("record your learning")
+    user = learning.require_login(_("Log in to record your learning"))
     if not isinstance(view, str) or not _VIEW.match(view):
-        raise smooth.ValidationError("A report names its page view (8 to 64 letters, digits or dashes)")
+        raise smooth.ValidationError(_("A report names its page view (8 to 64 letters, digits or dashes)"))
     values = smooth.db.get_value("Course Lesson", lesson, lesson_rules.LESSON_FIELDS, as_dict=True)
     if not values or not values["course"]:
-        raise smooth.DoesNotExistError(f"Lesson {lesson} not found")
+        raise smooth.DoesNotExistError(_("Lesson {0} not found", lesson))
     learning.course_for_viewer(values["course"])
     if not progress.enrollment(user, values["course"]):
         _author_length(values, duration)

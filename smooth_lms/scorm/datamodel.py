@@ -221,7 +221,7 @@ def problem_with_set(version: str, name: str, value: Any, state: dict[str, str])
     if not isinstance(name, str) or not isinstance(value, str):
         return "type"
     if name.endswith(("._children", "._count", "._version")):
-        parent, _, keyword = name.rpartition(".")
+        parent, _dot, keyword = name.rpartition(".")
         known = (keyword == "_version" and parent == "cmi") or shape(parent)[0] in CHILDREN[version] \
             or shape(parent)[0] in ARRAYS[version]
         return "keyword" if known else "undefined"

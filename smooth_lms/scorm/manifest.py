@@ -20,6 +20,7 @@ import defusedxml.ElementTree as SafeXML
 from defusedxml import DefusedXmlException
 
 import smooth
+from smooth import _
 
 MANIFEST = "imsmanifest.xml"
 MAX_FILES = 5000
@@ -45,15 +46,18 @@ class Package:
 
 
 def bad_name(name: str) -> str | None:
-    """Why an entry name cannot be extracted (None: it can)."""
+    """The refusal of an entry name that cannot be extracted (None: it can)."""
+    shown = repr(name[:200])
     if not name or "\0" in name or "\\" in name:
-        return "has a backslash or a NUL character in its name"
+        return _("The package entry {0} has a backslash or a NUL character in its name; re-export the package",
+                 shown)
     if name.startswith("/") or _DRIVE.match(name):
-        return "is an absolute path"
+        return _("The package entry {0} is an absolute path; re-export the package", shown)
     if any(part in ("..", ".") for part in name.rstrip("/").split("/")):
-        return "climbs out of the package folder (a '..' or '.' part)"
+        return _("The package entry {0} climbs out of the package folder (a '..' or '.' part); re-export the "
+                 "package", shown)
     if "//" in name.rstrip("/"):
-        return "has an empty folder name in its path"
+        return _("The package entry {0} has an empty folder name in its path; re-export the package", shown)
     return None
 
 
@@ -62,30 +66,30 @@ def check_entries(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     entries = archive.infolist()
     files = [info for info in entries if not info.is_dir()]
     if len(files) > MAX_FILES:
-        raise smooth.ValidationError(f"The package has {len(files)} files; at most {MAX_FILES} are accepted")
+        raise smooth.ValidationError(_("The package has {0} files; at most {1} are accepted", len(files), MAX_FILES))
     seen: set[str] = set()
     total = 0
     for info in entries:
-        why = bad_name(info.filename)
-        if why:
-            raise smooth.ValidationError(f"The package entry {info.filename[:200]!r} {why}; re-export the package")
+        refusal = bad_name(info.filename)
+        if refusal:
+            raise smooth.ValidationError(refusal)
         if stat.S_ISLNK(info.external_attr >> 16):
-            raise smooth.ValidationError(f"The package entry {info.filename[:200]!r} is a symbolic link; "
-                                         "packages must hold plain files")
+            raise smooth.ValidationError(_("The package entry {0} is a symbolic link; packages must hold plain "
+                                           "files", repr(info.filename[:200])))
         if info.flag_bits & 0x1:
-            raise smooth.ValidationError(f"The package entry {info.filename[:200]!r} is encrypted; "
-                                         "upload a package without a password")
+            raise smooth.ValidationError(_("The package entry {0} is encrypted; upload a package without a password",
+                                           repr(info.filename[:200])))
         if info.filename in seen:
-            raise smooth.ValidationError(f"The package holds {info.filename[:200]!r} twice")
+            raise smooth.ValidationError(_("The package holds {0} twice", repr(info.filename[:200])))
         seen.add(info.filename)
         if info.file_size > MAX_FILE_BYTES:
-            raise smooth.ValidationError(f"The package file {info.filename[:200]!r} unpacks to "
-                                         f"{info.file_size // (1024 * 1024)} MiB; at most "
-                                         f"{MAX_FILE_BYTES // (1024 * 1024)} MiB per file")
+            raise smooth.ValidationError(_("The package file {0} unpacks to {1} MiB; at most {2} MiB per file",
+                                           repr(info.filename[:200]), info.file_size // (1024 * 1024),
+                                           MAX_FILE_BYTES // (1024 * 1024)))
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
-        raise smooth.ValidationError(f"The package unpacks to {total // (1024 * 1024)} MiB; at most "
-                                     f"{MAX_TOTAL_BYTES // (1024 * 1024)} MiB are accepted")
+        raise smooth.ValidationError(_("The package unpacks to {0} MiB; at most {1} MiB are accepted",
+                                       total // (1024 * 1024), MAX_TOTAL_BYTES // (1024 * 1024)))
     return files
 
 
@@ -131,8 +135,8 @@ def detect_version(root: Element) -> str:
         return SCORM_2004
     if any(mark in ns for ns in namespaces for mark in _NS_12):
         return SCORM_12
-    raise smooth.ValidationError("imsmanifest.xml names no SCORM version (metadata/schemaversion 1.2 or 2004, or the "
-                                 "SCORM namespaces); only SCORM 1.2 and 2004 packages are accepted")
+    raise smooth.ValidationError(_("imsmanifest.xml names no SCORM version (metadata/schemaversion 1.2 or 2004, or "
+                                   "the SCORM namespaces); only SCORM 1.2 and 2004 packages are accepted"))
 
 
 def _items(node: Element) -> list[Element]:
@@ -174,7 +178,7 @@ def launch_of(root: Element, version: str, names: set[str]) -> tuple[str, str, d
     organizations = _child(root, "organizations")
     orgs = _children(organizations, "organization") if organizations is not None else []
     if not orgs:
-        raise smooth.ValidationError("imsmanifest.xml has no organization: the package has nothing to launch")
+        raise smooth.ValidationError(_("imsmanifest.xml has no organization: the package has nothing to launch"))
     default = _attr(organizations, "default") if organizations is not None else None
     org = next((o for o in orgs if _attr(o, "identifier") == default), orgs[0])
     resources = {_attr(r, "identifier"): r for r in _children(_child(root, "resources") or Element("r"), "resource")}
@@ -186,14 +190,14 @@ def launch_of(root: Element, version: str, names: set[str]) -> tuple[str, str, d
         kind = (_attr(resource, "scormtype") or "").lower()
         candidates.append((kind == "sco", item, resource))
     if not candidates:
-        raise smooth.ValidationError("imsmanifest.xml has no item with a resource to launch (an item's identifierref "
-                                     "must name a resource with an href)")
-    _, item, resource = next((c for c in candidates if c[0]), candidates[0])
+        raise smooth.ValidationError(_("imsmanifest.xml has no item with a resource to launch (an item's "
+                                       "identifierref must name a resource with an href)"))
+    _found, item, resource = next((c for c in candidates if c[0]), candidates[0])
     base = (_attr(resource, "base") or "").strip()
     href = (base + (_attr(resource, "href") or "")).strip()
     path = href.split("?", 1)[0].split("#", 1)[0]
     if bad_name(path) or path not in names:
-        raise smooth.ValidationError(f"The package's launch page {href[:200]!r} is not a file of the package")
+        raise smooth.ValidationError(_("The package's launch page {0} is not a file of the package", repr(href[:200])))
     parameters = (_attr(item, "parameters") or "").strip()
     if parameters.startswith("#"):
         href += parameters
@@ -207,22 +211,22 @@ def read_package(content: bytes) -> Package:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, ValueError):
-        raise smooth.ValidationError("The SCORM package is not a zip file; upload the .zip your authoring tool "
-                                     "exported") from None
+        raise smooth.ValidationError(_("The SCORM package is not a zip file; upload the .zip your authoring tool "
+                                       "exported")) from None
     with archive:
         files = check_entries(archive)
         names = {info.filename for info in files}
         if MANIFEST not in names:
-            raise smooth.ValidationError("The zip has no imsmanifest.xml at its top level: is it a SCORM package? "
-                                         "(zip the package's contents, not the folder holding them)")
+            raise smooth.ValidationError(_("The zip has no imsmanifest.xml at its top level: is it a SCORM "
+                                           "package? (zip the package's contents, not the folder holding them)"))
         try:
             root = SafeXML.fromstring(archive.read(MANIFEST))
         except (ParseError, DefusedXmlException) as exc:
-            raise smooth.ValidationError(f"imsmanifest.xml is not valid XML ({exc})") from None
+            raise smooth.ValidationError(_("imsmanifest.xml is not valid XML ({0})", exc)) from None
         except zipfile.BadZipFile as exc:
-            raise smooth.ValidationError(f"The package is damaged ({exc}); export it again") from None
+            raise smooth.ValidationError(_("The package is damaged ({0}); export it again", exc)) from None
         if _local(root.tag) != "manifest":
-            raise smooth.ValidationError("imsmanifest.xml does not start with a <manifest> element")
+            raise smooth.ValidationError(_("imsmanifest.xml does not start with a <manifest> element"))
         version = detect_version(root)
         launch, title, settings = launch_of(root, version, names)
         return Package(version, launch, title, settings, files)

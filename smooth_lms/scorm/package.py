@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms.scorm import manifest
 
 ROOT = "scorm"
@@ -35,13 +36,13 @@ def attach(lesson: Any) -> None:
         return
     url = str(lesson.scorm_package)
     if not url.startswith("/private/files/"):
-        raise smooth.ValidationError("Upload the SCORM package as a private file (its content is for enrolled "
-                                     "learners only)")
+        raise smooth.ValidationError(_("Upload the SCORM package as a private file (its content is for enrolled "
+                                       "learners only)"))
     if smooth.file_extension(url) != "zip":
-        raise smooth.ValidationError("A SCORM package is a .zip file")
+        raise smooth.ValidationError(_("A SCORM package is a .zip file"))
     content = smooth.read_file(url)
     if content is None:
-        raise smooth.ValidationError(f"The SCORM package {url} is not stored; upload it again")
+        raise smooth.ValidationError(_("The SCORM package {0} is not stored; upload it again", url))
     found = manifest.read_package(content)
     folder = folder_for(content)
     store = smooth.get_file_storage()
@@ -51,8 +52,8 @@ def attach(lesson: Any) -> None:
                 with archive.open(info) as stream:
                     store.put(True, f"{folder}/{info.filename}", stream)
             except (OSError, zipfile.BadZipFile) as exc:
-                raise smooth.ValidationError(f"The package file {info.filename[:200]!r} could not be unpacked "
-                                             f"({exc}); export the package again") from None
+                raise smooth.ValidationError(_("The package file {0} could not be unpacked ({1}); export the "
+                                               "package again", repr(info.filename[:200]), exc)) from None
     lesson.scorm_version, lesson.scorm_launch, lesson.scorm_folder = found.version, found.launch, folder
     lesson.scorm_settings = json.dumps(found.settings)
 

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 import smooth
+from smooth import _
 from smooth_lms.scorm import runtime, tokens
 
 
@@ -47,6 +48,6 @@ def new_attempt(user: str, lesson: str) -> None:
     runtime.lesson_of(lesson)
     latest = runtime.latest_attempt(user, lesson)
     if not runtime.attempt_row(user, lesson, latest):
-        raise smooth.ValidationError("Play the package first: there is no attempt to start again")
+        raise smooth.ValidationError(_("Play the package first: there is no attempt to start again"))
     smooth.get_doc({"doctype": "LMS SCORM Attempt", "member": user, "lesson": lesson,
                     "attempt": latest + 1}).insert(ignore_permissions=True)

@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms import learning, progress
 from smooth_lms.scorm import datamodel, package
 from smooth_lms.scorm.datamodel import SCORM_12
@@ -27,7 +28,7 @@ def lesson_of(name: str) -> dict[str, Any]:
     lesson = smooth.db.get_value("Course Lesson", name, ["name", "title", "course", "scorm_version", "scorm_launch",
                                                          "scorm_folder", "scorm_settings"], as_dict=True)
     if not lesson or not lesson.get("scorm_folder"):
-        raise smooth.DoesNotExistError(f"SCORM lesson {name} not found")
+        raise smooth.DoesNotExistError(_("SCORM lesson {0} not found", name))
     return lesson
 
 
@@ -136,12 +137,12 @@ def _changes(changes: Any) -> dict[str, str]:
         try:
             changes = json.loads(changes or "{}")
         except ValueError:
-            raise smooth.ValidationError("changes must be a JSON object of data model element: value") from None
+            raise smooth.ValidationError(_("changes must be a JSON object of data model element: value")) from None
     if not isinstance(changes, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                 for k, v in changes.items()):
-        raise smooth.ValidationError("changes must be an object of data model element names to text values")
+        raise smooth.ValidationError(_("changes must be an object of data model element names to text values"))
     if len(changes) > MAX_CHANGES:
-        raise smooth.ValidationError(f"A commit holds at most {MAX_CHANGES} values, not {len(changes)}")
+        raise smooth.ValidationError(_("A commit holds at most {0} values, not {1}", MAX_CHANGES, len(changes)))
     return changes
 
 
@@ -149,20 +150,20 @@ def _changes(changes: Any) -> dict[str, str]:
 def commit(lesson: str, attempt: int, session: str, changes: Any = None) -> dict[str, Any]:
     """Store what the package set since its last commit in the current user's attempt; return the attempt's
     outcome and the course progress. A value the data model refuses refuses the whole commit (417)."""
-    member = learning.require_login("record SCORM results")
+    member = learning.require_login(_("Log in to record SCORM results"))
     values = lesson_of(lesson)
     if not may_play(member, values["course"]):
-        raise smooth.PermissionError(f"Enrol in the course to record results of {values['title']}")
+        raise smooth.PermissionError(_("Enrol in the course to record results of {0}", values['title']))
     if not isinstance(session, str) or not 8 <= len(session) <= 64 or not session.isalnum():
-        raise smooth.ValidationError("session must be the player's session id")
+        raise smooth.ValidationError(_("session must be the player's session id"))
     if not isinstance(attempt, int) or isinstance(attempt, bool) or not 1 <= attempt <= latest_attempt(member, lesson):
-        raise smooth.ValidationError(f"Attempt {attempt!r} is not one of yours on this lesson")
+        raise smooth.ValidationError(_("Attempt {0} is not one of yours on this lesson", repr(attempt)))
     version = values["scorm_version"]
     row = attempt_row(member, lesson, attempt)
     try:
         merged = datamodel.apply(version, _changes(changes), stored(row))
     except ValueError as exc:
-        raise smooth.ValidationError(f"The package set a value the SCORM {version} data model refuses: {exc}") \
+        raise smooth.ValidationError(_("The package set a value the SCORM {0} data model refuses: {1}", version, exc)) \
             from None
     doc = smooth.get_doc("LMS SCORM Attempt", row["name"]) if row else smooth.get_doc(
         {"doctype": "LMS SCORM Attempt", "member": member, "lesson": lesson, "attempt": attempt})

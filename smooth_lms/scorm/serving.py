@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms.scorm import datamodel, package, runtime, tokens
 
 _HEAD = re.compile(rb"<head\b[^>]*>", re.IGNORECASE)
@@ -53,7 +54,7 @@ def package_file(token: str, path: str) -> dict[str, Any]:
     grant = tokens.verify(token)
     lesson = runtime.lesson_of(grant.lesson)
     if not runtime.may_play(grant.member, lesson["course"]):
-        raise smooth.PermissionError("You are no longer enrolled in this course")
+        raise smooth.PermissionError(_("You are no longer enrolled in this course"))
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     page = content_type in ("text/html", "application/xhtml+xml")
     on_disk = None if page else package.local_file(lesson["scorm_folder"], path)
@@ -61,7 +62,7 @@ def package_file(token: str, path: str) -> dict[str, Any]:
         return {"filename": path.rsplit("/", 1)[-1], "path": on_disk, "content_type": content_type, "sandboxed": True}
     content = package.read(lesson["scorm_folder"], path)
     if content is None:
-        raise smooth.DoesNotExistError(f"The package has no file {path[:200]}")
+        raise smooth.DoesNotExistError(_("The package has no file {0}", path[:200]))
     if page:
         version = lesson["scorm_version"]
         content = with_shim(content, {

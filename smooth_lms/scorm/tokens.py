@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 
 import smooth
+from smooth import _
 
 LIFETIME_SECONDS = 4 * 3600
 _PURPOSE = "scorm package files"
@@ -47,10 +48,10 @@ def issue(member: str, lesson: str, attempt: int, session: str, now: float | Non
 
 def verify(token: str, now: float | None = None) -> Grant:
     """The grant a token carries; a PermissionError for a forged, damaged or expired one."""
-    body, _, signature = (token or "").partition(".")
+    body, _dot, signature = (token or "").partition(".")
     if not body or not hmac.compare_digest(signature.encode(), _signature(body).encode()):
-        raise smooth.PermissionError("This SCORM link is not valid: open the lesson again")
+        raise smooth.PermissionError(_("This SCORM link is not valid: open the lesson again"))
     member, lesson, attempt, session, expires = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     if expires < (now or time.time()):
-        raise smooth.PermissionError("This SCORM link has expired: open the lesson again")
+        raise smooth.PermissionError(_("This SCORM link has expired: open the lesson again"))
     return Grant(str(member), str(lesson), int(attempt), str(session), int(expires))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms import statistics
 from smooth_lms.permissions import is_staff
 
@@ -14,9 +15,9 @@ COLORS = {"orange": "#d9822b", "green": "#2e9e5b", "gray": "#6b7785", "red": "#c
 def get_context(context: Any) -> None:
     user = smooth.session.user
     if user == "Guest":
-        raise smooth.PermissionError("Log in to see the learning statistics")
+        raise smooth.PermissionError(_("Log in to see the learning statistics"))
     if not (is_staff(user) or "Batch Evaluator" in smooth.get_roles(user)):
-        raise smooth.PermissionError("The learning statistics are for evaluators and Moderators")
+        raise smooth.PermissionError(_("The learning statistics are for evaluators and Moderators"))
     context.title = "Learning statistics"
     weekly = statistics.evaluations_per_week()
     context.weekly = weekly

@@ -8,7 +8,7 @@ import pytest
 
 import smooth
 from smooth.i18n import language
-from smooth_lms import certificates
+from smooth_lms import certificates, learning, quizzes
 from tests.conftest import SiteHandle, make_user
 from tests.lms.conftest import make_course, make_learner
 
@@ -55,6 +55,25 @@ def test_a_booking_refusal_and_dates_reach_a_german_learner_in_german(lms: SiteH
     assert smooth.strftime(dt.date(2026, 3, 2), "%a %d %b %Y") == "Mo. 2. März 2026"
     smooth.set_user("Administrator")
     assert smooth.strftime(dt.date(2026, 3, 2), "%a %d %b %Y") == "Mon 02 Mar 2026"
+
+
+def test_quiz_and_enrolment_refusals_reach_a_german_learner_in_german(lms: SiteHandle) -> None:
+    course = make_course("Kranführung")
+    learner = make_learner("jonas@example.com", course, language="de")
+    quiz = smooth.get_doc({"doctype": "LMS Quiz", "title": "Grundlagen", "course": course, "max_attempts": 1,
+                           "questions": [{"question": "2 + 2?", "type": "Single Choice", "options": "3\n4",
+                                          "correct_answers": "4", "marks": 1}]}).insert().name
+    closed = make_course("Stapler", published=0, upcoming=1)
+    smooth.db.commit()
+    smooth.set_user(learner)
+    with pytest.raises(smooth.ValidationError, match="^Frage 1 ist unbeantwortet. Beantworten Sie sie"):
+        quizzes.submit_quiz(quiz, {}, submit_unanswered=False)
+    quizzes.submit_quiz(quiz, {"1": ["4"]})
+    with pytest.raises(smooth.ValidationError, match="^Sie haben 1 von 1 Versuch bei Grundlagen verbraucht$"):
+        quizzes.submit_quiz(quiz, {"1": ["4"]})
+    with pytest.raises(smooth.ValidationError, match="^Stapler ist noch nicht zur Einschreibung geöffnet; bitten Sie"):
+        learning.enroll(closed)
+    smooth.set_user("Administrator")
 
 
 def test_a_user_s_language_must_be_a_language_code(lms: SiteHandle) -> None:

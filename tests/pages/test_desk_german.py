@@ -85,3 +85,14 @@ def test_core_doctypes_their_descriptions_and_workspaces_in_german(users: Api) -
     workspace = users.get("/app/users", user=GERMAN).text
     assert "<h1>Benutzer und Einstellungen</h1>" in workspace and ">Desk-Benutzer<" in workspace
     assert re.search(r">\d+ aktiv<", workspace)  # a shortcut's count format
+
+
+def test_a_list_s_filter_chips_quick_filters_and_sort_choices_in_german(users: Api) -> None:
+    page = users.get("/app/lms-course?published=1&order_by=modified%20desc", user=GERMAN)
+    assert page.status_code == 200, page.text[:500]
+    text = page.text
+    assert ">Veröffentlicht gleich Ja<" in text and ">Von mir erstellt<" in text
+    assert ">Zuletzt aktualisiert am (absteigend)<" in text and '<option value="like">wie</option>' in text
+    english = users.get("/app/lms-course?published=1", user=ENGLISH).text
+    assert ">Published equals Yes<" in english and ">Last Updated On (descending)<" in english
+    assert "Noch keine Einträge vom Typ LMS-Programm." in users.get("/app/lms-program", user=GERMAN).text

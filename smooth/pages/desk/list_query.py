@@ -88,12 +88,13 @@ class Condition:
         return self.fieldname, json.dumps([self.operator, self.value], separators=(",", ":"))
 
     def describe(self, column: Column) -> str:
+        """The filter's chip, in the reader's language: "Published equals Yes"."""
         value = self.value
         if isinstance(value, tuple):
-            value = (" and " if self.operator == "between" else ", ").join(str(v) for v in value)
+            value = (_(" and ") if self.operator == "between" else ", ").join(str(v) for v in value)
         if column.fieldtype == "Check" and self.operator in ("=", "!="):
-            value = "Yes" if str(value) in ("1", "true") else "No"
-        return f"{column.label} {OPERATOR_LABELS.get(self.operator, self.operator)} {value}"
+            value = _("Yes") if str(value) in ("1", "true") else _("No")
+        return f"{_(column.label)} {_(OPERATOR_LABELS.get(self.operator, self.operator))} {value}"
 
 
 @dataclass(frozen=True)

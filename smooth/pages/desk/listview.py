@@ -24,7 +24,7 @@ from starlette.responses import Response
 
 from smooth.api.request import ApiRequest
 from smooth.context import session_user
-from smooth.messages import _
+from smooth.messages import _, _lazy
 from smooth.meta.doctype import Meta
 from smooth.model import time_zones
 from smooth.pages.desk import bulk, cells, link_titles, list_rows
@@ -54,6 +54,10 @@ from smooth.permissions import has_permission
 
 OPERATOR_CHOICES = tuple((op, OPERATOR_LABELS[op]) for op in
                          ("=", "!=", "like", "not like", ">", "<", ">=", "<=", "in", "not in", "between", "is"))
+# the words of OPERATOR_LABELS and STANDARD_LABELS, for the extractor: the page shows each in the reader's language
+_SHOWN_WORDS = (_lazy("equals"), _lazy("not equals"), _lazy("like"), _lazy("not like"), _lazy("in"),
+                _lazy("not in"), _lazy("between"), _lazy("is"), _lazy("ID"), _lazy("Created By"), _lazy("Created On"),
+                _lazy("Last Updated On"), _lazy("Last Updated By"))
 
 
 def show_counts(api: ApiRequest, slug: str) -> Response:
@@ -79,12 +83,13 @@ class ListShape:
     columns: dict[str, Column]
     fields: tuple[Column, ...]
     filter_choices: tuple[tuple[str, str], ...]
-    sort_choices: tuple[tuple[str, str], ...]
+    sort_orders: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (order_by value, order)
 
 
 def _order_label(columns: dict[str, Column], order: tuple[tuple[str, str], ...]) -> str:
-    names = ", then ".join(columns[f].label for f, _ in order)
-    return f"{names} ({'ascending' if order[0][1] == 'asc' else 'descending'})"
+    """The sort select's words for `order`, in the reader's language (drawn per page: the shape is cached)."""
+    names = _(", then ").join(_(columns[f].label) for f, _direction in order)
+    return _("{0} (ascending)", names) if order[0][1] == "asc" else _("{0} (descending)", names)
 
 
 @functools.lru_cache(maxsize=512)
@@ -92,8 +97,8 @@ def _shape(meta: Meta, zones: tuple[str, str]) -> ListShape:
     columns = columns_of(meta)  # reads the viewer's zones: the key's
     fields = tuple(sorted(columns.values(), key=lambda c: c.label.lower()))
     return ListShape(columns, fields, tuple((c.fieldname, c.label) for c in fields),
-                     tuple((f"{c.fieldname} {d}", _order_label(columns, ((c.fieldname, d),)))
-                           for c in fields if c.sortable for d in ("asc", "desc")))
+                     tuple((f"{c.fieldname} {d}", ((c.fieldname, d),)) for c in fields if c.sortable
+                           for d in ("asc", "desc")))
 
 
 def list_shape(meta: Meta) -> ListShape:
@@ -240,8 +245,9 @@ def sort_links(state: ListState, columns: list[Column]) -> dict[str, dict[str, s
 
 def sort_choices(ctx: ListContext, state: ListState) -> tuple[tuple[str, str], ...]:
     """(order_by value, label) for the sort select: each sortable field both ways, plus the current order."""
-    choices, current = list_shape(ctx.meta).sort_choices, state.order_by
-    if state.order and all(value != current for value, _ in choices):
+    current = state.order_by
+    choices = tuple((value, _order_label(ctx.columns, order)) for value, order in list_shape(ctx.meta).sort_orders)
+    if state.order and all(value != current for value, _label in choices):
         return ((current, _order_label(ctx.columns, state.order)), *choices)
     return choices
 
@@ -268,16 +274,16 @@ def view_context(api: ApiRequest, ctx: ListContext, state: ListState) -> dict[st
         "chips": [{"text": c.describe(ctx.columns[c.fieldname]), "remove": state.without(c)}
                   for c in state.conditions],
         "quick": [q for q in (
-            {"label": "Assigned to me", "active": state.assigned_to_me,
+            {"label": _("Assigned to me"), "active": state.assigned_to_me,
              "href": state.query(assigned_to_me=not state.assigned_to_me, page=1)} if assigned else None,
-            {"label": "Created by me", "active": state.created_by_me,
+            {"label": _("Created by me"), "active": state.created_by_me,
              "href": state.query(created_by_me=not state.created_by_me, page=1)},
         ) if q],
         "clear_url": state.query(conditions=(), assigned_to_me=False, created_by_me=False, page=1),
         "bar": filter_bar(ctx, state),
         "filter_fields": shape.fields,
-        "filter_choices": shape.filter_choices,
-        "operators": OPERATOR_CHOICES,
+        "filter_choices": tuple((fieldname, _(label)) for fieldname, label in shape.filter_choices),
+        "operators": tuple((op, _(label)) for op, label in OPERATOR_CHOICES),
         "sort_choices": sort_choices(ctx, state),
         "can_create": has_permission(meta.name, "create"),
         "can_report": has_permission(meta.name, "report"),

@@ -38,9 +38,9 @@ def warn_if_validity_differs(compliance_type: str, renewal_months: int | None, d
     renewal, validity = int(renewal_months or 0), int(validity_months or 0)
     if renewal == validity:
         return False
-    smooth.msgprint(f"{compliance_type} renews {_period(renewal)}, but the {document_type} it requires is "
-                    f"renewed {_period(validity)}: align the Renewal Period and the document type's Default "
-                    "Validity, or reminders and the compliance status will disagree with the document on file.",
+    smooth.msgprint(_("{0} renews {1}, but the {2} it requires is renewed {3}: align the Renewal Period and the "
+                      "document type's Default Validity, or reminders and the compliance status will disagree with "
+                      "the document on file.", compliance_type, _period(renewal), document_type, _period(validity)),
                     title="Validity periods disagree", indicator="orange")
     return True
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import smooth
+from smooth import _
 from smooth.model.document import Document
 from smooth_hr.compliance_status import UNTRACKED, due_on, reminder_days, renewal_date, status_on
 
@@ -24,9 +25,10 @@ class EmployeeCompliance(Document):
         if kind is None:
             return  # the link check names the missing Compliance Type
         if self.status not in UNTRACKED and not self.completion_date:
-            raise smooth.ValidationError(f"Completion Date is needed to mark {self.compliance_type} {self.status}")
+            raise smooth.ValidationError(_("Completion Date is needed to mark {0} {1}",
+                                           self.compliance_type, _(self.status)))
         if self.completion_date and smooth.getdate(self.completion_date) > smooth.today():
-            raise smooth.ValidationError("Completion Date cannot be in the future")
+            raise smooth.ValidationError(_("Completion Date cannot be in the future"))
         self.renewal_date = renewal_date(self.completion_date, kind["renewal_period_months"])
         stages = reminder_days(kind["reminder_days"])
         if self.status not in UNTRACKED:
@@ -36,4 +38,4 @@ class EmployeeCompliance(Document):
         if self.evidence:
             owner = smooth.db.get_value("Employee Document", self.evidence, "employee")
             if owner != self.employee:
-                raise smooth.ValidationError(f"Evidence {self.evidence} is on another employee's file")
+                raise smooth.ValidationError(_("Evidence {0} is on another employee's file", self.evidence))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import smooth
+from smooth import _
 from smooth.model.document import Document
 from smooth_hr.doctype.compliance_type.compliance_type import warn_if_validity_differs
 
@@ -17,7 +18,7 @@ class EmployeeDocumentType(Document):
 
     def validate(self) -> None:
         if (self.default_validity_months or 0) < 0 or (self.reminder_lead_days or 0) < 0:
-            raise smooth.ValidationError("Default Validity and Reminder Lead Days cannot be negative")
+            raise smooth.ValidationError(_("Default Validity and Reminder Lead Days cannot be negative"))
         self.allowed_file_types = ", ".join(file_types(self.allowed_file_types))
         for kind in smooth.get_all("Compliance Type", filters={"document_type": self.name},
                                    fields=["name", "renewal_period_months"]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smooth
+from smooth import _
 from smooth.model.document import Document
 from smooth_hr import boarding_templates, onboarding
 from smooth_hr.doctype.employee_boarding_activity.employee_boarding_activity import check_activity
@@ -25,8 +26,8 @@ class EmployeeOnboarding(Document):
             "name": ["!=", self.name]})
         if other:
             raise smooth.ValidationError(
-                f"{self.employee_name or self.employee} already has an open onboarding, {other[0]}: complete or "
-                "cancel it first")
+                _("{0} already has an open onboarding, {1}: complete or cancel it first",
+                  self.employee_name or self.employee, other[0]))
 
     def on_submit(self) -> None:
         onboarding.enrol(self)

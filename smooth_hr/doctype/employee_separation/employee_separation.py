@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import smooth
+from smooth import _
 from smooth.model.document import Document
 from smooth_hr import boarding_templates, onboarding, separation
 from smooth_hr.doctype.employee_boarding_activity.employee_boarding_activity import check_activity
@@ -22,12 +23,12 @@ class EmployeeSeparation(Document):
     def before_submit(self) -> None:
         status = smooth.db.get_value("Employee", self.employee, "status")
         if status == separation.LEFT:
-            raise smooth.ValidationError(f"{self.employee_name or self.employee} has already left")
+            raise smooth.ValidationError(_("{0} has already left", self.employee_name or self.employee))
         open_rows = [row.activity_name for row in self.activities or [] if not int(row.completed or 0)]
         if open_rows:
             raise smooth.ValidationError(
-                f"Complete every activity before submitting: {', '.join(open_rows)} "
-                f"{'is' if len(open_rows) == 1 else 'are'} still open")
+                _("Complete every activity before submitting: {0} is still open", open_rows[0]) if len(open_rows) == 1
+                else _("Complete every activity before submitting: {0} are still open", ", ".join(open_rows)))
 
     def on_submit(self) -> None:
         summary = separation.offboard(self.employee, self.relieving_date)

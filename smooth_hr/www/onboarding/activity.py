@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_hr import onboarding_portal as portal
 from smooth_hr import policy_acknowledgment as policies
 from smooth_hr.doctype.employee_boarding_activity.employee_boarding_activity import POLICY, UPLOAD
@@ -35,7 +36,7 @@ def handle_post(context: Any) -> None:
                                context.client_ip or "")
             done = "signed"
         else:
-            raise smooth.ValidationError("Unknown action")
+            raise smooth.ValidationError(_("Unknown action"))
         context.redirect_to = f"/onboarding/{doc.name}?{done}=1#activity-{row.name}"
     if context.refusal:
         if form.get("action") == "upload":  # nothing was stored: say so rather than let the page look filled
@@ -50,7 +51,7 @@ def _download(context: Any, row: Any) -> None:
     elif wanted == "document" and row.employee_document:
         name, content = portal.stored_file(row.employee_document)
     else:
-        raise smooth.DoesNotExistError("Nothing to download here")
+        raise smooth.DoesNotExistError(_("Nothing to download here"))
     kind = PDF if name.lower().endswith(".pdf") else "application/octet-stream"
     context.download = {"filename": name, "content": content, "content_type": kind}
 
@@ -62,7 +63,7 @@ def get_context(context: Any) -> None:
         _download(context, row)
         return
     if row.kind not in (UPLOAD, POLICY):
-        raise smooth.DoesNotExistError(f"{row.activity_name} has no page: it is a task")
+        raise smooth.DoesNotExistError(_("{0} has no page: it is a task", row.activity_name))
     context.title = row.activity_name
     context.employee = employee
     context.onboarding = doc

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_hr import onboarding_portal as portal
 
 NOTICES = {"done": "Marked as done", "uploaded": "Document uploaded and filed", "signed": "Policy signed"}
@@ -18,7 +19,7 @@ def handle_post(context: Any) -> None:
     doc = portal.my_onboarding(context.user, context.form_dict.get("onboarding"), for_update=True)
     row = portal.activity(doc, context.form_dict.get("activity"))
     if context.form_dict.get("action") != "done":
-        raise smooth.ValidationError("Unknown action")
+        raise smooth.ValidationError(_("Unknown action"))
     with context.refused_post(smooth.SmoothError):
         portal.tick_task(doc, row, context.user)
         context.redirect_to = f"/onboarding/{doc.name}?done=1#activity-{row.name}"

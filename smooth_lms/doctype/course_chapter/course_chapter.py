@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smooth
+from smooth import _
 from smooth.model.document import Document
 from smooth_lms import progress
 
@@ -12,7 +13,7 @@ class CourseChapter(Document):
         seen: set[str] = set()
         for row in self.get("lessons") or []:
             if row.lesson and row.lesson in seen:
-                raise smooth.ValidationError(f"Row #{row.idx}: lesson {row.lesson} is listed twice")
+                raise smooth.ValidationError(_("Row #{0}: lesson {1} is listed twice", row.idx, row.lesson))
             seen.add(row.lesson)
 
     def after_insert(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import smooth
+from smooth import _
 from smooth.exceptions import PermissionError, ValidationError
 from smooth.model.document import Document
 from smooth_lms import evaluator_gaps
@@ -33,8 +34,8 @@ class CourseEvaluator(Document):
     def validate_evaluator_unchanged(self) -> None:
         if not self.is_new() and self.evaluator != self.name:
             raise ValidationError(
-                f"The evaluator of Course Evaluator {self.name} cannot change (the record is named after them): "
-                f"create a Course Evaluator for {self.evaluator} instead")
+                _("The evaluator of Course Evaluator {0} cannot change (the record is named after them): create a "
+                  "Course Evaluator for {1} instead", self.name, self.evaluator))
 
     def validate_evaluator_role(self) -> None:
         """Who may make a user an evaluator, and so grant the Batch Evaluator role.
@@ -50,30 +51,30 @@ class CourseEvaluator(Document):
         if set(smooth.get_roles()) & set(APPOINTING_ROLES):
             return
         raise PermissionError(
-            f"Only a System Manager or a Moderator can make {self.evaluator} an evaluator (it grants the "
-            f"{EVALUATOR_ROLE} role): ask one to create or save this Course Evaluator")
+            _("Only a System Manager or a Moderator can make {0} an evaluator (it grants the {1} role): ask one to "
+              "create or save this Course Evaluator", self.evaluator, EVALUATOR_ROLE))
 
     def validate_schedule(self) -> None:
         by_day: dict[str, list[tuple[dt.time, dt.time, int]]] = {}
         for row in self.schedule:
             if row.start_time and row.end_time and row.start_time >= row.end_time:
-                raise ValidationError(f"Row #{row.idx} in Schedule: the start time must be before the end time")
+                raise ValidationError(_("Row #{0} in Schedule: the start time must be before the end time", row.idx))
             if row.start_time and row.end_time:  # the mandatory check after validate names a missing time
                 by_day.setdefault(row.day, []).append((row.start_time, row.end_time, row.idx))
         for day, rows in by_day.items():
             rows.sort()
             for (_s1, e1, i1), (s2, _e2, i2) in zip(rows, rows[1:], strict=False):
                 if s2 < e1:
-                    raise ValidationError(f"Schedule rows #{i1} and #{i2} overlap on {day}")
+                    raise ValidationError(_("Schedule rows #{0} and #{1} overlap on {2}", i1, i2, day))
 
     def validate_unavailability(self) -> None:
         if self.unavailable_to and not self.unavailable_from:
-            raise ValidationError("Set Unavailable From as well as Unavailable To")
+            raise ValidationError(_("Set Unavailable From as well as Unavailable To"))
         for row in self.unavailability:
             if row.from_date and row.to_date and row.from_date > row.to_date:
-                raise ValidationError(f"Row #{row.idx} in Unavailability: From must be on or before To")
+                raise ValidationError(_("Row #{0} in Unavailability: From must be on or before To", row.idx))
         if self.unavailable_from and self.unavailable_to and self.unavailable_from > self.unavailable_to:
-            raise ValidationError("Unavailable From must be on or before Unavailable To")
+            raise ValidationError(_("Unavailable From must be on or before Unavailable To"))
 
     def on_update(self) -> None:
         self.grant_evaluator_role()
@@ -81,9 +82,9 @@ class CourseEvaluator(Document):
         affected = self.requests_in_unavailability()
         if affected:
             smooth.msgprint(
-                "These pending evaluations fall in your unavailability and need a new evaluator or date: "
-                + ", ".join(f"{r['name']} ({r['member']}, {r['date']:%Y-%m-%d})" for r in affected),
-                title="Evaluations affected")
+                _("These pending evaluations fall in your unavailability and need a new evaluator or date: {0}",
+                  ", ".join(f"{r['name']} ({r['member']}, {r['date']:%Y-%m-%d})" for r in affected)),
+                title=_("Evaluations affected"))
 
     def grant_evaluator_role(self) -> None:
         """The session user was allowed to appoint (validate_evaluator_role); they need not write Users."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth.model.document import Document
 from smooth_lms import assignments, progress, rubrics
 from smooth_lms.assignments import FILE, NOT_GRADED, RESUBMIT, TEXT, URL
@@ -44,10 +45,10 @@ class LMSAssignmentSubmission(Document):
     def hand_in(self, assignment: Any) -> None:
         user = smooth.session.user
         if self.member != user and not is_staff(user):
-            raise smooth.PermissionError("You can only submit your own work")
+            raise smooth.PermissionError(_("You can only submit your own work"))
         enrollment = progress.enrollment(self.member, assignment.course)
         if not enrollment:
-            raise smooth.ValidationError(f"Enrol in the course before submitting {assignment.title}")
+            raise smooth.ValidationError(_("Enrol in the course before submitting {0}", assignment.title))
         smooth.db.get_value("User", self.member, "name", for_update=True)  # one attempt at a time per learner
         why = assignments.why_not_submit(self.member, assignment)
         if why:
@@ -71,12 +72,12 @@ class LMSAssignmentSubmission(Document):
         if kind == TEXT:
             self.answer_url = self.answer_file = None
             if not (self.answer or "").strip():
-                raise smooth.ValidationError(f"Write your answer to {assignment.title}")
+                raise smooth.ValidationError(_("Write your answer to {0}", assignment.title))
         elif kind == URL:
             self.answer = self.answer_file = None
             link = (self.answer_url or "").strip()
             if not link.startswith(("https://", "http://")) or len(link) > 1000 or " " in link:
-                raise smooth.ValidationError("Give the link to your work as a full address, starting with https://")
+                raise smooth.ValidationError(_("Give the link to your work as a full address, starting with https://"))
             self.answer_url = link
         elif kind == FILE:
             self.answer = self.answer_url = None
@@ -84,36 +85,39 @@ class LMSAssignmentSubmission(Document):
 
     def check_file(self, assignment: Any) -> None:
         if not self.answer_file:
-            raise smooth.ValidationError(f"Upload your file for {assignment.title}")
+            raise smooth.ValidationError(_("Upload your file for {0}", assignment.title))
         rows = smooth.get_all("File", filters={"file_url": self.answer_file},
                               fields=["file_name", "file_size", "owner"], limit_page_length=1)
         if not rows or (rows[0]["owner"] != self.member and not is_staff(smooth.session.user)):
-            raise smooth.ValidationError("Upload your file first (upload_file, private) and send its file_url")
+            raise smooth.ValidationError(_("Upload your file first (upload_file, private) and send its file_url"))
         assignments.check_file(assignment, rows[0]["file_name"] or self.answer_file, int(rows[0]["file_size"] or 0))
 
     def grade(self, assignment: Any) -> None:
         user = smooth.session.user
         if not grades(user, self.course, self.batch):
             raise smooth.PermissionError(
-                "Only an evaluator of this course or cohort, or a Moderator, can grade this submission")
+                _("Only an evaluator of this course or cohort, or a Moderator, can grade this submission"))
         before = self.get_doc_before_save()
         for field in HANDED_IN:
             if before is not None and str(self.get(field) or "") != str(before.get(field) or ""):
-                raise smooth.ValidationError(f"{self.meta.get_label(field)} is the learner's and cannot be edited")
+                raise smooth.ValidationError(_("{0} is the learner's and cannot be edited",
+                                               _(self.meta.get_label(field))))
         score = rubrics.score(self.rubric, self.rubric_marks) if self.rubric else \
             rubrics.mark_score(self.mark, float(assignment.max_mark or 0), float(assignment.pass_mark or 0))
         self.out_of, self.computed_outcome = score.out_of, score.outcome
         was = before.status if before is not None else NOT_GRADED
         if was != NOT_GRADED and self.status != was and not is_staff(user):
-            raise smooth.PermissionError(f"The grade {was} is recorded; only a Moderator can change it")
+            raise smooth.PermissionError(_("The grade {0} is recorded; only a Moderator can change it", _(was)))
         if self.status == NOT_GRADED and was == NOT_GRADED and score.outcome:
             self.status = score.outcome
         if self.status in (rubrics.PASS, rubrics.FAIL) and not score.outcome:
             raise smooth.ValidationError(
-                f"Give {'every criterion its points' if self.rubric else 'the mark'} before recording {self.status}")
+                _("Give every criterion its points before recording {0}", _(self.status)) if self.rubric else
+                _("Give the mark before recording {0}", _(self.status)))
         rubrics.check_override(self.status, score.outcome, self.override_reason)
         if self.status == RESUBMIT and not (self.comments or "").strip():
-            raise smooth.ValidationError("Tell the learner what to change (Comments) before asking for a resubmission")
+            raise smooth.ValidationError(_("Tell the learner what to change (Comments) before asking for a "
+                                           "resubmission"))
         if self.status != was:
             graded = self.status != NOT_GRADED
             self.graded_by = user if graded else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from smooth import _
 from smooth.exceptions import ValidationError
 from smooth.model.document import Document
 from smooth_lms.naming import slug_name
@@ -18,14 +19,15 @@ class LMSBatch(Document):
 
     def validate_dates(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError("The cohort's end date is before its start date")
+            raise ValidationError(_("The cohort's end date is before its start date"))
         if self.evaluation_end_date and self.start_date and self.evaluation_end_date < self.start_date:
-            raise ValidationError("The evaluation end date is before the cohort starts")
+            raise ValidationError(_("The evaluation end date is before the cohort starts"))
 
     def validate_no_duplicates(self, table: str, field: str) -> None:
         seen: set[str] = set()
         for row in self.get(table) or []:
             value = row.get(field)
             if value and value in seen:
-                raise ValidationError(f"Row #{row.idx}: {value} is listed twice in {self.meta.get_label(table)}")
+                raise ValidationError(_("Row #{0}: {1} is listed twice in {2}",
+                                        row.idx, value, _(self.meta.get_label(table))))
             seen.add(value)

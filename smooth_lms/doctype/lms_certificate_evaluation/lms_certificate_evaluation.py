@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import smooth
+from smooth import _
 from smooth.model.document import Document
 from smooth_lms import rubrics
 from smooth_lms.permissions import is_staff
@@ -28,15 +29,16 @@ class LMSCertificateEvaluation(Document):
         request = smooth.get_doc("LMS Certificate Request", self.certificate_request)
         user = smooth.session.user
         if not is_staff(user) and user != request.evaluator:
-            raise smooth.PermissionError("Only the request's evaluator or a Moderator can record its evaluation")
+            raise smooth.PermissionError(_("Only the request's evaluator or a Moderator can record its evaluation"))
         if request.status == "Cancelled":
-            raise smooth.ValidationError(f"Request {request.name} was cancelled: there is nothing to evaluate")
+            raise smooth.ValidationError(_("Request {0} was cancelled: there is nothing to evaluate", request.name))
         self.member, self.course, self.batch_name = request.member, request.course, request.batch_name
         self.evaluator = request.evaluator
         self.date = self.date or request.date
         before = self.get_doc_before_save()
         if before is not None and before.status in OUTCOMES and self.status != before.status and not is_staff(user):
-            raise smooth.PermissionError(f"The outcome {before.status} is recorded; only a Moderator can change it")
+            raise smooth.PermissionError(_("The outcome {0} is recorded; only a Moderator can change it",
+                                           _(before.status)))
         self.check_rubric()
         if self.status in OUTCOMES and request.status == "Pending":
             request.status = "Completed"
@@ -58,5 +60,5 @@ class LMSCertificateEvaluation(Document):
         self.rubric_score, self.computed_outcome = score.text, score.outcome
         if self.status in OUTCOMES and not score.outcome:
             raise smooth.ValidationError(
-                f"Give every criterion of the rubric its points before recording {self.status}")
+                _("Give every criterion of the rubric its points before recording {0}", _(self.status)))
         rubrics.check_override(self.status, score.outcome, self.override_reason)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 
 import smooth
+from smooth import _
 from smooth.exceptions import DuplicateEntryError, PermissionError, ValidationError
 from smooth.model.document import Document
 from smooth_lms import assignments, attempt_policy, certificates, evaluators, quizzes
@@ -163,16 +164,17 @@ class LMSCertificateRequest(Document):
             start = _naive_utc(self.start_utc)
             if to_wall(start, system_zone) != wall:
                 raise ValidationError(
-                    f"Start (UTC) {start:%Y-%m-%d %H:%M} is {to_wall(start, system_zone):%Y-%m-%d %H:%M} in "
-                    f"{system_zone}, not {wall:%Y-%m-%d %H:%M}; send the date and start time of the same moment")
+                    _("Start (UTC) {0} is {1} in {2}, not {3}; send the date and start time of the same moment",
+                      start.strftime("%Y-%m-%d %H:%M"), to_wall(start, system_zone).strftime("%Y-%m-%d %H:%M"),
+                      system_zone, wall.strftime("%Y-%m-%d %H:%M")))
         else:
             try:
                 start = to_utc(self.date, self.start_time, system_zone)
             except AmbiguousTimeError as exc:
-                choices = " or ".join(f"{i:%Y-%m-%d %H:%M} ({self.learner_clock(i)})" for i in exc.instants)
+                choices = _(" or ").join(f"{i:%Y-%m-%d %H:%M} ({self.learner_clock(i)})" for i in exc.instants)
                 raise ValidationError(
-                    f"{wall:%Y-%m-%d %H:%M} happens twice in {system_zone} (the clocks go back): set Start (UTC) "
-                    f"to {choices} to say which one you mean") from None
+                    _("{0} happens twice in {1} (the clocks go back): set Start (UTC) to {2} to say which one you "
+                      "mean", wall.strftime("%Y-%m-%d %H:%M"), system_zone, choices)) from None
         self.start_utc = start
 
     def validate_dates(self) -> None:
@@ -258,13 +260,15 @@ class LMSCertificateRequest(Document):
                           lengths: list[dt.timedelta]) -> SlotLengthError:
         learner_zone = self.timezone or smooth.local.site.time_zone
         given = to_wall(end, learner_zone) if end else self.end_time
-        ends = " or ".join(f"{to_wall(start + length, learner_zone):%H:%M}" for length in lengths)
-        minutes = " or ".join(str(int(length.total_seconds() // 60)) for length in lengths)
-        where = f" ({learner_zone})" if learner_zone != smooth.local.site.time_zone else ""
-        return SlotLengthError(
-            f"Evaluation slots for {self.course_settings().get('title') or self.course} are {minutes} minutes long: "
-            f"one starting at {to_wall(start, learner_zone):%H:%M} ends at {ends}, not {given:%H:%M}{where}; "
-            f"set the end time to {ends} or leave it out")
+        ends = _(" or ").join(to_wall(start + length, learner_zone).strftime("%H:%M") for length in lengths)
+        minutes = _(" or ").join(str(int(length.total_seconds() // 60)) for length in lengths)
+        args = (self.course_settings().get("title") or self.course, minutes,
+                to_wall(start, learner_zone).strftime("%H:%M"), ends, format(given, "%H:%M"), learner_zone)
+        if learner_zone != smooth.local.site.time_zone:
+            return SlotLengthError(_("Evaluation slots for {0} are {1} minutes long: one starting at {2} ends at {3}, "
+                                     "not {4} ({5}); set the end time to {3} or leave it out", *args))
+        return SlotLengthError(_("Evaluation slots for {0} are {1} minutes long: one starting at {2} ends at {3}, "
+                                 "not {4}; set the end time to {3} or leave it out", *args))
 
     def check_evaluator(self, user: str, start: dt.datetime, end: dt.datetime,
                         booked: list[tuple[dt.datetime, dt.datetime]]) -> None:
@@ -354,7 +358,7 @@ class LMSCertificateRequest(Document):
         for field in ("course", "member", "batch_name", "date", "start_time", "end_time", "start_utc", "end_utc",
                       "timezone", "sequence"):
             if field not in movable and self.get(field) != before.get(field):
-                raise ValidationError(f"{self.meta.get_label(field)} cannot be edited; use reschedule instead")
+                raise ValidationError(_("{0} cannot be edited; use reschedule instead", _(self.meta.get_label(field))))
 
 
     def check_cutoff(self, before: Document, action: str) -> None:

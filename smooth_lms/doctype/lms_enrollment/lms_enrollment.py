@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from smooth import _
 from smooth.exceptions import ValidationError
 from smooth.model.document import Document
 from smooth_lms import certificates, progress, training_assignments
@@ -17,7 +18,7 @@ class LMSEnrollment(Document):
             self.progress = computed  # whatever was sent: lessons decide
         value = float(self.progress or 0)
         if not 0 <= value <= 100:
-            raise ValidationError("Progress must be between 0 and 100")
+            raise ValidationError(_("Progress must be between 0 and 100"))
         self.completed = int(value >= 100)
 
     def on_update(self) -> None:

@@ -17,6 +17,7 @@ import secrets
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth.exceptions import ValidationError
 from smooth.model.document import Document
 from smooth_lms import live_class_mails, live_class_meet
@@ -50,18 +51,18 @@ class LMSLiveClass(Document):
         self.validate_course()
         minutes = int(self.duration or 0)
         if not 0 < minutes <= MAX_MINUTES:
-            raise ValidationError(f"Duration must be between 1 and {MAX_MINUTES} minutes")
+            raise ValidationError(_("Duration must be between 1 and {0} minutes", MAX_MINUTES))
         self.end_utc = self.start_utc + dt.timedelta(minutes=minutes)
         if self.is_new() or before is None or before.host != self.host:
             self.timezone = evaluator_zone(self.host)  # their Course Evaluator zone, else their own
         if self.moved(before) and self.status == "Scheduled" and self.start_utc < now_utc():
-            raise ValidationError("A live session cannot be scheduled in the past: pick a start in the future")
+            raise ValidationError(_("A live session cannot be scheduled in the past: pick a start in the future"))
         if before is not None and before.status == "Cancelled" and self.status != "Cancelled":
-            raise ValidationError("A cancelled live session stays cancelled: schedule a new one")
+            raise ValidationError(_("A cancelled live session stays cancelled: schedule a new one"))
         if before is not None and (self.moved(before) or self.status != before.status):
             self.sequence = int(self.sequence or 0) + 1
         if self.join_link and not str(self.join_link).startswith("https://"):
-            raise ValidationError("The join link must be an https:// address")
+            raise ValidationError(_("The join link must be an https:// address"))
         self.sync_attendance()
 
     def moved(self, before: Any) -> bool:
@@ -76,8 +77,8 @@ class LMSLiveClass(Document):
         if courses and smooth.db.exists("Course Instructor", {"parent": ["in", courses], "parenttype": "LMS Course",
                                                               "instructor": self.host}):
             return
-        raise ValidationError(f"{self.host} cannot host this session: the host is an evaluator, an instructor of "
-                              "the cohort's courses or a Moderator")
+        raise ValidationError(_("{0} cannot host this session: the host is an evaluator, an instructor of the "
+                                "cohort's courses or a Moderator", self.host))
 
     def validate_course(self) -> None:
         if not self.course:
@@ -85,7 +86,7 @@ class LMSLiveClass(Document):
             return
         if not smooth.db.exists("Batch Course", {"parent": self.batch_name, "parenttype": "LMS Batch",
                                                  "course": self.course}):
-            raise ValidationError(f"{self.course} is not a course of the cohort {self.batch_name}")
+            raise ValidationError(_("{0} is not a course of the cohort {1}", self.course, self.batch_name))
 
     def sync_attendance(self) -> None:
         """List every current member; a member who left keeps a row only if it records attendance."""
@@ -104,8 +105,8 @@ class LMSLiveClass(Document):
         started = self.start_utc <= now_utc()
         for row in self.attendance:
             if row.attended and (not started or self.status == "Cancelled"):
-                raise ValidationError(f"Row #{row.idx}: attendance is marked once the session has started "
-                                      "(and never for a cancelled one)")
+                raise ValidationError(_("Row #{0}: attendance is marked once the session has started (and never "
+                                        "for a cancelled one)", row.idx))
             if row.attended and not row.source:
                 row.source = "Host"
             elif not row.attended:
@@ -113,8 +114,8 @@ class LMSLiveClass(Document):
 
     def on_trash(self) -> None:
         if self.status == "Scheduled" and self.end_utc and self.end_utc > now_utc():
-            raise ValidationError(f"{self.name} is still to come: set its status to Cancelled first (members are "
-                                  "told and their calendars updated), then delete it")
+            raise ValidationError(_("{0} is still to come: set its status to Cancelled first (members are told and "
+                                    "their calendars updated), then delete it", self.name))
 
     def before_insert(self) -> None:
         live_class_meet.initial_status(self)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smooth
+from smooth import _
 from smooth.model.document import Document
 from smooth_lms import programs
 from smooth_lms.naming import slug_name
@@ -19,13 +20,13 @@ class LMSProgram(Document):
             if not row.course:
                 continue  # the mandatory check names it
             if row.course in seen:
-                raise smooth.ValidationError(f"Row #{row.idx}: {row.course} is listed twice in Courses")
+                raise smooth.ValidationError(_("Row #{0}: {1} is listed twice in Courses", row.idx, row.course))
             seen.add(row.course)
         before = self.get_doc_before_save()
         cohorts = sorted(row.batch or "" for row in self.get("cohorts") or [])
         earlier = sorted(row.batch or "" for row in before.get("cohorts") or []) if before is not None else []
         if cohorts != earlier and not is_staff(smooth.session.user):
-            raise smooth.PermissionError("Only Moderators enrol cohorts in programs: ask one to change Cohorts")
+            raise smooth.PermissionError(_("Only Moderators enrol cohorts in programs: ask one to change Cohorts"))
 
     def on_update(self) -> None:
         programs.sync_program(self)

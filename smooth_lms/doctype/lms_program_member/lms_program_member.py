@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smooth
+from smooth import _
 from smooth.model.document import Document
 
 FIXED = ("program", "member", "certificate_number", "certificate_date")
@@ -18,4 +19,5 @@ class LMSProgramMember(Document):
             return
         for fieldname in FIXED:
             if before.get(fieldname) and str(self.get(fieldname) or "") != str(before.get(fieldname)):
-                raise smooth.ValidationError(f"{self.meta.get_label(fieldname)} of a program member cannot change")
+                raise smooth.ValidationError(_("{0} of a program member cannot change",
+                                               _(self.meta.get_label(fieldname))))

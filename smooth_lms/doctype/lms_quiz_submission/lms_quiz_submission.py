@@ -8,6 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth.model.document import Document
 from smooth_lms import progress, question_bank
 from smooth_lms.permissions import is_staff
@@ -25,21 +26,21 @@ class LMSQuizSubmission(Document):
 
     def validate(self) -> None:
         if not self.is_new() and not self.flags.grading:  # open_answers checked its grader (or the bank patch runs)
-            raise smooth.ValidationError("A quiz submission cannot be changed; take the quiz again instead")
+            raise smooth.ValidationError(_("A quiz submission cannot be changed; take the quiz again instead"))
 
     def score_attempt(self) -> None:
         if not (self.member and self.quiz):
             return  # the mandatory check after validate names what is missing
         user = smooth.session.user
         if self.member != user and not is_staff(user):
-            raise smooth.PermissionError("You can only submit your own quiz attempts")
+            raise smooth.PermissionError(_("You can only submit your own quiz attempts"))
         quiz = smooth.get_doc("LMS Quiz", self.quiz)
         smooth.db.get_value("User", self.member, "name", for_update=True)  # one attempt at a time per learner
         done = attempts(self.member, quiz.name)
         if quiz.max_attempts and done >= int(quiz.max_attempts):
             raise smooth.ValidationError(
-                f"You have used all {quiz.max_attempts} attempt{'s' if quiz.max_attempts != 1 else ''} "
-                f"at {quiz.title}")
+                _("You have used all {0} attempts at {1}", quiz.max_attempts, quiz.title) if quiz.max_attempts != 1
+                else _("You have used all {0} attempt at {1}", quiz.max_attempts, quiz.title))
         answers = parse_answers(self.answers)
         self.course, self.quiz_title, self.attempt = quiz.course, quiz.title, done + 1
         marked = mark(question_bank.asked(quiz, self.member, self.attempt), answers)

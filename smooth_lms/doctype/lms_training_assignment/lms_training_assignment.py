@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import smooth
+from smooth import _
 from smooth.model.document import Document
 from smooth_lms.training_assignments import CLOSED, COMPLETED, OPEN, OVERDUE, open_key
 
@@ -18,7 +19,7 @@ class LMSTrainingAssignment(Document):
 
     def validate(self) -> None:
         if self.due_date and self.assigned_on and smooth.getdate(self.due_date) < smooth.getdate(self.assigned_on):
-            raise smooth.ValidationError("Due Date cannot be before Assigned On")
+            raise smooth.ValidationError(_("Due Date cannot be before Assigned On"))
         if self.status == COMPLETED:
             self.completed_on = self.completed_on or smooth.today()
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms import assignments, learning, lesson_body, lesson_flow, next_step, programs, progress, rubrics
 from smooth_lms.assignments import FILE, URL
 from smooth_lms.certification import learner_zone
@@ -23,7 +24,7 @@ def _assignment(course: str, name: str) -> Any:
 
 
 def handle_post(context: Any) -> None:
-    learning.require_login("hand in assignments")
+    learning.require_login(_("Log in to hand in assignments"))
     form = context.form_dict
     learning.course_for_viewer(form["course"])
     assignment = _assignment(form["course"], form["assignment"])
@@ -64,7 +65,7 @@ def attempts(user: str, assignment: str, viewer_zone: str) -> list[dict[str, Any
 
 
 def get_context(context: Any) -> None:
-    user = learning.require_login("hand in assignments")
+    user = learning.require_login(_("Log in to hand in assignments"))
     form = context.form_dict
     course = learning.course_for_viewer(form["course"])
     programs.check_open(user, course["name"])  # a course a program keeps locked

@@ -6,11 +6,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 import smooth
+from smooth import _
 from smooth_lms import certificates, learning
 
 
 def get_context(context: Any) -> None:
-    user = learning.require_login("see your certificates")
+    user = learning.require_login(_("Log in to see your certificates"))
     context.title = smooth._("My certificates")
     rows = certificates.my_certificates(user)
     for row in rows:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms import certification, learning
 from smooth_lms.doctype.lms_certificate_request.lms_certificate_request import DuplicateRequestError
 
@@ -28,7 +29,7 @@ def _rescheduling(context: Any, course: str) -> dict[str, Any] | None:
 
 
 def handle_post(context: Any) -> None:
-    user = learning.require_login("book an evaluation")
+    user = learning.require_login(_("Log in to book an evaluation"))
     form = context.form_dict
     course = learning.course_for_viewer(form["course"])
     where = certification.status(user, course, form.get("batch") or None)
@@ -47,7 +48,7 @@ def handle_post(context: Any) -> None:
 
 
 def get_context(context: Any) -> None:
-    user = learning.require_login("book an evaluation")
+    user = learning.require_login(_("Log in to book an evaluation"))
     form = context.form_dict
     course = learning.course_for_viewer(form["course"])
     context.course, context.title = course, smooth._("Certification · {0}", course['title'])

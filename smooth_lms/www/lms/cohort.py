@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms import cohort_assessments, learning, live_class_views
 from smooth_lms.permissions import is_staff
 
 
 def get_context(context: Any) -> None:
-    user = learning.require_login("see your cohort")
+    user = learning.require_login(_("Log in to see your cohort"))
     name = context.form_dict["cohort"]
     members = smooth.get_all("Batch Member", filters={"parent": name, "parenttype": "LMS Batch"}, pluck="member")
     if not smooth.db.exists("LMS Batch", name) or (user not in members and not learning.sees_all_content(user)):

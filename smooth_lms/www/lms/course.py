@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms import assignments, learning, lesson_body, lesson_flow, programs, progress, quizzes
 
 
 def handle_post(context: Any) -> None:
     course = context.form_dict["course"]
-    learning.require_login("enrol")
+    learning.require_login(_("Log in to enrol"))
     if context.form_dict.get("action") != "enroll":
         raise smooth.ValidationError(smooth._("Unknown action"))
     with context.refused_post(smooth.ValidationError):

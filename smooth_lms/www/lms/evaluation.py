@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms import api, feedback, learning, next_step, rubrics
 from smooth_lms.certification import request_view
 from smooth_lms.notifications import unsent_mail
@@ -26,7 +27,7 @@ def _request(name: str) -> Any:
 
 
 def handle_post(context: Any) -> None:
-    learning.require_login("change your evaluation")
+    learning.require_login(_("Log in to change your evaluation"))
     name = context.form_dict["request"]
     _request(name)
     if context.form_dict.get("action") == "feedback":
@@ -58,7 +59,7 @@ def outcome(request: str) -> dict[str, Any] | None:
 
 
 def get_context(context: Any) -> None:
-    user = learning.require_login("see your evaluation")
+    user = learning.require_login(_("Log in to see your evaluation"))
     doc = _request(context.form_dict["request"])
     context.r = request_view(doc.as_dict(), smooth.local.site.name)
     context.title = smooth._("Evaluation {0}", doc.name)

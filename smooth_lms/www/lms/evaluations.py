@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms import feedback, learning
 from smooth_lms.certification import REQUEST_FIELDS, request_view
 
 
 def get_context(context: Any) -> None:
-    user = learning.require_login("see your evaluations")
+    user = learning.require_login(_("Log in to see your evaluations"))
     site = smooth.local.site.name
     context.title = smooth._("My evaluations")
     mine = smooth.get_list("LMS Certificate Request", fields=REQUEST_FIELDS, filters={"member": user},

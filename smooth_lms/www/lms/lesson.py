@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms import (
     assignments,
     learning,
@@ -37,7 +38,7 @@ def _next_to_do(user: str, course: str, lesson: str) -> lesson_flow.Item | None:
 
 
 def handle_post(context: Any) -> None:
-    user = learning.require_login("complete lessons")
+    user = learning.require_login(_("Log in to complete lessons"))
     course, name = context.form_dict["course"], context.form_dict["lesson"]
     _lesson(course, name)
     if context.form_dict.get("action") == "scorm_new_attempt":
@@ -53,7 +54,7 @@ def handle_post(context: Any) -> None:
 
 
 def get_context(context: Any) -> None:
-    user = learning.require_login("read lessons")
+    user = learning.require_login(_("Log in to read lessons"))
     course = learning.course_for_viewer(context.form_dict["course"])
     programs.check_open(user, course["name"])  # a course a program keeps locked
     lesson = _lesson(course["name"], context.form_dict["lesson"])

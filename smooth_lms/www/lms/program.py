@@ -6,13 +6,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 import smooth
+from smooth import _
 from smooth_lms import learning, lesson_body, programs
 
 
 def handle_post(context: Any) -> None:
-    learning.require_login("enrol")
+    learning.require_login(_("Log in to enrol"))
     if context.form_dict.get("action") != "enroll":
-        raise smooth.ValidationError("Unknown action")
+        raise smooth.ValidationError(_("Unknown action"))
     program = context.form_dict["program"]
     with context.refused_post(smooth.ValidationError):
         programs.enroll_self(program)

@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 import smooth
+from smooth import _
 from smooth_lms import learning, lesson_flow, next_step, programs, progress, question_bank, quizzes
 
 
@@ -47,7 +48,7 @@ def _drawn(asked: list[question_bank.Asked]) -> str:
 
 
 def handle_post(context: Any) -> None:
-    learning.require_login("take quizzes")
+    learning.require_login(_("Log in to take quizzes"))
     form = context.form_dict
     learning.course_for_viewer(form["course"])
     quiz = _quiz(form["course"], form["quiz"])
@@ -70,7 +71,7 @@ def handle_post(context: Any) -> None:
 
 
 def get_context(context: Any) -> None:
-    user = learning.require_login("take quizzes")
+    user = learning.require_login(_("Log in to take quizzes"))
     form = context.form_dict
     course = learning.course_for_viewer(form["course"])
     programs.check_open(user, course["name"])  # a course a program keeps locked
