@@ -104,6 +104,15 @@ def calendars(pool: list[str], default_minutes: int, *, for_update: bool = False
     return {user: _calendar(user, stored[user], default_minutes) for user in pool}
 
 
+def own_zone(evaluator: str) -> str | None:
+    """The time zone on the evaluator's Course Evaluator record (from the site cache); None when it has none."""
+    try:
+        stored = smooth.db.cached(("evaluator calendars", (evaluator,)), lambda: _read_calendars([evaluator]))
+    except NoEvaluatorError:
+        return None
+    return stored[evaluator].row["timezone"] or None
+
+
 def no_calendar(evaluator: str) -> NoEvaluatorError:
     return NoEvaluatorError(_("{0} is named as an evaluator but has no Course Evaluator record; create one with "
                               "their weekly schedule", evaluator))

@@ -18,6 +18,7 @@ import datetime as dt
 from typing import Any
 
 import smooth
+from smooth_lms import evaluators
 from smooth_lms.calendar_file import request_ics
 from smooth_lms.timezones import to_wall
 
@@ -38,8 +39,7 @@ def format_slot(start_utc: dt.datetime, end_utc: dt.datetime, zone_name: str) ->
 
 
 def evaluator_zone(evaluator: str) -> str:
-    zone = smooth.db.get_value("Course Evaluator", {"evaluator": evaluator}, "timezone") \
-        or smooth.db.get_value("User", evaluator, "time_zone")
+    zone = evaluators.own_zone(evaluator) or smooth.db.get_value("User", evaluator, "time_zone")
     return str(zone or smooth.local.site.time_zone)
 
 

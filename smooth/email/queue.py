@@ -110,12 +110,16 @@ def sendmail(recipients: str | Iterable[str], subject: str | None = None, templa
                      reference_name, sender, cc, switched_off_templates(), None)
     if not isinstance(mail, _Mail):
         return mail
-    row = get_doc({"doctype": QUEUE, **_queue_values(mail),
+    files = [_attachment_name(item) for item in attachments or ()]  # named first: the row goes in whole
+    values = _queue_values(mail)
+    if files:
+        values["attachments"] = json.dumps([name for name, _item in files])
+    row = get_doc({"doctype": QUEUE, **values,
                    "recipients": [{"recipient": address, "status": "Not Sent"} for address in mail.to]}
                   ).insert(ignore_permissions=True)
-    files = [_attach(row.name, item) for item in attachments or ()]
-    if files:
-        document_db().set_value(QUEUE, row.name, "attachments", json.dumps(files), update_modified=False)
+    for name, item in files:
+        if item is not None:
+            _attach(row.name, name, item)
     if smtp.settings(local().site.config) is not None:  # else it waits until SMTP is configured (bench doctor says so)
         if now:
             document_db().after_commit.add(send_queued, row.name)
@@ -254,17 +258,21 @@ def _not_rendered(to: list[str], copies: list[str], template: str, reason: str, 
     return str(row.name)
 
 
-def _attach(queue_name: str, item: dict[str, Any]) -> str:
+def _attachment_name(item: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
+    """(the File's name, the attachment to store under it; None for a File that exists already)."""
     if item.get("file"):
-        return str(item["file"])
-    content = item.get("fcontent")
-    if not item.get("fname") or content is None:
+        return str(item["file"]), None
+    if not item.get("fname") or item.get("fcontent") is None:
         raise ValidationError(_("An attachment needs fname and fcontent, or file (a File name)"))
+    return make_hash(), item
+
+
+def _attach(queue_name: str, name: str, item: dict[str, Any]) -> None:
+    content = item["fcontent"]
     file = get_doc({"doctype": "File", "file_name": item["fname"], "is_private": 1,
                     "attached_to_doctype": QUEUE, "attached_to_name": queue_name})
     file.content = content.encode() if isinstance(content, str) else bytes(content)
-    file.insert(ignore_permissions=True)
-    return str(file.name)
+    file.insert(ignore_permissions=True, set_name=name)
 
 
 def _claim(name: str) -> bool:
