@@ -272,7 +272,7 @@ def _attach(queue_name: str, name: str, item: dict[str, Any]) -> None:
     file = get_doc({"doctype": "File", "file_name": item["fname"], "is_private": 1,
                     "attached_to_doctype": QUEUE, "attached_to_name": queue_name})
     file.content = content.encode() if isinstance(content, str) else bytes(content)
-    file.insert(ignore_permissions=True, set_name=name)
+    file.insert(ignore_permissions=True, ignore_links=True, set_name=name)  # the row it names was just inserted
 
 
 def _claim(name: str) -> bool:
