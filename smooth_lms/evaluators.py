@@ -177,12 +177,15 @@ def booked_intervals(pool: list[str], first: dt.datetime, last: dt.datetime, exc
 
 def least_loaded_first(pool: list[str]) -> list[str]:
     """The pool ordered for the next assignment: fewest Pending evaluations from today on, then the one
-    assigned longest ago, then by name; two grouped queries for the whole pool."""
+    assigned longest ago, then by name; one grouped query for the pool, and a second only for those tied
+    on the fewest (who goes first is all a booking uses)."""
     loads = {row[0]: int(row[1]) for row in smooth.db.get_all(
         "LMS Certificate Request", fields=["evaluator", "count(name) as pending"],
         filters={"evaluator": ["in", pool], "status": "Pending", "date": [">=", smooth.today()]},
         group_by="evaluator", order_by="", as_list=True)}
+    fewest = min(loads.get(user, 0) for user in pool)
+    tied = [user for user in pool if loads.get(user, 0) == fewest]
     latest = {row[0]: row[1] for row in smooth.db.get_all(
         "LMS Certificate Request", fields=["evaluator", "max(creation) as latest"],
-        filters={"evaluator": ["in", pool]}, group_by="evaluator", order_by="", as_list=True)}
+        filters={"evaluator": ["in", tied]}, group_by="evaluator", order_by="", as_list=True)} if len(tied) > 1 else {}
     return sorted(pool, key=lambda user: (loads.get(user, 0), latest.get(user) or dt.datetime.min, user))
