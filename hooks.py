@@ -186,4 +186,5 @@ website_route_rules = [
 ]
 
 # read on every booking and availability page, changed rarely: kept in the site cache (smooth_lms/evaluators.py)
-site_cache_doctypes = ["Course Evaluator", "Evaluator Course", "Evaluator Schedule", "Evaluator Unavailability"]
+site_cache_doctypes = ["Course Evaluator", "Evaluator Course", "Evaluator Schedule", "Evaluator Unavailability",
+                       "LMS Course"]

@@ -28,8 +28,10 @@ COURSE_FIELDS = ["name", "title", "evaluation_required", "evaluator", "evaluatio
 
 
 def course_settings(course: str) -> dict[str, Any]:
-    """What booking needs to know about a course, in one read ({} for an unknown course)."""
-    return smooth.db.get_value("LMS Course", course, COURSE_FIELDS, as_dict=True) or {}
+    """What booking needs to know about a course ({} for an unknown course), from the site cache: LMS Course is
+    one of the `site_cache_doctypes`, changed by its authors, read by every booking and availability page."""
+    return smooth.db.cached(("course settings", course),
+                            lambda: smooth.db.get_value("LMS Course", course, COURSE_FIELDS, as_dict=True) or {})
 
 
 def get_evaluator(course: str, batch: str | None = None, settings: dict[str, Any] | None = None) -> list[str]:
