@@ -81,6 +81,7 @@ if TYPE_CHECKING:
     from smooth.file_storage import storage as get_file_storage
     from smooth.i18n.formatting import format_number, strftime
     from smooth.i18n.language import current as get_lang
+    from smooth.i18n.language import group_by_language
     from smooth.i18n.language import override as in_language
     from smooth.i18n.language import user_language as get_user_lang
     from smooth.integrations import frappe_client, google_calendar, google_meet
@@ -131,6 +132,7 @@ _HOMES = {
     "_": ("smooth.messages", "_"),
     "_lazy": ("smooth.messages", "_lazy"),
     "get_user_lang": ("smooth.i18n.language", "user_language"),
+    "group_by_language": ("smooth.i18n.language", "group_by_language"),
     "get_lang": ("smooth.i18n.language", "current"),
     "in_language": ("smooth.i18n.language", "override"),
     "format_number": ("smooth.i18n.formatting", "format_number"),
@@ -193,7 +195,7 @@ __all__ = [
     "DuplicateEntryError", "FileDownload", "FilterError", "LinkExistsError", "LinkValidationError", "MandatoryError",
     "PermissionError", "QueryLockError", "SmoothError", "TimestampMismatchError", "TooManyRequestsError",
     "UniqueValidationError", "ValidationError", "_", "_lazy", "add_days", "add_months", "apply_workflow", "clear_cache",
-    "format_number", "get_lang", "get_user_lang", "in_language", "strftime",
+    "format_number", "get_lang", "get_user_lang", "group_by_language", "in_language", "strftime",
     "conf", "connect", "date_diff", "db", "deferred_jobs", "delete_doc", "destroy", "enqueue", "flags", "get_all",
     "get_doc", "get_hooks",
     "get_link_to_form", "get_list", "get_meta", "get_roles", "get_transitions", "get_url", "getdate", "has_permission",

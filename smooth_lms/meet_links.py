@@ -196,10 +196,7 @@ def authorization_lost(user: str, doctype: str, name: str, reason: str) -> None:
         smooth.db.set_value("Google Calendar", calendar, {"authorization_status": "Expired", "last_error": reason})
     admins = smooth.get_all("Has Role", filters={"role": "System Manager", "parenttype": "User"}, pluck="parent")
     recipients = sorted({user, *[a for a in admins if a not in ("Administrator", "Guest")]})
-    groups: dict[str, list[str]] = {}
-    for recipient in recipients:
-        groups.setdefault(smooth.get_user_lang(recipient), []).append(recipient)
-    for lang, group in sorted(groups.items()):  # one mail per language: each reads it in theirs
+    for lang, group in smooth.group_by_language(recipients):  # one mail per language: each reads it in theirs
         with smooth.in_language(lang):
             smooth.sendmail(group, subject=_("Google Calendar authorization lost for {0}", user),
                             message=Markup("<p>{}</p><p>{}</p>").format(

@@ -76,6 +76,17 @@ def user_languages(users: Iterable[str]) -> dict[str, str]:
     return {user: normalize(own.get(user)) or site for user in wanted}
 
 
+def group_by_language(users: Iterable[str]) -> list[tuple[str, list[str]]]:
+    """`users` grouped by their language (one read), in language order: one mail per language to several people,
+    each reading it in theirs."""
+    wanted = list(dict.fromkeys(users))
+    languages = user_languages(wanted)
+    groups: dict[str, list[str]] = {}
+    for user in wanted:
+        groups.setdefault(languages.get(user, DEFAULT), []).append(user)
+    return sorted(groups.items())
+
+
 def current() -> str:
     """The language of the current unit of work ("en" outside one)."""
     if not is_initialized():

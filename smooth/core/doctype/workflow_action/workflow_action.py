@@ -125,11 +125,7 @@ def _mail_next_actors(doc: Document, workflow: Document, state: str, onward: lis
         sendmail(recipients, template=template, args={**doc.as_dict(), "doc": doc},
                  reference_doctype=doc.doctype, reference_name=str(doc.name))
         return
-    languages = language.user_languages(recipients)
-    groups: dict[str, list[str]] = {}
-    for user in recipients:
-        groups.setdefault(languages.get(user, ""), []).append(user)
-    for lang, group in sorted(groups.items()):  # one mail per language: each reads it in theirs
+    for lang, group in language.group_by_language(recipients):  # one mail per language: each reads it in theirs
         with language.override(lang):
             actions = ", ".join(sorted({_(t.action) for t in onward}))
             sendmail(group, subject=_("{0} {1} is {2}: your action is needed", _(doc.doctype), doc.name, _(state)),
