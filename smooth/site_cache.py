@@ -50,6 +50,9 @@ log = logging.getLogger("smooth.site_cache")
 CACHED_DOCTYPES = frozenset({"Has Role", "Role", "User", "Singles", "User Permission", "Workflow",
                              "Workflow Document State", "Workflow Transition", "Email Template",
                              "Notification", "Notification Recipient"})
+# columns written on routine activity (every login stamps User.last_login): kept out of cached rows, so writing
+# only them changes no generation and a shift's logins do not empty every process's cache
+VOLATILE_COLUMNS: dict[str, frozenset[str]] = {"User": frozenset({"last_login"})}
 GENERATION_FILE = "cache.generation"
 MAX_AGE = 300.0
 MAX_ENTRIES = 20_000  # past this (a site with many users), start again rather than grow

@@ -32,7 +32,7 @@ from smooth.db.writer_lock import writer_lock
 from smooth.exceptions import DoesNotExistError, QueryLockError, ValidationError
 from smooth.i18n.deferred import _
 from smooth.meta import fieldtypes
-from smooth.site_cache import MISSING, names_cached_table
+from smooth.site_cache import MISSING, VOLATILE_COLUMNS, names_cached_table
 
 if TYPE_CHECKING:
     from smooth.meta.doctype import Meta
@@ -304,9 +304,12 @@ class Database:
         """Whole rows (every column) just read: a later `get_value` by name in this transaction answers from
         them instead of asking again, until the transaction ends or anything is written."""
         shared = doctype in self.site.cached_doctypes and self._may_use_cache()
+        volatile = VOLATILE_COLUMNS.get(doctype, frozenset())
         for row in rows:
             self._rows[(doctype, str(row["name"]))] = kept = dict(row)
             if shared:
+                if volatile:
+                    kept = {column: value for column, value in kept.items() if column not in volatile}
                 self.site.cache.put(self._generation or "", ("row", doctype, str(row["name"])), kept)
 
     def remembered_row(self, doctype: str, name: str) -> dict[str, Any] | None:
@@ -482,7 +485,10 @@ class Database:
         stmt = update(table).values(**values)
         if clause is not None:
             stmt = stmt.where(clause)
+        cache_written = self._cache_written
         result: Any = self.execute(stmt, write=True)
+        if values.keys() <= VOLATILE_COLUMNS.get(doctype, frozenset()):
+            self._cache_written = cache_written  # cached rows never hold these columns
         return int(result.rowcount)
 
     def write_now(self, statement: Any, params: Any = None) -> None:

@@ -153,9 +153,11 @@ def validate_links(doc: Document) -> None:
         found = {value.lower(): checked[(target, value.lower())] for value in by_value
                  if checked is not None and (target, value.lower()) in checked}
         database = db()
-        for value in by_value:
-            if value.lower() not in found and (remembered := database.remembered_row(target, value)) is not None:
-                found[value.lower()] = remembered
+        for value, fields in by_value.items():
+            if value.lower() not in found and (remembered := database.remembered_row(target, value)) is not None \
+                    and all(source in remembered for field in fields
+                            for _fieldname, source, _if_empty in doc.meta.fetches.get(field.fieldname, ())):
+                found[value.lower()] = remembered  # a site-cached row lacks its volatile columns: fetch those anew
         unseen = [value for value in by_value if value.lower() not in found]
         if unseen:
             # whole rows: the controller's own reads of these records in this transaction are answered from them

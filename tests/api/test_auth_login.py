@@ -108,8 +108,10 @@ def test_disabled_user_cannot_log_in(auth: AuthSite) -> None:
 def test_login_records_last_login(auth: AuthSite) -> None:
     add_user(auth.api, ANN)
     assert stored(auth.api, "User", ANN, "last_login") is None
+    generation = auth.site.cache.generation()
     auth.login(auth.client(), ANN)
     assert stored(auth.api, "User", ANN, "last_login") is not None
+    assert auth.site.cache.generation() == generation  # a login leaves every process's site cache standing
 
 
 def test_login_is_post_only(auth: AuthSite) -> None:

@@ -183,3 +183,24 @@ def test_an_email_template_is_read_once_until_it_is_edited(site: SiteHandle, sou
         template.subject = "Welcome {{ who }}"
         template.save()
     assert subject() == ("Welcome Ann", 1)
+
+
+@SQLITE_SITE
+def test_a_login_stamp_keeps_the_cache_and_is_never_read_stale(site: SiteHandle, source: str) -> None:
+    """Every login writes User.last_login: that must not empty every process's cache at shift start, and a
+    cached User row must not answer last_login with the value of before."""
+    with site.context():
+        make_user(USER, "Test Reader")
+    _reads(site)  # the User row is now in the site cache
+    before = get_site(site.name, site.sites_path).cache.generation()
+    stamp = smooth.now_datetime().replace(microsecond=0)
+    with smooth.unit_of_work(site.name, sites_path=site.sites_path):
+        smooth.db.set_value("User", USER, "last_login", stamp, update_modified=False)  # as a login writes it
+    assert get_site(site.name, site.sites_path).cache.generation() == before
+    assert _reads(site)[3] == 0  # roles, the Single and the linked row still come from the cache
+    with smooth.unit_of_work(site.name, sites_path=site.sites_path, commit=False):
+        validate_links(smooth.get_doc({"doctype": "Test Note", "title": "x", "assignee": USER}))
+        assert smooth.db.get_value("User", USER, "last_login") == stamp
+    with smooth.unit_of_work(site.name, sites_path=site.sites_path):
+        smooth.db.set_value("User", USER, {"last_login": stamp, "first_name": "Both"})
+    assert get_site(site.name, site.sites_path).cache.generation() != before
