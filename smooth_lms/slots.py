@@ -64,6 +64,13 @@ def offered_slots(calendar: EvaluatorCalendar, first_day: dt.date, last_day: dt.
     (next to a DST change, when the slot length does not divide the hour) is left out.
     """
     step = dt.timedelta(minutes=calendar.slot_minutes)
+    for start in offered_starts(calendar, first_day, last_day):
+        yield Slot(start, start + step, calendar.evaluator)
+
+
+def offered_starts(calendar: EvaluatorCalendar, first_day: dt.date, last_day: dt.date) -> Iterator[dt.datetime]:
+    """The UTC starts of `offered_slots` (each slot lasts `slot_minutes`), without building a Slot for each."""
+    step = dt.timedelta(minutes=calendar.slot_minutes)
     by_day: dict[str, list[ScheduleRow]] = {}
     for row in calendar.schedule:
         by_day.setdefault(row.day, []).append(row)
@@ -77,8 +84,19 @@ def offered_slots(calendar: EvaluatorCalendar, first_day: dt.date, last_day: dt.
                 for start in row_starts(day, row.start, row.end, calendar.slot_minutes, calendar.zone):
                     if start >= previous_end:
                         previous_end = start + step
-                        yield Slot(start, previous_end, calendar.evaluator)
+                        yield start
         day += dt.timedelta(days=1)
+
+
+def offers(calendar: EvaluatorCalendar, start: dt.datetime, end: dt.datetime, local_day: dt.date) -> bool:
+    """Whether [start, end) is one of the slots offered around the evaluator-local date of `start` (a booking's
+    check of each evaluator in a pool: it stops at the first start past the one asked for)."""
+    if end - start != dt.timedelta(minutes=calendar.slot_minutes):
+        return False
+    for offered in offered_starts(calendar, local_day - dt.timedelta(days=1), local_day + dt.timedelta(days=1)):
+        if offered >= start:
+            return offered == start
+    return False
 
 
 @lru_cache(maxsize=65536)

@@ -16,6 +16,7 @@ from smooth_lms.slots import (
     Slot,
     free_slots,
     offered_slots,
+    offers,
 )
 
 MONDAY = dt.date(2026, 12, 7)
@@ -111,3 +112,26 @@ def test_sweep_matches_brute_force(schedule, slot_minutes, evaluator_zone, booki
     for s in free:
         local_day = s.start.replace(tzinfo=dt.UTC).astimezone(zoneinfo.ZoneInfo(evaluator_zone)).date()
         assert not any(local_day in r for r in cal.unavailable)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    schedule=schedules(),
+    slot_minutes=st.sampled_from([15, 30, 45, 60]),
+    evaluator_zone=st.sampled_from(["UTC", "Europe/Berlin", "Asia/Kolkata", "America/New_York"]),
+    asked=st.lists(st.tuples(st.integers(0, 13 * 24 * 4), st.sampled_from([15, 30, 45, 60])), max_size=20),
+)
+def test_a_bookings_slot_check_agrees_with_the_offered_slots(schedule, slot_minutes, evaluator_zone, asked):
+    """`offers` (a pool booking's cheap check of one interval) says yes exactly for the offered slots, DST included."""
+    start_day = dt.date(2026, 10, 19)  # spans the October DST change in Berlin and the November one in New York
+    cal = calendar(schedule=schedule, slot_minutes=slot_minutes, zone=evaluator_zone)
+    offered = set(offered_slots(cal, start_day - dt.timedelta(days=1), start_day + dt.timedelta(days=15)))
+    origin = dt.datetime.combine(start_day, dt.time())
+    tz = zoneinfo.ZoneInfo(evaluator_zone)
+    candidates = [(s.start, s.end) for s in offered] + [
+        (origin + dt.timedelta(minutes=15 * a), origin + dt.timedelta(minutes=15 * a + length)) for a, length in asked]
+    for start, end in candidates:
+        local_day = start.replace(tzinfo=dt.UTC).astimezone(tz).date()
+        if not start_day <= local_day <= start_day + dt.timedelta(days=14):
+            continue
+        assert offers(cal, start, end, local_day) == (Slot(start, end, cal.evaluator) in offered)

@@ -22,7 +22,7 @@ from smooth import _
 from smooth.exceptions import DuplicateEntryError, PermissionError, ValidationError
 from smooth.model.document import Document
 from smooth_lms import assignments, attempt_policy, certificates, evaluators, quizzes
-from smooth_lms.slots import WEEKDAYS, EvaluatorCalendar, free_slots, offered_slots
+from smooth_lms.slots import WEEKDAYS, EvaluatorCalendar, Slot, free_slots, offers
 from smooth_lms.timezones import AmbiguousTimeError, describe, end_after, now_utc, to_utc, to_wall, zone
 
 PRIVILEGED = ("Moderator", "System Manager", "Administrator")
@@ -282,16 +282,10 @@ class LMSCertificateRequest(Document):
                 raise EvaluatorUnavailableError(smooth._(
                     "The evaluator is unavailable from {0} to {1}{2}; select a date after {1}",
                     blocked.start.strftime("%Y-%m-%d"), blocked.end.strftime("%Y-%m-%d"), why))
-        offered = []
-        for slot in offered_slots(cal, local_day - dt.timedelta(days=1), local_day + dt.timedelta(days=1)):
-            if slot.start > start:  # they come in start order: the rest start later
-                break
-            if slot.start == start and slot.end == end:
-                offered.append(slot)
-        if not offered:
+        if not offers(cal, start, end, local_day):
             raise ValidationError(smooth._("{0} is not a slot the evaluator offers; pick one of the available slots",
                                            self.learner_clock(start)))
-        if not list(free_slots(offered, booked, not_before=dt.datetime.min)):
+        if not list(free_slots([Slot(start, end, user)], booked, not_before=dt.datetime.min)):
             raise SlotBookedError(smooth._("Slot already booked: pick a different time; another member holds this "
                                            "slot"))
         if cal.max_per_day:
