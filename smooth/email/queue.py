@@ -16,6 +16,7 @@ So one broken template never stops the other mails of the same event.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
 import json
@@ -50,6 +51,7 @@ DEFAULT_RETRY_LIMIT = 5
 STALE_SENDING = dt.timedelta(minutes=15)
 FLUSH_BATCH = 500
 MANY_CHUNK = 100  # mails sendmail_many renders before it inserts them
+INLINE_ATTACHMENT_BYTES = 64 * 1024  # up to this, an attachment is kept in the queue row rather than as a File
 NOT_RENDERED = "Not rendered: "
 FLUSH_SECONDS = 200.0  # under the 4 minutes between two runs of the `all` event
 _ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -110,16 +112,16 @@ def sendmail(recipients: str | Iterable[str], subject: str | None = None, templa
                      reference_name, sender, cc, switched_off_templates(), None)
     if not isinstance(mail, _Mail):
         return mail
-    files = [_attachment_name(item) for item in attachments or ()]  # named first: the row goes in whole
+    stored = [_stored_attachment(item) for item in attachments or ()]  # named first: the row goes in whole
     values = _queue_values(mail)
-    if files:
-        values["attachments"] = json.dumps([name for name, _item in files])
+    if stored:
+        values["attachments"] = json.dumps([entry for entry, _item in stored], ensure_ascii=False)
     row = get_doc({"doctype": QUEUE, **values,
                    "recipients": [{"recipient": address, "status": "Not Sent"} for address in mail.to]}
                   ).insert(ignore_permissions=True)
-    for name, item in files:
+    for entry, item in stored:
         if item is not None:
-            _attach(row.name, name, item)
+            _attach(row.name, str(entry), item)
     if smtp.settings(local().site.config) is not None:  # else it waits until SMTP is configured (bench doctor says so)
         if now:
             document_db().after_commit.add(send_queued, row.name)
@@ -258,12 +260,23 @@ def _not_rendered(to: list[str], copies: list[str], template: str, reason: str, 
     return str(row.name)
 
 
-def _attachment_name(item: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
-    """(the File's name, the attachment to store under it; None for a File that exists already)."""
+def _stored_attachment(item: dict[str, Any]) -> tuple[str | dict[str, str], dict[str, Any] | None]:
+    """How the queue row keeps an attachment, and the attachment still to store as a File under that name.
+
+    A small one (a booking's .ics) goes into the row itself, as text when it is text, so a mail costs no File
+    and no disk write and reads plainly in the desk; a larger one becomes a private File named in the row;
+    `file` names a File that exists already."""
     if item.get("file"):
         return str(item["file"]), None
     if not item.get("fname") or item.get("fcontent") is None:
         raise ValidationError(_("An attachment needs fname and fcontent, or file (a File name)"))
+    content = item["fcontent"]
+    data = content.encode() if isinstance(content, str) else bytes(content)
+    if len(data) <= INLINE_ATTACHMENT_BYTES:
+        try:
+            return {"fname": str(item["fname"]), "text": data.decode("utf-8")}, None
+        except UnicodeDecodeError:
+            return {"fname": str(item["fname"]), "base64": base64.b64encode(data).decode("ascii")}, None
     return make_hash(), item
 
 
@@ -289,11 +302,15 @@ def _claim(name: str) -> bool:
 
 def _attachments(row: dict[str, Any]) -> list[smtp.Attachment]:
     found = []
-    for file_name in json.loads(row.get("attachments") or "[]"):
-        file = get_doc("File", file_name)
-        filename = str(file.file_name or file_name)
-        found.append(smtp.Attachment(filename, file.get_content(),
-                                     mimetypes.guess_type(filename)[0] or "application/octet-stream"))
+    for entry in json.loads(row.get("attachments") or "[]"):
+        if isinstance(entry, dict):  # kept in the row (_stored_attachment)
+            filename = str(entry["fname"])
+            content = entry["text"].encode() if "text" in entry else base64.b64decode(entry["base64"])
+        else:
+            file = get_doc("File", entry)
+            filename, content = str(file.file_name or entry), file.get_content()
+        mime_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        found.append(smtp.Attachment(filename, content, mime_type))
     return found
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import threading
 
 import pytest
@@ -53,6 +55,29 @@ def test_a_templated_mail_is_queued_then_delivered_after_commit(mail_site: SiteH
     (row,) = _queue_rows(mail_site)
     assert row["status"] == "Sent" and row["attempts"] == 1
     assert mail.message["Message-ID"] == row["message_id"]
+
+
+def test_a_small_attachment_stays_in_the_row_and_a_large_one_becomes_a_private_file(
+        mail_site: SiteHandle, smtp_server: SmtpServer) -> None:
+    """A booking's .ics costs no File (the row keeps it, readable); a large or binary one is a private File."""
+    large = bytes(range(256)) * 400  # 100 KiB of binary
+    with mail_site.context(), smooth.unit_of_work():
+        name = smooth.sendmail("ada@example.com", subject="Your evaluation", message="<p>booked</p>",
+                               attachments=[{"fname": "evaluation.ics", "fcontent": ICS},
+                                            {"fname": "logo.png", "fcontent": b"\x89PNG\r\n\x1a\n\x00"},
+                                            {"fname": "report.pdf", "fcontent": large}])
+    with mail_site.context():
+        kept = json.loads(smooth.db.get_value("Email Queue", name, "attachments"))
+        files = smooth.get_all("File", filters={"attached_to_doctype": "Email Queue", "attached_to_name": name},
+                               fields=["name", "file_name", "is_private"])
+    assert kept[0] == {"fname": "evaluation.ics", "text": ICS}
+    assert kept[1]["fname"] == "logo.png" and base64.b64decode(kept[1]["base64"]) == b"\x89PNG\r\n\x1a\n\x00"
+    assert [(f["name"], f["file_name"], f["is_private"]) for f in files] == [(kept[2], "report.pdf", 1)]
+    (mail,) = smtp_server.sink.received
+    delivered = {part.get_filename(): part.get_content() for part in mail.message.iter_attachments()}
+    assert delivered["evaluation.ics"].replace("\r\n", "\n") == ICS.replace("\r\n", "\n")
+    assert delivered["logo.png"] == b"\x89PNG\r\n\x1a\n\x00"
+    assert delivered["report.pdf"] == large
 
 
 def test_a_rolled_back_mail_is_never_queued_nor_sent(mail_site: SiteHandle, smtp_server: SmtpServer) -> None:
