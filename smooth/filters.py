@@ -30,6 +30,8 @@ OPERATORS = frozenset({"=", "!=", ">", "<", ">=", "<=", "like", "not like", "in"
 ALIASES = {"==": "=", "<>": "!=", "not_in": "not in", "not_like": "not like"}
 MAX_FIELDNAME_LENGTH = 64  # MariaDB's longest column name
 MAX_OPERATOR_LENGTH = 20
+MEMO_SIZE = 4096  # conditions kept per doctype; past this, start again
+_MEMO_TYPES = frozenset({str, int, float, bool, dt.date, dt.datetime, dt.time, type(None)})
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,23 @@ def fieldtype_of(meta: Meta, fieldname: str) -> str:
 
 
 def normalize(meta: Meta, filters: Any) -> list[Filter]:
-    return [_make(meta, field, op, value) for field, op, value in _conditions(meta.name, filters)]
+    """Checked, coerced conditions. One with a single plain value is worked out once per doctype (`meta.filter_memo`):
+    a record rule, a controller's lookup or a job's query asks the same ones request after request."""
+    memo = meta.filter_memo
+    found = []
+    for field, op, value in _conditions(meta.name, filters):
+        if type(value) not in _MEMO_TYPES or type(field) is not str or type(op) is not str:
+            found.append(_make(meta, field, op, value))
+            continue
+        key = (field, op, type(value), value)
+        made = memo.get(key)
+        if made is None:
+            made = _make(meta, field, op, value)
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[key] = made
+        found.append(made)
+    return found
 
 
 def _conditions(doctype: str, filters: Any) -> Iterator[tuple[Any, Any, Any]]:

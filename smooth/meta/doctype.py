@@ -106,6 +106,8 @@ class Meta:
         self.permissions: list[dict[str, Any]] = [dict(p) for p in data.get("permissions") or []]
         # smooth.permissions.role_rights: each set of roles' rights, worked out from `permissions` once
         self.rights_by_roles: dict[frozenset[str], tuple[frozenset[str], frozenset[str]]] = {}
+        # smooth.filters.normalize: conditions with a single value, checked and coerced once per doctype
+        self.filter_memo: dict[tuple[Any, ...], Any] = {}
 
         self._by_name = {f.fieldname: f for f in self.fields if f.fieldname}
         self.value_fields: list[DocField] = [f for f in self.fields if f.has_value and f.fieldname]

@@ -319,3 +319,19 @@ def test_matches_agrees_with_sql(ctx: Any, rows: list[dict[str, Any]], filters: 
         assert titles(filters, or_filters=or_filters) == expected
     finally:
         smooth.db.rollback()
+
+
+def test_a_condition_worked_out_once_is_the_same_and_keeps_each_value_type_apart(ctx: Any) -> None:
+    """normalize keeps each checked condition per doctype: asking again (or with an equal value of another
+    type, True beside 1) gives what working it out afresh gives, and a refused one is refused every time."""
+    meta = smooth.get_meta("Test Note")
+    meta.filter_memo.clear()
+    first = normalize(meta, {"priority": 1, "title": "Alpha", "due_date": dt.date(2024, 1, 10)})
+    assert normalize(meta, [["priority", "=", 1], ["title", "=", "Alpha"], ["due_date", "=", dt.date(2024, 1, 10)]]) \
+        == first
+    assert len(meta.filter_memo) == 3
+    assert normalize(meta, {"priority": True})[0].value == normalize(meta, [["priority", "=", 1]])[0].value
+    assert {key[2] for key in meta.filter_memo if key[0] == "priority"} == {int, bool}
+    for _attempt in range(2):
+        with pytest.raises(smooth.FilterError, match="is not"):
+            normalize(meta, {"priority": "many"})
