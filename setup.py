@@ -46,6 +46,9 @@ setup(
                  "playwright>=1.45", "axe-playwright-python>=0.1.7", "aiosmtpd>=1.4",
                  "pytest-xdist>=3.5", "frappe-client>=0.1.0.dev0",
                  "boto3>=1.34", "moto[server]>=5.0"],
+        # the faster MariaDB driver (a C extension: needs libmariadb-dev, pkg-config and a compiler to build);
+        # a `mariadb://` URL uses it when installed, else PyMySQL (docs/deployment.md)
+        "mariadb": ["mysqlclient>=2.2"],
         "s3": ["boto3>=1.34"],  # files in S3-compatible object storage (site config file_storage), for several hosts
     },
     entry_points={"console_scripts": ["bench = smooth.cli:main"]},

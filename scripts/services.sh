@@ -19,7 +19,8 @@
 # databases. Never point this at a shared server.
 
 SVC_PACKAGES=(mariadb-server mariadb-client redis-server wkhtmltopdf poppler-utils
-              fonts-dejavu-core chromium)
+              fonts-dejavu-core chromium
+              libmariadb-dev pkg-config build-essential)  # to build mysqlclient (the test venv's MariaDB driver)
 
 svc_log() { echo "svc: $*" >&2; }
 
@@ -257,7 +258,10 @@ svc_stop() {
 
 svc_env() {
   _svc_paths
-  export SMOOTH_TEST_MARIADB_URL="mariadb+pymysql://smooth:smooth@127.0.0.1:$SVC_MARIADB_PORT"
+  # the driver the project's venv has: mysqlclient (the `mariadb` extra) when it is installed, else PyMySQL
+  local driver=pymysql
+  if [ -x .venv/bin/python ] && .venv/bin/python -c 'import MySQLdb' 2>/dev/null; then driver=mysqldb; fi
+  export SMOOTH_TEST_MARIADB_URL="mariadb+$driver://smooth:smooth@127.0.0.1:$SVC_MARIADB_PORT"
   export SMOOTH_TEST_REDIS_URL="redis://127.0.0.1:$SVC_REDIS_PORT"
   export SMOOTH_WKHTMLTOPDF=/usr/bin/wkhtmltopdf
   export SMOOTH_CHROMIUM=/usr/bin/chromium
