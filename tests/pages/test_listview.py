@@ -153,7 +153,8 @@ def test_the_sidebar_counts_the_facets_its_filters_leave_alone_in_one_query(desk
 
 def test_the_page_sends_its_rows_without_counting_and_reads_the_viewer_once(desk, desk_data: Data,
                                                                            desk_server) -> None:
-    """The total and the group-by counts follow from view/counts; the viewer's name and zone are one read."""
+    """The total and the group-by counts follow from view/counts; the viewer's name and zone are one read at most
+    (none while the site cache holds the viewer's row: their login no longer clears it)."""
     client = desk(EVA1)
     with recorded_sql(desk_server[1]) as statements:
         page = client.get(LIST, order_by="date asc").text
@@ -161,7 +162,7 @@ def test_the_page_sends_its_rows_without_counting_and_reads_the_viewer_once(desk
     on_requests = [s for s in statements if "tabLMS Certificate Request" in s]
     assert len(on_requests) == 1 and "count(" not in on_requests[0].lower(), on_requests
     zone_reads = [s for s in statements if '"tabUser".time_zone' in s or "`tabUser`.time_zone" in s]
-    assert len(zone_reads) == 1 and "full_name" in zone_reads[0], zone_reads
+    assert len(zone_reads) <= 1 and all("full_name" in s for s in zone_reads), zone_reads
 
 
 def test_links_render_as_desk_links_and_status_as_an_indicator(desk, desk_data: Data) -> None:
