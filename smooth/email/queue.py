@@ -113,21 +113,20 @@ def sendmail(recipients: str | Iterable[str], subject: str | None = None, templa
     if not isinstance(mail, _Mail):
         return mail
     stored = [_stored_attachment(item) for item in attachments or ()]  # named first: the row goes in whole
+    name = make_hash()
     values = _queue_values(mail)
     if stored:
         values["attachments"] = json.dumps([entry for entry, _item in stored], ensure_ascii=False)
-    row = get_doc({"doctype": QUEUE, **values,
-                   "recipients": [{"recipient": address, "status": "Not Sent"} for address in mail.to]}
-                  ).insert(ignore_permissions=True)
+    _insert_rows([(name, values, mail.to)])
     for entry, item in stored:
         if item is not None:
-            _attach(row.name, str(entry), item)
+            _attach(name, str(entry), item)
     if smtp.settings(local().site.config) is not None:  # else it waits until SMTP is configured (bench doctor says so)
         if now:
-            document_db().after_commit.add(send_queued, row.name)
+            document_db().after_commit.add(send_queued, name)
         else:
-            enqueue(send_queued, queue="short", job_id=f"email:{row.name}", deduplicate=True, name=row.name)
-    return str(row.name)
+            enqueue(send_queued, queue="short", job_id=f"email:{name}", deduplicate=True, name=name)
+    return name
 
 
 def sendmail_many(mails: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -169,14 +168,19 @@ def sendmail_many(mails: Sequence[Mapping[str, Any]]) -> list[str]:
 
 
 def _insert_queued(queued: list[tuple[str, _Mail]]) -> None:
-    if not queued:
+    _insert_rows([(name, _queue_values(mail), mail.to) for name, mail in queued])
+
+
+def _insert_rows(rows: list[tuple[str, dict[str, Any], list[str]]]) -> None:
+    """Queue rows (name, values, recipients; all with the same value keys) and their recipients: a multi-row
+    INSERT each, as Frappe writes its queue rows (no controller, hooks or versions: the queue has none)."""
+    if not rows:
         return
     database = document_db()
-    rows = [(name, _queue_values(mail)) for name, mail in queued]
-    database.bulk_insert(QUEUE, ["name", *rows[0][1]], ([name, *values.values()] for name, values in rows))
+    database.bulk_insert(QUEUE, ["name", *rows[0][1]], ([name, *values.values()] for name, values, _to in rows))
     database.bulk_insert("Email Queue Recipient", ["parent", "parenttype", "parentfield", "idx", "recipient"],
-                         ([name, QUEUE, "recipients", idx, address] for name, mail in queued
-                          for idx, address in enumerate(mail.to, start=1)))
+                         ([name, QUEUE, "recipients", idx, address] for name, _values, to in rows
+                          for idx, address in enumerate(to, start=1)))
 
 
 _MANY_KEYS = {"recipients", "subject", "template", "args", "message", "reference_doctype", "reference_name", "sender",
