@@ -102,6 +102,13 @@ def calendars(pool: list[str], default_minutes: int, *, for_update: bool = False
         missing = sorted(set(pool) - set(locked))
         if missing:
             raise no_calendar(missing[0])
+    zone = smooth.local.site.time_zone
+    return dict(smooth.db.cached(("evaluator calendar objects", tuple(pool), default_minutes, zone),
+                                 lambda: _built_calendars(pool, default_minutes)))
+
+
+def _built_calendars(pool: list[str], default_minutes: int) -> dict[str, EvaluatorCalendar]:
+    """The pool's calendars as the slot functions take them (immutable, so the site cache shares them)."""
     stored = smooth.db.cached(("evaluator calendars", tuple(pool)), lambda: _read_calendars(pool))
     return {user: _calendar(user, stored[user], default_minutes) for user in pool}
 
@@ -142,10 +149,10 @@ def _read_calendars(pool: list[str]) -> dict[str, CalendarRows]:
 def _calendar(user: str, stored: CalendarRows, default_minutes: int) -> EvaluatorCalendar:
     row = stored.row
     return EvaluatorCalendar(
-        evaluator=user, schedule=[ScheduleRow(day, start, end) for day, start, end in stored.schedule],
+        evaluator=user, schedule=tuple(ScheduleRow(day, start, end) for day, start, end in stored.schedule),
         slot_minutes=int(row["slot_minutes"] or default_minutes),
         zone=row["timezone"] or smooth.local.site.time_zone,
-        unavailable=unavailable_ranges(list(stored.leave), row["unavailable_from"], row["unavailable_to"]),
+        unavailable=tuple(unavailable_ranges(list(stored.leave), row["unavailable_from"], row["unavailable_to"])),
         max_per_day=int(row["max_evaluations_per_day"] or 0))
 
 
