@@ -31,7 +31,12 @@ is not a comparison).
 With --redis-url the server runs as production does: the site queues its jobs in that Redis (`redis_queue`, one
 database the run flushes, --redis-db) and a `bench worker` process beside the web process runs them, so the
 booking mails leave the web process; without it (the embedded default) they run after each response, inside it.
---quick (or SMOOTH_BENCH_QUICK=1): 3 evaluators, 40 requests, 2 clients, 4 bookings, 1 round.
+Reads, side by side (one client, keep-alive, `--reads` samples of each, Smooth and Frappe alternating so noise
+hits both): the REST list (`GET /api/resource/LMS Certificate Request`, 20 Pending rows with six fields, as
+Administrator), get one (`GET /api/resource/LMS Certificate Request/<name>`, as Administrator) and one day's slots
+for a learner (Smooth: `get_available_slots` for one date, over the whole pool; Frappe LMS v2.9.0:
+`course_evaluator.get_schedule`, its batch's one evaluator), medians in ms and ratios Frappe / Smooth (aim >= 2).
+--quick (or SMOOTH_BENCH_QUICK=1): 3 evaluators, 40 requests, 2 clients, 4 bookings, 1 round, 5 reads.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import itertools
+import json
 import os
 import statistics
 import subprocess
@@ -148,8 +154,12 @@ def drive(base_url: str, bookings: list[Booking], clients: int) -> Round:
 
 
 def login(http: httpx.Client, email: str) -> tuple[str, str | None]:
-    """The session cookie and CSRF token a client holds after `POST /api/method/login`."""
-    response = http.post("/api/method/login", json={"usr": email, "pwd": LEARNER_PASSWORD})
+    """The session cookie and CSRF token a learner's client holds after `POST /api/method/login`."""
+    return login_as(http, email, LEARNER_PASSWORD)
+
+
+def login_as(http: httpx.Client, email: str, password: str) -> tuple[str, str | None]:
+    response = http.post("/api/method/login", json={"usr": email, "pwd": password})
     if response.status_code != 200:
         raise RuntimeError(f"login {email}: {response.status_code} {response.text[:500]}")
     sid = response.cookies["sid"]
@@ -364,7 +374,7 @@ def start_worker(site: BenchSite) -> subprocess.Popen[bytes]:
 def measure(site: BenchSite, args: argparse.Namespace, frappe: FrappeSide | None) -> dict[str, Any]:
     samples = 1 if args.quick else 5
     course, learners = setup(args.evaluators, args.requests,
-                             args.clients + args.rounds * args.bookings + 2 * samples)
+                             args.clients + args.rounds * args.bookings + 2 * samples + 1)
     worker = None
     if args.redis_url:
         url = f"{args.redis_url.rstrip('/')}/{args.redis_db}"
@@ -393,6 +403,11 @@ def measure(site: BenchSite, args: argparse.Namespace, frappe: FrappeSide | None
             ours.append(drive(base_url, prepared(args.bookings), args.clients))
             if frappe:
                 theirs.append(frappe.run(args.bookings, args.clients))
+        with httpx.Client(base_url=base_url, timeout=120) as http:
+            sides = [(base_url, smooth_reads(http, course, take(1)[0]))]
+        if frappe:
+            sides.append((frappe.url, frappe_reads(frappe)))
+        reads = time_reads(sides, args.reads)
     finally:
         process.terminate()
         process.wait(timeout=15)
@@ -403,7 +418,76 @@ def measure(site: BenchSite, args: argparse.Namespace, frappe: FrappeSide | None
             set_config(site, "redis_queue", None)
     request, jobs = statements_per_http_booking(site, course, take(samples))
     return {"ours": ours, "theirs": theirs, "request": request, "jobs": jobs,
-            "insert": statements_per_booking(course, take(samples))}
+            "insert": statements_per_booking(course, take(samples)), "reads": reads, "url": base_url}
+
+
+LIST_FIELDS = ["name", "member", "evaluator", "date", "start_time", "status"]
+SCHEDULE_PATH = "/api/method/lms.lms.doctype.course_evaluator.course_evaluator.get_schedule"
+
+
+@dataclass
+class Reads:
+    """The three reads one side is timed on: (path, query parameters, headers) each."""
+
+    list: tuple[str, dict[str, Any], dict[str, str]]
+    get_one: tuple[str, dict[str, Any], dict[str, str]]
+    slots: tuple[str, dict[str, Any], dict[str, str]]
+
+
+def list_read(headers: dict[str, str]) -> tuple[str, dict[str, Any], dict[str, str]]:
+    return (f"/api/resource/{quote('LMS Certificate Request')}",
+            {"fields": json.dumps(LIST_FIELDS), "filters": json.dumps([["status", "=", "Pending"]]),
+             "limit_page_length": 20}, headers)
+
+
+def bookable_day() -> dt.date:
+    day = dt.date.today() + dt.timedelta(days=7)
+    while day.strftime("%A") not in WEEKDAYS:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def smooth_reads(http: httpx.Client, course: str, learner: str) -> Reads:
+    admin = session_headers(*login_as(http, "Administrator", "admin"))
+    name = http.get(list_read(admin)[0], params=list_read(admin)[1], headers=admin).json()["data"][0]["name"]
+    return Reads(list_read(admin), (f"/api/resource/{quote('LMS Certificate Request')}/{quote(name)}", {}, admin),
+                 ("/api/method/smooth_lms.api.get_available_slots",
+                  {"course": course, "from_date": bookable_day().isoformat(), "days": 1},
+                  session_headers(*login(http, learner))))
+
+
+def frappe_reads(frappe: FrappeSide) -> Reads:
+    admin = {"Authorization": frappe.admin.http.headers["Authorization"], "Accept": "application/json"}
+    name = frappe.admin.names("LMS Certificate Request", [["status", "=", "Pending"]])[0]["name"]
+    learner = frappe.learners[0]
+    batch = frappe.batches[int(learner.removeprefix("learner").split("@")[0]) % len(frappe.batches)]
+    with httpx.Client(base_url=frappe.url, timeout=120) as http:
+        session = frappe.sessions.get(learner) or login(http, learner)
+    return Reads(list_read(admin), (f"/api/resource/{quote('LMS Certificate Request')}/{quote(name)}", {}, admin),
+                 (SCHEDULE_PATH, {"course": frappe.course, "date": bookable_day().isoformat(), "batch": batch},
+                  session_headers(*session)))
+
+
+def time_reads(sides: list[tuple[str, Reads]], samples: int) -> dict[str, dict[str, float]]:
+    """Median ms of each read per side; the sides alternate request by request."""
+    timings: dict[str, dict[str, list[float]]] = {url: {"list": [], "get_one": [], "slots": []} for url, _r in sides}
+    clients = {url: httpx.Client(base_url=url, timeout=120) for url, _r in sides}
+    try:
+        for what in ("list", "get_one", "slots"):
+            for sample in range(samples + 2):
+                for url, reads in sides:
+                    path, params, headers = getattr(reads, what)
+                    started = time.perf_counter()
+                    response = clients[url].get(path, params=params, headers=headers)
+                    took = time.perf_counter() - started
+                    if response.status_code != 200:
+                        raise RuntimeError(f"{url}{path}: {response.status_code} {response.text[:300]}")
+                    if sample >= 2:  # the first two warm caches on both sides
+                        timings[url][what].append(took * 1000)
+    finally:
+        for client in clients.values():
+            client.close()
+    return {url: {what: statistics.median(ms) for what, ms in found.items()} for url, found in timings.items()}
 
 
 def rates(rounds: list[Round]) -> str:
@@ -434,6 +518,15 @@ def report(backend: str, args: argparse.Namespace, result: dict[str, Any], frapp
         counted = f"; {statistics.median(statements):.1f} statements per booking" if statements else ""
         print(f"[{backend}] vs Frappe LMS at {frappe_url}: {their_median:.2f} bookings/s (rounds {rates(theirs)}"
               f"{errors(theirs)}{counted}) -> ratio smooth/frappe {median / their_median:.2f} (aim >= 2)")
+    mine = result["reads"][result["url"]]
+    print(f"[{backend}] reads, one client, {args.reads} each, medians: REST list {mine['list']:.2f} ms, get one "
+          f"{mine['get_one']:.2f} ms, one day's slots (pool of {args.evaluators}) {mine['slots']:.2f} ms")
+    if frappe_url:
+        theirs_ms = result["reads"][frappe_url.rstrip("/")]
+        print(f"[{backend}] reads vs Frappe LMS: " + ", ".join(
+            f"{label} {theirs_ms[what]:.2f} ms -> ratio frappe/smooth {theirs_ms[what] / mine[what]:.2f}"
+            for what, label in (("list", "REST list"), ("get_one", "get one"), ("slots", "one day's slots")))
+            + " (aim >= 2 each)")
 
 
 def main() -> int:
@@ -449,6 +542,7 @@ def main() -> int:
     parser.add_argument("--redis-url", help="a Redis server: the site queues its jobs there and a `bench worker` "
                                             "process runs them (production's layout); without it they run inline")
     parser.add_argument("--redis-db", type=int, default=9, help="the Redis database the run may flush (9)")
+    parser.add_argument("--reads", type=int, help="samples of each read, per side (100; quick: 5)")
     add_common_arguments(parser)
     args = parser.parse_args()
     args.clients = size(args.clients, full=4, quick=2, is_quick=args.quick)
@@ -456,6 +550,7 @@ def main() -> int:
     args.rounds = size(args.rounds, full=3, quick=1, is_quick=args.quick)
     args.evaluators = size(args.evaluators, full=20, quick=3, is_quick=args.quick)
     args.requests = size(args.requests, full=2000, quick=40, is_quick=args.quick)
+    args.reads = size(args.reads, full=100, quick=5, is_quick=args.quick)
     if bool(args.frappe_url) != bool(args.frappe_auth):
         parser.error("--frappe-url and --frappe-auth go together")
     frappe = FrappeSide(args.frappe_url, args.frappe_auth, args.frappe_db_url) if args.frappe_url else None
