@@ -28,6 +28,10 @@ microseconds); entries older than `MAX_AGE` seconds are read again, so even a bu
 crash there is bounded. A migrate (and so a new site) changes the token too, and a process that
 reloads its metadata forgets its entries; after restoring a database by hand, call
 `smooth.clear_cache()`.
+
+A few columns change on routine activity (`VOLATILE_COLUMNS`: every login stamps `User.last_login`). They
+are left out of cached rows, so a write of only them changes no generation (a shift's logins would otherwise
+empty every process's cache) and a read of them always goes to the database.
 """
 
 from __future__ import annotations
