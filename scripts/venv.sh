@@ -17,7 +17,8 @@ ensure_venv() {
     python3 -m venv --clear "$venv" || return 1
   fi
   want=$(sha256sum setup.py | cut -d' ' -f1)
-  read -r have have_extras < "$stamp" 2>/dev/null || true
+  have="" have_extras=""
+  if [ -f "$stamp" ]; then read -r have have_extras <"$stamp" || true; fi
   wanted="$extras"
   if [ "$want" = "$have" ]; then
     local missing=0
