@@ -449,8 +449,9 @@ def bookable_day() -> dt.date:
 
 def smooth_reads(http: httpx.Client, course: str, learner: str) -> Reads:
     admin = session_headers(*login_as(http, "Administrator", "admin"))
-    name = http.get(list_read(admin)[0], params=list_read(admin)[1], headers=admin).json()["data"][0]["name"]
-    return Reads(list_read(admin), (f"/api/resource/{quote('LMS Certificate Request')}/{quote(name)}", {}, admin),
+    listed = list_read(admin)
+    name = http.get(listed[0], params=listed[1], headers=admin).json()["data"][0]["name"]
+    return Reads(listed, (f"/api/resource/{quote('LMS Certificate Request')}/{quote(name)}", {}, admin),
                  ("/api/method/smooth_lms.api.get_available_slots",
                   {"course": course, "from_date": bookable_day().isoformat(), "days": 1},
                   session_headers(*login(http, learner))))

@@ -109,7 +109,7 @@ def calendars(pool: list[str], default_minutes: int, *, for_update: bool = False
 
 def _built_calendars(pool: list[str], default_minutes: int) -> dict[str, EvaluatorCalendar]:
     """The pool's calendars as the slot functions take them (immutable, so the site cache shares them)."""
-    stored = smooth.db.cached(("evaluator calendars", tuple(pool)), lambda: _read_calendars(pool))
+    stored = _read_calendars(pool)
     return {user: _calendar(user, stored[user], default_minutes) for user in pool}
 
 
