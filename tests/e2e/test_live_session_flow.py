@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
@@ -78,6 +79,16 @@ def _cohort(live: LiveSite) -> tuple[str, str]:
     return batch, course
 
 
+def _wait_for_meet_job(live: LiveSite, name: str, seconds: float = 30) -> None:
+    """What the host sees after coming back once the Meet job has run (the page does not refresh itself)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with live.handle.context():
+            if smooth.db.get_value(LIVE, name, "meet_status") != "Pending":
+                return
+        time.sleep(0.2)
+
+
 def _span(local_start: dt.datetime) -> str:
     """A 30-minute session's times as the mails and the dashboard write them: an end past midnight (the run's
     clock in Tokyo) carries its own date."""
@@ -104,6 +115,7 @@ def test_host_schedules_members_are_invited_learner_joins_in_tokyo_time_and_atte
     page.get_by_role("button", name="Save").first.click()
     expect(page).to_have_url(re.compile(r"/app/lms-live-class/LMS-LC-\d{4}-\d{5}\?saved=1$"))
     name = page.url.rsplit("/", 1)[1].split("?")[0]
+    _wait_for_meet_job(live, name)  # it runs after the save's response: a loaded machine may need seconds
     page.reload()
     expect(page.locator('[data-fieldname="meet_status"]')).to_contain_text("Created")
     assert_accessible(page)
