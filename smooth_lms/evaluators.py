@@ -1,9 +1,11 @@
 """Who evaluates a course: the cohort's evaluator, else the course's evaluator pool.
 
 The pool is every Course Evaluator that lists the course, plus the course's default
-evaluator. Booking locks the pool's Course Evaluator rows (in name order, so two bookings
-never deadlock) before it looks at anyone's calendar, which makes the clash check and the
-insert atomic on MariaDB; SQLite serialises writers anyway.
+evaluator. A booking locks the Course Evaluator row of the evaluator it takes and checks the
+slot again under that lock, which makes the clash check and the insert atomic on MariaDB
+(SQLite serialises writers anyway): bookings with different evaluators of a pool run side by
+side, and one an evaluator is being booked by skips to the next (`lock`). Only when no one is
+left to take does a booking wait for the whole pool, locked in name order (`lock_pool`).
 """
 
 from __future__ import annotations
@@ -86,22 +88,31 @@ class CalendarRows:
     leave: tuple[tuple[Any, Any, Any], ...]
 
 
-def calendar(evaluator: str, default_minutes: int, *, for_update: bool = False) -> EvaluatorCalendar:
-    """The evaluator's schedule and leave; `for_update` also locks the Course Evaluator row until commit,
-    so bookings for one evaluator run one at a time (lock a pool in name order: no deadlocks)."""
-    return calendars([evaluator], default_minutes, for_update=for_update)[evaluator]
+def calendar(evaluator: str, default_minutes: int) -> EvaluatorCalendar:
+    """The evaluator's schedule and leave."""
+    return calendars([evaluator], default_minutes)[evaluator]
 
 
-def calendars(pool: list[str], default_minutes: int, *, for_update: bool = False) -> dict[str, EvaluatorCalendar]:
+def lock(evaluator: str) -> bool:
+    """Lock the evaluator's Course Evaluator row until commit, unless another transaction holds it (then
+    False, at once: MariaDB's SKIP LOCKED; SQLite's single writer never has to skip)."""
+    return bool(smooth.db.get_all("Course Evaluator", filters={"name": evaluator}, pluck="name", for_update=True,
+                                  skip_locked=True))
+
+
+def lock_pool(pool: list[str]) -> None:
+    """Lock the whole pool's rows until commit, waiting for them in name order (so two bookings never deadlock
+    on each other's order)."""
+    locked = smooth.db.get_all("Course Evaluator", filters={"name": ["in", pool]}, order_by="name asc",
+                               pluck="name", for_update=True)
+    missing = sorted(set(pool) - set(locked))
+    if missing:
+        raise no_calendar(missing[0])
+
+
+def calendars(pool: list[str], default_minutes: int) -> dict[str, EvaluatorCalendar]:
     """`calendar` for a whole pool. The stored calendars come from the site cache (Course Evaluator and its
-    tables are `site_cache_doctypes`: an edit anywhere clears them), else three queries; `for_update` first
-    locks the pool's rows in name order (a booking), reading availability locks nothing."""
-    if for_update:
-        locked = smooth.db.get_all("Course Evaluator", filters={"name": ["in", pool]}, order_by="name asc",
-                                   pluck="name", for_update=True)
-        missing = sorted(set(pool) - set(locked))
-        if missing:
-            raise no_calendar(missing[0])
+    tables are `site_cache_doctypes`: an edit anywhere clears them), else three queries."""
     zone = smooth.local.site.time_zone
     return dict(smooth.db.cached(("evaluator calendar objects", tuple(pool), default_minutes, zone),
                                  lambda: _built_calendars(pool, default_minutes)))

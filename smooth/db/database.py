@@ -342,8 +342,10 @@ class Database:
         pluck: str | None = None,
         as_list: bool = False,
         for_update: bool = False,
+        skip_locked: bool = False,
     ) -> list[Any]:
-        """Rows without permission checks; `smooth.get_list` is the permission-checked door."""
+        """Rows without permission checks; `smooth.get_list` is the permission-checked door. With `for_update`
+        and `skip_locked` (MariaDB), rows another transaction holds locked are left out rather than waited for."""
         meta = self.site.get_meta(doctype)
         table = self.table(doctype)
         if pluck:
@@ -360,7 +362,7 @@ class Database:
             stmt, params = query.prepared_select(
                 meta, table, fields=fields, filters=normalized, or_filters=normalized_or, order_by=order_by,
                 group_by=group_by, limit=limit_page_length or None, offset=limit_start or 0, distinct=distinct,
-                for_update=for_update,
+                for_update=for_update, skip_locked=skip_locked,
             )
             if extra_or_filters:
                 stmt = stmt.where(_required(query.where(table, [], list(extra_or_filters))))
@@ -381,6 +383,7 @@ class Database:
         as_dict: bool = False,
         order_by: str | None = None,
         for_update: bool = False,
+        skip_locked: bool = False,
     ) -> Any:
         """First matching row's field(s)."""
         if self.site.get_meta(doctype).issingle:
@@ -393,7 +396,7 @@ class Database:
         row = None if for_update else self._remembered_fields(doctype, filters, fields)
         if row is None:
             rows = self.get_all(doctype, fields=fields, filters=filters, order_by=order_by, limit_page_length=1,
-                                for_update=for_update)
+                                for_update=for_update, skip_locked=skip_locked)
             if not rows:
                 return None
             row = rows[0]

@@ -363,6 +363,7 @@ def build_select(
     offset: int | str | None = 0,
     distinct: bool = False,
     for_update: bool = False,
+    skip_locked: bool = False,
 ) -> Select[Any]:
     stmt = _head(meta, table, fields, order_by, group_by, distinct)
     clause = where(table, filters or [], or_filters)
@@ -374,7 +375,7 @@ def build_select(
     if offset:
         stmt = stmt.offset(offset)
     if for_update:
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(skip_locked=skip_locked)
     return stmt
 
 
@@ -433,6 +434,7 @@ def prepared_select(
     offset: int | str | None = 0,
     distinct: bool = False,
     for_update: bool = False,
+    skip_locked: bool = False,
 ) -> tuple[Select[Any], dict[str, Any] | None]:
     """`build_select`'s statement and its parameters. Statements whose filters bind every value are built
     once per shape and table and kept (the same object each time, so SQLAlchemy also keeps its cache key
@@ -442,11 +444,11 @@ def prepared_select(
     or_forms = [_form(f) for f in or_filters]
     limit_n, offset_n = _row_count(limit, "limit_page_length"), _row_count(offset, "limit_start")
     head = (tuple(fields) if isinstance(fields, list | tuple) else fields, order_by, group_by, distinct)
-    key = (head, tuple(forms), tuple(or_forms), limit_n, offset_n, for_update)
+    key = (head, tuple(forms), tuple(or_forms), limit_n, offset_n, for_update, skip_locked)
     if None in forms or None in or_forms:
         return build_select(meta, table, fields=fields, filters=filters, or_filters=or_filters, order_by=order_by,
                             group_by=group_by, limit=limit_n, offset=offset_n, distinct=distinct,
-                            for_update=for_update), None
+                            for_update=for_update, skip_locked=skip_locked), None
     params = {f"p{i}": list(f.value) if f.operator in ("in", "not in") else f.value
               for i, f in enumerate((*filters, *or_filters))}
     prepared: dict[Any, tuple[Meta, Select[Any]]] = table.info.setdefault(_PREPARED, {})
@@ -455,7 +457,7 @@ def prepared_select(
     except TypeError:  # an unhashable field spec: build_select names the mistake
         return build_select(meta, table, fields=fields, filters=filters, or_filters=or_filters, order_by=order_by,
                             group_by=group_by, limit=limit_n, offset=offset_n, distinct=distinct,
-                            for_update=for_update), None
+                            for_update=for_update, skip_locked=skip_locked), None
     if cached is not None and cached[0] is meta:
         return cached[1], params
     stmt = _head(meta, table, fields, order_by, group_by, distinct)
@@ -472,7 +474,7 @@ def prepared_select(
     if offset_n:
         stmt = stmt.offset(offset_n)
     if for_update:
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(skip_locked=skip_locked)
     if len(prepared) < MAX_HEADS:
         prepared[key] = (meta, stmt)
     return stmt, params
@@ -622,10 +624,10 @@ def count_select(table: Table, *, filters: list[Filter], or_filters: list[Filter
             if at_most:
                 matching = select(matching.c.name).limit(at_most).subquery("first")
             return select(func.count()).select_from(matching)
-        conditions = _Conditions(table, filters, [*or_filters], [], bound)
+        conditions = _Conditions(table, filters, or_filters, extra_or_filters, bound)
         common = conditions.common
-        if extra_or_filters:
-            extra = or_(*(condition(table, f) for f in extra_or_filters))
+        if conditions.branches:
+            extra = or_(*conditions.branches)
             common = extra if common is None else and_(common, extra)
         if at_most:
             inner = select(table.c.name)
@@ -635,7 +637,7 @@ def count_select(table: Table, *, filters: list[Filter], or_filters: list[Filter
         stmt = select(func.count()).select_from(table)
         return stmt if common is None else stmt.where(common)
 
-    if union and prepare:
-        return _prepared(table, ("count", len(filters), len(or_filters), True, at_most),
+    if prepare:
+        return _prepared(table, ("count", len(filters), len(or_filters), len(extra_or_filters), union, at_most),
                          (*filters, *or_filters, *extra_or_filters), build)
     return build(False), None

@@ -33,7 +33,8 @@ _READS = re.compile(r"\s*(select|with|show|explain)\b", re.IGNORECASE)
 
 class DocumentDatabase(Database):
     def get_value(self, doctype: str, filters: Any = None, fieldname: str | Sequence[str] = "name", *,
-                  as_dict: bool = False, order_by: str | None = None, for_update: bool = False) -> Any:
+                  as_dict: bool = False, order_by: str | None = None, for_update: bool = False,
+                  skip_locked: bool = False) -> Any:
         """First matching row's field(s); a Single's stored values when the doctype is a Single."""
         meta = self.site.get_meta(doctype)
         if meta.issingle:
@@ -44,7 +45,7 @@ class DocumentDatabase(Database):
                 return values
             return values[names[0]] if isinstance(fieldname, str) else tuple(values.values())
         return super().get_value(doctype, filters, fieldname, as_dict=as_dict, order_by=order_by,
-                                  for_update=for_update)
+                                  for_update=for_update, skip_locked=skip_locked)
 
     def get_values(self, doctype: str, filters: Any = None, fieldname: str | Sequence[str] = "name", *,
                    as_dict: bool = False, order_by: str | None = None, for_update: bool = False) -> list[Any]:

@@ -177,9 +177,10 @@ def may_edit(doc: Document, workflow: Document, user: str | None = None) -> bool
 
 def state_styles(workflow: Document) -> dict[str, str]:
     """Each state's Workflow State style (Success, Danger, ...), for indicators."""
-    states = [row.state for row in workflow.states]
-    rows = db().get_all("Workflow State", fields=["name", "style"], filters={"name": ["in", states]})
-    return {row["name"]: row["style"] or "" for row in rows}
+    states = tuple(row.state for row in workflow.states)
+    rows = db().cached(("workflow state styles", states), lambda: tuple(db().get_all(
+        "Workflow State", fields=["name", "style"], filters={"name": ["in", list(states)]}, as_list=True)))
+    return {name: style or "" for name, style in rows}
 
 
 def _refusal(doc: Document, workflow: Document, action: str | None, next_state: str | None, user: str) -> Exception:

@@ -93,3 +93,39 @@ def test_overlapping_slot_lengths_never_double_book(lms, attempt):
     outcomes = race(lms, [booking("a@example.com", short, day, "09:30"),
                           booking("b@example.com", long, day, "09:00")])
     assert sum(isinstance(o, str) for o in outcomes) == 1, outcomes
+
+
+def test_a_pool_racing_for_one_slot_gives_it_to_each_evaluator_once(lms):
+    """Bookings lock only the evaluator they take, skipping one another booking holds: as many win as the pool
+    has evaluators, each with another one, and the rest are told the slot is taken (no lock error, no deadlock)."""
+    course = make_course("Welding")
+    pool = [f"eva{i}@example.com" for i in range(3)]
+    for email in pool:
+        make_evaluator(email, [course])
+    learners = [make_learner(f"welder{i}@example.com", course) for i in range(12)]
+    day = next_weekday(0)
+    outcomes = race(lms, [booking(m, course, day, "10:00") for m in learners])
+    winners = [o for o in outcomes if isinstance(o, str)]
+    assert len(winners) == len(pool), outcomes
+    assert all(isinstance(o, SlotBookedError) for o in outcomes if not isinstance(o, str)), \
+        [repr(o) for o in outcomes if not isinstance(o, SlotBookedError | str)]
+    smooth.db.rollback()
+    taken = smooth.get_all("LMS Certificate Request", filters={"course": course, "date": day}, pluck="evaluator")
+    assert sorted(taken) == pool
+
+
+def test_a_pool_booked_at_many_times_at_once_never_double_books_anyone(lms):
+    """Learners booking a pool at a few times at once: every one booked, no evaluator twice at one time."""
+    course = make_course("Plumbing")
+    pool = [f"eva{i}@example.com" for i in range(3)]
+    for email in pool:
+        make_evaluator(email, [course])
+    learners = [make_learner(f"plumber{i}@example.com", course) for i in range(9)]
+    day = next_weekday(0)
+    times = ["09:00", "09:30", "10:00"]
+    outcomes = race(lms, [booking(m, course, day, times[i % 3]) for i, m in enumerate(learners)])
+    assert all(isinstance(o, str) for o in outcomes), [repr(o) for o in outcomes if not isinstance(o, str)]
+    smooth.db.rollback()
+    rows = smooth.get_all("LMS Certificate Request", filters={"course": course, "date": day},
+                          fields=["evaluator", "start_time"])
+    assert len({(r["evaluator"], r["start_time"]) for r in rows}) == len(learners)

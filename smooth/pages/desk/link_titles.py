@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from smooth.context import local
+from smooth.context import db, local
 from smooth.model.listing import get_all
 
 BATCH = 500
+CACHED_AT_MOST = 50  # a form's or a list page's links to a cached doctype (users) are kept in the site cache
 
 
 def title_field(doctype: str) -> str:
@@ -32,6 +33,14 @@ def titles(doctype: str, names: Iterable[Any]) -> dict[str, str]:
     wanted = sorted({str(n) for n in names if n not in (None, "")})
     if not field or not wanted:
         return {}
+    if doctype in local().site.cached_doctypes and len(wanted) <= CACHED_AT_MOST:
+        kept = db().cached(("link titles", doctype, tuple(wanted)),
+                           lambda: tuple(_read(doctype, field, wanted).items()))
+        return dict(kept)
+    return _read(doctype, field, wanted)
+
+
+def _read(doctype: str, field: str, wanted: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for start in range(0, len(wanted), BATCH):
         rows = get_all(doctype, filters={"name": ["in", wanted[start:start + BATCH]]}, fields=["name", field])

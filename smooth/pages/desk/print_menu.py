@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from smooth.context import db
 from smooth.model.document import Document
 from smooth.model.listing import get_all
 
@@ -24,8 +25,10 @@ def print_choices(doc: Document) -> list[PrintChoice]:
     A doctype without a Print Format has no menu: whoever prints it has a format to choose."""
     if doc.is_new():
         return []
-    rows = get_all("Print Format", filters={"doc_type": doc.doctype, "disabled": 0}, fields=["name", "is_default"],
-                   order_by="name asc")
+    rows = [{"name": name, "is_default": default} for name, default in db().cached(
+        ("print formats", doc.doctype), lambda: tuple(get_all(
+            "Print Format", filters={"doc_type": doc.doctype, "disabled": 0}, fields=["name", "is_default"],
+            order_by="name asc", as_list=True)))]
     if not rows:
         return []
     named = next((doc.get(f.fieldname) for f in doc.meta.link_fields

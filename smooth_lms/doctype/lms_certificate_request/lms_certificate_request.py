@@ -9,13 +9,16 @@ every check uses (a wall clock cannot name the second 02:30 of a fall-back night
 names that second occurrence by giving `start_utc`; a repeated wall-clock time given alone is
 refused as ambiguous. `timezone` records the learner's zone. The database has the last word
 on the two races that matter:
-the pool's Course Evaluator rows are locked before the clash check, and `active_key`
-(a unique index, set only while Pending) refuses a second active request of the same learner.
+the Course Evaluator row of the evaluator a booking takes is locked and the slot checked again
+under that lock, and `active_key` (a unique index, set only while Pending) refuses a second
+active request of the same learner. A new request does all this in `before_insert`, before it
+is named (the naming series' row lock is held until commit), so bookings overlap until then.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import smooth
 from smooth import _
@@ -26,6 +29,8 @@ from smooth_lms.slots import WEEKDAYS, EvaluatorCalendar, Slot, free_slots, offe
 from smooth_lms.timezones import AmbiguousTimeError, describe, end_after, now_utc, to_utc, to_wall, zone
 
 PRIVILEGED = ("Moderator", "System Manager", "Administrator")
+BOOKING_FIELDS = ("member", "course", "batch_name", "timezone", "date", "start_time", "end_time", "start_utc",
+                  "end_utc", "evaluator")
 EVALUATOR_ROLES = ("Batch Evaluator",) + PRIVILEGED
 
 
@@ -69,19 +74,26 @@ class LMSCertificateRequest(Document):
         """Run by the workflow's Issue Certificate transition (Completed -> Completed), once it is saved."""
         certificates.certify_request(self)
 
+    def before_insert(self) -> None:
+        """A new request is checked and given its evaluator before it is named: naming takes the series' row
+        lock, which is held until commit, so everything done ahead of it runs beside other bookings."""
+        if self.flags.ignore_validate:
+            return  # a record brought in as it stands (a migration): no booking rules, as no validate
+        self.before_validate()
+        self.book()
+
     def validate(self) -> None:
-        if not (self.course and self.date and self.start_time) or not self.course_settings():
+        if not self.ready():
             return  # the mandatory and link checks name what is missing
         if self.is_new():
-            self.validate_member()
-            self.validate_enrollment()
-            self.set_timezone()
+            if self.flags.booked != self.booking():
+                self.book()  # a hook after before_insert moved the slot: check it again
         else:
             self.validate_change()
-        if self.is_new() or self.flags.rescheduling:
-            self.set_start()
-            self.validate_dates()
-            self.assign_evaluator()
+            if self.flags.rescheduling:
+                self.set_start()
+                self.validate_dates()
+                self.assign_evaluator()
         self.day = WEEKDAYS[self.date.weekday()]
         self.active_key = self.active_key_value() if self.status == "Pending" else None
         if self._active_request_unchecked and not self.active_key:
@@ -104,6 +116,26 @@ class LMSCertificateRequest(Document):
             raise
         finally:
             self._active_request_unchecked = False
+
+    def ready(self) -> bool:
+        return bool(self.course and self.date and self.start_time and self.course_settings())
+
+    def book(self) -> None:
+        """Every check of a new request, the evaluator's assignment among them."""
+        self.flags.booked = None
+        if not self.ready():
+            return
+        self.validate_member()
+        self.validate_enrollment()
+        self.set_timezone()
+        self.set_start()
+        self.validate_dates()
+        self.assign_evaluator()
+        self.flags.booked = self.booking()
+
+    def booking(self) -> tuple[Any, ...]:
+        """What the checks of a new request decided on."""
+        return tuple(self.get(field) for field in BOOKING_FIELDS)
 
     # -- who books --------------------------------------------------------------------------------
 
@@ -204,13 +236,12 @@ class LMSCertificateRequest(Document):
     # -- with whom ----------------------------------------------------------------------------------
 
     def assign_evaluator(self) -> None:
-        """Lock the pool (a reschedule locks the learner first), then give the slot to the least-loaded
-        evaluator who offers it."""
+        """Give the slot to the least-loaded evaluator of the pool who offers it and is free (a reschedule locks
+        the learner first)."""
         pool = evaluators.get_evaluator(self.course, self.batch_name, self.course_settings())
         if not self.is_new():
             smooth.db.get_value("User", self.member, "name", for_update=True)
-        minutes = evaluators.slot_minutes(self.course_settings())
-        self.flags.calendars = evaluators.calendars(pool, minutes, for_update=True)
+        self.flags.calendars = evaluators.calendars(pool, evaluators.slot_minutes(self.course_settings()))
         if self.is_new():
             # a new request's duplicate is refused by the unique index on active_key when it is inserted
             # (no query here); insert() still names the duplicate first when a later check refuses
@@ -218,6 +249,23 @@ class LMSCertificateRequest(Document):
         else:
             self.check_no_active_request()
         start, end = self.requested_interval(pool)
+        self.evaluator = self.claim(pool, start, end)
+        self.end_utc = end
+        self.end_time = to_wall(end, smooth.local.site.time_zone).time()
+
+    def claim(self, pool: list[str], start: dt.datetime, end: dt.datetime) -> str:
+        """Lock the first evaluator, least loaded first, who is free for the slot and whom no other booking holds,
+        and check the slot again under that lock; when none is left, wait for the whole pool and decide anew."""
+        for user in self.free_evaluators(pool, start, end):
+            if evaluators.lock(user) and self.free_evaluators([user], start, end, refuse=False):
+                return user
+        evaluators.lock_pool(pool)
+        return self.free_evaluators(pool, start, end)[0]
+
+    def free_evaluators(self, pool: list[str], start: dt.datetime, end: dt.datetime, *,
+                        refuse: bool = True) -> list[str]:
+        """Those of `pool` free for [start, end), least loaded first; none free: the most specific refusal,
+        unless `refuse` is off."""
         booked = evaluators.booked_intervals(pool, start - dt.timedelta(days=1), end + dt.timedelta(days=1),
                                              exclude=self.name)
         reasons: list[Exception] = []
@@ -229,13 +277,9 @@ class LMSCertificateRequest(Document):
                 reasons.append(exc)
                 continue
             free.append(user)
-        if not free:
+        if not free and refuse:
             raise _most_specific(reasons)
-        if len(free) > 1:
-            free = evaluators.least_loaded_first(free)
-        self.evaluator = free[0]
-        self.end_utc = end
-        self.end_time = to_wall(end, smooth.local.site.time_zone).time()
+        return evaluators.least_loaded_first(free) if len(free) > 1 else free
 
     def calendar(self, user: str) -> EvaluatorCalendar:
         """The evaluator's calendar, read (and locked) once per save by assign_evaluator."""
