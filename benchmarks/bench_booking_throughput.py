@@ -10,8 +10,8 @@ one course with 30-minute slots; `--requests` earlier requests (per history memb
 coming); learners who completed the course. Shape shared with frappe_booking_data.py, which loads the
 same into a real Frappe LMS.
 
-Measured: Smooth's ASGI app in one Uvicorn process on loopback; `--clients` threads, each with its own
-keep-alive connection, send `--bookings` bookings per round, each by a different learner logged in
+Measured: Smooth's ASGI app in one Uvicorn process (`--workers N`: N processes) on loopback; `--clients` threads,
+each with its own keep-alive connection, send `--bookings` bookings per round, each by a different learner logged in
 beforehand (a session cookie and its CSRF token, as the portal's client holds them): `POST
 /api/method/smooth_lms.api.book_evaluation` for a slot `get_available_slots` offered (the pool picks the
 evaluator). bookings/s = bookings / wall time of the round; the median of `--rounds` is printed, with the SQL
@@ -23,7 +23,10 @@ process, medians; the insert alone (`book_evaluation` called in this process) is
 With --frappe-url (an Administrator's --frappe-auth), each Smooth round is followed by a round against
 that Frappe LMS (v2.9.0 books through `frappe.client.insert` of an LMS Certificate Request, with the
 batch whose course row names the evaluator; data from frappe_booking_data.py), its bookings deleted
-again afterwards, and the ratio Smooth / Frappe of the median bookings/s is printed (aim >= 2).
+again afterwards, and the ratio Smooth / Frappe of the median bookings/s is printed (aim >= 2). Compare like with
+like: as many web processes on each side (Frappe's production server is gunicorn with sync workers: its development
+server's threads break its mail CSS inliner, which is not thread-safe), and both sides queueing the booking's mails
+(Frappe LMS queues one only when an outgoing Email Account is set; Smooth always queues two).
 --frappe-db-url (that Frappe's own MariaDB server) adds its statements per booking, from the server's
 Com_* counters over the round. Both sides run back to back, so a loaded machine slows both alike; for
 MariaDB, give --mariadb-url that same server, so both sides share one (a server busy with other work
@@ -382,7 +385,7 @@ def measure(site: BenchSite, args: argparse.Namespace, frappe: FrappeSide | None
         set_config(site, "redis_url", url)
         set_config(site, "redis_queue", url)
         worker = start_worker(site)
-    process, port = serve(site)
+    process, port = serve(site, args.workers)
     base_url = f"http://127.0.0.1:{port}"
     queue = iter(learners)
 
@@ -503,12 +506,17 @@ def errors(rounds: list[Round]) -> str:
     return f", errors {seen}" if seen else ""
 
 
+def processes(count: int) -> str:
+    return "one web process" if count == 1 else f"{count} web processes"
+
+
 def report(backend: str, args: argparse.Namespace, result: dict[str, Any], frappe_url: str | None) -> None:
     ours, theirs = result["ours"], result["theirs"]
     median = statistics.median(r.rate for r in ours)
     print(f"[{backend}] booking throughput, pool of {args.evaluators}, {args.requests} requests, {args.clients} "
           f"clients x {args.bookings} bookings, {args.rounds} rounds, "
-          f"{'serve + worker' if args.redis_url else 'one process, jobs inline'}: median {median:.2f} bookings/s "
+          f"{processes(args.workers)}{' + a worker' if args.redis_url else ', jobs inline'}: "
+          f"median {median:.2f} bookings/s "
           f"(rounds {rates(ours)}{errors(ours)}); {result['request']:.1f} statements per booking")
     print(f"[{backend}] statements of one booking: {result['request']:.1f} over its whole HTTP request, "
           f"{result['jobs']:.1f} more in its after-response jobs; {result['insert']:.1f} for `book_evaluation` "
@@ -544,6 +552,8 @@ def main() -> int:
                                             "process runs them (production's layout); without it they run inline")
     parser.add_argument("--redis-db", type=int, default=9, help="the Redis database the run may flush (9)")
     parser.add_argument("--reads", type=int, help="samples of each read, per side (100; quick: 5)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="Uvicorn worker processes serving Smooth (1), as `bench serve --workers N`")
     add_common_arguments(parser)
     args = parser.parse_args()
     args.clients = size(args.clients, full=4, quick=2, is_quick=args.quick)

@@ -125,14 +125,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve(site: BenchSite) -> tuple[subprocess.Popen[bytes], int]:
-    """Smooth's ASGI app (the factory `bench serve --workers N` runs) in a Uvicorn process on a free
-    loopback port, for benchmarks that time real HTTP requests; the caller terminates it."""
+def serve(site: BenchSite, workers: int = 1) -> tuple[subprocess.Popen[bytes], int]:
+    """Smooth's ASGI app (the factory `bench serve --workers N` runs) in Uvicorn on a free loopback port, in one
+    process or `workers` processes, for benchmarks that time real HTTP requests; the caller terminates it."""
     port = free_port()
     here = Path(__file__).parent
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "smooth.asgi:app_from_env", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--no-access-log"],
+         "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(workers)],
         cwd=here, env={**os.environ, "PYTHONPATH": f"{here.parent}:{here}",
                        "SMOOTH_SITES_PATH": str(site.sites_path), "SMOOTH_SITE": site.name})
     deadline = time.monotonic() + 30

@@ -48,14 +48,15 @@ class DocumentDatabase(Database):
                                   for_update=for_update, skip_locked=skip_locked)
 
     def get_values(self, doctype: str, filters: Any = None, fieldname: str | Sequence[str] = "name", *,
-                   as_dict: bool = False, order_by: str | None = None, for_update: bool = False) -> list[Any]:
+                   as_dict: bool = False, order_by: str | None = None, for_update: bool = False,
+                   skip_locked: bool = False) -> list[Any]:
         """Every matching row's field(s): tuples, or dicts with `as_dict` (Frappe's `db.get_values`)."""
         if self.site.get_meta(doctype).issingle:
             return [self.get_value(doctype, None, fieldname, as_dict=as_dict)]
         filters = {"name": filters} if isinstance(filters, str) else filters or {}
         fields = [fieldname] if isinstance(fieldname, str) else list(fieldname)
         return self.get_all(doctype, fields=fields, filters=filters, order_by=order_by, as_list=not as_dict,
-                            for_update=for_update)
+                            for_update=for_update, skip_locked=skip_locked)
 
     def sql(self, query: str, values: Mapping[str, Any] | Sequence[Any] | None = None, *,
             as_dict: bool = False) -> list[Any]:

@@ -2,7 +2,8 @@
 runs on) and PyMySQL (pure Python, always installed), and a URL naming no driver takes mysqlclient when installed.
 
 The rest of the suite runs on one driver; this file checks on each what differs between them: value types on
-the way back, a duplicate key and a lock wait refused with Smooth's own errors, rows matched by an update.
+the way back, a duplicate key and a lock wait refused with Smooth's own errors, SKIP LOCKED, rows matched by an
+update.
 """
 
 from __future__ import annotations
@@ -85,6 +86,37 @@ def test_a_lock_wait_is_refused_as_a_query_lock_error_on_each_driver(driver_site
             smooth.db.sql("SET SESSION innodb_lock_wait_timeout = 1")
             with pytest.raises(QueryLockError):
                 smooth.db.get_value("Test Note", name, "name", for_update=True)
+            smooth.db.rollback()
+    finally:
+        done.set()
+        holder.join(30)
+
+
+def test_skip_locked_leaves_out_the_rows_another_transaction_holds(driver_site: tuple[str, SiteHandle]) -> None:
+    """`for_update=True, skip_locked=True` (a booking taking the first evaluator nobody else is booking) locks the
+    free rows and leaves the held ones out at once, where a plain locking read would wait."""
+    _driver, site = driver_site
+    with site.context():
+        names = [smooth.get_doc({"doctype": "Test Note", "title": title}).insert().name for title in ("held", "free")]
+        smooth.db.commit()
+    held, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with site.context():
+            smooth.db.get_value("Test Note", names[0], "name", for_update=True)
+            held.set()
+            done.wait(30)
+            smooth.db.rollback()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(30)
+        with site.context():
+            smooth.db.sql("SET SESSION innodb_lock_wait_timeout = 1")
+            assert smooth.db.get_all("Test Note", filters={"name": ["in", names]}, pluck="name", for_update=True,
+                                     skip_locked=True) == [names[1]]
+            assert smooth.db.get_value("Test Note", names[0], "name", for_update=True, skip_locked=True) is None
             smooth.db.rollback()
     finally:
         done.set()
