@@ -16,7 +16,7 @@ a link to the same list with its counts drawn in (`?counts=1`).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -24,6 +24,7 @@ from starlette.responses import Response
 
 from smooth.api.request import ApiRequest
 from smooth.context import session_user
+from smooth.i18n import language
 from smooth.messages import _, _lazy
 from smooth.meta.doctype import Meta
 from smooth.model import time_zones
@@ -84,6 +85,7 @@ class ListShape:
     fields: tuple[Column, ...]
     filter_choices: tuple[tuple[str, str], ...]
     sort_orders: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (order_by value, order)
+    sort_labels: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, compare=False)  # per language
 
 
 def _order_label(columns: dict[str, Column], order: tuple[tuple[str, str], ...]) -> str:
@@ -246,7 +248,11 @@ def sort_links(state: ListState, columns: list[Column]) -> dict[str, dict[str, s
 def sort_choices(ctx: ListContext, state: ListState) -> tuple[tuple[str, str], ...]:
     """(order_by value, label) for the sort select: each sortable field both ways, plus the current order."""
     current = state.order_by
-    choices = tuple((value, _order_label(ctx.columns, order)) for value, order in list_shape(ctx.meta).sort_orders)
+    shape = list_shape(ctx.meta)
+    choices = shape.sort_labels.get(language.current())
+    if choices is None:
+        choices = shape.sort_labels[language.current()] = tuple(
+            (value, _order_label(shape.columns, order)) for value, order in shape.sort_orders)
     if state.order and all(value != current for value, _label in choices):
         return ((current, _order_label(ctx.columns, state.order)), *choices)
     return choices
