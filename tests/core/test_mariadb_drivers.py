@@ -12,6 +12,7 @@ import datetime as dt
 import secrets
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,11 +65,10 @@ def test_a_site_works_the_same_on_each_driver(driver_site: tuple[str, SiteHandle
         smooth.db.rollback()
 
 
-def test_a_lock_wait_is_refused_as_a_query_lock_error_on_each_driver(driver_site: tuple[str, SiteHandle]) -> None:
-    _driver, site = driver_site
-    with site.context():
-        name = smooth.get_doc({"doctype": "Test Note", "title": "locked"}).insert().name
-        smooth.db.commit()
+@contextmanager
+def held_elsewhere(site: SiteHandle, name: str) -> Iterator[None]:
+    """Test Note `name` locked by another connection's open transaction while the block runs (which may wait one
+    second for a lock at most)."""
     held, done = threading.Event(), threading.Event()
 
     def hold() -> None:
@@ -84,43 +84,36 @@ def test_a_lock_wait_is_refused_as_a_query_lock_error_on_each_driver(driver_site
         assert held.wait(30)
         with site.context():
             smooth.db.sql("SET SESSION innodb_lock_wait_timeout = 1")
-            with pytest.raises(QueryLockError):
-                smooth.db.get_value("Test Note", name, "name", for_update=True)
+            yield
             smooth.db.rollback()
     finally:
         done.set()
         holder.join(30)
+
+
+def notes(site: SiteHandle, *titles: str) -> list[str]:
+    with site.context():
+        names = [smooth.get_doc({"doctype": "Test Note", "title": title}).insert().name for title in titles]
+        smooth.db.commit()
+    return names
+
+
+def test_a_lock_wait_is_refused_as_a_query_lock_error_on_each_driver(driver_site: tuple[str, SiteHandle]) -> None:
+    _driver, site = driver_site
+    [name] = notes(site, "locked")
+    with held_elsewhere(site, name), pytest.raises(QueryLockError):
+        smooth.db.get_value("Test Note", name, "name", for_update=True)
 
 
 def test_skip_locked_leaves_out_the_rows_another_transaction_holds(driver_site: tuple[str, SiteHandle]) -> None:
     """`for_update=True, skip_locked=True` (a booking taking the first evaluator nobody else is booking) locks the
     free rows and leaves the held ones out at once, where a plain locking read would wait."""
     _driver, site = driver_site
-    with site.context():
-        names = [smooth.get_doc({"doctype": "Test Note", "title": title}).insert().name for title in ("held", "free")]
-        smooth.db.commit()
-    held, done = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with site.context():
-            smooth.db.get_value("Test Note", names[0], "name", for_update=True)
-            held.set()
-            done.wait(30)
-            smooth.db.rollback()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert held.wait(30)
-        with site.context():
-            smooth.db.sql("SET SESSION innodb_lock_wait_timeout = 1")
-            assert smooth.db.get_all("Test Note", filters={"name": ["in", names]}, pluck="name", for_update=True,
-                                     skip_locked=True) == [names[1]]
-            assert smooth.db.get_value("Test Note", names[0], "name", for_update=True, skip_locked=True) is None
-            smooth.db.rollback()
-    finally:
-        done.set()
-        holder.join(30)
+    names = notes(site, "held", "free")
+    with held_elsewhere(site, names[0]):
+        assert smooth.db.get_all("Test Note", filters={"name": ["in", names]}, pluck="name", for_update=True,
+                                 skip_locked=True) == [names[1]]
+        assert smooth.db.get_value("Test Note", names[0], "name", for_update=True, skip_locked=True) is None
 
 
 def test_a_url_without_a_driver_takes_mysqlclient_when_it_is_installed() -> None:

@@ -95,13 +95,18 @@ def test_overlapping_slot_lengths_never_double_book(lms, attempt):
     assert sum(isinstance(o, str) for o in outcomes) == 1, outcomes
 
 
+def pooled_course(title: str, evaluators: int = 3) -> tuple[str, list[str]]:
+    course = make_course(title)
+    pool = [f"eva{i}@example.com" for i in range(evaluators)]
+    for email in pool:
+        make_evaluator(email, [course])
+    return course, pool
+
+
 def test_a_pool_racing_for_one_slot_gives_it_to_each_evaluator_once(lms):
     """Bookings lock only the evaluator they take, skipping one another booking holds: as many win as the pool
     has evaluators, each with another one, and the rest are told the slot is taken (no lock error, no deadlock)."""
-    course = make_course("Welding")
-    pool = [f"eva{i}@example.com" for i in range(3)]
-    for email in pool:
-        make_evaluator(email, [course])
+    course, pool = pooled_course("Welding")
     learners = [make_learner(f"welder{i}@example.com", course) for i in range(12)]
     day = next_weekday(0)
     outcomes = race(lms, [booking(m, course, day, "10:00") for m in learners])
@@ -116,10 +121,7 @@ def test_a_pool_racing_for_one_slot_gives_it_to_each_evaluator_once(lms):
 
 def test_a_pool_booked_at_many_times_at_once_never_double_books_anyone(lms):
     """Learners booking a pool at a few times at once: every one booked, no evaluator twice at one time."""
-    course = make_course("Plumbing")
-    pool = [f"eva{i}@example.com" for i in range(3)]
-    for email in pool:
-        make_evaluator(email, [course])
+    course, _pool = pooled_course("Plumbing")
     learners = [make_learner(f"plumber{i}@example.com", course) for i in range(9)]
     day = next_weekday(0)
     times = ["09:00", "09:30", "10:00"]
