@@ -1,8 +1,8 @@
 """Reads nearly every unit of work repeats, kept across units and processes until their records change.
 
 A user's roles, the Singles, a doctype's active Workflow and its states' styles, who holds a role, a user's User
-Permissions, the Email Templates, the Notifications and a doctype's Print Formats change rarely and are read on
-almost every request (or mail).
+Permissions, the Email Templates, the Notifications, a doctype's Print Formats and the desk's Workspaces change
+rarely and are read on almost every request (or mail).
 A `SiteCache` (one per `Site`, in process memory) keeps them, each entry tagged with the site's
 *cache generation*: a token every process of the site can read cheaply, which changes whenever a
 transaction that wrote one of the `CACHED_DOCTYPES` commits. An entry is used only while its tag is the current
@@ -54,7 +54,8 @@ log = logging.getLogger("smooth.site_cache")
 # theirs with the `site_cache_doctypes` hook: `Site.cached_doctypes`)
 CACHED_DOCTYPES = frozenset({"Has Role", "Role", "User", "Singles", "User Permission", "Workflow",
                              "Workflow Document State", "Workflow Transition", "Workflow State", "Email Template",
-                             "Print Format", "Notification", "Notification Recipient"})
+                             "Print Format", "Notification", "Notification Recipient", "Workspace",
+                             "Workspace Link", "Workspace Shortcut"})
 # columns written on routine activity (every login stamps User.last_login): kept out of cached rows, so writing
 # only them changes no generation and a shift's logins do not empty every process's cache
 VOLATILE_COLUMNS: dict[str, frozenset[str]] = {"User": frozenset({"last_login"})}

@@ -42,6 +42,7 @@ class WriterLock:
 
 
 _locks: dict[str, WriterLock] = {}
+_paths: dict[str, str] = {}  # a database path as configured -> the real path that keys its lock (looked up once)
 _guard = threading.Lock()
 
 
@@ -50,7 +51,9 @@ def writer_lock(engine: Engine, timeout: float) -> WriterLock | None:
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         return None
-    key = os.path.realpath(database)
+    key = _paths.get(database)
+    if key is None:
+        key = _paths[database] = os.path.realpath(database)
     with _guard:
         lock = _locks.get(key)
         if lock is None:

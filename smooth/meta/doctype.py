@@ -117,6 +117,7 @@ class Meta:
         self.conditionally_mandatory: list[DocField] = [f for f in self.fields
                                                         if f.mandatory_depends_on and not f.reqd and f.fieldname]
         self.password_fields: list[DocField] = [f for f in self.value_fields if f.fieldtype == "Password"]
+        self.password_fieldnames = frozenset(f.fieldname for f in self.password_fields)
         self.unique_fields: list[DocField] = [f for f in self.value_fields if f.unique]
         self.linking_fields: list[DocField] = [f for f in self.value_fields  # Link and Dynamic Link
                                              if f.fieldtype in ("Link", "Dynamic Link")]

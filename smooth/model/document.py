@@ -165,11 +165,12 @@ class Document:
 
     def as_dict(self, *, no_nulls: bool = False, convert_dates_to_str: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {"doctype": self.doctype}
+        masked = self.meta.password_fieldnames
         for column in self.meta.columns:
             value = self.__dict__.get(column)
             if no_nulls and value is None:
                 continue
-            if column in self._password_fieldnames() and value:
+            if column in masked and value:
                 value = PASSWORD_MASK
             if convert_dates_to_str and isinstance(value, dt.date | dt.time):
                 value = single_text(value)
@@ -180,9 +181,6 @@ class Document:
                 for row in self.__dict__.get(table_field.fieldname) or []
             ]
         return out
-
-    def _password_fieldnames(self) -> frozenset[str]:
-        return frozenset(f.fieldname for f in self.meta.password_fields)
 
     def get_password(self, fieldname: str = "password", raise_exception: bool = True) -> str | None:
         return get_decrypted_password(self.doctype, self.name, fieldname, raise_exception=raise_exception)

@@ -147,10 +147,10 @@ def get_transitions(doc: Document, user: str | None = None, workflow: Document |
     roles = get_roles(user)
     current = state_of(doc, workflow)
     state_row(workflow, current)
-    return [t for t in workflow.transitions
-            if t.state == current and t.allowed in roles
-            and not is_self_approval(doc, t, user)
-            and _condition_holds(t, doc, user, roles)]
+    candidates = [t for t in workflow.transitions
+                  if t.state == current and t.allowed in roles and not is_self_approval(doc, t, user)]
+    values = doc.as_dict() if any((t.condition or "").strip() for t in candidates) else None
+    return [t for t in candidates if _condition_holds(t, doc, user, roles, values=values)]
 
 
 def owes_action(doc: Document, user: str, workflow: Document, values: dict[str, Any] | None = None) -> bool:

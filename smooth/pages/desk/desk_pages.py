@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from smooth.apps import App
 from smooth.context import local, session_user
 from smooth.permissions import ADMINISTRATOR, get_roles
 
@@ -37,12 +38,28 @@ def _folder_name(page_slug: str) -> str:
     return page_slug.replace("-", "_")
 
 
+# (the site's registry, slug) -> the page or None: every `/app/<slug>` asks before it is taken for a doctype's list,
+# and looking costs a file check per app module; a reload of the metadata (migrate) makes a new registry
+_found: dict[tuple[object, str], DeskPage | None] = {}
+_FOUND_LIMIT = 1024
+
+
 def find_desk_page(page_slug: str) -> DeskPage | None:
     """The page `/app/<page_slug>` names in the site's app modules, or None."""
+    site = local().site
+    key = (site.registry, page_slug)
+    if key not in _found:
+        if len(_found) >= _FOUND_LIMIT:
+            _found.clear()
+        _found[key] = _look_up(site.apps, page_slug)
+    return _found[key]
+
+
+def _look_up(apps: list[App], page_slug: str) -> DeskPage | None:
     folder = _folder_name(page_slug)
     if not folder or not folder.replace("_", "").isalnum() or not folder.isascii():
         return None
-    for app in local().site.apps:
+    for app in apps:
         for module in app.modules:
             spec = module.path / "page" / folder / f"{folder}.json"
             if not spec.is_file():

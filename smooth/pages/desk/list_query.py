@@ -21,6 +21,7 @@ parsed conditions.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -136,10 +137,17 @@ class ListState:
         return out
 
     def query(self, **changes: Any) -> str:
-        return "?" + urlencode((replace(self, **changes) if changes else self).params())
+        return _query(self, tuple(changes.items()))
 
     def without(self, condition: Condition) -> str:
         return self.query(conditions=tuple(c for c in self.conditions if c != condition), page=1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _query(state: ListState, changes: tuple[tuple[str, Any], ...]) -> str:
+    """The query string of `state` with `changes`: a list page links a dozen variants of its state (paging,
+    sorting, quick filters, chips), and the same ones come back page after page."""
+    return "?" + urlencode((replace(state, **dict(changes)) if changes else state).params())
 
 
 @dataclass

@@ -16,6 +16,7 @@ a link to the same list with its counts drawn in (`?counts=1`).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -85,7 +86,16 @@ class ListShape:
     fields: tuple[Column, ...]
     filter_choices: tuple[tuple[str, str], ...]
     sort_orders: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (order_by value, order)
-    sort_labels: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, compare=False)  # per language
+    # (what, language) -> (value, words) pairs: the sort, field and operator choices as a reader's language shows them
+    worded: dict[tuple[str, str], tuple[tuple[str, str], ...]] = field(default_factory=dict, compare=False)
+
+    def in_language(self, what: str, build: Callable[[], tuple[tuple[str, str], ...]]) -> tuple[tuple[str, str], ...]:
+        """`build()`'s choices, worked out once per language: every list page shows them (dozens of `_` calls)."""
+        key = (what, language.current())
+        found = self.worded.get(key)
+        if found is None:
+            found = self.worded[key] = build()
+        return found
 
 
 def _order_label(columns: dict[str, Column], order: tuple[tuple[str, str], ...]) -> str:
@@ -249,10 +259,8 @@ def sort_choices(ctx: ListContext, state: ListState) -> tuple[tuple[str, str], .
     """(order_by value, label) for the sort select: each sortable field both ways, plus the current order."""
     current = state.order_by
     shape = list_shape(ctx.meta)
-    choices = shape.sort_labels.get(language.current())
-    if choices is None:
-        choices = shape.sort_labels[language.current()] = tuple(
-            (value, _order_label(shape.columns, order)) for value, order in shape.sort_orders)
+    choices = shape.in_language("sort", lambda: tuple(
+        (value, _order_label(shape.columns, order)) for value, order in shape.sort_orders))
     if state.order and all(value != current for value, _label in choices):
         return ((current, _order_label(ctx.columns, state.order)), *choices)
     return choices
@@ -288,8 +296,9 @@ def view_context(api: ApiRequest, ctx: ListContext, state: ListState) -> dict[st
         "clear_url": state.query(conditions=(), assigned_to_me=False, created_by_me=False, page=1),
         "bar": filter_bar(ctx, state),
         "filter_fields": shape.fields,
-        "filter_choices": tuple((fieldname, _(label)) for fieldname, label in shape.filter_choices),
-        "operators": tuple((op, _(label)) for op, label in OPERATOR_CHOICES),
+        "filter_choices": shape.in_language("fields", lambda: tuple(
+            (fieldname, _(label)) for fieldname, label in shape.filter_choices)),
+        "operators": shape.in_language("operators", lambda: tuple((op, _(label)) for op, label in OPERATOR_CHOICES)),
         "sort_choices": sort_choices(ctx, state),
         "can_create": has_permission(meta.name, "create"),
         "can_report": has_permission(meta.name, "report"),

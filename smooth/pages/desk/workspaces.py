@@ -103,30 +103,23 @@ def resolve_tokens(value: Any, user: str) -> Any:
 
 
 _CACHE = "desk_workspaces"
-# site path -> (stamp, records): the workspaces read again only when a Workspace was saved or deleted
-_read: dict[str, tuple[tuple[Any, ...], list[dict[str, Any]]]] = {}
 
 
-def _stamped_records() -> tuple[tuple[Any, ...], list[dict[str, Any]]]:
-    """Every workspace with its rows, in sidebar order, and the stamp they were read at. Every desk page
-    draws them, so they are kept per process and read again (four queries, whatever their number) only
-    when the stamp of the Workspace table (how many, last modified: a row edited through its Workspace
-    changes it) moves; once per unit of work the stamp is checked (one query)."""
+def _cached_records() -> tuple[object, list[dict[str, Any]]]:
+    """Every workspace with its rows, in sidebar order, and a token naming that read. Every desk page draws
+    them, so they are kept by the site cache (Workspace and its rows are cached doctypes): read again (four
+    queries, whatever their number) only after a Workspace was saved or deleted, with no query of their own
+    on the pages between. The token is new with each read, so views worked out from the rows (`_visible`)
+    are keyed by it."""
     flags = local().flags.__dict__
     if _CACHE not in flags:
-        stamp = tuple(document_db().get_all("Workspace", fields=["count(*) as n", "max(modified) as m"],
-                                            as_list=True)[0])
-        key = str(local().site.path)
-        known = _read.get(key)
-        if known is None or known[0] != stamp:
-            known = _read[key] = (stamp, _read_records())
-        flags[_CACHE] = known
-    found: tuple[tuple[Any, ...], list[dict[str, Any]]] = flags[_CACHE]
+        flags[_CACHE] = document_db().cached(("desk workspaces",), lambda: (object(), _read_records()))
+    found: tuple[object, list[dict[str, Any]]] = flags[_CACHE]
     return found
 
 
 def _records() -> list[dict[str, Any]]:
-    return list(_stamped_records()[1])
+    return list(_cached_records()[1])
 
 
 def _read_records() -> list[dict[str, Any]]:
@@ -248,7 +241,7 @@ def _admitted(record: dict[str, Any], user: str, roles: set[str]) -> bool:
     return not wanted or bool(wanted & roles)
 
 
-# (site path, its doctypes, workspace stamp, user, roles) -> the workspaces that user sees in the nav
+# (site path, its doctypes, workspace read token, user, roles) -> the workspaces that user sees in the nav
 _visible: dict[tuple[Any, ...], tuple[Workspace, ...]] = {}
 _VISIBLE_LIMIT = 512
 
@@ -257,15 +250,15 @@ def visible_workspaces() -> list[Workspace]:
     """The workspaces the current user sees, in sidebar order (without counts: no queries beyond the rows).
 
     Every desk page draws them in its nav, so they are kept per process for what decides them: the
-    workspace records (their stamp), the user and their roles, and the doctypes' DocPerms (the site's
+    workspace records (the token of their read), the user and their roles, and the doctypes' DocPerms (the site's
     registry, replaced when metadata is reloaded). The views are shared: templates only read them."""
     user = session_user()
     if user == "Guest":
         return []
     roles = frozenset(get_roles(user))
-    stamp, records = _stamped_records()
+    token, records = _cached_records()
     site = local().site
-    key = (str(site.path), site.registry, stamp, user, roles)
+    key = (str(site.path), site.registry, token, user, roles)
     shown = _visible.get(key)
     if shown is None:
         views = (_view(record, user, set(roles), with_counts=False) for record in records
