@@ -14,18 +14,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from smooth.messages import _
 from smooth.pages.desk.form_fields import FieldView, GridView
+from smooth.pages.escaping import escape_text
 from smooth.safe_urls import safe_href
 
 EMPTY = (None, "")
 REQUIRED = ' class="reqd"'
 
 
-def _e(value: Any) -> str:
-    return str(escape(value))
+_e = escape_text
 
 
 def row_actions() -> str:

@@ -10,31 +10,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from smooth.messages import _
 from smooth.pages.desk.cells import Cell
 from smooth.pages.desk.list_query import Column
+from smooth.pages.escaping import escape_text
 
 NUMERIC = ' class="num"'
 
 def _opening(column: Column) -> str:
     """A column's `<td>`: numbers aligned right; `data-label` heads the cell on a phone, where rows stack."""
-    return f'<td{NUMERIC if column.numeric else ""} data-label="{escape(_(column.heading))}">'
+    return f'<td{NUMERIC if column.numeric else ""} data-label="{escape_text(_(column.heading))}">'
 
 
 def _title_cell(cell: Cell, name: Any, href: str) -> str:
     """The first cell: the record's title linking to its form, its name beside it when the title differs."""
-    shown = f'<a class="row-title" href="{escape(href)}">{escape(cell.text or name)}</a>'
-    return shown + f'<span class="row-name">{escape(name)}</span>' if cell.text and cell.text != name else shown
+    shown = f'<a class="row-title" href="{escape_text(href)}">{escape_text(cell.text or name)}</a>'
+    return shown + f'<span class="row-name">{escape_text(name)}</span>' if cell.text and cell.text != name else shown
 
 
 def _cell(cell: Cell) -> str:
     if cell.indicator:
-        return f'<span class="indicator {escape(cell.indicator)}">{escape(cell.text)}</span>'
+        return f'<span class="indicator {escape_text(cell.indicator)}">{escape_text(cell.text)}</span>'
     if cell.href:
-        return f'<a href="{escape(cell.href)}">{escape(cell.text)}</a>'
-    return str(escape(cell.text))
+        return f'<a href="{escape_text(cell.href)}">{escape_text(cell.text)}</a>'
+    return escape_text(cell.text)
 
 
 def rows_html(columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> Markup:
@@ -43,9 +44,9 @@ def rows_html(columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> Mark
     out: list[str] = []
     for index, row in enumerate(rows, 1):
         name, cells = row["name"], row["cells"]
-        label = escape(f"Select {cells[0].text or name} ({name})")
+        label = escape_text(f"Select {cells[0].text or name} ({name})")
         out.append(f'<tr>\n<td class="select-col"><input type="checkbox" id="select-{index}" '
-                   f'name="select:{escape(name)}" value="1" data-row-select aria-label="{label}"></td>\n')
+                   f'name="select:{escape_text(name)}" value="1" data-row-select aria-label="{label}"></td>\n')
         for position, (opening, cell) in enumerate(zip(openings, cells, strict=True)):
             inner = _title_cell(cell, name, row["href"]) if position == 0 else _cell(cell)
             out.append(f"{opening}{inner}</td>\n")
