@@ -6,7 +6,8 @@
 Data (bulk-inserted; setup is not judged): N LMS Certificate Requests (1,000,000 on MariaDB,
 100,000 on SQLite by default) spread over a pool of evaluators and two years. Measured on a
 Uvicorn server of Smooth, as the evaluator (API token), on kept-alive connections, medians of
---rounds requests after a warm-up:
+--rounds requests after a warm-up, the page's and the API's taken in turn (the machine's noisy spells fall on
+both sides of the ratio):
 
 - list: `GET /app/lms-certificate-request?evaluator=<them>` (the page as it is first shown: columns,
   standard filters, the rows, paging) vs `GET /api/resource/LMS Certificate Request` with the same
@@ -119,9 +120,11 @@ def measure(site: BenchSite, requests: int, evaluators: int,
             timed_get(conn, page, token, page_mark)  # warm-up: imports, templates, caches
             timed_get(conn, api, token, api_mark)
             timed_get(conn, follow, token, follow_mark)
-            pages = [timed_get(conn, page, token, page_mark) for _ in range(rounds)]
-            apis = [timed_get(conn, api, token, api_mark) for _ in range(rounds)]
-            follows = [timed_get(conn, follow, token, follow_mark) for _ in range(rounds)]
+            pages, apis, follows = [], [], []
+            for _ in range(rounds):  # interleaved: a noisy spell of the machine falls on both sides of the ratio
+                pages.append(timed_get(conn, page, token, page_mark))
+                apis.append(timed_get(conn, api, token, api_mark))
+                follows.append(timed_get(conn, follow, token, follow_mark))
             out[label] = (statistics.median(pages), statistics.median(apis), statistics.median(follows))
         conn.close()
     finally:

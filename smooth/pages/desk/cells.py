@@ -6,8 +6,7 @@ Values are returned as plain text for the templates to escape; nothing here buil
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from smooth.context import local, system_time_zone
@@ -22,8 +21,10 @@ DOCSTATUS = {0: ("Draft", "red"), 1: ("Submitted", "blue"), 2: ("Cancelled", "re
 COLOURS = frozenset({"red", "orange", "green", "blue", "gray"})
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """A cell as drawn (a list shows some hundred per page: a named tuple is made three times faster than a
+    frozen dataclass)."""
+
     text: str
     href: str = ""
     indicator: str = ""  # a colour when the value is shown as a status pill

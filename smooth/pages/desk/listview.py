@@ -204,13 +204,15 @@ def filter_bar(ctx: ListContext, state: ListState) -> dict[str, Any]:
         if key in ("assigned_to_me", "created_by_me", "order_by", "page_length", "fields", "group_by"):
             kept.append((key, value))
     inputs = []
+    shape = list_shape(ctx.meta)
     for column in standard:
-        options: list[tuple[str, str]] = []
+        options: tuple[tuple[str, str], ...] = ()
         df = ctx.meta.get_field(column.fieldname)
         if column.fieldtype == "Select" and df is not None:
-            options = [(o, _(o)) for o in df.select_options]
+            choices = df.select_options
+            options = shape.in_language(f"options:{column.fieldname}", lambda: tuple((o, _(o)) for o in choices))
         elif column.fieldtype == "Check":
-            options = [("1", _("Yes")), ("0", _("No"))]
+            options = shape.in_language("check", lambda: (("1", _("Yes")), ("0", _("No"))))
         kind = "select" if options else "date" if column.fieldtype == "Date" else "text"
         inputs.append({"column": column, "kind": kind, "options": options,
                        "value": equality_value(state, column.fieldname)})
