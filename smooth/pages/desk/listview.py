@@ -195,7 +195,12 @@ def sidebar(ctx: ListContext, state: ListState) -> list[dict[str, Any]]:
     return groups
 
 
-def filter_bar(ctx: ListContext, state: ListState) -> dict[str, Any]:
+def _worded(values: list[str]) -> tuple[tuple[str, str], ...]:
+    """Each option with its words in the reader's language (it is stored and filtered in English)."""
+    return tuple((value, _(value)) for value in values)
+
+
+def filter_bar(ctx: ListContext, state: ListState, shape: ListShape) -> dict[str, Any]:
     """The standard filter bar's inputs and the hidden inputs that keep the rest of the state."""
     standard = standard_filter_fields(ctx)
     names = {c.fieldname for c in standard}
@@ -204,13 +209,11 @@ def filter_bar(ctx: ListContext, state: ListState) -> dict[str, Any]:
         if key in ("assigned_to_me", "created_by_me", "order_by", "page_length", "fields", "group_by"):
             kept.append((key, value))
     inputs = []
-    shape = list_shape(ctx.meta)
     for column in standard:
         options: tuple[tuple[str, str], ...] = ()
         df = ctx.meta.get_field(column.fieldname)
         if column.fieldtype == "Select" and df is not None:
-            choices = df.select_options
-            options = shape.in_language(f"options:{column.fieldname}", lambda: tuple((o, _(o)) for o in choices))
+            options = shape.in_language(f"options:{column.fieldname}", functools.partial(_worded, df.select_options))
         elif column.fieldtype == "Check":
             options = shape.in_language("check", lambda: (("1", _("Yes")), ("0", _("No"))))
         kind = "select" if options else "date" if column.fieldtype == "Date" else "text"
@@ -296,7 +299,7 @@ def view_context(api: ApiRequest, ctx: ListContext, state: ListState) -> dict[st
              "href": state.query(created_by_me=not state.created_by_me, page=1)},
         ) if q],
         "clear_url": state.query(conditions=(), assigned_to_me=False, created_by_me=False, page=1),
-        "bar": filter_bar(ctx, state),
+        "bar": filter_bar(ctx, state, shape),
         "filter_fields": shape.fields,
         "filter_choices": shape.in_language("fields", lambda: tuple(
             (fieldname, _(label)) for fieldname, label in shape.filter_choices)),
