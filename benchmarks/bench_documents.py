@@ -32,8 +32,14 @@ NAME_ALPHABET = string.digits + string.ascii_lowercase
 
 
 def random_name(length: int = 10) -> str:
-    """A hash name drawn the way Smooth draws one (same alphabet, length and cost), written out by hand."""
-    return "".join(secrets.choice(NAME_ALPHABET) for _ in range(length))
+    """A hash name drawn the way Smooth draws one, written out by hand: one draw from the OS, written in base 36.
+    (A draw per character costs about 6x more and once flattered the ratio by a sixth of the baseline's time.)"""
+    number = secrets.randbelow(len(NAME_ALPHABET) ** length)
+    characters = []
+    for _ in range(length):
+        number, digit = divmod(number, len(NAME_ALPHABET))
+        characters.append(NAME_ALPHABET[digit])
+    return "".join(characters)
 
 
 def rows(n: int) -> list[dict[str, object]]:

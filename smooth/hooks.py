@@ -147,7 +147,7 @@ class Hooks:
         self.fixtures: list[tuple[App, Any]] = []
         self.scheduled: list[ScheduledEvent] = []
         self.warnings: list[HookError] = []
-        self._events: dict[tuple[str, str], list[Callable[..., Any]]] = {}
+        self._events: dict[tuple[str, str], tuple[Callable[..., Any], ...]] = {}
         self._errors = errors
         for position, app in enumerate(self.apps):
             self._app = app
@@ -277,18 +277,18 @@ class Hooks:
                 self._fail(f"{where}: unknown key {key!r}; Smooth dispatches "
                            f"{', '.join(sorted(set(MAPPED_KEYS) | set(LIST_KEYS)))}", "hooks.E004")
 
-    def events_for(self, doctype: str, event: str) -> list[Callable[..., Any]]:
+    def events_for(self, doctype: str, event: str) -> tuple[Callable[..., Any], ...]:
         """The doctype's handlers, then those for "*" (worked out once per pair: every save asks ~8 times)."""
         key = (doctype, event)
         handlers = self._events.get(key)
         if handlers is None:
-            handlers = []
+            found: list[Callable[..., Any]] = []
             if doctype in self.doc_events:
-                handlers.extend(self.doc_events[doctype].get(event, ()))
+                found.extend(self.doc_events[doctype].get(event, ()))
             if "*" in self.doc_events:
-                handlers.extend(self.doc_events["*"].get(event, ()))
-            self._events[key] = handlers
-        return list(handlers)
+                found.extend(self.doc_events["*"].get(event, ()))
+            handlers = self._events[key] = tuple(found)
+        return handlers
 
     def mapped_for(self, key: str, name: str) -> list[Callable[..., Any]]:
         return self.mapped[key].get(name, [])

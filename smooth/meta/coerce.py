@@ -291,6 +291,37 @@ def coercer_for(fieldtype: str) -> Callable[[Any], Any]:
     return COERCERS.get(fieldtype, to_text)
 
 
+def _settled_int(low: int, high: int) -> Callable[[Any], bool]:
+    return lambda value: type(value) is int and low <= value <= high
+
+
+def _settled_datetime(value: Any) -> bool:
+    return type(value) is dt.datetime and value.tzinfo is None and DATE_RANGE[0] <= value.date() <= DATE_RANGE[1]
+
+
+# Values each coercer would hand back unchanged, recognised without running it: a bulk insert's values are
+# mostly of their type already. Each test must imply `coercer(value) is value` (tests/core/test_coerce.py).
+SETTLED: dict[str, Callable[[Any], bool]] = {
+    "Int": _settled_int(*INT_RANGE),
+    "Long Int": _settled_int(*LONG_INT_RANGE),
+    "Check": lambda value: type(value) is int and (value == 0 or value == 1),
+    "Date": lambda value: type(value) is dt.date and DATE_RANGE[0] <= value <= DATE_RANGE[1],
+    "Time": lambda value: type(value) is dt.time and value.tzinfo is None,
+    "Datetime": _settled_datetime,
+}
+for _t in fieldtypes.DECIMAL:
+    SETTLED[_t] = lambda value: type(value) is float and -DECIMAL_LIMIT < value < DECIMAL_LIMIT
+
+
+def settled_test(fieldtype: str) -> Callable[[Any], bool] | None:
+    """Whether a value of `fieldtype` is already what its coercer would make of it (None: always coerce)."""
+    return _is_str if coercer_for(fieldtype) is to_text else SETTLED.get(fieldtype)
+
+
+def _is_str(value: Any) -> bool:
+    return type(value) is str
+
+
 def filter_coercer_for(fieldname: str, fieldtype: str) -> Callable[[Any], Any]:
     """What a filter value is read with: as a stored value, except that dates may lie beyond DATE_RANGE."""
     return STANDARD_FILTER_COERCERS.get(fieldname) or FILTER_COERCERS.get(fieldtype, to_text)

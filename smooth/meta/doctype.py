@@ -108,6 +108,8 @@ class Meta:
         self.rights_by_roles: dict[frozenset[str], tuple[frozenset[str], frozenset[str]]] = {}
         # smooth.filters.normalize: conditions with a single value, checked and coerced once per doctype
         self.filter_memo: dict[tuple[Any, ...], Any] = {}
+        # smooth.model.save_plan: how documents of each controller class are built and saved
+        self.save_plans: dict[type, Any] = {}
 
         self._by_name = {f.fieldname: f for f in self.fields if f.fieldname}
         self.value_fields: list[DocField] = [f for f in self.fields if f.has_value and f.fieldname]

@@ -45,6 +45,7 @@ from smooth.model import delete, docstatus, naming, persistence, preparation, ro
 from smooth.model.controller import find_controller
 from smooth.model.database_api import document_db
 from smooth.model.passwords import get_decrypted_password
+from smooth.model.save_plan import plan_of
 from smooth.model.values import (
     PASSWORD_MASK,
     coerce_from_single,
@@ -56,25 +57,35 @@ from smooth.site import Site
 
 
 class DocFlags(dict):
-    """`doc.flags.ignore_permissions` style access; missing flags read as None."""
+    """`doc.flags.ignore_permissions` style access; missing flags read as None.
+
+    The dict is its own attribute namespace, so reading or setting a flag is a plain attribute access
+    (a save touches flags a few dozen times). The flags a save reads default to None on the class
+    (`_READ_BY_SAVES`), so an unset one is found without the missing-attribute path; any other
+    reaches `__getattr__`."""
+
+    if TYPE_CHECKING:
+        def __setattr__(self, key: str, value: Any) -> None: ...
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.__dict__ = self
 
     def __getattr__(self, key: str) -> Any:
-        return self.get(key)
+        if key.startswith("__"):  # copy and pickle probe for protocol methods
+            raise AttributeError(key)
+        return None
 
-    def __setattr__(self, key: str, value: Any) -> None:
-        self[key] = value
-
-
-
-_defined: dict[tuple[type, str], bool] = {}
+    def __reduce__(self) -> tuple[type[DocFlags], tuple[dict[str, Any]]]:
+        return DocFlags, (dict(self),)
 
 
-def _defines(cls: type, method: str) -> bool:
-    key = (cls, method)
-    found = _defined.get(key)
-    if found is None:
-        found = _defined[key] = hasattr(cls, method)
-    return found
+_READ_BY_SAVES = ("ignore_permissions", "ignore_links", "ignore_validate", "ignore_mandatory", "ignore_version",
+                  "ignore_workflow", "is_new", "name_set", "workflow_transition", "workflow_fields",
+                  "workflow_action_taken", "workflow_states", "workflow_state_field", "in_delete")
+for _flag in _READ_BY_SAVES:
+    setattr(DocFlags, _flag, None)
+
 
 
 class Document:
@@ -107,13 +118,14 @@ class Document:
         self.parent_doc: Document | None = None
         self._doc_before_save: Document | None = None
         self._original_modified: Any = None
-        for column in self.meta.columns:
-            self.__dict__[column] = None
-        self.docstatus = 0
-        self.idx = 0
+        plan = plan_of(self)
+        self.__dict__.update(plan.blank)
         for table_field in self.meta.table_fields:
             self.__dict__[table_field.fieldname] = []
-        self.update(values)
+        if plan.direct.issuperset(values):
+            self.__dict__.update(values)
+        else:
+            self.update(values)
 
     # -- dict-like access -----------------------------------------------------------------
 
@@ -205,11 +217,12 @@ class Document:
     def run_method(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """Controller method, then every doc_events handler for this doctype and for '*'."""
         result = None
-        if method in self.__dict__ or _defines(type(self), method):  # most controllers lack most events
+        defined, handlers = plan_of(self).event(method)
+        if defined or method in self.__dict__:  # most controllers lack most events
             fn = getattr(self, method, None)
             if callable(fn):
                 result = fn(*args, **kwargs)
-        for handler in local().site.hooks.events_for(self.doctype, method):
+        for handler in handlers:
             handler(self, method, *args, **kwargs)
         return result
 
@@ -235,10 +248,13 @@ class Document:
         ignore_mandatory: bool | None = None,
         set_name: str | None = None,
     ) -> Document:
-        for flag, value in (("ignore_permissions", ignore_permissions), ("ignore_links", ignore_links),
-                            ("ignore_mandatory", ignore_mandatory)):
-            if value is not None:
-                self.flags[flag] = value
+        flags = self.flags
+        if ignore_permissions is not None:
+            flags.ignore_permissions = ignore_permissions
+        if ignore_links is not None:
+            flags.ignore_links = ignore_links
+        if ignore_mandatory is not None:
+            flags.ignore_mandatory = ignore_mandatory
         if self.meta.issingle:
             return self.save()
         self.flags.is_new = True
@@ -336,8 +352,7 @@ class Document:
             self.run_method("validate")
         elif self.flags.ignore_validate:
             return
-        self.run_method({"save": "before_save", "submit": "before_submit", "cancel": "before_cancel",
-                         "update_after_submit": "before_update_after_submit"}[action])
+        self.run_method(_BEFORE[action])
 
     def _run_post_save_methods(self, action: str | None = None) -> None:
         action = action or docstatus.ACTIONS.get(int(self.docstatus or 0), "save")
@@ -426,6 +441,10 @@ class Document:
         """Delete this record (the stored version is locked and checked, this object's hooks run)."""
         stored = load_document(self.doctype, self.name, for_update=True)
         delete.delete_document(stored, self, ignore_permissions=ignore_permissions, force=force)
+
+
+_BEFORE = {"save": "before_save", "submit": "before_submit", "cancel": "before_cancel",
+           "update_after_submit": "before_update_after_submit"}
 
 
 def _ts(value: Any) -> str:

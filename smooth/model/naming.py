@@ -22,6 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from smooth.context import db, now_datetime
 from smooth.exceptions import MandatoryError, ValidationError
 from smooth.messages import _
+from smooth.model.save_plan import plan_of
 
 if TYPE_CHECKING:
     from smooth.model.document import Document
@@ -52,9 +53,8 @@ def set_new_name(doc: Document) -> None:
         return
     doc.run_method("before_naming")
     autoname = meta.autoname
-    custom = getattr(doc, "autoname", None)
-    if callable(custom):
-        custom()
+    if plan_of(doc).names_itself:
+        doc.autoname()
     elif doc.name and (doc.flags.get("name_set") or autoname.lower() in ("prompt", "")):
         pass  # a name the caller chose (prompt, or explicit set_name)
     elif autoname.startswith("field:"):

@@ -19,7 +19,8 @@ from smooth.exceptions import DuplicateEntryError, UniqueValidationError
 from smooth.messages import _
 from smooth.model import naming
 from smooth.model.passwords import set_password
-from smooth.model.values import PASSWORD_MASK, storable
+from smooth.model.save_plan import plan_of
+from smooth.model.values import PASSWORD_MASK
 
 if TYPE_CHECKING:
     from smooth.model.document import Document
@@ -31,11 +32,12 @@ _MARIADB_KEY = re.compile(r"for key '([^']+)'")
 def row_of(doc: Document) -> dict[str, Any]:
     values = doc.__dict__
     row = {column: values.get(column) for column in doc.meta.columns}
-    for field in doc.meta.value_fields:
-        row[field.fieldname] = storable(field, row[field.fieldname])
-    for field in doc.meta.password_fields:
-        if row[field.fieldname]:
-            row[field.fieldname] = PASSWORD_MASK
+    for fieldname in plan_of(doc).empty_is_null:
+        if row[fieldname] == "":
+            row[fieldname] = None
+    for fieldname in doc.meta.password_fieldnames:
+        if row[fieldname]:
+            row[fieldname] = PASSWORD_MASK
     return row
 
 

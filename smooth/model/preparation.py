@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from smooth.context import now_datetime, session_user
 from smooth.model import naming, rich_text
+from smooth.model.save_plan import plan_of
 from smooth.model.values import coerce_value, default_value
 
 if TYPE_CHECKING:
@@ -67,21 +68,23 @@ def coerce_all(doc: Document) -> None:
     meta = doc.meta
     settled = values.get(_SETTLED) or {}
     done: dict[str, object] = {}
-    for field in meta.value_fields:
-        value = values.get(field.fieldname)
+    for field, is_settled, sanitize in plan_of(doc).coercions:
+        fieldname = field.fieldname
+        value = values.get(fieldname)
         if value is None:
             continue
-        if settled.get(field.fieldname) is value:
-            done[field.fieldname] = value
+        if settled.get(fieldname) is value or is_settled is not None and is_settled(value):
+            done[fieldname] = value
             continue
         value = coerce_value(meta, field, value)
-        if field.fieldtype in rich_text.RICH_TEXT and value:
+        if sanitize and value:
             value = rich_text.sanitize(value)
-        values[field.fieldname] = value
+        values[fieldname] = value
         if isinstance(value, _IMMUTABLE):
-            done[field.fieldname] = value
+            done[fieldname] = value
     values[_SETTLED] = done
     if not isinstance(doc.docstatus, int):
         doc.docstatus = int(doc.docstatus or 0)
-    for child in doc.get_all_children():
-        coerce_all(child)
+    if meta.table_fields:
+        for child in doc.get_all_children():
+            coerce_all(child)

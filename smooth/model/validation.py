@@ -20,30 +20,36 @@ from smooth.exceptions import LinkValidationError, MandatoryError, ValidationErr
 from smooth.messages import _
 from smooth.meta import fieldtypes
 from smooth.meta.doctype import DocField
-from smooth.safe_urls import ALLOWED, is_safe_url, is_url_field
+from smooth.model.save_plan import plan_of
+from smooth.safe_urls import ALLOWED, is_safe_url
 
 if TYPE_CHECKING:
     from smooth.model.document import Document
 
 
 def validate_document(doc: Document, *, ignore_mandatory: bool = False, ignore_links: bool = False) -> None:
-    family = (doc, *doc.get_all_children())
+    family = (doc, *doc.get_all_children()) if doc.meta.table_fields else (doc,)
     for member in family:
         validate_values(member)
     if not ignore_mandatory:
         validate_mandatory(doc)
-    if not ignore_links:
+    if not ignore_links and _may_link(doc):
         for member in family:
             validate_links(member)
     for member in family:
         member.__dict__.pop(_CHECKED, None)
 
 
+def _may_link(doc: Document) -> bool:
+    """Whether the document or its rows can hold a Link at all (most bulk-loaded doctypes cannot)."""
+    return bool(doc.meta.linking_fields or doc.meta.table_fields)
+
+
 def fetch_linked_values(doc: Document) -> None:
     """Frappe's first step of a save: Links checked and their `fetch_from` values filled before
     `before_insert`, naming and `before_validate`, so a fetched value counts for the name and the
     mandatory check (a document Frappe accepts without the fetched value is accepted here)."""
-    if doc.flags.ignore_links or doc.flags.ignore_validate:
+    if doc.flags.ignore_links or doc.flags.ignore_validate or not _may_link(doc):
         return
     for member in (doc, *doc.get_all_children()):
         member.__dict__[_CHECKED] = {}
@@ -52,7 +58,7 @@ def fetch_linked_values(doc: Document) -> None:
 
 def validate_links_before_validate(doc: Document) -> None:
     """Links set by `before_validate` exist and bring their fetch_from values before `validate` reads them."""
-    if doc.flags.ignore_links:
+    if doc.flags.ignore_links or not _may_link(doc):
         return
     for member in (doc, *doc.get_all_children()):
         member.__dict__.setdefault(_CHECKED, {})
@@ -70,26 +76,26 @@ def row_label(doc: Document) -> str:
 
 def validate_values(doc: Document) -> None:
     values = doc.__dict__
-    for field in doc.meta.checked_fields:
+    for field, url, kind, options, quick_limit in plan_of(doc).checks:
         value = values.get(field.fieldname)
         if value is None or value == "":
             continue
-        if is_url_field(field.fieldtype, field.options) and not is_safe_url(value):
+        if url and not is_safe_url(value):
             raise ValidationError(_("{0}{1} must be {2}, not {3!r}",
                                     row_label(doc), _(field.label), ALLOWED, str(value)[:80]))
-        if field.fieldtype == "Select":
-            options = field.select_options
-            if field.fieldname == doc.flags.workflow_state_field and value in (doc.flags.workflow_states or ()):
-                continue  # an admin's workflow may add states the Select does not list (Frappe allows it too)
-            if options and value not in options:
+        if kind == "text":
+            if type(value) is not str or len(value) > quick_limit:
+                fieldtypes.check_length(field, value, row_label(doc))
+        elif kind == "select":
+            if options and value not in options and not (
+                    field.fieldname == doc.flags.workflow_state_field and value in (doc.flags.workflow_states or ())):
+                # an admin's workflow may add states the Select does not list (Frappe allows it too)
                 raise ValidationError(
                     _("{0}{1} cannot be {2!r}; it should be one of {3}",
-                      row_label(doc), _(field.label), value, ", ".join(repr(o) for o in options)))
-        elif field.fieldtype == "Rating":
+                      row_label(doc), _(field.label), value, ", ".join(repr(o) for o in field.select_options)))
+        elif kind == "rating":
             fieldtypes.check_rating(field, field.options, value, row_label(doc))
-        elif field.fieldtype in fieldtypes.TEXT and field.fieldtype != "Password":
-            fieldtypes.check_length(field, value, row_label(doc))
-        elif field.non_negative and field.fieldtype in fieldtypes.NUMERIC and value < 0:
+        elif kind == "sign" and value < 0:
             raise ValidationError(_("{0}{1} cannot be negative", row_label(doc), _(field.label)))
 
 

@@ -55,11 +55,11 @@ def test_valid_hooks_resolve_to_the_real_functions(tmp_path: Path) -> None:
     hooks = Hooks([core_app(), app.load()])
     handlers = importlib.import_module(f"{app.package}.handlers")
 
-    assert hooks.events_for("Note", "validate") == [handlers.validate]
+    assert hooks.events_for("Note", "validate") == (handlers.validate,)
     # the core app's "*" handlers (workflow to-dos, Notifications) run after the doctype's own
-    assert hooks.events_for("Note", "on_update") == [handlers.on_update, run_transition_method, update_actions,
-                                                     run_notifications]
-    assert hooks.events_for("Other", "validate") == []
+    assert hooks.events_for("Note", "on_update") == (handlers.on_update, run_transition_method, update_actions,
+                                                     run_notifications)
+    assert hooks.events_for("Other", "validate") == ()
     assert hooks.mapped_for("permission_query_conditions", "Note") == [handlers.conditions]
     assert hooks.lists["after_install"] == [handlers.every_hour]
 

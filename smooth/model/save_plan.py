@@ -1,0 +1,91 @@
+"""How documents of one doctype and controller class are built, coerced, checked and dispatched.
+
+A new document and every save ask the doctype the same questions: which columns a value may be
+written to directly, how each field's value is coerced and which values need no coercion, what
+each field is checked for, which handlers each event runs. A bulk insert of ten thousand rows
+asked them ten thousand times. A plan answers them once; it is kept on the doctype's `Meta`,
+which a metadata reload replaces, and so is the plan (hooks are read with the metadata).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from smooth.context import local
+from smooth.meta import fieldtypes
+from smooth.meta.coerce import settled_test
+from smooth.meta.doctype import DocField, Meta
+from smooth.model import rich_text
+from smooth.model.values import storable
+from smooth.safe_urls import is_url_field
+
+if TYPE_CHECKING:
+    from smooth.model.document import Document
+
+
+class Coercion(NamedTuple):
+    field: DocField
+    settled: Callable[[Any], bool] | None  # a value passing it is left as it is
+    sanitize: bool  # rich text: cleaned after coercion
+
+
+class Check(NamedTuple):
+    """A field's checks beyond its type: a safe URL, and one of select, rating, text (length) or sign."""
+
+    field: DocField
+    url: bool
+    kind: str
+    options: frozenset[str]  # select: the allowed values
+    quick_limit: int  # text: a str no longer than this fits whatever the unit (see fieldtypes.check_length)
+
+
+class Plan:
+    """The answers for one (Meta, controller class); events are worked out as they are first run."""
+
+    def __init__(self, cls: type, meta: Meta) -> None:
+        self.cls, self.meta = cls, meta
+        self.hooks = local().site.hooks
+        self.blank: dict[str, Any] = {column: None for column in meta.columns} | {"docstatus": 0, "idx": 0}
+        tables = {f.fieldname for f in meta.table_fields}
+        # a value for one of these goes straight into the document; others may meet a property or a method
+        self.direct = frozenset(c for c in meta.columns if c not in tables and not hasattr(cls, c))
+        self.coercions = tuple(
+            Coercion(f, None if f.fieldtype in rich_text.RICH_TEXT else settled_test(f.fieldtype),
+                     f.fieldtype in rich_text.RICH_TEXT)
+            for f in meta.value_fields)
+        self.checks = tuple(_check(f) for f in meta.checked_fields)
+        self.empty_is_null = tuple(f.fieldname for f in meta.value_fields if storable(f, "") is None)
+        self.names_itself = callable(getattr(cls, "autoname", None))  # a controller's autoname() method
+        self._events: dict[str, tuple[bool, tuple[Callable[..., Any], ...]]] = {}
+
+    def event(self, method: str) -> tuple[bool, tuple[Callable[..., Any], ...]]:
+        """Whether the controller class defines `method`, and the doc_events handlers after it."""
+        found = self._events.get(method)
+        if found is None:
+            found = self._events[method] = (callable(getattr(self.cls, method, None)),
+                                            self.hooks.events_for(self.meta.name, method))
+        return found
+
+
+def _check(field: DocField) -> Check:
+    url = is_url_field(field.fieldtype, field.options)
+    if field.fieldtype == "Select":
+        return Check(field, url, "select", frozenset(field.select_options), 0)
+    if field.fieldtype == "Rating":
+        return Check(field, url, "rating", frozenset(), 0)
+    if field.fieldtype in fieldtypes.TEXT and field.fieldtype != "Password":
+        limit = fieldtypes.max_length(field.fieldtype, field.length)
+        quick = 0 if limit is None else limit.size if limit.unit == "characters" else limit.size // 4
+        return Check(field, url, "text", frozenset(), quick)
+    signed = field.non_negative and field.fieldtype in fieldtypes.NUMERIC
+    return Check(field, url, "sign" if signed else "", frozenset(), 0)
+
+
+def plan_of(doc: Document) -> Plan:
+    cls = type(doc)
+    plans: dict[type, Plan] = doc.meta.save_plans
+    plan = plans.get(cls)
+    if plan is None:
+        plan = plans[cls] = Plan(cls, doc.meta)
+    return plan
