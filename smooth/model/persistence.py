@@ -46,7 +46,8 @@ def insert_document(doc: Document) -> None:
     save_passwords(doc)
     try:
         database.insert_row(database.table(doc.doctype), row_of(doc))
-        _insert_children(doc.get_all_children())
+        if doc.meta.table_fields:
+            _insert_children(doc.get_all_children())
     except IntegrityError as exc:
         raise duplicate_error(doc, exc, inserting=True) from exc
 

@@ -20,14 +20,16 @@ if TYPE_CHECKING:
 
 
 def set_defaults(doc: Document) -> None:
-    for field in doc.meta.value_fields:
-        if doc.__dict__.get(field.fieldname) is not None:
+    values = doc.__dict__
+    for field in plan_of(doc).defaulted:
+        if values.get(field.fieldname) is not None:
             continue
         default = default_value(field)
         if default is not None:
-            doc.__dict__[field.fieldname] = default
-    for child in doc.get_all_children():
-        set_defaults(child)
+            values[field.fieldname] = default
+    if doc.meta.table_fields:
+        for child in doc.get_all_children():
+            set_defaults(child)
 
 
 def stamp(doc: Document) -> None:

@@ -17,7 +17,7 @@ from smooth.meta import fieldtypes
 from smooth.meta.coerce import settled_test
 from smooth.meta.doctype import DocField, Meta
 from smooth.model import rich_text
-from smooth.model.values import storable
+from smooth.model.values import default_value, storable
 from smooth.safe_urls import is_url_field
 
 if TYPE_CHECKING:
@@ -55,6 +55,9 @@ class Plan:
                      f.fieldtype in rich_text.RICH_TEXT)
             for f in meta.value_fields)
         self.checks = tuple(_check(f) for f in meta.checked_fields)
+        # the fields a new document may take a default for (most have none: no loop over them per record)
+        self.defaulted = tuple(f for f in meta.value_fields
+                               if f.default not in (None, "") or default_value(f) is not None)
         self.empty_is_null = tuple(f.fieldname for f in meta.value_fields if storable(f, "") is None)
         self.names_itself = callable(getattr(cls, "autoname", None))  # a controller's autoname() method
         self._events: dict[str, tuple[bool, tuple[Callable[..., Any], ...]]] = {}
