@@ -300,7 +300,7 @@ def _settled_datetime(value: Any) -> bool:
 
 
 # Values each coercer would hand back unchanged, recognised without running it: a bulk insert's values are
-# mostly of their type already. Each test must imply `coercer(value) is value` (tests/core/test_coerce.py).
+# mostly of their type already. Each test must imply `coercer(value) is value` (tests/core/test_save_plan.py).
 SETTLED: dict[str, Callable[[Any], bool]] = {
     "Int": _settled_int(*INT_RANGE),
     "Long Int": _settled_int(*LONG_INT_RANGE),

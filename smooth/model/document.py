@@ -87,7 +87,6 @@ for _flag in _READ_BY_SAVES:
     setattr(DocFlags, _flag, None)
 
 
-
 class Document:
     """A record; controllers subclass it (`class LMSCourse(Document)`)."""
 

@@ -75,7 +75,7 @@ def coerce_all(doc: Document) -> None:
         value = values.get(fieldname)
         if value is None:
             continue
-        if settled.get(fieldname) is value or is_settled is not None and is_settled(value):
+        if settled.get(fieldname) is value or (is_settled is not None and is_settled(value)):
             done[fieldname] = value
             continue
         value = coerce_value(meta, field, value)
