@@ -95,6 +95,10 @@ class Database:
         self._generation: str | None = None  # the site cache's token, read as this transaction began
         self._cache_written = False  # this transaction wrote a cached doctype: bump the token once committed
         self._cache_transaction: Any = None  # the transaction `_generation` belongs to
+        # what `cached` answered in this transaction, for the metadata it was read with: a bulk insert asks the
+        # same few reads per record, and the site cache's own look-up costs more than a dict's
+        self._answers: dict[Any, Any] = {}
+        self._answers_registry: Any = None
         self._tables_written: set[str] = set()  # tables this transaction wrote to (their change numbers move on commit)
         # naming series numbers this transaction reserved ahead: prefix -> (next, top, step); see smooth.model.naming
         self.series_blocks: dict[str, tuple[int, int, int]] = {}
@@ -121,6 +125,7 @@ class Database:
         if not conn.in_transaction():
             self._generation = self.site.cache.generation()  # before the first statement: see smooth.site_cache
             self._cache_written = False
+            self._answers = {}
             if self.is_sqlite and (write or self.write_intent):
                 conn.info["sqlite_begin"] = "IMMEDIATE"
                 self._write_locked = True
@@ -171,7 +176,12 @@ class Database:
         (`smooth.site_cache`); `key` names the read. The value is shared: callers must not change it."""
         if not self._may_use_cache():
             return load()
-        return self.site.cache.get(self._generation or "", key, load)
+        if self._answers_registry is not self.site.registry:  # metadata reloaded: rows may have changed shape
+            self._answers, self._answers_registry = {}, self.site.registry
+        answer = self._answers.get(key, MISSING)
+        if answer is MISSING:
+            answer = self._answers[key] = self.site.cache.get(self._generation or "", key, load)
+        return answer
 
     def _may_use_cache(self) -> bool:
         if self._conn is None or not self._conn.in_transaction():
@@ -240,6 +250,7 @@ class Database:
             self.site.cache.bump()
         self._generation = None
         self._cache_written = False
+        self._answers = {}
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

@@ -204,3 +204,33 @@ def test_a_login_stamp_keeps_the_cache_and_is_never_read_stale(site: SiteHandle,
     with smooth.unit_of_work(site.name, sites_path=site.sites_path):
         smooth.db.set_value("User", USER, {"last_login": stamp, "first_name": "Both"})
     assert get_site(site.name, site.sites_path).cache.generation() != before
+
+
+@SQLITE_SITE
+def test_a_transaction_asks_the_site_cache_once_per_read_and_afresh_after_its_own_write(
+        site: SiteHandle, source: str) -> None:
+    """`db.cached` keeps its answers for the rest of the transaction (a bulk insert asks the same reads per
+    record), until the transaction writes a cached doctype or the metadata is reloaded; the next transaction
+    asks the site cache again."""
+    loads: list[int] = []
+
+    def load() -> int:
+        loads.append(1)
+        return len(loads)
+
+    with smooth.unit_of_work(site.name, sites_path=site.sites_path):
+        asked: list[object] = []
+        real_get = smooth.local.site.cache.get
+        smooth.local.site.cache.get = lambda *args: asked.append(args[1]) or real_get(*args)  # type: ignore[method-assign]
+        try:
+            first = [smooth.db.cached(("probe", 1), load) for _ in range(3)]
+            assert first == [1, 1, 1] and asked == [("probe", 1)]
+            smooth.local.site.load_metadata()
+            assert smooth.db.cached(("probe", 1), load) == 2 and len(asked) == 2  # emptied with the metadata
+            smooth.db.set_value("Test Single", None, "site_title", "written")
+            assert smooth.db.cached(("probe", 1), load) == 3  # its own write: read afresh, not kept
+            assert smooth.db.cached(("probe", 1), load) == 4
+        finally:
+            del smooth.local.site.cache.get
+    with smooth.unit_of_work(site.name, sites_path=site.sites_path, commit=False):
+        assert smooth.db.cached(("probe", 1), load) == 5  # the write changed the generation

@@ -51,7 +51,6 @@ EVENTS = {"after_insert": ("New",), "on_update": ("Save", "Value Change"), "on_s
 UNWATCHED = frozenset({DOCTYPE, CLAIM, LOG, "Notification Recipient", "Email Queue", "Email Queue Recipient",
                        "Error Log", "Scheduled Job Log", "Job Outbox", "Version", "Patch Log", "DocType"})
 CATCH_UP_DAYS = 30
-_CACHE = "notifications"  # in the unit's flags: doctype -> its enabled Notifications
 FIELDS = ["name", "subject", "channel", "document_type", "event", "date_changed", "days_in_advance",
           "value_changed", "condition", "message", "creation"]
 # on a linked record, who it stands for: the first of these it has a value in (an Employee's user_id, else
@@ -60,12 +59,6 @@ USER_FIELDS = ("user_id", "user", "email", "company_email")
 
 
 class Notification(Document):
-    def on_update(self) -> None:
-        clear_cache()
-
-    def on_trash(self) -> None:
-        clear_cache()
-
     def validate(self) -> None:
         meta = local().site.get_meta(self.document_type) if self.document_type else None
         if meta is None or meta.istable:
@@ -102,25 +95,12 @@ def _is_field(meta: Any, fieldname: str) -> bool:
 
 
 def alerts_for(doctype: str) -> tuple[dict[str, Any], ...]:
-    """The enabled Notifications of `doctype`, each with its recipient rows (shared: do not change them).
-
-    Read once per unit of work: a bulk insert asks twice per record. Saving or deleting a Notification
-    forgets them (`clear_cache`)."""
+    """The enabled Notifications of `doctype`, each with its recipient rows (shared: do not change them)."""
     flags = local().flags
     # as in Frappe, none from an install, a patch (it may run before the table exists) or records carried in
     if doctype in UNWATCHED or flags.in_install or flags.in_patch or flags.in_import:
         return ()
-    kept: dict[str, tuple[dict[str, Any], ...]] = flags.__dict__.setdefault(_CACHE, {})
-    alerts = kept.get(doctype)
-    if alerts is None:
-        alerts = kept[doctype] = db().cached(("notifications", doctype),
-                                             lambda: _load({"document_type": doctype, "enabled": 1}))
-    return alerts
-
-
-def clear_cache() -> None:
-    """Forget the Notifications read in this unit (one was saved or deleted)."""
-    local().flags.__dict__.pop(_CACHE, None)
+    return db().cached(("notifications", doctype), lambda: _load({"document_type": doctype, "enabled": 1}))
 
 
 def _load(filters: dict[str, Any]) -> tuple[dict[str, Any], ...]:
