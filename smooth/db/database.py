@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Insert, Select, Table, TextClause, delete, insert, select, update
+from sqlalchemy import Select, Table, TextClause, delete, insert, select, update
 from sqlalchemy.engine import Connection, Result
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import UpdateBase
@@ -28,6 +27,7 @@ from sqlalchemy.sql.elements import ColumnElement
 import smooth.filters as filter_rules
 from smooth.db import query, table_versions
 from smooth.db.engine import SQLITE_BUSY_TIMEOUT_MS
+from smooth.db.prepared import insert_statement, prepared_insert
 from smooth.db.writer_lock import writer_lock
 from smooth.exceptions import DoesNotExistError, QueryLockError, ValidationError
 from smooth.i18n.deferred import _
@@ -148,10 +148,8 @@ class Database:
         try:
             return conn.execute(statement, params) if params is not None else conn.execute(statement)
         except DBAPIError as exc:
-            translated = _translate_lock_error(exc)
-            if translated is None:
-                raise
-            raise translated from exc
+            _raise_lock_error(exc)
+            raise
 
     def _written(self, statement: Any) -> None:
         """Forget what a statement may change: remembered rows of its table (all of them when the table is
@@ -159,16 +157,19 @@ class Database:
         table = statement.table if isinstance(statement, UpdateBase) else None
         name = getattr(table, "name", None)
         if isinstance(name, str):
-            self._tables_written.add(name)
-            if self._rows:
-                doctype = name[3:] if name.startswith("tab") else name
-                for key in [key for key in self._rows if key[0] == doctype]:
-                    del self._rows[key]
-            if name in self.site.cached_tables:
-                self._cache_written = True
+            self._table_written(name)
             return
         self._rows.clear()
         if not isinstance(statement, TextClause) or names_cached_table(statement.text, self.site.cached_tables):
+            self._cache_written = True
+
+    def _table_written(self, name: str) -> None:
+        self._tables_written.add(name)
+        if self._rows:
+            doctype = name[3:] if name.startswith("tab") else name
+            for key in [key for key in self._rows if key[0] == doctype]:
+                del self._rows[key]
+        if name in self.site.cached_tables:
             self._cache_written = True
 
     def cached(self, key: Any, load: Callable[[], Any]) -> Any:
@@ -517,17 +518,27 @@ class Database:
             connection.execute(statement, params)
 
     def insert_row(self, table: Table, row: Mapping[str, Any]) -> None:
-        self.execute(_insert_into(table), dict(row), write=True)
+        self.insert_rows(table, (row,))
 
     def insert_rows(self, table: Table, rows: Iterable[Mapping[str, Any]], *, ignore_duplicates: bool = False) -> None:
-        """One executemany (a multi-row INSERT on MariaDB); `ignore_duplicates` skips rows a unique key refuses."""
-        rows = [dict(r) for r in rows]
-        if rows:
-            statement = _insert_into(table)
-            if ignore_duplicates:
-                statement = (statement.prefix_with("OR IGNORE", dialect="sqlite")
-                             .prefix_with("IGNORE", dialect="mariadb").prefix_with("IGNORE", dialect="mysql"))
-            self.execute(statement, rows, write=True)
+        """One executemany (a multi-row INSERT on MariaDB) of rows with the first one's columns, through a
+        statement prepared once (`smooth.db.prepared`); `ignore_duplicates` skips rows a unique key refuses."""
+        rows = rows if isinstance(rows, list | tuple) else list(rows)
+        if not rows:
+            return
+        conn = self._ensure_transaction(True)
+        prepared = prepared_insert(table, conn.dialect, list(rows[0]), ignore_duplicates=ignore_duplicates)
+        if prepared is None:
+            statement = insert_statement(table, ignore_duplicates=ignore_duplicates)
+            self.execute(statement, [dict(r) for r in rows], write=True)
+            return
+        self._table_written(table.name)
+        parameters = prepared.parameters
+        try:
+            conn.exec_driver_sql(prepared.sql, parameters(rows[0]) if len(rows) == 1 else [parameters(r) for r in rows])
+        except DBAPIError as exc:
+            _raise_lock_error(exc)
+            raise
 
     def delete(self, doctype: str, filters: Any) -> int:
         meta = self.site.get_meta(doctype)
@@ -578,12 +589,6 @@ class Database:
             self.execute(insert(singles).values(doctype=doctype, field=fieldname, value=text), write=True)
 
 
-@functools.lru_cache(maxsize=2048)
-def _insert_into(table: Table) -> Insert:
-    """One INSERT construct per table, so SQLAlchemy finds its compiled form without rebuilding a cache key."""
-    return insert(table)
-
-
 def _wall_clock(condition: filter_rules.Filter, zone: str) -> filter_rules.Filter:
     def local(value: Any) -> Any:
         if isinstance(value, dt.datetime) and value.tzinfo is not None:
@@ -600,6 +605,14 @@ def _required(clause: ColumnElement[bool] | None) -> ColumnElement[bool]:
     if clause is None:
         raise ValueError("a filter list that should have produced a condition produced none")
     return clause
+
+
+def _raise_lock_error(exc: DBAPIError) -> None:
+    """A statement that gave up waiting for a lock raises QueryLockError (retry); any other error returns, for
+    the caller to re-raise as it was."""
+    translated = _translate_lock_error(exc)
+    if translated is not None:
+        raise translated from exc
 
 
 def _translate_lock_error(exc: DBAPIError) -> QueryLockError | None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import json
 
 import pytest
 from argon2 import PasswordHasher, extract_parameters
-from sqlalchemy import event, select
+from sqlalchemy import String, cast, event, insert, select
 
 import smooth
 from smooth.model.passwords import check_user_password, verify_hash
@@ -533,3 +534,31 @@ def test_bulk_insert_writes_rows_as_new_documents_would_have_them_and_refuses_wh
             smooth.db.bulk_insert("Test Category", ["category_name"], [["Nameless"]])
         with pytest.raises(smooth.ValidationError, match="Password field 'new_password'"):
             smooth.db.bulk_insert("User", ["name", "email", "new_password"], [["p@example.com", "p@example.com", "x"]])
+
+
+def test_a_prepared_insert_stores_what_the_core_insert_stores(site: SiteHandle) -> None:
+    """`insert_rows` runs an INSERT compiled once per table and column list (smooth.db.prepared): each column's
+    stored form (SQLite keeps dates, times and decimals as text) is the one SQLAlchemy's own INSERT gives it,
+    a column left out is NULL, and an unknown column is refused as before."""
+    values = {"owner": "Administrator", "creation": dt.datetime(2026, 3, 29, 1, 30, 5, 120),
+              "modified": dt.datetime(2026, 3, 29, 1, 30), "modified_by": "Administrator", "docstatus": 0, "idx": 0,
+              "title": "Ünïcode ' \" %s %(x)s", "priority": 7, "amount": decimal.Decimal("12.345"), "ratio": 0.1,
+              "due_date": dt.date(2026, 12, 31), "start_time": dt.time(9, 5, 7, 5),
+              "happened_at": dt.datetime(2026, 1, 1), "duration": 90, "is_done": 1, "payload": '{"a": 1}',
+              "notes": None}
+    with site.context(user="Administrator"), smooth.unit_of_work():
+        table = smooth.db.table("Test Note")
+        smooth.db.insert_rows(table, [{"name": "prepared-1", **values}, {"name": "prepared-2", **values}])
+        smooth.db.execute(insert(table), {"name": "core", **values}, write=True)
+        columns = [table.c[c] for c in ("name", *values)]
+        stored = {row[0]: row[1:] for row in smooth.db.execute(
+            select(*(cast(c, String) for c in columns)).where(table.c.name.in_(["prepared-1", "prepared-2", "core"])))}
+        assert stored["prepared-1"] == stored["prepared-2"] == stored["core"]
+        assert smooth.get_doc("Test Note", "prepared-1").happened_at == dt.datetime(2026, 1, 1)
+
+        smooth.db.insert_row(table, {"name": "sparse", "title": "Only a title", "owner": "Administrator",
+                                     "creation": values["creation"], "modified": values["modified"]})
+        assert smooth.db.get_value("Test Note", "sparse", ["title", "priority", "due_date"], as_dict=True) == {
+            "title": "Only a title", "priority": None, "due_date": None}
+        with pytest.raises(smooth.ValidationError, match="tabTest Note has no column 'colour'"):
+            smooth.db.insert_row(table, {"name": "odd", "colour": "red"})
