@@ -62,7 +62,16 @@ def translations(folders: tuple[Path, ...], lang: str) -> dict[str, str]:
     return merged
 
 
+_cleared = [0]
+
+
+def generation() -> int:
+    """How many times the catalogs were forgotten: what was made from them before is stale once it moves."""
+    return _cleared[0]
+
+
 def clear() -> None:
     """Forget the catalogs read (after `bench update-translations` in a long-lived process, and in tests)."""
     _read.cache_clear()
     translations.cache_clear()
+    _cleared[0] += 1

@@ -95,7 +95,8 @@ def workspace_labels(record: Any) -> list[str]:
 
 
 def _jinja(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Any:
-    return babel_extract(fileobj, keywords, comment_tags, {"trim_blocks": "true", "lstrip_blocks": "true", **options})
+    settings = {"trim_blocks": "true", "lstrip_blocks": "true", "extensions": "smooth.i18n.fragments.PerLanguage"}
+    return babel_extract(fileobj, keywords, comment_tags, {**settings, **options})
 
 
 def extract_catalog(owner: Owner) -> Catalog:

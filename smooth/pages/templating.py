@@ -11,7 +11,7 @@ editing templates under a running server.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from smooth.i18n import formatting, language
+from smooth.i18n.fragments import PerLanguage
 from smooth.messages import _, translate_message
 from smooth.pages import assets
 from smooth.safe_urls import safe_href
@@ -40,9 +41,18 @@ def select_options(choices: Iterable[tuple[Any, Any]], selected: Any = None) -> 
     return _select_options(pairs, None if selected is None else str(selected))
 
 
+class _Environment(jinja2.Environment):
+    """Each template takes the globals as one flat dict, not Jinja's ChainMap over them: every render and every
+    include copies the globals into its context, and a ChainMap is slow to iterate. All globals are set
+    below, before any template is loaded (as Jinja asks)."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 @functools.cache
 def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -51,6 +61,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         auto_reload=assets.reloading(),
         cache_size=-1,
         finalize=translate_message,  # a low layer's refusal (`exc.message`) a page shows, in the reader's language
+        extensions=[PerLanguage],
     )
     env.globals["asset_url"] = assets.asset_url
     env.globals["select_options"] = select_options

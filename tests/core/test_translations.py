@@ -11,6 +11,7 @@ import io
 import pickle
 from pathlib import Path
 
+import jinja2
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
@@ -18,6 +19,7 @@ from babel.messages.pofile import write_po
 from smooth.apps import core_app, load_app
 from smooth.exceptions import FilterError
 from smooth.i18n import catalogs, deferred, extraction, formatting, language
+from smooth.i18n.fragments import PerLanguage
 from smooth.messages import _lazy, translate, translate_message
 from smooth.meta.coerce import CoercionError, to_int
 
@@ -139,3 +141,33 @@ def test_the_german_catalogs_translate_every_shipped_string(shipped: list) -> No
                     if m.id and (str(m.id) not in have or str(m.id) in gaps)]
     assert not missing, "untranslated in German (run `bench update-po-files --locale de`, then translate):\n" + \
         "\n".join(missing)
+
+
+def test_a_per_language_fragment_is_drawn_once_per_language_until_the_catalogs_are_read_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`{% per_language %}` (the words a page's scripts show) keeps what it drew per language; a catalog read again
+    (`catalogs.clear`) draws it anew, and an environment reloading edited templates keeps nothing."""
+    drawn: list[str] = []
+    reader = ["en"]
+    monkeypatch.setattr(language, "current", lambda: reader[0])
+
+    def word() -> str:
+        drawn.append(reader[0])
+        return f"{reader[0]} #{len(drawn)} <b>"
+
+    def template(auto_reload: bool) -> jinja2.Template:
+        env = jinja2.Environment(extensions=[PerLanguage], autoescape=True, auto_reload=auto_reload)
+        env.globals["word"] = word
+        return env.from_string("<p>{% per_language %}{{ word() }}{% endper_language %}</p>")
+
+    kept, other = template(auto_reload=False), template(auto_reload=False)
+    assert kept.render() == kept.render() == "<p>en #1 &lt;b&gt;</p>"
+    reader[0] = "de"
+    assert kept.render() == kept.render() == "<p>de #2 &lt;b&gt;</p>"
+    reader[0] = "en"
+    assert kept.render() == "<p>en #1 &lt;b&gt;</p>"
+    assert other.render() == "<p>en #3 &lt;b&gt;</p>"  # another template's fragment is its own
+    catalogs.clear()
+    assert kept.render() == "<p>en #4 &lt;b&gt;</p>"
+    reloading = template(auto_reload=True)
+    assert reloading.render() == "<p>en #5 &lt;b&gt;</p>" and reloading.render() == "<p>en #6 &lt;b&gt;</p>"

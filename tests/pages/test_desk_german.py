@@ -39,6 +39,14 @@ def test_the_certificate_request_form_and_list_in_german(users: Api) -> None:
     english = users.get("/app/lms-certificate-request/new", user=ENGLISH).text
     assert "<h1>New LMS Certificate Request</h1>" in english and ">Course Title</span>" in english
     assert 'data-value="Monday">Monday</span>' in english
+    # the scripts' words are drawn once per language and kept: each reader still gets theirs, page after page
+    for _round in range(2):
+        german = users.get("/app/lms-certificate-request/new", user=GERMAN).text
+        english = users.get("/app/lms-certificate-request/new", user=ENGLISH).text
+        assert '"The request failed": "Die Anfrage ist fehlgeschlagen"' in german
+        assert '"Division by zero in a condition": "Division durch null in einer Bedingung"' in german
+        assert '"The request failed": "The request failed"' in english
+        assert '"Division by zero in a condition": "Division by zero in a condition"' in english
 
 
 def test_smooth_hr_pages_in_german(users: Api) -> None:

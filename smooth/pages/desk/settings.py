@@ -30,6 +30,7 @@ from typing import Any
 from smooth.exceptions import MetaError
 from smooth.messages import _
 from smooth.meta.doctype import Meta, scrub
+from smooth.pages.assets import reloading
 
 
 @functools.cache
@@ -43,11 +44,17 @@ def _read(path: Path, mtime: float) -> dict[str, Any]:
     return data
 
 
+_found: dict[tuple[Path, str, str], dict[str, Any]] = {}
+
+
 def view_settings(meta: Meta, kind: str) -> dict[str, Any]:
-    """The `<doctype>_<kind>.json` settings of `meta` ({} when the doctype has none)."""
+    """The `<doctype>_<kind>.json` settings of `meta` ({} when the doctype has none). Looked for once per
+    process, like templates and assets: $SMOOTH_RELOAD looks again on every page (`assets.reloading`)."""
     if meta.path is None:
         return {}
-    path = meta.path.parent / f"{scrub(meta.name)}_{kind}.json"
-    if not path.is_file():
-        return {}
-    return _read(path, path.stat().st_mtime)
+    key = (meta.path, meta.name, kind)
+    found = None if reloading() else _found.get(key)
+    if found is None:
+        path = meta.path.parent / f"{scrub(meta.name)}_{kind}.json"
+        found = _found[key] = _read(path, path.stat().st_mtime) if path.is_file() else {}
+    return found
