@@ -6,6 +6,7 @@ Values are returned as plain text for the templates to escape; nothing here buil
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
@@ -39,7 +40,13 @@ def form_url(doctype: str, name: Any) -> str:
         registry = local().site.registry
         shown = str(name) in registry and not registry.get(str(name)).istable
         return f"/app/{slug(str(name))}" if shown else ""
-    return f"/app/{slug(doctype)}/{quote(str(name), safe='')}"
+    return _record_path(doctype, str(name))
+
+
+@functools.lru_cache(maxsize=8192)
+def _record_path(doctype: str, name: str) -> str:
+    """Worked out once per record: a form draws a link per Link field, a list one per row and Link cell."""
+    return f"/app/{slug(doctype)}/{quote(name, safe='')}"
 
 
 def as_text(column: Column, value: Any, localized: bool = True) -> str:

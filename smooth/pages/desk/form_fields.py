@@ -71,12 +71,6 @@ class FieldView:
             return f"{10 ** -self.df.precision:.{self.df.precision}f}" if self.df.precision else "1"
         return NUMBER_STEP.get(self.df.fieldtype, "any")
 
-    @property
-    def conditions(self) -> dict[str, str]:
-        return {key: value for key, value in (("depends_on", self.df.depends_on),
-                                               ("mandatory_depends_on", self.df.mandatory_depends_on),
-                                               ("read_only_depends_on", self.df.read_only_depends_on)) if value}
-
 
 @dataclass
 class GridView:

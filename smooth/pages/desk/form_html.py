@@ -11,6 +11,7 @@ desk-form.js reads; `control` the input alone (a grid cell labels it with `aria-
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -53,6 +54,14 @@ def _stars(f: FieldView) -> int:
     return int(round(_number(f.value) * f.stars))
 
 
+@functools.lru_cache(maxsize=4096)
+def _condition_attributes(depends_on: str | None, mandatory: str | None, read_only: str | None) -> str:
+    """A field's `data-depends-on` & co. (the same for every record: worked out once per set of conditions)."""
+    return "".join(f' data-{key}="{_e(condition)}"' for key, condition in (
+        ("depends-on", depends_on), ("mandatory-depends-on", mandatory), ("read-only-depends-on", read_only))
+        if condition)
+
+
 class FormFields:
     """Draws one form's fields; what a widget needs beyond its field comes from the form being drawn."""
 
@@ -79,8 +88,10 @@ class FormFields:
 
     @staticmethod
     def conditions(f: FieldView) -> str:
-        return "".join(f' data-{_e(key.replace("_", "-"))}="{_e(condition)}"'
-                       for key, condition in f.conditions.items())
+        df = f.df
+        if not (df.depends_on or df.mandatory_depends_on or df.read_only_depends_on):
+            return ""
+        return _condition_attributes(df.depends_on, df.mandatory_depends_on, df.read_only_depends_on)
 
     def _link_target(self, f: FieldView) -> Any:
         return f.df.options if f.widget == "link" else (self.condition_doc.get(f.df.options or "") or "")
