@@ -22,6 +22,22 @@ from smooth.apps import CORE_APP_NAME, App
 from smooth.exceptions import HookError
 from smooth.i18n.deferred import _
 
+WATCHES = "watches"  # the attribute `watching` sets on a doc_events handler
+Handler = Callable[..., Any]
+
+
+def watching(predicate: Callable[[str], bool]) -> Callable[[Handler], Handler]:
+    """Mark a `doc_events` handler that does nothing for a doctype where `predicate(doctype)` is false (no
+    Workflow, no Notification), so a save skips it instead of calling it to find out. The predicate may read
+    only what `db.cached` keeps (rows of cached doctypes): its answer is kept as long as theirs."""
+
+    def mark(handler: Handler) -> Handler:
+        setattr(handler, WATCHES, predicate)
+        return handler
+
+    return mark
+
+
 # {doctype_or_name: path | [paths]}: permissions.py, api/method.py, model/document.py (get_controller)
 MAPPED_KEYS = ("permission_query_conditions", "has_permission", "override_whitelisted_methods",
                "override_doctype_class")

@@ -45,7 +45,7 @@ from smooth.model import delete, docstatus, naming, persistence, preparation, ro
 from smooth.model.controller import find_controller
 from smooth.model.database_api import document_db
 from smooth.model.passwords import get_decrypted_password
-from smooth.model.save_plan import plan_of
+from smooth.model.save_plan import live_handlers, plan_of
 from smooth.model.values import (
     PASSWORD_MASK,
     coerce_from_single,
@@ -216,11 +216,13 @@ class Document:
     def run_method(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """Controller method, then every doc_events handler for this doctype and for '*'."""
         result = None
-        defined, handlers = plan_of(self).event(method)
+        defined, handlers, watched = plan_of(self).event(method)
         if defined or method in self.__dict__:  # most controllers lack most events
             fn = getattr(self, method, None)
             if callable(fn):
                 result = fn(*args, **kwargs)
+        if watched:
+            handlers = live_handlers(self.doctype, handlers)
         for handler in handlers:
             handler(self, method, *args, **kwargs)
         return result

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from smooth.context import local
+from smooth.context import db, local
+from smooth.hooks import WATCHES, Handler
 from smooth.meta import fieldtypes
 from smooth.meta.coerce import settled_test
 from smooth.meta.doctype import DocField, Meta
@@ -60,15 +61,24 @@ class Plan:
                                if f.default not in (None, "") or default_value(f) is not None)
         self.empty_is_null = tuple(f.fieldname for f in meta.value_fields if storable(f, "") is None)
         self.names_itself = callable(getattr(cls, "autoname", None))  # a controller's autoname() method
-        self._events: dict[str, tuple[bool, tuple[Callable[..., Any], ...]]] = {}
+        self._events: dict[str, tuple[bool, tuple[Handler, ...], bool]] = {}
 
-    def event(self, method: str) -> tuple[bool, tuple[Callable[..., Any], ...]]:
-        """Whether the controller class defines `method`, and the doc_events handlers after it."""
+    def event(self, method: str) -> tuple[bool, tuple[Handler, ...], bool]:
+        """Whether the controller class defines `method`, the doc_events handlers after it, and whether any of
+        them is `watching` (then `live_handlers` says which to run)."""
         found = self._events.get(method)
         if found is None:
-            found = self._events[method] = (callable(getattr(self.cls, method, None)),
-                                            self.hooks.events_for(self.meta.name, method))
+            handlers = self.hooks.events_for(self.meta.name, method)
+            found = self._events[method] = (callable(getattr(self.cls, method, None)), handlers,
+                                            any(getattr(h, WATCHES, None) is not None for h in handlers))
         return found
+
+
+def live_handlers(doctype: str, handlers: tuple[Handler, ...]) -> tuple[Handler, ...]:
+    """`handlers` less the watching ones with nothing to do for `doctype`, in order; one cached read for them
+    all, where each would have looked for its Workflow or Notifications itself."""
+    return db().cached(("doc_events", doctype, handlers), lambda: tuple(
+        h for h in handlers if (watches := getattr(h, WATCHES, None)) is None or watches(doctype)))
 
 
 def _check(field: DocField) -> Check:

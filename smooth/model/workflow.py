@@ -32,6 +32,7 @@ from smooth.exceptions import (
     WorkflowTransitionError,
 )
 from smooth.expressions import ExpressionError
+from smooth.hooks import watching
 from smooth.messages import _, _lazy
 from smooth.meta.coerce import to_datetime
 from smooth.model.database_api import document_db
@@ -83,10 +84,21 @@ def get_workflow(doctype: str) -> Document | None:
     if doctype in cache:
         return cache[doctype]
     workflow = None
-    if doctype not in UNMANAGED and not loc.flags.in_install:
-        workflow = db().cached(("workflow", doctype), lambda: _active_workflow(doctype))
+    if not loc.flags.in_install:
+        workflow = _stored_workflow(doctype)
     cache[doctype] = workflow
     return workflow
+
+
+def _stored_workflow(doctype: str) -> Document | None:
+    if doctype in UNMANAGED:
+        return None
+    return db().cached(("workflow", doctype), lambda: _active_workflow(doctype))
+
+
+def has_workflow(doctype: str) -> bool:
+    """Whether `doctype` has an active Workflow: the workflow handlers below do nothing without one."""
+    return _stored_workflow(doctype) is not None
 
 
 def _active_workflow(doctype: str) -> Document | None:
@@ -213,6 +225,7 @@ def find_transition(doc: Document, action: str, user: str, workflow: Document) -
 # -- the save hook ---------------------------------------------------------------------------
 
 
+@watching(has_workflow)
 def validate_workflow(doc: Document, method: str | None = None) -> None:
     """doc_events "*" before_save/before_submit/...: state changes only by transitions; allow_edit per state."""
     if doc.meta.istable or doc.meta.issingle or doc.flags.ignore_workflow:
@@ -271,6 +284,7 @@ def _enter_state(doc: Document, workflow: Document, state: str) -> None:
         doc.set(row.update_field, row.update_value)
 
 
+@watching(has_workflow)
 def run_transition_method(doc: Document, method: str | None = None) -> None:
     """doc_events "*" on_update/on_submit/on_cancel: the transition's `method`, once it is saved."""
     transition = doc.flags.workflow_transition

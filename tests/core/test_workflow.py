@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import smooth
+from smooth.model.save_plan import live_handlers, plan_of
 from smooth.model.workflow import apply_workflow, get_transitions
 from tests.conftest import make_user
 
@@ -287,3 +288,24 @@ def test_a_german_administrator_is_refused_in_german(people: Any) -> None:
     workflow.states = []
     with pytest.raises(smooth.ValidationError, match="^Ein Workflow braucht mindestens einen Zustand$"):
         workflow.save()
+
+
+def test_a_save_skips_the_workflow_and_notification_handlers_of_a_doctype_without_them(ctx: Any) -> None:
+    """The core's "*" handlers for workflows and notifications are `watching` (smooth.hooks): a save of a doctype
+    with no active Workflow and no enabled Notification does not call them, and one created in the same
+    transaction is seen at the next save, the handlers still in their hooks.py order."""
+    def names(handlers: tuple[Any, ...]) -> list[str]:
+        return [h.__name__ for h in handlers]
+
+    plan = plan_of(smooth.get_doc({"doctype": DOCTYPE}))
+    _defined, handlers, watched = plan.event("on_update")
+    assert watched and names(handlers) == ["run_transition_method", "update_actions", "run_notifications"]
+    assert live_handlers(DOCTYPE, handlers) == ()
+    smooth.get_doc({"doctype": "Notification", "name": "Watched Expenses", "document_type": DOCTYPE,
+                    "event": "Save", "subject": "Saved", "recipients": [{"receiver_by_role": "System Manager"}]}
+                   ).insert()
+    assert names(live_handlers(DOCTYPE, handlers)) == ["run_notifications"]
+    make_workflow()
+    assert names(live_handlers(DOCTYPE, handlers)) == names(handlers)
+    _defined, on_trash, watched = plan.event("on_trash")
+    assert not watched and "delete_attachments" in names(on_trash)  # not watching: always run

@@ -30,6 +30,7 @@ from smooth.email.alerts import notify_system_managers
 from smooth.email.queue import is_address, sendmail, split_list
 from smooth.email.rendering import RenderedMail, check_message, render_message
 from smooth.exceptions import DuplicateEntryError, UniqueValidationError, ValidationError
+from smooth.hooks import watching
 from smooth.messages import _
 from smooth.model.document import Document
 from smooth.model.listing import get_all
@@ -98,9 +99,20 @@ def alerts_for(doctype: str) -> tuple[dict[str, Any], ...]:
     """The enabled Notifications of `doctype`, each with its recipient rows (shared: do not change them)."""
     flags = local().flags
     # as in Frappe, none from an install, a patch (it may run before the table exists) or records carried in
-    if doctype in UNWATCHED or flags.in_install or flags.in_patch or flags.in_import:
+    if flags.in_install or flags.in_patch or flags.in_import:
+        return ()
+    return _enabled(doctype)
+
+
+def _enabled(doctype: str) -> tuple[dict[str, Any], ...]:
+    if doctype in UNWATCHED:
         return ()
     return db().cached(("notifications", doctype), lambda: _load({"document_type": doctype, "enabled": 1}))
+
+
+def has_notifications(doctype: str) -> bool:
+    """Whether any enabled Notification watches `doctype` (a save of any other skips `run_notifications`)."""
+    return bool(_enabled(doctype))
 
 
 def _load(filters: dict[str, Any]) -> tuple[dict[str, Any], ...]:
@@ -113,6 +125,7 @@ def _load(filters: dict[str, Any]) -> tuple[dict[str, Any], ...]:
     return tuple(alerts)
 
 
+@watching(has_notifications)
 def run_notifications(doc: Document, method: str, *_args: Any, **_kwargs: Any) -> None:
     """doc_events "*": send the Notifications this event of `doc` triggers."""
     events = EVENTS.get(method)

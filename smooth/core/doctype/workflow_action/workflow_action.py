@@ -21,10 +21,11 @@ from sqlalchemy import Table, bindparam, select
 from smooth.context import db, local, session_user
 from smooth.email.queue import sendmail
 from smooth.exceptions import ValidationError
+from smooth.hooks import watching
 from smooth.i18n import language
 from smooth.messages import _
 from smooth.model.document import Document, get_controller
-from smooth.model.workflow import get_workflow, optional_states, owes_action, state_of
+from smooth.model.workflow import get_workflow, has_workflow, optional_states, owes_action, state_of
 from smooth.permissions import get_roles, has_permission, remember_roles
 
 SEE_ALL = "System Manager"
@@ -76,6 +77,7 @@ def _can_act(doc: Document, user: str, workflow: Document, values: dict[str, Any
         return False
 
 
+@watching(has_workflow)
 def update_actions(doc: Document, method: str | None = None) -> None:
     """doc_events "*" on_update/on_submit/on_cancel: refresh the to-dos when the document entered a state."""
     if doc.meta.istable or doc.meta.issingle or not (doc.flags.is_new or doc.flags.workflow_transition):
