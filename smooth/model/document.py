@@ -221,8 +221,8 @@ class Document:
             fn = getattr(self, method, None)
             if callable(fn):
                 result = fn(*args, **kwargs)
-        if watched:
-            handlers = live_handlers(self.doctype, handlers)
+        if watched is not None:
+            handlers = live_handlers(watched)
         for handler in handlers:
             handler(self, method, *args, **kwargs)
         return result

@@ -16,7 +16,7 @@ def get_doc(arg: Any = None, name: str | None = None, *, for_update: bool = Fals
     """`get_doc(dict)` builds a new document; `get_doc(doctype, name)` loads one."""
     site = local().site
     if isinstance(arg, dict) or (arg is None and kwargs):
-        data = dict(arg or {}, **kwargs)
+        data = dict(arg or {}, **kwargs) if kwargs or arg is None else arg  # the document copies what it keeps
         if not data.get("doctype"):
             raise ValidationError(_("get_doc(dict) needs a 'doctype' key"))
         return get_controller(site, data["doctype"])(data)

@@ -61,24 +61,38 @@ class Plan:
                                if f.default not in (None, "") or default_value(f) is not None)
         self.empty_is_null = tuple(f.fieldname for f in meta.value_fields if storable(f, "") is None)
         self.names_itself = callable(getattr(cls, "autoname", None))  # a controller's autoname() method
-        self._events: dict[str, tuple[bool, tuple[Handler, ...], bool]] = {}
+        self._events: dict[str, tuple[bool, tuple[Handler, ...], Watched | None]] = {}
 
-    def event(self, method: str) -> tuple[bool, tuple[Handler, ...], bool]:
-        """Whether the controller class defines `method`, the doc_events handlers after it, and whether any of
-        them is `watching` (then `live_handlers` says which to run)."""
+    def event(self, method: str) -> tuple[bool, tuple[Handler, ...], Watched | None]:
+        """Whether the controller class defines `method`, the doc_events handlers after it, and, when any of
+        them is `watching`, the read that says which of them to run (`live_handlers`)."""
         found = self._events.get(method)
         if found is None:
             handlers = self.hooks.events_for(self.meta.name, method)
+            watched = any(getattr(h, WATCHES, None) is not None for h in handlers)
             found = self._events[method] = (callable(getattr(self.cls, method, None)), handlers,
-                                            any(getattr(h, WATCHES, None) is not None for h in handlers))
+                                            Watched(self.meta.name, handlers) if watched else None)
         return found
 
 
-def live_handlers(doctype: str, handlers: tuple[Handler, ...]) -> tuple[Handler, ...]:
-    """`handlers` less the watching ones with nothing to do for `doctype`, in order; one cached read for them
-    all, where each would have looked for its Workflow or Notifications itself."""
-    return db().cached(("doc_events", doctype, handlers), lambda: tuple(
-        h for h in handlers if (watches := getattr(h, WATCHES, None)) is None or watches(doctype)))
+class Watched:
+    """An event's handlers of one doctype, some `watching`; the key of `db.cached`'s answer (by identity: a
+    metadata reload makes new plans, and `db.cached` forgets answers read with the old metadata)."""
+
+    __slots__ = ("doctype", "handlers")
+
+    def __init__(self, doctype: str, handlers: tuple[Handler, ...]) -> None:
+        self.doctype, self.handlers = doctype, handlers
+
+    def live(self) -> tuple[Handler, ...]:
+        return tuple(h for h in self.handlers if (watches := getattr(h, WATCHES, None)) is None
+                     or watches(self.doctype))
+
+
+def live_handlers(watched: Watched) -> tuple[Handler, ...]:
+    """The handlers less the watching ones with nothing to do for the doctype, in order: one cached read for
+    them all, where each would have looked for its Workflow or Notifications itself."""
+    return db().cached(watched, watched.live)
 
 
 def _check(field: DocField) -> Check:

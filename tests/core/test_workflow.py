@@ -299,13 +299,14 @@ def test_a_save_skips_the_workflow_and_notification_handlers_of_a_doctype_withou
 
     plan = plan_of(smooth.get_doc({"doctype": DOCTYPE}))
     _defined, handlers, watched = plan.event("on_update")
-    assert watched and names(handlers) == ["run_transition_method", "update_actions", "run_notifications"]
-    assert live_handlers(DOCTYPE, handlers) == ()
+    assert watched is not None
+    assert names(handlers) == ["run_transition_method", "update_actions", "run_notifications"]
+    assert live_handlers(watched) == ()
     smooth.get_doc({"doctype": "Notification", "name": "Watched Expenses", "document_type": DOCTYPE,
                     "event": "Save", "subject": "Saved", "recipients": [{"receiver_by_role": "System Manager"}]}
                    ).insert()
-    assert names(live_handlers(DOCTYPE, handlers)) == ["run_notifications"]
+    assert names(live_handlers(watched)) == ["run_notifications"]
     make_workflow()
-    assert names(live_handlers(DOCTYPE, handlers)) == names(handlers)
-    _defined, on_trash, watched = plan.event("on_trash")
-    assert not watched and "delete_attachments" in names(on_trash)  # not watching: always run
+    assert names(live_handlers(watched)) == names(handlers)
+    _defined, on_trash, unwatched = plan.event("on_trash")
+    assert unwatched is None and "delete_attachments" in names(on_trash)  # not watching: always run
