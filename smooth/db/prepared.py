@@ -3,12 +3,14 @@
 `connection.execute(insert(table), row)` looks the statement up in SQLAlchemy's compiled cache and
 turns the row into parameters on every call: on SQLite that costs about as much as the INSERT itself.
 A document insert always writes the same columns of its table, so the SQL text and each column's
-bind processor (SQLite keeps dates as text) are worked out once and the row goes to the driver as a
-tuple of bound parameters. Events, error translation and the transaction are SQLAlchemy's as before.
+bind processor (SQLite keeps dates as text, written here by `isoformat` in the same form) are worked
+out once and the row goes to the driver as a tuple of bound parameters. Events, error translation and
+the transaction are SQLAlchemy's as before.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -67,5 +69,41 @@ def _prepare(table: Table, dialect: Dialect, columns: tuple[str, ...],
     order = tuple(compiled.positiontup or ())
     if not compiled.positional or sorted(order) != sorted(columns):
         return None
-    processors = ((i, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for i, name in enumerate(order))
+    processors = ((i, _bind_processor(table.c[name].type.dialect_impl(dialect), dialect))
+                  for i, name in enumerate(order))
     return PreparedInsert(str(compiled), order, tuple((i, p) for i, p in processors if p is not None))
+
+
+def _iso_datetime(value: dt.datetime) -> str:
+    return value.isoformat(" ", "microseconds")
+
+
+def _iso_time(value: dt.time) -> str:
+    return value.isoformat("microseconds")
+
+
+# SQLite keeps dates and times as text in SQLAlchemy's default formats, which `isoformat` writes alike (naive
+# values) in a third of the time of SQLAlchemy's `%` formatting: three of them on every document row
+_ISO: dict[str, tuple[type, Callable[[Any], str]]] = {
+    "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d":
+        (dt.datetime, _iso_datetime),
+    "%(year)04d-%(month)02d-%(day)02d": (dt.date, dt.date.isoformat),
+    "%(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d": (dt.time, _iso_time),
+}
+
+
+def _bind_processor(impl: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The column type's bind processor; for SQLite's date and time text, one that takes the `isoformat` path
+    for exactly a naive date, datetime or time and leaves any other value to SQLAlchemy's."""
+    process: Callable[[Any], Any] | None = impl.bind_processor(dialect)
+    fast = _ISO.get(getattr(impl, "_storage_format", None) or "") if dialect.name == "sqlite" else None
+    if process is None or fast is None:
+        return process
+    kind, write = fast
+
+    def processed(value: Any) -> Any:
+        if type(value) is kind and getattr(value, "tzinfo", None) is None:
+            return write(value)
+        return process(value)
+
+    return processed

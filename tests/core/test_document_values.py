@@ -8,9 +8,11 @@ import json
 
 import pytest
 from argon2 import PasswordHasher, extract_parameters
-from sqlalchemy import String, cast, event, insert, select
+from sqlalchemy import Column, Date, DateTime, MetaData, String, Table, Time, cast, event, insert, select
+from sqlalchemy.dialects import sqlite
 
 import smooth
+from smooth.db.prepared import prepared_insert
 from smooth.model.passwords import check_user_password, verify_hash
 from smooth.model.validation import validate_links_before_validate
 from tests.conftest import SiteHandle
@@ -562,3 +564,28 @@ def test_a_prepared_insert_stores_what_the_core_insert_stores(site: SiteHandle) 
             "title": "Only a title", "priority": None, "due_date": None}
         with pytest.raises(smooth.ValidationError, match="tabTest Note has no column 'colour'"):
             smooth.db.insert_row(table, {"name": "odd", "colour": "red"})
+
+
+@pytest.mark.parametrize("value", [dt.datetime(1, 1, 1), dt.datetime(2026, 3, 29, 1, 30), dt.datetime(9999, 12, 31, 23,
+                                   59, 59, 999999), dt.datetime(2026, 1, 1, tzinfo=dt.UTC), dt.date(1, 1, 1),
+                                   dt.date(2026, 12, 31), dt.time(0, 0), dt.time(23, 59, 59, 999999),
+                                   dt.time(9, 5, tzinfo=dt.UTC), "2026-01-01 10:00:00", None])
+def test_a_prepared_insert_writes_sqlite_dates_as_sqlalchemy_does(value: object) -> None:
+    """The prepared INSERT writes SQLite's date and time text with `isoformat` (smooth.db.prepared): for any
+    value, the text is the one SQLAlchemy's own processor gives, or SQLAlchemy's refusal."""
+    dialect = sqlite.dialect()
+    table = Table("tabProbe", MetaData(), Column("name", String(140)), Column("at", DateTime()),
+                  Column("day", Date()), Column("clock", Time()))
+    prepared = prepared_insert(table, dialect, ["name", "at", "day", "clock"])
+    assert prepared is not None
+    for column, position in (("at", 1), ("day", 2), ("clock", 3)):
+        sqlalchemy_processor = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
+        try:
+            expected: object = sqlalchemy_processor(value)
+        except (TypeError, AttributeError) as exc:
+            expected = type(exc)
+        try:
+            written: object = prepared.parameters({"name": "x", column: value})[position]
+        except (TypeError, AttributeError) as exc:
+            written = type(exc)
+        assert written == expected, (column, value)
