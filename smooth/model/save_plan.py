@@ -91,7 +91,12 @@ class Watched:
 
 def live_handlers(watched: Watched) -> tuple[Handler, ...]:
     """The handlers less the watching ones with nothing to do for the doctype, in order: one cached read for
-    them all, where each would have looked for its Workflow or Notifications itself."""
+    them all, where each would have looked for its Workflow or Notifications itself. While installing,
+    patching or importing, every handler runs and decides for itself (as before): a predicate may read a
+    table a patch has not made yet."""
+    flags = local().flags
+    if flags.in_install or flags.in_patch or flags.in_import:
+        return watched.handlers
     return db().cached(watched, watched.live)
 
 

@@ -78,22 +78,16 @@ def clear_cache(*_args: Any) -> None:
 
 
 def get_workflow(doctype: str) -> Document | None:
-    """The active Workflow of `doctype`, or None (read once per unit of work)."""
-    loc = local()
-    cache: dict[str, Document | None] = loc.flags.__dict__.setdefault(_CACHE, {})
-    if doctype in cache:
-        return cache[doctype]
-    workflow = None
-    if not loc.flags.in_install:
-        workflow = _stored_workflow(doctype)
-    cache[doctype] = workflow
-    return workflow
+    """The active Workflow of `doctype`, or None (none while installing; read once per unit of work)."""
+    return None if local().flags.in_install else _stored_workflow(doctype)
 
 
 def _stored_workflow(doctype: str) -> Document | None:
-    if doctype in UNMANAGED:
-        return None
-    return db().cached(("workflow", doctype), lambda: _active_workflow(doctype))
+    cache: dict[str, Document | None] = local().flags.__dict__.setdefault(_CACHE, {})
+    if doctype not in cache:
+        cache[doctype] = None if doctype in UNMANAGED else db().cached(("workflow", doctype),
+                                                                       lambda: _active_workflow(doctype))
+    return cache[doctype]
 
 
 def has_workflow(doctype: str) -> bool:

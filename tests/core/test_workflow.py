@@ -302,6 +302,12 @@ def test_a_save_skips_the_workflow_and_notification_handlers_of_a_doctype_withou
     assert watched is not None
     assert names(handlers) == ["run_transition_method", "update_actions", "run_notifications"]
     assert live_handlers(watched) == ()
+    for flag in ("in_install", "in_patch", "in_import"):  # then each handler decides for itself, as before
+        setattr(smooth.flags, flag, True)
+        try:
+            assert live_handlers(watched) == handlers
+        finally:
+            setattr(smooth.flags, flag, False)
     smooth.get_doc({"doctype": "Notification", "name": "Watched Expenses", "document_type": DOCTYPE,
                     "event": "Save", "subject": "Saved", "recipients": [{"receiver_by_role": "System Manager"}]}
                    ).insert()
