@@ -39,6 +39,12 @@ class Flags:
     in_import: bool = False  # records are being carried in from elsewhere (a migration): side effects stay off
     in_patch: bool = False  # a patch runs (smooth.patches): document events do not send Notifications, as in Frappe
 
+    @property
+    def carrying_in(self) -> bool:
+        """Installing, patching or importing: records go in as they stand (no Notifications, as in Frappe), and
+        a table a patch has not made yet may be missing."""
+        return self.in_install or self.in_patch or self.in_import
+
 
 @dataclass
 class Local:

@@ -94,8 +94,7 @@ def live_handlers(watched: Watched) -> tuple[Handler, ...]:
     them all, where each would have looked for its Workflow or Notifications itself. While installing,
     patching or importing, every handler runs and decides for itself (as before): a predicate may read a
     table a patch has not made yet."""
-    flags = local().flags
-    if flags.in_install or flags.in_patch or flags.in_import:
+    if local().flags.carrying_in:
         return watched.handlers
     return db().cached(watched, watched.live)
 

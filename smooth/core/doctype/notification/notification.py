@@ -97,9 +97,7 @@ def _is_field(meta: Any, fieldname: str) -> bool:
 
 def alerts_for(doctype: str) -> tuple[dict[str, Any], ...]:
     """The enabled Notifications of `doctype`, each with its recipient rows (shared: do not change them)."""
-    flags = local().flags
-    # as in Frappe, none from an install, a patch (it may run before the table exists) or records carried in
-    if flags.in_install or flags.in_patch or flags.in_import:
+    if local().flags.carrying_in:  # as in Frappe, none from an install, a patch or records carried in
         return ()
     return _enabled(doctype)
 
