@@ -154,7 +154,8 @@ def test_a_learner_watches_the_film_takes_the_quiz_reads_the_pdf_and_books(
     pdf = page.locator("iframe#lesson-pdf")
     expect(pdf).to_be_visible()
     frame = pdf.element_handle().content_frame()  # type: ignore[union-attr]
-    assert frame is not None and re.search(r"/private/files/checklist[^/]*\.pdf", frame.url)
+    assert frame is not None  # the frame exists before it has navigated: wait for the PDF's address
+    frame.wait_for_url(re.compile(r".*/private/files/checklist[^/]*\.pdf"), wait_until="commit")
     fetched = page.request.get(str(pdf.get_attribute("src")).split("#")[0])
     assert fetched.status == 200 and fetched.headers["content-type"] == "application/pdf"
     assert fetched.headers["content-disposition"].startswith("inline")
