@@ -15,20 +15,24 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
+import time
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from smooth.db.database import Database
-from smooth.exceptions import NestedUnitOfWorkError, SmoothError
+from smooth.exceptions import NestedUnitOfWorkError, QueryDeadlockError, SmoothError
 from smooth.site import Site, current_site, get_site
 
 ADMINISTRATOR = "Administrator"
+RERUNS_AFTER_DEADLOCK = 1
 log = logging.getLogger("smooth.context")
+Result = TypeVar("Result")
 
 
 @dataclass
@@ -149,6 +153,26 @@ def unit_of_work(site: str | None = None, *, user: str | None = None, sites_path
         return
     with _transaction(user, commit) as bound:
         yield bound
+
+
+def rerun_on_deadlock(attempt: Callable[[], Result], *, reruns: int = RERUNS_AFTER_DEADLOCK) -> Result:
+    """`attempt()`, called again (up to `reruns` times) when the database stopped its unit to break a deadlock.
+
+    InnoDB breaks a deadlock by rolling one transaction back whole and asks the application to run it again; by
+    then the other one has usually committed. Row locks are held until commit, so a unit that locked a row it then
+    had no use for may still wait for another's row while holding it. `attempt` opens its own unit of work and must
+    not do, outside the database, what it would repeat.
+    """
+    left = reruns
+    while True:
+        try:
+            return attempt()
+        except QueryDeadlockError:
+            if left <= 0:
+                raise
+            left -= 1
+            log.info("a deadlock stopped this unit of work; running it again")
+            time.sleep(random.uniform(0.005, 0.05))  # let the transaction that won commit first
 
 
 @contextmanager

@@ -30,6 +30,7 @@ a class Frappe names differently says so in `wire_name` (the API's `exc_type`)::
     ├── RequestTooLargeError (413)     a body over the site's size cap
     ├── TooManyRequestsError (429)
     ├── QueryLockError (503)          the database stayed busy or locked; retry
+    │   └── QueryDeadlockError         the database stopped this unit to break a deadlock (run again once)
     ├── DatabaseUnavailableError (503) the database cannot be reached; retry
     ├── PatchError                     a data patch raised during migrate
     └── NestedUnitOfWorkError          a committing unit of work opened inside another (use savepoint)
@@ -160,6 +161,11 @@ class TooManyRequestsError(SmoothError):
 
 class QueryLockError(SmoothError):
     http_status_code = 503
+
+
+class QueryDeadlockError(QueryLockError):
+    """The server rolled this unit's whole transaction back to break a deadlock: running it again is safe
+    (`smooth.context.rerun_on_deadlock`), unlike a lock wait that timed out, which undid one statement."""
 
 
 class DatabaseUnavailableError(SmoothError):

@@ -11,6 +11,7 @@ upload may carry `max_file_size` (default 10 MiB) plus `max_body_size` for its o
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -81,3 +82,16 @@ async def read_form_fields(request: Request, cap: int) -> dict[str, Any]:
     except HTTPException as exc:
         raise BadRequestError(_("The request body cannot be read: {0}", exc.detail)) from None
     return {key: value if isinstance(value, UploadFile) else str(value) for key, value in data.multi_items()}
+
+
+def form_copy(form: Mapping[str, Any]) -> dict[str, Any]:
+    """`form` as a new dict a handler may change freely, for a request run again: values copied deep, uploads
+    shared and rewound to their start."""
+    copied: dict[str, Any] = {}
+    for key, value in form.items():
+        if isinstance(value, UploadFile):
+            value.file.seek(0)
+            copied[key] = value
+        else:
+            copied[key] = copy.deepcopy(value)
+    return copied

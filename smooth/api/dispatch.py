@@ -30,7 +30,7 @@ from smooth.api import auth_hook, body
 from smooth.api.encoding import dumps
 from smooth.api.errors import error_body, may_see_traceback, server_messages
 from smooth.api.request import NO_STORE, ApiRequest, ErrorRenderer, Handler
-from smooth.context import Local, set_user, unit_of_work
+from smooth.context import RERUNS_AFTER_DEADLOCK, Local, rerun_on_deadlock, set_user, unit_of_work
 from smooth.exceptions import SiteNotFoundError, TooManyRequestsError, ValidationError
 from smooth.jobs.inline import DeferredJobs, deferred_jobs
 from smooth.messages import _, translate_error
@@ -105,34 +105,29 @@ def json_error(status: int, body: dict[str, Any], api: ApiRequest | None) -> Res
 
 
 def _run(api: ApiRequest, handler: Handler, render_error: ErrorRenderer, write: bool) -> Response:
-    """The synchronous part, one unit of work: user, hooks, handler, envelope, commit or roll back."""
+    """The synchronous part, one unit of work: user, hooks, handler, envelope, commit or roll back. A write the
+    database stopped to break a deadlock runs once more, from the arguments as they came."""
     token = request_state.bind(api)
-    bound: Local | None = None
+    bound: list[Local] = []
     jobs = DeferredJobs()
-    try:
+    arguments = body.form_copy(api.form) if write else {}
+    attempts = 0
+
+    def attempt() -> Response:
+        nonlocal attempts, jobs
+        attempts += 1
+        if attempts > 1:
+            api.restart(body.form_copy(arguments))
+        bound.clear()
         with deferred_jobs() as jobs, unit_of_work(api.site, sites_path=api.sites_path, user=auth_hook.GUEST,
-                                                   commit=write, write_intent=write) as bound:
-            bound.request_url = str(api.request.base_url)
-            bound.form_dict = api.form
-            bound.request_ip = api.request.client.host if api.request.client else ""
-            bound.user_agent = api.request.headers.get("user-agent", "")[:255]
-            hooks = bound.site.hooks.lists
-            api.user = auth_hook.resolve_user(api, bound.site)
-            set_user(api.user)
-            for hook in hooks["auth_hooks"] + hooks["before_request"]:
-                hook()
-            result = _call_handler(api, handler, bound)
-            if isinstance(result, Response):
-                response = result
-            else:
-                body = {**api.response, **dict(result or {})}
-                if bound.message_log:
-                    body["_server_messages"] = server_messages(bound.message_log)
-                response = json_response(body, api.status_code)
-            for hook in hooks["after_request"]:
-                hook(response, api.request)
+                                                   commit=write, write_intent=write) as unit:
+            bound.append(unit)
+            return _respond(api, handler, unit)
+
+    try:
+        response = rerun_on_deadlock(attempt, reruns=RERUNS_AFTER_DEADLOCK if write else 0)
     except Exception as exc:
-        status, error = _error_envelope(exc, api, bound)
+        status, error = _error_envelope(exc, api, bound[0] if bound else None)
         response = render_error(status, error, api)
         if isinstance(exc, TooManyRequestsError):
             api.headers.setdefault("Retry-After", str(getattr(exc, "retry_after", None) or 1))
@@ -144,6 +139,30 @@ def _run(api: ApiRequest, handler: Handler, render_error: ErrorRenderer, write: 
         response.set_cookie(**cookie)
     if jobs:
         run_after(response, jobs)
+    return response
+
+
+def _respond(api: ApiRequest, handler: Handler, bound: Local) -> Response:
+    """Inside the unit: the request's details, user and hooks, then the handler's result as a response."""
+    bound.request_url = str(api.request.base_url)
+    bound.form_dict = api.form
+    bound.request_ip = api.request.client.host if api.request.client else ""
+    bound.user_agent = api.request.headers.get("user-agent", "")[:255]
+    hooks = bound.site.hooks.lists
+    api.user = auth_hook.resolve_user(api, bound.site)
+    set_user(api.user)
+    for hook in hooks["auth_hooks"] + hooks["before_request"]:
+        hook()
+    result = _call_handler(api, handler, bound)
+    if isinstance(result, Response):
+        response = result
+    else:
+        body = {**api.response, **dict(result or {})}
+        if bound.message_log:
+            body["_server_messages"] = server_messages(bound.message_log)
+        response = json_response(body, api.status_code)
+    for hook in hooks["after_request"]:
+        hook(response, api.request)
     return response
 
 

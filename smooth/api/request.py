@@ -37,6 +37,11 @@ class ApiRequest:
     command: str = ""  # `cmd` of Frappe's RPC form (`POST /` with cmd=<method>)
     show_traceback: bool = False  # a failed handler's caller may see the traceback (smooth.api.errors)
 
+    def restart(self, form: dict[str, Any]) -> None:
+        """Back to what dispatch made, with `form` as it came: the request runs again in a new unit of work."""
+        self.form, self.user, self.status_code, self.auth_method, self.session = form, "Guest", 200, "", None
+        self.headers, self.cookies, self.response, self.show_traceback = {}, [], {}, False
+
     def set_cookie(self, key: str, value: str = "", **options: Any) -> None:
         """Queue a Set-Cookie (Starlette's set_cookie options: max_age, httponly, samesite, secure, path...)."""
         self.cookies.append({"key": key, "value": value, **options})

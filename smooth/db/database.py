@@ -29,7 +29,7 @@ from smooth.db import query, table_versions
 from smooth.db.engine import SQLITE_BUSY_TIMEOUT_MS
 from smooth.db.prepared import insert_statement, prepared_insert
 from smooth.db.writer_lock import writer_lock
-from smooth.exceptions import DoesNotExistError, QueryLockError, ValidationError
+from smooth.exceptions import DoesNotExistError, QueryDeadlockError, QueryLockError, ValidationError
 from smooth.i18n.deferred import _
 from smooth.meta import fieldtypes
 from smooth.site_cache import MISSING, VOLATILE_COLUMNS, names_cached_table
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from smooth.meta.doctype import Meta
     from smooth.site import Site
 
-LOCK_ERROR_CODES = {1205, 1213}  # MariaDB: lock wait timeout, deadlock
+LOCK_WAIT_TIMEOUT, DEADLOCK = 1205, 1213  # MariaDB's error codes
 
 
 class CallbackManager:
@@ -619,6 +619,9 @@ def _translate_lock_error(exc: DBAPIError) -> QueryLockError | None:
     orig = getattr(exc, "orig", None)
     code = orig.args[0] if orig is not None and getattr(orig, "args", None) else None
     text = str(orig or exc).lower()
-    if code in LOCK_ERROR_CODES or "database is locked" in text or "database is busy" in text:
+    if code == DEADLOCK:
+        return QueryDeadlockError(_("This change and another one waited for each other's records, and the database "
+                                    "stopped this one; please retry"))
+    if code == LOCK_WAIT_TIMEOUT or "database is locked" in text or "database is busy" in text:
         return QueryLockError(_("The database is busy with another change to the same records; please retry"))
     return None

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import collections
+import threading
 from typing import Any
 
 import smooth
+from smooth.api.request import current_request
+
+CROSSING = threading.Barrier(2, timeout=20)
+cross_lock_attempts: collections.Counter[str] = collections.Counter()
 
 
 @smooth.whitelist()
@@ -62,3 +68,22 @@ def not_whitelisted() -> str:
 @smooth.whitelist()
 def takes_days(days: int = 60) -> dict[str, Any]:
     return {"days": days, "type": type(days).__name__}
+
+
+@smooth.whitelist(methods=["POST"])
+def cross_lock(first: str, second: str) -> str:
+    """Lock Test Category `first`, meet the other caller (on the first attempt), then lock `second`: two calls
+    crossing one pair deadlock, and the database stops one of them. Each attempt leaves a message, a cookie and
+    a note in the description, so a test sees what a run again keeps."""
+    cross_lock_attempts[first] += 1
+    smooth.msgprint(f"locking {first}")
+    request = current_request()
+    if request is not None:
+        request.set_cookie("crossed", first)
+    smooth.db.get_value("Test Category", first, "name", for_update=True)
+    if cross_lock_attempts[first] == 1:
+        CROSSING.wait()
+    smooth.db.get_value("Test Category", second, "name", for_update=True)
+    note = smooth.db.get_value("Test Category", first, "description") or ""
+    smooth.db.set_value("Test Category", first, "description", note + f"locked {second};")
+    return first
