@@ -149,7 +149,7 @@ def test_workflow_state_message_issue_button_and_dont_override_status(pages: Api
         smooth.db.commit()
     try:
         page = html.unescape(pages.get(url, user=EVA).text)
-        assert "Issue Certificate when it is a Pass" in page
+        assert "the evaluator issues it with Issue Certificate" in page  # the Completed state's message
         assert 'value="workflow:Issue Certificate"' in page
         assert 'title="Workflow state"' not in page  # "Don't Override Status": no workflow indicator
     finally:
