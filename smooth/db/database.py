@@ -608,20 +608,15 @@ def _required(clause: ColumnElement[bool] | None) -> ColumnElement[bool]:
 
 
 def _raise_lock_error(exc: DBAPIError) -> None:
-    """A statement that gave up waiting for a lock raises QueryLockError (retry); any other error returns, for
+    """A statement stopped by a lock raises its QueryLockError: a deadlock (the whole transaction was rolled
+    back: run it again), a lock wait that timed out or a busy SQLite file (retry). Any other error returns, for
     the caller to re-raise as it was."""
-    translated = _translate_lock_error(exc)
-    if translated is not None:
-        raise translated from exc
-
-
-def _translate_lock_error(exc: DBAPIError) -> QueryLockError | None:
     orig = getattr(exc, "orig", None)
     code = orig.args[0] if orig is not None and getattr(orig, "args", None) else None
     text = str(orig or exc).lower()
     if code == DEADLOCK:
-        return QueryDeadlockError(_("This change and another one waited for each other's records, and the database "
-                                    "stopped this one; please retry"))
+        raise QueryDeadlockError(_("This change and another one waited for each other's records, and the database "
+                                   "stopped this one; please retry")) from exc
     if code == LOCK_WAIT_TIMEOUT or "database is locked" in text or "database is busy" in text:
-        return QueryLockError(_("The database is busy with another change to the same records; please retry"))
-    return None
+        raise QueryLockError(_("The database is busy with another change to the same records; please retry")) \
+            from exc
